@@ -1,0 +1,64 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { checkCredentials, TooManyAttemptsError } from "../domains/users/user.service";
+import { sessionVersionOf } from "../domains/users/user.repository";
+
+// next-auth v4: email + password (Credentials) with JWT sessions. Each JWT carries the user's
+// session version; "sign out everywhere" bumps it and every older JWT stops working at its next use.
+export const SIGNIN_ERROR_TOO_MANY = "TooManyAttempts";
+export const SIGNIN_ERROR_INVALID = "CredentialsSignin";
+
+function clientIp(headers: Record<string, unknown> | undefined): string | null {
+  const xff = headers?.["x-forwarded-for"];
+  const first = typeof xff === "string" ? xff.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : null);
+}
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        if (!credentials?.email || !credentials.password) return null;
+        try {
+          const user = await checkCredentials(credentials.email, credentials.password, clientIp(req?.headers as Record<string, unknown>));
+          if (!user) return null;
+          return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion } as never;
+        } catch (e) {
+          if (e instanceof TooManyAttemptsError) throw new Error(SIGNIN_ERROR_TOO_MANY);
+          throw e;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.sv = (user as unknown as { sessionVersion: number }).sessionVersion;
+        return token;
+      }
+      if (typeof token.uid === "string") {
+        const current = await sessionVersionOf(token.uid);
+        if (current === null || current !== token.sv) return { revoked: true } as never;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if ((token as { revoked?: boolean }).revoked || typeof token.uid !== "string") return { expires: session.expires } as never;
+      return { ...session, user: { ...(session.user ?? {}), id: token.uid, email: token.email ?? session.user?.email } } as never;
+    },
+  },
+};
+
+/** The signed-in user of a request (server components, tRPC), or null. */
+export async function currentUserId(): Promise<string | null> {
+  const { getServerSession } = await import("next-auth");
+  const s = (await getServerSession(authOptions)) as { user?: { id?: string } } | null;
+  return s?.user?.id ?? null;
+}

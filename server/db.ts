@@ -1,0 +1,55 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { env } from "./env";
+
+// Two handles on one database:
+//  - `prisma` for the console and everything that is not hot;
+//  - `pool` (node-postgres) for the data plane's hand-written SQL (receive with SKIP LOCKED, batches).
+// Both are created lazily and kept on globalThis so Next's dev reloads do not leak connections.
+const g = globalThis as unknown as { __sbPrisma?: PrismaClient; __sbPool?: pg.Pool };
+
+// BIGINT columns (audit ids, sequence numbers) come back as strings from pg; keep them as strings.
+export function pool(): pg.Pool {
+  if (!g.__sbPool) {
+    g.__sbPool = new pg.Pool({ connectionString: env().DATABASE_URL, max: env().DB_POOL_MAX, idleTimeoutMillis: 30_000 });
+    g.__sbPool.on("error", () => {
+      /* idle client errors (e.g. PostgreSQL restart) are retried by the next query */
+    });
+  }
+  return g.__sbPool;
+}
+
+export function prisma(): PrismaClient {
+  if (!g.__sbPrisma) {
+    const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
+    g.__sbPrisma = new PrismaClient({ adapter });
+  }
+  return g.__sbPrisma;
+}
+
+export async function closeDb(): Promise<void> {
+  const p = g.__sbPrisma;
+  const q = g.__sbPool;
+  g.__sbPrisma = undefined;
+  g.__sbPool = undefined;
+  await Promise.allSettled([p?.$disconnect(), q?.end()]);
+}
+
+/** Runs `fn` in one transaction on a pooled client. */
+export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export type { PrismaClient };

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { AppError } from "../../core/errors";
+import { encryptSecret, decryptSecret, parseMasterKey } from "../../core/crypto/secret-box";
+import { generateAccessKeyId, generateSecretAccessKey } from "../../core/crypto/api-key-format";
+import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/permissions";
+import { withTransaction, pool } from "../../db";
+import { env } from "../../env";
+import { recordAudit } from "../audit/audit.service";
+import { findApiKey, findKeyForAuth, insertApiKey, listApiKeysOfTenant, markRevoked, touchLastUsed } from "./api-key.repository";
+
+export const createApiKeyInput = z.object({
+  name: z.string().trim().min(1, "Give the key a name").max(80, "At most 80 characters"),
+  role: z.enum(ROLES),
+  expiresAt: z.coerce.date().refine((d) => d.getTime() > Date.now(), "Expiry must be in the future").nullish(),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeyInput>;
+
+let masterKey: Buffer | undefined;
+function key(): Buffer {
+  return (masterKey ??= parseMasterKey(env().SIGNALBOX_MASTER_KEY));
+}
+
+export async function createApiKey(actor: Actor, tenantId: string, input: CreateApiKeyInput) {
+  assertCan(actor.role, "keys:manage");
+  const data = createApiKeyInput.parse(input);
+  if (!roleAtMost(data.role, actor.role)) {
+    throw new AppError("forbidden", `A key's role can be at most your own (${actor.role}).`, { fieldErrors: { role: [`At most ${actor.role}`] } });
+  }
+  const id = generateAccessKeyId();
+  const secret = generateSecretAccessKey();
+  await withTransaction(async (tx) => {
+    await insertApiKey(
+      { id, tenantId, name: data.name, role: data.role, secretEnc: encryptSecret(secret, key()), createdById: actor.type === "user" ? actor.userId : null, expiresAt: data.expiresAt ?? null },
+      tx,
+    );
+    await recordAudit(actor, tenantId, "api_key.create", { type: "api_key", id }, { after: { name: data.name, role: data.role, expiresAt: data.expiresAt ?? null } }, tx);
+  });
+  // The only time the secret leaves the server.
+  return { id, secret, name: data.name, role: data.role, expiresAt: data.expiresAt ?? null };
+}
+
+export async function listApiKeys(actor: Actor, tenantId: string) {
+  assertCan(actor.role, "resource:read");
+  return listApiKeysOfTenant(tenantId);
+}
+
+export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
+  assertCan(actor.role, "keys:manage");
+  const existing = await findApiKey(tenantId, id);
+  if (!existing) throw new AppError("not_found", `No API key ${id} in this tenant.`);
+  await withTransaction(async (tx) => {
+    const changed = await markRevoked(tenantId, id, tx);
+    if (!changed) throw new AppError("conflict", `API key ${id} is already revoked.`);
+    await recordAudit(actor, tenantId, "api_key.revoke", { type: "api_key", id }, { before: { name: existing.name, role: existing.role } }, tx);
+    // Every process drops its cached copy at commit time.
+    await tx.query(`SELECT pg_notify('signalbox_api_key_revoked', $1)`, [id]);
+  });
+  forgetKey(id);
+  return { id, revoked: true };
+}
+
+// --- authentication lookups (data plane) --------------------------------------------------------
+
+export type ResolvedKey = {
+  keyId: string;
+  role: Role;
+  secret: string;
+  tenant: { id: string; accountId: string; slug: string; name: string };
+  expiresAt: Date | null;
+  revoked: boolean;
+};
+
+// Keys are cached briefly so a busy SQS client does not cost a key query per request. Revocation
+// reaches every process at once through NOTIFY (listenForRevocations); the TTL is the backstop
+// if a notification is missed.
+const CACHE_TTL_MS = 10_000;
+const cache = new Map<string, { at: number; value: ResolvedKey | null }>();
+
+export function forgetKey(id: string): void {
+  cache.delete(id);
+}
+
+export async function resolveAccessKey(id: string, now = Date.now()): Promise<ResolvedKey | null> {
+  const hit = cache.get(id);
+  if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+  const row = await findKeyForAuth(id);
+  const value: ResolvedKey | null = row
+    ? {
+        keyId: row.id,
+        role: row.role,
+        secret: decryptSecret(row.secret_enc, key()),
+        tenant: { id: row.tenant_id, accountId: row.account_id, slug: row.slug, name: row.tenant_name },
+        expiresAt: row.expires_at,
+        revoked: row.revoked_at !== null,
+      }
+    : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(id, { at: now, value });
+  return value;
+}
+
+let listening: Promise<void> | undefined;
+/** Subscribes this process to revocation notices (called once by the web server). */
+export function listenForRevocations(): Promise<void> {
+  listening ??= (async () => {
+    const client = await pool().connect();
+    client.on("notification", (msg) => {
+      if (msg.channel === "signalbox_api_key_revoked" && msg.payload) forgetKey(msg.payload);
+    });
+    client.on("error", () => {
+      cache.clear();
+      listening = undefined;
+    });
+    await client.query("LISTEN signalbox_api_key_revoked");
+  })();
+  return listening;
+}
+
+// last_used_at is written at most once a minute per key, in the background.
+const lastTouched = new Map<string, number>();
+export function noteKeyUsed(id: string, now = Date.now()): void {
+  const prev = lastTouched.get(id) ?? 0;
+  if (now - prev < 60_000) return;
+  lastTouched.set(id, now);
+  void touchLastUsed([id]).catch(() => lastTouched.delete(id));
+}

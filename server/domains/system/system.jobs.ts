@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { defineJob } from "../../jobs/registry";
+import { pool } from "../../db";
+
+// Housekeeping that belongs to no single domain.
+export const pruneLoginAttempts = defineJob({
+  name: "system.prune-login-attempts",
+  schema: z.object({}).passthrough(),
+  cron: "*/15 * * * *",
+  handler: async () => {
+    // Throttling only looks back 15 minutes; keep a day for investigation.
+    await pool().query(`DELETE FROM login_attempts WHERE created_at < now() - interval '1 day'`);
+    await pool().query(`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 day'`);
+  },
+});
+
+export const systemJobs = [pruneLoginAttempts];

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { defineRoute, type RestRoute } from "./route";
+import { whoamiRoutes } from "./whoami.routes";
+import { buildOpenApi } from "./openapi";
+
+// Every REST route: one line per domain.
+const domainRoutes: RestRoute[] = [
+  ...whoamiRoutes,
+];
+
+export const REST_ROUTES: RestRoute[] = [
+  ...domainRoutes,
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    tag: "meta",
+    summary: "This document.",
+    public: true,
+    response: z.any(),
+    handler: async (ctx) => buildOpenApi(domainRoutes, ctx.baseUrl),
+  }),
+];

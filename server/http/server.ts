@@ -1,0 +1,67 @@
+import http from "node:http";
+import path from "node:path";
+import { logger } from "../logger";
+import { handleAws, AWS_PREFIX } from "./aws/door";
+import { handleHealth } from "./health";
+import { createRestHandler, problem } from "./rest/route";
+import { REST_ROUTES } from "./rest/routes";
+import { AppError } from "../core/errors";
+import { listenForRevocations } from "../domains/api-keys/api-key.service";
+import { sendJson } from "./request";
+
+// The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
+// served by our own handlers (the hot path never touches Next's router); everything else — console
+// pages, /api/trpc, /api/auth — goes to Next's request handler in the same process.
+
+export type WebServer = { server: http.Server; port: number; close: () => Promise<void> };
+
+export async function startWebServer(opts: { port: number; host?: string; dev?: boolean; withNext?: boolean }): Promise<WebServer> {
+  const rest = createRestHandler(REST_ROUTES);
+  let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+  let nextApp: { close?: () => Promise<void> } | undefined;
+  if (opts.withNext !== false) {
+    const { default: next } = await import("next");
+    const app = next({ dev: !!opts.dev, dir: path.resolve(import.meta.dirname, "../.."), hostname: "localhost", port: opts.port });
+    await app.prepare();
+    nextHandle = app.getRequestHandler() as never;
+    nextApp = app as never;
+  }
+  await listenForRevocations().catch((err) => logger.warn({ err }, "revocation listener unavailable; relying on cache TTL"));
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    const onError = (err: unknown) => {
+      logger.error({ err }, "unhandled request error");
+      if (!res.headersSent) sendJson(res, 500, { error: "internal" });
+      else res.destroy();
+    };
+    if (url === AWS_PREFIX || url.startsWith(AWS_PREFIX + "/") || url.startsWith(AWS_PREFIX + "?")) return void handleAws(req, res).catch(onError);
+    if (url.startsWith("/api/v1/") || url === "/api/v1") return void rest(req, res).catch(onError);
+    if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
+    if (url.startsWith("/gw/")) return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
+    if (nextHandle) return void nextHandle(req, res).catch(onError);
+    sendJson(res, 404, { error: "not found" });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Long polls hold requests for up to 20 s.
+  server.requestTimeout = 120_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host ?? "0.0.0.0", () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    server,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      await nextApp?.close?.().catch(() => {});
+    },
+  };
+}

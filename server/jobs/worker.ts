@@ -1,0 +1,61 @@
+import os from "node:os";
+import { randomUUID } from "node:crypto";
+import { getBoss, ensureQueues, stopBoss } from "./boss";
+import { JOBS } from "./catalog";
+import { logger } from "../logger";
+import { pool } from "../db";
+
+// The worker process: runs every job in the catalog, writes a heartbeat that /api/health reads,
+// and on SIGTERM stops taking jobs, lets running ones finish (pg-boss graceful stop), then exits.
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
+  const boss = await getBoss("worker");
+  await ensureQueues(JOBS);
+  const id = randomUUID();
+  const log = logger.child({ workerId: id });
+
+  for (const job of JOBS) {
+    await boss.work(
+      job.name,
+      { batchSize: job.work?.batchSize ?? 1, localConcurrency: job.work?.localConcurrency ?? 1, pollingIntervalSeconds: job.work?.pollingIntervalSeconds ?? 1 } as never,
+      (async (jobs: Array<{ id: string; data: unknown; retryCount?: number }>) => {
+        for (const j of jobs) {
+          const jl = log.child({ jobId: j.id, job: job.name });
+          const parsed = job.schema.safeParse(j.data);
+          if (!parsed.success) {
+            // A payload that cannot be parsed will never succeed: fail it loudly, do not retry forever.
+            jl.error({ issues: parsed.error.issues }, "job payload rejected");
+            throw new Error(`invalid payload for ${job.name}`);
+          }
+          await job.handler(parsed.data, { jobId: j.id, log: jl, retryCount: j.retryCount ?? 0 });
+        }
+      }) as never,
+    );
+    if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" } as never);
+  }
+
+  const beat = async () => {
+    await pool()
+      .query(
+        `INSERT INTO worker_heartbeats (id, hostname, pid) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET last_seen_at = now()`,
+        [id, os.hostname(), process.pid],
+      )
+      .catch((err) => log.warn({ err }, "heartbeat failed"));
+  };
+  await beat();
+  const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+  timer.unref();
+  log.info({ jobs: JOBS.length }, "worker started");
+
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await stopBoss();
+      await pool().query(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
+      log.info("worker stopped");
+    },
+  };
+}
+

@@ -1,0 +1,29 @@
+// `npm run start:web`: one web process (data plane + console) against DATABASE_URL.
+export {};
+process.env.SIGNALBOX_PROCESS ??= "web";
+(process.env as Record<string, string>).NODE_ENV ??= "production";
+const { loadRuntimeEnv } = await import("./runtime-env");
+await loadRuntimeEnv({ requireDatabaseUrl: true });
+const { startWebServer } = await import("../http/server");
+const { closeDb } = await import("../db");
+const { stopBoss } = await import("../jobs/boss");
+const { logger } = await import("../logger");
+
+const port = Number(process.env.PORT ?? 3000);
+const web = await startWebServer({ port, host: process.env.HOST ?? "0.0.0.0", dev: process.env.NODE_ENV === "development" });
+logger.info({ port: web.port }, `Signalbox web listening on http://localhost:${web.port}`);
+// Tells a parent process (npm start, tests) the port actually bound.
+process.send?.({ type: "listening", port: web.port });
+
+let stopping = false;
+const shutdown = async (sig: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`received ${sig}, stopping web`);
+  await web.close();
+  await stopBoss();
+  await closeDb();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

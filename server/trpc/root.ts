@@ -1,0 +1,15 @@
+import { router } from "./trpc";
+import { accountRouter } from "../domains/users/user.router";
+import { tenantRouter } from "../domains/tenants/tenant.router";
+import { apiKeyRouter } from "../domains/api-keys/api-key.router";
+import { auditRouter } from "../domains/audit/audit.router";
+
+// One line per domain.
+export const appRouter = router({
+  account: accountRouter,
+  tenant: tenantRouter,
+  apiKey: apiKeyRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
