@@ -11,6 +11,7 @@ export default defineConfig({
     include: ["server/**/*.test.ts", "tests/**/*.test.ts", "tests/**/*.spec.ts"],
     exclude: ["node_modules/**", ".next/**", ".data/**"],
     globalSetup: ["tests/helpers/global-setup.ts"],
+    setupFiles: ["tests/helpers/env.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

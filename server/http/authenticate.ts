@@ -50,10 +50,10 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
     body,
   };
   const parsed = parseSigV4(sreq);
-  if (!parsed.ok) throw new AppError("unauthenticated", parsed.message, { awsCode: parsed.code, awsStatus: parsed.code === "MissingAuthenticationToken" ? 403 : 400 });
+  if (!parsed.ok) throw new AppError("unauthenticated", parsed.message, { awsCode: parsed.code, awsStatus: parsed.status });
   const k = usable(await resolveAccessKey(parsed.auth.accessKeyId), now);
   const verified = verifySigV4(sreq, parsed.auth, k.secret, now);
-  if (!verified.ok) throw new AppError("unauthenticated", verified.message, { awsCode: verified.code, awsStatus: verified.code === "RequestExpired" ? 400 : 403 });
+  if (!verified.ok) throw new AppError("unauthenticated", verified.message, { awsCode: verified.code, awsStatus: verified.status });
   noteKeyUsed(k.keyId);
   return { tenant: k.tenant, actor: { type: "api_key", keyId: k.keyId, role: k.role }, region: parsed.auth.region, service: parsed.auth.service };
 }

@@ -8,6 +8,8 @@ const { closeDb } = await import("../db");
 const { logger } = await import("../logger");
 
 const worker = await startWorker();
+// Tells a parent process (npm start, tests) that jobs are being taken.
+process.send?.({ type: "ready" });
 let stopping = false;
 const shutdown = async (sig: string) => {
   if (stopping) return;
