@@ -18,6 +18,8 @@ const schema = z.object({
   SIGNALBOX_REGION: z.string().default("us-east-1"),
   SMTP_URL: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Data-plane requests per second per tenant, per web process (burst: twice that).
+  SIGNALBOX_TENANT_RPS: z.coerce.number().int().min(1).default(10_000),
   DB_POOL_MAX: z.coerce.number().int().min(1).default(20),
 });
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../../core/errors";
 import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
+import { throttleTenant } from "../throttle";
 import { publicBaseUrl, readBody, requestId, send } from "../request";
 import { queryErrorReply } from "./codec";
 import { AWS_SERVICES } from "./services";
@@ -44,6 +45,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
     const body = await readBody(req);
     const auth = await authenticate(req, body);
     log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
+    throttleTenant(auth.tenant.id);
 
     let json: Record<string, unknown> | undefined;
     let params: URLSearchParams | undefined;

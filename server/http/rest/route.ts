@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, isAppError } from "../../core/errors";
 import { logger, type Logger } from "../../logger";
 import { authenticate, type Authenticated } from "../authenticate";
+import { throttleTenant } from "../throttle";
 import { publicBaseUrl, readBody, requestId, send, sendJson } from "../request";
 
 // One builder for every REST route (/api/v1): key → tenant → zod → handler → error map.
@@ -80,7 +81,10 @@ export function createRestHandler(routes: RestRoute[]) {
       const params = Object.fromEntries(route.keys!.map((k, i) => [k, decodeURIComponent(m[i + 1])]));
       const raw = await readBody(req);
       const auth = route.public ? null : await authenticate(req, raw);
-      if (auth) log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
+      if (auth) {
+        log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
+        throttleTenant(auth.tenant.id);
+      }
       let body: unknown = undefined;
       if (route.body) {
         let json: unknown = {};
