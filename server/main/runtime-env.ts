@@ -20,7 +20,10 @@ export async function loadRuntimeEnv(opts: { requireDatabaseUrl: boolean }): Pro
   };
   process.env.SIGNALBOX_MASTER_KEY ||= fromFile("master.key", () => randomBytes(32).toString("hex"));
   process.env.NEXTAUTH_SECRET ||= fromFile("auth.secret", () => randomBytes(32).toString("base64url"));
-  process.env.NEXTAUTH_URL ||= process.env.SIGNALBOX_PUBLIC_URL || `http://localhost:${process.env.PORT ?? 3000}`;
+  // Sign-in redirects follow the host the browser used unless the operator pins a public URL
+  // (a fixed NEXTAUTH_URL breaks under another host name, or on a port chosen at start-up).
+  if (process.env.SIGNALBOX_PUBLIC_URL) process.env.NEXTAUTH_URL ||= process.env.SIGNALBOX_PUBLIC_URL;
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ||= "true";
   if (opts.requireDatabaseUrl && !process.env.DATABASE_URL) {
     throw new Error("DATABASE_URL is not set. `npm start` runs an embedded PostgreSQL; start:web and start:worker need DATABASE_URL.");
   }

@@ -15,6 +15,10 @@ export async function insertUser(u: { id: string; email: string; name: string | 
   await tx.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)`, [u.id, u.email.toLowerCase(), u.name, u.passwordHash]);
 }
 
+export async function updatePasswordHash(userId: string, passwordHash: string, tx: Queryable): Promise<void> {
+  await tx.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
+}
+
 export async function bumpSessionVersion(userId: string): Promise<number> {
   const r = await pool().query(`UPDATE users SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`, [userId]);
   return r.rows[0]?.session_version ?? 0;

@@ -1,0 +1,194 @@
+"use client";
+import { useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { ChevronRight, X } from "lucide-react";
+import { Alert, Badge, Button, Card, CardHeader, Input, LoadingBlock, RelativeTime, Select, Table, TableEmptyRow, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { OUTCOME_LABEL, OUTCOME_TONE, type AttemptOutcome, type AttemptRow } from "./types";
+import { formatMs } from "./time-range";
+
+export type AttemptFilters = { outcome: "" | AttemptOutcome; statusCode: string; messageId: string };
+export const EMPTY_FILTERS: AttemptFilters = { outcome: "", statusCode: "", messageId: "" };
+
+type Named = { id: string; label: string };
+
+/**
+ * The attempt log: every try to deliver anything in the scope and time range, newest first, with
+ * filters; a row opens its detail. Topic and subscription scope come from the dashboard's toolbar.
+ */
+export function AttemptLog({
+  tenant,
+  from,
+  to,
+  topicId,
+  subscriptionId,
+  filters,
+  onFiltersChange,
+  topics,
+  onOpen,
+  live,
+}: {
+  tenant: string;
+  from: Date;
+  to: Date;
+  topicId: string | null;
+  subscriptionId: string | null;
+  filters: AttemptFilters;
+  onFiltersChange: (f: AttemptFilters) => void;
+  topics?: Named[];
+  onOpen: (id: string) => void;
+  live: boolean;
+}) {
+  const trpc = useTRPC();
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const code = /^\d{3}$/.test(filters.statusCode) ? Number(filters.statusCode) : null;
+  const q = useQuery({
+    ...trpc.delivery.attempts.queryOptions({
+      tenant,
+      topicId,
+      subscriptionId,
+      outcome: filters.outcome || null,
+      statusCode: code,
+      messageId: filters.messageId.trim() || null,
+      // A paged view is pinned to the newest page's end, so "older" pages do not shift under the reader.
+      from,
+      to: cursor ? null : to,
+      cursor,
+      limit: 25,
+    }),
+    placeholderData: keepPreviousData,
+    refetchInterval: live && !cursor ? 5000 : false,
+  });
+  const items = (q.data?.items ?? []) as AttemptRow[];
+  const topicName = new Map((topics ?? []).map((t) => [t.id, t.label]));
+  const set = (patch: Partial<AttemptFilters>) => {
+    setCursors([]);
+    onFiltersChange({ ...filters, ...patch });
+  };
+  const anyFilter = !!(filters.outcome || filters.statusCode || filters.messageId);
+  return (
+    <Card>
+      <CardHeader title="Attempt log" description="Every attempt to deliver a message, newest first. Open one to see the request as sent and the response." />
+      <div className="grid gap-3 border-b border-gray-200 px-5 py-3 sm:grid-cols-3" role="group" aria-label="Attempt filters">
+        <label className="text-xs font-medium text-gray-600">
+          Status
+          <Select className="mt-1" value={filters.outcome} onChange={(e) => set({ outcome: e.target.value as AttemptFilters["outcome"] })} aria-label="Status">
+            <option value="">Any status</option>
+            <option value="succeeded">Succeeded</option>
+            <option value="failed">Failed</option>
+            <option value="dlq">Sent to DLQ</option>
+            <option value="skipped">Skipped</option>
+          </Select>
+        </label>
+        <label className="text-xs font-medium text-gray-600">
+          Status code
+          <Input className="mt-1" inputMode="numeric" placeholder="e.g. 500" value={filters.statusCode} onChange={(e) => set({ statusCode: e.target.value.replace(/\D/g, "").slice(0, 3) })} aria-label="Status code" />
+        </label>
+        <label className="text-xs font-medium text-gray-600">
+          Message id
+          <Input className="mt-1 font-mono" placeholder="Paste a message id" value={filters.messageId} onChange={(e) => set({ messageId: e.target.value })} aria-label="Message id" />
+        </label>
+      </div>
+      {anyFilter && (
+        <div className="flex justify-end border-b border-gray-200 px-5 py-2">
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => {
+              setCursors([]);
+              onFiltersChange(EMPTY_FILTERS);
+            }}
+          >
+            <X className="h-4 w-4" aria-hidden />
+            Clear filters
+          </Button>
+        </div>
+      )}
+      <div className="p-3 sm:p-4">
+        {q.isPending ? (
+          <LoadingBlock label="Loading attempts…" />
+        ) : q.error ? (
+          <Alert tone="danger" title="Could not load attempts">
+            {q.error.message}
+          </Alert>
+        ) : (
+          <Table aria-label="Delivery attempts">
+            <THead>
+              <tr>
+                <Th>Time</Th>
+                <Th>Status</Th>
+                <Th>Code</Th>
+                <Th>Endpoint</Th>
+                <Th className="hidden md:table-cell">Message id</Th>
+                <Th className="hidden sm:table-cell">Attempt</Th>
+                <Th className="hidden sm:table-cell">Duration</Th>
+                <Th>
+                  <span className="sr-only">Open</span>
+                </Th>
+              </tr>
+            </THead>
+            <TBody>
+              {items.length === 0 ? (
+                <TableEmptyRow colSpan={8}>{anyFilter ? "No attempts match these filters in this time range." : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here."}</TableEmptyRow>
+              ) : (
+                items.map((a) => (
+                  <Tr key={a.id} className="cursor-pointer" onClick={() => onOpen(a.id)} data-testid="attempt-row" data-outcome={a.outcome}>
+                    <Td className="whitespace-nowrap">
+                      <RelativeTime date={a.startedAt} />
+                    </Td>
+                    <Td>
+                      <Badge tone={OUTCOME_TONE[a.outcome]} dot>
+                        {OUTCOME_LABEL[a.outcome]}
+                      </Badge>
+                      {a.nextRetryAt && a.outcome === "failed" && <span className="ml-1 text-xs text-amber-700">retrying</span>}
+                    </Td>
+                    <Td className="font-mono text-xs">{a.responseStatus ?? "—"}</Td>
+                    <Td className="max-w-[14rem] sm:max-w-xs">
+                      <div className="truncate font-mono text-xs text-gray-900" title={a.endpoint}>
+                        {a.endpoint}
+                      </div>
+                      <div className="truncate text-xs text-gray-500">
+                        {a.protocol}
+                        {topicName.get(a.topicId) ? ` · ${topicName.get(a.topicId)}` : ""}
+                        {a.error ? ` · ${a.error}` : ""}
+                      </div>
+                    </Td>
+                    <Td className="hidden font-mono text-xs md:table-cell">
+                      <span title={a.messageId}>{a.messageId.slice(0, 8)}…</span>
+                    </Td>
+                    <Td className="hidden sm:table-cell">#{a.attemptNumber}</Td>
+                    <Td className="hidden whitespace-nowrap sm:table-cell">{formatMs(a.durationMs)}</Td>
+                    <Td className="text-right">
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`Open attempt ${a.attemptNumber} to ${a.endpoint}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onOpen(a.id);
+                        }}
+                      >
+                        <ChevronRight className="h-4 w-4" aria-hidden />
+                      </Button>
+                    </Td>
+                  </Tr>
+                ))
+              )}
+            </TBody>
+          </Table>
+        )}
+        {(cursors.length > 0 || q.data?.nextCursor) && (
+          <div className="mt-3 flex items-center justify-between gap-2">
+            <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setCursors([])}>
+              Newest
+            </Button>
+            <Button variant="secondary" size="sm" disabled={!q.data?.nextCursor} onClick={() => q.data?.nextCursor && setCursors([...cursors, q.data.nextCursor])}>
+              Older attempts
+            </Button>
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,219 @@
+"use client";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Activity, RotateCcw } from "lucide-react";
+import { Alert, Button, Card, CardBody, CardHeader, LoadingBlock, Select, cn } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { usePermissions } from "@/components/layout/permissions";
+import { DeliveryChart } from "./delivery-chart";
+import { AttemptLog, EMPTY_FILTERS, type AttemptFilters } from "./attempt-log";
+import { AttemptDrawer } from "./attempt-drawer";
+import { ResendFailedDialog } from "./resend-failed-dialog";
+import { DisabledEndpointsCard, FailingEndpointsCard } from "./endpoint-cards";
+import { EmailOutboxCard } from "./email-outbox";
+import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
+import type { DeliveryNotification } from "./types";
+
+type Totals = { succeeded: number; failed: number; retrying: number; pending: number; dlq: number; successRate: number | null; p50LatencyMs: number | null; p95LatencyMs: number | null };
+
+function Stat({ label, value, sub, tone, testId }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "good" | "bad" | "warn"; testId?: string }) {
+  return (
+    <div className="rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs" data-testid={testId}>
+      <div className="text-xs font-medium text-gray-500">{label}</div>
+      <div data-value className={cn("mt-1 text-2xl font-semibold tabular-nums", tone === "good" ? "text-green-700" : tone === "bad" ? "text-red-700" : tone === "warn" ? "text-amber-700" : "text-gray-900")}>{value}</div>
+      {sub && <div className="mt-0.5 text-xs text-gray-500">{sub}</div>}
+    </div>
+  );
+}
+
+/**
+ * The operators' deliveries dashboard. Whole tenant (no `topicId`), or fixed to one topic (topic
+ * page). The toolbar narrows to a topic and/or one subscription; everything below follows it.
+ */
+export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubscriptionId = null, initialMessageId = "" }: { tenant: string; topicId?: string; initialSubscriptionId?: string | null; initialMessageId?: string }) {
+  const trpc = useTRPC();
+  const { can } = usePermissions();
+  const canWrite = can("resource:write");
+  const [rangeId, setRangeId] = useState<RangeId>("1h");
+  const [live, setLive] = useState(true);
+  const [now, setNow] = useState(() => Date.now());
+  const [pickedTopic, setPickedTopic] = useState<string | null>(null);
+  const [subscriptionId, setSubscriptionId] = useState<string | null>(initialSubscriptionId);
+  const [filters, setFilters] = useState<AttemptFilters>({ ...EMPTY_FILTERS, messageId: initialMessageId });
+  const [openAttempt, setOpenAttempt] = useState<string | null>(null);
+  const [resending, setResending] = useState(false);
+  useEffect(() => setSubscriptionId(initialSubscriptionId), [initialSubscriptionId]);
+  useEffect(() => setFilters((f) => ({ ...f, messageId: initialMessageId })), [initialMessageId]);
+  useEffect(() => {
+    if (!live) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 5000);
+    return () => clearInterval(t);
+  }, [live]);
+  const topicId = fixedTopicId ?? pickedTopic;
+  const { from, to } = useMemo(() => {
+    const end = Math.ceil(now / 1000) * 1000 + 1000;
+    return { from: new Date(end - rangeMs(rangeId)), to: new Date(end) };
+  }, [now, rangeId]);
+
+  const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: !fixedTopicId });
+  const subs = useQuery(trpc.topic.subscriptions.queryOptions({ tenant, topicId: topicId ?? undefined }));
+  const overview = useQuery({ ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, from, to }), placeholderData: keepPreviousData });
+  const totals = overview.data?.totals as Totals | undefined;
+  const chart = useMemo(() => (overview.data ? fillBuckets(overview.data.points as SeriesPoint[], from, to, overview.data.bucketSeconds) : []), [overview.data, from, to]);
+  const anyInRange = chart.some((p) => p.succeeded + p.failed + p.retrying > 0) || (totals && totals.succeeded + totals.failed + totals.dlq + totals.retrying + totals.pending > 0);
+
+  const topicOptions = (topics.data ?? []).map((t) => ({ id: t.id, label: t.name }));
+  const subOptions = (subs.data ?? []).map((s) => ({ id: s.id, label: `${s.protocol} → ${s.endpoint}` }));
+  const scopeLabel = subscriptionId ? "this subscription" : topicId ? "this topic" : "this team";
+
+  return (
+    <div className="space-y-5" data-testid="deliveries-dashboard">
+      {!fixedTopicId && <DisabledNotifications tenant={tenant} />}
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="flex flex-wrap items-end gap-3">
+          <div role="radiogroup" aria-label="Time range" className="inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-sm">
+            {RANGES.map((r) => (
+              <button
+                key={r.id}
+                type="button"
+                role="radio"
+                aria-checked={rangeId === r.id}
+                aria-label={`Last ${r.label}`}
+                onClick={() => setRangeId(r.id)}
+                className={cn("rounded px-3 py-1.5 text-sm font-medium", rangeId === r.id ? "bg-accent-600 text-white" : "text-gray-700 hover:bg-gray-100")}
+              >
+                {r.id}
+              </button>
+            ))}
+          </div>
+          <button
+            type="button"
+            aria-pressed={live}
+            onClick={() => setLive(!live)}
+            className={cn("inline-flex h-9 items-center gap-2 rounded-md border px-3 text-sm font-medium shadow-sm", live ? "border-green-300 bg-green-50 text-green-800" : "border-gray-300 bg-white text-gray-700")}
+            title={live ? "Refreshing every 5 seconds; click to pause" : "Paused; click to follow live"}
+          >
+            <span className={cn("h-2 w-2 rounded-full", live ? "animate-pulse bg-green-500" : "bg-gray-400")} aria-hidden />
+            {live ? "Live" : "Paused"}
+          </button>
+        </div>
+        <div className="flex w-full flex-wrap items-end gap-3 sm:w-auto">
+          {!fixedTopicId && (
+            <label className="min-w-0 flex-1 text-xs font-medium text-gray-600 sm:w-48 sm:flex-none">
+              Topic
+              <Select
+                className="mt-1"
+                value={pickedTopic ?? ""}
+                onChange={(e) => {
+                  setPickedTopic(e.target.value || null);
+                  setSubscriptionId(null);
+                }}
+              >
+                <option value="">All topics</option>
+                {topicOptions.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.label}
+                  </option>
+                ))}
+              </Select>
+            </label>
+          )}
+          <label className="min-w-0 flex-1 text-xs font-medium text-gray-600 sm:w-64 sm:flex-none">
+            Subscription
+            <Select className="mt-1" value={subscriptionId ?? ""} onChange={(e) => setSubscriptionId(e.target.value || null)}>
+              <option value="">All subscriptions</option>
+              {subscriptionId && !subOptions.some((s) => s.id === subscriptionId) && <option value={subscriptionId}>{subscriptionId}</option>}
+              {subOptions.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </Select>
+          </label>
+        </div>
+      </div>
+
+      {overview.error ? (
+        <Alert tone="danger" title="Could not load deliveries">
+          {overview.error.message}
+        </Alert>
+      ) : (
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5" data-testid="delivery-stats">
+          <Stat testId="stat-succeeded" label="Succeeded" value={totals ? totals.succeeded : "…"} tone={totals?.succeeded ? "good" : undefined} />
+          <Stat testId="stat-failed" label="Failed" value={totals ? totals.failed + totals.dlq : "…"} sub={totals?.dlq ? `${totals.dlq} sent to a DLQ` : "gave up after retries"} tone={totals && totals.failed + totals.dlq > 0 ? "bad" : undefined} />
+          <Stat testId="stat-retrying" label="Retrying" value={totals ? totals.retrying + totals.pending : "…"} sub={totals?.pending ? `${totals.pending} not tried yet` : "waiting for a retry"} tone={totals && totals.retrying > 0 ? "warn" : undefined} />
+          <Stat testId="stat-success-rate" label="Success rate" value={totals ? formatRate(totals.successRate) : "…"} sub="of finished deliveries" />
+          <Stat testId="stat-latency" label="Latency p50 / p95" value={totals ? formatMs(totals.p50LatencyMs) : "…"} sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined} />
+        </div>
+      )}
+
+      <Card>
+        <CardHeader
+          title="Deliveries over time"
+          description={`Last ${RANGES.find((r) => r.id === rangeId)?.label}, by outcome.`}
+          actions={
+            canWrite && (
+              <Button variant="secondary" size="sm" onClick={() => setResending(true)}>
+                <RotateCcw className="h-4 w-4" aria-hidden />
+                Resend all failed…
+              </Button>
+            )
+          }
+        />
+        <CardBody>
+          {overview.isPending ? (
+            <LoadingBlock label="Loading the chart…" />
+          ) : !anyInRange ? (
+            <div className="flex h-64 flex-col items-center justify-center gap-2 text-center text-sm text-gray-500" data-testid="chart-empty">
+              <Activity className="h-6 w-6 text-gray-300" aria-hidden />
+              <p className="font-medium text-gray-700">No deliveries in the last {RANGES.find((r) => r.id === rangeId)?.label}</p>
+              <p className="max-w-sm">Deliveries appear here as soon as a message is published to a topic with subscriptions.</p>
+            </div>
+          ) : (
+            <DeliveryChart data={chart} rangeId={rangeId} bucketSeconds={overview.data?.bucketSeconds ?? 60} />
+          )}
+        </CardBody>
+      </Card>
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <FailingEndpointsCard tenant={tenant} topicId={topicId} from={from} to={to} live={live} onPick={(id) => setSubscriptionId(id)} />
+        <DisabledEndpointsCard tenant={tenant} topicId={topicId} canWrite={canWrite} />
+      </div>
+
+      <AttemptLog tenant={tenant} from={from} to={to} topicId={topicId} subscriptionId={subscriptionId} filters={filters} onFiltersChange={setFilters} topics={topicOptions} onOpen={setOpenAttempt} live={live} />
+
+      {!fixedTopicId && <EmailOutboxCard tenant={tenant} />}
+
+      <AttemptDrawer tenant={tenant} attemptId={openAttempt} onClose={() => setOpenAttempt(null)} canWrite={canWrite} onOpenAttempt={setOpenAttempt} />
+      {canWrite && <ResendFailedDialog open={resending} onClose={() => setResending(false)} tenant={tenant} topicId={topicId} subscriptionId={subscriptionId} defaultSince={from} scopeLabel={scopeLabel} />}
+    </div>
+  );
+}
+
+/** Unread "endpoint disabled" notices, so nobody misses that deliveries stopped. */
+function DisabledNotifications({ tenant }: { tenant: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const q = useQuery({ ...trpc.delivery.notifications.queryOptions({ tenant, unreadOnly: true }), refetchInterval: 30_000 });
+  const mark = useMutation(trpc.delivery.markNotificationsRead.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.delivery.notifications.pathKey() }) }));
+  const rows = (q.data ?? []) as DeliveryNotification[];
+  if (rows.length === 0) return null;
+  return (
+    <Alert
+      tone="warning"
+      title={rows.length === 1 ? "An endpoint needs attention" : `${rows.length} notices about your endpoints`}
+      actions={
+        <Button size="sm" variant="secondary" loading={mark.isPending} onClick={() => mark.mutate({ tenant, ids: rows.map((r) => r.id) })}>
+          Dismiss
+        </Button>
+      }
+    >
+      <ul className="list-disc space-y-0.5 pl-5">
+        {rows.slice(0, 5).map((r) => (
+          <li key={r.id}>{r.message}</li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}

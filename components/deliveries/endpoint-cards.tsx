@@ -1,0 +1,94 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, Badge, Button, Card, CardHeader, LoadingBlock, RelativeTime, useToast } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import type { DisabledEndpoint, FailingEndpoint } from "./types";
+
+/** The endpoints with the most failed attempts in the range. */
+export function FailingEndpointsCard({ tenant, topicId, from, to, live, onPick }: { tenant: string; topicId: string | null; from: Date; to: Date; live: boolean; onPick: (subscriptionId: string) => void }) {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, from, to, limit: 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
+  const rows = (q.data ?? []) as FailingEndpoint[];
+  return (
+    <Card>
+      <CardHeader title="Top failing endpoints" description="Most failed attempts in this range." />
+      <div className="px-5 py-3">
+        {q.isPending ? (
+          <LoadingBlock />
+        ) : q.error ? (
+          <Alert tone="danger">{q.error.message}</Alert>
+        ) : rows.length === 0 ? (
+          <p className="py-4 text-sm text-gray-500">No failed attempts in this range.</p>
+        ) : (
+          <ul className="divide-y divide-gray-100" data-testid="failing-endpoints">
+            {rows.map((r) => (
+              <li key={r.subscriptionId + r.endpoint} className="py-2.5">
+                <button type="button" className="w-full text-left" onClick={() => onPick(r.subscriptionId)} title="Show this subscription's attempts">
+                  <div className="flex items-center justify-between gap-3">
+                    <span className="min-w-0 truncate font-mono text-xs text-gray-900">{r.endpoint}</span>
+                    <Badge tone="danger">{r.failures} failed</Badge>
+                  </div>
+                  <div className="mt-0.5 truncate text-xs text-gray-500">
+                    {r.protocol} · last {r.lastStatus ? `HTTP ${r.lastStatus}` : (r.lastError ?? "error")} · <RelativeTime date={r.lastFailureAt} />
+                  </div>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+/** Subscriptions Signalbox stopped delivering to after too many failures; re-enable in one click. */
+export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: string; topicId: string | null; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  // The procedure's input is `z.object({})` + tenant, which zod 4 types as Record<string, never>; cast.
+  const input = { tenant } as never;
+  const q = useQuery({ ...trpc.delivery.disabledEndpoints.queryOptions(input), refetchInterval: 15_000 });
+  const reenable = useMutation(
+    trpc.topic.reenable.mutationOptions({
+      onSuccess: async () => {
+        toast("Endpoint re-enabled: deliveries resume");
+        await Promise.all([qc.invalidateQueries({ queryKey: trpc.delivery.disabledEndpoints.pathKey() }), qc.invalidateQueries({ queryKey: trpc.topic.subscriptions.pathKey() })]);
+      },
+      onError: (e) => toast(e.message, "danger"),
+    }),
+  );
+  const rows = ((q.data ?? []) as DisabledEndpoint[]).filter((r) => !topicId || r.topicId === topicId);
+  return (
+    <Card>
+      <CardHeader title="Disabled endpoints" description="Stopped after failing continuously. New messages are skipped until re-enabled." />
+      <div className="px-5 py-3">
+        {q.isPending ? (
+          <LoadingBlock />
+        ) : q.error ? (
+          <Alert tone="danger">{q.error.message}</Alert>
+        ) : rows.length === 0 ? (
+          <p className="py-4 text-sm text-gray-500">Every endpoint is enabled.</p>
+        ) : (
+          <ul className="divide-y divide-gray-100" data-testid="disabled-endpoints">
+            {rows.map((r) => (
+              <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2.5">
+                <div className="min-w-0 flex-1">
+                  <div className="truncate font-mono text-xs text-gray-900">{r.endpoint}</div>
+                  <div className="truncate text-xs text-gray-500">
+                    {r.topicName} · {r.disabledReason ?? `${r.consecutiveFailures} consecutive failures`} · <RelativeTime date={r.disabledAt} />
+                  </div>
+                </div>
+                {canWrite && (
+                  <Button size="sm" variant="secondary" loading={reenable.isPending && reenable.variables?.id === r.id} onClick={() => reenable.mutate({ tenant, id: r.id })}>
+                    Re-enable
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,52 @@
+// Time ranges of the deliveries dashboard, always ending "now" (the dashboard ticks to follow it).
+export const RANGES = [
+  { id: "1h", label: "1 hour", ms: 3600_000 },
+  { id: "6h", label: "6 hours", ms: 6 * 3600_000 },
+  { id: "24h", label: "24 hours", ms: 24 * 3600_000 },
+  { id: "7d", label: "7 days", ms: 7 * 24 * 3600_000 },
+] as const;
+
+export type RangeId = (typeof RANGES)[number]["id"];
+
+export function rangeMs(id: RangeId): number {
+  return RANGES.find((r) => r.id === id)?.ms ?? 3600_000;
+}
+
+export function isRangeId(v: string | null | undefined): v is RangeId {
+  return RANGES.some((r) => r.id === v);
+}
+
+export type SeriesPoint = { t: Date | string; succeeded: number; failed: number; retrying: number; dlq: number };
+
+/**
+ * The server only returns buckets that had deliveries; a chart needs every bucket of the range,
+ * zero where nothing happened, or quiet periods disappear from the time axis.
+ */
+export function fillBuckets(points: SeriesPoint[], from: Date, to: Date, bucketSeconds: number) {
+  const step = bucketSeconds * 1000;
+  const byT = new Map(points.map((p) => [Math.floor(new Date(p.t).getTime() / step) * step, p]));
+  const out: { t: number; succeeded: number; failed: number; retrying: number }[] = [];
+  for (let t = Math.floor(from.getTime() / step) * step; t <= to.getTime(); t += step) {
+    const p = byT.get(t);
+    out.push({ t, succeeded: p?.succeeded ?? 0, failed: (p?.failed ?? 0) + (p?.dlq ?? 0), retrying: p?.retrying ?? 0 });
+  }
+  return out;
+}
+
+export function formatTick(t: number, rangeId: RangeId): string {
+  const d = new Date(t);
+  if (rangeId === "7d") return d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) + " " + d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function formatRate(r: number | null | undefined): string {
+  if (r === null || r === undefined) return "—";
+  const pct = r * 100;
+  return `${pct >= 99.95 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)}%`;
+}

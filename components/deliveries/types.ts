@@ -1,0 +1,57 @@
+// Row shapes of the delivery router (its SQL rows are untyped on the wire, so the console names them).
+export type AttemptOutcome = "succeeded" | "failed" | "dlq" | "skipped";
+export type DeliveryStatus = "pending" | "retrying" | "succeeded" | "failed" | "dlq";
+
+export type AttemptRow = {
+  id: string;
+  deliveryId: string;
+  messageId: string;
+  subscriptionId: string;
+  topicId: string;
+  attemptNumber: number;
+  protocol: string;
+  endpoint: string;
+  outcome: AttemptOutcome;
+  startedAt: Date | string;
+  durationMs: number | null;
+  responseStatus: number | null;
+  error: string | null;
+  nextRetryAt: Date | string | null;
+};
+
+export type AttemptDetail = AttemptRow & {
+  requestHeaders: Record<string, string> | null;
+  requestBody: string | null;
+  responseHeaders: Record<string, string | string[]> | null;
+  responseBody: string | null;
+  deliveryStatus: DeliveryStatus;
+  deliveryAttempts: number;
+};
+
+export type FailingEndpoint = { subscriptionId: string; endpoint: string; protocol: string; failures: number; lastFailureAt: Date | string; lastStatus: number | null; lastError: string | null };
+
+export type DisabledEndpoint = {
+  id: string;
+  arn: string;
+  protocol: string;
+  endpoint: string;
+  disabledAt: Date | string;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  topicId: string;
+  topicName: string;
+};
+
+export type ResendProgress = { id: string; status: "running" | "finished"; total: number | null; done: number | null; since: Date | string; createdAt: Date | string; finishedAt: Date | string | null };
+
+export type OutboxEmail = { id: string; subscriptionId: string; deliveryId: string | null; to: string; subject: string; body: string; status: string; createdAt: Date | string; sentAt: Date | string | null };
+
+export type DeliveryNotification = { id: string; kind: string; subscriptionId: string | null; message: string; createdAt: Date | string; readAt: Date | string | null };
+
+/** Scope of a dashboard: the whole tenant, one topic, or one subscription. */
+export type DashboardScope = { topicId?: string | null; subscriptionId?: string | null };
+
+export const OUTCOME_TONE = { succeeded: "success", failed: "danger", dlq: "warning", skipped: "neutral" } as const;
+export const OUTCOME_LABEL: Record<AttemptOutcome, string> = { succeeded: "Succeeded", failed: "Failed", dlq: "Sent to DLQ", skipped: "Skipped" };
+export const STATUS_TONE = { pending: "info", retrying: "warning", succeeded: "success", failed: "danger", dlq: "warning" } as const;
+export const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: "Pending", retrying: "Retrying", succeeded: "Succeeded", failed: "Failed", dlq: "In DLQ" };

@@ -1,0 +1,70 @@
+"use client";
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { QueueSettingsFields } from "./queue-settings-fields";
+import { formFromSettings, mapServerFieldErrors, validateQueueForm, type FormErrors, type QueueFormState } from "./queue-settings";
+import type { QueueDetail } from "./types";
+
+/** SetQueueAttributes as a form, prefilled with the queue's current values. */
+export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue: QueueDetail; onDone: () => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const list = useQuery(trpc.queue.list.queryOptions({ tenant }));
+  const [state, setState] = useState<QueueFormState>(() => formFromSettings(queue.name, queue.fifo, queue.settings as never));
+  const [errors, setErrors] = useState<FormErrors>({});
+  const update = useMutation(
+    trpc.queue.updateAttributes.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([qc.invalidateQueries({ queryKey: trpc.queue.get.queryKey({ tenant, name: queue.name }) }), qc.invalidateQueries({ queryKey: trpc.queue.list.queryKey({ tenant }) })]);
+        toast("Queue settings saved");
+        onDone();
+      },
+    }),
+  );
+  const server = mapServerFieldErrors(fieldErrorsOf(update.error));
+  const message = errorMessageOf(update.error) ?? (server.rest.length ? server.rest.join(" ") : null);
+  return (
+    <form
+      noValidate
+      aria-label="Edit queue settings"
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const v = validateQueueForm(state, { checkName: false });
+        setErrors(v.errors);
+        if (!v.payload) return;
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { name: _n, fifo: _f, tags: _t, ...settings } = v.payload;
+        update.mutate({ tenant, name: queue.name, ...settings });
+      }}
+    >
+      <QueueSettingsFields
+        mode="edit"
+        state={state}
+        set={(patch) => {
+          setState((s) => ({ ...s, ...patch }));
+          setErrors((e) => {
+            const next = { ...e };
+            for (const k of Object.keys(patch)) delete next[k as keyof FormErrors];
+            return next;
+          });
+        }}
+        errors={{ ...server.errors, ...errors }}
+        queues={(list.data ?? []).map((q) => ({ name: q.name, arn: q.arn, fifo: q.fifo }))}
+        selfArn={queue.arn}
+      />
+      {message && <Alert tone="danger">{message}</Alert>}
+      <div className="flex flex-wrap justify-end gap-2 border-t border-gray-200 pt-4">
+        <Button variant="secondary" onClick={onDone} disabled={update.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={update.isPending}>
+          Save changes
+        </Button>
+      </div>
+    </form>
+  );
+}

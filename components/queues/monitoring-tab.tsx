@@ -1,0 +1,85 @@
+"use client";
+import { useMemo, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Alert, Card, CardBody, CardHeader, LoadingBlock, cn } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { DepthChart, ThroughputChart, type MetricPoint } from "./queue-charts";
+
+const RANGES = [
+  { hours: 1, label: "1h" },
+  { hours: 6, label: "6h" },
+  { hours: 24, label: "24h" },
+] as const;
+
+function RangePicker({ value, onChange }: { value: number; onChange: (h: number) => void }) {
+  return (
+    <div role="radiogroup" aria-label="Time range" className="inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-xs">
+      {RANGES.map((r) => (
+        <button
+          key={r.hours}
+          type="button"
+          role="radio"
+          aria-checked={value === r.hours}
+          onClick={() => onChange(r.hours)}
+          className={cn("rounded px-3 py-1 text-sm font-medium", value === r.hours ? "bg-accent-600 text-white" : "text-gray-600 hover:bg-gray-100")}
+        >
+          {r.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function MonitoringTab({ tenant, name }: { tenant: string; name: string }) {
+  const trpc = useTRPC();
+  const [hours, setHours] = useState(1);
+  // Counters are flushed every few seconds and depth is sampled each minute; half a minute is fresh enough.
+  const metrics = useQuery({ ...trpc.queue.metrics.queryOptions({ tenant, name, hours }), refetchInterval: 30_000, placeholderData: keepPreviousData });
+  const data: MetricPoint[] = useMemo(() => (metrics.data?.points ?? []).map((p) => ({ t: new Date(p.minute).getTime(), sent: p.sent, received: p.received, deleted: p.deleted, depth: p.depth, inFlight: p.inFlight, delayed: p.delayed })), [metrics.data]);
+  const totals = useMemo(() => data.reduce((a, p) => ({ sent: a.sent + p.sent, received: a.received + p.received, deleted: a.deleted + p.deleted }), { sent: 0, received: 0, deleted: 0 }), [data]);
+  const sampled = data.some((p) => p.depth !== null);
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-gray-600">Per-minute activity over the last {hours === 1 ? "hour" : `${hours} hours`}. Updates every 30 seconds.</p>
+        <RangePicker value={hours} onChange={setHours} />
+      </div>
+      {metrics.isPending ? (
+        <LoadingBlock label="Loading metrics…" />
+      ) : metrics.error ? (
+        <Alert tone="danger" title="Could not load metrics">
+          {metrics.error.message}
+        </Alert>
+      ) : (
+        <>
+          <dl className="grid grid-cols-3 gap-3">
+            {(
+              [
+                ["Sent", totals.sent],
+                ["Received", totals.received],
+                ["Deleted", totals.deleted],
+              ] as const
+            ).map(([k, v]) => (
+              <div key={k} className="rounded-lg border border-gray-200 bg-white px-4 py-3">
+                <dt className="text-xs font-medium text-gray-500">{k}</dt>
+                <dd className="mt-1 text-xl font-semibold text-gray-900 tabular-nums">{v.toLocaleString()}</dd>
+              </div>
+            ))}
+          </dl>
+          <Card>
+            <CardHeader title="Sent, received and deleted" description="Messages per minute." />
+            <CardBody>
+              <ThroughputChart data={data} hours={hours} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Queue depth" description="Messages in the queue at each minute, sampled by the worker: available, in flight and delayed." />
+            <CardBody>
+              {sampled ? <DepthChart data={data} hours={hours} /> : <p className="py-10 text-center text-sm text-gray-500">No depth samples in this range yet. The worker records the depth once a minute.</p>}
+            </CardBody>
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

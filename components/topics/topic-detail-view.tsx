@@ -1,0 +1,148 @@
+"use client";
+import { useState } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft, Megaphone, Trash2 } from "lucide-react";
+import { Alert, Badge, Button, ConfirmDialog, CopyButton, EmptyState, LoadingBlock, Tabs, buttonClasses, useToast } from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { tenantPath } from "@/lib/use-tenant";
+import { usePermissions } from "@/components/layout/permissions";
+import { useCurrentTenant } from "@/components/layout/tenant-context";
+import { DeliveriesDashboard } from "@/components/deliveries/deliveries-dashboard";
+import { topicArnFor } from "./topic-name";
+import { SubscriptionsTab } from "./subscriptions-tab";
+import { PublishTab } from "./publish-tab";
+import { CodeTab } from "./code-tab";
+
+const TABS = ["subscriptions", "publish", "deliveries", "code"] as const;
+type TabId = (typeof TABS)[number];
+
+/** /t/<slug>/topics/<name>: one topic, its subscriptions, publishing, deliveries and code. */
+export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { name: string; initialTab?: string; initialSubscriptionId: string | null }) {
+  const tenant = useCurrentTenant();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const toast = useToast();
+  const { can } = usePermissions();
+  const write = can("resource:write");
+  const arn = topicArnFor(tenant.region, tenant.accountId, name);
+  const topic = useQuery(trpc.topic.get.queryOptions({ tenant: tenant.slug, id: arn }));
+  const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "subscriptions");
+  const [deliveryScope, setDeliveryScope] = useState<{ subscriptionId: string | null; messageId: string }>({ subscriptionId: initialSubscriptionId, messageId: "" });
+  const [deleting, setDeleting] = useState(false);
+  const del = useMutation(
+    trpc.topic.delete.mutationOptions({
+      onSuccess: async () => {
+        await qc.invalidateQueries({ queryKey: trpc.topic.list.pathKey() });
+        toast(`Topic “${name}” deleted`);
+        router.push(tenantPath(tenant.slug, "topics"));
+      },
+    }),
+  );
+  const switchTab = (id: string) => {
+    setTab(id as TabId);
+    const url = new URL(window.location.href);
+    url.searchParams.set("tab", id);
+    url.searchParams.delete("subscription");
+    window.history.replaceState(null, "", url.toString());
+  };
+  const showDeliveries = (scope: { subscriptionId?: string | null; messageId?: string }) => {
+    setDeliveryScope({ subscriptionId: scope.subscriptionId ?? null, messageId: scope.messageId ?? "" });
+    switchTab("deliveries");
+  };
+
+  const back = (
+    <Link href={tenantPath(tenant.slug, "topics")} className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800">
+      <ArrowLeft className="h-4 w-4" aria-hidden />
+      Topics
+    </Link>
+  );
+
+  if (topic.isPending) return <div>{back}<LoadingBlock /></div>;
+  if (topic.error) {
+    const notFound = topic.error.data?.code === "NOT_FOUND";
+    return (
+      <div>
+        {back}
+        {notFound ? (
+          <EmptyState
+            icon={<Megaphone className="h-5 w-5" aria-hidden />}
+            title={`There is no topic “${name}”`}
+            description="It may have been deleted, or the link has a typo."
+            action={
+              <Link href={tenantPath(tenant.slug, "topics")} className={buttonClasses("secondary")}>
+                All topics
+              </Link>
+            }
+          />
+        ) : (
+          <Alert tone="danger" title="Could not load the topic">
+            {topic.error.message}
+          </Alert>
+        )}
+      </div>
+    );
+  }
+  const t = topic.data;
+  const attrs = t.attributes as Record<string, string>;
+  return (
+    <div>
+      {back}
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <h1 className="min-w-0 truncate text-2xl font-semibold tracking-tight text-gray-900">{t.name}</h1>
+            <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
+            {t.fifo && t.contentBasedDeduplication && <Badge tone="info">Content-based dedup</Badge>}
+          </div>
+          {t.displayName && <p className="mt-1 text-sm text-gray-500">Display name: {t.displayName}</p>}
+          <div className="mt-3 flex max-w-full items-center gap-2">
+            <code className="min-w-0 truncate rounded-md border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all" title={t.arn} data-testid="topic-arn">
+              {t.arn}
+            </code>
+            <CopyButton value={t.arn} label="Copy ARN" />
+          </div>
+          <p className="mt-2 text-xs text-gray-500">
+            {attrs.SubscriptionsConfirmed ?? "0"} confirmed · {attrs.SubscriptionsPending ?? "0"} pending subscription{attrs.SubscriptionsPending === "1" ? "" : "s"}
+          </p>
+        </div>
+        {write && (
+          <Button variant="ghost" className="text-red-600 hover:bg-red-50" onClick={() => setDeleting(true)}>
+            <Trash2 className="h-4 w-4" aria-hidden />
+            Delete topic
+          </Button>
+        )}
+      </div>
+      <Tabs
+        value={tab}
+        onChange={switchTab}
+        items={[
+          { id: "subscriptions", label: "Subscriptions", content: <SubscriptionsTab tenant={tenant.slug} topic={t} canWrite={write} onShowDeliveries={(id) => showDeliveries({ subscriptionId: id })} /> },
+          { id: "publish", label: "Publish", content: <PublishTab tenant={tenant.slug} topic={t} canWrite={write} onShowDeliveries={(messageId) => showDeliveries({ messageId })} /> },
+          {
+            id: "deliveries",
+            label: "Deliveries",
+            content: <DeliveriesDashboard tenant={tenant.slug} topicId={t.id} initialSubscriptionId={deliveryScope.subscriptionId} initialMessageId={deliveryScope.messageId} />,
+          },
+          { id: "code", label: "Code", content: <CodeTab topic={t} region={tenant.region} /> },
+        ]}
+      />
+      <ConfirmDialog
+        open={deleting}
+        onClose={() => {
+          del.reset();
+          setDeleting(false);
+        }}
+        onConfirm={() => del.mutate({ tenant: tenant.slug, id: t.id })}
+        loading={del.isPending}
+        title={`Delete “${t.name}”?`}
+        confirmLabel="Delete topic"
+        error={del.error?.message}
+      >
+        <p>Its subscriptions are deleted with it and publishing to its ARN fails from now on. Messages already delivered stay where they are.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

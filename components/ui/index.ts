@@ -1,0 +1,20 @@
+// UI primitives: import from "@/components/ui".
+export { cn } from "./cn";
+export { Button, buttonClasses, type ButtonProps, type ButtonVariant, type ButtonSize } from "./button";
+export { Input, Textarea, Select, type InputProps, type SelectProps, type TextareaProps } from "./input";
+export { Label, FieldError, FormField } from "./form";
+export { Card, CardHeader, CardBody, CardFooter } from "./card";
+export { Badge, type BadgeTone } from "./badge";
+export { Table, THead, TBody, Tr, Th, Td, TableEmptyRow } from "./table";
+export { Dialog, ConfirmDialog } from "./dialog";
+export { EmptyState } from "./empty-state";
+export { PageHeader } from "./page-header";
+export { CopyButton } from "./copy-button";
+export { CodeBlock, CopyField } from "./code-block";
+export { Tabs, type TabItem } from "./tabs";
+export { Alert, type AlertTone } from "./alert";
+export { ToastProvider, useToast } from "./toast";
+export { Spinner, LoadingBlock } from "./spinner";
+export { KeyValue } from "./key-value";
+export { RelativeTime, formatRelative } from "./relative-time";
+export { fieldErrorsOf, errorMessageOf } from "./errors";

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { AppError } from "../../core/errors";
+import { hashPassword, verifyPassword } from "../../core/crypto/password";
+import { withTransaction } from "../../db";
+import { recordAudit } from "../audit/audit.service";
+import { bumpSessionVersion, findUserById, updatePasswordHash } from "./user.repository";
+import { passwordSchema } from "./user.service";
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, "Enter your current password"),
+  newPassword: passwordSchema,
+});
+
+/**
+ * Changes the password after checking the current one, and ends every session (the caller signs in
+ * again with the new password). Audit rows have no tenant: a person is not a team's resource.
+ */
+export async function changePassword(userId: string, input: z.infer<typeof changePasswordInput>) {
+  const { currentPassword, newPassword } = changePasswordInput.parse(input);
+  const user = await findUserById(userId);
+  if (!user) throw new AppError("unauthenticated", "Your account no longer exists.");
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new AppError("validation", "The current password is not right.", { fieldErrors: { currentPassword: ["Not your current password"] } });
+  }
+  if (currentPassword === newPassword) throw new AppError("validation", "Choose a different password.", { fieldErrors: { newPassword: ["Same as the current password"] } });
+  const hash = await hashPassword(newPassword);
+  await withTransaction(async (tx) => {
+    await updatePasswordHash(userId, hash, tx);
+    await recordAudit({ type: "user", userId, email: user.email, role: "viewer" }, null, "account.password_change", { type: "user", id: userId }, undefined, tx);
+  });
+  await bumpSessionVersion(userId);
+  return { ok: true };
+}
