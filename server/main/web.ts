@@ -8,6 +8,7 @@ const { startWebServer } = await import("../http/server");
 const { closeDb } = await import("../db");
 const { stopBoss } = await import("../jobs/boss");
 const { logger } = await import("../logger");
+const { shutdownQueues } = await import("../domains/queues/queue.lifecycle");
 
 const port = Number(process.env.PORT ?? 3000);
 const web = await startWebServer({ port, host: process.env.HOST ?? "0.0.0.0", dev: process.env.NODE_ENV === "development", withNext: process.env.SIGNALBOX_NO_NEXT !== "1" });
@@ -21,6 +22,8 @@ const shutdown = async (sig: string) => {
   stopping = true;
   logger.info(`received ${sig}, stopping web`);
   await web.close();
+  // Flushes the last seconds of queue metrics and closes the long-poll LISTEN connection.
+  await shutdownQueues();
   await stopBoss();
   await closeDb();
   process.exit(0);

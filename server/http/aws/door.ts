@@ -22,8 +22,8 @@ function pickService(target: string | undefined, params: URLSearchParams | undef
   if (scope && byName.has(scope)) return byName.get(scope);
   const action = params?.get("Action") ?? "";
   // Bearer-authenticated query calls have no credential scope: find the service by its actions,
-  // preferring SQS for queue-URL paths.
-  if (/^\/\d{12}\//.test(path) && byName.has("sqs")) return byName.get("sqs");
+  // preferring SQS for queue-URL paths and for calls that name a queue (AddPermission exists in both).
+  if ((/^\/\d{12}\//.test(path) || params?.has("QueueUrl") || params?.has("QueueName")) && byName.has("sqs")) return byName.get("sqs");
   return AWS_SERVICES.find((s) => s.queryActions?.has(action));
 }
 

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { env } from "../../env";
+import { crossAccountDecision, queueDoesNotExist, sqsError } from "../../core/sqs";
+import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
+
+// What every queue use case needs: the clock (replaceable in tests), the receipt-handle key, and
+// finding a queue for a caller, with a short cache because every data-plane call starts with it.
+
+let clock: () => Date = () => new Date();
+export function now(): Date {
+  return clock();
+}
+/** Tests move time (dedup window, visibility, retention) without sleeping. */
+export function setClock(fn: (() => Date) | null): void {
+  clock = fn ?? (() => new Date());
+}
+
+let receiptKey: Buffer | undefined;
+export function receiptHandleKey(): Buffer {
+  receiptKey ??= createHash("sha256").update("signalbox:sqs-receipt-handle:").update(env().SIGNALBOX_MASTER_KEY).digest();
+  return receiptKey;
+}
+
+export function defaultRegion(): string {
+  return process.env.SIGNALBOX_REGION ?? "us-east-1";
+}
+
+// Queue rows change rarely (attributes, permissions) and are read on every call: a 2-second cache
+// per process. Local changes clear it at once; other processes see a change within 2 seconds.
+const CACHE_TTL_MS = 2_000;
+const cache = new Map<string, { row: QueueRow | null; at: number }>();
+
+export function forgetQueue(q: { accountId?: string; name: string; arn?: string }): void {
+  for (const [k, v] of cache) {
+    if ((v.row && v.row.name === q.name && (!q.accountId || v.row.accountId === q.accountId)) || k.endsWith(`/${q.name}`) || (q.arn && k === `arn:${q.arn}`)) cache.delete(k);
+  }
+}
+
+async function cached(key: string, load: () => Promise<QueueRow | null>): Promise<QueueRow | null> {
+  const hit = cache.get(key);
+  const t = Date.now();
+  if (hit && t - hit.at < CACHE_TTL_MS) return hit.row;
+  const row = await load();
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { row, at: t });
+  return row;
+}
+
+export async function queueByName(tenantId: string, name: string): Promise<QueueRow | null> {
+  return cached(`t:${tenantId}/${name}`, () => findQueueByName(tenantId, name));
+}
+
+export async function queueByArn(arn: string): Promise<QueueRow | null> {
+  return cached(`arn:${arn}`, () => findQueueRowByArn(arn));
+}
+
+export type CallerRef = { tenantId: string; accountId: string };
+
+/**
+ * The queue a caller addresses. Its own account: by name. Another account's queue: only when a
+ * permission (AddPermission or Policy) mentions the caller; otherwise it does not exist for them
+ * (QueueDoesNotExist), and AccessDenied where a permission exists but does not grant the action.
+ */
+export async function resolveQueue(caller: CallerRef, ref: { accountId?: string; name: string }, action: string, sourceArn?: string): Promise<QueueRow> {
+  if (!ref.accountId || ref.accountId === caller.accountId) {
+    const q = await queueByName(caller.tenantId, ref.name);
+    if (!q) throw queueDoesNotExist();
+    return q;
+  }
+  const q = await cached(`a:${ref.accountId}/${ref.name}`, () => findQueueByAccountAndName(ref.accountId!, ref.name));
+  if (!q) throw queueDoesNotExist();
+  const decision = crossAccountDecision(q.permissions, q.settings.policy, { accountId: caller.accountId, action, queueArn: q.arn, sourceArn });
+  if (decision === "allow") return q;
+  if (decision === "deny") throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  throw queueDoesNotExist();
+}
