@@ -39,7 +39,7 @@ export function BrowseTab({ tenant, name }: { tenant: string; name: string }) {
           {page.data ? ` · ${page.data.items.length} ${page.data.items.length === 1 ? "message" : "messages"}` : ""}, oldest first
         </p>
         <div className="flex items-center gap-2">
-          <div className="w-36">
+          <div className="w-40">
             <Select
               aria-label="Messages per page"
               value={limit}

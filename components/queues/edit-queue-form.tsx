@@ -36,9 +36,20 @@ export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue
         const v = validateQueueForm(state, { checkName: false });
         setErrors(v.errors);
         if (!v.payload) return;
-        // eslint-disable-next-line @typescript-eslint/no-unused-vars
-        const { name: _n, fifo: _f, tags: _t, ...settings } = v.payload;
-        update.mutate({ tenant, name: queue.name, ...settings });
+        // Name, type and tags are not attributes: SetQueueAttributes gets the rest.
+        const p = v.payload;
+        update.mutate({
+          tenant,
+          name: queue.name,
+          visibilityTimeout: p.visibilityTimeout,
+          messageRetentionPeriod: p.messageRetentionPeriod,
+          maximumMessageSize: p.maximumMessageSize,
+          delaySeconds: p.delaySeconds,
+          receiveMessageWaitTimeSeconds: p.receiveMessageWaitTimeSeconds,
+          redrivePolicy: p.redrivePolicy,
+          redriveAllowPolicy: p.redriveAllowPolicy,
+          ...(queue.fifo ? { contentBasedDeduplication: p.contentBasedDeduplication, deduplicationScope: p.deduplicationScope, fifoThroughputLimit: p.fifoThroughputLimit } : {}),
+        });
       }}
     >
       <QueueSettingsFields

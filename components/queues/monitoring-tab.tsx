@@ -69,13 +69,13 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
           <Card>
             <CardHeader title="Sent, received and deleted" description="Messages per minute." />
             <CardBody>
-              <ThroughputChart data={data} hours={hours} />
+              <ThroughputChart data={data} />
             </CardBody>
           </Card>
           <Card>
             <CardHeader title="Queue depth" description="Messages in the queue at each minute, sampled by the worker: available, in flight and delayed." />
             <CardBody>
-              {sampled ? <DepthChart data={data} hours={hours} /> : <p className="py-10 text-center text-sm text-gray-500">No depth samples in this range yet. The worker records the depth once a minute.</p>}
+              {sampled ? <DepthChart data={data} /> : <p className="py-10 text-center text-sm text-gray-500">No depth samples in this range yet. The worker records the depth once a minute.</p>}
             </CardBody>
           </Card>
         </>

@@ -3,21 +3,19 @@ import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveCont
 
 export type MetricPoint = { t: number; sent: number; received: number; deleted: number; depth: number | null; inFlight: number | null; delayed: number | null };
 
-const tick = (t: number, hours: number) => {
-  const d = new Date(t);
-  return hours > 6 ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-};
+// Hours and minutes are enough up to 24 h; the tooltip has the full date.
+const tick = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 
 const axis = { tick: { fontSize: 11, fill: "#6b7280" }, tickLine: false } as const;
 const tooltipStyle = { fontSize: 12, borderRadius: 8, borderColor: "#e5e7eb" };
 
-export function ThroughputChart({ data, hours }: { data: MetricPoint[]; hours: number }) {
+export function ThroughputChart({ data }: { data: MetricPoint[] }) {
   return (
     <div className="h-64 w-full" role="img" aria-label="Messages sent, received and deleted per minute">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => tick(t, hours)} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
+          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tick} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
           <YAxis allowDecimals={false} axisLine={false} width={48} {...axis} />
           <Tooltip labelFormatter={(t) => `${new Date(Number(t)).toLocaleString()} (per minute)`} contentStyle={tooltipStyle} />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
@@ -30,13 +28,13 @@ export function ThroughputChart({ data, hours }: { data: MetricPoint[]; hours: n
   );
 }
 
-export function DepthChart({ data, hours }: { data: MetricPoint[]; hours: number }) {
+export function DepthChart({ data }: { data: MetricPoint[] }) {
   return (
     <div className="h-64 w-full" role="img" aria-label="Queue depth over time: available, in flight and delayed messages">
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(t: number) => tick(t, hours)} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
+          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tick} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
           <YAxis allowDecimals={false} axisLine={false} width={48} {...axis} />
           <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} contentStyle={tooltipStyle} />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />

@@ -137,17 +137,17 @@ export function QueueListView() {
                   <Th className="text-right">Available</Th>
                   <Th className="text-right">In flight</Th>
                   <Th className="text-right">Delayed</Th>
-                  <Th className="text-right">Oldest message</Th>
+                  <Th className="text-right">Oldest</Th>
                   <Th>Dead-letter queue</Th>
-                  <Th>Created</Th>
+                  <Th className="hidden 2xl:table-cell">Created</Th>
                 </tr>
               </THead>
               <TBody>
                 {rows.length === 0 && <TableEmptyRow colSpan={8}>No queue matches “{text}”.</TableEmptyRow>}
                 {rows.map((q) => (
                   <Tr key={q.id} data-testid={`queue-row-${q.name}`}>
-                    <Td className="max-w-xs">
-                      <Link href={href(q.name)} className="font-medium break-all text-accent-700 hover:underline">
+                    <Td className="max-w-xs min-w-48">
+                      <Link href={href(q.name)} className="font-medium break-words text-accent-700 hover:underline">
                         {q.name}
                       </Link>
                     </Td>
@@ -169,14 +169,14 @@ export function QueueListView() {
                     <Td className="text-right tabular-nums">{formatAge(q.oldestMessageAgeSeconds)}</Td>
                     <Td>
                       {q.deadLetterTargetArn ? (
-                        <Link href={href(nameFromArn(q.deadLetterTargetArn))} className="text-gray-700 hover:text-accent-700 hover:underline">
-                          {nameFromArn(q.deadLetterTargetArn)} <span className="text-xs text-gray-400">after {q.maxReceiveCount}</span>
+                        <Link href={href(nameFromArn(q.deadLetterTargetArn))} className="text-gray-700 hover:text-accent-700 hover:underline" title={`Messages move there after ${q.maxReceiveCount} receives`}>
+                          {nameFromArn(q.deadLetterTargetArn)} <span className="text-xs whitespace-nowrap text-gray-400">after {q.maxReceiveCount}×</span>
                         </Link>
                       ) : (
                         <span className="text-gray-400">—</span>
                       )}
                     </Td>
-                    <Td className="whitespace-nowrap">
+                    <Td className="hidden whitespace-nowrap 2xl:table-cell">
                       <RelativeTime date={q.createdAt} />
                     </Td>
                   </Tr>

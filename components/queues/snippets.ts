@@ -91,20 +91,28 @@ export function boto3Snippet({ origin, region, queueUrl, fifo }: QueueSnippetInp
 
 export function curlSnippet({ origin, name, fifo }: QueueSnippetInput): string {
   const base = `${origin}/api/v1/queues/${encodeURIComponent(name)}/messages`;
-  const body = fifo ? `{"body": "{\\"orderId\\": 1234}", "messageGroupId": "customer-42", "messageDeduplicationId": "order-1234"}` : `{"body": "{\\"orderId\\": 1234}", "attributes": [{"name": "kind", "dataType": "String", "value": "order.paid"}]}`;
+  const body = fifo
+    ? `{"body": "{\\"orderId\\": 1234}", "messageGroupId": "customer-42", "messageDeduplicationId": "order-1234"}`
+    : `{"body": "{\\"orderId\\": 1234}", "attributes": {"kind": {"dataType": "String", "stringValue": "order.paid"}}}`;
   return [
     `# a key from the API keys page: Bearer <key id>.<secret>`,
     `export SIGNALBOX_TOKEN='<key id>.<secret>'`,
     ``,
     `# send`,
-    `curl -X POST ${base} \\`,
+    `curl -sS -X POST ${base} \\`,
     `  -H "Authorization: Bearer $SIGNALBOX_TOKEN" \\`,
     `  -H "Content-Type: application/json" \\`,
     `  -d '${esc(body)}'`,
     ``,
-    `# receive (waits up to 20 s for a message)`,
-    `curl "${base}?maxMessages=10&waitTimeSeconds=20" \\`,
+    `# receive up to 10 (waits up to 20 s for one to arrive)`,
+    `curl -sS "${base}?max=10&waitSeconds=20" \\`,
     `  -H "Authorization: Bearer $SIGNALBOX_TOKEN"`,
+    ``,
+    `# delete after processing, with the receiptHandle from the receive`,
+    `curl -sS -X POST ${base}/delete \\`,
+    `  -H "Authorization: Bearer $SIGNALBOX_TOKEN" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d '{"receiptHandles": ["<receiptHandle>"]}'`,
     ``,
     `# every REST route: ${origin}/api/v1/openapi.json`,
   ].join("\n");

@@ -6,8 +6,9 @@ import type { JobDefinition } from "./registry";
 
 // The one PgBoss instance of a process. Web processes use it only to send (no supervision, no
 // cron, no migration); the worker process starts it fully. pg-boss keeps its tables in its own
-// schema, `pgboss`.
-export const BOSS_SCHEMA = "pgboss";
+// schema, `pgboss` (SIGNALBOX_BOSS_SCHEMA overrides it: each test file gets its own, so one file's
+// worker never takes, and then abandons on stop, a job another file is waiting for).
+export const BOSS_SCHEMA = process.env.SIGNALBOX_BOSS_SCHEMA || "pgboss";
 
 const g = globalThis as unknown as { __sbBoss?: Promise<PgBoss> };
 

@@ -28,6 +28,16 @@ export default async function setup() {
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${dbName}"`);
   await admin.end();
   await migrate(TEST_DATABASE_URL);
+  // Per-test-file pg-boss schemas (tests/helpers/env.ts) of earlier runs are dropped here.
+  const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await db.connect();
+  const old = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'pgboss\\_t\\_%'`);
+  // Only those older than two hours: another run may be using its own right now.
+  const cutoff = Math.floor(Date.now() / 1000) - 7200;
+  for (const r of old.rows) {
+    if (Number(String(r.nspname).split("_")[2]) < cutoff) await db.query(`DROP SCHEMA IF EXISTS "${r.nspname}" CASCADE`);
+  }
+  await db.end();
 
   const wantsBrowser = process.argv.some((a) => a.includes("e2e")) || !process.argv.slice(2).some((a) => /\.(test|spec)\.ts$|^tests\/|^server\//.test(a));
   if (wantsBrowser && process.env.SIGNALBOX_SKIP_BUILD !== "1") {
