@@ -62,11 +62,16 @@ export function AttemptLog({
   });
   const items = (q.data?.items ?? []) as AttemptRow[];
   const topicName = new Map((topics ?? []).map((t) => [t.id, t.label]));
+  const subline = (a: AttemptRow) =>
+    [a.protocol, topicName.get(a.topicId), a.nextRetryAt && a.outcome === "failed" ? "retry scheduled" : null, a.error, `msg ${a.messageId.slice(0, 8)}`].filter(Boolean).join(" · ");
   const set = (patch: Partial<AttemptFilters>) => {
     setCursors([]);
     onFiltersChange({ ...filters, ...patch });
   };
   const anyFilter = !!(filters.outcome || filters.statusCode || filters.messageId);
+  const emptyText = anyFilter
+    ? "No attempts match these filters in this time range."
+    : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here.";
   return (
     <Card>
       <CardHeader title="Attempt log" description="Every attempt to deliver a message, newest first. Open one to see the request as sent and the response." />
@@ -113,70 +118,92 @@ export function AttemptLog({
             {q.error.message}
           </Alert>
         ) : (
-          <Table aria-label="Delivery attempts">
-            <THead>
-              <tr>
-                <Th>Time</Th>
-                <Th>Status</Th>
-                <Th>Code</Th>
-                <Th>Endpoint</Th>
-                <Th className="hidden md:table-cell">Message id</Th>
-                <Th className="hidden sm:table-cell">Attempt</Th>
-                <Th className="hidden sm:table-cell">Duration</Th>
-                <Th>
-                  <span className="sr-only">Open</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
+          <>
+            {/* Phones: one compact card per attempt. */}
+            <ul className="divide-y divide-gray-100 rounded-lg border border-gray-200 sm:hidden" aria-label="Delivery attempts">
               {items.length === 0 ? (
-                <TableEmptyRow colSpan={8}>{anyFilter ? "No attempts match these filters in this time range." : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here."}</TableEmptyRow>
+                <li className="px-4 py-8 text-center text-sm text-gray-500">{emptyText}</li>
               ) : (
                 items.map((a) => (
-                  <Tr key={a.id} className="cursor-pointer" onClick={() => onOpen(a.id)} data-testid="attempt-row" data-outcome={a.outcome}>
-                    <Td className="whitespace-nowrap">
-                      <RelativeTime date={a.startedAt} />
-                    </Td>
-                    <Td>
-                      <Badge tone={OUTCOME_TONE[a.outcome]} dot>
-                        {OUTCOME_LABEL[a.outcome]}
-                      </Badge>
-                      {a.nextRetryAt && a.outcome === "failed" && <span className="ml-1 text-xs text-amber-700">retrying</span>}
-                    </Td>
-                    <Td className="font-mono text-xs">{a.responseStatus ?? "—"}</Td>
-                    <Td className="max-w-[14rem] sm:max-w-xs">
-                      <div className="truncate font-mono text-xs text-gray-900" title={a.endpoint}>
-                        {a.endpoint}
+                  <li key={a.id}>
+                    <button type="button" className="w-full px-3 py-2.5 text-left hover:bg-gray-50" onClick={() => onOpen(a.id)} data-testid="attempt-item" data-outcome={a.outcome}>
+                      <div className="flex items-center justify-between gap-2">
+                        <span className="flex items-center gap-2">
+                          <Badge tone={OUTCOME_TONE[a.outcome]} dot>
+                            {OUTCOME_LABEL[a.outcome]}
+                          </Badge>
+                          {a.responseStatus !== null && <span className="font-mono text-xs text-gray-600">{a.responseStatus}</span>}
+                        </span>
+                        <span className="text-xs text-gray-500">
+                          <RelativeTime date={a.startedAt} />
+                        </span>
                       </div>
-                      <div className="truncate text-xs text-gray-500">
-                        {a.protocol}
-                        {topicName.get(a.topicId) ? ` · ${topicName.get(a.topicId)}` : ""}
-                        {a.error ? ` · ${a.error}` : ""}
-                      </div>
-                    </Td>
-                    <Td className="hidden font-mono text-xs md:table-cell">
-                      <span title={a.messageId}>{a.messageId.slice(0, 8)}…</span>
-                    </Td>
-                    <Td className="hidden sm:table-cell">#{a.attemptNumber}</Td>
-                    <Td className="hidden whitespace-nowrap sm:table-cell">{formatMs(a.durationMs)}</Td>
-                    <Td className="text-right">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Open attempt ${a.attemptNumber} to ${a.endpoint}`}
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          onOpen(a.id);
-                        }}
-                      >
-                        <ChevronRight className="h-4 w-4" aria-hidden />
-                      </Button>
-                    </Td>
-                  </Tr>
+                      <div className="mt-1 truncate font-mono text-xs text-gray-900">{a.endpoint}</div>
+                      <div className="truncate text-xs text-gray-500">{subline(a)}</div>
+                    </button>
+                  </li>
                 ))
               )}
-            </TBody>
-          </Table>
+            </ul>
+            <div className="hidden sm:block">
+              <Table aria-label="Delivery attempts">
+                <THead>
+                  <tr>
+                    <Th>Time</Th>
+                    <Th>Status</Th>
+                    <Th>Endpoint</Th>
+                    <Th>Attempt</Th>
+                    <Th>
+                      <span className="sr-only">Open</span>
+                    </Th>
+                  </tr>
+                </THead>
+                <TBody>
+                  {items.length === 0 ? (
+                    <TableEmptyRow colSpan={5}>{emptyText}</TableEmptyRow>
+                  ) : (
+                    items.map((a) => (
+                      <Tr key={a.id} className="cursor-pointer" onClick={() => onOpen(a.id)} data-testid="attempt-row" data-outcome={a.outcome}>
+                        <Td className="whitespace-nowrap">
+                          <RelativeTime date={a.startedAt} />
+                        </Td>
+                        <Td className="whitespace-nowrap">
+                          <Badge tone={OUTCOME_TONE[a.outcome]} dot>
+                            {OUTCOME_LABEL[a.outcome]}
+                          </Badge>
+                          {a.responseStatus !== null && <span className="ml-2 font-mono text-xs text-gray-600">{a.responseStatus}</span>}
+                        </Td>
+                        <Td className="max-w-[16rem] lg:max-w-sm">
+                          <div className="truncate font-mono text-xs text-gray-900" title={a.endpoint}>
+                            {a.endpoint}
+                          </div>
+                          <div className="truncate text-xs text-gray-500" title={a.error ?? undefined}>
+                            {subline(a)}
+                          </div>
+                        </Td>
+                        <Td className="whitespace-nowrap text-xs">
+                          #{a.attemptNumber} · {formatMs(a.durationMs)}
+                        </Td>
+                        <Td className="w-10 text-right">
+                          <Button
+                            variant="ghost"
+                            size="sm"
+                            aria-label={`Open attempt ${a.attemptNumber} to ${a.endpoint}`}
+                            onClick={(e) => {
+                              e.stopPropagation();
+                              onOpen(a.id);
+                            }}
+                          >
+                            <ChevronRight className="h-4 w-4" aria-hidden />
+                          </Button>
+                        </Td>
+                      </Tr>
+                    ))
+                  )}
+                </TBody>
+              </Table>
+            </div>
+          </>
         )}
         {(cursors.length > 0 || q.data?.nextCursor) && (
           <div className="mt-3 flex items-center justify-between gap-2">

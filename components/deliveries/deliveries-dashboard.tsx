@@ -16,9 +16,9 @@ import type { DeliveryNotification } from "./types";
 
 type Totals = { succeeded: number; failed: number; retrying: number; pending: number; dlq: number; successRate: number | null; p50LatencyMs: number | null; p95LatencyMs: number | null };
 
-function Stat({ label, value, sub, tone, testId }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "good" | "bad" | "warn"; testId?: string }) {
+function Stat({ label, value, sub, tone, testId, className }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "good" | "bad" | "warn"; testId?: string; className?: string }) {
   return (
-    <div className="rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs" data-testid={testId}>
+    <div className={cn("rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs", className)} data-testid={testId}>
       <div className="text-xs font-medium text-gray-500">{label}</div>
       <div data-value className={cn("mt-1 text-2xl font-semibold tabular-nums", tone === "good" ? "text-green-700" : tone === "bad" ? "text-red-700" : tone === "warn" ? "text-amber-700" : "text-gray-900")}>{value}</div>
       {sub && <div className="mt-0.5 text-xs text-gray-500">{sub}</div>}
@@ -144,14 +144,14 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
           <Stat testId="stat-failed" label="Failed" value={totals ? totals.failed + totals.dlq : "…"} sub={totals?.dlq ? `${totals.dlq} sent to a DLQ` : "gave up after retries"} tone={totals && totals.failed + totals.dlq > 0 ? "bad" : undefined} />
           <Stat testId="stat-retrying" label="Retrying" value={totals ? totals.retrying + totals.pending : "…"} sub={totals?.pending ? `${totals.pending} not tried yet` : "waiting for a retry"} tone={totals && totals.retrying > 0 ? "warn" : undefined} />
           <Stat testId="stat-success-rate" label="Success rate" value={totals ? formatRate(totals.successRate) : "…"} sub="of finished deliveries" />
-          <Stat testId="stat-latency" label="Latency p50 / p95" value={totals ? formatMs(totals.p50LatencyMs) : "…"} sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined} />
+          <Stat testId="stat-latency" className="col-span-2 sm:col-span-1" label="Latency p50 / p95" value={totals ? formatMs(totals.p50LatencyMs) : "…"} sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined} />
         </div>
       )}
 
-      <Card>
+      <Card className="min-w-0">
         <CardHeader
           title="Deliveries over time"
-          description={`Last ${RANGES.find((r) => r.id === rangeId)?.label}, by outcome.`}
+          description={`Outcomes as they happened in the last ${RANGES.find((r) => r.id === rangeId)?.label}: delivered, retry scheduled, failed for good.`}
           actions={
             canWrite && (
               <Button variant="secondary" size="sm" onClick={() => setResending(true)}>
@@ -177,7 +177,7 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
       </Card>
 
       <div className="grid gap-5 lg:grid-cols-2">
-        <FailingEndpointsCard tenant={tenant} topicId={topicId} from={from} to={to} live={live} onPick={(id) => setSubscriptionId(id)} />
+        <FailingEndpointsCard tenant={tenant} topicId={topicId} subscriptionId={subscriptionId} from={from} to={to} live={live} onPick={(id) => setSubscriptionId(id)} />
         <DisabledEndpointsCard tenant={tenant} topicId={topicId} canWrite={canWrite} />
       </div>
 

@@ -5,12 +5,13 @@ import { useTRPC } from "@/lib/trpc";
 import type { DisabledEndpoint, FailingEndpoint } from "./types";
 
 /** The endpoints with the most failed attempts in the range. */
-export function FailingEndpointsCard({ tenant, topicId, from, to, live, onPick }: { tenant: string; topicId: string | null; from: Date; to: Date; live: boolean; onPick: (subscriptionId: string) => void }) {
+export function FailingEndpointsCard({ tenant, topicId, subscriptionId, from, to, live, onPick }: { tenant: string; topicId: string | null; subscriptionId: string | null; from: Date; to: Date; live: boolean; onPick: (subscriptionId: string) => void }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, from, to, limit: 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
-  const rows = (q.data ?? []) as FailingEndpoint[];
+  // The procedure scopes by topic only; one subscription is one endpoint, so narrow here.
+  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, from, to, limit: subscriptionId ? 100 : 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
+  const rows = ((q.data ?? []) as FailingEndpoint[]).filter((r) => !subscriptionId || r.subscriptionId === subscriptionId);
   return (
-    <Card>
+    <Card className="min-w-0">
       <CardHeader title="Top failing endpoints" description="Most failed attempts in this range." />
       <div className="px-5 py-3">
         {q.isPending ? (
@@ -60,7 +61,7 @@ export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: s
   );
   const rows = ((q.data ?? []) as DisabledEndpoint[]).filter((r) => !topicId || r.topicId === topicId);
   return (
-    <Card>
+    <Card className="min-w-0">
       <CardHeader title="Disabled endpoints" description="Stopped after failing continuously. New messages are skipped until re-enabled." />
       <div className="px-5 py-3">
         {q.isPending ? (

@@ -35,7 +35,7 @@ export function CreateSubscriptionDialog({ open, onClose, onCreated, tenant, top
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [protocol, setProtocol] = useState<Protocol>(topic.fifo ? "sqs" : "sqs");
+  const [protocol, setProtocol] = useState<Protocol>("sqs");
   const [queuePick, setQueuePick] = useState("");
   const [endpoint, setEndpoint] = useState("");
   const [raw, setRaw] = useState(false);

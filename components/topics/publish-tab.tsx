@@ -37,7 +37,7 @@ export function PublishTab({ tenant, topic, canWrite, onShowDeliveries }: { tena
   const rows = (recent.data ?? []) as RecentMessage[];
   return (
     <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-      <Card>
+      <Card className="min-w-0">
         <CardHeader title="Publish a message" description={`Sent to every subscription of ${topic.name} whose filter policy matches.`} />
         <CardBody>
           {!canWrite ? (
@@ -146,11 +146,14 @@ export function PublishTab({ tenant, topic, canWrite, onShowDeliveries }: { tena
                     </Button>
                   }
                 >
-                  <span className="flex flex-wrap items-center gap-2">
-                    Message id <code className="font-mono text-xs break-all" data-testid="published-message-id">{publish.data.messageId}</code>
-                    <CopyButton value={publish.data.messageId} label="Copy" variant="ghost" />
-                    {publish.data.sequenceNumber && <span className="text-xs">sequence {publish.data.sequenceNumber}</span>}
-                  </span>
+                  <div className="text-xs">Message id</div>
+                  <div className="mt-0.5 flex items-center gap-1">
+                    <code className="min-w-0 truncate font-mono text-xs" data-testid="published-message-id" title={publish.data.messageId}>
+                      {publish.data.messageId}
+                    </code>
+                    <CopyButton value={publish.data.messageId} label="Copy" variant="ghost" className="h-7 shrink-0" />
+                  </div>
+                  {publish.data.sequenceNumber && <div className="text-xs">Sequence number {publish.data.sequenceNumber}</div>}
                 </Alert>
               )}
               <div className="flex justify-end">
@@ -163,7 +166,7 @@ export function PublishTab({ tenant, topic, canWrite, onShowDeliveries }: { tena
           )}
         </CardBody>
       </Card>
-      <Card>
+      <Card className="min-w-0">
         <CardHeader title="Recently published" description="The last messages of this topic, from any publisher." />
         {recent.isPending ? (
           <CardBody>

@@ -56,7 +56,7 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
           <Table aria-label="Subscriptions">
             <THead>
               <tr>
-                <Th>Protocol</Th>
+                <Th className="hidden sm:table-cell">Protocol</Th>
                 <Th>Endpoint</Th>
                 <Th>Status</Th>
                 <Th className="hidden md:table-cell">Filter policy</Th>
@@ -70,17 +70,21 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
                 const summary = filterSummary(s.filterPolicy, s.filterPolicyScope);
                 return (
                   <Tr key={s.id} className="cursor-pointer" onClick={() => setOpenId(s.id)} data-testid="subscription-row" data-status={st}>
-                    <Td>
+                    <Td className="hidden sm:table-cell">
                       <Badge>{PROTOCOL_LABEL[s.protocol] ?? s.protocol}</Badge>
                     </Td>
-                    <Td className="max-w-[11rem] sm:max-w-sm">
+                    <Td className="max-w-[12rem] sm:max-w-sm">
+                      <span className="mb-1 block sm:hidden">
+                        <Badge>{PROTOCOL_LABEL[s.protocol] ?? s.protocol}</Badge>
+                      </span>
                       <button type="button" className="block max-w-full truncate text-left font-mono text-xs text-accent-700 hover:underline" title={s.endpoint} onClick={(e) => (e.stopPropagation(), setOpenId(s.id))}>
                         {s.endpoint}
                       </button>
                     </Td>
                     <Td>
                       <Badge tone={SUB_STATUS_TONE[st]} dot>
-                        {SUB_STATUS_LABEL[st]}
+                        <span className="sm:hidden">{st === "pending" ? "Pending" : SUB_STATUS_LABEL[st]}</span>
+                        <span className="hidden sm:inline">{SUB_STATUS_LABEL[st]}</span>
                       </Badge>
                     </Td>
                     <Td className="hidden max-w-xs md:table-cell">

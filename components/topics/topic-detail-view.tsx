@@ -3,7 +3,7 @@ import { useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, Megaphone, Trash2 } from "lucide-react";
+import { ArrowLeft, Megaphone, Settings2, Trash2 } from "lucide-react";
 import { Alert, Badge, Button, ConfirmDialog, CopyButton, EmptyState, LoadingBlock, Tabs, buttonClasses, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
@@ -14,6 +14,7 @@ import { topicArnFor } from "./topic-name";
 import { SubscriptionsTab } from "./subscriptions-tab";
 import { PublishTab } from "./publish-tab";
 import { CodeTab } from "./code-tab";
+import { TopicSettingsDialog } from "./topic-settings-dialog";
 
 const TABS = ["subscriptions", "publish", "deliveries", "code"] as const;
 type TabId = (typeof TABS)[number];
@@ -29,9 +30,19 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
   const write = can("resource:write");
   const arn = topicArnFor(tenant.region, tenant.accountId, name);
   const topic = useQuery(trpc.topic.get.queryOptions({ tenant: tenant.slug, id: arn }));
+  // Same query as the Subscriptions tab (shared cache, which polls while any is pending), so the
+  // counts follow confirmations without a reload.
+  const subs = useQuery({ ...trpc.topic.subscriptions.queryOptions({ tenant: tenant.slug, topicId: topic.data?.id }), enabled: !!topic.data });
+  const counts = subs.data && {
+    total: subs.data.length,
+    confirmed: subs.data.filter((s) => s.status === "confirmed" && !s.disabledAt).length,
+    pending: subs.data.filter((s) => s.status !== "confirmed" && !s.disabledAt).length,
+    disabled: subs.data.filter((s) => s.disabledAt).length,
+  };
   const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "subscriptions");
   const [deliveryScope, setDeliveryScope] = useState<{ subscriptionId: string | null; messageId: string }>({ subscriptionId: initialSubscriptionId, messageId: "" });
   const [deleting, setDeleting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const del = useMutation(
     trpc.topic.delete.mutationOptions({
       onSuccess: async () => {
@@ -86,33 +97,40 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
     );
   }
   const t = topic.data;
-  const attrs = t.attributes as Record<string, string>;
   return (
     <div>
       {back}
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
           <div className="flex flex-wrap items-center gap-2">
-            <h1 className="min-w-0 truncate text-2xl font-semibold tracking-tight text-gray-900">{t.name}</h1>
+            <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-all text-gray-900">{t.name}</h1>
             <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
             {t.fifo && t.contentBasedDeduplication && <Badge tone="info">Content-based dedup</Badge>}
           </div>
           {t.displayName && <p className="mt-1 text-sm text-gray-500">Display name: {t.displayName}</p>}
-          <div className="mt-3 flex max-w-full items-center gap-2">
-            <code className="min-w-0 truncate rounded-md border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all" title={t.arn} data-testid="topic-arn">
+          <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
+            <code className="max-w-full min-w-0 rounded-md break-all sm:truncate border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all" title={t.arn} data-testid="topic-arn">
               {t.arn}
             </code>
             <CopyButton value={t.arn} label="Copy ARN" />
           </div>
-          <p className="mt-2 text-xs text-gray-500">
-            {attrs.SubscriptionsConfirmed ?? "0"} confirmed · {attrs.SubscriptionsPending ?? "0"} pending subscription{attrs.SubscriptionsPending === "1" ? "" : "s"}
-          </p>
+          {counts && (
+            <p className="mt-2 text-xs text-gray-500" data-testid="topic-counts">
+              {counts.confirmed} confirmed · {counts.pending} pending{counts.disabled ? ` · ${counts.disabled} disabled` : ""} subscription{counts.total === 1 ? "" : "s"}
+            </p>
+          )}
         </div>
         {write && (
-          <Button variant="ghost" className="text-red-600 hover:bg-red-50" onClick={() => setDeleting(true)}>
-            <Trash2 className="h-4 w-4" aria-hidden />
-            Delete topic
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
+              <Settings2 className="h-4 w-4" aria-hidden />
+              Settings
+            </Button>
+            <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setDeleting(true)}>
+              <Trash2 className="h-4 w-4" aria-hidden />
+              Delete topic
+            </Button>
+          </div>
         )}
       </div>
       <Tabs
@@ -129,6 +147,7 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
           { id: "code", label: "Code", content: <CodeTab topic={t} region={tenant.region} /> },
         ]}
       />
+      {write && <TopicSettingsDialog open={editing} onClose={() => setEditing(false)} tenant={tenant.slug} topic={t} />}
       <ConfirmDialog
         open={deleting}
         onClose={() => {

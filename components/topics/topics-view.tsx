@@ -66,7 +66,7 @@ export function TopicsView() {
             <THead>
               <tr>
                 <Th>Name</Th>
-                <Th>Type</Th>
+                <Th className="hidden sm:table-cell">Type</Th>
                 <Th>Subscriptions</Th>
                 <Th className="hidden sm:table-cell">Created</Th>
               </tr>
@@ -82,8 +82,11 @@ export function TopicsView() {
                         {t.name}
                       </Link>
                       {t.displayName && <div className="truncate text-xs text-gray-500">{t.displayName}</div>}
+                      <div className="mt-1 sm:hidden">
+                        <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
+                      </div>
                     </Td>
-                    <Td>
+                    <Td className="hidden sm:table-cell">
                       <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
                     </Td>
                     <Td>
