@@ -5,26 +5,63 @@ import { sendJson } from "./request";
 
 // GET /api/health: the only unauthenticated data-plane route. 200 when the database answers, every
 // migration is applied and a worker has beaten its heart in the last 30 s; 503 otherwise, with
-// which part is unhealthy.
+// which part is unhealthy. Each check reports on its own, and none may hang the probe: a load
+// balancer needs an answer even when PostgreSQL does not give one.
 const WORKER_STALE_MS = 30_000;
+const CHECK_TIMEOUT_MS = 3_000;
 
-export async function handleHealth(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const checks: Record<string, { ok: boolean; detail?: unknown }> = {};
+type Check = { ok: boolean; detail?: unknown };
+
+// The migrations this build expects cannot change while the process runs.
+let expected: Promise<string[]> | undefined;
+function expectedMigrations(): Promise<string[]> {
+  expected ??= readMigrations().then((ms) => ms.map((m) => m.name));
+  expected.catch(() => (expected = undefined));
+  return expected;
+}
+
+async function check(fn: () => Promise<Check>): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
   try {
+    return await Promise.race([
+      fn(),
+      new Promise<Check>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function healthReport(): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+  const database = await check(async () => {
     const t0 = Date.now();
     await pool().query("SELECT 1");
-    checks.database = { ok: true, detail: { latencyMs: Date.now() - t0 } };
-    const expected = (await readMigrations()).map((m) => m.name);
-    const applied = new Set(
-      (await pool().query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name),
-    );
-    const pending = expected.filter((n) => !applied.has(n));
-    checks.migrations = { ok: pending.length === 0, detail: { applied: applied.size, pending } };
-    const hb = await pool().query(`SELECT count(*)::int AS n, max(last_seen_at) AS last FROM worker_heartbeats WHERE last_seen_at > now() - $1::interval`, [`${WORKER_STALE_MS / 1000} seconds`]);
-    checks.worker = { ok: hb.rows[0].n > 0, detail: { alive: hb.rows[0].n, lastSeenAt: hb.rows[0].last } };
-  } catch (err) {
-    checks.database ??= { ok: false, detail: (err as Error).message };
-  }
-  const ok = Object.values(checks).every((c) => c.ok) && ["database", "migrations", "worker"].every((k) => k in checks);
+    return { ok: true, detail: { latencyMs: Date.now() - t0 } };
+  });
+  const [migrations, worker] = database.ok
+    ? await Promise.all([
+        check(async () => {
+          const applied = new Set(
+            (await pool().query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name as string),
+          );
+          const pending = (await expectedMigrations()).filter((n) => !applied.has(n));
+          return { ok: pending.length === 0, detail: { applied: applied.size, pending } };
+        }),
+        check(async () => {
+          const hb = await pool().query(`SELECT count(*)::int AS n, max(last_seen_at) AS last FROM worker_heartbeats WHERE last_seen_at > now() - make_interval(secs => $1)`, [WORKER_STALE_MS / 1000]);
+          return { ok: hb.rows[0].n > 0, detail: { alive: hb.rows[0].n, lastSeenAt: hb.rows[0].last } };
+        }),
+      ])
+    : [{ ok: false, detail: "database unavailable" }, { ok: false, detail: "database unavailable" }];
+  const checks = { database, migrations, worker };
+  return { ok: Object.values(checks).every((c) => c.ok), checks };
+}
+
+export async function handleHealth(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { ok, checks } = await healthReport();
   sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", checks }, { "cache-control": "no-store" });
 }

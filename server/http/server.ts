@@ -6,7 +6,7 @@ import { handleHealth } from "./health";
 import { createRestHandler, problem } from "./rest/route";
 import { REST_ROUTES } from "./rest/routes";
 import { AppError } from "../core/errors";
-import { listenForRevocations } from "../domains/api-keys/api-key.service";
+import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
 import { sendJson } from "./request";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
@@ -62,6 +62,7 @@ export async function startWebServer(opts: { port: number; host?: string; dev?: 
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await nextApp?.close?.().catch(() => {});
+      stopListeningForRevocations();
     },
   };
 }

@@ -35,7 +35,7 @@ async function stopChild(c: ChildProcess, signal: NodeJS.Signals = "SIGTERM", gr
   live.delete(c);
 }
 
-export type TestProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<void> };
+export type TestProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<void>; /** stdout+stderr so far (last 20 kB) */ output: () => string };
 
 /** One web process. `next: false` serves only the data plane (fast start, no build needed). */
 export async function startWeb(opts: { next?: boolean; env?: Record<string, string> } = {}): Promise<TestProcess & { url: string; port: number }> {
@@ -62,7 +62,7 @@ export async function startWeb(opts: { next?: boolean; env?: Record<string, stri
     });
   });
   const url = `http://127.0.0.1:${port}`;
-  return { child, pid: child.pid!, url, port, stop: (s) => stopChild(child, s) };
+  return { child, pid: child.pid!, url, port, stop: (s) => stopChild(child, s), output: () => output };
 }
 
 /** One worker process. */
@@ -90,5 +90,5 @@ export async function startWorker(opts: { env?: Record<string, string> } = {}): 
       reject(new Error(`worker exited with ${code}:\n${output}`));
     });
   });
-  return { child, pid: child.pid!, stop: (s) => stopChild(child, s) };
+  return { child, pid: child.pid!, stop: (s) => stopChild(child, s), output: () => output };
 }

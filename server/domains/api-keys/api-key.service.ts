@@ -59,6 +59,13 @@ export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
   return { id, revoked: true };
 }
 
+/** Operator revocation (`signalbox key revoke <id>`): the key id alone names the tenant. */
+export async function revokeApiKeyById(actor: Actor, id: string) {
+  const row = await findKeyForAuth(id);
+  if (!row) throw new AppError("not_found", `No API key ${id}.`);
+  return revokeApiKey(actor, row.tenant_id, id);
+}
+
 // --- authentication lookups (data plane) --------------------------------------------------------
 
 export type ResolvedKey = {
@@ -100,10 +107,12 @@ export async function resolveAccessKey(id: string, now = Date.now()): Promise<Re
 }
 
 let listening: Promise<void> | undefined;
+let listenClient: { release: (err?: boolean) => void } | undefined;
 /** Subscribes this process to revocation notices (called once by the web server). */
 export function listenForRevocations(): Promise<void> {
   listening ??= (async () => {
     const client = await pool().connect();
+    listenClient = client;
     client.on("notification", (msg) => {
       if (msg.channel === "signalbox_api_key_revoked" && msg.payload) forgetKey(msg.payload);
     });
@@ -114,6 +123,13 @@ export function listenForRevocations(): Promise<void> {
     await client.query("LISTEN signalbox_api_key_revoked");
   })();
   return listening;
+}
+
+/** Gives the LISTEN connection back (shutdown): the pool cannot end while a client is checked out. */
+export function stopListeningForRevocations(): void {
+  listenClient?.release(true);
+  listenClient = undefined;
+  listening = undefined;
 }
 
 // last_used_at is written at most once a minute per key, in the background.
