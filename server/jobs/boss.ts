@@ -27,6 +27,10 @@ export function getBoss(role: "sender" | "worker" = "sender"): Promise<PgBoss> {
       });
       boss.on("error", (err: unknown) => logger.error({ err }, "pg-boss error"));
       await boss.start();
+      // Senders create the queues too: a web process may enqueue before any worker has started,
+      // and pg-boss refuses to send to a queue that does not exist.
+      const { JOBS } = await import("./catalog");
+      await createMissingQueues(boss, JOBS);
       return boss;
     })();
     g.__sbBoss.catch(() => {
@@ -62,7 +66,10 @@ export async function enqueue<S extends JobDefinition>(
 
 /** Creates the queue of every job definition (idempotent); both web and worker call it at start. */
 export async function ensureQueues(jobs: JobDefinition[]): Promise<void> {
-  const boss = await getBoss();
+  await createMissingQueues(await getBoss(), jobs);
+}
+
+async function createMissingQueues(boss: PgBoss, jobs: JobDefinition[]): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q: { name: string }) => q.name));
   for (const j of jobs) {
     if (!existing.has(j.name)) {
