@@ -18,7 +18,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   for (const job of JOBS) {
     await boss.work(
       job.name,
-      { batchSize: job.work?.batchSize ?? 1, localConcurrency: job.work?.localConcurrency ?? 1, pollingIntervalSeconds: job.work?.pollingIntervalSeconds ?? 1 } as never,
+      { batchSize: job.work?.batchSize ?? 1, localConcurrency: job.work?.localConcurrency ?? 1, pollingIntervalSeconds: job.work?.pollingIntervalSeconds ?? 1, ...job.work } as never,
       (async (jobs: Array<{ id: string; data: unknown; retryCount?: number }>) => {
         for (const j of jobs) {
           const jl = log.child({ jobId: j.id, job: job.name });

@@ -3,6 +3,9 @@ import { accountRouter } from "../domains/users/user.router";
 import { tenantRouter } from "../domains/tenants/tenant.router";
 import { apiKeyRouter } from "../domains/api-keys/api-key.router";
 import { auditRouter } from "../domains/audit/audit.router";
+import { queueRouter } from "../domains/queues/queue.router";
+import { topicRouter } from "../domains/topics/topic.router";
+import { deliveryRouter } from "../domains/deliveries/delivery.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -10,6 +13,9 @@ export const appRouter = router({
   tenant: tenantRouter,
   apiKey: apiKeyRouter,
   audit: auditRouter,
+  queue: queueRouter,
+  topic: topicRouter,
+  delivery: deliveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

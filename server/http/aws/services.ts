@@ -1,5 +1,7 @@
 import type { AwsService } from "./types";
 import { stsService } from "./sts";
+import { snsService } from "./sns/sns.service";
+import { sqsService } from "./sqs";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService];
+export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService];

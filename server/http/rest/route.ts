@@ -26,6 +26,11 @@ export type RestRoute = {
   keys?: string[];
 };
 
+/** A handler may return this to answer with a non-JSON body (e.g. a PEM certificate). */
+export class RawReply {
+  constructor(public body: string | Buffer, public contentType: string, public status = 200) {}
+}
+
 export function defineRoute(r: RestRoute): RestRoute {
   const keys: string[] = [];
   const pattern = r.path.replace(/:([a-zA-Z]+)/g, (_, k) => {
@@ -110,7 +115,8 @@ export function createRestHandler(routes: RestRoute[]) {
       if (result === undefined || route.status === 204) {
         res.writeHead(204, { "x-request-id": rid });
         res.end();
-      } else sendJson(res, route.status ?? 200, result, { "x-request-id": rid });
+      } else if (result instanceof RawReply) send(res, result.status, { "content-type": result.contentType, "x-request-id": rid }, result.body);
+      else sendJson(res, route.status ?? 200, result, { "x-request-id": rid });
     } catch (e) {
       const err = isAppError(e) ? e : new AppError("internal", "Internal error", { cause: e });
       if (err.code === "internal") log.error({ err: e }, "rest request failed");

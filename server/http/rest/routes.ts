@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { defineRoute, type RestRoute } from "./route";
 import { whoamiRoutes } from "./whoami.routes";
+import { topicRoutes } from "./topics.routes";
+import { queueRoutes } from "./queues.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
 const domainRoutes: RestRoute[] = [
   ...whoamiRoutes,
+  ...topicRoutes,
+  ...queueRoutes,
 ];
 
 export const REST_ROUTES: RestRoute[] = [

@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import type { JobContext } from "../../jobs/registry";
+import { buildSubscriptionConfirmation, confirmationText } from "../../core/sns/envelope";
+import { findSubscriptionById } from "../topics/topic.repository";
+import { guardedRequest } from "./guarded-http";
+import { signingKey, signingCertUrl } from "./signing";
+import { sendEmail } from "./email";
+import { MAX_RESPONSE_BODY_LOGGED } from "./deliver";
+
+// SubscriptionConfirmation: POSTed to HTTP/S endpoints (signed like notifications), or emailed
+// (outbox) for email/email-json subscriptions. SubscribeURL confirms with a plain GET.
+
+export const CONFIRM_PATH = "/api/v1/sns/confirm";
+
+export function subscribeUrl(baseUrl: string, topicArn: string, token: string): string {
+  return `${baseUrl}${CONFIRM_PATH}?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`;
+}
+
+export async function sendConfirmation(data: { subscriptionId: string; tenantId: string; token: string; baseUrl: string }, ctx: JobContext): Promise<void> {
+  const sub = await findSubscriptionById(data.tenantId, data.subscriptionId);
+  if (!sub || sub.status !== "pending") return;
+  const key = await signingKey();
+  const msg = buildSubscriptionConfirmation(
+    { MessageId: randomUUID(), TopicArn: sub.topicArn, Token: data.token, SubscribeURL: subscribeUrl(data.baseUrl, sub.topicArn, data.token), Message: confirmationText(sub.topicArn), Timestamp: new Date().toISOString() },
+    { key: key.key, certUrl: signingCertUrl(data.baseUrl) },
+  );
+  if (sub.protocol === "email" || sub.protocol === "email-json") {
+    const body = sub.protocol === "email-json" ? JSON.stringify(msg) : `${msg.Message}\n\nConfirm subscription: ${msg.SubscribeURL}\n`;
+    const sent = await sendEmail({ tenantId: sub.tenantId, subscriptionId: sub.id, deliveryId: null, to: sub.endpoint, subject: "AWS Notification - Subscription Confirmation", body });
+    if (!sent.ok) throw new Error(sent.error); // the job retries
+    return;
+  }
+  const body = JSON.stringify(msg);
+  const res = await guardedRequest({
+    url: sub.endpoint,
+    method: "POST",
+    body,
+    maxResponseBytes: MAX_RESPONSE_BODY_LOGGED,
+    headers: {
+      "content-type": "text/plain; charset=UTF-8",
+      "user-agent": "Amazon Simple Notification Service Agent",
+      "x-amz-sns-message-type": "SubscriptionConfirmation",
+      "x-amz-sns-message-id": String(msg.MessageId),
+      "x-amz-sns-topic-arn": sub.topicArn,
+    },
+  });
+  if (!res.ok) {
+    ctx.log.info({ subscriptionId: sub.id, kind: res.kind }, "subscription confirmation not delivered");
+    // A refused address will not change on retry; other failures retry via the job's retry limit.
+    if (res.kind === "blocked" || res.kind === "bad_url") return;
+    throw new Error(`confirmation delivery failed: ${res.kind}`);
+  }
+  if (res.status < 200 || res.status >= 300) throw new Error(`confirmation delivery got HTTP ${res.status}`);
+}

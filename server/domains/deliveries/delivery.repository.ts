@@ -1,0 +1,184 @@
+import type pg from "pg";
+import { pool } from "../../db";
+
+// SQL of the delivery engine's write path (deliveries, attempts, metrics, counters). Batches go
+// through jsonb_to_recordset so a chunk of deliveries costs a few statements, not a few per row.
+
+export type Queryable = Pick<pg.PoolClient, "query">;
+
+export type NewDelivery = { id: string; tenantId: string; topicId: string; messageId: string; subscriptionId: string; protocol: string; endpoint: string };
+
+/** Idempotent: (message, subscription) pairs that already have a delivery are skipped. Returns the new rows. */
+export async function insertDeliveries(rows: NewDelivery[], tx: Queryable, status = "pending"): Promise<Array<{ id: string; subscriptionId: string; protocol: string }>> {
+  if (rows.length === 0) return [];
+  const r = await tx.query(
+    `INSERT INTO deliveries (id, tenant_id, topic_id, message_id, subscription_id, protocol, endpoint, status)
+     SELECT d.id, d."tenantId", d."topicId", d."messageId", d."subscriptionId", d.protocol, d.endpoint, $2
+       FROM jsonb_to_recordset($1::jsonb) AS d(id text, "tenantId" text, "topicId" text, "messageId" text, "subscriptionId" text, protocol text, endpoint text)
+     ON CONFLICT (message_id, subscription_id) DO NOTHING
+     RETURNING id, subscription_id AS "subscriptionId", protocol`,
+    [JSON.stringify(rows), status],
+  );
+  return r.rows;
+}
+
+export type DeliveryRow = NewDelivery & { status: string; attempts: number; createdAt: Date };
+
+/** How long a runner owns the deliveries it claimed (HTTP total timeout + throttle wait, with room). */
+export const CLAIM_LEASE_SECONDS = 60;
+
+/**
+ * Claims the open deliveries among `ids` whose time has come, leasing them (next_attempt_at =
+ * now + lease) so that a concurrent run of another job (a safety net, a duplicate after a crash)
+ * does not send them again. Returns the claimed rows and the ids still leased by someone else.
+ */
+export async function claimOpenDeliveries(ids: string[]): Promise<{ claimed: DeliveryRow[]; leased: Array<{ id: string; until: Date }> }> {
+  const r = await pool().query(
+    `UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
+      WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying') AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '2 seconds')
+      RETURNING id, tenant_id AS "tenantId", topic_id AS "topicId", message_id AS "messageId", subscription_id AS "subscriptionId", protocol, endpoint,
+                status, attempts, created_at AS "createdAt"`,
+    [ids, CLAIM_LEASE_SECONDS],
+  );
+  const claimed: DeliveryRow[] = r.rows;
+  if (claimed.length === ids.length) return { claimed, leased: [] };
+  const got = new Set(claimed.map((d) => d.id));
+  const rest = await pool().query(`SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying')`, [ids.filter((i) => !got.has(i))]);
+  return { claimed, leased: rest.rows };
+}
+
+export async function loadTopicPolicies(topicIds: string[]): Promise<Map<string, unknown>> {
+  const r = await pool().query(`SELECT id, delivery_policy FROM topics WHERE id = ANY($1::text[])`, [topicIds]);
+  return new Map(r.rows.map((x: { id: string; delivery_policy: unknown }) => [x.id, x.delivery_policy]));
+}
+
+export type DeliveryUpdate = {
+  id: string;
+  status: "succeeded" | "retrying" | "failed" | "dlq";
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  latencyMs: number | null;
+};
+
+/** Applies the outcome of one attempt to each delivery (attempts + 1), only if it is still open. */
+export async function updateDeliveries(rows: DeliveryUpdate[], tx: Queryable): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE deliveries d SET status = u.status, attempts = d.attempts + 1, next_attempt_at = u."nextAttemptAt", last_status_code = u."lastStatusCode",
+            last_error = u."lastError", updated_at = now(), latency_ms = COALESCE(u."latencyMs", d.latency_ms),
+            completed_at = CASE WHEN u.status IN ('succeeded', 'failed', 'dlq') THEN now() ELSE NULL END
+       FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, "nextAttemptAt" timestamptz, "lastStatusCode" int, "lastError" text, "latencyMs" int)
+      WHERE d.id = u.id AND d.status IN ('pending', 'retrying')`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Marks one open delivery succeeded; false when another run already finished it (guards exactly-once queue delivery). */
+export async function claimSuccess(id: string, latencyMs: number, tx: Queryable): Promise<boolean> {
+  const r = await tx.query(
+    `UPDATE deliveries SET status = 'succeeded', attempts = attempts + 1, last_status_code = NULL, last_error = NULL, next_attempt_at = NULL,
+            latency_ms = COALESCE(latency_ms, $2), completed_at = now(), updated_at = now()
+      WHERE id = $1 AND status IN ('pending', 'retrying')`,
+    [id, latencyMs],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export type AttemptRecord = {
+  deliveryId: string;
+  tenantId: string;
+  topicId: string;
+  subscriptionId: string;
+  messageId: string;
+  attemptNumber: number;
+  protocol: string;
+  endpoint: string;
+  outcome: "succeeded" | "failed" | "dlq" | "skipped";
+  startedAt: string;
+  durationMs: number;
+  requestHeaders: Record<string, string> | null;
+  requestBody: string | null;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  nextRetryAt: string | null;
+};
+
+export async function insertAttempts(rows: AttemptRecord[], tx: Queryable): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO delivery_attempts (delivery_id, tenant_id, topic_id, subscription_id, message_id, attempt_number, protocol, endpoint, outcome,
+            started_at, duration_ms, request_headers, request_body, response_status, response_headers, response_body, error, next_retry_at)
+     SELECT a."deliveryId", a."tenantId", a."topicId", a."subscriptionId", a."messageId", a."attemptNumber", a.protocol, a.endpoint, a.outcome,
+            a."startedAt", a."durationMs", a."requestHeaders", a."requestBody", a."responseStatus", a."responseHeaders", a."responseBody", a.error, a."nextRetryAt"
+       FROM jsonb_to_recordset($1::jsonb) AS a("deliveryId" text, "tenantId" text, "topicId" text, "subscriptionId" text, "messageId" text,
+            "attemptNumber" int, protocol text, endpoint text, outcome text, "startedAt" timestamptz, "durationMs" int, "requestHeaders" jsonb,
+            "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, error text, "nextRetryAt" timestamptz)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export type MetricBump = { subscriptionId: string; tenantId: string; topicId: string; minute: string; succeeded: number; failed: number; retrying: number; dlq: number; latencySumMs: number };
+
+export async function bumpMetrics(rows: MetricBump[], tx: Queryable): Promise<void> {
+  if (rows.length === 0) return;
+  // Sorted so concurrent jobs take row locks in the same order (no deadlocks).
+  rows.sort((a, b) => (a.subscriptionId + a.minute).localeCompare(b.subscriptionId + b.minute));
+  await tx.query(
+    `INSERT INTO delivery_metrics_minute (subscription_id, minute, tenant_id, topic_id, succeeded, failed, retrying, dlq, latency_sum_ms)
+     SELECT m."subscriptionId", m.minute, m."tenantId", m."topicId", m.succeeded, m.failed, m.retrying, m.dlq, m."latencySumMs"
+       FROM jsonb_to_recordset($1::jsonb) AS m("subscriptionId" text, minute timestamptz, "tenantId" text, "topicId" text, succeeded int, failed int, retrying int, dlq int, "latencySumMs" bigint)
+     ON CONFLICT (subscription_id, minute) DO UPDATE SET succeeded = delivery_metrics_minute.succeeded + EXCLUDED.succeeded,
+       failed = delivery_metrics_minute.failed + EXCLUDED.failed, retrying = delivery_metrics_minute.retrying + EXCLUDED.retrying,
+       dlq = delivery_metrics_minute.dlq + EXCLUDED.dlq, latency_sum_ms = delivery_metrics_minute.latency_sum_ms + EXCLUDED.latency_sum_ms`,
+    [JSON.stringify(rows)],
+  );
+}
+
+export async function resetFailures(subscriptionIds: string[], tx: Queryable): Promise<void> {
+  if (subscriptionIds.length === 0) return;
+  await tx.query(`UPDATE topic_subscriptions SET consecutive_failures = 0, failing_since = NULL WHERE id = ANY($1::text[]) AND consecutive_failures > 0`, [subscriptionIds.sort()]);
+}
+
+/** Adds failures; disables the subscription (once) when a threshold is crossed and returns it. */
+export async function addFailures(subscriptionId: string, n: number, maxFailures: number, maxHours: number, tx: Queryable): Promise<{ disabled: boolean; tenantId: string; arn: string; reason: string | null }> {
+  const r = await tx.query(
+    `WITH prev AS (SELECT id, disabled_at, failing_since, consecutive_failures FROM topic_subscriptions WHERE id = $1 FOR UPDATE)
+     UPDATE topic_subscriptions s SET consecutive_failures = prev.consecutive_failures + $2, failing_since = COALESCE(prev.failing_since, now()),
+            disabled_at = CASE WHEN prev.disabled_at IS NULL AND (prev.consecutive_failures + $2 >= $3 OR COALESCE(prev.failing_since, now()) <= now() - make_interval(secs => $4 * 3600)) THEN now() ELSE prev.disabled_at END,
+            disabled_reason = CASE WHEN prev.disabled_at IS NOT NULL THEN s.disabled_reason
+                                   WHEN prev.consecutive_failures + $2 >= $3 THEN 'failed ' || (prev.consecutive_failures + $2) || ' consecutive delivery attempts'
+                                   WHEN COALESCE(prev.failing_since, now()) <= now() - make_interval(secs => $4 * 3600) THEN 'failing continuously since ' || to_char(prev.failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC'
+                                   ELSE s.disabled_reason END,
+            updated_at = now()
+       FROM prev WHERE s.id = prev.id
+     RETURNING s.tenant_id AS "tenantId", s.arn, s.disabled_reason AS reason, (prev.disabled_at IS NULL AND s.disabled_at IS NOT NULL) AS fresh`,
+    [subscriptionId, n, maxFailures, maxHours],
+  );
+  const row = r.rows[0];
+  return { disabled: !!row && row.fresh, tenantId: row?.tenantId, arn: row?.arn, reason: row?.reason ?? null };
+}
+
+export async function insertNotification(n: { id: string; tenantId: string; kind: string; subscriptionId: string | null; message: string }, tx: Queryable): Promise<void> {
+  await tx.query(`INSERT INTO delivery_notifications (id, tenant_id, kind, subscription_id, message) VALUES ($1,$2,$3,$4,$5)`, [n.id, n.tenantId, n.kind, n.subscriptionId, n.message]);
+}
+
+/** maxReceivesPerSecond across all workers: one counter row per (subscription, second). */
+export async function takeRateSlot(subscriptionId: string, second: number, limit: number): Promise<boolean> {
+  const r = await pool().query(
+    `INSERT INTO delivery_rate_counters (subscription_id, second, count) VALUES ($1, $2, 1)
+     ON CONFLICT (subscription_id, second) DO UPDATE SET count = delivery_rate_counters.count + 1 WHERE delivery_rate_counters.count < $3
+     RETURNING count`,
+    [subscriptionId, second, limit],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function insertOutboxEmail(e: { id: string; tenantId: string; subscriptionId: string | null; deliveryId: string | null; to: string; subject: string; body: string; status: string }, tx?: Queryable): Promise<void> {
+  await (tx ?? pool()).query(
+    `INSERT INTO email_outbox (id, tenant_id, subscription_id, delivery_id, to_address, subject, body, status, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8, CASE WHEN $8 = 'sent' THEN now() END)`,
+    [e.id, e.tenantId, e.subscriptionId, e.deliveryId, e.to, e.subject, e.body, e.status],
+  );
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { router, tenantProcedure } from "../../trpc/trpc";
+import {
+  attemptDetail, browseAttempts, browseDeliveries, deliveryOverview, failingEndpoints, listDisabledEndpoints, listNotifications, listOutbox,
+  markNotificationsRead, resendDelivery, resendFailed, resendProgress,
+} from "./delivery.service";
+
+// deliveryRouter (`trpc.delivery.*`): every input also carries `tenant`. Times are Dates (superjson).
+// Scope everywhere: optional topicId and/or subscriptionId (omit both for the whole tenant).
+//   overview({from,to,topicId?,subscriptionId?}) → {bucketSeconds, points:[{t,succeeded,failed,retrying,dlq}],
+//                                                  totals:{succeeded,failed,retrying,pending,dlq,successRate,p50LatencyMs,p95LatencyMs}}
+//   failingEndpoints({from,to,topicId?,limit?})  → [{subscriptionId,endpoint,protocol,failures,lastFailureAt,lastStatus,lastError}]
+//   disabledEndpoints()  (just {tenant})         → [{id,arn,protocol,endpoint,disabledAt,disabledReason,consecutiveFailures,topicId,topicName}]
+//                                                  (re-enable with trpc.topic.reenable({id}))
+//   attempts({topicId?,subscriptionId?,outcome?,statusCode?,messageId?,deliveryId?,from?,to?,cursor?,limit?})
+//                                                → {items:[{id,deliveryId,messageId,subscriptionId,topicId,attemptNumber,protocol,endpoint,outcome,
+//                                                   startedAt,durationMs,responseStatus,error,nextRetryAt}], nextCursor}
+//                                                  outcome ∈ succeeded | failed | dlq | skipped
+//   attempt({id})                                → one attempt with requestHeaders, requestBody (≤64 KiB), responseHeaders, responseBody (≤4 KiB), deliveryStatus
+//   deliveries({topicId?,subscriptionId?,status?,messageId?,before?,limit?}) → [{id,messageId,…,status,attempts,nextAttemptAt,lastStatusCode,lastError,latencyMs}]
+//                                                  status ∈ pending | retrying | succeeded | failed | dlq
+//   resend({deliveryId})                         → {id, queued}
+//   resendFailed({since,topicId?,subscriptionId?}) → {id}   (bulk job; poll resendProgress)
+//   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
+//   outbox({limit?})                             → email outbox [{id,to,subject,body,status,createdAt}]
+//   notifications({unreadOnly?})                 → [{id,kind:'subscription_disabled'|…,subscriptionId,message,createdAt,readAt}]
+//   markNotificationsRead({ids})                 → {ok}
+const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullish() };
+const rangeInput = { from: z.coerce.date(), to: z.coerce.date() };
+
+export const deliveryRouter = router({
+  overview: tenantProcedure.input(z.object({ ...scope, ...rangeInput })).query(({ ctx, input }) => deliveryOverview(ctx.actor, ctx.tenant, input)),
+  failingEndpoints: tenantProcedure.input(z.object({ ...scope, ...rangeInput, limit: z.number().int().min(1).max(100).optional() })).query(({ ctx, input }) => failingEndpoints(ctx.actor, ctx.tenant, input)),
+  disabledEndpoints: tenantProcedure.query(({ ctx }) => listDisabledEndpoints(ctx.actor, ctx.tenant)),
+  attempts: tenantProcedure
+    .input(
+      z.object({
+        ...scope,
+        outcome: z.enum(["succeeded", "failed", "dlq", "skipped"]).nullish(),
+        statusCode: z.number().int().nullish(),
+        messageId: z.string().nullish(),
+        deliveryId: z.string().nullish(),
+        from: z.coerce.date().nullish(),
+        to: z.coerce.date().nullish(),
+        cursor: z.string().regex(/^\d+$/).nullish(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => browseAttempts(ctx.actor, ctx.tenant, input)),
+  attempt: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => attemptDetail(ctx.actor, ctx.tenant, input.id)),
+  deliveries: tenantProcedure
+    .input(z.object({ ...scope, status: z.enum(["pending", "retrying", "succeeded", "failed", "dlq"]).nullish(), messageId: z.string().nullish(), before: z.coerce.date().nullish(), limit: z.number().int().min(1).max(200).optional() }))
+    .query(({ ctx, input }) => browseDeliveries(ctx.actor, ctx.tenant, input)),
+  resend: tenantProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId)),
+  resendFailed: tenantProcedure.input(z.object({ since: z.coerce.date(), ...scope })).mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input)),
+  resendProgress: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),
+  outbox: tenantProcedure.input(z.object({ limit: z.number().int().min(1).max(200).optional() })).query(({ ctx, input }) => listOutbox(ctx.actor, ctx.tenant, input.limit)),
+  notifications: tenantProcedure.input(z.object({ unreadOnly: z.boolean().optional() })).query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),
+  markNotificationsRead: tenantProcedure.input(z.object({ ids: z.array(z.string()).max(200) })).mutation(({ ctx, input }) => markNotificationsRead(ctx.actor, ctx.tenant, input.ids)),
+});

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import { assertCan, actorLabel, type Actor } from "../../auth/permissions";
+import { AppError } from "../../core/errors";
+import { pool, withTransaction } from "../../db";
+import { enqueue } from "../../jobs/boss";
+import { recordAudit } from "../audit/audit.service";
+import { consoleBaseUrl } from "../topics/topic.console";
+import { resendJob } from "./delivery.jobs";
+import { deliveryQueuesReady } from "./queues-ready";
+import { enqueueDeliverChunks } from "./fanout";
+import { deliverySeries, deliveryTotals, disabledEndpoints, getAttempt, listAttempts, listDeliveries, topFailingEndpoints, type Scope } from "./delivery.dashboard";
+
+// Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
+
+type TenantRef = { id: string };
+export type DashboardQuery = { topicId?: string | null; subscriptionId?: string | null; from: Date; to: Date };
+
+function range(q: { from: Date; to: Date }) {
+  if (q.to.getTime() <= q.from.getTime()) throw new AppError("validation", "The end of the range must be after its start.", { fieldErrors: { to: ["Must be after from"] } });
+  if (q.to.getTime() - q.from.getTime() > 93 * 86400_000) throw new AppError("validation", "Ranges are limited to 93 days.", { fieldErrors: { from: ["At most 93 days"] } });
+  return { from: q.from, to: q.to };
+}
+
+export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: DashboardQuery) {
+  assertCan(actor.role, "resource:read");
+  const r = range(q);
+  const scope: Scope = { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId };
+  const [series, totals] = await Promise.all([deliverySeries(scope, r), deliveryTotals(scope, r)]);
+  return { ...series, totals };
+}
+
+export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
+  assertCan(actor.role, "resource:read");
+  return topFailingEndpoints({ tenantId: tenant.id, topicId: q.topicId }, range(q), q.limit ?? 10);
+}
+
+export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {
+  assertCan(actor.role, "resource:read");
+  return disabledEndpoints(tenant.id);
+}
+
+export async function browseAttempts(actor: Actor, tenant: TenantRef, f: Omit<Parameters<typeof listAttempts>[0], "tenantId" | "limit"> & { limit?: number; cursor?: string | null }) {
+  assertCan(actor.role, "resource:read");
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const rows = await listAttempts({ ...f, tenantId: tenant.id, before: f.cursor ?? null, limit: limit + 1 });
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+}
+
+export async function attemptDetail(actor: Actor, tenant: TenantRef, id: string) {
+  assertCan(actor.role, "resource:read");
+  if (!/^\d+$/.test(id)) throw new AppError("not_found", "No such attempt.");
+  const a = await getAttempt(tenant.id, id);
+  if (!a) throw new AppError("not_found", "No such attempt.");
+  return a;
+}
+
+export async function browseDeliveries(actor: Actor, tenant: TenantRef, f: { topicId?: string | null; subscriptionId?: string | null; status?: string | null; messageId?: string | null; before?: Date | null; limit?: number }) {
+  assertCan(actor.role, "resource:read");
+  return listDeliveries({ ...f, tenantId: tenant.id, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
+}
+
+/** Resend one delivery (any status): same delivery id, so receivers can still deduplicate. */
+export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId: string, baseUrl = consoleBaseUrl()) {
+  assertCan(actor.role, "resource:write");
+  await deliveryQueuesReady();
+  return withTransaction(async (tx) => {
+    const r = await tx.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = NULL, completed_at = NULL, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'pending' RETURNING id`,
+      [tenant.id, deliveryId],
+    );
+    if (!r.rowCount) {
+      const exists = await tx.query(`SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2`, [tenant.id, deliveryId]);
+      if (!exists.rowCount) throw new AppError("not_found", "No such delivery.");
+      return { id: deliveryId, queued: false };
+    }
+    await enqueueDeliverChunks([deliveryId], baseUrl, tx);
+    await recordAudit(actor, tenant.id, "delivery.resend", { type: "delivery", id: deliveryId }, {}, tx);
+    return { id: deliveryId, queued: true };
+  });
+}
+
+export async function resendFailed(actor: Actor, tenant: TenantRef, q: { since: Date; topicId?: string | null; subscriptionId?: string | null }, baseUrl = consoleBaseUrl()) {
+  assertCan(actor.role, "resource:write");
+  await deliveryQueuesReady();
+  const id = randomUUID();
+  await withTransaction(async (tx) => {
+    await tx.query(`INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`, [id, tenant.id, q.topicId ?? null, q.subscriptionId ?? null, q.since, actorLabel(actor)]);
+    await enqueue(resendJob, { resendId: id, tenantId: tenant.id, baseUrl }, { tx });
+    await recordAudit(actor, tenant.id, "delivery.resend-failed", { type: "delivery_resend", id }, { since: q.since.toISOString(), topicId: q.topicId ?? null, subscriptionId: q.subscriptionId ?? null }, tx);
+  });
+  return { id };
+}
+
+export async function resendProgress(actor: Actor, tenant: TenantRef, id: string) {
+  assertCan(actor.role, "resource:read");
+  const r = await pool().query(
+    `SELECT id, topic_id AS "topicId", subscription_id AS "subscriptionId", since, status, total, done, created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"
+       FROM delivery_resends WHERE tenant_id = $1 AND id = $2`,
+    [tenant.id, id],
+  );
+  if (!r.rowCount) throw new AppError("not_found", "No such resend.");
+  return r.rows[0];
+}
+
+export async function listOutbox(actor: Actor, tenant: TenantRef, limit = 50) {
+  assertCan(actor.role, "resource:read");
+  const r = await pool().query(
+    `SELECT id, subscription_id AS "subscriptionId", delivery_id AS "deliveryId", to_address AS "to", subject, body, status, created_at AS "createdAt", sent_at AS "sentAt"
+       FROM email_outbox WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT $2`,
+    [tenant.id, Math.min(Math.max(limit, 1), 200)],
+  );
+  return r.rows;
+}
+
+export async function listNotifications(actor: Actor, tenant: TenantRef, unreadOnly = false) {
+  assertCan(actor.role, "resource:read");
+  const r = await pool().query(
+    `SELECT id, kind, subscription_id AS "subscriptionId", message, created_at AS "createdAt", read_at AS "readAt"
+       FROM delivery_notifications WHERE tenant_id = $1 AND ($2::boolean = false OR read_at IS NULL) ORDER BY created_at DESC LIMIT 100`,
+    [tenant.id, unreadOnly],
+  );
+  return r.rows;
+}
+
+export async function markNotificationsRead(actor: Actor, tenant: TenantRef, ids: string[]) {
+  assertCan(actor.role, "resource:read");
+  await pool().query(`UPDATE delivery_notifications SET read_at = now() WHERE tenant_id = $1 AND id = ANY($2::text[]) AND read_at IS NULL`, [tenant.id, ids]);
+  return { ok: true };
+}

@@ -1,0 +1,42 @@
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { pool } from "../../db";
+import { encryptSecret, decryptSecret } from "../../core/crypto/secret-box";
+import { selfSignedCertificate } from "../../core/sns/x509";
+import { sealKey } from "../topics/subscription.service";
+
+// The SNS signing key: generated once per installation (first process to need it wins the
+// INSERT race), private key sealed under the master key, certificate served publicly at
+// SigningCertURL so receivers can verify SignatureVersion 2 signatures.
+
+export const SIGNING_CERT_PATH = "/api/v1/sns/signing-cert.pem";
+const ROW_ID = "default";
+const CONTEXT = "sns-signing-key";
+
+type SigningKey = { key: KeyObject; certPem: string };
+let cached: Promise<SigningKey> | undefined;
+
+async function loadOrCreate(): Promise<SigningKey> {
+  const read = async () => (await pool().query(`SELECT private_key_enc, cert_pem FROM sns_signing_keys WHERE id = $1`, [ROW_ID])).rows[0] as { private_key_enc: string; cert_pem: string } | undefined;
+  let row = await read();
+  if (!row) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const now = Date.now();
+    const certPem = selfSignedCertificate({ privateKey, publicKey, commonName: "sns.signalbox.local", serial: randomBytes(12), notBefore: new Date(now - 3600_000), notAfter: new Date(now + 20 * 365 * 86400_000) });
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    await pool().query(`INSERT INTO sns_signing_keys (id, private_key_enc, cert_pem) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [ROW_ID, encryptSecret(pem, sealKey(), CONTEXT), certPem]);
+    row = (await read())!;
+  }
+  return { key: createPrivateKey(decryptSecret(row.private_key_enc, sealKey(), CONTEXT)), certPem: row.cert_pem };
+}
+
+export function signingKey(): Promise<SigningKey> {
+  if (!cached) {
+    cached = loadOrCreate();
+    cached.catch(() => (cached = undefined));
+  }
+  return cached;
+}
+
+export function signingCertUrl(baseUrl: string): string {
+  return `${baseUrl}${SIGNING_CERT_PATH}`;
+}

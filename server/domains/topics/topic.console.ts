@@ -1,0 +1,111 @@
+import type { Actor } from "../../auth/permissions";
+import { env } from "../../env";
+import { createTopic, getTopicAttributes, getTopicById, setTopicAttribute, deleteTopic, listTopicsForConsole, type TenantRef } from "./topic.service";
+import { subscribe, setSubscriptionAttributes, requireSubscription, listSubscriptions, publicSubscriptionArn, subscriptionAttributes } from "./subscription.service";
+import { publish } from "./publish.service";
+import type { SubscriptionRow, TopicRow } from "./topic.repository";
+import type { z } from "zod";
+import type { createTopicInput, publishInput, subscribeInput, updateSubscriptionInput, updateTopicInput } from "./topic.schemas";
+
+// Console-shaped use cases: map the console's typed forms onto the SNS use cases (which speak in
+// SNS attribute maps) and shape rows for pages. No secrets leave here except rotate/create, once.
+
+export function consoleBaseUrl(): string {
+  const e = env();
+  return (e.SIGNALBOX_PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}
+
+export function topicView(t: TopicRow) {
+  return { id: t.id, name: t.name, arn: t.arn, fifo: t.fifo, displayName: t.displayName, deliveryPolicy: t.deliveryPolicy, contentBasedDeduplication: t.contentBasedDedup, tags: t.tags, createdAt: t.createdAt, updatedAt: t.updatedAt };
+}
+
+export function subscriptionView(s: SubscriptionRow) {
+  return {
+    id: s.id, arn: s.arn, topicId: s.topicId, topicArn: s.topicArn, protocol: s.protocol, endpoint: s.endpoint, status: s.status,
+    filterPolicy: s.filterPolicy ? JSON.stringify(s.filterPolicy) : null, filterPolicyScope: s.filterPolicyScope, rawMessageDelivery: s.rawMessageDelivery,
+    deadLetterTargetArn: s.redrivePolicy?.deadLetterTargetArn ?? null, deliveryPolicy: s.deliveryPolicy ? JSON.stringify(s.deliveryPolicy) : null,
+    hasSigningSecret: !!s.secretEnc, previousSecretExpiresAt: s.previousSecretExpiresAt, disabledAt: s.disabledAt, disabledReason: s.disabledReason,
+    consecutiveFailures: s.consecutiveFailures, confirmedAt: s.confirmedAt, createdAt: s.createdAt,
+  };
+}
+
+export async function consoleListTopics(actor: Actor, tenant: TenantRef, search?: string) {
+  const rows = await listTopicsForConsole(actor, tenant, search);
+  return rows.map((r) => ({ ...topicView(r), subscriptions: { confirmed: r.confirmed, pending: r.pending, disabled: r.disabled } }));
+}
+
+export async function consoleGetTopic(actor: Actor, tenant: TenantRef, id: string) {
+  const t = await getTopicById(actor, tenant, id);
+  return { ...topicView(t), attributes: await getTopicAttributes(actor, tenant, t.arn) };
+}
+
+export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof createTopicInput>) {
+  const name = input.fifo && !input.name.endsWith(".fifo") ? `${input.name}.fifo` : input.name;
+  const attributes: Record<string, string> = {};
+  if (input.fifo !== undefined) attributes.FifoTopic = String(input.fifo || name.endsWith(".fifo"));
+  if (input.displayName) attributes.DisplayName = input.displayName;
+  if (input.contentBasedDeduplication !== undefined && name.endsWith(".fifo")) attributes.ContentBasedDeduplication = String(input.contentBasedDeduplication);
+  if (input.deliveryPolicy) attributes.DeliveryPolicy = input.deliveryPolicy;
+  return topicView(await createTopic(actor, tenant, { name, attributes, tags: input.tags }));
+}
+
+export async function consoleUpdateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateTopicInput>) {
+  const t = await getTopicById(actor, tenant, input.id);
+  if (input.displayName !== undefined) await setTopicAttribute(actor, tenant, t.arn, "DisplayName", input.displayName ?? "");
+  if (input.deliveryPolicy !== undefined) await setTopicAttribute(actor, tenant, t.arn, "DeliveryPolicy", input.deliveryPolicy ?? "");
+  if (input.contentBasedDeduplication !== undefined) await setTopicAttribute(actor, tenant, t.arn, "ContentBasedDeduplication", String(input.contentBasedDeduplication));
+  return consoleGetTopic(actor, tenant, t.id);
+}
+
+export async function consoleDeleteTopic(actor: Actor, tenant: TenantRef, id: string) {
+  const t = await getTopicById(actor, tenant, id);
+  await deleteTopic(actor, tenant, t.arn);
+  return { id: t.id, deleted: true };
+}
+
+export async function consoleListSubscriptions(actor: Actor, tenant: TenantRef, topicId?: string) {
+  const topicArn = topicId ? (await getTopicById(actor, tenant, topicId)).arn : undefined;
+  const out: ReturnType<typeof subscriptionView>[] = [];
+  let nextToken: string | null = null;
+  do {
+    const page = await listSubscriptions(actor, tenant, { topicArn, nextToken });
+    out.push(...page.subscriptions.map(subscriptionView));
+    nextToken = page.nextToken;
+  } while (nextToken && out.length < 5000);
+  return out;
+}
+
+function attrsFromForm(i: { filterPolicy?: string; filterPolicyScope?: string; rawMessageDelivery?: boolean; deadLetterTargetArn?: string; deliveryPolicy?: string }) {
+  const a: Record<string, string> = {};
+  if (i.filterPolicy !== undefined) a.FilterPolicy = i.filterPolicy;
+  if (i.filterPolicyScope !== undefined) a.FilterPolicyScope = i.filterPolicyScope;
+  if (i.rawMessageDelivery !== undefined) a.RawMessageDelivery = String(i.rawMessageDelivery);
+  if (i.deadLetterTargetArn !== undefined) a.RedrivePolicy = i.deadLetterTargetArn ? JSON.stringify({ deadLetterTargetArn: i.deadLetterTargetArn }) : "";
+  if (i.deliveryPolicy !== undefined) a.DeliveryPolicy = i.deliveryPolicy;
+  return a;
+}
+
+export async function consoleSubscribe(actor: Actor, tenant: TenantRef, input: z.infer<typeof subscribeInput>) {
+  const t = await getTopicById(actor, tenant, input.topicId);
+  const attrs = attrsFromForm(input);
+  if (input.filterPolicy === "") delete attrs.FilterPolicy;
+  if (input.deliveryPolicy === "") delete attrs.DeliveryPolicy;
+  const r = await subscribe(actor, tenant, { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs }, { baseUrl: consoleBaseUrl() });
+  return { subscription: subscriptionView(r.subscription), pendingConfirmation: r.pending, signingSecret: r.secret };
+}
+
+export async function consoleUpdateSubscription(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateSubscriptionInput>) {
+  const s = await requireSubscription(tenant, input.id);
+  return subscriptionView(await setSubscriptionAttributes(actor, tenant, s.arn, attrsFromForm(input)));
+}
+
+export async function consoleGetSubscription(actor: Actor, tenant: TenantRef, id: string) {
+  const s = await requireSubscription(tenant, id);
+  const t = await getTopicById(actor, tenant, s.topicId);
+  return { ...subscriptionView(s), publicArn: publicSubscriptionArn(s), attributes: subscriptionAttributes(s, t.deliveryPolicy, tenant.accountId) };
+}
+
+export async function consolePublish(actor: Actor, tenant: TenantRef, input: z.infer<typeof publishInput>) {
+  const t = await getTopicById(actor, tenant, input.topicId);
+  return publish(actor, tenant, t.arn, input, { baseUrl: consoleBaseUrl() });
+}

@@ -1,0 +1,318 @@
+import type pg from "pg";
+import { pool } from "../../db";
+
+// The only SQL of the topics domain (topics, subscriptions, published messages). Every function
+// takes the tenant and puts it in its WHERE, except the token lookup (the token is the credential).
+
+export type Queryable = Pick<pg.PoolClient, "query">;
+
+export type TopicRow = {
+  id: string;
+  tenantId: string;
+  name: string;
+  arn: string;
+  fifo: boolean;
+  displayName: string | null;
+  deliveryPolicy: Record<string, unknown> | null;
+  contentBasedDedup: boolean;
+  tags: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type SubscriptionRow = {
+  id: string;
+  tenantId: string;
+  topicId: string;
+  topicArn: string;
+  arn: string;
+  protocol: string;
+  endpoint: string;
+  status: "pending" | "confirmed";
+  confirmationExpiresAt: Date | null;
+  confirmedAt: Date | null;
+  filterPolicy: Record<string, unknown> | null;
+  filterPolicyScope: "MessageAttributes" | "MessageBody";
+  rawMessageDelivery: boolean;
+  redrivePolicy: { deadLetterTargetArn?: string } | null;
+  deliveryPolicy: Record<string, unknown> | null;
+  secretEnc: string | null;
+  previousSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+  disabledAt: Date | null;
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const TOPIC_COLS = `id, tenant_id AS "tenantId", name, arn, fifo, display_name AS "displayName", delivery_policy AS "deliveryPolicy",
+  content_based_dedup AS "contentBasedDedup", tags, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const SUB_COLS = `s.id, s.tenant_id AS "tenantId", s.topic_id AS "topicId", t.arn AS "topicArn", s.arn, s.protocol, s.endpoint, s.status,
+  s.confirmation_expires_at AS "confirmationExpiresAt", s.confirmed_at AS "confirmedAt", s.filter_policy AS "filterPolicy",
+  s.filter_policy_scope AS "filterPolicyScope", s.raw_message_delivery AS "rawMessageDelivery", s.redrive_policy AS "redrivePolicy",
+  s.delivery_policy AS "deliveryPolicy", s.secret_enc AS "secretEnc", s.previous_secret_enc AS "previousSecretEnc",
+  s.previous_secret_expires_at AS "previousSecretExpiresAt", s.disabled_at AS "disabledAt", s.disabled_reason AS "disabledReason",
+  s.consecutive_failures AS "consecutiveFailures", s.failing_since AS "failingSince", s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
+
+const db = (tx?: Queryable): Queryable => tx ?? pool();
+
+// --- topics ---------------------------------------------------------------------------------------
+
+export async function insertTopic(t: Omit<TopicRow, "createdAt" | "updatedAt">, tx?: Queryable): Promise<TopicRow | null> {
+  const r = await db(tx).query(
+    `INSERT INTO topics (id, tenant_id, name, arn, fifo, display_name, delivery_policy, content_based_dedup, tags)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING ${TOPIC_COLS}`,
+    [t.id, t.tenantId, t.name, t.arn, t.fifo, t.displayName, t.deliveryPolicy === null ? null : JSON.stringify(t.deliveryPolicy), t.contentBasedDedup, JSON.stringify(t.tags)],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function findTopicByName(tenantId: string, name: string, tx?: Queryable): Promise<TopicRow | null> {
+  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+  return r.rows[0] ?? null;
+}
+
+export async function findTopicByArn(tenantId: string, arn: string, tx?: Queryable): Promise<TopicRow | null> {
+  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND arn = $2`, [tenantId, arn]);
+  return r.rows[0] ?? null;
+}
+
+export async function findTopicById(tenantId: string, id: string, tx?: Queryable): Promise<TopicRow | null> {
+  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return r.rows[0] ?? null;
+}
+
+/** Topics after `afterArn` in ARN order (AWS pages ListTopics by 100). */
+export async function listTopicsPage(tenantId: string, afterArn: string | null, limit: number): Promise<TopicRow[]> {
+  const r = await pool().query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`, [tenantId, afterArn, limit]);
+  return r.rows;
+}
+
+export async function listTopicsWithCounts(tenantId: string, search: string | null): Promise<Array<TopicRow & { confirmed: number; pending: number; disabled: number }>> {
+  const r = await pool().query(
+    `SELECT t.id, t.tenant_id AS "tenantId", t.name, t.arn, t.fifo, t.display_name AS "displayName", t.delivery_policy AS "deliveryPolicy",
+            t.content_based_dedup AS "contentBasedDedup", t.tags, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+            COALESCE(c.confirmed, 0)::int AS confirmed, COALESCE(c.pending, 0)::int AS pending, COALESCE(c.disabled, 0)::int AS disabled
+       FROM topics t
+       LEFT JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE status = 'confirmed') AS confirmed, count(*) FILTER (WHERE status = 'pending') AS pending,
+                count(*) FILTER (WHERE disabled_at IS NOT NULL) AS disabled
+           FROM topic_subscriptions s WHERE s.topic_id = t.id) c ON true
+      WHERE t.tenant_id = $1 AND ($2::text IS NULL OR t.name ILIKE '%' || $2 || '%')
+      ORDER BY t.name LIMIT 1000`,
+    [tenantId, search],
+  );
+  return r.rows;
+}
+
+export async function updateTopic(tenantId: string, id: string, patch: Partial<Pick<TopicRow, "displayName" | "deliveryPolicy" | "contentBasedDedup" | "tags">>, tx?: Queryable): Promise<void> {
+  const sets: string[] = [];
+  const values: unknown[] = [tenantId, id];
+  const add = (col: string, v: unknown) => {
+    values.push(v);
+    sets.push(`${col} = $${values.length}`);
+  };
+  if ("displayName" in patch) add("display_name", patch.displayName);
+  if ("deliveryPolicy" in patch) add("delivery_policy", patch.deliveryPolicy === null ? null : JSON.stringify(patch.deliveryPolicy));
+  if ("contentBasedDedup" in patch) add("content_based_dedup", patch.contentBasedDedup);
+  if ("tags" in patch) add("tags", JSON.stringify(patch.tags));
+  if (sets.length === 0) return;
+  await db(tx).query(`UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
+}
+
+export async function deleteTopicRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
+  const r = await db(tx).query(`DELETE FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function subscriptionCounts(topicId: string): Promise<{ confirmed: number; pending: number }> {
+  const r = await pool().query(
+    `SELECT count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed, count(*) FILTER (WHERE status = 'pending')::int AS pending FROM topic_subscriptions WHERE topic_id = $1`,
+    [topicId],
+  );
+  return r.rows[0];
+}
+
+// --- subscriptions --------------------------------------------------------------------------------
+
+export type NewSubscription = Pick<
+  SubscriptionRow,
+  "id" | "tenantId" | "topicId" | "arn" | "protocol" | "endpoint" | "status" | "filterPolicy" | "filterPolicyScope" | "rawMessageDelivery" | "redrivePolicy" | "deliveryPolicy" | "secretEnc"
+> & { confirmationTokenHash: string | null; confirmationExpiresAt: Date | null };
+
+export async function insertSubscription(s: NewSubscription, tx?: Queryable): Promise<void> {
+  await db(tx).query(
+    `INSERT INTO topic_subscriptions (id, tenant_id, topic_id, arn, protocol, endpoint, status, confirmation_token_hash, confirmation_expires_at,
+       confirmed_at, filter_policy, filter_policy_scope, raw_message_delivery, redrive_policy, delivery_policy, secret_enc)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, CASE WHEN $7 = 'confirmed' THEN now() END, $10,$11,$12,$13,$14,$15)`,
+    [
+      s.id, s.tenantId, s.topicId, s.arn, s.protocol, s.endpoint, s.status, s.confirmationTokenHash, s.confirmationExpiresAt,
+      s.filterPolicy === null ? null : JSON.stringify(s.filterPolicy), s.filterPolicyScope, s.rawMessageDelivery,
+      s.redrivePolicy === null ? null : JSON.stringify(s.redrivePolicy), s.deliveryPolicy === null ? null : JSON.stringify(s.deliveryPolicy), s.secretEnc,
+    ],
+  );
+}
+
+export async function findSubscriptionByArn(tenantId: string, arn: string, tx?: Queryable): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.arn = $2`, [tenantId, arn]);
+  return r.rows[0] ?? null;
+}
+
+export async function findSubscriptionById(tenantId: string, id: string, tx?: Queryable): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.id = $2`, [tenantId, id]);
+  return r.rows[0] ?? null;
+}
+
+/** Worker-side lookup (the delivery job carries ids it wrote itself). */
+export async function findSubscriptionsByIds(ids: string[]): Promise<SubscriptionRow[]> {
+  const r = await pool().query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.id = ANY($1::text[])`, [ids]);
+  return r.rows;
+}
+
+export async function findSubscriptionByTokenHash(hash: string, tx?: Queryable): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.confirmation_token_hash = $1`, [hash]);
+  return r.rows[0] ?? null;
+}
+
+export async function findSameSubscription(topicId: string, protocol: string, endpoint: string, tx?: Queryable): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.protocol = $2 AND s.endpoint = $3 LIMIT 1`,
+    [topicId, protocol, endpoint],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function listSubscriptionsPage(tenantId: string, topicId: string | null, afterArn: string | null, limit: number): Promise<SubscriptionRow[]> {
+  const r = await pool().query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id
+      WHERE s.tenant_id = $1 AND ($2::text IS NULL OR s.topic_id = $2) AND ($3::text IS NULL OR s.arn > $3)
+      ORDER BY s.arn LIMIT $4`,
+    [tenantId, topicId, afterArn, limit],
+  );
+  return r.rows;
+}
+
+/** Fan-out: the confirmed subscriptions of a topic (disabled ones too: their deliveries are recorded as failed). */
+export async function listConfirmedSubscriptions(topicId: string, tx?: Queryable): Promise<SubscriptionRow[]> {
+  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.status = 'confirmed'`, [topicId]);
+  return r.rows;
+}
+
+const SUB_PATCH_COLS: Record<string, string> = {
+  status: "status",
+  filterPolicy: "filter_policy",
+  filterPolicyScope: "filter_policy_scope",
+  rawMessageDelivery: "raw_message_delivery",
+  redrivePolicy: "redrive_policy",
+  deliveryPolicy: "delivery_policy",
+  secretEnc: "secret_enc",
+  previousSecretEnc: "previous_secret_enc",
+  previousSecretExpiresAt: "previous_secret_expires_at",
+  disabledAt: "disabled_at",
+  disabledReason: "disabled_reason",
+  consecutiveFailures: "consecutive_failures",
+  failingSince: "failing_since",
+  confirmedAt: "confirmed_at",
+  confirmationTokenHash: "confirmation_token_hash",
+  confirmationExpiresAt: "confirmation_expires_at",
+};
+const JSON_COLS = new Set(["filterPolicy", "redrivePolicy", "deliveryPolicy"]);
+
+export async function updateSubscription(tenantId: string, id: string, patch: Record<string, unknown>, tx?: Queryable): Promise<void> {
+  const sets: string[] = [];
+  const values: unknown[] = [tenantId, id];
+  for (const [k, v] of Object.entries(patch)) {
+    const col = SUB_PATCH_COLS[k];
+    if (!col) throw new Error(`updateSubscription: unknown field ${k}`);
+    values.push(JSON_COLS.has(k) && v !== null ? JSON.stringify(v) : v);
+    sets.push(`${col} = $${values.length}`);
+  }
+  if (sets.length === 0) return;
+  await db(tx).query(`UPDATE topic_subscriptions SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
+}
+
+export async function deleteSubscriptionRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
+  const r = await db(tx).query(`DELETE FROM topic_subscriptions WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+// --- messages -------------------------------------------------------------------------------------
+
+export type NewMessage = {
+  id: string;
+  tenantId: string;
+  topicId: string;
+  body: string;
+  attributes: Record<string, unknown>;
+  subject: string | null;
+  messageStructure: string | null;
+  messageGroupId: string | null;
+  deduplicationId: string | null;
+};
+
+/** Inserts messages in one statement; FIFO topics get a sequence number from a global sequence. */
+export async function insertMessages(msgs: NewMessage[], fifo: boolean, tx: Queryable): Promise<Map<string, string | null>> {
+  const r = await tx.query(
+    `INSERT INTO topic_messages (id, tenant_id, topic_id, body, attributes, subject, message_structure, message_group_id, deduplication_id, sequence_number)
+     SELECT m.id, m.tenant_id, m.topic_id, m.body, m.attributes, m.subject, m.message_structure, m.message_group_id, m.deduplication_id,
+            CASE WHEN $2 THEN (extract(epoch from clock_timestamp())*1000)::bigint * 1000000 + nextval('topic_messages_seq') % 1000000 END
+       FROM jsonb_to_recordset($1::jsonb) AS m(id text, tenant_id text, topic_id text, body text, attributes jsonb, subject text,
+            message_structure text, message_group_id text, deduplication_id text)
+     RETURNING id, sequence_number::text AS seq`,
+    [
+      JSON.stringify(
+        msgs.map((m) => ({
+          id: m.id, tenant_id: m.tenantId, topic_id: m.topicId, body: m.body, attributes: m.attributes, subject: m.subject,
+          message_structure: m.messageStructure, message_group_id: m.messageGroupId, deduplication_id: m.deduplicationId,
+        })),
+      ),
+      fifo,
+    ],
+  );
+  return new Map(r.rows.map((x: { id: string; seq: string | null }) => [x.id, x.seq]));
+}
+
+/** FIFO dedup: claims the id for 5 minutes; returns the earlier message when it was already claimed. */
+export async function claimDedup(topicId: string, dedupId: string, messageId: string, expiresAt: Date, tx: Queryable): Promise<{ messageId: string; seq: string | null } | null> {
+  await tx.query(`DELETE FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2 AND expires_at < now()`, [topicId, dedupId]);
+  const r = await tx.query(
+    `INSERT INTO topic_dedup (topic_id, deduplication_id, message_id, expires_at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING RETURNING message_id`,
+    [topicId, dedupId, messageId, expiresAt],
+  );
+  if (r.rowCount) return null;
+  const e = await tx.query(`SELECT message_id AS "messageId", sequence_number::text AS seq FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2`, [topicId, dedupId]);
+  return e.rows[0] ?? null;
+}
+
+export async function setDedupSequence(topicId: string, dedupId: string, seq: string | null, tx: Queryable): Promise<void> {
+  await tx.query(`UPDATE topic_dedup SET sequence_number = $3 WHERE topic_id = $1 AND deduplication_id = $2`, [topicId, dedupId, seq]);
+}
+
+export type MessageRow = NewMessage & { sequenceNumber: string | null; createdAt: Date };
+
+export async function findMessagesByIds(ids: string[], tx?: Queryable): Promise<MessageRow[]> {
+  const r = await db(tx).query(
+    `SELECT id, tenant_id AS "tenantId", topic_id AS "topicId", body, attributes, subject, message_structure AS "messageStructure",
+            message_group_id AS "messageGroupId", deduplication_id AS "deduplicationId", sequence_number::text AS "sequenceNumber", created_at AS "createdAt"
+       FROM topic_messages WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  return r.rows;
+}
+
+/** For the signed UnsubscribeURL only (the HMAC signature is the credential). */
+export async function findSubscriptionByArnUnscoped(arn: string): Promise<SubscriptionRow | null> {
+  const r = await pool().query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.arn = $1`, [arn]);
+  return r.rows[0] ?? null;
+}
+
+/** Tenant deletion: topics (cascading to subscriptions, messages, deliveries, attempts) and the tenant's delivery side tables. */
+export async function deleteTenantRows(tenantId: string, tx: Queryable): Promise<void> {
+  await tx.query(`DELETE FROM topics WHERE tenant_id = $1`, [tenantId]);
+  for (const table of ["email_outbox", "delivery_notifications", "delivery_resends", "delivery_metrics_minute"]) {
+    await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+  }
+}
