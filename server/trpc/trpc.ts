@@ -13,11 +13,12 @@ import { resolveTenantScope, type TenantScope } from "../domains/tenants/tenant-
 //  - procedures: public, authed (signed in), tenant (signed in + member of the tenant named by the
 //    `tenant` input; the role check itself happens in the service, through server/auth/permissions).
 
-export type Context = { userId: string | null; requestId: string; log: Logger };
+export type Context = { userId: string | null; requestId: string; log: Logger; origin: string | null };
 
-export async function createContext(opts: { userId: string | null }): Promise<Context> {
+/** `origin`: where the browser reached us (links the server hands out, e.g. SubscribeURL). */
+export async function createContext(opts: { userId: string | null; origin?: string | null }): Promise<Context> {
   const requestId = randomUUID();
-  return { userId: opts.userId, requestId, log: logger.child({ requestId, actor: opts.userId ?? "anonymous" }) };
+  return { userId: opts.userId, requestId, origin: opts.origin ?? null, log: logger.child({ requestId, actor: opts.userId ?? "anonymous" }) };
 }
 
 const t = initTRPC.context<Context>().create({

@@ -55,8 +55,9 @@ export async function topFailingEndpoints(s: Scope, r: Range, limit = 10) {
             (array_agg(a.error ORDER BY a.started_at DESC))[1] AS "lastError"
        FROM delivery_attempts a
       WHERE a.tenant_id = $1 AND a.started_at >= $2 AND a.started_at < $3 AND a.outcome = 'failed' AND ($4::text IS NULL OR a.topic_id = $4)
+        AND ($6::text IS NULL OR a.subscription_id = $6)
       GROUP BY 1, 2, 3 ORDER BY failures DESC LIMIT $5`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, limit],
+    [s.tenantId, r.from, r.to, s.topicId ?? null, limit, s.subscriptionId ?? null],
   );
   return q.rows;
 }

@@ -1,3 +1,4 @@
+import { consoleBaseUrl } from "../topics/topic.console";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
@@ -37,7 +38,7 @@ export const deliveryRouter = router({
       z.object({
         ...scope,
         outcome: z.enum(["succeeded", "failed", "dlq", "skipped"]).nullish(),
-        statusCode: z.number().int().nullish(),
+        statusCode: z.number().int().min(100).max(599).nullish(),
         messageId: z.string().nullish(),
         deliveryId: z.string().nullish(),
         from: z.coerce.date().nullish(),
@@ -51,8 +52,8 @@ export const deliveryRouter = router({
   deliveries: tenantProcedure
     .input(z.object({ ...scope, status: z.enum(["pending", "retrying", "succeeded", "failed", "dlq"]).nullish(), messageId: z.string().nullish(), before: z.coerce.date().nullish(), limit: z.number().int().min(1).max(200).optional() }))
     .query(({ ctx, input }) => browseDeliveries(ctx.actor, ctx.tenant, input)),
-  resend: tenantProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId)),
-  resendFailed: tenantProcedure.input(z.object({ since: z.coerce.date(), ...scope })).mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input)),
+  resend: tenantProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, consoleBaseUrl(ctx.origin))),
+  resendFailed: tenantProcedure.input(z.object({ since: z.coerce.date(), ...scope })).mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
   resendProgress: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),
   outbox: tenantProcedure.input(z.object({ limit: z.number().int().min(1).max(200).optional() })).query(({ ctx, input }) => listOutbox(ctx.actor, ctx.tenant, input.limit)),
   notifications: tenantProcedure.input(z.object({ unreadOnly: z.boolean().optional() })).query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),

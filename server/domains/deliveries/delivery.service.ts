@@ -31,7 +31,7 @@ export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: Dashb
 
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
   assertCan(actor.role, "resource:read");
-  return topFailingEndpoints({ tenantId: tenant.id, topicId: q.topicId }, range(q), q.limit ?? 10);
+  return topFailingEndpoints({ tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId }, range(q), q.limit ?? 10);
 }
 
 export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {

@@ -11,7 +11,7 @@ import { flushMetrics } from "./queue.metrics";
 
 let t: TestTenant;
 let viewer: TestTenant;
-const callerFor = (tt: TestTenant) => createCallerFactory(appRouter)({ userId: tt.user.id, requestId: "test", log: logger });
+const callerFor = (tt: TestTenant) => createCallerFactory(appRouter)({ userId: tt.user.id, requestId: "test", log: logger, origin: null });
 
 beforeAll(async () => {
   t = await createTestTenant();

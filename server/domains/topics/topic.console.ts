@@ -10,7 +10,9 @@ import type { createTopicInput, publishInput, subscribeInput, updateSubscription
 // Console-shaped use cases: map the console's typed forms onto the SNS use cases (which speak in
 // SNS attribute maps) and shape rows for pages. No secrets leave here except rotate/create, once.
 
-export function consoleBaseUrl(): string {
+/** Links in confirmations and envelopes: the operator's public URL, else the origin the console was reached at. */
+export function consoleBaseUrl(requestOrigin?: string | null): string {
+  if (requestOrigin && !env().SIGNALBOX_PUBLIC_URL) return requestOrigin.replace(/\/$/, "");
   const e = env();
   return (e.SIGNALBOX_PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
 }
@@ -85,12 +87,12 @@ function attrsFromForm(i: { filterPolicy?: string; filterPolicyScope?: string; r
   return a;
 }
 
-export async function consoleSubscribe(actor: Actor, tenant: TenantRef, input: z.infer<typeof subscribeInput>) {
+export async function consoleSubscribe(actor: Actor, tenant: TenantRef, input: z.infer<typeof subscribeInput>, baseUrl = consoleBaseUrl()) {
   const t = await getTopicById(actor, tenant, input.topicId);
   const attrs = attrsFromForm(input);
   if (input.filterPolicy === "") delete attrs.FilterPolicy;
   if (input.deliveryPolicy === "") delete attrs.DeliveryPolicy;
-  const r = await subscribe(actor, tenant, { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs }, { baseUrl: consoleBaseUrl() });
+  const r = await subscribe(actor, tenant, { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs }, { baseUrl });
   return { subscription: subscriptionView(r.subscription), pendingConfirmation: r.pending, signingSecret: r.secret };
 }
 
@@ -105,7 +107,7 @@ export async function consoleGetSubscription(actor: Actor, tenant: TenantRef, id
   return { ...subscriptionView(s), publicArn: publicSubscriptionArn(s), attributes: subscriptionAttributes(s, t.deliveryPolicy, tenant.accountId) };
 }
 
-export async function consolePublish(actor: Actor, tenant: TenantRef, input: z.infer<typeof publishInput>) {
+export async function consolePublish(actor: Actor, tenant: TenantRef, input: z.infer<typeof publishInput>, baseUrl = consoleBaseUrl()) {
   const t = await getTopicById(actor, tenant, input.topicId);
-  return publish(actor, tenant, t.arn, input, { baseUrl: consoleBaseUrl() });
+  return publish(actor, tenant, t.arn, input, { baseUrl });
 }

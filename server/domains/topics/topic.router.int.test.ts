@@ -10,7 +10,7 @@ import { createTestTenant, addMember, createTestUser, type TestTenant } from "..
 // The console's contract: topicRouter and deliveryRouter through the real tRPC stack (session
 // user → tenant membership → role check → service), as the console pages call them.
 let t: TestTenant;
-const callerFor = (userId: string) => createCallerFactory(appRouter)({ userId, requestId: "test", log: logger });
+const callerFor = (userId: string) => createCallerFactory(appRouter)({ userId, requestId: "test", log: logger, origin: null });
 
 beforeAll(async () => {
   await ensureQueues(deliveryJobs);

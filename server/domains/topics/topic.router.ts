@@ -3,7 +3,7 @@ import { router, tenantProcedure } from "../../trpc/trpc";
 import { createTopicInput, publishInput, subscribeInput, testFilterPolicyInput, updateSubscriptionInput, updateTopicInput } from "./topic.schemas";
 import {
   consoleCreateTopic, consoleDeleteTopic, consoleGetSubscription, consoleGetTopic, consoleListSubscriptions, consoleListTopics, consolePublish,
-  consoleSubscribe, consoleUpdateSubscription, consoleUpdateTopic,
+  consoleSubscribe, consoleUpdateSubscription, consoleUpdateTopic, consoleBaseUrl,
 } from "./topic.console";
 import { confirmManually, reenableSubscription, rotateSigningSecret, testFilterPolicy, unsubscribe, requireSubscription } from "./subscription.service";
 import { listRecentMessages } from "./publish.service";
@@ -38,7 +38,7 @@ export const topicRouter = router({
   delete: tenantProcedure.input(id).mutation(({ ctx, input }) => consoleDeleteTopic(ctx.actor, ctx.tenant, input.id)),
   subscriptions: tenantProcedure.input(z.object({ topicId: z.string().optional() })).query(({ ctx, input }) => consoleListSubscriptions(ctx.actor, ctx.tenant, input.topicId)),
   subscription: tenantProcedure.input(id).query(({ ctx, input }) => consoleGetSubscription(ctx.actor, ctx.tenant, input.id)),
-  subscribe: tenantProcedure.input(subscribeInput).mutation(({ ctx, input }) => consoleSubscribe(ctx.actor, ctx.tenant, input)),
+  subscribe: tenantProcedure.input(subscribeInput).mutation(({ ctx, input }) => consoleSubscribe(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
   updateSubscription: tenantProcedure.input(updateSubscriptionInput).mutation(({ ctx, input }) => consoleUpdateSubscription(ctx.actor, ctx.tenant, input)),
   unsubscribe: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const s = await requireSubscription(ctx.tenant, input.id);
@@ -50,7 +50,7 @@ export const topicRouter = router({
     return { id: input.id, confirmed: true };
   }),
   testFilterPolicy: tenantProcedure.input(testFilterPolicyInput).mutation(({ input }) => testFilterPolicy(input)),
-  publish: tenantProcedure.input(publishInput).mutation(({ ctx, input }) => consolePublish(ctx.actor, ctx.tenant, input)),
+  publish: tenantProcedure.input(publishInput).mutation(({ ctx, input }) => consolePublish(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
   messages: tenantProcedure.input(z.object({ topicId: z.string(), limit: z.number().int().min(1).max(200).optional() })).query(async ({ ctx, input }) => {
     const t = await getTopicById(ctx.actor, ctx.tenant, input.topicId);
     return listRecentMessages(ctx.actor, ctx.tenant, t.arn, input.limit);
