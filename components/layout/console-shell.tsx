@@ -145,10 +145,23 @@ function SidebarNav({ slug, pathname }: { slug: string; pathname: string }) {
   );
 }
 
-/** Signs out every session of this user, then this one. */
-export function useSignOutEverywhere() {
+/** Asks, then signs out every session of this user (this one last). Used by the user menu and Settings. */
+export function SignOutEverywhereDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
-  return useMutation(trpc.account.signOutEverywhere.mutationOptions({ onSuccess: () => void signOutTo("/signin") }));
+  const everywhere = useMutation(trpc.account.signOutEverywhere.mutationOptions({ onSuccess: () => void signOutTo("/signin") }));
+  return (
+    <ConfirmDialog
+      open={open}
+      onClose={onClose}
+      onConfirm={() => everywhere.mutate()}
+      loading={everywhere.isPending}
+      title="Sign out everywhere?"
+      confirmLabel="Sign out everywhere"
+      error={everywhere.error?.message}
+    >
+      <p>This ends your sessions on every browser and device, including this one. API keys are not affected.</p>
+    </ConfirmDialog>
+  );
 }
 
 export function ConsoleShell({ tenant, teams, user, children }: { tenant: CurrentTenant; teams: ShellTeam[]; user: ShellUser; children: ReactNode }) {
@@ -156,7 +169,6 @@ export function ConsoleShell({ tenant, teams, user, children }: { tenant: Curren
   const [drawer, setDrawer] = useState(false);
   const [creating, setCreating] = useState(false);
   const [confirmEverywhere, setConfirmEverywhere] = useState(false);
-  const everywhere = useSignOutEverywhere();
 
   useEffect(() => setDrawer(false), [pathname]);
   useEffect(() => {
@@ -228,17 +240,7 @@ export function ConsoleShell({ tenant, teams, user, children }: { tenant: Curren
         </main>
       </div>
       <CreateTeamDialog open={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        open={confirmEverywhere}
-        onClose={() => setConfirmEverywhere(false)}
-        onConfirm={() => everywhere.mutate()}
-        loading={everywhere.isPending}
-        title="Sign out everywhere?"
-        confirmLabel="Sign out everywhere"
-        error={everywhere.error?.message}
-      >
-        <p>This ends your sessions on every browser and device, including this one. API keys are not affected.</p>
-      </ConfirmDialog>
+      <SignOutEverywhereDialog open={confirmEverywhere} onClose={() => setConfirmEverywhere(false)} />
     </TenantProvider>
   );
 }

@@ -2,12 +2,12 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, CardBody, CardFooter, CardHeader, ConfirmDialog, CopyButton, FormField, Input, KeyValue, PageHeader, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Button, Card, CardBody, CardFooter, CardHeader, CopyButton, FormField, Input, KeyValue, PageHeader, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant, useCurrentUser } from "@/components/layout/tenant-context";
 import { useOrigin } from "@/lib/use-origin";
-import { useSignOutEverywhere } from "@/components/layout/console-shell";
+import { SignOutEverywhereDialog } from "@/components/layout/console-shell";
 import { ChangePasswordForm } from "./change-password-form";
 
 function Copyable({ value }: { value: string }) {
@@ -30,7 +30,6 @@ export function SettingsView() {
   const origin = useOrigin();
   const [name, setName] = useState(tenant.name);
   const [confirm, setConfirm] = useState(false);
-  const everywhere = useSignOutEverywhere();
   const rename = useMutation(
     trpc.tenant.rename.mutationOptions({
       onSuccess: async (t) => {
@@ -111,17 +110,7 @@ export function SettingsView() {
         </CardFooter>
       </Card>
 
-      <ConfirmDialog
-        open={confirm}
-        onClose={() => setConfirm(false)}
-        onConfirm={() => everywhere.mutate()}
-        loading={everywhere.isPending}
-        title="Sign out everywhere?"
-        confirmLabel="Sign out everywhere"
-        error={everywhere.error?.message}
-      >
-        <p>This ends your sessions on every browser and device, including this one. API keys are not affected.</p>
-      </ConfirmDialog>
+      <SignOutEverywhereDialog open={confirm} onClose={() => setConfirm(false)} />
     </div>
   );
 }
