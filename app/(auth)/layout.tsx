@@ -3,7 +3,7 @@ import { Logo } from "@/components/layout/logo";
 
 const POINTS = [
   ["Queues and topics", "SQS and SNS wire protocols: your AWS SDK code keeps working."],
-  ["Event buses and workflows", "EventBridge rules and Step Functions, on your own machines."],
+  ["Webhooks done right", "Signed the SNS way and the Standard Webhooks way, retried, throttled, dead-lettered."],
   ["Every delivery recorded", "Dashboards to filter, retry and chart what happened."],
 ];
 
