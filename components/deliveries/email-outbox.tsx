@@ -1,16 +1,24 @@
 "use client";
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { Badge, Card, CardHeader, RelativeTime } from "@/components/ui";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Badge, Button, Card, CardHeader, RelativeTime } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import type { OutboxEmail } from "./types";
 
 /** Email subscriptions without SMTP land here (confirmations too), so nothing is silently dropped. */
 export function EmailOutboxCard({ tenant }: { tenant: string }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.delivery.outbox.queryOptions({ tenant, limit: 20 }), refetchInterval: 30_000 });
+  // Pages of 20, newest first; "Load more" fetches older ones by cursor. The first page is asked for
+  // with cursor: null (the paged shape; without a cursor key the procedure answers a bare array).
+  const q = useInfiniteQuery({
+    ...trpc.delivery.outbox.infiniteQueryOptions(
+      { tenant, limit: 20, cursor: null },
+      { getNextPageParam: (last) => (Array.isArray(last) ? null : last.nextCursor) ?? undefined },
+    ),
+    refetchInterval: 30_000,
+  });
   const [open, setOpen] = useState<string | null>(null);
-  const rows = (q.data ?? []) as OutboxEmail[];
+  const rows = (q.data?.pages ?? []).flatMap((p) => (Array.isArray(p) ? p : p.items)) as OutboxEmail[];
   if (rows.length === 0) return null;
   return (
     <Card>
@@ -30,6 +38,13 @@ export function EmailOutboxCard({ tenant }: { tenant: string }) {
           </li>
         ))}
       </ul>
+      {q.hasNextPage && (
+        <div className="flex justify-center border-t border-gray-100 px-5 py-3">
+          <Button variant="secondary" size="sm" disabled={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
+            {q.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
     </Card>
   );
 }

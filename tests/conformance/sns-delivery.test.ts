@@ -1,4 +1,4 @@
-import { SNSClient, CreateTopicCommand, PublishCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
+import { SNSClient, CreateTopicCommand, PublishCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
@@ -88,6 +88,36 @@ describe("SNS HTTP delivery", () => {
     const a = await until(async () => (await pool().query(`SELECT * FROM delivery_attempts WHERE message_id = $1`, [p.MessageId])).rows[0]);
     expect(a).toMatchObject({ outcome: "succeeded", response_status: 200, attempt_number: 1, response_body: "ok" });
     expect(a.request_headers["webhook-id"]).toBe(got.headers["webhook-id"]);
+  });
+
+  it("sends a signed UnsubscribeConfirmation on Unsubscribe; its SubscribeURL restores the subscription", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "leaving" }));
+    const subArn = await subscribeHttp("leaving", "/leaving");
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subArn }));
+    expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toHaveLength(0);
+
+    const got = await until(() => rx.received.find((r) => r.path === "/leaving" && r.json?.Type === "UnsubscribeConfirmation"));
+    expect(got.snsSignatureValid).toBe(true);
+    expect(got.headers).toMatchObject({ "x-amz-sns-message-type": "UnsubscribeConfirmation", "x-amz-sns-topic-arn": TopicArn, "x-amz-sns-subscription-arn": subArn });
+    expect(got.json).toMatchObject({ Type: "UnsubscribeConfirmation", TopicArn, SignatureVersion: "2" });
+    expect(got.json!.Message).toContain(`You have chosen to deactivate subscription ${subArn}`);
+    expect(got.json!.Token).toMatch(/^[0-9a-f]{128}$/);
+    expect(got.json!.SubscribeURL).toContain("/api/v1/sns/confirm?Action=ConfirmSubscription");
+    expect(got.json!.SigningCertURL).toContain("/api/v1/sns/signing-cert.pem");
+    // The signature covers the token: a forged one does not verify.
+    const { verifySnsSignature } = await import("../helpers/sns-receiver");
+    expect(await verifySnsSignature({ ...got.json!, Token: "0".repeat(128) })).toBe(false);
+
+    // Visiting SubscribeURL re-subscribes the same endpoint (same ARN, confirmed, same signing secret), once.
+    const restored = await fetch(got.json!.SubscribeURL!);
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ subscriptionArn: subArn });
+    expect((await fetch(got.json!.SubscribeURL!)).status).toBe(400);
+    expect((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subArn }))).Attributes).toMatchObject({ PendingConfirmation: "false", Endpoint: `${rx.url}/leaving` });
+    const p = await sns.send(new PublishCommand({ TopicArn, Message: "welcome back" }));
+    const back = await until(() => rx.received.find((r) => r.json?.MessageId === p.MessageId));
+    expect(back.snsSignatureValid).toBe(true);
+    expect(back.webhookSignatureValid).toBe(true);
   });
 
   it("re-sends the confirmation when a pending endpoint subscribes again", async () => {

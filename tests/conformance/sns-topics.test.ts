@@ -107,6 +107,62 @@ describe("SNS topics", () => {
     expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toHaveLength(1);
   });
 
+  it("answers a repeated Subscribe with the existing ARN when attributes match, InvalidParameter when they differ", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "subs-again" }));
+    const Endpoint = `arn:aws:sqs:us-east-1:${t.tenant.accountId}:subs-again-q`;
+    const Attributes = { RawMessageDelivery: "true", FilterPolicy: '{"kind":["a"],"color":[{"prefix":"b"}]}' };
+    const first = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint, Attributes, ReturnSubscriptionArn: true }));
+    // Same attributes (keys in another order) or none at all: the same subscription.
+    const same = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint, Attributes: { FilterPolicy: '{"color":[{"prefix":"b"}],"kind":["a"]}', RawMessageDelivery: "true" }, ReturnSubscriptionArn: true }));
+    expect(same.SubscriptionArn).toBe(first.SubscriptionArn);
+    expect((await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint, ReturnSubscriptionArn: true }))).SubscriptionArn).toBe(first.SubscriptionArn);
+    const differing: Array<Record<string, string>> = [{ RawMessageDelivery: "false" }, { FilterPolicy: '{"kind":["b"]}' }, { FilterPolicyScope: "MessageBody" }];
+    for (const different of differing) {
+      expect(await code(sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint, Attributes: different })))).toMatchObject({
+        name: "InvalidParameterException",
+        message: "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
+        status: 400,
+      });
+    }
+    expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toHaveLength(1);
+    expect((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: first.SubscriptionArn }))).Attributes).toMatchObject({ RawMessageDelivery: "true" });
+  });
+
+  it("stores and echoes Policy, KmsMasterKeyId, TracingConfig and SignatureVersion; refuses SignatureVersion 1", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "echoes", Attributes: { KmsMasterKeyId: "alias/aws/sns", TracingConfig: "Active" } }));
+    const before = (await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!;
+    expect(before).toMatchObject({ KmsMasterKeyId: "alias/aws/sns", TracingConfig: "Active" });
+    expect(before.SignatureVersion).toBeUndefined();
+    // Unset Policy reads back as AWS's default policy document.
+    const def = JSON.parse(before.Policy!);
+    expect(def).toMatchObject({ Version: "2008-10-17", Id: "__default_policy_ID", Statement: [{ Sid: "__default_statement_ID", Effect: "Allow", Resource: TopicArn, Condition: { StringEquals: { "AWS:SourceOwner": t.tenant.accountId } } }] });
+
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "SNS:Publish", Resource: TopicArn }] });
+    const set = async (AttributeName: string, AttributeValue: string) => sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName, AttributeValue }));
+    await set("Policy", policy);
+    await set("KmsMasterKeyId", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    await set("TracingConfig", "PassThrough");
+    await set("SignatureVersion", "2");
+    expect((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes).toMatchObject({
+      Policy: policy, KmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", TracingConfig: "PassThrough", SignatureVersion: "2",
+    });
+
+    const v1 = await code(set("SignatureVersion", "1"));
+    expect(v1).toMatchObject({ name: "InvalidParameterException", status: 400 });
+    expect(v1.message).toMatch(/^Invalid parameter: SignatureVersion Reason: .*SignatureVersion 2/);
+    expect(await code(set("TracingConfig", "Sometimes"))).toMatchObject({ name: "InvalidParameterException" });
+    expect(await code(set("Policy", "{not json"))).toMatchObject({ name: "InvalidParameterException" });
+    expect(await code(sns.send(new CreateTopicCommand({ Name: "echoes-v1", Attributes: { SignatureVersion: "1" } })))).toMatchObject({ name: "InvalidParameterException" });
+    expect((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes).toMatchObject({ Policy: policy, TracingConfig: "PassThrough", SignatureVersion: "2" });
+
+    // Clearing Policy brings the default back; clearing KmsMasterKeyId removes it.
+    await set("Policy", "");
+    await set("KmsMasterKeyId", "");
+    const cleared = (await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!;
+    expect(JSON.parse(cleared.Policy!).Id).toBe("__default_policy_ID");
+    expect(cleared.KmsMasterKeyId).toBeUndefined();
+  });
+
   it("publishes single messages and batches (FIFO with sequence numbers and deduplication)", async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "pub" }));
     const p = await sns.send(new PublishCommand({ TopicArn, Message: "hello", Subject: "Hi", MessageAttributes: { k: { DataType: "String", StringValue: "v" }, n: { DataType: "Number", StringValue: "3" }, b: { DataType: "Binary", BinaryValue: Buffer.from("xy") }, arr: { DataType: "String.Array", StringValue: '["a","b"]' } } }));

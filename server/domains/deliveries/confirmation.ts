@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { JobContext } from "../../jobs/registry";
-import { buildSubscriptionConfirmation, confirmationText } from "../../core/sns/envelope";
+import { buildSubscriptionConfirmation, confirmationText, signSnsMessage } from "../../core/sns/envelope";
 import { findSubscriptionById } from "../topics/topic.repository";
 import { guardedRequest } from "./guarded-http";
 import { signingKey, signingCertUrl } from "./signing";
@@ -51,4 +51,49 @@ export async function sendConfirmation(data: { subscriptionId: string; tenantId:
     throw new Error(`confirmation delivery failed: ${res.kind}`);
   }
   if (res.status < 200 || res.status >= 300) throw new Error(`confirmation delivery got HTTP ${res.status}`);
+}
+
+export function unsubscribeConfirmationText(subscriptionArn: string): string {
+  return `You have chosen to deactivate subscription ${subscriptionArn}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`;
+}
+
+/**
+ * UnsubscribeConfirmation, POSTed to the endpoint of a confirmed HTTP/S subscription that was just
+ * deleted (SNS does the same). Signed like every SNS message (SignatureVersion 2; the string to sign
+ * uses the confirmation keys, Token and SubscribeURL included). SubscribeURL + Token restore it.
+ */
+export async function sendUnsubscribeConfirmation(data: { tenantId: string; topicArn: string; subscriptionArn: string; endpoint: string; token: string; baseUrl: string }, ctx: JobContext): Promise<void> {
+  const key = await signingKey();
+  const msg: Record<string, unknown> = {
+    Type: "UnsubscribeConfirmation",
+    MessageId: randomUUID(),
+    Token: data.token,
+    TopicArn: data.topicArn,
+    Message: unsubscribeConfirmationText(data.subscriptionArn),
+    SubscribeURL: subscribeUrl(data.baseUrl, data.topicArn, data.token),
+    Timestamp: new Date().toISOString(),
+    SignatureVersion: "2",
+  };
+  msg.Signature = signSnsMessage(msg, key.key);
+  msg.SigningCertURL = signingCertUrl(data.baseUrl);
+  const res = await guardedRequest({
+    url: data.endpoint,
+    method: "POST",
+    body: JSON.stringify(msg),
+    maxResponseBytes: MAX_RESPONSE_BODY_LOGGED,
+    headers: {
+      "content-type": "text/plain; charset=UTF-8",
+      "user-agent": "Amazon Simple Notification Service Agent",
+      "x-amz-sns-message-type": "UnsubscribeConfirmation",
+      "x-amz-sns-message-id": String(msg.MessageId),
+      "x-amz-sns-topic-arn": data.topicArn,
+      "x-amz-sns-subscription-arn": data.subscriptionArn,
+    },
+  });
+  if (!res.ok) {
+    ctx.log.info({ subscriptionArn: data.subscriptionArn, kind: res.kind }, "unsubscribe confirmation not delivered");
+    if (res.kind === "blocked" || res.kind === "bad_url") return;
+    throw new Error(`unsubscribe confirmation delivery failed: ${res.kind}`);
+  }
+  if (res.status < 200 || res.status >= 300) throw new Error(`unsubscribe confirmation delivery got HTTP ${res.status}`);
 }

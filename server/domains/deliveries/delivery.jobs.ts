@@ -11,6 +11,11 @@ import { defineJob, type JobDefinition } from "../../jobs/registry";
 //  deliveries.deliver        a chunk of deliveries (first attempts and retries): only rows still
 //                            pending/retrying are attempted, so a re-run after a crash is safe.
 //  deliveries.confirm        sends a SubscriptionConfirmation (HTTP/S POST or email).
+//  deliveries.unsubscribe-confirm  sends an UnsubscribeConfirmation (HTTP/S POST, signed) after a
+//                            confirmed HTTP/S subscription was deleted. A job of its own, not a
+//                            delivery: the subscription row is gone (deliveries and attempts cascade
+//                            from it), so the attempt log cannot hold it; like SubscriptionConfirmation
+//                            it is retried by pg-boss (3 times) and only logged.
 //  deliveries.resend         bulk "resend all failed since …" with progress rows.
 //  deliveries.retention      daily: attempts older than the retention, old counters and dedup ids.
 
@@ -46,6 +51,14 @@ export const confirmJob = defineJob({
   handler: async (data, ctx) => (await import("./confirmation")).sendConfirmation(data, ctx),
 });
 
+export const unsubscribeConfirmJob = defineJob({
+  name: "deliveries.unsubscribe-confirm",
+  schema: z.object({ tenantId: z.string(), topicArn: z.string(), subscriptionArn: z.string(), endpoint: z.string(), token: z.string(), baseUrl: z.string() }),
+  queue: { retryLimit: 3, retryDelay: 5, notify: true },
+  work: fast(4, 4),
+  handler: async (data, ctx) => (await import("./confirmation")).sendUnsubscribeConfirmation(data, ctx),
+});
+
 export const resendJob = defineJob({
   name: "deliveries.resend",
   schema: z.object({ resendId: z.string(), tenantId: z.string(), baseUrl: z.string() }),
@@ -61,4 +74,4 @@ export const retentionJob = defineJob({
   handler: async (_data, ctx) => (await import("./retention")).runRetention(ctx),
 });
 
-export const deliveryJobs = [fanoutJob, deliverJob, confirmJob, resendJob, retentionJob];
+export const deliveryJobs = [fanoutJob, deliverJob, confirmJob, unsubscribeConfirmJob, resendJob, retentionJob];

@@ -2,7 +2,7 @@ import { consoleBaseUrl } from "../topics/topic.console";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
-  attemptDetail, browseAttempts, browseDeliveries, deliveryOverview, failingEndpoints, listDisabledEndpoints, listNotifications, listOutbox,
+  attemptDetail, browseAttempts, browseDeliveries, deliveryOverview, failingEndpoints, listDisabledEndpoints, listNotifications, listOutboxPage,
   markNotificationsRead, resendDelivery, resendFailed, resendProgress,
 } from "./delivery.service";
 
@@ -23,7 +23,8 @@ import {
 //   resend({deliveryId})                         → {id, queued}
 //   resendFailed({since,topicId?,subscriptionId?}) → {id}   (bulk job; poll resendProgress)
 //   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
-//   outbox({limit?})                             → email outbox [{id,to,subject,body,status,createdAt}]
+//   outbox({limit?, cursor?})                    → email outbox, newest first: {items:[{id,to,subject,body,status,createdAt,sentAt,subscriptionId,deliveryId}], nextCursor};
+//                                                  pass the nextCursor of a page for the next (older) one; nextCursor null at the end.
 //   notifications({unreadOnly?})                 → [{id,kind:'subscription_disabled'|…,subscriptionId,message,createdAt,readAt}]
 //   markNotificationsRead({ids})                 → {ok}
 const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullish() };
@@ -55,7 +56,9 @@ export const deliveryRouter = router({
   resend: tenantProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, consoleBaseUrl(ctx.origin))),
   resendFailed: tenantProcedure.input(z.object({ since: z.coerce.date(), ...scope })).mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
   resendProgress: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),
-  outbox: tenantProcedure.input(z.object({ limit: z.number().int().min(1).max(200).optional() })).query(({ ctx, input }) => listOutbox(ctx.actor, ctx.tenant, input.limit)),
+  outbox: tenantProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).optional(), cursor: z.string().max(200).nullish() }))
+    .query(({ ctx, input }) => listOutboxPage(ctx.actor, ctx.tenant, input)),
   notifications: tenantProcedure.input(z.object({ unreadOnly: z.boolean().optional() })).query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),
   markNotificationsRead: tenantProcedure.input(z.object({ ids: z.array(z.string()).max(200) })).mutation(({ ctx, input }) => markNotificationsRead(ctx.actor, ctx.tenant, input.ids)),
 });

@@ -103,14 +103,33 @@ export async function resendProgress(actor: Actor, tenant: TenantRef, id: string
   return r.rows[0];
 }
 
-export async function listOutbox(actor: Actor, tenant: TenantRef, limit = 50) {
+export type OutboxEmail = { id: string; subscriptionId: string | null; deliveryId: string | null; to: string; subject: string; body: string; status: string; createdAt: Date; sentAt: Date | null };
+
+function outboxCursor(row: OutboxEmail): string {
+  return Buffer.from(`${new Date(row.createdAt).toISOString()}|${row.id}`).toString("base64url");
+}
+
+function parseOutboxCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || Number.isNaN(date.getTime())) throw new AppError("validation", "Invalid cursor.", { fieldErrors: { cursor: ["Invalid cursor"] } });
+  return { at: date, id };
+}
+
+/** One page of the email outbox, newest first; `nextCursor` (null at the end) fetches the next older page. */
+export async function listOutboxPage(actor: Actor, tenant: TenantRef, q: { limit?: number; cursor?: string | null } = {}): Promise<{ items: OutboxEmail[]; nextCursor: string | null }> {
   assertCan(actor.role, "resource:read");
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+  const after = q.cursor ? parseOutboxCursor(q.cursor) : null;
   const r = await pool().query(
     `SELECT id, subscription_id AS "subscriptionId", delivery_id AS "deliveryId", to_address AS "to", subject, body, status, created_at AS "createdAt", sent_at AS "sentAt"
-       FROM email_outbox WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT $2`,
-    [tenant.id, Math.min(Math.max(limit, 1), 200)],
+       FROM email_outbox
+      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
+      ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [tenant.id, after?.at ?? null, after?.id ?? null, limit + 1],
   );
-  return r.rows;
+  const items = (r.rows as OutboxEmail[]).slice(0, limit);
+  return { items, nextCursor: r.rows.length > limit ? outboxCursor(items[items.length - 1]!) : null };
 }
 
 export async function listNotifications(actor: Actor, tenant: TenantRef, unreadOnly = false) {

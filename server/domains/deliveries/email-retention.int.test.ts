@@ -11,7 +11,7 @@ import { deliveryJobs } from "./delivery.jobs";
 import { sendConfirmation } from "./confirmation";
 import { runFanout } from "./fanout";
 import { runRetention } from "./retention";
-import { listOutbox } from "./delivery.service";
+import { listOutboxPage } from "./delivery.service";
 
 // Email subscriptions without SMTP: confirmation and notifications land in the console outbox.
 // Retention removes attempts older than the configured days.
@@ -32,7 +32,7 @@ describe("email and retention", () => {
     const token = randomBytes(64).toString("hex");
     await pool().query(`UPDATE topic_subscriptions SET confirmation_token_hash = encode(sha256($1::bytea), 'hex') WHERE id = $2`, [token, r.subscription.id]);
     await sendConfirmation({ subscriptionId: r.subscription.id, tenantId: t.tenant.id, token, baseUrl: "http://sb.test" }, ctx);
-    const [confirmMail] = await listOutbox(t.actor, t.tenant);
+    const [confirmMail] = (await listOutboxPage(t.actor, t.tenant)).items;
     expect(confirmMail).toMatchObject({ to: "ops@example.com", subject: "AWS Notification - Subscription Confirmation", status: "outbox" });
     const url = new URL(/http:\/\/sb\.test\S+/.exec(confirmMail.body)![0]);
     expect(url.pathname).toBe("/api/v1/sns/confirm");
@@ -41,7 +41,7 @@ describe("email and retention", () => {
     const id = randomUUID();
     await withTransaction((tx) => insertMessages([{ id, tenantId: t.tenant.id, topicId: topic.id, body: "disk full", attributes: {}, subject: "Alarm", messageStructure: null, messageGroupId: null, deduplicationId: null }], false, tx));
     await runFanout({ messageIds: [id], baseUrl: "http://sb.test" }, ctx);
-    const [mail] = await listOutbox(t.actor, t.tenant);
+    const [mail] = (await listOutboxPage(t.actor, t.tenant)).items;
     expect(mail).toMatchObject({ to: "ops@example.com", subject: "Alarm" });
     expect(mail.body).toContain("disk full");
     expect(mail.body).toContain("/api/v1/sns/unsubscribe?SubscriptionArn=");

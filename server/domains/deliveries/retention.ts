@@ -17,6 +17,7 @@ export async function runRetention(ctx: JobContext): Promise<void> {
   }
   await pool().query(`DELETE FROM delivery_rate_counters WHERE second < extract(epoch from now())::bigint - 60`);
   await pool().query(`DELETE FROM topic_dedup WHERE expires_at < now()`);
+  await pool().query(`DELETE FROM topic_resubscribe_tokens WHERE expires_at < now()`);
   await pool().query(`DELETE FROM delivery_metrics_minute WHERE minute < now() - interval '90 days'`);
   ctx.log.info({ deleted }, "delivery retention done");
 }

@@ -9,12 +9,14 @@ import { parseDeliveryPolicy, effectiveDeliveryPolicy } from "../../core/sns/del
 import { generateWebhookSecret } from "../../core/sns/standard-webhooks";
 import { enqueue } from "../../jobs/boss";
 import { recordAudit } from "../audit/audit.service";
-import { confirmJob } from "../deliveries/delivery.jobs";
+import { confirmJob, unsubscribeConfirmJob } from "../deliveries/delivery.jobs";
 import { deliveryQueuesReady } from "../deliveries/queues-ready";
 import {
   deleteSubscriptionRow, findSameSubscription, findSubscriptionByArn, findSubscriptionById, findSubscriptionByTokenHash,
-  listSubscriptionsPage, updateSubscription, insertSubscription, type SubscriptionRow, type Queryable,
+  listSubscriptionsPage, updateSubscription, insertSubscription, insertResubscribeToken, takeResubscribeToken, findTopicById,
+  type SubscriptionRow, type Queryable,
 } from "./topic.repository";
+import { consoleBaseUrl } from "./topic.console";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid, subscriptionNotFound } from "./topic.errors";
 
@@ -101,6 +103,23 @@ function parseSubAttrs(protocol: string, attrs: Record<string, string>, current:
   return out;
 }
 
+/** JSON equality that ignores key order (JSONB reorders keys). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  return JSON.stringify(v ?? null);
+}
+
+/** Whether the attributes given to a repeated Subscribe (parsed) match the existing subscription; absent ones are not compared. */
+function sameAttributes(existing: SubscriptionRow, given: SubAttrs): boolean {
+  if (given.filterPolicy !== undefined && canonical(given.filterPolicy) !== canonical(existing.filterPolicy)) return false;
+  if (given.filterPolicyScope !== undefined && given.filterPolicyScope !== existing.filterPolicyScope) return false;
+  if (given.rawMessageDelivery !== undefined && given.rawMessageDelivery !== existing.rawMessageDelivery) return false;
+  if (given.redrivePolicy !== undefined && canonical(given.redrivePolicy) !== canonical(existing.redrivePolicy)) return false;
+  if (given.deliveryPolicy !== undefined && canonical(given.deliveryPolicy) !== canonical(existing.deliveryPolicy)) return false;
+  return true;
+}
+
 export type SubscribeInput = { topicArn: string; protocol: string; endpoint?: string; attributes?: Record<string, string>; returnSubscriptionArn?: boolean };
 
 export async function subscribe(actor: Actor, tenant: TenantRef, input: SubscribeInput, opts: { baseUrl: string }): Promise<{ subscription: SubscriptionRow; pending: boolean; secret: string | null }> {
@@ -117,6 +136,9 @@ export async function subscribe(actor: Actor, tenant: TenantRef, input: Subscrib
 
   const existing = await findSameSubscription(topic.id, protocol, endpoint);
   if (existing) {
+    // SNS: the same endpoint again returns the existing subscription, unless an attribute given now
+    // differs from the stored one.
+    if (!sameAttributes(existing, attrs)) throw snsInvalid("Invalid parameter: Attributes Reason: Subscription already exists with different attributes", "attributes");
     // Subscribing a pending endpoint again re-sends the confirmation (with a fresh token), as SNS does.
     if (existing.status === "pending") {
       const token = randomBytes(64).toString("hex");
@@ -155,6 +177,10 @@ export async function subscribe(actor: Actor, tenant: TenantRef, input: Subscrib
 export async function confirmSubscription(input: { topicArn: string; token: string }): Promise<SubscriptionRow> {
   if (!input.token) throw snsInvalid("Invalid parameter: Token", "token");
   const sub = await findSubscriptionByTokenHash(hashToken(input.token));
+  if (!sub) {
+    const restored = await resubscribe(input);
+    if (restored) return restored;
+  }
   if (!sub || sub.topicArn !== input.topicArn) throw snsInvalid("Invalid token", "token");
   if (sub.status === "confirmed") return sub;
   if (sub.confirmationExpiresAt && sub.confirmationExpiresAt.getTime() < Date.now()) throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
@@ -177,14 +203,70 @@ export async function requireSubscription(tenant: TenantRef, idOrArn: string, tx
   return s;
 }
 
-export async function unsubscribe(actor: Actor, tenant: TenantRef, arn: string): Promise<void> {
+export async function unsubscribe(actor: Actor, tenant: TenantRef, arn: string, opts: { baseUrl?: string } = {}): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (!arn || (!arn.startsWith("arn:aws:sns:") && arn.startsWith("arn:"))) throw snsInvalid("Invalid parameter: SubscriptionArn", "subscriptionArn");
   const sub = arn.startsWith("arn:") ? await findSubscriptionByArn(tenant.id, arn) : await findSubscriptionById(tenant.id, arn);
   if (!sub) return;
+  await removeSubscription(sub, opts.baseUrl ?? consoleBaseUrl(), (tx) =>
+    recordAudit(actor, tenant.id, "subscription.delete", { type: "subscription", id: sub.id }, { before: { protocol: sub.protocol } }, tx),
+  );
+}
+
+/**
+ * Deletes a subscription (Unsubscribe, or the UnsubscribeURL link). A confirmed HTTP/S subscription
+ * is sent an UnsubscribeConfirmation, as SNS does: in the same transaction a re-subscribe token is
+ * stored (its SubscribeURL restores the subscription for 3 days) and the deliveries.unsubscribe-confirm
+ * job is enqueued (see delivery.jobs.ts for why that is a job of its own and not a delivery).
+ */
+export async function removeSubscription(sub: SubscriptionRow, baseUrl: string, inTx?: (tx: Queryable) => Promise<unknown>): Promise<void> {
+  const notify = sub.status === "confirmed" && (sub.protocol === "http" || sub.protocol === "https");
+  if (notify) await deliveryQueuesReady();
   await withTransaction(async (tx) => {
-    await deleteSubscriptionRow(tenant.id, sub.id, tx);
-    await recordAudit(actor, tenant.id, "subscription.delete", { type: "subscription", id: sub.id }, { before: { protocol: sub.protocol } }, tx);
+    const gone = await deleteSubscriptionRow(sub.tenantId, sub.id, tx);
+    if (gone && notify) {
+      const token = randomBytes(64).toString("hex");
+      await insertResubscribeToken(
+        {
+          tokenHash: hashToken(token), tenantId: sub.tenantId, topicId: sub.topicId, expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
+          subscription: {
+            id: sub.id, arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, filterPolicy: sub.filterPolicy, filterPolicyScope: sub.filterPolicyScope,
+            rawMessageDelivery: sub.rawMessageDelivery, redrivePolicy: sub.redrivePolicy, deliveryPolicy: sub.deliveryPolicy, secretEnc: sub.secretEnc,
+          },
+        },
+        tx,
+      );
+      await enqueue(unsubscribeConfirmJob, { tenantId: sub.tenantId, topicArn: sub.topicArn, subscriptionArn: sub.arn, endpoint: sub.endpoint, token, baseUrl }, { tx });
+    }
+    if (inTx) await inTx(tx);
+  });
+}
+
+/**
+ * The SubscribeURL of an UnsubscribeConfirmation: re-creates the subscription as it was (same ARN,
+ * attributes and signing secret), confirmed, since the link reached the endpoint's owner. Null when
+ * the token is not a re-subscribe token.
+ */
+async function resubscribe(input: { topicArn: string; token: string }): Promise<SubscriptionRow | null> {
+  return withTransaction(async (tx) => {
+    const r = await takeResubscribeToken(hashToken(input.token), tx);
+    if (!r) return null;
+    const topic = await findTopicById(r.tenantId, r.topicId, tx);
+    if (!topic || topic.arn !== input.topicArn) throw snsInvalid("Invalid token", "token");
+    if (r.expiresAt.getTime() < Date.now()) throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
+    const s = r.subscription;
+    // Subscribed again meanwhile: that subscription stands.
+    const again = await findSameSubscription(topic.id, s.protocol, s.endpoint, tx);
+    if (again) return again;
+    await insertSubscription(
+      {
+        id: s.id, tenantId: r.tenantId, topicId: topic.id, arn: s.arn, protocol: s.protocol, endpoint: s.endpoint, status: "confirmed", filterPolicy: s.filterPolicy,
+        filterPolicyScope: s.filterPolicyScope, rawMessageDelivery: s.rawMessageDelivery, redrivePolicy: s.redrivePolicy, deliveryPolicy: s.deliveryPolicy, secretEnc: s.secretEnc,
+        confirmationTokenHash: null, confirmationExpiresAt: null,
+      },
+      tx,
+    );
+    return (await findSubscriptionById(r.tenantId, s.id, tx))!;
   });
 }
 

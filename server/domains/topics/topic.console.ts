@@ -1,6 +1,6 @@
 import type { Actor } from "../../auth/permissions";
 import { env } from "../../env";
-import { createTopic, getTopicAttributes, getTopicById, setTopicAttribute, deleteTopic, listTopicsForConsole, type TenantRef } from "./topic.service";
+import { createTopic, getTopicAttributes, getTopicById, setTopicAttributes, deleteTopic, listTopicsForConsole, type TenantRef } from "./topic.service";
 import { subscribe, setSubscriptionAttributes, requireSubscription, listSubscriptions, publicSubscriptionArn, subscriptionAttributes } from "./subscription.service";
 import { publish } from "./publish.service";
 import type { SubscriptionRow, TopicRow } from "./topic.repository";
@@ -53,9 +53,12 @@ export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input:
 
 export async function consoleUpdateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateTopicInput>) {
   const t = await getTopicById(actor, tenant, input.id);
-  if (input.displayName !== undefined) await setTopicAttribute(actor, tenant, t.arn, "DisplayName", input.displayName ?? "");
-  if (input.deliveryPolicy !== undefined) await setTopicAttribute(actor, tenant, t.arn, "DeliveryPolicy", input.deliveryPolicy ?? "");
-  if (input.contentBasedDeduplication !== undefined) await setTopicAttribute(actor, tenant, t.arn, "ContentBasedDeduplication", String(input.contentBasedDeduplication));
+  // One call: every field is validated before anything is written, in one transaction (no half-saved form).
+  const attrs: Record<string, string> = {};
+  if (input.displayName !== undefined) attrs.DisplayName = input.displayName ?? "";
+  if (input.deliveryPolicy !== undefined) attrs.DeliveryPolicy = input.deliveryPolicy ?? "";
+  if (input.contentBasedDeduplication !== undefined) attrs.ContentBasedDeduplication = String(input.contentBasedDeduplication);
+  if (Object.keys(attrs).length) await setTopicAttributes(actor, tenant, t.arn, attrs);
   return consoleGetTopic(actor, tenant, t.id);
 }
 

@@ -16,6 +16,11 @@ export type TopicRow = {
   deliveryPolicy: Record<string, unknown> | null;
   contentBasedDedup: boolean;
   tags: Record<string, string>;
+  /** Stored and echoed only (GetTopicAttributes); null = unset. */
+  policy: string | null;
+  kmsMasterKeyId: string | null;
+  tracingConfig: string | null;
+  signatureVersion: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -47,8 +52,10 @@ export type SubscriptionRow = {
   updatedAt: Date;
 };
 
-const TOPIC_COLS = `id, tenant_id AS "tenantId", name, arn, fifo, display_name AS "displayName", delivery_policy AS "deliveryPolicy",
-  content_based_dedup AS "contentBasedDedup", tags, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const topicCols = (p: string) => `${p}id, ${p}tenant_id AS "tenantId", ${p}name, ${p}arn, ${p}fifo, ${p}display_name AS "displayName", ${p}delivery_policy AS "deliveryPolicy",
+  ${p}content_based_dedup AS "contentBasedDedup", ${p}tags, ${p}policy, ${p}kms_master_key_id AS "kmsMasterKeyId", ${p}tracing_config AS "tracingConfig",
+  ${p}signature_version AS "signatureVersion", ${p}created_at AS "createdAt", ${p}updated_at AS "updatedAt"`;
+const TOPIC_COLS = topicCols("");
 
 const SUB_COLS = `s.id, s.tenant_id AS "tenantId", s.topic_id AS "topicId", t.arn AS "topicArn", s.arn, s.protocol, s.endpoint, s.status,
   s.confirmation_expires_at AS "confirmationExpiresAt", s.confirmed_at AS "confirmedAt", s.filter_policy AS "filterPolicy",
@@ -63,9 +70,12 @@ const db = (tx?: Queryable): Queryable => tx ?? pool();
 
 export async function insertTopic(t: Omit<TopicRow, "createdAt" | "updatedAt">, tx?: Queryable): Promise<TopicRow | null> {
   const r = await db(tx).query(
-    `INSERT INTO topics (id, tenant_id, name, arn, fifo, display_name, delivery_policy, content_based_dedup, tags)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING ${TOPIC_COLS}`,
-    [t.id, t.tenantId, t.name, t.arn, t.fifo, t.displayName, t.deliveryPolicy === null ? null : JSON.stringify(t.deliveryPolicy), t.contentBasedDedup, JSON.stringify(t.tags)],
+    `INSERT INTO topics (id, tenant_id, name, arn, fifo, display_name, delivery_policy, content_based_dedup, tags, policy, kms_master_key_id, tracing_config, signature_version)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING ${TOPIC_COLS}`,
+    [
+      t.id, t.tenantId, t.name, t.arn, t.fifo, t.displayName, t.deliveryPolicy === null ? null : JSON.stringify(t.deliveryPolicy), t.contentBasedDedup, JSON.stringify(t.tags),
+      t.policy, t.kmsMasterKeyId, t.tracingConfig, t.signatureVersion,
+    ],
   );
   return r.rows[0] ?? null;
 }
@@ -93,8 +103,7 @@ export async function listTopicsPage(tenantId: string, afterArn: string | null, 
 
 export async function listTopicsWithCounts(tenantId: string, search: string | null): Promise<Array<TopicRow & { confirmed: number; pending: number; disabled: number }>> {
   const r = await pool().query(
-    `SELECT t.id, t.tenant_id AS "tenantId", t.name, t.arn, t.fifo, t.display_name AS "displayName", t.delivery_policy AS "deliveryPolicy",
-            t.content_based_dedup AS "contentBasedDedup", t.tags, t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+    `SELECT ${topicCols("t.")},
             COALESCE(c.confirmed, 0)::int AS confirmed, COALESCE(c.pending, 0)::int AS pending, COALESCE(c.disabled, 0)::int AS disabled
        FROM topics t
        LEFT JOIN LATERAL (
@@ -108,7 +117,9 @@ export async function listTopicsWithCounts(tenantId: string, search: string | nu
   return r.rows;
 }
 
-export async function updateTopic(tenantId: string, id: string, patch: Partial<Pick<TopicRow, "displayName" | "deliveryPolicy" | "contentBasedDedup" | "tags">>, tx?: Queryable): Promise<void> {
+export type TopicPatch = Partial<Pick<TopicRow, "displayName" | "deliveryPolicy" | "contentBasedDedup" | "tags" | "policy" | "kmsMasterKeyId" | "tracingConfig" | "signatureVersion">>;
+
+export async function updateTopic(tenantId: string, id: string, patch: TopicPatch, tx?: Queryable): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [tenantId, id];
   const add = (col: string, v: unknown) => {
@@ -119,6 +130,10 @@ export async function updateTopic(tenantId: string, id: string, patch: Partial<P
   if ("deliveryPolicy" in patch) add("delivery_policy", patch.deliveryPolicy === null ? null : JSON.stringify(patch.deliveryPolicy));
   if ("contentBasedDedup" in patch) add("content_based_dedup", patch.contentBasedDedup);
   if ("tags" in patch) add("tags", JSON.stringify(patch.tags));
+  if ("policy" in patch) add("policy", patch.policy);
+  if ("kmsMasterKeyId" in patch) add("kms_master_key_id", patch.kmsMasterKeyId);
+  if ("tracingConfig" in patch) add("tracing_config", patch.tracingConfig);
+  if ("signatureVersion" in patch) add("signature_version", patch.signatureVersion);
   if (sets.length === 0) return;
   await db(tx).query(`UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
 }
@@ -312,7 +327,31 @@ export async function findSubscriptionByArnUnscoped(arn: string): Promise<Subscr
 /** Tenant deletion: topics (cascading to subscriptions, messages, deliveries, attempts) and the tenant's delivery side tables. */
 export async function deleteTenantRows(tenantId: string, tx: Queryable): Promise<void> {
   await tx.query(`DELETE FROM topics WHERE tenant_id = $1`, [tenantId]);
-  for (const table of ["email_outbox", "delivery_notifications", "delivery_resends", "delivery_metrics_minute"]) {
+  for (const table of ["topic_resubscribe_tokens", "email_outbox", "delivery_notifications", "delivery_resends", "delivery_metrics_minute"]) {
     await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
   }
+}
+
+// --- re-subscribe tokens (UnsubscribeConfirmation's SubscribeURL) -----------------------------------
+
+export type ResubscribeSnapshot = Pick<SubscriptionRow, "id" | "arn" | "protocol" | "endpoint" | "filterPolicy" | "filterPolicyScope" | "rawMessageDelivery" | "redrivePolicy" | "deliveryPolicy" | "secretEnc">;
+
+export async function insertResubscribeToken(r: { tokenHash: string; tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date }, tx?: Queryable): Promise<void> {
+  await db(tx).query(`INSERT INTO topic_resubscribe_tokens (token_hash, tenant_id, topic_id, subscription, expires_at) VALUES ($1,$2,$3,$4,$5)`, [
+    r.tokenHash, r.tenantId, r.topicId, JSON.stringify(r.subscription), r.expiresAt,
+  ]);
+}
+
+/** The token is the credential (like confirmation tokens), so no tenant. Deletes it: a token re-subscribes once. */
+export async function takeResubscribeToken(tokenHash: string, tx: Queryable): Promise<{ tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date } | null> {
+  const r = await tx.query(
+    `DELETE FROM topic_resubscribe_tokens WHERE token_hash = $1 RETURNING tenant_id AS "tenantId", topic_id AS "topicId", subscription, expires_at AS "expiresAt"`,
+    [tokenHash],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function deleteExpiredResubscribeTokens(): Promise<number> {
+  const r = await pool().query(`DELETE FROM topic_resubscribe_tokens WHERE expires_at < now()`);
+  return r.rowCount ?? 0;
 }

@@ -6,6 +6,7 @@ import { logger } from "../../logger";
 import { ensureQueues } from "../../jobs/boss";
 import { deliveryJobs } from "../deliveries/delivery.jobs";
 import { createTestTenant, addMember, createTestUser, type TestTenant } from "../../../tests/helpers/fixtures";
+import { insertOutboxEmail } from "../deliveries/delivery.repository";
 
 // The console's contract: topicRouter and deliveryRouter through the real tRPC stack (session
 // user → tenant membership → role check → service), as the console pages call them.
@@ -58,5 +59,59 @@ describe("topicRouter / deliveryRouter", () => {
     await expect(api.topic.create({ tenant: t.tenant.slug, name: "nope" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const other = await createTestTenant();
     await expect(callerFor(other.user.id).topic.list({ tenant: t.tenant.slug })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("updates a topic all or nothing: a bad delivery policy with a new display name changes nothing", async () => {
+    const api = callerFor(t.user.id);
+    const tenant = t.tenant.slug;
+    const topic = await api.topic.create({ tenant, name: "console-atomic", displayName: "Before" });
+    const err = await api.topic.update({ tenant, id: topic.id, displayName: "After", deliveryPolicy: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":-1}}}' }).catch((e) => e);
+    expect(err).toBeInstanceOf(TRPCError);
+    expect(err.code).toBe("BAD_REQUEST");
+    expect(err.cause.fieldErrors.DeliveryPolicy[0]).toMatch(/^Invalid parameter: /);
+    const after = await api.topic.get({ tenant, id: topic.id });
+    expect(after.displayName).toBe("Before");
+    expect(after.deliveryPolicy).toBeNull();
+    expect(after.updatedAt).toEqual(topic.updatedAt);
+    // A FIFO-only attribute on a standard topic also refuses the whole form.
+    const err2 = await api.topic.update({ tenant, id: topic.id, displayName: "After", contentBasedDeduplication: true }).catch((e) => e);
+    expect(err2.code).toBe("BAD_REQUEST");
+    expect((await api.topic.get({ tenant, id: topic.id })).displayName).toBe("Before");
+    // Valid forms still save every field.
+    const ok = await api.topic.update({ tenant, id: topic.id, displayName: "After", deliveryPolicy: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}' });
+    expect(ok.displayName).toBe("After");
+    expect(ok.attributes.DeliveryPolicy).toContain('"numRetries":5');
+  });
+
+  it("pages the email outbox with cursor/nextCursor, newest first", async () => {
+    const other = await createTestTenant();
+    const api = callerFor(other.user.id);
+    const tenant = other.tenant.slug;
+    const ids: string[] = [];
+    for (let i = 0; i < 45; i++) {
+      const id = `outbox-${String(i).padStart(2, "0")}-${other.tenant.id}`;
+      ids.push(id);
+      await insertOutboxEmail({ id, tenantId: other.tenant.id, subscriptionId: null, deliveryId: null, to: `u${i}@example.com`, subject: `mail ${i}`, body: "hi", status: "outbox" });
+    }
+    // Another team's mail never shows up.
+    await insertOutboxEmail({ id: `outbox-foreign-${t.tenant.id}`, tenantId: t.tenant.id, subscriptionId: null, deliveryId: null, to: "x@example.com", subject: "foreign", body: "x", status: "outbox" });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const sizes: number[] = [];
+    for (let n = 0; n < 10; n++) {
+      const page = await api.delivery.outbox({ tenant, limit: 20, cursor });
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((m) => m.id));
+      for (let i = 1; i < page.items.length; i++) expect(new Date(page.items[i - 1]!.createdAt).getTime()).toBeGreaterThanOrEqual(new Date(page.items[i]!.createdAt).getTime());
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(sizes).toEqual([20, 20, 5]);
+    expect(new Set(seen).size).toBe(45);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    // Newest first across pages: the first page holds the 20 most recent.
+    expect(seen.slice(0, 20)).toEqual([...ids].sort().reverse().slice(0, 20));
+    await expect(api.delivery.outbox({ tenant, cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

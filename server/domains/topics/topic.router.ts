@@ -42,7 +42,7 @@ export const topicRouter = router({
   updateSubscription: tenantProcedure.input(updateSubscriptionInput).mutation(({ ctx, input }) => consoleUpdateSubscription(ctx.actor, ctx.tenant, input)),
   unsubscribe: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const s = await requireSubscription(ctx.tenant, input.id);
-    await unsubscribe(ctx.actor, ctx.tenant, s.arn);
+    await unsubscribe(ctx.actor, ctx.tenant, s.arn, { baseUrl: consoleBaseUrl(ctx.origin) });
     return { id: s.id, deleted: true };
   }),
   confirmSubscription: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {

@@ -8,7 +8,7 @@ import { parseDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { recordAudit } from "../audit/audit.service";
 import {
   deleteTopicRow, findTopicByArn, findTopicById, findTopicByName, insertTopic, listTopicsPage, listTopicsWithCounts,
-  subscriptionCounts, updateTopic, deleteTenantRows, type TopicRow, type Queryable,
+  subscriptionCounts, updateTopic, deleteTenantRows, type TopicRow, type TopicPatch, type Queryable,
 } from "./topic.repository";
 import { resourceNotFound, ruleError, snsInvalid, topicNotFound } from "./topic.errors";
 
@@ -35,6 +35,64 @@ function checkTags(tags: Record<string, string>) {
   }
 }
 
+/**
+ * Validates one settable topic attribute and says what to store (no I/O). Every attribute is checked
+ * before anything is written, so a request with one bad attribute changes nothing.
+ * `lead` is SNS's prefix: CreateTopic says "Invalid parameter: Attributes Reason: ".
+ */
+export function topicAttributePatch(t: { fifo: boolean }, name: string, value: string | undefined, lead = "Invalid parameter: "): TopicPatch {
+  if (!TOPIC_SETTABLE.has(name)) throw snsInvalid("Invalid parameter: AttributeName", "attributeName");
+  const v = value ?? "";
+  switch (name) {
+    case "DisplayName":
+      if (v.length > 100) throw snsInvalid(`${lead}DisplayName`, "DisplayName");
+      return { displayName: v || null };
+    case "DeliveryPolicy": {
+      if (v === "") return { deliveryPolicy: null };
+      const p = parseDeliveryPolicy(v, "topic");
+      if (!p.ok) throw snsInvalid(`Invalid parameter: ${p.message}`, "DeliveryPolicy");
+      return { deliveryPolicy: p.value };
+    }
+    case "ContentBasedDeduplication":
+      if (!t.fifo) throw snsInvalid(`${lead}ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics`, "ContentBasedDeduplication");
+      return { contentBasedDedup: boolAttr(v, name) };
+    case "Policy": {
+      // Stored and echoed; not enforced (access is decided by team roles and API keys).
+      if (v === "") return { policy: null };
+      let doc: unknown;
+      try {
+        doc = JSON.parse(v);
+      } catch {
+        throw snsInvalid(`${lead}Policy Error: the policy is not valid JSON`, "Policy");
+      }
+      if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw snsInvalid(`${lead}Policy Error: the policy must be a JSON object`, "Policy");
+      if (v.length > 30 * 1024) throw snsInvalid(`${lead}Policy Error: the policy is larger than 30 KB`, "Policy");
+      return { policy: v };
+    }
+    case "KmsMasterKeyId":
+      // Stored and echoed; messages are not encrypted with it (PostgreSQL's own at-rest encryption applies).
+      if (v.length > 2048) throw snsInvalid(`${lead}KmsMasterKeyId`, "KmsMasterKeyId");
+      return { kmsMasterKeyId: v || null };
+    case "TracingConfig":
+      if (v !== "" && v !== "PassThrough" && v !== "Active") throw snsInvalid(`${lead}TracingConfig: Invalid value [${v}]. Must be PassThrough or Active`, "TracingConfig");
+      return { tracingConfig: v || null };
+    case "SignatureVersion":
+      // Signalbox signs every message with SignatureVersion 2 (RSA SHA-256); SHA1 signatures (1) are refused rather than silently not honoured.
+      if (v === "1") throw snsInvalid(`${lead}SignatureVersion Reason: Signalbox signs with SignatureVersion 2 (SHA256withRSA) only; SignatureVersion 1 (SHA1withRSA) is not supported`, "SignatureVersion");
+      if (v !== "" && v !== "2") throw snsInvalid(`${lead}SignatureVersion Reason: must be 1 or 2`, "SignatureVersion");
+      return { signatureVersion: v || null };
+    default:
+      return {}; // ArchivePolicy: accepted, not stored (archive/replay is not supported)
+  }
+}
+
+/** Validates every attribute first, then merges them into one patch. */
+export function topicAttributesPatch(t: { fifo: boolean }, attrs: Record<string, string | undefined>, lead?: string): TopicPatch {
+  const patch: TopicPatch = {};
+  for (const [k, v] of Object.entries(attrs)) Object.assign(patch, topicAttributePatch(t, k, v, lead));
+  return patch;
+}
+
 export async function requireTopic(tenant: TenantRef, arn: string): Promise<TopicRow> {
   const t = await findTopicByArn(tenant.id, arn);
   if (!t) throw topicNotFound();
@@ -50,12 +108,8 @@ export async function createTopic(actor: Actor, tenant: TenantRef, input: { name
   if (bad) throw ruleError(bad);
   const fifo = input.name.endsWith(".fifo");
   if (attrs.ContentBasedDeduplication !== undefined && !fifo) throw snsInvalid("Invalid parameter: Attributes Reason: Content based deduplication can only be set for FIFO topics", "ContentBasedDeduplication");
-  let deliveryPolicy: Record<string, unknown> | null = null;
-  if (attrs.DeliveryPolicy) {
-    const p = parseDeliveryPolicy(attrs.DeliveryPolicy, "topic");
-    if (!p.ok) throw snsInvalid(`Invalid parameter: ${p.message}`, "DeliveryPolicy");
-    deliveryPolicy = p.value;
-  }
+  const { FifoTopic: _fifo, ...settable } = attrs;
+  const patch = topicAttributesPatch({ fifo }, settable, "Invalid parameter: Attributes Reason: ");
   const tags = input.tags ?? {};
   checkTags(tags);
   const existing = await findTopicByName(tenant.id, input.name);
@@ -63,8 +117,9 @@ export async function createTopic(actor: Actor, tenant: TenantRef, input: { name
   return withTransaction(async (tx) => {
     const row = await insertTopic(
       {
-        id: randomUUID(), tenantId: tenant.id, name: input.name, arn: topicArn(tenant, input.name), fifo, displayName: attrs.DisplayName ?? null, deliveryPolicy,
-        contentBasedDedup: attrs.ContentBasedDeduplication === "true", tags,
+        id: randomUUID(), tenantId: tenant.id, name: input.name, arn: topicArn(tenant, input.name), fifo, displayName: patch.displayName ?? null, deliveryPolicy: patch.deliveryPolicy ?? null,
+        contentBasedDedup: patch.contentBasedDedup ?? false, tags, policy: patch.policy ?? null, kmsMasterKeyId: patch.kmsMasterKeyId ?? null,
+        tracingConfig: patch.tracingConfig ?? null, signatureVersion: patch.signatureVersion ?? null,
       },
       tx,
     );
@@ -126,7 +181,7 @@ export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: s
   const out: Record<string, string> = {
     TopicArn: t.arn,
     Owner: tenant.accountId,
-    Policy: defaultTopicPolicy(t),
+    Policy: t.policy ?? defaultTopicPolicy(t),
     DisplayName: t.displayName ?? "",
     SubscriptionsConfirmed: String(counts.confirmed),
     SubscriptionsPending: String(counts.pending),
@@ -134,6 +189,9 @@ export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: s
     EffectiveDeliveryPolicy: JSON.stringify(t.deliveryPolicy ?? { http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: "linear" }, disableSubscriptionOverrides: false, defaultRequestPolicy: { headerContentType: "text/plain; charset=UTF-8" } } }),
   };
   if (t.deliveryPolicy) out.DeliveryPolicy = JSON.stringify(t.deliveryPolicy);
+  if (t.kmsMasterKeyId) out.KmsMasterKeyId = t.kmsMasterKeyId;
+  if (t.tracingConfig) out.TracingConfig = t.tracingConfig;
+  if (t.signatureVersion) out.SignatureVersion = t.signatureVersion;
   if (t.fifo) {
     out.FifoTopic = "true";
     out.ContentBasedDeduplication = String(t.contentBasedDedup);
@@ -142,29 +200,17 @@ export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: s
 }
 
 export async function setTopicAttribute(actor: Actor, tenant: TenantRef, arn: string, name: string, value: string | undefined): Promise<void> {
+  await setTopicAttributes(actor, tenant, arn, { [name]: value ?? "" });
+}
+
+/** Several attributes at once (the console's topic form): all validated first, then written in one transaction. */
+export async function setTopicAttributes(actor: Actor, tenant: TenantRef, arn: string, attrs: Record<string, string>): Promise<void> {
   assertCan(actor.role, "resource:write");
   const t = await requireTopic(tenant, arn);
-  if (!TOPIC_SETTABLE.has(name)) throw snsInvalid("Invalid parameter: AttributeName", "attributeName");
-  const v = value ?? "";
-  const patch: Parameters<typeof updateTopic>[2] = {};
-  if (name === "DisplayName") {
-    if (v.length > 100) throw snsInvalid("Invalid parameter: DisplayName", "DisplayName");
-    patch.displayName = v || null;
-  } else if (name === "DeliveryPolicy") {
-    if (v === "") patch.deliveryPolicy = null;
-    else {
-      const p = parseDeliveryPolicy(v, "topic");
-      if (!p.ok) throw snsInvalid(`Invalid parameter: ${p.message}`, "DeliveryPolicy");
-      patch.deliveryPolicy = p.value;
-    }
-  } else if (name === "ContentBasedDeduplication") {
-    if (!t.fifo) throw snsInvalid("Invalid parameter: ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics", "ContentBasedDeduplication");
-    patch.contentBasedDedup = boolAttr(v, name);
-  }
-  // Policy, SignatureVersion, TracingConfig, KmsMasterKeyId are accepted and not stored (see docs).
+  const patch = topicAttributesPatch(t, attrs);
   await withTransaction(async (tx) => {
     await updateTopic(tenant.id, t.id, patch, tx);
-    await recordAudit(actor, tenant.id, "topic.set-attribute", { type: "topic", id: t.id }, { attribute: name }, tx);
+    await recordAudit(actor, tenant.id, "topic.set-attribute", { type: "topic", id: t.id }, { attribute: Object.keys(attrs).join(",") }, tx);
   });
 }
 

@@ -3,10 +3,10 @@ import { timingSafeEqual } from "node:crypto";
 import { defineRoute, RawReply } from "./route";
 import { AppError } from "../../core/errors";
 import { createTopic, deleteTopic, getTopicAttributes, listTopics, requireTopic, topicArn } from "../../domains/topics/topic.service";
-import { confirmSubscription, listSubscriptions, requireSubscription, subscribe, unsubscribe } from "../../domains/topics/subscription.service";
+import { confirmSubscription, listSubscriptions, removeSubscription, requireSubscription, subscribe, unsubscribe } from "../../domains/topics/subscription.service";
 import { publish } from "../../domains/topics/publish.service";
 import { subscriptionView, topicView } from "../../domains/topics/topic.console";
-import { findSubscriptionByArnUnscoped, deleteSubscriptionRow } from "../../domains/topics/topic.repository";
+import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../domains/deliveries/signing";
 import { unsubscribeSignature } from "../../domains/deliveries/payload";
@@ -86,7 +86,7 @@ export const topicRoutes = [
     method: "DELETE", path: "/api/v1/subscriptions/:id", tag: "topics", summary: "Unsubscribe (by subscription id or ARN).", status: 204,
     handler: async (ctx) => {
       const s = await requireSubscription(ctx.tenant, ctx.params.id!);
-      await unsubscribe(ctx.actor, ctx.tenant, s.arn);
+      await unsubscribe(ctx.actor, ctx.tenant, s.arn, { baseUrl: ctx.baseUrl });
       return undefined;
     },
   }),
@@ -108,13 +108,13 @@ export const topicRoutes = [
   defineRoute({
     method: "GET", path: "/api/v1/sns/unsubscribe", tag: "topics", public: true, summary: "UnsubscribeURL: removes the subscription named in a delivered message.",
     query: z.object({ SubscriptionArn: z.string(), Signature: z.string() }), response: z.object({ unsubscribed: z.boolean() }),
-    handler: async (_ctx, { query }) => {
+    handler: async (ctx, { query }) => {
       const q = query as { SubscriptionArn: string; Signature: string };
       const want = Buffer.from(unsubscribeSignature(q.SubscriptionArn));
       const got = Buffer.from(q.Signature);
       if (want.length !== got.length || !timingSafeEqual(want, got)) throw new AppError("forbidden", "The unsubscribe link is not valid.");
       const s = await findSubscriptionByArnUnscoped(q.SubscriptionArn);
-      if (s) await deleteSubscriptionRow(s.tenantId, s.id);
+      if (s) await removeSubscription(s, ctx.baseUrl);
       return { unsubscribed: true };
     },
   }),

@@ -57,7 +57,7 @@ async function handle(call: AwsCall): Promise<AwsReply> {
       return reply(xmlTag("SubscriptionArn", s.arn));
     }
     case "Unsubscribe":
-      await unsubscribe(actor, tenant, required(p, "SubscriptionArn"));
+      await unsubscribe(actor, tenant, required(p, "SubscriptionArn"), { baseUrl });
       return reply("");
     case "ListSubscriptions":
     case "ListSubscriptionsByTopic": {
