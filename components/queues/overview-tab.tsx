@@ -2,10 +2,11 @@
 import { useState } from "react";
 import Link from "next/link";
 import { Pencil } from "lucide-react";
-import { Badge, Button, Card, CardBody, CardHeader, KeyValue, RelativeTime, Table, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, KeyValue, RelativeTime } from "@/components/ui";
 import { tenantPath } from "@/lib/use-tenant";
 import { EditQueueForm } from "./edit-queue-form";
 import { DangerZone } from "./danger-zone";
+import { TagsCard } from "./tags-card";
 import { formatBytes, formatDuration, nameFromArn } from "./format";
 import type { QueueDetail } from "./types";
 
@@ -47,7 +48,6 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
     { label: "Created", value: <RelativeTime date={queue.createdAt} /> },
     { label: "Last modified", value: <RelativeTime date={queue.modifiedAt} /> },
   ];
-  const tags = Object.entries((queue.tags ?? {}) as Record<string, string>);
   return (
     <div className="space-y-6">
       <Card>
@@ -73,32 +73,7 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
         </CardBody>
       </Card>
 
-      <Card>
-        <CardHeader title="Tags" description="Labels for cost allocation and grouping (TagQueue / ListQueueTags)." />
-        <CardBody>
-          {tags.length === 0 ? (
-            <p className="text-sm text-gray-500">No tags. {write && "Add them when creating a queue or with TagQueue from the SDK or CLI."}</p>
-          ) : (
-            <Table aria-label="Tags">
-              <THead>
-                <tr>
-                  <Th>Key</Th>
-                  <Th>Value</Th>
-                </tr>
-              </THead>
-              <TBody>
-                {tags.map(([k, v]) => (
-                  <Tr key={k}>
-                    <Td className="font-mono text-xs">{k}</Td>
-                    <Td className="font-mono text-xs break-all">{v || <Badge>empty</Badge>}</Td>
-                  </Tr>
-                ))}
-              </TBody>
-            </Table>
-          )}
-          {/* TODO(queues backend): the console needs `queue.tag` ({ tenant, name, tags }) and `queue.untag` ({ tenant, name, keys }) procedures to edit tags here; the services (tagQueue/untagQueue) exist. */}
-        </CardBody>
-      </Card>
+      <TagsCard tenant={tenant} name={queue.name} tags={(queue.tags ?? {}) as Record<string, string>} write={write} />
 
       {write && <DangerZone tenant={tenant} name={queue.name} messages={queue.counts.visible + queue.counts.inFlight + queue.counts.delayed} />}
     </div>

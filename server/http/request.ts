@@ -24,6 +24,20 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
   });
 }
 
+/**
+ * Aborted when the client goes away before we answered (socket closed, request aborted), so a
+ * long poll can stop waiting. Watches the response: on Node 20 the request's own 'close' fires as
+ * soon as its body has been read, not when the connection drops.
+ */
+export function clientGone(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  if (res.destroyed || res.socket?.destroyed) ac.abort();
+  else res.once("close", () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
 export function requestId(req: IncomingMessage): string {
   const given = req.headers["x-request-id"];
   return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();

@@ -93,6 +93,9 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI (query protocol)", () => {
     expect(missing.stderr).toContain("AWS.SimpleQueueService.NonExistentQueue");
 
     expect((await aws(["sqs", "delete-queue", "--queue-url", url])).code).toBe(0);
+    const again = await aws(["sqs", "create-queue", "--queue-name", JSON.parse(created.stdout).QueueUrl.split("/").pop()]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("AWS.SimpleQueueService.QueueDeletedRecently");
   });
 });
 

@@ -63,6 +63,23 @@ describe("REST /api/v1/queues", () => {
     expect(gone.json.code).toBe("QueueDoesNotExist");
   });
 
+  it("a long poll whose client hung up stops waiting and does not take the next message", async () => {
+    const name = uniqueName("rest-abort");
+    expect((await call("POST", "/api/v1/queues", { name })).status).toBe(201);
+    const ac = new AbortController();
+    const abandoned = fetch(`${web.url}/api/v1/queues/${name}/messages?waitSeconds=20`, { headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` }, signal: ac.signal }).then(
+      () => "answered",
+      (e: Error) => e.name,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    ac.abort();
+    expect(await abandoned).toBe("AbortError");
+    const s = await call("POST", `/api/v1/queues/${name}/messages`, { body: "still here" });
+    const r = await call("GET", `/api/v1/queues/${name}/messages?waitSeconds=1`);
+    expect(r.json.messages.map((m: { messageId: string }) => m.messageId)).toEqual([s.json.messageId]);
+    expect(r.json.messages[0].system.ApproximateReceiveCount).toBe("1");
+  });
+
   it("is described in the OpenAPI document", async () => {
     const r = await fetch(`${web.url}/api/v1/openapi.json`);
     const doc = await r.json();

@@ -99,6 +99,20 @@ describe("queue lifecycle", () => {
     expect(gone.status).toBe(400);
   });
 
+  it("a deleted queue's name cannot be used again for 60 seconds (QueueDeletedRecently), other names and other teams can", async () => {
+    const name = uniqueName("recent");
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "gone with the queue" }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    const e = await errorOf(sqs.send(new CreateQueueCommand({ QueueName: name })));
+    expect(e).toMatchObject({ name: "QueueDeletedRecently", status: 400 });
+    expect(e.message).toContain("60 seconds");
+    expect((await errorOf(sqs.send(new GetQueueUrlCommand({ QueueName: name })))).name).toBe("QueueDoesNotExist");
+    // Names are per account: another team is not held up, and neither is a new name here.
+    expect((await sqsOther.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl).toBe(`${web.url}/api/aws/${other.tenant.accountId}/${name}`);
+    expect((await sqs.send(new CreateQueueCommand({ QueueName: `${name}-new` }))).QueueUrl).toBeTruthy();
+  });
+
   it("refuses bad names and FIFO mismatches with AWS codes", async () => {
     expect((await errorOf(sqs.send(new CreateQueueCommand({ QueueName: "bad name!" })))).name).toBe("InvalidParameterValue");
     expect((await errorOf(sqs.send(new CreateQueueCommand({ QueueName: "x".repeat(81) })))).name).toBe("InvalidParameterValue");
@@ -278,5 +292,30 @@ describe("messages", () => {
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages ?? []).toHaveLength(0);
     const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessagesDelayed"] }));
     expect(a.Attributes?.ApproximateNumberOfMessagesDelayed).toBe("1");
+  });
+});
+
+describe("long polling", () => {
+  it("a long poll whose client aborted stops waiting and does not take the next message", async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("abandoned") }));
+    const ac = new AbortController();
+    const abandoned = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }), { abortSignal: ac.signal }).then(
+      () => "answered",
+      (e: Error) => e.name,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    ac.abort();
+    expect(await abandoned).toBe("AbortError");
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "for whoever is still listening" }));
+    // A second client: had the server kept polling for the dead connection, it would have taken
+    // the message (hidden for 30 s) and this receive would come back empty.
+    const second = client(t);
+    try {
+      const r = await second.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+      expect(r.Messages?.map((m) => m.MessageId)).toEqual([sent.MessageId]);
+      expect(r.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe("1");
+    } finally {
+      second.destroy();
+    }
   });
 });

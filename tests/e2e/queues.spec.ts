@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { createTestTenant, createTestUser, addMember, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
@@ -133,6 +133,20 @@ describe("queues console", () => {
     await expect.poll(() => received.count()).toBe(0);
     await openTab(page, "Browse");
     await page.getByText("The queue is empty").waitFor();
+
+    // A console long poll really waits for a message sent while it is open (the request's abort
+    // signal only fires when the page goes away).
+    await openTab(page, "Send & receive");
+    await page.getByLabel("Wait time (s)").fill("15");
+    await page.getByRole("button", { name: "Poll for messages" }).click();
+    await page.getByRole("button", { name: "Polling…" }).waitFor();
+    const late = await sqs.send(new SendMessageCommand({ QueueUrl: `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`, MessageBody: "sent during the poll" }));
+    await expect.poll(() => received.count(), { timeout: 15_000 }).toBe(1);
+    expect(await received.textContent()).toContain(late.MessageId);
+    expect(await received.textContent()).toContain("Receive count 1");
+    await received.getByRole("button", { name: "Delete" }).click();
+    await page.getByText("Message deleted").first().waitFor();
+    await expect.poll(() => received.count()).toBe(0);
   });
 
   it("purges the queue after typing its name, and says clearly when a purge is still in progress", async () => {
@@ -239,7 +253,7 @@ describe("queues console", () => {
     await page.getByText("Per message group id").waitFor();
     await page.getByText("2 days").waitFor();
 
-    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
     const form = page.getByRole("form", { name: "Edit queue settings" });
     await form.getByLabel("Maximum message size (KiB)").fill("2048");
     await form.getByRole("button", { name: "Save changes" }).click();
@@ -304,6 +318,71 @@ describe("queues console", () => {
     await screenshot(page, "queue-code-1280");
   });
 
+  it("edits tags on the overview: checks the rules, adds, keeps them after a reload, removes one", async () => {
+    const queueUrl = `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`;
+    // The data plane caches queue rows for up to 2 s (README: "Attribute changes reach other web
+    // processes within 2 seconds"; the console's Next bundle is another module instance): poll.
+    const tagsOf = async () => (await sqs.send(new ListQueueTagsCommand({ QueueUrl: queueUrl }))).Tags ?? {};
+    const tagsTable = page.getByRole("table", { name: "Tags" });
+    await page.goto(queuePath(queueName));
+    await page.getByText("No tags.").waitFor();
+    await page.getByRole("button", { name: "Edit tags" }).click();
+    const form = page.getByRole("form", { name: "Edit tags" });
+    await form.getByRole("button", { name: "Add tag" }).click();
+    // The new row's key field has the focus, ready to type.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Tag 1 key");
+    await page.keyboard.type("k".repeat(129));
+    await form.getByRole("button", { name: "Add tag" }).click();
+    await form.getByLabel("Tag 2 key").fill("team");
+    await form.getByLabel("Tag 2 value").fill("payments");
+    await form.getByRole("button", { name: "Add tag" }).click();
+    await form.getByLabel("Tag 3 key").fill("team");
+    await form.getByRole("button", { name: "Save tags" }).click();
+    // Each mistake under its field, and nothing saved.
+    await form.getByText("At most 128 characters (this one has 129).").waitFor();
+    await form.getByText("The key “team” is already used above.").waitFor();
+    expect(await form.getByLabel("Tag 1 key").getAttribute("aria-invalid")).toBe("true");
+    expect(await tagsOf()).toEqual({});
+    await screenshot(page, "queue-tags-errors-1280");
+    await form.getByLabel("Tag 1 key").fill("cost-center");
+    await form.getByLabel("Tag 1 value").fill("cc-4711");
+    await form.getByRole("button", { name: "Remove tag 3 (team)" }).click();
+    await expect.poll(() => form.getByLabel(/^Tag \d+ key$/).count()).toBe(2);
+    await form.getByRole("button", { name: "Save tags" }).click();
+    await page.getByText("Tags saved").waitFor();
+    await form.waitFor({ state: "detached" });
+    await tagsTable.getByRole("cell", { name: "payments" }).waitFor();
+    await expect.poll(tagsOf, { timeout: 5_000 }).toEqual({ "cost-center": "cc-4711", team: "payments" });
+
+    await page.reload();
+    await tagsTable.getByRole("cell", { name: "team" }).waitFor();
+    await tagsTable.getByRole("cell", { name: "cc-4711" }).waitFor();
+    await screenshot(page, "queue-overview-tags-1280");
+
+    await page.getByRole("button", { name: "Edit tags" }).click();
+    await form.getByRole("button", { name: /^Remove tag \d+ \(team\)$/ }).click();
+    await form.getByRole("button", { name: "Save tags" }).click();
+    await form.waitFor({ state: "detached" });
+    await page.reload();
+    await tagsTable.getByRole("cell", { name: "cost-center" }).waitFor();
+    expect(await tagsTable.getByRole("cell", { name: "team", exact: true }).count()).toBe(0);
+    await expect.poll(tagsOf, { timeout: 5_000 }).toEqual({ "cost-center": "cc-4711" });
+
+    // The editor on a phone: rows stack, nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole("button", { name: "Edit tags" }).click();
+      await form.getByRole("button", { name: "Add tag" }).click();
+      await form.getByLabel("Tag 2 key").fill("a-rather-long-tag-key-that-wraps");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, "queue-tags-editor-390");
+      await form.getByRole("button", { name: "Cancel" }).click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+    expect(await tagsOf()).toEqual({ "cost-center": "cc-4711" });
+  });
+
   it("looks finished on a phone (390 px)", async () => {
     const phone = (await newPerson(tb.browser, web.url, { width: 390, height: 844 })).page;
     phone.on("pageerror", (e) => pageErrors.push(e.message));
@@ -344,7 +423,7 @@ describe("queues console", () => {
     await v.goto(queuePath(queueName));
     await v.getByRole("heading", { name: queueName }).waitFor();
     await v.getByText(/can look at this queue/).waitFor();
-    for (const name of ["Edit", "Purge…", "Delete queue…", "Send & receive"]) expect(await v.getByRole("button", { name }).count()).toBe(0);
+    for (const name of ["Edit", "Edit tags", "Purge…", "Delete queue…", "Send & receive"]) expect(await v.getByRole("button", { name }).count()).toBe(0);
     expect(await v.getByRole("tab", { name: "Send & receive" }).count()).toBe(0);
     await openTab(v, "Browse");
     await v.getByText("Peek without receiving").waitFor();

@@ -79,8 +79,9 @@ export async function deleteExpiredMessages(now: Date, limit: number): Promise<n
   }
 }
 
-/** Expired dedup and receive-attempt entries, and FIFO group rows with nothing left. */
+/** Expired dedup and receive-attempt entries, names deleted over a minute ago, and FIFO group rows with nothing left. */
 export async function pruneQueueSideTables(now: Date): Promise<void> {
+  await pool().query(`DELETE FROM queue_deleted_names WHERE deleted_at <= $1::timestamptz - interval '60 seconds'`, [now]);
   await pool().query(`DELETE FROM queue_dedup WHERE expires_at <= $1`, [now]);
   await pool().query(`DELETE FROM queue_receive_attempts WHERE expires_at <= $1`, [now]);
   // pending = 0 is re-checked on the row's latest version, so a concurrent send that adds a message wins.

@@ -112,9 +112,9 @@ export async function sendFromConsole(actor: Actor, tenantId: string, input: z.i
   return { messageId: r.messageId, md5OfMessageBody: r.md5Body, md5OfMessageAttributes: r.md5Attributes ?? null, sequenceNumber: r.sequenceNumber ?? null };
 }
 
-export async function receiveFromConsole(actor: Actor, tenantId: string, input: { name: string; maxMessages: number; visibilityTimeout?: number; waitTimeSeconds: number }) {
+export async function receiveFromConsole(actor: Actor, tenantId: string, input: { name: string; maxMessages: number; visibilityTimeout?: number; waitTimeSeconds: number }, signal?: AbortSignal) {
   const q = await getQueue(actor, tenantId, input.name);
-  const msgs = await receiveMessages(actor, tenantId, q, { maxMessages: input.maxMessages, visibilityTimeout: input.visibilityTimeout, waitTimeSeconds: input.waitTimeSeconds });
+  const msgs = await receiveMessages(actor, tenantId, q, { maxMessages: input.maxMessages, visibilityTimeout: input.visibilityTimeout, waitTimeSeconds: input.waitTimeSeconds, signal });
   if (msgs.length) await recordAudit(actor, tenantId, "queue.message.receive", { type: "queue", id: q.id }, { name: q.name, count: msgs.length });
   return msgs.map((m) => ({
     messageId: m.messageId,

@@ -2,12 +2,12 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { setClock } from "./queue.context";
-import { addPermission, createQueue, getQueue, getQueueAttributes } from "./queue.service";
+import { addPermission, createQueue, deleteQueue, getQueue, getQueueAttributes, removePermission, tagQueue, untagQueue } from "./queue.service";
 import { sendMessages } from "./send";
 import { receiveMessages } from "./receive";
 import { changeVisibility, deleteMessages } from "./acknowledge";
 import { browseQueue } from "./queue.console";
-import { deleteExpiredMessages } from "./maintenance.repository";
+import { deleteExpiredMessages, pruneQueueSideTables } from "./maintenance.repository";
 import { deliverToQueue, findQueueByArn } from "./queue.delivery";
 import { runMoveTask } from "./move-tasks";
 import { logger } from "../../logger";
@@ -43,6 +43,52 @@ async function codeOf(p: Promise<unknown>) {
   }
   return undefined;
 }
+
+describe("tags and permissions", () => {
+  it("concurrent changes made from stale copies of the queue do not lose each other", async () => {
+    const q = await queue();
+    // Both calls hold the same (now stale) row, as two web processes with cached queues would.
+    await Promise.all([tagQueue(t.actor, t.tenant.id, q, { team: "a" }), tagQueue(t.actor, t.tenant.id, q, { env: "prod" }), untagQueue(t.actor, t.tenant.id, q, ["none"])]);
+    const stored = await pool().query(`SELECT tags, permissions FROM queues WHERE id = $1`, [q.id]);
+    expect(stored.rows[0].tags).toEqual({ team: "a", env: "prod" });
+    await Promise.all([
+      addPermission(t.actor, t.tenant.id, q, { label: "one", accounts: ["111111111111"], actions: ["SendMessage"] }),
+      addPermission(t.actor, t.tenant.id, q, { label: "two", accounts: ["222222222222"], actions: ["SendMessage"] }),
+    ]);
+    const grants = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0].permissions as Array<{ label: string }>;
+    expect(grants.map((g) => g.label).sort()).toEqual(["one", "two"]);
+    // A label added by the other call is seen even though this copy of the queue predates it.
+    expect(await codeOf(addPermission(t.actor, t.tenant.id, q, { label: "two", accounts: ["333333333333"], actions: ["SendMessage"] }))).toBe("InvalidParameterValue");
+    await removePermission(t.actor, t.tenant.id, q, "one");
+    const left = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0].permissions as Array<{ label: string }>;
+    expect(left.map((g) => g.label)).toEqual(["two"]);
+  });
+});
+
+describe("deleted queue names", () => {
+  it("refuses the name for 60 seconds after the delete (fake clock), then creates a fresh queue", async () => {
+    base = Date.now();
+    const name = uniqueName("reuse");
+    freeze(0);
+    const { queue: first } = await createQueue(t.actor, t.tenant.id, { name });
+    await deleteQueue(t.actor, t.tenant.id, first);
+    freeze(59);
+    expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
+    await pruneQueueSideTables(at(59)); // the retention job keeps names still inside the window
+    expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
+    freeze(61);
+    const { queue: second, created } = await createQueue(t.actor, t.tenant.id, { name });
+    expect(created).toBe(true);
+    expect(second.id).not.toBe(first.id);
+    // Deleting again starts a new window; the retention job forgets names past it.
+    await deleteQueue(t.actor, t.tenant.id, second);
+    freeze(62);
+    expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
+    await pruneQueueSideTables(at(122));
+    const left = await pool().query(`SELECT count(*)::int AS n FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2`, [t.tenant.id, name]);
+    expect(left.rows[0].n).toBe(0);
+  });
+});
 
 describe("receipt handles", () => {
   it("an old receipt handle cannot delete a message received again", async () => {

@@ -69,11 +69,12 @@ function ensureListening(): Promise<void> {
   return connecting;
 }
 
-export type Subscription = { wait: (ms: number) => Promise<void>; close: () => void };
+export type Subscription = { wait: (ms: number, signal?: AbortSignal) => Promise<void>; close: () => void };
 
 /**
  * Subscribe BEFORE looking for messages, then wait: a notification that arrives in between is
- * kept (`fired`), so a message sent at that moment is not missed.
+ * kept (`fired`), so a message sent at that moment is not missed. A wait ends early when `signal`
+ * aborts (the client went away); the caller then closes the subscription without receiving.
  */
 export async function subscribeQueue(queueId: string): Promise<Subscription> {
   await ensureListening();
@@ -85,17 +86,21 @@ export async function subscribeQueue(queueId: string): Promise<Subscription> {
   let set = waiters.get(queueId);
   if (!set) waiters.set(queueId, (set = new Set()));
   set.add(w);
+  let closed = false;
   return {
-    wait: (ms: number) =>
+    wait: (ms: number, signal?: AbortSignal) =>
       new Promise<void>((resolve) => {
+        if (signal?.aborted) return resolve();
         if (w.fired) {
           w.fired = false;
           return resolve();
         }
         const limit = healthy ? ms : Math.min(ms, 1_000);
         const t = setTimeout(done, Math.max(0, limit));
+        signal?.addEventListener("abort", done, { once: true });
         function done() {
           clearTimeout(t);
+          signal?.removeEventListener("abort", done);
           resolveWait = undefined;
           w.fired = false;
           resolve();
@@ -103,10 +108,20 @@ export async function subscribeQueue(queueId: string): Promise<Subscription> {
         resolveWait = done;
       }),
     close: () => {
+      if (closed) return;
+      closed = true;
       set!.delete(w);
-      if (set!.size === 0) waiters.delete(queueId);
+      if (set!.size === 0 && waiters.get(queueId) === set) waiters.delete(queueId);
     },
   };
+}
+
+/** Long polls waiting in this process (for one queue, or all): tests check that none leak. */
+export function waitingReceivers(queueId?: string): number {
+  if (queueId) return waiters.get(queueId)?.size ?? 0;
+  let n = 0;
+  for (const set of waiters.values()) n += set.size;
+  return n;
 }
 
 export async function stopQueueListener(): Promise<void> {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { pool } from "../../db";
+import { pool, withTransaction } from "../../db";
 import type { PermissionGrant, QueueSettings, RedriveAllowPolicy, RedrivePolicy } from "../../core/sqs";
 
 // SQL for queues themselves (create, look up, settings, tags, permissions, counts). Messages are in
@@ -137,20 +137,44 @@ export async function updateQueueSettings(tenantId: string, id: string, s: Queue
   );
 }
 
-export async function updateQueueTags(tenantId: string, id: string, tags: Record<string, string>): Promise<void> {
-  await pool().query(`UPDATE queues SET tags = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(tags)]);
+/**
+ * Read-modify-write of the queue's tags under a row lock, from the stored value (not a cached
+ * copy), so two processes tagging and untagging the same queue cannot lose each other's change.
+ * `change` may throw to refuse; nothing is written then.
+ */
+export async function changeQueueTags(tenantId: string, id: string, change: (current: Record<string, string>) => Record<string, string>): Promise<void> {
+  await withTransaction(async (tx) => {
+    const r = await tx.query(`SELECT tags FROM queues WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+    if (!r.rows[0]) return;
+    await tx.query(`UPDATE queues SET tags = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(change((r.rows[0].tags as Record<string, string>) ?? {}))]);
+  });
 }
 
-export async function updateQueuePermissions(tenantId: string, id: string, grants: PermissionGrant[], now: Date): Promise<void> {
-  await pool().query(`UPDATE queues SET permissions = $3, modified_at = $4 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(grants), now]);
+/** The same for AddPermission/RemovePermission grants. */
+export async function changeQueuePermissions(tenantId: string, id: string, change: (current: PermissionGrant[]) => PermissionGrant[], now: Date): Promise<void> {
+  await withTransaction(async (tx) => {
+    const r = await tx.query(`SELECT permissions FROM queues WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+    if (!r.rows[0]) return;
+    await tx.query(`UPDATE queues SET permissions = $3, modified_at = $4 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(change((r.rows[0].permissions as PermissionGrant[]) ?? [])), now]);
+  });
 }
 
-/** Deletes the queue; its messages go with it (FK cascade), the side tables explicitly. */
-export async function deleteQueueRow(tenantId: string, id: string): Promise<boolean> {
+/**
+ * Deletes the queue; its messages go with it (FK cascade), the side tables explicitly. Its name
+ * is remembered with the deletion time, in the same transaction (QueueDeletedRecently).
+ */
+export async function deleteQueueRow(tenantId: string, id: string, deletedAt: Date): Promise<boolean> {
   const client = await pool().connect();
   try {
     await client.query("BEGIN");
-    const r = await client.query(`DELETE FROM queues WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    const r = await client.query(`DELETE FROM queues WHERE tenant_id = $1 AND id = $2 RETURNING name`, [tenantId, id]);
+    if (r.rowCount) {
+      await client.query(
+        `INSERT INTO queue_deleted_names (tenant_id, name, deleted_at) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, name) DO UPDATE SET deleted_at = EXCLUDED.deleted_at`,
+        [tenantId, r.rows[0].name, deletedAt],
+      );
+    }
     await client.query(`DELETE FROM queue_fifo_groups WHERE tenant_id = $1 AND queue_id = $2`, [tenantId, id]);
     await client.query(`DELETE FROM queue_dedup WHERE queue_id = $1`, [id]);
     await client.query(`DELETE FROM queue_receive_attempts WHERE queue_id = $1`, [id]);
@@ -163,6 +187,12 @@ export async function deleteQueueRow(tenantId: string, id: string): Promise<bool
   } finally {
     client.release();
   }
+}
+
+/** Whether a queue of this name was deleted after `since` (CreateQueue must wait 60 s). */
+export async function deletedSince(tenantId: string, name: string, since: Date): Promise<boolean> {
+  const r = await pool().query(`SELECT 1 FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2 AND deleted_at > $3`, [tenantId, name, since]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 /** ListDeadLetterSourceQueues. */

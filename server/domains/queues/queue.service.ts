@@ -25,7 +25,7 @@ import {
   type PermissionGrant,
   type QueueSettings,
 } from "../../core/sqs";
-import { countQueueMessages, deleteQueueRow, findQueueByName, insertQueue, listDeadLetterSources, listQueueRows, tenantAccountId, updateQueuePermissions, updateQueueSettings, updateQueueTags, type QueueRow } from "./queue.repository";
+import { countQueueMessages, deleteQueueRow, deletedSince, findQueueByName, insertQueue, listDeadLetterSources, listQueueRows, tenantAccountId, changeQueuePermissions, changeQueueTags, updateQueueSettings, type QueueRow } from "./queue.repository";
 import { purgeQueueMessages } from "./message.repository";
 import { defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
 
@@ -39,6 +39,9 @@ async function accountOf(tenantId: string): Promise<string> {
   if (!a) throw queueDoesNotExist();
   return a;
 }
+
+/** AWS: a deleted queue's name can be used again after 60 seconds (QueueDeletedRecently before). */
+export const QUEUE_NAME_REUSE_SECONDS = 60;
 
 function validateTags(tags: Record<string, string>): void {
   const keys = Object.keys(tags);
@@ -85,6 +88,9 @@ export async function createQueue(
       throw sqsError("QueueNameExists", `A queue already exists with the same name and a different value for attribute(s) ${Object.keys(attrs).filter((k) => settableAttributeStrings(settingsForCreate(input.name, attrs))[k] !== settableAttributeStrings(existing.settings)[k]).join(", ")}`, "name");
     }
     return { queue: existing, created: false };
+  }
+  if (await deletedSince(tenantId, input.name, new Date(now().getTime() - QUEUE_NAME_REUSE_SECONDS * 1000))) {
+    throw sqsError("QueueDeletedRecently", `You must wait ${QUEUE_NAME_REUSE_SECONDS} seconds after deleting a queue before you can create another queue with the same name.`, "name");
   }
   const accountId = await accountOf(tenantId);
   const arn = queueArn(defaultRegion(), accountId, input.name);
@@ -159,7 +165,7 @@ export async function setQueueAttributes(actor: Actor, tenantId: string, q: Queu
 export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  await deleteQueueRow(tenantId, q.id);
+  await deleteQueueRow(tenantId, q.id, now());
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.delete", { type: "queue", id: q.id }, { name: q.name });
 }
@@ -180,9 +186,12 @@ export async function tagQueue(actor: Actor, tenantId: string, q: QueueRow, tags
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   if (Object.keys(tags).length === 0) throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
-  const next = { ...q.tags, ...tags };
-  validateTags(next);
-  await updateQueueTags(tenantId, q.id, next);
+  validateTags(tags);
+  await changeQueueTags(tenantId, q.id, (current) => {
+    const next = { ...current, ...tags };
+    validateTags(next);
+    return next;
+  });
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.tag", { type: "queue", id: q.id }, { name: q.name, keys: Object.keys(tags) });
 }
@@ -191,9 +200,11 @@ export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, ke
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   if (keys.length === 0) throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
-  const next = { ...q.tags };
-  for (const k of keys) delete next[k];
-  await updateQueueTags(tenantId, q.id, next);
+  await changeQueueTags(tenantId, q.id, (current) => {
+    const next = { ...current };
+    for (const k of keys) delete next[k];
+    return next;
+  });
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.untag", { type: "queue", id: q.id }, { name: q.name, keys });
 }
@@ -225,9 +236,15 @@ export async function addPermission(actor: Actor, tenantId: string, q: QueueRow,
   if (!grant.actions.length) throw sqsError("MissingParameter", "The request must contain the parameter Actions.", "Actions");
   for (const a of grant.accounts) if (!/^\d{12}$/.test(a)) throw sqsError("InvalidParameterValue", `Value ${a} for parameter PrincipalId is invalid. Reason: Unable to verify.`, "AWSAccountIds");
   for (const a of grant.actions) if (!GRANTABLE_ACTIONS.has(a.replace(/^SQS:/i, ""))) throw sqsError("InvalidParameterValue", `Value SQS:${a} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`, "Actions");
-  if (q.permissions.some((p) => p.label === grant.label)) throw sqsError("InvalidParameterValue", `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`, "Label");
-  const next = [...q.permissions, { label: grant.label, accounts: [...new Set(grant.accounts)], actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")) }];
-  await updateQueuePermissions(tenantId, q.id, next, now());
+  await changeQueuePermissions(
+    tenantId,
+    q.id,
+    (current) => {
+      if (current.some((p) => p.label === grant.label)) throw sqsError("InvalidParameterValue", `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`, "Label");
+      return [...current, { label: grant.label, accounts: [...new Set(grant.accounts)], actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")) }];
+    },
+    now(),
+  );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.add_permission", { type: "queue", id: q.id }, { name: q.name, label: grant.label, accounts: grant.accounts, actions: grant.actions });
 }
@@ -235,8 +252,15 @@ export async function addPermission(actor: Actor, tenantId: string, q: QueueRow,
 export async function removePermission(actor: Actor, tenantId: string, q: QueueRow, label: string): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  if (!q.permissions.some((p) => p.label === label)) throw sqsError("InvalidParameterValue", `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`, "Label");
-  await updateQueuePermissions(tenantId, q.id, q.permissions.filter((p) => p.label !== label), now());
+  await changeQueuePermissions(
+    tenantId,
+    q.id,
+    (current) => {
+      if (!current.some((p) => p.label === label)) throw sqsError("InvalidParameterValue", `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`, "Label");
+      return current.filter((p) => p.label !== label);
+    },
+    now(),
+  );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.remove_permission", { type: "queue", id: q.id }, { name: q.name, label });
 }

@@ -43,7 +43,14 @@ export type ReceivedMessage = {
   };
 };
 
-export type ReceiveOptions = { maxMessages?: number; visibilityTimeout?: number; waitTimeSeconds?: number; attemptId?: string };
+export type ReceiveOptions = {
+  maxMessages?: number;
+  visibilityTimeout?: number;
+  waitTimeSeconds?: number;
+  attemptId?: string;
+  /** The caller's connection: once aborted, no receive runs (it would hide messages from live consumers). */
+  signal?: AbortSignal;
+};
 
 function toMessage(q: QueueRow, r: ReceivedRow): ReceivedMessage {
   const sys = fromStoredAttributes(r.system_attributes);
@@ -158,7 +165,9 @@ async function receiveOnce(q: QueueRow, n: number, vt: number, attemptId?: strin
 /**
  * Receives up to `maxMessages`. With a wait time, it subscribes to the queue's wake-ups first,
  * then looks; if nothing is there it sleeps until a send commits anywhere, the next delayed or
- * in-flight message becomes visible, or the wait ends.
+ * in-flight message becomes visible, or the wait ends. If `signal` aborts (the client hung up),
+ * it stops waiting and returns nothing without looking again: a receive on behalf of a dead
+ * connection would make a message invisible for the visibility timeout with nobody to process it.
  */
 export async function receiveMessages(actor: Actor, tenantId: string, q: QueueRow, o: ReceiveOptions): Promise<ReceivedMessage[]> {
   assertCan(actor.role, "resource:write");
@@ -168,20 +177,23 @@ export async function receiveMessages(actor: Actor, tenantId: string, q: QueueRo
   const vt = o.visibilityTimeout ?? q.settings.visibilityTimeout;
   const wait = o.waitTimeSeconds ?? q.settings.receiveWaitSeconds;
   const attemptId = q.settings.fifo ? o.attemptId : undefined;
-  let rows: ReceivedRow[];
+  const signal = o.signal;
+  if (signal?.aborted) return [];
+  let rows: ReceivedRow[] = [];
   if (wait <= 0) {
     rows = await receiveOnce(q, n, vt, attemptId);
   } else {
     const deadline = Date.now() + wait * 1000;
     const sub = await subscribeQueue(q.id);
     try {
-      for (;;) {
+      while (!signal?.aborted) {
         rows = await receiveOnce(q, n, vt, attemptId);
         const left = deadline - Date.now();
         if (rows.length || left <= 0) break;
         const next = await nextVisibleAt(q.id, now());
+        if (signal?.aborted) break;
         const untilNext = next ? Math.max(next.getTime() - now().getTime(), 10) : left;
-        await sub.wait(Math.min(left, untilNext));
+        await sub.wait(Math.min(left, untilNext), signal);
       }
     } finally {
       sub.close();

@@ -3,7 +3,7 @@ import { AppError, isAppError } from "../../core/errors";
 import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
 import { throttleTenant } from "../throttle";
-import { publicBaseUrl, readBody, requestId, send } from "../request";
+import { clientGone, publicBaseUrl, readBody, requestId, send } from "../request";
 import { queryErrorReply } from "./codec";
 import { AWS_SERVICES } from "./services";
 import type { AwsCall, AwsProtocol, AwsReply, AwsService } from "./types";
@@ -41,6 +41,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
   let service: AwsService | undefined;
   let action = "";
   let log = logger.child({ requestId: rid });
+  const signal = clientGone(res);
   try {
     const body = await readBody(req);
     const auth = await authenticate(req, body);
@@ -69,7 +70,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
     if (!service) throw new AppError("unsupported", `Unknown service for ${target ?? action ?? "request"}.`, { awsCode: "UnknownOperationException" });
     if (!action) throw new AppError("validation", "Missing Action.", { awsCode: "MissingAction" });
 
-    const call: AwsCall = { ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req) }, protocol, action, json, params, path };
+    const call: AwsCall = { ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req), signal }, protocol, action, json, params, path };
     const reply = await service.handle(call);
     write(res, reply, rid);
   } catch (e) {

@@ -9,6 +9,8 @@ export type AwsContext = Authenticated & {
   log: Logger;
   /** e.g. http://localhost:3000: queue URLs and callback links are built from it. */
   baseUrl: string;
+  /** Aborted when the client disconnects before the reply (long polls stop waiting). */
+  signal?: AbortSignal;
 };
 
 export type AwsCall = {

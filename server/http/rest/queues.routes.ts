@@ -151,7 +151,7 @@ export const queueRoutes = [
     response: z.object({ messages: z.array(messageOut) }),
     handler: async (ctx, { query }) => {
       const o = query as { max?: number; waitSeconds?: number; visibilityTimeout?: number };
-      const msgs = await receiveMessages(ctx.actor, ctx.tenant.id, await q(ctx, "ReceiveMessage"), { maxMessages: o.max ?? 1, waitTimeSeconds: o.waitSeconds, visibilityTimeout: o.visibilityTimeout });
+      const msgs = await receiveMessages(ctx.actor, ctx.tenant.id, await q(ctx, "ReceiveMessage"), { maxMessages: o.max ?? 1, waitTimeSeconds: o.waitSeconds, visibilityTimeout: o.visibilityTimeout, signal: ctx.signal });
       return {
         messages: msgs.map((m) => ({
           messageId: m.messageId,

@@ -4,12 +4,13 @@ import { AppError, isAppError } from "../../core/errors";
 import { logger, type Logger } from "../../logger";
 import { authenticate, type Authenticated } from "../authenticate";
 import { throttleTenant } from "../throttle";
-import { publicBaseUrl, readBody, requestId, send, sendJson } from "../request";
+import { clientGone, publicBaseUrl, readBody, requestId, send, sendJson } from "../request";
 
 // One builder for every REST route (/api/v1): key → tenant → zod → handler → error map.
 // Errors are RFC 9457 problem details: {type, title, status, detail, code, errors?}.
 
-export type RestContext = Authenticated & { requestId: string; log: Logger; baseUrl: string; params: Record<string, string>; query: URLSearchParams };
+// signal: aborted when the client disconnects before the reply (long polls stop waiting).
+export type RestContext = Authenticated & { requestId: string; log: Logger; baseUrl: string; params: Record<string, string>; query: URLSearchParams; signal?: AbortSignal };
 
 export type RestRoute = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -73,6 +74,7 @@ export function createRestHandler(routes: RestRoute[]) {
   return async function handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rid = requestId(req);
     let log = logger.child({ requestId: rid });
+    const signal = clientGone(res);
     const url = new URL(req.url ?? "/", "http://x");
     try {
       const candidates = routes.filter((r) => r.matcher!.test(url.pathname));
@@ -110,7 +112,7 @@ export function createRestHandler(routes: RestRoute[]) {
         if (!parsed.success) throw zodToAppError(parsed.error, "query");
         query = parsed.data;
       }
-      const ctx = { ...(auth as Authenticated), requestId: rid, log, baseUrl: publicBaseUrl(req), params, query: url.searchParams };
+      const ctx = { ...(auth as Authenticated), requestId: rid, log, baseUrl: publicBaseUrl(req), params, query: url.searchParams, signal };
       const result = await route.handler(ctx, { body, query });
       if (result === undefined || route.status === 204) {
         res.writeHead(204, { "x-request-id": rid });

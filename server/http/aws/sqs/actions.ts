@@ -207,6 +207,7 @@ export const ACTIONS: Record<string, Handler> = {
       visibilityTimeout: int(input, "VisibilityTimeout"),
       waitTimeSeconds: int(input, "WaitTimeSeconds"),
       attemptId: str(input, "ReceiveRequestAttemptId"),
+      signal: ctx.signal,
     });
     const wantedSys = [...strList(input, "AttributeNames"), ...strList(input, "MessageSystemAttributeNames")];
     const allSys = wantedSys.includes("All");
