@@ -33,6 +33,7 @@ function write(res: ServerResponse, reply: AwsReply, rid: string) {
 
 export async function handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rid = requestId(req);
+  const startedAt = performance.now();
   const url = req.url ?? "/";
   const qi = url.indexOf("?");
   const path = (qi < 0 ? url : url.slice(0, qi)).slice(AWS_PREFIX.length) || "/";
@@ -73,6 +74,8 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
     const call: AwsCall = { ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req), signal }, protocol, action, json, params, path };
     const reply = await service.handle(call);
     write(res, reply, rid);
+    // Access log: debug level, because at thousands of requests a second it is the hot path.
+    log.debug({ service: service.name, action, status: reply.status ?? 200, ms: Math.round(performance.now() - startedAt) }, "aws request");
   } catch (e) {
     const err = isAppError(e) ? e : new AppError("internal", "We encountered an internal error. Please try again.", { cause: e });
     if (err.code === "internal") log.error({ err: e, action }, "aws request failed");

@@ -73,6 +73,7 @@ function zodToAppError(e: z.ZodError, where: "body" | "query"): AppError {
 export function createRestHandler(routes: RestRoute[]) {
   return async function handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rid = requestId(req);
+    const startedAt = performance.now();
     let log = logger.child({ requestId: rid });
     const signal = clientGone(res);
     const url = new URL(req.url ?? "/", "http://x");
@@ -119,6 +120,7 @@ export function createRestHandler(routes: RestRoute[]) {
         res.end();
       } else if (result instanceof RawReply) send(res, result.status, { "content-type": result.contentType, "x-request-id": rid }, result.body);
       else sendJson(res, route.status ?? 200, result, { "x-request-id": rid });
+      log.debug({ method: req.method, route: route.path, status: res.statusCode, ms: Math.round(performance.now() - startedAt) }, "rest request");
     } catch (e) {
       const err = isAppError(e) ? e : new AppError("internal", "Internal error", { cause: e });
       if (err.code === "internal") log.error({ err: e }, "rest request failed");
