@@ -38,7 +38,7 @@ export function KeySecretDialog({ created, onClose, region }: { created: Created
               { id: "cli", label: "AWS CLI", content: <CodeBlock title="Shell: a “signalbox” profile" code={awsCliSnippet(s)} /> },
               { id: "sdk", label: "AWS SDK v3", content: <CodeBlock title="JavaScript / TypeScript" code={sdkSnippet(s)} /> },
               { id: "curl", label: "curl", content: <CodeBlock title="REST API with a Bearer token" code={curlSnippet(s)} /> },
-              { id: "env", label: "Env vars", content: <CodeBlock title="Environment variables (SDKs read these)" code={envSnippet(s)} /> },
+              { id: "env", label: "Env vars", content: <CodeBlock title="Environment variables (AWS SDKs, boto3 and the AWS CLI read these)" code={envSnippet(s)} /> },
             ]}
           />
         </div>

@@ -35,5 +35,13 @@ export function curlSnippet({ origin, keyId, secret }: KeySnippetInput): string 
 }
 
 export function envSnippet({ origin, region, keyId, secret }: KeySnippetInput): string {
-  return [`export AWS_ACCESS_KEY_ID=${keyId}`, `export AWS_SECRET_ACCESS_KEY=${secret}`, `export AWS_REGION=${region}`, `export AWS_ENDPOINT_URL=${origin}/api/aws`].join("\n");
+  // AWS_REGION is read by the JS SDK, AWS_DEFAULT_REGION by the AWS CLI and boto3. AWS_ENDPOINT_URL
+  // is read by current SDKs and AWS CLI 2.13+; older CLIs (Debian's) need --endpoint-url.
+  return [
+    `export AWS_ACCESS_KEY_ID=${keyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${secret}`,
+    `export AWS_REGION=${region} AWS_DEFAULT_REGION=${region}`,
+    `export AWS_ENDPOINT_URL=${origin}/api/aws`,
+    `# Older AWS CLIs ignore AWS_ENDPOINT_URL: pass --endpoint-url ${origin}/api/aws`,
+  ].join("\n");
 }

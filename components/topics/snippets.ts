@@ -48,8 +48,9 @@ export function cliSnippet({ origin: o, region, arn, fifo }: TopicSnippetInput):
 export function curlSnippet({ origin: o, name, fifo }: TopicSnippetInput): string {
   return [
     `# REST API with an API key as a Bearer token: "<key id>.<secret>"`,
+    `# (export AWS_ACCESS_KEY_ID=SBAK… AWS_SECRET_ACCESS_KEY=… first)`,
     `curl -X POST "${origin(o)}/api/v1/topics/${encodeURIComponent(name)}/messages" \\`,
-    `  -H "Authorization: Bearer $SIGNALBOX_KEY" \\`,
+    `  -H "Authorization: Bearer $AWS_ACCESS_KEY_ID.$AWS_SECRET_ACCESS_KEY" \\`,
     `  -H "Content-Type: application/json" \\`,
     `  -d '{`,
     `    "message": "{\\"orderId\\":\\"1234\\",\\"amount\\":120}",`,

@@ -116,7 +116,7 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
           </div>
           {counts && (
             <p className="mt-2 text-xs text-gray-500" data-testid="topic-counts">
-              {counts.confirmed} confirmed · {counts.pending} pending{counts.disabled ? ` · ${counts.disabled} disabled` : ""} subscription{counts.total === 1 ? "" : "s"}
+              Subscriptions: {counts.confirmed} confirmed · {counts.pending} pending{counts.disabled ? ` · ${counts.disabled} disabled` : ""}
             </p>
           )}
         </div>

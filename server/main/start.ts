@@ -205,10 +205,12 @@ function consoleBuildState(): "missing" | "stale" | "current" {
     const st = statSync(p);
     if (!st.isDirectory()) return st.mtimeMs;
     let max = 0;
-    for (const e of readdirSync(p)) if (e !== "node_modules" && !e.startsWith(".")) max = Math.max(max, newest(path.join(p, e)));
+    // server/generated is rewritten (same content, new mtime) by every `prisma generate`, e.g. the
+    // postinstall that `npx signalbox` runs: its source, prisma/schema, is watched instead.
+    for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "generated" && !e.startsWith(".")) max = Math.max(max, newest(path.join(p, e)));
     return max;
   };
-  const inputs = ["app", "components", "lib", "server", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+  const inputs = ["app", "components", "lib", "server", "prisma/schema", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
   return inputs.some((i) => newest(path.join(root, i)) > built) ? "stale" : "current";
 }
 

@@ -303,7 +303,7 @@ describe("queues console", () => {
     const dir = mkdtempSync(path.join(root, "test-results", "snippet-"));
     try {
       writeFileSync(path.join(dir, "snippet.mjs"), js);
-      const out = await run(process.execPath, [path.join(dir, "snippet.mjs")], { SIGNALBOX_KEY_ID: t.key.id, SIGNALBOX_SECRET: t.key.secret });
+      const out = await run(process.execPath, [path.join(dir, "snippet.mjs")], { AWS_ACCESS_KEY_ID: t.key.id, AWS_SECRET_ACCESS_KEY: t.key.secret });
       expect(out).toMatch(/^sent [0-9a-f-]{36}$/m);
       expect(out).toContain('{"orderId":1234}');
     } finally {

@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 function newestMtime(dir: string): number {
   let max = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+    if (e.name === "node_modules" || e.name === "generated" || e.name.startsWith(".")) continue;
     const p = path.join(dir, e.name);
     max = Math.max(max, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
   }
@@ -42,7 +42,7 @@ export default async function setup() {
   const wantsBrowser = process.argv.some((a) => a.includes("e2e")) || !process.argv.slice(2).some((a) => /\.(test|spec)\.ts$|^tests\/|^server\//.test(a));
   if (wantsBrowser && process.env.SIGNALBOX_SKIP_BUILD !== "1") {
     const buildId = path.join(root, ".next", "BUILD_ID");
-    const stale = !existsSync(buildId) || ["app", "components", "server"].some((d) => existsSync(path.join(root, d)) && newestMtime(path.join(root, d)) > statSync(buildId).mtimeMs);
+    const stale = !existsSync(buildId) || ["app", "components", "lib", "server", "prisma/schema"].some((d) => existsSync(path.join(root, d)) && newestMtime(path.join(root, d)) > statSync(buildId).mtimeMs);
     if (stale) {
       process.stdout.write("[global-setup] building the console for browser tests (next build)\n");
       execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
