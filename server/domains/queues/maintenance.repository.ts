@@ -1,4 +1,4 @@
-import { pool } from "../../db";
+import { pool, withTransaction } from "../../db";
 import type { Queryable } from "./queue.repository";
 
 // SQL for the queue workers: metrics roll-ups, retention, housekeeping of side tables, and
@@ -45,9 +45,7 @@ export async function pruneMetrics(before: Date): Promise<number> {
  * the same transaction. Batched so one run never holds long locks; the job loops until done.
  */
 export async function deleteExpiredMessages(now: Date, limit: number): Promise<number> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(async (client) => {
     const r = await client.query(
       `DELETE FROM queue_messages WHERE id IN (SELECT id FROM queue_messages WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING queue_id, group_id`,
@@ -69,14 +67,8 @@ export async function deleteExpiredMessages(now: Date, limit: number): Promise<n
         [list.map((x) => x.queueId), list.map((x) => x.groupId), list.map((x) => x.n)],
       );
     }
-    await client.query("COMMIT");
     return r.rowCount ?? 0;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Expired dedup and receive-attempt entries, names deleted over a minute ago, and FIFO group rows with nothing left. */

@@ -1,4 +1,4 @@
-import { pool } from "../../db";
+import { pool, withTransaction } from "../../db";
 import type { StoredAttributes } from "../../core/sqs";
 import { NOTIFY_CHANNEL, type Queryable } from "./queue.repository";
 
@@ -291,9 +291,7 @@ export async function findMessageState(tenantId: string, queueId: string, messag
 
 /** PurgeQueue: every message sent before the purge goes; FIFO groups and dedup entries are reset. */
 export async function purgeQueueMessages(tenantId: string, queueId: string, now: Date): Promise<number> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(async (client) => {
     const r = await client.query(`DELETE FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3`, [tenantId, queueId, now]);
     await client.query(
       `UPDATE queue_fifo_groups g SET pending = (SELECT count(*) FROM queue_messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id), available_at = $3
@@ -301,14 +299,8 @@ export async function purgeQueueMessages(tenantId: string, queueId: string, now:
       [tenantId, queueId, now],
     );
     await client.query(`UPDATE queues SET purged_at = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, queueId, now]);
-    await client.query("COMMIT");
     return r.rowCount ?? 0;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Browse: read messages without receiving them (no change to visibility or receive counts). */

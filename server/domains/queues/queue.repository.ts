@@ -164,9 +164,7 @@ export async function changeQueuePermissions(tenantId: string, id: string, chang
  * is remembered with the deletion time, in the same transaction (QueueDeletedRecently).
  */
 export async function deleteQueueRow(tenantId: string, id: string, deletedAt: Date): Promise<boolean> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(async (client) => {
     const r = await client.query(`DELETE FROM queues WHERE tenant_id = $1 AND id = $2 RETURNING name`, [tenantId, id]);
     if (r.rowCount) {
       await client.query(
@@ -179,14 +177,8 @@ export async function deleteQueueRow(tenantId: string, id: string, deletedAt: Da
     await client.query(`DELETE FROM queue_dedup WHERE queue_id = $1`, [id]);
     await client.query(`DELETE FROM queue_receive_attempts WHERE queue_id = $1`, [id]);
     await client.query(`UPDATE queue_move_tasks SET status = 'FAILED', failure_reason = 'The source queue was deleted.', updated_at = now() WHERE tenant_id = $1 AND source_queue_id = $2 AND status IN ('RUNNING', 'CANCELLING')`, [tenantId, id]);
-    await client.query("COMMIT");
     return (r.rowCount ?? 0) > 0;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Whether a queue of this name was deleted after `since` (CreateQueue must wait 60 s). */

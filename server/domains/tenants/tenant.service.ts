@@ -53,24 +53,29 @@ export type SignedInUser = { userId: string; email: string };
  */
 export async function createTenant(user: SignedInUser, input: CreateTenantInput, tx?: Queryable): Promise<TenantRow & { role: Role }> {
   const { name } = createTenantInput.parse(input);
-  const run = async (q: Queryable) => {
-    const base = slugify(name);
-    const id = randomUUID();
-    // Slugs and account ids are unique; on a clash try again with a short random suffix.
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const slug = attempt === 0 ? base : `${base.slice(0, 33)}-${randomBytes(3).toString("hex")}`;
-      const accountId = generateAccountId();
-      if (await insertTenantIfFree({ id, name, slug, accountId }, q)) {
-        await insertMembership({ id: randomUUID(), tenantId: id, userId: user.userId, role: "owner" }, q);
-        const actor: UserActor = { type: "user", userId: user.userId, email: user.email, role: "owner" };
-        await recordAudit(actor, id, "tenant.create", { type: "tenant", id }, { after: { name, slug, accountId } }, q);
-        await recordAudit(actor, id, "member.add", { type: "user", id: user.userId }, { after: { email: user.email, role: "owner" } }, q);
-        return { id, name, slug, accountId, createdAt: new Date(), role: "owner" as Role };
-      }
-    }
-    throw new AppError("conflict", "Could not find a free address for this team; try another name.", { fieldErrors: { name: ["Try another name"] } });
-  };
+  const actor: UserActor = { type: "user", userId: user.userId, email: user.email, role: "owner" };
+  const run = async (q: Queryable) => ({ ...(await insertTenantWithOwner(actor, name, user, {}, q)), role: "owner" as Role });
   return tx ? run(tx) : withTransaction(run);
+}
+
+/**
+ * Inserts the tenant and its owner's membership with their audit rows (as `actor`). Slugs and
+ * account ids are unique; on a clash it tries again with a short random suffix.
+ */
+async function insertTenantWithOwner(actor: Actor, name: string, owner: SignedInUser, auditExtra: Record<string, unknown>, q: Queryable): Promise<TenantRow> {
+  const base = slugify(name);
+  const id = randomUUID();
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const slug = attempt === 0 ? base : `${base.slice(0, 33)}-${randomBytes(3).toString("hex")}`;
+    const accountId = generateAccountId();
+    if (await insertTenantIfFree({ id, name, slug, accountId }, q)) {
+      await insertMembership({ id: randomUUID(), tenantId: id, userId: owner.userId, role: "owner" }, q);
+      await recordAudit(actor, id, "tenant.create", { type: "tenant", id }, { after: { name, slug, accountId, ...auditExtra } }, q);
+      await recordAudit(actor, id, "member.add", { type: "user", id: owner.userId }, { after: { email: owner.email, role: "owner" } }, q);
+      return { id, name, slug, accountId, createdAt: new Date() };
+    }
+  }
+  throw new AppError("conflict", "Could not find a free address for this team; try another name.", { fieldErrors: { name: ["Try another name"] } });
 }
 
 export async function renameTenant(actor: UserActor, tenantId: string, input: { name: string }) {
@@ -261,21 +266,7 @@ export async function acceptInvite(user: SignedInUser, token: string, now = new 
 export async function createTenantAsOperator(actor: Actor, owner: SignedInUser, input: CreateTenantInput): Promise<TenantRow> {
   assertCan(actor.role, "tenant:manage");
   const { name } = createTenantInput.parse(input);
-  return withTransaction(async (q) => {
-    const base = slugify(name);
-    const id = randomUUID();
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const slug = attempt === 0 ? base : `${base.slice(0, 33)}-${randomBytes(3).toString("hex")}`;
-      const accountId = generateAccountId();
-      if (await insertTenantIfFree({ id, name, slug, accountId }, q)) {
-        await insertMembership({ id: randomUUID(), tenantId: id, userId: owner.userId, role: "owner" }, q);
-        await recordAudit(actor, id, "tenant.create", { type: "tenant", id }, { after: { name, slug, accountId, owner: owner.email } }, q);
-        await recordAudit(actor, id, "member.add", { type: "user", id: owner.userId }, { after: { email: owner.email, role: "owner" } }, q);
-        return { id, name, slug, accountId, createdAt: new Date() };
-      }
-    }
-    throw new AppError("conflict", "Could not find a free address for this team; try another name.", { fieldErrors: { name: ["Try another name"] } });
-  });
+  return withTransaction((q) => insertTenantWithOwner(actor, name, owner, { owner: owner.email }, q));
 }
 
 /** Operator lookup by id, slug or exact name; an ambiguous name is an error naming the candidates. */
