@@ -100,7 +100,7 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
         </div>
         <div className="flex w-full flex-wrap items-end gap-3 sm:w-auto">
           {!fixedTopicId && (
-            <label className="min-w-0 flex-1 text-xs font-medium text-gray-600 sm:w-48 sm:flex-none">
+            <label className="w-full min-w-0 text-xs font-medium text-gray-600 sm:w-48 sm:flex-none">
               Topic
               <Select
                 className="mt-1"
@@ -119,7 +119,7 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
               </Select>
             </label>
           )}
-          <label className="min-w-0 flex-1 text-xs font-medium text-gray-600 sm:w-64 sm:flex-none">
+          <label className="w-full min-w-0 text-xs font-medium text-gray-600 sm:w-64 sm:flex-none">
             Subscription
             <Select className="mt-1" value={subscriptionId ?? ""} onChange={(e) => setSubscriptionId(e.target.value || null)}>
               <option value="">All subscriptions</option>
