@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, Select, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Dialog, FormField, Input, Select, errorMessageOf, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { ROLES, roleAtMost, type Role } from "@/server/auth/permissions";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 
@@ -69,14 +69,7 @@ export function CreateKeyDialog({ open, onClose, onCreated, tenant, myRole }: { 
       title="Create API key"
       description="A key lets an application call Signalbox with the AWS SDKs, the AWS CLI or the REST API."
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-key-form" loading={create.isPending}>
-            Create key
-          </Button>
-        </>
+        <FormDialogFooter formId="create-key-form" submitLabel="Create key" onCancel={close} loading={create.isPending} />
       }
     >
       <form

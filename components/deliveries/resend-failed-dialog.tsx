@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, errorMessageOf, fieldErrorsOf } from "@/components/ui";
+import { Alert, Button, Dialog, FormField, Input, errorMessageOf, fieldErrorsOf, FormDialogFooter } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import type { ResendProgress } from "./types";
 
@@ -55,14 +55,7 @@ export function ResendFailedDialog({ open, onClose, tenant, topicId, subscriptio
             {finished ? "Done" : "Close (keeps running)"}
           </Button>
         ) : (
-          <>
-            <Button variant="secondary" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" form="resend-failed-form" loading={start.isPending}>
-              Resend failed
-            </Button>
-          </>
+          <FormDialogFooter formId="resend-failed-form" submitLabel="Resend failed" onCancel={close} loading={start.isPending} />
         )
       }
     >

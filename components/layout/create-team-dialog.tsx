@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, errorMessageOf, fieldErrorsOf } from "@/components/ui";
+import { Alert, Dialog, FormField, Input, errorMessageOf, fieldErrorsOf, FormDialogFooter } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 
 /** "Create team": a new tenant with the signed-in user as owner; then switches to it. */
@@ -34,14 +34,7 @@ export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: ()
       title="Create a team"
       description="A team has its own queues, topics, API keys, members and 12-digit account id. You will be its owner."
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-team-form" loading={create.isPending}>
-            Create team
-          </Button>
-        </>
+        <FormDialogFooter formId="create-team-form" submitLabel="Create team" onCancel={close} loading={create.isPending} />
       }
     >
       <form

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Dialog, errorMessageOf, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { QueueSettingsFields, type QueueOption } from "./queue-settings-fields";
@@ -43,14 +43,7 @@ export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boo
       title="Create queue"
       description="Every setting can be changed later except the name and the type."
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-queue-form" loading={create.isPending}>
-            Create queue
-          </Button>
-        </>
+        <FormDialogFooter formId="create-queue-form" submitLabel="Create queue" onCancel={close} loading={create.isPending} />
       }
     >
       <form

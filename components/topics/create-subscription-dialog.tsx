@@ -1,7 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, Select, Textarea, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Dialog, FormField, Input, Select, Textarea, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { otherErrors } from "./form-errors";
 import { FilterPolicyEditor, checkFilterPolicy, type FilterPolicyValue } from "./filter-policy-editor";
@@ -80,14 +80,7 @@ export function CreateSubscriptionDialog({ open, onClose, onCreated, tenant, top
       title={`Subscribe to ${topic.name}`}
       description="Each subscription receives a copy of every message published to the topic that passes its filter policy."
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-subscription-form" loading={create.isPending} disabled={policyInvalid}>
-            Create subscription
-          </Button>
-        </>
+        <FormDialogFooter formId="create-subscription-form" submitLabel="Create subscription" onCancel={close} loading={create.isPending} disabled={policyInvalid} />
       }
     >
       <form

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Dialog, FormField, Input, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { otherErrors } from "./form-errors";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { finalTopicName, topicNameProblem } from "./topic-name";
@@ -47,14 +47,7 @@ export function CreateTopicDialog({ open, onClose, onCreated, tenant }: { open: 
       title="Create topic"
       description="Publishers send a message to the topic once; every subscription (queues, webhooks, email) gets a copy."
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="create-topic-form" loading={create.isPending}>
-            Create topic
-          </Button>
-        </>
+        <FormDialogFooter formId="create-topic-form" submitLabel="Create topic" onCancel={close} loading={create.isPending} />
       }
     >
       <form

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, Textarea, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, Dialog, FormField, Input, Textarea, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { otherErrors } from "./form-errors";
 
@@ -45,14 +45,7 @@ export function TopicSettingsDialog({ open, onClose, tenant, topic }: { open: bo
       onClose={close}
       title={`Settings of ${topic.name}`}
       footer={
-        <>
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button type="submit" form="topic-settings-form" loading={save.isPending}>
-            Save settings
-          </Button>
-        </>
+        <FormDialogFooter formId="topic-settings-form" submitLabel="Save settings" onCancel={close} loading={save.isPending} />
       }
     >
       <form

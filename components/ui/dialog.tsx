@@ -127,3 +127,17 @@ export function ConfirmDialog({
     </Dialog>
   );
 }
+
+/** The footer of a dialog that wraps a form (`<form id={formId}>`): Cancel, and the submit button. */
+export function FormDialogFooter({ formId, submitLabel, onCancel, loading, disabled }: { formId: string; submitLabel: ReactNode; onCancel: () => void; loading?: boolean; disabled?: boolean }) {
+  return (
+    <>
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" form={formId} loading={loading} disabled={disabled}>
+        {submitLabel}
+      </Button>
+    </>
+  );
+}
