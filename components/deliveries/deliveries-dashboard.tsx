@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Activity, RotateCcw } from "lucide-react";
-import { Alert, Button, Card, CardBody, CardHeader, LoadingBlock, Select, cn } from "@/components/ui";
+import { Alert, Button, Card, CardBody, CardHeader, LoadingBlock, SegmentedControl, Select, cn } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { DeliveryChart } from "./delivery-chart";
@@ -72,21 +72,7 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
       {!fixedTopicId && <DisabledNotifications tenant={tenant} />}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="flex flex-wrap items-end gap-3">
-          <div role="radiogroup" aria-label="Time range" className="inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-sm">
-            {RANGES.map((r) => (
-              <button
-                key={r.id}
-                type="button"
-                role="radio"
-                aria-checked={rangeId === r.id}
-                aria-label={`Last ${r.label}`}
-                onClick={() => setRangeId(r.id)}
-                className={cn("rounded px-3 py-1.5 text-sm font-medium", rangeId === r.id ? "bg-accent-600 text-white" : "text-gray-700 hover:bg-gray-100")}
-              >
-                {r.id}
-              </button>
-            ))}
-          </div>
+          <SegmentedControl label="Time range" options={RANGES.map((r) => ({ value: r.id, label: r.id, ariaLabel: `Last ${r.label}` }))} value={rangeId} onChange={setRangeId} />
           <button
             type="button"
             aria-pressed={live}

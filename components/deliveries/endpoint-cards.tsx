@@ -7,9 +7,8 @@ import type { DisabledEndpoint, FailingEndpoint } from "./types";
 /** The endpoints with the most failed attempts in the range. */
 export function FailingEndpointsCard({ tenant, topicId, subscriptionId, from, to, live, onPick }: { tenant: string; topicId: string | null; subscriptionId: string | null; from: Date; to: Date; live: boolean; onPick: (subscriptionId: string) => void }) {
   const trpc = useTRPC();
-  // The procedure scopes by topic only; one subscription is one endpoint, so narrow here.
-  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, from, to, limit: subscriptionId ? 100 : 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
-  const rows = ((q.data ?? []) as FailingEndpoint[]).filter((r) => !subscriptionId || r.subscriptionId === subscriptionId);
+  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, from, to, limit: 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
+  const rows = (q.data ?? []) as FailingEndpoint[];
   return (
     <Card className="min-w-0">
       <CardHeader title="Top failing endpoints" description="Most failed attempts in this range." />

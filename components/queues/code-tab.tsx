@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { Alert, CodeBlock, cn } from "@/components/ui";
+import { Alert, CodeBlock, SegmentedControl } from "@/components/ui";
 import { tenantPath } from "@/lib/use-tenant";
 import { boto3Snippet, cliSnippet, curlSnippet, sdkJsSnippet, type QueueSnippetInput } from "./snippets";
 
@@ -24,20 +24,7 @@ export function CodeTab({ tenant, input }: { tenant: string; input: QueueSnippet
         </Link>{" "}
         page and use its id and secret where the snippets say so.
       </Alert>
-      <div role="radiogroup" aria-label="Language" className="flex flex-wrap gap-2">
-        {LANGS.map((l) => (
-          <button
-            key={l.id}
-            type="button"
-            role="radio"
-            aria-checked={lang === l.id}
-            onClick={() => setLang(l.id)}
-            className={cn("rounded-full border px-3 py-1 text-sm font-medium", lang === l.id ? "border-accent-600 bg-accent-50 text-accent-700" : "border-gray-300 bg-white text-gray-600 hover:bg-gray-50")}
-          >
-            {l.label}
-          </button>
-        ))}
-      </div>
+      <SegmentedControl variant="pills" label="Language" options={LANGS.map((l) => ({ value: l.id, label: l.label }))} value={lang} onChange={setLang} />
       <CodeBlock title={current.label} code={current.make(input)} />
     </div>
   );

@@ -1,12 +1,11 @@
 "use client";
-import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Dialog, errorMessageOf, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
-import { QueueSettingsFields, type QueueOption } from "./queue-settings-fields";
-import { defaultQueueForm, mapServerFieldErrors, validateQueueForm, type FormErrors, type QueueFormState } from "./queue-settings";
+import { QueueSettingsFields, useQueueForm, type QueueOption } from "./queue-settings-fields";
+import { defaultQueueForm, mapServerFieldErrors, validateQueueForm, type FormErrors } from "./queue-settings";
 
 /** Create a queue with every attribute; opens the new queue's page when it exists. */
 export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boolean; onClose: () => void; tenant: string; queues: QueueOption[] }) {
@@ -14,8 +13,7 @@ export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boo
   const qc = useQueryClient();
   const toast = useToast();
   const router = useRouter();
-  const [state, setState] = useState<QueueFormState>(defaultQueueForm);
-  const [errors, setErrors] = useState<FormErrors>({});
+  const { state, setState, errors, setErrors, edit } = useQueueForm(defaultQueueForm);
   const create = useMutation(
     trpc.queue.create.mutationOptions({
       onSuccess: async (q) => {
@@ -64,15 +62,7 @@ export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boo
         <QueueSettingsFields
           mode="create"
           state={state}
-          set={(patch) => {
-            setState((s) => ({ ...s, ...patch }));
-            // A field's message goes away as soon as it is edited.
-            setErrors((e) => {
-              const next = { ...e };
-              for (const k of Object.keys(patch)) delete next[k as keyof FormErrors];
-              return next;
-            });
-          }}
+          set={edit}
           errors={shown}
           queues={queues}
         />

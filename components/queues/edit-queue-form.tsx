@@ -1,10 +1,9 @@
 "use client";
-import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
-import { QueueSettingsFields } from "./queue-settings-fields";
-import { formFromSettings, mapServerFieldErrors, validateQueueForm, type FormErrors, type QueueFormState } from "./queue-settings";
+import { QueueSettingsFields, useQueueForm } from "./queue-settings-fields";
+import { formFromSettings, mapServerFieldErrors, validateQueueForm } from "./queue-settings";
 import type { QueueDetail } from "./types";
 
 /** SetQueueAttributes as a form, prefilled with the queue's current values. */
@@ -13,8 +12,7 @@ export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue
   const qc = useQueryClient();
   const toast = useToast();
   const list = useQuery(trpc.queue.list.queryOptions({ tenant }));
-  const [state, setState] = useState<QueueFormState>(() => formFromSettings(queue.name, queue.fifo, queue.settings as never));
-  const [errors, setErrors] = useState<FormErrors>({});
+  const { state, errors, setErrors, edit } = useQueueForm(() => formFromSettings(queue.name, queue.fifo, queue.settings as never));
   const update = useMutation(
     trpc.queue.updateAttributes.mutationOptions({
       onSuccess: async () => {
@@ -55,14 +53,7 @@ export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue
       <QueueSettingsFields
         mode="edit"
         state={state}
-        set={(patch) => {
-          setState((s) => ({ ...s, ...patch }));
-          setErrors((e) => {
-            const next = { ...e };
-            for (const k of Object.keys(patch)) delete next[k as keyof FormErrors];
-            return next;
-          });
-        }}
+        set={edit}
         errors={{ ...server.errors, ...errors }}
         queues={(list.data ?? []).map((q) => ({ name: q.name, arn: q.arn, fifo: q.fifo }))}
         selfArn={queue.arn}

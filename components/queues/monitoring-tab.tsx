@@ -1,7 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Alert, Card, CardBody, CardHeader, LoadingBlock, cn } from "@/components/ui";
+import { Alert, Card, CardBody, CardHeader, LoadingBlock, SegmentedControl } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { DepthChart, ThroughputChart, type MetricPoint } from "./queue-charts";
 
@@ -11,24 +11,6 @@ const RANGES = [
   { hours: 24, label: "24h" },
 ] as const;
 
-function RangePicker({ value, onChange }: { value: number; onChange: (h: number) => void }) {
-  return (
-    <div role="radiogroup" aria-label="Time range" className="inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-xs">
-      {RANGES.map((r) => (
-        <button
-          key={r.hours}
-          type="button"
-          role="radio"
-          aria-checked={value === r.hours}
-          onClick={() => onChange(r.hours)}
-          className={cn("rounded px-3 py-1 text-sm font-medium", value === r.hours ? "bg-accent-600 text-white" : "text-gray-600 hover:bg-gray-100")}
-        >
-          {r.label}
-        </button>
-      ))}
-    </div>
-  );
-}
 
 export function MonitoringTab({ tenant, name }: { tenant: string; name: string }) {
   const trpc = useTRPC();
@@ -42,7 +24,7 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-gray-600">Per-minute activity over the last {hours === 1 ? "hour" : `${hours} hours`}. Updates every 30 seconds.</p>
-        <RangePicker value={hours} onChange={setHours} />
+        <SegmentedControl label="Time range" options={RANGES.map((r) => ({ value: r.hours, label: r.label }))} value={hours} onChange={setHours} />
       </div>
       {metrics.isPending ? (
         <LoadingBlock label="Loading metrics…" />

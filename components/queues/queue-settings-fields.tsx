@@ -1,11 +1,26 @@
 "use client";
-import type { ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { Plus, Trash2 } from "lucide-react";
 import { Button, FormField, Input, Select, FieldError, cn } from "@/components/ui";
 import { UNITS, formatBytes, formatDuration, unitSeconds, type UnitId } from "./format";
 import type { Duration, FormErrors, QueueFormState } from "./queue-settings";
 
 export type QueueOption = { name: string; arn: string; fifo: boolean };
+
+/** Form state for QueueSettingsFields: `edit` applies a patch and clears the edited fields' messages. */
+export function useQueueForm(initial: () => QueueFormState) {
+  const [state, setState] = useState<QueueFormState>(initial);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const edit = useCallback((patch: Partial<QueueFormState>) => {
+    setState((s) => ({ ...s, ...patch }));
+    setErrors((e) => {
+      const next = { ...e };
+      for (const k of Object.keys(patch)) delete next[k as keyof FormErrors];
+      return next;
+    });
+  }, []);
+  return { state, setState, errors, setErrors, edit };
+}
 
 /** A number plus a unit (seconds…days), e.g. retention "4 days". */
 function DurationInput({ id, value, onChange, units, invalid, ...aria }: { id?: string; value: Duration; onChange: (d: Duration) => void; units: readonly UnitId[]; invalid?: boolean; "aria-describedby"?: string }) {

@@ -12,6 +12,7 @@ export { PageHeader } from "./page-header";
 export { CopyButton } from "./copy-button";
 export { CodeBlock, CopyField } from "./code-block";
 export { Tabs, type TabItem } from "./tabs";
+export { SegmentedControl, type SegmentOption } from "./segmented";
 export { Alert, type AlertTone } from "./alert";
 export { ToastProvider, useToast } from "./toast";
 export { Spinner, LoadingBlock } from "./spinner";
