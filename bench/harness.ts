@@ -27,15 +27,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-export const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 export type Started = { child: ChildProcess; port?: number };
 
 /** Starts a server entry (server/main/*.ts) and resolves when it reports `ready` over IPC. */
-export function startNode(script: string, env: Record<string, string>, ready: (m: { type?: string; port?: number }) => boolean): Promise<Started> {
+export function startNode(
+  script: string,
+  env: Record<string, string>,
+  ready: (m: { type?: string; port?: number }) => boolean,
+): Promise<Started> {
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of each server process there (open in Chrome DevTools).
   const prof = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", path.join(root, script)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
   children.push(child);
   let err = "";
   child.stderr!.on("data", (d) => (err = (err + d).slice(-5000)));
@@ -51,8 +60,10 @@ export function startNode(script: string, env: Record<string, string>, ready: (m
   });
 }
 
-export const startWebProcess = (env: Record<string, string>) => startNode("server/main/web.ts", env, (m) => m.type === "listening");
-export const startWorkerProcess = (env: Record<string, string>) => startNode("server/main/worker.ts", env, (m) => m.type === "ready");
+export const startWebProcess = (env: Record<string, string>) =>
+  startNode("server/main/web.ts", env, (m) => m.type === "listening");
+export const startWorkerProcess = (env: Record<string, string>) =>
+  startNode("server/main/worker.ts", env, (m) => m.type === "ready");
 
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -96,10 +107,24 @@ export async function withBenchDatabase<T>(fn: (db: BenchDb) => Promise<T>): Pro
     const { createApiKey } = await import("../server/domains/api-keys/api-key.service");
     const tenantId = randomUUID();
     const userId = randomUUID();
-    await pool().query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'bench', 'x')`, [userId, `bench-${userId}@example.test`]);
-    await pool().query(`INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, 'bench', $2, $3)`, [tenantId, `bench-${tenantId.slice(0, 8)}`, generateAccountId()]);
-    await pool().query(`INSERT INTO memberships (id, tenant_id, user_id, role) VALUES ($1, $2, $3, 'owner')`, [randomUUID(), tenantId, userId]);
-    const key = await createApiKey({ type: "user", userId, email: "bench@example.test", role: "owner" }, tenantId, { name: "bench", role: "owner" });
+    await pool().query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'bench', 'x')`, [
+      userId,
+      `bench-${userId}@example.test`,
+    ]);
+    await pool().query(`INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, 'bench', $2, $3)`, [
+      tenantId,
+      `bench-${tenantId.slice(0, 8)}`,
+      generateAccountId(),
+    ]);
+    await pool().query(`INSERT INTO memberships (id, tenant_id, user_id, role) VALUES ($1, $2, $3, 'owner')`, [
+      randomUUID(),
+      tenantId,
+      userId,
+    ]);
+    const key = await createApiKey({ type: "user", userId, email: "bench@example.test", role: "owner" }, tenantId, {
+      name: "bench",
+      role: "owner",
+    });
     const env = {
       DATABASE_URL: url,
       SIGNALBOX_MASTER_KEY: MASTER_KEY,
@@ -112,19 +137,30 @@ export async function withBenchDatabase<T>(fn: (db: BenchDb) => Promise<T>): Pro
       SIGNALBOX_WEBHOOK_ALLOWLIST: "127.0.0.1/32",
     };
     try {
-      return await fn({ env, key: { id: key.id, secret: key.secret }, query: (text, values) => pool().query(text, values as unknown[]) });
+      return await fn({
+        env,
+        key: { id: key.id, secret: key.secret },
+        query: (text, values) => pool().query(text, values as unknown[]),
+      });
     } finally {
       await closeDb();
     }
   } finally {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName]).catch(() => {});
+    await admin
+      .query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
+        dbName,
+      ])
+      .catch(() => {});
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
     await admin.end();
   }
 }
 
 /** moto_server on a free loopback port; `ready` is retried until moto answers. */
-export async function withMoto<T>(ready: (endpoint: string) => Promise<unknown>, fn: (endpoint: string) => Promise<T>): Promise<T> {
+export async function withMoto<T>(
+  ready: (endpoint: string) => Promise<unknown>,
+  fn: (endpoint: string) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
   const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
   children.push(child);

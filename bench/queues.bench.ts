@@ -6,7 +6,13 @@
 // several concurrent clients (batches of 10: SendMessageBatch, ReceiveMessage with long polling,
 // DeleteMessageBatch) for a bounded time, prints messages/s (sent + received + deleted) and
 // p50/p99 send→receive latency, stops everything it started by pid and drops the database.
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { percentile, startWebProcess, startWorkerProcess, stop, withBenchDatabase, withMoto } from "./harness";
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 20);
@@ -37,19 +43,40 @@ async function workload(clients: SQSClient[], queueUrl: string, seconds: number,
         continue;
       }
       const now = Date.now();
-      const r = await c.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `${now}|${w}|${k}|${i}|${BODY}`, ...(fifo ? { MessageGroupId: `g${(w * 7 + k * 10 + i) % 64}` } : {}) })) }));
+      const r = await c.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({
+            Id: `m${i}`,
+            MessageBody: `${now}|${w}|${k}|${i}|${BODY}`,
+            ...(fifo ? { MessageGroupId: `g${(w * 7 + k * 10 + i) % 64}` } : {}),
+          })),
+        }),
+      );
       sent += r.Successful?.length ?? 0;
     }
   };
   const consumer = async (c: SQSClient) => {
     while (Date.now() < until) {
-      const r = await c.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }));
+      const r = await c.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 60,
+        }),
+      );
       const msgs = r.Messages ?? [];
       if (!msgs.length) continue;
       const t = Date.now();
       for (const m of msgs) latencies.push(t - Number(m.Body!.slice(0, m.Body!.indexOf("|"))));
       received += msgs.length;
-      const d = await c.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: msgs.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+      const d = await c.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: msgs.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
       deleted += d.Successful?.length ?? 0;
     }
   };
@@ -64,19 +91,33 @@ async function workload(clients: SQSClient[], queueUrl: string, seconds: number,
 }
 
 /** Latency on an idle queue: one long-polling consumer, one message every 50 ms. */
-async function idleLatency(c: SQSClient, queueUrl: string, seconds: number): Promise<{ p50: number; p99: number; n: number }> {
+async function idleLatency(
+  c: SQSClient,
+  queueUrl: string,
+  seconds: number,
+): Promise<{ p50: number; p99: number; n: number }> {
   const lat: number[] = [];
   const until = Date.now() + seconds * 1000;
   const consumer = (async () => {
     while (Date.now() < until + 1000) {
-      const r = await c.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const r = await c.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       const t = Date.now();
       for (const m of r.Messages ?? []) lat.push(t - Number(m.Body!.slice(0, m.Body!.indexOf("|"))));
-      if (r.Messages?.length) await c.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: r.Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+      if (r.Messages?.length)
+        await c.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: r.Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
     }
   })();
   while (Date.now() < until) {
-    await c.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: "a", MessageBody: `${Date.now()}|idle` }] }));
+    await c.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: "a", MessageBody: `${Date.now()}|idle` }] }),
+    );
     await new Promise((r) => setTimeout(r, 50));
   }
   await consumer;
@@ -98,10 +139,20 @@ async function benchSignalbox(): Promise<number> {
     const worker = await startWorkerProcess(env);
     try {
       const clients = webs.map(
-        (w) => new SQSClient({ endpoint: `http://127.0.0.1:${w.port}/api/aws`, region: "us-east-1", credentials: { accessKeyId: key.id, secretAccessKey: key.secret }, maxAttempts: 1 }),
+        (w) =>
+          new SQSClient({
+            endpoint: `http://127.0.0.1:${w.port}/api/aws`,
+            region: "us-east-1",
+            credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+            maxAttempts: 1,
+          }),
       );
       const { QueueUrl } = await clients[0].send(
-        new CreateQueueCommand(FIFO ? { QueueName: "bench.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } } : { QueueName: "bench" }),
+        new CreateQueueCommand(
+          FIFO
+            ? { QueueName: "bench.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } }
+            : { QueueName: "bench" },
+        ),
       );
       // Warm-up (JIT, connections, caches), not counted.
       await workload(clients, QueueUrl!, 2, FIFO);
@@ -109,8 +160,13 @@ async function benchSignalbox(): Promise<number> {
       const idleQueue = (await clients[0].send(new CreateQueueCommand({ QueueName: "bench-idle" }))).QueueUrl!;
       const idle = await idleLatency(clients[0], idleQueue, 5);
       for (const c of clients) c.destroy();
-      const rate = report(`Signalbox${FIFO ? " FIFO, 64 groups" : ""} (${WEBS} web process${WEBS > 1 ? "es" : ""}, ${PRODUCERS} producers, ${CONSUMERS} consumers, ${DURATION_S} s)`, r);
-      console.log(`Signalbox, idle queue with a long-polling consumer: send→receive latency p50 ${idle.p50} ms, p99 ${idle.p99} ms (${idle.n} messages)`);
+      const rate = report(
+        `Signalbox${FIFO ? " FIFO, 64 groups" : ""} (${WEBS} web process${WEBS > 1 ? "es" : ""}, ${PRODUCERS} producers, ${CONSUMERS} consumers, ${DURATION_S} s)`,
+        r,
+      );
+      console.log(
+        `Signalbox, idle queue with a long-polling consumer: send→receive latency p50 ${idle.p50} ms, p99 ${idle.p99} ms (${idle.n} messages)`,
+      );
       return rate;
     } finally {
       await Promise.all([...webs.map((w) => stop(w.child)), stop(worker.child)]);
@@ -119,7 +175,13 @@ async function benchSignalbox(): Promise<number> {
 }
 
 async function benchMoto(): Promise<number | null> {
-  const client = (endpoint: string) => new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" }, maxAttempts: 1 });
+  const client = (endpoint: string) =>
+    new SQSClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+      maxAttempts: 1,
+    });
   try {
     return await withMoto(
       (endpoint) => client(endpoint).send(new CreateQueueCommand({ QueueName: "bench" })),

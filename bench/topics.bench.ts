@@ -11,7 +11,13 @@
 // by pid and the database is dropped.
 import http from "node:http";
 import type net from "node:net";
-import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishBatchCommand, ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
+import {
+  SNSClient,
+  CreateTopicCommand,
+  SubscribeCommand,
+  PublishBatchCommand,
+  ListSubscriptionsByTopicCommand,
+} from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { percentile, startWebProcess, startWorkerProcess, stop, withBenchDatabase, withMoto } from "./harness";
 
@@ -63,7 +69,11 @@ async function startReceivers() {
       recording = false;
       return { received, latencies: [...latencies].sort((a, b) => a - b) };
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -72,14 +82,28 @@ type Setup = { sns: SNSClient; sqs: SQSClient; topicArn: string };
 async function subscribeAll(s: Setup, hookBase: string, accountForQueues?: string) {
   for (let i = 0; i < QUEUES; i++) {
     const { QueueUrl } = await s.sqs.send(new CreateQueueCommand({ QueueName: `bench-q-${i}` }));
-    const arn = accountForQueues ? `arn:aws:sqs:us-east-1:${accountForQueues}:bench-q-${i}` : (await s.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-    await s.sns.send(new SubscribeCommand({ TopicArn: s.topicArn, Protocol: "sqs", Endpoint: arn, Attributes: { RawMessageDelivery: "true" } }));
+    const arn = accountForQueues
+      ? `arn:aws:sqs:us-east-1:${accountForQueues}:bench-q-${i}`
+      : (await s.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!
+          .QueueArn!;
+    await s.sns.send(
+      new SubscribeCommand({
+        TopicArn: s.topicArn,
+        Protocol: "sqs",
+        Endpoint: arn,
+        Attributes: { RawMessageDelivery: "true" },
+      }),
+    );
   }
-  for (let i = 0; i < HOOKS; i++) await s.sns.send(new SubscribeCommand({ TopicArn: s.topicArn, Protocol: "http", Endpoint: `${hookBase}/hook-${i}` }));
+  for (let i = 0; i < HOOKS; i++)
+    await s.sns.send(
+      new SubscribeCommand({ TopicArn: s.topicArn, Protocol: "http", Endpoint: `${hookBase}/hook-${i}` }),
+    );
   // Wait for confirmations.
   for (let k = 0; k < 100; k++) {
     const subs = (await s.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: s.topicArn }))).Subscriptions ?? [];
-    if (subs.filter((x) => x.Protocol === "http" && x.SubscriptionArn !== "PendingConfirmation").length >= HOOKS) return;
+    if (subs.filter((x) => x.Protocol === "http" && x.SubscriptionArn !== "PendingConfirmation").length >= HOOKS)
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error("webhook subscriptions were not confirmed");
@@ -96,9 +120,19 @@ async function publishSteadily(s: Setup, rate: number, seconds: number): Promise
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     inflight.push(
-      s.sns.send(new PublishBatchCommand({ TopicArn: s.topicArn, PublishBatchRequestEntries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, Message: `${Date.now()}|${BODY}` })) })).then((r) => {
-        published += r.Successful?.length ?? 0;
-      }),
+      s.sns
+        .send(
+          new PublishBatchCommand({
+            TopicArn: s.topicArn,
+            PublishBatchRequestEntries: Array.from({ length: 10 }, (_, i) => ({
+              Id: `m${i}`,
+              Message: `${Date.now()}|${BODY}`,
+            })),
+          }),
+        )
+        .then((r) => {
+          published += r.Successful?.length ?? 0;
+        }),
     );
     if (inflight.length > 50) await Promise.all(inflight.splice(0, inflight.length));
   }
@@ -115,7 +149,11 @@ async function benchSignalbox() {
       try {
         const credentials = { accessKeyId: key.id, secretAccessKey: key.secret };
         const endpoint = `http://127.0.0.1:${web.port}/api/aws`;
-        const s: Setup = { sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }), sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }), topicArn: "" };
+        const s: Setup = {
+          sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+          sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+          topicArn: "",
+        };
         s.topicArn = (await s.sns.send(new CreateTopicCommand({ Name: "bench" }))).TopicArn!;
         await subscribeAll(s, rx.url);
         await publishSteadily(s, RATE, 2); // warm-up
@@ -137,9 +175,15 @@ async function benchSignalbox() {
         s.sns.destroy();
         s.sqs.destroy();
         const r = q.rows[0];
-        console.log(`Signalbox (1 web, ${WORKERS} worker${WORKERS > 1 ? "s" : ""}; ${QUEUES} queue + ${HOOKS} webhook subscribers; ${RATE} messages/s for ${SECONDS} s; ${published} published)`);
-        console.log(`  webhooks: ${hooks.received}/${expectedHooks} delivered, ${(hooks.received / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${percentile(hooks.latencies, 50)} ms, p99 ${percentile(hooks.latencies, 99)} ms`);
-        console.log(`  queues:   ${r.n}/${published * QUEUES} delivered, ${(r.n / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`);
+        console.log(
+          `Signalbox (1 web, ${WORKERS} worker${WORKERS > 1 ? "s" : ""}; ${QUEUES} queue + ${HOOKS} webhook subscribers; ${RATE} messages/s for ${SECONDS} s; ${published} published)`,
+        );
+        console.log(
+          `  webhooks: ${hooks.received}/${expectedHooks} delivered, ${(hooks.received / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${percentile(hooks.latencies, 50)} ms, p99 ${percentile(hooks.latencies, 99)} ms`,
+        );
+        console.log(
+          `  queues:   ${r.n}/${published * QUEUES} delivered, ${(r.n / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`,
+        );
         return hooks.received / elapsed;
       } finally {
         await Promise.all([stop(web.child), ...workers.map((w) => stop(w.child))]);
@@ -153,7 +197,11 @@ async function benchSignalbox() {
 async function benchMoto(): Promise<number | null> {
   const rx = await startReceivers();
   const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-  const clients = (endpoint: string): Setup => ({ sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }), sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }), topicArn: "" });
+  const clients = (endpoint: string): Setup => ({
+    sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+    sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+    topicArn: "",
+  });
   try {
     return await withMoto(
       (endpoint) => clients(endpoint).sns.send(new CreateTopicCommand({ Name: "bench" })),
@@ -169,8 +217,12 @@ async function benchMoto(): Promise<number | null> {
         const hooks = rx.stop();
         s.sns.destroy();
         s.sqs.destroy();
-        console.log(`moto_server (same topology; ${MOTO_RATE} messages/s for ${MOTO_SECONDS} s; ${published} published; moto delivers synchronously inside Publish)`);
-        console.log(`  webhooks: ${hooks.received}/${published * HOOKS} delivered, ${(hooks.received / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${percentile(hooks.latencies, 50)} ms, p99 ${percentile(hooks.latencies, 99)} ms`);
+        console.log(
+          `moto_server (same topology; ${MOTO_RATE} messages/s for ${MOTO_SECONDS} s; ${published} published; moto delivers synchronously inside Publish)`,
+        );
+        console.log(
+          `  webhooks: ${hooks.received}/${published * HOOKS} delivered, ${(hooks.received / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${percentile(hooks.latencies, 50)} ms, p99 ${percentile(hooks.latencies, 99)} ms`,
+        );
         return hooks.received / elapsed;
       },
     );
@@ -184,5 +236,8 @@ async function benchMoto(): Promise<number | null> {
 
 const ours = await benchSignalbox();
 const moto = await benchMoto();
-if (moto) console.log(`ratio: Signalbox delivered ${(ours / moto).toFixed(1)}× moto_server's webhook deliveries/s on this machine (each at the load given above)`);
+if (moto)
+  console.log(
+    `ratio: Signalbox delivered ${(ours / moto).toFixed(1)}× moto_server's webhook deliveries/s on this machine (each at the load given above)`,
+  );
 process.exit(0);

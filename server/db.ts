@@ -12,7 +12,11 @@ const g = globalThis as unknown as { __sbPrisma?: PrismaClient; __sbPool?: pg.Po
 // BIGINT columns (audit ids, sequence numbers) come back as strings from pg; keep them as strings.
 export function pool(): pg.Pool {
   if (!g.__sbPool) {
-    g.__sbPool = new pg.Pool({ connectionString: env().DATABASE_URL, max: env().DB_POOL_MAX, idleTimeoutMillis: 30_000 });
+    g.__sbPool = new pg.Pool({
+      connectionString: env().DATABASE_URL,
+      max: env().DB_POOL_MAX,
+      idleTimeoutMillis: 30_000,
+    });
     g.__sbPool.on("error", () => {
       /* idle client errors (e.g. PostgreSQL restart) are retried by the next query */
     });

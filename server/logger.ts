@@ -6,7 +6,17 @@ export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",
   base: { service: process.env.SIGNALBOX_PROCESS ?? "signalbox" },
   redact: {
-    paths: ["secret", "*.secret", "password", "*.password", "authorization", "*.authorization", "body", "*.body", "headers.authorization"],
+    paths: [
+      "secret",
+      "*.secret",
+      "password",
+      "*.password",
+      "authorization",
+      "*.authorization",
+      "body",
+      "*.body",
+      "headers.authorization",
+    ],
     censor: "[redacted]",
   },
 });

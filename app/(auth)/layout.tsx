@@ -11,7 +11,10 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
     <div className="grid min-h-screen lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
       <aside className="relative hidden overflow-hidden bg-gray-950 px-12 py-12 text-white lg:flex lg:flex-col lg:justify-between">
-        <div className="pointer-events-none absolute -top-40 -left-40 h-[32rem] w-[32rem] rounded-full bg-accent-600/30 blur-3xl" aria-hidden />
+        <div
+          className="pointer-events-none absolute -top-40 -left-40 h-[32rem] w-[32rem] rounded-full bg-accent-600/30 blur-3xl"
+          aria-hidden
+        />
         <div className="relative flex items-center gap-2">
           <Logo withWord={false} />
           <span className="text-base font-semibold">Signalbox</span>

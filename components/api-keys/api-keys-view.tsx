@@ -2,7 +2,23 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRound, Plus } from "lucide-react";
-import { Alert, Badge, Button, ConfirmDialog, EmptyState, LoadingBlock, PageHeader, RelativeTime, Table, TBody, Td, Th, THead, Tr, useToast } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmDialog,
+  EmptyState,
+  LoadingBlock,
+  PageHeader,
+  RelativeTime,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
@@ -55,7 +71,11 @@ export function ApiKeysView() {
         <EmptyState
           icon={<KeyRound className="h-5 w-5" aria-hidden />}
           title="No API keys yet"
-          description={manage ? "Create a key for each application or environment, so you can revoke one without touching the others." : "An admin of this team can create keys for your applications."}
+          description={
+            manage
+              ? "Create a key for each application or environment, so you can revoke one without touching the others."
+              : "An admin of this team can create keys for your applications."
+          }
           action={createButton}
         />
       ) : (
@@ -110,7 +130,13 @@ export function ApiKeysView() {
                   {manage && (
                     <Td className="text-right">
                       {status !== "revoked" && (
-                        <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setRevoking({ id: k.id, name: k.name })} aria-label={`Revoke ${k.name}`}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-red-600 hover:bg-red-50"
+                          onClick={() => setRevoking({ id: k.id, name: k.name })}
+                          aria-label={`Revoke ${k.name}`}
+                        >
                           Revoke
                         </Button>
                       )}
@@ -122,9 +148,19 @@ export function ApiKeysView() {
           </TBody>
         </Table>
       )}
-      {!manage && keys.data && keys.data.length > 0 && <p className="mt-3 text-xs text-gray-500">Your role ({role}) can see keys but not create or revoke them.</p>}
+      {!manage && keys.data && keys.data.length > 0 && (
+        <p className="mt-3 text-xs text-gray-500">Your role ({role}) can see keys but not create or revoke them.</p>
+      )}
 
-      {manage && <CreateKeyDialog open={creating} onClose={() => setCreating(false)} onCreated={(k) => (setCreating(false), setCreated(k))} tenant={tenant.slug} myRole={role} />}
+      {manage && (
+        <CreateKeyDialog
+          open={creating}
+          onClose={() => setCreating(false)}
+          onCreated={(k) => (setCreating(false), setCreated(k))}
+          tenant={tenant.slug}
+          myRole={role}
+        />
+      )}
       <KeySecretDialog created={created} onClose={() => setCreated(null)} region={tenant.region} />
       <ConfirmDialog
         open={!!revoking}
@@ -139,7 +175,8 @@ export function ApiKeysView() {
         error={revoke.error?.message}
       >
         <p>
-          Applications using <span className="font-mono text-gray-900">{revoking?.id}</span> are refused from now on. This cannot be undone.
+          Applications using <span className="font-mono text-gray-900">{revoking?.id}</span> are refused from now on.
+          This cannot be undone.
         </p>
       </ConfirmDialog>
     </div>

@@ -1,7 +1,17 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Dialog, FormField, Input, Select, errorMessageOf, fieldErrorsOf, useToast, FormDialogFooter } from "@/components/ui";
+import {
+  Alert,
+  Dialog,
+  FormField,
+  Input,
+  Select,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+  FormDialogFooter,
+} from "@/components/ui";
 import { ROLES, roleAtMost, type Role } from "@/server/auth/permissions";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 
@@ -34,7 +44,19 @@ function expiryDate(choice: string, custom: string): Date | null | "invalid" {
 }
 
 /** The create form. On success hands the one-time secret to `onCreated` and closes. */
-export function CreateKeyDialog({ open, onClose, onCreated, tenant, myRole }: { open: boolean; onClose: () => void; onCreated: (k: CreatedKey) => void; tenant: string; myRole: Role }) {
+export function CreateKeyDialog({
+  open,
+  onClose,
+  onCreated,
+  tenant,
+  myRole,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (k: CreatedKey) => void;
+  tenant: string;
+  myRole: Role;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -69,7 +91,12 @@ export function CreateKeyDialog({ open, onClose, onCreated, tenant, myRole }: { 
       title="Create API key"
       description="A key lets an application call Signalbox with the AWS SDKs, the AWS CLI or the REST API."
       footer={
-        <FormDialogFooter formId="create-key-form" submitLabel="Create key" onCancel={close} loading={create.isPending} />
+        <FormDialogFooter
+          formId="create-key-form"
+          submitLabel="Create key"
+          onCancel={close}
+          loading={create.isPending}
+        />
       }
     >
       <form
@@ -87,7 +114,11 @@ export function CreateKeyDialog({ open, onClose, onCreated, tenant, myRole }: { 
         <FormField label="Name" error={fe.name} hint="What uses this key, e.g. “orders-service production”.">
           <Input name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
         </FormField>
-        <FormField label="Role" error={fe.role} hint={`${ROLE_HELP[role]}. A key can have at most your own role (${myRole}).`}>
+        <FormField
+          label="Role"
+          error={fe.role}
+          hint={`${ROLE_HELP[role]}. A key can have at most your own role (${myRole}).`}
+        >
           <Select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {allowed.map((r) => (
               <option key={r} value={r}>
@@ -108,7 +139,13 @@ export function CreateKeyDialog({ open, onClose, onCreated, tenant, myRole }: { 
           </FormField>
           {expiry === "custom" && (
             <FormField label="Expiry date" error={localError ?? fe.expiresAt}>
-              <Input type="date" name="expiresOn" value={custom} onChange={(e) => setCustom(e.target.value)} min={new Date().toISOString().slice(0, 10)} />
+              <Input
+                type="date"
+                name="expiresOn"
+                value={custom}
+                onChange={(e) => setCustom(e.target.value)}
+                min={new Date().toISOString().slice(0, 10)}
+              />
             </FormField>
           )}
         </div>

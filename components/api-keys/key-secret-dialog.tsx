@@ -6,7 +6,15 @@ import { awsCliSnippet, curlSnippet, envSnippet, sdkSnippet } from "./snippets";
 import type { CreatedKey } from "./create-key-dialog";
 
 /** Shows a new key's secret, once. Closing it forgets the secret for good. */
-export function KeySecretDialog({ created, onClose, region }: { created: CreatedKey | null; onClose: () => void; region: string }) {
+export function KeySecretDialog({
+  created,
+  onClose,
+  region,
+}: {
+  created: CreatedKey | null;
+  onClose: () => void;
+  region: string;
+}) {
   const [tab, setTab] = useState("cli");
   const origin = useOrigin();
   const s = created ? { origin, region, keyId: created.id, secret: created.secret } : null;
@@ -35,10 +43,31 @@ export function KeySecretDialog({ created, onClose, region }: { created: Created
             value={tab}
             onChange={setTab}
             items={[
-              { id: "cli", label: "AWS CLI", content: <CodeBlock title="Shell: a “signalbox” profile" code={awsCliSnippet(s)} /> },
-              { id: "sdk", label: "AWS SDK v3", content: <CodeBlock title="JavaScript / TypeScript" code={sdkSnippet(s)} /> },
-              { id: "curl", label: "curl", content: <CodeBlock title="REST API with a Bearer token" code={curlSnippet(s)} /> },
-              { id: "env", label: "Env vars", content: <CodeBlock title="Environment variables (AWS SDKs, boto3 and the AWS CLI read these)" code={envSnippet(s)} /> },
+              {
+                id: "cli",
+                label: "AWS CLI",
+                content: <CodeBlock title="Shell: a “signalbox” profile" code={awsCliSnippet(s)} />,
+              },
+              {
+                id: "sdk",
+                label: "AWS SDK v3",
+                content: <CodeBlock title="JavaScript / TypeScript" code={sdkSnippet(s)} />,
+              },
+              {
+                id: "curl",
+                label: "curl",
+                content: <CodeBlock title="REST API with a Bearer token" code={curlSnippet(s)} />,
+              },
+              {
+                id: "env",
+                label: "Env vars",
+                content: (
+                  <CodeBlock
+                    title="Environment variables (AWS SDKs, boto3 and the AWS CLI read these)"
+                    code={envSnippet(s)}
+                  />
+                ),
+              },
             ]}
           />
         </div>

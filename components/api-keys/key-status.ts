@@ -2,7 +2,10 @@ import type { BadgeTone } from "@/components/ui";
 
 export type KeyStatus = "active" | "revoked" | "expired";
 
-export function keyStatus(k: { revokedAt: Date | string | null; expiresAt: Date | string | null }, now = Date.now()): KeyStatus {
+export function keyStatus(
+  k: { revokedAt: Date | string | null; expiresAt: Date | string | null },
+  now = Date.now(),
+): KeyStatus {
   if (k.revokedAt) return "revoked";
   if (k.expiresAt && new Date(k.expiresAt).getTime() <= now) return "expired";
   return "active";

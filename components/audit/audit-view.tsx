@@ -2,7 +2,25 @@
 import { Fragment, useMemo, useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { ChevronDown, ChevronRight, ScrollText } from "lucide-react";
-import { Alert, Badge, Button, EmptyState, FormField, Input, LoadingBlock, PageHeader, RelativeTime, Select, Table, TableEmptyRow, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyState,
+  FormField,
+  Input,
+  LoadingBlock,
+  PageHeader,
+  RelativeTime,
+  Select,
+  Table,
+  TableEmptyRow,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
@@ -18,19 +36,32 @@ const PERIODS = [
 /** "member.role_change" → prefix options "member." plus the full actions, for the filter. */
 function actionOptions(actions: string[]): { value: string; label: string }[] {
   const prefixes = [...new Set(actions.map((a) => a.split(".")[0]))].sort();
-  return [...prefixes.map((p) => ({ value: `${p}.`, label: `${p}.* (all)` })), ...actions.map((a) => ({ value: a, label: a }))];
+  return [
+    ...prefixes.map((p) => ({ value: `${p}.`, label: `${p}.* (all)` })),
+    ...actions.map((a) => ({ value: a, label: a })),
+  ];
 }
 
 function Summary({ summary }: { summary: unknown }) {
   if (summary === null || summary === undefined) return <p className="text-sm text-gray-500">No details recorded.</p>;
   const s = summary as { before?: unknown; after?: unknown };
-  const parts: [string, unknown][] = s && typeof s === "object" && ("before" in s || "after" in s) ? ([["Before", s.before], ["After", s.after]] as [string, unknown][]).filter(([, v]) => v !== undefined) : [["Details", summary]];
+  const parts: [string, unknown][] =
+    s && typeof s === "object" && ("before" in s || "after" in s)
+      ? (
+          [
+            ["Before", s.before],
+            ["After", s.after],
+          ] as [string, unknown][]
+        ).filter(([, v]) => v !== undefined)
+      : [["Details", summary]];
   return (
     <div className="grid gap-3 md:grid-cols-2">
       {parts.map(([label, v]) => (
         <div key={label}>
           <div className="mb-1 text-xs font-medium text-gray-500 uppercase">{label}</div>
-          <pre className="overflow-x-auto rounded-md border border-gray-200 bg-white p-3 font-mono text-xs text-gray-800">{JSON.stringify(v, null, 2)}</pre>
+          <pre className="overflow-x-auto rounded-md border border-gray-200 bg-white p-3 font-mono text-xs text-gray-800">
+            {JSON.stringify(v, null, 2)}
+          </pre>
         </div>
       ))}
     </div>
@@ -61,13 +92,20 @@ export function AuditView() {
     return (
       <div>
         <PageHeader title="Audit log" />
-        <EmptyState icon={<ScrollText className="h-5 w-5" aria-hidden />} title="Owners and admins only" description="Your role does not include reading the audit log. Ask an owner or admin of this team." />
+        <EmptyState
+          icon={<ScrollText className="h-5 w-5" aria-hidden />}
+          title="Owners and admins only"
+          description="Your role does not include reading the audit log. Ask an owner or admin of this team."
+        />
       </div>
     );
 
   return (
     <div>
-      <PageHeader title="Audit log" description="Every change made in this team: by whom, when, and what it looked like before and after. Secrets and message bodies are never recorded." />
+      <PageHeader
+        title="Audit log"
+        description="Every change made in this team: by whom, when, and what it looked like before and after. Secrets and message bodies are never recorded."
+      />
       <form
         className="mb-4 grid gap-3 rounded-lg border border-gray-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_12rem_auto] lg:items-end"
         onSubmit={(e) => {
@@ -86,7 +124,13 @@ export function AuditView() {
           </Select>
         </FormField>
         <FormField label="Actor">
-          <Input value={actorDraft} onChange={(e) => setActorDraft(e.target.value)} onBlur={() => setActor(actorDraft.trim())} placeholder="Email or key id" name="actor" />
+          <Input
+            value={actorDraft}
+            onChange={(e) => setActorDraft(e.target.value)}
+            onBlur={() => setActor(actorDraft.trim())}
+            placeholder="Email or key id"
+            name="actor"
+          />
         </FormField>
         <FormField label="Time">
           <Select
@@ -146,7 +190,11 @@ export function AuditView() {
               </tr>
             </THead>
             <TBody>
-              {rows.length === 0 && <TableEmptyRow colSpan={5}>{filtered ? "No entries match these filters." : "Nothing has happened in this team yet."}</TableEmptyRow>}
+              {rows.length === 0 && (
+                <TableEmptyRow colSpan={5}>
+                  {filtered ? "No entries match these filters." : "Nothing has happened in this team yet."}
+                </TableEmptyRow>
+              )}
               {rows.map((r) => {
                 const isOpen = open.has(r.id);
                 const toggle = () =>
@@ -170,7 +218,11 @@ export function AuditView() {
                           }}
                           className="rounded p-1 text-gray-400 hover:bg-gray-100 hover:text-gray-700"
                         >
-                          {isOpen ? <ChevronDown className="h-4 w-4" aria-hidden /> : <ChevronRight className="h-4 w-4" aria-hidden />}
+                          {isOpen ? (
+                            <ChevronDown className="h-4 w-4" aria-hidden />
+                          ) : (
+                            <ChevronRight className="h-4 w-4" aria-hidden />
+                          )}
                         </button>
                       </Td>
                       <Td>
@@ -180,7 +232,9 @@ export function AuditView() {
                         <Badge tone="accent" className="font-mono">
                           {r.action}
                         </Badge>
-                        <div className="mt-1 max-w-[12rem] truncate text-xs text-gray-500 sm:hidden">{r.actorLabel ?? "—"}</div>
+                        <div className="mt-1 max-w-[12rem] truncate text-xs text-gray-500 sm:hidden">
+                          {r.actorLabel ?? "—"}
+                        </div>
                       </Td>
                       <Td className="hidden sm:table-cell">
                         <div className="max-w-[16rem] truncate text-gray-900">{r.actorLabel ?? "—"}</div>
@@ -189,7 +243,8 @@ export function AuditView() {
                       <Td className="hidden text-xs md:table-cell">
                         {r.targetType ? (
                           <>
-                            <span className="text-gray-500">{r.targetType}</span> <span className="font-mono text-gray-700">{r.targetId}</span>
+                            <span className="text-gray-500">{r.targetType}</span>{" "}
+                            <span className="font-mono text-gray-700">{r.targetId}</span>
                           </>
                         ) : (
                           "—"

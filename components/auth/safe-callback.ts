@@ -3,7 +3,8 @@ export function safeCallback(raw: string | null | undefined, fallback = "/"): st
   if (!raw) return fallback;
   try {
     const u = new URL(raw, "http://x");
-    if (u.origin !== "http://x" && typeof window !== "undefined" && u.origin !== window.location.origin) return fallback;
+    if (u.origin !== "http://x" && typeof window !== "undefined" && u.origin !== window.location.origin)
+      return fallback;
     const path = u.pathname + u.search + u.hash;
     return path.startsWith("/") && !path.startsWith("//") ? path : fallback;
   } catch {

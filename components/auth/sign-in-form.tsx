@@ -19,7 +19,9 @@ export function SignInForm() {
   const callbackUrl = safeCallback(params.get("callbackUrl"));
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(params.get("error") ? (MESSAGES[params.get("error")!] ?? "Sign-in failed. Try again.") : null);
+  const [error, setError] = useState<string | null>(
+    params.get("error") ? (MESSAGES[params.get("error")!] ?? "Sign-in failed. Try again.") : null,
+  );
   const [pending, setPending] = useState(false);
 
   return (
@@ -43,14 +45,27 @@ export function SignInForm() {
           router.refresh();
         }}
       >
-        {error && (
-          <Alert tone="danger">{error}</Alert>
-        )}
+        {error && <Alert tone="danger">{error}</Alert>}
         <FormField label="Email">
-          <Input type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          <Input
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoFocus
+          />
         </FormField>
         <FormField label="Password">
-          <Input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <Input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </FormField>
         <Button type="submit" className="w-full" size="lg" loading={pending}>
           Sign in
@@ -58,7 +73,10 @@ export function SignInForm() {
       </form>
       <p className="mt-6 text-center text-sm text-gray-500">
         New to Signalbox?{" "}
-        <Link href={`/signup${params.get("callbackUrl") ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : ""}`} className="font-medium text-accent-700 hover:underline">
+        <Link
+          href={`/signup${params.get("callbackUrl") ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : ""}`}
+          className="font-medium text-accent-700 hover:underline"
+        >
           Create an account
         </Link>
       </p>

@@ -30,7 +30,8 @@ export function SignUpForm() {
     }),
   );
   const fe = fieldErrorsOf(signUp.error);
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
 
   return (
     <div>
@@ -54,18 +55,36 @@ export function SignUpForm() {
           <Input type="email" name="email" autoComplete="email" value={form.email} onChange={set("email")} />
         </FormField>
         <FormField label="Password" error={fe.password} hint="At least 10 characters.">
-          <Input type="password" name="password" autoComplete="new-password" value={form.password} onChange={set("password")} />
+          <Input
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={set("password")}
+          />
         </FormField>
-        <FormField label="Team name" error={fe.teamName} hint="Your first team, e.g. your company or project. You can rename it.">
+        <FormField
+          label="Team name"
+          error={fe.teamName}
+          hint="Your first team, e.g. your company or project. You can rename it."
+        >
           <Input name="teamName" autoComplete="organization" value={form.teamName} onChange={set("teamName")} />
         </FormField>
-        <Button type="submit" className="w-full" size="lg" loading={signUp.isPending || (signUp.isSuccess && !signInError)}>
+        <Button
+          type="submit"
+          className="w-full"
+          size="lg"
+          loading={signUp.isPending || (signUp.isSuccess && !signInError)}
+        >
           Create account
         </Button>
       </form>
       <p className="mt-6 text-center text-sm text-gray-500">
         Already have an account?{" "}
-        <Link href={`/signin${callback ? `?callbackUrl=${encodeURIComponent(safeCallback(callback))}` : ""}`} className="font-medium text-accent-700 hover:underline">
+        <Link
+          href={`/signin${callback ? `?callbackUrl=${encodeURIComponent(safeCallback(callback))}` : ""}`}
+          className="font-medium text-accent-700 hover:underline"
+        >
           Sign in
         </Link>
       </p>

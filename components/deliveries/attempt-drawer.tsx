@@ -24,13 +24,29 @@ function prettyBody(body: string | null | undefined): string {
 }
 
 /** One attempt as it happened: the request as sent, the response, the error, what happens next. */
-export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAttempt }: { tenant: string; attemptId: string | null; onClose: () => void; canWrite: boolean; onOpenAttempt: (id: string) => void }) {
+export function AttemptDrawer({
+  tenant,
+  attemptId,
+  onClose,
+  canWrite,
+  onOpenAttempt,
+}: {
+  tenant: string;
+  attemptId: string | null;
+  onClose: () => void;
+  canWrite: boolean;
+  onOpenAttempt: (id: string) => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
   const q = useQuery({ ...trpc.delivery.attempt.queryOptions({ tenant, id: attemptId ?? "" }), enabled: !!attemptId });
   const a = q.data as AttemptDetail | undefined;
-  const siblings = useQuery({ ...trpc.delivery.attempts.queryOptions({ tenant, deliveryId: a?.deliveryId ?? "", limit: 50 }), enabled: !!a?.deliveryId, refetchInterval: 3000 });
+  const siblings = useQuery({
+    ...trpc.delivery.attempts.queryOptions({ tenant, deliveryId: a?.deliveryId ?? "", limit: 50 }),
+    enabled: !!a?.deliveryId,
+    refetchInterval: 3000,
+  });
   const resend = useMutation(
     trpc.delivery.resend.mutationOptions({
       onSuccess: async (r) => {
@@ -39,7 +55,9 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
       },
     }),
   );
-  const others = ((siblings.data?.items ?? []) as AttemptRow[]).slice().sort((x, y) => x.attemptNumber - y.attemptNumber);
+  const others = ((siblings.data?.items ?? []) as AttemptRow[])
+    .slice()
+    .sort((x, y) => x.attemptNumber - y.attemptNumber);
   const isHttp = a && (a.protocol === "http" || a.protocol === "https");
   return (
     <Drawer
@@ -53,7 +71,11 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
       footer={
         a &&
         canWrite && (
-          <Button onClick={() => resend.mutate({ tenant, deliveryId: a.deliveryId })} loading={resend.isPending} disabled={a.deliveryStatus === "pending"}>
+          <Button
+            onClick={() => resend.mutate({ tenant, deliveryId: a.deliveryId })}
+            loading={resend.isPending}
+            disabled={a.deliveryStatus === "pending"}
+          >
             <RotateCcw className="h-4 w-4" aria-hidden />
             Resend this message
           </Button>
@@ -73,7 +95,9 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
             <Badge tone={OUTCOME_TONE[a.outcome]} dot>
               {OUTCOME_LABEL[a.outcome]}
             </Badge>
-            {a.responseStatus !== null && <Badge tone={a.responseStatus < 300 ? "success" : "danger"}>HTTP {a.responseStatus}</Badge>}
+            {a.responseStatus !== null && (
+              <Badge tone={a.responseStatus < 300 ? "success" : "danger"}>HTTP {a.responseStatus}</Badge>
+            )}
             <span className="text-sm text-gray-500">
               Delivery now:{" "}
               <Badge tone={STATUS_TONE[a.deliveryStatus]} dot>
@@ -92,9 +116,20 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
             ]}
           />
           <section className="space-y-2">
-            <h3 className="text-sm font-semibold text-gray-900">{isHttp ? "Request as sent" : a.protocol === "sqs" ? "Message sent to the queue" : "Email"}</h3>
-            {headersText(a.requestHeaders) ? <CodeBlock title={isHttp ? `POST ${a.endpoint}` : a.protocol === "sqs" ? "Message attributes (types)" : "Headers"} code={headersText(a.requestHeaders)} /> : null}
-            {a.requestBody ? <CodeBlock title="Body" code={prettyBody(a.requestBody)} /> : <p className="text-sm text-gray-500">No request was sent (see the error).</p>}
+            <h3 className="text-sm font-semibold text-gray-900">
+              {isHttp ? "Request as sent" : a.protocol === "sqs" ? "Message sent to the queue" : "Email"}
+            </h3>
+            {headersText(a.requestHeaders) ? (
+              <CodeBlock
+                title={isHttp ? `POST ${a.endpoint}` : a.protocol === "sqs" ? "Message attributes (types)" : "Headers"}
+                code={headersText(a.requestHeaders)}
+              />
+            ) : null}
+            {a.requestBody ? (
+              <CodeBlock title="Body" code={prettyBody(a.requestBody)} />
+            ) : (
+              <p className="text-sm text-gray-500">No request was sent (see the error).</p>
+            )}
           </section>
           {isHttp && (
             <section className="space-y-2">
@@ -103,7 +138,10 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
                 <p className="text-sm text-gray-500">No response: {a.error ?? "the request did not complete"}.</p>
               ) : (
                 <>
-                  <CodeBlock title={`HTTP ${a.responseStatus}`} code={headersText(a.responseHeaders) || "(no headers)"} />
+                  <CodeBlock
+                    title={`HTTP ${a.responseStatus}`}
+                    code={headersText(a.responseHeaders) || "(no headers)"}
+                  />
                   <CodeBlock title="Body (first 4 KiB)" code={prettyBody(a.responseBody) || "(empty)"} />
                 </>
               )}
@@ -115,7 +153,11 @@ export function AttemptDrawer({ tenant, attemptId, onClose, canWrite, onOpenAtte
               <ol className="divide-y divide-gray-100 rounded-lg border border-gray-200">
                 {others.map((o) => (
                   <li key={o.id}>
-                    <button type="button" onClick={() => onOpenAttempt(o.id)} className={`flex w-full flex-wrap items-center gap-3 px-3 py-2 text-left text-sm hover:bg-gray-50 ${o.id === a.id ? "bg-accent-50/60" : ""}`}>
+                    <button
+                      type="button"
+                      onClick={() => onOpenAttempt(o.id)}
+                      className={`flex w-full flex-wrap items-center gap-3 px-3 py-2 text-left text-sm hover:bg-gray-50 ${o.id === a.id ? "bg-accent-50/60" : ""}`}
+                    >
                       <span className="w-20 text-gray-500">#{o.attemptNumber}</span>
                       <Badge tone={OUTCOME_TONE[o.outcome]} dot>
                         {OUTCOME_LABEL[o.outcome]}

@@ -2,7 +2,24 @@
 import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ChevronRight, X } from "lucide-react";
-import { Alert, Badge, Button, Card, CardHeader, Input, LoadingBlock, RelativeTime, Select, Table, TableEmptyRow, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  Input,
+  LoadingBlock,
+  RelativeTime,
+  Select,
+  Table,
+  TableEmptyRow,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { OUTCOME_LABEL, OUTCOME_TONE, type AttemptOutcome, type AttemptRow } from "./types";
 import { formatMs } from "./time-range";
@@ -63,7 +80,15 @@ export function AttemptLog({
   const items = (q.data?.items ?? []) as AttemptRow[];
   const topicName = new Map((topics ?? []).map((t) => [t.id, t.label]));
   const subline = (a: AttemptRow) =>
-    [a.protocol, topicName.get(a.topicId), a.nextRetryAt && a.outcome === "failed" ? "retry scheduled" : null, a.error, `msg ${a.messageId.slice(0, 8)}`].filter(Boolean).join(" · ");
+    [
+      a.protocol,
+      topicName.get(a.topicId),
+      a.nextRetryAt && a.outcome === "failed" ? "retry scheduled" : null,
+      a.error,
+      `msg ${a.messageId.slice(0, 8)}`,
+    ]
+      .filter(Boolean)
+      .join(" · ");
   const set = (patch: Partial<AttemptFilters>) => {
     setCursors([]);
     onFiltersChange({ ...filters, ...patch });
@@ -74,11 +99,23 @@ export function AttemptLog({
     : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here.";
   return (
     <Card>
-      <CardHeader title="Attempt log" description="Every attempt to deliver a message, newest first. Open one to see the request as sent and the response." />
-      <div className="grid gap-3 border-b border-gray-200 px-5 py-3 sm:grid-cols-3" role="group" aria-label="Attempt filters">
+      <CardHeader
+        title="Attempt log"
+        description="Every attempt to deliver a message, newest first. Open one to see the request as sent and the response."
+      />
+      <div
+        className="grid gap-3 border-b border-gray-200 px-5 py-3 sm:grid-cols-3"
+        role="group"
+        aria-label="Attempt filters"
+      >
         <label className="text-xs font-medium text-gray-600">
           Status
-          <Select className="mt-1" value={filters.outcome} onChange={(e) => set({ outcome: e.target.value as AttemptFilters["outcome"] })} aria-label="Status">
+          <Select
+            className="mt-1"
+            value={filters.outcome}
+            onChange={(e) => set({ outcome: e.target.value as AttemptFilters["outcome"] })}
+            aria-label="Status"
+          >
             <option value="">Any status</option>
             <option value="succeeded">Succeeded</option>
             <option value="failed">Failed</option>
@@ -88,11 +125,24 @@ export function AttemptLog({
         </label>
         <label className="text-xs font-medium text-gray-600">
           Status code
-          <Input className="mt-1" inputMode="numeric" placeholder="e.g. 500" value={filters.statusCode} onChange={(e) => set({ statusCode: e.target.value.replace(/\D/g, "").slice(0, 3) })} aria-label="Status code" />
+          <Input
+            className="mt-1"
+            inputMode="numeric"
+            placeholder="e.g. 500"
+            value={filters.statusCode}
+            onChange={(e) => set({ statusCode: e.target.value.replace(/\D/g, "").slice(0, 3) })}
+            aria-label="Status code"
+          />
         </label>
         <label className="text-xs font-medium text-gray-600">
           Message id
-          <Input className="mt-1 font-mono" placeholder="Paste a message id" value={filters.messageId} onChange={(e) => set({ messageId: e.target.value })} aria-label="Message id" />
+          <Input
+            className="mt-1 font-mono"
+            placeholder="Paste a message id"
+            value={filters.messageId}
+            onChange={(e) => set({ messageId: e.target.value })}
+            aria-label="Message id"
+          />
         </label>
       </div>
       {anyFilter && (
@@ -120,19 +170,30 @@ export function AttemptLog({
         ) : (
           <>
             {/* Phones: one compact card per attempt. */}
-            <ul className="divide-y divide-gray-100 rounded-lg border border-gray-200 sm:hidden" aria-label="Delivery attempts">
+            <ul
+              className="divide-y divide-gray-100 rounded-lg border border-gray-200 sm:hidden"
+              aria-label="Delivery attempts"
+            >
               {items.length === 0 ? (
                 <li className="px-4 py-8 text-center text-sm text-gray-500">{emptyText}</li>
               ) : (
                 items.map((a) => (
                   <li key={a.id}>
-                    <button type="button" className="w-full px-3 py-2.5 text-left hover:bg-gray-50" onClick={() => onOpen(a.id)} data-testid="attempt-item" data-outcome={a.outcome}>
+                    <button
+                      type="button"
+                      className="w-full px-3 py-2.5 text-left hover:bg-gray-50"
+                      onClick={() => onOpen(a.id)}
+                      data-testid="attempt-item"
+                      data-outcome={a.outcome}
+                    >
                       <div className="flex items-center justify-between gap-2">
                         <span className="flex items-center gap-2">
                           <Badge tone={OUTCOME_TONE[a.outcome]} dot>
                             {OUTCOME_LABEL[a.outcome]}
                           </Badge>
-                          {a.responseStatus !== null && <span className="font-mono text-xs text-gray-600">{a.responseStatus}</span>}
+                          {a.responseStatus !== null && (
+                            <span className="font-mono text-xs text-gray-600">{a.responseStatus}</span>
+                          )}
                         </span>
                         <span className="text-xs text-gray-500">
                           <RelativeTime date={a.startedAt} />
@@ -163,7 +224,13 @@ export function AttemptLog({
                     <TableEmptyRow colSpan={5}>{emptyText}</TableEmptyRow>
                   ) : (
                     items.map((a) => (
-                      <Tr key={a.id} className="cursor-pointer" onClick={() => onOpen(a.id)} data-testid="attempt-row" data-outcome={a.outcome}>
+                      <Tr
+                        key={a.id}
+                        className="cursor-pointer"
+                        onClick={() => onOpen(a.id)}
+                        data-testid="attempt-row"
+                        data-outcome={a.outcome}
+                      >
                         <Td className="whitespace-nowrap">
                           <RelativeTime date={a.startedAt} />
                         </Td>
@@ -171,7 +238,9 @@ export function AttemptLog({
                           <Badge tone={OUTCOME_TONE[a.outcome]} dot>
                             {OUTCOME_LABEL[a.outcome]}
                           </Badge>
-                          {a.responseStatus !== null && <span className="ml-2 font-mono text-xs text-gray-600">{a.responseStatus}</span>}
+                          {a.responseStatus !== null && (
+                            <span className="ml-2 font-mono text-xs text-gray-600">{a.responseStatus}</span>
+                          )}
                         </Td>
                         <Td className="max-w-[16rem] lg:max-w-sm">
                           <div className="truncate font-mono text-xs text-gray-900" title={a.endpoint}>
@@ -210,7 +279,12 @@ export function AttemptLog({
             <Button variant="secondary" size="sm" disabled={cursors.length === 0} onClick={() => setCursors([])}>
               Newest
             </Button>
-            <Button variant="secondary" size="sm" disabled={!q.data?.nextCursor} onClick={() => q.data?.nextCursor && setCursors([...cursors, q.data.nextCursor])}>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={!q.data?.nextCursor}
+              onClick={() => q.data?.nextCursor && setCursors([...cursors, q.data.nextCursor])}
+            >
               Older attempts
             </Button>
           </div>

@@ -14,13 +14,53 @@ import { EmailOutboxCard } from "./email-outbox";
 import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
 import type { DeliveryNotification } from "./types";
 
-type Totals = { succeeded: number; failed: number; retrying: number; pending: number; dlq: number; successRate: number | null; p50LatencyMs: number | null; p95LatencyMs: number | null };
+type Totals = {
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  pending: number;
+  dlq: number;
+  successRate: number | null;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+};
 
-function Stat({ label, value, sub, tone, testId, className }: { label: string; value: ReactNode; sub?: ReactNode; tone?: "good" | "bad" | "warn"; testId?: string; className?: string }) {
+function Stat({
+  label,
+  value,
+  sub,
+  tone,
+  testId,
+  className,
+}: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  tone?: "good" | "bad" | "warn";
+  testId?: string;
+  className?: string;
+}) {
   return (
-    <div className={cn("rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs", className)} data-testid={testId}>
+    <div
+      className={cn("rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs", className)}
+      data-testid={testId}
+    >
       <div className="text-xs font-medium text-gray-500">{label}</div>
-      <div data-value className={cn("mt-1 text-2xl font-semibold tabular-nums", tone === "good" ? "text-green-700" : tone === "bad" ? "text-red-700" : tone === "warn" ? "text-amber-700" : "text-gray-900")}>{value}</div>
+      <div
+        data-value
+        className={cn(
+          "mt-1 text-2xl font-semibold tabular-nums",
+          tone === "good"
+            ? "text-green-700"
+            : tone === "bad"
+              ? "text-red-700"
+              : tone === "warn"
+                ? "text-amber-700"
+                : "text-gray-900",
+        )}
+      >
+        {value}
+      </div>
       {sub && <div className="mt-0.5 text-xs text-gray-500">{sub}</div>}
     </div>
   );
@@ -30,7 +70,17 @@ function Stat({ label, value, sub, tone, testId, className }: { label: string; v
  * The operators' deliveries dashboard. Whole tenant (no `topicId`), or fixed to one topic (topic
  * page). The toolbar narrows to a topic and/or one subscription; everything below follows it.
  */
-export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubscriptionId = null, initialMessageId = "" }: { tenant: string; topicId?: string; initialSubscriptionId?: string | null; initialMessageId?: string }) {
+export function DeliveriesDashboard({
+  tenant,
+  topicId: fixedTopicId,
+  initialSubscriptionId = null,
+  initialMessageId = "",
+}: {
+  tenant: string;
+  topicId?: string;
+  initialSubscriptionId?: string | null;
+  initialMessageId?: string;
+}) {
   const trpc = useTRPC();
   const { can } = usePermissions();
   const canWrite = can("resource:write");
@@ -58,10 +108,19 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
 
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: !fixedTopicId });
   const subs = useQuery(trpc.topic.subscriptions.queryOptions({ tenant, topicId: topicId ?? undefined }));
-  const overview = useQuery({ ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, from, to }), placeholderData: keepPreviousData });
+  const overview = useQuery({
+    ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, from, to }),
+    placeholderData: keepPreviousData,
+  });
   const totals = overview.data?.totals as Totals | undefined;
-  const chart = useMemo(() => (overview.data ? fillBuckets(overview.data.points as SeriesPoint[], from, to, overview.data.bucketSeconds) : []), [overview.data, from, to]);
-  const anyInRange = chart.some((p) => p.succeeded + p.failed + p.retrying > 0) || (totals && totals.succeeded + totals.failed + totals.dlq + totals.retrying + totals.pending > 0);
+  const chart = useMemo(
+    () =>
+      overview.data ? fillBuckets(overview.data.points as SeriesPoint[], from, to, overview.data.bucketSeconds) : [],
+    [overview.data, from, to],
+  );
+  const anyInRange =
+    chart.some((p) => p.succeeded + p.failed + p.retrying > 0) ||
+    (totals && totals.succeeded + totals.failed + totals.dlq + totals.retrying + totals.pending > 0);
 
   const topicOptions = (topics.data ?? []).map((t) => ({ id: t.id, label: t.name }));
   const subOptions = (subs.data ?? []).map((s) => ({ id: s.id, label: `${s.protocol} → ${s.endpoint}` }));
@@ -72,15 +131,26 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
       {!fixedTopicId && <DisabledNotifications tenant={tenant} />}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="flex flex-wrap items-end gap-3">
-          <SegmentedControl label="Time range" options={RANGES.map((r) => ({ value: r.id, label: r.id, ariaLabel: `Last ${r.label}` }))} value={rangeId} onChange={setRangeId} />
+          <SegmentedControl
+            label="Time range"
+            options={RANGES.map((r) => ({ value: r.id, label: r.id, ariaLabel: `Last ${r.label}` }))}
+            value={rangeId}
+            onChange={setRangeId}
+          />
           <button
             type="button"
             aria-pressed={live}
             onClick={() => setLive(!live)}
-            className={cn("inline-flex h-9 items-center gap-2 rounded-md border px-3 text-sm font-medium shadow-sm", live ? "border-green-300 bg-green-50 text-green-800" : "border-gray-300 bg-white text-gray-700")}
+            className={cn(
+              "inline-flex h-9 items-center gap-2 rounded-md border px-3 text-sm font-medium shadow-sm",
+              live ? "border-green-300 bg-green-50 text-green-800" : "border-gray-300 bg-white text-gray-700",
+            )}
             title={live ? "Refreshing every 5 seconds; click to pause" : "Paused; click to follow live"}
           >
-            <span className={cn("h-2 w-2 rounded-full", live ? "animate-pulse bg-green-500" : "bg-gray-400")} aria-hidden />
+            <span
+              className={cn("h-2 w-2 rounded-full", live ? "animate-pulse bg-green-500" : "bg-gray-400")}
+              aria-hidden
+            />
             {live ? "Live" : "Paused"}
           </button>
         </div>
@@ -107,9 +177,15 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
           )}
           <label className="w-full min-w-0 text-xs font-medium text-gray-600 sm:w-64 sm:flex-none">
             Subscription
-            <Select className="mt-1" value={subscriptionId ?? ""} onChange={(e) => setSubscriptionId(e.target.value || null)}>
+            <Select
+              className="mt-1"
+              value={subscriptionId ?? ""}
+              onChange={(e) => setSubscriptionId(e.target.value || null)}
+            >
               <option value="">All subscriptions</option>
-              {subscriptionId && !subOptions.some((s) => s.id === subscriptionId) && <option value={subscriptionId}>{subscriptionId}</option>}
+              {subscriptionId && !subOptions.some((s) => s.id === subscriptionId) && (
+                <option value={subscriptionId}>{subscriptionId}</option>
+              )}
               {subOptions.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.label}
@@ -126,11 +202,39 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
         </Alert>
       ) : (
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5" data-testid="delivery-stats">
-          <Stat testId="stat-succeeded" label="Succeeded" value={totals ? totals.succeeded : "…"} tone={totals?.succeeded ? "good" : undefined} />
-          <Stat testId="stat-failed" label="Failed" value={totals ? totals.failed + totals.dlq : "…"} sub={totals?.dlq ? `${totals.dlq} sent to a DLQ` : "gave up after retries"} tone={totals && totals.failed + totals.dlq > 0 ? "bad" : undefined} />
-          <Stat testId="stat-retrying" label="Retrying" value={totals ? totals.retrying + totals.pending : "…"} sub={totals?.pending ? `${totals.pending} not tried yet` : "waiting for a retry"} tone={totals && totals.retrying > 0 ? "warn" : undefined} />
-          <Stat testId="stat-success-rate" label="Success rate" value={totals ? formatRate(totals.successRate) : "…"} sub="of finished deliveries" />
-          <Stat testId="stat-latency" className="col-span-2 sm:col-span-1" label="Latency p50 / p95" value={totals ? formatMs(totals.p50LatencyMs) : "…"} sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined} />
+          <Stat
+            testId="stat-succeeded"
+            label="Succeeded"
+            value={totals ? totals.succeeded : "…"}
+            tone={totals?.succeeded ? "good" : undefined}
+          />
+          <Stat
+            testId="stat-failed"
+            label="Failed"
+            value={totals ? totals.failed + totals.dlq : "…"}
+            sub={totals?.dlq ? `${totals.dlq} sent to a DLQ` : "gave up after retries"}
+            tone={totals && totals.failed + totals.dlq > 0 ? "bad" : undefined}
+          />
+          <Stat
+            testId="stat-retrying"
+            label="Retrying"
+            value={totals ? totals.retrying + totals.pending : "…"}
+            sub={totals?.pending ? `${totals.pending} not tried yet` : "waiting for a retry"}
+            tone={totals && totals.retrying > 0 ? "warn" : undefined}
+          />
+          <Stat
+            testId="stat-success-rate"
+            label="Success rate"
+            value={totals ? formatRate(totals.successRate) : "…"}
+            sub="of finished deliveries"
+          />
+          <Stat
+            testId="stat-latency"
+            className="col-span-2 sm:col-span-1"
+            label="Latency p50 / p95"
+            value={totals ? formatMs(totals.p50LatencyMs) : "…"}
+            sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined}
+          />
         </div>
       )}
 
@@ -151,10 +255,17 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
           {overview.isPending ? (
             <LoadingBlock label="Loading the chart…" />
           ) : !anyInRange ? (
-            <div className="flex h-64 flex-col items-center justify-center gap-2 text-center text-sm text-gray-500" data-testid="chart-empty">
+            <div
+              className="flex h-64 flex-col items-center justify-center gap-2 text-center text-sm text-gray-500"
+              data-testid="chart-empty"
+            >
               <Activity className="h-6 w-6 text-gray-300" aria-hidden />
-              <p className="font-medium text-gray-700">No deliveries in the last {RANGES.find((r) => r.id === rangeId)?.label}</p>
-              <p className="max-w-sm">Deliveries appear here as soon as a message is published to a topic with subscriptions.</p>
+              <p className="font-medium text-gray-700">
+                No deliveries in the last {RANGES.find((r) => r.id === rangeId)?.label}
+              </p>
+              <p className="max-w-sm">
+                Deliveries appear here as soon as a message is published to a topic with subscriptions.
+              </p>
             </div>
           ) : (
             <DeliveryChart data={chart} rangeId={rangeId} bucketSeconds={overview.data?.bucketSeconds ?? 60} />
@@ -163,16 +274,51 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
       </Card>
 
       <div className="grid gap-5 lg:grid-cols-2">
-        <FailingEndpointsCard tenant={tenant} topicId={topicId} subscriptionId={subscriptionId} from={from} to={to} live={live} onPick={(id) => setSubscriptionId(id)} />
+        <FailingEndpointsCard
+          tenant={tenant}
+          topicId={topicId}
+          subscriptionId={subscriptionId}
+          from={from}
+          to={to}
+          live={live}
+          onPick={(id) => setSubscriptionId(id)}
+        />
         <DisabledEndpointsCard tenant={tenant} topicId={topicId} canWrite={canWrite} />
       </div>
 
-      <AttemptLog tenant={tenant} from={from} to={to} topicId={topicId} subscriptionId={subscriptionId} filters={filters} onFiltersChange={setFilters} topics={topicOptions} onOpen={setOpenAttempt} live={live} />
+      <AttemptLog
+        tenant={tenant}
+        from={from}
+        to={to}
+        topicId={topicId}
+        subscriptionId={subscriptionId}
+        filters={filters}
+        onFiltersChange={setFilters}
+        topics={topicOptions}
+        onOpen={setOpenAttempt}
+        live={live}
+      />
 
       {!fixedTopicId && <EmailOutboxCard tenant={tenant} />}
 
-      <AttemptDrawer tenant={tenant} attemptId={openAttempt} onClose={() => setOpenAttempt(null)} canWrite={canWrite} onOpenAttempt={setOpenAttempt} />
-      {canWrite && <ResendFailedDialog open={resending} onClose={() => setResending(false)} tenant={tenant} topicId={topicId} subscriptionId={subscriptionId} defaultSince={from} scopeLabel={scopeLabel} />}
+      <AttemptDrawer
+        tenant={tenant}
+        attemptId={openAttempt}
+        onClose={() => setOpenAttempt(null)}
+        canWrite={canWrite}
+        onOpenAttempt={setOpenAttempt}
+      />
+      {canWrite && (
+        <ResendFailedDialog
+          open={resending}
+          onClose={() => setResending(false)}
+          tenant={tenant}
+          topicId={topicId}
+          subscriptionId={subscriptionId}
+          defaultSince={from}
+          scopeLabel={scopeLabel}
+        />
+      )}
     </div>
   );
 }
@@ -181,8 +327,15 @@ export function DeliveriesDashboard({ tenant, topicId: fixedTopicId, initialSubs
 function DisabledNotifications({ tenant }: { tenant: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const q = useQuery({ ...trpc.delivery.notifications.queryOptions({ tenant, unreadOnly: true }), refetchInterval: 30_000 });
-  const mark = useMutation(trpc.delivery.markNotificationsRead.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.delivery.notifications.pathKey() }) }));
+  const q = useQuery({
+    ...trpc.delivery.notifications.queryOptions({ tenant, unreadOnly: true }),
+    refetchInterval: 30_000,
+  });
+  const mark = useMutation(
+    trpc.delivery.markNotificationsRead.mutationOptions({
+      onSuccess: () => qc.invalidateQueries({ queryKey: trpc.delivery.notifications.pathKey() }),
+    }),
+  );
   const rows = (q.data ?? []) as DeliveryNotification[];
   if (rows.length === 0) return null;
   return (
@@ -190,7 +343,12 @@ function DisabledNotifications({ tenant }: { tenant: string }) {
       tone="warning"
       title={rows.length === 1 ? "An endpoint needs attention" : `${rows.length} notices about your endpoints`}
       actions={
-        <Button size="sm" variant="secondary" loading={mark.isPending} onClick={() => mark.mutate({ tenant, ids: rows.map((r) => r.id) })}>
+        <Button
+          size="sm"
+          variant="secondary"
+          loading={mark.isPending}
+          onClick={() => mark.mutate({ tenant, ids: rows.map((r) => r.id) })}
+        >
           Dismiss
         </Button>
       }

@@ -6,7 +6,21 @@ import { X } from "lucide-react";
  * A side panel on the native <dialog> (modal: the page behind is inert, Esc closes it). Full width
  * on phones, a 42rem column on the right from `sm` up. components/ui has no drawer; this is local.
  */
-export function Drawer({ open, onClose, title, description, children, footer }: { open: boolean; onClose: () => void; title: ReactNode; description?: ReactNode; children?: ReactNode; footer?: ReactNode }) {
+export function Drawer({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -37,12 +51,21 @@ export function Drawer({ open, onClose, title, description, children, footer }: 
               </h2>
               {description && <div className="mt-1 text-sm text-gray-500">{description}</div>}
             </div>
-            <button type="button" onClick={onClose} className="-m-1 rounded p-1 text-gray-400 hover:bg-gray-100 hover:text-gray-600" aria-label="Close">
+            <button
+              type="button"
+              onClick={onClose}
+              className="-m-1 rounded p-1 text-gray-400 hover:bg-gray-100 hover:text-gray-600"
+              aria-label="Close"
+            >
               <X className="h-5 w-5" aria-hidden />
             </button>
           </div>
           <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
-          {footer && <div className="flex flex-wrap items-center justify-end gap-2 border-t border-gray-200 bg-gray-50 px-5 py-3">{footer}</div>}
+          {footer && (
+            <div className="flex flex-wrap items-center justify-end gap-2 border-t border-gray-200 bg-gray-50 px-5 py-3">
+              {footer}
+            </div>
+          )}
         </div>
       )}
     </dialog>

@@ -22,11 +22,19 @@ export function EmailOutboxCard({ tenant }: { tenant: string }) {
   if (rows.length === 0) return null;
   return (
     <Card>
-      <CardHeader title="Email outbox" description="Emails for email and email-json subscriptions. Without SMTP configured they stay here; open one to read it (confirmation links included)." />
+      <CardHeader
+        title="Email outbox"
+        description="Emails for email and email-json subscriptions. Without SMTP configured they stay here; open one to read it (confirmation links included)."
+      />
       <ul className="divide-y divide-gray-100">
         {rows.map((m) => (
           <li key={m.id} className="px-5 py-3">
-            <button type="button" className="flex w-full flex-wrap items-center gap-x-3 gap-y-1 text-left" aria-expanded={open === m.id} onClick={() => setOpen(open === m.id ? null : m.id)}>
+            <button
+              type="button"
+              className="flex w-full flex-wrap items-center gap-x-3 gap-y-1 text-left"
+              aria-expanded={open === m.id}
+              onClick={() => setOpen(open === m.id ? null : m.id)}
+            >
               <span className="min-w-0 flex-1 truncate text-sm font-medium text-gray-900">{m.subject}</span>
               <span className="truncate text-xs text-gray-500">to {m.to}</span>
               <Badge tone={m.status === "sent" ? "success" : "neutral"}>{m.status}</Badge>
@@ -34,7 +42,11 @@ export function EmailOutboxCard({ tenant }: { tenant: string }) {
                 <RelativeTime date={m.createdAt} />
               </span>
             </button>
-            {open === m.id && <pre className="mt-2 max-h-72 overflow-auto rounded-md bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap text-gray-800">{m.body}</pre>}
+            {open === m.id && (
+              <pre className="mt-2 max-h-72 overflow-auto rounded-md bg-gray-50 p-3 font-mono text-xs whitespace-pre-wrap text-gray-800">
+                {m.body}
+              </pre>
+            )}
           </li>
         ))}
       </ul>

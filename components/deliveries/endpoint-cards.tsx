@@ -5,9 +5,29 @@ import { useTRPC } from "@/lib/trpc";
 import type { DisabledEndpoint, FailingEndpoint } from "./types";
 
 /** The endpoints with the most failed attempts in the range. */
-export function FailingEndpointsCard({ tenant, topicId, subscriptionId, from, to, live, onPick }: { tenant: string; topicId: string | null; subscriptionId: string | null; from: Date; to: Date; live: boolean; onPick: (subscriptionId: string) => void }) {
+export function FailingEndpointsCard({
+  tenant,
+  topicId,
+  subscriptionId,
+  from,
+  to,
+  live,
+  onPick,
+}: {
+  tenant: string;
+  topicId: string | null;
+  subscriptionId: string | null;
+  from: Date;
+  to: Date;
+  live: boolean;
+  onPick: (subscriptionId: string) => void;
+}) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, from, to, limit: 5 }), refetchInterval: live ? 10_000 : false, placeholderData: (prev) => prev });
+  const q = useQuery({
+    ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, from, to, limit: 5 }),
+    refetchInterval: live ? 10_000 : false,
+    placeholderData: (prev) => prev,
+  });
   const rows = (q.data ?? []) as FailingEndpoint[];
   return (
     <Card className="min-w-0">
@@ -23,13 +43,19 @@ export function FailingEndpointsCard({ tenant, topicId, subscriptionId, from, to
           <ul className="divide-y divide-gray-100" data-testid="failing-endpoints">
             {rows.map((r) => (
               <li key={r.subscriptionId + r.endpoint} className="py-2.5">
-                <button type="button" className="w-full text-left" onClick={() => onPick(r.subscriptionId)} title="Show this subscription's attempts">
+                <button
+                  type="button"
+                  className="w-full text-left"
+                  onClick={() => onPick(r.subscriptionId)}
+                  title="Show this subscription's attempts"
+                >
                   <div className="flex items-center justify-between gap-3">
                     <span className="min-w-0 truncate font-mono text-xs text-gray-900">{r.endpoint}</span>
                     <Badge tone="danger">{r.failures} failed</Badge>
                   </div>
                   <div className="mt-0.5 truncate text-xs text-gray-500">
-                    {r.protocol} · last {r.lastStatus ? `HTTP ${r.lastStatus}` : (r.lastError ?? "error")} · <RelativeTime date={r.lastFailureAt} />
+                    {r.protocol} · last {r.lastStatus ? `HTTP ${r.lastStatus}` : (r.lastError ?? "error")} ·{" "}
+                    <RelativeTime date={r.lastFailureAt} />
                   </div>
                 </button>
               </li>
@@ -42,7 +68,15 @@ export function FailingEndpointsCard({ tenant, topicId, subscriptionId, from, to
 }
 
 /** Subscriptions Signalbox stopped delivering to after too many failures; re-enable in one click. */
-export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: string; topicId: string | null; canWrite: boolean }) {
+export function DisabledEndpointsCard({
+  tenant,
+  topicId,
+  canWrite,
+}: {
+  tenant: string;
+  topicId: string | null;
+  canWrite: boolean;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -53,7 +87,10 @@ export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: s
     trpc.topic.reenable.mutationOptions({
       onSuccess: async () => {
         toast("Endpoint re-enabled: deliveries resume");
-        await Promise.all([qc.invalidateQueries({ queryKey: trpc.delivery.disabledEndpoints.pathKey() }), qc.invalidateQueries({ queryKey: trpc.topic.subscriptions.pathKey() })]);
+        await Promise.all([
+          qc.invalidateQueries({ queryKey: trpc.delivery.disabledEndpoints.pathKey() }),
+          qc.invalidateQueries({ queryKey: trpc.topic.subscriptions.pathKey() }),
+        ]);
       },
       onError: (e) => toast(e.message, "danger"),
     }),
@@ -61,7 +98,10 @@ export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: s
   const rows = ((q.data ?? []) as DisabledEndpoint[]).filter((r) => !topicId || r.topicId === topicId);
   return (
     <Card className="min-w-0">
-      <CardHeader title="Disabled endpoints" description="Stopped after failing continuously. New messages are skipped until re-enabled." />
+      <CardHeader
+        title="Disabled endpoints"
+        description="Stopped after failing continuously. New messages are skipped until re-enabled."
+      />
       <div className="px-5 py-3">
         {q.isPending ? (
           <LoadingBlock />
@@ -76,11 +116,17 @@ export function DisabledEndpointsCard({ tenant, topicId, canWrite }: { tenant: s
                 <div className="min-w-0 flex-1">
                   <div className="truncate font-mono text-xs text-gray-900">{r.endpoint}</div>
                   <div className="truncate text-xs text-gray-500">
-                    {r.topicName} · {r.disabledReason ?? `${r.consecutiveFailures} consecutive failures`} · <RelativeTime date={r.disabledAt} />
+                    {r.topicName} · {r.disabledReason ?? `${r.consecutiveFailures} consecutive failures`} ·{" "}
+                    <RelativeTime date={r.disabledAt} />
                   </div>
                 </div>
                 {canWrite && (
-                  <Button size="sm" variant="secondary" loading={reenable.isPending && reenable.variables?.id === r.id} onClick={() => reenable.mutate({ tenant, id: r.id })}>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    loading={reenable.isPending && reenable.variables?.id === r.id}
+                    onClick={() => reenable.mutate({ tenant, id: r.id })}
+                  >
                     Re-enable
                   </Button>
                 )}

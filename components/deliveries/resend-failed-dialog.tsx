@@ -1,7 +1,16 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Dialog, FormField, Input, errorMessageOf, fieldErrorsOf, FormDialogFooter } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Dialog,
+  FormField,
+  Input,
+  errorMessageOf,
+  fieldErrorsOf,
+  FormDialogFooter,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import type { ResendProgress } from "./types";
 
@@ -11,7 +20,23 @@ function toLocalInput(d: Date): string {
 }
 
 /** "Resend all failed since …": starts the bulk job, then follows its progress until it finishes. */
-export function ResendFailedDialog({ open, onClose, tenant, topicId, subscriptionId, defaultSince, scopeLabel }: { open: boolean; onClose: () => void; tenant: string; topicId: string | null; subscriptionId: string | null; defaultSince: Date; scopeLabel: string }) {
+export function ResendFailedDialog({
+  open,
+  onClose,
+  tenant,
+  topicId,
+  subscriptionId,
+  defaultSince,
+  scopeLabel,
+}: {
+  open: boolean;
+  onClose: () => void;
+  tenant: string;
+  topicId: string | null;
+  subscriptionId: string | null;
+  defaultSince: Date;
+  scopeLabel: string;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [since, setSince] = useState(() => toLocalInput(defaultSince));
@@ -28,7 +53,8 @@ export function ResendFailedDialog({ open, onClose, tenant, topicId, subscriptio
   const progress = useQuery({
     ...trpc.delivery.resendProgress.queryOptions({ tenant, id: jobId ?? "" }),
     enabled: !!jobId,
-    refetchInterval: (query) => ((query.state.data as ResendProgress | undefined)?.status === "finished" ? false : 1000),
+    refetchInterval: (query) =>
+      (query.state.data as ResendProgress | undefined)?.status === "finished" ? false : 1000,
   });
   const p = progress.data as ResendProgress | undefined;
   const finished = p?.status === "finished";
@@ -55,7 +81,12 @@ export function ResendFailedDialog({ open, onClose, tenant, topicId, subscriptio
             {finished ? "Done" : "Close (keeps running)"}
           </Button>
         ) : (
-          <FormDialogFooter formId="resend-failed-form" submitLabel="Resend failed" onCancel={close} loading={start.isPending} />
+          <FormDialogFooter
+            formId="resend-failed-form"
+            submitLabel="Resend failed"
+            onCancel={close}
+            loading={start.isPending}
+          />
         )
       }
     >
@@ -83,11 +114,20 @@ export function ResendFailedDialog({ open, onClose, tenant, topicId, subscriptio
               {done} of {p ? total : "…"} queued again
             </span>
           </div>
-          <div className="h-2 w-full overflow-hidden rounded-full bg-gray-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Resend progress">
+          <div
+            className="h-2 w-full overflow-hidden rounded-full bg-gray-100"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={pct}
+            aria-label="Resend progress"
+          >
             <div className="h-full rounded-full bg-accent-600 transition-all" style={{ width: `${pct}%` }} />
           </div>
           {finished && total === 0 && <p className="text-sm text-gray-500">Nothing had failed since then.</p>}
-          {finished && total > 0 && <p className="text-sm text-gray-500">The deliveries are queued; the attempt log shows how each one goes.</p>}
+          {finished && total > 0 && (
+            <p className="text-sm text-gray-500">The deliveries are queued; the attempt log shows how each one goes.</p>
+          )}
           {progress.error && <Alert tone="danger">{progress.error.message}</Alert>}
         </div>
       )}

@@ -35,7 +35,12 @@ export function fillBuckets(points: SeriesPoint[], from: Date, to: Date, bucketS
 
 export function formatTick(t: number, rangeId: RangeId): string {
   const d = new Date(t);
-  if (rangeId === "7d") return d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) + " " + d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (rangeId === "7d")
+    return (
+      d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) +
+      " " +
+      d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
+    );
   return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 }
 

@@ -28,7 +28,15 @@ export type AttemptDetail = AttemptRow & {
   deliveryAttempts: number;
 };
 
-export type FailingEndpoint = { subscriptionId: string; endpoint: string; protocol: string; failures: number; lastFailureAt: Date | string; lastStatus: number | null; lastError: string | null };
+export type FailingEndpoint = {
+  subscriptionId: string;
+  endpoint: string;
+  protocol: string;
+  failures: number;
+  lastFailureAt: Date | string;
+  lastStatus: number | null;
+  lastError: string | null;
+};
 
 export type DisabledEndpoint = {
   id: string;
@@ -42,16 +50,58 @@ export type DisabledEndpoint = {
   topicName: string;
 };
 
-export type ResendProgress = { id: string; status: "running" | "finished"; total: number | null; done: number | null; since: Date | string; createdAt: Date | string; finishedAt: Date | string | null };
+export type ResendProgress = {
+  id: string;
+  status: "running" | "finished";
+  total: number | null;
+  done: number | null;
+  since: Date | string;
+  createdAt: Date | string;
+  finishedAt: Date | string | null;
+};
 
-export type OutboxEmail = { id: string; subscriptionId: string; deliveryId: string | null; to: string; subject: string; body: string; status: string; createdAt: Date | string; sentAt: Date | string | null };
+export type OutboxEmail = {
+  id: string;
+  subscriptionId: string;
+  deliveryId: string | null;
+  to: string;
+  subject: string;
+  body: string;
+  status: string;
+  createdAt: Date | string;
+  sentAt: Date | string | null;
+};
 
-export type DeliveryNotification = { id: string; kind: string; subscriptionId: string | null; message: string; createdAt: Date | string; readAt: Date | string | null };
+export type DeliveryNotification = {
+  id: string;
+  kind: string;
+  subscriptionId: string | null;
+  message: string;
+  createdAt: Date | string;
+  readAt: Date | string | null;
+};
 
 /** Scope of a dashboard: the whole tenant, one topic, or one subscription. */
 export type DashboardScope = { topicId?: string | null; subscriptionId?: string | null };
 
 export const OUTCOME_TONE = { succeeded: "success", failed: "danger", dlq: "warning", skipped: "neutral" } as const;
-export const OUTCOME_LABEL: Record<AttemptOutcome, string> = { succeeded: "Succeeded", failed: "Failed", dlq: "Sent to DLQ", skipped: "Skipped" };
-export const STATUS_TONE = { pending: "info", retrying: "warning", succeeded: "success", failed: "danger", dlq: "warning" } as const;
-export const STATUS_LABEL: Record<DeliveryStatus, string> = { pending: "Pending", retrying: "Retrying", succeeded: "Succeeded", failed: "Failed", dlq: "In DLQ" };
+export const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
+  succeeded: "Succeeded",
+  failed: "Failed",
+  dlq: "Sent to DLQ",
+  skipped: "Skipped",
+};
+export const STATUS_TONE = {
+  pending: "info",
+  retrying: "warning",
+  succeeded: "success",
+  failed: "danger",
+  dlq: "warning",
+} as const;
+export const STATUS_LABEL: Record<DeliveryStatus, string> = {
+  pending: "Pending",
+  retrying: "Retrying",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  dlq: "In DLQ",
+};

@@ -21,13 +21,28 @@ function initials(s: string): string {
   return ((parts[0]?.[0] ?? "") + (parts[1]?.[0] ?? "")).toUpperCase() || "?";
 }
 
-function TeamSwitcher({ tenant, teams, onCreate }: { tenant: CurrentTenant; teams: ShellTeam[]; onCreate: () => void }) {
+function TeamSwitcher({
+  tenant,
+  teams,
+  onCreate,
+}: {
+  tenant: CurrentTenant;
+  teams: ShellTeam[];
+  onCreate: () => void;
+}) {
   return (
     <Menu
       label={`Team: ${tenant.name}. Switch team`}
       trigger={({ open }) => (
-        <span className={cn("flex items-center gap-3 rounded-lg border border-gray-200 bg-white px-2.5 py-2 shadow-xs hover:bg-gray-50", open && "ring-2 ring-accent-200")}>
-          <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-gray-900 text-xs font-semibold text-white">{initials(tenant.name)}</span>
+        <span
+          className={cn(
+            "flex items-center gap-3 rounded-lg border border-gray-200 bg-white px-2.5 py-2 shadow-xs hover:bg-gray-50",
+            open && "ring-2 ring-accent-200",
+          )}
+        >
+          <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-md bg-gray-900 text-xs font-semibold text-white">
+            {initials(tenant.name)}
+          </span>
           <span className="min-w-0 flex-1">
             <span className="block truncate text-sm font-semibold text-gray-900" data-testid="current-team">
               {tenant.name}
@@ -46,10 +61,22 @@ function TeamSwitcher({ tenant, teams, onCreate }: { tenant: CurrentTenant; team
           <MenuLabel>Your teams</MenuLabel>
           <div className="max-h-72 overflow-y-auto">
             {teams.map((t) => (
-              <Link key={t.slug} href={`/t/${t.slug}/queues`} onClick={close} className={menuItemClass} aria-current={t.slug === tenant.slug ? "page" : undefined}>
-                <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded bg-gray-100 text-[10px] font-semibold text-gray-700">{initials(t.name)}</span>
+              <Link
+                key={t.slug}
+                href={`/t/${t.slug}/queues`}
+                onClick={close}
+                className={menuItemClass}
+                aria-current={t.slug === tenant.slug ? "page" : undefined}
+              >
+                <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded bg-gray-100 text-[10px] font-semibold text-gray-700">
+                  {initials(t.name)}
+                </span>
                 <span className="min-w-0 flex-1 truncate">{t.name}</span>
-                {t.slug === tenant.slug ? <Check className="h-4 w-4 text-accent-600" aria-label="current" /> : <span className="text-xs text-gray-400">{t.role}</span>}
+                {t.slug === tenant.slug ? (
+                  <Check className="h-4 w-4 text-accent-600" aria-label="current" />
+                ) : (
+                  <span className="text-xs text-gray-400">{t.role}</span>
+                )}
               </Link>
             ))}
           </div>
@@ -79,7 +106,9 @@ function UserMenu({ user, onSignOutEverywhere }: { user: ShellUser; onSignOutEve
       className="w-full"
       trigger={() => (
         <span className="flex items-center gap-3 rounded-lg px-2 py-2 hover:bg-gray-100">
-          <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-accent-100 text-xs font-semibold text-accent-700">{initials(user.name || user.email)}</span>
+          <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-accent-100 text-xs font-semibold text-accent-700">
+            {initials(user.name || user.email)}
+          </span>
           <span className="min-w-0 flex-1">
             {user.name && <span className="block truncate text-sm font-medium text-gray-900">{user.name}</span>}
             <span className="block truncate text-xs text-gray-500">{user.email}</span>
@@ -132,7 +161,10 @@ function SidebarNav({ slug, pathname }: { slug: string; pathname: string }) {
                       active ? "bg-accent-50 text-accent-700" : "text-gray-700 hover:bg-gray-100 hover:text-gray-900",
                     )}
                   >
-                    <Icon className={cn("h-4 w-4 shrink-0", active ? "text-accent-600" : "text-gray-400")} aria-hidden />
+                    <Icon
+                      className={cn("h-4 w-4 shrink-0", active ? "text-accent-600" : "text-gray-400")}
+                      aria-hidden
+                    />
                     {item.label}
                   </Link>
                 </li>
@@ -148,7 +180,9 @@ function SidebarNav({ slug, pathname }: { slug: string; pathname: string }) {
 /** Asks, then signs out every session of this user (this one last). Used by the user menu and Settings. */
 export function SignOutEverywhereDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
-  const everywhere = useMutation(trpc.account.signOutEverywhere.mutationOptions({ onSuccess: () => void signOutTo("/signin") }));
+  const everywhere = useMutation(
+    trpc.account.signOutEverywhere.mutationOptions({ onSuccess: () => void signOutTo("/signin") }),
+  );
   return (
     <ConfirmDialog
       open={open}
@@ -164,7 +198,17 @@ export function SignOutEverywhereDialog({ open, onClose }: { open: boolean; onCl
   );
 }
 
-export function ConsoleShell({ tenant, teams, user, children }: { tenant: CurrentTenant; teams: ShellTeam[]; user: ShellUser; children: ReactNode }) {
+export function ConsoleShell({
+  tenant,
+  teams,
+  user,
+  children,
+}: {
+  tenant: CurrentTenant;
+  teams: ShellTeam[];
+  user: ShellUser;
+  children: ReactNode;
+}) {
   const pathname = usePathname() ?? "";
   const [drawer, setDrawer] = useState(false);
   const [creating, setCreating] = useState(false);
@@ -198,12 +242,19 @@ export function ConsoleShell({ tenant, teams, user, children }: { tenant: Curren
   return (
     <TenantProvider tenant={tenant} user={user}>
       <div className="min-h-screen">
-        <aside className="fixed inset-y-0 left-0 z-30 hidden w-64 border-r border-gray-200 bg-white lg:block" data-testid="sidebar">
+        <aside
+          className="fixed inset-y-0 left-0 z-30 hidden w-64 border-r border-gray-200 bg-white lg:block"
+          data-testid="sidebar"
+        >
           {sidebar}
         </aside>
 
         <header className="sticky top-0 z-30 flex h-14 items-center justify-between gap-3 border-b border-gray-200 bg-white/95 px-4 backdrop-blur lg:hidden">
-          <Link href={`/t/${tenant.slug}/queues`} aria-label="Signalbox home" className="flex min-w-0 items-center gap-2">
+          <Link
+            href={`/t/${tenant.slug}/queues`}
+            aria-label="Signalbox home"
+            className="flex min-w-0 items-center gap-2"
+          >
             <Logo withWord={false} />
             <span className="truncate text-sm font-semibold text-gray-900">{tenant.name}</span>
             <Badge>{tenant.role}</Badge>
@@ -221,12 +272,24 @@ export function ConsoleShell({ tenant, teams, user, children }: { tenant: Curren
         </header>
 
         {drawer && (
-          <div className="fixed inset-0 z-40 lg:hidden" role="dialog" aria-modal="true" aria-label="Menu" id="mobile-nav">
+          <div
+            className="fixed inset-0 z-40 lg:hidden"
+            role="dialog"
+            aria-modal="true"
+            aria-label="Menu"
+            id="mobile-nav"
+          >
             <div className="absolute inset-0 bg-gray-900/40" onClick={() => setDrawer(false)} aria-hidden />
             <div className="absolute inset-y-0 right-0 flex w-[85%] max-w-xs flex-col bg-white shadow-xl">
               <div className="flex h-14 items-center justify-between border-b border-gray-200 px-4">
                 <Logo />
-                <button type="button" onClick={() => setDrawer(false)} className="-mr-1 rounded-md p-2 text-gray-600 hover:bg-gray-100" aria-label="Close menu" autoFocus>
+                <button
+                  type="button"
+                  onClick={() => setDrawer(false)}
+                  className="-mr-1 rounded-md p-2 text-gray-600 hover:bg-gray-100"
+                  aria-label="Close menu"
+                  autoFocus
+                >
                   <X className="h-5 w-5" aria-hidden />
                 </button>
               </div>

@@ -34,7 +34,12 @@ export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: ()
       title="Create a team"
       description="A team has its own queues, topics, API keys, members and 12-digit account id. You will be its owner."
       footer={
-        <FormDialogFooter formId="create-team-form" submitLabel="Create team" onCancel={close} loading={create.isPending} />
+        <FormDialogFooter
+          formId="create-team-form"
+          submitLabel="Create team"
+          onCancel={close}
+          loading={create.isPending}
+        />
       }
     >
       <form
@@ -46,7 +51,14 @@ export function CreateTeamDialog({ open, onClose }: { open: boolean; onClose: ()
         }}
       >
         <FormField label="Team name" error={fe.name} hint="Shown in the console; the URL is derived from it.">
-          <Input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Payments" autoComplete="off" data-autofocus />
+          <Input
+            name="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Payments"
+            autoComplete="off"
+            data-autofocus
+          />
         </FormField>
         {errorMessageOf(create.error) && <Alert tone="danger">{errorMessageOf(create.error)}</Alert>}
       </form>

@@ -46,7 +46,16 @@ export function Menu({
   }, [open]);
   return (
     <div ref={root} className={cn("relative", className)}>
-      <button ref={button} type="button" aria-haspopup="true" aria-expanded={open} aria-controls={id} aria-label={label} onClick={() => setOpen((o) => !o)} className="w-full text-left">
+      <button
+        ref={button}
+        type="button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls={id}
+        aria-label={label}
+        onClick={() => setOpen((o) => !o)}
+        className="w-full text-left"
+      >
         {trigger({ open })}
       </button>
       {open && (
@@ -66,7 +75,8 @@ export function Menu({
   );
 }
 
-export const menuItemClass = "flex w-full items-center gap-2 px-3 py-2 text-left text-sm text-gray-700 hover:bg-gray-50 focus-visible:bg-gray-50 focus-visible:outline-none";
+export const menuItemClass =
+  "flex w-full items-center gap-2 px-3 py-2 text-left text-sm text-gray-700 hover:bg-gray-50 focus-visible:bg-gray-50 focus-visible:outline-none";
 
 export function MenuLabel({ children }: { children: ReactNode }) {
   return <div className="px-3 pt-2 pb-1 text-xs font-medium tracking-wide text-gray-500 uppercase">{children}</div>;

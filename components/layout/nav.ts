@@ -1,4 +1,16 @@
-import { Inbox, Megaphone, Network, Workflow, Globe, Send, KeyRound, Users, ScrollText, Settings, type LucideIcon } from "lucide-react";
+import {
+  Inbox,
+  Megaphone,
+  Network,
+  Workflow,
+  Globe,
+  Send,
+  KeyRound,
+  Users,
+  ScrollText,
+  Settings,
+  type LucideIcon,
+} from "lucide-react";
 
 export type NavItem = { segment: string; label: string; icon: LucideIcon };
 

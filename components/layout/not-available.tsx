@@ -2,7 +2,17 @@ import type { ReactNode } from "react";
 import { EmptyState, PageHeader } from "@/components/ui";
 
 /** Honest empty state for a console section that is not built yet: what it will do, no fake data. */
-export function NotAvailableYet({ title, description, icon, plans }: { title: string; description: string; icon: ReactNode; plans: string[] }) {
+export function NotAvailableYet({
+  title,
+  description,
+  icon,
+  plans,
+}: {
+  title: string;
+  description: string;
+  icon: ReactNode;
+  plans: string[];
+}) {
   return (
     <div>
       <PageHeader title={title} description={description} />

@@ -12,7 +12,11 @@ import { useCurrentTenant } from "./tenant-context";
 export function usePermissions(): { role: Role; can: (p: Permission) => boolean } {
   const current = useCurrentTenant();
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.tenant.get.queryOptions({ tenant: current.slug }), initialData: current as never, staleTime: 30_000 });
+  const q = useQuery({
+    ...trpc.tenant.get.queryOptions({ tenant: current.slug }),
+    initialData: current as never,
+    staleTime: 30_000,
+  });
   const role = (q.data as { role?: Role } | undefined)?.role ?? current.role;
   return { role, can: (p: Permission) => canRole(role, p) };
 }

@@ -19,7 +19,15 @@ export type CurrentUser = { id: string; email: string; name: string | null };
 const Ctx = createContext<CurrentTenant | null>(null);
 const UserCtx = createContext<CurrentUser | null>(null);
 
-export function TenantProvider({ tenant, user, children }: { tenant: CurrentTenant; user: CurrentUser; children: ReactNode }) {
+export function TenantProvider({
+  tenant,
+  user,
+  children,
+}: {
+  tenant: CurrentTenant;
+  user: CurrentUser;
+  children: ReactNode;
+}) {
   return (
     <Ctx.Provider value={tenant}>
       <UserCtx.Provider value={user}>{children}</UserCtx.Provider>

@@ -24,7 +24,9 @@ export function InviteAccept({ token, email }: { token: string; email: string })
     return (
       <div>
         <h1 className="text-xl font-semibold text-gray-900">Invitation not found</h1>
-        <p className="mt-2 text-sm text-gray-500">{preview.error.message} Ask the person who invited you for a new link.</p>
+        <p className="mt-2 text-sm text-gray-500">
+          {preview.error.message} Ask the person who invited you for a new link.
+        </p>
         <Link href="/" className={buttonClasses("secondary", "md", "mt-6")}>
           Go to the console
         </Link>
@@ -33,7 +35,9 @@ export function InviteAccept({ token, email }: { token: string; email: string })
   const inv = preview.data;
   return (
     <div>
-      <p className="text-sm text-gray-500">{inv.invitedBy ? `${inv.invitedBy} invited you to join` : "You are invited to join"}</p>
+      <p className="text-sm text-gray-500">
+        {inv.invitedBy ? `${inv.invitedBy} invited you to join` : "You are invited to join"}
+      </p>
       <h1 className="mt-1 text-2xl font-semibold tracking-tight text-gray-900">{inv.tenant.name}</h1>
       <KeyValue
         className="mt-4"
@@ -50,14 +54,19 @@ export function InviteAccept({ token, email }: { token: string; email: string })
           </Link>
         </Alert>
       ) : inv.state !== "pending" ? (
-        <Alert tone="warning" className="mt-4" title={`This invitation has ${inv.state === "expired" ? "expired" : `been ${inv.state}`}.`}>
+        <Alert
+          tone="warning"
+          className="mt-4"
+          title={`This invitation has ${inv.state === "expired" ? "expired" : `been ${inv.state}`}.`}
+        >
           Ask the person who invited you for a new link.
         </Alert>
       ) : (
         <>
           {!inv.emailMatches && (
             <Alert tone="warning" className="mt-4">
-              This invitation was sent to {inv.email}, and you are signed in as {email}. If you join, the team sees that you accepted it.
+              This invitation was sent to {inv.email}, and you are signed in as {email}. If you join, the team sees that
+              you accepted it.
             </Alert>
           )}
           {accept.error && (

@@ -1,7 +1,19 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, CardBody, CardHeader, CopyField, FormField, Input, Select, errorMessageOf, fieldErrorsOf } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  CopyField,
+  FormField,
+  Input,
+  Select,
+  errorMessageOf,
+  fieldErrorsOf,
+} from "@/components/ui";
 import { ROLES, roleAtMost, type Role } from "@/server/auth/permissions";
 import { useTRPC } from "@/lib/trpc";
 
@@ -25,7 +37,10 @@ export function InviteForm({ tenant, myRole }: { tenant: string; myRole: Role })
   const fe = fieldErrorsOf(create.error);
   return (
     <Card>
-      <CardHeader title="Invite a member" description="They get a link to join this team with the role you choose. Links work for 7 days, once." />
+      <CardHeader
+        title="Invite a member"
+        description="They get a link to join this team with the role you choose. Links work for 7 days, once."
+      />
       <CardBody className="space-y-4">
         <form
           className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-start"
@@ -37,7 +52,14 @@ export function InviteForm({ tenant, myRole }: { tenant: string; myRole: Role })
           }}
         >
           <FormField label="Email" error={fe.email}>
-            <Input type="email" name="inviteEmail" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="colleague@example.com" autoComplete="off" />
+            <Input
+              type="email"
+              name="inviteEmail"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              placeholder="colleague@example.com"
+              autoComplete="off"
+            />
           </FormField>
           <FormField label="Role" error={fe.role}>
             <Select name="inviteRole" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -57,7 +79,10 @@ export function InviteForm({ tenant, myRole }: { tenant: string; myRole: Role })
         {errorMessageOf(create.error) && <Alert tone="danger">{errorMessageOf(create.error)}</Alert>}
         {link && (
           <Alert tone="success" title={`Invite link for ${link.email}`}>
-            <p className="mb-3">Send this link to them yourself. It is shown only now; if you lose it, revoke the invite and create another.</p>
+            <p className="mb-3">
+              Send this link to them yourself. It is shown only now; if you lose it, revoke the invite and create
+              another.
+            </p>
             <div className="rounded-md bg-white p-3 text-gray-900" data-testid="invite-link">
               <CopyField label="Invite link" value={link.url} id="invite-link-value" />
             </div>

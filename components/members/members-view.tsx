@@ -1,7 +1,26 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Badge, Button, Card, CardHeader, ConfirmDialog, LoadingBlock, PageHeader, RelativeTime, Select, Table, TableEmptyRow, TBody, Td, Th, THead, Tr, useToast } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  ConfirmDialog,
+  LoadingBlock,
+  PageHeader,
+  RelativeTime,
+  Select,
+  Table,
+  TableEmptyRow,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  useToast,
+} from "@/components/ui";
 import { ROLES, roleAtMost, type Role } from "@/server/auth/permissions";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
@@ -63,7 +82,13 @@ function PendingInvites({ tenant }: { tenant: string }) {
                   <RelativeTime date={i.expiresAt} />
                 </Td>
                 <Td className="text-right">
-                  <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setRevoking({ id: i.id, email: i.email })} aria-label={`Revoke invite for ${i.email}`}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    className="text-red-600 hover:bg-red-50"
+                    onClick={() => setRevoking({ id: i.id, email: i.email })}
+                    aria-label={`Revoke invite for ${i.email}`}
+                  >
                     Revoke
                   </Button>
                 </Td>
@@ -97,7 +122,11 @@ export function MembersView() {
   const me = useCurrentUser();
   const members = useQuery(trpc.tenant.members.list.queryOptions({ tenant: tenant.slug }));
   const [removing, setRemoving] = useState<{ userId: string; email: string; self: boolean } | null>(null);
-  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.tenant.members.list.queryKey({ tenant: tenant.slug }) }), qc.invalidateQueries({ queryKey: trpc.tenant.get.queryKey() })]);
+  const refresh = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: trpc.tenant.members.list.queryKey({ tenant: tenant.slug }) }),
+      qc.invalidateQueries({ queryKey: trpc.tenant.get.queryKey() }),
+    ]);
   const changeRole = useMutation(
     trpc.tenant.members.changeRole.mutationOptions({
       onSuccess: async (m) => {
@@ -164,19 +193,21 @@ export function MembersView() {
                     <Td>
                       {mayTouch(m.role) ? (
                         <div className="w-36">
-                        <Select
-                          aria-label={`Role of ${m.email}`}
-                          value={m.role}
-                          disabled={changeRole.isPending || lastOwner}
-                          title={lastOwner ? "A team always keeps at least one owner" : undefined}
-                          onChange={(e) => changeRole.mutate({ tenant: tenant.slug, userId: m.userId, role: e.target.value as Role })}
-                        >
-                          {grantable.map((r) => (
-                            <option key={r} value={r}>
-                              {r}
-                            </option>
-                          ))}
-                        </Select>
+                          <Select
+                            aria-label={`Role of ${m.email}`}
+                            value={m.role}
+                            disabled={changeRole.isPending || lastOwner}
+                            title={lastOwner ? "A team always keeps at least one owner" : undefined}
+                            onChange={(e) =>
+                              changeRole.mutate({ tenant: tenant.slug, userId: m.userId, role: e.target.value as Role })
+                            }
+                          >
+                            {grantable.map((r) => (
+                              <option key={r} value={r}>
+                                {r}
+                              </option>
+                            ))}
+                          </Select>
                         </div>
                       ) : (
                         <Badge tone={m.role === "owner" ? "accent" : "neutral"}>{m.role}</Badge>
@@ -187,7 +218,12 @@ export function MembersView() {
                     </Td>
                     <Td className="text-right">
                       {(self || mayTouch(m.role)) && !lastOwner && (
-                        <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setRemoving({ userId: m.userId, email: m.email, self })}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-red-600 hover:bg-red-50"
+                          onClick={() => setRemoving({ userId: m.userId, email: m.email, self })}
+                        >
                           {self ? "Leave team" : "Remove"}
                         </Button>
                       )}
@@ -201,7 +237,10 @@ export function MembersView() {
       </section>
       {manage && <PendingInvites tenant={tenant.slug} />}
       <Card>
-        <CardHeader title="Roles" description="Every check happens on the server; the console only hides what your role cannot do." />
+        <CardHeader
+          title="Roles"
+          description="Every check happens on the server; the console only hides what your role cannot do."
+        />
         <dl className="divide-y divide-gray-100">
           {ROLE_ROWS.map(([r, text]) => (
             <div key={r} className="grid gap-1 px-5 py-3 sm:grid-cols-[8rem_1fr]">
@@ -222,7 +261,11 @@ export function MembersView() {
         confirmLabel={removing?.self ? "Leave team" : "Remove member"}
         error={remove.error?.message}
       >
-        <p>{removing?.self ? "You lose access to this team. Someone with the right role has to invite you again." : "They lose access to this team at once. Their API keys stay until you revoke them."}</p>
+        <p>
+          {removing?.self
+            ? "You lose access to this team. Someone with the right role has to invite you again."
+            : "They lose access to this team at once. Their API keys stay until you revoke them."}
+        </p>
       </ConfirmDialog>
     </div>
   );

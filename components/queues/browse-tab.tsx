@@ -26,17 +26,24 @@ export function BrowseTab({ tenant, name }: { tenant: string; name: string }) {
   // Cursors of the pages before the current one, so "Previous" can go back.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
-  const page = useQuery({ ...trpc.queue.browse.queryOptions({ tenant, name, limit, ...(cursor ? { cursor } : {}) }), placeholderData: keepPreviousData, staleTime: 0, refetchOnMount: "always" });
+  const page = useQuery({
+    ...trpc.queue.browse.queryOptions({ tenant, name, limit, ...(cursor ? { cursor } : {}) }),
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+    refetchOnMount: "always",
+  });
   const pageNo = cursors.length;
   return (
     <div className="space-y-4">
       <Alert tone="info" title="Peek without receiving">
-        Browsing reads the stored messages without receiving them: their visibility, receive counts and receipt handles do not change, and consumers are not affected. (AWS&apos;s console cannot do this.)
+        Browsing reads the stored messages without receiving them: their visibility, receive counts and receipt handles
+        do not change, and consumers are not affected. (AWS&apos;s console cannot do this.)
       </Alert>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-sm text-gray-600">
           Page {pageNo}
-          {page.data ? ` · ${page.data.items.length} ${page.data.items.length === 1 ? "message" : "messages"}` : ""}, oldest first
+          {page.data ? ` · ${page.data.items.length} ${page.data.items.length === 1 ? "message" : "messages"}` : ""},
+          oldest first
         </p>
         <div className="flex items-center gap-2">
           <div className="w-40">
@@ -55,7 +62,13 @@ export function BrowseTab({ tenant, name }: { tenant: string; name: string }) {
               ))}
             </Select>
           </div>
-          <Button variant="secondary" size="md" onClick={() => page.refetch()} loading={page.isFetching} aria-label="Refresh">
+          <Button
+            variant="secondary"
+            size="md"
+            onClick={() => page.refetch()}
+            loading={page.isFetching}
+            aria-label="Refresh"
+          >
             {!page.isFetching && <RefreshCw className="h-4 w-4" aria-hidden />}
             <span className="hidden sm:inline">Refresh</span>
           </Button>
@@ -68,15 +81,29 @@ export function BrowseTab({ tenant, name }: { tenant: string; name: string }) {
           {page.error.message}
         </Alert>
       ) : page.data.items.length === 0 ? (
-        <EmptyState icon={<Eye className="h-5 w-5" aria-hidden />} title={pageNo > 1 ? "No more messages" : "The queue is empty"} description={pageNo > 1 ? "Every stored message was on the previous pages." : "Messages appear here as soon as they are sent: available, in flight and delayed ones alike."} />
+        <EmptyState
+          icon={<Eye className="h-5 w-5" aria-hidden />}
+          title={pageNo > 1 ? "No more messages" : "The queue is empty"}
+          description={
+            pageNo > 1
+              ? "Every stored message was on the previous pages."
+              : "Messages appear here as soon as they are sent: available, in flight and delayed ones alike."
+          }
+        />
       ) : (
         <ul className="space-y-2" aria-label="Stored messages">
           {page.data.items.map((m) => (
             <li key={m.messageId} className="rounded-lg border border-gray-200 bg-white" data-testid="browsed-message">
               <details className="group">
                 <summary className="flex cursor-pointer list-none flex-col gap-1.5 px-4 py-3 hover:bg-gray-50 sm:flex-row sm:items-center sm:gap-4 [&::-webkit-details-marker]:hidden">
-                  <ChevronRight className="hidden h-4 w-4 shrink-0 text-gray-400 transition-transform group-open:rotate-90 sm:block" aria-hidden />
-                  <span className="min-w-0 flex-1 truncate font-mono text-xs text-gray-900" data-testid="browsed-preview">
+                  <ChevronRight
+                    className="hidden h-4 w-4 shrink-0 text-gray-400 transition-transform group-open:rotate-90 sm:block"
+                    aria-hidden
+                  />
+                  <span
+                    className="min-w-0 flex-1 truncate font-mono text-xs text-gray-900"
+                    data-testid="browsed-preview"
+                  >
                     {preview(m.body)}
                   </span>
                   <span className="flex shrink-0 flex-wrap items-center gap-2 text-xs text-gray-500">
@@ -120,11 +147,21 @@ export function BrowseTab({ tenant, name }: { tenant: string; name: string }) {
       )}
       {(pageNo > 1 || page.data?.nextCursor) && (
         <nav className="flex items-center justify-between" aria-label="Pages">
-          <Button variant="secondary" size="sm" disabled={pageNo === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={pageNo === 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
             <ChevronLeft className="h-4 w-4" aria-hidden />
             Previous
           </Button>
-          <Button variant="secondary" size="sm" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor!])}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={!page.data?.nextCursor}
+            onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor!])}
+          >
             Next
             <ChevronRight className="h-4 w-4" aria-hidden />
           </Button>

@@ -24,7 +24,13 @@ export function CodeTab({ tenant, input }: { tenant: string; input: QueueSnippet
         </Link>{" "}
         page and use its id and secret where the snippets say so.
       </Alert>
-      <SegmentedControl variant="pills" label="Language" options={LANGS.map((l) => ({ value: l.id, label: l.label }))} value={lang} onChange={setLang} />
+      <SegmentedControl
+        variant="pills"
+        label="Language"
+        options={LANGS.map((l) => ({ value: l.id, label: l.label }))}
+        value={lang}
+        onChange={setLang}
+      />
       <CodeBlock title={current.label} code={current.make(input)} />
     </div>
   );

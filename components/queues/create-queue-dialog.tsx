@@ -8,7 +8,17 @@ import { QueueSettingsFields, useQueueForm, type QueueOption } from "./queue-set
 import { defaultQueueForm, mapServerFieldErrors, validateQueueForm, type FormErrors } from "./queue-settings";
 
 /** Create a queue with every attribute; opens the new queue's page when it exists. */
-export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boolean; onClose: () => void; tenant: string; queues: QueueOption[] }) {
+export function CreateQueueDialog({
+  open,
+  onClose,
+  tenant,
+  queues,
+}: {
+  open: boolean;
+  onClose: () => void;
+  tenant: string;
+  queues: QueueOption[];
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -41,7 +51,12 @@ export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boo
       title="Create queue"
       description="Every setting can be changed later except the name and the type."
       footer={
-        <FormDialogFooter formId="create-queue-form" submitLabel="Create queue" onCancel={close} loading={create.isPending} />
+        <FormDialogFooter
+          formId="create-queue-form"
+          submitLabel="Create queue"
+          onCancel={close}
+          loading={create.isPending}
+        />
       }
     >
       <form
@@ -56,16 +71,15 @@ export function CreateQueueDialog({ open, onClose, tenant, queues }: { open: boo
           create.reset();
           // Create sends only what is set: an empty policy is "none" (AWS's defaults).
           const { redriveAllowPolicy, redrivePolicy, ...rest } = v.payload;
-          create.mutate({ tenant, ...rest, ...(redrivePolicy ? { redrivePolicy } : {}), ...(redriveAllowPolicy ? { redriveAllowPolicy } : {}) });
+          create.mutate({
+            tenant,
+            ...rest,
+            ...(redrivePolicy ? { redrivePolicy } : {}),
+            ...(redriveAllowPolicy ? { redriveAllowPolicy } : {}),
+          });
         }}
       >
-        <QueueSettingsFields
-          mode="create"
-          state={state}
-          set={edit}
-          errors={shown}
-          queues={queues}
-        />
+        <QueueSettingsFields mode="create" state={state} set={edit} errors={shown} queues={queues} />
         {Object.keys(errors).length > 0 && <p className="text-sm text-red-600">Fix the fields marked in red.</p>}
         {message && <Alert tone="danger">{message}</Alert>}
       </form>

@@ -7,7 +7,27 @@ import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 
 /** A destructive action confirmed by typing the queue's name (nothing happens on a slip of the finger). */
-function TypeToConfirmDialog({ open, onClose, onConfirm, title, name, confirmLabel, loading, error, children }: { open: boolean; onClose: () => void; onConfirm: () => void; title: string; name: string; confirmLabel: string; loading: boolean; error: ReactNode; children: ReactNode }) {
+function TypeToConfirmDialog({
+  open,
+  onClose,
+  onConfirm,
+  title,
+  name,
+  confirmLabel,
+  loading,
+  error,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+  title: string;
+  name: string;
+  confirmLabel: string;
+  loading: boolean;
+  error: ReactNode;
+  children: ReactNode;
+}) {
   const [typed, setTyped] = useState("");
   const close = () => {
     setTyped("");
@@ -24,7 +44,13 @@ function TypeToConfirmDialog({ open, onClose, onConfirm, title, name, confirmLab
           <Button variant="secondary" onClick={close} disabled={loading}>
             Cancel
           </Button>
-          <Button variant="danger" type="submit" form={`confirm-${confirmLabel}`} disabled={typed !== name} loading={loading}>
+          <Button
+            variant="danger"
+            type="submit"
+            form={`confirm-${confirmLabel}`}
+            disabled={typed !== name}
+            loading={loading}
+          >
             {confirmLabel}
           </Button>
         </>
@@ -39,8 +65,20 @@ function TypeToConfirmDialog({ open, onClose, onConfirm, title, name, confirmLab
         }}
       >
         {children}
-        <FormField label={<>Type <span className="font-mono font-semibold text-gray-900">{name}</span> to confirm</>}>
-          <Input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} data-autofocus />
+        <FormField
+          label={
+            <>
+              Type <span className="font-mono font-semibold text-gray-900">{name}</span> to confirm
+            </>
+          }
+        >
+          <Input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            data-autofocus
+          />
         </FormField>
         {error}
       </form>
@@ -50,7 +88,10 @@ function TypeToConfirmDialog({ open, onClose, onConfirm, title, name, confirmLab
 
 function purgeErrorText(message: string): { title: string; text: string } {
   if (/PurgeQueue|purge.*progress/i.test(message)) {
-    return { title: "A purge is already in progress", text: `This queue was purged less than 60 seconds ago. Like AWS, Signalbox allows one purge per queue every 60 seconds; wait a minute and try again. (${message})` };
+    return {
+      title: "A purge is already in progress",
+      text: `This queue was purged less than 60 seconds ago. Like AWS, Signalbox allows one purge per queue every 60 seconds; wait a minute and try again. (${message})`,
+    };
   }
   return { title: "Could not purge the queue", text: message };
 }
@@ -89,7 +130,10 @@ export function DangerZone({ tenant, name, messages }: { tenant: string; name: s
         <div className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center sm:justify-between">
           <div>
             <p className="text-sm font-medium text-gray-900">Purge messages</p>
-            <p className="text-sm text-gray-500">Deletes every message in the queue ({messages.toLocaleString()} now), including in-flight ones. Once every 60 seconds.</p>
+            <p className="text-sm text-gray-500">
+              Deletes every message in the queue ({messages.toLocaleString()} now), including in-flight ones. Once every
+              60 seconds.
+            </p>
           </div>
           <Button variant="secondary" className="text-red-700" onClick={() => (purge.reset(), setDialog("purge"))}>
             Purge…
@@ -98,7 +142,9 @@ export function DangerZone({ tenant, name, messages }: { tenant: string; name: s
         <div className="flex flex-col gap-3 px-5 py-4 sm:flex-row sm:items-center sm:justify-between">
           <div>
             <p className="text-sm font-medium text-gray-900">Delete queue</p>
-            <p className="text-sm text-gray-500">Deletes the queue and all its messages. Applications using its URL get QueueDoesNotExist.</p>
+            <p className="text-sm text-gray-500">
+              Deletes the queue and all its messages. Applications using its URL get QueueDoesNotExist.
+            </p>
           </div>
           <Button variant="danger" onClick={() => (del.reset(), setDialog("delete"))}>
             Delete queue…
@@ -121,7 +167,10 @@ export function DangerZone({ tenant, name, messages }: { tenant: string; name: s
           )
         }
       >
-        <p>Every message in the queue is deleted, including messages in flight and delayed ones. Consumers holding receipt handles can no longer delete them.</p>
+        <p>
+          Every message in the queue is deleted, including messages in flight and delayed ones. Consumers holding
+          receipt handles can no longer delete them.
+        </p>
       </TypeToConfirmDialog>
       <TypeToConfirmDialog
         open={dialog === "delete"}
@@ -133,7 +182,10 @@ export function DangerZone({ tenant, name, messages }: { tenant: string; name: s
         loading={del.isPending}
         error={del.error && <Alert tone="danger">{del.error.message}</Alert>}
       >
-        <p>The queue and its messages are deleted. Queues that use it as their dead-letter queue stop moving failed messages to it.</p>
+        <p>
+          The queue and its messages are deleted. Queues that use it as their dead-letter queue stop moving failed
+          messages to it.
+        </p>
       </TypeToConfirmDialog>
     </Card>
   );

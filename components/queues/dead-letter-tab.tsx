@@ -3,7 +3,24 @@ import { useState } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RotateCcw, ShieldAlert } from "lucide-react";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, FormField, Input, LoadingBlock, RelativeTime, Select, errorMessageOf, fieldErrorsOf, useToast, type BadgeTone } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  EmptyState,
+  FormField,
+  Input,
+  LoadingBlock,
+  RelativeTime,
+  Select,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+  type BadgeTone,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { nameFromArn, parseIntIn } from "./format";
@@ -17,9 +34,24 @@ const STATUS: Record<string, { label: string; tone: BadgeTone }> = {
   FAILED: { label: "Failed", tone: "danger" },
 };
 
-function TaskRow({ t, onCancel, cancelling, write }: { t: MoveTask; onCancel: (handle: string) => void; cancelling: boolean; write: boolean }) {
+function TaskRow({
+  t,
+  onCancel,
+  cancelling,
+  write,
+}: {
+  t: MoveTask;
+  onCancel: (handle: string) => void;
+  cancelling: boolean;
+  write: boolean;
+}) {
   const total = t.approximateNumberOfMessagesToMove ?? 0;
-  const pct = total > 0 ? Math.min(100, Math.round((t.approximateNumberOfMessagesMoved / total) * 100)) : t.status === "COMPLETED" ? 100 : 0;
+  const pct =
+    total > 0
+      ? Math.min(100, Math.round((t.approximateNumberOfMessagesMoved / total) * 100))
+      : t.status === "COMPLETED"
+        ? 100
+        : 0;
   const st = STATUS[t.status] ?? { label: t.status, tone: "neutral" as BadgeTone };
   return (
     <li className="space-y-2 px-5 py-4" data-testid="move-task">
@@ -28,8 +60,17 @@ function TaskRow({ t, onCancel, cancelling, write }: { t: MoveTask; onCancel: (h
           <Badge tone={st.tone} dot>
             {st.label}
           </Badge>
-          <span className="text-gray-700">to {t.destinationArn ? <span className="font-medium">{nameFromArn(t.destinationArn)}</span> : "their source queues"}</span>
-          {t.maxNumberOfMessagesPerSecond && <span className="text-xs text-gray-500">· {t.maxNumberOfMessagesPerSecond}/s</span>}
+          <span className="text-gray-700">
+            to{" "}
+            {t.destinationArn ? (
+              <span className="font-medium">{nameFromArn(t.destinationArn)}</span>
+            ) : (
+              "their source queues"
+            )}
+          </span>
+          {t.maxNumberOfMessagesPerSecond && (
+            <span className="text-xs text-gray-500">· {t.maxNumberOfMessagesPerSecond}/s</span>
+          )}
           <span className="text-xs text-gray-500">
             · started <RelativeTime date={new Date(t.startedTimestamp)} />
           </span>
@@ -41,8 +82,18 @@ function TaskRow({ t, onCancel, cancelling, write }: { t: MoveTask; onCancel: (h
         )}
       </div>
       <div className="flex items-center gap-3">
-        <div className="h-2 flex-1 overflow-hidden rounded-full bg-gray-100" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={t.approximateNumberOfMessagesMoved} aria-label="Messages moved">
-          <div className={t.status === "FAILED" ? "h-full bg-red-500" : "h-full bg-accent-600 transition-all"} style={{ width: `${pct}%` }} />
+        <div
+          className="h-2 flex-1 overflow-hidden rounded-full bg-gray-100"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={t.approximateNumberOfMessagesMoved}
+          aria-label="Messages moved"
+        >
+          <div
+            className={t.status === "FAILED" ? "h-full bg-red-500" : "h-full bg-accent-600 transition-all"}
+            style={{ width: `${pct}%` }}
+          />
         </div>
         <span className="shrink-0 text-xs text-gray-600 tabular-nums" data-testid="move-progress">
           {t.approximateNumberOfMessagesMoved.toLocaleString()} of {total.toLocaleString()} moved
@@ -58,10 +109,18 @@ function RedriveCard({ tenant, queue, write }: { tenant: string; queue: QueueDet
   const qc = useQueryClient();
   const toast = useToast();
   const list = useQuery(trpc.queue.list.queryOptions({ tenant }));
-  const tasks = useQuery({ ...trpc.queue.listMoveTasks.queryOptions({ tenant, name: queue.name }), refetchInterval: (q) => ((q.state.data ?? []).some((t) => t.status === "RUNNING" || t.status === "CANCELLING") ? 1_500 : 10_000) });
+  const tasks = useQuery({
+    ...trpc.queue.listMoveTasks.queryOptions({ tenant, name: queue.name }),
+    refetchInterval: (q) =>
+      (q.state.data ?? []).some((t) => t.status === "RUNNING" || t.status === "CANCELLING") ? 1_500 : 10_000,
+  });
   const [dest, setDest] = useState("");
   const [rate, setRate] = useState("");
-  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.queue.listMoveTasks.queryKey({ tenant, name: queue.name }) }), qc.invalidateQueries({ queryKey: trpc.queue.get.queryKey({ tenant, name: queue.name }) })]);
+  const refresh = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: trpc.queue.listMoveTasks.queryKey({ tenant, name: queue.name }) }),
+      qc.invalidateQueries({ queryKey: trpc.queue.get.queryKey({ tenant, name: queue.name }) }),
+    ]);
   const start = useMutation(
     trpc.queue.startMoveTask.mutationOptions({
       onSuccess: async () => {
@@ -85,7 +144,10 @@ function RedriveCard({ tenant, queue, write }: { tenant: string; queue: QueueDet
   const depth = queue.counts.visible + queue.counts.inFlight + queue.counts.delayed;
   return (
     <Card>
-      <CardHeader title="Redrive" description="Move the messages this dead-letter queue holds back to where they came from (StartMessageMoveTask), at an optional rate." />
+      <CardHeader
+        title="Redrive"
+        description="Move the messages this dead-letter queue holds back to where they came from (StartMessageMoveTask), at an optional rate."
+      />
       {write && (
         <CardBody className="border-b border-gray-200">
           <form
@@ -95,10 +157,19 @@ function RedriveCard({ tenant, queue, write }: { tenant: string; queue: QueueDet
             onSubmit={(e) => {
               e.preventDefault();
               if (r.error) return;
-              start.mutate({ tenant, name: queue.name, ...(dest ? { destinationArn: dest } : {}), ...(r.value ? { maxNumberOfMessagesPerSecond: r.value } : {}) });
+              start.mutate({
+                tenant,
+                name: queue.name,
+                ...(dest ? { destinationArn: dest } : {}),
+                ...(r.value ? { maxNumberOfMessagesPerSecond: r.value } : {}),
+              });
             }}
           >
-            <FormField label="Destination" error={fe.DestinationArn ?? fe.destinationArn} hint="Each message goes back to the queue it was dead-lettered from, or all to one queue.">
+            <FormField
+              label="Destination"
+              error={fe.DestinationArn ?? fe.destinationArn}
+              hint="Each message goes back to the queue it was dead-lettered from, or all to one queue."
+            >
               <Select value={dest} onChange={(e) => setDest(e.target.value)}>
                 <option value="">Their source queues</option>
                 {destinations.map((q) => (
@@ -108,18 +179,40 @@ function RedriveCard({ tenant, queue, write }: { tenant: string; queue: QueueDet
                 ))}
               </Select>
             </FormField>
-            <FormField label="Rate (messages/s)" error={r.error ?? fe.MaxNumberOfMessagesPerSecond ?? fe.maxNumberOfMessagesPerSecond} hint="Optional, 1 – 500">
-              <Input inputMode="numeric" value={rate} onChange={(e) => setRate(e.target.value)} placeholder="As fast as possible" />
+            <FormField
+              label="Rate (messages/s)"
+              error={r.error ?? fe.MaxNumberOfMessagesPerSecond ?? fe.maxNumberOfMessagesPerSecond}
+              hint="Optional, 1 – 500"
+            >
+              <Input
+                inputMode="numeric"
+                value={rate}
+                onChange={(e) => setRate(e.target.value)}
+                placeholder="As fast as possible"
+              />
             </FormField>
             <div className="sm:pt-6">
-              <Button type="submit" loading={start.isPending} disabled={running || !!r.error} className="w-full sm:w-auto">
+              <Button
+                type="submit"
+                loading={start.isPending}
+                disabled={running || !!r.error}
+                className="w-full sm:w-auto"
+              >
                 <RotateCcw className="h-4 w-4" aria-hidden />
                 Start redrive
               </Button>
             </div>
           </form>
-          {running && <p className="mt-2 text-xs text-gray-500">A redrive is running; one task at a time per dead-letter queue.</p>}
-          {!running && depth === 0 && <p className="mt-2 text-xs text-gray-500">The queue holds no messages right now, so a redrive would move nothing.</p>}
+          {running && (
+            <p className="mt-2 text-xs text-gray-500">
+              A redrive is running; one task at a time per dead-letter queue.
+            </p>
+          )}
+          {!running && depth === 0 && (
+            <p className="mt-2 text-xs text-gray-500">
+              The queue holds no messages right now, so a redrive would move nothing.
+            </p>
+          )}
           {errorMessageOf(start.error) && (
             <Alert tone="danger" className="mt-3">
               {errorMessageOf(start.error)}
@@ -145,7 +238,13 @@ function RedriveCard({ tenant, queue, write }: { tenant: string; queue: QueueDet
         ) : (
           <ul className="divide-y divide-gray-100" aria-label="Move tasks">
             {tasks.data.map((t) => (
-              <TaskRow key={`${t.startedTimestamp}-${t.status}`} t={t} write={write} cancelling={cancel.isPending} onCancel={(h) => cancel.mutate({ tenant, taskHandle: h })} />
+              <TaskRow
+                key={`${t.startedTimestamp}-${t.status}`}
+                t={t}
+                write={write}
+                cancelling={cancel.isPending}
+                onCancel={(h) => cancel.mutate({ tenant, taskHandle: h })}
+              />
             ))}
           </ul>
         )}
@@ -162,7 +261,8 @@ export function DeadLetterTab({ tenant, queue, write }: { tenant: string; queue:
     <div className="space-y-6">
       {own && (
         <Alert tone="info" title="This queue has a dead-letter queue">
-          Messages received {own.maxReceiveCount} {own.maxReceiveCount === 1 ? "time" : "times"} without being deleted move to{" "}
+          Messages received {own.maxReceiveCount} {own.maxReceiveCount === 1 ? "time" : "times"} without being deleted
+          move to{" "}
           <Link className="font-medium underline" href={href(nameFromArn(own.deadLetterTargetArn))}>
             {nameFromArn(own.deadLetterTargetArn)}
           </Link>
@@ -178,7 +278,10 @@ export function DeadLetterTab({ tenant, queue, write }: { tenant: string; queue:
       ) : (
         <>
           <Card>
-            <CardHeader title="Source queues" description="Queues that move messages here after their maximum receives (ListDeadLetterSourceQueues)." />
+            <CardHeader
+              title="Source queues"
+              description="Queues that move messages here after their maximum receives (ListDeadLetterSourceQueues)."
+            />
             <ul className="divide-y divide-gray-100">
               {sources.map((s) => (
                 <li key={s.arn} className="flex flex-wrap items-center justify-between gap-2 px-5 py-3 text-sm">

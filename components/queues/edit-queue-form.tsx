@@ -12,11 +12,16 @@ export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue
   const qc = useQueryClient();
   const toast = useToast();
   const list = useQuery(trpc.queue.list.queryOptions({ tenant }));
-  const { state, errors, setErrors, edit } = useQueueForm(() => formFromSettings(queue.name, queue.fifo, queue.settings as never));
+  const { state, errors, setErrors, edit } = useQueueForm(() =>
+    formFromSettings(queue.name, queue.fifo, queue.settings as never),
+  );
   const update = useMutation(
     trpc.queue.updateAttributes.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([qc.invalidateQueries({ queryKey: trpc.queue.get.queryKey({ tenant, name: queue.name }) }), qc.invalidateQueries({ queryKey: trpc.queue.list.queryKey({ tenant }) })]);
+        await Promise.all([
+          qc.invalidateQueries({ queryKey: trpc.queue.get.queryKey({ tenant, name: queue.name }) }),
+          qc.invalidateQueries({ queryKey: trpc.queue.list.queryKey({ tenant }) }),
+        ]);
         toast("Queue settings saved");
         onDone();
       },
@@ -46,7 +51,13 @@ export function EditQueueForm({ tenant, queue, onDone }: { tenant: string; queue
           receiveMessageWaitTimeSeconds: p.receiveMessageWaitTimeSeconds,
           redrivePolicy: p.redrivePolicy,
           redriveAllowPolicy: p.redriveAllowPolicy,
-          ...(queue.fifo ? { contentBasedDeduplication: p.contentBasedDeduplication, deduplicationScope: p.deduplicationScope, fifoThroughputLimit: p.fifoThroughputLimit } : {}),
+          ...(queue.fifo
+            ? {
+                contentBasedDeduplication: p.contentBasedDeduplication,
+                deduplicationScope: p.deduplicationScope,
+                fifoThroughputLimit: p.fifoThroughputLimit,
+              }
+            : {}),
         });
       }}
     >

@@ -1,7 +1,21 @@
 // Small formatting and validation helpers shared by the queue console (pure, no React).
-import { DELAY_SECONDS, MAX_RECEIVE_COUNT, MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_PERIOD, RECEIVE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT } from "@/server/core/sqs/limits";
+import {
+  DELAY_SECONDS,
+  MAX_RECEIVE_COUNT,
+  MAXIMUM_MESSAGE_SIZE,
+  MESSAGE_RETENTION_PERIOD,
+  RECEIVE_WAIT_TIME_SECONDS,
+  VISIBILITY_TIMEOUT,
+} from "@/server/core/sqs/limits";
 
-export { DELAY_SECONDS, MAX_RECEIVE_COUNT, MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_PERIOD, RECEIVE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT };
+export {
+  DELAY_SECONDS,
+  MAX_RECEIVE_COUNT,
+  MAXIMUM_MESSAGE_SIZE,
+  MESSAGE_RETENTION_PERIOD,
+  RECEIVE_WAIT_TIME_SECONDS,
+  VISIBILITY_TIMEOUT,
+};
 
 export const UNITS = [
   { id: "s", label: "seconds", seconds: 1 },
@@ -16,9 +30,13 @@ export function unitSeconds(u: UnitId): number {
 }
 
 /** The largest unit that expresses `seconds` exactly (345600 → 4 days). */
-export function splitDuration(seconds: number, allowed: readonly UnitId[] = ["s", "m", "h", "d"]): { value: string; unit: UnitId } {
+export function splitDuration(
+  seconds: number,
+  allowed: readonly UnitId[] = ["s", "m", "h", "d"],
+): { value: string; unit: UnitId } {
   for (const u of [...UNITS].reverse()) {
-    if (allowed.includes(u.id) && seconds > 0 && seconds % u.seconds === 0) return { value: String(seconds / u.seconds), unit: u.id };
+    if (allowed.includes(u.id) && seconds > 0 && seconds % u.seconds === 0)
+      return { value: String(seconds / u.seconds), unit: u.id };
   }
   return { value: String(seconds), unit: "s" };
 }
@@ -66,7 +84,8 @@ export function parseIntIn(raw: string, min: number, max: number, label: string)
   if (t === "") return { error: `Enter ${label.toLowerCase()}.` };
   if (!/^-?\d+$/.test(t)) return { error: `${label} must be a whole number.` };
   const n = Number(t);
-  if (n < min || n > max) return { error: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.` };
+  if (n < min || n > max)
+    return { error: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.` };
   return { value: n };
 }
 

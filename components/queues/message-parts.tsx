@@ -23,21 +23,32 @@ export function MessageBody({ body }: { body: string }) {
         <span className="text-xs font-medium text-gray-500">Body{formatted ? " · JSON" : ""}</span>
         <div className="flex items-center gap-1">
           {formatted && (
-            <button type="button" className="rounded px-2 py-1 text-xs text-gray-600 hover:bg-gray-200" onClick={() => setRaw((r) => !r)}>
+            <button
+              type="button"
+              className="rounded px-2 py-1 text-xs text-gray-600 hover:bg-gray-200"
+              onClick={() => setRaw((r) => !r)}
+            >
               {raw ? "Formatted" : "Raw"}
             </button>
           )}
           <CopyButton value={body} variant="ghost" className="h-7 px-2 text-xs" />
         </div>
       </div>
-      <pre className="max-h-64 overflow-auto px-3 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-gray-900" data-testid="message-body">
+      <pre
+        className="max-h-64 overflow-auto px-3 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-gray-900"
+        data-testid="message-body"
+      >
         {shown}
       </pre>
     </div>
   );
 }
 
-export function AttributeList({ attributes }: { attributes: { name: string; dataType: string; value: string }[] | undefined }) {
+export function AttributeList({
+  attributes,
+}: {
+  attributes: { name: string; dataType: string; value: string }[] | undefined;
+}) {
   if (!attributes?.length) return null;
   return (
     <div>

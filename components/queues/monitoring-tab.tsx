@@ -11,20 +11,49 @@ const RANGES = [
   { hours: 24, label: "24h" },
 ] as const;
 
-
 export function MonitoringTab({ tenant, name }: { tenant: string; name: string }) {
   const trpc = useTRPC();
   const [hours, setHours] = useState(1);
   // Counters are flushed every few seconds and depth is sampled each minute; half a minute is fresh enough.
-  const metrics = useQuery({ ...trpc.queue.metrics.queryOptions({ tenant, name, hours }), refetchInterval: 30_000, placeholderData: keepPreviousData });
-  const data: MetricPoint[] = useMemo(() => (metrics.data?.points ?? []).map((p) => ({ t: new Date(p.minute).getTime(), sent: p.sent, received: p.received, deleted: p.deleted, depth: p.depth, inFlight: p.inFlight, delayed: p.delayed })), [metrics.data]);
-  const totals = useMemo(() => data.reduce((a, p) => ({ sent: a.sent + p.sent, received: a.received + p.received, deleted: a.deleted + p.deleted }), { sent: 0, received: 0, deleted: 0 }), [data]);
+  const metrics = useQuery({
+    ...trpc.queue.metrics.queryOptions({ tenant, name, hours }),
+    refetchInterval: 30_000,
+    placeholderData: keepPreviousData,
+  });
+  const data: MetricPoint[] = useMemo(
+    () =>
+      (metrics.data?.points ?? []).map((p) => ({
+        t: new Date(p.minute).getTime(),
+        sent: p.sent,
+        received: p.received,
+        deleted: p.deleted,
+        depth: p.depth,
+        inFlight: p.inFlight,
+        delayed: p.delayed,
+      })),
+    [metrics.data],
+  );
+  const totals = useMemo(
+    () =>
+      data.reduce(
+        (a, p) => ({ sent: a.sent + p.sent, received: a.received + p.received, deleted: a.deleted + p.deleted }),
+        { sent: 0, received: 0, deleted: 0 },
+      ),
+    [data],
+  );
   const sampled = data.some((p) => p.depth !== null);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-gray-600">Per-minute activity over the last {hours === 1 ? "hour" : `${hours} hours`}. Updates every 30 seconds.</p>
-        <SegmentedControl label="Time range" options={RANGES.map((r) => ({ value: r.hours, label: r.label }))} value={hours} onChange={setHours} />
+        <p className="text-sm text-gray-600">
+          Per-minute activity over the last {hours === 1 ? "hour" : `${hours} hours`}. Updates every 30 seconds.
+        </p>
+        <SegmentedControl
+          label="Time range"
+          options={RANGES.map((r) => ({ value: r.hours, label: r.label }))}
+          value={hours}
+          onChange={setHours}
+        />
       </div>
       {metrics.isPending ? (
         <LoadingBlock label="Loading metrics…" />
@@ -55,9 +84,18 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
             </CardBody>
           </Card>
           <Card>
-            <CardHeader title="Queue depth" description="Messages in the queue at each minute, sampled by the worker: available, in flight and delayed." />
+            <CardHeader
+              title="Queue depth"
+              description="Messages in the queue at each minute, sampled by the worker: available, in flight and delayed."
+            />
             <CardBody>
-              {sampled ? <DepthChart data={data} /> : <p className="py-10 text-center text-sm text-gray-500">No depth samples in this range yet. The worker records the depth once a minute.</p>}
+              {sampled ? (
+                <DepthChart data={data} />
+              ) : (
+                <p className="py-10 text-center text-sm text-gray-500">
+                  No depth samples in this range yet. The worker records the depth once a minute.
+                </p>
+              )}
             </CardBody>
           </Card>
         </>

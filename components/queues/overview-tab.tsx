@@ -14,7 +14,10 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
   const [editing, setEditing] = useState(false);
   const s = queue.settings;
   const link = (arn: string) => (
-    <Link href={tenantPath(tenant, "queues", encodeURIComponent(nameFromArn(arn)))} className="text-accent-700 hover:underline">
+    <Link
+      href={tenantPath(tenant, "queues", encodeURIComponent(nameFromArn(arn)))}
+      className="text-accent-700 hover:underline"
+    >
       {nameFromArn(arn)}
     </Link>
   );
@@ -28,7 +31,8 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
       label: "Dead-letter queue",
       value: s.redrivePolicy ? (
         <>
-          {link(s.redrivePolicy.deadLetterTargetArn)} after {s.redrivePolicy.maxReceiveCount} {s.redrivePolicy.maxReceiveCount === 1 ? "receive" : "receives"}
+          {link(s.redrivePolicy.deadLetterTargetArn)} after {s.redrivePolicy.maxReceiveCount}{" "}
+          {s.redrivePolicy.maxReceiveCount === 1 ? "receive" : "receives"}
         </>
       ) : (
         <span className="text-gray-500">None</span>
@@ -36,13 +40,23 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
     },
     {
       label: "Redrive allow policy",
-      value: !s.redriveAllowPolicy || s.redriveAllowPolicy.redrivePermission === "allowAll" ? "Any queue may use this queue as its dead-letter queue" : s.redriveAllowPolicy.redrivePermission === "denyAll" ? "No queue may use this queue as its dead-letter queue" : <>Only: {(s.redriveAllowPolicy.sourceQueueArns ?? []).map(nameFromArn).join(", ")}</>,
+      value:
+        !s.redriveAllowPolicy || s.redriveAllowPolicy.redrivePermission === "allowAll" ? (
+          "Any queue may use this queue as its dead-letter queue"
+        ) : s.redriveAllowPolicy.redrivePermission === "denyAll" ? (
+          "No queue may use this queue as its dead-letter queue"
+        ) : (
+          <>Only: {(s.redriveAllowPolicy.sourceQueueArns ?? []).map(nameFromArn).join(", ")}</>
+        ),
     },
     ...(queue.fifo
       ? [
           { label: "Content-based deduplication", value: s.contentBasedDeduplication ? "On" : "Off" },
           { label: "Deduplication scope", value: s.deduplicationScope === "messageGroup" ? "Message group" : "Queue" },
-          { label: "FIFO throughput limit", value: s.fifoThroughputLimit === "perMessageGroupId" ? "Per message group id" : "Per queue" },
+          {
+            label: "FIFO throughput limit",
+            value: s.fifoThroughputLimit === "perMessageGroupId" ? "Per message group id" : "Per queue",
+          },
         ]
       : []),
     { label: "Created", value: <RelativeTime date={queue.createdAt} /> },
@@ -53,7 +67,11 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
       <Card>
         <CardHeader
           title={editing ? "Edit settings" : "Settings"}
-          description={editing ? "Changes apply to new receives at once, like SetQueueAttributes." : "The queue's attributes, as GetQueueAttributes returns them."}
+          description={
+            editing
+              ? "Changes apply to new receives at once, like SetQueueAttributes."
+              : "The queue's attributes, as GetQueueAttributes returns them."
+          }
           actions={
             write && !editing ? (
               <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
@@ -75,7 +93,13 @@ export function OverviewTab({ tenant, queue, write }: { tenant: string; queue: Q
 
       <TagsCard tenant={tenant} name={queue.name} tags={(queue.tags ?? {}) as Record<string, string>} write={write} />
 
-      {write && <DangerZone tenant={tenant} name={queue.name} messages={queue.counts.visible + queue.counts.inFlight + queue.counts.delayed} />}
+      {write && (
+        <DangerZone
+          tenant={tenant}
+          name={queue.name}
+          messages={queue.counts.visible + queue.counts.inFlight + queue.counts.delayed}
+        />
+      )}
     </div>
   );
 }

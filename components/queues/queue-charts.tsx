@@ -1,7 +1,26 @@
 "use client";
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
-export type MetricPoint = { t: number; sent: number; received: number; deleted: number; depth: number | null; inFlight: number | null; delayed: number | null };
+export type MetricPoint = {
+  t: number;
+  sent: number;
+  received: number;
+  deleted: number;
+  depth: number | null;
+  inFlight: number | null;
+  delayed: number | null;
+};
 
 // Hours and minutes are enough up to 24 h; the tooltip has the full date.
 const tick = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -15,13 +34,49 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tick} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={["dataMin", "dataMax"]}
+            tickFormatter={tick}
+            minTickGap={40}
+            axisLine={{ stroke: "#e5e7eb" }}
+            {...axis}
+          />
           <YAxis allowDecimals={false} axisLine={false} width={48} {...axis} />
-          <Tooltip labelFormatter={(t) => `${new Date(Number(t)).toLocaleString()} (per minute)`} contentStyle={tooltipStyle} />
+          <Tooltip
+            labelFormatter={(t) => `${new Date(Number(t)).toLocaleString()} (per minute)`}
+            contentStyle={tooltipStyle}
+          />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
-          <Line type="monotone" dataKey="sent" name="Sent" stroke="#4f46e5" strokeWidth={1.75} dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="received" name="Received" stroke="#0284c7" strokeWidth={1.75} dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="deleted" name="Deleted" stroke="#16a34a" strokeWidth={1.75} dot={false} isAnimationActive={false} />
+          <Line
+            type="monotone"
+            dataKey="sent"
+            name="Sent"
+            stroke="#4f46e5"
+            strokeWidth={1.75}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="received"
+            name="Received"
+            stroke="#0284c7"
+            strokeWidth={1.75}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="deleted"
+            name="Deleted"
+            stroke="#16a34a"
+            strokeWidth={1.75}
+            dot={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>
@@ -30,17 +85,57 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
 
 export function DepthChart({ data }: { data: MetricPoint[] }) {
   return (
-    <div className="h-64 w-full" role="img" aria-label="Queue depth over time: available, in flight and delayed messages">
+    <div
+      className="h-64 w-full"
+      role="img"
+      aria-label="Queue depth over time: available, in flight and delayed messages"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tick} minTickGap={40} axisLine={{ stroke: "#e5e7eb" }} {...axis} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={["dataMin", "dataMax"]}
+            tickFormatter={tick}
+            minTickGap={40}
+            axisLine={{ stroke: "#e5e7eb" }}
+            {...axis}
+          />
           <YAxis allowDecimals={false} axisLine={false} width={48} {...axis} />
           <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} contentStyle={tooltipStyle} />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
-          <Area type="stepAfter" dataKey="depth" name="Available" stackId="d" stroke="#4f46e5" fill="#c7d2fe" connectNulls isAnimationActive={false} />
-          <Area type="stepAfter" dataKey="inFlight" name="In flight" stackId="d" stroke="#d97706" fill="#fde68a" connectNulls isAnimationActive={false} />
-          <Area type="stepAfter" dataKey="delayed" name="Delayed" stackId="d" stroke="#0284c7" fill="#bae6fd" connectNulls isAnimationActive={false} />
+          <Area
+            type="stepAfter"
+            dataKey="depth"
+            name="Available"
+            stackId="d"
+            stroke="#4f46e5"
+            fill="#c7d2fe"
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Area
+            type="stepAfter"
+            dataKey="inFlight"
+            name="In flight"
+            stackId="d"
+            stroke="#d97706"
+            fill="#fde68a"
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Area
+            type="stepAfter"
+            dataKey="delayed"
+            name="Delayed"
+            stackId="d"
+            stroke="#0284c7"
+            fill="#bae6fd"
+            connectNulls
+            isAnimationActive={false}
+          />
         </AreaChart>
       </ResponsiveContainer>
     </div>

@@ -4,7 +4,18 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { ChevronLeft, SearchX, Send } from "lucide-react";
-import { Alert, Button, Card, CardBody, CopyField, EmptyState, LoadingBlock, PageHeader, Tabs, buttonClasses } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CopyField,
+  EmptyState,
+  LoadingBlock,
+  PageHeader,
+  Tabs,
+  buttonClasses,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -50,7 +61,10 @@ export function QueueDetailView({ name }: { name: string }) {
   const write = can("resource:write");
   const [received, setReceived] = useState<ReceivedMessage[]>([]);
   const tabsRef = useRef<HTMLDivElement>(null);
-  const q = useQuery({ ...trpc.queue.get.queryOptions({ tenant: tenant.slug, name }), refetchInterval: LIVE_REFETCH_MS });
+  const q = useQuery({
+    ...trpc.queue.get.queryOptions({ tenant: tenant.slug, name }),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
   const fromUrl = params.get("tab");
   const tab: TabId = TAB_IDS.includes(fromUrl as TabId) ? (fromUrl as TabId) : "overview";
   const setTab = (id: string) => {
@@ -64,10 +78,15 @@ export function QueueDetailView({ name }: { name: string }) {
   useEffect(() => {
     const el = tabsRef.current?.querySelector<HTMLElement>("[role=tab][aria-selected=true]");
     const row = el?.parentElement;
-    if (el && row && row.scrollWidth > row.clientWidth) row.scrollLeft += el.getBoundingClientRect().left - row.getBoundingClientRect().left - (row.clientWidth - el.clientWidth) / 2;
+    if (el && row && row.scrollWidth > row.clientWidth)
+      row.scrollLeft +=
+        el.getBoundingClientRect().left - row.getBoundingClientRect().left - (row.clientWidth - el.clientWidth) / 2;
   }, [tab, q.isSuccess]);
   const back = (
-    <Link href={tenantPath(tenant.slug, "queues")} className="inline-flex items-center gap-1 text-gray-500 normal-case hover:text-gray-800">
+    <Link
+      href={tenantPath(tenant.slug, "queues")}
+      className="inline-flex items-center gap-1 text-gray-500 normal-case hover:text-gray-800"
+    >
       <ChevronLeft className="h-3.5 w-3.5" aria-hidden />
       Queues
     </Link>
@@ -104,11 +123,38 @@ export function QueueDetailView({ name }: { name: string }) {
   const c = queue.counts;
   const items = [
     { id: "overview", label: "Overview", content: <OverviewTab tenant={tenant.slug} queue={queue} write={write} /> },
-    ...(write ? [{ id: "send", label: "Send & receive", content: <SendReceiveTab tenant={tenant.slug} queue={queue} receivedState={[received, setReceived]} /> }] : []),
+    ...(write
+      ? [
+          {
+            id: "send",
+            label: "Send & receive",
+            content: <SendReceiveTab tenant={tenant.slug} queue={queue} receivedState={[received, setReceived]} />,
+          },
+        ]
+      : []),
     { id: "browse", label: "Browse", content: <BrowseTab tenant={tenant.slug} name={queue.name} /> },
     { id: "monitoring", label: "Monitoring", content: <MonitoringTab tenant={tenant.slug} name={queue.name} /> },
-    { id: "dead-letter", label: isDlq ? "Dead-letter & redrive" : "Dead-letter", content: <DeadLetterTab tenant={tenant.slug} queue={queue} write={write} /> },
-    { id: "code", label: "Code", content: <CodeTab tenant={tenant.slug} input={{ origin: origin || "https://signalbox.example.com", region: tenant.region, queueUrl: url.startsWith("/") ? `https://signalbox.example.com${url}` : url, name: queue.name, fifo: queue.fifo }} /> },
+    {
+      id: "dead-letter",
+      label: isDlq ? "Dead-letter & redrive" : "Dead-letter",
+      content: <DeadLetterTab tenant={tenant.slug} queue={queue} write={write} />,
+    },
+    {
+      id: "code",
+      label: "Code",
+      content: (
+        <CodeTab
+          tenant={tenant.slug}
+          input={{
+            origin: origin || "https://signalbox.example.com",
+            region: tenant.region,
+            queueUrl: url.startsWith("/") ? `https://signalbox.example.com${url}` : url,
+            name: queue.name,
+            fifo: queue.fifo,
+          }}
+        />
+      ),
+    },
   ];
   return (
     <div>
@@ -133,10 +179,26 @@ export function QueueDetailView({ name }: { name: string }) {
         }
       />
       <dl className="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-4" aria-label="Messages now" aria-live="off">
-        <Stat label="Available" value={c.visible.toLocaleString()} hint="ApproximateNumberOfMessages: ready to be received" />
-        <Stat label="In flight" value={c.inFlight.toLocaleString()} hint="ApproximateNumberOfMessagesNotVisible: received, not yet deleted" />
-        <Stat label="Delayed" value={c.delayed.toLocaleString()} hint="ApproximateNumberOfMessagesDelayed: not visible yet because of a delay" />
-        <Stat label="Oldest message" value={formatAge(c.oldestMessageAgeSeconds)} hint="Age of the oldest message in the queue" />
+        <Stat
+          label="Available"
+          value={c.visible.toLocaleString()}
+          hint="ApproximateNumberOfMessages: ready to be received"
+        />
+        <Stat
+          label="In flight"
+          value={c.inFlight.toLocaleString()}
+          hint="ApproximateNumberOfMessagesNotVisible: received, not yet deleted"
+        />
+        <Stat
+          label="Delayed"
+          value={c.delayed.toLocaleString()}
+          hint="ApproximateNumberOfMessagesDelayed: not visible yet because of a delay"
+        />
+        <Stat
+          label="Oldest message"
+          value={formatAge(c.oldestMessageAgeSeconds)}
+          hint="Age of the oldest message in the queue"
+        />
       </dl>
       <Card className="mb-6">
         <CardBody className="grid gap-4 lg:grid-cols-2">
@@ -149,7 +211,11 @@ export function QueueDetailView({ name }: { name: string }) {
           </div>
         </CardBody>
       </Card>
-      {!write && <p className="mb-4 text-xs text-gray-500">Your role ({role}) can look at this queue and its messages but not send, receive, change or delete anything.</p>}
+      {!write && (
+        <p className="mb-4 text-xs text-gray-500">
+          Your role ({role}) can look at this queue and its messages but not send, receive, change or delete anything.
+        </p>
+      )}
       <div ref={tabsRef}>
         <Tabs items={items} value={tab} onChange={setTab} />
       </div>

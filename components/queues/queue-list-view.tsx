@@ -3,7 +3,23 @@ import { useMemo, useState } from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { ArrowRight, Inbox, Plus, Search } from "lucide-react";
-import { Alert, Button, EmptyState, Input, LoadingBlock, PageHeader, RelativeTime, Select, Table, TableEmptyRow, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  EmptyState,
+  Input,
+  LoadingBlock,
+  PageHeader,
+  RelativeTime,
+  Select,
+  Table,
+  TableEmptyRow,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+} from "@/components/ui";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -28,7 +44,15 @@ function matches(q: QueueItem, text: string, filter: Filter): boolean {
 }
 
 function Num({ n, tone }: { n: number; tone?: "warn" }) {
-  return <span className={n === 0 ? "text-gray-400" : tone === "warn" ? "font-medium text-amber-700" : "font-medium text-gray-900"}>{n.toLocaleString()}</span>;
+  return (
+    <span
+      className={
+        n === 0 ? "text-gray-400" : tone === "warn" ? "font-medium text-amber-700" : "font-medium text-gray-900"
+      }
+    >
+      {n.toLocaleString()}
+    </span>
+  );
 }
 
 export function QueueListView() {
@@ -40,7 +64,10 @@ export function QueueListView() {
   const [text, setText] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
   const [creating, setCreating] = useState(false);
-  const rows = useMemo(() => (list.data ?? []).filter((q) => matches(q, text.trim(), filter)), [list.data, text, filter]);
+  const rows = useMemo(
+    () => (list.data ?? []).filter((q) => matches(q, text.trim(), filter)),
+    [list.data, text, filter],
+  );
   const options = (list.data ?? []).map((q) => ({ name: q.name, arn: q.arn, fifo: q.fifo }));
   const href = (name: string) => tenantPath(tenant.slug, "queues", encodeURIComponent(name));
 
@@ -80,7 +107,14 @@ export function QueueListView() {
           <div className="mb-4 flex flex-col gap-2 sm:flex-row sm:items-center">
             <div className="relative sm:w-72">
               <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-gray-400" aria-hidden />
-              <Input type="search" aria-label="Search queues" placeholder="Search by name" value={text} onChange={(e) => setText(e.target.value)} className="pl-9" />
+              <Input
+                type="search"
+                aria-label="Search queues"
+                placeholder="Search by name"
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                className="pl-9"
+              />
             </div>
             <div className="sm:w-52">
               <Select aria-label="Filter queues" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
@@ -92,16 +126,26 @@ export function QueueListView() {
               </Select>
             </div>
             <p className="text-xs text-gray-500 sm:ml-auto" aria-live="polite">
-              {rows.length === list.data.length ? `${list.data.length} ${list.data.length === 1 ? "queue" : "queues"}` : `${rows.length} of ${list.data.length} queues`} · live
+              {rows.length === list.data.length
+                ? `${list.data.length} ${list.data.length === 1 ? "queue" : "queues"}`
+                : `${rows.length} of ${list.data.length} queues`}{" "}
+              · live
             </p>
           </div>
 
           {/* Phones: one card per queue. */}
           <ul className="space-y-3 md:hidden" aria-label="Queues">
-            {rows.length === 0 && <li className="rounded-lg border border-dashed border-gray-300 bg-white px-4 py-8 text-center text-sm text-gray-500">No queue matches.</li>}
+            {rows.length === 0 && (
+              <li className="rounded-lg border border-dashed border-gray-300 bg-white px-4 py-8 text-center text-sm text-gray-500">
+                No queue matches.
+              </li>
+            )}
             {rows.map((q) => (
               <li key={q.id}>
-                <Link href={href(q.name)} className="block rounded-lg border border-gray-200 bg-white p-4 shadow-xs hover:border-gray-300">
+                <Link
+                  href={href(q.name)}
+                  className="block rounded-lg border border-gray-200 bg-white p-4 shadow-xs hover:border-gray-300"
+                >
                   <div className="flex items-start justify-between gap-2">
                     <span className="min-w-0 font-medium break-all text-accent-700">{q.name}</span>
                     <ArrowRight className="mt-0.5 h-4 w-4 shrink-0 text-gray-400" aria-hidden />
@@ -115,7 +159,12 @@ export function QueueListView() {
                       ["Available", <Num key="a" n={q.visible} />],
                       ["In flight", <Num key="b" n={q.inFlight} />],
                       ["Delayed", <Num key="c" n={q.delayed} />],
-                      ["Oldest", <span key="d" className="text-gray-900">{formatAge(q.oldestMessageAgeSeconds)}</span>],
+                      [
+                        "Oldest",
+                        <span key="d" className="text-gray-900">
+                          {formatAge(q.oldestMessageAgeSeconds)}
+                        </span>,
+                      ],
                     ].map(([label, value]) => (
                       <div key={label as string}>
                         <dt className="text-gray-500">{label}</dt>
@@ -169,8 +218,13 @@ export function QueueListView() {
                     <Td className="text-right tabular-nums">{formatAge(q.oldestMessageAgeSeconds)}</Td>
                     <Td>
                       {q.deadLetterTargetArn ? (
-                        <Link href={href(nameFromArn(q.deadLetterTargetArn))} className="text-gray-700 hover:text-accent-700 hover:underline" title={`Messages move there after ${q.maxReceiveCount} receives`}>
-                          {nameFromArn(q.deadLetterTargetArn)} <span className="text-xs whitespace-nowrap text-gray-400">after {q.maxReceiveCount}×</span>
+                        <Link
+                          href={href(nameFromArn(q.deadLetterTargetArn))}
+                          className="text-gray-700 hover:text-accent-700 hover:underline"
+                          title={`Messages move there after ${q.maxReceiveCount} receives`}
+                        >
+                          {nameFromArn(q.deadLetterTargetArn)}{" "}
+                          <span className="text-xs whitespace-nowrap text-gray-400">after {q.maxReceiveCount}×</span>
                         </Link>
                       ) : (
                         <span className="text-gray-400">—</span>
@@ -184,10 +238,16 @@ export function QueueListView() {
               </TBody>
             </Table>
           </div>
-          {!write && <p className="mt-3 text-xs text-gray-500">Your role ({role}) can see queues and messages but not change them.</p>}
+          {!write && (
+            <p className="mt-3 text-xs text-gray-500">
+              Your role ({role}) can see queues and messages but not change them.
+            </p>
+          )}
         </>
       )}
-      {write && <CreateQueueDialog open={creating} onClose={() => setCreating(false)} tenant={tenant.slug} queues={options} />}
+      {write && (
+        <CreateQueueDialog open={creating} onClose={() => setCreating(false)} tenant={tenant.slug} queues={options} />
+      )}
     </div>
   );
 }

@@ -101,7 +101,8 @@ function durationIn(d: Duration, min: number, max: number, label: string): { val
   if (t === "") return { error: `Enter ${label.toLowerCase()}.` };
   if (!/^\d+$/.test(t)) return { error: `${label} must be a whole number.` };
   const seconds = Number(t) * unitSeconds(d.unit);
-  if (seconds < min || seconds > max) return { error: `${label} must be between ${formatDuration(min)} and ${formatDuration(max)}.` };
+  if (seconds < min || seconds > max)
+    return { error: `${label} must be between ${formatDuration(min)} and ${formatDuration(max)}.` };
   return { value: seconds };
 }
 
@@ -119,7 +120,13 @@ export type QueueSettingsPayload = {
 };
 
 /** Checks every field; returns errors by field, or the settings for tRPC when all are valid. */
-export function validateQueueForm(s: QueueFormState, opts: { checkName: boolean }): { errors: FormErrors; payload?: QueueSettingsPayload & { name: string; fifo: boolean; tags?: Record<string, string> } } {
+export function validateQueueForm(
+  s: QueueFormState,
+  opts: { checkName: boolean },
+): {
+  errors: FormErrors;
+  payload?: QueueSettingsPayload & { name: string; fifo: boolean; tags?: Record<string, string> };
+} {
   const errors: FormErrors = {};
   if (opts.checkName) {
     const e = queueNameError(s.name.trim(), s.fifo);
@@ -129,11 +136,21 @@ export function validateQueueForm(s: QueueFormState, opts: { checkName: boolean 
   if (vis.error) errors.visibilityTimeout = vis.error;
   const ret = durationIn(s.retention, MESSAGE_RETENTION_PERIOD.min, MESSAGE_RETENTION_PERIOD.max, "Retention period");
   if (ret.error) errors.retention = ret.error;
-  const size = parseIntIn(s.maxSizeKiB, MAXIMUM_MESSAGE_SIZE.min / 1024, MAXIMUM_MESSAGE_SIZE.max / 1024, "Maximum message size (KiB)");
+  const size = parseIntIn(
+    s.maxSizeKiB,
+    MAXIMUM_MESSAGE_SIZE.min / 1024,
+    MAXIMUM_MESSAGE_SIZE.max / 1024,
+    "Maximum message size (KiB)",
+  );
   if (size.error) errors.maxSizeKiB = size.error;
   const delay = parseIntIn(s.delaySeconds, DELAY_SECONDS.min, DELAY_SECONDS.max, "Delivery delay");
   if (delay.error) errors.delaySeconds = delay.error;
-  const wait = parseIntIn(s.waitSeconds, RECEIVE_WAIT_TIME_SECONDS.min, RECEIVE_WAIT_TIME_SECONDS.max, "Receive wait time");
+  const wait = parseIntIn(
+    s.waitSeconds,
+    RECEIVE_WAIT_TIME_SECONDS.min,
+    RECEIVE_WAIT_TIME_SECONDS.max,
+    "Receive wait time",
+  );
   if (wait.error) errors.waitSeconds = wait.error;
   let mrc: number | undefined;
   if (s.dlqEnabled) {
@@ -175,8 +192,19 @@ export function validateQueueForm(s: QueueFormState, opts: { checkName: boolean 
       delaySeconds: delay.value!,
       receiveMessageWaitTimeSeconds: wait.value!,
       redrivePolicy: s.dlqEnabled ? { deadLetterTargetArn: s.dlqArn, maxReceiveCount: mrc! } : null,
-      redriveAllowPolicy: s.redrivePermission === "allowAll" ? null : s.redrivePermission === "denyAll" ? { redrivePermission: "denyAll" } : { redrivePermission: "byQueue", sourceQueueArns: s.redriveSources },
-      ...(s.fifo ? { contentBasedDeduplication: s.contentBasedDeduplication, deduplicationScope: s.deduplicationScope, fifoThroughputLimit: s.fifoThroughputLimit } : {}),
+      redriveAllowPolicy:
+        s.redrivePermission === "allowAll"
+          ? null
+          : s.redrivePermission === "denyAll"
+            ? { redrivePermission: "denyAll" }
+            : { redrivePermission: "byQueue", sourceQueueArns: s.redriveSources },
+      ...(s.fifo
+        ? {
+            contentBasedDeduplication: s.contentBasedDeduplication,
+            deduplicationScope: s.deduplicationScope,
+            fifoThroughputLimit: s.fifoThroughputLimit,
+          }
+        : {}),
       ...(tags && Object.keys(tags).length ? { tags } : {}),
     },
   };

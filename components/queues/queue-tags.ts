@@ -20,17 +20,22 @@ export function validateTagRows(rows: TagRow[]): TagValidation {
     if (!key) e.key = "Enter a key.";
     else if (key.length > MAX_TAG_KEY) e.key = `At most ${MAX_TAG_KEY} characters (this one has ${key.length}).`;
     else if (seen.has(key)) e.key = `The key “${key}” is already used above.`;
-    if (r.value.length > MAX_TAG_VALUE) e.value = `At most ${MAX_TAG_VALUE} characters (this one has ${r.value.length}).`;
+    if (r.value.length > MAX_TAG_VALUE)
+      e.value = `At most ${MAX_TAG_VALUE} characters (this one has ${r.value.length}).`;
     if (e.key || e.value) errors[r.id] = e;
     if (key) seen.add(key);
     tags[key] = r.value;
   }
-  const list = rows.length > MAX_TAGS ? `A queue can have at most ${MAX_TAGS} tags; remove ${rows.length - MAX_TAGS}.` : undefined;
+  const list =
+    rows.length > MAX_TAGS ? `A queue can have at most ${MAX_TAGS} tags; remove ${rows.length - MAX_TAGS}.` : undefined;
   return Object.keys(errors).length || list ? { rows: errors, list } : { rows: {}, tags };
 }
 
 /** What to send: keys to set (new or changed values) and keys to remove. */
-export function diffTags(current: Record<string, string>, next: Record<string, string>): { set: Record<string, string>; remove: string[] } {
+export function diffTags(
+  current: Record<string, string>,
+  next: Record<string, string>,
+): { set: Record<string, string>; remove: string[] } {
   const set: Record<string, string> = {};
   for (const [k, v] of Object.entries(next)) if (current[k] !== v) set[k] = v;
   const remove = Object.keys(current).filter((k) => !(k in next));

@@ -9,7 +9,17 @@ import { AttributeList, MessageBody } from "./message-parts";
 import type { ReceivedMessage } from "./types";
 
 /** One received message with its receipt handle, and the actions a consumer has: delete, change visibility. */
-export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string; queueName: string; m: ReceivedMessage; onGone: () => void }) {
+export function ReceivedCard({
+  tenant,
+  queueName,
+  m,
+  onGone,
+}: {
+  tenant: string;
+  queueName: string;
+  m: ReceivedMessage;
+  onGone: () => void;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -28,7 +38,11 @@ export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string;
   const change = useMutation(
     trpc.queue.changeVisibility.mutationOptions({
       onSuccess: async (_r, input) => {
-        toast(input.visibilityTimeout === 0 ? "Message is visible again" : `Message hidden for ${input.visibilityTimeout} s`);
+        toast(
+          input.visibilityTimeout === 0
+            ? "Message is visible again"
+            : `Message hidden for ${input.visibilityTimeout} s`,
+        );
         setVisOpen(false);
         if (input.visibilityTimeout === 0) onGone();
         await refresh();
@@ -43,14 +57,22 @@ export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string;
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-gray-100 px-4 py-2.5">
         <div className="flex min-w-0 flex-wrap items-center gap-2 text-xs">
           <span className="font-mono break-all text-gray-700">{m.messageId}</span>
-          <Badge tone={Number(sys.ApproximateReceiveCount) > 1 ? "warning" : "neutral"}>Receive count {sys.ApproximateReceiveCount}</Badge>
+          <Badge tone={Number(sys.ApproximateReceiveCount) > 1 ? "warning" : "neutral"}>
+            Receive count {sys.ApproximateReceiveCount}
+          </Badge>
           {sys.MessageGroupId && <Badge tone="accent">Group {sys.MessageGroupId}</Badge>}
         </div>
         <div className="flex gap-2">
           <Button variant="secondary" size="sm" onClick={() => setVisOpen((v) => !v)} aria-expanded={visOpen}>
             Change visibility
           </Button>
-          <Button variant="secondary" size="sm" className="text-red-700" loading={del.isPending} onClick={() => del.mutate({ tenant, name: queueName, receiptHandle: m.receiptHandle })}>
+          <Button
+            variant="secondary"
+            size="sm"
+            className="text-red-700"
+            loading={del.isPending}
+            onClick={() => del.mutate({ tenant, name: queueName, receiptHandle: m.receiptHandle })}
+          >
             <Trash2 className="h-3.5 w-3.5" aria-hidden />
             Delete
           </Button>
@@ -63,7 +85,13 @@ export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string;
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              if (!visErr) change.mutate({ tenant, name: queueName, receiptHandle: m.receiptHandle, visibilityTimeout: Number(vis) });
+              if (!visErr)
+                change.mutate({
+                  tenant,
+                  name: queueName,
+                  receiptHandle: m.receiptHandle,
+                  visibilityTimeout: Number(vis),
+                });
             }}
           >
             <div className="w-40">
@@ -74,7 +102,9 @@ export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string;
             <Button type="submit" size="md" loading={change.isPending} disabled={!!visErr}>
               Apply
             </Button>
-            <p className="w-full text-xs text-gray-500">0 makes the message visible to other consumers at once; at most 12 hours from its first receive.</p>
+            <p className="w-full text-xs text-gray-500">
+              0 makes the message visible to other consumers at once; at most 12 hours from its first receive.
+            </p>
           </form>
         )}
         {del.error && <Alert tone="danger">{del.error.message}</Alert>}
@@ -83,7 +113,11 @@ export function ReceivedCard({ tenant, queueName, m, onGone }: { tenant: string;
         <dl className="grid gap-x-6 gap-y-1 text-xs text-gray-500 sm:grid-cols-2">
           <div className="flex min-w-0 gap-2 sm:col-span-2">
             <dt className="shrink-0">Receipt handle</dt>
-            <dd className="min-w-0 truncate font-mono text-gray-700" title={m.receiptHandle} data-testid="receipt-handle">
+            <dd
+              className="min-w-0 truncate font-mono text-gray-700"
+              title={m.receiptHandle}
+              data-testid="receipt-handle"
+            >
               {m.receiptHandle}
             </dd>
           </div>

@@ -2,7 +2,20 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Download, Plus, Send, Trash2 } from "lucide-react";
-import { Alert, Button, Card, CardBody, CardHeader, FormField, Input, Select, Textarea, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  FormField,
+  Input,
+  Select,
+  Textarea,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { formatBytes, parseIntIn, utf8Length } from "./format";
 import { ReceivedCard } from "./received-message";
@@ -13,7 +26,13 @@ const MAX_ATTRS = 10;
 
 function attrRowError(a: AttrRow, all: AttrRow[]): string | null {
   if (!a.name.trim()) return "Name is required.";
-  if (!/^[A-Za-z0-9_.-]{1,256}$/.test(a.name) || a.name.startsWith(".") || a.name.endsWith(".") || a.name.includes("..")) return "Letters, digits, _ - and . (not at the start or end, not twice in a row).";
+  if (
+    !/^[A-Za-z0-9_.-]{1,256}$/.test(a.name) ||
+    a.name.startsWith(".") ||
+    a.name.endsWith(".") ||
+    a.name.includes("..")
+  )
+    return "Letters, digits, _ - and . (not at the start or end, not twice in a row).";
   if (/^(aws|amazon)\./i.test(a.name)) return "Names starting with AWS. or Amazon. are reserved.";
   if (all.filter((x) => x.name === a.name).length > 1) return "Each name only once.";
   if (!a.value) return "Value is required.";
@@ -49,11 +68,13 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
   const submit = () => {
     const errs: Record<string, string> = {};
     if (!body) errs.body = "The message body cannot be empty.";
-    else if (size > queue.settings.maximumMessageSize) errs.body = `The body is ${formatBytes(size)}; this queue accepts at most ${formatBytes(queue.settings.maximumMessageSize)}.`;
+    else if (size > queue.settings.maximumMessageSize)
+      errs.body = `The body is ${formatBytes(size)}; this queue accepts at most ${formatBytes(queue.settings.maximumMessageSize)}.`;
     if (queue.fifo) {
       if (!groupId.trim()) errs.groupId = "A FIFO queue needs a message group id.";
       else if (groupId.length > 128) errs.groupId = "At most 128 characters.";
-      if (!dedupId.trim() && !cbd) errs.dedupId = "Enter a deduplication id (content-based deduplication is off for this queue).";
+      if (!dedupId.trim() && !cbd)
+        errs.dedupId = "Enter a deduplication id (content-based deduplication is off for this queue).";
       else if (dedupId.length > 128) errs.dedupId = "At most 128 characters.";
     } else if (delay.trim()) {
       const d = parseIntIn(delay, 0, 900, "Delay");
@@ -66,14 +87,35 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
       tenant,
       name: queue.name,
       body,
-      ...(attrs.length ? { attributes: attrs.map((a) => ({ name: a.name, dataType: a.dataType, value: a.value.trim() })) } : {}),
-      ...(queue.fifo ? { messageGroupId: groupId.trim(), ...(dedupId.trim() ? { messageDeduplicationId: dedupId.trim() } : {}) } : delay.trim() ? { delaySeconds: Number(delay) } : {}),
+      ...(attrs.length
+        ? { attributes: attrs.map((a) => ({ name: a.name, dataType: a.dataType, value: a.value.trim() })) }
+        : {}),
+      ...(queue.fifo
+        ? { messageGroupId: groupId.trim(), ...(dedupId.trim() ? { messageDeduplicationId: dedupId.trim() } : {}) }
+        : delay.trim()
+          ? { delaySeconds: Number(delay) }
+          : {}),
     });
   };
-  const other = errorMessageOf(send.error) ?? (Object.keys(fe).length && !fe.body && !fe.MessageBody && !fe.messageGroupId && !fe.MessageGroupId && !fe.messageDeduplicationId && !fe.MessageDeduplicationId && !fe.delaySeconds && !fe.DelaySeconds ? Object.values(fe)[0]?.[0] : null);
+  const other =
+    errorMessageOf(send.error) ??
+    (Object.keys(fe).length &&
+    !fe.body &&
+    !fe.MessageBody &&
+    !fe.messageGroupId &&
+    !fe.MessageGroupId &&
+    !fe.messageDeduplicationId &&
+    !fe.MessageDeduplicationId &&
+    !fe.delaySeconds &&
+    !fe.DelaySeconds
+      ? Object.values(fe)[0]?.[0]
+      : null);
   return (
     <Card>
-      <CardHeader title="Send a message" description="Like SendMessage: the message is stored durably before the console says it was sent." />
+      <CardHeader
+        title="Send a message"
+        description="Like SendMessage: the message is stored durably before the console says it was sent."
+      />
       <CardBody>
         <form
           noValidate
@@ -84,44 +126,104 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
             submit();
           }}
         >
-          <FormField label="Message body" error={local.body ?? fe.body ?? fe.MessageBody} hint={`${formatBytes(size)} of ${formatBytes(queue.settings.maximumMessageSize)}. Any text; JSON is common.`}>
-            <Textarea rows={6} value={body} onChange={(e) => setBody(e.target.value)} placeholder='{"orderId": 1234, "status": "paid"}' spellCheck={false} />
+          <FormField
+            label="Message body"
+            error={local.body ?? fe.body ?? fe.MessageBody}
+            hint={`${formatBytes(size)} of ${formatBytes(queue.settings.maximumMessageSize)}. Any text; JSON is common.`}
+          >
+            <Textarea
+              rows={6}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              placeholder='{"orderId": 1234, "status": "paid"}'
+              spellCheck={false}
+            />
           </FormField>
 
           {queue.fifo ? (
             <div className="grid gap-4 sm:grid-cols-2">
-              <FormField label="Message group id" error={local.groupId ?? fe.messageGroupId ?? fe.MessageGroupId} hint="Messages of one group are delivered in order, one batch at a time.">
+              <FormField
+                label="Message group id"
+                error={local.groupId ?? fe.messageGroupId ?? fe.MessageGroupId}
+                hint="Messages of one group are delivered in order, one batch at a time."
+              >
                 <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} autoComplete="off" />
               </FormField>
-              <FormField label={cbd ? "Deduplication id (optional)" : "Deduplication id"} error={local.dedupId ?? fe.messageDeduplicationId ?? fe.MessageDeduplicationId} hint={cbd ? "Empty: the SHA-256 of the body is used (content-based deduplication)." : "A second message with the same id within 5 minutes is accepted but not delivered."}>
+              <FormField
+                label={cbd ? "Deduplication id (optional)" : "Deduplication id"}
+                error={local.dedupId ?? fe.messageDeduplicationId ?? fe.MessageDeduplicationId}
+                hint={
+                  cbd
+                    ? "Empty: the SHA-256 of the body is used (content-based deduplication)."
+                    : "A second message with the same id within 5 minutes is accepted but not delivered."
+                }
+              >
                 <Input value={dedupId} onChange={(e) => setDedupId(e.target.value)} autoComplete="off" />
               </FormField>
             </div>
           ) : (
             <div className="sm:w-96">
-              <FormField label="Delivery delay (seconds)" error={local.delay ?? fe.delaySeconds ?? fe.DelaySeconds} hint={`0 – 900; empty uses the queue's delay (${queue.settings.delaySeconds} s).`}>
-                <Input inputMode="numeric" value={delay} onChange={(e) => setDelay(e.target.value)} placeholder={String(queue.settings.delaySeconds)} />
+              <FormField
+                label="Delivery delay (seconds)"
+                error={local.delay ?? fe.delaySeconds ?? fe.DelaySeconds}
+                hint={`0 – 900; empty uses the queue's delay (${queue.settings.delaySeconds} s).`}
+              >
+                <Input
+                  inputMode="numeric"
+                  value={delay}
+                  onChange={(e) => setDelay(e.target.value)}
+                  placeholder={String(queue.settings.delaySeconds)}
+                />
               </FormField>
             </div>
           )}
 
           <fieldset>
             <legend className="text-sm font-medium text-gray-800">
-              Message attributes <span className="font-normal text-gray-500">({attrs.length} of {MAX_ATTRS})</span>
+              Message attributes{" "}
+              <span className="font-normal text-gray-500">
+                ({attrs.length} of {MAX_ATTRS})
+              </span>
             </legend>
             {attrs.length > 0 && (
               <div className="mt-2 space-y-3">
                 {attrs.map((a, i) => (
                   <div key={i}>
                     <div className="grid gap-2 sm:grid-cols-[1fr_9rem_1fr_auto]">
-                      <Input aria-label={`Attribute ${i + 1} name`} placeholder="Name" value={a.name} invalid={showAttrErrors && !!attrErrors[i]} onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-                      <Select aria-label={`Attribute ${i + 1} type`} value={a.dataType} onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, dataType: e.target.value as AttrRow["dataType"] } : x)))}>
+                      <Input
+                        aria-label={`Attribute ${i + 1} name`}
+                        placeholder="Name"
+                        value={a.name}
+                        invalid={showAttrErrors && !!attrErrors[i]}
+                        onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                      />
+                      <Select
+                        aria-label={`Attribute ${i + 1} type`}
+                        value={a.dataType}
+                        onChange={(e) =>
+                          setAttrs(
+                            attrs.map((x, j) =>
+                              j === i ? { ...x, dataType: e.target.value as AttrRow["dataType"] } : x,
+                            ),
+                          )
+                        }
+                      >
                         <option>String</option>
                         <option>Number</option>
                         <option>Binary</option>
                       </Select>
-                      <Input aria-label={`Attribute ${i + 1} value`} placeholder={a.dataType === "Binary" ? "base64" : "Value"} value={a.value} invalid={showAttrErrors && !!attrErrors[i]} onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-                      <Button variant="ghost" aria-label={`Remove attribute ${i + 1}`} onClick={() => setAttrs(attrs.filter((_, j) => j !== i))}>
+                      <Input
+                        aria-label={`Attribute ${i + 1} value`}
+                        placeholder={a.dataType === "Binary" ? "base64" : "Value"}
+                        value={a.value}
+                        invalid={showAttrErrors && !!attrErrors[i]}
+                        onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                      />
+                      <Button
+                        variant="ghost"
+                        aria-label={`Remove attribute ${i + 1}`}
+                        onClick={() => setAttrs(attrs.filter((_, j) => j !== i))}
+                      >
                         <Trash2 className="h-4 w-4" aria-hidden />
                       </Button>
                     </div>
@@ -134,8 +236,18 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
                 ))}
               </div>
             )}
-            {(fe.attributes ?? fe.MessageAttributes) && <p className="mt-1 text-sm text-red-600" role="alert">{(fe.attributes ?? fe.MessageAttributes)[0]}</p>}
-            <Button variant="secondary" size="sm" className="mt-2" disabled={attrs.length >= MAX_ATTRS} onClick={() => setAttrs([...attrs, { name: "", dataType: "String", value: "" }])}>
+            {(fe.attributes ?? fe.MessageAttributes) && (
+              <p className="mt-1 text-sm text-red-600" role="alert">
+                {(fe.attributes ?? fe.MessageAttributes)[0]}
+              </p>
+            )}
+            <Button
+              variant="secondary"
+              size="sm"
+              className="mt-2"
+              disabled={attrs.length >= MAX_ATTRS}
+              onClick={() => setAttrs([...attrs, { name: "", dataType: "String", value: "" }])}
+            >
               <Plus className="h-4 w-4" aria-hidden />
               Add attribute
             </Button>
@@ -146,7 +258,8 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
             <Alert tone="success" title="Message sent">
               <span className="font-mono text-xs break-all">
                 MessageId {send.data.messageId}
-                {send.data.sequenceNumber ? ` · SequenceNumber ${send.data.sequenceNumber}` : ""} · MD5 {send.data.md5OfMessageBody}
+                {send.data.sequenceNumber ? ` · SequenceNumber ${send.data.sequenceNumber}` : ""} · MD5{" "}
+                {send.data.md5OfMessageBody}
               </span>
             </Alert>
           )}
@@ -164,7 +277,15 @@ function SendCard({ tenant, queue }: { tenant: string; queue: QueueDetail }) {
 
 export type ReceivedState = [ReceivedMessage[], (f: (old: ReceivedMessage[]) => ReceivedMessage[]) => void];
 
-function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: QueueDetail; receivedState: ReceivedState }) {
+function PollCard({
+  tenant,
+  queue,
+  receivedState,
+}: {
+  tenant: string;
+  queue: QueueDetail;
+  receivedState: ReceivedState;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [wait, setWait] = useState(String(Math.min(queue.settings.receiveMessageWaitTimeSeconds || 5, 20)));
@@ -189,7 +310,10 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
   const invalid = !!(w.error || mx.error || v.error);
   return (
     <Card>
-      <CardHeader title="Receive messages" description="Like ReceiveMessage: received messages become invisible to other consumers for the visibility timeout and their receive count goes up." />
+      <CardHeader
+        title="Receive messages"
+        description="Like ReceiveMessage: received messages become invisible to other consumers for the visibility timeout and their receive count goes up."
+      />
       <CardBody className="space-y-4">
         <form
           noValidate
@@ -198,7 +322,13 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
           onSubmit={(e) => {
             e.preventDefault();
             if (invalid) return;
-            receive.mutate({ tenant, name: queue.name, waitTimeSeconds: w.value!, maxMessages: mx.value!, ...(v.value !== undefined ? { visibilityTimeout: v.value } : {}) });
+            receive.mutate({
+              tenant,
+              name: queue.name,
+              waitTimeSeconds: w.value!,
+              maxMessages: mx.value!,
+              ...(v.value !== undefined ? { visibilityTimeout: v.value } : {}),
+            });
           }}
         >
           <FormField label="Wait time (s)" error={w.error} hint="0 – 20; long polling">
@@ -207,8 +337,17 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
           <FormField label="Max messages" error={mx.error} hint="1 – 10">
             <Input inputMode="numeric" value={max} onChange={(e) => setMax(e.target.value)} />
           </FormField>
-          <FormField label="Visibility timeout (s)" error={v.error} hint={`Empty: queue's ${queue.settings.visibilityTimeout} s`}>
-            <Input inputMode="numeric" value={vis} onChange={(e) => setVis(e.target.value)} placeholder={String(queue.settings.visibilityTimeout)} />
+          <FormField
+            label="Visibility timeout (s)"
+            error={v.error}
+            hint={`Empty: queue's ${queue.settings.visibilityTimeout} s`}
+          >
+            <Input
+              inputMode="numeric"
+              value={vis}
+              onChange={(e) => setVis(e.target.value)}
+              placeholder={String(queue.settings.visibilityTimeout)}
+            />
           </FormField>
           <div className="sm:pt-6">
             <Button type="submit" loading={receive.isPending} disabled={invalid} className="w-full sm:w-auto">
@@ -218,7 +357,12 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
           </div>
         </form>
         {receive.error && <Alert tone="danger">{receive.error.message}</Alert>}
-        {polled && receive.data?.length === 0 && !receive.isPending && <p className="text-sm text-gray-500" role="status">No messages available{w.value ? ` within ${w.value} s` : ""}. In-flight and delayed messages are not returned until they become visible.</p>}
+        {polled && receive.data?.length === 0 && !receive.isPending && (
+          <p className="text-sm text-gray-500" role="status">
+            No messages available{w.value ? ` within ${w.value} s` : ""}. In-flight and delayed messages are not
+            returned until they become visible.
+          </p>
+        )}
         {received.length > 0 && (
           <div>
             <div className="mb-2 flex items-center justify-between">
@@ -229,10 +373,18 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
             </div>
             <ul className="space-y-3" aria-label="Received messages">
               {received.map((m) => (
-                <ReceivedCard key={m.receiptHandle} tenant={tenant} queueName={queue.name} m={m} onGone={() => setReceived((r) => r.filter((x) => x.receiptHandle !== m.receiptHandle))} />
+                <ReceivedCard
+                  key={m.receiptHandle}
+                  tenant={tenant}
+                  queueName={queue.name}
+                  m={m}
+                  onGone={() => setReceived((r) => r.filter((x) => x.receiptHandle !== m.receiptHandle))}
+                />
               ))}
             </ul>
-            <p className="mt-2 text-xs text-gray-500">Clearing the list does not delete anything: messages not deleted come back after their visibility timeout.</p>
+            <p className="mt-2 text-xs text-gray-500">
+              Clearing the list does not delete anything: messages not deleted come back after their visibility timeout.
+            </p>
           </div>
         )}
       </CardBody>
@@ -240,7 +392,15 @@ function PollCard({ tenant, queue, receivedState }: { tenant: string; queue: Que
   );
 }
 
-export function SendReceiveTab({ tenant, queue, receivedState }: { tenant: string; queue: QueueDetail; receivedState: ReceivedState }) {
+export function SendReceiveTab({
+  tenant,
+  queue,
+  receivedState,
+}: {
+  tenant: string;
+  queue: QueueDetail;
+  receivedState: ReceivedState;
+}) {
   return (
     <div className="space-y-6">
       <SendCard tenant={tenant} queue={queue} />

@@ -2,12 +2,48 @@
 import { useId, useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Pencil, Plus, Trash2 } from "lucide-react";
-import { Alert, Badge, Button, Card, CardBody, CardHeader, FieldError, Input, Table, TBody, Td, Th, THead, Tr, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  FieldError,
+  Input,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
-import { MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS, diffTags, validateTagRows, type TagRow, type TagValidation } from "./queue-tags";
+import {
+  MAX_TAG_KEY,
+  MAX_TAG_VALUE,
+  MAX_TAGS,
+  diffTags,
+  validateTagRows,
+  type TagRow,
+  type TagValidation,
+} from "./queue-tags";
 
 /** The queue's tags: a table for everyone, an editor (TagQueue / UntagQueue) for those who may write. */
-export function TagsCard({ tenant, name, tags, write }: { tenant: string; name: string; tags: Record<string, string>; write: boolean }) {
+export function TagsCard({
+  tenant,
+  name,
+  tags,
+  write,
+}: {
+  tenant: string;
+  name: string;
+  tags: Record<string, string>;
+  write: boolean;
+}) {
   const [editing, setEditing] = useState(false);
   const entries = Object.entries(tags).sort(([a], [b]) => a.localeCompare(b));
   return (
@@ -55,12 +91,26 @@ export function TagsCard({ tenant, name, tags, write }: { tenant: string; name: 
 let nextRowId = 1;
 const row = (key = "", value = ""): TagRow => ({ id: nextRowId++, key, value });
 
-function TagsEditor({ tenant, name, current, onDone }: { tenant: string; name: string; current: Record<string, string>; onDone: () => void }) {
+function TagsEditor({
+  tenant,
+  name,
+  current,
+  onDone,
+}: {
+  tenant: string;
+  name: string;
+  current: Record<string, string>;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const qc = useQueryClient();
   const toast = useToast();
-  const [rows, setRows] = useState<TagRow[]>(() => Object.entries(current).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => row(k, v)));
+  const [rows, setRows] = useState<TagRow[]>(() =>
+    Object.entries(current)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => row(k, v)),
+  );
   const [checked, setChecked] = useState<TagValidation | null>(null);
   const addRef = useRef<HTMLButtonElement>(null);
   const keyRefs = useRef(new Map<number, HTMLInputElement>());
@@ -70,8 +120,10 @@ function TagsEditor({ tenant, name, current, onDone }: { tenant: string; name: s
   const save = useMutation({
     mutationFn: async (next: Record<string, string>) => {
       const { set, remove } = diffTags(current, next);
-      const tag = async () => void (Object.keys(set).length && (await client.queue.tag.mutate({ tenant, name, tags: set })));
-      const untag = async () => void (remove.length && (await client.queue.untag.mutate({ tenant, name, keys: remove })));
+      const tag = async () =>
+        void (Object.keys(set).length && (await client.queue.tag.mutate({ tenant, name, tags: set })));
+      const untag = async () =>
+        void (remove.length && (await client.queue.untag.mutate({ tenant, name, keys: remove })));
       // Two calls, as with the SDK. Tag first, so a refused tag changes nothing, unless the
       // queue would pass 50 tags before the removals land.
       if (Object.keys({ ...current, ...set }).length <= MAX_TAGS) {
@@ -99,7 +151,11 @@ function TagsEditor({ tenant, name, current, onDone }: { tenant: string; name: s
   const update = (id: number, patch: Partial<TagRow>) => {
     setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
     // A row's error goes once it is edited; the rest stay until the next save.
-    setChecked((c) => (c && c.rows[id] ? { ...c, rows: Object.fromEntries(Object.entries(c.rows).filter(([k]) => Number(k) !== id)) } : c));
+    setChecked((c) =>
+      c && c.rows[id]
+        ? { ...c, rows: Object.fromEntries(Object.entries(c.rows).filter(([k]) => Number(k) !== id)) }
+        : c,
+    );
   };
 
   return (
@@ -121,14 +177,18 @@ function TagsEditor({ tenant, name, current, onDone }: { tenant: string; name: s
       }}
     >
       <p id={rulesId} className="text-sm text-gray-600">
-        Keys: 1–{MAX_TAG_KEY} characters, case-sensitive. Values: up to {MAX_TAG_VALUE} characters, may be empty. Up to {MAX_TAGS} tags per queue.
+        Keys: 1–{MAX_TAG_KEY} characters, case-sensitive. Values: up to {MAX_TAG_VALUE} characters, may be empty. Up to{" "}
+        {MAX_TAGS} tags per queue.
       </p>
       {rows.length === 0 ? (
         <p className="text-sm text-gray-500">No tags. Add one below, or save to remove them all.</p>
       ) : (
         <div>
           {/* Visible column names on wider screens; each input also carries its own label. */}
-          <div aria-hidden className="mb-1.5 hidden grid-cols-[minmax(0,1fr)_minmax(0,1fr)_2.75rem] gap-x-2 text-xs font-medium tracking-wide text-gray-500 uppercase sm:grid">
+          <div
+            aria-hidden
+            className="mb-1.5 hidden grid-cols-[minmax(0,1fr)_minmax(0,1fr)_2.75rem] gap-x-2 text-xs font-medium tracking-wide text-gray-500 uppercase sm:grid"
+          >
             <span>Key</span>
             <span>Value</span>
           </div>
@@ -138,7 +198,10 @@ function TagsEditor({ tenant, name, current, onDone }: { tenant: string; name: s
               const keyErr = `tag-${r.id}-key-error`;
               const valErr = `tag-${r.id}-value-error`;
               return (
-                <li key={r.id} className="grid grid-cols-[1fr_auto] gap-x-2 gap-y-2 border-b border-gray-100 pb-3 last:border-0 last:pb-0 sm:border-0 sm:pb-0 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_2.75rem] sm:items-start">
+                <li
+                  key={r.id}
+                  className="grid grid-cols-[1fr_auto] gap-x-2 gap-y-2 border-b border-gray-100 pb-3 last:border-0 last:pb-0 sm:border-0 sm:pb-0 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_2.75rem] sm:items-start"
+                >
                   <div className="min-w-0">
                     <Input
                       ref={(el) => {

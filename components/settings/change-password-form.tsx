@@ -2,7 +2,17 @@
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
-import { Alert, Button, CardBody, CardFooter, FormField, Input, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  CardBody,
+  CardFooter,
+  FormField,
+  Input,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { signOutTo } from "@/components/auth/sign-out";
 
@@ -34,10 +44,22 @@ export function ChangePasswordForm({ email }: { email: string }) {
     >
       <CardBody className="grid gap-4 border-t border-gray-100 sm:grid-cols-2">
         <FormField label="Current password" error={fe.currentPassword}>
-          <Input type="password" name="currentPassword" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />
+          <Input
+            type="password"
+            name="currentPassword"
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
         </FormField>
         <FormField label="New password" error={fe.newPassword} hint="At least 10 characters.">
-          <Input type="password" name="newPassword" autoComplete="new-password" value={newPassword} onChange={(e) => setNew(e.target.value)} />
+          <Input
+            type="password"
+            name="newPassword"
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+          />
         </FormField>
         {errorMessageOf(change.error) && (
           <Alert tone="danger" className="sm:col-span-2">
@@ -46,7 +68,12 @@ export function ChangePasswordForm({ email }: { email: string }) {
         )}
       </CardBody>
       <CardFooter>
-        <Button type="submit" variant="secondary" loading={change.isPending} disabled={!currentPassword || !newPassword}>
+        <Button
+          type="submit"
+          variant="secondary"
+          loading={change.isPending}
+          disabled={!currentPassword || !newPassword}
+        >
           Change password
         </Button>
       </CardFooter>

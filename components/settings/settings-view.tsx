@@ -2,7 +2,22 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Card, CardBody, CardFooter, CardHeader, CopyButton, FormField, Input, KeyValue, PageHeader, errorMessageOf, fieldErrorsOf, useToast } from "@/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CardBody,
+  CardFooter,
+  CardHeader,
+  CopyButton,
+  FormField,
+  Input,
+  KeyValue,
+  PageHeader,
+  errorMessageOf,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant, useCurrentUser } from "@/components/layout/tenant-context";
@@ -48,7 +63,14 @@ export function SettingsView() {
       <PageHeader title="Settings" description="Your team's identity in Signalbox and in AWS-style resource names." />
 
       <Card>
-        <CardHeader title="Team" description={manage ? "The name is shown in the console. The URL and account id never change." : `Your role (${role}) can see these settings; owners and admins can change them.`} />
+        <CardHeader
+          title="Team"
+          description={
+            manage
+              ? "The name is shown in the console. The URL and account id never change."
+              : `Your role (${role}) can see these settings; owners and admins can change them.`
+          }
+        />
         <form
           noValidate
           onSubmit={(e) => {
@@ -58,7 +80,13 @@ export function SettingsView() {
         >
           <CardBody className="space-y-4">
             <FormField label="Team name" error={fe.name}>
-              <Input name="teamName" value={name} onChange={(e) => setName(e.target.value)} disabled={!manage} className="max-w-md" />
+              <Input
+                name="teamName"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                disabled={!manage}
+                className="max-w-md"
+              />
             </FormField>
             {errorMessageOf(rename.error) && <Alert tone="danger">{errorMessageOf(rename.error)}</Alert>}
           </CardBody>
@@ -73,14 +101,24 @@ export function SettingsView() {
       </Card>
 
       <Card>
-        <CardHeader title="AWS identity" description="What the AWS SDKs and CLI see. Resource ARNs use this account id and region." />
+        <CardHeader
+          title="AWS identity"
+          description="What the AWS SDKs and CLI see. Resource ARNs use this account id and region."
+        />
         <CardBody className="py-1">
           <KeyValue
             items={[
               { label: "Account id", value: <Copyable value={tenant.accountId} /> },
               { label: "Region", value: <Copyable value={tenant.region} /> },
               { label: "ARN prefix", value: <Copyable value={tenant.arnPrefix} /> },
-              { label: "Example queue ARN", value: <span className="font-mono break-all text-gray-600">{tenant.arnPrefix.replace("<service>", "sqs")}orders</span> },
+              {
+                label: "Example queue ARN",
+                value: (
+                  <span className="font-mono break-all text-gray-600">
+                    {tenant.arnPrefix.replace("<service>", "sqs")}orders
+                  </span>
+                ),
+              },
               { label: "AWS endpoint", value: <Copyable value={`${origin}/api/aws`} /> },
               { label: "Team URL", value: <span className="font-mono">/t/{tenant.slug}</span> },
             ]}
@@ -89,7 +127,10 @@ export function SettingsView() {
       </Card>
 
       <Card>
-        <CardHeader title="Your account" description="Your own sign-in, in every team. API keys are separate and keep working." />
+        <CardHeader
+          title="Your account"
+          description="Your own sign-in, in every team. API keys are separate and keep working."
+        />
         <CardBody className="py-1">
           <KeyValue
             items={[
@@ -102,7 +143,10 @@ export function SettingsView() {
       </Card>
 
       <Card>
-        <CardHeader title="Sessions" description="Lost a laptop, or signed in on a shared computer? End every session of yours, on every device, including this one." />
+        <CardHeader
+          title="Sessions"
+          description="Lost a laptop, or signed in on a shared computer? End every session of yours, on every device, including this one."
+        />
         <CardFooter className="rounded-t-none border-t-0 bg-white">
           <Button variant="danger" onClick={() => setConfirm(true)}>
             Sign out everywhere

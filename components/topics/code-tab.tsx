@@ -12,13 +12,18 @@ export function CodeTab({ topic, region }: { topic: { arn: string; name: string;
   return (
     <div className="space-y-4">
       <p className="max-w-3xl text-sm text-gray-600">
-        Use an API key of this team as AWS credentials (SDK, CLI) or as a Bearer token (REST). Every snippet targets this topic.
+        Use an API key of this team as AWS credentials (SDK, CLI) or as a Bearer token (REST). Every snippet targets
+        this topic.
       </p>
       <Tabs
         value={tab}
         onChange={setTab}
         items={[
-          { id: "sdk", label: "AWS SDK v3", content: <CodeBlock title="JavaScript / TypeScript: publish" code={sdkPublishSnippet(s)} /> },
+          {
+            id: "sdk",
+            label: "AWS SDK v3",
+            content: <CodeBlock title="JavaScript / TypeScript: publish" code={sdkPublishSnippet(s)} />,
+          },
           { id: "cli", label: "AWS CLI", content: <CodeBlock title="Shell" code={cliSnippet(s)} /> },
           { id: "curl", label: "curl", content: <CodeBlock title="REST API" code={curlSnippet(s)} /> },
           {
@@ -27,8 +32,10 @@ export function CodeTab({ topic, region }: { topic: { arn: string; name: string;
             content: (
               <div className="space-y-3">
                 <p className="max-w-3xl text-sm text-gray-600">
-                  HTTP(S) subscriptions are confirmed by visiting the <code className="font-mono text-xs">SubscribeURL</code> of the first request, then every message is signed with the
-                  subscription&apos;s <code className="font-mono text-xs">whsec_</code> secret (Standard Webhooks) and with SNS&apos;s own signature.
+                  HTTP(S) subscriptions are confirmed by visiting the{" "}
+                  <code className="font-mono text-xs">SubscribeURL</code> of the first request, then every message is
+                  signed with the subscription&apos;s <code className="font-mono text-xs">whsec_</code> secret (Standard
+                  Webhooks) and with SNS&apos;s own signature.
                 </p>
                 <CodeBlock title="Node.js receiver that verifies signatures" code={receiverSnippet()} />
               </div>

@@ -2,7 +2,21 @@
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Activity, BadgeCheck, KeyRound, Power, Trash2 } from "lucide-react";
-import { Alert, Badge, Button, CodeBlock, ConfirmDialog, CopyButton, Dialog, KeyValue, LoadingBlock, RelativeTime, Select, fieldErrorsOf, useToast } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  CodeBlock,
+  ConfirmDialog,
+  CopyButton,
+  Dialog,
+  KeyValue,
+  LoadingBlock,
+  RelativeTime,
+  Select,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { FilterPolicyEditor, checkFilterPolicy, type FilterPolicyValue } from "./filter-policy-editor";
 import { SUB_STATUS_LABEL, SUB_STATUS_TONE, subStatus } from "./subscription-status";
@@ -35,7 +49,10 @@ export function SubscriptionDialog({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const q = useQuery({ ...trpc.topic.subscription.queryOptions({ tenant, id: subscriptionId ?? "" }), enabled: !!subscriptionId });
+  const q = useQuery({
+    ...trpc.topic.subscription.queryOptions({ tenant, id: subscriptionId ?? "" }),
+    enabled: !!subscriptionId,
+  });
   const s = q.data;
   const [editing, setEditing] = useState(false);
   const [filter, setFilter] = useState<FilterPolicyValue>({ policy: "", scope: "MessageAttributes" });
@@ -54,9 +71,23 @@ export function SubscriptionDialog({
       qc.invalidateQueries({ queryKey: trpc.delivery.disabledEndpoints.pathKey() }),
     ]);
   const onError = (e: { message: string }) => toast(e.message, "danger");
-  const confirmSub = useMutation(trpc.topic.confirmSubscription.mutationOptions({ onSuccess: async () => (await refresh(), toast("Subscription confirmed")), onError }));
-  const reenable = useMutation(trpc.topic.reenable.mutationOptions({ onSuccess: async () => (await refresh(), toast("Subscription re-enabled: deliveries resume")), onError }));
-  const update = useMutation(trpc.topic.updateSubscription.mutationOptions({ onSuccess: async () => (await refresh(), setEditing(false), toast("Filter policy saved")) }));
+  const confirmSub = useMutation(
+    trpc.topic.confirmSubscription.mutationOptions({
+      onSuccess: async () => (await refresh(), toast("Subscription confirmed")),
+      onError,
+    }),
+  );
+  const reenable = useMutation(
+    trpc.topic.reenable.mutationOptions({
+      onSuccess: async () => (await refresh(), toast("Subscription re-enabled: deliveries resume")),
+      onError,
+    }),
+  );
+  const update = useMutation(
+    trpc.topic.updateSubscription.mutationOptions({
+      onSuccess: async () => (await refresh(), setEditing(false), toast("Filter policy saved")),
+    }),
+  );
   const rotate = useMutation(
     trpc.topic.rotateSecret.mutationOptions({
       onSuccess: async (r) => {
@@ -95,7 +126,11 @@ export function SubscriptionDialog({
           s && (
             <>
               {canWrite && (
-                <Button variant="ghost" className="mr-auto text-red-600 hover:bg-red-50" onClick={() => setConfirm("unsubscribe")}>
+                <Button
+                  variant="ghost"
+                  className="mr-auto text-red-600 hover:bg-red-50"
+                  onClick={() => setConfirm("unsubscribe")}
+                >
                   <Trash2 className="h-4 w-4" aria-hidden />
                   Unsubscribe
                 </Button>
@@ -120,7 +155,12 @@ export function SubscriptionDialog({
                 title="Waiting for confirmation"
                 actions={
                   canWrite && (
-                    <Button size="sm" variant="secondary" loading={confirmSub.isPending} onClick={() => confirmSub.mutate({ tenant, id: s.id })}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      loading={confirmSub.isPending}
+                      onClick={() => confirmSub.mutate({ tenant, id: s.id })}
+                    >
                       <BadgeCheck className="h-4 w-4" aria-hidden />
                       Confirm manually
                     </Button>
@@ -138,14 +178,20 @@ export function SubscriptionDialog({
                 title="Deliveries to this endpoint are disabled"
                 actions={
                   canWrite && (
-                    <Button size="sm" variant="secondary" loading={reenable.isPending} onClick={() => reenable.mutate({ tenant, id: s.id })}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      loading={reenable.isPending}
+                      onClick={() => reenable.mutate({ tenant, id: s.id })}
+                    >
                       <Power className="h-4 w-4" aria-hidden />
                       Re-enable
                     </Button>
                   )
                 }
               >
-                {s.disabledReason ?? "It failed continuously."} Disabled <RelativeTime date={s.disabledAt} />; new messages are skipped until it is re-enabled.
+                {s.disabledReason ?? "It failed continuously."} Disabled <RelativeTime date={s.disabledAt} />; new
+                messages are skipped until it is re-enabled.
               </Alert>
             )}
             <KeyValue
@@ -171,8 +217,14 @@ export function SubscriptionDialog({
                 { label: "Endpoint", value: s.endpoint, mono: true },
                 ...(s.confirmedAt ? [{ label: "Confirmed", value: <RelativeTime date={s.confirmedAt} /> }] : []),
                 { label: "Raw message delivery", value: s.rawMessageDelivery ? "Yes" : "No" },
-                { label: "Dead-letter queue", value: s.deadLetterTargetArn ?? <span className="text-gray-400">None</span>, mono: !!s.deadLetterTargetArn },
-                ...(s.consecutiveFailures > 0 ? [{ label: "Consecutive failures", value: String(s.consecutiveFailures) }] : []),
+                {
+                  label: "Dead-letter queue",
+                  value: s.deadLetterTargetArn ?? <span className="text-gray-400">None</span>,
+                  mono: !!s.deadLetterTargetArn,
+                },
+                ...(s.consecutiveFailures > 0
+                  ? [{ label: "Consecutive failures", value: String(s.consecutiveFailures) }]
+                  : []),
               ]}
             />
             {isHttp && (
@@ -184,7 +236,9 @@ export function SubscriptionDialog({
                       Signing secret
                     </h3>
                     <p className="mt-1 text-sm text-gray-500">
-                      {s.hasSigningSecret ? "Set. It was shown once when created; rotate to get a new one." : "None yet: rotate to create one."}
+                      {s.hasSigningSecret
+                        ? "Set. It was shown once when created; rotate to get a new one."
+                        : "None yet: rotate to create one."}
                       {s.previousSecretExpiresAt && new Date(s.previousSecretExpiresAt).getTime() > Date.now() && (
                         <>
                           {" "}
@@ -209,7 +263,10 @@ export function SubscriptionDialog({
                     size="sm"
                     variant="secondary"
                     onClick={() => {
-                      setFilter({ policy: pretty(s.filterPolicy), scope: (s.filterPolicyScope as FilterPolicyValue["scope"]) ?? "MessageAttributes" });
+                      setFilter({
+                        policy: pretty(s.filterPolicy),
+                        scope: (s.filterPolicyScope as FilterPolicyValue["scope"]) ?? "MessageAttributes",
+                      });
                       setEditing(true);
                     }}
                   >
@@ -219,8 +276,15 @@ export function SubscriptionDialog({
               </div>
               {editing ? (
                 <div className="space-y-3">
-                  <FilterPolicyEditor value={filter} onChange={setFilter} serverError={(fe.FilterPolicy ?? fe.FilterPolicyScope)?.[0]} idPrefix="edit-sub-fp" />
-                  {update.error && !fe.FilterPolicy && !fe.FilterPolicyScope && <Alert tone="danger">{update.error.message}</Alert>}
+                  <FilterPolicyEditor
+                    value={filter}
+                    onChange={setFilter}
+                    serverError={(fe.FilterPolicy ?? fe.FilterPolicyScope)?.[0]}
+                    idPrefix="edit-sub-fp"
+                  />
+                  {update.error && !fe.FilterPolicy && !fe.FilterPolicyScope && (
+                    <Alert tone="danger">{update.error.message}</Alert>
+                  )}
                   <div className="flex justify-end gap-2">
                     <Button variant="secondary" onClick={() => (update.reset(), setEditing(false))}>
                       Cancel
@@ -228,7 +292,14 @@ export function SubscriptionDialog({
                     <Button
                       loading={update.isPending}
                       disabled={checkFilterPolicy(filter.policy, filter.scope).state === "error"}
-                      onClick={() => update.mutate({ tenant, id: s.id, filterPolicy: filter.policy.trim(), filterPolicyScope: filter.scope })}
+                      onClick={() =>
+                        update.mutate({
+                          tenant,
+                          id: s.id,
+                          filterPolicy: filter.policy.trim(),
+                          filterPolicyScope: filter.scope,
+                        })
+                      }
                     >
                       Save filter policy
                     </Button>
@@ -259,7 +330,8 @@ export function SubscriptionDialog({
         error={unsubscribe.error?.message}
       >
         <p>
-          <span className="font-mono text-xs break-all text-gray-900">{s?.endpoint}</span> stops receiving messages from this topic.
+          <span className="font-mono text-xs break-all text-gray-900">{s?.endpoint}</span> stops receiving messages from
+          this topic.
         </p>
       </ConfirmDialog>
       <ConfirmDialog
@@ -272,7 +344,10 @@ export function SubscriptionDialog({
         confirmLabel="Rotate secret"
         error={rotate.error?.message}
       >
-        <p>A new secret signs every delivery from now on. Keep the old one valid for a while so your receiver can switch without rejecting deliveries:</p>
+        <p>
+          A new secret signs every delivery from now on. Keep the old one valid for a while so your receiver can switch
+          without rejecting deliveries:
+        </p>
         <Select aria-label="Old secret stays valid for" value={overlap} onChange={(e) => setOverlap(e.target.value)}>
           <option value="0">Revoke the old secret now</option>
           <option value="1">Old secret valid 1 more hour</option>

@@ -7,8 +7,16 @@ export function subStatus(s: { status: string; disabledAt: Date | string | null 
   return s.status === "confirmed" ? "confirmed" : "pending";
 }
 
-export const SUB_STATUS_TONE: Record<SubStatus, BadgeTone> = { pending: "warning", confirmed: "success", disabled: "danger" };
-export const SUB_STATUS_LABEL: Record<SubStatus, string> = { pending: "Pending confirmation", confirmed: "Confirmed", disabled: "Disabled" };
+export const SUB_STATUS_TONE: Record<SubStatus, BadgeTone> = {
+  pending: "warning",
+  confirmed: "success",
+  disabled: "danger",
+};
+export const SUB_STATUS_LABEL: Record<SubStatus, string> = {
+  pending: "Pending confirmation",
+  confirmed: "Confirmed",
+  disabled: "Disabled",
+};
 
 /** "event, amount · attributes": the keys a filter policy looks at, for a table cell. */
 export function filterSummary(policy: string | null, scope: string): string | null {

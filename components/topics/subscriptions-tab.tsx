@@ -2,7 +2,20 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Filter, Plus, Radio } from "lucide-react";
-import { Alert, Badge, Button, EmptyState, LoadingBlock, RelativeTime, Table, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyState,
+  LoadingBlock,
+  RelativeTime,
+  Table,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+} from "@/components/ui";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { CreateSubscriptionDialog } from "./create-subscription-dialog";
 import { SubscriptionDialog } from "./subscription-dialog";
@@ -12,13 +25,37 @@ import { SUB_STATUS_LABEL, SUB_STATUS_TONE, filterSummary, subStatus } from "./s
 export type TopicDetail = RouterOutputs["topic"]["get"];
 export type Subscription = RouterOutputs["topic"]["subscriptions"][number];
 
-const PROTOCOL_LABEL: Record<string, string> = { sqs: "SQS", http: "HTTP", https: "HTTPS", email: "Email", "email-json": "Email JSON" };
+const PROTOCOL_LABEL: Record<string, string> = {
+  sqs: "SQS",
+  http: "HTTP",
+  https: "HTTPS",
+  email: "Email",
+  "email-json": "Email JSON",
+};
 
-export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: { tenant: string; topic: TopicDetail; canWrite: boolean; onShowDeliveries: (subscriptionId: string) => void }) {
+export function SubscriptionsTab({
+  tenant,
+  topic,
+  canWrite,
+  onShowDeliveries,
+}: {
+  tenant: string;
+  topic: TopicDetail;
+  canWrite: boolean;
+  onShowDeliveries: (subscriptionId: string) => void;
+}) {
   const trpc = useTRPC();
-  const subs = useQuery({ ...trpc.topic.subscriptions.queryOptions({ tenant, topicId: topic.id }), refetchInterval: (q) => ((q.state.data as Subscription[] | undefined)?.some((s) => s.status === "pending") ? 3000 : 30_000) });
+  const subs = useQuery({
+    ...trpc.topic.subscriptions.queryOptions({ tenant, topicId: topic.id }),
+    refetchInterval: (q) =>
+      (q.state.data as Subscription[] | undefined)?.some((s) => s.status === "pending") ? 3000 : 30_000,
+  });
   const [creating, setCreating] = useState(false);
-  const [secret, setSecret] = useState<{ value: string; title: string; previousExpiresAt?: Date | string | null } | null>(null);
+  const [secret, setSecret] = useState<{
+    value: string;
+    title: string;
+    previousExpiresAt?: Date | string | null;
+  } | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const addButton = canWrite && (
     <Button onClick={() => setCreating(true)}>
@@ -49,7 +86,8 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
         <>
           <div className="flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-gray-500">
-              {subs.data.length} subscription{subs.data.length === 1 ? "" : "s"}. Open one for its settings, signing secret and deliveries.
+              {subs.data.length} subscription{subs.data.length === 1 ? "" : "s"}. Open one for its settings, signing
+              secret and deliveries.
             </p>
             {addButton}
           </div>
@@ -69,7 +107,13 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
                 const st = subStatus(s);
                 const summary = filterSummary(s.filterPolicy, s.filterPolicyScope);
                 return (
-                  <Tr key={s.id} className="cursor-pointer" onClick={() => setOpenId(s.id)} data-testid="subscription-row" data-status={st}>
+                  <Tr
+                    key={s.id}
+                    className="cursor-pointer"
+                    onClick={() => setOpenId(s.id)}
+                    data-testid="subscription-row"
+                    data-status={st}
+                  >
                     <Td className="hidden sm:table-cell">
                       <Badge>{PROTOCOL_LABEL[s.protocol] ?? s.protocol}</Badge>
                     </Td>
@@ -77,7 +121,12 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
                       <span className="mb-1 block sm:hidden">
                         <Badge>{PROTOCOL_LABEL[s.protocol] ?? s.protocol}</Badge>
                       </span>
-                      <button type="button" className="block max-w-full truncate text-left font-mono text-xs text-accent-700 hover:underline" title={s.endpoint} onClick={(e) => (e.stopPropagation(), setOpenId(s.id))}>
+                      <button
+                        type="button"
+                        className="block max-w-full truncate text-left font-mono text-xs text-accent-700 hover:underline"
+                        title={s.endpoint}
+                        onClick={(e) => (e.stopPropagation(), setOpenId(s.id))}
+                      >
                         {s.endpoint}
                       </button>
                     </Td>
@@ -89,7 +138,10 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
                     </Td>
                     <Td className="hidden max-w-xs md:table-cell">
                       {summary ? (
-                        <span className="flex items-center gap-1.5 truncate text-xs text-gray-700" title={s.filterPolicy ?? ""}>
+                        <span
+                          className="flex items-center gap-1.5 truncate text-xs text-gray-700"
+                          title={s.filterPolicy ?? ""}
+                        >
                           <Filter className="h-3.5 w-3.5 shrink-0 text-gray-400" aria-hidden />
                           {summary}
                         </span>
@@ -116,7 +168,8 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
           topic={topic}
           onCreated={(r) => {
             setCreating(false);
-            if (r.signingSecret) setSecret({ value: r.signingSecret, title: "Subscription created: its signing secret" });
+            if (r.signingSecret)
+              setSecret({ value: r.signingSecret, title: "Subscription created: its signing secret" });
           }}
         />
       )}
@@ -131,7 +184,12 @@ export function SubscriptionsTab({ tenant, topic, canWrite, onShowDeliveries }: 
           onShowDeliveries(id);
         }}
       />
-      <SecretDialog secret={secret?.value ?? null} title={secret?.title ?? ""} previousExpiresAt={secret?.previousExpiresAt} onClose={() => setSecret(null)} />
+      <SecretDialog
+        secret={secret?.value ?? null}
+        title={secret?.title ?? ""}
+        previousExpiresAt={secret?.previousExpiresAt}
+        onClose={() => setSecret(null)}
+      />
     </div>
   );
 }

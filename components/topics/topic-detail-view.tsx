@@ -4,7 +4,18 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Megaphone, Settings2, Trash2 } from "lucide-react";
-import { Alert, Badge, Button, ConfirmDialog, CopyButton, EmptyState, LoadingBlock, Tabs, buttonClasses, useToast } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmDialog,
+  CopyButton,
+  EmptyState,
+  LoadingBlock,
+  Tabs,
+  buttonClasses,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -20,7 +31,15 @@ const TABS = ["subscriptions", "publish", "deliveries", "code"] as const;
 type TabId = (typeof TABS)[number];
 
 /** /t/<slug>/topics/<name>: one topic, its subscriptions, publishing, deliveries and code. */
-export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { name: string; initialTab?: string; initialSubscriptionId: string | null }) {
+export function TopicDetailView({
+  name,
+  initialTab,
+  initialSubscriptionId,
+}: {
+  name: string;
+  initialTab?: string;
+  initialSubscriptionId: string | null;
+}) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -32,7 +51,10 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
   const topic = useQuery(trpc.topic.get.queryOptions({ tenant: tenant.slug, id: arn }));
   // Same query as the Subscriptions tab (shared cache, which polls while any is pending), so the
   // counts follow confirmations without a reload.
-  const subs = useQuery({ ...trpc.topic.subscriptions.queryOptions({ tenant: tenant.slug, topicId: topic.data?.id }), enabled: !!topic.data });
+  const subs = useQuery({
+    ...trpc.topic.subscriptions.queryOptions({ tenant: tenant.slug, topicId: topic.data?.id }),
+    enabled: !!topic.data,
+  });
   const counts = subs.data && {
     total: subs.data.length,
     confirmed: subs.data.filter((s) => s.status === "confirmed" && !s.disabledAt).length,
@@ -40,7 +62,10 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
     disabled: subs.data.filter((s) => s.disabledAt).length,
   };
   const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "subscriptions");
-  const [deliveryScope, setDeliveryScope] = useState<{ subscriptionId: string | null; messageId: string }>({ subscriptionId: initialSubscriptionId, messageId: "" });
+  const [deliveryScope, setDeliveryScope] = useState<{ subscriptionId: string | null; messageId: string }>({
+    subscriptionId: initialSubscriptionId,
+    messageId: "",
+  });
   const [deleting, setDeleting] = useState(false);
   const [editing, setEditing] = useState(false);
   const del = useMutation(
@@ -65,13 +90,22 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
   };
 
   const back = (
-    <Link href={tenantPath(tenant.slug, "topics")} className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800">
+    <Link
+      href={tenantPath(tenant.slug, "topics")}
+      className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
+    >
       <ArrowLeft className="h-4 w-4" aria-hidden />
       Topics
     </Link>
   );
 
-  if (topic.isPending) return <div>{back}<LoadingBlock /></div>;
+  if (topic.isPending)
+    return (
+      <div>
+        {back}
+        <LoadingBlock />
+      </div>
+    );
   if (topic.error) {
     const notFound = topic.error.data?.code === "NOT_FOUND";
     return (
@@ -109,14 +143,19 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
           </div>
           {t.displayName && <p className="mt-1 text-sm text-gray-500">Display name: {t.displayName}</p>}
           <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
-            <code className="max-w-full min-w-0 rounded-md break-all sm:truncate border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all" title={t.arn} data-testid="topic-arn">
+            <code
+              className="max-w-full min-w-0 rounded-md break-all sm:truncate border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all"
+              title={t.arn}
+              data-testid="topic-arn"
+            >
               {t.arn}
             </code>
             <CopyButton value={t.arn} label="Copy ARN" />
           </div>
           {counts && (
             <p className="mt-2 text-xs text-gray-500" data-testid="topic-counts">
-              Subscriptions: {counts.confirmed} confirmed · {counts.pending} pending{counts.disabled ? ` · ${counts.disabled} disabled` : ""}
+              Subscriptions: {counts.confirmed} confirmed · {counts.pending} pending
+              {counts.disabled ? ` · ${counts.disabled} disabled` : ""}
             </p>
           )}
         </div>
@@ -126,7 +165,12 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
               <Settings2 className="h-4 w-4" aria-hidden />
               Settings
             </Button>
-            <Button variant="ghost" size="sm" className="text-red-600 hover:bg-red-50" onClick={() => setDeleting(true)}>
+            <Button
+              variant="ghost"
+              size="sm"
+              className="text-red-600 hover:bg-red-50"
+              onClick={() => setDeleting(true)}
+            >
               <Trash2 className="h-4 w-4" aria-hidden />
               Delete topic
             </Button>
@@ -137,12 +181,41 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
         value={tab}
         onChange={switchTab}
         items={[
-          { id: "subscriptions", label: "Subscriptions", content: <SubscriptionsTab tenant={tenant.slug} topic={t} canWrite={write} onShowDeliveries={(id) => showDeliveries({ subscriptionId: id })} /> },
-          { id: "publish", label: "Publish", content: <PublishTab tenant={tenant.slug} topic={t} canWrite={write} onShowDeliveries={(messageId) => showDeliveries({ messageId })} /> },
+          {
+            id: "subscriptions",
+            label: "Subscriptions",
+            content: (
+              <SubscriptionsTab
+                tenant={tenant.slug}
+                topic={t}
+                canWrite={write}
+                onShowDeliveries={(id) => showDeliveries({ subscriptionId: id })}
+              />
+            ),
+          },
+          {
+            id: "publish",
+            label: "Publish",
+            content: (
+              <PublishTab
+                tenant={tenant.slug}
+                topic={t}
+                canWrite={write}
+                onShowDeliveries={(messageId) => showDeliveries({ messageId })}
+              />
+            ),
+          },
           {
             id: "deliveries",
             label: "Deliveries",
-            content: <DeliveriesDashboard tenant={tenant.slug} topicId={t.id} initialSubscriptionId={deliveryScope.subscriptionId} initialMessageId={deliveryScope.messageId} />,
+            content: (
+              <DeliveriesDashboard
+                tenant={tenant.slug}
+                topicId={t.id}
+                initialSubscriptionId={deliveryScope.subscriptionId}
+                initialMessageId={deliveryScope.messageId}
+              />
+            ),
           },
           { id: "code", label: "Code", content: <CodeTab topic={t} region={tenant.region} /> },
         ]}
@@ -160,7 +233,10 @@ export function TopicDetailView({ name, initialTab, initialSubscriptionId }: { n
         confirmLabel="Delete topic"
         error={del.error?.message}
       >
-        <p>Its subscriptions are deleted with it and publishing to its ARN fails from now on. Messages already delivered stay where they are.</p>
+        <p>
+          Its subscriptions are deleted with it and publishing to its ARN fails from now on. Messages already delivered
+          stay where they are.
+        </p>
       </ConfirmDialog>
     </div>
   );

@@ -5,12 +5,38 @@ import { Alert, Dialog, FormField, Input, Textarea, fieldErrorsOf, useToast, For
 import { useTRPC } from "@/lib/trpc";
 import { otherErrors } from "./form-errors";
 
-type TopicSettings = { id: string; name: string; fifo: boolean; displayName: string | null; contentBasedDeduplication: boolean; deliveryPolicy: unknown };
+type TopicSettings = {
+  id: string;
+  name: string;
+  fifo: boolean;
+  displayName: string | null;
+  contentBasedDeduplication: boolean;
+  deliveryPolicy: unknown;
+};
 
-const TOPIC_POLICY_EXAMPLE = JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 3, minDelayTarget: 20, maxDelayTarget: 20, backoffFunction: "linear" }, disableSubscriptionOverrides: false } }, null, 2);
+const TOPIC_POLICY_EXAMPLE = JSON.stringify(
+  {
+    http: {
+      defaultHealthyRetryPolicy: { numRetries: 3, minDelayTarget: 20, maxDelayTarget: 20, backoffFunction: "linear" },
+      disableSubscriptionOverrides: false,
+    },
+  },
+  null,
+  2,
+);
 
 /** A topic's editable attributes: display name, HTTP delivery policy, content-based deduplication. */
-export function TopicSettingsDialog({ open, onClose, tenant, topic }: { open: boolean; onClose: () => void; tenant: string; topic: TopicSettings }) {
+export function TopicSettingsDialog({
+  open,
+  onClose,
+  tenant,
+  topic,
+}: {
+  open: boolean;
+  onClose: () => void;
+  tenant: string;
+  topic: TopicSettings;
+}) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -27,7 +53,10 @@ export function TopicSettingsDialog({ open, onClose, tenant, topic }: { open: bo
   const save = useMutation(
     trpc.topic.update.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([qc.invalidateQueries({ queryKey: trpc.topic.get.pathKey() }), qc.invalidateQueries({ queryKey: trpc.topic.list.pathKey() })]);
+        await Promise.all([
+          qc.invalidateQueries({ queryKey: trpc.topic.get.pathKey() }),
+          qc.invalidateQueries({ queryKey: trpc.topic.list.pathKey() }),
+        ]);
         toast("Topic settings saved");
         onClose();
       },
@@ -45,7 +74,12 @@ export function TopicSettingsDialog({ open, onClose, tenant, topic }: { open: bo
       onClose={close}
       title={`Settings of ${topic.name}`}
       footer={
-        <FormDialogFooter formId="topic-settings-form" submitLabel="Save settings" onCancel={close} loading={save.isPending} />
+        <FormDialogFooter
+          formId="topic-settings-form"
+          submitLabel="Save settings"
+          onCancel={close}
+          loading={save.isPending}
+        />
       }
     >
       <form
@@ -65,18 +99,34 @@ export function TopicSettingsDialog({ open, onClose, tenant, topic }: { open: bo
           });
         }}
       >
-        <FormField label="Display name" error={fe.DisplayName ?? fe.displayName} hint="Shown as the sender of email notifications. Empty removes it.">
+        <FormField
+          label="Display name"
+          error={fe.DisplayName ?? fe.displayName}
+          hint="Shown as the sender of email notifications. Empty removes it."
+        >
           <Input value={displayName} onChange={(e) => setDisplayName(e.target.value)} maxLength={100} />
         </FormField>
-        <FormField label="Delivery policy for HTTP/S subscriptions (JSON)" error={fe.DeliveryPolicy ?? fe.deliveryPolicy} hint="The default retry policy of this topic's webhook subscriptions. Empty uses AWS's default.">
-          <Textarea rows={7} spellCheck={false} value={policy} onChange={(e) => setPolicy(e.target.value)} placeholder={TOPIC_POLICY_EXAMPLE} />
+        <FormField
+          label="Delivery policy for HTTP/S subscriptions (JSON)"
+          error={fe.DeliveryPolicy ?? fe.deliveryPolicy}
+          hint="The default retry policy of this topic's webhook subscriptions. Empty uses AWS's default."
+        >
+          <Textarea
+            rows={7}
+            spellCheck={false}
+            value={policy}
+            onChange={(e) => setPolicy(e.target.value)}
+            placeholder={TOPIC_POLICY_EXAMPLE}
+          />
         </FormField>
         {topic.fifo && (
           <label className="flex items-start gap-3 text-sm">
             <input type="checkbox" className="mt-0.5" checked={dedup} onChange={(e) => setDedup(e.target.checked)} />
             <span>
               <span className="font-medium text-gray-900">Content-based deduplication</span>
-              <span className="block text-xs text-gray-500">Use a SHA-256 of the message body when a publisher sends no deduplication id.</span>
+              <span className="block text-xs text-gray-500">
+                Use a SHA-256 of the message body when a publisher sends no deduplication id.
+              </span>
             </span>
           </label>
         )}

@@ -4,7 +4,23 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { Megaphone, Plus, Search } from "lucide-react";
-import { Alert, Badge, Button, EmptyState, Input, LoadingBlock, PageHeader, RelativeTime, Table, TableEmptyRow, TBody, Td, Th, THead, Tr } from "@/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  EmptyState,
+  Input,
+  LoadingBlock,
+  PageHeader,
+  RelativeTime,
+  Table,
+  TableEmptyRow,
+  TBody,
+  Td,
+  Th,
+  THead,
+  Tr,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -20,7 +36,12 @@ export function TopicsView() {
   const [creating, setCreating] = useState(false);
   const [search, setSearch] = useState("");
   const topics = useQuery(trpc.topic.list.queryOptions({ tenant: tenant.slug }));
-  const rows = (topics.data ?? []).filter((t) => !search || t.name.toLowerCase().includes(search.toLowerCase()) || (t.displayName ?? "").toLowerCase().includes(search.toLowerCase()));
+  const rows = (topics.data ?? []).filter(
+    (t) =>
+      !search ||
+      t.name.toLowerCase().includes(search.toLowerCase()) ||
+      (t.displayName ?? "").toLowerCase().includes(search.toLowerCase()),
+  );
   const href = (name: string) => tenantPath(tenant.slug, "topics", encodeURIComponent(name));
 
   const createButton = write && (
@@ -59,7 +80,13 @@ export function TopicsView() {
           {topics.data.length > 5 && (
             <div className="relative max-w-xs">
               <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-gray-400" aria-hidden />
-              <Input className="pl-9" placeholder="Filter topics" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Filter topics" />
+              <Input
+                className="pl-9"
+                placeholder="Filter topics"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                aria-label="Filter topics"
+              />
             </div>
           )}
           <Table aria-label="Topics">
@@ -76,9 +103,18 @@ export function TopicsView() {
                 <TableEmptyRow colSpan={4}>No topic matches “{search}”.</TableEmptyRow>
               ) : (
                 rows.map((t) => (
-                  <Tr key={t.id} className="cursor-pointer" onClick={() => router.push(href(t.name))} data-testid="topic-row">
+                  <Tr
+                    key={t.id}
+                    className="cursor-pointer"
+                    onClick={() => router.push(href(t.name))}
+                    data-testid="topic-row"
+                  >
                     <Td className="max-w-[12rem] sm:max-w-md">
-                      <Link href={href(t.name)} className="block truncate font-medium text-accent-700 hover:underline" onClick={(e) => e.stopPropagation()}>
+                      <Link
+                        href={href(t.name)}
+                        className="block truncate font-medium text-accent-700 hover:underline"
+                        onClick={(e) => e.stopPropagation()}
+                      >
                         {t.name}
                       </Link>
                       {t.displayName && <div className="truncate text-xs text-gray-500">{t.displayName}</div>}
@@ -91,9 +127,13 @@ export function TopicsView() {
                     </Td>
                     <Td>
                       <div className="flex flex-wrap gap-1.5">
-                        <Badge tone={t.subscriptions.confirmed ? "success" : "neutral"}>{t.subscriptions.confirmed} confirmed</Badge>
+                        <Badge tone={t.subscriptions.confirmed ? "success" : "neutral"}>
+                          {t.subscriptions.confirmed} confirmed
+                        </Badge>
                         {t.subscriptions.pending > 0 && <Badge tone="warning">{t.subscriptions.pending} pending</Badge>}
-                        {t.subscriptions.disabled > 0 && <Badge tone="danger">{t.subscriptions.disabled} disabled</Badge>}
+                        {t.subscriptions.disabled > 0 && (
+                          <Badge tone="danger">{t.subscriptions.disabled} disabled</Badge>
+                        )}
                       </div>
                     </Td>
                     <Td className="hidden sm:table-cell">
@@ -104,10 +144,21 @@ export function TopicsView() {
               )}
             </TBody>
           </Table>
-          {!write && <p className="text-xs text-gray-500">Your role ({role}) can see topics and their deliveries but not change them.</p>}
+          {!write && (
+            <p className="text-xs text-gray-500">
+              Your role ({role}) can see topics and their deliveries but not change them.
+            </p>
+          )}
         </div>
       )}
-      {write && <CreateTopicDialog open={creating} onClose={() => setCreating(false)} tenant={tenant.slug} onCreated={(t) => (setCreating(false), router.push(href(t.name)))} />}
+      {write && (
+        <CreateTopicDialog
+          open={creating}
+          onClose={() => setCreating(false)}
+          tenant={tenant.slug}
+          onCreated={(t) => (setCreating(false), router.push(href(t.name)))}
+        />
+      )}
     </div>
   );
 }

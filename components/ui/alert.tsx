@@ -11,9 +11,24 @@ const tones: Record<AlertTone, string> = {
 };
 
 /** An inline message box. Danger alerts are announced (role=alert), others are polite (role=status). */
-export function Alert({ tone = "info", title, children, className, actions }: { tone?: AlertTone; title?: ReactNode; children?: ReactNode; className?: string; actions?: ReactNode }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  className,
+  actions,
+}: {
+  tone?: AlertTone;
+  title?: ReactNode;
+  children?: ReactNode;
+  className?: string;
+  actions?: ReactNode;
+}) {
   return (
-    <div role={tone === "danger" ? "alert" : "status"} className={cn("rounded-lg border px-4 py-3 text-sm", tones[tone], className)}>
+    <div
+      role={tone === "danger" ? "alert" : "status"}
+      className={cn("rounded-lg border px-4 py-3 text-sm", tones[tone], className)}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
           {title && <p className="font-semibold">{title}</p>}

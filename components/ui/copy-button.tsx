@@ -22,7 +22,19 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** Copies `value` to the clipboard and says "Copied" for two seconds. */
-export function CopyButton({ value, label = "Copy", variant = "secondary", size = "sm", className }: { value: string; label?: string; variant?: ButtonVariant; size?: ButtonSize; className?: string }) {
+export function CopyButton({
+  value,
+  label = "Copy",
+  variant = "secondary",
+  size = "sm",
+  className,
+}: {
+  value: string;
+  label?: string;
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <Button

@@ -33,7 +33,9 @@ export function Dialog({
     if (!d) return;
     if (open && !d.open) {
       d.showModal();
-      const target = d.querySelector<HTMLElement>("[data-autofocus]") ?? d.querySelector<HTMLElement>("input:not([type=hidden]),select,textarea");
+      const target =
+        d.querySelector<HTMLElement>("[data-autofocus]") ??
+        d.querySelector<HTMLElement>("input:not([type=hidden]),select,textarea");
       target?.focus();
     } else if (!open && d.open) d.close();
   }, [open]);
@@ -66,14 +68,23 @@ export function Dialog({
                 </p>
               )}
             </div>
-            <button type="button" onClick={onClose} className="-m-1 rounded p-1 text-gray-400 hover:bg-gray-100 hover:text-gray-600" aria-label="Close">
+            <button
+              type="button"
+              onClick={onClose}
+              className="-m-1 rounded p-1 text-gray-400 hover:bg-gray-100 hover:text-gray-600"
+              aria-label="Close"
+            >
               <svg viewBox="0 0 20 20" className="h-5 w-5" fill="currentColor" aria-hidden>
                 <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
               </svg>
             </button>
           </div>
           <div className="overflow-y-auto px-5 py-4">{children}</div>
-          {footer && <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-gray-200 bg-gray-50 px-5 py-3">{footer}</div>}
+          {footer && (
+            <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-gray-200 bg-gray-50 px-5 py-3">
+              {footer}
+            </div>
+          )}
         </div>
       )}
     </dialog>
@@ -111,10 +122,20 @@ export function ConfirmDialog({
       footer={
         <>
           {/* Focus starts on Cancel for destructive actions, so Enter does not destroy by accident. */}
-          <Button variant="secondary" onClick={onClose} disabled={loading} data-autofocus={tone === "danger" ? true : undefined}>
+          <Button
+            variant="secondary"
+            onClick={onClose}
+            disabled={loading}
+            data-autofocus={tone === "danger" ? true : undefined}
+          >
             Cancel
           </Button>
-          <Button variant={tone} onClick={onConfirm} loading={loading} data-autofocus={tone === "danger" ? undefined : true}>
+          <Button
+            variant={tone}
+            onClick={onConfirm}
+            loading={loading}
+            data-autofocus={tone === "danger" ? undefined : true}
+          >
             {confirmLabel}
           </Button>
         </>
@@ -122,14 +143,30 @@ export function ConfirmDialog({
     >
       <div className="space-y-3 text-sm text-gray-600">
         {children}
-        {error && <p className="text-red-600" role="alert">{error}</p>}
+        {error && (
+          <p className="text-red-600" role="alert">
+            {error}
+          </p>
+        )}
       </div>
     </Dialog>
   );
 }
 
 /** The footer of a dialog that wraps a form (`<form id={formId}>`): Cancel, and the submit button. */
-export function FormDialogFooter({ formId, submitLabel, onCancel, loading, disabled }: { formId: string; submitLabel: ReactNode; onCancel: () => void; loading?: boolean; disabled?: boolean }) {
+export function FormDialogFooter({
+  formId,
+  submitLabel,
+  onCancel,
+  loading,
+  disabled,
+}: {
+  formId: string;
+  submitLabel: ReactNode;
+  onCancel: () => void;
+  loading?: boolean;
+  disabled?: boolean;
+}) {
   return (
     <>
       <Button variant="secondary" onClick={onCancel}>

@@ -1,6 +1,9 @@
 // Reading tRPC errors in forms: the server's error formatter puts zod/AppError field errors in
 // `error.data.fieldErrors` (server/trpc/trpc.ts).
-type MaybeTrpcError = { message?: string; data?: { fieldErrors?: Record<string, string[]> | null; code?: string } | null } | null | undefined;
+type MaybeTrpcError =
+  | { message?: string; data?: { fieldErrors?: Record<string, string[]> | null; code?: string } | null }
+  | null
+  | undefined;
 
 export function fieldErrorsOf(error: unknown): Record<string, string[]> {
   return ((error as MaybeTrpcError)?.data?.fieldErrors ?? {}) as Record<string, string[]>;

@@ -1,5 +1,12 @@
 "use client";
-import { cloneElement, isValidElement, useId, type LabelHTMLAttributes, type ReactElement, type ReactNode } from "react";
+import {
+  cloneElement,
+  isValidElement,
+  useId,
+  type LabelHTMLAttributes,
+  type ReactElement,
+  type ReactNode,
+} from "react";
 import { cn } from "./cn";
 
 export function Label({ className, ...rest }: LabelHTMLAttributes<HTMLLabelElement>) {
@@ -42,7 +49,9 @@ export function FormField({
   const errId = `${id}-error`;
   const hasError = typeof error === "string" ? error.length > 0 : (error?.length ?? 0) > 0;
   const describedBy = [hintId, hasError ? errId : undefined].filter(Boolean).join(" ") || undefined;
-  const control = isValidElement(children) ? cloneElement(children, { id, "aria-describedby": describedBy, invalid: hasError }) : children;
+  const control = isValidElement(children)
+    ? cloneElement(children, { id, "aria-describedby": describedBy, invalid: hasError })
+    : children;
   return (
     <div className={cn("space-y-1.5", className)}>
       <Label htmlFor={id}>{label}</Label>

@@ -10,20 +10,46 @@ const bad = "border-red-400 focus:outline-red-500";
 export type InputProps = InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean };
 
 export const Input = forwardRef<HTMLInputElement, InputProps>(function Input({ invalid, className, ...rest }, ref) {
-  return <input ref={ref} aria-invalid={invalid || undefined} className={cn(field, "h-9", invalid ? bad : ok, className)} {...rest} />;
+  return (
+    <input
+      ref={ref}
+      aria-invalid={invalid || undefined}
+      className={cn(field, "h-9", invalid ? bad : ok, className)}
+      {...rest}
+    />
+  );
 });
 
 export type TextareaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean };
 
-export const Textarea = forwardRef<HTMLTextAreaElement, TextareaProps>(function Textarea({ invalid, className, rows = 4, ...rest }, ref) {
-  return <textarea ref={ref} rows={rows} aria-invalid={invalid || undefined} className={cn(field, "py-2 font-mono", invalid ? bad : ok, className)} {...rest} />;
+export const Textarea = forwardRef<HTMLTextAreaElement, TextareaProps>(function Textarea(
+  { invalid, className, rows = 4, ...rest },
+  ref,
+) {
+  return (
+    <textarea
+      ref={ref}
+      rows={rows}
+      aria-invalid={invalid || undefined}
+      className={cn(field, "py-2 font-mono", invalid ? bad : ok, className)}
+      {...rest}
+    />
+  );
 });
 
 export type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean };
 
-export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select({ invalid, className, children, ...rest }, ref) {
+export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select(
+  { invalid, className, children, ...rest },
+  ref,
+) {
   return (
-    <select ref={ref} aria-invalid={invalid || undefined} className={cn(field, "h-9 pr-8", invalid ? bad : ok, className)} {...rest}>
+    <select
+      ref={ref}
+      aria-invalid={invalid || undefined}
+      className={cn(field, "h-9 pr-8", invalid ? bad : ok, className)}
+      {...rest}
+    >
       {children}
     </select>
   );

@@ -21,7 +21,15 @@ export function SegmentedControl<T extends string | number>({
   variant?: "segmented" | "pills";
 }) {
   return (
-    <div role="radiogroup" aria-label={label} className={variant === "segmented" ? "inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-xs" : "flex flex-wrap gap-2"}>
+    <div
+      role="radiogroup"
+      aria-label={label}
+      className={
+        variant === "segmented"
+          ? "inline-flex rounded-md border border-gray-300 bg-white p-0.5 shadow-xs"
+          : "flex flex-wrap gap-2"
+      }
+    >
       {options.map((o) => {
         const on = value === o.value;
         return (
@@ -34,8 +42,16 @@ export function SegmentedControl<T extends string | number>({
             onClick={() => onChange(o.value)}
             className={cn(
               variant === "segmented"
-                ? cn("rounded px-3 py-1 text-sm font-medium", on ? "bg-accent-600 text-white" : "text-gray-600 hover:bg-gray-100")
-                : cn("rounded-full border px-3 py-1 text-sm font-medium", on ? "border-accent-600 bg-accent-50 text-accent-700" : "border-gray-300 bg-white text-gray-600 hover:bg-gray-50"),
+                ? cn(
+                    "rounded px-3 py-1 text-sm font-medium",
+                    on ? "bg-accent-600 text-white" : "text-gray-600 hover:bg-gray-100",
+                  )
+                : cn(
+                    "rounded-full border px-3 py-1 text-sm font-medium",
+                    on
+                      ? "border-accent-600 bg-accent-50 text-accent-700"
+                      : "border-gray-300 bg-white text-gray-600 hover:bg-gray-50",
+                  ),
             )}
           >
             {o.label}

@@ -5,7 +5,17 @@ import { cn } from "./cn";
 export type TabItem = { id: string; label: ReactNode; content: ReactNode };
 
 /** Controlled tabs with the WAI-ARIA pattern (arrow keys move between tabs). */
-export function Tabs({ items, value, onChange, className }: { items: TabItem[]; value: string; onChange: (id: string) => void; className?: string }) {
+export function Tabs({
+  items,
+  value,
+  onChange,
+  className,
+}: {
+  items: TabItem[];
+  value: string;
+  onChange: (id: string) => void;
+  className?: string;
+}) {
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const current = items.find((i) => i.id === value) ?? items[0];
@@ -37,7 +47,9 @@ export function Tabs({ items, value, onChange, className }: { items: TabItem[]; 
               }}
               className={cn(
                 "-mb-px border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
-                selected ? "border-accent-600 text-accent-700" : "border-transparent text-gray-500 hover:border-gray-300 hover:text-gray-700",
+                selected
+                  ? "border-accent-600 text-accent-700"
+                  : "border-transparent text-gray-500 hover:border-gray-300 hover:text-gray-700",
               )}
             >
               {item.label}
@@ -46,7 +58,12 @@ export function Tabs({ items, value, onChange, className }: { items: TabItem[]; 
         })}
       </div>
       {current && (
-        <div role="tabpanel" id={`${base}-panel-${current.id}`} aria-labelledby={`${base}-tab-${current.id}`} className="pt-4">
+        <div
+          role="tabpanel"
+          id={`${base}-panel-${current.id}`}
+          aria-labelledby={`${base}-tab-${current.id}`}
+          className="pt-4"
+        >
           {current.content}
         </div>
       )}

@@ -16,16 +16,27 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={push}>
       {children}
-      <div aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:items-end">
+      <div
+        aria-live="polite"
+        className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:items-end"
+      >
         {toasts.map((t) => (
           <div
             key={t.id}
             className={cn(
               "pointer-events-auto max-w-sm rounded-lg px-4 py-3 text-sm font-medium shadow-lg ring-1",
-              t.tone === "danger" ? "bg-red-600 text-white ring-red-700" : t.tone === "info" ? "bg-gray-900 text-white ring-gray-800" : "bg-gray-900 text-white ring-gray-800",
+              t.tone === "danger"
+                ? "bg-red-600 text-white ring-red-700"
+                : t.tone === "info"
+                  ? "bg-gray-900 text-white ring-gray-800"
+                  : "bg-gray-900 text-white ring-gray-800",
             )}
           >
-            {t.tone === "success" && <span className="mr-2 text-green-400" aria-hidden>✓</span>}
+            {t.tone === "success" && (
+              <span className="mr-2 text-green-400" aria-hidden>
+                ✓
+              </span>
+            )}
             {t.message}
           </div>
         ))}

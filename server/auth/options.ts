@@ -26,9 +26,18 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         try {
-          const user = await checkCredentials(credentials.email, credentials.password, clientIp(req?.headers as Record<string, unknown>));
+          const user = await checkCredentials(
+            credentials.email,
+            credentials.password,
+            clientIp(req?.headers as Record<string, unknown>),
+          );
           if (!user) return null;
-          return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion } as never;
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name ?? user.email,
+            sessionVersion: user.sessionVersion,
+          } as never;
         } catch (e) {
           if (e instanceof TooManyAttemptsError) throw new Error(SIGNIN_ERROR_TOO_MANY);
           throw e;
@@ -50,8 +59,12 @@ export const authOptions: NextAuthOptions = {
       return token;
     },
     async session({ session, token }) {
-      if ((token as { revoked?: boolean }).revoked || typeof token.uid !== "string") return { expires: session.expires } as never;
-      return { ...session, user: { ...(session.user ?? {}), id: token.uid, email: token.email ?? session.user?.email } } as never;
+      if ((token as { revoked?: boolean }).revoked || typeof token.uid !== "string")
+        return { expires: session.expires } as never;
+      return {
+        ...session,
+        user: { ...(session.user ?? {}), id: token.uid, email: token.email ?? session.user?.email },
+      } as never;
     },
   },
 };

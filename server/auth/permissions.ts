@@ -27,7 +27,9 @@ export function can(role: Role, permission: Permission): boolean {
 
 export function assertCan(role: Role, permission: Permission): void {
   if (!can(role, permission)) {
-    throw new AppError("forbidden", `Your role (${role}) does not allow ${permission.replace(":", " ")}.`, { awsCode: "AccessDenied" });
+    throw new AppError("forbidden", `Your role (${role}) does not allow ${permission.replace(":", " ")}.`, {
+      awsCode: "AccessDenied",
+    });
   }
 }
 

@@ -9,7 +9,11 @@ import { detachExitHooks } from "../db/exit-hooks";
 //  - otherwise the embedded database of the data folder: if `npm start` is running it, connect to
 //    it (its port is in <data>/pg/port); if not, start it for this command and stop it afterwards.
 
-export type CliDatabase = { url: string; source: "env" | "embedded-running" | "embedded-started"; close: () => Promise<void> };
+export type CliDatabase = {
+  url: string;
+  source: "env" | "embedded-running" | "embedded-started";
+  close: () => Promise<void>;
+};
 
 const say = (m: string) => process.stderr.write(`[signalbox] ${m}\n`);
 
@@ -30,7 +34,10 @@ export function embeddedUrl(port: number): string {
   return `postgresql://postgres:postgres@127.0.0.1:${port}/signalbox`;
 }
 
-export async function openDatabase(dataDir: string, opts: { autoMigrate: boolean } = { autoMigrate: true }): Promise<CliDatabase> {
+export async function openDatabase(
+  dataDir: string,
+  opts: { autoMigrate: boolean } = { autoMigrate: true },
+): Promise<CliDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: "env", close: async () => {} };
 
   const portFile = path.join(dataDir, "pg", "port");
@@ -74,7 +81,9 @@ export async function openDatabase(dataDir: string, opts: { autoMigrate: boolean
 export async function assertMigrated(url: string): Promise<void> {
   const s = await migrationStatus(url);
   if (s.pending.length) {
-    throw new CliError(`The database has ${s.pending.length} pending migration(s) (${s.pending.join(", ")}). Run \`signalbox migrate\` first.`);
+    throw new CliError(
+      `The database has ${s.pending.length} pending migration(s) (${s.pending.join(", ")}). Run \`signalbox migrate\` first.`,
+    );
   }
 }
 

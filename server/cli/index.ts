@@ -61,10 +61,21 @@ class UsageError extends Error {
   }
 }
 
-function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, help: string, positionals = 0) {
+function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+  help: string,
+  positionals = 0,
+) {
   try {
-    const r = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: positionals > 0, strict: true });
-    if (r.positionals.length > positionals) throw new UsageError(`Unexpected argument: ${r.positionals[positionals]}`, help);
+    const r = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: positionals > 0,
+      strict: true,
+    });
+    if (r.positionals.length > positionals)
+      throw new UsageError(`Unexpected argument: ${r.positionals[positionals]}`, help);
     return r;
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -91,7 +102,8 @@ async function main(argv: string[]): Promise<number> {
   if (cmd !== "migrate" && (sub === undefined || sub === "--help" || sub === "-h")) {
     const sub_ = Object.keys(HELP).filter((k) => k.startsWith(`${cmd} `));
     if (sub_.length === 0) throw new UsageError(`Unknown command: ${cmd}.`, HELP.main);
-    if (sub === undefined) throw new UsageError(`\`${cmd}\` needs a subcommand: ${sub_.join(", ")}.`, sub_.map((k) => HELP[k]).join("\n\n"));
+    if (sub === undefined)
+      throw new UsageError(`\`${cmd}\` needs a subcommand: ${sub_.join(", ")}.`, sub_.map((k) => HELP[k]).join("\n\n"));
     process.stdout.write(sub_.map((k) => HELP[k]).join("\n\n") + "\n");
     return 0;
   }
@@ -121,40 +133,80 @@ async function main(argv: string[]): Promise<number> {
       break;
     }
     case "user create": {
-      const { values } = parse(args, { email: { type: "string" }, password: { type: "string" }, "password-stdin": { type: "boolean" }, name: { type: "string" }, json: { type: "boolean" } }, help);
-      if (values.password !== undefined && values["password-stdin"]) throw new UsageError("Use either --password or --password-stdin, not both.", help);
+      const { values } = parse(
+        args,
+        {
+          email: { type: "string" },
+          password: { type: "string" },
+          "password-stdin": { type: "boolean" },
+          name: { type: "string" },
+          json: { type: "boolean" },
+        },
+        help,
+      );
+      if (values.password !== undefined && values["password-stdin"])
+        throw new UsageError("Use either --password or --password-stdin, not both.", help);
       const password = values["password-stdin"] ? readFileSync(0, "utf8").replace(/\r?\n$/, "") : values.password;
       const { emailSchema, passwordSchema } = await import("../domains/users/user.service");
       const input = validate(
-        z.object({ email: z.string({ error: "Required" }).pipe(emailSchema), password: z.string({ error: "Required" }).pipe(passwordSchema), name: z.string().trim().min(1, "Must not be empty").max(100, "At most 100 characters").optional() }),
+        z.object({
+          email: z.string({ error: "Required" }).pipe(emailSchema),
+          password: z.string({ error: "Required" }).pipe(passwordSchema),
+          name: z.string().trim().min(1, "Must not be empty").max(100, "At most 100 characters").optional(),
+        }),
         { email: values.email, password, name: values.name },
         help,
       );
       run = async () => {
         const { cliActor, cliCreateUser } = await import("./operations");
         const user = await cliCreateUser(cliActor(), input);
-        out(values.json ? JSON.stringify({ id: user.id, email: user.email }) : `Created user ${user.email} (id ${user.id}).`);
+        out(
+          values.json
+            ? JSON.stringify({ id: user.id, email: user.email })
+            : `Created user ${user.email} (id ${user.id}).`,
+        );
       };
       break;
     }
     case "tenant create": {
-      const { values } = parse(args, { name: { type: "string" }, owner: { type: "string" }, json: { type: "boolean" } }, help);
+      const { values } = parse(
+        args,
+        { name: { type: "string" }, owner: { type: "string" }, json: { type: "boolean" } },
+        help,
+      );
       const { emailSchema } = await import("../domains/users/user.service");
       const { tenantNameSchema } = await import("../domains/tenants/tenant.schemas");
       const input = validate(
-        z.object({ name: z.string({ error: "Required" }).pipe(tenantNameSchema), owner: z.string({ error: "Required" }).pipe(emailSchema) }),
+        z.object({
+          name: z.string({ error: "Required" }).pipe(tenantNameSchema),
+          owner: z.string({ error: "Required" }).pipe(emailSchema),
+        }),
         values,
         help,
       );
       run = async () => {
         const { cliActor, cliCreateTenant } = await import("./operations");
         const t = await cliCreateTenant(cliActor(), input);
-        out(values.json ? JSON.stringify(t) : `Created tenant ${t.name} (slug ${t.slug}, account id ${t.accountId}, id ${t.id}), owned by ${t.owner}.`);
+        out(
+          values.json
+            ? JSON.stringify(t)
+            : `Created tenant ${t.name} (slug ${t.slug}, account id ${t.accountId}, id ${t.id}), owned by ${t.owner}.`,
+        );
       };
       break;
     }
     case "key create": {
-      const { values } = parse(args, { tenant: { type: "string" }, name: { type: "string" }, role: { type: "string" }, expires: { type: "string" }, json: { type: "boolean" } }, help);
+      const { values } = parse(
+        args,
+        {
+          tenant: { type: "string" },
+          name: { type: "string" },
+          role: { type: "string" },
+          expires: { type: "string" },
+          json: { type: "boolean" },
+        },
+        help,
+      );
       const input = validate(
         z.object({
           tenant: z.string({ error: "Required" }).trim().min(1, "Required"),
@@ -162,7 +214,10 @@ async function main(argv: string[]): Promise<number> {
           role: z.enum(ROLE_VALUES, { error: `One of ${ROLE_VALUES.join(", ")}` }).default("developer"),
           expires: z
             .string()
-            .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, "An ISO 8601 date, e.g. 2027-01-31 or 2027-01-31T12:00:00Z")
+            .regex(
+              /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+              "An ISO 8601 date, e.g. 2027-01-31 or 2027-01-31T12:00:00Z",
+            )
             .transform((s) => new Date(s))
             .refine((d) => !Number.isNaN(d.getTime()), "Not a valid date")
             .refine((d) => d.getTime() > Date.now(), "Must be in the future")
@@ -173,10 +228,26 @@ async function main(argv: string[]): Promise<number> {
       );
       run = async () => {
         const { cliActor, cliCreateKey } = await import("./operations");
-        const k = await cliCreateKey(cliActor(), { tenant: input.tenant, name: input.name, role: input.role, expiresAt: input.expires ?? null });
-        if (values.json) out(JSON.stringify({ id: k.id, secret: k.secret, tenant: k.tenant.slug, accountId: k.tenant.accountId, role: k.role }));
+        const k = await cliCreateKey(cliActor(), {
+          tenant: input.tenant,
+          name: input.name,
+          role: input.role,
+          expiresAt: input.expires ?? null,
+        });
+        if (values.json)
+          out(
+            JSON.stringify({
+              id: k.id,
+              secret: k.secret,
+              tenant: k.tenant.slug,
+              accountId: k.tenant.accountId,
+              role: k.role,
+            }),
+          );
         else {
-          out(`Created API key "${k.name}" (${k.role}) for tenant ${k.tenant.slug} (account ${k.tenant.accountId})${k.expiresAt ? `, expires ${k.expiresAt.toISOString()}` : ""}.`);
+          out(
+            `Created API key "${k.name}" (${k.role}) for tenant ${k.tenant.slug} (account ${k.tenant.accountId})${k.expiresAt ? `, expires ${k.expiresAt.toISOString()}` : ""}.`,
+          );
           out(`  Access key id:      ${k.id}`);
           out(`  Secret access key:  ${k.secret}`);
           out("The secret is shown only now: store it safely.");
@@ -186,7 +257,15 @@ async function main(argv: string[]): Promise<number> {
     }
     case "key revoke": {
       const { positionals } = parse(args, {}, help, 1);
-      const { id } = validate(z.object({ id: z.string({ error: "Required: the key id (SBAK…)" }).regex(/^SBAK[A-Z2-7]{16}$/, "Not an API key id (SBAK followed by 16 characters)") }), { id: positionals[0] }, help);
+      const { id } = validate(
+        z.object({
+          id: z
+            .string({ error: "Required: the key id (SBAK…)" })
+            .regex(/^SBAK[A-Z2-7]{16}$/, "Not an API key id (SBAK followed by 16 characters)"),
+        }),
+        { id: positionals[0] },
+        help,
+      );
       run = async () => {
         const { cliActor, cliRevokeKey } = await import("./operations");
         await cliRevokeKey(cliActor(), id);
@@ -215,10 +294,26 @@ async function main(argv: string[]): Promise<number> {
 
 function describe(e: unknown): { message: string; code: number } {
   if (e instanceof UsageError) return { message: `error: ${e.message}\n\n${e.help}`, code: 2 };
-  const err = e as { name?: string; message?: string; fieldErrors?: Record<string, string[]>; code?: string; exitCode?: number; issues?: Array<{ path: PropertyKey[]; message: string }> };
-  if (err?.name === "ZodError" && err.issues) return { message: `error: invalid input:\n${err.issues.map((i) => `  --${i.path.join(".")}: ${i.message}`).join("\n")}`, code: 2 };
+  const err = e as {
+    name?: string;
+    message?: string;
+    fieldErrors?: Record<string, string[]>;
+    code?: string;
+    exitCode?: number;
+    issues?: Array<{ path: PropertyKey[]; message: string }>;
+  };
+  if (err?.name === "ZodError" && err.issues)
+    return {
+      message: `error: invalid input:\n${err.issues.map((i) => `  --${i.path.join(".")}: ${i.message}`).join("\n")}`,
+      code: 2,
+    };
   if (err?.name === "AppError") {
-    const fields = err.fieldErrors ? "\n" + Object.entries(err.fieldErrors).map(([k, v]) => `  --${k}: ${v.join("; ")}`).join("\n") : "";
+    const fields = err.fieldErrors
+      ? "\n" +
+        Object.entries(err.fieldErrors)
+          .map(([k, v]) => `  --${k}: ${v.join("; ")}`)
+          .join("\n")
+      : "";
     return { message: `error: ${err.message}${fields}`, code: 1 };
   }
   if (err?.code === "ECONNREFUSED" || err?.code === "ENOTFOUND" || err?.code === "28P01" || err?.code === "3D000") {

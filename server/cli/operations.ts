@@ -27,7 +27,14 @@ export function cliActor(): CliActor {
 export async function cliCreateUser(actor: CliActor, input: { email: string; password: string; name?: string }) {
   return withTransaction(async (tx) => {
     const user = await createUser(input, tx);
-    await recordAudit(actor, null, "user.create", { type: "user", id: user.id }, { after: { email: user.email, name: input.name ?? null } }, tx);
+    await recordAudit(
+      actor,
+      null,
+      "user.create",
+      { type: "user", id: user.id },
+      { after: { email: user.email, name: input.name ?? null } },
+      tx,
+    );
     return user;
   });
 }
@@ -36,13 +43,20 @@ export async function cliCreateUser(actor: CliActor, input: { email: string; pas
 export async function cliCreateTenant(actor: CliActor, input: { name: string; owner: string }) {
   const owner = await findUserByEmail(input.owner);
   if (!owner) {
-    throw new AppError("not_found", `No user with email ${input.owner}. Create one first: signalbox user create --email ${input.owner} --password-stdin`, { fieldErrors: { owner: ["No user with this email"] } });
+    throw new AppError(
+      "not_found",
+      `No user with email ${input.owner}. Create one first: signalbox user create --email ${input.owner} --password-stdin`,
+      { fieldErrors: { owner: ["No user with this email"] } },
+    );
   }
   const t = await createTenantAsOperator(actor, { userId: owner.id, email: owner.email }, { name: input.name });
   return { id: t.id, name: t.name, slug: t.slug, accountId: t.accountId, owner: owner.email };
 }
 
-export async function cliCreateKey(actor: CliActor, input: { tenant: string; name: string; role: Role; expiresAt: Date | null }) {
+export async function cliCreateKey(
+  actor: CliActor,
+  input: { tenant: string; name: string; role: Role; expiresAt: Date | null },
+) {
   const tenant = await findTenantByRef(input.tenant);
   const key = await createApiKey(actor, tenant.id, { name: input.name, role: input.role, expiresAt: input.expiresAt });
   return { ...key, tenant };

@@ -14,18 +14,63 @@ export type AppErrorCode =
   | "unsupported"
   | "internal";
 
-type DoorMapping = { trpc: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_MANY_REQUESTS" | "PAYLOAD_TOO_LARGE" | "NOT_IMPLEMENTED" | "INTERNAL_SERVER_ERROR"; http: number; aws: string; awsStatus: number; title: string };
+type DoorMapping = {
+  trpc:
+    | "BAD_REQUEST"
+    | "UNAUTHORIZED"
+    | "FORBIDDEN"
+    | "NOT_FOUND"
+    | "CONFLICT"
+    | "TOO_MANY_REQUESTS"
+    | "PAYLOAD_TOO_LARGE"
+    | "NOT_IMPLEMENTED"
+    | "INTERNAL_SERVER_ERROR";
+  http: number;
+  aws: string;
+  awsStatus: number;
+  title: string;
+};
 
 export const ERROR_TABLE: Record<AppErrorCode, DoorMapping> = {
-  validation: { trpc: "BAD_REQUEST", http: 400, aws: "InvalidParameterValue", awsStatus: 400, title: "Invalid request" },
-  unauthenticated: { trpc: "UNAUTHORIZED", http: 401, aws: "InvalidClientTokenId", awsStatus: 403, title: "Not authenticated" },
+  validation: {
+    trpc: "BAD_REQUEST",
+    http: 400,
+    aws: "InvalidParameterValue",
+    awsStatus: 400,
+    title: "Invalid request",
+  },
+  unauthenticated: {
+    trpc: "UNAUTHORIZED",
+    http: 401,
+    aws: "InvalidClientTokenId",
+    awsStatus: 403,
+    title: "Not authenticated",
+  },
   forbidden: { trpc: "FORBIDDEN", http: 403, aws: "AccessDenied", awsStatus: 403, title: "Forbidden" },
   not_found: { trpc: "NOT_FOUND", http: 404, aws: "ResourceNotFound", awsStatus: 400, title: "Not found" },
   conflict: { trpc: "CONFLICT", http: 409, aws: "ResourceInUse", awsStatus: 400, title: "Conflict" },
-  rate_limited: { trpc: "TOO_MANY_REQUESTS", http: 429, aws: "ThrottlingException", awsStatus: 400, title: "Too many requests" },
+  rate_limited: {
+    trpc: "TOO_MANY_REQUESTS",
+    http: 429,
+    aws: "ThrottlingException",
+    awsStatus: 400,
+    title: "Too many requests",
+  },
   too_large: { trpc: "PAYLOAD_TOO_LARGE", http: 413, aws: "InvalidParameterValue", awsStatus: 400, title: "Too large" },
-  unsupported: { trpc: "NOT_IMPLEMENTED", http: 501, aws: "UnsupportedOperation", awsStatus: 400, title: "Not supported" },
-  internal: { trpc: "INTERNAL_SERVER_ERROR", http: 500, aws: "InternalFailure", awsStatus: 500, title: "Internal error" },
+  unsupported: {
+    trpc: "NOT_IMPLEMENTED",
+    http: 501,
+    aws: "UnsupportedOperation",
+    awsStatus: 400,
+    title: "Not supported",
+  },
+  internal: {
+    trpc: "INTERNAL_SERVER_ERROR",
+    http: 500,
+    aws: "InternalFailure",
+    awsStatus: 500,
+    title: "Internal error",
+  },
 };
 
 export type FieldErrors = Record<string, string[]>;
@@ -44,7 +89,14 @@ export class AppError extends Error {
   constructor(
     code: AppErrorCode,
     message: string,
-    opts: { awsCode?: string; awsStatus?: number; fieldErrors?: FieldErrors; senderFault?: boolean; retryAfterSeconds?: number; cause?: unknown } = {},
+    opts: {
+      awsCode?: string;
+      awsStatus?: number;
+      fieldErrors?: FieldErrors;
+      senderFault?: boolean;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
@@ -62,7 +114,10 @@ export class AppError extends Error {
 }
 
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError || (typeof e === "object" && e !== null && (e as { name?: string }).name === "AppError" && "code" in e);
+  return (
+    e instanceof AppError ||
+    (typeof e === "object" && e !== null && (e as { name?: string }).name === "AppError" && "code" in e)
+  );
 }
 
 /** Convenience for "this field is wrong" errors that forms show beside the field. */

@@ -6,15 +6,28 @@ export type BucketConfig = { ratePerSecond: number; capacity: number };
 
 export function refill(b: Bucket, cfg: BucketConfig, now: number): Bucket {
   const elapsed = Math.max(0, now - b.updatedAt) / 1000;
-  return { tokens: Math.min(cfg.capacity, b.tokens + elapsed * cfg.ratePerSecond), updatedAt: Math.max(now, b.updatedAt) };
+  return {
+    tokens: Math.min(cfg.capacity, b.tokens + elapsed * cfg.ratePerSecond),
+    updatedAt: Math.max(now, b.updatedAt),
+  };
 }
 
 /** Takes `cost` tokens if available. Returns the new state and, when refused, how long to wait. */
-export function take(b: Bucket, cfg: BucketConfig, now: number, cost = 1): { bucket: Bucket; ok: boolean; retryAfterMs: number } {
+export function take(
+  b: Bucket,
+  cfg: BucketConfig,
+  now: number,
+  cost = 1,
+): { bucket: Bucket; ok: boolean; retryAfterMs: number } {
   const r = refill(b, cfg, now);
-  if (r.tokens >= cost) return { bucket: { tokens: r.tokens - cost, updatedAt: r.updatedAt }, ok: true, retryAfterMs: 0 };
+  if (r.tokens >= cost)
+    return { bucket: { tokens: r.tokens - cost, updatedAt: r.updatedAt }, ok: true, retryAfterMs: 0 };
   const missing = cost - r.tokens;
-  return { bucket: r, ok: false, retryAfterMs: cfg.ratePerSecond > 0 ? Math.ceil((missing / cfg.ratePerSecond) * 1000) : Infinity };
+  return {
+    bucket: r,
+    ok: false,
+    retryAfterMs: cfg.ratePerSecond > 0 ? Math.ceil((missing / cfg.ratePerSecond) * 1000) : Infinity,
+  };
 }
 
 /** Many buckets by key (e.g. one per tenant), with a bound on how many are kept. */

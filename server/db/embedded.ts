@@ -91,7 +91,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
         pgInstance = make(port);
         continue;
       }
-      throw err instanceof Error ? err : new Error(`embedded PostgreSQL in ${dbDir} did not start:\n${recent.trim() || "(no output)"}`);
+      throw err instanceof Error
+        ? err
+        : new Error(`embedded PostgreSQL in ${dbDir} did not start:\n${recent.trim() || "(no output)"}`);
     }
   }
   await writeFile(portFile, String(port));

@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 export type Migration = { name: string; sql: string; checksum: string };
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const out: Migration[] = [];
   for (const name of entries) {
     const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -43,7 +46,9 @@ export async function migrationStatus(databaseUrl: string): Promise<MigrationSta
     const all = await readMigrations();
     const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') AS t`);
     if (!exists.rows[0].t) return { applied: [], pending: all.map((m) => m.name) };
-    const rows = await client.query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const rows = await client.query(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     const applied = new Set(rows.rows.map((r) => r.migration_name as string));
     return { applied: [...applied], pending: all.filter((m) => !applied.has(m.name)).map((m) => m.name) };
   } finally {
@@ -59,12 +64,17 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(CREATE_TABLE);
-    const done = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const done = await client.query(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     const doneByName = new Map(done.rows.map((r) => [r.migration_name as string, r.checksum as string]));
     for (const m of await readMigrations()) {
       const prior = doneByName.get(m.name);
       if (prior) {
-        if (prior !== m.checksum) throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead.`);
+        if (prior !== m.checksum)
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead.`,
+          );
         continue;
       }
       const id = randomUUID();

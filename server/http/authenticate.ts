@@ -10,12 +10,24 @@ import { noteKeyUsed, resolveAccessKey, type ResolvedKey } from "../domains/api-
 // them into problem details, the AWS door into its protocol's error shape.
 
 export type TenantRef = { id: string; accountId: string; slug: string; name: string };
-export type Authenticated = { tenant: TenantRef; actor: Extract<Actor, { type: "api_key" }>; region: string; service: string | null };
+export type Authenticated = {
+  tenant: TenantRef;
+  actor: Extract<Actor, { type: "api_key" }>;
+  region: string;
+  service: string | null;
+};
 
 function usable(k: ResolvedKey | null, now: Date): ResolvedKey {
-  if (!k || k.revoked) throw new AppError("unauthenticated", "The security token included in the request is invalid.", { awsCode: "InvalidClientTokenId", awsStatus: 403 });
+  if (!k || k.revoked)
+    throw new AppError("unauthenticated", "The security token included in the request is invalid.", {
+      awsCode: "InvalidClientTokenId",
+      awsStatus: 403,
+    });
   if (k.expiresAt && k.expiresAt.getTime() <= now.getTime()) {
-    throw new AppError("unauthenticated", "The security token included in the request is expired.", { awsCode: "ExpiredToken", awsStatus: 403 });
+    throw new AppError("unauthenticated", "The security token included in the request is expired.", {
+      awsCode: "ExpiredToken",
+      awsStatus: 403,
+    });
   }
   return k;
 }
@@ -31,13 +43,25 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
   if (typeof authz === "string" && /^Bearer\s/i.test(authz)) {
     const token = authz.replace(/^Bearer\s+/i, "").trim();
     const dot = token.indexOf(".");
-    if (dot <= 0) throw new AppError("unauthenticated", "Bearer token must be <keyId>.<secret>.", { awsCode: "IncompleteSignature", awsStatus: 403 });
+    if (dot <= 0)
+      throw new AppError("unauthenticated", "Bearer token must be <keyId>.<secret>.", {
+        awsCode: "IncompleteSignature",
+        awsStatus: 403,
+      });
     const k = usable(await resolveAccessKey(token.slice(0, dot)), now);
     if (!sameSecret(token.slice(dot + 1), k.secret)) {
-      throw new AppError("unauthenticated", "The security token included in the request is invalid.", { awsCode: "InvalidClientTokenId", awsStatus: 403 });
+      throw new AppError("unauthenticated", "The security token included in the request is invalid.", {
+        awsCode: "InvalidClientTokenId",
+        awsStatus: 403,
+      });
     }
     noteKeyUsed(k.keyId);
-    return { tenant: k.tenant, actor: { type: "api_key", keyId: k.keyId, role: k.role }, region: process.env.SIGNALBOX_REGION ?? "us-east-1", service: null };
+    return {
+      tenant: k.tenant,
+      actor: { type: "api_key", keyId: k.keyId, role: k.role },
+      region: process.env.SIGNALBOX_REGION ?? "us-east-1",
+      service: null,
+    };
   }
 
   const url = req.url ?? "/";
@@ -50,10 +74,17 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
     body,
   };
   const parsed = parseSigV4(sreq);
-  if (!parsed.ok) throw new AppError("unauthenticated", parsed.message, { awsCode: parsed.code, awsStatus: parsed.status });
+  if (!parsed.ok)
+    throw new AppError("unauthenticated", parsed.message, { awsCode: parsed.code, awsStatus: parsed.status });
   const k = usable(await resolveAccessKey(parsed.auth.accessKeyId), now);
   const verified = verifySigV4(sreq, parsed.auth, k.secret, now);
-  if (!verified.ok) throw new AppError("unauthenticated", verified.message, { awsCode: verified.code, awsStatus: verified.status });
+  if (!verified.ok)
+    throw new AppError("unauthenticated", verified.message, { awsCode: verified.code, awsStatus: verified.status });
   noteKeyUsed(k.keyId);
-  return { tenant: k.tenant, actor: { type: "api_key", keyId: k.keyId, role: k.role }, region: parsed.auth.region, service: parsed.auth.service };
+  return {
+    tenant: k.tenant,
+    actor: { type: "api_key", keyId: k.keyId, role: k.role },
+    region: parsed.auth.region,
+    service: parsed.auth.service,
+  };
 }

@@ -26,7 +26,10 @@ async function check(fn: () => Promise<Check>): Promise<Check> {
     return await Promise.race([
       fn(),
       new Promise<Check>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => resolve({ ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }),
+          CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
   } catch (err) {
@@ -46,17 +49,27 @@ export async function healthReport(): Promise<{ ok: boolean; checks: Record<stri
     ? await Promise.all([
         check(async () => {
           const applied = new Set(
-            (await pool().query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name as string),
+            (
+              await pool().query(
+                `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+              )
+            ).rows.map((r) => r.migration_name as string),
           );
           const pending = (await expectedMigrations()).filter((n) => !applied.has(n));
           return { ok: pending.length === 0, detail: { applied: applied.size, pending } };
         }),
         check(async () => {
-          const hb = await pool().query(`SELECT count(*)::int AS n, max(last_seen_at) AS last FROM worker_heartbeats WHERE last_seen_at > now() - make_interval(secs => $1)`, [WORKER_STALE_MS / 1000]);
+          const hb = await pool().query(
+            `SELECT count(*)::int AS n, max(last_seen_at) AS last FROM worker_heartbeats WHERE last_seen_at > now() - make_interval(secs => $1)`,
+            [WORKER_STALE_MS / 1000],
+          );
           return { ok: hb.rows[0].n > 0, detail: { alive: hb.rows[0].n, lastSeenAt: hb.rows[0].last } };
         }),
       ])
-    : [{ ok: false, detail: "database unavailable" }, { ok: false, detail: "database unavailable" }];
+    : [
+        { ok: false, detail: "database unavailable" },
+        { ok: false, detail: "database unavailable" },
+      ];
   const checks = { database, migrations, worker };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }

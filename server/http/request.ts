@@ -32,9 +32,10 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
 export function clientGone(res: ServerResponse): AbortSignal {
   const ac = new AbortController();
   if (res.destroyed || res.socket?.destroyed) ac.abort();
-  else res.once("close", () => {
-    if (!res.writableFinished) ac.abort();
-  });
+  else
+    res.once("close", () => {
+      if (!res.writableFinished) ac.abort();
+    });
   return ac.signal;
 }
 
@@ -43,13 +44,23 @@ export function requestId(req: IncomingMessage): string {
   return typeof given === "string" && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
 }
 
-export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
   const buf = typeof body === "string" ? Buffer.from(body) : body;
   res.writeHead(status, { ...headers, "content-length": String(buf.length) });
   res.end(buf);
 }
 
-export function sendJson(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  data: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, { "content-type": "application/json", ...headers }, JSON.stringify(data));
 }
 

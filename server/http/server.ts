@@ -15,18 +15,30 @@ import { sendJson } from "./request";
 
 export type WebServer = { server: http.Server; port: number; close: () => Promise<void> };
 
-export async function startWebServer(opts: { port: number; host?: string; dev?: boolean; withNext?: boolean }): Promise<WebServer> {
+export async function startWebServer(opts: {
+  port: number;
+  host?: string;
+  dev?: boolean;
+  withNext?: boolean;
+}): Promise<WebServer> {
   const rest = createRestHandler(REST_ROUTES);
   let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
   let nextApp: { close?: () => Promise<void> } | undefined;
   if (opts.withNext !== false) {
     const { default: next } = await import("next");
-    const app = next({ dev: !!opts.dev, dir: path.resolve(import.meta.dirname, "../.."), hostname: "localhost", port: opts.port });
+    const app = next({
+      dev: !!opts.dev,
+      dir: path.resolve(import.meta.dirname, "../.."),
+      hostname: "localhost",
+      port: opts.port,
+    });
     await app.prepare();
     nextHandle = app.getRequestHandler() as never;
     nextApp = app as never;
   }
-  await listenForRevocations().catch((err) => logger.warn({ err }, "revocation listener unavailable; relying on cache TTL"));
+  await listenForRevocations().catch((err) =>
+    logger.warn({ err }, "revocation listener unavailable; relying on cache TTL"),
+  );
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? "/";
@@ -35,10 +47,12 @@ export async function startWebServer(opts: { port: number; host?: string; dev?: 
       if (!res.headersSent) sendJson(res, 500, { error: "internal" });
       else res.destroy();
     };
-    if (url === AWS_PREFIX || url.startsWith(AWS_PREFIX + "/") || url.startsWith(AWS_PREFIX + "?")) return void handleAws(req, res).catch(onError);
+    if (url === AWS_PREFIX || url.startsWith(AWS_PREFIX + "/") || url.startsWith(AWS_PREFIX + "?"))
+      return void handleAws(req, res).catch(onError);
     if (url.startsWith("/api/v1/") || url === "/api/v1") return void rest(req, res).catch(onError);
     if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
-    if (url.startsWith("/gw/")) return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
+    if (url.startsWith("/gw/"))
+      return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
     if (nextHandle) return void nextHandle(req, res).catch(onError);
     sendJson(res, 404, { error: "not found" });
   });

@@ -11,6 +11,10 @@ const buckets = new BucketMap(() => ({ ratePerSecond: rate(), capacity: rate() *
 export function throttleTenant(tenantId: string, now = Date.now()): void {
   const r = buckets.take(tenantId, now);
   if (!r.ok) {
-    throw new AppError("rate_limited", "Rate exceeded", { awsCode: "ThrottlingException", awsStatus: 400, retryAfterSeconds: Math.max(1, Math.ceil(r.retryAfterMs / 1000)) });
+    throw new AppError("rate_limited", "Rate exceeded", {
+      awsCode: "ThrottlingException",
+      awsStatus: 400,
+      retryAfterSeconds: Math.max(1, Math.ceil(r.retryAfterMs / 1000)),
+    });
   }
 }

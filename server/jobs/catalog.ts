@@ -4,8 +4,4 @@ import { queueJobs } from "../domains/queues/queue.jobs";
 import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
 
 // Every job the worker runs: one line per domain.
-export const JOBS: JobDefinition[] = [
-  ...systemJobs,
-  ...queueJobs,
-  ...deliveryJobs,
-] as JobDefinition[];
+export const JOBS: JobDefinition[] = [...systemJobs, ...queueJobs, ...deliveryJobs] as JobDefinition[];

@@ -18,7 +18,12 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   for (const job of JOBS) {
     await boss.work(
       job.name,
-      { batchSize: job.work?.batchSize ?? 1, localConcurrency: job.work?.localConcurrency ?? 1, pollingIntervalSeconds: job.work?.pollingIntervalSeconds ?? 1, ...job.work } as never,
+      {
+        batchSize: job.work?.batchSize ?? 1,
+        localConcurrency: job.work?.localConcurrency ?? 1,
+        pollingIntervalSeconds: job.work?.pollingIntervalSeconds ?? 1,
+        ...job.work,
+      } as never,
       (async (jobs: Array<{ id: string; data: unknown; retryCount?: number }>) => {
         for (const j of jobs) {
           const jl = log.child({ jobId: j.id, job: job.name });
@@ -53,9 +58,10 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
     stop: async () => {
       clearInterval(timer);
       await stopBoss();
-      await pool().query(`DELETE FROM worker_heartbeats WHERE id = $1`, [id]).catch(() => {});
+      await pool()
+        .query(`DELETE FROM worker_heartbeats WHERE id = $1`, [id])
+        .catch(() => {});
       log.info("worker stopped");
     },
   };
 }
-

@@ -25,7 +25,9 @@ export async function loadRuntimeEnv(opts: { requireDatabaseUrl: boolean }): Pro
   if (process.env.SIGNALBOX_PUBLIC_URL) process.env.NEXTAUTH_URL ||= process.env.SIGNALBOX_PUBLIC_URL;
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ||= "true";
   if (opts.requireDatabaseUrl && !process.env.DATABASE_URL) {
-    throw new Error("DATABASE_URL is not set. `npm start` runs an embedded PostgreSQL; start:web and start:worker need DATABASE_URL.");
+    throw new Error(
+      "DATABASE_URL is not set. `npm start` runs an embedded PostgreSQL; start:web and start:worker need DATABASE_URL.",
+    );
   }
   return { dataDir };
 }

@@ -63,7 +63,13 @@ async function supervise(): Promise<void> {
     say("stopping embedded PostgreSQL");
     const stop = stopEmbedded;
     stopEmbedded = undefined;
-    const timedOut = await Promise.race([stop().then(() => false, () => false), new Promise<boolean>((r) => setTimeout(() => r(true), 20_000).unref())]);
+    const timedOut = await Promise.race([
+      stop().then(
+        () => false,
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(true), 20_000).unref()),
+    ]);
     // Backstop: postgres did not stop (or had already gone and the library did not notice).
     if (timedOut && pgDataDir && existsSync(path.join(pgDataDir, "postmaster.pid"))) {
       const pid = Number(readFileSync(path.join(pgDataDir, "postmaster.pid"), "utf8").split("\n")[0]);
@@ -116,7 +122,10 @@ async function supervise(): Promise<void> {
       restore();
       pgDataDir = path.join(dataDir, "pg", "data");
       const running = runningPostmaster(pgDataDir);
-      if (running) throw new Error(`PostgreSQL (pid ${running}) is already running on ${pgDataDir}: is Signalbox already running with this data folder? Stop it first, or use another SIGNALBOX_DATA_DIR.`);
+      if (running)
+        throw new Error(
+          `PostgreSQL (pid ${running}) is already running on ${pgDataDir}: is Signalbox already running with this data folder? Stop it first, or use another SIGNALBOX_DATA_DIR.`,
+        );
       say(`no DATABASE_URL: starting embedded PostgreSQL in ${path.join(dataDir, "pg")}`);
       const db = await startEmbeddedPostgres(dataDir, say);
       stopEmbedded = db.stop;
@@ -135,7 +144,9 @@ async function supervise(): Promise<void> {
     const dev = process.env.NODE_ENV === "development";
     const buildState = withNext && !dev ? consoleBuildState() : "current";
     if (buildState !== "current") {
-      say(`${buildState === "missing" ? "no build found" : "the sources changed since the last build"}: building the console (next build), this takes a minute or two`);
+      say(
+        `${buildState === "missing" ? "no build found" : "the sources changed since the last build"}: building the console (next build), this takes a minute or two`,
+      );
       const code = await new Promise<number>((resolve) => {
         building = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
           cwd: root,
@@ -153,7 +164,9 @@ async function supervise(): Promise<void> {
     run("web");
     run("worker");
   } catch (err) {
-    process.stderr.write(`[signalbox] could not start: ${err instanceof Error ? err.message : `embedded PostgreSQL did not start (${String(err)})`}\n`);
+    process.stderr.write(
+      `[signalbox] could not start: ${err instanceof Error ? err.message : `embedded PostgreSQL did not start (${String(err)})`}\n`,
+    );
     await shutdown("startup failed", 1);
   }
 
@@ -184,7 +197,10 @@ async function supervise(): Promise<void> {
       if (stopping) return;
       // Failing before it ever came up (port in use, bad configuration) will not fix itself.
       if (!cameUp.has(name)) {
-        const hint = name === "web" ? ` (see the error above; if port ${process.env.PORT ?? 3000} is taken, choose another with PORT=…)` : " (see the error above)";
+        const hint =
+          name === "web"
+            ? ` (see the error above; if port ${process.env.PORT ?? 3000} is taken, choose another with PORT=…)`
+            : " (see the error above)";
         return void shutdown(`${name} failed to start, exit ${signal ?? code}${hint}`, 1);
       }
       // A crashed half is restarted with backoff: accepted messages are in PostgreSQL, nothing is lost.
@@ -207,10 +223,21 @@ function consoleBuildState(): "missing" | "stale" | "current" {
     let max = 0;
     // server/generated is rewritten (same content, new mtime) by every `prisma generate`, e.g. the
     // postinstall that `npx signalbox` runs: its source, prisma/schema, is watched instead.
-    for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "generated" && !e.startsWith(".")) max = Math.max(max, newest(path.join(p, e)));
+    for (const e of readdirSync(p))
+      if (e !== "node_modules" && e !== "generated" && !e.startsWith(".")) max = Math.max(max, newest(path.join(p, e)));
     return max;
   };
-  const inputs = ["app", "components", "lib", "server", "prisma/schema", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+  const inputs = [
+    "app",
+    "components",
+    "lib",
+    "server",
+    "prisma/schema",
+    "proxy.ts",
+    "next.config.js",
+    "postcss.config.mjs",
+    "package-lock.json",
+  ];
   return inputs.some((i) => newest(path.join(root, i)) > built) ? "stale" : "current";
 }
 

@@ -11,7 +11,12 @@ const { logger } = await import("../logger");
 const { shutdownQueues } = await import("../domains/queues/queue.lifecycle");
 
 const port = Number(process.env.PORT ?? 3000);
-const web = await startWebServer({ port, host: process.env.HOST ?? "0.0.0.0", dev: process.env.NODE_ENV === "development", withNext: process.env.SIGNALBOX_NO_NEXT !== "1" });
+const web = await startWebServer({
+  port,
+  host: process.env.HOST ?? "0.0.0.0",
+  dev: process.env.NODE_ENV === "development",
+  withNext: process.env.SIGNALBOX_NO_NEXT !== "1",
+});
 logger.info({ port: web.port }, `Signalbox web listening on http://localhost:${web.port}`);
 // Tells a parent process (npm start, tests) the port actually bound.
 process.send?.({ type: "listening", port: web.port });

@@ -18,7 +18,12 @@ export type Context = { userId: string | null; requestId: string; log: Logger; o
 /** `origin`: where the browser reached us (links the server hands out, e.g. SubscribeURL). */
 export async function createContext(opts: { userId: string | null; origin?: string | null }): Promise<Context> {
   const requestId = randomUUID();
-  return { userId: opts.userId, requestId, origin: opts.origin ?? null, log: logger.child({ requestId, actor: opts.userId ?? "anonymous" }) };
+  return {
+    userId: opts.userId,
+    requestId,
+    origin: opts.origin ?? null,
+    log: logger.child({ requestId, actor: opts.userId ?? "anonymous" }),
+  };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -28,7 +33,15 @@ const t = initTRPC.context<Context>().create({
     let fieldErrors: Record<string, string[]> | undefined;
     if (cause instanceof ZodError) fieldErrors = z.flattenError(cause).fieldErrors as Record<string, string[]>;
     else if (isAppError(cause) && cause.fieldErrors) fieldErrors = cause.fieldErrors;
-    return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrors ?? null, appCode: isAppError(cause) ? cause.code : null } };
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: fieldErrors ?? null,
+        appCode: isAppError(cause) ? cause.code : null,
+      },
+    };
   },
 });
 
@@ -37,7 +50,8 @@ const mapAppErrors = t.middleware(async ({ next, ctx, path }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (isAppError(cause)) throw new TRPCError({ code: cause.mapping.trpc, message: cause.message, cause });
-    if (result.error.code === "INTERNAL_SERVER_ERROR") ctx.log.error({ err: cause ?? result.error, path }, "trpc procedure failed");
+    if (result.error.code === "INTERNAL_SERVER_ERROR")
+      ctx.log.error({ err: cause ?? result.error, path }, "trpc procedure failed");
   }
   return result;
 });

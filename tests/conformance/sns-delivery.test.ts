@@ -1,4 +1,11 @@
-import { SNSClient, CreateTopicCommand, PublishCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  SNSClient,
+  CreateTopicCommand,
+  PublishCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
@@ -19,12 +26,26 @@ let t: TestTenant;
 let sns: SNSClient;
 let sqs: SQSClient;
 const secrets = new Map<string, string>();
-const flaky = (path: string, n: number) => (path === "/flaky" && n <= 2) || path === "/dead" ? 500 : 200;
+const flaky = (path: string, n: number) => ((path === "/flaky" && n <= 2) || path === "/dead" ? 500 : 200);
 let rx: Awaited<ReturnType<typeof startReceiver>>;
-const SHORT = JSON.stringify({ healthyRetryPolicy: { numRetries: 2, minDelayTarget: 1, maxDelayTarget: 1, numNoDelayRetries: 0, numMinDelayRetries: 0, numMaxDelayRetries: 0, backoffFunction: "linear" } });
+const SHORT = JSON.stringify({
+  healthyRetryPolicy: {
+    numRetries: 2,
+    minDelayTarget: 1,
+    maxDelayTarget: 1,
+    numNoDelayRetries: 0,
+    numMinDelayRetries: 0,
+    numMaxDelayRetries: 0,
+    backoffFunction: "linear",
+  },
+});
 
 async function rest(path: string, body: unknown) {
-  const r = await fetch(`${web.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${web.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const json = await r.json();
   if (!r.ok) throw new Error(JSON.stringify(json));
   return json;
@@ -46,12 +67,20 @@ afterAll(async () => {
 });
 
 async function subscribeHttp(topic: string, path: string, extra: Record<string, unknown> = {}) {
-  const r = await rest(`/api/v1/topics/${topic}/subscriptions`, { protocol: "http", endpoint: `${rx.url}${path}`, ...extra });
+  const r = await rest(`/api/v1/topics/${topic}/subscriptions`, {
+    protocol: "http",
+    endpoint: `${rx.url}${path}`,
+    ...extra,
+  });
   expect(r.pendingConfirmation).toBe(true);
   expect(r.signingSecret).toMatch(/^whsec_/);
   secrets.set(path, r.signingSecret);
   // The receiver verifies the SubscriptionConfirmation's signature, then visits SubscribeURL.
-  await until(async () => (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: r.subscription.arn }))).Attributes?.PendingConfirmation === "false");
+  await until(
+    async () =>
+      (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: r.subscription.arn }))).Attributes
+        ?.PendingConfirmation === "false",
+  );
   return r.subscription.arn as string;
 }
 
@@ -67,11 +96,25 @@ describe("SNS HTTP delivery", () => {
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     expect(listed.Subscriptions?.[0]?.SubscriptionArn).toBe(subArn);
 
-    const p = await sns.send(new PublishCommand({ TopicArn, Message: "hello hooks", Subject: "greeting", MessageAttributes: { color: { DataType: "String", StringValue: "blue" } } }));
+    const p = await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: "hello hooks",
+        Subject: "greeting",
+        MessageAttributes: { color: { DataType: "String", StringValue: "blue" } },
+      }),
+    );
     const got = await until(() => rx.received.find((r) => r.json?.MessageId === p.MessageId));
     expect(got.snsSignatureValid).toBe(true);
     expect(got.webhookSignatureValid).toBe(true);
-    expect(got.json).toMatchObject({ Type: "Notification", TopicArn, Message: "hello hooks", Subject: "greeting", SignatureVersion: "2", MessageAttributes: { color: { Type: "String", Value: "blue" } } });
+    expect(got.json).toMatchObject({
+      Type: "Notification",
+      TopicArn,
+      Message: "hello hooks",
+      Subject: "greeting",
+      SignatureVersion: "2",
+      MessageAttributes: { color: { Type: "String", Value: "blue" } },
+    });
     expect(got.headers).toMatchObject({
       "x-amz-sns-message-type": "Notification",
       "x-amz-sns-message-id": p.MessageId,
@@ -85,7 +128,9 @@ describe("SNS HTTP delivery", () => {
     expect(await verifySnsSignature({ ...got.json!, Message: "tampered" })).toBe(false);
 
     // Every attempt is recorded with the request as sent and the response.
-    const a = await until(async () => (await pool().query(`SELECT * FROM delivery_attempts WHERE message_id = $1`, [p.MessageId])).rows[0]);
+    const a = await until(
+      async () => (await pool().query(`SELECT * FROM delivery_attempts WHERE message_id = $1`, [p.MessageId])).rows[0],
+    );
     expect(a).toMatchObject({ outcome: "succeeded", response_status: 200, attempt_number: 1, response_body: "ok" });
     expect(a.request_headers["webhook-id"]).toBe(got.headers["webhook-id"]);
   });
@@ -96,9 +141,15 @@ describe("SNS HTTP delivery", () => {
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: subArn }));
     expect((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions).toHaveLength(0);
 
-    const got = await until(() => rx.received.find((r) => r.path === "/leaving" && r.json?.Type === "UnsubscribeConfirmation"));
+    const got = await until(() =>
+      rx.received.find((r) => r.path === "/leaving" && r.json?.Type === "UnsubscribeConfirmation"),
+    );
     expect(got.snsSignatureValid).toBe(true);
-    expect(got.headers).toMatchObject({ "x-amz-sns-message-type": "UnsubscribeConfirmation", "x-amz-sns-topic-arn": TopicArn, "x-amz-sns-subscription-arn": subArn });
+    expect(got.headers).toMatchObject({
+      "x-amz-sns-message-type": "UnsubscribeConfirmation",
+      "x-amz-sns-topic-arn": TopicArn,
+      "x-amz-sns-subscription-arn": subArn,
+    });
     expect(got.json).toMatchObject({ Type: "UnsubscribeConfirmation", TopicArn, SignatureVersion: "2" });
     expect(got.json!.Message).toContain(`You have chosen to deactivate subscription ${subArn}`);
     expect(got.json!.Token).toMatch(/^[0-9a-f]{128}$/);
@@ -113,7 +164,9 @@ describe("SNS HTTP delivery", () => {
     expect(restored.status).toBe(200);
     expect(await restored.json()).toMatchObject({ subscriptionArn: subArn });
     expect((await fetch(got.json!.SubscribeURL!)).status).toBe(400);
-    expect((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subArn }))).Attributes).toMatchObject({ PendingConfirmation: "false", Endpoint: `${rx.url}/leaving` });
+    expect(
+      (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subArn }))).Attributes,
+    ).toMatchObject({ PendingConfirmation: "false", Endpoint: `${rx.url}/leaving` });
     const p = await sns.send(new PublishCommand({ TopicArn, Message: "welcome back" }));
     const back = await until(() => rx.received.find((r) => r.json?.MessageId === p.MessageId));
     expect(back.snsSignatureValid).toBe(true);
@@ -126,7 +179,14 @@ describe("SNS HTTP delivery", () => {
     const { startReceiver: start } = await import("../helpers/sns-receiver");
     const manual = await start({ autoConfirm: false });
     try {
-      const first = await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `${manual.url}/later`, ReturnSubscriptionArn: true }));
+      const first = await sns.send(
+        new SubscribeCommand({
+          TopicArn,
+          Protocol: "http",
+          Endpoint: `${manual.url}/later`,
+          ReturnSubscriptionArn: true,
+        }),
+      );
       await until(() => manual.received.length >= 1);
       await sns.send(new SubscribeCommand({ TopicArn, Protocol: "http", Endpoint: `${manual.url}/later` }));
       await until(() => manual.received.length >= 2);
@@ -135,7 +195,10 @@ describe("SNS HTTP delivery", () => {
       // The first token no longer works; the second one confirms.
       expect((await fetch(a!.SubscribeURL!)).status).toBe(400);
       expect((await fetch(b!.SubscribeURL!)).status).toBe(200);
-      expect((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: first.SubscriptionArn }))).Attributes?.PendingConfirmation).toBe("false");
+      expect(
+        (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: first.SubscriptionArn }))).Attributes
+          ?.PendingConfirmation,
+      ).toBe("false");
     } finally {
       await manual.close();
     }
@@ -159,23 +222,50 @@ describe("SNS HTTP delivery", () => {
     const tries = rx.received.filter((r) => r.json?.MessageId === p.MessageId);
     expect(tries.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(new Set(tries.map((r) => r.headers["webhook-id"])).size).toBe(1);
-    const d = await until(async () => (await pool().query(`SELECT status, attempts FROM deliveries WHERE message_id = $1 AND status = 'succeeded'`, [p.MessageId])).rows[0]);
+    const d = await until(
+      async () =>
+        (
+          await pool().query(`SELECT status, attempts FROM deliveries WHERE message_id = $1 AND status = 'succeeded'`, [
+            p.MessageId,
+          ])
+        ).rows[0],
+    );
     expect(d).toEqual({ status: "succeeded", attempts: 3 });
-    const attempts = (await pool().query(`SELECT attempt_number, outcome, response_status, next_retry_at FROM delivery_attempts WHERE message_id = $1 ORDER BY attempt_number`, [p.MessageId])).rows;
-    expect(attempts.map((x) => [x.attempt_number, x.outcome, x.response_status])).toEqual([[1, "failed", 500], [2, "failed", 500], [3, "succeeded", 200]]);
+    const attempts = (
+      await pool().query(
+        `SELECT attempt_number, outcome, response_status, next_retry_at FROM delivery_attempts WHERE message_id = $1 ORDER BY attempt_number`,
+        [p.MessageId],
+      )
+    ).rows;
+    expect(attempts.map((x) => [x.attempt_number, x.outcome, x.response_status])).toEqual([
+      [1, "failed", 500],
+      [2, "failed", 500],
+      [3, "succeeded", 200],
+    ]);
     expect(attempts[0].next_retry_at).not.toBeNull();
   });
 
   it("moves a message to the subscription's dead-letter queue after the retries are exhausted", async () => {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: "hooks-dlq" }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+    const dlqArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "dead" }));
     await subscribeHttp("dead", "/dead", { deliveryPolicy: SHORT, deadLetterTargetArn: dlqArn });
     const p = await sns.send(new PublishCommand({ TopicArn, Message: "nobody home" }));
-    const msg = await until(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 1 }))).Messages?.[0], 30_000);
-    expect(JSON.parse(msg.Body!)).toMatchObject({ Type: "Notification", MessageId: p.MessageId, Message: "nobody home" });
+    const msg = await until(
+      async () =>
+        (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 1 }))).Messages?.[0],
+      30_000,
+    );
+    expect(JSON.parse(msg.Body!)).toMatchObject({
+      Type: "Notification",
+      MessageId: p.MessageId,
+      Message: "nobody home",
+    });
     expect(rx.received.filter((r) => r.json?.MessageId === p.MessageId)).toHaveLength(3);
-    const d = (await pool().query(`SELECT status, attempts FROM deliveries WHERE message_id = $1`, [p.MessageId])).rows[0];
+    const d = (await pool().query(`SELECT status, attempts FROM deliveries WHERE message_id = $1`, [p.MessageId]))
+      .rows[0];
     expect(d).toEqual({ status: "dlq", attempts: 3 });
   });
 });

@@ -21,22 +21,56 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown, auth = true) {
   const r = await fetch(`${web.url}${path}`, {
     method,
-    headers: { ...(auth ? { authorization: `Bearer ${t.key.id}.${t.key.secret}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...(auth ? { authorization: `Bearer ${t.key.id}.${t.key.secret}` } : {}),
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
-  return { status: r.status, type: r.headers.get("content-type"), body: text && r.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
+  return {
+    status: r.status,
+    type: r.headers.get("content-type"),
+    body: text && r.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text,
+  };
 }
 
 describe("topics REST API", () => {
   it("creates, lists, reads, subscribes, publishes, unsubscribes and deletes", async () => {
     const created = await call("POST", "/api/v1/topics", { name: "rest-orders", displayName: "Orders" });
-    expect(created).toMatchObject({ status: 201, body: { name: "rest-orders", arn: `arn:aws:sns:us-east-1:${t.tenant.accountId}:rest-orders`, displayName: "Orders" } });
-    expect((await call("GET", "/api/v1/topics")).body.topics.map((x: { name: string }) => x.name)).toContain("rest-orders");
-    expect((await call("GET", "/api/v1/topics/rest-orders")).body.attributes).toMatchObject({ DisplayName: "Orders", SubscriptionsConfirmed: "0" });
-    const sub = await call("POST", "/api/v1/topics/rest-orders/subscriptions", { protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:rest-q`, rawMessageDelivery: true });
-    expect(sub).toMatchObject({ status: 201, body: { pendingConfirmation: false, signingSecret: null, subscription: { protocol: "sqs", status: "confirmed", rawMessageDelivery: true } } });
-    const bad = await call("POST", "/api/v1/topics/rest-orders/subscriptions", { protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q2`, filterPolicy: "{" });
+    expect(created).toMatchObject({
+      status: 201,
+      body: {
+        name: "rest-orders",
+        arn: `arn:aws:sns:us-east-1:${t.tenant.accountId}:rest-orders`,
+        displayName: "Orders",
+      },
+    });
+    expect((await call("GET", "/api/v1/topics")).body.topics.map((x: { name: string }) => x.name)).toContain(
+      "rest-orders",
+    );
+    expect((await call("GET", "/api/v1/topics/rest-orders")).body.attributes).toMatchObject({
+      DisplayName: "Orders",
+      SubscriptionsConfirmed: "0",
+    });
+    const sub = await call("POST", "/api/v1/topics/rest-orders/subscriptions", {
+      protocol: "sqs",
+      endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:rest-q`,
+      rawMessageDelivery: true,
+    });
+    expect(sub).toMatchObject({
+      status: 201,
+      body: {
+        pendingConfirmation: false,
+        signingSecret: null,
+        subscription: { protocol: "sqs", status: "confirmed", rawMessageDelivery: true },
+      },
+    });
+    const bad = await call("POST", "/api/v1/topics/rest-orders/subscriptions", {
+      protocol: "sqs",
+      endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q2`,
+      filterPolicy: "{",
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe("InvalidParameter");
     expect(bad.body.errors.FilterPolicy).toBeTruthy();
@@ -55,11 +89,28 @@ describe("topics REST API", () => {
     expect(cert.body).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const x = new X509Certificate(cert.body);
     expect(x.verify(x.publicKey)).toBe(true);
-    const confirm = await call("GET", `/api/v1/sns/confirm?TopicArn=${encodeURIComponent(`arn:aws:sns:us-east-1:${t.tenant.accountId}:x`)}&Token=abc`, undefined, false);
+    const confirm = await call(
+      "GET",
+      `/api/v1/sns/confirm?TopicArn=${encodeURIComponent(`arn:aws:sns:us-east-1:${t.tenant.accountId}:x`)}&Token=abc`,
+      undefined,
+      false,
+    );
     expect(confirm.status).toBe(400);
-    const unsub = await call("GET", `/api/v1/sns/unsubscribe?SubscriptionArn=arn:aws:sns:us-east-1:1:x:y&Signature=forged`, undefined, false);
+    const unsub = await call(
+      "GET",
+      `/api/v1/sns/unsubscribe?SubscriptionArn=arn:aws:sns:us-east-1:1:x:y&Signature=forged`,
+      undefined,
+      false,
+    );
     expect(unsub.status).toBe(403);
     const doc = await call("GET", "/api/v1/openapi.json", undefined, false);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/v1/topics", "/api/v1/topics/{name}/subscriptions", "/api/v1/topics/{name}/messages", "/api/v1/sns/signing-cert.pem"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/topics",
+        "/api/v1/topics/{name}/subscriptions",
+        "/api/v1/topics/{name}/messages",
+        "/api/v1/sns/signing-cert.pem",
+      ]),
+    );
   });
 });

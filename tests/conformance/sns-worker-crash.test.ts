@@ -42,7 +42,8 @@ describe("worker crash during fan-out", () => {
         ...(await Promise.all(
           Array.from({ length: 10 }, async (_, j) => {
             const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `crash-${i + j}` }));
-            const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+            const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] })))
+              .Attributes!.QueueArn!;
             await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn }));
             return { url: QueueUrl!, arn };
           }),
@@ -51,10 +52,26 @@ describe("worker crash during fan-out", () => {
     }
     const ids: string[] = [];
     for (let i = 0; i < MESSAGES; i += 10) {
-      const r = await sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: Array.from({ length: 10 }, (_, j) => ({ Id: `m${i + j}`, Message: `message ${i + j}` })) }));
+      const r = await sns.send(
+        new PublishBatchCommand({
+          TopicArn,
+          PublishBatchRequestEntries: Array.from({ length: 10 }, (_, j) => ({
+            Id: `m${i + j}`,
+            Message: `message ${i + j}`,
+          })),
+        }),
+      );
       ids.push(...r.Successful!.map((s) => s.MessageId!));
     }
-    const delivered = async () => Number((await pool().query(`SELECT count(*) FILTER (WHERE status = 'succeeded') AS n FROM deliveries WHERE message_id = ANY($1::text[])`, [ids])).rows[0].n);
+    const delivered = async () =>
+      Number(
+        (
+          await pool().query(
+            `SELECT count(*) FILTER (WHERE status = 'succeeded') AS n FROM deliveries WHERE message_id = ANY($1::text[])`,
+            [ids],
+          )
+        ).rows[0].n,
+      );
 
     // Start a worker and kill it as soon as deliveries are under way.
     const first = await startWorker();
@@ -69,18 +86,30 @@ describe("worker crash during fan-out", () => {
 
     // Every queue holds every message exactly once (queue deliveries are exactly-once).
     for (const q of queues) {
-      const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
-      expect(Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible)).toBe(MESSAGES);
+      const a = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: q.url,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        }),
+      );
+      expect(
+        Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible),
+      ).toBe(MESSAGES);
     }
     const seen = new Set<string>();
     await until(async () => {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues[57]!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const r = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queues[57]!.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const m of r.Messages ?? []) seen.add(JSON.parse(m.Body!).MessageId);
       return seen.size >= MESSAGES;
     });
     expect([...seen].sort()).toEqual([...ids].sort());
     // One delivery row (one stable id) per message × subscriber.
-    const rows = await pool().query(`SELECT count(*)::int AS n, count(DISTINCT (message_id, subscription_id))::int AS pairs FROM deliveries WHERE message_id = ANY($1::text[])`, [ids]);
+    const rows = await pool().query(
+      `SELECT count(*)::int AS n, count(DISTINCT (message_id, subscription_id))::int AS pairs FROM deliveries WHERE message_id = ANY($1::text[])`,
+      [ids],
+    );
     expect(rows.rows[0]).toEqual({ n: SUBSCRIBERS * MESSAGES, pairs: SUBSCRIBERS * MESSAGES });
   });
 });

@@ -39,7 +39,8 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
         },
         timeout: 60_000,
       },
-      (err: Error | null, stdout: string, stderr: string) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err: Error | null, stdout: string, stderr: string) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -47,18 +48,47 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 describe.skipIf(!existsSync(AWS_CLI))("AWS CLI (query protocol)", () => {
   it("create-queue, send, receive, delete, get-queue-attributes, list-queues, tags", async () => {
     const name = uniqueName("cli");
-    const created = await aws(["sqs", "create-queue", "--queue-name", name, "--attributes", "VisibilityTimeout=40,DelaySeconds=0", "--tags", "team=cli"]);
+    const created = await aws([
+      "sqs",
+      "create-queue",
+      "--queue-name",
+      name,
+      "--attributes",
+      "VisibilityTimeout=40,DelaySeconds=0",
+      "--tags",
+      "team=cli",
+    ]);
     expect(created.stderr).toBe("");
     const url = JSON.parse(created.stdout).QueueUrl;
     expect(url).toBe(`${web.url}/api/aws/${t.tenant.accountId}/${name}`);
 
-    const sent = await aws(["sqs", "send-message", "--queue-url", url, "--message-body", "hello <cli> & co", "--message-attributes", '{"k":{"DataType":"String","StringValue":"v"},"b":{"DataType":"Binary","BinaryValue":"AAEC"}}']);
+    const sent = await aws([
+      "sqs",
+      "send-message",
+      "--queue-url",
+      url,
+      "--message-body",
+      "hello <cli> & co",
+      "--message-attributes",
+      '{"k":{"DataType":"String","StringValue":"v"},"b":{"DataType":"Binary","BinaryValue":"AAEC"}}',
+    ]);
     expect(sent.stderr).toBe("");
     const s = JSON.parse(sent.stdout);
     expect(s.MessageId).toBeTruthy();
     expect(s.MD5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
 
-    const got = await aws(["sqs", "receive-message", "--queue-url", url, "--attribute-names", "All", "--message-attribute-names", "All", "--max-number-of-messages", "10"]);
+    const got = await aws([
+      "sqs",
+      "receive-message",
+      "--queue-url",
+      url,
+      "--attribute-names",
+      "All",
+      "--message-attribute-names",
+      "All",
+      "--max-number-of-messages",
+      "10",
+    ]);
     expect(got.stderr).toBe("");
     const m = JSON.parse(got.stdout).Messages[0];
     expect(m.Body).toBe("hello <cli> & co");
@@ -75,7 +105,18 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI (query protocol)", () => {
 
     const del = await aws(["sqs", "delete-message", "--queue-url", url, "--receipt-handle", m.ReceiptHandle]);
     expect(del.code).toBe(0);
-    const after = JSON.parse((await aws(["sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "ApproximateNumberOfMessagesNotVisible"])).stdout);
+    const after = JSON.parse(
+      (
+        await aws([
+          "sqs",
+          "get-queue-attributes",
+          "--queue-url",
+          url,
+          "--attribute-names",
+          "ApproximateNumberOfMessagesNotVisible",
+        ])
+      ).stdout,
+    );
     expect(after.Attributes.ApproximateNumberOfMessagesNotVisible).toBe("0");
 
     const list = JSON.parse((await aws(["sqs", "list-queues", "--queue-name-prefix", name])).stdout);
@@ -83,7 +124,17 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI (query protocol)", () => {
     const tags = JSON.parse((await aws(["sqs", "list-queue-tags", "--queue-url", url])).stdout);
     expect(tags.Tags).toEqual({ team: "cli" });
 
-    const batch = await aws(["sqs", "send-message-batch", "--queue-url", url, "--entries", JSON.stringify([{ Id: "a", MessageBody: "1" }, { Id: "b", MessageBody: "2", DelaySeconds: 901 }])]);
+    const batch = await aws([
+      "sqs",
+      "send-message-batch",
+      "--queue-url",
+      url,
+      "--entries",
+      JSON.stringify([
+        { Id: "a", MessageBody: "1" },
+        { Id: "b", MessageBody: "2", DelaySeconds: 901 },
+      ]),
+    ]);
     const br = JSON.parse(batch.stdout);
     expect(br.Successful.map((x: { Id: string }) => x.Id)).toEqual(["a"]);
     expect(br.Failed[0]).toMatchObject({ Id: "b", SenderFault: true, Code: "InvalidParameterValue" });
@@ -93,7 +144,12 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI (query protocol)", () => {
     expect(missing.stderr).toContain("AWS.SimpleQueueService.NonExistentQueue");
 
     expect((await aws(["sqs", "delete-queue", "--queue-url", url])).code).toBe(0);
-    const again = await aws(["sqs", "create-queue", "--queue-name", JSON.parse(created.stdout).QueueUrl.split("/").pop()]);
+    const again = await aws([
+      "sqs",
+      "create-queue",
+      "--queue-name",
+      JSON.parse(created.stdout).QueueUrl.split("/").pop(),
+    ]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("AWS.SimpleQueueService.QueueDeletedRecently");
   });
@@ -118,7 +174,13 @@ except sqs.exceptions.QueueDoesNotExist as e:
 describe("boto3 (AWS JSON 1.0 with query-compatible error codes)", () => {
   it("round-trips a message with a binary attribute and maps QueueDoesNotExist", async () => {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile("python3", ["-c", BOTO_SCRIPT, web.url, t.key.id, t.key.secret], { timeout: 60_000 }, (err: Error | null, stdout: string, stderr: string) => (err ? reject(new Error(stderr || String(err))) : resolve(stdout))),
+      execFile(
+        "python3",
+        ["-c", BOTO_SCRIPT, web.url, t.key.id, t.key.secret],
+        { timeout: 60_000 },
+        (err: Error | null, stdout: string, stderr: string) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+      ),
     );
     expect(out.trim()).toBe("QueueDoesNotExist AWS.SimpleQueueService.NonExistentQueue");
   });
@@ -126,11 +188,23 @@ describe("boto3 (AWS JSON 1.0 with query-compatible error codes)", () => {
 
 describe("raw query protocol", () => {
   const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
-  const auth = () => ({ authorization: `Bearer ${t.key.id}.${t.key.secret}`, "content-type": "application/x-www-form-urlencoded" });
+  const auth = () => ({
+    authorization: `Bearer ${t.key.id}.${t.key.secret}`,
+    "content-type": "application/x-www-form-urlencoded",
+  });
 
   it("accepts actions POSTed to the queue URL and answers XML in the SQS namespace", async () => {
     const name = uniqueName("raw");
-    const c = await fetch(`${web.url}/api/aws`, { method: "POST", headers: auth(), body: form({ Action: "CreateQueue", QueueName: name, "Attribute.1.Name": "DelaySeconds", "Attribute.1.Value": "0" }) });
+    const c = await fetch(`${web.url}/api/aws`, {
+      method: "POST",
+      headers: auth(),
+      body: form({
+        Action: "CreateQueue",
+        QueueName: name,
+        "Attribute.1.Name": "DelaySeconds",
+        "Attribute.1.Value": "0",
+      }),
+    });
     const xml = await c.text();
     expect(c.status).toBe(200);
     expect(xml).toContain('<CreateQueueResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">');
@@ -138,11 +212,23 @@ describe("raw query protocol", () => {
     const send = await fetch(`${web.url}/api/aws/${t.tenant.accountId}/${name}`, {
       method: "POST",
       headers: auth(),
-      body: form({ Action: "SendMessage", MessageBody: "to the path", "MessageAttribute.1.Name": "a", "MessageAttribute.1.Value.DataType": "String", "MessageAttribute.1.Value.StringValue": "b" }),
+      body: form({
+        Action: "SendMessage",
+        MessageBody: "to the path",
+        "MessageAttribute.1.Name": "a",
+        "MessageAttribute.1.Value.DataType": "String",
+        "MessageAttribute.1.Value.StringValue": "b",
+      }),
     });
     const sx = await send.text();
-    expect(sx).toMatch(/<SendMessageResult><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody><MD5OfMessageAttributes>[0-9a-f]{32}<\/MD5OfMessageAttributes><MessageId>/);
-    const err = await fetch(`${web.url}/api/aws/${t.tenant.accountId}/${name}-missing`, { method: "POST", headers: auth(), body: form({ Action: "ReceiveMessage" }) });
+    expect(sx).toMatch(
+      /<SendMessageResult><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody><MD5OfMessageAttributes>[0-9a-f]{32}<\/MD5OfMessageAttributes><MessageId>/,
+    );
+    const err = await fetch(`${web.url}/api/aws/${t.tenant.accountId}/${name}-missing`, {
+      method: "POST",
+      headers: auth(),
+      body: form({ Action: "ReceiveMessage" }),
+    });
     expect(err.status).toBe(400);
     const ex = await err.text();
     expect(ex).toContain("<Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>");
@@ -151,11 +237,18 @@ describe("raw query protocol", () => {
   it("JSON errors carry __type and the x-amzn-query-error header", async () => {
     const r = await fetch(`${web.url}/api/aws`, {
       method: "POST",
-      headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}`, "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.GetQueueUrl" },
+      headers: {
+        authorization: `Bearer ${t.key.id}.${t.key.secret}`,
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "AmazonSQS.GetQueueUrl",
+      },
       body: JSON.stringify({ QueueName: uniqueName("nope") }),
     });
     expect(r.status).toBe(400);
     expect(r.headers.get("x-amzn-query-error")).toBe("AWS.SimpleQueueService.NonExistentQueue;Sender");
-    expect(await r.json()).toEqual({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." });
+    expect(await r.json()).toEqual({
+      __type: "com.amazonaws.sqs#QueueDoesNotExist",
+      message: "The specified queue does not exist.",
+    });
   });
 });

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../../server/db/embedded";
 import { migrate } from "../../server/db/migrate";
@@ -30,11 +36,23 @@ beforeAll(async () => {
   const tenantId = randomUUID();
   const keyId = generateAccessKeyId();
   const secret = generateSecretAccessKey();
-  await c.query(`INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, 'restart', 'restart', $2)`, [tenantId, generateAccountId()]);
-  await c.query(`INSERT INTO api_keys (id, tenant_id, name, role, secret_enc) VALUES ($1, $2, 'k', 'owner', $3)`, [keyId, tenantId, encryptSecret(secret, parseMasterKey(process.env.SIGNALBOX_MASTER_KEY!))]);
+  await c.query(`INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, 'restart', 'restart', $2)`, [
+    tenantId,
+    generateAccountId(),
+  ]);
+  await c.query(`INSERT INTO api_keys (id, tenant_id, name, role, secret_enc) VALUES ($1, $2, 'k', 'owner', $3)`, [
+    keyId,
+    tenantId,
+    encryptSecret(secret, parseMasterKey(process.env.SIGNALBOX_MASTER_KEY!)),
+  ]);
   await c.end();
   web = await startWeb({ env: { DATABASE_URL: db.url } });
-  sqs = new SQSClient({ endpoint: `${web.url}/api/aws`, region: "us-east-1", credentials: { accessKeyId: keyId, secretAccessKey: secret }, maxAttempts: 1 });
+  sqs = new SQSClient({
+    endpoint: `${web.url}/api/aws`,
+    region: "us-east-1",
+    credentials: { accessKeyId: keyId, secretAccessKey: secret },
+    maxAttempts: 1,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -49,7 +67,12 @@ describe("PostgreSQL restart", () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "restart" }));
     const acked: string[] = [];
     for (let k = 0; k < 5; k++) {
-      const r = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${k}-${i}` })) }));
+      const r = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${k}-${i}` })),
+        }),
+      );
       acked.push(...r.Successful!.map((s) => s.MessageId!));
     }
     await db.stop();
@@ -66,7 +89,9 @@ describe("PostgreSQL restart", () => {
       try {
         const seen = new Set<string>();
         for (;;) {
-          const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+          const r = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+          );
           if (!r.Messages?.length) break;
           for (const m of r.Messages) seen.add(m.MessageId!);
         }

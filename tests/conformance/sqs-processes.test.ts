@@ -27,7 +27,12 @@ let a: SQSClient;
 let b: SQSClient;
 
 const clientFor = (url: string) =>
-  new SQSClient({ endpoint: `${url}/api/aws`, region: "us-east-1", credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret }, maxAttempts: 1 });
+  new SQSClient({
+    endpoint: `${url}/api/aws`,
+    region: "us-east-1",
+    credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+    maxAttempts: 1,
+  });
 
 beforeAll(async () => {
   t = await createTestTenant();
@@ -68,7 +73,13 @@ describe("long polling", () => {
     const first = await a.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 2 }));
     expect(first.Messages).toHaveLength(1);
     // The consumer "dies": no delete. A long poll on the other process gets it once visible again.
-    const again = await b.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    const again = await b.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        WaitTimeSeconds: 10,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
     expect(again.Messages?.[0].MessageId).toBe(first.Messages![0].MessageId);
     expect(again.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe("2");
   });
@@ -78,7 +89,12 @@ describe("sqs-consumer", () => {
   it("consumes and deletes every message", async () => {
     const { QueueUrl } = await a.send(new CreateQueueCommand({ QueueName: uniqueName("consumer") }));
     for (let k = 0; k < 3; k++) {
-      await a.send(new SendMessageBatchCommand({ QueueUrl: QueueUrl!, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${k * 10 + i}` })) }));
+      await a.send(
+        new SendMessageBatchCommand({
+          QueueUrl: QueueUrl!,
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${k * 10 + i}` })),
+        }),
+      );
     }
     const seen = new Set<string>();
     await new Promise<void>((resolve, reject) => {
@@ -100,7 +116,12 @@ describe("sqs-consumer", () => {
     });
     expect(seen.size).toBe(30);
     await new Promise((r) => setTimeout(r, 300));
-    const attrs = await a.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    const attrs = await a.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
     expect(attrs.Attributes).toEqual({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
   });
 });
@@ -115,7 +136,12 @@ describe("crash safety", () => {
     const sender = async (w: number) => {
       for (let k = 0; !stop; k++) {
         try {
-          const r = await c.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `w${w}-${k}-${i}` })) }));
+          const r = await c.send(
+            new SendMessageBatchCommand({
+              QueueUrl,
+              Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `w${w}-${k}-${i}` })),
+            }),
+          );
           for (const s of r.Successful ?? []) acked.add(s.MessageId!);
         } catch {
           return; // the process is gone: this batch was never acknowledged
@@ -143,16 +169,34 @@ describe("crash safety", () => {
 describe("message move tasks", () => {
   it("moves dead-lettered messages back to their source queue, run by the worker", async () => {
     const dlq = await a.send(new CreateQueueCommand({ QueueName: uniqueName("mv-dlq") }));
-    const dlqArn = (await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-    const src = await a.send(new CreateQueueCommand({ QueueName: uniqueName("mv-src"), Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
-    await a.send(new SendMessageBatchCommand({ QueueUrl: src.QueueUrl, Entries: Array.from({ length: 5 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${i}` })) }));
+    const dlqArn = (
+      await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
+    const src = await a.send(
+      new CreateQueueCommand({
+        QueueName: uniqueName("mv-src"),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+      }),
+    );
+    await a.send(
+      new SendMessageBatchCommand({
+        QueueUrl: src.QueueUrl,
+        Entries: Array.from({ length: 5 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${i}` })),
+      }),
+    );
     // First receive counts 1; the next receive moves all five to the DLQ.
     await a.send(new ReceiveMessageCommand({ QueueUrl: src.QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
-    expect((await a.send(new ReceiveMessageCommand({ QueueUrl: src.QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []).toHaveLength(0);
-    const inDlq = await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    expect(
+      (await a.send(new ReceiveMessageCommand({ QueueUrl: src.QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [],
+    ).toHaveLength(0);
+    const inDlq = await a.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+    );
     expect(inDlq.Attributes?.ApproximateNumberOfMessages).toBe("5");
 
-    const { TaskHandle } = await a.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 2 }));
+    const { TaskHandle } = await a.send(
+      new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 2 }),
+    );
     expect(TaskHandle).toBeTruthy();
     const dup = await a.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })).catch((e) => e);
     expect(dup.name).toBe("UnsupportedOperation");
@@ -166,22 +210,49 @@ describe("message move tasks", () => {
     }
     expect(status).toBe("COMPLETED");
     expect(moved).toBe(5);
-    const back = await a.send(new ReceiveMessageCommand({ QueueUrl: src.QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    const back = await a.send(
+      new ReceiveMessageCommand({
+        QueueUrl: src.QueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
     expect(back.Messages?.map((m) => m.Body).sort()).toEqual(["m0", "m1", "m2", "m3", "m4"]);
     expect(back.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe("1");
-    await a.send(new DeleteMessageBatchCommand({ QueueUrl: src.QueueUrl, Entries: back.Messages!.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+    await a.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: src.QueueUrl,
+        Entries: back.Messages!.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
     const bad = await a.send(new CancelMessageMoveTaskCommand({ TaskHandle: TaskHandle! })).catch((e) => e);
     expect(bad.name).toBe("ResourceNotFoundException");
   });
 
   it("cancels a running task: it stops before moving everything", async () => {
     const dlq = await a.send(new CreateQueueCommand({ QueueName: uniqueName("cx-dlq") }));
-    const dlqArn = (await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-    await a.send(new CreateQueueCommand({ QueueName: uniqueName("cx-src"), Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
+    const dlqArn = (
+      await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
+    await a.send(
+      new CreateQueueCommand({
+        QueueName: uniqueName("cx-src"),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+      }),
+    );
     const dest = await a.send(new CreateQueueCommand({ QueueName: uniqueName("cx-dest") }));
-    const destArn = (await a.send(new GetQueueAttributesCommand({ QueueUrl: dest.QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-    await a.send(new SendMessageBatchCommand({ QueueUrl: dlq.QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${i}` })) }));
-    const { TaskHandle } = await a.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: destArn, MaxNumberOfMessagesPerSecond: 1 }));
+    const destArn = (
+      await a.send(new GetQueueAttributesCommand({ QueueUrl: dest.QueueUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
+    await a.send(
+      new SendMessageBatchCommand({
+        QueueUrl: dlq.QueueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${i}` })),
+      }),
+    );
+    const { TaskHandle } = await a.send(
+      new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: destArn, MaxNumberOfMessagesPerSecond: 1 }),
+    );
     const c = await a.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
     expect(c.ApproximateNumberOfMessagesMoved).toBeLessThan(10);
     let status = "CANCELLING";
@@ -190,7 +261,9 @@ describe("message move tasks", () => {
       status = (await a.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results![0].Status!;
     }
     expect(status).toBe("CANCELLED");
-    const left = await a.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const left = await a.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+    );
     expect(Number(left.Attributes?.ApproximateNumberOfMessages)).toBeGreaterThan(0);
   });
 });

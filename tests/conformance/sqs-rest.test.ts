@@ -18,7 +18,10 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown) {
   const r = await fetch(`${web.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${t.key.id}.${t.key.secret}`,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
@@ -30,22 +33,43 @@ describe("REST /api/v1/queues", () => {
     const name = uniqueName("rest");
     const c = await call("POST", "/api/v1/queues", { name, attributes: { VisibilityTimeout: "20" } });
     expect(c.status).toBe(201);
-    expect(c.json).toMatchObject({ name, fifo: false, created: true, url: `${web.url}/api/aws/${t.tenant.accountId}/${name}` });
-    const s = await call("POST", `/api/v1/queues/${name}/messages`, { body: "hi", attributes: { a: { dataType: "String", stringValue: "b" } } });
+    expect(c.json).toMatchObject({
+      name,
+      fifo: false,
+      created: true,
+      url: `${web.url}/api/aws/${t.tenant.accountId}/${name}`,
+    });
+    const s = await call("POST", `/api/v1/queues/${name}/messages`, {
+      body: "hi",
+      attributes: { a: { dataType: "String", stringValue: "b" } },
+    });
     expect(s.status).toBe(201);
     expect(s.json.md5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
-    const b = await call("POST", `/api/v1/queues/${name}/messages/batch`, { messages: [{ body: "1" }, { body: "2", delaySeconds: 0 }, { body: "\u0000" }] });
+    const b = await call("POST", `/api/v1/queues/${name}/messages/batch`, {
+      messages: [{ body: "1" }, { body: "2", delaySeconds: 0 }, { body: "\u0000" }],
+    });
     expect(b.json.successful.map((x: { index: number }) => x.index)).toEqual([0, 1]);
-    expect(b.json.failed).toEqual([{ index: 2, code: "InvalidMessageContents", message: expect.any(String), senderFault: true }]);
+    expect(b.json.failed).toEqual([
+      { index: 2, code: "InvalidMessageContents", message: expect.any(String), senderFault: true },
+    ]);
     const r = await call("GET", `/api/v1/queues/${name}/messages?max=10&waitSeconds=1`);
     expect(r.json.messages.map((m: { body: string }) => m.body).sort()).toEqual(["1", "2", "hi"]);
     const hi = r.json.messages.find((m: { body: string }) => m.body === "hi");
     expect(hi.attributes).toEqual({ a: { dataType: "String", stringValue: "b" } });
-    const v = await call("POST", `/api/v1/queues/${name}/messages/visibility`, { entries: [{ receiptHandle: hi.receiptHandle, visibilityTimeout: 0 }] });
+    const v = await call("POST", `/api/v1/queues/${name}/messages/visibility`, {
+      entries: [{ receiptHandle: hi.receiptHandle, visibilityTimeout: 0 }],
+    });
     expect(v.json).toEqual({ changed: 1, failed: [] });
     const again = await call("GET", `/api/v1/queues/${name}/messages?max=10`);
     expect(again.json.messages.map((m: { body: string }) => m.body)).toEqual(["hi"]);
-    const d = await call("POST", `/api/v1/queues/${name}/messages/delete`, { receiptHandles: [...r.json.messages.filter((m: { body: string }) => m.body !== "hi").map((m: { receiptHandle: string }) => m.receiptHandle), again.json.messages[0].receiptHandle] });
+    const d = await call("POST", `/api/v1/queues/${name}/messages/delete`, {
+      receiptHandles: [
+        ...r.json.messages
+          .filter((m: { body: string }) => m.body !== "hi")
+          .map((m: { receiptHandle: string }) => m.receiptHandle),
+        again.json.messages[0].receiptHandle,
+      ],
+    });
     expect(d.json).toEqual({ deleted: 3, failed: [] });
     const a = await call("PATCH", `/api/v1/queues/${name}/attributes`, { DelaySeconds: "1" });
     expect(a.json.attributes.DelaySeconds).toBe("1");
@@ -67,7 +91,10 @@ describe("REST /api/v1/queues", () => {
     const name = uniqueName("rest-abort");
     expect((await call("POST", "/api/v1/queues", { name })).status).toBe(201);
     const ac = new AbortController();
-    const abandoned = fetch(`${web.url}/api/v1/queues/${name}/messages?waitSeconds=20`, { headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` }, signal: ac.signal }).then(
+    const abandoned = fetch(`${web.url}/api/v1/queues/${name}/messages?waitSeconds=20`, {
+      headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` },
+      signal: ac.signal,
+    }).then(
       () => "answered",
       (e: Error) => e.name,
     );
@@ -83,6 +110,13 @@ describe("REST /api/v1/queues", () => {
   it("is described in the OpenAPI document", async () => {
     const r = await fetch(`${web.url}/api/v1/openapi.json`);
     const doc = await r.json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/queues", "/api/v1/queues/{name}", "/api/v1/queues/{name}/messages", "/api/v1/queues/{name}/messages/batch"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/queues",
+        "/api/v1/queues/{name}",
+        "/api/v1/queues/{name}/messages",
+        "/api/v1/queues/{name}/messages/batch",
+      ]),
+    );
   });
 });

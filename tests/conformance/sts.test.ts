@@ -25,7 +25,12 @@ afterAll(async () => {
 });
 
 type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data) => (typeof d === "string" ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
+const bytes = (d: Data) =>
+  typeof d === "string"
+    ? Buffer.from(d)
+    : ArrayBuffer.isView(d)
+      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
+      : Buffer.from(d);
 class NodeSha256 {
   private h;
   constructor(secret?: Data) {
@@ -41,10 +46,18 @@ class NodeSha256 {
 }
 
 function sts(creds: { id: string; secret: string }, region = "us-east-1") {
-  return new STSClient({ endpoint: `${web.url}/api/aws`, region, credentials: { accessKeyId: creds.id, secretAccessKey: creds.secret }, maxAttempts: 1 });
+  return new STSClient({
+    endpoint: `${web.url}/api/aws`,
+    region,
+    credentials: { accessKeyId: creds.id, secretAccessKey: creds.secret },
+    maxAttempts: 1,
+  });
 }
 
-function awsCli(creds: { id: string; secret: string }, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function awsCli(
+  creds: { id: string; secret: string },
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       AWS_CLI,
@@ -64,7 +77,8 @@ function awsCli(creds: { id: string; secret: string }, args: string[]): Promise<
         },
         timeout: 60_000,
       },
-      (err: Error | null, stdout: string, stderr: string) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err: Error | null, stdout: string, stderr: string) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -85,8 +99,14 @@ describe("STS GetCallerIdentity with the AWS SDK v3", () => {
   });
 
   it("refuses a wrong secret with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId", async () => {
-    await expect(sts({ id: t.key.id, secret: t.key.secret.replace(/.$/, (c) => (c === "A" ? "B" : "A")) }).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "SignatureDoesNotMatch" });
-    await expect(sts({ id: "SBAKAAAAAAAAAAAAAAAA", secret: t.key.secret }).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "InvalidClientTokenId" });
+    await expect(
+      sts({ id: t.key.id, secret: t.key.secret.replace(/.$/, (c) => (c === "A" ? "B" : "A")) }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    ).rejects.toMatchObject({ name: "SignatureDoesNotMatch" });
+    await expect(
+      sts({ id: "SBAKAAAAAAAAAAAAAAAA", secret: t.key.secret }).send(new GetCallerIdentityCommand({})),
+    ).rejects.toMatchObject({ name: "InvalidClientTokenId" });
   });
 });
 
@@ -95,7 +115,11 @@ describe.skipIf(!existsSync(AWS_CLI))("STS GetCallerIdentity with the AWS CLI (q
     const r = await awsCli(t.key, ["sts", "get-caller-identity"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ UserId: t.key.id, Account: t.tenant.accountId, Arn: arnOf(t.tenant.accountId, t.key.id) });
+    expect(JSON.parse(r.stdout)).toEqual({
+      UserId: t.key.id,
+      Account: t.tenant.accountId,
+      Arn: arnOf(t.tenant.accountId, t.key.id),
+    });
   });
 
   it("fails with InvalidClientTokenId for an unknown key id", async () => {
@@ -125,9 +149,17 @@ describe.skipIf(!existsSync(AWS_CLI))("STS GetCallerIdentity with the AWS CLI (q
 
 describe("other ways in", () => {
   it("GET /api/v1/whoami with a Bearer key", async () => {
-    const r = await fetch(`${web.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` } });
+    const r = await fetch(`${web.url}/api/v1/whoami`, {
+      headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` },
+    });
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ tenantId: t.tenant.id, accountId: t.tenant.accountId, keyId: t.key.id, role: "owner", arn: arnOf(t.tenant.accountId, t.key.id) });
+    expect(await r.json()).toMatchObject({
+      tenantId: t.tenant.id,
+      accountId: t.tenant.accountId,
+      keyId: t.key.id,
+      role: "owner",
+      arn: arnOf(t.tenant.accountId, t.key.id),
+    });
   });
 
   it("GET /api/v1/whoami with a bad Bearer token is a 401 problem+json", async () => {
@@ -136,14 +168,32 @@ describe("other ways in", () => {
       expect(r.status).toBe(401);
       expect(r.headers.get("content-type")).toContain("application/problem+json");
       const body = (await r.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ status: 401, title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+      expect(body).toMatchObject({
+        status: 401,
+        title: expect.any(String),
+        detail: expect.any(String),
+        requestId: expect.any(String),
+      });
     }
   });
 
   it("a presigned GetCallerIdentity URL (SigV4 in the query string) works", async () => {
-    const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret }, sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      service: "sts",
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+      sha256: NodeSha256,
+    });
     const signed = await signer.presign(
-      { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: web.port, path: "/api/aws/", query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, headers: { host: `127.0.0.1:${web.port}` } },
+      {
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: web.port,
+        path: "/api/aws/",
+        query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+        headers: { host: `127.0.0.1:${web.port}` },
+      },
       { expiresIn: 300 },
     );
     const qs = new URLSearchParams(signed.query as Record<string, string>).toString();
@@ -162,7 +212,11 @@ describe("other ways in", () => {
   });
 
   it("a request without any authentication gets MissingAuthenticationToken", async () => {
-    const r = await fetch(`${web.url}/api/aws`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=GetCallerIdentity&Version=2011-06-15" });
+    const r = await fetch(`${web.url}/api/aws`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=GetCallerIdentity&Version=2011-06-15",
+    });
     expect(r.status).toBe(403);
     expect(await r.text()).toContain("<Code>MissingAuthenticationToken</Code>");
   });
@@ -179,11 +233,17 @@ describe("health", () => {
     const worker = await startWorker();
     try {
       // Other test files may run workers too: look for this worker's own heartbeat row.
-      const row = await pool().query(`SELECT 1 FROM worker_heartbeats WHERE pid = $1 AND last_seen_at > now() - interval '30 seconds'`, [worker.pid]);
+      const row = await pool().query(
+        `SELECT 1 FROM worker_heartbeats WHERE pid = $1 AND last_seen_at > now() - interval '30 seconds'`,
+        [worker.pid],
+      );
       expect(row.rowCount).toBe(1);
       const h = await fetch(`${web.url}/api/health`);
       expect(h.status).toBe(200);
-      const body = (await h.json()) as { status: string; checks: { worker: { ok: boolean; detail: { alive: number } } } };
+      const body = (await h.json()) as {
+        status: string;
+        checks: { worker: { ok: boolean; detail: { alive: number } } };
+      };
       expect(body.status).toBe("ok");
       expect(body.checks.worker.ok).toBe(true);
       expect(body.checks.worker.detail.alive).toBeGreaterThanOrEqual(1);
@@ -200,7 +260,12 @@ describe("logs", () => {
   it("carry the request id and tenant, and never the secret", async () => {
     const rid = `logcheck-${Date.now()}`;
     // A refused call after authentication (unknown STS action) is logged at debug with the tenant.
-    const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret }, sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      service: "sts",
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+      sha256: NodeSha256,
+    });
     const body = "Action=AssumeRole&Version=2011-06-15";
     const req = await signer.sign({
       method: "POST",
@@ -209,13 +274,23 @@ describe("logs", () => {
       port: web.port,
       path: "/api/aws",
       query: {},
-      headers: { host: `127.0.0.1:${web.port}`, "content-type": "application/x-www-form-urlencoded", "x-request-id": rid },
+      headers: {
+        host: `127.0.0.1:${web.port}`,
+        "content-type": "application/x-www-form-urlencoded",
+        "x-request-id": rid,
+      },
       body,
     });
-    const refused = await fetch(`${web.url}/api/aws`, { method: "POST", headers: req.headers as Record<string, string>, body });
+    const refused = await fetch(`${web.url}/api/aws`, {
+      method: "POST",
+      headers: req.headers as Record<string, string>,
+      body,
+    });
     expect(refused.status).toBe(400);
     // A failing signature and Bearer token that contain the real secret, and a succeeding call.
-    await sts({ id: t.key.id, secret: t.key.secret + "x" }).send(new GetCallerIdentityCommand({})).catch(() => {});
+    await sts({ id: t.key.id, secret: t.key.secret + "x" })
+      .send(new GetCallerIdentityCommand({}))
+      .catch(() => {});
     await fetch(`${web.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}x` } });
     await fetch(`${web.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` } });
     await sts(t.key).send(new GetCallerIdentityCommand({}));

@@ -3,7 +3,15 @@ import type { Page } from "playwright-core";
 import { startWeb } from "../helpers/server";
 import { createTestUser, uniqueName } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
-import { launchBrowser, newPerson, screenshot, signInViaUi, signUpViaUi, trpcCall, type TestBrowser } from "./helpers/browser";
+import {
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  signUpViaUi,
+  trpcCall,
+  type TestBrowser,
+} from "./helpers/browser";
 
 // The console's foundation, end to end in Chromium against a real web process and database:
 // sign up, teams, invites, API keys (secret shown once), revocation, and a viewer's limits.
@@ -50,8 +58,21 @@ describe("console foundation", () => {
     await screenshot(owner, "signup-1280");
     firstSlug = await signUpViaUi(owner, { name: "Olive Owner", email: ownerEmail, password, teamName: firstTeam });
     expect(await currentTeam(owner)).toBe(firstTeam);
-    for (const label of ["Queues", "Topics", "Event buses", "Workflows", "APIs", "Deliveries", "API keys", "Members", "Audit log", "Settings"]) {
-      await expect(owner.getByRole("navigation", { name: "Console" }).getByRole("link", { name: label, exact: true }).count()).resolves.toBe(1);
+    for (const label of [
+      "Queues",
+      "Topics",
+      "Event buses",
+      "Workflows",
+      "APIs",
+      "Deliveries",
+      "API keys",
+      "Members",
+      "Audit log",
+      "Settings",
+    ]) {
+      await expect(
+        owner.getByRole("navigation", { name: "Console" }).getByRole("link", { name: label, exact: true }).count(),
+      ).resolves.toBe(1);
     }
     await owner.goto(`/t/${firstSlug}/event-buses`);
     await owner.getByText("Event buses are not available yet").waitFor();
@@ -89,7 +110,12 @@ describe("console foundation", () => {
     await viewerPage.goto(invitePath);
     await viewerPage.getByRole("link", { name: "Sign in" }).waitFor();
     await screenshot(viewerPage, "invite-signed-out-1280");
-    await signInViaUi(viewerPage, { email: invitee.email, password: invitee.password, callbackUrl: invitePath, expectPath: /\/invite\// });
+    await signInViaUi(viewerPage, {
+      email: invitee.email,
+      password: invitee.password,
+      callbackUrl: invitePath,
+      expectPath: /\/invite\//,
+    });
     await viewerPage.getByRole("button", { name: `Join ${secondTeam}` }).waitFor();
     await screenshot(viewerPage, "invite-1280");
     await viewerPage.getByRole("button", { name: `Join ${secondTeam}` }).click();
@@ -102,7 +128,9 @@ describe("console foundation", () => {
 
     await owner.reload();
     await expect.poll(() => owner.getByLabel(`Role of ${invitee.email}`).inputValue()).toBe("viewer");
-    await expect(owner.getByRole("table", { name: "Pending invites" }).getByText(invitee.email).count()).resolves.toBe(0);
+    await expect(owner.getByRole("table", { name: "Pending invites" }).getByText(invitee.email).count()).resolves.toBe(
+      0,
+    );
   });
 
   it("creates an API key and shows its secret exactly once", async () => {
@@ -146,7 +174,9 @@ describe("console foundation", () => {
     await owner.getByRole("button", { name: "Revoke orders-service" }).click();
     await owner.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
     await owner.getByTestId(`key-row-${keyId}`).getByText("Revoked").waitFor();
-    const refused = await fetch(`${web.url}/api/v1/whoami`, { headers: { authorization: `Bearer ${keyId}.${secret}` } });
+    const refused = await fetch(`${web.url}/api/v1/whoami`, {
+      headers: { authorization: `Bearer ${keyId}.${secret}` },
+    });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
 
@@ -173,10 +203,18 @@ describe("console foundation", () => {
     const create = await trpcCall(viewerPage, "apiKey.create", { tenant: secondSlug, name: "sneaky", role: "viewer" });
     expect(create.status).toBe(403);
     expect((create.body as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe("FORBIDDEN");
-    const invite = await trpcCall(viewerPage, "tenant.invites.create", { tenant: secondSlug, email: "x@example.test", role: "viewer" });
+    const invite = await trpcCall(viewerPage, "tenant.invites.create", {
+      tenant: secondSlug,
+      email: "x@example.test",
+      role: "viewer",
+    });
     expect(invite.status).toBe(403);
     // And the same call as the owner goes through (the check is about the role, not the call).
-    const asOwner = await trpcCall(owner, "tenant.invites.create", { tenant: secondSlug, email: `${uniqueName("x")}@example.test`, role: "viewer" });
+    const asOwner = await trpcCall(owner, "tenant.invites.create", {
+      tenant: secondSlug,
+      email: `${uniqueName("x")}@example.test`,
+      role: "viewer",
+    });
     expect(asOwner.status).toBe(200);
   });
 

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueueTagsCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { createTestTenant, createTestUser, addMember, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
@@ -29,7 +36,9 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** Runs a snippet the way a person would paste it; resolves with stdout (fails with stderr). */
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile(cmd, args, { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(String(stdout)))),
+    execFile(cmd, args, { cwd: root, env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(String(stdout)),
+    ),
   );
 }
 const queuePath = (name: string, tab?: string) => `/t/${t.tenant.slug}/queues/${name}${tab ? `?tab=${tab}` : ""}`;
@@ -40,7 +49,9 @@ async function openTab(p: Page, label: string | RegExp) {
 
 /** The big "Available" number on a queue page. */
 async function available(p: Page): Promise<string> {
-  return ((await p.locator("dl[aria-label='Messages now'] div", { hasText: "Available" }).locator("dd").textContent()) ?? "").trim();
+  return (
+    (await p.locator("dl[aria-label='Messages now'] div", { hasText: "Available" }).locator("dd").textContent()) ?? ""
+  ).trim();
 }
 
 beforeAll(async () => {
@@ -50,11 +61,17 @@ beforeAll(async () => {
   page = (await newPerson(tb.browser, web.url)).page;
   page.on("pageerror", (e) => pageErrors.push(e.message));
   await signInViaUi(page, { email: t.user.email, password: t.user.password });
-  sqs = new SQSClient({ endpoint: `${web.url}/api/aws`, region: "us-east-1", credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret }, maxAttempts: 1 });
+  sqs = new SQSClient({
+    endpoint: `${web.url}/api/aws`,
+    region: "us-east-1",
+    credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+    maxAttempts: 1,
+  });
 }, 180_000);
 
 afterAll(async () => {
-  if (process.env.QUEUES_E2E_DEBUG) console.log(`--- worker output ---\n${worker?.output()}\n--- web output ---\n${web?.output()}`);
+  if (process.env.QUEUES_E2E_DEBUG)
+    console.log(`--- worker output ---\n${worker?.output()}\n--- web output ---\n${web?.output()}`);
   sqs?.destroy();
   await tb?.close();
   await Promise.all([web?.stop(), worker?.stop()]);
@@ -81,7 +98,9 @@ describe("queues console", () => {
     await page.waitForURL(`**${queuePath(queueName)}`);
     await page.getByRole("heading", { name: queueName }).waitFor();
     await page.getByText("45 seconds").waitFor();
-    await expect.poll(() => page.getByText(`arn:aws:sqs:`).first().textContent()).toContain(`:${t.tenant.accountId}:${queueName}`);
+    await expect
+      .poll(() => page.getByText(`arn:aws:sqs:`).first().textContent())
+      .toContain(`:${t.tenant.accountId}:${queueName}`);
     await screenshot(page, "queue-overview-1280");
   });
 
@@ -121,7 +140,9 @@ describe("queues console", () => {
 
     // Browse again: in flight now, still received once, and the list of received messages survives tab switches.
     await openTab(page, "Browse");
-    await expect.poll(async () => (await page.getByTestId("browsed-receive-count").first().textContent()) ?? "").toBe("Received 1×");
+    await expect
+      .poll(async () => (await page.getByTestId("browsed-receive-count").first().textContent()) ?? "")
+      .toBe("Received 1×");
     await page.getByTestId("browsed-message").getByText("In flight").waitFor();
     await page.getByTestId("browsed-preview").click();
     await page.getByText("Message id").first().waitFor();
@@ -140,7 +161,12 @@ describe("queues console", () => {
     await page.getByLabel("Wait time (s)").fill("15");
     await page.getByRole("button", { name: "Poll for messages" }).click();
     await page.getByRole("button", { name: "Polling…" }).waitFor();
-    const late = await sqs.send(new SendMessageCommand({ QueueUrl: `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`, MessageBody: "sent during the poll" }));
+    const late = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`,
+        MessageBody: "sent during the poll",
+      }),
+    );
     await expect.poll(() => received.count(), { timeout: 15_000 }).toBe(1);
     expect(await received.textContent()).toContain(late.MessageId);
     expect(await received.textContent()).toContain("Receive count 1");
@@ -150,7 +176,13 @@ describe("queues console", () => {
   });
 
   it("purges the queue after typing its name, and says clearly when a purge is still in progress", async () => {
-    for (const n of [1, 2]) await sqs.send(new SendMessageCommand({ QueueUrl: `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`, MessageBody: `purge me ${n}` }));
+    for (const n of [1, 2])
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`,
+          MessageBody: `purge me ${n}`,
+        }),
+      );
     await page.goto(queuePath(queueName));
     await expect.poll(() => available(page)).toBe("2");
     await page.getByRole("button", { name: "Purge…" }).click();
@@ -201,12 +233,22 @@ describe("queues console", () => {
     await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
     const { QueueUrl: dlqUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: dlq }));
     await expect
-      .poll(async () => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes?.ApproximateNumberOfMessages, { timeout: 15_000 })
+      .poll(
+        async () =>
+          (
+            await sqs.send(
+              new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+            )
+          ).Attributes?.ApproximateNumberOfMessages,
+        { timeout: 15_000 },
+      )
       .toBe("1");
 
     // The list marks the DLQ and shows its depth.
     await page.goto(`/t/${t.tenant.slug}/queues`);
-    await expect.poll(async () => (await page.getByTestId(`queue-row-${dlq}`).getByTestId("depth").textContent())?.trim()).toBe("1");
+    await expect
+      .poll(async () => (await page.getByTestId(`queue-row-${dlq}`).getByTestId("depth").textContent())?.trim())
+      .toBe("1");
     expect(await page.getByTestId(`queue-row-${dlq}`).getByText("DLQ", { exact: true }).count()).toBe(1);
     await screenshot(page, "queues-list-1280");
 
@@ -217,7 +259,12 @@ describe("queues console", () => {
     // Normally done in a second or two. The generous timeout: every test run's worker shares the
     // test database's pg-boss, and a job taken by a worker whose run then ends is retried only
     // after the job's expiry (120 s).
-    await expect.poll(async () => (await page.getByTestId("move-task").first().textContent()) ?? "", { timeout: 150_000, interval: 1_000 }).toContain("Completed");
+    await expect
+      .poll(async () => (await page.getByTestId("move-task").first().textContent()) ?? "", {
+        timeout: 150_000,
+        interval: 1_000,
+      })
+      .toContain("Completed");
     expect(await page.getByTestId("move-progress").first().textContent()).toBe("1 of 1 moved");
     await screenshot(page, "queue-dead-letter-1280");
 
@@ -274,7 +321,9 @@ describe("queues console", () => {
     await page.getByRole("button", { name: "Send message" }).click();
     await page.getByText(/SequenceNumber \d{20}/).waitFor();
     // Delayed by the queue's 5 s delivery delay.
-    await expect.poll(() => page.locator("dl[aria-label='Messages now'] div", { hasText: "Delayed" }).locator("dd").textContent()).toBe("1");
+    await expect
+      .poll(() => page.locator("dl[aria-label='Messages now'] div", { hasText: "Delayed" }).locator("dd").textContent())
+      .toBe("1");
   });
 
   it("shows monitoring and code tabs", async () => {
@@ -303,16 +352,30 @@ describe("queues console", () => {
     const dir = mkdtempSync(path.join(root, "test-results", "snippet-"));
     try {
       writeFileSync(path.join(dir, "snippet.mjs"), js);
-      const out = await run(process.execPath, [path.join(dir, "snippet.mjs")], { AWS_ACCESS_KEY_ID: t.key.id, AWS_SECRET_ACCESS_KEY: t.key.secret });
+      const out = await run(process.execPath, [path.join(dir, "snippet.mjs")], {
+        AWS_ACCESS_KEY_ID: t.key.id,
+        AWS_SECRET_ACCESS_KEY: t.key.secret,
+      });
       expect(out).toMatch(/^sent [0-9a-f-]{36}$/m);
       expect(out).toContain('{"orderId":1234}');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    for (const lang of ["AWS CLI", "Python (boto3)", "curl (REST)"]) await page.getByRole("radio", { name: lang }).click();
+    for (const lang of ["AWS CLI", "Python (boto3)", "curl (REST)"])
+      await page.getByRole("radio", { name: lang }).click();
     const curl = (await code.textContent())!;
     expect(curl).toContain(`/api/v1/queues/${queueName}/messages`);
-    const curlOut = await run("/usr/bin/bash", ["-c", curl.replace("export SIGNALBOX_TOKEN='<key id>.<secret>'", `export SIGNALBOX_TOKEN='${t.key.id}.${t.key.secret}'`)], {});
+    const curlOut = await run(
+      "/usr/bin/bash",
+      [
+        "-c",
+        curl.replace(
+          "export SIGNALBOX_TOKEN='<key id>.<secret>'",
+          `export SIGNALBOX_TOKEN='${t.key.id}.${t.key.secret}'`,
+        ),
+      ],
+      {},
+    );
     expect(curlOut).toMatch(/"messageId":"[0-9a-f-]{36}"/);
     expect(curlOut).toContain('"stringValue":"order.paid"');
     await screenshot(page, "queue-code-1280");
@@ -398,7 +461,10 @@ describe("queues console", () => {
       const wide = await phone.evaluate(() =>
         document.documentElement.scrollWidth <= window.innerWidth
           ? null
-          : [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-3).map((e) => `${e.tagName}.${e.className}`.slice(0, 120)),
+          : [...document.querySelectorAll("body *")]
+              .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(-3)
+              .map((e) => `${e.tagName}.${e.className}`.slice(0, 120)),
       );
       expect(wide, `${tab} is wider than the screen`).toBeNull();
       await screenshot(phone, `queue-${tab}-390`);
@@ -423,7 +489,8 @@ describe("queues console", () => {
     await v.goto(queuePath(queueName));
     await v.getByRole("heading", { name: queueName }).waitFor();
     await v.getByText(/can look at this queue/).waitFor();
-    for (const name of ["Edit", "Edit tags", "Purge…", "Delete queue…", "Send & receive"]) expect(await v.getByRole("button", { name }).count()).toBe(0);
+    for (const name of ["Edit", "Edit tags", "Purge…", "Delete queue…", "Send & receive"])
+      expect(await v.getByRole("button", { name }).count()).toBe(0);
     expect(await v.getByRole("tab", { name: "Send & receive" }).count()).toBe(0);
     await openTab(v, "Browse");
     await v.getByText("Peek without receiving").waitFor();

@@ -89,10 +89,18 @@ afterAll(async () => {
 
 describe("topics and deliveries console", () => {
   it("creates a topic from the empty state", async () => {
-    await signInViaUi(page, { email: t.user.email, password: t.user.password, callbackUrl: `/t/${t.tenant.slug}/deliveries`, expectPath: /\/deliveries$/ });
+    await signInViaUi(page, {
+      email: t.user.email,
+      password: t.user.password,
+      callbackUrl: `/t/${t.tenant.slug}/deliveries`,
+      expectPath: /\/deliveries$/,
+    });
     // Nothing delivered yet: the dashboard says so instead of drawing made-up data.
     await page.getByTestId("chart-empty").waitFor();
-    await page.getByRole("table", { name: "Delivery attempts" }).getByText("No delivery attempts in this time range yet.", { exact: false }).waitFor();
+    await page
+      .getByRole("table", { name: "Delivery attempts" })
+      .getByText("No delivery attempts in this time range yet.", { exact: false })
+      .waitFor();
     await eventually(() => statValue(page, "stat-succeeded")).toBe("0");
     await screenshot(page, "deliveries-empty-1280");
     await page.goto(`/t/${t.tenant.slug}/topics`);
@@ -109,14 +117,18 @@ describe("topics and deliveries console", () => {
     await screenshot(page, "topics-create-1280");
     await dialog.getByRole("button", { name: "Create topic" }).click();
     await page.waitForURL(new RegExp(`/topics/${topicName}$`));
-    await eventually(() => page.getByTestId("topic-arn").textContent()).toBe(`arn:aws:sns:us-east-1:${t.tenant.accountId}:${topicName}`);
+    await eventually(() => page.getByTestId("topic-arn").textContent()).toBe(
+      `arn:aws:sns:us-east-1:${t.tenant.accountId}:${topicName}`,
+    );
     await page.getByText("No subscriptions yet").waitFor();
 
     // Settings: the server's validation comes back beside the field.
     await page.getByRole("button", { name: "Settings" }).click();
     const settings = page.getByRole("dialog", { name: `Settings of ${topicName}` });
     await settings.getByLabel("Display name").fill("Orders (prod)");
-    await settings.getByLabel("Delivery policy for HTTP/S subscriptions (JSON)").fill('{"http": {"defaultHealthyRetryPolicy": {"numRetries": 1000}}}');
+    await settings
+      .getByLabel("Delivery policy for HTTP/S subscriptions (JSON)")
+      .fill('{"http": {"defaultHealthyRetryPolicy": {"numRetries": 1000}}}');
     await settings.getByRole("button", { name: "Save settings" }).click();
     await settings.getByRole("alert").filter({ hasText: "numRetries" }).waitFor();
     await screenshot(page, "topic-settings-error-1280");
@@ -126,7 +138,11 @@ describe("topics and deliveries console", () => {
   });
 
   it("subscribes a queue picked from the team's queues", async () => {
-    const sqs = new SQSClient({ endpoint: `${web.url}/api/aws`, region: "us-east-1", credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret } });
+    const sqs = new SQSClient({
+      endpoint: `${web.url}/api/aws`,
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+    });
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
     sqs.destroy();
@@ -196,7 +212,9 @@ describe("topics and deliveries console", () => {
     const rotated = (await page.locator("#signing-secret-value").textContent())!.trim();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(shownSecret);
-    await expect(page.getByTestId("signing-secret").textContent()).resolves.toContain("The previous secret keeps signing too until");
+    await expect(page.getByTestId("signing-secret").textContent()).resolves.toContain(
+      "The previous secret keeps signing too until",
+    );
     await page.getByRole("button", { name: "I have copied the secret" }).click();
     await eventually(() => detail.textContent()).toMatch(/The previous secret also signs until/);
     // The receiver switches to the newest secret; deliveries below must verify with it.
@@ -229,9 +247,14 @@ describe("topics and deliveries console", () => {
     // Live updates: the dashboard refreshes on its own while the worker delivers.
     await eventually(() => statValue(page, "stat-succeeded")).toBe("1");
     await eventually(() => statValue(page, "stat-failed")).toBe("1");
-    const failedRow = page.locator('[data-testid="attempt-row"][data-outcome="failed"]').filter({ hasText: receiverUrl });
+    const failedRow = page
+      .locator('[data-testid="attempt-row"][data-outcome="failed"]')
+      .filter({ hasText: receiverUrl });
     await failedRow.waitFor();
-    await page.locator('[data-testid="attempt-row"][data-outcome="succeeded"]').filter({ hasText: queueName }).waitFor();
+    await page
+      .locator('[data-testid="attempt-row"][data-outcome="succeeded"]')
+      .filter({ hasText: queueName })
+      .waitFor();
     await expect(page.getByTestId("failing-endpoints").textContent()).resolves.toContain(receiverUrl);
     await screenshot(page, "deliveries-dashboard-1280");
 
@@ -250,12 +273,21 @@ describe("topics and deliveries console", () => {
     await eventually(() => statValue(page, "stat-succeeded")).toBe("2");
     await eventually(() => statValue(page, "stat-failed")).toBe("0");
     await eventually(() => statValue(page, "stat-retrying")).toBe("0");
-    await page.locator('[data-testid="attempt-row"][data-outcome="succeeded"]').filter({ hasText: receiverUrl }).waitFor();
+    await page
+      .locator('[data-testid="attempt-row"][data-outcome="succeeded"]')
+      .filter({ hasText: receiverUrl })
+      .waitFor();
     expect(notifications.map((n) => n.answered)).toEqual([500, 200]);
     // What the console showed as the signing secret verifies what the receiver got (Standard Webhooks).
     for (const n of notifications) {
-      const h = { "webhook-id": String(n.headers["webhook-id"]), "webhook-timestamp": String(n.headers["webhook-timestamp"]), "webhook-signature": String(n.headers["webhook-signature"]) };
-      expect((new Webhook(shownSecret).verify(n.body, h) as { Message: string }).Message).toBe('{"orderId": "1234", "amount": 120}');
+      const h = {
+        "webhook-id": String(n.headers["webhook-id"]),
+        "webhook-timestamp": String(n.headers["webhook-timestamp"]),
+        "webhook-signature": String(n.headers["webhook-signature"]),
+      };
+      expect((new Webhook(shownSecret).verify(n.body, h) as { Message: string }).Message).toBe(
+        '{"orderId": "1234", "amount": 120}',
+      );
     }
     // The resend is the same delivery: receivers can deduplicate on the stable webhook-id.
     expect(notifications[1]!.headers["webhook-id"]).toBe(notifications[0]!.headers["webhook-id"]);
@@ -305,7 +337,10 @@ describe("topics and deliveries console", () => {
     await page.getByLabel("Message", { exact: true }).fill("payment 1");
     await page.getByRole("button", { name: "Publish message" }).click();
     // The server's rule comes back under the field it is about.
-    await page.getByRole("alert").filter({ hasText: "The MessageGroupId parameter is required for FIFO topics" }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "The MessageGroupId parameter is required for FIFO topics" })
+      .waitFor();
     await page.getByLabel("Message group id").fill("customer-7");
     await page.getByRole("button", { name: "Publish message" }).click();
     await page.getByTestId("published-message-id").waitFor();
@@ -342,7 +377,12 @@ describe("topics and deliveries console", () => {
     const viewer = await createTestUser();
     await addMember(t.tenant.id, viewer.id, "viewer");
     const { page: vp, context } = await newPerson(tb.browser, web.url);
-    await signInViaUi(vp, { email: viewer.email, password: viewer.password, callbackUrl: `/t/${t.tenant.slug}/topics/${topicName}`, expectPath: new RegExp(`/topics/${topicName}$`) });
+    await signInViaUi(vp, {
+      email: viewer.email,
+      password: viewer.password,
+      callbackUrl: `/t/${t.tenant.slug}/topics/${topicName}`,
+      expectPath: new RegExp(`/topics/${topicName}$`),
+    });
     await vp.getByTestId("subscription-row").first().waitFor();
     await expect(vp.getByTestId("subscription-row").count()).resolves.toBe(2);
     await expect(vp.getByRole("button", { name: "Add subscription" }).count()).resolves.toBe(0);
@@ -378,7 +418,9 @@ describe("topics and deliveries console", () => {
     await page.keyboard.press("Escape");
 
     await page.goto(`/t/${t.tenant.slug}/deliveries`);
-    const outbox = page.getByRole("button", { name: new RegExp(`Subscription Confirmation.*${email.replace(/[.]/g, "\\.")}`) });
+    const outbox = page.getByRole("button", {
+      name: new RegExp(`Subscription Confirmation.*${email.replace(/[.]/g, "\\.")}`),
+    });
     await outbox.click();
     await page.getByText("Confirm subscription:", { exact: false }).waitFor();
   });

@@ -35,17 +35,28 @@ export default async function setup() {
   // Only those older than two hours: another run may be using its own right now.
   const cutoff = Math.floor(Date.now() / 1000) - 7200;
   for (const r of old.rows) {
-    if (Number(String(r.nspname).split("_")[2]) < cutoff) await db.query(`DROP SCHEMA IF EXISTS "${r.nspname}" CASCADE`);
+    if (Number(String(r.nspname).split("_")[2]) < cutoff)
+      await db.query(`DROP SCHEMA IF EXISTS "${r.nspname}" CASCADE`);
   }
   await db.end();
 
-  const wantsBrowser = process.argv.some((a) => a.includes("e2e")) || !process.argv.slice(2).some((a) => /\.(test|spec)\.ts$|^tests\/|^server\//.test(a));
+  const wantsBrowser =
+    process.argv.some((a) => a.includes("e2e")) ||
+    !process.argv.slice(2).some((a) => /\.(test|spec)\.ts$|^tests\/|^server\//.test(a));
   if (wantsBrowser && process.env.SIGNALBOX_SKIP_BUILD !== "1") {
     const buildId = path.join(root, ".next", "BUILD_ID");
-    const stale = !existsSync(buildId) || ["app", "components", "lib", "server", "prisma/schema"].some((d) => existsSync(path.join(root, d)) && newestMtime(path.join(root, d)) > statSync(buildId).mtimeMs);
+    const stale =
+      !existsSync(buildId) ||
+      ["app", "components", "lib", "server", "prisma/schema"].some(
+        (d) => existsSync(path.join(root, d)) && newestMtime(path.join(root, d)) > statSync(buildId).mtimeMs,
+      );
     if (stale) {
       process.stdout.write("[global-setup] building the console for browser tests (next build)\n");
-      execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+      execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, NODE_ENV: "production" },
+      });
     }
   }
 }

@@ -7,7 +7,17 @@ import path from "node:path";
 // Used by the drift test, which compares it with a migrated database, because Prisma's own
 // `migrate diff` needs an engine that cannot be downloaded here.
 
-export type PrismaField = { name: string; column: string; type: string; optional: boolean; list: boolean; nativeType: string | null; id: boolean; unique: boolean; uniqueMap: string | null };
+export type PrismaField = {
+  name: string;
+  column: string;
+  type: string;
+  optional: boolean;
+  list: boolean;
+  nativeType: string | null;
+  id: boolean;
+  unique: boolean;
+  uniqueMap: string | null;
+};
 export type PrismaIndex = { columns: string[]; unique: boolean; name: string | null; primary: boolean };
 export type PrismaModel = { name: string; table: string; fields: PrismaField[]; indexes: PrismaIndex[]; file: string };
 export type PrismaSchema = { models: PrismaModel[]; enums: Map<string, string[]>; enumDbNames: Map<string, string> };
@@ -53,7 +63,9 @@ function fieldList(s: string): string[] {
 }
 
 export function parsePrismaSchema(dir: string): PrismaSchema {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".prisma")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".prisma"))
+    .sort();
   const rawModels: Array<{ name: string; file: string; lines: string[] }> = [];
   const enums = new Map<string, string[]>();
   const enumDbNames = new Map<string, string>();
@@ -70,7 +82,9 @@ export function parsePrismaSchema(dir: string): PrismaSchema {
       if (line === "}") {
         if (block.kind === "model") rawModels.push({ name: block.name, file, lines: block.lines });
         if (block.kind === "enum") {
-          const values = block.lines.filter((l) => /^\w+/.test(l)).map((l) => /@map\(\s*"([^"]+)"/.exec(l)?.[1] ?? /^(\w+)/.exec(l)![1]);
+          const values = block.lines
+            .filter((l) => /^\w+/.test(l))
+            .map((l) => /@map\(\s*"([^"]+)"/.exec(l)?.[1] ?? /^(\w+)/.exec(l)![1]);
           const dbName = block.lines.map((l) => /^@@map\(\s*"([^"]+)"/.exec(l)?.[1]).find(Boolean);
           enums.set(block.name, values);
           if (dbName) enumDbNames.set(block.name, dbName);
@@ -140,7 +154,10 @@ export function defaultIndexName(table: string, idx: PrismaIndex): string {
 }
 
 /** What information_schema should say for a field: data_type, udt_name and datetime precision. */
-export function expectedColumnType(f: PrismaField, schema: Pick<PrismaSchema, "enums" | "enumDbNames">): { dataType: string; udt: string; precision?: number; length?: number } {
+export function expectedColumnType(
+  f: PrismaField,
+  schema: Pick<PrismaSchema, "enums" | "enumDbNames">,
+): { dataType: string; udt: string; precision?: number; length?: number } {
   if (f.list) {
     const inner = expectedColumnType({ ...f, list: false }, schema);
     return { dataType: "ARRAY", udt: `_${inner.udt}` };
@@ -176,9 +193,11 @@ export function expectedColumnType(f: PrismaField, schema: Pick<PrismaSchema, "e
       if (nName === "Json") return { dataType: "json", udt: "json" };
       return { dataType: "jsonb", udt: "jsonb" };
     case "DateTime":
-      if (nName === "Timestamptz") return { dataType: "timestamp with time zone", udt: "timestamptz", precision: nArg ?? 6 };
+      if (nName === "Timestamptz")
+        return { dataType: "timestamp with time zone", udt: "timestamptz", precision: nArg ?? 6 };
       if (nName === "Date") return { dataType: "date", udt: "date" };
-      if (nName === "Timestamp") return { dataType: "timestamp without time zone", udt: "timestamp", precision: nArg ?? 6 };
+      if (nName === "Timestamp")
+        return { dataType: "timestamp without time zone", udt: "timestamp", precision: nArg ?? 6 };
       // Prisma's default for DateTime is timestamp(3) without time zone.
       return { dataType: "timestamp without time zone", udt: "timestamp", precision: 3 };
   }

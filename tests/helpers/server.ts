@@ -35,10 +35,17 @@ async function stopChild(c: ChildProcess, signal: NodeJS.Signals = "SIGTERM", gr
   live.delete(c);
 }
 
-export type TestProcess = { child: ChildProcess; pid: number; stop: (signal?: NodeJS.Signals) => Promise<void>; /** stdout+stderr so far (last 20 kB) */ output: () => string };
+export type TestProcess = {
+  child: ChildProcess;
+  pid: number;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** stdout+stderr so far (last 20 kB) */ output: () => string;
+};
 
 /** One web process. `next: false` serves only the data plane (fast start, no build needed). */
-export async function startWeb(opts: { next?: boolean; env?: Record<string, string> } = {}): Promise<TestProcess & { url: string; port: number }> {
+export async function startWeb(
+  opts: { next?: boolean; env?: Record<string, string> } = {},
+): Promise<TestProcess & { url: string; port: number }> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main/web.ts")], {
     cwd: root,
     env: baseEnv({ SIGNALBOX_NO_NEXT: opts.next ? undefined : "1", ...(opts.env ?? {}) }),

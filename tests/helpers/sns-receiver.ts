@@ -8,7 +8,15 @@ import { Webhook } from "standardwebhooks";
 // and, when given the subscription's secret, the Standard Webhooks signature with the
 // `standardwebhooks` package. Written independently of the server's code on purpose.
 
-export type Received = { path: string; headers: http.IncomingHttpHeaders; body: string; json: Record<string, string> | null; snsSignatureValid: boolean | null; webhookSignatureValid: boolean | null; status: number };
+export type Received = {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: Record<string, string> | null;
+  snsSignatureValid: boolean | null;
+  webhookSignatureValid: boolean | null;
+  status: number;
+};
 
 const certCache = new Map<string, string>();
 
@@ -21,15 +29,25 @@ export async function verifySnsSignature(msg: Record<string, string>): Promise<b
     pem = await res.text();
     certCache.set(msg.SigningCertURL!, pem);
   }
-  const keys = msg.Type === "Notification" ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"] : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
+  const keys =
+    msg.Type === "Notification"
+      ? ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+      : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
   let toSign = "";
   for (const k of keys) if (msg[k] !== undefined) toSign += `${k}\n${msg[k]}\n`;
-  return verify("sha256", Buffer.from(toSign, "utf8"), new X509Certificate(pem).publicKey, Buffer.from(msg.Signature!, "base64"));
+  return verify(
+    "sha256",
+    Buffer.from(toSign, "utf8"),
+    new X509Certificate(pem).publicKey,
+    Buffer.from(msg.Signature!, "base64"),
+  );
 }
 
 export type Behaviour = (path: string, count: number) => number;
 
-export async function startReceiver(opts: { behaviour?: Behaviour; secrets?: Map<string, string>; autoConfirm?: boolean } = {}) {
+export async function startReceiver(
+  opts: { behaviour?: Behaviour; secrets?: Map<string, string>; autoConfirm?: boolean } = {},
+) {
   const received: Received[] = [];
   const counts = new Map<string, number>();
   const server = http.createServer((req, res) => {
@@ -50,7 +68,11 @@ export async function startReceiver(opts: { behaviour?: Behaviour; secrets?: Map
       const secret = opts.secrets?.get(path);
       if (secret && req.headers["webhook-signature"]) {
         try {
-          new Webhook(secret).verify(body, { "webhook-id": String(req.headers["webhook-id"]), "webhook-timestamp": String(req.headers["webhook-timestamp"]), "webhook-signature": String(req.headers["webhook-signature"]) });
+          new Webhook(secret).verify(body, {
+            "webhook-id": String(req.headers["webhook-id"]),
+            "webhook-timestamp": String(req.headers["webhook-timestamp"]),
+            "webhook-signature": String(req.headers["webhook-signature"]),
+          });
           webhookSignatureValid = true;
         } catch {
           webhookSignatureValid = false;
@@ -75,11 +97,19 @@ export async function startReceiver(opts: { behaviour?: Behaviour; secrets?: Map
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
-export async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 30_000,
+  stepMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

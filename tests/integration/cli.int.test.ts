@@ -16,20 +16,36 @@ function cli(args: string[], input?: string): Promise<{ code: number; stdout: st
       process.execPath,
       [bin, ...args],
       { env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: "warn" }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (input !== undefined) child.stdin!.end(input);
   });
 }
 
 async function auditOf(targetId: string) {
-  return (await pool().query(`SELECT actor_type, actor_label, action, summary FROM audit_log WHERE target_id = $1 ORDER BY id`, [targetId])).rows;
+  return (
+    await pool().query(
+      `SELECT actor_type, actor_label, action, summary FROM audit_log WHERE target_id = $1 ORDER BY id`,
+      [targetId],
+    )
+  ).rows;
 }
 
 describe("signalbox CLI", () => {
   it("creates a user, a tenant and a key that authenticates, then revokes it, all audited as cli", async () => {
     const email = `${uniqueName("cli")}@example.test`;
-    const user = await cli(["user", "create", "--email", email, "--password", "a long enough password", "--name", "CLI user", "--json"]);
+    const user = await cli([
+      "user",
+      "create",
+      "--email",
+      email,
+      "--password",
+      "a long enough password",
+      "--name",
+      "CLI user",
+      "--json",
+    ]);
     expect(user.stderr).toBe("");
     expect(user.code).toBe(0);
     const u = JSON.parse(user.stdout) as { id: string; email: string };
@@ -40,13 +56,34 @@ describe("signalbox CLI", () => {
     expect(tenant.code, tenant.stderr).toBe(0);
     const t = JSON.parse(tenant.stdout) as { id: string; slug: string; accountId: string; owner: string };
     expect(t).toMatchObject({ name, owner: email, accountId: expect.stringMatching(/^\d{12}$/) });
-    const membership = await pool().query(`SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [t.id, u.id]);
+    const membership = await pool().query(`SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [
+      t.id,
+      u.id,
+    ]);
     expect(membership.rows).toEqual([{ role: "owner" }]);
 
-    const key = await cli(["key", "create", "--tenant", name, "--name", "ci", "--role", "admin", "--expires", "2099-01-01", "--json"]);
+    const key = await cli([
+      "key",
+      "create",
+      "--tenant",
+      name,
+      "--name",
+      "ci",
+      "--role",
+      "admin",
+      "--expires",
+      "2099-01-01",
+      "--json",
+    ]);
     expect(key.code, key.stderr).toBe(0);
     const k = JSON.parse(key.stdout) as { id: string; secret: string; tenant: string; accountId: string; role: string };
-    expect(k).toEqual({ id: expect.stringMatching(/^SBAK[A-Z2-7]{16}$/), secret: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/), tenant: t.slug, accountId: t.accountId, role: "admin" });
+    expect(k).toEqual({
+      id: expect.stringMatching(/^SBAK[A-Z2-7]{16}$/),
+      secret: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/),
+      tenant: t.slug,
+      accountId: t.accountId,
+      role: "admin",
+    });
     // The secret the CLI printed is the one the data plane verifies against.
     const resolved = await resolveAccessKey(k.id);
     expect(resolved).toMatchObject({ secret: k.secret, role: "admin", tenant: { id: t.id } });
@@ -54,7 +91,9 @@ describe("signalbox CLI", () => {
 
     const revoke = await cli(["key", "revoke", k.id]);
     expect(revoke.code, revoke.stderr).toBe(0);
-    expect((await pool().query(`SELECT revoked_at FROM api_keys WHERE id = $1`, [k.id])).rows[0].revoked_at).not.toBeNull();
+    expect(
+      (await pool().query(`SELECT revoked_at FROM api_keys WHERE id = $1`, [k.id])).rows[0].revoked_at,
+    ).not.toBeNull();
     const again = await cli(["key", "revoke", k.id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already revoked/);
@@ -64,7 +103,12 @@ describe("signalbox CLI", () => {
       ["cli", "member.add"],
     ]);
     expect((await auditOf(t.id)).map((r) => [r.actor_type, r.action])).toEqual([["cli", "tenant.create"]]);
-    const ownerAdded = (await pool().query(`SELECT actor_type, action FROM audit_log WHERE tenant_id = $1 AND target_id = $2`, [t.id, u.id])).rows;
+    const ownerAdded = (
+      await pool().query(`SELECT actor_type, action FROM audit_log WHERE tenant_id = $1 AND target_id = $2`, [
+        t.id,
+        u.id,
+      ])
+    ).rows;
     expect(ownerAdded).toEqual([{ actor_type: "cli", action: "member.add" }]);
     const keyAudit = await auditOf(k.id);
     expect(keyAudit.map((r) => [r.actor_type, r.action])).toEqual([
@@ -85,9 +129,15 @@ describe("signalbox CLI", () => {
   });
 
   it.each([
-    [["user", "create", "--email", "not-an-email", "--password", "short"], ["--email: Enter a valid email address", "--password: At least 10 characters"]],
+    [
+      ["user", "create", "--email", "not-an-email", "--password", "short"],
+      ["--email: Enter a valid email address", "--password: At least 10 characters"],
+    ],
     [["tenant", "create", "--owner", "x@example.test"], ["--name: Required"]],
-    [["key", "create", "--tenant", "t", "--name", "n", "--role", "root", "--expires", "2001-01-01"], ["--role:", "--expires: Must be in the future"]],
+    [
+      ["key", "create", "--tenant", "t", "--name", "n", "--role", "root", "--expires", "2001-01-01"],
+      ["--role:", "--expires: Must be in the future"],
+    ],
     [["key", "create", "--tenant", "t", "--name", "n", "--expires", "next tuesday"], ["--expires: An ISO 8601 date"]],
     [["key", "revoke"], ["Required"]],
     [["key", "create", "--bogus"], ["Unknown option '--bogus'"]],
@@ -100,7 +150,14 @@ describe("signalbox CLI", () => {
   });
 
   it("fails with exit code 1 for things that do not exist", async () => {
-    const noOwner = await cli(["tenant", "create", "--name", "Nobody's team", "--owner", `${uniqueName("ghost")}@example.test`]);
+    const noOwner = await cli([
+      "tenant",
+      "create",
+      "--name",
+      "Nobody's team",
+      "--owner",
+      `${uniqueName("ghost")}@example.test`,
+    ]);
     expect(noOwner.code).toBe(1);
     expect(noOwner.stderr).toContain("No user with email");
     const noTenant = await cli(["key", "create", "--tenant", uniqueName("no-such-tenant"), "--name", "x"]);

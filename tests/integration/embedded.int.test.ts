@@ -1,5 +1,15 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -79,7 +89,10 @@ function cli(dir: string, args: string[]): Promise<{ code: number; out: string }
     delete env.DATABASE_URL;
     delete env.SIGNALBOX_MASTER_KEY;
     delete env.NEXTAUTH_SECRET;
-    const c = spawn(process.execPath, [path.join(root, "bin/signalbox.mjs"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const c = spawn(process.execPath, [path.join(root, "bin/signalbox.mjs"), ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     c.stdout.on("data", (d) => (out += d));
     c.stderr.on("data", (d) => (out += d));
@@ -134,15 +147,28 @@ describe("embedded PostgreSQL", () => {
 describe("npm start without DATABASE_URL (data plane only)", () => {
   it("brings up embedded PostgreSQL, migrations, web and worker, and SIGTERM stops all of it", async () => {
     const dir = tempDataDir();
-    const env: NodeJS.ProcessEnv = { ...process.env, SIGNALBOX_DATA_DIR: dir, SIGNALBOX_NO_NEXT: "1", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SIGNALBOX_DATA_DIR: dir,
+      SIGNALBOX_NO_NEXT: "1",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+    };
     delete env.DATABASE_URL;
     delete env.SIGNALBOX_MASTER_KEY;
     delete env.NEXTAUTH_SECRET;
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main/start.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main/start.ts")], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
     let output = "";
     child.stdout!.on("data", (d) => (output += d));
     child.stderr!.on("data", (d) => (output += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
     try {
       const port = await new Promise<number>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`start did not report a port:\n${output}`)), 120_000);
@@ -173,7 +199,14 @@ describe("npm start without DATABASE_URL (data plane only)", () => {
       }
 
       // The CLI uses the running embedded database (it neither starts nor stops one).
-      const made = await cli(dir, ["user", "create", "--email", "while-running@example.test", "--password", "long enough password"]);
+      const made = await cli(dir, [
+        "user",
+        "create",
+        "--email",
+        "while-running@example.test",
+        "--password",
+        "long enough password",
+      ]);
       expect(made, made.out).toMatchObject({ code: 0 });
       expect(made.out).not.toContain("starting the embedded PostgreSQL");
 
@@ -193,14 +226,23 @@ describe("npm start without DATABASE_URL (data plane only)", () => {
       expect(await portOpen(pgPort)).toBe(false);
       // Every process of the tree, by pid: none is left (orphans would have been re-parented).
       // Helpers such as tsx's esbuild service leave when their parent's pipe closes, a moment later.
-      const left = await waitFor("the process tree to exit", async () => (tree.some(alive) ? undefined : true), 20_000).catch(() =>
-        tree.filter(alive).map((pid) => `${pid}: ${cmdline(pid)}`),
-      );
+      const left = await waitFor(
+        "the process tree to exit",
+        async () => (tree.some(alive) ? undefined : true),
+        20_000,
+      ).catch(() => tree.filter(alive).map((pid) => `${pid}: ${cmdline(pid)}`));
       expect(left).toBe(true);
       expect(processesUsing(dir)).toEqual([]);
 
       // With Signalbox stopped, the CLI starts the embedded database for one command and stops it.
-      const later = await cli(dir, ["tenant", "create", "--name", "After hours", "--owner", "while-running@example.test"]);
+      const later = await cli(dir, [
+        "tenant",
+        "create",
+        "--name",
+        "After hours",
+        "--owner",
+        "while-running@example.test",
+      ]);
       expect(later, later.out).toMatchObject({ code: 0 });
       expect(later.out).toContain("starting the embedded PostgreSQL");
       expect(later.out).toContain("Created tenant After hours");

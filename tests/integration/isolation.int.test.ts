@@ -30,7 +30,9 @@ const NOT_TENANT_SCOPED: Record<string, string> = {
 };
 
 type Proc = { _def: { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[] } };
-const PROCEDURES = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, Proc> } })._def.procedures);
+const PROCEDURES = Object.entries(
+  (appRouter as unknown as { _def: { procedures: Record<string, Proc> } })._def.procedures,
+);
 const isTenantScoped = (p: Proc) => p._def.inputs.includes(tenantInput as unknown as z.ZodType);
 
 const createCaller = createCallerFactory(appRouter);
@@ -41,13 +43,31 @@ function procedureOf(caller: unknown, path: string): AnyFn {
 
 // --- inputs from each procedure's zod schemas (via JSON Schema) ---------------------------------
 
-type Js = { type?: string | string[]; properties?: Record<string, Js>; required?: string[]; enum?: unknown[]; const?: unknown; anyOf?: Js[]; oneOf?: Js[]; items?: Js; minItems?: number; minLength?: number; maxLength?: number; minimum?: number; maximum?: number; format?: string; pattern?: string; default?: unknown };
+type Js = {
+  type?: string | string[];
+  properties?: Record<string, Js>;
+  required?: string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Js[];
+  oneOf?: Js[];
+  items?: Js;
+  minItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  format?: string;
+  pattern?: string;
+  default?: unknown;
+};
 
 /** A plausible value for a JSON Schema; `idValue` is put into every id-like string field. */
 function sample(js: Js, key: string, idValue?: string): unknown {
   const variants = js.anyOf ?? js.oneOf;
   if (variants) {
-    const v = variants.find((x) => x.type !== "null" && Object.keys(x).length > 0) ?? variants.find((x) => x.type !== "null");
+    const v =
+      variants.find((x) => x.type !== "null" && Object.keys(x).length > 0) ?? variants.find((x) => x.type !== "null");
     return v ? sample(v, key, idValue) : null;
   }
   if (js.const !== undefined) return js.const;
@@ -103,16 +123,34 @@ let tenantTables: string[];
 async function snapshotOfB(): Promise<Record<string, string[]>> {
   const snap: Record<string, string[]> = {};
   for (const table of tenantTables) {
-    const r = await pool().query(`SELECT to_jsonb(x)::text AS row FROM "${table}" x WHERE tenant_id = $1`, [B.tenant.id]);
+    const r = await pool().query(`SELECT to_jsonb(x)::text AS row FROM "${table}" x WHERE tenant_id = $1`, [
+      B.tenant.id,
+    ]);
     snap[table] = r.rows.map((row) => row.row as string).sort();
   }
-  snap.tenants = (await pool().query(`SELECT to_jsonb(t)::text AS row FROM tenants t WHERE id = $1`, [B.tenant.id])).rows.map((r) => r.row);
-  snap.users = (await pool().query(`SELECT to_jsonb(u)::text AS row FROM users u WHERE id = ANY($1::text[]) ORDER BY id`, [[B.user.id, B.member.id]])).rows.map((r) => r.row);
+  snap.tenants = (
+    await pool().query(`SELECT to_jsonb(t)::text AS row FROM tenants t WHERE id = $1`, [B.tenant.id])
+  ).rows.map((r) => r.row);
+  snap.users = (
+    await pool().query(`SELECT to_jsonb(u)::text AS row FROM users u WHERE id = ANY($1::text[]) ORDER BY id`, [
+      [B.user.id, B.member.id],
+    ])
+  ).rows.map((r) => r.row);
   return snap;
 }
 
 function identifiersOfB(): string[] {
-  return [B.tenant.id, B.tenant.slug, B.tenant.accountId, B.key.id, B.user.id, B.user.email, B.member.id, B.member.email, B.inviteId];
+  return [
+    B.tenant.id,
+    B.tenant.slug,
+    B.tenant.accountId,
+    B.key.id,
+    B.user.id,
+    B.user.email,
+    B.member.id,
+    B.member.email,
+    B.inviteId,
+  ];
 }
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)) ?? "";
@@ -122,19 +160,31 @@ beforeAll(async () => {
   const b = await createTestTenant();
   const member = await createTestUser();
   await addMember(b.tenant.id, member.id, "developer");
-  const invite = await createInvite(b.actor, b.tenant.id, { email: `invitee-${randomUUID().slice(0, 8)}@example.test`, role: "viewer" });
+  const invite = await createInvite(b.actor, b.tenant.id, {
+    email: `invitee-${randomUUID().slice(0, 8)}@example.test`,
+    role: "viewer",
+  });
   B = { ...b, member: { id: member.id, email: member.email }, inviteId: invite.id };
   tenantTables = (
-    await pool().query(`SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`)
+    await pool().query(
+      `SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`,
+    )
   ).rows.map((r) => r.table_name as string);
 });
 
 describe("tenant isolation across every tRPC procedure", () => {
   it("finds the procedures, and each is tenant-scoped or explicitly allow-listed", () => {
     expect(PROCEDURES.length).toBeGreaterThanOrEqual(10);
-    const unlisted = PROCEDURES.filter(([path, p]) => !isTenantScoped(p) && !(path in NOT_TENANT_SCOPED)).map(([path]) => path);
-    expect(unlisted, "procedures without a tenant input: use tenantProcedure, or add them to NOT_TENANT_SCOPED with a reason").toEqual([]);
-    const stale = Object.keys(NOT_TENANT_SCOPED).filter((path) => !PROCEDURES.some(([p, proc]) => p === path && !isTenantScoped(proc)));
+    const unlisted = PROCEDURES.filter(([path, p]) => !isTenantScoped(p) && !(path in NOT_TENANT_SCOPED)).map(
+      ([path]) => path,
+    );
+    expect(
+      unlisted,
+      "procedures without a tenant input: use tenantProcedure, or add them to NOT_TENANT_SCOPED with a reason",
+    ).toEqual([]);
+    const stale = Object.keys(NOT_TENANT_SCOPED).filter(
+      (path) => !PROCEDURES.some(([p, proc]) => p === path && !isTenantScoped(proc)),
+    );
     expect(stale, "allow-list entries that no longer match a non-tenant procedure").toEqual([]);
   });
 
@@ -154,7 +204,10 @@ describe("tenant isolation across every tRPC procedure", () => {
     const call = procedureOf(caller, path);
     const before = await snapshotOfB();
     const ghost = `no-such-tenant-${randomUUID().slice(0, 8)}`;
-    const ghostErr = await call({ tenant: ghost }).then(() => null, (e: unknown) => e);
+    const ghostErr = await call({ tenant: ghost }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(ghostErr).toBeInstanceOf(TRPCError);
 
     const attempts: Array<[string, unknown]> = [
@@ -170,8 +223,13 @@ describe("tenant isolation across every tRPC procedure", () => {
         (result) => ({ result }),
         (e: unknown) => e,
       );
-      expect(err, `${path} (${label}) answered for tenant B: ${json((err as { result?: unknown }).result)}`).toBeInstanceOf(TRPCError);
-      expect(["NOT_FOUND", "FORBIDDEN"], `${path} (${label}): ${(err as TRPCError).message}`).toContain((err as TRPCError).code);
+      expect(
+        err,
+        `${path} (${label}) answered for tenant B: ${json((err as { result?: unknown }).result)}`,
+      ).toBeInstanceOf(TRPCError);
+      expect(["NOT_FOUND", "FORBIDDEN"], `${path} (${label}): ${(err as TRPCError).message}`).toContain(
+        (err as TRPCError).code,
+      );
       // The same answer as for a tenant that does not exist: B cannot be discovered.
       expect((err as TRPCError).code).toBe((ghostErr as TRPCError).code);
       expect((err as TRPCError).message).toBe((ghostErr as TRPCError).message);
@@ -197,24 +255,33 @@ describe("tenant isolation across every tRPC procedure", () => {
         for (const s of secrets) expect(text, `${path} with id ${id} returned something of tenant B`).not.toContain(s);
       } else {
         expect(outcome.error).toBeInstanceOf(TRPCError);
-        expect((outcome.error as TRPCError).code, `${path} with id ${id}: ${(outcome.error as TRPCError).message}`).not.toBe("INTERNAL_SERVER_ERROR");
+        expect(
+          (outcome.error as TRPCError).code,
+          `${path} with id ${id}: ${(outcome.error as TRPCError).message}`,
+        ).not.toBe("INTERNAL_SERVER_ERROR");
       }
     }
     expect(await snapshotOfB()).toEqual(before);
   });
 
   const unscopedQueries = PROCEDURES.filter(([path, p]) => path in NOT_TENANT_SCOPED && p._def.type === "query");
-  it.each(unscopedQueries.map(([path]) => path))("allow-listed query %s shows nothing of B to a member of A", async (path) => {
-    const proc = PROCEDURES.find(([p]) => p === path)![1];
-    const caller = createCaller(await createContext({ userId: A.user.id }));
-    const input = proc._def.inputs.length ? inputFor(proc, A.tenant.slug) : undefined;
-    if (input) delete input.tenant;
-    const outcome = await procedureOf(caller, path)(input).then(
-      (result) => json(result),
-      (e: unknown) => `error ${(e as TRPCError).code}`,
-    );
-    for (const s of identifiersOfB()) expect(outcome).not.toContain(s);
-  });
+  it.each(unscopedQueries.map(([path]) => path))(
+    "allow-listed query %s shows nothing of B to a member of A",
+    async (path) => {
+      const proc = PROCEDURES.find(([p]) => p === path)![1];
+      const caller = createCaller(await createContext({ userId: A.user.id }));
+      const input = proc._def.inputs.length ? inputFor(proc, A.tenant.slug) : undefined;
+      if (input) delete input.tenant;
+      const outcome = await procedureOf(
+        caller,
+        path,
+      )(input).then(
+        (result) => json(result),
+        (e: unknown) => `error ${(e as TRPCError).code}`,
+      );
+      for (const s of identifiersOfB()) expect(outcome).not.toContain(s);
+    },
+  );
 
   it("B's rows are unchanged after all of the above", async () => {
     // The per-procedure checks compare snapshots; this guards the fixture itself.

@@ -42,7 +42,15 @@ afterAll(async () => {
   await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
 });
 
-type Col = { table: string; column: string; dataType: string; udt: string; nullable: boolean; precision: number | null; length: number | null };
+type Col = {
+  table: string;
+  column: string;
+  dataType: string;
+  udt: string;
+  nullable: boolean;
+  precision: number | null;
+  length: number | null;
+};
 type Idx = { table: string; name: string; unique: boolean; primary: boolean; partial: boolean; columns: string[] };
 
 async function columns(): Promise<Col[]> {
@@ -50,7 +58,15 @@ async function columns(): Promise<Col[]> {
     `SELECT table_name, column_name, data_type, udt_name, is_nullable, datetime_precision, character_maximum_length
        FROM information_schema.columns WHERE table_schema = 'public'`,
   );
-  return r.rows.map((x) => ({ table: x.table_name, column: x.column_name, dataType: x.data_type, udt: x.udt_name, nullable: x.is_nullable === "YES", precision: x.datetime_precision, length: x.character_maximum_length }));
+  return r.rows.map((x) => ({
+    table: x.table_name,
+    column: x.column_name,
+    dataType: x.data_type,
+    udt: x.udt_name,
+    nullable: x.is_nullable === "YES",
+    precision: x.datetime_precision,
+    length: x.character_maximum_length,
+  }));
 }
 
 async function indexes(): Promise<Idx[]> {
@@ -75,11 +91,19 @@ describe("migrations match prisma/schema (drift check)", () => {
   });
 
   it("has a table for every model and no table that no model describes", async () => {
-    const r = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const r = await db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     const actual = new Set<string>(r.rows.map((x) => x.table_name));
     const expected = new Set(schema.models.map((m) => m.table));
-    expect([...expected].filter((t) => !actual.has(t)), "models without a table").toEqual([]);
-    expect([...actual].filter((t) => !expected.has(t) && t !== "_prisma_migrations"), "tables without a model").toEqual([]);
+    expect(
+      [...expected].filter((t) => !actual.has(t)),
+      "models without a table",
+    ).toEqual([]);
+    expect(
+      [...actual].filter((t) => !expected.has(t) && t !== "_prisma_migrations"),
+      "tables without a model",
+    ).toEqual([]);
   });
 
   it("has every field as a column with the right type and nullability, and no extra columns", async () => {
@@ -96,12 +120,19 @@ describe("migrations match prisma/schema (drift check)", () => {
         }
         actual.delete(f.column);
         const want = expectedColumnType(f, schema);
-        if (c.dataType !== want.dataType || c.udt !== want.udt) problems.push(`${where}: type is ${c.dataType}/${c.udt}, schema says ${want.dataType}/${want.udt}`);
-        if (want.precision !== undefined && c.precision !== want.precision) problems.push(`${where}: precision is ${c.precision}, schema says ${want.precision}`);
-        if (want.length !== undefined && c.length !== want.length) problems.push(`${where}: length is ${c.length}, schema says ${want.length}`);
-        if (c.nullable !== f.optional) problems.push(`${where}: ${c.nullable ? "nullable" : "NOT NULL"} in the database, ${f.optional ? "optional" : "required"} in the schema`);
+        if (c.dataType !== want.dataType || c.udt !== want.udt)
+          problems.push(`${where}: type is ${c.dataType}/${c.udt}, schema says ${want.dataType}/${want.udt}`);
+        if (want.precision !== undefined && c.precision !== want.precision)
+          problems.push(`${where}: precision is ${c.precision}, schema says ${want.precision}`);
+        if (want.length !== undefined && c.length !== want.length)
+          problems.push(`${where}: length is ${c.length}, schema says ${want.length}`);
+        if (c.nullable !== f.optional)
+          problems.push(
+            `${where}: ${c.nullable ? "nullable" : "NOT NULL"} in the database, ${f.optional ? "optional" : "required"} in the schema`,
+          );
       }
-      for (const extra of actual.keys()) problems.push(`${m.file}: ${m.table}.${extra} exists in the database but not in model ${m.name}`);
+      for (const extra of actual.keys())
+        problems.push(`${m.file}: ${m.table}.${extra} exists in the database but not in model ${m.name}`);
     }
     expect(problems).toEqual([]);
   });
@@ -129,20 +160,30 @@ describe("migrations match prisma/schema (drift check)", () => {
       const actual = idx.filter((i) => i.table === m.table);
       for (const want of m.indexes) {
         const kind = want.primary ? "@id" : want.unique ? "@unique" : "@@index";
-        const match = actual.find((i) => !i.partial && i.primary === want.primary && i.unique === want.unique && i.columns.join(",") === want.columns.join(","));
+        const match = actual.find(
+          (i) =>
+            !i.partial &&
+            i.primary === want.primary &&
+            i.unique === want.unique &&
+            i.columns.join(",") === want.columns.join(","),
+        );
         if (!match) {
           problems.push(`${m.file}: ${m.name} ${kind}(${want.columns.join(", ")}) has no matching index on ${m.table}`);
           continue;
         }
         seen.add(`${m.table}.${match.name}`);
         const name = want.name ?? defaultIndexName(m.table, want);
-        if (match.name !== name) problems.push(`${m.file}: ${m.name} ${kind}(${want.columns.join(", ")}) is named ${match.name}, Prisma expects ${name}`);
+        if (match.name !== name)
+          problems.push(
+            `${m.file}: ${m.name} ${kind}(${want.columns.join(", ")}) is named ${match.name}, Prisma expects ${name}`,
+          );
       }
     }
     const modelTables = new Set(schema.models.map((m) => m.table));
     for (const i of idx) {
       // Prisma's schema cannot express partial indexes (WHERE …), so those may exist beyond it.
-      if (modelTables.has(i.table) && !seen.has(`${i.table}.${i.name}`) && !i.partial) problems.push(`index ${i.name} on ${i.table}(${i.columns.join(", ")}) is not in the Prisma schema`);
+      if (modelTables.has(i.table) && !seen.has(`${i.table}.${i.name}`) && !i.partial)
+        problems.push(`index ${i.name} on ${i.table}(${i.columns.join(", ")}) is not in the Prisma schema`);
     }
     expect(problems).toEqual([]);
   });
@@ -151,15 +192,22 @@ describe("migrations match prisma/schema (drift check)", () => {
 describe("migration runner", () => {
   it("records every migration as Prisma does (name, sha256 checksum, finished)", async () => {
     const files = await readMigrations();
-    const r = await db.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+    const r = await db.query(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(r.rows.map((x) => x.migration_name)).toEqual(files.map((f) => f.name));
     for (const f of files) {
       const row = r.rows.find((x) => x.migration_name === f.name)!;
-      const sha = createHash("sha256").update(readFileSync(path.join(MIGRATIONS_DIR, f.name, "migration.sql"))).digest("hex");
+      const sha = createHash("sha256")
+        .update(readFileSync(path.join(MIGRATIONS_DIR, f.name, "migration.sql")))
+        .digest("hex");
       expect(row.checksum).toBe(sha);
       expect(row.finished_at).not.toBeNull();
     }
-    expect(await migrationStatus(url)).toEqual({ applied: expect.arrayContaining(files.map((f) => f.name)), pending: [] });
+    expect(await migrationStatus(url)).toEqual({
+      applied: expect.arrayContaining(files.map((f) => f.name)),
+      pending: [],
+    });
   });
 
   it("applying again is a no-op", async () => {
@@ -171,9 +219,14 @@ describe("migration runner", () => {
 
   it("refuses to run when an applied migration was changed (checksum differs)", async () => {
     const first = (await readMigrations())[0];
-    const original = (await db.query(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1`, [first.name])).rows[0].checksum;
+    const original = (
+      await db.query(`SELECT checksum FROM "_prisma_migrations" WHERE migration_name = $1`, [first.name])
+    ).rows[0].checksum;
     // Same effect as editing the applied file: the recorded checksum no longer matches it.
-    await db.query(`UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2`, ["0".repeat(64), first.name]);
+    await db.query(`UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2`, [
+      "0".repeat(64),
+      first.name,
+    ]);
     try {
       await expect(migrate(url)).rejects.toThrow(/changed after it was applied/);
     } finally {
@@ -184,7 +237,9 @@ describe("migration runner", () => {
 
   it("rebuilds the same schema from an empty database, applying every migration in order", async () => {
     const files = await readMigrations();
-    const tablesBefore = (await db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)).rows[0].n;
+    const tablesBefore = (
+      await db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)
+    ).rows[0].n;
     await db.query(`BEGIN`);
     try {
       await db.query(`DROP SCHEMA public CASCADE; CREATE SCHEMA public;`);
@@ -195,7 +250,9 @@ describe("migration runner", () => {
     }
     const applied = await migrate(url);
     expect(applied).toEqual(files.map((f) => f.name));
-    const tablesAfter = (await db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)).rows[0].n;
+    const tablesAfter = (
+      await db.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)
+    ).rows[0].n;
     expect(tablesAfter).toBe(tablesBefore);
   });
 });

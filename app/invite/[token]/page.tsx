@@ -22,12 +22,20 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         ) : (
           <div>
             <h1 className="text-xl font-semibold text-gray-900">You have been invited to a team</h1>
-            <p className="mt-2 text-sm text-gray-500">Sign in, or create an account, to see the invitation and join the team.</p>
+            <p className="mt-2 text-sm text-gray-500">
+              Sign in, or create an account, to see the invitation and join the team.
+            </p>
             <div className="mt-6 flex flex-col gap-2 sm:flex-row">
-              <Link href={`/signin?callbackUrl=${encodeURIComponent(here)}`} className={buttonClasses("primary", "md", "flex-1")}>
+              <Link
+                href={`/signin?callbackUrl=${encodeURIComponent(here)}`}
+                className={buttonClasses("primary", "md", "flex-1")}
+              >
                 Sign in
               </Link>
-              <Link href={`/signup?callbackUrl=${encodeURIComponent(here)}`} className={buttonClasses("secondary", "md", "flex-1")}>
+              <Link
+                href={`/signup?callbackUrl=${encodeURIComponent(here)}`}
+                className={buttonClasses("secondary", "md", "flex-1")}
+              >
                 Create account
               </Link>
             </div>

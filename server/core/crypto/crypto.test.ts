@@ -64,7 +64,15 @@ describe("secret-box", () => {
     expect(parseMasterKey(`  ${raw.toString("base64")}\n`).equals(raw)).toBe(true);
     expect(parseMasterKey(raw.toString("base64url")).equals(raw)).toBe(true);
     expect(parseMasterKey(raw.toString("base64").replace(/=$/, "")).equals(raw)).toBe(true);
-    for (const bad of ["", "short", "ab".repeat(31), "ab".repeat(33), randomBytes(16).toString("base64"), randomBytes(48).toString("base64"), `${"zz".repeat(32)}`]) {
+    for (const bad of [
+      "",
+      "short",
+      "ab".repeat(31),
+      "ab".repeat(33),
+      randomBytes(16).toString("base64"),
+      randomBytes(48).toString("base64"),
+      `${"zz".repeat(32)}`,
+    ]) {
       expect(() => parseMasterKey(bad), bad).toThrow(/Master key/);
     }
   });
@@ -94,11 +102,26 @@ describe("api-key-format", () => {
   });
 
   it("rejects malformed ids and secrets", () => {
-    for (const bad of ["", "AKIAIOSFODNN7EXAMPLE", "SBAK", "sbakabcdefghijklmnop", "SBAKABCDEFGHIJKLMNO1", "SBAKABCDEFGHIJKLMNOPQ", " SBAKABCDEFGHIJKLMNOP"]) {
+    for (const bad of [
+      "",
+      "AKIAIOSFODNN7EXAMPLE",
+      "SBAK",
+      "sbakabcdefghijklmnop",
+      "SBAKABCDEFGHIJKLMNO1",
+      "SBAKABCDEFGHIJKLMNOPQ",
+      " SBAKABCDEFGHIJKLMNOP",
+    ]) {
       expect(isAccessKeyId(bad), bad).toBe(false);
     }
     expect(isAccessKeyId("SBAKABCDEFGHIJKLMNOP")).toBe(true);
-    for (const bad of ["", "a".repeat(39), "a".repeat(41), `${"a".repeat(39)}=`, `${"a".repeat(39)}-`, `${"a".repeat(39)}\n`]) {
+    for (const bad of [
+      "",
+      "a".repeat(39),
+      "a".repeat(41),
+      `${"a".repeat(39)}=`,
+      `${"a".repeat(39)}-`,
+      `${"a".repeat(39)}\n`,
+    ]) {
       expect(isSecretAccessKey(bad), JSON.stringify(bad)).toBe(false);
     }
     expect(isSecretAccessKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")).toBe(true);
@@ -132,7 +155,9 @@ describe("password", () => {
     const parts = stored.split("$");
     const hash = Buffer.from(parts[5]!, "base64");
     hash[0]! ^= 1;
-    expect(await verifyPassword("pw-0123456789", [...parts.slice(0, 5), hash.toString("base64")].join("$"))).toBe(false);
+    expect(await verifyPassword("pw-0123456789", [...parts.slice(0, 5), hash.toString("base64")].join("$"))).toBe(
+      false,
+    );
     expect(await verifyPassword("pw-0123456789", stored.replace("scrypt$32768$", "scrypt$16384$"))).toBe(false);
     expect(await verifyPassword("pw-0123456789", "bcrypt$2b$10$abc")).toBe(false);
     expect(await verifyPassword("pw-0123456789", "")).toBe(false);

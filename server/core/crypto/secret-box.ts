@@ -31,7 +31,9 @@ export function encryptSecret(plaintext: string, masterKey: Buffer, context?: st
   const cipher = createCipheriv("aes-256-gcm", masterKey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(context));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), ciphertext.toString("base64")].join(":");
+  return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), ciphertext.toString("base64")].join(
+    ":",
+  );
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -70,5 +72,7 @@ export function parseMasterKey(value: string): Buffer {
     const key = Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
     if (key.length === KEY_BYTES) return key;
   }
-  throw new Error("Master key must be 64 hex characters or base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`).");
+  throw new Error(
+    "Master key must be 64 hex characters or base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`).",
+  );
 }

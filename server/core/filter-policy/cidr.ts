@@ -89,7 +89,8 @@ export function parseCidr(text: string): { ok: true; block: CidrBlock } | { ok: 
   const ip = parseIp(address);
   if (!ip) return { ok: false, message: `Nonstandard IP address: ${address}` };
   const bits = Number(maskText);
-  if (bits > widthOf(ip.version)) return { ok: false, message: `Malformed CIDR, mask bits must be between 0 and ${widthOf(ip.version)}` };
+  if (bits > widthOf(ip.version))
+    return { ok: false, message: `Malformed CIDR, mask bits must be between 0 and ${widthOf(ip.version)}` };
   // Host bits are masked off rather than rejected: "10.0.0.7/24" means the same block as "10.0.0.0/24".
   return { ok: true, block: { version: ip.version, network: ip.value & mask(ip.version, bits), bits } };
 }

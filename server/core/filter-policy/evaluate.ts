@@ -10,7 +10,16 @@
 // holds objects, a nested policy must be satisfied by one element on its own.
 
 import { ipInBlock } from "./cidr";
-import type { Condition, EvaluateInput, EvaluateResult, FilterPolicy, LeafValue, MessageAttributeInput, PolicyField, PolicyNode } from "./types";
+import type {
+  Condition,
+  EvaluateInput,
+  EvaluateResult,
+  FilterPolicy,
+  LeafValue,
+  MessageAttributeInput,
+  PolicyField,
+  PolicyNode,
+} from "./types";
 
 /** The scalars found under one key; `present` is false when there are none to test. */
 type Lookup = { present: boolean; values: LeafValue[]; note?: string };
@@ -82,11 +91,17 @@ function conditionMatches(c: Condition, look: Lookup): boolean {
   return look.present && look.values.some((v) => leafMatches(c, v));
 }
 
-function checkRules(field: Extract<PolicyField, { kind: "rules" }>, look: Lookup, where: string, noun: string): string | undefined {
+function checkRules(
+  field: Extract<PolicyField, { kind: "rules" }>,
+  look: Lookup,
+  where: string,
+  noun: string,
+): string | undefined {
   if (field.conditions.some((c) => conditionMatches(c, look))) return undefined;
   const raw = quote(field.raw);
   if (!look.present) return `key ${quote(where)}: ${noun} missing${look.note ? ` (${look.note})` : ""}`;
-  if (field.conditions.every((c) => c.type === "exists" && !c.value)) return `key ${quote(where)}: ${noun} present but policy requires it absent`;
+  if (field.conditions.every((c) => c.type === "exists" && !c.value))
+    return `key ${quote(where)}: ${noun} present but policy requires it absent`;
   const shown = look.values.length === 1 ? `value ${quote(look.values[0])}` : `values ${quote(look.values)}`;
   return `key ${quote(where)}: ${shown} matched none of ${raw}`;
 }
@@ -143,7 +158,8 @@ function attributeLookup(attr: MessageAttributeInput | undefined): Lookup {
 
 function evaluateAttributes(root: PolicyNode, attributes: Record<string, MessageAttributeInput>): string | undefined {
   return checkNode(root, (field) => {
-    if (field.kind === "nested") return `key ${quote(field.key)}: nested policies are not supported for MessageAttributes`;
+    if (field.kind === "nested")
+      return `key ${quote(field.key)}: nested policies are not supported for MessageAttributes`;
     const attr = Object.prototype.hasOwnProperty.call(attributes, field.key) ? attributes[field.key] : undefined;
     return checkRules(field, attributeLookup(attr), field.key, "attribute");
   });
@@ -207,6 +223,9 @@ export function evaluateFilterPolicy(policy: FilterPolicy, input: EvaluateInput)
   if (policy.scope !== input.scope) {
     return { match: false, reason: `policy scope is ${policy.scope} but the message was given as ${input.scope}` };
   }
-  const reason = input.scope === "MessageAttributes" ? evaluateAttributes(policy.root, input.attributes) : evaluateBody(policy.root, input.body);
+  const reason =
+    input.scope === "MessageAttributes"
+      ? evaluateAttributes(policy.root, input.attributes)
+      : evaluateBody(policy.root, input.body);
   return reason === undefined ? { match: true } : { match: false, reason };
 }

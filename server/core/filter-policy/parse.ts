@@ -10,7 +10,15 @@
 // which AWS reports without a location.
 
 import { parseCidr } from "./cidr";
-import type { Condition, FilterPolicy, FilterPolicyError, FilterPolicyScope, NumericOperator, ParseResult, PolicyNode } from "./types";
+import type {
+  Condition,
+  FilterPolicy,
+  FilterPolicyError,
+  FilterPolicyScope,
+  NumericOperator,
+  ParseResult,
+  PolicyNode,
+} from "./types";
 
 export const MAX_POLICY_BYTES = 256 * 1024;
 export const MAX_KEYS = 5;
@@ -19,7 +27,16 @@ export const MAX_COMBINATIONS = 150;
 export const NUMERIC_LIMIT = 1_000_000_000;
 
 /** Field names that stop an `$or` array from being read as OR (AWS: "reserved keywords"). */
-const RESERVED_KEYWORDS = new Set(["prefix", "suffix", "equals-ignore-case", "anything-but", "numeric", "exists", "cidr", "wildcard"]);
+const RESERVED_KEYWORDS = new Set([
+  "prefix",
+  "suffix",
+  "equals-ignore-case",
+  "anything-but",
+  "numeric",
+  "exists",
+  "cidr",
+  "wildcard",
+]);
 const NUMERIC_OPERATORS = new Set<string>(["=", "<", "<=", ">", ">="]);
 
 class PolicyError extends Error {
@@ -77,7 +94,12 @@ function parseNode(obj: Record<string, unknown>, path: string, isRoot: boolean):
       node.fields.push({ key, kind: "nested", node: parseNode(value, p, false) });
     } else if (Array.isArray(value)) {
       if (value.length === 0) fail("Empty arrays are not allowed", p);
-      node.fields.push({ key, kind: "rules", conditions: value.map((item, i) => parseCondition(item, `${p}[${i}]`)), raw: value });
+      node.fields.push({
+        key,
+        kind: "rules",
+        conditions: value.map((item, i) => parseCondition(item, `${p}[${i}]`)),
+        raw: value,
+      });
     } else {
       fail(`"${key}" must be an object or an array`, p);
     }
@@ -88,7 +110,8 @@ function parseNode(obj: Record<string, unknown>, path: string, isRoot: boolean):
 function parseCondition(item: unknown, path: string): Condition {
   if (item === null || typeof item === "string" || typeof item === "boolean") return { type: "exact", value: item };
   // Only reachable with a pre-parsed value: JSON text cannot spell NaN or Infinity.
-  if (typeof item === "number" && !Number.isFinite(item)) fail("Match value must be String, number, true, false, or null", path);
+  if (typeof item === "number" && !Number.isFinite(item))
+    fail("Match value must be String, number, true, false, or null", path);
   if (typeof item === "number") return { type: "exact", value: item };
   if (!isPlainObject(item)) fail("Match value must be String, number, true, false, or null", path);
   const keys = Object.keys(item);
@@ -127,7 +150,8 @@ function parseAnythingBut(value: unknown, path: string): Condition {
   if (Array.isArray(value)) {
     if (value.length === 0) fail("Empty arrays are not allowed", path);
     value.forEach((v, i) => {
-      if (typeof v !== "string" && typeof v !== "number") fail("Inside anything but list, start|null|boolean is not supported.", `${path}[${i}]`);
+      if (typeof v !== "string" && typeof v !== "number")
+        fail("Inside anything but list, start|null|boolean is not supported.", `${path}[${i}]`);
     });
     return { type: "anything-but", values: value as Array<string | number> };
   }
@@ -146,7 +170,8 @@ function parseAnythingBut(value: unknown, path: string): Condition {
 function numericValue(op: string, value: unknown, path: string): number {
   const label = op === "=" ? "equals" : op;
   if (typeof value !== "number") fail(`Value of ${label} must be numeric`, path);
-  if (Math.abs(value) > NUMERIC_LIMIT) fail(`Value of ${label} must be between -${NUMERIC_LIMIT} and ${NUMERIC_LIMIT}`, path);
+  if (Math.abs(value) > NUMERIC_LIMIT)
+    fail(`Value of ${label} must be between -${NUMERIC_LIMIT} and ${NUMERIC_LIMIT}`, path);
   return value;
 }
 
@@ -195,7 +220,9 @@ function leafPaths(node: PolicyNode, prefix: string, into: Set<string>): Set<str
  * and whichever `$or` branch holds them; objects that only group other keys do not count.
  */
 export function countKeys(policy: FilterPolicy): number {
-  return policy.scope === "MessageAttributes" ? Object.keys(policy.source).length : leafPaths(policy.root, "", new Set()).size;
+  return policy.scope === "MessageAttributes"
+    ? Object.keys(policy.source).length
+    : leafPaths(policy.root, "", new Set()).size;
 }
 
 /**
@@ -206,7 +233,8 @@ export function countKeys(policy: FilterPolicy): number {
  */
 export function countCombinations(node: PolicyNode, depth = 1): number {
   let total = 1;
-  for (const f of node.fields) total *= f.kind === "nested" ? countCombinations(f.node, depth + 1) : f.conditions.length * depth;
+  for (const f of node.fields)
+    total *= f.kind === "nested" ? countCombinations(f.node, depth + 1) : f.conditions.length * depth;
   if (node.or) total *= node.or.reduce((sum, alt) => sum + countCombinations(alt, depth), 0);
   return total;
 }
@@ -214,7 +242,12 @@ export function countCombinations(node: PolicyNode, depth = 1): number {
 function validateLimits(policy: FilterPolicy): void {
   if (policy.scope === "MessageAttributes") {
     const nested = firstNestedPath(policy.root, "$");
-    if (nested) throw new PolicyError("Filter policy scope MessageAttributes does not support nested filter policy", nested, true);
+    if (nested)
+      throw new PolicyError(
+        "Filter policy scope MessageAttributes does not support nested filter policy",
+        nested,
+        true,
+      );
   }
   if (countKeys(policy) > MAX_KEYS) fail(`Filter policy can not have more than ${MAX_KEYS} keys`, "$");
   if (countCombinations(policy.root) > MAX_COMBINATIONS) fail("Filter policy is too complex", "$");
@@ -227,7 +260,11 @@ function validateLimits(policy: FilterPolicy): void {
 export function parseFilterPolicy(json: string | unknown, scope: FilterPolicyScope): ParseResult {
   try {
     if (scope !== "MessageAttributes" && scope !== "MessageBody") {
-      throw new PolicyError(`FilterPolicyScope: Invalid value [${String(scope)}]. Please use either MessageBody or MessageAttributes`, "$", true);
+      throw new PolicyError(
+        `FilterPolicyScope: Invalid value [${String(scope)}]. Please use either MessageBody or MessageAttributes`,
+        "$",
+        true,
+      );
     }
     let source: unknown = json;
     const text = typeof json === "string" ? json : JSON.stringify(json ?? null);

@@ -80,7 +80,10 @@ export function canonicalQuery(pairs: Array<[string, string]>): string {
 }
 
 function canonicalOneValue(value: string): string {
-  return value.replace(/[\r\n]/g, " ").replace(/[ \t]+/g, " ").replace(/^ | $/g, "");
+  return value
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ | $/g, "");
 }
 
 /** Trim, collapse runs of spaces/tabs; repeated headers are joined with ',' as AWS documents. */

@@ -11,7 +11,13 @@ export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
 export const MAX_PRESIGNED_SECONDS = 604_800;
 
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const PRESIGN_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"] as const;
+const PRESIGN_PARAMS = [
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Signature",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Date",
+] as const;
 
 /** YYYYMMDDTHHMMSSZ -> epoch ms, or NaN when it is not a real UTC instant. */
 export function isoBasicToMs(value: string): number {
@@ -24,11 +30,17 @@ export function isoBasicToMs(value: string): number {
 }
 
 export function formatIsoBasic(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 function badDate(got: string) {
-  return sigv4Failure("IncompleteSignature", `Date must be in ISO-8601 'basic format'. Got '${got}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  return sigv4Failure(
+    "IncompleteSignature",
+    `Date must be in ISO-8601 'basic format'. Got '${got}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+  );
 }
 
 /** The header form may carry its timestamp in x-amz-date or, failing that, in Date (RFC 7231). */
@@ -53,10 +65,16 @@ function finish(
     .filter((h) => h.length > 0);
   // Without host in the signature a request could be replayed against another endpoint.
   if (!signedHeaders.includes("host") && !signedHeaders.includes(":authority")) {
-    return sigv4Failure("SignatureDoesNotMatch", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    return sigv4Failure(
+      "SignatureDoesNotMatch",
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   }
   if (fields.algorithm !== SIGV4_ALGORITHM) {
-    return sigv4Failure("IncompleteSignature", `Unsupported AWS 'algorithm': '${fields.algorithm}' (only ${SIGV4_ALGORITHM} for now).`);
+    return sigv4Failure(
+      "IncompleteSignature",
+      `Unsupported AWS 'algorithm': '${fields.algorithm}' (only ${SIGV4_ALGORITHM} for now).`,
+    );
   }
   // AWS ignores trailing slashes on the credential.
   const scope = fields.credential.replace(/\/+$/, "").split("/");
@@ -68,7 +86,10 @@ function finish(
   }
   const [accessKeyId, date, region, service, terminator] = scope as [string, string, string, string, string];
   if (terminator !== "aws4_request") {
-    return sigv4Failure("SignatureDoesNotMatch", `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+    return sigv4Failure(
+      "SignatureDoesNotMatch",
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`,
+    );
   }
   if (date !== fields.amzDate.slice(0, 8)) {
     return sigv4Failure(
@@ -102,7 +123,10 @@ function parseHeaderForm(req: SigV4Request, authorization: string): ParseResult 
     if (part === "") continue;
     const eq = part.indexOf("=");
     if (eq === -1) {
-      return sigv4Failure("IncompleteSignature", `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header.`);
+      return sigv4Failure(
+        "IncompleteSignature",
+        `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header.`,
+      );
     }
     params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }
@@ -115,7 +139,8 @@ function parseHeaderForm(req: SigV4Request, authorization: string): ParseResult 
       missing += `Authorization header requires '${name}' parameter. `;
     }
   }
-  if (date === undefined) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (date === undefined)
+    missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   if (missing) return sigv4Failure("IncompleteSignature", missing.trimEnd());
   if (!date!.ok) return badDate(date!.got);
 
@@ -149,7 +174,10 @@ function parsePresignedForm(query: Map<string, string>): ParseResult {
     expiresSeconds = Number(expires);
     if (expiresSeconds < 0) return sigv4Failure("IncompleteSignature", "X-Amz-Expires must be non-negative");
     if (expiresSeconds > MAX_PRESIGNED_SECONDS) {
-      return sigv4Failure("IncompleteSignature", `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`);
+      return sigv4Failure(
+        "IncompleteSignature",
+        `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`,
+      );
     }
   }
 

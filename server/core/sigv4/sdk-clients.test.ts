@@ -17,12 +17,22 @@ describe("requests captured from AWS SDK v3 clients", () => {
       async handle(req: Captured) {
         captured.push(req);
         const { contentType, body } = reply(req);
-        return { response: { statusCode: 200, headers: { "content-type": contentType }, body: Readable.from([Buffer.from(body)]) } };
+        return {
+          response: {
+            statusCode: 200,
+            headers: { "content-type": contentType },
+            body: Readable.from([Buffer.from(body)]),
+          },
+        };
       },
     };
     return { captured, handler };
   }
-  const common = { endpoint: "http://localhost:4566", credentials: { accessKeyId: AKID, secretAccessKey: SECRET }, maxAttempts: 1 };
+  const common = {
+    endpoint: "http://localhost:4566",
+    credentials: { accessKeyId: AKID, secretAccessKey: SECRET },
+    maxAttempts: 1,
+  };
 
   it("STS GetCallerIdentity (query protocol)", async () => {
     const { captured, handler } = fakeHandler(() => ({
@@ -41,13 +51,15 @@ describe("requests captured from AWS SDK v3 clients", () => {
   });
 
   it("SQS SendMessage (JSON protocol)", async () => {
-    const messageBody = "héllo ✓ {\"json\": true} & <xml/>";
+    const messageBody = 'héllo ✓ {"json": true} & <xml/>';
     const { captured, handler } = fakeHandler(() => ({
       contentType: "application/x-amz-json-1.0",
       body: JSON.stringify({ MessageId: "m-1", MD5OfMessageBody: createHash("md5").update(messageBody).digest("hex") }),
     }));
     const client = new SQSClient({ ...common, region: "ap-southeast-2", requestHandler: handler as never });
-    const out = await client.send(new SendMessageCommand({ QueueUrl: "http://localhost:4566/000000000000/orders", MessageBody: messageBody }));
+    const out = await client.send(
+      new SendMessageCommand({ QueueUrl: "http://localhost:4566/000000000000/orders", MessageBody: messageBody }),
+    );
     expect(out.MessageId).toBe("m-1");
     const req = toWire(captured[0]!);
     expect(req.headers["x-amz-target"]).toBe("AmazonSQS.SendMessage");
@@ -62,7 +74,9 @@ describe("requests captured from AWS SDK v3 clients", () => {
       body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>p-1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`,
     }));
     const client = new SNSClient({ ...common, region: "us-west-2", requestHandler: handler as never });
-    const out = await client.send(new PublishCommand({ TopicArn: "arn:aws:sns:us-west-2:000000000000:t", Message: "50% off! a+b=c ü" }));
+    const out = await client.send(
+      new PublishCommand({ TopicArn: "arn:aws:sns:us-west-2:000000000000:t", Message: "50% off! a+b=c ü" }),
+    );
     expect(out.MessageId).toBe("p-1");
     expect(check(toWire(captured[0]!), new Date())).toEqual({ ok: true });
   });

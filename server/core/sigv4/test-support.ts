@@ -14,7 +14,10 @@ export const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 export class NodeSha256 {
   private h: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", typeof secret === "string" ? secret : Buffer.from(secret as Uint8Array));
+    this.h =
+      secret === undefined
+        ? createHash("sha256")
+        : createHmac("sha256", typeof secret === "string" ? secret : Buffer.from(secret as Uint8Array));
   }
   update(data: string | Uint8Array) {
     this.h.update(data);
@@ -88,7 +91,12 @@ export async function signHeader(r: Outgoing, opts: Parameters<typeof signer>[0]
   return toWire((await signer(opts).sign(r as never, { signingDate: at })) as unknown as Outgoing);
 }
 
-export async function presign(r: Outgoing, expiresIn = 300, opts: Parameters<typeof signer>[0] = {}, at = T0): Promise<SigV4Request> {
+export async function presign(
+  r: Outgoing,
+  expiresIn = 300,
+  opts: Parameters<typeof signer>[0] = {},
+  at = T0,
+): Promise<SigV4Request> {
   return toWire((await signer(opts).presign(r as never, { signingDate: at, expiresIn })) as unknown as Outgoing);
 }
 
@@ -106,4 +114,7 @@ export function expectFailure(result: ParseResult | VerifyResult, code: string, 
   else if (message) expect(result.message).toMatch(message);
 }
 
-export const withHeader = (r: SigV4Request, name: string, value: string): SigV4Request => ({ ...r, headers: { ...r.headers, [name]: value } });
+export const withHeader = (r: SigV4Request, name: string, value: string): SigV4Request => ({
+  ...r,
+  headers: { ...r.headers, [name]: value },
+});

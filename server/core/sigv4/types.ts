@@ -33,7 +33,8 @@ export type ParsedAuth = {
 // Query-protocol spellings (SQS query, SNS, STS). JSON-protocol services (DynamoDB style) call
 // SignatureDoesNotMatch "InvalidSignatureException" and append "Exception" to the others; that
 // renaming belongs to the protocol codec, not here.
-export type SigV4ErrorCode = "MissingAuthenticationToken" | "IncompleteSignature" | "SignatureDoesNotMatch" | "RequestExpired";
+export type SigV4ErrorCode =
+  "MissingAuthenticationToken" | "IncompleteSignature" | "SignatureDoesNotMatch" | "RequestExpired";
 
 export type SigV4Failure = { ok: false; code: SigV4ErrorCode; status: number; message: string };
 

@@ -30,7 +30,8 @@ export function deriveSigningKey(secretAccessKey: string, date: string, region: 
     return hit;
   }
   let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`, "utf8");
-  for (const part of [date, region, service, "aws4_request"]) key = createHmac("sha256", key).update(part, "utf8").digest();
+  for (const part of [date, region, service, "aws4_request"])
+    key = createHmac("sha256", key).update(part, "utf8").digest();
   keyCache.set(cacheKey, key);
   if (keyCache.size > KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
   return key;
@@ -45,7 +46,10 @@ function checkTime(auth: ParsedAuth, now: Date): SigV4Failure | undefined {
   const signedAt = isoBasicToMs(auth.amzDate);
   const nowMs = now.getTime();
   if (Number.isNaN(signedAt)) {
-    return sigv4Failure("IncompleteSignature", `Date must be in ISO-8601 'basic format'. Got '${auth.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    return sigv4Failure(
+      "IncompleteSignature",
+      `Date must be in ISO-8601 'basic format'. Got '${auth.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
   }
   if (signedAt > nowMs + MAX_CLOCK_SKEW_MS) {
     return sigv4Failure(
@@ -103,7 +107,10 @@ export function verifySigV4(req: SigV4Request, auth: ParsedAuth, secretAccessKey
     payloadHash = declared;
   } else {
     // Streaming (chunk-signed) payloads are an S3 feature this verifier does not implement.
-    return sigv4Failure("IncompleteSignature", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.");
+    return sigv4Failure(
+      "IncompleteSignature",
+      "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.",
+    );
   }
 
   const headers: Array<[string, string | string[]]> = [];
@@ -132,7 +139,10 @@ export function verifySigV4(req: SigV4Request, auth: ParsedAuth, secretAccessKey
   if (declared !== undefined && declared !== UNSIGNED_PAYLOAD) {
     bodyHash ??= sha256Hex(req.body);
     if (declared.toLowerCase() !== bodyHash) {
-      return sigv4Failure("SignatureDoesNotMatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      return sigv4Failure(
+        "SignatureDoesNotMatch",
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
     }
   }
   return { ok: true };

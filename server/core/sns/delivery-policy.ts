@@ -16,7 +16,11 @@ export type RetryPolicy = {
   backoffFunction: BackoffFunction;
 };
 
-export type EffectiveDeliveryPolicy = { retry: RetryPolicy; maxReceivesPerSecond: number | null; headerContentType: string | null };
+export type EffectiveDeliveryPolicy = {
+  retry: RetryPolicy;
+  maxReceivesPerSecond: number | null;
+  headerContentType: string | null;
+};
 
 /** AWS's default policy for HTTP/S endpoints when none is set. */
 export const DEFAULT_HTTP_RETRY_POLICY: RetryPolicy = {
@@ -36,14 +40,16 @@ const BACKOFFS: BackoffFunction[] = ["linear", "arithmetic", "geometric", "expon
 type Result<T> = { ok: true; value: T } | { ok: false; message: string };
 
 function intIn(v: unknown, name: string, lo: number, hi: number): Result<number> {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) return { ok: false, message: `${name} must be an integer between ${lo} and ${hi}` };
+  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)
+    return { ok: false, message: `${name} must be an integer between ${lo} and ${hi}` };
   return { ok: true, value: v };
 }
 
 /** Validates a healthyRetryPolicy object, filling AWS's defaults for missing fields. */
 export function parseRetryPolicy(raw: unknown): Result<RetryPolicy> {
   if (raw === undefined || raw === null) return { ok: true, value: { ...DEFAULT_HTTP_RETRY_POLICY } };
-  if (typeof raw !== "object" || Array.isArray(raw)) return { ok: false, message: "healthyRetryPolicy must be an object" };
+  if (typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, message: "healthyRetryPolicy must be an object" };
   const r = raw as Record<string, unknown>;
   const p: RetryPolicy = { ...DEFAULT_HTTP_RETRY_POLICY };
   for (const [k, lo, hi] of [
@@ -60,12 +66,17 @@ export function parseRetryPolicy(raw: unknown): Result<RetryPolicy> {
     p[k] = v.value;
   }
   if (r.backoffFunction !== undefined) {
-    if (!BACKOFFS.includes(r.backoffFunction as BackoffFunction)) return { ok: false, message: `backoffFunction must be one of ${BACKOFFS.join(", ")}` };
+    if (!BACKOFFS.includes(r.backoffFunction as BackoffFunction))
+      return { ok: false, message: `backoffFunction must be one of ${BACKOFFS.join(", ")}` };
     p.backoffFunction = r.backoffFunction as BackoffFunction;
   }
-  if (p.minDelayTarget > p.maxDelayTarget) return { ok: false, message: "minDelayTarget must be less than or equal to maxDelayTarget" };
+  if (p.minDelayTarget > p.maxDelayTarget)
+    return { ok: false, message: "minDelayTarget must be less than or equal to maxDelayTarget" };
   if (p.numNoDelayRetries + p.numMinDelayRetries + p.numMaxDelayRetries > p.numRetries) {
-    return { ok: false, message: "numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries must not exceed numRetries" };
+    return {
+      ok: false,
+      message: "numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries must not exceed numRetries",
+    };
   }
   return { ok: true, value: p };
 }
@@ -84,12 +95,14 @@ export function parseDeliveryPolicy(json: unknown, kind: "subscription" | "topic
       return { ok: false, message: "DeliveryPolicy: failed to parse JSON" };
     }
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, message: "DeliveryPolicy: must be a JSON object" };
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return { ok: false, message: "DeliveryPolicy: must be a JSON object" };
   const o = v as Record<string, unknown>;
   const node = kind === "topic" ? ((o.http ?? {}) as Record<string, unknown>) : o;
   const retry = parseRetryPolicy(kind === "topic" ? node.defaultHealthyRetryPolicy : node.healthyRetryPolicy);
   if (!retry.ok) return { ok: false, message: `DeliveryPolicy: ${retry.message}` };
-  const throttle = (kind === "topic" ? node.defaultThrottlePolicy : node.throttlePolicy) as Record<string, unknown> | undefined;
+  const throttle = (kind === "topic" ? node.defaultThrottlePolicy : node.throttlePolicy) as
+    Record<string, unknown> | undefined;
   if (throttle?.maxReceivesPerSecond !== undefined) {
     const m = intIn(throttle.maxReceivesPerSecond, "maxReceivesPerSecond", 1, 1_000_000);
     if (!m.ok) return { ok: false, message: `DeliveryPolicy: ${m.message}` };
@@ -100,8 +113,12 @@ export function parseDeliveryPolicy(json: unknown, kind: "subscription" | "topic
 /** The policy that applies to one HTTP/S subscription: its own, else the topic's http defaults, else AWS's. */
 export function effectiveDeliveryPolicy(subscriptionPolicy: unknown, topicPolicy: unknown): EffectiveDeliveryPolicy {
   const topicHttp = ((topicPolicy as { http?: Record<string, unknown> } | null)?.http ?? {}) as Record<string, unknown>;
-  const sub = (topicHttp.disableSubscriptionOverrides === true ? null : subscriptionPolicy) as Record<string, unknown> | null;
-  const pick = (subKey: string, topicKey: string) => (sub && sub[subKey] !== undefined ? sub[subKey] : topicHttp[topicKey]);
+  const sub = (topicHttp.disableSubscriptionOverrides === true ? null : subscriptionPolicy) as Record<
+    string,
+    unknown
+  > | null;
+  const pick = (subKey: string, topicKey: string) =>
+    sub && sub[subKey] !== undefined ? sub[subKey] : topicHttp[topicKey];
   const retry = parseRetryPolicy(pick("healthyRetryPolicy", "defaultHealthyRetryPolicy"));
   const throttle = pick("throttlePolicy", "defaultThrottlePolicy") as { maxReceivesPerSecond?: number } | undefined;
   const request = pick("requestPolicy", "defaultRequestPolicy") as { headerContentType?: string } | undefined;
@@ -138,7 +155,13 @@ export function retryDelaySeconds(p: RetryPolicy, retry: number, random: number 
   if (retry <= p.numNoDelayRetries) return 0;
   else if (retry <= p.numNoDelayRetries + p.numMinDelayRetries) base = p.minDelayTarget;
   else if (retry <= p.numNoDelayRetries + p.numMinDelayRetries + backoffCount) {
-    base = backoff(p.backoffFunction, p.minDelayTarget, p.maxDelayTarget, retry - p.numNoDelayRetries - p.numMinDelayRetries, backoffCount);
+    base = backoff(
+      p.backoffFunction,
+      p.minDelayTarget,
+      p.maxDelayTarget,
+      retry - p.numNoDelayRetries - p.numMinDelayRetries,
+      backoffCount,
+    );
   } else base = p.maxDelayTarget;
   const jitter = 1 + (random * 2 - 1) * 0.1;
   return Math.max(0, Math.round(base * jitter * 1000) / 1000);

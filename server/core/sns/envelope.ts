@@ -16,7 +16,14 @@ export type NotificationFields = {
   SequenceNumber?: string | null;
 };
 
-export type ConfirmationFields = { MessageId: string; TopicArn: string; Token: string; SubscribeURL: string; Message: string; Timestamp: string };
+export type ConfirmationFields = {
+  MessageId: string;
+  TopicArn: string;
+  Token: string;
+  SubscribeURL: string;
+  Message: string;
+  Timestamp: string;
+};
 
 const NOTIFICATION_KEYS = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"] as const;
 const CONFIRMATION_KEYS = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"] as const;
@@ -38,14 +45,20 @@ export function signSnsMessage(msg: Record<string, unknown>, privateKey: KeyObje
 }
 
 /** SNS's MessageAttributes as they appear in envelopes: {Type, Value}. */
-export function envelopeAttributes(attrs: Record<string, SnsAttribute> | undefined): Record<string, { Type: string; Value: string }> | undefined {
+export function envelopeAttributes(
+  attrs: Record<string, SnsAttribute> | undefined,
+): Record<string, { Type: string; Value: string }> | undefined {
   if (!attrs || Object.keys(attrs).length === 0) return undefined;
   const out: Record<string, { Type: string; Value: string }> = {};
-  for (const [k, a] of Object.entries(attrs)) out[k] = { Type: a.DataType, Value: a.BinaryValue ?? a.StringValue ?? "" };
+  for (const [k, a] of Object.entries(attrs))
+    out[k] = { Type: a.DataType, Value: a.BinaryValue ?? a.StringValue ?? "" };
   return out;
 }
 
-export function buildNotification(f: NotificationFields, signing: { key: KeyObject; certUrl: string }): Record<string, unknown> {
+export function buildNotification(
+  f: NotificationFields,
+  signing: { key: KeyObject; certUrl: string },
+): Record<string, unknown> {
   const msg: Record<string, unknown> = { Type: "Notification", MessageId: f.MessageId };
   if (f.SequenceNumber) msg.SequenceNumber = f.SequenceNumber;
   msg.TopicArn = f.TopicArn;
@@ -61,7 +74,10 @@ export function buildNotification(f: NotificationFields, signing: { key: KeyObje
   return msg;
 }
 
-export function buildSubscriptionConfirmation(f: ConfirmationFields, signing: { key: KeyObject; certUrl: string }): Record<string, unknown> {
+export function buildSubscriptionConfirmation(
+  f: ConfirmationFields,
+  signing: { key: KeyObject; certUrl: string },
+): Record<string, unknown> {
   const msg: Record<string, unknown> = {
     Type: "SubscriptionConfirmation",
     MessageId: f.MessageId,

@@ -18,7 +18,16 @@ export function signStandardWebhook(secrets: string[], id: string, timestampSeco
   return secrets.map((s) => `v1,${createHmac("sha256", secretBytes(s)).update(content).digest("base64")}`).join(" ");
 }
 
-export function standardWebhookHeaders(secrets: string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function standardWebhookHeaders(
+  secrets: string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   if (secrets.length === 0) return { "webhook-id": id, "webhook-timestamp": String(timestampSeconds) };
-  return { "webhook-id": id, "webhook-timestamp": String(timestampSeconds), "webhook-signature": signStandardWebhook(secrets, id, timestampSeconds, body) };
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(timestampSeconds),
+    "webhook-signature": signStandardWebhook(secrets, id, timestampSeconds, body),
+  };
 }

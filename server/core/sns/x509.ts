@@ -40,12 +40,29 @@ function time(d: Date): Buffer {
 }
 const name = (cn: string) => seq(set(seq(oid("2.5.4.3"), tlv(0x0c, Buffer.from(cn, "utf8")))));
 
-export function selfSignedCertificate(opts: { privateKey: KeyObject; publicKey: KeyObject; commonName: string; serial: Buffer; notBefore: Date; notAfter: Date }): string {
+export function selfSignedCertificate(opts: {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  commonName: string;
+  serial: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+}): string {
   const alg = seq(oid("1.2.840.113549.1.1.11"), nul());
   const spki = opts.publicKey.export({ type: "spki", format: "der" });
-  const tbs = seq(integer(opts.serial), alg, name(opts.commonName), seq(time(opts.notBefore), time(opts.notAfter)), name(opts.commonName), spki);
+  const tbs = seq(
+    integer(opts.serial),
+    alg,
+    name(opts.commonName),
+    seq(time(opts.notBefore), time(opts.notAfter)),
+    name(opts.commonName),
+    spki,
+  );
   const signature = sign("sha256", tbs, opts.privateKey);
   const der = seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const b64 = der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = der
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }

@@ -8,7 +8,12 @@
 
 export type FifoCandidate = { id: string; groupId: string; seq: bigint; visibleAt: Date; receiveCount: number };
 
-export function pickFifoMessages(groupsInOrder: string[], candidates: FifoCandidate[], now: Date, max: number): FifoCandidate[] {
+export function pickFifoMessages(
+  groupsInOrder: string[],
+  candidates: FifoCandidate[],
+  now: Date,
+  max: number,
+): FifoCandidate[] {
   const byGroup = new Map<string, FifoCandidate[]>();
   for (const c of candidates) {
     let list = byGroup.get(c.groupId);

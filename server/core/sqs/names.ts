@@ -11,9 +11,11 @@ export function isFifoName(name: string): boolean {
 
 /** Null when valid, otherwise AWS's message. */
 export function queueNameProblem(name: string): string | null {
-  if (name.length === 0 || name.length > MAX_QUEUE_NAME_LENGTH) return `Can only include alphanumeric characters, hyphens, or underscores. 1 to ${MAX_QUEUE_NAME_LENGTH} in length`;
+  if (name.length === 0 || name.length > MAX_QUEUE_NAME_LENGTH)
+    return `Can only include alphanumeric characters, hyphens, or underscores. 1 to ${MAX_QUEUE_NAME_LENGTH} in length`;
   const base = isFifoName(name) ? name.slice(0, -5) : name;
-  if (!NAME_RE.test(base)) return `Can only include alphanumeric characters, hyphens, or underscores. 1 to ${MAX_QUEUE_NAME_LENGTH} in length`;
+  if (!NAME_RE.test(base))
+    return `Can only include alphanumeric characters, hyphens, or underscores. 1 to ${MAX_QUEUE_NAME_LENGTH} in length`;
   return null;
 }
 

@@ -14,7 +14,14 @@ function actionMatches(pattern: string, action: string): boolean {
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\\\?/g, ".")).join(".*") + "$");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .split("*")
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\\\?/g, "."))
+        .join(".*") +
+      "$",
+  );
   return re.test(value);
 }
 
@@ -23,7 +30,12 @@ function principalMatches(principal: unknown, accountId: string): boolean {
   if (typeof principal !== "object" || principal === null) return false;
   const aws = (principal as { AWS?: unknown }).AWS;
   const list = Array.isArray(aws) ? aws : [aws];
-  return list.some((p) => p === "*" || p === accountId || (typeof p === "string" && new RegExp(`^arn:aws[\\w-]*:iam::${accountId}:`).test(p)));
+  return list.some(
+    (p) =>
+      p === "*" ||
+      p === accountId ||
+      (typeof p === "string" && new RegExp(`^arn:aws[\\w-]*:iam::${accountId}:`).test(p)),
+  );
 }
 
 function conditionsHold(cond: unknown, req: AccessRequest): boolean {
@@ -35,7 +47,10 @@ function conditionsHold(cond: unknown, req: AccessRequest): boolean {
       const actual = k === "aws:sourcearn" ? req.sourceArn : k === "aws:sourceaccount" ? req.accountId : undefined;
       if (actual === undefined) return false;
       const o = op.toLowerCase();
-      const ok = o.startsWith("arnlike") || o.startsWith("stringlike") ? values.some((v) => globMatch(v, actual)) : values.includes(actual);
+      const ok =
+        o.startsWith("arnlike") || o.startsWith("stringlike")
+          ? values.some((v) => globMatch(v, actual))
+          : values.includes(actual);
       if (!ok) return false;
     }
   }
@@ -70,11 +85,18 @@ export function grantsAllow(grants: PermissionGrant[], req: AccessRequest): bool
 }
 
 /** "allow", or why not: "none" (no grant at all: the queue is invisible) or "deny". */
-export function crossAccountDecision(grants: PermissionGrant[], policy: string | null, req: AccessRequest): "allow" | "deny" | "none" {
+export function crossAccountDecision(
+  grants: PermissionGrant[],
+  policy: string | null,
+  req: AccessRequest,
+): "allow" | "deny" | "none" {
   const p = policyDecision(policy, req);
   if (p === "deny") return "deny";
   if (p === "allow" || grantsAllow(grants, req)) return "allow";
-  const mentioned = grants.some((g) => g.accounts.includes(req.accountId)) || (policy ?? "").includes(req.accountId) || (policy ?? "").includes('"*"');
+  const mentioned =
+    grants.some((g) => g.accounts.includes(req.accountId)) ||
+    (policy ?? "").includes(req.accountId) ||
+    (policy ?? "").includes('"*"');
   return mentioned ? "deny" : "none";
 }
 

@@ -1,6 +1,14 @@
 import { sqsError } from "./errors";
 import { parseQueueArn } from "./names";
-import { DELAY_SECONDS, KMS_DATA_KEY_REUSE_PERIOD, MAX_RECEIVE_COUNT, MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_PERIOD, RECEIVE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT } from "./limits";
+import {
+  DELAY_SECONDS,
+  KMS_DATA_KEY_REUSE_PERIOD,
+  MAX_RECEIVE_COUNT,
+  MAXIMUM_MESSAGE_SIZE,
+  MESSAGE_RETENTION_PERIOD,
+  RECEIVE_WAIT_TIME_SECONDS,
+  VISIBILITY_TIMEOUT,
+} from "./limits";
 
 // Queue attributes: parsing what clients send (CreateQueue, SetQueueAttributes) into typed
 // settings with AWS's error codes, and rendering settings back as GetQueueAttributes strings.
@@ -70,7 +78,11 @@ export const READ_ONLY_ATTRIBUTES = [
 export const ALL_ATTRIBUTE_NAMES: readonly string[] = [...SETTABLE, ...READ_ONLY_ATTRIBUTES];
 
 function invalidValue(name: string, why?: string) {
-  return sqsError("InvalidAttributeValue", `Invalid value for the parameter ${name}.${why ? ` Reason: ${why}` : ""}`, name);
+  return sqsError(
+    "InvalidAttributeValue",
+    `Invalid value for the parameter ${name}.${why ? ` Reason: ${why}` : ""}`,
+    name,
+  );
 }
 
 function intIn(name: string, raw: string, range: { min: number; max: number }): number {
@@ -95,15 +107,29 @@ export function parseRedrivePolicy(raw: string): RedrivePolicy | null {
   } catch {
     throw invalidValue("RedrivePolicy", "Redrive policy is not a valid JSON map.");
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw invalidValue("RedrivePolicy", "Redrive policy is not a valid JSON map.");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw invalidValue("RedrivePolicy", "Redrive policy is not a valid JSON map.");
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) {
-    if (k !== "deadLetterTargetArn" && k !== "maxReceiveCount") throw invalidValue("RedrivePolicy", `Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].`);
+    if (k !== "deadLetterTargetArn" && k !== "maxReceiveCount")
+      throw invalidValue(
+        "RedrivePolicy",
+        `Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].`,
+      );
   }
-  if (typeof d.deadLetterTargetArn !== "string" || !parseQueueArn(d.deadLetterTargetArn)) throw invalidValue("RedrivePolicy", "Invalid value for deadLetterTargetArn.");
-  const count = typeof d.maxReceiveCount === "number" ? d.maxReceiveCount : typeof d.maxReceiveCount === "string" && /^\d+$/.test(d.maxReceiveCount) ? Number(d.maxReceiveCount) : NaN;
+  if (typeof d.deadLetterTargetArn !== "string" || !parseQueueArn(d.deadLetterTargetArn))
+    throw invalidValue("RedrivePolicy", "Invalid value for deadLetterTargetArn.");
+  const count =
+    typeof d.maxReceiveCount === "number"
+      ? d.maxReceiveCount
+      : typeof d.maxReceiveCount === "string" && /^\d+$/.test(d.maxReceiveCount)
+        ? Number(d.maxReceiveCount)
+        : NaN;
   if (!Number.isInteger(count) || count < MAX_RECEIVE_COUNT.min || count > MAX_RECEIVE_COUNT.max) {
-    throw invalidValue("RedrivePolicy", `Value ${String(d.maxReceiveCount)} for parameter MaxReceiveCount is invalid. Reason: must be an integer from ${MAX_RECEIVE_COUNT.min} to ${MAX_RECEIVE_COUNT.max}.`);
+    throw invalidValue(
+      "RedrivePolicy",
+      `Value ${String(d.maxReceiveCount)} for parameter MaxReceiveCount is invalid. Reason: must be an integer from ${MAX_RECEIVE_COUNT.min} to ${MAX_RECEIVE_COUNT.max}.`,
+    );
   }
   return { deadLetterTargetArn: d.deadLetterTargetArn, maxReceiveCount: count };
 }
@@ -118,15 +144,22 @@ export function parseRedriveAllowPolicy(raw: string): RedriveAllowPolicy | null 
   }
   if (typeof d !== "object" || d === null || Array.isArray(d)) throw invalidValue("RedriveAllowPolicy");
   const perm = d.redrivePermission;
-  if (perm !== "allowAll" && perm !== "denyAll" && perm !== "byQueue") throw invalidValue("RedriveAllowPolicy", "redrivePermission must be allowAll, denyAll or byQueue.");
+  if (perm !== "allowAll" && perm !== "denyAll" && perm !== "byQueue")
+    throw invalidValue("RedriveAllowPolicy", "redrivePermission must be allowAll, denyAll or byQueue.");
   if (perm === "byQueue") {
     const arns = d.sourceQueueArns;
-    if (!Array.isArray(arns) || arns.length === 0 || arns.length > 10 || !arns.every((a) => typeof a === "string" && parseQueueArn(a))) {
+    if (
+      !Array.isArray(arns) ||
+      arns.length === 0 ||
+      arns.length > 10 ||
+      !arns.every((a) => typeof a === "string" && parseQueueArn(a))
+    ) {
       throw invalidValue("RedriveAllowPolicy", "byQueue needs 1 to 10 sourceQueueArns.");
     }
     return { redrivePermission: perm, sourceQueueArns: arns as string[] };
   }
-  if (d.sourceQueueArns !== undefined) throw invalidValue("RedriveAllowPolicy", "sourceQueueArns is only allowed with byQueue.");
+  if (d.sourceQueueArns !== undefined)
+    throw invalidValue("RedriveAllowPolicy", "sourceQueueArns is only allowed with byQueue.");
   return { redrivePermission: perm };
 }
 
@@ -146,12 +179,18 @@ function parsePolicy(raw: string): string | null {
  * what the name and FifoQueue say). FIFO-only attributes on a standard queue are unknown there,
  * as in AWS.
  */
-export function parseQueueAttributes(input: Record<string, string>, mode: "create" | "set", fifo: boolean): Partial<QueueSettings> {
+export function parseQueueAttributes(
+  input: Record<string, string>,
+  mode: "create" | "set",
+  fifo: boolean,
+): Partial<QueueSettings> {
   const out: Partial<QueueSettings> = {};
   for (const [name, raw] of Object.entries(input)) {
     if (typeof raw !== "string") throw invalidValue(name);
-    if (!(SETTABLE as readonly string[]).includes(name)) throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`, name);
-    if (FIFO_ONLY.has(name) && !fifo && !(name === "FifoQueue" && raw.trim().toLowerCase() === "false")) throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`, name);
+    if (!(SETTABLE as readonly string[]).includes(name))
+      throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`, name);
+    if (FIFO_ONLY.has(name) && !fifo && !(name === "FifoQueue" && raw.trim().toLowerCase() === "false"))
+      throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`, name);
     switch (name) {
       case "DelaySeconds":
         out.delaySeconds = intIn(name, raw, DELAY_SECONDS);
@@ -181,7 +220,10 @@ export function parseQueueAttributes(input: Record<string, string>, mode: "creat
         out.extra = { ...(out.extra ?? {}), KmsMasterKeyId: raw };
         break;
       case "KmsDataKeyReusePeriodSeconds":
-        out.extra = { ...(out.extra ?? {}), KmsDataKeyReusePeriodSeconds: String(intIn(name, raw, KMS_DATA_KEY_REUSE_PERIOD)) };
+        out.extra = {
+          ...(out.extra ?? {}),
+          KmsDataKeyReusePeriodSeconds: String(intIn(name, raw, KMS_DATA_KEY_REUSE_PERIOD)),
+        };
         break;
       case "SqsManagedSseEnabled":
         out.extra = { ...(out.extra ?? {}), SqsManagedSseEnabled: String(bool(name, raw)) };
@@ -189,7 +231,13 @@ export function parseQueueAttributes(input: Record<string, string>, mode: "creat
       case "FifoQueue": {
         const v = bool(name, raw);
         if (mode === "set") throw sqsError("InvalidAttributeName", `Unknown Attribute ${name}.`, name);
-        if (v !== fifo) throw invalidValue(name, fifo ? "The name of a FIFO queue must end with the .fifo suffix." : "The name of a FIFO queue must end with the .fifo suffix.");
+        if (v !== fifo)
+          throw invalidValue(
+            name,
+            fifo
+              ? "The name of a FIFO queue must end with the .fifo suffix."
+              : "The name of a FIFO queue must end with the .fifo suffix.",
+          );
         break;
       }
       case "ContentBasedDeduplication":
@@ -213,8 +261,17 @@ export function parseQueueAttributes(input: Record<string, string>, mode: "creat
 export function settingsForCreate(name: string, attrs: Record<string, string>): QueueSettings {
   const fifoByName = name.endsWith(".fifo");
   const fifoAttr = attrs.FifoQueue?.trim().toLowerCase();
-  if (fifoAttr === "true" && !fifoByName) throw invalidValue("FifoQueue", "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.");
-  if (fifoByName && fifoAttr !== "true") throw sqsError("InvalidParameterValue", "The name of a FIFO queue must end with the .fifo suffix and the FifoQueue attribute must be true.", "FifoQueue");
+  if (fifoAttr === "true" && !fifoByName)
+    throw invalidValue(
+      "FifoQueue",
+      "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+    );
+  if (fifoByName && fifoAttr !== "true")
+    throw sqsError(
+      "InvalidParameterValue",
+      "The name of a FIFO queue must end with the .fifo suffix and the FifoQueue attribute must be true.",
+      "FifoQueue",
+    );
   const patch = parseQueueAttributes(attrs, "create", fifoByName);
   const s: QueueSettings = { ...DEFAULT_SETTINGS, fifo: fifoByName, ...patch, extra: { ...(patch.extra ?? {}) } };
   checkFifoCombination(s);
@@ -223,7 +280,10 @@ export function settingsForCreate(name: string, attrs: Record<string, string>): 
 
 export function checkFifoCombination(s: QueueSettings): void {
   if (s.fifo && s.fifoThroughputLimit === "perMessageGroupId" && s.deduplicationScope !== "messageGroup") {
-    throw invalidValue("FifoThroughputLimit", "FifoThroughputLimit perMessageGroupId requires DeduplicationScope messageGroup.");
+    throw invalidValue(
+      "FifoThroughputLimit",
+      "FifoThroughputLimit perMessageGroupId requires DeduplicationScope messageGroup.",
+    );
   }
 }
 
@@ -242,7 +302,8 @@ export function settableAttributeStrings(s: QueueSettings): Record<string, strin
     SqsManagedSseEnabled: s.extra.SqsManagedSseEnabled ?? "true",
   };
   if (s.extra.KmsMasterKeyId !== undefined) a.KmsMasterKeyId = s.extra.KmsMasterKeyId;
-  if (s.extra.KmsDataKeyReusePeriodSeconds !== undefined) a.KmsDataKeyReusePeriodSeconds = s.extra.KmsDataKeyReusePeriodSeconds;
+  if (s.extra.KmsDataKeyReusePeriodSeconds !== undefined)
+    a.KmsDataKeyReusePeriodSeconds = s.extra.KmsDataKeyReusePeriodSeconds;
   if (s.policy) a.Policy = s.policy;
   if (s.redrivePolicy) a.RedrivePolicy = JSON.stringify(s.redrivePolicy);
   if (s.redriveAllowPolicy) a.RedriveAllowPolicy = JSON.stringify(s.redriveAllowPolicy);
@@ -274,7 +335,8 @@ export function renderQueueAttributes(
   names: string[],
 ): Record<string, string> {
   for (const n of names) {
-    if (n !== "All" && !ALL_ATTRIBUTE_NAMES.includes(n)) throw sqsError("InvalidAttributeName", `Unknown Attribute ${n}.`, n);
+    if (n !== "All" && !ALL_ATTRIBUTE_NAMES.includes(n))
+      throw sqsError("InvalidAttributeName", `Unknown Attribute ${n}.`, n);
   }
   const all: Record<string, string> = {
     QueueArn: meta.arn,

@@ -18,7 +18,8 @@ export function encodeReceiptHandle(r: Receipt, key: Buffer | string): string {
 
 /** Null for anything that is not a handle we issued. */
 export function decodeReceiptHandle(handle: string, key: Buffer | string): Receipt | null {
-  if (typeof handle !== "string" || handle.length < 20 || handle.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(handle)) return null;
+  if (typeof handle !== "string" || handle.length < 20 || handle.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(handle))
+    return null;
   const raw = Buffer.from(handle, "base64url");
   const sep = raw.length - 13;
   if (sep <= 0 || raw[sep] !== 0) return null;
@@ -32,8 +33,14 @@ export function decodeReceiptHandle(handle: string, key: Buffer | string): Recei
 }
 
 export function requireReceipt(handle: string | undefined, key: Buffer | string, field = "ReceiptHandle"): Receipt {
-  if (handle === undefined || handle === null || handle === "") throw sqsError("MissingParameter", `The request must contain the parameter ${field}.`, field);
+  if (handle === undefined || handle === null || handle === "")
+    throw sqsError("MissingParameter", `The request must contain the parameter ${field}.`, field);
   const r = decodeReceiptHandle(handle, key);
-  if (!r) throw sqsError("ReceiptHandleIsInvalid", `The input receipt handle "${handle.slice(0, 100)}" is not a valid receipt handle.`, field);
+  if (!r)
+    throw sqsError(
+      "ReceiptHandleIsInvalid",
+      `The input receipt handle "${handle.slice(0, 100)}" is not a valid receipt handle.`,
+      field,
+    );
   return r;
 }

@@ -43,10 +43,20 @@ describe("md5OfMessageAttributes", () => {
   it.each([
     [{ a: { DataType: "String", StringValue: "hello" } }, "e27d468a11a9c30a9e438973b143212c"],
     [
-      { b: { DataType: "Binary", BinaryValue: Buffer.from([1, 2, 3]) }, a: { DataType: "String", StringValue: "hello" }, n: { DataType: "Number.int", StringValue: "42" } },
+      {
+        b: { DataType: "Binary", BinaryValue: Buffer.from([1, 2, 3]) },
+        a: { DataType: "String", StringValue: "hello" },
+        n: { DataType: "Number.int", StringValue: "42" },
+      },
       "8ab190bc2da39d68630e6f4d11fc4f84",
     ],
-    [{ city: { DataType: "String.custom", StringValue: "Zürich" }, Count: { DataType: "Number", StringValue: "-1.5e3" } }, "a351f5290cc04a3240ccd67ac404debb"],
+    [
+      {
+        city: { DataType: "String.custom", StringValue: "Zürich" },
+        Count: { DataType: "Number", StringValue: "-1.5e3" },
+      },
+      "a351f5290cc04a3240ccd67ac404debb",
+    ],
   ])("%j → %s", (attrs, md5) => {
     expect(md5OfMessageAttributes(attrs)).toBe(md5);
   });
@@ -55,13 +65,27 @@ describe("md5OfMessageAttributes", () => {
     expect(md5OfMessageAttributes(undefined)).toBeUndefined();
   });
   it("does not depend on the order attributes were given in", () => {
-    expect(md5OfMessageAttributes({ z: { DataType: "String", StringValue: "1" }, a: { DataType: "String", StringValue: "2" } })).toBe(
-      md5OfMessageAttributes({ a: { DataType: "String", StringValue: "2" }, z: { DataType: "String", StringValue: "1" } }),
+    expect(
+      md5OfMessageAttributes({
+        z: { DataType: "String", StringValue: "1" },
+        a: { DataType: "String", StringValue: "2" },
+      }),
+    ).toBe(
+      md5OfMessageAttributes({
+        a: { DataType: "String", StringValue: "2" },
+        z: { DataType: "String", StringValue: "1" },
+      }),
     );
   });
 });
 
-const STD: QueueRules = { fifo: false, maximumMessageSize: 1_048_576, delaySeconds: 0, contentBasedDedup: false, deduplicationScope: "queue" };
+const STD: QueueRules = {
+  fifo: false,
+  maximumMessageSize: 1_048_576,
+  delaySeconds: 0,
+  contentBasedDedup: false,
+  deduplicationScope: "queue",
+};
 const FIFO: QueueRules = { ...STD, fifo: true };
 
 describe("prepareMessage", () => {
@@ -71,23 +95,65 @@ describe("prepareMessage", () => {
   });
   it("accepts exactly the maximum size and refuses one byte more", () => {
     expect(prepareMessage({ body: "a".repeat(1024) }, { ...STD, maximumMessageSize: 1024 }).size).toBe(1024);
-    expect(codeOf(() => prepareMessage({ body: "a".repeat(1025) }, { ...STD, maximumMessageSize: 1024 }))).toBe("InvalidParameterValue");
+    expect(codeOf(() => prepareMessage({ body: "a".repeat(1025) }, { ...STD, maximumMessageSize: 1024 }))).toBe(
+      "InvalidParameterValue",
+    );
   });
   it.each([
     ["empty body", { body: "" }, STD, "MissingParameter"],
     ["invalid characters", { body: "a\u0000b" }, STD, "InvalidMessageContents"],
     ["lone surrogate", { body: "a\uD800b" }, STD, "InvalidMessageContents"],
-    ["11 attributes", { body: "x", attributes: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: "String", StringValue: "v" }])) }, STD, "InvalidParameterValue"],
-    ["reserved attribute name", { body: "x", attributes: { "AWS.x": { DataType: "String", StringValue: "v" } } }, STD, "InvalidParameterValue"],
-    ["attribute name with ..", { body: "x", attributes: { "a..b": { DataType: "String", StringValue: "v" } } }, STD, "InvalidParameterValue"],
-    ["unknown type", { body: "x", attributes: { a: { DataType: "Float", StringValue: "1" } } }, STD, "InvalidParameterValue"],
-    ["number that is not", { body: "x", attributes: { a: { DataType: "Number", StringValue: "abc" } } }, STD, "InvalidParameterValue"],
-    ["empty string value", { body: "x", attributes: { a: { DataType: "String", StringValue: "" } } }, STD, "InvalidParameterValue"],
+    [
+      "11 attributes",
+      {
+        body: "x",
+        attributes: Object.fromEntries(
+          Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: "String", StringValue: "v" }]),
+        ),
+      },
+      STD,
+      "InvalidParameterValue",
+    ],
+    [
+      "reserved attribute name",
+      { body: "x", attributes: { "AWS.x": { DataType: "String", StringValue: "v" } } },
+      STD,
+      "InvalidParameterValue",
+    ],
+    [
+      "attribute name with ..",
+      { body: "x", attributes: { "a..b": { DataType: "String", StringValue: "v" } } },
+      STD,
+      "InvalidParameterValue",
+    ],
+    [
+      "unknown type",
+      { body: "x", attributes: { a: { DataType: "Float", StringValue: "1" } } },
+      STD,
+      "InvalidParameterValue",
+    ],
+    [
+      "number that is not",
+      { body: "x", attributes: { a: { DataType: "Number", StringValue: "abc" } } },
+      STD,
+      "InvalidParameterValue",
+    ],
+    [
+      "empty string value",
+      { body: "x", attributes: { a: { DataType: "String", StringValue: "" } } },
+      STD,
+      "InvalidParameterValue",
+    ],
     ["delay too long", { body: "x", delaySeconds: 901 }, STD, "InvalidParameterValue"],
     ["dedup id on standard", { body: "x", dedupId: "d" }, STD, "InvalidParameterValue"],
     ["FIFO without group", { body: "x", dedupId: "d" }, FIFO, "MissingParameter"],
     ["FIFO without dedup id", { body: "x", groupId: "g" }, FIFO, "InvalidParameterValue"],
-    ["FIFO per-message delay", { body: "x", groupId: "g", dedupId: "d", delaySeconds: 1 }, FIFO, "InvalidParameterValue"],
+    [
+      "FIFO per-message delay",
+      { body: "x", groupId: "g", dedupId: "d", delaySeconds: 1 },
+      FIFO,
+      "InvalidParameterValue",
+    ],
     ["group id with spaces", { body: "x", groupId: "a b", dedupId: "d" }, FIFO, "InvalidParameterValue"],
   ])("refuses %s", (_label, input, rules, code) => {
     expect(codeOf(() => prepareMessage(input as never, rules))).toBe(code);
@@ -110,7 +176,14 @@ describe("prepareMessage", () => {
 describe("queue attributes", () => {
   it("applies defaults and given values", () => {
     const s = settingsForCreate("q", { VisibilityTimeout: "10" });
-    expect(s).toMatchObject({ fifo: false, visibilityTimeout: 10, retentionPeriod: 345_600, maximumMessageSize: 1_048_576, delaySeconds: 0, receiveWaitSeconds: 0 });
+    expect(s).toMatchObject({
+      fifo: false,
+      visibilityTimeout: 10,
+      retentionPeriod: 345_600,
+      maximumMessageSize: 1_048_576,
+      delaySeconds: 0,
+      receiveWaitSeconds: 0,
+    });
   });
   it.each([
     ["VisibilityTimeout", "43201", "InvalidAttributeValue"],
@@ -123,19 +196,36 @@ describe("queue attributes", () => {
     ["ReceiveMessageWaitTimeSeconds", "21", "InvalidAttributeValue"],
     ["VisibilityTimeout", "ten", "InvalidAttributeValue"],
     ["RedrivePolicy", "{", "InvalidAttributeValue"],
-    ["RedrivePolicy", '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d","maxReceiveCount":0}', "InvalidAttributeValue"],
+    [
+      "RedrivePolicy",
+      '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:d","maxReceiveCount":0}',
+      "InvalidAttributeValue",
+    ],
     ["Nope", "1", "InvalidAttributeName"],
     ["ContentBasedDeduplication", "true", "InvalidAttributeName"],
   ])("%s=%s → %s", (name, value, code) => {
     expect(codeOf(() => settingsForCreate("q", { [name]: value }))).toBe(code);
   });
   it("accepts the range ends", () => {
-    expect(codeOf(() => settingsForCreate("q", { VisibilityTimeout: "43200", MessageRetentionPeriod: "60", MaximumMessageSize: "1024", DelaySeconds: "900", ReceiveMessageWaitTimeSeconds: "20" }))).toBeUndefined();
+    expect(
+      codeOf(() =>
+        settingsForCreate("q", {
+          VisibilityTimeout: "43200",
+          MessageRetentionPeriod: "60",
+          MaximumMessageSize: "1024",
+          DelaySeconds: "900",
+          ReceiveMessageWaitTimeSeconds: "20",
+        }),
+      ),
+    ).toBeUndefined();
   });
   it("needs FifoQueue=true for .fifo names and a .fifo name for FifoQueue=true", () => {
     expect(codeOf(() => settingsForCreate("q.fifo", {}))).toBe("InvalidParameterValue");
     expect(codeOf(() => settingsForCreate("q", { FifoQueue: "true" }))).toBe("InvalidAttributeValue");
-    expect(settingsForCreate("q.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" })).toMatchObject({ fifo: true, contentBasedDedup: true });
+    expect(settingsForCreate("q.fifo", { FifoQueue: "true", ContentBasedDeduplication: "true" })).toMatchObject({
+      fifo: true,
+      contentBasedDedup: true,
+    });
   });
   it("does not let FifoQueue change later", () => {
     expect(codeOf(() => parseQueueAttributes({ FifoQueue: "true" }, "set", true))).toBe("InvalidAttributeName");
@@ -148,8 +238,18 @@ describe("queue attributes", () => {
   });
   it("renders All and single attributes, refusing unknown names", () => {
     const s = settingsForCreate("q", {});
-    const meta = { arn: "arn:aws:sqs:us-east-1:123456789012:q", createdAt: new Date(1_700_000_000_000), modifiedAt: new Date(1_700_000_001_000), counts: { visible: 3, inFlight: 1, delayed: 2 } };
-    expect(renderQueueAttributes(s, meta, ["All"])).toMatchObject({ ApproximateNumberOfMessages: "3", ApproximateNumberOfMessagesNotVisible: "1", ApproximateNumberOfMessagesDelayed: "2", CreatedTimestamp: "1700000000" });
+    const meta = {
+      arn: "arn:aws:sqs:us-east-1:123456789012:q",
+      createdAt: new Date(1_700_000_000_000),
+      modifiedAt: new Date(1_700_000_001_000),
+      counts: { visible: 3, inFlight: 1, delayed: 2 },
+    };
+    expect(renderQueueAttributes(s, meta, ["All"])).toMatchObject({
+      ApproximateNumberOfMessages: "3",
+      ApproximateNumberOfMessagesNotVisible: "1",
+      ApproximateNumberOfMessagesDelayed: "2",
+      CreatedTimestamp: "1700000000",
+    });
     expect(renderQueueAttributes(s, meta, ["VisibilityTimeout"])).toEqual({ VisibilityTimeout: "30" });
     expect(codeOf(() => renderQueueAttributes(s, meta, ["Bogus"]))).toBe("InvalidAttributeName");
   });
@@ -170,11 +270,21 @@ describe("names and URLs", () => {
     expect(queueNameProblem(name) === null).toBe(ok);
   });
   it("parses our URLs, AWS's and bare paths", () => {
-    expect(parseQueueUrl("http://localhost:3000/api/aws/123456789012/orders")).toEqual({ accountId: "123456789012", name: "orders" });
-    expect(parseQueueUrl("https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo")).toEqual({ accountId: "123456789012", name: "q.fifo" });
+    expect(parseQueueUrl("http://localhost:3000/api/aws/123456789012/orders")).toEqual({
+      accountId: "123456789012",
+      name: "orders",
+    });
+    expect(parseQueueUrl("https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo")).toEqual({
+      accountId: "123456789012",
+      name: "q.fifo",
+    });
     expect(parseQueueUrl("/123456789012/q")).toEqual({ accountId: "123456789012", name: "q" });
     expect(parseQueueUrl("http://x/api/aws/12345/q")).toBeNull();
-    expect(parseQueueArn("arn:aws:sqs:eu-west-1:123456789012:q")).toEqual({ region: "eu-west-1", accountId: "123456789012", name: "q" });
+    expect(parseQueueArn("arn:aws:sqs:eu-west-1:123456789012:q")).toEqual({
+      region: "eu-west-1",
+      accountId: "123456789012",
+      name: "q",
+    });
   });
 });
 
@@ -194,7 +304,13 @@ describe("receipt handles", () => {
 describe("FIFO group logic (fake clock)", () => {
   const now = new Date("2026-01-01T00:00:00Z");
   const at = (s: number) => new Date(now.getTime() + s * 1000);
-  const m = (id: string, groupId: string, seq: number, visibleIn: number, receiveCount = 0): FifoCandidate => ({ id, groupId, seq: BigInt(seq), visibleAt: at(visibleIn), receiveCount });
+  const m = (id: string, groupId: string, seq: number, visibleIn: number, receiveCount = 0): FifoCandidate => ({
+    id,
+    groupId,
+    seq: BigInt(seq),
+    visibleAt: at(visibleIn),
+    receiveCount,
+  });
 
   it("drains a group in order before the next, up to max", () => {
     const c = [m("a1", "A", 1, 0), m("b1", "B", 2, 0), m("a2", "A", 3, 0), m("b2", "B", 4, 0)];
@@ -233,21 +349,61 @@ describe("cross-account permissions", () => {
   const arn = "arn:aws:sqs:us-east-1:111111111111:q";
   it("AddPermission grants by account and action", () => {
     const grants = [{ label: "l", accounts: ["222222222222"], actions: ["SendMessage"] }];
-    expect(crossAccountDecision(grants, null, { accountId: "222222222222", action: "SendMessage", queueArn: arn })).toBe("allow");
-    expect(crossAccountDecision(grants, null, { accountId: "222222222222", action: "ReceiveMessage", queueArn: arn })).toBe("deny");
-    expect(crossAccountDecision(grants, null, { accountId: "333333333333", action: "SendMessage", queueArn: arn })).toBe("none");
+    expect(
+      crossAccountDecision(grants, null, { accountId: "222222222222", action: "SendMessage", queueArn: arn }),
+    ).toBe("allow");
+    expect(
+      crossAccountDecision(grants, null, { accountId: "222222222222", action: "ReceiveMessage", queueArn: arn }),
+    ).toBe("deny");
+    expect(
+      crossAccountDecision(grants, null, { accountId: "333333333333", action: "SendMessage", queueArn: arn }),
+    ).toBe("none");
   });
   it("a Policy allows with a SourceArn condition and an explicit Deny wins", () => {
     const policy = JSON.stringify({
       Statement: [
-        { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: arn, Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:t" } } },
-        { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: arn, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:222222222222:*" } } },
-        { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: arn, Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:evil" } } },
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: arn,
+          Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:t" } },
+        },
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "sqs:SendMessage",
+          Resource: arn,
+          Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:222222222222:*" } },
+        },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: arn,
+          Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:evil" } },
+        },
       ],
     });
-    expect(crossAccountDecision([], policy, { accountId: "222222222222", action: "SendMessage", queueArn: arn, sourceArn: "arn:aws:sns:us-east-1:222222222222:t" })).toBe("allow");
-    expect(crossAccountDecision([], policy, { accountId: "222222222222", action: "SendMessage", queueArn: arn, sourceArn: "arn:aws:sns:us-east-1:222222222222:evil" })).toBe("deny");
-    expect(crossAccountDecision([], policy, { accountId: "222222222222", action: "SendMessage", queueArn: arn })).toBe("deny");
+    expect(
+      crossAccountDecision([], policy, {
+        accountId: "222222222222",
+        action: "SendMessage",
+        queueArn: arn,
+        sourceArn: "arn:aws:sns:us-east-1:222222222222:t",
+      }),
+    ).toBe("allow");
+    expect(
+      crossAccountDecision([], policy, {
+        accountId: "222222222222",
+        action: "SendMessage",
+        queueArn: arn,
+        sourceArn: "arn:aws:sns:us-east-1:222222222222:evil",
+      }),
+    ).toBe("deny");
+    expect(crossAccountDecision([], policy, { accountId: "222222222222", action: "SendMessage", queueArn: arn })).toBe(
+      "deny",
+    );
   });
 });
 

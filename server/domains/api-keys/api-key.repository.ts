@@ -17,7 +17,15 @@ export type ApiKeyRow = {
 };
 
 export async function insertApiKey(
-  k: { id: string; tenantId: string; name: string; role: Role; secretEnc: string; createdById: string | null; expiresAt: Date | null },
+  k: {
+    id: string;
+    tenantId: string;
+    name: string;
+    role: Role;
+    secretEnc: string;
+    createdById: string | null;
+    expiresAt: Date | null;
+  },
   tx: Queryable,
 ): Promise<void> {
   await tx.query(
@@ -30,20 +38,43 @@ export async function listApiKeysOfTenant(tenantId: string): Promise<ApiKeyRow[]
   return prisma().apiKey.findMany({
     where: { tenantId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, tenantId: true, name: true, role: true, createdById: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+    select: {
+      id: true,
+      tenantId: true,
+      name: true,
+      role: true,
+      createdById: true,
+      createdAt: true,
+      lastUsedAt: true,
+      expiresAt: true,
+      revokedAt: true,
+    },
   });
 }
 
 export async function findApiKey(tenantId: string, id: string): Promise<ApiKeyRow | null> {
   return prisma().apiKey.findFirst({
     where: { tenantId, id },
-    select: { id: true, tenantId: true, name: true, role: true, createdById: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true },
+    select: {
+      id: true,
+      tenantId: true,
+      name: true,
+      role: true,
+      createdById: true,
+      createdAt: true,
+      lastUsedAt: true,
+      expiresAt: true,
+      revokedAt: true,
+    },
   });
 }
 
 /** Marks a key revoked; returns false if it was already revoked or not this tenant's. */
 export async function markRevoked(tenantId: string, id: string, tx: Queryable): Promise<boolean> {
-  const r = await tx.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`, [tenantId, id]);
+  const r = await tx.query(
+    `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`,
+    [tenantId, id],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -55,7 +86,17 @@ export async function findKeyForAuth(id: string) {
     [id],
   );
   return r.rows[0] as
-    | { id: string; tenant_id: string; role: Role; secret_enc: string; expires_at: Date | null; revoked_at: Date | null; account_id: string; slug: string; tenant_name: string }
+    | {
+        id: string;
+        tenant_id: string;
+        role: Role;
+        secret_enc: string;
+        expires_at: Date | null;
+        revoked_at: Date | null;
+        account_id: string;
+        slug: string;
+        tenant_name: string;
+      }
     | undefined;
 }
 

@@ -4,6 +4,10 @@ import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from "./ap
 
 export const apiKeyRouter = router({
   list: tenantProcedure.query(({ ctx }) => listApiKeys(ctx.actor, ctx.tenant.id)),
-  create: tenantProcedure.input(createApiKeyInput).mutation(({ ctx, input }) => createApiKey(ctx.actor, ctx.tenant.id, input)),
-  revoke: tenantProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => revokeApiKey(ctx.actor, ctx.tenant.id, input.id)),
+  create: tenantProcedure
+    .input(createApiKeyInput)
+    .mutation(({ ctx, input }) => createApiKey(ctx.actor, ctx.tenant.id, input)),
+  revoke: tenantProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.actor, ctx.tenant.id, input.id)),
 });

@@ -6,12 +6,22 @@ import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/
 import { withTransaction, pool } from "../../db";
 import { env } from "../../env";
 import { recordAudit } from "../audit/audit.service";
-import { findApiKey, findKeyForAuth, insertApiKey, listApiKeysOfTenant, markRevoked, touchLastUsed } from "./api-key.repository";
+import {
+  findApiKey,
+  findKeyForAuth,
+  insertApiKey,
+  listApiKeysOfTenant,
+  markRevoked,
+  touchLastUsed,
+} from "./api-key.repository";
 
 export const createApiKeyInput = z.object({
   name: z.string().trim().min(1, "Give the key a name").max(80, "At most 80 characters"),
   role: z.enum(ROLES),
-  expiresAt: z.coerce.date().refine((d) => d.getTime() > Date.now(), "Expiry must be in the future").nullish(),
+  expiresAt: z.coerce
+    .date()
+    .refine((d) => d.getTime() > Date.now(), "Expiry must be in the future")
+    .nullish(),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInput>;
 
@@ -24,16 +34,33 @@ export async function createApiKey(actor: Actor, tenantId: string, input: Create
   assertCan(actor.role, "keys:manage");
   const data = createApiKeyInput.parse(input);
   if (!roleAtMost(data.role, actor.role)) {
-    throw new AppError("forbidden", `A key's role can be at most your own (${actor.role}).`, { fieldErrors: { role: [`At most ${actor.role}`] } });
+    throw new AppError("forbidden", `A key's role can be at most your own (${actor.role}).`, {
+      fieldErrors: { role: [`At most ${actor.role}`] },
+    });
   }
   const id = generateAccessKeyId();
   const secret = generateSecretAccessKey();
   await withTransaction(async (tx) => {
     await insertApiKey(
-      { id, tenantId, name: data.name, role: data.role, secretEnc: encryptSecret(secret, key()), createdById: actor.type === "user" ? actor.userId : null, expiresAt: data.expiresAt ?? null },
+      {
+        id,
+        tenantId,
+        name: data.name,
+        role: data.role,
+        secretEnc: encryptSecret(secret, key()),
+        createdById: actor.type === "user" ? actor.userId : null,
+        expiresAt: data.expiresAt ?? null,
+      },
       tx,
     );
-    await recordAudit(actor, tenantId, "api_key.create", { type: "api_key", id }, { after: { name: data.name, role: data.role, expiresAt: data.expiresAt ?? null } }, tx);
+    await recordAudit(
+      actor,
+      tenantId,
+      "api_key.create",
+      { type: "api_key", id },
+      { after: { name: data.name, role: data.role, expiresAt: data.expiresAt ?? null } },
+      tx,
+    );
   });
   // The only time the secret leaves the server.
   return { id, secret, name: data.name, role: data.role, expiresAt: data.expiresAt ?? null };
@@ -51,7 +78,14 @@ export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
   await withTransaction(async (tx) => {
     const changed = await markRevoked(tenantId, id, tx);
     if (!changed) throw new AppError("conflict", `API key ${id} is already revoked.`);
-    await recordAudit(actor, tenantId, "api_key.revoke", { type: "api_key", id }, { before: { name: existing.name, role: existing.role } }, tx);
+    await recordAudit(
+      actor,
+      tenantId,
+      "api_key.revoke",
+      { type: "api_key", id },
+      { before: { name: existing.name, role: existing.role } },
+      tx,
+    );
     // Every process drops its cached copy at commit time.
     await tx.query(`SELECT pg_notify('signalbox_api_key_revoked', $1)`, [id]);
   });

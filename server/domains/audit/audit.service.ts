@@ -38,7 +38,19 @@ export async function browseAudit(
 ) {
   assertCan(actor.role, "audit:read");
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
-  const rows = await listAudit({ tenantId, action: q.action, actor: q.actor, targetType: q.targetType, since: q.since, before: q.cursor ? BigInt(q.cursor) : undefined, limit: limit + 1 });
+  const rows = await listAudit({
+    tenantId,
+    action: q.action,
+    actor: q.actor,
+    targetType: q.targetType,
+    since: q.since,
+    before: q.cursor ? BigInt(q.cursor) : undefined,
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit).map((r) => ({ ...r, id: r.id.toString() }));
-  return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null, actions: await distinctAuditActions(tenantId) };
+  return {
+    items: page,
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    actions: await distinctAuditActions(tenantId),
+  };
 }

@@ -16,17 +16,37 @@ export function subscribeUrl(baseUrl: string, topicArn: string, token: string): 
   return `${baseUrl}${CONFIRM_PATH}?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(topicArn)}&Token=${token}`;
 }
 
-export async function sendConfirmation(data: { subscriptionId: string; tenantId: string; token: string; baseUrl: string }, ctx: JobContext): Promise<void> {
+export async function sendConfirmation(
+  data: { subscriptionId: string; tenantId: string; token: string; baseUrl: string },
+  ctx: JobContext,
+): Promise<void> {
   const sub = await findSubscriptionById(data.tenantId, data.subscriptionId);
   if (!sub || sub.status !== "pending") return;
   const key = await signingKey();
   const msg = buildSubscriptionConfirmation(
-    { MessageId: randomUUID(), TopicArn: sub.topicArn, Token: data.token, SubscribeURL: subscribeUrl(data.baseUrl, sub.topicArn, data.token), Message: confirmationText(sub.topicArn), Timestamp: new Date().toISOString() },
+    {
+      MessageId: randomUUID(),
+      TopicArn: sub.topicArn,
+      Token: data.token,
+      SubscribeURL: subscribeUrl(data.baseUrl, sub.topicArn, data.token),
+      Message: confirmationText(sub.topicArn),
+      Timestamp: new Date().toISOString(),
+    },
     { key: key.key, certUrl: signingCertUrl(data.baseUrl) },
   );
   if (sub.protocol === "email" || sub.protocol === "email-json") {
-    const body = sub.protocol === "email-json" ? JSON.stringify(msg) : `${msg.Message}\n\nConfirm subscription: ${msg.SubscribeURL}\n`;
-    const sent = await sendEmail({ tenantId: sub.tenantId, subscriptionId: sub.id, deliveryId: null, to: sub.endpoint, subject: "AWS Notification - Subscription Confirmation", body });
+    const body =
+      sub.protocol === "email-json"
+        ? JSON.stringify(msg)
+        : `${msg.Message}\n\nConfirm subscription: ${msg.SubscribeURL}\n`;
+    const sent = await sendEmail({
+      tenantId: sub.tenantId,
+      subscriptionId: sub.id,
+      deliveryId: null,
+      to: sub.endpoint,
+      subject: "AWS Notification - Subscription Confirmation",
+      body,
+    });
     if (!sent.ok) throw new Error(sent.error); // the job retries
     return;
   }
@@ -62,7 +82,17 @@ export function unsubscribeConfirmationText(subscriptionArn: string): string {
  * deleted (SNS does the same). Signed like every SNS message (SignatureVersion 2; the string to sign
  * uses the confirmation keys, Token and SubscribeURL included). SubscribeURL + Token restore it.
  */
-export async function sendUnsubscribeConfirmation(data: { tenantId: string; topicArn: string; subscriptionArn: string; endpoint: string; token: string; baseUrl: string }, ctx: JobContext): Promise<void> {
+export async function sendUnsubscribeConfirmation(
+  data: {
+    tenantId: string;
+    topicArn: string;
+    subscriptionArn: string;
+    endpoint: string;
+    token: string;
+    baseUrl: string;
+  },
+  ctx: JobContext,
+): Promise<void> {
   const key = await signingKey();
   const msg: Record<string, unknown> = {
     Type: "UnsubscribeConfirmation",
@@ -95,5 +125,6 @@ export async function sendUnsubscribeConfirmation(data: { tenantId: string; topi
     if (res.kind === "blocked" || res.kind === "bad_url") return;
     throw new Error(`unsubscribe confirmation delivery failed: ${res.kind}`);
   }
-  if (res.status < 200 || res.status >= 300) throw new Error(`unsubscribe confirmation delivery got HTTP ${res.status}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(`unsubscribe confirmation delivery got HTTP ${res.status}`);
 }

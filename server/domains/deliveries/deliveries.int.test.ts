@@ -12,7 +12,15 @@ import { insertMessages } from "../topics/topic.repository";
 import { insertDeliveries } from "./delivery.repository";
 import { runFanout } from "./fanout";
 import { runDeliver } from "./deliver";
-import { deliveryOverview, browseAttempts, listDisabledEndpoints, listNotifications, resendDelivery, resendFailed, resendProgress } from "./delivery.service";
+import {
+  deliveryOverview,
+  browseAttempts,
+  listDisabledEndpoints,
+  listNotifications,
+  resendDelivery,
+  resendFailed,
+  resendProgress,
+} from "./delivery.service";
 import { runResend } from "./resend";
 
 // The delivery engine against real PostgreSQL, with jobs' handlers called directly: fan-out
@@ -40,16 +48,50 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 async function publishRaw(topicId: string, body: string, attributes: Record<string, unknown> = {}) {
   const id = randomUUID();
-  await withTransaction((tx) => insertMessages([{ id, tenantId: t.tenant.id, topicId, body, attributes, subject: null, messageStructure: null, messageGroupId: null, deduplicationId: null }], false, tx));
+  await withTransaction((tx) =>
+    insertMessages(
+      [
+        {
+          id,
+          tenantId: t.tenant.id,
+          topicId,
+          body,
+          attributes,
+          subject: null,
+          messageStructure: null,
+          messageGroupId: null,
+          deduplicationId: null,
+        },
+      ],
+      false,
+      tx,
+    ),
+  );
   return id;
 }
 
 async function httpSub(topicArn: string, path: string, deliveryPolicy?: object) {
-  const r = await subscribe(t.actor, t.tenant, { topicArn, protocol: "http", endpoint: `${base}${path}`, attributes: deliveryPolicy ? { DeliveryPolicy: JSON.stringify(deliveryPolicy) } : {} }, { baseUrl: "http://127.0.0.1:1" });
+  const r = await subscribe(
+    t.actor,
+    t.tenant,
+    {
+      topicArn,
+      protocol: "http",
+      endpoint: `${base}${path}`,
+      attributes: deliveryPolicy ? { DeliveryPolicy: JSON.stringify(deliveryPolicy) } : {},
+    },
+    { baseUrl: "http://127.0.0.1:1" },
+  );
   await confirmManually(t.actor, t.tenant, r.subscription.id);
   return r.subscription;
 }
@@ -60,18 +102,34 @@ describe("delivery engine", () => {
   it("fans out once per matching subscription, however often the job runs", async () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `fan-${randomUUID().slice(0, 6)}` });
     const arns = [0, 1, 2].map((i) => `arn:aws:sqs:us-east-1:${t.tenant.accountId}:missing-${i}`);
-    for (const a of arns) await subscribe(t.actor, t.tenant, { topicArn: topic.arn, protocol: "sqs", endpoint: a }, { baseUrl: "x" });
-    await subscribe(t.actor, t.tenant, { topicArn: topic.arn, protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:filtered`, attributes: { FilterPolicy: '{"kind":["never"]}' } }, { baseUrl: "x" });
+    for (const a of arns)
+      await subscribe(t.actor, t.tenant, { topicArn: topic.arn, protocol: "sqs", endpoint: a }, { baseUrl: "x" });
+    await subscribe(
+      t.actor,
+      t.tenant,
+      {
+        topicArn: topic.arn,
+        protocol: "sqs",
+        endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:filtered`,
+        attributes: { FilterPolicy: '{"kind":["never"]}' },
+      },
+      { baseUrl: "x" },
+    );
     const messageId = await publishRaw(topic.id, "hello", { kind: { DataType: "String", StringValue: "order" } });
     await runFanout({ messageIds: [messageId], baseUrl: "http://127.0.0.1:1" }, ctx);
     await runFanout({ messageIds: [messageId], baseUrl: "http://127.0.0.1:1" }, ctx);
     const rows = (await pool().query(`SELECT id, endpoint FROM deliveries WHERE message_id = $1`, [messageId])).rows;
     expect(rows.map((r) => r.endpoint).sort()).toEqual(arns.sort());
     // The safety-net deliver job (deferred 30 s, committed with the deliveries) exists once.
-    const jobs = await pool().query(`SELECT count(*)::int AS n FROM "${BOSS_SCHEMA}".job WHERE name = 'deliveries.deliver' AND data->'deliveryIds' ?| $1::text[] AND start_after > now() + interval '20 seconds'`, [rows.map((r) => r.id)]);
+    const jobs = await pool().query(
+      `SELECT count(*)::int AS n FROM "${BOSS_SCHEMA}".job WHERE name = 'deliveries.deliver' AND data->'deliveryIds' ?| $1::text[] AND start_after > now() + interval '20 seconds'`,
+      [rows.map((r) => r.id)],
+    );
     expect(jobs.rows[0].n).toBe(1);
     // The first run also attempted them (the queues do not exist, so they wait for a retry).
-    const attempts = await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id = $1`, [messageId]);
+    const attempts = await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id = $1`, [
+      messageId,
+    ]);
     expect(attempts.rows[0].n).toBe(3);
   });
 
@@ -79,7 +137,22 @@ describe("delivery engine", () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `retry-${randomUUID().slice(0, 6)}` });
     const sub = await httpSub(topic.arn, "/fail-retry", FAR);
     const messageId = await publishRaw(topic.id, "retry me");
-    const [d] = await withTransaction((tx) => insertDeliveries([{ id: randomUUID(), tenantId: t.tenant.id, topicId: topic.id, messageId, subscriptionId: sub.id, protocol: "http", endpoint: sub.endpoint }], tx));
+    const [d] = await withTransaction((tx) =>
+      insertDeliveries(
+        [
+          {
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            messageId,
+            subscriptionId: sub.id,
+            protocol: "http",
+            endpoint: sub.endpoint,
+          },
+        ],
+        tx,
+      ),
+    );
     for (let i = 0; i < 3; i++) {
       // The retry is due (as if its time had come); a run before its time leaves it alone.
       if (i > 0) {
@@ -89,7 +162,11 @@ describe("delivery engine", () => {
       }
       const before = Date.now();
       await runDeliver({ deliveryIds: [d!.id], baseUrl: "http://127.0.0.1:1" }, ctx);
-      const row = (await pool().query(`SELECT status, attempts, next_attempt_at, last_status_code FROM deliveries WHERE id = $1`, [d!.id])).rows[0];
+      const row = (
+        await pool().query(`SELECT status, attempts, next_attempt_at, last_status_code FROM deliveries WHERE id = $1`, [
+          d!.id,
+        ])
+      ).rows[0];
       expect(row.attempts).toBe(i + 1);
       expect(row.last_status_code).toBe(503);
       if (i < 2) {
@@ -100,12 +177,22 @@ describe("delivery engine", () => {
       } else expect(row.status).toBe("failed");
     }
     const attempts = await browseAttempts(t.actor, t.tenant, { deliveryId: d!.id });
-    expect(attempts.items.map((a) => [a.attemptNumber, a.outcome, a.responseStatus])).toEqual([[3, "failed", 503], [2, "failed", 503], [1, "failed", 503]]);
+    expect(attempts.items.map((a) => [a.attemptNumber, a.outcome, a.responseStatus])).toEqual([
+      [3, "failed", 503],
+      [2, "failed", 503],
+      [1, "failed", 503],
+    ]);
     expect(attempts.items[2].nextRetryAt).not.toBeNull();
     expect(attempts.items[0].nextRetryAt).toBeNull();
     // (the SubscriptionConfirmation POST carries no webhook-id)
-    expect(hits.filter((h) => h.url === "/fail-retry" && h.headers["webhook-id"]).map((h) => h.headers["webhook-id"])).toEqual([d!.id, d!.id, d!.id]);
-    const overview = await deliveryOverview(t.actor, t.tenant, { topicId: topic.id, from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 60_000) });
+    expect(
+      hits.filter((h) => h.url === "/fail-retry" && h.headers["webhook-id"]).map((h) => h.headers["webhook-id"]),
+    ).toEqual([d!.id, d!.id, d!.id]);
+    const overview = await deliveryOverview(t.actor, t.tenant, {
+      topicId: topic.id,
+      from: new Date(Date.now() - 3600_000),
+      to: new Date(Date.now() + 60_000),
+    });
     expect(overview.totals).toMatchObject({ failed: 1, succeeded: 0 });
     expect(overview.points.reduce((n, p) => n + p.retrying, 0)).toBe(2);
   });
@@ -116,7 +203,22 @@ describe("delivery engine", () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const messageId = await publishRaw(topic.id, `m${i}`);
-      const [d] = await withTransaction((tx) => insertDeliveries([{ id: randomUUID(), tenantId: t.tenant.id, topicId: topic.id, messageId, subscriptionId: sub.id, protocol: "http", endpoint: sub.endpoint }], tx));
+      const [d] = await withTransaction((tx) =>
+        insertDeliveries(
+          [
+            {
+              id: randomUUID(),
+              tenantId: t.tenant.id,
+              topicId: topic.id,
+              messageId,
+              subscriptionId: sub.id,
+              protocol: "http",
+              endpoint: sub.endpoint,
+            },
+          ],
+          tx,
+        ),
+      );
       ids.push(d!.id);
     }
     for (const id of ids.slice(0, 3)) await runDeliver({ deliveryIds: [id], baseUrl: "http://127.0.0.1:1" }, ctx);
@@ -135,7 +237,9 @@ describe("delivery engine", () => {
 
     await reenableSubscription(t.actor, t.tenant, sub.id);
     expect((await listDisabledEndpoints(t.actor, t.tenant)).map((x) => x.id)).not.toContain(sub.id);
-    const row = (await pool().query(`SELECT consecutive_failures, disabled_at FROM topic_subscriptions WHERE id = $1`, [sub.id])).rows[0];
+    const row = (
+      await pool().query(`SELECT consecutive_failures, disabled_at FROM topic_subscriptions WHERE id = $1`, [sub.id])
+    ).rows[0];
     expect(row).toEqual({ consecutive_failures: 0, disabled_at: null });
   });
 
@@ -146,20 +250,44 @@ describe("delivery engine", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const messageId = await publishRaw(topic.id, `r${i}`);
-      const [d] = await withTransaction((tx) => insertDeliveries([{ id: randomUUID(), tenantId: t.tenant.id, topicId: topic.id, messageId, subscriptionId: sub.id, protocol: "http", endpoint: sub.endpoint }], tx));
+      const [d] = await withTransaction((tx) =>
+        insertDeliveries(
+          [
+            {
+              id: randomUUID(),
+              tenantId: t.tenant.id,
+              topicId: topic.id,
+              messageId,
+              subscriptionId: sub.id,
+              protocol: "http",
+              endpoint: sub.endpoint,
+            },
+          ],
+          tx,
+        ),
+      );
       ids.push(d!.id);
     }
     toggleFailing = true;
     await runDeliver({ deliveryIds: ids, baseUrl: "http://127.0.0.1:1" }, ctx);
-    const status = async () => (await pool().query(`SELECT id, status FROM deliveries WHERE id = ANY($1) ORDER BY id`, [ids])).rows.map((r) => r.status);
+    const status = async () =>
+      (await pool().query(`SELECT id, status FROM deliveries WHERE id = ANY($1) ORDER BY id`, [ids])).rows.map(
+        (r) => r.status,
+      );
     expect(await status()).toEqual(["failed", "failed", "failed"]);
     // The endpoint is fixed (three failures also disabled it: re-enable, as an operator would).
     toggleFailing = false;
     await reenableSubscription(t.actor, t.tenant, sub.id);
 
-    expect(await resendDelivery(t.actor, t.tenant, ids[0]!, "http://127.0.0.1:1")).toEqual({ id: ids[0], queued: true });
+    expect(await resendDelivery(t.actor, t.tenant, ids[0]!, "http://127.0.0.1:1")).toEqual({
+      id: ids[0],
+      queued: true,
+    });
     await runDeliver({ deliveryIds: [ids[0]!], baseUrl: "http://127.0.0.1:1" }, ctx);
-    expect((await pool().query(`SELECT status, attempts FROM deliveries WHERE id = $1`, [ids[0]])).rows[0]).toEqual({ status: "succeeded", attempts: 2 });
+    expect((await pool().query(`SELECT status, attempts FROM deliveries WHERE id = $1`, [ids[0]])).rows[0]).toEqual({
+      status: "succeeded",
+      attempts: 2,
+    });
 
     const { id } = await resendFailed(t.actor, t.tenant, { since, topicId: topic.id }, "http://127.0.0.1:1");
     await runResend({ resendId: id, tenantId: t.tenant.id, baseUrl: "http://127.0.0.1:1" }, ctx);
@@ -167,21 +295,46 @@ describe("delivery engine", () => {
     await runDeliver({ deliveryIds: ids, baseUrl: "http://127.0.0.1:1" }, ctx);
     expect(await status()).toEqual(["succeeded", "succeeded", "succeeded"]);
     // The same delivery id (webhook-id) was used for the original attempt and the resend.
-    const sentIds = hits.filter((h) => h.url === "/toggle" && h.headers["webhook-id"]).map((h) => h.headers["webhook-id"]);
+    const sentIds = hits
+      .filter((h) => h.url === "/toggle" && h.headers["webhook-id"])
+      .map((h) => h.headers["webhook-id"]);
     for (const d of ids) expect(sentIds.filter((x) => x === d)).toHaveLength(2);
   });
 
   it("honours maxReceivesPerSecond through the shared per-second counter", async () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `throttle-${randomUUID().slice(0, 6)}` });
-    const sub = await httpSub(topic.arn, "/throttled", { healthyRetryPolicy: { numRetries: 0 }, throttlePolicy: { maxReceivesPerSecond: 2 } });
+    const sub = await httpSub(topic.arn, "/throttled", {
+      healthyRetryPolicy: { numRetries: 0 },
+      throttlePolicy: { maxReceivesPerSecond: 2 },
+    });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const messageId = await publishRaw(topic.id, `t${i}`);
-      const [d] = await withTransaction((tx) => insertDeliveries([{ id: randomUUID(), tenantId: t.tenant.id, topicId: topic.id, messageId, subscriptionId: sub.id, protocol: "http", endpoint: sub.endpoint }], tx));
+      const [d] = await withTransaction((tx) =>
+        insertDeliveries(
+          [
+            {
+              id: randomUUID(),
+              tenantId: t.tenant.id,
+              topicId: topic.id,
+              messageId,
+              subscriptionId: sub.id,
+              protocol: "http",
+              endpoint: sub.endpoint,
+            },
+          ],
+          tx,
+        ),
+      );
       ids.push(d!.id);
     }
     await runDeliver({ deliveryIds: ids, baseUrl: "http://127.0.0.1:1" }, ctx);
-    const counters = (await pool().query(`SELECT second, count FROM delivery_rate_counters WHERE subscription_id = $1 ORDER BY second`, [sub.id])).rows;
+    const counters = (
+      await pool().query(
+        `SELECT second, count FROM delivery_rate_counters WHERE subscription_id = $1 ORDER BY second`,
+        [sub.id],
+      )
+    ).rows;
     expect(counters.reduce((n, c) => n + c.count, 0)).toBe(5);
     expect(Math.max(...counters.map((c) => c.count))).toBeLessThanOrEqual(2);
     expect(counters.length).toBeGreaterThanOrEqual(3);
@@ -191,11 +344,34 @@ describe("delivery engine", () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `old-${randomUUID().slice(0, 6)}` });
     const sub = await httpSub(topic.arn, "/fail-long", { healthyRetryPolicy: { numRetries: 0 } });
     // One failure already, six days ago (the default limit is 5 days).
-    await pool().query(`UPDATE topic_subscriptions SET consecutive_failures = 1, failing_since = now() - interval '6 days' WHERE id = $1`, [sub.id]);
+    await pool().query(
+      `UPDATE topic_subscriptions SET consecutive_failures = 1, failing_since = now() - interval '6 days' WHERE id = $1`,
+      [sub.id],
+    );
     const messageId = await publishRaw(topic.id, "late");
-    const [d] = await withTransaction((tx) => insertDeliveries([{ id: randomUUID(), tenantId: t.tenant.id, topicId: topic.id, messageId, subscriptionId: sub.id, protocol: "http", endpoint: sub.endpoint }], tx));
+    const [d] = await withTransaction((tx) =>
+      insertDeliveries(
+        [
+          {
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            messageId,
+            subscriptionId: sub.id,
+            protocol: "http",
+            endpoint: sub.endpoint,
+          },
+        ],
+        tx,
+      ),
+    );
     await runDeliver({ deliveryIds: [d!.id], baseUrl: "http://127.0.0.1:1" }, ctx);
-    const row = (await pool().query(`SELECT disabled_at, disabled_reason, consecutive_failures FROM topic_subscriptions WHERE id = $1`, [sub.id])).rows[0];
+    const row = (
+      await pool().query(
+        `SELECT disabled_at, disabled_reason, consecutive_failures FROM topic_subscriptions WHERE id = $1`,
+        [sub.id],
+      )
+    ).rows[0];
     expect(row.disabled_at).not.toBeNull();
     expect(row.disabled_reason).toMatch(/^failing continuously since /);
     expect(row.consecutive_failures).toBe(2);

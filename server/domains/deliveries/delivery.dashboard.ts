@@ -24,7 +24,16 @@ export async function deliverySeries(s: Scope, r: Range) {
       GROUP BY 1 ORDER BY 1`,
     [s.tenantId, r.from, r.to, s.topicId ?? null, b, s.subscriptionId ?? null],
   );
-  return { bucketSeconds: b, points: q.rows.map((x) => ({ t: x.t as Date, succeeded: x.succeeded, failed: x.failed, retrying: x.retrying, dlq: x.dlq })) };
+  return {
+    bucketSeconds: b,
+    points: q.rows.map((x) => ({
+      t: x.t as Date,
+      succeeded: x.succeeded,
+      failed: x.failed,
+      retrying: x.retrying,
+      dlq: x.dlq,
+    })),
+  };
 }
 
 export async function deliveryTotals(s: Scope, r: Range) {
@@ -41,7 +50,11 @@ export async function deliveryTotals(s: Scope, r: Range) {
   const t = q.rows[0];
   const finished = t.succeeded + t.failed + t.dlq;
   return {
-    succeeded: t.succeeded, failed: t.failed, retrying: t.retrying, pending: t.pending, dlq: t.dlq,
+    succeeded: t.succeeded,
+    failed: t.failed,
+    retrying: t.retrying,
+    pending: t.pending,
+    dlq: t.dlq,
     successRate: finished ? t.succeeded / finished : null,
     p50LatencyMs: t.p50 === null ? null : Math.round(Number(t.p50)),
     p95LatencyMs: t.p95 === null ? null : Math.round(Number(t.p95)),
@@ -73,7 +86,16 @@ export async function disabledEndpoints(tenantId: string) {
   return q.rows;
 }
 
-export type AttemptFilter = Scope & { outcome?: string | null; statusCode?: number | null; messageId?: string | null; deliveryId?: string | null; from?: Date | null; to?: Date | null; before?: string | null; limit: number };
+export type AttemptFilter = Scope & {
+  outcome?: string | null;
+  statusCode?: number | null;
+  messageId?: string | null;
+  deliveryId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  before?: string | null;
+  limit: number;
+};
 
 export async function listAttempts(f: AttemptFilter) {
   const q = await pool().query(
@@ -86,7 +108,19 @@ export async function listAttempts(f: AttemptFilter) {
         AND ($7::timestamptz IS NULL OR a.started_at >= $7) AND ($8::timestamptz IS NULL OR a.started_at < $8) AND ($9::bigint IS NULL OR a.id < $9)
         AND ($11::text IS NULL OR a.delivery_id = $11)
       ORDER BY a.id DESC LIMIT $10`,
-    [f.tenantId, f.topicId ?? null, f.subscriptionId ?? null, f.outcome ?? null, f.statusCode ?? null, f.messageId ?? null, f.from ?? null, f.to ?? null, f.before ?? null, f.limit, f.deliveryId ?? null],
+    [
+      f.tenantId,
+      f.topicId ?? null,
+      f.subscriptionId ?? null,
+      f.outcome ?? null,
+      f.statusCode ?? null,
+      f.messageId ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      f.before ?? null,
+      f.limit,
+      f.deliveryId ?? null,
+    ],
   );
   return q.rows;
 }
@@ -105,7 +139,9 @@ export async function getAttempt(tenantId: string, id: string) {
   return q.rows[0] ?? null;
 }
 
-export async function listDeliveries(f: Scope & { status?: string | null; messageId?: string | null; before?: Date | null; limit: number }) {
+export async function listDeliveries(
+  f: Scope & { status?: string | null; messageId?: string | null; before?: Date | null; limit: number },
+) {
   const q = await pool().query(
     `SELECT id, message_id AS "messageId", subscription_id AS "subscriptionId", topic_id AS "topicId", protocol, endpoint, status, attempts,
             next_attempt_at AS "nextAttemptAt", last_status_code AS "lastStatusCode", last_error AS "lastError", created_at AS "createdAt",
@@ -114,7 +150,15 @@ export async function listDeliveries(f: Scope & { status?: string | null; messag
       WHERE tenant_id = $1 AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::text IS NULL OR status = $4)
         AND ($5::text IS NULL OR message_id = $5) AND ($6::timestamptz IS NULL OR created_at < $6)
       ORDER BY created_at DESC LIMIT $7`,
-    [f.tenantId, f.topicId ?? null, f.subscriptionId ?? null, f.status ?? null, f.messageId ?? null, f.before ?? null, f.limit],
+    [
+      f.tenantId,
+      f.topicId ?? null,
+      f.subscriptionId ?? null,
+      f.status ?? null,
+      f.messageId ?? null,
+      f.before ?? null,
+      f.limit,
+    ],
   );
   return q.rows;
 }

@@ -20,12 +20,24 @@ import { defineJob, type JobDefinition } from "../../jobs/registry";
 //  deliveries.retention      daily: attempts older than the retention, old counters and dedup ids.
 
 // A killed worker stops heartbeating; pg-boss then fails its active jobs and they are retried.
-const liveJob = { retryLimit: 20, retryDelay: 2, notify: true, expireInSeconds: 120, heartbeatSeconds: 10 } as NonNullable<JobDefinition["queue"]>;
+const liveJob = {
+  retryLimit: 20,
+  retryDelay: 2,
+  notify: true,
+  expireInSeconds: 120,
+  heartbeatSeconds: 10,
+} as NonNullable<JobDefinition["queue"]>;
 // NOTIFY wakes workers for new jobs, but not for deferred ones (retries with startAfter): poll
 // every second as well, and keep fetching while batches come back full (pg-boss work options,
 // passed through by server/jobs/worker.ts).
 const fast = (batchSize: number, localConcurrency: number) =>
-  ({ batchSize, localConcurrency, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true }) as NonNullable<JobDefinition["work"]>;
+  ({
+    batchSize,
+    localConcurrency,
+    pollingIntervalSeconds: 1,
+    notifyPollingIntervalSeconds: 1,
+    burstWhenBatchFull: true,
+  }) as NonNullable<JobDefinition["work"]>;
 
 export const fanoutJob = defineJob({
   name: "deliveries.fanout",
@@ -53,7 +65,14 @@ export const confirmJob = defineJob({
 
 export const unsubscribeConfirmJob = defineJob({
   name: "deliveries.unsubscribe-confirm",
-  schema: z.object({ tenantId: z.string(), topicArn: z.string(), subscriptionArn: z.string(), endpoint: z.string(), token: z.string(), baseUrl: z.string() }),
+  schema: z.object({
+    tenantId: z.string(),
+    topicArn: z.string(),
+    subscriptionArn: z.string(),
+    endpoint: z.string(),
+    token: z.string(),
+    baseUrl: z.string(),
+  }),
   queue: { retryLimit: 3, retryDelay: 5, notify: true },
   work: fast(4, 4),
   handler: async (data, ctx) => (await import("./confirmation")).sendUnsubscribeConfirmation(data, ctx),

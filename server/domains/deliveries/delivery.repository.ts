@@ -6,10 +6,22 @@ import { pool } from "../../db";
 
 export type Queryable = Pick<pg.PoolClient, "query">;
 
-export type NewDelivery = { id: string; tenantId: string; topicId: string; messageId: string; subscriptionId: string; protocol: string; endpoint: string };
+export type NewDelivery = {
+  id: string;
+  tenantId: string;
+  topicId: string;
+  messageId: string;
+  subscriptionId: string;
+  protocol: string;
+  endpoint: string;
+};
 
 /** Idempotent: (message, subscription) pairs that already have a delivery are skipped. Returns the new rows. */
-export async function insertDeliveries(rows: NewDelivery[], tx: Queryable, status = "pending"): Promise<Array<{ id: string; subscriptionId: string; protocol: string }>> {
+export async function insertDeliveries(
+  rows: NewDelivery[],
+  tx: Queryable,
+  status = "pending",
+): Promise<Array<{ id: string; subscriptionId: string; protocol: string }>> {
   if (rows.length === 0) return [];
   const r = await tx.query(
     `INSERT INTO deliveries (id, tenant_id, topic_id, message_id, subscription_id, protocol, endpoint, status)
@@ -32,7 +44,9 @@ export const CLAIM_LEASE_SECONDS = 60;
  * now + lease) so that a concurrent run of another job (a safety net, a duplicate after a crash)
  * does not send them again. Returns the claimed rows and the ids still leased by someone else.
  */
-export async function claimOpenDeliveries(ids: string[]): Promise<{ claimed: DeliveryRow[]; leased: Array<{ id: string; until: Date }> }> {
+export async function claimOpenDeliveries(
+  ids: string[],
+): Promise<{ claimed: DeliveryRow[]; leased: Array<{ id: string; until: Date }> }> {
   const r = await pool().query(
     `UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
       WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying') AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '2 seconds')
@@ -43,7 +57,10 @@ export async function claimOpenDeliveries(ids: string[]): Promise<{ claimed: Del
   const claimed: DeliveryRow[] = r.rows;
   if (claimed.length === ids.length) return { claimed, leased: [] };
   const got = new Set(claimed.map((d) => d.id));
-  const rest = await pool().query(`SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying')`, [ids.filter((i) => !got.has(i))]);
+  const rest = await pool().query(
+    `SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying')`,
+    [ids.filter((i) => !got.has(i))],
+  );
   return { claimed, leased: rest.rows };
 }
 
@@ -120,7 +137,17 @@ export async function insertAttempts(rows: AttemptRecord[], tx: Queryable): Prom
   );
 }
 
-export type MetricBump = { subscriptionId: string; tenantId: string; topicId: string; minute: string; succeeded: number; failed: number; retrying: number; dlq: number; latencySumMs: number };
+export type MetricBump = {
+  subscriptionId: string;
+  tenantId: string;
+  topicId: string;
+  minute: string;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  dlq: number;
+  latencySumMs: number;
+};
 
 export async function bumpMetrics(rows: MetricBump[], tx: Queryable): Promise<void> {
   if (rows.length === 0) return;
@@ -139,11 +166,20 @@ export async function bumpMetrics(rows: MetricBump[], tx: Queryable): Promise<vo
 
 export async function resetFailures(subscriptionIds: string[], tx: Queryable): Promise<void> {
   if (subscriptionIds.length === 0) return;
-  await tx.query(`UPDATE topic_subscriptions SET consecutive_failures = 0, failing_since = NULL WHERE id = ANY($1::text[]) AND consecutive_failures > 0`, [subscriptionIds.sort()]);
+  await tx.query(
+    `UPDATE topic_subscriptions SET consecutive_failures = 0, failing_since = NULL WHERE id = ANY($1::text[]) AND consecutive_failures > 0`,
+    [subscriptionIds.sort()],
+  );
 }
 
 /** Adds failures; disables the subscription (once) when a threshold is crossed and returns it. */
-export async function addFailures(subscriptionId: string, n: number, maxFailures: number, maxHours: number, tx: Queryable): Promise<{ disabled: boolean; tenantId: string; arn: string; reason: string | null }> {
+export async function addFailures(
+  subscriptionId: string,
+  n: number,
+  maxFailures: number,
+  maxHours: number,
+  tx: Queryable,
+): Promise<{ disabled: boolean; tenantId: string; arn: string; reason: string | null }> {
   const r = await tx.query(
     `WITH prev AS (SELECT id, disabled_at, failing_since, consecutive_failures FROM topic_subscriptions WHERE id = $1 FOR UPDATE)
      UPDATE topic_subscriptions s SET consecutive_failures = prev.consecutive_failures + $2, failing_since = COALESCE(prev.failing_since, now()),
@@ -161,8 +197,14 @@ export async function addFailures(subscriptionId: string, n: number, maxFailures
   return { disabled: !!row && row.fresh, tenantId: row?.tenantId, arn: row?.arn, reason: row?.reason ?? null };
 }
 
-export async function insertNotification(n: { id: string; tenantId: string; kind: string; subscriptionId: string | null; message: string }, tx: Queryable): Promise<void> {
-  await tx.query(`INSERT INTO delivery_notifications (id, tenant_id, kind, subscription_id, message) VALUES ($1,$2,$3,$4,$5)`, [n.id, n.tenantId, n.kind, n.subscriptionId, n.message]);
+export async function insertNotification(
+  n: { id: string; tenantId: string; kind: string; subscriptionId: string | null; message: string },
+  tx: Queryable,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO delivery_notifications (id, tenant_id, kind, subscription_id, message) VALUES ($1,$2,$3,$4,$5)`,
+    [n.id, n.tenantId, n.kind, n.subscriptionId, n.message],
+  );
 }
 
 /** maxReceivesPerSecond across all workers: one counter row per (subscription, second). */
@@ -176,7 +218,19 @@ export async function takeRateSlot(subscriptionId: string, second: number, limit
   return (r.rowCount ?? 0) > 0;
 }
 
-export async function insertOutboxEmail(e: { id: string; tenantId: string; subscriptionId: string | null; deliveryId: string | null; to: string; subject: string; body: string; status: string }, tx?: Queryable): Promise<void> {
+export async function insertOutboxEmail(
+  e: {
+    id: string;
+    tenantId: string;
+    subscriptionId: string | null;
+    deliveryId: string | null;
+    to: string;
+    subject: string;
+    body: string;
+    status: string;
+  },
+  tx?: Queryable,
+): Promise<void> {
   await (tx ?? pool()).query(
     `INSERT INTO email_outbox (id, tenant_id, subscription_id, delivery_id, to_address, subject, body, status, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8, CASE WHEN $8 = 'sent' THEN now() END)`,
     [e.id, e.tenantId, e.subscriptionId, e.deliveryId, e.to, e.subject, e.body, e.status],

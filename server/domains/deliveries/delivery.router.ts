@@ -2,8 +2,18 @@ import { consoleBaseUrl } from "../topics/topic.console";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
-  attemptDetail, browseAttempts, browseDeliveries, deliveryOverview, failingEndpoints, listDisabledEndpoints, listNotifications, listOutboxPage,
-  markNotificationsRead, resendDelivery, resendFailed, resendProgress,
+  attemptDetail,
+  browseAttempts,
+  browseDeliveries,
+  deliveryOverview,
+  failingEndpoints,
+  listDisabledEndpoints,
+  listNotifications,
+  listOutboxPage,
+  markNotificationsRead,
+  resendDelivery,
+  resendFailed,
+  resendProgress,
 } from "./delivery.service";
 
 // deliveryRouter (`trpc.delivery.*`): every input also carries `tenant`. Times are Dates (superjson).
@@ -31,8 +41,12 @@ const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullis
 const rangeInput = { from: z.coerce.date(), to: z.coerce.date() };
 
 export const deliveryRouter = router({
-  overview: tenantProcedure.input(z.object({ ...scope, ...rangeInput })).query(({ ctx, input }) => deliveryOverview(ctx.actor, ctx.tenant, input)),
-  failingEndpoints: tenantProcedure.input(z.object({ ...scope, ...rangeInput, limit: z.number().int().min(1).max(100).optional() })).query(({ ctx, input }) => failingEndpoints(ctx.actor, ctx.tenant, input)),
+  overview: tenantProcedure
+    .input(z.object({ ...scope, ...rangeInput }))
+    .query(({ ctx, input }) => deliveryOverview(ctx.actor, ctx.tenant, input)),
+  failingEndpoints: tenantProcedure
+    .input(z.object({ ...scope, ...rangeInput, limit: z.number().int().min(1).max(100).optional() }))
+    .query(({ ctx, input }) => failingEndpoints(ctx.actor, ctx.tenant, input)),
   disabledEndpoints: tenantProcedure.query(({ ctx }) => listDisabledEndpoints(ctx.actor, ctx.tenant)),
   attempts: tenantProcedure
     .input(
@@ -49,16 +63,36 @@ export const deliveryRouter = router({
       }),
     )
     .query(({ ctx, input }) => browseAttempts(ctx.actor, ctx.tenant, input)),
-  attempt: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => attemptDetail(ctx.actor, ctx.tenant, input.id)),
+  attempt: tenantProcedure
+    .input(z.object({ id: z.string() }))
+    .query(({ ctx, input }) => attemptDetail(ctx.actor, ctx.tenant, input.id)),
   deliveries: tenantProcedure
-    .input(z.object({ ...scope, status: z.enum(["pending", "retrying", "succeeded", "failed", "dlq"]).nullish(), messageId: z.string().nullish(), before: z.coerce.date().nullish(), limit: z.number().int().min(1).max(200).optional() }))
+    .input(
+      z.object({
+        ...scope,
+        status: z.enum(["pending", "retrying", "succeeded", "failed", "dlq"]).nullish(),
+        messageId: z.string().nullish(),
+        before: z.coerce.date().nullish(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+    )
     .query(({ ctx, input }) => browseDeliveries(ctx.actor, ctx.tenant, input)),
-  resend: tenantProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, consoleBaseUrl(ctx.origin))),
-  resendFailed: tenantProcedure.input(z.object({ since: z.coerce.date(), ...scope })).mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
-  resendProgress: tenantProcedure.input(z.object({ id: z.string() })).query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),
+  resend: tenantProcedure
+    .input(z.object({ deliveryId: z.string().min(1) }))
+    .mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, consoleBaseUrl(ctx.origin))),
+  resendFailed: tenantProcedure
+    .input(z.object({ since: z.coerce.date(), ...scope }))
+    .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
+  resendProgress: tenantProcedure
+    .input(z.object({ id: z.string() }))
+    .query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),
   outbox: tenantProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).optional(), cursor: z.string().max(200).nullish() }))
     .query(({ ctx, input }) => listOutboxPage(ctx.actor, ctx.tenant, input)),
-  notifications: tenantProcedure.input(z.object({ unreadOnly: z.boolean().optional() })).query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),
-  markNotificationsRead: tenantProcedure.input(z.object({ ids: z.array(z.string()).max(200) })).mutation(({ ctx, input }) => markNotificationsRead(ctx.actor, ctx.tenant, input.ids)),
+  notifications: tenantProcedure
+    .input(z.object({ unreadOnly: z.boolean().optional() }))
+    .query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),
+  markNotificationsRead: tenantProcedure
+    .input(z.object({ ids: z.array(z.string()).max(200) }))
+    .mutation(({ ctx, input }) => markNotificationsRead(ctx.actor, ctx.tenant, input.ids)),
 });

@@ -8,7 +8,16 @@ import { consoleBaseUrl } from "../topics/topic.console";
 import { resendJob } from "./delivery.jobs";
 import { deliveryQueuesReady } from "./queues-ready";
 import { enqueueDeliverChunks } from "./fanout";
-import { deliverySeries, deliveryTotals, disabledEndpoints, getAttempt, listAttempts, listDeliveries, topFailingEndpoints, type Scope } from "./delivery.dashboard";
+import {
+  deliverySeries,
+  deliveryTotals,
+  disabledEndpoints,
+  getAttempt,
+  listAttempts,
+  listDeliveries,
+  topFailingEndpoints,
+  type Scope,
+} from "./delivery.dashboard";
 
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
@@ -16,8 +25,12 @@ type TenantRef = { id: string };
 export type DashboardQuery = { topicId?: string | null; subscriptionId?: string | null; from: Date; to: Date };
 
 function range(q: { from: Date; to: Date }) {
-  if (q.to.getTime() <= q.from.getTime()) throw new AppError("validation", "The end of the range must be after its start.", { fieldErrors: { to: ["Must be after from"] } });
-  if (q.to.getTime() - q.from.getTime() > 93 * 86400_000) throw new AppError("validation", "Ranges are limited to 93 days.", { fieldErrors: { from: ["At most 93 days"] } });
+  if (q.to.getTime() <= q.from.getTime())
+    throw new AppError("validation", "The end of the range must be after its start.", {
+      fieldErrors: { to: ["Must be after from"] },
+    });
+  if (q.to.getTime() - q.from.getTime() > 93 * 86400_000)
+    throw new AppError("validation", "Ranges are limited to 93 days.", { fieldErrors: { from: ["At most 93 days"] } });
   return { from: q.from, to: q.to };
 }
 
@@ -31,7 +44,11 @@ export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: Dashb
 
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
   assertCan(actor.role, "resource:read");
-  return topFailingEndpoints({ tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId }, range(q), q.limit ?? 10);
+  return topFailingEndpoints(
+    { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId },
+    range(q),
+    q.limit ?? 10,
+  );
 }
 
 export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {
@@ -39,7 +56,11 @@ export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {
   return disabledEndpoints(tenant.id);
 }
 
-export async function browseAttempts(actor: Actor, tenant: TenantRef, f: Omit<Parameters<typeof listAttempts>[0], "tenantId" | "limit"> & { limit?: number; cursor?: string | null }) {
+export async function browseAttempts(
+  actor: Actor,
+  tenant: TenantRef,
+  f: Omit<Parameters<typeof listAttempts>[0], "tenantId" | "limit"> & { limit?: number; cursor?: string | null },
+) {
   assertCan(actor.role, "resource:read");
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   const rows = await listAttempts({ ...f, tenantId: tenant.id, before: f.cursor ?? null, limit: limit + 1 });
@@ -55,7 +76,18 @@ export async function attemptDetail(actor: Actor, tenant: TenantRef, id: string)
   return a;
 }
 
-export async function browseDeliveries(actor: Actor, tenant: TenantRef, f: { topicId?: string | null; subscriptionId?: string | null; status?: string | null; messageId?: string | null; before?: Date | null; limit?: number }) {
+export async function browseDeliveries(
+  actor: Actor,
+  tenant: TenantRef,
+  f: {
+    topicId?: string | null;
+    subscriptionId?: string | null;
+    status?: string | null;
+    messageId?: string | null;
+    before?: Date | null;
+    limit?: number;
+  },
+) {
   assertCan(actor.role, "resource:read");
   return listDeliveries({ ...f, tenantId: tenant.id, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
 }
@@ -70,7 +102,10 @@ export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId
       [tenant.id, deliveryId],
     );
     if (!r.rowCount) {
-      const exists = await tx.query(`SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2`, [tenant.id, deliveryId]);
+      const exists = await tx.query(`SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2`, [
+        tenant.id,
+        deliveryId,
+      ]);
       if (!exists.rowCount) throw new AppError("not_found", "No such delivery.");
       return { id: deliveryId, queued: false };
     }
@@ -80,14 +115,29 @@ export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId
   });
 }
 
-export async function resendFailed(actor: Actor, tenant: TenantRef, q: { since: Date; topicId?: string | null; subscriptionId?: string | null }, baseUrl = consoleBaseUrl()) {
+export async function resendFailed(
+  actor: Actor,
+  tenant: TenantRef,
+  q: { since: Date; topicId?: string | null; subscriptionId?: string | null },
+  baseUrl = consoleBaseUrl(),
+) {
   assertCan(actor.role, "resource:write");
   await deliveryQueuesReady();
   const id = randomUUID();
   await withTransaction(async (tx) => {
-    await tx.query(`INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`, [id, tenant.id, q.topicId ?? null, q.subscriptionId ?? null, q.since, actorLabel(actor)]);
+    await tx.query(
+      `INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [id, tenant.id, q.topicId ?? null, q.subscriptionId ?? null, q.since, actorLabel(actor)],
+    );
     await enqueue(resendJob, { resendId: id, tenantId: tenant.id, baseUrl }, { tx });
-    await recordAudit(actor, tenant.id, "delivery.resend-failed", { type: "delivery_resend", id }, { since: q.since.toISOString(), topicId: q.topicId ?? null, subscriptionId: q.subscriptionId ?? null }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "delivery.resend-failed",
+      { type: "delivery_resend", id },
+      { since: q.since.toISOString(), topicId: q.topicId ?? null, subscriptionId: q.subscriptionId ?? null },
+      tx,
+    );
   });
   return { id };
 }
@@ -103,7 +153,17 @@ export async function resendProgress(actor: Actor, tenant: TenantRef, id: string
   return r.rows[0];
 }
 
-export type OutboxEmail = { id: string; subscriptionId: string | null; deliveryId: string | null; to: string; subject: string; body: string; status: string; createdAt: Date; sentAt: Date | null };
+export type OutboxEmail = {
+  id: string;
+  subscriptionId: string | null;
+  deliveryId: string | null;
+  to: string;
+  subject: string;
+  body: string;
+  status: string;
+  createdAt: Date;
+  sentAt: Date | null;
+};
 
 function outboxCursor(row: OutboxEmail): string {
   return Buffer.from(`${new Date(row.createdAt).toISOString()}|${row.id}`).toString("base64url");
@@ -112,12 +172,17 @@ function outboxCursor(row: OutboxEmail): string {
 function parseOutboxCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
-  if (!id || Number.isNaN(date.getTime())) throw new AppError("validation", "Invalid cursor.", { fieldErrors: { cursor: ["Invalid cursor"] } });
+  if (!id || Number.isNaN(date.getTime()))
+    throw new AppError("validation", "Invalid cursor.", { fieldErrors: { cursor: ["Invalid cursor"] } });
   return { at: date, id };
 }
 
 /** One page of the email outbox, newest first; `nextCursor` (null at the end) fetches the next older page. */
-export async function listOutboxPage(actor: Actor, tenant: TenantRef, q: { limit?: number; cursor?: string | null } = {}): Promise<{ items: OutboxEmail[]; nextCursor: string | null }> {
+export async function listOutboxPage(
+  actor: Actor,
+  tenant: TenantRef,
+  q: { limit?: number; cursor?: string | null } = {},
+): Promise<{ items: OutboxEmail[]; nextCursor: string | null }> {
   assertCan(actor.role, "resource:read");
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const after = q.cursor ? parseOutboxCursor(q.cursor) : null;
@@ -144,6 +209,9 @@ export async function listNotifications(actor: Actor, tenant: TenantRef, unreadO
 
 export async function markNotificationsRead(actor: Actor, tenant: TenantRef, ids: string[]) {
   assertCan(actor.role, "resource:read");
-  await pool().query(`UPDATE delivery_notifications SET read_at = now() WHERE tenant_id = $1 AND id = ANY($2::text[]) AND read_at IS NULL`, [tenant.id, ids]);
+  await pool().query(
+    `UPDATE delivery_notifications SET read_at = now() WHERE tenant_id = $1 AND id = ANY($2::text[]) AND read_at IS NULL`,
+    [tenant.id, ids],
+  );
   return { ok: true };
 }

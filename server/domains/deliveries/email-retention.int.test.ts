@@ -25,21 +25,57 @@ beforeAll(async () => {
 
 describe("email and retention", () => {
   it("confirms an email subscription through the outbox link and delivers to the outbox", async () => {
-    const topic = await createTopic(t.actor, t.tenant, { name: `mail-${randomUUID().slice(0, 6)}`, attributes: { DisplayName: "Mail" } });
-    const r = await subscribe(t.actor, t.tenant, { topicArn: topic.arn, protocol: "email", endpoint: "ops@example.com" }, { baseUrl: "http://sb.test" });
+    const topic = await createTopic(t.actor, t.tenant, {
+      name: `mail-${randomUUID().slice(0, 6)}`,
+      attributes: { DisplayName: "Mail" },
+    });
+    const r = await subscribe(
+      t.actor,
+      t.tenant,
+      { topicArn: topic.arn, protocol: "email", endpoint: "ops@example.com" },
+      { baseUrl: "http://sb.test" },
+    );
     expect(r.pending).toBe(true);
     // The confirm job's payload carries the token; run it as the worker would.
     const token = randomBytes(64).toString("hex");
-    await pool().query(`UPDATE topic_subscriptions SET confirmation_token_hash = encode(sha256($1::bytea), 'hex') WHERE id = $2`, [token, r.subscription.id]);
-    await sendConfirmation({ subscriptionId: r.subscription.id, tenantId: t.tenant.id, token, baseUrl: "http://sb.test" }, ctx);
+    await pool().query(
+      `UPDATE topic_subscriptions SET confirmation_token_hash = encode(sha256($1::bytea), 'hex') WHERE id = $2`,
+      [token, r.subscription.id],
+    );
+    await sendConfirmation(
+      { subscriptionId: r.subscription.id, tenantId: t.tenant.id, token, baseUrl: "http://sb.test" },
+      ctx,
+    );
     const [confirmMail] = (await listOutboxPage(t.actor, t.tenant)).items;
-    expect(confirmMail).toMatchObject({ to: "ops@example.com", subject: "AWS Notification - Subscription Confirmation", status: "outbox" });
+    expect(confirmMail).toMatchObject({
+      to: "ops@example.com",
+      subject: "AWS Notification - Subscription Confirmation",
+      status: "outbox",
+    });
     const url = new URL(/http:\/\/sb\.test\S+/.exec(confirmMail.body)![0]);
     expect(url.pathname).toBe("/api/v1/sns/confirm");
     await confirmSubscription({ topicArn: url.searchParams.get("TopicArn")!, token: url.searchParams.get("Token")! });
 
     const id = randomUUID();
-    await withTransaction((tx) => insertMessages([{ id, tenantId: t.tenant.id, topicId: topic.id, body: "disk full", attributes: {}, subject: "Alarm", messageStructure: null, messageGroupId: null, deduplicationId: null }], false, tx));
+    await withTransaction((tx) =>
+      insertMessages(
+        [
+          {
+            id,
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            body: "disk full",
+            attributes: {},
+            subject: "Alarm",
+            messageStructure: null,
+            messageGroupId: null,
+            deduplicationId: null,
+          },
+        ],
+        false,
+        tx,
+      ),
+    );
     await runFanout({ messageIds: [id], baseUrl: "http://sb.test" }, ctx);
     const [mail] = (await listOutboxPage(t.actor, t.tenant)).items;
     expect(mail).toMatchObject({ to: "ops@example.com", subject: "Alarm" });
@@ -50,11 +86,22 @@ describe("email and retention", () => {
   });
 
   it("deletes attempts older than the retention and keeps recent ones", async () => {
-    const rows = (await pool().query(`SELECT a.id FROM delivery_attempts a WHERE a.tenant_id = $1 ORDER BY a.id LIMIT 1`, [t.tenant.id])).rows;
+    const rows = (
+      await pool().query(`SELECT a.id FROM delivery_attempts a WHERE a.tenant_id = $1 ORDER BY a.id LIMIT 1`, [
+        t.tenant.id,
+      ])
+    ).rows;
     expect(rows).toHaveLength(1);
-    const recent = (await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1`, [t.tenant.id])).rows[0].n;
-    await pool().query(`UPDATE delivery_attempts SET started_at = now() - interval '15 days' WHERE id = $1`, [rows[0].id]);
+    const recent = (
+      await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1`, [t.tenant.id])
+    ).rows[0].n;
+    await pool().query(`UPDATE delivery_attempts SET started_at = now() - interval '15 days' WHERE id = $1`, [
+      rows[0].id,
+    ]);
     await runRetention(ctx);
-    expect((await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1`, [t.tenant.id])).rows[0].n).toBe(recent - 1);
+    expect(
+      (await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE tenant_id = $1`, [t.tenant.id]))
+        .rows[0].n,
+    ).toBe(recent - 1);
   });
 });

@@ -41,9 +41,9 @@ beforeAll(async () => {
         }
         const cmd = line.slice(0, 4).toUpperCase();
         if (cmd === "EHLO" || cmd === "HELO") sock.write("250 sink\r\n");
-        else if (cmd === "MAIL") (cur.from = line), sock.write("250 ok\r\n");
-        else if (cmd === "RCPT") cur.to.push(line), sock.write("250 ok\r\n");
-        else if (cmd === "DATA") (inData = true), sock.write("354 go\r\n");
+        else if (cmd === "MAIL") ((cur.from = line), sock.write("250 ok\r\n"));
+        else if (cmd === "RCPT") (cur.to.push(line), sock.write("250 ok\r\n"));
+        else if (cmd === "DATA") ((inData = true), sock.write("354 go\r\n"));
         else if (cmd === "QUIT") sock.end("221 bye\r\n");
         else sock.write("250 ok\r\n");
       }
@@ -60,16 +60,43 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe("email over SMTP", () => {
   it("sends notifications through SMTP_URL and keeps a sent copy in the outbox", async () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `smtp-${randomUUID().slice(0, 6)}` });
-    const r = await subscribe(t.actor, t.tenant, { topicArn: topic.arn, protocol: "email", endpoint: "oncall@example.com" }, { baseUrl: "http://sb.test" });
+    const r = await subscribe(
+      t.actor,
+      t.tenant,
+      { topicArn: topic.arn, protocol: "email", endpoint: "oncall@example.com" },
+      { baseUrl: "http://sb.test" },
+    );
     await confirmManually(t.actor, t.tenant, r.subscription.id);
     const id = randomUUID();
-    await withTransaction((tx) => insertMessages([{ id, tenantId: t.tenant.id, topicId: topic.id, body: "db is down", attributes: {}, subject: "Page", messageStructure: null, messageGroupId: null, deduplicationId: null }], false, tx));
+    await withTransaction((tx) =>
+      insertMessages(
+        [
+          {
+            id,
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            body: "db is down",
+            attributes: {},
+            subject: "Page",
+            messageStructure: null,
+            messageGroupId: null,
+            deduplicationId: null,
+          },
+        ],
+        false,
+        tx,
+      ),
+    );
     await runFanout({ messageIds: [id], baseUrl: "http://sb.test" }, ctx);
     const mail = mails.find((m) => m.data.includes("db is down"))!;
     expect(mail.to[0]).toContain("oncall@example.com");
     expect(mail.data).toMatch(/Subject: Page/);
-    const outbox = (await pool().query(`SELECT status FROM email_outbox WHERE tenant_id = $1 AND subject = 'Page'`, [t.tenant.id])).rows;
+    const outbox = (
+      await pool().query(`SELECT status FROM email_outbox WHERE tenant_id = $1 AND subject = 'Page'`, [t.tenant.id])
+    ).rows;
     expect(outbox).toEqual([{ status: "sent" }]);
-    expect((await pool().query(`SELECT status FROM deliveries WHERE message_id = $1`, [id])).rows[0].status).toBe("succeeded");
+    expect((await pool().query(`SELECT status FROM deliveries WHERE message_id = $1`, [id])).rows[0].status).toBe(
+      "succeeded",
+    );
   });
 });

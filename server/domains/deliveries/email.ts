@@ -6,7 +6,15 @@ import { insertOutboxEmail, type Queryable } from "./delivery.repository";
 // smtps://...) messages are sent through nodemailer; without it they only go to the outbox the
 // console shows, so nothing is silently dropped. Either way the outbox keeps a copy.
 
-type Transport = { sendMail(m: { from: string; to: string; subject: string; text: string; headers?: Record<string, string> }): Promise<unknown> };
+type Transport = {
+  sendMail(m: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    headers?: Record<string, string>;
+  }): Promise<unknown>;
+};
 let transport: Promise<Transport | null> | undefined;
 
 function smtp(): Promise<Transport | null> {
@@ -14,7 +22,9 @@ function smtp(): Promise<Transport | null> {
     const url = env().SMTP_URL;
     transport = url
       ? // nodemailer ships no types; its createTransport(url) is all we use.
-        import("nodemailer" as string).then((m: { default: { createTransport(u: string): Transport } }) => m.default.createTransport(url))
+        import("nodemailer" as string).then((m: { default: { createTransport(u: string): Transport } }) =>
+          m.default.createTransport(url),
+        )
       : Promise.resolve(null);
   }
   return transport;
@@ -24,14 +34,30 @@ export const emailFrom = () => process.env.SIGNALBOX_EMAIL_FROM ?? "Signalbox No
 
 export type EmailResult = { ok: true; via: "smtp" | "outbox" } | { ok: false; error: string };
 
-export async function sendEmail(e: { tenantId: string; subscriptionId: string | null; deliveryId: string | null; to: string; subject: string; body: string }, tx?: Queryable): Promise<EmailResult> {
+export async function sendEmail(
+  e: {
+    tenantId: string;
+    subscriptionId: string | null;
+    deliveryId: string | null;
+    to: string;
+    subject: string;
+    body: string;
+  },
+  tx?: Queryable,
+): Promise<EmailResult> {
   const t = await smtp();
   if (!t) {
     await insertOutboxEmail({ id: randomUUID(), ...e, status: "outbox" }, tx);
     return { ok: true, via: "outbox" };
   }
   try {
-    await t.sendMail({ from: emailFrom(), to: e.to, subject: e.subject, text: e.body, headers: e.deliveryId ? { "X-Signalbox-Delivery-Id": e.deliveryId } : undefined });
+    await t.sendMail({
+      from: emailFrom(),
+      to: e.to,
+      subject: e.subject,
+      text: e.body,
+      headers: e.deliveryId ? { "X-Signalbox-Delivery-Id": e.deliveryId } : undefined,
+    });
     await insertOutboxEmail({ id: randomUUID(), ...e, status: "sent" }, tx);
     return { ok: true, via: "smtp" };
   } catch (err) {

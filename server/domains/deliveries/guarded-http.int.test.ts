@@ -15,7 +15,8 @@ const hits: string[] = [];
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     hits.push(req.url!);
-    if (req.url === "/redirect-metadata") return void res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    if (req.url === "/redirect-metadata")
+      return void res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
     if (req.url === "/redirect-ok") return void res.writeHead(301, { location: "/ok" }).end();
     if (req.url === "/big") return void res.writeHead(200).end("x".repeat(100_000));
     if (req.url === "/slow") return void setTimeout(() => res.writeHead(200).end("late"), 2_000);
@@ -24,7 +25,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 describe("guarded HTTP client", () => {
   it.each([
@@ -57,25 +64,48 @@ describe("guarded HTTP client", () => {
   });
 
   it("allow-listing 127.0.0.1 does not open ::1 or 10.0.0.1", async () => {
-    expect(await guardedRequest({ url: "http://[::1]:9/x", allowList: loopback })).toMatchObject({ ok: false, kind: "blocked" });
-    expect(await guardedRequest({ url: "http://10.0.0.1:9/x", allowList: loopback })).toMatchObject({ ok: false, kind: "blocked" });
+    expect(await guardedRequest({ url: "http://[::1]:9/x", allowList: loopback })).toMatchObject({
+      ok: false,
+      kind: "blocked",
+    });
+    expect(await guardedRequest({ url: "http://10.0.0.1:9/x", allowList: loopback })).toMatchObject({
+      ok: false,
+      kind: "blocked",
+    });
   });
 
   it("does not follow redirects by default, and re-checks every hop when it does", async () => {
-    expect(await guardedRequest({ url: `${base}/redirect-ok`, allowList: loopback })).toMatchObject({ ok: true, status: 301 });
-    expect(await guardedRequest({ url: `${base}/redirect-ok`, allowList: loopback, maxRedirects: 2 })).toMatchObject({ ok: true, status: 200 });
-    expect(await guardedRequest({ url: `${base}/redirect-metadata`, allowList: loopback, maxRedirects: 2 })).toMatchObject({ ok: false, kind: "blocked", address: "169.254.169.254" });
+    expect(await guardedRequest({ url: `${base}/redirect-ok`, allowList: loopback })).toMatchObject({
+      ok: true,
+      status: 301,
+    });
+    expect(await guardedRequest({ url: `${base}/redirect-ok`, allowList: loopback, maxRedirects: 2 })).toMatchObject({
+      ok: true,
+      status: 200,
+    });
+    expect(
+      await guardedRequest({ url: `${base}/redirect-metadata`, allowList: loopback, maxRedirects: 2 }),
+    ).toMatchObject({ ok: false, kind: "blocked", address: "169.254.169.254" });
   });
 
   it("caps the response body and enforces the total timeout", async () => {
     const big = await guardedRequest({ url: `${base}/big`, allowList: loopback, maxResponseBytes: 4096 });
     expect(big).toMatchObject({ ok: true, status: 200, truncated: true });
     if (big.ok) expect(big.body.length).toBe(4096);
-    expect(await guardedRequest({ url: `${base}/slow`, allowList: loopback, totalTimeoutMs: 300 })).toMatchObject({ ok: false, kind: "timeout" });
+    expect(await guardedRequest({ url: `${base}/slow`, allowList: loopback, totalTimeoutMs: 300 })).toMatchObject({
+      ok: false,
+      kind: "timeout",
+    });
   });
 
   it("rejects other schemes and credentials in URLs", async () => {
-    expect(await guardedRequest({ url: "file:///etc/passwd", allowList: loopback })).toMatchObject({ ok: false, kind: "bad_url" });
-    expect(await guardedRequest({ url: `http://u:p@127.0.0.1:1/`, allowList: loopback })).toMatchObject({ ok: false, kind: "bad_url" });
+    expect(await guardedRequest({ url: "file:///etc/passwd", allowList: loopback })).toMatchObject({
+      ok: false,
+      kind: "bad_url",
+    });
+    expect(await guardedRequest({ url: `http://u:p@127.0.0.1:1/`, allowList: loopback })).toMatchObject({
+      ok: false,
+      kind: "bad_url",
+    });
   });
 });

@@ -28,8 +28,22 @@ export type GuardedRequest = {
 };
 
 export type GuardedResponse =
-  | { ok: true; status: number; headers: Record<string, string>; body: Buffer; truncated: boolean; durationMs: number; address: string }
-  | { ok: false; kind: "blocked" | "dns" | "connect_timeout" | "timeout" | "network" | "bad_url"; error: string; durationMs: number; address?: string };
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string>;
+      body: Buffer;
+      truncated: boolean;
+      durationMs: number;
+      address: string;
+    }
+  | {
+      ok: false;
+      kind: "blocked" | "dns" | "connect_timeout" | "timeout" | "network" | "bad_url";
+      error: string;
+      durationMs: number;
+      address?: string;
+    };
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 15_000;
@@ -47,7 +61,9 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 32, timeout: 60_000 }),
 };
 
-type Resolved = { ok: true; address: string; family: 4 | 6 } | { ok: false; kind: "blocked" | "dns"; error: string; address?: string };
+type Resolved =
+  | { ok: true; address: string; family: 4 | 6 }
+  | { ok: false; kind: "blocked" | "dns"; error: string; address?: string };
 
 export async function resolveAllowed(hostname: string, allow: AllowList): Promise<Resolved> {
   const host = hostname.replace(/^\[|\]$/g, "");
@@ -57,7 +73,11 @@ export async function resolveAllowed(hostname: string, allow: AllowList): Promis
     try {
       candidates = await dns.promises.lookup(host, { all: true, verbatim: true });
     } catch (e) {
-      return { ok: false, kind: "dns", error: `DNS lookup of ${host} failed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+      return {
+        ok: false,
+        kind: "dns",
+        error: `DNS lookup of ${host} failed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      };
     }
   }
   // Every resolved address must pass: a name that resolves to one public and one private
@@ -83,10 +103,19 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
     return { ok: false, kind: "bad_url", error: "invalid URL", durationMs: elapsed() };
   }
   for (let hop = 0; ; hop++) {
-    if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, kind: "bad_url", error: `unsupported scheme ${url.protocol}`, durationMs: elapsed() };
-    if (url.username || url.password) return { ok: false, kind: "bad_url", error: "credentials in URLs are not sent", durationMs: elapsed() };
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      return { ok: false, kind: "bad_url", error: `unsupported scheme ${url.protocol}`, durationMs: elapsed() };
+    if (url.username || url.password)
+      return { ok: false, kind: "bad_url", error: "credentials in URLs are not sent", durationMs: elapsed() };
     const resolved = await resolveAllowed(url.hostname, allow);
-    if (!resolved.ok) return { ok: false, kind: resolved.kind, error: resolved.error, durationMs: elapsed(), address: resolved.address };
+    if (!resolved.ok)
+      return {
+        ok: false,
+        kind: resolved.kind,
+        error: resolved.error,
+        durationMs: elapsed(),
+        address: resolved.address,
+      };
     const remaining = (req.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS) - elapsed();
     if (remaining <= 0) return { ok: false, kind: "timeout", error: "total timeout", durationMs: elapsed() };
     const r = await once(url, resolved, req, remaining);
@@ -101,9 +130,16 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
   }
 }
 
-type Once = { ok: true; status: number; headers: Record<string, string>; body: Buffer; truncated: boolean } | { ok: false; kind: "connect_timeout" | "timeout" | "network"; error: string };
+type Once =
+  | { ok: true; status: number; headers: Record<string, string>; body: Buffer; truncated: boolean }
+  | { ok: false; kind: "connect_timeout" | "timeout" | "network"; error: string };
 
-function once(url: URL, target: { address: string; family: 4 | 6 }, req: GuardedRequest, totalMs: number): Promise<Once> {
+function once(
+  url: URL,
+  target: { address: string; family: 4 | 6 },
+  req: GuardedRequest,
+  totalMs: number,
+): Promise<Once> {
   const cap = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const body = req.body === undefined ? undefined : typeof req.body === "string" ? Buffer.from(req.body) : req.body;
   const mod = url.protocol === "https:" ? https : http;
@@ -152,7 +188,8 @@ function once(url: URL, target: { address: string; family: 4 | 6 }, req: Guarded
         });
         const finish = () => {
           const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(", ") : v;
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) h[k] = Array.isArray(v) ? v.join(", ") : v;
           done({ ok: true, status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks), truncated });
         };
         res.on("end", finish);
@@ -167,13 +204,19 @@ function once(url: URL, target: { address: string; family: 4 | 6 }, req: Guarded
       if (!s.connecting) return;
       const ct = setTimeout(() => {
         r.destroy(new Error("connect timeout"));
-        done({ ok: false, kind: "connect_timeout", error: `could not connect within ${req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms` });
+        done({
+          ok: false,
+          kind: "connect_timeout",
+          error: `could not connect within ${req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms`,
+        });
       }, req.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
       s.once("connect", () => clearTimeout(ct));
       s.once("secureConnect", () => clearTimeout(ct));
       s.once("close", () => clearTimeout(ct));
     });
-    r.on("error", (e: NodeJS.ErrnoException) => done({ ok: false, kind: "network", error: e.code ? `${e.code}: ${e.message}` : e.message }));
+    r.on("error", (e: NodeJS.ErrnoException) =>
+      done({ ok: false, kind: "network", error: e.code ? `${e.code}: ${e.message}` : e.message }),
+    );
     r.end(body);
   });
 }

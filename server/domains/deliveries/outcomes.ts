@@ -4,7 +4,18 @@ import type { JobContext } from "../../jobs/registry";
 import { retryDelaySeconds, type RetryPolicy } from "../../core/sns/delivery-policy";
 import { deliverToQueue } from "../queues/queue.delivery";
 import type { MessageRow, SubscriptionRow } from "../topics/topic.repository";
-import { addFailures, bumpMetrics, insertAttempts, insertNotification, resetFailures, updateDeliveries, type AttemptRecord, type DeliveryRow, type DeliveryUpdate, type MetricBump } from "./delivery.repository";
+import {
+  addFailures,
+  bumpMetrics,
+  insertAttempts,
+  insertNotification,
+  resetFailures,
+  updateDeliveries,
+  type AttemptRecord,
+  type DeliveryRow,
+  type DeliveryUpdate,
+  type MetricBump,
+} from "./delivery.repository";
 import { enqueueDeliverChunks } from "./fanout";
 import { queueMessageFor } from "./payload";
 import { deliveryConfig } from "./delivery.config";
@@ -32,7 +43,12 @@ export type Outcome = {
 
 const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000).toISOString();
 
-export async function finalizeOutcomes(outcomes: Outcome[], baseUrl: string, ctx: JobContext, random: () => number = Math.random): Promise<void> {
+export async function finalizeOutcomes(
+  outcomes: Outcome[],
+  baseUrl: string,
+  ctx: JobContext,
+  random: () => number = Math.random,
+): Promise<void> {
   if (outcomes.length === 0) return;
   const now = new Date();
   const updates: DeliveryUpdate[] = [];
@@ -42,7 +58,17 @@ export async function finalizeOutcomes(outcomes: Outcome[], baseUrl: string, ctx
   const metrics = new Map<string, MetricBump>();
   const bump = (o: Outcome, k: "succeeded" | "failed" | "retrying" | "dlq") => {
     const key = o.delivery.subscriptionId;
-    const m = metrics.get(key) ?? { subscriptionId: key, tenantId: o.delivery.tenantId, topicId: o.delivery.topicId, minute: minuteOf(now), succeeded: 0, failed: 0, retrying: 0, dlq: 0, latencySumMs: 0 };
+    const m = metrics.get(key) ?? {
+      subscriptionId: key,
+      tenantId: o.delivery.tenantId,
+      topicId: o.delivery.topicId,
+      minute: minuteOf(now),
+      succeeded: 0,
+      failed: 0,
+      retrying: 0,
+      dlq: 0,
+      latencySumMs: 0,
+    };
     m[k] += 1;
     if (k === "succeeded") m.latencySumMs += o.latencyMs ?? 0;
     metrics.set(key, m);
@@ -56,16 +82,35 @@ export async function finalizeOutcomes(outcomes: Outcome[], baseUrl: string, ctx
       bump(o, "succeeded");
       if (endpointProtocol) successSubs.add(o.delivery.subscriptionId);
       if (o.recorded) continue;
-      updates.push({ id: o.delivery.id, status: "succeeded", nextAttemptAt: null, lastStatusCode: o.statusCode, lastError: null, latencyMs: o.latencyMs });
+      updates.push({
+        id: o.delivery.id,
+        status: "succeeded",
+        nextAttemptAt: null,
+        lastStatusCode: o.statusCode,
+        lastError: null,
+        latencyMs: o.latencyMs,
+      });
       attempts.push({ ...o.attempt, outcome: "succeeded" });
       continue;
     }
-    if (endpointProtocol && o.attempt.outcome !== "skipped") failuresBySub.set(o.delivery.subscriptionId, (failuresBySub.get(o.delivery.subscriptionId) ?? 0) + 1);
+    if (endpointProtocol && o.attempt.outcome !== "skipped")
+      failuresBySub.set(o.delivery.subscriptionId, (failuresBySub.get(o.delivery.subscriptionId) ?? 0) + 1);
     const delay = o.retryable ? retryDelaySeconds(o.policy, o.delivery.attempts + 1, random()) : null;
     if (delay !== null) {
       const at = new Date(now.getTime() + delay * 1000);
-      updates.push({ id: o.delivery.id, status: "retrying", nextAttemptAt: at.toISOString(), lastStatusCode: o.statusCode, lastError: o.error, latencyMs: null });
-      attempts.push({ ...o.attempt, outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed", nextRetryAt: at.toISOString() });
+      updates.push({
+        id: o.delivery.id,
+        status: "retrying",
+        nextAttemptAt: at.toISOString(),
+        lastStatusCode: o.statusCode,
+        lastError: o.error,
+        latencyMs: null,
+      });
+      attempts.push({
+        ...o.attempt,
+        outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed",
+        nextRetryAt: at.toISOString(),
+      });
       const sec = Math.ceil(at.getTime() / 1000);
       retries.set(sec, [...(retries.get(sec) ?? []), o.delivery.id]);
       bump(o, "retrying");
@@ -73,7 +118,14 @@ export async function finalizeOutcomes(outcomes: Outcome[], baseUrl: string, ctx
       attempts.push({ ...o.attempt, outcome: "failed" });
       toDlq.push(o);
     } else {
-      updates.push({ id: o.delivery.id, status: "failed", nextAttemptAt: null, lastStatusCode: o.statusCode, lastError: o.error, latencyMs: null });
+      updates.push({
+        id: o.delivery.id,
+        status: "failed",
+        nextAttemptAt: null,
+        lastStatusCode: o.statusCode,
+        lastError: o.error,
+        latencyMs: null,
+      });
       attempts.push({ ...o.attempt, outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed" });
       bump(o, "failed");
     }
@@ -83,35 +135,94 @@ export async function finalizeOutcomes(outcomes: Outcome[], baseUrl: string, ctx
   const dlqMessages = await Promise.all(toDlq.map((o) => queueMessageFor(o.message!, o.subscription!, baseUrl)));
   const cfg = deliveryConfig();
   const run = (fn: () => Promise<void>) => (toDlq.length ? gated(fn) : fn());
-  await run(() => withTransaction(async (tx) => {
-    for (const [i, o] of toDlq.entries()) {
-      const dlqArn = o.subscription!.redrivePolicy!.deadLetterTargetArn!;
-      const started = new Date();
-      await tx.query("SAVEPOINT dlq");
-      try {
-        const q = dlqMessages[i]!;
-        await deliverToQueue({ queueArn: dlqArn, sourceTenantId: o.delivery.tenantId, senderId: o.subscription!.arn, body: q.body, attributes: q.attributes, messageGroupId: o.message!.messageGroupId ?? undefined, sourceArn: o.subscription!.arn }, tx);
-        await tx.query("RELEASE SAVEPOINT dlq");
-        updates.push({ id: o.delivery.id, status: "dlq", nextAttemptAt: null, lastStatusCode: o.statusCode, lastError: o.error, latencyMs: null });
-        attempts.push({ ...o.attempt, attemptNumber: o.attempt.attemptNumber, protocol: "sqs", endpoint: dlqArn, outcome: "dlq", startedAt: started.toISOString(), durationMs: Date.now() - started.getTime(), requestBody: q.body.slice(0, 65536), requestHeaders: null, responseStatus: null, responseHeaders: null, responseBody: null, error: `moved to dead-letter queue after: ${o.error}` });
-        bump(o, "dlq");
-      } catch (e) {
-        await tx.query("ROLLBACK TO SAVEPOINT dlq");
-        updates.push({ id: o.delivery.id, status: "failed", nextAttemptAt: null, lastStatusCode: o.statusCode, lastError: `${o.error}; dead-letter queue delivery failed: ${(e as Error).message}`, latencyMs: null });
-        bump(o, "failed");
+  await run(() =>
+    withTransaction(async (tx) => {
+      for (const [i, o] of toDlq.entries()) {
+        const dlqArn = o.subscription!.redrivePolicy!.deadLetterTargetArn!;
+        const started = new Date();
+        await tx.query("SAVEPOINT dlq");
+        try {
+          const q = dlqMessages[i]!;
+          await deliverToQueue(
+            {
+              queueArn: dlqArn,
+              sourceTenantId: o.delivery.tenantId,
+              senderId: o.subscription!.arn,
+              body: q.body,
+              attributes: q.attributes,
+              messageGroupId: o.message!.messageGroupId ?? undefined,
+              sourceArn: o.subscription!.arn,
+            },
+            tx,
+          );
+          await tx.query("RELEASE SAVEPOINT dlq");
+          updates.push({
+            id: o.delivery.id,
+            status: "dlq",
+            nextAttemptAt: null,
+            lastStatusCode: o.statusCode,
+            lastError: o.error,
+            latencyMs: null,
+          });
+          attempts.push({
+            ...o.attempt,
+            attemptNumber: o.attempt.attemptNumber,
+            protocol: "sqs",
+            endpoint: dlqArn,
+            outcome: "dlq",
+            startedAt: started.toISOString(),
+            durationMs: Date.now() - started.getTime(),
+            requestBody: q.body.slice(0, 65536),
+            requestHeaders: null,
+            responseStatus: null,
+            responseHeaders: null,
+            responseBody: null,
+            error: `moved to dead-letter queue after: ${o.error}`,
+          });
+          bump(o, "dlq");
+        } catch (e) {
+          await tx.query("ROLLBACK TO SAVEPOINT dlq");
+          updates.push({
+            id: o.delivery.id,
+            status: "failed",
+            nextAttemptAt: null,
+            lastStatusCode: o.statusCode,
+            lastError: `${o.error}; dead-letter queue delivery failed: ${(e as Error).message}`,
+            latencyMs: null,
+          });
+          bump(o, "failed");
+        }
       }
-    }
-    await updateDeliveries(updates, tx);
-    await insertAttempts(attempts, tx);
-    for (const [sec, ids] of retries) await enqueueDeliverChunks(ids, baseUrl, tx, new Date(sec * 1000));
-    await bumpMetrics([...metrics.values()], tx);
-    await resetFailures([...successSubs].filter((s) => !failuresBySub.has(s)), tx);
-    for (const [subId, n] of [...failuresBySub].sort(([a], [b]) => a.localeCompare(b))) {
-      const r = await addFailures(subId, n, cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_FAILURES, cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_HOURS, tx);
-      if (r.disabled) {
-        await insertNotification({ id: randomUUID(), tenantId: r.tenantId, kind: "subscription_disabled", subscriptionId: subId, message: `Subscription ${r.arn} was disabled: ${r.reason}. Fix the endpoint, then re-enable it.` }, tx);
-        ctx.log.warn({ subscriptionId: subId }, "subscription disabled after continuous failures");
+      await updateDeliveries(updates, tx);
+      await insertAttempts(attempts, tx);
+      for (const [sec, ids] of retries) await enqueueDeliverChunks(ids, baseUrl, tx, new Date(sec * 1000));
+      await bumpMetrics([...metrics.values()], tx);
+      await resetFailures(
+        [...successSubs].filter((s) => !failuresBySub.has(s)),
+        tx,
+      );
+      for (const [subId, n] of [...failuresBySub].sort(([a], [b]) => a.localeCompare(b))) {
+        const r = await addFailures(
+          subId,
+          n,
+          cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_FAILURES,
+          cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_HOURS,
+          tx,
+        );
+        if (r.disabled) {
+          await insertNotification(
+            {
+              id: randomUUID(),
+              tenantId: r.tenantId,
+              kind: "subscription_disabled",
+              subscriptionId: subId,
+              message: `Subscription ${r.arn} was disabled: ${r.reason}. Fix the endpoint, then re-enable it.`,
+            },
+            tx,
+          );
+          ctx.log.warn({ subscriptionId: subId }, "subscription disabled after continuous failures");
+        }
       }
-    }
-  }));
+    }),
+  );
 }

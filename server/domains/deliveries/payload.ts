@@ -25,7 +25,12 @@ export function unsubscribeUrl(baseUrl: string, subscriptionArn: string): string
 const signedCache = new Map<string, Promise<Record<string, unknown>>>();
 const SIGNED_CACHE_MAX = 2_000;
 
-export async function envelopeFor(msg: MessageRow, sub: SubscriptionRow, protocol: string, baseUrl: string): Promise<Record<string, unknown>> {
+export async function envelopeFor(
+  msg: MessageRow,
+  sub: SubscriptionRow,
+  protocol: string,
+  baseUrl: string,
+): Promise<Record<string, unknown>> {
   const body = bodyForProtocol(msg.body, msg.messageStructure, protocol);
   const cacheKey = `${msg.id}\u0000${baseUrl}\u0000${msg.messageStructure === "json" ? protocol : ""}`;
   let signed = signedCache.get(cacheKey);
@@ -39,7 +44,12 @@ export async function envelopeFor(msg: MessageRow, sub: SubscriptionRow, protoco
   return { ...(await signed), UnsubscribeURL: unsubscribeUrl(baseUrl, sub.arn) };
 }
 
-async function signEnvelope(msg: MessageRow, topicArn: string, body: string, baseUrl: string): Promise<Record<string, unknown>> {
+async function signEnvelope(
+  msg: MessageRow,
+  topicArn: string,
+  body: string,
+  baseUrl: string,
+): Promise<Record<string, unknown>> {
   const key = await signingKey();
   return buildNotification(
     {
@@ -56,8 +66,17 @@ async function signEnvelope(msg: MessageRow, topicArn: string, body: string, bas
   );
 }
 
-export async function httpRequestFor(deliveryId: string, msg: MessageRow, sub: SubscriptionRow, baseUrl: string, contentType: string | null, now = new Date()) {
-  const body = sub.rawMessageDelivery ? bodyForProtocol(msg.body, msg.messageStructure, sub.protocol) : JSON.stringify(await envelopeFor(msg, sub, sub.protocol, baseUrl));
+export async function httpRequestFor(
+  deliveryId: string,
+  msg: MessageRow,
+  sub: SubscriptionRow,
+  baseUrl: string,
+  contentType: string | null,
+  now = new Date(),
+) {
+  const body = sub.rawMessageDelivery
+    ? bodyForProtocol(msg.body, msg.messageStructure, sub.protocol)
+    : JSON.stringify(await envelopeFor(msg, sub, sub.protocol, baseUrl));
   const headers: Record<string, string> = {
     "content-type": contentType ?? "text/plain; charset=UTF-8",
     "user-agent": "Amazon Simple Notification Service Agent",
@@ -75,16 +94,26 @@ export async function queueMessageFor(msg: MessageRow, sub: SubscriptionRow, bas
   if (sub.rawMessageDelivery) {
     const attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }> = {};
     for (const [k, a] of Object.entries(msg.attributes as Record<string, SnsAttribute>)) {
-      attributes[k] = a.BinaryValue !== undefined ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, "base64") } : { DataType: a.DataType, StringValue: a.StringValue };
+      attributes[k] =
+        a.BinaryValue !== undefined
+          ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, "base64") }
+          : { DataType: a.DataType, StringValue: a.StringValue };
     }
-    return { body: bodyForProtocol(msg.body, msg.messageStructure, "sqs"), attributes: Object.keys(attributes).length ? attributes : undefined };
+    return {
+      body: bodyForProtocol(msg.body, msg.messageStructure, "sqs"),
+      attributes: Object.keys(attributes).length ? attributes : undefined,
+    };
   }
   return { body: JSON.stringify(await envelopeFor(msg, sub, "sqs", baseUrl)), attributes: undefined };
 }
 
 export async function emailFor(msg: MessageRow, sub: SubscriptionRow, baseUrl: string) {
   const subject = msg.subject ?? "AWS Notification Message";
-  if (sub.protocol === "email-json") return { subject, body: JSON.stringify(await envelopeFor(msg, sub, "email-json", baseUrl)) };
+  if (sub.protocol === "email-json")
+    return { subject, body: JSON.stringify(await envelopeFor(msg, sub, "email-json", baseUrl)) };
   const text = bodyForProtocol(msg.body, msg.messageStructure, "email");
-  return { subject, body: `${text}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n${unsubscribeUrl(baseUrl, sub.arn)}\n` };
+  return {
+    subject,
+    body: `${text}\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n${unsubscribeUrl(baseUrl, sub.arn)}\n`,
+  };
 }

@@ -8,8 +8,14 @@ import { enqueueDeliverChunks } from "./fanout";
 
 const PAGE = 500;
 
-export async function runResend(data: { resendId: string; tenantId: string; baseUrl: string }, ctx: JobContext): Promise<void> {
-  const r = await pool().query(`SELECT topic_id, subscription_id, since, status, created_at FROM delivery_resends WHERE id = $1 AND tenant_id = $2`, [data.resendId, data.tenantId]);
+export async function runResend(
+  data: { resendId: string; tenantId: string; baseUrl: string },
+  ctx: JobContext,
+): Promise<void> {
+  const r = await pool().query(
+    `SELECT topic_id, subscription_id, since, status, created_at FROM delivery_resends WHERE id = $1 AND tenant_id = $2`,
+    [data.resendId, data.tenantId],
+  );
   const job = r.rows[0];
   if (!job || job.status !== "running") return;
   const filter = `tenant_id = $1 AND status IN ('failed', 'dlq') AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::timestamptz IS NULL OR created_at >= $4) AND updated_at < $5`;
@@ -24,12 +30,18 @@ export async function runResend(data: { resendId: string; tenantId: string; base
           WHERE id IN (SELECT id FROM deliveries WHERE ${filter} ORDER BY created_at LIMIT ${PAGE} FOR UPDATE SKIP LOCKED) RETURNING id`,
         args,
       );
-      await enqueueDeliverChunks(page.rows.map((x: { id: string }) => x.id), data.baseUrl, tx);
+      await enqueueDeliverChunks(
+        page.rows.map((x: { id: string }) => x.id),
+        data.baseUrl,
+        tx,
+      );
       await tx.query(`UPDATE delivery_resends SET done = done + $2 WHERE id = $1`, [data.resendId, page.rowCount ?? 0]);
       return page.rowCount ?? 0;
     });
     if (n < PAGE) break;
   }
-  await pool().query(`UPDATE delivery_resends SET status = 'finished', finished_at = now() WHERE id = $1`, [data.resendId]);
+  await pool().query(`UPDATE delivery_resends SET status = 'finished', finished_at = now() WHERE id = $1`, [
+    data.resendId,
+  ]);
   ctx.log.info({ resendId: data.resendId }, "resend finished");
 }

@@ -16,14 +16,26 @@ type SigningKey = { key: KeyObject; certPem: string };
 let cached: Promise<SigningKey> | undefined;
 
 async function loadOrCreate(): Promise<SigningKey> {
-  const read = async () => (await pool().query(`SELECT private_key_enc, cert_pem FROM sns_signing_keys WHERE id = $1`, [ROW_ID])).rows[0] as { private_key_enc: string; cert_pem: string } | undefined;
+  const read = async () =>
+    (await pool().query(`SELECT private_key_enc, cert_pem FROM sns_signing_keys WHERE id = $1`, [ROW_ID])).rows[0] as
+      { private_key_enc: string; cert_pem: string } | undefined;
   let row = await read();
   if (!row) {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const now = Date.now();
-    const certPem = selfSignedCertificate({ privateKey, publicKey, commonName: "sns.signalbox.local", serial: randomBytes(12), notBefore: new Date(now - 3600_000), notAfter: new Date(now + 20 * 365 * 86400_000) });
+    const certPem = selfSignedCertificate({
+      privateKey,
+      publicKey,
+      commonName: "sns.signalbox.local",
+      serial: randomBytes(12),
+      notBefore: new Date(now - 3600_000),
+      notAfter: new Date(now + 20 * 365 * 86400_000),
+    });
     const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    await pool().query(`INSERT INTO sns_signing_keys (id, private_key_enc, cert_pem) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [ROW_ID, encryptSecret(pem, sealKey(), CONTEXT), certPem]);
+    await pool().query(
+      `INSERT INTO sns_signing_keys (id, private_key_enc, cert_pem) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      [ROW_ID, encryptSecret(pem, sealKey(), CONTEXT), certPem],
+    );
     row = (await read())!;
   }
   return { key: createPrivateKey(decryptSecret(row.private_key_enc, sealKey(), CONTEXT)), certPem: row.cert_pem };

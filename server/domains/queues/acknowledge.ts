@@ -4,7 +4,14 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction } from "../../db";
 import { MAX_IN_FLIGHT_SECONDS, VISIBILITY_TIMEOUT, decodeReceiptHandle, sqsError, type Receipt } from "../../core/sqs";
 import { type QueueRow } from "./queue.repository";
-import { adjustFifoGroups, changeVisibilityRows, deleteByReceipts, findMessageState, lockGroupsOfMessages, notifyQueue } from "./message.repository";
+import {
+  adjustFifoGroups,
+  changeVisibilityRows,
+  deleteByReceipts,
+  findMessageState,
+  lockGroupsOfMessages,
+  notifyQueue,
+} from "./message.repository";
 import { now, receiptHandleKey } from "./queue.context";
 import { countMetric } from "./queue.metrics";
 import { refreshGroupLocks } from "./receive";
@@ -16,13 +23,25 @@ import { refreshGroupLocks } from "./receive";
 export type EntryResult = { ok: true } | { ok: false; error: AppError };
 
 function decodeFor(q: QueueRow, handle: string | undefined): Receipt {
-  if (handle === undefined || handle === null || handle === "") throw sqsError("MissingParameter", "The request must contain the parameter ReceiptHandle.", "ReceiptHandle");
+  if (handle === undefined || handle === null || handle === "")
+    throw sqsError("MissingParameter", "The request must contain the parameter ReceiptHandle.", "ReceiptHandle");
   const r = decodeReceiptHandle(handle, receiptHandleKey());
-  if (!r || r.queueId !== q.id) throw sqsError("ReceiptHandleIsInvalid", `The input receipt handle "${handle.slice(0, 100)}" is not a valid receipt handle.`, "ReceiptHandle");
+  if (!r || r.queueId !== q.id)
+    throw sqsError(
+      "ReceiptHandleIsInvalid",
+      `The input receipt handle "${handle.slice(0, 100)}" is not a valid receipt handle.`,
+      "ReceiptHandle",
+    );
   return r;
 }
 
-export async function deleteMessages(actor: Actor, tenantId: string, q: QueueRow, handles: string[], opts: { batch: boolean }): Promise<EntryResult[]> {
+export async function deleteMessages(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  handles: string[],
+  opts: { batch: boolean },
+): Promise<EntryResult[]> {
   assertCan(actor.role, "resource:write");
   void tenantId;
   const results: EntryResult[] = new Array(handles.length);
@@ -43,13 +62,22 @@ export async function deleteMessages(actor: Actor, tenantId: string, q: QueueRow
     deleted = await deleteByReceipts(undefined, q.tenantId, q.id, items);
   } else {
     deleted = await withTransaction(async (tx) => {
-      await lockGroupsOfMessages(tx, q.id, items.map((i) => i.messageId));
+      await lockGroupsOfMessages(
+        tx,
+        q.id,
+        items.map((i) => i.messageId),
+      );
       const rows = await deleteByReceipts(tx, q.tenantId, q.id, items);
       if (rows.length) {
         const t = now();
         const counts = new Map<string, number>();
         for (const r of rows) counts.set(r.group_id!, (counts.get(r.group_id!) ?? 0) + 1);
-        await adjustFifoGroups(tx, q.id, q.tenantId, [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })));
+        await adjustFifoGroups(
+          tx,
+          q.id,
+          q.tenantId,
+          [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })),
+        );
         await refreshGroupLocks(tx, q, [...counts.keys()], t);
         await notifyQueue(q.id, tx);
       }
@@ -60,7 +88,13 @@ export async function deleteMessages(actor: Actor, tenantId: string, q: QueueRow
   return results;
 }
 
-export async function changeVisibility(actor: Actor, tenantId: string, q: QueueRow, entries: Array<{ handle: string; timeout: number }>, opts: { batch: boolean }): Promise<EntryResult[]> {
+export async function changeVisibility(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  entries: Array<{ handle: string; timeout: number }>,
+  opts: { batch: boolean },
+): Promise<EntryResult[]> {
   assertCan(actor.role, "resource:write");
   void tenantId;
   const t = now();
@@ -70,7 +104,11 @@ export async function changeVisibility(actor: Actor, tenantId: string, q: QueueR
     try {
       const r = decodeFor(q, e.handle);
       if (!Number.isInteger(e.timeout) || e.timeout < VISIBILITY_TIMEOUT.min || e.timeout > VISIBILITY_TIMEOUT.max) {
-        throw sqsError("InvalidParameterValue", `Value ${e.timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between ${VISIBILITY_TIMEOUT.min} and ${VISIBILITY_TIMEOUT.max}.`, "VisibilityTimeout");
+        throw sqsError(
+          "InvalidParameterValue",
+          `Value ${e.timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between ${VISIBILITY_TIMEOUT.min} and ${VISIBILITY_TIMEOUT.max}.`,
+          "VisibilityTimeout",
+        );
       }
       valid.push({ index, r, timeout: e.timeout });
     } catch (err) {
@@ -79,11 +117,21 @@ export async function changeVisibility(actor: Actor, tenantId: string, q: QueueR
     }
   });
   if (!valid.length) return results;
-  const items = valid.map((v) => ({ messageId: v.r.messageId, token: v.r.token, visibleAt: new Date(t.getTime() + v.timeout * 1000) }));
+  const items = valid.map((v) => ({
+    messageId: v.r.messageId,
+    token: v.r.token,
+    visibleAt: new Date(t.getTime() + v.timeout * 1000),
+  }));
   const run = async (tx?: Parameters<typeof changeVisibilityRows>[0]) => {
-    if (q.settings.fifo && tx) await lockGroupsOfMessages(tx, q.id, items.map((i) => i.messageId));
+    if (q.settings.fifo && tx)
+      await lockGroupsOfMessages(
+        tx,
+        q.id,
+        items.map((i) => i.messageId),
+      );
     const rows = await changeVisibilityRows(tx, q.tenantId, q.id, items, MAX_IN_FLIGHT_SECONDS);
-    if (q.settings.fifo && tx && rows.length) await refreshGroupLocks(tx, q, [...new Set(rows.map((r) => r.group_id!))], t);
+    if (q.settings.fifo && tx && rows.length)
+      await refreshGroupLocks(tx, q, [...new Set(rows.map((r) => r.group_id!))], t);
     if (rows.some((r) => r.visible_at.getTime() <= t.getTime() + 1000)) await notifyQueue(q.id, tx);
     return rows;
   };
@@ -97,9 +145,17 @@ export async function changeVisibility(actor: Actor, tenantId: string, q: QueueR
     const state = await findMessageState(q.tenantId, q.id, v.r.messageId);
     let err: AppError;
     if (state && state.receipt_token === v.r.token) {
-      err = sqsError("InvalidParameterValue", `Value ${v.timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_IN_FLIGHT_SECONDS} seconds].`, "VisibilityTimeout");
+      err = sqsError(
+        "InvalidParameterValue",
+        `Value ${v.timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_IN_FLIGHT_SECONDS} seconds].`,
+        "VisibilityTimeout",
+      );
     } else {
-      err = sqsError("InvalidParameterValue", `Value ${entries[v.index].handle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`, "ReceiptHandle");
+      err = sqsError(
+        "InvalidParameterValue",
+        `Value ${entries[v.index].handle.slice(0, 100)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+        "ReceiptHandle",
+      );
     }
     if (!opts.batch) throw err;
     results[v.index] = { ok: false, error: err };

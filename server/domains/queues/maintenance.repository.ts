@@ -14,7 +14,15 @@ export async function metricSeries(tenantId: string, queueId: string, since: Dat
      WHERE tenant_id = $1 AND queue_id = $2 AND minute >= $3 ORDER BY minute`,
     [tenantId, queueId, since],
   );
-  return r.rows as Array<{ minute: Date; sent: number; received: number; deleted: number; depth: number | null; in_flight: number | null; delayed: number | null }>;
+  return r.rows as Array<{
+    minute: Date;
+    sent: number;
+    received: number;
+    deleted: number;
+    depth: number | null;
+    in_flight: number | null;
+    delayed: number | null;
+  }>;
 }
 
 /** The roll-up job's depth sample for every queue that has messages or had traffic (idempotent per minute). */
@@ -73,22 +81,50 @@ export async function deleteExpiredMessages(now: Date, limit: number): Promise<n
 
 /** Expired dedup and receive-attempt entries, names deleted over a minute ago, and FIFO group rows with nothing left. */
 export async function pruneQueueSideTables(now: Date): Promise<void> {
-  await pool().query(`DELETE FROM queue_deleted_names WHERE deleted_at <= $1::timestamptz - interval '60 seconds'`, [now]);
+  await pool().query(`DELETE FROM queue_deleted_names WHERE deleted_at <= $1::timestamptz - interval '60 seconds'`, [
+    now,
+  ]);
   await pool().query(`DELETE FROM queue_dedup WHERE expires_at <= $1`, [now]);
   await pool().query(`DELETE FROM queue_receive_attempts WHERE expires_at <= $1`, [now]);
   // pending = 0 is re-checked on the row's latest version, so a concurrent send that adds a message wins.
-  await pool().query(`DELETE FROM queue_fifo_groups WHERE pending = 0 AND available_at < $1::timestamptz - interval '10 minutes'`, [now]);
+  await pool().query(
+    `DELETE FROM queue_fifo_groups WHERE pending = 0 AND available_at < $1::timestamptz - interval '10 minutes'`,
+    [now],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Message-move tasks
 
 export type MoveTaskRow = {
-  id: string; tenant_id: string; source_queue_id: string; source_arn: string; destination_arn: string | null; max_per_second: number | null;
-  status: string; moved: string; to_move: string; cutoff: Date; failure_reason: string | null; started_at: Date; updated_at: Date;
+  id: string;
+  tenant_id: string;
+  source_queue_id: string;
+  source_arn: string;
+  destination_arn: string | null;
+  max_per_second: number | null;
+  status: string;
+  moved: string;
+  to_move: string;
+  cutoff: Date;
+  failure_reason: string | null;
+  started_at: Date;
+  updated_at: Date;
 };
 
-export async function insertMoveTask(tx: Queryable, t: { id: string; tenantId: string; sourceQueueId: string; sourceArn: string; destinationArn: string | null; maxPerSecond: number | null; toMove: number; cutoff: Date }): Promise<void> {
+export async function insertMoveTask(
+  tx: Queryable,
+  t: {
+    id: string;
+    tenantId: string;
+    sourceQueueId: string;
+    sourceArn: string;
+    destinationArn: string | null;
+    maxPerSecond: number | null;
+    toMove: number;
+    cutoff: Date;
+  },
+): Promise<void> {
   await tx.query(
     `INSERT INTO queue_move_tasks (id, tenant_id, source_queue_id, source_arn, destination_arn, max_per_second, status, to_move, cutoff, started_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, 'RUNNING', $7, $8, $8, $8)`,
@@ -97,21 +133,37 @@ export async function insertMoveTask(tx: Queryable, t: { id: string; tenantId: s
 }
 
 export async function activeMoveTask(tenantId: string, sourceQueueId: string): Promise<MoveTaskRow | null> {
-  const r = await pool().query(`SELECT * FROM queue_move_tasks WHERE tenant_id = $1 AND source_queue_id = $2 AND status IN ('RUNNING', 'CANCELLING') LIMIT 1`, [tenantId, sourceQueueId]);
+  const r = await pool().query(
+    `SELECT * FROM queue_move_tasks WHERE tenant_id = $1 AND source_queue_id = $2 AND status IN ('RUNNING', 'CANCELLING') LIMIT 1`,
+    [tenantId, sourceQueueId],
+  );
   return r.rows[0] ?? null;
 }
 
 export async function listMoveTaskRows(tenantId: string, sourceQueueId: string, limit: number): Promise<MoveTaskRow[]> {
-  const r = await pool().query(`SELECT * FROM queue_move_tasks WHERE tenant_id = $1 AND source_queue_id = $2 ORDER BY started_at DESC LIMIT $3`, [tenantId, sourceQueueId, limit]);
+  const r = await pool().query(
+    `SELECT * FROM queue_move_tasks WHERE tenant_id = $1 AND source_queue_id = $2 ORDER BY started_at DESC LIMIT $3`,
+    [tenantId, sourceQueueId, limit],
+  );
   return r.rows;
 }
 
 export async function findMoveTask(tenantId: string | null, id: string, tx?: Queryable): Promise<MoveTaskRow | null> {
-  const r = await db(tx).query(`SELECT * FROM queue_move_tasks WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`, [id, tenantId]);
+  const r = await db(tx).query(
+    `SELECT * FROM queue_move_tasks WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`,
+    [id, tenantId],
+  );
   return r.rows[0] ?? null;
 }
 
-export async function setMoveTaskStatus(tx: Queryable | undefined, tenantId: string, id: string, status: string, fromStatuses: string[], failureReason?: string): Promise<MoveTaskRow | null> {
+export async function setMoveTaskStatus(
+  tx: Queryable | undefined,
+  tenantId: string,
+  id: string,
+  status: string,
+  fromStatuses: string[],
+  failureReason?: string,
+): Promise<MoveTaskRow | null> {
   const r = await db(tx).query(
     `UPDATE queue_move_tasks SET status = $3, failure_reason = COALESCE($5, failure_reason), updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = ANY($4) RETURNING *`,
     [tenantId, id, status, fromStatuses, failureReason ?? null],
@@ -124,7 +176,14 @@ export async function addMoved(tx: Queryable, id: string, n: number): Promise<vo
 }
 
 /** A chunk of messages to move: sent before the task started, not in flight, locked for this transaction. */
-export async function lockMovable(tx: Queryable, tenantId: string, queueId: string, cutoff: Date, now: Date, limit: number): Promise<Array<{ id: string; group_id: string | null; dead_letter_source_arn: string | null }>> {
+export async function lockMovable(
+  tx: Queryable,
+  tenantId: string,
+  queueId: string,
+  cutoff: Date,
+  now: Date,
+  limit: number,
+): Promise<Array<{ id: string; group_id: string | null; dead_letter_source_arn: string | null }>> {
   const r = await tx.query(
     `SELECT id::text AS id, group_id, dead_letter_source_arn FROM queue_messages
      WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3 AND visible_at <= $4 AND expires_at > $4
@@ -135,7 +194,9 @@ export async function lockMovable(tx: Queryable, tenantId: string, queueId: stri
 }
 
 export async function countMovable(tenantId: string, queueId: string, cutoff: Date, now: Date): Promise<number> {
-  const r = await pool().query(`SELECT count(*)::int AS n FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3 AND expires_at > $4`, [tenantId, queueId, cutoff, now]);
+  const r = await pool().query(
+    `SELECT count(*)::int AS n FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3 AND expires_at > $4`,
+    [tenantId, queueId, cutoff, now],
+  );
   return r.rows[0].n;
 }
-

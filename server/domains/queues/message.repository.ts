@@ -32,17 +32,45 @@ export type NewMessage = {
  * receivers in every web process with pg_notify, all in one statement (so one round trip and
  * atomic: the notification is delivered only if the insert commits).
  */
-export async function insertMessages(queueId: string, tenantId: string, msgs: NewMessage[], tx?: Queryable): Promise<Array<{ id: string; seq: string }>> {
+export async function insertMessages(
+  queueId: string,
+  tenantId: string,
+  msgs: NewMessage[],
+  tx?: Queryable,
+): Promise<Array<{ id: string; seq: string }>> {
   const cols = {
-    id: [] as string[], body: [] as string[], attrs: [] as (string | null)[], sys: [] as (string | null)[], md5b: [] as string[], md5a: [] as (string | null)[],
-    md5s: [] as (string | null)[], size: [] as number[], sender: [] as string[], sent: [] as Date[], vis: [] as Date[], exp: [] as Date[], grp: [] as (string | null)[],
-    dd: [] as (string | null)[], dls: [] as (string | null)[],
+    id: [] as string[],
+    body: [] as string[],
+    attrs: [] as (string | null)[],
+    sys: [] as (string | null)[],
+    md5b: [] as string[],
+    md5a: [] as (string | null)[],
+    md5s: [] as (string | null)[],
+    size: [] as number[],
+    sender: [] as string[],
+    sent: [] as Date[],
+    vis: [] as Date[],
+    exp: [] as Date[],
+    grp: [] as (string | null)[],
+    dd: [] as (string | null)[],
+    dls: [] as (string | null)[],
   };
   for (const m of msgs) {
-    cols.id.push(m.id); cols.body.push(m.body); cols.attrs.push(m.attributes ? JSON.stringify(m.attributes) : null);
-    cols.sys.push(m.systemAttributes ? JSON.stringify(m.systemAttributes) : null); cols.md5b.push(m.md5Body); cols.md5a.push(m.md5Attributes);
-    cols.md5s.push(m.md5SystemAttributes); cols.size.push(m.size); cols.sender.push(m.senderId); cols.sent.push(m.sentAt); cols.vis.push(m.visibleAt);
-    cols.exp.push(m.expiresAt); cols.grp.push(m.groupId); cols.dd.push(m.dedupId); cols.dls.push(m.deadLetterSourceArn ?? null);
+    cols.id.push(m.id);
+    cols.body.push(m.body);
+    cols.attrs.push(m.attributes ? JSON.stringify(m.attributes) : null);
+    cols.sys.push(m.systemAttributes ? JSON.stringify(m.systemAttributes) : null);
+    cols.md5b.push(m.md5Body);
+    cols.md5a.push(m.md5Attributes);
+    cols.md5s.push(m.md5SystemAttributes);
+    cols.size.push(m.size);
+    cols.sender.push(m.senderId);
+    cols.sent.push(m.sentAt);
+    cols.vis.push(m.visibleAt);
+    cols.exp.push(m.expiresAt);
+    cols.grp.push(m.groupId);
+    cols.dd.push(m.dedupId);
+    cols.dls.push(m.deadLetterSourceArn ?? null);
   }
   const r = await db(tx).query(
     `WITH ins AS (
@@ -55,7 +83,25 @@ export async function insertMessages(queueId: string, tenantId: string, msgs: Ne
        RETURNING id, seq
      )
      SELECT ins.id::text AS id, ins.seq::text AS seq FROM ins, (SELECT pg_notify('${NOTIFY_CHANNEL}', $1)) n`,
-    [queueId, tenantId, cols.id, cols.body, cols.attrs, cols.sys, cols.md5b, cols.md5a, cols.md5s, cols.size, cols.sender, cols.sent, cols.vis, cols.exp, cols.grp, cols.dd, cols.dls],
+    [
+      queueId,
+      tenantId,
+      cols.id,
+      cols.body,
+      cols.attrs,
+      cols.sys,
+      cols.md5b,
+      cols.md5a,
+      cols.md5s,
+      cols.size,
+      cols.sender,
+      cols.sent,
+      cols.vis,
+      cols.exp,
+      cols.grp,
+      cols.dd,
+      cols.dls,
+    ],
   );
   return r.rows;
 }
@@ -66,7 +112,10 @@ export async function insertMessages(queueId: string, tenantId: string, msgs: Ne
  * answers success with the original ids and stores nothing). Concurrent senders of the same id
  * serialise on the primary key, so exactly one wins.
  */
-export async function claimDedup(tx: Queryable, d: { queueId: string; scopeKey: string; dedupId: string; messageId: string; seq: string; now: Date; expiresAt: Date }): Promise<{ messageId: string; seq: string } | null> {
+export async function claimDedup(
+  tx: Queryable,
+  d: { queueId: string; scopeKey: string; dedupId: string; messageId: string; seq: string; now: Date; expiresAt: Date },
+): Promise<{ messageId: string; seq: string } | null> {
   const r = await tx.query(
     `INSERT INTO queue_dedup (queue_id, scope_key, dedup_id, message_id, seq, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (queue_id, scope_key, dedup_id) DO UPDATE SET message_id = EXCLUDED.message_id, seq = EXCLUDED.seq, expires_at = EXCLUDED.expires_at
@@ -75,17 +124,28 @@ export async function claimDedup(tx: Queryable, d: { queueId: string; scopeKey: 
     [d.queueId, d.scopeKey, d.dedupId, d.messageId, d.seq, d.expiresAt, d.now],
   );
   if (r.rowCount === 1) return null;
-  const prior = await tx.query(`SELECT message_id::text AS message_id, seq::text AS seq FROM queue_dedup WHERE queue_id = $1 AND scope_key = $2 AND dedup_id = $3`, [d.queueId, d.scopeKey, d.dedupId]);
+  const prior = await tx.query(
+    `SELECT message_id::text AS message_id, seq::text AS seq FROM queue_dedup WHERE queue_id = $1 AND scope_key = $2 AND dedup_id = $3`,
+    [d.queueId, d.scopeKey, d.dedupId],
+  );
   return { messageId: prior.rows[0].message_id, seq: prior.rows[0].seq };
 }
 
 /** Sequence numbers for FIFO messages are taken before the insert (the dedup row records them). */
 export async function nextSequenceNumbers(tx: Queryable, n: number): Promise<string[]> {
-  const r = await tx.query(`SELECT nextval(pg_get_serial_sequence('queue_messages', 'seq'))::text AS seq FROM generate_series(1, $1)`, [n]);
+  const r = await tx.query(
+    `SELECT nextval(pg_get_serial_sequence('queue_messages', 'seq'))::text AS seq FROM generate_series(1, $1)`,
+    [n],
+  );
   return r.rows.map((x) => x.seq);
 }
 
-export async function insertMessagesWithSeq(queueId: string, tenantId: string, msgs: Array<NewMessage & { seq: string }>, tx: Queryable): Promise<void> {
+export async function insertMessagesWithSeq(
+  queueId: string,
+  tenantId: string,
+  msgs: Array<NewMessage & { seq: string }>,
+  tx: Queryable,
+): Promise<void> {
   await tx.query(
     `INSERT INTO queue_messages (id, queue_id, tenant_id, seq, body, attributes, system_attributes, md5_body, md5_attributes, md5_system_attributes,
        size, sender_id, sent_at, visible_at, expires_at, group_id, dedup_id, dead_letter_source_arn)
@@ -94,10 +154,24 @@ export async function insertMessagesWithSeq(queueId: string, tenantId: string, m
                  $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[], $17::text[], $18::text[])
           AS u(id, seq, body, attrs, sys, md5b, md5a, md5s, size, sender, sent, vis, exp, grp, dd, dls)`,
     [
-      queueId, tenantId, msgs.map((m) => m.id), msgs.map((m) => m.seq), msgs.map((m) => m.body), msgs.map((m) => (m.attributes ? JSON.stringify(m.attributes) : null)),
-      msgs.map((m) => (m.systemAttributes ? JSON.stringify(m.systemAttributes) : null)), msgs.map((m) => m.md5Body), msgs.map((m) => m.md5Attributes),
-      msgs.map((m) => m.md5SystemAttributes), msgs.map((m) => m.size), msgs.map((m) => m.senderId), msgs.map((m) => m.sentAt), msgs.map((m) => m.visibleAt),
-      msgs.map((m) => m.expiresAt), msgs.map((m) => m.groupId), msgs.map((m) => m.dedupId), msgs.map((m) => m.deadLetterSourceArn ?? null),
+      queueId,
+      tenantId,
+      msgs.map((m) => m.id),
+      msgs.map((m) => m.seq),
+      msgs.map((m) => m.body),
+      msgs.map((m) => (m.attributes ? JSON.stringify(m.attributes) : null)),
+      msgs.map((m) => (m.systemAttributes ? JSON.stringify(m.systemAttributes) : null)),
+      msgs.map((m) => m.md5Body),
+      msgs.map((m) => m.md5Attributes),
+      msgs.map((m) => m.md5SystemAttributes),
+      msgs.map((m) => m.size),
+      msgs.map((m) => m.senderId),
+      msgs.map((m) => m.sentAt),
+      msgs.map((m) => m.visibleAt),
+      msgs.map((m) => m.expiresAt),
+      msgs.map((m) => m.groupId),
+      msgs.map((m) => m.dedupId),
+      msgs.map((m) => m.deadLetterSourceArn ?? null),
     ],
   );
 }
@@ -107,7 +181,12 @@ export async function insertMessagesWithSeq(queueId: string, tenantId: string, m
  * available when its first message does (FIFO delay is per queue, so later messages are never
  * visible earlier).
  */
-export async function adjustFifoGroups(tx: Queryable, queueId: string, tenantId: string, deltas: Array<{ groupId: string; delta: number; availableAt: Date }>): Promise<void> {
+export async function adjustFifoGroups(
+  tx: Queryable,
+  queueId: string,
+  tenantId: string,
+  deltas: Array<{ groupId: string; delta: number; availableAt: Date }>,
+): Promise<void> {
   if (deltas.length === 0) return;
   // Sorted so that concurrent transactions lock group rows in the same order (no deadlocks).
   const sorted = [...deltas].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
@@ -149,7 +228,13 @@ const RECEIVED_COLUMNS = `m.id::text AS id, m.body, m.attributes, m.system_attri
   m.sender_id, m.sent_at, m.first_receive_at, m.receive_count, m.receipt_token, m.group_id, m.dedup_id, m.seq::text AS seq,
   m.dead_letter_source_arn, m.visible_at`;
 
-export type DeadLetterMove = { maxReceiveCount: number; dlqId: string; dlqTenantId: string; sourceArn: string; dlqRetentionSeconds: number };
+export type DeadLetterMove = {
+  maxReceiveCount: number;
+  dlqId: string;
+  dlqTenantId: string;
+  sourceArn: string;
+  dlqRetentionSeconds: number;
+};
 
 /**
  * Standard receive, one statement: lock up to n visible messages in visible_at order (the
@@ -158,7 +243,13 @@ export type DeadLetterMove = { maxReceiveCount: number; dlqId: string; dlqTenant
  * dead-letter queue (same row: id, body and attributes are kept), and hand out the rest with a
  * new receipt token and visibility deadline.
  */
-export async function receiveStandard(q: { id: string; tenantId: string }, n: number, now: Date, visibleUntil: Date, dlq: DeadLetterMove | null): Promise<ReceivedRow[]> {
+export async function receiveStandard(
+  q: { id: string; tenantId: string },
+  n: number,
+  now: Date,
+  visibleUntil: Date,
+  dlq: DeadLetterMove | null,
+): Promise<ReceivedRow[]> {
   if (!dlq) {
     const r = await pool().query(
       `UPDATE queue_messages m SET visible_at = $4, receive_count = m.receive_count + 1, first_receive_at = COALESCE(m.first_receive_at, $3),
@@ -184,13 +275,29 @@ export async function receiveStandard(q: { id: string; tenantId: string }, n: nu
        receipt_token = substr(md5(random()::text || m.id::text), 1, 16)
      FROM c WHERE m.id = c.id AND c.receive_count < $6 AND (SELECT count(*) FROM moved) >= 0
      RETURNING ${RECEIVED_COLUMNS}`,
-    [q.id, q.tenantId, now, visibleUntil, n, dlq.maxReceiveCount, dlq.dlqId, dlq.dlqTenantId, dlq.sourceArn, dlq.dlqRetentionSeconds],
+    [
+      q.id,
+      q.tenantId,
+      now,
+      visibleUntil,
+      n,
+      dlq.maxReceiveCount,
+      dlq.dlqId,
+      dlq.dlqTenantId,
+      dlq.sourceArn,
+      dlq.dlqRetentionSeconds,
+    ],
   );
   return r.rows;
 }
 
 /** FIFO step 1: lock ready groups (SKIP LOCKED: concurrent receivers take other groups). */
-export async function lockReadyGroups(tx: Queryable, q: { id: string; tenantId: string }, now: Date, n: number): Promise<string[]> {
+export async function lockReadyGroups(
+  tx: Queryable,
+  q: { id: string; tenantId: string },
+  now: Date,
+  n: number,
+): Promise<string[]> {
   const r = await tx.query(
     `SELECT group_id FROM queue_fifo_groups WHERE queue_id = $1 AND tenant_id = $2 AND pending > 0 AND available_at <= $3
      ORDER BY available_at LIMIT $4 FOR UPDATE SKIP LOCKED`,
@@ -200,7 +307,14 @@ export async function lockReadyGroups(tx: Queryable, q: { id: string; tenantId: 
 }
 
 /** FIFO step 2: the first messages of each locked group in sequence order (the group row lock guards them). */
-export async function groupHeads(tx: Queryable, q: { id: string; tenantId: string }, groups: string[], n: number): Promise<Array<{ id: string; group_id: string; seq: string; visible_at: Date; receive_count: number; expires_at: Date }>> {
+export async function groupHeads(
+  tx: Queryable,
+  q: { id: string; tenantId: string },
+  groups: string[],
+  n: number,
+): Promise<
+  Array<{ id: string; group_id: string; seq: string; visible_at: Date; receive_count: number; expires_at: Date }>
+> {
   const r = await tx.query(
     `SELECT h.* FROM unnest($3::text[]) AS g(group_id), LATERAL (
        SELECT m.id::text AS id, m.group_id, m.seq::text AS seq, m.visible_at, m.receive_count, m.expires_at FROM queue_messages m
@@ -210,7 +324,14 @@ export async function groupHeads(tx: Queryable, q: { id: string; tenantId: strin
   return r.rows;
 }
 
-export async function markReceived(tx: Queryable, tenantId: string, queueId: string, ids: string[], now: Date, visibleUntil: Date): Promise<ReceivedRow[]> {
+export async function markReceived(
+  tx: Queryable,
+  tenantId: string,
+  queueId: string,
+  ids: string[],
+  now: Date,
+  visibleUntil: Date,
+): Promise<ReceivedRow[]> {
   const r = await tx.query(
     `UPDATE queue_messages m SET visible_at = $5, receive_count = m.receive_count + 1, first_receive_at = COALESCE(m.first_receive_at, $4),
        receipt_token = substr(md5(random()::text || m.id::text), 1, 16)
@@ -221,7 +342,11 @@ export async function markReceived(tx: Queryable, tenantId: string, queueId: str
   return r.rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
-export async function setGroupAvailableAt(tx: Queryable, queueId: string, groups: Array<{ groupId: string; availableAt: Date }>): Promise<void> {
+export async function setGroupAvailableAt(
+  tx: Queryable,
+  queueId: string,
+  groups: Array<{ groupId: string; availableAt: Date }>,
+): Promise<void> {
   if (!groups.length) return;
   await tx.query(
     `UPDATE queue_fifo_groups g SET available_at = u.avail FROM unnest($2::text[], $3::timestamptz[]) AS u(grp, avail)
@@ -231,7 +356,19 @@ export async function setGroupAvailableAt(tx: Queryable, queueId: string, groups
 }
 
 /** Moves FIFO messages to another queue (dead-letter or move task), keeping id, body and attributes. */
-export async function moveMessageRows(tx: Queryable, ids: string[], to: { queueId: string; tenantId: string; retentionSeconds: number; sourceArn: string | null; keepSourceArn?: boolean; resetReceives?: boolean }, now: Date): Promise<Array<{ id: string; group_id: string | null; old_group: string | null }>> {
+export async function moveMessageRows(
+  tx: Queryable,
+  ids: string[],
+  to: {
+    queueId: string;
+    tenantId: string;
+    retentionSeconds: number;
+    sourceArn: string | null;
+    keepSourceArn?: boolean;
+    resetReceives?: boolean;
+  },
+  now: Date,
+): Promise<Array<{ id: string; group_id: string | null; old_group: string | null }>> {
   if (!ids.length) return [];
   const r = await tx.query(
     `UPDATE queue_messages m SET queue_id = $2, tenant_id = $3, visible_at = $4, receipt_token = NULL,
@@ -241,14 +378,28 @@ export async function moveMessageRows(tx: Queryable, ids: string[], to: { queueI
        receive_count = CASE WHEN $8::boolean THEN 0 ELSE m.receive_count END,
        first_receive_at = CASE WHEN $8::boolean THEN NULL ELSE m.first_receive_at END
      WHERE m.id = ANY($1::uuid[]) RETURNING m.id::text AS id, m.group_id, m.group_id AS old_group`,
-    [ids, to.queueId, to.tenantId, now, to.sourceArn, to.keepSourceArn ?? false, to.retentionSeconds, to.resetReceives ?? false],
+    [
+      ids,
+      to.queueId,
+      to.tenantId,
+      now,
+      to.sourceArn,
+      to.keepSourceArn ?? false,
+      to.retentionSeconds,
+      to.resetReceives ?? false,
+    ],
   );
   await notifyQueue(to.queueId, tx);
   return r.rows;
 }
 
 /** Deletes by (message id, receipt token): an older token no longer matches, so nothing happens. */
-export async function deleteByReceipts(tx: Queryable | undefined, tenantId: string, queueId: string, items: Array<{ messageId: string; token: string }>): Promise<Array<{ id: string; group_id: string | null }>> {
+export async function deleteByReceipts(
+  tx: Queryable | undefined,
+  tenantId: string,
+  queueId: string,
+  items: Array<{ messageId: string; token: string }>,
+): Promise<Array<{ id: string; group_id: string | null }>> {
   const r = await db(tx).query(
     `DELETE FROM queue_messages m USING unnest($3::uuid[], $4::text[]) AS d(id, token)
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.id = d.id AND m.receipt_token = d.token
@@ -259,13 +410,19 @@ export async function deleteByReceipts(tx: Queryable | undefined, tenantId: stri
 }
 
 /** Messages still in flight in these groups (to know when each group unlocks). */
-export async function inFlightByGroup(tx: Queryable, queueId: string, groups: string[], now: Date): Promise<Map<string, Date[]>> {
+export async function inFlightByGroup(
+  tx: Queryable,
+  queueId: string,
+  groups: string[],
+  now: Date,
+): Promise<Map<string, Date[]>> {
   const r = await tx.query(
     `SELECT group_id, visible_at FROM queue_messages WHERE queue_id = $1 AND group_id = ANY($2) AND receive_count > 0 AND visible_at > $3`,
     [queueId, groups, now],
   );
   const out = new Map<string, Date[]>();
-  for (const row of r.rows) (out.get(row.group_id) ?? out.set(row.group_id, []).get(row.group_id)!).push(row.visible_at);
+  for (const row of r.rows)
+    (out.get(row.group_id) ?? out.set(row.group_id, []).get(row.group_id)!).push(row.visible_at);
   return out;
 }
 
@@ -273,26 +430,49 @@ export async function inFlightByGroup(tx: Queryable, queueId: string, groups: st
  * ChangeMessageVisibility for one or more receipts, one statement. Matches only the current
  * token, and refuses to extend past 12 hours after the first receive.
  */
-export async function changeVisibilityRows(tx: Queryable | undefined, tenantId: string, queueId: string, items: Array<{ messageId: string; token: string; visibleAt: Date }>, maxInFlightSeconds: number): Promise<Array<{ id: string; group_id: string | null; visible_at: Date }>> {
+export async function changeVisibilityRows(
+  tx: Queryable | undefined,
+  tenantId: string,
+  queueId: string,
+  items: Array<{ messageId: string; token: string; visibleAt: Date }>,
+  maxInFlightSeconds: number,
+): Promise<Array<{ id: string; group_id: string | null; visible_at: Date }>> {
   const r = await db(tx).query(
     `UPDATE queue_messages m SET visible_at = d.vis FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) AS d(id, token, vis)
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.id = d.id AND m.receipt_token = d.token
        AND d.vis <= COALESCE(m.first_receive_at, d.vis) + make_interval(secs => $6)
      RETURNING m.id::text AS id, m.group_id, m.visible_at`,
-    [tenantId, queueId, items.map((i) => i.messageId), items.map((i) => i.token), items.map((i) => i.visibleAt), maxInFlightSeconds],
+    [
+      tenantId,
+      queueId,
+      items.map((i) => i.messageId),
+      items.map((i) => i.token),
+      items.map((i) => i.visibleAt),
+      maxInFlightSeconds,
+    ],
   );
   return r.rows;
 }
 
-export async function findMessageState(tenantId: string, queueId: string, messageId: string): Promise<{ receipt_token: string | null; first_receive_at: Date | null; visible_at: Date } | null> {
-  const r = await pool().query(`SELECT receipt_token, first_receive_at, visible_at FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND id = $3::uuid`, [tenantId, queueId, messageId]);
+export async function findMessageState(
+  tenantId: string,
+  queueId: string,
+  messageId: string,
+): Promise<{ receipt_token: string | null; first_receive_at: Date | null; visible_at: Date } | null> {
+  const r = await pool().query(
+    `SELECT receipt_token, first_receive_at, visible_at FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND id = $3::uuid`,
+    [tenantId, queueId, messageId],
+  );
   return r.rows[0] ?? null;
 }
 
 /** PurgeQueue: every message sent before the purge goes; FIFO groups and dedup entries are reset. */
 export async function purgeQueueMessages(tenantId: string, queueId: string, now: Date): Promise<number> {
   return withTransaction(async (client) => {
-    const r = await client.query(`DELETE FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3`, [tenantId, queueId, now]);
+    const r = await client.query(
+      `DELETE FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3`,
+      [tenantId, queueId, now],
+    );
     await client.query(
       `UPDATE queue_fifo_groups g SET pending = (SELECT count(*) FROM queue_messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id), available_at = $3
        WHERE g.tenant_id = $1 AND g.queue_id = $2`,
@@ -304,7 +484,11 @@ export async function purgeQueueMessages(tenantId: string, queueId: string, now:
 }
 
 /** Browse: read messages without receiving them (no change to visibility or receive counts). */
-export async function browseMessages(tenantId: string, queueId: string, opts: { afterSeq?: string; limit: number; now: Date }) {
+export async function browseMessages(
+  tenantId: string,
+  queueId: string,
+  opts: { afterSeq?: string; limit: number; now: Date },
+) {
   const r = await pool().query(
     `SELECT m.id::text AS id, m.body, m.attributes, m.system_attributes, m.md5_body, m.md5_attributes, m.size, m.sender_id, m.sent_at, m.first_receive_at,
        m.receive_count, m.visible_at, m.expires_at, m.group_id, m.dedup_id, m.seq::text AS seq, m.dead_letter_source_arn
@@ -317,19 +501,35 @@ export async function browseMessages(tenantId: string, queueId: string, opts: { 
 
 /** The earliest moment a not-yet-visible message of the queue becomes visible (long-poll timer). */
 export async function nextVisibleAt(queueId: string, now: Date): Promise<Date | null> {
-  const r = await pool().query(`SELECT visible_at FROM queue_messages WHERE queue_id = $1 AND visible_at > $2 ORDER BY visible_at LIMIT 1`, [queueId, now]);
+  const r = await pool().query(
+    `SELECT visible_at FROM queue_messages WHERE queue_id = $1 AND visible_at > $2 ORDER BY visible_at LIMIT 1`,
+    [queueId, now],
+  );
   return r.rows[0]?.visible_at ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // ReceiveRequestAttemptId memory (FIFO)
 
-export async function findReceiveAttempt(queueId: string, attemptId: string, now: Date): Promise<Array<{ id: string; token: string }> | null> {
-  const r = await pool().query(`SELECT messages FROM queue_receive_attempts WHERE queue_id = $1 AND attempt_id = $2 AND expires_at > $3`, [queueId, attemptId, now]);
+export async function findReceiveAttempt(
+  queueId: string,
+  attemptId: string,
+  now: Date,
+): Promise<Array<{ id: string; token: string }> | null> {
+  const r = await pool().query(
+    `SELECT messages FROM queue_receive_attempts WHERE queue_id = $1 AND attempt_id = $2 AND expires_at > $3`,
+    [queueId, attemptId, now],
+  );
   return r.rows[0]?.messages ?? null;
 }
 
-export async function saveReceiveAttempt(tx: Queryable, queueId: string, attemptId: string, msgs: Array<{ id: string; token: string }>, expiresAt: Date): Promise<void> {
+export async function saveReceiveAttempt(
+  tx: Queryable,
+  queueId: string,
+  attemptId: string,
+  msgs: Array<{ id: string; token: string }>,
+  expiresAt: Date,
+): Promise<void> {
   await tx.query(
     `INSERT INTO queue_receive_attempts (queue_id, attempt_id, messages, expires_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (queue_id, attempt_id) DO UPDATE SET messages = EXCLUDED.messages, expires_at = EXCLUDED.expires_at`,
@@ -338,7 +538,12 @@ export async function saveReceiveAttempt(tx: Queryable, queueId: string, attempt
 }
 
 /** Messages of an earlier attempt that are still in flight under the same receipt token. */
-export async function rowsForAttempt(tenantId: string, queueId: string, msgs: Array<{ id: string; token: string }>, now: Date): Promise<ReceivedRow[]> {
+export async function rowsForAttempt(
+  tenantId: string,
+  queueId: string,
+  msgs: Array<{ id: string; token: string }>,
+  now: Date,
+): Promise<ReceivedRow[]> {
   const r = await pool().query(
     `SELECT ${RECEIVED_COLUMNS} FROM queue_messages m JOIN unnest($3::uuid[], $4::text[]) AS d(id, token) ON m.id = d.id AND m.receipt_token = d.token
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.visible_at > $5 ORDER BY m.seq`,

@@ -6,7 +6,17 @@ import { recordAudit } from "../audit/audit.service";
 import { MAX_MOVE_TASK_RATE, parseQueueArn, sqsError } from "../../core/sqs";
 import { listDeadLetterSources, type QueueRow } from "./queue.repository";
 import { adjustFifoGroups, moveMessageRows } from "./message.repository";
-import { activeMoveTask, addMoved, countMovable, findMoveTask, insertMoveTask, listMoveTaskRows, lockMovable, setMoveTaskStatus, type MoveTaskRow } from "./maintenance.repository";
+import {
+  activeMoveTask,
+  addMoved,
+  countMovable,
+  findMoveTask,
+  insertMoveTask,
+  listMoveTaskRows,
+  lockMovable,
+  setMoveTaskStatus,
+  type MoveTaskRow,
+} from "./maintenance.repository";
 import { now, queueByArn } from "./queue.context";
 import type { Logger } from "../../logger";
 
@@ -44,49 +54,112 @@ export function moveTaskView(r: MoveTaskRow): MoveTaskView {
 
 async function ownQueueByArn(tenantId: string, arn: string, field: string): Promise<QueueRow> {
   const q = parseQueueArn(arn) ? await queueByArn(arn) : null;
-  if (!q || q.tenantId !== tenantId) throw sqsError("ResourceNotFoundException", `The resource that you specified for the ${field} parameter doesn't exist.`, field);
+  if (!q || q.tenantId !== tenantId)
+    throw sqsError(
+      "ResourceNotFoundException",
+      `The resource that you specified for the ${field} parameter doesn't exist.`,
+      field,
+    );
   return q;
 }
 
-export async function startMessageMoveTask(actor: Actor, tenantId: string, input: { sourceArn: string; destinationArn?: string; maxNumberOfMessagesPerSecond?: number }): Promise<{ taskHandle: string }> {
+export async function startMessageMoveTask(
+  actor: Actor,
+  tenantId: string,
+  input: { sourceArn: string; destinationArn?: string; maxNumberOfMessagesPerSecond?: number },
+): Promise<{ taskHandle: string }> {
   assertCan(actor.role, "resource:write");
   const source = await ownQueueByArn(tenantId, input.sourceArn, "SourceArn");
   const sources = await listDeadLetterSources(tenantId, source.arn, { limit: 1 });
-  if (!sources.length) throw sqsError("InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue.", "SourceArn");
+  if (!sources.length)
+    throw sqsError("InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue.", "SourceArn");
   if (input.destinationArn) {
     const dest = await ownQueueByArn(tenantId, input.destinationArn, "DestinationArn");
-    if (dest.settings.fifo !== source.settings.fifo) throw sqsError("InvalidParameterValue", "The destination queue must be of the same type as the source queue.", "DestinationArn");
-    if (dest.id === source.id) throw sqsError("InvalidParameterValue", "The destination queue cannot be the source queue.", "DestinationArn");
+    if (dest.settings.fifo !== source.settings.fifo)
+      throw sqsError(
+        "InvalidParameterValue",
+        "The destination queue must be of the same type as the source queue.",
+        "DestinationArn",
+      );
+    if (dest.id === source.id)
+      throw sqsError("InvalidParameterValue", "The destination queue cannot be the source queue.", "DestinationArn");
   }
   const rate = input.maxNumberOfMessagesPerSecond;
   if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > MAX_MOVE_TASK_RATE)) {
-    throw sqsError("InvalidParameterValue", `Value ${rate} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_MOVE_TASK_RATE}.`, "MaxNumberOfMessagesPerSecond");
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${rate} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_MOVE_TASK_RATE}.`,
+      "MaxNumberOfMessagesPerSecond",
+    );
   }
-  if (await activeMoveTask(tenantId, source.id)) throw sqsError("UnsupportedOperation", "There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+  if (await activeMoveTask(tenantId, source.id))
+    throw sqsError(
+      "UnsupportedOperation",
+      "There is already a task running. Only one active task is allowed for a source queue arn at a given time.",
+    );
   const t = now();
   const id = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString("base64");
   const toMove = await countMovable(tenantId, source.id, t, t);
   await withTransaction(async (tx) => {
-    await insertMoveTask(tx, { id, tenantId, sourceQueueId: source.id, sourceArn: source.arn, destinationArn: input.destinationArn ?? null, maxPerSecond: rate ?? null, toMove, cutoff: t });
+    await insertMoveTask(tx, {
+      id,
+      tenantId,
+      sourceQueueId: source.id,
+      sourceArn: source.arn,
+      destinationArn: input.destinationArn ?? null,
+      maxPerSecond: rate ?? null,
+      toMove,
+      cutoff: t,
+    });
     await enqueue(await runMoveTaskJobRef(), { taskId: id }, { tx });
   });
-  await recordAudit(actor, tenantId, "queue.move_task.start", { type: "queue", id: source.id }, { name: source.name, destinationArn: input.destinationArn ?? null, rate: rate ?? null, toMove });
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.move_task.start",
+    { type: "queue", id: source.id },
+    { name: source.name, destinationArn: input.destinationArn ?? null, rate: rate ?? null, toMove },
+  );
   return { taskHandle: id };
 }
 
-export async function listMessageMoveTasks(actor: Actor, tenantId: string, input: { sourceArn: string; maxResults?: number }): Promise<MoveTaskView[]> {
+export async function listMessageMoveTasks(
+  actor: Actor,
+  tenantId: string,
+  input: { sourceArn: string; maxResults?: number },
+): Promise<MoveTaskView[]> {
   assertCan(actor.role, "resource:read");
   const source = await ownQueueByArn(tenantId, input.sourceArn, "SourceArn");
   const max = input.maxResults ?? 1;
-  if (!Number.isInteger(max) || max < 1 || max > 10) throw sqsError("InvalidParameterValue", `Value ${max} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`, "MaxResults");
+  if (!Number.isInteger(max) || max < 1 || max > 10)
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${max} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`,
+      "MaxResults",
+    );
   return (await listMoveTaskRows(tenantId, source.id, max)).map(moveTaskView);
 }
 
-export async function cancelMessageMoveTask(actor: Actor, tenantId: string, taskHandle: string): Promise<{ approximateNumberOfMessagesMoved: number }> {
+export async function cancelMessageMoveTask(
+  actor: Actor,
+  tenantId: string,
+  taskHandle: string,
+): Promise<{ approximateNumberOfMessagesMoved: number }> {
   assertCan(actor.role, "resource:write");
   const row = await setMoveTaskStatus(undefined, tenantId, taskHandle, "CANCELLING", ["RUNNING"]);
-  if (!row) throw sqsError("ResourceNotFoundException", "The resource that you specified for the TaskHandle parameter doesn't exist.", "TaskHandle");
-  await recordAudit(actor, tenantId, "queue.move_task.cancel", { type: "queue", id: row.source_queue_id }, { taskHandle });
+  if (!row)
+    throw sqsError(
+      "ResourceNotFoundException",
+      "The resource that you specified for the TaskHandle parameter doesn't exist.",
+      "TaskHandle",
+    );
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.move_task.cancel",
+    { type: "queue", id: row.source_queue_id },
+    { taskHandle },
+  );
   return { approximateNumberOfMessagesMoved: Number(row.moved) };
 }
 
@@ -119,7 +192,14 @@ export async function runMoveTask(taskId: string, log: Logger, budgetMs = 20_000
     if (task.status !== "RUNNING") return "done";
     const source = await queueByArn(task.source_arn);
     if (!source || source.id !== task.source_queue_id) {
-      await setMoveTaskStatus(undefined, task.tenant_id, task.id, "FAILED", ["RUNNING"], "The source queue no longer exists.");
+      await setMoveTaskStatus(
+        undefined,
+        task.tenant_id,
+        task.id,
+        "FAILED",
+        ["RUNNING"],
+        "The source queue no longer exists.",
+      );
       return "done";
     }
     const limit = Math.min(task.max_per_second ?? DEFAULT_RATE, CHUNK_MAX);
@@ -137,13 +217,35 @@ export async function runMoveTask(taskId: string, log: Logger, budgetMs = 20_000
       let moved = 0;
       for (const [arn, list] of byDest) {
         const dest = await queueByArn(arn);
-        if (!dest || dest.tenantId !== task.tenant_id) return { moved: 0, failed: `The destination queue ${arn} does not exist.` };
-        const done = await moveMessageRows(tx, list.map((r) => r.id), { queueId: dest.id, tenantId: dest.tenantId, retentionSeconds: dest.settings.retentionPeriod, sourceArn: null, resetReceives: true }, t);
+        if (!dest || dest.tenantId !== task.tenant_id)
+          return { moved: 0, failed: `The destination queue ${arn} does not exist.` };
+        const done = await moveMessageRows(
+          tx,
+          list.map((r) => r.id),
+          {
+            queueId: dest.id,
+            tenantId: dest.tenantId,
+            retentionSeconds: dest.settings.retentionPeriod,
+            sourceArn: null,
+            resetReceives: true,
+          },
+          t,
+        );
         if (source.settings.fifo) {
           const counts = new Map<string, number>();
           for (const m of done) counts.set(m.group_id!, (counts.get(m.group_id!) ?? 0) + 1);
-          await adjustFifoGroups(tx, source.id, source.tenantId, [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })));
-          await adjustFifoGroups(tx, dest.id, dest.tenantId, [...counts].map(([groupId, c]) => ({ groupId, delta: c, availableAt: t })));
+          await adjustFifoGroups(
+            tx,
+            source.id,
+            source.tenantId,
+            [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })),
+          );
+          await adjustFifoGroups(
+            tx,
+            dest.id,
+            dest.tenantId,
+            [...counts].map(([groupId, c]) => ({ groupId, delta: c, availableAt: t })),
+          );
         }
         moved += done.length;
       }

@@ -2,16 +2,38 @@ import type { z } from "zod";
 import { assertCan, actorLabel, type Actor } from "../../auth/permissions";
 import { recordAudit } from "../audit/audit.service";
 import { queueDoesNotExist, renderQueueAttributes, settableAttributeStrings } from "../../core/sqs";
-import { countQueueMessages, findQueueByName, listAllQueueRows, listDeadLetterSources, type QueueRow } from "./queue.repository";
+import {
+  countQueueMessages,
+  findQueueByName,
+  listAllQueueRows,
+  listDeadLetterSources,
+  type QueueRow,
+} from "./queue.repository";
 import { browseMessages } from "./message.repository";
 import { metricSeries } from "./maintenance.repository";
 import { now } from "./queue.context";
-import { addPermission, createQueue, deleteQueue, getQueue, purgeQueue, removePermission, setQueueAttributes, tagQueue, untagQueue } from "./queue.service";
+import {
+  addPermission,
+  createQueue,
+  deleteQueue,
+  getQueue,
+  purgeQueue,
+  removePermission,
+  setQueueAttributes,
+  tagQueue,
+  untagQueue,
+} from "./queue.service";
 import { sendMessages } from "./send";
 import { receiveMessages } from "./receive";
 import { changeVisibility, deleteMessages } from "./acknowledge";
 import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from "./move-tasks";
-import { attributesFromInput, toAttributeStrings, type createQueueInput, type QueueSettingsInput, type sendMessageInput } from "./queue.schemas";
+import {
+  attributesFromInput,
+  toAttributeStrings,
+  type createQueueInput,
+  type QueueSettingsInput,
+  type sendMessageInput,
+} from "./queue.schemas";
 
 // Console use cases (tRPC): the same services as the doors, shaped for pages. Sends and receives
 // from the console are audited (they are people acting, not the hot path).
@@ -36,7 +58,13 @@ export async function listQueuesWithStats(actor: Actor, tenantId: string) {
   assertCan(actor.role, "resource:read");
   const rows = await listAllQueueRows(tenantId);
   const t = now();
-  const counts = rows.length ? await countQueueMessages(tenantId, rows.map((r) => r.id), t) : new Map();
+  const counts = rows.length
+    ? await countQueueMessages(
+        tenantId,
+        rows.map((r) => r.id),
+        t,
+      )
+    : new Map();
   const dlqArns = new Set(rows.map((r) => r.settings.redrivePolicy?.deadLetterTargetArn).filter(Boolean));
   return rows.map((q) => {
     const c = counts.get(q.id);
@@ -46,7 +74,9 @@ export async function listQueuesWithStats(actor: Actor, tenantId: string) {
       visible: c?.visible ?? 0,
       inFlight: c?.inFlight ?? 0,
       delayed: c?.delayed ?? 0,
-      oldestMessageAgeSeconds: c?.oldestSentAt ? Math.max(0, Math.floor((t.getTime() - c.oldestSentAt.getTime()) / 1000)) : null,
+      oldestMessageAgeSeconds: c?.oldestSentAt
+        ? Math.max(0, Math.floor((t.getTime() - c.oldestSentAt.getTime()) / 1000))
+        : null,
     };
   });
 }
@@ -71,21 +101,39 @@ export async function getQueueDetail(actor: Actor, tenantId: string, name: strin
       fifoThroughputLimit: q.settings.fifoThroughputLimit,
       policy: q.settings.policy,
     },
-    attributes: renderQueueAttributes(q.settings, { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts: c }, ["All"]),
+    attributes: renderQueueAttributes(
+      q.settings,
+      { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts: c },
+      ["All"],
+    ),
     tags: q.tags,
     permissions: q.permissions,
-    counts: { visible: c?.visible ?? 0, inFlight: c?.inFlight ?? 0, delayed: c?.delayed ?? 0, oldestMessageAgeSeconds: c?.oldestSentAt ? Math.floor((t.getTime() - c.oldestSentAt.getTime()) / 1000) : null },
+    counts: {
+      visible: c?.visible ?? 0,
+      inFlight: c?.inFlight ?? 0,
+      delayed: c?.delayed ?? 0,
+      oldestMessageAgeSeconds: c?.oldestSentAt ? Math.floor((t.getTime() - c.oldestSentAt.getTime()) / 1000) : null,
+    },
     deadLetterSources: sources.map((s) => ({ name: s.name, arn: s.arn })),
   };
 }
 
 export async function createQueueFromConsole(actor: Actor, tenantId: string, input: z.infer<typeof createQueueInput>) {
   const { name, fifo, tags, ...settings } = input;
-  const { queue, created } = await createQueue(actor, tenantId, { name, attributes: toAttributeStrings(settings, fifo || name.endsWith(".fifo")), tags });
+  const { queue, created } = await createQueue(actor, tenantId, {
+    name,
+    attributes: toAttributeStrings(settings, fifo || name.endsWith(".fifo")),
+    tags,
+  });
   return { ...summary(queue), created };
 }
 
-export async function updateQueueFromConsole(actor: Actor, tenantId: string, name: string, settings: QueueSettingsInput) {
+export async function updateQueueFromConsole(
+  actor: Actor,
+  tenantId: string,
+  name: string,
+  settings: QueueSettingsInput,
+) {
   const q = await getQueue(actor, tenantId, name);
   const updated = await setQueueAttributes(actor, tenantId, q, toAttributeStrings(settings));
   return { ...summary(updated), attributes: settableAttributeStrings(updated.settings) };
@@ -106,22 +154,68 @@ function senderOf(actor: Actor): string {
 
 export async function sendFromConsole(actor: Actor, tenantId: string, input: z.infer<typeof sendMessageInput>) {
   const q = await getQueue(actor, tenantId, input.name);
-  const [r] = await sendMessages(actor, tenantId, q, [{ body: input.body, attributes: attributesFromInput(input.attributes), delaySeconds: input.delaySeconds, groupId: input.messageGroupId, dedupId: input.messageDeduplicationId }], { senderId: senderOf(actor), batch: false });
+  const [r] = await sendMessages(
+    actor,
+    tenantId,
+    q,
+    [
+      {
+        body: input.body,
+        attributes: attributesFromInput(input.attributes),
+        delaySeconds: input.delaySeconds,
+        groupId: input.messageGroupId,
+        dedupId: input.messageDeduplicationId,
+      },
+    ],
+    { senderId: senderOf(actor), batch: false },
+  );
   if (!r.ok) throw r.error;
-  await recordAudit(actor, tenantId, "queue.message.send", { type: "queue", id: q.id }, { name: q.name, messageId: r.messageId });
-  return { messageId: r.messageId, md5OfMessageBody: r.md5Body, md5OfMessageAttributes: r.md5Attributes ?? null, sequenceNumber: r.sequenceNumber ?? null };
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.message.send",
+    { type: "queue", id: q.id },
+    { name: q.name, messageId: r.messageId },
+  );
+  return {
+    messageId: r.messageId,
+    md5OfMessageBody: r.md5Body,
+    md5OfMessageAttributes: r.md5Attributes ?? null,
+    sequenceNumber: r.sequenceNumber ?? null,
+  };
 }
 
-export async function receiveFromConsole(actor: Actor, tenantId: string, input: { name: string; maxMessages: number; visibilityTimeout?: number; waitTimeSeconds: number }, signal?: AbortSignal) {
+export async function receiveFromConsole(
+  actor: Actor,
+  tenantId: string,
+  input: { name: string; maxMessages: number; visibilityTimeout?: number; waitTimeSeconds: number },
+  signal?: AbortSignal,
+) {
   const q = await getQueue(actor, tenantId, input.name);
-  const msgs = await receiveMessages(actor, tenantId, q, { maxMessages: input.maxMessages, visibilityTimeout: input.visibilityTimeout, waitTimeSeconds: input.waitTimeSeconds, signal });
-  if (msgs.length) await recordAudit(actor, tenantId, "queue.message.receive", { type: "queue", id: q.id }, { name: q.name, count: msgs.length });
+  const msgs = await receiveMessages(actor, tenantId, q, {
+    maxMessages: input.maxMessages,
+    visibilityTimeout: input.visibilityTimeout,
+    waitTimeSeconds: input.waitTimeSeconds,
+    signal,
+  });
+  if (msgs.length)
+    await recordAudit(
+      actor,
+      tenantId,
+      "queue.message.receive",
+      { type: "queue", id: q.id },
+      { name: q.name, count: msgs.length },
+    );
   return msgs.map((m) => ({
     messageId: m.messageId,
     receiptHandle: m.receiptHandle,
     body: m.body,
     md5OfBody: m.md5Body,
-    attributes: Object.entries(m.attributes ?? {}).map(([name, a]) => ({ name, dataType: a.DataType, value: a.BinaryValue ? a.BinaryValue.toString("base64") : (a.StringValue ?? "") })),
+    attributes: Object.entries(m.attributes ?? {}).map(([name, a]) => ({
+      name,
+      dataType: a.DataType,
+      value: a.BinaryValue ? a.BinaryValue.toString("base64") : (a.StringValue ?? ""),
+    })),
     system: m.system,
   }));
 }
@@ -133,15 +227,31 @@ export async function deleteFromConsole(actor: Actor, tenantId: string, name: st
   return { ok: true as const };
 }
 
-export async function changeVisibilityFromConsole(actor: Actor, tenantId: string, name: string, receiptHandle: string, timeout: number) {
+export async function changeVisibilityFromConsole(
+  actor: Actor,
+  tenantId: string,
+  name: string,
+  receiptHandle: string,
+  timeout: number,
+) {
   const q = await getQueue(actor, tenantId, name);
   await changeVisibility(actor, tenantId, q, [{ handle: receiptHandle, timeout }], { batch: false });
-  await recordAudit(actor, tenantId, "queue.message.change_visibility", { type: "queue", id: q.id }, { name: q.name, visibilityTimeout: timeout });
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.message.change_visibility",
+    { type: "queue", id: q.id },
+    { name: q.name, visibilityTimeout: timeout },
+  );
   return { ok: true as const };
 }
 
 /** Peek at messages without receiving them: nothing about the messages changes. */
-export async function browseQueue(actor: Actor, tenantId: string, input: { name: string; cursor?: string; limit: number }) {
+export async function browseQueue(
+  actor: Actor,
+  tenantId: string,
+  input: { name: string; cursor?: string; limit: number },
+) {
   assertCan(actor.role, "resource:read");
   const q = await findQueueByName(tenantId, input.name);
   if (!q) throw queueDoesNotExist();
@@ -153,11 +263,18 @@ export async function browseQueue(actor: Actor, tenantId: string, input: { name:
       messageId: r.id as string,
       body: r.body as string,
       size: r.size as number,
-      attributes: Object.entries((r.attributes ?? {}) as Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>).map(([name, a]) => ({ name, dataType: a.DataType, value: a.StringValue ?? a.BinaryValue ?? "" })),
+      attributes: Object.entries(
+        (r.attributes ?? {}) as Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>,
+      ).map(([name, a]) => ({ name, dataType: a.DataType, value: a.StringValue ?? a.BinaryValue ?? "" })),
       sentAt: r.sent_at as Date,
       firstReceiveAt: (r.first_receive_at as Date | null) ?? null,
       receiveCount: r.receive_count as number,
-      state: (r.visible_at as Date).getTime() <= t.getTime() ? ("visible" as const) : (r.receive_count as number) > 0 ? ("inFlight" as const) : ("delayed" as const),
+      state:
+        (r.visible_at as Date).getTime() <= t.getTime()
+          ? ("visible" as const)
+          : (r.receive_count as number) > 0
+            ? ("inFlight" as const)
+            : ("delayed" as const),
       visibleAt: r.visible_at as Date,
       expiresAt: r.expires_at as Date,
       messageGroupId: (r.group_id as string | null) ?? null,
@@ -174,9 +291,17 @@ export async function deadLetterSourcesOf(actor: Actor, tenantId: string, name: 
   return (await listDeadLetterSources(tenantId, q.arn, { limit: 1000 })).map((s) => ({ name: s.name, arn: s.arn }));
 }
 
-export async function startMoveTaskFromConsole(actor: Actor, tenantId: string, input: { name: string; destinationArn?: string; maxNumberOfMessagesPerSecond?: number }) {
+export async function startMoveTaskFromConsole(
+  actor: Actor,
+  tenantId: string,
+  input: { name: string; destinationArn?: string; maxNumberOfMessagesPerSecond?: number },
+) {
   const q = await getQueue(actor, tenantId, input.name);
-  return startMessageMoveTask(actor, tenantId, { sourceArn: q.arn, destinationArn: input.destinationArn, maxNumberOfMessagesPerSecond: input.maxNumberOfMessagesPerSecond });
+  return startMessageMoveTask(actor, tenantId, {
+    sourceArn: q.arn,
+    destinationArn: input.destinationArn,
+    maxNumberOfMessagesPerSecond: input.maxNumberOfMessagesPerSecond,
+  });
 }
 
 export async function listMoveTasksFromConsole(actor: Actor, tenantId: string, name: string) {
@@ -199,7 +324,15 @@ export async function queueMetrics(actor: Actor, tenantId: string, name: string,
   const points = [];
   for (let m = start; m <= end; m += 60_000) {
     const r = byMinute.get(m);
-    points.push({ minute: new Date(m), sent: r?.sent ?? 0, received: r?.received ?? 0, deleted: r?.deleted ?? 0, depth: r?.depth ?? null, inFlight: r?.in_flight ?? null, delayed: r?.delayed ?? null });
+    points.push({
+      minute: new Date(m),
+      sent: r?.sent ?? 0,
+      received: r?.received ?? 0,
+      deleted: r?.deleted ?? 0,
+      depth: r?.depth ?? null,
+      inFlight: r?.in_flight ?? null,
+      delayed: r?.delayed ?? null,
+    });
   }
   return { points };
 }
@@ -214,8 +347,16 @@ export async function untagQueueFromConsole(actor: Actor, tenantId: string, name
   return (await getQueue(actor, tenantId, name)).tags;
 }
 
-export async function addPermissionFromConsole(actor: Actor, tenantId: string, input: { name: string; label: string; accountIds: string[]; actions: string[] }) {
-  await addPermission(actor, tenantId, await getQueue(actor, tenantId, input.name), { label: input.label, accounts: input.accountIds, actions: input.actions });
+export async function addPermissionFromConsole(
+  actor: Actor,
+  tenantId: string,
+  input: { name: string; label: string; accountIds: string[]; actions: string[] },
+) {
+  await addPermission(actor, tenantId, await getQueue(actor, tenantId, input.name), {
+    label: input.label,
+    accounts: input.accountIds,
+    actions: input.actions,
+  });
   return (await getQueue(actor, tenantId, input.name)).permissions;
 }
 

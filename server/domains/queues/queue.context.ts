@@ -17,7 +17,10 @@ export function setClock(fn: (() => Date) | null): void {
 
 let receiptKey: Buffer | undefined;
 export function receiptHandleKey(): Buffer {
-  receiptKey ??= createHash("sha256").update("signalbox:sqs-receipt-handle:").update(env().SIGNALBOX_MASTER_KEY).digest();
+  receiptKey ??= createHash("sha256")
+    .update("signalbox:sqs-receipt-handle:")
+    .update(env().SIGNALBOX_MASTER_KEY)
+    .digest();
   return receiptKey;
 }
 
@@ -32,7 +35,12 @@ const cache = new Map<string, { row: QueueRow | null; at: number }>();
 
 export function forgetQueue(q: { accountId?: string; name: string; arn?: string }): void {
   for (const [k, v] of cache) {
-    if ((v.row && v.row.name === q.name && (!q.accountId || v.row.accountId === q.accountId)) || k.endsWith(`/${q.name}`) || (q.arn && k === `arn:${q.arn}`)) cache.delete(k);
+    if (
+      (v.row && v.row.name === q.name && (!q.accountId || v.row.accountId === q.accountId)) ||
+      k.endsWith(`/${q.name}`) ||
+      (q.arn && k === `arn:${q.arn}`)
+    )
+      cache.delete(k);
   }
 }
 
@@ -61,7 +69,12 @@ export type CallerRef = { tenantId: string; accountId: string };
  * permission (AddPermission or Policy) mentions the caller; otherwise it does not exist for them
  * (QueueDoesNotExist), and AccessDenied where a permission exists but does not grant the action.
  */
-export async function resolveQueue(caller: CallerRef, ref: { accountId?: string; name: string }, action: string, sourceArn?: string): Promise<QueueRow> {
+export async function resolveQueue(
+  caller: CallerRef,
+  ref: { accountId?: string; name: string },
+  action: string,
+  sourceArn?: string,
+): Promise<QueueRow> {
   if (!ref.accountId || ref.accountId === caller.accountId) {
     const q = await queueByName(caller.tenantId, ref.name);
     if (!q) throw queueDoesNotExist();
@@ -69,7 +82,12 @@ export async function resolveQueue(caller: CallerRef, ref: { accountId?: string;
   }
   const q = await cached(`a:${ref.accountId}/${ref.name}`, () => findQueueByAccountAndName(ref.accountId!, ref.name));
   if (!q) throw queueDoesNotExist();
-  const decision = crossAccountDecision(q.permissions, q.settings.policy, { accountId: caller.accountId, action, queueArn: q.arn, sourceArn });
+  const decision = crossAccountDecision(q.permissions, q.settings.policy, {
+    accountId: caller.accountId,
+    action,
+    queueArn: q.arn,
+    sourceArn,
+  });
   if (decision === "allow") return q;
   if (decision === "deny") throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   throw queueDoesNotExist();

@@ -28,26 +28,46 @@ const DELIVERY_ACTOR: Actor = { type: "system", label: "queue-delivery", role: "
  * to allow SendMessage, otherwise AppError forbidden (AccessDenied). Pass tx to enqueue in the
  * caller's transaction (the message then commits or rolls back with it).
  */
-export async function deliverToQueue(input: DeliverInput, tx?: pg.PoolClient): Promise<{ messageId: string; sequenceNumber?: string }> {
+export async function deliverToQueue(
+  input: DeliverInput,
+  tx?: pg.PoolClient,
+): Promise<{ messageId: string; sequenceNumber?: string }> {
   const q = await queueByArn(input.queueArn);
   if (!q) throw queueDoesNotExist();
   if (q.tenantId !== input.sourceTenantId) {
     const account = await tenantAccountId(input.sourceTenantId);
-    const decision = account ? crossAccountDecision(q.permissions, q.settings.policy, { accountId: account, action: "SendMessage", queueArn: q.arn, sourceArn: input.sourceArn }) : "none";
-    if (decision !== "allow") throw new AppError("forbidden", `Access to the resource ${q.arn} is denied.`, { awsCode: "AccessDenied" });
+    const decision = account
+      ? crossAccountDecision(q.permissions, q.settings.policy, {
+          accountId: account,
+          action: "SendMessage",
+          queueArn: q.arn,
+          sourceArn: input.sourceArn,
+        })
+      : "none";
+    if (decision !== "allow")
+      throw new AppError("forbidden", `Access to the resource ${q.arn} is denied.`, { awsCode: "AccessDenied" });
   }
   const [r] = await sendMessages(
     DELIVERY_ACTOR,
     input.sourceTenantId,
     q,
-    [{ body: input.body, attributes: input.attributes, groupId: input.messageGroupId, dedupId: input.messageDeduplicationId }],
+    [
+      {
+        body: input.body,
+        attributes: input.attributes,
+        groupId: input.messageGroupId,
+        dedupId: input.messageDeduplicationId,
+      },
+    ],
     { senderId: input.senderId, batch: false, tx },
   );
   if (!r.ok) throw r.error;
   return { messageId: r.messageId, ...(r.sequenceNumber ? { sequenceNumber: r.sequenceNumber } : {}) };
 }
 
-export async function findQueueByArn(arn: string): Promise<{ id: string; tenantId: string; name: string; arn: string; fifo: boolean } | null> {
+export async function findQueueByArn(
+  arn: string,
+): Promise<{ id: string; tenantId: string; name: string; arn: string; fifo: boolean } | null> {
   const q = await queueByArn(arn);
   return q ? { id: q.id, tenantId: q.tenantId, name: q.name, arn: q.arn, fifo: q.settings.fifo } : null;
 }

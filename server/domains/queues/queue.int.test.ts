@@ -2,7 +2,16 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { setClock } from "./queue.context";
-import { addPermission, createQueue, deleteQueue, getQueue, getQueueAttributes, removePermission, tagQueue, untagQueue } from "./queue.service";
+import {
+  addPermission,
+  createQueue,
+  deleteQueue,
+  getQueue,
+  getQueueAttributes,
+  removePermission,
+  tagQueue,
+  untagQueue,
+} from "./queue.service";
 import { sendMessages } from "./send";
 import { receiveMessages } from "./receive";
 import { changeVisibility, deleteMessages } from "./acknowledge";
@@ -29,11 +38,19 @@ afterEach(() => setClock(null));
 
 async function queue(attrs: Record<string, string> = {}, fifo = false) {
   const name = uniqueName("q") + (fifo ? ".fifo" : "");
-  const { queue } = await createQueue(t.actor, t.tenant.id, { name, attributes: fifo ? { FifoQueue: "true", ...attrs } : attrs });
+  const { queue } = await createQueue(t.actor, t.tenant.id, {
+    name,
+    attributes: fifo ? { FifoQueue: "true", ...attrs } : attrs,
+  });
   return queue;
 }
-const send = (q: Awaited<ReturnType<typeof queue>>, entries: Parameters<typeof sendMessages>[3], batch = entries.length > 1) => sendMessages(t.actor, t.tenant.id, q, entries, { senderId: "tester", batch });
-const receive = (q: Awaited<ReturnType<typeof queue>>, o: Parameters<typeof receiveMessages>[3] = {}) => receiveMessages(t.actor, t.tenant.id, q, o);
+const send = (
+  q: Awaited<ReturnType<typeof queue>>,
+  entries: Parameters<typeof sendMessages>[3],
+  batch = entries.length > 1,
+) => sendMessages(t.actor, t.tenant.id, q, entries, { senderId: "tester", batch });
+const receive = (q: Awaited<ReturnType<typeof queue>>, o: Parameters<typeof receiveMessages>[3] = {}) =>
+  receiveMessages(t.actor, t.tenant.id, q, o);
 async function codeOf(p: Promise<unknown>) {
   try {
     await p;
@@ -48,19 +65,29 @@ describe("tags and permissions", () => {
   it("concurrent changes made from stale copies of the queue do not lose each other", async () => {
     const q = await queue();
     // Both calls hold the same (now stale) row, as two web processes with cached queues would.
-    await Promise.all([tagQueue(t.actor, t.tenant.id, q, { team: "a" }), tagQueue(t.actor, t.tenant.id, q, { env: "prod" }), untagQueue(t.actor, t.tenant.id, q, ["none"])]);
+    await Promise.all([
+      tagQueue(t.actor, t.tenant.id, q, { team: "a" }),
+      tagQueue(t.actor, t.tenant.id, q, { env: "prod" }),
+      untagQueue(t.actor, t.tenant.id, q, ["none"]),
+    ]);
     const stored = await pool().query(`SELECT tags, permissions FROM queues WHERE id = $1`, [q.id]);
     expect(stored.rows[0].tags).toEqual({ team: "a", env: "prod" });
     await Promise.all([
       addPermission(t.actor, t.tenant.id, q, { label: "one", accounts: ["111111111111"], actions: ["SendMessage"] }),
       addPermission(t.actor, t.tenant.id, q, { label: "two", accounts: ["222222222222"], actions: ["SendMessage"] }),
     ]);
-    const grants = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0].permissions as Array<{ label: string }>;
+    const grants = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0]
+      .permissions as Array<{ label: string }>;
     expect(grants.map((g) => g.label).sort()).toEqual(["one", "two"]);
     // A label added by the other call is seen even though this copy of the queue predates it.
-    expect(await codeOf(addPermission(t.actor, t.tenant.id, q, { label: "two", accounts: ["333333333333"], actions: ["SendMessage"] }))).toBe("InvalidParameterValue");
+    expect(
+      await codeOf(
+        addPermission(t.actor, t.tenant.id, q, { label: "two", accounts: ["333333333333"], actions: ["SendMessage"] }),
+      ),
+    ).toBe("InvalidParameterValue");
     await removePermission(t.actor, t.tenant.id, q, "one");
-    const left = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0].permissions as Array<{ label: string }>;
+    const left = (await pool().query(`SELECT permissions FROM queues WHERE id = $1`, [q.id])).rows[0]
+      .permissions as Array<{ label: string }>;
     expect(left.map((g) => g.label)).toEqual(["two"]);
   });
 });
@@ -85,7 +112,10 @@ describe("deleted queue names", () => {
     freeze(62);
     expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
     await pruneQueueSideTables(at(122));
-    const left = await pool().query(`SELECT count(*)::int AS n FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2`, [t.tenant.id, name]);
+    const left = await pool().query(
+      `SELECT count(*)::int AS n FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2`,
+      [t.tenant.id, name],
+    );
     expect(left.rows[0].n).toBe(0);
   });
 });
@@ -114,7 +144,9 @@ describe("receipt handles", () => {
     const q2 = await queue();
     await send(q1, [{ body: "x" }]);
     const [m] = await receive(q1);
-    expect(await codeOf(deleteMessages(t.actor, t.tenant.id, q2, [m.receiptHandle], { batch: false }))).toBe("ReceiptHandleIsInvalid");
+    expect(await codeOf(deleteMessages(t.actor, t.tenant.id, q2, [m.receiptHandle], { batch: false }))).toBe(
+      "ReceiptHandleIsInvalid",
+    );
   });
 
   it("visibility cannot be extended past 12 hours after the first receive", async () => {
@@ -124,8 +156,14 @@ describe("receipt handles", () => {
     await send(q, [{ body: "x" }]);
     const [m] = await receive(q, { visibilityTimeout: 43_200 });
     freeze(40_000);
-    expect(await codeOf(changeVisibility(t.actor, t.tenant.id, q, [{ handle: m.receiptHandle, timeout: 3_300 }], { batch: false }))).toBe("InvalidParameterValue");
-    expect(await changeVisibility(t.actor, t.tenant.id, q, [{ handle: m.receiptHandle, timeout: 3_000 }], { batch: false })).toEqual([{ ok: true }]);
+    expect(
+      await codeOf(
+        changeVisibility(t.actor, t.tenant.id, q, [{ handle: m.receiptHandle, timeout: 3_300 }], { batch: false }),
+      ),
+    ).toBe("InvalidParameterValue");
+    expect(
+      await changeVisibility(t.actor, t.tenant.id, q, [{ handle: m.receiptHandle, timeout: 3_000 }], { batch: false }),
+    ).toEqual([{ ok: true }]);
   });
 });
 
@@ -133,13 +171,19 @@ describe("browse", () => {
   it("shows messages without receiving them: visibility and receive counts unchanged", async () => {
     const q = await queue();
     await send(q, [{ body: "a", attributes: { k: { DataType: "String", StringValue: "v" } } }, { body: "b" }]);
-    const before = await pool().query(`SELECT id, visible_at, receive_count, receipt_token FROM queue_messages WHERE queue_id = $1 ORDER BY seq`, [q.id]);
+    const before = await pool().query(
+      `SELECT id, visible_at, receive_count, receipt_token FROM queue_messages WHERE queue_id = $1 ORDER BY seq`,
+      [q.id],
+    );
     const page = await browseQueue(t.actor, t.tenant.id, { name: q.name, limit: 1 });
     expect(page.items.map((i) => i.body)).toEqual(["a"]);
     expect(page.items[0].attributes).toEqual([{ name: "k", dataType: "String", value: "v" }]);
     const page2 = await browseQueue(t.actor, t.tenant.id, { name: q.name, limit: 10, cursor: page.nextCursor! });
     expect(page2.items.map((i) => i.body)).toEqual(["b"]);
-    const after = await pool().query(`SELECT id, visible_at, receive_count, receipt_token FROM queue_messages WHERE queue_id = $1 ORDER BY seq`, [q.id]);
+    const after = await pool().query(
+      `SELECT id, visible_at, receive_count, receipt_token FROM queue_messages WHERE queue_id = $1 ORDER BY seq`,
+      [q.id],
+    );
     expect(after.rows).toEqual(before.rows);
     expect((await receive(q, { maxMessages: 10 })).length).toBe(2);
   });
@@ -165,7 +209,11 @@ describe("FIFO", () => {
 
   it("deduplication scope messageGroup: the same id in two groups is two messages", async () => {
     const q = await queue({ DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" }, true);
-    const r = await send(q, [{ body: "x", groupId: "g1", dedupId: "d" }, { body: "x", groupId: "g2", dedupId: "d" }, { body: "x", groupId: "g1", dedupId: "d" }]);
+    const r = await send(q, [
+      { body: "x", groupId: "g1", dedupId: "d" },
+      { body: "x", groupId: "g2", dedupId: "d" },
+      { body: "x", groupId: "g1", dedupId: "d" },
+    ]);
     const ids = r.map((x) => (x.ok ? x.messageId : ""));
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[2]).toBe(ids[0]);
@@ -175,7 +223,12 @@ describe("FIFO", () => {
     base = Date.now();
     const q = await queue({ ContentBasedDeduplication: "true" }, true);
     freeze(0);
-    await send(q, [{ body: "a1", groupId: "A" }, { body: "a2", groupId: "A" }, { body: "a3", groupId: "A" }, { body: "b1", groupId: "B" }]);
+    await send(q, [
+      { body: "a1", groupId: "A" },
+      { body: "a2", groupId: "A" },
+      { body: "a3", groupId: "A" },
+      { body: "b1", groupId: "B" },
+    ]);
     const first = await receive(q, { maxMessages: 2, visibilityTimeout: 30 });
     expect(first.map((m) => m.body)).toEqual(["a1", "a2"]);
     const second = await receive(q, { maxMessages: 10, visibilityTimeout: 100 });
@@ -236,16 +289,30 @@ describe("dead-letter queues and move tasks", () => {
 describe("FIFO dead-letter queues", () => {
   it("moves the group's head to the FIFO DLQ after maxReceiveCount, and the rest of the group keeps its order", async () => {
     const dlq = await queue({ ContentBasedDeduplication: "true" }, true);
-    const src = await queue({ ContentBasedDeduplication: "true", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) }, true);
-    await send(src, [{ body: "bad", groupId: "g", attributes: { k: { DataType: "String", StringValue: "v" } } }, { body: "next", groupId: "g" }]);
+    const src = await queue(
+      {
+        ContentBasedDeduplication: "true",
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+      },
+      true,
+    );
+    await send(src, [
+      { body: "bad", groupId: "g", attributes: { k: { DataType: "String", StringValue: "v" } } },
+      { body: "next", groupId: "g" },
+    ]);
     const [first] = await receive(src, { maxMessages: 1, visibilityTimeout: 0 });
     expect(first.body).toBe("bad");
     const after = await receive(src, { maxMessages: 10, visibilityTimeout: 30 });
     expect(after.map((m) => m.body)).toEqual(["next"]);
     const dead = await receive(dlq, { maxMessages: 10 });
-    expect(dead.map((m) => [m.messageId, m.body, m.system.MessageGroupId, m.system.DeadLetterQueueSourceArn])).toEqual([[first.messageId, "bad", "g", src.arn]]);
+    expect(dead.map((m) => [m.messageId, m.body, m.system.MessageGroupId, m.system.DeadLetterQueueSourceArn])).toEqual([
+      [first.messageId, "bad", "g", src.arn],
+    ]);
     expect(dead[0].attributes?.k).toEqual({ DataType: "String", StringValue: "v" });
-    const groups = await pool().query(`SELECT queue_id, pending FROM queue_fifo_groups WHERE queue_id = ANY($1) ORDER BY queue_id = $2`, [[src.id, dlq.id], src.id]);
+    const groups = await pool().query(
+      `SELECT queue_id, pending FROM queue_fifo_groups WHERE queue_id = ANY($1) ORDER BY queue_id = $2`,
+      [[src.id, dlq.id], src.id],
+    );
     expect(groups.rows.map((r) => r.pending)).toEqual([1, 1]);
   });
 });
@@ -253,8 +320,12 @@ describe("FIFO dead-letter queues", () => {
 describe("batches", () => {
   it("a batch over the total size limit stores nothing", async () => {
     const q = await queue();
-    expect(await codeOf(send(q, [{ body: "x".repeat(600_000) }, { body: "y".repeat(600_000) }]))).toBe("BatchRequestTooLong");
-    const attrs = await getQueueAttributes(t.actor, t.tenant.id, await getQueue(t.actor, t.tenant.id, q.name), ["ApproximateNumberOfMessages"]);
+    expect(await codeOf(send(q, [{ body: "x".repeat(600_000) }, { body: "y".repeat(600_000) }]))).toBe(
+      "BatchRequestTooLong",
+    );
+    const attrs = await getQueueAttributes(t.actor, t.tenant.id, await getQueue(t.actor, t.tenant.id, q.name), [
+      "ApproximateNumberOfMessages",
+    ]);
     expect(attrs.ApproximateNumberOfMessages).toBe("0");
   });
 });
@@ -262,15 +333,36 @@ describe("batches", () => {
 describe("deliverToQueue", () => {
   it("delivers into the tenant's own queue, refuses another tenant's queue unless a permission allows it", async () => {
     const q = await queue();
-    const r = await deliverToQueue({ queueArn: q.arn, sourceTenantId: t.tenant.id, senderId: "sns", body: "fan-out", attributes: { a: { DataType: "String", StringValue: "b" } } });
+    const r = await deliverToQueue({
+      queueArn: q.arn,
+      sourceTenantId: t.tenant.id,
+      senderId: "sns",
+      body: "fan-out",
+      attributes: { a: { DataType: "String", StringValue: "b" } },
+    });
     expect(r.messageId).toBeTruthy();
     expect(await findQueueByArn(q.arn)).toMatchObject({ id: q.id, tenantId: t.tenant.id, fifo: false });
     const other = await createTestTenant();
-    expect(await codeOf(deliverToQueue({ queueArn: q.arn, sourceTenantId: other.tenant.id, senderId: "sns", body: "x" }))).toBe("AccessDenied");
-    await addPermission(t.actor, t.tenant.id, q, { label: "other", accounts: [other.tenant.accountId], actions: ["SendMessage"] });
+    expect(
+      await codeOf(deliverToQueue({ queueArn: q.arn, sourceTenantId: other.tenant.id, senderId: "sns", body: "x" })),
+    ).toBe("AccessDenied");
+    await addPermission(t.actor, t.tenant.id, q, {
+      label: "other",
+      accounts: [other.tenant.accountId],
+      actions: ["SendMessage"],
+    });
     const ok = await deliverToQueue({ queueArn: q.arn, sourceTenantId: other.tenant.id, senderId: "sns", body: "x" });
     expect(ok.messageId).toBeTruthy();
-    expect(await codeOf(deliverToQueue({ queueArn: "arn:aws:sqs:us-east-1:123456789012:nope", sourceTenantId: t.tenant.id, senderId: "sns", body: "x" }))).toBe("QueueDoesNotExist");
+    expect(
+      await codeOf(
+        deliverToQueue({
+          queueArn: "arn:aws:sqs:us-east-1:123456789012:nope",
+          sourceTenantId: t.tenant.id,
+          senderId: "sns",
+          body: "x",
+        }),
+      ),
+    ).toBe("QueueDoesNotExist");
   });
 
   it("enqueues inside the caller's transaction (rolled back with it)", async () => {
@@ -278,7 +370,10 @@ describe("deliverToQueue", () => {
     const client = await pool().connect();
     try {
       await client.query("BEGIN");
-      await deliverToQueue({ queueArn: q.arn, sourceTenantId: t.tenant.id, senderId: "sns", body: "rolled back" }, client);
+      await deliverToQueue(
+        { queueArn: q.arn, sourceTenantId: t.tenant.id, senderId: "sns", body: "rolled back" },
+        client,
+      );
       await client.query("ROLLBACK");
     } finally {
       client.release();

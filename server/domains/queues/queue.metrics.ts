@@ -7,7 +7,10 @@ import { logger } from "../../logger";
 // the chart, never a message.
 
 type Key = string; // queueId|minuteIso
-const pending = new Map<Key, { queueId: string; tenantId: string; minute: Date; sent: number; received: number; deleted: number }>();
+const pending = new Map<
+  Key,
+  { queueId: string; tenantId: string; minute: Date; sent: number; received: number; deleted: number }
+>();
 let timer: NodeJS.Timeout | undefined;
 const FLUSH_MS = 5_000;
 
@@ -15,7 +18,12 @@ function minuteOf(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 60_000) * 60_000);
 }
 
-export function countMetric(q: { id: string; tenantId: string }, kind: "sent" | "received" | "deleted", n: number, at = new Date()): void {
+export function countMetric(
+  q: { id: string; tenantId: string },
+  kind: "sent" | "received" | "deleted",
+  n: number,
+  at = new Date(),
+): void {
   if (n <= 0) return;
   const minute = minuteOf(at);
   const key = `${q.id}|${minute.getTime()}`;
@@ -23,7 +31,10 @@ export function countMetric(q: { id: string; tenantId: string }, kind: "sent" | 
   if (!e) pending.set(key, (e = { queueId: q.id, tenantId: q.tenantId, minute, sent: 0, received: 0, deleted: 0 }));
   e[kind] += n;
   if (!timer) {
-    timer = setTimeout(() => void flushMetrics().catch((err) => logger.warn({ err }, "queue metrics flush failed")), FLUSH_MS);
+    timer = setTimeout(
+      () => void flushMetrics().catch((err) => logger.warn({ err }, "queue metrics flush failed")),
+      FLUSH_MS,
+    );
     timer.unref();
   }
 }
@@ -37,6 +48,13 @@ export async function flushMetrics(): Promise<void> {
     `INSERT INTO queue_metrics AS m (queue_id, tenant_id, minute, sent, received, deleted)
      SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[])
      ON CONFLICT (queue_id, minute) DO UPDATE SET sent = m.sent + EXCLUDED.sent, received = m.received + EXCLUDED.received, deleted = m.deleted + EXCLUDED.deleted`,
-    [rows.map((r) => r.queueId), rows.map((r) => r.tenantId), rows.map((r) => r.minute), rows.map((r) => r.sent), rows.map((r) => r.received), rows.map((r) => r.deleted)],
+    [
+      rows.map((r) => r.queueId),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.minute),
+      rows.map((r) => r.sent),
+      rows.map((r) => r.received),
+      rows.map((r) => r.deleted),
+    ],
   );
 }

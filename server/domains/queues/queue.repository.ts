@@ -82,7 +82,15 @@ function settingsParams(s: QueueSettings) {
 }
 
 /** Inserts a queue; null when the name is taken (the caller compares attributes). */
-export async function insertQueue(q: { id: string; tenantId: string; name: string; arn: string; settings: QueueSettings; tags: Record<string, string>; now: Date }): Promise<boolean> {
+export async function insertQueue(q: {
+  id: string;
+  tenantId: string;
+  name: string;
+  arn: string;
+  settings: QueueSettings;
+  tags: Record<string, string>;
+  now: Date;
+}): Promise<boolean> {
   const r = await pool().query(
     `INSERT INTO queues (id, tenant_id, name, arn, fifo, visibility_timeout, message_retention_period, maximum_message_size, delay_seconds,
        receive_message_wait_time_seconds, redrive_policy, dead_letter_target_arn, redrive_allow_policy, content_based_deduplication,
@@ -95,28 +103,43 @@ export async function insertQueue(q: { id: string; tenantId: string; name: strin
 }
 
 export async function findQueueByName(tenantId: string, name: string, tx?: Queryable): Promise<QueueRow | null> {
-  const r = await db(tx).query(`SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 AND q.name = $2`, [tenantId, name]);
+  const r = await db(tx).query(
+    `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 AND q.name = $2`,
+    [tenantId, name],
+  );
   return r.rows[0] ? toQueue(r.rows[0]) : null;
 }
 
 export async function findQueueById(tenantId: string, id: string, tx?: Queryable): Promise<QueueRow | null> {
-  const r = await db(tx).query(`SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 AND q.id = $2`, [tenantId, id]);
+  const r = await db(tx).query(
+    `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 AND q.id = $2`,
+    [tenantId, id],
+  );
   return r.rows[0] ? toQueue(r.rows[0]) : null;
 }
 
 /** Cross-tenant lookups (queue URL of another account, ARNs from other domains): the caller checks access. */
 export async function findQueueByAccountAndName(accountId: string, name: string): Promise<QueueRow | null> {
-  const r = await pool().query(`SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE t.account_id = $1 AND q.name = $2`, [accountId, name]);
+  const r = await pool().query(
+    `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE t.account_id = $1 AND q.name = $2`,
+    [accountId, name],
+  );
   return r.rows[0] ? toQueue(r.rows[0]) : null;
 }
 
 export async function findQueueRowByArn(arn: string, tx?: Queryable): Promise<QueueRow | null> {
-  const r = await db(tx).query(`SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.arn = $1`, [arn]);
+  const r = await db(tx).query(
+    `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.arn = $1`,
+    [arn],
+  );
   return r.rows[0] ? toQueue(r.rows[0]) : null;
 }
 
 /** ListQueues: name order, prefix, keyset pagination after a name. */
-export async function listQueueRows(tenantId: string, opts: { prefix?: string; after?: string; limit: number }): Promise<QueueRow[]> {
+export async function listQueueRows(
+  tenantId: string,
+  opts: { prefix?: string; after?: string; limit: number },
+): Promise<QueueRow[]> {
   const r = await pool().query(
     `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id
      WHERE q.tenant_id = $1 AND ($2::text IS NULL OR starts_with(q.name, $2)) AND ($3::text IS NULL OR q.name > $3)
@@ -142,20 +165,41 @@ export async function updateQueueSettings(tenantId: string, id: string, s: Queue
  * copy), so two processes tagging and untagging the same queue cannot lose each other's change.
  * `change` may throw to refuse; nothing is written then.
  */
-export async function changeQueueTags(tenantId: string, id: string, change: (current: Record<string, string>) => Record<string, string>): Promise<void> {
+export async function changeQueueTags(
+  tenantId: string,
+  id: string,
+  change: (current: Record<string, string>) => Record<string, string>,
+): Promise<void> {
   await withTransaction(async (tx) => {
     const r = await tx.query(`SELECT tags FROM queues WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
     if (!r.rows[0]) return;
-    await tx.query(`UPDATE queues SET tags = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(change((r.rows[0].tags as Record<string, string>) ?? {}))]);
+    await tx.query(`UPDATE queues SET tags = $3 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+      JSON.stringify(change((r.rows[0].tags as Record<string, string>) ?? {})),
+    ]);
   });
 }
 
 /** The same for AddPermission/RemovePermission grants. */
-export async function changeQueuePermissions(tenantId: string, id: string, change: (current: PermissionGrant[]) => PermissionGrant[], now: Date): Promise<void> {
+export async function changeQueuePermissions(
+  tenantId: string,
+  id: string,
+  change: (current: PermissionGrant[]) => PermissionGrant[],
+  now: Date,
+): Promise<void> {
   await withTransaction(async (tx) => {
-    const r = await tx.query(`SELECT permissions FROM queues WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+    const r = await tx.query(`SELECT permissions FROM queues WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [
+      tenantId,
+      id,
+    ]);
     if (!r.rows[0]) return;
-    await tx.query(`UPDATE queues SET permissions = $3, modified_at = $4 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(change((r.rows[0].permissions as PermissionGrant[]) ?? [])), now]);
+    await tx.query(`UPDATE queues SET permissions = $3, modified_at = $4 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+      JSON.stringify(change((r.rows[0].permissions as PermissionGrant[]) ?? [])),
+      now,
+    ]);
   });
 }
 
@@ -176,19 +220,29 @@ export async function deleteQueueRow(tenantId: string, id: string, deletedAt: Da
     await client.query(`DELETE FROM queue_fifo_groups WHERE tenant_id = $1 AND queue_id = $2`, [tenantId, id]);
     await client.query(`DELETE FROM queue_dedup WHERE queue_id = $1`, [id]);
     await client.query(`DELETE FROM queue_receive_attempts WHERE queue_id = $1`, [id]);
-    await client.query(`UPDATE queue_move_tasks SET status = 'FAILED', failure_reason = 'The source queue was deleted.', updated_at = now() WHERE tenant_id = $1 AND source_queue_id = $2 AND status IN ('RUNNING', 'CANCELLING')`, [tenantId, id]);
+    await client.query(
+      `UPDATE queue_move_tasks SET status = 'FAILED', failure_reason = 'The source queue was deleted.', updated_at = now() WHERE tenant_id = $1 AND source_queue_id = $2 AND status IN ('RUNNING', 'CANCELLING')`,
+      [tenantId, id],
+    );
     return (r.rowCount ?? 0) > 0;
   });
 }
 
 /** Whether a queue of this name was deleted after `since` (CreateQueue must wait 60 s). */
 export async function deletedSince(tenantId: string, name: string, since: Date): Promise<boolean> {
-  const r = await pool().query(`SELECT 1 FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2 AND deleted_at > $3`, [tenantId, name, since]);
+  const r = await pool().query(
+    `SELECT 1 FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2 AND deleted_at > $3`,
+    [tenantId, name, since],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
 /** ListDeadLetterSourceQueues. */
-export async function listDeadLetterSources(tenantId: string, dlqArn: string, opts: { after?: string; limit: number }): Promise<QueueRow[]> {
+export async function listDeadLetterSources(
+  tenantId: string,
+  dlqArn: string,
+  opts: { after?: string; limit: number },
+): Promise<QueueRow[]> {
   const r = await pool().query(
     `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id
      WHERE q.tenant_id = $1 AND q.dead_letter_target_arn = $2 AND ($3::text IS NULL OR q.name > $3) ORDER BY q.name LIMIT $4`,
@@ -203,7 +257,11 @@ export type QueueCountsRow = { visible: number; inFlight: number; delayed: numbe
  * Approximate counts, as AWS's are approximate: in flight = received and not yet visible again,
  * delayed = never received and not visible yet. One pass over the queue's rows.
  */
-export async function countQueueMessages(tenantId: string, queueIds: string[], now: Date): Promise<Map<string, QueueCountsRow>> {
+export async function countQueueMessages(
+  tenantId: string,
+  queueIds: string[],
+  now: Date,
+): Promise<Map<string, QueueCountsRow>> {
   const r = await pool().query(
     `SELECT queue_id,
        count(*) FILTER (WHERE visible_at <= $3) AS visible,
@@ -214,10 +272,15 @@ export async function countQueueMessages(tenantId: string, queueIds: string[], n
     [tenantId, queueIds, now],
   );
   const out = new Map<string, QueueCountsRow>();
-  for (const row of r.rows) out.set(row.queue_id, { visible: Number(row.visible), inFlight: Number(row.in_flight), delayed: Number(row.delayed), oldestSentAt: row.oldest });
+  for (const row of r.rows)
+    out.set(row.queue_id, {
+      visible: Number(row.visible),
+      inFlight: Number(row.in_flight),
+      delayed: Number(row.delayed),
+      oldestSentAt: row.oldest,
+    });
   return out;
 }
-
 
 export async function tenantAccountId(tenantId: string): Promise<string | null> {
   const r = await pool().query(`SELECT account_id FROM tenants WHERE id = $1`, [tenantId]);
@@ -225,7 +288,9 @@ export async function tenantAccountId(tenantId: string): Promise<string | null> 
 }
 
 export async function listAllQueueRows(tenantId: string): Promise<QueueRow[]> {
-  const r = await pool().query(`SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 ORDER BY q.name LIMIT 5000`, [tenantId]);
+  const r = await pool().query(
+    `SELECT ${QUEUE_COLUMNS} FROM queues q JOIN tenants t ON t.id = q.tenant_id WHERE q.tenant_id = $1 ORDER BY q.name LIMIT 5000`,
+    [tenantId],
+  );
   return r.rows.map(toQueue);
 }
-

@@ -11,7 +11,8 @@ import { flushMetrics } from "./queue.metrics";
 
 let t: TestTenant;
 let viewer: TestTenant;
-const callerFor = (tt: TestTenant) => createCallerFactory(appRouter)({ userId: tt.user.id, requestId: "test", log: logger, origin: null });
+const callerFor = (tt: TestTenant) =>
+  createCallerFactory(appRouter)({ userId: tt.user.id, requestId: "test", log: logger, origin: null });
 
 beforeAll(async () => {
   t = await createTestTenant();
@@ -30,7 +31,10 @@ describe("queue router", () => {
     const list = await api.queue.list({ tenant });
     expect(list.find((q) => q.name === name)).toMatchObject({ visible: 1, inFlight: 0, delayed: 1 });
     const page = await api.queue.browse({ tenant, name });
-    expect(page.items.map((i) => [i.body, i.state])).toEqual([["hello", "visible"], ["later", "delayed"]]);
+    expect(page.items.map((i) => [i.body, i.state])).toEqual([
+      ["hello", "visible"],
+      ["later", "delayed"],
+    ]);
     const got = await api.queue.receive({ tenant, name, maxMessages: 10 });
     expect(got.map((m) => m.body)).toEqual(["hello"]);
     expect(got[0].attributes).toEqual([{ name: "k", dataType: "String", value: "v" }]);
@@ -47,17 +51,24 @@ describe("queue router", () => {
     await flushMetrics();
     const m = await api.queue.metrics({ tenant, name, hours: 1 });
     expect(m.points).toHaveLength(60);
-    const sum = m.points.reduce((a, p) => ({ sent: a.sent + p.sent, received: a.received + p.received, deleted: a.deleted + p.deleted }), { sent: 0, received: 0, deleted: 0 });
+    const sum = m.points.reduce(
+      (a, p) => ({ sent: a.sent + p.sent, received: a.received + p.received, deleted: a.deleted + p.deleted }),
+      { sent: 0, received: 0, deleted: 0 },
+    );
     expect(sum).toEqual({ sent: 2, received: 2, deleted: 1 });
     const audit = await pool().query(`SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY id`, [t.tenant.id]);
-    expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(["queue.create", "queue.message.send", "queue.set_attributes", "queue.purge"]));
+    expect(audit.rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(["queue.create", "queue.message.send", "queue.set_attributes", "queue.purge"]),
+    );
     await api.queue.delete({ tenant, name });
     await expect(api.queue.get({ tenant, name })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("gives field errors for bad input and refuses writes to viewers", async () => {
     const api = callerFor(t);
-    const err = await api.queue.create({ tenant: t.tenant.slug, name: "bad name", visibilityTimeout: 50_000 }).catch((e) => e);
+    const err = await api.queue
+      .create({ tenant: t.tenant.slug, name: "bad name", visibilityTimeout: 50_000 })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect(err.code).toBe("BAD_REQUEST");
     const v = callerFor(viewer);
@@ -70,7 +81,11 @@ describe("queue router", () => {
     const api = callerFor(t);
     const tenant = t.tenant.slug;
     const dlq = await api.queue.create({ tenant, name: uniqueName("dlq") });
-    const src = await api.queue.create({ tenant, name: uniqueName("src"), redrivePolicy: { deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 } });
+    const src = await api.queue.create({
+      tenant,
+      name: uniqueName("src"),
+      redrivePolicy: { deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 },
+    });
     expect(await api.queue.deadLetterSources({ tenant, name: dlq.name })).toEqual([{ name: src.name, arn: src.arn }]);
     const { taskHandle } = await api.queue.startMoveTask({ tenant, name: dlq.name, maxNumberOfMessagesPerSecond: 10 });
     const tasks = await api.queue.listMoveTasks({ tenant, name: dlq.name });
@@ -84,9 +99,19 @@ describe("queue router", () => {
     const q = await api.queue.create({ tenant, name: uniqueName("tp") });
     expect(await api.queue.tag({ tenant, name: q.name, tags: { a: "1", b: "2" } })).toEqual({ a: "1", b: "2" });
     expect(await api.queue.untag({ tenant, name: q.name, keys: ["a"] })).toEqual({ b: "2" });
-    expect(await api.queue.addPermission({ tenant, name: q.name, label: "p1", accountIds: ["123456789012"], actions: ["SendMessage"] })).toEqual([{ label: "p1", accounts: ["123456789012"], actions: ["SendMessage"] }]);
+    expect(
+      await api.queue.addPermission({
+        tenant,
+        name: q.name,
+        label: "p1",
+        accountIds: ["123456789012"],
+        actions: ["SendMessage"],
+      }),
+    ).toEqual([{ label: "p1", accounts: ["123456789012"], actions: ["SendMessage"] }]);
     expect(await api.queue.removePermission({ tenant, name: q.name, label: "p1" })).toEqual([]);
-    const bad = await api.queue.addPermission({ tenant, name: q.name, label: "p2", accountIds: ["12"], actions: ["SendMessage"] }).catch((e) => e);
+    const bad = await api.queue
+      .addPermission({ tenant, name: q.name, label: "p2", accountIds: ["12"], actions: ["SendMessage"] })
+      .catch((e) => e);
     expect(bad.code).toBe("BAD_REQUEST");
   });
 });

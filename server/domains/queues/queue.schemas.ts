@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { DELAY_SECONDS, MAX_MESSAGES_PER_RECEIVE, MAX_MOVE_TASK_RATE, MAX_RECEIVE_COUNT, MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_PERIOD, RECEIVE_WAIT_TIME_SECONDS, VISIBILITY_TIMEOUT } from "../../core/sqs";
+import {
+  DELAY_SECONDS,
+  MAX_MESSAGES_PER_RECEIVE,
+  MAX_MOVE_TASK_RATE,
+  MAX_RECEIVE_COUNT,
+  MAXIMUM_MESSAGE_SIZE,
+  MESSAGE_RETENTION_PERIOD,
+  RECEIVE_WAIT_TIME_SECONDS,
+  VISIBILITY_TIMEOUT,
+} from "../../core/sqs";
 
 // zod inputs for the console (tRPC) and REST: typed attribute fields with AWS's ranges, so forms
 // get a message beside the field. The service re-validates everything with AWS's codes.
@@ -10,7 +19,12 @@ export const queueNameSchema = z
   .max(80, "At most 80 characters.")
   .regex(/^[A-Za-z0-9_-]+(\.fifo)?$/, "Only letters, digits, hyphens and underscores (FIFO queue names end in .fifo).");
 
-const int = (r: { min: number; max: number }, label: string) => z.number().int(`${label} must be a whole number.`).min(r.min, `${label} must be at least ${r.min}.`).max(r.max, `${label} must be at most ${r.max}.`);
+const int = (r: { min: number; max: number }, label: string) =>
+  z
+    .number()
+    .int(`${label} must be a whole number.`)
+    .min(r.min, `${label} must be at least ${r.min}.`)
+    .max(r.max, `${label} must be at most ${r.max}.`);
 
 export const queueSettingsInput = z.object({
   visibilityTimeout: int(VISIBILITY_TIMEOUT, "Visibility timeout").optional(),
@@ -19,11 +33,17 @@ export const queueSettingsInput = z.object({
   delaySeconds: int(DELAY_SECONDS, "Delivery delay").optional(),
   receiveMessageWaitTimeSeconds: int(RECEIVE_WAIT_TIME_SECONDS, "Receive wait time").optional(),
   redrivePolicy: z
-    .object({ deadLetterTargetArn: z.string().min(1, "Choose a dead-letter queue."), maxReceiveCount: int(MAX_RECEIVE_COUNT, "Maximum receives") })
+    .object({
+      deadLetterTargetArn: z.string().min(1, "Choose a dead-letter queue."),
+      maxReceiveCount: int(MAX_RECEIVE_COUNT, "Maximum receives"),
+    })
     .nullable()
     .optional(),
   redriveAllowPolicy: z
-    .object({ redrivePermission: z.enum(["allowAll", "denyAll", "byQueue"]), sourceQueueArns: z.array(z.string()).max(10).optional() })
+    .object({
+      redrivePermission: z.enum(["allowAll", "denyAll", "byQueue"]),
+      sourceQueueArns: z.array(z.string()).max(10).optional(),
+    })
     .nullable()
     .optional(),
   contentBasedDeduplication: z.boolean().optional(),
@@ -41,9 +61,11 @@ export function toAttributeStrings(s: QueueSettingsInput, fifo?: boolean): Recor
   if (s.messageRetentionPeriod !== undefined) a.MessageRetentionPeriod = String(s.messageRetentionPeriod);
   if (s.maximumMessageSize !== undefined) a.MaximumMessageSize = String(s.maximumMessageSize);
   if (s.delaySeconds !== undefined) a.DelaySeconds = String(s.delaySeconds);
-  if (s.receiveMessageWaitTimeSeconds !== undefined) a.ReceiveMessageWaitTimeSeconds = String(s.receiveMessageWaitTimeSeconds);
+  if (s.receiveMessageWaitTimeSeconds !== undefined)
+    a.ReceiveMessageWaitTimeSeconds = String(s.receiveMessageWaitTimeSeconds);
   if (s.redrivePolicy !== undefined) a.RedrivePolicy = s.redrivePolicy ? JSON.stringify(s.redrivePolicy) : "";
-  if (s.redriveAllowPolicy !== undefined) a.RedriveAllowPolicy = s.redriveAllowPolicy ? JSON.stringify(s.redriveAllowPolicy) : "";
+  if (s.redriveAllowPolicy !== undefined)
+    a.RedriveAllowPolicy = s.redriveAllowPolicy ? JSON.stringify(s.redriveAllowPolicy) : "";
   if (s.contentBasedDeduplication !== undefined) a.ContentBasedDeduplication = String(s.contentBasedDeduplication);
   if (s.deduplicationScope !== undefined) a.DeduplicationScope = s.deduplicationScope;
   if (s.fifoThroughputLimit !== undefined) a.FifoThroughputLimit = s.fifoThroughputLimit;
@@ -61,7 +83,12 @@ export const queueRefInput = z.object({ name: queueNameSchema });
 
 export const messageAttributeInput = z.object({
   name: z.string().min(1, "Attribute name is required.").max(256),
-  dataType: z.string().regex(/^(String|Number|Binary)(\..+)?$/, "Type must be String, Number or Binary (optionally with a .custom suffix)."),
+  dataType: z
+    .string()
+    .regex(
+      /^(String|Number|Binary)(\..+)?$/,
+      "Type must be String, Number or Binary (optionally with a .custom suffix).",
+    ),
   /** String/Number: the value; Binary: base64. */
   value: z.string().min(1, "Attribute value is required."),
 });
@@ -83,9 +110,15 @@ export const receiveMessagesInput = z.object({
 });
 
 export const receiptInput = z.object({ name: queueNameSchema, receiptHandle: z.string().min(1) });
-export const changeVisibilityInput = receiptInput.extend({ visibilityTimeout: int(VISIBILITY_TIMEOUT, "Visibility timeout") });
+export const changeVisibilityInput = receiptInput.extend({
+  visibilityTimeout: int(VISIBILITY_TIMEOUT, "Visibility timeout"),
+});
 
-export const browseInput = z.object({ name: queueNameSchema, cursor: z.string().regex(/^\d+$/).optional(), limit: z.number().int().min(1).max(100).default(25) });
+export const browseInput = z.object({
+  name: queueNameSchema,
+  cursor: z.string().regex(/^\d+$/).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
 
 export const startMoveTaskInput = z.object({
   name: queueNameSchema,
@@ -99,12 +132,17 @@ export function attributesFromInput(list: z.infer<typeof messageAttributeInput>[
   if (!list?.length) return undefined;
   const out: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }> = {};
   for (const a of list) {
-    out[a.name] = a.dataType.startsWith("Binary") ? { DataType: a.dataType, BinaryValue: Buffer.from(a.value, "base64") } : { DataType: a.dataType, StringValue: a.value };
+    out[a.name] = a.dataType.startsWith("Binary")
+      ? { DataType: a.dataType, BinaryValue: Buffer.from(a.value, "base64") }
+      : { DataType: a.dataType, StringValue: a.value };
   }
   return out;
 }
 
-export const tagInput = z.object({ name: queueNameSchema, tags: z.record(z.string().min(1).max(128), z.string().max(256)) });
+export const tagInput = z.object({
+  name: queueNameSchema,
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)),
+});
 export const untagInput = z.object({ name: queueNameSchema, keys: z.array(z.string().min(1)).min(1) });
 export const addPermissionInput = z.object({
   name: queueNameSchema,

@@ -25,7 +25,20 @@ import {
   type PermissionGrant,
   type QueueSettings,
 } from "../../core/sqs";
-import { countQueueMessages, deleteQueueRow, deletedSince, findQueueByName, insertQueue, listDeadLetterSources, listQueueRows, tenantAccountId, changeQueuePermissions, changeQueueTags, updateQueueSettings, type QueueRow } from "./queue.repository";
+import {
+  countQueueMessages,
+  deleteQueueRow,
+  deletedSince,
+  findQueueByName,
+  insertQueue,
+  listDeadLetterSources,
+  listQueueRows,
+  tenantAccountId,
+  changeQueuePermissions,
+  changeQueueTags,
+  updateQueueSettings,
+  type QueueRow,
+} from "./queue.repository";
 import { purgeQueueMessages } from "./message.repository";
 import { defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
 
@@ -45,10 +58,21 @@ export const QUEUE_NAME_REUSE_SECONDS = 60;
 
 function validateTags(tags: Record<string, string>): void {
   const keys = Object.keys(tags);
-  if (keys.length > MAX_TAGS_PER_QUEUE) throw sqsError("InvalidParameterValue", `Too many tags added for queue. A queue can have at most ${MAX_TAGS_PER_QUEUE} tags.`, "Tags");
+  if (keys.length > MAX_TAGS_PER_QUEUE)
+    throw sqsError(
+      "InvalidParameterValue",
+      `Too many tags added for queue. A queue can have at most ${MAX_TAGS_PER_QUEUE} tags.`,
+      "Tags",
+    );
   for (const k of keys) {
-    if (k.length < 1 || k.length > MAX_TAG_KEY_LENGTH) throw sqsError("InvalidParameterValue", `Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters.`, "Tags");
-    if (typeof tags[k] !== "string" || tags[k].length > MAX_TAG_VALUE_LENGTH) throw sqsError("InvalidParameterValue", `Tag values must be at most ${MAX_TAG_VALUE_LENGTH} characters.`, "Tags");
+    if (k.length < 1 || k.length > MAX_TAG_KEY_LENGTH)
+      throw sqsError(
+        "InvalidParameterValue",
+        `Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters.`,
+        "Tags",
+      );
+    if (typeof tags[k] !== "string" || tags[k].length > MAX_TAG_VALUE_LENGTH)
+      throw sqsError("InvalidParameterValue", `Tag values must be at most ${MAX_TAG_VALUE_LENGTH} characters.`, "Tags");
   }
 }
 
@@ -59,15 +83,36 @@ async function checkRedrive(tenantId: string, s: QueueSettings, selfArn: string)
   const target = parseQueueArn(rp.deadLetterTargetArn);
   const dlq = target ? await queueByArn(rp.deadLetterTargetArn) : null;
   if (!dlq || dlq.tenantId !== tenantId) {
-    throw sqsError("InvalidParameterValue", `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: Dead-letter target does not exist.`, "RedrivePolicy");
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: Dead-letter target does not exist.`,
+      "RedrivePolicy",
+    );
   }
   if (dlq.settings.fifo !== s.fifo) {
-    throw sqsError("InvalidParameterValue", `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`, "RedrivePolicy");
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`,
+      "RedrivePolicy",
+    );
   }
-  if (dlq.arn === selfArn) throw sqsError("InvalidParameterValue", "Value for parameter RedrivePolicy is invalid. Reason: A queue cannot be its own dead-letter queue.", "RedrivePolicy");
+  if (dlq.arn === selfArn)
+    throw sqsError(
+      "InvalidParameterValue",
+      "Value for parameter RedrivePolicy is invalid. Reason: A queue cannot be its own dead-letter queue.",
+      "RedrivePolicy",
+    );
   const allow = dlq.settings.redriveAllowPolicy;
-  if (allow && (allow.redrivePermission === "denyAll" || (allow.redrivePermission === "byQueue" && !allow.sourceQueueArns?.includes(selfArn)))) {
-    throw sqsError("InvalidParameterValue", `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: The dead-letter queue's RedriveAllowPolicy does not allow this source queue.`, "RedrivePolicy");
+  if (
+    allow &&
+    (allow.redrivePermission === "denyAll" ||
+      (allow.redrivePermission === "byQueue" && !allow.sourceQueueArns?.includes(selfArn)))
+  ) {
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${JSON.stringify(rp)} for parameter RedrivePolicy is invalid. Reason: The dead-letter queue's RedriveAllowPolicy does not allow this source queue.`,
+      "RedrivePolicy",
+    );
   }
 }
 
@@ -85,12 +130,26 @@ export async function createQueue(
   const existing = await findQueueByName(tenantId, input.name);
   if (existing) {
     if (!sameAttributes(existing.settings, attrs, input.name)) {
-      throw sqsError("QueueNameExists", `A queue already exists with the same name and a different value for attribute(s) ${Object.keys(attrs).filter((k) => settableAttributeStrings(settingsForCreate(input.name, attrs))[k] !== settableAttributeStrings(existing.settings)[k]).join(", ")}`, "name");
+      throw sqsError(
+        "QueueNameExists",
+        `A queue already exists with the same name and a different value for attribute(s) ${Object.keys(attrs)
+          .filter(
+            (k) =>
+              settableAttributeStrings(settingsForCreate(input.name, attrs))[k] !==
+              settableAttributeStrings(existing.settings)[k],
+          )
+          .join(", ")}`,
+        "name",
+      );
     }
     return { queue: existing, created: false };
   }
   if (await deletedSince(tenantId, input.name, new Date(now().getTime() - QUEUE_NAME_REUSE_SECONDS * 1000))) {
-    throw sqsError("QueueDeletedRecently", `You must wait ${QUEUE_NAME_REUSE_SECONDS} seconds after deleting a queue before you can create another queue with the same name.`, "name");
+    throw sqsError(
+      "QueueDeletedRecently",
+      `You must wait ${QUEUE_NAME_REUSE_SECONDS} seconds after deleting a queue before you can create another queue with the same name.`,
+      "name",
+    );
   }
   const accountId = await accountOf(tenantId);
   const arn = queueArn(defaultRegion(), accountId, input.name);
@@ -102,11 +161,22 @@ export async function createQueue(
   if (!queue) throw queueDoesNotExist();
   if (!inserted) {
     // Lost a race with an identical CreateQueue: same rule as above.
-    if (!sameAttributes(queue.settings, attrs, input.name)) throw sqsError("QueueNameExists", "A queue already exists with the same name and a different value for attributes.", "name");
+    if (!sameAttributes(queue.settings, attrs, input.name))
+      throw sqsError(
+        "QueueNameExists",
+        "A queue already exists with the same name and a different value for attributes.",
+        "name",
+      );
     return { queue, created: false };
   }
   forgetQueue({ accountId, name: input.name, arn });
-  await recordAudit(actor, tenantId, "queue.create", { type: "queue", id }, { name: input.name, attributes: settableAttributeStrings(settings) });
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.create",
+    { type: "queue", id },
+    { name: input.name, attributes: settableAttributeStrings(settings) },
+  );
   return { queue, created: true };
 }
 
@@ -117,10 +187,21 @@ export async function getQueue(actor: Actor, tenantId: string, name: string): Pr
   return q;
 }
 
-export async function listQueues(actor: Actor, tenantId: string, opts: { prefix?: string; maxResults?: number; nextToken?: string }): Promise<{ queues: QueueRow[]; nextToken?: string }> {
+export async function listQueues(
+  actor: Actor,
+  tenantId: string,
+  opts: { prefix?: string; maxResults?: number; nextToken?: string },
+): Promise<{ queues: QueueRow[]; nextToken?: string }> {
   assertCan(actor.role, "resource:read");
-  if (opts.maxResults !== undefined && (!Number.isInteger(opts.maxResults) || opts.maxResults < 1 || opts.maxResults > MAX_LIST_QUEUES_RESULTS)) {
-    throw sqsError("InvalidParameterValue", `Value ${opts.maxResults} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`, "MaxResults");
+  if (
+    opts.maxResults !== undefined &&
+    (!Number.isInteger(opts.maxResults) || opts.maxResults < 1 || opts.maxResults > MAX_LIST_QUEUES_RESULTS)
+  ) {
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${opts.maxResults} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`,
+      "MaxResults",
+    );
   }
   let after: string | undefined;
   if (opts.nextToken) {
@@ -135,28 +216,52 @@ export async function listQueues(actor: Actor, tenantId: string, opts: { prefix?
   const page = rows.slice(0, limit);
   // AWS gives a NextToken only when MaxResults was set.
   const more = rows.length > limit && opts.maxResults !== undefined;
-  return { queues: page, nextToken: more ? Buffer.from(page[page.length - 1].name, "utf8").toString("base64url") : undefined };
+  return {
+    queues: page,
+    nextToken: more ? Buffer.from(page[page.length - 1].name, "utf8").toString("base64url") : undefined,
+  };
 }
 
-export async function getQueueAttributes(actor: Actor, tenantId: string, q: QueueRow, names: string[]): Promise<Record<string, string>> {
+export async function getQueueAttributes(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  names: string[],
+): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
   void tenantId;
   const list = names.length ? names : [];
   let counts;
   if (needsCounts(list)) counts = (await countQueueMessages(q.tenantId, [q.id], now())).get(q.id);
-  return renderQueueAttributes(q.settings, { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts }, list);
+  return renderQueueAttributes(
+    q.settings,
+    { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts },
+    list,
+  );
 }
 
-export async function setQueueAttributes(actor: Actor, tenantId: string, q: QueueRow, attrs: Record<string, string>): Promise<QueueRow> {
+export async function setQueueAttributes(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  attrs: Record<string, string>,
+): Promise<QueueRow> {
   assertCan(actor.role, "resource:write");
-  if (Object.keys(attrs).length === 0) throw sqsError("MissingParameter", "The request must contain the parameter Attribute.Name.", "Attributes");
+  if (Object.keys(attrs).length === 0)
+    throw sqsError("MissingParameter", "The request must contain the parameter Attribute.Name.", "Attributes");
   const patch = parseQueueAttributes(attrs, "set", q.settings.fifo);
   const next: QueueSettings = { ...q.settings, ...patch, extra: { ...q.settings.extra, ...(patch.extra ?? {}) } };
   checkFifoCombination(next);
   await checkRedrive(q.tenantId, next, q.arn);
   await updateQueueSettings(q.tenantId, q.id, next, now());
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
-  await recordAudit(actor, q.tenantId, "queue.set_attributes", { type: "queue", id: q.id }, { name: q.name, changed: Object.keys(attrs), by: tenantId === q.tenantId ? undefined : tenantId });
+  await recordAudit(
+    actor,
+    q.tenantId,
+    "queue.set_attributes",
+    { type: "queue", id: q.id },
+    { name: q.name, changed: Object.keys(attrs), by: tenantId === q.tenantId ? undefined : tenantId },
+  );
   const updated = await findQueueByName(q.tenantId, q.name);
   if (!updated) throw queueDoesNotExist();
   return updated;
@@ -174,18 +279,33 @@ export async function purgeQueue(actor: Actor, tenantId: string, q: QueueRow): P
   assertCan(actor.role, "resource:write");
   const t = now();
   if (q.purgedAt && t.getTime() - q.purgedAt.getTime() < PURGE_COOLDOWN_SECONDS * 1000) {
-    throw sqsError("PurgeQueueInProgress", `Only one PurgeQueue operation on ${q.name} is allowed every ${PURGE_COOLDOWN_SECONDS} seconds.`);
+    throw sqsError(
+      "PurgeQueueInProgress",
+      `Only one PurgeQueue operation on ${q.name} is allowed every ${PURGE_COOLDOWN_SECONDS} seconds.`,
+    );
   }
   const purged = await purgeQueueMessages(q.tenantId, q.id, t);
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
-  await recordAudit(actor, q.tenantId, "queue.purge", { type: "queue", id: q.id }, { name: q.name, purged, by: tenantId === q.tenantId ? undefined : tenantId });
+  await recordAudit(
+    actor,
+    q.tenantId,
+    "queue.purge",
+    { type: "queue", id: q.id },
+    { name: q.name, purged, by: tenantId === q.tenantId ? undefined : tenantId },
+  );
   return { purged };
 }
 
-export async function tagQueue(actor: Actor, tenantId: string, q: QueueRow, tags: Record<string, string>): Promise<void> {
+export async function tagQueue(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  tags: Record<string, string>,
+): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  if (Object.keys(tags).length === 0) throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
+  if (Object.keys(tags).length === 0)
+    throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
   validateTags(tags);
   await changeQueueTags(tenantId, q.id, (current) => {
     const next = { ...current, ...tags };
@@ -193,13 +313,20 @@ export async function tagQueue(actor: Actor, tenantId: string, q: QueueRow, tags
     return next;
   });
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
-  await recordAudit(actor, tenantId, "queue.tag", { type: "queue", id: q.id }, { name: q.name, keys: Object.keys(tags) });
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.tag",
+    { type: "queue", id: q.id },
+    { name: q.name, keys: Object.keys(tags) },
+  );
 }
 
 export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, keys: string[]): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  if (keys.length === 0) throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
+  if (keys.length === 0)
+    throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
   await changeQueueTags(tenantId, q.id, (current) => {
     const next = { ...current };
     for (const k of keys) delete next[k];
@@ -215,38 +342,91 @@ export async function listQueueTags(actor: Actor, tenantId: string, q: QueueRow)
   return q.tags;
 }
 
-export async function listDeadLetterSourceQueues(actor: Actor, tenantId: string, q: QueueRow, opts: { maxResults?: number; nextToken?: string }): Promise<{ queues: QueueRow[]; nextToken?: string }> {
+export async function listDeadLetterSourceQueues(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  opts: { maxResults?: number; nextToken?: string },
+): Promise<{ queues: QueueRow[]; nextToken?: string }> {
   assertCan(actor.role, "resource:read");
   void tenantId;
   const limit = opts.maxResults ?? MAX_LIST_QUEUES_RESULTS;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_QUEUES_RESULTS) throw sqsError("InvalidParameterValue", `Value ${limit} for parameter MaxResults is invalid.`, "MaxResults");
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_QUEUES_RESULTS)
+    throw sqsError("InvalidParameterValue", `Value ${limit} for parameter MaxResults is invalid.`, "MaxResults");
   const after = opts.nextToken ? Buffer.from(opts.nextToken, "base64url").toString("utf8") : undefined;
   const rows = await listDeadLetterSources(q.tenantId, q.arn, { after, limit: limit + 1 });
   const page = rows.slice(0, limit);
-  return { queues: page, nextToken: rows.length > limit && opts.maxResults !== undefined ? Buffer.from(page[page.length - 1].name).toString("base64url") : undefined };
+  return {
+    queues: page,
+    nextToken:
+      rows.length > limit && opts.maxResults !== undefined
+        ? Buffer.from(page[page.length - 1].name).toString("base64url")
+        : undefined,
+  };
 }
 
-export async function addPermission(actor: Actor, tenantId: string, q: QueueRow, grant: PermissionGrant): Promise<void> {
+export async function addPermission(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  grant: PermissionGrant,
+): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   if (!grant.label || grant.label.length > MAX_PERMISSION_LABEL_LENGTH || !/^[A-Za-z0-9_-]+$/.test(grant.label)) {
-    throw sqsError("InvalidParameterValue", "Value for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.", "Label");
+    throw sqsError(
+      "InvalidParameterValue",
+      "Value for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.",
+      "Label",
+    );
   }
-  if (!grant.accounts.length) throw sqsError("MissingParameter", "The request must contain the parameter AWSAccountIds.", "AWSAccountIds");
-  if (!grant.actions.length) throw sqsError("MissingParameter", "The request must contain the parameter Actions.", "Actions");
-  for (const a of grant.accounts) if (!/^\d{12}$/.test(a)) throw sqsError("InvalidParameterValue", `Value ${a} for parameter PrincipalId is invalid. Reason: Unable to verify.`, "AWSAccountIds");
-  for (const a of grant.actions) if (!GRANTABLE_ACTIONS.has(a.replace(/^SQS:/i, ""))) throw sqsError("InvalidParameterValue", `Value SQS:${a} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`, "Actions");
+  if (!grant.accounts.length)
+    throw sqsError("MissingParameter", "The request must contain the parameter AWSAccountIds.", "AWSAccountIds");
+  if (!grant.actions.length)
+    throw sqsError("MissingParameter", "The request must contain the parameter Actions.", "Actions");
+  for (const a of grant.accounts)
+    if (!/^\d{12}$/.test(a))
+      throw sqsError(
+        "InvalidParameterValue",
+        `Value ${a} for parameter PrincipalId is invalid. Reason: Unable to verify.`,
+        "AWSAccountIds",
+      );
+  for (const a of grant.actions)
+    if (!GRANTABLE_ACTIONS.has(a.replace(/^SQS:/i, "")))
+      throw sqsError(
+        "InvalidParameterValue",
+        `Value SQS:${a} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`,
+        "Actions",
+      );
   await changeQueuePermissions(
     tenantId,
     q.id,
     (current) => {
-      if (current.some((p) => p.label === grant.label)) throw sqsError("InvalidParameterValue", `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`, "Label");
-      return [...current, { label: grant.label, accounts: [...new Set(grant.accounts)], actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")) }];
+      if (current.some((p) => p.label === grant.label))
+        throw sqsError(
+          "InvalidParameterValue",
+          `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`,
+          "Label",
+        );
+      return [
+        ...current,
+        {
+          label: grant.label,
+          accounts: [...new Set(grant.accounts)],
+          actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")),
+        },
+      ];
     },
     now(),
   );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
-  await recordAudit(actor, tenantId, "queue.add_permission", { type: "queue", id: q.id }, { name: q.name, label: grant.label, accounts: grant.accounts, actions: grant.actions });
+  await recordAudit(
+    actor,
+    tenantId,
+    "queue.add_permission",
+    { type: "queue", id: q.id },
+    { name: q.name, label: grant.label, accounts: grant.accounts, actions: grant.actions },
+  );
 }
 
 export async function removePermission(actor: Actor, tenantId: string, q: QueueRow, label: string): Promise<void> {
@@ -256,7 +436,12 @@ export async function removePermission(actor: Actor, tenantId: string, q: QueueR
     tenantId,
     q.id,
     (current) => {
-      if (!current.some((p) => p.label === label)) throw sqsError("InvalidParameterValue", `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`, "Label");
+      if (!current.some((p) => p.label === label))
+        throw sqsError(
+          "InvalidParameterValue",
+          `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`,
+          "Label",
+        );
       return current.filter((p) => p.label !== label);
     },
     now(),

@@ -19,7 +19,8 @@ async function queue() {
   return queue;
 }
 type Q = Awaited<ReturnType<typeof queue>>;
-const send = (q: Q, body: string) => sendMessages(t.actor, t.tenant.id, q, [{ body }], { senderId: "tester", batch: false });
+const send = (q: Q, body: string) =>
+  sendMessages(t.actor, t.tenant.id, q, [{ body }], { senderId: "tester", batch: false });
 const receive = (q: Q, o: Parameters<typeof receiveMessages>[3]) => receiveMessages(t.actor, t.tenant.id, q, o);
 
 async function untilWaiting(queueId: string, n: number) {

@@ -15,7 +15,22 @@ import {
   type MessageAttributeValue,
 } from "../../core/sqs";
 import { type QueueRow } from "./queue.repository";
-import { adjustFifoGroups, findReceiveAttempt, groupHeads, inFlightByGroup, lockReadyGroups, markReceived, moveMessageRows, nextVisibleAt, receiveStandard, rowsForAttempt, saveReceiveAttempt, setGroupAvailableAt, type DeadLetterMove, type ReceivedRow } from "./message.repository";
+import {
+  adjustFifoGroups,
+  findReceiveAttempt,
+  groupHeads,
+  inFlightByGroup,
+  lockReadyGroups,
+  markReceived,
+  moveMessageRows,
+  nextVisibleAt,
+  receiveStandard,
+  rowsForAttempt,
+  saveReceiveAttempt,
+  setGroupAvailableAt,
+  type DeadLetterMove,
+  type ReceivedRow,
+} from "./message.repository";
 import { now, queueByArn, receiptHandleKey } from "./queue.context";
 import { subscribeQueue } from "./queue.notify";
 import { countMetric } from "./queue.metrics";
@@ -79,16 +94,47 @@ function toMessage(q: QueueRow, r: ReceivedRow): ReceivedMessage {
 export function checkReceiveOptions(o: ReceiveOptions): void {
   const n = o.maxMessages ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > MAX_MESSAGES_PER_RECEIVE) {
-    throw sqsError("InvalidParameterValue", `Value ${n} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and ${MAX_MESSAGES_PER_RECEIVE}, if provided.`, "MaxNumberOfMessages");
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${n} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and ${MAX_MESSAGES_PER_RECEIVE}, if provided.`,
+      "MaxNumberOfMessages",
+    );
   }
-  if (o.visibilityTimeout !== undefined && (!Number.isInteger(o.visibilityTimeout) || o.visibilityTimeout < VISIBILITY_TIMEOUT.min || o.visibilityTimeout > VISIBILITY_TIMEOUT.max)) {
-    throw sqsError("InvalidParameterValue", `Value ${o.visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= ${VISIBILITY_TIMEOUT.min} and <= ${VISIBILITY_TIMEOUT.max}, if provided.`, "VisibilityTimeout");
+  if (
+    o.visibilityTimeout !== undefined &&
+    (!Number.isInteger(o.visibilityTimeout) ||
+      o.visibilityTimeout < VISIBILITY_TIMEOUT.min ||
+      o.visibilityTimeout > VISIBILITY_TIMEOUT.max)
+  ) {
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${o.visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= ${VISIBILITY_TIMEOUT.min} and <= ${VISIBILITY_TIMEOUT.max}, if provided.`,
+      "VisibilityTimeout",
+    );
   }
-  if (o.waitTimeSeconds !== undefined && (!Number.isInteger(o.waitTimeSeconds) || o.waitTimeSeconds < RECEIVE_WAIT_TIME_SECONDS.min || o.waitTimeSeconds > RECEIVE_WAIT_TIME_SECONDS.max)) {
-    throw sqsError("InvalidParameterValue", `Value ${o.waitTimeSeconds} for parameter WaitTimeSeconds is invalid. Reason: Must be >= ${RECEIVE_WAIT_TIME_SECONDS.min} and <= ${RECEIVE_WAIT_TIME_SECONDS.max}.`, "WaitTimeSeconds");
+  if (
+    o.waitTimeSeconds !== undefined &&
+    (!Number.isInteger(o.waitTimeSeconds) ||
+      o.waitTimeSeconds < RECEIVE_WAIT_TIME_SECONDS.min ||
+      o.waitTimeSeconds > RECEIVE_WAIT_TIME_SECONDS.max)
+  ) {
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${o.waitTimeSeconds} for parameter WaitTimeSeconds is invalid. Reason: Must be >= ${RECEIVE_WAIT_TIME_SECONDS.min} and <= ${RECEIVE_WAIT_TIME_SECONDS.max}.`,
+      "WaitTimeSeconds",
+    );
   }
-  if (o.attemptId !== undefined && (o.attemptId.length === 0 || o.attemptId.length > MAX_RECEIVE_ATTEMPT_ID_LENGTH || !/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]+$/.test(o.attemptId))) {
-    throw sqsError("InvalidParameterValue", `Value ${o.attemptId} for parameter ReceiveRequestAttemptId is invalid.`, "ReceiveRequestAttemptId");
+  if (
+    o.attemptId !== undefined &&
+    (o.attemptId.length === 0 ||
+      o.attemptId.length > MAX_RECEIVE_ATTEMPT_ID_LENGTH ||
+      !/^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]+$/.test(o.attemptId))
+  ) {
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${o.attemptId} for parameter ReceiveRequestAttemptId is invalid.`,
+      "ReceiveRequestAttemptId",
+    );
   }
 }
 
@@ -98,10 +144,23 @@ async function deadLetterTarget(q: QueueRow): Promise<DeadLetterMove | null> {
   const dlq = await queueByArn(rp.deadLetterTargetArn);
   // A dead-letter queue must be of the same type and in the same account; otherwise messages stay.
   if (!dlq || dlq.tenantId !== q.tenantId || dlq.settings.fifo !== q.settings.fifo) return null;
-  return { maxReceiveCount: rp.maxReceiveCount, dlqId: dlq.id, dlqTenantId: dlq.tenantId, sourceArn: q.arn, dlqRetentionSeconds: dlq.settings.retentionPeriod };
+  return {
+    maxReceiveCount: rp.maxReceiveCount,
+    dlqId: dlq.id,
+    dlqTenantId: dlq.tenantId,
+    sourceArn: q.arn,
+    dlqRetentionSeconds: dlq.settings.retentionPeriod,
+  };
 }
 
-async function receiveFifo(q: QueueRow, n: number, t: Date, visibleUntil: Date, dlq: DeadLetterMove | null, attemptId?: string): Promise<ReceivedRow[]> {
+async function receiveFifo(
+  q: QueueRow,
+  n: number,
+  t: Date,
+  visibleUntil: Date,
+  dlq: DeadLetterMove | null,
+  attemptId?: string,
+): Promise<ReceivedRow[]> {
   return withTransaction(async (tx) => {
     const groups = await lockReadyGroups(tx, q, t, n);
     if (groups.length === 0) return [];
@@ -110,18 +169,44 @@ async function receiveFifo(q: QueueRow, n: number, t: Date, visibleUntil: Date, 
       // Heads already received maxReceiveCount times go to the dead-letter queue first.
       const dead = heads.filter((h) => h.visible_at.getTime() <= t.getTime() && h.receive_count >= dlq.maxReceiveCount);
       if (dead.length) {
-        const moved = await moveMessageRows(tx, dead.map((d) => d.id), { queueId: dlq.dlqId, tenantId: dlq.dlqTenantId, retentionSeconds: dlq.dlqRetentionSeconds, sourceArn: q.arn }, t);
+        const moved = await moveMessageRows(
+          tx,
+          dead.map((d) => d.id),
+          {
+            queueId: dlq.dlqId,
+            tenantId: dlq.dlqTenantId,
+            retentionSeconds: dlq.dlqRetentionSeconds,
+            sourceArn: q.arn,
+          },
+          t,
+        );
         const counts = new Map<string, number>();
         for (const m of moved) counts.set(m.group_id!, (counts.get(m.group_id!) ?? 0) + 1);
-        await adjustFifoGroups(tx, q.id, q.tenantId, [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })));
-        await adjustFifoGroups(tx, dlq.dlqId, dlq.dlqTenantId, [...counts].map(([groupId, c]) => ({ groupId, delta: c, availableAt: t })));
+        await adjustFifoGroups(
+          tx,
+          q.id,
+          q.tenantId,
+          [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })),
+        );
+        await adjustFifoGroups(
+          tx,
+          dlq.dlqId,
+          dlq.dlqTenantId,
+          [...counts].map(([groupId, c]) => ({ groupId, delta: c, availableAt: t })),
+        );
         const deadIds = new Set(dead.map((d) => d.id));
         heads = heads.filter((h) => !deadIds.has(h.id));
       }
     }
     const picks = pickFifoMessages(
       groups,
-      heads.map((h) => ({ id: h.id, groupId: h.group_id, seq: BigInt(h.seq), visibleAt: h.visible_at, receiveCount: h.receive_count })),
+      heads.map((h) => ({
+        id: h.id,
+        groupId: h.group_id,
+        seq: BigInt(h.seq),
+        visibleAt: h.visible_at,
+        receiveCount: h.receive_count,
+      })),
       t,
       n,
     );
@@ -137,10 +222,27 @@ async function receiveFifo(q: QueueRow, n: number, t: Date, visibleUntil: Date, 
         parked.push({ groupId: g, availableAt: head.visible_at });
       }
     }
-    await setGroupAvailableAt(tx, q.id, [...parked, ...[...picked].map((groupId) => ({ groupId, availableAt: visibleUntil }))]);
+    await setGroupAvailableAt(tx, q.id, [
+      ...parked,
+      ...[...picked].map((groupId) => ({ groupId, availableAt: visibleUntil })),
+    ]);
     if (!picks.length) return [];
-    const rows = await markReceived(tx, q.tenantId, q.id, picks.map((p) => p.id), t, visibleUntil);
-    if (attemptId) await saveReceiveAttempt(tx, q.id, attemptId, rows.map((r) => ({ id: r.id, token: r.receipt_token })), new Date(t.getTime() + RECEIVE_ATTEMPT_WINDOW_SECONDS * 1000));
+    const rows = await markReceived(
+      tx,
+      q.tenantId,
+      q.id,
+      picks.map((p) => p.id),
+      t,
+      visibleUntil,
+    );
+    if (attemptId)
+      await saveReceiveAttempt(
+        tx,
+        q.id,
+        attemptId,
+        rows.map((r) => ({ id: r.id, token: r.receipt_token })),
+        new Date(t.getTime() + RECEIVE_ATTEMPT_WINDOW_SECONDS * 1000),
+      );
     return rows;
   });
 }
@@ -169,7 +271,12 @@ async function receiveOnce(q: QueueRow, n: number, vt: number, attemptId?: strin
  * it stops waiting and returns nothing without looking again: a receive on behalf of a dead
  * connection would make a message invisible for the visibility timeout with nobody to process it.
  */
-export async function receiveMessages(actor: Actor, tenantId: string, q: QueueRow, o: ReceiveOptions): Promise<ReceivedMessage[]> {
+export async function receiveMessages(
+  actor: Actor,
+  tenantId: string,
+  q: QueueRow,
+  o: ReceiveOptions,
+): Promise<ReceivedMessage[]> {
   assertCan(actor.role, "resource:write");
   void tenantId;
   checkReceiveOptions(o);
@@ -204,10 +311,19 @@ export async function receiveMessages(actor: Actor, tenantId: string, q: QueueRo
 }
 
 /** When a FIFO group unlocks after deletes or visibility changes: once its last in-flight message is visible. */
-export async function refreshGroupLocks(tx: Parameters<typeof inFlightByGroup>[0], q: QueueRow, groups: string[], t: Date): Promise<void> {
+export async function refreshGroupLocks(
+  tx: Parameters<typeof inFlightByGroup>[0],
+  q: QueueRow,
+  groups: string[],
+  t: Date,
+): Promise<void> {
   if (!groups.length) return;
   const inFlight = await inFlightByGroup(tx, q.id, groups, t);
-  await setGroupAvailableAt(tx, q.id, groups.map((g) => ({ groupId: g, availableAt: groupAvailableAt(inFlight.get(g) ?? [], t) })));
+  await setGroupAvailableAt(
+    tx,
+    q.id,
+    groups.map((g) => ({ groupId: g, availableAt: groupAvailableAt(inFlight.get(g) ?? [], t) })),
+  );
 }
 
 export { MAX_IN_FLIGHT_SECONDS };

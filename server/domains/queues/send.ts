@@ -15,7 +15,15 @@ import {
   type SendInput,
 } from "../../core/sqs";
 import { type Queryable, type QueueRow } from "./queue.repository";
-import { adjustFifoGroups, claimDedup, insertMessages, insertMessagesWithSeq, nextSequenceNumbers, notifyQueue, type NewMessage } from "./message.repository";
+import {
+  adjustFifoGroups,
+  claimDedup,
+  insertMessages,
+  insertMessagesWithSeq,
+  nextSequenceNumbers,
+  notifyQueue,
+  type NewMessage,
+} from "./message.repository";
 import { now } from "./queue.context";
 import { countMetric } from "./queue.metrics";
 
@@ -25,7 +33,14 @@ import { countMetric } from "./queue.metrics";
 // (FIFO: sequence numbers, deduplication, group counters).
 
 export type SendResult =
-  | { ok: true; messageId: string; md5Body: string; md5Attributes?: string; md5SystemAttributes?: string; sequenceNumber?: string }
+  | {
+      ok: true;
+      messageId: string;
+      md5Body: string;
+      md5Attributes?: string;
+      md5SystemAttributes?: string;
+      sequenceNumber?: string;
+    }
   | { ok: false; error: AppError };
 
 export async function sendMessages(
@@ -40,9 +55,13 @@ export async function sendMessages(
   if (opts.batch) {
     // AWS: the sum of all entries (bodies and attributes) may not exceed the largest message size.
     let total = 0;
-    for (const e of entries) total += messageSize(typeof e.body === "string" ? e.body : "", (e.attributes ?? null) as never);
+    for (const e of entries)
+      total += messageSize(typeof e.body === "string" ? e.body : "", (e.attributes ?? null) as never);
     if (total > MAX_BATCH_PAYLOAD_BYTES) {
-      throw sqsError("BatchRequestTooLong", `Batch requests cannot be longer than ${MAX_BATCH_PAYLOAD_BYTES} bytes. You have sent ${total} bytes.`);
+      throw sqsError(
+        "BatchRequestTooLong",
+        `Batch requests cannot be longer than ${MAX_BATCH_PAYLOAD_BYTES} bytes. You have sent ${total} bytes.`,
+      );
     }
   }
   const t = now();
@@ -80,7 +99,13 @@ export async function sendMessages(
   if (!q.settings.fifo) {
     await insertMessages(q.id, q.tenantId, rows, opts.tx);
     prepared.forEach(({ index, p }, i) => {
-      results[index] = { ok: true, messageId: rows[i].id, md5Body: p.md5Body, md5Attributes: p.md5Attributes, md5SystemAttributes: p.md5SystemAttributes };
+      results[index] = {
+        ok: true,
+        messageId: rows[i].id,
+        md5Body: p.md5Body,
+        md5Attributes: p.md5Attributes,
+        md5SystemAttributes: p.md5SystemAttributes,
+      };
     });
     countMetric(q, "sent", rows.length, t);
     return results;
@@ -93,14 +118,36 @@ export async function sendMessages(
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const { index, p } = prepared[i];
-      const dup = await claimDedup(tx, { queueId: q.id, scopeKey: dedupScopeKey(q.settings, row.groupId), dedupId: row.dedupId!, messageId: row.id, seq: seqs[i], now: t, expiresAt: dedupExpires });
+      const dup = await claimDedup(tx, {
+        queueId: q.id,
+        scopeKey: dedupScopeKey(q.settings, row.groupId),
+        dedupId: row.dedupId!,
+        messageId: row.id,
+        seq: seqs[i],
+        now: t,
+        expiresAt: dedupExpires,
+      });
       if (dup) {
         // Accepted but not stored: AWS answers with the original message's id and sequence number.
-        results[index] = { ok: true, messageId: dup.messageId, md5Body: p.md5Body, md5Attributes: p.md5Attributes, md5SystemAttributes: p.md5SystemAttributes, sequenceNumber: formatSequenceNumber(dup.seq) };
+        results[index] = {
+          ok: true,
+          messageId: dup.messageId,
+          md5Body: p.md5Body,
+          md5Attributes: p.md5Attributes,
+          md5SystemAttributes: p.md5SystemAttributes,
+          sequenceNumber: formatSequenceNumber(dup.seq),
+        };
         continue;
       }
       fresh.push({ ...row, seq: seqs[i] });
-      results[index] = { ok: true, messageId: row.id, md5Body: p.md5Body, md5Attributes: p.md5Attributes, md5SystemAttributes: p.md5SystemAttributes, sequenceNumber: formatSequenceNumber(seqs[i]) };
+      results[index] = {
+        ok: true,
+        messageId: row.id,
+        md5Body: p.md5Body,
+        md5Attributes: p.md5Attributes,
+        md5SystemAttributes: p.md5SystemAttributes,
+        sequenceNumber: formatSequenceNumber(seqs[i]),
+      };
     }
     if (fresh.length) {
       await insertMessagesWithSeq(q.id, q.tenantId, fresh, tx);
@@ -110,7 +157,12 @@ export async function sendMessages(
         g.delta += 1;
         byGroup.set(m.groupId!, g);
       }
-      await adjustFifoGroups(tx, q.id, q.tenantId, [...byGroup].map(([groupId, g]) => ({ groupId, ...g })));
+      await adjustFifoGroups(
+        tx,
+        q.id,
+        q.tenantId,
+        [...byGroup].map(([groupId, g]) => ({ groupId, ...g })),
+      );
       await notifyQueue(q.id, tx);
     }
     return fresh.length;

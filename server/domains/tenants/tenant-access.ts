@@ -4,7 +4,10 @@ import type { Actor, Role } from "../../auth/permissions";
 
 // Resolves "user X acting in tenant <slug or id>" into an actor with a role. A tenant the user
 // does not belong to is reported as not found, so tenants cannot be probed.
-export type TenantScope = { tenant: { id: string; slug: string; name: string; accountId: string }; actor: Extract<Actor, { type: "user" }> };
+export type TenantScope = {
+  tenant: { id: string; slug: string; name: string; accountId: string };
+  actor: Extract<Actor, { type: "user" }>;
+};
 
 export async function resolveTenantScope(userId: string, tenantRef: string): Promise<TenantScope> {
   const r = await pool().query(

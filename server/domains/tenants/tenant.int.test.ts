@@ -6,7 +6,18 @@ import type { Actor, Role } from "../../auth/permissions";
 import { createCallerFactory, createContext } from "../../trpc/trpc";
 import { accountRouter } from "../users/user.router";
 import { tenantRouter } from "./tenant.router";
-import { acceptInvite, changeMemberRole, createInvite, createTenant, hashInviteToken, listInvites, previewInvite, removeMember, renameTenant, revokeInvite } from "./tenant.service";
+import {
+  acceptInvite,
+  changeMemberRole,
+  createInvite,
+  createTenant,
+  hashInviteToken,
+  listInvites,
+  previewInvite,
+  removeMember,
+  renameTenant,
+  revokeInvite,
+} from "./tenant.service";
 
 type UserActor = Extract<Actor, { type: "user" }>;
 
@@ -17,12 +28,19 @@ async function memberIn(tenantId: string, role: Role): Promise<UserActor> {
 }
 
 async function roleOf(tenantId: string, userId: string): Promise<Role | null> {
-  const r = await pool().query(`SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]);
+  const r = await pool().query(`SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [
+    tenantId,
+    userId,
+  ]);
   return r.rows[0]?.role ?? null;
 }
 
-async function auditActions(tenantId: string): Promise<{ action: string; actor_label: string; summary: Record<string, unknown> | null }[]> {
-  const r = await pool().query(`SELECT action, actor_label, summary FROM audit_log WHERE tenant_id = $1 ORDER BY id`, [tenantId]);
+async function auditActions(
+  tenantId: string,
+): Promise<{ action: string; actor_label: string; summary: Record<string, unknown> | null }[]> {
+  const r = await pool().query(`SELECT action, actor_label, summary FROM audit_log WHERE tenant_id = $1 ORDER BY id`, [
+    tenantId,
+  ]);
   return r.rows;
 }
 
@@ -61,7 +79,9 @@ describe("tenants", () => {
 describe("members: owner rules and role ceiling", () => {
   it("keeps at least one owner: the last owner can be neither demoted nor removed", async () => {
     const { tenant, actor: owner } = await createTestTenant();
-    await expect(changeMemberRole(owner, tenant.id, { userId: owner.userId, role: "admin" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(changeMemberRole(owner, tenant.id, { userId: owner.userId, role: "admin" })).rejects.toMatchObject({
+      code: "conflict",
+    });
     await expect(removeMember(owner, tenant.id, { userId: owner.userId })).rejects.toMatchObject({ code: "conflict" });
     expect(await roleOf(tenant.id, owner.userId)).toBe("owner");
 
@@ -71,17 +91,25 @@ describe("members: owner rules and role ceiling", () => {
     await changeMemberRole(owner, tenant.id, { userId: owner.userId, role: "admin" });
     expect(await roleOf(tenant.id, owner.userId)).toBe("admin");
     const secondAsOwner: UserActor = { ...second, role: "owner" };
-    await expect(removeMember(secondAsOwner, tenant.id, { userId: second.userId })).rejects.toMatchObject({ code: "conflict" });
+    await expect(removeMember(secondAsOwner, tenant.id, { userId: second.userId })).rejects.toMatchObject({
+      code: "conflict",
+    });
   });
 
   it("only owners grant or revoke owner; nobody grants above their own role", async () => {
     const { tenant, actor: owner } = await createTestTenant();
     const admin = await memberIn(tenant.id, "admin");
     const dev = await memberIn(tenant.id, "developer");
-    await expect(changeMemberRole(admin, tenant.id, { userId: dev.userId, role: "owner" })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(changeMemberRole(admin, tenant.id, { userId: owner.userId, role: "viewer" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(changeMemberRole(admin, tenant.id, { userId: dev.userId, role: "owner" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(changeMemberRole(admin, tenant.id, { userId: owner.userId, role: "viewer" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     await expect(removeMember(admin, tenant.id, { userId: owner.userId })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(changeMemberRole(dev, tenant.id, { userId: admin.userId, role: "viewer" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(changeMemberRole(dev, tenant.id, { userId: admin.userId, role: "viewer" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     // Within the ceiling an admin manages members.
     await changeMemberRole(admin, tenant.id, { userId: dev.userId, role: "admin" });
     expect(await roleOf(tenant.id, dev.userId)).toBe("admin");
@@ -109,7 +137,10 @@ describe("invites", () => {
     const inv = await createInvite(owner, tenant.id, { email: invitee.email.toUpperCase(), role: "developer" });
     expect(inv.path).toBe(`/invite/${inv.token}`);
     expect(inv.email).toBe(invitee.email);
-    const stored = await pool().query(`SELECT token_hash, expires_at FROM invites WHERE id = $1 AND tenant_id = $2`, [inv.id, tenant.id]);
+    const stored = await pool().query(`SELECT token_hash, expires_at FROM invites WHERE id = $1 AND tenant_id = $2`, [
+      inv.id,
+      tenant.id,
+    ]);
     expect(stored.rows[0].token_hash).toBe(hashInviteToken(inv.token));
     expect(stored.rows[0].token_hash).not.toContain(inv.token);
     const days = (stored.rows[0].expires_at.getTime() - Date.now()) / 86_400_000;
@@ -118,7 +149,13 @@ describe("invites", () => {
 
     expect((await listInvites(owner, tenant.id)).map((i) => i.id)).toEqual([inv.id]);
     const preview = await previewInvite({ userId: invitee.id, email: invitee.email }, inv.token);
-    expect(preview).toMatchObject({ state: "pending", role: "developer", emailMatches: true, alreadyMember: false, tenant: { slug: tenant.slug } });
+    expect(preview).toMatchObject({
+      state: "pending",
+      role: "developer",
+      emailMatches: true,
+      alreadyMember: false,
+      tenant: { slug: tenant.slug },
+    });
 
     const res = await acceptInvite({ userId: invitee.id, email: invitee.email }, inv.token);
     expect(res.tenant.slug).toBe(tenant.slug);
@@ -126,34 +163,52 @@ describe("invites", () => {
     expect(await listInvites(owner, tenant.id)).toEqual([]);
     // A link works once.
     const other = await createTestUser();
-    await expect(acceptInvite({ userId: other.id, email: other.email }, inv.token)).rejects.toMatchObject({ code: "conflict" });
+    await expect(acceptInvite({ userId: other.id, email: other.email }, inv.token)).rejects.toMatchObject({
+      code: "conflict",
+    });
 
     const rows = await auditActions(tenant.id);
     expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(["invite.create", "invite.accept"]));
     const accepted = rows.find((r) => r.action === "invite.accept")!;
     expect(accepted.actor_label).toBe(invitee.email);
-    expect(accepted.summary).toMatchObject({ after: { invitedEmail: invitee.email, acceptedBy: invitee.email, role: "developer" } });
+    expect(accepted.summary).toMatchObject({
+      after: { invitedEmail: invitee.email, acceptedBy: invitee.email, role: "developer" },
+    });
   });
 
   it("records who accepted when the link is used by another account", async () => {
     const { tenant, actor: owner } = await createTestTenant();
-    const inv = await createInvite(owner, tenant.id, { email: `${uniqueName("someone")}@example.test`, role: "viewer" });
+    const inv = await createInvite(owner, tenant.id, {
+      email: `${uniqueName("someone")}@example.test`,
+      role: "viewer",
+    });
     const holder = await createTestUser();
     await acceptInvite({ userId: holder.id, email: holder.email }, inv.token);
     expect(await roleOf(tenant.id, holder.id)).toBe("viewer");
     const accepted = (await auditActions(tenant.id)).find((r) => r.action === "invite.accept")!;
-    expect(accepted.summary).toMatchObject({ after: { invitedEmail: inv.email, acceptedBy: holder.email, emailMatched: false } });
+    expect(accepted.summary).toMatchObject({
+      after: { invitedEmail: inv.email, acceptedBy: holder.email, emailMatched: false },
+    });
   });
 
   it("caps the invite's role at the inviter's and refuses roles without members:manage", async () => {
     const { tenant } = await createTestTenant();
     const admin = await memberIn(tenant.id, "admin");
     const dev = await memberIn(tenant.id, "developer");
-    await expect(createInvite(admin, tenant.id, { email: "a@example.test", role: "owner" })).rejects.toMatchObject({ code: "forbidden", fieldErrors: { role: ["At most admin"] } });
-    await expect(createInvite(dev, tenant.id, { email: "b@example.test", role: "viewer" })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(createInvite(admin, tenant.id, { email: admin.email, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(createInvite(admin, tenant.id, { email: "a@example.test", role: "owner" })).rejects.toMatchObject({
+      code: "forbidden",
+      fieldErrors: { role: ["At most admin"] },
+    });
+    await expect(createInvite(dev, tenant.id, { email: "b@example.test", role: "viewer" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(createInvite(admin, tenant.id, { email: admin.email, role: "viewer" })).rejects.toMatchObject({
+      code: "conflict",
+    });
     await createInvite(admin, tenant.id, { email: "c@example.test", role: "admin" });
-    await expect(createInvite(admin, tenant.id, { email: "c@example.test", role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(createInvite(admin, tenant.id, { email: "c@example.test", role: "viewer" })).rejects.toMatchObject({
+      code: "conflict",
+    });
   });
 
   it("refuses revoked and expired invites, and unknown tokens", async () => {
@@ -161,13 +216,19 @@ describe("invites", () => {
     const u = await createTestUser();
     const revoked = await createInvite(owner, tenant.id, { email: u.email, role: "viewer" });
     await revokeInvite(owner, tenant.id, revoked.id);
-    await expect(acceptInvite({ userId: u.id, email: u.email }, revoked.token)).rejects.toMatchObject({ code: "conflict" });
+    await expect(acceptInvite({ userId: u.id, email: u.email }, revoked.token)).rejects.toMatchObject({
+      code: "conflict",
+    });
     await expect(revokeInvite(owner, tenant.id, revoked.id)).rejects.toMatchObject({ code: "conflict" });
 
     const longAgo = new Date(Date.now() - 8 * 86_400_000);
     const expired = await createInvite(owner, tenant.id, { email: u.email, role: "viewer" }, longAgo);
-    await expect(acceptInvite({ userId: u.id, email: u.email }, expired.token)).rejects.toMatchObject({ code: "conflict" });
-    await expect(acceptInvite({ userId: u.id, email: u.email }, "x".repeat(43))).rejects.toMatchObject({ code: "not_found" });
+    await expect(acceptInvite({ userId: u.id, email: u.email }, expired.token)).rejects.toMatchObject({
+      code: "conflict",
+    });
+    await expect(acceptInvite({ userId: u.id, email: u.email }, "x".repeat(43))).rejects.toMatchObject({
+      code: "not_found",
+    });
     expect(await roleOf(tenant.id, u.id)).toBeNull();
     expect((await auditActions(tenant.id)).map((a) => a.action)).toContain("invite.revoke");
   });
@@ -184,13 +245,26 @@ describe("through tRPC", () => {
   it("sign-up creates user, first tenant and owner membership in one go; a taken email is a field error", async () => {
     const caller = createCallerFactory(accountRouter)(await createContext({ userId: null }));
     const email = `${uniqueName("signup")}@example.test`;
-    const r = await caller.signUp({ email, password: "a long enough password", name: "Ada", teamName: `Team ${uniqueName("t")}` });
+    const r = await caller.signUp({
+      email,
+      password: "a long enough password",
+      name: "Ada",
+      teamName: `Team ${uniqueName("t")}`,
+    });
     expect(await roleOf(r.tenant.id, r.userId)).toBe("owner");
-    expect((await auditActions(r.tenant.id)).map((a) => a.action)).toEqual(["tenant.create", "member.add", "account.sign_up"]);
-    const again = await caller.signUp({ email: email.toUpperCase(), password: "a long enough password", teamName: "Other" }).catch((e) => e);
+    expect((await auditActions(r.tenant.id)).map((a) => a.action)).toEqual([
+      "tenant.create",
+      "member.add",
+      "account.sign_up",
+    ]);
+    const again = await caller
+      .signUp({ email: email.toUpperCase(), password: "a long enough password", teamName: "Other" })
+      .catch((e) => e);
     expect(again).toBeInstanceOf(TRPCError);
     expect(again.code).toBe("CONFLICT");
-    const short = await caller.signUp({ email: `${uniqueName("s")}@example.test`, password: "short", teamName: "Other" }).catch((e) => e);
+    const short = await caller
+      .signUp({ email: `${uniqueName("s")}@example.test`, password: "short", teamName: "Other" })
+      .catch((e) => e);
     expect(short.code).toBe("BAD_REQUEST");
     // No half-made accounts: the failed sign-ups left no user behind.
     const n = await pool().query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email]);
@@ -201,9 +275,15 @@ describe("through tRPC", () => {
     const { tenant, actor: owner } = await createTestTenant();
     const viewer = await memberIn(tenant.id, "viewer");
     const asViewer = createCallerFactory(tenantRouter)(await createContext({ userId: viewer.userId }));
-    await expect(asViewer.invites.create({ tenant: tenant.slug, email: "x@example.test", role: "viewer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(asViewer.members.changeRole({ tenant: tenant.slug, userId: owner.userId, role: "viewer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(asViewer.rename({ tenant: tenant.slug, name: "Hijacked" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      asViewer.invites.create({ tenant: tenant.slug, email: "x@example.test", role: "viewer" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      asViewer.members.changeRole({ tenant: tenant.slug, userId: owner.userId, role: "viewer" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asViewer.rename({ tenant: tenant.slug, name: "Hijacked" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect((await asViewer.get({ tenant: tenant.slug })).role).toBe("viewer");
     const outsider = await createTestUser();
     const asOutsider = createCallerFactory(tenantRouter)(await createContext({ userId: outsider.id }));

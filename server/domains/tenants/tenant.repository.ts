@@ -8,18 +8,43 @@ type Queryable = Pick<pg.PoolClient, "query">;
 
 export type TenantRow = { id: string; name: string; slug: string; accountId: string; createdAt: Date };
 export type MemberRow = { userId: string; email: string; name: string | null; role: Role; joinedAt: Date };
-export type InviteRow = { id: string; tenantId: string; email: string; role: Role; invitedById: string; invitedByEmail: string | null; createdAt: Date; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null };
+export type InviteRow = {
+  id: string;
+  tenantId: string;
+  email: string;
+  role: Role;
+  invitedById: string;
+  invitedByEmail: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 const TENANT_COLS = `t.id, t.name, t.slug, t.account_id AS "accountId", t.created_at AS "createdAt"`;
 
 /** Inserts unless the slug or account id is taken (then returns false: caller picks another). */
-export async function insertTenantIfFree(t: { id: string; name: string; slug: string; accountId: string }, tx: Queryable): Promise<boolean> {
-  const r = await tx.query(`INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`, [t.id, t.name, t.slug, t.accountId]);
+export async function insertTenantIfFree(
+  t: { id: string; name: string; slug: string; accountId: string },
+  tx: Queryable,
+): Promise<boolean> {
+  const r = await tx.query(
+    `INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+    [t.id, t.name, t.slug, t.accountId],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
-export async function insertMembership(m: { id: string; tenantId: string; userId: string; role: Role }, tx: Queryable): Promise<void> {
-  await tx.query(`INSERT INTO memberships (id, tenant_id, user_id, role) VALUES ($1, $2, $3, $4)`, [m.id, m.tenantId, m.userId, m.role]);
+export async function insertMembership(
+  m: { id: string; tenantId: string; userId: string; role: Role },
+  tx: Queryable,
+): Promise<void> {
+  await tx.query(`INSERT INTO memberships (id, tenant_id, user_id, role) VALUES ($1, $2, $3, $4)`, [
+    m.id,
+    m.tenantId,
+    m.userId,
+    m.role,
+  ]);
 }
 
 /** Tenants of one user, with the user's role in each (by user, not tenant: the switcher). */
@@ -65,7 +90,11 @@ export async function findMember(tenantId: string, userId: string, tx: Queryable
   return r.rows[0] ?? null;
 }
 
-export async function findMemberByEmail(tenantId: string, email: string, tx: Queryable = pool()): Promise<MemberRow | null> {
+export async function findMemberByEmail(
+  tenantId: string,
+  email: string,
+  tx: Queryable = pool(),
+): Promise<MemberRow | null> {
   const r = await tx.query(
     `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
        FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND u.email = $2`,
@@ -75,7 +104,9 @@ export async function findMemberByEmail(tenantId: string, email: string, tx: Que
 }
 
 export async function countOwners(tenantId: string, tx: Queryable): Promise<number> {
-  const r = await tx.query(`SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND role = 'owner'`, [tenantId]);
+  const r = await tx.query(`SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND role = 'owner'`, [
+    tenantId,
+  ]);
   return r.rows[0].n;
 }
 
@@ -93,18 +124,21 @@ const INVITE_COLS = `i.id, i.tenant_id AS "tenantId", i.email, i.role, i.invited
   i.created_at AS "createdAt", i.expires_at AS "expiresAt", i.accepted_at AS "acceptedAt", i.revoked_at AS "revokedAt"`;
 
 export async function insertInvite(
-  i: { id: string; tenantId: string; email: string; role: Role; tokenHash: string; invitedById: string; expiresAt: Date },
+  i: {
+    id: string;
+    tenantId: string;
+    email: string;
+    role: Role;
+    tokenHash: string;
+    invitedById: string;
+    expiresAt: Date;
+  },
   tx: Queryable,
 ): Promise<void> {
-  await tx.query(`INSERT INTO invites (id, tenant_id, email, role, token_hash, invited_by_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-    i.id,
-    i.tenantId,
-    i.email,
-    i.role,
-    i.tokenHash,
-    i.invitedById,
-    i.expiresAt,
-  ]);
+  await tx.query(
+    `INSERT INTO invites (id, tenant_id, email, role, token_hash, invited_by_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [i.id, i.tenantId, i.email, i.role, i.tokenHash, i.invitedById, i.expiresAt],
+  );
 }
 
 export async function listPendingInvitesOfTenant(tenantId: string, now: Date): Promise<InviteRow[]> {
@@ -117,7 +151,12 @@ export async function listPendingInvitesOfTenant(tenantId: string, now: Date): P
   return r.rows;
 }
 
-export async function findPendingInviteByEmail(tenantId: string, email: string, now: Date, tx: Queryable): Promise<InviteRow | null> {
+export async function findPendingInviteByEmail(
+  tenantId: string,
+  email: string,
+  now: Date,
+  tx: Queryable,
+): Promise<InviteRow | null> {
   const r = await tx.query(
     `SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id
       WHERE i.tenant_id = $1 AND i.email = $2 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3`,
@@ -127,12 +166,19 @@ export async function findPendingInviteByEmail(tenantId: string, email: string, 
 }
 
 export async function findInvite(tenantId: string, id: string, tx: Queryable = pool()): Promise<InviteRow | null> {
-  const r = await tx.query(`SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id WHERE i.tenant_id = $1 AND i.id = $2`, [tenantId, id]);
+  const r = await tx.query(
+    `SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id WHERE i.tenant_id = $1 AND i.id = $2`,
+    [tenantId, id],
+  );
   return r.rows[0] ?? null;
 }
 
 /** By token: the one lookup before the tenant is known (the invite link). `lock` takes a row lock. */
-export async function findInviteByTokenHash(tokenHash: string, tx: Queryable = pool(), lock = false): Promise<(InviteRow & { tenant: TenantRow }) | null> {
+export async function findInviteByTokenHash(
+  tokenHash: string,
+  tx: Queryable = pool(),
+  lock = false,
+): Promise<(InviteRow & { tenant: TenantRow }) | null> {
   const r = await tx.query(
     `SELECT ${INVITE_COLS}, t.name AS "tenantName", t.slug AS "tenantSlug", t.account_id AS "tenantAccountId", t.created_at AS "tenantCreatedAt"
        FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN users u ON u.id = i.invited_by_id
@@ -142,11 +188,23 @@ export async function findInviteByTokenHash(tokenHash: string, tx: Queryable = p
   const row = r.rows[0];
   if (!row) return null;
   const { tenantName, tenantSlug, tenantAccountId, tenantCreatedAt, ...invite } = row;
-  return { ...invite, tenant: { id: invite.tenantId, name: tenantName, slug: tenantSlug, accountId: tenantAccountId, createdAt: tenantCreatedAt } };
+  return {
+    ...invite,
+    tenant: {
+      id: invite.tenantId,
+      name: tenantName,
+      slug: tenantSlug,
+      accountId: tenantAccountId,
+      createdAt: tenantCreatedAt,
+    },
+  };
 }
 
 export async function markInviteRevoked(tenantId: string, id: string, tx: Queryable): Promise<boolean> {
-  const r = await tx.query(`UPDATE invites SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND accepted_at IS NULL`, [tenantId, id]);
+  const r = await tx.query(
+    `UPDATE invites SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND accepted_at IS NULL`,
+    [tenantId, id],
+  );
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -156,6 +214,9 @@ export async function markInviteAccepted(tenantId: string, id: string, tx: Query
 
 /** Operator lookup (CLI), not tenant-scoped: tenants whose id, slug or exact name is `ref`, best match first. */
 export async function findTenantsByRef(ref: string): Promise<TenantRow[]> {
-  const r = await pool().query(`SELECT ${TENANT_COLS} FROM tenants t WHERE t.id = $1 OR t.slug = $1 OR t.name = $1 ORDER BY (t.id = $1) DESC, (t.slug = $1) DESC, t.created_at LIMIT 5`, [ref]);
+  const r = await pool().query(
+    `SELECT ${TENANT_COLS} FROM tenants t WHERE t.id = $1 OR t.slug = $1 OR t.name = $1 ORDER BY (t.id = $1) DESC, (t.slug = $1) DESC, t.created_at LIMIT 5`,
+    [ref],
+  );
   return r.rows;
 }

@@ -1,7 +1,15 @@
 import { authedProcedure, router, tenantProcedure } from "../../trpc/trpc";
 import { findUserById } from "../users/user.repository";
 import { AppError } from "../../core/errors";
-import { changeRoleInput, createInviteInput, createTenantInput, inviteTokenInput, removeMemberInput, renameTenantInput, revokeInviteInput } from "./tenant.schemas";
+import {
+  changeRoleInput,
+  createInviteInput,
+  createTenantInput,
+  inviteTokenInput,
+  removeMemberInput,
+  renameTenantInput,
+  revokeInviteInput,
+} from "./tenant.schemas";
 import {
   acceptInvite,
   changeMemberRole,
@@ -25,20 +33,36 @@ async function signedInUser(userId: string) {
 
 export const tenantRouter = router({
   list: authedProcedure.query(({ ctx }) => listMyTenants(ctx.userId)),
-  create: authedProcedure.input(createTenantInput).mutation(async ({ ctx, input }) => createTenant(await signedInUser(ctx.userId), input)),
+  create: authedProcedure
+    .input(createTenantInput)
+    .mutation(async ({ ctx, input }) => createTenant(await signedInUser(ctx.userId), input)),
   get: tenantProcedure.query(({ ctx }) => describeTenant({ tenant: ctx.tenant, actor: ctx.actor })),
-  rename: tenantProcedure.input(renameTenantInput).mutation(({ ctx, input }) => renameTenant(ctx.actor, ctx.tenant.id, input)),
+  rename: tenantProcedure
+    .input(renameTenantInput)
+    .mutation(({ ctx, input }) => renameTenant(ctx.actor, ctx.tenant.id, input)),
   members: router({
     list: tenantProcedure.query(({ ctx }) => listMembers(ctx.actor, ctx.tenant.id)),
-    changeRole: tenantProcedure.input(changeRoleInput).mutation(({ ctx, input }) => changeMemberRole(ctx.actor, ctx.tenant.id, input)),
-    remove: tenantProcedure.input(removeMemberInput).mutation(({ ctx, input }) => removeMember(ctx.actor, ctx.tenant.id, input)),
+    changeRole: tenantProcedure
+      .input(changeRoleInput)
+      .mutation(({ ctx, input }) => changeMemberRole(ctx.actor, ctx.tenant.id, input)),
+    remove: tenantProcedure
+      .input(removeMemberInput)
+      .mutation(({ ctx, input }) => removeMember(ctx.actor, ctx.tenant.id, input)),
   }),
   invites: router({
     list: tenantProcedure.query(({ ctx }) => listInvites(ctx.actor, ctx.tenant.id)),
-    create: tenantProcedure.input(createInviteInput).mutation(({ ctx, input }) => createInvite(ctx.actor, ctx.tenant.id, input)),
-    revoke: tenantProcedure.input(revokeInviteInput).mutation(({ ctx, input }) => revokeInvite(ctx.actor, ctx.tenant.id, input.id)),
+    create: tenantProcedure
+      .input(createInviteInput)
+      .mutation(({ ctx, input }) => createInvite(ctx.actor, ctx.tenant.id, input)),
+    revoke: tenantProcedure
+      .input(revokeInviteInput)
+      .mutation(({ ctx, input }) => revokeInvite(ctx.actor, ctx.tenant.id, input.id)),
     // Not tenant-scoped: the invitee is not a member yet; the token names the tenant.
-    preview: authedProcedure.input(inviteTokenInput).query(async ({ ctx, input }) => previewInvite(await signedInUser(ctx.userId), input.token)),
-    accept: authedProcedure.input(inviteTokenInput).mutation(async ({ ctx, input }) => acceptInvite(await signedInUser(ctx.userId), input.token)),
+    preview: authedProcedure
+      .input(inviteTokenInput)
+      .query(async ({ ctx, input }) => previewInvite(await signedInUser(ctx.userId), input.token)),
+    accept: authedProcedure
+      .input(inviteTokenInput)
+      .mutation(async ({ ctx, input }) => acceptInvite(await signedInUser(ctx.userId), input.token)),
   }),
 });

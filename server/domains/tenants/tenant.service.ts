@@ -51,10 +51,17 @@ export type SignedInUser = { userId: string; email: string };
  * Creates a tenant with the user as its owner. Pass `tx` to make it part of a larger transaction
  * (sign-up creates the user, the tenant and the membership together).
  */
-export async function createTenant(user: SignedInUser, input: CreateTenantInput, tx?: Queryable): Promise<TenantRow & { role: Role }> {
+export async function createTenant(
+  user: SignedInUser,
+  input: CreateTenantInput,
+  tx?: Queryable,
+): Promise<TenantRow & { role: Role }> {
   const { name } = createTenantInput.parse(input);
   const actor: UserActor = { type: "user", userId: user.userId, email: user.email, role: "owner" };
-  const run = async (q: Queryable) => ({ ...(await insertTenantWithOwner(actor, name, user, {}, q)), role: "owner" as Role });
+  const run = async (q: Queryable) => ({
+    ...(await insertTenantWithOwner(actor, name, user, {}, q)),
+    role: "owner" as Role,
+  });
   return tx ? run(tx) : withTransaction(run);
 }
 
@@ -62,7 +69,13 @@ export async function createTenant(user: SignedInUser, input: CreateTenantInput,
  * Inserts the tenant and its owner's membership with their audit rows (as `actor`). Slugs and
  * account ids are unique; on a clash it tries again with a short random suffix.
  */
-async function insertTenantWithOwner(actor: Actor, name: string, owner: SignedInUser, auditExtra: Record<string, unknown>, q: Queryable): Promise<TenantRow> {
+async function insertTenantWithOwner(
+  actor: Actor,
+  name: string,
+  owner: SignedInUser,
+  auditExtra: Record<string, unknown>,
+  q: Queryable,
+): Promise<TenantRow> {
   const base = slugify(name);
   const id = randomUUID();
   for (let attempt = 0; attempt < 8; attempt++) {
@@ -70,12 +83,28 @@ async function insertTenantWithOwner(actor: Actor, name: string, owner: SignedIn
     const accountId = generateAccountId();
     if (await insertTenantIfFree({ id, name, slug, accountId }, q)) {
       await insertMembership({ id: randomUUID(), tenantId: id, userId: owner.userId, role: "owner" }, q);
-      await recordAudit(actor, id, "tenant.create", { type: "tenant", id }, { after: { name, slug, accountId, ...auditExtra } }, q);
-      await recordAudit(actor, id, "member.add", { type: "user", id: owner.userId }, { after: { email: owner.email, role: "owner" } }, q);
+      await recordAudit(
+        actor,
+        id,
+        "tenant.create",
+        { type: "tenant", id },
+        { after: { name, slug, accountId, ...auditExtra } },
+        q,
+      );
+      await recordAudit(
+        actor,
+        id,
+        "member.add",
+        { type: "user", id: owner.userId },
+        { after: { email: owner.email, role: "owner" } },
+        q,
+      );
       return { id, name, slug, accountId, createdAt: new Date() };
     }
   }
-  throw new AppError("conflict", "Could not find a free address for this team; try another name.", { fieldErrors: { name: ["Try another name"] } });
+  throw new AppError("conflict", "Could not find a free address for this team; try another name.", {
+    fieldErrors: { name: ["Try another name"] },
+  });
 }
 
 export async function renameTenant(actor: UserActor, tenantId: string, input: { name: string }) {
@@ -85,7 +114,14 @@ export async function renameTenant(actor: UserActor, tenantId: string, input: { 
     const before = await findTenant(tenantId, tx);
     if (!before) throw new AppError("not_found", "No such tenant.");
     await updateTenantName(tenantId, name, tx);
-    await recordAudit(actor, tenantId, "tenant.rename", { type: "tenant", id: tenantId }, { before: { name: before.name }, after: { name } }, tx);
+    await recordAudit(
+      actor,
+      tenantId,
+      "tenant.rename",
+      { type: "tenant", id: tenantId },
+      { before: { name: before.name }, after: { name } },
+      tx,
+    );
     return { ...before, name };
   });
 }
@@ -118,9 +154,12 @@ function assertMayTouch(actor: UserActor, currentRole: Role, nextRole?: Role) {
   if ((currentRole === "owner" || nextRole === "owner") && actor.role !== "owner") {
     throw new AppError("forbidden", "Only owners can grant or remove the owner role.");
   }
-  if (!roleAtMost(currentRole, actor.role)) throw new AppError("forbidden", "You cannot change a member whose role is above your own.");
+  if (!roleAtMost(currentRole, actor.role))
+    throw new AppError("forbidden", "You cannot change a member whose role is above your own.");
   if (nextRole && !roleAtMost(nextRole, actor.role)) {
-    throw new AppError("forbidden", `You can grant at most your own role (${actor.role}).`, { fieldErrors: { role: [`At most ${actor.role}`] } });
+    throw new AppError("forbidden", `You can grant at most your own role (${actor.role}).`, {
+      fieldErrors: { role: [`At most ${actor.role}`] },
+    });
   }
 }
 
@@ -137,7 +176,14 @@ export async function changeMemberRole(actor: UserActor, tenantId: string, input
       throw new AppError("conflict", "A tenant always keeps at least one owner. Make someone else an owner first.");
     }
     await updateMemberRole(tenantId, userId, role, tx);
-    await recordAudit(actor, tenantId, "member.role_change", { type: "user", id: userId }, { before: { email: member.email, role: member.role }, after: { email: member.email, role } }, tx);
+    await recordAudit(
+      actor,
+      tenantId,
+      "member.role_change",
+      { type: "user", id: userId },
+      { before: { email: member.email, role: member.role }, after: { email: member.email, role } },
+      tx,
+    );
     return { ...member, role };
   });
 }
@@ -156,7 +202,14 @@ export async function removeMember(actor: UserActor, tenantId: string, input: { 
       throw new AppError("conflict", "A tenant always keeps at least one owner. Make someone else an owner first.");
     }
     await deleteMember(tenantId, userId, tx);
-    await recordAudit(actor, tenantId, leaving ? "member.leave" : "member.remove", { type: "user", id: userId }, { before: { email: member.email, role: member.role } }, tx);
+    await recordAudit(
+      actor,
+      tenantId,
+      leaving ? "member.leave" : "member.remove",
+      { type: "user", id: userId },
+      { before: { email: member.email, role: member.role } },
+      tx,
+    );
     return { userId, removed: true };
   });
 }
@@ -172,20 +225,36 @@ export async function createInvite(actor: UserActor, tenantId: string, input: Cr
   assertCan(actor.role, "members:manage");
   const { email, role } = createInviteInput.parse(input);
   if (!roleAtMost(role, actor.role)) {
-    throw new AppError("forbidden", `An invite can carry at most your own role (${actor.role}).`, { fieldErrors: { role: [`At most ${actor.role}`] } });
+    throw new AppError("forbidden", `An invite can carry at most your own role (${actor.role}).`, {
+      fieldErrors: { role: [`At most ${actor.role}`] },
+    });
   }
   const token = randomBytes(32).toString("base64url");
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   await withTransaction(async (tx) => {
     if (await findMemberByEmail(tenantId, email, tx)) {
-      throw new AppError("conflict", `${email} is already a member.`, { fieldErrors: { email: ["Already a member of this team"] } });
+      throw new AppError("conflict", `${email} is already a member.`, {
+        fieldErrors: { email: ["Already a member of this team"] },
+      });
     }
     if (await findPendingInviteByEmail(tenantId, email, now, tx)) {
-      throw new AppError("conflict", `${email} already has a pending invite.`, { fieldErrors: { email: ["Already invited: revoke the pending invite to send a new one"] } });
+      throw new AppError("conflict", `${email} already has a pending invite.`, {
+        fieldErrors: { email: ["Already invited: revoke the pending invite to send a new one"] },
+      });
     }
-    await insertInvite({ id, tenantId, email, role, tokenHash: hashInviteToken(token), invitedById: actor.userId, expiresAt }, tx);
-    await recordAudit(actor, tenantId, "invite.create", { type: "invite", id }, { after: { email, role, expiresAt } }, tx);
+    await insertInvite(
+      { id, tenantId, email, role, tokenHash: hashInviteToken(token), invitedById: actor.userId, expiresAt },
+      tx,
+    );
+    await recordAudit(
+      actor,
+      tenantId,
+      "invite.create",
+      { type: "invite", id },
+      { after: { email, role, expiresAt } },
+      tx,
+    );
   });
   return { id, email, role, expiresAt, token, path: `/invite/${token}` };
 }
@@ -200,8 +269,16 @@ export async function revokeInvite(actor: UserActor, tenantId: string, id: strin
   return withTransaction(async (tx) => {
     const invite = await findInvite(tenantId, id, tx);
     if (!invite) throw new AppError("not_found", "No such invite in this tenant.");
-    if (!(await markInviteRevoked(tenantId, id, tx))) throw new AppError("conflict", "This invite was already used or revoked.");
-    await recordAudit(actor, tenantId, "invite.revoke", { type: "invite", id }, { before: { email: invite.email, role: invite.role } }, tx);
+    if (!(await markInviteRevoked(tenantId, id, tx)))
+      throw new AppError("conflict", "This invite was already used or revoked.");
+    await recordAudit(
+      actor,
+      tenantId,
+      "invite.revoke",
+      { type: "invite", id },
+      { before: { email: invite.email, role: invite.role } },
+      tx,
+    );
     return { id, revoked: true };
   });
 }
@@ -240,8 +317,13 @@ export async function acceptInvite(user: SignedInUser, token: string, now = new 
     const invite = await findInviteByTokenHash(hashInviteToken(token), tx, true);
     if (!invite) throw new AppError("not_found", "This invite link is not valid.");
     const state = stateOf(invite, now);
-    if (state !== "pending") throw new AppError("conflict", `This invite has ${state === "expired" ? "expired" : `already been ${state}`}. Ask for a new one.`);
-    if (await findMember(invite.tenantId, user.userId, tx)) throw new AppError("conflict", `You are already a member of ${invite.tenant.name}.`);
+    if (state !== "pending")
+      throw new AppError(
+        "conflict",
+        `This invite has ${state === "expired" ? "expired" : `already been ${state}`}. Ask for a new one.`,
+      );
+    if (await findMember(invite.tenantId, user.userId, tx))
+      throw new AppError("conflict", `You are already a member of ${invite.tenant.name}.`);
     await insertMembership({ id: randomUUID(), tenantId: invite.tenantId, userId: user.userId, role: invite.role }, tx);
     await markInviteAccepted(invite.tenantId, invite.id, tx);
     const actor: UserActor = { type: "user", userId: user.userId, email: user.email, role: invite.role };
@@ -250,7 +332,14 @@ export async function acceptInvite(user: SignedInUser, token: string, now = new 
       invite.tenantId,
       "invite.accept",
       { type: "invite", id: invite.id },
-      { after: { invitedEmail: invite.email, acceptedBy: user.email, role: invite.role, emailMatched: invite.email === user.email.toLowerCase() } },
+      {
+        after: {
+          invitedEmail: invite.email,
+          acceptedBy: user.email,
+          role: invite.role,
+          emailMatched: invite.email === user.email.toLowerCase(),
+        },
+      },
       tx,
     );
     return { tenant: { id: invite.tenant.id, name: invite.tenant.name, slug: invite.tenant.slug }, role: invite.role };
@@ -263,7 +352,11 @@ export async function acceptInvite(user: SignedInUser, token: string, now = new 
  * Headless setup (`signalbox tenant create`): a tenant owned by an existing user, audited as the
  * operator who made it rather than as the owner.
  */
-export async function createTenantAsOperator(actor: Actor, owner: SignedInUser, input: CreateTenantInput): Promise<TenantRow> {
+export async function createTenantAsOperator(
+  actor: Actor,
+  owner: SignedInUser,
+  input: CreateTenantInput,
+): Promise<TenantRow> {
   assertCan(actor.role, "tenant:manage");
   const { name } = createTenantInput.parse(input);
   return withTransaction((q) => insertTenantWithOwner(actor, name, owner, { owner: owner.email }, q));
@@ -272,10 +365,17 @@ export async function createTenantAsOperator(actor: Actor, owner: SignedInUser, 
 /** Operator lookup by id, slug or exact name; an ambiguous name is an error naming the candidates. */
 export async function findTenantByRef(ref: string): Promise<TenantRow> {
   const rows = await findTenantsByRef(ref);
-  if (rows.length === 0) throw new AppError("not_found", `No tenant with id, slug or name "${ref}".`, { fieldErrors: { tenant: ["No such tenant"] } });
+  if (rows.length === 0)
+    throw new AppError("not_found", `No tenant with id, slug or name "${ref}".`, {
+      fieldErrors: { tenant: ["No such tenant"] },
+    });
   const exact = rows.find((t) => t.id === ref || t.slug === ref);
   if (!exact && rows.length > 1) {
-    throw new AppError("conflict", `Several tenants are named "${ref}"; use the slug or id: ${rows.map((t) => t.slug).join(", ")}.`, { fieldErrors: { tenant: ["Ambiguous name"] } });
+    throw new AppError(
+      "conflict",
+      `Several tenants are named "${ref}"; use the slug or id: ${rows.map((t) => t.slug).join(", ")}.`,
+      { fieldErrors: { tenant: ["Ambiguous name"] } },
+    );
   }
   return exact ?? rows[0];
 }

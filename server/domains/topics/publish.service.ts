@@ -3,7 +3,16 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction, pool } from "../../db";
 import { AppError } from "../../core/errors";
 import type { SnsAttribute } from "../../core/sns/envelope";
-import { checkFifoPublish, checkMessage, checkMessageAttributes, checkSubject, FIFO_DEDUP_WINDOW_MS, MAX_BATCH_ENTRIES, MAX_MESSAGE_BYTES, messageSize } from "../../core/sns/publish-rules";
+import {
+  checkFifoPublish,
+  checkMessage,
+  checkMessageAttributes,
+  checkSubject,
+  FIFO_DEDUP_WINDOW_MS,
+  MAX_BATCH_ENTRIES,
+  MAX_MESSAGE_BYTES,
+  messageSize,
+} from "../../core/sns/publish-rules";
 import { getBoss } from "../../jobs/boss";
 import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverFifoInline } from "../deliveries/fifo-inline";
@@ -29,56 +38,92 @@ export type PublishResult = { messageId: string; sequenceNumber: string | null }
 
 function validate(topic: TopicRow, e: PublishInput): { dedupId: string | null } {
   const attrs = e.messageAttributes ?? {};
-  const problem = checkSubject(e.subject) ?? checkMessageAttributes(attrs) ?? checkMessage(e.message, e.messageStructure, attrs) ?? checkFifoPublish(topic.fifo, topic.contentBasedDedup, e.messageGroupId, e.messageDeduplicationId);
+  const problem =
+    checkSubject(e.subject) ??
+    checkMessageAttributes(attrs) ??
+    checkMessage(e.message, e.messageStructure, attrs) ??
+    checkFifoPublish(topic.fifo, topic.contentBasedDedup, e.messageGroupId, e.messageDeduplicationId);
   if (problem) throw ruleError(problem);
-  const dedupId = topic.fifo ? (e.messageDeduplicationId ?? createHash("sha256").update(e.message).digest("hex")) : null;
+  const dedupId = topic.fifo
+    ? (e.messageDeduplicationId ?? createHash("sha256").update(e.message).digest("hex"))
+    : null;
   return { dedupId };
 }
 
 /** Publishes validated entries; entries whose FIFO dedup id was seen in the last 5 minutes return the earlier message id. */
-async function publishEntries(tenant: TenantRef, topic: TopicRow, entries: Array<PublishInput & { dedupId: string | null }>, baseUrl: string): Promise<PublishResult[]> {
+async function publishEntries(
+  tenant: TenantRef,
+  topic: TopicRow,
+  entries: Array<PublishInput & { dedupId: string | null }>,
+  baseUrl: string,
+): Promise<PublishResult[]> {
   await deliveryQueuesReady();
   // FIFO topics deliver into queues inside this transaction (see fifo-inline): gate them.
   const run = <T>(fn: () => Promise<T>) => (topic.fifo ? gated(fn) : fn());
-  return run(() => withTransaction(async (tx) => {
-    const results: PublishResult[] = [];
-    const fresh: NewMessage[] = [];
-    const freshIndex: number[] = [];
-    for (const [i, e] of entries.entries()) {
-      const id = randomUUID();
-      if (e.dedupId) {
-        const prior = await claimDedup(topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS), tx);
-        if (prior) {
-          results[i] = { messageId: prior.messageId, sequenceNumber: prior.seq };
-          continue;
+  return run(() =>
+    withTransaction(async (tx) => {
+      const results: PublishResult[] = [];
+      const fresh: NewMessage[] = [];
+      const freshIndex: number[] = [];
+      for (const [i, e] of entries.entries()) {
+        const id = randomUUID();
+        if (e.dedupId) {
+          const prior = await claimDedup(topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS), tx);
+          if (prior) {
+            results[i] = { messageId: prior.messageId, sequenceNumber: prior.seq };
+            continue;
+          }
         }
+        fresh.push({
+          id,
+          tenantId: tenant.id,
+          topicId: topic.id,
+          body: e.message,
+          attributes: e.messageAttributes ?? {},
+          subject: e.subject ?? null,
+          messageStructure: e.messageStructure || null,
+          messageGroupId: e.messageGroupId ?? null,
+          deduplicationId: e.dedupId,
+        });
+        freshIndex.push(i);
       }
-      fresh.push({
-        id, tenantId: tenant.id, topicId: topic.id, body: e.message, attributes: e.messageAttributes ?? {}, subject: e.subject ?? null,
-        messageStructure: e.messageStructure || null, messageGroupId: e.messageGroupId ?? null, deduplicationId: e.dedupId,
-      });
-      freshIndex.push(i);
-    }
-    if (fresh.length) {
-      const seqs = await insertMessages(fresh, topic.fifo, tx);
-      fresh.forEach((m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seqs.get(m.id) ?? null }));
-      for (const m of fresh) if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seqs.get(m.id) ?? null, tx);
-      if (topic.fifo) {
-        // FIFO: delivered to the (FIFO queue) subscribers in this transaction, in sequence order.
-        await deliverFifoInline(fresh.map((m) => m.id), baseUrl, tx);
-        return results;
+      if (fresh.length) {
+        const seqs = await insertMessages(fresh, topic.fifo, tx);
+        fresh.forEach(
+          (m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seqs.get(m.id) ?? null }),
+        );
+        for (const m of fresh)
+          if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seqs.get(m.id) ?? null, tx);
+        if (topic.fifo) {
+          // FIFO: delivered to the (FIFO queue) subscribers in this transaction, in sequence order.
+          await deliverFifoInline(
+            fresh.map((m) => m.id),
+            baseUrl,
+            tx,
+          );
+          return results;
+        }
+        const boss = await getBoss();
+        const payload = fanoutJob.schema.parse({ messageIds: fresh.map((m) => m.id), baseUrl });
+        await boss.send(fanoutJob.name, payload, {
+          db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values as unknown[]) },
+        } as never);
       }
-      const boss = await getBoss();
-      const payload = fanoutJob.schema.parse({ messageIds: fresh.map((m) => m.id), baseUrl });
-      await boss.send(fanoutJob.name, payload, { db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values as unknown[]) } } as never);
-    }
-    return results;
-  }));
+      return results;
+    }),
+  );
 }
 
-export async function publish(actor: Actor, tenant: TenantRef, topicArn: string, input: PublishInput, opts: { baseUrl: string }): Promise<PublishResult> {
+export async function publish(
+  actor: Actor,
+  tenant: TenantRef,
+  topicArn: string,
+  input: PublishInput,
+  opts: { baseUrl: string },
+): Promise<PublishResult> {
   assertCan(actor.role, "resource:write");
-  if (!topicArn) throw snsInvalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter", "topicArn");
+  if (!topicArn)
+    throw snsInvalid("Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter", "topicArn");
   const topic = await requireTopic(tenant, topicArn);
   const { dedupId } = validate(topic, input);
   const [r] = await publishEntries(tenant, topic, [{ ...input, dedupId }], opts.baseUrl);
@@ -86,22 +131,48 @@ export async function publish(actor: Actor, tenant: TenantRef, topicArn: string,
 }
 
 export type BatchEntry = PublishInput & { id: string };
-export type BatchResult = { successful: Array<{ id: string; messageId: string; sequenceNumber: string | null }>; failed: Array<{ id: string; code: string; message: string; senderFault: boolean }> };
+export type BatchResult = {
+  successful: Array<{ id: string; messageId: string; sequenceNumber: string | null }>;
+  failed: Array<{ id: string; code: string; message: string; senderFault: boolean }>;
+};
 
-export async function publishBatch(actor: Actor, tenant: TenantRef, topicArn: string, entries: BatchEntry[], opts: { baseUrl: string }): Promise<BatchResult> {
+export async function publishBatch(
+  actor: Actor,
+  tenant: TenantRef,
+  topicArn: string,
+  entries: BatchEntry[],
+  opts: { baseUrl: string },
+): Promise<BatchResult> {
   assertCan(actor.role, "resource:write");
   const topic = await requireTopic(tenant, topicArn);
-  if (entries.length === 0) throw new AppError("validation", "The batch request doesn't contain any entries.", { awsCode: "EmptyBatchRequest" });
-  if (entries.length > MAX_BATCH_ENTRIES) throw new AppError("validation", `The batch request contains more entries than permissible.`, { awsCode: "TooManyEntriesInBatchRequest" });
+  if (entries.length === 0)
+    throw new AppError("validation", "The batch request doesn't contain any entries.", {
+      awsCode: "EmptyBatchRequest",
+    });
+  if (entries.length > MAX_BATCH_ENTRIES)
+    throw new AppError("validation", `The batch request contains more entries than permissible.`, {
+      awsCode: "TooManyEntriesInBatchRequest",
+    });
   const ids = new Set<string>();
   let total = 0;
   for (const e of entries) {
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(e.id ?? "")) throw new AppError("validation", "The Id of a batch entry in a batch request doesn't abide by the specification.", { awsCode: "InvalidBatchEntryId" });
-    if (ids.has(e.id)) throw new AppError("validation", "Two or more batch entries in the request have the same Id.", { awsCode: "BatchEntryIdsNotDistinct" });
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(e.id ?? ""))
+      throw new AppError(
+        "validation",
+        "The Id of a batch entry in a batch request doesn't abide by the specification.",
+        { awsCode: "InvalidBatchEntryId" },
+      );
+    if (ids.has(e.id))
+      throw new AppError("validation", "Two or more batch entries in the request have the same Id.", {
+        awsCode: "BatchEntryIdsNotDistinct",
+      });
     ids.add(e.id);
     total += messageSize(e.message ?? "", e.messageAttributes ?? {});
   }
-  if (total > MAX_MESSAGE_BYTES) throw new AppError("validation", "The length of all the batch messages put together is more than the limit.", { awsCode: "BatchRequestTooLong" });
+  if (total > MAX_MESSAGE_BYTES)
+    throw new AppError("validation", "The length of all the batch messages put together is more than the limit.", {
+      awsCode: "BatchRequestTooLong",
+    });
   const result: BatchResult = { successful: [], failed: [] };
   const ok: Array<BatchEntry & { dedupId: string | null }> = [];
   for (const e of entries) {
@@ -114,7 +185,13 @@ export async function publishBatch(actor: Actor, tenant: TenantRef, topicArn: st
   }
   if (ok.length) {
     const published = await publishEntries(tenant, topic, ok, opts.baseUrl);
-    ok.forEach((e, i) => result.successful.push({ id: e.id, messageId: published[i]!.messageId, sequenceNumber: published[i]!.sequenceNumber }));
+    ok.forEach((e, i) =>
+      result.successful.push({
+        id: e.id,
+        messageId: published[i]!.messageId,
+        sequenceNumber: published[i]!.sequenceNumber,
+      }),
+    );
   }
   return result;
 }

@@ -3,7 +3,12 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction } from "../../db";
 import { env } from "../../env";
 import { encryptSecret, decryptSecret, parseMasterKey } from "../../core/crypto/secret-box";
-import { parseFilterPolicy, filterPolicyErrorMessage, evaluateFilterPolicy, type FilterPolicyScope } from "../../core/filter-policy";
+import {
+  parseFilterPolicy,
+  filterPolicyErrorMessage,
+  evaluateFilterPolicy,
+  type FilterPolicyScope,
+} from "../../core/filter-policy";
 import { checkEndpoint } from "../../core/sns/publish-rules";
 import { parseDeliveryPolicy, effectiveDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { generateWebhookSecret } from "../../core/sns/standard-webhooks";
@@ -12,9 +17,19 @@ import { recordAudit } from "../audit/audit.service";
 import { confirmJob, unsubscribeConfirmJob } from "../deliveries/delivery.jobs";
 import { deliveryQueuesReady } from "../deliveries/queues-ready";
 import {
-  deleteSubscriptionRow, findSameSubscription, findSubscriptionByArn, findSubscriptionById, findSubscriptionByTokenHash,
-  listSubscriptionsPage, updateSubscription, insertSubscription, insertResubscribeToken, takeResubscribeToken, findTopicById,
-  type SubscriptionRow, type Queryable,
+  deleteSubscriptionRow,
+  findSameSubscription,
+  findSubscriptionByArn,
+  findSubscriptionById,
+  findSubscriptionByTokenHash,
+  listSubscriptionsPage,
+  updateSubscription,
+  insertSubscription,
+  insertResubscribeToken,
+  takeResubscribeToken,
+  findTopicById,
+  type SubscriptionRow,
+  type Queryable,
 } from "./topic.repository";
 import { consoleBaseUrl } from "./topic.console";
 import { requireTopic, type TenantRef } from "./topic.service";
@@ -26,7 +41,15 @@ import { ruleError, snsInvalid, subscriptionNotFound } from "./topic.errors";
 export const PROTOCOLS = ["sqs", "http", "https", "email", "email-json"] as const;
 export const CONFIRMATION_TTL_MS = 3 * 24 * 3600_000; // SNS tokens are valid for 3 days
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
-const SUB_ATTRS = new Set(["FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "DeliveryPolicy", "SubscriptionRoleArn", "ReplayPolicy"]);
+const SUB_ATTRS = new Set([
+  "FilterPolicy",
+  "FilterPolicyScope",
+  "RawMessageDelivery",
+  "RedrivePolicy",
+  "DeliveryPolicy",
+  "SubscriptionRoleArn",
+  "ReplayPolicy",
+]);
 
 let masterKey: Buffer | undefined;
 export function sealKey(): Buffer {
@@ -37,10 +60,14 @@ export const openSecret = (subId: string, sealed: string) => decryptSecret(seale
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** The secrets a delivery is signed with now: the current one, plus the previous one during the rotation overlap. */
-export function signingSecrets(s: Pick<SubscriptionRow, "id" | "secretEnc" | "previousSecretEnc" | "previousSecretExpiresAt">, now = new Date()): string[] {
+export function signingSecrets(
+  s: Pick<SubscriptionRow, "id" | "secretEnc" | "previousSecretEnc" | "previousSecretExpiresAt">,
+  now = new Date(),
+): string[] {
   const out: string[] = [];
   if (s.secretEnc) out.push(openSecret(s.id, s.secretEnc));
-  if (s.previousSecretEnc && s.previousSecretExpiresAt && s.previousSecretExpiresAt.getTime() > now.getTime()) out.push(openSecret(s.id, s.previousSecretEnc));
+  if (s.previousSecretEnc && s.previousSecretExpiresAt && s.previousSecretExpiresAt.getTime() > now.getTime())
+    out.push(openSecret(s.id, s.previousSecretEnc));
   return out;
 }
 
@@ -53,19 +80,34 @@ type SubAttrs = {
 };
 
 /** Validates subscription attributes with SNS's messages; `subscribe` selects Subscribe's wording. */
-function parseSubAttrs(protocol: string, attrs: Record<string, string>, current: { scope: FilterPolicyScope; filterPolicy: unknown }, subscribe: boolean): SubAttrs {
+function parseSubAttrs(
+  protocol: string,
+  attrs: Record<string, string>,
+  current: { scope: FilterPolicyScope; filterPolicy: unknown },
+  subscribe: boolean,
+): SubAttrs {
   const lead = subscribe ? "Invalid parameter: Attributes Reason: " : "Invalid parameter: ";
   const out: SubAttrs = {};
-  for (const k of Object.keys(attrs)) if (!SUB_ATTRS.has(k)) throw snsInvalid(subscribe ? `${lead}Unknown attribute ${k}` : "Invalid parameter: AttributeName", k);
+  for (const k of Object.keys(attrs))
+    if (!SUB_ATTRS.has(k))
+      throw snsInvalid(subscribe ? `${lead}Unknown attribute ${k}` : "Invalid parameter: AttributeName", k);
   let scope = current.scope;
   if (attrs.FilterPolicyScope !== undefined) {
     if (attrs.FilterPolicyScope !== "MessageAttributes" && attrs.FilterPolicyScope !== "MessageBody") {
-      throw snsInvalid(`${lead}FilterPolicyScope: Invalid value [${attrs.FilterPolicyScope}]. Please use either MessageBody or MessageAttributes`, "FilterPolicyScope");
+      throw snsInvalid(
+        `${lead}FilterPolicyScope: Invalid value [${attrs.FilterPolicyScope}]. Please use either MessageBody or MessageAttributes`,
+        "FilterPolicyScope",
+      );
     }
     scope = attrs.FilterPolicyScope;
     out.filterPolicyScope = scope;
   }
-  const policyText = attrs.FilterPolicy !== undefined ? attrs.FilterPolicy : current.filterPolicy ? JSON.stringify(current.filterPolicy) : undefined;
+  const policyText =
+    attrs.FilterPolicy !== undefined
+      ? attrs.FilterPolicy
+      : current.filterPolicy
+        ? JSON.stringify(current.filterPolicy)
+        : undefined;
   if (attrs.FilterPolicy === "") out.filterPolicy = null;
   else if (policyText !== undefined && (attrs.FilterPolicy !== undefined || attrs.FilterPolicyScope !== undefined)) {
     const p = parseFilterPolicy(policyText, scope);
@@ -73,8 +115,16 @@ function parseSubAttrs(protocol: string, attrs: Record<string, string>, current:
     if (attrs.FilterPolicy !== undefined) out.filterPolicy = p.policy.source;
   }
   if (attrs.RawMessageDelivery !== undefined) {
-    if (attrs.RawMessageDelivery !== "true" && attrs.RawMessageDelivery !== "false") throw snsInvalid(`${lead}RawMessageDelivery: Invalid value [${attrs.RawMessageDelivery}]. Must be true or false.`, "RawMessageDelivery");
-    if (attrs.RawMessageDelivery === "true" && !["sqs", "http", "https"].includes(protocol)) throw snsInvalid(`${lead}Delivery protocol [${protocol}] does not support raw message delivery.`, "RawMessageDelivery");
+    if (attrs.RawMessageDelivery !== "true" && attrs.RawMessageDelivery !== "false")
+      throw snsInvalid(
+        `${lead}RawMessageDelivery: Invalid value [${attrs.RawMessageDelivery}]. Must be true or false.`,
+        "RawMessageDelivery",
+      );
+    if (attrs.RawMessageDelivery === "true" && !["sqs", "http", "https"].includes(protocol))
+      throw snsInvalid(
+        `${lead}Delivery protocol [${protocol}] does not support raw message delivery.`,
+        "RawMessageDelivery",
+      );
     out.rawMessageDelivery = attrs.RawMessageDelivery === "true";
   }
   if (attrs.RedrivePolicy !== undefined) {
@@ -87,12 +137,14 @@ function parseSubAttrs(protocol: string, attrs: Record<string, string>, current:
         throw snsInvalid(`${lead}RedrivePolicy: failed to parse JSON.`, "RedrivePolicy");
       }
       const arn = v?.deadLetterTargetArn;
-      if (typeof arn !== "string" || !/^arn:aws:sqs:[^:]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn)) throw snsInvalid(`${lead}RedrivePolicy: deadLetterTargetArn is invalid.`, "RedrivePolicy");
+      if (typeof arn !== "string" || !/^arn:aws:sqs:[^:]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn))
+        throw snsInvalid(`${lead}RedrivePolicy: deadLetterTargetArn is invalid.`, "RedrivePolicy");
       out.redrivePolicy = { deadLetterTargetArn: arn };
     }
   }
   if (attrs.DeliveryPolicy !== undefined) {
-    if (!["http", "https"].includes(protocol)) throw snsInvalid(`${lead}DeliveryPolicy: only HTTP/S subscriptions support delivery policies.`, "DeliveryPolicy");
+    if (!["http", "https"].includes(protocol))
+      throw snsInvalid(`${lead}DeliveryPolicy: only HTTP/S subscriptions support delivery policies.`, "DeliveryPolicy");
     if (attrs.DeliveryPolicy === "") out.deliveryPolicy = null;
     else {
       const p = parseDeliveryPolicy(attrs.DeliveryPolicy, "subscription");
@@ -106,46 +158,91 @@ function parseSubAttrs(protocol: string, attrs: Record<string, string>, current:
 /** JSON equality that ignores key order (JSONB reorders keys). */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v ?? null);
 }
 
 /** Whether the attributes given to a repeated Subscribe (parsed) match the existing subscription; absent ones are not compared. */
 function sameAttributes(existing: SubscriptionRow, given: SubAttrs): boolean {
-  if (given.filterPolicy !== undefined && canonical(given.filterPolicy) !== canonical(existing.filterPolicy)) return false;
+  if (given.filterPolicy !== undefined && canonical(given.filterPolicy) !== canonical(existing.filterPolicy))
+    return false;
   if (given.filterPolicyScope !== undefined && given.filterPolicyScope !== existing.filterPolicyScope) return false;
   if (given.rawMessageDelivery !== undefined && given.rawMessageDelivery !== existing.rawMessageDelivery) return false;
-  if (given.redrivePolicy !== undefined && canonical(given.redrivePolicy) !== canonical(existing.redrivePolicy)) return false;
-  if (given.deliveryPolicy !== undefined && canonical(given.deliveryPolicy) !== canonical(existing.deliveryPolicy)) return false;
+  if (given.redrivePolicy !== undefined && canonical(given.redrivePolicy) !== canonical(existing.redrivePolicy))
+    return false;
+  if (given.deliveryPolicy !== undefined && canonical(given.deliveryPolicy) !== canonical(existing.deliveryPolicy))
+    return false;
   return true;
 }
 
-export type SubscribeInput = { topicArn: string; protocol: string; endpoint?: string; attributes?: Record<string, string>; returnSubscriptionArn?: boolean };
+export type SubscribeInput = {
+  topicArn: string;
+  protocol: string;
+  endpoint?: string;
+  attributes?: Record<string, string>;
+  returnSubscriptionArn?: boolean;
+};
 
-export async function subscribe(actor: Actor, tenant: TenantRef, input: SubscribeInput, opts: { baseUrl: string }): Promise<{ subscription: SubscriptionRow; pending: boolean; secret: string | null }> {
+export async function subscribe(
+  actor: Actor,
+  tenant: TenantRef,
+  input: SubscribeInput,
+  opts: { baseUrl: string },
+): Promise<{ subscription: SubscriptionRow; pending: boolean; secret: string | null }> {
   assertCan(actor.role, "resource:write");
   const topic = await requireTopic(tenant, input.topicArn);
   const protocol = (input.protocol ?? "").toLowerCase();
   const bad = checkEndpoint(protocol, input.endpoint);
   if (bad) throw ruleError(bad);
   const endpoint = input.endpoint!;
-  if (topic.fifo && protocol !== "sqs") throw snsInvalid(`Invalid parameter: Invalid protocol type: ${protocol}`, "protocol");
-  if (protocol === "sqs" && topic.fifo && !endpoint.endsWith(".fifo")) throw snsInvalid("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue", "endpoint");
-  if (protocol === "sqs" && !topic.fifo && endpoint.endsWith(".fifo")) throw snsInvalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics", "endpoint");
-  const attrs = parseSubAttrs(protocol, input.attributes ?? {}, { scope: "MessageAttributes", filterPolicy: null }, true);
+  if (topic.fifo && protocol !== "sqs")
+    throw snsInvalid(`Invalid parameter: Invalid protocol type: ${protocol}`, "protocol");
+  if (protocol === "sqs" && topic.fifo && !endpoint.endsWith(".fifo"))
+    throw snsInvalid("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue", "endpoint");
+  if (protocol === "sqs" && !topic.fifo && endpoint.endsWith(".fifo"))
+    throw snsInvalid(
+      "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
+      "endpoint",
+    );
+  const attrs = parseSubAttrs(
+    protocol,
+    input.attributes ?? {},
+    { scope: "MessageAttributes", filterPolicy: null },
+    true,
+  );
 
   const existing = await findSameSubscription(topic.id, protocol, endpoint);
   if (existing) {
     // SNS: the same endpoint again returns the existing subscription, unless an attribute given now
     // differs from the stored one.
-    if (!sameAttributes(existing, attrs)) throw snsInvalid("Invalid parameter: Attributes Reason: Subscription already exists with different attributes", "attributes");
+    if (!sameAttributes(existing, attrs))
+      throw snsInvalid(
+        "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
+        "attributes",
+      );
     // Subscribing a pending endpoint again re-sends the confirmation (with a fresh token), as SNS does.
     if (existing.status === "pending") {
       const token = randomBytes(64).toString("hex");
       await deliveryQueuesReady();
       await withTransaction(async (tx) => {
-        await updateSubscription(tenant.id, existing.id, { confirmationTokenHash: hashToken(token), confirmationExpiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS) }, tx);
-        await enqueue(confirmJob, { subscriptionId: existing.id, tenantId: tenant.id, token, baseUrl: opts.baseUrl }, { tx });
+        await updateSubscription(
+          tenant.id,
+          existing.id,
+          {
+            confirmationTokenHash: hashToken(token),
+            confirmationExpiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
+          },
+          tx,
+        );
+        await enqueue(
+          confirmJob,
+          { subscriptionId: existing.id, tenantId: tenant.id, token, baseUrl: opts.baseUrl },
+          { tx },
+        );
       });
     }
     return { subscription: existing, pending: existing.status === "pending", secret: null };
@@ -159,15 +256,34 @@ export async function subscribe(actor: Actor, tenant: TenantRef, input: Subscrib
   const subscription = await withTransaction(async (tx) => {
     await insertSubscription(
       {
-        id, tenantId: tenant.id, topicId: topic.id, arn: `${topic.arn}:${id}`, protocol, endpoint, status: needsConfirmation ? "pending" : "confirmed",
-        filterPolicy: attrs.filterPolicy ?? null, filterPolicyScope: attrs.filterPolicyScope ?? "MessageAttributes", rawMessageDelivery: attrs.rawMessageDelivery ?? false,
-        redrivePolicy: attrs.redrivePolicy ?? null, deliveryPolicy: attrs.deliveryPolicy ?? null, secretEnc: secret ? sealSecret(id, secret) : null,
-        confirmationTokenHash: token ? hashToken(token) : null, confirmationExpiresAt: token ? new Date(Date.now() + CONFIRMATION_TTL_MS) : null,
+        id,
+        tenantId: tenant.id,
+        topicId: topic.id,
+        arn: `${topic.arn}:${id}`,
+        protocol,
+        endpoint,
+        status: needsConfirmation ? "pending" : "confirmed",
+        filterPolicy: attrs.filterPolicy ?? null,
+        filterPolicyScope: attrs.filterPolicyScope ?? "MessageAttributes",
+        rawMessageDelivery: attrs.rawMessageDelivery ?? false,
+        redrivePolicy: attrs.redrivePolicy ?? null,
+        deliveryPolicy: attrs.deliveryPolicy ?? null,
+        secretEnc: secret ? sealSecret(id, secret) : null,
+        confirmationTokenHash: token ? hashToken(token) : null,
+        confirmationExpiresAt: token ? new Date(Date.now() + CONFIRMATION_TTL_MS) : null,
       },
       tx,
     );
-    if (token) await enqueue(confirmJob, { subscriptionId: id, tenantId: tenant.id, token, baseUrl: opts.baseUrl }, { tx });
-    await recordAudit(actor, tenant.id, "subscription.create", { type: "subscription", id }, { after: { topic: topic.name, protocol } }, tx);
+    if (token)
+      await enqueue(confirmJob, { subscriptionId: id, tenantId: tenant.id, token, baseUrl: opts.baseUrl }, { tx });
+    await recordAudit(
+      actor,
+      tenant.id,
+      "subscription.create",
+      { type: "subscription", id },
+      { after: { topic: topic.name, protocol } },
+      tx,
+    );
     return (await findSubscriptionById(tenant.id, id, tx))!;
   });
   return { subscription, pending: needsConfirmation, secret };
@@ -183,7 +299,8 @@ export async function confirmSubscription(input: { topicArn: string; token: stri
   }
   if (!sub || sub.topicArn !== input.topicArn) throw snsInvalid("Invalid token", "token");
   if (sub.status === "confirmed") return sub;
-  if (sub.confirmationExpiresAt && sub.confirmationExpiresAt.getTime() < Date.now()) throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
+  if (sub.confirmationExpiresAt && sub.confirmationExpiresAt.getTime() < Date.now())
+    throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
   await updateSubscription(sub.tenantId, sub.id, { status: "confirmed", confirmedAt: new Date() });
   return { ...sub, status: "confirmed", confirmedAt: new Date() };
 }
@@ -197,19 +314,40 @@ export async function confirmManually(actor: Actor, tenant: TenantRef, id: strin
   });
 }
 
-export async function requireSubscription(tenant: TenantRef, idOrArn: string, tx?: Queryable): Promise<SubscriptionRow> {
-  const s = idOrArn.startsWith("arn:") ? await findSubscriptionByArn(tenant.id, idOrArn, tx) : await findSubscriptionById(tenant.id, idOrArn, tx);
+export async function requireSubscription(
+  tenant: TenantRef,
+  idOrArn: string,
+  tx?: Queryable,
+): Promise<SubscriptionRow> {
+  const s = idOrArn.startsWith("arn:")
+    ? await findSubscriptionByArn(tenant.id, idOrArn, tx)
+    : await findSubscriptionById(tenant.id, idOrArn, tx);
   if (!s) throw subscriptionNotFound();
   return s;
 }
 
-export async function unsubscribe(actor: Actor, tenant: TenantRef, arn: string, opts: { baseUrl?: string } = {}): Promise<void> {
+export async function unsubscribe(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+  opts: { baseUrl?: string } = {},
+): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (!arn || (!arn.startsWith("arn:aws:sns:") && arn.startsWith("arn:"))) throw snsInvalid("Invalid parameter: SubscriptionArn", "subscriptionArn");
-  const sub = arn.startsWith("arn:") ? await findSubscriptionByArn(tenant.id, arn) : await findSubscriptionById(tenant.id, arn);
+  if (!arn || (!arn.startsWith("arn:aws:sns:") && arn.startsWith("arn:")))
+    throw snsInvalid("Invalid parameter: SubscriptionArn", "subscriptionArn");
+  const sub = arn.startsWith("arn:")
+    ? await findSubscriptionByArn(tenant.id, arn)
+    : await findSubscriptionById(tenant.id, arn);
   if (!sub) return;
   await removeSubscription(sub, opts.baseUrl ?? consoleBaseUrl(), (tx) =>
-    recordAudit(actor, tenant.id, "subscription.delete", { type: "subscription", id: sub.id }, { before: { protocol: sub.protocol } }, tx),
+    recordAudit(
+      actor,
+      tenant.id,
+      "subscription.delete",
+      { type: "subscription", id: sub.id },
+      { before: { protocol: sub.protocol } },
+      tx,
+    ),
   );
 }
 
@@ -219,7 +357,11 @@ export async function unsubscribe(actor: Actor, tenant: TenantRef, arn: string, 
  * stored (its SubscribeURL restores the subscription for 3 days) and the deliveries.unsubscribe-confirm
  * job is enqueued (see delivery.jobs.ts for why that is a job of its own and not a delivery).
  */
-export async function removeSubscription(sub: SubscriptionRow, baseUrl: string, inTx?: (tx: Queryable) => Promise<unknown>): Promise<void> {
+export async function removeSubscription(
+  sub: SubscriptionRow,
+  baseUrl: string,
+  inTx?: (tx: Queryable) => Promise<unknown>,
+): Promise<void> {
   const notify = sub.status === "confirmed" && (sub.protocol === "http" || sub.protocol === "https");
   if (notify) await deliveryQueuesReady();
   await withTransaction(async (tx) => {
@@ -228,15 +370,37 @@ export async function removeSubscription(sub: SubscriptionRow, baseUrl: string, 
       const token = randomBytes(64).toString("hex");
       await insertResubscribeToken(
         {
-          tokenHash: hashToken(token), tenantId: sub.tenantId, topicId: sub.topicId, expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
+          tokenHash: hashToken(token),
+          tenantId: sub.tenantId,
+          topicId: sub.topicId,
+          expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
           subscription: {
-            id: sub.id, arn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, filterPolicy: sub.filterPolicy, filterPolicyScope: sub.filterPolicyScope,
-            rawMessageDelivery: sub.rawMessageDelivery, redrivePolicy: sub.redrivePolicy, deliveryPolicy: sub.deliveryPolicy, secretEnc: sub.secretEnc,
+            id: sub.id,
+            arn: sub.arn,
+            protocol: sub.protocol,
+            endpoint: sub.endpoint,
+            filterPolicy: sub.filterPolicy,
+            filterPolicyScope: sub.filterPolicyScope,
+            rawMessageDelivery: sub.rawMessageDelivery,
+            redrivePolicy: sub.redrivePolicy,
+            deliveryPolicy: sub.deliveryPolicy,
+            secretEnc: sub.secretEnc,
           },
         },
         tx,
       );
-      await enqueue(unsubscribeConfirmJob, { tenantId: sub.tenantId, topicArn: sub.topicArn, subscriptionArn: sub.arn, endpoint: sub.endpoint, token, baseUrl }, { tx });
+      await enqueue(
+        unsubscribeConfirmJob,
+        {
+          tenantId: sub.tenantId,
+          topicArn: sub.topicArn,
+          subscriptionArn: sub.arn,
+          endpoint: sub.endpoint,
+          token,
+          baseUrl,
+        },
+        { tx },
+      );
     }
     if (inTx) await inTx(tx);
   });
@@ -253,16 +417,29 @@ async function resubscribe(input: { topicArn: string; token: string }): Promise<
     if (!r) return null;
     const topic = await findTopicById(r.tenantId, r.topicId, tx);
     if (!topic || topic.arn !== input.topicArn) throw snsInvalid("Invalid token", "token");
-    if (r.expiresAt.getTime() < Date.now()) throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
+    if (r.expiresAt.getTime() < Date.now())
+      throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
     const s = r.subscription;
     // Subscribed again meanwhile: that subscription stands.
     const again = await findSameSubscription(topic.id, s.protocol, s.endpoint, tx);
     if (again) return again;
     await insertSubscription(
       {
-        id: s.id, tenantId: r.tenantId, topicId: topic.id, arn: s.arn, protocol: s.protocol, endpoint: s.endpoint, status: "confirmed", filterPolicy: s.filterPolicy,
-        filterPolicyScope: s.filterPolicyScope, rawMessageDelivery: s.rawMessageDelivery, redrivePolicy: s.redrivePolicy, deliveryPolicy: s.deliveryPolicy, secretEnc: s.secretEnc,
-        confirmationTokenHash: null, confirmationExpiresAt: null,
+        id: s.id,
+        tenantId: r.tenantId,
+        topicId: topic.id,
+        arn: s.arn,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+        status: "confirmed",
+        filterPolicy: s.filterPolicy,
+        filterPolicyScope: s.filterPolicyScope,
+        rawMessageDelivery: s.rawMessageDelivery,
+        redrivePolicy: s.redrivePolicy,
+        deliveryPolicy: s.deliveryPolicy,
+        secretEnc: s.secretEnc,
+        confirmationTokenHash: null,
+        confirmationExpiresAt: null,
       },
       tx,
     );
@@ -272,14 +449,21 @@ async function resubscribe(input: { topicArn: string; token: string }): Promise<
 
 export const SUBSCRIPTIONS_PAGE = 100;
 
-export async function listSubscriptions(actor: Actor, tenant: TenantRef, opts: { topicArn?: string; nextToken?: string | null }) {
+export async function listSubscriptions(
+  actor: Actor,
+  tenant: TenantRef,
+  opts: { topicArn?: string; nextToken?: string | null },
+) {
   assertCan(actor.role, "resource:read");
   const topicId = opts.topicArn ? (await requireTopic(tenant, opts.topicArn)).id : null;
   const after = opts.nextToken ? Buffer.from(opts.nextToken, "base64url").toString("utf8") : null;
   if (after !== null && !after.startsWith("arn:")) throw snsInvalid("Invalid parameter: NextToken", "nextToken");
   const rows = await listSubscriptionsPage(tenant.id, topicId, after, SUBSCRIPTIONS_PAGE + 1);
   const page = rows.slice(0, SUBSCRIPTIONS_PAGE);
-  return { subscriptions: page, nextToken: rows.length > SUBSCRIPTIONS_PAGE ? Buffer.from(page[page.length - 1]!.arn).toString("base64url") : null };
+  return {
+    subscriptions: page,
+    nextToken: rows.length > SUBSCRIPTIONS_PAGE ? Buffer.from(page[page.length - 1]!.arn).toString("base64url") : null,
+  };
 }
 
 /** What SNS reports as SubscriptionArn: "PendingConfirmation" until confirmed. */
@@ -287,7 +471,11 @@ export function publicSubscriptionArn(s: SubscriptionRow): string {
   return s.status === "confirmed" ? s.arn : "PendingConfirmation";
 }
 
-export function subscriptionAttributes(s: SubscriptionRow, topicDeliveryPolicy: unknown, accountId: string): Record<string, string> {
+export function subscriptionAttributes(
+  s: SubscriptionRow,
+  topicDeliveryPolicy: unknown,
+  accountId: string,
+): Record<string, string> {
   const out: Record<string, string> = {
     SubscriptionArn: s.arn,
     TopicArn: s.topicArn,
@@ -307,25 +495,50 @@ export function subscriptionAttributes(s: SubscriptionRow, topicDeliveryPolicy: 
   if (s.deliveryPolicy) out.DeliveryPolicy = JSON.stringify(s.deliveryPolicy);
   if (s.protocol === "http" || s.protocol === "https") {
     const e = effectiveDeliveryPolicy(s.deliveryPolicy, topicDeliveryPolicy);
-    out.EffectiveDeliveryPolicy = JSON.stringify({ healthyRetryPolicy: e.retry, ...(e.maxReceivesPerSecond ? { throttlePolicy: { maxReceivesPerSecond: e.maxReceivesPerSecond } } : {}) });
+    out.EffectiveDeliveryPolicy = JSON.stringify({
+      healthyRetryPolicy: e.retry,
+      ...(e.maxReceivesPerSecond ? { throttlePolicy: { maxReceivesPerSecond: e.maxReceivesPerSecond } } : {}),
+    });
   }
   return out;
 }
 
-export async function getSubscriptionAttributes(actor: Actor, tenant: TenantRef, arn: string): Promise<Record<string, string>> {
+export async function getSubscriptionAttributes(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
   const s = await requireSubscription(tenant, arn);
   const topic = await requireTopic(tenant, s.topicArn);
   return subscriptionAttributes(s, topic.deliveryPolicy, tenant.accountId);
 }
 
-export async function setSubscriptionAttributes(actor: Actor, tenant: TenantRef, arn: string, attributes: Record<string, string>, subscribeWording = false): Promise<SubscriptionRow> {
+export async function setSubscriptionAttributes(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+  attributes: Record<string, string>,
+  subscribeWording = false,
+): Promise<SubscriptionRow> {
   assertCan(actor.role, "resource:write");
   const s = await requireSubscription(tenant, arn);
-  const parsed = parseSubAttrs(s.protocol, attributes, { scope: s.filterPolicyScope, filterPolicy: s.filterPolicy }, subscribeWording);
+  const parsed = parseSubAttrs(
+    s.protocol,
+    attributes,
+    { scope: s.filterPolicyScope, filterPolicy: s.filterPolicy },
+    subscribeWording,
+  );
   return withTransaction(async (tx) => {
     await updateSubscription(tenant.id, s.id, parsed as Record<string, unknown>, tx);
-    await recordAudit(actor, tenant.id, "subscription.set-attributes", { type: "subscription", id: s.id }, { attributes: Object.keys(attributes) }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "subscription.set-attributes",
+      { type: "subscription", id: s.id },
+      { attributes: Object.keys(attributes) },
+      tx,
+    );
     return (await findSubscriptionById(tenant.id, s.id, tx))!;
   });
 }
@@ -333,15 +546,37 @@ export async function setSubscriptionAttributes(actor: Actor, tenant: TenantRef,
 // --- console extras -------------------------------------------------------------------------------
 
 /** New Standard Webhooks secret, returned once; the old one keeps signing for the overlap. */
-export async function rotateSigningSecret(actor: Actor, tenant: TenantRef, id: string, overlapMs = SECRET_OVERLAP_MS): Promise<{ secret: string; previousExpiresAt: Date | null }> {
+export async function rotateSigningSecret(
+  actor: Actor,
+  tenant: TenantRef,
+  id: string,
+  overlapMs = SECRET_OVERLAP_MS,
+): Promise<{ secret: string; previousExpiresAt: Date | null }> {
   assertCan(actor.role, "resource:write");
   const s = await requireSubscription(tenant, id);
-  if (s.protocol !== "http" && s.protocol !== "https") throw snsInvalid("Only HTTP/S subscriptions have a signing secret.", "id");
+  if (s.protocol !== "http" && s.protocol !== "https")
+    throw snsInvalid("Only HTTP/S subscriptions have a signing secret.", "id");
   const secret = generateWebhookSecret();
   const previousExpiresAt = s.secretEnc && overlapMs > 0 ? new Date(Date.now() + overlapMs) : null;
   await withTransaction(async (tx) => {
-    await updateSubscription(tenant.id, s.id, { secretEnc: sealSecret(s.id, secret), previousSecretEnc: previousExpiresAt ? s.secretEnc : null, previousSecretExpiresAt: previousExpiresAt }, tx);
-    await recordAudit(actor, tenant.id, "subscription.rotate-secret", { type: "subscription", id: s.id }, { overlapMs }, tx);
+    await updateSubscription(
+      tenant.id,
+      s.id,
+      {
+        secretEnc: sealSecret(s.id, secret),
+        previousSecretEnc: previousExpiresAt ? s.secretEnc : null,
+        previousSecretExpiresAt: previousExpiresAt,
+      },
+      tx,
+    );
+    await recordAudit(
+      actor,
+      tenant.id,
+      "subscription.rotate-secret",
+      { type: "subscription", id: s.id },
+      { overlapMs },
+      tx,
+    );
   });
   return { secret, previousExpiresAt };
 }
@@ -350,18 +585,36 @@ export async function reenableSubscription(actor: Actor, tenant: TenantRef, id: 
   assertCan(actor.role, "resource:write");
   const s = await requireSubscription(tenant, id);
   await withTransaction(async (tx) => {
-    await updateSubscription(tenant.id, s.id, { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null }, tx);
+    await updateSubscription(
+      tenant.id,
+      s.id,
+      { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null },
+      tx,
+    );
     await recordAudit(actor, tenant.id, "subscription.reenable", { type: "subscription", id: s.id }, {}, tx);
   });
 }
 
-export type FilterTestInput = { filterPolicy: string; scope: FilterPolicyScope; body?: string; attributes?: Record<string, { DataType: string; StringValue?: string }> };
-export type FilterTestResult = { valid: false; error: { message: string; path: string } } | { valid: true; match: true } | { valid: true; match: false; reason: string };
+export type FilterTestInput = {
+  filterPolicy: string;
+  scope: FilterPolicyScope;
+  body?: string;
+  attributes?: Record<string, { DataType: string; StringValue?: string }>;
+};
+export type FilterTestResult =
+  | { valid: false; error: { message: string; path: string } }
+  | { valid: true; match: true }
+  | { valid: true; match: false; reason: string };
 
 /** The console's filter-policy tester: validates the policy and says why a sample does or does not match. */
 export function testFilterPolicy(input: FilterTestInput): FilterTestResult {
   const p = parseFilterPolicy(input.filterPolicy, input.scope);
   if (!p.ok) return { valid: false, error: { message: filterPolicyErrorMessage(p.error), path: p.error.path } };
-  const r = evaluateFilterPolicy(p.policy, input.scope === "MessageBody" ? { scope: "MessageBody", body: input.body ?? "" } : { scope: "MessageAttributes", attributes: input.attributes ?? {} });
+  const r = evaluateFilterPolicy(
+    p.policy,
+    input.scope === "MessageBody"
+      ? { scope: "MessageBody", body: input.body ?? "" }
+      : { scope: "MessageAttributes", attributes: input.attributes ?? {} },
+  );
   return r.match ? { valid: true, match: true } : { valid: true, match: false, reason: r.reason };
 }

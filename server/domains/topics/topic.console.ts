@@ -1,11 +1,32 @@
 import type { Actor } from "../../auth/permissions";
 import { env } from "../../env";
-import { createTopic, getTopicAttributes, getTopicById, setTopicAttributes, deleteTopic, listTopicsForConsole, type TenantRef } from "./topic.service";
-import { subscribe, setSubscriptionAttributes, requireSubscription, listSubscriptions, publicSubscriptionArn, subscriptionAttributes } from "./subscription.service";
+import {
+  createTopic,
+  getTopicAttributes,
+  getTopicById,
+  setTopicAttributes,
+  deleteTopic,
+  listTopicsForConsole,
+  type TenantRef,
+} from "./topic.service";
+import {
+  subscribe,
+  setSubscriptionAttributes,
+  requireSubscription,
+  listSubscriptions,
+  publicSubscriptionArn,
+  subscriptionAttributes,
+} from "./subscription.service";
 import { publish } from "./publish.service";
 import type { SubscriptionRow, TopicRow } from "./topic.repository";
 import type { z } from "zod";
-import type { createTopicInput, publishInput, subscribeInput, updateSubscriptionInput, updateTopicInput } from "./topic.schemas";
+import type {
+  createTopicInput,
+  publishInput,
+  subscribeInput,
+  updateSubscriptionInput,
+  updateTopicInput,
+} from "./topic.schemas";
 
 // Console-shaped use cases: map the console's typed forms onto the SNS use cases (which speak in
 // SNS attribute maps) and shape rows for pages. No secrets leave here except rotate/create, once.
@@ -18,22 +39,50 @@ export function consoleBaseUrl(requestOrigin?: string | null): string {
 }
 
 export function topicView(t: TopicRow) {
-  return { id: t.id, name: t.name, arn: t.arn, fifo: t.fifo, displayName: t.displayName, deliveryPolicy: t.deliveryPolicy, contentBasedDeduplication: t.contentBasedDedup, tags: t.tags, createdAt: t.createdAt, updatedAt: t.updatedAt };
+  return {
+    id: t.id,
+    name: t.name,
+    arn: t.arn,
+    fifo: t.fifo,
+    displayName: t.displayName,
+    deliveryPolicy: t.deliveryPolicy,
+    contentBasedDeduplication: t.contentBasedDedup,
+    tags: t.tags,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
 }
 
 export function subscriptionView(s: SubscriptionRow) {
   return {
-    id: s.id, arn: s.arn, topicId: s.topicId, topicArn: s.topicArn, protocol: s.protocol, endpoint: s.endpoint, status: s.status,
-    filterPolicy: s.filterPolicy ? JSON.stringify(s.filterPolicy) : null, filterPolicyScope: s.filterPolicyScope, rawMessageDelivery: s.rawMessageDelivery,
-    deadLetterTargetArn: s.redrivePolicy?.deadLetterTargetArn ?? null, deliveryPolicy: s.deliveryPolicy ? JSON.stringify(s.deliveryPolicy) : null,
-    hasSigningSecret: !!s.secretEnc, previousSecretExpiresAt: s.previousSecretExpiresAt, disabledAt: s.disabledAt, disabledReason: s.disabledReason,
-    consecutiveFailures: s.consecutiveFailures, confirmedAt: s.confirmedAt, createdAt: s.createdAt,
+    id: s.id,
+    arn: s.arn,
+    topicId: s.topicId,
+    topicArn: s.topicArn,
+    protocol: s.protocol,
+    endpoint: s.endpoint,
+    status: s.status,
+    filterPolicy: s.filterPolicy ? JSON.stringify(s.filterPolicy) : null,
+    filterPolicyScope: s.filterPolicyScope,
+    rawMessageDelivery: s.rawMessageDelivery,
+    deadLetterTargetArn: s.redrivePolicy?.deadLetterTargetArn ?? null,
+    deliveryPolicy: s.deliveryPolicy ? JSON.stringify(s.deliveryPolicy) : null,
+    hasSigningSecret: !!s.secretEnc,
+    previousSecretExpiresAt: s.previousSecretExpiresAt,
+    disabledAt: s.disabledAt,
+    disabledReason: s.disabledReason,
+    consecutiveFailures: s.consecutiveFailures,
+    confirmedAt: s.confirmedAt,
+    createdAt: s.createdAt,
   };
 }
 
 export async function consoleListTopics(actor: Actor, tenant: TenantRef, search?: string) {
   const rows = await listTopicsForConsole(actor, tenant, search);
-  return rows.map((r) => ({ ...topicView(r), subscriptions: { confirmed: r.confirmed, pending: r.pending, disabled: r.disabled } }));
+  return rows.map((r) => ({
+    ...topicView(r),
+    subscriptions: { confirmed: r.confirmed, pending: r.pending, disabled: r.disabled },
+  }));
 }
 
 export async function consoleGetTopic(actor: Actor, tenant: TenantRef, id: string) {
@@ -46,7 +95,8 @@ export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input:
   const attributes: Record<string, string> = {};
   if (input.fifo !== undefined) attributes.FifoTopic = String(input.fifo || name.endsWith(".fifo"));
   if (input.displayName) attributes.DisplayName = input.displayName;
-  if (input.contentBasedDeduplication !== undefined && name.endsWith(".fifo")) attributes.ContentBasedDeduplication = String(input.contentBasedDeduplication);
+  if (input.contentBasedDeduplication !== undefined && name.endsWith(".fifo"))
+    attributes.ContentBasedDeduplication = String(input.contentBasedDeduplication);
   if (input.deliveryPolicy) attributes.DeliveryPolicy = input.deliveryPolicy;
   return topicView(await createTopic(actor, tenant, { name, attributes, tags: input.tags }));
 }
@@ -57,7 +107,8 @@ export async function consoleUpdateTopic(actor: Actor, tenant: TenantRef, input:
   const attrs: Record<string, string> = {};
   if (input.displayName !== undefined) attrs.DisplayName = input.displayName ?? "";
   if (input.deliveryPolicy !== undefined) attrs.DeliveryPolicy = input.deliveryPolicy ?? "";
-  if (input.contentBasedDeduplication !== undefined) attrs.ContentBasedDeduplication = String(input.contentBasedDeduplication);
+  if (input.contentBasedDeduplication !== undefined)
+    attrs.ContentBasedDeduplication = String(input.contentBasedDeduplication);
   if (Object.keys(attrs).length) await setTopicAttributes(actor, tenant, t.arn, attrs);
   return consoleGetTopic(actor, tenant, t.id);
 }
@@ -80,26 +131,47 @@ export async function consoleListSubscriptions(actor: Actor, tenant: TenantRef, 
   return out;
 }
 
-function attrsFromForm(i: { filterPolicy?: string; filterPolicyScope?: string; rawMessageDelivery?: boolean; deadLetterTargetArn?: string; deliveryPolicy?: string }) {
+function attrsFromForm(i: {
+  filterPolicy?: string;
+  filterPolicyScope?: string;
+  rawMessageDelivery?: boolean;
+  deadLetterTargetArn?: string;
+  deliveryPolicy?: string;
+}) {
   const a: Record<string, string> = {};
   if (i.filterPolicy !== undefined) a.FilterPolicy = i.filterPolicy;
   if (i.filterPolicyScope !== undefined) a.FilterPolicyScope = i.filterPolicyScope;
   if (i.rawMessageDelivery !== undefined) a.RawMessageDelivery = String(i.rawMessageDelivery);
-  if (i.deadLetterTargetArn !== undefined) a.RedrivePolicy = i.deadLetterTargetArn ? JSON.stringify({ deadLetterTargetArn: i.deadLetterTargetArn }) : "";
+  if (i.deadLetterTargetArn !== undefined)
+    a.RedrivePolicy = i.deadLetterTargetArn ? JSON.stringify({ deadLetterTargetArn: i.deadLetterTargetArn }) : "";
   if (i.deliveryPolicy !== undefined) a.DeliveryPolicy = i.deliveryPolicy;
   return a;
 }
 
-export async function consoleSubscribe(actor: Actor, tenant: TenantRef, input: z.infer<typeof subscribeInput>, baseUrl = consoleBaseUrl()) {
+export async function consoleSubscribe(
+  actor: Actor,
+  tenant: TenantRef,
+  input: z.infer<typeof subscribeInput>,
+  baseUrl = consoleBaseUrl(),
+) {
   const t = await getTopicById(actor, tenant, input.topicId);
   const attrs = attrsFromForm(input);
   if (input.filterPolicy === "") delete attrs.FilterPolicy;
   if (input.deliveryPolicy === "") delete attrs.DeliveryPolicy;
-  const r = await subscribe(actor, tenant, { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs }, { baseUrl });
+  const r = await subscribe(
+    actor,
+    tenant,
+    { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs },
+    { baseUrl },
+  );
   return { subscription: subscriptionView(r.subscription), pendingConfirmation: r.pending, signingSecret: r.secret };
 }
 
-export async function consoleUpdateSubscription(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateSubscriptionInput>) {
+export async function consoleUpdateSubscription(
+  actor: Actor,
+  tenant: TenantRef,
+  input: z.infer<typeof updateSubscriptionInput>,
+) {
   const s = await requireSubscription(tenant, input.id);
   return subscriptionView(await setSubscriptionAttributes(actor, tenant, s.arn, attrsFromForm(input)));
 }
@@ -107,10 +179,19 @@ export async function consoleUpdateSubscription(actor: Actor, tenant: TenantRef,
 export async function consoleGetSubscription(actor: Actor, tenant: TenantRef, id: string) {
   const s = await requireSubscription(tenant, id);
   const t = await getTopicById(actor, tenant, s.topicId);
-  return { ...subscriptionView(s), publicArn: publicSubscriptionArn(s), attributes: subscriptionAttributes(s, t.deliveryPolicy, tenant.accountId) };
+  return {
+    ...subscriptionView(s),
+    publicArn: publicSubscriptionArn(s),
+    attributes: subscriptionAttributes(s, t.deliveryPolicy, tenant.accountId),
+  };
 }
 
-export async function consolePublish(actor: Actor, tenant: TenantRef, input: z.infer<typeof publishInput>, baseUrl = consoleBaseUrl()) {
+export async function consolePublish(
+  actor: Actor,
+  tenant: TenantRef,
+  input: z.infer<typeof publishInput>,
+  baseUrl = consoleBaseUrl(),
+) {
   const t = await getTopicById(actor, tenant, input.topicId);
   return publish(actor, tenant, t.arn, input, { baseUrl });
 }

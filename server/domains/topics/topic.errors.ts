@@ -4,7 +4,11 @@ import type { RuleError } from "../../core/sns/publish-rules";
 // SNS's error codes and wording, shared by the topics services (the AWS door shows awsCode; the
 // console shows the message beside the field).
 
-export function snsInvalid(message: string, field = "request", awsCode: "InvalidParameter" | "InvalidParameterValue" = "InvalidParameter"): AppError {
+export function snsInvalid(
+  message: string,
+  field = "request",
+  awsCode: "InvalidParameter" | "InvalidParameterValue" = "InvalidParameter",
+): AppError {
   return new AppError("validation", message, { awsCode, fieldErrors: { [field]: [message] } });
 }
 

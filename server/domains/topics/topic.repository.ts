@@ -52,7 +52,9 @@ export type SubscriptionRow = {
   updatedAt: Date;
 };
 
-const topicCols = (p: string) => `${p}id, ${p}tenant_id AS "tenantId", ${p}name, ${p}arn, ${p}fifo, ${p}display_name AS "displayName", ${p}delivery_policy AS "deliveryPolicy",
+const topicCols = (
+  p: string,
+) => `${p}id, ${p}tenant_id AS "tenantId", ${p}name, ${p}arn, ${p}fifo, ${p}display_name AS "displayName", ${p}delivery_policy AS "deliveryPolicy",
   ${p}content_based_dedup AS "contentBasedDedup", ${p}tags, ${p}policy, ${p}kms_master_key_id AS "kmsMasterKeyId", ${p}tracing_config AS "tracingConfig",
   ${p}signature_version AS "signatureVersion", ${p}created_at AS "createdAt", ${p}updated_at AS "updatedAt"`;
 const TOPIC_COLS = topicCols("");
@@ -68,13 +70,27 @@ const db = (tx?: Queryable): Queryable => tx ?? pool();
 
 // --- topics ---------------------------------------------------------------------------------------
 
-export async function insertTopic(t: Omit<TopicRow, "createdAt" | "updatedAt">, tx?: Queryable): Promise<TopicRow | null> {
+export async function insertTopic(
+  t: Omit<TopicRow, "createdAt" | "updatedAt">,
+  tx?: Queryable,
+): Promise<TopicRow | null> {
   const r = await db(tx).query(
     `INSERT INTO topics (id, tenant_id, name, arn, fifo, display_name, delivery_policy, content_based_dedup, tags, policy, kms_master_key_id, tracing_config, signature_version)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING ${TOPIC_COLS}`,
     [
-      t.id, t.tenantId, t.name, t.arn, t.fifo, t.displayName, t.deliveryPolicy === null ? null : JSON.stringify(t.deliveryPolicy), t.contentBasedDedup, JSON.stringify(t.tags),
-      t.policy, t.kmsMasterKeyId, t.tracingConfig, t.signatureVersion,
+      t.id,
+      t.tenantId,
+      t.name,
+      t.arn,
+      t.fifo,
+      t.displayName,
+      t.deliveryPolicy === null ? null : JSON.stringify(t.deliveryPolicy),
+      t.contentBasedDedup,
+      JSON.stringify(t.tags),
+      t.policy,
+      t.kmsMasterKeyId,
+      t.tracingConfig,
+      t.signatureVersion,
     ],
   );
   return r.rows[0] ?? null;
@@ -97,11 +113,17 @@ export async function findTopicById(tenantId: string, id: string, tx?: Queryable
 
 /** Topics after `afterArn` in ARN order (AWS pages ListTopics by 100). */
 export async function listTopicsPage(tenantId: string, afterArn: string | null, limit: number): Promise<TopicRow[]> {
-  const r = await pool().query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`, [tenantId, afterArn, limit]);
+  const r = await pool().query(
+    `SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`,
+    [tenantId, afterArn, limit],
+  );
   return r.rows;
 }
 
-export async function listTopicsWithCounts(tenantId: string, search: string | null): Promise<Array<TopicRow & { confirmed: number; pending: number; disabled: number }>> {
+export async function listTopicsWithCounts(
+  tenantId: string,
+  search: string | null,
+): Promise<Array<TopicRow & { confirmed: number; pending: number; disabled: number }>> {
   const r = await pool().query(
     `SELECT ${topicCols("t.")},
             COALESCE(c.confirmed, 0)::int AS confirmed, COALESCE(c.pending, 0)::int AS pending, COALESCE(c.disabled, 0)::int AS disabled
@@ -117,7 +139,19 @@ export async function listTopicsWithCounts(tenantId: string, search: string | nu
   return r.rows;
 }
 
-export type TopicPatch = Partial<Pick<TopicRow, "displayName" | "deliveryPolicy" | "contentBasedDedup" | "tags" | "policy" | "kmsMasterKeyId" | "tracingConfig" | "signatureVersion">>;
+export type TopicPatch = Partial<
+  Pick<
+    TopicRow,
+    | "displayName"
+    | "deliveryPolicy"
+    | "contentBasedDedup"
+    | "tags"
+    | "policy"
+    | "kmsMasterKeyId"
+    | "tracingConfig"
+    | "signatureVersion"
+  >
+>;
 
 export async function updateTopic(tenantId: string, id: string, patch: TopicPatch, tx?: Queryable): Promise<void> {
   const sets: string[] = [];
@@ -127,7 +161,8 @@ export async function updateTopic(tenantId: string, id: string, patch: TopicPatc
     sets.push(`${col} = $${values.length}`);
   };
   if ("displayName" in patch) add("display_name", patch.displayName);
-  if ("deliveryPolicy" in patch) add("delivery_policy", patch.deliveryPolicy === null ? null : JSON.stringify(patch.deliveryPolicy));
+  if ("deliveryPolicy" in patch)
+    add("delivery_policy", patch.deliveryPolicy === null ? null : JSON.stringify(patch.deliveryPolicy));
   if ("contentBasedDedup" in patch) add("content_based_dedup", patch.contentBasedDedup);
   if ("tags" in patch) add("tags", JSON.stringify(patch.tags));
   if ("policy" in patch) add("policy", patch.policy);
@@ -135,7 +170,10 @@ export async function updateTopic(tenantId: string, id: string, patch: TopicPatc
   if ("tracingConfig" in patch) add("tracing_config", patch.tracingConfig);
   if ("signatureVersion" in patch) add("signature_version", patch.signatureVersion);
   if (sets.length === 0) return;
-  await db(tx).query(`UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
+  await db(tx).query(
+    `UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    values,
+  );
 }
 
 export async function deleteTopicRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
@@ -155,7 +193,19 @@ export async function subscriptionCounts(topicId: string): Promise<{ confirmed: 
 
 export type NewSubscription = Pick<
   SubscriptionRow,
-  "id" | "tenantId" | "topicId" | "arn" | "protocol" | "endpoint" | "status" | "filterPolicy" | "filterPolicyScope" | "rawMessageDelivery" | "redrivePolicy" | "deliveryPolicy" | "secretEnc"
+  | "id"
+  | "tenantId"
+  | "topicId"
+  | "arn"
+  | "protocol"
+  | "endpoint"
+  | "status"
+  | "filterPolicy"
+  | "filterPolicyScope"
+  | "rawMessageDelivery"
+  | "redrivePolicy"
+  | "deliveryPolicy"
+  | "secretEnc"
 > & { confirmationTokenHash: string | null; confirmationExpiresAt: Date | null };
 
 export async function insertSubscription(s: NewSubscription, tx?: Queryable): Promise<void> {
@@ -164,35 +214,72 @@ export async function insertSubscription(s: NewSubscription, tx?: Queryable): Pr
        confirmed_at, filter_policy, filter_policy_scope, raw_message_delivery, redrive_policy, delivery_policy, secret_enc)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, CASE WHEN $7 = 'confirmed' THEN now() END, $10,$11,$12,$13,$14,$15)`,
     [
-      s.id, s.tenantId, s.topicId, s.arn, s.protocol, s.endpoint, s.status, s.confirmationTokenHash, s.confirmationExpiresAt,
-      s.filterPolicy === null ? null : JSON.stringify(s.filterPolicy), s.filterPolicyScope, s.rawMessageDelivery,
-      s.redrivePolicy === null ? null : JSON.stringify(s.redrivePolicy), s.deliveryPolicy === null ? null : JSON.stringify(s.deliveryPolicy), s.secretEnc,
+      s.id,
+      s.tenantId,
+      s.topicId,
+      s.arn,
+      s.protocol,
+      s.endpoint,
+      s.status,
+      s.confirmationTokenHash,
+      s.confirmationExpiresAt,
+      s.filterPolicy === null ? null : JSON.stringify(s.filterPolicy),
+      s.filterPolicyScope,
+      s.rawMessageDelivery,
+      s.redrivePolicy === null ? null : JSON.stringify(s.redrivePolicy),
+      s.deliveryPolicy === null ? null : JSON.stringify(s.deliveryPolicy),
+      s.secretEnc,
     ],
   );
 }
 
-export async function findSubscriptionByArn(tenantId: string, arn: string, tx?: Queryable): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.arn = $2`, [tenantId, arn]);
+export async function findSubscriptionByArn(
+  tenantId: string,
+  arn: string,
+  tx?: Queryable,
+): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.arn = $2`,
+    [tenantId, arn],
+  );
   return r.rows[0] ?? null;
 }
 
-export async function findSubscriptionById(tenantId: string, id: string, tx?: Queryable): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.id = $2`, [tenantId, id]);
+export async function findSubscriptionById(
+  tenantId: string,
+  id: string,
+  tx?: Queryable,
+): Promise<SubscriptionRow | null> {
+  const r = await db(tx).query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.id = $2`,
+    [tenantId, id],
+  );
   return r.rows[0] ?? null;
 }
 
 /** Worker-side lookup (the delivery job carries ids it wrote itself). */
 export async function findSubscriptionsByIds(ids: string[]): Promise<SubscriptionRow[]> {
-  const r = await pool().query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.id = ANY($1::text[])`, [ids]);
+  const r = await pool().query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.id = ANY($1::text[])`,
+    [ids],
+  );
   return r.rows;
 }
 
 export async function findSubscriptionByTokenHash(hash: string, tx?: Queryable): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.confirmation_token_hash = $1`, [hash]);
+  const r = await db(tx).query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.confirmation_token_hash = $1`,
+    [hash],
+  );
   return r.rows[0] ?? null;
 }
 
-export async function findSameSubscription(topicId: string, protocol: string, endpoint: string, tx?: Queryable): Promise<SubscriptionRow | null> {
+export async function findSameSubscription(
+  topicId: string,
+  protocol: string,
+  endpoint: string,
+  tx?: Queryable,
+): Promise<SubscriptionRow | null> {
   const r = await db(tx).query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.protocol = $2 AND s.endpoint = $3 LIMIT 1`,
     [topicId, protocol, endpoint],
@@ -200,7 +287,12 @@ export async function findSameSubscription(topicId: string, protocol: string, en
   return r.rows[0] ?? null;
 }
 
-export async function listSubscriptionsPage(tenantId: string, topicId: string | null, afterArn: string | null, limit: number): Promise<SubscriptionRow[]> {
+export async function listSubscriptionsPage(
+  tenantId: string,
+  topicId: string | null,
+  afterArn: string | null,
+  limit: number,
+): Promise<SubscriptionRow[]> {
   const r = await pool().query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id
       WHERE s.tenant_id = $1 AND ($2::text IS NULL OR s.topic_id = $2) AND ($3::text IS NULL OR s.arn > $3)
@@ -212,7 +304,10 @@ export async function listSubscriptionsPage(tenantId: string, topicId: string | 
 
 /** Fan-out: the confirmed subscriptions of a topic (disabled ones too: their deliveries are recorded as failed). */
 export async function listConfirmedSubscriptions(topicId: string, tx?: Queryable): Promise<SubscriptionRow[]> {
-  const r = await db(tx).query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.status = 'confirmed'`, [topicId]);
+  const r = await db(tx).query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.status = 'confirmed'`,
+    [topicId],
+  );
   return r.rows;
 }
 
@@ -236,7 +331,12 @@ const SUB_PATCH_COLS: Record<string, string> = {
 };
 const JSON_COLS = new Set(["filterPolicy", "redrivePolicy", "deliveryPolicy"]);
 
-export async function updateSubscription(tenantId: string, id: string, patch: Record<string, unknown>, tx?: Queryable): Promise<void> {
+export async function updateSubscription(
+  tenantId: string,
+  id: string,
+  patch: Record<string, unknown>,
+  tx?: Queryable,
+): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [tenantId, id];
   for (const [k, v] of Object.entries(patch)) {
@@ -246,7 +346,10 @@ export async function updateSubscription(tenantId: string, id: string, patch: Re
     sets.push(`${col} = $${values.length}`);
   }
   if (sets.length === 0) return;
-  await db(tx).query(`UPDATE topic_subscriptions SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
+  await db(tx).query(
+    `UPDATE topic_subscriptions SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+    values,
+  );
 }
 
 export async function deleteSubscriptionRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
@@ -269,7 +372,11 @@ export type NewMessage = {
 };
 
 /** Inserts messages in one statement; FIFO topics get a sequence number from a global sequence. */
-export async function insertMessages(msgs: NewMessage[], fifo: boolean, tx: Queryable): Promise<Map<string, string | null>> {
+export async function insertMessages(
+  msgs: NewMessage[],
+  fifo: boolean,
+  tx: Queryable,
+): Promise<Map<string, string | null>> {
   const r = await tx.query(
     `INSERT INTO topic_messages (id, tenant_id, topic_id, body, attributes, subject, message_structure, message_group_id, deduplication_id, sequence_number)
      SELECT m.id, m.tenant_id, m.topic_id, m.body, m.attributes, m.subject, m.message_structure, m.message_group_id, m.deduplication_id,
@@ -280,8 +387,15 @@ export async function insertMessages(msgs: NewMessage[], fifo: boolean, tx: Quer
     [
       JSON.stringify(
         msgs.map((m) => ({
-          id: m.id, tenant_id: m.tenantId, topic_id: m.topicId, body: m.body, attributes: m.attributes, subject: m.subject,
-          message_structure: m.messageStructure, message_group_id: m.messageGroupId, deduplication_id: m.deduplicationId,
+          id: m.id,
+          tenant_id: m.tenantId,
+          topic_id: m.topicId,
+          body: m.body,
+          attributes: m.attributes,
+          subject: m.subject,
+          message_structure: m.messageStructure,
+          message_group_id: m.messageGroupId,
+          deduplication_id: m.deduplicationId,
         })),
       ),
       fifo,
@@ -291,19 +405,40 @@ export async function insertMessages(msgs: NewMessage[], fifo: boolean, tx: Quer
 }
 
 /** FIFO dedup: claims the id for 5 minutes; returns the earlier message when it was already claimed. */
-export async function claimDedup(topicId: string, dedupId: string, messageId: string, expiresAt: Date, tx: Queryable): Promise<{ messageId: string; seq: string | null } | null> {
-  await tx.query(`DELETE FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2 AND expires_at < now()`, [topicId, dedupId]);
+export async function claimDedup(
+  topicId: string,
+  dedupId: string,
+  messageId: string,
+  expiresAt: Date,
+  tx: Queryable,
+): Promise<{ messageId: string; seq: string | null } | null> {
+  await tx.query(`DELETE FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2 AND expires_at < now()`, [
+    topicId,
+    dedupId,
+  ]);
   const r = await tx.query(
     `INSERT INTO topic_dedup (topic_id, deduplication_id, message_id, expires_at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING RETURNING message_id`,
     [topicId, dedupId, messageId, expiresAt],
   );
   if (r.rowCount) return null;
-  const e = await tx.query(`SELECT message_id AS "messageId", sequence_number::text AS seq FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2`, [topicId, dedupId]);
+  const e = await tx.query(
+    `SELECT message_id AS "messageId", sequence_number::text AS seq FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2`,
+    [topicId, dedupId],
+  );
   return e.rows[0] ?? null;
 }
 
-export async function setDedupSequence(topicId: string, dedupId: string, seq: string | null, tx: Queryable): Promise<void> {
-  await tx.query(`UPDATE topic_dedup SET sequence_number = $3 WHERE topic_id = $1 AND deduplication_id = $2`, [topicId, dedupId, seq]);
+export async function setDedupSequence(
+  topicId: string,
+  dedupId: string,
+  seq: string | null,
+  tx: Queryable,
+): Promise<void> {
+  await tx.query(`UPDATE topic_dedup SET sequence_number = $3 WHERE topic_id = $1 AND deduplication_id = $2`, [
+    topicId,
+    dedupId,
+    seq,
+  ]);
 }
 
 export type MessageRow = NewMessage & { sequenceNumber: string | null; createdAt: Date };
@@ -320,30 +455,58 @@ export async function findMessagesByIds(ids: string[], tx?: Queryable): Promise<
 
 /** For the signed UnsubscribeURL only (the HMAC signature is the credential). */
 export async function findSubscriptionByArnUnscoped(arn: string): Promise<SubscriptionRow | null> {
-  const r = await pool().query(`SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.arn = $1`, [arn]);
+  const r = await pool().query(
+    `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.arn = $1`,
+    [arn],
+  );
   return r.rows[0] ?? null;
 }
 
 /** Tenant deletion: topics (cascading to subscriptions, messages, deliveries, attempts) and the tenant's delivery side tables. */
 export async function deleteTenantRows(tenantId: string, tx: Queryable): Promise<void> {
   await tx.query(`DELETE FROM topics WHERE tenant_id = $1`, [tenantId]);
-  for (const table of ["topic_resubscribe_tokens", "email_outbox", "delivery_notifications", "delivery_resends", "delivery_metrics_minute"]) {
+  for (const table of [
+    "topic_resubscribe_tokens",
+    "email_outbox",
+    "delivery_notifications",
+    "delivery_resends",
+    "delivery_metrics_minute",
+  ]) {
     await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
   }
 }
 
 // --- re-subscribe tokens (UnsubscribeConfirmation's SubscribeURL) -----------------------------------
 
-export type ResubscribeSnapshot = Pick<SubscriptionRow, "id" | "arn" | "protocol" | "endpoint" | "filterPolicy" | "filterPolicyScope" | "rawMessageDelivery" | "redrivePolicy" | "deliveryPolicy" | "secretEnc">;
+export type ResubscribeSnapshot = Pick<
+  SubscriptionRow,
+  | "id"
+  | "arn"
+  | "protocol"
+  | "endpoint"
+  | "filterPolicy"
+  | "filterPolicyScope"
+  | "rawMessageDelivery"
+  | "redrivePolicy"
+  | "deliveryPolicy"
+  | "secretEnc"
+>;
 
-export async function insertResubscribeToken(r: { tokenHash: string; tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date }, tx?: Queryable): Promise<void> {
-  await db(tx).query(`INSERT INTO topic_resubscribe_tokens (token_hash, tenant_id, topic_id, subscription, expires_at) VALUES ($1,$2,$3,$4,$5)`, [
-    r.tokenHash, r.tenantId, r.topicId, JSON.stringify(r.subscription), r.expiresAt,
-  ]);
+export async function insertResubscribeToken(
+  r: { tokenHash: string; tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date },
+  tx?: Queryable,
+): Promise<void> {
+  await db(tx).query(
+    `INSERT INTO topic_resubscribe_tokens (token_hash, tenant_id, topic_id, subscription, expires_at) VALUES ($1,$2,$3,$4,$5)`,
+    [r.tokenHash, r.tenantId, r.topicId, JSON.stringify(r.subscription), r.expiresAt],
+  );
 }
 
 /** The token is the credential (like confirmation tokens), so no tenant. Deletes it: a token re-subscribes once. */
-export async function takeResubscribeToken(tokenHash: string, tx: Queryable): Promise<{ tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date } | null> {
+export async function takeResubscribeToken(
+  tokenHash: string,
+  tx: Queryable,
+): Promise<{ tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date } | null> {
   const r = await tx.query(
     `DELETE FROM topic_resubscribe_tokens WHERE token_hash = $1 RETURNING tenant_id AS "tenantId", topic_id AS "topicId", subscription, expires_at AS "expiresAt"`,
     [tokenHash],

@@ -1,11 +1,34 @@
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
-import { createTopicInput, publishInput, subscribeInput, testFilterPolicyInput, updateSubscriptionInput, updateTopicInput } from "./topic.schemas";
 import {
-  consoleCreateTopic, consoleDeleteTopic, consoleGetSubscription, consoleGetTopic, consoleListSubscriptions, consoleListTopics, consolePublish,
-  consoleSubscribe, consoleUpdateSubscription, consoleUpdateTopic, consoleBaseUrl,
+  createTopicInput,
+  publishInput,
+  subscribeInput,
+  testFilterPolicyInput,
+  updateSubscriptionInput,
+  updateTopicInput,
+} from "./topic.schemas";
+import {
+  consoleCreateTopic,
+  consoleDeleteTopic,
+  consoleGetSubscription,
+  consoleGetTopic,
+  consoleListSubscriptions,
+  consoleListTopics,
+  consolePublish,
+  consoleSubscribe,
+  consoleUpdateSubscription,
+  consoleUpdateTopic,
+  consoleBaseUrl,
 } from "./topic.console";
-import { confirmManually, reenableSubscription, rotateSigningSecret, testFilterPolicy, unsubscribe, requireSubscription } from "./subscription.service";
+import {
+  confirmManually,
+  reenableSubscription,
+  rotateSigningSecret,
+  testFilterPolicy,
+  unsubscribe,
+  requireSubscription,
+} from "./subscription.service";
 import { listRecentMessages } from "./publish.service";
 import { getTopicById } from "./topic.service";
 
@@ -31,15 +54,29 @@ import { getTopicById } from "./topic.service";
 const id = z.object({ id: z.string().min(1) });
 
 export const topicRouter = router({
-  list: tenantProcedure.input(z.object({ search: z.string().optional() })).query(({ ctx, input }) => consoleListTopics(ctx.actor, ctx.tenant, input.search)),
+  list: tenantProcedure
+    .input(z.object({ search: z.string().optional() }))
+    .query(({ ctx, input }) => consoleListTopics(ctx.actor, ctx.tenant, input.search)),
   get: tenantProcedure.input(id).query(({ ctx, input }) => consoleGetTopic(ctx.actor, ctx.tenant, input.id)),
-  create: tenantProcedure.input(createTopicInput).mutation(({ ctx, input }) => consoleCreateTopic(ctx.actor, ctx.tenant, input)),
-  update: tenantProcedure.input(updateTopicInput).mutation(({ ctx, input }) => consoleUpdateTopic(ctx.actor, ctx.tenant, input)),
+  create: tenantProcedure
+    .input(createTopicInput)
+    .mutation(({ ctx, input }) => consoleCreateTopic(ctx.actor, ctx.tenant, input)),
+  update: tenantProcedure
+    .input(updateTopicInput)
+    .mutation(({ ctx, input }) => consoleUpdateTopic(ctx.actor, ctx.tenant, input)),
   delete: tenantProcedure.input(id).mutation(({ ctx, input }) => consoleDeleteTopic(ctx.actor, ctx.tenant, input.id)),
-  subscriptions: tenantProcedure.input(z.object({ topicId: z.string().optional() })).query(({ ctx, input }) => consoleListSubscriptions(ctx.actor, ctx.tenant, input.topicId)),
-  subscription: tenantProcedure.input(id).query(({ ctx, input }) => consoleGetSubscription(ctx.actor, ctx.tenant, input.id)),
-  subscribe: tenantProcedure.input(subscribeInput).mutation(({ ctx, input }) => consoleSubscribe(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
-  updateSubscription: tenantProcedure.input(updateSubscriptionInput).mutation(({ ctx, input }) => consoleUpdateSubscription(ctx.actor, ctx.tenant, input)),
+  subscriptions: tenantProcedure
+    .input(z.object({ topicId: z.string().optional() }))
+    .query(({ ctx, input }) => consoleListSubscriptions(ctx.actor, ctx.tenant, input.topicId)),
+  subscription: tenantProcedure
+    .input(id)
+    .query(({ ctx, input }) => consoleGetSubscription(ctx.actor, ctx.tenant, input.id)),
+  subscribe: tenantProcedure
+    .input(subscribeInput)
+    .mutation(({ ctx, input }) => consoleSubscribe(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
+  updateSubscription: tenantProcedure
+    .input(updateSubscriptionInput)
+    .mutation(({ ctx, input }) => consoleUpdateSubscription(ctx.actor, ctx.tenant, input)),
   unsubscribe: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     const s = await requireSubscription(ctx.tenant, input.id);
     await unsubscribe(ctx.actor, ctx.tenant, s.arn, { baseUrl: consoleBaseUrl(ctx.origin) });
@@ -50,14 +87,25 @@ export const topicRouter = router({
     return { id: input.id, confirmed: true };
   }),
   testFilterPolicy: tenantProcedure.input(testFilterPolicyInput).mutation(({ input }) => testFilterPolicy(input)),
-  publish: tenantProcedure.input(publishInput).mutation(({ ctx, input }) => consolePublish(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
-  messages: tenantProcedure.input(z.object({ topicId: z.string(), limit: z.number().int().min(1).max(200).optional() })).query(async ({ ctx, input }) => {
-    const t = await getTopicById(ctx.actor, ctx.tenant, input.topicId);
-    return listRecentMessages(ctx.actor, ctx.tenant, t.arn, input.limit);
-  }),
-  rotateSecret: tenantProcedure.input(z.object({ id: z.string().min(1), overlapHours: z.number().min(0).max(168).optional() })).mutation(({ ctx, input }) =>
-    rotateSigningSecret(ctx.actor, ctx.tenant, input.id, input.overlapHours === undefined ? undefined : input.overlapHours * 3600_000),
-  ),
+  publish: tenantProcedure
+    .input(publishInput)
+    .mutation(({ ctx, input }) => consolePublish(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
+  messages: tenantProcedure
+    .input(z.object({ topicId: z.string(), limit: z.number().int().min(1).max(200).optional() }))
+    .query(async ({ ctx, input }) => {
+      const t = await getTopicById(ctx.actor, ctx.tenant, input.topicId);
+      return listRecentMessages(ctx.actor, ctx.tenant, t.arn, input.limit);
+    }),
+  rotateSecret: tenantProcedure
+    .input(z.object({ id: z.string().min(1), overlapHours: z.number().min(0).max(168).optional() }))
+    .mutation(({ ctx, input }) =>
+      rotateSigningSecret(
+        ctx.actor,
+        ctx.tenant,
+        input.id,
+        input.overlapHours === undefined ? undefined : input.overlapHours * 3600_000,
+      ),
+    ),
   reenable: tenantProcedure.input(id).mutation(async ({ ctx, input }) => {
     await reenableSubscription(ctx.actor, ctx.tenant, input.id);
     return { id: input.id, enabled: true };

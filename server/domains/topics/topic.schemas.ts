@@ -2,7 +2,11 @@ import { z } from "zod";
 
 // zod inputs of the console (tRPC) and REST doors for topics and subscriptions.
 
-export const attributeValue = z.object({ DataType: z.string().min(1), StringValue: z.string().optional(), BinaryValue: z.string().optional() });
+export const attributeValue = z.object({
+  DataType: z.string().min(1),
+  StringValue: z.string().optional(),
+  BinaryValue: z.string().optional(),
+});
 export const messageAttributesInput = z.record(z.string(), attributeValue);
 
 export const createTopicInput = z.object({

@@ -7,8 +7,19 @@ import { checkTopicName, MAX_TAGS } from "../../core/sns/publish-rules";
 import { parseDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { recordAudit } from "../audit/audit.service";
 import {
-  deleteTopicRow, findTopicByArn, findTopicById, findTopicByName, insertTopic, listTopicsPage, listTopicsWithCounts,
-  subscriptionCounts, updateTopic, deleteTenantRows, type TopicRow, type TopicPatch, type Queryable,
+  deleteTopicRow,
+  findTopicByArn,
+  findTopicById,
+  findTopicByName,
+  insertTopic,
+  listTopicsPage,
+  listTopicsWithCounts,
+  subscriptionCounts,
+  updateTopic,
+  deleteTenantRows,
+  type TopicRow,
+  type TopicPatch,
+  type Queryable,
 } from "./topic.repository";
 import { resourceNotFound, ruleError, snsInvalid, topicNotFound } from "./topic.errors";
 
@@ -21,17 +32,34 @@ export function topicArn(tenant: TenantRef, name: string): string {
   return `arn:aws:sns:${env().SIGNALBOX_REGION}:${tenant.accountId}:${name}`;
 }
 
-const TOPIC_SETTABLE = new Set(["DisplayName", "DeliveryPolicy", "ContentBasedDeduplication", "Policy", "SignatureVersion", "TracingConfig", "KmsMasterKeyId", "ArchivePolicy"]);
+const TOPIC_SETTABLE = new Set([
+  "DisplayName",
+  "DeliveryPolicy",
+  "ContentBasedDeduplication",
+  "Policy",
+  "SignatureVersion",
+  "TracingConfig",
+  "KmsMasterKeyId",
+  "ArchivePolicy",
+]);
 
 function boolAttr(v: string, name: string): boolean {
-  if (v !== "true" && v !== "false") throw snsInvalid(`Invalid parameter: Attributes Reason: ${name}: Invalid value [${v}]. Must be true or false.`, name);
+  if (v !== "true" && v !== "false")
+    throw snsInvalid(
+      `Invalid parameter: Attributes Reason: ${name}: Invalid value [${v}]. Must be true or false.`,
+      name,
+    );
   return v === "true";
 }
 
 function checkTags(tags: Record<string, string>) {
-  if (Object.keys(tags).length > MAX_TAGS) throw new AppError("validation", "Could not complete request: tag quota of per resource exceeded", { awsCode: "TagLimitExceeded" });
+  if (Object.keys(tags).length > MAX_TAGS)
+    throw new AppError("validation", "Could not complete request: tag quota of per resource exceeded", {
+      awsCode: "TagLimitExceeded",
+    });
   for (const [k, v] of Object.entries(tags)) {
-    if (!k || k.length > 128 || v.length > 256) throw snsInvalid("Invalid parameter: Tags", "tags", "InvalidParameterValue");
+    if (!k || k.length > 128 || v.length > 256)
+      throw snsInvalid("Invalid parameter: Tags", "tags", "InvalidParameterValue");
   }
 }
 
@@ -40,7 +68,12 @@ function checkTags(tags: Record<string, string>) {
  * before anything is written, so a request with one bad attribute changes nothing.
  * `lead` is SNS's prefix: CreateTopic says "Invalid parameter: Attributes Reason: ".
  */
-export function topicAttributePatch(t: { fifo: boolean }, name: string, value: string | undefined, lead = "Invalid parameter: "): TopicPatch {
+export function topicAttributePatch(
+  t: { fifo: boolean },
+  name: string,
+  value: string | undefined,
+  lead = "Invalid parameter: ",
+): TopicPatch {
   if (!TOPIC_SETTABLE.has(name)) throw snsInvalid("Invalid parameter: AttributeName", "attributeName");
   const v = value ?? "";
   switch (name) {
@@ -54,7 +87,11 @@ export function topicAttributePatch(t: { fifo: boolean }, name: string, value: s
       return { deliveryPolicy: p.value };
     }
     case "ContentBasedDeduplication":
-      if (!t.fifo) throw snsInvalid(`${lead}ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics`, "ContentBasedDeduplication");
+      if (!t.fifo)
+        throw snsInvalid(
+          `${lead}ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics`,
+          "ContentBasedDeduplication",
+        );
       return { contentBasedDedup: boolAttr(v, name) };
     case "Policy": {
       // Stored and echoed; not enforced (access is decided by team roles and API keys).
@@ -65,7 +102,8 @@ export function topicAttributePatch(t: { fifo: boolean }, name: string, value: s
       } catch {
         throw snsInvalid(`${lead}Policy Error: the policy is not valid JSON`, "Policy");
       }
-      if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw snsInvalid(`${lead}Policy Error: the policy must be a JSON object`, "Policy");
+      if (!doc || typeof doc !== "object" || Array.isArray(doc))
+        throw snsInvalid(`${lead}Policy Error: the policy must be a JSON object`, "Policy");
       if (v.length > 30 * 1024) throw snsInvalid(`${lead}Policy Error: the policy is larger than 30 KB`, "Policy");
       return { policy: v };
     }
@@ -74,11 +112,16 @@ export function topicAttributePatch(t: { fifo: boolean }, name: string, value: s
       if (v.length > 2048) throw snsInvalid(`${lead}KmsMasterKeyId`, "KmsMasterKeyId");
       return { kmsMasterKeyId: v || null };
     case "TracingConfig":
-      if (v !== "" && v !== "PassThrough" && v !== "Active") throw snsInvalid(`${lead}TracingConfig: Invalid value [${v}]. Must be PassThrough or Active`, "TracingConfig");
+      if (v !== "" && v !== "PassThrough" && v !== "Active")
+        throw snsInvalid(`${lead}TracingConfig: Invalid value [${v}]. Must be PassThrough or Active`, "TracingConfig");
       return { tracingConfig: v || null };
     case "SignatureVersion":
       // Signalbox signs every message with SignatureVersion 2 (RSA SHA-256); SHA1 signatures (1) are refused rather than silently not honoured.
-      if (v === "1") throw snsInvalid(`${lead}SignatureVersion Reason: Signalbox signs with SignatureVersion 2 (SHA256withRSA) only; SignatureVersion 1 (SHA1withRSA) is not supported`, "SignatureVersion");
+      if (v === "1")
+        throw snsInvalid(
+          `${lead}SignatureVersion Reason: Signalbox signs with SignatureVersion 2 (SHA256withRSA) only; SignatureVersion 1 (SHA1withRSA) is not supported`,
+          "SignatureVersion",
+        );
       if (v !== "" && v !== "2") throw snsInvalid(`${lead}SignatureVersion Reason: must be 1 or 2`, "SignatureVersion");
       return { signatureVersion: v || null };
     default:
@@ -87,7 +130,11 @@ export function topicAttributePatch(t: { fifo: boolean }, name: string, value: s
 }
 
 /** Validates every attribute first, then merges them into one patch. */
-export function topicAttributesPatch(t: { fifo: boolean }, attrs: Record<string, string | undefined>, lead?: string): TopicPatch {
+export function topicAttributesPatch(
+  t: { fifo: boolean },
+  attrs: Record<string, string | undefined>,
+  lead?: string,
+): TopicPatch {
   const patch: TopicPatch = {};
   for (const [k, v] of Object.entries(attrs)) Object.assign(patch, topicAttributePatch(t, k, v, lead));
   return patch;
@@ -99,15 +146,25 @@ export async function requireTopic(tenant: TenantRef, arn: string): Promise<Topi
   return t;
 }
 
-export async function createTopic(actor: Actor, tenant: TenantRef, input: { name: string; attributes?: Record<string, string>; tags?: Record<string, string> }): Promise<TopicRow> {
+export async function createTopic(
+  actor: Actor,
+  tenant: TenantRef,
+  input: { name: string; attributes?: Record<string, string>; tags?: Record<string, string> },
+): Promise<TopicRow> {
   assertCan(actor.role, "resource:write");
   const attrs = input.attributes ?? {};
-  for (const k of Object.keys(attrs)) if (!TOPIC_SETTABLE.has(k) && k !== "FifoTopic") throw snsInvalid("Invalid parameter: Attributes Reason: Unknown attribute " + k, k);
+  for (const k of Object.keys(attrs))
+    if (!TOPIC_SETTABLE.has(k) && k !== "FifoTopic")
+      throw snsInvalid("Invalid parameter: Attributes Reason: Unknown attribute " + k, k);
   const fifoAttr = attrs.FifoTopic === undefined ? undefined : boolAttr(attrs.FifoTopic, "FifoTopic");
   const bad = checkTopicName(input.name, fifoAttr);
   if (bad) throw ruleError(bad);
   const fifo = input.name.endsWith(".fifo");
-  if (attrs.ContentBasedDeduplication !== undefined && !fifo) throw snsInvalid("Invalid parameter: Attributes Reason: Content based deduplication can only be set for FIFO topics", "ContentBasedDeduplication");
+  if (attrs.ContentBasedDeduplication !== undefined && !fifo)
+    throw snsInvalid(
+      "Invalid parameter: Attributes Reason: Content based deduplication can only be set for FIFO topics",
+      "ContentBasedDeduplication",
+    );
   const { FifoTopic: _fifo, ...settable } = attrs;
   const patch = topicAttributesPatch({ fifo }, settable, "Invalid parameter: Attributes Reason: ");
   const tags = input.tags ?? {};
@@ -117,14 +174,32 @@ export async function createTopic(actor: Actor, tenant: TenantRef, input: { name
   return withTransaction(async (tx) => {
     const row = await insertTopic(
       {
-        id: randomUUID(), tenantId: tenant.id, name: input.name, arn: topicArn(tenant, input.name), fifo, displayName: patch.displayName ?? null, deliveryPolicy: patch.deliveryPolicy ?? null,
-        contentBasedDedup: patch.contentBasedDedup ?? false, tags, policy: patch.policy ?? null, kmsMasterKeyId: patch.kmsMasterKeyId ?? null,
-        tracingConfig: patch.tracingConfig ?? null, signatureVersion: patch.signatureVersion ?? null,
+        id: randomUUID(),
+        tenantId: tenant.id,
+        name: input.name,
+        arn: topicArn(tenant, input.name),
+        fifo,
+        displayName: patch.displayName ?? null,
+        deliveryPolicy: patch.deliveryPolicy ?? null,
+        contentBasedDedup: patch.contentBasedDedup ?? false,
+        tags,
+        policy: patch.policy ?? null,
+        kmsMasterKeyId: patch.kmsMasterKeyId ?? null,
+        tracingConfig: patch.tracingConfig ?? null,
+        signatureVersion: patch.signatureVersion ?? null,
       },
       tx,
     );
     const topic = row ?? (await findTopicByName(tenant.id, input.name, tx))!;
-    if (row) await recordAudit(actor, tenant.id, "topic.create", { type: "topic", id: topic.id }, { after: { name: topic.name, fifo } }, tx);
+    if (row)
+      await recordAudit(
+        actor,
+        tenant.id,
+        "topic.create",
+        { type: "topic", id: topic.id },
+        { after: { name: topic.name, fifo } },
+        tx,
+      );
     return topic;
   });
 }
@@ -141,7 +216,11 @@ export async function deleteTopic(actor: Actor, tenant: TenantRef, arn: string):
 
 export const TOPICS_PAGE = 100;
 
-export async function listTopics(actor: Actor, tenant: TenantRef, nextToken?: string | null): Promise<{ topics: TopicRow[]; nextToken: string | null }> {
+export async function listTopics(
+  actor: Actor,
+  tenant: TenantRef,
+  nextToken?: string | null,
+): Promise<{ topics: TopicRow[]; nextToken: string | null }> {
   assertCan(actor.role, "resource:read");
   let after: string | null = null;
   if (nextToken) {
@@ -150,7 +229,10 @@ export async function listTopics(actor: Actor, tenant: TenantRef, nextToken?: st
   }
   const rows = await listTopicsPage(tenant.id, after, TOPICS_PAGE + 1);
   const page = rows.slice(0, TOPICS_PAGE);
-  return { topics: page, nextToken: rows.length > TOPICS_PAGE ? Buffer.from(page[page.length - 1]!.arn).toString("base64url") : null };
+  return {
+    topics: page,
+    nextToken: rows.length > TOPICS_PAGE ? Buffer.from(page[page.length - 1]!.arn).toString("base64url") : null,
+  };
 }
 
 export async function listTopicsForConsole(actor: Actor, tenant: TenantRef, search?: string | null) {
@@ -170,11 +252,33 @@ export function defaultTopicPolicy(t: TopicRow): string {
   return JSON.stringify({
     Version: "2008-10-17",
     Id: "__default_policy_ID",
-    Statement: [{ Sid: "__default_statement_ID", Effect: "Allow", Principal: { AWS: "*" }, Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"], Resource: t.arn, Condition: { StringEquals: { "AWS:SourceOwner": account } } }],
+    Statement: [
+      {
+        Sid: "__default_statement_ID",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: [
+          "SNS:GetTopicAttributes",
+          "SNS:SetTopicAttributes",
+          "SNS:AddPermission",
+          "SNS:RemovePermission",
+          "SNS:DeleteTopic",
+          "SNS:Subscribe",
+          "SNS:ListSubscriptionsByTopic",
+          "SNS:Publish",
+        ],
+        Resource: t.arn,
+        Condition: { StringEquals: { "AWS:SourceOwner": account } },
+      },
+    ],
   });
 }
 
-export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: string): Promise<Record<string, string>> {
+export async function getTopicAttributes(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
   const t = await requireTopic(tenant, arn);
   const counts = await subscriptionCounts(t.id);
@@ -186,7 +290,23 @@ export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: s
     SubscriptionsConfirmed: String(counts.confirmed),
     SubscriptionsPending: String(counts.pending),
     SubscriptionsDeleted: "0",
-    EffectiveDeliveryPolicy: JSON.stringify(t.deliveryPolicy ?? { http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: "linear" }, disableSubscriptionOverrides: false, defaultRequestPolicy: { headerContentType: "text/plain; charset=UTF-8" } } }),
+    EffectiveDeliveryPolicy: JSON.stringify(
+      t.deliveryPolicy ?? {
+        http: {
+          defaultHealthyRetryPolicy: {
+            minDelayTarget: 20,
+            maxDelayTarget: 20,
+            numRetries: 3,
+            numMaxDelayRetries: 0,
+            numNoDelayRetries: 0,
+            numMinDelayRetries: 0,
+            backoffFunction: "linear",
+          },
+          disableSubscriptionOverrides: false,
+          defaultRequestPolicy: { headerContentType: "text/plain; charset=UTF-8" },
+        },
+      },
+    ),
   };
   if (t.deliveryPolicy) out.DeliveryPolicy = JSON.stringify(t.deliveryPolicy);
   if (t.kmsMasterKeyId) out.KmsMasterKeyId = t.kmsMasterKeyId;
@@ -199,18 +319,36 @@ export async function getTopicAttributes(actor: Actor, tenant: TenantRef, arn: s
   return out;
 }
 
-export async function setTopicAttribute(actor: Actor, tenant: TenantRef, arn: string, name: string, value: string | undefined): Promise<void> {
+export async function setTopicAttribute(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+  name: string,
+  value: string | undefined,
+): Promise<void> {
   await setTopicAttributes(actor, tenant, arn, { [name]: value ?? "" });
 }
 
 /** Several attributes at once (the console's topic form): all validated first, then written in one transaction. */
-export async function setTopicAttributes(actor: Actor, tenant: TenantRef, arn: string, attrs: Record<string, string>): Promise<void> {
+export async function setTopicAttributes(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+  attrs: Record<string, string>,
+): Promise<void> {
   assertCan(actor.role, "resource:write");
   const t = await requireTopic(tenant, arn);
   const patch = topicAttributesPatch(t, attrs);
   await withTransaction(async (tx) => {
     await updateTopic(tenant.id, t.id, patch, tx);
-    await recordAudit(actor, tenant.id, "topic.set-attribute", { type: "topic", id: t.id }, { attribute: Object.keys(attrs).join(",") }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "topic.set-attribute",
+      { type: "topic", id: t.id },
+      { attribute: Object.keys(attrs).join(",") },
+      tx,
+    );
   });
 }
 
@@ -222,7 +360,12 @@ async function taggable(tenant: TenantRef, arn: string): Promise<TopicRow> {
   return t;
 }
 
-export async function tagTopic(actor: Actor, tenant: TenantRef, arn: string, tags: Record<string, string>): Promise<void> {
+export async function tagTopic(
+  actor: Actor,
+  tenant: TenantRef,
+  arn: string,
+  tags: Record<string, string>,
+): Promise<void> {
   assertCan(actor.role, "resource:write");
   const t = await taggable(tenant, arn);
   const next = { ...t.tags, ...tags };

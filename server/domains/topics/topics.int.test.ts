@@ -19,31 +19,62 @@ beforeAll(async () => {
 describe("topics (console use cases)", () => {
   it("rejects an invalid filter policy as a field error and creates nothing", async () => {
     const topic = await consoleCreateTopic(t.actor, t.tenant, { name: "console-orders" });
-    const err = await consoleSubscribe(t.actor, t.tenant, { topicId: topic.id, protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q`, filterPolicy: '{"price":[{"numeric":[">","x"]}]}' }).catch((e) => e);
+    const err = await consoleSubscribe(t.actor, t.tenant, {
+      topicId: topic.id,
+      protocol: "sqs",
+      endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q`,
+      filterPolicy: '{"price":[{"numeric":[">","x"]}]}',
+    }).catch((e) => e);
     expect(err).toMatchObject({ code: "validation", awsCode: "InvalidParameter" });
     expect(err.fieldErrors.FilterPolicy[0]).toMatch(/^Invalid parameter: Attributes Reason: FilterPolicy: /);
     expect(await consoleListSubscriptions(t.actor, t.tenant, topic.id)).toHaveLength(0);
-    const bad = await consoleSubscribe(t.actor, t.tenant, { topicId: topic.id, protocol: "https", endpoint: "http://example.com/wrong-scheme" }).catch((e) => e);
+    const bad = await consoleSubscribe(t.actor, t.tenant, {
+      topicId: topic.id,
+      protocol: "https",
+      endpoint: "http://example.com/wrong-scheme",
+    }).catch((e) => e);
     expect(bad.fieldErrors.endpoint).toBeTruthy();
     const list = await consoleListTopics(t.actor, t.tenant);
     expect(list.find((x) => x.id === topic.id)!.subscriptions).toEqual({ confirmed: 0, pending: 0, disabled: 0 });
   });
 
   it("tests a filter policy against a sample and explains a mismatch", () => {
-    expect(testFilterPolicy({ filterPolicy: '{"color":["red"]}', scope: "MessageAttributes", attributes: { color: { DataType: "String", StringValue: "red" } } })).toEqual({ valid: true, match: true });
-    const miss = testFilterPolicy({ filterPolicy: '{"color":["red"]}', scope: "MessageAttributes", attributes: { color: { DataType: "String", StringValue: "blue" } } });
+    expect(
+      testFilterPolicy({
+        filterPolicy: '{"color":["red"]}',
+        scope: "MessageAttributes",
+        attributes: { color: { DataType: "String", StringValue: "red" } },
+      }),
+    ).toEqual({ valid: true, match: true });
+    const miss = testFilterPolicy({
+      filterPolicy: '{"color":["red"]}',
+      scope: "MessageAttributes",
+      attributes: { color: { DataType: "String", StringValue: "blue" } },
+    });
     expect(miss).toMatchObject({ valid: true, match: false });
-    expect(testFilterPolicy({ filterPolicy: '{"a":{"b":[{"numeric":[">",1]}]}}', scope: "MessageBody", body: '{"a":{"b":5}}' })).toEqual({ valid: true, match: true });
+    expect(
+      testFilterPolicy({
+        filterPolicy: '{"a":{"b":[{"numeric":[">",1]}]}}',
+        scope: "MessageBody",
+        body: '{"a":{"b":5}}',
+      }),
+    ).toEqual({ valid: true, match: true });
     expect(testFilterPolicy({ filterPolicy: "[1]", scope: "MessageAttributes" })).toMatchObject({ valid: false });
   });
 
   it("shows the signing secret once, seals it at rest, and signs with both secrets during rotation", async () => {
     const topic = await consoleCreateTopic(t.actor, t.tenant, { name: "console-hooks" });
-    const created = await consoleSubscribe(t.actor, t.tenant, { topicId: topic.id, protocol: "https", endpoint: "https://hooks.example.com/in" });
+    const created = await consoleSubscribe(t.actor, t.tenant, {
+      topicId: topic.id,
+      protocol: "https",
+      endpoint: "https://hooks.example.com/in",
+    });
     expect(created.pendingConfirmation).toBe(true);
     const first = created.signingSecret!;
     expect(first).toMatch(/^whsec_/);
-    const stored = (await pool().query(`SELECT secret_enc FROM topic_subscriptions WHERE id = $1`, [created.subscription.id])).rows[0].secret_enc;
+    const stored = (
+      await pool().query(`SELECT secret_enc FROM topic_subscriptions WHERE id = $1`, [created.subscription.id])
+    ).rows[0].secret_enc;
     expect(stored).not.toContain(first.slice(6));
     expect(JSON.stringify(await consoleListSubscriptions(t.actor, t.tenant, topic.id))).not.toContain(first.slice(6));
 

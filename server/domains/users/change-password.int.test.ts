@@ -12,7 +12,9 @@ afterAll(async () => {
 describe("changePassword", () => {
   it("needs the current password, then swaps the hash, ends all sessions and writes an audit row", async () => {
     const u = await createTestUser();
-    await expect(changePassword(u.id, { currentPassword: "not it at all", newPassword: "a brand new password" })).rejects.toMatchObject({ fieldErrors: { currentPassword: expect.any(Array) } });
+    await expect(
+      changePassword(u.id, { currentPassword: "not it at all", newPassword: "a brand new password" }),
+    ).rejects.toMatchObject({ fieldErrors: { currentPassword: expect.any(Array) } });
     const before = await sessionVersionOf(u.id);
     await changePassword(u.id, { currentPassword: u.password, newPassword: "a brand new password" });
     expect(await sessionVersionOf(u.id)).toBe((before ?? 0) + 1);

@@ -20,13 +20,25 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
   const user = await findUserById(userId);
   if (!user) throw new AppError("unauthenticated", "Your account no longer exists.");
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    throw new AppError("validation", "The current password is not right.", { fieldErrors: { currentPassword: ["Not your current password"] } });
+    throw new AppError("validation", "The current password is not right.", {
+      fieldErrors: { currentPassword: ["Not your current password"] },
+    });
   }
-  if (currentPassword === newPassword) throw new AppError("validation", "Choose a different password.", { fieldErrors: { newPassword: ["Same as the current password"] } });
+  if (currentPassword === newPassword)
+    throw new AppError("validation", "Choose a different password.", {
+      fieldErrors: { newPassword: ["Same as the current password"] },
+    });
   const hash = await hashPassword(newPassword);
   await withTransaction(async (tx) => {
     await updatePasswordHash(userId, hash, tx);
-    await recordAudit({ type: "user", userId, email: user.email, role: "viewer" }, null, "account.password_change", { type: "user", id: userId }, undefined, tx);
+    await recordAudit(
+      { type: "user", userId, email: user.email, role: "viewer" },
+      null,
+      "account.password_change",
+      { type: "user", id: userId },
+      undefined,
+      tx,
+    );
   });
   await bumpSessionVersion(userId);
   return { ok: true };

@@ -11,8 +11,16 @@ export async function findUserById(id: string) {
   return prisma().user.findUnique({ where: { id } });
 }
 
-export async function insertUser(u: { id: string; email: string; name: string | null; passwordHash: string }, tx: Queryable) {
-  await tx.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)`, [u.id, u.email.toLowerCase(), u.name, u.passwordHash]);
+export async function insertUser(
+  u: { id: string; email: string; name: string | null; passwordHash: string },
+  tx: Queryable,
+) {
+  await tx.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)`, [
+    u.id,
+    u.email.toLowerCase(),
+    u.name,
+    u.passwordHash,
+  ]);
 }
 
 export async function updatePasswordHash(userId: string, passwordHash: string, tx: Queryable): Promise<void> {
@@ -20,7 +28,10 @@ export async function updatePasswordHash(userId: string, passwordHash: string, t
 }
 
 export async function bumpSessionVersion(userId: string): Promise<number> {
-  const r = await pool().query(`UPDATE users SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`, [userId]);
+  const r = await pool().query(
+    `UPDATE users SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`,
+    [userId],
+  );
   return r.rows[0]?.session_version ?? 0;
 }
 
@@ -30,7 +41,11 @@ export async function sessionVersionOf(userId: string): Promise<number | null> {
 }
 
 export async function recordLoginAttempt(email: string, ip: string | null, success: boolean) {
-  await pool().query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, $2, $3)`, [email.toLowerCase(), ip, success]);
+  await pool().query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, $2, $3)`, [
+    email.toLowerCase(),
+    ip,
+    success,
+  ]);
 }
 
 /** Failed attempts in the window, for this account and for this address. */

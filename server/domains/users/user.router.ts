@@ -23,12 +23,22 @@ async function signUp(input: z.infer<typeof signUpInput>) {
     return await withTransaction(async (tx) => {
       const user = await createUser({ email: input.email, password: input.password, name: input.name || null }, tx);
       const tenant = await createTenant({ userId: user.id, email: user.email }, { name: input.teamName }, tx);
-      await recordAudit({ type: "user", userId: user.id, email: user.email, role: "owner" }, tenant.id, "account.sign_up", { type: "user", id: user.id }, { after: { email: user.email } }, tx);
+      await recordAudit(
+        { type: "user", userId: user.id, email: user.email, role: "owner" },
+        tenant.id,
+        "account.sign_up",
+        { type: "user", id: user.id },
+        { after: { email: user.email } },
+        tx,
+      );
       return { userId: user.id, email: user.email, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
     });
   } catch (e) {
     // Two sign-ups racing for one email: the unique index decides.
-    if ((e as { code?: string }).code === "23505") throw new AppError("conflict", "An account with this email already exists.", { fieldErrors: { email: ["An account with this email already exists"] } });
+    if ((e as { code?: string }).code === "23505")
+      throw new AppError("conflict", "An account with this email already exists.", {
+        fieldErrors: { email: ["An account with this email already exists"] },
+      });
     throw e;
   }
 }
@@ -47,5 +57,7 @@ export const accountRouter = router({
     return { ok: true };
   }),
   /** Also ends every session; the console signs in again with the new password. */
-  changePassword: authedProcedure.input(changePasswordInput).mutation(({ ctx, input }) => changePassword(ctx.userId, input)),
+  changePassword: authedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => changePassword(ctx.userId, input)),
 });

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { hashPassword, verifyPassword } from "../../core/crypto/password";
-import { bumpSessionVersion, countRecentFailures, findUserByEmail, insertUser, recordLoginAttempt } from "./user.repository";
+import {
+  bumpSessionVersion,
+  countRecentFailures,
+  findUserByEmail,
+  insertUser,
+  recordLoginAttempt,
+} from "./user.repository";
 import type pg from "pg";
 
 // Sign-in throttling: at least 10 failures for one account or one address within 15 minutes
@@ -15,7 +21,9 @@ export const passwordSchema = z.string().min(10, "At least 10 characters").max(2
 
 export class TooManyAttemptsError extends AppError {
   constructor() {
-    super("rate_limited", `Too many sign-in attempts. Try again in ${SIGNIN_WINDOW_MINUTES} minutes.`, { retryAfterSeconds: SIGNIN_WINDOW_MINUTES * 60 });
+    super("rate_limited", `Too many sign-in attempts. Try again in ${SIGNIN_WINDOW_MINUTES} minutes.`, {
+      retryAfterSeconds: SIGNIN_WINDOW_MINUTES * 60,
+    });
   }
 }
 
@@ -26,17 +34,25 @@ export async function checkCredentials(emailRaw: string, password: string, ip: s
   if (failures.byEmail >= SIGNIN_MAX_FAILURES || failures.byIp >= SIGNIN_MAX_FAILURES) throw new TooManyAttemptsError();
   const user = await findUserByEmail(email);
   // Hash even when the user does not exist so timing does not reveal which emails have accounts.
-  const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+  const ok = user
+    ? await verifyPassword(password, user.passwordHash)
+    : (await verifyPassword(password, DUMMY_HASH), false);
   await recordLoginAttempt(email, ip, ok);
   return ok ? user : null;
 }
 
 const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-export async function createUser(input: { email: string; password: string; name?: string | null }, tx: Pick<pg.PoolClient, "query">) {
+export async function createUser(
+  input: { email: string; password: string; name?: string | null },
+  tx: Pick<pg.PoolClient, "query">,
+) {
   const email = emailSchema.parse(input.email);
   const password = passwordSchema.parse(input.password);
-  if (await findUserByEmail(email)) throw new AppError("conflict", "An account with this email already exists.", { fieldErrors: { email: ["An account with this email already exists"] } });
+  if (await findUserByEmail(email))
+    throw new AppError("conflict", "An account with this email already exists.", {
+      fieldErrors: { email: ["An account with this email already exists"] },
+    });
   const id = randomUUID();
   await insertUser({ id, email, name: input.name?.trim() || null, passwordHash: await hashPassword(password) }, tx);
   return { id, email };

@@ -4,7 +4,10 @@ import type { AwsReply } from "./types";
 // Shared pieces of the AWS wire formats. Each service adds its own shapes on top.
 
 export function xmlEscape(s: string): string {
-  return s.replace(/[<>&'"\r]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#xD;" })[c]!);
+  return s.replace(
+    /[<>&'"\r]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#xD;" })[c]!,
+  );
 }
 
 /** `<Tag>value</Tag>` for a scalar; nothing for undefined. */
@@ -35,9 +38,18 @@ export function jsonErrorReply(
   opts: { namespace: string; contentType: string; queryCompat?: string },
   code = awsErrorCode(err),
 ): AwsReply {
-  const headers: Record<string, string> = { "content-type": opts.contentType, "x-amzn-requestid": requestId, "x-amzn-errortype": code };
-  if (opts.queryCompat) headers["x-amzn-query-error"] = `${opts.queryCompat};${err.senderFault ? "Sender" : "Receiver"}`;
-  return { status: awsErrorStatus(err), headers, body: JSON.stringify({ __type: `${opts.namespace}#${code}`, message: err.message }) };
+  const headers: Record<string, string> = {
+    "content-type": opts.contentType,
+    "x-amzn-requestid": requestId,
+    "x-amzn-errortype": code,
+  };
+  if (opts.queryCompat)
+    headers["x-amzn-query-error"] = `${opts.queryCompat};${err.senderFault ? "Sender" : "Receiver"}`;
+  return {
+    status: awsErrorStatus(err),
+    headers,
+    body: JSON.stringify({ __type: `${opts.namespace}#${code}`, message: err.message }),
+  };
 }
 
 export function queryReply(action: string, xmlns: string, resultXml: string, requestId: string): AwsReply {

@@ -17,13 +17,19 @@ export const AWS_PREFIX = "/api/aws";
 const byTarget = new Map(AWS_SERVICES.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
 const byName = new Map(AWS_SERVICES.map((s) => [s.name, s]));
 
-function pickService(target: string | undefined, params: URLSearchParams | undefined, scope: string | null, path: string): AwsService | undefined {
+function pickService(
+  target: string | undefined,
+  params: URLSearchParams | undefined,
+  scope: string | null,
+  path: string,
+): AwsService | undefined {
   if (target) return byTarget.get(target.slice(0, target.indexOf(".")));
   if (scope && byName.has(scope)) return byName.get(scope);
   const action = params?.get("Action") ?? "";
   // Bearer-authenticated query calls have no credential scope: find the service by its actions,
   // preferring SQS for queue-URL paths and for calls that name a queue (AddPermission exists in both).
-  if ((/^\/\d{12}\//.test(path) || params?.has("QueueUrl") || params?.has("QueueName")) && byName.has("sqs")) return byName.get("sqs");
+  if ((/^\/\d{12}\//.test(path) || params?.has("QueueUrl") || params?.has("QueueName")) && byName.has("sqs"))
+    return byName.get("sqs");
   return AWS_SERVICES.find((s) => s.queryActions?.has(action));
 }
 
@@ -58,7 +64,10 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
       } catch {
         throw new AppError("validation", "The request body is not valid JSON.", { awsCode: "SerializationException" });
       }
-      if (typeof json !== "object" || json === null || Array.isArray(json)) throw new AppError("validation", "The request body must be a JSON object.", { awsCode: "SerializationException" });
+      if (typeof json !== "object" || json === null || Array.isArray(json))
+        throw new AppError("validation", "The request body must be a JSON object.", {
+          awsCode: "SerializationException",
+        });
     } else {
       params = new URLSearchParams(qi < 0 ? "" : url.slice(qi + 1));
       const ct = String(req.headers["content-type"] ?? "");
@@ -68,22 +77,44 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
       action = params.get("Action") ?? "";
     }
     service = pickService(target, params, auth.service, path);
-    if (!service) throw new AppError("unsupported", `Unknown service for ${target ?? action ?? "request"}.`, { awsCode: "UnknownOperationException" });
+    if (!service)
+      throw new AppError("unsupported", `Unknown service for ${target ?? action ?? "request"}.`, {
+        awsCode: "UnknownOperationException",
+      });
     if (!action) throw new AppError("validation", "Missing Action.", { awsCode: "MissingAction" });
 
-    const call: AwsCall = { ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req), signal }, protocol, action, json, params, path };
+    const call: AwsCall = {
+      ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req), signal },
+      protocol,
+      action,
+      json,
+      params,
+      path,
+    };
     const reply = await service.handle(call);
     write(res, reply, rid);
     // Access log: debug level, because at thousands of requests a second it is the hot path.
-    log.debug({ service: service.name, action, status: reply.status ?? 200, ms: Math.round(performance.now() - startedAt) }, "aws request");
+    log.debug(
+      { service: service.name, action, status: reply.status ?? 200, ms: Math.round(performance.now() - startedAt) },
+      "aws request",
+    );
   } catch (e) {
-    const err = isAppError(e) ? e : new AppError("internal", "We encountered an internal error. Please try again.", { cause: e });
+    const err = isAppError(e)
+      ? e
+      : new AppError("internal", "We encountered an internal error. Please try again.", { cause: e });
     if (err.code === "internal") log.error({ err: e, action }, "aws request failed");
     else log.debug({ code: err.awsCode ?? err.code, action }, "aws request refused");
     const reply = service
       ? service.renderError(err, { protocol, action, requestId: rid })
       : protocol === "json"
-        ? { status: err.awsStatus ?? err.mapping.awsStatus, headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": err.awsCode ?? err.mapping.aws }, body: JSON.stringify({ __type: err.awsCode ?? err.mapping.aws, message: err.message }) }
+        ? {
+            status: err.awsStatus ?? err.mapping.awsStatus,
+            headers: {
+              "content-type": "application/x-amz-json-1.0",
+              "x-amzn-errortype": err.awsCode ?? err.mapping.aws,
+            },
+            body: JSON.stringify({ __type: err.awsCode ?? err.mapping.aws, message: err.message }),
+          }
         : queryErrorReply(err, rid, "http://queue.amazonaws.com/doc/2012-11-05/");
     write(res, reply, rid);
   }

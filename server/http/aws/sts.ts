@@ -11,14 +11,24 @@ export const stsService: AwsService = {
   queryActions: new Set(["GetCallerIdentity"]),
   async handle(call) {
     if (call.action !== "GetCallerIdentity") {
-      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, { awsCode: "InvalidAction" });
+      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
+        awsCode: "InvalidAction",
+      });
     }
     const { tenant, actor } = call.ctx;
     const arn = `arn:aws:iam::${tenant.accountId}:user/${actor.keyId}`;
     if (call.protocol === "json") {
-      return { headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify({ UserId: actor.keyId, Account: tenant.accountId, Arn: arn }) };
+      return {
+        headers: { "content-type": "application/x-amz-json-1.1" },
+        body: JSON.stringify({ UserId: actor.keyId, Account: tenant.accountId, Arn: arn }),
+      };
     }
-    return queryReply("GetCallerIdentity", XMLNS, xmlTag("Arn", arn) + xmlTag("UserId", actor.keyId) + xmlTag("Account", tenant.accountId), call.ctx.requestId);
+    return queryReply(
+      "GetCallerIdentity",
+      XMLNS,
+      xmlTag("Arn", arn) + xmlTag("UserId", actor.keyId) + xmlTag("Account", tenant.accountId),
+      call.ctx.requestId,
+    );
   },
   renderError(err, call) {
     return queryErrorReply(err, call.requestId, XMLNS);

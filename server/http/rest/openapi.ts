@@ -18,15 +18,25 @@ export function buildOpenApi(routes: RestRoute[], serverUrl = "/") {
       tags: [r.tag],
       parameters: (r.keys ?? []).map((k) => ({ name: k, in: "path", required: true, schema: { type: "string" } })),
       responses: {
-        [String(r.status ?? 200)]: r.response ? { description: "OK", content: { "application/json": { schema: schemaOf(r.response) } } } : { description: "OK" },
-        default: { description: "Problem details (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+        [String(r.status ?? 200)]: r.response
+          ? { description: "OK", content: { "application/json": { schema: schemaOf(r.response) } } }
+          : { description: "OK" },
+        default: {
+          description: "Problem details (RFC 9457)",
+          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+        },
       },
       ...(r.public ? { security: [] } : {}),
     };
     if (r.query) {
       const js = schemaOf(r.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, schema] of Object.entries(js.properties ?? {})) {
-        (op.parameters as unknown[]).push({ name, in: "query", required: js.required?.includes(name) ?? false, schema });
+        (op.parameters as unknown[]).push({
+          name,
+          in: "query",
+          required: js.required?.includes(name) ?? false,
+          schema,
+        });
       }
     }
     if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(r.body) } } };
@@ -34,7 +44,12 @@ export function buildOpenApi(routes: RestRoute[], serverUrl = "/") {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Signalbox REST API", version: "1", description: "Tenant apps call Signalbox with an API key: `Authorization: Bearer <keyId>.<secret>` (or AWS SigV4)." },
+    info: {
+      title: "Signalbox REST API",
+      version: "1",
+      description:
+        "Tenant apps call Signalbox with an API key: `Authorization: Bearer <keyId>.<secret>` (or AWS SigV4).",
+    },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     paths,
@@ -43,7 +58,15 @@ export function buildOpenApi(routes: RestRoute[], serverUrl = "/") {
       schemas: {
         Problem: {
           type: "object",
-          properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" }, code: { type: "string" }, errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }, requestId: { type: "string" } },
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            code: { type: "string" },
+            errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+            requestId: { type: "string" },
+          },
         },
       },
     },

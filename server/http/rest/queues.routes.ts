@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { defineRoute, type RestContext } from "./route";
 import { resolveQueue } from "../../domains/queues/queue.context";
-import { createQueue, deleteQueue, getQueueAttributes, listQueues, purgeQueue, setQueueAttributes, urlOf, type QueueRow } from "../../domains/queues/queue.service";
+import {
+  createQueue,
+  deleteQueue,
+  getQueueAttributes,
+  listQueues,
+  purgeQueue,
+  setQueueAttributes,
+  urlOf,
+  type QueueRow,
+} from "../../domains/queues/queue.service";
 import { sendMessages, type SendResult } from "../../domains/queues/send";
 import { receiveMessages } from "../../domains/queues/receive";
 import { changeVisibility, deleteMessages } from "../../domains/queues/acknowledge";
@@ -11,7 +20,11 @@ import { MAX_BATCH_ENTRIES } from "../../core/sqs";
 // REST for tenant apps: /api/v1/queues. JSON in and out, problem details on error, the same
 // queue services as the AWS door. Message attributes: {name: {dataType, stringValue | binaryValue(base64)}}.
 
-const attributeValue = z.object({ dataType: z.string().min(1), stringValue: z.string().optional(), binaryValue: z.string().optional() });
+const attributeValue = z.object({
+  dataType: z.string().min(1),
+  stringValue: z.string().optional(),
+  binaryValue: z.string().optional(),
+});
 const messageIn = z.object({
   body: z.string().min(1),
   attributes: z.record(z.string(), attributeValue).optional(),
@@ -20,7 +33,12 @@ const messageIn = z.object({
   messageDeduplicationId: z.string().optional(),
 });
 const queueOut = z.object({ name: z.string(), arn: z.string(), url: z.string(), fifo: z.boolean() });
-const sentOut = z.object({ messageId: z.string(), md5OfBody: z.string(), md5OfMessageAttributes: z.string().optional(), sequenceNumber: z.string().optional() });
+const sentOut = z.object({
+  messageId: z.string(),
+  md5OfBody: z.string(),
+  md5OfMessageAttributes: z.string().optional(),
+  sequenceNumber: z.string().optional(),
+});
 const failedOut = z.object({ index: z.number(), code: z.string(), message: z.string(), senderFault: z.boolean() });
 const messageOut = z.object({
   messageId: z.string(),
@@ -31,21 +49,42 @@ const messageOut = z.object({
   system: z.record(z.string(), z.string()),
 });
 
-const q = (ctx: RestContext, action: string) => resolveQueue({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId }, { name: ctx.params.name }, action);
-const view = (ctx: RestContext, row: QueueRow) => ({ name: row.name, arn: row.arn, url: urlOf(row, ctx.baseUrl), fifo: row.settings.fifo });
+const q = (ctx: RestContext, action: string) =>
+  resolveQueue({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId }, { name: ctx.params.name }, action);
+const view = (ctx: RestContext, row: QueueRow) => ({
+  name: row.name,
+  arn: row.arn,
+  url: urlOf(row, ctx.baseUrl),
+  fifo: row.settings.fifo,
+});
 
 function toSendInput(m: z.infer<typeof messageIn>) {
   return {
     body: m.body,
     attributes: m.attributes
-      ? Object.fromEntries(Object.entries(m.attributes).map(([k, a]) => [k, { DataType: a.dataType, ...(a.binaryValue !== undefined ? { BinaryValue: Buffer.from(a.binaryValue, "base64") } : { StringValue: a.stringValue }) }]))
+      ? Object.fromEntries(
+          Object.entries(m.attributes).map(([k, a]) => [
+            k,
+            {
+              DataType: a.dataType,
+              ...(a.binaryValue !== undefined
+                ? { BinaryValue: Buffer.from(a.binaryValue, "base64") }
+                : { StringValue: a.stringValue }),
+            },
+          ]),
+        )
       : undefined,
     delaySeconds: m.delaySeconds,
     groupId: m.messageGroupId,
     dedupId: m.messageDeduplicationId,
   };
 }
-const sent = (r: Extract<SendResult, { ok: true }>) => ({ messageId: r.messageId, md5OfBody: r.md5Body, ...(r.md5Attributes ? { md5OfMessageAttributes: r.md5Attributes } : {}), ...(r.sequenceNumber ? { sequenceNumber: r.sequenceNumber } : {}) });
+const sent = (r: Extract<SendResult, { ok: true }>) => ({
+  messageId: r.messageId,
+  md5OfBody: r.md5Body,
+  ...(r.md5Attributes ? { md5OfMessageAttributes: r.md5Attributes } : {}),
+  ...(r.sequenceNumber ? { sequenceNumber: r.sequenceNumber } : {}),
+});
 
 export const queueRoutes = [
   defineRoute({
@@ -64,8 +103,13 @@ export const queueRoutes = [
     method: "POST",
     path: "/api/v1/queues",
     tag: "queues",
-    summary: "Create a queue (idempotent with equal attributes). Attributes use SQS names, e.g. {\"VisibilityTimeout\": \"60\"}.",
-    body: z.object({ name: queueNameSchema, attributes: z.record(z.string(), z.string()).optional(), tags: z.record(z.string(), z.string()).optional() }),
+    summary:
+      'Create a queue (idempotent with equal attributes). Attributes use SQS names, e.g. {"VisibilityTimeout": "60"}.',
+    body: z.object({
+      name: queueNameSchema,
+      attributes: z.record(z.string(), z.string()).optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    }),
     response: queueOut.extend({ created: z.boolean() }),
     status: 201,
     handler: async (ctx, { body }) => {
@@ -104,7 +148,12 @@ export const queueRoutes = [
     body: z.record(z.string(), z.string()),
     response: z.object({ attributes: z.record(z.string(), z.string()) }),
     handler: async (ctx, { body }) => {
-      const row = await setQueueAttributes(ctx.actor, ctx.tenant.id, await q(ctx, "SetQueueAttributes"), body as Record<string, string>);
+      const row = await setQueueAttributes(
+        ctx.actor,
+        ctx.tenant.id,
+        await q(ctx, "SetQueueAttributes"),
+        body as Record<string, string>,
+      );
       return { attributes: await getQueueAttributes(ctx.actor, ctx.tenant.id, row, ["All"]) };
     },
   }),
@@ -117,7 +166,13 @@ export const queueRoutes = [
     response: sentOut,
     status: 201,
     handler: async (ctx, { body }) => {
-      const [r] = await sendMessages(ctx.actor, ctx.tenant.id, await q(ctx, "SendMessage"), [toSendInput(body as z.infer<typeof messageIn>)], { senderId: ctx.actor.keyId, batch: false });
+      const [r] = await sendMessages(
+        ctx.actor,
+        ctx.tenant.id,
+        await q(ctx, "SendMessage"),
+        [toSendInput(body as z.infer<typeof messageIn>)],
+        { senderId: ctx.actor.keyId, batch: false },
+      );
       if (!r.ok) throw r.error;
       return sent(r);
     },
@@ -131,10 +186,24 @@ export const queueRoutes = [
     response: z.object({ successful: z.array(sentOut.extend({ index: z.number() })), failed: z.array(failedOut) }),
     handler: async (ctx, { body }) => {
       const msgs = (body as { messages: z.infer<typeof messageIn>[] }).messages;
-      const results = await sendMessages(ctx.actor, ctx.tenant.id, await q(ctx, "SendMessage"), msgs.map(toSendInput), { senderId: ctx.actor.keyId, batch: true });
+      const results = await sendMessages(ctx.actor, ctx.tenant.id, await q(ctx, "SendMessage"), msgs.map(toSendInput), {
+        senderId: ctx.actor.keyId,
+        batch: true,
+      });
       return {
         successful: results.flatMap((r, index) => (r.ok ? [{ index, ...sent(r) }] : [])),
-        failed: results.flatMap((r, index) => (r.ok ? [] : [{ index, code: r.error.awsCode ?? r.error.code, message: r.error.message, senderFault: r.error.senderFault }])),
+        failed: results.flatMap((r, index) =>
+          r.ok
+            ? []
+            : [
+                {
+                  index,
+                  code: r.error.awsCode ?? r.error.code,
+                  message: r.error.message,
+                  senderFault: r.error.senderFault,
+                },
+              ],
+        ),
       };
     },
   }),
@@ -151,15 +220,31 @@ export const queueRoutes = [
     response: z.object({ messages: z.array(messageOut) }),
     handler: async (ctx, { query }) => {
       const o = query as { max?: number; waitSeconds?: number; visibilityTimeout?: number };
-      const msgs = await receiveMessages(ctx.actor, ctx.tenant.id, await q(ctx, "ReceiveMessage"), { maxMessages: o.max ?? 1, waitTimeSeconds: o.waitSeconds, visibilityTimeout: o.visibilityTimeout, signal: ctx.signal });
+      const msgs = await receiveMessages(ctx.actor, ctx.tenant.id, await q(ctx, "ReceiveMessage"), {
+        maxMessages: o.max ?? 1,
+        waitTimeSeconds: o.waitSeconds,
+        visibilityTimeout: o.visibilityTimeout,
+        signal: ctx.signal,
+      });
       return {
         messages: msgs.map((m) => ({
           messageId: m.messageId,
           receiptHandle: m.receiptHandle,
           body: m.body,
           md5OfBody: m.md5Body,
-          attributes: Object.fromEntries(Object.entries(m.attributes ?? {}).map(([k, a]) => [k, { dataType: a.DataType, ...(a.BinaryValue ? { binaryValue: a.BinaryValue.toString("base64") } : { stringValue: a.StringValue }) }])),
-          system: Object.fromEntries(Object.entries(m.system).filter(([, v]) => v !== undefined)) as Record<string, string>,
+          attributes: Object.fromEntries(
+            Object.entries(m.attributes ?? {}).map(([k, a]) => [
+              k,
+              {
+                dataType: a.DataType,
+                ...(a.BinaryValue ? { binaryValue: a.BinaryValue.toString("base64") } : { stringValue: a.StringValue }),
+              },
+            ]),
+          ),
+          system: Object.fromEntries(Object.entries(m.system).filter(([, v]) => v !== undefined)) as Record<
+            string,
+            string
+          >,
         })),
       };
     },
@@ -176,7 +261,18 @@ export const queueRoutes = [
       const r = await deleteMessages(ctx.actor, ctx.tenant.id, await q(ctx, "DeleteMessage"), handles, { batch: true });
       return {
         deleted: r.filter((x) => x.ok).length,
-        failed: r.flatMap((x, index) => (x.ok ? [] : [{ index, code: x.error.awsCode ?? x.error.code, message: x.error.message, senderFault: x.error.senderFault }])),
+        failed: r.flatMap((x, index) =>
+          x.ok
+            ? []
+            : [
+                {
+                  index,
+                  code: x.error.awsCode ?? x.error.code,
+                  message: x.error.message,
+                  senderFault: x.error.senderFault,
+                },
+              ],
+        ),
       };
     },
   }),
@@ -185,14 +281,36 @@ export const queueRoutes = [
     path: "/api/v1/queues/:name/messages/visibility",
     tag: "queues",
     summary: "Change the visibility timeout of received messages (0 makes them visible at once).",
-    body: z.object({ entries: z.array(z.object({ receiptHandle: z.string().min(1), visibilityTimeout: z.number().int().min(0).max(43_200) })).min(1).max(MAX_BATCH_ENTRIES) }),
+    body: z.object({
+      entries: z
+        .array(z.object({ receiptHandle: z.string().min(1), visibilityTimeout: z.number().int().min(0).max(43_200) }))
+        .min(1)
+        .max(MAX_BATCH_ENTRIES),
+    }),
     response: z.object({ changed: z.number(), failed: z.array(failedOut) }),
     handler: async (ctx, { body }) => {
       const entries = (body as { entries: Array<{ receiptHandle: string; visibilityTimeout: number }> }).entries;
-      const r = await changeVisibility(ctx.actor, ctx.tenant.id, await q(ctx, "ChangeMessageVisibility"), entries.map((e) => ({ handle: e.receiptHandle, timeout: e.visibilityTimeout })), { batch: true });
+      const r = await changeVisibility(
+        ctx.actor,
+        ctx.tenant.id,
+        await q(ctx, "ChangeMessageVisibility"),
+        entries.map((e) => ({ handle: e.receiptHandle, timeout: e.visibilityTimeout })),
+        { batch: true },
+      );
       return {
         changed: r.filter((x) => x.ok).length,
-        failed: r.flatMap((x, index) => (x.ok ? [] : [{ index, code: x.error.awsCode ?? x.error.code, message: x.error.message, senderFault: x.error.senderFault }])),
+        failed: r.flatMap((x, index) =>
+          x.ok
+            ? []
+            : [
+                {
+                  index,
+                  code: x.error.awsCode ?? x.error.code,
+                  message: x.error.message,
+                  senderFault: x.error.senderFault,
+                },
+              ],
+        ),
       };
     },
   }),

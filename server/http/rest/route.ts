@@ -10,7 +10,14 @@ import { clientGone, publicBaseUrl, readBody, requestId, send, sendJson } from "
 // Errors are RFC 9457 problem details: {type, title, status, detail, code, errors?}.
 
 // signal: aborted when the client disconnects before the reply (long polls stop waiting).
-export type RestContext = Authenticated & { requestId: string; log: Logger; baseUrl: string; params: Record<string, string>; query: URLSearchParams; signal?: AbortSignal };
+export type RestContext = Authenticated & {
+  requestId: string;
+  log: Logger;
+  baseUrl: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  signal?: AbortSignal;
+};
 
 export type RestRoute = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -29,7 +36,11 @@ export type RestRoute = {
 
 /** A handler may return this to answer with a non-JSON body (e.g. a PEM certificate). */
 export class RawReply {
-  constructor(public body: string | Buffer, public contentType: string, public status = 200) {}
+  constructor(
+    public body: string | Buffer,
+    public contentType: string,
+    public status = 200,
+  ) {}
 }
 
 export function defineRoute(r: RestRoute): RestRoute {
@@ -67,7 +78,11 @@ function zodToAppError(e: z.ZodError, where: "body" | "query"): AppError {
     const key = [where, ...issue.path.map(String)].join(".");
     (fieldErrors[key] ??= []).push(issue.message);
   }
-  return new AppError("validation", `Invalid ${where}: ${e.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}`, { fieldErrors });
+  return new AppError(
+    "validation",
+    `Invalid ${where}: ${e.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}`,
+    { fieldErrors },
+  );
 }
 
 export function createRestHandler(routes: RestRoute[]) {
@@ -113,14 +128,31 @@ export function createRestHandler(routes: RestRoute[]) {
         if (!parsed.success) throw zodToAppError(parsed.error, "query");
         query = parsed.data;
       }
-      const ctx = { ...(auth as Authenticated), requestId: rid, log, baseUrl: publicBaseUrl(req), params, query: url.searchParams, signal };
+      const ctx = {
+        ...(auth as Authenticated),
+        requestId: rid,
+        log,
+        baseUrl: publicBaseUrl(req),
+        params,
+        query: url.searchParams,
+        signal,
+      };
       const result = await route.handler(ctx, { body, query });
       if (result === undefined || route.status === 204) {
         res.writeHead(204, { "x-request-id": rid });
         res.end();
-      } else if (result instanceof RawReply) send(res, result.status, { "content-type": result.contentType, "x-request-id": rid }, result.body);
+      } else if (result instanceof RawReply)
+        send(res, result.status, { "content-type": result.contentType, "x-request-id": rid }, result.body);
       else sendJson(res, route.status ?? 200, result, { "x-request-id": rid });
-      log.debug({ method: req.method, route: route.path, status: res.statusCode, ms: Math.round(performance.now() - startedAt) }, "rest request");
+      log.debug(
+        {
+          method: req.method,
+          route: route.path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - startedAt),
+        },
+        "rest request",
+      );
     } catch (e) {
       const err = isAppError(e) ? e : new AppError("internal", "Internal error", { cause: e });
       if (err.code === "internal") log.error({ err: e }, "rest request failed");

@@ -6,11 +6,7 @@ import { queueRoutes } from "./queues.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
-const domainRoutes: RestRoute[] = [
-  ...whoamiRoutes,
-  ...topicRoutes,
-  ...queueRoutes,
-];
+const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes];
 
 export const REST_ROUTES: RestRoute[] = [
   ...domainRoutes,

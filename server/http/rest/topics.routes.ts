@@ -2,8 +2,22 @@ import { z } from "zod";
 import { timingSafeEqual } from "node:crypto";
 import { defineRoute, RawReply } from "./route";
 import { AppError } from "../../core/errors";
-import { createTopic, deleteTopic, getTopicAttributes, listTopics, requireTopic, topicArn } from "../../domains/topics/topic.service";
-import { confirmSubscription, listSubscriptions, removeSubscription, requireSubscription, subscribe, unsubscribe } from "../../domains/topics/subscription.service";
+import {
+  createTopic,
+  deleteTopic,
+  getTopicAttributes,
+  listTopics,
+  requireTopic,
+  topicArn,
+} from "../../domains/topics/topic.service";
+import {
+  confirmSubscription,
+  listSubscriptions,
+  removeSubscription,
+  requireSubscription,
+  subscribe,
+  unsubscribe,
+} from "../../domains/topics/subscription.service";
 import { publish } from "../../domains/topics/publish.service";
 import { subscriptionView, topicView } from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
@@ -14,8 +28,12 @@ import { unsubscribeSignature } from "../../domains/deliveries/payload";
 // REST for topics (/api/v1/topics/...): the same services as the AWS door, in JSON. Plus the public
 // links SNS messages carry: SubscribeURL (confirm), UnsubscribeURL and SigningCertURL.
 
-const topicOut = z.object({ id: z.string(), name: z.string(), arn: z.string(), fifo: z.boolean(), displayName: z.string().nullable() }).passthrough();
-const subOut = z.object({ id: z.string(), arn: z.string(), protocol: z.string(), endpoint: z.string(), status: z.string() }).passthrough();
+const topicOut = z
+  .object({ id: z.string(), name: z.string(), arn: z.string(), fifo: z.boolean(), displayName: z.string().nullable() })
+  .passthrough();
+const subOut = z
+  .object({ id: z.string(), arn: z.string(), protocol: z.string(), endpoint: z.string(), status: z.string() })
+  .passthrough();
 
 function attrsOf(b: z.infer<typeof subscribeInput>) {
   const a: Record<string, string> = {};
@@ -29,61 +47,113 @@ function attrsOf(b: z.infer<typeof subscribeInput>) {
 
 export const topicRoutes = [
   defineRoute({
-    method: "POST", path: "/api/v1/topics", tag: "topics", summary: "Create a topic (idempotent by name). FIFO names end with .fifo.", status: 201,
-    body: createTopicInput, response: topicOut,
+    method: "POST",
+    path: "/api/v1/topics",
+    tag: "topics",
+    summary: "Create a topic (idempotent by name). FIFO names end with .fifo.",
+    status: 201,
+    body: createTopicInput,
+    response: topicOut,
     handler: async (ctx, { body }) => {
       const b = body as z.infer<typeof createTopicInput>;
       const name = b.fifo && !b.name.endsWith(".fifo") ? `${b.name}.fifo` : b.name;
       const attributes: Record<string, string> = {};
       if (b.fifo !== undefined) attributes.FifoTopic = String(b.fifo || name.endsWith(".fifo"));
       if (b.displayName) attributes.DisplayName = b.displayName;
-      if (b.contentBasedDeduplication !== undefined && name.endsWith(".fifo")) attributes.ContentBasedDeduplication = String(b.contentBasedDeduplication);
+      if (b.contentBasedDeduplication !== undefined && name.endsWith(".fifo"))
+        attributes.ContentBasedDeduplication = String(b.contentBasedDeduplication);
       if (b.deliveryPolicy) attributes.DeliveryPolicy = b.deliveryPolicy;
       return topicView(await createTopic(ctx.actor, ctx.tenant, { name, attributes, tags: b.tags }));
     },
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/topics", tag: "topics", summary: "List topics (100 per page; pass nextToken).",
-    query: z.object({ nextToken: z.string().optional() }), response: z.object({ topics: z.array(topicOut), nextToken: z.string().nullable() }),
+    method: "GET",
+    path: "/api/v1/topics",
+    tag: "topics",
+    summary: "List topics (100 per page; pass nextToken).",
+    query: z.object({ nextToken: z.string().optional() }),
+    response: z.object({ topics: z.array(topicOut), nextToken: z.string().nullable() }),
     handler: async (ctx, { query }) => {
       const r = await listTopics(ctx.actor, ctx.tenant, (query as { nextToken?: string }).nextToken);
       return { topics: r.topics.map(topicView), nextToken: r.nextToken };
     },
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/topics/:name", tag: "topics", summary: "A topic with its SNS attributes.", response: topicOut,
+    method: "GET",
+    path: "/api/v1/topics/:name",
+    tag: "topics",
+    summary: "A topic with its SNS attributes.",
+    response: topicOut,
     handler: async (ctx) => {
       const t = await requireTopic(ctx.tenant, topicArn(ctx.tenant, ctx.params.name!));
       return { ...topicView(t), attributes: await getTopicAttributes(ctx.actor, ctx.tenant, t.arn) };
     },
   }),
   defineRoute({
-    method: "DELETE", path: "/api/v1/topics/:name", tag: "topics", summary: "Delete a topic and its subscriptions.", status: 204,
+    method: "DELETE",
+    path: "/api/v1/topics/:name",
+    tag: "topics",
+    summary: "Delete a topic and its subscriptions.",
+    status: 204,
     handler: async (ctx) => {
       await deleteTopic(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!));
       return undefined;
     },
   }),
   defineRoute({
-    method: "POST", path: "/api/v1/topics/:name/subscriptions", tag: "topics", status: 201,
-    summary: "Subscribe a queue (sqs, queue ARN), a URL (http/https: pending until confirmed) or an address (email/email-json). HTTP/S subscriptions return their Standard Webhooks signing secret once.",
-    body: subscribeInput.omit({ topicId: true }), response: z.object({ subscription: subOut, pendingConfirmation: z.boolean(), signingSecret: z.string().nullable() }),
+    method: "POST",
+    path: "/api/v1/topics/:name/subscriptions",
+    tag: "topics",
+    status: 201,
+    summary:
+      "Subscribe a queue (sqs, queue ARN), a URL (http/https: pending until confirmed) or an address (email/email-json). HTTP/S subscriptions return their Standard Webhooks signing secret once.",
+    body: subscribeInput.omit({ topicId: true }),
+    response: z.object({
+      subscription: subOut,
+      pendingConfirmation: z.boolean(),
+      signingSecret: z.string().nullable(),
+    }),
     handler: async (ctx, { body }) => {
       const b = body as z.infer<typeof subscribeInput>;
-      const r = await subscribe(ctx.actor, ctx.tenant, { topicArn: topicArn(ctx.tenant, ctx.params.name!), protocol: b.protocol, endpoint: b.endpoint, attributes: attrsOf(b) }, { baseUrl: ctx.baseUrl });
-      return { subscription: subscriptionView(r.subscription), pendingConfirmation: r.pending, signingSecret: r.secret };
+      const r = await subscribe(
+        ctx.actor,
+        ctx.tenant,
+        {
+          topicArn: topicArn(ctx.tenant, ctx.params.name!),
+          protocol: b.protocol,
+          endpoint: b.endpoint,
+          attributes: attrsOf(b),
+        },
+        { baseUrl: ctx.baseUrl },
+      );
+      return {
+        subscription: subscriptionView(r.subscription),
+        pendingConfirmation: r.pending,
+        signingSecret: r.secret,
+      };
     },
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/topics/:name/subscriptions", tag: "topics", summary: "List a topic's subscriptions.",
-    query: z.object({ nextToken: z.string().optional() }), response: z.object({ subscriptions: z.array(subOut), nextToken: z.string().nullable() }),
+    method: "GET",
+    path: "/api/v1/topics/:name/subscriptions",
+    tag: "topics",
+    summary: "List a topic's subscriptions.",
+    query: z.object({ nextToken: z.string().optional() }),
+    response: z.object({ subscriptions: z.array(subOut), nextToken: z.string().nullable() }),
     handler: async (ctx, { query }) => {
-      const r = await listSubscriptions(ctx.actor, ctx.tenant, { topicArn: topicArn(ctx.tenant, ctx.params.name!), nextToken: (query as { nextToken?: string }).nextToken });
+      const r = await listSubscriptions(ctx.actor, ctx.tenant, {
+        topicArn: topicArn(ctx.tenant, ctx.params.name!),
+        nextToken: (query as { nextToken?: string }).nextToken,
+      });
       return { subscriptions: r.subscriptions.map(subscriptionView), nextToken: r.nextToken };
     },
   }),
   defineRoute({
-    method: "DELETE", path: "/api/v1/subscriptions/:id", tag: "topics", summary: "Unsubscribe (by subscription id or ARN).", status: 204,
+    method: "DELETE",
+    path: "/api/v1/subscriptions/:id",
+    tag: "topics",
+    summary: "Unsubscribe (by subscription id or ARN).",
+    status: 204,
     handler: async (ctx) => {
       const s = await requireSubscription(ctx.tenant, ctx.params.id!);
       await unsubscribe(ctx.actor, ctx.tenant, s.arn, { baseUrl: ctx.baseUrl });
@@ -91,14 +161,27 @@ export const topicRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/api/v1/topics/:name/messages", tag: "topics", summary: "Publish a message (committed with its fan-out before the reply).", status: 201,
-    body: publishInput.omit({ topicId: true }), response: z.object({ messageId: z.string(), sequenceNumber: z.string().nullable() }),
-    handler: async (ctx, { body }) => publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body as z.infer<typeof publishInput>, { baseUrl: ctx.baseUrl }),
+    method: "POST",
+    path: "/api/v1/topics/:name/messages",
+    tag: "topics",
+    summary: "Publish a message (committed with its fan-out before the reply).",
+    status: 201,
+    body: publishInput.omit({ topicId: true }),
+    response: z.object({ messageId: z.string(), sequenceNumber: z.string().nullable() }),
+    handler: async (ctx, { body }) =>
+      publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body as z.infer<typeof publishInput>, {
+        baseUrl: ctx.baseUrl,
+      }),
   }),
   // --- public links carried inside SNS messages ---
   defineRoute({
-    method: "GET", path: "/api/v1/sns/confirm", tag: "topics", public: true, summary: "SubscribeURL: confirms a pending subscription with its token.",
-    query: z.object({ TopicArn: z.string(), Token: z.string(), Action: z.string().optional() }), response: z.object({ subscriptionArn: z.string() }),
+    method: "GET",
+    path: "/api/v1/sns/confirm",
+    tag: "topics",
+    public: true,
+    summary: "SubscribeURL: confirms a pending subscription with its token.",
+    query: z.object({ TopicArn: z.string(), Token: z.string(), Action: z.string().optional() }),
+    response: z.object({ subscriptionArn: z.string() }),
     handler: async (_ctx, { query }) => {
       const q = query as { TopicArn: string; Token: string };
       const s = await confirmSubscription({ topicArn: q.TopicArn, token: q.Token });
@@ -106,20 +189,30 @@ export const topicRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/sns/unsubscribe", tag: "topics", public: true, summary: "UnsubscribeURL: removes the subscription named in a delivered message.",
-    query: z.object({ SubscriptionArn: z.string(), Signature: z.string() }), response: z.object({ unsubscribed: z.boolean() }),
+    method: "GET",
+    path: "/api/v1/sns/unsubscribe",
+    tag: "topics",
+    public: true,
+    summary: "UnsubscribeURL: removes the subscription named in a delivered message.",
+    query: z.object({ SubscriptionArn: z.string(), Signature: z.string() }),
+    response: z.object({ unsubscribed: z.boolean() }),
     handler: async (ctx, { query }) => {
       const q = query as { SubscriptionArn: string; Signature: string };
       const want = Buffer.from(unsubscribeSignature(q.SubscriptionArn));
       const got = Buffer.from(q.Signature);
-      if (want.length !== got.length || !timingSafeEqual(want, got)) throw new AppError("forbidden", "The unsubscribe link is not valid.");
+      if (want.length !== got.length || !timingSafeEqual(want, got))
+        throw new AppError("forbidden", "The unsubscribe link is not valid.");
       const s = await findSubscriptionByArnUnscoped(q.SubscriptionArn);
       if (s) await removeSubscription(s, ctx.baseUrl);
       return { unsubscribed: true };
     },
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/sns/signing-cert.pem", tag: "topics", public: true, summary: "SigningCertURL: the X.509 certificate that verifies SNS message signatures (SignatureVersion 2).",
+    method: "GET",
+    path: "/api/v1/sns/signing-cert.pem",
+    tag: "topics",
+    public: true,
+    summary: "SigningCertURL: the X.509 certificate that verifies SNS message signatures (SignatureVersion 2).",
     handler: async () => new RawReply((await signingKey()).certPem, "application/x-x509-ca-cert"),
   }),
 ];

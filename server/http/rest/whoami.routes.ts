@@ -8,7 +8,15 @@ export const whoamiRoutes = [
     path: "/api/v1/whoami",
     tag: "identity",
     summary: "Who the calling key is: tenant, account id, key id and role.",
-    response: z.object({ tenantId: z.string(), tenant: z.string(), accountId: z.string(), keyId: z.string(), role: z.string(), arn: z.string(), permissions: z.array(z.string()) }),
+    response: z.object({
+      tenantId: z.string(),
+      tenant: z.string(),
+      accountId: z.string(),
+      keyId: z.string(),
+      role: z.string(),
+      arn: z.string(),
+      permissions: z.array(z.string()),
+    }),
     handler: async (ctx) => ({
       tenantId: ctx.tenant.id,
       tenant: ctx.tenant.slug,

@@ -31,7 +31,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
 }
 
 /** A separate signed-out context (own cookies): one per person in a test. */
-export async function newPerson(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPerson(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 860 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, viewport, permissions: ["clipboard-read", "clipboard-write"] });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
@@ -39,7 +43,10 @@ export async function newPerson(browser: Browser, baseURL: string, viewport = { 
 }
 
 /** Signs up through the form; resolves on the new team's console. Returns the team slug. */
-export async function signUpViaUi(page: Page, p: { name?: string; email: string; password: string; teamName: string }): Promise<string> {
+export async function signUpViaUi(
+  page: Page,
+  p: { name?: string; email: string; password: string; teamName: string },
+): Promise<string> {
   await page.goto("/signup");
   if (p.name) await page.getByLabel("Your name").fill(p.name);
   await page.getByLabel("Work email").fill(p.email);
@@ -51,7 +58,10 @@ export async function signUpViaUi(page: Page, p: { name?: string; email: string;
 }
 
 /** Signs in through the form and waits until the console (or `expectPath`) is shown. */
-export async function signInViaUi(page: Page, p: { email: string; password: string; callbackUrl?: string; expectPath?: RegExp }): Promise<void> {
+export async function signInViaUi(
+  page: Page,
+  p: { email: string; password: string; callbackUrl?: string; expectPath?: RegExp },
+): Promise<void> {
   await page.goto(p.callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(p.callbackUrl)}` : "/signin");
   await page.getByLabel("Email").fill(p.email);
   await page.getByLabel("Password").fill(p.password);
@@ -68,11 +78,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Calls a tRPC procedure over HTTP with the page's cookies (what a hand-made request would do). */
-export async function trpcCall(page: Page, procedure: string, input: unknown, kind: "query" | "mutation" = "mutation"): Promise<{ status: number; body: unknown }> {
+export async function trpcCall(
+  page: Page,
+  procedure: string,
+  input: unknown,
+  kind: "query" | "mutation" = "mutation",
+): Promise<{ status: number; body: unknown }> {
   // superjson wire format: { json: input }.
   const res =
     kind === "mutation"
-      ? await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { "content-type": "application/json" } })
+      ? await page.request.post(`/api/trpc/${procedure}`, {
+          data: { json: input },
+          headers: { "content-type": "application/json" },
+        })
       : await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
   return { status: res.status(), body: await res.json().catch(() => null) };
 }

@@ -8,7 +8,13 @@ import { ConsoleShell } from "@/components/layout/console-shell";
 
 // Every console page: the session is checked here (proxy.ts only checks that a token exists;
 // this also catches "signed out everywhere"), then membership of the tenant in the URL.
-export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string }> }) {
+export default async function TenantLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ tenant: string }>;
+}) {
   const { tenant: slug } = await params;
   const userId = await currentUserId();
   if (!userId) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
@@ -23,7 +29,11 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const teams = await listMyTenants(userId);
   const tenant = describeTenant(scope);
   return (
-    <ConsoleShell tenant={{ ...tenant, permissions: [...tenant.permissions] }} teams={teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role }))} user={{ id: user.id, email: user.email, name: user.name }}>
+    <ConsoleShell
+      tenant={{ ...tenant, permissions: [...tenant.permissions] }}
+      teams={teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role }))}
+      user={{ id: user.id, email: user.email, name: user.name }}
+    >
       {children}
     </ConsoleShell>
   );

@@ -5,7 +5,8 @@ import { currentUserId } from "@/server/auth/options";
 
 function requestOrigin(req: Request): string {
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? new URL(req.url).protocol.replace(":", "");
+  const proto =
+    req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? new URL(req.url).protocol.replace(":", "");
   return host ? `${proto}://${host}` : new URL(req.url).origin;
 }
 

@@ -48,13 +48,26 @@ export function messageAttributes(params: URLSearchParams, prefix = "MessageAttr
     const b = params.get(`${p}.Value.BinaryValue`);
     if (s !== null) a.StringValue = s;
     if (b !== null) a.BinaryValue = b;
-    if (!a.DataType) throw new AppError("validation", `The message attribute '${name}' must contain non-empty message attribute type.`, { awsCode: "InvalidParameterValue" });
+    if (!a.DataType)
+      throw new AppError(
+        "validation",
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+        { awsCode: "InvalidParameterValue" },
+      );
     out[name] = a;
   }
   return out;
 }
 
-type BatchEntryParams = { Id?: string; Message?: string; Subject?: string; MessageStructure?: string; MessageGroupId?: string; MessageDeduplicationId?: string; attributes: Record<string, SnsAttribute> };
+type BatchEntryParams = {
+  Id?: string;
+  Message?: string;
+  Subject?: string;
+  MessageStructure?: string;
+  MessageGroupId?: string;
+  MessageDeduplicationId?: string;
+  attributes: Record<string, SnsAttribute>;
+};
 
 export function batchEntries(params: URLSearchParams): BatchEntryParams[] {
   const base = "PublishBatchRequestEntries.member.";
@@ -62,8 +75,12 @@ export function batchEntries(params: URLSearchParams): BatchEntryParams[] {
     const p = `${base}${i}`;
     const get = (k: string) => params.get(`${p}.${k}`) ?? undefined;
     return {
-      Id: get("Id"), Message: get("Message"), Subject: get("Subject"), MessageStructure: get("MessageStructure"),
-      MessageGroupId: get("MessageGroupId"), MessageDeduplicationId: get("MessageDeduplicationId"),
+      Id: get("Id"),
+      Message: get("Message"),
+      Subject: get("Subject"),
+      MessageStructure: get("MessageStructure"),
+      MessageGroupId: get("MessageGroupId"),
+      MessageDeduplicationId: get("MessageDeduplicationId"),
       attributes: messageAttributes(params, `${p}.MessageAttributes`),
     };
   });

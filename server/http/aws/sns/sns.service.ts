@@ -1,9 +1,24 @@
 import { AppError } from "../../../core/errors";
 import { queryErrorReply, queryReply, xmlTag } from "../codec";
 import type { AwsCall, AwsReply, AwsService } from "../types";
-import { createTopic, deleteTopic, getTopicAttributes, listTopicTags, listTopics, setTopicAttribute, tagTopic, untagTopic } from "../../../domains/topics/topic.service";
 import {
-  confirmSubscription, getSubscriptionAttributes, listSubscriptions, publicSubscriptionArn, setSubscriptionAttributes, subscribe, unsubscribe,
+  createTopic,
+  deleteTopic,
+  getTopicAttributes,
+  listTopicTags,
+  listTopics,
+  setTopicAttribute,
+  tagTopic,
+  untagTopic,
+} from "../../../domains/topics/topic.service";
+import {
+  confirmSubscription,
+  getSubscriptionAttributes,
+  listSubscriptions,
+  publicSubscriptionArn,
+  setSubscriptionAttributes,
+  subscribe,
+  unsubscribe,
 } from "../../../domains/topics/subscription.service";
 import { publish, publishBatch } from "../../../domains/topics/publish.service";
 import { batchEntries, entryMap, memberList, messageAttributes, tagList } from "./sns.params";
@@ -13,16 +28,36 @@ import { batchEntries, entryMap, memberList, messageAttributes, tagList } from "
 export const SNS_XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
 
 const ACTIONS = [
-  "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes", "Subscribe", "ConfirmSubscription", "Unsubscribe",
-  "ListSubscriptions", "ListSubscriptionsByTopic", "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish", "PublishBatch",
-  "TagResource", "UntagResource", "ListTagsForResource",
+  "CreateTopic",
+  "DeleteTopic",
+  "ListTopics",
+  "GetTopicAttributes",
+  "SetTopicAttributes",
+  "Subscribe",
+  "ConfirmSubscription",
+  "Unsubscribe",
+  "ListSubscriptions",
+  "ListSubscriptionsByTopic",
+  "GetSubscriptionAttributes",
+  "SetSubscriptionAttributes",
+  "Publish",
+  "PublishBatch",
+  "TagResource",
+  "UntagResource",
+  "ListTagsForResource",
 ] as const;
 
-const attributesXml = (attrs: Record<string, string>) => `<Attributes>${Object.entries(attrs).map(([k, v]) => `<entry>${xmlTag("key", k)}${xmlTag("value", v)}</entry>`).join("")}</Attributes>`;
+const attributesXml = (attrs: Record<string, string>) =>
+  `<Attributes>${Object.entries(attrs)
+    .map(([k, v]) => `<entry>${xmlTag("key", k)}${xmlTag("value", v)}</entry>`)
+    .join("")}</Attributes>`;
 
 function required(p: URLSearchParams, name: string): string {
   const v = p.get(name);
-  if (v === null || v === "") throw new AppError("validation", `Invalid parameter: ${name} Reason: no value for required parameter`, { awsCode: "InvalidParameter" });
+  if (v === null || v === "")
+    throw new AppError("validation", `Invalid parameter: ${name} Reason: no value for required parameter`, {
+      awsCode: "InvalidParameter",
+    });
   return v;
 }
 
@@ -32,7 +67,11 @@ async function handle(call: AwsCall): Promise<AwsReply> {
   const reply = (xml: string) => queryReply(call.action, SNS_XMLNS, xml, requestId);
   switch (call.action) {
     case "CreateTopic": {
-      const t = await createTopic(actor, tenant, { name: p.get("Name") ?? "", attributes: entryMap(p, "Attributes"), tags: tagList(p) });
+      const t = await createTopic(actor, tenant, {
+        name: p.get("Name") ?? "",
+        attributes: entryMap(p, "Attributes"),
+        tags: tagList(p),
+      });
       return reply(xmlTag("TopicArn", t.arn));
     }
     case "DeleteTopic":
@@ -40,15 +79,33 @@ async function handle(call: AwsCall): Promise<AwsReply> {
       return reply("");
     case "ListTopics": {
       const r = await listTopics(actor, tenant, p.get("NextToken"));
-      return reply(`<Topics>${r.topics.map((t) => `<member>${xmlTag("TopicArn", t.arn)}</member>`).join("")}</Topics>${xmlTag("NextToken", r.nextToken)}`);
+      return reply(
+        `<Topics>${r.topics.map((t) => `<member>${xmlTag("TopicArn", t.arn)}</member>`).join("")}</Topics>${xmlTag("NextToken", r.nextToken)}`,
+      );
     }
     case "GetTopicAttributes":
       return reply(attributesXml(await getTopicAttributes(actor, tenant, required(p, "TopicArn"))));
     case "SetTopicAttributes":
-      await setTopicAttribute(actor, tenant, required(p, "TopicArn"), required(p, "AttributeName"), p.get("AttributeValue") ?? "");
+      await setTopicAttribute(
+        actor,
+        tenant,
+        required(p, "TopicArn"),
+        required(p, "AttributeName"),
+        p.get("AttributeValue") ?? "",
+      );
       return reply("");
     case "Subscribe": {
-      const r = await subscribe(actor, tenant, { topicArn: required(p, "TopicArn"), protocol: required(p, "Protocol"), endpoint: p.get("Endpoint") ?? undefined, attributes: entryMap(p, "Attributes") }, { baseUrl });
+      const r = await subscribe(
+        actor,
+        tenant,
+        {
+          topicArn: required(p, "TopicArn"),
+          protocol: required(p, "Protocol"),
+          endpoint: p.get("Endpoint") ?? undefined,
+          attributes: entryMap(p, "Attributes"),
+        },
+        { baseUrl },
+      );
       const arn = r.pending && p.get("ReturnSubscriptionArn") !== "true" ? "pending confirmation" : r.subscription.arn;
       return reply(xmlTag("SubscriptionArn", arn));
     }
@@ -61,36 +118,70 @@ async function handle(call: AwsCall): Promise<AwsReply> {
       return reply("");
     case "ListSubscriptions":
     case "ListSubscriptionsByTopic": {
-      const r = await listSubscriptions(actor, tenant, { topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined, nextToken: p.get("NextToken") });
+      const r = await listSubscriptions(actor, tenant, {
+        topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
+        nextToken: p.get("NextToken"),
+      });
       const members = r.subscriptions
-        .map((s) => `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`)
+        .map(
+          (s) =>
+            `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`,
+        )
         .join("");
       return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
     }
     case "GetSubscriptionAttributes":
       return reply(attributesXml(await getSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"))));
     case "SetSubscriptionAttributes":
-      await setSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"), { [required(p, "AttributeName")]: p.get("AttributeValue") ?? "" });
+      await setSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"), {
+        [required(p, "AttributeName")]: p.get("AttributeValue") ?? "",
+      });
       return reply("");
     case "Publish": {
       const topicArn = p.get("TopicArn") ?? p.get("TargetArn") ?? "";
-      if (p.get("PhoneNumber")) throw new AppError("unsupported", "Invalid parameter: PhoneNumber Reason: SMS is not supported by Signalbox", { awsCode: "InvalidParameter" });
+      if (p.get("PhoneNumber"))
+        throw new AppError("unsupported", "Invalid parameter: PhoneNumber Reason: SMS is not supported by Signalbox", {
+          awsCode: "InvalidParameter",
+        });
       const r = await publish(
         actor,
         tenant,
         topicArn,
-        { message: p.get("Message") ?? "", subject: p.get("Subject"), messageStructure: p.get("MessageStructure"), messageAttributes: messageAttributes(p), messageGroupId: p.get("MessageGroupId"), messageDeduplicationId: p.get("MessageDeduplicationId") },
+        {
+          message: p.get("Message") ?? "",
+          subject: p.get("Subject"),
+          messageStructure: p.get("MessageStructure"),
+          messageAttributes: messageAttributes(p),
+          messageGroupId: p.get("MessageGroupId"),
+          messageDeduplicationId: p.get("MessageDeduplicationId"),
+        },
         { baseUrl },
       );
       return reply(xmlTag("MessageId", r.messageId) + xmlTag("SequenceNumber", r.sequenceNumber));
     }
     case "PublishBatch": {
       const entries = batchEntries(p).map((e) => ({
-        id: e.Id ?? "", message: e.Message ?? "", subject: e.Subject, messageStructure: e.MessageStructure, messageAttributes: e.attributes, messageGroupId: e.MessageGroupId, messageDeduplicationId: e.MessageDeduplicationId,
+        id: e.Id ?? "",
+        message: e.Message ?? "",
+        subject: e.Subject,
+        messageStructure: e.MessageStructure,
+        messageAttributes: e.attributes,
+        messageGroupId: e.MessageGroupId,
+        messageDeduplicationId: e.MessageDeduplicationId,
       }));
       const r = await publishBatch(actor, tenant, required(p, "TopicArn"), entries, { baseUrl });
-      const ok = r.successful.map((s) => `<member>${xmlTag("Id", s.id)}${xmlTag("MessageId", s.messageId)}${xmlTag("SequenceNumber", s.sequenceNumber)}</member>`).join("");
-      const failed = r.failed.map((f) => `<member>${xmlTag("Id", f.id)}${xmlTag("Code", f.code)}${xmlTag("Message", f.message)}${xmlTag("SenderFault", f.senderFault)}</member>`).join("");
+      const ok = r.successful
+        .map(
+          (s) =>
+            `<member>${xmlTag("Id", s.id)}${xmlTag("MessageId", s.messageId)}${xmlTag("SequenceNumber", s.sequenceNumber)}</member>`,
+        )
+        .join("");
+      const failed = r.failed
+        .map(
+          (f) =>
+            `<member>${xmlTag("Id", f.id)}${xmlTag("Code", f.code)}${xmlTag("Message", f.message)}${xmlTag("SenderFault", f.senderFault)}</member>`,
+        )
+        .join("");
       return reply(`<Successful>${ok}</Successful><Failed>${failed}</Failed>`);
     }
     case "TagResource":
@@ -101,16 +192,28 @@ async function handle(call: AwsCall): Promise<AwsReply> {
       return reply("");
     case "ListTagsForResource": {
       const tags = await listTopicTags(actor, tenant, required(p, "ResourceArn"));
-      return reply(`<Tags>${Object.entries(tags).map(([k, v]) => `<member>${xmlTag("Key", k)}${xmlTag("Value", v)}</member>`).join("")}</Tags>`);
+      return reply(
+        `<Tags>${Object.entries(tags)
+          .map(([k, v]) => `<member>${xmlTag("Key", k)}${xmlTag("Value", v)}</member>`)
+          .join("")}</Tags>`,
+      );
     }
     default:
-      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, { awsCode: "InvalidAction" });
+      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
+        awsCode: "InvalidAction",
+      });
   }
 }
 
 /** SNS's own names for the shared error kinds. */
 function snsCode(err: AppError): { code: string; status: number } {
-  if (err.awsCode && !["AccessDenied", "ResourceNotFound", "InvalidParameterValue", "InternalFailure", "ThrottlingException"].includes(err.awsCode)) return { code: err.awsCode, status: err.awsStatus ?? err.mapping.awsStatus };
+  if (
+    err.awsCode &&
+    !["AccessDenied", "ResourceNotFound", "InvalidParameterValue", "InternalFailure", "ThrottlingException"].includes(
+      err.awsCode,
+    )
+  )
+    return { code: err.awsCode, status: err.awsStatus ?? err.mapping.awsStatus };
   // SNS's wire code for InvalidParameterValueException is "ParameterValueInvalid".
   if (err.awsCode === "InvalidParameterValue") return { code: "ParameterValueInvalid", status: 400 };
   if (err.awsCode === "ResourceNotFound") return { code: err.awsCode, status: err.awsStatus ?? 404 };

@@ -1,5 +1,15 @@
 import { isAppError } from "../../../core/errors";
-import { checkBatchEntries, parseQueueUrl, queueDoesNotExist, queueUrl, selectAttributes, SQS_ERRORS, sqsError, type MessageAttributeValue, type SendInput } from "../../../core/sqs";
+import {
+  checkBatchEntries,
+  parseQueueUrl,
+  queueDoesNotExist,
+  queueUrl,
+  selectAttributes,
+  SQS_ERRORS,
+  sqsError,
+  type MessageAttributeValue,
+  type SendInput,
+} from "../../../core/sqs";
 import type { AwsContext } from "../types";
 import { resolveQueue } from "../../../domains/queues/queue.context";
 import type { QueueRow } from "../../../domains/queues/queue.repository";
@@ -34,7 +44,8 @@ function str(input: In, name: string, required = false): string | undefined {
     if (required) throw sqsError("MissingParameter", `The request must contain the parameter ${name}.`);
     return undefined;
   }
-  if (typeof v !== "string") throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid. Reason: must be a string.`);
+  if (typeof v !== "string")
+    throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid. Reason: must be a string.`);
   return v;
 }
 
@@ -42,21 +53,27 @@ function int(input: In, name: string): number | undefined {
   const v = input[name];
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw sqsError("InvalidParameterValue", `Value ${String(v)} for parameter ${name} is invalid. Reason: must be an integer.`);
+  if (!Number.isInteger(n))
+    throw sqsError(
+      "InvalidParameterValue",
+      `Value ${String(v)} for parameter ${name} is invalid. Reason: must be an integer.`,
+    );
   return n;
 }
 
 function strList(input: In, name: string): string[] {
   const v = input[name];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid.`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+    throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid.`);
   return v as string[];
 }
 
 function strMap(input: In, name: string): Record<string, string> | undefined {
   const v = input[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v)) throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid.`);
+  if (typeof v !== "object" || Array.isArray(v))
+    throw sqsError("InvalidParameterValue", `Value for parameter ${name} is invalid.`);
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = typeof x === "string" ? x : String(x);
   return out;
@@ -65,13 +82,21 @@ function strMap(input: In, name: string): Record<string, string> | undefined {
 /** JSON MessageAttributes (BinaryValue base64) → values with Buffers. */
 function messageAttrs(v: unknown, field: string): Record<string, MessageAttributeValue> | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v)) throw sqsError("InvalidParameterValue", `Value for parameter ${field} is invalid.`);
+  if (typeof v !== "object" || Array.isArray(v))
+    throw sqsError("InvalidParameterValue", `Value for parameter ${field} is invalid.`);
   const out: Record<string, MessageAttributeValue> = {};
   for (const [name, raw] of Object.entries(v as Record<string, Record<string, unknown>>)) {
     const a = raw ?? {};
     if (a.StringListValues !== undefined || a.BinaryListValues !== undefined) {
-      if ((Array.isArray(a.StringListValues) && a.StringListValues.length) || (Array.isArray(a.BinaryListValues) && a.BinaryListValues.length)) {
-        throw sqsError("InvalidParameterValue", `Message attribute list values in SendMessage operation are not supported.`, field);
+      if (
+        (Array.isArray(a.StringListValues) && a.StringListValues.length) ||
+        (Array.isArray(a.BinaryListValues) && a.BinaryListValues.length)
+      ) {
+        throw sqsError(
+          "InvalidParameterValue",
+          `Message attribute list values in SendMessage operation are not supported.`,
+          field,
+        );
       }
     }
     out[name] = {
@@ -117,15 +142,34 @@ const url = (ctx: AwsContext, q: Pick<QueueRow, "accountId" | "name">) => queueU
 function failedEntry(id: string, err: unknown) {
   if (!isAppError(err)) throw err;
   const code = err.awsCode ?? err.mapping.aws;
-  return { Id: id, SenderFault: err.senderFault, Code: SQS_ERRORS[code]?.query && code.startsWith("Invalid") ? code : code, Message: err.message };
+  return {
+    Id: id,
+    SenderFault: err.senderFault,
+    Code: SQS_ERRORS[code]?.query && code.startsWith("Invalid") ? code : code,
+    Message: err.message,
+  };
 }
 
-const SYSTEM_ATTRIBUTE_NAMES = ["ApproximateReceiveCount", "SentTimestamp", "ApproximateFirstReceiveTimestamp", "SenderId", "MessageGroupId", "MessageDeduplicationId", "SequenceNumber", "DeadLetterQueueSourceArn", "AWSTraceHeader"];
+const SYSTEM_ATTRIBUTE_NAMES = [
+  "ApproximateReceiveCount",
+  "SentTimestamp",
+  "ApproximateFirstReceiveTimestamp",
+  "SenderId",
+  "MessageGroupId",
+  "MessageDeduplicationId",
+  "SequenceNumber",
+  "DeadLetterQueueSourceArn",
+  "AWSTraceHeader",
+];
 
 export const ACTIONS: Record<string, Handler> = {
   async CreateQueue(ctx, input) {
     const name = str(input, "QueueName", true)!;
-    const { queue } = await createQueue(ctx.actor, ctx.tenant.id, { name, attributes: strMap(input, "Attributes"), tags: strMap(input, "tags") ?? strMap(input, "Tags") });
+    const { queue } = await createQueue(ctx.actor, ctx.tenant.id, {
+      name,
+      attributes: strMap(input, "Attributes"),
+      tags: strMap(input, "tags") ?? strMap(input, "Tags"),
+    });
     return { QueueUrl: url(ctx, queue) };
   },
   async GetQueueUrl(ctx, input) {
@@ -135,8 +179,15 @@ export const ACTIONS: Record<string, Handler> = {
     return { QueueUrl: url(ctx, q) };
   },
   async ListQueues(ctx, input) {
-    const r = await listQueues(ctx.actor, ctx.tenant.id, { prefix: str(input, "QueueNamePrefix"), maxResults: int(input, "MaxResults"), nextToken: str(input, "NextToken") });
-    return { ...(r.queues.length ? { QueueUrls: r.queues.map((q) => url(ctx, q)) } : {}), ...(r.nextToken ? { NextToken: r.nextToken } : {}) };
+    const r = await listQueues(ctx.actor, ctx.tenant.id, {
+      prefix: str(input, "QueueNamePrefix"),
+      maxResults: int(input, "MaxResults"),
+      nextToken: str(input, "NextToken"),
+    });
+    return {
+      ...(r.queues.length ? { QueueUrls: r.queues.map((q) => url(ctx, q)) } : {}),
+      ...(r.nextToken ? { NextToken: r.nextToken } : {}),
+    };
   },
   async DeleteQueue(ctx, input, path) {
     await deleteQueue(ctx.actor, ctx.tenant.id, await queueOf(ctx, input, path, "DeleteQueue"));
@@ -155,7 +206,10 @@ export const ACTIONS: Record<string, Handler> = {
   },
   async SendMessage(ctx, input, path) {
     const q = await queueOf(ctx, input, path, "SendMessage");
-    const [r] = await sendMessages(ctx.actor, ctx.tenant.id, q, [sendInput(input)], { senderId: ctx.actor.keyId, batch: false });
+    const [r] = await sendMessages(ctx.actor, ctx.tenant.id, q, [sendInput(input)], {
+      senderId: ctx.actor.keyId,
+      batch: false,
+    });
     if (!r.ok) throw r.error;
     return {
       MD5OfMessageBody: r.md5Body,
@@ -177,8 +231,16 @@ export const ACTIONS: Record<string, Handler> = {
         return err as Error;
       }
     });
-    const good = parsed.map((p, i) => ({ p, i })).filter((x): x is { p: SendInput; i: number } => !(x.p instanceof Error));
-    const results = await sendMessages(ctx.actor, ctx.tenant.id, q, good.map((g) => g.p), { senderId: ctx.actor.keyId, batch: true });
+    const good = parsed
+      .map((p, i) => ({ p, i }))
+      .filter((x): x is { p: SendInput; i: number } => !(x.p instanceof Error));
+    const results = await sendMessages(
+      ctx.actor,
+      ctx.tenant.id,
+      q,
+      good.map((g) => g.p),
+      { senderId: ctx.actor.keyId, batch: true },
+    );
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
     parsed.forEach((p, i) => {
@@ -232,7 +294,15 @@ export const ACTIONS: Record<string, Handler> = {
           ...(attrs
             ? {
                 MessageAttributes: Object.fromEntries(
-                  Object.entries(attrs).map(([k, a]) => [k, { DataType: a.DataType, ...(a.BinaryValue !== undefined ? { BinaryValue: a.BinaryValue.toString("base64") } : { StringValue: a.StringValue }) }]),
+                  Object.entries(attrs).map(([k, a]) => [
+                    k,
+                    {
+                      DataType: a.DataType,
+                      ...(a.BinaryValue !== undefined
+                        ? { BinaryValue: a.BinaryValue.toString("base64") }
+                        : { StringValue: a.StringValue }),
+                    },
+                  ]),
                 ),
               }
             : {}),
@@ -249,17 +319,28 @@ export const ACTIONS: Record<string, Handler> = {
     const q = await queueOf(ctx, input, path, "DeleteMessage");
     const entries = (Array.isArray(input.Entries) ? input.Entries : []) as In[];
     checkBatchEntries(entries as Array<{ Id?: string }>, "DeleteMessageBatchRequestEntry");
-    const results = await deleteMessages(ctx.actor, ctx.tenant.id, q, entries.map((e) => (typeof e.ReceiptHandle === "string" ? e.ReceiptHandle : "")), { batch: true });
+    const results = await deleteMessages(
+      ctx.actor,
+      ctx.tenant.id,
+      q,
+      entries.map((e) => (typeof e.ReceiptHandle === "string" ? e.ReceiptHandle : "")),
+      { batch: true },
+    );
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
-    results.forEach((r, i) => (r.ok ? Successful.push({ Id: entries[i].Id }) : Failed.push(failedEntry(entries[i].Id as string, r.error))));
+    results.forEach((r, i) =>
+      r.ok ? Successful.push({ Id: entries[i].Id }) : Failed.push(failedEntry(entries[i].Id as string, r.error)),
+    );
     return { Successful, Failed };
   },
   async ChangeMessageVisibility(ctx, input, path) {
     const q = await queueOf(ctx, input, path, "ChangeMessageVisibility");
     const timeout = int(input, "VisibilityTimeout");
-    if (timeout === undefined) throw sqsError("MissingParameter", "The request must contain the parameter VisibilityTimeout.");
-    await changeVisibility(ctx.actor, ctx.tenant.id, q, [{ handle: str(input, "ReceiptHandle", true)!, timeout }], { batch: false });
+    if (timeout === undefined)
+      throw sqsError("MissingParameter", "The request must contain the parameter VisibilityTimeout.");
+    await changeVisibility(ctx.actor, ctx.tenant.id, q, [{ handle: str(input, "ReceiptHandle", true)!, timeout }], {
+      batch: false,
+    });
     return {};
   },
   async ChangeMessageVisibilityBatch(ctx, input, path) {
@@ -268,13 +349,24 @@ export const ACTIONS: Record<string, Handler> = {
     checkBatchEntries(entries as Array<{ Id?: string }>, "ChangeMessageVisibilityBatchRequestEntry");
     const parsed = entries.map((e) => {
       try {
-        return { handle: typeof e.ReceiptHandle === "string" ? e.ReceiptHandle : "", timeout: int(e, "VisibilityTimeout") ?? 0 };
+        return {
+          handle: typeof e.ReceiptHandle === "string" ? e.ReceiptHandle : "",
+          timeout: int(e, "VisibilityTimeout") ?? 0,
+        };
       } catch (err) {
         return err as Error;
       }
     });
-    const good = parsed.map((p, i) => ({ p, i })).filter((x): x is { p: { handle: string; timeout: number }; i: number } => !(x.p instanceof Error));
-    const results = await changeVisibility(ctx.actor, ctx.tenant.id, q, good.map((g) => g.p), { batch: true });
+    const good = parsed
+      .map((p, i) => ({ p, i }))
+      .filter((x): x is { p: { handle: string; timeout: number }; i: number } => !(x.p instanceof Error));
+    const results = await changeVisibility(
+      ctx.actor,
+      ctx.tenant.id,
+      q,
+      good.map((g) => g.p),
+      { batch: true },
+    );
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
     parsed.forEach((p, i) => {
@@ -296,7 +388,12 @@ export const ACTIONS: Record<string, Handler> = {
     return {};
   },
   async UntagQueue(ctx, input, path) {
-    await untagQueue(ctx.actor, ctx.tenant.id, await queueOf(ctx, input, path, "UntagQueue"), strList(input, "TagKeys"));
+    await untagQueue(
+      ctx.actor,
+      ctx.tenant.id,
+      await queueOf(ctx, input, path, "UntagQueue"),
+      strList(input, "TagKeys"),
+    );
     return {};
   },
   async ListQueueTags(ctx, input, path) {
@@ -305,12 +402,19 @@ export const ACTIONS: Record<string, Handler> = {
   },
   async ListDeadLetterSourceQueues(ctx, input, path) {
     const q = await queueOf(ctx, input, path, "ListDeadLetterSourceQueues");
-    const r = await listDeadLetterSourceQueues(ctx.actor, ctx.tenant.id, q, { maxResults: int(input, "MaxResults"), nextToken: str(input, "NextToken") });
+    const r = await listDeadLetterSourceQueues(ctx.actor, ctx.tenant.id, q, {
+      maxResults: int(input, "MaxResults"),
+      nextToken: str(input, "NextToken"),
+    });
     return { queueUrls: r.queues.map((s) => url(ctx, s)), ...(r.nextToken ? { NextToken: r.nextToken } : {}) };
   },
   async AddPermission(ctx, input, path) {
     const q = await queueOf(ctx, input, path, "AddPermission");
-    await addPermission(ctx.actor, ctx.tenant.id, q, { label: str(input, "Label", true)!, accounts: strList(input, "AWSAccountIds"), actions: strList(input, "Actions") });
+    await addPermission(ctx.actor, ctx.tenant.id, q, {
+      label: str(input, "Label", true)!,
+      accounts: strList(input, "AWSAccountIds"),
+      actions: strList(input, "Actions"),
+    });
     return {};
   },
   async RemovePermission(ctx, input, path) {
@@ -320,12 +424,19 @@ export const ACTIONS: Record<string, Handler> = {
   },
   async StartMessageMoveTask(ctx, input) {
     const sourceArn = await ownQueueByArn(ctx, str(input, "SourceArn"), "SourceArn");
-    const r = await startMessageMoveTask(ctx.actor, ctx.tenant.id, { sourceArn, destinationArn: str(input, "DestinationArn"), maxNumberOfMessagesPerSecond: int(input, "MaxNumberOfMessagesPerSecond") });
+    const r = await startMessageMoveTask(ctx.actor, ctx.tenant.id, {
+      sourceArn,
+      destinationArn: str(input, "DestinationArn"),
+      maxNumberOfMessagesPerSecond: int(input, "MaxNumberOfMessagesPerSecond"),
+    });
     return { TaskHandle: r.taskHandle };
   },
   async ListMessageMoveTasks(ctx, input) {
     const sourceArn = await ownQueueByArn(ctx, str(input, "SourceArn"), "SourceArn");
-    const rows = await listMessageMoveTasks(ctx.actor, ctx.tenant.id, { sourceArn, maxResults: int(input, "MaxResults") });
+    const rows = await listMessageMoveTasks(ctx.actor, ctx.tenant.id, {
+      sourceArn,
+      maxResults: int(input, "MaxResults"),
+    });
     return {
       Results: rows.map((r) => ({
         ...(r.taskHandle ? { TaskHandle: r.taskHandle } : {}),
@@ -334,7 +445,9 @@ export const ACTIONS: Record<string, Handler> = {
         ...(r.destinationArn ? { DestinationArn: r.destinationArn } : {}),
         ...(r.maxNumberOfMessagesPerSecond ? { MaxNumberOfMessagesPerSecond: r.maxNumberOfMessagesPerSecond } : {}),
         ApproximateNumberOfMessagesMoved: r.approximateNumberOfMessagesMoved,
-        ...(r.approximateNumberOfMessagesToMove !== undefined ? { ApproximateNumberOfMessagesToMove: r.approximateNumberOfMessagesToMove } : {}),
+        ...(r.approximateNumberOfMessagesToMove !== undefined
+          ? { ApproximateNumberOfMessagesToMove: r.approximateNumberOfMessagesToMove }
+          : {}),
         ...(r.failureReason ? { FailureReason: r.failureReason } : {}),
         StartedTimestamp: r.startedTimestamp,
       })),

@@ -21,20 +21,35 @@ export const sqsService: AwsService = {
   queryActions: new Set(Object.keys(ACTIONS)),
   async handle(call) {
     const handler = ACTIONS[call.action];
-    if (!handler) throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, { awsCode: "InvalidAction", awsStatus: 400 });
+    if (!handler)
+      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
+        awsCode: "InvalidAction",
+        awsStatus: 400,
+      });
     if (call.protocol === "json") {
       const out = await handler(call.ctx, call.json ?? {}, call.path);
       return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
     }
     const input = queryToJson(call.action, call.params ?? new URLSearchParams());
     const out = await handler(call.ctx, input, call.path);
-    return queryReply(call.action, SQS_XMLNS, EMPTY_RESULT.has(call.action) ? "" : jsonToXmlResult(call.action, out), call.ctx.requestId);
+    return queryReply(
+      call.action,
+      SQS_XMLNS,
+      EMPTY_RESULT.has(call.action) ? "" : jsonToXmlResult(call.action, out),
+      call.ctx.requestId,
+    );
   },
   renderError(err, call) {
     const code = awsErrorCode(err);
     const status = err.awsStatus ?? SQS_ERRORS[code]?.status ?? err.mapping.awsStatus;
     const e = new AppError(err.code, err.message, { awsCode: code, awsStatus: status, senderFault: err.senderFault });
-    if (call.protocol === "json") return jsonErrorReply(e, call.requestId, { namespace: "com.amazonaws.sqs", contentType: JSON_CT, queryCompat: queryCode(code) }, code);
+    if (call.protocol === "json")
+      return jsonErrorReply(
+        e,
+        call.requestId,
+        { namespace: "com.amazonaws.sqs", contentType: JSON_CT, queryCompat: queryCode(code) },
+        code,
+      );
     return queryErrorReply(e, call.requestId, SQS_XMLNS, queryCode(code));
   },
 };

@@ -43,7 +43,9 @@ function map(n: Nested | string | undefined, keyName: string, valueName: string)
   const list = items(n);
   if (!list.length) return undefined;
   const out: Record<string, string> = {};
-  for (const e of list) if (typeof e[keyName] === "string") out[e[keyName] as string] = typeof e[valueName] === "string" ? (e[valueName] as string) : "";
+  for (const e of list)
+    if (typeof e[keyName] === "string")
+      out[e[keyName] as string] = typeof e[valueName] === "string" ? (e[valueName] as string) : "";
   return out;
 }
 
@@ -75,9 +77,26 @@ function sendEntry(e: Nested): Record<string, unknown> {
 }
 
 const SCALARS = [
-  "QueueName", "QueueUrl", "QueueNamePrefix", "NextToken", "MaxResults", "MessageBody", "DelaySeconds", "MaxNumberOfMessages", "VisibilityTimeout",
-  "WaitTimeSeconds", "ReceiveRequestAttemptId", "ReceiptHandle", "MessageGroupId", "MessageDeduplicationId", "Label", "TaskHandle", "SourceArn",
-  "DestinationArn", "MaxNumberOfMessagesPerSecond", "QueueOwnerAWSAccountId",
+  "QueueName",
+  "QueueUrl",
+  "QueueNamePrefix",
+  "NextToken",
+  "MaxResults",
+  "MessageBody",
+  "DelaySeconds",
+  "MaxNumberOfMessages",
+  "VisibilityTimeout",
+  "WaitTimeSeconds",
+  "ReceiveRequestAttemptId",
+  "ReceiptHandle",
+  "MessageGroupId",
+  "MessageDeduplicationId",
+  "Label",
+  "TaskHandle",
+  "SourceArn",
+  "DestinationArn",
+  "MaxNumberOfMessagesPerSecond",
+  "QueueOwnerAWSAccountId",
 ];
 
 /** Form parameters → the JSON 1.0 input of the same action. Numbers stay strings; handlers coerce. */
@@ -106,8 +125,14 @@ export function queryToJson(action: string, params: URLSearchParams): Record<str
   const actions = strings(n.ActionName).concat(strings(n.Actions));
   if (actions.length) out.Actions = actions;
   if (action === "SendMessageBatch") out.Entries = items(n.SendMessageBatchRequestEntry).map(sendEntry);
-  if (action === "DeleteMessageBatch") out.Entries = items(n.DeleteMessageBatchRequestEntry).map((e) => ({ Id: e.Id, ReceiptHandle: e.ReceiptHandle }));
-  if (action === "ChangeMessageVisibilityBatch") out.Entries = items(n.ChangeMessageVisibilityBatchRequestEntry).map((e) => ({ Id: e.Id, ReceiptHandle: e.ReceiptHandle, VisibilityTimeout: e.VisibilityTimeout }));
+  if (action === "DeleteMessageBatch")
+    out.Entries = items(n.DeleteMessageBatchRequestEntry).map((e) => ({ Id: e.Id, ReceiptHandle: e.ReceiptHandle }));
+  if (action === "ChangeMessageVisibilityBatch")
+    out.Entries = items(n.ChangeMessageVisibilityBatchRequestEntry).map((e) => ({
+      Id: e.Id,
+      ReceiptHandle: e.ReceiptHandle,
+      VisibilityTimeout: e.VisibilityTimeout,
+    }));
   return out;
 }
 
@@ -115,20 +140,30 @@ export function queryToJson(action: string, params: URLSearchParams): Record<str
 // JSON output → XML result body
 
 function esc(s: string): string {
-  return s.replace(/[<>&'"\r]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#xD;" })[c]!);
+  return s.replace(
+    /[<>&'"\r]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#xD;" })[c]!,
+  );
 }
 function tag(name: string, v: unknown): string {
   return v === undefined || v === null ? "" : `<${name}>${esc(String(v))}</${name}>`;
 }
 function nameValues(el: string, m: Record<string, string> | undefined, k = "Name", v = "Value"): string {
-  return Object.entries(m ?? {}).map(([key, val]) => `<${el}>${tag(k, key)}${tag(v, val)}</${el}>`).join("");
+  return Object.entries(m ?? {})
+    .map(([key, val]) => `<${el}>${tag(k, key)}${tag(v, val)}</${el}>`)
+    .join("");
 }
 function batchResult(okTag: string, out: Record<string, unknown>, fields: string[]): string {
   const ok = (out.Successful as Array<Record<string, unknown>>) ?? [];
   const failed = (out.Failed as Array<Record<string, unknown>>) ?? [];
   return (
     ok.map((e) => `<${okTag}>${fields.map((f) => tag(f, e[f])).join("")}</${okTag}>`).join("") +
-    failed.map((e) => `<BatchResultErrorEntry>${tag("Id", e.Id)}${tag("SenderFault", e.SenderFault)}${tag("Code", e.Code)}${tag("Message", e.Message)}</BatchResultErrorEntry>`).join("")
+    failed
+      .map(
+        (e) =>
+          `<BatchResultErrorEntry>${tag("Id", e.Id)}${tag("SenderFault", e.SenderFault)}${tag("Code", e.Code)}${tag("Message", e.Message)}</BatchResultErrorEntry>`,
+      )
+      .join("")
   );
 }
 
@@ -147,9 +182,22 @@ export function jsonToXmlResult(action: string, out: Record<string, unknown>): s
     case "ListQueueTags":
       return nameValues("Tag", out.Tags as Record<string, string>, "Key", "Value");
     case "SendMessage":
-      return tag("MD5OfMessageBody", out.MD5OfMessageBody) + tag("MD5OfMessageAttributes", out.MD5OfMessageAttributes) + tag("MD5OfMessageSystemAttributes", out.MD5OfMessageSystemAttributes) + tag("MessageId", out.MessageId) + tag("SequenceNumber", out.SequenceNumber);
+      return (
+        tag("MD5OfMessageBody", out.MD5OfMessageBody) +
+        tag("MD5OfMessageAttributes", out.MD5OfMessageAttributes) +
+        tag("MD5OfMessageSystemAttributes", out.MD5OfMessageSystemAttributes) +
+        tag("MessageId", out.MessageId) +
+        tag("SequenceNumber", out.SequenceNumber)
+      );
     case "SendMessageBatch":
-      return batchResult("SendMessageBatchResultEntry", out, ["Id", "MessageId", "MD5OfMessageBody", "MD5OfMessageAttributes", "MD5OfMessageSystemAttributes", "SequenceNumber"]);
+      return batchResult("SendMessageBatchResultEntry", out, [
+        "Id",
+        "MessageId",
+        "MD5OfMessageBody",
+        "MD5OfMessageAttributes",
+        "MD5OfMessageSystemAttributes",
+        "SequenceNumber",
+      ]);
     case "DeleteMessageBatch":
       return batchResult("DeleteMessageBatchResultEntry", out, ["Id"]);
     case "ChangeMessageVisibilityBatch":
@@ -160,7 +208,10 @@ export function jsonToXmlResult(action: string, out: Record<string, unknown>): s
         .map((m) => {
           const attrs = nameValues("Attribute", m.Attributes as Record<string, string>);
           const mas = Object.entries((m.MessageAttributes as Record<string, Record<string, string>>) ?? {})
-            .map(([name, v]) => `<MessageAttribute>${tag("Name", name)}<Value>${tag("StringValue", v.StringValue)}${tag("BinaryValue", v.BinaryValue)}${tag("DataType", v.DataType)}</Value></MessageAttribute>`)
+            .map(
+              ([name, v]) =>
+                `<MessageAttribute>${tag("Name", name)}<Value>${tag("StringValue", v.StringValue)}${tag("BinaryValue", v.BinaryValue)}${tag("DataType", v.DataType)}</Value></MessageAttribute>`,
+            )
             .join("");
           return `<Message>${tag("MessageId", m.MessageId)}${tag("ReceiptHandle", m.ReceiptHandle)}${tag("MD5OfBody", m.MD5OfBody)}${tag("Body", m.Body)}${attrs}${tag("MD5OfMessageAttributes", m.MD5OfMessageAttributes)}${mas}</Message>`;
         })
@@ -172,7 +223,10 @@ export function jsonToXmlResult(action: string, out: Record<string, unknown>): s
       return tag("ApproximateNumberOfMessagesMoved", out.ApproximateNumberOfMessagesMoved);
     case "ListMessageMoveTasks":
       return ((out.Results as Array<Record<string, unknown>>) ?? [])
-        .map((r) => `<ListMessageMoveTasksResultEntry>${["TaskHandle", "Status", "SourceArn", "DestinationArn", "MaxNumberOfMessagesPerSecond", "ApproximateNumberOfMessagesMoved", "ApproximateNumberOfMessagesToMove", "FailureReason", "StartedTimestamp"].map((f) => tag(f, r[f])).join("")}</ListMessageMoveTasksResultEntry>`)
+        .map(
+          (r) =>
+            `<ListMessageMoveTasksResultEntry>${["TaskHandle", "Status", "SourceArn", "DestinationArn", "MaxNumberOfMessagesPerSecond", "ApproximateNumberOfMessagesMoved", "ApproximateNumberOfMessagesToMove", "FailureReason", "StartedTimestamp"].map((f) => tag(f, r[f])).join("")}</ListMessageMoveTasksResultEntry>`,
+        )
         .join("");
     default:
       return "";
@@ -180,4 +234,14 @@ export function jsonToXmlResult(action: string, out: Record<string, unknown>): s
 }
 
 /** Actions whose query reply has no Result element. */
-export const EMPTY_RESULT = new Set(["DeleteQueue", "SetQueueAttributes", "DeleteMessage", "ChangeMessageVisibility", "PurgeQueue", "TagQueue", "UntagQueue", "AddPermission", "RemovePermission"]);
+export const EMPTY_RESULT = new Set([
+  "DeleteQueue",
+  "SetQueueAttributes",
+  "DeleteMessage",
+  "ChangeMessageVisibility",
+  "PurgeQueue",
+  "TagQueue",
+  "UntagQueue",
+  "AddPermission",
+  "RemovePermission",
+]);

@@ -3,7 +3,11 @@ import { DeliveriesView } from "@/components/deliveries/deliveries-view";
 
 export const metadata: Metadata = { title: "Deliveries" };
 
-export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<{ subscription?: string; message?: string }> }) {
+export default async function DeliveriesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ subscription?: string; message?: string }>;
+}) {
   const sp = await searchParams;
   return <DeliveriesView subscriptionId={sp.subscription ?? null} messageId={sp.message ?? ""} />;
 }

@@ -6,8 +6,20 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: `${decodeURIComponent(name)} · Topics` };
 }
 
-export default async function TopicPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ tab?: string; subscription?: string }> }) {
+export default async function TopicPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<{ tab?: string; subscription?: string }>;
+}) {
   const { name } = await params;
   const sp = await searchParams;
-  return <TopicDetailView name={decodeURIComponent(name)} initialTab={sp.tab} initialSubscriptionId={sp.subscription ?? null} />;
+  return (
+    <TopicDetailView
+      name={decodeURIComponent(name)}
+      initialTab={sp.tab}
+      initialSubscriptionId={sp.subscription ?? null}
+    />
+  );
 }
