@@ -40,6 +40,13 @@ export async function closeDb(): Promise<void> {
   await Promise.allSettled([p?.$disconnect(), q?.end()]);
 }
 
+/**
+ * Anything that runs a statement: the pool, a pooled client, or a client inside an open
+ * transaction. Repository functions take it as their first parameter so a caller decides whether
+ * the statement joins its transaction.
+ */
+export type Queryable = Pick<pg.PoolClient, "query">;
+
 /** Runs `fn` in one transaction on a pooled client. */
 export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();

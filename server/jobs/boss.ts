@@ -1,5 +1,5 @@
+import type { Queryable } from "../db";
 import { PgBoss } from "pg-boss";
-import type pg from "pg";
 import { env } from "../env";
 import { logger } from "../logger";
 import type { JobDefinition } from "./registry";
@@ -45,8 +45,6 @@ export async function stopBoss(): Promise<void> {
   g.__sbBoss = undefined;
   if (p) await (await p).stop({ graceful: true, timeout: 10_000, close: true }).catch(() => {});
 }
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 /**
  * Enqueues a job. Pass `tx` (a client inside an open transaction) so the job commits or rolls

@@ -1,8 +1,5 @@
-import type pg from "pg";
-import { pool, prisma } from "../../db";
+import { pool, prisma, type Queryable } from "../../db";
 import type { Role } from "../../auth/permissions";
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 export type ApiKeyRow = {
   id: string;

@@ -1,5 +1,4 @@
-import type pg from "pg";
-import { pool, prisma } from "../../db";
+import { pool, prisma, type Queryable } from "../../db";
 
 export type AuditEntry = {
   tenantId: string | null;
@@ -11,8 +10,6 @@ export type AuditEntry = {
   targetId?: string | null;
   summary?: unknown;
 };
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 export async function insertAudit(e: AuditEntry, tx?: Queryable): Promise<void> {
   await (tx ?? pool()).query(

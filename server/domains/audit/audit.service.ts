@@ -1,8 +1,6 @@
-import type pg from "pg";
+import type { Queryable } from "../../db";
 import { actorId, actorLabel, assertCan, type Actor } from "../../auth/permissions";
 import { insertAudit, listAudit, distinctAuditActions } from "./audit.repository";
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 /**
  * Records one change. Pass `tx` to commit the audit row with the change itself.

@@ -1,10 +1,9 @@
-import type pg from "pg";
-import { pool } from "../../db";
+import { pool, type Queryable } from "../../db";
 
 // SQL of the delivery engine's write path (deliveries, attempts, metrics, counters). Batches go
 // through jsonb_to_recordset so a chunk of deliveries costs a few statements, not a few per row.
 
-export type Queryable = Pick<pg.PoolClient, "query">;
+export type { Queryable };
 
 export type NewDelivery = {
   id: string;

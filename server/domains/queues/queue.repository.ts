@@ -1,5 +1,4 @@
-import type pg from "pg";
-import { pool, withTransaction } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import type { PermissionGrant, QueueSettings, RedriveAllowPolicy, RedrivePolicy } from "../../core/sqs";
 
 // SQL for queues themselves (create, look up, settings, tags, permissions, counts). Messages are in
@@ -8,7 +7,7 @@ import type { PermissionGrant, QueueSettings, RedriveAllowPolicy, RedrivePolicy 
 // Every function takes the tenant id and filters on it (queue ids are unique anyway; the tenant
 // filter is the guard against a bug elsewhere handing us another tenant's queue id).
 
-export type Queryable = Pick<pg.PoolClient, "query">;
+export type { Queryable };
 const db = (tx?: Queryable): Queryable => tx ?? pool();
 
 export const NOTIFY_CHANNEL = "signalbox_queue";

@@ -1,10 +1,8 @@
-import type pg from "pg";
-import { pool } from "../../db";
+import { pool, type Queryable } from "../../db";
 import type { Role } from "../../auth/permissions";
 
 // The only SQL of the tenants domain. Every function except the ones marked "by token"/"of user"
 // takes the tenant id and puts it in the WHERE clause.
-type Queryable = Pick<pg.PoolClient, "query">;
 
 export type TenantRow = { id: string; name: string; slug: string; accountId: string; createdAt: Date };
 export type MemberRow = { userId: string; email: string; name: string | null; role: Role; joinedAt: Date };

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { AppError } from "../../core/errors";
 import { generateAccountId, slugify } from "../../core/ids";
 import { assertCan, permissionsOf, roleAtMost, type Actor, type Role } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { withTransaction, type Queryable } from "../../db";
 import { env } from "../../env";
 import { recordAudit } from "../audit/audit.service";
 import type { TenantScope } from "./tenant-access";
@@ -39,10 +39,8 @@ import {
   type CreateInviteInput,
   type CreateTenantInput,
 } from "./tenant.schemas";
-import type pg from "pg";
 
 type UserActor = Extract<Actor, { type: "user" }>;
-type Queryable = Pick<pg.PoolClient, "query">;
 export type SignedInUser = { userId: string; email: string };
 
 // --- tenants -------------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
-import type pg from "pg";
-import { pool } from "../../db";
+import { pool, type Queryable } from "../../db";
 
 // The only SQL of the topics domain (topics, subscriptions, published messages). Every function
 // takes the tenant and puts it in its WHERE, except the token lookup (the token is the credential).
 
-export type Queryable = Pick<pg.PoolClient, "query">;
+export type { Queryable };
 
 export type TopicRow = {
   id: string;

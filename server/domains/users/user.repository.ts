@@ -1,7 +1,4 @@
-import type pg from "pg";
-import { pool, prisma } from "../../db";
-
-type Queryable = Pick<pg.PoolClient, "query">;
+import { pool, prisma, type Queryable } from "../../db";
 
 export async function findUserByEmail(email: string) {
   return prisma().user.findUnique({ where: { email: email.toLowerCase() } });

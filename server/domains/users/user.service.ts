@@ -9,7 +9,7 @@ import {
   insertUser,
   recordLoginAttempt,
 } from "./user.repository";
-import type pg from "pg";
+import type { Queryable } from "../../db";
 
 // Sign-in throttling: at least 10 failures for one account or one address within 15 minutes
 // gives "too many attempts" until the window moves on.
@@ -43,10 +43,7 @@ export async function checkCredentials(emailRaw: string, password: string, ip: s
 
 const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-export async function createUser(
-  input: { email: string; password: string; name?: string | null },
-  tx: Pick<pg.PoolClient, "query">,
-) {
+export async function createUser(input: { email: string; password: string; name?: string | null }, tx: Queryable) {
   const email = emailSchema.parse(input.email);
   const password = passwordSchema.parse(input.password);
   if (await findUserByEmail(email))
