@@ -1,7 +1,33 @@
-import type { JobDefinition } from "./registry";
-import { systemJobs } from "../domains/system/system.jobs";
-import { queueJobs } from "../domains/queues/queue.jobs";
-import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
+import { handle, type JobRegistration } from "./registry";
+import { pruneLoginAttempts, runPruneLoginAttempts } from "../domains/system/system.jobs";
+import { queueMetricsRollup, queueMoveTask, queueRetention } from "../domains/queues/queue.jobs";
+import { runQueueMetricsRollup, runQueueRetention } from "../domains/queues/queue.maintenance";
+import { runMoveTaskJob } from "../domains/queues/move-tasks";
+import {
+  confirmJob,
+  deliverJob,
+  fanoutJob,
+  resendJob,
+  retentionJob,
+  unsubscribeConfirmJob,
+} from "../domains/deliveries/delivery.jobs";
+import { runFanout } from "../domains/deliveries/fanout";
+import { runDeliver } from "../domains/deliveries/deliver";
+import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
+import { runResend } from "../domains/deliveries/resend";
+import { runRetention } from "../domains/deliveries/retention";
 
-// Every job the worker runs: one line per domain.
-export const JOBS: JobDefinition[] = [...systemJobs, ...queueJobs, ...deliveryJobs] as JobDefinition[];
+// The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
+// imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
+export const HANDLERS: JobRegistration[] = [
+  handle(pruneLoginAttempts, runPruneLoginAttempts),
+  handle(queueRetention, runQueueRetention),
+  handle(queueMetricsRollup, runQueueMetricsRollup),
+  handle(queueMoveTask, runMoveTaskJob),
+  handle(fanoutJob, runFanout),
+  handle(deliverJob, runDeliver),
+  handle(confirmJob, sendConfirmation),
+  handle(unsubscribeConfirmJob, sendUnsubscribeConfirmation),
+  handle(resendJob, runResend),
+  handle(retentionJob, (_data, ctx) => runRetention(ctx)),
+];

@@ -1,7 +1,8 @@
 import os from "node:os";
 import { randomUUID } from "node:crypto";
 import { getBoss, ensureQueues, stopBoss } from "./boss";
-import { JOBS } from "./catalog";
+import { HANDLERS } from "./catalog";
+import { CONTRACTS } from "./contracts";
 import { logger } from "../logger";
 import { pool } from "../db";
 
@@ -11,11 +12,13 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   const boss = await getBoss("worker");
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
+  const unhandled = CONTRACTS.filter((c) => !HANDLERS.some((h) => h.contract === c)).map((c) => c.name);
+  if (unhandled.length) throw new Error(`jobs without a handler in jobs/catalog.ts: ${unhandled.join(", ")}`);
   const id = randomUUID();
   const log = logger.child({ workerId: id });
 
-  for (const job of JOBS) {
+  for (const { contract: job, handler } of HANDLERS) {
     await boss.work(
       job.name,
       {
@@ -33,7 +36,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
             jl.error({ issues: parsed.error.issues }, "job payload rejected");
             throw new Error(`invalid payload for ${job.name}`);
           }
-          await job.handler(parsed.data, { jobId: j.id, log: jl, retryCount: j.retryCount ?? 0 });
+          await handler(parsed.data, { jobId: j.id, log: jl, retryCount: j.retryCount ?? 0 });
         }
       }) as never,
     );
@@ -52,7 +55,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   await beat();
   const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
   timer.unref();
-  log.info({ jobs: JOBS.length }, "worker started");
+  log.info({ jobs: HANDLERS.length }, "worker started");
 
   return {
     stop: async () => {

@@ -9,6 +9,8 @@ const { closeDb } = await import("../db");
 const { stopBoss } = await import("../jobs/boss");
 const { logger } = await import("../logger");
 const { shutdownQueues } = await import("../domains/queues/queue.lifecycle");
+const { ensureQueues } = await import("../jobs/boss");
+const { CONTRACTS } = await import("../jobs/contracts");
 
 const port = Number(process.env.PORT ?? 3000);
 const web = await startWebServer({
@@ -17,6 +19,9 @@ const web = await startWebServer({
   dev: process.env.NODE_ENV === "development",
   withNext: process.env.SIGNALBOX_NO_NEXT !== "1",
 });
+// The web process enqueues; create every job queue now rather than on each first send (that
+// still happens lazily in platform/enqueue.ts if the database was unreachable here).
+await ensureQueues(CONTRACTS).catch((err) => logger.warn({ err }, "could not create job queues at start"));
 logger.info({ port: web.port }, `Signalbox web listening on http://localhost:${web.port}`);
 // Tells a parent process (npm start, tests) the port actually bound.
 process.send?.({ type: "listening", port: web.port });

@@ -10,7 +10,7 @@ import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttribute
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { ensureQueues } from "../../server/jobs/boss";
-import { JOBS } from "../../server/jobs/catalog";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { startReceiver, until } from "../helpers/sns-receiver";
@@ -53,7 +53,7 @@ async function rest(path: string, body: unknown) {
 
 beforeAll(async () => {
   // This file's pg-boss schema gets its queues before any web process enqueues (workers start later or not at all).
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
   t = await createTestTenant();
   [web, worker] = await Promise.all([startWeb(), startWorker()]);
   const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };

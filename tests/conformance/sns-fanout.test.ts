@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
-import { JOBS } from "../../server/jobs/catalog";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { until, verifySnsSignature } from "../helpers/sns-receiver";
@@ -31,7 +31,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   // This file's pg-boss schema gets its queues before any web process enqueues (workers start later or not at all).
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
   t = await createTestTenant();
   [web, worker] = await Promise.all([startWeb(), startWorker()]);
   const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };

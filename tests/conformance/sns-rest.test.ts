@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
-import { JOBS } from "../../server/jobs/catalog";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
 
@@ -10,7 +10,7 @@ let web: TestProcess & { url: string };
 let t: TestTenant;
 
 beforeAll(async () => {
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
   t = await createTestTenant();
   web = await startWeb();
 });

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
-import { JOBS } from "../../server/jobs/catalog";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
 
@@ -34,7 +34,7 @@ let sns: SNSClient;
 
 beforeAll(async () => {
   // This file's pg-boss schema gets its queues before any web process enqueues (workers start later or not at all).
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
   t = await createTestTenant();
   web = await startWeb();
   sns = new SNSClient({

@@ -3,14 +3,16 @@ import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttribute
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { ensureQueues } from "../../server/jobs/boss";
-import { JOBS } from "../../server/jobs/catalog";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { until } from "../helpers/sns-receiver";
 
-// A worker killed (SIGKILL) in the middle of a fan-out to 100 queue subscribers: after a new worker
-// starts, every subscriber has every message. Deliveries carry stable ids; queue deliveries commit
-// with the row that marks them done, so none is duplicated.
+// Queue subscribers are served in the Publish transaction: with no worker at all, every one has
+// every message when Publish returns. A queue that refused (here: it did not exist yet) is retried
+// by the worker; a worker killed (SIGKILL) in the middle of those retries to 100 queue subscribers:
+// after a new worker starts, every subscriber has every message. Deliveries carry stable ids; queue
+// deliveries commit with the row that marks them done, so none is duplicated.
 
 let web: TestProcess & { url: string };
 let workers: TestProcess[] = [];
@@ -22,7 +24,7 @@ const MESSAGES = 30;
 
 beforeAll(async () => {
   // This file's pg-boss schema gets its queues before any web process enqueues (workers start later or not at all).
-  await ensureQueues(JOBS);
+  await ensureQueues(CONTRACTS);
   t = await createTestTenant();
   web = await startWeb();
   const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };
@@ -33,23 +35,64 @@ afterAll(async () => {
   await Promise.all([web?.stop(), ...workers.map((w) => w.stop())]);
 });
 
+describe("queue subscribers", () => {
+  it("have every message when Publish returns, without any worker", async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "inline" }));
+    const urls: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `inline-${i}` }));
+      const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] })))
+        .Attributes!.QueueArn!;
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn }));
+      urls.push(QueueUrl!);
+    }
+    const r = await sns.send(
+      new PublishBatchCommand({
+        TopicArn,
+        PublishBatchRequestEntries: Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, Message: `inline ${j}` })),
+      }),
+    );
+    const ids = r.Successful!.map((x) => x.MessageId!);
+    const rows = await pool().query(
+      `SELECT status, count(*)::int AS n FROM deliveries WHERE message_id = ANY($1::text[]) GROUP BY status`,
+      [ids],
+    );
+    expect(rows.rows).toEqual([{ status: "succeeded", n: 50 }]);
+    for (const url of urls) {
+      const a = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }),
+      );
+      expect(Number(a.Attributes!.ApproximateNumberOfMessages)).toBe(10);
+    }
+    // A success keeps a small attempt record: no copy of the request.
+    const attempts = await pool().query(
+      `SELECT count(*)::int AS n, count(request_body)::int AS bodies FROM delivery_attempts WHERE message_id = ANY($1::text[])`,
+      [ids],
+    );
+    expect(attempts.rows[0]).toEqual({ n: 50, bodies: 0 });
+  });
+});
+
 describe("worker crash during fan-out", () => {
   it("still delivers every message to every one of 100 queue subscribers", { timeout: 300_000 }, async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "crash" }));
-    const queues: Array<{ url: string; arn: string }> = [];
-    for (let i = 0; i < SUBSCRIBERS; i += 10) {
-      queues.push(
-        ...(await Promise.all(
-          Array.from({ length: 10 }, async (_, j) => {
-            const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `crash-${i + j}` }));
-            const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] })))
-              .Attributes!.QueueArn!;
-            await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: arn }));
-            return { url: QueueUrl!, arn };
-          }),
-        )),
+    // Subscribed before the queues exist: the publish transaction cannot deliver, so every delivery
+    // is left to the worker's retries.
+    const names = Array.from({ length: SUBSCRIBERS }, (_, i) => `crash-${i}`);
+    for (let i = 0; i < SUBSCRIBERS; i += 10)
+      await Promise.all(
+        names
+          .slice(i, i + 10)
+          .map((n) =>
+            sns.send(
+              new SubscribeCommand({
+                TopicArn,
+                Protocol: "sqs",
+                Endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${n}`,
+              }),
+            ),
+          ),
       );
-    }
     const ids: string[] = [];
     for (let i = 0; i < MESSAGES; i += 10) {
       const r = await sns.send(
@@ -63,6 +106,15 @@ describe("worker crash during fan-out", () => {
       );
       ids.push(...r.Successful!.map((s) => s.MessageId!));
     }
+    const queues: Array<{ url: string }> = [];
+    for (let i = 0; i < SUBSCRIBERS; i += 10)
+      queues.push(
+        ...(await Promise.all(
+          names.slice(i, i + 10).map(async (n) => ({
+            url: (await sqs.send(new CreateQueueCommand({ QueueName: n }))).QueueUrl!,
+          })),
+        )),
+      );
     const delivered = async () =>
       Number(
         (

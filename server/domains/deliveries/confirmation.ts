@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { JobContext } from "../../jobs/registry";
 import { buildSubscriptionConfirmation, confirmationText, signSnsMessage } from "../../core/sns/envelope";
 import { findSubscriptionById } from "../topics/topic.repository";
-import { guardedRequest } from "./guarded-http";
-import { signingKey, signingCertUrl } from "./signing";
+import { guardedRequest } from "../../platform/guarded-http";
+import { signingKey, signingCertUrl } from "../../platform/signing";
+import { publicUrl } from "../../platform/public-url";
 import { sendEmail } from "./email";
-import { MAX_RESPONSE_BODY_LOGGED } from "./deliver";
+import { MAX_RESPONSE_BODY_LOGGED } from "./targets/target";
 
 // SubscriptionConfirmation: POSTed to HTTP/S endpoints (signed like notifications), or emailed
 // (outbox) for email/email-json subscriptions. SubscribeURL confirms with a plain GET.
@@ -17,9 +18,10 @@ export function subscribeUrl(baseUrl: string, topicArn: string, token: string): 
 }
 
 export async function sendConfirmation(
-  data: { subscriptionId: string; tenantId: string; token: string; baseUrl: string },
+  data: { subscriptionId: string; tenantId: string; token: string; baseUrl?: string },
   ctx: JobContext,
 ): Promise<void> {
+  const baseUrl = publicUrl(data.baseUrl);
   const sub = await findSubscriptionById(data.tenantId, data.subscriptionId);
   if (!sub || sub.status !== "pending") return;
   const key = await signingKey();
@@ -28,11 +30,11 @@ export async function sendConfirmation(
       MessageId: randomUUID(),
       TopicArn: sub.topicArn,
       Token: data.token,
-      SubscribeURL: subscribeUrl(data.baseUrl, sub.topicArn, data.token),
+      SubscribeURL: subscribeUrl(baseUrl, sub.topicArn, data.token),
       Message: confirmationText(sub.topicArn),
       Timestamp: new Date().toISOString(),
     },
-    { key: key.key, certUrl: signingCertUrl(data.baseUrl) },
+    { key: key.key, certUrl: signingCertUrl(baseUrl) },
   );
   if (sub.protocol === "email" || sub.protocol === "email-json") {
     const body =
@@ -89,10 +91,11 @@ export async function sendUnsubscribeConfirmation(
     subscriptionArn: string;
     endpoint: string;
     token: string;
-    baseUrl: string;
+    baseUrl?: string;
   },
   ctx: JobContext,
 ): Promise<void> {
+  const baseUrl = publicUrl(data.baseUrl);
   const key = await signingKey();
   const msg: Record<string, unknown> = {
     Type: "UnsubscribeConfirmation",
@@ -100,12 +103,12 @@ export async function sendUnsubscribeConfirmation(
     Token: data.token,
     TopicArn: data.topicArn,
     Message: unsubscribeConfirmationText(data.subscriptionArn),
-    SubscribeURL: subscribeUrl(data.baseUrl, data.topicArn, data.token),
+    SubscribeURL: subscribeUrl(baseUrl, data.topicArn, data.token),
     Timestamp: new Date().toISOString(),
     SignatureVersion: "2",
   };
   msg.Signature = signSnsMessage(msg, key.key);
-  msg.SigningCertURL = signingCertUrl(data.baseUrl);
+  msg.SigningCertURL = signingCertUrl(baseUrl);
   const res = await guardedRequest({
     url: data.endpoint,
     method: "POST",

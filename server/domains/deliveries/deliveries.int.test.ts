@@ -120,12 +120,21 @@ describe("delivery engine", () => {
     await runFanout({ messageIds: [messageId], baseUrl: "http://127.0.0.1:1" }, ctx);
     const rows = (await pool().query(`SELECT id, endpoint FROM deliveries WHERE message_id = $1`, [messageId])).rows;
     expect(rows.map((r) => r.endpoint).sort()).toEqual(arns.sort());
-    // The safety-net deliver job (deferred 30 s, committed with the deliveries) exists once.
+    // No deferred "safety-net" deliver jobs: the fan-out job is its own (pg-boss retries it). The
+    // only deliver jobs are the retries the failed attempts scheduled (due in about a second).
     const jobs = await pool().query(
       `SELECT count(*)::int AS n FROM "${BOSS_SCHEMA}".job WHERE name = 'deliveries.deliver' AND data->'deliveryIds' ?| $1::text[] AND start_after > now() + interval '20 seconds'`,
       [rows.map((r) => r.id)],
     );
-    expect(jobs.rows[0].n).toBe(1);
+    expect(jobs.rows[0].n).toBe(0);
+    const kinds = await pool().query(
+      `SELECT DISTINCT d.source_kind, d.source_arn, d.target_kind, a.source_kind AS a_source, a.target_kind AS a_target
+         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id WHERE d.message_id = $1`,
+      [messageId],
+    );
+    expect(kinds.rows).toEqual([
+      { source_kind: "topic", source_arn: topic.arn, target_kind: "queue", a_source: "topic", a_target: "queue" },
+    ]);
     // The first run also attempted them (the queues do not exist, so they wait for a retry).
     const attempts = await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id = $1`, [
       messageId,
@@ -148,6 +157,9 @@ describe("delivery engine", () => {
             subscriptionId: sub.id,
             protocol: "http",
             endpoint: sub.endpoint,
+            sourceKind: "topic",
+            sourceArn: null,
+            targetKind: "webhook",
           },
         ],
         tx,
@@ -214,6 +226,9 @@ describe("delivery engine", () => {
               subscriptionId: sub.id,
               protocol: "http",
               endpoint: sub.endpoint,
+              sourceKind: "topic",
+              sourceArn: null,
+              targetKind: "webhook",
             },
           ],
           tx,
@@ -261,6 +276,9 @@ describe("delivery engine", () => {
               subscriptionId: sub.id,
               protocol: "http",
               endpoint: sub.endpoint,
+              sourceKind: "topic",
+              sourceArn: null,
+              targetKind: "webhook",
             },
           ],
           tx,
@@ -321,6 +339,9 @@ describe("delivery engine", () => {
               subscriptionId: sub.id,
               protocol: "http",
               endpoint: sub.endpoint,
+              sourceKind: "topic",
+              sourceArn: null,
+              targetKind: "webhook",
             },
           ],
           tx,
@@ -360,6 +381,9 @@ describe("delivery engine", () => {
             subscriptionId: sub.id,
             protocol: "http",
             endpoint: sub.endpoint,
+            sourceKind: "topic",
+            sourceArn: null,
+            targetKind: "webhook",
           },
         ],
         tx,

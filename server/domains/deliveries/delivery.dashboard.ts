@@ -4,7 +4,13 @@ import { pool } from "../../db";
 // and failing endpoints from deliveries/attempts, the attempt log. Every query is tenant-scoped
 // and served by a (tenant|topic|subscription, time) index.
 
-export type Scope = { tenantId: string; topicId?: string | null; subscriptionId?: string | null };
+export type Scope = {
+  tenantId: string;
+  topicId?: string | null;
+  subscriptionId?: string | null;
+  /** deliveries.source_kind: 'topic' today; 'rule', 'schedule', 'workflow', 'api' next. */
+  sourceKind?: string | null;
+};
 export type Range = { from: Date; to: Date };
 
 /** Bucket size so a chart has at most ~120 points. */
@@ -44,8 +50,9 @@ export async function deliveryTotals(s: Scope, r: Range) {
             percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded') AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded') AS p95
        FROM deliveries
-      WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($4::text IS NULL OR topic_id = $4) AND ($5::text IS NULL OR subscription_id = $5)`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null],
+      WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($4::text IS NULL OR topic_id = $4) AND ($5::text IS NULL OR subscription_id = $5)
+        AND ($6::text IS NULL OR source_kind = $6)`,
+    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, s.sourceKind ?? null],
   );
   const t = q.rows[0];
   const finished = t.succeeded + t.failed + t.dlq;
@@ -68,9 +75,9 @@ export async function topFailingEndpoints(s: Scope, r: Range, limit = 10) {
             (array_agg(a.error ORDER BY a.started_at DESC))[1] AS "lastError"
        FROM delivery_attempts a
       WHERE a.tenant_id = $1 AND a.started_at >= $2 AND a.started_at < $3 AND a.outcome = 'failed' AND ($4::text IS NULL OR a.topic_id = $4)
-        AND ($6::text IS NULL OR a.subscription_id = $6)
+        AND ($6::text IS NULL OR a.subscription_id = $6) AND ($7::text IS NULL OR a.source_kind = $7)
       GROUP BY 1, 2, 3 ORDER BY failures DESC LIMIT $5`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, limit, s.subscriptionId ?? null],
+    [s.tenantId, r.from, r.to, s.topicId ?? null, limit, s.subscriptionId ?? null, s.sourceKind ?? null],
   );
   return q.rows;
 }

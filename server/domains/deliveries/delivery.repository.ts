@@ -13,6 +13,15 @@ export type NewDelivery = {
   subscriptionId: string;
   protocol: string;
   endpoint: string;
+  /** What produced the delivery: 'topic' today ('rule', 'schedule', 'workflow', 'api' next). */
+  sourceKind: string;
+  sourceArn: string | null;
+  /** targets/registry.ts kind: 'queue' | 'webhook' | 'email'. */
+  targetKind: string;
+  /** Set when the delivery is created already attempted (local targets in the publish transaction). */
+  status?: "pending" | "succeeded";
+  attempts?: number;
+  latencyMs?: number | null;
 };
 
 /** Idempotent: (message, subscription) pairs that already have a delivery are skipped. Returns the new rows. */
@@ -23,9 +32,12 @@ export async function insertDeliveries(
 ): Promise<Array<{ id: string; subscriptionId: string; protocol: string }>> {
   if (rows.length === 0) return [];
   const r = await tx.query(
-    `INSERT INTO deliveries (id, tenant_id, topic_id, message_id, subscription_id, protocol, endpoint, status)
-     SELECT d.id, d."tenantId", d."topicId", d."messageId", d."subscriptionId", d.protocol, d.endpoint, $2
-       FROM jsonb_to_recordset($1::jsonb) AS d(id text, "tenantId" text, "topicId" text, "messageId" text, "subscriptionId" text, protocol text, endpoint text)
+    `INSERT INTO deliveries (id, tenant_id, topic_id, message_id, subscription_id, protocol, endpoint, source_kind, source_arn, target_kind,
+                             status, attempts, latency_ms, completed_at)
+     SELECT d.id, d."tenantId", d."topicId", d."messageId", d."subscriptionId", d.protocol, d.endpoint, d."sourceKind", d."sourceArn", d."targetKind",
+            COALESCE(d.status, $2), COALESCE(d.attempts, 0), d."latencyMs", CASE WHEN COALESCE(d.status, $2) = 'succeeded' THEN now() END
+       FROM jsonb_to_recordset($1::jsonb) AS d(id text, "tenantId" text, "topicId" text, "messageId" text, "subscriptionId" text, protocol text, endpoint text,
+            "sourceKind" text, "sourceArn" text, "targetKind" text, status text, attempts int, "latencyMs" int)
      ON CONFLICT (message_id, subscription_id) DO NOTHING
      RETURNING id, subscription_id AS "subscriptionId", protocol`,
     [JSON.stringify(rows), status],
@@ -33,7 +45,14 @@ export async function insertDeliveries(
   return r.rows;
 }
 
-export type DeliveryRow = NewDelivery & { status: string; attempts: number; createdAt: Date };
+export type DeliveryRow = Omit<NewDelivery, "status" | "attempts" | "latencyMs"> & {
+  status: string;
+  attempts: number;
+  createdAt: Date;
+};
+
+const DELIVERY_COLS = `id, tenant_id AS "tenantId", topic_id AS "topicId", message_id AS "messageId", subscription_id AS "subscriptionId", protocol, endpoint,
+  source_kind AS "sourceKind", source_arn AS "sourceArn", target_kind AS "targetKind", status, attempts, created_at AS "createdAt"`;
 
 /** How long a runner owns the deliveries it claimed (HTTP total timeout + throttle wait, with room). */
 export const CLAIM_LEASE_SECONDS = 60;
@@ -45,20 +64,20 @@ export const CLAIM_LEASE_SECONDS = 60;
  */
 export async function claimOpenDeliveries(
   ids: string[],
+  opts: { pendingOnly?: boolean } = {},
 ): Promise<{ claimed: DeliveryRow[]; leased: Array<{ id: string; until: Date }> }> {
   const r = await pool().query(
     `UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
-      WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying') AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '2 seconds')
-      RETURNING id, tenant_id AS "tenantId", topic_id AS "topicId", message_id AS "messageId", subscription_id AS "subscriptionId", protocol, endpoint,
-                status, attempts, created_at AS "createdAt"`,
-    [ids, CLAIM_LEASE_SECONDS],
+      WHERE id = ANY($1::text[]) AND status IN ('pending', $3) AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '2 seconds')
+      RETURNING ${DELIVERY_COLS}`,
+    [ids, CLAIM_LEASE_SECONDS, opts.pendingOnly ? "pending" : "retrying"],
   );
   const claimed: DeliveryRow[] = r.rows;
   if (claimed.length === ids.length) return { claimed, leased: [] };
   const got = new Set(claimed.map((d) => d.id));
   const rest = await pool().query(
-    `SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying')`,
-    [ids.filter((i) => !got.has(i))],
+    `SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', $2)`,
+    [ids.filter((i) => !got.has(i)), opts.pendingOnly ? "pending" : "retrying"],
   );
   return { claimed, leased: rest.rows };
 }
@@ -90,15 +109,26 @@ export async function updateDeliveries(rows: DeliveryUpdate[], tx: Queryable): P
   );
 }
 
-/** Marks one open delivery succeeded; false when another run already finished it (guards exactly-once queue delivery). */
-export async function claimSuccess(id: string, latencyMs: number, tx: Queryable): Promise<boolean> {
+/** Locks the still-open deliveries among `ids` for this transaction; a concurrent run waits, then skips them. */
+export async function lockOpenDeliveries(ids: string[], tx: Queryable): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
   const r = await tx.query(
-    `UPDATE deliveries SET status = 'succeeded', attempts = attempts + 1, last_status_code = NULL, last_error = NULL, next_attempt_at = NULL,
-            latency_ms = COALESCE(latency_ms, $2), completed_at = now(), updated_at = now()
-      WHERE id = $1 AND status IN ('pending', 'retrying')`,
-    [id, latencyMs],
+    `SELECT id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE`,
+    [ids],
   );
-  return (r.rowCount ?? 0) > 0;
+  return new Set(r.rows.map((x: { id: string }) => x.id));
+}
+
+/** Marks a chunk of (locked) deliveries succeeded in one statement. */
+export async function markSucceeded(rows: Array<{ id: string; latencyMs: number }>, tx: Queryable): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE deliveries d SET status = 'succeeded', attempts = d.attempts + 1, last_status_code = NULL, last_error = NULL, next_attempt_at = NULL,
+            latency_ms = COALESCE(d.latency_ms, u."latencyMs"), completed_at = now(), updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS u(id text, "latencyMs" int)
+      WHERE d.id = u.id AND d.status IN ('pending', 'retrying')`,
+    [JSON.stringify(rows)],
+  );
 }
 
 export type AttemptRecord = {
@@ -107,6 +137,9 @@ export type AttemptRecord = {
   topicId: string;
   subscriptionId: string;
   messageId: string;
+  sourceKind: string;
+  sourceArn: string | null;
+  targetKind: string;
   attemptNumber: number;
   protocol: string;
   endpoint: string;
@@ -125,12 +158,13 @@ export type AttemptRecord = {
 export async function insertAttempts(rows: AttemptRecord[], tx: Queryable): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO delivery_attempts (delivery_id, tenant_id, topic_id, subscription_id, message_id, attempt_number, protocol, endpoint, outcome,
-            started_at, duration_ms, request_headers, request_body, response_status, response_headers, response_body, error, next_retry_at)
-     SELECT a."deliveryId", a."tenantId", a."topicId", a."subscriptionId", a."messageId", a."attemptNumber", a.protocol, a.endpoint, a.outcome,
+    `INSERT INTO delivery_attempts (delivery_id, tenant_id, topic_id, subscription_id, message_id, source_kind, source_arn, target_kind, attempt_number,
+            protocol, endpoint, outcome, started_at, duration_ms, request_headers, request_body, response_status, response_headers, response_body, error, next_retry_at)
+     SELECT a."deliveryId", a."tenantId", a."topicId", a."subscriptionId", a."messageId", a."sourceKind", a."sourceArn", a."targetKind", a."attemptNumber",
+            a.protocol, a.endpoint, a.outcome,
             a."startedAt", a."durationMs", a."requestHeaders", a."requestBody", a."responseStatus", a."responseHeaders", a."responseBody", a.error, a."nextRetryAt"
        FROM jsonb_to_recordset($1::jsonb) AS a("deliveryId" text, "tenantId" text, "topicId" text, "subscriptionId" text, "messageId" text,
-            "attemptNumber" int, protocol text, endpoint text, outcome text, "startedAt" timestamptz, "durationMs" int, "requestHeaders" jsonb,
+            "sourceKind" text, "sourceArn" text, "targetKind" text, "attemptNumber" int, protocol text, endpoint text, outcome text, "startedAt" timestamptz, "durationMs" int, "requestHeaders" jsonb,
             "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, error text, "nextRetryAt" timestamptz)`,
     [JSON.stringify(rows)],
   );

@@ -1,4 +1,4 @@
-import { consoleBaseUrl } from "../topics/topic.console";
+import { publicUrl } from "../../platform/public-url";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
@@ -79,10 +79,10 @@ export const deliveryRouter = router({
     .query(({ ctx, input }) => browseDeliveries(ctx.actor, ctx.tenant, input)),
   resend: tenantProcedure
     .input(z.object({ deliveryId: z.string().min(1) }))
-    .mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, consoleBaseUrl(ctx.origin))),
+    .mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, publicUrl(ctx.origin))),
   resendFailed: tenantProcedure
     .input(z.object({ since: z.coerce.date(), ...scope }))
-    .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, consoleBaseUrl(ctx.origin))),
+    .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, publicUrl(ctx.origin))),
   resendProgress: tenantProcedure
     .input(z.object({ id: z.string() }))
     .query(({ ctx, input }) => resendProgress(ctx.actor, ctx.tenant, input.id)),

@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import { assertCan, actorLabel, type Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
 import { pool, withTransaction } from "../../db";
-import { enqueue } from "../../jobs/boss";
+import { enqueue } from "../../platform/enqueue";
+import { originForJob, publicUrl } from "../../platform/public-url";
 import { recordAudit } from "../audit/audit.service";
-import { consoleBaseUrl } from "../topics/topic.console";
 import { resendJob } from "./delivery.jobs";
-import { deliveryQueuesReady } from "./queues-ready";
-import { enqueueDeliverChunks } from "./fanout";
+import { enqueueDeliverChunks } from "./delivery.enqueue";
 import {
   deliverySeries,
   deliveryTotals,
@@ -93,9 +92,8 @@ export async function browseDeliveries(
 }
 
 /** Resend one delivery (any status): same delivery id, so receivers can still deduplicate. */
-export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId: string, baseUrl = consoleBaseUrl()) {
+export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId: string, baseUrl = publicUrl()) {
   assertCan(actor.role, "resource:write");
-  await deliveryQueuesReady();
   return withTransaction(async (tx) => {
     const r = await tx.query(
       `UPDATE deliveries SET status = 'pending', next_attempt_at = NULL, completed_at = NULL, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'pending' RETURNING id`,
@@ -119,17 +117,16 @@ export async function resendFailed(
   actor: Actor,
   tenant: TenantRef,
   q: { since: Date; topicId?: string | null; subscriptionId?: string | null },
-  baseUrl = consoleBaseUrl(),
+  baseUrl = publicUrl(),
 ) {
   assertCan(actor.role, "resource:write");
-  await deliveryQueuesReady();
   const id = randomUUID();
   await withTransaction(async (tx) => {
     await tx.query(
       `INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
       [id, tenant.id, q.topicId ?? null, q.subscriptionId ?? null, q.since, actorLabel(actor)],
     );
-    await enqueue(resendJob, { resendId: id, tenantId: tenant.id, baseUrl }, { tx });
+    await enqueue(resendJob, { resendId: id, tenantId: tenant.id, baseUrl: originForJob(baseUrl) }, { tx });
     await recordAudit(
       actor,
       tenant.id,

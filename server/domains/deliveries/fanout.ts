@@ -1,116 +1,75 @@
 import { randomUUID } from "node:crypto";
-import { withTransaction } from "../../db";
-import { getBoss } from "../../jobs/boss";
+import { pool, withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
-import { parseFilterPolicy, evaluateFilterPolicy, type FilterPolicy } from "../../core/filter-policy";
-import { bodyForProtocol } from "../../core/sns/envelope";
+import { publicUrl } from "../../platform/public-url";
 import {
   findMessagesByIds,
   listConfirmedSubscriptions,
   type MessageRow,
   type SubscriptionRow,
 } from "../topics/topic.repository";
-import { insertDeliveries, type NewDelivery, type Queryable } from "./delivery.repository";
-import { deliverJob } from "./delivery.jobs";
+import { claimOpenDeliveries, insertDeliveries, type NewDelivery } from "./delivery.repository";
+import { attemptDeliveries, recheckLeased } from "./deliver";
 import { deliveryConfig } from "./delivery.config";
+import { matches } from "./filter";
+import { targetForProtocol } from "./targets/registry";
 
-// Fan-out: one delivery per (message, matching subscription), then deliver jobs in chunks, all in
-// one transaction. The unique (message_id, subscription_id) makes a re-run (after a crash between
-// commit and job completion) create nothing and enqueue nothing, so each subscriber gets exactly
-// one delivery row and each row is attempted by the jobs that committed with it.
+// Fan-out (the deliveries.fanout job): one delivery per (message, matching subscription), committed
+// first, then attempted at once by this job. The unique (message_id, subscription_id) makes a
+// re-run create nothing; a re-run (pg-boss retries the job when its worker died) attempts whatever
+// of its messages is still pending, so no deferred "safety-net" jobs are needed. Queue subscribers
+// are usually served in the publish transaction already (inline.ts: `queuesDone`).
 
-const policyCache = new Map<string, FilterPolicy | null>();
+export { matches } from "./filter";
 
-function policyOf(sub: SubscriptionRow): FilterPolicy | null {
-  if (!sub.filterPolicy) return null;
-  const key = `${sub.id}:${sub.filterPolicyScope}:${JSON.stringify(sub.filterPolicy)}`;
-  let p = policyCache.get(key);
-  if (p === undefined) {
-    const r = parseFilterPolicy(sub.filterPolicy, sub.filterPolicyScope);
-    // A stored policy was valid when set; if the parser grew stricter, deliver rather than drop.
-    p = r.ok ? r.policy : null;
-    if (policyCache.size > 10_000) policyCache.clear();
-    policyCache.set(key, p);
-  }
-  return p;
+export function topicDelivery(m: MessageRow, s: SubscriptionRow, id = randomUUID()): NewDelivery {
+  return {
+    id,
+    tenantId: m.tenantId,
+    topicId: m.topicId,
+    messageId: m.id,
+    subscriptionId: s.id,
+    protocol: s.protocol,
+    endpoint: s.endpoint,
+    sourceKind: "topic",
+    sourceArn: s.topicArn,
+    targetKind: targetForProtocol(s.protocol).kind,
+  };
 }
 
-export function matches(sub: SubscriptionRow, msg: MessageRow): boolean {
-  const p = policyOf(sub);
-  if (!p) return true;
-  const r =
-    p.scope === "MessageBody"
-      ? evaluateFilterPolicy(p, {
-          scope: "MessageBody",
-          body: bodyForProtocol(msg.body, msg.messageStructure, sub.protocol),
-        })
-      : evaluateFilterPolicy(p, {
-          scope: "MessageAttributes",
-          attributes: msg.attributes as Record<string, { DataType: string; StringValue?: string }>,
-        });
-  return r.match;
+async function pendingDeliveriesOf(messageIds: string[]): Promise<string[]> {
+  const r = await pool().query(`SELECT id FROM deliveries WHERE message_id = ANY($1::text[]) AND status = 'pending'`, [
+    messageIds,
+  ]);
+  return r.rows.map((x: { id: string }) => x.id);
 }
 
-export async function enqueueDeliverChunks(
-  ids: string[],
-  baseUrl: string,
-  tx: Queryable,
-  startAfter?: Date,
+export async function runFanout(
+  data: { messageIds: string[]; baseUrl?: string; queuesDone?: boolean },
+  ctx: JobContext,
 ): Promise<void> {
-  if (ids.length === 0) return;
-  const chunk = deliveryConfig().SIGNALBOX_DELIVERY_CHUNK;
-  const jobs = [];
-  for (let i = 0; i < ids.length; i += chunk)
-    jobs.push({
-      data: deliverJob.schema.parse({ deliveryIds: ids.slice(i, i + chunk), baseUrl }),
-      ...(startAfter ? { startAfter } : {}),
-    });
-  const boss = await getBoss();
-  await boss.insert(deliverJob.name, jobs, {
-    db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values as unknown[]) },
-  } as never);
-}
-
-export async function runFanout(data: { messageIds: string[]; baseUrl: string }, ctx: JobContext): Promise<void> {
   const messages = await findMessagesByIds(data.messageIds);
   if (messages.length === 0) return; // topic deleted since: nothing to deliver
   const subsByTopic = new Map<string, SubscriptionRow[]>();
   for (const m of messages)
     if (!subsByTopic.has(m.topicId)) subsByTopic.set(m.topicId, await listConfirmedSubscriptions(m.topicId));
   const rows: NewDelivery[] = [];
-  for (const m of messages) {
-    for (const s of subsByTopic.get(m.topicId) ?? []) {
-      if (!matches(s, m)) continue;
-      rows.push({
-        id: randomUUID(),
-        tenantId: m.tenantId,
-        topicId: m.topicId,
-        messageId: m.id,
-        subscriptionId: s.id,
-        protocol: s.protocol,
-        endpoint: s.endpoint,
-      });
-    }
-  }
-  // The deliveries commit with deliver jobs deferred by SAFETY_NET_MS; this job then attempts
-  // them at once (one pg-boss hop less between publish and delivery). If this worker dies
-  // before it has, the deferred jobs deliver them; if it has, they find nothing open.
-  const created = await withTransaction(async (tx) => {
-    const inserted = await insertDeliveries(rows, tx);
-    await enqueueDeliverChunks(
-      inserted.map((r) => r.id),
-      data.baseUrl,
-      tx,
-      new Date(Date.now() + SAFETY_NET_MS),
-    );
-    return inserted.map((r) => r.id);
-  });
+  for (const m of messages)
+    for (const s of subsByTopic.get(m.topicId) ?? [])
+      if (!(data.queuesDone && s.protocol === "sqs") && matches(s, m)) rows.push(topicDelivery(m, s));
+  const created = (await withTransaction((tx) => insertDeliveries(rows, tx))).map((r) => r.id);
+  // A retried job also picks up what an earlier run created but did not get to attempt.
+  const ids = ctx.retryCount > 0 ? await pendingDeliveriesOf(data.messageIds) : created;
   ctx.log.debug({ messages: messages.length, deliveries: created.length, matched: rows.length }, "fanned out");
   const chunk = deliveryConfig().SIGNALBOX_DELIVERY_CHUNK;
-  const { runDeliver } = await import("./deliver");
+  const baseUrl = publicUrl(data.baseUrl);
   const parts: string[][] = [];
-  for (let i = 0; i < created.length; i += chunk) parts.push(created.slice(i, i + chunk));
-  await Promise.all(parts.map((ids) => runDeliver({ deliveryIds: ids, baseUrl: data.baseUrl }, ctx)));
+  for (let i = 0; i < ids.length; i += chunk) parts.push(ids.slice(i, i + chunk));
+  await Promise.all(
+    parts.map(async (part) => {
+      const { claimed, leased } = await claimOpenDeliveries(part, { pendingOnly: true });
+      await recheckLeased(leased, data.baseUrl);
+      await attemptDeliveries(claimed, baseUrl, ctx);
+    }),
+  );
 }
-
-export const SAFETY_NET_MS = 30_000;

@@ -16,10 +16,11 @@ import {
   type DeliveryUpdate,
   type MetricBump,
 } from "./delivery.repository";
-import { enqueueDeliverChunks } from "./fanout";
+import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { queueMessageFor } from "./payload";
+import { publicUrl } from "../../platform/public-url";
 import { deliveryConfig } from "./delivery.config";
-import { gated } from "./tx-gate";
+import { gated } from "../../platform/tx-gate";
 
 // After a chunk's attempts: one transaction records every attempt, moves each delivery on
 // (succeeded / retrying with its next time / DLQ / failed), enqueues the retries, bumps the
@@ -38,6 +39,8 @@ export type Outcome = {
   error: string | null;
   statusCode: number | null;
   latencyMs: number | null;
+  /** Failures count toward disabling the endpoint (the target kind's autoDisable). */
+  autoDisable: boolean;
   attempt: AttemptRecord;
 };
 
@@ -45,7 +48,7 @@ const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000
 
 export async function finalizeOutcomes(
   outcomes: Outcome[],
-  baseUrl: string,
+  baseUrl: string | undefined,
   ctx: JobContext,
   random: () => number = Math.random,
 ): Promise<void> {
@@ -77,7 +80,7 @@ export async function finalizeOutcomes(
   const failuresBySub = new Map<string, number>();
 
   for (const o of outcomes) {
-    const endpointProtocol = o.delivery.protocol === "http" || o.delivery.protocol === "https";
+    const endpointProtocol = o.autoDisable;
     if (o.success) {
       bump(o, "succeeded");
       if (endpointProtocol) successSubs.add(o.delivery.subscriptionId);
@@ -132,7 +135,9 @@ export async function finalizeOutcomes(
   }
 
   // Queue messages for the DLQs are built outside the transaction (signing is CPU work).
-  const dlqMessages = await Promise.all(toDlq.map((o) => queueMessageFor(o.message!, o.subscription!, baseUrl)));
+  const dlqMessages = await Promise.all(
+    toDlq.map((o) => queueMessageFor(o.message!, o.subscription!, publicUrl(baseUrl))),
+  );
   const cfg = deliveryConfig();
   const run = (fn: () => Promise<void>) => (toDlq.length ? gated(fn) : fn());
   await run(() =>
@@ -168,6 +173,7 @@ export async function finalizeOutcomes(
             ...o.attempt,
             attemptNumber: o.attempt.attemptNumber,
             protocol: "sqs",
+            targetKind: "queue",
             endpoint: dlqArn,
             outcome: "dlq",
             startedAt: started.toISOString(),

@@ -1,9 +1,8 @@
-import { createHmac } from "node:crypto";
 import { buildNotification, bodyForProtocol, type SnsAttribute } from "../../core/sns/envelope";
 import { standardWebhookHeaders } from "../../core/sns/standard-webhooks";
 import type { MessageRow, SubscriptionRow } from "../topics/topic.repository";
-import { signingSecrets, sealKey } from "../topics/subscription.service";
-import { signingKey, signingCertUrl } from "./signing";
+import { macOf } from "../../platform/secrets";
+import { signingKey, signingCertUrl, webhookSigningSecrets } from "../../platform/signing";
 
 // What a subscriber receives: the SNS JSON envelope (signed, SignatureVersion 2) or the raw
 // message, with SNS's HTTP headers and Standard Webhooks headers for HTTP/S.
@@ -12,7 +11,7 @@ export const UNSUBSCRIBE_PATH = "/api/v1/sns/unsubscribe";
 
 /** UnsubscribeURL carries an HMAC of the subscription ARN so it cannot be forged for other subscriptions. */
 export function unsubscribeSignature(subscriptionArn: string): string {
-  return createHmac("sha256", sealKey()).update(`unsubscribe:${subscriptionArn}`).digest("base64url");
+  return macOf("unsubscribe", subscriptionArn);
 }
 
 export function unsubscribeUrl(baseUrl: string, subscriptionArn: string): string {
@@ -85,7 +84,7 @@ export async function httpRequestFor(
     "x-amz-sns-topic-arn": sub.topicArn,
     "x-amz-sns-subscription-arn": sub.arn,
     ...(sub.rawMessageDelivery ? { "x-amz-sns-rawdelivery": "true" } : {}),
-    ...standardWebhookHeaders(signingSecrets(sub, now), deliveryId, Math.floor(now.getTime() / 1000), body),
+    ...standardWebhookHeaders(webhookSigningSecrets(sub, now), deliveryId, Math.floor(now.getTime() / 1000), body),
   };
   return { url: sub.endpoint, headers, body };
 }

@@ -1,6 +1,6 @@
 import type { JobContext } from "../../jobs/registry";
 import { pool, withTransaction } from "../../db";
-import { enqueueDeliverChunks } from "./fanout";
+import { enqueueDeliverChunks } from "./delivery.enqueue";
 
 // "Resend all failed since …": reopens failed/dlq deliveries in pages and enqueues deliver jobs,
 // updating the progress row (total/done) that the console polls. Each page commits its reopened
@@ -9,7 +9,7 @@ import { enqueueDeliverChunks } from "./fanout";
 const PAGE = 500;
 
 export async function runResend(
-  data: { resendId: string; tenantId: string; baseUrl: string },
+  data: { resendId: string; tenantId: string; baseUrl?: string },
   ctx: JobContext,
 ): Promise<void> {
   const r = await pool().query(

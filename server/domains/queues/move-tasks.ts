@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction } from "../../db";
-import { enqueue } from "../../jobs/boss";
+import { enqueue } from "../../platform/enqueue";
+import type { JobContext } from "../../jobs/registry";
+import { queueMoveTask } from "./queue.jobs";
 import { recordAudit } from "../audit/audit.service";
 import { MAX_MOVE_TASK_RATE, parseQueueArn, sqsError } from "../../core/sqs";
 import { listDeadLetterSources, type QueueRow } from "./queue.repository";
@@ -111,7 +113,7 @@ export async function startMessageMoveTask(
       toMove,
       cutoff: t,
     });
-    await enqueue(await runMoveTaskJobRef(), { taskId: id }, { tx });
+    await enqueue(queueMoveTask, { taskId: id }, { tx });
   });
   await recordAudit(
     actor,
@@ -163,14 +165,10 @@ export async function cancelMessageMoveTask(
   return { approximateNumberOfMessagesMoved: Number(row.moved) };
 }
 
-// Set by queue.jobs.ts (the job definition imports this file; this avoids an import cycle).
-let jobRef: Parameters<typeof enqueue>[0] | undefined;
-export function setMoveTaskJob(j: Parameters<typeof enqueue>[0]): void {
-  jobRef = j;
-}
-async function runMoveTaskJobRef(): Promise<Parameters<typeof enqueue>[0]> {
-  if (!jobRef) await import("./queue.jobs");
-  return jobRef!;
+/** The queues.move-task handler: works for a while, then hands the rest to a fresh job. */
+export async function runMoveTaskJob(data: { taskId: string }, ctx: JobContext): Promise<void> {
+  const next = await runMoveTask(data.taskId, ctx.log);
+  if (next === "again") await enqueue(queueMoveTask, { taskId: data.taskId });
 }
 
 const DEFAULT_RATE = 500;

@@ -21,48 +21,72 @@ export type DeliverInput = {
 
 const DELIVERY_ACTOR: Actor = { type: "system", label: "queue-delivery", role: "developer" };
 
-/**
- * Delivers one message into a queue identified by ARN. Runs the same validation/size/dedup rules
- * as SendMessage. Delivering into another tenant's queue requires that queue's permission
- * (AddPermission / Policy, checked with the publisher's account and `sourceArn` as aws:SourceArn)
- * to allow SendMessage, otherwise AppError forbidden (AccessDenied). Pass tx to enqueue in the
- * caller's transaction (the message then commits or rolls back with it).
- */
-export async function deliverToQueue(
-  input: DeliverInput,
-  tx?: pg.PoolClient,
-): Promise<{ messageId: string; sequenceNumber?: string }> {
-  const q = await queueByArn(input.queueArn);
+export type QueueDeliveryMessage = {
+  body: string;
+  attributes?: DeliverInput["attributes"];
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+};
+
+/** The queue behind `queueArn` if `sourceTenantId` may send to it, else AppError (QueueDoesNotExist / AccessDenied). */
+async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn?: string) {
+  const q = await queueByArn(queueArn);
   if (!q) throw queueDoesNotExist();
-  if (q.tenantId !== input.sourceTenantId) {
-    const account = await tenantAccountId(input.sourceTenantId);
+  if (q.tenantId !== sourceTenantId) {
+    const account = await tenantAccountId(sourceTenantId);
     const decision = account
       ? crossAccountDecision(q.permissions, q.settings.policy, {
           accountId: account,
           action: "SendMessage",
           queueArn: q.arn,
-          sourceArn: input.sourceArn,
+          sourceArn,
         })
       : "none";
     if (decision !== "allow")
       throw new AppError("forbidden", `Access to the resource ${q.arn} is denied.`, { awsCode: "AccessDenied" });
   }
-  const [r] = await sendMessages(
+  return q;
+}
+
+/**
+ * Delivers messages into ONE queue identified by ARN, with the same validation/size/dedup rules
+ * as SendMessage, stored by one multi-row INSERT (in order: FIFO sequence numbers follow it).
+ * Delivering into another tenant's queue requires that queue's permission (AddPermission / Policy,
+ * checked with the publisher's account and `sourceArn` as aws:SourceArn) to allow SendMessage,
+ * otherwise AppError forbidden (AccessDenied). Any refused message refuses the whole call (the
+ * caller isolates it under a savepoint). Pass tx to store in the caller's transaction.
+ */
+export async function deliverManyToQueue(
+  target: { queueArn: string; sourceTenantId: string; senderId: string; sourceArn?: string },
+  messages: QueueDeliveryMessage[],
+  tx?: pg.PoolClient,
+): Promise<Array<{ messageId: string; sequenceNumber?: string }>> {
+  const q = await writableQueue(target.queueArn, target.sourceTenantId, target.sourceArn);
+  const results = await sendMessages(
     DELIVERY_ACTOR,
-    input.sourceTenantId,
+    target.sourceTenantId,
     q,
-    [
-      {
-        body: input.body,
-        attributes: input.attributes,
-        groupId: input.messageGroupId,
-        dedupId: input.messageDeduplicationId,
-      },
-    ],
-    { senderId: input.senderId, batch: false, tx },
+    messages.map((m) => ({
+      body: m.body,
+      attributes: m.attributes,
+      groupId: m.messageGroupId,
+      dedupId: m.messageDeduplicationId,
+    })),
+    { senderId: target.senderId, batch: false, tx },
   );
-  if (!r.ok) throw r.error;
-  return { messageId: r.messageId, ...(r.sequenceNumber ? { sequenceNumber: r.sequenceNumber } : {}) };
+  return results.map((r) => {
+    if (!r.ok) throw r.error;
+    return { messageId: r.messageId, ...(r.sequenceNumber ? { sequenceNumber: r.sequenceNumber } : {}) };
+  });
+}
+
+/** One message into one queue (see deliverManyToQueue). */
+export async function deliverToQueue(
+  input: DeliverInput,
+  tx?: pg.PoolClient,
+): Promise<{ messageId: string; sequenceNumber?: string }> {
+  const [r] = await deliverManyToQueue(input, [input], tx);
+  return r!;
 }
 
 export async function findQueueByArn(

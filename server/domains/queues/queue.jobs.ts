@@ -1,13 +1,8 @@
 import { z } from "zod";
-import { defineJob } from "../../jobs/registry";
-import { enqueue } from "../../jobs/boss";
-import { deleteExpiredMessages, pruneMetrics, pruneQueueSideTables, sampleDepths } from "./maintenance.repository";
-import { runMoveTask, setMoveTaskJob } from "./move-tasks";
+import { defineJob, type JobContract } from "../../jobs/registry";
 
-// Queue housekeeping in the worker. Every handler is idempotent (pg-boss delivers at least once).
-
-const RETENTION_BATCH = 5_000;
-const METRICS_KEEP_DAYS = 14;
+// Contracts of the queue housekeeping jobs (handlers: queue.maintenance.ts and move-tasks.ts,
+// registered in jobs/catalog.ts). Every handler is idempotent (pg-boss delivers at least once).
 
 /** Retention: messages past their queue's MessageRetentionPeriod disappear (receives already skip them). */
 export const queueRetention = defineJob({
@@ -15,17 +10,6 @@ export const queueRetention = defineJob({
   schema: z.object({}).passthrough(),
   cron: "* * * * *",
   queue: { policy: "singleton", retryLimit: 2 },
-  handler: async (_data, ctx) => {
-    const started = Date.now();
-    let total = 0;
-    for (;;) {
-      const n = await deleteExpiredMessages(new Date(), RETENTION_BATCH);
-      total += n;
-      if (n < RETENTION_BATCH || Date.now() - started > 45_000) break;
-    }
-    await pruneQueueSideTables(new Date());
-    if (total) ctx.log.info({ deleted: total }, "expired queue messages deleted");
-  },
 });
 
 /** Per-minute depth samples for the console charts, and pruning of old minutes. */
@@ -34,11 +18,6 @@ export const queueMetricsRollup = defineJob({
   schema: z.object({}).passthrough(),
   cron: "* * * * *",
   queue: { policy: "singleton", retryLimit: 1 },
-  handler: async () => {
-    const t = new Date();
-    await sampleDepths(new Date(Math.floor(t.getTime() / 60_000) * 60_000), t);
-    await pruneMetrics(new Date(t.getTime() - METRICS_KEEP_DAYS * 86_400_000));
-  },
 });
 
 export const queueMoveTask = defineJob({
@@ -46,11 +25,6 @@ export const queueMoveTask = defineJob({
   schema: z.object({ taskId: z.string().min(1) }),
   queue: { retryLimit: 10, retryDelay: 5, expireInSeconds: 120 },
   work: { localConcurrency: 2 },
-  handler: async (data, ctx) => {
-    const next = await runMoveTask(data.taskId, ctx.log);
-    if (next === "again") await enqueue(queueMoveTask, { taskId: data.taskId });
-  },
 });
-setMoveTaskJob(queueMoveTask as never);
 
-export const queueJobs = [queueRetention, queueMetricsRollup, queueMoveTask];
+export const queueJobs: JobContract[] = [queueRetention, queueMetricsRollup, queueMoveTask];

@@ -13,16 +13,17 @@ import {
   MAX_MESSAGE_BYTES,
   messageSize,
 } from "../../core/sns/publish-rules";
-import { getBoss } from "../../jobs/boss";
+import { enqueue } from "../../platform/enqueue";
+import { originForJob } from "../../platform/public-url";
+import { gated } from "../../platform/tx-gate";
 import { fanoutJob } from "../deliveries/delivery.jobs";
-import { deliverFifoInline } from "../deliveries/fifo-inline";
-import { gated } from "../deliveries/tx-gate";
-import { deliveryQueuesReady } from "../deliveries/queues-ready";
+import { deliverToQueuesInline } from "../deliveries/inline";
 import { claimDedup, insertMessages, setDedupSequence, type NewMessage, type TopicRow } from "./topic.repository";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid } from "./topic.errors";
 
-// Publish and PublishBatch: validate, then commit the message(s) AND the fan-out job in one
+// Publish and PublishBatch: validate, then commit the message(s), their delivery to queue
+// subscribers (deliveries/inline.ts) AND the fan-out job for the other subscribers in one
 // transaction, so an accepted message is never lost and never fanned out without being stored.
 
 export type PublishInput = {
@@ -57,10 +58,9 @@ async function publishEntries(
   entries: Array<PublishInput & { dedupId: string | null }>,
   baseUrl: string,
 ): Promise<PublishResult[]> {
-  await deliveryQueuesReady();
-  // FIFO topics deliver into queues inside this transaction (see fifo-inline): gate them.
-  const run = <T>(fn: () => Promise<T>) => (topic.fifo ? gated(fn) : fn());
-  return run(() =>
+  // Queue subscribers are delivered inside this transaction, which may need a second pooled
+  // connection (queue lookups): gated (platform/tx-gate.ts).
+  return gated(() =>
     withTransaction(async (tx) => {
       const results: PublishResult[] = [];
       const fresh: NewMessage[] = [];
@@ -94,20 +94,11 @@ async function publishEntries(
         );
         for (const m of fresh)
           if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seqs.get(m.id) ?? null, tx);
-        if (topic.fifo) {
-          // FIFO: delivered to the (FIFO queue) subscribers in this transaction, in sequence order.
-          await deliverFifoInline(
-            fresh.map((m) => m.id),
-            baseUrl,
-            tx,
-          );
-          return results;
-        }
-        const boss = await getBoss();
-        const payload = fanoutJob.schema.parse({ messageIds: fresh.map((m) => m.id), baseUrl });
-        await boss.send(fanoutJob.name, payload, {
-          db: { executeSql: (text: string, values?: unknown[]) => tx.query(text, values as unknown[]) },
-        } as never);
+        // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
+        const ids = fresh.map((m) => m.id);
+        const { othersToFanOut } = await deliverToQueuesInline(ids, topic.id, baseUrl, tx);
+        if (othersToFanOut)
+          await enqueue(fanoutJob, { messageIds: ids, baseUrl: originForJob(baseUrl), queuesDone: true }, { tx });
       }
       return results;
     }),

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction } from "../../db";
-import { env } from "../../env";
-import { encryptSecret, decryptSecret, parseMasterKey } from "../../core/crypto/secret-box";
+import { masterKey } from "../../platform/secrets";
+import { openWebhookSecret, sealWebhookSecret, webhookSigningSecrets } from "../../platform/signing";
 import {
   parseFilterPolicy,
   filterPolicyErrorMessage,
@@ -12,10 +12,10 @@ import {
 import { checkEndpoint } from "../../core/sns/publish-rules";
 import { parseDeliveryPolicy, effectiveDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { generateWebhookSecret } from "../../core/sns/standard-webhooks";
-import { enqueue } from "../../jobs/boss";
+import { enqueue } from "../../platform/enqueue";
+import { originForJob, publicUrl } from "../../platform/public-url";
 import { recordAudit } from "../audit/audit.service";
 import { confirmJob, unsubscribeConfirmJob } from "../deliveries/delivery.jobs";
-import { deliveryQueuesReady } from "../deliveries/queues-ready";
 import {
   deleteSubscriptionRow,
   findSameSubscription,
@@ -31,7 +31,6 @@ import {
   type SubscriptionRow,
   type Queryable,
 } from "./topic.repository";
-import { consoleBaseUrl } from "./topic.console";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid, subscriptionNotFound } from "./topic.errors";
 
@@ -51,12 +50,10 @@ const SUB_ATTRS = new Set([
   "ReplayPolicy",
 ]);
 
-let masterKey: Buffer | undefined;
-export function sealKey(): Buffer {
-  return (masterKey ??= parseMasterKey(env().SIGNALBOX_MASTER_KEY));
-}
-export const sealSecret = (subId: string, secret: string) => encryptSecret(secret, sealKey(), `subscription:${subId}`);
-export const openSecret = (subId: string, sealed: string) => decryptSecret(sealed, sealKey(), `subscription:${subId}`);
+// Secrets live in the platform layer; these names stay for the callers that use them.
+export const sealKey = masterKey;
+export const sealSecret = sealWebhookSecret;
+export const openSecret = openWebhookSecret;
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** The secrets a delivery is signed with now: the current one, plus the previous one during the rotation overlap. */
@@ -64,11 +61,7 @@ export function signingSecrets(
   s: Pick<SubscriptionRow, "id" | "secretEnc" | "previousSecretEnc" | "previousSecretExpiresAt">,
   now = new Date(),
 ): string[] {
-  const out: string[] = [];
-  if (s.secretEnc) out.push(openSecret(s.id, s.secretEnc));
-  if (s.previousSecretEnc && s.previousSecretExpiresAt && s.previousSecretExpiresAt.getTime() > now.getTime())
-    out.push(openSecret(s.id, s.previousSecretEnc));
-  return out;
+  return webhookSigningSecrets(s, now);
 }
 
 type SubAttrs = {
@@ -227,7 +220,6 @@ export async function subscribe(
     // Subscribing a pending endpoint again re-sends the confirmation (with a fresh token), as SNS does.
     if (existing.status === "pending") {
       const token = randomBytes(64).toString("hex");
-      await deliveryQueuesReady();
       await withTransaction(async (tx) => {
         await updateSubscription(
           tenant.id,
@@ -240,7 +232,7 @@ export async function subscribe(
         );
         await enqueue(
           confirmJob,
-          { subscriptionId: existing.id, tenantId: tenant.id, token, baseUrl: opts.baseUrl },
+          { subscriptionId: existing.id, tenantId: tenant.id, token, baseUrl: originForJob(opts.baseUrl) },
           { tx },
         );
       });
@@ -252,7 +244,6 @@ export async function subscribe(
   const needsConfirmation = protocol !== "sqs";
   const token = needsConfirmation ? randomBytes(64).toString("hex") : null;
   const secret = protocol === "http" || protocol === "https" ? generateWebhookSecret() : null;
-  if (token) await deliveryQueuesReady();
   const subscription = await withTransaction(async (tx) => {
     await insertSubscription(
       {
@@ -275,7 +266,11 @@ export async function subscribe(
       tx,
     );
     if (token)
-      await enqueue(confirmJob, { subscriptionId: id, tenantId: tenant.id, token, baseUrl: opts.baseUrl }, { tx });
+      await enqueue(
+        confirmJob,
+        { subscriptionId: id, tenantId: tenant.id, token, baseUrl: originForJob(opts.baseUrl) },
+        { tx },
+      );
     await recordAudit(
       actor,
       tenant.id,
@@ -339,7 +334,7 @@ export async function unsubscribe(
     ? await findSubscriptionByArn(tenant.id, arn)
     : await findSubscriptionById(tenant.id, arn);
   if (!sub) return;
-  await removeSubscription(sub, opts.baseUrl ?? consoleBaseUrl(), (tx) =>
+  await removeSubscription(sub, opts.baseUrl ?? publicUrl(), (tx) =>
     recordAudit(
       actor,
       tenant.id,
@@ -363,7 +358,6 @@ export async function removeSubscription(
   inTx?: (tx: Queryable) => Promise<unknown>,
 ): Promise<void> {
   const notify = sub.status === "confirmed" && (sub.protocol === "http" || sub.protocol === "https");
-  if (notify) await deliveryQueuesReady();
   await withTransaction(async (tx) => {
     const gone = await deleteSubscriptionRow(sub.tenantId, sub.id, tx);
     if (gone && notify) {
@@ -397,7 +391,7 @@ export async function removeSubscription(
           subscriptionArn: sub.arn,
           endpoint: sub.endpoint,
           token,
-          baseUrl,
+          baseUrl: originForJob(baseUrl),
         },
         { tx },
       );

@@ -1,5 +1,5 @@
 import type { Actor } from "../../auth/permissions";
-import { env } from "../../env";
+import { publicUrl } from "../../platform/public-url";
 import {
   createTopic,
   getTopicAttributes,
@@ -31,12 +31,8 @@ import type {
 // Console-shaped use cases: map the console's typed forms onto the SNS use cases (which speak in
 // SNS attribute maps) and shape rows for pages. No secrets leave here except rotate/create, once.
 
-/** Links in confirmations and envelopes: the operator's public URL, else the origin the console was reached at. */
-export function consoleBaseUrl(requestOrigin?: string | null): string {
-  if (requestOrigin && !env().SIGNALBOX_PUBLIC_URL) return requestOrigin.replace(/\/$/, "");
-  const e = env();
-  return (e.SIGNALBOX_PUBLIC_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
-}
+/** Links in confirmations and envelopes (platform/public-url.ts; the console's name for it). */
+export const consoleBaseUrl = publicUrl;
 
 export function topicView(t: TopicRow) {
   return {

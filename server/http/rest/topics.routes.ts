@@ -22,7 +22,7 @@ import { publish } from "../../domains/topics/publish.service";
 import { subscriptionView, topicView } from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
-import { signingKey } from "../../domains/deliveries/signing";
+import { signingKey } from "../../platform/signing";
 import { unsubscribeSignature } from "../../domains/deliveries/payload";
 
 // REST for topics (/api/v1/topics/...): the same services as the AWS door, in JSON. Plus the public

@@ -2,8 +2,8 @@ import http from "node:http";
 import https from "node:https";
 import dns from "node:dns";
 import net from "node:net";
-import { env } from "../../env";
-import { checkAddress, parseAllowList, type AllowList } from "../../core/net/ip-guard";
+import { env } from "../env";
+import { checkAddress, parseAllowList, type AllowList } from "../core/net/ip-guard";
 
 // The ONE HTTP client for URLs a tenant chose (webhooks, subscription confirmations, later event-bus
 // targets and workflow HTTP tasks). It resolves the host itself, refuses private/loopback/

@@ -1,6 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllowList } from "../../core/net/ip-guard";
+import { parseAllowList } from "../core/net/ip-guard";
 import { guardedRequest } from "./guarded-http";
 
 // The one HTTP client for tenant-chosen URLs. Only literal IPs and 127.0.0.1 receivers are used:

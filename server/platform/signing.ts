@@ -1,8 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import { pool } from "../../db";
-import { encryptSecret, decryptSecret } from "../../core/crypto/secret-box";
-import { selfSignedCertificate } from "../../core/sns/x509";
-import { sealKey } from "../topics/subscription.service";
+import { pool } from "../db";
+import { selfSignedCertificate } from "../core/sns/x509";
+import { openSecret, sealSecret } from "./secrets";
 
 // The SNS signing key: generated once per installation (first process to need it wins the
 // INSERT race), private key sealed under the master key, certificate served publicly at
@@ -34,11 +33,11 @@ async function loadOrCreate(): Promise<SigningKey> {
     const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     await pool().query(
       `INSERT INTO sns_signing_keys (id, private_key_enc, cert_pem) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-      [ROW_ID, encryptSecret(pem, sealKey(), CONTEXT), certPem],
+      [ROW_ID, sealSecret(pem, CONTEXT), certPem],
     );
     row = (await read())!;
   }
-  return { key: createPrivateKey(decryptSecret(row.private_key_enc, sealKey(), CONTEXT)), certPem: row.cert_pem };
+  return { key: createPrivateKey(openSecret(row.private_key_enc, CONTEXT)), certPem: row.cert_pem };
 }
 
 export function signingKey(): Promise<SigningKey> {
@@ -51,4 +50,26 @@ export function signingKey(): Promise<SigningKey> {
 
 export function signingCertUrl(baseUrl: string): string {
   return `${baseUrl}${SIGNING_CERT_PATH}`;
+}
+
+// Webhook signing secrets (Standard Webhooks): one per subscription, sealed under the master key
+// bound to the subscription id; after a rotation the previous one stays valid for an overlap.
+
+export type SecretHolder = {
+  id: string;
+  secretEnc: string | null;
+  previousSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+};
+
+export const sealWebhookSecret = (ownerId: string, secret: string) => sealSecret(secret, `subscription:${ownerId}`);
+export const openWebhookSecret = (ownerId: string, sealed: string) => openSecret(sealed, `subscription:${ownerId}`);
+
+/** The secrets a delivery is signed with now: the current one, plus the previous one during the rotation overlap. */
+export function webhookSigningSecrets(s: SecretHolder, now = new Date()): string[] {
+  const out: string[] = [];
+  if (s.secretEnc) out.push(openWebhookSecret(s.id, s.secretEnc));
+  if (s.previousSecretEnc && s.previousSecretExpiresAt && s.previousSecretExpiresAt.getTime() > now.getTime())
+    out.push(openWebhookSecret(s.id, s.previousSecretEnc));
+  return out;
 }

@@ -1,4 +1,4 @@
-import { env } from "../../env";
+import { env } from "../env";
 
 // Transactions that call deliverToQueue hold one pooled connection while the queue code may take
 // another from the same pool; with unbounded concurrency every connection could be held by a

@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import type { Queryable } from "../../db";
+import { findMessagesByIds, listConfirmedSubscriptions, type MessageRow } from "../topics/topic.repository";
+import {
+  bumpMetrics,
+  insertAttempts,
+  insertDeliveries,
+  type DeliveryRow,
+  type MetricBump,
+} from "./delivery.repository";
+import { baseAttempt } from "./deliver";
+import { enqueueDeliverChunks } from "./delivery.enqueue";
+import { matches } from "./filter";
+import { topicDelivery } from "./fanout";
+import { queueTarget } from "./targets/queue";
+import type { TargetInput } from "./targets/target";
+
+// Queue subscribers are served inside the Publish transaction: the queue messages, the delivery
+// rows (already succeeded), a small attempt record and the metrics commit with the published
+// message, in a handful of set-based statements per publish (one multi-row INSERT per target
+// queue). It keeps each FIFO message group in publish order and makes queue delivery exactly
+// once, with no job hop between publish and delivery. A queue that refuses (deleted, permission
+// removed) gets a pending delivery that a deliver job retries on the usual schedule.
+
+export async function deliverToQueuesInline(
+  messageIds: string[],
+  topicId: string,
+  baseUrl: string,
+  tx: Queryable,
+): Promise<{ othersToFanOut: boolean }> {
+  if (messageIds.length === 0) return { othersToFanOut: false };
+  const subs = await listConfirmedSubscriptions(topicId, tx);
+  const othersToFanOut = subs.some((s) => s.protocol !== "sqs");
+  const queueSubs = subs.filter((s) => s.protocol === "sqs" && !s.disabledAt);
+  if (queueSubs.length === 0) return { othersToFanOut };
+  const messages: MessageRow[] = await findMessagesByIds(messageIds, tx);
+  // FIFO: sequence order, which each target queue's INSERT then follows.
+  messages.sort((a, b) => (BigInt(a.sequenceNumber ?? 0) < BigInt(b.sequenceNumber ?? 0) ? -1 : 1));
+  const inputs: TargetInput[] = [];
+  const now = new Date();
+  for (const m of messages)
+    for (const s of queueSubs) {
+      if (!matches(s, m)) continue;
+      const delivery: DeliveryRow = {
+        ...topicDelivery(m, s, randomUUID()),
+        status: "pending",
+        attempts: 0,
+        createdAt: now,
+      };
+      inputs.push({ delivery, message: m, subscription: s, topicPolicy: null, baseUrl });
+    }
+  if (inputs.length === 0) return { othersToFanOut };
+  const t0 = performance.now();
+  const verdicts = await queueTarget.deliverBatch(inputs, tx);
+  const durationMs = Math.round(performance.now() - t0);
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  const metrics = new Map<string, MetricBump>();
+  const retry: string[] = [];
+  const ok: TargetInput[] = [];
+  inputs.forEach((input, k) => {
+    if (verdicts[k]!.result === "success") ok.push(input);
+    else retry.push(input.delivery.id);
+  });
+  const latency = (i: TargetInput) => Math.max(0, Date.now() - new Date(i.message.createdAt).getTime());
+  await insertDeliveries(
+    inputs.map((i, k) =>
+      verdicts[k]!.result === "success"
+        ? { ...i.delivery, status: "succeeded" as const, attempts: 1, latencyMs: latency(i) }
+        : { ...i.delivery, status: "pending" as const },
+    ),
+    tx,
+  );
+  // The attempt log keeps no request copy for a success: the message is in the queue.
+  await insertAttempts(
+    ok.map((i) => ({ ...baseAttempt(i.delivery, now), outcome: "succeeded" as const, durationMs })),
+    tx,
+  );
+  for (const i of ok) {
+    const m = metrics.get(i.subscription.id) ?? {
+      subscriptionId: i.subscription.id,
+      tenantId: i.delivery.tenantId,
+      topicId: i.delivery.topicId,
+      minute,
+      succeeded: 0,
+      failed: 0,
+      retrying: 0,
+      dlq: 0,
+      latencySumMs: 0,
+    };
+    m.succeeded += 1;
+    m.latencySumMs += latency(i);
+    metrics.set(i.subscription.id, m);
+  }
+  await bumpMetrics([...metrics.values()], tx);
+  await enqueueDeliverChunks(retry, baseUrl, tx);
+  return { othersToFanOut };
+}
