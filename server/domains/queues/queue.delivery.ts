@@ -2,6 +2,7 @@ import type pg from "pg";
 import { AppError } from "../../core/errors";
 import { crossAccountDecision, queueDoesNotExist } from "../../core/sqs";
 import type { Actor } from "../../auth/permissions";
+import { pool } from "../../db";
 import { tenantAccountId } from "./queue.repository";
 import { queueByArn } from "./queue.context";
 import { sendMessages } from "./send";
@@ -35,7 +36,7 @@ export async function deliverToQueue(
   const q = await queueByArn(input.queueArn);
   if (!q) throw queueDoesNotExist();
   if (q.tenantId !== input.sourceTenantId) {
-    const account = await tenantAccountId(input.sourceTenantId);
+    const account = await tenantAccountId(pool(), input.sourceTenantId);
     const decision = account
       ? crossAccountDecision(q.permissions, q.settings.policy, {
           accountId: account,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineJob } from "../../jobs/registry";
 import { enqueue } from "../../jobs/boss";
+import { pool, withTransaction } from "../../db";
 import { deleteExpiredMessages, pruneMetrics, pruneQueueSideTables, sampleDepths } from "./maintenance.repository";
 import { runMoveTask, setMoveTaskJob } from "./move-tasks";
 
@@ -19,11 +20,11 @@ export const queueRetention = defineJob({
     const started = Date.now();
     let total = 0;
     for (;;) {
-      const n = await deleteExpiredMessages(new Date(), RETENTION_BATCH);
+      const n = await withTransaction((tx) => deleteExpiredMessages(tx, new Date(), RETENTION_BATCH));
       total += n;
       if (n < RETENTION_BATCH || Date.now() - started > 45_000) break;
     }
-    await pruneQueueSideTables(new Date());
+    await pruneQueueSideTables(pool(), new Date());
     if (total) ctx.log.info({ deleted: total }, "expired queue messages deleted");
   },
 });
@@ -36,8 +37,8 @@ export const queueMetricsRollup = defineJob({
   queue: { policy: "singleton", retryLimit: 1 },
   handler: async () => {
     const t = new Date();
-    await sampleDepths(new Date(Math.floor(t.getTime() / 60_000) * 60_000), t);
-    await pruneMetrics(new Date(t.getTime() - METRICS_KEEP_DAYS * 86_400_000));
+    await sampleDepths(pool(), new Date(Math.floor(t.getTime() / 60_000) * 60_000), t);
+    await pruneMetrics(pool(), new Date(t.getTime() - METRICS_KEEP_DAYS * 86_400_000));
   },
 });
 
