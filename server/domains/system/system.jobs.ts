@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { defineJob } from "../../jobs/registry";
 import { pool } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
+import { runVacuumRound } from "./vacuum";
 
 // Housekeeping that belongs to no single domain.
 export const pruneLoginAttempts = defineJob({
@@ -14,4 +16,15 @@ export const pruneLoginAttempts = defineJob({
   },
 });
 
-export const systemJobs = [pruneLoginAttempts];
+/** Vacuum and analyze the hot tables when PostgreSQL's autovacuum is off or falls behind (vacuum.ts). */
+export const vacuumHotTables = defineJob({
+  name: "system.vacuum",
+  schema: z.object({}).passthrough(),
+  cron: "* * * * *",
+  queue: { policy: "singleton", retryLimit: 0, expireInSeconds: 600 },
+  handler: async () => {
+    await runVacuumRound(BOSS_SCHEMA);
+  },
+});
+
+export const systemJobs = [pruneLoginAttempts, vacuumHotTables];
