@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pool } from "../db";
 import { readMigrations } from "../db/migrate";
+import { BOSS_SCHEMA } from "../jobs/boss";
+import { vacuumStatus } from "../domains/system/vacuum";
 import { sendJson } from "./request";
 
 // GET /api/health: the only unauthenticated data-plane route. 200 when the database answers, every
@@ -45,7 +47,7 @@ export async function healthReport(): Promise<{ ok: boolean; checks: Record<stri
     await pool().query("SELECT 1");
     return { ok: true, detail: { latencyMs: Date.now() - t0 } };
   });
-  const [migrations, worker] = database.ok
+  const [migrations, worker, vacuum] = database.ok
     ? await Promise.all([
         check(async () => {
           const applied = new Set(
@@ -65,12 +67,16 @@ export async function healthReport(): Promise<{ ok: boolean; checks: Record<stri
           );
           return { ok: hb.rows[0].n > 0, detail: { alive: hb.rows[0].n, lastSeenAt: hb.rows[0].last } };
         }),
+        // Informational: who vacuums the hot tables (PostgreSQL's autovacuum, or the worker when
+        // autovacuum is off), when the worker last did, and dead rows per table.
+        check(async () => ({ ok: true, detail: await vacuumStatus(BOSS_SCHEMA) })),
       ])
     : [
         { ok: false, detail: "database unavailable" },
         { ok: false, detail: "database unavailable" },
+        { ok: false, detail: "database unavailable" },
       ];
-  const checks = { database, migrations, worker };
+  const checks = { database, migrations, worker, vacuum };
   return { ok: Object.values(checks).every((c) => c.ok), checks };
 }
 

@@ -1,5 +1,8 @@
 import { handle, type JobRegistration } from "./registry";
-import { pruneLoginAttempts, runPruneLoginAttempts } from "../domains/system/system.jobs";
+import { pruneLoginAttempts, vacuumHotTables } from "../domains/system/system.jobs";
+import { runPruneLoginAttempts } from "../domains/system/system.maintenance";
+import { runVacuumRound } from "../domains/system/vacuum";
+import { BOSS_SCHEMA } from "./boss";
 import { queueMetricsRollup, queueMoveTask, queueRetention } from "../domains/queues/queue.jobs";
 import { runQueueMetricsRollup, runQueueRetention } from "../domains/queues/queue.maintenance";
 import { runMoveTaskJob } from "../domains/queues/move-tasks";
@@ -21,6 +24,9 @@ import { runRetention } from "../domains/deliveries/retention";
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
 export const HANDLERS: JobRegistration[] = [
   handle(pruneLoginAttempts, runPruneLoginAttempts),
+  handle(vacuumHotTables, async () => {
+    await runVacuumRound(BOSS_SCHEMA);
+  }),
   handle(queueRetention, runQueueRetention),
   handle(queueMetricsRollup, runQueueMetricsRollup),
   handle(queueMoveTask, runMoveTaskJob),

@@ -1,7 +1,7 @@
 import type { AppError } from "../../core/errors";
 import { isAppError } from "../../core/errors";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import { MAX_IN_FLIGHT_SECONDS, VISIBILITY_TIMEOUT, decodeReceiptHandle, sqsError, type Receipt } from "../../core/sqs";
 import { type QueueRow } from "./queue.repository";
 import {
@@ -59,7 +59,7 @@ export async function deleteMessages(
   const items = valid.map((v) => ({ messageId: v.r.messageId, token: v.r.token }));
   let deleted: Array<{ id: string; group_id: string | null }>;
   if (!q.settings.fifo) {
-    deleted = await deleteByReceipts(undefined, q.tenantId, q.id, items);
+    deleted = await deleteByReceipts(pool(), q.tenantId, q.id, items);
   } else {
     deleted = await withTransaction(async (tx) => {
       await lockGroupsOfMessages(
@@ -79,7 +79,7 @@ export async function deleteMessages(
           [...counts].map(([groupId, c]) => ({ groupId, delta: -c, availableAt: t })),
         );
         await refreshGroupLocks(tx, q, [...counts.keys()], t);
-        await notifyQueue(q.id, tx);
+        await notifyQueue(tx, q.id);
       }
       return rows;
     });
@@ -122,27 +122,30 @@ export async function changeVisibility(
     token: v.r.token,
     visibleAt: new Date(t.getTime() + v.timeout * 1000),
   }));
-  const run = async (tx?: Parameters<typeof changeVisibilityRows>[0]) => {
+  // FIFO: one transaction (group locks first); standard: single statements on the pool.
+  const run = async (db: Queryable, tx?: Queryable) => {
     if (q.settings.fifo && tx)
       await lockGroupsOfMessages(
         tx,
         q.id,
         items.map((i) => i.messageId),
       );
-    const rows = await changeVisibilityRows(tx, q.tenantId, q.id, items, MAX_IN_FLIGHT_SECONDS);
+    const rows = await changeVisibilityRows(db, q.tenantId, q.id, items, MAX_IN_FLIGHT_SECONDS);
     if (q.settings.fifo && tx && rows.length)
       await refreshGroupLocks(tx, q, [...new Set(rows.map((r) => r.group_id!))], t);
-    if (rows.some((r) => r.visible_at.getTime() <= t.getTime() + 1000)) await notifyQueue(q.id, tx);
+    if (rows.some((r) => r.visible_at.getTime() <= t.getTime() + 1000)) await notifyQueue(db, q.id);
     return rows;
   };
-  const changed = new Set((q.settings.fifo ? await withTransaction((tx) => run(tx)) : await run()).map((r) => r.id));
+  const changed = new Set(
+    (q.settings.fifo ? await withTransaction((tx) => run(tx, tx)) : await run(pool())).map((r) => r.id),
+  );
   for (const v of valid) {
     if (changed.has(v.r.messageId)) {
       results[v.index] = { ok: true };
       continue;
     }
     // Say why, as AWS does: gone / received again since, or past the 12-hour limit.
-    const state = await findMessageState(q.tenantId, q.id, v.r.messageId);
+    const state = await findMessageState(pool(), q.tenantId, q.id, v.r.messageId);
     let err: AppError;
     if (state && state.receipt_token === v.r.token) {
       err = sqsError(

@@ -1,11 +1,47 @@
-import { pool, withTransaction } from "../../db";
+import pg from "pg";
+import { pool, type Queryable } from "../../db";
 import type { StoredAttributes } from "../../core/sqs";
-import { NOTIFY_CHANNEL, type Queryable } from "./queue.repository";
+import {
+  INDEX_ORDER_SETTINGS,
+  NOTIFY_CHANNEL,
+  RECEIVED_COLUMNS,
+  browseSql,
+  fifoGroupHeadsSql,
+  fifoReadyGroupsSql,
+  receiveStandardSql,
+  type DeadLetterMove,
+} from "./queue.sql";
 
 // SQL for messages: the data plane's hot path (send, receive, delete, change visibility), FIFO
-// groups and deduplication, purge and browse. One statement per SQS call wherever possible.
+// groups and deduplication, purge and browse. One statement per SQS call wherever possible. The
+// database handle comes first: the caller decides which transaction a statement joins. The hot
+// statements are builders in queue.sql.ts.
 
-const db = (tx?: Queryable): Queryable => tx ?? pool();
+export type { DeadLetterMove };
+
+/**
+ * Runs `fn` in a transaction whose planner may not sort where an index gives the order. The
+ * statements run inside (receive, group heads, browse, move chunks) each have an index that
+ * serves their ORDER BY; without statistics (or with stale ones, after a burst filled a queue)
+ * the planner estimates a handful of rows and prefers a bitmap scan plus a Sort, which reads and
+ * sorts every visible message of the queue. Sorting stays possible where nothing else gives the
+ * order; it is only priced out. One round trip more than a bare statement.
+ */
+export async function inIndexOrder<T>(fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query(`BEGIN; ${INDEX_ORDER_SETTINGS}`);
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 
@@ -33,10 +69,10 @@ export type NewMessage = {
  * atomic: the notification is delivered only if the insert commits).
  */
 export async function insertMessages(
+  db: Queryable,
   queueId: string,
   tenantId: string,
   msgs: NewMessage[],
-  tx?: Queryable,
 ): Promise<Array<{ id: string; seq: string }>> {
   const cols = {
     id: [] as string[],
@@ -72,7 +108,7 @@ export async function insertMessages(
     cols.dd.push(m.dedupId);
     cols.dls.push(m.deadLetterSourceArn ?? null);
   }
-  const r = await db(tx).query(
+  const r = await db.query(
     `WITH ins AS (
        INSERT INTO queue_messages (id, queue_id, tenant_id, body, attributes, system_attributes, md5_body, md5_attributes, md5_system_attributes,
          size, sender_id, sent_at, visible_at, expires_at, group_id, dedup_id, dead_letter_source_arn)
@@ -141,12 +177,12 @@ export async function nextSequenceNumbers(tx: Queryable, n: number): Promise<str
 }
 
 export async function insertMessagesWithSeq(
+  db: Queryable,
   queueId: string,
   tenantId: string,
   msgs: Array<NewMessage & { seq: string }>,
-  tx: Queryable,
 ): Promise<void> {
-  await tx.query(
+  await db.query(
     `INSERT INTO queue_messages (id, queue_id, tenant_id, seq, body, attributes, system_attributes, md5_body, md5_attributes, md5_system_attributes,
        size, sender_id, sent_at, visible_at, expires_at, group_id, dedup_id, dead_letter_source_arn)
      SELECT u.id, $1, $2, u.seq, u.body, u.attrs::jsonb, u.sys::jsonb, u.md5b, u.md5a, u.md5s, u.size, u.sender, u.sent, u.vis, u.exp, u.grp, u.dd, u.dls
@@ -200,8 +236,8 @@ export async function adjustFifoGroups(
   );
 }
 
-export async function notifyQueue(queueId: string, tx?: Queryable): Promise<void> {
-  await db(tx).query(`SELECT pg_notify('${NOTIFY_CHANNEL}', $1)`, [queueId]);
+export async function notifyQueue(db: Queryable, queueId: string): Promise<void> {
+  await db.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', $1)`, [queueId]);
 }
 
 export type ReceivedRow = {
@@ -224,71 +260,26 @@ export type ReceivedRow = {
   visible_at: Date;
 };
 
-const RECEIVED_COLUMNS = `m.id::text AS id, m.body, m.attributes, m.system_attributes, m.md5_body, m.md5_attributes, m.md5_system_attributes,
-  m.sender_id, m.sent_at, m.first_receive_at, m.receive_count, m.receipt_token, m.group_id, m.dedup_id, m.seq::text AS seq,
-  m.dead_letter_source_arn, m.visible_at`;
-
-export type DeadLetterMove = {
-  maxReceiveCount: number;
-  dlqId: string;
-  dlqTenantId: string;
-  sourceArn: string;
-  dlqRetentionSeconds: number;
-};
+/** Sorts rows by seq (decimal strings): UPDATE … RETURNING comes back in no particular order. */
+function bySeq<T extends { seq: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => a.seq.length - b.seq.length || (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+}
 
 /**
- * Standard receive, one statement: lock up to n visible messages in visible_at order (the
- * (queue_id, visible_at) index serves the ORDER BY; SKIP LOCKED lets concurrent receivers take
- * different rows without waiting), move those already received maxReceiveCount times to the
- * dead-letter queue (same row: id, body and attributes are kept), and hand out the rest with a
- * new receipt token and visibility deadline.
+ * Standard receive (receiveStandardSql): the oldest visible messages, returned in send order
+ * (SQS standard queues promise best-effort order; this is the best we can do cheaply). `tx` must
+ * be an inIndexOrder transaction.
  */
 export async function receiveStandard(
+  tx: Queryable,
   q: { id: string; tenantId: string },
   n: number,
   now: Date,
   visibleUntil: Date,
   dlq: DeadLetterMove | null,
 ): Promise<ReceivedRow[]> {
-  if (!dlq) {
-    const r = await pool().query(
-      `UPDATE queue_messages m SET visible_at = $4, receive_count = m.receive_count + 1, first_receive_at = COALESCE(m.first_receive_at, $3),
-         receipt_token = substr(md5(random()::text || m.id::text), 1, 16)
-       WHERE m.id IN (SELECT id FROM queue_messages WHERE queue_id = $1 AND tenant_id = $2 AND visible_at <= $3 AND expires_at > $3
-                      ORDER BY visible_at LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING ${RECEIVED_COLUMNS}`,
-      [q.id, q.tenantId, now, visibleUntil, n],
-    );
-    return r.rows;
-  }
-  const r = await pool().query(
-    `WITH c AS (
-       SELECT id, receive_count FROM queue_messages WHERE queue_id = $1 AND tenant_id = $2 AND visible_at <= $3 AND expires_at > $3
-       ORDER BY visible_at LIMIT $5 FOR UPDATE SKIP LOCKED
-     ), moved AS (
-       UPDATE queue_messages m SET queue_id = $7, tenant_id = $8, dead_letter_source_arn = $9, visible_at = $3, receipt_token = NULL,
-         expires_at = m.sent_at + make_interval(secs => $10)
-       FROM c WHERE m.id = c.id AND c.receive_count >= $6
-       RETURNING m.id, pg_notify('${NOTIFY_CHANNEL}', $7)
-     )
-     UPDATE queue_messages m SET visible_at = $4, receive_count = m.receive_count + 1, first_receive_at = COALESCE(m.first_receive_at, $3),
-       receipt_token = substr(md5(random()::text || m.id::text), 1, 16)
-     FROM c WHERE m.id = c.id AND c.receive_count < $6 AND (SELECT count(*) FROM moved) >= 0
-     RETURNING ${RECEIVED_COLUMNS}`,
-    [
-      q.id,
-      q.tenantId,
-      now,
-      visibleUntil,
-      n,
-      dlq.maxReceiveCount,
-      dlq.dlqId,
-      dlq.dlqTenantId,
-      dlq.sourceArn,
-      dlq.dlqRetentionSeconds,
-    ],
-  );
-  return r.rows;
+  const r = await tx.query(receiveStandardSql(q, n, now, visibleUntil, dlq));
+  return bySeq(r.rows as ReceivedRow[]);
 }
 
 /** FIFO step 1: lock ready groups (SKIP LOCKED: concurrent receivers take other groups). */
@@ -298,15 +289,11 @@ export async function lockReadyGroups(
   now: Date,
   n: number,
 ): Promise<string[]> {
-  const r = await tx.query(
-    `SELECT group_id FROM queue_fifo_groups WHERE queue_id = $1 AND tenant_id = $2 AND pending > 0 AND available_at <= $3
-     ORDER BY available_at LIMIT $4 FOR UPDATE SKIP LOCKED`,
-    [q.id, q.tenantId, now, n],
-  );
+  const r = await tx.query(fifoReadyGroupsSql(q, now, n));
   return r.rows.map((x) => x.group_id);
 }
 
-/** FIFO step 2: the first messages of each locked group in sequence order (the group row lock guards them). */
+/** FIFO step 2: the first messages of each locked group in sequence order (the group row lock guards them; `tx` is an inIndexOrder transaction). */
 export async function groupHeads(
   tx: Queryable,
   q: { id: string; tenantId: string },
@@ -315,12 +302,7 @@ export async function groupHeads(
 ): Promise<
   Array<{ id: string; group_id: string; seq: string; visible_at: Date; receive_count: number; expires_at: Date }>
 > {
-  const r = await tx.query(
-    `SELECT h.* FROM unnest($3::text[]) AS g(group_id), LATERAL (
-       SELECT m.id::text AS id, m.group_id, m.seq::text AS seq, m.visible_at, m.receive_count, m.expires_at FROM queue_messages m
-       WHERE m.queue_id = $1 AND m.tenant_id = $2 AND m.group_id = g.group_id ORDER BY m.seq LIMIT $4) h`,
-    [q.id, q.tenantId, groups, n],
-  );
+  const r = await tx.query(fifoGroupHeadsSql(q, groups, n));
   return r.rows;
 }
 
@@ -389,18 +371,18 @@ export async function moveMessageRows(
       to.resetReceives ?? false,
     ],
   );
-  await notifyQueue(to.queueId, tx);
+  await notifyQueue(tx, to.queueId);
   return r.rows;
 }
 
 /** Deletes by (message id, receipt token): an older token no longer matches, so nothing happens. */
 export async function deleteByReceipts(
-  tx: Queryable | undefined,
+  db: Queryable,
   tenantId: string,
   queueId: string,
   items: Array<{ messageId: string; token: string }>,
 ): Promise<Array<{ id: string; group_id: string | null }>> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `DELETE FROM queue_messages m USING unnest($3::uuid[], $4::text[]) AS d(id, token)
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.id = d.id AND m.receipt_token = d.token
      RETURNING m.id::text AS id, m.group_id`,
@@ -417,7 +399,8 @@ export async function inFlightByGroup(
   now: Date,
 ): Promise<Map<string, Date[]>> {
   const r = await tx.query(
-    `SELECT group_id, visible_at FROM queue_messages WHERE queue_id = $1 AND group_id = ANY($2) AND receive_count > 0 AND visible_at > $3`,
+    `SELECT group_id, visible_at FROM queue_messages
+     WHERE queue_id = $1 AND group_id IS NOT NULL AND group_id = ANY($2) AND receive_count > 0 AND visible_at > $3`,
     [queueId, groups, now],
   );
   const out = new Map<string, Date[]>();
@@ -431,13 +414,13 @@ export async function inFlightByGroup(
  * token, and refuses to extend past 12 hours after the first receive.
  */
 export async function changeVisibilityRows(
-  tx: Queryable | undefined,
+  db: Queryable,
   tenantId: string,
   queueId: string,
   items: Array<{ messageId: string; token: string; visibleAt: Date }>,
   maxInFlightSeconds: number,
 ): Promise<Array<{ id: string; group_id: string | null; visible_at: Date }>> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `UPDATE queue_messages m SET visible_at = d.vis FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) AS d(id, token, vis)
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.id = d.id AND m.receipt_token = d.token
        AND d.vis <= COALESCE(m.first_receive_at, d.vis) + make_interval(secs => $6)
@@ -455,53 +438,49 @@ export async function changeVisibilityRows(
 }
 
 export async function findMessageState(
+  db: Queryable,
   tenantId: string,
   queueId: string,
   messageId: string,
 ): Promise<{ receipt_token: string | null; first_receive_at: Date | null; visible_at: Date } | null> {
-  const r = await pool().query(
+  const r = await db.query(
     `SELECT receipt_token, first_receive_at, visible_at FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND id = $3::uuid`,
     [tenantId, queueId, messageId],
   );
   return r.rows[0] ?? null;
 }
 
-/** PurgeQueue: every message sent before the purge goes; FIFO groups and dedup entries are reset. */
-export async function purgeQueueMessages(tenantId: string, queueId: string, now: Date): Promise<number> {
-  return withTransaction(async (client) => {
-    const r = await client.query(
-      `DELETE FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3`,
-      [tenantId, queueId, now],
-    );
-    await client.query(
-      `UPDATE queue_fifo_groups g SET pending = (SELECT count(*) FROM queue_messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id), available_at = $3
-       WHERE g.tenant_id = $1 AND g.queue_id = $2`,
-      [tenantId, queueId, now],
-    );
-    await client.query(`UPDATE queues SET purged_at = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, queueId, now]);
-    return r.rowCount ?? 0;
-  });
+/** PurgeQueue: every message sent before the purge goes; FIFO groups are recounted. `tx`: one transaction. */
+export async function purgeQueueMessages(tx: Queryable, tenantId: string, queueId: string, now: Date): Promise<number> {
+  const r = await tx.query(`DELETE FROM queue_messages WHERE tenant_id = $1 AND queue_id = $2 AND sent_at <= $3`, [
+    tenantId,
+    queueId,
+    now,
+  ]);
+  await tx.query(
+    `UPDATE queue_fifo_groups g SET pending = (SELECT count(*) FROM queue_messages m WHERE m.queue_id = g.queue_id AND m.group_id = g.group_id), available_at = $3
+     WHERE g.tenant_id = $1 AND g.queue_id = $2`,
+    [tenantId, queueId, now],
+  );
+  await tx.query(`UPDATE queues SET purged_at = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, queueId, now]);
+  return r.rowCount ?? 0;
 }
 
-/** Browse: read messages without receiving them (no change to visibility or receive counts). */
+/**
+ * Browse: read messages without receiving them (no change to visibility or receive counts), in
+ * send order. Runs in its own inIndexOrder transaction (browseSql).
+ */
 export async function browseMessages(
   tenantId: string,
   queueId: string,
   opts: { afterSeq?: string; limit: number; now: Date },
 ) {
-  const r = await pool().query(
-    `SELECT m.id::text AS id, m.body, m.attributes, m.system_attributes, m.md5_body, m.md5_attributes, m.size, m.sender_id, m.sent_at, m.first_receive_at,
-       m.receive_count, m.visible_at, m.expires_at, m.group_id, m.dedup_id, m.seq::text AS seq, m.dead_letter_source_arn
-     FROM queue_messages m WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.expires_at > $3 AND ($4::bigint IS NULL OR m.seq > $4)
-     ORDER BY m.seq LIMIT $5`,
-    [tenantId, queueId, opts.now, opts.afterSeq ?? null, opts.limit],
-  );
-  return r.rows;
+  return inIndexOrder(async (tx) => (await tx.query(browseSql(tenantId, queueId, opts))).rows);
 }
 
 /** The earliest moment a not-yet-visible message of the queue becomes visible (long-poll timer). */
-export async function nextVisibleAt(queueId: string, now: Date): Promise<Date | null> {
-  const r = await pool().query(
+export async function nextVisibleAt(db: Queryable, queueId: string, now: Date): Promise<Date | null> {
+  const r = await db.query(
     `SELECT visible_at FROM queue_messages WHERE queue_id = $1 AND visible_at > $2 ORDER BY visible_at LIMIT 1`,
     [queueId, now],
   );
@@ -512,11 +491,12 @@ export async function nextVisibleAt(queueId: string, now: Date): Promise<Date | 
 // ReceiveRequestAttemptId memory (FIFO)
 
 export async function findReceiveAttempt(
+  db: Queryable,
   queueId: string,
   attemptId: string,
   now: Date,
 ): Promise<Array<{ id: string; token: string }> | null> {
-  const r = await pool().query(
+  const r = await db.query(
     `SELECT messages FROM queue_receive_attempts WHERE queue_id = $1 AND attempt_id = $2 AND expires_at > $3`,
     [queueId, attemptId, now],
   );
@@ -539,12 +519,13 @@ export async function saveReceiveAttempt(
 
 /** Messages of an earlier attempt that are still in flight under the same receipt token. */
 export async function rowsForAttempt(
+  db: Queryable,
   tenantId: string,
   queueId: string,
   msgs: Array<{ id: string; token: string }>,
   now: Date,
 ): Promise<ReceivedRow[]> {
-  const r = await pool().query(
+  const r = await db.query(
     `SELECT ${RECEIVED_COLUMNS} FROM queue_messages m JOIN unnest($3::uuid[], $4::text[]) AS d(id, token) ON m.id = d.id AND m.receipt_token = d.token
      WHERE m.tenant_id = $1 AND m.queue_id = $2 AND m.visible_at > $5 ORDER BY m.seq`,
     [tenantId, queueId, msgs.map((m) => m.id), msgs.map((m) => m.token), now],

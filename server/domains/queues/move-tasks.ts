@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { enqueue } from "../../platform/enqueue";
 import type { JobContext } from "../../jobs/registry";
 import { queueMoveTask } from "./queue.jobs";
 import { recordAudit } from "../audit/audit.service";
 import { MAX_MOVE_TASK_RATE, parseQueueArn, sqsError } from "../../core/sqs";
 import { listDeadLetterSources, type QueueRow } from "./queue.repository";
-import { adjustFifoGroups, moveMessageRows } from "./message.repository";
+import { adjustFifoGroups, inIndexOrder, moveMessageRows } from "./message.repository";
 import {
   activeMoveTask,
   addMoved,
@@ -72,7 +72,7 @@ export async function startMessageMoveTask(
 ): Promise<{ taskHandle: string }> {
   assertCan(actor.role, "resource:write");
   const source = await ownQueueByArn(tenantId, input.sourceArn, "SourceArn");
-  const sources = await listDeadLetterSources(tenantId, source.arn, { limit: 1 });
+  const sources = await listDeadLetterSources(pool(), tenantId, source.arn, { limit: 1 });
   if (!sources.length)
     throw sqsError("InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue.", "SourceArn");
   if (input.destinationArn) {
@@ -94,14 +94,14 @@ export async function startMessageMoveTask(
       "MaxNumberOfMessagesPerSecond",
     );
   }
-  if (await activeMoveTask(tenantId, source.id))
+  if (await activeMoveTask(pool(), tenantId, source.id))
     throw sqsError(
       "UnsupportedOperation",
       "There is already a task running. Only one active task is allowed for a source queue arn at a given time.",
     );
   const t = now();
   const id = Buffer.from(JSON.stringify({ taskId: randomUUID(), sourceArn: source.arn })).toString("base64");
-  const toMove = await countMovable(tenantId, source.id, t, t);
+  const toMove = await countMovable(pool(), tenantId, source.id, t, t);
   await withTransaction(async (tx) => {
     await insertMoveTask(tx, {
       id,
@@ -139,7 +139,7 @@ export async function listMessageMoveTasks(
       `Value ${max} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`,
       "MaxResults",
     );
-  return (await listMoveTaskRows(tenantId, source.id, max)).map(moveTaskView);
+  return (await listMoveTaskRows(pool(), tenantId, source.id, max)).map(moveTaskView);
 }
 
 export async function cancelMessageMoveTask(
@@ -148,7 +148,7 @@ export async function cancelMessageMoveTask(
   taskHandle: string,
 ): Promise<{ approximateNumberOfMessagesMoved: number }> {
   assertCan(actor.role, "resource:write");
-  const row = await setMoveTaskStatus(undefined, tenantId, taskHandle, "CANCELLING", ["RUNNING"]);
+  const row = await setMoveTaskStatus(pool(), tenantId, taskHandle, "CANCELLING", ["RUNNING"]);
   if (!row)
     throw sqsError(
       "ResourceNotFoundException",
@@ -181,17 +181,17 @@ const CHUNK_MAX = 500;
 export async function runMoveTask(taskId: string, log: Logger, budgetMs = 20_000): Promise<"again" | "done"> {
   const started = Date.now();
   for (;;) {
-    const task = await findMoveTask(null, taskId);
+    const task = await findMoveTask(pool(), null, taskId);
     if (!task) return "done";
     if (task.status === "CANCELLING") {
-      await setMoveTaskStatus(undefined, task.tenant_id, task.id, "CANCELLED", ["CANCELLING"]);
+      await setMoveTaskStatus(pool(), task.tenant_id, task.id, "CANCELLED", ["CANCELLING"]);
       return "done";
     }
     if (task.status !== "RUNNING") return "done";
     const source = await queueByArn(task.source_arn);
     if (!source || source.id !== task.source_queue_id) {
       await setMoveTaskStatus(
-        undefined,
+        pool(),
         task.tenant_id,
         task.id,
         "FAILED",
@@ -202,7 +202,7 @@ export async function runMoveTask(taskId: string, log: Logger, budgetMs = 20_000
     }
     const limit = Math.min(task.max_per_second ?? DEFAULT_RATE, CHUNK_MAX);
     const tickStart = Date.now();
-    const outcome = await withTransaction(async (tx) => {
+    const outcome = await inIndexOrder(async (tx) => {
       const t = now();
       const rows = await lockMovable(tx, task.tenant_id, source.id, task.cutoff, t, limit);
       if (!rows.length) return { moved: 0, failed: null as string | null };
@@ -251,11 +251,11 @@ export async function runMoveTask(taskId: string, log: Logger, budgetMs = 20_000
       return { moved, failed: null, skippedOnly: moved === 0 };
     });
     if (outcome.failed) {
-      await setMoveTaskStatus(undefined, task.tenant_id, task.id, "FAILED", ["RUNNING", "CANCELLING"], outcome.failed);
+      await setMoveTaskStatus(pool(), task.tenant_id, task.id, "FAILED", ["RUNNING", "CANCELLING"], outcome.failed);
       return "done";
     }
     if (outcome.moved === 0) {
-      await setMoveTaskStatus(undefined, task.tenant_id, task.id, "COMPLETED", ["RUNNING"]);
+      await setMoveTaskStatus(pool(), task.tenant_id, task.id, "COMPLETED", ["RUNNING"]);
       log.info({ taskId }, "message move task completed");
       return "done";
     }

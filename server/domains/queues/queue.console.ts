@@ -2,13 +2,9 @@ import type { z } from "zod";
 import { assertCan, actorLabel, type Actor } from "../../auth/permissions";
 import { recordAudit } from "../audit/audit.service";
 import { queueDoesNotExist, renderQueueAttributes, settableAttributeStrings } from "../../core/sqs";
-import {
-  countQueueMessages,
-  findQueueByName,
-  listAllQueueRows,
-  listDeadLetterSources,
-  type QueueRow,
-} from "./queue.repository";
+import { pool } from "../../db";
+import { approximateQueueCounts } from "./queue-counts";
+import { findQueueByName, listAllQueueRows, listDeadLetterSources, type QueueRow } from "./queue.repository";
 import { browseMessages } from "./message.repository";
 import { metricSeries } from "./maintenance.repository";
 import { now } from "./queue.context";
@@ -56,10 +52,10 @@ function summary(q: QueueRow) {
 
 export async function listQueuesWithStats(actor: Actor, tenantId: string) {
   assertCan(actor.role, "resource:read");
-  const rows = await listAllQueueRows(tenantId);
+  const rows = await listAllQueueRows(pool(), tenantId);
   const t = now();
   const counts = rows.length
-    ? await countQueueMessages(
+    ? await approximateQueueCounts(
         tenantId,
         rows.map((r) => r.id),
         t,
@@ -84,8 +80,8 @@ export async function listQueuesWithStats(actor: Actor, tenantId: string) {
 export async function getQueueDetail(actor: Actor, tenantId: string, name: string) {
   const q = await getQueue(actor, tenantId, name);
   const t = now();
-  const c = (await countQueueMessages(tenantId, [q.id], t)).get(q.id);
-  const sources = await listDeadLetterSources(tenantId, q.arn, { limit: 100 });
+  const c = (await approximateQueueCounts(tenantId, [q.id], t)).get(q.id);
+  const sources = await listDeadLetterSources(pool(), tenantId, q.arn, { limit: 100 });
   return {
     ...summary(q),
     settings: {
@@ -253,7 +249,7 @@ export async function browseQueue(
   input: { name: string; cursor?: string; limit: number },
 ) {
   assertCan(actor.role, "resource:read");
-  const q = await findQueueByName(tenantId, input.name);
+  const q = await findQueueByName(pool(), tenantId, input.name);
   if (!q) throw queueDoesNotExist();
   const t = now();
   const rows = await browseMessages(tenantId, q.id, { afterSeq: input.cursor, limit: input.limit + 1, now: t });
@@ -288,7 +284,10 @@ export async function browseQueue(
 
 export async function deadLetterSourcesOf(actor: Actor, tenantId: string, name: string) {
   const q = await getQueue(actor, tenantId, name);
-  return (await listDeadLetterSources(tenantId, q.arn, { limit: 1000 })).map((s) => ({ name: s.name, arn: s.arn }));
+  return (await listDeadLetterSources(pool(), tenantId, q.arn, { limit: 1000 })).map((s) => ({
+    name: s.name,
+    arn: s.arn,
+  }));
 }
 
 export async function startMoveTaskFromConsole(
@@ -319,7 +318,7 @@ export async function queueMetrics(actor: Actor, tenantId: string, name: string,
   const t = now();
   const end = Math.floor(t.getTime() / 60_000) * 60_000;
   const start = end - hours * 3_600_000 + 60_000;
-  const rows = await metricSeries(tenantId, q.id, new Date(start));
+  const rows = await metricSeries(pool(), tenantId, q.id, new Date(start));
   const byMinute = new Map(rows.map((r) => [r.minute.getTime(), r]));
   const points = [];
   for (let m = start; m <= end; m += 60_000) {

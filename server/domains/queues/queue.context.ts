@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { pool } from "../../db";
 import { env } from "../../env";
 import { crossAccountDecision, queueDoesNotExist, sqsError } from "../../core/sqs";
 import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
@@ -55,11 +56,11 @@ async function cached(key: string, load: () => Promise<QueueRow | null>): Promis
 }
 
 export async function queueByName(tenantId: string, name: string): Promise<QueueRow | null> {
-  return cached(`t:${tenantId}/${name}`, () => findQueueByName(tenantId, name));
+  return cached(`t:${tenantId}/${name}`, () => findQueueByName(pool(), tenantId, name));
 }
 
 export async function queueByArn(arn: string): Promise<QueueRow | null> {
-  return cached(`arn:${arn}`, () => findQueueRowByArn(arn));
+  return cached(`arn:${arn}`, () => findQueueRowByArn(pool(), arn));
 }
 
 export type CallerRef = { tenantId: string; accountId: string };
@@ -80,7 +81,9 @@ export async function resolveQueue(
     if (!q) throw queueDoesNotExist();
     return q;
   }
-  const q = await cached(`a:${ref.accountId}/${ref.name}`, () => findQueueByAccountAndName(ref.accountId!, ref.name));
+  const q = await cached(`a:${ref.accountId}/${ref.name}`, () =>
+    findQueueByAccountAndName(pool(), ref.accountId!, ref.name),
+  );
   if (!q) throw queueDoesNotExist();
   const decision = crossAccountDecision(q.permissions, q.settings.policy, {
     accountId: caller.accountId,

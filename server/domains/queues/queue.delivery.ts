@@ -2,6 +2,7 @@ import type pg from "pg";
 import { AppError } from "../../core/errors";
 import { crossAccountDecision, queueDoesNotExist } from "../../core/sqs";
 import type { Actor } from "../../auth/permissions";
+import { pool } from "../../db";
 import { tenantAccountId } from "./queue.repository";
 import { queueByArn } from "./queue.context";
 import { sendMessages } from "./send";
@@ -33,7 +34,7 @@ async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn
   const q = await queueByArn(queueArn);
   if (!q) throw queueDoesNotExist();
   if (q.tenantId !== sourceTenantId) {
-    const account = await tenantAccountId(sourceTenantId);
+    const account = await tenantAccountId(pool(), sourceTenantId);
     const decision = account
       ? crossAccountDecision(q.permissions, q.settings.policy, {
           accountId: account,

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pool } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { setClock } from "./queue.context";
 import {
@@ -101,7 +101,7 @@ describe("deleted queue names", () => {
     await deleteQueue(t.actor, t.tenant.id, first);
     freeze(59);
     expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
-    await pruneQueueSideTables(at(59)); // the retention job keeps names still inside the window
+    await pruneQueueSideTables(pool(), at(59)); // the retention job keeps names still inside the window
     expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
     freeze(61);
     const { queue: second, created } = await createQueue(t.actor, t.tenant.id, { name });
@@ -111,7 +111,7 @@ describe("deleted queue names", () => {
     await deleteQueue(t.actor, t.tenant.id, second);
     freeze(62);
     expect(await codeOf(createQueue(t.actor, t.tenant.id, { name }))).toBe("QueueDeletedRecently");
-    await pruneQueueSideTables(at(122));
+    await pruneQueueSideTables(pool(), at(122));
     const left = await pool().query(
       `SELECT count(*)::int AS n FROM queue_deleted_names WHERE tenant_id = $1 AND name = $2`,
       [t.tenant.id, name],
@@ -252,7 +252,7 @@ describe("retention", () => {
     expect(await receive(q)).toEqual([]);
     let deleted = 0;
     for (let i = 0; i < 20; i++) {
-      deleted += await deleteExpiredMessages(at(61), 5_000);
+      deleted += await withTransaction((tx) => deleteExpiredMessages(tx, at(61), 5_000));
       const left = await pool().query(`SELECT count(*)::int AS n FROM queue_messages WHERE queue_id = $1`, [q.id]);
       if (left.rows[0].n === 0) break;
     }

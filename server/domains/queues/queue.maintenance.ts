@@ -1,3 +1,4 @@
+import { pool, withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { deleteExpiredMessages, pruneMetrics, pruneQueueSideTables, sampleDepths } from "./maintenance.repository";
 
@@ -10,16 +11,16 @@ export async function runQueueRetention(_data: unknown, ctx: JobContext): Promis
   const started = Date.now();
   let total = 0;
   for (;;) {
-    const n = await deleteExpiredMessages(new Date(), RETENTION_BATCH);
+    const n = await withTransaction((tx) => deleteExpiredMessages(tx, new Date(), RETENTION_BATCH));
     total += n;
     if (n < RETENTION_BATCH || Date.now() - started > 45_000) break;
   }
-  await pruneQueueSideTables(new Date());
+  await pruneQueueSideTables(pool(), new Date());
   if (total) ctx.log.info({ deleted: total }, "expired queue messages deleted");
 }
 
 export async function runQueueMetricsRollup(): Promise<void> {
   const t = new Date();
-  await sampleDepths(new Date(Math.floor(t.getTime() / 60_000) * 60_000), t);
-  await pruneMetrics(new Date(t.getTime() - METRICS_KEEP_DAYS * 86_400_000));
+  await sampleDepths(pool(), new Date(Math.floor(t.getTime() / 60_000) * 60_000), t);
+  await pruneMetrics(pool(), new Date(t.getTime() - METRICS_KEEP_DAYS * 86_400_000));
 }

@@ -25,8 +25,9 @@ import {
   type PermissionGrant,
   type QueueSettings,
 } from "../../core/sqs";
+import { pool, withTransaction } from "../../db";
+import { approximateQueueCounts } from "./queue-counts";
 import {
-  countQueueMessages,
   deleteQueueRow,
   deletedSince,
   findQueueByName,
@@ -48,7 +49,7 @@ import { defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
 export type { QueueRow };
 
 async function accountOf(tenantId: string): Promise<string> {
-  const a = await tenantAccountId(tenantId);
+  const a = await tenantAccountId(pool(), tenantId);
   if (!a) throw queueDoesNotExist();
   return a;
 }
@@ -127,7 +128,7 @@ export async function createQueue(
   const settings = settingsForCreate(input.name, attrs);
   const tags = input.tags ?? {};
   validateTags(tags);
-  const existing = await findQueueByName(tenantId, input.name);
+  const existing = await findQueueByName(pool(), tenantId, input.name);
   if (existing) {
     if (!sameAttributes(existing.settings, attrs, input.name)) {
       throw sqsError(
@@ -144,7 +145,7 @@ export async function createQueue(
     }
     return { queue: existing, created: false };
   }
-  if (await deletedSince(tenantId, input.name, new Date(now().getTime() - QUEUE_NAME_REUSE_SECONDS * 1000))) {
+  if (await deletedSince(pool(), tenantId, input.name, new Date(now().getTime() - QUEUE_NAME_REUSE_SECONDS * 1000))) {
     throw sqsError(
       "QueueDeletedRecently",
       `You must wait ${QUEUE_NAME_REUSE_SECONDS} seconds after deleting a queue before you can create another queue with the same name.`,
@@ -156,8 +157,8 @@ export async function createQueue(
   await checkRedrive(tenantId, settings, arn);
   const id = randomUUID();
   const t = now();
-  const inserted = await insertQueue({ id, tenantId, name: input.name, arn, settings, tags, now: t });
-  const queue = await findQueueByName(tenantId, input.name);
+  const inserted = await insertQueue(pool(), { id, tenantId, name: input.name, arn, settings, tags, now: t });
+  const queue = await findQueueByName(pool(), tenantId, input.name);
   if (!queue) throw queueDoesNotExist();
   if (!inserted) {
     // Lost a race with an identical CreateQueue: same rule as above.
@@ -182,7 +183,7 @@ export async function createQueue(
 
 export async function getQueue(actor: Actor, tenantId: string, name: string): Promise<QueueRow> {
   assertCan(actor.role, "resource:read");
-  const q = await findQueueByName(tenantId, name);
+  const q = await findQueueByName(pool(), tenantId, name);
   if (!q) throw queueDoesNotExist();
   return q;
 }
@@ -212,7 +213,7 @@ export async function listQueues(
     }
   }
   const limit = opts.maxResults ?? MAX_LIST_QUEUES_RESULTS;
-  const rows = await listQueueRows(tenantId, { prefix: opts.prefix || undefined, after, limit: limit + 1 });
+  const rows = await listQueueRows(pool(), tenantId, { prefix: opts.prefix || undefined, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   // AWS gives a NextToken only when MaxResults was set.
   const more = rows.length > limit && opts.maxResults !== undefined;
@@ -232,7 +233,7 @@ export async function getQueueAttributes(
   void tenantId;
   const list = names.length ? names : [];
   let counts;
-  if (needsCounts(list)) counts = (await countQueueMessages(q.tenantId, [q.id], now())).get(q.id);
+  if (needsCounts(list)) counts = (await approximateQueueCounts(q.tenantId, [q.id], now())).get(q.id);
   return renderQueueAttributes(
     q.settings,
     { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts },
@@ -253,7 +254,7 @@ export async function setQueueAttributes(
   const next: QueueSettings = { ...q.settings, ...patch, extra: { ...q.settings.extra, ...(patch.extra ?? {}) } };
   checkFifoCombination(next);
   await checkRedrive(q.tenantId, next, q.arn);
-  await updateQueueSettings(q.tenantId, q.id, next, now());
+  await updateQueueSettings(pool(), q.tenantId, q.id, next, now());
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(
     actor,
@@ -262,7 +263,7 @@ export async function setQueueAttributes(
     { type: "queue", id: q.id },
     { name: q.name, changed: Object.keys(attrs), by: tenantId === q.tenantId ? undefined : tenantId },
   );
-  const updated = await findQueueByName(q.tenantId, q.name);
+  const updated = await findQueueByName(pool(), q.tenantId, q.name);
   if (!updated) throw queueDoesNotExist();
   return updated;
 }
@@ -270,7 +271,7 @@ export async function setQueueAttributes(
 export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  await deleteQueueRow(tenantId, q.id, now());
+  await withTransaction((tx) => deleteQueueRow(tx, tenantId, q.id, now()));
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.delete", { type: "queue", id: q.id }, { name: q.name });
 }
@@ -284,7 +285,7 @@ export async function purgeQueue(actor: Actor, tenantId: string, q: QueueRow): P
       `Only one PurgeQueue operation on ${q.name} is allowed every ${PURGE_COOLDOWN_SECONDS} seconds.`,
     );
   }
-  const purged = await purgeQueueMessages(q.tenantId, q.id, t);
+  const purged = await withTransaction((tx) => purgeQueueMessages(tx, q.tenantId, q.id, t));
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(
     actor,
@@ -307,11 +308,13 @@ export async function tagQueue(
   if (Object.keys(tags).length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
   validateTags(tags);
-  await changeQueueTags(tenantId, q.id, (current) => {
-    const next = { ...current, ...tags };
-    validateTags(next);
-    return next;
-  });
+  await withTransaction((tx) =>
+    changeQueueTags(tx, tenantId, q.id, (current) => {
+      const next = { ...current, ...tags };
+      validateTags(next);
+      return next;
+    }),
+  );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(
     actor,
@@ -327,11 +330,13 @@ export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, ke
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   if (keys.length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
-  await changeQueueTags(tenantId, q.id, (current) => {
-    const next = { ...current };
-    for (const k of keys) delete next[k];
-    return next;
-  });
+  await withTransaction((tx) =>
+    changeQueueTags(tx, tenantId, q.id, (current) => {
+      const next = { ...current };
+      for (const k of keys) delete next[k];
+      return next;
+    }),
+  );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.untag", { type: "queue", id: q.id }, { name: q.name, keys });
 }
@@ -354,7 +359,7 @@ export async function listDeadLetterSourceQueues(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_QUEUES_RESULTS)
     throw sqsError("InvalidParameterValue", `Value ${limit} for parameter MaxResults is invalid.`, "MaxResults");
   const after = opts.nextToken ? Buffer.from(opts.nextToken, "base64url").toString("utf8") : undefined;
-  const rows = await listDeadLetterSources(q.tenantId, q.arn, { after, limit: limit + 1 });
+  const rows = await listDeadLetterSources(pool(), q.tenantId, q.arn, { after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   return {
     queues: page,
@@ -398,26 +403,29 @@ export async function addPermission(
         `Value SQS:${a} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`,
         "Actions",
       );
-  await changeQueuePermissions(
-    tenantId,
-    q.id,
-    (current) => {
-      if (current.some((p) => p.label === grant.label))
-        throw sqsError(
-          "InvalidParameterValue",
-          `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`,
-          "Label",
-        );
-      return [
-        ...current,
-        {
-          label: grant.label,
-          accounts: [...new Set(grant.accounts)],
-          actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")),
-        },
-      ];
-    },
-    now(),
+  await withTransaction((tx) =>
+    changeQueuePermissions(
+      tx,
+      tenantId,
+      q.id,
+      (current) => {
+        if (current.some((p) => p.label === grant.label))
+          throw sqsError(
+            "InvalidParameterValue",
+            `Value ${grant.label} for parameter Label is invalid. Reason: Already exists.`,
+            "Label",
+          );
+        return [
+          ...current,
+          {
+            label: grant.label,
+            accounts: [...new Set(grant.accounts)],
+            actions: grant.actions.map((a) => a.replace(/^SQS:/i, "")),
+          },
+        ];
+      },
+      now(),
+    ),
   );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(
@@ -432,19 +440,22 @@ export async function addPermission(
 export async function removePermission(actor: Actor, tenantId: string, q: QueueRow, label: string): Promise<void> {
   assertCan(actor.role, "resource:write");
   if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
-  await changeQueuePermissions(
-    tenantId,
-    q.id,
-    (current) => {
-      if (!current.some((p) => p.label === label))
-        throw sqsError(
-          "InvalidParameterValue",
-          `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`,
-          "Label",
-        );
-      return current.filter((p) => p.label !== label);
-    },
-    now(),
+  await withTransaction((tx) =>
+    changeQueuePermissions(
+      tx,
+      tenantId,
+      q.id,
+      (current) => {
+        if (!current.some((p) => p.label === label))
+          throw sqsError(
+            "InvalidParameterValue",
+            `Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`,
+            "Label",
+          );
+        return current.filter((p) => p.label !== label);
+      },
+      now(),
+    ),
   );
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.remove_permission", { type: "queue", id: q.id }, { name: q.name, label });

@@ -1,5 +1,5 @@
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool } from "../../db";
 import {
   MAX_IN_FLIGHT_SECONDS,
   MAX_MESSAGES_PER_RECEIVE,
@@ -19,6 +19,7 @@ import {
   adjustFifoGroups,
   findReceiveAttempt,
   groupHeads,
+  inIndexOrder,
   inFlightByGroup,
   lockReadyGroups,
   markReceived,
@@ -161,7 +162,7 @@ async function receiveFifo(
   dlq: DeadLetterMove | null,
   attemptId?: string,
 ): Promise<ReceivedRow[]> {
-  return withTransaction(async (tx) => {
+  return inIndexOrder(async (tx) => {
     const groups = await lockReadyGroups(tx, q, t, n);
     if (groups.length === 0) return [];
     let heads = (await groupHeads(tx, q, groups, n)).filter((h) => h.expires_at.getTime() > t.getTime());
@@ -251,13 +252,13 @@ async function receiveOnce(q: QueueRow, n: number, vt: number, attemptId?: strin
   const t = now();
   const visibleUntil = new Date(t.getTime() + vt * 1000);
   const dlq = await deadLetterTarget(q);
-  if (!q.settings.fifo) return receiveStandard(q, n, t, visibleUntil, dlq);
+  if (!q.settings.fifo) return inIndexOrder((tx) => receiveStandard(tx, q, n, t, visibleUntil, dlq));
   if (attemptId) {
     // A retried receive (same attempt id within 5 minutes) gets the same messages and handles,
     // as long as none of them was deleted or made visible in between.
-    const prior = await findReceiveAttempt(q.id, attemptId, t);
+    const prior = await findReceiveAttempt(pool(), q.id, attemptId, t);
     if (prior && prior.length) {
-      const rows = await rowsForAttempt(q.tenantId, q.id, prior, t);
+      const rows = await rowsForAttempt(pool(), q.tenantId, q.id, prior, t);
       if (rows.length === prior.length) return rows;
     }
   }
@@ -297,7 +298,7 @@ export async function receiveMessages(
         rows = await receiveOnce(q, n, vt, attemptId);
         const left = deadline - Date.now();
         if (rows.length || left <= 0) break;
-        const next = await nextVisibleAt(q.id, now());
+        const next = await nextVisibleAt(pool(), q.id, now());
         if (signal?.aborted) break;
         const untilNext = next ? Math.max(next.getTime() - now().getTime(), 10) : left;
         await sub.wait(Math.min(left, untilNext), signal);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isAppError, type AppError } from "../../core/errors";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import {
   DEDUP_WINDOW_SECONDS,
   MAX_BATCH_PAYLOAD_BYTES,
@@ -14,7 +14,7 @@ import {
   type PreparedMessage,
   type SendInput,
 } from "../../core/sqs";
-import { type Queryable, type QueueRow } from "./queue.repository";
+import { type QueueRow } from "./queue.repository";
 import {
   adjustFifoGroups,
   claimDedup,
@@ -97,7 +97,7 @@ export async function sendMessages(
   }));
 
   if (!q.settings.fifo) {
-    await insertMessages(q.id, q.tenantId, rows, opts.tx);
+    await insertMessages(opts.tx ?? pool(), q.id, q.tenantId, rows);
     prepared.forEach(({ index, p }, i) => {
       results[index] = {
         ok: true,
@@ -150,7 +150,7 @@ export async function sendMessages(
       };
     }
     if (fresh.length) {
-      await insertMessagesWithSeq(q.id, q.tenantId, fresh, tx);
+      await insertMessagesWithSeq(tx, q.id, q.tenantId, fresh);
       const byGroup = new Map<string, { delta: number; availableAt: Date }>();
       for (const m of fresh) {
         const g = byGroup.get(m.groupId!) ?? { delta: 0, availableAt: m.visibleAt };
@@ -163,7 +163,7 @@ export async function sendMessages(
         q.tenantId,
         [...byGroup].map(([groupId, g]) => ({ groupId, ...g })),
       );
-      await notifyQueue(q.id, tx);
+      await notifyQueue(tx, q.id);
     }
     return fresh.length;
   };
