@@ -45,7 +45,9 @@ describe("vacuum manager", () => {
     const done = await runVacuumRound(BOSS_SCHEMA, { tables: [table] });
     expect(done).toEqual([{ table: `${schema}.churn`, reason: "dead rows" }]);
     const after = await activityWhen((t) => t.lastVacuumAt !== null);
-    expect(after.deadRows).toBe(0);
+    // Not `deadRows === 0`: VACUUM keeps dead rows that a concurrent snapshot in this database
+    // (another test file's open transaction) may still see, so that count depends on timing.
+    expect(after.lastVacuumAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(after.lastAnalyzeAt).not.toBeNull();
 
     // More dead rows right away: not again within the minimum interval.
