@@ -24,6 +24,7 @@ import { useCurrentTenant, useCurrentUser } from "@/components/layout/tenant-con
 import { useOrigin } from "@/lib/use-origin";
 import { SignOutEverywhereDialog } from "@/components/layout/console-shell";
 import { ChangePasswordForm } from "./change-password-form";
+import { DeleteTeamCard } from "./delete-team";
 
 function Copyable({ value }: { value: string }) {
   return (
@@ -153,6 +154,8 @@ export function SettingsView() {
           </Button>
         </CardFooter>
       </Card>
+
+      <DeleteTeamCard />
 
       <SignOutEverywhereDialog open={confirm} onClose={() => setConfirm(false)} />
     </div>

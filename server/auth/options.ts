@@ -1,6 +1,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { checkCredentials, TooManyAttemptsError } from "../domains/users/user.service";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { signIn, TooManyAttemptsError } from "../domains/users/sign-in";
+import { clientAddress } from "./client-address";
+import { deviceFromCookieHeader } from "./device";
 import { sessionVersionOf } from "../domains/users/user.repository";
 
 // next-auth v4: email + password (Credentials) with JWT sessions. Each JWT carries the user's
@@ -8,12 +11,9 @@ import { sessionVersionOf } from "../domains/users/user.repository";
 export const SIGNIN_ERROR_TOO_MANY = "TooManyAttempts";
 export const SIGNIN_ERROR_INVALID = "CredentialsSignin";
 
-function clientIp(headers: Record<string, unknown> | undefined): string | null {
-  const xff = headers?.["x-forwarded-for"];
-  const first = typeof xff === "string" ? xff.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : null);
-}
+// The route handler (app/api/auth/[...nextauth]/route.ts) runs next-auth inside this store;
+// a successful sign-in leaves the device cookie's new value here for it to set.
+export const signInCookies = new AsyncLocalStorage<{ deviceToken?: string }>();
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
@@ -26,12 +26,15 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         try {
-          const user = await checkCredentials(
-            credentials.email,
-            credentials.password,
-            clientIp(req?.headers as Record<string, unknown>),
-          );
-          if (!user) return null;
+          const headers = req?.headers as Record<string, unknown> | undefined;
+          const result = await signIn(credentials.email, credentials.password, {
+            ip: clientAddress(headers),
+            deviceToken: deviceFromCookieHeader(headers?.cookie),
+          });
+          if (!result) return null;
+          const { user } = result;
+          const store = signInCookies.getStore();
+          if (store) store.deviceToken = result.deviceToken;
           return {
             id: user.id,
             email: user.email,

@@ -10,10 +10,19 @@ export type Permission =
   | "keys:manage" // create and revoke API keys
   | "members:manage" // invite, change roles, remove members
   | "audit:read"
-  | "tenant:manage"; // rename the tenant
+  | "tenant:manage" // rename the tenant
+  | "tenant:delete"; // delete the tenant and everything in it
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  owner: ["resource:read", "resource:write", "keys:manage", "members:manage", "audit:read", "tenant:manage"],
+  owner: [
+    "resource:read",
+    "resource:write",
+    "keys:manage",
+    "members:manage",
+    "audit:read",
+    "tenant:manage",
+    "tenant:delete",
+  ],
   admin: ["resource:read", "resource:write", "keys:manage", "members:manage", "audit:read", "tenant:manage"],
   developer: ["resource:read", "resource:write"],
   viewer: ["resource:read"],

@@ -14,6 +14,7 @@ Commands:
   migrate                                   apply pending database migrations
   user create --email <e> --password <p>    create a person who can sign in
   tenant create --name <n> --owner <email>  create a tenant (team) owned by an existing user
+  tenant delete <slug> --yes                delete a tenant and everything in it
   key create --tenant <t> --name <n>        create an API key; prints its id and secret once
   key revoke <key id>                       revoke an API key at once
 
@@ -38,6 +39,15 @@ in _prisma_migrations. Safe to run while Signalbox is running and from several m
   --name   the team's name; its slug (used in console URLs) is derived from it
   --owner  email of an existing user, who becomes the tenant's owner
   --json   print {"id","name","slug","accountId","owner"}`,
+  "tenant delete": `Usage: signalbox tenant delete <slug|id> --yes [--json]
+
+Deletes the tenant (team) and everything in it: queues and their messages, topics, subscriptions,
+deliveries and their attempt log, API keys, members, invites and its audit log. Waiting background
+jobs of the tenant are dropped; running ones end on their own. The deletion itself is audited
+(without a tenant). There is no undo.
+
+  --yes    required: confirms the deletion
+  --json   print {"id","name","slug","accountId","deleted"}`,
   "key create": `Usage: signalbox key create --tenant <name|slug|id> --name <name> [--role <role>] [--expires <ISO date>] [--json]
 
   --tenant   the tenant, by id, slug or exact name
@@ -109,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = cmd === "migrate" ? "migrate" : `${cmd} ${sub ?? ""}`.trim();
   if (!(name in HELP)) {
-    const known = ["migrate", "user create", "tenant create", "key create", "key revoke"];
+    const known = ["migrate", "user create", "tenant create", "tenant delete", "key create", "key revoke"];
     throw new UsageError(`Unknown command: ${name}. Commands: ${known.join(", ")}.`, HELP.main);
   }
   const args = cmd === "migrate" ? [sub, ...rest].filter((a): a is string => a !== undefined) : rest;
@@ -252,6 +262,26 @@ async function main(argv: string[]): Promise<number> {
           out(`  Secret access key:  ${k.secret}`);
           out("The secret is shown only now: store it safely.");
         }
+      };
+      break;
+    }
+    case "tenant delete": {
+      const { values, positionals } = parse(args, { yes: { type: "boolean" }, json: { type: "boolean" } }, help, 1);
+      const { tenant } = validate(
+        z.object({ tenant: z.string({ error: "Required: the tenant's slug or id" }).trim().min(1, "Required") }),
+        { tenant: positionals[0] },
+        help,
+      );
+      if (!values.yes) throw new UsageError(`Deleting ${tenant} cannot be undone: add --yes to confirm.`, help);
+      run = async () => {
+        const { cliActor, cliDeleteTenant } = await import("./operations");
+        const t = await cliDeleteTenant(cliActor(), tenant);
+        const d = t.deleted;
+        out(
+          values.json
+            ? JSON.stringify(t)
+            : `Deleted tenant ${t.name} (slug ${t.slug}, account ${t.accountId}): ${d.queues} queue(s), ${d.topics} topic(s), ${d.apiKeys} API key(s), ${d.members} member(s).`,
+        );
       };
       break;
     }

@@ -6,6 +6,7 @@ import { recordAudit } from "../domains/audit/audit.service";
 import { createUser } from "../domains/users/user.service";
 import { findUserByEmail } from "../domains/users/user.repository";
 import { createTenantAsOperator, findTenantByRef } from "../domains/tenants/tenant.service";
+import { deleteTenant } from "../domains/tenants/tenant-delete";
 import { createApiKey, revokeApiKeyById } from "../domains/api-keys/api-key.service";
 
 // The use cases behind the CLI commands: thin calls into the domain services, so the CLI obeys
@@ -64,4 +65,14 @@ export async function cliCreateKey(
 
 export async function cliRevokeKey(actor: CliActor, id: string) {
   return revokeApiKeyById(actor, id);
+}
+
+/** `tenant delete <slug|id>`: by slug or id only (names are not unique enough to delete by). */
+export async function cliDeleteTenant(actor: CliActor, ref: string) {
+  const tenant = await findTenantByRef(ref);
+  if (tenant.id !== ref && tenant.slug !== ref)
+    throw new AppError("validation", `Name the tenant by its slug (${tenant.slug}) or id to delete it.`, {
+      fieldErrors: { tenant: ["Use the slug or id"] },
+    });
+  return deleteTenant(actor, tenant.id, { confirmName: tenant.name });
 }

@@ -8,6 +8,7 @@ import { REST_ROUTES } from "./rest/routes";
 import { AppError } from "../core/errors";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
 import { sendJson } from "./request";
+import { stampPeerAddress } from "../auth/client-address";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
 // served by our own handlers (the hot path never touches Next's router); everything else — console
@@ -53,7 +54,7 @@ export async function startWebServer(opts: {
     if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
     if (url.startsWith("/gw/"))
       return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
-    if (nextHandle) return void nextHandle(req, res).catch(onError);
+    if (nextHandle) return void (stampPeerAddress(req), nextHandle(req, res).catch(onError));
     sendJson(res, 404, { error: "not found" });
   });
   server.keepAliveTimeout = 65_000;

@@ -121,7 +121,13 @@ async function supervise(): Promise<void> {
       const { startEmbeddedPostgres } = await import("../db/embedded");
       restore();
       pgDataDir = path.join(dataDir, "pg", "data");
-      const running = runningPostmaster(pgDataDir);
+      let running = runningPostmaster(pgDataDir);
+      // A supervisor killed with SIGKILL cannot stop its database: that postmaster is an orphan
+      // (no node parent any more). Stop it, so a service manager can start Signalbox again.
+      if (running && orphaned(running)) {
+        say(`embedded PostgreSQL (pid ${running}) was left running by a Signalbox that was killed: stopping it`);
+        running = await stopOrphan(running, pgDataDir);
+      }
       if (running)
         throw new Error(
           `PostgreSQL (pid ${running}) is already running on ${pgDataDir}: is Signalbox already running with this data folder? Stop it first, or use another SIGNALBOX_DATA_DIR.`,
@@ -253,6 +259,32 @@ function runningPostmaster(dir: string): number | null {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
   }
+}
+
+/** Whether a process lost the node process that started it (reparented to init or a subreaper). */
+function orphaned(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid <= 1) return true;
+    return !readFileSync(`/proc/${ppid}/cmdline`, "utf8").includes("node");
+  } catch {
+    return false; // no /proc (not Linux): leave it to the operator, as before
+  }
+}
+
+/** Fast shutdown (SIGINT: clients are disconnected, the data is consistent); the pid if it did not stop. */
+async function stopOrphan(pid: number, dataDir: string): Promise<number | null> {
+  try {
+    process.kill(pid, "SIGINT");
+  } catch {
+    return null;
+  }
+  for (let i = 0; i < 200; i++) {
+    if (!runningPostmaster(dataDir)) return null;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return runningPostmaster(dataDir);
 }
 
 function redactUrl(u: string): string {

@@ -21,3 +21,10 @@ const shutdown = async (sig: string) => {
 };
 process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
+// The supervisor died without stopping us (SIGKILL): stop, and do not hang on to the port.
+const { watchParent, exitAfter } = await import("./parent-watch");
+watchParent((why) => {
+  logger.warn(`${why}: stopping worker`);
+  exitAfter(25_000);
+  void shutdown("parent gone");
+});

@@ -267,6 +267,22 @@ describe("console foundation", () => {
     await context.close();
   });
 
+  it("deletes a team from Settings after its name is typed, and it is gone", async () => {
+    await owner.goto(`/t/${firstSlug}/settings`);
+    await owner.getByRole("button", { name: "Delete team" }).click();
+    const dialog = owner.getByRole("dialog");
+    const confirm = dialog.getByRole("button", { name: "Delete this team" });
+    await dialog.getByLabel(`Type ${firstTeam} to confirm`).fill(firstTeam.toUpperCase());
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(`Type ${firstTeam} to confirm`).fill(firstTeam);
+    await screenshot(owner, "settings-delete-team-1280");
+    await confirm.click();
+    await owner.waitForURL(`**/t/${secondSlug}/queues`);
+    await expect.poll(() => currentTeam(owner)).toBe(secondTeam);
+    const gone = await trpcCall(owner, "tenant.get", { tenant: firstSlug }, "query");
+    expect(gone.status).toBeGreaterThanOrEqual(400);
+  });
+
   it("signs out everywhere: another session of the same person stops working", async () => {
     const other = await newPerson(tb.browser, web.url);
     await signInViaUi(other.page, { email: ownerEmail, password });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { resolveAccessKey } from "../../server/domains/api-keys/api-key.service";
 import { TEST_DATABASE_URL } from "../helpers/env";
-import { uniqueName } from "../helpers/fixtures";
+import { createTestTenant, uniqueName } from "../helpers/fixtures";
 
 // The operator CLI as an operator runs it: the real bin script, a real process, the test database.
 
@@ -33,6 +33,37 @@ async function auditOf(targetId: string) {
 }
 
 describe("signalbox CLI", () => {
+  it("deletes a tenant by slug only with --yes, and audits it without a tenant", async () => {
+    const t = await createTestTenant({ name: uniqueName("Doomed") });
+    const unconfirmed = await cli(["tenant", "delete", t.tenant.slug]);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/--yes/);
+    const byName = await cli(["tenant", "delete", t.tenant.name, "--yes"]);
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toMatch(new RegExp(`slug \\(${t.tenant.slug}\\)`));
+    expect((await pool().query(`SELECT 1 FROM tenants WHERE id = $1`, [t.tenant.id])).rowCount).toBe(1);
+
+    const done = await cli(["tenant", "delete", t.tenant.slug, "--yes", "--json"]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      id: t.tenant.id,
+      slug: t.tenant.slug,
+      deleted: { members: 1, apiKeys: 1, queues: 0, topics: 0 },
+    });
+    expect((await pool().query(`SELECT 1 FROM tenants WHERE id = $1`, [t.tenant.id])).rowCount).toBe(0);
+    expect((await pool().query(`SELECT 1 FROM api_keys WHERE tenant_id = $1`, [t.tenant.id])).rowCount).toBe(0);
+    const audit = await pool().query(
+      `SELECT tenant_id, actor_type, summary FROM audit_log WHERE action = 'tenant.delete' AND target_id = $1`,
+      [t.tenant.id],
+    );
+    expect(audit.rows).toEqual([
+      { tenant_id: null, actor_type: "cli", summary: { before: expect.objectContaining({ slug: t.tenant.slug }) } },
+    ]);
+    const gone = await cli(["tenant", "delete", t.tenant.slug, "--yes"]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/No tenant/);
+  });
+
   it("creates a user, a tenant and a key that authenticates, then revokes it, all audited as cli", async () => {
     const email = `${uniqueName("cli")}@example.test`;
     const user = await cli([

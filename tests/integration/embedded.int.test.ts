@@ -254,6 +254,87 @@ describe("npm start without DATABASE_URL (data plane only)", () => {
   });
 });
 
+describe("a supervisor killed with SIGKILL", () => {
+  it("takes web and worker with it, and the next start stops the database it left behind", async () => {
+    const dir = tempDataDir();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SIGNALBOX_DATA_DIR: dir,
+      SIGNALBOX_NO_NEXT: "1",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+    };
+    delete env.DATABASE_URL;
+    delete env.SIGNALBOX_MASTER_KEY;
+    delete env.NEXTAUTH_SECRET;
+    const start = () => {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/main/start.ts")], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      });
+      let output = "";
+      child.stdout!.on("data", (d) => (output += d));
+      child.stderr!.on("data", (d) => (output += d));
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      const port = new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`start did not report a port:\n${output}`)), 120_000);
+        child.on("message", (m: { type?: string; port?: number }) => {
+          if (m?.type === "listening") {
+            clearTimeout(t);
+            resolve(m.port!);
+          }
+        });
+        void exited.then(() => reject(new Error(`start exited early:\n${output}`)));
+      });
+      return { child, port, exited, output: () => output };
+    };
+
+    const first = start();
+    try {
+      const port = await first.port;
+      // relay → supervisor → postgres, web, worker
+      const [supervisor] = descendantsOf(first.child.pid!).filter((pid) => cmdline(pid).includes("start.ts"));
+      expect(supervisor).toBeGreaterThan(0);
+      const children = descendantsOf(supervisor!).filter((pid) => /server\/main\/(web|worker)\.ts/.test(cmdline(pid)));
+      expect(children).toHaveLength(2);
+      const pgPid = Number(readFileSync(path.join(dir, "pg", "data", "postmaster.pid"), "utf8").split("\n")[0]);
+
+      process.kill(supervisor!, "SIGKILL");
+      await first.exited; // the relay follows its supervisor
+      const left = await waitFor(
+        "web and worker to exit",
+        async () => (children.some(alive) ? undefined : true),
+        30_000,
+      ).catch(() => children.filter(alive).map((pid) => `${pid}: ${cmdline(pid)}`));
+      expect(left).toBe(true);
+      expect(await portOpen(port)).toBe(false);
+      // Nobody could stop the database: it is still running, and must not block the next start.
+      expect(alive(pgPid)).toBe(true);
+
+      const second = start();
+      try {
+        const again = await second.port;
+        expect(second.output()).toContain("was left running by a Signalbox that was killed");
+        expect(alive(pgPid)).toBe(false);
+        const health = await waitFor("healthy", async () => {
+          const r = await fetch(`http://127.0.0.1:${again}/api/health`);
+          return r.status === 200 ? true : undefined;
+        });
+        expect(health).toBe(true);
+        second.child.kill("SIGTERM");
+        await second.exited;
+      } finally {
+        if (second.child.exitCode === null && second.child.signalCode === null) second.child.kill("SIGKILL");
+      }
+      expect(processesUsing(dir)).toEqual([]);
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
+    }
+  });
+});
+
 function cmdline(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();

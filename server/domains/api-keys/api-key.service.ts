@@ -6,6 +6,7 @@ import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/
 import { withTransaction, pool } from "../../db";
 import { env } from "../../env";
 import { recordAudit } from "../audit/audit.service";
+import { isListening, listen, stopListening } from "../../platform/listen";
 import {
   findApiKey,
   findKeyForAuth,
@@ -87,7 +88,7 @@ export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
       tx,
     );
     // Every process drops its cached copy at commit time.
-    await tx.query(`SELECT pg_notify('signalbox_api_key_revoked', $1)`, [id]);
+    await tx.query(`SELECT pg_notify($1, $2)`, [KEY_REVOKED_CHANNEL, id]);
   });
   forgetKey(id);
   return { id, revoked: true };
@@ -112,17 +113,28 @@ export type ResolvedKey = {
 };
 
 // Keys are cached briefly so a busy SQS client does not cost a key query per request. Revocation
-// reaches every process at once through NOTIFY (listenForRevocations); the TTL is the backstop
-// if a notification is missed.
+// (and tenant deletion) reaches every process at once through NOTIFY; the cache is trusted only
+// while this process is actually listening (server/platform/listen.ts reconnects and calls
+// `onResync` after a connection loss, since notices sent meanwhile are lost). The TTL is the
+// backstop if a notification is missed some other way.
 const CACHE_TTL_MS = 10_000;
+export const KEY_REVOKED_CHANNEL = "signalbox_api_key_revoked";
+// Sent by tenant deletion (server/domains/tenants/tenant.repository.ts TENANT_DELETED_CHANNEL).
+const TENANT_DELETED_CHANNEL = "signalbox_tenant_deleted";
 const cache = new Map<string, { at: number; value: ResolvedKey | null }>();
 
 export function forgetKey(id: string): void {
   cache.delete(id);
 }
 
+/** Drops every cached key of a tenant (the tenant was deleted). */
+export function forgetTenantKeys(tenantId: string): void {
+  for (const [id, e] of cache) if (e.value?.tenant.id === tenantId) cache.delete(id);
+}
+
 export async function resolveAccessKey(id: string, now = Date.now()): Promise<ResolvedKey | null> {
-  const hit = cache.get(id);
+  const trusted = isListening(KEY_REVOKED_CHANNEL) && isListening(TENANT_DELETED_CHANNEL);
+  const hit = trusted ? cache.get(id) : undefined;
   if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
   const row = await findKeyForAuth(id);
   const value: ResolvedKey | null = row
@@ -135,35 +147,29 @@ export async function resolveAccessKey(id: string, now = Date.now()): Promise<Re
         revoked: row.revoked_at !== null,
       }
     : null;
+  if (!trusted) return value;
   if (cache.size > 10_000) cache.clear();
   cache.set(id, { at: now, value });
   return value;
 }
 
-let listening: Promise<void> | undefined;
-let listenClient: { release: (err?: boolean) => void } | undefined;
-/** Subscribes this process to revocation notices (called once by the web server). */
-export function listenForRevocations(): Promise<void> {
-  listening ??= (async () => {
-    const client = await pool().connect();
-    listenClient = client;
-    client.on("notification", (msg) => {
-      if (msg.channel === "signalbox_api_key_revoked" && msg.payload) forgetKey(msg.payload);
-    });
-    client.on("error", () => {
-      cache.clear();
-      listening = undefined;
-    });
-    await client.query("LISTEN signalbox_api_key_revoked");
-  })();
-  return listening;
+let unsubscribe: Array<() => void> = [];
+/** Subscribes this process to revocation and tenant-deletion notices (called once by the web server). */
+export async function listenForRevocations(): Promise<void> {
+  if (unsubscribe.length) return;
+  const resync = () => cache.clear();
+  unsubscribe = [
+    await listen(KEY_REVOKED_CHANNEL, { onNotify: forgetKey, onResync: resync }),
+    await listen(TENANT_DELETED_CHANNEL, { onNotify: forgetTenantKeys, onResync: resync }),
+  ];
 }
 
-/** Gives the LISTEN connection back (shutdown): the pool cannot end while a client is checked out. */
+/** Stops listening (shutdown): the pool can then end. */
 export function stopListeningForRevocations(): void {
-  listenClient?.release(true);
-  listenClient = undefined;
-  listening = undefined;
+  for (const u of unsubscribe) u();
+  unsubscribe = [];
+  cache.clear();
+  void stopListening();
 }
 
 // last_used_at is written at most once a minute per key, in the background.

@@ -218,3 +218,45 @@ export async function findTenantsByRef(ref: string): Promise<TenantRow[]> {
   );
   return r.rows;
 }
+
+// --- tenant deletion -----------------------------------------------------------------------------
+
+export const TENANT_DELETED_CHANNEL = "signalbox_tenant_deleted";
+
+export type TenantFootprint = { queues: number; topics: number; members: number; apiKeys: number };
+
+/** What a deletion will remove, for the confirmation and the audit row. */
+export async function tenantFootprint(tenantId: string, tx: Queryable = pool()): Promise<TenantFootprint> {
+  const r = await tx.query(
+    `SELECT (SELECT count(*) FROM queues WHERE tenant_id = $1)::int AS queues,
+            (SELECT count(*) FROM topics WHERE tenant_id = $1)::int AS topics,
+            (SELECT count(*) FROM memberships WHERE tenant_id = $1)::int AS members,
+            (SELECT count(*) FROM api_keys WHERE tenant_id = $1)::int AS "apiKeys"`,
+    [tenantId],
+  );
+  return r.rows[0];
+}
+
+/**
+ * Deletes the tenant row; foreign keys (migration 20261201120000_tenant_foreign_keys) cascade to
+ * every table it owns. The per-minute counters have no key (they are flushed for many tenants in
+ * one statement), so they go here, and so do the tenant's waiting pg-boss jobs: a job whose rows
+ * are gone would only run to find nothing. Active jobs are left to finish (they find nothing).
+ */
+export async function deleteTenantRows(tenantId: string, bossSchema: string, tx: Queryable): Promise<boolean> {
+  await tx.query(`DELETE FROM queue_metrics WHERE tenant_id = $1`, [tenantId]);
+  await tx.query(`DELETE FROM delivery_metrics_minute WHERE tenant_id = $1`, [tenantId]);
+  const boss = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`"${bossSchema}".job`]);
+  if (boss.rows[0]?.present) {
+    await tx.query(
+      `DELETE FROM "${bossSchema}".job
+        WHERE state <> 'active'
+          AND (data->>'tenantId' = $1
+               OR (name = 'queues.move-task' AND data->>'taskId' IN (SELECT id FROM queue_move_tasks WHERE tenant_id = $1)))`,
+      [tenantId],
+    );
+  }
+  const r = await tx.query(`DELETE FROM tenants WHERE id = $1`, [tenantId]);
+  await tx.query(`SELECT pg_notify($1, $2)`, [TENANT_DELETED_CHANNEL, tenantId]);
+  return (r.rowCount ?? 0) > 0;
+}

@@ -5,6 +5,7 @@ import {
   changeRoleInput,
   createInviteInput,
   createTenantInput,
+  deleteTenantInput,
   inviteTokenInput,
   removeMemberInput,
   renameTenantInput,
@@ -24,6 +25,7 @@ import {
   renameTenant,
   revokeInvite,
 } from "./tenant.service";
+import { deleteTenant } from "./tenant-delete";
 
 async function signedInUser(userId: string) {
   const u = await findUserById(userId);
@@ -40,6 +42,9 @@ export const tenantRouter = router({
   rename: tenantProcedure
     .input(renameTenantInput)
     .mutation(({ ctx, input }) => renameTenant(ctx.actor, ctx.tenant.id, input)),
+  delete: tenantProcedure
+    .input(deleteTenantInput)
+    .mutation(({ ctx, input }) => deleteTenant(ctx.actor, ctx.tenant.id, input)),
   members: router({
     list: tenantProcedure.query(({ ctx }) => listMembers(ctx.actor, ctx.tenant.id)),
     changeRole: tenantProcedure

@@ -21,3 +21,6 @@ export type CreateInviteInput = z.infer<typeof createInviteInput>;
 
 /** Invites are valid for 7 days. */
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+// The person types the team's name to confirm: a slip of the mouse cannot delete a team.
+export const deleteTenantInput = z.object({ confirmName: z.string().max(200) });

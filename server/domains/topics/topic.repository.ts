@@ -461,20 +461,6 @@ export async function findSubscriptionByArnUnscoped(arn: string): Promise<Subscr
   return r.rows[0] ?? null;
 }
 
-/** Tenant deletion: topics (cascading to subscriptions, messages, deliveries, attempts) and the tenant's delivery side tables. */
-export async function deleteTenantRows(tenantId: string, tx: Queryable): Promise<void> {
-  await tx.query(`DELETE FROM topics WHERE tenant_id = $1`, [tenantId]);
-  for (const table of [
-    "topic_resubscribe_tokens",
-    "email_outbox",
-    "delivery_notifications",
-    "delivery_resends",
-    "delivery_metrics_minute",
-  ]) {
-    await tx.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
-  }
-}
-
 // --- re-subscribe tokens (UnsubscribeConfirmation's SubscribeURL) -----------------------------------
 
 export type ResubscribeSnapshot = Pick<

@@ -16,10 +16,8 @@ import {
   listTopicsWithCounts,
   subscriptionCounts,
   updateTopic,
-  deleteTenantRows,
   type TopicRow,
   type TopicPatch,
-  type Queryable,
 } from "./topic.repository";
 import { resourceNotFound, ruleError, snsInvalid, topicNotFound } from "./topic.errors";
 
@@ -384,13 +382,4 @@ export async function untagTopic(actor: Actor, tenant: TenantRef, arn: string, k
 export async function listTopicTags(actor: Actor, tenant: TenantRef, arn: string): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
   return (await taggable(tenant, arn)).tags;
-}
-
-/**
- * Removes every topics/deliveries row of a tenant (topic rows cascade to subscriptions, messages,
- * deliveries and attempts). These tables carry tenant_id without a foreign key to tenants (the
- * tenants schema is another domain's), so deleting a tenant must call this, in its transaction.
- */
-export async function purgeTenantTopics(tenantId: string, tx: Queryable): Promise<void> {
-  await deleteTenantRows(tenantId, tx);
 }

@@ -3,7 +3,7 @@ import { AppError } from "../../core/errors";
 import { hashPassword, verifyPassword } from "../../core/crypto/password";
 import { withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
-import { bumpSessionVersion, findUserById, updatePasswordHash } from "./user.repository";
+import { bumpSessionVersion, findUserById, recordAccountCleared, updatePasswordHash } from "./user.repository";
 import { passwordSchema } from "./user.service";
 
 export const changePasswordInput = z.object({
@@ -12,8 +12,8 @@ export const changePasswordInput = z.object({
 });
 
 /**
- * Changes the password after checking the current one, and ends every session (the caller signs in
- * again with the new password). Audit rows have no tenant: a person is not a team's resource.
+ * Changes the password after checking the current one, ends every session (the caller signs in
+ * again with the new password) and clears a sign-in lock on the account. Audit rows have no tenant: a person is not a team's resource.
  */
 export async function changePassword(userId: string, input: z.infer<typeof changePasswordInput>) {
   const { currentPassword, newPassword } = changePasswordInput.parse(input);
@@ -31,6 +31,8 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
   const hash = await hashPassword(newPassword);
   await withTransaction(async (tx) => {
     await updatePasswordHash(userId, hash, tx);
+    // A new password ends any sign-in lock: the guesses were against the old one.
+    await recordAccountCleared(user.email, tx);
     await recordAudit(
       { type: "user", userId, email: user.email, role: "viewer" },
       null,

@@ -1,4 +1,4 @@
-import { pool, prisma, type Queryable } from "../../db";
+import { pool, prisma, withTransaction, type Queryable } from "../../db";
 
 export async function findUserByEmail(email: string) {
   return prisma().user.findUnique({ where: { email: email.toLowerCase() } });
@@ -37,22 +37,68 @@ export async function sessionVersionOf(userId: string): Promise<number | null> {
   return r.rows[0]?.session_version ?? null;
 }
 
-export async function recordLoginAttempt(email: string, ip: string | null, success: boolean) {
-  await pool().query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, $2, $3)`, [
-    email.toLowerCase(),
-    ip,
-    success,
-  ]);
+// --- sign-in attempts (server/domains/users/sign-in.ts) -----------------------------------------
+
+/**
+ * Runs `fn` holding the account's (and the address's) sign-in locks, so that counting attempts and
+ * recording a new one is one step: parallel attempts queue here instead of all passing the count.
+ * Always account first, then address: no two callers can wait for each other.
+ */
+export async function withSignInLocks<T>(email: string, ip: string | null, fn: (tx: Queryable) => Promise<T>) {
+  return withTransaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('signin:account:' || $1, 0))`, [email]);
+    if (ip) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('signin:address:' || $1, 0))`, [ip]);
+    return fn(tx);
+  });
 }
 
-/** Failed attempts in the window, for this account and for this address. */
-export async function countRecentFailures(email: string, ip: string | null, windowMinutes: number) {
-  const r = await pool().query(
-    `SELECT count(*) FILTER (WHERE email = $1)::int AS by_email,
-            count(*) FILTER (WHERE $2::text IS NOT NULL AND ip = $2)::int AS by_ip
-       FROM login_attempts
-      WHERE success = false AND created_at > now() - make_interval(mins => $3) AND (email = $1 OR ip = $2)`,
-    [email.toLowerCase(), ip, windowMinutes],
+export type SignInCounts = { account: number; device: number; address: number };
+
+/**
+ * Failures in the window: for the account and for this device of it since the account was last
+ * cleared (a successful sign-in or a password reset), and for the address. Attempts still being
+ * checked count as failures until they succeed.
+ */
+export async function countSignInFailures(
+  email: string,
+  ip: string | null,
+  deviceId: string | null,
+  windowMinutes: number,
+  tx: Queryable,
+): Promise<SignInCounts> {
+  const r = await tx.query(
+    `WITH w AS (SELECT now() - make_interval(mins => $4) AS since),
+          cleared AS (SELECT GREATEST((SELECT since FROM w), max(created_at)) AS at FROM login_attempts, w
+                       WHERE email = $1 AND success AND created_at > w.since)
+     SELECT count(*) FILTER (WHERE email = $1 AND created_at > coalesce(c.at, w.since))::int AS account,
+            count(*) FILTER (WHERE email = $1 AND $3::text IS NOT NULL AND device_id = $3 AND created_at > coalesce(c.at, w.since))::int AS device,
+            count(*) FILTER (WHERE $2::text IS NOT NULL AND ip = $2)::int AS address
+       FROM login_attempts, w, cleared c
+      WHERE success = false AND created_at > w.since AND (email = $1 OR ($2::text IS NOT NULL AND ip = $2))`,
+    [email, ip, deviceId, windowMinutes],
   );
-  return { byEmail: r.rows[0].by_email as number, byIp: r.rows[0].by_ip as number };
+  return r.rows[0];
+}
+
+/** Records an attempt as failed until `markAttemptSucceeded`; returns its id. */
+export async function insertPendingAttempt(
+  email: string,
+  ip: string | null,
+  deviceId: string | null,
+  tx: Queryable,
+): Promise<string> {
+  const r = await tx.query(
+    `INSERT INTO login_attempts (email, ip, device_id, success) VALUES ($1, $2, $3, false) RETURNING id::text`,
+    [email, ip, deviceId],
+  );
+  return r.rows[0].id;
+}
+
+export async function markAttemptSucceeded(id: string): Promise<void> {
+  await pool().query(`UPDATE login_attempts SET success = true WHERE id = $1::bigint`, [id]);
+}
+
+/** A password reset clears the account's lock: it counts as a successful sign-in from nowhere. */
+export async function recordAccountCleared(email: string, tx: Queryable = pool()): Promise<void> {
+  await tx.query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, NULL, true)`, [email.toLowerCase()]);
 }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseAllowList } from "../core/net/ip-guard";
+import { clientAddress, DEFAULT_TRUSTED_PROXIES, PEER_HEADER } from "./client-address";
+
+const loopback = parseAllowList(DEFAULT_TRUSTED_PROXIES).list;
+const proxies = parseAllowList("10.0.0.0/8").list;
+
+describe("clientAddress", () => {
+  it.each([
+    // [peer, X-Forwarded-For, trusted proxies, client address]
+    ["203.0.113.9", undefined, loopback, "203.0.113.9"],
+    // A client cannot choose its address by sending the header itself.
+    ["203.0.113.9", "1.2.3.4", loopback, "203.0.113.9"],
+    ["::ffff:203.0.113.9", "1.2.3.4, 5.6.7.8", loopback, "203.0.113.9"],
+    // Behind a trusted proxy: the right-most address that is not a trusted proxy.
+    ["127.0.0.1", "198.51.100.7", loopback, "198.51.100.7"],
+    ["10.1.1.1", "1.2.3.4, 198.51.100.7, 10.2.2.2", proxies, "198.51.100.7"],
+    ["10.1.1.1", undefined, proxies, "10.1.1.1"],
+    ["10.1.1.1", "garbage", proxies, "10.1.1.1"],
+    ["10.1.1.1", "198.51.100.7", loopback, "10.1.1.1"],
+  ])("peer %s, X-Forwarded-For %s → %s", (peer, xff, list, want) => {
+    const headers: Record<string, unknown> = { [PEER_HEADER]: peer };
+    if (xff) headers["x-forwarded-for"] = xff;
+    expect(clientAddress(headers, list as never)).toBe(want);
+  });
+
+  it("is unknown without the web server's stamp", () => {
+    expect(clientAddress({ "x-forwarded-for": "1.2.3.4" }, loopback)).toBeNull();
+  });
+});
