@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import { pool } from "../../server/db";
-import { getBoss, stopBoss, BOSS_SCHEMA } from "../../server/jobs/boss";
+import { ensureQueues, getBoss, stopBoss, BOSS_SCHEMA } from "../../server/jobs/boss";
+import { CONTRACTS } from "../../server/jobs/contracts";
 import { deleteTenant } from "../../server/domains/tenants/tenant-delete";
 import { addMember, createTestTenant, createTestUser, type TestTenant } from "../helpers/fixtures";
 
@@ -89,6 +90,7 @@ async function seed(t: TestTenant) {
     [taskId, tid, queue.id, arn, now],
   );
   await q(`INSERT INTO queue_metrics (queue_id, tenant_id, minute) VALUES ($1, $2, $3)`, [queue.id, tid, now]);
+  await q(`INSERT INTO queue_counts (queue_id, tenant_id, counted_at) VALUES ($1, $2, $3)`, [queue.id, tid, now]);
   await q(`INSERT INTO queue_deleted_names (tenant_id, name, deleted_at) VALUES ($1, 'gone', $2)`, [tid, now]);
 
   const topic = { id: id(), name: `t-${id().slice(0, 8)}` };
@@ -153,6 +155,7 @@ async function seed(t: TestTenant) {
 
   // Waiting jobs of the tenant (one names it, one names its move task) and one of nobody's.
   const boss = await getBoss();
+  await ensureQueues(CONTRACTS);
   const later5 = new Date(Date.now() + 300_000);
   const jobs = [
     await boss.send(
