@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 
@@ -154,6 +155,25 @@ export async function withBenchDatabase<T>(fn: (db: BenchDb) => Promise<T>): Pro
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
     await admin.end();
   }
+}
+
+/**
+ * What a figure depends on, printed with it so a run can be compared with another: this machine's
+ * load and cores, Node, and whether PostgreSQL runs autovacuum (off on the development machines:
+ * a fresh bench database then has no statistics until the bench analyzes it itself).
+ */
+export async function conditions(query: BenchDb["query"]): Promise<string> {
+  const [l1] = os.loadavg();
+  const av = (await query(`SELECT current_setting('autovacuum') AS a, version() AS v`)).rows[0];
+  return `node ${process.version}, ${os.cpus().length} cores, load average ${l1!.toFixed(1)}, PostgreSQL ${String(av.v).split(" ")[1]} autovacuum ${av.a}`;
+}
+
+/**
+ * VACUUM ANALYZE the bench database once it holds realistic rows (after the warm-up): with
+ * autovacuum off the planner would otherwise plan the hot statements for empty tables.
+ */
+export async function analyze(query: BenchDb["query"]): Promise<void> {
+  await query(`VACUUM ANALYZE`);
 }
 
 /** moto_server on a free loopback port; `ready` is retried until moto answers. */

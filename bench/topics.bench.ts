@@ -1,13 +1,17 @@
 // `npm run bench:topics`: SNS fan-out throughput and publish→delivery latency through the AWS door
-// with the real SDK, and the same workload against moto_server as a reference.
+// with the real SDK, for each target kind on its own, and the same workload against moto_server as
+// a reference.
 //
-// It creates a temporary database (signalbox_bench_<random> on 127.0.0.1:5432), migrates it,
-// starts its own web and worker processes, seeds a tenant and key, creates one topic with
-// BENCH_QUEUES queue subscribers and BENCH_HOOKS webhook subscribers (local 127.0.0.1 receivers
-// in this process, confirmed through SubscribeURL), publishes at a steady rate
-// (BENCH_RATE messages/s, PublishBatch of 10) for BENCH_SECONDS, and prints webhook deliveries/s,
-// queue deliveries/s and p50/p99 publish→delivery latency (webhooks: receive time − publish time
-// carried in the message; queues: the delivery row's latency). Everything it started is stopped
+// For each kind (BENCH_KINDS, default "queues,webhooks") it creates a temporary database
+// (signalbox_bench_<random> on 127.0.0.1:5432), migrates it, starts its own web and worker
+// processes, seeds a tenant and key, creates one topic with BENCH_SUBSCRIBERS (10) subscribers of
+// that kind (queues with raw delivery; webhooks: local 127.0.0.1 receivers in this process,
+// confirmed through SubscribeURL), warms up until deliveries flow, runs VACUUM ANALYZE (the
+// development PostgreSQL runs without autovacuum), then publishes at a steady rate (BENCH_RATE
+// messages/s, default 400, PublishBatch of 10) for BENCH_SECONDS and prints deliveries/s and
+// p50/p99 publish→delivery latency: webhooks, receive time − publish time carried in the message;
+// queues, the time the queue message was stored − publish time carried in it. It also prints the
+// PublishBatch call's own p50/p99 and the conditions of the run. Everything it started is stopped
 // by pid and the database is dropped.
 import http from "node:http";
 import type net from "node:net";
@@ -19,13 +23,27 @@ import {
   ListSubscriptionsByTopicCommand,
 } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { percentile, startWebProcess, startWorkerProcess, stop, withBenchDatabase, withMoto } from "./harness";
+import {
+  analyze,
+  conditions,
+  percentile,
+  startWebProcess,
+  startWorkerProcess,
+  stop,
+  withBenchDatabase,
+  withMoto,
+} from "./harness";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const MOTO_SECONDS = Number(process.env.BENCH_MOTO_SECONDS ?? 10);
-const QUEUES = Number(process.env.BENCH_QUEUES ?? 10);
-const HOOKS = Number(process.env.BENCH_HOOKS ?? 10);
-const RATE = Number(process.env.BENCH_RATE ?? 100); // messages published per second
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10);
+const KINDS = (process.env.BENCH_KINDS ?? "queues,webhooks").split(",").map((k) => k.trim()) as Array<
+  "queues" | "webhooks"
+>;
+const RATE = Number(process.env.BENCH_RATE ?? 400); // messages published per second
+// moto_server keeps its mixed topology (queues and webhooks on one topic) as the reference.
+let QUEUES = Number(process.env.BENCH_QUEUES ?? 10);
+let HOOKS = Number(process.env.BENCH_HOOKS ?? 10);
 const MOTO_RATE = Number(process.env.BENCH_MOTO_RATE ?? 20);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const BODY = "x".repeat(200);
@@ -110,7 +128,7 @@ async function subscribeAll(s: Setup, hookBase: string, accountForQueues?: strin
 }
 
 /** Publishes `rate` messages/s in batches of 10 for `seconds`; returns how many were published. */
-async function publishSteadily(s: Setup, rate: number, seconds: number): Promise<number> {
+async function publishSteadily(s: Setup, rate: number, seconds: number, calls: number[] = []): Promise<number> {
   const batchesPerSecond = rate / 10;
   const started = Date.now();
   let published = 0;
@@ -119,6 +137,7 @@ async function publishSteadily(s: Setup, rate: number, seconds: number): Promise
     const due = started + (k * 1000) / batchesPerSecond;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sentAt = Date.now();
     inflight.push(
       s.sns
         .send(
@@ -131,6 +150,7 @@ async function publishSteadily(s: Setup, rate: number, seconds: number): Promise
           }),
         )
         .then((r) => {
+          calls.push(Date.now() - sentAt);
           published += r.Successful?.length ?? 0;
         }),
     );
@@ -140,58 +160,98 @@ async function publishSteadily(s: Setup, rate: number, seconds: number): Promise
   return published;
 }
 
-async function benchSignalbox() {
+type Db = Parameters<Parameters<typeof withBenchDatabase>[0]>[0];
+
+async function benchKind(kind: "queues" | "webhooks", { key, query }: Db, webPort: number) {
+  QUEUES = kind === "queues" ? SUBSCRIBERS : 0;
+  HOOKS = kind === "webhooks" ? SUBSCRIBERS : 0;
   const rx = await startReceivers();
+  const web = { port: webPort };
   try {
-    return await withBenchDatabase(async ({ env, key, query }) => {
-      const web = await startWebProcess(env);
-      const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess(env)));
-      try {
-        const credentials = { accessKeyId: key.id, secretAccessKey: key.secret };
-        const endpoint = `http://127.0.0.1:${web.port}/api/aws`;
-        const s: Setup = {
-          sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
-          sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
-          topicArn: "",
-        };
-        s.topicArn = (await s.sns.send(new CreateTopicCommand({ Name: "bench" }))).TopicArn!;
-        await subscribeAll(s, rx.url);
-        await publishSteadily(s, RATE, 2); // warm-up
-        await new Promise((r) => setTimeout(r, 2000));
-        const since = new Date();
-        rx.start();
-        const started = Date.now();
-        const published = await publishSteadily(s, RATE, SECONDS);
-        // Let the tail drain (bounded), then measure.
-        const expectedHooks = published * HOOKS;
-        for (let i = 0; i < 100 && rx.count() < expectedHooks; i++) await new Promise((r) => setTimeout(r, 100));
-        const elapsed = (Date.now() - started) / 1000;
-        const hooks = rx.stop();
-        const q = await query(
-          `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99
-             FROM deliveries WHERE protocol = 'sqs' AND created_at >= $1`,
-          [since],
-        );
-        s.sns.destroy();
-        s.sqs.destroy();
-        const r = q.rows[0];
-        console.log(
-          `Signalbox (1 web, ${WORKERS} worker${WORKERS > 1 ? "s" : ""}; ${QUEUES} queue + ${HOOKS} webhook subscribers; ${RATE} messages/s for ${SECONDS} s; ${published} published)`,
-        );
-        console.log(
-          `  webhooks: ${hooks.received}/${expectedHooks} delivered, ${(hooks.received / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${percentile(hooks.latencies, 50)} ms, p99 ${percentile(hooks.latencies, 99)} ms`,
-        );
-        console.log(
-          `  queues:   ${r.n}/${published * QUEUES} delivered, ${(r.n / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`,
-        );
-        return hooks.received / elapsed;
-      } finally {
-        await Promise.all([stop(web.child), ...workers.map((w) => stop(w.child))]);
-      }
-    });
+    const credentials = { accessKeyId: key.id, secretAccessKey: key.secret };
+    const endpoint = `http://127.0.0.1:${web.port}/api/aws`;
+    const s: Setup = {
+      sns: new SNSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+      sqs: new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
+      topicArn: "",
+    };
+    s.topicArn = (await s.sns.send(new CreateTopicCommand({ Name: `bench-${kind}` }))).TopicArn!;
+    await subscribeAll(s, rx.url);
+    const succeeded = async (since: Date) =>
+      Number(
+        (
+          await query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'succeeded' AND created_at >= $1`, [
+            since,
+          ])
+        ).rows[0].n,
+      );
+    // Warm-up (connections, JIT, the signing key, pg-boss queues), drained, then statistics.
+    const warm = new Date();
+    const warmed = await publishSteadily(s, RATE, 3);
+    for (let i = 0; i < 200 && (await succeeded(warm)) < warmed * SUBSCRIBERS; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await analyze(query);
+    const cond = await conditions(query);
+    const since = new Date();
+    rx.start();
+    const started = Date.now();
+    const calls: number[] = [];
+    const published = await publishSteadily(s, RATE, SECONDS, calls);
+    // Let the tail drain (bounded), then measure.
+    const expected = published * SUBSCRIBERS;
+    for (let i = 0; i < 100; i++) {
+      const n = kind === "webhooks" ? rx.count() : await succeeded(since);
+      if (n >= expected) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const elapsed = (Date.now() - started) / 1000;
+    const hooks = rx.stop();
+    s.sns.destroy();
+    s.sqs.destroy();
+    calls.sort((a, b) => a - b);
+    let delivered: number, p50: number, p99: number;
+    if (kind === "webhooks") {
+      delivered = hooks.received;
+      p50 = percentile(hooks.latencies, 50);
+      p99 = percentile(hooks.latencies, 99);
+    } else {
+      // Stored in the queue − published (the publish time rides in the raw body).
+      const q = await query(
+        `SELECT count(*)::int AS n,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch from sent_at) * 1000 - split_part(body, '|', 1)::bigint) AS p50,
+                    percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch from sent_at) * 1000 - split_part(body, '|', 1)::bigint) AS p99
+               FROM queue_messages WHERE sent_at >= $1`,
+        [since],
+      );
+      delivered = q.rows[0].n;
+      p50 = Math.round(q.rows[0].p50);
+      p99 = Math.round(q.rows[0].p99);
+    }
+    console.log(
+      `Signalbox ${kind} (1 web, ${WORKERS} worker${WORKERS > 1 ? "s" : ""}; ${SUBSCRIBERS} ${kind === "queues" ? "queue (raw delivery)" : "webhook"} subscribers; ${RATE} messages/s for ${SECONDS} s; ${published} published; ${cond})`,
+    );
+    console.log(
+      `  ${kind}: ${delivered}/${expected} delivered, ${(delivered / elapsed).toFixed(0)} deliveries/s; publish→delivery p50 ${p50} ms, p99 ${p99} ms; PublishBatch call p50 ${percentile(calls, 50)} ms, p99 ${percentile(calls, 99)} ms`,
+    );
+    return delivered / elapsed;
   } finally {
     await rx.close();
   }
+}
+
+/** Both kinds against one database and one set of processes, one topic each, one after the other. */
+async function benchSignalbox(): Promise<Map<string, number>> {
+  return withBenchDatabase(async (db) => {
+    const web = await startWebProcess(db.env);
+    const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess(db.env)));
+    try {
+      const rates = new Map<string, number>();
+      for (const kind of KINDS) rates.set(kind, await benchKind(kind, db, web.port!));
+      return rates;
+    } finally {
+      await Promise.all([stop(web.child), ...workers.map((w) => stop(w.child))]);
+    }
+  });
 }
 
 async function benchMoto(): Promise<number | null> {
@@ -234,9 +294,12 @@ async function benchMoto(): Promise<number | null> {
   }
 }
 
-const ours = await benchSignalbox();
-const moto = await benchMoto();
-if (moto)
+const rates = await benchSignalbox();
+QUEUES = Number(process.env.BENCH_QUEUES ?? 10);
+HOOKS = Number(process.env.BENCH_HOOKS ?? 10);
+const moto = MOTO_SECONDS > 0 ? await benchMoto() : null;
+const ours = rates.get("webhooks");
+if (moto && ours)
   console.log(
     `ratio: Signalbox delivered ${(ours / moto).toFixed(1)}× moto_server's webhook deliveries/s on this machine (each at the load given above)`,
   );

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { AppError } from "../../core/errors";
-import { encryptSecret, decryptSecret, parseMasterKey } from "../../core/crypto/secret-box";
+import { encryptSecret, decryptSecret } from "../../core/crypto/secret-box";
+import { masterKey } from "../../platform/secrets";
 import { generateAccessKeyId, generateSecretAccessKey } from "../../core/crypto/api-key-format";
 import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/permissions";
 import { withTransaction, pool } from "../../db";
-import { env } from "../../env";
 import { recordAudit } from "../audit/audit.service";
 import { isListening, listen, stopListening } from "../../platform/listen";
 import {
@@ -26,10 +26,8 @@ export const createApiKeyInput = z.object({
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInput>;
 
-let masterKey: Buffer | undefined;
-function key(): Buffer {
-  return (masterKey ??= parseMasterKey(env().SIGNALBOX_MASTER_KEY));
-}
+// The installation's master key, parsed once (platform/secrets.ts).
+const key = masterKey;
 
 export async function createApiKey(actor: Actor, tenantId: string, input: CreateApiKeyInput) {
   assertCan(actor.role, "keys:manage");

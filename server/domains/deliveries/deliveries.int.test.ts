@@ -22,6 +22,7 @@ import {
   resendProgress,
 } from "./delivery.service";
 import { runResend } from "./resend";
+import { deliveryTotals, topFailingEndpoints } from "./delivery.dashboard";
 
 // The delivery engine against real PostgreSQL, with jobs' handlers called directly: fan-out
 // idempotency, the retry schedule, automatic disabling. Retries are scheduled far in the future
@@ -404,5 +405,24 @@ describe("delivery engine", () => {
   it("a viewer cannot publish or change subscriptions", async () => {
     const viewer = { ...t.actor, role: "viewer" as const };
     await expect(createTopic(viewer, t.tenant, { name: "nope" })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("filters the dashboard by the source of deliveries", async () => {
+    const range = { from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 60_000) };
+    const topic = await createTopic(t.actor, t.tenant, { name: `src-${randomUUID().slice(0, 6)}` });
+    const sub = await httpSub(topic.arn, "/fail-source", FAR);
+    const messageId = await publishRaw(topic.id, "from a topic");
+    await runFanout({ messageIds: [messageId] }, ctx);
+    const scope = { tenantId: t.tenant.id, topicId: topic.id };
+    const all = await deliveryTotals(scope, range);
+    const topics = await deliveryTotals({ ...scope, sourceKind: "topic" }, range);
+    const rules = await deliveryTotals({ ...scope, sourceKind: "rule" }, range);
+    expect(all.retrying).toBe(1);
+    expect(topics).toEqual(all);
+    expect(rules.retrying + rules.succeeded + rules.failed + rules.pending + rules.dlq).toBe(0);
+    expect((await topFailingEndpoints({ ...scope, sourceKind: "topic" }, range)).map((e) => e.subscriptionId)).toEqual([
+      sub.id,
+    ]);
+    expect(await topFailingEndpoints({ ...scope, sourceKind: "rule" }, range)).toEqual([]);
   });
 });

@@ -16,23 +16,30 @@ import { queueTarget } from "./targets/queue";
 import type { TargetInput } from "./targets/target";
 
 // Queue subscribers are served inside the Publish transaction: the queue messages, the delivery
-// rows (already succeeded), a small attempt record and the metrics commit with the published
-// message, in a handful of set-based statements per publish (one multi-row INSERT per target
+// rows (already succeeded) and a small attempt record commit with the published message (the
+// per-minute counters follow right after the commit, see metrics-flusher.ts), in a handful of set-based statements per publish (one multi-row INSERT per target
 // queue). It keeps each FIFO message group in publish order and makes queue delivery exactly
 // once, with no job hop between publish and delivery. A queue that refuses (deleted, permission
 // removed) gets a pending delivery that a deliver job retries on the usual schedule.
+
+export type InlineResult = {
+  /** The topic has subscribers that are not queues: a fan-out job serves them. */
+  othersToFanOut: boolean;
+  /** Per-minute counters to record once the transaction committed (metrics-flusher.ts). */
+  metrics: MetricBump[];
+};
 
 export async function deliverToQueuesInline(
   messageIds: string[],
   topicId: string,
   baseUrl: string,
   tx: Queryable,
-): Promise<{ othersToFanOut: boolean }> {
-  if (messageIds.length === 0) return { othersToFanOut: false };
+): Promise<InlineResult> {
+  if (messageIds.length === 0) return { othersToFanOut: false, metrics: [] };
   const subs = await listConfirmedSubscriptions(topicId, tx);
   const othersToFanOut = subs.some((s) => s.protocol !== "sqs");
   const queueSubs = subs.filter((s) => s.protocol === "sqs" && !s.disabledAt);
-  if (queueSubs.length === 0) return { othersToFanOut };
+  if (queueSubs.length === 0) return { othersToFanOut, metrics: [] };
   const messages: MessageRow[] = await findMessagesByIds(messageIds, tx);
   // FIFO: sequence order, which each target queue's INSERT then follows.
   messages.sort((a, b) => (BigInt(a.sequenceNumber ?? 0) < BigInt(b.sequenceNumber ?? 0) ? -1 : 1));
@@ -49,7 +56,7 @@ export async function deliverToQueuesInline(
       };
       inputs.push({ delivery, message: m, subscription: s, topicPolicy: null, baseUrl });
     }
-  if (inputs.length === 0) return { othersToFanOut };
+  if (inputs.length === 0) return { othersToFanOut, metrics: [] };
   const t0 = performance.now();
   const verdicts = await queueTarget.deliverBatch(inputs, tx);
   const durationMs = Math.round(performance.now() - t0);
@@ -91,7 +98,6 @@ export async function deliverToQueuesInline(
     m.latencySumMs += latency(i);
     metrics.set(i.subscription.id, m);
   }
-  await bumpMetrics([...metrics.values()], tx);
   await enqueueDeliverChunks(retry, baseUrl, tx);
-  return { othersToFanOut };
+  return { othersToFanOut, metrics: [...metrics.values()] };
 }

@@ -18,6 +18,8 @@ import { originForJob } from "../../platform/public-url";
 import { gated } from "../../platform/tx-gate";
 import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverToQueuesInline } from "../deliveries/inline";
+import { recordDeliveryMetrics } from "../deliveries/metrics-flusher";
+import type { MetricBump } from "../deliveries/delivery.repository";
 import { claimDedup, insertMessages, setDedupSequence, type NewMessage, type TopicRow } from "./topic.repository";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid } from "./topic.errors";
@@ -60,7 +62,8 @@ async function publishEntries(
 ): Promise<PublishResult[]> {
   // Queue subscribers are delivered inside this transaction, which may need a second pooled
   // connection (queue lookups): gated (platform/tx-gate.ts).
-  return gated(() =>
+  const metrics: MetricBump[] = [];
+  const results = await gated(() =>
     withTransaction(async (tx) => {
       const results: PublishResult[] = [];
       const fresh: NewMessage[] = [];
@@ -96,13 +99,16 @@ async function publishEntries(
           if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seqs.get(m.id) ?? null, tx);
         // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
         const ids = fresh.map((m) => m.id);
-        const { othersToFanOut } = await deliverToQueuesInline(ids, topic.id, baseUrl, tx);
-        if (othersToFanOut)
+        const inline = await deliverToQueuesInline(ids, topic.id, baseUrl, tx);
+        metrics.push(...inline.metrics);
+        if (inline.othersToFanOut)
           await enqueue(fanoutJob, { messageIds: ids, baseUrl: originForJob(baseUrl), queuesDone: true }, { tx });
       }
       return results;
     }),
   );
+  await recordDeliveryMetrics(metrics);
+  return results;
 }
 
 export async function publish(

@@ -12,9 +12,10 @@ import {
 } from "./target";
 
 // SQS queues in this database: the cheapest delivery there is. A chunk's messages are grouped by
-// target queue and each queue gets ONE multi-row INSERT (sendMessages), under a savepoint; only if
-// that queue refuses (deleted, permission removed, a message it will not take) are its messages
-// retried one by one, so one bad message or queue does not fail the others.
+// target queue and each queue gets ONE multi-row INSERT (sendMessages), all under one savepoint;
+// only if something refuses (a deleted queue, a removed permission, a message a queue will not
+// take) is it redone queue by queue, then message by message, so one bad message or queue does not
+// fail the others.
 
 type Prepared = {
   input: TargetInput;
@@ -79,7 +80,18 @@ export const queueTarget: LocalTarget = {
           : null,
       },
     });
-    for (const [arn, idx] of byQueue) {
+    // Common case first: every queue takes its messages, under ONE savepoint for the whole chunk.
+    const groups = [...byQueue];
+    const all = await underSavepoint(tx, async () => {
+      for (const [arn, idx] of groups)
+        await deliverGroup(
+          arn,
+          idx.map((i) => prepared[i]!),
+          tx,
+        );
+    });
+    if (all === null) return results.fill(ok);
+    for (const [arn, idx] of groups) {
       const group = idx.map((i) => prepared[i]!);
       const error = await underSavepoint(tx, () => deliverGroup(arn, group, tx));
       if (error === null || idx.length === 1) {
