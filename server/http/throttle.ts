@@ -1,20 +1,122 @@
 import { AppError } from "../core/errors";
 import { BucketMap } from "../core/token-bucket";
 
-// Per-tenant request throttling on the data plane. Buckets live in each web process, so a tenant's
-// effective limit is SIGNALBOX_TENANT_RPS × the number of web processes; that keeps the hot path
-// free of a database round trip. (Per-endpoint delivery limits, which must hold across workers,
-// are kept in PostgreSQL by the delivery engine instead.)
-const rate = () => Number(process.env.SIGNALBOX_TENANT_RPS ?? 10_000);
+// Two things keep one tenant from crowding out the others on a web process:
+//
+// 1. A per-tenant token bucket (SIGNALBOX_TENANT_RPS, burst twice that). Buckets live in each web
+//    process, so a tenant's effective limit is that × the number of web processes; that keeps the
+//    hot path free of a database round trip. The default is a share one process can actually
+//    serve (an SQS call costs ~0.3-1 ms of CPU here), not a number it can never reach.
+// 2. A fair gate in front of the use cases: at most SIGNALBOX_DOOR_CONCURRENCY requests run at once
+//    (fewer than the database pool, so the pool's own first-come queue never decides who waits);
+//    when they are all taken, waiting requests are admitted tenant by tenant, the tenant with the
+//    fewest running first. A tenant flooding the door then waits behind itself, while another
+//    tenant's occasional request is next in line.
+//
+// (Per-endpoint delivery limits, which must hold across workers, live in PostgreSQL instead.)
+
+export const DEFAULT_TENANT_RPS = 1_000;
+export const DEFAULT_DOOR_CONCURRENCY = 8;
+/** Requests one tenant may have waiting at the gate before it is told to slow down. */
+export const MAX_WAITING_PER_TENANT = 256;
+
+const envNumber = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+const rate = () => envNumber("SIGNALBOX_TENANT_RPS", DEFAULT_TENANT_RPS);
 const buckets = new BucketMap(() => ({ ratePerSecond: rate(), capacity: rate() * 2 }));
+
+function throttled(retryAfterMs: number): AppError {
+  return new AppError("rate_limited", "Rate exceeded", {
+    awsCode: "ThrottlingException",
+    awsStatus: 400,
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  });
+}
 
 export function throttleTenant(tenantId: string, now = Date.now()): void {
   const r = buckets.take(tenantId, now);
-  if (!r.ok) {
-    throw new AppError("rate_limited", "Rate exceeded", {
-      awsCode: "ThrottlingException",
-      awsStatus: 400,
-      retryAfterSeconds: Math.max(1, Math.ceil(r.retryAfterMs / 1000)),
+  if (!r.ok) throw throttled(r.retryAfterMs);
+}
+
+type Waiter = { grant: () => void };
+
+export class FairGate {
+  private running = 0;
+  private readonly perTenant = new Map<string, number>();
+  /** Insertion order is the rotation: a tenant goes to the back after each admission. */
+  private readonly waiting = new Map<string, Waiter[]>();
+
+  constructor(
+    readonly slots: number,
+    readonly maxWaitingPerTenant = MAX_WAITING_PER_TENANT,
+  ) {}
+
+  get active(): number {
+    return this.running;
+  }
+
+  async run<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+    await this.acquire(tenantId);
+    try {
+      return await fn();
+    } finally {
+      this.release(tenantId);
+    }
+  }
+
+  private admit(tenantId: string): void {
+    this.running++;
+    this.perTenant.set(tenantId, (this.perTenant.get(tenantId) ?? 0) + 1);
+  }
+
+  acquire(tenantId: string): Promise<void> {
+    if (this.running < this.slots && this.waiting.size === 0) {
+      this.admit(tenantId);
+      return Promise.resolve();
+    }
+    const queue = this.waiting.get(tenantId) ?? [];
+    if (queue.length >= this.maxWaitingPerTenant) return Promise.reject(throttled(1000));
+    return new Promise<void>((resolve) => {
+      queue.push({ grant: resolve });
+      this.waiting.set(tenantId, queue);
+      this.pump();
     });
   }
+
+  release(tenantId: string): void {
+    this.running--;
+    const n = (this.perTenant.get(tenantId) ?? 1) - 1;
+    if (n > 0) this.perTenant.set(tenantId, n);
+    else this.perTenant.delete(tenantId);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.slots && this.waiting.size > 0) {
+      let pick: string | undefined;
+      let fewest = Infinity;
+      for (const t of this.waiting.keys()) {
+        const n = this.perTenant.get(t) ?? 0;
+        if (n < fewest) {
+          fewest = n;
+          pick = t;
+        }
+      }
+      const queue = this.waiting.get(pick!)!;
+      const w = queue.shift()!;
+      this.waiting.delete(pick!);
+      if (queue.length) this.waiting.set(pick!, queue);
+      this.admit(pick!);
+      w.grant();
+    }
+  }
+}
+
+let gate: FairGate | undefined;
+/** The process's gate for data-plane use cases (long polls stay outside: they mostly wait). */
+export function doorGate(): FairGate {
+  gate ??= new FairGate(envNumber("SIGNALBOX_DOOR_CONCURRENCY", DEFAULT_DOOR_CONCURRENCY));
+  return gate;
 }

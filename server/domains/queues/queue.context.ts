@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { env } from "../../env";
-import { crossAccountDecision, queueDoesNotExist, sqsError } from "../../core/sqs";
+import { crossAccountDecision, queueDoesNotExist, queueNameProblem, sqsError } from "../../core/sqs";
 import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
 
 // What every queue use case needs: the clock (replaceable in tests), the receipt-handle key, and
@@ -75,6 +75,9 @@ export async function resolveQueue(
   action: string,
   sourceArn?: string,
 ): Promise<QueueRow> {
+  // A name no queue can have (NUL bytes, other characters) cannot exist: say so without asking the database.
+  if (queueNameProblem(ref.name) || (ref.accountId !== undefined && !/^\d{12}$/.test(ref.accountId)))
+    throw queueDoesNotExist();
   if (!ref.accountId || ref.accountId === caller.accountId) {
     const q = await queueByName(caller.tenantId, ref.name);
     if (!q) throw queueDoesNotExist();

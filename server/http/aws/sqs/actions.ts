@@ -36,7 +36,7 @@ import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } fro
 // and from them in query.ts). Handlers parse, call one use case, shape the answer.
 
 type In = Record<string, unknown>;
-type Handler = (ctx: AwsContext, input: In, path: string) => Promise<Record<string, unknown>>;
+export type Handler = (ctx: AwsContext, input: In, path: string) => Promise<Record<string, unknown>>;
 
 function str(input: In, name: string, required = false): string | undefined {
   const v = input[name];
@@ -162,7 +162,7 @@ const SYSTEM_ATTRIBUTE_NAMES = [
   "AWSTraceHeader",
 ];
 
-export const ACTIONS: Record<string, Handler> = {
+const HANDLERS: Record<string, Handler> = {
   async CreateQueue(ctx, input) {
     const name = str(input, "QueueName", true)!;
     const { queue } = await createQueue(ctx.actor, ctx.tenant.id, {
@@ -458,3 +458,6 @@ export const ACTIONS: Record<string, Handler> = {
     return { ApproximateNumberOfMessagesMoved: r.approximateNumberOfMessagesMoved };
   },
 };
+
+/** The action table. A Map, so that only these names are actions (never `constructor`, `__proto__`). */
+export const ACTIONS: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS));
