@@ -71,7 +71,7 @@ async function sqsJson(action: string, body: unknown) {
   const r = await fetch(`${web.url}/api/aws`, {
     method: "POST",
     headers: { ...bearer(), "x-amz-target": `AmazonSQS.${action}`, "content-type": "application/x-amz-json-1.0" },
-    body: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body: typeof body === "string" ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
   const text = await r.text();
   return { status: r.status, errortype: r.headers.get("x-amzn-errortype"), text, json: safeJson(text) };
@@ -81,7 +81,7 @@ async function query(form: string | Buffer, path = "/api/aws", qs = "") {
   const r = await fetch(`${web.url}${path}${qs}`, {
     method: "POST",
     headers: { ...bearer(), "content-type": "application/x-www-form-urlencoded" },
-    body: form,
+    body: typeof form === "string" ? form : new Uint8Array(form),
   });
   return { status: r.status, text: await r.text() };
 }
