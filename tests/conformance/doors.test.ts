@@ -293,3 +293,32 @@ describe("bad input is a 4xx", () => {
     expect(still.status).toBe(200);
   });
 });
+
+describe("while PostgreSQL refuses connections", () => {
+  let down: (TestProcess & { url: string }) | undefined;
+  afterAll(async () => {
+    await down?.stop();
+  });
+
+  it("answers 503 in each door's shape (ServiceUnavailable on the AWS door), not 500", async () => {
+    // Port 1 on loopback: nothing listens, every connection is refused.
+    down = await startWeb({ env: { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/signalbox_down" } });
+    const json = await fetch(`${down.url}/api/aws`, {
+      method: "POST",
+      headers: { ...bearer(), "x-amz-target": "AmazonSQS.ListQueues", "content-type": "application/x-amz-json-1.0" },
+      body: "{}",
+    });
+    expect(json.status).toBe(503);
+    expect(json.headers.get("x-amzn-errortype")).toBe("com.amazonaws.sqs#ServiceUnavailable");
+    const xml = await fetch(`${down.url}/api/aws`, {
+      method: "POST",
+      headers: { ...bearer(), "content-type": "application/x-www-form-urlencoded" },
+      body: "Action=ListTopics",
+    });
+    expect(xml.status).toBe(503);
+    expect(await xml.text()).toContain("<Code>ServiceUnavailable</Code>");
+    const rest = await fetch(`${down.url}/api/v1/queues`, { headers: bearer() });
+    expect(rest.status).toBe(503);
+    expect(((await rest.json()) as { status: number }).status).toBe(503);
+  });
+});
