@@ -45,7 +45,9 @@ type Waiter = { grant: () => void };
 export class FairGate {
   private running = 0;
   private readonly perTenant = new Map<string, number>();
-  /** Insertion order is the rotation: a tenant goes to the back after each admission. */
+  /** When each tenant was last admitted (a counter): ties go to the tenant served longest ago. */
+  private readonly lastAdmitted = new Map<string, number>();
+  private admissions = 0;
   private readonly waiting = new Map<string, Waiter[]>();
 
   constructor(
@@ -68,6 +70,10 @@ export class FairGate {
 
   private admit(tenantId: string): void {
     this.running++;
+    this.lastAdmitted.delete(tenantId);
+    this.lastAdmitted.set(tenantId, ++this.admissions);
+    // Forget tenants not seen for a long while, oldest first (the map stays small).
+    if (this.lastAdmitted.size > 10_000) this.lastAdmitted.delete(this.lastAdmitted.keys().next().value!);
     this.perTenant.set(tenantId, (this.perTenant.get(tenantId) ?? 0) + 1);
   }
 
@@ -97,10 +103,13 @@ export class FairGate {
     while (this.running < this.slots && this.waiting.size > 0) {
       let pick: string | undefined;
       let fewest = Infinity;
+      let longestAgo = Infinity;
       for (const t of this.waiting.keys()) {
         const n = this.perTenant.get(t) ?? 0;
-        if (n < fewest) {
+        const last = this.lastAdmitted.get(t) ?? 0;
+        if (n < fewest || (n === fewest && last < longestAgo)) {
           fewest = n;
+          longestAgo = last;
           pick = t;
         }
       }

@@ -56,7 +56,8 @@ export async function deliverToQueue(
         body: input.body,
         attributes: input.attributes,
         groupId: input.messageGroupId,
-        dedupId: input.messageDeduplicationId,
+        // A standard queue subscribed to a FIFO topic takes no deduplication id.
+        dedupId: q.settings.fifo ? input.messageDeduplicationId : undefined,
       },
     ],
     { senderId: input.senderId, batch: false, tx },

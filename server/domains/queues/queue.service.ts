@@ -19,6 +19,7 @@ import {
   queueUrl,
   renderQueueAttributes,
   sameAttributes,
+  differingAttributes,
   settableAttributeStrings,
   settingsForCreate,
   sqsError,
@@ -129,16 +130,11 @@ export async function createQueue(
   validateTags(tags);
   const existing = await findQueueByName(tenantId, input.name);
   if (existing) {
-    if (!sameAttributes(existing.settings, attrs, input.name)) {
+    const differing = differingAttributes(existing.settings, attrs, input.name);
+    if (differing.length) {
       throw sqsError(
         "QueueNameExists",
-        `A queue already exists with the same name and a different value for attribute(s) ${Object.keys(attrs)
-          .filter(
-            (k) =>
-              settableAttributeStrings(settingsForCreate(input.name, attrs))[k] !==
-              settableAttributeStrings(existing.settings)[k],
-          )
-          .join(", ")}`,
+        `A queue already exists with the same name and a different value for attribute(s) ${differing.join(", ")}`,
         "name",
       );
     }
@@ -235,7 +231,7 @@ export async function getQueueAttributes(
   if (needsCounts(list)) counts = (await countQueueMessages(q.tenantId, [q.id], now())).get(q.id);
   return renderQueueAttributes(
     q.settings,
-    { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts },
+    { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts, permissions: q.permissions },
     list,
   );
 }

@@ -15,7 +15,7 @@ import { sendMessages, type SendResult } from "../../domains/queues/send";
 import { receiveMessages } from "../../domains/queues/receive";
 import { changeVisibility, deleteMessages } from "../../domains/queues/acknowledge";
 import { queueNameSchema } from "../../domains/queues/queue.schemas";
-import { MAX_BATCH_ENTRIES } from "../../core/sqs";
+import { MAX_BATCH_ENTRIES, messageAttributesFromWire } from "../../core/sqs";
 
 // REST for tenant apps: /api/v1/queues. JSON in and out, problem details on error, the same
 // queue services as the AWS door. Message attributes: {name: {dataType, stringValue | binaryValue(base64)}}.
@@ -61,19 +61,16 @@ const view = (ctx: RestContext, row: QueueRow) => ({
 function toSendInput(m: z.infer<typeof messageIn>) {
   return {
     body: m.body,
-    attributes: m.attributes
-      ? Object.fromEntries(
+    attributes: messageAttributesFromWire(
+      m.attributes &&
+        Object.fromEntries(
           Object.entries(m.attributes).map(([k, a]) => [
             k,
-            {
-              DataType: a.dataType,
-              ...(a.binaryValue !== undefined
-                ? { BinaryValue: Buffer.from(a.binaryValue, "base64") }
-                : { StringValue: a.stringValue }),
-            },
+            { DataType: a.dataType, StringValue: a.stringValue, BinaryValue: a.binaryValue },
           ]),
-        )
-      : undefined,
+        ),
+      "attributes",
+    ),
     delaySeconds: m.delaySeconds,
     groupId: m.messageGroupId,
     dedupId: m.messageDeduplicationId,

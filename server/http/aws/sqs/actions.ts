@@ -7,7 +7,7 @@ import {
   selectAttributes,
   SQS_ERRORS,
   sqsError,
-  type MessageAttributeValue,
+  messageAttributesFromWire,
   type SendInput,
 } from "../../../core/sqs";
 import type { AwsContext } from "../types";
@@ -79,40 +79,11 @@ function strMap(input: In, name: string): Record<string, string> | undefined {
   return out;
 }
 
-/** JSON MessageAttributes (BinaryValue base64) → values with Buffers. */
-function messageAttrs(v: unknown, field: string): Record<string, MessageAttributeValue> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v))
-    throw sqsError("InvalidParameterValue", `Value for parameter ${field} is invalid.`);
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [name, raw] of Object.entries(v as Record<string, Record<string, unknown>>)) {
-    const a = raw ?? {};
-    if (a.StringListValues !== undefined || a.BinaryListValues !== undefined) {
-      if (
-        (Array.isArray(a.StringListValues) && a.StringListValues.length) ||
-        (Array.isArray(a.BinaryListValues) && a.BinaryListValues.length)
-      ) {
-        throw sqsError(
-          "InvalidParameterValue",
-          `Message attribute list values in SendMessage operation are not supported.`,
-          field,
-        );
-      }
-    }
-    out[name] = {
-      DataType: typeof a.DataType === "string" ? a.DataType : "",
-      ...(typeof a.StringValue === "string" ? { StringValue: a.StringValue } : {}),
-      ...(typeof a.BinaryValue === "string" ? { BinaryValue: Buffer.from(a.BinaryValue, "base64") } : {}),
-    };
-  }
-  return out;
-}
-
 function sendInput(e: In): SendInput {
   return {
     body: e.MessageBody as string,
-    attributes: messageAttrs(e.MessageAttributes, "MessageAttributes"),
-    systemAttributes: messageAttrs(e.MessageSystemAttributes, "MessageSystemAttributes"),
+    attributes: messageAttributesFromWire(e.MessageAttributes, "MessageAttributes"),
+    systemAttributes: messageAttributesFromWire(e.MessageSystemAttributes, "MessageSystemAttributes"),
     delaySeconds: int(e, "DelaySeconds"),
     groupId: str(e, "MessageGroupId"),
     dedupId: str(e, "MessageDeduplicationId"),
