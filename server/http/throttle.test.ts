@@ -71,4 +71,39 @@ describe("FairGate", () => {
     expect(gate.active).toBe(0);
     await expect(gate.run("a", async () => "again")).resolves.toBe("again");
   });
+
+  it("alone a tenant uses every slot; while another tenant is active it holds at most half", async () => {
+    let now = 0;
+    const gate = new FairGate(4, 100, () => now);
+    const hold = deferred();
+    const running = new Set<string>();
+    const job = (tenant: string, id: string) =>
+      gate.run(tenant, async () => {
+        running.add(id);
+        await hold.promise;
+        running.delete(id);
+      });
+    const alone = [1, 2, 3, 4].map((i) => job("flood", `a${i}`));
+    await Promise.resolve();
+    expect(running.size).toBe(4);
+    hold.resolve();
+    await Promise.all(alone);
+
+    now = 10_000;
+    const hold2 = deferred();
+    const running2: string[] = [];
+    const job2 = (tenant: string, id: string) =>
+      gate.run(tenant, async () => {
+        running2.push(id);
+        await hold2.promise;
+      });
+    const calm = job2("calm", "c1");
+    const flood = [1, 2, 3, 4].map((i) => job2("flood", `f${i}`));
+    await Promise.resolve();
+    expect(running2).toEqual(["c1", "f1", "f2"]);
+    hold2.resolve();
+    await Promise.all([calm, ...flood]);
+    expect(running2.length).toBe(5);
+    expect(gate.active).toBe(0);
+  });
 });

@@ -11,12 +11,16 @@ import { BucketMap } from "../core/token-bucket";
 //    (fewer than the database pool, so the pool's own first-come queue never decides who waits);
 //    when they are all taken, waiting requests are admitted tenant by tenant, the tenant with the
 //    fewest running first. A tenant flooding the door then waits behind itself, while another
-//    tenant's occasional request is next in line.
+//    tenant's occasional request is next in line. While other tenants have been active within the
+//    last second, one tenant holds at most half the slots, so the others' requests also do not
+//    compete with a full load of its work once admitted (alone, a tenant may use every slot).
 //
 // (Per-endpoint delivery limits, which must hold across workers, live in PostgreSQL instead.)
 
 export const DEFAULT_TENANT_RPS = 1_000;
 export const DEFAULT_DOOR_CONCURRENCY = 8;
+/** How long a tenant counts as "active" for sharing after its last admission. */
+const ACTIVE_WINDOW_MS = 1_000;
 /** Requests one tenant may have waiting at the gate before it is told to slow down. */
 export const MAX_WAITING_PER_TENANT = 256;
 
@@ -48,12 +52,28 @@ export class FairGate {
   /** When each tenant was last admitted (a counter): ties go to the tenant served longest ago. */
   private readonly lastAdmitted = new Map<string, number>();
   private admissions = 0;
+  /** Last admission time per tenant (ms), to know who else is active. */
+  private readonly lastSeen = new Map<string, number>();
   private readonly waiting = new Map<string, Waiter[]>();
 
   constructor(
     readonly slots: number,
     readonly maxWaitingPerTenant = MAX_WAITING_PER_TENANT,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
+
+  /** The most slots `tenantId` may hold now: all when alone, half while others are active. */
+  private capFor(tenantId: string): number {
+    const now = this.clock();
+    for (const [t, at] of this.lastSeen) {
+      if (now - at > ACTIVE_WINDOW_MS) {
+        this.lastSeen.delete(t);
+        continue;
+      }
+      if (t !== tenantId) return Math.max(1, Math.floor(this.slots / 2));
+    }
+    return this.slots;
+  }
 
   get active(): number {
     return this.running;
@@ -72,13 +92,18 @@ export class FairGate {
     this.running++;
     this.lastAdmitted.delete(tenantId);
     this.lastAdmitted.set(tenantId, ++this.admissions);
+    this.lastSeen.set(tenantId, this.clock());
     // Forget tenants not seen for a long while, oldest first (the map stays small).
     if (this.lastAdmitted.size > 10_000) this.lastAdmitted.delete(this.lastAdmitted.keys().next().value!);
     this.perTenant.set(tenantId, (this.perTenant.get(tenantId) ?? 0) + 1);
   }
 
   acquire(tenantId: string): Promise<void> {
-    if (this.running < this.slots && this.waiting.size === 0) {
+    if (
+      this.running < this.slots &&
+      this.waiting.size === 0 &&
+      (this.perTenant.get(tenantId) ?? 0) < this.capFor(tenantId)
+    ) {
       this.admit(tenantId);
       return Promise.resolve();
     }
@@ -106,6 +131,7 @@ export class FairGate {
       let longestAgo = Infinity;
       for (const t of this.waiting.keys()) {
         const n = this.perTenant.get(t) ?? 0;
+        if (n >= this.capFor(t)) continue;
         const last = this.lastAdmitted.get(t) ?? 0;
         if (n < fewest || (n === fewest && last < longestAgo)) {
           fewest = n;
@@ -113,7 +139,9 @@ export class FairGate {
           pick = t;
         }
       }
-      const queue = this.waiting.get(pick!)!;
+      // Everyone waiting is at their share: the free slots stay free for the others.
+      if (pick === undefined) return;
+      const queue = this.waiting.get(pick)!;
       const w = queue.shift()!;
       this.waiting.delete(pick!);
       if (queue.length) this.waiting.set(pick!, queue);
