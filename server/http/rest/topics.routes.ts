@@ -61,7 +61,7 @@ export const topicRoutes = [
     query: z.object({ nextToken: z.string().optional() }),
     response: z.object({ topics: z.array(topicOut), nextToken: z.string().nullable() }),
     handler: async (ctx, { query }) => {
-      const r = await listTopics(ctx.actor, ctx.tenant, (query as { nextToken?: string }).nextToken);
+      const r = await listTopics(ctx.actor, ctx.tenant, query.nextToken);
       return { topics: r.topics.map(topicView), nextToken: r.nextToken };
     },
   }),
@@ -130,7 +130,7 @@ export const topicRoutes = [
     handler: async (ctx, { query }) => {
       const r = await listSubscriptions(ctx.actor, ctx.tenant, {
         topicArn: topicArn(ctx.tenant, ctx.params.name!),
-        nextToken: (query as { nextToken?: string }).nextToken,
+        nextToken: query.nextToken,
       });
       return { subscriptions: r.subscriptions.map(subscriptionView), nextToken: r.nextToken };
     },
@@ -156,7 +156,7 @@ export const topicRoutes = [
     body: publishInput.omit({ topicId: true }),
     response: z.object({ messageId: z.string(), sequenceNumber: z.string().nullable() }),
     handler: async (ctx, { body }) =>
-      publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body as z.infer<typeof publishInput>, {
+      publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body, {
         baseUrl: ctx.baseUrl,
       }),
   }),
@@ -170,7 +170,7 @@ export const topicRoutes = [
     query: z.object({ TopicArn: z.string(), Token: z.string(), Action: z.string().optional() }),
     response: z.object({ subscriptionArn: z.string() }),
     handler: async (_ctx, { query }) => {
-      const q = query as { TopicArn: string; Token: string };
+      const q = query;
       const s = await confirmSubscription({ topicArn: q.TopicArn, token: q.Token });
       return { subscriptionArn: s.arn };
     },
@@ -184,7 +184,7 @@ export const topicRoutes = [
     query: z.object({ SubscriptionArn: z.string(), Signature: z.string() }),
     response: z.object({ unsubscribed: z.boolean() }),
     handler: async (ctx, { query }) => {
-      const q = query as { SubscriptionArn: string; Signature: string };
+      const q = query;
       const want = Buffer.from(unsubscribeSignature(q.SubscriptionArn));
       const got = Buffer.from(q.Signature);
       if (want.length !== got.length || !timingSafeEqual(want, got))

@@ -1,8 +1,6 @@
 import { isAppError } from "../../../core/errors";
 import {
   checkBatchEntries,
-  parseQueueUrl,
-  queueDoesNotExist,
   queueUrl,
   selectAttributes,
   SQS_ERRORS,
@@ -11,7 +9,7 @@ import {
   type SendInput,
 } from "../../../core/sqs";
 import type { AwsContext } from "../types";
-import { resolveQueue } from "../../../domains/queues/queue.context";
+import { resolveQueueRef } from "../../../domains/queues/queue.context";
 import type { QueueRow } from "../../../domains/queues/queue.repository";
 import {
   addPermission,
@@ -95,12 +93,10 @@ function caller(ctx: AwsContext) {
 }
 
 /** The queue named by QueueUrl (or, for query calls POSTed to a queue URL, by the path). */
-async function queueOf(ctx: AwsContext, input: In, path: string, action: string): Promise<QueueRow> {
+function queueOf(ctx: AwsContext, input: In, path: string, action: string): Promise<QueueRow> {
   const url = str(input, "QueueUrl") ?? (/^\/\d{12}\/[^/]+\/?$/.test(path) ? path : undefined);
   if (!url) throw sqsError("MissingParameter", "The request must contain the parameter QueueUrl.");
-  const ref = parseQueueUrl(url);
-  if (!ref) throw queueDoesNotExist();
-  return resolveQueue(caller(ctx), ref, action);
+  return resolveQueueRef(caller(ctx), { url }, action);
 }
 
 async function ownQueueByArn(ctx: AwsContext, arn: string | undefined, field: string): Promise<string> {
@@ -146,7 +142,7 @@ const HANDLERS: Record<string, Handler> = {
   async GetQueueUrl(ctx, input) {
     const name = str(input, "QueueName", true)!;
     const owner = str(input, "QueueOwnerAWSAccountId");
-    const q = await resolveQueue(caller(ctx), { accountId: owner, name }, "GetQueueUrl");
+    const q = await resolveQueueRef(caller(ctx), { name, ownerAccountId: owner }, "GetQueueUrl");
     return { QueueUrl: url(ctx, q) };
   },
   async ListQueues(ctx, input) {
