@@ -19,7 +19,7 @@ const schema = z.object({
   SMTP_URL: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Data-plane requests per second per tenant, per web process (burst: twice that).
-  SIGNALBOX_TENANT_RPS: z.coerce.number().int().min(1).default(10_000),
+  SIGNALBOX_TENANT_RPS: z.coerce.number().int().min(1).default(1_000),
   DB_POOL_MAX: z.coerce.number().int().min(1).default(20),
 });
 

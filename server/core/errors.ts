@@ -12,6 +12,7 @@ export type AppErrorCode =
   | "rate_limited"
   | "too_large"
   | "unsupported"
+  | "unavailable"
   | "internal";
 
 type DoorMapping = {
@@ -24,6 +25,7 @@ type DoorMapping = {
     | "TOO_MANY_REQUESTS"
     | "PAYLOAD_TOO_LARGE"
     | "NOT_IMPLEMENTED"
+    | "SERVICE_UNAVAILABLE"
     | "INTERNAL_SERVER_ERROR";
   http: number;
   aws: string;
@@ -63,6 +65,13 @@ export const ERROR_TABLE: Record<AppErrorCode, DoorMapping> = {
     aws: "UnsupportedOperation",
     awsStatus: 400,
     title: "Not supported",
+  },
+  unavailable: {
+    trpc: "SERVICE_UNAVAILABLE",
+    http: 503,
+    aws: "ServiceUnavailable",
+    awsStatus: 503,
+    title: "Service unavailable",
   },
   internal: {
     trpc: "INTERNAL_SERVER_ERROR",
@@ -104,7 +113,7 @@ export class AppError extends Error {
     this.awsCode = opts.awsCode;
     this.awsStatus = opts.awsStatus;
     this.fieldErrors = opts.fieldErrors;
-    this.senderFault = opts.senderFault ?? code !== "internal";
+    this.senderFault = opts.senderFault ?? (code !== "internal" && code !== "unavailable");
     this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 
@@ -123,4 +132,44 @@ export function isAppError(e: unknown): e is AppError {
 /** Convenience for "this field is wrong" errors that forms show beside the field. */
 export function fieldError(field: string, message: string, awsCode?: string): AppError {
   return new AppError("validation", message, { fieldErrors: { [field]: [message] }, awsCode });
+}
+
+// PostgreSQL SQLSTATE classes and socket errors that mean "the database is not reachable right
+// now" (down, restarting, refusing connections): the caller may retry, so doors answer 503.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4])/;
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
+
+function codeOf(e: unknown): string | undefined {
+  const c = (e as { code?: unknown } | null)?.code;
+  return typeof c === "string" ? c : undefined;
+}
+
+/**
+ * Any thrown value as an AppError: ours as they are; the database being unreachable as
+ * `unavailable` (503); text PostgreSQL cannot store (NUL bytes, invalid encodings, SQLSTATE
+ * 22021/22P05) as `validation`; everything else `internal`. Walks `cause` and AggregateError.
+ */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [e];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x || typeof x !== "object" || seen.has(x)) continue;
+    seen.add(x);
+    const code = codeOf(x);
+    const message = (x as { message?: unknown }).message;
+    if (code === "22021" || code === "22P05")
+      return new AppError("validation", "The request contains characters that are not allowed.", { cause: e });
+    if (
+      (code && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) ||
+      (typeof message === "string" && UNAVAILABLE_MESSAGE.test(message))
+    )
+      return new AppError("unavailable", "The service is temporarily unavailable. Please try again.", { cause: e });
+    stack.push((x as { cause?: unknown }).cause);
+    if (Array.isArray((x as { errors?: unknown }).errors)) stack.push(...(x as { errors: unknown[] }).errors);
+  }
+  return new AppError("internal", "We encountered an internal error. Please try again.", { cause: e });
 }

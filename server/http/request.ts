@@ -5,20 +5,52 @@ import { AppError } from "../core/errors";
 // Small helpers shared by the data-plane doors (node:http, no framework on the hot path).
 
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024; // 1 MiB messages, base64 attributes, batch overhead
+/** Past this many bytes an oversized upload is cut off instead of drained (keeps a slow flood cheap). */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
+export function tooLarge(limit: number): AppError {
+  return new AppError("too_large", `The request body is larger than ${limit} bytes.`, {
+    awsCode: "RequestEntityTooLarge",
+    awsStatus: 413,
+  });
+}
+
+/**
+ * Throws the rest of a refused body away, so the client (still uploading) reads our answer
+ * instead of a connection reset; a client that keeps sending past MAX_DRAIN_BYTES is cut off.
+ */
+export function drain(req: IncomingMessage, already = 0): void {
+  let seen = already;
+  req.removeAllListeners("data");
+  req.on("data", (c: Buffer) => {
+    seen += c.length;
+    if (seen > MAX_DRAIN_BYTES) req.socket?.destroy();
+  });
+  req.on("error", () => {});
+  req.resume();
+}
+
+/** The whole body, or `too_large` (413) as soon as Content-Length or the bytes received pass `limit`. */
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      drain(req);
+      return reject(tooLarge(limit));
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new AppError("too_large", `Request body exceeds ${limit} bytes`));
-        req.destroy();
+        chunks.length = 0;
+        drain(req, size);
+        reject(tooLarge(limit));
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", reject);
   });

@@ -7,7 +7,8 @@ import { createRestHandler, problem } from "./rest/route";
 import { REST_ROUTES } from "./rest/routes";
 import { AppError } from "../core/errors";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
-import { sendJson } from "./request";
+import { drain, sendJson } from "./request";
+import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
@@ -54,8 +55,20 @@ export async function startWebServer(opts: {
     if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
     if (url.startsWith("/gw/"))
       return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
-    if (nextHandle) return void (stampPeerAddress(req), nextHandle(req, res).catch(onError));
-    sendJson(res, 404, { error: "not found" });
+    // Routes served by Next (sign-in, tRPC, pages) read bodies themselves and without a limit: the
+    // body is read here first, within the route's limit, and Next gets a replay of it.
+    stampPeerAddress(req); // the replay shares these headers
+    const limit = bodyLimitFor(url);
+    void bufferForNext(req, limit)
+      .then((buffered) => {
+        if (!buffered) {
+          drain(req);
+          return sendJson(res, 413, { error: "payload_too_large", limit });
+        }
+        if (nextHandle) return nextHandle(buffered, res);
+        sendJson(res, 404, { error: "not found" });
+      })
+      .catch(onError);
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -1,3 +1,4 @@
+import { isBase64 } from "../sqs/wire-attributes";
 // SNS's rules for names, messages and message attributes, each with AWS's wording. Pure: the AWS
 // door, REST and console all run the same checks through the topics service.
 // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
@@ -86,6 +87,12 @@ export function checkMessageAttributes(attrs: Record<string, SnsAttribute>): Rul
         field: `messageAttributes.${name}`,
       };
     }
+    if (isBinary && !isBase64(value))
+      return {
+        code: "InvalidParameterValue",
+        message: `The message attribute '${name}' has a BinaryValue that is not valid base64.`,
+        field: `messageAttributes.${name}`,
+      };
     if (type.startsWith("Number")) {
       const n = Number(value);
       if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.trim()) || !Number.isFinite(n))

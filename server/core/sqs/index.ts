@@ -8,3 +8,4 @@ export * from "./receipt";
 export * from "./fifo";
 export * from "./batch";
 export * from "./permissions";
+export * from "./wire-attributes";

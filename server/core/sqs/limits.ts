@@ -34,6 +34,10 @@ export const PURGE_COOLDOWN_SECONDS = 60;
 /** A message's visibility may not extend past this long after its first receive. */
 export const MAX_IN_FLIGHT_SECONDS = 43_200;
 export const MAX_PERMISSION_LABEL_LENGTH = 80;
+/** SQS policy quotas: a queue's Policy document is at most 8,192 bytes. */
+export const MAX_POLICY_BYTES = 8_192;
+/** A KMS key id, alias or ARN. */
+export const MAX_KMS_KEY_ID_LENGTH = 2_048;
 export const MAX_MOVE_TASK_RATE = 500;
 
 export const SQS_XMLNS = "http://queue.amazonaws.com/doc/2012-11-05/";

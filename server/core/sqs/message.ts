@@ -219,7 +219,9 @@ export function prepareMessage(input: SendInput, q: QueueRules): PreparedMessage
   }
   let delay = q.delaySeconds;
   if (input.delaySeconds !== undefined && input.delaySeconds !== null) {
-    if (q.fifo)
+    // FIFO queues have no per-message delay; AWS still accepts an explicit 0 (SDKs and batch
+    // helpers send it), and refuses only a real delay.
+    if (q.fifo && input.delaySeconds !== 0)
       throw sqsError(
         "InvalidParameterValue",
         `Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`,
@@ -236,7 +238,7 @@ export function prepareMessage(input: SendInput, q: QueueRules): PreparedMessage
         "DelaySeconds",
       );
     }
-    delay = input.delaySeconds;
+    if (!q.fifo) delay = input.delaySeconds;
   }
   let groupId: string | null = null;
   let dedupId: string | null = null;

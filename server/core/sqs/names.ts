@@ -40,11 +40,13 @@ export function queueUrl(baseUrl: string, accountId: string, name: string): stri
 }
 
 /**
- * (account id, name) from a queue URL. Accepts our own form (…/api/aws/<account>/<name>), AWS's
- * (https://sqs.<region>.amazonaws.com/<account>/<name>) and a bare path (/<account>/<name>), since
- * clients hand back whatever URL they were given.
+ * (account id, name) from a queue URL, as AWS accepts it: our own form (…/api/aws/<account>/<name>),
+ * AWS's hosts with or without a scheme (https://sqs.<region>.amazonaws.com/<account>/<name>,
+ * queue.amazonaws.com/<account>/<name>, <region>.queue.amazonaws.com/…), a bare path
+ * (/<account>/<name>) and a bare queue name (the caller's own queue). Null when it cannot name a
+ * queue at all (including names no queue can have, such as ones with NUL bytes).
  */
-export function parseQueueUrl(url: string): { accountId: string; name: string } | null {
+export function parseQueueUrl(url: string): { accountId?: string; name: string } | null {
   let path = url;
   const scheme = url.indexOf("://");
   if (scheme >= 0) {
@@ -53,13 +55,20 @@ export function parseQueueUrl(url: string): { accountId: string; name: string } 
   }
   const q = path.indexOf("?");
   if (q >= 0) path = path.slice(0, q);
+  const decode = (raw: string) => {
+    try {
+      const name = decodeURIComponent(raw);
+      return queueNameProblem(name) ? null : name;
+    } catch {
+      return null;
+    }
+  };
+  if (scheme < 0 && !path.includes("/")) {
+    const name = decode(path);
+    return name ? { name } : null;
+  }
   const m = /(?:^|\/)(\d{12})\/([^/]+)\/?$/.exec(path);
   if (!m) return null;
-  let name: string;
-  try {
-    name = decodeURIComponent(m[2]);
-  } catch {
-    return null;
-  }
-  return { accountId: m[1], name };
+  const name = decode(m[2]);
+  return name ? { accountId: m[1], name } : null;
 }

@@ -1,8 +1,11 @@
 import { sqsError } from "./errors";
 import { parseQueueArn } from "./names";
+import type { PermissionGrant } from "./permissions";
 import {
   DELAY_SECONDS,
   KMS_DATA_KEY_REUSE_PERIOD,
+  MAX_KMS_KEY_ID_LENGTH,
+  MAX_POLICY_BYTES,
   MAX_RECEIVE_COUNT,
   MAXIMUM_MESSAGE_SIZE,
   MESSAGE_RETENTION_PERIOD,
@@ -165,6 +168,8 @@ export function parseRedriveAllowPolicy(raw: string): RedriveAllowPolicy | null 
 
 function parsePolicy(raw: string): string | null {
   if (raw.trim() === "") return null;
+  if (Buffer.byteLength(raw) > MAX_POLICY_BYTES)
+    throw invalidValue("Policy", `Policy is larger than the maximum of ${MAX_POLICY_BYTES} bytes.`);
   try {
     const d = JSON.parse(raw);
     if (typeof d !== "object" || d === null || Array.isArray(d)) throw new Error();
@@ -217,6 +222,8 @@ export function parseQueueAttributes(
         out.redriveAllowPolicy = parseRedriveAllowPolicy(raw);
         break;
       case "KmsMasterKeyId":
+        if (raw.length > MAX_KMS_KEY_ID_LENGTH)
+          throw invalidValue(name, `Must be at most ${MAX_KMS_KEY_ID_LENGTH} characters.`);
         out.extra = { ...(out.extra ?? {}), KmsMasterKeyId: raw };
         break;
       case "KmsDataKeyReusePeriodSeconds":
@@ -305,8 +312,8 @@ export function settableAttributeStrings(s: QueueSettings): Record<string, strin
   if (s.extra.KmsDataKeyReusePeriodSeconds !== undefined)
     a.KmsDataKeyReusePeriodSeconds = s.extra.KmsDataKeyReusePeriodSeconds;
   if (s.policy) a.Policy = s.policy;
-  if (s.redrivePolicy) a.RedrivePolicy = JSON.stringify(s.redrivePolicy);
-  if (s.redriveAllowPolicy) a.RedriveAllowPolicy = JSON.stringify(s.redriveAllowPolicy);
+  if (s.redrivePolicy) a.RedrivePolicy = redrivePolicyString(s.redrivePolicy);
+  if (s.redriveAllowPolicy) a.RedriveAllowPolicy = redriveAllowPolicyString(s.redriveAllowPolicy);
   if (s.fifo) {
     a.FifoQueue = "true";
     a.ContentBasedDeduplication = String(s.contentBasedDedup);
@@ -316,14 +323,87 @@ export function settableAttributeStrings(s: QueueSettings): Record<string, strin
   return a;
 }
 
-/** True when CreateQueue's attributes describe the existing queue (AWS compares only the ones given). */
+// JSON attributes in AWS's key order, whatever order they were given or stored in (PostgreSQL's
+// jsonb reorders keys by length).
+export function redrivePolicyString(p: RedrivePolicy): string {
+  return JSON.stringify({ deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: p.maxReceiveCount });
+}
+export function redriveAllowPolicyString(p: RedriveAllowPolicy): string {
+  return JSON.stringify(
+    p.sourceQueueArns
+      ? { redrivePermission: p.redrivePermission, sourceQueueArns: p.sourceQueueArns }
+      : { redrivePermission: p.redrivePermission },
+  );
+}
+
+/** JSON text compared by meaning: key order and whitespace do not matter. */
+function sameJson(a: string, b: string): boolean {
+  const canon = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(canon)
+      : x && typeof x === "object"
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, canon((x as Record<string, unknown>)[k])]),
+          )
+        : x;
+  try {
+    return JSON.stringify(canon(JSON.parse(a))) === JSON.stringify(canon(JSON.parse(b)));
+  } catch {
+    return a === b;
+  }
+}
+const JSON_ATTRIBUTES = new Set(["Policy", "RedrivePolicy", "RedriveAllowPolicy"]);
+
+/** True when CreateQueue's attributes describe the existing queue (AWS compares only the ones given, by meaning). */
 export function sameAttributes(existing: QueueSettings, given: Record<string, string>, name: string): boolean {
+  return differingAttributes(existing, given, name).length === 0;
+}
+
+/** The given attributes whose meaning differs from the existing queue's. */
+export function differingAttributes(existing: QueueSettings, given: Record<string, string>, name: string): string[] {
   const wanted = settableAttributeStrings(settingsForCreate(name, given));
   const have = settableAttributeStrings(existing);
-  for (const k of Object.keys(given)) {
-    if ((wanted[k] ?? "") !== (have[k] ?? "")) return false;
+  return Object.keys(given).filter((k) => {
+    const w = wanted[k] ?? "";
+    const h = have[k] ?? "";
+    return JSON_ATTRIBUTES.has(k) && w && h ? !sameJson(w, h) : w !== h;
+  });
+}
+
+/**
+ * The Policy attribute as AWS shows it: the queue's own policy document with one statement per
+ * AddPermission grant (AWS writes grants into the policy), or a policy of just the grants.
+ */
+export function policyWithGrants(
+  policy: string | null,
+  grants: PermissionGrant[] | undefined,
+  arn: string,
+): string | null {
+  if (!grants?.length) return policy;
+  const statements = grants.map((g) => ({
+    Sid: g.label,
+    Effect: "Allow",
+    Principal: {
+      AWS:
+        g.accounts.length === 1
+          ? `arn:aws:iam::${g.accounts[0]}:root`
+          : g.accounts.map((a) => `arn:aws:iam::${a}:root`),
+    },
+    Action: g.actions.length === 1 ? `SQS:${g.actions[0]}` : g.actions.map((a) => `SQS:${a}`),
+    Resource: arn,
+  }));
+  let doc: Record<string, unknown> = { Version: "2012-10-17", Id: `${arn}/SQSDefaultPolicy`, Statement: [] };
+  if (policy) {
+    try {
+      doc = JSON.parse(policy) as Record<string, unknown>;
+    } catch {
+      return policy;
+    }
   }
-  return true;
+  const own = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+  return JSON.stringify({ ...doc, Statement: [...own, ...statements] });
 }
 
 export type QueueCounts = { visible: number; inFlight: number; delayed: number };
@@ -331,7 +411,7 @@ export type QueueCounts = { visible: number; inFlight: number; delayed: number }
 /** GetQueueAttributes: `names` may include "All"; unknown names answer InvalidAttributeName. */
 export function renderQueueAttributes(
   s: QueueSettings,
-  meta: { arn: string; createdAt: Date; modifiedAt: Date; counts?: QueueCounts },
+  meta: { arn: string; createdAt: Date; modifiedAt: Date; counts?: QueueCounts; permissions?: PermissionGrant[] },
   names: string[],
 ): Record<string, string> {
   for (const n of names) {
@@ -347,6 +427,8 @@ export function renderQueueAttributes(
     LastModifiedTimestamp: String(Math.floor(meta.modifiedAt.getTime() / 1000)),
     ...settableAttributeStrings(s),
   };
+  const policy = policyWithGrants(s.policy, meta.permissions, meta.arn);
+  if (policy) all.Policy = policy;
   if (names.includes("All")) return all;
   const out: Record<string, string> = {};
   for (const n of names) if (all[n] !== undefined) out[n] = all[n];

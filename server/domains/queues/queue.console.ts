@@ -99,7 +99,7 @@ export async function getQueueDetail(actor: Actor, tenantId: string, name: strin
     },
     attributes: renderQueueAttributes(
       q.settings,
-      { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts: c },
+      { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts: c, permissions: q.permissions },
       ["All"],
     ),
     tags: q.tags,

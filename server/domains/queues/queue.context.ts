@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { pool } from "../../db";
 import { env } from "../../env";
-import { crossAccountDecision, queueDoesNotExist, sqsError } from "../../core/sqs";
+import { crossAccountDecision, parseQueueUrl, queueDoesNotExist, queueNameProblem, sqsError } from "../../core/sqs";
 import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
 
 // What every queue use case needs: the clock (replaceable in tests), the receipt-handle key, and
@@ -76,6 +76,9 @@ export async function resolveQueue(
   action: string,
   sourceArn?: string,
 ): Promise<QueueRow> {
+  // A name no queue can have (NUL bytes, other characters) cannot exist: say so without asking the database.
+  if (queueNameProblem(ref.name) || (ref.accountId !== undefined && !/^\d{12}$/.test(ref.accountId)))
+    throw queueDoesNotExist();
   if (!ref.accountId || ref.accountId === caller.accountId) {
     const q = await queueByName(caller.tenantId, ref.name);
     if (!q) throw queueDoesNotExist();
@@ -94,4 +97,18 @@ export async function resolveQueue(
   if (decision === "allow") return q;
   if (decision === "deny") throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
   throw queueDoesNotExist();
+}
+
+/** A queue as a caller names it at any door: a QueueUrl (any form AWS accepts), or a name and owner. */
+export type QueueRef = { url?: string; name?: string; ownerAccountId?: string };
+
+/** The one lookup every door uses: parse the reference, then resolveQueue's access rules. */
+export async function resolveQueueRef(caller: CallerRef, ref: QueueRef, action: string): Promise<QueueRow> {
+  if (ref.url !== undefined) {
+    const parsed = parseQueueUrl(ref.url);
+    if (!parsed) throw queueDoesNotExist();
+    return resolveQueue(caller, parsed, action);
+  }
+  if (ref.name !== undefined) return resolveQueue(caller, { accountId: ref.ownerAccountId, name: ref.name }, action);
+  throw sqsError("MissingParameter", "The request must contain the parameter QueueUrl.");
 }

@@ -71,7 +71,8 @@ export async function deliverManyToQueue(
       body: m.body,
       attributes: m.attributes,
       groupId: m.messageGroupId,
-      dedupId: m.messageDeduplicationId,
+      // A standard queue subscribed to a FIFO topic takes no deduplication id.
+      dedupId: q.settings.fifo ? m.messageDeduplicationId : undefined,
     })),
     { senderId: target.senderId, batch: false, tx },
   );

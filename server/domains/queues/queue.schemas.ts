@@ -8,6 +8,7 @@ import {
   MESSAGE_RETENTION_PERIOD,
   RECEIVE_WAIT_TIME_SECONDS,
   VISIBILITY_TIMEOUT,
+  decodeBinaryValue,
 } from "../../core/sqs";
 
 // zod inputs for the console (tRPC) and REST: typed attribute fields with AWS's ranges, so forms
@@ -133,7 +134,7 @@ export function attributesFromInput(list: z.infer<typeof messageAttributeInput>[
   const out: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }> = {};
   for (const a of list) {
     out[a.name] = a.dataType.startsWith("Binary")
-      ? { DataType: a.dataType, BinaryValue: Buffer.from(a.value, "base64") }
+      ? { DataType: a.dataType, BinaryValue: decodeBinaryValue(a.value, a.name, `attributes.${a.name}`) }
       : { DataType: a.dataType, StringValue: a.value };
   }
   return out;

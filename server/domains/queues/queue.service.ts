@@ -19,6 +19,7 @@ import {
   queueUrl,
   renderQueueAttributes,
   sameAttributes,
+  differingAttributes,
   settableAttributeStrings,
   settingsForCreate,
   sqsError,
@@ -130,16 +131,11 @@ export async function createQueue(
   validateTags(tags);
   const existing = await findQueueByName(pool(), tenantId, input.name);
   if (existing) {
-    if (!sameAttributes(existing.settings, attrs, input.name)) {
+    const differing = differingAttributes(existing.settings, attrs, input.name);
+    if (differing.length) {
       throw sqsError(
         "QueueNameExists",
-        `A queue already exists with the same name and a different value for attribute(s) ${Object.keys(attrs)
-          .filter(
-            (k) =>
-              settableAttributeStrings(settingsForCreate(input.name, attrs))[k] !==
-              settableAttributeStrings(existing.settings)[k],
-          )
-          .join(", ")}`,
+        `A queue already exists with the same name and a different value for attribute(s) ${differing.join(", ")}`,
         "name",
       );
     }
@@ -236,7 +232,7 @@ export async function getQueueAttributes(
   if (needsCounts(list)) counts = (await approximateQueueCounts(q.tenantId, [q.id], now())).get(q.id);
   return renderQueueAttributes(
     q.settings,
-    { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts },
+    { arn: q.arn, createdAt: q.createdAt, modifiedAt: q.modifiedAt, counts, permissions: q.permissions },
     list,
   );
 }

@@ -194,8 +194,7 @@ export async function subscribe(
   const endpoint = input.endpoint!;
   if (topic.fifo && protocol !== "sqs")
     throw snsInvalid(`Invalid parameter: Invalid protocol type: ${protocol}`, "protocol");
-  if (protocol === "sqs" && topic.fifo && !endpoint.endsWith(".fifo"))
-    throw snsInvalid("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue", "endpoint");
+  // A FIFO topic may deliver to a standard queue (AWS allows it; ordering is then best effort).
   if (protocol === "sqs" && !topic.fifo && endpoint.endsWith(".fifo"))
     throw snsInvalid(
       "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",

@@ -86,7 +86,8 @@ export async function consoleGetTopic(actor: Actor, tenant: TenantRef, id: strin
   return { ...topicView(t), attributes: await getTopicAttributes(actor, tenant, t.arn) };
 }
 
-export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof createTopicInput>) {
+/** The create-topic form (console and REST share it) → the topic's name and SNS attributes. */
+export function topicFromForm(input: z.infer<typeof createTopicInput>) {
   const name = input.fifo && !input.name.endsWith(".fifo") ? `${input.name}.fifo` : input.name;
   const attributes: Record<string, string> = {};
   if (input.fifo !== undefined) attributes.FifoTopic = String(input.fifo || name.endsWith(".fifo"));
@@ -94,7 +95,11 @@ export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input:
   if (input.contentBasedDeduplication !== undefined && name.endsWith(".fifo"))
     attributes.ContentBasedDeduplication = String(input.contentBasedDeduplication);
   if (input.deliveryPolicy) attributes.DeliveryPolicy = input.deliveryPolicy;
-  return topicView(await createTopic(actor, tenant, { name, attributes, tags: input.tags }));
+  return { name, attributes, tags: input.tags };
+}
+
+export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof createTopicInput>) {
+  return topicView(await createTopic(actor, tenant, topicFromForm(input)));
 }
 
 export async function consoleUpdateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateTopicInput>) {
@@ -127,7 +132,8 @@ export async function consoleListSubscriptions(actor: Actor, tenant: TenantRef, 
   return out;
 }
 
-function attrsFromForm(i: {
+/** Subscription form fields (console and REST share them) → SNS subscription attributes. */
+export function attrsFromForm(i: {
   filterPolicy?: string;
   filterPolicyScope?: string;
   rawMessageDelivery?: boolean;
@@ -144,6 +150,16 @@ function attrsFromForm(i: {
   return a;
 }
 
+/** For a new subscription: empty policies mean "none" rather than "clear". */
+export function subscribeAttributesFromForm(input: Parameters<typeof attrsFromForm>[0]) {
+  const attrs = attrsFromForm(input);
+  if (!input.filterPolicy) delete attrs.FilterPolicy;
+  if (!input.filterPolicyScope) delete attrs.FilterPolicyScope;
+  if (!input.deliveryPolicy) delete attrs.DeliveryPolicy;
+  if (!input.deadLetterTargetArn) delete attrs.RedrivePolicy;
+  return attrs;
+}
+
 export async function consoleSubscribe(
   actor: Actor,
   tenant: TenantRef,
@@ -151,9 +167,7 @@ export async function consoleSubscribe(
   baseUrl = consoleBaseUrl(),
 ) {
   const t = await getTopicById(actor, tenant, input.topicId);
-  const attrs = attrsFromForm(input);
-  if (input.filterPolicy === "") delete attrs.FilterPolicy;
-  if (input.deliveryPolicy === "") delete attrs.DeliveryPolicy;
+  const attrs = subscribeAttributesFromForm(input);
   const r = await subscribe(
     actor,
     tenant,

@@ -31,7 +31,11 @@ export function queryErrorReply(err: AppError, requestId: string, xmlns: string,
   return { status: awsErrorStatus(err), headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body };
 }
 
-/** AWS JSON 1.0/1.1 error document. `queryCompat` adds the x-amzn-query-error header SQS sends. */
+/**
+ * AWS JSON 1.0/1.1 error document. `x-amzn-errortype` and `__type` carry the fully qualified shape id
+ * (`com.amazonaws.sqs#QueueDoesNotExist`), as AWS sends them; `queryCompat` adds the
+ * x-amzn-query-error header SQS sends.
+ */
 export function jsonErrorReply(
   err: AppError,
   requestId: string,
@@ -41,7 +45,7 @@ export function jsonErrorReply(
   const headers: Record<string, string> = {
     "content-type": opts.contentType,
     "x-amzn-requestid": requestId,
-    "x-amzn-errortype": code,
+    "x-amzn-errortype": `${opts.namespace}#${code}`,
   };
   if (opts.queryCompat)
     headers["x-amzn-query-error"] = `${opts.queryCompat};${err.senderFault ? "Sender" : "Receiver"}`;

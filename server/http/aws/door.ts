@@ -1,21 +1,35 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, isAppError } from "../../core/errors";
+import { AppError, toAppError } from "../../core/errors";
 import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
-import { throttleTenant } from "../throttle";
+import { doorGate, throttleTenant } from "../throttle";
 import { clientGone, publicBaseUrl, readBody, requestId, send } from "../request";
-import { queryErrorReply } from "./codec";
+import { decodeUtf8, isWireError, parseForm } from "../wire";
 import { AWS_SERVICES } from "./services";
 import type { AwsCall, AwsProtocol, AwsReply, AwsService } from "./types";
 
-// The AWS endpoint (/api/aws). SDKs take it as `endpoint`. It works out the protocol (JSON with
-// X-Amz-Target, or the query protocol's form body), authenticates the signature against the
-// tenant's keys, picks the service and lets that service answer in its own wire shapes.
+// The AWS endpoint (/api/aws). SDKs take it as `endpoint`. One pipeline for every service:
+// size limit → strict decoding (UTF-8, no repeated parameters) → pick the service (X-Amz-Target,
+// credential scope, or the action) → authenticate → throttle → the service's action from its
+// table, behind the fair gate → reply, or the error in that service's shape.
 
 export const AWS_PREFIX = "/api/aws";
 
 const byTarget = new Map(AWS_SERVICES.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
 const byName = new Map(AWS_SERVICES.map((s) => [s.name, s]));
+// Errors from requests we cannot attribute to a service are shown as SQS shows them.
+const fallback = byName.get("sqs")!;
+
+/** The credential scope's service, read without verifying (only to choose whose error shape to use). */
+function scopeService(req: IncomingMessage, query: string): string | null {
+  const authz = req.headers.authorization;
+  const m =
+    (typeof authz === "string" && /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authz)) ||
+    /(?:^|&)X-Amz-Credential=[^&/%]+(?:\/|%2F)\d{8}(?:\/|%2F)[^&/%]+(?:\/|%2F)([^&/%]+)(?:\/|%2F)aws4_request/i.exec(
+      query,
+    );
+  return m ? m[1] : null;
+}
 
 function pickService(
   target: string | undefined,
@@ -28,13 +42,19 @@ function pickService(
   const action = params?.get("Action") ?? "";
   // Bearer-authenticated query calls have no credential scope: find the service by its actions,
   // preferring SQS for queue-URL paths and for calls that name a queue (AddPermission exists in both).
-  if ((/^\/\d{12}\//.test(path) || params?.has("QueueUrl") || params?.has("QueueName")) && byName.has("sqs"))
-    return byName.get("sqs");
-  return AWS_SERVICES.find((s) => s.queryActions?.has(action));
+  if (/^\/\d{12}\//.test(path) || params?.has("QueueUrl") || params?.has("QueueName")) return byName.get("sqs");
+  return AWS_SERVICES.find((s) => s.actions.has(action));
 }
 
 function write(res: ServerResponse, reply: AwsReply, rid: string) {
   send(res, reply.status ?? 200, { "x-amzn-requestid": rid, ...(reply.headers ?? {}) }, reply.body);
+}
+
+function invalidAction(action: string): AppError {
+  return new AppError("unsupported", `The action ${action} is not valid for this endpoint.`, {
+    awsCode: "InvalidAction",
+    awsStatus: 400,
+  });
 }
 
 export async function handleAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -42,46 +62,67 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
   const startedAt = performance.now();
   const url = req.url ?? "/";
   const qi = url.indexOf("?");
+  const rawQuery = qi < 0 ? "" : url.slice(qi + 1);
   const path = (qi < 0 ? url : url.slice(0, qi)).slice(AWS_PREFIX.length) || "/";
   const target = req.headers["x-amz-target"] as string | undefined;
   const protocol: AwsProtocol = target ? "json" : "query";
-  let service: AwsService | undefined;
-  let action = "";
+  const scope = scopeService(req, rawQuery);
+  let service: AwsService | undefined = pickService(target, undefined, scope, path);
+  let action = target ? target.slice(target.indexOf(".") + 1) : "";
   let log = logger.child({ requestId: rid });
   const signal = clientGone(res);
   try {
     const body = await readBody(req);
+
+    let json: Record<string, unknown> | undefined;
+    let params: URLSearchParams | undefined;
+    let decodeError: unknown;
+    try {
+      if (protocol === "json") {
+        const text = decodeUtf8(body);
+        try {
+          json = text.length ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          throw new AppError("validation", "The request body is not valid JSON.", {
+            awsCode: "SerializationException",
+          });
+        }
+        if (typeof json !== "object" || json === null || Array.isArray(json))
+          throw new AppError("validation", "The request body must be a JSON object.", {
+            awsCode: "SerializationException",
+          });
+      } else {
+        params = parseForm(rawQuery);
+        const ct = String(req.headers["content-type"] ?? "");
+        if (body.length && (ct === "" || ct.includes("x-www-form-urlencoded"))) parseForm(decodeUtf8(body), params);
+        action = params.get("Action") ?? "";
+      }
+    } catch (e) {
+      decodeError = e;
+    }
+    service = pickService(target, params, scope, path) ?? (decodeError ? service : undefined);
+    if (decodeError) {
+      if (isWireError(decodeError) && decodeError.reason === "encoding" && (service ?? fallback).encodingErrorCode)
+        throw new AppError("validation", decodeError.message, {
+          awsCode: (service ?? fallback).encodingErrorCode,
+          awsStatus: 400,
+        });
+      throw decodeError;
+    }
+
     const auth = await authenticate(req, body);
     log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
     throttleTenant(auth.tenant.id);
 
-    let json: Record<string, unknown> | undefined;
-    let params: URLSearchParams | undefined;
-    if (protocol === "json") {
-      action = target!.slice(target!.indexOf(".") + 1);
-      try {
-        json = body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
-      } catch {
-        throw new AppError("validation", "The request body is not valid JSON.", { awsCode: "SerializationException" });
-      }
-      if (typeof json !== "object" || json === null || Array.isArray(json))
-        throw new AppError("validation", "The request body must be a JSON object.", {
-          awsCode: "SerializationException",
-        });
-    } else {
-      params = new URLSearchParams(qi < 0 ? "" : url.slice(qi + 1));
-      const ct = String(req.headers["content-type"] ?? "");
-      if (body.length && (ct === "" || ct.includes("x-www-form-urlencoded"))) {
-        for (const [k, v] of new URLSearchParams(body.toString("utf8"))) params.set(k, v);
-      }
-      action = params.get("Action") ?? "";
+    if (!service) {
+      if (target)
+        throw new AppError("unsupported", `Unknown operation ${target}.`, { awsCode: "UnknownOperationException" });
+      if (!action) throw new AppError("validation", "Missing Action.", { awsCode: "MissingAction" });
+      throw invalidAction(action);
     }
-    service = pickService(target, params, auth.service, path);
-    if (!service)
-      throw new AppError("unsupported", `Unknown service for ${target ?? action ?? "request"}.`, {
-        awsCode: "UnknownOperationException",
-      });
     if (!action) throw new AppError("validation", "Missing Action.", { awsCode: "MissingAction" });
+    const run = service.actions.get(action);
+    if (!run) throw invalidAction(action);
 
     const call: AwsCall = {
       ctx: { ...auth, requestId: rid, log, baseUrl: publicBaseUrl(req), signal },
@@ -91,7 +132,9 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
       params,
       path,
     };
-    const reply = await service.handle(call);
+    const reply = service.waiting?.has(action)
+      ? await run(call)
+      : await doorGate().run(auth.tenant.id, () => run(call));
     write(res, reply, rid);
     // Access log: debug level, because at thousands of requests a second it is the hot path.
     log.debug(
@@ -99,23 +142,14 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
       "aws request",
     );
   } catch (e) {
-    const err = isAppError(e)
-      ? e
-      : new AppError("internal", "We encountered an internal error. Please try again.", { cause: e });
+    const err = toAppError(e);
     if (err.code === "internal") log.error({ err: e, action }, "aws request failed");
+    else if (err.code === "unavailable") log.warn({ err: e, action }, "aws request: database unavailable");
     else log.debug({ code: err.awsCode ?? err.code, action }, "aws request refused");
-    const reply = service
-      ? service.renderError(err, { protocol, action, requestId: rid })
-      : protocol === "json"
-        ? {
-            status: err.awsStatus ?? err.mapping.awsStatus,
-            headers: {
-              "content-type": "application/x-amz-json-1.0",
-              "x-amzn-errortype": err.awsCode ?? err.mapping.aws,
-            },
-            body: JSON.stringify({ __type: err.awsCode ?? err.mapping.aws, message: err.message }),
-          }
-        : queryErrorReply(err, rid, "http://queue.amazonaws.com/doc/2012-11-05/");
-    write(res, reply, rid);
+    const reply = (service ?? fallback).renderError(err, { protocol, action, requestId: rid });
+    if (err.retryAfterSeconds)
+      reply.headers = { ...(reply.headers ?? {}), "retry-after": String(err.retryAfterSeconds) };
+    if (!res.headersSent) write(res, reply, rid);
+    else res.destroy();
   }
 }

@@ -27,14 +27,25 @@ export type AwsCall = {
 
 export type AwsReply = { status?: number; headers?: Record<string, string>; body: string | Buffer };
 
+/** One action of a service: the call in (already authenticated and decoded), the wire reply out. */
+export type AwsAction = (call: AwsCall) => Promise<AwsReply>;
+
+/**
+ * One AWS service on /api/aws: a table of actions and the codec that renders its errors. The door
+ * does everything else (body limits, strict decoding, authentication, throttling, fairness, error
+ * mapping), so a new service (EventBridge JSON 1.1, Step Functions JSON 1.0) is a table and a codec.
+ */
 export type AwsService = {
   /** The SigV4 service name (credential scope), e.g. "sqs". */
   name: string;
   /** X-Amz-Target prefix for JSON protocols, e.g. "AmazonSQS". */
   targetPrefix?: string;
-  /** Query-protocol actions this service answers (used when the credential scope does not tell). */
-  queryActions?: ReadonlySet<string>;
-  handle(call: AwsCall): Promise<AwsReply>;
+  /** Every action, by wire name. A Map: names such as `constructor` or `__proto__` are not actions. */
+  actions: ReadonlyMap<string, AwsAction>;
+  /** Actions that mostly wait (long polls): run outside the fair gate so they hold no slot. */
+  waiting?: ReadonlySet<string>;
+  /** The AWS error code for a request that is not valid UTF-8 (default: the validation code). */
+  encodingErrorCode?: string;
   /** Renders an error in this service's shape for the call's protocol. */
   renderError(err: AppError, call: Pick<AwsCall, "protocol" | "action"> & { requestId: string }): AwsReply;
 };

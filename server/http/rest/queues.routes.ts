@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute, type RestContext } from "./route";
-import { resolveQueue } from "../../domains/queues/queue.context";
+import { resolveQueueRef } from "../../domains/queues/queue.context";
 import {
   createQueue,
   deleteQueue,
@@ -15,7 +15,7 @@ import { sendMessages, type SendResult } from "../../domains/queues/send";
 import { receiveMessages } from "../../domains/queues/receive";
 import { changeVisibility, deleteMessages } from "../../domains/queues/acknowledge";
 import { queueNameSchema } from "../../domains/queues/queue.schemas";
-import { MAX_BATCH_ENTRIES } from "../../core/sqs";
+import { MAX_BATCH_ENTRIES, messageAttributesFromWire } from "../../core/sqs";
 
 // REST for tenant apps: /api/v1/queues. JSON in and out, problem details on error, the same
 // queue services as the AWS door. Message attributes: {name: {dataType, stringValue | binaryValue(base64)}}.
@@ -50,7 +50,7 @@ const messageOut = z.object({
 });
 
 const q = (ctx: RestContext, action: string) =>
-  resolveQueue({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId }, { name: ctx.params.name }, action);
+  resolveQueueRef({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId }, { name: ctx.params.name }, action);
 const view = (ctx: RestContext, row: QueueRow) => ({
   name: row.name,
   arn: row.arn,
@@ -61,19 +61,16 @@ const view = (ctx: RestContext, row: QueueRow) => ({
 function toSendInput(m: z.infer<typeof messageIn>) {
   return {
     body: m.body,
-    attributes: m.attributes
-      ? Object.fromEntries(
+    attributes: messageAttributesFromWire(
+      m.attributes &&
+        Object.fromEntries(
           Object.entries(m.attributes).map(([k, a]) => [
             k,
-            {
-              DataType: a.dataType,
-              ...(a.binaryValue !== undefined
-                ? { BinaryValue: Buffer.from(a.binaryValue, "base64") }
-                : { StringValue: a.stringValue }),
-            },
+            { DataType: a.dataType, StringValue: a.stringValue, BinaryValue: a.binaryValue },
           ]),
-        )
-      : undefined,
+        ),
+      "attributes",
+    ),
     delaySeconds: m.delaySeconds,
     groupId: m.messageGroupId,
     dedupId: m.messageDeduplicationId,
@@ -95,7 +92,7 @@ export const queueRoutes = [
     query: z.object({ prefix: z.string().optional() }),
     response: z.object({ queues: z.array(queueOut) }),
     handler: async (ctx, { query }) => {
-      const r = await listQueues(ctx.actor, ctx.tenant.id, { prefix: (query as { prefix?: string }).prefix });
+      const r = await listQueues(ctx.actor, ctx.tenant.id, { prefix: query.prefix });
       return { queues: r.queues.map((x) => view(ctx, x)) };
     },
   }),
@@ -113,7 +110,7 @@ export const queueRoutes = [
     response: queueOut.extend({ created: z.boolean() }),
     status: 201,
     handler: async (ctx, { body }) => {
-      const b = body as { name: string; attributes?: Record<string, string>; tags?: Record<string, string> };
+      const b = body;
       const r = await createQueue(ctx.actor, ctx.tenant.id, { name: b.name, attributes: b.attributes, tags: b.tags });
       return { ...view(ctx, r.queue), created: r.created };
     },
@@ -148,12 +145,7 @@ export const queueRoutes = [
     body: z.record(z.string(), z.string()),
     response: z.object({ attributes: z.record(z.string(), z.string()) }),
     handler: async (ctx, { body }) => {
-      const row = await setQueueAttributes(
-        ctx.actor,
-        ctx.tenant.id,
-        await q(ctx, "SetQueueAttributes"),
-        body as Record<string, string>,
-      );
+      const row = await setQueueAttributes(ctx.actor, ctx.tenant.id, await q(ctx, "SetQueueAttributes"), body);
       return { attributes: await getQueueAttributes(ctx.actor, ctx.tenant.id, row, ["All"]) };
     },
   }),
@@ -166,13 +158,10 @@ export const queueRoutes = [
     response: sentOut,
     status: 201,
     handler: async (ctx, { body }) => {
-      const [r] = await sendMessages(
-        ctx.actor,
-        ctx.tenant.id,
-        await q(ctx, "SendMessage"),
-        [toSendInput(body as z.infer<typeof messageIn>)],
-        { senderId: ctx.actor.keyId, batch: false },
-      );
+      const [r] = await sendMessages(ctx.actor, ctx.tenant.id, await q(ctx, "SendMessage"), [toSendInput(body)], {
+        senderId: ctx.actor.keyId,
+        batch: false,
+      });
       if (!r.ok) throw r.error;
       return sent(r);
     },
@@ -185,7 +174,7 @@ export const queueRoutes = [
     body: z.object({ messages: z.array(messageIn).min(1).max(MAX_BATCH_ENTRIES) }),
     response: z.object({ successful: z.array(sentOut.extend({ index: z.number() })), failed: z.array(failedOut) }),
     handler: async (ctx, { body }) => {
-      const msgs = (body as { messages: z.infer<typeof messageIn>[] }).messages;
+      const msgs = body.messages;
       const results = await sendMessages(ctx.actor, ctx.tenant.id, await q(ctx, "SendMessage"), msgs.map(toSendInput), {
         senderId: ctx.actor.keyId,
         batch: true,
@@ -219,7 +208,7 @@ export const queueRoutes = [
     }),
     response: z.object({ messages: z.array(messageOut) }),
     handler: async (ctx, { query }) => {
-      const o = query as { max?: number; waitSeconds?: number; visibilityTimeout?: number };
+      const o = query;
       const msgs = await receiveMessages(ctx.actor, ctx.tenant.id, await q(ctx, "ReceiveMessage"), {
         maxMessages: o.max ?? 1,
         waitTimeSeconds: o.waitSeconds,
@@ -257,7 +246,7 @@ export const queueRoutes = [
     body: z.object({ receiptHandles: z.array(z.string().min(1)).min(1).max(MAX_BATCH_ENTRIES) }),
     response: z.object({ deleted: z.number(), failed: z.array(failedOut) }),
     handler: async (ctx, { body }) => {
-      const handles = (body as { receiptHandles: string[] }).receiptHandles;
+      const handles = body.receiptHandles;
       const r = await deleteMessages(ctx.actor, ctx.tenant.id, await q(ctx, "DeleteMessage"), handles, { batch: true });
       return {
         deleted: r.filter((x) => x.ok).length,
@@ -289,7 +278,7 @@ export const queueRoutes = [
     }),
     response: z.object({ changed: z.number(), failed: z.array(failedOut) }),
     handler: async (ctx, { body }) => {
-      const entries = (body as { entries: Array<{ receiptHandle: string; visibilityTimeout: number }> }).entries;
+      const entries = body.entries;
       const r = await changeVisibility(
         ctx.actor,
         ctx.tenant.id,

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { AppError, isAppError } from "../../core/errors";
+import { AppError, toAppError } from "../../core/errors";
+import { decodePathSegment, decodeUtf8, parseForm } from "../wire";
 import { logger, type Logger } from "../../logger";
 import { authenticate, type Authenticated } from "../authenticate";
-import { throttleTenant } from "../throttle";
+import { doorGate, throttleTenant } from "../throttle";
 import { clientGone, publicBaseUrl, readBody, requestId, send, sendJson } from "../request";
 
 // One builder for every REST route (/api/v1): key → tenant → zod → handler → error map.
@@ -19,17 +20,20 @@ export type RestContext = Authenticated & {
   signal?: AbortSignal;
 };
 
-export type RestRoute = {
+export type RestRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string; // e.g. /api/v1/queues/:name/messages
   summary: string;
   tag: string;
-  body?: z.ZodType;
-  query?: z.ZodType;
+  body?: B;
+  query?: Q;
   response?: z.ZodType;
   status?: number;
   public?: boolean;
-  handler: (ctx: RestContext, input: { body: unknown; query: unknown }) => Promise<unknown>;
+  /** Requests that mostly wait (long polls) run outside the fair gate. */
+  waiting?: boolean;
+  /** Gets the body and query as their schemas parsed them. */
+  handler: (ctx: RestContext, input: { body: z.output<B>; query: z.output<Q> }) => Promise<unknown>;
   matcher?: RegExp;
   keys?: string[];
 };
@@ -43,13 +47,16 @@ export class RawReply {
   ) {}
 }
 
-export function defineRoute(r: RestRoute): RestRoute {
+export function defineRoute<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  r: RestRoute<B, Q>,
+): RestRoute {
   const keys: string[] = [];
   const pattern = r.path.replace(/:([a-zA-Z]+)/g, (_, k) => {
     keys.push(k);
     return "([^/]+)";
   });
-  return { ...r, matcher: new RegExp(`^${pattern}/?$`), keys };
+  // The handler's input type is tied to its own schemas; the table holds routes of any schemas.
+  return { ...r, matcher: new RegExp(`^${pattern}/?$`), keys } as unknown as RestRoute;
 }
 
 export function problem(res: ServerResponse, err: AppError, rid: string): void {
@@ -91,17 +98,20 @@ export function createRestHandler(routes: RestRoute[]) {
     const startedAt = performance.now();
     let log = logger.child({ requestId: rid });
     const signal = clientGone(res);
-    const url = new URL(req.url ?? "/", "http://x");
+    const rawUrl = req.url ?? "/";
+    const qi = rawUrl.indexOf("?");
+    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
     try {
-      const candidates = routes.filter((r) => r.matcher!.test(url.pathname));
-      if (candidates.length === 0) throw new AppError("not_found", `No route ${url.pathname}.`);
+      const candidates = routes.filter((r) => r.matcher!.test(pathname));
+      if (candidates.length === 0) throw new AppError("not_found", `No route ${pathname}.`);
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {
         res.setHeader("allow", candidates.map((c) => c.method).join(", "));
         throw new AppError("validation", `Method ${req.method} is not allowed here.`);
       }
-      const m = route.matcher!.exec(url.pathname)!;
-      const params = Object.fromEntries(route.keys!.map((k, i) => [k, decodeURIComponent(m[i + 1])]));
+      const m = route.matcher!.exec(pathname)!;
+      const params = Object.fromEntries(route.keys!.map((k, i) => [k, decodePathSegment(m[i + 1])]));
+      const searchParams = parseForm(qi < 0 ? "" : rawUrl.slice(qi + 1));
       const raw = await readBody(req);
       const auth = route.public ? null : await authenticate(req, raw);
       if (auth) {
@@ -112,8 +122,9 @@ export function createRestHandler(routes: RestRoute[]) {
       if (route.body) {
         let json: unknown = {};
         if (raw.length) {
+          const text = decodeUtf8(raw);
           try {
-            json = JSON.parse(raw.toString("utf8"));
+            json = JSON.parse(text);
           } catch {
             throw new AppError("validation", "The request body is not valid JSON.");
           }
@@ -124,7 +135,7 @@ export function createRestHandler(routes: RestRoute[]) {
       }
       let query: unknown = undefined;
       if (route.query) {
-        const parsed = route.query.safeParse(Object.fromEntries(url.searchParams));
+        const parsed = route.query.safeParse(Object.fromEntries(searchParams));
         if (!parsed.success) throw zodToAppError(parsed.error, "query");
         query = parsed.data;
       }
@@ -134,10 +145,13 @@ export function createRestHandler(routes: RestRoute[]) {
         log,
         baseUrl: publicBaseUrl(req),
         params,
-        query: url.searchParams,
+        query: searchParams,
         signal,
       };
-      const result = await route.handler(ctx, { body, query });
+      const result =
+        route.waiting || !auth
+          ? await route.handler(ctx, { body, query })
+          : await doorGate().run(auth.tenant.id, () => route.handler(ctx, { body, query }));
       if (result === undefined || route.status === 204) {
         res.writeHead(204, { "x-request-id": rid });
         res.end();
@@ -154,9 +168,11 @@ export function createRestHandler(routes: RestRoute[]) {
         "rest request",
       );
     } catch (e) {
-      const err = isAppError(e) ? e : new AppError("internal", "Internal error", { cause: e });
+      const err = toAppError(e);
       if (err.code === "internal") log.error({ err: e }, "rest request failed");
-      problem(res, err, rid);
+      else if (err.code === "unavailable") log.warn({ err: e }, "rest request: database unavailable");
+      if (!res.headersSent) problem(res, err, rid);
+      else res.destroy();
     }
   };
 }

@@ -19,7 +19,12 @@ import {
   unsubscribe,
 } from "../../domains/topics/subscription.service";
 import { publish } from "../../domains/topics/publish.service";
-import { subscriptionView, topicView } from "../../domains/topics/topic.console";
+import {
+  subscribeAttributesFromForm,
+  subscriptionView,
+  topicFromForm,
+  topicView,
+} from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../platform/signing";
@@ -35,16 +40,6 @@ const subOut = z
   .object({ id: z.string(), arn: z.string(), protocol: z.string(), endpoint: z.string(), status: z.string() })
   .passthrough();
 
-function attrsOf(b: z.infer<typeof subscribeInput>) {
-  const a: Record<string, string> = {};
-  if (b.filterPolicy) a.FilterPolicy = b.filterPolicy;
-  if (b.filterPolicyScope) a.FilterPolicyScope = b.filterPolicyScope;
-  if (b.rawMessageDelivery !== undefined) a.RawMessageDelivery = String(b.rawMessageDelivery);
-  if (b.deadLetterTargetArn) a.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: b.deadLetterTargetArn });
-  if (b.deliveryPolicy) a.DeliveryPolicy = b.deliveryPolicy;
-  return a;
-}
-
 export const topicRoutes = [
   defineRoute({
     method: "POST",
@@ -55,15 +50,7 @@ export const topicRoutes = [
     body: createTopicInput,
     response: topicOut,
     handler: async (ctx, { body }) => {
-      const b = body as z.infer<typeof createTopicInput>;
-      const name = b.fifo && !b.name.endsWith(".fifo") ? `${b.name}.fifo` : b.name;
-      const attributes: Record<string, string> = {};
-      if (b.fifo !== undefined) attributes.FifoTopic = String(b.fifo || name.endsWith(".fifo"));
-      if (b.displayName) attributes.DisplayName = b.displayName;
-      if (b.contentBasedDeduplication !== undefined && name.endsWith(".fifo"))
-        attributes.ContentBasedDeduplication = String(b.contentBasedDeduplication);
-      if (b.deliveryPolicy) attributes.DeliveryPolicy = b.deliveryPolicy;
-      return topicView(await createTopic(ctx.actor, ctx.tenant, { name, attributes, tags: b.tags }));
+      return topicView(await createTopic(ctx.actor, ctx.tenant, topicFromForm(body)));
     },
   }),
   defineRoute({
@@ -74,7 +61,7 @@ export const topicRoutes = [
     query: z.object({ nextToken: z.string().optional() }),
     response: z.object({ topics: z.array(topicOut), nextToken: z.string().nullable() }),
     handler: async (ctx, { query }) => {
-      const r = await listTopics(ctx.actor, ctx.tenant, (query as { nextToken?: string }).nextToken);
+      const r = await listTopics(ctx.actor, ctx.tenant, query.nextToken);
       return { topics: r.topics.map(topicView), nextToken: r.nextToken };
     },
   }),
@@ -114,7 +101,7 @@ export const topicRoutes = [
       signingSecret: z.string().nullable(),
     }),
     handler: async (ctx, { body }) => {
-      const b = body as z.infer<typeof subscribeInput>;
+      const b = body;
       const r = await subscribe(
         ctx.actor,
         ctx.tenant,
@@ -122,7 +109,7 @@ export const topicRoutes = [
           topicArn: topicArn(ctx.tenant, ctx.params.name!),
           protocol: b.protocol,
           endpoint: b.endpoint,
-          attributes: attrsOf(b),
+          attributes: subscribeAttributesFromForm(b),
         },
         { baseUrl: ctx.baseUrl },
       );
@@ -143,7 +130,7 @@ export const topicRoutes = [
     handler: async (ctx, { query }) => {
       const r = await listSubscriptions(ctx.actor, ctx.tenant, {
         topicArn: topicArn(ctx.tenant, ctx.params.name!),
-        nextToken: (query as { nextToken?: string }).nextToken,
+        nextToken: query.nextToken,
       });
       return { subscriptions: r.subscriptions.map(subscriptionView), nextToken: r.nextToken };
     },
@@ -169,7 +156,7 @@ export const topicRoutes = [
     body: publishInput.omit({ topicId: true }),
     response: z.object({ messageId: z.string(), sequenceNumber: z.string().nullable() }),
     handler: async (ctx, { body }) =>
-      publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body as z.infer<typeof publishInput>, {
+      publish(ctx.actor, ctx.tenant, topicArn(ctx.tenant, ctx.params.name!), body, {
         baseUrl: ctx.baseUrl,
       }),
   }),
@@ -183,7 +170,7 @@ export const topicRoutes = [
     query: z.object({ TopicArn: z.string(), Token: z.string(), Action: z.string().optional() }),
     response: z.object({ subscriptionArn: z.string() }),
     handler: async (_ctx, { query }) => {
-      const q = query as { TopicArn: string; Token: string };
+      const q = query;
       const s = await confirmSubscription({ topicArn: q.TopicArn, token: q.Token });
       return { subscriptionArn: s.arn };
     },
@@ -197,7 +184,7 @@ export const topicRoutes = [
     query: z.object({ SubscriptionArn: z.string(), Signature: z.string() }),
     response: z.object({ unsubscribed: z.boolean() }),
     handler: async (ctx, { query }) => {
-      const q = query as { SubscriptionArn: string; Signature: string };
+      const q = query;
       const want = Buffer.from(unsubscribeSignature(q.SubscriptionArn));
       const got = Buffer.from(q.Signature);
       if (want.length !== got.length || !timingSafeEqual(want, got))

@@ -27,26 +27,6 @@ import { batchEntries, entryMap, memberList, messageAttributes, tagList } from "
 // parses parameters, calls the topics services and renders SNS's XML and error shapes.
 export const SNS_XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
 
-const ACTIONS = [
-  "CreateTopic",
-  "DeleteTopic",
-  "ListTopics",
-  "GetTopicAttributes",
-  "SetTopicAttributes",
-  "Subscribe",
-  "ConfirmSubscription",
-  "Unsubscribe",
-  "ListSubscriptions",
-  "ListSubscriptionsByTopic",
-  "GetSubscriptionAttributes",
-  "SetSubscriptionAttributes",
-  "Publish",
-  "PublishBatch",
-  "TagResource",
-  "UntagResource",
-  "ListTagsForResource",
-] as const;
-
 const attributesXml = (attrs: Record<string, string>) =>
   `<Attributes>${Object.entries(attrs)
     .map(([k, v]) => `<entry>${xmlTag("key", k)}${xmlTag("value", v)}</entry>`)
@@ -61,31 +41,50 @@ function required(p: URLSearchParams, name: string): string {
   return v;
 }
 
-async function handle(call: AwsCall): Promise<AwsReply> {
-  const p = call.params ?? new URLSearchParams(Object.entries(call.json ?? {}).map(([k, v]) => [k, String(v)]));
-  const { tenant, actor, requestId, baseUrl } = call.ctx;
-  const reply = (xml: string) => queryReply(call.action, SNS_XMLNS, xml, requestId);
-  switch (call.action) {
-    case "CreateTopic": {
+type SnsAction = (p: URLSearchParams, call: AwsCall, reply: (xml: string) => AwsReply) => Promise<AwsReply>;
+
+const ACTIONS = new Map<string, SnsAction>([
+  [
+    "CreateTopic",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       const t = await createTopic(actor, tenant, {
         name: p.get("Name") ?? "",
         attributes: entryMap(p, "Attributes"),
         tags: tagList(p),
       });
       return reply(xmlTag("TopicArn", t.arn));
-    }
-    case "DeleteTopic":
+    },
+  ],
+  [
+    "DeleteTopic",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       await deleteTopic(actor, tenant, required(p, "TopicArn"));
       return reply("");
-    case "ListTopics": {
+    },
+  ],
+  [
+    "ListTopics",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       const r = await listTopics(actor, tenant, p.get("NextToken"));
       return reply(
         `<Topics>${r.topics.map((t) => `<member>${xmlTag("TopicArn", t.arn)}</member>`).join("")}</Topics>${xmlTag("NextToken", r.nextToken)}`,
       );
-    }
-    case "GetTopicAttributes":
+    },
+  ],
+  [
+    "GetTopicAttributes",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       return reply(attributesXml(await getTopicAttributes(actor, tenant, required(p, "TopicArn"))));
-    case "SetTopicAttributes":
+    },
+  ],
+  [
+    "SetTopicAttributes",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       await setTopicAttribute(
         actor,
         tenant,
@@ -94,7 +93,12 @@ async function handle(call: AwsCall): Promise<AwsReply> {
         p.get("AttributeValue") ?? "",
       );
       return reply("");
-    case "Subscribe": {
+    },
+  ],
+  [
+    "Subscribe",
+    async (p, call, reply) => {
+      const { tenant, actor, baseUrl } = call.ctx;
       const r = await subscribe(
         actor,
         tenant,
@@ -108,16 +112,27 @@ async function handle(call: AwsCall): Promise<AwsReply> {
       );
       const arn = r.pending && p.get("ReturnSubscriptionArn") !== "true" ? "pending confirmation" : r.subscription.arn;
       return reply(xmlTag("SubscriptionArn", arn));
-    }
-    case "ConfirmSubscription": {
+    },
+  ],
+  [
+    "ConfirmSubscription",
+    async (p, call, reply) => {
       const s = await confirmSubscription({ topicArn: required(p, "TopicArn"), token: required(p, "Token") });
       return reply(xmlTag("SubscriptionArn", s.arn));
-    }
-    case "Unsubscribe":
+    },
+  ],
+  [
+    "Unsubscribe",
+    async (p, call, reply) => {
+      const { tenant, actor, baseUrl } = call.ctx;
       await unsubscribe(actor, tenant, required(p, "SubscriptionArn"), { baseUrl });
       return reply("");
-    case "ListSubscriptions":
-    case "ListSubscriptionsByTopic": {
+    },
+  ],
+  [
+    "ListSubscriptions",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       const r = await listSubscriptions(actor, tenant, {
         topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
         nextToken: p.get("NextToken"),
@@ -129,15 +144,46 @@ async function handle(call: AwsCall): Promise<AwsReply> {
         )
         .join("");
       return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
-    }
-    case "GetSubscriptionAttributes":
+    },
+  ],
+  [
+    "ListSubscriptionsByTopic",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
+      const r = await listSubscriptions(actor, tenant, {
+        topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
+        nextToken: p.get("NextToken"),
+      });
+      const members = r.subscriptions
+        .map(
+          (s) =>
+            `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`,
+        )
+        .join("");
+      return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
+    },
+  ],
+  [
+    "GetSubscriptionAttributes",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       return reply(attributesXml(await getSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"))));
-    case "SetSubscriptionAttributes":
+    },
+  ],
+  [
+    "SetSubscriptionAttributes",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       await setSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"), {
         [required(p, "AttributeName")]: p.get("AttributeValue") ?? "",
       });
       return reply("");
-    case "Publish": {
+    },
+  ],
+  [
+    "Publish",
+    async (p, call, reply) => {
+      const { tenant, actor, baseUrl } = call.ctx;
       const topicArn = p.get("TopicArn") ?? p.get("TargetArn") ?? "";
       if (p.get("PhoneNumber"))
         throw new AppError("unsupported", "Invalid parameter: PhoneNumber Reason: SMS is not supported by Signalbox", {
@@ -158,8 +204,12 @@ async function handle(call: AwsCall): Promise<AwsReply> {
         { baseUrl },
       );
       return reply(xmlTag("MessageId", r.messageId) + xmlTag("SequenceNumber", r.sequenceNumber));
-    }
-    case "PublishBatch": {
+    },
+  ],
+  [
+    "PublishBatch",
+    async (p, call, reply) => {
+      const { tenant, actor, baseUrl } = call.ctx;
       const entries = batchEntries(p).map((e) => ({
         id: e.Id ?? "",
         message: e.Message ?? "",
@@ -183,26 +233,46 @@ async function handle(call: AwsCall): Promise<AwsReply> {
         )
         .join("");
       return reply(`<Successful>${ok}</Successful><Failed>${failed}</Failed>`);
-    }
-    case "TagResource":
+    },
+  ],
+  [
+    "TagResource",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       await tagTopic(actor, tenant, required(p, "ResourceArn"), tagList(p));
       return reply("");
-    case "UntagResource":
+    },
+  ],
+  [
+    "UntagResource",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       await untagTopic(actor, tenant, required(p, "ResourceArn"), memberList(p, "TagKeys"));
       return reply("");
-    case "ListTagsForResource": {
+    },
+  ],
+  [
+    "ListTagsForResource",
+    async (p, call, reply) => {
+      const { tenant, actor } = call.ctx;
       const tags = await listTopicTags(actor, tenant, required(p, "ResourceArn"));
       return reply(
         `<Tags>${Object.entries(tags)
           .map(([k, v]) => `<member>${xmlTag("Key", k)}${xmlTag("Value", v)}</member>`)
           .join("")}</Tags>`,
       );
-    }
-    default:
-      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
-        awsCode: "InvalidAction",
-      });
-  }
+    },
+  ],
+]);
+
+async function handle(call: AwsCall): Promise<AwsReply> {
+  const p = call.params ?? new URLSearchParams(Object.entries(call.json ?? {}).map(([k, v]) => [k, String(v)]));
+  const run = ACTIONS.get(call.action);
+  if (!run)
+    throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
+      awsCode: "InvalidAction",
+    });
+  return run(p, call, (xml) => queryReply(call.action, SNS_XMLNS, xml, call.ctx.requestId));
 }
 
 /** SNS's own names for the shared error kinds. */
@@ -236,8 +306,7 @@ function snsCode(err: AppError): { code: string; status: number } {
 
 export const snsService: AwsService = {
   name: "sns",
-  queryActions: new Set(ACTIONS),
-  handle,
+  actions: new Map([...ACTIONS.keys()].map((name) => [name, handle])),
   renderError(err, call) {
     const { code, status } = snsCode(err);
     const r = queryErrorReply(err, call.requestId, SNS_XMLNS, code);

@@ -1,17 +1,15 @@
 import { isAppError } from "../../../core/errors";
 import {
   checkBatchEntries,
-  parseQueueUrl,
-  queueDoesNotExist,
   queueUrl,
   selectAttributes,
   SQS_ERRORS,
   sqsError,
-  type MessageAttributeValue,
+  messageAttributesFromWire,
   type SendInput,
 } from "../../../core/sqs";
 import type { AwsContext } from "../types";
-import { resolveQueue } from "../../../domains/queues/queue.context";
+import { resolveQueueRef } from "../../../domains/queues/queue.context";
 import type { QueueRow } from "../../../domains/queues/queue.repository";
 import {
   addPermission,
@@ -36,7 +34,7 @@ import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } fro
 // and from them in query.ts). Handlers parse, call one use case, shape the answer.
 
 type In = Record<string, unknown>;
-type Handler = (ctx: AwsContext, input: In, path: string) => Promise<Record<string, unknown>>;
+export type Handler = (ctx: AwsContext, input: In, path: string) => Promise<Record<string, unknown>>;
 
 function str(input: In, name: string, required = false): string | undefined {
   const v = input[name];
@@ -79,40 +77,11 @@ function strMap(input: In, name: string): Record<string, string> | undefined {
   return out;
 }
 
-/** JSON MessageAttributes (BinaryValue base64) → values with Buffers. */
-function messageAttrs(v: unknown, field: string): Record<string, MessageAttributeValue> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v))
-    throw sqsError("InvalidParameterValue", `Value for parameter ${field} is invalid.`);
-  const out: Record<string, MessageAttributeValue> = {};
-  for (const [name, raw] of Object.entries(v as Record<string, Record<string, unknown>>)) {
-    const a = raw ?? {};
-    if (a.StringListValues !== undefined || a.BinaryListValues !== undefined) {
-      if (
-        (Array.isArray(a.StringListValues) && a.StringListValues.length) ||
-        (Array.isArray(a.BinaryListValues) && a.BinaryListValues.length)
-      ) {
-        throw sqsError(
-          "InvalidParameterValue",
-          `Message attribute list values in SendMessage operation are not supported.`,
-          field,
-        );
-      }
-    }
-    out[name] = {
-      DataType: typeof a.DataType === "string" ? a.DataType : "",
-      ...(typeof a.StringValue === "string" ? { StringValue: a.StringValue } : {}),
-      ...(typeof a.BinaryValue === "string" ? { BinaryValue: Buffer.from(a.BinaryValue, "base64") } : {}),
-    };
-  }
-  return out;
-}
-
 function sendInput(e: In): SendInput {
   return {
     body: e.MessageBody as string,
-    attributes: messageAttrs(e.MessageAttributes, "MessageAttributes"),
-    systemAttributes: messageAttrs(e.MessageSystemAttributes, "MessageSystemAttributes"),
+    attributes: messageAttributesFromWire(e.MessageAttributes, "MessageAttributes"),
+    systemAttributes: messageAttributesFromWire(e.MessageSystemAttributes, "MessageSystemAttributes"),
     delaySeconds: int(e, "DelaySeconds"),
     groupId: str(e, "MessageGroupId"),
     dedupId: str(e, "MessageDeduplicationId"),
@@ -124,12 +93,10 @@ function caller(ctx: AwsContext) {
 }
 
 /** The queue named by QueueUrl (or, for query calls POSTed to a queue URL, by the path). */
-async function queueOf(ctx: AwsContext, input: In, path: string, action: string): Promise<QueueRow> {
+function queueOf(ctx: AwsContext, input: In, path: string, action: string): Promise<QueueRow> {
   const url = str(input, "QueueUrl") ?? (/^\/\d{12}\/[^/]+\/?$/.test(path) ? path : undefined);
   if (!url) throw sqsError("MissingParameter", "The request must contain the parameter QueueUrl.");
-  const ref = parseQueueUrl(url);
-  if (!ref) throw queueDoesNotExist();
-  return resolveQueue(caller(ctx), ref, action);
+  return resolveQueueRef(caller(ctx), { url }, action);
 }
 
 async function ownQueueByArn(ctx: AwsContext, arn: string | undefined, field: string): Promise<string> {
@@ -162,7 +129,7 @@ const SYSTEM_ATTRIBUTE_NAMES = [
   "AWSTraceHeader",
 ];
 
-export const ACTIONS: Record<string, Handler> = {
+const HANDLERS: Record<string, Handler> = {
   async CreateQueue(ctx, input) {
     const name = str(input, "QueueName", true)!;
     const { queue } = await createQueue(ctx.actor, ctx.tenant.id, {
@@ -175,7 +142,7 @@ export const ACTIONS: Record<string, Handler> = {
   async GetQueueUrl(ctx, input) {
     const name = str(input, "QueueName", true)!;
     const owner = str(input, "QueueOwnerAWSAccountId");
-    const q = await resolveQueue(caller(ctx), { accountId: owner, name }, "GetQueueUrl");
+    const q = await resolveQueueRef(caller(ctx), { name, ownerAccountId: owner }, "GetQueueUrl");
     return { QueueUrl: url(ctx, q) };
   },
   async ListQueues(ctx, input) {
@@ -458,3 +425,6 @@ export const ACTIONS: Record<string, Handler> = {
     return { ApproximateNumberOfMessagesMoved: r.approximateNumberOfMessagesMoved };
   },
 };
+
+/** The action table. A Map, so that only these names are actions (never `constructor`, `__proto__`). */
+export const ACTIONS: ReadonlyMap<string, Handler> = new Map(Object.entries(HANDLERS));

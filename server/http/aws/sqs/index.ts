@@ -1,8 +1,8 @@
 import { AppError } from "../../../core/errors";
 import { SQS_ERRORS, SQS_XMLNS } from "../../../core/sqs";
 import { awsErrorCode, jsonErrorReply, queryErrorReply, queryReply } from "../codec";
-import type { AwsService } from "../types";
-import { ACTIONS } from "./actions";
+import type { AwsAction, AwsCall, AwsReply, AwsService } from "../types";
+import { ACTIONS, type Handler } from "./actions";
 import { EMPTY_RESULT, jsonToXmlResult, queryToJson } from "./query";
 
 // SQS on the AWS endpoint, in both protocols: AWS JSON 1.0 (X-Amz-Target: AmazonSQS.<Action>,
@@ -15,30 +15,34 @@ function queryCode(code: string): string {
   return SQS_ERRORS[code]?.query ?? code;
 }
 
+async function runJson(call: AwsCall, handler: Handler): Promise<AwsReply> {
+  const out = await handler(call.ctx, call.json ?? {}, call.path);
+  return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
+}
+
+async function runQuery(call: AwsCall, handler: Handler): Promise<AwsReply> {
+  const out = await handler(call.ctx, queryToJson(call.action, call.params ?? new URLSearchParams()), call.path);
+  return queryReply(
+    call.action,
+    SQS_XMLNS,
+    EMPTY_RESULT.has(call.action) ? "" : jsonToXmlResult(call.action, out),
+    call.ctx.requestId,
+  );
+}
+
+const actions = new Map<string, AwsAction>(
+  [...ACTIONS].map(([name, handler]) => [
+    name,
+    (call: AwsCall) => (call.protocol === "json" ? runJson(call, handler) : runQuery(call, handler)),
+  ]),
+);
+
 export const sqsService: AwsService = {
   name: "sqs",
   targetPrefix: "AmazonSQS",
-  queryActions: new Set(Object.keys(ACTIONS)),
-  async handle(call) {
-    const handler = ACTIONS[call.action];
-    if (!handler)
-      throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
-        awsCode: "InvalidAction",
-        awsStatus: 400,
-      });
-    if (call.protocol === "json") {
-      const out = await handler(call.ctx, call.json ?? {}, call.path);
-      return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
-    }
-    const input = queryToJson(call.action, call.params ?? new URLSearchParams());
-    const out = await handler(call.ctx, input, call.path);
-    return queryReply(
-      call.action,
-      SQS_XMLNS,
-      EMPTY_RESULT.has(call.action) ? "" : jsonToXmlResult(call.action, out),
-      call.ctx.requestId,
-    );
-  },
+  actions,
+  waiting: new Set(["ReceiveMessage"]),
+  encodingErrorCode: "InvalidMessageContents",
   renderError(err, call) {
     const code = awsErrorCode(err);
     const status = err.awsStatus ?? SQS_ERRORS[code]?.status ?? err.mapping.awsStatus;

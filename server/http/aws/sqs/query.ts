@@ -1,3 +1,5 @@
+import { xmlTag } from "../codec";
+
 // The SQS query protocol (form parameters in, XML out), translated to and from the AWS JSON 1.0
 // shapes so that one set of action handlers serves both protocols.
 
@@ -139,15 +141,8 @@ export function queryToJson(action: string, params: URLSearchParams): Record<str
 // ---------------------------------------------------------------------------------------------
 // JSON output → XML result body
 
-function esc(s: string): string {
-  return s.replace(
-    /[<>&'"\r]/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;", "\r": "&#xD;" })[c]!,
-  );
-}
-function tag(name: string, v: unknown): string {
-  return v === undefined || v === null ? "" : `<${name}>${esc(String(v))}</${name}>`;
-}
+const tag = (name: string, v: unknown): string =>
+  v === undefined || v === null ? "" : xmlTag(name, v as string | number | boolean);
 function nameValues(el: string, m: Record<string, string> | undefined, k = "Name", v = "Value"): string {
   return Object.entries(m ?? {})
     .map(([key, val]) => `<${el}>${tag(k, key)}${tag(v, val)}</${el}>`)
