@@ -19,3 +19,4 @@ export { Spinner, LoadingBlock } from "./spinner";
 export { KeyValue } from "./key-value";
 export { RelativeTime, formatRelative } from "./relative-time";
 export { fieldErrorsOf, errorMessageOf } from "./errors";
+export { MiddleTruncate, nameTail } from "./middle-truncate";

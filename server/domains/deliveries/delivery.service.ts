@@ -18,6 +18,7 @@ import {
   topFailingEndpoints,
   type Scope,
 } from "./delivery.dashboard";
+import { findEndpoint, lastEndpointAttempt } from "./endpoint.dashboard";
 
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
@@ -40,6 +41,25 @@ export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: Dashb
   const scope: Scope = { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId };
   const [series, totals] = await Promise.all([deliverySeries(scope, r), deliveryTotals(scope, r)]);
   return { ...series, totals };
+}
+
+/** One endpoint (subscription): what it is, its last response, and its numbers over the range. */
+export async function endpointOverview(
+  actor: Actor,
+  tenant: TenantRef,
+  q: { subscriptionId: string; from: Date; to: Date },
+) {
+  assertCan(actor.role, "resource:read");
+  const r = range(q);
+  const endpoint = await findEndpoint(tenant.id, q.subscriptionId);
+  if (!endpoint) throw new AppError("not_found", "No such endpoint: the subscription may have been deleted.");
+  const scope: Scope = { tenantId: tenant.id, subscriptionId: endpoint.id };
+  const [series, totals, lastAttempt] = await Promise.all([
+    deliverySeries(scope, r),
+    deliveryTotals(scope, r),
+    lastEndpointAttempt(tenant.id, endpoint.id),
+  ]);
+  return { endpoint, lastAttempt, ...series, totals };
 }
 
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
