@@ -20,3 +20,4 @@ export { KeyValue } from "./key-value";
 export { RelativeTime, formatRelative } from "./relative-time";
 export { fieldErrorsOf, errorMessageOf } from "./errors";
 export { MiddleTruncate, nameTail } from "./middle-truncate";
+export { Sparkline } from "./sparkline";
