@@ -15,6 +15,7 @@ import {
   resendDelivery,
   resendFailed,
   resendProgress,
+  confirmationOutcome,
 } from "./delivery.service";
 
 // deliveryRouter (`trpc.delivery.*`): every input also carries `tenant`. Times are Dates (superjson).
@@ -41,6 +42,8 @@ import {
 //   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
 //   outbox({limit?, cursor?})                    → email outbox, newest first: {items:[{id,to,subject,body,status,createdAt,sentAt,subscriptionId,deliveryId}], nextCursor};
 //                                                  pass the nextCursor of a page for the next (older) one; nextCursor null at the end.
+//   confirmation({subscriptionId})              → {kind:'confirmation_delivered'|'confirmation_failed',message,createdAt} | null
+//                                                  (what became of the last SubscriptionConfirmation POST)
 //   notifications({unreadOnly?})                 → [{id,kind:'subscription_disabled'|…,subscriptionId,message,createdAt,readAt}]
 //   markNotificationsRead({ids})                 → {ok}
 const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullish() };
@@ -100,6 +103,9 @@ export const deliveryRouter = router({
   outbox: tenantProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).optional(), cursor: z.string().max(200).nullish() }))
     .query(({ ctx, input }) => listOutboxPage(ctx.actor, ctx.tenant, input)),
+  confirmation: tenantProcedure
+    .input(z.object({ subscriptionId: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => confirmationOutcome(ctx.actor, ctx.tenant, input.subscriptionId)),
   notifications: tenantProcedure
     .input(z.object({ unreadOnly: z.boolean().optional() }))
     .query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),

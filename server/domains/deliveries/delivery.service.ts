@@ -19,6 +19,7 @@ import {
   type Scope,
 } from "./delivery.dashboard";
 import { findEndpoint, lastEndpointAttempt } from "./endpoint.dashboard";
+import { latestConfirmationOutcome } from "./confirmation-outcome";
 
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
@@ -215,6 +216,12 @@ export async function listOutboxPage(
   );
   const items = (r.rows as OutboxEmail[]).slice(0, limit);
   return { items, nextCursor: r.rows.length > limit ? outboxCursor(items[items.length - 1]!) : null };
+}
+
+/** What became of the last SubscriptionConfirmation sent to this subscription (null: none tried yet). */
+export async function confirmationOutcome(actor: Actor, tenant: TenantRef, subscriptionId: string) {
+  assertCan(actor.role, "resource:read");
+  return latestConfirmationOutcome(tenant.id, subscriptionId);
 }
 
 export async function listNotifications(actor: Actor, tenant: TenantRef, unreadOnly = false) {
