@@ -261,14 +261,14 @@ export function AuditView() {
                       </Td>
                       <Td className="hidden text-xs md:table-cell">
                         {r.targetType ? (
-                          <div className="max-w-[18rem] min-w-0" title={`${r.targetType} ${r.targetId ?? ""}`}>
+                          <div className="w-56 lg:w-64" title={`${r.targetType} ${r.targetId ?? ""}`}>
                             <span className="text-gray-500">
                               {TARGET_NOUN[r.targetType] ?? r.targetType.replace("_", " ")}
                             </span>{" "}
                             {r.targetLabel ? (
                               <MiddleTruncate value={r.targetLabel} className="font-medium text-gray-900" />
                             ) : (
-                              <span className="font-mono break-all text-gray-700">{r.targetId}</span>
+                              <MiddleTruncate value={r.targetId ?? ""} className="font-mono text-gray-700" />
                             )}
                           </div>
                         ) : (

@@ -6,7 +6,7 @@ import { Alert, Button, Card, CardBody, CardHeader, LoadingBlock, SegmentedContr
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { DeliveryChart } from "./delivery-chart";
-import { Stat, failedSub, type Totals } from "./stats";
+import { Stat, failedSub, latencySub, type Totals } from "./stats";
 import { AttemptLog, EMPTY_FILTERS, type AttemptFilters } from "./attempt-log";
 import { AttemptDrawer } from "./attempt-drawer";
 import { ResendFailedDialog } from "./resend-failed-dialog";
@@ -279,11 +279,6 @@ export function DeliveriesDashboard({
       )}
     </div>
   );
-}
-
-function latencySub(t: Totals): string {
-  const base = `p95 ${formatMs(t.p95LatencyMs)} · publish → delivered`;
-  return t.resentSucceeded ? `${base} · ${t.resentSucceeded} resent not counted` : base;
 }
 
 /** Unread "endpoint disabled" notices, so nobody misses that deliveries stopped. */

@@ -23,7 +23,7 @@ import { SUB_STATUS_LABEL, SUB_STATUS_TONE, subStatus } from "@/components/topic
 import { DeliveryChart } from "./delivery-chart";
 import { AttemptLog, EMPTY_FILTERS, type AttemptFilters } from "./attempt-log";
 import { AttemptDrawer } from "./attempt-drawer";
-import { Stat, failedSub, type Totals } from "./stats";
+import { Stat, failedSub, latencySub, type Totals } from "./stats";
 import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
 
 type LastAttempt = {
@@ -135,7 +135,7 @@ export function EndpointView({ subscriptionId }: { subscriptionId: string }) {
           testId="endpoint-latency"
           label="Latency p50 / p95"
           value={formatMs(totals.p50LatencyMs)}
-          sub={`p95 ${formatMs(totals.p95LatencyMs)}`}
+          sub={latencySub(totals)}
         />
         <Stat
           testId="endpoint-failed"
@@ -150,7 +150,7 @@ export function EndpointView({ subscriptionId }: { subscriptionId: string }) {
           value={last ? (last.responseStatus ?? (last.outcome === "succeeded" ? "OK" : "No answer")) : "—"}
           sub={
             last ? (
-              <span className="flex min-w-0 gap-1">
+              <span className="flex min-w-0 flex-wrap gap-x-1">
                 <span className="min-w-0 truncate" title={last.error ?? undefined}>
                   {last.error ?? `${formatMs(last.durationMs)}`}
                 </span>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui";
+import { formatMs } from "./time-range";
 
 // The number tiles of the deliveries dashboard and the endpoint view (same totals, same words).
 
@@ -68,4 +69,10 @@ export function failedSub(t: Totals): string {
   if (firstTry > 0) parts.push(firstTry === failed ? "on the first attempt, no retry" : `${firstTry} without a retry`);
   if (t.dlq) parts.push(`${t.dlq} sent to a DLQ`);
   return parts.join(" · ");
+}
+
+/** Under the latency tile: p95, and how many resent deliveries the percentiles leave out. */
+export function latencySub(t: Totals): string {
+  const base = `p95 ${formatMs(t.p95LatencyMs)} · publish → delivered`;
+  return t.resentSucceeded ? `${base} · ${t.resentSucceeded} resent not counted` : base;
 }

@@ -214,7 +214,7 @@ export function QueueListView() {
                   <Th className="text-right">Delayed</Th>
                   <Th className="text-right">Oldest</Th>
                   <Th>Last 24 h</Th>
-                  <Th className="hidden lg:table-cell">Dead-letter queue</Th>
+                  <Th className="hidden 2xl:table-cell">Dead-letter queue</Th>
                   <Th className="hidden 2xl:table-cell">Created</Th>
                 </tr>
               </THead>
@@ -226,6 +226,18 @@ export function QueueListView() {
                       <Link href={href(q.name)} className="font-medium break-words text-accent-700 hover:underline">
                         {q.name}
                       </Link>
+                      {q.deadLetterTargetArn && (
+                        <div className="mt-0.5 text-xs text-gray-500 2xl:hidden">
+                          dead letters →{" "}
+                          <Link
+                            href={href(nameFromArn(q.deadLetterTargetArn))}
+                            className="hover:text-accent-700 hover:underline"
+                          >
+                            {nameFromArn(q.deadLetterTargetArn)}
+                          </Link>{" "}
+                          after {q.maxReceiveCount}×
+                        </div>
+                      )}
                     </Td>
                     <Td>
                       <div className="flex gap-1.5">
@@ -246,7 +258,7 @@ export function QueueListView() {
                     <Td data-testid="activity">
                       <ActivityLine a={activityOf.get(q.id)} />
                     </Td>
-                    <Td className="hidden lg:table-cell">
+                    <Td className="hidden 2xl:table-cell">
                       {q.deadLetterTargetArn ? (
                         <Link
                           href={href(nameFromArn(q.deadLetterTargetArn))}

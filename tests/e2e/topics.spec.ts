@@ -9,7 +9,15 @@ import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { addMember, createTestTenant, createTestUser, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
 import path from "node:path";
-import { SCREENS_DIR, launchBrowser, newPerson, screenshot, signInViaUi, type TestBrowser } from "./helpers/browser";
+import {
+  SCREENS_DIR,
+  expectFitsWidth,
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  type TestBrowser,
+} from "./helpers/browser";
 
 // The topics console and the deliveries dashboard, end to end in Chromium against a real web
 // process, a real worker and the database: create a topic, subscribe a queue and a webhook (a
@@ -343,7 +351,10 @@ describe("topics and deliveries console", () => {
     await page.getByLabel("Payload contains").fill('"1234');
     await eventually(() => rows.count()).toBe(2);
     await page.getByLabel("Payload contains").fill("no-such-order-9876");
-    await page.getByText("No attempts match these filters in this time range.").waitFor();
+    await page
+      .getByRole("table", { name: "Delivery attempts" })
+      .getByText("No attempts match these filters in this time range.")
+      .waitFor();
     await page.getByLabel("Payload contains").fill("");
     await eventually(() => rows.count()).toBe(2);
   });
@@ -440,8 +451,15 @@ describe("topics and deliveries console", () => {
     await page.getByTestId("attempt-detail").waitFor();
     await viewShot(page, "deliveries-attempt-390");
     await page.keyboard.press("Escape");
-    const bodyWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(bodyWidth).toBeLessThanOrEqual(390);
+    await expectFitsWidth(page, "deliveries");
+    // One endpoint on a phone: its URL is cut in the middle, so its last path segment shows.
+    await page.goto(`/t/${t.tenant.slug}/topics/${topicName}?tab=subscriptions`);
+    await page.getByTestId("subscription-row").filter({ hasText: receiverUrl }).click();
+    await page.getByRole("link", { name: "Endpoint health" }).click();
+    await page.getByTestId("endpoint-view").waitFor();
+    await eventually(() => statValue(page, "endpoint-last-response")).toBe("200");
+    await expectFitsWidth(page, "endpoint view");
+    await screenshot(page, "endpoint-view-390");
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 

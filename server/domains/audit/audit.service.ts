@@ -12,7 +12,9 @@ function labelFromSummary(summary: unknown): string | null {
     for (const k of ["name", "endpoint", "email"]) if (typeof r[k] === "string" && r[k]) return r[k] as string;
     return null;
   };
-  return pick(s) ?? pick(s.before) ?? pick(s.after);
+  // A bulk resend is named by what it covers.
+  const since = typeof s.since === "string" ? `failed since ${s.since.replace("T", " ").slice(0, 16)} UTC` : null;
+  return pick(s) ?? pick(s.before) ?? pick(s.after) ?? since;
 }
 
 /**
