@@ -20,10 +20,24 @@ import {
   Th,
   THead,
   Tr,
+  MiddleTruncate,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
+
+// The kind of thing an entry is about, as people say it.
+const TARGET_NOUN: Record<string, string> = {
+  queue: "queue",
+  topic: "topic",
+  subscription: "subscription",
+  api_key: "API key",
+  invite: "invite",
+  user: "member",
+  tenant: "team",
+  delivery: "delivery to",
+  delivery_resend: "resend",
+};
 
 const PERIODS = [
   { value: "", label: "Any time" },
@@ -235,6 +249,11 @@ export function AuditView() {
                         <div className="mt-1 max-w-[12rem] truncate text-xs text-gray-500 sm:hidden">
                           {r.actorLabel ?? "—"}
                         </div>
+                        {r.targetLabel && (
+                          <div className="mt-0.5 max-w-[12rem] text-xs text-gray-700 md:hidden">
+                            <MiddleTruncate value={r.targetLabel} />
+                          </div>
+                        )}
                       </Td>
                       <Td className="hidden sm:table-cell">
                         <div className="max-w-[16rem] truncate text-gray-900">{r.actorLabel ?? "—"}</div>
@@ -242,10 +261,16 @@ export function AuditView() {
                       </Td>
                       <Td className="hidden text-xs md:table-cell">
                         {r.targetType ? (
-                          <>
-                            <span className="text-gray-500">{r.targetType}</span>{" "}
-                            <span className="font-mono text-gray-700">{r.targetId}</span>
-                          </>
+                          <div className="w-56 lg:w-64" title={`${r.targetType} ${r.targetId ?? ""}`}>
+                            <span className="text-gray-500">
+                              {TARGET_NOUN[r.targetType] ?? r.targetType.replace("_", " ")}
+                            </span>{" "}
+                            {r.targetLabel ? (
+                              <MiddleTruncate value={r.targetLabel} className="font-medium text-gray-900" />
+                            ) : (
+                              <MiddleTruncate value={r.targetId ?? ""} className="font-mono text-gray-700" />
+                            )}
+                          </div>
                         ) : (
                           "—"
                         )}

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
@@ -23,12 +23,16 @@ export function SignInForm() {
     params.get("error") ? (MESSAGES[params.get("error")!] ?? "Sign-in failed. Try again.") : null,
   );
   const [pending, setPending] = useState(false);
+  // Set once React owns the form: a submit before that would be a plain GET of the page.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   return (
     <div>
       <h1 className="text-2xl font-semibold tracking-tight text-gray-900">Sign in</h1>
       <p className="mt-1 text-sm text-gray-500">Welcome back. Sign in to your Signalbox console.</p>
       <form
+        data-hydrated={hydrated ? "true" : undefined}
         className="mt-8 space-y-5"
         noValidate
         onSubmit={async (e) => {

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
@@ -16,6 +16,9 @@ export function SignUpForm() {
   const callback = params.get("callbackUrl");
   const [form, setForm] = useState({ name: "", email: "", password: "", teamName: "" });
   const [signInError, setSignInError] = useState<string | null>(null);
+  // Set once React owns the form: a submit before that would be a plain GET of the page.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const signUp = useMutation(
     trpc.account.signUp.mutationOptions({
       onSuccess: async (r) => {
@@ -38,6 +41,7 @@ export function SignUpForm() {
       <h1 className="text-2xl font-semibold tracking-tight text-gray-900">Create your account</h1>
       <p className="mt-1 text-sm text-gray-500">You will get a team of your own; invite colleagues to it later.</p>
       <form
+        data-hydrated={hydrated ? "true" : undefined}
         className="mt-8 space-y-5"
         noValidate
         onSubmit={(e) => {

@@ -123,6 +123,7 @@ export function AttemptDrawer({
               <CodeBlock
                 title={isHttp ? `POST ${a.endpoint}` : a.protocol === "sqs" ? "Message attributes (types)" : "Headers"}
                 code={headersText(a.requestHeaders)}
+                wrap
               />
             ) : null}
             {a.requestBody ? (
@@ -141,6 +142,7 @@ export function AttemptDrawer({
                   <CodeBlock
                     title={`HTTP ${a.responseStatus}`}
                     code={headersText(a.responseHeaders) || "(no headers)"}
+                    wrap
                   />
                   <CodeBlock title="Body (first 4 KiB)" code={prettyBody(a.responseBody) || "(empty)"} />
                 </>

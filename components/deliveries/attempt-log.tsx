@@ -10,6 +10,7 @@ import {
   CardHeader,
   Input,
   LoadingBlock,
+  MiddleTruncate,
   RelativeTime,
   Select,
   Table,
@@ -24,8 +25,14 @@ import { useTRPC } from "@/lib/trpc";
 import { OUTCOME_LABEL, OUTCOME_TONE, type AttemptOutcome, type AttemptRow } from "./types";
 import { formatMs } from "./time-range";
 
-export type AttemptFilters = { outcome: "" | AttemptOutcome; statusCode: string; messageId: string };
-export const EMPTY_FILTERS: AttemptFilters = { outcome: "", statusCode: "", messageId: "" };
+export type AttemptFilters = {
+  outcome: "" | AttemptOutcome;
+  statusCode: string;
+  messageId: string;
+  endpoint: string;
+  text: string;
+};
+export const EMPTY_FILTERS: AttemptFilters = { outcome: "", statusCode: "", messageId: "", endpoint: "", text: "" };
 
 type Named = { id: string; label: string };
 
@@ -44,6 +51,7 @@ export function AttemptLog({
   topics,
   onOpen,
   live,
+  title = "Attempt log",
 }: {
   tenant: string;
   from: Date;
@@ -55,6 +63,7 @@ export function AttemptLog({
   topics?: Named[];
   onOpen: (id: string) => void;
   live: boolean;
+  title?: string;
 }) {
   const trpc = useTRPC();
   const [cursors, setCursors] = useState<string[]>([]);
@@ -68,6 +77,9 @@ export function AttemptLog({
       outcome: filters.outcome || null,
       statusCode: code,
       messageId: filters.messageId.trim() || null,
+      // One endpoint's log (endpoint view) has no use for an endpoint search.
+      endpoint: subscriptionId ? null : filters.endpoint.trim() || null,
+      text: filters.text.trim() || null,
       // A paged view is pinned to the newest page's end, so "older" pages do not shift under the reader.
       from,
       to: cursor ? null : to,
@@ -93,18 +105,24 @@ export function AttemptLog({
     setCursors([]);
     onFiltersChange({ ...filters, ...patch });
   };
-  const anyFilter = !!(filters.outcome || filters.statusCode || filters.messageId);
+  const anyFilter = !!(
+    filters.outcome ||
+    filters.statusCode ||
+    filters.messageId ||
+    (filters.endpoint && !subscriptionId) ||
+    filters.text
+  );
   const emptyText = anyFilter
     ? "No attempts match these filters in this time range."
     : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here.";
   return (
     <Card>
       <CardHeader
-        title="Attempt log"
+        title={title}
         description="Every attempt to deliver a message, newest first. Open one to see the request as sent and the response."
       />
       <div
-        className="grid gap-3 border-b border-gray-200 px-5 py-3 sm:grid-cols-3"
+        className="grid gap-3 border-b border-gray-200 px-5 py-3 sm:grid-cols-3 lg:grid-cols-5"
         role="group"
         aria-label="Attempt filters"
       >
@@ -142,6 +160,28 @@ export function AttemptLog({
             value={filters.messageId}
             onChange={(e) => set({ messageId: e.target.value })}
             aria-label="Message id"
+          />
+        </label>
+        {!subscriptionId && (
+          <label className="text-xs font-medium text-gray-600">
+            Endpoint
+            <Input
+              className="mt-1 font-mono"
+              placeholder="Part of a URL or ARN"
+              value={filters.endpoint}
+              onChange={(e) => set({ endpoint: e.target.value })}
+              aria-label="Endpoint contains"
+            />
+          </label>
+        )}
+        <label className="text-xs font-medium text-gray-600">
+          Payload
+          <Input
+            className="mt-1"
+            placeholder="Text in the request"
+            value={filters.text}
+            onChange={(e) => set({ text: e.target.value })}
+            aria-label="Payload contains"
           />
         </label>
       </div>
@@ -199,7 +239,7 @@ export function AttemptLog({
                           <RelativeTime date={a.startedAt} />
                         </span>
                       </div>
-                      <div className="mt-1 truncate font-mono text-xs text-gray-900">{a.endpoint}</div>
+                      <MiddleTruncate value={a.endpoint} className="mt-1 font-mono text-xs text-gray-900" />
                       <div className="truncate text-xs text-gray-500">{subline(a)}</div>
                     </button>
                   </li>
@@ -243,9 +283,7 @@ export function AttemptLog({
                           )}
                         </Td>
                         <Td className="max-w-[16rem] lg:max-w-sm">
-                          <div className="truncate font-mono text-xs text-gray-900" title={a.endpoint}>
-                            {a.endpoint}
-                          </div>
+                          <MiddleTruncate value={a.endpoint} className="font-mono text-xs text-gray-900" />
                           <div className="truncate text-xs text-gray-500" title={a.error ?? undefined}>
                             {subline(a)}
                           </div>

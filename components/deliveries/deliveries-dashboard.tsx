@@ -1,11 +1,12 @@
 "use client";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Activity, RotateCcw } from "lucide-react";
 import { Alert, Button, Card, CardBody, CardHeader, LoadingBlock, SegmentedControl, Select, cn } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { usePermissions } from "@/components/layout/permissions";
 import { DeliveryChart } from "./delivery-chart";
+import { Stat, failedSub, latencySub, type Totals } from "./stats";
 import { AttemptLog, EMPTY_FILTERS, type AttemptFilters } from "./attempt-log";
 import { AttemptDrawer } from "./attempt-drawer";
 import { ResendFailedDialog } from "./resend-failed-dialog";
@@ -13,58 +14,6 @@ import { DisabledEndpointsCard, FailingEndpointsCard } from "./endpoint-cards";
 import { EmailOutboxCard } from "./email-outbox";
 import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
 import type { DeliveryNotification } from "./types";
-
-type Totals = {
-  succeeded: number;
-  failed: number;
-  retrying: number;
-  pending: number;
-  dlq: number;
-  successRate: number | null;
-  p50LatencyMs: number | null;
-  p95LatencyMs: number | null;
-};
-
-function Stat({
-  label,
-  value,
-  sub,
-  tone,
-  testId,
-  className,
-}: {
-  label: string;
-  value: ReactNode;
-  sub?: ReactNode;
-  tone?: "good" | "bad" | "warn";
-  testId?: string;
-  className?: string;
-}) {
-  return (
-    <div
-      className={cn("rounded-lg border border-gray-200 bg-white px-4 py-3 shadow-xs", className)}
-      data-testid={testId}
-    >
-      <div className="text-xs font-medium text-gray-500">{label}</div>
-      <div
-        data-value
-        className={cn(
-          "mt-1 text-2xl font-semibold tabular-nums",
-          tone === "good"
-            ? "text-green-700"
-            : tone === "bad"
-              ? "text-red-700"
-              : tone === "warn"
-                ? "text-amber-700"
-                : "text-gray-900",
-        )}
-      >
-        {value}
-      </div>
-      {sub && <div className="mt-0.5 text-xs text-gray-500">{sub}</div>}
-    </div>
-  );
-}
 
 /**
  * The operators' deliveries dashboard. Whole tenant (no `topicId`), or fixed to one topic (topic
@@ -113,11 +62,16 @@ export function DeliveriesDashboard({
     placeholderData: keepPreviousData,
   });
   const totals = overview.data?.totals as Totals | undefined;
+  // The server zooms the chart to where the deliveries are (its `from`), the tiles keep the whole range.
+  const chartFrom = overview.data?.from ? new Date(overview.data.from).getTime() : from.getTime();
   const chart = useMemo(
     () =>
-      overview.data ? fillBuckets(overview.data.points as SeriesPoint[], from, to, overview.data.bucketSeconds) : [],
-    [overview.data, from, to],
+      overview.data
+        ? fillBuckets(overview.data.points as SeriesPoint[], new Date(chartFrom), to, overview.data.bucketSeconds)
+        : [],
+    [overview.data, chartFrom, to],
   );
+  const zoomed = chartFrom > from.getTime() + 60_000;
   const anyInRange =
     chart.some((p) => p.succeeded + p.failed + p.retrying > 0) ||
     (totals && totals.succeeded + totals.failed + totals.dlq + totals.retrying + totals.pending > 0);
@@ -212,7 +166,7 @@ export function DeliveriesDashboard({
             testId="stat-failed"
             label="Failed"
             value={totals ? totals.failed + totals.dlq : "…"}
-            sub={totals?.dlq ? `${totals.dlq} sent to a DLQ` : "gave up after retries"}
+            sub={totals ? failedSub(totals) : undefined}
             tone={totals && totals.failed + totals.dlq > 0 ? "bad" : undefined}
           />
           <Stat
@@ -233,7 +187,7 @@ export function DeliveriesDashboard({
             className="col-span-2 sm:col-span-1"
             label="Latency p50 / p95"
             value={totals ? formatMs(totals.p50LatencyMs) : "…"}
-            sub={totals ? `p95 ${formatMs(totals.p95LatencyMs)} · publish → delivered` : undefined}
+            sub={totals ? latencySub(totals) : undefined}
           />
         </div>
       )}
@@ -241,7 +195,11 @@ export function DeliveriesDashboard({
       <Card className="min-w-0">
         <CardHeader
           title="Deliveries over time"
-          description={`Outcomes as they happened in the last ${RANGES.find((r) => r.id === rangeId)?.label}: delivered, retry scheduled, failed for good.`}
+          description={
+            zoomed
+              ? `Deliveries by publish time and where they stand now. Zoomed to the first delivery of the last ${RANGES.find((r) => r.id === rangeId)?.label}.`
+              : `Deliveries by publish time and where they stand now: delivered, waiting for a retry, failed.`
+          }
           actions={
             canWrite && (
               <Button variant="secondary" size="sm" onClick={() => setResending(true)}>
@@ -268,7 +226,7 @@ export function DeliveriesDashboard({
               </p>
             </div>
           ) : (
-            <DeliveryChart data={chart} rangeId={rangeId} bucketSeconds={overview.data?.bucketSeconds ?? 60} />
+            <DeliveryChart data={chart} bucketSeconds={overview.data?.bucketSeconds ?? 60} />
           )}
         </CardBody>
       </Card>

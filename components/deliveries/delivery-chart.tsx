@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatTick, type RangeId } from "./time-range";
+import { bucketLabel, tickLabel, timeTicks } from "./time-range";
 
 // Stacked bars per time bucket: succeeded / retrying / failed (failed includes sent-to-DLQ).
 const SERIES = [
@@ -11,16 +11,11 @@ const SERIES = [
 
 export type ChartPoint = { t: number; succeeded: number; failed: number; retrying: number };
 
-export function DeliveryChart({
-  data,
-  rangeId,
-  bucketSeconds,
-}: {
-  data: ChartPoint[];
-  rangeId: RangeId;
-  bucketSeconds: number;
-}) {
-  const bucket = bucketSeconds >= 3600 ? `${bucketSeconds / 3600} h` : `${bucketSeconds / 60} min`;
+export function DeliveryChart({ data, bucketSeconds }: { data: ChartPoint[]; bucketSeconds: number }) {
+  const bucket = bucketLabel(bucketSeconds);
+  const from = data[0]?.t ?? 0;
+  const to = (data[data.length - 1]?.t ?? 0) + bucketSeconds * 1000;
+  const { ticks, stepMs } = timeTicks(from, to);
   return (
     <div className="h-64 w-full" role="img" aria-label={`Deliveries per ${bucket}: succeeded, retrying and failed`}>
       <ResponsiveContainer width="100%" height="100%">
@@ -28,9 +23,14 @@ export function DeliveryChart({
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
           <XAxis
             dataKey="t"
-            tickFormatter={(t: number) => formatTick(t, rangeId)}
+            type="number"
+            scale="time"
+            // Half a bucket of room each side, so the first and last bars are whole.
+            domain={[from - (bucketSeconds * 1000) / 2, to - (bucketSeconds * 1000) / 2]}
+            ticks={ticks}
+            tickFormatter={(t: number) => tickLabel(t, stepMs, to - from)}
             tick={{ fontSize: 11, fill: "#6b7280" }}
-            minTickGap={32}
+            minTickGap={16}
             tickLine={false}
             axisLine={{ stroke: "#e5e7eb" }}
           />

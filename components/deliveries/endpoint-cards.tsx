@@ -1,6 +1,17 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Badge, Button, Card, CardHeader, LoadingBlock, RelativeTime, useToast } from "@/components/ui";
+import Link from "next/link";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  LoadingBlock,
+  MiddleTruncate,
+  RelativeTime,
+  useToast,
+} from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import type { DisabledEndpoint, FailingEndpoint } from "./types";
 
@@ -31,33 +42,45 @@ export function FailingEndpointsCard({
   const rows = (q.data ?? []) as FailingEndpoint[];
   return (
     <Card className="min-w-0">
-      <CardHeader title="Top failing endpoints" description="Most failed attempts in this range." />
+      <CardHeader
+        title="Top failing endpoints"
+        description="Deliveries published in this range that failed (and were not resent since) or wait for a retry."
+      />
       <div className="px-5 py-3">
         {q.isPending ? (
           <LoadingBlock />
         ) : q.error ? (
           <Alert tone="danger">{q.error.message}</Alert>
         ) : rows.length === 0 ? (
-          <p className="py-4 text-sm text-gray-500">No failed attempts in this range.</p>
+          <p className="py-4 text-sm text-gray-500">No failed or retrying deliveries in this range.</p>
         ) : (
           <ul className="divide-y divide-gray-100" data-testid="failing-endpoints">
             {rows.map((r) => (
-              <li key={r.subscriptionId + r.endpoint} className="py-2.5">
+              <li key={r.subscriptionId + r.endpoint} className="flex items-start gap-3 py-2.5">
                 <button
                   type="button"
-                  className="w-full text-left"
+                  className="min-w-0 flex-1 text-left"
                   onClick={() => onPick(r.subscriptionId)}
-                  title="Show this subscription's attempts"
+                  title="Narrow the dashboard to this subscription"
                 >
                   <div className="flex items-center justify-between gap-3">
-                    <span className="min-w-0 truncate font-mono text-xs text-gray-900">{r.endpoint}</span>
-                    <Badge tone="danger">{r.failures} failed</Badge>
+                    <MiddleTruncate value={r.endpoint} className="font-mono text-xs text-gray-900" />
+                    <span className="flex shrink-0 gap-1">
+                      {r.failures > 0 && <Badge tone="danger">{r.failures} failed</Badge>}
+                      {r.retrying > 0 && <Badge tone="warning">{r.retrying} retrying</Badge>}
+                    </span>
                   </div>
                   <div className="mt-0.5 truncate text-xs text-gray-500">
                     {r.protocol} · last {r.lastStatus ? `HTTP ${r.lastStatus}` : (r.lastError ?? "error")} ·{" "}
                     <RelativeTime date={r.lastFailureAt} />
                   </div>
                 </button>
+                <Link
+                  href={`/t/${tenant}/deliveries/endpoints/${encodeURIComponent(r.subscriptionId)}`}
+                  className="shrink-0 text-xs font-medium text-accent-700 hover:underline"
+                >
+                  Endpoint
+                </Link>
               </li>
             ))}
           </ul>
@@ -114,7 +137,12 @@ export function DisabledEndpointsCard({
             {rows.map((r) => (
               <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2.5">
                 <div className="min-w-0 flex-1">
-                  <div className="truncate font-mono text-xs text-gray-900">{r.endpoint}</div>
+                  <Link
+                    href={`/t/${tenant}/deliveries/endpoints/${encodeURIComponent(r.id)}`}
+                    className="block hover:underline"
+                  >
+                    <MiddleTruncate value={r.endpoint} className="font-mono text-xs text-gray-900" />
+                  </Link>
                   <div className="truncate text-xs text-gray-500">
                     {r.topicName} · {r.disabledReason ?? `${r.consecutiveFailures} consecutive failures`} ·{" "}
                     <RelativeTime date={r.disabledAt} />

@@ -33,15 +33,35 @@ export function fillBuckets(points: SeriesPoint[], from: Date, to: Date, bucketS
   return out;
 }
 
-export function formatTick(t: number, rangeId: RangeId): string {
+// Tick steps that read well on a time axis; at most ~7 labels whatever the width.
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
+
+/** Round times (on the local clock) for the axis between `from` and `to`, and the step between them. */
+export function timeTicks(from: number, to: number, maxTicks = 7): { ticks: number[]; stepMs: number } {
+  const span = Math.max(to - from, 60_000);
+  const stepMs = TICK_STEPS.find((s) => span / s <= maxTicks) ?? 1440 * 60_000;
+  // Align to the local clock (a day starts at local midnight), not to UTC.
+  const offset = new Date(from).getTimezoneOffset() * 60_000;
+  const first = Math.ceil((from - offset) / stepMs) * stepMs + offset;
+  const ticks: number[] = [];
+  for (let t = first; t <= to; t += stepMs) ticks.push(t);
+  return { ticks, stepMs };
+}
+
+/** A label for a tick: dates for day steps, "Tue 14:00" when the axis spans days, else "14:05". */
+export function tickLabel(t: number, stepMs: number, spanMs: number): string {
   const d = new Date(t);
-  if (rangeId === "7d")
-    return (
-      d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) +
-      " " +
-      d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    );
-  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (stepMs >= 86400_000) return d.toLocaleDateString(undefined, { weekday: "short", month: "short", day: "numeric" });
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (spanMs > 86400_000) return `${d.toLocaleDateString(undefined, { weekday: "short" })} ${time}`;
+  return time;
+}
+
+/** "1 min", "10 min", "3 h": the bucket size a chart's bars stand for. */
+export function bucketLabel(bucketSeconds: number): string {
+  if (bucketSeconds >= 86400) return `${bucketSeconds / 86400} d`;
+  if (bucketSeconds >= 3600) return `${bucketSeconds / 3600} h`;
+  return `${bucketSeconds / 60} min`;
 }
 
 export function formatMs(ms: number | null | undefined): string {

@@ -33,6 +33,7 @@ export type FailingEndpoint = {
   endpoint: string;
   protocol: string;
   failures: number;
+  retrying: number;
   lastFailureAt: Date | string;
   lastStatus: number | null;
   lastError: string | null;

@@ -11,6 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { tickLabel, timeTicks } from "@/components/deliveries/time-range";
 
 export type MetricPoint = {
   t: number;
@@ -22,12 +23,19 @@ export type MetricPoint = {
   delayed: number | null;
 };
 
-// Hours and minutes are enough up to 24 h; the tooltip has the full date.
-const tick = (t: number) => new Date(t).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+/** Round ticks over the data's own span (the chart is zoomed to its data), labelled for that span. */
+function timeAxis(data: MetricPoint[]) {
+  const from = data[0]?.t ?? 0;
+  const to = data[data.length - 1]?.t ?? from;
+  const { ticks, stepMs } = timeTicks(from, to);
+  return { ticks, tickFormatter: (t: number) => tickLabel(t, stepMs, to - from) };
+}
 
 const axis = { tick: { fontSize: 11, fill: "#6b7280" }, tickLine: false } as const;
 const tooltipStyle = { fontSize: 12, borderRadius: 8, borderColor: "#e5e7eb" };
 
+// Sent, received and deleted are often equal (a consumer keeping up), so their lines would hide
+// each other: a wide pale line, a dashed one and a dotted one stay visible on top of each other.
 export function ThroughputChart({ data }: { data: MetricPoint[] }) {
   return (
     <div className="h-64 w-full" role="img" aria-label="Messages sent, received and deleted per minute">
@@ -39,8 +47,8 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
             type="number"
             scale="time"
             domain={["dataMin", "dataMax"]}
-            tickFormatter={tick}
-            minTickGap={40}
+            {...timeAxis(data)}
+            minTickGap={16}
             axisLine={{ stroke: "#e5e7eb" }}
             {...axis}
           />
@@ -55,7 +63,8 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
             dataKey="sent"
             name="Sent"
             stroke="#4f46e5"
-            strokeWidth={1.75}
+            strokeOpacity={0.35}
+            strokeWidth={5}
             dot={false}
             isAnimationActive={false}
           />
@@ -64,7 +73,8 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
             dataKey="received"
             name="Received"
             stroke="#0284c7"
-            strokeWidth={1.75}
+            strokeWidth={2}
+            strokeDasharray="6 4"
             dot={false}
             isAnimationActive={false}
           />
@@ -73,7 +83,8 @@ export function ThroughputChart({ data }: { data: MetricPoint[] }) {
             dataKey="deleted"
             name="Deleted"
             stroke="#16a34a"
-            strokeWidth={1.75}
+            strokeWidth={1.5}
+            strokeDasharray="2 3"
             dot={false}
             isAnimationActive={false}
           />
@@ -98,8 +109,8 @@ export function DepthChart({ data }: { data: MetricPoint[] }) {
             type="number"
             scale="time"
             domain={["dataMin", "dataMax"]}
-            tickFormatter={tick}
-            minTickGap={40}
+            {...timeAxis(data)}
+            minTickGap={16}
             axisLine={{ stroke: "#e5e7eb" }}
             {...axis}
           />

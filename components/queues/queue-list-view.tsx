@@ -12,6 +12,7 @@ import {
   PageHeader,
   RelativeTime,
   Select,
+  Sparkline,
   Table,
   TableEmptyRow,
   TBody,
@@ -55,12 +56,36 @@ function Num({ n, tone }: { n: number; tone?: "warn" }) {
   );
 }
 
+type Activity = RouterOutputs["queue"]["activity"][number];
+
+/** Sent per hour over the last day, the day's total and when the queue was last used. */
+function ActivityLine({ a, className }: { a: Activity | undefined; className?: string }) {
+  if (!a) return <span className={className} />;
+  return (
+    <div className={`flex items-center gap-2 ${className ?? ""}`}>
+      <Sparkline
+        values={a.sentPerHour}
+        label={`${a.sent24h.toLocaleString()} messages sent in the last 24 hours, per hour`}
+      />
+      <div className="text-xs leading-tight whitespace-nowrap">
+        <div className="tabular-nums text-gray-900">{a.sent24h.toLocaleString()} sent</div>
+        <div className="text-gray-500">
+          {a.lastActivityAt ? <RelativeTime date={a.lastActivityAt} /> : "never used"}
+        </div>
+      </div>
+    </div>
+  );
+}
+
 export function QueueListView() {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
   const { can, role } = usePermissions();
   const write = can("resource:write");
   const list = useQuery({ ...trpc.queue.list.queryOptions({ tenant: tenant.slug }), refetchInterval: LIVE_REFETCH_MS });
+  // Hourly buckets: once a minute is live enough, and reads only the metric table.
+  const activity = useQuery({ ...trpc.queue.activity.queryOptions({ tenant: tenant.slug }), refetchInterval: 60_000 });
+  const activityOf = useMemo(() => new Map((activity.data ?? []).map((a) => [a.queueId, a])), [activity.data]);
   const [text, setText] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
   const [creating, setCreating] = useState(false);
@@ -154,6 +179,7 @@ export function QueueListView() {
                     <QueueTypeBadge fifo={q.fifo} />
                     {q.isDeadLetterQueue && <DlqBadge />}
                   </div>
+                  <ActivityLine a={activityOf.get(q.id)} className="mt-3" />
                   <dl className="mt-3 grid grid-cols-4 gap-2 text-xs">
                     {[
                       ["Available", <Num key="a" n={q.visible} />],
@@ -187,18 +213,31 @@ export function QueueListView() {
                   <Th className="text-right">In flight</Th>
                   <Th className="text-right">Delayed</Th>
                   <Th className="text-right">Oldest</Th>
-                  <Th>Dead-letter queue</Th>
+                  <Th>Last 24 h</Th>
+                  <Th className="hidden 2xl:table-cell">Dead-letter queue</Th>
                   <Th className="hidden 2xl:table-cell">Created</Th>
                 </tr>
               </THead>
               <TBody>
-                {rows.length === 0 && <TableEmptyRow colSpan={8}>No queue matches “{text}”.</TableEmptyRow>}
+                {rows.length === 0 && <TableEmptyRow colSpan={9}>No queue matches “{text}”.</TableEmptyRow>}
                 {rows.map((q) => (
                   <Tr key={q.id} data-testid={`queue-row-${q.name}`}>
                     <Td className="max-w-xs min-w-48">
                       <Link href={href(q.name)} className="font-medium break-words text-accent-700 hover:underline">
                         {q.name}
                       </Link>
+                      {q.deadLetterTargetArn && (
+                        <div className="mt-0.5 text-xs text-gray-500 2xl:hidden">
+                          dead letters →{" "}
+                          <Link
+                            href={href(nameFromArn(q.deadLetterTargetArn))}
+                            className="hover:text-accent-700 hover:underline"
+                          >
+                            {nameFromArn(q.deadLetterTargetArn)}
+                          </Link>{" "}
+                          after {q.maxReceiveCount}×
+                        </div>
+                      )}
                     </Td>
                     <Td>
                       <div className="flex gap-1.5">
@@ -216,7 +255,10 @@ export function QueueListView() {
                       <Num n={q.delayed} />
                     </Td>
                     <Td className="text-right tabular-nums">{formatAge(q.oldestMessageAgeSeconds)}</Td>
-                    <Td>
+                    <Td data-testid="activity">
+                      <ActivityLine a={activityOf.get(q.id)} />
+                    </Td>
+                    <Td className="hidden 2xl:table-cell">
                       {q.deadLetterTargetArn ? (
                         <Link
                           href={href(nameFromArn(q.deadLetterTargetArn))}

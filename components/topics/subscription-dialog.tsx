@@ -1,11 +1,13 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Activity, BadgeCheck, KeyRound, Power, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { Activity, BadgeCheck, Gauge, KeyRound, Power, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
   Button,
+  buttonClasses,
   CodeBlock,
   ConfirmDialog,
   CopyButton,
@@ -28,6 +30,30 @@ function pretty(json: string | null | undefined): string {
   } catch {
     return json;
   }
+}
+
+/** What became of the SubscriptionConfirmation POST: sent and received, refused, failed, or not yet tried. */
+function ConfirmationOutcomeText({
+  outcome,
+}: {
+  outcome: { kind: string; message: string; createdAt: Date | string } | null;
+}) {
+  if (!outcome)
+    return (
+      <span data-testid="confirmation-outcome" data-kind="none">
+        A SubscriptionConfirmation is about to be POSTed to the endpoint. It is confirmed when the endpoint visits the
+        SubscribeURL; until then nothing is delivered.
+      </span>
+    );
+  const delivered = outcome.kind === "confirmation_delivered";
+  return (
+    <span data-testid="confirmation-outcome" data-kind={outcome.kind}>
+      <strong className="font-medium">{outcome.message}</strong> (<RelativeTime date={outcome.createdAt} />){" "}
+      {delivered
+        ? "It is confirmed when the endpoint visits the SubscribeURL; until then nothing is delivered."
+        : "Nothing is delivered until the subscription is confirmed: fix the endpoint and subscribe again, or confirm it manually."}
+    </span>
+  );
 }
 
 /** One subscription: its settings, confirmation, signing secret, filter policy and the way to its deliveries. */
@@ -54,6 +80,13 @@ export function SubscriptionDialog({
     enabled: !!subscriptionId,
   });
   const s = q.data;
+  const pendingHttp = !!s && s.status === "pending" && (s.protocol === "http" || s.protocol === "https");
+  // Until the confirmation job has run there is no outcome yet: ask again shortly.
+  const outcome = useQuery({
+    ...trpc.delivery.confirmation.queryOptions({ tenant, subscriptionId: subscriptionId ?? "" }),
+    enabled: pendingHttp,
+    refetchInterval: (o) => (pendingHttp && !o.state.data ? 2000 : false),
+  });
   const [editing, setEditing] = useState(false);
   const [filter, setFilter] = useState<FilterPolicyValue>({ policy: "", scope: "MessageAttributes" });
   const [confirm, setConfirm] = useState<null | "unsubscribe" | "rotate">(null);
@@ -135,6 +168,13 @@ export function SubscriptionDialog({
                   Unsubscribe
                 </Button>
               )}
+              <Link
+                href={`/t/${tenant}/deliveries/endpoints/${encodeURIComponent(s.id)}`}
+                className={buttonClasses("secondary")}
+              >
+                <Gauge className="h-4 w-4" aria-hidden />
+                Endpoint health
+              </Link>
               <Button variant="secondary" onClick={() => onShowDeliveries(s.id)}>
                 <Activity className="h-4 w-4" aria-hidden />
                 View deliveries
@@ -151,8 +191,12 @@ export function SubscriptionDialog({
           <div className="space-y-5" data-testid="subscription-detail">
             {st === "pending" && (
               <Alert
-                tone="warning"
-                title="Waiting for confirmation"
+                tone={outcome.data?.kind === "confirmation_failed" ? "danger" : "warning"}
+                title={
+                  outcome.data?.kind === "confirmation_failed"
+                    ? "Confirmation not delivered"
+                    : "Waiting for confirmation"
+                }
                 actions={
                   canWrite && (
                     <Button
@@ -167,9 +211,11 @@ export function SubscriptionDialog({
                   )
                 }
               >
-                {isHttp
-                  ? "Signalbox POSTed a SubscriptionConfirmation to the endpoint. It is confirmed when the endpoint visits the SubscribeURL; until then nothing is delivered."
-                  : "A confirmation email was sent (see the email outbox on the Deliveries page). Nothing is delivered until it is confirmed."}
+                {isHttp ? (
+                  <ConfirmationOutcomeText outcome={outcome.data ?? null} />
+                ) : (
+                  "A confirmation email was sent (see the email outbox on the Deliveries page). Nothing is delivered until it is confirmed."
+                )}
               </Alert>
             )}
             {st === "disabled" && (

@@ -8,6 +8,7 @@ import {
   Button,
   EmptyState,
   LoadingBlock,
+  MiddleTruncate,
   RelativeTime,
   Table,
   TBody,
@@ -123,11 +124,10 @@ export function SubscriptionsTab({
                       </span>
                       <button
                         type="button"
-                        className="block max-w-full truncate text-left font-mono text-xs text-accent-700 hover:underline"
-                        title={s.endpoint}
+                        className="block max-w-full text-left font-mono text-xs text-accent-700 hover:underline"
                         onClick={(e) => (e.stopPropagation(), setOpenId(s.id))}
                       >
-                        {s.endpoint}
+                        <MiddleTruncate value={s.endpoint} />
                       </button>
                     </Td>
                     <Td>

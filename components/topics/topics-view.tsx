@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
@@ -13,6 +13,7 @@ import {
   LoadingBlock,
   PageHeader,
   RelativeTime,
+  Sparkline,
   Table,
   TableEmptyRow,
   TBody,
@@ -36,6 +37,8 @@ export function TopicsView() {
   const [creating, setCreating] = useState(false);
   const [search, setSearch] = useState("");
   const topics = useQuery(trpc.topic.list.queryOptions({ tenant: tenant.slug }));
+  const activity = useQuery({ ...trpc.topic.activity.queryOptions({ tenant: tenant.slug }), refetchInterval: 60_000 });
+  const activityOf = useMemo(() => new Map((activity.data ?? []).map((a) => [a.topicId, a])), [activity.data]);
   const rows = (topics.data ?? []).filter(
     (t) =>
       !search ||
@@ -95,12 +98,13 @@ export function TopicsView() {
                 <Th>Name</Th>
                 <Th className="hidden sm:table-cell">Type</Th>
                 <Th>Subscriptions</Th>
-                <Th className="hidden sm:table-cell">Created</Th>
+                <Th>Published, last 24 h</Th>
+                <Th className="hidden lg:table-cell">Created</Th>
               </tr>
             </THead>
             <TBody>
               {rows.length === 0 ? (
-                <TableEmptyRow colSpan={4}>No topic matches “{search}”.</TableEmptyRow>
+                <TableEmptyRow colSpan={5}>No topic matches “{search}”.</TableEmptyRow>
               ) : (
                 rows.map((t) => (
                   <Tr
@@ -136,7 +140,10 @@ export function TopicsView() {
                         )}
                       </div>
                     </Td>
-                    <Td className="hidden sm:table-cell">
+                    <Td data-testid="publish-activity">
+                      <PublishActivity a={activityOf.get(t.id)} />
+                    </Td>
+                    <Td className="hidden lg:table-cell">
                       <RelativeTime date={t.createdAt} />
                     </Td>
                   </Tr>
@@ -159,6 +166,34 @@ export function TopicsView() {
           onCreated={(t) => (setCreating(false), router.push(href(t.name)))}
         />
       )}
+    </div>
+  );
+}
+
+type Activity = { publishedPerHour: number[]; published24h: number; lastPublishedAt: Date | string | null };
+
+/** Messages published per hour over the last day, the total and the last publish. */
+function PublishActivity({ a }: { a: Activity | undefined }) {
+  if (!a) return null;
+  return (
+    <div className="flex items-center gap-2">
+      <Sparkline
+        className="hidden sm:block"
+        values={a.publishedPerHour}
+        label={`${a.published24h.toLocaleString()} messages published in the last 24 hours, per hour`}
+      />
+      <div className="text-xs leading-tight whitespace-nowrap">
+        <div className="tabular-nums text-gray-900">{a.published24h.toLocaleString()} published</div>
+        <div className="text-gray-500">
+          {a.lastPublishedAt ? (
+            <>
+              last <RelativeTime date={a.lastPublishedAt} />
+            </>
+          ) : (
+            "never"
+          )}
+        </div>
+      </div>
     </div>
   );
 }

@@ -2,23 +2,28 @@ import type { ReactNode } from "react";
 import { cn } from "./cn";
 import { CopyButton } from "./copy-button";
 
-/** Monospaced, scrollable block with an optional title and a copy button. */
+/**
+ * Monospaced block with an optional title and a copy button. Scrolls sideways, or with `wrap`
+ * breaks long lines (headers, signatures) so nothing hides past the edge on a phone.
+ */
 export function CodeBlock({
   code,
   title,
   copy = true,
+  wrap = false,
   className,
 }: {
   code: string;
   title?: ReactNode;
   copy?: boolean;
+  wrap?: boolean;
   className?: string;
 }) {
   return (
     <div className={cn("overflow-hidden rounded-lg border border-gray-800 bg-gray-900", className)}>
       {(title || copy) && (
         <div className="flex items-center justify-between gap-2 border-b border-gray-800 px-3 py-1.5">
-          <span className="text-xs font-medium text-gray-400">{title}</span>
+          <span className="min-w-0 text-xs font-medium break-all text-gray-400">{title}</span>
           {copy && (
             <CopyButton
               value={code}
@@ -28,7 +33,12 @@ export function CodeBlock({
           )}
         </div>
       )}
-      <pre className="overflow-x-auto p-3 font-mono text-xs leading-relaxed text-gray-100">
+      <pre
+        className={cn(
+          "p-3 font-mono text-xs leading-relaxed text-gray-100",
+          wrap ? "break-all whitespace-pre-wrap" : "overflow-x-auto",
+        )}
+      >
         <code>{code}</code>
       </pre>
     </div>

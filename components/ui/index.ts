@@ -19,3 +19,5 @@ export { Spinner, LoadingBlock } from "./spinner";
 export { KeyValue } from "./key-value";
 export { RelativeTime, formatRelative } from "./relative-time";
 export { fieldErrorsOf, errorMessageOf } from "./errors";
+export { MiddleTruncate, nameTail } from "./middle-truncate";
+export { Sparkline } from "./sparkline";

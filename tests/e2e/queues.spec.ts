@@ -14,7 +14,14 @@ import {
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { createTestTenant, createTestUser, addMember, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
-import { launchBrowser, newPerson, screenshot, signInViaUi, type TestBrowser } from "./helpers/browser";
+import {
+  expectFitsWidth,
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  type TestBrowser,
+} from "./helpers/browser";
 
 // The queue console as a person uses it, in Chromium against a real web process, worker and
 // database: create a queue, send, poll, browse (without receiving), delete, purge, and redrive a
@@ -456,17 +463,8 @@ describe("queues console", () => {
     for (const tab of ["overview", "send", "browse", "monitoring", "dead-letter", "code"]) {
       await phone.goto(queuePath(queueName, tab === "overview" ? undefined : tab));
       await phone.getByRole("heading", { name: queueName }).waitFor();
-      await phone.waitForTimeout(300);
       // Nothing wider than the screen (names the culprit when something is).
-      const wide = await phone.evaluate(() =>
-        document.documentElement.scrollWidth <= window.innerWidth
-          ? null
-          : [...document.querySelectorAll("body *")]
-              .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-              .slice(-3)
-              .map((e) => `${e.tagName}.${e.className}`.slice(0, 120)),
-      );
-      expect(wide, `${tab} is wider than the screen`).toBeNull();
+      await expectFitsWidth(phone, tab);
       await screenshot(phone, `queue-${tab}-390`);
     }
     await phone.goto(queuePath(dlqName, "dead-letter"));

@@ -9,7 +9,15 @@ import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { addMember, createTestTenant, createTestUser, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
 import path from "node:path";
-import { SCREENS_DIR, launchBrowser, newPerson, screenshot, signInViaUi, type TestBrowser } from "./helpers/browser";
+import {
+  SCREENS_DIR,
+  expectFitsWidth,
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  type TestBrowser,
+} from "./helpers/browser";
 
 // The topics console and the deliveries dashboard, end to end in Chromium against a real web
 // process, a real worker and the database: create a topic, subscribe a queue and a webhook (a
@@ -247,6 +255,9 @@ describe("topics and deliveries console", () => {
     // Live updates: the dashboard refreshes on its own while the worker delivers.
     await eventually(() => statValue(page, "stat-succeeded")).toBe("1");
     await eventually(() => statValue(page, "stat-failed")).toBe("1");
+    // The policy allowed no retry: the tile must not claim it "gave up after retries".
+    await expect(page.getByTestId("stat-failed").textContent()).resolves.toContain("no retry");
+    await expect(page.getByTestId("failing-endpoints").textContent()).resolves.toContain("1 failed");
     const failedRow = page
       .locator('[data-testid="attempt-row"][data-outcome="failed"]')
       .filter({ hasText: receiverUrl });
@@ -292,6 +303,9 @@ describe("topics and deliveries console", () => {
     // The resend is the same delivery: receivers can deduplicate on the stable webhook-id.
     expect(notifications[1]!.headers["webhook-id"]).toBe(notifications[0]!.headers["webhook-id"]);
     await eventually(() => statValue(page, "stat-success-rate")).toBe("100%");
+    // Resent successfully: no longer listed as failing, and kept out of publish → delivery latency.
+    await page.getByText("No failed or retrying deliveries in this range.").waitFor();
+    await expect(page.getByTestId("stat-latency").textContent()).resolves.toContain("1 resent not counted");
     await screenshot(page, "deliveries-after-resend-1280");
 
     // "Resend all failed since …" runs as a job with progress; nothing is left to resend now.
@@ -312,6 +326,75 @@ describe("topics and deliveries console", () => {
     await eventually(() => statValue(page, "stat-succeeded")).toBe("1");
     await eventually(() => page.locator('[data-testid="attempt-row"]').count()).toBe(2);
     await screenshot(page, "topic-deliveries-1280");
+  });
+
+  it("shows one endpoint: success rate, last response, health and its attempts, searchable", async () => {
+    await page.goto(`/t/${t.tenant.slug}/topics/${topicName}?tab=subscriptions`);
+    await page.getByTestId("subscription-row").filter({ hasText: receiverUrl }).click();
+    await page.getByRole("link", { name: "Endpoint health" }).click();
+    await page.waitForURL(/\/deliveries\/endpoints\/[^/]+$/);
+    const view = page.getByTestId("endpoint-view");
+    await view.waitFor();
+    await expect(view.getByRole("heading").first().textContent()).resolves.toBe(receiverUrl);
+    await eventually(() => statValue(page, "endpoint-success-rate")).toBe("100%");
+    await eventually(() => statValue(page, "endpoint-last-response")).toBe("200");
+    const rows = page.locator('[data-testid="attempt-row"]');
+    await eventually(() => rows.count()).toBe(2);
+    await expect(
+      page
+        .getByTestId("endpoint-view")
+        .getByRole("img", { name: /Deliveries per/ })
+        .count(),
+    ).resolves.toBe(1);
+    await screenshot(page, "endpoint-view-1280");
+    // Search by text in the payload: both attempts carried the order; an unknown text finds none.
+    await page.getByLabel("Payload contains").fill('"1234');
+    await eventually(() => rows.count()).toBe(2);
+    await page.getByLabel("Payload contains").fill("no-such-order-9876");
+    await page
+      .getByRole("table", { name: "Delivery attempts" })
+      .getByText("No attempts match these filters in this time range.")
+      .waitFor();
+    await page.getByLabel("Payload contains").fill("");
+    await eventually(() => rows.count()).toBe(2);
+  });
+
+  it("searches the team's attempts by endpoint", async () => {
+    await page.goto(`/t/${t.tenant.slug}/deliveries`);
+    const rows = page.locator('[data-testid="attempt-row"]');
+    await eventually(() => rows.count()).toBe(3);
+    await page.getByLabel("Endpoint contains").fill("/hooks/orders");
+    await eventually(() => rows.count()).toBe(2);
+    await page.getByLabel("Endpoint contains").fill(queueName);
+    await eventually(() => rows.count()).toBe(1);
+  });
+
+  it("lists topics with their publish counts and queues with their activity", async () => {
+    await page.goto(`/t/${t.tenant.slug}/topics`);
+    const row = page.getByTestId("topic-row").filter({ hasText: topicName });
+    await eventually(() => row.getByTestId("publish-activity").textContent()).toMatch(/^1 published\s*last /);
+    await screenshot(page, "topics-list-1280");
+    await page.goto(`/t/${t.tenant.slug}/queues`);
+    // The topic delivered one message into the queue; the list reads the per-minute metrics.
+    const activity = page.getByTestId(`queue-row-${queueName}`).getByTestId("activity");
+    await eventually(() => activity.textContent()).toMatch(/^1 sent/);
+    await expect(activity.getByRole("img").getAttribute("aria-label")).resolves.toMatch(/^1 messages sent/);
+    await screenshot(page, "queues-list-1280");
+  });
+
+  it("names targets in the audit log, and shows a 404 inside the console", async () => {
+    await page.goto(`/t/${t.tenant.slug}/audit`);
+    await page
+      .getByRole("cell", { name: new RegExp(`topic\\s*${topicName}`) })
+      .first()
+      .waitFor();
+    await screenshot(page, "audit-1280");
+    const res = await page.goto(`/t/${t.tenant.slug}/no-such-page/here`);
+    expect(res?.status()).toBe(404);
+    await page.getByTestId("page-not-found").waitFor();
+    // Still inside the console: the team's navigation is there.
+    await page.getByRole("link", { name: "Deliveries" }).first().waitFor();
+    await screenshot(page, "not-found-1280");
   });
 
   it("creates a FIFO topic and publishes to it with a message group", async () => {
@@ -368,8 +451,15 @@ describe("topics and deliveries console", () => {
     await page.getByTestId("attempt-detail").waitFor();
     await viewShot(page, "deliveries-attempt-390");
     await page.keyboard.press("Escape");
-    const bodyWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(bodyWidth).toBeLessThanOrEqual(390);
+    await expectFitsWidth(page, "deliveries");
+    // One endpoint on a phone: its URL is cut in the middle, so its last path segment shows.
+    await page.goto(`/t/${t.tenant.slug}/topics/${topicName}?tab=subscriptions`);
+    await page.getByTestId("subscription-row").filter({ hasText: receiverUrl }).click();
+    await page.getByRole("link", { name: "Endpoint health" }).click();
+    await page.getByTestId("endpoint-view").waitFor();
+    await eventually(() => statValue(page, "endpoint-last-response")).toBe("200");
+    await expectFitsWidth(page, "endpoint view");
+    await screenshot(page, "endpoint-view-390");
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 

@@ -8,13 +8,14 @@ export type AuditEntry = {
   action: string;
   targetType?: string | null;
   targetId?: string | null;
+  targetLabel?: string | null;
   summary?: unknown;
 };
 
 export async function insertAudit(e: AuditEntry, tx?: Queryable): Promise<void> {
   await (tx ?? pool()).query(
-    `INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, summary)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, summary, target_label)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       e.tenantId,
       e.actorType,
@@ -24,6 +25,7 @@ export async function insertAudit(e: AuditEntry, tx?: Queryable): Promise<void> 
       e.targetType ?? null,
       e.targetId ?? null,
       e.summary === undefined ? null : JSON.stringify(e.summary),
+      e.targetLabel ?? null,
     ],
   );
 }
@@ -58,4 +60,41 @@ export async function distinctAuditActions(tenantId: string): Promise<string[]> 
     tenantId,
   ]);
   return rows.rows.map((r) => r.action as string);
+}
+
+// How each kind of target is named for people: its table, the column that names it, and whether
+// the table is tenant-scoped (users are not: a member's label is their email).
+const LABELS: Record<string, { table: string; column: string; tenantScoped: boolean }> = {
+  queue: { table: "queues", column: "name", tenantScoped: true },
+  topic: { table: "topics", column: "name", tenantScoped: true },
+  api_key: { table: "api_keys", column: "name", tenantScoped: true },
+  subscription: { table: "topic_subscriptions", column: "endpoint", tenantScoped: true },
+  invite: { table: "invites", column: "email", tenantScoped: true },
+  delivery: { table: "deliveries", column: "endpoint", tenantScoped: true },
+  tenant: { table: "tenants", column: "name", tenantScoped: false },
+  user: { table: "users", column: "email", tenantScoped: false },
+};
+
+/**
+ * Names of targets that still exist, by type and id: one statement per type present. Tenant-owned
+ * targets are looked up inside the tenant only; a tenant or user is named only by id.
+ */
+export async function findTargetLabels(
+  tenantId: string,
+  refs: { type: string; id: string }[],
+  db: Queryable = pool(),
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const byType = new Map<string, Set<string>>();
+  for (const r of refs) if (LABELS[r.type]) byType.set(r.type, (byType.get(r.type) ?? new Set()).add(r.id));
+  for (const [type, ids] of byType) {
+    const l = LABELS[type]!;
+    const q = await db.query(
+      `SELECT id::text AS id, ${l.column} AS label FROM ${l.table} WHERE id = ANY($1::text[])${l.tenantScoped ? " AND tenant_id = $2" : ""}`,
+      l.tenantScoped ? [[...ids], tenantId] : [[...ids]],
+    );
+    for (const row of q.rows as { id: string; label: string | null }[])
+      if (row.label) out.set(`${type}:${row.id}`, row.label);
+  }
+  return out;
 }

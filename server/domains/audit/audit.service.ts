@@ -1,6 +1,21 @@
 import type { Queryable } from "../../db";
 import { actorId, actorLabel, assertCan, type Actor } from "../../auth/permissions";
-import { insertAudit, listAudit, distinctAuditActions } from "./audit.repository";
+import { insertAudit, listAudit, distinctAuditActions, findTargetLabels } from "./audit.repository";
+
+/** A name the summary already carries (deletes record it there: the row is gone by then). */
+function labelFromSummary(summary: unknown): string | null {
+  if (!summary || typeof summary !== "object") return null;
+  const s = summary as Record<string, unknown>;
+  const pick = (o: unknown) => {
+    if (!o || typeof o !== "object") return null;
+    const r = o as Record<string, unknown>;
+    for (const k of ["name", "endpoint", "email"]) if (typeof r[k] === "string" && r[k]) return r[k] as string;
+    return null;
+  };
+  // A bulk resend is named by what it covers.
+  const since = typeof s.since === "string" ? `failed since ${s.since.replace("T", " ").slice(0, 16)} UTC` : null;
+  return pick(s) ?? pick(s.before) ?? pick(s.after) ?? since;
+}
 
 /**
  * Records one change. Pass `tx` to commit the audit row with the change itself.
@@ -14,6 +29,10 @@ export async function recordAudit(
   summary?: Record<string, unknown>,
   tx?: Queryable,
 ): Promise<void> {
+  // The label is taken now, in the same transaction: later the target may be renamed or gone.
+  let targetLabel = labelFromSummary(summary);
+  if (!targetLabel && target && tenantId)
+    targetLabel = (await findTargetLabels(tenantId, [target], tx)).get(`${target.type}:${target.id}`) ?? null;
   await insertAudit(
     {
       tenantId,
@@ -23,6 +42,7 @@ export async function recordAudit(
       action,
       targetType: target?.type ?? null,
       targetId: target?.id ?? null,
+      targetLabel,
       summary,
     },
     tx,
@@ -46,6 +66,16 @@ export async function browseAudit(
     limit: limit + 1,
   });
   const page = rows.slice(0, limit).map((r) => ({ ...r, id: r.id.toString() }));
+  // Entries recorded before labels were stored: name what still exists (one query per type).
+  const missing = page.filter((r) => !r.targetLabel && r.targetType && r.targetId);
+  const found = missing.length
+    ? await findTargetLabels(
+        tenantId,
+        missing.map((r) => ({ type: r.targetType!, id: r.targetId! })),
+      )
+    : new Map<string, string>();
+  for (const r of missing)
+    r.targetLabel = found.get(`${r.targetType}:${r.targetId}`) ?? labelFromSummary(r.summary) ?? null;
   return {
     items: page,
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,

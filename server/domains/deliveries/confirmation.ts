@@ -7,6 +7,7 @@ import { signingKey, signingCertUrl } from "../../platform/signing";
 import { publicUrl } from "../../platform/public-url";
 import { sendEmail } from "./email";
 import { MAX_RESPONSE_BODY_LOGGED } from "./targets/target";
+import { recordConfirmationOutcome } from "./confirmation-outcome";
 
 // SubscriptionConfirmation: POSTed to HTTP/S endpoints (signed like notifications), or emailed
 // (outbox) for email/email-json subscriptions. SubscribeURL confirms with a plain GET.
@@ -68,11 +69,34 @@ export async function sendConfirmation(
   });
   if (!res.ok) {
     ctx.log.info({ subscriptionId: sub.id, kind: res.kind }, "subscription confirmation not delivered");
+    const refused = res.kind === "blocked" || res.kind === "bad_url";
+    await recordConfirmationOutcome(
+      sub.tenantId,
+      sub.id,
+      false,
+      refused
+        ? `The SubscriptionConfirmation was not sent: ${res.error}.`
+        : `The SubscriptionConfirmation could not be delivered (${res.error}); it is tried again.`,
+    );
     // A refused address will not change on retry; other failures retry via the job's retry limit.
-    if (res.kind === "blocked" || res.kind === "bad_url") return;
+    if (refused) return;
     throw new Error(`confirmation delivery failed: ${res.kind}`);
   }
-  if (res.status < 200 || res.status >= 300) throw new Error(`confirmation delivery got HTTP ${res.status}`);
+  if (res.status < 200 || res.status >= 300) {
+    await recordConfirmationOutcome(
+      sub.tenantId,
+      sub.id,
+      false,
+      `The endpoint answered the SubscriptionConfirmation with HTTP ${res.status}; it is tried again.`,
+    );
+    throw new Error(`confirmation delivery got HTTP ${res.status}`);
+  }
+  await recordConfirmationOutcome(
+    sub.tenantId,
+    sub.id,
+    true,
+    `The endpoint received the SubscriptionConfirmation (HTTP ${res.status}).`,
+  );
 }
 
 export function unsubscribeConfirmationText(subscriptionArn: string): string {

@@ -13,31 +13,73 @@ export type Scope = {
 };
 export type Range = { from: Date; to: Date };
 
-/** Bucket size so a chart has at most ~120 points. */
+// One source of truth for the tiles, the chart and "top failing endpoints": the deliveries created
+// (published) in the range, by where each stands now. A failure later resent successfully counts
+// as succeeded everywhere, and every number follows the same scope filter.
+
+// Bucket sizes that read well on a time axis (1h → 1 min, 6h → 10 min, 24h → 30 min, 7d → 3 h).
+const BUCKETS = [60, 120, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400];
+const MAX_BARS = 60;
+
+/** Bucket size so a chart has at most ~60 bars, each one a round interval. */
 export function bucketSeconds(r: Range): number {
   const span = (r.to.getTime() - r.from.getTime()) / 1000;
-  for (const b of [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86400]) if (span / b <= 120) return b;
+  for (const b of BUCKETS) if (span / b <= MAX_BARS) return b;
   return 86400;
 }
 
+/**
+ * Where the chart starts: the range's start, or, when every delivery of the range falls in its
+ * last part, a little before the first one, so a burst is not a sliver at the right edge.
+ */
+export function zoomFrom(r: Range, first: Date | null): Date {
+  if (!first) return r.from;
+  const span = r.to.getTime() - r.from.getTime();
+  const used = r.to.getTime() - first.getTime();
+  if (used > span / 2) return r.from;
+  // Never narrower than 15 minutes, plus a tenth of padding before the first delivery.
+  const want = Math.max(used * 1.1, 15 * 60_000);
+  return new Date(Math.max(r.from.getTime(), r.to.getTime() - want));
+}
+
+const scopeSql = (first: number, kind: number) =>
+  `tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($${first}::text IS NULL OR topic_id = $${first}) AND ($${first + 1}::text IS NULL OR subscription_id = $${first + 1}) AND ($${kind}::text IS NULL OR source_kind = $${kind})`;
+
+// A delivery that has a final failure in its attempt log was reopened by a resend: its
+// publish → delivery time measures how long a person took to resend, not the delivery path.
+const RESENT = `EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND (a.outcome = 'dlq' OR (a.outcome = 'failed' AND a.next_retry_at IS NULL)))`;
+
 export async function deliverySeries(s: Scope, r: Range) {
-  const b = bucketSeconds(r);
+  const firstQ = await pool().query(`SELECT min(created_at) AS first FROM deliveries d WHERE ${scopeSql(4, 6)}`, [
+    s.tenantId,
+    r.from,
+    r.to,
+    s.topicId ?? null,
+    s.subscriptionId ?? null,
+    s.sourceKind ?? null,
+  ]);
+  const from = zoomFrom(r, firstQ.rows[0]?.first ?? null);
+  const b = bucketSeconds({ from, to: r.to });
   const q = await pool().query(
-    `SELECT to_timestamp(floor(extract(epoch from minute) / $5) * $5) AS t, sum(succeeded)::int AS succeeded, sum(failed)::int AS failed,
-            sum(retrying)::int AS retrying, sum(dlq)::int AS dlq, sum(latency_sum_ms)::bigint AS "latencySumMs"
-       FROM delivery_metrics_minute
-      WHERE tenant_id = $1 AND minute >= $2 AND minute < $3 AND ($4::text IS NULL OR topic_id = $4) AND ($6::text IS NULL OR subscription_id = $6)
+    `SELECT to_timestamp(floor(extract(epoch from created_at) / $6) * $6) AS t,
+            count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE status IN ('retrying', 'pending'))::int AS retrying,
+            count(*) FILTER (WHERE status = 'dlq')::int AS dlq
+       FROM deliveries d
+      WHERE ${scopeSql(4, 7)}
       GROUP BY 1 ORDER BY 1`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, b, s.subscriptionId ?? null],
+    [s.tenantId, from, r.to, s.topicId ?? null, s.subscriptionId ?? null, b, s.sourceKind ?? null],
   );
   return {
+    from,
     bucketSeconds: b,
     points: q.rows.map((x) => ({
       t: x.t as Date,
-      succeeded: x.succeeded,
-      failed: x.failed,
-      retrying: x.retrying,
-      dlq: x.dlq,
+      succeeded: x.succeeded as number,
+      failed: x.failed as number,
+      retrying: x.retrying as number,
+      dlq: x.dlq as number,
     })),
   };
 }
@@ -47,37 +89,47 @@ export async function deliveryTotals(s: Scope, r: Range) {
     `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'retrying')::int AS retrying, count(*) FILTER (WHERE status = 'pending')::int AS pending,
             count(*) FILTER (WHERE status = 'dlq')::int AS dlq,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded') AS p50,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded') AS p95
-       FROM deliveries
-      WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($4::text IS NULL OR topic_id = $4) AND ($5::text IS NULL OR subscription_id = $5)
-        AND ($6::text IS NULL OR source_kind = $6)`,
+            count(*) FILTER (WHERE status IN ('failed', 'dlq') AND attempts > 1)::int AS "failedAfterRetries",
+            count(*) FILTER (WHERE status = 'succeeded' AND resent)::int AS "resentSucceeded",
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded' AND NOT resent) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded' AND NOT resent) AS p95
+       FROM (SELECT d.status, d.attempts, d.latency_ms, ${RESENT} AS resent FROM deliveries d WHERE ${scopeSql(4, 6)}) d`,
     [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, s.sourceKind ?? null],
   );
   const t = q.rows[0];
   const finished = t.succeeded + t.failed + t.dlq;
   return {
-    succeeded: t.succeeded,
-    failed: t.failed,
-    retrying: t.retrying,
-    pending: t.pending,
-    dlq: t.dlq,
+    succeeded: t.succeeded as number,
+    failed: t.failed as number,
+    retrying: t.retrying as number,
+    pending: t.pending as number,
+    dlq: t.dlq as number,
+    /** Of failed + dlq: how many gave up only after retrying (the rest failed on their only attempt). */
+    failedAfterRetries: t.failedAfterRetries as number,
+    /** Succeeded after a person resent them: kept out of the latency percentiles. */
+    resentSucceeded: t.resentSucceeded as number,
     successRate: finished ? t.succeeded / finished : null,
     p50LatencyMs: t.p50 === null ? null : Math.round(Number(t.p50)),
     p95LatencyMs: t.p95 === null ? null : Math.round(Number(t.p95)),
   };
 }
 
+/**
+ * Endpoints whose deliveries in the range failed (and still are failed: resent successes drop
+ * out) or are retrying now, most failures first. Their `failures` add up to the Failed tile.
+ */
 export async function topFailingEndpoints(s: Scope, r: Range, limit = 10) {
   const q = await pool().query(
-    `SELECT a.subscription_id AS "subscriptionId", a.endpoint, a.protocol, count(*)::int AS failures,
-            max(a.started_at) AS "lastFailureAt", (array_agg(a.response_status ORDER BY a.started_at DESC))[1] AS "lastStatus",
-            (array_agg(a.error ORDER BY a.started_at DESC))[1] AS "lastError"
-       FROM delivery_attempts a
-      WHERE a.tenant_id = $1 AND a.started_at >= $2 AND a.started_at < $3 AND a.outcome = 'failed' AND ($4::text IS NULL OR a.topic_id = $4)
-        AND ($6::text IS NULL OR a.subscription_id = $6) AND ($7::text IS NULL OR a.source_kind = $7)
-      GROUP BY 1, 2, 3 ORDER BY failures DESC LIMIT $5`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, limit, s.subscriptionId ?? null, s.sourceKind ?? null],
+    `SELECT d.subscription_id AS "subscriptionId", d.endpoint, d.protocol,
+            count(*) FILTER (WHERE d.status IN ('failed', 'dlq'))::int AS failures,
+            count(*) FILTER (WHERE d.status = 'retrying')::int AS retrying,
+            max(d.updated_at) AS "lastFailureAt",
+            (array_agg(d.last_status_code ORDER BY d.updated_at DESC))[1] AS "lastStatus",
+            (array_agg(d.last_error ORDER BY d.updated_at DESC))[1] AS "lastError"
+       FROM deliveries d
+      WHERE ${scopeSql(4, 7)} AND d.status IN ('failed', 'dlq', 'retrying')
+      GROUP BY 1, 2, 3 ORDER BY failures DESC, retrying DESC, "lastFailureAt" DESC LIMIT $6`,
+    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, limit, s.sourceKind ?? null],
   );
   return q.rows;
 }
@@ -98,11 +150,21 @@ export type AttemptFilter = Scope & {
   statusCode?: number | null;
   messageId?: string | null;
   deliveryId?: string | null;
+  /** Part of the endpoint (URL, address, queue ARN), case-insensitive. */
+  endpoint?: string | null;
+  /** Text in the request as sent (payload), case-insensitive. */
+  text?: string | null;
   from?: Date | null;
   to?: Date | null;
   before?: string | null;
   limit: number;
 };
+
+/** A search term for ILIKE, its wildcards taken literally; null when blank. */
+export function likeText(v: string | null | undefined): string | null {
+  const t = v?.trim();
+  return t ? t.replace(/[\\%_]/g, (c) => "\\" + c) : null;
+}
 
 // The tenant test is `= ANY(ARRAY[$1])` and the ORDER BY names tenant_id on purpose: with a plain
 // `=` the planner drops tenant_id from the ORDER BY and may walk the primary key backwards,
@@ -118,6 +180,9 @@ export async function listAttempts(f: AttemptFilter) {
         AND ($4::text IS NULL OR a.outcome = $4) AND ($5::int IS NULL OR a.response_status = $5) AND ($6::text IS NULL OR a.message_id = $6)
         AND ($7::timestamptz IS NULL OR a.started_at >= $7) AND ($8::timestamptz IS NULL OR a.started_at < $8) AND ($9::bigint IS NULL OR a.id < $9)
         AND ($11::text IS NULL OR a.delivery_id = $11)
+        AND ($12::text IS NULL OR a.endpoint ILIKE '%' || $12 || '%')
+        AND ($13::text IS NULL OR a.request_body ILIKE '%' || $13 || '%')
+        AND ($14::text IS NULL OR a.source_kind = $14)
       ORDER BY a.tenant_id DESC, a.id DESC LIMIT $10`,
     [
       f.tenantId,
@@ -131,6 +196,9 @@ export async function listAttempts(f: AttemptFilter) {
       f.before ?? null,
       f.limit,
       f.deliveryId ?? null,
+      likeText(f.endpoint),
+      likeText(f.text),
+      f.sourceKind ?? null,
     ],
   );
   return q.rows;

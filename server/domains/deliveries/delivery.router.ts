@@ -6,6 +6,7 @@ import {
   browseAttempts,
   browseDeliveries,
   deliveryOverview,
+  endpointOverview,
   failingEndpoints,
   listDisabledEndpoints,
   listNotifications,
@@ -14,16 +15,22 @@ import {
   resendDelivery,
   resendFailed,
   resendProgress,
+  confirmationOutcome,
 } from "./delivery.service";
 
 // deliveryRouter (`trpc.delivery.*`): every input also carries `tenant`. Times are Dates (superjson).
 // Scope everywhere: optional topicId and/or subscriptionId (omit both for the whole tenant).
-//   overview({from,to,topicId?,subscriptionId?}) → {bucketSeconds, points:[{t,succeeded,failed,retrying,dlq}],
-//                                                  totals:{succeeded,failed,retrying,pending,dlq,successRate,p50LatencyMs,p95LatencyMs}}
-//   failingEndpoints({from,to,topicId?,limit?})  → [{subscriptionId,endpoint,protocol,failures,lastFailureAt,lastStatus,lastError}]
+// Tiles, chart and failing endpoints all count the deliveries published in the range by their status now.
+//   overview({from,to,topicId?,subscriptionId?}) → {from (chart start, zoomed to the data), bucketSeconds, points:[{t,succeeded,failed,retrying,dlq}],
+//                                                  totals:{succeeded,failed,retrying,pending,dlq,failedAfterRetries,resentSucceeded,
+//                                                  successRate,p50LatencyMs,p95LatencyMs}}   (latency leaves resent deliveries out)
+//   endpoint({subscriptionId,from,to})           → overview's fields for one subscription + endpoint:{id,arn,protocol,endpoint,status,topicId,topicName,
+//                                                  disabledAt,disabledReason,consecutiveFailures,failingSince,createdAt} + lastAttempt (or null)
+//   failingEndpoints({from,to,topicId?,limit?})  → [{subscriptionId,endpoint,protocol,failures,retrying,lastFailureAt,lastStatus,lastError}]
 //   disabledEndpoints()  (just {tenant})         → [{id,arn,protocol,endpoint,disabledAt,disabledReason,consecutiveFailures,topicId,topicName}]
 //                                                  (re-enable with trpc.topic.reenable({id}))
-//   attempts({topicId?,subscriptionId?,outcome?,statusCode?,messageId?,deliveryId?,from?,to?,cursor?,limit?})
+//   attempts({topicId?,subscriptionId?,outcome?,statusCode?,messageId?,deliveryId?,endpoint?,text?,from?,to?,cursor?,limit?})
+//                                                  endpoint: part of the endpoint; text: part of the request as sent (payload)
 //                                                → {items:[{id,deliveryId,messageId,subscriptionId,topicId,attemptNumber,protocol,endpoint,outcome,
 //                                                   startedAt,durationMs,responseStatus,error,nextRetryAt}], nextCursor}
 //                                                  outcome ∈ succeeded | failed | dlq | skipped
@@ -35,6 +42,8 @@ import {
 //   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
 //   outbox({limit?, cursor?})                    → email outbox, newest first: {items:[{id,to,subject,body,status,createdAt,sentAt,subscriptionId,deliveryId}], nextCursor};
 //                                                  pass the nextCursor of a page for the next (older) one; nextCursor null at the end.
+//   confirmation({subscriptionId})              → {kind:'confirmation_delivered'|'confirmation_failed',message,createdAt} | null
+//                                                  (what became of the last SubscriptionConfirmation POST)
 //   notifications({unreadOnly?})                 → [{id,kind:'subscription_disabled'|…,subscriptionId,message,createdAt,readAt}]
 //   markNotificationsRead({ids})                 → {ok}
 const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullish() };
@@ -44,6 +53,9 @@ export const deliveryRouter = router({
   overview: tenantProcedure
     .input(z.object({ ...scope, ...rangeInput }))
     .query(({ ctx, input }) => deliveryOverview(ctx.actor, ctx.tenant, input)),
+  endpoint: tenantProcedure
+    .input(z.object({ subscriptionId: z.string().min(1).max(200), ...rangeInput }))
+    .query(({ ctx, input }) => endpointOverview(ctx.actor, ctx.tenant, input)),
   failingEndpoints: tenantProcedure
     .input(z.object({ ...scope, ...rangeInput, limit: z.number().int().min(1).max(100).optional() }))
     .query(({ ctx, input }) => failingEndpoints(ctx.actor, ctx.tenant, input)),
@@ -56,6 +68,8 @@ export const deliveryRouter = router({
         statusCode: z.number().int().min(100).max(599).nullish(),
         messageId: z.string().nullish(),
         deliveryId: z.string().nullish(),
+        endpoint: z.string().max(500).nullish(),
+        text: z.string().max(500).nullish(),
         from: z.coerce.date().nullish(),
         to: z.coerce.date().nullish(),
         cursor: z.string().regex(/^\d+$/).nullish(),
@@ -89,6 +103,9 @@ export const deliveryRouter = router({
   outbox: tenantProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).optional(), cursor: z.string().max(200).nullish() }))
     .query(({ ctx, input }) => listOutboxPage(ctx.actor, ctx.tenant, input)),
+  confirmation: tenantProcedure
+    .input(z.object({ subscriptionId: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => confirmationOutcome(ctx.actor, ctx.tenant, input.subscriptionId)),
   notifications: tenantProcedure
     .input(z.object({ unreadOnly: z.boolean().optional() }))
     .query(({ ctx, input }) => listNotifications(ctx.actor, ctx.tenant, input.unreadOnly)),

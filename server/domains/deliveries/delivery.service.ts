@@ -17,6 +17,8 @@ import {
   topFailingEndpoints,
   type Scope,
 } from "./delivery.dashboard";
+import { findEndpoint, lastEndpointAttempt } from "./endpoint.dashboard";
+import { latestConfirmationOutcome } from "./confirmation-outcome";
 
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
@@ -39,6 +41,25 @@ export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: Dashb
   const scope: Scope = { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId };
   const [series, totals] = await Promise.all([deliverySeries(scope, r), deliveryTotals(scope, r)]);
   return { ...series, totals };
+}
+
+/** One endpoint (subscription): what it is, its last response, and its numbers over the range. */
+export async function endpointOverview(
+  actor: Actor,
+  tenant: TenantRef,
+  q: { subscriptionId: string; from: Date; to: Date },
+) {
+  assertCan(actor.role, "resource:read");
+  const r = range(q);
+  const endpoint = await findEndpoint(tenant.id, q.subscriptionId);
+  if (!endpoint) throw new AppError("not_found", "No such endpoint: the subscription may have been deleted.");
+  const scope: Scope = { tenantId: tenant.id, subscriptionId: endpoint.id };
+  const [series, totals, lastAttempt] = await Promise.all([
+    deliverySeries(scope, r),
+    deliveryTotals(scope, r),
+    lastEndpointAttempt(tenant.id, endpoint.id),
+  ]);
+  return { endpoint, lastAttempt, ...series, totals };
 }
 
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
@@ -192,6 +213,12 @@ export async function listOutboxPage(
   );
   const items = (r.rows as OutboxEmail[]).slice(0, limit);
   return { items, nextCursor: r.rows.length > limit ? outboxCursor(items[items.length - 1]!) : null };
+}
+
+/** What became of the last SubscriptionConfirmation sent to this subscription (null: none tried yet). */
+export async function confirmationOutcome(actor: Actor, tenant: TenantRef, subscriptionId: string) {
+  assertCan(actor.role, "resource:read");
+  return latestConfirmationOutcome(tenant.id, subscriptionId);
 }
 
 export async function listNotifications(actor: Actor, tenant: TenantRef, unreadOnly = false) {

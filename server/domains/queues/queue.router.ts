@@ -1,3 +1,4 @@
+import { listQueueActivity } from "./queue.activity";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
   browseQueue,
@@ -42,6 +43,8 @@ import {
 // The console's queue procedures. Thin: parse (zod gives field errors), call one use case.
 export const queueRouter = router({
   list: tenantProcedure.query(({ ctx }) => listQueuesWithStats(ctx.actor, ctx.tenant.id)),
+  // Sparklines and last activity for the list: [{queueId, sentPerHour[24], receivedPerHour[24], sent24h, lastActivityAt}]
+  activity: tenantProcedure.query(({ ctx }) => listQueueActivity(ctx.actor, ctx.tenant.id)),
   get: tenantProcedure
     .input(queueRefInput)
     .query(({ ctx, input }) => getQueueDetail(ctx.actor, ctx.tenant.id, input.name)),

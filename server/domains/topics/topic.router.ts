@@ -1,3 +1,4 @@
+import { listTopicActivity } from "./topic.activity";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
@@ -57,6 +58,8 @@ export const topicRouter = router({
   list: tenantProcedure
     .input(z.object({ search: z.string().optional() }))
     .query(({ ctx, input }) => consoleListTopics(ctx.actor, ctx.tenant, input.search)),
+  // Publish counts for the list: [{topicId, publishedPerHour[24], published24h, lastPublishedAt}]
+  activity: tenantProcedure.query(({ ctx }) => listTopicActivity(ctx.actor, ctx.tenant.id)),
   get: tenantProcedure.input(id).query(({ ctx, input }) => consoleGetTopic(ctx.actor, ctx.tenant, input.id)),
   create: tenantProcedure
     .input(createTopicInput)
