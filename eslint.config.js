@@ -1,6 +1,9 @@
 // ESLint flat config: `npm run lint` (part of `npm test`).
-// Three jobs: typescript-eslint's recommended rules everywhere; no import cycles in server/ (lazy
-// `await import()` included); SQL only in repositories and a short, explained allow-list.
+// typescript-eslint's recommended rules everywhere; no import cycles in server/ (lazy
+// `await import()` included); SQL only in repositories and a short, explained allow-list; plus the
+// React hooks rules for the console.
+// No `--cache`: ESLint caches a result per file, but whether a file is part of a cycle depends on the
+// files it imports, so a cached "no cycle" would hide a cycle made by editing another file.
 import js from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
