@@ -17,6 +17,8 @@ const SQL_ALLOWED = [
   // The migration runner and the embedded PostgreSQL bootstrap talk to the server before any
   // repository can exist (CREATE DATABASE, advisory locks, the migrations table).
   "server/db/**",
+  // The CLI probes which database answers (DATABASE_URL or the embedded one) before it migrates.
+  "server/cli/database.ts",
   // pg-boss's own database adapter: hands a caller's transaction to pg-boss so a job is enqueued in
   // the transaction that commits the state it follows from (moving to server/platform/).
   "server/jobs/boss.ts",

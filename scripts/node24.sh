@@ -30,6 +30,8 @@ if [ -x "$bin/node" ] && [ "$("$bin/node" --version 2>/dev/null)" = "v$version" 
 fi
 
 mkdir -p "$cache_root"
+# Leftovers of a download that was killed before its cleanup ran.
+find "$cache_root" -maxdepth 1 -name '.node-*' -mmin +60 -exec rm -rf {} + 2>/dev/null || true
 tmp="$(mktemp -d "$cache_root/.node-$version.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
