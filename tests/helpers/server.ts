@@ -22,6 +22,20 @@ function baseEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   };
 }
 
+// A child's stderr is only shown when it fails to start, so a runtime warning it prints (a Node
+// deprecation, a library's notice) would go unseen: pass those lines on to the test run's output.
+const NODE_WARNING = /^\(node:\d+\) (?:\[[A-Z0-9]+\] )?\w*Warning: .*/gm;
+function relayWarnings(name: string, c: ChildProcess): void {
+  let pending = "";
+  c.stderr!.on("data", (d) => {
+    const text = pending + String(d);
+    const cut = text.lastIndexOf("\n");
+    pending = cut < 0 ? text : text.slice(cut + 1);
+    for (const line of (cut < 0 ? "" : text.slice(0, cut)).match(NODE_WARNING) ?? [])
+      process.stderr.write(`[${name} ${c.pid}] ${line}\n`);
+  });
+}
+
 async function stopChild(c: ChildProcess, signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return void live.delete(c);
   await new Promise<void>((resolve) => {
@@ -55,6 +69,7 @@ export async function startWeb(
   let output = "";
   child.stdout!.on("data", (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on("data", (d) => (output = (output + d).slice(-20_000)));
+  relayWarnings("web", child);
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`web did not start in time:\n${output}`)), 120_000);
     child.on("message", (m: { type?: string; port?: number }) => {
@@ -83,6 +98,7 @@ export async function startWorker(opts: { env?: Record<string, string> } = {}): 
   let output = "";
   child.stdout!.on("data", (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on("data", (d) => (output = (output + d).slice(-20_000)));
+  relayWarnings("worker", child);
   // Ready when it reports that pg-boss started and its queues exist.
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`worker did not start in time:\n${output}`)), 60_000);

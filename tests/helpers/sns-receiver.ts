@@ -56,13 +56,7 @@ export async function startReceiver(
     req.on("end", async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const path = (req.url ?? "/").split("?")[0]!;
-      let json: Record<string, string> | null = null;
-      try {
-        const v = JSON.parse(body);
-        json = v && typeof v === "object" && "Type" in v ? v : null;
-      } catch {
-        json = null;
-      }
+      const json = parseSnsEnvelope(body);
       const snsSignatureValid = json ? await verifySnsSignature(json).catch(() => false) : null;
       let webhookSignatureValid: boolean | null = null;
       const secret = opts.secrets?.get(path);
@@ -116,5 +110,15 @@ export async function until<T>(
     if (v) return v as T;
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** The body as an SNS envelope (an object with a `Type`), or null for anything else. */
+function parseSnsEnvelope(body: string): Record<string, string> | null {
+  try {
+    const v = JSON.parse(body);
+    return v && typeof v === "object" && "Type" in v ? v : null;
+  } catch {
+    return null;
   }
 }

@@ -103,13 +103,7 @@ export function checkMessageAttributes(attrs: Record<string, SnsAttribute>): Rul
         };
     }
     if (type === "String.Array") {
-      let ok = false;
-      try {
-        ok = Array.isArray(JSON.parse(value));
-      } catch {
-        ok = false;
-      }
-      if (!ok)
+      if (!isJsonArray(value))
         return {
           code: "InvalidParameterValue",
           message: `The message attribute '${name}' with type 'String.Array' must use a JSON array.`,
@@ -235,5 +229,13 @@ export function checkEndpoint(protocol: string, endpoint: string | undefined): R
         message: "Invalid parameter: Amazon SNS does not support this protocol string: " + protocol,
         field: "protocol",
       };
+  }
+}
+
+function isJsonArray(value: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(value));
+  } catch {
+    return false;
   }
 }
