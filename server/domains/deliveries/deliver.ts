@@ -36,8 +36,6 @@ import {
 // attempted, so a job that runs twice (at-least-once) re-sends HTTP at most (with the same
 // webhook-id). Then finalizeOutcomes applies the shared rules (retries, DLQ, auto-disable, metrics).
 
-export { MAX_REQUEST_BODY_LOGGED, MAX_RESPONSE_BODY_LOGGED } from "./targets/target";
-export const QUEUE_RETRY_POLICY = LOCAL_RETRY_POLICY;
 const THROTTLE_WAIT_MS = 30_000;
 
 export function baseAttempt(d: DeliveryRow, startedAt: Date): AttemptRecord {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../db";
-import { findMessagesByIds, listConfirmedSubscriptions, type MessageRow } from "../topics/topic.repository";
+import { listConfirmedSubscriptions, type MessageRow } from "../topics/topic.repository";
 import {
   bumpMetrics,
   insertAttempts,
@@ -30,19 +30,20 @@ export type InlineResult = {
 };
 
 export async function deliverToQueuesInline(
-  messageIds: string[],
+  published: MessageRow[],
   topicId: string,
   baseUrl: string,
   tx: Queryable,
 ): Promise<InlineResult> {
-  if (messageIds.length === 0) return { othersToFanOut: false, metrics: [] };
+  if (published.length === 0) return { othersToFanOut: false, metrics: [] };
   const subs = await listConfirmedSubscriptions(topicId, tx);
   const othersToFanOut = subs.some((s) => s.protocol !== "sqs");
   const queueSubs = subs.filter((s) => s.protocol === "sqs" && !s.disabledAt);
   if (queueSubs.length === 0) return { othersToFanOut, metrics: [] };
-  const messages: MessageRow[] = await findMessagesByIds(messageIds, tx);
   // FIFO: sequence order, which each target queue's INSERT then follows.
-  messages.sort((a, b) => (BigInt(a.sequenceNumber ?? 0) < BigInt(b.sequenceNumber ?? 0) ? -1 : 1));
+  const messages = [...published].sort((a, b) =>
+    BigInt(a.sequenceNumber ?? 0) < BigInt(b.sequenceNumber ?? 0) ? -1 : 1,
+  );
   const inputs: TargetInput[] = [];
   const now = new Date();
   for (const m of messages)

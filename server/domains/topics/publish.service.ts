@@ -20,7 +20,14 @@ import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverToQueuesInline } from "../deliveries/inline";
 import { recordDeliveryMetrics } from "../deliveries/metrics-flusher";
 import type { MetricBump } from "../deliveries/delivery.repository";
-import { claimDedup, insertMessages, setDedupSequence, type NewMessage, type TopicRow } from "./topic.repository";
+import {
+  claimDedup,
+  insertMessages,
+  setDedupSequence,
+  type MessageRow,
+  type NewMessage,
+  type TopicRow,
+} from "./topic.repository";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid } from "./topic.errors";
 
@@ -91,16 +98,20 @@ async function publishEntries(
         freshIndex.push(i);
       }
       if (fresh.length) {
-        const seqs = await insertMessages(fresh, topic.fifo, tx);
-        fresh.forEach(
-          (m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seqs.get(m.id) ?? null }),
-        );
+        const stored = await insertMessages(fresh, topic.fifo, tx);
+        const seq = (id: string) => stored.get(id)?.seq ?? null;
+        fresh.forEach((m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seq(m.id) }));
         for (const m of fresh)
-          if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seqs.get(m.id) ?? null, tx);
+          if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seq(m.id), tx);
         // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
-        const ids = fresh.map((m) => m.id);
-        const inline = await deliverToQueuesInline(ids, topic.id, baseUrl, tx);
+        const rows: MessageRow[] = fresh.map((m) => ({
+          ...m,
+          sequenceNumber: seq(m.id),
+          createdAt: stored.get(m.id)!.createdAt,
+        }));
+        const inline = await deliverToQueuesInline(rows, topic.id, baseUrl, tx);
         metrics.push(...inline.metrics);
+        const ids = fresh.map((m) => m.id);
         if (inline.othersToFanOut)
           await enqueue(fanoutJob, { messageIds: ids, baseUrl: originForJob(baseUrl), queuesDone: true }, { tx });
       }

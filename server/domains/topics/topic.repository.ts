@@ -375,14 +375,14 @@ export async function insertMessages(
   msgs: NewMessage[],
   fifo: boolean,
   tx: Queryable,
-): Promise<Map<string, string | null>> {
+): Promise<Map<string, { seq: string | null; createdAt: Date }>> {
   const r = await tx.query(
     `INSERT INTO topic_messages (id, tenant_id, topic_id, body, attributes, subject, message_structure, message_group_id, deduplication_id, sequence_number)
      SELECT m.id, m.tenant_id, m.topic_id, m.body, m.attributes, m.subject, m.message_structure, m.message_group_id, m.deduplication_id,
             CASE WHEN $2 THEN (extract(epoch from clock_timestamp())*1000)::bigint * 1000000 + nextval('topic_messages_seq') % 1000000 END
        FROM jsonb_to_recordset($1::jsonb) AS m(id text, tenant_id text, topic_id text, body text, attributes jsonb, subject text,
             message_structure text, message_group_id text, deduplication_id text)
-     RETURNING id, sequence_number::text AS seq`,
+     RETURNING id, sequence_number::text AS seq, created_at AS "createdAt"`,
     [
       JSON.stringify(
         msgs.map((m) => ({
@@ -400,7 +400,12 @@ export async function insertMessages(
       fifo,
     ],
   );
-  return new Map(r.rows.map((x: { id: string; seq: string | null }) => [x.id, x.seq]));
+  return new Map(
+    r.rows.map((x: { id: string; seq: string | null; createdAt: Date }) => [
+      x.id,
+      { seq: x.seq, createdAt: x.createdAt },
+    ]),
+  );
 }
 
 /** FIFO dedup: claims the id for 5 minutes; returns the earlier message when it was already claimed. */
