@@ -30,16 +30,27 @@ export type { DeadLetterMove };
  */
 export async function inIndexOrder<T>(fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();
+  let broken: Error | undefined;
   try {
     await client.query(`BEGIN; ${INDEX_ORDER_SETTINGS}`);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
+    broken = await rollback(client);
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
+  }
+}
+
+/** Rolls back; a connection that cannot even do that is returned as broken (the pool drops it). */
+async function rollback(client: pg.PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query("ROLLBACK");
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
   }
 }
 
@@ -63,6 +74,7 @@ export function inlined(sql: Sql): string {
  */
 export async function queryInIndexOrder(sql: Sql): Promise<pg.QueryResult> {
   const client = await pool().connect();
+  let broken: Error | undefined;
   try {
     const results = (await client.query(
       `BEGIN; ${INDEX_ORDER_SETTINGS} ${inlined(sql)}; COMMIT`,
@@ -70,10 +82,10 @@ export async function queryInIndexOrder(sql: Sql): Promise<pg.QueryResult> {
     return results[results.length - 2];
   } catch (err) {
     // The rest of the string was skipped: leave no aborted transaction on the pooled connection.
-    await client.query("ROLLBACK").catch(() => {});
+    broken = await rollback(client);
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -3,7 +3,7 @@ import { pool } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { setClock } from "./queue.context";
 import { changeVisibility } from "./acknowledge";
-import { inlined } from "./message.repository";
+import { inlined, queryInIndexOrder } from "./message.repository";
 import { createQueue } from "./queue.service";
 import { receiveMessages } from "./receive";
 import { sendMessages } from "./send";
@@ -84,5 +84,12 @@ describe("inlined statement values (the one-round-trip receive)", () => {
     );
     expect(r.rows[0]).toEqual({ s: tricky, n: 7, d: when, z: null });
     expect(() => inlined({ text: "SELECT $1", values: [[1, 2]] })).toThrow();
+  });
+
+  it("a statement that fails leaves no aborted transaction on the pooled connection", async () => {
+    await expect(queryInIndexOrder({ text: "SELECT 1 / $1 AS x", values: [0] })).rejects.toThrow(/division by zero/);
+    // The pool hands out its most recently released connection: the same one, usable again.
+    for (let i = 0; i < 3; i++) expect((await pool().query("SELECT 1 AS x")).rows[0].x).toBe(1);
+    expect((await queryInIndexOrder({ text: "SELECT $1::int AS x", values: [2] })).rows[0].x).toBe(2);
   });
 });
