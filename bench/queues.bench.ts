@@ -13,6 +13,8 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { cpus, loadavg } from "node:os";
+import pg from "pg";
 import { percentile, startWebProcess, startWorkerProcess, stop, withBenchDatabase, withMoto } from "./harness";
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 20);
@@ -200,6 +202,25 @@ async function benchMoto(): Promise<number | null> {
   }
 }
 
+/** The conditions a figure was measured under: a shared machine's load moves it by tens of percent. */
+async function conditions(): Promise<string> {
+  const c = new pg.Client({
+    connectionString: `${process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432"}/postgres`,
+  });
+  let autovacuum = "unknown";
+  try {
+    await c.connect();
+    autovacuum = (await c.query(`SELECT current_setting('autovacuum') AS a`)).rows[0].a;
+  } catch {
+    // the benchmark itself reports a database it cannot reach
+  } finally {
+    await c.end().catch(() => {});
+  }
+  const l = loadavg().map((x) => x.toFixed(1));
+  return `${cpus().length} CPUs, load average ${l.join(" ")}, PostgreSQL autovacuum ${autovacuum}`;
+}
+
+console.log(`Conditions: ${await conditions()}`);
 const ours = await benchSignalbox();
 const moto = FIFO ? null : await benchMoto();
 if (moto) console.log(`ratio: Signalbox is ${(ours / moto).toFixed(1)}× moto_server on this machine`);

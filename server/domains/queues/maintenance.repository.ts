@@ -55,6 +55,26 @@ export async function sampleDepths(db: Queryable, minute: Date, now: Date): Prom
   return r.rowCount ?? 0;
 }
 
+/** Adds per-minute sent/received/deleted counts (queue.metrics.ts flushes them in one statement). */
+export async function addMetricCounts(
+  db: Queryable,
+  rows: Array<{ queueId: string; tenantId: string; minute: Date; sent: number; received: number; deleted: number }>,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO queue_metrics AS m (queue_id, tenant_id, minute, sent, received, deleted)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[])
+     ON CONFLICT (queue_id, minute) DO UPDATE SET sent = m.sent + EXCLUDED.sent, received = m.received + EXCLUDED.received, deleted = m.deleted + EXCLUDED.deleted`,
+    [
+      rows.map((r) => r.queueId),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.minute),
+      rows.map((r) => r.sent),
+      rows.map((r) => r.received),
+      rows.map((r) => r.deleted),
+    ],
+  );
+}
+
 export async function pruneMetrics(db: Queryable, before: Date): Promise<number> {
   const r = await db.query(`DELETE FROM queue_metrics WHERE minute < $1`, [before]);
   return r.rowCount ?? 0;

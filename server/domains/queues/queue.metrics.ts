@@ -1,5 +1,6 @@
 import { pool } from "../../db";
 import { logger } from "../../logger";
+import { addMetricCounts } from "./maintenance.repository";
 
 // Per-minute sent/received/deleted counters. Counting in the hot statements would make every
 // send contend on one row per queue and minute; instead each process adds up in memory and
@@ -44,17 +45,5 @@ export async function flushMetrics(): Promise<void> {
   if (pending.size === 0) return;
   const rows = [...pending.values()];
   pending.clear();
-  await pool().query(
-    `INSERT INTO queue_metrics AS m (queue_id, tenant_id, minute, sent, received, deleted)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[], $6::bigint[])
-     ON CONFLICT (queue_id, minute) DO UPDATE SET sent = m.sent + EXCLUDED.sent, received = m.received + EXCLUDED.received, deleted = m.deleted + EXCLUDED.deleted`,
-    [
-      rows.map((r) => r.queueId),
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.minute),
-      rows.map((r) => r.sent),
-      rows.map((r) => r.received),
-      rows.map((r) => r.deleted),
-    ],
-  );
+  await addMetricCounts(pool(), rows);
 }

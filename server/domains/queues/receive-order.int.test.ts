@@ -1,7 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { setClock } from "./queue.context";
 import { changeVisibility } from "./acknowledge";
+import { inlined, queryInIndexOrder } from "./message.repository";
 import { createQueue } from "./queue.service";
 import { receiveMessages } from "./receive";
 import { sendMessages } from "./send";
@@ -67,5 +69,27 @@ describe("standard receive order", () => {
     await changeVisibility(t.actor, t.tenant.id, q, [{ handle: first.receiptHandle, timeout: 0 }], { batch: false });
     setClock(() => at(1_000));
     expect((await receive(q, 10)).map((m) => m.body)).toEqual(["first", "second", "third"]);
+  });
+});
+
+describe("inlined statement values (the one-round-trip receive)", () => {
+  it("round-trip through PostgreSQL unchanged, quotes, backslashes and placeholders included", async () => {
+    const tricky = `it's a \\ 'test' $1 $$ --`;
+    const when = new Date(Date.UTC(2026, 11, 1, 12, 34, 56, 789));
+    const r = await pool().query(
+      inlined({
+        text: `SELECT $1::text AS s, $2::int AS n, $3::timestamptz AS d, $4::text AS z`,
+        values: [tricky, 7, when, null],
+      }),
+    );
+    expect(r.rows[0]).toEqual({ s: tricky, n: 7, d: when, z: null });
+    expect(() => inlined({ text: "SELECT $1", values: [[1, 2]] })).toThrow();
+  });
+
+  it("a statement that fails leaves no aborted transaction on the pooled connection", async () => {
+    await expect(queryInIndexOrder({ text: "SELECT 1 / $1 AS x", values: [0] })).rejects.toThrow(/division by zero/);
+    // The pool hands out its most recently released connection: the same one, usable again.
+    for (let i = 0; i < 3; i++) expect((await pool().query("SELECT 1 AS x")).rows[0].x).toBe(1);
+    expect((await queryInIndexOrder({ text: "SELECT $1::int AS x", values: [2] })).rows[0].x).toBe(2);
   });
 });

@@ -252,7 +252,7 @@ async function receiveOnce(q: QueueRow, n: number, vt: number, attemptId?: strin
   const t = now();
   const visibleUntil = new Date(t.getTime() + vt * 1000);
   const dlq = await deadLetterTarget(q);
-  if (!q.settings.fifo) return inIndexOrder((tx) => receiveStandard(tx, q, n, t, visibleUntil, dlq));
+  if (!q.settings.fifo) return receiveStandard(q, n, t, visibleUntil, dlq);
   if (attemptId) {
     // A retried receive (same attempt id within 5 minutes) gets the same messages and handles,
     // as long as none of them was deleted or made visible in between.

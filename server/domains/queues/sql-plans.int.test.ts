@@ -3,6 +3,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pool } from "../../db";
 import { logger } from "../../logger";
+import { inlined } from "./message.repository";
 import { listAttempts } from "../deliveries/delivery.dashboard";
 import { runRetention } from "../deliveries/retention";
 import {
@@ -164,11 +165,15 @@ describe.each(phases)("hot statement plans $name", ({ analyze }) => {
       null,
       { maxReceiveCount: 3, dlqId: "qD", dlqTenantId: "tA", sourceArn: "arn:src", dlqRetentionSeconds: 3600 },
     ]) {
-      const ns = await plan(receiveStandardSql(qA, 10, now, visibleUntil, dlq), { indexOrder: true });
-      expect(usesIndex(ns, "queue_messages_queue_id_visible_at_seq_idx")).toBe(true);
-      expect(sorts(ns)).toEqual([]);
-      expect(seqScans(ns, "queue_messages")).toEqual([]);
-      expect(ns.some((n) => n["Index Name"] === "queue_messages_expires_at_idx")).toBe(false);
+      const sql = receiveStandardSql(qA, 10, now, visibleUntil, dlq);
+      // As a parameterised statement and as the repository sends it (values inlined, one round trip).
+      for (const form of [sql, { text: inlined(sql), values: [] }]) {
+        const ns = await plan(form, { indexOrder: true });
+        expect(usesIndex(ns, "queue_messages_queue_id_visible_at_seq_idx")).toBe(true);
+        expect(sorts(ns)).toEqual([]);
+        expect(seqScans(ns, "queue_messages")).toEqual([]);
+        expect(ns.some((n) => n["Index Name"] === "queue_messages_expires_at_idx")).toBe(false);
+      }
     }
   });
 
