@@ -18,7 +18,12 @@ import { BucketMap } from "../core/token-bucket";
 // (Per-endpoint delivery limits, which must hold across workers, live in PostgreSQL instead.)
 
 export const DEFAULT_TENANT_RPS = 1_000;
-export const DEFAULT_DOOR_CONCURRENCY = 8;
+/**
+ * Default gate size: 8 statements at once already keep PostgreSQL on a few cores busy (more only
+ * adds latency, and with it what one tenant's load costs the others), and never more than the
+ * database pool less a few connections for long polls and background work.
+ */
+export const defaultDoorConcurrency = () => Math.min(8, Math.max(2, envNumber("DB_POOL_MAX", 20) - 4));
 /** How long a tenant counts as "active" for sharing after its last admission. */
 const ACTIVE_WINDOW_MS = 1_000;
 /** Requests one tenant may have waiting at the gate before it is told to slow down. */
@@ -154,6 +159,6 @@ export class FairGate {
 let gate: FairGate | undefined;
 /** The process's gate for data-plane use cases (long polls stay outside: they mostly wait). */
 export function doorGate(): FairGate {
-  gate ??= new FairGate(envNumber("SIGNALBOX_DOOR_CONCURRENCY", DEFAULT_DOOR_CONCURRENCY));
+  gate ??= new FairGate(envNumber("SIGNALBOX_DOOR_CONCURRENCY", defaultDoorConcurrency()));
   return gate;
 }

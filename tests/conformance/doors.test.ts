@@ -322,3 +322,39 @@ describe("while PostgreSQL refuses connections", () => {
     expect(((await rest.json()) as { status: number }).status).toBe(503);
   });
 });
+
+describe("long polls and the fair gate", () => {
+  let one: (TestProcess & { url: string }) | undefined;
+  afterAll(async () => {
+    await one?.stop();
+  });
+
+  it("a waiting receive (AWS or REST) holds no gate slot: a send meanwhile goes through and wakes it", async () => {
+    // One slot: if a long poll held it, the send would wait for the poll to end empty-handed.
+    one = await startWeb({ env: { SIGNALBOX_DOOR_CONCURRENCY: "1" } });
+    const base = one.url;
+    const aws = async (action: string, body: unknown) => {
+      const r = await fetch(`${base}/api/aws`, {
+        method: "POST",
+        headers: { ...bearer(), "x-amz-target": `AmazonSQS.${action}`, "content-type": "application/x-amz-json-1.0" },
+        body: JSON.stringify(body),
+      });
+      return (await r.json()) as Record<string, unknown>;
+    };
+    const a = uniqueName("lpa");
+    const b = uniqueName("lpb");
+    await aws("CreateQueue", { QueueName: a });
+    await aws("CreateQueue", { QueueName: b });
+    const awsPoll = aws("ReceiveMessage", { QueueUrl: a, WaitTimeSeconds: 10 });
+    const restPoll = fetch(`${base}/api/v1/queues/${b}/messages?waitSeconds=10`, { headers: bearer() }).then(
+      (r) => r.json() as Promise<{ messages: Array<{ body: string }> }>,
+    );
+    // Let both polls start waiting before sending.
+    await new Promise((r) => setTimeout(r, 500));
+    await aws("SendMessage", { QueueUrl: a, MessageBody: "to-a" });
+    await aws("SendMessage", { QueueUrl: b, MessageBody: "to-b" });
+    const [ga, gb] = await Promise.all([awsPoll, restPoll]);
+    expect((ga.Messages as Array<{ Body: string }>).map((m) => m.Body)).toEqual(["to-a"]);
+    expect(gb.messages.map((m) => m.body)).toEqual(["to-b"]);
+  });
+});

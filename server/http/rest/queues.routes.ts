@@ -201,6 +201,7 @@ export const queueRoutes = [
     path: "/api/v1/queues/:name/messages",
     tag: "queues",
     summary: "Receive up to 10 messages; waitSeconds (0–20) long-polls until one arrives.",
+    waiting: true,
     query: z.object({
       max: z.coerce.number().int().min(1).max(10).optional(),
       waitSeconds: z.coerce.number().int().min(0).max(20).optional(),

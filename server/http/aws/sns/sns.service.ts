@@ -1,6 +1,6 @@
 import { AppError } from "../../../core/errors";
 import { queryErrorReply, queryReply, xmlTag } from "../codec";
-import type { AwsCall, AwsReply, AwsService } from "../types";
+import type { AwsAction, AwsCall, AwsReply, AwsService } from "../types";
 import {
   createTopic,
   deleteTopic,
@@ -265,14 +265,12 @@ const ACTIONS = new Map<string, SnsAction>([
   ],
 ]);
 
-async function handle(call: AwsCall): Promise<AwsReply> {
-  const p = call.params ?? new URLSearchParams(Object.entries(call.json ?? {}).map(([k, v]) => [k, String(v)]));
-  const run = ACTIONS.get(call.action);
-  if (!run)
-    throw new AppError("unsupported", `The action ${call.action} is not valid for this endpoint.`, {
-      awsCode: "InvalidAction",
-    });
-  return run(p, call, (xml) => queryReply(call.action, SNS_XMLNS, xml, call.ctx.requestId));
+/** Each SNS action as the door calls it: query parameters in, SNS's XML out. */
+function wire(run: SnsAction): AwsAction {
+  return (call) => {
+    const p = call.params ?? new URLSearchParams(Object.entries(call.json ?? {}).map(([k, v]) => [k, String(v)]));
+    return run(p, call, (xml) => queryReply(call.action, SNS_XMLNS, xml, call.ctx.requestId));
+  };
 }
 
 /** SNS's own names for the shared error kinds. */
@@ -306,7 +304,7 @@ function snsCode(err: AppError): { code: string; status: number } {
 
 export const snsService: AwsService = {
   name: "sns",
-  actions: new Map([...ACTIONS.keys()].map((name) => [name, handle])),
+  actions: new Map([...ACTIONS].map(([name, run]) => [name, wire(run)])),
   renderError(err, call) {
     const { code, status } = snsCode(err);
     const r = queryErrorReply(err, call.requestId, SNS_XMLNS, code);
