@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ChevronRight, X } from "lucide-react";
 import {
@@ -69,6 +69,10 @@ export function AttemptLog({
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1] ?? null;
   const code = /^\d{3}$/.test(filters.statusCode) ? Number(filters.statusCode) : null;
+  // Typed searches ask the server once typing pauses, not on every key (payload search scans text).
+  const messageId = useDebounced(filters.messageId.trim(), 300);
+  const endpoint = useDebounced(filters.endpoint.trim(), 300);
+  const text = useDebounced(filters.text.trim(), 300);
   const q = useQuery({
     ...trpc.delivery.attempts.queryOptions({
       tenant,
@@ -76,10 +80,10 @@ export function AttemptLog({
       subscriptionId,
       outcome: filters.outcome || null,
       statusCode: code,
-      messageId: filters.messageId.trim() || null,
+      messageId: messageId || null,
       // One endpoint's log (endpoint view) has no use for an endpoint search.
-      endpoint: subscriptionId ? null : filters.endpoint.trim() || null,
-      text: filters.text.trim() || null,
+      endpoint: subscriptionId ? null : endpoint || null,
+      text: text || null,
       // A paged view is pinned to the newest page's end, so "older" pages do not shift under the reader.
       from,
       to: cursor ? null : to,
@@ -330,4 +334,13 @@ export function AttemptLog({
       </div>
     </Card>
   );
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
 }

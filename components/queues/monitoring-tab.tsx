@@ -33,6 +33,9 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
       })),
     [metrics.data],
   );
+  // The charts start shortly before the first minute with anything in it, so a burst at the end
+  // of a 6 or 24 hour range is not a sliver at the right edge (the totals keep the whole range).
+  const chartData = useMemo(() => zoomToData(data), [data]);
   const totals = useMemo(
     () =>
       data.reduce(
@@ -80,7 +83,7 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
           <Card>
             <CardHeader title="Sent, received and deleted" description="Messages per minute." />
             <CardBody>
-              <ThroughputChart data={data} />
+              <ThroughputChart data={chartData} />
             </CardBody>
           </Card>
           <Card>
@@ -90,7 +93,7 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
             />
             <CardBody>
               {sampled ? (
-                <DepthChart data={data} />
+                <DepthChart data={chartData} />
               ) : (
                 <p className="py-10 text-center text-sm text-gray-500">
                   No depth samples in this range yet. The worker records the depth once a minute.
@@ -102,4 +105,15 @@ export function MonitoringTab({ tenant, name }: { tenant: string; name: string }
       )}
     </div>
   );
+}
+
+/** Drops the quiet lead-in of a series, keeping at least the last 15 minutes and a little margin. */
+export function zoomToData(data: MetricPoint[]): MetricPoint[] {
+  const busy = (p: MetricPoint) => p.sent + p.received + p.deleted > 0 || !!p.depth || !!p.inFlight || !!p.delayed;
+  const first = data.findIndex(busy);
+  if (first < 0 || data.length === 0) return data;
+  const end = data[data.length - 1]!.t;
+  const start = Math.min(data[first]!.t - Math.max((end - data[first]!.t) * 0.1, 60_000), end - 15 * 60_000);
+  if (start <= data[0]!.t + (end - data[0]!.t) / 2) return data;
+  return data.filter((p) => p.t >= start);
 }

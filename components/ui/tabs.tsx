@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import { cn } from "./cn";
 
 export type TabItem = { id: string; label: ReactNode; content: ReactNode };
@@ -49,7 +49,7 @@ export function Tabs({
             tabIndex={-1}
             aria-hidden
             onClick={() => nudge(-1)}
-            className="absolute inset-y-0 left-0 z-10 flex w-8 items-center justify-start bg-gradient-to-r from-white via-white/90 to-transparent text-gray-400"
+            className="absolute inset-y-0 left-0 z-10 flex w-6 items-center justify-start text-lg text-gray-500"
           >
             ‹
           </button>
@@ -60,7 +60,7 @@ export function Tabs({
             tabIndex={-1}
             aria-hidden
             onClick={() => nudge(1)}
-            className="absolute inset-y-0 right-0 z-10 flex w-8 items-center justify-end bg-gradient-to-l from-white via-white/90 to-transparent text-lg text-gray-400"
+            className="absolute inset-y-0 right-0 z-10 flex w-6 items-center justify-end text-lg text-gray-500"
             data-testid="tabs-more"
           >
             ›
@@ -70,6 +70,8 @@ export function Tabs({
           role="tablist"
           ref={list}
           onScroll={measure}
+          // Fade the cut-off side (whatever the background), leaving room for the arrow.
+          style={fadeMask(more)}
           className="flex gap-1 overflow-x-auto border-b border-gray-200"
         >
           {items.map((item, i) => {
@@ -120,4 +122,10 @@ export function Tabs({
       )}
     </div>
   );
+}
+
+function fadeMask(more: { left: boolean; right: boolean }): CSSProperties | undefined {
+  if (!more.left && !more.right) return undefined;
+  const mask = `linear-gradient(to right, ${more.left ? "transparent 0, black 2.5rem" : "black 0"}, ${more.right ? "black calc(100% - 2.5rem), transparent 100%" : "black 100%"})`;
+  return { maskImage: mask, WebkitMaskImage: mask };
 }
