@@ -40,14 +40,14 @@ function ConfirmationOutcomeText({
 }) {
   if (!outcome)
     return (
-      <span data-testid="confirmation-outcome" data-kind="none">
+      <span data-testid="confirmation-outcome.repository" data-kind="none">
         A SubscriptionConfirmation is about to be POSTed to the endpoint. It is confirmed when the endpoint visits the
         SubscribeURL; until then nothing is delivered.
       </span>
     );
   const delivered = outcome.kind === "confirmation_delivered";
   return (
-    <span data-testid="confirmation-outcome" data-kind={outcome.kind}>
+    <span data-testid="confirmation-outcome.repository" data-kind={outcome.kind}>
       <strong className="font-medium">{outcome.message}</strong> (<RelativeTime date={outcome.createdAt} />){" "}
       {delivered
         ? "It is confirmed when the endpoint visits the SubscribeURL; until then nothing is delivered."

@@ -1,3 +1,4 @@
+import { pool } from "../../db";
 import { randomUUID } from "node:crypto";
 import type { JobContext } from "../../jobs/registry";
 import { buildSubscriptionConfirmation, confirmationText, signSnsMessage } from "../../core/sns/envelope";
@@ -7,7 +8,7 @@ import { signingKey, signingCertUrl } from "../../platform/signing";
 import { publicUrl } from "../../platform/public-url";
 import { sendEmail } from "./email";
 import { MAX_RESPONSE_BODY_LOGGED } from "./targets/target";
-import { recordConfirmationOutcome } from "./confirmation-outcome";
+import { recordConfirmationOutcome } from "./confirmation-outcome.repository";
 
 // SubscriptionConfirmation: POSTed to HTTP/S endpoints (signed like notifications), or emailed
 // (outbox) for email/email-json subscriptions. SubscribeURL confirms with a plain GET.
@@ -71,6 +72,7 @@ export async function sendConfirmation(
     ctx.log.info({ subscriptionId: sub.id, kind: res.kind }, "subscription confirmation not delivered");
     const refused = res.kind === "blocked" || res.kind === "bad_url";
     await recordConfirmationOutcome(
+      pool(),
       sub.tenantId,
       sub.id,
       false,
@@ -84,6 +86,7 @@ export async function sendConfirmation(
   }
   if (res.status < 200 || res.status >= 300) {
     await recordConfirmationOutcome(
+      pool(),
       sub.tenantId,
       sub.id,
       false,
@@ -92,6 +95,7 @@ export async function sendConfirmation(
     throw new Error(`confirmation delivery got HTTP ${res.status}`);
   }
   await recordConfirmationOutcome(
+    pool(),
     sub.tenantId,
     sub.id,
     true,

@@ -22,7 +22,7 @@ import {
   resendProgress,
 } from "./delivery.service";
 import { runResend } from "./resend";
-import { deliveryTotals, topFailingEndpoints } from "./delivery.dashboard";
+import { deliveryTotals, topFailingEndpoints } from "./delivery-dashboard.repository";
 
 // The delivery engine against real PostgreSQL, with jobs' handlers called directly: fan-out
 // idempotency, the retry schedule, automatic disabling. Retries are scheduled far in the future
@@ -416,15 +416,15 @@ describe("delivery engine", () => {
     const messageId = await publishRaw(topic.id, "from a topic");
     await runFanout({ messageIds: [messageId] }, ctx);
     const scope = { tenantId: t.tenant.id, topicId: topic.id };
-    const all = await deliveryTotals(scope, range);
-    const topics = await deliveryTotals({ ...scope, sourceKind: "topic" }, range);
-    const rules = await deliveryTotals({ ...scope, sourceKind: "rule" }, range);
+    const all = await deliveryTotals(pool(), scope, range);
+    const topics = await deliveryTotals(pool(), { ...scope, sourceKind: "topic" }, range);
+    const rules = await deliveryTotals(pool(), { ...scope, sourceKind: "rule" }, range);
     expect(all.retrying).toBe(1);
     expect(topics).toEqual(all);
     expect(rules.retrying + rules.succeeded + rules.failed + rules.pending + rules.dlq).toBe(0);
-    expect((await topFailingEndpoints({ ...scope, sourceKind: "topic" }, range)).map((e) => e.subscriptionId)).toEqual([
-      sub.id,
-    ]);
-    expect(await topFailingEndpoints({ ...scope, sourceKind: "rule" }, range)).toEqual([]);
+    expect(
+      (await topFailingEndpoints(pool(), { ...scope, sourceKind: "topic" }, range)).map((e) => e.subscriptionId),
+    ).toEqual([sub.id]);
+    expect(await topFailingEndpoints(pool(), { ...scope, sourceKind: "rule" }, range)).toEqual([]);
   });
 });

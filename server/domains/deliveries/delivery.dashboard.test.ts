@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketSeconds, likeText, zoomFrom } from "./delivery.dashboard";
+import { bucketSeconds, likeText, zoomFrom } from "./delivery-dashboard.repository";
 
 const end = new Date("2026-12-01T12:00:00Z");
 const back = (ms: number) => ({ from: new Date(end.getTime() - ms), to: end });

@@ -2,6 +2,15 @@ import { randomUUID } from "node:crypto";
 import { assertCan, actorLabel, type Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
 import { pool, withTransaction } from "../../db";
+import {
+  deliveryExists,
+  findResend,
+  insertResend,
+  markNotificationRowsRead,
+  notificationRows,
+  outboxRows,
+  reopenDelivery,
+} from "./delivery-console.repository";
 import { enqueue } from "../../platform/enqueue";
 import { originForJob, publicUrl } from "../../platform/public-url";
 import { recordAudit } from "../audit/audit.service";
@@ -16,9 +25,9 @@ import {
   listDeliveries,
   topFailingEndpoints,
   type Scope,
-} from "./delivery.dashboard";
-import { findEndpoint, lastEndpointAttempt } from "./endpoint.dashboard";
-import { latestConfirmationOutcome } from "./confirmation-outcome";
+} from "./delivery-dashboard.repository";
+import { findEndpoint, lastEndpointAttempt } from "./endpoint-dashboard.repository";
+import { latestConfirmationOutcome } from "./confirmation-outcome.repository";
 
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
@@ -39,7 +48,7 @@ export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: Dashb
   assertCan(actor.role, "resource:read");
   const r = range(q);
   const scope: Scope = { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId };
-  const [series, totals] = await Promise.all([deliverySeries(scope, r), deliveryTotals(scope, r)]);
+  const [series, totals] = await Promise.all([deliverySeries(pool(), scope, r), deliveryTotals(pool(), scope, r)]);
   return { ...series, totals };
 }
 
@@ -51,13 +60,13 @@ export async function endpointOverview(
 ) {
   assertCan(actor.role, "resource:read");
   const r = range(q);
-  const endpoint = await findEndpoint(tenant.id, q.subscriptionId);
+  const endpoint = await findEndpoint(pool(), tenant.id, q.subscriptionId);
   if (!endpoint) throw new AppError("not_found", "No such endpoint: the subscription may have been deleted.");
   const scope: Scope = { tenantId: tenant.id, subscriptionId: endpoint.id };
   const [series, totals, lastAttempt] = await Promise.all([
-    deliverySeries(scope, r),
-    deliveryTotals(scope, r),
-    lastEndpointAttempt(tenant.id, endpoint.id),
+    deliverySeries(pool(), scope, r),
+    deliveryTotals(pool(), scope, r),
+    lastEndpointAttempt(pool(), tenant.id, endpoint.id),
   ]);
   return { endpoint, lastAttempt, ...series, totals };
 }
@@ -65,6 +74,7 @@ export async function endpointOverview(
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
   assertCan(actor.role, "resource:read");
   return topFailingEndpoints(
+    pool(),
     { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId },
     range(q),
     q.limit ?? 10,
@@ -73,17 +83,17 @@ export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: Dashb
 
 export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {
   assertCan(actor.role, "resource:read");
-  return disabledEndpoints(tenant.id);
+  return disabledEndpoints(pool(), tenant.id);
 }
 
 export async function browseAttempts(
   actor: Actor,
   tenant: TenantRef,
-  f: Omit<Parameters<typeof listAttempts>[0], "tenantId" | "limit"> & { limit?: number; cursor?: string | null },
+  f: Omit<Parameters<typeof listAttempts>[1], "tenantId" | "limit"> & { limit?: number; cursor?: string | null },
 ) {
   assertCan(actor.role, "resource:read");
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-  const rows = await listAttempts({ ...f, tenantId: tenant.id, before: f.cursor ?? null, limit: limit + 1 });
+  const rows = await listAttempts(pool(), { ...f, tenantId: tenant.id, before: f.cursor ?? null, limit: limit + 1 });
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
@@ -91,7 +101,7 @@ export async function browseAttempts(
 export async function attemptDetail(actor: Actor, tenant: TenantRef, id: string) {
   assertCan(actor.role, "resource:read");
   if (!/^\d+$/.test(id)) throw new AppError("not_found", "No such attempt.");
-  const a = await getAttempt(tenant.id, id);
+  const a = await getAttempt(pool(), tenant.id, id);
   if (!a) throw new AppError("not_found", "No such attempt.");
   return a;
 }
@@ -109,23 +119,15 @@ export async function browseDeliveries(
   },
 ) {
   assertCan(actor.role, "resource:read");
-  return listDeliveries({ ...f, tenantId: tenant.id, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
+  return listDeliveries(pool(), { ...f, tenantId: tenant.id, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
 }
 
 /** Resend one delivery (any status): same delivery id, so receivers can still deduplicate. */
 export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId: string, baseUrl = publicUrl()) {
   assertCan(actor.role, "resource:write");
   return withTransaction(async (tx) => {
-    const r = await tx.query(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = NULL, completed_at = NULL, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status <> 'pending' RETURNING id`,
-      [tenant.id, deliveryId],
-    );
-    if (!r.rowCount) {
-      const exists = await tx.query(`SELECT status FROM deliveries WHERE tenant_id = $1 AND id = $2`, [
-        tenant.id,
-        deliveryId,
-      ]);
-      if (!exists.rowCount) throw new AppError("not_found", "No such delivery.");
+    if (!(await reopenDelivery(tx, tenant.id, deliveryId))) {
+      if (!(await deliveryExists(tx, tenant.id, deliveryId))) throw new AppError("not_found", "No such delivery.");
       return { id: deliveryId, queued: false };
     }
     await enqueueDeliverChunks([deliveryId], baseUrl, tx);
@@ -143,10 +145,14 @@ export async function resendFailed(
   assertCan(actor.role, "resource:write");
   const id = randomUUID();
   await withTransaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
-      [id, tenant.id, q.topicId ?? null, q.subscriptionId ?? null, q.since, actorLabel(actor)],
-    );
+    await insertResend(tx, {
+      id,
+      tenantId: tenant.id,
+      topicId: q.topicId ?? null,
+      subscriptionId: q.subscriptionId ?? null,
+      since: q.since,
+      createdBy: actorLabel(actor),
+    });
     await enqueue(resendJob, { resendId: id, tenantId: tenant.id, baseUrl: originForJob(baseUrl) }, { tx });
     await recordAudit(
       actor,
@@ -162,13 +168,9 @@ export async function resendFailed(
 
 export async function resendProgress(actor: Actor, tenant: TenantRef, id: string) {
   assertCan(actor.role, "resource:read");
-  const r = await pool().query(
-    `SELECT id, topic_id AS "topicId", subscription_id AS "subscriptionId", since, status, total, done, created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"
-       FROM delivery_resends WHERE tenant_id = $1 AND id = $2`,
-    [tenant.id, id],
-  );
-  if (!r.rowCount) throw new AppError("not_found", "No such resend.");
-  return r.rows[0];
+  const row = await findResend(pool(), tenant.id, id);
+  if (!row) throw new AppError("not_found", "No such resend.");
+  return row;
 }
 
 export type OutboxEmail = {
@@ -204,38 +206,24 @@ export async function listOutboxPage(
   assertCan(actor.role, "resource:read");
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const after = q.cursor ? parseOutboxCursor(q.cursor) : null;
-  const r = await pool().query(
-    `SELECT id, subscription_id AS "subscriptionId", delivery_id AS "deliveryId", to_address AS "to", subject, body, status, created_at AS "createdAt", sent_at AS "sentAt"
-       FROM email_outbox
-      WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
-      ORDER BY created_at DESC, id DESC LIMIT $4`,
-    [tenant.id, after?.at ?? null, after?.id ?? null, limit + 1],
-  );
-  const items = (r.rows as OutboxEmail[]).slice(0, limit);
-  return { items, nextCursor: r.rows.length > limit ? outboxCursor(items[items.length - 1]!) : null };
+  const rows = (await outboxRows(pool(), tenant.id, after, limit)) as OutboxEmail[];
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? outboxCursor(items[items.length - 1]!) : null };
 }
 
 /** What became of the last SubscriptionConfirmation sent to this subscription (null: none tried yet). */
 export async function confirmationOutcome(actor: Actor, tenant: TenantRef, subscriptionId: string) {
   assertCan(actor.role, "resource:read");
-  return latestConfirmationOutcome(tenant.id, subscriptionId);
+  return latestConfirmationOutcome(pool(), tenant.id, subscriptionId);
 }
 
 export async function listNotifications(actor: Actor, tenant: TenantRef, unreadOnly = false) {
   assertCan(actor.role, "resource:read");
-  const r = await pool().query(
-    `SELECT id, kind, subscription_id AS "subscriptionId", message, created_at AS "createdAt", read_at AS "readAt"
-       FROM delivery_notifications WHERE tenant_id = $1 AND ($2::boolean = false OR read_at IS NULL) ORDER BY created_at DESC LIMIT 100`,
-    [tenant.id, unreadOnly],
-  );
-  return r.rows;
+  return notificationRows(pool(), tenant.id, unreadOnly);
 }
 
 export async function markNotificationsRead(actor: Actor, tenant: TenantRef, ids: string[]) {
   assertCan(actor.role, "resource:read");
-  await pool().query(
-    `UPDATE delivery_notifications SET read_at = now() WHERE tenant_id = $1 AND id = ANY($2::text[]) AND read_at IS NULL`,
-    [tenant.id, ids],
-  );
+  await markNotificationRowsRead(pool(), tenant.id, ids);
   return { ok: true };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pool } from "../../db";
 import { logger } from "../../logger";
 import { inlined } from "./message.repository";
-import { listAttempts } from "../deliveries/delivery.dashboard";
+import { listAttempts } from "../deliveries/delivery-dashboard.repository";
 import { runRetention } from "../deliveries/retention";
 import {
   INDEX_ORDER_SETTINGS,
@@ -216,7 +216,7 @@ describe.each(phases)("hot statement plans $name", ({ analyze }) => {
   });
 
   it("attempt log page: the (tenant_id, id) index walked backwards, no Sort", async () => {
-    const sql = await captured(() => listAttempts({ tenantId: "tX", limit: 50 }), /FROM delivery_attempts/);
+    const sql = await captured(() => listAttempts(pool(), { tenantId: "tX", limit: 50 }), /FROM delivery_attempts/);
     const ns = await plan(sql, { indexOrder: false });
     expect(usesIndex(ns, "delivery_attempts_tenant_id_id_idx")).toBe(true);
     expect(sorts(ns)).toEqual([]);

@@ -1,4 +1,4 @@
-import { pool } from "../../db";
+import type { Queryable } from "../../db";
 
 // Read side of the deliveries dashboard: charts from the per-minute metrics, latency percentiles
 // and failing endpoints from deliveries/attempts, the attempt log. Every query is tenant-scoped
@@ -49,8 +49,8 @@ const scopeSql = (first: number, kind: number) =>
 // publish → delivery time measures how long a person took to resend, not the delivery path.
 const RESENT = `EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.id AND (a.outcome = 'dlq' OR (a.outcome = 'failed' AND a.next_retry_at IS NULL)))`;
 
-export async function deliverySeries(s: Scope, r: Range) {
-  const firstQ = await pool().query(`SELECT min(created_at) AS first FROM deliveries d WHERE ${scopeSql(4, 6)}`, [
+export async function deliverySeries(db: Queryable, s: Scope, r: Range) {
+  const firstQ = await db.query(`SELECT min(created_at) AS first FROM deliveries d WHERE ${scopeSql(4, 6)}`, [
     s.tenantId,
     r.from,
     r.to,
@@ -60,7 +60,7 @@ export async function deliverySeries(s: Scope, r: Range) {
   ]);
   const from = zoomFrom(r, firstQ.rows[0]?.first ?? null);
   const b = bucketSeconds({ from, to: r.to });
-  const q = await pool().query(
+  const q = await db.query(
     `SELECT to_timestamp(floor(extract(epoch from created_at) / $6) * $6) AS t,
             count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
@@ -84,8 +84,8 @@ export async function deliverySeries(s: Scope, r: Range) {
   };
 }
 
-export async function deliveryTotals(s: Scope, r: Range) {
-  const q = await pool().query(
+export async function deliveryTotals(db: Queryable, s: Scope, r: Range) {
+  const q = await db.query(
     `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'retrying')::int AS retrying, count(*) FILTER (WHERE status = 'pending')::int AS pending,
             count(*) FILTER (WHERE status = 'dlq')::int AS dlq,
@@ -118,8 +118,8 @@ export async function deliveryTotals(s: Scope, r: Range) {
  * Endpoints whose deliveries in the range failed (and still are failed: resent successes drop
  * out) or are retrying now, most failures first. Their `failures` add up to the Failed tile.
  */
-export async function topFailingEndpoints(s: Scope, r: Range, limit = 10) {
-  const q = await pool().query(
+export async function topFailingEndpoints(db: Queryable, s: Scope, r: Range, limit = 10) {
+  const q = await db.query(
     `SELECT d.subscription_id AS "subscriptionId", d.endpoint, d.protocol,
             count(*) FILTER (WHERE d.status IN ('failed', 'dlq'))::int AS failures,
             count(*) FILTER (WHERE d.status = 'retrying')::int AS retrying,
@@ -134,8 +134,8 @@ export async function topFailingEndpoints(s: Scope, r: Range, limit = 10) {
   return q.rows;
 }
 
-export async function disabledEndpoints(tenantId: string) {
-  const q = await pool().query(
+export async function disabledEndpoints(db: Queryable, tenantId: string) {
+  const q = await db.query(
     `SELECT s.id, s.arn, s.protocol, s.endpoint, s.disabled_at AS "disabledAt", s.disabled_reason AS "disabledReason", s.consecutive_failures AS "consecutiveFailures",
             t.id AS "topicId", t.name AS "topicName"
        FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id
@@ -170,8 +170,8 @@ export function likeText(v: string | null | undefined): string | null {
 // `=` the planner drops tenant_id from the ORDER BY and may walk the primary key backwards,
 // discarding other tenants' newer attempts (50k a page measured); this way only the
 // (tenant_id, id) index gives the order (server/domains/queues/sql-plans.int.test.ts).
-export async function listAttempts(f: AttemptFilter) {
-  const q = await pool().query(
+export async function listAttempts(db: Queryable, f: AttemptFilter) {
+  const q = await db.query(
     `SELECT a.id::text AS id, a.delivery_id AS "deliveryId", a.message_id AS "messageId", a.subscription_id AS "subscriptionId", a.topic_id AS "topicId",
             a.attempt_number AS "attemptNumber", a.protocol, a.endpoint, a.outcome, a.started_at AS "startedAt", a.duration_ms AS "durationMs",
             a.response_status AS "responseStatus", a.error, a.next_retry_at AS "nextRetryAt"
@@ -204,8 +204,8 @@ export async function listAttempts(f: AttemptFilter) {
   return q.rows;
 }
 
-export async function getAttempt(tenantId: string, id: string) {
-  const q = await pool().query(
+export async function getAttempt(db: Queryable, tenantId: string, id: string) {
+  const q = await db.query(
     `SELECT a.id::text AS id, a.delivery_id AS "deliveryId", a.message_id AS "messageId", a.subscription_id AS "subscriptionId", a.topic_id AS "topicId",
             a.attempt_number AS "attemptNumber", a.protocol, a.endpoint, a.outcome, a.started_at AS "startedAt", a.duration_ms AS "durationMs",
             a.request_headers AS "requestHeaders", a.request_body AS "requestBody", a.response_status AS "responseStatus",
@@ -219,9 +219,10 @@ export async function getAttempt(tenantId: string, id: string) {
 }
 
 export async function listDeliveries(
+  db: Queryable,
   f: Scope & { status?: string | null; messageId?: string | null; before?: Date | null; limit: number },
 ) {
-  const q = await pool().query(
+  const q = await db.query(
     `SELECT id, message_id AS "messageId", subscription_id AS "subscriptionId", topic_id AS "topicId", protocol, endpoint, status, attempts,
             next_attempt_at AS "nextAttemptAt", last_status_code AS "lastStatusCode", last_error AS "lastError", created_at AS "createdAt",
             completed_at AS "completedAt", latency_ms AS "latencyMs"

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { pool } from "../../db";
+import type { Queryable } from "../../db";
 
 // What happened to a subscription's SubscriptionConfirmation POST, so the console can say it
 // instead of assuming it arrived. Kept as delivery notifications: a refused or failed
@@ -12,12 +12,13 @@ export type ConfirmationOutcome = {
 };
 
 export async function recordConfirmationOutcome(
+  db: Queryable,
   tenantId: string,
   subscriptionId: string,
   delivered: boolean,
   message: string,
 ): Promise<void> {
-  await pool().query(
+  await db.query(
     `INSERT INTO delivery_notifications (id, tenant_id, kind, subscription_id, message, read_at) VALUES ($1,$2,$3,$4,$5,$6)`,
     [
       randomUUID(),
@@ -32,10 +33,11 @@ export async function recordConfirmationOutcome(
 
 /** The newest outcome of a confirmation to this subscription, or null when none was tried yet. */
 export async function latestConfirmationOutcome(
+  db: Queryable,
   tenantId: string,
   subscriptionId: string,
 ): Promise<ConfirmationOutcome | null> {
-  const q = await pool().query(
+  const q = await db.query(
     `SELECT kind, message, created_at AS "createdAt" FROM delivery_notifications
       WHERE tenant_id = $1 AND subscription_id = $2 AND kind IN ('confirmation_delivered', 'confirmation_failed')
       ORDER BY created_at DESC LIMIT 1`,

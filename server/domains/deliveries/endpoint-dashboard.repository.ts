@@ -1,4 +1,4 @@
-import { pool } from "../../db";
+import type { Queryable } from "../../db";
 
 // Read side of the endpoint view (one subscription, as Svix and Hookdeck show an endpoint): what it
 // is, and the last response it gave. Its numbers and chart come from delivery.dashboard.ts with the
@@ -19,8 +19,12 @@ export type EndpointInfo = {
   createdAt: Date;
 };
 
-export async function findEndpoint(tenantId: string, subscriptionId: string): Promise<EndpointInfo | null> {
-  const q = await pool().query(
+export async function findEndpoint(
+  db: Queryable,
+  tenantId: string,
+  subscriptionId: string,
+): Promise<EndpointInfo | null> {
+  const q = await db.query(
     `SELECT s.id, s.arn, s.protocol, s.endpoint, s.status, s.topic_id AS "topicId", t.name AS "topicName", s.disabled_at AS "disabledAt",
             s.disabled_reason AS "disabledReason", s.consecutive_failures AS "consecutiveFailures", s.failing_since AS "failingSince",
             s.created_at AS "createdAt"
@@ -32,8 +36,8 @@ export async function findEndpoint(tenantId: string, subscriptionId: string): Pr
 }
 
 /** The newest attempt to reach this endpoint (any time): what it answered, and when. */
-export async function lastEndpointAttempt(tenantId: string, subscriptionId: string) {
-  const q = await pool().query(
+export async function lastEndpointAttempt(db: Queryable, tenantId: string, subscriptionId: string) {
+  const q = await db.query(
     `SELECT a.id::text AS id, a.outcome, a.started_at AS "startedAt", a.duration_ms AS "durationMs", a.response_status AS "responseStatus",
             a.error, a.next_retry_at AS "nextRetryAt"
        FROM delivery_attempts a
