@@ -116,14 +116,17 @@ export async function listen(channel: string, handler: ChannelHandler): Promise<
     set!.delete(handler);
     if (set!.size === 0 && handlers.get(channel) === set) handlers.delete(channel);
   };
-  if (healthy && client && !live.has(channel)) {
+  await connect();
+  // Connected before this channel was added (or while it was being added): LISTEN on it now.
+  const c = client;
+  if (healthy && c && !live.has(channel)) {
     try {
-      await client.query(`LISTEN ${quote(channel)}`);
-      live.add(channel);
+      await c.query(`LISTEN ${quote(channel)}`);
+      if (client === c) live.add(channel);
     } catch {
-      /* the connection is going down: `down` reconnects with every channel */
+      /* the connection is going down: the reconnect LISTENs on every channel */
     }
-  } else await connect();
+  }
   return unsubscribe;
 }
 
