@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAllowList } from "./core/net/ip-guard";
 
 // The environment is parsed once, at first use. `npm start` (scripts/start.ts) fills in
 // DATABASE_URL, SIGNALBOX_MASTER_KEY and NEXTAUTH_SECRET from the data folder before anything reads it.
@@ -13,6 +14,15 @@ const schema = z.object({
   SIGNALBOX_DATA_DIR: z.string().default(".data"),
   // Comma-separated CIDRs that webhook delivery may reach although they are private/loopback.
   SIGNALBOX_WEBHOOK_ALLOWLIST: z.string().default(""),
+  // Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (sign-in limits
+  // per client address). Default: loopback, i.e. a proxy on the same machine.
+  SIGNALBOX_TRUSTED_PROXIES: z
+    .string()
+    .default("127.0.0.0/8,::1/128")
+    .superRefine((v, ctx) => {
+      const { invalid } = parseAllowList(v);
+      if (invalid.length) ctx.addIssue({ code: "custom", message: `not IP addresses or CIDRs: ${invalid.join(", ")}` });
+    }),
   // Base URL printed in queue URLs and links when the Host header cannot be trusted.
   SIGNALBOX_PUBLIC_URL: z.string().url().optional(),
   SIGNALBOX_REGION: z.string().default("us-east-1"),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAllowList } from "../core/net/ip-guard";
 import { clientAddress, DEFAULT_TRUSTED_PROXIES, PEER_HEADER } from "./client-address";
 
@@ -26,5 +26,16 @@ describe("clientAddress", () => {
 
   it("is unknown without the web server's stamp", () => {
     expect(clientAddress({ "x-forwarded-for": "1.2.3.4" }, loopback)).toBeNull();
+  });
+
+  it("refuses to start with a SIGNALBOX_TRUSTED_PROXIES that is not CIDRs", async () => {
+    vi.resetModules();
+    process.env.SIGNALBOX_TRUSTED_PROXIES = "10.0.0.0/8, nonsense";
+    try {
+      const { env } = await import("../env");
+      expect(() => env()).toThrow(/SIGNALBOX_TRUSTED_PROXIES: not IP addresses or CIDRs: nonsense/);
+    } finally {
+      delete process.env.SIGNALBOX_TRUSTED_PROXIES;
+    }
   });
 });

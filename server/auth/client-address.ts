@@ -1,6 +1,7 @@
 import type http from "node:http";
 import net from "node:net";
 import { parseAllowList, unmapIPv4, type AllowList } from "../core/net/ip-guard";
+import { env } from "../env";
 
 // Which address a sign-in comes from, for the per-address limit. X-Forwarded-For is written by
 // whoever sends the request, so it is believed only from the proxies the operator names in
@@ -9,7 +10,7 @@ import { parseAllowList, unmapIPv4, type AllowList } from "../core/net/ip-guard"
 // Next (PEER_HEADER, overwriting whatever the client sent), since Next does not expose it.
 
 export const PEER_HEADER = "x-signalbox-peer";
-export const DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1/128";
+export const DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1/128"; // as in server/env.ts
 
 /** Called by the web server for every request it passes to Next. */
 export function stampPeerAddress(req: http.IncomingMessage): void {
@@ -18,7 +19,7 @@ export function stampPeerAddress(req: http.IncomingMessage): void {
 
 let trusted: { spec: string; list: AllowList } | undefined;
 function trustedProxies(): AllowList {
-  const spec = process.env.SIGNALBOX_TRUSTED_PROXIES ?? DEFAULT_TRUSTED_PROXIES;
+  const spec = env().SIGNALBOX_TRUSTED_PROXIES;
   if (trusted?.spec !== spec) trusted = { spec, list: parseAllowList(spec).list };
   return trusted.list;
 }

@@ -13,6 +13,7 @@ const HELP: Record<string, string> = {
 Commands:
   migrate                                   apply pending database migrations
   user create --email <e> --password <p>    create a person who can sign in
+  user reset-password --email <e>           set a new password; ends sessions and sign-in locks
   tenant create --name <n> --owner <email>  create a tenant (team) owned by an existing user
   tenant delete <slug> --yes                delete a tenant and everything in it
   key create --tenant <t> --name <n>        create an API key; prints its id and secret once
@@ -34,6 +35,15 @@ in _prisma_migrations. Safe to run while Signalbox is running and from several m
   --password-stdin  read the password from standard input
   --name            display name
   --json            print {"id","email"}`,
+  "user reset-password": `Usage: signalbox user reset-password --email <email> (--password <password> | --password-stdin)
+
+Sets a new password for someone who cannot sign in (forgotten password, or an account locked by
+someone else's guesses). Every session of theirs ends, and the sign-in lock on the account is
+cleared. Audited as the operator.
+
+  --email           the person's sign-in email
+  --password        at least 10 characters (prefer --password-stdin)
+  --password-stdin  read the password from standard input`,
   "tenant create": `Usage: signalbox tenant create --name <name> --owner <email> [--json]
 
   --name   the team's name; its slug (used in console URLs) is derived from it
@@ -119,7 +129,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = cmd === "migrate" ? "migrate" : `${cmd} ${sub ?? ""}`.trim();
   if (!(name in HELP)) {
-    const known = ["migrate", "user create", "tenant create", "tenant delete", "key create", "key revoke"];
+    const known = [
+      "migrate",
+      "user create",
+      "user reset-password",
+      "tenant create",
+      "tenant delete",
+      "key create",
+      "key revoke",
+    ];
     throw new UsageError(`Unknown command: ${name}. Commands: ${known.join(", ")}.`, HELP.main);
   }
   const args = cmd === "migrate" ? [sub, ...rest].filter((a): a is string => a !== undefined) : rest;
@@ -175,6 +193,31 @@ async function main(argv: string[]): Promise<number> {
             ? JSON.stringify({ id: user.id, email: user.email })
             : `Created user ${user.email} (id ${user.id}).`,
         );
+      };
+      break;
+    }
+    case "user reset-password": {
+      const { values } = parse(
+        args,
+        { email: { type: "string" }, password: { type: "string" }, "password-stdin": { type: "boolean" } },
+        help,
+      );
+      if (values.password !== undefined && values["password-stdin"])
+        throw new UsageError("Use either --password or --password-stdin, not both.", help);
+      const password = values["password-stdin"] ? readFileSync(0, "utf8").replace(/\r?\n$/, "") : values.password;
+      const { emailSchema, passwordSchema } = await import("../domains/users/user.service");
+      const input = validate(
+        z.object({
+          email: z.string({ error: "Required" }).pipe(emailSchema),
+          password: z.string({ error: "Required" }).pipe(passwordSchema),
+        }),
+        { email: values.email, password },
+        help,
+      );
+      run = async () => {
+        const { cliActor, cliResetPassword } = await import("./operations");
+        await cliResetPassword(cliActor(), input);
+        out(`Set a new password for ${input.email}; their sessions ended and any sign-in lock is cleared.`);
       };
       break;
     }

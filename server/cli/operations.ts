@@ -4,6 +4,7 @@ import { withTransaction } from "../db";
 import type { Actor, Role } from "../auth/permissions";
 import { recordAudit } from "../domains/audit/audit.service";
 import { createUser } from "../domains/users/user.service";
+import { resetPassword } from "../domains/users/change-password";
 import { findUserByEmail } from "../domains/users/user.repository";
 import { createTenantAsOperator, findTenantByRef } from "../domains/tenants/tenant.service";
 import { deleteTenant } from "../domains/tenants/tenant-delete";
@@ -75,4 +76,9 @@ export async function cliDeleteTenant(actor: CliActor, ref: string) {
       fieldErrors: { tenant: ["Use the slug or id"] },
     });
   return deleteTenant(actor, tenant.id, { confirmName: tenant.name });
+}
+
+/** `user reset-password`: a new password set by the operator (forgotten, or locked out). */
+export async function cliResetPassword(actor: CliActor, input: { email: string; password: string }) {
+  return resetPassword(actor, input.email, input.password);
 }

@@ -27,6 +27,12 @@ let failures = 0;
 // Channels actually LISTENed on the live connection (a channel added while connected is LISTENed at once).
 const live = new Set<string>();
 
+// A connection can also die silently (a firewall drops it, a failover without a reset): a ping
+// that does not come back in time counts as a loss.
+const PING_EVERY_MS = 15_000;
+const PING_TIMEOUT_MS = 5_000;
+let pingTimer: NodeJS.Timeout | undefined;
+
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 const quote = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
@@ -63,6 +69,8 @@ function connect(): Promise<void> {
     });
     const down = () => {
       if (client !== c) return;
+      if (pingTimer) clearInterval(pingTimer);
+      pingTimer = undefined;
       client = undefined;
       healthy = false;
       live.clear();
@@ -89,6 +97,20 @@ function connect(): Promise<void> {
       client = c;
       healthy = true;
       failures = 0;
+      pingTimer = setInterval(() => {
+        const t = setTimeout(() => c.emit("error", new Error("LISTEN connection ping timed out")), PING_TIMEOUT_MS);
+        // The ping repeats the LISTENs (a no-op for channels already listened on): it keeps
+        // pg_stat_activity showing what this connection is for, and heals a channel missed on the way.
+        const all = [...handlers.keys()];
+        c.query(all.length ? all.map((ch) => `LISTEN ${quote(ch)}`).join("; ") : "SELECT 1").then(
+          () => {
+            clearTimeout(t);
+            if (client === c) for (const ch of all) live.add(ch);
+          },
+          () => clearTimeout(t),
+        );
+      }, PING_EVERY_MS);
+      pingTimer.unref();
       // Whatever was cached while nobody listened may be stale.
       resyncAll();
     } catch (err) {
@@ -116,14 +138,17 @@ export async function listen(channel: string, handler: ChannelHandler): Promise<
     set!.delete(handler);
     if (set!.size === 0 && handlers.get(channel) === set) handlers.delete(channel);
   };
-  if (healthy && client && !live.has(channel)) {
+  await connect();
+  // Connected before this channel was added (or while it was being added): LISTEN on it now.
+  const c = client;
+  if (healthy && c && !live.has(channel)) {
     try {
-      await client.query(`LISTEN ${quote(channel)}`);
-      live.add(channel);
+      await c.query(`LISTEN ${quote(channel)}`);
+      if (client === c) live.add(channel);
     } catch {
-      /* the connection is going down: `down` reconnects with every channel */
+      /* the connection is going down: the reconnect LISTENs on every channel */
     }
-  } else await connect();
+  }
   return unsubscribe;
 }
 
@@ -135,6 +160,8 @@ export function isListening(channel: string): boolean {
 /** Closes the connection (shutdown): the process stops listening until `listen` is called again. */
 export async function stopListening(): Promise<void> {
   stopped = true;
+  if (pingTimer) clearInterval(pingTimer);
+  pingTimer = undefined;
   if (retryTimer) clearTimeout(retryTimer);
   retryTimer = undefined;
   const c = client;

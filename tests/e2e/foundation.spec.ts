@@ -218,17 +218,33 @@ describe("console foundation", () => {
     expect(asOwner.status).toBe(200);
   });
 
-  it("says 'too many attempts' after 10 failed sign-ins", async () => {
-    // Own client address, so this lockout cannot touch other tests' sign-ins.
-    const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-    const context = await tb.browser.newContext({ baseURL: web.url, extraHTTPHeaders: { "x-forwarded-for": ip } });
-    const page = await context.newPage();
+  it("says 'too many attempts' after 10 failed sign-ins, but lets the person's own browser in", async () => {
+    const randomIp = () =>
+      `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const victim = await createTestUser();
+    // The victim's own browser signed in before: it holds the device cookie.
+    const own = await tb.browser.newContext({ baseURL: web.url, extraHTTPHeaders: { "x-forwarded-for": randomIp() } });
+    const ownPage = await own.newPage();
+    const signIn = async (page: Page, pw: string) => {
+      await page.getByLabel("Email").fill(victim.email);
+      await page.getByLabel("Password").fill(pw);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    };
+    await ownPage.goto("/signin");
+    await signIn(ownPage, victim.password);
+    await ownPage.waitForURL((u) => !u.pathname.startsWith("/signin"));
+    expect((await own.cookies()).some((c) => c.name === "sb_device" && c.httpOnly)).toBe(true);
+    await own.clearCookies({ name: "next-auth.session-token" });
+
+    // Own client address, so this lockout cannot touch other tests' sign-ins.
+    const context = await tb.browser.newContext({
+      baseURL: web.url,
+      extraHTTPHeaders: { "x-forwarded-for": randomIp() },
+    });
+    const page = await context.newPage();
     await page.goto("/signin");
     for (let i = 0; i < 10; i++) {
-      await page.getByLabel("Email").fill(victim.email);
-      await page.getByLabel("Password").fill(`wrong password ${i}`);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await signIn(page, `wrong password ${i}`);
       await page.getByText("Wrong email or password.").waitFor();
     }
     await page.getByLabel("Password").fill(victim.password);
@@ -237,6 +253,12 @@ describe("console foundation", () => {
     await screenshot(page, "signin-too-many-1280");
     expect(new URL(page.url()).pathname).toBe("/signin");
     await context.close();
+
+    // A stranger's guesses do not keep the person out of their own browser.
+    await ownPage.goto("/signin");
+    await signIn(ownPage, victim.password);
+    await ownPage.waitForURL((u) => !u.pathname.startsWith("/signin"));
+    await own.close();
   });
 
   it("looks finished at 390 px", async () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { resolveAccessKey } from "../../server/domains/api-keys/api-key.service";
 import { TEST_DATABASE_URL } from "../helpers/env";
-import { createTestTenant, uniqueName } from "../helpers/fixtures";
+import { createTestTenant, createTestUser, uniqueName } from "../helpers/fixtures";
+import { checkCredentials } from "../../server/domains/users/user.service";
 
 // The operator CLI as an operator runs it: the real bin script, a real process, the test database.
 
@@ -33,6 +34,27 @@ async function auditOf(targetId: string) {
 }
 
 describe("signalbox CLI", () => {
+  it("resets a password from standard input, ending sessions, and says when nobody has that email", async () => {
+    const u = await createTestUser();
+    const missing = await cli(
+      ["user", "reset-password", "--email", `${uniqueName("nobody")}@example.test`, "--password-stdin"],
+      "whatever password 1",
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No user with email/);
+    const before = (await pool().query(`SELECT session_version FROM users WHERE id = $1`, [u.id])).rows[0]
+      .session_version;
+    const done = await cli(
+      ["user", "reset-password", "--email", u.email, "--password-stdin"],
+      "the operator's choice\n",
+    );
+    expect(done.code, done.stderr).toBe(0);
+    expect((await checkCredentials(u.email, "the operator's choice", null))?.id).toBe(u.id);
+    const after = (await pool().query(`SELECT session_version FROM users WHERE id = $1`, [u.id])).rows[0]
+      .session_version;
+    expect(after).toBe(before + 1);
+  });
+
   it("deletes a tenant by slug only with --yes, and audits it without a tenant", async () => {
     const t = await createTestTenant({ name: uniqueName("Doomed") });
     const unconfirmed = await cli(["tenant", "delete", t.tenant.slug]);

@@ -7,6 +7,7 @@ import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/
 import { withTransaction, pool } from "../../db";
 import { recordAudit } from "../audit/audit.service";
 import { isListening, listen, stopListening } from "../../platform/listen";
+import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 import {
   findApiKey,
   findKeyForAuth,
@@ -117,8 +118,6 @@ export type ResolvedKey = {
 // backstop if a notification is missed some other way.
 const CACHE_TTL_MS = 10_000;
 export const KEY_REVOKED_CHANNEL = "signalbox_api_key_revoked";
-// Sent by tenant deletion (server/domains/tenants/tenant.repository.ts TENANT_DELETED_CHANNEL).
-const TENANT_DELETED_CHANNEL = "signalbox_tenant_deleted";
 const cache = new Map<string, { at: number; value: ResolvedKey | null }>();
 
 export function forgetKey(id: string): void {

@@ -3,6 +3,8 @@ import { pool } from "../../db";
 import { env } from "../../env";
 import { crossAccountDecision, parseQueueUrl, queueDoesNotExist, queueNameProblem, sqsError } from "../../core/sqs";
 import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
+import { listen } from "../../platform/listen";
+import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 
 // What every queue use case needs: the clock (replaceable in tests), the receipt-handle key, and
 // finding a queue for a caller, with a short cache because every data-plane call starts with it.
@@ -45,7 +47,18 @@ export function forgetQueue(q: { accountId?: string; name: string; arn?: string 
   }
 }
 
+// A deleted tenant's queues must not be served from here: forget everything when one is deleted
+// (rare), or when notices may have been missed.
+let followingDeletions = false;
+function followTenantDeletions(): void {
+  if (followingDeletions) return;
+  followingDeletions = true;
+  const clear = () => cache.clear();
+  listen(TENANT_DELETED_CHANNEL, { onNotify: clear, onResync: clear }).catch(() => (followingDeletions = false));
+}
+
 async function cached(key: string, load: () => Promise<QueueRow | null>): Promise<QueueRow | null> {
+  followTenantDeletions();
   const hit = cache.get(key);
   const t = Date.now();
   if (hit && t - hit.at < CACHE_TTL_MS) return hit.row;

@@ -1,5 +1,6 @@
 import { pool, type Queryable } from "../../db";
 import type { Role } from "../../auth/permissions";
+import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 
 // The only SQL of the tenants domain. Every function except the ones marked "by token"/"of user"
 // takes the tenant id and puts it in the WHERE clause.
@@ -220,8 +221,6 @@ export async function findTenantsByRef(ref: string): Promise<TenantRow[]> {
 }
 
 // --- tenant deletion -----------------------------------------------------------------------------
-
-export const TENANT_DELETED_CHANNEL = "signalbox_tenant_deleted";
 
 export type TenantFootprint = { queues: number; topics: number; members: number; apiKeys: number };
 

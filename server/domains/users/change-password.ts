@@ -3,7 +3,14 @@ import { AppError } from "../../core/errors";
 import { hashPassword, verifyPassword } from "../../core/crypto/password";
 import { withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
-import { bumpSessionVersion, findUserById, recordAccountCleared, updatePasswordHash } from "./user.repository";
+import type { Actor } from "../../auth/permissions";
+import {
+  bumpSessionVersion,
+  findUserByEmail,
+  findUserById,
+  recordAccountCleared,
+  updatePasswordHash,
+} from "./user.repository";
 import { passwordSchema } from "./user.service";
 
 export const changePasswordInput = z.object({
@@ -43,5 +50,25 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
     );
   });
   await bumpSessionVersion(userId);
+  return { ok: true };
+}
+
+/**
+ * An operator sets a new password (the CLI's `user reset-password`): for a forgotten password or
+ * an account that strangers keep locked. Ends every session and clears the sign-in lock.
+ */
+export async function resetPassword(actor: Actor, emailRaw: string, newPasswordRaw: string) {
+  const email = emailRaw.trim().toLowerCase();
+  const newPassword = passwordSchema.parse(newPasswordRaw);
+  const user = await findUserByEmail(email);
+  if (!user)
+    throw new AppError("not_found", `No user with email ${email}.`, { fieldErrors: { email: ["No such user"] } });
+  const hash = await hashPassword(newPassword);
+  await withTransaction(async (tx) => {
+    await updatePasswordHash(user.id, hash, tx);
+    await recordAccountCleared(user.email, tx);
+    await recordAudit(actor, null, "account.password_reset", { type: "user", id: user.id }, { email }, tx);
+  });
+  await bumpSessionVersion(user.id);
   return { ok: true };
 }

@@ -58,7 +58,12 @@ export type SignInResult = {
 export async function signIn(
   emailRaw: string,
   password: string,
-  opts: { ip: string | null; deviceToken?: string | null },
+  opts: {
+    ip: string | null;
+    deviceToken?: string | null;
+    /** How the progressive delay is waited out (tests record it instead of sleeping). */
+    wait?: (ms: number) => Promise<unknown>;
+  },
 ): Promise<SignInResult | null> {
   const email = emailRaw.trim().toLowerCase();
   const user = await findUserByEmail(email);
@@ -72,7 +77,7 @@ export async function signIn(
     return { attemptId: await insertPendingAttempt(email, opts.ip, knownDevice, tx), failures };
   });
   const delay = signInDelayMs(failures);
-  if (delay) await sleep(delay);
+  if (delay) await (opts.wait ?? sleep)(delay);
   // Hash even when the user does not exist so timing does not reveal which emails have accounts.
   const ok = user
     ? await verifyPassword(password, user.passwordHash)
