@@ -15,10 +15,11 @@ const schema = z.object({
   // Comma-separated CIDRs that webhook delivery may reach although they are private/loopback.
   SIGNALBOX_WEBHOOK_ALLOWLIST: z.string().default(""),
   // Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (sign-in limits
-  // per client address). Default: loopback, i.e. a proxy on the same machine.
+  // per client address). Default: none. A header anybody can write is believed only from proxies
+  // the operator names (behind a proxy on the same machine: 127.0.0.1/32,::1/128).
   SIGNALBOX_TRUSTED_PROXIES: z
     .string()
-    .default("127.0.0.0/8,::1/128")
+    .default("")
     .superRefine((v, ctx) => {
       const { invalid } = parseAllowList(v);
       if (invalid.length) ctx.addIssue({ code: "custom", message: `not IP addresses or CIDRs: ${invalid.join(", ")}` });

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { parseAllowList } from "../core/net/ip-guard";
 import { clientAddress, DEFAULT_TRUSTED_PROXIES, PEER_HEADER } from "./client-address";
 
-const loopback = parseAllowList(DEFAULT_TRUSTED_PROXIES).list;
+// A reverse proxy on the same machine, as an operator would configure it.
+const loopback = parseAllowList("127.0.0.0/8,::1/128").list;
 const proxies = parseAllowList("10.0.0.0/8").list;
 
 describe("clientAddress", () => {
@@ -22,6 +23,11 @@ describe("clientAddress", () => {
     const headers: Record<string, unknown> = { [PEER_HEADER]: peer };
     if (xff) headers["x-forwarded-for"] = xff;
     expect(clientAddress(headers, list as never)).toBe(want);
+  });
+
+  it("by default believes no proxy: a loopback peer rotating X-Forwarded-For is still the loopback peer", () => {
+    const none = parseAllowList(DEFAULT_TRUSTED_PROXIES).list;
+    expect(clientAddress({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "198.51.100.7" }, none)).toBe("127.0.0.1");
   });
 
   it("is unknown without the web server's stamp", () => {

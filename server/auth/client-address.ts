@@ -5,12 +5,12 @@ import { env } from "../env";
 
 // Which address a sign-in comes from, for the per-address limit. X-Forwarded-For is written by
 // whoever sends the request, so it is believed only from the proxies the operator names in
-// SIGNALBOX_TRUSTED_PROXIES (comma-separated CIDRs; default: loopback, i.e. a reverse proxy on
-// the same machine). The web server stamps the socket's peer address on every request it hands to
+// SIGNALBOX_TRUSTED_PROXIES (comma-separated CIDRs; default: none, so nobody can rotate the
+// header to dodge the per-address limit unless the operator names its proxy). The web server stamps the socket's peer address on every request it hands to
 // Next (PEER_HEADER, overwriting whatever the client sent), since Next does not expose it.
 
 export const PEER_HEADER = "x-signalbox-peer";
-export const DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1/128"; // as in server/env.ts
+export const DEFAULT_TRUSTED_PROXIES = ""; // as in server/env.ts
 
 /** Called by the web server for every request it passes to Next. */
 export function stampPeerAddress(req: http.IncomingMessage): void {

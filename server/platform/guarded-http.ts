@@ -92,6 +92,25 @@ export async function resolveAllowed(hostname: string, allow: AllowList): Promis
   return { ok: true, address: unmapped, family: net.isIPv4(unmapped) ? 4 : 6 };
 }
 
+/**
+ * The address check a delivery will make, made ahead of time (when an endpoint is subscribed), so
+ * a person hears at once why an address will never be reached. Only a refused address is an
+ * answer here: a name that does not resolve now may resolve later, and delivery checks again.
+ */
+export async function refusedEndpointAddress(
+  url: string,
+  allow: AllowList = defaultAllowList(),
+): Promise<string | null> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null; // the endpoint's syntax is checked (and refused) by its protocol's rules
+  }
+  const r = await resolveAllowed(u.hostname, allow);
+  return !r.ok && r.kind === "blocked" ? r.error : null;
+}
+
 export async function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);

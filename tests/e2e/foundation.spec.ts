@@ -33,7 +33,8 @@ let secret = "";
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  web = await startWeb({ next: true });
+  // The browser stands in for clients behind a reverse proxy on this machine.
+  web = await startWeb({ next: true, env: { SIGNALBOX_TRUSTED_PROXIES: "127.0.0.1/32,::1/128" } });
   tb = await launchBrowser();
   owner = (await newPerson(tb.browser, web.url)).page;
   owner.on("pageerror", (e) => pageErrors.push(e.message));

@@ -10,6 +10,7 @@ import {
   type FilterPolicyScope,
 } from "../../core/filter-policy";
 import { checkEndpoint } from "../../core/sns/publish-rules";
+import { refusedEndpointAddress } from "../../platform/guarded-http";
 import { parseDeliveryPolicy, effectiveDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { generateWebhookSecret } from "../../core/sns/standard-webhooks";
 import { enqueue } from "../../platform/enqueue";
@@ -192,6 +193,11 @@ export async function subscribe(
   const bad = checkEndpoint(protocol, input.endpoint);
   if (bad) throw ruleError(bad);
   const endpoint = input.endpoint!;
+  if (protocol === "http" || protocol === "https") {
+    const refused = await refusedEndpointAddress(endpoint);
+    if (refused)
+      throw snsInvalid(`Invalid parameter: Endpoint Reason: Signalbox will not deliver to ${refused}`, "endpoint");
+  }
   if (topic.fifo && protocol !== "sqs")
     throw snsInvalid(`Invalid parameter: Invalid protocol type: ${protocol}`, "protocol");
   // A FIFO topic may deliver to a standard queue (AWS allows it; ordering is then best effort).

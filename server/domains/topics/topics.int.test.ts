@@ -38,6 +38,29 @@ describe("topics (console use cases)", () => {
     expect(list.find((x) => x.id === topic.id)!.subscriptions).toEqual({ confirmed: 0, pending: 0, disabled: 0 });
   });
 
+  it("refuses an endpoint whose address deliveries may never reach, and says why, before saving", async () => {
+    const topic = await consoleCreateTopic(t.actor, t.tenant, { name: "console-blocked" });
+    for (const endpoint of ["http://10.1.2.3/hook", "https://[::ffff:0:7f00:1]/hook", "http://169.254.169.254/x"]) {
+      const err = await consoleSubscribe(t.actor, t.tenant, {
+        topicId: topic.id,
+        protocol: endpoint.slice(0, 5) === "https" ? "https" : "http",
+        endpoint,
+      }).catch((e) => e);
+      expect(err).toMatchObject({ code: "validation", awsCode: "InvalidParameter" });
+      expect(err.fieldErrors.endpoint[0]).toMatch(
+        /^Invalid parameter: Endpoint Reason: Signalbox will not deliver to address /,
+      );
+    }
+    expect(await consoleListSubscriptions(t.actor, t.tenant, topic.id)).toHaveLength(0);
+    // The test allow-list (SIGNALBOX_WEBHOOK_ALLOWLIST) opens 127.0.0.1, as an operator can.
+    await consoleSubscribe(t.actor, t.tenant, {
+      topicId: topic.id,
+      protocol: "http",
+      endpoint: "http://127.0.0.1:9/hook",
+    });
+    expect(await consoleListSubscriptions(t.actor, t.tenant, topic.id)).toHaveLength(1);
+  });
+
   it("tests a filter policy against a sample and explains a mismatch", () => {
     expect(
       testFilterPolicy({
