@@ -28,6 +28,7 @@ const SQL_ALLOWED = [
   "server/platform/db/**",
   "server/platform/enqueue.ts",
   "server/platform/tx-gate.ts",
+  "server/platform/listen.ts",
   // Tests seed and inspect the database directly; benchmarks set up and measure it.
   "**/*.test.ts",
   "tests/**",

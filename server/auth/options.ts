@@ -42,7 +42,7 @@ export const authOptions: NextAuthOptions = {
             sessionVersion: user.sessionVersion,
           } as never;
         } catch (e) {
-          if (e instanceof TooManyAttemptsError) throw new Error(SIGNIN_ERROR_TOO_MANY);
+          if (e instanceof TooManyAttemptsError) throw new Error(SIGNIN_ERROR_TOO_MANY, { cause: e });
           throw e;
         }
       },

@@ -30,7 +30,7 @@ function relay(): void {
   // Pass "listening" on to whoever started us with an IPC channel (tests).
   sup.on("message", (m: Msg) => process.send?.(m));
   let signalled = 0;
-  const forward = (sig: NodeJS.Signals) => {
+  const forward = (_sig: NodeJS.Signals) => {
     signalled++;
     if (signalled === 2) say("still stopping (web and worker finish their requests and jobs first)");
     if (sup.exitCode === null && sup.signalCode === null) sup.kill("SIGTERM");

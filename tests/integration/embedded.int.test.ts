@@ -357,7 +357,12 @@ function descendantsOf(pid: number): number[] {
   }
   const out: number[] = [];
   const walk = (of: number) => {
-    for (const [child, ppid] of parent) if (ppid === of) (out.push(child), walk(child));
+    for (const [child, ppid] of parent) {
+      if (ppid === of) {
+        out.push(child);
+        walk(child);
+      }
+    }
   };
   walk(pid);
   return out;

@@ -101,3 +101,8 @@ export async function touchLastUsed(ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await pool().query(`UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])`, [ids]);
 }
+
+/** NOTIFY in the caller's transaction: delivered to every listening process at commit. */
+export async function notifyChannel(tx: Queryable, channel: string, payload: string): Promise<void> {
+  await tx.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+}

@@ -4,7 +4,7 @@ import { encryptSecret, decryptSecret } from "../../core/crypto/secret-box";
 import { masterKey } from "../../platform/secrets";
 import { generateAccessKeyId, generateSecretAccessKey } from "../../core/crypto/api-key-format";
 import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/permissions";
-import { withTransaction, pool } from "../../db";
+import { withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
 import { isListening, listen, stopListening } from "../../platform/listen";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
@@ -15,6 +15,7 @@ import {
   listApiKeysOfTenant,
   markRevoked,
   touchLastUsed,
+  notifyChannel,
 } from "./api-key.repository";
 
 export const createApiKeyInput = z.object({
@@ -87,7 +88,7 @@ export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
       tx,
     );
     // Every process drops its cached copy at commit time.
-    await tx.query(`SELECT pg_notify($1, $2)`, [KEY_REVOKED_CHANNEL, id]);
+    await notifyChannel(tx, KEY_REVOKED_CHANNEL, id);
   });
   forgetKey(id);
   return { id, revoked: true };

@@ -259,3 +259,18 @@ export async function deleteTenantRows(tenantId: string, bossSchema: string, tx:
   await tx.query(`SELECT pg_notify($1, $2)`, [TENANT_DELETED_CHANNEL, tenantId]);
   return (r.rowCount ?? 0) > 0;
 }
+
+/** A tenant (by slug or id) together with the user's membership in it; null when not a member. */
+export async function findMembershipScope(db: Queryable, userId: string, tenantRef: string) {
+  const r = await db.query(
+    `SELECT t.id, t.slug, t.name, t.account_id, m.role, u.email
+       FROM tenants t JOIN memberships m ON m.tenant_id = t.id AND m.user_id = $1
+       JOIN users u ON u.id = m.user_id
+      WHERE t.slug = $2 OR t.id = $2 LIMIT 1`,
+    [userId, tenantRef],
+  );
+  return (
+    (r.rows[0] as
+      { id: string; slug: string; name: string; account_id: string; role: string; email: string } | undefined) ?? null
+  );
+}
