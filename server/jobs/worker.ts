@@ -5,6 +5,7 @@ import { HANDLERS } from "./catalog";
 import { CONTRACTS } from "./contracts";
 import { logger } from "../logger";
 import { pool } from "../db";
+import { beatWorkerHeartbeat, deleteWorkerHeartbeat } from "../domains/system/system.repository";
 
 // The worker process: runs every job in the catalog, writes a heartbeat that /api/health reads,
 // and on SIGTERM stops taking jobs, lets running ones finish (pg-boss graceful stop), then exits.
@@ -44,13 +45,9 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   }
 
   const beat = async () => {
-    await pool()
-      .query(
-        `INSERT INTO worker_heartbeats (id, hostname, pid) VALUES ($1, $2, $3)
-         ON CONFLICT (id) DO UPDATE SET last_seen_at = now()`,
-        [id, os.hostname(), process.pid],
-      )
-      .catch((err) => log.warn({ err }, "heartbeat failed"));
+    await beatWorkerHeartbeat(pool(), id, os.hostname(), process.pid).catch((err) =>
+      log.warn({ err }, "heartbeat failed"),
+    );
   };
   await beat();
   const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
@@ -61,9 +58,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
     stop: async () => {
       clearInterval(timer);
       await stopBoss();
-      await pool()
-        .query(`DELETE FROM worker_heartbeats WHERE id = $1`, [id])
-        .catch(() => {});
+      await deleteWorkerHeartbeat(pool(), id).catch(() => {});
       log.info("worker stopped");
     },
   };

@@ -2,6 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } fr
 import { pool } from "../db";
 import { selfSignedCertificate } from "../core/sns/x509";
 import { openSecret, sealSecret } from "./secrets";
+import { findSigningKey, insertSigningKeyIfAbsent } from "./signing.repository";
 
 // The SNS signing key: generated once per installation (first process to need it wins the
 // INSERT race), private key sealed under the master key, certificate served publicly at
@@ -15,9 +16,7 @@ type SigningKey = { key: KeyObject; certPem: string };
 let cached: Promise<SigningKey> | undefined;
 
 async function loadOrCreate(): Promise<SigningKey> {
-  const read = async () =>
-    (await pool().query(`SELECT private_key_enc, cert_pem FROM sns_signing_keys WHERE id = $1`, [ROW_ID])).rows[0] as
-      { private_key_enc: string; cert_pem: string } | undefined;
+  const read = () => findSigningKey(pool(), ROW_ID);
   let row = await read();
   if (!row) {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -31,10 +30,7 @@ async function loadOrCreate(): Promise<SigningKey> {
       notAfter: new Date(now + 20 * 365 * 86400_000),
     });
     const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    await pool().query(
-      `INSERT INTO sns_signing_keys (id, private_key_enc, cert_pem) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-      [ROW_ID, sealSecret(pem, CONTEXT), certPem],
-    );
+    await insertSigningKeyIfAbsent(pool(), ROW_ID, sealSecret(pem, CONTEXT), certPem);
     row = (await read())!;
   }
   return { key: createPrivateKey(openSecret(row.private_key_enc, CONTEXT)), certPem: row.cert_pem };

@@ -15,7 +15,7 @@ import { until } from "../helpers/sns-receiver";
 // deliveries commit with the row that marks them done, so none is duplicated.
 
 let web: TestProcess & { url: string };
-let workers: TestProcess[] = [];
+const workers: TestProcess[] = [];
 let t: TestTenant;
 let sns: SNSClient;
 let sqs: SQSClient;
@@ -81,17 +81,15 @@ describe("worker crash during fan-out", () => {
     const names = Array.from({ length: SUBSCRIBERS }, (_, i) => `crash-${i}`);
     for (let i = 0; i < SUBSCRIBERS; i += 10)
       await Promise.all(
-        names
-          .slice(i, i + 10)
-          .map((n) =>
-            sns.send(
-              new SubscribeCommand({
-                TopicArn,
-                Protocol: "sqs",
-                Endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${n}`,
-              }),
-            ),
+        names.slice(i, i + 10).map((n) =>
+          sns.send(
+            new SubscribeCommand({
+              TopicArn,
+              Protocol: "sqs",
+              Endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${n}`,
+            }),
           ),
+        ),
       );
     const ids: string[] = [];
     for (let i = 0; i < MESSAGES; i += 10) {

@@ -269,3 +269,28 @@ export async function insertOutboxEmail(
     [e.id, e.tenantId, e.subscriptionId, e.deliveryId, e.to, e.subject, e.body, e.status],
   );
 }
+
+/** The deliveries of these messages still waiting for an attempt (a retried fan-out picks them up). */
+export async function pendingDeliveriesOf(db: Queryable, messageIds: string[]): Promise<string[]> {
+  const r = await db.query(`SELECT id FROM deliveries WHERE message_id = ANY($1::text[]) AND status = 'pending'`, [
+    messageIds,
+  ]);
+  return r.rows.map((x: { id: string }) => x.id);
+}
+
+/**
+ * Runs `fn` under a savepoint of the open transaction `tx`: if it fails, only its own statements
+ * are undone and the transaction goes on; the caller gets the error to record. A failing ROLLBACK
+ * TO (the transaction itself is broken) is thrown. `name` is a constant identifier, never input.
+ */
+export async function underSavepoint(tx: Queryable, name: string, fn: () => Promise<unknown>): Promise<Error | null> {
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    await fn();
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    return null;
+  } catch (e) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    return e as Error;
+  }
+}

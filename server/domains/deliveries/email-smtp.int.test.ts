@@ -41,10 +41,16 @@ beforeAll(async () => {
         }
         const cmd = line.slice(0, 4).toUpperCase();
         if (cmd === "EHLO" || cmd === "HELO") sock.write("250 sink\r\n");
-        else if (cmd === "MAIL") ((cur.from = line), sock.write("250 ok\r\n"));
-        else if (cmd === "RCPT") (cur.to.push(line), sock.write("250 ok\r\n"));
-        else if (cmd === "DATA") ((inData = true), sock.write("354 go\r\n"));
-        else if (cmd === "QUIT") sock.end("221 bye\r\n");
+        else if (cmd === "MAIL") {
+          cur.from = line;
+          sock.write("250 ok\r\n");
+        } else if (cmd === "RCPT") {
+          cur.to.push(line);
+          sock.write("250 ok\r\n");
+        } else if (cmd === "DATA") {
+          inData = true;
+          sock.write("354 go\r\n");
+        } else if (cmd === "QUIT") sock.end("221 bye\r\n");
         else sock.write("250 ok\r\n");
       }
     });

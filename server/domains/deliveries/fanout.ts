@@ -8,7 +8,7 @@ import {
   type MessageRow,
   type SubscriptionRow,
 } from "../topics/topic.repository";
-import { claimOpenDeliveries, insertDeliveries, type NewDelivery } from "./delivery.repository";
+import { claimOpenDeliveries, insertDeliveries, pendingDeliveriesOf, type NewDelivery } from "./delivery.repository";
 import { attemptDeliveries, recheckLeased } from "./deliver";
 import { deliveryConfig } from "./delivery.config";
 import { matches } from "./filter";
@@ -37,13 +37,6 @@ export function topicDelivery(m: MessageRow, s: SubscriptionRow, id = randomUUID
   };
 }
 
-async function pendingDeliveriesOf(messageIds: string[]): Promise<string[]> {
-  const r = await pool().query(`SELECT id FROM deliveries WHERE message_id = ANY($1::text[]) AND status = 'pending'`, [
-    messageIds,
-  ]);
-  return r.rows.map((x: { id: string }) => x.id);
-}
-
 export async function runFanout(
   data: { messageIds: string[]; baseUrl?: string; queuesDone?: boolean },
   ctx: JobContext,
@@ -59,7 +52,7 @@ export async function runFanout(
       if (!(data.queuesDone && s.protocol === "sqs") && matches(s, m)) rows.push(topicDelivery(m, s));
   const created = (await withTransaction((tx) => insertDeliveries(rows, tx))).map((r) => r.id);
   // A retried job also picks up what an earlier run created but did not get to attempt.
-  const ids = ctx.retryCount > 0 ? await pendingDeliveriesOf(data.messageIds) : created;
+  const ids = ctx.retryCount > 0 ? await pendingDeliveriesOf(pool(), data.messageIds) : created;
   ctx.log.debug({ messages: messages.length, deliveries: created.length, matched: rows.length }, "fanned out");
   const chunk = deliveryConfig().SIGNALBOX_DELIVERY_CHUNK;
   const baseUrl = publicUrl(data.baseUrl);

@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../db";
 import { listConfirmedSubscriptions, type MessageRow } from "../topics/topic.repository";
-import {
-  bumpMetrics,
-  insertAttempts,
-  insertDeliveries,
-  type DeliveryRow,
-  type MetricBump,
-} from "./delivery.repository";
+import { insertAttempts, insertDeliveries, type DeliveryRow, type MetricBump } from "./delivery.repository";
 import { baseAttempt } from "./deliver";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { matches } from "./filter";

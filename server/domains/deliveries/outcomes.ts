@@ -15,6 +15,7 @@ import {
   type DeliveryRow,
   type DeliveryUpdate,
   type MetricBump,
+  underSavepoint,
 } from "./delivery.repository";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { queueMessageFor } from "./payload";
@@ -145,10 +146,9 @@ export async function finalizeOutcomes(
       for (const [i, o] of toDlq.entries()) {
         const dlqArn = o.subscription!.redrivePolicy!.deadLetterTargetArn!;
         const started = new Date();
-        await tx.query("SAVEPOINT dlq");
-        try {
-          const q = dlqMessages[i]!;
-          await deliverToQueue(
+        const q = dlqMessages[i]!;
+        const dlqError = await underSavepoint(tx, "dlq", () =>
+          deliverToQueue(
             {
               queueArn: dlqArn,
               sourceTenantId: o.delivery.tenantId,
@@ -159,8 +159,9 @@ export async function finalizeOutcomes(
               sourceArn: o.subscription!.arn,
             },
             tx,
-          );
-          await tx.query("RELEASE SAVEPOINT dlq");
+          ),
+        );
+        if (dlqError === null) {
           updates.push({
             id: o.delivery.id,
             status: "dlq",
@@ -186,14 +187,13 @@ export async function finalizeOutcomes(
             error: `moved to dead-letter queue after: ${o.error}`,
           });
           bump(o, "dlq");
-        } catch (e) {
-          await tx.query("ROLLBACK TO SAVEPOINT dlq");
+        } else {
           updates.push({
             id: o.delivery.id,
             status: "failed",
             nextAttemptAt: null,
             lastStatusCode: o.statusCode,
-            lastError: `${o.error}; dead-letter queue delivery failed: ${(e as Error).message}`,
+            lastError: `${o.error}; dead-letter queue delivery failed: ${dlqError.message}`,
             latencyMs: null,
           });
           bump(o, "failed");

@@ -1,21 +1,17 @@
-import pg from "pg";
-import { env } from "../../env";
-import { logger } from "../../logger";
+import { isListening, listen, stopListening } from "../../platform/listen";
 import { NOTIFY_CHANNEL } from "./queue.repository";
 
-// Long-poll wake-ups across processes. One dedicated connection per process LISTENs on
-// `signalbox_queue`; a send's statement NOTIFYs with the queue id when it commits (also when a
-// message moves into a queue). Waiting receivers subscribe per queue and are woken at once, in
-// whichever web process they wait. Delayed messages and visibility expiry are covered by a
-// timer the receiver sets for the queue's next visible_at (never a busy poll). If the LISTEN
-// connection is down, waiters fall back to a 1-second re-check until it reconnects.
+// Long-poll wake-ups across processes. The process's shared LISTEN connection
+// (server/platform/listen.ts) listens on `signalbox_queue`; a send's statement NOTIFYs with the
+// queue id when it commits (also when a message moves into a queue). Waiting receivers subscribe
+// per queue and are woken at once, in whichever web process they wait. Delayed messages and
+// visibility expiry are covered by a timer the receiver sets for the queue's next visible_at
+// (never a busy poll). While the LISTEN connection is down, waiters fall back to a 1-second
+// re-check until it is back.
 
 type Waiter = { fired: boolean; wake: () => void };
 const waiters = new Map<string, Set<Waiter>>();
-let client: pg.Client | undefined;
-let connecting: Promise<void> | undefined;
-let healthy = false;
-let retryTimer: NodeJS.Timeout | undefined;
+let subscribed: Promise<() => void> | undefined;
 
 function wakeQueue(queueId: string): void {
   const set = waiters.get(queueId);
@@ -26,47 +22,15 @@ function wakeQueue(queueId: string): void {
   }
 }
 
+// Called when notices may have been missed (connection lost, and again once it is back): anyone
+// waiting re-checks now.
 function wakeAll(): void {
   for (const id of waiters.keys()) wakeQueue(id);
 }
 
-function ensureListening(): Promise<void> {
-  if (healthy || connecting) return connecting ?? Promise.resolve();
-  connecting = (async () => {
-    const c = new pg.Client({ connectionString: env().DATABASE_URL, application_name: "signalbox-queue-listen" });
-    const down = () => {
-      if (client !== c) return;
-      healthy = false;
-      client = undefined;
-      c.end().catch(() => {});
-      // Anyone waiting re-checks now (a notification may have been missed), then on the fallback tick.
-      wakeAll();
-      if (!retryTimer) {
-        retryTimer = setTimeout(() => {
-          retryTimer = undefined;
-          if (waiters.size) void ensureListening().catch(() => {});
-        }, 1_000);
-        retryTimer.unref();
-      }
-    };
-    c.on("notification", (msg) => {
-      if (msg.channel === NOTIFY_CHANNEL && msg.payload) wakeQueue(msg.payload);
-    });
-    c.on("error", down);
-    c.on("end", down);
-    await c.connect();
-    await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    client = c;
-    healthy = true;
-  })()
-    .catch((err) => {
-      logger.warn({ err }, "queue LISTEN connection unavailable; long polls re-check every second");
-      healthy = false;
-    })
-    .finally(() => {
-      connecting = undefined;
-    });
-  return connecting;
+function ensureListening(): Promise<unknown> {
+  subscribed ??= listen(NOTIFY_CHANNEL, { onNotify: wakeQueue, onResync: wakeAll });
+  return subscribed;
 }
 
 export type Subscription = { wait: (ms: number, signal?: AbortSignal) => Promise<void>; close: () => void };
@@ -95,7 +59,7 @@ export async function subscribeQueue(queueId: string): Promise<Subscription> {
           w.fired = false;
           return resolve();
         }
-        const limit = healthy ? ms : Math.min(ms, 1_000);
+        const limit = isListening(NOTIFY_CHANNEL) ? ms : Math.min(ms, 1_000);
         const t = setTimeout(done, Math.max(0, limit));
         signal?.addEventListener("abort", done, { once: true });
         function done() {
@@ -124,9 +88,10 @@ export function waitingReceivers(queueId?: string): number {
   return n;
 }
 
+/** Shutdown: stops waking queues and closes the process's LISTEN connection. */
 export async function stopQueueListener(): Promise<void> {
-  const c = client;
-  client = undefined;
-  healthy = false;
-  await c?.end().catch(() => {});
+  const s = subscribed;
+  subscribed = undefined;
+  (await s)?.();
+  await stopListening();
 }

@@ -23,6 +23,7 @@ import type { MetricBump } from "../deliveries/delivery.repository";
 import {
   claimDedup,
   insertMessages,
+  listRecentTopicMessages,
   setDedupSequence,
   type MessageRow,
   type NewMessage,
@@ -208,10 +209,5 @@ export async function publishBatch(
 export async function listRecentMessages(actor: Actor, tenant: TenantRef, topicArn: string, limit = 50) {
   assertCan(actor.role, "resource:read");
   const topic = await requireTopic(tenant, topicArn);
-  const r = await pool().query(
-    `SELECT id, left(body, 2048) AS body, attributes, subject, message_group_id AS "messageGroupId", sequence_number::text AS "sequenceNumber", created_at AS "createdAt"
-       FROM topic_messages WHERE tenant_id = $1 AND topic_id = $2 ORDER BY created_at DESC LIMIT $3`,
-    [tenant.id, topic.id, Math.min(Math.max(limit, 1), 200)],
-  );
-  return r.rows;
+  return listRecentTopicMessages(pool(), tenant.id, topic.id, Math.min(Math.max(limit, 1), 200));
 }

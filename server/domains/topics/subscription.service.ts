@@ -124,7 +124,7 @@ function parseSubAttrs(
   if (attrs.RedrivePolicy !== undefined) {
     if (attrs.RedrivePolicy === "") out.redrivePolicy = null;
     else {
-      let v: { deadLetterTargetArn?: unknown } | null = null;
+      let v: { deadLetterTargetArn?: unknown } | null;
       try {
         v = JSON.parse(attrs.RedrivePolicy);
       } catch {

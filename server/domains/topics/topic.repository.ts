@@ -508,3 +508,13 @@ export async function deleteExpiredResubscribeTokens(): Promise<number> {
   const r = await pool().query(`DELETE FROM topic_resubscribe_tokens WHERE expires_at < now()`);
   return r.rowCount ?? 0;
 }
+
+/** Console: a topic's latest messages, newest first, bodies cut to 2 KiB. */
+export async function listRecentTopicMessages(db: Queryable, tenantId: string, topicId: string, limit: number) {
+  const r = await db.query(
+    `SELECT id, left(body, 2048) AS body, attributes, subject, message_group_id AS "messageGroupId", sequence_number::text AS "sequenceNumber", created_at AS "createdAt"
+       FROM topic_messages WHERE tenant_id = $1 AND topic_id = $2 ORDER BY created_at DESC LIMIT $3`,
+    [tenantId, topicId, limit],
+  );
+  return r.rows;
+}

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Queryable } from "../../../db";
 import { deliverManyToQueue } from "../../queues/queue.delivery";
+import { underSavepoint } from "../delivery.repository";
 import { queueMessageFor } from "../payload";
 import {
   LOCAL_RETRY_POLICY,
@@ -37,16 +38,10 @@ async function deliverGroup(queueArn: string, items: Prepared[], tx: Queryable):
   );
 }
 
-async function underSavepoint(tx: Queryable, fn: () => Promise<void>): Promise<string | null> {
-  await tx.query("SAVEPOINT queue_target");
-  try {
-    await fn();
-    await tx.query("RELEASE SAVEPOINT queue_target");
-    return null;
-  } catch (e) {
-    await tx.query("ROLLBACK TO SAVEPOINT queue_target");
-    return (e as Error).message || "queue delivery failed";
-  }
+/** Runs `fn` under a savepoint: null when it went through, else why not (its statements undone). */
+async function attempt(tx: Queryable, fn: () => Promise<void>): Promise<string | null> {
+  const e = await underSavepoint(tx, "queue_target", fn);
+  return e === null ? null : e.message || "queue delivery failed";
 }
 
 export const queueTarget: LocalTarget = {
@@ -82,7 +77,7 @@ export const queueTarget: LocalTarget = {
     });
     // Common case first: every queue takes its messages, under ONE savepoint for the whole chunk.
     const groups = [...byQueue];
-    const all = await underSavepoint(tx, async () => {
+    const all = await attempt(tx, async () => {
       for (const [arn, idx] of groups)
         await deliverGroup(
           arn,
@@ -93,14 +88,14 @@ export const queueTarget: LocalTarget = {
     if (all === null) return results.fill(ok);
     for (const [arn, idx] of groups) {
       const group = idx.map((i) => prepared[i]!);
-      const error = await underSavepoint(tx, () => deliverGroup(arn, group, tx));
+      const error = await attempt(tx, () => deliverGroup(arn, group, tx));
       if (error === null || idx.length === 1) {
         for (const i of idx) results[i] = error === null ? ok : failed(prepared[i]!, error);
         continue;
       }
       // Isolate what the queue refused: one by one, in order (FIFO sequence numbers follow it).
       for (const i of idx) {
-        const e = await underSavepoint(tx, () => deliverGroup(arn, [prepared[i]!], tx));
+        const e = await attempt(tx, () => deliverGroup(arn, [prepared[i]!], tx));
         results[i] = e === null ? ok : failed(prepared[i]!, e);
       }
     }
