@@ -42,7 +42,7 @@ import {
   type QueueRow,
 } from "./queue.repository";
 import { purgeQueueMessages } from "./message.repository";
-import { defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
+import { assertQueueAccess, assertQueueOwner, defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
 
 // Queue administration: create, attributes, tags, permissions, purge, delete, listing. Shared by
 // the AWS door, REST and the console. Every change is audited (never with message bodies).
@@ -226,7 +226,7 @@ export async function getQueueAttributes(
   names: string[],
 ): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "GetQueueAttributes");
   const list = names.length ? names : [];
   let counts;
   if (needsCounts(list)) counts = (await approximateQueueCounts(q.tenantId, [q.id], now())).get(q.id);
@@ -244,6 +244,7 @@ export async function setQueueAttributes(
   attrs: Record<string, string>,
 ): Promise<QueueRow> {
   assertCan(actor.role, "resource:write");
+  await assertQueueAccess(tenantId, q, "SetQueueAttributes");
   if (Object.keys(attrs).length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Attribute.Name.", "Attributes");
   const patch = parseQueueAttributes(attrs, "set", q.settings.fifo);
@@ -266,7 +267,7 @@ export async function setQueueAttributes(
 
 export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   await withTransaction((tx) => deleteQueueRow(tx, tenantId, q.id, now()));
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.delete", { type: "queue", id: q.id }, { name: q.name });
@@ -274,6 +275,7 @@ export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): 
 
 export async function purgeQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<{ purged: number }> {
   assertCan(actor.role, "resource:write");
+  await assertQueueAccess(tenantId, q, "PurgeQueue");
   const t = now();
   if (q.purgedAt && t.getTime() - q.purgedAt.getTime() < PURGE_COOLDOWN_SECONDS * 1000) {
     throw sqsError(
@@ -300,7 +302,7 @@ export async function tagQueue(
   tags: Record<string, string>,
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (Object.keys(tags).length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
   validateTags(tags);
@@ -323,7 +325,7 @@ export async function tagQueue(
 
 export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, keys: string[]): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (keys.length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
   await withTransaction((tx) =>
@@ -339,7 +341,7 @@ export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, ke
 
 export async function listQueueTags(actor: Actor, tenantId: string, q: QueueRow): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ListQueueTags");
   return q.tags;
 }
 
@@ -350,7 +352,7 @@ export async function listDeadLetterSourceQueues(
   opts: { maxResults?: number; nextToken?: string },
 ): Promise<{ queues: QueueRow[]; nextToken?: string }> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ListDeadLetterSourceQueues");
   const limit = opts.maxResults ?? MAX_LIST_QUEUES_RESULTS;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_QUEUES_RESULTS)
     throw sqsError("InvalidParameterValue", `Value ${limit} for parameter MaxResults is invalid.`, "MaxResults");
@@ -373,7 +375,7 @@ export async function addPermission(
   grant: PermissionGrant,
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (!grant.label || grant.label.length > MAX_PERMISSION_LABEL_LENGTH || !/^[A-Za-z0-9_-]+$/.test(grant.label)) {
     throw sqsError(
       "InvalidParameterValue",
@@ -435,7 +437,7 @@ export async function addPermission(
 
 export async function removePermission(actor: Actor, tenantId: string, q: QueueRow, label: string): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   await withTransaction((tx) =>
     changeQueuePermissions(
       tx,
