@@ -49,7 +49,7 @@ describe("a service given a queue of another tenant", () => {
       () => deleteMessages(s.actor, s.tenant.id, q, ["h"], { batch: false }),
       () => changeVisibility(s.actor, s.tenant.id, q, [{ handle: "h", timeout: 0 }], { batch: false }),
       () => getQueueAttributes(s.actor, s.tenant.id, q, ["All"]),
-      () => setQueueAttributes(s.actor, s.tenant.id, q, { DelaySeconds: "5" }),
+      () => setQueueAttributes(s.actor, s.tenant.id, q, { delaySeconds: 5 }),
       () => purgeQueue(s.actor, s.tenant.id, q),
       () => listQueueTags(s.actor, s.tenant.id, q),
     ];

@@ -10,21 +10,22 @@ import {
   MAX_TAGS_PER_QUEUE,
   PURGE_COOLDOWN_SECONDS,
   assertQueueName,
-  checkFifoCombination,
   needsCounts,
   parseQueueArn,
-  parseQueueAttributes,
   queueArn,
   queueDoesNotExist,
   queueUrl,
   renderQueueAttributes,
-  sameAttributes,
-  differingAttributes,
+  applySettingsPatch,
+  checkSettingsPatch,
+  differingSettings,
+  patchAttributeNames,
   settableAttributeStrings,
-  settingsForCreate,
+  settingsForNewQueue,
   sqsError,
   type PermissionGrant,
   type QueueSettings,
+  type QueueSettingsPatch,
 } from "../../core/sqs";
 import { pool, withTransaction } from "../../db";
 import { approximateQueueCounts } from "./queue-counts";
@@ -118,20 +119,29 @@ async function checkRedrive(tenantId: string, s: QueueSettings, selfArn: string)
   }
 }
 
+/** CreateQueue's input: typed settings (doors parse AWS attribute strings before calling). */
+export type CreateQueueInput = {
+  name: string;
+  /** A FIFO queue (its name must end in .fifo); default: what the name says. */
+  fifo?: boolean;
+  settings?: QueueSettingsPatch;
+  tags?: Record<string, string>;
+};
+
 export async function createQueue(
   actor: Actor,
   tenantId: string,
-  input: { name: string; attributes?: Record<string, string>; tags?: Record<string, string> },
+  input: CreateQueueInput,
 ): Promise<{ queue: QueueRow; created: boolean }> {
   assertCan(actor.role, "resource:write");
   assertQueueName(input.name);
-  const attrs = input.attributes ?? {};
-  const settings = settingsForCreate(input.name, attrs);
+  const wanted = { fifo: input.fifo ?? input.name.endsWith(".fifo"), settings: input.settings ?? {} };
+  const settings = settingsForNewQueue(input.name, wanted);
   const tags = input.tags ?? {};
   validateTags(tags);
   const existing = await findQueueByName(pool(), tenantId, input.name);
   if (existing) {
-    const differing = differingAttributes(existing.settings, attrs, input.name);
+    const differing = differingSettings(existing.settings, input.name, wanted);
     if (differing.length) {
       throw sqsError(
         "QueueNameExists",
@@ -158,7 +168,7 @@ export async function createQueue(
   if (!queue) throw queueDoesNotExist();
   if (!inserted) {
     // Lost a race with an identical CreateQueue: same rule as above.
-    if (!sameAttributes(queue.settings, attrs, input.name))
+    if (differingSettings(queue.settings, input.name, wanted).length)
       throw sqsError(
         "QueueNameExists",
         "A queue already exists with the same name and a different value for attributes.",
@@ -241,15 +251,15 @@ export async function setQueueAttributes(
   actor: Actor,
   tenantId: string,
   q: QueueRow,
-  attrs: Record<string, string>,
+  patch: QueueSettingsPatch,
 ): Promise<QueueRow> {
   assertCan(actor.role, "resource:write");
   await assertQueueAccess(tenantId, q, "SetQueueAttributes");
-  if (Object.keys(attrs).length === 0)
+  const changed = patchAttributeNames(patch);
+  if (changed.length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Attribute.Name.", "Attributes");
-  const patch = parseQueueAttributes(attrs, "set", q.settings.fifo);
-  const next: QueueSettings = { ...q.settings, ...patch, extra: { ...q.settings.extra, ...(patch.extra ?? {}) } };
-  checkFifoCombination(next);
+  checkSettingsPatch(patch, q.settings.fifo);
+  const next = applySettingsPatch(q.settings, patch);
   await checkRedrive(q.tenantId, next, q.arn);
   await updateQueueSettings(pool(), q.tenantId, q.id, next, now());
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
@@ -258,7 +268,7 @@ export async function setQueueAttributes(
     q.tenantId,
     "queue.set_attributes",
     { type: "queue", id: q.id },
-    { name: q.name, changed: Object.keys(attrs), by: tenantId === q.tenantId ? undefined : tenantId },
+    { name: q.name, changed, by: tenantId === q.tenantId ? undefined : tenantId },
   );
   const updated = await findQueueByName(pool(), q.tenantId, q.name);
   if (!updated) throw queueDoesNotExist();
