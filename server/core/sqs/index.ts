@@ -4,6 +4,7 @@ export * from "./names";
 export * from "./md5";
 export * from "./message";
 export * from "./queue-attributes";
+export * from "./queue-settings";
 export * from "./receipt";
 export * from "./fifo";
 export * from "./batch";

@@ -19,6 +19,11 @@ import {
 export type RedrivePolicy = { deadLetterTargetArn: string; maxReceiveCount: number };
 export type RedriveAllowPolicy = { redrivePermission: "allowAll" | "denyAll" | "byQueue"; sourceQueueArns?: string[] };
 
+/** A change to some settings (SetQueueAttributes, or CreateQueue's given attributes); the type is fixed at creation. */
+export type QueueSettingsPatch = Partial<Omit<QueueSettings, "fifo">>;
+/** What a creator asks for: the queue type and the settings it names (the rest take defaults). */
+export type NewQueueSettings = { fifo: boolean; settings: QueueSettingsPatch };
+
 export type QueueSettings = {
   fifo: boolean;
   visibilityTimeout: number;
@@ -80,7 +85,7 @@ export const READ_ONLY_ATTRIBUTES = [
 ] as const;
 export const ALL_ATTRIBUTE_NAMES: readonly string[] = [...SETTABLE, ...READ_ONLY_ATTRIBUTES];
 
-function invalidValue(name: string, why?: string) {
+export function invalidValue(name: string, why?: string) {
   return sqsError(
     "InvalidAttributeValue",
     `Invalid value for the parameter ${name}.${why ? ` Reason: ${why}` : ""}`,
@@ -120,21 +125,30 @@ export function parseRedrivePolicy(raw: string): RedrivePolicy | null {
         `Only following attributes are supported: [deadLetterTargetArn, maxReceiveCount].`,
       );
   }
-  if (typeof d.deadLetterTargetArn !== "string" || !parseQueueArn(d.deadLetterTargetArn))
-    throw invalidValue("RedrivePolicy", "Invalid value for deadLetterTargetArn.");
   const count =
     typeof d.maxReceiveCount === "number"
       ? d.maxReceiveCount
       : typeof d.maxReceiveCount === "string" && /^\d+$/.test(d.maxReceiveCount)
         ? Number(d.maxReceiveCount)
         : NaN;
+  return checkRedrivePolicy(
+    { deadLetterTargetArn: d.deadLetterTargetArn as string, maxReceiveCount: count },
+    d.maxReceiveCount,
+  );
+}
+
+/** A typed redrive policy's values, with AWS's messages (`given` is what the client wrote, for the message). */
+export function checkRedrivePolicy(p: RedrivePolicy, given: unknown = p.maxReceiveCount): RedrivePolicy {
+  if (typeof p.deadLetterTargetArn !== "string" || !parseQueueArn(p.deadLetterTargetArn))
+    throw invalidValue("RedrivePolicy", "Invalid value for deadLetterTargetArn.");
+  const count = p.maxReceiveCount;
   if (!Number.isInteger(count) || count < MAX_RECEIVE_COUNT.min || count > MAX_RECEIVE_COUNT.max) {
     throw invalidValue(
       "RedrivePolicy",
-      `Value ${String(d.maxReceiveCount)} for parameter MaxReceiveCount is invalid. Reason: must be an integer from ${MAX_RECEIVE_COUNT.min} to ${MAX_RECEIVE_COUNT.max}.`,
+      `Value ${String(given)} for parameter MaxReceiveCount is invalid. Reason: must be an integer from ${MAX_RECEIVE_COUNT.min} to ${MAX_RECEIVE_COUNT.max}.`,
     );
   }
-  return { deadLetterTargetArn: d.deadLetterTargetArn, maxReceiveCount: count };
+  return { deadLetterTargetArn: p.deadLetterTargetArn, maxReceiveCount: count };
 }
 
 export function parseRedriveAllowPolicy(raw: string): RedriveAllowPolicy | null {
@@ -146,11 +160,16 @@ export function parseRedriveAllowPolicy(raw: string): RedriveAllowPolicy | null 
     throw invalidValue("RedriveAllowPolicy");
   }
   if (typeof d !== "object" || d === null || Array.isArray(d)) throw invalidValue("RedriveAllowPolicy");
+  return checkRedriveAllowPolicy(d as RedriveAllowPolicy);
+}
+
+/** A typed redrive-allow policy's values, with AWS's messages. */
+export function checkRedriveAllowPolicy(d: RedriveAllowPolicy): RedriveAllowPolicy {
   const perm = d.redrivePermission;
   if (perm !== "allowAll" && perm !== "denyAll" && perm !== "byQueue")
     throw invalidValue("RedriveAllowPolicy", "redrivePermission must be allowAll, denyAll or byQueue.");
   if (perm === "byQueue") {
-    const arns = d.sourceQueueArns;
+    const arns: unknown = d.sourceQueueArns;
     if (
       !Array.isArray(arns) ||
       arns.length === 0 ||
@@ -166,7 +185,8 @@ export function parseRedriveAllowPolicy(raw: string): RedriveAllowPolicy | null 
   return { redrivePermission: perm };
 }
 
-function parsePolicy(raw: string): string | null {
+/** A queue Policy document: at most MAX_POLICY_BYTES, a JSON object; empty means none. */
+export function parsePolicy(raw: string): string | null {
   if (raw.trim() === "") return null;
   if (Buffer.byteLength(raw) > MAX_POLICY_BYTES)
     throw invalidValue("Policy", `Policy is larger than the maximum of ${MAX_POLICY_BYTES} bytes.`);
@@ -188,8 +208,8 @@ export function parseQueueAttributes(
   input: Record<string, string>,
   mode: "create" | "set",
   fifo: boolean,
-): Partial<QueueSettings> {
-  const out: Partial<QueueSettings> = {};
+): QueueSettingsPatch {
+  const out: QueueSettingsPatch = {};
   for (const [name, raw] of Object.entries(input)) {
     if (typeof raw !== "string") throw invalidValue(name);
     if (!(SETTABLE as readonly string[]).includes(name))
@@ -264,25 +284,28 @@ export function parseQueueAttributes(
   return out;
 }
 
-/** Settings for a new queue: defaults, then the given attributes. */
-export function settingsForCreate(name: string, attrs: Record<string, string>): QueueSettings {
+/** What CreateQueue's attribute strings ask for: the queue's type (name and FifoQueue agree) and its settings. */
+export function parseCreateQueueAttributes(name: string, attrs: Record<string, string>): NewQueueSettings {
   const fifoByName = name.endsWith(".fifo");
-  const fifoAttr = attrs.FifoQueue?.trim().toLowerCase();
-  if (fifoAttr === "true" && !fifoByName)
+  const fifoAttr = typeof attrs.FifoQueue === "string" ? attrs.FifoQueue.trim().toLowerCase() : undefined;
+  checkQueueType(name, fifoAttr === "true");
+  return { fifo: fifoByName, settings: parseQueueAttributes(attrs, "create", fifoByName) };
+}
+
+/** The queue type a creator asks for must match its name, with AWS's two messages. */
+export function checkQueueType(name: string, fifo: boolean): void {
+  const fifoByName = name.endsWith(".fifo");
+  if (fifo && !fifoByName)
     throw invalidValue(
       "FifoQueue",
       "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
     );
-  if (fifoByName && fifoAttr !== "true")
+  if (fifoByName && !fifo)
     throw sqsError(
       "InvalidParameterValue",
       "The name of a FIFO queue must end with the .fifo suffix and the FifoQueue attribute must be true.",
       "FifoQueue",
     );
-  const patch = parseQueueAttributes(attrs, "create", fifoByName);
-  const s: QueueSettings = { ...DEFAULT_SETTINGS, fifo: fifoByName, ...patch, extra: { ...(patch.extra ?? {}) } };
-  checkFifoCombination(s);
-  return s;
 }
 
 export function checkFifoCombination(s: QueueSettings): void {
@@ -292,11 +315,6 @@ export function checkFifoCombination(s: QueueSettings): void {
       "FifoThroughputLimit perMessageGroupId requires DeduplicationScope messageGroup.",
     );
   }
-}
-
-/** The attributes that CreateQueue compares to decide "same queue" vs QueueNameExists. */
-export function comparableAttributes(s: QueueSettings): Record<string, string> {
-  return settableAttributeStrings(s);
 }
 
 export function settableAttributeStrings(s: QueueSettings): Record<string, string> {
@@ -334,42 +352,6 @@ export function redriveAllowPolicyString(p: RedriveAllowPolicy): string {
       ? { redrivePermission: p.redrivePermission, sourceQueueArns: p.sourceQueueArns }
       : { redrivePermission: p.redrivePermission },
   );
-}
-
-/** JSON text compared by meaning: key order and whitespace do not matter. */
-function sameJson(a: string, b: string): boolean {
-  const canon = (x: unknown): unknown =>
-    Array.isArray(x)
-      ? x.map(canon)
-      : x && typeof x === "object"
-        ? Object.fromEntries(
-            Object.keys(x)
-              .sort()
-              .map((k) => [k, canon((x as Record<string, unknown>)[k])]),
-          )
-        : x;
-  try {
-    return JSON.stringify(canon(JSON.parse(a))) === JSON.stringify(canon(JSON.parse(b)));
-  } catch {
-    return a === b;
-  }
-}
-const JSON_ATTRIBUTES = new Set(["Policy", "RedrivePolicy", "RedriveAllowPolicy"]);
-
-/** True when CreateQueue's attributes describe the existing queue (AWS compares only the ones given, by meaning). */
-export function sameAttributes(existing: QueueSettings, given: Record<string, string>, name: string): boolean {
-  return differingAttributes(existing, given, name).length === 0;
-}
-
-/** The given attributes whose meaning differs from the existing queue's. */
-export function differingAttributes(existing: QueueSettings, given: Record<string, string>, name: string): string[] {
-  const wanted = settableAttributeStrings(settingsForCreate(name, given));
-  const have = settableAttributeStrings(existing);
-  return Object.keys(given).filter((k) => {
-    const w = wanted[k] ?? "";
-    const h = have[k] ?? "";
-    return JSON_ATTRIBUTES.has(k) && w && h ? !sameJson(w, h) : w !== h;
-  });
 }
 
 /**

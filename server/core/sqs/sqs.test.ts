@@ -12,8 +12,9 @@ import {
   prepareMessage,
   queueNameProblem,
   renderQueueAttributes,
-  sameAttributes,
-  settingsForCreate,
+  differingSettings,
+  parseCreateQueueAttributes,
+  settingsForNewQueue,
   parseQueueAttributes,
   checkBatchEntries,
   contentDedupId,
@@ -21,6 +22,7 @@ import {
   isSqsNumber,
   type FifoCandidate,
   type QueueRules,
+  type QueueSettingsPatch,
 } from "./index";
 import { isAppError } from "../errors";
 
@@ -173,6 +175,12 @@ describe("prepareMessage", () => {
   });
 });
 
+// CreateQueue as the AWS door does it: strings parsed once, then the typed settings.
+const settingsForCreate = (name: string, attrs: Record<string, string>) =>
+  settingsForNewQueue(name, parseCreateQueueAttributes(name, attrs));
+const sameAttributes = (s: ReturnType<typeof settingsForCreate>, attrs: Record<string, string>, name: string) =>
+  differingSettings(s, name, parseCreateQueueAttributes(name, attrs)).length === 0;
+
 describe("queue attributes", () => {
   it("applies defaults and given values", () => {
     const s = settingsForCreate("q", { VisibilityTimeout: "10" });
@@ -235,6 +243,35 @@ describe("queue attributes", () => {
     expect(sameAttributes(s, {}, "q")).toBe(true);
     expect(sameAttributes(s, { VisibilityTimeout: "10" }, "q")).toBe(true);
     expect(sameAttributes(s, { VisibilityTimeout: "11" }, "q")).toBe(false);
+  });
+  it("checks typed settings with the codes the AWS door shows, whoever built them", () => {
+    const create = (settings: QueueSettingsPatch, name = "q") =>
+      codeOf(() => settingsForNewQueue(name, { fifo: name.endsWith(".fifo"), settings }));
+    expect(create({ visibilityTimeout: 43_201 })).toBe("InvalidAttributeValue");
+    expect(create({ delaySeconds: 1.5 })).toBe("InvalidAttributeValue");
+    expect(create({ contentBasedDedup: true })).toBe("InvalidAttributeName");
+    expect(create({ redrivePolicy: { deadLetterTargetArn: "nope", maxReceiveCount: 3 } })).toBe(
+      "InvalidAttributeValue",
+    );
+    expect(create({ policy: "[1]" })).toBe("InvalidAttributeValue");
+    expect(create({ fifoThroughputLimit: "perMessageGroupId" }, "q.fifo")).toBe("InvalidAttributeValue");
+    expect(codeOf(() => settingsForNewQueue("q", { fifo: true, settings: {} }))).toBe("InvalidAttributeValue");
+    expect(create({ visibilityTimeout: 43_200, contentBasedDedup: true }, "q.fifo")).toBeUndefined();
+  });
+  it("compares a typed CreateQueue with the existing queue by meaning", () => {
+    const dlq = "arn:aws:sqs:us-east-1:123456789012:d";
+    const s = settingsForCreate("q", {
+      RedrivePolicy: `{"maxReceiveCount":"3","deadLetterTargetArn":"${dlq}"}`,
+      Policy: '{"Version":"2012-10-17","Statement":[]}',
+    });
+    const same = {
+      redrivePolicy: { deadLetterTargetArn: dlq, maxReceiveCount: 3 },
+      policy: '{"Statement":[],"Version":"2012-10-17"}',
+    };
+    expect(differingSettings(s, "q", { fifo: false, settings: same })).toEqual([]);
+    expect(
+      differingSettings(s, "q", { fifo: false, settings: { ...same, visibilityTimeout: 31, policy: null } }),
+    ).toEqual(["Policy", "VisibilityTimeout"]);
   });
   it("renders All and single attributes, refusing unknown names", () => {
     const s = settingsForCreate("q", {});

@@ -12,7 +12,7 @@ import {
   lockGroupsOfMessages,
   notifyQueue,
 } from "./message.repository";
-import { now, receiptHandleKey } from "./queue.context";
+import { assertQueueAccess, now, receiptHandleKey } from "./queue.context";
 import { countMetric } from "./queue.metrics";
 import { refreshGroupLocks } from "./receive";
 
@@ -43,7 +43,7 @@ export async function deleteMessages(
   opts: { batch: boolean },
 ): Promise<EntryResult[]> {
   assertCan(actor.role, "resource:write");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "DeleteMessage");
   const results: EntryResult[] = new Array(handles.length);
   const valid: Array<{ index: number; r: Receipt }> = [];
   handles.forEach((h, index) => {
@@ -96,7 +96,7 @@ export async function changeVisibility(
   opts: { batch: boolean },
 ): Promise<EntryResult[]> {
   assertCan(actor.role, "resource:write");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ChangeMessageVisibility");
   const t = now();
   const results: EntryResult[] = new Array(entries.length);
   const valid: Array<{ index: number; r: Receipt; timeout: number }> = [];

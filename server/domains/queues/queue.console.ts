@@ -25,7 +25,7 @@ import { changeVisibility, deleteMessages } from "./acknowledge";
 import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from "./move-tasks";
 import {
   attributesFromInput,
-  toAttributeStrings,
+  settingsPatchFromForm,
   type createQueueInput,
   type QueueSettingsInput,
   type sendMessageInput,
@@ -118,7 +118,8 @@ export async function createQueueFromConsole(actor: Actor, tenantId: string, inp
   const { name, fifo, tags, ...settings } = input;
   const { queue, created } = await createQueue(actor, tenantId, {
     name,
-    attributes: toAttributeStrings(settings, fifo || name.endsWith(".fifo")),
+    fifo: fifo || name.endsWith(".fifo"),
+    settings: settingsPatchFromForm(settings),
     tags,
   });
   return { ...summary(queue), created };
@@ -131,7 +132,7 @@ export async function updateQueueFromConsole(
   settings: QueueSettingsInput,
 ) {
   const q = await getQueue(actor, tenantId, name);
-  const updated = await setQueueAttributes(actor, tenantId, q, toAttributeStrings(settings));
+  const updated = await setQueueAttributes(actor, tenantId, q, settingsPatchFromForm(settings));
   return { ...summary(updated), attributes: settableAttributeStrings(updated.settings) };
 }
 

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { pool } from "../../db";
 import { env } from "../../env";
 import { crossAccountDecision, parseQueueUrl, queueDoesNotExist, queueNameProblem, sqsError } from "../../core/sqs";
-import { findQueueByAccountAndName, findQueueByName, findQueueRowByArn, type QueueRow } from "./queue.repository";
+import {
+  findQueueByAccountAndName,
+  findQueueByName,
+  findQueueRowByArn,
+  tenantAccountId,
+  type QueueRow,
+} from "./queue.repository";
 import { listen } from "../../platform/listen";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 
@@ -53,7 +59,10 @@ let followingDeletions = false;
 function followTenantDeletions(): void {
   if (followingDeletions) return;
   followingDeletions = true;
-  const clear = () => cache.clear();
+  const clear = () => {
+    cache.clear();
+    accounts.clear();
+  };
   listen(TENANT_DELETED_CHANNEL, { onNotify: clear, onResync: clear }).catch(() => (followingDeletions = false));
 }
 
@@ -77,6 +86,51 @@ export async function queueByArn(arn: string): Promise<QueueRow | null> {
 }
 
 export type CallerRef = { tenantId: string; accountId: string };
+
+// A tenant's account id never changes, so it is cached for the process (cleared with the queues
+// when a tenant is deleted): checking a foreign queue's grants costs no query after the first.
+const accounts = new Map<string, string>();
+async function accountOfTenant(tenantId: string): Promise<string | null> {
+  const hit = accounts.get(tenantId);
+  if (hit) return hit;
+  const a = await tenantAccountId(pool(), tenantId);
+  if (a) {
+    if (accounts.size > 10_000) accounts.clear();
+    accounts.set(tenantId, a);
+  }
+  return a;
+}
+
+/**
+ * Every use case on a queue checks that its caller's tenant may do `action` on it, whatever the
+ * door handed it: its own queue always (no query), another tenant's queue only when that queue's
+ * grants or Policy allow the caller's account (AccessDenied when they mention it without allowing,
+ * QueueDoesNotExist when they do not mention it, as resolveQueue answers).
+ */
+export async function assertQueueAccess(
+  tenantId: string,
+  q: Pick<QueueRow, "tenantId" | "arn" | "permissions" | "settings">,
+  action: string,
+  sourceArn?: string,
+): Promise<void> {
+  if (q.tenantId === tenantId) return;
+  const accountId = await accountOfTenant(tenantId);
+  if (!accountId) throw queueDoesNotExist();
+  const decision = crossAccountDecision(q.permissions, q.settings.policy, {
+    accountId,
+    action,
+    queueArn: q.arn,
+    sourceArn,
+  });
+  if (decision === "allow") return;
+  if (decision === "deny") throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  throw queueDoesNotExist();
+}
+
+/** Owner-only actions (delete, tags, permissions): another tenant is refused even with grants, as in AWS. */
+export function assertQueueOwner(tenantId: string, q: Pick<QueueRow, "tenantId" | "arn">): void {
+  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+}
 
 /**
  * The queue a caller addresses. Its own account: by name. Another account's queue: only when a

@@ -74,7 +74,7 @@ export async function deliverManyToQueue(
       // A standard queue subscribed to a FIFO topic takes no deduplication id.
       dedupId: q.settings.fifo ? m.messageDeduplicationId : undefined,
     })),
-    { senderId: target.senderId, batch: false, tx },
+    { senderId: target.senderId, batch: false, tx, sourceArn: target.sourceArn },
   );
   return results.map((r) => {
     if (!r.ok) throw r.error;

@@ -21,6 +21,7 @@ import { deliverToQueue, findQueueByArn } from "./queue.delivery";
 import { runMoveTask } from "./move-tasks";
 import { logger } from "../../logger";
 import { isAppError } from "../../core/errors";
+import type { QueueSettingsPatch } from "../../core/sqs";
 
 // The queue services against the real PostgreSQL, with a fake clock where time matters.
 
@@ -36,12 +37,9 @@ beforeAll(async () => {
 });
 afterEach(() => setClock(null));
 
-async function queue(attrs: Record<string, string> = {}, fifo = false) {
+async function queue(settings: QueueSettingsPatch = {}, fifo = false) {
   const name = uniqueName("q") + (fifo ? ".fifo" : "");
-  const { queue } = await createQueue(t.actor, t.tenant.id, {
-    name,
-    attributes: fifo ? { FifoQueue: "true", ...attrs } : attrs,
-  });
+  const { queue } = await createQueue(t.actor, t.tenant.id, { name, fifo, settings });
   return queue;
 }
 const send = (
@@ -208,7 +206,7 @@ describe("FIFO", () => {
   });
 
   it("deduplication scope messageGroup: the same id in two groups is two messages", async () => {
-    const q = await queue({ DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" }, true);
+    const q = await queue({ deduplicationScope: "messageGroup", fifoThroughputLimit: "perMessageGroupId" }, true);
     const r = await send(q, [
       { body: "x", groupId: "g1", dedupId: "d" },
       { body: "x", groupId: "g2", dedupId: "d" },
@@ -221,7 +219,7 @@ describe("FIFO", () => {
 
   it("a group stays locked while any message is in flight and unlocks on delete or visibility expiry", async () => {
     base = Date.now();
-    const q = await queue({ ContentBasedDeduplication: "true" }, true);
+    const q = await queue({ contentBasedDedup: true }, true);
     freeze(0);
     await send(q, [
       { body: "a1", groupId: "A" },
@@ -245,7 +243,7 @@ describe("FIFO", () => {
 describe("retention", () => {
   it("expired messages are not received and the retention purge deletes them", async () => {
     base = Date.now();
-    const q = await queue({ MessageRetentionPeriod: "60" });
+    const q = await queue({ retentionPeriod: 60 });
     freeze(0);
     await send(q, [{ body: "old" }]);
     freeze(61);
@@ -265,7 +263,7 @@ describe("retention", () => {
 describe("dead-letter queues and move tasks", () => {
   it("moves after maxReceiveCount keeping id, body and attributes; a move task brings it back", async () => {
     const dlq = await queue();
-    const src = await queue({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });
+    const src = await queue({ redrivePolicy: { deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 } });
     const [s] = await send(src, [{ body: "poison", attributes: { k: { DataType: "String", StringValue: "v" } } }]);
     await receive(src, { visibilityTimeout: 0 });
     expect(await receive(src)).toEqual([]);
@@ -288,11 +286,11 @@ describe("dead-letter queues and move tasks", () => {
 
 describe("FIFO dead-letter queues", () => {
   it("moves the group's head to the FIFO DLQ after maxReceiveCount, and the rest of the group keeps its order", async () => {
-    const dlq = await queue({ ContentBasedDeduplication: "true" }, true);
+    const dlq = await queue({ contentBasedDedup: true }, true);
     const src = await queue(
       {
-        ContentBasedDeduplication: "true",
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+        contentBasedDedup: true,
+        redrivePolicy: { deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 },
       },
       true,
     );

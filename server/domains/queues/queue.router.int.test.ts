@@ -93,6 +93,33 @@ describe("queue router", () => {
     await api.queue.cancelMoveTask({ tenant, taskHandle }).catch(() => undefined); // may already be done by a worker
   });
 
+  it("passes form settings to the use cases typed: same meaning is the same queue, clearing and FIFO-only checks hold", async () => {
+    const api = callerFor(t);
+    const tenant = t.tenant.slug;
+    const dlq = await api.queue.create({ tenant, name: uniqueName("dlq") });
+    const name = uniqueName("typed");
+    const redrivePolicy = { deadLetterTargetArn: dlq.arn, maxReceiveCount: 4 };
+    expect(await api.queue.create({ tenant, name, redrivePolicy, visibilityTimeout: 45 })).toMatchObject({
+      created: true,
+    });
+    expect(await api.queue.create({ tenant, name, redrivePolicy, visibilityTimeout: 45 })).toMatchObject({
+      created: false,
+    });
+    const differs = await api.queue
+      .create({ tenant, name, redrivePolicy: { ...redrivePolicy, maxReceiveCount: 5 } })
+      .catch((e) => e);
+    expect(differs).toBeInstanceOf(TRPCError);
+    expect(differs.message).toContain("RedrivePolicy");
+    const fifoOnly = await api.queue
+      .updateAttributes({ tenant, name, contentBasedDeduplication: true })
+      .catch((e) => e);
+    expect(fifoOnly.message).toBe("Unknown Attribute ContentBasedDeduplication.");
+    await api.queue.updateAttributes({ tenant, name, redrivePolicy: null, receiveMessageWaitTimeSeconds: 7 });
+    const { attributes } = await api.queue.get({ tenant, name });
+    expect(attributes.RedrivePolicy).toBeUndefined();
+    expect(attributes).toMatchObject({ ReceiveMessageWaitTimeSeconds: "7", VisibilityTimeout: "45" });
+  });
+
   it("tags and permissions", async () => {
     const api = callerFor(t);
     const tenant = t.tenant.slug;

@@ -9,6 +9,7 @@ import {
   RECEIVE_WAIT_TIME_SECONDS,
   VISIBILITY_TIMEOUT,
   decodeBinaryValue,
+  type QueueSettingsPatch,
 } from "../../core/sqs";
 
 // zod inputs for the console (tRPC) and REST: typed attribute fields with AWS's ranges, so forms
@@ -54,24 +55,21 @@ export const queueSettingsInput = z.object({
 });
 export type QueueSettingsInput = z.infer<typeof queueSettingsInput>;
 
-/** Typed console fields → the SQS attribute strings the service takes. */
-export function toAttributeStrings(s: QueueSettingsInput, fifo?: boolean): Record<string, string> {
-  const a: Record<string, string> = {};
-  if (fifo) a.FifoQueue = "true";
-  if (s.visibilityTimeout !== undefined) a.VisibilityTimeout = String(s.visibilityTimeout);
-  if (s.messageRetentionPeriod !== undefined) a.MessageRetentionPeriod = String(s.messageRetentionPeriod);
-  if (s.maximumMessageSize !== undefined) a.MaximumMessageSize = String(s.maximumMessageSize);
-  if (s.delaySeconds !== undefined) a.DelaySeconds = String(s.delaySeconds);
-  if (s.receiveMessageWaitTimeSeconds !== undefined)
-    a.ReceiveMessageWaitTimeSeconds = String(s.receiveMessageWaitTimeSeconds);
-  if (s.redrivePolicy !== undefined) a.RedrivePolicy = s.redrivePolicy ? JSON.stringify(s.redrivePolicy) : "";
-  if (s.redriveAllowPolicy !== undefined)
-    a.RedriveAllowPolicy = s.redriveAllowPolicy ? JSON.stringify(s.redriveAllowPolicy) : "";
-  if (s.contentBasedDeduplication !== undefined) a.ContentBasedDeduplication = String(s.contentBasedDeduplication);
-  if (s.deduplicationScope !== undefined) a.DeduplicationScope = s.deduplicationScope;
-  if (s.fifoThroughputLimit !== undefined) a.FifoThroughputLimit = s.fifoThroughputLimit;
-  if (s.policy !== undefined) a.Policy = s.policy ?? "";
-  return a;
+/** The console's typed fields → the settings patch the use cases take (no attribute strings between). */
+export function settingsPatchFromForm(s: QueueSettingsInput): QueueSettingsPatch {
+  const p: QueueSettingsPatch = {};
+  if (s.visibilityTimeout !== undefined) p.visibilityTimeout = s.visibilityTimeout;
+  if (s.messageRetentionPeriod !== undefined) p.retentionPeriod = s.messageRetentionPeriod;
+  if (s.maximumMessageSize !== undefined) p.maximumMessageSize = s.maximumMessageSize;
+  if (s.delaySeconds !== undefined) p.delaySeconds = s.delaySeconds;
+  if (s.receiveMessageWaitTimeSeconds !== undefined) p.receiveWaitSeconds = s.receiveMessageWaitTimeSeconds;
+  if (s.redrivePolicy !== undefined) p.redrivePolicy = s.redrivePolicy;
+  if (s.redriveAllowPolicy !== undefined) p.redriveAllowPolicy = s.redriveAllowPolicy;
+  if (s.contentBasedDeduplication !== undefined) p.contentBasedDedup = s.contentBasedDeduplication;
+  if (s.deduplicationScope !== undefined) p.deduplicationScope = s.deduplicationScope;
+  if (s.fifoThroughputLimit !== undefined) p.fifoThroughputLimit = s.fifoThroughputLimit;
+  if (s.policy !== undefined) p.policy = s.policy;
+  return p;
 }
 
 export const createQueueInput = queueSettingsInput.extend({

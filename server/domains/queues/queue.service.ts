@@ -10,21 +10,22 @@ import {
   MAX_TAGS_PER_QUEUE,
   PURGE_COOLDOWN_SECONDS,
   assertQueueName,
-  checkFifoCombination,
   needsCounts,
   parseQueueArn,
-  parseQueueAttributes,
   queueArn,
   queueDoesNotExist,
   queueUrl,
   renderQueueAttributes,
-  sameAttributes,
-  differingAttributes,
+  applySettingsPatch,
+  checkSettingsPatch,
+  differingSettings,
+  patchAttributeNames,
   settableAttributeStrings,
-  settingsForCreate,
+  settingsForNewQueue,
   sqsError,
   type PermissionGrant,
   type QueueSettings,
+  type QueueSettingsPatch,
 } from "../../core/sqs";
 import { pool, withTransaction } from "../../db";
 import { approximateQueueCounts } from "./queue-counts";
@@ -42,7 +43,7 @@ import {
   type QueueRow,
 } from "./queue.repository";
 import { purgeQueueMessages } from "./message.repository";
-import { defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
+import { assertQueueAccess, assertQueueOwner, defaultRegion, forgetQueue, now, queueByArn } from "./queue.context";
 
 // Queue administration: create, attributes, tags, permissions, purge, delete, listing. Shared by
 // the AWS door, REST and the console. Every change is audited (never with message bodies).
@@ -118,20 +119,29 @@ async function checkRedrive(tenantId: string, s: QueueSettings, selfArn: string)
   }
 }
 
+/** CreateQueue's input: typed settings (doors parse AWS attribute strings before calling). */
+export type CreateQueueInput = {
+  name: string;
+  /** A FIFO queue (its name must end in .fifo); default: what the name says. */
+  fifo?: boolean;
+  settings?: QueueSettingsPatch;
+  tags?: Record<string, string>;
+};
+
 export async function createQueue(
   actor: Actor,
   tenantId: string,
-  input: { name: string; attributes?: Record<string, string>; tags?: Record<string, string> },
+  input: CreateQueueInput,
 ): Promise<{ queue: QueueRow; created: boolean }> {
   assertCan(actor.role, "resource:write");
   assertQueueName(input.name);
-  const attrs = input.attributes ?? {};
-  const settings = settingsForCreate(input.name, attrs);
+  const wanted = { fifo: input.fifo ?? input.name.endsWith(".fifo"), settings: input.settings ?? {} };
+  const settings = settingsForNewQueue(input.name, wanted);
   const tags = input.tags ?? {};
   validateTags(tags);
   const existing = await findQueueByName(pool(), tenantId, input.name);
   if (existing) {
-    const differing = differingAttributes(existing.settings, attrs, input.name);
+    const differing = differingSettings(existing.settings, input.name, wanted);
     if (differing.length) {
       throw sqsError(
         "QueueNameExists",
@@ -158,7 +168,7 @@ export async function createQueue(
   if (!queue) throw queueDoesNotExist();
   if (!inserted) {
     // Lost a race with an identical CreateQueue: same rule as above.
-    if (!sameAttributes(queue.settings, attrs, input.name))
+    if (differingSettings(queue.settings, input.name, wanted).length)
       throw sqsError(
         "QueueNameExists",
         "A queue already exists with the same name and a different value for attributes.",
@@ -226,7 +236,7 @@ export async function getQueueAttributes(
   names: string[],
 ): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "GetQueueAttributes");
   const list = names.length ? names : [];
   let counts;
   if (needsCounts(list)) counts = (await approximateQueueCounts(q.tenantId, [q.id], now())).get(q.id);
@@ -241,14 +251,15 @@ export async function setQueueAttributes(
   actor: Actor,
   tenantId: string,
   q: QueueRow,
-  attrs: Record<string, string>,
+  patch: QueueSettingsPatch,
 ): Promise<QueueRow> {
   assertCan(actor.role, "resource:write");
-  if (Object.keys(attrs).length === 0)
+  await assertQueueAccess(tenantId, q, "SetQueueAttributes");
+  const changed = patchAttributeNames(patch);
+  if (changed.length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Attribute.Name.", "Attributes");
-  const patch = parseQueueAttributes(attrs, "set", q.settings.fifo);
-  const next: QueueSettings = { ...q.settings, ...patch, extra: { ...q.settings.extra, ...(patch.extra ?? {}) } };
-  checkFifoCombination(next);
+  checkSettingsPatch(patch, q.settings.fifo);
+  const next = applySettingsPatch(q.settings, patch);
   await checkRedrive(q.tenantId, next, q.arn);
   await updateQueueSettings(pool(), q.tenantId, q.id, next, now());
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
@@ -257,7 +268,7 @@ export async function setQueueAttributes(
     q.tenantId,
     "queue.set_attributes",
     { type: "queue", id: q.id },
-    { name: q.name, changed: Object.keys(attrs), by: tenantId === q.tenantId ? undefined : tenantId },
+    { name: q.name, changed, by: tenantId === q.tenantId ? undefined : tenantId },
   );
   const updated = await findQueueByName(pool(), q.tenantId, q.name);
   if (!updated) throw queueDoesNotExist();
@@ -266,7 +277,7 @@ export async function setQueueAttributes(
 
 export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   await withTransaction((tx) => deleteQueueRow(tx, tenantId, q.id, now()));
   forgetQueue({ accountId: q.accountId, name: q.name, arn: q.arn });
   await recordAudit(actor, tenantId, "queue.delete", { type: "queue", id: q.id }, { name: q.name });
@@ -274,6 +285,7 @@ export async function deleteQueue(actor: Actor, tenantId: string, q: QueueRow): 
 
 export async function purgeQueue(actor: Actor, tenantId: string, q: QueueRow): Promise<{ purged: number }> {
   assertCan(actor.role, "resource:write");
+  await assertQueueAccess(tenantId, q, "PurgeQueue");
   const t = now();
   if (q.purgedAt && t.getTime() - q.purgedAt.getTime() < PURGE_COOLDOWN_SECONDS * 1000) {
     throw sqsError(
@@ -300,7 +312,7 @@ export async function tagQueue(
   tags: Record<string, string>,
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (Object.keys(tags).length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter Tags.", "Tags");
   validateTags(tags);
@@ -323,7 +335,7 @@ export async function tagQueue(
 
 export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, keys: string[]): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (keys.length === 0)
     throw sqsError("MissingParameter", "The request must contain the parameter TagKeys.", "TagKeys");
   await withTransaction((tx) =>
@@ -339,7 +351,7 @@ export async function untagQueue(actor: Actor, tenantId: string, q: QueueRow, ke
 
 export async function listQueueTags(actor: Actor, tenantId: string, q: QueueRow): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ListQueueTags");
   return q.tags;
 }
 
@@ -350,7 +362,7 @@ export async function listDeadLetterSourceQueues(
   opts: { maxResults?: number; nextToken?: string },
 ): Promise<{ queues: QueueRow[]; nextToken?: string }> {
   assertCan(actor.role, "resource:read");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ListDeadLetterSourceQueues");
   const limit = opts.maxResults ?? MAX_LIST_QUEUES_RESULTS;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_QUEUES_RESULTS)
     throw sqsError("InvalidParameterValue", `Value ${limit} for parameter MaxResults is invalid.`, "MaxResults");
@@ -373,7 +385,7 @@ export async function addPermission(
   grant: PermissionGrant,
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   if (!grant.label || grant.label.length > MAX_PERMISSION_LABEL_LENGTH || !/^[A-Za-z0-9_-]+$/.test(grant.label)) {
     throw sqsError(
       "InvalidParameterValue",
@@ -435,7 +447,7 @@ export async function addPermission(
 
 export async function removePermission(actor: Actor, tenantId: string, q: QueueRow, label: string): Promise<void> {
   assertCan(actor.role, "resource:write");
-  if (q.tenantId !== tenantId) throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);
+  assertQueueOwner(tenantId, q);
   await withTransaction((tx) =>
     changeQueuePermissions(
       tx,

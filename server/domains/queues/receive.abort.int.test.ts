@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 async function queue() {
-  const { queue } = await createQueue(t.actor, t.tenant.id, { name: uniqueName("abort"), attributes: {} });
+  const { queue } = await createQueue(t.actor, t.tenant.id, { name: uniqueName("abort") });
   return queue;
 }
 type Q = Awaited<ReturnType<typeof queue>>;

@@ -32,7 +32,7 @@ import {
   type DeadLetterMove,
   type ReceivedRow,
 } from "./message.repository";
-import { now, queueByArn, receiptHandleKey } from "./queue.context";
+import { assertQueueAccess, now, queueByArn, receiptHandleKey } from "./queue.context";
 import { subscribeQueue } from "./queue.notify";
 import { countMetric } from "./queue.metrics";
 
@@ -279,7 +279,7 @@ export async function receiveMessages(
   o: ReceiveOptions,
 ): Promise<ReceivedMessage[]> {
   assertCan(actor.role, "resource:write");
-  void tenantId;
+  await assertQueueAccess(tenantId, q, "ReceiveMessage");
   checkReceiveOptions(o);
   const n = o.maxMessages ?? 1;
   const vt = o.visibilityTimeout ?? q.settings.visibilityTimeout;

@@ -24,7 +24,7 @@ import {
   notifyQueue,
   type NewMessage,
 } from "./message.repository";
-import { now } from "./queue.context";
+import { assertQueueAccess, now } from "./queue.context";
 import { countMetric } from "./queue.metrics";
 
 // SendMessage, SendMessageBatch and deliveries from other domains: validate every entry (a bad
@@ -48,10 +48,17 @@ export async function sendMessages(
   tenantId: string,
   q: QueueRow,
   entries: SendInput[],
-  opts: { senderId: string; batch: boolean; tx?: Queryable; deadLetterSourceArn?: string },
+  opts: {
+    senderId: string;
+    batch: boolean;
+    tx?: Queryable;
+    deadLetterSourceArn?: string;
+    /** aws:SourceArn of the sender (a topic) for a foreign queue's Policy conditions. */
+    sourceArn?: string;
+  },
 ): Promise<SendResult[]> {
   assertCan(actor.role, "resource:write");
-  void tenantId; // the caller's tenant: access to `q` (own or granted) was checked by resolveQueue
+  await assertQueueAccess(tenantId, q, "SendMessage", opts.sourceArn);
   if (opts.batch) {
     // AWS: the sum of all entries (bodies and attributes) may not exceed the largest message size.
     let total = 0;

@@ -15,7 +15,13 @@ import { sendMessages, type SendResult } from "../../domains/queues/send";
 import { receiveMessages } from "../../domains/queues/receive";
 import { changeVisibility, deleteMessages } from "../../domains/queues/acknowledge";
 import { queueNameSchema } from "../../domains/queues/queue.schemas";
-import { MAX_BATCH_ENTRIES, messageAttributesFromWire } from "../../core/sqs";
+import {
+  MAX_BATCH_ENTRIES,
+  assertQueueName,
+  messageAttributesFromWire,
+  parseCreateQueueAttributes,
+  parseQueueAttributes,
+} from "../../core/sqs";
 
 // REST for tenant apps: /api/v1/queues. JSON in and out, problem details on error, the same
 // queue services as the AWS door. Message attributes: {name: {dataType, stringValue | binaryValue(base64)}}.
@@ -111,7 +117,15 @@ export const queueRoutes = [
     status: 201,
     handler: async (ctx, { body }) => {
       const b = body;
-      const r = await createQueue(ctx.actor, ctx.tenant.id, { name: b.name, attributes: b.attributes, tags: b.tags });
+      assertQueueName(b.name);
+      // REST takes SQS attribute strings (as the SDKs write them): parsed here, once.
+      const wanted = parseCreateQueueAttributes(b.name, b.attributes ?? {});
+      const r = await createQueue(ctx.actor, ctx.tenant.id, {
+        name: b.name,
+        fifo: wanted.fifo,
+        settings: wanted.settings,
+        tags: b.tags,
+      });
       return { ...view(ctx, r.queue), created: r.created };
     },
   }),
@@ -145,7 +159,9 @@ export const queueRoutes = [
     body: z.record(z.string(), z.string()),
     response: z.object({ attributes: z.record(z.string(), z.string()) }),
     handler: async (ctx, { body }) => {
-      const row = await setQueueAttributes(ctx.actor, ctx.tenant.id, await q(ctx, "SetQueueAttributes"), body);
+      const target = await q(ctx, "SetQueueAttributes");
+      const patch = parseQueueAttributes(body, "set", target.settings.fifo);
+      const row = await setQueueAttributes(ctx.actor, ctx.tenant.id, target, patch);
       return { attributes: await getQueueAttributes(ctx.actor, ctx.tenant.id, row, ["All"]) };
     },
   }),

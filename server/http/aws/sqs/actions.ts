@@ -1,6 +1,9 @@
 import { isAppError } from "../../../core/errors";
 import {
+  assertQueueName,
   checkBatchEntries,
+  parseCreateQueueAttributes,
+  parseQueueAttributes,
   queueUrl,
   selectAttributes,
   SQS_ERRORS,
@@ -132,9 +135,13 @@ const SYSTEM_ATTRIBUTE_NAMES = [
 const HANDLERS: Record<string, Handler> = {
   async CreateQueue(ctx, input) {
     const name = str(input, "QueueName", true)!;
+    assertQueueName(name);
+    // AWS's attribute strings are parsed here, once; the use case takes typed settings.
+    const wanted = parseCreateQueueAttributes(name, strMap(input, "Attributes") ?? {});
     const { queue } = await createQueue(ctx.actor, ctx.tenant.id, {
       name,
-      attributes: strMap(input, "Attributes"),
+      fifo: wanted.fifo,
+      settings: wanted.settings,
       tags: strMap(input, "tags") ?? strMap(input, "Tags"),
     });
     return { QueueUrl: url(ctx, queue) };
@@ -168,7 +175,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   async SetQueueAttributes(ctx, input, path) {
     const q = await queueOf(ctx, input, path, "SetQueueAttributes");
-    await setQueueAttributes(ctx.actor, ctx.tenant.id, q, strMap(input, "Attributes") ?? {});
+    const patch = parseQueueAttributes(strMap(input, "Attributes") ?? {}, "set", q.settings.fifo);
+    await setQueueAttributes(ctx.actor, ctx.tenant.id, q, patch);
     return {};
   },
   async SendMessage(ctx, input, path) {
