@@ -89,7 +89,7 @@ async function httpSub(topicArn: string, path: string, deliveryPolicy?: object) 
       topicArn,
       protocol: "http",
       endpoint: `${base}${path}`,
-      attributes: deliveryPolicy ? { DeliveryPolicy: JSON.stringify(deliveryPolicy) } : {},
+      settings: deliveryPolicy ? { deliveryPolicy: JSON.stringify(deliveryPolicy) } : {},
     },
     { baseUrl: "http://127.0.0.1:1" },
   );
@@ -112,7 +112,7 @@ describe("delivery engine", () => {
         topicArn: topic.arn,
         protocol: "sqs",
         endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:filtered`,
-        attributes: { FilterPolicy: '{"kind":["never"]}' },
+        settings: { filterPolicy: '{"kind":["never"]}' },
       },
       { baseUrl: "x" },
     );

@@ -10,6 +10,11 @@ import {
   type FilterPolicyScope,
 } from "../../core/filter-policy";
 import { checkEndpoint } from "../../core/sns/publish-rules";
+import {
+  attributeLead,
+  parseSubscriptionAttributeStrings,
+  type SubscriptionPatch,
+} from "../../core/sns/subscription-attributes";
 import { refusedEndpointAddress } from "../../platform/guarded-http";
 import { parseDeliveryPolicy, effectiveDeliveryPolicy } from "../../core/sns/delivery-policy";
 import { generateWebhookSecret } from "../../core/sns/standard-webhooks";
@@ -41,15 +46,6 @@ import { ruleError, snsInvalid, subscriptionNotFound } from "./topic.errors";
 export const PROTOCOLS = ["sqs", "http", "https", "email", "email-json"] as const;
 export const CONFIRMATION_TTL_MS = 3 * 24 * 3600_000; // SNS tokens are valid for 3 days
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
-const SUB_ATTRS = new Set([
-  "FilterPolicy",
-  "FilterPolicyScope",
-  "RawMessageDelivery",
-  "RedrivePolicy",
-  "DeliveryPolicy",
-  "SubscriptionRoleArn",
-  "ReplayPolicy",
-]);
 
 // Secrets live in the platform layer; these names stay for the callers that use them.
 export const sealKey = masterKey;
@@ -73,75 +69,69 @@ type SubAttrs = {
   deliveryPolicy?: Record<string, unknown> | null;
 };
 
-/** Validates subscription attributes with SNS's messages; `subscribe` selects Subscribe's wording. */
-function parseSubAttrs(
+/** The audit log names attributes as SNS does. */
+const WIRE_NAMES: Record<keyof SubscriptionPatch, string> = {
+  filterPolicy: "FilterPolicy",
+  filterPolicyScope: "FilterPolicyScope",
+  rawMessageDelivery: "RawMessageDelivery",
+  redrivePolicy: "RedrivePolicy",
+  deliveryPolicy: "DeliveryPolicy",
+};
+
+/** Wire attributes (AWS door) → the typed patch, with SNS's messages; `subscribe` selects Subscribe's wording. */
+export function subscriptionPatchFromAttributes(attrs: Record<string, string>, subscribe: boolean): SubscriptionPatch {
+  const r = parseSubscriptionAttributeStrings(attrs, subscribe);
+  if (!r.ok) throw snsInvalid(r.error.message, r.error.field);
+  return r.patch;
+}
+
+/** Checks a typed patch's meaning with SNS's messages and parses its documents once. */
+function checkSubscriptionPatch(
   protocol: string,
-  attrs: Record<string, string>,
+  patch: SubscriptionPatch,
   current: { scope: FilterPolicyScope; filterPolicy: unknown },
   subscribe: boolean,
 ): SubAttrs {
-  const lead = subscribe ? "Invalid parameter: Attributes Reason: " : "Invalid parameter: ";
+  const lead = attributeLead(subscribe);
   const out: SubAttrs = {};
-  for (const k of Object.keys(attrs))
-    if (!SUB_ATTRS.has(k))
-      throw snsInvalid(subscribe ? `${lead}Unknown attribute ${k}` : "Invalid parameter: AttributeName", k);
-  let scope = current.scope;
-  if (attrs.FilterPolicyScope !== undefined) {
-    if (attrs.FilterPolicyScope !== "MessageAttributes" && attrs.FilterPolicyScope !== "MessageBody") {
-      throw snsInvalid(
-        `${lead}FilterPolicyScope: Invalid value [${attrs.FilterPolicyScope}]. Please use either MessageBody or MessageAttributes`,
-        "FilterPolicyScope",
-      );
-    }
-    scope = attrs.FilterPolicyScope;
-    out.filterPolicyScope = scope;
-  }
+  const scope = patch.filterPolicyScope ?? current.scope;
+  if (patch.filterPolicyScope !== undefined) out.filterPolicyScope = patch.filterPolicyScope;
   const policyText =
-    attrs.FilterPolicy !== undefined
-      ? attrs.FilterPolicy
+    patch.filterPolicy !== undefined
+      ? patch.filterPolicy
       : current.filterPolicy
         ? JSON.stringify(current.filterPolicy)
         : undefined;
-  if (attrs.FilterPolicy === "") out.filterPolicy = null;
-  else if (policyText !== undefined && (attrs.FilterPolicy !== undefined || attrs.FilterPolicyScope !== undefined)) {
+  if (patch.filterPolicy === null) out.filterPolicy = null;
+  else if (policyText && (patch.filterPolicy !== undefined || patch.filterPolicyScope !== undefined)) {
+    // A new scope re-checks the stored policy: a policy valid for attributes may not be for bodies.
     const p = parseFilterPolicy(policyText, scope);
     if (!p.ok) throw snsInvalid(filterPolicyErrorMessage(p.error, { subscribe }), "FilterPolicy");
-    if (attrs.FilterPolicy !== undefined) out.filterPolicy = p.policy.source;
+    if (patch.filterPolicy !== undefined) out.filterPolicy = p.policy.source;
   }
-  if (attrs.RawMessageDelivery !== undefined) {
-    if (attrs.RawMessageDelivery !== "true" && attrs.RawMessageDelivery !== "false")
-      throw snsInvalid(
-        `${lead}RawMessageDelivery: Invalid value [${attrs.RawMessageDelivery}]. Must be true or false.`,
-        "RawMessageDelivery",
-      );
-    if (attrs.RawMessageDelivery === "true" && !["sqs", "http", "https"].includes(protocol))
+  if (patch.rawMessageDelivery !== undefined) {
+    if (patch.rawMessageDelivery && !["sqs", "http", "https"].includes(protocol))
       throw snsInvalid(
         `${lead}Delivery protocol [${protocol}] does not support raw message delivery.`,
         "RawMessageDelivery",
       );
-    out.rawMessageDelivery = attrs.RawMessageDelivery === "true";
+    out.rawMessageDelivery = patch.rawMessageDelivery;
   }
-  if (attrs.RedrivePolicy !== undefined) {
-    if (attrs.RedrivePolicy === "") out.redrivePolicy = null;
+  if (patch.redrivePolicy !== undefined) {
+    if (patch.redrivePolicy === null) out.redrivePolicy = null;
     else {
-      let v: { deadLetterTargetArn?: unknown } | null;
-      try {
-        v = JSON.parse(attrs.RedrivePolicy);
-      } catch {
-        throw snsInvalid(`${lead}RedrivePolicy: failed to parse JSON.`, "RedrivePolicy");
-      }
-      const arn = v?.deadLetterTargetArn;
-      if (typeof arn !== "string" || !/^arn:aws:sqs:[^:]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn))
+      const arn = patch.redrivePolicy.deadLetterTargetArn;
+      if (!/^arn:aws:sqs:[^:]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(arn))
         throw snsInvalid(`${lead}RedrivePolicy: deadLetterTargetArn is invalid.`, "RedrivePolicy");
       out.redrivePolicy = { deadLetterTargetArn: arn };
     }
   }
-  if (attrs.DeliveryPolicy !== undefined) {
+  if (patch.deliveryPolicy !== undefined) {
     if (!["http", "https"].includes(protocol))
       throw snsInvalid(`${lead}DeliveryPolicy: only HTTP/S subscriptions support delivery policies.`, "DeliveryPolicy");
-    if (attrs.DeliveryPolicy === "") out.deliveryPolicy = null;
+    if (patch.deliveryPolicy === null) out.deliveryPolicy = null;
     else {
-      const p = parseDeliveryPolicy(attrs.DeliveryPolicy, "subscription");
+      const p = parseDeliveryPolicy(patch.deliveryPolicy, "subscription");
       if (!p.ok) throw snsInvalid(`${lead}${p.message}`, "DeliveryPolicy");
       out.deliveryPolicy = p.value;
     }
@@ -177,7 +167,8 @@ export type SubscribeInput = {
   topicArn: string;
   protocol: string;
   endpoint?: string;
-  attributes?: Record<string, string>;
+  /** Typed attributes; the AWS door builds them with subscriptionPatchFromAttributes. */
+  settings?: SubscriptionPatch;
   returnSubscriptionArn?: boolean;
 };
 
@@ -206,9 +197,9 @@ export async function subscribe(
       "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
       "endpoint",
     );
-  const attrs = parseSubAttrs(
+  const attrs = checkSubscriptionPatch(
     protocol,
-    input.attributes ?? {},
+    input.settings ?? {},
     { scope: "MessageAttributes", filterPolicy: null },
     true,
   );
@@ -517,14 +508,14 @@ export async function setSubscriptionAttributes(
   actor: Actor,
   tenant: TenantRef,
   arn: string,
-  attributes: Record<string, string>,
+  patch: SubscriptionPatch,
   subscribeWording = false,
 ): Promise<SubscriptionRow> {
   assertCan(actor.role, "resource:write");
   const s = await requireSubscription(tenant, arn);
-  const parsed = parseSubAttrs(
+  const parsed = checkSubscriptionPatch(
     s.protocol,
-    attributes,
+    patch,
     { scope: s.filterPolicyScope, filterPolicy: s.filterPolicy },
     subscribeWording,
   );
@@ -535,7 +526,7 @@ export async function setSubscriptionAttributes(
       tenant.id,
       "subscription.set-attributes",
       { type: "subscription", id: s.id },
-      { attributes: Object.keys(attributes) },
+      { attributes: Object.keys(patch).map((k) => WIRE_NAMES[k as keyof SubscriptionPatch]) },
       tx,
     );
     return (await findSubscriptionById(tenant.id, s.id, tx))!;

@@ -18,6 +18,8 @@ import {
   subscriptionAttributes,
 } from "./subscription.service";
 import { publish } from "./publish.service";
+import { snsInvalid } from "./topic.errors";
+import type { SubscriptionPatch } from "../../core/sns/subscription-attributes";
 import type { SubscriptionRow, TopicRow } from "./topic.repository";
 import type { z } from "zod";
 import type {
@@ -132,32 +134,39 @@ export async function consoleListSubscriptions(actor: Actor, tenant: TenantRef, 
   return out;
 }
 
-/** Subscription form fields (console and REST share them) → SNS subscription attributes. */
-export function attrsFromForm(i: {
+/** Subscription form fields (console and REST share them) → the typed subscription patch. */
+export function patchFromForm(i: {
   filterPolicy?: string;
-  filterPolicyScope?: string;
+  filterPolicyScope?: "MessageAttributes" | "MessageBody" | string;
   rawMessageDelivery?: boolean;
   deadLetterTargetArn?: string;
   deliveryPolicy?: string;
-}) {
-  const a: Record<string, string> = {};
-  if (i.filterPolicy !== undefined) a.FilterPolicy = i.filterPolicy;
-  if (i.filterPolicyScope !== undefined) a.FilterPolicyScope = i.filterPolicyScope;
-  if (i.rawMessageDelivery !== undefined) a.RawMessageDelivery = String(i.rawMessageDelivery);
+}): SubscriptionPatch {
+  const p: SubscriptionPatch = {};
+  if (i.filterPolicy !== undefined) p.filterPolicy = i.filterPolicy === "" ? null : i.filterPolicy;
+  if (i.filterPolicyScope !== undefined) {
+    if (i.filterPolicyScope !== "MessageAttributes" && i.filterPolicyScope !== "MessageBody")
+      throw snsInvalid(
+        `Invalid parameter: FilterPolicyScope: Invalid value [${i.filterPolicyScope}]. Please use either MessageBody or MessageAttributes`,
+        "filterPolicyScope",
+      );
+    p.filterPolicyScope = i.filterPolicyScope;
+  }
+  if (i.rawMessageDelivery !== undefined) p.rawMessageDelivery = i.rawMessageDelivery;
   if (i.deadLetterTargetArn !== undefined)
-    a.RedrivePolicy = i.deadLetterTargetArn ? JSON.stringify({ deadLetterTargetArn: i.deadLetterTargetArn }) : "";
-  if (i.deliveryPolicy !== undefined) a.DeliveryPolicy = i.deliveryPolicy;
-  return a;
+    p.redrivePolicy = i.deadLetterTargetArn ? { deadLetterTargetArn: i.deadLetterTargetArn } : null;
+  if (i.deliveryPolicy !== undefined) p.deliveryPolicy = i.deliveryPolicy === "" ? null : i.deliveryPolicy;
+  return p;
 }
 
-/** For a new subscription: empty policies mean "none" rather than "clear". */
-export function subscribeAttributesFromForm(input: Parameters<typeof attrsFromForm>[0]) {
-  const attrs = attrsFromForm(input);
-  if (!input.filterPolicy) delete attrs.FilterPolicy;
-  if (!input.filterPolicyScope) delete attrs.FilterPolicyScope;
-  if (!input.deliveryPolicy) delete attrs.DeliveryPolicy;
-  if (!input.deadLetterTargetArn) delete attrs.RedrivePolicy;
-  return attrs;
+/** For a new subscription: empty fields mean "none" rather than "clear". */
+export function subscribePatchFromForm(input: Parameters<typeof patchFromForm>[0]): SubscriptionPatch {
+  const p = patchFromForm(input);
+  if (!input.filterPolicy) delete p.filterPolicy;
+  if (!input.filterPolicyScope) delete p.filterPolicyScope;
+  if (!input.deliveryPolicy) delete p.deliveryPolicy;
+  if (!input.deadLetterTargetArn) delete p.redrivePolicy;
+  return p;
 }
 
 export async function consoleSubscribe(
@@ -167,11 +176,10 @@ export async function consoleSubscribe(
   baseUrl = consoleBaseUrl(),
 ) {
   const t = await getTopicById(actor, tenant, input.topicId);
-  const attrs = subscribeAttributesFromForm(input);
   const r = await subscribe(
     actor,
     tenant,
-    { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, attributes: attrs },
+    { topicArn: t.arn, protocol: input.protocol, endpoint: input.endpoint, settings: subscribePatchFromForm(input) },
     { baseUrl },
   );
   return { subscription: subscriptionView(r.subscription), pendingConfirmation: r.pending, signingSecret: r.secret };
@@ -183,7 +191,7 @@ export async function consoleUpdateSubscription(
   input: z.infer<typeof updateSubscriptionInput>,
 ) {
   const s = await requireSubscription(tenant, input.id);
-  return subscriptionView(await setSubscriptionAttributes(actor, tenant, s.arn, attrsFromForm(input)));
+  return subscriptionView(await setSubscriptionAttributes(actor, tenant, s.arn, patchFromForm(input)));
 }
 
 export async function consoleGetSubscription(actor: Actor, tenant: TenantRef, id: string) {

@@ -19,12 +19,7 @@ import {
   unsubscribe,
 } from "../../domains/topics/subscription.service";
 import { publish } from "../../domains/topics/publish.service";
-import {
-  subscribeAttributesFromForm,
-  subscriptionView,
-  topicFromForm,
-  topicView,
-} from "../../domains/topics/topic.console";
+import { subscribePatchFromForm, subscriptionView, topicFromForm, topicView } from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../platform/signing";
@@ -109,7 +104,7 @@ export const topicRoutes = [
           topicArn: topicArn(ctx.tenant, ctx.params.name!),
           protocol: b.protocol,
           endpoint: b.endpoint,
-          attributes: subscribeAttributesFromForm(b),
+          settings: subscribePatchFromForm(b),
         },
         { baseUrl: ctx.baseUrl },
       );

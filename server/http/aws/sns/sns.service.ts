@@ -17,6 +17,7 @@ import {
   listSubscriptions,
   publicSubscriptionArn,
   setSubscriptionAttributes,
+  subscriptionPatchFromAttributes,
   subscribe,
   unsubscribe,
 } from "../../../domains/topics/subscription.service";
@@ -106,7 +107,7 @@ const ACTIONS = new Map<string, SnsAction>([
           topicArn: required(p, "TopicArn"),
           protocol: required(p, "Protocol"),
           endpoint: p.get("Endpoint") ?? undefined,
-          attributes: entryMap(p, "Attributes"),
+          settings: subscriptionPatchFromAttributes(entryMap(p, "Attributes"), true),
         },
         { baseUrl },
       );
@@ -174,9 +175,12 @@ const ACTIONS = new Map<string, SnsAction>([
     "SetSubscriptionAttributes",
     async (p, call, reply) => {
       const { tenant, actor } = call.ctx;
-      await setSubscriptionAttributes(actor, tenant, required(p, "SubscriptionArn"), {
-        [required(p, "AttributeName")]: p.get("AttributeValue") ?? "",
-      });
+      await setSubscriptionAttributes(
+        actor,
+        tenant,
+        required(p, "SubscriptionArn"),
+        subscriptionPatchFromAttributes({ [required(p, "AttributeName")]: p.get("AttributeValue") ?? "" }, false),
+      );
       return reply("");
     },
   ],
