@@ -1,4 +1,4 @@
-import { pool, prisma, type Queryable } from "../../db";
+import { prisma, type Queryable } from "../../db";
 
 export type AuditEntry = {
   tenantId: string | null;
@@ -12,8 +12,8 @@ export type AuditEntry = {
   summary?: unknown;
 };
 
-export async function insertAudit(e: AuditEntry, tx?: Queryable): Promise<void> {
-  await (tx ?? pool()).query(
+export async function insertAudit(db: Queryable, e: AuditEntry): Promise<void> {
+  await db.query(
     `INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, summary, target_label)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
@@ -55,10 +55,8 @@ export async function listAudit(f: AuditFilter) {
   });
 }
 
-export async function distinctAuditActions(tenantId: string): Promise<string[]> {
-  const rows = await pool().query(`SELECT DISTINCT action FROM audit_log WHERE tenant_id = $1 ORDER BY action`, [
-    tenantId,
-  ]);
+export async function distinctAuditActions(db: Queryable, tenantId: string): Promise<string[]> {
+  const rows = await db.query(`SELECT DISTINCT action FROM audit_log WHERE tenant_id = $1 ORDER BY action`, [tenantId]);
   return rows.rows.map((r) => r.action as string);
 }
 
@@ -80,9 +78,9 @@ const LABELS: Record<string, { table: string; column: string; tenantScoped: bool
  * targets are looked up inside the tenant only; a tenant or user is named only by id.
  */
 export async function findTargetLabels(
+  db: Queryable,
   tenantId: string,
   refs: { type: string; id: string }[],
-  db: Queryable = pool(),
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const byType = new Map<string, Set<string>>();

@@ -26,6 +26,7 @@ import {
   topicView,
 } from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
+import { pool } from "../../db";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../platform/signing";
 import { unsubscribeSignature } from "../../domains/deliveries/payload";
@@ -189,7 +190,7 @@ export const topicRoutes = [
       const got = Buffer.from(q.Signature);
       if (want.length !== got.length || !timingSafeEqual(want, got))
         throw new AppError("forbidden", "The unsubscribe link is not valid.");
-      const s = await findSubscriptionByArnUnscoped(q.SubscriptionArn);
+      const s = await findSubscriptionByArnUnscoped(pool(), q.SubscriptionArn);
       if (s) await removeSubscription(s, ctx.baseUrl);
       return { unsubscribed: true };
     },
