@@ -1,4 +1,4 @@
-import { prisma, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 
 export type AuditEntry = {
   tenantId: string | null;
@@ -40,19 +40,47 @@ export type AuditFilter = {
   limit: number;
 };
 
-export async function listAudit(f: AuditFilter) {
-  return prisma().auditLog.findMany({
-    where: {
-      tenantId: f.tenantId,
-      ...(f.action ? { action: { startsWith: f.action } } : {}),
-      ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" as const } } : {}),
-      ...(f.targetType ? { targetType: f.targetType } : {}),
-      ...(f.before ? { id: { lt: f.before } } : {}),
-      ...(f.since ? { createdAt: { gte: f.since } } : {}),
-    },
-    orderBy: { id: "desc" },
-    take: f.limit,
-  });
+export type AuditRow = {
+  id: bigint;
+  tenantId: string | null;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  summary: unknown;
+  createdAt: Date;
+};
+
+/**
+ * Newest first. The action prefix and the actor text match as LIKE patterns, unescaped, as the
+ * Prisma query this replaced did (its startsWith / insensitive contains).
+ */
+export async function listAudit(db: Queryable, f: AuditFilter): Promise<AuditRow[]> {
+  const r = await db.query(
+    `SELECT id::text AS id, tenant_id AS "tenantId", actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel",
+            action, target_type AS "targetType", target_id AS "targetId", target_label AS "targetLabel", summary, created_at AS "createdAt"
+       FROM audit_log
+      WHERE tenant_id = $1
+        AND ($2::text IS NULL OR action LIKE $2 || '%')
+        AND ($3::text IS NULL OR actor_label ILIKE '%' || $3 || '%')
+        AND ($4::text IS NULL OR target_type = $4)
+        AND ($5::bigint IS NULL OR id < $5)
+        AND ($6::timestamptz IS NULL OR created_at >= $6)
+      ORDER BY id DESC LIMIT $7`,
+    [
+      f.tenantId,
+      f.action || null,
+      f.actor || null,
+      f.targetType || null,
+      f.before ? f.before.toString() : null,
+      f.since ?? null,
+      f.limit,
+    ],
+  );
+  return r.rows.map((row: Omit<AuditRow, "id"> & { id: string }) => ({ ...row, id: BigInt(row.id) }));
 }
 
 export async function distinctAuditActions(db: Queryable, tenantId: string): Promise<string[]> {

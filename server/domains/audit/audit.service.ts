@@ -53,7 +53,7 @@ export async function browseAudit(
 ) {
   assertCan(actor.role, "audit:read");
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
-  const rows = await listAudit({
+  const rows = await listAudit(pool(), {
     tenantId,
     action: q.action,
     actor: q.actor,
