@@ -5,6 +5,7 @@ import { signIn, TooManyAttemptsError } from "../domains/users/sign-in";
 import { clientAddress } from "./client-address";
 import { deviceFromCookieHeader } from "./device";
 import { sessionVersionOf } from "../domains/users/user.repository";
+import { pool } from "../db";
 
 // next-auth v4: email + password (Credentials) with JWT sessions. Each JWT carries the user's
 // session version; "sign out everywhere" bumps it and every older JWT stops working at its next use.
@@ -56,7 +57,7 @@ export const authOptions: NextAuthOptions = {
         return token;
       }
       if (typeof token.uid === "string") {
-        const current = await sessionVersionOf(token.uid);
+        const current = await sessionVersionOf(pool(), token.uid);
         if (current === null || current !== token.sv) return { revoked: true } as never;
       }
       return token;

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { AppError } from "../core/errors";
-import { withTransaction } from "../db";
+import { pool, withTransaction } from "../db";
 import type { Actor, Role } from "../auth/permissions";
 import { recordAudit } from "../domains/audit/audit.service";
 import { createUser } from "../domains/users/user.service";
@@ -43,7 +43,7 @@ export async function cliCreateUser(actor: CliActor, input: { email: string; pas
 
 /** A tenant owned by an existing user (headless setup). */
 export async function cliCreateTenant(actor: CliActor, input: { name: string; owner: string }) {
-  const owner = await findUserByEmail(input.owner);
+  const owner = await findUserByEmail(pool(), input.owner);
   if (!owner) {
     throw new AppError(
       "not_found",

@@ -1,4 +1,4 @@
-import { pool, prisma, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 import type { Role } from "../../auth/permissions";
 
 export type ApiKeyRow = {
@@ -14,6 +14,7 @@ export type ApiKeyRow = {
 };
 
 export async function insertApiKey(
+  tx: Queryable,
   k: {
     id: string;
     tenantId: string;
@@ -23,7 +24,6 @@ export async function insertApiKey(
     createdById: string | null;
     expiresAt: Date | null;
   },
-  tx: Queryable,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO api_keys (id, tenant_id, name, role, secret_enc, created_by_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -31,43 +31,23 @@ export async function insertApiKey(
   );
 }
 
-export async function listApiKeysOfTenant(tenantId: string): Promise<ApiKeyRow[]> {
-  return prisma().apiKey.findMany({
-    where: { tenantId },
-    orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      tenantId: true,
-      name: true,
-      role: true,
-      createdById: true,
-      createdAt: true,
-      lastUsedAt: true,
-      expiresAt: true,
-      revokedAt: true,
-    },
-  });
+const KEY_COLS = `id, tenant_id AS "tenantId", name, role, created_by_id AS "createdById", created_at AS "createdAt",
+  last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
+
+export async function listApiKeysOfTenant(db: Queryable, tenantId: string): Promise<ApiKeyRow[]> {
+  const r = await db.query(`SELECT ${KEY_COLS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [
+    tenantId,
+  ]);
+  return r.rows;
 }
 
-export async function findApiKey(tenantId: string, id: string): Promise<ApiKeyRow | null> {
-  return prisma().apiKey.findFirst({
-    where: { tenantId, id },
-    select: {
-      id: true,
-      tenantId: true,
-      name: true,
-      role: true,
-      createdById: true,
-      createdAt: true,
-      lastUsedAt: true,
-      expiresAt: true,
-      revokedAt: true,
-    },
-  });
+export async function findApiKey(db: Queryable, tenantId: string, id: string): Promise<ApiKeyRow | null> {
+  const r = await db.query(`SELECT ${KEY_COLS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return r.rows[0] ?? null;
 }
 
 /** Marks a key revoked; returns false if it was already revoked or not this tenant's. */
-export async function markRevoked(tenantId: string, id: string, tx: Queryable): Promise<boolean> {
+export async function markRevoked(tx: Queryable, tenantId: string, id: string): Promise<boolean> {
   const r = await tx.query(
     `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`,
     [tenantId, id],
@@ -76,8 +56,8 @@ export async function markRevoked(tenantId: string, id: string, tx: Queryable): 
 }
 
 /** The one lookup by key id alone: authentication, before the tenant is known. */
-export async function findKeyForAuth(id: string) {
-  const r = await pool().query(
+export async function findKeyForAuth(db: Queryable, id: string) {
+  const r = await db.query(
     `SELECT k.id, k.tenant_id, k.role, k.secret_enc, k.expires_at, k.revoked_at, t.account_id, t.slug, t.name AS tenant_name
        FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1`,
     [id],
@@ -97,9 +77,9 @@ export async function findKeyForAuth(id: string) {
     | undefined;
 }
 
-export async function touchLastUsed(ids: string[]): Promise<void> {
+export async function touchLastUsed(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await pool().query(`UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])`, [ids]);
+  await db.query(`UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])`, [ids]);
 }
 
 /** NOTIFY in the caller's transaction: delivered to every listening process at commit. */

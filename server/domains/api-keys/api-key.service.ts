@@ -4,7 +4,7 @@ import { encryptSecret, decryptSecret } from "../../core/crypto/secret-box";
 import { masterKey } from "../../platform/secrets";
 import { generateAccessKeyId, generateSecretAccessKey } from "../../core/crypto/api-key-format";
 import { assertCan, roleAtMost, ROLES, type Actor, type Role } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
 import { isListening, listen, stopListening } from "../../platform/listen";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
@@ -42,18 +42,15 @@ export async function createApiKey(actor: Actor, tenantId: string, input: Create
   const id = generateAccessKeyId();
   const secret = generateSecretAccessKey();
   await withTransaction(async (tx) => {
-    await insertApiKey(
-      {
-        id,
-        tenantId,
-        name: data.name,
-        role: data.role,
-        secretEnc: encryptSecret(secret, key()),
-        createdById: actor.type === "user" ? actor.userId : null,
-        expiresAt: data.expiresAt ?? null,
-      },
-      tx,
-    );
+    await insertApiKey(tx, {
+      id,
+      tenantId,
+      name: data.name,
+      role: data.role,
+      secretEnc: encryptSecret(secret, key()),
+      createdById: actor.type === "user" ? actor.userId : null,
+      expiresAt: data.expiresAt ?? null,
+    });
     await recordAudit(
       actor,
       tenantId,
@@ -69,15 +66,15 @@ export async function createApiKey(actor: Actor, tenantId: string, input: Create
 
 export async function listApiKeys(actor: Actor, tenantId: string) {
   assertCan(actor.role, "resource:read");
-  return listApiKeysOfTenant(tenantId);
+  return listApiKeysOfTenant(pool(), tenantId);
 }
 
 export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
   assertCan(actor.role, "keys:manage");
-  const existing = await findApiKey(tenantId, id);
+  const existing = await findApiKey(pool(), tenantId, id);
   if (!existing) throw new AppError("not_found", `No API key ${id} in this tenant.`);
   await withTransaction(async (tx) => {
-    const changed = await markRevoked(tenantId, id, tx);
+    const changed = await markRevoked(tx, tenantId, id);
     if (!changed) throw new AppError("conflict", `API key ${id} is already revoked.`);
     await recordAudit(
       actor,
@@ -96,7 +93,7 @@ export async function revokeApiKey(actor: Actor, tenantId: string, id: string) {
 
 /** Operator revocation (`signalbox key revoke <id>`): the key id alone names the tenant. */
 export async function revokeApiKeyById(actor: Actor, id: string) {
-  const row = await findKeyForAuth(id);
+  const row = await findKeyForAuth(pool(), id);
   if (!row) throw new AppError("not_found", `No API key ${id}.`);
   return revokeApiKey(actor, row.tenant_id, id);
 }
@@ -134,7 +131,7 @@ export async function resolveAccessKey(id: string, now = Date.now()): Promise<Re
   const trusted = isListening(KEY_REVOKED_CHANNEL) && isListening(TENANT_DELETED_CHANNEL);
   const hit = trusted ? cache.get(id) : undefined;
   if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
-  const row = await findKeyForAuth(id);
+  const row = await findKeyForAuth(pool(), id);
   const value: ResolvedKey | null = row
     ? {
         keyId: row.id,
@@ -176,5 +173,5 @@ export function noteKeyUsed(id: string, now = Date.now()): void {
   const prev = lastTouched.get(id) ?? 0;
   if (now - prev < 60_000) return;
   lastTouched.set(id, now);
-  void touchLastUsed([id]).catch(() => lastTouched.delete(id));
+  void touchLastUsed(pool(), [id]).catch(() => lastTouched.delete(id));
 }

@@ -53,3 +53,35 @@ describe("audit target labels", () => {
     expect(labelOf("old.unknown")).toBeNull();
   });
 });
+
+// listAudit moved from Prisma to SQL with the handle first; these pin the filters it had.
+describe("audit browsing filters", () => {
+  it("filters by actor text (any case), action prefix, target type, and pages newest first", async () => {
+    const t = await createTestTenant();
+    const add = (action: string, actor: string, targetType: string | null) =>
+      pool().query(
+        `INSERT INTO audit_log (tenant_id, actor_type, actor_label, action, target_type) VALUES ($1,'user',$2,$3,$4)`,
+        [t.tenant.id, actor, action, targetType],
+      );
+    await add("f.one", "Alice Example", "queue");
+    await add("f.two", "bob", "topic");
+    await add("f.three", "ALICE@example.test", "topic");
+    await add("g.four", "alice", "queue");
+
+    const byActor = await browseAudit(t.actor, t.tenant.id, { action: "f.", actor: "alice" });
+    expect(byActor.items.map((i) => i.action)).toEqual(["f.three", "f.one"]);
+
+    const byType = await browseAudit(t.actor, t.tenant.id, { action: "f.", targetType: "topic" });
+    expect(byType.items.map((i) => i.action)).toEqual(["f.three", "f.two"]);
+
+    const first = await browseAudit(t.actor, t.tenant.id, { action: "f.", limit: 2 });
+    expect(first.items.map((i) => i.action)).toEqual(["f.three", "f.two"]);
+    expect(typeof first.nextCursor).toBe("string");
+    const second = await browseAudit(t.actor, t.tenant.id, { action: "f.", limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((i) => i.action)).toEqual(["f.one"]);
+    expect(second.nextCursor).toBeNull();
+
+    const later = await browseAudit(t.actor, t.tenant.id, { action: "f.", since: new Date(Date.now() + 3_600_000) });
+    expect(later.items).toEqual([]);
+  });
+});

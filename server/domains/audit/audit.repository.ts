@@ -1,4 +1,4 @@
-import { pool, prisma, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 
 export type AuditEntry = {
   tenantId: string | null;
@@ -12,8 +12,8 @@ export type AuditEntry = {
   summary?: unknown;
 };
 
-export async function insertAudit(e: AuditEntry, tx?: Queryable): Promise<void> {
-  await (tx ?? pool()).query(
+export async function insertAudit(db: Queryable, e: AuditEntry): Promise<void> {
+  await db.query(
     `INSERT INTO audit_log (tenant_id, actor_type, actor_id, actor_label, action, target_type, target_id, summary, target_label)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
@@ -40,25 +40,51 @@ export type AuditFilter = {
   limit: number;
 };
 
-export async function listAudit(f: AuditFilter) {
-  return prisma().auditLog.findMany({
-    where: {
-      tenantId: f.tenantId,
-      ...(f.action ? { action: { startsWith: f.action } } : {}),
-      ...(f.actor ? { actorLabel: { contains: f.actor, mode: "insensitive" as const } } : {}),
-      ...(f.targetType ? { targetType: f.targetType } : {}),
-      ...(f.before ? { id: { lt: f.before } } : {}),
-      ...(f.since ? { createdAt: { gte: f.since } } : {}),
-    },
-    orderBy: { id: "desc" },
-    take: f.limit,
-  });
+export type AuditRow = {
+  id: bigint;
+  tenantId: string | null;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  summary: unknown;
+  createdAt: Date;
+};
+
+/**
+ * Newest first. The action prefix and the actor text match as LIKE patterns, unescaped, as the
+ * Prisma query this replaced did (its startsWith / insensitive contains).
+ */
+export async function listAudit(db: Queryable, f: AuditFilter): Promise<AuditRow[]> {
+  const r = await db.query(
+    `SELECT id::text AS id, tenant_id AS "tenantId", actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel",
+            action, target_type AS "targetType", target_id AS "targetId", target_label AS "targetLabel", summary, created_at AS "createdAt"
+       FROM audit_log
+      WHERE tenant_id = $1
+        AND ($2::text IS NULL OR action LIKE $2 || '%')
+        AND ($3::text IS NULL OR actor_label ILIKE '%' || $3 || '%')
+        AND ($4::text IS NULL OR target_type = $4)
+        AND ($5::bigint IS NULL OR id < $5)
+        AND ($6::timestamptz IS NULL OR created_at >= $6)
+      ORDER BY id DESC LIMIT $7`,
+    [
+      f.tenantId,
+      f.action || null,
+      f.actor || null,
+      f.targetType || null,
+      f.before ? f.before.toString() : null,
+      f.since ?? null,
+      f.limit,
+    ],
+  );
+  return r.rows.map((row: Omit<AuditRow, "id"> & { id: string }) => ({ ...row, id: BigInt(row.id) }));
 }
 
-export async function distinctAuditActions(tenantId: string): Promise<string[]> {
-  const rows = await pool().query(`SELECT DISTINCT action FROM audit_log WHERE tenant_id = $1 ORDER BY action`, [
-    tenantId,
-  ]);
+export async function distinctAuditActions(db: Queryable, tenantId: string): Promise<string[]> {
+  const rows = await db.query(`SELECT DISTINCT action FROM audit_log WHERE tenant_id = $1 ORDER BY action`, [tenantId]);
   return rows.rows.map((r) => r.action as string);
 }
 
@@ -80,9 +106,9 @@ const LABELS: Record<string, { table: string; column: string; tenantScoped: bool
  * targets are looked up inside the tenant only; a tenant or user is named only by id.
  */
 export async function findTargetLabels(
+  db: Queryable,
   tenantId: string,
   refs: { type: string; id: string }[],
-  db: Queryable = pool(),
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const byType = new Map<string, Set<string>>();

@@ -1,4 +1,4 @@
-import type { Queryable } from "../../db";
+import { pool, type Queryable } from "../../db";
 import { actorId, actorLabel, assertCan, type Actor } from "../../auth/permissions";
 import { insertAudit, listAudit, distinctAuditActions, findTargetLabels } from "./audit.repository";
 
@@ -32,21 +32,18 @@ export async function recordAudit(
   // The label is taken now, in the same transaction: later the target may be renamed or gone.
   let targetLabel = labelFromSummary(summary);
   if (!targetLabel && target && tenantId)
-    targetLabel = (await findTargetLabels(tenantId, [target], tx)).get(`${target.type}:${target.id}`) ?? null;
-  await insertAudit(
-    {
-      tenantId,
-      actorType: actor.type,
-      actorId: actorId(actor),
-      actorLabel: actorLabel(actor),
-      action,
-      targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
-      targetLabel,
-      summary,
-    },
-    tx,
-  );
+    targetLabel = (await findTargetLabels(tx ?? pool(), tenantId, [target])).get(`${target.type}:${target.id}`) ?? null;
+  await insertAudit(tx ?? pool(), {
+    tenantId,
+    actorType: actor.type,
+    actorId: actorId(actor),
+    actorLabel: actorLabel(actor),
+    action,
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    targetLabel,
+    summary,
+  });
 }
 
 export async function browseAudit(
@@ -56,7 +53,7 @@ export async function browseAudit(
 ) {
   assertCan(actor.role, "audit:read");
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
-  const rows = await listAudit({
+  const rows = await listAudit(pool(), {
     tenantId,
     action: q.action,
     actor: q.actor,
@@ -70,6 +67,7 @@ export async function browseAudit(
   const missing = page.filter((r) => !r.targetLabel && r.targetType && r.targetId);
   const found = missing.length
     ? await findTargetLabels(
+        pool(),
         tenantId,
         missing.map((r) => ({ type: r.targetType!, id: r.targetId! })),
       )
@@ -79,6 +77,6 @@ export async function browseAudit(
   return {
     items: page,
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,
-    actions: await distinctAuditActions(tenantId),
+    actions: await distinctAuditActions(pool(), tenantId),
   };
 }

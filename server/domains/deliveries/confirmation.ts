@@ -24,7 +24,7 @@ export async function sendConfirmation(
   ctx: JobContext,
 ): Promise<void> {
   const baseUrl = publicUrl(data.baseUrl);
-  const sub = await findSubscriptionById(data.tenantId, data.subscriptionId);
+  const sub = await findSubscriptionById(pool(), data.tenantId, data.subscriptionId);
   if (!sub || sub.status !== "pending") return;
   const key = await signingKey();
   const msg = buildSubscriptionConfirmation(

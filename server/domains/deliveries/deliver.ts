@@ -1,13 +1,9 @@
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { gated } from "../../platform/tx-gate";
 import { publicUrl } from "../../platform/public-url";
-import {
-  findMessagesByIds,
-  findSubscriptionsByIds,
-  type MessageRow,
-  type SubscriptionRow,
-} from "../topics/topic.repository";
+import { findSubscriptionsByIds, type SubscriptionRow } from "../topics/topic.repository";
+import { findMessagesByIds, type MessageRow } from "../topics/topic-message.repository";
 import {
   claimOpenDeliveries,
   insertAttempts,
@@ -117,7 +113,7 @@ async function waitForRateSlot(subscriptionId: string, limit: number): Promise<b
   const deadline = Date.now() + THROTTLE_WAIT_MS;
   while (Date.now() < deadline) {
     const now = Date.now();
-    if (await takeRateSlot(subscriptionId, Math.floor(now / 1000), limit)) return true;
+    if (await takeRateSlot(pool(), subscriptionId, Math.floor(now / 1000), limit)) return true;
     await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + Math.floor(Math.random() * 20)));
   }
   return false;
@@ -152,8 +148,8 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
   return gated(() =>
     withTransaction(async (tx) => {
       const open = await lockOpenDeliveries(
-        inputs.map((i) => i.delivery.id),
         tx,
+        inputs.map((i) => i.delivery.id),
       );
       const todo = inputs.filter((i) => open.has(i.delivery.id)); // the rest: another run finished them
       const started = new Date();
@@ -164,12 +160,12 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
       );
       const ok = outcomes.filter((o) => o.success);
       await markSucceeded(
-        ok.map((o) => ({ id: o.delivery.id, latencyMs: o.latencyMs ?? 0 })),
         tx,
+        ok.map((o) => ({ id: o.delivery.id, latencyMs: o.latencyMs ?? 0 })),
       );
       await insertAttempts(
-        ok.map((o) => o.attempt),
         tx,
+        ok.map((o) => o.attempt),
       );
       return outcomes;
     }),
@@ -180,9 +176,9 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
 export async function attemptDeliveries(open: DeliveryRow[], baseUrl: string, ctx: JobContext): Promise<void> {
   if (open.length === 0) return;
   const [messages, subs, topicPolicies] = await Promise.all([
-    findMessagesByIds([...new Set(open.map((d) => d.messageId))]),
-    findSubscriptionsByIds([...new Set(open.map((d) => d.subscriptionId))]),
-    loadTopicPolicies([...new Set(open.map((d) => d.topicId))]),
+    findMessagesByIds(pool(), [...new Set(open.map((d) => d.messageId))]),
+    findSubscriptionsByIds(pool(), [...new Set(open.map((d) => d.subscriptionId))]),
+    loadTopicPolicies(pool(), [...new Set(open.map((d) => d.topicId))]),
   ]);
   const msgById = new Map(messages.map((m) => [m.id, m]));
   const subById = new Map(subs.map((s) => [s.id, s]));
@@ -223,7 +219,7 @@ export async function attemptDeliveries(open: DeliveryRow[], baseUrl: string, ct
 
 export async function runDeliver(data: { deliveryIds: string[]; baseUrl?: string }, ctx: JobContext): Promise<void> {
   const baseUrl = publicUrl(data.baseUrl);
-  const { claimed, leased } = await claimOpenDeliveries(data.deliveryIds);
+  const { claimed, leased } = await claimOpenDeliveries(pool(), data.deliveryIds);
   await recheckLeased(leased, data.baseUrl);
   await attemptDeliveries(claimed, baseUrl, ctx);
 }

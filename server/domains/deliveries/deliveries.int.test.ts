@@ -8,7 +8,7 @@ import { logger } from "../../logger";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createTopic } from "../topics/topic.service";
 import { confirmManually, reenableSubscription, subscribe } from "../topics/subscription.service";
-import { insertMessages } from "../topics/topic.repository";
+import { insertMessages } from "../topics/topic-message.repository";
 import { insertDeliveries } from "./delivery.repository";
 import { runFanout } from "./fanout";
 import { runDeliver } from "./deliver";
@@ -61,6 +61,7 @@ async function publishRaw(topicId: string, body: string, attributes: Record<stri
   const id = randomUUID();
   await withTransaction((tx) =>
     insertMessages(
+      tx,
       [
         {
           id,
@@ -75,7 +76,6 @@ async function publishRaw(topicId: string, body: string, attributes: Record<stri
         },
       ],
       false,
-      tx,
     ),
   );
   return id;
@@ -148,23 +148,20 @@ describe("delivery engine", () => {
     const sub = await httpSub(topic.arn, "/fail-retry", FAR);
     const messageId = await publishRaw(topic.id, "retry me");
     const [d] = await withTransaction((tx) =>
-      insertDeliveries(
-        [
-          {
-            id: randomUUID(),
-            tenantId: t.tenant.id,
-            topicId: topic.id,
-            messageId,
-            subscriptionId: sub.id,
-            protocol: "http",
-            endpoint: sub.endpoint,
-            sourceKind: "topic",
-            sourceArn: null,
-            targetKind: "webhook",
-          },
-        ],
-        tx,
-      ),
+      insertDeliveries(tx, [
+        {
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          topicId: topic.id,
+          messageId,
+          subscriptionId: sub.id,
+          protocol: "http",
+          endpoint: sub.endpoint,
+          sourceKind: "topic",
+          sourceArn: null,
+          targetKind: "webhook",
+        },
+      ]),
     );
     for (let i = 0; i < 3; i++) {
       // The retry is due (as if its time had come); a run before its time leaves it alone.
@@ -219,23 +216,20 @@ describe("delivery engine", () => {
     for (let i = 0; i < 4; i++) {
       const messageId = await publishRaw(topic.id, `m${i}`);
       const [d] = await withTransaction((tx) =>
-        insertDeliveries(
-          [
-            {
-              id: randomUUID(),
-              tenantId: t.tenant.id,
-              topicId: topic.id,
-              messageId,
-              subscriptionId: sub.id,
-              protocol: "http",
-              endpoint: sub.endpoint,
-              sourceKind: "topic",
-              sourceArn: null,
-              targetKind: "webhook",
-            },
-          ],
-          tx,
-        ),
+        insertDeliveries(tx, [
+          {
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            messageId,
+            subscriptionId: sub.id,
+            protocol: "http",
+            endpoint: sub.endpoint,
+            sourceKind: "topic",
+            sourceArn: null,
+            targetKind: "webhook",
+          },
+        ]),
       );
       ids.push(d!.id);
     }
@@ -269,23 +263,20 @@ describe("delivery engine", () => {
     for (let i = 0; i < 3; i++) {
       const messageId = await publishRaw(topic.id, `r${i}`);
       const [d] = await withTransaction((tx) =>
-        insertDeliveries(
-          [
-            {
-              id: randomUUID(),
-              tenantId: t.tenant.id,
-              topicId: topic.id,
-              messageId,
-              subscriptionId: sub.id,
-              protocol: "http",
-              endpoint: sub.endpoint,
-              sourceKind: "topic",
-              sourceArn: null,
-              targetKind: "webhook",
-            },
-          ],
-          tx,
-        ),
+        insertDeliveries(tx, [
+          {
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            messageId,
+            subscriptionId: sub.id,
+            protocol: "http",
+            endpoint: sub.endpoint,
+            sourceKind: "topic",
+            sourceArn: null,
+            targetKind: "webhook",
+          },
+        ]),
       );
       ids.push(d!.id);
     }
@@ -332,23 +323,20 @@ describe("delivery engine", () => {
     for (let i = 0; i < 5; i++) {
       const messageId = await publishRaw(topic.id, `t${i}`);
       const [d] = await withTransaction((tx) =>
-        insertDeliveries(
-          [
-            {
-              id: randomUUID(),
-              tenantId: t.tenant.id,
-              topicId: topic.id,
-              messageId,
-              subscriptionId: sub.id,
-              protocol: "http",
-              endpoint: sub.endpoint,
-              sourceKind: "topic",
-              sourceArn: null,
-              targetKind: "webhook",
-            },
-          ],
-          tx,
-        ),
+        insertDeliveries(tx, [
+          {
+            id: randomUUID(),
+            tenantId: t.tenant.id,
+            topicId: topic.id,
+            messageId,
+            subscriptionId: sub.id,
+            protocol: "http",
+            endpoint: sub.endpoint,
+            sourceKind: "topic",
+            sourceArn: null,
+            targetKind: "webhook",
+          },
+        ]),
       );
       ids.push(d!.id);
     }
@@ -374,23 +362,20 @@ describe("delivery engine", () => {
     );
     const messageId = await publishRaw(topic.id, "late");
     const [d] = await withTransaction((tx) =>
-      insertDeliveries(
-        [
-          {
-            id: randomUUID(),
-            tenantId: t.tenant.id,
-            topicId: topic.id,
-            messageId,
-            subscriptionId: sub.id,
-            protocol: "http",
-            endpoint: sub.endpoint,
-            sourceKind: "topic",
-            sourceArn: null,
-            targetKind: "webhook",
-          },
-        ],
-        tx,
-      ),
+      insertDeliveries(tx, [
+        {
+          id: randomUUID(),
+          tenantId: t.tenant.id,
+          topicId: topic.id,
+          messageId,
+          subscriptionId: sub.id,
+          protocol: "http",
+          endpoint: sub.endpoint,
+          sourceKind: "topic",
+          sourceArn: null,
+          targetKind: "webhook",
+        },
+      ]),
     );
     await runDeliver({ deliveryIds: [d!.id], baseUrl: "http://127.0.0.1:1" }, ctx);
     const row = (

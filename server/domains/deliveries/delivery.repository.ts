@@ -1,4 +1,4 @@
-import { pool, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 
 // SQL of the delivery engine's write path (deliveries, attempts, metrics, counters). Batches go
 // through jsonb_to_recordset so a chunk of deliveries costs a few statements, not a few per row.
@@ -26,8 +26,8 @@ export type NewDelivery = {
 
 /** Idempotent: (message, subscription) pairs that already have a delivery are skipped. Returns the new rows. */
 export async function insertDeliveries(
-  rows: NewDelivery[],
   tx: Queryable,
+  rows: NewDelivery[],
   status = "pending",
 ): Promise<Array<{ id: string; subscriptionId: string; protocol: string }>> {
   if (rows.length === 0) return [];
@@ -63,10 +63,11 @@ export const CLAIM_LEASE_SECONDS = 60;
  * does not send them again. Returns the claimed rows and the ids still leased by someone else.
  */
 export async function claimOpenDeliveries(
+  db: Queryable,
   ids: string[],
   opts: { pendingOnly?: boolean } = {},
 ): Promise<{ claimed: DeliveryRow[]; leased: Array<{ id: string; until: Date }> }> {
-  const r = await pool().query(
+  const r = await db.query(
     `UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)
       WHERE id = ANY($1::text[]) AND status IN ('pending', $3) AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '2 seconds')
       RETURNING ${DELIVERY_COLS}`,
@@ -75,15 +76,15 @@ export async function claimOpenDeliveries(
   const claimed: DeliveryRow[] = r.rows;
   if (claimed.length === ids.length) return { claimed, leased: [] };
   const got = new Set(claimed.map((d) => d.id));
-  const rest = await pool().query(
+  const rest = await db.query(
     `SELECT id, next_attempt_at AS until FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', $2)`,
     [ids.filter((i) => !got.has(i)), opts.pendingOnly ? "pending" : "retrying"],
   );
   return { claimed, leased: rest.rows };
 }
 
-export async function loadTopicPolicies(topicIds: string[]): Promise<Map<string, unknown>> {
-  const r = await pool().query(`SELECT id, delivery_policy FROM topics WHERE id = ANY($1::text[])`, [topicIds]);
+export async function loadTopicPolicies(db: Queryable, topicIds: string[]): Promise<Map<string, unknown>> {
+  const r = await db.query(`SELECT id, delivery_policy FROM topics WHERE id = ANY($1::text[])`, [topicIds]);
   return new Map(r.rows.map((x: { id: string; delivery_policy: unknown }) => [x.id, x.delivery_policy]));
 }
 
@@ -97,7 +98,7 @@ export type DeliveryUpdate = {
 };
 
 /** Applies the outcome of one attempt to each delivery (attempts + 1), only if it is still open. */
-export async function updateDeliveries(rows: DeliveryUpdate[], tx: Queryable): Promise<void> {
+export async function updateDeliveries(tx: Queryable, rows: DeliveryUpdate[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `UPDATE deliveries d SET status = u.status, attempts = d.attempts + 1, next_attempt_at = u."nextAttemptAt", last_status_code = u."lastStatusCode",
@@ -110,7 +111,7 @@ export async function updateDeliveries(rows: DeliveryUpdate[], tx: Queryable): P
 }
 
 /** Locks the still-open deliveries among `ids` for this transaction; a concurrent run waits, then skips them. */
-export async function lockOpenDeliveries(ids: string[], tx: Queryable): Promise<Set<string>> {
+export async function lockOpenDeliveries(tx: Queryable, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const r = await tx.query(
     `SELECT id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('pending', 'retrying') ORDER BY id FOR UPDATE`,
@@ -120,7 +121,7 @@ export async function lockOpenDeliveries(ids: string[], tx: Queryable): Promise<
 }
 
 /** Marks a chunk of (locked) deliveries succeeded in one statement. */
-export async function markSucceeded(rows: Array<{ id: string; latencyMs: number }>, tx: Queryable): Promise<void> {
+export async function markSucceeded(tx: Queryable, rows: Array<{ id: string; latencyMs: number }>): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `UPDATE deliveries d SET status = 'succeeded', attempts = d.attempts + 1, last_status_code = NULL, last_error = NULL, next_attempt_at = NULL,
@@ -155,7 +156,7 @@ export type AttemptRecord = {
   nextRetryAt: string | null;
 };
 
-export async function insertAttempts(rows: AttemptRecord[], tx: Queryable): Promise<void> {
+export async function insertAttempts(tx: Queryable, rows: AttemptRecord[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO delivery_attempts (delivery_id, tenant_id, topic_id, subscription_id, message_id, source_kind, source_arn, target_kind, attempt_number,
@@ -182,7 +183,7 @@ export type MetricBump = {
   latencySumMs: number;
 };
 
-export async function bumpMetrics(rows: MetricBump[], tx: Queryable): Promise<void> {
+export async function bumpMetrics(tx: Queryable, rows: MetricBump[]): Promise<void> {
   if (rows.length === 0) return;
   // Sorted so concurrent jobs take row locks in the same order (no deadlocks).
   rows.sort((a, b) => (a.subscriptionId + a.minute).localeCompare(b.subscriptionId + b.minute));
@@ -197,7 +198,7 @@ export async function bumpMetrics(rows: MetricBump[], tx: Queryable): Promise<vo
   );
 }
 
-export async function resetFailures(subscriptionIds: string[], tx: Queryable): Promise<void> {
+export async function resetFailures(tx: Queryable, subscriptionIds: string[]): Promise<void> {
   if (subscriptionIds.length === 0) return;
   await tx.query(
     `UPDATE topic_subscriptions SET consecutive_failures = 0, failing_since = NULL WHERE id = ANY($1::text[]) AND consecutive_failures > 0`,
@@ -207,11 +208,11 @@ export async function resetFailures(subscriptionIds: string[], tx: Queryable): P
 
 /** Adds failures; disables the subscription (once) when a threshold is crossed and returns it. */
 export async function addFailures(
+  tx: Queryable,
   subscriptionId: string,
   n: number,
   maxFailures: number,
   maxHours: number,
-  tx: Queryable,
 ): Promise<{ disabled: boolean; tenantId: string; arn: string; reason: string | null }> {
   const r = await tx.query(
     `WITH prev AS (SELECT id, disabled_at, failing_since, consecutive_failures FROM topic_subscriptions WHERE id = $1 FOR UPDATE)
@@ -231,8 +232,8 @@ export async function addFailures(
 }
 
 export async function insertNotification(
-  n: { id: string; tenantId: string; kind: string; subscriptionId: string | null; message: string },
   tx: Queryable,
+  n: { id: string; tenantId: string; kind: string; subscriptionId: string | null; message: string },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO delivery_notifications (id, tenant_id, kind, subscription_id, message) VALUES ($1,$2,$3,$4,$5)`,
@@ -241,8 +242,13 @@ export async function insertNotification(
 }
 
 /** maxReceivesPerSecond across all workers: one counter row per (subscription, second). */
-export async function takeRateSlot(subscriptionId: string, second: number, limit: number): Promise<boolean> {
-  const r = await pool().query(
+export async function takeRateSlot(
+  db: Queryable,
+  subscriptionId: string,
+  second: number,
+  limit: number,
+): Promise<boolean> {
+  const r = await db.query(
     `INSERT INTO delivery_rate_counters (subscription_id, second, count) VALUES ($1, $2, 1)
      ON CONFLICT (subscription_id, second) DO UPDATE SET count = delivery_rate_counters.count + 1 WHERE delivery_rate_counters.count < $3
      RETURNING count`,
@@ -252,6 +258,7 @@ export async function takeRateSlot(subscriptionId: string, second: number, limit
 }
 
 export async function insertOutboxEmail(
+  db: Queryable,
   e: {
     id: string;
     tenantId: string;
@@ -262,9 +269,8 @@ export async function insertOutboxEmail(
     body: string;
     status: string;
   },
-  tx?: Queryable,
 ): Promise<void> {
-  await (tx ?? pool()).query(
+  await db.query(
     `INSERT INTO email_outbox (id, tenant_id, subscription_id, delivery_id, to_address, subject, body, status, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8, CASE WHEN $8 = 'sent' THEN now() END)`,
     [e.id, e.tenantId, e.subscriptionId, e.deliveryId, e.to, e.subject, e.body, e.status],
   );

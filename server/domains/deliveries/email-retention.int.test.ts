@@ -6,7 +6,7 @@ import { ensureQueues } from "../../jobs/boss";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createTopic } from "../topics/topic.service";
 import { confirmSubscription, subscribe } from "../topics/subscription.service";
-import { insertMessages } from "../topics/topic.repository";
+import { insertMessages } from "../topics/topic-message.repository";
 import { deliveryJobs } from "./delivery.jobs";
 import { sendConfirmation } from "./confirmation";
 import { runFanout } from "./fanout";
@@ -59,6 +59,7 @@ describe("email and retention", () => {
     const id = randomUUID();
     await withTransaction((tx) =>
       insertMessages(
+        tx,
         [
           {
             id,
@@ -73,7 +74,6 @@ describe("email and retention", () => {
           },
         ],
         false,
-        tx,
       ),
     );
     await runFanout({ messageIds: [id], baseUrl: "http://sb.test" }, ctx);

@@ -7,7 +7,7 @@ import { ensureQueues } from "../../jobs/boss";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createTopic } from "../topics/topic.service";
 import { confirmManually, subscribe } from "../topics/subscription.service";
-import { insertMessages } from "../topics/topic.repository";
+import { insertMessages } from "../topics/topic-message.repository";
 import { deliveryJobs } from "./delivery.jobs";
 import { runFanout } from "./fanout";
 
@@ -76,6 +76,7 @@ describe("email over SMTP", () => {
     const id = randomUUID();
     await withTransaction((tx) =>
       insertMessages(
+        tx,
         [
           {
             id,
@@ -90,7 +91,6 @@ describe("email over SMTP", () => {
           },
         ],
         false,
-        tx,
       ),
     );
     await runFanout({ messageIds: [id], baseUrl: "http://sb.test" }, ctx);

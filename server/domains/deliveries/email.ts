@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { env } from "../../env";
+import { pool } from "../../db";
 import { insertOutboxEmail, type Queryable } from "./delivery.repository";
 
 // Email for email/email-json subscriptions. With SMTP_URL (e.g. smtp://user:pass@mail:587 or
@@ -47,7 +48,7 @@ export async function sendEmail(
 ): Promise<EmailResult> {
   const t = await smtp();
   if (!t) {
-    await insertOutboxEmail({ id: randomUUID(), ...e, status: "outbox" }, tx);
+    await insertOutboxEmail(tx ?? pool(), { id: randomUUID(), ...e, status: "outbox" });
     return { ok: true, via: "outbox" };
   }
   try {
@@ -58,10 +59,10 @@ export async function sendEmail(
       text: e.body,
       headers: e.deliveryId ? { "X-Signalbox-Delivery-Id": e.deliveryId } : undefined,
     });
-    await insertOutboxEmail({ id: randomUUID(), ...e, status: "sent" }, tx);
+    await insertOutboxEmail(tx ?? pool(), { id: randomUUID(), ...e, status: "sent" });
     return { ok: true, via: "smtp" };
   } catch (err) {
-    await insertOutboxEmail({ id: randomUUID(), ...e, status: "failed" }, tx);
+    await insertOutboxEmail(tx ?? pool(), { id: randomUUID(), ...e, status: "failed" });
     return { ok: false, error: `SMTP: ${(err as Error).message}` };
   }
 }

@@ -2,12 +2,8 @@ import { randomUUID } from "node:crypto";
 import { pool, withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { publicUrl } from "../../platform/public-url";
-import {
-  findMessagesByIds,
-  listConfirmedSubscriptions,
-  type MessageRow,
-  type SubscriptionRow,
-} from "../topics/topic.repository";
+import { listConfirmedSubscriptions, type SubscriptionRow } from "../topics/topic.repository";
+import { findMessagesByIds, type MessageRow } from "../topics/topic-message.repository";
 import { claimOpenDeliveries, insertDeliveries, pendingDeliveriesOf, type NewDelivery } from "./delivery.repository";
 import { attemptDeliveries, recheckLeased } from "./deliver";
 import { deliveryConfig } from "./delivery.config";
@@ -41,16 +37,16 @@ export async function runFanout(
   data: { messageIds: string[]; baseUrl?: string; queuesDone?: boolean },
   ctx: JobContext,
 ): Promise<void> {
-  const messages = await findMessagesByIds(data.messageIds);
+  const messages = await findMessagesByIds(pool(), data.messageIds);
   if (messages.length === 0) return; // topic deleted since: nothing to deliver
   const subsByTopic = new Map<string, SubscriptionRow[]>();
   for (const m of messages)
-    if (!subsByTopic.has(m.topicId)) subsByTopic.set(m.topicId, await listConfirmedSubscriptions(m.topicId));
+    if (!subsByTopic.has(m.topicId)) subsByTopic.set(m.topicId, await listConfirmedSubscriptions(pool(), m.topicId));
   const rows: NewDelivery[] = [];
   for (const m of messages)
     for (const s of subsByTopic.get(m.topicId) ?? [])
       if (!(data.queuesDone && s.protocol === "sqs") && matches(s, m)) rows.push(topicDelivery(m, s));
-  const created = (await withTransaction((tx) => insertDeliveries(rows, tx))).map((r) => r.id);
+  const created = (await withTransaction((tx) => insertDeliveries(tx, rows))).map((r) => r.id);
   // A retried job also picks up what an earlier run created but did not get to attempt.
   const ids = ctx.retryCount > 0 ? await pendingDeliveriesOf(pool(), data.messageIds) : created;
   ctx.log.debug({ messages: messages.length, deliveries: created.length, matched: rows.length }, "fanned out");
@@ -60,7 +56,7 @@ export async function runFanout(
   for (let i = 0; i < ids.length; i += chunk) parts.push(ids.slice(i, i + chunk));
   await Promise.all(
     parts.map(async (part) => {
-      const { claimed, leased } = await claimOpenDeliveries(part, { pendingOnly: true });
+      const { claimed, leased } = await claimOpenDeliveries(pool(), part, { pendingOnly: true });
       await recheckLeased(leased, data.baseUrl);
       await attemptDeliveries(claimed, baseUrl, ctx);
     }),

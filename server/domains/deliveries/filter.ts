@@ -1,6 +1,7 @@
 import { parseFilterPolicy, evaluateFilterPolicy, type FilterPolicy } from "../../core/filter-policy";
 import { bodyForProtocol } from "../../core/sns/envelope";
-import type { MessageRow, SubscriptionRow } from "../topics/topic.repository";
+import type { SubscriptionRow } from "../topics/topic.repository";
+import type { MessageRow } from "../topics/topic-message.repository";
 
 // Which subscriptions a message goes to: their filter policies, parsed once per process and policy.
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../db";
-import { listConfirmedSubscriptions, type MessageRow } from "../topics/topic.repository";
+import { listConfirmedSubscriptions } from "../topics/topic.repository";
+import type { MessageRow } from "../topics/topic-message.repository";
 import { insertAttempts, insertDeliveries, type DeliveryRow, type MetricBump } from "./delivery.repository";
 import { baseAttempt } from "./deliver";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
@@ -30,7 +31,7 @@ export async function deliverToQueuesInline(
   tx: Queryable,
 ): Promise<InlineResult> {
   if (published.length === 0) return { othersToFanOut: false, metrics: [] };
-  const subs = await listConfirmedSubscriptions(topicId, tx);
+  const subs = await listConfirmedSubscriptions(tx, topicId);
   const othersToFanOut = subs.some((s) => s.protocol !== "sqs");
   const queueSubs = subs.filter((s) => s.protocol === "sqs" && !s.disabledAt);
   if (queueSubs.length === 0) return { othersToFanOut, metrics: [] };
@@ -65,17 +66,17 @@ export async function deliverToQueuesInline(
   });
   const latency = (i: TargetInput) => Math.max(0, Date.now() - new Date(i.message.createdAt).getTime());
   await insertDeliveries(
+    tx,
     inputs.map((i, k) =>
       verdicts[k]!.result === "success"
         ? { ...i.delivery, status: "succeeded" as const, attempts: 1, latencyMs: latency(i) }
         : { ...i.delivery, status: "pending" as const },
     ),
-    tx,
   );
   // The attempt log keeps no request copy for a success: the message is in the queue.
   await insertAttempts(
-    ok.map((i) => ({ ...baseAttempt(i.delivery, now), outcome: "succeeded" as const, durationMs })),
     tx,
+    ok.map((i) => ({ ...baseAttempt(i.delivery, now), outcome: "succeeded" as const, durationMs })),
   );
   for (const i of ok) {
     const m = metrics.get(i.subscription.id) ?? {

@@ -32,7 +32,7 @@ export function recordDeliveryMetrics(bumps: MetricBump[]): Promise<void> {
       while (pending.size) {
         const batch = [...pending.values()];
         pending = new Map();
-        await bumpMetrics(batch, pool()).catch((err) => logger.warn({ err }, "delivery metrics not recorded"));
+        await bumpMetrics(pool(), batch).catch((err) => logger.warn({ err }, "delivery metrics not recorded"));
       }
     } finally {
       running = null;

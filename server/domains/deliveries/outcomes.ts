@@ -3,7 +3,8 @@ import { withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { retryDelaySeconds, type RetryPolicy } from "../../core/sns/delivery-policy";
 import { deliverToQueue } from "../queues/queue.delivery";
-import type { MessageRow, SubscriptionRow } from "../topics/topic.repository";
+import type { SubscriptionRow } from "../topics/topic.repository";
+import type { MessageRow } from "../topics/topic-message.repository";
 import {
   addFailures,
   bumpMetrics,
@@ -199,33 +200,30 @@ export async function finalizeOutcomes(
           bump(o, "failed");
         }
       }
-      await updateDeliveries(updates, tx);
-      await insertAttempts(attempts, tx);
+      await updateDeliveries(tx, updates);
+      await insertAttempts(tx, attempts);
       for (const [sec, ids] of retries) await enqueueDeliverChunks(ids, baseUrl, tx, new Date(sec * 1000));
-      await bumpMetrics([...metrics.values()], tx);
+      await bumpMetrics(tx, [...metrics.values()]);
       await resetFailures(
-        [...successSubs].filter((s) => !failuresBySub.has(s)),
         tx,
+        [...successSubs].filter((s) => !failuresBySub.has(s)),
       );
       for (const [subId, n] of [...failuresBySub].sort(([a], [b]) => a.localeCompare(b))) {
         const r = await addFailures(
+          tx,
           subId,
           n,
           cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_FAILURES,
           cfg.SIGNALBOX_WEBHOOK_DISABLE_AFTER_HOURS,
-          tx,
         );
         if (r.disabled) {
-          await insertNotification(
-            {
-              id: randomUUID(),
-              tenantId: r.tenantId,
-              kind: "subscription_disabled",
-              subscriptionId: subId,
-              message: `Subscription ${r.arn} was disabled: ${r.reason}. Fix the endpoint, then re-enable it.`,
-            },
-            tx,
-          );
+          await insertNotification(tx, {
+            id: randomUUID(),
+            tenantId: r.tenantId,
+            kind: "subscription_disabled",
+            subscriptionId: subId,
+            message: `Subscription ${r.arn} was disabled: ${r.reason}. Fix the endpoint, then re-enable it.`,
+          });
           ctx.log.warn({ subscriptionId: subId }, "subscription disabled after continuous failures");
         }
       }

@@ -1,6 +1,7 @@
 import { buildNotification, bodyForProtocol, type SnsAttribute } from "../../core/sns/envelope";
 import { standardWebhookHeaders } from "../../core/sns/standard-webhooks";
-import type { MessageRow, SubscriptionRow } from "../topics/topic.repository";
+import type { SubscriptionRow } from "../topics/topic.repository";
+import type { MessageRow } from "../topics/topic-message.repository";
 import { macOf } from "../../platform/secrets";
 import { signingKey, signingCertUrl, webhookSigningSecrets } from "../../platform/signing";
 

@@ -23,7 +23,7 @@ export async function runRetention(ctx: JobContext): Promise<void> {
   }
   await deleteOldRateCounters(pool());
   await deleteExpiredTopicDedup(pool());
-  await deleteExpiredResubscribeTokens();
+  await deleteExpiredResubscribeTokens(pool());
   await deleteOldMetrics(pool());
   ctx.log.info({ deleted }, "delivery retention done");
 }

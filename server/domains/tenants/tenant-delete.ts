@@ -23,16 +23,16 @@ export async function deleteTenant(actor: Actor, tenantId: string, input: { conf
   assertCan(actor.role, "tenant:delete");
   const { confirmName } = deleteTenantInput.parse(input);
   const result = await withTransaction(async (tx) => {
-    await lockTenant(tenantId, tx);
-    const tenant = await findTenant(tenantId, tx);
+    await lockTenant(tx, tenantId);
+    const tenant = await findTenant(tx, tenantId);
     if (!tenant) throw new AppError("not_found", "No such tenant.");
     if (confirmName.trim() !== tenant.name) {
       throw new AppError("validation", `Type the team's name, ${tenant.name}, to confirm.`, {
         fieldErrors: { confirmName: [`Type ${tenant.name} to confirm`] },
       });
     }
-    const footprint = await tenantFootprint(tenantId, tx);
-    await deleteTenantRows(tenantId, bossSchema(), tx);
+    const footprint = await tenantFootprint(tx, tenantId);
+    await deleteTenantRows(tx, tenantId, bossSchema());
     await recordAudit(
       actor,
       null,

@@ -1,4 +1,4 @@
-import { pool, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 import type { Role } from "../../auth/permissions";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 
@@ -24,8 +24,8 @@ const TENANT_COLS = `t.id, t.name, t.slug, t.account_id AS "accountId", t.create
 
 /** Inserts unless the slug or account id is taken (then returns false: caller picks another). */
 export async function insertTenantIfFree(
-  t: { id: string; name: string; slug: string; accountId: string },
   tx: Queryable,
+  t: { id: string; name: string; slug: string; accountId: string },
 ): Promise<boolean> {
   const r = await tx.query(
     `INSERT INTO tenants (id, name, slug, account_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
@@ -35,8 +35,8 @@ export async function insertTenantIfFree(
 }
 
 export async function insertMembership(
-  m: { id: string; tenantId: string; userId: string; role: Role },
   tx: Queryable,
+  m: { id: string; tenantId: string; userId: string; role: Role },
 ): Promise<void> {
   await tx.query(`INSERT INTO memberships (id, tenant_id, user_id, role) VALUES ($1, $2, $3, $4)`, [
     m.id,
@@ -47,30 +47,30 @@ export async function insertMembership(
 }
 
 /** Tenants of one user, with the user's role in each (by user, not tenant: the switcher). */
-export async function listTenantsOfUser(userId: string): Promise<(TenantRow & { role: Role })[]> {
-  const r = await pool().query(
+export async function listTenantsOfUser(db: Queryable, userId: string): Promise<(TenantRow & { role: Role })[]> {
+  const r = await db.query(
     `SELECT ${TENANT_COLS}, m.role FROM tenants t JOIN memberships m ON m.tenant_id = t.id WHERE m.user_id = $1 ORDER BY t.name, t.created_at`,
     [userId],
   );
   return r.rows;
 }
 
-export async function findTenant(tenantId: string, tx: Queryable = pool()): Promise<TenantRow | null> {
-  const r = await tx.query(`SELECT ${TENANT_COLS} FROM tenants t WHERE t.id = $1`, [tenantId]);
+export async function findTenant(db: Queryable, tenantId: string): Promise<TenantRow | null> {
+  const r = await db.query(`SELECT ${TENANT_COLS} FROM tenants t WHERE t.id = $1`, [tenantId]);
   return r.rows[0] ?? null;
 }
 
 /** Locks the tenant row: member changes of one tenant run one at a time, so the owner count holds. */
-export async function lockTenant(tenantId: string, tx: Queryable): Promise<void> {
+export async function lockTenant(tx: Queryable, tenantId: string): Promise<void> {
   await tx.query(`SELECT id FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
 }
 
-export async function updateTenantName(tenantId: string, name: string, tx: Queryable): Promise<void> {
+export async function updateTenantName(tx: Queryable, tenantId: string, name: string): Promise<void> {
   await tx.query(`UPDATE tenants SET name = $2, updated_at = now() WHERE id = $1`, [tenantId, name]);
 }
 
-export async function listMembersOfTenant(tenantId: string): Promise<MemberRow[]> {
-  const r = await pool().query(
+export async function listMembersOfTenant(db: Queryable, tenantId: string): Promise<MemberRow[]> {
+  const r = await db.query(
     `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
        FROM memberships m JOIN users u ON u.id = m.user_id
       WHERE m.tenant_id = $1
@@ -80,8 +80,8 @@ export async function listMembersOfTenant(tenantId: string): Promise<MemberRow[]
   return r.rows;
 }
 
-export async function findMember(tenantId: string, userId: string, tx: Queryable = pool()): Promise<MemberRow | null> {
-  const r = await tx.query(
+export async function findMember(db: Queryable, tenantId: string, userId: string): Promise<MemberRow | null> {
+  const r = await db.query(
     `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
        FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND m.user_id = $2`,
     [tenantId, userId],
@@ -89,12 +89,8 @@ export async function findMember(tenantId: string, userId: string, tx: Queryable
   return r.rows[0] ?? null;
 }
 
-export async function findMemberByEmail(
-  tenantId: string,
-  email: string,
-  tx: Queryable = pool(),
-): Promise<MemberRow | null> {
-  const r = await tx.query(
+export async function findMemberByEmail(db: Queryable, tenantId: string, email: string): Promise<MemberRow | null> {
+  const r = await db.query(
     `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
        FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND u.email = $2`,
     [tenantId, email.toLowerCase()],
@@ -102,18 +98,18 @@ export async function findMemberByEmail(
   return r.rows[0] ?? null;
 }
 
-export async function countOwners(tenantId: string, tx: Queryable): Promise<number> {
+export async function countOwners(tx: Queryable, tenantId: string): Promise<number> {
   const r = await tx.query(`SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND role = 'owner'`, [
     tenantId,
   ]);
   return r.rows[0].n;
 }
 
-export async function updateMemberRole(tenantId: string, userId: string, role: Role, tx: Queryable): Promise<void> {
+export async function updateMemberRole(tx: Queryable, tenantId: string, userId: string, role: Role): Promise<void> {
   await tx.query(`UPDATE memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId, role]);
 }
 
-export async function deleteMember(tenantId: string, userId: string, tx: Queryable): Promise<void> {
+export async function deleteMember(tx: Queryable, tenantId: string, userId: string): Promise<void> {
   await tx.query(`DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [tenantId, userId]);
 }
 
@@ -123,6 +119,7 @@ const INVITE_COLS = `i.id, i.tenant_id AS "tenantId", i.email, i.role, i.invited
   i.created_at AS "createdAt", i.expires_at AS "expiresAt", i.accepted_at AS "acceptedAt", i.revoked_at AS "revokedAt"`;
 
 export async function insertInvite(
+  tx: Queryable,
   i: {
     id: string;
     tenantId: string;
@@ -132,7 +129,6 @@ export async function insertInvite(
     invitedById: string;
     expiresAt: Date;
   },
-  tx: Queryable,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO invites (id, tenant_id, email, role, token_hash, invited_by_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -140,8 +136,8 @@ export async function insertInvite(
   );
 }
 
-export async function listPendingInvitesOfTenant(tenantId: string, now: Date): Promise<InviteRow[]> {
-  const r = await pool().query(
+export async function listPendingInvitesOfTenant(db: Queryable, tenantId: string, now: Date): Promise<InviteRow[]> {
+  const r = await db.query(
     `SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id
       WHERE i.tenant_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
       ORDER BY i.created_at DESC`,
@@ -151,10 +147,10 @@ export async function listPendingInvitesOfTenant(tenantId: string, now: Date): P
 }
 
 export async function findPendingInviteByEmail(
+  tx: Queryable,
   tenantId: string,
   email: string,
   now: Date,
-  tx: Queryable,
 ): Promise<InviteRow | null> {
   const r = await tx.query(
     `SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id
@@ -164,8 +160,8 @@ export async function findPendingInviteByEmail(
   return r.rows[0] ?? null;
 }
 
-export async function findInvite(tenantId: string, id: string, tx: Queryable = pool()): Promise<InviteRow | null> {
-  const r = await tx.query(
+export async function findInvite(db: Queryable, tenantId: string, id: string): Promise<InviteRow | null> {
+  const r = await db.query(
     `SELECT ${INVITE_COLS} FROM invites i LEFT JOIN users u ON u.id = i.invited_by_id WHERE i.tenant_id = $1 AND i.id = $2`,
     [tenantId, id],
   );
@@ -174,11 +170,11 @@ export async function findInvite(tenantId: string, id: string, tx: Queryable = p
 
 /** By token: the one lookup before the tenant is known (the invite link). `lock` takes a row lock. */
 export async function findInviteByTokenHash(
+  db: Queryable,
   tokenHash: string,
-  tx: Queryable = pool(),
   lock = false,
 ): Promise<(InviteRow & { tenant: TenantRow }) | null> {
-  const r = await tx.query(
+  const r = await db.query(
     `SELECT ${INVITE_COLS}, t.name AS "tenantName", t.slug AS "tenantSlug", t.account_id AS "tenantAccountId", t.created_at AS "tenantCreatedAt"
        FROM invites i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN users u ON u.id = i.invited_by_id
       WHERE i.token_hash = $1 ${lock ? "FOR UPDATE OF i" : ""}`,
@@ -199,7 +195,7 @@ export async function findInviteByTokenHash(
   };
 }
 
-export async function markInviteRevoked(tenantId: string, id: string, tx: Queryable): Promise<boolean> {
+export async function markInviteRevoked(tx: Queryable, tenantId: string, id: string): Promise<boolean> {
   const r = await tx.query(
     `UPDATE invites SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND accepted_at IS NULL`,
     [tenantId, id],
@@ -207,13 +203,13 @@ export async function markInviteRevoked(tenantId: string, id: string, tx: Querya
   return (r.rowCount ?? 0) > 0;
 }
 
-export async function markInviteAccepted(tenantId: string, id: string, tx: Queryable): Promise<void> {
+export async function markInviteAccepted(tx: Queryable, tenantId: string, id: string): Promise<void> {
   await tx.query(`UPDATE invites SET accepted_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
 }
 
 /** Operator lookup (CLI), not tenant-scoped: tenants whose id, slug or exact name is `ref`, best match first. */
-export async function findTenantsByRef(ref: string): Promise<TenantRow[]> {
-  const r = await pool().query(
+export async function findTenantsByRef(db: Queryable, ref: string): Promise<TenantRow[]> {
+  const r = await db.query(
     `SELECT ${TENANT_COLS} FROM tenants t WHERE t.id = $1 OR t.slug = $1 OR t.name = $1 ORDER BY (t.id = $1) DESC, (t.slug = $1) DESC, t.created_at LIMIT 5`,
     [ref],
   );
@@ -225,8 +221,8 @@ export async function findTenantsByRef(ref: string): Promise<TenantRow[]> {
 export type TenantFootprint = { queues: number; topics: number; members: number; apiKeys: number };
 
 /** What a deletion will remove, for the confirmation and the audit row. */
-export async function tenantFootprint(tenantId: string, tx: Queryable = pool()): Promise<TenantFootprint> {
-  const r = await tx.query(
+export async function tenantFootprint(db: Queryable, tenantId: string): Promise<TenantFootprint> {
+  const r = await db.query(
     `SELECT (SELECT count(*) FROM queues WHERE tenant_id = $1)::int AS queues,
             (SELECT count(*) FROM topics WHERE tenant_id = $1)::int AS topics,
             (SELECT count(*) FROM memberships WHERE tenant_id = $1)::int AS members,
@@ -242,7 +238,7 @@ export async function tenantFootprint(tenantId: string, tx: Queryable = pool()):
  * one statement), so they go here, and so do the tenant's waiting pg-boss jobs: a job whose rows
  * are gone would only run to find nothing. Active jobs are left to finish (they find nothing).
  */
-export async function deleteTenantRows(tenantId: string, bossSchema: string, tx: Queryable): Promise<boolean> {
+export async function deleteTenantRows(tx: Queryable, tenantId: string, bossSchema: string): Promise<boolean> {
   await tx.query(`DELETE FROM queue_metrics WHERE tenant_id = $1`, [tenantId]);
   await tx.query(`DELETE FROM delivery_metrics_minute WHERE tenant_id = $1`, [tenantId]);
   const boss = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`"${bossSchema}".job`]);

@@ -1,4 +1,5 @@
 import { authedProcedure, router, tenantProcedure } from "../../trpc/trpc";
+import { pool } from "../../db";
 import { findUserById } from "../users/user.repository";
 import { AppError } from "../../core/errors";
 import {
@@ -28,7 +29,7 @@ import {
 import { deleteTenant } from "./tenant-delete";
 
 async function signedInUser(userId: string) {
-  const u = await findUserById(userId);
+  const u = await findUserById(pool(), userId);
   if (!u) throw new AppError("unauthenticated", "Your account no longer exists.");
   return { userId: u.id, email: u.email };
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { AppError } from "../../core/errors";
 import { generateAccountId, slugify } from "../../core/ids";
 import { assertCan, permissionsOf, roleAtMost, type Actor, type Role } from "../../auth/permissions";
-import { withTransaction, type Queryable } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import { env } from "../../env";
 import { recordAudit } from "../audit/audit.service";
 import type { TenantScope } from "./tenant-access";
@@ -79,8 +79,8 @@ async function insertTenantWithOwner(
   for (let attempt = 0; attempt < 8; attempt++) {
     const slug = attempt === 0 ? base : `${base.slice(0, 33)}-${randomBytes(3).toString("hex")}`;
     const accountId = generateAccountId();
-    if (await insertTenantIfFree({ id, name, slug, accountId }, q)) {
-      await insertMembership({ id: randomUUID(), tenantId: id, userId: owner.userId, role: "owner" }, q);
+    if (await insertTenantIfFree(q, { id, name, slug, accountId })) {
+      await insertMembership(q, { id: randomUUID(), tenantId: id, userId: owner.userId, role: "owner" });
       await recordAudit(
         actor,
         id,
@@ -109,9 +109,9 @@ export async function renameTenant(actor: UserActor, tenantId: string, input: { 
   assertCan(actor.role, "tenant:manage");
   const { name } = renameTenantInput.parse(input);
   return withTransaction(async (tx) => {
-    const before = await findTenant(tenantId, tx);
+    const before = await findTenant(tx, tenantId);
     if (!before) throw new AppError("not_found", "No such tenant.");
-    await updateTenantName(tenantId, name, tx);
+    await updateTenantName(tx, tenantId, name);
     await recordAudit(
       actor,
       tenantId,
@@ -125,7 +125,7 @@ export async function renameTenant(actor: UserActor, tenantId: string, input: { 
 }
 
 export async function listMyTenants(userId: string) {
-  return listTenantsOfUser(userId);
+  return listTenantsOfUser(pool(), userId);
 }
 
 /** The tenant as the console shows it: identity, ARN prefix and the caller's role and permissions. */
@@ -144,7 +144,7 @@ export function describeTenant(scope: TenantScope) {
 
 export async function listMembers(actor: UserActor, tenantId: string) {
   assertCan(actor.role, "resource:read");
-  return listMembersOfTenant(tenantId);
+  return listMembersOfTenant(pool(), tenantId);
 }
 
 /** Only owners may grant or take away the owner role; nobody can give a role above their own. */
@@ -165,15 +165,15 @@ export async function changeMemberRole(actor: UserActor, tenantId: string, input
   assertCan(actor.role, "members:manage");
   const { userId, role } = changeRoleInput.parse(input);
   return withTransaction(async (tx) => {
-    await lockTenant(tenantId, tx);
-    const member = await findMember(tenantId, userId, tx);
+    await lockTenant(tx, tenantId);
+    const member = await findMember(tx, tenantId, userId);
     if (!member) throw new AppError("not_found", "No such member in this tenant.");
     assertMayTouch(actor, member.role, role);
     if (member.role === role) return { ...member };
-    if (member.role === "owner" && (await countOwners(tenantId, tx)) <= 1) {
+    if (member.role === "owner" && (await countOwners(tx, tenantId)) <= 1) {
       throw new AppError("conflict", "A tenant always keeps at least one owner. Make someone else an owner first.");
     }
-    await updateMemberRole(tenantId, userId, role, tx);
+    await updateMemberRole(tx, tenantId, userId, role);
     await recordAudit(
       actor,
       tenantId,
@@ -192,14 +192,14 @@ export async function removeMember(actor: UserActor, tenantId: string, input: { 
   const leaving = userId === actor.userId;
   if (!leaving) assertCan(actor.role, "members:manage");
   return withTransaction(async (tx) => {
-    await lockTenant(tenantId, tx);
-    const member = await findMember(tenantId, userId, tx);
+    await lockTenant(tx, tenantId);
+    const member = await findMember(tx, tenantId, userId);
     if (!member) throw new AppError("not_found", "No such member in this tenant.");
     if (!leaving) assertMayTouch(actor, member.role);
-    if (member.role === "owner" && (await countOwners(tenantId, tx)) <= 1) {
+    if (member.role === "owner" && (await countOwners(tx, tenantId)) <= 1) {
       throw new AppError("conflict", "A tenant always keeps at least one owner. Make someone else an owner first.");
     }
-    await deleteMember(tenantId, userId, tx);
+    await deleteMember(tx, tenantId, userId);
     await recordAudit(
       actor,
       tenantId,
@@ -231,20 +231,25 @@ export async function createInvite(actor: UserActor, tenantId: string, input: Cr
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   await withTransaction(async (tx) => {
-    if (await findMemberByEmail(tenantId, email, tx)) {
+    if (await findMemberByEmail(tx, tenantId, email)) {
       throw new AppError("conflict", `${email} is already a member.`, {
         fieldErrors: { email: ["Already a member of this team"] },
       });
     }
-    if (await findPendingInviteByEmail(tenantId, email, now, tx)) {
+    if (await findPendingInviteByEmail(tx, tenantId, email, now)) {
       throw new AppError("conflict", `${email} already has a pending invite.`, {
         fieldErrors: { email: ["Already invited: revoke the pending invite to send a new one"] },
       });
     }
-    await insertInvite(
-      { id, tenantId, email, role, tokenHash: hashInviteToken(token), invitedById: actor.userId, expiresAt },
-      tx,
-    );
+    await insertInvite(tx, {
+      id,
+      tenantId,
+      email,
+      role,
+      tokenHash: hashInviteToken(token),
+      invitedById: actor.userId,
+      expiresAt,
+    });
     await recordAudit(
       actor,
       tenantId,
@@ -259,15 +264,15 @@ export async function createInvite(actor: UserActor, tenantId: string, input: Cr
 
 export async function listInvites(actor: UserActor, tenantId: string, now = new Date()) {
   assertCan(actor.role, "members:manage");
-  return listPendingInvitesOfTenant(tenantId, now);
+  return listPendingInvitesOfTenant(pool(), tenantId, now);
 }
 
 export async function revokeInvite(actor: UserActor, tenantId: string, id: string) {
   assertCan(actor.role, "members:manage");
   return withTransaction(async (tx) => {
-    const invite = await findInvite(tenantId, id, tx);
+    const invite = await findInvite(tx, tenantId, id);
     if (!invite) throw new AppError("not_found", "No such invite in this tenant.");
-    if (!(await markInviteRevoked(tenantId, id, tx)))
+    if (!(await markInviteRevoked(tx, tenantId, id)))
       throw new AppError("conflict", "This invite was already used or revoked.");
     await recordAudit(
       actor,
@@ -291,9 +296,9 @@ function stateOf(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt
 
 /** What the invite page shows before accepting. Unknown tokens are "not found". */
 export async function previewInvite(user: SignedInUser, token: string, now = new Date()) {
-  const invite = await findInviteByTokenHash(hashInviteToken(token));
+  const invite = await findInviteByTokenHash(pool(), hashInviteToken(token));
   if (!invite) throw new AppError("not_found", "This invite link is not valid.");
-  const alreadyMember = !!(await findMember(invite.tenantId, user.userId));
+  const alreadyMember = !!(await findMember(pool(), invite.tenantId, user.userId));
   return {
     tenant: { name: invite.tenant.name, slug: invite.tenant.slug },
     email: invite.email,
@@ -312,7 +317,7 @@ export async function previewInvite(user: SignedInUser, token: string, now = new
  */
 export async function acceptInvite(user: SignedInUser, token: string, now = new Date()) {
   return withTransaction(async (tx) => {
-    const invite = await findInviteByTokenHash(hashInviteToken(token), tx, true);
+    const invite = await findInviteByTokenHash(tx, hashInviteToken(token), true);
     if (!invite) throw new AppError("not_found", "This invite link is not valid.");
     const state = stateOf(invite, now);
     if (state !== "pending")
@@ -320,10 +325,10 @@ export async function acceptInvite(user: SignedInUser, token: string, now = new 
         "conflict",
         `This invite has ${state === "expired" ? "expired" : `already been ${state}`}. Ask for a new one.`,
       );
-    if (await findMember(invite.tenantId, user.userId, tx))
+    if (await findMember(tx, invite.tenantId, user.userId))
       throw new AppError("conflict", `You are already a member of ${invite.tenant.name}.`);
-    await insertMembership({ id: randomUUID(), tenantId: invite.tenantId, userId: user.userId, role: invite.role }, tx);
-    await markInviteAccepted(invite.tenantId, invite.id, tx);
+    await insertMembership(tx, { id: randomUUID(), tenantId: invite.tenantId, userId: user.userId, role: invite.role });
+    await markInviteAccepted(tx, invite.tenantId, invite.id);
     const actor: UserActor = { type: "user", userId: user.userId, email: user.email, role: invite.role };
     await recordAudit(
       actor,
@@ -362,7 +367,7 @@ export async function createTenantAsOperator(
 
 /** Operator lookup by id, slug or exact name; an ambiguous name is an error naming the candidates. */
 export async function findTenantByRef(ref: string): Promise<TenantRow> {
-  const rows = await findTenantsByRef(ref);
+  const rows = await findTenantsByRef(pool(), ref);
   if (rows.length === 0)
     throw new AppError("not_found", `No tenant with id, slug or name "${ref}".`, {
       fieldErrors: { tenant: ["No such tenant"] },

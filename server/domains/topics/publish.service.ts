@@ -20,6 +20,7 @@ import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverToQueuesInline } from "../deliveries/inline";
 import { recordDeliveryMetrics } from "../deliveries/metrics-flusher";
 import type { MetricBump } from "../deliveries/delivery.repository";
+import type { TopicRow } from "./topic.repository";
 import {
   claimDedup,
   insertMessages,
@@ -27,8 +28,7 @@ import {
   setDedupSequence,
   type MessageRow,
   type NewMessage,
-  type TopicRow,
-} from "./topic.repository";
+} from "./topic-message.repository";
 import { requireTopic, type TenantRef } from "./topic.service";
 import { ruleError, snsInvalid } from "./topic.errors";
 
@@ -79,7 +79,7 @@ async function publishEntries(
       for (const [i, e] of entries.entries()) {
         const id = randomUUID();
         if (e.dedupId) {
-          const prior = await claimDedup(topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS), tx);
+          const prior = await claimDedup(tx, topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS));
           if (prior) {
             results[i] = { messageId: prior.messageId, sequenceNumber: prior.seq };
             continue;
@@ -99,11 +99,11 @@ async function publishEntries(
         freshIndex.push(i);
       }
       if (fresh.length) {
-        const stored = await insertMessages(fresh, topic.fifo, tx);
+        const stored = await insertMessages(tx, fresh, topic.fifo);
         const seq = (id: string) => stored.get(id)?.seq ?? null;
         fresh.forEach((m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seq(m.id) }));
         for (const m of fresh)
-          if (m.deduplicationId) await setDedupSequence(topic.id, m.deduplicationId, seq(m.id), tx);
+          if (m.deduplicationId) await setDedupSequence(tx, topic.id, m.deduplicationId, seq(m.id));
         // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
         const rows: MessageRow[] = fresh.map((m) => ({
           ...m,

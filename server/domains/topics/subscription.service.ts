@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { masterKey } from "../../platform/secrets";
 import { openWebhookSecret, sealWebhookSecret, webhookSigningSecrets } from "../../platform/signing";
 import {
@@ -204,7 +204,7 @@ export async function subscribe(
     true,
   );
 
-  const existing = await findSameSubscription(topic.id, protocol, endpoint);
+  const existing = await findSameSubscription(pool(), topic.id, protocol, endpoint);
   if (existing) {
     // SNS: the same endpoint again returns the existing subscription, unless an attribute given now
     // differs from the stored one.
@@ -217,15 +217,10 @@ export async function subscribe(
     if (existing.status === "pending") {
       const token = randomBytes(64).toString("hex");
       await withTransaction(async (tx) => {
-        await updateSubscription(
-          tenant.id,
-          existing.id,
-          {
-            confirmationTokenHash: hashToken(token),
-            confirmationExpiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
-          },
-          tx,
-        );
+        await updateSubscription(tx, tenant.id, existing.id, {
+          confirmationTokenHash: hashToken(token),
+          confirmationExpiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
+        });
         await enqueue(
           confirmJob,
           { subscriptionId: existing.id, tenantId: tenant.id, token, baseUrl: originForJob(opts.baseUrl) },
@@ -241,26 +236,23 @@ export async function subscribe(
   const token = needsConfirmation ? randomBytes(64).toString("hex") : null;
   const secret = protocol === "http" || protocol === "https" ? generateWebhookSecret() : null;
   const subscription = await withTransaction(async (tx) => {
-    await insertSubscription(
-      {
-        id,
-        tenantId: tenant.id,
-        topicId: topic.id,
-        arn: `${topic.arn}:${id}`,
-        protocol,
-        endpoint,
-        status: needsConfirmation ? "pending" : "confirmed",
-        filterPolicy: attrs.filterPolicy ?? null,
-        filterPolicyScope: attrs.filterPolicyScope ?? "MessageAttributes",
-        rawMessageDelivery: attrs.rawMessageDelivery ?? false,
-        redrivePolicy: attrs.redrivePolicy ?? null,
-        deliveryPolicy: attrs.deliveryPolicy ?? null,
-        secretEnc: secret ? sealSecret(id, secret) : null,
-        confirmationTokenHash: token ? hashToken(token) : null,
-        confirmationExpiresAt: token ? new Date(Date.now() + CONFIRMATION_TTL_MS) : null,
-      },
-      tx,
-    );
+    await insertSubscription(tx, {
+      id,
+      tenantId: tenant.id,
+      topicId: topic.id,
+      arn: `${topic.arn}:${id}`,
+      protocol,
+      endpoint,
+      status: needsConfirmation ? "pending" : "confirmed",
+      filterPolicy: attrs.filterPolicy ?? null,
+      filterPolicyScope: attrs.filterPolicyScope ?? "MessageAttributes",
+      rawMessageDelivery: attrs.rawMessageDelivery ?? false,
+      redrivePolicy: attrs.redrivePolicy ?? null,
+      deliveryPolicy: attrs.deliveryPolicy ?? null,
+      secretEnc: secret ? sealSecret(id, secret) : null,
+      confirmationTokenHash: token ? hashToken(token) : null,
+      confirmationExpiresAt: token ? new Date(Date.now() + CONFIRMATION_TTL_MS) : null,
+    });
     if (token)
       await enqueue(
         confirmJob,
@@ -275,7 +267,7 @@ export async function subscribe(
       { after: { topic: topic.name, protocol } },
       tx,
     );
-    return (await findSubscriptionById(tenant.id, id, tx))!;
+    return (await findSubscriptionById(tx, tenant.id, id))!;
   });
   return { subscription, pending: needsConfirmation, secret };
 }
@@ -283,7 +275,7 @@ export async function subscribe(
 /** ConfirmSubscription / SubscribeURL: the token is the credential, so no tenant is needed. */
 export async function confirmSubscription(input: { topicArn: string; token: string }): Promise<SubscriptionRow> {
   if (!input.token) throw snsInvalid("Invalid parameter: Token", "token");
-  const sub = await findSubscriptionByTokenHash(hashToken(input.token));
+  const sub = await findSubscriptionByTokenHash(pool(), hashToken(input.token));
   if (!sub) {
     const restored = await resubscribe(input);
     if (restored) return restored;
@@ -292,7 +284,7 @@ export async function confirmSubscription(input: { topicArn: string; token: stri
   if (sub.status === "confirmed") return sub;
   if (sub.confirmationExpiresAt && sub.confirmationExpiresAt.getTime() < Date.now())
     throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
-  await updateSubscription(sub.tenantId, sub.id, { status: "confirmed", confirmedAt: new Date() });
+  await updateSubscription(pool(), sub.tenantId, sub.id, { status: "confirmed", confirmedAt: new Date() });
   return { ...sub, status: "confirmed", confirmedAt: new Date() };
 }
 
@@ -300,7 +292,7 @@ export async function confirmManually(actor: Actor, tenant: TenantRef, id: strin
   assertCan(actor.role, "resource:write");
   const sub = await requireSubscription(tenant, id);
   await withTransaction(async (tx) => {
-    await updateSubscription(tenant.id, sub.id, { status: "confirmed", confirmedAt: new Date() }, tx);
+    await updateSubscription(tx, tenant.id, sub.id, { status: "confirmed", confirmedAt: new Date() });
     await recordAudit(actor, tenant.id, "subscription.confirm", { type: "subscription", id: sub.id }, {}, tx);
   });
 }
@@ -311,8 +303,8 @@ export async function requireSubscription(
   tx?: Queryable,
 ): Promise<SubscriptionRow> {
   const s = idOrArn.startsWith("arn:")
-    ? await findSubscriptionByArn(tenant.id, idOrArn, tx)
-    : await findSubscriptionById(tenant.id, idOrArn, tx);
+    ? await findSubscriptionByArn(tx ?? pool(), tenant.id, idOrArn)
+    : await findSubscriptionById(tx ?? pool(), tenant.id, idOrArn);
   if (!s) throw subscriptionNotFound();
   return s;
 }
@@ -327,8 +319,8 @@ export async function unsubscribe(
   if (!arn || (!arn.startsWith("arn:aws:sns:") && arn.startsWith("arn:")))
     throw snsInvalid("Invalid parameter: SubscriptionArn", "subscriptionArn");
   const sub = arn.startsWith("arn:")
-    ? await findSubscriptionByArn(tenant.id, arn)
-    : await findSubscriptionById(tenant.id, arn);
+    ? await findSubscriptionByArn(pool(), tenant.id, arn)
+    : await findSubscriptionById(pool(), tenant.id, arn);
   if (!sub) return;
   await removeSubscription(sub, opts.baseUrl ?? publicUrl(), (tx) =>
     recordAudit(
@@ -355,30 +347,27 @@ export async function removeSubscription(
 ): Promise<void> {
   const notify = sub.status === "confirmed" && (sub.protocol === "http" || sub.protocol === "https");
   await withTransaction(async (tx) => {
-    const gone = await deleteSubscriptionRow(sub.tenantId, sub.id, tx);
+    const gone = await deleteSubscriptionRow(tx, sub.tenantId, sub.id);
     if (gone && notify) {
       const token = randomBytes(64).toString("hex");
-      await insertResubscribeToken(
-        {
-          tokenHash: hashToken(token),
-          tenantId: sub.tenantId,
-          topicId: sub.topicId,
-          expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
-          subscription: {
-            id: sub.id,
-            arn: sub.arn,
-            protocol: sub.protocol,
-            endpoint: sub.endpoint,
-            filterPolicy: sub.filterPolicy,
-            filterPolicyScope: sub.filterPolicyScope,
-            rawMessageDelivery: sub.rawMessageDelivery,
-            redrivePolicy: sub.redrivePolicy,
-            deliveryPolicy: sub.deliveryPolicy,
-            secretEnc: sub.secretEnc,
-          },
+      await insertResubscribeToken(tx, {
+        tokenHash: hashToken(token),
+        tenantId: sub.tenantId,
+        topicId: sub.topicId,
+        expiresAt: new Date(Date.now() + CONFIRMATION_TTL_MS),
+        subscription: {
+          id: sub.id,
+          arn: sub.arn,
+          protocol: sub.protocol,
+          endpoint: sub.endpoint,
+          filterPolicy: sub.filterPolicy,
+          filterPolicyScope: sub.filterPolicyScope,
+          rawMessageDelivery: sub.rawMessageDelivery,
+          redrivePolicy: sub.redrivePolicy,
+          deliveryPolicy: sub.deliveryPolicy,
+          secretEnc: sub.secretEnc,
         },
-        tx,
-      );
+      });
       await enqueue(
         unsubscribeConfirmJob,
         {
@@ -403,37 +392,34 @@ export async function removeSubscription(
  */
 async function resubscribe(input: { topicArn: string; token: string }): Promise<SubscriptionRow | null> {
   return withTransaction(async (tx) => {
-    const r = await takeResubscribeToken(hashToken(input.token), tx);
+    const r = await takeResubscribeToken(tx, hashToken(input.token));
     if (!r) return null;
-    const topic = await findTopicById(r.tenantId, r.topicId, tx);
+    const topic = await findTopicById(tx, r.tenantId, r.topicId);
     if (!topic || topic.arn !== input.topicArn) throw snsInvalid("Invalid token", "token");
     if (r.expiresAt.getTime() < Date.now())
       throw snsInvalid("Invalid parameter: Token Reason: the token has expired", "token");
     const s = r.subscription;
     // Subscribed again meanwhile: that subscription stands.
-    const again = await findSameSubscription(topic.id, s.protocol, s.endpoint, tx);
+    const again = await findSameSubscription(tx, topic.id, s.protocol, s.endpoint);
     if (again) return again;
-    await insertSubscription(
-      {
-        id: s.id,
-        tenantId: r.tenantId,
-        topicId: topic.id,
-        arn: s.arn,
-        protocol: s.protocol,
-        endpoint: s.endpoint,
-        status: "confirmed",
-        filterPolicy: s.filterPolicy,
-        filterPolicyScope: s.filterPolicyScope,
-        rawMessageDelivery: s.rawMessageDelivery,
-        redrivePolicy: s.redrivePolicy,
-        deliveryPolicy: s.deliveryPolicy,
-        secretEnc: s.secretEnc,
-        confirmationTokenHash: null,
-        confirmationExpiresAt: null,
-      },
-      tx,
-    );
-    return (await findSubscriptionById(r.tenantId, s.id, tx))!;
+    await insertSubscription(tx, {
+      id: s.id,
+      tenantId: r.tenantId,
+      topicId: topic.id,
+      arn: s.arn,
+      protocol: s.protocol,
+      endpoint: s.endpoint,
+      status: "confirmed",
+      filterPolicy: s.filterPolicy,
+      filterPolicyScope: s.filterPolicyScope,
+      rawMessageDelivery: s.rawMessageDelivery,
+      redrivePolicy: s.redrivePolicy,
+      deliveryPolicy: s.deliveryPolicy,
+      secretEnc: s.secretEnc,
+      confirmationTokenHash: null,
+      confirmationExpiresAt: null,
+    });
+    return (await findSubscriptionById(tx, r.tenantId, s.id))!;
   });
 }
 
@@ -448,7 +434,7 @@ export async function listSubscriptions(
   const topicId = opts.topicArn ? (await requireTopic(tenant, opts.topicArn)).id : null;
   const after = opts.nextToken ? Buffer.from(opts.nextToken, "base64url").toString("utf8") : null;
   if (after !== null && !after.startsWith("arn:")) throw snsInvalid("Invalid parameter: NextToken", "nextToken");
-  const rows = await listSubscriptionsPage(tenant.id, topicId, after, SUBSCRIPTIONS_PAGE + 1);
+  const rows = await listSubscriptionsPage(pool(), tenant.id, topicId, after, SUBSCRIPTIONS_PAGE + 1);
   const page = rows.slice(0, SUBSCRIPTIONS_PAGE);
   return {
     subscriptions: page,
@@ -520,7 +506,7 @@ export async function setSubscriptionAttributes(
     subscribeWording,
   );
   return withTransaction(async (tx) => {
-    await updateSubscription(tenant.id, s.id, parsed as Record<string, unknown>, tx);
+    await updateSubscription(tx, tenant.id, s.id, parsed as Record<string, unknown>);
     await recordAudit(
       actor,
       tenant.id,
@@ -529,7 +515,7 @@ export async function setSubscriptionAttributes(
       { attributes: Object.keys(patch).map((k) => WIRE_NAMES[k as keyof SubscriptionPatch]) },
       tx,
     );
-    return (await findSubscriptionById(tenant.id, s.id, tx))!;
+    return (await findSubscriptionById(tx, tenant.id, s.id))!;
   });
 }
 
@@ -549,16 +535,11 @@ export async function rotateSigningSecret(
   const secret = generateWebhookSecret();
   const previousExpiresAt = s.secretEnc && overlapMs > 0 ? new Date(Date.now() + overlapMs) : null;
   await withTransaction(async (tx) => {
-    await updateSubscription(
-      tenant.id,
-      s.id,
-      {
-        secretEnc: sealSecret(s.id, secret),
-        previousSecretEnc: previousExpiresAt ? s.secretEnc : null,
-        previousSecretExpiresAt: previousExpiresAt,
-      },
-      tx,
-    );
+    await updateSubscription(tx, tenant.id, s.id, {
+      secretEnc: sealSecret(s.id, secret),
+      previousSecretEnc: previousExpiresAt ? s.secretEnc : null,
+      previousSecretExpiresAt: previousExpiresAt,
+    });
     await recordAudit(
       actor,
       tenant.id,
@@ -575,12 +556,12 @@ export async function reenableSubscription(actor: Actor, tenant: TenantRef, id: 
   assertCan(actor.role, "resource:write");
   const s = await requireSubscription(tenant, id);
   await withTransaction(async (tx) => {
-    await updateSubscription(
-      tenant.id,
-      s.id,
-      { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null },
-      tx,
-    );
+    await updateSubscription(tx, tenant.id, s.id, {
+      disabledAt: null,
+      disabledReason: null,
+      consecutiveFailures: 0,
+      failingSince: null,
+    });
     await recordAudit(actor, tenant.id, "subscription.reenable", { type: "subscription", id: s.id }, {}, tx);
   });
 }

@@ -1,6 +1,6 @@
-import { pool, type Queryable } from "../../db";
+import type { Queryable } from "../../db";
 
-// The only SQL of the topics domain (topics, subscriptions, published messages). Every function
+// SQL of the topics domain's topics and subscriptions (messages: topic-message.repository.ts). Every function
 // takes the tenant and puts it in its WHERE, except the token lookup (the token is the credential).
 
 export type { Queryable };
@@ -65,15 +65,13 @@ const SUB_COLS = `s.id, s.tenant_id AS "tenantId", s.topic_id AS "topicId", t.ar
   s.previous_secret_expires_at AS "previousSecretExpiresAt", s.disabled_at AS "disabledAt", s.disabled_reason AS "disabledReason",
   s.consecutive_failures AS "consecutiveFailures", s.failing_since AS "failingSince", s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 
-const db = (tx?: Queryable): Queryable => tx ?? pool();
-
 // --- topics ---------------------------------------------------------------------------------------
 
 export async function insertTopic(
+  db: Queryable,
   t: Omit<TopicRow, "createdAt" | "updatedAt">,
-  tx?: Queryable,
 ): Promise<TopicRow | null> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `INSERT INTO topics (id, tenant_id, name, arn, fifo, display_name, delivery_policy, content_based_dedup, tags, policy, kms_master_key_id, tracing_config, signature_version)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING ${TOPIC_COLS}`,
     [
@@ -95,24 +93,29 @@ export async function insertTopic(
   return r.rows[0] ?? null;
 }
 
-export async function findTopicByName(tenantId: string, name: string, tx?: Queryable): Promise<TopicRow | null> {
-  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+export async function findTopicByName(db: Queryable, tenantId: string, name: string): Promise<TopicRow | null> {
+  const r = await db.query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
   return r.rows[0] ?? null;
 }
 
-export async function findTopicByArn(tenantId: string, arn: string, tx?: Queryable): Promise<TopicRow | null> {
-  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND arn = $2`, [tenantId, arn]);
+export async function findTopicByArn(db: Queryable, tenantId: string, arn: string): Promise<TopicRow | null> {
+  const r = await db.query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND arn = $2`, [tenantId, arn]);
   return r.rows[0] ?? null;
 }
 
-export async function findTopicById(tenantId: string, id: string, tx?: Queryable): Promise<TopicRow | null> {
-  const r = await db(tx).query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function findTopicById(db: Queryable, tenantId: string, id: string): Promise<TopicRow | null> {
+  const r = await db.query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return r.rows[0] ?? null;
 }
 
 /** Topics after `afterArn` in ARN order (AWS pages ListTopics by 100). */
-export async function listTopicsPage(tenantId: string, afterArn: string | null, limit: number): Promise<TopicRow[]> {
-  const r = await pool().query(
+export async function listTopicsPage(
+  db: Queryable,
+  tenantId: string,
+  afterArn: string | null,
+  limit: number,
+): Promise<TopicRow[]> {
+  const r = await db.query(
     `SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND ($2::text IS NULL OR arn > $2) ORDER BY arn LIMIT $3`,
     [tenantId, afterArn, limit],
   );
@@ -120,10 +123,11 @@ export async function listTopicsPage(tenantId: string, afterArn: string | null, 
 }
 
 export async function listTopicsWithCounts(
+  db: Queryable,
   tenantId: string,
   search: string | null,
 ): Promise<Array<TopicRow & { confirmed: number; pending: number; disabled: number }>> {
-  const r = await pool().query(
+  const r = await db.query(
     `SELECT ${topicCols("t.")},
             COALESCE(c.confirmed, 0)::int AS confirmed, COALESCE(c.pending, 0)::int AS pending, COALESCE(c.disabled, 0)::int AS disabled
        FROM topics t
@@ -152,7 +156,7 @@ export type TopicPatch = Partial<
   >
 >;
 
-export async function updateTopic(tenantId: string, id: string, patch: TopicPatch, tx?: Queryable): Promise<void> {
+export async function updateTopic(db: Queryable, tenantId: string, id: string, patch: TopicPatch): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [tenantId, id];
   const add = (col: string, v: unknown) => {
@@ -169,19 +173,19 @@ export async function updateTopic(tenantId: string, id: string, patch: TopicPatc
   if ("tracingConfig" in patch) add("tracing_config", patch.tracingConfig);
   if ("signatureVersion" in patch) add("signature_version", patch.signatureVersion);
   if (sets.length === 0) return;
-  await db(tx).query(
-    `UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-    values,
-  );
+  await db.query(`UPDATE topics SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`, values);
 }
 
-export async function deleteTopicRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
-  const r = await db(tx).query(`DELETE FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function deleteTopicRow(db: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const r = await db.query(`DELETE FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return (r.rowCount ?? 0) > 0;
 }
 
-export async function subscriptionCounts(topicId: string): Promise<{ confirmed: number; pending: number }> {
-  const r = await pool().query(
+export async function subscriptionCounts(
+  db: Queryable,
+  topicId: string,
+): Promise<{ confirmed: number; pending: number }> {
+  const r = await db.query(
     `SELECT count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed, count(*) FILTER (WHERE status = 'pending')::int AS pending FROM topic_subscriptions WHERE topic_id = $1`,
     [topicId],
   );
@@ -207,8 +211,8 @@ export type NewSubscription = Pick<
   | "secretEnc"
 > & { confirmationTokenHash: string | null; confirmationExpiresAt: Date | null };
 
-export async function insertSubscription(s: NewSubscription, tx?: Queryable): Promise<void> {
-  await db(tx).query(
+export async function insertSubscription(db: Queryable, s: NewSubscription): Promise<void> {
+  await db.query(
     `INSERT INTO topic_subscriptions (id, tenant_id, topic_id, arn, protocol, endpoint, status, confirmation_token_hash, confirmation_expires_at,
        confirmed_at, filter_policy, filter_policy_scope, raw_message_delivery, redrive_policy, delivery_policy, secret_enc)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, CASE WHEN $7 = 'confirmed' THEN now() END, $10,$11,$12,$13,$14,$15)`,
@@ -233,11 +237,11 @@ export async function insertSubscription(s: NewSubscription, tx?: Queryable): Pr
 }
 
 export async function findSubscriptionByArn(
+  db: Queryable,
   tenantId: string,
   arn: string,
-  tx?: Queryable,
 ): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.arn = $2`,
     [tenantId, arn],
   );
@@ -245,11 +249,11 @@ export async function findSubscriptionByArn(
 }
 
 export async function findSubscriptionById(
+  db: Queryable,
   tenantId: string,
   id: string,
-  tx?: Queryable,
 ): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.tenant_id = $1 AND s.id = $2`,
     [tenantId, id],
   );
@@ -257,16 +261,16 @@ export async function findSubscriptionById(
 }
 
 /** Worker-side lookup (the delivery job carries ids it wrote itself). */
-export async function findSubscriptionsByIds(ids: string[]): Promise<SubscriptionRow[]> {
-  const r = await pool().query(
+export async function findSubscriptionsByIds(db: Queryable, ids: string[]): Promise<SubscriptionRow[]> {
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.id = ANY($1::text[])`,
     [ids],
   );
   return r.rows;
 }
 
-export async function findSubscriptionByTokenHash(hash: string, tx?: Queryable): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(
+export async function findSubscriptionByTokenHash(db: Queryable, hash: string): Promise<SubscriptionRow | null> {
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.confirmation_token_hash = $1`,
     [hash],
   );
@@ -274,12 +278,12 @@ export async function findSubscriptionByTokenHash(hash: string, tx?: Queryable):
 }
 
 export async function findSameSubscription(
+  db: Queryable,
   topicId: string,
   protocol: string,
   endpoint: string,
-  tx?: Queryable,
 ): Promise<SubscriptionRow | null> {
-  const r = await db(tx).query(
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.protocol = $2 AND s.endpoint = $3 LIMIT 1`,
     [topicId, protocol, endpoint],
   );
@@ -287,12 +291,13 @@ export async function findSameSubscription(
 }
 
 export async function listSubscriptionsPage(
+  db: Queryable,
   tenantId: string,
   topicId: string | null,
   afterArn: string | null,
   limit: number,
 ): Promise<SubscriptionRow[]> {
-  const r = await pool().query(
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id
       WHERE s.tenant_id = $1 AND ($2::text IS NULL OR s.topic_id = $2) AND ($3::text IS NULL OR s.arn > $3)
       ORDER BY s.arn LIMIT $4`,
@@ -302,8 +307,8 @@ export async function listSubscriptionsPage(
 }
 
 /** Fan-out: the confirmed subscriptions of a topic (disabled ones too: their deliveries are recorded as failed). */
-export async function listConfirmedSubscriptions(topicId: string, tx?: Queryable): Promise<SubscriptionRow[]> {
-  const r = await db(tx).query(
+export async function listConfirmedSubscriptions(db: Queryable, topicId: string): Promise<SubscriptionRow[]> {
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.topic_id = $1 AND s.status = 'confirmed'`,
     [topicId],
   );
@@ -331,10 +336,10 @@ const SUB_PATCH_COLS: Record<string, string> = {
 const JSON_COLS = new Set(["filterPolicy", "redrivePolicy", "deliveryPolicy"]);
 
 export async function updateSubscription(
+  db: Queryable,
   tenantId: string,
   id: string,
   patch: Record<string, unknown>,
-  tx?: Queryable,
 ): Promise<void> {
   const sets: string[] = [];
   const values: unknown[] = [tenantId, id];
@@ -345,121 +350,20 @@ export async function updateSubscription(
     sets.push(`${col} = $${values.length}`);
   }
   if (sets.length === 0) return;
-  await db(tx).query(
+  await db.query(
     `UPDATE topic_subscriptions SET ${sets.join(", ")}, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
     values,
   );
 }
 
-export async function deleteSubscriptionRow(tenantId: string, id: string, tx?: Queryable): Promise<boolean> {
-  const r = await db(tx).query(`DELETE FROM topic_subscriptions WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function deleteSubscriptionRow(db: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const r = await db.query(`DELETE FROM topic_subscriptions WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return (r.rowCount ?? 0) > 0;
 }
 
-// --- messages -------------------------------------------------------------------------------------
-
-export type NewMessage = {
-  id: string;
-  tenantId: string;
-  topicId: string;
-  body: string;
-  attributes: Record<string, unknown>;
-  subject: string | null;
-  messageStructure: string | null;
-  messageGroupId: string | null;
-  deduplicationId: string | null;
-};
-
-/** Inserts messages in one statement; FIFO topics get a sequence number from a global sequence. */
-export async function insertMessages(
-  msgs: NewMessage[],
-  fifo: boolean,
-  tx: Queryable,
-): Promise<Map<string, { seq: string | null; createdAt: Date }>> {
-  const r = await tx.query(
-    `INSERT INTO topic_messages (id, tenant_id, topic_id, body, attributes, subject, message_structure, message_group_id, deduplication_id, sequence_number)
-     SELECT m.id, m.tenant_id, m.topic_id, m.body, m.attributes, m.subject, m.message_structure, m.message_group_id, m.deduplication_id,
-            CASE WHEN $2 THEN (extract(epoch from clock_timestamp())*1000)::bigint * 1000000 + nextval('topic_messages_seq') % 1000000 END
-       FROM jsonb_to_recordset($1::jsonb) AS m(id text, tenant_id text, topic_id text, body text, attributes jsonb, subject text,
-            message_structure text, message_group_id text, deduplication_id text)
-     RETURNING id, sequence_number::text AS seq, created_at AS "createdAt"`,
-    [
-      JSON.stringify(
-        msgs.map((m) => ({
-          id: m.id,
-          tenant_id: m.tenantId,
-          topic_id: m.topicId,
-          body: m.body,
-          attributes: m.attributes,
-          subject: m.subject,
-          message_structure: m.messageStructure,
-          message_group_id: m.messageGroupId,
-          deduplication_id: m.deduplicationId,
-        })),
-      ),
-      fifo,
-    ],
-  );
-  return new Map(
-    r.rows.map((x: { id: string; seq: string | null; createdAt: Date }) => [
-      x.id,
-      { seq: x.seq, createdAt: x.createdAt },
-    ]),
-  );
-}
-
-/** FIFO dedup: claims the id for 5 minutes; returns the earlier message when it was already claimed. */
-export async function claimDedup(
-  topicId: string,
-  dedupId: string,
-  messageId: string,
-  expiresAt: Date,
-  tx: Queryable,
-): Promise<{ messageId: string; seq: string | null } | null> {
-  await tx.query(`DELETE FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2 AND expires_at < now()`, [
-    topicId,
-    dedupId,
-  ]);
-  const r = await tx.query(
-    `INSERT INTO topic_dedup (topic_id, deduplication_id, message_id, expires_at) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING RETURNING message_id`,
-    [topicId, dedupId, messageId, expiresAt],
-  );
-  if (r.rowCount) return null;
-  const e = await tx.query(
-    `SELECT message_id AS "messageId", sequence_number::text AS seq FROM topic_dedup WHERE topic_id = $1 AND deduplication_id = $2`,
-    [topicId, dedupId],
-  );
-  return e.rows[0] ?? null;
-}
-
-export async function setDedupSequence(
-  topicId: string,
-  dedupId: string,
-  seq: string | null,
-  tx: Queryable,
-): Promise<void> {
-  await tx.query(`UPDATE topic_dedup SET sequence_number = $3 WHERE topic_id = $1 AND deduplication_id = $2`, [
-    topicId,
-    dedupId,
-    seq,
-  ]);
-}
-
-export type MessageRow = NewMessage & { sequenceNumber: string | null; createdAt: Date };
-
-export async function findMessagesByIds(ids: string[], tx?: Queryable): Promise<MessageRow[]> {
-  const r = await db(tx).query(
-    `SELECT id, tenant_id AS "tenantId", topic_id AS "topicId", body, attributes, subject, message_structure AS "messageStructure",
-            message_group_id AS "messageGroupId", deduplication_id AS "deduplicationId", sequence_number::text AS "sequenceNumber", created_at AS "createdAt"
-       FROM topic_messages WHERE id = ANY($1::text[])`,
-    [ids],
-  );
-  return r.rows;
-}
-
 /** For the signed UnsubscribeURL only (the HMAC signature is the credential). */
-export async function findSubscriptionByArnUnscoped(arn: string): Promise<SubscriptionRow | null> {
-  const r = await pool().query(
+export async function findSubscriptionByArnUnscoped(db: Queryable, arn: string): Promise<SubscriptionRow | null> {
+  const r = await db.query(
     `SELECT ${SUB_COLS} FROM topic_subscriptions s JOIN topics t ON t.id = s.topic_id WHERE s.arn = $1`,
     [arn],
   );
@@ -483,10 +387,10 @@ export type ResubscribeSnapshot = Pick<
 >;
 
 export async function insertResubscribeToken(
+  db: Queryable,
   r: { tokenHash: string; tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date },
-  tx?: Queryable,
 ): Promise<void> {
-  await db(tx).query(
+  await db.query(
     `INSERT INTO topic_resubscribe_tokens (token_hash, tenant_id, topic_id, subscription, expires_at) VALUES ($1,$2,$3,$4,$5)`,
     [r.tokenHash, r.tenantId, r.topicId, JSON.stringify(r.subscription), r.expiresAt],
   );
@@ -494,8 +398,8 @@ export async function insertResubscribeToken(
 
 /** The token is the credential (like confirmation tokens), so no tenant. Deletes it: a token re-subscribes once. */
 export async function takeResubscribeToken(
-  tokenHash: string,
   tx: Queryable,
+  tokenHash: string,
 ): Promise<{ tenantId: string; topicId: string; subscription: ResubscribeSnapshot; expiresAt: Date } | null> {
   const r = await tx.query(
     `DELETE FROM topic_resubscribe_tokens WHERE token_hash = $1 RETURNING tenant_id AS "tenantId", topic_id AS "topicId", subscription, expires_at AS "expiresAt"`,
@@ -504,17 +408,7 @@ export async function takeResubscribeToken(
   return r.rows[0] ?? null;
 }
 
-export async function deleteExpiredResubscribeTokens(): Promise<number> {
-  const r = await pool().query(`DELETE FROM topic_resubscribe_tokens WHERE expires_at < now()`);
+export async function deleteExpiredResubscribeTokens(db: Queryable): Promise<number> {
+  const r = await db.query(`DELETE FROM topic_resubscribe_tokens WHERE expires_at < now()`);
   return r.rowCount ?? 0;
-}
-
-/** Console: a topic's latest messages, newest first, bodies cut to 2 KiB. */
-export async function listRecentTopicMessages(db: Queryable, tenantId: string, topicId: string, limit: number) {
-  const r = await db.query(
-    `SELECT id, left(body, 2048) AS body, attributes, subject, message_group_id AS "messageGroupId", sequence_number::text AS "sequenceNumber", created_at AS "createdAt"
-       FROM topic_messages WHERE tenant_id = $1 AND topic_id = $2 ORDER BY created_at DESC LIMIT $3`,
-    [tenantId, topicId, limit],
-  );
-  return r.rows;
 }

@@ -7,6 +7,7 @@ import { ensureQueues } from "../../jobs/boss";
 import { deliveryJobs } from "../deliveries/delivery.jobs";
 import { createTestTenant, addMember, createTestUser, type TestTenant } from "../../../tests/helpers/fixtures";
 import { insertOutboxEmail } from "../deliveries/delivery.repository";
+import { pool } from "../../db";
 
 // The console's contract: topicRouter and deliveryRouter through the real tRPC stack (session
 // user → tenant membership → role check → service), as the console pages call them.
@@ -145,7 +146,7 @@ describe("topicRouter / deliveryRouter", () => {
     for (let i = 0; i < 45; i++) {
       const id = `outbox-${String(i).padStart(2, "0")}-${other.tenant.id}`;
       ids.push(id);
-      await insertOutboxEmail({
+      await insertOutboxEmail(pool(), {
         id,
         tenantId: other.tenant.id,
         subscriptionId: null,
@@ -157,7 +158,7 @@ describe("topicRouter / deliveryRouter", () => {
       });
     }
     // Another team's mail never shows up.
-    await insertOutboxEmail({
+    await insertOutboxEmail(pool(), {
       id: `outbox-foreign-${t.tenant.id}`,
       tenantId: t.tenant.id,
       subscriptionId: null,

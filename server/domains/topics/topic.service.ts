@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "../../core/errors";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { env } from "../../env";
 import { checkTopicName, MAX_TAGS } from "../../core/sns/publish-rules";
 import { parseDeliveryPolicy } from "../../core/sns/delivery-policy";
@@ -139,7 +139,7 @@ export function topicAttributesPatch(
 }
 
 export async function requireTopic(tenant: TenantRef, arn: string): Promise<TopicRow> {
-  const t = await findTopicByArn(tenant.id, arn);
+  const t = await findTopicByArn(pool(), tenant.id, arn);
   if (!t) throw topicNotFound();
   return t;
 }
@@ -167,28 +167,25 @@ export async function createTopic(
   const patch = topicAttributesPatch({ fifo }, settable, "Invalid parameter: Attributes Reason: ");
   const tags = input.tags ?? {};
   checkTags(tags);
-  const existing = await findTopicByName(tenant.id, input.name);
+  const existing = await findTopicByName(pool(), tenant.id, input.name);
   if (existing) return existing; // CreateTopic is idempotent: same name → same ARN
   return withTransaction(async (tx) => {
-    const row = await insertTopic(
-      {
-        id: randomUUID(),
-        tenantId: tenant.id,
-        name: input.name,
-        arn: topicArn(tenant, input.name),
-        fifo,
-        displayName: patch.displayName ?? null,
-        deliveryPolicy: patch.deliveryPolicy ?? null,
-        contentBasedDedup: patch.contentBasedDedup ?? false,
-        tags,
-        policy: patch.policy ?? null,
-        kmsMasterKeyId: patch.kmsMasterKeyId ?? null,
-        tracingConfig: patch.tracingConfig ?? null,
-        signatureVersion: patch.signatureVersion ?? null,
-      },
-      tx,
-    );
-    const topic = row ?? (await findTopicByName(tenant.id, input.name, tx))!;
+    const row = await insertTopic(tx, {
+      id: randomUUID(),
+      tenantId: tenant.id,
+      name: input.name,
+      arn: topicArn(tenant, input.name),
+      fifo,
+      displayName: patch.displayName ?? null,
+      deliveryPolicy: patch.deliveryPolicy ?? null,
+      contentBasedDedup: patch.contentBasedDedup ?? false,
+      tags,
+      policy: patch.policy ?? null,
+      kmsMasterKeyId: patch.kmsMasterKeyId ?? null,
+      tracingConfig: patch.tracingConfig ?? null,
+      signatureVersion: patch.signatureVersion ?? null,
+    });
+    const topic = row ?? (await findTopicByName(tx, tenant.id, input.name))!;
     if (row)
       await recordAudit(
         actor,
@@ -204,10 +201,10 @@ export async function createTopic(
 
 export async function deleteTopic(actor: Actor, tenant: TenantRef, arn: string): Promise<void> {
   assertCan(actor.role, "resource:write");
-  const t = await findTopicByArn(tenant.id, arn);
+  const t = await findTopicByArn(pool(), tenant.id, arn);
   if (!t) return; // DeleteTopic of a missing topic succeeds on AWS
   await withTransaction(async (tx) => {
-    await deleteTopicRow(tenant.id, t.id, tx);
+    await deleteTopicRow(tx, tenant.id, t.id);
     await recordAudit(actor, tenant.id, "topic.delete", { type: "topic", id: t.id }, { before: { name: t.name } }, tx);
   });
 }
@@ -225,7 +222,7 @@ export async function listTopics(
     after = Buffer.from(nextToken, "base64url").toString("utf8");
     if (!after.startsWith("arn:")) throw snsInvalid("Invalid parameter: NextToken", "nextToken");
   }
-  const rows = await listTopicsPage(tenant.id, after, TOPICS_PAGE + 1);
+  const rows = await listTopicsPage(pool(), tenant.id, after, TOPICS_PAGE + 1);
   const page = rows.slice(0, TOPICS_PAGE);
   return {
     topics: page,
@@ -235,12 +232,12 @@ export async function listTopics(
 
 export async function listTopicsForConsole(actor: Actor, tenant: TenantRef, search?: string | null) {
   assertCan(actor.role, "resource:read");
-  return listTopicsWithCounts(tenant.id, search ?? null);
+  return listTopicsWithCounts(pool(), tenant.id, search ?? null);
 }
 
 export async function getTopicById(actor: Actor, tenant: TenantRef, id: string): Promise<TopicRow> {
   assertCan(actor.role, "resource:read");
-  const t = (await findTopicById(tenant.id, id)) ?? (await findTopicByArn(tenant.id, id));
+  const t = (await findTopicById(pool(), tenant.id, id)) ?? (await findTopicByArn(pool(), tenant.id, id));
   if (!t) throw topicNotFound();
   return t;
 }
@@ -279,7 +276,7 @@ export async function getTopicAttributes(
 ): Promise<Record<string, string>> {
   assertCan(actor.role, "resource:read");
   const t = await requireTopic(tenant, arn);
-  const counts = await subscriptionCounts(t.id);
+  const counts = await subscriptionCounts(pool(), t.id);
   const out: Record<string, string> = {
     TopicArn: t.arn,
     Owner: tenant.accountId,
@@ -338,7 +335,7 @@ export async function setTopicAttributes(
   const t = await requireTopic(tenant, arn);
   const patch = topicAttributesPatch(t, attrs);
   await withTransaction(async (tx) => {
-    await updateTopic(tenant.id, t.id, patch, tx);
+    await updateTopic(tx, tenant.id, t.id, patch);
     await recordAudit(
       actor,
       tenant.id,
@@ -353,7 +350,7 @@ export async function setTopicAttributes(
 // --- tags -----------------------------------------------------------------------------------------
 
 async function taggable(tenant: TenantRef, arn: string): Promise<TopicRow> {
-  const t = await findTopicByArn(tenant.id, arn);
+  const t = await findTopicByArn(pool(), tenant.id, arn);
   if (!t) throw resourceNotFound();
   return t;
 }
@@ -368,7 +365,7 @@ export async function tagTopic(
   const t = await taggable(tenant, arn);
   const next = { ...t.tags, ...tags };
   checkTags(next);
-  await updateTopic(tenant.id, t.id, { tags: next });
+  await updateTopic(pool(), tenant.id, t.id, { tags: next });
 }
 
 export async function untagTopic(actor: Actor, tenant: TenantRef, arn: string, keys: string[]): Promise<void> {
@@ -376,7 +373,7 @@ export async function untagTopic(actor: Actor, tenant: TenantRef, arn: string, k
   const t = await taggable(tenant, arn);
   const next = { ...t.tags };
   for (const k of keys) delete next[k];
-  await updateTopic(tenant.id, t.id, { tags: next });
+  await updateTopic(pool(), tenant.id, t.id, { tags: next });
 }
 
 export async function listTopicTags(actor: Actor, tenant: TenantRef, arn: string): Promise<Record<string, string>> {

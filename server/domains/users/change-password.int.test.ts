@@ -15,9 +15,9 @@ describe("changePassword", () => {
     await expect(
       changePassword(u.id, { currentPassword: "not it at all", newPassword: "a brand new password" }),
     ).rejects.toMatchObject({ fieldErrors: { currentPassword: expect.any(Array) } });
-    const before = await sessionVersionOf(u.id);
+    const before = await sessionVersionOf(pool(), u.id);
     await changePassword(u.id, { currentPassword: u.password, newPassword: "a brand new password" });
-    expect(await sessionVersionOf(u.id)).toBe((before ?? 0) + 1);
+    expect(await sessionVersionOf(pool(), u.id)).toBe((before ?? 0) + 1);
     const ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     expect(await checkCredentials(u.email, u.password, ip)).toBeNull();
     expect((await checkCredentials(u.email, "a brand new password", ip))?.id).toBe(u.id);

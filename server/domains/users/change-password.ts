@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { hashPassword, verifyPassword } from "../../core/crypto/password";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
 import type { Actor } from "../../auth/permissions";
 import {
@@ -24,7 +24,7 @@ export const changePasswordInput = z.object({
  */
 export async function changePassword(userId: string, input: z.infer<typeof changePasswordInput>) {
   const { currentPassword, newPassword } = changePasswordInput.parse(input);
-  const user = await findUserById(userId);
+  const user = await findUserById(pool(), userId);
   if (!user) throw new AppError("unauthenticated", "Your account no longer exists.");
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new AppError("validation", "The current password is not right.", {
@@ -37,9 +37,9 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
     });
   const hash = await hashPassword(newPassword);
   await withTransaction(async (tx) => {
-    await updatePasswordHash(userId, hash, tx);
+    await updatePasswordHash(tx, userId, hash);
     // A new password ends any sign-in lock: the guesses were against the old one.
-    await recordAccountCleared(user.email, tx);
+    await recordAccountCleared(tx, user.email);
     await recordAudit(
       { type: "user", userId, email: user.email, role: "viewer" },
       null,
@@ -49,7 +49,7 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
       tx,
     );
   });
-  await bumpSessionVersion(userId);
+  await bumpSessionVersion(pool(), userId);
   return { ok: true };
 }
 
@@ -60,15 +60,15 @@ export async function changePassword(userId: string, input: z.infer<typeof chang
 export async function resetPassword(actor: Actor, emailRaw: string, newPasswordRaw: string) {
   const email = emailRaw.trim().toLowerCase();
   const newPassword = passwordSchema.parse(newPasswordRaw);
-  const user = await findUserByEmail(email);
+  const user = await findUserByEmail(pool(), email);
   if (!user)
     throw new AppError("not_found", `No user with email ${email}.`, { fieldErrors: { email: ["No such user"] } });
   const hash = await hashPassword(newPassword);
   await withTransaction(async (tx) => {
-    await updatePasswordHash(user.id, hash, tx);
-    await recordAccountCleared(user.email, tx);
+    await updatePasswordHash(tx, user.id, hash);
+    await recordAccountCleared(tx, user.email);
     await recordAudit(actor, null, "account.password_reset", { type: "user", id: user.id }, { email }, tx);
   });
-  await bumpSessionVersion(user.id);
+  await bumpSessionVersion(pool(), user.id);
   return { ok: true };
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../../core/errors";
 import { verifyPassword } from "../../core/crypto/password";
+import { pool } from "../../db";
 import { newDeviceId, signDevice, verifyDevice } from "../../auth/device";
 import {
   countSignInFailures,
@@ -66,15 +67,15 @@ export async function signIn(
   },
 ): Promise<SignInResult | null> {
   const email = emailRaw.trim().toLowerCase();
-  const user = await findUserByEmail(email);
+  const user = await findUserByEmail(pool(), email);
   const device = verifyDevice(opts.deviceToken);
   const knownDevice = device && user && device.userId === user.id ? device.deviceId : null;
   const { attemptId, failures } = await withSignInLocks(email, knownDevice ? null : opts.ip, async (tx) => {
-    const counts = await countSignInFailures(email, opts.ip, knownDevice, SIGNIN_WINDOW_MINUTES, tx);
+    const counts = await countSignInFailures(tx, email, opts.ip, knownDevice, SIGNIN_WINDOW_MINUTES);
     const failures = knownDevice ? counts.device : counts.account;
     if (failures >= SIGNIN_MAX_FAILURES || (!knownDevice && counts.address >= SIGNIN_MAX_FAILURES))
       throw new TooManyAttemptsError();
-    return { attemptId: await insertPendingAttempt(email, opts.ip, knownDevice, tx), failures };
+    return { attemptId: await insertPendingAttempt(tx, email, opts.ip, knownDevice), failures };
   });
   const delay = signInDelayMs(failures);
   if (delay) await (opts.wait ?? sleep)(delay);
@@ -83,6 +84,6 @@ export async function signIn(
     ? await verifyPassword(password, user.passwordHash)
     : (await verifyPassword(password, DUMMY_HASH), false);
   if (!ok || !user) return null;
-  await markAttemptSucceeded(attemptId);
+  await markAttemptSucceeded(pool(), attemptId);
   return { user, deviceToken: signDevice({ userId: user.id, deviceId: knownDevice ?? newDeviceId() }) };
 }

@@ -1,16 +1,29 @@
-import { pool, prisma, withTransaction, type Queryable } from "../../db";
+import { withTransaction, type Queryable } from "../../db";
 
-export async function findUserByEmail(email: string) {
-  return prisma().user.findUnique({ where: { email: email.toLowerCase() } });
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  sessionVersion: number;
+  createdAt: Date;
+};
+
+const USER_COLS = `id, email, name, password_hash AS "passwordHash", session_version AS "sessionVersion", created_at AS "createdAt"`;
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
+  const r = await db.query(`SELECT ${USER_COLS} FROM users WHERE email = $1`, [email.toLowerCase()]);
+  return r.rows[0] ?? null;
 }
 
-export async function findUserById(id: string) {
-  return prisma().user.findUnique({ where: { id } });
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | null> {
+  const r = await db.query(`SELECT ${USER_COLS} FROM users WHERE id = $1`, [id]);
+  return r.rows[0] ?? null;
 }
 
 export async function insertUser(
-  u: { id: string; email: string; name: string | null; passwordHash: string },
   tx: Queryable,
+  u: { id: string; email: string; name: string | null; passwordHash: string },
 ) {
   await tx.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)`, [
     u.id,
@@ -20,20 +33,20 @@ export async function insertUser(
   ]);
 }
 
-export async function updatePasswordHash(userId: string, passwordHash: string, tx: Queryable): Promise<void> {
+export async function updatePasswordHash(tx: Queryable, userId: string, passwordHash: string): Promise<void> {
   await tx.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
 }
 
-export async function bumpSessionVersion(userId: string): Promise<number> {
-  const r = await pool().query(
+export async function bumpSessionVersion(db: Queryable, userId: string): Promise<number> {
+  const r = await db.query(
     `UPDATE users SET session_version = session_version + 1 WHERE id = $1 RETURNING session_version`,
     [userId],
   );
   return r.rows[0]?.session_version ?? 0;
 }
 
-export async function sessionVersionOf(userId: string): Promise<number | null> {
-  const r = await pool().query(`SELECT session_version FROM users WHERE id = $1`, [userId]);
+export async function sessionVersionOf(db: Queryable, userId: string): Promise<number | null> {
+  const r = await db.query(`SELECT session_version FROM users WHERE id = $1`, [userId]);
   return r.rows[0]?.session_version ?? null;
 }
 
@@ -60,11 +73,11 @@ export type SignInCounts = { account: number; device: number; address: number };
  * checked count as failures until they succeed.
  */
 export async function countSignInFailures(
+  tx: Queryable,
   email: string,
   ip: string | null,
   deviceId: string | null,
   windowMinutes: number,
-  tx: Queryable,
 ): Promise<SignInCounts> {
   const r = await tx.query(
     `WITH w AS (SELECT now() - make_interval(mins => $4) AS since),
@@ -82,10 +95,10 @@ export async function countSignInFailures(
 
 /** Records an attempt as failed until `markAttemptSucceeded`; returns its id. */
 export async function insertPendingAttempt(
+  tx: Queryable,
   email: string,
   ip: string | null,
   deviceId: string | null,
-  tx: Queryable,
 ): Promise<string> {
   const r = await tx.query(
     `INSERT INTO login_attempts (email, ip, device_id, success) VALUES ($1, $2, $3, false) RETURNING id::text`,
@@ -94,11 +107,11 @@ export async function insertPendingAttempt(
   return r.rows[0].id;
 }
 
-export async function markAttemptSucceeded(id: string): Promise<void> {
-  await pool().query(`UPDATE login_attempts SET success = true WHERE id = $1::bigint`, [id]);
+export async function markAttemptSucceeded(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE login_attempts SET success = true WHERE id = $1::bigint`, [id]);
 }
 
 /** A password reset clears the account's lock: it counts as a successful sign-in from nowhere. */
-export async function recordAccountCleared(email: string, tx: Queryable = pool()): Promise<void> {
-  await tx.query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, NULL, true)`, [email.toLowerCase()]);
+export async function recordAccountCleared(db: Queryable, email: string): Promise<void> {
+  await db.query(`INSERT INTO login_attempts (email, ip, success) VALUES ($1, NULL, true)`, [email.toLowerCase()]);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { authedProcedure, publicProcedure, router } from "../../trpc/trpc";
 import { AppError } from "../../core/errors";
-import { withTransaction } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { recordAudit } from "../audit/audit.service";
 import { createTenant } from "../tenants/tenant.service";
 import { listMyTenants } from "../tenants/tenant.service";
@@ -46,7 +46,7 @@ async function signUp(input: z.infer<typeof signUpInput>) {
 export const accountRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(({ input }) => signUp(input)),
   me: authedProcedure.query(async ({ ctx }) => {
-    const user = await findUserById(ctx.userId);
+    const user = await findUserById(pool(), ctx.userId);
     if (!user) throw new AppError("unauthenticated", "Your account no longer exists.");
     const tenants = await listMyTenants(ctx.userId);
     return { user: { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt }, tenants };

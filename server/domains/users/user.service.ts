@@ -4,7 +4,7 @@ import { AppError } from "../../core/errors";
 import { hashPassword } from "../../core/crypto/password";
 import { bumpSessionVersion, findUserByEmail, insertUser } from "./user.repository";
 import { signIn } from "./sign-in";
-import type { Queryable } from "../../db";
+import { pool, type Queryable } from "../../db";
 
 export { SIGNIN_MAX_FAILURES, SIGNIN_WINDOW_MINUTES, TooManyAttemptsError } from "./sign-in";
 
@@ -19,16 +19,16 @@ export async function checkCredentials(emailRaw: string, password: string, ip: s
 export async function createUser(input: { email: string; password: string; name?: string | null }, tx: Queryable) {
   const email = emailSchema.parse(input.email);
   const password = passwordSchema.parse(input.password);
-  if (await findUserByEmail(email))
+  if (await findUserByEmail(pool(), email))
     throw new AppError("conflict", "An account with this email already exists.", {
       fieldErrors: { email: ["An account with this email already exists"] },
     });
   const id = randomUUID();
-  await insertUser({ id, email, name: input.name?.trim() || null, passwordHash: await hashPassword(password) }, tx);
+  await insertUser(tx, { id, email, name: input.name?.trim() || null, passwordHash: await hashPassword(password) });
   return { id, email };
 }
 
 /** Invalidates every session of the user (all devices). */
 export async function signOutEverywhere(userId: string) {
-  return bumpSessionVersion(userId);
+  return bumpSessionVersion(pool(), userId);
 }

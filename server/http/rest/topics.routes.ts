@@ -21,6 +21,7 @@ import {
 import { publish } from "../../domains/topics/publish.service";
 import { subscribePatchFromForm, subscriptionView, topicFromForm, topicView } from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
+import { pool } from "../../db";
 import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../platform/signing";
 import { unsubscribeSignature } from "../../domains/deliveries/payload";
@@ -184,7 +185,7 @@ export const topicRoutes = [
       const got = Buffer.from(q.Signature);
       if (want.length !== got.length || !timingSafeEqual(want, got))
         throw new AppError("forbidden", "The unsubscribe link is not valid.");
-      const s = await findSubscriptionByArnUnscoped(q.SubscriptionArn);
+      const s = await findSubscriptionByArnUnscoped(pool(), q.SubscriptionArn);
       if (s) await removeSubscription(s, ctx.baseUrl);
       return { unsubscribed: true };
     },

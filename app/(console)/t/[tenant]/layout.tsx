@@ -3,6 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { currentUserId } from "@/server/auth/options";
 import { resolveTenantScope, type TenantScope } from "@/server/domains/tenants/tenant-access";
 import { describeTenant, listMyTenants } from "@/server/domains/tenants/tenant.service";
+import { pool } from "@/server/db";
 import { findUserById } from "@/server/domains/users/user.repository";
 import { ConsoleShell } from "@/components/layout/console-shell";
 
@@ -18,7 +19,7 @@ export default async function TenantLayout({
   const { tenant: slug } = await params;
   const userId = await currentUserId();
   if (!userId) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
-  const user = await findUserById(userId);
+  const user = await findUserById(pool(), userId);
   if (!user) redirect("/signin");
   let scope: TenantScope;
   try {

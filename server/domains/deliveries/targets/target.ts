@@ -1,6 +1,7 @@
 import type { RetryPolicy } from "../../../core/sns/delivery-policy";
 import type { Queryable } from "../../../db";
-import type { MessageRow, SubscriptionRow } from "../../topics/topic.repository";
+import type { SubscriptionRow } from "../../topics/topic.repository";
+import type { MessageRow } from "../../topics/topic-message.repository";
 import type { AttemptRecord, DeliveryRow } from "../delivery.repository";
 
 // A target kind: where a delivery goes (a queue in this database, an HTTP endpoint, an inbox, and
