@@ -20,14 +20,14 @@ import { BucketMap } from "../core/token-bucket";
 
 export const DEFAULT_TENANT_RPS = 1_000;
 /**
- * Default gate size: two statements per core keep PostgreSQL and this process busy; more only adds
- * latency, and with it what one tenant's load costs the others (measured with bench:fairness on 2
- * cores: 8 slots gave the steady tenant 6.6× its idle p99 under a flood, 4 slots 1.0×, and the flood
- * itself got more done). At most 8, and never more than the database pool less a few connections for
- * long polls and background work.
+ * Default gate size: one and a half statements per core keep PostgreSQL and this process busy; more
+ * only adds latency, and with it what one tenant's load costs the others. Measured with
+ * bench:fairness on 2 cores (steady tenant's p99 under a flood ÷ its idle p99): 8 slots 6.6×,
+ * 4 slots 1.7–2.3×, 3 slots 1.0–1.3× (and bench:queues no slower). At most 8, and never more than the
+ * database pool less a few connections for long polls and background work.
  */
 export const defaultDoorConcurrency = () =>
-  Math.max(2, Math.min(8, 2 * os.availableParallelism(), envNumber("DB_POOL_MAX", 20) - 4));
+  Math.max(2, Math.min(8, Math.round(1.5 * os.availableParallelism()), envNumber("DB_POOL_MAX", 20) - 4));
 /** How long a tenant counts as "active" for sharing after its last admission. */
 const ACTIVE_WINDOW_MS = 1_000;
 /** Requests one tenant may have waiting at the gate before it is told to slow down. */
