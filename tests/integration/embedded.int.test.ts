@@ -33,10 +33,21 @@ function tempDataDir(): string {
   return d;
 }
 
+/**
+ * Whether a process still runs. A process that exited but was not reaped yet (a zombie: its parent
+ * was SIGKILLed and this machine's init may reap late) still answers kill(pid, 0), so its state in
+ * /proc decides.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
   } catch {
     return false;
   }
