@@ -328,7 +328,12 @@ describe("a supervisor killed with SIGKILL", () => {
       try {
         const again = await second.port;
         expect(second.output()).toContain("was left running by a Signalbox that was killed");
-        expect(alive(pgPid)).toBe(false);
+        const oldGone = await waitFor(
+          "the old database to be gone",
+          async () => (alive(pgPid) ? undefined : true),
+          10_000,
+        ).catch(() => false);
+        expect(oldGone).toBe(true);
         const health = await waitFor("healthy", async () => {
           const r = await fetch(`http://127.0.0.1:${again}/api/health`);
           return r.status === 200 ? true : undefined;
