@@ -40,6 +40,8 @@ const REPOSITORY = ["**/*.repository.ts"];
 const sqlMessage =
   "SQL belongs in a *.repository.ts (database handle first, see server/db.ts Queryable); services pass the handle they were given.";
 
+const consoleMessage = "The console reads and writes through tRPC procedures and the services they call.";
+
 export default defineConfig([
   globalIgnores([
     "node_modules/",
@@ -123,7 +125,7 @@ export default defineConfig([
   // comes first in every repository function precisely so that the caller chooses the transaction.
   // tRPC's `.query(handler)` takes a function and is not matched.
   {
-    files: ["server/**/*.ts", "lib/**/*.ts", "app/**/*.ts", "app/**/*.tsx", "components/**/*.tsx"],
+    files: ["server/**/*.ts"],
     ignores: [...REPOSITORY, ...SQL_ALLOWED],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -152,6 +154,21 @@ export default defineConfig([
         {
           selector: "TaggedTemplateExpression[tag.property.name=/^\\$(queryRaw|executeRaw)$/]",
           message: sqlMessage,
+        },
+      ],
+    },
+  },
+
+  // The console (pages, route handlers, components) reaches data through tRPC and the services, never
+  // through a database handle of its own.
+  {
+    files: ["app/**/*.ts", "app/**/*.tsx", "components/**/*.tsx", "lib/**/*.ts", "lib/**/*.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "pg", allowTypeImports: true, message: consoleMessage }],
+          patterns: [{ regex: "(^|/)server/db$", allowTypeImports: true, message: consoleMessage }],
         },
       ],
     },

@@ -57,6 +57,14 @@ const files: Record<string, string> = {
     `export type Row = pg.QueryResultRow;`,
     ``,
   ].join("\n"),
+  // The console has no database handle of its own; types are fine.
+  "components/d/thing-list.tsx": [
+    `import type { Queryable } from "@/server/db";`,
+    `import { withTransaction } from "@/server/db";`,
+    `export type Props = { db?: Queryable };`,
+    `export const ThingList = () => <p>{String(withTransaction)}</p>;`,
+    ``,
+  ].join("\n"),
 };
 
 beforeAll(async () => {
@@ -66,7 +74,7 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, name), text);
   }
   const eslint = new ESLint({ cwd: dir, overrideConfigFile: path.join(root, "eslint.config.js"), cache: false });
-  const out = await eslint.lintFiles(["server/**/*.ts"]);
+  const out = await eslint.lintFiles(["server/**/*.ts", "components/**/*.tsx"]);
   results = new Map(out.map((r) => [path.relative(dir, r.filePath), r]));
 }, 60_000);
 
@@ -106,6 +114,10 @@ describe("eslint.config.js", () => {
     const file = "server/d/thing.service.ts";
     expect(ruleLines(file, "@typescript-eslint/no-restricted-imports")).toEqual([2, 3]);
     expect(ruleLines(file, "no-restricted-syntax")).toEqual([6, 9]);
+  });
+
+  it("keeps database handles out of the console, but not their types", () => {
+    expect(ruleLines("components/d/thing-list.tsx", "@typescript-eslint/no-restricted-imports")).toEqual([2]);
   });
 
   it("lets repositories run SQL, routers define tRPC queries and anyone import pg's types", () => {
