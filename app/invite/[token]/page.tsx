@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUserId } from "@/server/auth/options";
-import { pool } from "@/server/db";
-import { findUserById } from "@/server/domains/users/user.repository";
+import { getUserById } from "@/server/domains/users/user.service";
 import { buttonClasses, Card } from "@/components/ui";
 import { Logo } from "@/components/layout/logo";
 import { InviteAccept } from "@/components/members/invite-accept";
@@ -12,7 +11,7 @@ export const metadata: Metadata = { title: "Invitation" };
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const userId = await currentUserId();
-  const user = userId ? await findUserById(pool(), userId) : null;
+  const user = userId ? await getUserById(userId) : null;
   const here = `/invite/${encodeURIComponent(token)}`;
   return (
     <div className="flex min-h-screen flex-col items-center justify-center gap-8 px-5 py-10">

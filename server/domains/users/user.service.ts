@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../core/errors";
 import { hashPassword } from "../../core/crypto/password";
-import { bumpSessionVersion, findUserByEmail, insertUser } from "./user.repository";
+import { bumpSessionVersion, findUserByEmail, findUserById, insertUser } from "./user.repository";
 import { signIn } from "./sign-in";
 import { pool, type Queryable } from "../../db";
 
@@ -31,4 +31,9 @@ export async function createUser(input: { email: string; password: string; name?
 /** Invalidates every session of the user (all devices). */
 export async function signOutEverywhere(userId: string) {
   return bumpSessionVersion(pool(), userId);
+}
+
+/** The signed-in person, for pages rendered on the server (null when the account is gone). */
+export async function getUserById(userId: string) {
+  return findUserById(pool(), userId);
 }

@@ -3,8 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { currentUserId } from "@/server/auth/options";
 import { resolveTenantScope, type TenantScope } from "@/server/domains/tenants/tenant-access";
 import { describeTenant, listMyTenants } from "@/server/domains/tenants/tenant.service";
-import { pool } from "@/server/db";
-import { findUserById } from "@/server/domains/users/user.repository";
+import { getUserById } from "@/server/domains/users/user.service";
 import { ConsoleShell } from "@/components/layout/console-shell";
 
 // Every console page: the session is checked here (proxy.ts only checks that a token exists;
@@ -19,7 +18,7 @@ export default async function TenantLayout({
   const { tenant: slug } = await params;
   const userId = await currentUserId();
   if (!userId) redirect(`/signin?callbackUrl=${encodeURIComponent(`/t/${slug}`)}`);
-  const user = await findUserById(pool(), userId);
+  const user = await getUserById(userId);
   if (!user) redirect("/signin");
   let scope: TenantScope;
   try {
