@@ -1,5 +1,5 @@
 import http from "node:http";
-import { createHash, createHmac } from "node:crypto";
+import { NodeSha256 } from "../../server/core/sigv4/test-support";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
@@ -20,26 +20,6 @@ afterAll(async () => {
 });
 
 const bearer = () => ({ authorization: `Bearer ${t.key.id}.${t.key.secret}` });
-
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data) =>
-  typeof d === "string"
-    ? Buffer.from(d)
-    : ArrayBuffer.isView(d)
-      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
-      : Buffer.from(d);
-class NodeSha256 {
-  private h;
-  constructor(secret?: Data) {
-    this.h = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
-  }
-  update(d: Data) {
-    this.h.update(bytes(d));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
 
 /** A query-protocol POST signed with SigV4 for `service` (the credential scope picks the service). */
 async function signedQuery(service: string, form: string, secret = t.key.secret) {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
+import { NodeSha256 } from "../../server/core/sigv4/test-support";
 import { existsSync } from "node:fs";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -23,27 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await web?.stop();
 });
-
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data) =>
-  typeof d === "string"
-    ? Buffer.from(d)
-    : ArrayBuffer.isView(d)
-      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
-      : Buffer.from(d);
-class NodeSha256 {
-  private h;
-  constructor(secret?: Data) {
-    this.h = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
-  }
-  update(d: Data) {
-    this.h.update(bytes(d));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-  reset() {}
-}
 
 function sts(creds: { id: string; secret: string }, region = "us-east-1") {
   return new STSClient({

@@ -44,6 +44,22 @@ function required(p: URLSearchParams, name: string): string {
 
 type SnsAction = (p: URLSearchParams, call: AwsCall, reply: (xml: string) => AwsReply) => Promise<AwsReply>;
 
+/** ListSubscriptions and ListSubscriptionsByTopic answer alike; the latter is scoped to its topic. */
+const listSubscriptionsAction: SnsAction = async (p, call, reply) => {
+  const { tenant, actor } = call.ctx;
+  const r = await listSubscriptions(actor, tenant, {
+    topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
+    nextToken: p.get("NextToken"),
+  });
+  const members = r.subscriptions
+    .map(
+      (s) =>
+        `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`,
+    )
+    .join("");
+  return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
+};
+
 const ACTIONS = new Map<string, SnsAction>([
   [
     "CreateTopic",
@@ -130,40 +146,8 @@ const ACTIONS = new Map<string, SnsAction>([
       return reply("");
     },
   ],
-  [
-    "ListSubscriptions",
-    async (p, call, reply) => {
-      const { tenant, actor } = call.ctx;
-      const r = await listSubscriptions(actor, tenant, {
-        topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
-        nextToken: p.get("NextToken"),
-      });
-      const members = r.subscriptions
-        .map(
-          (s) =>
-            `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`,
-        )
-        .join("");
-      return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
-    },
-  ],
-  [
-    "ListSubscriptionsByTopic",
-    async (p, call, reply) => {
-      const { tenant, actor } = call.ctx;
-      const r = await listSubscriptions(actor, tenant, {
-        topicArn: call.action === "ListSubscriptionsByTopic" ? required(p, "TopicArn") : undefined,
-        nextToken: p.get("NextToken"),
-      });
-      const members = r.subscriptions
-        .map(
-          (s) =>
-            `<member>${xmlTag("TopicArn", s.topicArn)}${xmlTag("Protocol", s.protocol)}${xmlTag("SubscriptionArn", publicSubscriptionArn(s))}${xmlTag("Owner", tenant.accountId)}${xmlTag("Endpoint", s.endpoint)}</member>`,
-        )
-        .join("");
-      return reply(`<Subscriptions>${members}</Subscriptions>${xmlTag("NextToken", r.nextToken)}`);
-    },
-  ],
+  ["ListSubscriptions", listSubscriptionsAction],
+  ["ListSubscriptionsByTopic", listSubscriptionsAction],
   [
     "GetSubscriptionAttributes",
     async (p, call, reply) => {
