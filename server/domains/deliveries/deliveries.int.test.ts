@@ -99,6 +99,26 @@ async function httpSub(topicArn: string, path: string, deliveryPolicy?: object) 
 
 const FAR = { healthyRetryPolicy: { numRetries: 2, minDelayTarget: 600, maxDelayTarget: 600 } };
 
+/** One pending webhook delivery of a published message to an HTTP subscription (as fan-out makes it). */
+function insertWebhookDelivery(topicId: string, messageId: string, sub: { id: string; endpoint: string }) {
+  return withTransaction((tx) =>
+    insertDeliveries(tx, [
+      {
+        id: randomUUID(),
+        tenantId: t.tenant.id,
+        topicId,
+        messageId,
+        subscriptionId: sub.id,
+        protocol: "http",
+        endpoint: sub.endpoint,
+        sourceKind: "topic",
+        sourceArn: null,
+        targetKind: "webhook",
+      },
+    ]),
+  );
+}
+
 describe("delivery engine", () => {
   it("fans out once per matching subscription, however often the job runs", async () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `fan-${randomUUID().slice(0, 6)}` });
@@ -147,22 +167,7 @@ describe("delivery engine", () => {
     const topic = await createTopic(t.actor, t.tenant, { name: `retry-${randomUUID().slice(0, 6)}` });
     const sub = await httpSub(topic.arn, "/fail-retry", FAR);
     const messageId = await publishRaw(topic.id, "retry me");
-    const [d] = await withTransaction((tx) =>
-      insertDeliveries(tx, [
-        {
-          id: randomUUID(),
-          tenantId: t.tenant.id,
-          topicId: topic.id,
-          messageId,
-          subscriptionId: sub.id,
-          protocol: "http",
-          endpoint: sub.endpoint,
-          sourceKind: "topic",
-          sourceArn: null,
-          targetKind: "webhook",
-        },
-      ]),
-    );
+    const [d] = await insertWebhookDelivery(topic.id, messageId, sub);
     for (let i = 0; i < 3; i++) {
       // The retry is due (as if its time had come); a run before its time leaves it alone.
       if (i > 0) {
@@ -215,22 +220,7 @@ describe("delivery engine", () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const messageId = await publishRaw(topic.id, `m${i}`);
-      const [d] = await withTransaction((tx) =>
-        insertDeliveries(tx, [
-          {
-            id: randomUUID(),
-            tenantId: t.tenant.id,
-            topicId: topic.id,
-            messageId,
-            subscriptionId: sub.id,
-            protocol: "http",
-            endpoint: sub.endpoint,
-            sourceKind: "topic",
-            sourceArn: null,
-            targetKind: "webhook",
-          },
-        ]),
-      );
+      const [d] = await insertWebhookDelivery(topic.id, messageId, sub);
       ids.push(d!.id);
     }
     for (const id of ids.slice(0, 3)) await runDeliver({ deliveryIds: [id], baseUrl: "http://127.0.0.1:1" }, ctx);
@@ -262,22 +252,7 @@ describe("delivery engine", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const messageId = await publishRaw(topic.id, `r${i}`);
-      const [d] = await withTransaction((tx) =>
-        insertDeliveries(tx, [
-          {
-            id: randomUUID(),
-            tenantId: t.tenant.id,
-            topicId: topic.id,
-            messageId,
-            subscriptionId: sub.id,
-            protocol: "http",
-            endpoint: sub.endpoint,
-            sourceKind: "topic",
-            sourceArn: null,
-            targetKind: "webhook",
-          },
-        ]),
-      );
+      const [d] = await insertWebhookDelivery(topic.id, messageId, sub);
       ids.push(d!.id);
     }
     toggleFailing = true;
@@ -322,22 +297,7 @@ describe("delivery engine", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const messageId = await publishRaw(topic.id, `t${i}`);
-      const [d] = await withTransaction((tx) =>
-        insertDeliveries(tx, [
-          {
-            id: randomUUID(),
-            tenantId: t.tenant.id,
-            topicId: topic.id,
-            messageId,
-            subscriptionId: sub.id,
-            protocol: "http",
-            endpoint: sub.endpoint,
-            sourceKind: "topic",
-            sourceArn: null,
-            targetKind: "webhook",
-          },
-        ]),
-      );
+      const [d] = await insertWebhookDelivery(topic.id, messageId, sub);
       ids.push(d!.id);
     }
     await runDeliver({ deliveryIds: ids, baseUrl: "http://127.0.0.1:1" }, ctx);
@@ -361,22 +321,7 @@ describe("delivery engine", () => {
       [sub.id],
     );
     const messageId = await publishRaw(topic.id, "late");
-    const [d] = await withTransaction((tx) =>
-      insertDeliveries(tx, [
-        {
-          id: randomUUID(),
-          tenantId: t.tenant.id,
-          topicId: topic.id,
-          messageId,
-          subscriptionId: sub.id,
-          protocol: "http",
-          endpoint: sub.endpoint,
-          sourceKind: "topic",
-          sourceArn: null,
-          targetKind: "webhook",
-        },
-      ]),
-    );
+    const [d] = await insertWebhookDelivery(topic.id, messageId, sub);
     await runDeliver({ deliveryIds: [d!.id], baseUrl: "http://127.0.0.1:1" }, ctx);
     const row = (
       await pool().query(
