@@ -72,6 +72,16 @@ describe("compilePattern errors: every rule", () => {
     ['{"a": [{"wildcard": 1}]}', "wildcard match pattern must be a string"],
     ['{"a": [{"wildcard": "a**b"}]}', "Consecutive wildcard characters at pos 1"],
     ['{"a": [{"wildcard": "a\\\\b"}]}', "Invalid escape character at pos 1"],
+    ['{"a": [{"wildcard": "é**"}]}', "Consecutive wildcard characters at pos 2"],
+    [
+      '{"a": ["x\ny"]}',
+      "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value",
+    ],
+    [
+      '{"a\tb": ["x"]}',
+      "Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to be included in name",
+    ],
+    ['{"a": ["\\q"]}', "Unrecognized character escape 'q' (code 113)"],
     ['{"a": [{"exists": "yes"}]}', "exists match pattern must be either true or false."],
     ['{"a": [{"exists": true, "x": 1}]}', "Only one key allowed in match expression"],
     ['{"a": [{"numeric": 5}]}', "Value of numeric must be an array."],
