@@ -22,6 +22,7 @@ import {
 export const MAX_EVENT_PATTERN_LENGTH = 4096;
 
 const OR = "$or";
+const IP_LIKE = /^[0-9A-Fa-f:.]+$/;
 /** Operator names that may not be field names inside `$or` alternatives. */
 const RESERVED_IN_OR = new Set([
   "anything-but",
@@ -123,7 +124,8 @@ class Compiler {
         case "VALUE_STRING": {
           const value = r.text();
           raw.push(value);
-          const ip = parseIp(value);
+          // Strings that read as IP addresses match as addresses, as AWS's matcher does.
+          const ip = IP_LIKE.test(value) ? parseIp(value) : undefined;
           if (ip) {
             const block = parseCidr(`${value}/${ip.version === 4 ? 32 : 128}`);
             if (block.ok) {
