@@ -76,13 +76,23 @@ class Compiler {
         r.fail(`${name} is Ruler reserved fieldName which cannot be used inside ${OR}.`);
       }
       const t = r.nextToken();
+      // AWS names fields by dotted path: "a.b" is field "b" inside "a".
+      const segments = name.split(".");
+      let owner = node;
+      for (const seg of segments.slice(0, -1)) {
+        const f = fieldOf(owner, seg);
+        f.child ??= newNode();
+        owner = f.child;
+      }
+      const last = segments[segments.length - 1];
+      const childPath = [...path, ...segments];
       if (t === "START_OBJECT") {
-        const field = fieldOf(node, name);
+        const field = fieldOf(owner, last);
         field.child ??= newNode();
-        this.parseObject(field.child, [...path, name], insideOr);
+        this.parseObject(field.child, childPath, insideOr);
       } else if (t === "START_ARRAY") {
-        const { matchers, raw } = this.parseLeafList([...path, name].join("."));
-        const field = fieldOf(node, name);
+        const { matchers, raw } = this.parseLeafList(childPath.join("."));
+        const field = fieldOf(owner, last);
         // A repeated key replaces the earlier list, as AWS's matcher does.
         field.leaf = matchers;
         field.leafRaw = raw;

@@ -9,7 +9,7 @@
 // with no such field (only prefix, numeric, anything-but…) go to a scan list.
 // The full evaluation keeps results exact; the index only prunes.
 
-import { matchPattern, objectsOf, scalarsOf } from "./match";
+import { matchNormalized, normalizeEvent, objectsOf, scalarsOf } from "./match";
 import { toComparable } from "./numbers";
 import type { CompiledPattern, PatternField, PatternNode } from "./types";
 
@@ -160,7 +160,8 @@ export class PatternIndex<T> {
   }
 
   /** Ids whose pattern matches the event, in the order they were added. */
-  match(event: unknown): T[] {
+  match(input: unknown): T[] {
+    const event = normalizeEvent(input);
     const candidates = new Set<Entry<T>>(this.scan);
     for (const b of this.buckets.values()) {
       for (const v of valuesAt(event, b.path)) {
@@ -169,13 +170,14 @@ export class PatternIndex<T> {
       }
     }
     const hits: Entry<T>[] = [];
-    for (const e of candidates) if (matchPattern(e.pattern, event)) hits.push(e);
+    for (const e of candidates) if (matchNormalized(e.pattern, event)) hits.push(e);
     hits.sort((a, b) => a.seq - b.seq);
     return hits.map((e) => e.id);
   }
 
   /** How many patterns a match(event) evaluates in full (for tests and the benchmark). */
-  candidateCount(event: unknown): number {
+  candidateCount(input: unknown): number {
+    const event = normalizeEvent(input);
     const candidates = new Set<Entry<T>>(this.scan);
     for (const b of this.buckets.values()) {
       for (const v of valuesAt(event, b.path)) {

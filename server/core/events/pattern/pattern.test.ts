@@ -385,6 +385,31 @@ const rows: Row[] = [
     }),
     match: false,
   },
+  // AWS's matcher names fields by dotted path (event-ruler README, "Compiled rules and JSON keys with dots")
+  {
+    name: "dotted pattern key matches nested event fields",
+    pattern: { detail: { "state.status": ["running"] } },
+    event: env({ state: { status: "running" } }),
+    match: true,
+  },
+  {
+    name: "nested pattern matches a dotted event key",
+    pattern: { detail: { state: { status: ["running"] } } },
+    event: env({ "state.status": "running" }),
+    match: true,
+  },
+  {
+    name: "dotted keys on both sides",
+    pattern: { detail: { "state.status": ["running"] } },
+    event: env({ "state.status": "running" }),
+    match: true,
+  },
+  {
+    name: "dotted and nested event keys are one field",
+    pattern: { detail: { state: { status: ["b"] } } },
+    event: env({ "state.status": "a", state: { status: "b" } }),
+    match: true,
+  },
   { name: "booleans", pattern: { detail: { ok: [true] } }, event: env({ ok: true }), match: true },
   { name: "boolean is not a string", pattern: { detail: { ok: ["true"] } }, event: env({ ok: true }), match: false },
 ];
