@@ -177,9 +177,18 @@ function expandDotted(v: unknown): unknown {
   return out;
 }
 
+// The same event object is usually matched against many patterns; remember its normal form (events
+// are treated as immutable once matched).
+const normalized = new WeakMap<object, unknown>();
+
 /** The event as AWS's matcher sees its fields (dotted keys expanded into nested ones). */
 export function normalizeEvent(event: unknown): unknown {
-  return hasDottedKey(event) ? expandDotted(event) : event;
+  if (typeof event !== "object" || event === null) return event;
+  const known = normalized.get(event);
+  if (known !== undefined) return known;
+  const result = hasDottedKey(event) ? expandDotted(event) : event;
+  normalized.set(event, result);
+  return result;
 }
 
 /** matchPattern for an event already passed through normalizeEvent. */
