@@ -362,6 +362,18 @@ const rows: Row[] = [
     event: env({ state: "a", y: "3" }),
     match: false,
   },
+  {
+    name: "$or alternative replaces an earlier list on the same path (AWS's expansion)",
+    pattern: { source: ["aws.s3"], $or: [{ source: ["aws.ec2"] }, { region: ["nowhere"] }] },
+    event: ec2Event,
+    match: true,
+  },
+  {
+    name: "a later list replaces the alternative's list on the same path",
+    pattern: { $or: [{ source: ["aws.s3"] }, { region: ["nowhere"] }], source: ["aws.ec2"] },
+    event: ec2Event,
+    match: true,
+  },
   // Matching inside arrays of objects: fields must come from one element
   {
     name: "array of objects, same element",

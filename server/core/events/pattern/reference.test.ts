@@ -1,26 +1,39 @@
 // A second, independent evaluation to check matchPattern's tree walk against: AWS's matcher expands
-// `$or` into flat sub-rules (dotted path → leaf list) and matches an event flattened the same way.
+// `$or` into flat sub-rules (dotted path → leaf list, later lists replacing earlier ones on the same
+// path) and matches an event flattened the same way.
 // For events without arrays of objects (where AWS also checks that fields come from one element)
 // both must agree on every pattern.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compilePattern, matchPattern } from "./index";
 import { matchLeaf, scalarsOf } from "./match";
-import type { Matcher, PatternNode } from "./types";
+import type { Matcher } from "./types";
 
 type Branch = Map<string, Matcher[]>;
 
-function expand(node: PatternNode, prefix: string, branches: Branch[]): Branch[] {
-  let out = branches;
-  for (const [name, f] of node.fields) {
-    const path = prefix ? `${prefix}.${name}` : name;
-    if (f.leaf) out = out.map((b) => new Map(b).set(path, f.leaf!));
-    if (f.child) out = expand(f.child, path, out);
+function leafOf(list: unknown[]): Matcher[] {
+  return compilePattern(JSON.stringify({ x: list })).root.fields.get("x")!.leaf!;
+}
+
+/** AWS's expansion, straight from the JSON in document order: a later list replaces an earlier one. */
+function expand(obj: Record<string, unknown>, prefix: string, start: Branch[]): Branch[] {
+  let branches = start;
+  for (const [name, v] of Object.entries(obj)) {
+    if (name === "$or") {
+      const current = branches;
+      branches = (v as Record<string, unknown>[]).flatMap((alt) =>
+        expand(alt, prefix, current.length === 0 ? [new Map()] : current.map((b) => new Map(b))),
+      );
+    } else if (Array.isArray(v)) {
+      if (branches.length === 0) branches = [new Map()];
+      const path = prefix ? `${prefix}.${name}` : name;
+      const leaf = leafOf(v);
+      branches = branches.map((b) => new Map(b).set(path, leaf));
+    } else {
+      branches = expand(v as Record<string, unknown>, prefix ? `${prefix}.${name}` : name, branches);
+    }
   }
-  for (const group of node.ors) {
-    out = group.flatMap((alt) => expand(alt, prefix, out));
-  }
-  return out;
+  return branches;
 }
 
 function flatten(v: unknown, prefix: string, out: Map<string, unknown[]>): Map<string, unknown[]> {
@@ -35,9 +48,8 @@ function flatten(v: unknown, prefix: string, out: Map<string, unknown[]>): Map<s
 }
 
 function reference(patternJson: string, event: unknown): boolean {
-  const p = compilePattern(patternJson);
   const flat = flatten(event, "", new Map());
-  return expand(p.root, "", [new Map()]).some((b) =>
+  return expand(JSON.parse(patternJson), "", []).some((b) =>
     [...b].every(([path, matchers]) => matchLeaf(matchers, scalarsOf(flat.get(path) ?? []))),
   );
 }
@@ -60,8 +72,8 @@ const matcher = fc.oneof(
 );
 const leaf = fc.array(matcher, { minLength: 1, maxLength: 3 });
 
-// Field names are unique per level, and `$or` alternatives use their own names, so the expansion
-// never overrides a path (AWS's expansion lets a later list replace an earlier one on the same path).
+// `$or` alternatives reuse names written before the group (`s`, `d.p`) and after it (`z`, `d.w`), so
+// AWS's rule that a later list replaces an earlier one on the same path is exercised both ways.
 const level2 = fc.record({ x: leaf, y: leaf }, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 const orGroup = (names: [string, string]) =>
   fc.tuple(leaf, leaf, level2).map(([l1, l2, nested]) => [{ [names[0]]: l1 }, { [names[1]]: l2, n: nested }]);
@@ -70,9 +82,10 @@ const pattern = fc
     {
       s: leaf,
       d: fc
-        .record({ p: leaf, q: level2, $or: orGroup(["o1", "o2"]) }, { requiredKeys: [] })
+        .record({ p: leaf, q: level2, $or: orGroup(["p", "w"]), w: leaf }, { requiredKeys: [] })
         .filter((o) => Object.keys(o).length > 0),
-      $or: orGroup(["t1", "t2"]),
+      $or: orGroup(["s", "z"]),
+      z: leaf,
     },
     { requiredKeys: [] },
   )
@@ -83,8 +96,7 @@ const inner = fc.record({ x: scalar, y: scalar }, { requiredKeys: [] });
 const event = fc.record(
   {
     s: fc.oneof(scalar, inner),
-    t1: scalar,
-    t2: scalar,
+    z: scalar,
     n: fc.oneof(inner, scalar),
     d: fc.record({ p: scalar, q: fc.oneof(inner, scalar), o1: scalar, o2: scalar, n: inner }, { requiredKeys: [] }),
   },
