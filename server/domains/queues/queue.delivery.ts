@@ -83,7 +83,7 @@ export async function deliverManyToQueue(
       // A standard queue subscribed to a FIFO topic takes no deduplication id.
       dedupId: q.settings.fifo ? m.messageDeduplicationId : undefined,
     })),
-    { senderId: target.senderId, batch: false, tx, sourceArn: target.sourceArn },
+    { senderId: target.senderId, batch: false, tx, sourceArn: target.sourceArn, service: target.service },
   );
   return results.map((r) => {
     if (!r.ok) throw r.error;
