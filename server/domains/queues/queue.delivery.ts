@@ -18,6 +18,8 @@ export type DeliverInput = {
   messageGroupId?: string;
   messageDeduplicationId?: string;
   sourceArn?: string;
+  /** The AWS service sending for the source (events.amazonaws.com, scheduler.amazonaws.com): Policy principal. */
+  service?: string;
 };
 
 const DELIVERY_ACTOR: Actor = { type: "system", label: "queue-delivery", role: "developer" };
