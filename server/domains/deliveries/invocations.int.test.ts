@@ -15,6 +15,7 @@ import { deliveryJobs } from "./delivery.jobs";
 import { createInvocations, type Invocation } from "./invocations";
 import { runDeliver } from "./deliver";
 import { browseAttempts, browseDeliveries, deliveryOverview, resendDelivery } from "./delivery.service";
+import { deleteOldInvocations } from "./retention.repository";
 
 // Invocations (rule/schedule/... deliveries) against real PostgreSQL, through the real queue and
 // topic services: created inside a source transaction, delivered there for local kinds; refusals
@@ -322,6 +323,32 @@ describe("invocations in the dashboard", () => {
     await deleteTenant(tt.actor, tt.tenant.id, { confirmName: tt.tenant.name });
     const left = await pool().query(`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1`, [tt.tenant.id]);
     expect(left.rows[0].n).toBe(0);
+  });
+});
+
+describe("retention", () => {
+  it("deletes finished invocations (and their attempts) past the retention, keeps the rest", async () => {
+    const q = await queue(t, "retention");
+    const [old, recent] = await create([invocation(t, q), invocation(t, q)]);
+    const [open] = await create([
+      invocation(t, { arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${uniqueName("none")}` }),
+    ]);
+    await pool().query(
+      `UPDATE deliveries SET created_at = now() - interval '30 days', completed_at = now() - interval '30 days' WHERE id = $1`,
+      [old!.deliveryId],
+    );
+    await pool().query(`UPDATE deliveries SET created_at = now() - interval '30 days' WHERE id = $1`, [
+      open!.deliveryId,
+    ]);
+    expect(await deleteOldInvocations(pool(), 14, 1000)).toBeGreaterThanOrEqual(1);
+    const left = await pool().query(`SELECT id FROM deliveries WHERE id = ANY($1::text[])`, [
+      [old!.deliveryId, recent!.deliveryId, open!.deliveryId],
+    ]);
+    expect(left.rows.map((r) => r.id).sort()).toEqual([recent!.deliveryId, open!.deliveryId].sort());
+    const attempts = await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [
+      old!.deliveryId,
+    ]);
+    expect(attempts.rows[0].n).toBe(0);
   });
 });
 
