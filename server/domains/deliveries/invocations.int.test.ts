@@ -203,9 +203,19 @@ describe("invocations into queues", () => {
     const [first, sameCall] = await create([inv, inv]);
     const [second] = await create([inv]);
     expect(first).toMatchObject({ created: true, status: "succeeded" });
-    expect(sameCall).toMatchObject({ created: false, deliveryId: first!.deliveryId });
+    expect(sameCall).toMatchObject({ created: false, deliveryId: first!.deliveryId, status: "succeeded" });
     expect(second).toMatchObject({ created: false, deliveryId: first!.deliveryId, status: "succeeded" });
     expect((await drain(t, q)).length).toBe(1);
+    // A repeat of one that was refused inline reports it as it stands: pending.
+    const gone = invocation(
+      t,
+      { arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${uniqueName("nope")}` },
+      {
+        dedupeKey: randomUUID(),
+      },
+    );
+    const [a, b] = await create([gone, gone]);
+    expect([a!.status, b!.status, b!.deliveryId]).toEqual(["pending", "pending", a!.deliveryId]);
   });
 
   it("refuses a RetryPolicy outside AWS's limits and a kind that takes no invocations", async () => {
