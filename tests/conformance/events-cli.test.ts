@@ -31,6 +31,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
       args,
       {
         env: {
+          NODE_ENV: "test",
           PATH: process.env.PATH,
           HOME: "/tmp",
           AWS_ACCESS_KEY_ID: t.key.id,
