@@ -21,6 +21,15 @@ import { deleteCompletedSchedule, scheduleTargetKind } from "./schedule.service"
 // ActionAfterCompletion DELETE: when the schedule has no further fire time (an `at` schedule after
 // its one fire, a recurring one past its EndDate), it is deleted in the same transaction.
 
+function detailOf(input: string | undefined): unknown {
+  if (input === undefined) return {};
+  try {
+    return JSON.parse(input);
+  } catch {
+    return {};
+  }
+}
+
 export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
   const kind = scheduleTargetKind(s.target.Arn);
   if (!kind) throw new Error(`schedule ${s.arn} has a target Signalbox cannot invoke`);
@@ -36,15 +45,19 @@ export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
           attemptNumber: 1,
         });
   let params: Record<string, unknown> = {};
+  let payload = input ?? "{}";
   if (kind === "queue") {
     // Scheduler sets no deduplication id: a FIFO queue needs content-based deduplication.
     params = { messageGroupId: s.target.SqsParameters?.MessageGroupId, messageDeduplicationId: null };
   } else if (kind === "event-bus") {
-    params = {
-      detailType: s.target.EventBridgeParameters?.DetailType,
+    // PutEvents with EventBridgeParameters: the Input is the event's detail, the schedule its resource.
+    payload = JSON.stringify({
       source: s.target.EventBridgeParameters?.Source,
+      "detail-type": s.target.EventBridgeParameters?.DetailType,
+      detail: detailOf(input),
       resources: [s.arn],
-    };
+      time: iso.replace(/\.\d{3}Z$/, "Z"),
+    });
   }
   return {
     tenantId: s.tenant_id,
@@ -53,7 +66,7 @@ export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
     targetKind: kind as TargetKindName,
     targetArn: s.target.Arn,
     targetId: s.name,
-    payload: input ?? "{}",
+    payload,
     params,
     eventId: executionId,
     eventTime: fireTime,

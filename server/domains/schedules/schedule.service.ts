@@ -5,6 +5,7 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import type { TenantRef } from "../../http/authenticate";
 import { parseScheduleExpression, ScheduleExpressionError } from "../../core/schedule/expressions";
 import { isValidTimeZone } from "../../core/schedule/zoned-time";
+import { applyContextAttributes } from "../../core/schedule/context-attributes";
 import { recordAudit } from "../audit/audit.service";
 import { deleteTimer, getTimer, upsertTimer } from "../timers/timer.service";
 import { fireScheduleJob } from "./schedule.jobs";
@@ -243,6 +244,25 @@ function checkTarget(c: Checks, value: unknown): ScheduleTarget | undefined {
   return out;
 }
 
+/** The Input as it will be sent (context attributes replaced by sample values). */
+function sampleInput(input: string): string {
+  return applyContextAttributes(input, {
+    scheduleArn: "arn",
+    scheduledTime: new Date(0),
+    executionId: "id",
+    attemptNumber: 1,
+  });
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 function checkSchedule(input: ScheduleInput, now: Date): CheckedSchedule {
   const c = new Checks();
   const name = c.string(input.name, "name", { min: 1, max: 64, pattern: NAME_RE, required: true });
@@ -293,6 +313,8 @@ function checkSchedule(input: ScheduleInput, now: Date): CheckedSchedule {
     );
   if (kind === "event-bus" && !target!.EventBridgeParameters)
     throw validation("EventBridgeParameters must be provided for an EventBridge event bus target.");
+  if (kind === "event-bus" && target!.Input !== undefined && !isJsonObject(sampleInput(target!.Input)))
+    throw validation("The Input of an EventBridge event bus target must be a JSON object (the event's detail).");
   if (kind !== "event-bus" && target!.EventBridgeParameters)
     throw validation("EventBridgeParameters can only be provided for an EventBridge event bus target.");
   if (kind !== "queue" && target!.SqsParameters)
