@@ -23,6 +23,8 @@ import { eventRetentionJob, fireRuleScheduleJob, routeEventsJob } from "../domai
 import { runRouteEvents } from "../domains/events/rule-route";
 import { runFireRuleSchedule } from "../domains/events/rule-fire";
 import { runEventRetention } from "../domains/events/events.maintenance";
+import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
+import { runFireSchedule } from "../domains/schedules/schedule.fire";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -45,4 +47,5 @@ export const HANDLERS: JobRegistration[] = [
   handle(eventRetentionJob, async () => {
     await runEventRetention();
   }),
+  handle(fireScheduleJob, runFireSchedule),
 ];
