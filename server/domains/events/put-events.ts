@@ -37,6 +37,7 @@ export async function matchGroup(
   db: Queryable,
   g: BusGroup,
   ingestionTime: string,
+  receivedAt: Date,
   ruleArns?: string[],
 ): Promise<MatchedEvent[]> {
   const idx = await ruleIndexFor(g.bus.id, db);
@@ -47,7 +48,8 @@ export async function matchGroup(
       .filter((r) => !only || only.has(r.arn))
       .map((r) => ({ ...r, tenantId: g.bus.tenantId }));
     e.row.matchedRules = rules.map((r) => r.arn);
-    if (rules.length) matched.push({ envelope: e.envelope, envelopeText: e.envelopeText, ingestionTime, rules });
+    if (rules.length)
+      matched.push({ envelope: e.envelope, envelopeText: e.envelopeText, ingestionTime, receivedAt, rules });
   }
   return matched;
 }
@@ -62,7 +64,8 @@ export async function putEvents(
   const intake = await intakeEvents(db, caller, busRef, entries, opts);
   if (intake.groups.length === 0) return intake.results;
   const matched = new Map<BusGroup, MatchedEvent[]>();
-  for (const g of intake.groups) matched.set(g, await matchGroup(db, g, intake.ingestionTime, opts.ruleArns));
+  for (const g of intake.groups)
+    matched.set(g, await matchGroup(db, g, intake.ingestionTime, intake.receivedAt, opts.ruleArns));
 
   const work = async (tx: Queryable) => {
     const bumps: RuleMetricBump[] = [];

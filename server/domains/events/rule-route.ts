@@ -32,6 +32,7 @@ export async function runRouteEvents(data: PayloadOf<typeof routeEventsJob>): Pr
         envelope,
         envelopeText: e.envelope,
         ingestionTime: e.receivedAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        receivedAt: e.receivedAt,
         rules,
       });
   }
