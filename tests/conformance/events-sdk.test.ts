@@ -111,6 +111,14 @@ describe("event buses", () => {
     expect(list.EventBuses!.map((x) => x.Name)).toEqual(expect.arrayContaining(["default", name]));
     const prefixed = await eb.send(new ListEventBusesCommand({ NamePrefix: name }));
     expect(prefixed.EventBuses!.map((x) => x.Name)).toEqual([name]);
+    expect(prefixed.NextToken).toBeUndefined();
+
+    await eb.send(new CreateEventBusCommand({ Name: `${name}-2` }));
+    const page1 = await eb.send(new ListEventBusesCommand({ NamePrefix: name, Limit: 1 }));
+    expect(page1.EventBuses!.map((x) => x.Name)).toEqual([name]);
+    const page2 = await eb.send(new ListEventBusesCommand({ NamePrefix: name, Limit: 1, NextToken: page1.NextToken }));
+    expect(page2.EventBuses!.map((x) => x.Name)).toEqual([`${name}-2`]);
+    expect(page2.NextToken).toBeUndefined();
 
     const dup = await errorOf(eb.send(new CreateEventBusCommand({ Name: name })));
     expect(dup.name).toBe("ResourceAlreadyExistsException");
