@@ -471,6 +471,16 @@ describe("REST /api/v1/buses", () => {
     const missing = await fetch(`${web.url}/api/v1/buses/nope/events`, { headers: auth });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { code: string }).code).toBe("ResourceNotFoundException");
+    const doc = (await (await fetch(`${web.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/buses",
+        "/api/v1/buses/{bus}",
+        "/api/v1/buses/{bus}/rules",
+        "/api/v1/buses/{bus}/events",
+        "/api/v1/buses/{bus}/events/{id}",
+      ]),
+    );
     const buses = await fetch(`${web.url}/api/v1/buses`, { headers: auth });
     expect(((await buses.json()) as { buses: Array<{ name: string }> }).buses.map((b) => b.name)).toContain("default");
   });
