@@ -128,6 +128,10 @@ describe("event buses", () => {
     const del = await errorOf(eb.send(new DeleteEventBusCommand({ Name: "default" })));
     expect(del).toMatchObject({ name: "ValidationException", message: "Cannot delete event bus default." });
 
+    await eb.send(new TagResourceCommand({ ResourceARN: created.EventBusArn, Tags: [{ Key: "team", Value: "shop" }] }));
+    const busTags = await eb.send(new ListTagsForResourceCommand({ ResourceARN: created.EventBusArn }));
+    expect(busTags.Tags).toEqual([{ Key: "team", Value: "shop" }]);
+
     await eb.send(new DeleteEventBusCommand({ Name: name }));
     const gone = await errorOf(eb.send(new DescribeEventBusCommand({ Name: name })));
     expect(gone).toMatchObject({ name: "ResourceNotFoundException", message: `Event bus ${name} does not exist.` });
