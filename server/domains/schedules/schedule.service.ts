@@ -195,7 +195,12 @@ function checkTarget(c: Checks, value: unknown): ScheduleTarget | undefined {
   const t = c.object(value, "target", true);
   if (!t) return undefined;
   const arn = c.string(t.Arn, "target.arn", { min: 1, max: 1600, required: true });
-  const roleArn = c.string(t.RoleArn, "target.roleArn", { min: 1, max: 1600, required: true });
+  const roleArn = c.string(t.RoleArn, "target.roleArn", {
+    min: 1,
+    max: 1600,
+    required: true,
+    pattern: /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+  });
   const input = c.string(t.Input, "target.input", { min: 1 });
   const out: ScheduleTarget = { Arn: arn ?? "", RoleArn: roleArn ?? "" };
   if (input !== undefined) out.Input = input;
