@@ -33,19 +33,6 @@ const SOURCE_COLUMNS = `s.id, s.tenant_id AS "tenantId", s.bus_id AS "busId", b.
   s.name, s.kind, s.secret_enc AS "secretEnc", s.token_header AS "tokenHeader", s.created_at AS "createdAt",
   s.rotated_at AS "rotatedAt"`;
 
-/** The bus a source hangs off, by name (a read of the events domain's table; sources only point at it). */
-export async function findBusByName(
-  db: Queryable,
-  tenantId: string,
-  name: string,
-): Promise<{ id: string; name: string; arn: string } | null> {
-  const r = await db.query(`SELECT id, name, arn FROM event_buses WHERE tenant_id = $1 AND (name = $2 OR arn = $2)`, [
-    tenantId,
-    name,
-  ]);
-  return r.rows[0] ?? null;
-}
-
 export async function insertEventSource(
   db: Queryable,
   s: { id: string; tenantId: string; busId: string; name: string; kind: InboundKind; secretEnc: string; tokenHeader: string | null },

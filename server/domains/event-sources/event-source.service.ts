@@ -12,9 +12,9 @@ import {
 } from "../../core/events/inbound-signatures";
 import { recordAudit } from "../audit/audit.service";
 import { putEvents } from "../events/put-events";
+import { requireOwnBus } from "../events/bus.service";
 import {
   deleteEventSource,
-  findBusByName,
   findEventSource,
   findEventSourceForIngest,
   forgetOldDeliveries,
@@ -84,11 +84,9 @@ export function eventSourceView(s: EventSourceRow, baseUrl: string) {
 }
 export type EventSourceView = ReturnType<typeof eventSourceView>;
 
-async function requireBus(tenant: TenantRef, busName: string) {
-  const bus = await findBusByName(pool(), tenant.id, busName);
-  if (!bus) throw new AppError("not_found", `Event bus ${busName} does not exist.`, { awsCode: "ResourceNotFoundException" });
-  return bus;
-}
+/** The tenant's own bus by name or ARN (the default bus is created on first use), as the events domain resolves it. */
+const requireBus = (tenant: TenantRef, busName: string) =>
+  requireOwnBus(pool(), { tenantId: tenant.id, accountId: tenant.accountId }, busName);
 
 async function requireSource(tenant: TenantRef, busName: string, id: string): Promise<EventSourceRow> {
   const s = await findEventSource(pool(), tenant.id, id);
@@ -262,8 +260,11 @@ export async function ingest(
     const [result] = await putEvents(tx, { tenantId: s.tenantId, accountId }, s.busArn, [
       { Source: `partner.${s.name}`, DetailType: v.detailType, Detail: JSON.stringify(v.detail) },
     ], { ingest: "source" });
-    if (!result?.EventId) throw new AppError("validation", result?.ErrorMessage ?? "The event was not accepted.");
-    await logRequest(s, { status: 200, deliveryId: v.deliveryId, detailType: v.detailType, eventId: result.EventId }, tx);
+    if (!result || !("EventId" in result))
+      throw new AppError("validation", result?.ErrorMessage ?? "The event was not accepted.", {
+        awsCode: result?.ErrorCode,
+      });
+    await logRequest(s, { status: 200, ...seen, eventId: result.EventId }, tx);
     return { replay: false as const, eventId: result.EventId };
   }).catch(async (e) => {
     throw e instanceof AppError ? await refuse(s, e, seen) : e;
