@@ -35,7 +35,15 @@ const SOURCE_COLUMNS = `s.id, s.tenant_id AS "tenantId", s.bus_id AS "busId", b.
 
 export async function insertEventSource(
   db: Queryable,
-  s: { id: string; tenantId: string; busId: string; name: string; kind: InboundKind; secretEnc: string; tokenHeader: string | null },
+  s: {
+    id: string;
+    tenantId: string;
+    busId: string;
+    name: string;
+    kind: InboundKind;
+    secretEnc: string;
+    tokenHeader: string | null;
+  },
 ): Promise<boolean> {
   const r = await db.query(
     `INSERT INTO event_sources (id, tenant_id, bus_id, name, kind, secret_enc, token_header)

@@ -152,7 +152,14 @@ export async function deleteSource(actor: Actor, tenant: TenantRef, busName: str
   const s = await requireSource(tenant, busName, id);
   await withTransaction(async (tx) => {
     await deleteEventSource(tx, tenant.id, s.id);
-    await recordAudit(actor, tenant.id, "event-source.delete", { type: "event-source", id: s.id }, { before: { name: s.name } }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "event-source.delete",
+      { type: "event-source", id: s.id },
+      { before: { name: s.name } },
+      tx,
+    );
   });
 }
 
@@ -173,18 +180,19 @@ export async function rotateSourceSecret(
   checkSecret(s.kind, secret);
   await withTransaction(async (tx) => {
     await updateEventSourceSecret(tx, tenant.id, s.id, sealSecret(secret, sealContext(s.id)));
-    await recordAudit(actor, tenant.id, "event-source.rotate-secret", { type: "event-source", id: s.id }, { name: s.name }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "event-source.rotate-secret",
+      { type: "event-source", id: s.id },
+      { name: s.name },
+      tx,
+    );
   });
   return { secret };
 }
 
-export async function recentSourceRequests(
-  actor: Actor,
-  tenant: TenantRef,
-  busName: string,
-  id: string,
-  limit = 50,
-) {
+export async function recentSourceRequests(actor: Actor, tenant: TenantRef, busName: string, id: string, limit = 50) {
   assertCan(actor.role, "resource:read");
   const s = await requireSource(tenant, busName, id);
   return listSourceRequests(pool(), tenant.id, s.id, Math.min(Math.max(limit, 1), KEEP_REQUESTS));
@@ -203,7 +211,13 @@ let ingestCount = 0;
 
 async function logRequest(
   s: EventSourceRow,
-  r: { status: number; deliveryId?: string | null; detailType?: string | null; eventId?: string | null; reason?: string | null },
+  r: {
+    status: number;
+    deliveryId?: string | null;
+    detailType?: string | null;
+    eventId?: string | null;
+    reason?: string | null;
+  },
   db: Queryable = pool(),
 ): Promise<void> {
   const id = await insertSourceRequest(db, {
@@ -220,7 +234,11 @@ async function logRequest(
 }
 
 /** Refusal: logged on the source (committed on its own), then thrown for the door to render. */
-async function refuse(s: EventSourceRow, err: AppError, extra: { deliveryId?: string | null; detailType?: string | null } = {}) {
+async function refuse(
+  s: EventSourceRow,
+  err: AppError,
+  extra: { deliveryId?: string | null; detailType?: string | null } = {},
+) {
   await logRequest(s, { status: err.mapping.http, reason: err.message, ...extra });
   return err;
 }
@@ -257,9 +275,13 @@ export async function ingest(
   const outcome = await withTransaction(async (tx) => {
     if (v.deliveryId && !(await rememberDelivery(tx, s.id, v.deliveryId, SEEN_WINDOW_SECONDS)))
       return { replay: true as const };
-    const [result] = await putEvents(tx, { tenantId: s.tenantId, accountId }, s.busArn, [
-      { Source: `partner.${s.name}`, DetailType: v.detailType, Detail: JSON.stringify(v.detail) },
-    ], { ingest: "source" });
+    const [result] = await putEvents(
+      tx,
+      { tenantId: s.tenantId, accountId },
+      s.busArn,
+      [{ Source: `partner.${s.name}`, DetailType: v.detailType, Detail: JSON.stringify(v.detail) }],
+      { ingest: "source" },
+    );
     if (!result || !("EventId" in result))
       throw new AppError("validation", result?.ErrorMessage ?? "The event was not accepted.", {
         awsCode: result?.ErrorCode,
@@ -277,4 +299,3 @@ export async function ingest(
     );
   return { eventId: outcome.eventId };
 }
-
