@@ -77,8 +77,8 @@ CREATE TABLE "events" (
     -- api | source | replay | schedule | bus
     "ingest" TEXT NOT NULL DEFAULT 'api',
     "replay_name" TEXT,
-    -- ARNs of the rules the event matched when it was accepted (the explorer's trace starts here).
-    "matched_rules" TEXT[] NOT NULL DEFAULT '{}',
+    -- How many rules matched (the explorer's list shows it without a join).
+    "matched_rules" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "events_pkey" PRIMARY KEY ("id")
 );
 CREATE INDEX "events_bus_id_received_at_idx" ON "events"("bus_id", "received_at");
