@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
 import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
-import { startWeb, startWorker, type TestProcess } from "../helpers/server";
+import { startWeb, type TestProcess } from "../helpers/server";
 import { until } from "../helpers/sns-receiver";
 
 // Inbound event sources end to end: a bus, a rule with a queue target (EventBridge and SQS SDK
@@ -27,7 +27,6 @@ import { until } from "../helpers/sns-receiver";
 // timestamps are refused with problem+json and put nothing on the bus.
 
 let web: TestProcess & { url: string };
-let worker: TestProcess;
 let t: TestTenant;
 let eb: EventBridgeClient;
 let sqs: SQSClient;
@@ -35,14 +34,15 @@ let sqs: SQSClient;
 beforeAll(async () => {
   await ensureQueues(CONTRACTS);
   t = await createTestTenant();
-  [web, worker] = await Promise.all([startWeb(), startWorker()]);
+  // No worker: a queue target is delivered inside the ingest's own transaction.
+  web = await startWeb();
   const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };
   const endpoint = `${web.url}/api/aws`;
   eb = new EventBridgeClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
   sqs = new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
 });
 afterAll(async () => {
-  await Promise.all([web?.stop(), worker?.stop()]);
+  await web?.stop();
 });
 
 function rest(method: string, path: string, body?: unknown) {
