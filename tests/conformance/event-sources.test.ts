@@ -217,5 +217,11 @@ describe("inbound event sources", () => {
     expect((await rest("DELETE", `/api/v1/buses/${bus}/sources/${tok.source.id}`)).status).toBe(204);
     expect((await post(tok.source.ingestUrl, { authorization: `Bearer ${rotated.secret}` }, body)).status).toBe(404);
     expect((await rest("GET", `/api/v1/buses/no-such-bus/sources`)).status).toBe(404);
+
+    const doc = (await (await fetch(`${web.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    expect(doc.paths["/api/v1/ingest/{id}"]!.post!.security).toEqual([]);
+    expect(Object.keys(doc.paths["/api/v1/buses/{bus}/sources/{id}"]!).sort()).toEqual(["delete", "get"]);
   });
 });
