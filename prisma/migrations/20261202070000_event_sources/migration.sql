@@ -14,6 +14,9 @@ CREATE TABLE "event_sources" (
     "secret_enc" TEXT NOT NULL,
     -- The header that carries the shared token (kind "token" only).
     "token_header" TEXT,
+    -- After a rotation with an overlap, the previous secret is still accepted until it expires.
+    "previous_secret_enc" TEXT,
+    "previous_expires_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "rotated_at" TIMESTAMPTZ(3),
     CONSTRAINT "event_sources_pkey" PRIMARY KEY ("id")

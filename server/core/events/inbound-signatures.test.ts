@@ -20,7 +20,7 @@ const req = (headers: Record<string, string>, body: string, now: Date): InboundR
   now,
 });
 
-const SW: InboundConfig = { kind: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" };
+const SW: InboundConfig = { kind: "standard-webhooks", secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] };
 const SW_BODY = '{"test": 2432232314}';
 const SW_HEADERS = {
   "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
@@ -28,14 +28,14 @@ const SW_HEADERS = {
   "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
 };
 
-const GH: InboundConfig = { kind: "github", secret: "It's a Secret to Everybody" };
+const GH: InboundConfig = { kind: "github", secrets: ["It's a Secret to Everybody"] };
 const GH_HEADERS = {
   "X-Hub-Signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
   "X-GitHub-Event": "push",
   "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
 };
 
-const ST: InboundConfig = { kind: "stripe", secret: "whsec_test_secret" };
+const ST: InboundConfig = { kind: "stripe", secrets: ["whsec_test_secret"] };
 const ST_BODY = '{"id":"evt_1","object":"event","type":"payment_intent.succeeded"}';
 const ST_SIG = "67da5088c63e080c71bd2bb0cb5c03d85a8fc6a21ce3aaf484df809654745b92";
 
@@ -55,7 +55,7 @@ describe("verifyInbound: accepted", () => {
     const now = new Date();
     const sig = new Webhook(secret).sign("msg_1", now, body);
     const r = verifyInbound(
-      { kind: "standard-webhooks", secret },
+      { kind: "standard-webhooks", secrets: [secret] },
       req(
         {
           "webhook-id": "msg_1",
@@ -77,7 +77,7 @@ describe("verifyInbound: accepted", () => {
 
   it("GitHub JSON and form-encoded payloads, event name as detail-type", () => {
     const body = '{"zen":"Design for failure."}';
-    const sig = (b: string) => "sha256=" + createHmac("sha256", GH.secret).update(b).digest("hex");
+    const sig = (b: string) => "sha256=" + createHmac("sha256", GH.secrets[0]!).update(b).digest("hex");
     expect(verifyInbound(GH, req({ ...GH_HEADERS, "X-Hub-Signature-256": sig(body) }, body, new Date()))).toEqual({
       ok: true,
       deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
@@ -111,16 +111,37 @@ describe("verifyInbound: accepted", () => {
     const body = '{"a":1}';
     expect(
       verifyInbound(
-        { kind: "token", secret: "tok" },
+        { kind: "token", secrets: ["tok"] },
         req({ "X-Signalbox-Token": "tok", "Idempotency-Key": "k1" }, body, at(0)),
       ),
     ).toEqual({ ok: true, deliveryId: "k1", detailType: "Webhook", detail: { a: 1 } });
     expect(
       verifyInbound(
-        { kind: "token", secret: "tok", tokenHeader: "Authorization" },
+        { kind: "token", secrets: ["tok"], tokenHeader: "Authorization" },
         req({ Authorization: "Bearer tok" }, body, at(0)),
       ),
     ).toMatchObject({ ok: true, deliveryId: null });
+  });
+});
+
+describe("verifyInbound: rotation overlap", () => {
+  it("accepts a request signed with any of the source's current secrets", () => {
+    const both: InboundConfig = { kind: "github", secrets: ["new secret", GH.secrets[0]!] };
+    expect(verifyInbound(both, req(GH_HEADERS, "Hello, World!", at(0)))).toMatchObject({ reason: "bad-body" });
+    const st: InboundConfig = { kind: "stripe", secrets: ["whsec_new", "whsec_test_secret"] };
+    expect(
+      verifyInbound(st, req({ "Stripe-Signature": `t=1700000000,v1=${ST_SIG}` }, ST_BODY, at(1700000000))),
+    ).toMatchObject({ ok: true });
+    const sw: InboundConfig = {
+      kind: "standard-webhooks",
+      secrets: ["whsec_" + Buffer.from("n".repeat(24)).toString("base64"), SW.secrets[0]!],
+    };
+    expect(verifyInbound(sw, req(SW_HEADERS, SW_BODY, at(1614265330)))).toMatchObject({ ok: true });
+    expect(
+      verifyInbound({ kind: "token", secrets: ["a", "b"] }, req({ "X-Signalbox-Token": "b" }, "{}", at(0))),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -129,7 +150,7 @@ describe("verifyInbound: refused", () => {
     ["SW: body changed", SW, SW_HEADERS, '{"test": 2432232315}', at(1614265330), "bad-signature"],
     [
       "SW: other secret",
-      { ...SW, secret: "whsec_" + Buffer.from("x".repeat(24)).toString("base64") },
+      { ...SW, secrets: ["whsec_" + Buffer.from("x".repeat(24)).toString("base64")] },
       SW_HEADERS,
       SW_BODY,
       at(1614265330),
@@ -173,17 +194,26 @@ describe("verifyInbound: refused", () => {
     ],
     ["Stripe: stale", ST, { "Stripe-Signature": `t=1700000000,v1=${ST_SIG}` }, ST_BODY, at(1700000000 + 301), "stale"],
     ["Stripe: no v1", ST, { "Stripe-Signature": "t=1700000000,v0=abc" }, ST_BODY, at(1700000000), "missing-signature"],
-    ["token: wrong", { kind: "token", secret: "tok" }, { "X-Signalbox-Token": "tok2" }, "{}", at(0), "bad-signature"],
-    ["token: missing", { kind: "token", secret: "tok" }, {}, "{}", at(0), "missing-signature"],
+    [
+      "token: wrong",
+      { kind: "token", secrets: ["tok"] },
+      { "X-Signalbox-Token": "tok2" },
+      "{}",
+      at(0),
+      "bad-signature",
+    ],
+    ["token: missing", { kind: "token", secrets: ["tok"] }, {}, "{}", at(0), "missing-signature"],
   ])("%s", (_name, cfg, headers, body, now, reason) => {
     expect(verifyInbound(cfg, req(headers, body, now))).toMatchObject({ ok: false, reason });
   });
 
   it("a signed body that is not a JSON object", () => {
-    expect(verifyInbound({ kind: "token", secret: "t" }, req({ "X-Signalbox-Token": "t" }, "[1,2]", at(0)))).toEqual({
-      ok: false,
-      reason: "bad-body",
-      message: "The body must be a JSON object.",
-    });
+    expect(verifyInbound({ kind: "token", secrets: ["t"] }, req({ "X-Signalbox-Token": "t" }, "[1,2]", at(0)))).toEqual(
+      {
+        ok: false,
+        reason: "bad-body",
+        message: "The body must be a JSON object.",
+      },
+    );
   });
 });

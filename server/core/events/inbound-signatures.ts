@@ -21,7 +21,8 @@ export const TOLERANCE_SECONDS = 300;
 const MAX_DETAIL_TYPE = 128;
 export const DEFAULT_TOKEN_HEADER = "X-Signalbox-Token";
 
-export type InboundConfig = { kind: InboundKind; secret: string; tokenHeader?: string | null };
+/** `secrets`: the current secret, plus the previous one during a rotation overlap; any may match. */
+export type InboundConfig = { kind: InboundKind; secrets: string[]; tokenHeader?: string | null };
 
 export type InboundRequest = {
   /** Node's IncomingHttpHeaders: names in lower case. */
@@ -77,13 +78,15 @@ function verifyStandardWebhooks(cfg: InboundConfig, req: InboundRequest): Refuse
     return refuse("missing-signature", "webhook-id, webhook-timestamp and webhook-signature are required.");
   const late = checkTime(ts, req.now, "webhook-timestamp");
   if (late) return late;
-  const key = Buffer.from(cfg.secret.startsWith("whsec_") ? cfg.secret.slice(6) : cfg.secret, "base64");
-  const want = hmac(key, Buffer.concat([Buffer.from(`${id}.${ts}.`), req.body])).digest("base64");
+  const signed = Buffer.concat([Buffer.from(`${id}.${ts}.`), req.body]);
+  const wants = cfg.secrets.map((secret) =>
+    hmac(Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64"), signed).digest("base64"),
+  );
   const given = sig
     .split(" ")
     .filter((s) => s.startsWith("v1,"))
     .map((s) => s.slice(3));
-  return given.some((g) => sameText(g, want))
+  return given.some((g) => wants.some((w) => sameText(g, w)))
     ? null
     : refuse("bad-signature", "No webhook-signature matches the source's secret.");
 }
@@ -91,8 +94,8 @@ function verifyStandardWebhooks(cfg: InboundConfig, req: InboundRequest): Refuse
 function verifyGithub(cfg: InboundConfig, req: InboundRequest): Refused | null {
   const sig = header(req, "x-hub-signature-256");
   if (!sig) return refuse("missing-signature", "X-Hub-Signature-256 is required.");
-  const want = "sha256=" + hmac(cfg.secret, req.body).digest("hex");
-  return sameText(sig, want)
+  const wants = cfg.secrets.map((secret) => "sha256=" + hmac(secret, req.body).digest("hex"));
+  return wants.some((w) => sameText(sig, w))
     ? null
     : refuse("bad-signature", "X-Hub-Signature-256 does not match the source's secret.");
 }
@@ -109,8 +112,9 @@ function verifyStripe(cfg: InboundConfig, req: InboundRequest): Refused | null {
   if (!t || v1.length === 0) return refuse("missing-signature", "Stripe-Signature has no t= and v1= parts.");
   const late = checkTime(t, req.now, "Stripe-Signature");
   if (late) return late;
-  const want = hmac(cfg.secret, Buffer.concat([Buffer.from(`${t}.`), req.body])).digest("hex");
-  return v1.some((g) => sameText(g, want))
+  const signed = Buffer.concat([Buffer.from(`${t}.`), req.body]);
+  const wants = cfg.secrets.map((secret) => hmac(secret, signed).digest("hex"));
+  return v1.some((g) => wants.some((w) => sameText(g, w)))
     ? null
     : refuse("bad-signature", "No v1 signature in Stripe-Signature matches the source's secret.");
 }
@@ -120,7 +124,10 @@ function verifyToken(cfg: InboundConfig, req: InboundRequest): Refused | null {
   let given = header(req, name);
   if (!given) return refuse("missing-signature", `${name} is required.`);
   if (name.toLowerCase() === "authorization" && given.startsWith("Bearer ")) given = given.slice(7);
-  return sameText(given, cfg.secret) ? null : refuse("bad-signature", `${name} does not match the source's token.`);
+  const token = given;
+  return cfg.secrets.some((s) => sameText(token, s))
+    ? null
+    : refuse("bad-signature", `${name} does not match the source's token.`);
 }
 
 const VERIFY: Record<InboundKind, (cfg: InboundConfig, req: InboundRequest) => Refused | null> = {

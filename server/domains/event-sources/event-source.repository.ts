@@ -15,6 +15,8 @@ export type EventSourceRow = {
   kind: InboundKind;
   secretEnc: string;
   tokenHeader: string | null;
+  previousSecretEnc: string | null;
+  previousExpiresAt: Date | null;
   createdAt: Date;
   rotatedAt: Date | null;
 };
@@ -30,7 +32,8 @@ export type SourceRequestRow = {
 };
 
 const SOURCE_COLUMNS = `s.id, s.tenant_id AS "tenantId", s.bus_id AS "busId", b.name AS "busName", b.arn AS "busArn",
-  s.name, s.kind, s.secret_enc AS "secretEnc", s.token_header AS "tokenHeader", s.created_at AS "createdAt",
+  s.name, s.kind, s.secret_enc AS "secretEnc", s.token_header AS "tokenHeader",
+  s.previous_secret_enc AS "previousSecretEnc", s.previous_expires_at AS "previousExpiresAt", s.created_at AS "createdAt",
   s.rotated_at AS "rotatedAt"`;
 
 export async function insertEventSource(
@@ -90,12 +93,13 @@ export async function updateEventSourceSecret(
   tenantId: string,
   id: string,
   secretEnc: string,
+  previous: { secretEnc: string; expiresAt: Date } | null,
 ): Promise<void> {
-  await db.query(`UPDATE event_sources SET secret_enc = $3, rotated_at = now() WHERE tenant_id = $1 AND id = $2`, [
-    tenantId,
-    id,
-    secretEnc,
-  ]);
+  await db.query(
+    `UPDATE event_sources SET secret_enc = $3, previous_secret_enc = $4, previous_expires_at = $5, rotated_at = now()
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, secretEnc, previous?.secretEnc ?? null, previous?.expiresAt ?? null],
+  );
 }
 
 /** Remembers a delivery id; false when it was already seen within the window (a replay). */

@@ -57,14 +57,24 @@ describe("eventSourceRouter", () => {
     );
     expect(stale).toMatchObject({ code: "unauthenticated" });
     await ingest(await sourceForIngest(made.source.id), signed(secret, body, randomUUID()));
+    // With an overlap the previous secret keeps working until it expires.
+    const again = await api.eventSource.rotateSecret({ tenant, bus: "default", id: made.source.id, overlapHours: 2 });
+    expect(again.previousExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3600_000);
+    expect((await api.eventSource.get({ tenant, bus: "default", id: made.source.id })).previousSecretExpiresAt).toEqual(
+      again.previousExpiresAt,
+    );
+    await ingest(await sourceForIngest(made.source.id), signed(secret, body, randomUUID()));
+    await ingest(await sourceForIngest(made.source.id), signed(again.secret, body, randomUUID()));
 
     const log = await api.eventSource.requests({ tenant, bus: "default", id: made.source.id });
     expect(log.map((r) => [r.status, r.detailType])).toEqual([
       [200, "ping"],
+      [200, "ping"],
+      [200, "ping"],
       [401, null],
       [200, "ping"],
     ]);
-    expect(log[2]!.eventId).toBe(first.eventId);
+    expect(log[4]!.eventId).toBe(first.eventId);
 
     await api.eventSource.delete({ tenant, bus: "default", id: made.source.id });
     expect(await api.eventSource.list({ tenant, bus: "default" })).toEqual([]);

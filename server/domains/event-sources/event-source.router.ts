@@ -4,21 +4,25 @@ import { publicUrl } from "../../platform/public-url";
 import {
   createEventSource,
   deleteSource,
+  getSource,
   listSources,
   recentSourceRequests,
   rotateSourceSecret,
 } from "./event-source.service";
-import { createEventSourceInput } from "./event-source.schemas";
+import { createEventSourceInput, rotateSecretBody } from "./event-source.schemas";
 
 // eventSourceRouter (`trpc.eventSource.*`): every input also carries `tenant` (slug or id); `bus` is
 // the bus's name or ARN.
-//   list({bus})                          → [{id,name,kind,bus,busArn,source:"partner.<name>",ingestUrl,tokenHeader,createdAt,rotatedAt}]
+//   list({bus})                          → [{id,name,kind,bus,busArn,source:"partner.<name>",ingestUrl,tokenHeader,
+//                                            createdAt,rotatedAt,previousSecretExpiresAt}]
 //   create({bus,name,kind,secret?,tokenHeader?}) → {source, secret}   the secret is shown this once
 //                                          kind: "standard-webhooks" | "github" | "stripe" | "token"
 //                                          a taken name → CONFLICT with data.fieldErrors.name
 //   delete({bus,id})                     → {id, deleted}
-//   rotateSecret({bus,id,secret?})       → {secret}   (once; the old secret stops working at once;
-//                                          pass Stripe's whsec_… here after adding the endpoint in Stripe)
+//   get({bus,id})                        → source view
+//   rotateSecret({bus,id,secret?,overlapHours?}) → {secret, previousExpiresAt}   (the secret once; the old one
+//                                          stops working at once, or after overlapHours (≤ 168); pass
+//                                          Stripe's whsec_… as `secret` after adding the endpoint in Stripe)
 //   requests({bus,id,limit?})            → [{id,receivedAt,status,deliveryId,detailType,eventId,reason}] newest first
 const ref = z.object({ bus: z.string().min(1), id: z.string().min(1) });
 
@@ -33,9 +37,12 @@ export const eventSourceRouter = router({
     await deleteSource(ctx.actor, ctx.tenant, input.bus, input.id);
     return { id: input.id, deleted: true };
   }),
+  get: tenantProcedure
+    .input(ref)
+    .query(({ ctx, input }) => getSource(ctx.actor, ctx.tenant, input.bus, input.id, publicUrl(ctx.origin))),
   rotateSecret: tenantProcedure
-    .input(ref.extend({ secret: z.string().min(8).max(512).optional() }))
-    .mutation(({ ctx, input }) => rotateSourceSecret(ctx.actor, ctx.tenant, input.bus, input.id, input.secret)),
+    .input(ref.extend(rotateSecretBody.shape))
+    .mutation(({ ctx, input }) => rotateSourceSecret(ctx.actor, ctx.tenant, input.bus, input.id, input)),
   requests: tenantProcedure
     .input(ref.extend({ limit: z.number().int().min(1).max(200).optional() }))
     .query(({ ctx, input }) => recentSourceRequests(ctx.actor, ctx.tenant, input.bus, input.id, input.limit)),

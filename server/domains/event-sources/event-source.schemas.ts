@@ -25,4 +25,8 @@ export const createEventSourceBody = z.object({
 export const createEventSourceInput = createEventSourceBody.extend({ bus: z.string().min(1) });
 export type CreateEventSourceInput = z.infer<typeof createEventSourceInput>;
 
-export const rotateSecretBody = z.object({ secret: z.string().min(8).max(512).optional() });
+export const rotateSecretBody = z.object({
+  secret: z.string().min(8).max(512).optional(),
+  /** Hours the previous secret stays valid (0, the default: it stops working at once). */
+  overlapHours: z.number().min(0).max(168).optional(),
+});

@@ -80,6 +80,7 @@ export function eventSourceView(s: EventSourceRow, baseUrl: string) {
     tokenHeader: s.kind === "token" ? (s.tokenHeader ?? DEFAULT_TOKEN_HEADER) : null,
     createdAt: s.createdAt,
     rotatedAt: s.rotatedAt,
+    previousSecretExpiresAt: s.previousExpiresAt && s.previousExpiresAt > new Date() ? s.previousExpiresAt : null,
   };
 }
 export type EventSourceView = ReturnType<typeof eventSourceView>;
@@ -163,23 +164,29 @@ export async function deleteSource(actor: Actor, tenant: TenantRef, busName: str
   });
 }
 
+/** The longest a previous secret may stay valid after a rotation. */
+export const MAX_OVERLAP_HOURS = 168;
+
 /**
  * Replaces the secret (the given one, e.g. the whsec_… Stripe shows for an endpoint, or a new
- * random one) and shows it once. The old secret stops working at once.
+ * random one) and shows it once. The old secret stops working at once, or after `overlapHours`
+ * (time to update the sender; 0 when the old one leaked).
  */
 export async function rotateSourceSecret(
   actor: Actor,
   tenant: TenantRef,
   busName: string,
   id: string,
-  secretGiven?: string,
-): Promise<{ secret: string }> {
+  opts: { secret?: string; overlapHours?: number } = {},
+): Promise<{ secret: string; previousExpiresAt: Date | null }> {
   assertCan(actor.role, "resource:write");
   const s = await requireSource(tenant, busName, id);
-  const secret = secretGiven ?? newSecret(s.kind);
+  const secret = opts.secret ?? newSecret(s.kind);
   checkSecret(s.kind, secret);
+  const hours = Math.min(Math.max(opts.overlapHours ?? 0, 0), MAX_OVERLAP_HOURS);
+  const previous = hours > 0 ? { secretEnc: s.secretEnc, expiresAt: new Date(Date.now() + hours * 3600_000) } : null;
   await withTransaction(async (tx) => {
-    await updateEventSourceSecret(tx, tenant.id, s.id, sealSecret(secret, sealContext(s.id)));
+    await updateEventSourceSecret(tx, tenant.id, s.id, sealSecret(secret, sealContext(s.id)), previous);
     await recordAudit(
       actor,
       tenant.id,
@@ -189,7 +196,7 @@ export async function rotateSourceSecret(
       tx,
     );
   });
-  return { secret };
+  return { secret, previousExpiresAt: previous?.expiresAt ?? null };
 }
 
 export async function recentSourceRequests(actor: Actor, tenant: TenantRef, busName: string, id: string, limit = 50) {
@@ -208,6 +215,14 @@ const REFUSAL_STATUS: Record<RefusalReason, number> = {
 };
 
 let ingestCount = 0;
+
+/** The secrets a request may be signed with now: the current one, and the previous during its overlap. */
+function secretsOf(s: EventSourceRow, now: Date): string[] {
+  const out = [openSecret(s.secretEnc, sealContext(s.id))];
+  if (s.previousSecretEnc && s.previousExpiresAt && s.previousExpiresAt > now)
+    out.push(openSecret(s.previousSecretEnc, sealContext(s.id)));
+  return out;
+}
 
 async function logRequest(
   s: EventSourceRow,
@@ -262,7 +277,7 @@ export async function ingest(
   if (req.body.length > MAX_INGEST_BYTES)
     throw await refuse(s, new AppError("too_large", `The body is larger than ${MAX_INGEST_BYTES} bytes.`));
   const v = verifyInbound(
-    { kind: s.kind, secret: openSecret(s.secretEnc, sealContext(s.id)), tokenHeader: s.tokenHeader },
+    { kind: s.kind, secrets: secretsOf(s, req.now ?? new Date()), tokenHeader: s.tokenHeader },
     { headers: req.headers, body: req.body, now: req.now ?? new Date() },
   );
   if (!v.ok) {

@@ -28,6 +28,7 @@ const sourceOut = z.object({
   tokenHeader: z.string().nullable(),
   createdAt: z.iso.datetime(),
   rotatedAt: z.iso.datetime().nullable(),
+  previousSecretExpiresAt: z.iso.datetime().nullable(),
 });
 
 const requestOut = z.object({
@@ -85,10 +86,10 @@ export const eventSourceRoutes = [
     path: "/api/v1/buses/:bus/sources/:id/rotate-secret",
     tag: "event-sources",
     summary:
-      "Replace the source's secret (a new random one, or `secret` as given) and show it once; the old one stops working at once.",
+      "Replace the source's secret (a new random one, or `secret` as given) and show it once; the old one stops working at once, or after `overlapHours` (at most 168).",
     body: rotateSecretBody,
-    response: z.object({ secret: z.string() }),
-    handler: (ctx, { body }) => rotateSourceSecret(ctx.actor, ctx.tenant, ctx.params.bus!, ctx.params.id!, body.secret),
+    response: z.object({ secret: z.string(), previousExpiresAt: z.iso.datetime().nullable() }),
+    handler: (ctx, { body }) => rotateSourceSecret(ctx.actor, ctx.tenant, ctx.params.bus!, ctx.params.id!, body),
   }),
   defineRoute({
     method: "GET",
