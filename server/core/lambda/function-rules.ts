@@ -30,9 +30,8 @@ export type FunctionRef = {
 /** Parses a FunctionName as Lambda accepts it: `name`, `name:qualifier`, `123456789012:function:name`, or the full ARN. */
 export function parseFunctionRef(ref: string): FunctionRef | null {
   if (ref.length < 1 || ref.length > 170 || !FUNCTION_REF_RE.test(ref)) return null;
-  const arn = /^arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):function:([a-zA-Z0-9_.-]+)(?::(.+))?$/.exec(
-    ref,
-  );
+  const arn =
+    /^arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):function:([a-zA-Z0-9_.-]+)(?::(.+))?$/.exec(ref);
   if (arn) return { region: arn[1]!, accountId: arn[2]!, name: arn[3]!, qualifier: arn[4] ?? null };
   if (ref.startsWith("arn:")) return null;
   const partial = /^(\d{12}):function:([a-zA-Z0-9_.-]+)(?::(.+))?$/.exec(ref);

@@ -83,7 +83,13 @@ async function send(fn: FunctionRow, payload: string, requestId: string, opts: C
   if (!res.ok) {
     if (res.kind === "timeout") {
       const error = timeoutError(requestId, fn.timeoutSeconds);
-      return { kind: "function_error", error, payload: JSON.stringify(error), httpStatus: null, durationMs: res.durationMs };
+      return {
+        kind: "function_error",
+        error,
+        payload: JSON.stringify(error),
+        httpStatus: null,
+        durationMs: res.durationMs,
+      };
     }
     return {
       kind: "unreachable",
@@ -111,11 +117,15 @@ async function send(fn: FunctionRow, payload: string, requestId: string, opts: C
       errorType: "Function.HttpError",
       errorMessage: `The function's service answered HTTP ${res.status}${body ? `: ${body.slice(0, 512)}` : ""}`,
     });
-  if (body.trim() === "") return { kind: "result", payload: "null", httpStatus: res.status, durationMs: res.durationMs };
+  if (body.trim() === "")
+    return { kind: "result", payload: "null", httpStatus: res.status, durationMs: res.durationMs };
   try {
     JSON.parse(body);
   } catch {
-    return fail({ errorType: "Runtime.InvalidResponse", errorMessage: "The function's service answered with a body that is not JSON" });
+    return fail({
+      errorType: "Runtime.InvalidResponse",
+      errorMessage: "The function's service answered with a body that is not JSON",
+    });
   }
   return { kind: "result", payload: body, httpStatus: res.status, durationMs: res.durationMs };
 }

@@ -41,7 +41,11 @@ export function payloadTooLarge(limit: number, operation = "InvokeFunction"): Ap
 }
 
 export function invalidPayload(detail: string): AppError {
-  return new AppError("validation", `Could not parse request body into json: Could not parse payload into json: ${detail}`, {
-    awsCode: "InvalidRequestContentException",
-  });
+  return new AppError(
+    "validation",
+    `Could not parse request body into json: Could not parse payload into json: ${detail}`,
+    {
+      awsCode: "InvalidRequestContentException",
+    },
+  );
 }

@@ -79,7 +79,11 @@ async function checkSettings(s: FunctionSettings): Promise<FunctionPatch> {
   if (s.description !== undefined) {
     if (s.description.length > MAX_DESCRIPTION)
       throw validationError(
-        validationMessage(s.description, "description", `Member must have length less than or equal to ${MAX_DESCRIPTION}`),
+        validationMessage(
+          s.description,
+          "description",
+          `Member must have length less than or equal to ${MAX_DESCRIPTION}`,
+        ),
         "description",
       );
     p.description = s.description;
@@ -97,17 +101,32 @@ async function checkSettings(s: FunctionSettings): Promise<FunctionPatch> {
     p.timeoutSeconds = s.timeoutSeconds;
   }
   if (s.reservedConcurrency !== undefined) {
-    if (s.reservedConcurrency !== null && (!Number.isInteger(s.reservedConcurrency) || s.reservedConcurrency < 0 || s.reservedConcurrency > 1000))
+    if (
+      s.reservedConcurrency !== null &&
+      (!Number.isInteger(s.reservedConcurrency) || s.reservedConcurrency < 0 || s.reservedConcurrency > 1000)
+    )
       throw validationError(
-        validationMessage(String(s.reservedConcurrency), "reservedConcurrentExecutions", "Member must have value between 0 and 1000"),
+        validationMessage(
+          String(s.reservedConcurrency),
+          "reservedConcurrentExecutions",
+          "Member must have value between 0 and 1000",
+        ),
         "reservedConcurrency",
       );
     p.reservedConcurrency = s.reservedConcurrency;
   }
   if (s.maximumRetryAttempts !== undefined) {
-    if (!Number.isInteger(s.maximumRetryAttempts) || s.maximumRetryAttempts < 0 || s.maximumRetryAttempts > MAX_RETRY_ATTEMPTS_MAX)
+    if (
+      !Number.isInteger(s.maximumRetryAttempts) ||
+      s.maximumRetryAttempts < 0 ||
+      s.maximumRetryAttempts > MAX_RETRY_ATTEMPTS_MAX
+    )
       throw validationError(
-        validationMessage(String(s.maximumRetryAttempts), "maximumRetryAttempts", "Member must have value between 0 and 2"),
+        validationMessage(
+          String(s.maximumRetryAttempts),
+          "maximumRetryAttempts",
+          "Member must have value between 0 and 2",
+        ),
         "maximumRetryAttempts",
       );
     p.maximumRetryAttempts = s.maximumRetryAttempts;
@@ -116,7 +135,11 @@ async function checkSettings(s: FunctionSettings): Promise<FunctionPatch> {
     const v = s.maximumEventAgeSeconds;
     if (!Number.isInteger(v) || v < MAX_EVENT_AGE_MIN || v > MAX_EVENT_AGE_MAX)
       throw validationError(
-        validationMessage(String(v), "maximumEventAgeInSeconds", `Member must have value between ${MAX_EVENT_AGE_MIN} and ${MAX_EVENT_AGE_MAX}`),
+        validationMessage(
+          String(v),
+          "maximumEventAgeInSeconds",
+          `Member must have value between ${MAX_EVENT_AGE_MIN} and ${MAX_EVENT_AGE_MAX}`,
+        ),
         "maximumEventAgeSeconds",
       );
     p.maximumEventAgeSeconds = v;
@@ -141,7 +164,11 @@ export async function createFunction(
   assertCan(actor.role, "resource:write");
   if (!FUNCTION_NAME_RE.test(input.name))
     throw validationError(
-      validationMessage(input.name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length 1 to 64"),
+      validationMessage(
+        input.name,
+        "functionName",
+        "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length 1 to 64",
+      ),
       "name",
     );
   const patch = await checkSettings(input);
@@ -166,7 +193,14 @@ export async function createFunction(
       tags: input.tags ?? {},
     });
     if (!fn) throw functionExists(arn);
-    await recordAudit(actor, tenant.id, "function.create", { type: "function", id }, { after: { name: fn.name, url: fn.url } }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "function.create",
+      { type: "function", id },
+      { after: { name: fn.name, url: fn.url } },
+      tx,
+    );
     return { fn, secret };
   });
 }
@@ -216,7 +250,10 @@ export async function listFunctions(
   assertCan(actor.role, "resource:read");
   const max = opts.maxItems ?? LIST_MAX_ITEMS;
   if (!Number.isInteger(max) || max < 1 || max > 10_000)
-    throw validationError(validationMessage(String(max), "maxItems", "Member must have value between 1 and 10000"), "maxItems");
+    throw validationError(
+      validationMessage(String(max), "maxItems", "Member must have value between 1 and 10000"),
+      "maxItems",
+    );
   let after: string | null = null;
   if (opts.marker) {
     after = Buffer.from(opts.marker, "base64url").toString("utf8");
@@ -267,7 +304,14 @@ export async function rotateFunctionSecret(actor: Actor, tenant: TenantRef, idOr
   const secret = generateWebhookSecret();
   await withTransaction(async (tx) => {
     await updateFunctionRow(tx, tenant.id, fn.id, { secretEnc: sealFunctionSecret(fn.id, secret) }, randomUUID());
-    await recordAudit(actor, tenant.id, "function.rotate_secret", { type: "function", id: fn.id }, { name: fn.name }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "function.rotate_secret",
+      { type: "function", id: fn.id },
+      { name: fn.name },
+      tx,
+    );
   });
   return secret;
 }
@@ -277,6 +321,13 @@ export async function deleteFunction(actor: Actor, tenant: TenantRef, idOrName: 
   const fn = await getFunctionByIdOrName(actor, tenant, idOrName);
   await withTransaction(async (tx) => {
     await deleteFunctionRow(tx, tenant.id, fn.id);
-    await recordAudit(actor, tenant.id, "function.delete", { type: "function", id: fn.id }, { before: { name: fn.name } }, tx);
+    await recordAudit(
+      actor,
+      tenant.id,
+      "function.delete",
+      { type: "function", id: fn.id },
+      { before: { name: fn.name } },
+      tx,
+    );
   });
 }
