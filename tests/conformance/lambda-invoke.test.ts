@@ -70,6 +70,7 @@ function awsCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
       ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
       {
         env: {
+          NODE_ENV: "test",
           PATH: process.env.PATH,
           HOME: "/tmp",
           AWS_ACCESS_KEY_ID: t.key.id,

@@ -13,8 +13,9 @@ export type FunctionHit = {
   signatureValid: boolean | null;
 };
 
-export type Answer = { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+export type Answer = { status?: number; headers?: Record<string, string | undefined>; body?: string; delayMs?: number };
 export type FunctionHandler = (event: unknown, hit: FunctionHit, count: number) => Answer | Promise<Answer>;
+
 
 export async function startFunctionReceiver(handler: FunctionHandler) {
   const hits: FunctionHit[] = [];
@@ -55,7 +56,9 @@ export async function startFunctionReceiver(handler: FunctionHandler) {
         const a = await handler(event, hit, hits.filter((h) => h.path === path).length);
         if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
         if (res.destroyed) return;
-        res.writeHead(a.status ?? 200, { "content-type": "application/json", ...(a.headers ?? {}) });
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        for (const [k, v] of Object.entries(a.headers ?? {})) if (v !== undefined) headers[k] = v;
+        res.writeHead(a.status ?? 200, headers);
         res.end(a.body ?? "");
       } finally {
         inFlight--;
