@@ -57,7 +57,7 @@ async function checkInput(tenant: TenantRef, i: ApiDestinationInput): Promise<Ap
   }
   if (i.invocationEndpoint !== undefined) {
     const e = i.invocationEndpoint;
-    let u: URL | null = null;
+    let u: URL | null;
     try {
       u = new URL(e.replace(/\*/g, "x"));
     } catch {
