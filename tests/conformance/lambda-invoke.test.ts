@@ -198,3 +198,49 @@ describe("aws lambda invoke (AWS CLI)", () => {
     );
   });
 });
+
+describe("REST /api/v1/functions", () => {
+  const rest = async (method: string, p: string, body?: unknown) => {
+    const r = await fetch(`${web.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: r.headers };
+  };
+
+  it("creates (secret once), reads, updates, invokes and deletes; bad input is problem+json", async () => {
+    const created = await rest("POST", "/api/v1/functions", {
+      name: "rest-fn",
+      url: `${svc.url}/echo`,
+      timeoutSeconds: 5,
+    });
+    expect(created.status).toBe(201);
+    expect(created.json!.signingSecret).toMatch(/^whsec_/);
+    expect(created.json!.function).toMatchObject({ name: "rest-fn", timeoutSeconds: 5 });
+    expect(JSON.stringify(created.json!.function)).not.toContain("secret");
+    svc.secrets.set("/echo", created.json!.signingSecret as string);
+
+    const got = await rest("GET", "/api/v1/functions/rest-fn");
+    expect(got.json).toMatchObject({ arn: `arn:aws:lambda:us-east-1:${t.tenant.accountId}:function:rest-fn` });
+    const patched = await rest("PATCH", "/api/v1/functions/rest-fn", { reservedConcurrency: 3 });
+    expect(patched.json).toMatchObject({ reservedConcurrency: 3 });
+
+    const invoked = await rest("POST", "/api/v1/functions/rest-fn/invoke", { payload: '{"k":"v"}' });
+    expect(invoked.json).toMatchObject({ statusCode: 200, functionError: null, payload: { echo: { k: "v" } } });
+    expect(svc.hits.at(-1)!.signatureValid).toBe(true);
+
+    const bad = await rest("POST", "/api/v1/functions", { name: "x", url: `${svc.url}/echo`, timeoutSeconds: 901 });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+
+    const listed = await rest("GET", "/api/v1/functions");
+    expect((listed.json!.functions as Array<{ name: string }>).map((f) => f.name)).toContain("rest-fn");
+    const openapi = await rest("GET", "/api/v1/openapi.json");
+    expect(Object.keys(openapi.json!.paths as object)).toContain("/api/v1/functions/{name}/invoke");
+
+    expect((await rest("DELETE", "/api/v1/functions/rest-fn")).status).toBe(204);
+    expect((await rest("GET", "/api/v1/functions/rest-fn")).status).toBe(404);
+  });
+});

@@ -3,10 +3,11 @@ import { defineRoute, type RestRoute } from "./route";
 import { whoamiRoutes } from "./whoami.routes";
 import { topicRoutes } from "./topics.routes";
 import { queueRoutes } from "./queues.routes";
+import { functionRoutes } from "./functions.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
-const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes];
+const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes, ...functionRoutes];
 
 export const REST_ROUTES: RestRoute[] = [
   ...domainRoutes,
