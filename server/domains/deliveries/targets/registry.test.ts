@@ -38,6 +38,8 @@ describe("target kinds", () => {
       ["webhook", "remote"],
       ["email", "remote"],
       ["topic", "local"],
+      ["function", "remote"],
+      ["api-destination", "remote"],
     ]);
   });
 });
