@@ -6,6 +6,7 @@ import { auditRouter } from "../domains/audit/audit.router";
 import { queueRouter } from "../domains/queues/queue.router";
 import { topicRouter } from "../domains/topics/topic.router";
 import { deliveryRouter } from "../domains/deliveries/delivery.router";
+import { functionRouter } from "../domains/functions/function.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -16,6 +17,7 @@ export const appRouter = router({
   queue: queueRouter,
   topic: topicRouter,
   delivery: deliveryRouter,
+  function: functionRouter,
 });
 
 export type AppRouter = typeof appRouter;
