@@ -21,6 +21,12 @@ import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
 import { functionFailureRecordJob } from "../domains/functions/functions.jobs";
 import { runFailureRecord } from "../domains/functions/function.destination";
+import { eventRetentionJob, fireRuleScheduleJob, routeEventsJob } from "../domains/events/events.jobs";
+import { runRouteEvents } from "../domains/events/rule-route";
+import { runFireRuleSchedule } from "../domains/events/rule-fire";
+import { runEventRetention } from "../domains/events/events.maintenance";
+import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
+import { runFireSchedule } from "../domains/schedules/schedule.fire";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -39,4 +45,10 @@ export const HANDLERS: JobRegistration[] = [
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
   handle(functionFailureRecordJob, runFailureRecord),
+  handle(fireRuleScheduleJob, runFireRuleSchedule),
+  handle(routeEventsJob, runRouteEvents),
+  handle(eventRetentionJob, async () => {
+    await runEventRetention();
+  }),
+  handle(fireScheduleJob, runFireSchedule),
 ];

@@ -15,7 +15,7 @@ export function destinationKind(arn: string): TargetKindName | null {
   const service = arn.split(":")[2];
   if (service === "sqs") return "queue";
   if (service === "sns") return "topic";
-  if (service === "events") return "event-bus" as TargetKindName;
+  if (service === "events") return "event-bus";
   return null;
 }
 
@@ -37,17 +37,22 @@ export async function runFailureRecord(
           sourceArn: data.functionArn,
           targetKind: kind,
           targetArn: data.destinationArn,
-          payload: JSON.stringify(data.record),
-          params:
-            kind === "queue" || kind === "topic"
-              ? data.destinationArn.endsWith(".fifo")
-                ? { messageDeduplicationId: data.deliveryId, messageGroupId: data.functionArn.split(":").pop() }
-                : { messageDeduplicationId: null }
-              : {
+          payload: JSON.stringify(
+            kind === "event-bus"
+              ? {
                   source: "lambda",
-                  detailType: "Lambda Function Invocation Result - Failure",
+                  "detail-type": "Lambda Function Invocation Result - Failure",
                   resources: [data.functionArn],
-                },
+                  detail: data.record,
+                }
+              : data.record,
+          ),
+          params:
+            kind === "event-bus"
+              ? {}
+              : data.destinationArn.endsWith(".fifo")
+                ? { messageDeduplicationId: data.deliveryId, messageGroupId: data.functionArn.split(":").pop() }
+                : { messageDeduplicationId: null },
           eventId: data.deliveryId,
           dedupeKey: `onfailure:${data.deliveryId}`,
         },

@@ -3,11 +3,12 @@ import { defineRoute, type RestRoute } from "./route";
 import { whoamiRoutes } from "./whoami.routes";
 import { topicRoutes } from "./topics.routes";
 import { queueRoutes } from "./queues.routes";
+import { eventRoutes } from "./events.routes";
 import { functionRoutes } from "./functions.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
-const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes, ...functionRoutes];
+const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes, ...eventRoutes, ...functionRoutes];
 
 export const REST_ROUTES: RestRoute[] = [
   ...domainRoutes,

@@ -3,6 +3,7 @@ import { queueTarget } from "./queue";
 import { webhookTarget } from "./webhook";
 import { emailTarget } from "./email";
 import { topicTarget } from "./topic";
+import { eventBusTarget } from "./event-bus";
 import { functionTarget } from "./function";
 import { apiDestinationTarget } from "./api-destination";
 
@@ -13,6 +14,7 @@ const KINDS: readonly TargetKind[] = [
   webhookTarget,
   emailTarget,
   topicTarget,
+  eventBusTarget,
   functionTarget,
   apiDestinationTarget,
 ];
