@@ -38,6 +38,7 @@ describe("target kinds", () => {
       ["webhook", "remote"],
       ["email", "remote"],
       ["topic", "local"],
+      ["event-bus", "local"],
       ["function", "remote"],
       ["api-destination", "remote"],
     ]);
