@@ -16,6 +16,7 @@ import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
 import { startWeb, type TestProcess } from "../helpers/server";
 import { createFunction } from "../../server/domains/functions/function.service";
+import { pool } from "../../server/db";
 
 // Lambda on the AWS door, driven by clients we did not write: @aws-sdk/client-lambda and the AWS
 // CLI (`aws lambda invoke`), against a real web process and a local function service.
@@ -114,6 +115,18 @@ describe("Lambda with @aws-sdk/client-lambda", () => {
     expect(r.StatusCode).toBe(200);
     expect(r.FunctionError).toBe("Unhandled");
     expect(JSON.parse(text(r.Payload))).toEqual({ errorType: "Error", errorMessage: "boom" });
+  });
+
+  it("Event answers 202 and the invocation is queued in the delivery engine", async () => {
+    const r = await lambda.send(
+      new InvokeCommand({ FunctionName: "conf-echo", InvocationType: "Event", Payload: Buffer.from('{"async":true}') }),
+    );
+    expect(r.StatusCode).toBe(202);
+    const rows = await pool().query(
+      `SELECT source_kind, target_kind, status FROM deliveries WHERE tenant_id = $1 AND event_id = $2`,
+      [t.tenant.id, r.$metadata.requestId],
+    );
+    expect(rows.rows).toEqual([{ source_kind: "function", target_kind: "function", status: "pending" }]);
   });
 
   it("DryRun answers 204 without calling the function", async () => {
