@@ -154,6 +154,21 @@ export type TargetHttpParameters = {
   QueryStringParameters?: Record<string, string>;
 };
 
+/**
+ * HttpParameters values may be JSON paths into the event (`$.detail.id`), as on AWS; a path that
+ * finds nothing gives an empty string, an object or array its JSON text.
+ */
+export function resolveParameter(value: string, event: unknown): string {
+  if (!value.startsWith("$.") && value !== "$") return value;
+  let cur: unknown = event;
+  for (const key of value === "$" ? [] : value.slice(2).split(".")) {
+    if (cur === null || typeof cur !== "object") return "";
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  if (cur === undefined || cur === null) return "";
+  return typeof cur === "string" ? cur : JSON.stringify(cur);
+}
+
 export type BuiltRequest = {
   url: string;
   method: HttpMethod;
@@ -171,11 +186,19 @@ export function buildApiDestinationRequest(input: {
   method: HttpMethod;
   payload: string;
   target?: TargetHttpParameters;
+  /** The event the target's JSON-path parameters read (default: the payload). */
+  event?: string;
   auth: AuthParameters;
   authType: AuthType;
   oauthToken?: string | null;
 }): { ok: true; request: BuiltRequest } | { ok: false; error: string } {
-  const values = input.target?.PathParameterValues ?? [];
+  let event: unknown = null;
+  try {
+    event = JSON.parse(input.event ?? input.payload);
+  } catch {
+    event = null;
+  }
+  const values = (input.target?.PathParameterValues ?? []).map((v) => resolveParameter(v, event));
   const stars = (input.endpoint.match(/\*/g) ?? []).length;
   if (stars !== values.length)
     return {
@@ -189,8 +212,10 @@ export function buildApiDestinationRequest(input: {
     "user-agent": "Amazon/EventBridge/ApiDestinations",
     range: "bytes=0-1048575",
   };
-  for (const [k, v] of Object.entries(input.target?.HeaderParameters ?? {})) headers[k.toLowerCase()] = v;
-  for (const [k, v] of Object.entries(input.target?.QueryStringParameters ?? {})) url.searchParams.set(k, v);
+  for (const [k, v] of Object.entries(input.target?.HeaderParameters ?? {}))
+    headers[k.toLowerCase()] = resolveParameter(v, event);
+  for (const [k, v] of Object.entries(input.target?.QueryStringParameters ?? {}))
+    url.searchParams.set(k, resolveParameter(v, event));
   const inv = input.auth.InvocationHttpParameters;
   for (const p of inv?.HeaderParameters ?? []) headers[p.Key.toLowerCase()] = p.Value ?? "";
   for (const p of inv?.QueryStringParameters ?? []) url.searchParams.set(p.Key, p.Value ?? "");

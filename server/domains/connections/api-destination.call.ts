@@ -43,6 +43,8 @@ export async function invokeApiDestination(input: {
   apiDestinationArn: string;
   payload: string;
   httpParameters?: TargetHttpParameters;
+  /** The event JSON-path parameters read, when the payload is a transformation of it. */
+  event?: string | null;
   allowList?: AllowList;
 }): Promise<ApiDestinationOutcome> {
   const started = performance.now();
@@ -71,6 +73,7 @@ export async function invokeApiDestination(input: {
       method: dest.httpMethod as HttpMethod,
       payload: input.payload,
       target: input.httpParameters,
+      event: input.event ?? undefined,
       auth,
       authType: conn.authorizationType,
       oauthToken: token,

@@ -28,6 +28,7 @@ export const apiDestinationTarget: RemoteTarget = {
       apiDestinationArn: inv.targetArn,
       payload: inv.payload,
       httpParameters: inv.params.httpParameters as TargetHttpParameters | undefined,
+      event: inv.originalEvent,
     });
     return {
       result: o.result,
