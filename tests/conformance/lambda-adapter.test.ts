@@ -54,13 +54,14 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${port}/`,
     timeoutSeconds: 10,
   });
-  child = spawn(process.execPath, [path.join(dir, "adapter.mjs")], {
+  const proc = spawn(process.execPath, [path.join(dir, "adapter.mjs")], {
     cwd: dir,
-    env: { PATH: process.env.PATH, PORT: String(port), SIGNALBOX_FUNCTION_SECRET: secret },
+    env: { NODE_ENV: "production", PATH: process.env.PATH, PORT: String(port), SIGNALBOX_FUNCTION_SECRET: secret },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  child = proc;
+  proc.stdout!.on("data", (d) => (output += d));
+  proc.stderr!.on("data", (d) => (output += d));
   for (let i = 0; i < 100; i++) {
     const up = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "{}" }).then(
       () => true,
