@@ -16,7 +16,6 @@ export type FunctionHit = {
 export type Answer = { status?: number; headers?: Record<string, string | undefined>; body?: string; delayMs?: number };
 export type FunctionHandler = (event: unknown, hit: FunctionHit, count: number) => Answer | Promise<Answer>;
 
-
 export async function startFunctionReceiver(handler: FunctionHandler) {
   const hits: FunctionHit[] = [];
   const secrets = new Map<string, string>(); // path → whsec_ secret

@@ -47,16 +47,14 @@ export const functionRouter = router({
     await deleteFunction(ctx.actor, ctx.tenant, input.id);
     return { id: input.id, deleted: true };
   }),
-  rotateSecret: tenantProcedure
-    .input(id)
-    .mutation(async ({ ctx, input }) => ({
-      signingSecret: await rotateFunctionSecret(ctx.actor, ctx.tenant, input.id),
-    })),
+  rotateSecret: tenantProcedure.input(id).mutation(async ({ ctx, input }) => ({
+    signingSecret: await rotateFunctionSecret(ctx.actor, ctx.tenant, input.id),
+  })),
   invoke: tenantProcedure
     .input(invokeFunctionInput.extend({ id: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
       const fn = await getFunctionByIdOrName(ctx.actor, ctx.tenant, input.id);
-    const r = await invokeFunction({ actor: ctx.actor, tenant: ctx.tenant }, fn.arn, input.payload, {
+      const r = await invokeFunction({ actor: ctx.actor, tenant: ctx.tenant }, fn.arn, input.payload, {
         invocationType: input.invocationType,
         requestId: ctx.requestId,
       });
