@@ -195,11 +195,8 @@ function RecentInvocations({ fn, tenant }: { fn: Fn; tenant: string }) {
         title="Recent invocations"
         description="Asynchronous invocations, rule and schedule targets: every attempt the delivery engine made."
         actions={
-          <Link
-            href={`${tenantPath(tenant, "deliveries")}?endpoint=${encodeURIComponent(fn.arn)}`}
-            className="text-sm text-accent-700 hover:underline"
-          >
-            All attempts
+          <Link href={tenantPath(tenant, "deliveries")} className="text-sm text-accent-700 hover:underline">
+            Deliveries dashboard
           </Link>
         }
       />
