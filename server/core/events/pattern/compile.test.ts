@@ -1,7 +1,7 @@
 // InvalidEventPatternException messages. The first rows are messages AWS returned (quoted in public
 // bug reports), including the parser position; the rest follow the same parser's wording.
 import { describe, expect, it } from "vitest";
-import { compilePattern, PatternError } from "./index";
+import { compilePattern, parseTestEvent, PatternError, TestEventError } from "./index";
 
 function errorOf(pattern: string): PatternError {
   try {
@@ -60,11 +60,28 @@ describe("compilePattern errors: every rule", () => {
     ['{"a": [{"prefix": 1}]}', "prefix match pattern must be a string"],
     ['{"a": [{"prefix": "x", "suffix": "y"}]}', "Only one key allowed in match expression"],
     ['{"a": [{"prefix": {"foo": "x"}}]}', "Unsupported prefix pattern: foo"],
+    ['{"a": [{"suffix": {}}]}', "Suffix expression name not found"],
+    ['{"a": [{"prefix": {"equals-ignore-case": 1}}]}', "equals-ignore-case match pattern must be a string"],
+    ['{"a": [{"equals": 1}]}', "exact match pattern must be a string"],
+    ['{"a": [{"anything-but": {"prefix": ["a", ""]}}]}', "Null prefix/suffix not allowed"],
+    ['{"a": [{"anything-but": {"wildcard": [1]}}]}', "wildcard match pattern must be a string"],
+    ['{"a": [{"anything-but": {"wildcard": "a**"}}]}', "Consecutive wildcard characters at pos 1"],
+    ['{"a": [{"anything-but": {"prefix": "a", "x": 1}}]}', "Too many elements in numeric expression"],
     ['{"a": [{"suffix": null}]}', "suffix match pattern must be a string"],
     ['{"a": [{"equals-ignore-case": 1}]}', "equals-ignore-case match pattern must be a string"],
     ['{"a": [{"wildcard": 1}]}', "wildcard match pattern must be a string"],
     ['{"a": [{"wildcard": "a**b"}]}', "Consecutive wildcard characters at pos 1"],
     ['{"a": [{"wildcard": "a\\\\b"}]}', "Invalid escape character at pos 1"],
+    ['{"a": [{"wildcard": "é**"}]}', "Consecutive wildcard characters at pos 2"],
+    [
+      '{"a": ["x\ny"]}',
+      "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value",
+    ],
+    [
+      '{"a\tb": ["x"]}',
+      "Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to be included in name",
+    ],
+    ['{"a": ["\\q"]}', "Unrecognized character escape 'q' (code 113)"],
     ['{"a": [{"exists": "yes"}]}', "exists match pattern must be either true or false."],
     ['{"a": [{"exists": true, "x": 1}]}', "Only one key allowed in match expression"],
     ['{"a": [{"numeric": 5}]}', "Value of numeric must be an array."],
@@ -89,7 +106,7 @@ describe("compilePattern errors: every rule", () => {
     ['{"a": [{"anything-but": {"prefix": 1}}]}', "prefix/suffix match pattern must be a string"],
     [
       '{"a": [{"anything-but": {"equals-ignore-case": [1]}}]}',
-      "Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported.",
+      "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.",
     ],
     ['{"a": [{"cidr": "10.0.0.0"}]}', "Malformed CIDR, one '/' required"],
     ['{"a": [{"cidr": 5}]}', "prefix match pattern must be a string"],
@@ -136,9 +153,29 @@ describe("compilePattern accepts", () => {
     '{"detail": {"a": [{"anything-but": {"wildcard": ["*/lib/*", "*/bin/*"]}}]}}',
     '{"a": [{"numeric": [">=", -5e9, "<=", 5e9]}]}',
     '{"a": [12345678901]}',
+    '{"a": [{"anything-but": {"prefix": ["us-", "eu-"]}}, {"anything-but": {"suffix": [".png"]}}]}',
+    '{"a": [{"equals": "x"}]}',
     '{"a": ["x"]} trailing text is ignored, as AWS ignores it',
     '{"a": [null, true, false, "", 0, -1.5e3]}',
   ])("%s", (p) => {
     expect(compilePattern(p).source).toBe(p);
+  });
+});
+
+describe("parseTestEvent (TestEventPattern's Event)", () => {
+  const ok = {
+    id: "1",
+    account: "123456789012",
+    source: "s",
+    time: "2026-01-01T00:00:00Z",
+    region: "us-east-1",
+    "detail-type": "t",
+  };
+  it("accepts an envelope without resources", () => {
+    expect(parseTestEvent(JSON.stringify(ok))).toEqual(ok);
+  });
+  it.each(["not json", "[]", "null", JSON.stringify({ ...ok, id: undefined })])("refuses %s", (e) => {
+    expect(() => parseTestEvent(e)).toThrow(TestEventError);
+    expect(() => parseTestEvent(e)).toThrow("Parameter Event is not valid.");
   });
 });
