@@ -206,7 +206,11 @@ export async function createFunction(
 }
 
 /** Resolves a FunctionName (name, partial ARN or ARN; `$LATEST` is the only qualifier) in the caller's account. */
-export async function resolveFunctionRef(tenant: TenantRef, ref: string): Promise<FunctionRow> {
+export async function resolveFunctionRef(
+  tenant: TenantRef,
+  ref: string,
+  action = "lambda:InvokeFunction",
+): Promise<FunctionRow> {
   const parsed = parseFunctionRef(ref);
   if (!parsed)
     throw validationError(
@@ -215,7 +219,7 @@ export async function resolveFunctionRef(tenant: TenantRef, ref: string): Promis
     );
   const arn = functionArn(parsed.region ?? env().SIGNALBOX_REGION, parsed.accountId ?? tenant.accountId, parsed.name);
   if (parsed.accountId && parsed.accountId !== tenant.accountId)
-    throw new AppError("forbidden", `User is not authorized to perform: lambda:InvokeFunction on resource: ${arn}`, {
+    throw new AppError("forbidden", `User is not authorized to perform: ${action} on resource: ${arn}`, {
       awsCode: "AccessDeniedException",
       awsStatus: 403,
     });
@@ -228,7 +232,7 @@ export async function resolveFunctionRef(tenant: TenantRef, ref: string): Promis
 
 export async function getFunction(actor: Actor, tenant: TenantRef, ref: string): Promise<FunctionRow> {
   assertCan(actor.role, "resource:read");
-  return resolveFunctionRef(tenant, ref);
+  return resolveFunctionRef(tenant, ref, "lambda:GetFunction");
 }
 
 /** The console and REST name a function by id or name. */
