@@ -212,6 +212,39 @@ describe("aws lambda invoke (AWS CLI)", () => {
   });
 });
 
+describe("boto3", () => {
+  it("invokes, reads the function error header and the 404 as botocore does", async () => {
+    const script = `
+import boto3, json, sys
+c = boto3.client("lambda", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+r = c.invoke(FunctionName="conf-echo", Payload=b'{"py":true}')
+f = c.invoke(FunctionName="conf-fail", Payload=b"{}")
+try:
+    c.get_function(FunctionName="nope")
+    missing = None
+except c.exceptions.ResourceNotFoundException as e:
+    missing = e.response["Error"]["Code"]
+print(json.dumps({"status": r["StatusCode"], "payload": json.loads(r["Payload"].read()),
+                  "error": f.get("FunctionError"), "missing": missing}))
+`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        "python3",
+        ["-c", script, `${web.url}/api/aws`, t.key.id, t.key.secret],
+        { timeout: 60_000 },
+        (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)),
+      ),
+    );
+    expect(JSON.parse(out)).toEqual({
+      status: 200,
+      payload: { statusCode: 200, echo: { py: true } },
+      error: "Unhandled",
+      missing: "ResourceNotFoundException",
+    });
+  });
+});
+
 describe("REST /api/v1/functions", () => {
   const rest = async (method: string, p: string, body?: unknown) => {
     const r = await fetch(`${web.url}${p}`, {
