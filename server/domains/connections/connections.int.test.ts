@@ -39,6 +39,11 @@ beforeAll(async () => {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const hit = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      if (req.url!.startsWith("/refuse-token")) {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end('{"error":"invalid_client"}');
+        return;
+      }
       if (req.url!.startsWith("/token")) {
         tokenRequests.push(hit);
         tokensIssued++;
@@ -319,5 +324,31 @@ describe("API destinations", () => {
     expect(after.result).toBe("success");
     expect(tokensIssued).toBe(issuedBefore + 2); // refreshed once, then accepted
     expect(hits.filter((h) => h.url === "/oauth").at(-1)!.headers.authorization).toBe(`Bearer tok-${tokensIssued}`);
+  });
+
+  it("OAuth: a refused token request leaves the connection DEAUTHORIZED with the reason, and sends nothing", async () => {
+    const c = await createConnection(t.actor, t.tenant, {
+      name: "co-refused",
+      authorizationType: "OAUTH_CLIENT_CREDENTIALS",
+      authParameters: {
+        OAuthParameters: {
+          ClientParameters: { ClientID: "c", ClientSecret: "wrong" },
+          AuthorizationEndpoint: `${base}/refuse-token`,
+          HttpMethod: "POST",
+        },
+      },
+    });
+    expect(c.state).toBe("DEAUTHORIZED");
+    expect(c.stateReason).toBe("The authorization endpoint answered HTTP 400");
+    const d = await createApiDestination(t.actor, t.tenant, {
+      name: "oauth-refused",
+      connectionArn: c.arn,
+      invocationEndpoint: `${base}/oauth-refused`,
+      httpMethod: "POST",
+    });
+    const before = hits.length;
+    const r = await invokeApiDestination({ tenantId: t.tenant.id, apiDestinationArn: d.arn, payload: "{}" });
+    expect(r).toMatchObject({ result: "retryable", statusCode: null });
+    expect(hits.length).toBe(before);
   });
 });
