@@ -127,6 +127,36 @@ describe("asynchronous Invoke", () => {
     });
   });
 
+  it("an event bus on-failure destination gets Lambda's failure event", async () => {
+    const bus = `arn:aws:events:us-east-1:${t.tenant.accountId}:event-bus/default`;
+    await createFunction(t.actor, t.tenant, {
+      name: "async-fail-bus",
+      url: `${svc.url}/fail`,
+      maximumRetryAttempts: 0,
+      onFailureDestination: bus,
+    });
+    await invokeFunction(caller(), "async-fail-bus", '{"k":1}', { invocationType: "Event", requestId: "ev-fail-bus" });
+    const d = await deliveryOf("ev-fail-bus");
+    await runDeliver({ deliveryIds: [d.id] }, ctx);
+    expect((await deliveryOf("ev-fail-bus")).status).toBe("failed");
+    const jobs = await pool().query(
+      `SELECT data FROM ${BOSS_SCHEMA}.job WHERE name = 'functions.failure-record' AND data->>'deliveryId' = $1`,
+      [d.id],
+    );
+    await runFailureRecord(jobs.rows[0].data, ctx);
+    const ev = await pool().query(
+      `SELECT envelope FROM events WHERE tenant_id = $1 AND source = 'lambda' AND detail_type = $2`,
+      [t.tenant.id, "Lambda Function Invocation Result - Failure"],
+    );
+    expect(ev.rows).toHaveLength(1);
+    const envelope = JSON.parse(ev.rows[0].envelope);
+    expect(envelope.resources).toEqual([`arn:aws:lambda:us-east-1:${t.tenant.accountId}:function:async-fail-bus`]);
+    expect(envelope.detail).toMatchObject({
+      requestContext: { condition: "RetriesExhausted" },
+      requestPayload: { k: 1 },
+    });
+  });
+
   it("retries a throttled invocation without counting it as a function error", async () => {
     await createFunction(t.actor, t.tenant, {
       name: "async-throttled",
