@@ -19,6 +19,8 @@ import { runDeliver } from "../domains/deliveries/deliver";
 import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
 import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
+import { functionFailureRecordJob } from "../domains/functions/functions.jobs";
+import { runFailureRecord } from "../domains/functions/function.destination";
 import { eventRetentionJob, fireRuleScheduleJob, routeEventsJob } from "../domains/events/events.jobs";
 import { runRouteEvents } from "../domains/events/rule-route";
 import { runFireRuleSchedule } from "../domains/events/rule-fire";
@@ -42,6 +44,7 @@ export const HANDLERS: JobRegistration[] = [
   handle(unsubscribeConfirmJob, sendUnsubscribeConfirmation),
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
+  handle(functionFailureRecordJob, runFailureRecord),
   handle(fireRuleScheduleJob, runFireRuleSchedule),
   handle(routeEventsJob, runRouteEvents),
   handle(eventRetentionJob, async () => {

@@ -14,7 +14,7 @@ import { checkAddress, parseAllowList, type AllowList } from "../core/net/ip-gua
 
 export type GuardedRequest = {
   url: string;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
   headers?: Record<string, string>;
   body?: string | Buffer;
   connectTimeoutMs?: number;
@@ -109,6 +109,16 @@ export async function refusedEndpointAddress(
   }
   const r = await resolveAllowed(u.hostname, allow);
   return !r.ok && r.kind === "blocked" ? r.error : null;
+}
+
+/**
+ * Whether a host is an address the operator allow-list names (a private service allowed on purpose):
+ * API destinations accept plain http:// only for those (development receivers), https:// otherwise.
+ */
+export function hostOnAllowList(hostname: string, allow: AllowList = defaultAllowList()): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (!net.isIP(host)) return false;
+  return allow.check(host, net.isIPv4(host) ? "ipv4" : "ipv6");
 }
 
 export async function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {

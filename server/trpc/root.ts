@@ -7,6 +7,7 @@ import { queueRouter } from "../domains/queues/queue.router";
 import { topicRouter } from "../domains/topics/topic.router";
 import { deliveryRouter } from "../domains/deliveries/delivery.router";
 import { eventSourceRouter } from "../domains/event-sources/event-source.router";
+import { functionRouter } from "../domains/functions/function.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   topic: topicRouter,
   delivery: deliveryRouter,
   eventSource: eventSourceRouter,
+  function: functionRouter,
 });
 
 export type AppRouter = typeof appRouter;

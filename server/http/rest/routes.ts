@@ -5,6 +5,7 @@ import { topicRoutes } from "./topics.routes";
 import { queueRoutes } from "./queues.routes";
 import { eventRoutes } from "./events.routes";
 import { eventSourceRoutes } from "./event-sources.routes";
+import { functionRoutes } from "./functions.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
@@ -14,6 +15,7 @@ const domainRoutes: RestRoute[] = [
   ...queueRoutes,
   ...eventRoutes,
   ...eventSourceRoutes,
+  ...functionRoutes,
 ];
 
 export const REST_ROUTES: RestRoute[] = [

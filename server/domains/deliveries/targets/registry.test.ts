@@ -40,6 +40,8 @@ describe("target kinds", () => {
       ["email", "remote"],
       ["topic", "local"],
       ["event-bus", "local"],
+      ["function", "remote"],
+      ["api-destination", "remote"],
     ]);
   });
 });
