@@ -8,7 +8,7 @@ import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/he
 import { createQueue, setQueueAttributes } from "../queues/queue.service";
 import { receiveMessages } from "../queues/receive";
 import type { QueueRow } from "../queues/queue.repository";
-import { createTopic, setTopicAttribute } from "../topics/topic.service";
+import { createTopic, setTopicAttributes } from "../topics/topic.service";
 import { subscribe } from "../topics/subscription.service";
 import { deleteTenant } from "../tenants/tenant-delete";
 import { deliveryJobs } from "./delivery.jobs";
@@ -270,7 +270,7 @@ describe("invocations into topics", () => {
   it("FIFO topic: needs the group id; with it the event id deduplicates", async () => {
     const topic = await createTopic(t.actor, t.tenant, {
       name: `${uniqueName("inv-fifo")}.fifo`,
-      attributes: { FifoTopic: "true" },
+      fifoTopic: true,
     });
     const q = await fifoQueue(t, "fifosub");
     await subscribe(
@@ -295,12 +295,8 @@ describe("invocations into topics", () => {
     const other = await createTestTenant();
     const rule = ruleArn(t, uniqueName("to-topic"));
     const shared = await createTopic(other.actor, other.tenant, { name: uniqueName("shared") });
-    await setTopicAttribute(
-      other.actor,
-      other.tenant,
-      shared.arn,
-      "Policy",
-      JSON.stringify({
+    await setTopicAttributes(other.actor, other.tenant, shared.arn, {
+      policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
@@ -312,7 +308,7 @@ describe("invocations into topics", () => {
           },
         ],
       }),
-    );
+    });
     const q = await queue(other, "theirsub");
     await subscribe(
       other.actor,
