@@ -340,6 +340,19 @@ describe("PutEvents", () => {
       ),
     );
     expect(many.name).toBe("ValidationException");
+    // 256 KiB per request, counted as AWS counts: Source + DetailType + Detail (+ Resources, 14 for Time).
+    const big = JSON.stringify({ pad: "x".repeat(256 * 1024) });
+    const tooBig = await errorOf(
+      eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: big }] })),
+    );
+    expect(tooBig).toMatchObject({
+      name: "ValidationException",
+      message: "Total size of the entries in the request is over the limit.",
+    });
+    const fits = JSON.stringify({ pad: "x".repeat(256 * 1024 - 12) });
+    expect(Buffer.byteLength(fits) + 2).toBe(256 * 1024);
+    const ok = await eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: fits }] }));
+    expect(ok.FailedEntryCount).toBe(0);
     const r = await eb.send(
       new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: "{}", EventBusName: "nope" }] }),
     );
