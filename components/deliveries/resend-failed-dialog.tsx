@@ -19,6 +19,15 @@ function toLocalInput(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+const SOURCE_NAMES: Record<SourceKind, string> = {
+  topic: "topics",
+  rule: "event rules",
+  schedule: "schedules",
+  function: "functions",
+  workflow: "workflows",
+  api: "APIs",
+};
+
 /** "Resend all failed since …": starts the bulk job, then follows its progress until it finishes. */
 export function ResendFailedDialog({
   open,
@@ -77,7 +86,7 @@ export function ResendFailedDialog({
       open={open}
       onClose={close}
       title="Resend failed deliveries"
-      description={`Every delivery in ${scopeLabel} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate.`}
+      description={`Every delivery in ${scopeLabel}${sourceKind ? ` from ${SOURCE_NAMES[sourceKind]}` : ""} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate.`}
       footer={
         jobId ? (
           <Button onClick={close} variant={finished ? "primary" : "secondary"}>
