@@ -36,6 +36,7 @@ export function ResendFailedDialog({
   topicId,
   subscriptionId,
   sourceKind = null,
+  sourceArn = null,
   defaultSince,
   scopeLabel,
 }: {
@@ -46,6 +47,8 @@ export function ResendFailedDialog({
   subscriptionId: string | null;
   /** Only deliveries of this source kind (the dashboard's Source filter). */
   sourceKind?: SourceKind | null;
+  /** Only deliveries of this source (one rule or schedule, by ARN). */
+  sourceArn?: string | null;
   defaultSince: Date;
   scopeLabel: string;
 }) {
@@ -110,7 +113,7 @@ export function ResendFailedDialog({
             e.preventDefault();
             const d = new Date(since);
             if (Number.isNaN(d.getTime())) return;
-            start.mutate({ tenant, since: d, topicId, subscriptionId, sourceKind });
+            start.mutate({ tenant, since: d, topicId, subscriptionId, sourceKind, sourceArn });
           }}
         >
           <FormField label="Failed since" hint="Your local time." error={fe.since}>

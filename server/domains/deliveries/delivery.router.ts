@@ -42,7 +42,7 @@ import {
 //   deliveries({topicId?,subscriptionId?,status?,messageId?,before?,limit?}) → [{id,messageId,…,status,attempts,nextAttemptAt,lastStatusCode,lastError,latencyMs}]
 //                                                  status ∈ pending | retrying | succeeded | failed | dlq
 //   resend({deliveryId})                         → {id, queued}
-//   resendFailed({since,topicId?,subscriptionId?,sourceKind?}) → {id}   (bulk job; poll resendProgress)
+//   resendFailed({since,topicId?,subscriptionId?,sourceKind?,sourceArn?}) → {id}   (bulk job; poll resendProgress)
 //   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
 //   outbox({limit?, cursor?})                    → email outbox, newest first: {items:[{id,to,subject,body,status,createdAt,sentAt,subscriptionId,deliveryId}], nextCursor};
 //                                                  pass the nextCursor of a page for the next (older) one; nextCursor null at the end.
@@ -113,6 +113,7 @@ export const deliveryRouter = router({
         topicId: scope.topicId,
         subscriptionId: scope.subscriptionId,
         sourceKind: scope.sourceKind,
+        sourceArn: scope.sourceArn,
       }),
     )
     .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, publicUrl(ctx.origin))),

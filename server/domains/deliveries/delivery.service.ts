@@ -153,7 +153,13 @@ export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId
 export async function resendFailed(
   actor: Actor,
   tenant: TenantRef,
-  q: { since: Date; topicId?: string | null; subscriptionId?: string | null; sourceKind?: string | null },
+  q: {
+    since: Date;
+    topicId?: string | null;
+    subscriptionId?: string | null;
+    sourceKind?: string | null;
+    sourceArn?: string | null;
+  },
   baseUrl = publicUrl(),
 ) {
   assertCan(actor.role, "resource:write");
@@ -165,6 +171,7 @@ export async function resendFailed(
       topicId: q.topicId ?? null,
       subscriptionId: q.subscriptionId ?? null,
       sourceKind: q.sourceKind ?? null,
+      sourceArn: q.sourceArn ?? null,
       since: q.since,
       createdBy: actorLabel(actor),
     });
@@ -179,6 +186,7 @@ export async function resendFailed(
         topicId: q.topicId ?? null,
         subscriptionId: q.subscriptionId ?? null,
         ...(q.sourceKind ? { sourceKind: q.sourceKind } : {}),
+        ...(q.sourceArn ? { sourceArn: q.sourceArn } : {}),
       },
       tx,
     );

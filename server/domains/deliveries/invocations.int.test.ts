@@ -404,6 +404,13 @@ describe("bulk resend", () => {
     });
     expect((await row(rule!.deliveryId)).status).toBe("pending");
     expect((await row(sched!.deliveryId)).status).toBe("failed");
+    // One source by ARN: the schedule's.
+    const other = await resendFailed(tt.actor, tt.tenant, {
+      since: new Date(Date.now() - 60_000),
+      sourceArn: `arn:aws:scheduler:us-east-1:${tt.tenant.accountId}:schedule/default/s`,
+    });
+    await runResend({ resendId: other.id, tenantId: tt.tenant.id }, ctx);
+    expect((await row(sched!.deliveryId)).status).toBe("pending");
   });
 });
 
