@@ -19,6 +19,8 @@ import { runDeliver } from "../domains/deliveries/deliver";
 import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
 import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
+import { foldShapesJob } from "../domains/schemas/schemas.jobs";
+import { runFoldShapes } from "../domains/schemas/discovery";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -36,4 +38,5 @@ export const HANDLERS: JobRegistration[] = [
   handle(unsubscribeConfirmJob, sendUnsubscribeConfirmation),
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
+  handle(foldShapesJob, runFoldShapes),
 ];

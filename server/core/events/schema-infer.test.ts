@@ -5,6 +5,7 @@ import {
   discoveredSchemaName,
   foldShape,
   inferSchema,
+  jsonSchemaDraft4ToOpenApi,
   mergeSchemas,
   pascalCase,
   shapeFingerprint,
@@ -176,5 +177,17 @@ describe("names and documents", () => {
     expect(doc.components.schemas.T!.properties!.v).toEqual({
       anyOf: [{ $ref: "#/components/schemas/V" }, { type: "string" }],
     });
+  });
+});
+
+describe("jsonSchemaDraft4ToOpenApi", () => {
+  it("round-trips a discovered document through draft-04 and back", () => {
+    const detail = inferSchema({ id: "x", customer: { name: "n" }, note: null });
+    const doc = toOpenApiDocument(mergeSchemas(detail, inferSchema({ id: "y", customer: { name: "m" }, note: "s" })), {
+      source: "a.b",
+      detailType: "Thing Happened",
+    });
+    const back = jsonSchemaDraft4ToOpenApi(toJsonSchemaDraft4(doc));
+    expect(back).toEqual(doc);
   });
 });

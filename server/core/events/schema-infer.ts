@@ -301,3 +301,57 @@ function convertNode(node: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * A JSON Schema draft-04 document as an OpenAPI 3 document: the root becomes the component named
+ * after its title (AWSEvent when it has the EventBridge extensions), `definitions` the other
+ * components, type arrays with "null" become `nullable`.
+ */
+export function jsonSchemaDraft4ToOpenApi(doc: OpenApiSchema): OpenApiSchema {
+  const {
+    definitions,
+    $schema: _schema,
+    title,
+    ...root
+  } = doc as OpenApiSchema & { definitions?: Record<string, unknown> };
+  void _schema;
+  const rootName =
+    root["x-amazon-events-source"] !== undefined
+      ? "AWSEvent"
+      : pascalCase(typeof title === "string" ? title : "Schema");
+  const schemas: Record<string, unknown> = { [rootName]: toOpenApiNode(root) };
+  for (const [k, v] of Object.entries(definitions ?? {})) if (k !== rootName) schemas[k] = toOpenApiNode(v);
+  return {
+    openapi: "3.0.0",
+    info: { version: "1.0.0", title: typeof title === "string" ? title : rootName },
+    paths: {},
+    components: { schemas },
+  };
+}
+
+function toOpenApiNode(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toOpenApiNode);
+  if (!node || typeof node !== "object") return node;
+  const out: OpenApiSchema = {};
+  for (const [k, v] of Object.entries(node as OpenApiSchema)) {
+    if (k === "$ref" && typeof v === "string") out.$ref = v.replace("#/definitions/", "#/components/schemas/");
+    else if (k === "properties" && v && typeof v === "object") {
+      const props: OpenApiSchema = {};
+      for (const [pk, pv] of Object.entries(v as OpenApiSchema)) props[pk] = toOpenApiNode(pv);
+      out.properties = props;
+    } else out[k] = toOpenApiNode(v);
+  }
+  if (Array.isArray(out.type)) {
+    const types = (out.type as unknown[]).filter((t) => t !== "null");
+    const nullable = types.length !== (out.type as unknown[]).length;
+    if (types.length === 1) out.type = types[0];
+    else if (types.length === 0) delete out.type;
+    else {
+      const rest = { ...out };
+      delete rest.type;
+      return { anyOf: types.map((t) => ({ ...rest, type: t })), ...(nullable ? { nullable: true } : {}) };
+    }
+    if (nullable) out.nullable = true;
+  }
+  return out;
+}
