@@ -2,8 +2,9 @@ import type { JobContract } from "./registry";
 import { systemJobs } from "../domains/system/system.jobs";
 import { queueJobs } from "../domains/queues/queue.jobs";
 import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
+import { eventJobs } from "../domains/events/events.jobs";
 import { schemaJobs } from "../domains/schemas/schemas.jobs";
 
 // Every job contract, one line per domain: the processes that start (web, worker) create their
 // pg-boss queues from this list. Contracts import nothing but zod, so this list drags in no handler.
-export const CONTRACTS: JobContract[] = [...systemJobs, ...queueJobs, ...deliveryJobs, ...schemaJobs];
+export const CONTRACTS: JobContract[] = [...systemJobs, ...queueJobs, ...deliveryJobs, ...eventJobs, ...schemaJobs];

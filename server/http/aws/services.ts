@@ -3,6 +3,7 @@ import { stsService } from "./sts";
 import { snsService } from "./sns/sns.service";
 import { sqsService } from "./sqs";
 import { schemasService } from "./schemas/schemas.service";
+import { eventsService } from "./events";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, schemasService];
+export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, eventsService, schemasService];
