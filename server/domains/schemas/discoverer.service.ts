@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { pool, withTransaction } from "../../db";
 import { env } from "../../env";
+import { isAppError } from "../../core/errors";
+import { parseBusArn } from "../../core/events/names";
 import { recordAudit } from "../audit/audit.service";
+import { requireOwnBus } from "../events/bus.service";
 import {
   deleteDiscovererRow,
-  findBusByArn,
   findDiscoverer,
   insertDiscoverer,
   listDiscovererRows,
@@ -40,8 +42,15 @@ export async function createDiscoverer(
   if (!input.sourceArn || input.sourceArn.length < 20 || input.sourceArn.length > 1600)
     throw schemasBadRequest("SourceArn must be the ARN of an event bus.", "SourceArn");
   return withTransaction(async (tx) => {
-    const bus = await findBusByArn(tx, tenant.id, input.sourceArn);
-    if (!bus) throw schemasBadRequest(`Event bus '${input.sourceArn}' does not exist.`, "SourceArn");
+    if (!parseBusArn(input.sourceArn))
+      throw schemasBadRequest("SourceArn must be the ARN of an event bus.", "SourceArn");
+    let bus: { id: string; name: string; arn: string };
+    try {
+      bus = await requireOwnBus(tx, { tenantId: tenant.id, accountId: tenant.accountId }, input.sourceArn);
+    } catch (err) {
+      if (isAppError(err) && err.code === "not_found") throw schemasBadRequest(err.message, "SourceArn");
+      throw err;
+    }
     const id = discovererIdFor(bus.name);
     const row: DiscovererRow = {
       id: randomUUID(),

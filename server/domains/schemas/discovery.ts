@@ -37,7 +37,8 @@ import { DISCOVERED_REGISTRY, ensureRegistry, schemaArn } from "./schema.service
 //     the new shapes into the `discovered-schemas` registry: a schema per source + detail-type
 //     (named source@DetailType), and a new version whenever the merged shape differs.
 
-export type DiscoverableEvent = { source: string; detailType: string; account: string; detail: unknown };
+/** An accepted event as the bus stored it (the envelope is parsed only when a discoverer runs). */
+export type DiscoverableEvent = { source: string; detailType: string; envelope: string };
 
 const CACHE_MS = 2_000;
 const discovererCache = new Map<string, { row: DiscovererRow | null; at: number }>();
@@ -72,8 +73,9 @@ export async function recordDiscoveredShapes(
   const seen = new Set<string>();
   const samples: ShapeSample[] = [];
   for (const e of events) {
-    if (!d.crossAccount && e.account !== bus.accountId) continue;
-    const shape = inferSchema(e.detail);
+    const env = JSON.parse(e.envelope) as { account?: string; detail?: unknown };
+    if (!d.crossAccount && env.account !== bus.accountId) continue;
+    const shape = inferSchema(env.detail ?? {});
     const fingerprint = shapeFingerprint(shape);
     const key = `${e.source}\u0000${e.detailType}\u0000${fingerprint}`;
     if (seen.has(key)) continue;

@@ -403,16 +403,6 @@ export async function markSamplesFolded(db: Queryable, discovererId: string, sam
   );
 }
 
-/** The bus a discoverer's SourceArn names, in the caller's tenant. */
-export async function findBusByArn(
-  db: Queryable,
-  tenantId: string,
-  arn: string,
-): Promise<{ id: string; name: string } | null> {
-  const r = await db.query(`SELECT id, name FROM event_buses WHERE tenant_id = $1 AND arn = $2`, [tenantId, arn]);
-  return r.rows[0] ?? null;
-}
-
 export async function countPendingShapes(db: Queryable, tenantId: string): Promise<number> {
   const r = await db.query(
     `SELECT count(*)::int AS n FROM schema_shape_samples WHERE tenant_id = $1 AND folded_at IS NULL`,
