@@ -3,6 +3,7 @@ import { systemJobs } from "../domains/system/system.jobs";
 import { queueJobs } from "../domains/queues/queue.jobs";
 import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
 import { eventJobs } from "../domains/events/events.jobs";
+import { scheduleJobs } from "../domains/schedules/schedule.jobs";
 import { schemaJobs } from "../domains/schemas/schemas.jobs";
 import { archiveJobs } from "../domains/archives/archives.jobs";
 
@@ -13,6 +14,7 @@ export const CONTRACTS: JobContract[] = [
   ...queueJobs,
   ...deliveryJobs,
   ...eventJobs,
+  ...scheduleJobs,
   ...schemaJobs,
   ...archiveJobs,
 ];
