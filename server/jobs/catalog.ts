@@ -19,9 +19,12 @@ import { runDeliver } from "../domains/deliveries/deliver";
 import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
 import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
-import { eventRetentionJob, fireRuleScheduleJob } from "../domains/events/events.jobs";
+import { eventRetentionJob, fireRuleScheduleJob, routeEventsJob } from "../domains/events/events.jobs";
+import { runRouteEvents } from "../domains/events/rule-route";
 import { runFireRuleSchedule } from "../domains/events/rule-fire";
 import { runEventRetention } from "../domains/events/events.maintenance";
+import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
+import { runFireSchedule } from "../domains/schedules/schedule.fire";
 import { foldShapesJob } from "../domains/schemas/schemas.jobs";
 import { runFoldShapes } from "../domains/schemas/discovery";
 import { archiveRetentionJob, replayJob } from "../domains/archives/archives.jobs";
@@ -45,9 +48,11 @@ export const HANDLERS: JobRegistration[] = [
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
   handle(fireRuleScheduleJob, runFireRuleSchedule),
+  handle(routeEventsJob, runRouteEvents),
   handle(eventRetentionJob, async () => {
     await runEventRetention();
   }),
+  handle(fireScheduleJob, runFireSchedule),
   handle(foldShapesJob, runFoldShapes),
   handle(replayJob, runReplay),
   handle(archiveRetentionJob, async (data, ctx) => {

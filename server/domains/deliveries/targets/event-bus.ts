@@ -22,17 +22,16 @@ export const eventBusTarget: LocalTarget = {
       })),
       tx,
     );
-    return results.map(
-      (r, k): Classified =>
-        r.ok
-          ? { result: "success", error: null, statusCode: null, record: {} }
-          : {
-              result: r.permanent ? "permanent" : "retryable",
-              error: r.error,
-              statusCode: null,
-              errorCode: r.errorCode,
-              record: { requestBody: truncate(inputs[k]!.invocation.payload, MAX_REQUEST_BODY_LOGGED) },
-            },
+    return results.map((r, k): Classified =>
+      r.ok
+        ? { result: "success", error: null, statusCode: null, record: {} }
+        : {
+            result: r.permanent ? "permanent" : "retryable",
+            error: r.error,
+            statusCode: null,
+            errorCode: r.errorCode,
+            record: { requestBody: truncate(inputs[k]!.invocation.payload, MAX_REQUEST_BODY_LOGGED) },
+          },
     );
   },
 };
