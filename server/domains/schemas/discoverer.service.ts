@@ -15,7 +15,7 @@ import {
   type DiscovererRow,
 } from "./schema.repository";
 import { discovererNotFound, schemasBadRequest, schemasConflict } from "./schema.errors";
-import { decodeToken, encodeToken, type TenantRef } from "./schema.service";
+import { DISCOVERED_REGISTRY, decodeToken, encodeToken, ensureRegistry, type TenantRef } from "./schema.service";
 import { forgetDiscovererCache } from "./discovery";
 
 // Discoverers (EventBridge Schemas): one per event bus; while STARTED, the bus's traffic feeds the
@@ -66,6 +66,8 @@ export async function createDiscoverer(
     };
     if (!(await insertDiscoverer(tx, row)))
       throw schemasConflict(`A discoverer already exists for the source arn '${input.sourceArn}'.`);
+    // Its schemas land in the account's discovered-schemas registry, there from the start (as on AWS).
+    await ensureRegistry(tx, tenant, DISCOVERED_REGISTRY);
     await recordAudit(
       actor,
       tenant.id,
