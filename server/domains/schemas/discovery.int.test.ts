@@ -14,6 +14,7 @@ import { pendingShapeCount, runFoldShapes } from "./discovery";
 import {
   DISCOVERED_REGISTRY,
   describeSchema,
+  downloadSchema,
   exportSchema,
   listSchemaVersions,
   listSchemas,
@@ -133,5 +134,23 @@ describe("schema discovery", () => {
       awsCode: "NotFoundException",
       message: "Discoverer with id 'events-event-bus-default' does not exist.",
     });
+  });
+});
+
+describe("console downloads", () => {
+  it("offers a version as JSON Schema and as OpenAPI", async () => {
+    const t = await createTestTenant();
+    const c = callerOf(t);
+    const bus = await createBus(t.actor, c, { name: uniqueName("bus") });
+    const d = await createDiscoverer(t.actor, t.tenant, { sourceArn: bus.arn });
+    const src = `shop.${uniqueName("s")}`;
+    await putEvents(pool(), c, bus.name, [entry(src, { id: "a" })]);
+    await runFoldShapes({ tenantId: t.tenant.id, discovererId: d.id, accountId: t.tenant.accountId });
+    const input = { registryName: DISCOVERED_REGISTRY, schemaName: `${src}@OrderPlaced` };
+    const js = await downloadSchema(t.actor, t.tenant, { ...input, format: "json-schema" });
+    expect(js.filename).toBe(`${src}@OrderPlaced-v1.schema.json`);
+    expect(JSON.parse(js.body).$schema).toBe("http://json-schema.org/draft-04/schema#");
+    const oa = await downloadSchema(t.actor, t.tenant, { ...input, format: "openapi" });
+    expect(JSON.parse(oa.body).openapi).toBe("3.0.0");
   });
 });

@@ -491,3 +491,19 @@ export function discoverSchemaFromEvents(events: string[], type: string): string
   const doc = toOpenApiDocument(detail!, meta!);
   return JSON.stringify(type === "OpenApi3" ? doc : toJsonSchemaDraft4(doc));
 }
+
+/** A schema version as a file for the console's download buttons (JSON Schema draft-04 or OpenAPI 3). */
+export async function downloadSchema(
+  actor: Actor,
+  tenant: TenantRef,
+  input: { registryName: string; schemaName: string; version?: string; format: "json-schema" | "openapi" },
+): Promise<{ filename: string; contentType: string; body: string }> {
+  const type: SchemaType = input.format === "openapi" ? "OpenApi3" : "JSONSchemaDraft4";
+  const s = await exportSchema(actor, tenant, { ...input, type });
+  const base = `${s.name.replace(/[^A-Za-z0-9._@-]+/g, "_")}-v${s.version.version}`;
+  return {
+    filename: `${base}.${input.format === "openapi" ? "openapi" : "schema"}.json`,
+    contentType: "application/json",
+    body: JSON.stringify(JSON.parse(s.exported), null, 2),
+  };
+}
