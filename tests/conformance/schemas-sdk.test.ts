@@ -10,7 +10,10 @@ import {
   ListRegistriesCommand,
   ListSchemasCommand,
   ListSchemaVersionsCommand,
+  ListTagsForResourceCommand,
   SchemasClient,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateSchemaCommand,
 } from "@aws-sdk/client-schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +96,25 @@ describe("Schemas registries", () => {
       message: "Registry with name 'shop-2' does not exist.",
       status: 404,
     });
+  });
+});
+
+describe("Schemas tags", () => {
+  it("tags, lists and untags a registry", async () => {
+    const r = await schemas.send(new CreateRegistryCommand({ RegistryName: "tagged", Tags: { a: "1" } }));
+    await schemas.send(new TagResourceCommand({ ResourceArn: r.RegistryArn, Tags: { b: "2" } }));
+    expect((await schemas.send(new ListTagsForResourceCommand({ ResourceArn: r.RegistryArn }))).Tags).toEqual({
+      a: "1",
+      b: "2",
+    });
+    await schemas.send(new UntagResourceCommand({ ResourceArn: r.RegistryArn, TagKeys: ["a"] }));
+    expect((await schemas.send(new ListTagsForResourceCommand({ ResourceArn: r.RegistryArn }))).Tags).toEqual({
+      b: "2",
+    });
+    const missing = await failure(
+      schemas.send(new ListTagsForResourceCommand({ ResourceArn: `${r.RegistryArn}-missing` })),
+    );
+    expect(missing).toMatchObject({ name: "NotFoundException", status: 404 });
   });
 });
 

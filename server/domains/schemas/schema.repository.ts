@@ -410,3 +410,32 @@ export async function countPendingShapes(db: Queryable, tenantId: string): Promi
   );
   return r.rows[0].n;
 }
+
+// ---------- tags (registries, schemas, discoverers share the column)
+
+const TAGGABLE = { registry: "schema_registries", schema: "schemas", discoverer: "schema_discoverers" } as const;
+export type TaggableKind = keyof typeof TAGGABLE;
+
+export async function findTags(
+  db: Queryable,
+  tenantId: string,
+  kind: TaggableKind,
+  arn: string,
+): Promise<Record<string, string> | null> {
+  const r = await db.query(`SELECT tags FROM ${TAGGABLE[kind]} WHERE tenant_id = $1 AND arn = $2`, [tenantId, arn]);
+  return r.rows[0]?.tags ?? null;
+}
+
+export async function setTags(
+  db: Queryable,
+  tenantId: string,
+  kind: TaggableKind,
+  arn: string,
+  tags: Record<string, string>,
+): Promise<void> {
+  await db.query(`UPDATE ${TAGGABLE[kind]} SET tags = $3 WHERE tenant_id = $1 AND arn = $2`, [
+    tenantId,
+    arn,
+    JSON.stringify(tags),
+  ]);
+}

@@ -27,6 +27,7 @@ import {
   setDiscovererState,
   updateDiscoverer,
 } from "../../../domains/schemas/discoverer.service";
+import { listSchemaTags, tagSchemaResource, untagSchemaResource } from "../../../domains/schemas/schema-tags.service";
 import type { DiscovererRow, RegistryRow, SchemaRow } from "../../../domains/schemas/schema.repository";
 
 // EventBridge Schemas on the AWS door (REST JSON, SigV4 service `schemas`, API 2019-12-02). This
@@ -58,6 +59,9 @@ export const SCHEMAS_ROUTES: RestJsonRoute[] = [
   R("GET", `${SCHEMA}/versions`, "ListSchemaVersions"),
   R("GET", `${SCHEMA}/export`, "ExportSchema"),
   R("DELETE", `${SCHEMA}/version/{schemaVersion}`, "DeleteSchemaVersion"),
+  R("POST", "/tags/{ResourceArn}", "TagResource"),
+  R("DELETE", "/tags/{ResourceArn}", "UntagResource"),
+  R("GET", "/tags/{ResourceArn}", "ListTagsForResource"),
 ];
 
 const badRequest = (message: string) =>
@@ -145,7 +149,30 @@ const updateSchemaBody = z.object({
 });
 const discoverBody = z.object({ Events: z.array(z.string()), Type: z.string() });
 
+const tagBody = z.object({ tags: z.record(z.string(), z.string()) });
+
 const actions: Array<[string, AwsAction]> = [
+  [
+    "TagResource",
+    async (call) => {
+      const b = parse(tagBody, call.json);
+      await tagSchemaResource(call.ctx.actor, call.ctx.tenant, path(call, "ResourceArn"), b.tags);
+      return noContent();
+    },
+  ],
+  [
+    "UntagResource",
+    async (call) => {
+      const keys = call.query?.getAll("tagKeys") ?? [];
+      if (!keys.length) throw badRequest("Invalid request: tagKeys is required.");
+      await untagSchemaResource(call.ctx.actor, call.ctx.tenant, path(call, "ResourceArn"), keys);
+      return noContent();
+    },
+  ],
+  [
+    "ListTagsForResource",
+    async (call) => json({ tags: await listSchemaTags(call.ctx.actor, call.ctx.tenant, path(call, "ResourceArn")) }),
+  ],
   [
     "GetDiscoveredSchema",
     async (call) => {
