@@ -29,6 +29,7 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
       {
         env: {
+          NODE_ENV: "test",
           PATH: process.env.PATH,
           HOME: "/tmp",
           AWS_ACCESS_KEY_ID: t.key.id,

@@ -20,6 +20,7 @@ import {
   findRegistry,
   findSchema,
   findSchemaVersion,
+  forgetShapes,
   insertRegistry,
   insertSchema,
   latestSchemaVersion,
@@ -368,6 +369,9 @@ export async function deleteSchema(
   await withTransaction(async (tx) => {
     const { schema } = await requireSchema(tx, tenant, input.registryName, input.schemaName, true);
     await deleteSchemaRow(tx, tenant.id, schema.id);
+    // A deleted discovered schema is discovered again from the next matching events (as on AWS).
+    if (schema.source !== null && schema.detailType !== null)
+      await forgetShapes(tx, tenant.id, schema.source, schema.detailType);
     await recordAudit(
       actor,
       tenant.id,
