@@ -1,6 +1,8 @@
 import { withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
+import { enqueue } from "../../platform/enqueue";
 import { putEvents, type PutEventsEntry } from "../events/put-events";
+import { replayJob } from "./archives.jobs";
 import { archivedBatch, lockReplay, updateReplayProgress, type ArchivedEvent } from "./archive.repository";
 
 // The replay job: re-puts the archived events of a window in (event time, archive order) batches
