@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createQueue } from "../queues/queue.service";
 import { busArnFor, createBus, type Caller } from "../events/bus.service";
@@ -279,5 +280,46 @@ describe("replays", () => {
       ),
     ).toMatchObject({ awsCode: "ResourceNotFoundException" });
     expect((await listReplays(t.actor, c, {})).replays).toEqual([]);
+  });
+});
+
+describe("replay job slices", () => {
+  it("hands a long replay over to a fresh job instead of running past its slice", async () => {
+    const t = await createTestTenant();
+    const c = callerOf(t);
+    const bus = await createBus(t.actor, c, { name: uniqueName("bus") });
+    const archive = await createArchive(t.actor, c, { name: uniqueName("a"), eventSourceArn: bus.arn });
+    await putEvents(
+      pool(),
+      c,
+      bus.name,
+      Array.from({ length: 10 }, (_, k) => entry("app.slice", { k }, at(k))),
+    );
+    await putEvents(
+      pool(),
+      c,
+      bus.name,
+      Array.from({ length: 5 }, (_, k) => entry("app.slice", { k }, at(20 + k))),
+    );
+    const r = await startReplay(t.actor, c, {
+      name: uniqueName("rp"),
+      eventSourceArn: archive.arn,
+      eventStartTime: at(0),
+      eventEndTime: at(59),
+      destination: { arn: bus.arn },
+    });
+    const jobs = async () =>
+      (
+        await pool().query(
+          `SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'archives.replay' AND data->>'replayId' = $1`,
+          [r.id],
+        )
+      ).rows[0].n as number;
+    const before = await jobs();
+    await runReplay({ tenantId: t.tenant.id, replayId: r.id }, undefined, 0); // a zero-length slice: one batch
+    expect(await describeReplay(t.actor, c, r.name)).toMatchObject({ state: "RUNNING", replayedCount: 10 });
+    expect(await jobs()).toBe(before + 1);
+    await runReplay({ tenantId: t.tenant.id, replayId: r.id });
+    expect(await describeReplay(t.actor, c, r.name)).toMatchObject({ state: "COMPLETED", replayedCount: 15 });
   });
 });
