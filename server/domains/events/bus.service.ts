@@ -194,8 +194,19 @@ export async function listBuses(
   opts: { namePrefix?: string | null; nextToken?: string | null; limit?: number | null },
 ): Promise<{ buses: BusRow[]; nextToken: string | null }> {
   assertCan(actor.role, "resource:read");
+  if (opts.limit !== undefined && opts.limit !== null && (opts.limit < 1 || opts.limit > 100))
+    throw ebValidation(
+      constraintMessage(
+        String(opts.limit),
+        "limit",
+        opts.limit < 1
+          ? "Member must have value greater than or equal to 1"
+          : "Member must have value less than or equal to 100",
+      ),
+      "limit",
+    );
   await ensureDefaultBus(pool(), caller);
-  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 100);
+  const limit = opts.limit ?? 100;
   const after = opts.nextToken ? decodeToken(opts.nextToken) : null;
   const rows = await listBusesPage(pool(), caller.tenantId, opts.namePrefix || null, after, limit + 1);
   const more = rows.length > limit;

@@ -119,7 +119,9 @@ export async function upsertTimer(tx: Queryable, spec: TimerSpecInput, now = new
       anchor_at: anchorAt,
       max_age_seconds: spec.maxAgeSeconds ?? 86400,
     };
-    nextFireAt = firstFireAfter(specOf(row), new Date(now.getTime() - 1));
+    // A Scheduler rate starts at once (AWS: "starts invoking the target immediately"); a rule's
+    // rate first fires one period after the rule was created, as EventBridge rules do.
+    nextFireAt = firstFireAfter(specOf(row), spec.ownerKind === "rule" ? now : new Date(now.getTime() - 1));
     dueAt = nextFireAt ? dueWithin(nextFireAt, spec.flexibleWindowMinutes) : null;
   }
   await repo.upsertTimerRow(tx, {

@@ -20,6 +20,8 @@ beforeAll(async () => {
   await ensureQueues([fireScheduleJob]);
 });
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's loops would keep firing it.
+  await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await stopListening();
   await stopBoss();
 });
@@ -101,6 +103,22 @@ describe("timers", () => {
     }
   });
 
+  it("a sleeping loop is woken by a new nearer timer (NOTIFY) and fires it on time", async () => {
+    // Long sleeps: only the NOTIFY from upsertTimer can make it fire within a second.
+    const loop = await startTimerLoop({ maxSleepMs: 120_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // let it go to sleep
+      const owner = await addTimer(atIn(1500));
+      const row = await waitFor("the timer fired", async () => {
+        const r = await getTimer(pool(), "schedule", owner);
+        return r && r.fire_count > 0 ? r : undefined;
+      });
+      expect(row.last_enqueued_at!.getTime() - row.last_fire_at!.getTime()).toBeLessThan(1000);
+    } finally {
+      await loop.stop();
+    }
+  });
+
   it("concurrent rounds over the same due timers enqueue each fire time once", async () => {
     const past = new Date(Date.now() - 30_000);
     const owners: string[] = [];
@@ -156,6 +174,14 @@ describe("timers", () => {
     expect(m!.next_fire_at!.getTime()).toBeGreaterThan(now.getTime());
     const s = await getTimer(pool(), "schedule", stale);
     expect(s).toMatchObject({ fire_count: 0, missed_count: 1, next_fire_at: null, due_at: null });
+  });
+
+  it("a Scheduler rate fires at once; a rule's rate first fires one period after it was created", async () => {
+    const now = new Date(Date.now() - 5000);
+    const schedule = await addTimer("rate(5 minutes)", {}, now);
+    const rule = await addTimer("rate(5 minutes)", { ownerKind: "rule" }, now);
+    expect((await getTimer(pool(), "schedule", schedule))!.next_fire_at).toEqual(now);
+    expect((await getTimer(pool(), "rule", rule))!.next_fire_at).toEqual(new Date(now.getTime() + 300_000));
   });
 
   it("an unchanged upsert keeps the next fire time; a disabled or deleted timer never fires", async () => {
