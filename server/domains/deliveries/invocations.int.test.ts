@@ -8,7 +8,7 @@ import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/he
 import { createQueue, setQueueAttributes } from "../queues/queue.service";
 import { receiveMessages } from "../queues/receive";
 import type { QueueRow } from "../queues/queue.repository";
-import { createTopic } from "../topics/topic.service";
+import { createTopic, setTopicAttribute } from "../topics/topic.service";
 import { subscribe } from "../topics/subscription.service";
 import { deleteTenant } from "../tenants/tenant-delete";
 import { deliveryJobs } from "./delivery.jobs";
@@ -281,12 +281,46 @@ describe("invocations into topics", () => {
     expect(await row(noGroup!.deliveryId)).toMatchObject({ status: "failed" });
   });
 
-  it("another tenant's topic is NO_RESOURCE", async () => {
+  it("another tenant's topic: allowed by its Policy for the rule, else NO_RESOURCE", async () => {
     const other = await createTestTenant();
-    const topic = await createTopic(other.actor, other.tenant, { name: uniqueName("theirs") });
-    const [r] = await create([invocation(t, topic, { targetKind: "topic" })]);
-    await runDeliver({ deliveryIds: [r!.deliveryId] }, ctx);
-    expect((await row(r!.deliveryId)).lastError).toMatch(/NotFound/);
+    const rule = ruleArn(t, uniqueName("to-topic"));
+    const shared = await createTopic(other.actor, other.tenant, { name: uniqueName("shared") });
+    await setTopicAttribute(
+      other.actor,
+      other.tenant,
+      shared.arn,
+      "Policy",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: shared.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": rule } },
+          },
+        ],
+      }),
+    );
+    const q = await queue(other, "theirsub");
+    await subscribe(
+      other.actor,
+      other.tenant,
+      { topicArn: shared.arn, protocol: "sqs", endpoint: q.arn, settings: { rawMessageDelivery: true } },
+      { baseUrl: "http://127.0.0.1:1" },
+    );
+    const closed = await createTopic(other.actor, other.tenant, { name: uniqueName("theirs") });
+    const allowed = invocation(t, shared, { targetKind: "topic", sourceArn: rule });
+    const [ok, otherRule, refused] = await create([
+      allowed,
+      invocation(t, shared, { targetKind: "topic", sourceArn: ruleArn(t, "another") }),
+      invocation(t, closed, { targetKind: "topic", sourceArn: rule }),
+    ]);
+    expect([ok!.status, otherRule!.status, refused!.status]).toEqual(["succeeded", "pending", "pending"]);
+    expect((await drain(other, q)).map((m) => m.body)).toEqual([allowed.payload]);
+    await runDeliver({ deliveryIds: [refused!.deliveryId] }, ctx);
+    expect((await row(refused!.deliveryId)).lastError).toMatch(/NotFound/);
   });
 });
 
