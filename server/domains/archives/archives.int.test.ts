@@ -243,7 +243,7 @@ describe("replays", () => {
     expect((await bodies(q1.id)).filter((b) => b["replay-name"])).toEqual([]);
     expect(await failure(cancelReplay(t.actor, c, name))).toEqual({
       awsCode: "IllegalStatusException",
-      message: `Replay ${name} is not in a state that can be cancelled.`,
+      message: `Replay ${name} is not in a valid state for this operation.`,
     });
   });
 
@@ -260,13 +260,31 @@ describe("replays", () => {
       awsCode: "ValidationException",
       message: "Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.",
     });
-    expect(await failure(startReplay(t.actor, c, { ...base, name: "x", eventEndTime: at(0) }))).toEqual({
+    expect(
+      await failure(startReplay(t.actor, c, { ...base, name: "x", eventStartTime: at(5), eventEndTime: at(1) })),
+    ).toEqual({
       awsCode: "ValidationException",
-      message: "Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.",
+      message: "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.",
     });
     expect(
       await failure(startReplay(t.actor, c, { ...base, name: "x", eventSourceArn: `${archive.arn}-missing` })),
-    ).toMatchObject({ awsCode: "ResourceNotFoundException" });
+    ).toEqual({
+      awsCode: "ValidationException",
+      message: `Parameter EventSourceArn is not valid. Reason: Archive ${archive.name}-missing does not exist.`,
+    });
+    expect(await failure(startReplay(t.actor, c, { ...base, name: "x", destination: { arn: archive.arn } }))).toEqual({
+      awsCode: "ValidationException",
+      message: "Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.",
+    });
+    expect(await failure(listReplays(t.actor, c, { namePrefix: "a", state: "RUNNING" }))).toEqual({
+      awsCode: "ValidationException",
+      message: "At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.",
+    });
+    expect(await failure(listReplays(t.actor, c, { state: "DONE" }))).toMatchObject({
+      awsCode: "ValidationException",
+      message:
+        "1 validation error detected: Value 'DONE' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [CANCELLED, CANCELLING, COMPLETED, FAILED, RUNNING, STARTING]",
+    });
     expect(
       await failure(
         startReplay(t.actor, c, {
