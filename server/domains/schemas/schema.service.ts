@@ -12,6 +12,7 @@ import {
 } from "../../core/events/schema-infer";
 import { schemaToTypeScript } from "../../core/events/schema-typescript";
 import { recordAudit } from "../audit/audit.service";
+import { forgetKnownShapes } from "./discovery-cache";
 import {
   addSchemaVersion,
   deleteRegistryRow,
@@ -370,8 +371,10 @@ export async function deleteSchema(
     const { schema } = await requireSchema(tx, tenant, input.registryName, input.schemaName, true);
     await deleteSchemaRow(tx, tenant.id, schema.id);
     // A deleted discovered schema is discovered again from the next matching events (as on AWS).
-    if (schema.source !== null && schema.detailType !== null)
+    if (schema.source !== null && schema.detailType !== null) {
       await forgetShapes(tx, tenant.id, schema.source, schema.detailType);
+      forgetKnownShapes();
+    }
     await recordAudit(
       actor,
       tenant.id,
