@@ -6,8 +6,9 @@ import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
 
-// Archives and the schema registry through the AWS CLI 2.9 (`aws events …-archive`,
-// `aws schemas …`), the commands the README shows, against a started server.
+// Archives, replays and the schema registry through clients we did not write, against a started
+// server (no worker: replays stay where the API leaves them): the AWS CLI 2.9 with the commands the
+// README shows (`aws events …-archive`, `aws schemas …`), and boto3.
 
 const AWS_CLI = "/usr/bin/aws";
 let web: TestProcess & { url: string };
@@ -123,5 +124,46 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI: archives and schemas", () => {
     const gone = await aws(["schemas", "describe-registry", "--registry-name", "missing"]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain("NotFoundException");
+  });
+
+  it("boto3: create/describe/list archives, start/describe/cancel a replay, errors by code", async () => {
+    const script = `
+import boto3, json, sys, datetime
+c = boto3.client("events", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+bus = c.create_event_bus(Name=sys.argv[4])["EventBusArn"]
+a = c.create_archive(ArchiveName=sys.argv[4], EventSourceArn=bus, RetentionDays=3)
+d = c.describe_archive(ArchiveName=sys.argv[4])
+start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+r = c.start_replay(ReplayName=sys.argv[4], EventSourceArn=a["ArchiveArn"], EventStartTime=start,
+                   EventEndTime=start + datetime.timedelta(hours=1), Destination={"Arn": bus})
+cancel = c.cancel_replay(ReplayName=sys.argv[4])
+dr = c.describe_replay(ReplayName=sys.argv[4])
+try:
+    c.describe_archive(ArchiveName="missing-" + sys.argv[4])
+    err = None
+except c.exceptions.ResourceNotFoundException as e:
+    err = e.response["Error"]["Code"]
+print(json.dumps({"state": d["State"], "count": d["EventCount"], "retention": d["RetentionDays"],
+                  "replay": r["State"], "cancel": cancel["State"], "after": dr["State"],
+                  "window": dr["EventStartTime"].isoformat(), "err": err,
+                  "listed": [x["ArchiveName"] for x in c.list_archives(NamePrefix=sys.argv[4])["Archives"]]}))
+`;
+    const name = uniqueName("py");
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync("python3", ["-c", script, `${web.url}/api/aws`, t.key.id, t.key.secret, name], {
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out)).toEqual({
+      state: "ENABLED",
+      count: 0,
+      retention: 3,
+      replay: "STARTING",
+      cancel: "CANCELLING",
+      after: "CANCELLING",
+      window: "2026-01-01T00:00:00+00:00",
+      err: "ResourceNotFoundException",
+      listed: [name],
+    });
   });
 });
