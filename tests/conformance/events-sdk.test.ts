@@ -128,6 +128,10 @@ describe("event buses", () => {
     const del = await errorOf(eb.send(new DeleteEventBusCommand({ Name: "default" })));
     expect(del).toMatchObject({ name: "ValidationException", message: "Cannot delete event bus default." });
 
+    await eb.send(new TagResourceCommand({ ResourceARN: created.EventBusArn, Tags: [{ Key: "team", Value: "shop" }] }));
+    const busTags = await eb.send(new ListTagsForResourceCommand({ ResourceARN: created.EventBusArn }));
+    expect(busTags.Tags).toEqual([{ Key: "team", Value: "shop" }]);
+
     await eb.send(new DeleteEventBusCommand({ Name: name }));
     const gone = await errorOf(eb.send(new DescribeEventBusCommand({ Name: name })));
     expect(gone).toMatchObject({ name: "ResourceNotFoundException", message: `Event bus ${name} does not exist.` });
@@ -336,6 +340,19 @@ describe("PutEvents", () => {
       ),
     );
     expect(many.name).toBe("ValidationException");
+    // 256 KiB per request, counted as AWS counts: Source + DetailType + Detail (+ Resources, 14 for Time).
+    const big = JSON.stringify({ pad: "x".repeat(256 * 1024) });
+    const tooBig = await errorOf(
+      eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: big }] })),
+    );
+    expect(tooBig).toMatchObject({
+      name: "ValidationException",
+      message: "Total size of the entries in the request is over the limit.",
+    });
+    const fits = JSON.stringify({ pad: "x".repeat(256 * 1024 - 12) });
+    expect(Buffer.byteLength(fits) + 2).toBe(256 * 1024);
+    const ok = await eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: fits }] }));
+    expect(ok.FailedEntryCount).toBe(0);
     const r = await eb.send(
       new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: "{}", EventBusName: "nope" }] }),
     );
@@ -471,6 +488,16 @@ describe("REST /api/v1/buses", () => {
     const missing = await fetch(`${web.url}/api/v1/buses/nope/events`, { headers: auth });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { code: string }).code).toBe("ResourceNotFoundException");
+    const doc = (await (await fetch(`${web.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/buses",
+        "/api/v1/buses/{bus}",
+        "/api/v1/buses/{bus}/rules",
+        "/api/v1/buses/{bus}/events",
+        "/api/v1/buses/{bus}/events/{id}",
+      ]),
+    );
     const buses = await fetch(`${web.url}/api/v1/buses`, { headers: auth });
     expect(((await buses.json()) as { buses: Array<{ name: string }> }).buses.map((b) => b.name)).toContain("default");
   });
