@@ -90,7 +90,14 @@ export function DeliveriesDashboard({
 
   const topicOptions = (topics.data ?? []).map((t) => ({ id: t.id, label: t.name }));
   const subOptions = (subs.data ?? []).map((s) => ({ id: s.id, label: `${s.protocol} → ${s.endpoint}` }));
-  const scopeLabel = subscriptionId ? "this subscription" : topicId ? "this topic" : "this team";
+  const sourceLabel = SOURCE_OPTIONS.find((o) => o.value === (sourceKind ?? ""))?.label.toLowerCase();
+  const scopeLabel = subscriptionId
+    ? "this subscription"
+    : topicId
+      ? "this topic"
+      : sourceKind
+        ? `this team's ${sourceLabel}`
+        : "this team";
 
   return (
     <div className="space-y-5" data-testid="deliveries-dashboard">
@@ -311,6 +318,7 @@ export function DeliveriesDashboard({
           tenant={tenant}
           topicId={topicId}
           subscriptionId={subscriptionId}
+          sourceKind={sourceKind}
           defaultSince={from}
           scopeLabel={scopeLabel}
         />

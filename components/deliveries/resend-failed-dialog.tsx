@@ -12,7 +12,7 @@ import {
   FormDialogFooter,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
-import type { ResendProgress } from "./types";
+import type { ResendProgress, SourceKind } from "./types";
 
 function toLocalInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -26,6 +26,7 @@ export function ResendFailedDialog({
   tenant,
   topicId,
   subscriptionId,
+  sourceKind = null,
   defaultSince,
   scopeLabel,
 }: {
@@ -34,6 +35,8 @@ export function ResendFailedDialog({
   tenant: string;
   topicId: string | null;
   subscriptionId: string | null;
+  /** Only deliveries of this source kind (the dashboard's Source filter). */
+  sourceKind?: SourceKind | null;
   defaultSince: Date;
   scopeLabel: string;
 }) {
@@ -98,7 +101,7 @@ export function ResendFailedDialog({
             e.preventDefault();
             const d = new Date(since);
             if (Number.isNaN(d.getTime())) return;
-            start.mutate({ tenant, since: d, topicId, subscriptionId });
+            start.mutate({ tenant, since: d, topicId, subscriptionId, sourceKind });
           }}
         >
           <FormField label="Failed since" hint="Your local time." error={fe.since}>
