@@ -11,16 +11,8 @@ import {
   setDiscovererState,
 } from "./discoverer.service";
 import { pendingShapeCount, runFoldShapes } from "./discovery";
-import {
-  DISCOVERED_REGISTRY,
-  deleteSchema,
-  describeSchema,
-  downloadSchema,
-  exportSchema,
-  listSchemaVersions,
-  listSchemas,
-  schemaTypeScript,
-} from "./schema.service";
+import { DISCOVERED_REGISTRY, deleteSchema, describeSchema, listSchemaVersions, listSchemas } from "./schema.service";
+import { downloadSchema, exportSchema, schemaTypeScript } from "./schema-export.service";
 
 // Schema discovery against real PostgreSQL: PutEvents records each distinct detail shape once (in
 // its transaction), the fold job turns them into `discovered-schemas` schemas named
