@@ -5,6 +5,8 @@ import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
 import { eventJobs } from "../domains/events/events.jobs";
 import { scheduleJobs } from "../domains/schedules/schedule.jobs";
 import { functionJobs } from "../domains/functions/functions.jobs";
+import { schemaJobs } from "../domains/schemas/schemas.jobs";
+import { archiveJobs } from "../domains/archives/archives.jobs";
 
 // Every job contract, one line per domain: the processes that start (web, worker) create their
 // pg-boss queues from this list. Contracts import nothing but zod, so this list drags in no handler.
@@ -15,4 +17,6 @@ export const CONTRACTS: JobContract[] = [
   ...eventJobs,
   ...scheduleJobs,
   ...functionJobs,
+  ...schemaJobs,
+  ...archiveJobs,
 ];

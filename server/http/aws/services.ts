@@ -2,6 +2,7 @@ import type { AwsService } from "./types";
 import { stsService } from "./sts";
 import { snsService } from "./sns/sns.service";
 import { sqsService } from "./sqs";
+import { schemasService } from "./schemas/schemas.service";
 import { eventsService } from "./events";
 import { schedulerService } from "./scheduler/scheduler.service";
 import { lambdaService } from "./lambda/lambda.service";
@@ -14,4 +15,5 @@ export const AWS_SERVICES: AwsService[] = [
   eventsService,
   schedulerService,
   lambdaService,
+  schemasService,
 ];
