@@ -71,7 +71,7 @@ export function RulesTab({ tenant, bus, canWrite }: { tenant: string; bus: strin
     }),
   );
   const create = canWrite && (
-    <Link href={tenantPath(slug, "event-buses", encodeURIComponent(bus), "rules", "new")} className={buttonClasses("primary")}>
+    <Link href={tenantPath(slug, "event-buses", encodeURIComponent(bus), "new-rule")} className={buttonClasses("primary")}>
       <Plus className="h-4 w-4" aria-hidden />
       Create rule
     </Link>

@@ -6,6 +6,7 @@ import { auditRouter } from "../domains/audit/audit.router";
 import { queueRouter } from "../domains/queues/queue.router";
 import { topicRouter } from "../domains/topics/topic.router";
 import { deliveryRouter } from "../domains/deliveries/delivery.router";
+import { eventsRouter } from "../domains/events/events.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -16,6 +17,7 @@ export const appRouter = router({
   queue: queueRouter,
   topic: topicRouter,
   delivery: deliveryRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;
