@@ -160,13 +160,13 @@ export function PatternSandbox({
       </div>
       {result && result.reasons.length > 0 && (
         <ul className="mt-2 divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs" aria-label="Reasons per field" data-testid="sandbox-reasons">
-          {result.reasons.map((r, i) => (
+          {[...result.reasons].sort((a, b) => Number(a.matched) - Number(b.matched)).map((r, i) => (
             <li key={i} className="grid gap-1 px-3 py-2 sm:grid-cols-[minmax(0,12rem)_1fr]">
               <span className="truncate font-mono font-medium text-gray-800" title={r.path}>
                 {r.path}
               </span>
               <span className="min-w-0 text-gray-600">
-                <span className={cn("font-medium", r.ok ? "text-green-700" : "text-red-700")}>{r.ok ? "✓ " : "✗ "}</span>
+                <span className={cn("font-medium", r.matched ? "text-green-700" : "text-red-700")}>{r.matched ? "✓ " : "✗ "}</span>
                 {r.why}
                 <span className="block truncate font-mono text-gray-500" title={show(r.actual)}>
                   expected {show(r.expected)} · got {show(r.actual)}
