@@ -19,6 +19,9 @@ import { runDeliver } from "../domains/deliveries/deliver";
 import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
 import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
+import { eventRetentionJob, fireRuleScheduleJob } from "../domains/events/events.jobs";
+import { runFireRuleSchedule } from "../domains/events/rule-fire";
+import { runEventRetention } from "../domains/events/events.maintenance";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -36,4 +39,8 @@ export const HANDLERS: JobRegistration[] = [
   handle(unsubscribeConfirmJob, sendUnsubscribeConfirmation),
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
+  handle(fireRuleScheduleJob, runFireRuleSchedule),
+  handle(eventRetentionJob, async () => {
+    await runEventRetention();
+  }),
 ];

@@ -2,6 +2,7 @@ import type { AwsService } from "./types";
 import { stsService } from "./sts";
 import { snsService } from "./sns/sns.service";
 import { sqsService } from "./sqs";
+import { eventsService } from "./events";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService];
+export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, eventsService];

@@ -1,0 +1,159 @@
+import type { Queryable } from "../../db";
+
+// SQL of accepted events (the explorer's store) and the per-rule minute counters.
+
+export type StoredEvent = {
+  id: string;
+  tenantId: string;
+  busId: string;
+  /** The envelope JSON in AWS's key order, exactly as targets receive it. */
+  envelope: string;
+  source: string;
+  detailType: string;
+  eventTime: Date;
+  receivedAt: Date;
+  size: number;
+  ingest: "api" | "source" | "replay" | "schedule" | "bus";
+  replayName: string | null;
+  matchedRules: number;
+};
+
+export type NewEvent = Omit<StoredEvent, "receivedAt">;
+
+/** One multi-row INSERT for a PutEvents call; returns the stored rows (received_at from the database clock). */
+export async function insertEvents(db: Queryable, events: NewEvent[], receivedAt: Date): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  await db.query(
+    `INSERT INTO events (id, tenant_id, bus_id, envelope, source, detail_type, event_time, received_at, size, ingest, replay_name, matched_rules)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+       array_fill($8::timestamptz, ARRAY[cardinality($1::text[])]), $9::int[], $10::text[], $11::text[], $12::int[])
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      events.map((e) => e.id),
+      events.map((e) => e.tenantId),
+      events.map((e) => e.busId),
+      events.map((e) => e.envelope),
+      events.map((e) => e.source),
+      events.map((e) => e.detailType),
+      events.map((e) => e.eventTime.toISOString()),
+      receivedAt.toISOString(),
+      events.map((e) => e.size),
+      events.map((e) => e.ingest),
+      events.map((e) => e.replayName),
+      events.map((e) => e.matchedRules),
+    ],
+  );
+  return events.map((e) => ({ ...e, receivedAt }));
+}
+
+const EVENT_COLS = `id, tenant_id AS "tenantId", bus_id AS "busId", envelope, source, detail_type AS "detailType",
+  event_time AS "eventTime", received_at AS "receivedAt", size, ingest, replay_name AS "replayName", matched_rules AS "matchedRules"`;
+
+export type EventSearch = {
+  busId?: string;
+  source?: string;
+  detailType?: string;
+  id?: string;
+  from?: Date;
+  to?: Date;
+  /** Keyset cursor: events received before this (receivedAt, id). */
+  before?: { receivedAt: Date; id: string };
+  limit: number;
+};
+
+/** Recent events, newest first. */
+export async function searchEvents(db: Queryable, tenantId: string, q: EventSearch): Promise<StoredEvent[]> {
+  const r = await db.query(
+    `SELECT ${EVENT_COLS} FROM events
+      WHERE tenant_id = $1
+        AND ($2::text IS NULL OR bus_id = $2) AND ($3::text IS NULL OR source = $3)
+        AND ($4::text IS NULL OR detail_type = $4) AND ($5::text IS NULL OR id = $5)
+        AND ($6::timestamptz IS NULL OR received_at >= $6) AND ($7::timestamptz IS NULL OR received_at < $7)
+        AND ($8::timestamptz IS NULL OR (received_at, id) < ($8, $9::text))
+      ORDER BY received_at DESC, id DESC LIMIT $10`,
+    [
+      tenantId,
+      q.busId ?? null,
+      q.source ?? null,
+      q.detailType ?? null,
+      q.id ?? null,
+      q.from ?? null,
+      q.to ?? null,
+      q.before?.receivedAt ?? null,
+      q.before?.id ?? null,
+      q.limit,
+    ],
+  );
+  return r.rows;
+}
+
+export async function findEvent(db: Queryable, tenantId: string, id: string): Promise<StoredEvent | null> {
+  const r = await db.query(`SELECT ${EVENT_COLS} FROM events WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return r.rows[0] ?? null;
+}
+
+/** Retention: deletes up to `limit` events received before `cutoff`; returns how many. */
+export async function deleteEventsBefore(db: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE received_at < $1 ORDER BY received_at LIMIT $2)`,
+    [cutoff, limit],
+  );
+  return r.rowCount ?? 0;
+}
+
+// --- per-rule minute counters ----------------------------------------------------------------------
+
+export type RuleMetricBump = {
+  ruleId: string;
+  tenantId: string;
+  /** ISO minute. */
+  minute: string;
+  matchedEvents: number;
+  invocations: number;
+  triggeredRules: number;
+};
+
+/** One upsert for many rules; rows of rules deleted meanwhile are skipped by the join. */
+export async function bumpRuleMetrics(db: Queryable, bumps: RuleMetricBump[]): Promise<void> {
+  if (bumps.length === 0) return;
+  await db.query(
+    `INSERT INTO event_rule_metrics (rule_id, minute, tenant_id, matched_events, invocations, triggered_rules)
+     SELECT b.rule_id, b.minute, b.tenant_id, b.m, b.i, b.t
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::int[]) AS b(rule_id, minute, tenant_id, m, i, t)
+       JOIN event_rules r ON r.id = b.rule_id
+     ON CONFLICT (rule_id, minute) DO UPDATE SET matched_events = event_rule_metrics.matched_events + EXCLUDED.matched_events,
+       invocations = event_rule_metrics.invocations + EXCLUDED.invocations,
+       triggered_rules = event_rule_metrics.triggered_rules + EXCLUDED.triggered_rules`,
+    [
+      bumps.map((b) => b.ruleId),
+      bumps.map((b) => b.minute),
+      bumps.map((b) => b.tenantId),
+      bumps.map((b) => b.matchedEvents),
+      bumps.map((b) => b.invocations),
+      bumps.map((b) => b.triggeredRules),
+    ],
+  );
+}
+
+export type RuleMetricPoint = {
+  minute: Date;
+  matchedEvents: number;
+  invocations: number;
+  triggeredRules: number;
+  throttledRules: number;
+};
+
+export async function ruleMetrics(
+  db: Queryable,
+  tenantId: string,
+  ruleId: string,
+  from: Date,
+  to: Date,
+): Promise<RuleMetricPoint[]> {
+  const r = await db.query(
+    `SELECT minute, matched_events AS "matchedEvents", invocations, triggered_rules AS "triggeredRules", throttled_rules AS "throttledRules"
+       FROM event_rule_metrics WHERE tenant_id = $1 AND rule_id = $2 AND minute >= $3 AND minute < $4 ORDER BY minute`,
+    [tenantId, ruleId, from, to],
+  );
+  return r.rows;
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { defineJob, type JobContract } from "../../jobs/registry";
+
+// Contracts of the event-bus jobs (handlers registered in jobs/catalog.ts). Every handler is
+// idempotent (pg-boss delivers at least once).
+
+/**
+ * One fire time of a rule's ScheduleExpression, enqueued exactly once per fire time by the
+ * scheduler's timers (ownerKind "rule", ownerId = the rule id). The handler builds AWS's scheduled
+ * event (source aws.events, detail-type "Scheduled Event", resources [rule ARN], detail {}) and
+ * invokes the rule's targets; the fire time makes the invocations' dedupe keys, so a second run
+ * of the same fire creates nothing new.
+ */
+export const fireRuleScheduleJob = defineJob({
+  name: "events.fireRuleSchedule",
+  schema: z.object({ tenantId: z.string().min(1), ownerId: z.string().min(1), fireTime: z.string().min(1) }),
+  queue: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+});
+
+/** Deletes accepted events past their retention (the explorer's window). */
+export const eventRetentionJob = defineJob({
+  name: "events.retention",
+  schema: z.object({}).passthrough(),
+  cron: "*/5 * * * *",
+  queue: { policy: "singleton", retryLimit: 1 },
+});
+
+export const eventJobs: JobContract[] = [fireRuleScheduleJob, eventRetentionJob];

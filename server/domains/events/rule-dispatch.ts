@@ -1,0 +1,129 @@
+import type { Queryable } from "../../db";
+import { logger } from "../../logger";
+import { pool } from "../../db";
+import { applyTargetInput } from "../../core/events/input-transform";
+import type { EventEnvelope } from "../../core/events/envelope";
+import { targetKindOf } from "../../core/events/target-arn";
+import { createInvocations, type Invocation } from "../deliveries/invocations";
+import { listTargetsOfRules, type TargetDefinition } from "./bus.repository";
+import { bumpRuleMetrics, type RuleMetricBump } from "./event.repository";
+
+// From "these rules matched this event" to invocations in the delivery engine: one per (event,
+// rule, target), with the target's input applied (Input / InputPath / InputTransformer), its
+// RetryPolicy and DeadLetterConfig, and a dedupe key (event, rule, target) that makes a retried
+// fire or a replayed call create nothing twice. Runs inside the caller's transaction.
+
+export type RuleMatch = { id: string; name: string; arn: string; tenantId: string };
+export type MatchedEvent = { envelope: EventEnvelope; envelopeText: string; ingestionTime: string; rules: RuleMatch[] };
+
+// AWS's defaults: 185 retries over 24 hours.
+const DEFAULT_RETRIES = 185;
+const DEFAULT_MAX_AGE = 86_400;
+
+type RetryPolicyIn = { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+
+export function invocationFor(ev: MatchedEvent, rule: RuleMatch, t: TargetDefinition): Invocation {
+  const retry = (t.RetryPolicy ?? {}) as RetryPolicyIn;
+  const sqs = t.SqsParameters as { MessageGroupId?: string } | undefined;
+  const payload = applyTargetInput(
+    ev.envelope,
+    {
+      input: t.Input as string | undefined,
+      inputPath: t.InputPath as string | undefined,
+      inputTransformer: t.InputTransformer as
+        { inputPathsMap?: Record<string, string>; inputTemplate: string } | undefined,
+    },
+    { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: ev.ingestionTime },
+  );
+  return {
+    tenantId: rule.tenantId,
+    sourceKind: "rule",
+    sourceArn: rule.arn,
+    targetKind: targetKindOf(t.Arn) ?? "queue",
+    targetArn: t.Arn,
+    targetId: t.Id,
+    payload,
+    originalEvent: ev.envelopeText,
+    params: {
+      ...(sqs?.MessageGroupId ? { messageGroupId: sqs.MessageGroupId } : {}),
+      ...(t.HttpParameters ? { httpParameters: t.HttpParameters } : {}),
+      ...(t.RoleArn ? { roleArn: t.RoleArn } : {}),
+    },
+    eventId: ev.envelope.id,
+    eventTime: new Date(ev.envelope.time),
+    maxRetryAttempts: retry.MaximumRetryAttempts ?? DEFAULT_RETRIES,
+    maxAgeSeconds: retry.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE,
+    deadLetterArn: (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn ?? null,
+    dedupeKey: `rule:${ev.envelope.id}:${rule.id}:${t.Id}`,
+  };
+}
+
+/**
+ * Creates the invocations of every matched (event, rule, target) in `tx`. Returns the per-rule
+ * counters to record once the transaction committed (recordRuleMetrics).
+ */
+export async function dispatchMatches(tx: Queryable, matched: MatchedEvent[]): Promise<RuleMetricBump[]> {
+  const ruleIds = [...new Set(matched.flatMap((m) => m.rules.map((r) => r.id)))];
+  if (ruleIds.length === 0) return [];
+  const targets = await listTargetsOfRules(tx, ruleIds);
+  const byRule = new Map<string, TargetDefinition[]>();
+  for (const t of targets) {
+    const list = byRule.get(t.ruleId) ?? [];
+    list.push(t.definition);
+    byRule.set(t.ruleId, list);
+  }
+  const invocations: Invocation[] = [];
+  const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+  const bumps = new Map<string, RuleMetricBump>();
+  for (const ev of matched)
+    for (const rule of ev.rules) {
+      const ts = byRule.get(rule.id) ?? [];
+      for (const t of ts) invocations.push(invocationFor(ev, rule, t));
+      const b = bumps.get(rule.id) ?? {
+        ruleId: rule.id,
+        tenantId: rule.tenantId,
+        minute,
+        matchedEvents: 0,
+        invocations: 0,
+        triggeredRules: 0,
+      };
+      b.matchedEvents++;
+      b.invocations += ts.length;
+      if (ts.length) b.triggeredRules++;
+      bumps.set(rule.id, b);
+    }
+  if (invocations.length) await createInvocations(tx, invocations);
+  return [...bumps.values()];
+}
+
+// Every matching event bumps the same (rule, minute) rows: written after commit, merged per process,
+// one statement in flight (the same reasoning as deliveries/metrics-flusher.ts). A process killed in
+// between loses those counts in the chart, never an invocation.
+let pending = new Map<string, RuleMetricBump>();
+let running: Promise<void> | null = null;
+
+export function recordRuleMetrics(bumps: RuleMetricBump[]): Promise<void> {
+  if (bumps.length === 0) return Promise.resolve();
+  for (const b of bumps) {
+    const key = `${b.ruleId}\u0000${b.minute}`;
+    const m = pending.get(key);
+    if (!m) pending.set(key, { ...b });
+    else {
+      m.matchedEvents += b.matchedEvents;
+      m.invocations += b.invocations;
+      m.triggeredRules += b.triggeredRules;
+    }
+  }
+  running ??= (async () => {
+    try {
+      while (pending.size) {
+        const batch = [...pending.values()];
+        pending = new Map();
+        await bumpRuleMetrics(pool(), batch).catch((err) => logger.warn({ err }, "event rule metrics not recorded"));
+      }
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
