@@ -6,17 +6,19 @@ import { doorGate, throttleTenant } from "../throttle";
 import { clientGone, publicBaseUrl, readBody, requestId, send } from "../request";
 import { decodeUtf8, isWireError, parseForm } from "../wire";
 import { AWS_SERVICES } from "./services";
+import { restJsonMatcher, type RestJsonMatch } from "./rest-json";
 import type { AwsCall, AwsProtocol, AwsReply, AwsService } from "./types";
 
 // The AWS endpoint (/api/aws). SDKs take it as `endpoint`. One pipeline for every service:
 // size limit → strict decoding (UTF-8, no repeated parameters) → pick the service (X-Amz-Target,
-// credential scope, or the action) → authenticate → throttle → the service's action from its
+// credential scope, a REST JSON route, or the action) → authenticate → throttle → the service's action from its
 // table, behind the fair gate → reply, or the error in that service's shape.
 
 export const AWS_PREFIX = "/api/aws";
 
 const byTarget = new Map(AWS_SERVICES.filter((s) => s.targetPrefix).map((s) => [s.targetPrefix!, s]));
 const byName = new Map(AWS_SERVICES.map((s) => [s.name, s]));
+const matchRestJson = restJsonMatcher(AWS_SERVICES);
 // Errors from requests we cannot attribute to a service are shown as SQS shows them.
 const fallback = byName.get("sqs")!;
 
@@ -65,20 +67,47 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
   const rawQuery = qi < 0 ? "" : url.slice(qi + 1);
   const path = (qi < 0 ? url : url.slice(0, qi)).slice(AWS_PREFIX.length) || "/";
   const target = req.headers["x-amz-target"] as string | undefined;
-  const protocol: AwsProtocol = target ? "json" : "query";
   const scope = scopeService(req, rawQuery);
+  let rest: RestJsonMatch | undefined;
+  let protocol: AwsProtocol = target ? "json" : "query";
   let service: AwsService | undefined = pickService(target, undefined, scope, path);
   let action = target ? target.slice(target.indexOf(".") + 1) : "";
   let log = logger.child({ requestId: rid });
   const signal = clientGone(res);
   try {
+    if (!target) {
+      rest = matchRestJson(req.method ?? "GET", path, scope);
+      if (rest) {
+        protocol = "rest-json";
+        service = rest.service;
+        action = rest.action;
+      }
+    }
     const body = await readBody(req);
 
     let json: Record<string, unknown> | undefined;
     let params: URLSearchParams | undefined;
     let decodeError: unknown;
     try {
-      if (protocol === "json") {
+      if (rest) {
+        params = parseForm(rawQuery);
+        if (body.length && !rest.service.rawBodyActions?.has(action)) {
+          const text = decodeUtf8(body);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            throw new AppError("validation", "The request body is not valid JSON.", {
+              awsCode: "SerializationException",
+            });
+          }
+          if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+            throw new AppError("validation", "The request body must be a JSON object.", {
+              awsCode: "SerializationException",
+            });
+          json = parsed as Record<string, unknown>;
+        }
+      } else if (protocol === "json") {
         const text = decodeUtf8(body);
         try {
           json = text.length ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -100,7 +129,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
     } catch (e) {
       decodeError = e;
     }
-    service = pickService(target, params, scope, path) ?? (decodeError ? service : undefined);
+    if (!rest) service = pickService(target, params, scope, path) ?? (decodeError ? service : undefined);
     if (decodeError) {
       if (isWireError(decodeError) && decodeError.reason === "encoding" && (service ?? fallback).encodingErrorCode)
         throw new AppError("validation", decodeError.message, {
@@ -131,6 +160,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
       json,
       params,
       path,
+      ...(rest ? { pathParams: rest.pathParams, query: params, headers: req.headers, rawBody: body } : {}),
     };
     const reply = service.waiting?.has(action)
       ? await run(call)
