@@ -57,10 +57,10 @@ describe("event-bus console", () => {
     await page.getByTestId("bus-row-default").waitFor();
     await page.getByRole("button", { name: "Create event bus" }).click();
     const dialog = page.getByRole("dialog", { name: "Create event bus" });
-    await dialog.getByLabel("Name").fill("has spaces");
+    await dialog.getByLabel("Name", { exact: true }).fill("has spaces");
     await dialog.getByRole("button", { name: "Create event bus" }).click();
     await dialog.getByText("Use letters, digits, and . - _ / only.").waitFor();
-    await dialog.getByLabel("Name").fill(busName);
+    await dialog.getByLabel("Name", { exact: true }).fill(busName);
     await dialog.getByRole("button", { name: "Create event bus" }).click();
     await page.waitForURL(`**/t/${t.tenant.slug}/event-buses/${busName}`);
     await page.getByRole("heading", { name: busName }).waitFor();
@@ -93,7 +93,7 @@ describe("event-bus console", () => {
     await screenshot(page, "events-rule-editor-nomatch-1280");
     await sample.fill(text.replace('"amount": 5', '"amount": 42.5'));
     await expect.poll(() => result.textContent()).toContain("Match");
-    await page.getByLabel("Name").fill(ruleName);
+    await page.getByLabel("Name", { exact: true }).fill(ruleName);
     await page.getByLabel("Description (optional)").fill("Paid orders over 10 go to the paid queue");
     await screenshot(page, "events-rule-editor-1280");
     await page.getByRole("button", { name: "Create rule" }).click();
@@ -105,7 +105,7 @@ describe("event-bus console", () => {
   it("adds a queue target with an input transformer whose preview shows what the queue gets", async () => {
     await page.getByRole("button", { name: "Add target" }).click();
     const dialog = page.getByRole("dialog", { name: "Add target" });
-    await dialog.getByLabel("Queue").selectOption({ label: queueName });
+    await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: queueName });
     await dialog.getByLabel("What is sent").selectOption("transformer");
     await dialog.getByLabel("Input paths map (JSON)").fill('{ "order": "$.detail.orderId", "amount": "$.detail.amount" }');
     await dialog.getByLabel("Input template").fill('{ "order": <order>, "amount": <amount>, "rule": <aws.events.rule-name> }');
@@ -159,16 +159,21 @@ describe("event-bus console", () => {
     await screenshot(page, "events-explorer-1280");
 
     // Search narrows by source and by id, and says so when nothing matches.
-    await page.getByLabel("Source").fill("com.example.nothing");
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByLabel("Source", { exact: true }).fill("com.example.nothing");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     await page.getByText("No event matches these filters in this window.").waitFor();
-    await page.getByLabel("Source").fill("");
-    await page.getByLabel("Event id").fill(eventId);
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByLabel("Source", { exact: true }).fill("");
+    await page.getByLabel("Event id", { exact: true }).fill(eventId);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.getByTestId("event-row").count()).toBe(1);
   });
 
   it("delivered the transformed input to the queue, and the rule's charts count it", async () => {
+    // In the queue's console, the transformed input is there (browsing does not receive it).
+    await page.goto(`/t/${t.tenant.slug}/queues/${queueName}?tab=browse`);
+    await expect.poll(() => page.getByTestId("browsed-message").count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId("browsed-preview").textContent()).toContain(orderId);
+    await screenshot(page, "events-queue-browse-1280");
     const url = `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`;
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }));
     expect(got.Messages?.length).toBe(1);

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { pool } from "../../db";
-import { AppError, fieldError } from "../../core/errors";
+import { AppError, fieldError, isAppError } from "../../core/errors";
 import { bucketSeconds, zoomFrom } from "../deliveries/delivery-dashboard.repository";
 import {
   createBus,
@@ -250,8 +250,15 @@ export async function consolePutTarget(actor: Actor, tenant: Tenant, input: z.in
     ...(retry ? { RetryPolicy: retry } : {}),
     ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
   };
-  const out = await putTargets(actor, callerOf(tenant), { rule: input.rule, eventBusName: input.bus, targets: [target] });
-  const failed = out.failedEntries[0];
+  let out: Awaited<ReturnType<typeof putTargets>>;
+  try {
+    out = await putTargets(actor, callerOf(tenant), { rule: input.rule, eventBusName: input.bus, targets: [target] });
+  } catch (err) {
+    // The service names the whole Targets list; the form shows the message under the field it is about.
+    if (isAppError(err) && err.fieldErrors?.targets) throw fieldError(fieldOfTargetError(err.message), err.message);
+    throw err;
+  }
+  const failed = out.failed[0];
   if (failed) throw fieldError(fieldOfTargetError(failed.ErrorMessage), failed.ErrorMessage);
   return { id: t.id };
 }
@@ -270,7 +277,7 @@ function fieldOfTargetError(message: string): string {
 
 export async function consoleRemoveTarget(actor: Actor, tenant: Tenant, input: { bus: string; rule: string; id: string }) {
   const out = await removeTargets(actor, callerOf(tenant), { rule: input.rule, eventBusName: input.bus, ids: [input.id] });
-  const failed = out.failedEntries[0];
+  const failed = out.failed[0];
   if (failed) throw new AppError("validation", failed.ErrorMessage);
   return { removed: true };
 }
