@@ -17,7 +17,7 @@ import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 // Pure: the preview runs the code that builds each invocation's payload.
-import { applyTargetInput } from "@/server/core/events/input-transform";
+import { applyTargetInput, validateTargetInput } from "@/server/core/events/input-transform";
 import { SAMPLE_EVENT } from "./pattern-sandbox";
 import type { EventEnvelope, TargetView } from "./types";
 
@@ -136,6 +136,8 @@ export function TargetDialog({
       return { ok: false as const, text: "The sample event is not valid JSON." };
     }
     try {
+      // What PutTargets would refuse (bad paths, templates, constants) is shown here first, in AWS's words.
+      validateTargetInput(id.trim() || "target", cfg);
       return {
         ok: true as const,
         text: applyTargetInput(ev, cfg, { ruleArn, ruleName: rule, ingestionTime: new Date().toISOString() }),
@@ -143,7 +145,7 @@ export function TargetDialog({
     } catch (e) {
       return { ok: false as const, text: e instanceof Error ? e.message : String(e) };
     }
-  }, [cfg, sample, ruleArn, rule]);
+  }, [cfg, sample, ruleArn, rule, id]);
   const fe = fieldErrorsOf(put.error);
   const other = otherErrors(put.error, SHOWN);
   const close = () => {
