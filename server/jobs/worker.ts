@@ -6,6 +6,7 @@ import { CONTRACTS } from "./contracts";
 import { logger } from "../logger";
 import { pool } from "../db";
 import { beatWorkerHeartbeat, deleteWorkerHeartbeat } from "../domains/system/system.repository";
+import { startTimerLoop } from "../domains/timers/timer.loop";
 
 // The worker process: runs every job in the catalog, writes a heartbeat that /api/health reads,
 // and on SIGTERM stops taking jobs, lets running ones finish (pg-boss graceful stop), then exits.
@@ -52,11 +53,14 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   await beat();
   const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
   timer.unref();
+  // Rule and Scheduler schedules: enqueue each fire time's job exactly once (domains/timers).
+  const timers = await startTimerLoop();
   log.info({ jobs: HANDLERS.length }, "worker started");
 
   return {
     stop: async () => {
       clearInterval(timer);
+      await timers.stop();
       await stopBoss();
       await deleteWorkerHeartbeat(pool(), id).catch(() => {});
       log.info("worker stopped");

@@ -321,3 +321,11 @@ export async function ruleNamesByTarget(
   );
   return r.rows.map((x: { name: string }) => x.name);
 }
+
+export async function busNamesByIds(db: Queryable, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+  const r = await db.query(`SELECT id, name FROM event_buses WHERE tenant_id = $1 AND id = ANY($2::text[])`, [
+    tenantId,
+    ids,
+  ]);
+  return new Map(r.rows.map((x: { id: string; name: string }) => [x.id, x.name]));
+}

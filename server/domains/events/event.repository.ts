@@ -15,18 +15,20 @@ export type StoredEvent = {
   size: number;
   ingest: "api" | "source" | "replay" | "schedule" | "bus";
   replayName: string | null;
-  matchedRules: number;
+  /** ARNs of the rules the event matched when accepted. */
+  matchedRules: string[];
 };
 
 export type NewEvent = Omit<StoredEvent, "receivedAt">;
 
-/** One multi-row INSERT for a PutEvents call; returns the stored rows (received_at from the database clock). */
+/** One multi-row INSERT for a PutEvents call (a second insert of the same id is a no-op: retried fires). */
 export async function insertEvents(db: Queryable, events: NewEvent[], receivedAt: Date): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   await db.query(
     `INSERT INTO events (id, tenant_id, bus_id, envelope, source, detail_type, event_time, received_at, size, ingest, replay_name, matched_rules)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-       array_fill($8::timestamptz, ARRAY[cardinality($1::text[])]), $9::int[], $10::text[], $11::text[], $12::int[])
+     SELECT e.id, e.tenant_id, e.bus_id, e.envelope, e.source, e.detail_type, e.event_time, $8::timestamptz, e.size, e.ingest, e.replay_name, e.matched::text[]
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::int[], $10::text[], $11::text[], $12::text[])
+         AS e(id, tenant_id, bus_id, envelope, source, detail_type, event_time, size, ingest, replay_name, matched)
      ON CONFLICT (id) DO NOTHING`,
     [
       events.map((e) => e.id),
@@ -40,7 +42,7 @@ export async function insertEvents(db: Queryable, events: NewEvent[], receivedAt
       events.map((e) => e.size),
       events.map((e) => e.ingest),
       events.map((e) => e.replayName),
-      events.map((e) => e.matchedRules),
+      events.map((e) => `{${e.matchedRules.map((a) => `"${a}"`).join(",")}}`),
     ],
   );
   return events.map((e) => ({ ...e, receivedAt }));
@@ -154,6 +156,53 @@ export async function ruleMetrics(
     `SELECT minute, matched_events AS "matchedEvents", invocations, triggered_rules AS "triggeredRules", throttled_rules AS "throttledRules"
        FROM event_rule_metrics WHERE tenant_id = $1 AND rule_id = $2 AND minute >= $3 AND minute < $4 ORDER BY minute`,
     [tenantId, ruleId, from, to],
+  );
+  return r.rows;
+}
+
+// --- the explorer's trace: what the engine did with an event ----------------------------------------
+
+export type EventDeliveryRow = {
+  id: string;
+  sourceArn: string | null;
+  targetKind: string;
+  targetArn: string | null;
+  targetId: string | null;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+};
+
+/** The deliveries (invocations) created for an event, by the engine's per-tenant event_id index. */
+export async function deliveriesOfEvent(db: Queryable, tenantId: string, eventId: string): Promise<EventDeliveryRow[]> {
+  const r = await db.query(
+    `SELECT id, source_arn AS "sourceArn", target_kind AS "targetKind", target_arn AS "targetArn", target_id AS "targetId",
+            status, attempts, last_status_code AS "lastStatusCode", last_error AS "lastError",
+            created_at AS "createdAt", completed_at AS "completedAt"
+       FROM deliveries WHERE tenant_id = $1 AND event_id = $2 ORDER BY created_at, id`,
+    [tenantId, eventId],
+  );
+  return r.rows;
+}
+
+/** FailedInvocations per minute for a rule: its deliveries that ended failed or dead-lettered. */
+export async function failedInvocationsPerMinute(
+  db: Queryable,
+  tenantId: string,
+  ruleArn: string,
+  from: Date,
+  to: Date,
+): Promise<Array<{ minute: Date; failed: number }>> {
+  const r = await db.query(
+    `SELECT date_trunc('minute', completed_at) AS minute, count(*)::int AS failed
+       FROM deliveries
+      WHERE tenant_id = $1 AND source_kind = 'rule' AND source_arn = $2 AND status IN ('failed', 'dlq')
+        AND completed_at >= $3 AND completed_at < $4
+      GROUP BY 1 ORDER BY 1`,
+    [tenantId, ruleArn, from, to],
   );
   return r.rows;
 }

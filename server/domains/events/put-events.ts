@@ -42,6 +42,8 @@ export type PutEventsOptions = {
   ingest?: "api" | "source" | "replay" | "schedule" | "bus";
   /** Cross-account event-bus targets: the rule ARN, for aws:SourceArn conditions. */
   sourceArn?: string;
+  /** Events forwarded by a rule (event-bus targets) may carry aws.* sources (scheduled events). */
+  allowAwsSource?: boolean;
 };
 
 export const MAX_ENTRIES = 10;
@@ -68,7 +70,7 @@ function parseTime(t: PutEventsEntry["Time"]): Date | null | "invalid" {
   return Number.isNaN(d.getTime()) ? "invalid" : d;
 }
 
-function prepare(e: PutEventsEntry, index: number, busRef: string): Prepared | PutEventsResultEntry {
+function prepare(e: PutEventsEntry, index: number, busRef: string, allowAws: boolean): Prepared | PutEventsResultEntry {
   if (!e.Source)
     return fail("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.");
   if (!e.DetailType)
@@ -82,7 +84,8 @@ function prepare(e: PutEventsEntry, index: number, busRef: string): Prepared | P
       "InvalidArgument",
       "Parameter DetailType is not valid. Reason: DetailType exceeds the maximum length of 128.",
     );
-  if (e.Source.startsWith("aws.")) return fail("NotAuthorizedForSourceException", "Not authorized for the source.");
+  if (e.Source.startsWith("aws.") && !allowAws)
+    return fail("NotAuthorizedForSourceException", "Not authorized for the source.");
   let detail: unknown;
   try {
     detail = JSON.parse(e.Detail);
@@ -140,13 +143,13 @@ export async function putEvents(
   const results: PutEventsResultEntry[] = new Array(entries.length);
   const ok: Prepared[] = [];
   entries.forEach((e, i) => {
-    const p = prepare(e, i, busRef || "default");
+    const p = prepare(e, i, busRef || "default", opts.allowAwsSource ?? false);
     if ("ErrorCode" in p || "EventId" in p) results[i] = p;
     else ok.push(p);
   });
 
   // Resolve each distinct bus once; a refusal fails that bus's entries only.
-  const reader: Queryable = isPool(db) ? db : db;
+  const reader: Queryable = db;
   const buses = new Map<string, BusRow | PutEventsResultEntry>();
   for (const p of ok) {
     if (buses.has(p.busRef)) continue;
@@ -197,7 +200,7 @@ export async function putEvents(
       size: putEventsEntrySize(entries[p.index]!),
       ingest: opts.ingest ?? "api",
       replayName: opts.replayName ?? null,
-      matchedRules: rules.length,
+      matchedRules: rules.map((r) => r.arn),
     });
     if (rules.length) group.matched.push({ envelope, envelopeText, ingestionTime, rules });
     byBus.set(b.id, group);

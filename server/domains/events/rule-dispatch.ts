@@ -5,6 +5,8 @@ import { applyTargetInput } from "../../core/events/input-transform";
 import type { EventEnvelope } from "../../core/events/envelope";
 import { targetKindOf } from "../../core/events/target-arn";
 import { createInvocations, type Invocation } from "../deliveries/invocations";
+import { invocationKind } from "../deliveries/targets/registry";
+import type { AwsRetryPolicy } from "../../core/events/target-retry";
 import { listTargetsOfRules, type TargetDefinition } from "./bus.repository";
 import { bumpRuleMetrics, type RuleMetricBump } from "./event.repository";
 
@@ -16,34 +18,33 @@ import { bumpRuleMetrics, type RuleMetricBump } from "./event.repository";
 export type RuleMatch = { id: string; name: string; arn: string; tenantId: string };
 export type MatchedEvent = { envelope: EventEnvelope; envelopeText: string; ingestionTime: string; rules: RuleMatch[] };
 
-// AWS's defaults: 185 retries over 24 hours.
-const DEFAULT_RETRIES = 185;
-const DEFAULT_MAX_AGE = 86_400;
-
-type RetryPolicyIn = { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+function transformerOf(t: TargetDefinition) {
+  const it = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string } | undefined;
+  return it ? { inputPathsMap: it.InputPathsMap, inputTemplate: it.InputTemplate ?? "" } : undefined;
+}
 
 export function invocationFor(ev: MatchedEvent, rule: RuleMatch, t: TargetDefinition): Invocation {
-  const retry = (t.RetryPolicy ?? {}) as RetryPolicyIn;
   const sqs = t.SqsParameters as { MessageGroupId?: string } | undefined;
   const payload = applyTargetInput(
     ev.envelope,
     {
       input: t.Input as string | undefined,
       inputPath: t.InputPath as string | undefined,
-      inputTransformer: t.InputTransformer as
-        { inputPathsMap?: Record<string, string>; inputTemplate: string } | undefined,
+      inputTransformer: transformerOf(t),
     },
     { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: ev.ingestionTime },
   );
+  const kind = targetKindOf(t.Arn);
   return {
     tenantId: rule.tenantId,
     sourceKind: "rule",
     sourceArn: rule.arn,
-    targetKind: targetKindOf(t.Arn) ?? "queue",
+    targetKind: kind as Invocation["targetKind"],
     targetArn: t.Arn,
     targetId: t.Id,
     payload,
-    originalEvent: ev.envelopeText,
+    // A dead-letter message carries the event itself, not the transformed input.
+    originalEvent: payload === ev.envelopeText ? null : ev.envelopeText,
     params: {
       ...(sqs?.MessageGroupId ? { messageGroupId: sqs.MessageGroupId } : {}),
       ...(t.HttpParameters ? { httpParameters: t.HttpParameters } : {}),
@@ -51,11 +52,30 @@ export function invocationFor(ev: MatchedEvent, rule: RuleMatch, t: TargetDefini
     },
     eventId: ev.envelope.id,
     eventTime: new Date(ev.envelope.time),
-    maxRetryAttempts: retry.MaximumRetryAttempts ?? DEFAULT_RETRIES,
-    maxAgeSeconds: retry.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE,
+    retryPolicy: (t.RetryPolicy as AwsRetryPolicy | undefined) ?? null,
     deadLetterArn: (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn ?? null,
     dedupeKey: `rule:${ev.envelope.id}:${rule.id}:${t.Id}`,
   };
+}
+
+// Targets whose kind the engine has no module for yet (state machines until workflows exist) are
+// stored and listed but not invoked; the README says so.
+const deliverableKinds = new Map<string, boolean>();
+function deliverable(arn: string): boolean {
+  const kind = targetKindOf(arn);
+  if (!kind) return false;
+  let ok = deliverableKinds.get(kind);
+  if (ok === undefined) {
+    try {
+      invocationKind(kind as Invocation["targetKind"]);
+      ok = true;
+    } catch {
+      ok = false;
+      logger.warn({ kind }, "rule targets of this kind are stored but not invoked (no delivery kind for them)");
+    }
+    deliverableKinds.set(kind, ok);
+  }
+  return ok;
 }
 
 /**
@@ -78,7 +98,7 @@ export async function dispatchMatches(tx: Queryable, matched: MatchedEvent[]): P
   for (const ev of matched)
     for (const rule of ev.rules) {
       const ts = byRule.get(rule.id) ?? [];
-      for (const t of ts) invocations.push(invocationFor(ev, rule, t));
+      for (const t of ts) if (deliverable(t.Arn)) invocations.push(invocationFor(ev, rule, t));
       const b = bumps.get(rule.id) ?? {
         ruleId: rule.id,
         tenantId: rule.tenantId,

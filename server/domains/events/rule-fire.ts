@@ -53,7 +53,7 @@ export async function runFireRuleSchedule(data: PayloadOf<typeof fireRuleSchedul
           size: Buffer.byteLength(envelopeText),
           ingest: "schedule",
           replayName: null,
-          matchedRules: 1,
+          matchedRules: [rule.arn],
         },
       ],
       new Date(),

@@ -2,7 +2,7 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction } from "../../db";
 import { constraintMessage, targetIdProblem } from "../../core/events/names";
 import { isArnFormat, targetKindOf } from "../../core/events/target-arn";
-import { validateInputTransformer } from "../../core/events/input-transform";
+import { TargetInputError, validateTargetInput } from "../../core/events/input-transform";
 import { deleteTargets, listTargets, upsertTargets, type TargetDefinition } from "./bus.repository";
 import { ebValidation, limitExceeded, managedRule } from "./event.errors";
 import { requireRule } from "./rule.service";
@@ -45,24 +45,16 @@ function checkTarget(t: TargetDefinition, i: number): void {
     );
   if (!isArnFormat(arn))
     throw ebValidation(`Parameter ${arn} is not valid. Reason: Provided Arn is not in correct format.`, "targets");
-  const inputs = [t.Input, t.InputPath, t.InputTransformer].filter((x) => x !== undefined && x !== null);
-  if (inputs.length > 1)
-    throw ebValidation(
-      `Only one of Input, InputPath, or InputTransformer must be provided for target ${t.Id}.`,
-      "targets",
-    );
-  if (typeof t.Input === "string") {
-    try {
-      JSON.parse(t.Input);
-    } catch {
-      throw ebValidation(`Target ${t.Id} Input is not valid JSON.`, "targets");
-    }
-  }
-  if (t.InputPath !== undefined && (typeof t.InputPath !== "string" || !t.InputPath.startsWith("$")))
-    throw ebValidation(`Target ${t.Id} InputPath is not a valid JSON path.`, "targets");
-  if (t.InputTransformer) {
-    const it = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string };
-    validateInputTransformer({ inputPathsMap: it.InputPathsMap, inputTemplate: it.InputTemplate ?? "" });
+  const it = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string } | undefined;
+  try {
+    validateTargetInput(String(t.Id), {
+      input: t.Input === undefined || t.Input === null ? undefined : String(t.Input),
+      inputPath: t.InputPath === undefined || t.InputPath === null ? undefined : String(t.InputPath),
+      inputTransformer: it ? { inputPathsMap: it.InputPathsMap, inputTemplate: it.InputTemplate ?? "" } : undefined,
+    });
+  } catch (err) {
+    if (err instanceof TargetInputError) throw ebValidation(err.message, "targets");
+    throw err;
   }
   const retry = (t.RetryPolicy ?? {}) as Record<string, unknown>;
   checkRange(retry.MaximumRetryAttempts, member(i, "retryPolicy.maximumRetryAttempts"), 0, 185);

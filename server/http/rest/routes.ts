@@ -3,10 +3,11 @@ import { defineRoute, type RestRoute } from "./route";
 import { whoamiRoutes } from "./whoami.routes";
 import { topicRoutes } from "./topics.routes";
 import { queueRoutes } from "./queues.routes";
+import { eventRoutes } from "./events.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
-const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes];
+const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes, ...eventRoutes];
 
 export const REST_ROUTES: RestRoute[] = [
   ...domainRoutes,
