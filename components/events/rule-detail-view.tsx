@@ -28,7 +28,7 @@ import { RuleEditor } from "./rule-editor";
 import { RuleStateBadge, ruleHref } from "./rules-tab";
 import { TargetDialog } from "./target-dialog";
 import { RuleMetrics } from "./rule-metrics";
-import type { RuleView, TargetView } from "./types";
+import type { RuleDetail, TargetView } from "./types";
 
 const TABS = ["definition", "targets", "monitoring"] as const;
 type TabId = (typeof TABS)[number];
@@ -210,7 +210,7 @@ function TargetsTab({
 }: {
   tenant: string;
   bus: string;
-  rule: RuleView & { targets: TargetView[] };
+  rule: RuleDetail;
   canWrite: boolean;
 }) {
   const trpc = useTRPC();

@@ -50,7 +50,7 @@ export function RuleEditor({
 }: {
   tenant: string;
   bus: string;
-  rule: RuleView | null;
+  rule: Pick<RuleView, "name" | "description" | "eventPattern" | "scheduleExpression" | "state"> | null;
   canWrite: boolean;
   onSaved: (r: RuleView) => void;
 }) {

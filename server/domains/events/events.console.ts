@@ -35,6 +35,7 @@ import type {
 } from "./events.console-schemas";
 import type {
   BusView,
+  RuleDetail,
   EventDetail,
   EventEnvelope,
   EventSummary,
@@ -171,7 +172,7 @@ export async function consoleRule(
   actor: Actor,
   tenant: Tenant,
   ref: { bus: string; rule: string },
-): Promise<RuleView & { targets: TargetView[] }> {
+): Promise<RuleDetail> {
   const r = await describeRule(actor, callerOf(tenant), ref.bus, ref.rule);
   const { targets } = await listTargetsByRule(actor, callerOf(tenant), { rule: ref.rule, eventBusName: ref.bus });
   return { ...(await ruleView(r)), targets: targets.map(targetView) };
@@ -348,7 +349,7 @@ function summaryOf(e: StoredEvent, busName: string): EventSummary {
     time: e.eventTime,
     ingestedAt: e.receivedAt,
     ingest: e.ingest,
-    matchedRules: e.matchedRules,
+    matchedRules: e.matchedRules.length,
     invocations: 0,
     failed: 0,
     envelope: parseEnvelope(e),
@@ -373,13 +374,13 @@ export async function consoleEvent(actor: Actor, tenant: Tenant, q: { bus: strin
   if (!e || e.busId !== bus.id) throw new AppError("not_found", `No event ${q.id} on the bus ${bus.name}.`);
   const inv = await invocationsOfEvents(pool(), tenant.id, [e.id]);
   const attempts = await attemptsOfDeliveries(pool(), tenant.id, inv.map((i) => i.deliveryId));
-  const ruleNames = new Map<string, string>();
-  for (const i of inv) if (!ruleNames.has(i.ruleArn)) ruleNames.set(i.ruleArn, i.ruleArn.split("/").pop() ?? i.ruleArn);
+  // A rule ARN ends in its name (rule/<name> on the default bus, rule/<bus>/<name> elsewhere).
+  const nameOf = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
   return {
     ...summaryOf(e, bus.name),
     invocations: inv.map((i) => ({
       deliveryId: i.deliveryId,
-      ruleName: ruleNames.get(i.ruleArn) ?? null,
+      ruleName: nameOf(i.ruleArn),
       ruleArn: i.ruleArn,
       targetId: i.targetId,
       targetArn: i.targetArn,
@@ -387,11 +388,20 @@ export async function consoleEvent(actor: Actor, tenant: Tenant, q: { bus: strin
       status: i.status,
       attempts: attempts
         .filter((a) => a.deliveryId === i.deliveryId)
-        .map(({ deliveryId: _d, ...a }) => a),
+        .map((a) => ({
+          id: a.id,
+          attemptNumber: a.attemptNumber,
+          outcome: a.outcome,
+          startedAt: a.startedAt,
+          durationMs: a.durationMs,
+          responseStatus: a.responseStatus,
+          error: a.error,
+        })),
     })),
     failed: inv.filter((i) => i.status === "failed" || i.status === "dlq").length,
-    matched: [...ruleNames].map(([ruleArn, ruleName]) => ({ ruleArn, ruleName })),
-  } as EventDetail;
+    // The rules the event matched when it arrived, with or without targets.
+    matched: e.matchedRules.map((ruleArn) => ({ ruleArn, ruleName: nameOf(ruleArn) })),
+  };
 }
 
 // --- metrics -------------------------------------------------------------------------------------

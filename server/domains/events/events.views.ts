@@ -27,6 +27,9 @@ export type RuleView = {
   createdAt: Time | null;
 };
 
+/** A rule with its targets (the rule page). */
+export type RuleDetail = Omit<RuleView, "targets"> & { targets: TargetView[] };
+
 export type TargetView = {
   id: string;
   arn: string;
@@ -87,7 +90,7 @@ export type InvocationView = {
   }[];
 };
 
-export type EventDetail = EventSummary & {
+export type EventDetail = Omit<EventSummary, "invocations"> & {
   matched: { ruleName: string; ruleArn: string }[];
   invocations: InvocationView[];
 };
