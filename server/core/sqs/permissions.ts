@@ -4,7 +4,17 @@
 
 export type PermissionGrant = { label: string; accounts: string[]; actions: string[] };
 
-export type AccessRequest = { accountId: string; action: string; queueArn: string; sourceArn?: string };
+export type AccessRequest = {
+  accountId: string;
+  action: string;
+  queueArn: string;
+  sourceArn?: string;
+  /**
+   * The AWS service acting for the account (events.amazonaws.com for an event rule's target,
+   * scheduler.amazonaws.com for a schedule's): a `"Principal": {"Service": ...}` statement matches it.
+   */
+  service?: string;
+};
 
 function actionMatches(pattern: string, action: string): boolean {
   const p = pattern.replace(/^sqs:/i, "");
@@ -25,9 +35,11 @@ function globMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-function principalMatches(principal: unknown, accountId: string): boolean {
+function principalMatches(principal: unknown, accountId: string, service?: string): boolean {
   if (principal === "*") return true;
   if (typeof principal !== "object" || principal === null) return false;
+  const svc = (principal as { Service?: unknown }).Service;
+  if (service && (Array.isArray(svc) ? svc : [svc]).includes(service)) return true;
   const aws = (principal as { AWS?: unknown }).AWS;
   const list = Array.isArray(aws) ? aws : [aws];
   return list.some(
@@ -70,7 +82,7 @@ export function policyDecision(policy: string | null, req: AccessRequest): "allo
   for (const s of statements as Array<Record<string, unknown>>) {
     const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
     if (!actions.some((a) => typeof a === "string" && actionMatches(a, req.action))) continue;
-    if (!principalMatches(s.Principal, req.accountId)) continue;
+    if (!principalMatches(s.Principal, req.accountId, req.service)) continue;
     const resources = s.Resource === undefined ? ["*"] : Array.isArray(s.Resource) ? s.Resource : [s.Resource];
     if (!resources.some((r) => typeof r === "string" && globMatch(r, req.queueArn))) continue;
     if (!conditionsHold(s.Condition, req)) continue;

@@ -7,22 +7,29 @@ import { findMessagesByIds, type MessageRow } from "../topics/topic-message.repo
 import {
   claimOpenDeliveries,
   insertAttempts,
+  isTopicDelivery,
   loadTopicPolicies,
   lockOpenDeliveries,
   markSucceeded,
+  takeInvocationRateSlot,
   takeRateSlot,
-  type AttemptRecord,
   type DeliveryRow,
+  type TopicDeliveryRow,
 } from "./delivery.repository";
+import { baseAttempt } from "./attempt-record";
+import { eventTooOld } from "../../core/events/target-retry";
+import { findInvocations, type InvocationData } from "./invocation.repository";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { finalizeOutcomes, type Outcome } from "./outcomes";
-import { targetForProtocol } from "./targets/registry";
+import { invocationKind, targetForProtocol } from "./targets/registry";
 import {
   LOCAL_RETRY_POLICY,
   type Classified,
+  type InvocationInput,
   type LocalTarget,
   type RemoteTarget,
   type TargetInput,
+  type TargetKindName,
 } from "./targets/target";
 
 // The delivery engine: one deliver job (or a fan-out) = a chunk of deliveries. Each is handed to
@@ -31,34 +38,12 @@ import {
 // also marks them succeeded, so a re-run never delivers twice. Only deliveries still open are
 // attempted, so a job that runs twice (at-least-once) re-sends HTTP at most (with the same
 // webhook-id). Then finalizeOutcomes applies the shared rules (retries, DLQ, auto-disable, metrics).
+// Invocations (invocations.ts) go the same way through their kinds' invoke/invokeBatch, with AWS's
+// retry policy (core/events/target-retry.ts) instead of a subscription's delivery policy.
 
 const THROTTLE_WAIT_MS = 30_000;
 
-export function baseAttempt(d: DeliveryRow, startedAt: Date): AttemptRecord {
-  return {
-    deliveryId: d.id,
-    tenantId: d.tenantId,
-    topicId: d.topicId,
-    subscriptionId: d.subscriptionId,
-    messageId: d.messageId,
-    sourceKind: d.sourceKind,
-    sourceArn: d.sourceArn,
-    targetKind: d.targetKind,
-    attemptNumber: d.attempts + 1,
-    protocol: d.protocol,
-    endpoint: d.endpoint,
-    outcome: "failed",
-    startedAt: startedAt.toISOString(),
-    durationMs: 0,
-    requestHeaders: null,
-    requestBody: null,
-    responseStatus: null,
-    responseHeaders: null,
-    responseBody: null,
-    error: null,
-    nextRetryAt: null,
-  };
-}
+export { baseAttempt };
 
 /** Turns a target's verdict into the engine's Outcome. */
 export function toOutcome(input: TargetInput, c: Classified, started: Date, t0: number, recorded = false): Outcome {
@@ -72,7 +57,7 @@ export function toOutcome(input: TargetInput, c: Classified, started: Date, t0: 
     success,
     recorded,
     retryable: c.result === "retryable",
-    policy: target.policy(input).retry,
+    policy: target.policy?.(input).retry ?? LOCAL_RETRY_POLICY,
     error: c.error,
     statusCode: c.statusCode,
     latencyMs: success ? Math.max(0, Date.now() - new Date(msg.createdAt).getTime()) : null,
@@ -88,7 +73,7 @@ export function toOutcome(input: TargetInput, c: Classified, started: Date, t0: 
 }
 
 /** A delivery that cannot be attempted at all (its subscription or message is gone, or it is disabled). */
-function unattemptable(d: DeliveryRow, msg: MessageRow | undefined, sub: SubscriptionRow | undefined): Outcome {
+function unattemptable(d: TopicDeliveryRow, msg: MessageRow | undefined, sub: SubscriptionRow | undefined): Outcome {
   const disabled = !!sub?.disabledAt;
   const error = disabled
     ? `subscription disabled: ${sub!.disabledReason ?? "too many failures"}`
@@ -122,7 +107,7 @@ async function waitForRateSlot(subscriptionId: string, limit: number): Promise<b
 async function attemptRemote(target: RemoteTarget, input: TargetInput): Promise<Outcome> {
   const started = new Date();
   const t0 = performance.now();
-  const { maxPerSecond } = target.policy(input);
+  const maxPerSecond = target.policy?.(input).maxPerSecond;
   if (maxPerSecond && !(await waitForRateSlot(input.subscription.id, maxPerSecond)))
     return toOutcome(
       input,
@@ -135,7 +120,7 @@ async function attemptRemote(target: RemoteTarget, input: TargetInput): Promise<
       started,
       t0,
     );
-  return toOutcome(input, await target.attempt(input), started, t0);
+  return toOutcome(input, await target.attempt!(input), started, t0);
 }
 
 /**
@@ -154,7 +139,7 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
       const todo = inputs.filter((i) => open.has(i.delivery.id)); // the rest: another run finished them
       const started = new Date();
       const t0 = performance.now();
-      const verdicts = await target.deliverBatch(todo, tx);
+      const verdicts = await target.deliverBatch!(todo, tx);
       const outcomes = todo.map((input, k) =>
         toOutcome(input, verdicts[k]!, started, t0, verdicts[k]!.result === "success"),
       );
@@ -175,6 +160,17 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
 /** Attempts already-claimed deliveries through their target kinds and finalizes the outcomes. */
 export async function attemptDeliveries(open: DeliveryRow[], baseUrl: string, ctx: JobContext): Promise<void> {
   if (open.length === 0) return;
+  const topicRows = open.filter(isTopicDelivery);
+  const invocationRows = open.filter((d) => !isTopicDelivery(d));
+  const [topicOutcomes, invocationOutcomes] = await Promise.all([
+    attemptTopicDeliveries(topicRows, baseUrl, ctx),
+    attemptInvocations(invocationRows, baseUrl, ctx),
+  ]);
+  await finalizeOutcomes([...topicOutcomes, ...invocationOutcomes], baseUrl, ctx);
+}
+
+async function attemptTopicDeliveries(open: TopicDeliveryRow[], baseUrl: string, ctx: JobContext): Promise<Outcome[]> {
+  if (open.length === 0) return [];
   const [messages, subs, topicPolicies] = await Promise.all([
     findMessagesByIds(pool(), [...new Set(open.map((d) => d.messageId))]),
     findSubscriptionsByIds(pool(), [...new Set(open.map((d) => d.subscriptionId))]),
@@ -214,7 +210,173 @@ export async function attemptDeliveries(open: DeliveryRow[], baseUrl: string, ct
     Promise.all(remote),
   ]);
   outcomes.push(...localOutcomes.flat(), ...remoteOutcomes.filter((o): o is Outcome => o !== null));
-  await finalizeOutcomes(outcomes, baseUrl, ctx);
+  return outcomes;
+}
+
+/** An invocation's verdict as the engine's Outcome (finalizeOutcomes applies AWS's retry policy). */
+function invocationOutcome(
+  input: InvocationInput,
+  c: Classified,
+  started: Date,
+  t0: number,
+  recorded = false,
+): Outcome {
+  const success = c.result === "success";
+  return {
+    delivery: input.delivery,
+    subscription: undefined,
+    message: undefined,
+    invocation: input.invocation,
+    errorCode: c.errorCode,
+    success,
+    recorded,
+    retryable: c.result === "retryable",
+    policy: LOCAL_RETRY_POLICY,
+    error: c.error,
+    statusCode: c.statusCode,
+    latencyMs: success ? Math.max(0, Date.now() - input.invocation.eventTime.getTime()) : null,
+    autoDisable: false,
+    attempt: {
+      ...baseAttempt(input.delivery, started),
+      ...c.record,
+      durationMs: c.record.durationMs ?? Math.round(performance.now() - t0),
+      outcome: success ? "succeeded" : "failed",
+      error: c.error,
+    },
+  };
+}
+
+/** Reopened by a resend (pending again after attempts): one more attempt, whatever the event's age. */
+const resent = (d: DeliveryRow) => d.status === "pending" && d.attempts > 0;
+
+async function waitForInvocationSlot(key: string, limit: number): Promise<boolean> {
+  const deadline = Date.now() + THROTTLE_WAIT_MS;
+  while (Date.now() < deadline) {
+    const now = Date.now();
+    if (await takeInvocationRateSlot(pool(), key, Math.floor(now / 1000), limit)) return true;
+    await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + Math.floor(Math.random() * 20)));
+  }
+  return false;
+}
+
+async function invokeRemote(target: RemoteTarget, input: InvocationInput): Promise<Outcome> {
+  const started = new Date();
+  const t0 = performance.now();
+  const rate = await target.invocationRate?.(input);
+  if (rate && !(await waitForInvocationSlot(rate.key, rate.perSecond)))
+    return invocationOutcome(
+      input,
+      {
+        result: "retryable",
+        error: `throttled: ${rate.perSecond} invocations per second reached`,
+        statusCode: null,
+        record: {},
+      },
+      started,
+      t0,
+    );
+  return invocationOutcome(input, await target.invoke!(input), started, t0);
+}
+
+/** Like attemptLocal, for invocations: one transaction delivers the chunk and records the successes. */
+async function invokeLocal(target: LocalTarget, inputs: InvocationInput[]): Promise<Outcome[]> {
+  if (inputs.length === 0) return [];
+  return gated(() =>
+    withTransaction(async (tx) => {
+      const open = await lockOpenDeliveries(
+        tx,
+        inputs.map((i) => i.delivery.id),
+      );
+      const todo = inputs.filter((i) => open.has(i.delivery.id));
+      const started = new Date();
+      const t0 = performance.now();
+      const verdicts = await target.invokeBatch!(todo, tx);
+      const outcomes = todo.map((input, k) =>
+        invocationOutcome(input, verdicts[k]!, started, t0, verdicts[k]!.result === "success"),
+      );
+      const ok = outcomes.filter((o) => o.success);
+      await markSucceeded(
+        tx,
+        ok.map((o) => ({ id: o.delivery.id, latencyMs: o.latencyMs ?? 0 })),
+      );
+      await insertAttempts(
+        tx,
+        ok.map((o) => o.attempt),
+      );
+      return outcomes;
+    }),
+  );
+}
+
+async function attemptInvocations(open: DeliveryRow[], baseUrl: string, ctx: JobContext): Promise<Outcome[]> {
+  if (open.length === 0) return [];
+  const data = new Map(
+    (
+      await findInvocations(
+        pool(),
+        open.map((d) => d.id),
+      )
+    ).map((i) => [i.deliveryId, i]),
+  );
+  const outcomes: Outcome[] = [];
+  const local = new Map<LocalTarget, InvocationInput[]>();
+  const remote: Array<Promise<Outcome | null>> = [];
+  const now = new Date();
+  for (const d of open) {
+    const invocation = data.get(d.id);
+    if (!invocation) continue; // deleted since it was claimed (retention, tenant deletion)
+    const input: InvocationInput = { delivery: d, invocation, baseUrl };
+    let target;
+    try {
+      target = invocationKind(d.targetKind as TargetKindName);
+    } catch (e) {
+      outcomes.push(
+        invocationOutcome(
+          input,
+          { result: "permanent", error: (e as Error).message, statusCode: null, record: {} },
+          now,
+          performance.now(),
+        ),
+      );
+      continue;
+    }
+    if (!resent(d) && eventTooOld(policyOf(invocation), invocation.eventTime, now)) {
+      outcomes.push(expired(input, now));
+      continue;
+    }
+    if (target.mode === "local") local.set(target, [...(local.get(target) ?? []), input]);
+    else
+      remote.push(
+        invokeRemote(target, input).catch((e) => {
+          ctx.log.error({ err: e, deliveryId: d.id }, "invocation attempt crashed");
+          return null;
+        }),
+      );
+  }
+  const [localOutcomes, remoteOutcomes] = await Promise.all([
+    Promise.all([...local].map(([target, inputs]) => invokeLocal(target, inputs))),
+    Promise.all(remote),
+  ]);
+  outcomes.push(...localOutcomes.flat(), ...remoteOutcomes.filter((o): o is Outcome => o !== null));
+  return outcomes;
+}
+
+const policyOf = (i: InvocationData) => ({ maxRetryAttempts: i.maxRetryAttempts, maxAgeSeconds: i.maxAgeSeconds });
+
+/** An invocation whose event outlived MaximumEventAgeInSeconds before this attempt: not attempted. */
+function expired(input: InvocationInput, now: Date): Outcome {
+  const o = invocationOutcome(
+    input,
+    {
+      result: "retryable",
+      error: `not attempted: the event is older than MaximumEventAgeInSeconds (${input.invocation.maxAgeSeconds} s)`,
+      statusCode: null,
+      record: {},
+    },
+    now,
+    performance.now(),
+  );
+  return { ...o, expired: true };
 }
 
 export async function runDeliver(data: { deliveryIds: string[]; baseUrl?: string }, ctx: JobContext): Promise<void> {

@@ -8,8 +8,10 @@ export type Scope = {
   tenantId: string;
   topicId?: string | null;
   subscriptionId?: string | null;
-  /** deliveries.source_kind: 'topic' today; 'rule', 'schedule', 'workflow', 'api' next. */
+  /** deliveries.source_kind: 'topic' | 'rule' | 'schedule' | 'function' | 'workflow' | 'api'. */
   sourceKind?: string | null;
+  /** One source: a topic's, rule's or schedule's ARN. */
+  sourceArn?: string | null;
 };
 export type Range = { from: Date; to: Date };
 
@@ -42,8 +44,9 @@ export function zoomFrom(r: Range, first: Date | null): Date {
   return new Date(Math.max(r.from.getTime(), r.to.getTime() - want));
 }
 
+// `kind` is the parameter number of the source kind; the source ARN is the one after it.
 const scopeSql = (first: number, kind: number) =>
-  `tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($${first}::text IS NULL OR topic_id = $${first}) AND ($${first + 1}::text IS NULL OR subscription_id = $${first + 1}) AND ($${kind}::text IS NULL OR source_kind = $${kind})`;
+  `tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ($${first}::text IS NULL OR topic_id = $${first}) AND ($${first + 1}::text IS NULL OR subscription_id = $${first + 1}) AND ($${kind}::text IS NULL OR source_kind = $${kind}) AND ($${kind + 1}::text IS NULL OR source_arn = $${kind + 1})`;
 
 // A delivery that has a final failure in its attempt log was reopened by a resend: its
 // publish → delivery time measures how long a person took to resend, not the delivery path.
@@ -57,6 +60,7 @@ export async function deliverySeries(db: Queryable, s: Scope, r: Range) {
     s.topicId ?? null,
     s.subscriptionId ?? null,
     s.sourceKind ?? null,
+    s.sourceArn ?? null,
   ]);
   const from = zoomFrom(r, firstQ.rows[0]?.first ?? null);
   const b = bucketSeconds({ from, to: r.to });
@@ -69,7 +73,7 @@ export async function deliverySeries(db: Queryable, s: Scope, r: Range) {
        FROM deliveries d
       WHERE ${scopeSql(4, 7)}
       GROUP BY 1 ORDER BY 1`,
-    [s.tenantId, from, r.to, s.topicId ?? null, s.subscriptionId ?? null, b, s.sourceKind ?? null],
+    [s.tenantId, from, r.to, s.topicId ?? null, s.subscriptionId ?? null, b, s.sourceKind ?? null, s.sourceArn ?? null],
   );
   return {
     from,
@@ -94,7 +98,7 @@ export async function deliveryTotals(db: Queryable, s: Scope, r: Range) {
             percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded' AND NOT resent) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE status = 'succeeded' AND NOT resent) AS p95
        FROM (SELECT d.status, d.attempts, d.latency_ms, ${RESENT} AS resent FROM deliveries d WHERE ${scopeSql(4, 6)}) d`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, s.sourceKind ?? null],
+    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, s.sourceKind ?? null, s.sourceArn ?? null],
   );
   const t = q.rows[0];
   const finished = t.succeeded + t.failed + t.dlq;
@@ -129,7 +133,16 @@ export async function topFailingEndpoints(db: Queryable, s: Scope, r: Range, lim
        FROM deliveries d
       WHERE ${scopeSql(4, 7)} AND d.status IN ('failed', 'dlq', 'retrying')
       GROUP BY 1, 2, 3 ORDER BY failures DESC, retrying DESC, "lastFailureAt" DESC LIMIT $6`,
-    [s.tenantId, r.from, r.to, s.topicId ?? null, s.subscriptionId ?? null, limit, s.sourceKind ?? null],
+    [
+      s.tenantId,
+      r.from,
+      r.to,
+      s.topicId ?? null,
+      s.subscriptionId ?? null,
+      limit,
+      s.sourceKind ?? null,
+      s.sourceArn ?? null,
+    ],
   );
   return q.rows;
 }
@@ -154,6 +167,8 @@ export type AttemptFilter = Scope & {
   endpoint?: string | null;
   /** Text in the request as sent (payload), case-insensitive. */
   text?: string | null;
+  /** Attempts of the invocations of one event (the event explorer). */
+  eventId?: string | null;
   from?: Date | null;
   to?: Date | null;
   before?: string | null;
@@ -174,7 +189,8 @@ export async function listAttempts(db: Queryable, f: AttemptFilter) {
   const q = await db.query(
     `SELECT a.id::text AS id, a.delivery_id AS "deliveryId", a.message_id AS "messageId", a.subscription_id AS "subscriptionId", a.topic_id AS "topicId",
             a.attempt_number AS "attemptNumber", a.protocol, a.endpoint, a.outcome, a.started_at AS "startedAt", a.duration_ms AS "durationMs",
-            a.response_status AS "responseStatus", a.error, a.next_retry_at AS "nextRetryAt"
+            a.response_status AS "responseStatus", a.error, a.next_retry_at AS "nextRetryAt",
+            a.source_kind AS "sourceKind", a.source_arn AS "sourceArn", a.target_kind AS "targetKind"
        FROM delivery_attempts a
       WHERE a.tenant_id = ANY(ARRAY[$1::text]) AND ($2::text IS NULL OR a.topic_id = $2) AND ($3::text IS NULL OR a.subscription_id = $3)
         AND ($4::text IS NULL OR a.outcome = $4) AND ($5::int IS NULL OR a.response_status = $5) AND ($6::text IS NULL OR a.message_id = $6)
@@ -183,6 +199,8 @@ export async function listAttempts(db: Queryable, f: AttemptFilter) {
         AND ($12::text IS NULL OR a.endpoint ILIKE '%' || $12 || '%')
         AND ($13::text IS NULL OR a.request_body ILIKE '%' || $13 || '%')
         AND ($14::text IS NULL OR a.source_kind = $14)
+        AND ($15::text IS NULL OR a.source_arn = $15)
+        AND ($16::text IS NULL OR a.delivery_id IN (SELECT e.id FROM deliveries e WHERE e.tenant_id = $1 AND e.event_id = $16))
       ORDER BY a.tenant_id DESC, a.id DESC LIMIT $10`,
     [
       f.tenantId,
@@ -199,6 +217,8 @@ export async function listAttempts(db: Queryable, f: AttemptFilter) {
       likeText(f.endpoint),
       likeText(f.text),
       f.sourceKind ?? null,
+      f.sourceArn ?? null,
+      f.eventId ?? null,
     ],
   );
   return q.rows;
@@ -210,7 +230,9 @@ export async function getAttempt(db: Queryable, tenantId: string, id: string) {
             a.attempt_number AS "attemptNumber", a.protocol, a.endpoint, a.outcome, a.started_at AS "startedAt", a.duration_ms AS "durationMs",
             a.request_headers AS "requestHeaders", a.request_body AS "requestBody", a.response_status AS "responseStatus",
             a.response_headers AS "responseHeaders", a.response_body AS "responseBody", a.error, a.next_retry_at AS "nextRetryAt",
-            d.status AS "deliveryStatus", d.attempts AS "deliveryAttempts"
+            d.status AS "deliveryStatus", d.attempts AS "deliveryAttempts",
+            a.source_kind AS "sourceKind", a.source_arn AS "sourceArn", a.target_kind AS "targetKind", d.target_arn AS "targetArn",
+            d.target_id AS "targetId", d.event_id AS "eventId"
        FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
       WHERE a.tenant_id = $1 AND a.id = $2::bigint`,
     [tenantId, id],
@@ -220,15 +242,24 @@ export async function getAttempt(db: Queryable, tenantId: string, id: string) {
 
 export async function listDeliveries(
   db: Queryable,
-  f: Scope & { status?: string | null; messageId?: string | null; before?: Date | null; limit: number },
+  f: Scope & {
+    status?: string | null;
+    messageId?: string | null;
+    eventId?: string | null;
+    before?: Date | null;
+    limit: number;
+  },
 ) {
   const q = await db.query(
     `SELECT id, message_id AS "messageId", subscription_id AS "subscriptionId", topic_id AS "topicId", protocol, endpoint, status, attempts,
             next_attempt_at AS "nextAttemptAt", last_status_code AS "lastStatusCode", last_error AS "lastError", created_at AS "createdAt",
-            completed_at AS "completedAt", latency_ms AS "latencyMs"
+            completed_at AS "completedAt", latency_ms AS "latencyMs",
+            source_kind AS "sourceKind", source_arn AS "sourceArn", target_kind AS "targetKind", target_arn AS "targetArn", target_id AS "targetId",
+            event_id AS "eventId", dead_letter_arn AS "deadLetterArn"
        FROM deliveries
       WHERE tenant_id = $1 AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::text IS NULL OR status = $4)
         AND ($5::text IS NULL OR message_id = $5) AND ($6::timestamptz IS NULL OR created_at < $6)
+        AND ($8::text IS NULL OR source_kind = $8) AND ($9::text IS NULL OR source_arn = $9) AND ($10::text IS NULL OR event_id = $10)
       ORDER BY created_at DESC LIMIT $7`,
     [
       f.tenantId,
@@ -238,6 +269,9 @@ export async function listDeliveries(
       f.messageId ?? null,
       f.before ?? null,
       f.limit,
+      f.sourceKind ?? null,
+      f.sourceArn ?? null,
+      f.eventId ?? null,
     ],
   );
   return q.rows;

@@ -13,10 +13,10 @@ export type NewDelivery = {
   subscriptionId: string;
   protocol: string;
   endpoint: string;
-  /** What produced the delivery: 'topic' today ('rule', 'schedule', 'workflow', 'api' next). */
+  /** What produced the delivery: 'topic' here (invocations: 'rule', 'schedule', 'function', 'workflow', 'api'). */
   sourceKind: string;
   sourceArn: string | null;
-  /** targets/registry.ts kind: 'queue' | 'webhook' | 'email'. */
+  /** targets/registry.ts kind: 'queue' | 'webhook' | 'email' (and the invocation kinds). */
   targetKind: string;
   /** Set when the delivery is created already attempted (local targets in the publish transaction). */
   status?: "pending" | "succeeded";
@@ -45,11 +45,27 @@ export async function insertDeliveries(
   return r.rows;
 }
 
-export type DeliveryRow = Omit<NewDelivery, "status" | "attempts" | "latencyMs"> & {
+/**
+ * A delivery as the engine claims it. A topic delivery has topicId/messageId/subscriptionId; an
+ * invocation (sourceKind other than 'topic') has none of them, its protocol is its target kind
+ * and its endpoint the target ARN (the rest is in invocation.repository.ts's InvocationData).
+ */
+export type DeliveryRow = Omit<
+  NewDelivery,
+  "status" | "attempts" | "latencyMs" | "topicId" | "messageId" | "subscriptionId"
+> & {
+  topicId: string | null;
+  messageId: string | null;
+  subscriptionId: string | null;
   status: string;
   attempts: number;
   createdAt: Date;
 };
+
+/** A topic delivery: the three keys are set. */
+export type TopicDeliveryRow = DeliveryRow & { topicId: string; messageId: string; subscriptionId: string };
+
+export const isTopicDelivery = (d: DeliveryRow): d is TopicDeliveryRow => d.subscriptionId !== null;
 
 const DELIVERY_COLS = `id, tenant_id AS "tenantId", topic_id AS "topicId", message_id AS "messageId", subscription_id AS "subscriptionId", protocol, endpoint,
   source_kind AS "sourceKind", source_arn AS "sourceArn", target_kind AS "targetKind", status, attempts, created_at AS "createdAt"`;
@@ -135,9 +151,10 @@ export async function markSucceeded(tx: Queryable, rows: Array<{ id: string; lat
 export type AttemptRecord = {
   deliveryId: string;
   tenantId: string;
-  topicId: string;
-  subscriptionId: string;
-  messageId: string;
+  /** NULL for an invocation's attempts. */
+  topicId: string | null;
+  subscriptionId: string | null;
+  messageId: string | null;
   sourceKind: string;
   sourceArn: string | null;
   targetKind: string;
@@ -253,6 +270,22 @@ export async function takeRateSlot(
      ON CONFLICT (subscription_id, second) DO UPDATE SET count = delivery_rate_counters.count + 1 WHERE delivery_rate_counters.count < $3
      RETURNING count`,
     [subscriptionId, second, limit],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** An invocation target's per-second limit across all workers: one counter row per (key, second). */
+export async function takeInvocationRateSlot(
+  db: Queryable,
+  key: string,
+  second: number,
+  limit: number,
+): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO invocation_rate_counters (key, second, count) VALUES ($1, $2, 1)
+     ON CONFLICT (key, second) DO UPDATE SET count = invocation_rate_counters.count + 1 WHERE invocation_rate_counters.count < $3
+     RETURNING count`,
+    [key, second, limit],
   );
   return (r.rowCount ?? 0) > 0;
 }

@@ -19,7 +19,11 @@ import {
 } from "./delivery.service";
 
 // deliveryRouter (`trpc.delivery.*`): every input also carries `tenant`. Times are Dates (superjson).
-// Scope everywhere: optional topicId and/or subscriptionId (omit both for the whole tenant).
+// Scope everywhere: optional topicId and/or subscriptionId (omit both for the whole tenant), and optional
+// sourceKind (topic | rule | schedule | function | workflow | api) and sourceArn (one topic, rule or schedule).
+// Invocations (rule/schedule/... deliveries, no topic): protocol = target kind, endpoint = target ARN,
+// messageId/subscriptionId/topicId null; attempts and deliveries rows also carry sourceKind, sourceArn,
+// targetKind (deliveries: targetArn, targetId, eventId, deadLetterArn too); attempts/deliveries filter by eventId.
 // Tiles, chart and failing endpoints all count the deliveries published in the range by their status now.
 //   overview({from,to,topicId?,subscriptionId?}) → {from (chart start, zoomed to the data), bucketSeconds, points:[{t,succeeded,failed,retrying,dlq}],
 //                                                  totals:{succeeded,failed,retrying,pending,dlq,failedAfterRetries,resentSucceeded,
@@ -46,7 +50,13 @@ import {
 //                                                  (what became of the last SubscriptionConfirmation POST)
 //   notifications({unreadOnly?})                 → [{id,kind:'subscription_disabled'|…,subscriptionId,message,createdAt,readAt}]
 //   markNotificationsRead({ids})                 → {ok}
-const scope = { topicId: z.string().nullish(), subscriptionId: z.string().nullish() };
+const SOURCE_KINDS = ["topic", "rule", "schedule", "function", "workflow", "api"] as const;
+const scope = {
+  topicId: z.string().nullish(),
+  subscriptionId: z.string().nullish(),
+  sourceKind: z.enum(SOURCE_KINDS).nullish(),
+  sourceArn: z.string().max(1600).nullish(),
+};
 const rangeInput = { from: z.coerce.date(), to: z.coerce.date() };
 
 export const deliveryRouter = router({
@@ -70,6 +80,7 @@ export const deliveryRouter = router({
         deliveryId: z.string().nullish(),
         endpoint: z.string().max(500).nullish(),
         text: z.string().max(500).nullish(),
+        eventId: z.string().max(200).nullish(),
         from: z.coerce.date().nullish(),
         to: z.coerce.date().nullish(),
         cursor: z.string().regex(/^\d+$/).nullish(),
@@ -86,6 +97,7 @@ export const deliveryRouter = router({
         ...scope,
         status: z.enum(["pending", "retrying", "succeeded", "failed", "dlq"]).nullish(),
         messageId: z.string().nullish(),
+        eventId: z.string().max(200).nullish(),
         before: z.coerce.date().nullish(),
         limit: z.number().int().min(1).max(200).optional(),
       }),
@@ -95,7 +107,7 @@ export const deliveryRouter = router({
     .input(z.object({ deliveryId: z.string().min(1) }))
     .mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, publicUrl(ctx.origin))),
   resendFailed: tenantProcedure
-    .input(z.object({ since: z.coerce.date(), ...scope }))
+    .input(z.object({ since: z.coerce.date(), topicId: scope.topicId, subscriptionId: scope.subscriptionId }))
     .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, publicUrl(ctx.origin))),
   resendProgress: tenantProcedure
     .input(z.object({ id: z.string() }))

@@ -32,7 +32,23 @@ import { latestConfirmationOutcome } from "./confirmation-outcome.repository";
 // Deliveries dashboard use cases (read) and resends (write), for the console's deliveryRouter.
 
 type TenantRef = { id: string };
-export type DashboardQuery = { topicId?: string | null; subscriptionId?: string | null; from: Date; to: Date };
+export type DashboardQuery = {
+  topicId?: string | null;
+  subscriptionId?: string | null;
+  /** topic | rule | schedule | function | workflow | api */
+  sourceKind?: string | null;
+  sourceArn?: string | null;
+  from: Date;
+  to: Date;
+};
+
+const scopeOf = (tenant: TenantRef, q: Omit<DashboardQuery, "from" | "to">): Scope => ({
+  tenantId: tenant.id,
+  topicId: q.topicId,
+  subscriptionId: q.subscriptionId,
+  sourceKind: q.sourceKind,
+  sourceArn: q.sourceArn,
+});
 
 function range(q: { from: Date; to: Date }) {
   if (q.to.getTime() <= q.from.getTime())
@@ -47,7 +63,7 @@ function range(q: { from: Date; to: Date }) {
 export async function deliveryOverview(actor: Actor, tenant: TenantRef, q: DashboardQuery) {
   assertCan(actor.role, "resource:read");
   const r = range(q);
-  const scope: Scope = { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId };
+  const scope = scopeOf(tenant, q);
   const [series, totals] = await Promise.all([deliverySeries(pool(), scope, r), deliveryTotals(pool(), scope, r)]);
   return { ...series, totals };
 }
@@ -73,12 +89,7 @@ export async function endpointOverview(
 
 export async function failingEndpoints(actor: Actor, tenant: TenantRef, q: DashboardQuery & { limit?: number }) {
   assertCan(actor.role, "resource:read");
-  return topFailingEndpoints(
-    pool(),
-    { tenantId: tenant.id, topicId: q.topicId, subscriptionId: q.subscriptionId },
-    range(q),
-    q.limit ?? 10,
-  );
+  return topFailingEndpoints(pool(), scopeOf(tenant, q), range(q), q.limit ?? 10);
 }
 
 export async function listDisabledEndpoints(actor: Actor, tenant: TenantRef) {
@@ -114,6 +125,9 @@ export async function browseDeliveries(
     subscriptionId?: string | null;
     status?: string | null;
     messageId?: string | null;
+    sourceKind?: string | null;
+    sourceArn?: string | null;
+    eventId?: string | null;
     before?: Date | null;
     limit?: number;
   },

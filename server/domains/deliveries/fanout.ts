@@ -1,14 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { pool, withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { publicUrl } from "../../platform/public-url";
 import { listConfirmedSubscriptions, type SubscriptionRow } from "../topics/topic.repository";
-import { findMessagesByIds, type MessageRow } from "../topics/topic-message.repository";
+import { findMessagesByIds } from "../topics/topic-message.repository";
 import { claimOpenDeliveries, insertDeliveries, pendingDeliveriesOf, type NewDelivery } from "./delivery.repository";
 import { attemptDeliveries, recheckLeased } from "./deliver";
 import { deliveryConfig } from "./delivery.config";
 import { matches } from "./filter";
-import { targetForProtocol } from "./targets/registry";
+import { topicDelivery } from "./topic-delivery";
 
 // Fan-out (the deliveries.fanout job): one delivery per (message, matching subscription), committed
 // first, then attempted at once by this job. The unique (message_id, subscription_id) makes a
@@ -17,21 +16,7 @@ import { targetForProtocol } from "./targets/registry";
 // are usually served in the publish transaction already (inline.ts: `queuesDone`).
 
 export { matches } from "./filter";
-
-export function topicDelivery(m: MessageRow, s: SubscriptionRow, id = randomUUID()): NewDelivery {
-  return {
-    id,
-    tenantId: m.tenantId,
-    topicId: m.topicId,
-    messageId: m.id,
-    subscriptionId: s.id,
-    protocol: s.protocol,
-    endpoint: s.endpoint,
-    sourceKind: "topic",
-    sourceArn: s.topicArn,
-    targetKind: targetForProtocol(s.protocol).kind,
-  };
-}
+export { topicDelivery } from "./topic-delivery";
 
 export async function runFanout(
   data: { messageIds: string[]; baseUrl?: string; queuesDone?: boolean },

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../db";
 import { listConfirmedSubscriptions } from "../topics/topic.repository";
 import type { MessageRow } from "../topics/topic-message.repository";
-import { insertAttempts, insertDeliveries, type DeliveryRow, type MetricBump } from "./delivery.repository";
-import { baseAttempt } from "./deliver";
+import { insertAttempts, insertDeliveries, type TopicDeliveryRow, type MetricBump } from "./delivery.repository";
+import { baseAttempt } from "./attempt-record";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { matches } from "./filter";
-import { topicDelivery } from "./fanout";
+import { topicDelivery } from "./topic-delivery";
 import { queueTarget } from "./targets/queue";
 import type { TargetInput } from "./targets/target";
 
@@ -44,7 +44,7 @@ export async function deliverToQueuesInline(
   for (const m of messages)
     for (const s of queueSubs) {
       if (!matches(s, m)) continue;
-      const delivery: DeliveryRow = {
+      const delivery: TopicDeliveryRow = {
         ...topicDelivery(m, s, randomUUID()),
         status: "pending",
         attempts: 0,
@@ -54,7 +54,7 @@ export async function deliverToQueuesInline(
     }
   if (inputs.length === 0) return { othersToFanOut, metrics: [] };
   const t0 = performance.now();
-  const verdicts = await queueTarget.deliverBatch(inputs, tx);
+  const verdicts = await queueTarget.deliverBatch!(inputs, tx);
   const durationMs = Math.round(performance.now() - t0);
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   const metrics = new Map<string, MetricBump>();

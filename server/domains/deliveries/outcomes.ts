@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { retryDelaySeconds, type RetryPolicy } from "../../core/sns/delivery-policy";
-import { deliverToQueue } from "../queues/queue.delivery";
+import { deliverToQueue, type DeliverInput } from "../queues/queue.delivery";
+import {
+  deadLetterAttributes,
+  retryDecision,
+  TARGET_ERROR_CODES,
+  type RetryDecision,
+} from "../../core/events/target-retry";
+import type { InvocationData } from "./invocation.repository";
 import type { SubscriptionRow } from "../topics/topic.repository";
 import type { MessageRow } from "../topics/topic-message.repository";
 import {
@@ -44,6 +51,20 @@ export type Outcome = {
   /** Failures count toward disabling the endpoint (the target kind's autoDisable). */
   autoDisable: boolean;
   attempt: AttemptRecord;
+  /** Set for an invocation: AWS's retry policy and dead-letter queue apply (core/events/target-retry.ts). */
+  invocation?: InvocationData;
+  /** Invocations: the ERROR_CODE of a dead-letter message. */
+  errorCode?: string;
+  /** Invocations: not attempted, the event outlived MaximumEventAgeInSeconds. */
+  expired?: boolean;
+};
+
+/** One message for a dead-letter queue, built outside the transaction (signing is CPU work). */
+type DlqSend = {
+  o: Outcome;
+  queueArn: string;
+  senderId: string;
+  build: () => Promise<{ body: string; attributes?: DeliverInput["attributes"]; messageGroupId?: string }>;
 };
 
 const minuteOf = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000).toISOString();
@@ -59,10 +80,12 @@ export async function finalizeOutcomes(
   const updates: DeliveryUpdate[] = [];
   const attempts: AttemptRecord[] = [];
   const retries = new Map<number, string[]>(); // startAfter second → delivery ids
-  const toDlq: Outcome[] = [];
+  const toDlq: DlqSend[] = [];
   const metrics = new Map<string, MetricBump>();
+  // Per-subscription counters: topic deliveries only (an invocation has no subscription).
   const bump = (o: Outcome, k: "succeeded" | "failed" | "retrying" | "dlq") => {
     const key = o.delivery.subscriptionId;
+    if (key === null || o.delivery.topicId === null) return;
     const m = metrics.get(key) ?? {
       subscriptionId: key,
       tenantId: o.delivery.tenantId,
@@ -81,11 +104,99 @@ export async function finalizeOutcomes(
   const successSubs = new Set<string>();
   const failuresBySub = new Map<string, number>();
 
+  const retryAt = (o: Outcome, delaySeconds: number) => {
+    const at = new Date(now.getTime() + delaySeconds * 1000);
+    updates.push({
+      id: o.delivery.id,
+      status: "retrying",
+      nextAttemptAt: at.toISOString(),
+      lastStatusCode: o.statusCode,
+      lastError: o.error,
+      latencyMs: null,
+    });
+    attempts.push({
+      ...o.attempt,
+      outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed",
+      nextRetryAt: at.toISOString(),
+    });
+    const sec = Math.ceil(at.getTime() / 1000);
+    retries.set(sec, [...(retries.get(sec) ?? []), o.delivery.id]);
+  };
+  const failFinally = (o: Outcome, error: string | null) => {
+    updates.push({
+      id: o.delivery.id,
+      status: "failed",
+      nextAttemptAt: null,
+      lastStatusCode: o.statusCode,
+      lastError: error,
+      latencyMs: null,
+    });
+    attempts.push({ ...o.attempt, outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed", error });
+  };
+
   for (const o of outcomes) {
+    if (o.invocation) {
+      const inv = o.invocation;
+      if (o.success) {
+        if (o.recorded) continue;
+        updates.push({
+          id: o.delivery.id,
+          status: "succeeded",
+          nextAttemptAt: null,
+          lastStatusCode: o.statusCode,
+          lastError: null,
+          latencyMs: o.latencyMs,
+        });
+        attempts.push({ ...o.attempt, outcome: "succeeded" });
+        continue;
+      }
+      const decision: RetryDecision = o.expired
+        ? { retry: false, condition: "MaximumEventAgeInSeconds" }
+        : retryDecision({
+            policy: { maxRetryAttempts: inv.maxRetryAttempts, maxAgeSeconds: inv.maxAgeSeconds },
+            attemptsMade: o.delivery.attempts + 1,
+            permanent: !o.retryable,
+            eventTime: inv.eventTime,
+            now,
+            random: random(),
+          });
+      if (decision.retry) {
+        retryAt(o, decision.delaySeconds);
+        continue;
+      }
+      const why = decision.condition ? `${decision.condition} exhausted` : "cannot succeed on retry";
+      const error = `${o.error ?? "failed"} (${why})`;
+      if (!inv.deadLetterArn) {
+        failFinally(o, error);
+        continue;
+      }
+      attempts.push({ ...o.attempt, error });
+      // Retries made: the attempts before this one (an expired invocation made no attempt now).
+      const retryAttempts = Math.max(0, o.delivery.attempts + (o.expired ? 0 : 1) - 1);
+      toDlq.push({
+        o: { ...o, error },
+        queueArn: inv.deadLetterArn,
+        senderId: inv.sourceArn,
+        build: async () => ({
+          body: inv.originalEvent ?? inv.payload,
+          attributes: deadLetterAttributes(inv.deadLetterStyle, {
+            sourceArn: inv.sourceArn,
+            targetArn: inv.targetArn,
+            errorCode: o.errorCode ?? TARGET_ERROR_CODES.errorFromTarget,
+            errorMessage: o.error ?? "",
+            condition: decision.condition,
+            retryAttempts,
+            scheduledTime: inv.eventTime,
+            executionId: o.delivery.id,
+          }),
+        }),
+      });
+      continue;
+    }
     const endpointProtocol = o.autoDisable;
     if (o.success) {
       bump(o, "succeeded");
-      if (endpointProtocol) successSubs.add(o.delivery.subscriptionId);
+      if (endpointProtocol) successSubs.add(o.delivery.subscriptionId!);
       if (o.recorded) continue;
       updates.push({
         id: o.delivery.id,
@@ -99,53 +210,37 @@ export async function finalizeOutcomes(
       continue;
     }
     if (endpointProtocol && o.attempt.outcome !== "skipped")
-      failuresBySub.set(o.delivery.subscriptionId, (failuresBySub.get(o.delivery.subscriptionId) ?? 0) + 1);
+      failuresBySub.set(o.delivery.subscriptionId!, (failuresBySub.get(o.delivery.subscriptionId!) ?? 0) + 1);
     const delay = o.retryable ? retryDelaySeconds(o.policy, o.delivery.attempts + 1, random()) : null;
     if (delay !== null) {
-      const at = new Date(now.getTime() + delay * 1000);
-      updates.push({
-        id: o.delivery.id,
-        status: "retrying",
-        nextAttemptAt: at.toISOString(),
-        lastStatusCode: o.statusCode,
-        lastError: o.error,
-        latencyMs: null,
-      });
-      attempts.push({
-        ...o.attempt,
-        outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed",
-        nextRetryAt: at.toISOString(),
-      });
-      const sec = Math.ceil(at.getTime() / 1000);
-      retries.set(sec, [...(retries.get(sec) ?? []), o.delivery.id]);
+      retryAt(o, delay);
       bump(o, "retrying");
     } else if (o.subscription?.redrivePolicy?.deadLetterTargetArn && o.message && o.attempt.outcome !== "skipped") {
       attempts.push({ ...o.attempt, outcome: "failed" });
-      toDlq.push(o);
-    } else {
-      updates.push({
-        id: o.delivery.id,
-        status: "failed",
-        nextAttemptAt: null,
-        lastStatusCode: o.statusCode,
-        lastError: o.error,
-        latencyMs: null,
+      const sub = o.subscription;
+      const msg = o.message;
+      toDlq.push({
+        o,
+        queueArn: sub.redrivePolicy!.deadLetterTargetArn!,
+        senderId: sub.arn,
+        build: async () => ({
+          ...(await queueMessageFor(msg, sub, publicUrl(baseUrl))),
+          messageGroupId: msg.messageGroupId ?? undefined,
+        }),
       });
-      attempts.push({ ...o.attempt, outcome: o.attempt.outcome === "skipped" ? "skipped" : "failed" });
+    } else {
+      failFinally(o, o.error);
       bump(o, "failed");
     }
   }
 
   // Queue messages for the DLQs are built outside the transaction (signing is CPU work).
-  const dlqMessages = await Promise.all(
-    toDlq.map((o) => queueMessageFor(o.message!, o.subscription!, publicUrl(baseUrl))),
-  );
+  const dlqMessages = await Promise.all(toDlq.map((d) => d.build()));
   const cfg = deliveryConfig();
   const run = (fn: () => Promise<void>) => (toDlq.length ? gated(fn) : fn());
   await run(() =>
     withTransaction(async (tx) => {
-      for (const [i, o] of toDlq.entries()) {
-        const dlqArn = o.subscription!.redrivePolicy!.deadLetterTargetArn!;
+      for (const [i, { o, queueArn: dlqArn, senderId }] of toDlq.entries()) {
         const started = new Date();
         const q = dlqMessages[i]!;
         const dlqError = await underSavepoint(tx, "dlq", () =>
@@ -153,11 +248,11 @@ export async function finalizeOutcomes(
             {
               queueArn: dlqArn,
               sourceTenantId: o.delivery.tenantId,
-              senderId: o.subscription!.arn,
+              senderId,
               body: q.body,
               attributes: q.attributes,
-              messageGroupId: o.message!.messageGroupId ?? undefined,
-              sourceArn: o.subscription!.arn,
+              messageGroupId: q.messageGroupId,
+              sourceArn: senderId,
             },
             tx,
           ),
@@ -181,13 +276,17 @@ export async function finalizeOutcomes(
             startedAt: started.toISOString(),
             durationMs: Date.now() - started.getTime(),
             requestBody: q.body.slice(0, 65536),
-            requestHeaders: null,
+            requestHeaders:
+              q.attributes && o.invocation
+                ? Object.fromEntries(Object.entries(q.attributes).map(([k, a]) => [k, a.StringValue ?? a.DataType]))
+                : null,
             responseStatus: null,
             responseHeaders: null,
             responseBody: null,
             error: `moved to dead-letter queue after: ${o.error}`,
+            nextRetryAt: null,
           });
-          bump(o, "dlq");
+          if (!o.invocation) bump(o, "dlq");
         } else {
           updates.push({
             id: o.delivery.id,
@@ -197,7 +296,7 @@ export async function finalizeOutcomes(
             lastError: `${o.error}; dead-letter queue delivery failed: ${dlqError.message}`,
             latencyMs: null,
           });
-          bump(o, "failed");
+          if (!o.invocation) bump(o, "failed");
         }
       }
       await updateDeliveries(tx, updates);

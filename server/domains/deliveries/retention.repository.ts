@@ -18,6 +18,20 @@ export async function deleteOldAttempts(db: Queryable, days: number, limit: numb
 /** Rate counters only matter for the current second; keep a minute. */
 export async function deleteOldRateCounters(db: Queryable): Promise<void> {
   await db.query(`DELETE FROM delivery_rate_counters WHERE second < extract(epoch from now())::bigint - 60`);
+  await db.query(`DELETE FROM invocation_rate_counters WHERE second < extract(epoch from now())::bigint - 60`);
+}
+
+/**
+ * Finished invocations older than `days` (with their attempts, by cascade). Topic deliveries go
+ * with their topic's messages; an invocation has no message, so it is kept as long as its attempts.
+ */
+export async function deleteOldInvocations(db: Queryable, days: number, limit: number): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+       WHERE source_kind <> 'topic' AND completed_at < now() - make_interval(secs => $1 * 86400) LIMIT $2)`,
+    [days, limit],
+  );
+  return r.rowCount ?? 0;
 }
 
 export async function deleteExpiredTopicDedup(db: Queryable): Promise<void> {

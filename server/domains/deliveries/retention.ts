@@ -5,11 +5,12 @@ import { deliveryConfig } from "./delivery.config";
 import {
   deleteExpiredTopicDedup,
   deleteOldAttempts,
+  deleteOldInvocations,
   deleteOldMetrics,
   deleteOldRateCounters,
 } from "./retention.repository";
 
-// Hourly housekeeping: attempts past the retention, rate counters older than a minute, expired
+// Hourly housekeeping: attempts and finished invocations past the retention, rate counters older than a minute, expired
 // FIFO dedup ids, metrics older than 90 days. Deletes run in batches to keep transactions short.
 const BATCH = 5000;
 
@@ -18,6 +19,11 @@ export async function runRetention(ctx: JobContext): Promise<void> {
   let deleted = 0;
   for (;;) {
     const n = await deleteOldAttempts(pool(), days, BATCH);
+    deleted += n;
+    if (n < BATCH) break;
+  }
+  for (;;) {
+    const n = await deleteOldInvocations(pool(), days, BATCH);
     deleted += n;
     if (n < BATCH) break;
   }

@@ -30,7 +30,7 @@ export type QueueDeliveryMessage = {
 };
 
 /** The queue behind `queueArn` if `sourceTenantId` may send to it, else AppError (QueueDoesNotExist / AccessDenied). */
-async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn?: string) {
+async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn?: string, service?: string) {
   const q = await queueByArn(queueArn);
   if (!q) throw queueDoesNotExist();
   if (q.tenantId !== sourceTenantId) {
@@ -41,6 +41,7 @@ async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn
           action: "SendMessage",
           queueArn: q.arn,
           sourceArn,
+          service,
         })
       : "none";
     if (decision !== "allow")
@@ -53,16 +54,24 @@ async function writableQueue(queueArn: string, sourceTenantId: string, sourceArn
  * Delivers messages into ONE queue identified by ARN, with the same validation/size/dedup rules
  * as SendMessage, stored by one multi-row INSERT (in order: FIFO sequence numbers follow it).
  * Delivering into another tenant's queue requires that queue's permission (AddPermission / Policy,
- * checked with the publisher's account and `sourceArn` as aws:SourceArn) to allow SendMessage,
+ * checked with the publisher's account, `sourceArn` as aws:SourceArn and `service` as a Service
+ * principal) to allow SendMessage,
  * otherwise AppError forbidden (AccessDenied). Any refused message refuses the whole call (the
  * caller isolates it under a savepoint). Pass tx to store in the caller's transaction.
  */
 export async function deliverManyToQueue(
-  target: { queueArn: string; sourceTenantId: string; senderId: string; sourceArn?: string },
+  target: {
+    queueArn: string;
+    sourceTenantId: string;
+    senderId: string;
+    sourceArn?: string;
+    /** The AWS service sending for the source (events.amazonaws.com, scheduler.amazonaws.com): Policy principal. */
+    service?: string;
+  },
   messages: QueueDeliveryMessage[],
   tx?: pg.PoolClient,
 ): Promise<Array<{ messageId: string; sequenceNumber?: string }>> {
-  const q = await writableQueue(target.queueArn, target.sourceTenantId, target.sourceArn);
+  const q = await writableQueue(target.queueArn, target.sourceTenantId, target.sourceArn, target.service);
   const results = await sendMessages(
     DELIVERY_ACTOR,
     target.sourceTenantId,

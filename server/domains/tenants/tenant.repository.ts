@@ -241,6 +241,9 @@ export async function tenantFootprint(db: Queryable, tenantId: string): Promise<
 export async function deleteTenantRows(tx: Queryable, tenantId: string, bossSchema: string): Promise<boolean> {
   await tx.query(`DELETE FROM queue_metrics WHERE tenant_id = $1`, [tenantId]);
   await tx.query(`DELETE FROM delivery_metrics_minute WHERE tenant_id = $1`, [tenantId]);
+  // Invocations (rule/schedule/function deliveries) hang off no topic, so no key cascades to them;
+  // a key to tenants would cost every topic delivery a lock on its tenant row (migration 20261202010000).
+  await tx.query(`DELETE FROM deliveries WHERE tenant_id = $1 AND source_kind <> 'topic'`, [tenantId]);
   const boss = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [`"${bossSchema}".job`]);
   if (boss.rows[0]?.present) {
     await tx.query(

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { withTransaction, pool } from "../../db";
+import { withTransaction, pool, type Queryable } from "../../db";
 import { AppError } from "../../core/errors";
 import type { SnsAttribute } from "../../core/sns/envelope";
 import {
@@ -20,7 +20,7 @@ import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverToQueuesInline } from "../deliveries/inline";
 import { recordDeliveryMetrics } from "../deliveries/metrics-flusher";
 import type { MetricBump } from "../deliveries/delivery.repository";
-import type { TopicRow } from "./topic.repository";
+import { findTopicByArn, type TopicRow } from "./topic.repository";
 import {
   claimDedup,
   insertMessages,
@@ -30,7 +30,7 @@ import {
   type NewMessage,
 } from "./topic-message.repository";
 import { requireTopic, type TenantRef } from "./topic.service";
-import { ruleError, snsInvalid } from "./topic.errors";
+import { ruleError, snsInvalid, topicNotFound } from "./topic.errors";
 
 // Publish and PublishBatch: validate, then commit the message(s), their delivery to queue
 // subscribers (deliveries/inline.ts) AND the fan-out job for the other subscribers in one
@@ -61,7 +61,65 @@ function validate(topic: TopicRow, e: PublishInput): { dedupId: string | null } 
   return { dedupId };
 }
 
-/** Publishes validated entries; entries whose FIFO dedup id was seen in the last 5 minutes return the earlier message id. */
+/**
+ * Publishes validated entries inside `tx`; entries whose FIFO dedup id was seen in the last 5
+ * minutes return the earlier message id. Queue subscribers are served in `tx` (their per-minute
+ * counters are pushed to `metrics`, to record once `tx` committed); the others through the fan-out job.
+ */
+async function publishEntriesInTx(
+  tx: Queryable,
+  tenant: TenantRef,
+  topic: TopicRow,
+  entries: Array<PublishInput & { dedupId: string | null }>,
+  baseUrl: string,
+  metrics: MetricBump[],
+): Promise<PublishResult[]> {
+  const results: PublishResult[] = [];
+  const fresh: NewMessage[] = [];
+  const freshIndex: number[] = [];
+  for (const [i, e] of entries.entries()) {
+    const id = randomUUID();
+    if (e.dedupId) {
+      const prior = await claimDedup(tx, topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS));
+      if (prior) {
+        results[i] = { messageId: prior.messageId, sequenceNumber: prior.seq };
+        continue;
+      }
+    }
+    fresh.push({
+      id,
+      tenantId: tenant.id,
+      topicId: topic.id,
+      body: e.message,
+      attributes: e.messageAttributes ?? {},
+      subject: e.subject ?? null,
+      messageStructure: e.messageStructure || null,
+      messageGroupId: e.messageGroupId ?? null,
+      deduplicationId: e.dedupId,
+    });
+    freshIndex.push(i);
+  }
+  if (fresh.length) {
+    const stored = await insertMessages(tx, fresh, topic.fifo);
+    const seq = (id: string) => stored.get(id)?.seq ?? null;
+    fresh.forEach((m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seq(m.id) }));
+    for (const m of fresh) if (m.deduplicationId) await setDedupSequence(tx, topic.id, m.deduplicationId, seq(m.id));
+    // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
+    const rows: MessageRow[] = fresh.map((m) => ({
+      ...m,
+      sequenceNumber: seq(m.id),
+      createdAt: stored.get(m.id)!.createdAt,
+    }));
+    const inline = await deliverToQueuesInline(rows, topic.id, baseUrl, tx);
+    metrics.push(...inline.metrics);
+    const ids = fresh.map((m) => m.id);
+    if (inline.othersToFanOut)
+      await enqueue(fanoutJob, { messageIds: ids, baseUrl: originForJob(baseUrl), queuesDone: true }, { tx });
+  }
+  return results;
+}
+
+/** Publishes validated entries in a transaction of their own. */
 async function publishEntries(
   tenant: TenantRef,
   topic: TopicRow,
@@ -72,55 +130,31 @@ async function publishEntries(
   // connection (queue lookups): gated (platform/tx-gate.ts).
   const metrics: MetricBump[] = [];
   const results = await gated(() =>
-    withTransaction(async (tx) => {
-      const results: PublishResult[] = [];
-      const fresh: NewMessage[] = [];
-      const freshIndex: number[] = [];
-      for (const [i, e] of entries.entries()) {
-        const id = randomUUID();
-        if (e.dedupId) {
-          const prior = await claimDedup(tx, topic.id, e.dedupId, id, new Date(Date.now() + FIFO_DEDUP_WINDOW_MS));
-          if (prior) {
-            results[i] = { messageId: prior.messageId, sequenceNumber: prior.seq };
-            continue;
-          }
-        }
-        fresh.push({
-          id,
-          tenantId: tenant.id,
-          topicId: topic.id,
-          body: e.message,
-          attributes: e.messageAttributes ?? {},
-          subject: e.subject ?? null,
-          messageStructure: e.messageStructure || null,
-          messageGroupId: e.messageGroupId ?? null,
-          deduplicationId: e.dedupId,
-        });
-        freshIndex.push(i);
-      }
-      if (fresh.length) {
-        const stored = await insertMessages(tx, fresh, topic.fifo);
-        const seq = (id: string) => stored.get(id)?.seq ?? null;
-        fresh.forEach((m, k) => (results[freshIndex[k]!] = { messageId: m.id, sequenceNumber: seq(m.id) }));
-        for (const m of fresh)
-          if (m.deduplicationId) await setDedupSequence(tx, topic.id, m.deduplicationId, seq(m.id));
-        // Queue subscribers now (FIFO: in sequence order); the others through the fan-out job.
-        const rows: MessageRow[] = fresh.map((m) => ({
-          ...m,
-          sequenceNumber: seq(m.id),
-          createdAt: stored.get(m.id)!.createdAt,
-        }));
-        const inline = await deliverToQueuesInline(rows, topic.id, baseUrl, tx);
-        metrics.push(...inline.metrics);
-        const ids = fresh.map((m) => m.id);
-        if (inline.othersToFanOut)
-          await enqueue(fanoutJob, { messageIds: ids, baseUrl: originForJob(baseUrl), queuesDone: true }, { tx });
-      }
-      return results;
-    }),
+    withTransaction((tx) => publishEntriesInTx(tx, tenant, topic, entries, baseUrl, metrics)),
   );
   await recordDeliveryMetrics(metrics);
   return results;
+}
+
+/**
+ * Publish on behalf of another service (an event rule's or a schedule's topic target), inside the
+ * caller's transaction `tx`. The topic must be the source tenant's own (by ARN). Throws AppError:
+ * NotFound when there is no such topic, InvalidParameter when the message breaks a rule (a FIFO
+ * topic without a group id). The queue subscribers' counters go to `metrics` (record them after
+ * the commit, metrics-flusher.ts).
+ */
+export async function publishInTransaction(
+  tx: Queryable,
+  tenant: TenantRef,
+  topicArn: string,
+  input: PublishInput,
+  opts: { baseUrl: string; metrics: MetricBump[] },
+): Promise<PublishResult> {
+  const topic = await findTopicByArn(tx, tenant.id, topicArn);
+  if (!topic) throw topicNotFound();
+  const { dedupId } = validate(topic, input);
+  const [r] = await publishEntriesInTx(tx, tenant, topic, [{ ...input, dedupId }], opts.baseUrl, opts.metrics);
+  return r!;
 }
 
 export async function publish(

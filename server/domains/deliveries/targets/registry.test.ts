@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROTOCOLS } from "../../topics/subscription.service";
-import { targetForProtocol, targetKind, targetKinds } from "./registry";
+import { kindOfProtocol, subscriptionProtocols } from "../topic-delivery";
+import { invocationKind, targetForProtocol, targetKind, targetKinds } from "./registry";
 
 describe("target kinds", () => {
   it("serve every subscription protocol with exactly one kind", () => {
@@ -10,9 +11,25 @@ describe("target kinds", () => {
     expect(targetForProtocol("email-json").kind).toBe("email");
   });
 
+  it("agree with the publish path's protocol map (topic-delivery.ts)", () => {
+    expect(subscriptionProtocols().sort()).toEqual([...PROTOCOLS].sort());
+    for (const p of PROTOCOLS) expect(kindOfProtocol(p)).toBe(targetForProtocol(p).kind);
+  });
+
+  it("serve their protocols with the matching method", () => {
+    for (const k of targetKinds())
+      if (k.protocols.length) expect(k.mode === "local" ? !!k.deliverBatch : !!k.attempt).toBe(true);
+  });
+
   it("refuse what no kind serves", () => {
     expect(() => targetForProtocol("lambda")).toThrow(/no target kind serves protocol lambda/);
     expect(() => targetKind("bus" as never)).toThrow(/unknown target kind/);
+    expect(() => invocationKind("webhook")).toThrow(/takes no invocations/);
+  });
+
+  it("take invocations for queues and topics", () => {
+    expect(invocationKind("queue").mode).toBe("local");
+    expect(invocationKind("topic").mode).toBe("local");
   });
 
   it("only local kinds deliver in batches inside a transaction", () => {
@@ -20,6 +37,7 @@ describe("target kinds", () => {
       ["queue", "local"],
       ["webhook", "remote"],
       ["email", "remote"],
+      ["topic", "local"],
     ]);
   });
 });

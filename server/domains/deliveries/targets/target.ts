@@ -1,24 +1,37 @@
+import { AppError } from "../../../core/errors";
+import { TARGET_ERROR_CODES } from "../../../core/events/target-retry";
 import type { RetryPolicy } from "../../../core/sns/delivery-policy";
 import type { Queryable } from "../../../db";
 import type { SubscriptionRow } from "../../topics/topic.repository";
 import type { MessageRow } from "../../topics/topic-message.repository";
-import type { AttemptRecord, DeliveryRow } from "../delivery.repository";
+import type { AttemptRecord, DeliveryRow, TopicDeliveryRow } from "../delivery.repository";
+import type { InvocationData } from "../invocation.repository";
 
-// A target kind: where a delivery goes (a queue in this database, an HTTP endpoint, an inbox, and
-// next an event bus, a workflow, an API destination, a function). A kind only builds its request
-// and says how the attempt went; the engine (deliver.ts, outcomes.ts) owns everything shared:
-// claiming, retries and backoff, rate limits, auto-disable, dead-letter queues, the attempt log,
-// metrics and the dashboard. Register a kind in targets/registry.ts.
+// A target kind: where a delivery goes (a queue in this database, an HTTP endpoint, an inbox, a
+// topic, and next an event bus, a workflow, an API destination, a function). A kind only builds
+// its request and says how the attempt went; the engine (deliver.ts, outcomes.ts) owns everything
+// shared: claiming, retries and backoff, rate limits, auto-disable, dead-letter queues, the attempt
+// log, metrics and the dashboard. Register a kind in targets/registry.ts.
+//
+// A kind serves topic subscriptions (`protocols` + `attempt`/`deliverBatch`), invocations from
+// rules, schedules, functions, workflows and APIs (`invoke`/`invokeBatch`), or both.
 
-export type TargetKindName = "queue" | "webhook" | "email";
+export type TargetKindName = "queue" | "webhook" | "email" | "topic";
 
-/** One delivery ready to attempt: the row, the message and the subscription it goes to. */
+/** One topic delivery ready to attempt: the row, the message and the subscription it goes to. */
 export type TargetInput = {
-  delivery: DeliveryRow;
+  delivery: TopicDeliveryRow;
   message: MessageRow;
   subscription: SubscriptionRow;
   /** The topic's DeliveryPolicy (webhooks), as stored. */
   topicPolicy: unknown;
+  baseUrl: string;
+};
+
+/** One invocation ready to attempt (invocations.ts documents the fields). */
+export type InvocationInput = {
+  delivery: DeliveryRow;
+  invocation: InvocationData;
   baseUrl: string;
 };
 
@@ -27,6 +40,12 @@ export type Classified = {
   result: "success" | "retryable" | "permanent";
   error: string | null;
   statusCode: number | null;
+  /**
+   * Invocations: the ERROR_CODE a dead-letter message carries (TARGET_ERROR_CODES in
+   * core/events/target-retry.ts). Defaults: NO_RESOURCE/NO_PERMISSIONS are the kind's to say;
+   * a retryable failure without one is ERROR_FROM_TARGET.
+   */
+  errorCode?: string;
   record: Partial<
     Pick<
       AttemptRecord,
@@ -37,18 +56,26 @@ export type Classified = {
 
 type Common = {
   kind: TargetKindName;
-  /** Subscription protocols this kind serves. */
+  /** Subscription protocols this kind serves (empty: invocations only). */
   protocols: readonly string[];
-  /** Retry schedule and throughput limit for a delivery of this kind. */
-  policy(input: Pick<TargetInput, "subscription" | "topicPolicy">): { retry: RetryPolicy; maxPerSecond?: number };
-  /** Whether failures count toward disabling the endpoint (remote endpoints that may be down). */
+  /** Retry schedule and throughput limit for a topic delivery of this kind (default: LOCAL_RETRY_POLICY). */
+  policy?(input: Pick<TargetInput, "subscription" | "topicPolicy">): { retry: RetryPolicy; maxPerSecond?: number };
+  /** Whether topic-delivery failures count toward disabling the endpoint (remote endpoints that may be down). */
   autoDisable: boolean;
 };
 
 /** A target outside the database: attempted one by one, concurrently, outside any transaction. */
 export type RemoteTarget = Common & {
   mode: "remote";
-  attempt(input: TargetInput): Promise<Classified>;
+  /** Topic subscriptions (required when `protocols` is not empty). */
+  attempt?(input: TargetInput): Promise<Classified>;
+  /** Invocations: one call of the target (e.g. an API destination's HTTP request). */
+  invoke?(input: InvocationInput): Promise<Classified>;
+  /**
+   * Invocations: a per-second limit shared by every worker (e.g. an API destination's
+   * InvocationRateLimitPerSecond), keyed by what it limits; null for none.
+   */
+  invocationRate?(input: InvocationInput): Promise<{ key: string; perSecond: number } | null>;
 };
 
 /**
@@ -57,7 +84,13 @@ export type RemoteTarget = Common & {
  */
 export type LocalTarget = Common & {
   mode: "local";
-  deliverBatch(inputs: TargetInput[], tx: Queryable): Promise<Classified[]>;
+  /** Topic subscriptions (required when `protocols` is not empty). */
+  deliverBatch?(inputs: TargetInput[], tx: Queryable): Promise<Classified[]>;
+  /**
+   * Invocations, inside the caller's transaction (createInvocations) or the engine's. Isolate
+   * refusals with savepoints (underSavepoint) so one refused invocation does not undo the others.
+   */
+  invokeBatch?(inputs: InvocationInput[], tx: Queryable): Promise<Classified[]>;
 };
 
 export type TargetKind = RemoteTarget | LocalTarget;
@@ -78,3 +111,23 @@ export const LOCAL_RETRY_POLICY: RetryPolicy = {
   numMaxDelayRetries: 0,
   backoffFunction: "exponential",
 };
+
+/**
+ * The verdict for an error a local kind's call threw (another domain's AppError): what cannot
+ * change on retry is permanent (EventBridge sends it to the dead-letter queue at once): the target
+ * does not exist (NO_RESOURCE), refuses the source (NO_PERMISSIONS) or refuses the request itself
+ * (ERROR_FROM_TARGET). Anything else (the database busy, a timeout) is retried.
+ */
+export function classifyError(e: unknown, record: Classified["record"] = {}): Classified {
+  const code = e instanceof AppError ? e.code : null;
+  const message = e instanceof Error ? e.message || e.name : String(e);
+  const awsCode = e instanceof AppError ? e.awsCode : undefined;
+  const error = awsCode ? `${awsCode}: ${message}` : message;
+  if (code === "not_found")
+    return { result: "permanent", error, statusCode: null, errorCode: TARGET_ERROR_CODES.noResource, record };
+  if (code === "forbidden")
+    return { result: "permanent", error, statusCode: null, errorCode: TARGET_ERROR_CODES.noPermissions, record };
+  if (code === "validation" || code === "too_large" || code === "unsupported" || code === "conflict")
+    return { result: "permanent", error, statusCode: null, errorCode: TARGET_ERROR_CODES.errorFromTarget, record };
+  return { result: "retryable", error, statusCode: null, errorCode: TARGET_ERROR_CODES.errorFromTarget, record };
+}
