@@ -256,7 +256,11 @@ function EventPath({ tenant, bus, id, onClose }: { tenant: string; bus: string; 
           </Alert>
         ) : (
           <div className="grid gap-5 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-            <CodeBlock title="Envelope" code={JSON.stringify(q.data.envelope, null, 2)} className="max-h-96 overflow-auto" />
+            <CodeBlock
+              title="Envelope"
+              code={JSON.stringify(q.data.envelope, null, 2)}
+              className="max-h-96 overflow-auto"
+            />
             <div className="min-w-0 space-y-3">
               <h3 className="text-sm font-medium text-gray-900">
                 Matched {q.data.matched.length} {q.data.matched.length === 1 ? "rule" : "rules"}

@@ -9,9 +9,7 @@ import { useTRPC } from "@/lib/trpc";
 import { compilePattern, explainMatch, type CompiledPattern } from "@/server/core/events/pattern";
 
 export type PatternCheck =
-  | { state: "empty" }
-  | { state: "ok"; compiled: CompiledPattern }
-  | { state: "error"; message: string };
+  { state: "empty" } | { state: "ok"; compiled: CompiledPattern } | { state: "error"; message: string };
 
 export function checkPattern(text: string): PatternCheck {
   if (!text.trim()) return { state: "empty" };
@@ -44,7 +42,8 @@ type Parsed = { ok: true; event: unknown } | { ok: false; message: string };
 function parseEvent(text: string): Parsed {
   try {
     const v: unknown = JSON.parse(text);
-    if (!v || typeof v !== "object" || Array.isArray(v)) return { ok: false, message: "The event must be a JSON object." };
+    if (!v || typeof v !== "object" || Array.isArray(v))
+      return { ok: false, message: "The event must be a JSON object." };
     return { ok: true, event: v };
   } catch (e) {
     return { ok: false, message: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
@@ -159,21 +158,29 @@ export function PatternSandbox({
         )}
       </div>
       {result && result.reasons.length > 0 && (
-        <ul className="mt-2 divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs" aria-label="Reasons per field" data-testid="sandbox-reasons">
-          {[...result.reasons].sort((a, b) => Number(a.matched) - Number(b.matched)).map((r, i) => (
-            <li key={i} className="grid gap-1 px-3 py-2 sm:grid-cols-[minmax(0,12rem)_1fr]">
-              <span className="truncate font-mono font-medium text-gray-800" title={r.path}>
-                {r.path}
-              </span>
-              <span className="min-w-0 text-gray-600">
-                <span className={cn("font-medium", r.matched ? "text-green-700" : "text-red-700")}>{r.matched ? "✓ " : "✗ "}</span>
-                {r.why}
-                <span className="block truncate font-mono text-gray-500" title={show(r.actual)}>
-                  expected {show(r.expected)} · got {show(r.actual)}
+        <ul
+          className="mt-2 divide-y divide-gray-100 rounded-md border border-gray-200 bg-white text-xs"
+          aria-label="Reasons per field"
+          data-testid="sandbox-reasons"
+        >
+          {[...result.reasons]
+            .sort((a, b) => Number(a.matched) - Number(b.matched))
+            .map((r, i) => (
+              <li key={i} className="grid gap-1 px-3 py-2 sm:grid-cols-[minmax(0,12rem)_1fr]">
+                <span className="truncate font-mono font-medium text-gray-800" title={r.path}>
+                  {r.path}
                 </span>
-              </span>
-            </li>
-          ))}
+                <span className="min-w-0 text-gray-600">
+                  <span className={cn("font-medium", r.matched ? "text-green-700" : "text-red-700")}>
+                    {r.matched ? "✓ " : "✗ "}
+                  </span>
+                  {r.why}
+                  <span className="block truncate font-mono text-gray-500" title={show(r.actual)}>
+                    expected {show(r.expected)} · got {show(r.actual)}
+                  </span>
+                </span>
+              </li>
+            ))}
         </ul>
       )}
     </div>

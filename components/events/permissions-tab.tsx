@@ -42,9 +42,7 @@ export function PermissionsTab({ tenant, bus, canWrite }: { tenant: string; bus:
       },
     }),
   );
-  const revoke = useMutation(
-    trpc.events.revoke.mutationOptions({ onSuccess: () => done("Permission removed") }),
-  );
+  const revoke = useMutation(trpc.events.revoke.mutationOptions({ onSuccess: () => done("Permission removed") }));
   const fe = fieldErrorsOf(grant.error);
   const statements = statementsOf(bus.policy);
   return (
@@ -99,7 +97,11 @@ export function PermissionsTab({ tenant, bus, canWrite }: { tenant: string; bus:
                 <Input value={principal} onChange={(e) => setPrincipal(e.target.value)} className="font-mono" />
               </FormField>
               <FormField label="Statement id" error={fe.statementId}>
-                <Input value={statementId} onChange={(e) => setStatementId(e.target.value)} placeholder="allow-billing" />
+                <Input
+                  value={statementId}
+                  onChange={(e) => setStatementId(e.target.value)}
+                  placeholder="allow-billing"
+                />
               </FormField>
               <Button type="submit" loading={grant.isPending}>
                 Allow

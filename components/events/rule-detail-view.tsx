@@ -230,7 +230,12 @@ function TargetsTab({
   );
   const full = rule.targets.length >= 5;
   const add = canWrite && (
-    <Button size="sm" onClick={() => setEditing("new")} disabled={full} title={full ? "A rule has at most 5 targets." : undefined}>
+    <Button
+      size="sm"
+      onClick={() => setEditing("new")}
+      disabled={full}
+      title={full ? "A rule has at most 5 targets." : undefined}
+    >
       <Plus className="h-4 w-4" aria-hidden />
       Add target
     </Button>
@@ -261,7 +266,12 @@ function TargetsTab({
                   actions={
                     canWrite && (
                       <div className="flex gap-1">
-                        <Button size="sm" variant="ghost" aria-label={`Edit target ${t.id}`} onClick={() => setEditing(t)}>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          aria-label={`Edit target ${t.id}`}
+                          onClick={() => setEditing(t)}
+                        >
                           <Pencil className="h-4 w-4" aria-hidden />
                         </Button>
                         <Button
@@ -292,7 +302,9 @@ function TargetsTab({
                   <p>
                     Retries: {t.retryPolicy?.maximumRetryAttempts ?? 185} attempts within{" "}
                     {(t.retryPolicy?.maximumEventAgeInSeconds ?? 86400).toLocaleString()} s
-                    {t.deadLetterArn ? ` · dead letters to ${t.deadLetterArn.split(":").pop()}` : " · no dead-letter queue"}
+                    {t.deadLetterArn
+                      ? ` · dead letters to ${t.deadLetterArn.split(":").pop()}`
+                      : " · no dead-letter queue"}
                   </p>
                   <p>
                     <Link

@@ -128,7 +128,13 @@ function MetricsChart({ data, bucketSeconds }: { data: Point[]; bucketSeconds: n
             tickLine={false}
             axisLine={{ stroke: "#e5e7eb" }}
           />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#6b7280" }} tickLine={false} axisLine={false} width={48} />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fontSize: 11, fill: "#6b7280" }}
+            tickLine={false}
+            axisLine={false}
+            width={48}
+          />
           <Tooltip
             cursor={{ fill: "rgba(0,0,0,0.04)" }}
             labelFormatter={(t) => new Date(Number(t)).toLocaleString()}

@@ -33,7 +33,8 @@ export function ruleSummary(r: Pick<RuleView, "eventPattern" | "scheduleExpressi
   if (r.eventPattern) {
     try {
       const p = JSON.parse(r.eventPattern) as Record<string, unknown>;
-      const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))) : []);
+      const list = (v: unknown) =>
+        Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))) : [];
       const src = list(p.source);
       const dt = list(p["detail-type"]);
       const keys = Object.keys(p).filter((k) => k !== "source" && k !== "detail-type");
@@ -71,7 +72,10 @@ export function RulesTab({ tenant, bus, canWrite }: { tenant: string; bus: strin
     }),
   );
   const create = canWrite && (
-    <Link href={tenantPath(slug, "event-buses", encodeURIComponent(bus), "new-rule")} className={buttonClasses("primary")}>
+    <Link
+      href={tenantPath(slug, "event-buses", encodeURIComponent(bus), "new-rule")}
+      className={buttonClasses("primary")}
+    >
       <Plus className="h-4 w-4" aria-hidden />
       Create rule
     </Link>
@@ -149,9 +153,7 @@ export function RulesTab({ tenant, bus, canWrite }: { tenant: string; bus: strin
                     size="sm"
                     variant="secondary"
                     loading={setState.isPending && setState.variables?.rule === r.name}
-                    onClick={() =>
-                      setState.mutate({ tenant, bus, rule: r.name, enabled: r.state === "DISABLED" })
-                    }
+                    onClick={() => setState.mutate({ tenant, bus, rule: r.name, enabled: r.state === "DISABLED" })}
                   >
                     {r.state === "DISABLED" ? "Enable" : "Disable"}
                   </Button>

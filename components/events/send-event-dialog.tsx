@@ -2,16 +2,7 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CheckCircle2 } from "lucide-react";
-import {
-  Alert,
-  Button,
-  Dialog,
-  FormField,
-  Input,
-  Textarea,
-  fieldErrorsOf,
-  useToast,
-} from "@/components/ui";
+import { Alert, Button, Dialog, FormField, Input, Textarea, fieldErrorsOf, useToast } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 
@@ -120,7 +111,10 @@ export function SendEventDialog({
           >
             <span className="flex items-center gap-1.5">
               <CheckCircle2 className="h-4 w-4" aria-hidden />
-              Event id <code className="font-mono text-xs" data-testid="sent-event-id">{sent}</code>
+              Event id{" "}
+              <code className="font-mono text-xs" data-testid="sent-event-id">
+                {sent}
+              </code>
             </span>
           </Alert>
         )}

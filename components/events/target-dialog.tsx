@@ -23,7 +23,17 @@ import type { EventEnvelope, TargetView } from "./types";
 
 type Kind = "queue" | "topic" | "bus" | "arn";
 type InputMode = "event" | "path" | "constant" | "transformer";
-const SHOWN = ["id", "arn", "input", "inputPath", "inputTransformer", "messageGroupId", "maximumRetryAttempts", "maximumEventAgeInSeconds", "deadLetterArn"];
+const SHOWN = [
+  "id",
+  "arn",
+  "input",
+  "inputPath",
+  "inputTransformer",
+  "messageGroupId",
+  "maximumRetryAttempts",
+  "maximumEventAgeInSeconds",
+  "deadLetterArn",
+];
 
 function kindOf(arn: string): Kind {
   if (!arn) return "queue";
@@ -78,7 +88,11 @@ export function TargetDialog({
   const [input, setInput] = useState(target?.input ?? '{ "note": "a constant payload" }');
   const [inputPath, setInputPath] = useState(target?.inputPath ?? "$.detail");
   const [pathsMap, setPathsMap] = useState(
-    JSON.stringify(target?.inputTransformer?.inputPathsMap ?? { order: "$.detail.orderId", status: "$.detail.status" }, null, 2),
+    JSON.stringify(
+      target?.inputTransformer?.inputPathsMap ?? { order: "$.detail.orderId", status: "$.detail.status" },
+      null,
+      2,
+    ),
   );
   const [template, setTemplate] = useState(
     target?.inputTransformer?.inputTemplate ?? '"Order <order> is now <status>"',
@@ -211,15 +225,17 @@ export function TargetDialog({
               <Input value={arn} onChange={(e) => setArn(e.target.value)} className="font-mono" autoComplete="off" />
             </FormField>
           ) : (
-            <FormField
-              label={kind === "queue" ? "Queue" : kind === "topic" ? "Topic" : "Event bus"}
-              error={fe.arn}
-            >
+            <FormField label={kind === "queue" ? "Queue" : kind === "topic" ? "Topic" : "Event bus"} error={fe.arn}>
               <Select
                 value={arn}
                 onChange={(e) => {
                   setArn(e.target.value);
-                  if (!id) setId(`${options.find((o) => o.arn === e.target.value)?.label ?? "target"}`.slice(0, 64).replace(/[^.\-_A-Za-z0-9]/g, "-"));
+                  if (!id)
+                    setId(
+                      `${options.find((o) => o.arn === e.target.value)?.label ?? "target"}`
+                        .slice(0, 64)
+                        .replace(/[^.\-_A-Za-z0-9]/g, "-"),
+                    );
                 }}
               >
                 <option value="">Choose…</option>
@@ -269,7 +285,10 @@ export function TargetDialog({
               <FormField label="Input paths map (JSON)" error={fe.inputTransformer}>
                 <Textarea rows={5} value={pathsMap} onChange={(e) => setPathsMap(e.target.value)} spellCheck={false} />
               </FormField>
-              <FormField label="Input template" hint="Use <name> for a mapped value; <aws.events.event> for the whole event.">
+              <FormField
+                label="Input template"
+                hint="Use <name> for a mapped value; <aws.events.event> for the whole event."
+              >
                 <Textarea rows={5} value={template} onChange={(e) => setTemplate(e.target.value)} spellCheck={false} />
               </FormField>
             </div>

@@ -4,7 +4,14 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/c
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
-import { expectFitsWidth, launchBrowser, newPerson, screenshot, signInViaUi, type TestBrowser } from "./helpers/browser";
+import {
+  expectFitsWidth,
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  type TestBrowser,
+} from "./helpers/browser";
 
 // The event-bus console as a person uses it, in Chromium against a real web process, worker and
 // database: create a bus, build a rule in the editor (the sandbox says the sample event matches),
@@ -79,7 +86,11 @@ describe("event-bus console", () => {
     // AWS refuses a non-array leaf; the editor says so as you type.
     await expect.poll(() => page.getByTestId("pattern-status").textContent()).not.toContain("Valid event pattern");
     await pattern.fill(
-      JSON.stringify({ source: ["com.example.orders"], "detail-type": ["Order Paid"], detail: { amount: [{ numeric: [">", 10] }] }, }, null, 2),
+      JSON.stringify(
+        { source: ["com.example.orders"], "detail-type": ["Order Paid"], detail: { amount: [{ numeric: [">", 10] }] } },
+        null,
+        2,
+      ),
     );
     await page.getByTestId("pattern-status").getByText("Valid event pattern").waitFor();
     const result = page.getByTestId("sandbox-result");
@@ -107,11 +118,13 @@ describe("event-bus console", () => {
     const dialog = page.getByRole("dialog", { name: "Add target" });
     await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: queueName });
     await dialog.getByLabel("What is sent").selectOption("transformer");
-    await dialog.getByLabel("Input paths map (JSON)").fill('{ "order": "$.detail.orderId", "amount": "$.detail.amount" }');
-    await dialog.getByLabel("Input template").fill('{ "order": <order>, "amount": <amount>, "rule": <aws.events.rule-name> }');
-    await expect
-      .poll(() => dialog.getByTestId("target-preview").textContent())
-      .toContain(`"rule": "${ruleName}"`);
+    await dialog
+      .getByLabel("Input paths map (JSON)")
+      .fill('{ "order": "$.detail.orderId", "amount": "$.detail.amount" }');
+    await dialog
+      .getByLabel("Input template")
+      .fill('{ "order": <order>, "amount": <amount>, "rule": <aws.events.rule-name> }');
+    await expect.poll(() => dialog.getByTestId("target-preview").textContent()).toContain(`"rule": "${ruleName}"`);
     expect(await dialog.getByTestId("target-preview").textContent()).toContain('"order": "1234"');
     await dialog.getByLabel("Retry attempts").fill("500");
     await dialog.getByRole("button", { name: "Add target" }).click();
@@ -132,7 +145,10 @@ describe("event-bus console", () => {
     const dialog = page.getByRole("dialog", { name: "Send event" });
     await dialog.getByLabel("Detail (JSON object)").fill("{ not json");
     await dialog.getByRole("button", { name: "Send event" }).click();
-    await dialog.getByText(/Detail is malformed|not valid JSON|Detail/i).first().waitFor();
+    await dialog
+      .getByText(/Detail is malformed|not valid JSON|Detail/i)
+      .first()
+      .waitFor();
     await dialog
       .getByLabel("Detail (JSON object)")
       .fill(JSON.stringify({ orderId, status: "paid", amount: 99 }, null, 2));
@@ -175,7 +191,9 @@ describe("event-bus console", () => {
     expect(await page.getByTestId("browsed-preview").textContent()).toContain(orderId);
     await screenshot(page, "events-queue-browse-1280");
     const url = `${web.url}/api/aws/${t.tenant.accountId}/${queueName}`;
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }));
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }),
+    );
     expect(got.Messages?.length).toBe(1);
     expect(JSON.parse(got.Messages![0]!.Body!)).toEqual({ order: orderId, amount: 99, rule: ruleName });
 

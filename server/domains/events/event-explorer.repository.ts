@@ -25,7 +25,11 @@ export type AttemptRow = {
 };
 
 /** Invocations of the events (one row per rule target), oldest first. */
-export async function invocationsOfEvents(db: Queryable, tenantId: string, eventIds: string[]): Promise<(InvocationRow & { eventId: string })[]> {
+export async function invocationsOfEvents(
+  db: Queryable,
+  tenantId: string,
+  eventIds: string[],
+): Promise<(InvocationRow & { eventId: string })[]> {
   if (eventIds.length === 0) return [];
   const r = await db.query(
     `SELECT id AS "deliveryId", event_id AS "eventId", source_arn AS "ruleArn", target_id AS "targetId",
@@ -38,7 +42,11 @@ export async function invocationsOfEvents(db: Queryable, tenantId: string, event
   return r.rows;
 }
 
-export async function attemptsOfDeliveries(db: Queryable, tenantId: string, deliveryIds: string[]): Promise<AttemptRow[]> {
+export async function attemptsOfDeliveries(
+  db: Queryable,
+  tenantId: string,
+  deliveryIds: string[],
+): Promise<AttemptRow[]> {
   if (deliveryIds.length === 0) return [];
   const r = await db.query(
     `SELECT id::text AS id, delivery_id AS "deliveryId", attempt_number AS "attemptNumber", outcome,

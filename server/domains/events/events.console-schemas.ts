@@ -20,10 +20,9 @@ export const ruleName = z
   .regex(NAME, "Use letters, digits, and . - _ only.");
 
 export const createBusInput = z.object({
-  name: busName.refine((n) => n !== "default", "Every team already has the bus “default”.").refine(
-    (n) => !n.includes("/"),
-    "Custom bus names cannot contain “/” (that is for partner buses).",
-  ),
+  name: busName
+    .refine((n) => n !== "default", "Every team already has the bus “default”.")
+    .refine((n) => !n.includes("/"), "Custom bus names cannot contain “/” (that is for partner buses)."),
   description: z.string().max(512, "Descriptions are at most 512 characters.").optional(),
 });
 

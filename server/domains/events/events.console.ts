@@ -128,7 +128,9 @@ export async function consoleCreateBus(
   tenant: Tenant,
   input: z.infer<typeof createBusInput>,
 ): Promise<BusView> {
-  return busView(await createBus(actor, callerOf(tenant), { name: input.name, description: input.description || null }));
+  return busView(
+    await createBus(actor, callerOf(tenant), { name: input.name, description: input.description || null }),
+  );
 }
 
 export async function consoleDeleteBus(actor: Actor, tenant: Tenant, name: string) {
@@ -276,8 +278,16 @@ function fieldOfTargetError(message: string): string {
   return "arn";
 }
 
-export async function consoleRemoveTarget(actor: Actor, tenant: Tenant, input: { bus: string; rule: string; id: string }) {
-  const out = await removeTargets(actor, callerOf(tenant), { rule: input.rule, eventBusName: input.bus, ids: [input.id] });
+export async function consoleRemoveTarget(
+  actor: Actor,
+  tenant: Tenant,
+  input: { bus: string; rule: string; id: string },
+) {
+  const out = await removeTargets(actor, callerOf(tenant), {
+    rule: input.rule,
+    eventBusName: input.bus,
+    ids: [input.id],
+  });
   const failed = out.failed[0];
   if (failed) throw new AppError("validation", failed.ErrorMessage);
   return { removed: true };
@@ -298,7 +308,13 @@ export async function consolePutEvent(actor: Actor, tenant: Tenant, input: z.inf
   ]);
   if (!r || !("EventId" in r)) {
     const msg = r && "ErrorMessage" in r ? r.ErrorMessage : "The event was not accepted.";
-    const field = /Detail\b|JSON/i.test(msg) ? "detail" : /DetailType/i.test(msg) ? "detailType" : /Source/i.test(msg) ? "source" : "detail";
+    const field = /Detail\b|JSON/i.test(msg)
+      ? "detail"
+      : /DetailType/i.test(msg)
+        ? "detailType"
+        : /Source/i.test(msg)
+          ? "source"
+          : "detail";
     throw fieldError(field, msg, r && "ErrorCode" in r ? r.ErrorCode : undefined);
   }
   return { eventId: r.EventId };
@@ -327,7 +343,11 @@ export async function consoleEvents(
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);
-  const inv = await invocationsOfEvents(pool(), tenant.id, page.map((e) => e.id));
+  const inv = await invocationsOfEvents(
+    pool(),
+    tenant.id,
+    page.map((e) => e.id),
+  );
   const items = page.map((e) => {
     const mine = inv.filter((i) => i.eventId === e.id);
     return {
@@ -373,7 +393,11 @@ export async function consoleEvent(actor: Actor, tenant: Tenant, q: { bus: strin
   const e = await findEvent(pool(), tenant.id, q.id);
   if (!e || e.busId !== bus.id) throw new AppError("not_found", `No event ${q.id} on the bus ${bus.name}.`);
   const inv = await invocationsOfEvents(pool(), tenant.id, [e.id]);
-  const attempts = await attemptsOfDeliveries(pool(), tenant.id, inv.map((i) => i.deliveryId));
+  const attempts = await attemptsOfDeliveries(
+    pool(),
+    tenant.id,
+    inv.map((i) => i.deliveryId),
+  );
   // A rule ARN ends in its name (rule/<name> on the default bus, rule/<bus>/<name> elsewhere).
   const nameOf = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
   return {
@@ -406,7 +430,13 @@ export async function consoleEvent(actor: Actor, tenant: Tenant, q: { bus: strin
 
 // --- metrics -------------------------------------------------------------------------------------
 
-type MetricPoint = { t: Date; matchedEvents: number; invocations: number; failedInvocations: number; throttledRules: number };
+type MetricPoint = {
+  t: Date;
+  matchedEvents: number;
+  invocations: number;
+  failedInvocations: number;
+  throttledRules: number;
+};
 
 /**
  * A rule's AWS/Events metrics over [from, to): per-minute counters summed into buckets, the chart
@@ -430,7 +460,8 @@ export async function consoleRuleMetrics(
   const at = (d: Date) => {
     const t = Math.floor(new Date(d).getTime() / step) * step;
     let p = byT.get(t);
-    if (!p) byT.set(t, (p = { t: new Date(t), matchedEvents: 0, invocations: 0, failedInvocations: 0, throttledRules: 0 }));
+    if (!p)
+      byT.set(t, (p = { t: new Date(t), matchedEvents: 0, invocations: 0, failedInvocations: 0, throttledRules: 0 }));
     return p;
   };
   const totals = { matchedEvents: 0, invocations: 0, failedInvocations: 0, throttledRules: 0 };

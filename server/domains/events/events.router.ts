@@ -57,14 +57,21 @@ export const eventsRouter = router({
     .input(busRef)
     .mutation(({ ctx, input }) => consoleDeleteBus(ctx.actor, ctx.tenant, input.bus)),
   grant: tenantProcedure
-    .input(busRef.extend({ principal: z.string().trim().min(1, "Say which account may put events."), statementId: z.string().trim().min(1, "Name the statement.").max(64) }))
+    .input(
+      busRef.extend({
+        principal: z.string().trim().min(1, "Say which account may put events."),
+        statementId: z.string().trim().min(1, "Name the statement.").max(64),
+      }),
+    )
     .mutation(({ ctx, input }) => consoleGrant(ctx.actor, ctx.tenant, input)),
   revoke: tenantProcedure
     .input(busRef.extend({ statementId: z.string().min(1).max(64) }))
     .mutation(({ ctx, input }) => consoleRevoke(ctx.actor, ctx.tenant, input)),
   rules: tenantProcedure.input(busRef).query(({ ctx, input }) => consoleRules(ctx.actor, ctx.tenant, input.bus)),
   rule: tenantProcedure.input(ruleRef).query(({ ctx, input }) => consoleRule(ctx.actor, ctx.tenant, input)),
-  putRule: tenantProcedure.input(putRuleInput).mutation(({ ctx, input }) => consolePutRule(ctx.actor, ctx.tenant, input)),
+  putRule: tenantProcedure
+    .input(putRuleInput)
+    .mutation(({ ctx, input }) => consolePutRule(ctx.actor, ctx.tenant, input)),
   setRuleState: tenantProcedure
     .input(ruleRef.extend({ enabled: z.boolean() }))
     .mutation(({ ctx, input }) => consoleSetRuleState(ctx.actor, ctx.tenant, input)),
