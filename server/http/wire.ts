@@ -57,14 +57,19 @@ export function decodePathSegment(raw: string): string {
  * the query string and the body) makes the request ambiguous: `Action=ListQueues&Action=DeleteQueue`
  * must not run either.
  */
-export function parseForm(text: string, into: URLSearchParams = new URLSearchParams()): URLSearchParams {
+export function parseForm(
+  text: string,
+  into: URLSearchParams = new URLSearchParams(),
+  opts: { repeated?: boolean } = {},
+): URLSearchParams {
   if (!text) return into;
   for (const part of text.split("&")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
     const name = decodeFormComponent(eq < 0 ? part : part.slice(0, eq));
     const value = eq < 0 ? "" : decodeFormComponent(part.slice(eq + 1));
-    if (into.has(name)) throw new WireError("duplicate", `The parameter ${name} appears more than once.`);
+    if (!opts.repeated && into.has(name))
+      throw new WireError("duplicate", `The parameter ${name} appears more than once.`);
     into.append(name, value);
   }
   return into;

@@ -22,6 +22,8 @@ import { runRetention } from "../domains/deliveries/retention";
 import { eventRetentionJob, fireRuleScheduleJob } from "../domains/events/events.jobs";
 import { runFireRuleSchedule } from "../domains/events/rule-fire";
 import { runEventRetention } from "../domains/events/events.maintenance";
+import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
+import { runFireSchedule } from "../domains/schedules/schedule.fire";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -43,4 +45,5 @@ export const HANDLERS: JobRegistration[] = [
   handle(eventRetentionJob, async () => {
     await runEventRetention();
   }),
+  handle(fireScheduleJob, runFireSchedule),
 ];

@@ -11,7 +11,15 @@ import { defineJob, type JobContract } from "../../jobs/registry";
 export const fireScheduleJob = defineJob({
   name: "scheduler.fire-schedule",
   schema: z.object({ tenantId: z.string().min(1), ownerId: z.string().min(1), fireTime: z.string().min(1) }),
-  queue: { retryLimit: 20, retryDelay: 2, retryBackoff: true, notify: true, expireInSeconds: 120 },
+  // A killed worker stops heartbeating: its fire jobs are retried within seconds, not at expiry.
+  queue: {
+    retryLimit: 20,
+    retryDelay: 2,
+    retryBackoff: true,
+    notify: true,
+    expireInSeconds: 120,
+    heartbeatSeconds: 10,
+  },
   work: { batchSize: 10, localConcurrency: 2, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
 });
 

@@ -90,7 +90,8 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
     let decodeError: unknown;
     try {
       if (rest) {
-        params = parseForm(rawQuery);
+        // REST JSON lists travel as repeated query parameters (UntagResource's TagKeys=a&TagKeys=b).
+        params = parseForm(rawQuery, undefined, { repeated: true });
         if (body.length && !rest.service.rawBodyActions?.has(action)) {
           const text = decodeUtf8(body);
           let parsed: unknown;
