@@ -2,14 +2,8 @@ import type { AwsService } from "./types";
 import { stsService } from "./sts";
 import { snsService } from "./sns/sns.service";
 import { sqsService } from "./sqs";
-<<<<<<< HEAD
 import { eventsService } from "./events";
-
-// Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, eventsService];
-=======
 import { schedulerService } from "./scheduler/scheduler.service";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, schedulerService];
->>>>>>> scheduler
+export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, eventsService, schedulerService];
