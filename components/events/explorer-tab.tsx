@@ -91,7 +91,7 @@ export function ExplorerTab({
     <div className="space-y-4">
       {eventId && <EventPath tenant={tenant} bus={bus} id={eventId} onClose={() => onEventId("")} />}
       <form
-        className="flex flex-wrap items-end gap-2"
+        className="grid items-end gap-2 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.3fr)_10rem_auto_auto]"
         aria-label="Search events"
         onSubmit={(e) => {
           e.preventDefault();
@@ -99,7 +99,7 @@ export function ExplorerTab({
           setFilters(draft);
         }}
       >
-        <div className="w-full sm:w-52">
+        <div className="min-w-0">
           <Input
             aria-label="Source"
             placeholder="Source"
@@ -107,7 +107,7 @@ export function ExplorerTab({
             onChange={(e) => setDraft({ ...draft, source: e.target.value })}
           />
         </div>
-        <div className="w-full sm:w-52">
+        <div className="min-w-0">
           <Input
             aria-label="Detail type"
             placeholder="Detail type"
@@ -115,7 +115,7 @@ export function ExplorerTab({
             onChange={(e) => setDraft({ ...draft, detailType: e.target.value })}
           />
         </div>
-        <div className="w-full sm:w-72">
+        <div className="min-w-0">
           <Input
             aria-label="Event id"
             placeholder="Event id"
@@ -124,7 +124,7 @@ export function ExplorerTab({
             onChange={(e) => setDraft({ ...draft, id: e.target.value })}
           />
         </div>
-        <div className="w-full sm:w-44">
+        <div className="min-w-0">
           <Select
             aria-label="Time"
             value={draft.window}
@@ -153,11 +153,12 @@ export function ExplorerTab({
             Clear
           </Button>
         )}
-        <span className="ml-auto flex items-center gap-1.5 text-xs text-gray-500">
-          <RefreshCw className={cn("h-3.5 w-3.5", events.isFetching && "animate-spin")} aria-hidden />
-          Refreshes every 5 s
-        </span>
       </form>
+      <p className="-mt-2 flex items-center gap-1.5 text-xs text-gray-500">
+        <RefreshCw className={cn("h-3.5 w-3.5", events.isFetching && "animate-spin")} aria-hidden />
+        Newest first, refreshed every 5 seconds
+        {events.data ? ` · ${events.data.items.length}${events.data.nextCursor ? "+" : ""} shown` : ""}
+      </p>
       {events.isPending ? (
         <LoadingBlock />
       ) : events.error ? (
@@ -305,11 +306,13 @@ function Invocations({ items }: { items: InvocationView[] }) {
           <div className="flex flex-wrap items-center justify-between gap-2">
             <span className="min-w-0 truncate text-sm text-gray-800" title={inv.targetArn}>
               <span className="font-medium">{inv.targetId ?? inv.targetKind}</span>
-              <span className="ml-1 font-mono text-xs text-gray-500">→ {inv.targetArn.split(":").slice(-1)[0]}</span>
+              <span className="ml-1 text-xs text-gray-500">
+                → {inv.targetKind} <span className="font-mono">{inv.targetArn.split(":").slice(-1)[0]}</span>
+              </span>
             </span>
-            <Badge tone={STATUS_TONE[inv.status] ?? "neutral"} data-testid="invocation-status">
-              {inv.status}
-            </Badge>
+            <span data-testid="invocation-status">
+              <Badge tone={STATUS_TONE[inv.status] ?? "neutral"}>{inv.status}</Badge>
+            </span>
           </div>
           {inv.attempts.length > 0 && (
             <ol className="mt-1 space-y-0.5 text-xs text-gray-600">

@@ -50,6 +50,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.EVENTS_E2E_DEBUG) await screenshot(page, "events-last").catch(() => {});
   if (process.env.EVENTS_E2E_DEBUG)
     console.log(`--- worker output ---\n${worker?.output()}\n--- web output ---\n${web?.output()}`);
   sqs?.destroy();
@@ -182,7 +183,7 @@ describe("event-bus console", () => {
     await page.getByLabel("Event id", { exact: true }).fill(eventId);
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.getByTestId("event-row").count()).toBe(1);
-  });
+  }, 150_000);
 
   it("delivered the transformed input to the queue, and the rule's charts count it", async () => {
     // In the queue's console, the transformed input is there (browsing does not receive it).
