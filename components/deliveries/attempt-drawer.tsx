@@ -109,7 +109,18 @@ export function AttemptDrawer({
             items={[
               { label: "Started", value: <RelativeTime date={a.startedAt} /> },
               { label: "Duration", value: formatMs(a.durationMs) },
-              { label: "Message id", value: a.messageId, mono: true },
+              ...(a.messageId ? [{ label: "Message id", value: a.messageId, mono: true }] : []),
+              ...(a.sourceKind && a.sourceKind !== "topic"
+                ? [
+                    { label: `Source (${a.sourceKind})`, value: a.sourceArn ?? "", mono: true },
+                    {
+                      label: `Target (${a.targetKind ?? a.protocol}${a.targetId ? ` ${a.targetId}` : ""})`,
+                      value: a.targetArn ?? a.endpoint,
+                      mono: true,
+                    },
+                    ...(a.eventId ? [{ label: "Event id", value: a.eventId, mono: true }] : []),
+                  ]
+                : []),
               { label: "Delivery id", value: a.deliveryId, mono: true },
               ...(a.error ? [{ label: "Error", value: <span className="text-red-700">{a.error}</span> }] : []),
               ...(a.nextRetryAt ? [{ label: "Next retry", value: <RelativeTime date={a.nextRetryAt} /> }] : []),

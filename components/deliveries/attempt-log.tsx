@@ -22,7 +22,7 @@ import {
   Tr,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
-import { OUTCOME_LABEL, OUTCOME_TONE, type AttemptOutcome, type AttemptRow } from "./types";
+import { OUTCOME_LABEL, OUTCOME_TONE, type AttemptOutcome, type AttemptRow, type SourceKind } from "./types";
 import { formatMs } from "./time-range";
 
 export type AttemptFilters = {
@@ -40,12 +40,20 @@ type Named = { id: string; label: string };
  * The attempt log: every try to deliver anything in the scope and time range, newest first, with
  * filters; a row opens its detail. Topic and subscription scope come from the dashboard's toolbar.
  */
+/** An invocation's source as a reader names it: "rule orders", "schedule nightly". */
+export function sourceLabel(a: { sourceKind?: string; sourceArn?: string | null }): string | null {
+  if (!a.sourceKind || a.sourceKind === "topic") return null;
+  const name = a.sourceArn?.split(/[:/]/).pop();
+  return name ? `${a.sourceKind} ${name}` : a.sourceKind;
+}
+
 export function AttemptLog({
   tenant,
   from,
   to,
   topicId,
   subscriptionId,
+  sourceKind = null,
   filters,
   onFiltersChange,
   topics,
@@ -58,6 +66,8 @@ export function AttemptLog({
   to: Date;
   topicId: string | null;
   subscriptionId: string | null;
+  /** Only attempts of this source kind (topic, rule, schedule, …). */
+  sourceKind?: SourceKind | null;
   filters: AttemptFilters;
   onFiltersChange: (f: AttemptFilters) => void;
   topics?: Named[];
@@ -78,6 +88,7 @@ export function AttemptLog({
       tenant,
       topicId,
       subscriptionId,
+      sourceKind,
       outcome: filters.outcome || null,
       statusCode: code,
       messageId: messageId || null,
@@ -98,10 +109,10 @@ export function AttemptLog({
   const subline = (a: AttemptRow) =>
     [
       a.protocol,
-      topicName.get(a.topicId),
+      a.topicId ? topicName.get(a.topicId) : sourceLabel(a),
       a.nextRetryAt && a.outcome === "failed" ? "retry scheduled" : null,
       a.error,
-      `msg ${a.messageId.slice(0, 8)}`,
+      a.messageId ? `msg ${a.messageId.slice(0, 8)}` : null,
     ]
       .filter(Boolean)
       .join(" · ");
@@ -118,7 +129,7 @@ export function AttemptLog({
   );
   const emptyText = anyFilter
     ? "No attempts match these filters in this time range."
-    : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions and they appear here.";
+    : "No delivery attempts in this time range yet. Publish a message to a topic with subscriptions, or send an event that a rule matches, and they appear here.";
   return (
     <Card>
       <CardHeader

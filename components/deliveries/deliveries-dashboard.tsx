@@ -13,7 +13,18 @@ import { ResendFailedDialog } from "./resend-failed-dialog";
 import { DisabledEndpointsCard, FailingEndpointsCard } from "./endpoint-cards";
 import { EmailOutboxCard } from "./email-outbox";
 import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
-import type { DeliveryNotification } from "./types";
+import type { DeliveryNotification, SourceKind } from "./types";
+
+// The dashboard's source filter: topic subscriptions, or what rules, schedules, … invoked.
+const SOURCE_OPTIONS: Array<{ value: SourceKind | ""; label: string }> = [
+  { value: "", label: "All sources" },
+  { value: "topic", label: "Topics" },
+  { value: "rule", label: "Event rules" },
+  { value: "schedule", label: "Schedules" },
+  { value: "function", label: "Functions" },
+  { value: "workflow", label: "Workflows" },
+  { value: "api", label: "APIs" },
+];
 
 /**
  * The operators' deliveries dashboard. Whole tenant (no `topicId`), or fixed to one topic (topic
@@ -38,6 +49,7 @@ export function DeliveriesDashboard({
   const [now, setNow] = useState(() => Date.now());
   const [pickedTopic, setPickedTopic] = useState<string | null>(null);
   const [subscriptionId, setSubscriptionId] = useState<string | null>(initialSubscriptionId);
+  const [sourceKind, setSourceKind] = useState<SourceKind | null>(null);
   const [filters, setFilters] = useState<AttemptFilters>({ ...EMPTY_FILTERS, messageId: initialMessageId });
   const [openAttempt, setOpenAttempt] = useState<string | null>(null);
   const [resending, setResending] = useState(false);
@@ -58,7 +70,7 @@ export function DeliveriesDashboard({
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: !fixedTopicId });
   const subs = useQuery(trpc.topic.subscriptions.queryOptions({ tenant, topicId: topicId ?? undefined }));
   const overview = useQuery({
-    ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, from, to }),
+    ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, sourceKind, from, to }),
     placeholderData: keepPreviousData,
   });
   const totals = overview.data?.totals as Totals | undefined;
@@ -109,6 +121,30 @@ export function DeliveriesDashboard({
           </button>
         </div>
         <div className="flex w-full flex-wrap items-end gap-3 sm:w-auto">
+          {!fixedTopicId && (
+            <label className="w-full min-w-0 text-xs font-medium text-gray-600 sm:w-40 sm:flex-none">
+              Source
+              <Select
+                className="mt-1"
+                value={sourceKind ?? ""}
+                onChange={(e) => {
+                  const v = (e.target.value || null) as SourceKind | null;
+                  setSourceKind(v);
+                  // Topics and subscriptions narrow topic deliveries only.
+                  if (v && v !== "topic") {
+                    setPickedTopic(null);
+                    setSubscriptionId(null);
+                  }
+                }}
+              >
+                {SOURCE_OPTIONS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </label>
+          )}
           {!fixedTopicId && (
             <label className="w-full min-w-0 text-xs font-medium text-gray-600 sm:w-48 sm:flex-none">
               Topic
@@ -236,6 +272,7 @@ export function DeliveriesDashboard({
           tenant={tenant}
           topicId={topicId}
           subscriptionId={subscriptionId}
+          sourceKind={sourceKind}
           from={from}
           to={to}
           live={live}
@@ -250,6 +287,7 @@ export function DeliveriesDashboard({
         to={to}
         topicId={topicId}
         subscriptionId={subscriptionId}
+        sourceKind={sourceKind}
         filters={filters}
         onFiltersChange={setFilters}
         topics={topicOptions}

@@ -13,13 +13,14 @@ import {
   useToast,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
-import type { DisabledEndpoint, FailingEndpoint } from "./types";
+import type { DisabledEndpoint, FailingEndpoint, SourceKind } from "./types";
 
 /** The endpoints with the most failed attempts in the range. */
 export function FailingEndpointsCard({
   tenant,
   topicId,
   subscriptionId,
+  sourceKind = null,
   from,
   to,
   live,
@@ -28,6 +29,7 @@ export function FailingEndpointsCard({
   tenant: string;
   topicId: string | null;
   subscriptionId: string | null;
+  sourceKind?: SourceKind | null;
   from: Date;
   to: Date;
   live: boolean;
@@ -35,7 +37,7 @@ export function FailingEndpointsCard({
 }) {
   const trpc = useTRPC();
   const q = useQuery({
-    ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, from, to, limit: 5 }),
+    ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, sourceKind, from, to, limit: 5 }),
     refetchInterval: live ? 10_000 : false,
     placeholderData: (prev) => prev,
   });
@@ -56,12 +58,14 @@ export function FailingEndpointsCard({
         ) : (
           <ul className="divide-y divide-gray-100" data-testid="failing-endpoints">
             {rows.map((r) => (
-              <li key={r.subscriptionId + r.endpoint} className="flex items-start gap-3 py-2.5">
+              <li key={(r.subscriptionId ?? "") + r.endpoint} className="flex items-start gap-3 py-2.5">
                 <button
                   type="button"
-                  className="min-w-0 flex-1 text-left"
-                  onClick={() => onPick(r.subscriptionId)}
-                  title="Narrow the dashboard to this subscription"
+                  className="min-w-0 flex-1 text-left disabled:cursor-default"
+                  // An invocation target (a rule's or schedule's) is no subscription to narrow to.
+                  disabled={!r.subscriptionId}
+                  onClick={() => r.subscriptionId && onPick(r.subscriptionId)}
+                  title={r.subscriptionId ? "Narrow the dashboard to this subscription" : undefined}
                 >
                   <div className="flex items-center justify-between gap-3">
                     <MiddleTruncate value={r.endpoint} className="font-mono text-xs text-gray-900" />
@@ -75,12 +79,14 @@ export function FailingEndpointsCard({
                     <RelativeTime date={r.lastFailureAt} />
                   </div>
                 </button>
-                <Link
-                  href={`/t/${tenant}/deliveries/endpoints/${encodeURIComponent(r.subscriptionId)}`}
-                  className="shrink-0 text-xs font-medium text-accent-700 hover:underline"
-                >
-                  Endpoint
-                </Link>
+                {r.subscriptionId && (
+                  <Link
+                    href={`/t/${tenant}/deliveries/endpoints/${encodeURIComponent(r.subscriptionId)}`}
+                    className="shrink-0 text-xs font-medium text-accent-700 hover:underline"
+                  >
+                    Endpoint
+                  </Link>
+                )}
               </li>
             ))}
           </ul>

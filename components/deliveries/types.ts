@@ -2,12 +2,22 @@
 export type AttemptOutcome = "succeeded" | "failed" | "dlq" | "skipped";
 export type DeliveryStatus = "pending" | "retrying" | "succeeded" | "failed" | "dlq";
 
+/** Where a delivery came from: a topic's subscription, or an invocation by a rule, schedule, … */
+export type SourceKind = "topic" | "rule" | "schedule" | "function" | "workflow" | "api";
+
+/**
+ * One attempt. An invocation's (sourceKind other than "topic") has no message, subscription or
+ * topic; its protocol is the target kind (queue, topic, function, …) and its endpoint the target ARN.
+ */
 export type AttemptRow = {
   id: string;
   deliveryId: string;
-  messageId: string;
-  subscriptionId: string;
-  topicId: string;
+  messageId: string | null;
+  subscriptionId: string | null;
+  topicId: string | null;
+  sourceKind?: SourceKind;
+  sourceArn?: string | null;
+  targetKind?: string;
   attemptNumber: number;
   protocol: string;
   endpoint: string;
@@ -26,10 +36,14 @@ export type AttemptDetail = AttemptRow & {
   responseBody: string | null;
   deliveryStatus: DeliveryStatus;
   deliveryAttempts: number;
+  targetArn?: string | null;
+  targetId?: string | null;
+  eventId?: string | null;
 };
 
 export type FailingEndpoint = {
-  subscriptionId: string;
+  /** Null for an invocation target (a rule's or schedule's), which is no subscription. */
+  subscriptionId: string | null;
   endpoint: string;
   protocol: string;
   failures: number;

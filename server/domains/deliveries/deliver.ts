@@ -376,7 +376,7 @@ function expired(input: InvocationInput, now: Date): Outcome {
     now,
     performance.now(),
   );
-  return { ...o, expired: true };
+  return { ...o, expired: true, attempt: { ...o.attempt, outcome: "skipped" } };
 }
 
 export async function runDeliver(data: { deliveryIds: string[]; baseUrl?: string }, ctx: JobContext): Promise<void> {

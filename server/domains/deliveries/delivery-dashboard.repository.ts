@@ -184,7 +184,9 @@ export function likeText(v: string | null | undefined): string | null {
 // The tenant test is `= ANY(ARRAY[$1])` and the ORDER BY names tenant_id on purpose: with a plain
 // `=` the planner drops tenant_id from the ORDER BY and may walk the primary key backwards,
 // discarding other tenants' newer attempts (50k a page measured); this way only the
-// (tenant_id, id) index gives the order (server/domains/queues/sql-plans.int.test.ts).
+// (tenant_id, id) index gives the order (server/domains/queues/sql-plans.int.test.ts). An event's
+// attempts (eventId) are looked up by delivery id instead: the event's deliveries come from the
+// (tenant_id, event_id) index as an array, so an old event does not walk the tenant's whole log.
 export async function listAttempts(db: Queryable, f: AttemptFilter) {
   const q = await db.query(
     `SELECT a.id::text AS id, a.delivery_id AS "deliveryId", a.message_id AS "messageId", a.subscription_id AS "subscriptionId", a.topic_id AS "topicId",
@@ -200,7 +202,7 @@ export async function listAttempts(db: Queryable, f: AttemptFilter) {
         AND ($13::text IS NULL OR a.request_body ILIKE '%' || $13 || '%')
         AND ($14::text IS NULL OR a.source_kind = $14)
         AND ($15::text IS NULL OR a.source_arn = $15)
-        AND ($16::text IS NULL OR a.delivery_id IN (SELECT e.id FROM deliveries e WHERE e.tenant_id = $1 AND e.event_id = $16))
+        AND ($16::text IS NULL OR a.delivery_id = ANY(ARRAY(SELECT e.id FROM deliveries e WHERE e.tenant_id = $1 AND e.event_id = $16)))
       ORDER BY a.tenant_id DESC, a.id DESC LIMIT $10`,
     [
       f.tenantId,

@@ -27,7 +27,7 @@ export type InvocationData = {
 
 export type NewInvocationRow = Omit<InvocationData, "eventTime"> & {
   eventTime: string;
-  /** 'pending' (a job or the caller's transaction attempts it) or 'succeeded' (delivered inline). */
+  /** 'pending' (a deliver job attempts it) or 'succeeded' (a local kind delivers it in this transaction). */
   status: "pending" | "succeeded";
   attempts: number;
   latencyMs: number | null;
@@ -56,6 +56,15 @@ export async function insertInvocations(tx: Queryable, rows: NewInvocationRow[])
     [JSON.stringify(rows)],
   );
   return new Set(r.rows.map((x: { id: string }) => x.id));
+}
+
+/** Invocations inserted as delivered whose inline delivery was refused: not attempted yet after all. */
+export async function reopenInlineInvocations(tx: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    `UPDATE deliveries SET status = 'pending', attempts = 0, latency_ms = NULL, completed_at = NULL WHERE id = ANY($1::text[])`,
+    [ids],
+  );
 }
 
 /** The existing deliveries of these dedupe keys (a repeated createInvocations). */

@@ -8,12 +8,13 @@ import {
   type DeadLetterStyle,
 } from "../../core/events/target-retry";
 import { publicUrl } from "../../platform/public-url";
-import { insertAttempts, markSucceeded, underSavepoint, type DeliveryRow } from "./delivery.repository";
+import { insertAttempts, underSavepoint, type DeliveryRow } from "./delivery.repository";
 import { baseAttempt } from "./attempt-record";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import {
   findByDedupeKeys,
   insertInvocations,
+  reopenInlineInvocations,
   type InvocationData,
   type NewInvocationRow,
 } from "./invocation.repository";
@@ -110,8 +111,14 @@ export async function createInvocations(
   const rows: NewInvocationRow[] = invocations.map((inv) => {
     const problem = retryPolicyProblem(inv.retryPolicy);
     if (problem) throw new AppError("validation", problem, { awsCode: "ValidationException" });
-    invocationKind(inv.targetKind); // throws for a kind that takes no invocations
+    const local = invocationKind(inv.targetKind).mode === "local"; // throws for a kind that takes no invocations
     const policy = targetRetryPolicy(inv.retryPolicy);
+    const eventTime = inv.eventTime ?? now;
+    // A local kind's row goes in already succeeded (the delivery below commits with it or not at
+    // all): the common path writes each row once; the few refused are reopened after.
+    const inline = local
+      ? { status: "succeeded" as const, attempts: 1, latencyMs: Math.max(0, now.getTime() - eventTime.getTime()) }
+      : { status: "pending" as const, attempts: 0, latencyMs: null };
     return {
       deliveryId: randomUUID(),
       tenantId: inv.tenantId,
@@ -124,15 +131,13 @@ export async function createInvocations(
       originalEvent: inv.originalEvent ?? null,
       params: inv.params ?? {},
       eventId: inv.eventId ?? null,
-      eventTime: (inv.eventTime ?? now).toISOString(),
+      eventTime: eventTime.toISOString(),
       maxRetryAttempts: policy.maxRetryAttempts,
       maxAgeSeconds: policy.maxAgeSeconds,
       deadLetterArn: inv.deadLetterArn ?? null,
       deadLetterStyle: inv.deadLetterStyle ?? (inv.sourceKind === "schedule" ? "scheduler" : "events"),
       dedupeKey: inv.dedupeKey ?? null,
-      status: "pending",
-      attempts: 0,
-      latencyMs: null,
+      ...inline,
     };
   });
   const inserted = await insertInvocations(tx, rows);
@@ -162,6 +167,7 @@ export async function createInvocations(
     else remote.push(r.deliveryId);
   }
   const retry: string[] = [...remote];
+  const refused: string[] = [];
   for (const [kindName, inputs] of local) {
     const kind = invocationKind(kindName as TargetKindName);
     if (kind.mode !== "local") continue;
@@ -171,17 +177,12 @@ export async function createInvocations(
       verdicts = await kind.invokeBatch!(inputs, tx);
     });
     if (crashed) {
-      retry.push(...inputs.map((i) => i.delivery.id));
+      refused.push(...inputs.map((i) => i.delivery.id));
       continue;
     }
     const durationMs = Math.round(performance.now() - t0);
     const ok = inputs.filter((_, k) => verdicts[k]?.result === "success");
-    retry.push(...inputs.filter((_, k) => verdicts[k]?.result !== "success").map((i) => i.delivery.id));
-    const latency = (i: InvocationInput) => Math.max(0, Date.now() - i.invocation.eventTime.getTime());
-    await markSucceeded(
-      tx,
-      ok.map((i) => ({ id: i.delivery.id, latencyMs: latency(i) })),
-    );
+    refused.push(...inputs.filter((_, k) => verdicts[k]?.result !== "success").map((i) => i.delivery.id));
     // The attempt log keeps no request copy for a success: the message is in the queue / topic.
     await insertAttempts(
       tx,
@@ -190,6 +191,10 @@ export async function createInvocations(
     const okIds = new Set(ok.map((i) => i.delivery.id));
     for (const res of results) if (okIds.has(res.deliveryId)) res.status = "succeeded";
   }
+  // Refused inline (the refusal's own statements were undone under its savepoint): pending, not
+  // attempted yet, for a deliver job to retry (and dead-letter if it cannot succeed).
+  await reopenInlineInvocations(tx, refused);
+  retry.push(...refused);
   await enqueueDeliverChunks(retry, opts.baseUrl, tx);
   return results;
 }

@@ -10,6 +10,7 @@ import {
   type RetryDecision,
 } from "../../core/events/target-retry";
 import type { InvocationData } from "./invocation.repository";
+import { SERVICE_OF_SOURCE } from "./targets/queue";
 import type { SubscriptionRow } from "../topics/topic.repository";
 import type { MessageRow } from "../topics/topic-message.repository";
 import {
@@ -64,6 +65,8 @@ type DlqSend = {
   o: Outcome;
   queueArn: string;
   senderId: string;
+  /** The AWS service that sends for the source (a queue Policy's Service principal). */
+  service?: string;
   build: () => Promise<{ body: string; attributes?: DeliverInput["attributes"]; messageGroupId?: string }>;
 };
 
@@ -177,6 +180,7 @@ export async function finalizeOutcomes(
         o: { ...o, error },
         queueArn: inv.deadLetterArn,
         senderId: inv.sourceArn,
+        service: SERVICE_OF_SOURCE[inv.sourceKind],
         build: async () => ({
           body: inv.originalEvent ?? inv.payload,
           attributes: deadLetterAttributes(inv.deadLetterStyle, {
@@ -240,7 +244,7 @@ export async function finalizeOutcomes(
   const run = (fn: () => Promise<void>) => (toDlq.length ? gated(fn) : fn());
   await run(() =>
     withTransaction(async (tx) => {
-      for (const [i, { o, queueArn: dlqArn, senderId }] of toDlq.entries()) {
+      for (const [i, { o, queueArn: dlqArn, senderId, service }] of toDlq.entries()) {
         const started = new Date();
         const q = dlqMessages[i]!;
         const dlqError = await underSavepoint(tx, "dlq", () =>
@@ -253,6 +257,7 @@ export async function finalizeOutcomes(
               attributes: q.attributes,
               messageGroupId: q.messageGroupId,
               sourceArn: senderId,
+              service,
             },
             tx,
           ),

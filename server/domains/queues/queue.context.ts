@@ -112,6 +112,7 @@ export async function assertQueueAccess(
   q: Pick<QueueRow, "tenantId" | "arn" | "permissions" | "settings">,
   action: string,
   sourceArn?: string,
+  service?: string,
 ): Promise<void> {
   if (q.tenantId === tenantId) return;
   const accountId = await accountOfTenant(tenantId);
@@ -121,6 +122,7 @@ export async function assertQueueAccess(
     action,
     queueArn: q.arn,
     sourceArn,
+    service,
   });
   if (decision === "allow") return;
   if (decision === "deny") throw sqsError("AccessDenied", `Access to the resource ${q.arn} is denied.`);

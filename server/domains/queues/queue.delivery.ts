@@ -18,6 +18,8 @@ export type DeliverInput = {
   messageGroupId?: string;
   messageDeduplicationId?: string;
   sourceArn?: string;
+  /** The AWS service sending for the source (events.amazonaws.com, scheduler.amazonaws.com): Policy principal. */
+  service?: string;
 };
 
 const DELIVERY_ACTOR: Actor = { type: "system", label: "queue-delivery", role: "developer" };
@@ -83,7 +85,7 @@ export async function deliverManyToQueue(
       // A standard queue subscribed to a FIFO topic takes no deduplication id.
       dedupId: q.settings.fifo ? m.messageDeduplicationId : undefined,
     })),
-    { senderId: target.senderId, batch: false, tx, sourceArn: target.sourceArn },
+    { senderId: target.senderId, batch: false, tx, sourceArn: target.sourceArn, service: target.service },
   );
   return results.map((r) => {
     if (!r.ok) throw r.error;

@@ -55,10 +55,12 @@ export async function sendMessages(
     deadLetterSourceArn?: string;
     /** aws:SourceArn of the sender (a topic) for a foreign queue's Policy conditions. */
     sourceArn?: string;
+    /** The AWS service sending for the source (events.amazonaws.com): a Service principal. */
+    service?: string;
   },
 ): Promise<SendResult[]> {
   assertCan(actor.role, "resource:write");
-  await assertQueueAccess(tenantId, q, "SendMessage", opts.sourceArn);
+  await assertQueueAccess(tenantId, q, "SendMessage", opts.sourceArn, opts.service);
   if (opts.batch) {
     // AWS: the sum of all entries (bodies and attributes) may not exceed the largest message size.
     let total = 0;

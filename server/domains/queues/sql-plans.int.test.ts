@@ -6,6 +6,7 @@ import { logger } from "../../logger";
 import { inlined } from "./message.repository";
 import { listAttempts } from "../deliveries/delivery-dashboard.repository";
 import { runRetention } from "../deliveries/retention";
+import { deleteOldInvocations } from "../deliveries/retention.repository";
 import {
   INDEX_ORDER_SETTINGS,
   browseSql,
@@ -85,7 +86,7 @@ beforeAll(async () => {
   await client.query(`CREATE SCHEMA ${schema}`);
   // Indexes are recreated from their definitions under their own names (LIKE … INCLUDING INDEXES
   // would rename them), before any row goes in: CREATE INDEX on a filled table records its size.
-  for (const t of ["queue_messages", "queue_fifo_groups", "delivery_attempts"]) {
+  for (const t of ["queue_messages", "queue_fifo_groups", "delivery_attempts", "deliveries"]) {
     await client.query(
       `CREATE TABLE ${schema}.${t} (LIKE public.${t} INCLUDING ALL EXCLUDING INDEXES)
        WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)`,
@@ -133,6 +134,31 @@ beforeAll(async () => {
      FROM generate_series(1, 100000) i`,
     [now],
   );
+  // 100k topic deliveries and 2k invocations of tenant tX (two per event), old and finished; the
+  // invocations' 2k attempts are among the oldest of the log.
+  await client.query(
+    `INSERT INTO deliveries (id, tenant_id, topic_id, message_id, subscription_id, protocol, endpoint, status, created_at, completed_at)
+     SELECT 'd' || i, CASE WHEN i <= 2000 THEN 'tX' ELSE 't' || (i % 50) END, 'topic', 'm' || i, 'sub' || (i % 100), 'https',
+       'https://example.com', 'succeeded', $1::timestamptz - make_interval(secs => 100000 - i), $1::timestamptz - make_interval(secs => 100000 - i)
+     FROM generate_series(1, 100000) i`,
+    [now],
+  );
+  await client.query(
+    `INSERT INTO deliveries (id, tenant_id, protocol, endpoint, source_kind, source_arn, target_kind, target_arn, payload, event_id, event_time,
+       max_retry_attempts, max_age_seconds, status, created_at, completed_at)
+     SELECT 'inv' || i, 'tX', 'queue', 'arn:aws:sqs:us-east-1:123456789012:q', 'rule', 'arn:aws:events:us-east-1:123456789012:rule/r', 'queue',
+       'arn:aws:sqs:us-east-1:123456789012:q', '{}', 'e' || (i % 1000), $1::timestamptz - interval '30 days', 185, 86400, 'succeeded',
+       $1::timestamptz - interval '30 days', $1::timestamptz - interval '30 days'
+     FROM generate_series(1, 2000) i`,
+    [now],
+  );
+  await client.query(
+    `INSERT INTO delivery_attempts (id, delivery_id, tenant_id, source_kind, target_kind, attempt_number, protocol, endpoint, outcome, started_at, duration_ms)
+     SELECT 100000 + i, 'inv' || i, 'tX', 'rule', 'queue', 1, 'queue', 'arn:aws:sqs:us-east-1:123456789012:q', 'succeeded',
+       $1::timestamptz - interval '30 days', 3
+     FROM generate_series(1, 2000) i`,
+    [now],
+  );
 });
 
 afterAll(async () => {
@@ -150,9 +176,9 @@ const phases = [
 
 describe.each(phases)("hot statement plans $name", ({ analyze }) => {
   beforeAll(async () => {
-    if (analyze) await client.query(`ANALYZE queue_messages, queue_fifo_groups, delivery_attempts`);
+    if (analyze) await client.query(`ANALYZE queue_messages, queue_fifo_groups, delivery_attempts, deliveries`);
     const stats = await client.query(
-      `SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = $1 AND tablename IN ('queue_messages', 'queue_fifo_groups', 'delivery_attempts')`,
+      `SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = $1 AND tablename IN ('queue_messages', 'queue_fifo_groups', 'delivery_attempts', 'deliveries')`,
       [schema],
     );
     // Guard the premise: the first pass really has no statistics, the second has them.
@@ -220,6 +246,25 @@ describe.each(phases)("hot statement plans $name", ({ analyze }) => {
     const ns = await plan(sql, { indexOrder: false });
     expect(usesIndex(ns, "delivery_attempts_tenant_id_id_idx")).toBe(true);
     expect(sorts(ns)).toEqual([]);
+  });
+
+  it("an event's attempts: its deliveries by the (tenant_id, event_id) index, their attempts by delivery_id", async () => {
+    const sql = await captured(
+      () => listAttempts(pool(), { tenantId: "tX", eventId: "e17", limit: 50 }),
+      /FROM delivery_attempts/,
+    );
+    const ns = await plan(sql, { indexOrder: false });
+    expect(touchesIndex(ns, "deliveries_tenant_event_id_idx")).toBe(true);
+    expect(touchesIndex(ns, "delivery_attempts_delivery_id_idx")).toBe(true);
+    expect(usesIndex(ns, "delivery_attempts_tenant_id_id_idx")).toBe(false);
+    expect(seqScans(ns, "deliveries")).toEqual([]);
+  });
+
+  it("invocation retention: the partial completed_at index, no scan of the deliveries", async () => {
+    const sql = await captured(() => deleteOldInvocations(pool(), 14, 5000), /DELETE FROM deliveries/);
+    const ns = await plan(sql, { indexOrder: false });
+    expect(touchesIndex(ns, "deliveries_invocation_completed_idx")).toBe(true);
+    expect(seqScans(ns, "deliveries")).toEqual([]);
   });
 
   it("attempt retention: the started_at index, no scan of the table", async () => {

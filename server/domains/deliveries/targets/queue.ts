@@ -67,7 +67,7 @@ function invocationMessage(i: InvocationInput): QueueDeliveryMessage {
 
 // A queue Policy grants an event rule or a schedule through the service principal AWS uses for
 // it, usually with an aws:SourceArn condition naming the rule / schedule.
-const SERVICE_OF_SOURCE: Record<string, string | undefined> = {
+export const SERVICE_OF_SOURCE: Record<string, string | undefined> = {
   rule: "events.amazonaws.com",
   schedule: "scheduler.amazonaws.com",
 };
