@@ -19,7 +19,8 @@ import { runDeliver } from "../domains/deliveries/deliver";
 import { sendConfirmation, sendUnsubscribeConfirmation } from "../domains/deliveries/confirmation";
 import { runResend } from "../domains/deliveries/resend";
 import { runRetention } from "../domains/deliveries/retention";
-import { eventRetentionJob, fireRuleScheduleJob } from "../domains/events/events.jobs";
+import { eventRetentionJob, fireRuleScheduleJob, routeEventsJob } from "../domains/events/events.jobs";
+import { runRouteEvents } from "../domains/events/rule-route";
 import { runFireRuleSchedule } from "../domains/events/rule-fire";
 import { runEventRetention } from "../domains/events/events.maintenance";
 import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
@@ -42,6 +43,7 @@ export const HANDLERS: JobRegistration[] = [
   handle(resendJob, runResend),
   handle(retentionJob, (_data, ctx) => runRetention(ctx)),
   handle(fireRuleScheduleJob, runFireRuleSchedule),
+  handle(routeEventsJob, runRouteEvents),
   handle(eventRetentionJob, async () => {
     await runEventRetention();
   }),

@@ -329,3 +329,18 @@ export async function busNamesByIds(db: Queryable, tenantId: string, ids: string
   ]);
   return new Map(r.rows.map((x: { id: string; name: string }) => [x.id, x.name]));
 }
+
+/** Serializes changes to one bus's policy (read-modify-write of the document). */
+export async function lockBus(db: Queryable, id: string): Promise<void> {
+  await db.query(`SELECT 1 FROM event_buses WHERE id = $1 FOR UPDATE`, [id]);
+}
+
+/** Serializes changes to one rule's targets (the 5-target limit is checked against the stored ones). */
+export async function lockRule(db: Queryable, id: string): Promise<void> {
+  await db.query(`SELECT 1 FROM event_rules WHERE id = $1 FOR UPDATE`, [id]);
+}
+
+/** NOTIFY on commit: every process drops the bus's rule index (rule-index.ts). */
+export async function notifyChannel(db: Queryable, channel: string, payload: string): Promise<void> {
+  await db.query(`SELECT pg_notify($1, $2)`, [channel, payload]);
+}

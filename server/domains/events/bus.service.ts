@@ -21,6 +21,7 @@ import {
   findBusByName,
   insertBus,
   listBusesPage,
+  lockBus,
   updateBus as updateBusRow,
   type BusRow,
 } from "./bus.repository";
@@ -233,7 +234,7 @@ export async function putPermission(actor: Actor, caller: Caller, input: Permiss
   assertCan(actor.role, "resource:write");
   await withTransaction(async (tx) => {
     const bus = await requireOwnBus(tx, caller, input.eventBusName);
-    await tx.query(`SELECT 1 FROM event_buses WHERE id = $1 FOR UPDATE`, [bus.id]);
+    await lockBus(tx, bus.id);
     if (input.policy !== undefined) {
       checkPolicyText(input.policy);
       await updateBusRow(tx, caller.tenantId, bus.id, { policy: input.policy });
@@ -292,7 +293,7 @@ export async function removePermission(
   assertCan(actor.role, "resource:write");
   await withTransaction(async (tx) => {
     const bus = await requireOwnBus(tx, caller, input.eventBusName);
-    await tx.query(`SELECT 1 FROM event_buses WHERE id = $1 FOR UPDATE`, [bus.id]);
+    await lockBus(tx, bus.id);
     const current = (await findBusByName(tx, caller.tenantId, bus.name))!;
     if (input.removeAllPermissions) {
       await updateBusRow(tx, caller.tenantId, bus.id, { policy: null });

@@ -206,3 +206,19 @@ export async function failedInvocationsPerMinute(
   );
   return r.rows;
 }
+
+export async function findEventsByIds(db: Queryable, tenantId: string, ids: string[]): Promise<StoredEvent[]> {
+  const r = await db.query(
+    `SELECT ${EVENT_COLS} FROM events WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY received_at, id`,
+    [tenantId, ids],
+  );
+  return r.rows;
+}
+
+export async function setMatchedRules(db: Queryable, tenantId: string, id: string, ruleArns: string[]): Promise<void> {
+  await db.query(`UPDATE events SET matched_rules = $3::text[] WHERE tenant_id = $1 AND id = $2`, [
+    tenantId,
+    id,
+    ruleArns,
+  ]);
+}

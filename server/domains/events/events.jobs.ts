@@ -8,13 +8,28 @@ import { defineJob, type JobContract } from "../../jobs/registry";
  * One fire time of a rule's ScheduleExpression, enqueued exactly once per fire time by the
  * scheduler's timers (ownerKind "rule", ownerId = the rule id). The handler builds AWS's scheduled
  * event (source aws.events, detail-type "Scheduled Event", resources [rule ARN], detail {}) and
- * invokes the rule's targets; the fire time makes the invocations' dedupe keys, so a second run
- * of the same fire creates nothing new.
+ * invokes the rule's targets; the fire time makes the event id and so the invocations' dedupe
+ * keys, so a second run of the same fire creates nothing new.
  */
 export const fireRuleScheduleJob = defineJob({
   name: "events.fireRuleSchedule",
   schema: z.object({ tenantId: z.string().min(1), ownerId: z.string().min(1), fireTime: z.string().min(1) }),
   queue: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+});
+
+/**
+ * Events a rule forwarded to another bus (the event-bus target kind) are stored in the delivering
+ * transaction; this job then matches them against the target bus's rules and creates their
+ * invocations (dedupe keys make a second run a no-op).
+ */
+export const routeEventsJob = defineJob({
+  name: "events.route",
+  schema: z.object({
+    tenantId: z.string().min(1),
+    busId: z.string().min(1),
+    eventIds: z.array(z.string().min(1)).min(1),
+  }),
+  queue: { retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
 });
 
 /** Deletes accepted events past their retention (the explorer's window). */
@@ -25,4 +40,4 @@ export const eventRetentionJob = defineJob({
   queue: { policy: "singleton", retryLimit: 1 },
 });
 
-export const eventJobs: JobContract[] = [fireRuleScheduleJob, eventRetentionJob];
+export const eventJobs: JobContract[] = [fireRuleScheduleJob, routeEventsJob, eventRetentionJob];

@@ -16,7 +16,15 @@ import { bumpRuleMetrics, type RuleMetricBump } from "./event.repository";
 // fire or a replayed call create nothing twice. Runs inside the caller's transaction.
 
 export type RuleMatch = { id: string; name: string; arn: string; tenantId: string };
-export type MatchedEvent = { envelope: EventEnvelope; envelopeText: string; ingestionTime: string; rules: RuleMatch[] };
+export type MatchedEvent = {
+  envelope: EventEnvelope;
+  envelopeText: string;
+  /** `<aws.events.event.ingestion-time>` (seconds precision). */
+  ingestionTime: string;
+  /** When Signalbox received it: MaximumEventAgeInSeconds counts from here (the event's own `time` is the sender's). */
+  receivedAt: Date;
+  rules: RuleMatch[];
+};
 
 function transformerOf(t: TargetDefinition) {
   const it = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string } | undefined;
@@ -51,7 +59,7 @@ export function invocationFor(ev: MatchedEvent, rule: RuleMatch, t: TargetDefini
       ...(t.RoleArn ? { roleArn: t.RoleArn } : {}),
     },
     eventId: ev.envelope.id,
-    eventTime: new Date(ev.envelope.time),
+    eventTime: ev.receivedAt,
     retryPolicy: (t.RetryPolicy as AwsRetryPolicy | undefined) ?? null,
     deadLetterArn: (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn ?? null,
     dedupeKey: `rule:${ev.envelope.id}:${rule.id}:${t.Id}`,

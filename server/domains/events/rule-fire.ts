@@ -63,6 +63,7 @@ export async function runFireRuleSchedule(data: PayloadOf<typeof fireRuleSchedul
         envelope,
         envelopeText,
         ingestionTime,
+        receivedAt: fireTime,
         rules: [{ id: rule.id, name: rule.name, arn: rule.arn, tenantId: rule.tenantId }],
       },
     ]);

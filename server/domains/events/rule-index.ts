@@ -3,7 +3,7 @@ import { logger } from "../../logger";
 import { compilePattern, PatternIndex } from "../../core/events/pattern";
 import { isListening, listen } from "../../platform/listen";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
-import { listPatternRules } from "./bus.repository";
+import { listPatternRules, notifyChannel } from "./bus.repository";
 
 // The enabled pattern rules of each bus, compiled once into a PatternIndex and kept per process.
 // PutEvents matches against it without a query. A rule change NOTIFYs RULES_CHANGED_CHANNEL with
@@ -81,7 +81,7 @@ export function matchRules(entry: Entry, event: unknown): IndexedRule[] {
 /** Call inside the transaction that changes a bus's rules: every process drops the index on commit. */
 export async function noteRulesChanged(tx: Queryable, busId: string): Promise<void> {
   forget(busId);
-  await tx.query(`SELECT pg_notify($1, $2)`, [RULES_CHANGED_CHANNEL, busId]);
+  await notifyChannel(tx, RULES_CHANGED_CHANNEL, busId);
 }
 
 /** After a commit, this process forgets at once (the NOTIFY reaches it a moment later). */

@@ -10,6 +10,7 @@ import {
   findRule,
   listRulesPage,
   listTargets,
+  lockRule,
   ruleNamesByTarget,
   setRuleState,
   upsertRule,
@@ -218,7 +219,7 @@ export async function deleteRule(
     const bus = await requireOwnBus(tx, caller, busRef);
     const rule = await findRule(tx, caller.tenantId, bus.id, name);
     if (!rule) return null;
-    await tx.query(`SELECT 1 FROM event_rules WHERE id = $1 FOR UPDATE`, [rule.id]);
+    await lockRule(tx, rule.id);
     if (rule.managedBy && !force)
       throw managedRule(`Rule ${name} is managed by ${rule.managedBy} and cannot be deleted without Force.`);
     if ((await countTargets(tx, rule.id)) > 0)

@@ -3,7 +3,7 @@ import { withTransaction } from "../../db";
 import { constraintMessage, targetIdProblem } from "../../core/events/names";
 import { isArnFormat, targetKindOf } from "../../core/events/target-arn";
 import { TargetInputError, validateTargetInput } from "../../core/events/input-transform";
-import { deleteTargets, listTargets, upsertTargets, type TargetDefinition } from "./bus.repository";
+import { deleteTargets, listTargets, lockRule, upsertTargets, type TargetDefinition } from "./bus.repository";
 import { ebValidation, limitExceeded, managedRule } from "./event.errors";
 import { requireRule } from "./rule.service";
 import type { Caller } from "./bus.service";
@@ -100,7 +100,7 @@ export async function putTargets(
   targets.forEach(checkTarget);
   return withTransaction(async (tx) => {
     const { rule } = await requireRule(tx, caller, input.eventBusName, input.rule);
-    await tx.query(`SELECT 1 FROM event_rules WHERE id = $1 FOR UPDATE`, [rule.id]);
+    await lockRule(tx, rule.id);
     if (rule.managedBy) throw managedRule(`Rule ${rule.name} is managed by ${rule.managedBy} and cannot be modified.`);
     const failed: FailedTarget[] = [];
     const accepted: TargetDefinition[] = [];

@@ -3,10 +3,11 @@ import { queueTarget } from "./queue";
 import { webhookTarget } from "./webhook";
 import { emailTarget } from "./email";
 import { topicTarget } from "./topic";
+import { eventBusTarget } from "./event-bus";
 
 // Every target kind, keyed by kind and by the subscription protocols it serves. A new kind is a
 // module exporting a TargetKind and one line here (docs/architecture.md has a worked example).
-const KINDS: readonly TargetKind[] = [queueTarget, webhookTarget, emailTarget, topicTarget];
+const KINDS: readonly TargetKind[] = [queueTarget, webhookTarget, emailTarget, topicTarget, eventBusTarget];
 
 const byKind = new Map<TargetKindName, TargetKind>(KINDS.map((k) => [k.kind, k]));
 const byProtocol = new Map<string, TargetKind>(KINDS.flatMap((k) => k.protocols.map((p) => [p, k] as const)));
