@@ -27,6 +27,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's workers would keep firing it.
+  if (t) await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await Promise.all([web?.stop(), ...workers.map((w) => w.stop())]);
 });
 

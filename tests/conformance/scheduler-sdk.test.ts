@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import {
   SchedulerClient,
   CreateScheduleCommand,
@@ -43,6 +44,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's workers would keep firing it.
+  if (t) await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await Promise.all([web?.stop(), worker?.stop()]);
 });
 
@@ -327,5 +330,63 @@ describe("boto3 scheduler client", () => {
       "ValidationException Invalid Schedule Expression rate(0 minutes).",
       "ResourceNotFoundException Schedule nope does not exist.",
     ]);
+  });
+});
+
+const AWS_CLI = "/usr/bin/aws";
+function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      AWS_CLI,
+      ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
+      {
+        env: {
+          NODE_ENV: "test",
+          PATH: process.env.PATH,
+          HOME: "/tmp",
+          AWS_ACCESS_KEY_ID: t.key.id,
+          AWS_SECRET_ACCESS_KEY: t.key.secret,
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_CONFIG_FILE: "/dev/null",
+          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+          AWS_MAX_ATTEMPTS: "1",
+          AWS_PAGER: "",
+        },
+        timeout: 60_000,
+      },
+      (err: Error | null, stdout: string, stderr: string) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.skipIf(!existsSync(AWS_CLI))("AWS CLI", () => {
+  it("create-schedule as the README shows it, get-schedule, list-schedules, and an error", async () => {
+    const q = await queue();
+    const name = uniqueName("cli");
+    const created = await aws([
+      "scheduler",
+      "create-schedule",
+      "--name",
+      name,
+      "--schedule-expression",
+      "cron(0 9 ? * MON-FRI *)",
+      "--schedule-expression-timezone",
+      "Europe/Berlin",
+      "--flexible-time-window",
+      "Mode=OFF",
+      "--target",
+      JSON.stringify({ Arn: q.arn, RoleArn: ROLE, Input: "hi" }),
+    ]);
+    expect(created.stderr).toBe("");
+    expect(JSON.parse(created.stdout).ScheduleArn).toMatch(new RegExp(`:schedule/default/${name}$`));
+    const got = JSON.parse((await aws(["scheduler", "get-schedule", "--name", name])).stdout);
+    expect(got).toMatchObject({ Name: name, ScheduleExpressionTimezone: "Europe/Berlin", State: "ENABLED" });
+    const listed = JSON.parse((await aws(["scheduler", "list-schedules", "--name-prefix", name])).stdout);
+    expect(listed.Schedules.map((s: { Name: string }) => s.Name)).toEqual([name]);
+    const bad = await aws(["scheduler", "get-schedule", "--name", "nope"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("ResourceNotFoundException");
+    expect(bad.stderr).toContain("Schedule nope does not exist.");
   });
 });

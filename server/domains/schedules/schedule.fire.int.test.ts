@@ -3,6 +3,7 @@ import { pool } from "../../db";
 import { stopBoss } from "../../jobs/boss";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createQueue } from "../queues/queue.service";
+import { ensureDefaultBus } from "../events/bus.service";
 import * as schedules from "./schedule.service";
 import { runFireSchedule } from "./schedule.fire";
 
@@ -17,6 +18,8 @@ beforeAll(async () => {
   t = await createTestTenant();
 });
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's timer loops would keep firing it.
+  await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await stopBoss();
 });
 
@@ -116,5 +119,32 @@ describe("scheduler.fire-schedule", () => {
         },
       }),
     ).resolves.toBeTruthy();
+  });
+
+  it("an event bus target receives AWS's PutEvents shape: parameters as source and detail-type, Input as detail", async () => {
+    const bus = await ensureDefaultBus(pool(), { tenantId: t.tenant.id, accountId: t.tenant.accountId });
+    const s = await create({
+      target: {
+        Arn: bus.arn,
+        RoleArn: "r",
+        Input: '{"order":42,"at":"<aws.scheduler.scheduled-time>"}',
+        EventBridgeParameters: { DetailType: "Nightly Report", Source: "my.reports" },
+      },
+    });
+    await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime: "2026-12-02T03:00:00.000Z" });
+    const r = await pool().query(
+      `SELECT source, detail_type, envelope FROM events WHERE bus_id = $1 AND source = 'my.reports'`,
+      [bus.id],
+    );
+    expect(r.rows).toHaveLength(1);
+    expect(r.rows[0]).toMatchObject({ source: "my.reports", detail_type: "Nightly Report" });
+    const env = JSON.parse(r.rows[0].envelope);
+    expect(env).toMatchObject({
+      source: "my.reports",
+      "detail-type": "Nightly Report",
+      detail: { order: 42, at: "2026-12-02T03:00:00Z" },
+      resources: [s.arn],
+      account: t.tenant.accountId,
+    });
   });
 });

@@ -11,7 +11,7 @@ import { deleteTimer, getTimer, upsertTimer } from "../timers/timer.service";
 import { fireScheduleJob } from "./schedule.jobs";
 import * as repo from "./schedule.repository";
 import type { ScheduleGroupRow, ScheduleRow, ScheduleTarget } from "./schedule.repository";
-import { Checks, conflict, NAME_RE, notFound, validation } from "./schedule.validate";
+import { Checks, CLIENT_TOKEN_RE, conflict, NAME_RE, notFound, validation } from "./schedule.validate";
 
 // EventBridge Scheduler: schedule groups and schedules (CreateSchedule … ListTagsForResource).
 // Every change commits the schedule and its timer (domains/timers) in one transaction; the timer
@@ -93,7 +93,7 @@ export async function createScheduleGroup(
   const c = new Checks();
   const name = c.string(input.name, "name", { min: 1, max: 64, pattern: NAME_RE, required: true });
   const tags = tagsIn(c, input.tags, "tags") ?? {};
-  const token = c.string(input.clientToken, "clientToken", { min: 1, max: 64 });
+  const token = c.string(input.clientToken, "clientToken", { min: 1, max: 64, pattern: CLIENT_TOKEN_RE });
   c.done();
   return withTransaction(async (tx) => {
     const row = await repo.insertGroup(tx, {
@@ -282,7 +282,7 @@ function checkSchedule(input: ScheduleInput, now: Date): CheckedSchedule {
   const state = c.oneOf(input.state, "state", ["ENABLED", "DISABLED"] as const) ?? "ENABLED";
   const aac = c.oneOf(input.actionAfterCompletion, "actionAfterCompletion", ["NONE", "DELETE"] as const) ?? "NONE";
   const kms = c.string(input.kmsKeyArn, "kmsKeyArn", { min: 1, max: 2048 });
-  c.string(input.clientToken, "clientToken", { min: 1, max: 64 });
+  c.string(input.clientToken, "clientToken", { min: 1, max: 64, pattern: CLIENT_TOKEN_RE });
   const target = checkTarget(c, input.target);
   c.done();
 

@@ -5,6 +5,7 @@ import { AppError } from "../../core/errors";
 // others as documented sentences. Each check collects; `done()` throws once with all of them.
 
 export const NAME_RE = /^[0-9a-zA-Z\-_.]+$/;
+export const CLIENT_TOKEN_RE = /^[a-zA-Z0-9\-_]+$/;
 
 export function validation(message: string): AppError {
   return new AppError("validation", message, { awsCode: "ValidationException", awsStatus: 400 });

@@ -25,6 +25,8 @@ beforeAll(async () => {
   [t, other] = await Promise.all([createTestTenant(), createTestTenant()]);
 });
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's timer loops would keep firing it.
+  await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await stopBoss();
 });
 

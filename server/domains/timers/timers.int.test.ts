@@ -20,6 +20,8 @@ beforeAll(async () => {
   await ensureQueues([fireScheduleJob]);
 });
 afterAll(async () => {
+  // Leave no recurring timer behind: a later run's loops would keep firing it.
+  await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   await stopListening();
   await stopBoss();
 });
@@ -98,6 +100,22 @@ describe("timers", () => {
       const lateMs = r.last_enqueued_at.getTime() - r.last_fire_at.getTime();
       expect(lateMs).toBeGreaterThanOrEqual(0);
       expect(lateMs).toBeLessThan(1000);
+    }
+  });
+
+  it("a sleeping loop is woken by a new nearer timer (NOTIFY) and fires it on time", async () => {
+    // Long sleeps: only the NOTIFY from upsertTimer can make it fire within a second.
+    const loop = await startTimerLoop({ maxSleepMs: 120_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // let it go to sleep
+      const owner = await addTimer(atIn(1500));
+      const row = await waitFor("the timer fired", async () => {
+        const r = await getTimer(pool(), "schedule", owner);
+        return r && r.fire_count > 0 ? r : undefined;
+      });
+      expect(row.last_enqueued_at!.getTime() - row.last_fire_at!.getTime()).toBeLessThan(1000);
+    } finally {
+      await loop.stop();
     }
   });
 
