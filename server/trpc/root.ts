@@ -7,6 +7,7 @@ import { queueRouter } from "../domains/queues/queue.router";
 import { topicRouter } from "../domains/topics/topic.router";
 import { deliveryRouter } from "../domains/deliveries/delivery.router";
 import { eventsRouter } from "../domains/events/events.router";
+import { eventSourceRouter } from "../domains/event-sources/event-source.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   topic: topicRouter,
   delivery: deliveryRouter,
   events: eventsRouter,
+  eventSource: eventSourceRouter,
 });
 
 export type AppRouter = typeof appRouter;

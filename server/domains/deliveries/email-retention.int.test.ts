@@ -27,7 +27,7 @@ describe("email and retention", () => {
   it("confirms an email subscription through the outbox link and delivers to the outbox", async () => {
     const topic = await createTopic(t.actor, t.tenant, {
       name: `mail-${randomUUID().slice(0, 6)}`,
-      attributes: { DisplayName: "Mail" },
+      settings: { displayName: "Mail" },
     });
     const r = await subscribe(
       t.actor,

@@ -20,6 +20,7 @@ import {
 import { publish } from "./publish.service";
 import { snsInvalid } from "./topic.errors";
 import type { SubscriptionPatch } from "../../core/sns/subscription-attributes";
+import type { TopicSettingsPatch } from "../../core/sns/topic-settings";
 import type { SubscriptionRow, TopicRow } from "./topic.repository";
 import type { z } from "zod";
 import type {
@@ -30,8 +31,8 @@ import type {
   updateTopicInput,
 } from "./topic.schemas";
 
-// Console-shaped use cases: map the console's typed forms onto the SNS use cases (which speak in
-// SNS attribute maps) and shape rows for pages. No secrets leave here except rotate/create, once.
+// Console-shaped use cases: map the console's typed forms onto the SNS use cases' typed settings
+// (TopicSettingsPatch, SubscriptionPatch) and shape rows for pages. No secrets leave here except rotate/create, once.
 
 /** Links in confirmations and envelopes (platform/public-url.ts; the console's name for it). */
 export const consoleBaseUrl = publicUrl;
@@ -88,31 +89,36 @@ export async function consoleGetTopic(actor: Actor, tenant: TenantRef, id: strin
   return { ...topicView(t), attributes: await getTopicAttributes(actor, tenant, t.arn) };
 }
 
-/** The create-topic form (console and REST share it) → the topic's name and SNS attributes. */
+/** The create-topic form (console and REST share it) → the topic's name and typed settings. */
 export function topicFromForm(input: z.infer<typeof createTopicInput>) {
   const name = input.fifo && !input.name.endsWith(".fifo") ? `${input.name}.fifo` : input.name;
-  const attributes: Record<string, string> = {};
-  if (input.fifo !== undefined) attributes.FifoTopic = String(input.fifo || name.endsWith(".fifo"));
-  if (input.displayName) attributes.DisplayName = input.displayName;
+  const settings: TopicSettingsPatch = {};
+  if (input.displayName) settings.displayName = input.displayName;
   if (input.contentBasedDeduplication !== undefined && name.endsWith(".fifo"))
-    attributes.ContentBasedDeduplication = String(input.contentBasedDeduplication);
-  if (input.deliveryPolicy) attributes.DeliveryPolicy = input.deliveryPolicy;
-  return { name, attributes, tags: input.tags };
+    settings.contentBasedDeduplication = input.contentBasedDeduplication;
+  if (input.deliveryPolicy) settings.deliveryPolicy = input.deliveryPolicy;
+  const fifoTopic = input.fifo === undefined ? undefined : input.fifo || name.endsWith(".fifo");
+  return { name, fifoTopic, settings, tags: input.tags };
 }
 
 export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof createTopicInput>) {
   return topicView(await createTopic(actor, tenant, topicFromForm(input)));
 }
 
+/** The edit-topic form → a typed patch (null or "" clears a field). */
+export function topicPatchFromForm(input: z.infer<typeof updateTopicInput>): TopicSettingsPatch {
+  const p: TopicSettingsPatch = {};
+  if (input.displayName !== undefined) p.displayName = input.displayName || null;
+  if (input.deliveryPolicy !== undefined) p.deliveryPolicy = input.deliveryPolicy || null;
+  if (input.contentBasedDeduplication !== undefined) p.contentBasedDeduplication = input.contentBasedDeduplication;
+  return p;
+}
+
 export async function consoleUpdateTopic(actor: Actor, tenant: TenantRef, input: z.infer<typeof updateTopicInput>) {
   const t = await getTopicById(actor, tenant, input.id);
   // One call: every field is validated before anything is written, in one transaction (no half-saved form).
-  const attrs: Record<string, string> = {};
-  if (input.displayName !== undefined) attrs.DisplayName = input.displayName ?? "";
-  if (input.deliveryPolicy !== undefined) attrs.DeliveryPolicy = input.deliveryPolicy ?? "";
-  if (input.contentBasedDeduplication !== undefined)
-    attrs.ContentBasedDeduplication = String(input.contentBasedDeduplication);
-  if (Object.keys(attrs).length) await setTopicAttributes(actor, tenant, t.arn, attrs);
+  const patch = topicPatchFromForm(input);
+  if (Object.keys(patch).length) await setTopicAttributes(actor, tenant, t.arn, patch);
   return consoleGetTopic(actor, tenant, t.id);
 }
 

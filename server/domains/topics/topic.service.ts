@@ -5,6 +5,14 @@ import { pool, withTransaction } from "../../db";
 import { env } from "../../env";
 import { checkTopicName, MAX_TAGS } from "../../core/sns/publish-rules";
 import { parseDeliveryPolicy } from "../../core/sns/delivery-policy";
+import {
+  parseNewTopicAttributeStrings,
+  parseTopicAttributeString,
+  topicAttributeLead,
+  topicPatchAttributeNames,
+  type NewTopicSettings,
+  type TopicSettingsPatch,
+} from "../../core/sns/topic-settings";
 import { recordAudit } from "../audit/audit.service";
 import {
   deleteTopicRow,
@@ -30,26 +38,6 @@ export function topicArn(tenant: TenantRef, name: string): string {
   return `arn:aws:sns:${env().SIGNALBOX_REGION}:${tenant.accountId}:${name}`;
 }
 
-const TOPIC_SETTABLE = new Set([
-  "DisplayName",
-  "DeliveryPolicy",
-  "ContentBasedDeduplication",
-  "Policy",
-  "SignatureVersion",
-  "TracingConfig",
-  "KmsMasterKeyId",
-  "ArchivePolicy",
-]);
-
-function boolAttr(v: string, name: string): boolean {
-  if (v !== "true" && v !== "false")
-    throw snsInvalid(
-      `Invalid parameter: Attributes Reason: ${name}: Invalid value [${v}]. Must be true or false.`,
-      name,
-    );
-  return v === "true";
-}
-
 function checkTags(tags: Record<string, string>) {
   if (Object.keys(tags).length > MAX_TAGS)
     throw new AppError("validation", "Could not complete request: tag quota of per resource exceeded", {
@@ -61,81 +49,80 @@ function checkTags(tags: Record<string, string>) {
   }
 }
 
-/**
- * Validates one settable topic attribute and says what to store (no I/O). Every attribute is checked
- * before anything is written, so a request with one bad attribute changes nothing.
- * `lead` is SNS's prefix: CreateTopic says "Invalid parameter: Attributes Reason: ".
- */
-export function topicAttributePatch(
-  t: { fifo: boolean },
-  name: string,
-  value: string | undefined,
-  lead = "Invalid parameter: ",
-): TopicPatch {
-  if (!TOPIC_SETTABLE.has(name)) throw snsInvalid("Invalid parameter: AttributeName", "attributeName");
-  const v = value ?? "";
-  switch (name) {
-    case "DisplayName":
-      if (v.length > 100) throw snsInvalid(`${lead}DisplayName`, "DisplayName");
-      return { displayName: v || null };
-    case "DeliveryPolicy": {
-      if (v === "") return { deliveryPolicy: null };
-      const p = parseDeliveryPolicy(v, "topic");
-      if (!p.ok) throw snsInvalid(`Invalid parameter: ${p.message}`, "DeliveryPolicy");
-      return { deliveryPolicy: p.value };
-    }
-    case "ContentBasedDeduplication":
-      if (!t.fifo)
-        throw snsInvalid(
-          `${lead}ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics`,
-          "ContentBasedDeduplication",
-        );
-      return { contentBasedDedup: boolAttr(v, name) };
-    case "Policy": {
-      // Stored and echoed; not enforced (access is decided by team roles and API keys).
-      if (v === "") return { policy: null };
-      let doc: unknown;
-      try {
-        doc = JSON.parse(v);
-      } catch {
-        throw snsInvalid(`${lead}Policy Error: the policy is not valid JSON`, "Policy");
-      }
-      if (!doc || typeof doc !== "object" || Array.isArray(doc))
-        throw snsInvalid(`${lead}Policy Error: the policy must be a JSON object`, "Policy");
-      if (v.length > 30 * 1024) throw snsInvalid(`${lead}Policy Error: the policy is larger than 30 KB`, "Policy");
-      return { policy: v };
-    }
-    case "KmsMasterKeyId":
-      // Stored and echoed; messages are not encrypted with it (PostgreSQL's own at-rest encryption applies).
-      if (v.length > 2048) throw snsInvalid(`${lead}KmsMasterKeyId`, "KmsMasterKeyId");
-      return { kmsMasterKeyId: v || null };
-    case "TracingConfig":
-      if (v !== "" && v !== "PassThrough" && v !== "Active")
-        throw snsInvalid(`${lead}TracingConfig: Invalid value [${v}]. Must be PassThrough or Active`, "TracingConfig");
-      return { tracingConfig: v || null };
-    case "SignatureVersion":
-      // Signalbox signs every message with SignatureVersion 2 (RSA SHA-256); SHA1 signatures (1) are refused rather than silently not honoured.
-      if (v === "1")
-        throw snsInvalid(
-          `${lead}SignatureVersion Reason: Signalbox signs with SignatureVersion 2 (SHA256withRSA) only; SignatureVersion 1 (SHA1withRSA) is not supported`,
-          "SignatureVersion",
-        );
-      if (v !== "" && v !== "2") throw snsInvalid(`${lead}SignatureVersion Reason: must be 1 or 2`, "SignatureVersion");
-      return { signatureVersion: v || null };
-    default:
-      return {}; // ArchivePolicy: accepted, not stored (archive/replay is not supported)
-  }
+/** The AWS door's half: CreateTopic's wire attributes → typed settings, or SNS's error. */
+export function newTopicSettingsFromAttributes(attrs: Record<string, string>): NewTopicSettings {
+  const r = parseNewTopicAttributeStrings(attrs);
+  if (!r.ok) throw snsInvalid(r.error.message, r.error.field);
+  return r.value;
 }
 
-/** Validates every attribute first, then merges them into one patch. */
-export function topicAttributesPatch(
-  t: { fifo: boolean },
-  attrs: Record<string, string | undefined>,
-  lead?: string,
-): TopicPatch {
+/** The AWS door's half: one SetTopicAttributes name/value → a typed patch, or SNS's error. */
+export function topicSettingsFromAttribute(name: string, value: string | undefined): TopicSettingsPatch {
+  const r = parseTopicAttributeString(name, value);
+  if (!r.ok) throw snsInvalid(r.error.message, r.error.field);
+  return r.value;
+}
+
+/**
+ * Checks a typed settings patch's meaning with SNS's messages and says what to store (no I/O). The
+ * Policy and DeliveryPolicy documents are parsed once here. Everything is checked before anything is
+ * written, so a request with one bad setting changes nothing. `create`: CreateTopic's wording
+ * ("Invalid parameter: Attributes Reason: …") rather than SetTopicAttributes'.
+ */
+export function topicPatchFromSettings(t: { fifo: boolean }, s: TopicSettingsPatch, create = false): TopicPatch {
+  const lead = topicAttributeLead(create);
   const patch: TopicPatch = {};
-  for (const [k, v] of Object.entries(attrs)) Object.assign(patch, topicAttributePatch(t, k, v, lead));
+  if (s.displayName !== undefined) {
+    if (s.displayName && s.displayName.length > 100) throw snsInvalid(`${lead}DisplayName`, "DisplayName");
+    patch.displayName = s.displayName || null;
+  }
+  if (s.deliveryPolicy !== undefined) {
+    if (!s.deliveryPolicy) patch.deliveryPolicy = null;
+    else {
+      const p = parseDeliveryPolicy(s.deliveryPolicy, "topic");
+      if (!p.ok) throw snsInvalid(`Invalid parameter: ${p.message}`, "DeliveryPolicy");
+      patch.deliveryPolicy = p.value;
+    }
+  }
+  if (s.contentBasedDeduplication !== undefined) {
+    if (!t.fifo)
+      throw snsInvalid(
+        `${lead}${create ? "" : "ContentBasedDeduplication Reason: "}Content based deduplication can only be set for FIFO topics`,
+        "ContentBasedDeduplication",
+      );
+    patch.contentBasedDedup = s.contentBasedDeduplication;
+  }
+  if (s.policy !== undefined) patch.policy = s.policy ? checkedPolicy(s.policy, lead) : null;
+  if (s.kmsMasterKeyId !== undefined) {
+    // Stored and echoed; messages are not encrypted with it (PostgreSQL's own at-rest encryption applies).
+    if (s.kmsMasterKeyId && s.kmsMasterKeyId.length > 2048) throw snsInvalid(`${lead}KmsMasterKeyId`, "KmsMasterKeyId");
+    patch.kmsMasterKeyId = s.kmsMasterKeyId || null;
+  }
+  if (s.tracingConfig !== undefined) patch.tracingConfig = s.tracingConfig;
+  if (s.signatureVersion !== undefined) {
+    // Signalbox signs every message with SignatureVersion 2 (RSA SHA-256); SHA1 signatures (1) are refused rather than silently not honoured.
+    if (s.signatureVersion === "1")
+      throw snsInvalid(
+        `${lead}SignatureVersion Reason: Signalbox signs with SignatureVersion 2 (SHA256withRSA) only; SignatureVersion 1 (SHA1withRSA) is not supported`,
+        "SignatureVersion",
+      );
+    patch.signatureVersion = s.signatureVersion;
+  }
   return patch;
+}
+
+/** The access policy is stored and echoed, not enforced (access is decided by team roles and API keys). */
+function checkedPolicy(v: string, lead: string): string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(v);
+  } catch {
+    throw snsInvalid(`${lead}Policy Error: the policy is not valid JSON`, "Policy");
+  }
+  if (!doc || typeof doc !== "object" || Array.isArray(doc))
+    throw snsInvalid(`${lead}Policy Error: the policy must be a JSON object`, "Policy");
+  if (v.length > 30 * 1024) throw snsInvalid(`${lead}Policy Error: the policy is larger than 30 KB`, "Policy");
+  return v;
 }
 
 export async function requireTopic(tenant: TenantRef, arn: string): Promise<TopicRow> {
@@ -147,24 +134,13 @@ export async function requireTopic(tenant: TenantRef, arn: string): Promise<Topi
 export async function createTopic(
   actor: Actor,
   tenant: TenantRef,
-  input: { name: string; attributes?: Record<string, string>; tags?: Record<string, string> },
+  input: { name: string; fifoTopic?: boolean; settings?: TopicSettingsPatch; tags?: Record<string, string> },
 ): Promise<TopicRow> {
   assertCan(actor.role, "resource:write");
-  const attrs = input.attributes ?? {};
-  for (const k of Object.keys(attrs))
-    if (!TOPIC_SETTABLE.has(k) && k !== "FifoTopic")
-      throw snsInvalid("Invalid parameter: Attributes Reason: Unknown attribute " + k, k);
-  const fifoAttr = attrs.FifoTopic === undefined ? undefined : boolAttr(attrs.FifoTopic, "FifoTopic");
-  const bad = checkTopicName(input.name, fifoAttr);
+  const bad = checkTopicName(input.name, input.fifoTopic);
   if (bad) throw ruleError(bad);
   const fifo = input.name.endsWith(".fifo");
-  if (attrs.ContentBasedDeduplication !== undefined && !fifo)
-    throw snsInvalid(
-      "Invalid parameter: Attributes Reason: Content based deduplication can only be set for FIFO topics",
-      "ContentBasedDeduplication",
-    );
-  const { FifoTopic: _fifo, ...settable } = attrs;
-  const patch = topicAttributesPatch({ fifo }, settable, "Invalid parameter: Attributes Reason: ");
+  const patch = topicPatchFromSettings({ fifo }, input.settings ?? {}, true);
   const tags = input.tags ?? {};
   checkTags(tags);
   const existing = await findTopicByName(pool(), tenant.id, input.name);
@@ -314,26 +290,19 @@ export async function getTopicAttributes(
   return out;
 }
 
-export async function setTopicAttribute(
-  actor: Actor,
-  tenant: TenantRef,
-  arn: string,
-  name: string,
-  value: string | undefined,
-): Promise<void> {
-  await setTopicAttributes(actor, tenant, arn, { [name]: value ?? "" });
-}
-
-/** Several attributes at once (the console's topic form): all validated first, then written in one transaction. */
+/**
+ * SetTopicAttributes (one attribute on the AWS door, several from the console's topic form): all
+ * checked first, then written in one transaction.
+ */
 export async function setTopicAttributes(
   actor: Actor,
   tenant: TenantRef,
   arn: string,
-  attrs: Record<string, string>,
+  settings: TopicSettingsPatch,
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
   const t = await requireTopic(tenant, arn);
-  const patch = topicAttributesPatch(t, attrs);
+  const patch = topicPatchFromSettings(t, settings);
   await withTransaction(async (tx) => {
     await updateTopic(tx, tenant.id, t.id, patch);
     await recordAudit(
@@ -341,7 +310,7 @@ export async function setTopicAttributes(
       tenant.id,
       "topic.set-attribute",
       { type: "topic", id: t.id },
-      { attribute: Object.keys(attrs).join(",") },
+      { attribute: topicPatchAttributeNames(settings).join(",") },
       tx,
     );
   });

@@ -4,7 +4,14 @@ import { ensureQueues } from "../../jobs/boss";
 import { deliveryJobs } from "../deliveries/delivery.jobs";
 import { pool } from "../../db";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
-import { consoleCreateTopic, consoleSubscribe, consoleListTopics, consoleListSubscriptions } from "./topic.console";
+import {
+  consoleCreateTopic,
+  consoleGetTopic,
+  consoleSubscribe,
+  consoleListTopics,
+  consoleListSubscriptions,
+  consoleUpdateTopic,
+} from "./topic.console";
 import { rotateSigningSecret, signingSecrets, testFilterPolicy, requireSubscription } from "./subscription.service";
 import { standardWebhookHeaders } from "../../core/sns/standard-webhooks";
 
@@ -17,6 +24,35 @@ beforeAll(async () => {
 });
 
 describe("topics (console use cases)", () => {
+  it("maps the topic form to typed settings; a bad field changes nothing of the form", async () => {
+    const topic = await consoleCreateTopic(t.actor, t.tenant, { name: "console-settings", displayName: "Before" });
+    const bad = await consoleUpdateTopic(t.actor, t.tenant, {
+      id: topic.id,
+      displayName: "After",
+      contentBasedDeduplication: true,
+    }).catch((e) => e);
+    expect(bad).toMatchObject({ code: "validation", awsCode: "InvalidParameter" });
+    expect(bad.fieldErrors.ContentBasedDeduplication[0]).toBe(
+      "Invalid parameter: ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics",
+    );
+    expect((await consoleGetTopic(t.actor, t.tenant, topic.id)).displayName).toBe("Before");
+    const ok = await consoleUpdateTopic(t.actor, t.tenant, {
+      id: topic.id,
+      displayName: null,
+      deliveryPolicy: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":5}}}',
+    });
+    expect(ok.displayName).toBeNull();
+    expect(JSON.parse(ok.attributes.DeliveryPolicy!)).toMatchObject({
+      http: { defaultHealthyRetryPolicy: { numRetries: 5 } },
+    });
+    const fifo = await consoleCreateTopic(t.actor, t.tenant, {
+      name: "console-settings",
+      fifo: true,
+      contentBasedDeduplication: true,
+    });
+    expect(fifo).toMatchObject({ name: "console-settings.fifo", fifo: true, contentBasedDeduplication: true });
+  });
+
   it("rejects an invalid filter policy as a field error and creates nothing", async () => {
     const topic = await consoleCreateTopic(t.actor, t.tenant, { name: "console-orders" });
     const err = await consoleSubscribe(t.actor, t.tenant, {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError, toAppError } from "../../core/errors";
 import { decodePathSegment, decodeUtf8, parseForm } from "../wire";
@@ -18,6 +18,9 @@ export type RestContext = Authenticated & {
   params: Record<string, string>;
   query: URLSearchParams;
   signal?: AbortSignal;
+  /** The request's headers and body as received (routes that verify a signature over the bytes). */
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
 };
 
 export type RestRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> = {
@@ -147,6 +150,8 @@ export function createRestHandler(routes: RestRoute[]) {
         params,
         query: searchParams,
         signal,
+        headers: req.headers,
+        rawBody: raw,
       };
       const result =
         route.waiting || !auth

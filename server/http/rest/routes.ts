@@ -4,10 +4,17 @@ import { whoamiRoutes } from "./whoami.routes";
 import { topicRoutes } from "./topics.routes";
 import { queueRoutes } from "./queues.routes";
 import { eventRoutes } from "./events.routes";
+import { eventSourceRoutes } from "./event-sources.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
-const domainRoutes: RestRoute[] = [...whoamiRoutes, ...topicRoutes, ...queueRoutes, ...eventRoutes];
+const domainRoutes: RestRoute[] = [
+  ...whoamiRoutes,
+  ...topicRoutes,
+  ...queueRoutes,
+  ...eventRoutes,
+  ...eventSourceRoutes,
+];
 
 export const REST_ROUTES: RestRoute[] = [
   ...domainRoutes,

@@ -7,8 +7,10 @@ import {
   getTopicAttributes,
   listTopicTags,
   listTopics,
-  setTopicAttribute,
+  newTopicSettingsFromAttributes,
+  setTopicAttributes,
   tagTopic,
+  topicSettingsFromAttribute,
   untagTopic,
 } from "../../../domains/topics/topic.service";
 import {
@@ -67,7 +69,7 @@ const ACTIONS = new Map<string, SnsAction>([
       const { tenant, actor } = call.ctx;
       const t = await createTopic(actor, tenant, {
         name: p.get("Name") ?? "",
-        attributes: entryMap(p, "Attributes"),
+        ...newTopicSettingsFromAttributes(entryMap(p, "Attributes")),
         tags: tagList(p),
       });
       return reply(xmlTag("TopicArn", t.arn));
@@ -102,13 +104,9 @@ const ACTIONS = new Map<string, SnsAction>([
     "SetTopicAttributes",
     async (p, call, reply) => {
       const { tenant, actor } = call.ctx;
-      await setTopicAttribute(
-        actor,
-        tenant,
-        required(p, "TopicArn"),
-        required(p, "AttributeName"),
-        p.get("AttributeValue") ?? "",
-      );
+      const arn = required(p, "TopicArn");
+      const settings = topicSettingsFromAttribute(required(p, "AttributeName"), p.get("AttributeValue") ?? "");
+      await setTopicAttributes(actor, tenant, arn, settings);
       return reply("");
     },
   ],
