@@ -25,6 +25,11 @@ import { runFireRuleSchedule } from "../domains/events/rule-fire";
 import { runEventRetention } from "../domains/events/events.maintenance";
 import { fireScheduleJob } from "../domains/schedules/schedule.jobs";
 import { runFireSchedule } from "../domains/schedules/schedule.fire";
+import { foldShapesJob } from "../domains/schemas/schemas.jobs";
+import { runFoldShapes } from "../domains/schemas/discovery";
+import { archiveRetentionJob, replayJob } from "../domains/archives/archives.jobs";
+import { runReplay } from "../domains/archives/replay.run";
+import { runArchiveRetention } from "../domains/archives/archive.retention";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -48,4 +53,9 @@ export const HANDLERS: JobRegistration[] = [
     await runEventRetention();
   }),
   handle(fireScheduleJob, runFireSchedule),
+  handle(foldShapesJob, runFoldShapes),
+  handle(replayJob, runReplay),
+  handle(archiveRetentionJob, async (data, ctx) => {
+    await runArchiveRetention(data, ctx);
+  }),
 ];

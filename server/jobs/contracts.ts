@@ -4,7 +4,17 @@ import { queueJobs } from "../domains/queues/queue.jobs";
 import { deliveryJobs } from "../domains/deliveries/delivery.jobs";
 import { eventJobs } from "../domains/events/events.jobs";
 import { scheduleJobs } from "../domains/schedules/schedule.jobs";
+import { schemaJobs } from "../domains/schemas/schemas.jobs";
+import { archiveJobs } from "../domains/archives/archives.jobs";
 
 // Every job contract, one line per domain: the processes that start (web, worker) create their
 // pg-boss queues from this list. Contracts import nothing but zod, so this list drags in no handler.
-export const CONTRACTS: JobContract[] = [...systemJobs, ...queueJobs, ...deliveryJobs, ...eventJobs, ...scheduleJobs];
+export const CONTRACTS: JobContract[] = [
+  ...systemJobs,
+  ...queueJobs,
+  ...deliveryJobs,
+  ...eventJobs,
+  ...scheduleJobs,
+  ...schemaJobs,
+  ...archiveJobs,
+];

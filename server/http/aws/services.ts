@@ -2,8 +2,16 @@ import type { AwsService } from "./types";
 import { stsService } from "./sts";
 import { snsService } from "./sns/sns.service";
 import { sqsService } from "./sqs";
+import { schemasService } from "./schemas/schemas.service";
 import { eventsService } from "./events";
 import { schedulerService } from "./scheduler/scheduler.service";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
-export const AWS_SERVICES: AwsService[] = [stsService, snsService, sqsService, eventsService, schedulerService];
+export const AWS_SERVICES: AwsService[] = [
+  stsService,
+  snsService,
+  sqsService,
+  eventsService,
+  schedulerService,
+  schemasService,
+];

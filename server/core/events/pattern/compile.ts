@@ -22,6 +22,7 @@ import {
 export const MAX_EVENT_PATTERN_LENGTH = 4096;
 
 const OR = "$or";
+const IP_LIKE = /^[0-9A-Fa-f:.]+$/;
 /** Operator names that may not be field names inside `$or` alternatives. */
 const RESERVED_IN_OR = new Set([
   "anything-but",
@@ -123,7 +124,8 @@ class Compiler {
         case "VALUE_STRING": {
           const value = r.text();
           raw.push(value);
-          const ip = parseIp(value);
+          // Strings that read as IP addresses match as addresses, as AWS's matcher does.
+          const ip = IP_LIKE.test(value) ? parseIp(value) : undefined;
           if (ip) {
             const block = parseCidr(`${value}/${ip.version === 4 ? 32 : 128}`);
             if (block.ok) {
@@ -176,7 +178,7 @@ class Compiler {
       return { value, ignoreCase: false };
     }
     if (t === "START_OBJECT") {
-      if (r.nextToken() !== "FIELD_NAME") r.fail(`${op} expression name not found`);
+      if (r.nextToken() !== "FIELD_NAME") r.fail(`${op === "prefix" ? "Prefix" : "Suffix"} expression name not found`);
       if (r.name !== "equals-ignore-case") r.fail(`Unsupported ${op} pattern: ${r.name}`);
       const value = this.stringOperand("equals-ignore-case");
       this.endOfExpression();
@@ -210,6 +212,13 @@ class Compiler {
         const { value, ignoreCase } = this.prefixOrSuffix(op);
         const raw = { [op]: ignoreCase ? { "equals-ignore-case": value } : value };
         return { kind: op, value, ignoreCase, raw };
+      }
+      case "equals": {
+        // Not in EventBridge's guide, but its matcher accepts it: an exact string.
+        if (r.nextToken() !== "VALUE_STRING") r.fail("exact match pattern must be a string");
+        const value = r.text();
+        this.endOfExpression();
+        return { kind: "exact-string", value, raw: { equals: value } };
       }
       case "equals-ignore-case": {
         const value = this.stringOperand("equals-ignore-case");
@@ -305,101 +314,96 @@ class Compiler {
   private parseAnythingBut(path: string): Matcher {
     const r: JsonReader = this.r;
     let t = r.nextToken();
-    let ignoreCase = false;
+    let inner: "" | "equals-ignore-case" | "prefix" | "suffix" | "wildcard" = "";
     if (t === "START_OBJECT") {
       if (r.nextToken() !== "FIELD_NAME") r.fail("Anything-But expression name not found");
-      const inner = r.name;
-      if (inner === "equals-ignore-case") {
-        ignoreCase = true;
-        t = r.nextToken();
-      } else if (inner === "prefix" || inner === "suffix") {
-        if (r.nextToken() !== "VALUE_STRING") r.fail("prefix/suffix match pattern must be a string");
-        const value = r.text();
-        if (value === "") r.fail("Null prefix/suffix not allowed");
-        this.endOfExpression();
-        this.endOfExpression();
-        const raw = { "anything-but": { [inner]: value } };
-        return inner === "prefix"
-          ? { kind: "anything-but-prefix", value, raw }
-          : { kind: "anything-but-suffix", value, raw };
-      } else if (inner === "wildcard") {
-        const tw = r.nextToken();
-        const sources: string[] = [];
-        if (tw === "VALUE_STRING") {
-          sources.push(r.text());
-        } else if (tw === "START_ARRAY") {
-          let ti: JsonTokenType | null;
-          while ((ti = r.nextToken()) !== "END_ARRAY") {
-            if (ti !== "VALUE_STRING") r.fail("wildcard match pattern must be a string");
-            sources.push(r.text());
-          }
-          if (sources.length === 0) r.fail("Empty arrays are not allowed");
-        } else {
-          r.fail("wildcard match pattern must be a string");
-        }
-        const programs = sources.map((s) => this.wildcard(s, path));
-        this.endOfExpression();
-        this.endOfExpression();
-        const raw = { "anything-but": { wildcard: tw === "VALUE_STRING" ? sources[0] : sources } };
-        return { kind: "anything-but-wildcard", programs, raw };
-      } else {
-        r.fail(`Unsupported anything-but pattern: ${inner}`);
+      const op = r.name;
+      if (op !== "equals-ignore-case" && op !== "prefix" && op !== "suffix" && op !== "wildcard") {
+        r.fail(`Unsupported anything-but pattern: ${op}`);
       }
+      inner = op;
+      t = r.nextToken();
     }
     if (t !== "START_ARRAY" && t !== "VALUE_STRING" && t !== "VALUE_NUMBER") {
       r.fail("Value of anything-but must be an array or single string/number value.");
     }
-    const strings = new Set<string>();
-    const numbers = new Set<number>();
-    const listed: unknown[] = [];
-    const addNumber = (n: number) => {
-      const c = toComparable(n);
-      if (c === undefined) r.fail(NUMBER_RANGE_MESSAGE);
-      numbers.add(c);
-      listed.push(n);
+    const tooMany = () => r.fail("Too many elements in numeric expression");
+
+    if (inner === "") {
+      const strings = new Set<string>();
+      const numbers = new Set<number>();
+      const listed: unknown[] = [];
+      const addNumber = (n: number) => {
+        const c = toComparable(n);
+        if (c === undefined) r.fail(NUMBER_RANGE_MESSAGE);
+        numbers.add(c);
+        listed.push(n);
+      };
+      if (t === "START_ARRAY") {
+        let ti: JsonTokenType | null;
+        while ((ti = r.nextToken()) !== "END_ARRAY") {
+          if (ti === "VALUE_STRING") {
+            strings.add(r.text());
+            listed.push(r.text());
+          } else if (ti === "VALUE_NUMBER") {
+            addNumber(r.number);
+          } else {
+            r.fail("Inside anything but list, start|null|boolean is not supported.");
+          }
+        }
+        if (strings.size > 0 === numbers.size > 0) {
+          r.fail("Inside anything but list, either all values are number or string, mixed type is not supported");
+        }
+      } else if (t === "VALUE_STRING") {
+        strings.add(r.text());
+        listed.push(r.text());
+      } else {
+        addNumber(r.number);
+      }
+      if (r.nextToken() !== "END_OBJECT") tooMany();
+      const shown = t === "START_ARRAY" ? listed : listed[0];
+      return { kind: "anything-but", strings, numbers, raw: { "anything-but": shown } };
+    }
+
+    // A set of strings for equals-ignore-case / prefix / suffix / wildcard.
+    const notString = (): never => {
+      if (inner === "equals-ignore-case") {
+        r.fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
+      }
+      if (inner === "wildcard") r.fail("wildcard match pattern must be a string");
+      r.fail("prefix/suffix match pattern must be a string");
+    };
+    const values: string[] = [];
+    const take = () => {
+      const text = r.text();
+      if ((inner === "prefix" || inner === "suffix") && text === "") r.fail("Null prefix/suffix not allowed");
+      values.push(text);
     };
     if (t === "START_ARRAY") {
       let ti: JsonTokenType | null;
       while ((ti = r.nextToken()) !== "END_ARRAY") {
-        if (ti === "VALUE_STRING") {
-          strings.add(r.text());
-          listed.push(r.text());
-        } else if (ti === "VALUE_NUMBER" && !ignoreCase) {
-          addNumber(r.number);
-        } else if (ignoreCase) {
-          r.fail("Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported.");
-        } else {
-          r.fail("Inside anything but list, start|null|boolean is not supported.");
-        }
-      }
-      if (!ignoreCase && strings.size > 0 === numbers.size > 0) {
-        r.fail("Inside anything but list, either all values are number or string, mixed type is not supported");
+        if (ti !== "VALUE_STRING") notString();
+        take();
       }
     } else if (t === "VALUE_STRING") {
-      strings.add(r.text());
-      listed.push(r.text());
-    } else if (ignoreCase) {
-      r.fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.");
+      take();
     } else {
-      addNumber(r.number);
+      notString();
     }
-    if (r.nextToken() !== "END_OBJECT") r.fail("Too many elements in numeric expression");
-    if (ignoreCase) {
-      if (r.nextToken() !== "END_OBJECT") r.fail("Too many elements in numeric expression");
-      const values = [...strings];
-      const shown = t === "START_ARRAY" ? listed : listed[0];
-      return {
-        kind: "anything-but-ignore-case",
-        values: values.map(fold),
-        raw: { "anything-but": { "equals-ignore-case": shown } },
-      };
+    const programs = inner === "wildcard" ? values.map((v) => this.wildcard(v, path)) : [];
+    if (r.nextToken() !== "END_OBJECT") tooMany();
+    if (r.nextToken() !== "END_OBJECT") tooMany();
+    const raw = { "anything-but": { [inner]: t === "START_ARRAY" ? values : values[0] } };
+    switch (inner) {
+      case "equals-ignore-case":
+        return { kind: "anything-but-ignore-case", values: values.map(fold), raw };
+      case "prefix":
+        return { kind: "anything-but-prefix", values, raw };
+      case "suffix":
+        return { kind: "anything-but-suffix", values, raw };
+      case "wildcard":
+        return { kind: "anything-but-wildcard", programs, raw };
     }
-    return {
-      kind: "anything-but",
-      strings,
-      numbers,
-      raw: { "anything-but": t === "START_ARRAY" ? listed : listed[0] },
-    };
   }
 }
 

@@ -160,7 +160,7 @@ export class JsonReader {
         this.fail(`Unexpected character (${charDesc(c)}): was expecting double-quote to start field name`);
       }
       this.pos++;
-      this.fieldName = this.readString();
+      this.fieldName = this.readString("name");
       c = this.skipWs();
       if (c !== 0x3a /* : */) {
         if (c < 0) this.fail(`Unexpected end-of-input: was expecting a colon to separate field name and value`);
@@ -296,12 +296,12 @@ export class JsonReader {
 
   private finishString(): void {
     this.pos = this.stringStart;
-    this.currentText = this.readString();
+    this.currentText = this.readString("string value");
     this.stringIncomplete = false;
   }
 
   /** Reads a string body; the position starts after the opening quote and ends after the closing one. */
-  private readString(): string {
+  private readString(what: "name" | "string value"): string {
     const s = this.src;
     let out = "";
     let chunk = this.pos;
@@ -362,7 +362,7 @@ export class JsonReader {
       if (c < 0x20) {
         this.pos++;
         this.fail(
-          `Illegal unquoted character (${charDesc(c)}): has to be escaped using backslash to be included in string value`,
+          `Illegal unquoted character (${charDesc(c)}): has to be escaped using backslash to be included in ${what}`,
         );
       }
       this.pos++;

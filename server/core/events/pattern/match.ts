@@ -77,9 +77,9 @@ export function matchValue(m: Matcher, v: Scalar): boolean {
       }
       return true;
     case "anything-but-prefix":
-      return !(typeof v === "string" && v.startsWith(m.value));
+      return !(typeof v === "string" && m.values.some((x) => v.startsWith(x)));
     case "anything-but-suffix":
-      return !(typeof v === "string" && v.endsWith(m.value));
+      return !(typeof v === "string" && m.values.some((x) => v.endsWith(x)));
     case "anything-but-ignore-case":
       return !(typeof v === "string" && m.values.includes(fold(v)));
     case "anything-but-wildcard":

@@ -172,6 +172,18 @@ const rows: Row[] = [
     match: true,
   },
   {
+    name: "anything-but prefix list",
+    pattern: { region: [{ "anything-but": { prefix: ["eu-", "us-"] } }] },
+    event: ec2Event,
+    match: false,
+  },
+  {
+    name: "anything-but prefix list lets others through",
+    pattern: { region: [{ "anything-but": { prefix: ["eu-", "ap-"] } }] },
+    event: ec2Event,
+    match: true,
+  },
+  {
     name: "anything-but suffix",
     pattern: { detail: { FileName: [{ "anything-but": { suffix: ".png" } }] } },
     event: env({ FileName: "a.png" }),

@@ -21,8 +21,8 @@ export type Matcher =
   | { kind: "equals-ignore-case"; value: string; raw: unknown }
   | { kind: "wildcard"; program: WildcardProgram; raw: unknown }
   | { kind: "anything-but"; strings: Set<string>; numbers: Set<Comparable>; raw: unknown }
-  | { kind: "anything-but-prefix"; value: string; raw: unknown }
-  | { kind: "anything-but-suffix"; value: string; raw: unknown }
+  | { kind: "anything-but-prefix"; values: string[]; raw: unknown }
+  | { kind: "anything-but-suffix"; values: string[]; raw: unknown }
   | { kind: "anything-but-ignore-case"; values: string[]; raw: unknown }
   | { kind: "anything-but-wildcard"; programs: WildcardProgram[]; raw: unknown }
   | {

@@ -22,8 +22,10 @@ export type WildcardProgram = { source: string; pieces: string[] };
 
 export class WildcardSyntaxError extends Error {}
 
+const encoder = new TextEncoder();
+
 export function parseWildcard(source: string): WildcardProgram {
-  const bytes = new TextEncoder().encode(source);
+  const bytes = encoder.encode(source);
   // Validate on bytes (for AWS's positions), build pieces on characters.
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] === 0x2a && bytes[i + 1] === 0x2a)
@@ -71,70 +73,82 @@ export function wildcardMatches(program: WildcardProgram, value: string): boolea
   return true;
 }
 
-type Token = string | null; // null = star
-
-function tokens(program: WildcardProgram): Token[] {
-  const out: Token[] = [];
-  program.pieces.forEach((piece, i) => {
-    if (i > 0) out.push(null);
-    for (const ch of piece) out.push(ch);
-  });
-  return out;
-}
-
 /** The complexity measure described above, capped at `cap`. */
 export function wildcardComplexity(programs: WildcardProgram[], cap = MAX_WILDCARD_COMPLEXITY + 1): number {
   // The same wildcard twice on one field is one pattern to AWS's matcher.
   const unique = new Map(programs.map((p) => [p.source, p]));
   const withStars = [...unique.values()].filter((p) => p.pieces.length > 1);
   if (withStars.length === 0) return 0;
-  const toks = withStars.map(tokens);
+  // All programs' positions in one array: a character, STAR, or END (the accepting position).
+  const STAR = "";
+  const END = null;
+  const tok: Array<string | null> = [];
+  const starts: number[] = [];
+  for (const p of withStars) {
+    starts.push(tok.length);
+    p.pieces.forEach((piece, i) => {
+      if (i > 0) tok.push(STAR);
+      for (const ch of piece) tok.push(ch);
+    });
+    tok.push(END);
+  }
   const alphabet = new Set<string>();
-  for (const t of toks) for (const x of t) if (x !== null) alphabet.add(x);
+  for (const t of tok) if (t) alphabet.add(t);
   alphabet.add("\u0000other");
 
-  const close = (set: Set<number>, p: number, s: number) => {
-    // state id = p * 65536 + position
-    let pos = s;
-    for (;;) {
-      set.add(p * 65536 + pos);
-      if (toks[p][pos] === null) pos++;
-      else break;
-    }
-  };
+  const mark = new Uint8Array(tok.length);
   // A star and the position after it are one state of AWS's machine (a self-loop), so only
   // character positions and the accepting end are counted.
-  const weight = (set: Set<number>) => {
-    let n = 0;
-    for (const id of set) if (toks[Math.floor(id / 65536)][id % 65536] !== null) n++;
-    return n;
+  const close = (pos: number) => {
+    for (;;) {
+      mark[pos] = 1;
+      if (tok[pos] === STAR) pos++;
+      else return;
+    }
   };
-  const start = new Set<number>();
-  toks.forEach((_, p) => close(start, p, 0));
-  const key = (set: Set<number>) => [...set].sort((a, b) => a - b).join(",");
-  const seen = new Set<string>([key(start)]);
-  const queue: Set<number>[] = [start];
-  let max = weight(start);
+  const collect = (): { states: number[]; weight: number } => {
+    const states: number[] = [];
+    let weight = 0;
+    for (let i = 0; i < mark.length; i++) {
+      if (mark[i]) {
+        states.push(i);
+        if (tok[i] !== STAR) weight++;
+        mark[i] = 0;
+      }
+    }
+    return { states, weight };
+  };
+  for (const st of starts) close(st);
+  const first = collect();
+  let max = first.weight;
+  if (max >= cap) return cap;
+  const seen = new Set<string>([first.states.join(",")]);
+  const queue: number[][] = [first.states];
   const LIMIT_SETS = 5000;
   while (queue.length > 0 && seen.size < LIMIT_SETS) {
     const set = queue.shift()!;
     for (const ch of alphabet) {
-      const next = new Set<number>();
-      for (const id of set) {
-        const p = Math.floor(id / 65536);
-        const pos = id % 65536;
-        const tok = toks[p][pos];
-        if (pos >= toks[p].length) continue;
-        if (tok === null) close(next, p, pos);
-        else if (tok === ch) close(next, p, pos + 1);
+      let any = false;
+      for (const p of set) {
+        const t = tok[p];
+        if (t === STAR) {
+          close(p);
+          any = true;
+        } else if (t === ch) {
+          close(p + 1);
+          any = true;
+        }
       }
-      if (next.size === 0) continue;
-      max = Math.max(max, weight(next));
-      if (max >= cap) return cap;
-      const k = key(next);
+      if (!any) continue;
+      const next = collect();
+      if (next.weight > max) {
+        max = next.weight;
+        if (max >= cap) return cap;
+      }
+      const k = next.states.join(",");
       if (!seen.has(k)) {
         seen.add(k);
-        queue.push(next);
+        queue.push(next.states);
       }
     }
   }
