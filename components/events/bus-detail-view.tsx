@@ -25,6 +25,7 @@ import { ExplorerTab } from "./explorer-tab";
 import { PermissionsTab } from "./permissions-tab";
 import { SendEventDialog } from "./send-event-dialog";
 import { ComingTab } from "./coming-tab";
+import { SourcesTab } from "./sources-tab";
 
 const TABS = ["rules", "events", "archives", "schemas", "sources", "permissions"] as const;
 type TabId = (typeof TABS)[number];
@@ -198,12 +199,7 @@ export function BusDetailView({
           {
             id: "sources",
             label: "Sources",
-            content: (
-              <ComingTab
-                title="Event sources"
-                text="HTTPS ingest URLs for SaaS apps (GitHub, Stripe, Standard Webhooks or a shared token): each verified request becomes an event on this bus."
-              />
-            ),
+            content: <SourcesTab tenant={tenant.slug} bus={b.name} canWrite={write} />,
           },
           {
             id: "permissions",
