@@ -39,7 +39,16 @@ export function FailingEndpointsCard({
 }) {
   const trpc = useTRPC();
   const q = useQuery({
-    ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, sourceKind, sourceArn, from, to, limit: 5 }),
+    ...trpc.delivery.failingEndpoints.queryOptions({
+      tenant,
+      topicId,
+      subscriptionId,
+      sourceKind,
+      sourceArn,
+      from,
+      to,
+      limit: 5,
+    }),
     refetchInterval: live ? 10_000 : false,
     placeholderData: (prev) => prev,
   });

@@ -24,8 +24,9 @@ import { RulesTab } from "./rules-tab";
 import { ExplorerTab } from "./explorer-tab";
 import { PermissionsTab } from "./permissions-tab";
 import { SendEventDialog } from "./send-event-dialog";
-import { ComingTab } from "./coming-tab";
 import { SourcesTab } from "./sources-tab";
+import { ArchivesTab } from "./archives-tab";
+import { SchemasTab } from "./schemas-tab";
 
 const TABS = ["rules", "events", "archives", "schemas", "sources", "permissions"] as const;
 type TabId = (typeof TABS)[number];
@@ -179,22 +180,12 @@ export function BusDetailView({
           {
             id: "archives",
             label: "Archives & replays",
-            content: (
-              <ComingTab
-                title="Archives and replays"
-                text="Keep the events that match a pattern for a number of days, and replay a time window of them to this bus, optionally to only some rules."
-              />
-            ),
+            content: <ArchivesTab tenant={tenant.slug} bus={b.name} canWrite={write} />,
           },
           {
             id: "schemas",
             label: "Schemas",
-            content: (
-              <ComingTab
-                title="Schemas"
-                text="Discovery infers a JSON Schema per source and detail type from this bus's traffic, versioned when the shape changes, with a TypeScript type to paste into your code."
-              />
-            ),
+            content: <SchemasTab tenant={tenant.slug} bus={b.name} canWrite={write} />,
           },
           {
             id: "sources",

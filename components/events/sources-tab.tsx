@@ -36,10 +36,26 @@ type Source = RouterOutputs["eventSource"]["list"][number];
 type Kind = "standard-webhooks" | "github" | "stripe" | "token";
 
 const KINDS: { value: Kind; label: string; hint: string }[] = [
-  { value: "github", label: "GitHub", hint: "Paste the secret into the webhook's settings; requests carry X-Hub-Signature-256." },
-  { value: "stripe", label: "Stripe", hint: "Add the endpoint in Stripe, then rotate here with the whsec_… Stripe shows." },
-  { value: "standard-webhooks", label: "Standard Webhooks", hint: "Svix, Clerk, Resend and others: webhook-id, -timestamp and -signature." },
-  { value: "token", label: "Shared token", hint: "The sender puts the secret in a header (X-Signalbox-Token by default)." },
+  {
+    value: "github",
+    label: "GitHub",
+    hint: "Paste the secret into the webhook's settings; requests carry X-Hub-Signature-256.",
+  },
+  {
+    value: "stripe",
+    label: "Stripe",
+    hint: "Add the endpoint in Stripe, then rotate here with the whsec_… Stripe shows.",
+  },
+  {
+    value: "standard-webhooks",
+    label: "Standard Webhooks",
+    hint: "Svix, Clerk, Resend and others: webhook-id, -timestamp and -signature.",
+  },
+  {
+    value: "token",
+    label: "Shared token",
+    hint: "The sender puts the secret in a header (X-Signalbox-Token by default).",
+  },
 ];
 const kindLabel = (k: string) => KINDS.find((x) => x.value === k)?.label ?? k;
 
@@ -96,7 +112,9 @@ export function SourcesTab({ tenant, bus, canWrite }: { tenant: string; bus: str
       ) : (
         <>
           <div className="flex items-center justify-between">
-            <p className="text-sm text-gray-500">Requests whose signature does not verify, or that are stale or replayed, are refused and listed.</p>
+            <p className="text-sm text-gray-500">
+              Requests whose signature does not verify, or that are stale or replayed, are refused and listed.
+            </p>
             {add}
           </div>
           <div className="space-y-3">
@@ -207,7 +225,10 @@ export function SourcesTab({ tenant, bus, canWrite }: { tenant: string; bus: str
 
 function Requests({ tenant, bus, id }: { tenant: string; bus: string; id: string }) {
   const trpc = useTRPC();
-  const q = useQuery({ ...trpc.eventSource.requests.queryOptions({ tenant, bus, id, limit: 20 }), refetchInterval: 5000 });
+  const q = useQuery({
+    ...trpc.eventSource.requests.queryOptions({ tenant, bus, id, limit: 20 }),
+    refetchInterval: 5000,
+  });
   if (q.isPending) return <LoadingBlock />;
   if (q.error) return <Alert tone="danger">{q.error.message}</Alert>;
   return (
@@ -282,7 +303,9 @@ function CreateSourceDialog({
       onClose={close}
       title="Add event source"
       description="An HTTPS URL a SaaS app posts its webhooks to; each verified request becomes an event on this bus."
-      footer={<FormDialogFooter formId="source-form" submitLabel="Add source" onCancel={close} loading={create.isPending} />}
+      footer={
+        <FormDialogFooter formId="source-form" submitLabel="Add source" onCancel={close} loading={create.isPending} />
+      }
     >
       <form
         id="source-form"

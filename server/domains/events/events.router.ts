@@ -29,6 +29,14 @@ import {
   consoleRules,
   consoleSetRuleState,
 } from "./events.console";
+import {
+  consoleArchives,
+  consoleCancelReplay,
+  consoleCreateArchive,
+  consoleDeleteArchive,
+  consoleStartReplay,
+} from "./events.console-archives";
+import { consoleSchema, consoleSchemas, consoleSetDiscovery } from "./events.console-schemas-browser";
 
 // eventsRouter (`trpc.events.*`): every input also carries `tenant`. Shapes: components/events/types.ts.
 //   buses()                                   → BusView[] (the default bus first; created on demand)
@@ -46,6 +54,12 @@ import {
 //   putEvent({bus, source, detailType, detail, resources?}) → {eventId}  (PutEvents, one entry)
 //   events({bus, source?, detailType?, id?, from?, to?, cursor?, limit?}) → {items: EventSummary[], nextCursor}
 //   event({bus, id})                          → EventDetail (rules matched, target invocations and attempts)
+//   archives({bus})                           → {archives: [archive + eventCount, sizeBytes], replays} (this bus's)
+//   createArchive({bus, name, description?, eventPattern?, retentionDays?})  deleteArchive({bus, name})
+//   startReplay({bus, name, archiveArn, from, to, ruleArns?})  → replay   cancelReplay({bus, name}) → replay
+//   schemas({bus})                            → {discoverer: {id, arn, state} | null, schemas: [discovered schemas]}
+//   setDiscovery({bus, started})              → {state}  (creates the bus's discoverer on first start)
+//   schema({name, version?})                  → {name, version, versions, typescript, jsonSchema, openApi (files)}
 //   ruleMetrics({bus, rule, from, to})        → {from (zoomed), bucketSeconds, points, totals} as AWS/Events names them
 export const eventsRouter = router({
   buses: tenantProcedure.query(({ ctx }) => consoleBuses(ctx.actor, ctx.tenant)),
@@ -93,6 +107,42 @@ export const eventsRouter = router({
   event: tenantProcedure
     .input(busRef.extend({ id: z.string().min(1).max(128) }))
     .query(({ ctx, input }) => consoleEvent(ctx.actor, ctx.tenant, input)),
+  archives: tenantProcedure.input(busRef).query(({ ctx, input }) => consoleArchives(ctx.actor, ctx.tenant, input.bus)),
+  createArchive: tenantProcedure
+    .input(
+      busRef.extend({
+        name: z.string().trim().min(1, "Give the archive a name.").max(48, "Archive names are at most 48 characters."),
+        description: z.string().max(512).optional(),
+        eventPattern: z.string().max(4096).optional(),
+        retentionDays: z.number().int().min(0, "Retention is 0 (forever) or more days.").optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => consoleCreateArchive(ctx.actor, ctx.tenant, input)),
+  deleteArchive: tenantProcedure
+    .input(busRef.extend({ name: z.string().min(1).max(48) }))
+    .mutation(({ ctx, input }) => consoleDeleteArchive(ctx.actor, ctx.tenant, input.name)),
+  startReplay: tenantProcedure
+    .input(
+      busRef.extend({
+        name: z.string().trim().min(1, "Give the replay a name.").max(64, "Replay names are at most 64 characters."),
+        archiveArn: z.string().min(1, "Pick the archive to replay."),
+        from: z.coerce.date({ message: "Pick when the window starts." }),
+        to: z.coerce.date({ message: "Pick when the window ends." }),
+        ruleArns: z.array(z.string().max(1600)).max(100).optional(),
+        description: z.string().max(512).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => consoleStartReplay(ctx.actor, ctx.tenant, input)),
+  cancelReplay: tenantProcedure
+    .input(busRef.extend({ name: z.string().min(1).max(64) }))
+    .mutation(({ ctx, input }) => consoleCancelReplay(ctx.actor, ctx.tenant, input.name)),
+  schemas: tenantProcedure.input(busRef).query(({ ctx, input }) => consoleSchemas(ctx.actor, ctx.tenant, input.bus)),
+  setDiscovery: tenantProcedure
+    .input(busRef.extend({ started: z.boolean() }))
+    .mutation(({ ctx, input }) => consoleSetDiscovery(ctx.actor, ctx.tenant, input.bus, input.started)),
+  schema: tenantProcedure
+    .input(z.object({ name: z.string().min(1).max(385), version: z.string().max(32).optional() }))
+    .query(({ ctx, input }) => consoleSchema(ctx.actor, ctx.tenant, input)),
   ruleMetrics: tenantProcedure
     .input(ruleMetricsInput)
     .query(({ ctx, input }) => consoleRuleMetrics(ctx.actor, ctx.tenant, input)),

@@ -10,6 +10,10 @@ export default async function DeliveriesPage({
 }) {
   const sp = await searchParams;
   return (
-    <DeliveriesView subscriptionId={sp.subscription ?? null} messageId={sp.message ?? ""} sourceArn={sp.source ?? null} />
+    <DeliveriesView
+      subscriptionId={sp.subscription ?? null}
+      messageId={sp.message ?? ""}
+      sourceArn={sp.source ?? null}
+    />
   );
 }
