@@ -7,7 +7,6 @@ import {
   Badge,
   Button,
   Card,
-  CardBody,
   CardHeader,
   ConfirmDialog,
   Dialog,
