@@ -183,6 +183,13 @@ describe("event-bus console", () => {
     await page.getByLabel("Event id", { exact: true }).fill(eventId);
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.getByTestId("event-row").count()).toBe(1);
+
+    // The rule's link opens the deliveries dashboard narrowed to that rule.
+    await page.getByTestId("event-row").first().click();
+    await page.getByTestId("event-path").getByRole("link", { name: "Deliveries dashboard" }).click();
+    await page.waitForURL(/\/deliveries\?source=/);
+    await expect.poll(() => page.getByTestId("source-scope").textContent()).toContain(ruleName);
+    await screenshot(page, "events-deliveries-by-rule-1280");
   }, 150_000);
 
   it("delivered the transformed input to the queue, and the rule's charts count it", async () => {
@@ -214,4 +221,66 @@ describe("event-bus console", () => {
     await screenshot(page, "events-rule-monitoring-1280");
     expect(pageErrors).toEqual([]);
   });
+  it("archives the bus's events and replays them with progress; sources show their ingest URL and secret once", async () => {
+    const archive = uniqueName("all-orders");
+    await page.goto(`/t/${t.tenant.slug}/event-buses/${busName}?tab=archives`);
+    await page.getByText("No archives").waitFor();
+    await page.getByRole("button", { name: "Create archive" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create archive" });
+    await dialog.getByLabel("Name", { exact: true }).fill(archive);
+    await dialog.getByLabel("Retention (days)").fill("7");
+    await dialog.getByRole("button", { name: "Create archive" }).click();
+    await page.getByTestId(`archive-${archive}`).waitFor();
+
+    // An event sent now is archived as it arrives.
+    await page.getByRole("button", { name: "Send event" }).first().click();
+    const send = page.getByRole("dialog", { name: "Send event" });
+    await send.getByLabel("Detail (JSON object)").fill(JSON.stringify({ orderId: `${orderId}-2`, amount: 12 }));
+    await send.getByRole("button", { name: "Send event" }).click();
+    await send.getByText("Event accepted").waitFor();
+    await send.getByRole("button", { name: "Close", exact: true }).first().click();
+    await expect
+      .poll(
+        async () => (await page.getByTestId(`archive-${archive}`).getByTestId("archive-count").textContent())?.trim(),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe("1");
+
+    await page.getByTestId(`archive-${archive}`).getByRole("button", { name: "Replay" }).click();
+    const replay = page.getByRole("dialog", { name: `Replay from “${archive}”` });
+    const until = new Date(Date.now() + 60_000);
+    const p2 = (n: number) => String(n).padStart(2, "0");
+    await replay
+      .getByLabel("Events until")
+      .fill(
+        `${until.getFullYear()}-${p2(until.getMonth() + 1)}-${p2(until.getDate())}T${p2(until.getHours())}:${p2(until.getMinutes())}`,
+      );
+    await replay.getByRole("button", { name: "Start replay" }).click();
+    const row = page.locator("[data-testid^='replay-']").first();
+    await expect.poll(() => row.textContent(), { timeout: 60_000, interval: 1_000 }).toContain("COMPLETED");
+    expect(await row.getByTestId("replay-progress").textContent()).toBe("1 of 1 events");
+    await screenshot(page, "events-archives-1280");
+
+    await page.getByRole("tab", { name: "Sources" }).click();
+    await page.getByText("No event sources").waitFor();
+    await page.getByRole("button", { name: "Add source" }).first().click();
+    const src = page.getByRole("dialog", { name: "Add event source" });
+    await src.getByLabel("Name", { exact: true }).fill("github");
+    await src.getByRole("button", { name: "Add source" }).click();
+    await page.getByTestId("source-secret").waitFor();
+    expect((await page.getByTestId("source-secret").locator("code").first().textContent())?.length).toBeGreaterThan(16);
+    await page.getByRole("button", { name: "I have copied the secret" }).click();
+    await expect
+      .poll(() => page.getByTestId("source-github").textContent())
+      .toMatch(/\/api\/v1\/ingest\/[A-Za-z0-9_-]+/);
+    await screenshot(page, "events-sources-1280");
+
+    await page.getByRole("tab", { name: "Schemas" }).click();
+    await page.getByRole("button", { name: "Start discovery" }).click();
+    await page.getByText("Schema discovery started").waitFor();
+    await screenshot(page, "events-schemas-1280");
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
 });
