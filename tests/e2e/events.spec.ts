@@ -189,6 +189,8 @@ describe("event-bus console", () => {
     await page.getByTestId("event-path").getByRole("link", { name: "Deliveries dashboard" }).click();
     await page.waitForURL(/\/deliveries\?source=/);
     await expect.poll(() => page.getByTestId("source-scope").textContent()).toContain(ruleName);
+    // Its attempt log holds exactly the one delivery of this rule.
+    await expect.poll(() => page.getByTestId("attempt-row").count(), { timeout: 20_000 }).toBe(1);
     await screenshot(page, "events-deliveries-by-rule-1280");
   }, 150_000);
 
