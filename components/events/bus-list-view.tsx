@@ -13,6 +13,7 @@ import {
   MiddleTruncate,
   PageHeader,
   RelativeTime,
+  SegmentedControl,
   Table,
   TBody,
   Td,
@@ -25,18 +26,27 @@ import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { CreateBusDialog } from "./create-bus-dialog";
+import { SchedulesView } from "./schedules-view";
 
 export const busHref = (slug: string, bus: string, tab?: string) =>
   tenantPath(slug, "event-buses", encodeURIComponent(bus)) + (tab ? `?tab=${tab}` : "");
 
-/** /t/<slug>/event-buses: the team's buses (the default bus always first). */
-export function BusListView() {
+/** /t/<slug>/event-buses: the team's buses (the default bus always first), and (?view=schedules) its schedules. */
+export function BusListView({ initialView = "buses" }: { initialView?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
   const router = useRouter();
   const { can, role } = usePermissions();
   const write = can("resource:write");
   const [creating, setCreating] = useState(false);
+  const [view, setView] = useState<"buses" | "schedules">(initialView === "schedules" ? "schedules" : "buses");
+  const switchView = (v: "buses" | "schedules") => {
+    setView(v);
+    const url = new URL(window.location.href);
+    if (v === "schedules") url.searchParams.set("view", v);
+    else url.searchParams.delete("view");
+    window.history.replaceState(null, "", url.toString());
+  };
   const buses = useQuery(trpc.events.buses.queryOptions({ tenant: tenant.slug }));
   const createButton = write && (
     <Button onClick={() => setCreating(true)}>
@@ -49,9 +59,22 @@ export function BusListView() {
       <PageHeader
         title="Event buses"
         description="Route events between your apps and SaaS tools by pattern: rules send each matching event to queues, topics, other buses and functions. Works with the AWS EventBridge SDKs and CLI."
-        actions={createButton}
+        actions={view === "buses" ? createButton : undefined}
       />
-      {buses.isPending ? (
+      <div className="mb-4">
+        <SegmentedControl<"buses" | "schedules">
+          label="Show"
+          options={[
+            { value: "buses", label: "Buses and rules" },
+            { value: "schedules", label: "Schedules" },
+          ]}
+          value={view}
+          onChange={switchView}
+        />
+      </div>
+      {view === "schedules" ? (
+        <SchedulesView tenant={tenant.slug} canWrite={write} />
+      ) : buses.isPending ? (
         <LoadingBlock />
       ) : buses.error ? (
         <Alert tone="danger" title="Could not load event buses">

@@ -37,6 +37,7 @@ import {
   consoleStartReplay,
 } from "./events.console-archives";
 import { consoleSchema, consoleSchemas, consoleSetDiscovery } from "./events.console-schemas-browser";
+import { consoleCreateSchedule, consoleDeleteSchedule, consoleSchedules } from "./events.console-schedules";
 
 // eventsRouter (`trpc.events.*`): every input also carries `tenant`. Shapes: components/events/types.ts.
 //   buses()                                   → BusView[] (the default bus first; created on demand)
@@ -60,6 +61,10 @@ import { consoleSchema, consoleSchemas, consoleSetDiscovery } from "./events.con
 //   schemas({bus})                            → {discoverer: {id, arn, state} | null, schemas: [discovered schemas]}
 //   setDiscovery({bus, started})              → {state}  (creates the bus's discoverer on first start)
 //   schema({name, version?})                  → {name, version, versions, typescript, jsonSchema, openApi (files)}
+//   schedules()                               → EventBridge Scheduler schedules with their next fire time
+//   createSchedule({name, group?, expression, timezone, startDate?, endDate?, flexibleWindowMinutes?, enabled,
+//                   deleteAfterCompletion, targetArn, input?, messageGroupId?, retry…, deadLetterArn?}) → schedule
+//   deleteSchedule({name, group})             → {deleted}
 //   ruleMetrics({bus, rule, from, to})        → {from (zoomed), bucketSeconds, points, totals} as AWS/Events names them
 export const eventsRouter = router({
   buses: tenantProcedure.query(({ ctx }) => consoleBuses(ctx.actor, ctx.tenant)),
@@ -143,6 +148,42 @@ export const eventsRouter = router({
   schema: tenantProcedure
     .input(z.object({ name: z.string().min(1).max(385), version: z.string().max(32).optional() }))
     .query(({ ctx, input }) => consoleSchema(ctx.actor, ctx.tenant, input)),
+  schedules: tenantProcedure.query(({ ctx }) => consoleSchedules(ctx.actor, ctx.tenant)),
+  createSchedule: tenantProcedure
+    .input(
+      z.object({
+        name: z
+          .string()
+          .trim()
+          .min(1, "Give the schedule a name.")
+          .max(64, "Schedule names are at most 64 characters.")
+          .regex(/^[0-9a-zA-Z-_.]+$/, "Use letters, digits, and . - _ only."),
+        group: z.string().max(64).optional(),
+        description: z.string().max(512).optional(),
+        expression: z.string().trim().min(1, "Say when it fires: at(…), rate(…) or cron(…).").max(256),
+        timezone: z.string().min(1).max(50),
+        startDate: z.coerce.date().optional(),
+        endDate: z.coerce.date().optional(),
+        flexibleWindowMinutes: z
+          .number()
+          .int()
+          .min(1, "1 to 1,440 minutes.")
+          .max(1440, "1 to 1,440 minutes.")
+          .optional(),
+        enabled: z.boolean(),
+        deleteAfterCompletion: z.boolean(),
+        targetArn: z.string().trim().min(1, "Pick where the schedule sends its input.").max(1600),
+        input: z.string().max(8192).optional(),
+        messageGroupId: z.string().max(128).optional(),
+        maximumRetryAttempts: z.number().int().min(0).max(185).optional(),
+        maximumEventAgeInSeconds: z.number().int().min(60).max(86400).optional(),
+        deadLetterArn: z.string().max(1600).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => consoleCreateSchedule(ctx.actor, ctx.tenant, input)),
+  deleteSchedule: tenantProcedure
+    .input(z.object({ name: z.string().min(1).max(64), group: z.string().min(1).max(64) }))
+    .mutation(({ ctx, input }) => consoleDeleteSchedule(ctx.actor, ctx.tenant, input)),
   ruleMetrics: tenantProcedure
     .input(ruleMetricsInput)
     .query(({ ctx, input }) => consoleRuleMetrics(ctx.actor, ctx.tenant, input)),
