@@ -285,4 +285,33 @@ describe("event-bus console", () => {
     await screenshot(page, "events-schemas-1280");
     expect(pageErrors).toEqual([]);
   }, 150_000);
+  it("creates a Scheduler schedule with its next 10 fire times in the chosen time zone", async () => {
+    const schedule = uniqueName("weekday-report");
+    await page.goto(`/t/${t.tenant.slug}/event-buses?view=schedules`);
+    await page.getByText("No schedules yet").waitFor();
+    await page.getByRole("button", { name: "Create schedule" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create schedule" });
+    await dialog.getByLabel("Name", { exact: true }).fill(schedule);
+    await dialog.getByLabel("Schedule expression").fill("cron(0 9 ? * MON-FRI *)");
+    await dialog.getByLabel("Time zone").selectOption("Asia/Tokyo");
+    const times = dialog.getByTestId("schedule-fire-times").locator("li");
+    await expect.poll(() => times.count()).toBe(10);
+    // Weekdays at 09:00 Tokyo time (GMT+9), never a weekend.
+    for (const text of await times.allTextContents()) {
+      expect(text).toMatch(/^(Mon|Tue|Wed|Thu|Fri), .*09:00 GMT\+9$/);
+    }
+    await dialog.getByLabel("Schedule expression").fill("cron(0 9 * * MON *)");
+    await dialog
+      .getByText(/Invalid Schedule Expression|not valid|Parameter/i)
+      .first()
+      .waitFor();
+    await dialog.getByLabel("Schedule expression").fill("cron(0 9 ? * MON-FRI *)");
+    await dialog.getByLabel("Target", { exact: true }).selectOption({ label: queueName });
+    await screenshot(page, "events-schedule-create-1280");
+    await dialog.getByRole("button", { name: "Create schedule" }).click();
+    await page.getByTestId(`schedule-${schedule}`).waitFor();
+    expect(await page.getByTestId(`schedule-${schedule}`).textContent()).toContain("Asia/Tokyo");
+    await screenshot(page, "events-schedules-1280");
+    expect(pageErrors).toEqual([]);
+  });
 });
