@@ -6,7 +6,7 @@ import type { ScheduleRow } from "../schedules/schedule.repository";
 // helper's use cases, the same ones CreateSchedule/ListSchedules call, with the form mapped to
 // Scheduler's shapes.
 
-type Tenant = { id: string; accountId: string };
+type Tenant = { id: string; slug: string; name: string; accountId: string };
 
 export type ScheduleForm = {
   name: string;
