@@ -90,7 +90,6 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                 <Th>Name</Th>
                 <Th>When</Th>
                 <Th>Next fire</Th>
-                <Th className="hidden lg:table-cell">Target</Th>
                 <Th>State</Th>
                 {canWrite && <Th />}
               </tr>
@@ -98,19 +97,19 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
             <TBody>
               {q.data.map((s) => (
                 <Tr key={s.arn} data-testid={`schedule-${s.name}`}>
-                  <Td className="max-w-[12rem]">
+                  <Td className="max-w-[18rem]">
                     <div className="truncate font-medium text-gray-900">{s.name}</div>
-                    <div className="truncate text-xs text-gray-500">group {s.group}</div>
+                    <div className="flex min-w-0 gap-1 text-xs text-gray-500">
+                      <span className="shrink-0">group {s.group} →</span>
+                      <MiddleTruncate value={s.targetArn} className="font-mono" />
+                    </div>
                   </Td>
-                  <Td className="font-mono text-xs">
+                  <Td className="font-mono text-xs whitespace-nowrap">
                     {s.expression}
                     <div className="font-sans text-gray-500">{s.timezone}</div>
                   </Td>
                   <Td className="text-sm whitespace-nowrap">
                     {s.nextFire ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone) : "—"}
-                  </Td>
-                  <Td className="hidden max-w-xs font-mono text-xs text-gray-600 lg:table-cell">
-                    <MiddleTruncate value={s.targetArn} />
                   </Td>
                   <Td>
                     <Badge tone={s.state === "ENABLED" ? "success" : "neutral"}>
