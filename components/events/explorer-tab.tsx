@@ -72,6 +72,8 @@ export function ExplorerTab({
   const [draft, setDraft] = useState<Filters>({ source: "", detailType: "", id: "", window: "24h" });
   const [filters, setFilters] = useState<Filters>(draft);
   const [now, setNow] = useState(() => Date.now());
+  // Older pages are pinned (no refresh) so they do not shift under the reader.
+  const [cursor, setCursor] = useState<string | null>(null);
   const win = WINDOWS.find((w) => w.id === filters.window)!;
   const events = useQuery({
     ...trpc.events.events.queryOptions({
@@ -81,12 +83,14 @@ export function ExplorerTab({
       detailType: filters.detailType || null,
       id: filters.id || null,
       from: win.ms ? new Date(now - win.ms) : null,
+      cursor,
       limit: 50,
     }),
     placeholderData: keepPreviousData,
-    refetchInterval: 5000,
+    refetchInterval: cursor ? false : 5000,
   });
   const anyFilter = !!(filters.source || filters.detailType || filters.id);
+  const older = events.data?.nextCursor ?? null;
   return (
     <div className="space-y-4">
       {eventId && <EventPath tenant={tenant} bus={bus} id={eventId} onClose={() => onEventId("")} />}
@@ -96,6 +100,7 @@ export function ExplorerTab({
         onSubmit={(e) => {
           e.preventDefault();
           setNow(Date.now());
+          setCursor(null);
           setFilters(draft);
         }}
       >
@@ -147,6 +152,7 @@ export function ExplorerTab({
             onClick={() => {
               const cleared = { source: "", detailType: "", id: "", window: draft.window };
               setDraft(cleared);
+              setCursor(null);
               setFilters(cleared);
             }}
           >
@@ -156,7 +162,7 @@ export function ExplorerTab({
       </form>
       <p className="-mt-2 flex items-center gap-1.5 text-xs text-gray-500">
         <RefreshCw className={cn("h-3.5 w-3.5", events.isFetching && "animate-spin")} aria-hidden />
-        Newest first, refreshed every 5 seconds
+        {cursor ? "Older events, newest first" : "Newest first, refreshed every 5 seconds"}
         {events.data ? ` · ${events.data.items.length}${events.data.nextCursor ? "+" : ""} shown` : ""}
       </p>
       {events.isPending ? (
@@ -220,6 +226,20 @@ export function ExplorerTab({
             )}
           </TBody>
         </Table>
+      )}
+      {events.data && (cursor || older) && (
+        <div className="flex justify-end gap-2">
+          {cursor && (
+            <Button size="sm" variant="secondary" onClick={() => setCursor(null)}>
+              Newest events
+            </Button>
+          )}
+          {older && (
+            <Button size="sm" variant="secondary" onClick={() => setCursor(older)}>
+              Older events
+            </Button>
+          )}
+        </div>
       )}
     </div>
   );
