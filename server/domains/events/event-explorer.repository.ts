@@ -1,8 +1,9 @@
 import type { Queryable } from "../../db";
 
-// The event explorer's and the rule charts' reads of the delivery engine's rows: what became of the
-// target invocations a rule created for an event (deliveries with source_kind 'rule', keyed by
-// event_id; their attempts by delivery_id), and invocation outcomes per minute for a rule.
+// The event explorer's reads of the delivery engine's rows for a page of events: the target
+// invocations rules created for them (deliveries with source_kind 'rule', by the engine's
+// (tenant_id, event_id) index) and each invocation's attempts (by delivery_id). The per-event trace
+// without attempts and the rule metrics live in event.explorer.ts / event.repository.ts.
 
 export type InvocationRow = {
   deliveryId: string;
@@ -55,29 +56,6 @@ export async function attemptsOfDeliveries(
       WHERE tenant_id = $1 AND delivery_id = ANY($2::text[])
       ORDER BY started_at, id`,
     [tenantId, deliveryIds],
-  );
-  return r.rows;
-}
-
-/**
- * FailedInvocations per minute for a rule: invocations that ended failed (retries exhausted or
- * too old, dead-lettered or not), counted in the minute they were created, as the rule's other
- * metrics are counted in the minute the event matched.
- */
-export async function failedInvocationsPerMinute(
-  db: Queryable,
-  tenantId: string,
-  ruleArn: string,
-  from: Date,
-  to: Date,
-): Promise<{ minute: Date; failed: number }[]> {
-  const r = await db.query(
-    `SELECT date_trunc('minute', created_at) AS minute, count(*)::int AS failed
-       FROM deliveries
-      WHERE tenant_id = $1 AND source_kind = 'rule' AND source_arn = $2
-        AND created_at >= $3 AND created_at < $4 AND status IN ('failed', 'dlq')
-      GROUP BY 1 ORDER BY 1`,
-    [tenantId, ruleArn, from, to],
   );
   return r.rows;
 }

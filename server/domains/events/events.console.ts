@@ -23,9 +23,9 @@ import {
 } from "./rule.service";
 import { putTargets, removeTargets } from "./target.service";
 import { putEvents } from "./put-events";
-import { findEvent, ruleMetrics, searchEvents, type StoredEvent } from "./event.repository";
+import { failedInvocationsPerMinute, findEvent, ruleMetrics, searchEvents, type StoredEvent } from "./event.repository";
 import { countRulesOfBus, countTargets, type BusRow, type RuleRow, type TargetRow } from "./bus.repository";
-import { attemptsOfDeliveries, failedInvocationsPerMinute, invocationsOfEvents } from "./event-explorer.repository";
+import { attemptsOfDeliveries, invocationsOfEvents } from "./event-explorer.repository";
 import type {
   createBusInput,
   eventSearchInput,
