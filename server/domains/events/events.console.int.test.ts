@@ -7,6 +7,8 @@ import {
   consoleCreateBus,
   consoleEvent,
   consoleEvents,
+  consoleGrant,
+  consoleRevoke,
   consolePutEvent,
   consolePutRule,
   consolePutTarget,
@@ -113,6 +115,18 @@ describe("events console service", () => {
     await expect(consoleEvent(t.actor, t.tenant, { bus: "default", id: eventId })).rejects.toMatchObject({
       code: "not_found",
     });
+  });
+
+  it("grants and revokes another account's PutEvents on a bus through its policy", async () => {
+    const t = await createTestTenant();
+    const bus = uniqueName("shared");
+    await consoleCreateBus(t.actor, t.tenant, { name: bus });
+    const bad = await fieldErrorsOf(consoleGrant(t.actor, t.tenant, { bus, principal: "12", statementId: "s1" }));
+    expect(Object.keys(bad)).toEqual(["principal"]);
+    const granted = await consoleGrant(t.actor, t.tenant, { bus, principal: "111122223333", statementId: "billing" });
+    const doc = JSON.parse(granted.policy!) as { Statement: Array<{ Sid: string; Action: string }> };
+    expect(doc.Statement.map((s) => [s.Sid, s.Action])).toEqual([["billing", "events:PutEvents"]]);
+    expect((await consoleRevoke(t.actor, t.tenant, { bus, statementId: "billing" })).policy).toBeNull();
   });
 
   it("refuses a viewer's changes", async () => {
