@@ -311,4 +311,23 @@ describe("event-bus console", () => {
     await screenshot(page, "events-schedules-1280");
     expect(pageErrors).toEqual([]);
   });
+  it("fits a phone: bus list, explorer with an event's path, rule editor", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`/t/${t.tenant.slug}/event-buses`);
+      await page.getByTestId(`bus-row-${busName}`).waitFor();
+      await expectFitsWidth(page, "the bus list on a phone");
+      await page.goto(`/t/${t.tenant.slug}/event-buses/${busName}?tab=events&event=${eventId}`);
+      await page.getByTestId("event-path").getByText("Matched 1 rule").waitFor();
+      await expectFitsWidth(page, "the explorer on a phone");
+      await screenshot(page, "events-explorer-390");
+      await page.goto(`/t/${t.tenant.slug}/event-buses/${busName}/rules/${ruleName}`);
+      await page.getByTestId("sandbox-result").waitFor();
+      await expectFitsWidth(page, "the rule editor on a phone");
+      await screenshot(page, "events-rule-editor-390");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
