@@ -282,6 +282,28 @@ describe("event-bus console", () => {
     await page.getByRole("tab", { name: "Schemas" }).click();
     await page.getByRole("button", { name: "Start discovery" }).click();
     await page.getByText("Schema discovery started").waitFor();
+    // The next event's shape becomes a schema (the worker folds shapes within seconds).
+    await page.getByRole("button", { name: "Send event" }).first().click();
+    const again = page.getByRole("dialog", { name: "Send event" });
+    await again
+      .getByLabel("Detail (JSON object)")
+      .fill(JSON.stringify({ orderId: `${orderId}-3`, amount: 7, paid: true }));
+    await again.getByRole("button", { name: "Send event" }).click();
+    await again.getByText("Event accepted").waitFor();
+    await again.getByRole("button", { name: "Close", exact: true }).first().click();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/t/${t.tenant.slug}/event-buses/${busName}?tab=schemas`);
+          await page.getByText("Schema discovery").first().waitFor();
+          return page.getByTestId("schema-row").count();
+        },
+        { timeout: 45_000, interval: 2_000 },
+      )
+      .toBe(1);
+    const ts = page.locator("pre code").first();
+    await expect.poll(async () => (await ts.textContent()) ?? "").toContain("orderId");
+    expect(await ts.textContent()).toMatch(/export (interface|type)/);
     await screenshot(page, "events-schemas-1280");
     expect(pageErrors).toEqual([]);
   }, 150_000);
