@@ -103,34 +103,36 @@ export function SchemasTab({ tenant, bus, canWrite }: { tenant: string; bus: str
         />
       ) : (
         <div className="grid gap-5 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-          <Table aria-label="Schemas">
-            <THead>
-              <tr>
-                <Th>Schema</Th>
-                <Th>Versions</Th>
-                <Th>Updated</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {schemas.map((s) => (
-                <Tr
-                  key={s.arn}
-                  className={cn("cursor-pointer", s.name === current && "bg-accent-50/60")}
-                  onClick={() => setPicked(s.name)}
-                  data-testid="schema-row"
-                >
-                  <Td className="max-w-[16rem]">
-                    <div className="truncate font-mono text-xs text-gray-900">{s.source ?? s.name}</div>
-                    <div className="truncate text-xs text-gray-500">{s.detailType}</div>
-                  </Td>
-                  <Td className="tabular-nums">{s.versionCount}</Td>
-                  <Td>
-                    <RelativeTime date={s.lastModified} />
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
+          <div className="min-w-0 self-start">
+            <Table aria-label="Schemas">
+              <THead>
+                <tr>
+                  <Th>Schema</Th>
+                  <Th>Versions</Th>
+                  <Th>Updated</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {schemas.map((s) => (
+                  <Tr
+                    key={s.arn}
+                    className={cn("cursor-pointer", s.name === current && "bg-accent-50/60")}
+                    onClick={() => setPicked(s.name)}
+                    data-testid="schema-row"
+                  >
+                    <Td className="max-w-[16rem]">
+                      <div className="truncate font-mono text-xs text-gray-900">{s.source ?? s.name}</div>
+                      <div className="truncate text-xs text-gray-500">{s.detailType}</div>
+                    </Td>
+                    <Td className="tabular-nums">{s.versionCount}</Td>
+                    <Td>
+                      <RelativeTime date={s.lastModified} />
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          </div>
           {current && <SchemaDetail key={current} name={current} tenant={tenant} />}
         </div>
       )}
