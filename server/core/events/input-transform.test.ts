@@ -175,19 +175,26 @@ describe("validation (PutTargets)", () => {
     ).toBe("accepted");
   });
 
-  it("at most 100 paths, keys AWS accepts, reserved names refused", () => {
+  it("at most 100 paths, keys AWS accepts, lengths: AWS's request-validation messages", () => {
     const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, "$.id"]));
-    expect(message(() => validateInputTransformer("t1", { inputPathsMap: many, inputTemplate: "x" }))).toMatch(
-      /maximum is 100/,
+    expect(
+      message(() => validateInputTransformer("t1", { inputPathsMap: many, inputTemplate: "x" }, { targetIndex: 2 })),
+    ).toMatch(
+      /^1 validation error detected: Value '\{k0=\$\.id, k1=\$\.id, .*\}' at 'targets\.2\.member\.inputTransformer\.inputPathsMap' failed to satisfy constraint: Member must have length less than or equal to 100$/,
     );
     expect(
       message(() =>
         validateInputTransformer("t1", { inputPathsMap: { "aws.events.rule-arn": "$.id" }, inputTemplate: "x" }),
       ),
-    ).toMatch(/reserved/);
+    ).toBe(
+      "1 validation error detected: Value '{aws.events.rule-arn=$.id}' at 'targets.1.member.inputTransformer.inputPathsMap' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+]",
+    );
+    expect(message(() => validateInputTransformer("t1", { inputTemplate: "" }))).toBe(
+      "1 validation error detected: Value '' at 'targets.1.member.inputTransformer.inputTemplate' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
     expect(
-      message(() => validateInputTransformer("t1", { inputPathsMap: { "a b": "$.id" }, inputTemplate: "x" })),
-    ).toMatch(/invalid key/);
+      message(() => validateInputTransformer("t1", { inputPathsMap: { AWSx: "$.id" }, inputTemplate: "x" })),
+    ).toMatch(/cannot start with "AWS"/);
     expect(
       message(() => validateInputTransformer("t1", { inputPathsMap: { a: "detail" }, inputTemplate: "x" })),
     ).toMatch(/invalid JSON path/);

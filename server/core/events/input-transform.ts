@@ -112,7 +112,11 @@ export function evaluateJsonPath(path: JsonPath, root: unknown): unknown {
  * Checks a target's input settings as PutTargets does; throws TargetInputError with AWS's message.
  * `targetId` is the target's Id, used in AWS's messages.
  */
-export function validateTargetInput(targetId: string, cfg: TargetInputConfig): void {
+export function validateTargetInput(
+  targetId: string,
+  cfg: TargetInputConfig,
+  opts: { targetIndex?: number } = {},
+): void {
   const given = [cfg.input !== undefined, cfg.inputPath !== undefined, cfg.inputTransformer !== undefined];
   if (given.filter(Boolean).length > 1) {
     throw new TargetInputError(
@@ -129,40 +133,79 @@ export function validateTargetInput(targetId: string, cfg: TargetInputConfig): v
   if (cfg.inputPath !== undefined && !parseJsonPath(cfg.inputPath)) {
     throw new TargetInputError(`InputPath for target ${targetId} is not a valid JSON path.`);
   }
-  if (cfg.inputTransformer) validateInputTransformer(targetId, cfg.inputTransformer);
+  if (cfg.inputTransformer) validateInputTransformer(targetId, cfg.inputTransformer, opts);
 }
 
-export function validateInputTransformer(targetId: string, t: InputTransformerConfig): void {
+/** How AWS's request validation prints a map value: Java's `{k=v, k2=v2}`. */
+function javaMap(m: Record<string, string>): string {
+  return `{${Object.entries(m)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")}}`;
+}
+
+function constraintError(value: string, at: string, constraint: string): TargetInputError {
+  return new TargetInputError(
+    `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+/**
+ * PutTargets' checks on one target's InputTransformer. Shape limits (100 paths, key pattern, lengths)
+ * answer in AWS's request-validation form ("1 validation error detected: Value '…' at
+ * 'targets.N.member.inputTransformer.inputPathsMap' failed to satisfy constraint: …"), for which
+ * `targetIndex` (1-based, the target's position in the request) is needed; the rest name the target.
+ */
+export function validateInputTransformer(
+  targetId: string,
+  t: InputTransformerConfig,
+  opts: { targetIndex?: number } = {},
+): void {
   const paths = t.inputPathsMap ?? {};
   const keys = Object.keys(paths);
+  const at = `targets.${opts.targetIndex ?? 1}.member.inputTransformer`;
   if (keys.length > MAX_INPUT_PATHS) {
-    throw new TargetInputError(
-      `InputPathsMap for target ${targetId} has ${keys.length} entries; the maximum is ${MAX_INPUT_PATHS}.`,
+    throw constraintError(
+      javaMap(paths),
+      `${at}.inputPathsMap`,
+      `Member must have length less than or equal to ${MAX_INPUT_PATHS}`,
     );
   }
   for (const key of keys) {
-    if ((RESERVED_VARIABLES as readonly string[]).includes(key)) {
-      throw new TargetInputError(`InputPathsMap for target ${targetId} contains reserved keyword ${key}.`);
-    }
     if (!KEY_PATTERN.test(key) || key.length > 256) {
-      throw new TargetInputError(
-        `InputPathsMap for target ${targetId} contains invalid key ${key}: keys must match [A-Za-z0-9\\_\\-]+.`,
+      const rule =
+        key.length > 256
+          ? "Member must have length less than or equal to 256"
+          : "Member must satisfy regular expression pattern: [A-Za-z0-9\\_\\-]+";
+      throw constraintError(javaMap(paths), `${at}.inputPathsMap`, `Map keys must satisfy constraint: [${rule}]`);
+    }
+    if (paths[key].length > MAX_INPUT_PATH_LENGTH) {
+      throw constraintError(
+        javaMap(paths),
+        `${at}.inputPathsMap`,
+        `Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_INPUT_PATH_LENGTH}]`,
       );
     }
+  }
+  if (t.inputTemplate.length > MAX_INPUT_TEMPLATE_LENGTH) {
+    throw constraintError(
+      t.inputTemplate,
+      `${at}.inputTemplate`,
+      `Member must have length less than or equal to ${MAX_INPUT_TEMPLATE_LENGTH}`,
+    );
+  }
+  if (t.inputTemplate.length < 1) {
+    throw constraintError(t.inputTemplate, `${at}.inputTemplate`, "Member must have length greater than or equal to 1");
+  }
+  for (const key of keys) {
+    // AWS documents that keys cannot start with "AWS" (its wording of the refusal is not published).
     if (/^aws/i.test(key)) {
       throw new TargetInputError(
         `InputPathsMap for target ${targetId} contains invalid key ${key}: keys cannot start with "AWS".`,
       );
     }
-    const value = paths[key];
-    if (value.length > MAX_INPUT_PATH_LENGTH || !parseJsonPath(value)) {
-      throw new TargetInputError(`InputPathsMap for target ${targetId} contains invalid JSON path ${value}.`);
+    if (!parseJsonPath(paths[key])) {
+      throw new TargetInputError(`InputPathsMap for target ${targetId} contains invalid JSON path ${paths[key]}.`);
     }
-  }
-  if (t.inputTemplate.length < 1 || t.inputTemplate.length > MAX_INPUT_TEMPLATE_LENGTH) {
-    throw new TargetInputError(
-      `InputTemplate for target ${targetId} must be between 1 and ${MAX_INPUT_TEMPLATE_LENGTH} characters long.`,
-    );
   }
   for (const { name } of placeholders(t.inputTemplate)) {
     if (!(name in paths) && !(RESERVED_VARIABLES as readonly string[]).includes(name)) {

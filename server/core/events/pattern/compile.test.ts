@@ -1,7 +1,7 @@
 // InvalidEventPatternException messages. The first rows are messages AWS returned (quoted in public
 // bug reports), including the parser position; the rest follow the same parser's wording.
 import { describe, expect, it } from "vitest";
-import { compilePattern, PatternError } from "./index";
+import { compilePattern, parseTestEvent, PatternError, TestEventError } from "./index";
 
 function errorOf(pattern: string): PatternError {
   try {
@@ -159,5 +159,23 @@ describe("compilePattern accepts", () => {
     '{"a": [null, true, false, "", 0, -1.5e3]}',
   ])("%s", (p) => {
     expect(compilePattern(p).source).toBe(p);
+  });
+});
+
+describe("parseTestEvent (TestEventPattern's Event)", () => {
+  const ok = {
+    id: "1",
+    account: "123456789012",
+    source: "s",
+    time: "2026-01-01T00:00:00Z",
+    region: "us-east-1",
+    "detail-type": "t",
+  };
+  it("accepts an envelope without resources", () => {
+    expect(parseTestEvent(JSON.stringify(ok))).toEqual(ok);
+  });
+  it.each(["not json", "[]", "null", JSON.stringify({ ...ok, id: undefined })])("refuses %s", (e) => {
+    expect(() => parseTestEvent(e)).toThrow(TestEventError);
+    expect(() => parseTestEvent(e)).toThrow("Parameter Event is not valid.");
   });
 });

@@ -8,6 +8,7 @@
 import { parseCidr, parseIp } from "../../filter-policy/cidr";
 import { JsonReader, PatternError, type JsonTokenType } from "./json-reader";
 import { NUMBER_RANGE_MESSAGE, toComparable } from "./numbers";
+import { applyOverrides, type Op } from "./overrides";
 import type { CompiledPattern, Matcher, PatternField, PatternNode } from "./types";
 import {
   MAX_WILDCARD_COMPLEXITY,
@@ -55,37 +56,51 @@ class Compiler {
 
   constructor(private readonly r: JsonReader) {}
 
+  /** The leaf lists and `$or` groups in document order, for AWS's override rule (see overrides.ts). */
+  readonly ops: Op[] = [];
+
   compile(): PatternNode {
     if (this.r.nextToken() !== "START_OBJECT") this.r.fail("Filter is not an object");
     const root = newNode();
-    this.parseObject(root, [], false);
+    this.parseObject(root, [], false, this.ops);
     return root;
   }
 
-  private parseObject(node: PatternNode, path: string[], insideOr: boolean): void {
+  private parseObject(node: PatternNode, path: string[], insideOr: boolean, ops: Op[]): void {
     const r: JsonReader = this.r;
     let fields = false;
     while (r.nextToken() !== "END_OBJECT") {
       fields = true;
       const name = r.name;
       if (name === OR) {
-        this.parseOr(node, path);
+        this.parseOr(node, path, ops);
         continue;
       }
       if (insideOr && RESERVED_IN_OR.has(name)) {
         r.fail(`${name} is Ruler reserved fieldName which cannot be used inside ${OR}.`);
       }
       const t = r.nextToken();
+      // AWS names fields by dotted path: "a.b" is field "b" inside "a".
+      const segments = name.split(".");
+      let owner = node;
+      for (const seg of segments.slice(0, -1)) {
+        const f = fieldOf(owner, seg);
+        f.child ??= newNode();
+        owner = f.child;
+      }
+      const last = segments[segments.length - 1];
+      const childPath = [...path, ...segments];
       if (t === "START_OBJECT") {
-        const field = fieldOf(node, name);
+        const field = fieldOf(owner, last);
         field.child ??= newNode();
-        this.parseObject(field.child, [...path, name], insideOr);
+        this.parseObject(field.child, childPath, insideOr, ops);
       } else if (t === "START_ARRAY") {
-        const { matchers, raw } = this.parseLeafList([...path, name].join("."));
-        const field = fieldOf(node, name);
+        const { matchers, raw } = this.parseLeafList(childPath.join("."));
+        const field = fieldOf(owner, last);
         // A repeated key replaces the earlier list, as AWS's matcher does.
         field.leaf = matchers;
         field.leafRaw = raw;
+        ops.push({ kind: "leaf", path: childPath, leaf: matchers, raw });
       } else {
         r.fail(`"${name}" must be an object or an array`);
       }
@@ -93,19 +108,23 @@ class Compiler {
     if (!fields) r.fail("Empty objects are not allowed");
   }
 
-  private parseOr(node: PatternNode, path: string[]): void {
+  private parseOr(node: PatternNode, path: string[], ops: Op[]): void {
     const r: JsonReader = this.r;
     if (r.nextToken() !== "START_ARRAY") r.fail(`It must be an Array followed with ${OR}.`);
     const alternatives: PatternNode[] = [];
+    const groupOps: Op[][] = [];
     let t: JsonTokenType | null;
     while ((t = r.nextToken()) !== "END_ARRAY") {
       if (t !== "START_OBJECT") r.fail(`Only JSON object is allowed in array of ${OR} relationship.`);
       const alt = newNode();
-      this.parseObject(alt, path, true);
+      const altOps: Op[] = [];
+      this.parseObject(alt, path, true, altOps);
       alternatives.push(alt);
+      groupOps.push(altOps);
     }
     if (alternatives.length < 2) r.fail(`There must have at least 2 Objects in ${OR} relationship.`);
     node.ors.push(alternatives);
+    ops.push({ kind: "or", alternatives: groupOps });
   }
 
   private parseLeafList(path: string): { matchers: Matcher[]; raw: unknown[] } {
@@ -440,7 +459,7 @@ function countBranches(node: PatternNode): number {
 export function compilePattern(json: string): CompiledPattern {
   const reader = new JsonReader(json);
   const compiler = new Compiler(reader);
-  const root = compiler.compile();
+  const root = applyOverrides(compiler.compile(), compiler.ops);
   for (const programs of compiler.wildcards.values()) {
     if (wildcardComplexity(programs) > MAX_WILDCARD_COMPLEXITY) throw new PatternError(TOO_COMPLEX_MESSAGE);
   }

@@ -129,9 +129,76 @@ function matchNode(node: PatternNode, v: unknown): boolean {
   return objects.some((o) => matchOn(node, o));
 }
 
+// AWS's matcher names fields by their dotted path, so an event key "a.b" is the same field as key
+// "b" inside "a". Patterns are split on dots when compiled; events are expanded here. Most events
+// have no dotted keys and are returned as they are.
+
+function hasDottedKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasDottedKey);
+  if (!isObject(v)) return false;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (k.includes(".") || hasDottedKey(v[k])) return true;
+  }
+  return false;
+}
+
+function put(target: Obj, segments: string[], value: unknown): void {
+  const [head, ...rest] = segments;
+  if (rest.length === 0) {
+    target[head] = Object.prototype.hasOwnProperty.call(target, head) ? merge(target[head], value) : value;
+    return;
+  }
+  const existing = Object.prototype.hasOwnProperty.call(target, head) ? target[head] : undefined;
+  if (isObject(existing)) {
+    put(existing, rest, value);
+  } else {
+    const child: Obj = {};
+    put(child, rest, value);
+    target[head] = existing === undefined ? child : merge(existing, child);
+  }
+}
+
+/** Two values for one field: objects merge, anything else becomes a list of both. */
+function merge(a: unknown, b: unknown): unknown {
+  if (isObject(a) && isObject(b)) {
+    const out: Obj = { ...a };
+    for (const [k, v] of Object.entries(b)) put(out, [k], v);
+    return out;
+  }
+  return [...(Array.isArray(a) ? a : [a]), ...(Array.isArray(b) ? b : [b])];
+}
+
+function expandDotted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(expandDotted);
+  if (!isObject(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) put(out, k.split("."), expandDotted(x));
+  return out;
+}
+
+// The same event object is usually matched against many patterns; remember its normal form (events
+// are treated as immutable once matched).
+const normalized = new WeakMap<object, unknown>();
+
+/** The event as AWS's matcher sees its fields (dotted keys expanded into nested ones). */
+export function normalizeEvent(event: unknown): unknown {
+  if (typeof event !== "object" || event === null) return event;
+  const known = normalized.get(event);
+  if (known !== undefined) return known;
+  const result = hasDottedKey(event) ? expandDotted(event) : event;
+  normalized.set(event, result);
+  return result;
+}
+
+/** matchPattern for an event already passed through normalizeEvent. */
+export function matchNormalized(p: CompiledPattern, event: unknown): boolean {
+  return matchNode(p.root, event);
+}
+
 /** Whether the event (a parsed JSON value, normally the whole envelope) matches the pattern. */
 export function matchPattern(p: CompiledPattern, event: unknown): boolean {
-  return matchNode(p.root, event);
+  return matchNode(p.root, normalizeEvent(event));
 }
 
 // ---- explanations (the console's sandbox shows one line per pattern field) ----
@@ -226,6 +293,6 @@ function explainNode(node: PatternNode, v: unknown, prefix: string, reasons: Mat
 /** matchPattern with one reason per pattern field (path, expected, actual, why). */
 export function explainMatch(p: CompiledPattern, event: unknown): MatchExplanation {
   const reasons: MatchReason[] = [];
-  const matched = explainNode(p.root, event, "", reasons);
+  const matched = explainNode(p.root, normalizeEvent(event), "", reasons);
   return { matched, reasons };
 }

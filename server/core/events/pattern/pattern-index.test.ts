@@ -122,6 +122,18 @@ describe("PatternIndex", () => {
     expect(index.size).toBe(1);
   });
 
+  it("files an $or under one exact field per alternative", () => {
+    const index = new PatternIndex<string>();
+    index.add("or", compilePattern('{"$or":[{"source":["a"]},{"detail-type":["B", "C"]}]}'));
+    index.add("or-prefix", compilePattern('{"$or":[{"source":["a"]},{"source":[{"prefix":"x"}]}]}'));
+    expect(index.candidateCount({ source: "z", "detail-type": "D" })).toBe(1); // only the one with a prefix
+    expect(index.match({ source: "z", "detail-type": "C" })).toEqual(["or"]);
+    expect(index.match({ source: "a" })).toEqual(["or", "or-prefix"]);
+    expect(index.match({ source: "xy" })).toEqual(["or-prefix"]);
+    index.remove("or");
+    expect(index.match({ source: "a" })).toEqual(["or-prefix"]);
+  });
+
   it("indexes numbers by value, not by spelling", () => {
     const index = new PatternIndex<string>();
     index.add("n", compilePattern('{"detail":{"n":[3.0e2]}}'));

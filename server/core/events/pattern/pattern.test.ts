@@ -362,6 +362,18 @@ const rows: Row[] = [
     event: env({ state: "a", y: "3" }),
     match: false,
   },
+  {
+    name: "$or alternative replaces an earlier list on the same path (AWS's expansion)",
+    pattern: { source: ["aws.s3"], $or: [{ source: ["aws.ec2"] }, { region: ["nowhere"] }] },
+    event: ec2Event,
+    match: true,
+  },
+  {
+    name: "a later list replaces the alternative's list on the same path",
+    pattern: { $or: [{ source: ["aws.s3"] }, { region: ["nowhere"] }], source: ["aws.ec2"] },
+    event: ec2Event,
+    match: true,
+  },
   // Matching inside arrays of objects: fields must come from one element
   {
     name: "array of objects, same element",
@@ -384,6 +396,31 @@ const rows: Row[] = [
       ],
     }),
     match: false,
+  },
+  // AWS's matcher names fields by dotted path (event-ruler README, "Compiled rules and JSON keys with dots")
+  {
+    name: "dotted pattern key matches nested event fields",
+    pattern: { detail: { "state.status": ["running"] } },
+    event: env({ state: { status: "running" } }),
+    match: true,
+  },
+  {
+    name: "nested pattern matches a dotted event key",
+    pattern: { detail: { state: { status: ["running"] } } },
+    event: env({ "state.status": "running" }),
+    match: true,
+  },
+  {
+    name: "dotted keys on both sides",
+    pattern: { detail: { "state.status": ["running"] } },
+    event: env({ "state.status": "running" }),
+    match: true,
+  },
+  {
+    name: "dotted and nested event keys are one field",
+    pattern: { detail: { state: { status: ["b"] } } },
+    event: env({ "state.status": "a", state: { status: "b" } }),
+    match: true,
   },
   { name: "booleans", pattern: { detail: { ok: [true] } }, event: env({ ok: true }), match: true },
   { name: "boolean is not a string", pattern: { detail: { ok: ["true"] } }, event: env({ ok: true }), match: false },
