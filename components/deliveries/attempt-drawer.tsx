@@ -24,6 +24,18 @@ function prettyBody(body: string | null | undefined): string {
 }
 
 /** One attempt as it happened: the request as sent, the response, the error, what happens next. */
+// What the "request" section shows, by protocol (topic subscriptions) or target kind (invocations).
+const SENT_HEADING: Record<string, string> = {
+  http: "Request as sent",
+  https: "Request as sent",
+  sqs: "Message sent to the queue",
+  queue: "Message sent to the queue",
+  topic: "Message published to the topic",
+  "event-bus": "Event sent to the bus",
+  email: "Email",
+  "email-json": "Email",
+};
+
 export function AttemptDrawer({
   tenant,
   attemptId,
@@ -59,6 +71,10 @@ export function AttemptDrawer({
     .slice()
     .sort((x, y) => x.attemptNumber - y.attemptNumber);
   const isHttp = a && (a.protocol === "http" || a.protocol === "https");
+  // An invocation's protocol is its target kind; remote kinds (functions, API destinations) answer like HTTP.
+  const answers = a && (isHttp || a.responseStatus !== null || !!a.responseBody);
+  const sent = a ? (SENT_HEADING[a.protocol] ?? "Request as sent") : "";
+  const isQueue = a && (a.protocol === "sqs" || a.protocol === "queue");
   return (
     <Drawer
       open={!!attemptId}
@@ -127,12 +143,10 @@ export function AttemptDrawer({
             ]}
           />
           <section className="space-y-2">
-            <h3 className="text-sm font-semibold text-gray-900">
-              {isHttp ? "Request as sent" : a.protocol === "sqs" ? "Message sent to the queue" : "Email"}
-            </h3>
+            <h3 className="text-sm font-semibold text-gray-900">{sent}</h3>
             {headersText(a.requestHeaders) ? (
               <CodeBlock
-                title={isHttp ? `POST ${a.endpoint}` : a.protocol === "sqs" ? "Message attributes (types)" : "Headers"}
+                title={isHttp ? `POST ${a.endpoint}` : isQueue ? "Message attributes" : "Headers"}
                 code={headersText(a.requestHeaders)}
                 wrap
               />
@@ -143,7 +157,7 @@ export function AttemptDrawer({
               <p className="text-sm text-gray-500">No request was sent (see the error).</p>
             )}
           </section>
-          {isHttp && (
+          {answers && (
             <section className="space-y-2">
               <h3 className="text-sm font-semibold text-gray-900">Response</h3>
               {a.responseStatus === null ? (

@@ -36,6 +36,7 @@ import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { until } from "../helpers/sns-receiver";
+import { pool } from "../../server/db";
 
 // EventBridge through @aws-sdk/client-eventbridge against a started Signalbox: buses, policies,
 // rules, targets, PutEvents reaching an SQS queue with AWS's envelope, per-entry errors,
@@ -110,6 +111,14 @@ describe("event buses", () => {
     expect(list.EventBuses!.map((x) => x.Name)).toEqual(expect.arrayContaining(["default", name]));
     const prefixed = await eb.send(new ListEventBusesCommand({ NamePrefix: name }));
     expect(prefixed.EventBuses!.map((x) => x.Name)).toEqual([name]);
+    expect(prefixed.NextToken).toBeUndefined();
+
+    await eb.send(new CreateEventBusCommand({ Name: `${name}-2` }));
+    const page1 = await eb.send(new ListEventBusesCommand({ NamePrefix: name, Limit: 1 }));
+    expect(page1.EventBuses!.map((x) => x.Name)).toEqual([name]);
+    const page2 = await eb.send(new ListEventBusesCommand({ NamePrefix: name, Limit: 1, NextToken: page1.NextToken }));
+    expect(page2.EventBuses!.map((x) => x.Name)).toEqual([`${name}-2`]);
+    expect(page2.NextToken).toBeUndefined();
 
     const dup = await errorOf(eb.send(new CreateEventBusCommand({ Name: name })));
     expect(dup.name).toBe("ResourceAlreadyExistsException");
@@ -118,6 +127,10 @@ describe("event buses", () => {
     expect(slash.name).toBe("ValidationException");
     const del = await errorOf(eb.send(new DeleteEventBusCommand({ Name: "default" })));
     expect(del).toMatchObject({ name: "ValidationException", message: "Cannot delete event bus default." });
+
+    await eb.send(new TagResourceCommand({ ResourceARN: created.EventBusArn, Tags: [{ Key: "team", Value: "shop" }] }));
+    const busTags = await eb.send(new ListTagsForResourceCommand({ ResourceARN: created.EventBusArn }));
+    expect(busTags.Tags).toEqual([{ Key: "team", Value: "shop" }]);
 
     await eb.send(new DeleteEventBusCommand({ Name: name }));
     const gone = await errorOf(eb.send(new DescribeEventBusCommand({ Name: name })));
@@ -327,6 +340,19 @@ describe("PutEvents", () => {
       ),
     );
     expect(many.name).toBe("ValidationException");
+    // 256 KiB per request, counted as AWS counts: Source + DetailType + Detail (+ Resources, 14 for Time).
+    const big = JSON.stringify({ pad: "x".repeat(256 * 1024) });
+    const tooBig = await errorOf(
+      eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: big }] })),
+    );
+    expect(tooBig).toMatchObject({
+      name: "ValidationException",
+      message: "Total size of the entries in the request is over the limit.",
+    });
+    const fits = JSON.stringify({ pad: "x".repeat(256 * 1024 - 12) });
+    expect(Buffer.byteLength(fits) + 2).toBe(256 * 1024);
+    const ok = await eb.send(new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: fits }] }));
+    expect(ok.FailedEntryCount).toBe(0);
     const r = await eb.send(
       new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "d", Detail: "{}", EventBusName: "nope" }] }),
     );
@@ -379,5 +405,100 @@ describe("PutEvents", () => {
     await eb.send(new RemovePermissionCommand({ EventBusName: bus, StatementId: "b" }));
     const again = await ebB.send(new PutEventsCommand({ Entries: [entry] }));
     expect(again.Entries![0]!.ErrorCode).toBe("AccessDeniedException");
+  });
+});
+
+describe("rule changes across processes", () => {
+  it("a rule put through one web process matches PutEvents on another at once", async () => {
+    const other = await startWeb();
+    try {
+      const credentials = { accessKeyId: a.key.id, secretAccessKey: a.key.secret };
+      const eb2 = new EventBridgeClient({
+        endpoint: `${other.url}/api/aws`,
+        region: "us-east-1",
+        credentials,
+        maxAttempts: 1,
+      });
+      const q = await queue(uniqueName("xp"));
+      const source = `xp.${uniqueName("s")}`;
+      const entry = { Source: source, DetailType: "t", Detail: "{}" };
+      // The second process builds (and caches) the default bus's rule index before the rule exists.
+      await eb2.send(new PutEventsCommand({ Entries: [entry] }));
+      const rule = uniqueName("xp");
+      await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [source] }) }));
+      await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "q", Arn: q.arn }] }));
+      // NOTIFY reaches the other process shortly after the commit; PutEvents there must then match.
+      await until(async () => {
+        await eb2.send(new PutEventsCommand({ Entries: [entry] }));
+        const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 1 }));
+        return (r.Messages ?? []).length > 0;
+      }, 10_000);
+      // Disabled through the first process: the second stops matching it (its index was dropped).
+      await eb.send(new DisableRuleCommand({ Name: rule }));
+      await until(async () => {
+        const r = await eb2.send(new PutEventsCommand({ Entries: [entry] }));
+        const row = await pool().query(`SELECT matched_rules AS m FROM events WHERE id = $1`, [r.Entries![0]!.EventId]);
+        return row.rows[0].m.length === 0;
+      }, 10_000);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe("REST /api/v1/buses", () => {
+  it("puts events with a Bearer key and reads them back with their trace", async () => {
+    const auth = { authorization: `Bearer ${a.key.id}.${a.key.secret}`, "content-type": "application/json" };
+    const q = await queue(uniqueName("rest"));
+    const source = `rest.${uniqueName("s")}`;
+    const rule = uniqueName("rest");
+    await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [source] }) }));
+    await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "q", Arn: q.arn }] }));
+    const put = await fetch(`${web.url}/api/v1/buses/default/events`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({
+        entries: [
+          { source, detailType: "Created", detail: { id: 1 } },
+          { source, detailType: "Created", detail: "{broken" },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const body = (await put.json()) as {
+      failedEntryCount: number;
+      entries: Array<{ eventId?: string; errorCode?: string }>;
+    };
+    expect(body.failedEntryCount).toBe(1);
+    expect(body.entries[1]).toEqual({ errorCode: "MalformedDetail", errorMessage: "Detail is malformed." });
+    const id = body.entries[0]!.eventId!;
+
+    const list = await fetch(`${web.url}/api/v1/buses/default/events?source=${encodeURIComponent(source)}`, {
+      headers: auth,
+    });
+    expect(((await list.json()) as { events: Array<{ id: string }> }).events.map((e) => e.id)).toEqual([id]);
+    const trace = await fetch(`${web.url}/api/v1/buses/default/events/${id}`, { headers: auth });
+    const tr = (await trace.json()) as { rules: Array<{ ruleArn: string; invocations: Array<{ status: string }> }> };
+    expect(tr.rules).toEqual([
+      {
+        ruleArn: expect.stringContaining(`:rule/${rule}`),
+        invocations: [expect.objectContaining({ status: "succeeded" })],
+      },
+    ]);
+    const missing = await fetch(`${web.url}/api/v1/buses/nope/events`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe("ResourceNotFoundException");
+    const doc = (await (await fetch(`${web.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/buses",
+        "/api/v1/buses/{bus}",
+        "/api/v1/buses/{bus}/rules",
+        "/api/v1/buses/{bus}/events",
+        "/api/v1/buses/{bus}/events/{id}",
+      ]),
+    );
+    const buses = await fetch(`${web.url}/api/v1/buses`, { headers: auth });
+    expect(((await buses.json()) as { buses: Array<{ name: string }> }).buses.map((b) => b.name)).toContain("default");
   });
 });

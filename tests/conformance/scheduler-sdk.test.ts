@@ -305,7 +305,7 @@ for _ in range(6):
         break
 print("received", body)
 try:
-    sch.create_schedule(Name="x", ScheduleExpression="rate(0 minutes)", FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": arn, "RoleArn": "r"})
+    sch.create_schedule(Name="x", ScheduleExpression="rate(0 minutes)", FlexibleTimeWindow={"Mode": "OFF"}, Target={"Arn": arn, "RoleArn": "arn:aws:iam::123456789012:role/x"})
 except sch.exceptions.ValidationException as e:
     print("ValidationException", e.response["Error"]["Message"])
 try:

@@ -1,19 +1,15 @@
-// Which kind of target an EventBridge target ARN names, as the delivery engine's kinds call them.
-// Pure: PutTargets refuses what no kind can serve, PutEvents hands the kind to the engine.
+import { targetKindOfArn, type TargetArnKind } from "./target-kind";
 
-export type RuleTargetKind = "queue" | "topic" | "event-bus" | "function" | "api-destination" | "workflow";
+// Which kind of target an EventBridge rule target ARN names: the engine's mapping
+// (core/events/target-kind.ts) plus state machines, which rules accept and store before workflows
+// can take them. Pure: PutTargets refuses what no kind can serve, PutEvents hands the kind on.
+
+export type RuleTargetKind = TargetArnKind | "workflow";
 
 export function targetKindOf(arn: string): RuleTargetKind | null {
-  const m = /^arn:aws[\w-]*:([a-z0-9-]+):[a-z0-9-]*:(\d{12})?:(.+)$/.exec(arn);
-  if (!m) return null;
-  const [, service, , resource] = m;
-  if (service === "sqs") return "queue";
-  if (service === "sns") return "topic";
-  if (service === "events" && resource!.startsWith("event-bus/")) return "event-bus";
-  if (service === "events" && resource!.startsWith("api-destination/")) return "api-destination";
-  if (service === "lambda" && resource!.startsWith("function:")) return "function";
-  if (service === "states" && resource!.startsWith("stateMachine:")) return "workflow";
-  return null;
+  const k = targetKindOfArn(arn);
+  if (k) return k;
+  return /^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/.test(arn) ? "workflow" : null;
 }
 
 export function isArnFormat(arn: string): boolean {

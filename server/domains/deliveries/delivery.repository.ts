@@ -111,16 +111,18 @@ export type DeliveryUpdate = {
   lastStatusCode: number | null;
   lastError: string | null;
   latencyMs: number | null;
+  /** 0 for an attempt that does not count (a throttled invocation, retried without using a retry); default 1. */
+  attemptsDelta?: number;
 };
 
 /** Applies the outcome of one attempt to each delivery (attempts + 1), only if it is still open. */
 export async function updateDeliveries(tx: Queryable, rows: DeliveryUpdate[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `UPDATE deliveries d SET status = u.status, attempts = d.attempts + 1, next_attempt_at = u."nextAttemptAt", last_status_code = u."lastStatusCode",
+    `UPDATE deliveries d SET status = u.status, attempts = d.attempts + COALESCE(u."attemptsDelta", 1), next_attempt_at = u."nextAttemptAt", last_status_code = u."lastStatusCode",
             last_error = u."lastError", updated_at = now(), latency_ms = COALESCE(u."latencyMs", d.latency_ms),
             completed_at = CASE WHEN u.status IN ('succeeded', 'failed', 'dlq') THEN now() ELSE NULL END
-       FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, "nextAttemptAt" timestamptz, "lastStatusCode" int, "lastError" text, "latencyMs" int)
+       FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, "nextAttemptAt" timestamptz, "lastStatusCode" int, "lastError" text, "latencyMs" int, "attemptsDelta" int)
       WHERE d.id = u.id AND d.status IN ('pending', 'retrying')`,
     [JSON.stringify(rows)],
   );

@@ -18,7 +18,11 @@ import type { InvocationInput, RemoteTarget, TargetKindName } from "./targets/ta
 // test says (a function or an API destination would be one; theirs are other modules): the
 // registry is extended with it, everything else is the real engine.
 
-const endpoint = vi.hoisted(() => ({ failuresLeft: 0, calls: [] as Array<{ id: string; at: number }> }));
+const endpoint = vi.hoisted(() => ({
+  failuresLeft: 0,
+  throttledOnce: new Set<string>(),
+  calls: [] as Array<{ id: string; at: number }>,
+}));
 
 vi.mock("./targets/registry", async (importOriginal) => {
   const real = await importOriginal<typeof import("./targets/registry")>();
@@ -33,6 +37,16 @@ vi.mock("./targets/registry", async (importOriginal) => {
     },
     async invoke(i: InvocationInput) {
       endpoint.calls.push({ id: i.delivery.id, at: Date.now() });
+      if (i.invocation.params.throttleOnce && !endpoint.throttledOnce.has(i.delivery.id)) {
+        endpoint.throttledOnce.add(i.delivery.id);
+        return {
+          result: "retryable",
+          error: "HTTP 429",
+          statusCode: 429,
+          throttled: true,
+          record: { responseStatus: 429 },
+        };
+      }
       if (i.invocation.params.alwaysFail || endpoint.failuresLeft-- > 0)
         return {
           result: "retryable",
@@ -163,6 +177,16 @@ describe("AWS retry policy", () => {
     expect((await deadLetterFor(inv.targetArn)).attributes.EXHAUSTED_RETRY_CONDITION).toBe("MaximumEventAgeInSeconds");
     const log = await browseAttempts(t.actor, t.tenant, { deliveryId: r.deliveryId });
     expect(log.items.map((a) => a.outcome)).toEqual(["dlq", "skipped"]);
+  });
+
+  it("a throttle is retried without using up MaximumRetryAttempts", async () => {
+    const r = await create(invocation({ params: { throttleOnce: true }, retryPolicy: { MaximumRetryAttempts: 0 } }));
+    await runDeliver({ deliveryIds: [r.deliveryId] }, ctx);
+    expect(await row(r.deliveryId)).toMatchObject({ status: "retrying", attempts: 0 });
+    await dueNow(r.deliveryId);
+    await runDeliver({ deliveryIds: [r.deliveryId] }, ctx);
+    expect(await row(r.deliveryId)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(callsOf(r.deliveryId)).toBe(2);
   });
 
   it("without a dead-letter queue the invocation ends failed", async () => {

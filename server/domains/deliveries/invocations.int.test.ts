@@ -8,13 +8,14 @@ import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/he
 import { createQueue, setQueueAttributes } from "../queues/queue.service";
 import { receiveMessages } from "../queues/receive";
 import type { QueueRow } from "../queues/queue.repository";
-import { createTopic } from "../topics/topic.service";
+import { createTopic, setTopicAttribute } from "../topics/topic.service";
 import { subscribe } from "../topics/subscription.service";
 import { deleteTenant } from "../tenants/tenant-delete";
 import { deliveryJobs } from "./delivery.jobs";
 import { createInvocations, type Invocation } from "./invocations";
 import { runDeliver } from "./deliver";
 import { browseAttempts, browseDeliveries, deliveryOverview, resendDelivery } from "./delivery.service";
+import { deleteOldInvocations } from "./retention.repository";
 
 // Invocations (rule/schedule/... deliveries) against real PostgreSQL, through the real queue and
 // topic services: created inside a source transaction, delivered there for local kinds; refusals
@@ -280,12 +281,46 @@ describe("invocations into topics", () => {
     expect(await row(noGroup!.deliveryId)).toMatchObject({ status: "failed" });
   });
 
-  it("another tenant's topic is NO_RESOURCE", async () => {
+  it("another tenant's topic: allowed by its Policy for the rule, else NO_RESOURCE", async () => {
     const other = await createTestTenant();
-    const topic = await createTopic(other.actor, other.tenant, { name: uniqueName("theirs") });
-    const [r] = await create([invocation(t, topic, { targetKind: "topic" })]);
-    await runDeliver({ deliveryIds: [r!.deliveryId] }, ctx);
-    expect((await row(r!.deliveryId)).lastError).toMatch(/NotFound/);
+    const rule = ruleArn(t, uniqueName("to-topic"));
+    const shared = await createTopic(other.actor, other.tenant, { name: uniqueName("shared") });
+    await setTopicAttribute(
+      other.actor,
+      other.tenant,
+      shared.arn,
+      "Policy",
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: shared.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": rule } },
+          },
+        ],
+      }),
+    );
+    const q = await queue(other, "theirsub");
+    await subscribe(
+      other.actor,
+      other.tenant,
+      { topicArn: shared.arn, protocol: "sqs", endpoint: q.arn, settings: { rawMessageDelivery: true } },
+      { baseUrl: "http://127.0.0.1:1" },
+    );
+    const closed = await createTopic(other.actor, other.tenant, { name: uniqueName("theirs") });
+    const allowed = invocation(t, shared, { targetKind: "topic", sourceArn: rule });
+    const [ok, otherRule, refused] = await create([
+      allowed,
+      invocation(t, shared, { targetKind: "topic", sourceArn: ruleArn(t, "another") }),
+      invocation(t, closed, { targetKind: "topic", sourceArn: rule }),
+    ]);
+    expect([ok!.status, otherRule!.status, refused!.status]).toEqual(["succeeded", "pending", "pending"]);
+    expect((await drain(other, q)).map((m) => m.body)).toEqual([allowed.payload]);
+    await runDeliver({ deliveryIds: [refused!.deliveryId] }, ctx);
+    expect((await row(refused!.deliveryId)).lastError).toMatch(/NotFound/);
   });
 });
 
@@ -322,6 +357,32 @@ describe("invocations in the dashboard", () => {
     await deleteTenant(tt.actor, tt.tenant.id, { confirmName: tt.tenant.name });
     const left = await pool().query(`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1`, [tt.tenant.id]);
     expect(left.rows[0].n).toBe(0);
+  });
+});
+
+describe("retention", () => {
+  it("deletes finished invocations (and their attempts) past the retention, keeps the rest", async () => {
+    const q = await queue(t, "retention");
+    const [old, recent] = await create([invocation(t, q), invocation(t, q)]);
+    const [open] = await create([
+      invocation(t, { arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${uniqueName("none")}` }),
+    ]);
+    await pool().query(
+      `UPDATE deliveries SET created_at = now() - interval '30 days', completed_at = now() - interval '30 days' WHERE id = $1`,
+      [old!.deliveryId],
+    );
+    await pool().query(`UPDATE deliveries SET created_at = now() - interval '30 days' WHERE id = $1`, [
+      open!.deliveryId,
+    ]);
+    expect(await deleteOldInvocations(pool(), 14, 1000)).toBeGreaterThanOrEqual(1);
+    const left = await pool().query(`SELECT id FROM deliveries WHERE id = ANY($1::text[])`, [
+      [old!.deliveryId, recent!.deliveryId, open!.deliveryId],
+    ]);
+    expect(left.rows.map((r) => r.id).sort()).toEqual([recent!.deliveryId, open!.deliveryId].sort());
+    const attempts = await pool().query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = $1`, [
+      old!.deliveryId,
+    ]);
+    expect(attempts.rows[0].n).toBe(0);
   });
 });
 

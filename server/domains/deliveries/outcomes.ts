@@ -58,6 +58,8 @@ export type Outcome = {
   errorCode?: string;
   /** Invocations: not attempted, the event outlived MaximumEventAgeInSeconds. */
   expired?: boolean;
+  /** Invocations: the target throttled; retried until the event's age runs out, not counted as a retry. */
+  throttled?: boolean;
 };
 
 /** One message for a dead-letter queue, built outside the transaction (signing is CPU work). */
@@ -107,7 +109,7 @@ export async function finalizeOutcomes(
   const successSubs = new Set<string>();
   const failuresBySub = new Map<string, number>();
 
-  const retryAt = (o: Outcome, delaySeconds: number) => {
+  const retryAt = (o: Outcome, delaySeconds: number, counted = true) => {
     const at = new Date(now.getTime() + delaySeconds * 1000);
     updates.push({
       id: o.delivery.id,
@@ -116,6 +118,7 @@ export async function finalizeOutcomes(
       lastStatusCode: o.statusCode,
       lastError: o.error,
       latencyMs: null,
+      ...(counted ? {} : { attemptsDelta: 0 }),
     });
     attempts.push({
       ...o.attempt,
@@ -156,15 +159,19 @@ export async function finalizeOutcomes(
       const decision: RetryDecision = o.expired
         ? { retry: false, condition: "MaximumEventAgeInSeconds" }
         : retryDecision({
-            policy: { maxRetryAttempts: inv.maxRetryAttempts, maxAgeSeconds: inv.maxAgeSeconds },
-            attemptsMade: o.delivery.attempts + 1,
+            // A throttle uses no retry: only the event's age limits it.
+            policy: {
+              maxRetryAttempts: o.throttled ? Number.MAX_SAFE_INTEGER : inv.maxRetryAttempts,
+              maxAgeSeconds: inv.maxAgeSeconds,
+            },
+            attemptsMade: o.throttled ? 1 : o.delivery.attempts + 1,
             permanent: !o.retryable,
             eventTime: inv.eventTime,
             now,
             random: random(),
           });
       if (decision.retry) {
-        retryAt(o, decision.delaySeconds);
+        retryAt(o, decision.delaySeconds, !o.throttled);
         continue;
       }
       const why = decision.condition ? `${decision.condition} exhausted` : "cannot succeed on retry";
@@ -174,8 +181,9 @@ export async function finalizeOutcomes(
         continue;
       }
       attempts.push({ ...o.attempt, error });
-      // Retries made: the attempts before this one (an expired invocation made no attempt now).
-      const retryAttempts = Math.max(0, o.delivery.attempts + (o.expired ? 0 : 1) - 1);
+      // Retries made: the attempts before this one (an expired invocation made no attempt now, a
+      // throttled one's does not count).
+      const retryAttempts = Math.max(0, o.delivery.attempts + (o.expired || o.throttled ? 0 : 1) - 1);
       toDlq.push({
         o: { ...o, error },
         queueArn: inv.deadLetterArn,

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { pool, withTransaction, type Queryable } from "../../db";
 import { env } from "../../env";
+import { listen } from "../../platform/listen";
+import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
 import {
   busArn as buildBusArn,
   busRefProblem,
@@ -92,10 +94,11 @@ export async function resolveBusForPut(
 ): Promise<BusRow> {
   const problem = busRefProblem(ref, "eventBusName");
   if (problem) throw ebValidation(problem, "eventBusName");
-  if (!ref.startsWith("arn:")) return requireOwnBus(db, caller, ref);
+  if (!ref.startsWith("arn:")) return cachedBus(`t:${caller.tenantId}/${ref}`, () => requireOwnBus(db, caller, ref));
   const parsed = parseBusArn(ref)!;
-  if (parsed.accountId === caller.accountId) return requireOwnBus(db, caller, parsed.name);
-  const bus = await findBusByArnUnscoped(db, ref);
+  if (parsed.accountId === caller.accountId)
+    return cachedBus(`t:${caller.tenantId}/${parsed.name}`, () => requireOwnBus(db, caller, parsed.name));
+  const bus = await cachedBus(`arn:${ref}`, () => findBusByArnUnscoped(db, ref));
   const decision = bus
     ? busPolicyDecision(bus.policy, {
         accountId: caller.accountId,
@@ -109,6 +112,36 @@ export async function resolveBusForPut(
       `User: arn:aws:iam::${caller.accountId}:root is not authorized to perform: events:PutEvents on resource: ${ref} because no resource-based policy allows the events:PutEvents action`,
     );
   return bus;
+}
+
+// Buses change rarely (policy, description) and PutEvents reads one per call: found buses are kept
+// 2 seconds per process. Changes made here clear the cache at once; other processes see a change
+// (a policy revoked, a bus deleted) within 2 seconds, as queues' resolution does. Misses are not
+// kept, so a bus created elsewhere is usable at once.
+const BUS_TTL_MS = 2_000;
+const busCache = new Map<string, { row: BusRow; at: number }>();
+let followingDeletions = false;
+
+async function cachedBus<T extends BusRow | null>(key: string, load: () => Promise<T>): Promise<T> {
+  if (!followingDeletions) {
+    followingDeletions = true;
+    const clear = () => busCache.clear();
+    listen(TENANT_DELETED_CHANNEL, { onNotify: clear, onResync: clear }).catch(() => (followingDeletions = false));
+  }
+  const hit = busCache.get(key);
+  if (hit && Date.now() - hit.at < BUS_TTL_MS) return hit.row as T;
+  const row = await load();
+  if (row) {
+    if (busCache.size > 10_000) busCache.clear();
+    busCache.set(key, { row, at: Date.now() });
+  }
+  return row;
+}
+
+/** After a change to a bus (policy, settings, deletion): this process forgets it at once. */
+export function forgetBus(bus: Pick<BusRow, "tenantId" | "name" | "arn">): void {
+  busCache.delete(`t:${bus.tenantId}/${bus.name}`);
+  busCache.delete(`arn:${bus.arn}`);
 }
 
 // --- management ----------------------------------------------------------------------------------
@@ -174,6 +207,7 @@ export async function updateBus(
   checkDescription(patch.description);
   const bus = await requireOwnBus(pool(), caller, ref);
   await updateBusRow(pool(), caller.tenantId, bus.id, patch);
+  forgetBus(bus);
   return (await findBusByName(pool(), caller.tenantId, bus.name))!;
 }
 
@@ -186,6 +220,7 @@ export async function deleteBus(actor: Actor, caller: Caller, name: string): Pro
   const bus = await findBusByName(pool(), caller.tenantId, name);
   if (!bus) return;
   await deleteBusRow(pool(), caller.tenantId, bus.id);
+  forgetBus(bus);
 }
 
 export async function listBuses(
@@ -194,8 +229,19 @@ export async function listBuses(
   opts: { namePrefix?: string | null; nextToken?: string | null; limit?: number | null },
 ): Promise<{ buses: BusRow[]; nextToken: string | null }> {
   assertCan(actor.role, "resource:read");
+  if (opts.limit !== undefined && opts.limit !== null && (opts.limit < 1 || opts.limit > 100))
+    throw ebValidation(
+      constraintMessage(
+        String(opts.limit),
+        "limit",
+        opts.limit < 1
+          ? "Member must have value greater than or equal to 1"
+          : "Member must have value less than or equal to 100",
+      ),
+      "limit",
+    );
   await ensureDefaultBus(pool(), caller);
-  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 100);
+  const limit = opts.limit ?? 100;
   const after = opts.nextToken ? decodeToken(opts.nextToken) : null;
   const rows = await listBusesPage(pool(), caller.tenantId, opts.namePrefix || null, after, limit + 1);
   const more = rows.length > limit;
@@ -232,13 +278,13 @@ export type PermissionInput =
 
 export async function putPermission(actor: Actor, caller: Caller, input: PermissionInput): Promise<void> {
   assertCan(actor.role, "resource:write");
-  await withTransaction(async (tx) => {
+  const changed = await withTransaction(async (tx): Promise<BusRow> => {
     const bus = await requireOwnBus(tx, caller, input.eventBusName);
     await lockBus(tx, bus.id);
     if (input.policy !== undefined) {
       checkPolicyText(input.policy);
       await updateBusRow(tx, caller.tenantId, bus.id, { policy: input.policy });
-      return;
+      return bus;
     }
     if (!input.principal) throw ebValidation("Parameter Principal must be specified.", "principal");
     if (input.condition && input.principal !== "*")
@@ -282,7 +328,9 @@ export async function putPermission(actor: Actor, caller: Caller, input: Permiss
     await updateBusRow(tx, caller.tenantId, bus.id, {
       policy: JSON.stringify({ Version: doc.Version ?? "2012-10-17", Statement: doc.Statement }),
     });
+    return bus;
   });
+  forgetBus(changed);
 }
 
 export async function removePermission(
@@ -291,13 +339,13 @@ export async function removePermission(
   input: { eventBusName?: string | null; statementId?: string | null; removeAllPermissions?: boolean | null },
 ): Promise<void> {
   assertCan(actor.role, "resource:write");
-  await withTransaction(async (tx) => {
+  const changed = await withTransaction(async (tx): Promise<BusRow> => {
     const bus = await requireOwnBus(tx, caller, input.eventBusName);
     await lockBus(tx, bus.id);
     const current = (await findBusByName(tx, caller.tenantId, bus.name))!;
     if (input.removeAllPermissions) {
       await updateBusRow(tx, caller.tenantId, bus.id, { policy: null });
-      return;
+      return bus;
     }
     if (!input.statementId) throw ebValidation("Parameter StatementId must be specified.", "statementId");
     const doc = parseBusPolicy(current.policy);
@@ -307,7 +355,9 @@ export async function removePermission(
     await updateBusRow(tx, caller.tenantId, bus.id, {
       policy: rest.length ? JSON.stringify({ Version: doc.Version ?? "2012-10-17", Statement: rest }) : null,
     });
+    return bus;
   });
+  forgetBus(changed);
 }
 
 export async function setBusTags(db: Queryable, bus: BusRow, tags: Record<string, string>): Promise<void> {

@@ -10,6 +10,9 @@ import { getEventTrace, getRuleMetrics, searchRecentEvents } from "./event.explo
 import { runFireRuleSchedule } from "./rule-fire";
 import { findRule } from "./bus.repository";
 import { runRouteEvents } from "./rule-route";
+import { insertEvents } from "./event.repository";
+import { runEventRetention } from "./events.maintenance";
+import { randomUUID } from "node:crypto";
 
 // Events forwarded to a bus are routed by the events.route job (no worker runs here): run it.
 async function routeForwarded(t: TestTenant) {
@@ -217,5 +220,37 @@ describe("putEvents", () => {
       resources: [ruleArn],
       detail: {},
     });
+  });
+
+  it("retention deletes events received more than 24 hours ago and keeps the rest", async () => {
+    const t = await createTestTenant();
+    const c = callerOf(t);
+    const [fresh] = await putEvents(pool(), c, "default", [entry(`app.${uniqueName("s")}`)]);
+    const bus = await pool().query(`SELECT id FROM event_buses WHERE tenant_id = $1 AND name = 'default'`, [
+      t.tenant.id,
+    ]);
+    const oldId = randomUUID();
+    await insertEvents(
+      pool(),
+      [
+        {
+          id: oldId,
+          tenantId: t.tenant.id,
+          busId: bus.rows[0].id,
+          envelope: "{}",
+          source: "old",
+          detailType: "old",
+          eventTime: new Date(Date.now() - 49 * 3600_000),
+          size: 2,
+          ingest: "api",
+          replayName: null,
+          matchedRules: [],
+        },
+      ],
+      new Date(Date.now() - 48 * 3600_000),
+    );
+    await runEventRetention();
+    const left = await pool().query(`SELECT id FROM events WHERE tenant_id = $1 ORDER BY id`, [t.tenant.id]);
+    expect(left.rows.map((r: { id: string }) => r.id)).toEqual([(fresh as { EventId: string }).EventId]);
   });
 });

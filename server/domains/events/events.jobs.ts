@@ -14,7 +14,8 @@ import { defineJob, type JobContract } from "../../jobs/registry";
 export const fireRuleScheduleJob = defineJob({
   name: "events.fireRuleSchedule",
   schema: z.object({ tenantId: z.string().min(1), ownerId: z.string().min(1), fireTime: z.string().min(1) }),
-  queue: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
+  queue: { retryLimit: 10, retryDelay: 2, notify: true, expireInSeconds: 60, heartbeatSeconds: 10 },
+  work: { batchSize: 4, localConcurrency: 2, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
 });
 
 /**
@@ -29,7 +30,15 @@ export const routeEventsJob = defineJob({
     busId: z.string().min(1),
     eventIds: z.array(z.string().min(1)).min(1),
   }),
-  queue: { retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 120 },
+  // A killed worker stops heartbeating; pg-boss then fails its active jobs and they are retried.
+  queue: { retryLimit: 20, retryDelay: 1, notify: true, expireInSeconds: 120, heartbeatSeconds: 10 },
+  work: {
+    batchSize: 8,
+    localConcurrency: 4,
+    pollingIntervalSeconds: 1,
+    notifyPollingIntervalSeconds: 1,
+    burstWhenBatchFull: true,
+  },
 });
 
 /** Deletes accepted events past their retention (the explorer's window). */

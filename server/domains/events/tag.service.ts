@@ -2,8 +2,8 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import { pool, withTransaction, type Queryable } from "../../db";
 import { parseBusArn, parseRuleArn } from "../../core/events/names";
 import { findBusByName, findRule, setRuleTags, type BusRow, type RuleRow } from "./bus.repository";
-import { setBusTags, type Caller } from "./bus.service";
-import { busNotFound, ebNotFound, ebValidation, ruleNotFound } from "./event.errors";
+import { requireOwnBus, setBusTags, type Caller } from "./bus.service";
+import { ebNotFound, ebValidation, ruleNotFound } from "./event.errors";
 
 // TagResource / UntagResource / ListTagsForResource for buses and rules (50 tags per resource).
 
@@ -13,13 +13,7 @@ type Tagged = { kind: "bus"; bus: BusRow } | { kind: "rule"; rule: RuleRow };
 
 async function resolve(db: Queryable, caller: Caller, arn: string): Promise<Tagged> {
   if (!arn) throw ebValidation("Parameter ResourceARN must be specified.", "resourceArn");
-  const bus = parseBusArn(arn);
-  if (bus) {
-    if (bus.accountId !== caller.accountId) throw busNotFound(bus.name);
-    const row = await findBusByName(db, caller.tenantId, bus.name);
-    if (!row) throw busNotFound(bus.name);
-    return { kind: "bus", bus: row };
-  }
+  if (parseBusArn(arn)) return { kind: "bus", bus: await requireOwnBus(db, caller, arn) };
   const rule = parseRuleArn(arn);
   if (rule) {
     const b = rule.accountId === caller.accountId ? await findBusByName(db, caller.tenantId, rule.busName) : null;

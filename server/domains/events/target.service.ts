@@ -47,11 +47,15 @@ function checkTarget(t: TargetDefinition, i: number): void {
     throw ebValidation(`Parameter ${arn} is not valid. Reason: Provided Arn is not in correct format.`, "targets");
   const it = t.InputTransformer as { InputPathsMap?: Record<string, string>; InputTemplate?: string } | undefined;
   try {
-    validateTargetInput(String(t.Id), {
-      input: t.Input === undefined || t.Input === null ? undefined : String(t.Input),
-      inputPath: t.InputPath === undefined || t.InputPath === null ? undefined : String(t.InputPath),
-      inputTransformer: it ? { inputPathsMap: it.InputPathsMap, inputTemplate: it.InputTemplate ?? "" } : undefined,
-    });
+    validateTargetInput(
+      String(t.Id),
+      {
+        input: t.Input === undefined || t.Input === null ? undefined : String(t.Input),
+        inputPath: t.InputPath === undefined || t.InputPath === null ? undefined : String(t.InputPath),
+        inputTransformer: it ? { inputPathsMap: it.InputPathsMap, inputTemplate: it.InputTemplate ?? "" } : undefined,
+      },
+      { targetIndex: i + 1 },
+    );
   } catch (err) {
     if (err instanceof TargetInputError) throw ebValidation(err.message, "targets");
     throw err;

@@ -7,6 +7,8 @@ import { ensureDefaultBus } from "../events/bus.service";
 import * as schedules from "./schedule.service";
 import { runFireSchedule } from "./schedule.fire";
 
+const ROLE = "arn:aws:iam::123456789012:role/scheduler";
+
 // The fire job against the real database and a real queue: it invokes once per fire time however
 // often pg-boss runs it, does nothing for a disabled or deleted schedule, and applies
 // ActionAfterCompletion.
@@ -48,7 +50,7 @@ const create = (over: Partial<schedules.ScheduleInput>) =>
 describe("scheduler.fire-schedule", () => {
   it("invokes once per fire time however often the job runs, with context attributes replaced", async () => {
     const q = await newQueue();
-    const s = await create({ target: { Arn: q.arn, RoleArn: "r", Input: "at <aws.scheduler.scheduled-time>" } });
+    const s = await create({ target: { Arn: q.arn, RoleArn: ROLE, Input: "at <aws.scheduler.scheduled-time>" } });
     const fireTime = "2026-12-02T10:00:00.000Z";
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime });
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime });
@@ -67,7 +69,7 @@ describe("scheduler.fire-schedule", () => {
   it("a FIFO queue gets the MessageGroupId", async () => {
     const q = await newQueue(true);
     const s = await create({
-      target: { Arn: q.arn, RoleArn: "r", Input: "x", SqsParameters: { MessageGroupId: "g1" } },
+      target: { Arn: q.arn, RoleArn: ROLE, Input: "x", SqsParameters: { MessageGroupId: "g1" } },
     });
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime: new Date().toISOString() });
     const r = await pool().query(`SELECT group_id FROM queue_messages WHERE queue_id = $1`, [q.id]);
@@ -76,7 +78,7 @@ describe("scheduler.fire-schedule", () => {
 
   it("a disabled or deleted schedule invokes nothing", async () => {
     const q = await newQueue();
-    const target = { Arn: q.arn, RoleArn: "r", Input: "x" };
+    const target = { Arn: q.arn, RoleArn: ROLE, Input: "x" };
     const s = await create({ target, state: "DISABLED" });
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime: new Date().toISOString() });
     const gone = await create({ target });
@@ -87,7 +89,7 @@ describe("scheduler.fire-schedule", () => {
 
   it("ActionAfterCompletion DELETE removes a completed schedule; NONE keeps it, and a recurring one stays", async () => {
     const q = await newQueue();
-    const target = { Arn: q.arn, RoleArn: "r", Input: "x" };
+    const target = { Arn: q.arn, RoleArn: ROLE, Input: "x" };
     // at() in the past: no further fire time, so the schedule is complete once this fire is made.
     const past = `at(${new Date(Date.now() - 60_000).toISOString().slice(0, 19)})`;
     const del = await create({ scheduleExpression: past, actionAfterCompletion: "DELETE", target });
@@ -103,17 +105,17 @@ describe("scheduler.fire-schedule", () => {
 
   it("an event bus target needs EventBridgeParameters and a JSON object Input", async () => {
     const bus = `arn:aws:events:us-east-1:${t.tenant.accountId}:event-bus/default`;
-    await expect(create({ target: { Arn: bus, RoleArn: "r" } })).rejects.toThrow(/EventBridgeParameters/);
+    await expect(create({ target: { Arn: bus, RoleArn: ROLE } })).rejects.toThrow(/EventBridgeParameters/);
     await expect(
       create({
-        target: { Arn: bus, RoleArn: "r", Input: "nope", EventBridgeParameters: { DetailType: "d", Source: "s" } },
+        target: { Arn: bus, RoleArn: ROLE, Input: "nope", EventBridgeParameters: { DetailType: "d", Source: "s" } },
       }),
     ).rejects.toThrow(/JSON object/);
     await expect(
       create({
         target: {
           Arn: bus,
-          RoleArn: "r",
+          RoleArn: ROLE,
           Input: '{"n":<aws.scheduler.attempt-number>}',
           EventBridgeParameters: { DetailType: "d", Source: "my.app" },
         },
@@ -126,7 +128,7 @@ describe("scheduler.fire-schedule", () => {
     const s = await create({
       target: {
         Arn: bus.arn,
-        RoleArn: "r",
+        RoleArn: ROLE,
         Input: '{"order":42,"at":"<aws.scheduler.scheduled-time>"}',
         EventBridgeParameters: { DetailType: "Nightly Report", Source: "my.reports" },
       },

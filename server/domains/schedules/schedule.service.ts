@@ -6,6 +6,7 @@ import type { TenantRef } from "../../http/authenticate";
 import { parseScheduleExpression, ScheduleExpressionError } from "../../core/schedule/expressions";
 import { isValidTimeZone } from "../../core/schedule/zoned-time";
 import { applyContextAttributes } from "../../core/schedule/context-attributes";
+import { targetKindOfArn } from "../../core/events/target-kind";
 import { recordAudit } from "../audit/audit.service";
 import { deleteTimer, getTimer, upsertTimer } from "../timers/timer.service";
 import { fireScheduleJob } from "./schedule.jobs";
@@ -29,16 +30,10 @@ export const scheduleArn = (tenant: TenantRef, group: string, name: string) =>
 const groupNotFound = (name: string) => notFound(`Schedule group ${name} does not exist.`);
 const scheduleNotFound = (name: string) => notFound(`Schedule ${name} does not exist.`);
 
-/** The target kinds a schedule can invoke here, by the target ARN's service. */
+/** The target kinds a schedule can invoke here, by the target ARN (Scheduler has no API destinations). */
 export function scheduleTargetKind(arn: string): "queue" | "topic" | "event-bus" | "function" | null {
-  const m = /^arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:\d{12}:(.+)$/.exec(arn);
-  if (!m) return null;
-  const [, service, resource] = m as unknown as [string, string, string];
-  if (service === "sqs" && /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(resource)) return "queue";
-  if (service === "sns" && /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(resource)) return "topic";
-  if (service === "events" && resource.startsWith("event-bus/")) return "event-bus";
-  if (service === "lambda" && resource.startsWith("function:")) return "function";
-  return null;
+  const kind = targetKindOfArn(arn);
+  return kind === "api-destination" ? null : kind;
 }
 
 async function ensureDefaultGroup(db: Queryable, tenant: TenantRef): Promise<ScheduleGroupRow> {
@@ -195,7 +190,12 @@ function checkTarget(c: Checks, value: unknown): ScheduleTarget | undefined {
   const t = c.object(value, "target", true);
   if (!t) return undefined;
   const arn = c.string(t.Arn, "target.arn", { min: 1, max: 1600, required: true });
-  const roleArn = c.string(t.RoleArn, "target.roleArn", { min: 1, max: 1600, required: true });
+  const roleArn = c.string(t.RoleArn, "target.roleArn", {
+    min: 1,
+    max: 1600,
+    required: true,
+    pattern: /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+  });
   const input = c.string(t.Input, "target.input", { min: 1 });
   const out: ScheduleTarget = { Arn: arn ?? "", RoleArn: roleArn ?? "" };
   if (input !== undefined) out.Input = input;

@@ -20,6 +20,9 @@ export function conflict(message: string): AppError {
 const show = (v: unknown) =>
   v === undefined || v === null ? "null" : typeof v === "string" ? `'${v}'` : JSON.stringify(v);
 
+/** A pattern as AWS prints it: `[0-9a-zA-Z-_.]+`, without anchors or escapes. */
+const shownPattern = (re: RegExp) => re.source.replace(/^\^|\$$/g, "").replace(/\\-/g, "-");
+
 export class Checks {
   private readonly errors: string[] = [];
 
@@ -49,16 +52,16 @@ export class Checks {
       return undefined;
     }
     const { min = 0, max = Infinity } = opts;
-    if (value.length < min || value.length > max) {
-      this.fail(
-        value,
-        path,
-        `Member must have length ${max === Infinity ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
-      );
+    if (value.length < min) {
+      this.fail(value, path, `Member must have length greater than or equal to ${min}`);
+      return undefined;
+    }
+    if (value.length > max) {
+      this.fail(value, path, `Member must have length less than or equal to ${max}`);
       return undefined;
     }
     if (opts.pattern && !opts.pattern.test(value)) {
-      this.fail(value, path, `Member must satisfy regular expression pattern: ${opts.pattern.source}`);
+      this.fail(value, path, `Member must satisfy regular expression pattern: ${shownPattern(opts.pattern)}`);
       return undefined;
     }
     return value;

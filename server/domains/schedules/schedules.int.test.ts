@@ -5,6 +5,8 @@ import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/he
 import { getTimer } from "../timers/timer.service";
 import * as schedules from "./schedule.service";
 
+const ROLE = "arn:aws:iam::123456789012:role/scheduler";
+
 // The Scheduler use cases against the real database: each change commits the schedule and its
 // timer together; refused input changes nothing; tenants never see each other's schedules.
 
@@ -17,7 +19,7 @@ const input = (over: Partial<schedules.ScheduleInput> = {}): schedules.ScheduleI
   scheduleExpression: "cron(0 9 ? * MON-FRI *)",
   scheduleExpressionTimezone: "Europe/Berlin",
   flexibleTimeWindow: { Mode: "OFF" },
-  target: { Arn: queueArn(), RoleArn: "arn:aws:iam::1:role/r" },
+  target: { Arn: queueArn(), RoleArn: ROLE },
   ...over,
 });
 
@@ -75,10 +77,10 @@ describe("schedules", () => {
       [{ scheduleExpressionTimezone: "Mars/Olympus" }, /time zone/],
       [{ flexibleTimeWindow: { Mode: "FLEXIBLE" } }, /MaximumWindowInMinutes/],
       [{ flexibleTimeWindow: undefined }, /Value null at 'flexibleTimeWindow'/],
-      [{ target: { Arn: "arn:aws:s3:::bucket", RoleArn: "r" } }, /Invalid target ARN/],
-      [{ target: { Arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q.fifo`, RoleArn: "r" } }, /MessageGroupId/],
+      [{ target: { Arn: "arn:aws:s3:::bucket", RoleArn: ROLE } }, /Invalid target ARN/],
+      [{ target: { Arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:q.fifo`, RoleArn: ROLE } }, /MessageGroupId/],
       [
-        { target: { Arn: queueArn(), RoleArn: "r", RetryPolicy: { MaximumRetryAttempts: 186 } } },
+        { target: { Arn: queueArn(), RoleArn: ROLE, RetryPolicy: { MaximumRetryAttempts: 186 } } },
         /maximumRetryAttempts/,
       ],
       [{ startDate: Date.now() / 1000 - 3600 }, /cannot be earlier than 5 minutes ago/],

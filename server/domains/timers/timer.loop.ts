@@ -1,4 +1,5 @@
 import { pool, withTransaction } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { logger } from "../../logger";
 import { enqueue } from "../../platform/enqueue";
 import { listen } from "../../platform/listen";
@@ -13,7 +14,9 @@ import { dueWithin, fireContract, fireJobId, specOf, TIMERS_CHANNEL } from "./ti
 // advances next_fire_at. Two loops never take the same row at once, and the row they see next is
 // already advanced, so each fire time is enqueued exactly once. A loop that dies mid-transaction
 // enqueued nothing and advanced nothing: the next loop fires the same time (see
-// core/schedule/timer-plan.ts for fire times missed while no loop ran).
+// core/schedule/timer-plan.ts for fire times missed while no loop ran). A loop fires only the
+// timers of its own pg-boss schema (SIGNALBOX_BOSS_SCHEMA): installations or test files sharing a
+// database with separate job schemas keep their timers apart.
 
 const BATCH = 100;
 const MAX_SLEEP_MS = 30_000;
@@ -21,7 +24,7 @@ const MAX_SLEEP_MS = 30_000;
 /** Fires every timer due at `now` (one transaction per batch). Returns how many were claimed. */
 export async function fireDueTimers(now: Date = new Date(), limit = BATCH): Promise<number> {
   return withTransaction(async (tx) => {
-    const rows = await repo.claimDueTimers(tx, now, limit);
+    const rows = await repo.claimDueTimers(tx, BOSS_SCHEMA, now, limit);
     for (const row of rows) {
       let plan: ReturnType<typeof planFire>;
       try {
@@ -112,7 +115,7 @@ export async function startTimerLoop(opts: { maxSleepMs?: number } = {}): Promis
       if (claimed >= BATCH) continue;
       let wait = maxSleep;
       try {
-        const due = await repo.earliestDueAt(pool());
+        const due = await repo.earliestDueAt(pool(), BOSS_SCHEMA);
         if (due) wait = Math.min(maxSleep, Math.max(0, due.getTime() - Date.now()));
       } catch (err) {
         logger.warn({ err }, "timer loop could not read the next due time");

@@ -15,6 +15,7 @@ export type TimerRow = {
   flexible_window_minutes: number | null;
   max_age_seconds: number;
   fire_job: string;
+  boss_schema: string;
   enabled: boolean;
   next_fire_at: Date | null;
   due_at: Date | null;
@@ -46,14 +47,14 @@ export async function upsertTimerRow(db: Queryable, t: TimerWrite): Promise<void
   await db.query(
     `INSERT INTO timers (id, tenant_id, owner_kind, owner_id, expression, timezone, start_date, end_date,
                          anchor_at, flexible_window_minutes, max_age_seconds, fire_job, enabled,
-                         next_fire_at, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                         next_fire_at, due_at, boss_schema)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (owner_kind, owner_id) DO UPDATE SET
        tenant_id = EXCLUDED.tenant_id, expression = EXCLUDED.expression, timezone = EXCLUDED.timezone,
        start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, anchor_at = EXCLUDED.anchor_at,
        flexible_window_minutes = EXCLUDED.flexible_window_minutes, max_age_seconds = EXCLUDED.max_age_seconds,
        fire_job = EXCLUDED.fire_job, enabled = EXCLUDED.enabled, next_fire_at = EXCLUDED.next_fire_at,
-       due_at = EXCLUDED.due_at, updated_at = now()`,
+       due_at = EXCLUDED.due_at, boss_schema = EXCLUDED.boss_schema, updated_at = now()`,
     [
       t.id,
       t.tenant_id,
@@ -70,6 +71,7 @@ export async function upsertTimerRow(db: Queryable, t: TimerWrite): Promise<void
       t.enabled,
       t.next_fire_at,
       t.due_at,
+      t.boss_schema,
     ],
   );
 }
@@ -79,15 +81,15 @@ export async function deleteTimerRow(db: Queryable, ownerKind: string, ownerId: 
   return (r.rowCount ?? 0) > 0;
 }
 
-/** Claims up to `limit` due timers; rows another loop holds are skipped, never waited for. */
-export async function claimDueTimers(db: Queryable, now: Date, limit: number): Promise<TimerRow[]> {
+/** Claims up to `limit` due timers of a job schema; rows another loop holds are skipped, never waited for. */
+export async function claimDueTimers(db: Queryable, bossSchema: string, now: Date, limit: number): Promise<TimerRow[]> {
   const r = await db.query(
     `SELECT * FROM timers
-      WHERE enabled AND due_at IS NOT NULL AND due_at <= $1
+      WHERE boss_schema = $1 AND enabled AND due_at IS NOT NULL AND due_at <= $2
       ORDER BY due_at
-      LIMIT $2
+      LIMIT $3
       FOR UPDATE SKIP LOCKED`,
-    [now, limit],
+    [bossSchema, now, limit],
   );
   return r.rows as TimerRow[];
 }
@@ -109,9 +111,12 @@ export async function advanceTimer(
   );
 }
 
-/** The earliest due time of any enabled timer (what the loop sleeps until). */
-export async function earliestDueAt(db: Queryable): Promise<Date | null> {
-  const r = await db.query(`SELECT min(due_at) AS due FROM timers WHERE enabled AND due_at IS NOT NULL`);
+/** The earliest due time of any enabled timer of a job schema (what the loop sleeps until). */
+export async function earliestDueAt(db: Queryable, bossSchema: string): Promise<Date | null> {
+  const r = await db.query(
+    `SELECT min(due_at) AS due FROM timers WHERE boss_schema = $1 AND enabled AND due_at IS NOT NULL`,
+    [bossSchema],
+  );
   return (r.rows[0]?.due as Date | null) ?? null;
 }
 

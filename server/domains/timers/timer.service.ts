@@ -1,5 +1,6 @@
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import type { Queryable } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { CONTRACTS } from "../../jobs/contracts";
 import type { JobContract } from "../../jobs/registry";
 import { AppError } from "../../core/errors";
@@ -119,7 +120,9 @@ export async function upsertTimer(tx: Queryable, spec: TimerSpecInput, now = new
       anchor_at: anchorAt,
       max_age_seconds: spec.maxAgeSeconds ?? 86400,
     };
-    nextFireAt = firstFireAfter(specOf(row), new Date(now.getTime() - 1));
+    // A Scheduler rate starts at once (AWS: "starts invoking the target immediately"); a rule's
+    // rate first fires one period after the rule was created, as EventBridge rules do.
+    nextFireAt = firstFireAfter(specOf(row), spec.ownerKind === "rule" ? now : new Date(now.getTime() - 1));
     dueAt = nextFireAt ? dueWithin(nextFireAt, spec.flexibleWindowMinutes) : null;
   }
   await repo.upsertTimerRow(tx, {
@@ -135,6 +138,7 @@ export async function upsertTimer(tx: Queryable, spec: TimerSpecInput, now = new
     flexible_window_minutes: spec.flexibleWindowMinutes ?? null,
     max_age_seconds: spec.maxAgeSeconds ?? 86400,
     fire_job: spec.fireJob,
+    boss_schema: BOSS_SCHEMA,
     enabled: spec.enabled,
     next_fire_at: nextFireAt,
     due_at: dueAt,

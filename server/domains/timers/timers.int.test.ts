@@ -176,6 +176,14 @@ describe("timers", () => {
     expect(s).toMatchObject({ fire_count: 0, missed_count: 1, next_fire_at: null, due_at: null });
   });
 
+  it("a Scheduler rate fires at once; a rule's rate first fires one period after it was created", async () => {
+    const now = new Date(Date.now() - 5000);
+    const schedule = await addTimer("rate(5 minutes)", {}, now);
+    const rule = await addTimer("rate(5 minutes)", { ownerKind: "rule" }, now);
+    expect((await getTimer(pool(), "schedule", schedule))!.next_fire_at).toEqual(now);
+    expect((await getTimer(pool(), "rule", rule))!.next_fire_at).toEqual(new Date(now.getTime() + 300_000));
+  });
+
   it("an unchanged upsert keeps the next fire time; a disabled or deleted timer never fires", async () => {
     const created = new Date(Date.now() - 90_000);
     const owner = await addTimer("rate(1 hour)", {}, created);

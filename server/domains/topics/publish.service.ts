@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { withTransaction, pool, type Queryable } from "../../db";
 import { AppError } from "../../core/errors";
+import { crossAccountDecision } from "../../core/sqs/permissions";
 import type { SnsAttribute } from "../../core/sns/envelope";
 import {
   checkFifoPublish,
@@ -20,7 +21,7 @@ import { fanoutJob } from "../deliveries/delivery.jobs";
 import { deliverToQueuesInline } from "../deliveries/inline";
 import { recordDeliveryMetrics } from "../deliveries/metrics-flusher";
 import type { MetricBump } from "../deliveries/delivery.repository";
-import { findTopicByArn, type TopicRow } from "./topic.repository";
+import { findTopicByArn, findTopicByArnUnscoped, type TopicRow } from "./topic.repository";
 import {
   claimDedup,
   insertMessages,
@@ -138,22 +139,41 @@ async function publishEntries(
 
 /**
  * Publish on behalf of another service (an event rule's or a schedule's topic target), inside the
- * caller's transaction `tx`. The topic must be the source tenant's own (by ARN). Throws AppError:
- * NotFound when there is no such topic, InvalidParameter when the message breaks a rule (a FIFO
- * topic without a group id). The queue subscribers' counters go to `metrics` (record them after
- * the commit, metrics-flusher.ts).
+ * caller's transaction `tx`. The topic is the source tenant's own, or another tenant's whose topic
+ * Policy allows SNS:Publish to the source: its account, or the service acting for it
+ * (`source.service`, e.g. events.amazonaws.com) with aws:SourceArn / aws:SourceAccount conditions.
+ * Throws AppError: NotFound when there is no such topic (or the policy does not mention the
+ * source), AuthorizationError when the policy denies it, InvalidParameter when the message breaks
+ * a rule (a FIFO topic without a group id). The queue subscribers' counters go to `metrics`
+ * (record them after the commit, metrics-flusher.ts).
  */
 export async function publishInTransaction(
   tx: Queryable,
-  tenant: TenantRef,
+  source: TenantRef & { sourceArn?: string; service?: string },
   topicArn: string,
   input: PublishInput,
   opts: { baseUrl: string; metrics: MetricBump[] },
 ): Promise<PublishResult> {
-  const topic = await findTopicByArn(tx, tenant.id, topicArn);
-  if (!topic) throw topicNotFound();
+  let topic = await findTopicByArn(tx, source.id, topicArn);
+  if (!topic) {
+    const foreign = await findTopicByArnUnscoped(tx, topicArn);
+    const decision = foreign
+      ? crossAccountDecision([], foreign.policy, {
+          accountId: source.accountId,
+          action: "SNS:Publish",
+          queueArn: foreign.arn,
+          sourceArn: source.sourceArn,
+          service: source.service,
+        })
+      : "none";
+    if (decision === "deny")
+      throw new AppError("forbidden", "Authorization error", { awsCode: "AuthorizationError", awsStatus: 403 });
+    if (decision !== "allow") throw topicNotFound();
+    topic = foreign!;
+  }
   const { dedupId } = validate(topic, input);
-  const [r] = await publishEntriesInTx(tx, tenant, topic, [{ ...input, dedupId }], opts.baseUrl, opts.metrics);
+  const owner = { id: topic.tenantId, accountId: "" };
+  const [r] = await publishEntriesInTx(tx, owner, topic, [{ ...input, dedupId }], opts.baseUrl, opts.metrics);
   return r!;
 }
 

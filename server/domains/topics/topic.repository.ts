@@ -103,6 +103,12 @@ export async function findTopicByArn(db: Queryable, tenantId: string, arn: strin
   return r.rows[0] ?? null;
 }
 
+/** A topic by ARN whatever its tenant (cross-account publishing by an event rule, checked by the caller). */
+export async function findTopicByArnUnscoped(db: Queryable, arn: string): Promise<TopicRow | null> {
+  const r = await db.query(`SELECT ${TOPIC_COLS} FROM topics WHERE arn = $1`, [arn]);
+  return r.rows[0] ?? null;
+}
+
 export async function findTopicById(db: Queryable, tenantId: string, id: string): Promise<TopicRow | null> {
   const r = await db.query(`SELECT ${TOPIC_COLS} FROM topics WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return r.rows[0] ?? null;

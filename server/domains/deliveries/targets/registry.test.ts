@@ -30,6 +30,7 @@ describe("target kinds", () => {
   it("take invocations for queues and topics", () => {
     expect(invocationKind("queue").mode).toBe("local");
     expect(invocationKind("topic").mode).toBe("local");
+    expect(invocationKind("event-bus").mode).toBe("local");
   });
 
   it("only local kinds deliver in batches inside a transaction", () => {
@@ -38,6 +39,7 @@ describe("target kinds", () => {
       ["webhook", "remote"],
       ["email", "remote"],
       ["topic", "local"],
+      ["event-bus", "local"],
     ]);
   });
 });

@@ -46,6 +46,11 @@ export type Classified = {
    * a retryable failure without one is ERROR_FROM_TARGET.
    */
   errorCode?: string;
+  /**
+   * Invocations: the target asked to slow down (a rate limit, a throttle). Retried until
+   * MaximumEventAgeInSeconds without using up MaximumRetryAttempts, as EventBridge does.
+   */
+  throttled?: boolean;
   record: Partial<
     Pick<
       AttemptRecord,

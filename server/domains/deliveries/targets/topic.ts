@@ -3,6 +3,7 @@ import { tenantAccountId } from "../../queues/queue.repository";
 import type { MetricBump } from "../delivery.repository";
 import { underSavepoint } from "../delivery.repository";
 import { recordDeliveryMetrics } from "../metrics-flusher";
+import { SERVICE_OF_SOURCE } from "./queue";
 import {
   MAX_REQUEST_BODY_LOGGED,
   classifyError,
@@ -17,9 +18,10 @@ import {
 // source's) transaction, so the topic's queue subscribers get it in that same transaction and its
 // other subscribers through the fan-out job. Parameters: `messageGroupId` (required by a FIFO
 // topic), `messageDeduplicationId` (FIFO; defaults to the event id, null for none: then the
-// topic's content-based deduplication must be on) and `subject`. The topic must belong to the
-// source's tenant; another tenant's topic is NO_RESOURCE (topic policies are not evaluated for
-// cross-account publishing yet).
+// topic's content-based deduplication must be on) and `subject`. Another tenant's topic takes it
+// when its Policy allows SNS:Publish to the source (the events.amazonaws.com / scheduler.amazonaws.com
+// service principal with an aws:SourceArn condition, or the source's account); otherwise
+// NO_RESOURCE (the policy does not mention the source) or NO_PERMISSIONS (it denies it).
 
 function publishInput(i: InvocationInput) {
   const p = i.invocation.params;
@@ -52,10 +54,21 @@ export const topicTarget: LocalTarget = {
       if (!accounts.has(tenantId)) accounts.set(tenantId, await tenantAccountId(tx, tenantId));
       const accountId = accounts.get(tenantId) ?? "";
       const e = await underSavepoint(tx, "topic_target", () =>
-        publishInTransaction(tx, { id: tenantId, accountId }, i.invocation.targetArn, publishInput(i), {
-          baseUrl: i.baseUrl,
-          metrics,
-        }),
+        publishInTransaction(
+          tx,
+          {
+            id: tenantId,
+            accountId,
+            sourceArn: i.invocation.sourceArn,
+            service: SERVICE_OF_SOURCE[i.invocation.sourceKind],
+          },
+          i.invocation.targetArn,
+          publishInput(i),
+          {
+            baseUrl: i.baseUrl,
+            metrics,
+          },
+        ),
       );
       results.push(
         e === null

@@ -27,6 +27,7 @@ import { putTargets, removeTargets } from "../../../domains/events/target.servic
 import { checkTags, listTagsForResource, tagResource, untagResource } from "../../../domains/events/tag.service";
 import { putEvents, type PutEventsEntry } from "../../../domains/events/put-events";
 import type { BusRow, RuleRow, TargetDefinition } from "../../../domains/events/bus.repository";
+import { ebNotFound } from "../../../domains/events/event.errors";
 import { bool, compact, epoch, int, list, obj, str, type In } from "./wire";
 
 // Every EventBridge action Signalbox serves over AWS JSON 1.1 (X-Amz-Target: AWSEvents.<Action>).
@@ -70,6 +71,9 @@ const HANDLERS: Array<[string, Handler]> = [
   [
     "CreateEventBus",
     async (ctx, i) => {
+      // Partner event sources do not exist here: a bus tied to one cannot be made (AWS's answer for an unknown source).
+      const source = str(i, "EventSourceName");
+      if (source) throw ebNotFound(`Event source ${source} does not exist.`);
       const b = await createBus(ctx.actor, caller(ctx), {
         name: str(i, "Name", true),
         description: str(i, "Description"),
