@@ -342,6 +342,7 @@ export function DeliveriesDashboard({
           tenant={tenant}
           topicId={topicId}
           subscriptionId={subscriptionId}
+          sourceKind={sourceKind}
           defaultSince={from}
           scopeLabel={scopeLabel}
         />

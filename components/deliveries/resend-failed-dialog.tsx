@@ -12,12 +12,21 @@ import {
   FormDialogFooter,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
-import type { ResendProgress } from "./types";
+import type { ResendProgress, SourceKind } from "./types";
 
 function toLocalInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+const SOURCE_NAMES: Record<SourceKind, string> = {
+  topic: "topics",
+  rule: "event rules",
+  schedule: "schedules",
+  function: "functions",
+  workflow: "workflows",
+  api: "APIs",
+};
 
 /** "Resend all failed since …": starts the bulk job, then follows its progress until it finishes. */
 export function ResendFailedDialog({
@@ -26,6 +35,8 @@ export function ResendFailedDialog({
   tenant,
   topicId,
   subscriptionId,
+  sourceKind = null,
+  sourceArn = null,
   defaultSince,
   scopeLabel,
 }: {
@@ -34,6 +45,10 @@ export function ResendFailedDialog({
   tenant: string;
   topicId: string | null;
   subscriptionId: string | null;
+  /** Only deliveries of this source kind (the dashboard's Source filter). */
+  sourceKind?: SourceKind | null;
+  /** Only deliveries of this source (one rule or schedule, by ARN). */
+  sourceArn?: string | null;
   defaultSince: Date;
   scopeLabel: string;
 }) {
@@ -74,7 +89,7 @@ export function ResendFailedDialog({
       open={open}
       onClose={close}
       title="Resend failed deliveries"
-      description={`Every delivery in ${scopeLabel} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate.`}
+      description={`Every delivery in ${scopeLabel}${sourceKind ? ` from ${SOURCE_NAMES[sourceKind]}` : ""} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate.`}
       footer={
         jobId ? (
           <Button onClick={close} variant={finished ? "primary" : "secondary"}>
@@ -98,7 +113,7 @@ export function ResendFailedDialog({
             e.preventDefault();
             const d = new Date(since);
             if (Number.isNaN(d.getTime())) return;
-            start.mutate({ tenant, since: d, topicId, subscriptionId });
+            start.mutate({ tenant, since: d, topicId, subscriptionId, sourceKind, sourceArn });
           }}
         >
           <FormField label="Failed since" hint="Your local time." error={fe.since}>

@@ -5,7 +5,7 @@ import type { Queryable } from "../../db";
 
 export async function findResend(db: Queryable, tenantId: string, id: string) {
   const r = await db.query(
-    `SELECT id, topic_id AS "topicId", subscription_id AS "subscriptionId", since, status, total, done, created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"
+    `SELECT id, topic_id AS "topicId", subscription_id AS "subscriptionId", source_kind AS "sourceKind", source_arn AS "sourceArn", since, status, total, done, created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"
        FROM delivery_resends WHERE tenant_id = $1 AND id = $2`,
     [tenantId, id],
   );
@@ -66,12 +66,14 @@ export async function insertResend(
     tenantId: string;
     topicId: string | null;
     subscriptionId: string | null;
+    sourceKind?: string | null;
+    sourceArn?: string | null;
     since: Date;
     createdBy: string;
   },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, since, created_by) VALUES ($1,$2,$3,$4,$5,$6)`,
-    [r.id, r.tenantId, r.topicId, r.subscriptionId, r.since, r.createdBy],
+    `INSERT INTO delivery_resends (id, tenant_id, topic_id, subscription_id, source_kind, source_arn, since, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+    [r.id, r.tenantId, r.topicId, r.subscriptionId, r.sourceKind ?? null, r.sourceArn ?? null, r.since, r.createdBy],
   );
 }

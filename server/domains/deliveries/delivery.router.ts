@@ -42,7 +42,7 @@ import {
 //   deliveries({topicId?,subscriptionId?,status?,messageId?,before?,limit?}) → [{id,messageId,…,status,attempts,nextAttemptAt,lastStatusCode,lastError,latencyMs}]
 //                                                  status ∈ pending | retrying | succeeded | failed | dlq
 //   resend({deliveryId})                         → {id, queued}
-//   resendFailed({since,topicId?,subscriptionId?}) → {id}   (bulk job; poll resendProgress)
+//   resendFailed({since,topicId?,subscriptionId?,sourceKind?,sourceArn?}) → {id}   (bulk job; poll resendProgress)
 //   resendProgress({id})                         → {id,status:'running'|'finished',total,done,…}
 //   outbox({limit?, cursor?})                    → email outbox, newest first: {items:[{id,to,subject,body,status,createdAt,sentAt,subscriptionId,deliveryId}], nextCursor};
 //                                                  pass the nextCursor of a page for the next (older) one; nextCursor null at the end.
@@ -107,7 +107,15 @@ export const deliveryRouter = router({
     .input(z.object({ deliveryId: z.string().min(1) }))
     .mutation(({ ctx, input }) => resendDelivery(ctx.actor, ctx.tenant, input.deliveryId, publicUrl(ctx.origin))),
   resendFailed: tenantProcedure
-    .input(z.object({ since: z.coerce.date(), topicId: scope.topicId, subscriptionId: scope.subscriptionId }))
+    .input(
+      z.object({
+        since: z.coerce.date(),
+        topicId: scope.topicId,
+        subscriptionId: scope.subscriptionId,
+        sourceKind: scope.sourceKind,
+        sourceArn: scope.sourceArn,
+      }),
+    )
     .mutation(({ ctx, input }) => resendFailed(ctx.actor, ctx.tenant, input, publicUrl(ctx.origin))),
   resendProgress: tenantProcedure
     .input(z.object({ id: z.string() }))

@@ -153,7 +153,13 @@ export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId
 export async function resendFailed(
   actor: Actor,
   tenant: TenantRef,
-  q: { since: Date; topicId?: string | null; subscriptionId?: string | null },
+  q: {
+    since: Date;
+    topicId?: string | null;
+    subscriptionId?: string | null;
+    sourceKind?: string | null;
+    sourceArn?: string | null;
+  },
   baseUrl = publicUrl(),
 ) {
   assertCan(actor.role, "resource:write");
@@ -164,6 +170,8 @@ export async function resendFailed(
       tenantId: tenant.id,
       topicId: q.topicId ?? null,
       subscriptionId: q.subscriptionId ?? null,
+      sourceKind: q.sourceKind ?? null,
+      sourceArn: q.sourceArn ?? null,
       since: q.since,
       createdBy: actorLabel(actor),
     });
@@ -173,7 +181,13 @@ export async function resendFailed(
       tenant.id,
       "delivery.resend-failed",
       { type: "delivery_resend", id },
-      { since: q.since.toISOString(), topicId: q.topicId ?? null, subscriptionId: q.subscriptionId ?? null },
+      {
+        since: q.since.toISOString(),
+        topicId: q.topicId ?? null,
+        subscriptionId: q.subscriptionId ?? null,
+        ...(q.sourceKind ? { sourceKind: q.sourceKind } : {}),
+        ...(q.sourceArn ? { sourceArn: q.sourceArn } : {}),
+      },
       tx,
     );
   });

@@ -14,7 +14,15 @@ import { deleteTenant } from "../tenants/tenant-delete";
 import { deliveryJobs } from "./delivery.jobs";
 import { createInvocations, type Invocation } from "./invocations";
 import { runDeliver } from "./deliver";
-import { browseAttempts, browseDeliveries, deliveryOverview, resendDelivery } from "./delivery.service";
+import {
+  browseAttempts,
+  browseDeliveries,
+  deliveryOverview,
+  resendDelivery,
+  resendFailed,
+  resendProgress,
+} from "./delivery.service";
+import { runResend } from "./resend";
 import { deleteOldInvocations } from "./retention.repository";
 
 // Invocations (rule/schedule/... deliveries) against real PostgreSQL, through the real queue and
@@ -203,9 +211,19 @@ describe("invocations into queues", () => {
     const [first, sameCall] = await create([inv, inv]);
     const [second] = await create([inv]);
     expect(first).toMatchObject({ created: true, status: "succeeded" });
-    expect(sameCall).toMatchObject({ created: false, deliveryId: first!.deliveryId });
+    expect(sameCall).toMatchObject({ created: false, deliveryId: first!.deliveryId, status: "succeeded" });
     expect(second).toMatchObject({ created: false, deliveryId: first!.deliveryId, status: "succeeded" });
     expect((await drain(t, q)).length).toBe(1);
+    // A repeat of one that was refused inline reports it as it stands: pending.
+    const gone = invocation(
+      t,
+      { arn: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:${uniqueName("nope")}` },
+      {
+        dedupeKey: randomUUID(),
+      },
+    );
+    const [a, b] = await create([gone, gone]);
+    expect([a!.status, b!.status, b!.deliveryId]).toEqual(["pending", "pending", a!.deliveryId]);
   });
 
   it("refuses a RetryPolicy outside AWS's limits and a kind that takes no invocations", async () => {
@@ -357,6 +375,42 @@ describe("invocations in the dashboard", () => {
     await deleteTenant(tt.actor, tt.tenant.id, { confirmName: tt.tenant.name });
     const left = await pool().query(`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1`, [tt.tenant.id]);
     expect(left.rows[0].n).toBe(0);
+  });
+});
+
+describe("bulk resend", () => {
+  it("resends the failed invocations of one source kind only", async () => {
+    const tt = await createTestTenant();
+    const missing = { arn: `arn:aws:sqs:us-east-1:${tt.tenant.accountId}:${uniqueName("later")}` };
+    const [rule, sched] = await create([
+      invocation(tt, missing),
+      invocation(tt, missing, {
+        sourceKind: "schedule",
+        sourceArn: `arn:aws:scheduler:us-east-1:${tt.tenant.accountId}:schedule/default/s`,
+      }),
+    ]);
+    await runDeliver({ deliveryIds: [rule!.deliveryId, sched!.deliveryId] }, ctx);
+    expect((await row(rule!.deliveryId)).status).toBe("failed");
+    const { id } = await resendFailed(tt.actor, tt.tenant, {
+      since: new Date(Date.now() - 60_000),
+      sourceKind: "rule",
+    });
+    await runResend({ resendId: id, tenantId: tt.tenant.id }, ctx);
+    expect(await resendProgress(tt.actor, tt.tenant, id)).toMatchObject({
+      status: "finished",
+      total: 1,
+      done: 1,
+      sourceKind: "rule",
+    });
+    expect((await row(rule!.deliveryId)).status).toBe("pending");
+    expect((await row(sched!.deliveryId)).status).toBe("failed");
+    // One source by ARN: the schedule's.
+    const other = await resendFailed(tt.actor, tt.tenant, {
+      since: new Date(Date.now() - 60_000),
+      sourceArn: `arn:aws:scheduler:us-east-1:${tt.tenant.accountId}:schedule/default/s`,
+    });
+    await runResend({ resendId: other.id, tenantId: tt.tenant.id }, ctx);
+    expect((await row(sched!.deliveryId)).status).toBe("pending");
   });
 });
 

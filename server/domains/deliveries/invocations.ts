@@ -142,29 +142,19 @@ export async function createInvocations(
   });
   const inserted = await insertInvocations(tx, rows);
   const results: InvocationResult[] = rows.map((r) => ({ deliveryId: r.deliveryId, created: true, status: "pending" }));
-  // Rows not inserted: their dedupe key exists (possibly from an earlier row of this same call).
-  const skipped = rows.flatMap((r, i) => (inserted.has(r.deliveryId) ? [] : [i]));
-  if (skipped.length) {
-    const byTenant = new Map<string, string[]>();
-    for (const i of skipped)
-      byTenant.set(rows[i]!.tenantId, [...(byTenant.get(rows[i]!.tenantId) ?? []), rows[i]!.dedupeKey!]);
-    for (const [tenantId, keys] of byTenant) {
-      const existing = await findByDedupeKeys(tx, tenantId, keys);
-      for (const i of skipped) {
-        if (rows[i]!.tenantId !== tenantId) continue;
-        const e = existing.get(rows[i]!.dedupeKey!);
-        if (e) results[i] = { deliveryId: e.id, created: false, status: e.status };
-      }
-    }
-  }
   const baseUrl = publicUrl(opts.baseUrl);
   const fresh = rows.filter((r) => inserted.has(r.deliveryId));
   const local = new Map<string, InvocationInput[]>();
   const remote: string[] = [];
   for (const r of fresh) {
     const kind = invocationKind(r.targetKind as TargetKindName);
-    if (kind.mode === "local") local.set(kind.kind, [...(local.get(kind.kind) ?? []), toInput(r, now, baseUrl)]);
-    else remote.push(r.deliveryId);
+    if (kind.mode !== "local") {
+      remote.push(r.deliveryId);
+      continue;
+    }
+    const inputs = local.get(kind.kind) ?? [];
+    inputs.push(toInput(r, now, baseUrl));
+    local.set(kind.kind, inputs);
   }
   const retry: string[] = [...remote];
   const refused: string[] = [];
@@ -196,6 +186,23 @@ export async function createInvocations(
   await reopenInlineInvocations(tx, refused);
   retry.push(...refused);
   await enqueueDeliverChunks(retry, opts.baseUrl, tx);
+  // Rows not inserted: their dedupe key exists (possibly from an earlier row of this same call,
+  // hence after the deliveries above, so its status is where it stands now).
+  const skipped = rows.flatMap((r, i) => (inserted.has(r.deliveryId) ? [] : [i]));
+  const keysByTenant = new Map<string, string[]>();
+  for (const i of skipped) {
+    const keys = keysByTenant.get(rows[i]!.tenantId) ?? [];
+    keys.push(rows[i]!.dedupeKey!);
+    keysByTenant.set(rows[i]!.tenantId, keys);
+  }
+  for (const [tenantId, keys] of keysByTenant) {
+    const existing = await findByDedupeKeys(tx, tenantId, keys);
+    for (const i of skipped) {
+      if (rows[i]!.tenantId !== tenantId) continue;
+      const e = existing.get(rows[i]!.dedupeKey!);
+      if (e) results[i] = { deliveryId: e.id, created: false, status: e.status };
+    }
+  }
   return results;
 }
 

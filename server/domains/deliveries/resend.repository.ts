@@ -6,6 +6,8 @@ import type { Queryable } from "../../db";
 export type ResendRow = {
   topic_id: string | null;
   subscription_id: string | null;
+  source_kind: string | null;
+  source_arn: string | null;
   since: Date | null;
   status: string;
   created_at: Date;
@@ -13,20 +15,22 @@ export type ResendRow = {
 
 export async function findResend(db: Queryable, resendId: string, tenantId: string): Promise<ResendRow | undefined> {
   const r = await db.query(
-    `SELECT topic_id, subscription_id, since, status, created_at FROM delivery_resends WHERE id = $1 AND tenant_id = $2`,
+    `SELECT topic_id, subscription_id, source_kind, source_arn, since, status, created_at FROM delivery_resends WHERE id = $1 AND tenant_id = $2`,
     [resendId, tenantId],
   );
   return r.rows[0];
 }
 
 // updated_at < the request time: a delivery that fails again during this run is not picked twice.
-const FILTER = `tenant_id = $1 AND status IN ('failed', 'dlq') AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::timestamptz IS NULL OR created_at >= $4) AND updated_at < $5`;
+const FILTER = `tenant_id = $1 AND status IN ('failed', 'dlq') AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::timestamptz IS NULL OR created_at >= $4) AND updated_at < $5 AND ($6::text IS NULL OR source_kind = $6) AND ($7::text IS NULL OR source_arn = $7)`;
 const filterArgs = (tenantId: string, job: ResendRow) => [
   tenantId,
   job.topic_id,
   job.subscription_id,
   job.since,
   job.created_at,
+  job.source_kind,
+  job.source_arn,
 ];
 
 export async function countResendable(db: Queryable, tenantId: string, job: ResendRow): Promise<number> {
@@ -48,7 +52,7 @@ export async function reopenResendPage(
 ): Promise<string[]> {
   const r = await db.query(
     `UPDATE deliveries SET status = 'pending', next_attempt_at = NULL, updated_at = now(), completed_at = NULL
-      WHERE id IN (SELECT id FROM deliveries WHERE ${FILTER} ORDER BY created_at LIMIT $6 FOR UPDATE SKIP LOCKED) RETURNING id`,
+      WHERE id IN (SELECT id FROM deliveries WHERE ${FILTER} ORDER BY created_at LIMIT $8 FOR UPDATE SKIP LOCKED) RETURNING id`,
     [...filterArgs(tenantId, job), limit],
   );
   return r.rows.map((x: { id: string }) => x.id);
