@@ -26,6 +26,22 @@ describe("planFire", () => {
     expect(p.next).toEqual(d("2026-01-01T01:06:00Z"));
   });
 
+  it("late within the minute is on time: the next fire follows the due one, none skipped", () => {
+    const p = planFire(spec({}), d("2026-01-01T00:05:00Z"), d("2026-01-01T00:05:59Z"));
+    expect(p).toEqual({ fireTime: d("2026-01-01T00:05:00Z"), missed: 0, next: d("2026-01-01T00:06:00Z") });
+  });
+
+  it("a flexible window wider than the period: each fire time is invoked in turn", () => {
+    const s = spec({ flexibleWindowMinutes: 15 });
+    // Due 12 minutes late (a random point in its window): still on time, the next one follows it.
+    const p = planFire(s, d("2026-01-01T00:05:00Z"), d("2026-01-01T00:17:00Z"));
+    expect(p).toEqual({ fireTime: d("2026-01-01T00:05:00Z"), missed: 0, next: d("2026-01-01T00:06:00Z") });
+    // Beyond the window and the minute: Signalbox was down, the latest passed time fires once.
+    const late = planFire(s, d("2026-01-01T00:05:00Z"), d("2026-01-01T00:21:30Z"));
+    expect(late.fireTime).toEqual(d("2026-01-01T00:21:00Z"));
+    expect(late.next).toEqual(d("2026-01-01T00:22:00Z"));
+  });
+
   it("a missed time older than the maximum event age is dropped", () => {
     const p = planFire(
       spec({ expression: "cron(0 9 * * ? *)", maxAgeSeconds: 3600 }),

@@ -3,7 +3,9 @@ import { nextFireTimes, parseScheduleExpression, type ScheduleDialect } from "./
 // What a timer does when its due time has come: which fire time to invoke (if any) and when it is
 // due next. Pure, so the policy for fires missed while Signalbox was down is table-tested:
 //
-//  - On time (the usual case): the due fire time is invoked and the next one after now is set.
+//  - On time (the usual case: reached within its flexible window plus a minute): the due fire time
+//    is invoked and the next one after it is set (with a flexible window wider than the period,
+//    the next one may already be due: it fires on the next round, none is skipped).
 //  - Several fire times passed while no worker ran: only the LATEST of them is invoked, once
 //    (a rate(1 minute) schedule down for an hour fires once on restart, not sixty times), and only
 //    if it is not older than the owner's maximum event age (a schedule's target
@@ -19,6 +21,8 @@ export type TimerSpec = {
   endDate: Date | null;
   anchorAt: Date;
   maxAgeSeconds: number;
+  /** FlexibleTimeWindow.MaximumWindowInMinutes (fires are due up to this much later). */
+  flexibleWindowMinutes?: number | null;
 };
 
 export type FirePlan = {
@@ -31,6 +35,7 @@ export type FirePlan = {
 };
 
 const MAX_SCAN = 1500; // a day of minutes: the longest allowed maximum age at the finest rate
+const ON_TIME_SLACK_MS = 60_000; // AWS invokes within the minute: later than that is a missed fire
 
 /** The first fire time strictly after `after`, or null. */
 export function firstFireAfter(spec: TimerSpec, after: Date): Date | null {
@@ -48,6 +53,10 @@ export function firstFireAfter(spec: TimerSpec, after: Date): Date | null {
 
 export function planFire(spec: TimerSpec, dueFireTime: Date, now: Date): FirePlan {
   const expr = parseScheduleExpression(spec.expression, spec.dialect);
+  const windowMs = (spec.flexibleWindowMinutes ?? 0) * 60_000;
+  if (now.getTime() <= dueFireTime.getTime() + windowMs + ON_TIME_SLACK_MS) {
+    return { fireTime: dueFireTime, missed: 0, next: expr.kind === "at" ? null : firstFireAfter(spec, dueFireTime) };
+  }
   const oldest = now.getTime() - spec.maxAgeSeconds * 1000;
   // Every scheduled time in (dueFireTime, now] that is recent enough to matter.
   const later =

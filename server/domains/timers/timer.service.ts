@@ -61,7 +61,14 @@ export function dueWithin(fireTime: Date, windowMinutes: number | null | undefin
 export function specOf(
   row: Pick<
     repo.TimerRow,
-    "expression" | "owner_kind" | "timezone" | "start_date" | "end_date" | "anchor_at" | "max_age_seconds"
+    | "expression"
+    | "owner_kind"
+    | "timezone"
+    | "start_date"
+    | "end_date"
+    | "anchor_at"
+    | "max_age_seconds"
+    | "flexible_window_minutes"
   >,
 ): TimerSpec {
   return {
@@ -72,6 +79,7 @@ export function specOf(
     endDate: row.end_date,
     anchorAt: row.anchor_at,
     maxAgeSeconds: row.max_age_seconds,
+    flexibleWindowMinutes: row.flexible_window_minutes,
   };
 }
 
@@ -119,6 +127,7 @@ export async function upsertTimer(tx: Queryable, spec: TimerSpecInput, now = new
       end_date: spec.endDate ?? null,
       anchor_at: anchorAt,
       max_age_seconds: spec.maxAgeSeconds ?? 86400,
+      flexible_window_minutes: spec.flexibleWindowMinutes ?? null,
     };
     // A Scheduler rate starts at once (AWS: "starts invoking the target immediately"); a rule's
     // rate first fires one period after the rule was created, as EventBridge rules do.
