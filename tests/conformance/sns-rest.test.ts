@@ -53,6 +53,23 @@ describe("topics REST API", () => {
       DisplayName: "Orders",
       SubscriptionsConfirmed: "0",
     });
+    const patched = await call("PATCH", "/api/v1/topics/rest-orders", {
+      displayName: "Orders v2",
+      deliveryPolicy: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":4}}}',
+    });
+    expect(patched).toMatchObject({ status: 200, body: { displayName: "Orders v2" } });
+    expect(JSON.parse(patched.body.attributes.DeliveryPolicy)).toMatchObject({
+      http: { defaultHealthyRetryPolicy: { numRetries: 4 } },
+    });
+    // One bad field refuses the whole change.
+    const refused = await call("PATCH", "/api/v1/topics/rest-orders", {
+      displayName: "Orders v3",
+      contentBasedDeduplication: true,
+    });
+    expect(refused).toMatchObject({ status: 400, body: { code: "InvalidParameter" } });
+    expect(refused.body.errors.ContentBasedDeduplication).toBeTruthy();
+    expect((await call("GET", "/api/v1/topics/rest-orders")).body.displayName).toBe("Orders v2");
+    expect((await call("PATCH", "/api/v1/topics/nope", { displayName: "x" })).status).toBe(404);
     const sub = await call("POST", "/api/v1/topics/rest-orders/subscriptions", {
       protocol: "sqs",
       endpoint: `arn:aws:sqs:us-east-1:${t.tenant.accountId}:rest-q`,

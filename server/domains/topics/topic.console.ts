@@ -106,7 +106,7 @@ export async function consoleCreateTopic(actor: Actor, tenant: TenantRef, input:
 }
 
 /** The edit-topic form → a typed patch (null or "" clears a field). */
-export function topicPatchFromForm(input: z.infer<typeof updateTopicInput>): TopicSettingsPatch {
+export function topicPatchFromForm(input: Omit<z.infer<typeof updateTopicInput>, "id">): TopicSettingsPatch {
   const p: TopicSettingsPatch = {};
   if (input.displayName !== undefined) p.displayName = input.displayName || null;
   if (input.deliveryPolicy !== undefined) p.deliveryPolicy = input.deliveryPolicy || null;

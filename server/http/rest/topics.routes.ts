@@ -8,6 +8,7 @@ import {
   getTopicAttributes,
   listTopics,
   requireTopic,
+  setTopicAttributes,
   topicArn,
 } from "../../domains/topics/topic.service";
 import {
@@ -19,10 +20,16 @@ import {
   unsubscribe,
 } from "../../domains/topics/subscription.service";
 import { publish } from "../../domains/topics/publish.service";
-import { subscribePatchFromForm, subscriptionView, topicFromForm, topicView } from "../../domains/topics/topic.console";
+import {
+  subscribePatchFromForm,
+  subscriptionView,
+  topicFromForm,
+  topicPatchFromForm,
+  topicView,
+} from "../../domains/topics/topic.console";
 import { findSubscriptionByArnUnscoped } from "../../domains/topics/topic.repository";
 import { pool } from "../../db";
-import { createTopicInput, publishInput, subscribeInput } from "../../domains/topics/topic.schemas";
+import { createTopicInput, publishInput, subscribeInput, updateTopicInput } from "../../domains/topics/topic.schemas";
 import { signingKey } from "../../platform/signing";
 import { unsubscribeSignature } from "../../domains/deliveries/payload";
 
@@ -69,6 +76,21 @@ export const topicRoutes = [
     response: topicOut,
     handler: async (ctx) => {
       const t = await requireTopic(ctx.tenant, topicArn(ctx.tenant, ctx.params.name!));
+      return { ...topicView(t), attributes: await getTopicAttributes(ctx.actor, ctx.tenant, t.arn) };
+    },
+  }),
+  defineRoute({
+    method: "PATCH",
+    path: "/api/v1/topics/:name",
+    tag: "topics",
+    summary:
+      'Change a topic\'s settings (displayName, deliveryPolicy, contentBasedDeduplication for FIFO topics; null or "" clears). All are checked before any is written.',
+    body: updateTopicInput.omit({ id: true }),
+    response: topicOut,
+    handler: async (ctx, { body }) => {
+      const arn = topicArn(ctx.tenant, ctx.params.name!);
+      await setTopicAttributes(ctx.actor, ctx.tenant, arn, topicPatchFromForm(body));
+      const t = await requireTopic(ctx.tenant, arn);
       return { ...topicView(t), attributes: await getTopicAttributes(ctx.actor, ctx.tenant, t.arn) };
     },
   }),
