@@ -186,7 +186,7 @@ describe("EventBridge archives and replays (SDK v3)", () => {
     ]);
     expect(await errorOf(eb.send(new CancelReplayCommand({ ReplayName: replayName })))).toEqual({
       name: "IllegalStatusException",
-      message: `Replay ${replayName} is not in a state that can be cancelled.`,
+      message: `Replay ${replayName} is not in a valid state for this operation.`,
     });
     expect(
       await errorOf(
@@ -202,7 +202,7 @@ describe("EventBridge archives and replays (SDK v3)", () => {
       ),
     ).toEqual({
       name: "ValidationException",
-      message: "Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.",
+      message: "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.",
     });
 
     await eb.send(new DeleteArchiveCommand({ ArchiveName: archiveName }));

@@ -197,6 +197,10 @@ export async function listArchives(
       constraintMessage(input.state, "state", `Member must satisfy enum value set: [${[...STATES].join(", ")}]`),
       "state",
     );
+  if ([input.namePrefix, input.eventSourceArn, input.state].filter((x) => x !== undefined).length > 1)
+    throw archiveValidation(
+      "At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix.",
+    );
   let after: string | undefined;
   if (input.nextToken) {
     try {

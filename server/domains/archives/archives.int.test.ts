@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createQueue } from "../queues/queue.service";
 import { busArnFor, createBus, type Caller } from "../events/bus.service";
@@ -242,7 +243,7 @@ describe("replays", () => {
     expect((await bodies(q1.id)).filter((b) => b["replay-name"])).toEqual([]);
     expect(await failure(cancelReplay(t.actor, c, name))).toEqual({
       awsCode: "IllegalStatusException",
-      message: `Replay ${name} is not in a state that can be cancelled.`,
+      message: `Replay ${name} is not in a valid state for this operation.`,
     });
   });
 
@@ -259,13 +260,31 @@ describe("replays", () => {
       awsCode: "ValidationException",
       message: "Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.",
     });
-    expect(await failure(startReplay(t.actor, c, { ...base, name: "x", eventEndTime: at(0) }))).toEqual({
+    expect(
+      await failure(startReplay(t.actor, c, { ...base, name: "x", eventStartTime: at(5), eventEndTime: at(1) })),
+    ).toEqual({
       awsCode: "ValidationException",
-      message: "Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.",
+      message: "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.",
     });
     expect(
       await failure(startReplay(t.actor, c, { ...base, name: "x", eventSourceArn: `${archive.arn}-missing` })),
-    ).toMatchObject({ awsCode: "ResourceNotFoundException" });
+    ).toEqual({
+      awsCode: "ValidationException",
+      message: `Parameter EventSourceArn is not valid. Reason: Archive ${archive.name}-missing does not exist.`,
+    });
+    expect(await failure(startReplay(t.actor, c, { ...base, name: "x", destination: { arn: archive.arn } }))).toEqual({
+      awsCode: "ValidationException",
+      message: "Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.",
+    });
+    expect(await failure(listReplays(t.actor, c, { namePrefix: "a", state: "RUNNING" }))).toEqual({
+      awsCode: "ValidationException",
+      message: "At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.",
+    });
+    expect(await failure(listReplays(t.actor, c, { state: "DONE" }))).toMatchObject({
+      awsCode: "ValidationException",
+      message:
+        "1 validation error detected: Value 'DONE' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [CANCELLED, CANCELLING, COMPLETED, FAILED, RUNNING, STARTING]",
+    });
     expect(
       await failure(
         startReplay(t.actor, c, {
@@ -279,5 +298,46 @@ describe("replays", () => {
       ),
     ).toMatchObject({ awsCode: "ResourceNotFoundException" });
     expect((await listReplays(t.actor, c, {})).replays).toEqual([]);
+  });
+});
+
+describe("replay job slices", () => {
+  it("hands a long replay over to a fresh job instead of running past its slice", async () => {
+    const t = await createTestTenant();
+    const c = callerOf(t);
+    const bus = await createBus(t.actor, c, { name: uniqueName("bus") });
+    const archive = await createArchive(t.actor, c, { name: uniqueName("a"), eventSourceArn: bus.arn });
+    await putEvents(
+      pool(),
+      c,
+      bus.name,
+      Array.from({ length: 10 }, (_, k) => entry("app.slice", { k }, at(k))),
+    );
+    await putEvents(
+      pool(),
+      c,
+      bus.name,
+      Array.from({ length: 5 }, (_, k) => entry("app.slice", { k }, at(20 + k))),
+    );
+    const r = await startReplay(t.actor, c, {
+      name: uniqueName("rp"),
+      eventSourceArn: archive.arn,
+      eventStartTime: at(0),
+      eventEndTime: at(59),
+      destination: { arn: bus.arn },
+    });
+    const jobs = async () =>
+      (
+        await pool().query(
+          `SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'archives.replay' AND data->>'replayId' = $1`,
+          [r.id],
+        )
+      ).rows[0].n as number;
+    const before = await jobs();
+    await runReplay({ tenantId: t.tenant.id, replayId: r.id }, undefined, 0); // a zero-length slice: one batch
+    expect(await describeReplay(t.actor, c, r.name)).toMatchObject({ state: "RUNNING", replayedCount: 10 });
+    expect(await jobs()).toBe(before + 1);
+    await runReplay({ tenantId: t.tenant.id, replayId: r.id });
+    expect(await describeReplay(t.actor, c, r.name)).toMatchObject({ state: "COMPLETED", replayedCount: 15 });
   });
 });

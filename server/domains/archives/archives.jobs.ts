@@ -11,8 +11,10 @@ import { defineJob, type JobContract } from "../../jobs/registry";
 export const replayJob = defineJob({
   name: "archives.replay",
   schema: z.object({ tenantId: z.string().min(1), replayId: z.string().min(1) }),
-  queue: { retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: 900, heartbeatSeconds: 30 },
-  work: { localConcurrency: 2 },
+  // A killed worker stops heartbeating: its replay is retried within seconds and resumes from the
+  // committed cursor. A long replay runs as a chain of jobs of ~20 s each, so none nears expiry.
+  queue: { retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 10 },
+  work: { localConcurrency: 2, pollingIntervalSeconds: 1 },
 });
 
 /** Deletes archived events older than their archive's RetentionDays (0 = kept forever). */

@@ -1,6 +1,8 @@
 import { withTransaction } from "../../db";
 import type { JobContext } from "../../jobs/registry";
+import { enqueue } from "../../platform/enqueue";
 import { putEvents, type PutEventsEntry } from "../events/put-events";
+import { replayJob } from "./archives.jobs";
 import { archivedBatch, lockReplay, updateReplayProgress, type ArchivedEvent } from "./archive.repository";
 
 // The replay job: re-puts the archived events of a window in (event time, archive order) batches
@@ -89,11 +91,29 @@ export async function runReplayBatch(tenantId: string, replayId: string): Promis
   });
 }
 
+const SLICE_MS = 20_000;
+
+/**
+ * The job: batches until the replay ends, or for about 20 s, after which it hands over to a fresh
+ * job (a long replay never nears the job's expiry; a failed hand-over fails this job, whose retry
+ * resumes from the cursor). `sliceMs` is for tests.
+ */
 export async function runReplay(
   data: { tenantId: string; replayId: string },
   ctx?: Pick<JobContext, "log">,
+  sliceMs = SLICE_MS,
 ): Promise<void> {
+  const until = Date.now() + sliceMs;
   let batches = 0;
-  while (await runReplayBatch(data.tenantId, data.replayId)) batches++;
-  ctx?.log.info({ replayId: data.replayId, batches }, "replay finished");
+  for (;;) {
+    if (!(await runReplayBatch(data.tenantId, data.replayId))) {
+      ctx?.log.info({ replayId: data.replayId, batches }, "replay finished");
+      return;
+    }
+    batches++;
+    if (Date.now() >= until) {
+      await enqueue(replayJob, data);
+      return;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { pool, withTransaction } from "../../db";
-import { constraintMessage, parseRuleArn } from "../../core/events/names";
+import { constraintMessage, parseBusArn, parseRuleArn } from "../../core/events/names";
 import { enqueue } from "../../platform/enqueue";
 import { recordAudit } from "../audit/audit.service";
 import { region, type Caller } from "../events/bus.service";
@@ -18,21 +18,15 @@ import {
   type ReplayRow,
 } from "./archive.repository";
 import { replayJob } from "./archives.jobs";
-import {
-  alreadyExists,
-  archiveNotFound,
-  archiveValidation,
-  illegalStatus,
-  limitExceeded,
-  replayNotFound,
-} from "./archive.errors";
+import { alreadyExists, archiveValidation, illegalStatus, limitExceeded, replayNotFound } from "./archive.errors";
 
 // Replays (EventBridge StartReplay … CancelReplay): a time window of an archive re-put on its bus,
 // optionally to some rules only. StartReplay commits the replay and its job together; the job
 // (replay.run.ts) does the work batch by batch. Shared by the AWS door and the console.
 
 export const MAX_ACTIVE_REPLAYS = 10;
-const STATES = ["STARTING", "RUNNING", "CANCELLING", "COMPLETED", "CANCELLED", "FAILED"];
+// Sorted, as AWS lists them in its enum message.
+const STATES = ["CANCELLED", "CANCELLING", "COMPLETED", "FAILED", "RUNNING", "STARTING"];
 const NAME_RE = /^[.\-_A-Za-z0-9]+$/;
 
 export const replayArn = (caller: Pick<Caller, "accountId">, name: string) =>
@@ -74,15 +68,24 @@ export async function startReplay(actor: Actor, caller: Caller, input: StartRepl
       constraintMessage(input.description, "description", "Member must have length less than or equal to 512"),
       "description",
     );
-  if (!(input.eventStartTime.getTime() < input.eventEndTime.getTime()))
+  if (input.eventStartTime.getTime() > input.eventEndTime.getTime())
     throw archiveValidation(
-      "Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.",
-      "eventStartTime",
+      "Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.",
+      "eventEndTime",
+    );
+  if (!parseBusArn(input.destination.arn))
+    throw archiveValidation(
+      "Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.",
+      "destination",
     );
   const filterArns = [...new Set(input.destination.filterArns ?? [])];
   return withTransaction(async (tx) => {
     const archive = await findArchiveByArn(tx, caller.tenantId, input.eventSourceArn);
-    if (!archive) throw archiveNotFound(input.eventSourceArn.split(":archive/")[1] ?? input.eventSourceArn);
+    if (!archive)
+      throw archiveValidation(
+        `Parameter EventSourceArn is not valid. Reason: Archive ${input.eventSourceArn.split("/").pop()} does not exist.`,
+        "eventSourceArn",
+      );
     if (input.destination.arn !== archive.eventSourceArn)
       throw archiveValidation(
         "Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.",
@@ -161,6 +164,10 @@ export async function listReplays(
       constraintMessage(input.state, "state", `Member must satisfy enum value set: [${STATES.join(", ")}]`),
       "state",
     );
+  if ([input.namePrefix, input.eventSourceArn, input.state].filter((x) => x !== undefined).length > 1)
+    throw archiveValidation(
+      "At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.",
+    );
   const after = input.nextToken ? Buffer.from(input.nextToken, "base64url").toString("utf8") : undefined;
   if (input.nextToken && !after) throw archiveValidation("The NextToken is not valid.", "nextToken");
   const rows = await listReplayRows(pool(), caller.tenantId, {
@@ -188,7 +195,7 @@ export async function cancelReplay(actor: Actor, caller: Caller, name: string): 
     if (!found) throw replayNotFound(name);
     const row = (await lockReplay(tx, caller.tenantId, found.id))!;
     if (row.state !== "STARTING" && row.state !== "RUNNING")
-      throw illegalStatus(`Replay ${name} is not in a state that can be cancelled.`);
+      throw illegalStatus(`Replay ${name} is not in a valid state for this operation.`);
     await updateReplayProgress(tx, row.id, { state: "CANCELLING" });
     await recordAudit(actor, caller.tenantId, "replay.cancel", { type: "replay", id: row.id }, { after: { name } }, tx);
     return { ...row, state: "CANCELLING" };

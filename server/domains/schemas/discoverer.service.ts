@@ -16,7 +16,7 @@ import {
 } from "./schema.repository";
 import { discovererNotFound, schemasBadRequest, schemasConflict } from "./schema.errors";
 import { DISCOVERED_REGISTRY, decodeToken, encodeToken, ensureRegistry, type TenantRef } from "./schema.service";
-import { forgetDiscovererCache } from "./discovery";
+import { forgetDiscovererCache } from "./discovery-cache";
 
 // Discoverers (EventBridge Schemas): one per event bus; while STARTED, the bus's traffic feeds the
 // `discovered-schemas` registry (discovery.ts).

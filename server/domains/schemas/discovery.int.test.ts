@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "../../db";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
-import { busArnFor, createBus, type Caller } from "../events/bus.service";
+import { busArnFor, createBus, putPermission, type Caller } from "../events/bus.service";
 import { putEvents } from "../events/put-events";
 import {
   createDiscoverer,
@@ -11,15 +11,8 @@ import {
   setDiscovererState,
 } from "./discoverer.service";
 import { pendingShapeCount, runFoldShapes } from "./discovery";
-import {
-  DISCOVERED_REGISTRY,
-  describeSchema,
-  downloadSchema,
-  exportSchema,
-  listSchemaVersions,
-  listSchemas,
-  schemaTypeScript,
-} from "./schema.service";
+import { DISCOVERED_REGISTRY, deleteSchema, describeSchema, listSchemaVersions, listSchemas } from "./schema.service";
+import { downloadSchema, exportSchema, schemaTypeScript } from "./schema-export.service";
 
 // Schema discovery against real PostgreSQL: PutEvents records each distinct detail shape once (in
 // its transaction), the fold job turns them into `discovered-schemas` schemas named
@@ -134,6 +127,35 @@ describe("schema discovery", () => {
       awsCode: "NotFoundException",
       message: "Discoverer with id 'events-event-bus-default' does not exist.",
     });
+  });
+});
+
+describe("discovery edges", () => {
+  it("CrossAccount false ignores other accounts' events; a deleted schema is discovered again", async () => {
+    const [t, other] = await Promise.all([createTestTenant(), createTestTenant()]);
+    const c = callerOf(t);
+    const bus = await createBus(t.actor, c, { name: uniqueName("bus") });
+    await putPermission(t.actor, c, {
+      eventBusName: bus.name,
+      action: "events:PutEvents",
+      principal: other.tenant.accountId,
+      statementId: "other",
+    });
+    const d = await createDiscoverer(t.actor, t.tenant, { sourceArn: bus.arn, crossAccount: false });
+    const src = `shop.${uniqueName("s")}`;
+    const theirs = await putEvents(pool(), callerOf(other), bus.arn, [entry(src, { fromOther: true })]);
+    expect(theirs.every((r) => "EventId" in r)).toBe(true);
+    expect(await pendingShapeCount(t.tenant.id)).toBe(0);
+    await putEvents(pool(), c, bus.name, [entry(src, { mine: true })]);
+    expect(await pendingShapeCount(t.tenant.id)).toBe(1);
+
+    const fold = () => runFoldShapes({ tenantId: t.tenant.id, discovererId: d.id, accountId: t.tenant.accountId });
+    await fold();
+    const input = { registryName: DISCOVERED_REGISTRY, schemaName: `${src}@OrderPlaced` };
+    await deleteSchema(t.actor, t.tenant, input);
+    await putEvents(pool(), c, bus.name, [entry(src, { mine: false })]);
+    await fold();
+    expect((await describeSchema(t.actor, t.tenant, input)).latestVersion).toBe(1);
   });
 });
 

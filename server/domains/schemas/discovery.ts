@@ -12,6 +12,7 @@ import {
 import { enqueue } from "../../platform/enqueue";
 import type { JobContext } from "../../jobs/registry";
 import { foldShapesJob } from "./schemas.jobs";
+import { cachedDiscoverer, isKnownShape, rememberDiscoverer, rememberShapes } from "./discovery-cache";
 import {
   addSchemaVersion,
   claimUnfoldedSamples,
@@ -40,21 +41,11 @@ import { DISCOVERED_REGISTRY, ensureRegistry, schemaArn } from "./schema.service
 /** An accepted event as the bus stored it (the envelope is parsed only when a discoverer runs). */
 export type DiscoverableEvent = { source: string; detailType: string; envelope: string };
 
-const CACHE_MS = 2_000;
-const discovererCache = new Map<string, { row: DiscovererRow | null; at: number }>();
-
-/** Drops a bus's cached discoverer (this process) after a change; other processes see it within 2 s. */
-export function forgetDiscovererCache(busId: string): void {
-  discovererCache.delete(busId);
-}
-
-async function startedDiscoverer(db: Queryable, busId: string): Promise<DiscovererRow | null> {
-  const hit = discovererCache.get(busId);
-  const now = Date.now();
-  if (hit && now - hit.at < CACHE_MS) return hit.row;
+async function startedDiscoverer(db: Queryable, busId: string, now: number): Promise<DiscovererRow | null> {
+  const hit = cachedDiscoverer<DiscovererRow | null>(busId, now);
+  if (hit) return hit.value;
   const row = await findDiscovererOfBus(db, busId);
-  if (discovererCache.size > 10_000) discovererCache.clear();
-  discovererCache.set(busId, { row, at: now });
+  rememberDiscoverer(busId, row, now);
   return row;
 }
 
@@ -68,7 +59,8 @@ export async function recordDiscoveredShapes(
   events: DiscoverableEvent[],
 ): Promise<void> {
   if (!events.length) return;
-  const d = await startedDiscoverer(tx, bus.id);
+  const now = Date.now();
+  const d = await startedDiscoverer(tx, bus.id, now);
   if (!d || d.state !== "STARTED") return;
   const seen = new Set<string>();
   const samples: ShapeSample[] = [];
@@ -77,12 +69,14 @@ export async function recordDiscoveredShapes(
     if (!d.crossAccount && env.account !== bus.accountId) continue;
     const shape = inferSchema(env.detail ?? {});
     const fingerprint = shapeFingerprint(shape);
-    const key = `${e.source}\u0000${e.detailType}\u0000${fingerprint}`;
-    if (seen.has(key)) continue;
+    const key = `${d.id}\u0000${e.source}\u0000${e.detailType}\u0000${fingerprint}`;
+    if (seen.has(key) || isKnownShape(key, now)) continue;
     seen.add(key);
     samples.push({ source: e.source, detailType: e.detailType, fingerprint, shape });
   }
+  if (!samples.length) return;
   const added = await recordShapeSamples(tx, d, samples);
+  rememberShapes(seen, now);
   if (added > 0)
     await enqueue(
       foldShapesJob,

@@ -439,3 +439,12 @@ export async function setTags(
     JSON.stringify(tags),
   ]);
 }
+
+/** Forgets the shapes recorded for a source + detail-type, so discovery records them again. */
+export async function forgetShapes(db: Queryable, tenantId: string, source: string, detailType: string): Promise<void> {
+  await db.query(`DELETE FROM schema_shape_samples WHERE tenant_id = $1 AND source = $2 AND detail_type = $3`, [
+    tenantId,
+    source,
+    detailType,
+  ]);
+}

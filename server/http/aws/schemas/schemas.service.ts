@@ -10,8 +10,6 @@ import {
   deleteSchemaVersion,
   describeRegistry,
   describeSchema,
-  discoverSchemaFromEvents,
-  exportSchema,
   listRegistries,
   listSchemaVersions,
   listSchemas,
@@ -19,6 +17,7 @@ import {
   updateSchema,
   type SchemaView,
 } from "../../../domains/schemas/schema.service";
+import { discoverSchemaFromEvents, exportSchema } from "../../../domains/schemas/schema-export.service";
 import {
   createDiscoverer,
   deleteDiscoverer,
