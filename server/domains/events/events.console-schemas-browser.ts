@@ -1,14 +1,8 @@
 import { isAppError } from "../../core/errors";
 import type { Actor } from "../../auth/permissions";
 import { createDiscoverer, discovererIdFor, listDiscoverers, setDiscovererState } from "../schemas/discoverer.service";
-import {
-  DISCOVERED_REGISTRY,
-  describeSchema,
-  downloadSchema,
-  listSchemaVersions,
-  listSchemas,
-  schemaTypeScript,
-} from "../schemas/schema.service";
+import { DISCOVERED_REGISTRY, describeSchema, listSchemaVersions, listSchemas } from "../schemas/schema.service";
+import { downloadSchema, schemaTypeScript } from "../schemas/schema-export.service";
 import type { SchemaRow } from "../schemas/schema.repository";
 import { describeBus } from "./bus.service";
 
