@@ -352,4 +352,30 @@ describe("event-bus console", () => {
     }
     expect(pageErrors).toEqual([]);
   });
+  it("shares the bus with another account and disables the rule in place", async () => {
+    await page.goto(`/t/${t.tenant.slug}/event-buses/${busName}?tab=permissions`);
+    await page.getByText("No resource policy: only this team can put events here.").waitFor();
+    const form = page.getByRole("form", { name: "Allow an account" });
+    await form.getByLabel("Account id").fill("12");
+    await form.getByLabel("Statement id").fill("billing");
+    await form.getByRole("button", { name: "Allow" }).click();
+    await form
+      .getByText(/principal/i)
+      .first()
+      .waitFor();
+    await form.getByLabel("Account id").fill("111122223333");
+    await form.getByRole("button", { name: "Allow" }).click();
+    await page.getByText("Permission added").waitFor();
+    await page.getByText("Allow events:PutEvents for 111122223333").waitFor();
+    await screenshot(page, "events-permissions-1280");
+
+    await page.getByRole("tab", { name: "Rules" }).click();
+    const row = page.getByTestId(`rule-row-${ruleName}`);
+    await row.getByRole("button", { name: "Disable" }).click();
+    await page.getByText(`Rule “${ruleName}” disabled`).waitFor();
+    await row.getByText("Disabled", { exact: true }).waitFor();
+    await row.getByRole("button", { name: "Enable" }).click();
+    await row.getByText("Enabled", { exact: true }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });
