@@ -86,7 +86,7 @@ export function PermissionsTab({ tenant, bus, canWrite }: { tenant: string; bus:
           {revoke.error && <Alert tone="danger">{revoke.error.message}</Alert>}
           {canWrite && (
             <form
-              className="grid gap-3 border-t border-gray-100 pt-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
+              className="grid gap-3 border-t border-gray-100 pt-3 sm:grid-cols-[1fr_1fr_auto] sm:items-start"
               aria-label="Allow an account"
               onSubmit={(e) => {
                 e.preventDefault();
@@ -96,14 +96,14 @@ export function PermissionsTab({ tenant, bus, canWrite }: { tenant: string; bus:
               <FormField label="Account id" error={fe.principal} hint="12 digits, or * for everyone">
                 <Input value={principal} onChange={(e) => setPrincipal(e.target.value)} className="font-mono" />
               </FormField>
-              <FormField label="Statement id" error={fe.statementId}>
+              <FormField label="Statement id" error={fe.statementId} hint="Letters, digits, - and _">
                 <Input
                   value={statementId}
                   onChange={(e) => setStatementId(e.target.value)}
                   placeholder="allow-billing"
                 />
               </FormField>
-              <Button type="submit" loading={grant.isPending}>
+              <Button type="submit" loading={grant.isPending} className="sm:mt-7">
                 Allow
               </Button>
               {otherErrors(grant.error, ["principal", "statementId"]) && (
