@@ -54,6 +54,7 @@ export function AttemptLog({
   topicId,
   subscriptionId,
   sourceKind = null,
+  sourceArn = null,
   filters,
   onFiltersChange,
   topics,
@@ -68,6 +69,8 @@ export function AttemptLog({
   subscriptionId: string | null;
   /** Only attempts of this source kind (topic, rule, schedule, …). */
   sourceKind?: SourceKind | null;
+  /** Only attempts of this source (one rule, schedule, topic …, by ARN). */
+  sourceArn?: string | null;
   filters: AttemptFilters;
   onFiltersChange: (f: AttemptFilters) => void;
   topics?: Named[];
@@ -89,6 +92,7 @@ export function AttemptLog({
       topicId,
       subscriptionId,
       sourceKind,
+      sourceArn,
       outcome: filters.outcome || null,
       statusCode: code,
       messageId: messageId || null,

@@ -35,11 +35,14 @@ export function DeliveriesDashboard({
   topicId: fixedTopicId,
   initialSubscriptionId = null,
   initialMessageId = "",
+  initialSourceArn = null,
 }: {
   tenant: string;
   topicId?: string;
   initialSubscriptionId?: string | null;
   initialMessageId?: string;
+  /** One source by ARN (an event rule, a schedule), e.g. from the event explorer's link. */
+  initialSourceArn?: string | null;
 }) {
   const trpc = useTRPC();
   const { can } = usePermissions();
@@ -49,7 +52,12 @@ export function DeliveriesDashboard({
   const [now, setNow] = useState(() => Date.now());
   const [pickedTopic, setPickedTopic] = useState<string | null>(null);
   const [subscriptionId, setSubscriptionId] = useState<string | null>(initialSubscriptionId);
-  const [sourceKind, setSourceKind] = useState<SourceKind | null>(null);
+  const [sourceArn, setSourceArn] = useState<string | null>(initialSourceArn);
+  const [sourceKind, setSourceKind] = useState<SourceKind | null>(() => kindOfSourceArn(initialSourceArn));
+  useEffect(() => {
+    setSourceArn(initialSourceArn);
+    if (initialSourceArn) setSourceKind(kindOfSourceArn(initialSourceArn));
+  }, [initialSourceArn]);
   const [filters, setFilters] = useState<AttemptFilters>({ ...EMPTY_FILTERS, messageId: initialMessageId });
   const [openAttempt, setOpenAttempt] = useState<string | null>(null);
   const [resending, setResending] = useState(false);
@@ -70,7 +78,7 @@ export function DeliveriesDashboard({
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: !fixedTopicId });
   const subs = useQuery(trpc.topic.subscriptions.queryOptions({ tenant, topicId: topicId ?? undefined }));
   const overview = useQuery({
-    ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, sourceKind, from, to }),
+    ...trpc.delivery.overview.queryOptions({ tenant, topicId, subscriptionId, sourceKind, sourceArn, from, to }),
     placeholderData: keepPreviousData,
   });
   const totals = overview.data?.totals as Totals | undefined;
@@ -90,11 +98,31 @@ export function DeliveriesDashboard({
 
   const topicOptions = (topics.data ?? []).map((t) => ({ id: t.id, label: t.name }));
   const subOptions = (subs.data ?? []).map((s) => ({ id: s.id, label: `${s.protocol} → ${s.endpoint}` }));
-  const scopeLabel = subscriptionId ? "this subscription" : topicId ? "this topic" : "this team";
+  const scopeLabel = sourceArn
+    ? `this ${sourceKind ?? "source"}`
+    : subscriptionId
+      ? "this subscription"
+      : topicId
+        ? "this topic"
+        : "this team";
 
   return (
     <div className="space-y-5" data-testid="deliveries-dashboard">
       {!fixedTopicId && <DisabledNotifications tenant={tenant} />}
+      {sourceArn && (
+        <div
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-accent-200 bg-accent-50/60 px-3 py-2 text-sm"
+          data-testid="source-scope"
+        >
+          <span className="text-gray-700">
+            Only deliveries from {sourceKind ?? "source"}{" "}
+            <code className="font-mono text-xs break-all text-gray-900">{sourceArn.split(/[:/]/).pop()}</code>
+          </span>
+          <Button size="sm" variant="ghost" onClick={() => setSourceArn(null)}>
+            Show all
+          </Button>
+        </div>
+      )}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="flex flex-wrap items-end gap-3">
           <SegmentedControl
@@ -130,6 +158,7 @@ export function DeliveriesDashboard({
                 onChange={(e) => {
                   const v = (e.target.value || null) as SourceKind | null;
                   setSourceKind(v);
+                  setSourceArn(null);
                   // Topics and subscriptions narrow topic deliveries only.
                   if (v && v !== "topic") {
                     setPickedTopic(null);
@@ -273,6 +302,7 @@ export function DeliveriesDashboard({
           topicId={topicId}
           subscriptionId={subscriptionId}
           sourceKind={sourceKind}
+          sourceArn={sourceArn}
           from={from}
           to={to}
           live={live}
@@ -288,6 +318,7 @@ export function DeliveriesDashboard({
         topicId={topicId}
         subscriptionId={subscriptionId}
         sourceKind={sourceKind}
+        sourceArn={sourceArn}
         filters={filters}
         onFiltersChange={setFilters}
         topics={topicOptions}
@@ -357,4 +388,12 @@ function DisabledNotifications({ tenant }: { tenant: string }) {
       </ul>
     </Alert>
   );
+}
+
+/** The source kind an ARN names: an EventBridge rule or a Scheduler schedule (else none). */
+function kindOfSourceArn(arn: string | null): SourceKind | null {
+  if (!arn) return null;
+  if (/^arn:aws:events:[^:]*:[^:]*:rule\//.test(arn)) return "rule";
+  if (/^arn:aws:scheduler:[^:]*:[^:]*:schedule\//.test(arn)) return "schedule";
+  return null;
 }

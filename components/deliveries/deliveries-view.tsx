@@ -4,7 +4,15 @@ import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { DeliveriesDashboard } from "./deliveries-dashboard";
 
 /** /t/<slug>/deliveries: every delivery of the team, for the people who keep them flowing. */
-export function DeliveriesView({ subscriptionId, messageId }: { subscriptionId: string | null; messageId: string }) {
+export function DeliveriesView({
+  subscriptionId,
+  messageId,
+  sourceArn = null,
+}: {
+  subscriptionId: string | null;
+  messageId: string;
+  sourceArn?: string | null;
+}) {
   const tenant = useCurrentTenant();
   return (
     <div>
@@ -12,7 +20,12 @@ export function DeliveriesView({ subscriptionId, messageId }: { subscriptionId: 
         title="Deliveries"
         description="Every attempt to deliver a published message to a queue, webhook or email address: how many succeed, what fails and why, and the tools to send them again."
       />
-      <DeliveriesDashboard tenant={tenant.slug} initialSubscriptionId={subscriptionId} initialMessageId={messageId} />
+      <DeliveriesDashboard
+        tenant={tenant.slug}
+        initialSubscriptionId={subscriptionId}
+        initialMessageId={messageId}
+        initialSourceArn={sourceArn}
+      />
     </div>
   );
 }

@@ -21,6 +21,7 @@ export function FailingEndpointsCard({
   topicId,
   subscriptionId,
   sourceKind = null,
+  sourceArn = null,
   from,
   to,
   live,
@@ -30,6 +31,7 @@ export function FailingEndpointsCard({
   topicId: string | null;
   subscriptionId: string | null;
   sourceKind?: SourceKind | null;
+  sourceArn?: string | null;
   from: Date;
   to: Date;
   live: boolean;
@@ -37,7 +39,16 @@ export function FailingEndpointsCard({
 }) {
   const trpc = useTRPC();
   const q = useQuery({
-    ...trpc.delivery.failingEndpoints.queryOptions({ tenant, topicId, subscriptionId, sourceKind, from, to, limit: 5 }),
+    ...trpc.delivery.failingEndpoints.queryOptions({
+      tenant,
+      topicId,
+      subscriptionId,
+      sourceKind,
+      sourceArn,
+      from,
+      to,
+      limit: 5,
+    }),
     refetchInterval: live ? 10_000 : false,
     placeholderData: (prev) => prev,
   });

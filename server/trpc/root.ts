@@ -6,6 +6,7 @@ import { auditRouter } from "../domains/audit/audit.router";
 import { queueRouter } from "../domains/queues/queue.router";
 import { topicRouter } from "../domains/topics/topic.router";
 import { deliveryRouter } from "../domains/deliveries/delivery.router";
+import { eventsRouter } from "../domains/events/events.router";
 import { eventSourceRouter } from "../domains/event-sources/event-source.router";
 import { functionRouter } from "../domains/functions/function.router";
 
@@ -18,6 +19,7 @@ export const appRouter = router({
   queue: queueRouter,
   topic: topicRouter,
   delivery: deliveryRouter,
+  events: eventsRouter,
   eventSource: eventSourceRouter,
   function: functionRouter,
 });

@@ -1,0 +1,344 @@
+"use client";
+import { useMemo, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CalendarClock, CircleAlert, Plus, Trash2 } from "lucide-react";
+import {
+  Alert,
+  Badge,
+  Button,
+  ConfirmDialog,
+  Dialog,
+  EmptyState,
+  FormDialogFooter,
+  FormField,
+  Input,
+  LoadingBlock,
+  MiddleTruncate,
+  Select,
+  Table,
+  TBody,
+  Td,
+  Textarea,
+  Th,
+  THead,
+  Tr,
+  fieldErrorsOf,
+  useToast,
+} from "@/components/ui";
+import { otherErrors } from "@/components/topics/form-errors";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { describeNextFireTimes } from "@/server/core/schedule/expressions";
+import { formatInZone } from "./schedule-field";
+
+type Schedule = RouterOutputs["events"]["schedules"][number];
+
+const ZONES = [
+  "UTC",
+  "America/Los_Angeles",
+  "America/New_York",
+  "Europe/London",
+  "Europe/Berlin",
+  "Asia/Kolkata",
+  "Asia/Tokyo",
+  "Australia/Sydney",
+];
+
+/** EventBridge Scheduler schedules: one-time (at), rate and cron, in a time zone, with their next fire. */
+export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const q = useQuery({ ...trpc.events.schedules.queryOptions({ tenant }), refetchInterval: 15_000 });
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const del = useMutation(
+    trpc.events.deleteSchedule.mutationOptions({
+      onSuccess: async () => {
+        await qc.invalidateQueries({ queryKey: trpc.events.schedules.pathKey() });
+        toast(`Schedule “${deleting?.name}” deleted`);
+        setDeleting(null);
+      },
+    }),
+  );
+  const create = canWrite && (
+    <Button onClick={() => setCreating(true)}>
+      <Plus className="h-4 w-4" aria-hidden />
+      Create schedule
+    </Button>
+  );
+  return (
+    <div className="space-y-3">
+      {q.isPending ? (
+        <LoadingBlock />
+      ) : q.error ? (
+        <Alert tone="danger" title="Could not load schedules">
+          {q.error.message}
+        </Alert>
+      ) : q.data.length === 0 ? (
+        <EmptyState
+          icon={<CalendarClock className="h-5 w-5" aria-hidden />}
+          title="No schedules yet"
+          description="A schedule sends its input to a queue, topic, bus or function once at a time, or every so often (rate or cron) in a time zone of your choice, daylight-saving included. The EventBridge Scheduler SDK works too."
+          action={create}
+        />
+      ) : (
+        <>
+          <div className="flex justify-end">{create}</div>
+          <Table aria-label="Schedules">
+            <THead>
+              <tr>
+                <Th>Name</Th>
+                <Th>When</Th>
+                <Th>Next fire</Th>
+                <Th>State</Th>
+                {canWrite && <Th />}
+              </tr>
+            </THead>
+            <TBody>
+              {q.data.map((s) => (
+                <Tr key={s.arn} data-testid={`schedule-${s.name}`}>
+                  <Td className="max-w-[18rem]">
+                    <div className="truncate font-medium text-gray-900">{s.name}</div>
+                    <div className="flex min-w-0 gap-1 text-xs text-gray-500">
+                      <span className="shrink-0">group {s.group} →</span>
+                      <MiddleTruncate value={s.targetArn} className="font-mono" />
+                    </div>
+                  </Td>
+                  <Td className="font-mono text-xs whitespace-nowrap">
+                    {s.expression}
+                    <div className="font-sans text-gray-500">{s.timezone}</div>
+                  </Td>
+                  <Td className="text-sm whitespace-nowrap">
+                    {s.nextFire ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone) : "—"}
+                  </Td>
+                  <Td>
+                    <Badge tone={s.state === "ENABLED" ? "success" : "neutral"}>
+                      {s.state === "ENABLED" ? "Enabled" : "Disabled"}
+                    </Badge>
+                  </Td>
+                  {canWrite && (
+                    <Td className="text-right">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-red-600 hover:bg-red-50"
+                        aria-label={`Delete schedule ${s.name}`}
+                        onClick={() => setDeleting(s)}
+                      >
+                        <Trash2 className="h-4 w-4" aria-hidden />
+                      </Button>
+                    </Td>
+                  )}
+                </Tr>
+              ))}
+            </TBody>
+          </Table>
+        </>
+      )}
+      {canWrite && creating && <CreateScheduleDialog tenant={tenant} onClose={() => setCreating(false)} />}
+      <ConfirmDialog
+        open={!!deleting}
+        onClose={() => {
+          del.reset();
+          setDeleting(null);
+        }}
+        onConfirm={() => deleting && del.mutate({ tenant, name: deleting.name, group: deleting.group })}
+        loading={del.isPending}
+        title={`Delete schedule “${deleting?.name}”?`}
+        confirmLabel="Delete schedule"
+        error={del.error?.message}
+      >
+        <p>It stops firing at once. Invocations already made stay where they are.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: () => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const [name, setName] = useState("");
+  const [expression, setExpression] = useState("cron(0 9 ? * MON-FRI *)");
+  const [timezone, setTimezone] = useState(zone);
+  const [flex, setFlex] = useState("");
+  const [targetKind, setTargetKind] = useState<"queue" | "topic" | "bus" | "arn">("queue");
+  const [targetArn, setTargetArn] = useState("");
+  const [input, setInput] = useState('{ "job": "daily-report" }');
+  const [groupId, setGroupId] = useState("");
+  const [deleteAfter, setDeleteAfter] = useState(false);
+  const queues = useQuery(trpc.queue.list.queryOptions({ tenant }));
+  const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: targetKind === "topic" });
+  const buses = useQuery({ ...trpc.events.buses.queryOptions({ tenant }), enabled: targetKind === "bus" });
+  const options =
+    targetKind === "queue"
+      ? (queues.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
+      : targetKind === "topic"
+        ? (topics.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
+        : targetKind === "bus"
+          ? (buses.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
+          : [];
+  const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
+  const preview = useMemo(
+    () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
+    [expression, timezone],
+  );
+  const create = useMutation(
+    trpc.events.createSchedule.mutationOptions({
+      onSuccess: async (s) => {
+        await qc.invalidateQueries({ queryKey: trpc.events.schedules.pathKey() });
+        toast(`Schedule “${s.name}” created`);
+        onClose();
+      },
+    }),
+  );
+  const fe = fieldErrorsOf(create.error);
+  const other = otherErrors(create.error, [
+    "name",
+    "expression",
+    "timezone",
+    "flexibleWindowMinutes",
+    "targetArn",
+    "input",
+  ]);
+  const zones = ZONES.includes(zone) ? ZONES : [zone, ...ZONES];
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      size="lg"
+      title="Create schedule"
+      description="EventBridge Scheduler: invokes its target on time, exactly once per fire time, however many workers run."
+      footer={
+        <FormDialogFooter
+          formId="schedule-form"
+          submitLabel="Create schedule"
+          onCancel={onClose}
+          loading={create.isPending}
+        />
+      }
+    >
+      <form
+        id="schedule-form"
+        className="space-y-4"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({
+            tenant,
+            name: name.trim(),
+            expression: expression.trim(),
+            timezone,
+            flexibleWindowMinutes: flex.trim() ? Number(flex) : undefined,
+            enabled: true,
+            deleteAfterCompletion: deleteAfter,
+            targetArn: targetArn.trim(),
+            input: input.trim() || undefined,
+            messageGroupId: fifo ? groupId.trim() || undefined : undefined,
+          });
+        }}
+      >
+        <FormField label="Name" error={fe.name}>
+          <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
+        </FormField>
+        <div className="grid gap-4 sm:grid-cols-[1fr_14rem]">
+          <FormField
+            label="Schedule expression"
+            error={fe.expression}
+            hint="at(2026-12-24T09:00:00), rate(15 minutes) or cron(0 9 ? * MON-FRI *)"
+          >
+            <Input value={expression} onChange={(e) => setExpression(e.target.value)} className="font-mono" />
+          </FormField>
+          <FormField label="Time zone" error={fe.timezone}>
+            <Select value={timezone} onChange={(e) => setTimezone(e.target.value)}>
+              {zones.map((z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+        </div>
+        <div className="rounded-lg border border-gray-200 bg-gray-50/70 p-3">
+          <div className="mb-2 text-sm font-medium text-gray-800">Next 10 fire times in {timezone}</div>
+          {preview.ok ? (
+            preview.times.length ? (
+              <ol
+                className="grid gap-x-6 gap-y-1 text-sm tabular-nums sm:grid-cols-2"
+                data-testid="schedule-fire-times"
+              >
+                {preview.times.map((t) => (
+                  <li key={t.utc} className="text-gray-900">
+                    {formatInZone(t.utc, timezone)}
+                  </li>
+                ))}
+              </ol>
+            ) : (
+              <p className="text-sm text-gray-500">This expression never fires again.</p>
+            )
+          ) : (
+            <p className="flex items-start gap-1.5 text-sm text-red-600">
+              <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+              {preview.message}
+            </p>
+          )}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+          <FormField label="Target type">
+            <Select
+              value={targetKind}
+              onChange={(e) => {
+                setTargetKind(e.target.value as typeof targetKind);
+                setTargetArn("");
+              }}
+            >
+              <option value="queue">Queue</option>
+              <option value="topic">Topic</option>
+              <option value="bus">Event bus</option>
+              <option value="arn">Other (ARN)</option>
+            </Select>
+          </FormField>
+          {targetKind === "arn" ? (
+            <FormField label="Target ARN" error={fe.targetArn}>
+              <Input value={targetArn} onChange={(e) => setTargetArn(e.target.value)} className="font-mono" />
+            </FormField>
+          ) : (
+            <FormField label="Target" error={fe.targetArn}>
+              <Select value={targetArn} onChange={(e) => setTargetArn(e.target.value)}>
+                <option value="">Choose…</option>
+                {options.map((o) => (
+                  <option key={o.arn} value={o.arn}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </FormField>
+          )}
+        </div>
+        {fifo && (
+          <FormField label="Message group id" hint="Required for a FIFO queue.">
+            <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
+          </FormField>
+        )}
+        <FormField label="Input (sent as is)" error={fe.input}>
+          <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+        </FormField>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <FormField
+            label="Flexible window (minutes, optional)"
+            error={fe.flexibleWindowMinutes}
+            hint="Fires at a random time within the window."
+          >
+            <Input inputMode="numeric" value={flex} onChange={(e) => setFlex(e.target.value)} />
+          </FormField>
+          <label className="flex items-center gap-2 self-center text-sm text-gray-800">
+            <input type="checkbox" checked={deleteAfter} onChange={(e) => setDeleteAfter(e.target.checked)} />
+            Delete after its last fire (one-time schedules)
+          </label>
+        </div>
+        {other && <Alert tone="danger">{other}</Alert>}
+      </form>
+    </Dialog>
+  );
+}
