@@ -1,0 +1,28 @@
+// Shared types of the Workflows core (Amazon States Language). Pure data, no I/O.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export type QueryLanguage = "JSONPath" | "JSONata";
+
+/** An error raised while a state runs, named as AWS names it (States.Runtime, States.IntrinsicFailure, ...). */
+export class StatesError extends Error {
+  constructor(
+    readonly error: string,
+    readonly cause: string,
+  ) {
+    super(`${error}: ${cause}`);
+    this.name = "StatesError";
+  }
+}
+
+export const runtimeError = (cause: string) => new StatesError("States.Runtime", cause);
+export const intrinsicFailure = (cause: string) => new StatesError("States.IntrinsicFailure", cause);
+export const queryEvaluationError = (cause: string) => new StatesError("States.QueryEvaluationError", cause);
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** AWS renders JSON in its messages compactly, as JSON.stringify does. */
+export const show = (v: unknown) => (v === undefined ? "null" : JSON.stringify(v));
