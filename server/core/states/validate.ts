@@ -522,7 +522,6 @@ function checkRule(c: Collector, rule: JsonObject, at: string, topLevel: boolean
   const ops = ALL_OPERATORS.filter((o) => o in rule);
   const allowed = new Set([...ALL_OPERATORS, "And", "Or", "Not", "Variable", "Comment", ...(topLevel ? ["Next", "Assign"] : [])]);
   for (const k of Object.keys(rule)) if (!allowed.has(k)) c.schema(`Field '${k}' is not supported by Step Functions`, `${at}/${k}`);
-  if (!topLevel && "Next" in rule) c.schema("Field 'Next' is not supported in a nested choice rule", `${at}/Next`);
   if (combinators.length + ops.length !== 1) {
     c.schema("A choice rule must contain exactly one of: And, Or, Not or a comparison operator with Variable", at);
     return;

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { invalidDefinitionMessage, validateDefinition } from "./validate";
+import type { JsonObject } from "./types";
+
+const v = (def: unknown) => validateDefinition(typeof def === "string" ? def : JSON.stringify(def));
+const codes = (def: unknown) => v(def).diagnostics.map((d) => `${d.code} ${d.location}`);
+const machine = (states: JsonObject, extra: JsonObject = {}) => ({ StartAt: Object.keys(states)[0], States: states, ...extra });
+
+describe("validateDefinition", () => {
+  it("accepts a valid machine using every state type", () => {
+    const def = {
+      Comment: "all types",
+      StartAt: "P",
+      TimeoutSeconds: 60,
+      States: {
+        P: { Type: "Pass", Result: 1, ResultPath: "$.r", Next: "T" },
+        T: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { "Payload.$": "$", FunctionName: "f" },
+          TimeoutSeconds: 10,
+          HeartbeatSeconds: 5,
+          Retry: [{ ErrorEquals: ["A"], MaxAttempts: 2, BackoffRate: 1.5, MaxDelaySeconds: 10, JitterStrategy: "FULL" }, { ErrorEquals: ["States.ALL"] }],
+          Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "F" }],
+          Next: "C",
+        },
+        C: { Type: "Choice", Choices: [{ Variable: "$.r", NumericEquals: 1, Next: "W" }, { Not: { Variable: "$.x", IsPresent: true }, Next: "Par" }], Default: "S" },
+        W: { Type: "Wait", SecondsPath: "$.r", Next: "Par" },
+        Par: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Succeed" } } }], Next: "M" },
+        M: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          ItemSelector: { "v.$": "$$.Map.Item.Value" },
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "I", States: { I: { Type: "Pass", End: true } } },
+          MaxConcurrency: 2,
+          Next: "S",
+        },
+        S: { Type: "Succeed" },
+        F: { Type: "Fail", Error: "E", CausePath: "$.err.Cause" },
+      },
+    };
+    expect(v(def)).toMatchObject({ result: "OK", diagnostics: [] });
+  });
+
+  it("accepts a JSONata machine", () => {
+    const def = {
+      QueryLanguage: "JSONata",
+      StartAt: "T",
+      States: {
+        T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { Payload: "{% $states.input %}" }, Assign: { a: "{% $states.result %}" }, Output: "{% $a %}", Next: "C" },
+        C: { Type: "Choice", Choices: [{ Condition: "{% $a = 1 %}", Next: "D" }], Default: "D" },
+        D: { Type: "Map", Items: "{% [1,2] %}", ItemProcessor: { StartAt: "X", States: { X: { Type: "Pass", End: true } } }, End: true },
+      },
+    };
+    expect(v(def)).toMatchObject({ result: "OK" });
+  });
+
+  it("MISSING_DESCRIPTION and INVALID_JSON_DESCRIPTION", () => {
+    expect(validateDefinition("")).toMatchObject({ result: "FAIL", diagnostics: [{ severity: "ERROR", code: "MISSING_DESCRIPTION" }] });
+    expect(validateDefinition("{not json")).toMatchObject({ result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION" }] });
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ["missing StartAt", { States: { A: { Type: "Succeed" } } }, ["SCHEMA_VALIDATION_FAILED /"]],
+    ["StartAt target missing", { StartAt: "Nope", States: { A: { Type: "Succeed" } } }, ["MISSING_TRANSITION_TARGET /StartAt"]],
+    ["unknown top-level field", machine({ A: { Type: "Succeed" } }, { Foo: 1 }), ["SCHEMA_VALIDATION_FAILED /Foo"]],
+    ["bad Type", machine({ A: { Type: "Lambda" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Type", "MISSING_END_STATE /"]],
+    ["Next target missing", machine({ A: { Type: "Pass", Next: "B" } }), ["MISSING_TRANSITION_TARGET /States/A/Next", "MISSING_END_STATE /"]],
+    ["Next and End", machine({ A: { Type: "Pass", Next: "A", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    ["neither Next nor End", machine({ A: { Type: "Pass" }, B: { Type: "Succeed" } }), ["SCHEMA_VALIDATION_FAILED /States/A", "MISSING_TRANSITION_TARGET /States/B"]],
+    ["unreachable state", machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }), ["MISSING_TRANSITION_TARGET /States/B"]],
+    ["no terminal state", machine({ A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "A" } }), ["MISSING_END_STATE /"]],
+    ["field not allowed on the type", machine({ A: { Type: "Succeed", Resource: "x" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Resource"]],
+    ["Task without Resource", machine({ A: { Type: "Task", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    ["Task with a bad Resource", machine({ A: { Type: "Task", Resource: "lambda", End: true } }), ["INVALID_RESOURCE /States/A/Resource"]],
+    ["bad InputPath", machine({ A: { Type: "Pass", InputPath: "x.y", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/InputPath"]],
+    ["ResultPath not a reference path", machine({ A: { Type: "Pass", ResultPath: "$.a[*]", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/ResultPath"]],
+    ["bad intrinsic in Parameters", machine({ A: { Type: "Pass", Parameters: { "x.$": "States.Nope(1)" }, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Parameters/x.$"]],
+    ["Choice without Choices", machine({ A: { Type: "Choice" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Choices", "MISSING_END_STATE /"]],
+    [
+      "Choice rule with two operators",
+      machine({ A: { Type: "Choice", Choices: [{ Variable: "$.a", StringEquals: "x", NumericEquals: 1, Next: "B" }] }, B: { Type: "Succeed" } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]"],
+    ],
+    [
+      "Choice rule value of the wrong type",
+      machine({ A: { Type: "Choice", Choices: [{ Variable: "$.a", NumericEquals: "1", Next: "B" }] }, B: { Type: "Succeed" } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]/NumericEquals"],
+    ],
+    [
+      "nested rule with Next",
+      machine({ A: { Type: "Choice", Choices: [{ Not: { Variable: "$.a", IsNull: true, Next: "B" }, Next: "B" }] }, B: { Type: "Succeed" } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]/Not/Next"],
+    ],
+    ["Wait with two fields", machine({ A: { Type: "Wait", Seconds: 1, SecondsPath: "$.s", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    ["Wait with a bad Timestamp", machine({ A: { Type: "Wait", Timestamp: "tomorrow", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Timestamp"]],
+    [
+      "States.ALL not alone",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["States.ALL", "X"] }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Retry[0]/ErrorEquals"],
+    ],
+    [
+      "States.ALL not last",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["States.ALL"] }, { ErrorEquals: ["X"] }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Retry[0]/ErrorEquals"],
+    ],
+    [
+      "bad retrier values",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Retry: [{ ErrorEquals: ["X"], BackoffRate: 0.5, MaxAttempts: -1, JitterStrategy: "HALF" }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Retry[0]/MaxAttempts", "SCHEMA_VALIDATION_FAILED /States/A/Retry[0]/BackoffRate", "SCHEMA_VALIDATION_FAILED /States/A/Retry[0]/JitterStrategy"],
+    ],
+    [
+      "Catch without Next",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Catch: [{ ErrorEquals: ["X"] }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Catch[0]"],
+    ],
+    [
+      "error inside a Parallel branch",
+      machine({ P: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Pass", Next: "Y" } } }], End: true } }),
+      ["MISSING_TRANSITION_TARGET /States/P/Branches[0]/States/X/Next", "MISSING_END_STATE /States/P/Branches[0]"],
+    ],
+    [
+      "error inside a Map processor",
+      machine({ M: { Type: "Map", ItemProcessor: { StartAt: "X", States: { X: { Type: "Bogus" } } }, End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor/States/X/Type", "MISSING_END_STATE /States/M/ItemProcessor"],
+    ],
+    ["JSONPath field in a JSONata state", machine({ A: { Type: "Pass", InputPath: "$.a", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/InputPath"]],
+    ["JSONata field in a JSONPath state", machine({ A: { Type: "Pass", Output: {}, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Output"]],
+    ["JSONPath state in a JSONata machine", machine({ A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/QueryLanguage"]],
+    ["JSONata rule without Condition", machine({ A: { Type: "Choice", Choices: [{ Next: "B" }] }, B: { Type: "Succeed" } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]"]],
+    ["bad variable name", machine({ A: { Type: "Pass", Assign: { "1x": 1 }, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Assign/1x"]],
+    [
+      "inner state assigns an outer variable",
+      machine({ A: { Type: "Pass", Assign: { x: 1 }, Next: "P" }, P: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Pass", Assign: { x: 2 }, End: true } } }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/P/Branches[0]/States/X/Assign/x"],
+    ],
+    ["state name too long", machine({ ["a".repeat(81)]: { Type: "Succeed" } }), ["INVALID_STATE_NAME /States/" + "a".repeat(81)]],
+    ["HeartbeatSeconds not below TimeoutSeconds", machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", TimeoutSeconds: 5, HeartbeatSeconds: 5, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/HeartbeatSeconds"]],
+  ])("%s", (_name, def, expected) => {
+    expect(v(def).result).toBe("FAIL");
+    expect(codes(def)).toEqual(expected);
+  });
+
+  it("warnings alone keep the result OK", () => {
+    const r = v(machine({ A: { Type: "Pass", Parameters: { x: "$.a" }, End: true } }));
+    expect(r.result).toBe("OK");
+    expect(r.diagnostics).toMatchObject([{ severity: "WARNING", code: "NO_DOLLAR", location: "/States/A/Parameters/x" }]);
+  });
+
+  it("CreateStateMachine's InvalidDefinition message lists every error with its location", () => {
+    const r = v(machine({ A: { Type: "Pass", Next: "B" } }));
+    expect(invalidDefinitionMessage(r.diagnostics)).toBe(
+      "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at /'",
+    );
+  });
+});
