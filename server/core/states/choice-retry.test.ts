@@ -83,7 +83,7 @@ describe("Retry and Catch", () => {
     [["States.ALL"], "MyError", true],
     [["States.ALL"], "States.Timeout", true],
     [["States.ALL"], "States.Runtime", false],
-    [["States.ALL"], "States.DataLimitExceeded", false],
+    [["States.ALL"], "States.DataLimitExceeded", true],
     [["States.TaskFailed"], "Lambda.ServiceException", true],
     [["States.TaskFailed"], "States.Timeout", false],
     [["States.Timeout"], "States.Timeout", true],

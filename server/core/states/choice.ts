@@ -3,7 +3,7 @@
 // a Variable that is absent is States.Runtime (except for IsPresent).
 
 import { lookup, type DataEnv } from "./payload";
-import { isObject, runtimeError, show, type Json, type JsonObject } from "./types";
+import { isObject, runtimeError, type Json, type JsonObject } from "./types";
 
 export const COMPARISON_OPERATORS = [
   "BooleanEquals",
@@ -120,12 +120,12 @@ export function evaluateRule(rule: JsonObject, input: Json, env: DataEnv): boole
   if (!op) throw runtimeError(`The choice rule has no comparison operator`);
   const found = lookup(variable, input, env);
   if ((TYPE_TESTS as readonly string[]).includes(op)) return typeTest(op, found.found, found.found ? found.value : undefined, rule[op]!);
-  if (!found.found) throw runtimeError(`Invalid path '${variable}': The choice state's condition path references an invalid value in the input '${show(input)}'`);
+  if (!found.found) throw runtimeError(`Invalid path '${variable}': The choice state's condition path references an invalid value.`);
   if (op === "StringMatches") return typeof found.value === "string" && stringMatches(found.value, rule[op] as string);
   if (op.endsWith("Path")) {
     const otherPath = rule[op] as string;
     const other = lookup(otherPath, input, env);
-    if (!other.found) throw runtimeError(`Invalid path '${otherPath}': The choice state's condition path references an invalid value in the input '${show(input)}'`);
+    if (!other.found) throw runtimeError(`Invalid path '${otherPath}': The choice state's condition path references an invalid value.`);
     return compare(op.slice(0, -4), found.value, other.value);
   }
   return compare(op, found.value, rule[op]!);

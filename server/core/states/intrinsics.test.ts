@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InvalidArguments } from "./intrinsics";
 import { applyTemplate } from "./payload";
 import { StatesError, type Json } from "./types";
 
@@ -20,6 +21,8 @@ describe("intrinsic functions (AWS documentation examples)", () => {
     ["States.Format('Welcome to {} {}\\'s playlist.', $.firstName, $.lastName)", { firstName: "John", lastName: "Doe" }, "Welcome to John Doe's playlist."],
     ["States.Format('{} and \\{literal\\}', 42)", {}, "42 and {literal}"],
     ["States.Format('{}-{}-{}', true, null, 1.5)", {}, "true-null-1.5"],
+    [`States.Format('Name: \\'{}\\', Surname: "{}"', $.name, $.surname)`, { name: "Gabriel", surname: "Moreira" }, `Name: 'Gabriel', Surname: "Moreira"`],
+    ["States.Format('arn:{}:{}', $.svc, States.JsonToString($.obj))", { svc: "lambda", obj: { k: 1 } }, 'arn:lambda:{"k":1}'],
     ["States.StringToJson($.someString)", { someString: '{"number": 20}' }, { number: 20 }],
     ["States.JsonToString($.data)", { data: { foo: 123, bar: "abc" } }, '{"foo":123,"bar":"abc"}'],
     ["States.Array('Foo', 2020, $.someJson, null)", { someJson: { random: "abcdefg" } }, ["Foo", 2020, { random: "abcdefg" }, null]],
@@ -65,26 +68,56 @@ describe("intrinsic functions (AWS documentation examples)", () => {
     expect(v.v).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it.each<[string, Json, Json]>([
+    ["States.ArrayRange(1.4, 5.6, 2.2)", {}, [1, 3, 5]],
+    ["States.ArrayRange(1.6, 1.4, 1)", {}, [1]],
+    ["States.ArrayRange(5.4, -0.6, -2.4)", {}, [5, 3, 1]],
+    ["States.ArrayRange(5, 1, 1)", {}, []],
+    ["States.ArrayRange(3, 3, -1)", {}, [3]],
+    ["States.ArrayPartition($.a, 2.9)", { a: [1, 2, 3] }, [[1, 2], [3]]],
+    ["States.Hash(123, 'MD5')", {}, "202cb962ac59075b964b07152d234b70"],
+    ["States.Hash('hello', 'SHA-256')", {}, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"],
+    ["States.Hash('🚀', 'SHA-256')", {}, "ebbc0b2870eb323f2b6cffa5c493ceef81ae7eb36afc73d4e0367301631daec5"],
+  ])("%s (numbers truncate toward zero, data is stringified, as AWS runs them)", (expr, input, expected) => {
+    expect(run(expr, input)).toEqual(expected);
+  });
+
+  it("ArrayRange allows exactly 1000 items", () => {
+    expect((run("States.ArrayRange(1000, 1, -1)") as number[]).length).toBe(1000);
+  });
+
   it.each<[string, Json, RegExp]>([
-    ["States.ArrayRange(1, 2000, 1)", {}, /more than 1000/],
-    ["States.ArrayRange(1, 5, 0)", {}, /step must not be 0/],
+    ["States.ArrayRange(1, 1001, 1)", {}, /more than 1000/],
+    ["States.ArrayRange(1, 5, 0.49)", {}, /step must not be 0/],
+    ["States.ArrayRange('a', 5, 1)", {}, /must be a number/],
     ["States.ArrayGetItem($.a, 3)", { a: [1] }, /out of bounds/],
-    ["States.ArrayPartition($.a, 0)", { a: [1] }, /greater than 0/],
+    ["States.ArrayPartition($.a, 0.49)", { a: [1] }, /greater than 0/],
     ["States.Format('{} {}', 1)", {}, /placeholders/],
+    ["States.Format('{}', $.a, $.b)", { a: 1, b: 2 }, /placeholders/],
+    ["States.Format('Hello {', 1)", {}, /brace/],
+    ["States.Format('Hello {{}}', 1)", {}, /brace/],
+    ["States.Format('}')", {}, /brace/],
     ["States.Format('{}', $.o)", { o: { a: 1 } }, /formatted/],
     ["States.StringToJson('{bad')", {}, /valid JSON/],
     ["States.Hash('x', 'SHA-3')", {}, /algorithm/],
+    ["States.Hash('x', 'sha-256')", {}, /algorithm/],
+    ["States.Hash($.s, 'MD5')", { s: "a".repeat(10001) }, /10000/],
+    ["States.Hash('hello', 'SHA-256', 'extra')", {}, /arguments/],
     ["States.JsonMerge($.a, $.b, true)", { a: {}, b: {} }, /shallow/],
     ["States.MathAdd(2147483648, 1)", {}, /between/],
-    ["States.MathAdd(1.5, 1)", {}, /integer/],
+    ["States.MathRandom(1.4, 1.6)", {}, /greater than the start/],
     ["States.Base64Decode('***')", {}, /Base64/],
-    ["States.ArrayLength()", {}, /number of arguments/],
-    ["States.Nope(1)", {}, /Unknown intrinsic/],
-    ["States.Array(1", {}, /Expected/],
-  ])("%s fails with States.IntrinsicFailure", (expr, input, message) => {
+    ["States.ArrayLength()", {}, /arguments/],
+  ])("%s is States.Runtime 'Invalid arguments in ...'", (expr, input, reason) => {
     const e = failure(expr, input);
-    expect(e.error).toBe("States.IntrinsicFailure");
-    expect(e.cause).toMatch(message);
+    expect(e.error).toBe("States.Runtime");
+    expect(e.cause).toBe(`Invalid arguments in ${expr.slice(0, expr.indexOf("("))}`);
+    expect(e).toBeInstanceOf(InvalidArguments);
+    expect((e as InvalidArguments).reason).toMatch(reason);
+  });
+
+  it.each(["States.Nope(1)", "States.Array(1"])("%s does not parse", (expr) => {
+    expect(failure(expr).error).toBe("States.Runtime");
   });
 
   it("rejects more than 10 nested intrinsic functions", () => {

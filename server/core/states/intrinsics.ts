@@ -1,9 +1,11 @@
 // Intrinsic functions (States.Format, States.Array, ...) for JSONPath states: a parser for the call
 // syntax (nested calls, quoted literals with \' \{ \} \\ escapes, path arguments) and the functions
-// with AWS's argument rules. Failures are States.IntrinsicFailure, as on AWS.
+// with AWS's argument rules. A failing call is States.Runtime "Invalid arguments in States.X", which
+// is what AWS reports at run time (States.IntrinsicFailure is documented but not what executions
+// show); numeric arguments are truncated toward zero, as AWS does.
 
 import { createHash } from "node:crypto";
-import { intrinsicFailure, isObject, type Json, type JsonObject } from "./types";
+import { isObject, runtimeError, StatesError, type Json, type JsonObject } from "./types";
 
 export type IntrinsicArg =
   | { kind: "literal"; value: Json }
@@ -55,7 +57,7 @@ class CallParser {
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
-    throw intrinsicFailure(`${msg} in the intrinsic function '${this.s}' at position ${this.i}`);
+    throw runtimeError(`${msg} in the intrinsic function '${this.s}' at position ${this.i}`);
   }
 
   spaces() {
@@ -165,24 +167,32 @@ export function evaluateIntrinsic(call: IntrinsicCall, env: IntrinsicEnv): Json 
   // Only States.Format keeps \{ \} escapes; every other function sees the plain characters.
   const plain = args.map((v, k) => (literalStrings[k] && typeof v === "string" ? v.replace(/\\([{}])/g, "$1") : v));
   const fn = FUNCTIONS[call.name];
-  if (!fn) throw intrinsicFailure(`Unknown intrinsic function ${call.name}`);
+  if (!fn) throw runtimeError(`Unknown intrinsic function ${call.name}`);
   return fn(call.name, call.name === "States.Format" ? args : plain, env);
 }
 
 type Fn = (name: string, args: Json[], env: IntrinsicEnv) => Json;
 
+/** Why a call failed, kept for our own tests and logs; AWS's cause names only the function. */
+export class InvalidArguments extends StatesError {
+  constructor(
+    name: string,
+    readonly reason: string,
+  ) {
+    super("States.Runtime", `Invalid arguments in ${name}`);
+  }
+}
+
 function arity(name: string, args: Json[], min: number, max = min) {
   if (args.length < min || args.length > max) {
     const want = min === max ? `${min}` : `${min} to ${max}`;
-    throw intrinsicFailure(`Invalid number of arguments in ${name}: expected ${want} but got ${args.length}`);
+    throw new InvalidArguments(name, `expected ${want} arguments but got ${args.length}`);
   }
 }
 
 function bad(name: string, why: string): never {
-  throw intrinsicFailure(`Invalid arguments in ${name}: ${why}`);
+  throw new InvalidArguments(name, why);
 }
-
-const isInt = (v: Json): v is number => typeof v === "number" && Number.isInteger(v);
 
 function asArray(name: string, v: Json, what = "The first argument"): Json[] {
   if (!Array.isArray(v)) bad(name, `${what} must be an array`);
@@ -195,8 +205,8 @@ function asString(name: string, v: Json, what = "The argument"): string {
 }
 
 function asInt(name: string, v: Json, what: string): number {
-  if (!isInt(v)) bad(name, `${what} must be an integer`);
-  return v;
+  if (typeof v !== "number") bad(name, `${what} must be a number`);
+  return Math.trunc(v);
 }
 
 const jsonEquals = (a: Json, b: Json): boolean => canonical(a) === canonical(b);
@@ -226,7 +236,8 @@ function format(name: string, args: Json[]): Json {
       if (typeof v === "object" && v !== null) bad(name, "Only string, number, boolean and null arguments can be formatted");
       out += typeof v === "string" ? v : JSON.stringify(v);
       i++;
-    } else out += c;
+    } else if (c === "{" || c === "}") bad(name, "A brace that is not part of a {} placeholder must be escaped");
+    else out += c;
   }
   if (next !== args.length) bad(name, "The number of arguments does not match the number of placeholders");
   return out;
@@ -278,7 +289,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const end = asInt(n, a[1]!, "The end");
     const step = asInt(n, a[2]!, "The step");
     if (step === 0) bad(n, "The step must not be 0");
-    const count = Math.floor((end - start) / step) + 1;
+    const count = Math.max(0, Math.floor((end - start) / step) + 1);
     if (count > MAX_RANGE) bad(n, `The array may not contain more than ${MAX_RANGE} items`);
     const out: number[] = [];
     for (let k = 0; k < count; k++) out.push(start + k * step);
@@ -340,9 +351,9 @@ const FUNCTIONS: Record<string, Fn> = {
     arity(n, a, 2, 3);
     const start = asInt(n, a[0]!, "The start");
     const end = asInt(n, a[1]!, "The end");
-    if (a.length === 3) asInt(n, a[2]!, "The seed");
+    const seed = a.length === 3 ? asInt(n, a[2]!, "The seed") : undefined;
     if (end <= start) bad(n, "The end must be greater than the start");
-    const r = a.length === 3 ? seeded(a[2] as number) : (env.random ?? Math.random)();
+    const r = seed !== undefined ? seeded(seed) : (env.random ?? Math.random)();
     return start + Math.floor(r * (end - start));
   },
   "States.MathAdd": (n, a) => {

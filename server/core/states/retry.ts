@@ -1,9 +1,10 @@
-// Retry and Catch selection. States.ALL matches every error but States.Runtime (and
-// States.DataLimitExceeded); States.TaskFailed matches every error except States.Timeout and those.
+// Retry and Catch selection. States.ALL matches every error but States.Runtime (executions recorded
+// on AWS show States.DataLimitExceeded caught by States.ALL); States.TaskFailed matches every error
+// except States.Timeout and States.Runtime.
 
 import type { Json, JsonObject } from "./types";
 
-const NEVER_CAUGHT_BY_WILDCARD = new Set(["States.Runtime", "States.DataLimitExceeded"]);
+const NEVER_CAUGHT_BY_WILDCARD = new Set(["States.Runtime"]);
 
 export function errorMatches(errorEquals: string[], error: string): boolean {
   return errorEquals.some((name) => {

@@ -17,7 +17,6 @@ export class StatesError extends Error {
 }
 
 export const runtimeError = (cause: string) => new StatesError("States.Runtime", cause);
-export const intrinsicFailure = (cause: string) => new StatesError("States.IntrinsicFailure", cause);
 export const queryEvaluationError = (cause: string) => new StatesError("States.QueryEvaluationError", cause);
 
 export function isObject(v: unknown): v is JsonObject {
