@@ -56,21 +56,40 @@ describe("validateDefinition", () => {
   });
 
   it("MISSING_DESCRIPTION and INVALID_JSON_DESCRIPTION", () => {
-    expect(validateDefinition("")).toMatchObject({ result: "FAIL", diagnostics: [{ severity: "ERROR", code: "MISSING_DESCRIPTION" }] });
-    expect(validateDefinition("{not json")).toMatchObject({ result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION" }] });
+    // As recorded from AWS: an empty string is a schema failure without a location.
+    expect(validateDefinition("")).toEqual({
+      result: "FAIL",
+      diagnostics: [{ severity: "ERROR", code: "SCHEMA_VALIDATION_FAILED", message: "Definition must be a valid JSON object" }],
+    });
+    expect(validateDefinition("[1]").diagnostics).toEqual(validateDefinition("").diagnostics);
+    const bad = validateDefinition("not a definition");
+    expect(bad).toMatchObject({ result: "FAIL", diagnostics: [{ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION" }] });
+    expect(bad.diagnostics[0]!.location).toMatch(/^\[Source: \(String\)"not a definition"; line: 1, column: \d+\]$/);
+    expect(bad.diagnostics[0]!.message).toContain(`\n at ${bad.diagnostics[0]!.location}`);
   });
 
   it.each<[string, unknown, string[]]>([
     ["missing StartAt", { States: { A: { Type: "Succeed" } } }, ["SCHEMA_VALIDATION_FAILED /"]],
+    ["empty object", {}, ["SCHEMA_VALIDATION_FAILED /"]],
+    [
+      "duplicate state name across scopes",
+      machine({ A: { Type: "Parallel", Branches: [{ StartAt: "A", States: { A: { Type: "Succeed" } } }], End: true } }),
+      ["DUPLICATE_STATE_NAME /States/A/Branches[0]/States/A"],
+    ],
     ["StartAt target missing", { StartAt: "Nope", States: { A: { Type: "Succeed" } } }, ["MISSING_TRANSITION_TARGET /StartAt"]],
-    ["unknown top-level field", machine({ A: { Type: "Succeed" } }, { Foo: 1 }), ["SCHEMA_VALIDATION_FAILED /Foo"]],
+    ["unknown top-level field", machine({ A: { Type: "Succeed" } }, { Foo: 1 }), ["SCHEMA_VALIDATION_FAILED /"]],
     ["bad Type", machine({ A: { Type: "Lambda" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Type", "MISSING_END_STATE /"]],
     ["Next target missing", machine({ A: { Type: "Pass", Next: "B" } }), ["MISSING_TRANSITION_TARGET /States/A/Next", "MISSING_END_STATE /"]],
     ["Next and End", machine({ A: { Type: "Pass", Next: "A", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
     ["neither Next nor End", machine({ A: { Type: "Pass" }, B: { Type: "Succeed" } }), ["SCHEMA_VALIDATION_FAILED /States/A", "MISSING_TRANSITION_TARGET /States/B"]],
     ["unreachable state", machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }), ["MISSING_TRANSITION_TARGET /States/B"]],
     ["no terminal state", machine({ A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "A" } }), ["MISSING_END_STATE /"]],
-    ["field not allowed on the type", machine({ A: { Type: "Succeed", Resource: "x" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Resource"]],
+    ["field not allowed on the type", machine({ A: { Type: "Succeed", Resource: "x" } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    [
+      "unknown field in a catcher",
+      machine({ A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Catch: [{ ErrorEquals: ["X"], Next: "A", _comment: "x" }], End: true } }),
+      ["SCHEMA_VALIDATION_FAILED /States/A/Catch[0]"],
+    ],
     ["Task without Resource", machine({ A: { Type: "Task", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
     ["Task with a bad Resource", machine({ A: { Type: "Task", Resource: "lambda", End: true } }), ["INVALID_RESOURCE /States/A/Resource"]],
     ["bad InputPath", machine({ A: { Type: "Pass", InputPath: "x.y", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/InputPath"]],
@@ -90,7 +109,7 @@ describe("validateDefinition", () => {
     [
       "nested rule with Next",
       machine({ A: { Type: "Choice", Choices: [{ Not: { Variable: "$.a", IsNull: true, Next: "B" }, Next: "B" }] }, B: { Type: "Succeed" } }),
-      ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]/Not/Next"],
+      ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]/Not"],
     ],
     ["Wait with two fields", machine({ A: { Type: "Wait", Seconds: 1, SecondsPath: "$.s", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
     ["Wait with a bad Timestamp", machine({ A: { Type: "Wait", Timestamp: "tomorrow", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Timestamp"]],
@@ -124,9 +143,9 @@ describe("validateDefinition", () => {
       machine({ M: { Type: "Map", ItemProcessor: { StartAt: "X", States: { X: { Type: "Bogus" } } }, End: true } }),
       ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor/States/X/Type", "MISSING_END_STATE /States/M/ItemProcessor"],
     ],
-    ["JSONPath field in a JSONata state", machine({ A: { Type: "Pass", InputPath: "$.a", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/InputPath"]],
-    ["JSONata field in a JSONPath state", machine({ A: { Type: "Pass", Output: {}, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Output"]],
-    ["JSONPath state in a JSONata machine", machine({ A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/QueryLanguage"]],
+    ["JSONPath field in a JSONata state", machine({ A: { Type: "Pass", InputPath: "$.a", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    ["JSONata field in a JSONPath state", machine({ A: { Type: "Pass", Output: {}, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
+    ["JSONPath state in a JSONata machine", machine({ A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
     ["JSONata rule without Condition", machine({ A: { Type: "Choice", Choices: [{ Next: "B" }] }, B: { Type: "Succeed" } }, { QueryLanguage: "JSONata" }), ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]"]],
     ["bad variable name", machine({ A: { Type: "Pass", Assign: { "1x": 1 }, End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A/Assign/1x"]],
     [
@@ -147,10 +166,27 @@ describe("validateDefinition", () => {
     expect(r.diagnostics).toMatchObject([{ severity: "WARNING", code: "NO_DOLLAR", location: "/States/A/Parameters/x" }]);
   });
 
+  it.each<[string, unknown, string]>([
+    ["{}", {}, "These fields are required: [States, StartAt]"],
+    ["unknown field", machine({ A: { Type: "Pass", "Message.$": "$.m", End: true } }), "Field 'Message.$' is not supported"],
+    ["bad Type", machine({ A: { Type: "Lambda", End: true } }), "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]"],
+    ["bad .$ value", machine({ A: { Type: "Pass", Parameters: { "x.$": "nope" }, End: true } }), "The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic function call"],
+    ["unreachable", machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }), 'State "B" is not reachable.'],
+    ["downgrade", machine({ Pass: { Type: "Pass", QueryLanguage: "JSONPath", End: true } }, { QueryLanguage: "JSONata" }), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"],
+  ])("AWS's wording: %s", (_n, def, message) => {
+    expect(v(def).diagnostics[0]!.message).toBe(message);
+  });
+
+  it("CreateStateMachine's InvalidDefinition message quotes one error, or each of several", () => {
+    expect(invalidDefinitionMessage(v(machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } })).diagnostics)).toBe(
+      `Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: State "B" is not reachable. at /States/B'`,
+    );
+  });
+
   it("CreateStateMachine's InvalidDefinition message lists every error with its location", () => {
     const r = v(machine({ A: { Type: "Pass", Next: "B" } }));
     expect(invalidDefinitionMessage(r.diagnostics)).toBe(
-      "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at /'",
+      "Invalid State Machine Definition: ''MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next', 'MISSING_END_STATE: Workflow has no terminal state at /''",
     );
   });
 });

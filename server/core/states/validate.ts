@@ -127,6 +127,8 @@ const FIELDS: Record<string, string[]> = {
 
 class Collector {
   diagnostics: Diagnostic[] = [];
+  /** State names must be unique across the whole machine, nested branches and processors included. */
+  stateNames = new Set<string>();
   error(code: string, message: string, location: string) {
     this.diagnostics.push({ severity: "ERROR", code, message, location });
   }
@@ -141,24 +143,23 @@ class Collector {
 /** Validates a definition string as ValidateStateMachineDefinition does. */
 export function validateDefinition(text: unknown): ValidationResult {
   const c = new Collector();
-  if (typeof text !== "string" || text.trim() === "") {
-    c.error("MISSING_DESCRIPTION", "Received a null or empty workflow input.", "/");
-    return { result: "FAIL", diagnostics: c.diagnostics };
-  }
+  // AWS answers an empty or non-object definition without a location, and a JSON syntax error with
+  // its parser's position as the location.
+  const notAnObject = (): ValidationResult => ({
+    result: "FAIL",
+    diagnostics: [{ severity: "ERROR", code: "SCHEMA_VALIDATION_FAILED", message: "Definition must be a valid JSON object" }],
+  });
+  if (typeof text !== "string" || text.trim() === "") return notAnObject();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    c.error("INVALID_JSON_DESCRIPTION", (e as Error).message, "/");
+    const location = jsonErrorLocation(text, (e as Error).message);
+    c.error("INVALID_JSON_DESCRIPTION", `${(e as Error).message}\n at ${location}`, location);
     return { result: "FAIL", diagnostics: c.diagnostics };
   }
-  if (!isObject(parsed)) {
-    c.schema("The state machine definition must be a JSON object", "/");
-    return { result: "FAIL", diagnostics: c.diagnostics };
-  }
-  for (const key of Object.keys(parsed))
-    if (!["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"].includes(key))
-      c.schema(`Field '${key}' is not supported by Step Functions`, `/${key}`);
+  if (!isObject(parsed)) return notAnObject();
+  unsupported(c, parsed, ["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"], "/");
   let language: QueryLanguage = "JSONPath";
   if (parsed.QueryLanguage !== undefined) {
     if (parsed.QueryLanguage === "JSONPath" || parsed.QueryLanguage === "JSONata") language = parsed.QueryLanguage;
@@ -174,7 +175,27 @@ export function validateDefinition(text: unknown): ValidationResult {
 /** The InvalidDefinition message CreateStateMachine/UpdateStateMachine use. */
 export function invalidDefinitionMessage(diagnostics: Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === "ERROR");
-  return `Invalid State Machine Definition: '${errors.map((d) => `${d.code}: ${d.message} at ${d.location ?? "/"}`).join(", ")}'`;
+  const one = (d: Diagnostic) => `${d.code}: ${d.message}${d.location ? ` at ${d.location}` : ""}`;
+  // One error is quoted once; several are each quoted and joined (as AWS prints them).
+  const body = errors.length === 1 ? one(errors[0]!) : errors.map((d) => `'${one(d)}'`).join(", ");
+  return `Invalid State Machine Definition: '${body}'`;
+}
+
+/** Jackson-style source position, as AWS reports it: [Source: (String)"..."; line: L, column: C]. */
+function jsonErrorLocation(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : text.length;
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  const shown = text.length > 500 ? `${text.slice(0, 500)}"[truncated ${text.length - 500} chars]` : `${text}"`;
+  return `[Source: (String)"${shown}; line: ${line}, column: ${column}]`;
+}
+
+/** Unknown members: AWS says "Field 'X' is not supported" at the object that holds them. */
+function unsupported(c: Collector, obj: JsonObject, allowed: Iterable<string>, loc: string) {
+  const ok = new Set(allowed);
+  for (const key of Object.keys(obj)) if (!ok.has(key)) c.schema(`Field '${key}' is not supported`, loc);
 }
 
 function nonNegativeInt(c: Collector, v: Json, field: string, loc: string, positive = false) {
@@ -207,14 +228,15 @@ function checkTemplate(c: Collector, v: Json, loc: string, field: string) {
   for (const [k, x] of Object.entries(v)) {
     const at = `${loc}/${k}`;
     if (k.endsWith(".$")) {
-      if (typeof x !== "string") c.schema(`The value for the field '${k}' must be a STRING that contains a JSONPath or an intrinsic function`, at);
+      const invalid = `The value for the field '${k}' must be a valid JSONPath or a valid intrinsic function call`;
+      if (typeof x !== "string") c.schema(invalid, at);
       else if (looksLikeIntrinsic(x)) {
         try {
           parseIntrinsic(x);
-        } catch (e) {
-          c.schema(`The value for the field '${k}' must be a valid intrinsic function: ${(e as { cause?: string }).cause ?? String(e)}`, at);
+        } catch {
+          c.schema(invalid, at);
         }
-      } else if (!isValidPathOrVariable(x)) c.schema(`The value for the field '${k}' must be a valid JSONPath or a valid intrinsic function call`, at);
+      } else if (!isValidPathOrVariable(x)) c.schema(invalid, at);
     } else {
       if (typeof x === "string" && (x.startsWith("$.") || x === "$" || /^States\.[A-Za-z]+\(/.test(x)))
         c.warn("NO_DOLLAR", `The field '${k}' has a value that looks like a JSONPath or an intrinsic function, but its name does not end with '.$'`, at);
@@ -250,7 +272,7 @@ function validateScope(
   inherited: QueryLanguage,
   outerVariables: Set<string>,
 ) {
-  const required = ["StartAt", "States"].filter((k) => !(k in scope));
+  const required = ["States", "StartAt"].filter((k) => !(k in scope));
   if (required.length) {
     c.schema(`These fields are required: [${required.join(", ")}]`, base || "/");
     return;
@@ -262,7 +284,7 @@ function validateScope(
   }
   const states = scope.States;
   const names = Object.keys(states);
-  if (names.length === 0) c.schema("The field 'States' must contain at least one state", `${base}/States`);
+  if (names.length === 0) c.schema("The field 'States' should be non-empty", `${base}/States`);
   if (typeof scope.StartAt === "string" && names.length && !(scope.StartAt in states))
     c.error("MISSING_TRANSITION_TARGET", `Missing 'StartAt' target: ${scope.StartAt}`, `${base}/StartAt`);
 
@@ -276,6 +298,8 @@ function validateScope(
     const loc = `${base}/States/${name}`;
     if (name.length > MAX_STATE_NAME) c.error("INVALID_STATE_NAME", `State name '${name.slice(0, 20)}...' exceeds the maximum length of ${MAX_STATE_NAME} characters`, loc);
     if (name.length === 0) c.error("INVALID_STATE_NAME", "State name must not be empty", loc);
+    if (c.stateNames.has(name)) c.error("DUPLICATE_STATE_NAME", `Duplicate State name: ${name}`, loc);
+    c.stateNames.add(name);
     const state = states[name];
     if (!isObject(state)) {
       c.schema("The value for the state must be an OBJECT", loc);
@@ -325,16 +349,14 @@ function validateState(
     if (s.QueryLanguage !== "JSONPath" && s.QueryLanguage !== "JSONata")
       c.schema("The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]", `${loc}/QueryLanguage`);
     else if (machineLanguage === "JSONata" && s.QueryLanguage === "JSONPath")
-      c.schema("The QueryLanguage of a state cannot be JSONPath when the state machine's QueryLanguage is JSONata", `${loc}/QueryLanguage`);
+      c.schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", loc);
     else language = s.QueryLanguage;
   }
   const allowed = new Set([...COMMON, ...FIELDS[type]!]);
   for (const key of Object.keys(s)) {
-    if (!allowed.has(key)) c.schema(`Field '${key}' is not supported by Step Functions`, `${loc}/${key}`);
-    else if (language === "JSONata" && JSONPATH_ONLY.has(key))
-      c.schema(`The field '${key}' is not supported for the JSONata query language; use ${key === "ItemsPath" ? "Items" : "Arguments, Output or a JSONata expression"} instead`, `${loc}/${key}`);
-    else if (language === "JSONPath" && JSONATA_ONLY.has(key))
-      c.schema(`The field '${key}' is supported only when the QueryLanguage is JSONata`, `${loc}/${key}`);
+    // A field of the other query language is simply not part of this state's schema.
+    const otherLanguage = (language === "JSONata" && JSONPATH_ONLY.has(key)) || (language === "JSONPath" && JSONATA_ONLY.has(key));
+    if (!allowed.has(key) || otherLanguage) c.schema(`Field '${key}' is not supported`, loc);
   }
 
   // Transitions
@@ -404,8 +426,7 @@ function validateState(
             if (!("Condition" in rule)) c.schema("These fields are required: [Condition]", at);
             else if (typeof rule.Condition !== "boolean" && !isExpression(rule.Condition))
               c.schema("The value for the field 'Condition' must be a JSONata expression enclosed in {% %} or a BOOLEAN", `${at}/Condition`);
-            for (const k of Object.keys(rule))
-              if (!["Condition", "Next", "Assign", "Comment"].includes(k)) c.schema(`Field '${k}' is not supported by Step Functions`, `${at}/${k}`);
+            unsupported(c, rule, ["Condition", "Next", "Assign", "Comment"], at);
             if ("Assign" in rule) checkAssign(c, rule.Assign!, `${at}/Assign`, language, outer);
           } else {
             checkRule(c, rule, at, true);
@@ -427,8 +448,7 @@ function validateState(
       const proc = s[field];
       if (!isObject(proc)) c.schema("These fields are required: [ItemProcessor]", loc);
       else {
-        for (const k of Object.keys(proc))
-          if (!["StartAt", "States", "ProcessorConfig", "Comment"].includes(k)) c.schema(`Field '${k}' is not supported by Step Functions`, `${loc}/${field}/${k}`);
+        unsupported(c, proc, ["StartAt", "States", "ProcessorConfig", "Comment"], `${loc}/${field}`);
         if ("ProcessorConfig" in proc) {
           const pc = proc.ProcessorConfig;
           if (!isObject(pc) || (pc.Mode !== undefined && pc.Mode !== "INLINE" && pc.Mode !== "DISTRIBUTED"))
@@ -455,17 +475,16 @@ function validateState(
       s.Catch.forEach((k, i) => {
         const at = `${loc}/Catch[${i}]`;
         if (!isObject(k)) return c.schema("A catcher must be an OBJECT", at);
-        const allowedKeys = ["ErrorEquals", "Next", "ResultPath", "Assign", "Output", "Comment"];
-        for (const key of Object.keys(k)) if (!allowedKeys.includes(key)) c.schema(`Field '${key}' is not supported by Step Functions`, `${at}/${key}`);
+        unsupported(c, k, ["ErrorEquals", "Next", "ResultPath", "Assign", "Output", "Comment"], at);
         const missing = ["ErrorEquals", "Next"].filter((f) => !(f in k));
         if (missing.length) c.schema(`These fields are required: [${missing.join(", ")}]`, at);
         errorEquals(c, k.ErrorEquals, `${at}/ErrorEquals`, i === (s.Catch as Json[]).length - 1);
         if ("Next" in k) target(k.Next!, "Next", `${at}/Next`);
         if ("ResultPath" in k) {
-          if (language === "JSONata") c.schema("The field 'ResultPath' is not supported for the JSONata query language", `${at}/ResultPath`);
+          if (language === "JSONata") c.schema("Field 'ResultPath' is not supported", at);
           else checkPath(c, k.ResultPath!, "ResultPath", `${at}/ResultPath`, "reference");
         }
-        if ("Output" in k && language === "JSONPath") c.schema("The field 'Output' is supported only when the QueryLanguage is JSONata", `${at}/Output`);
+        if ("Output" in k && language === "JSONPath") c.schema("Field 'Output' is not supported", at);
         if ("Assign" in k) checkAssign(c, k.Assign!, `${at}/Assign`, language, outer);
       });
   }
@@ -499,8 +518,7 @@ function checkRetry(c: Collector, v: Json, loc: string) {
   v.forEach((r, i) => {
     const at = `${loc}[${i}]`;
     if (!isObject(r)) return c.schema("A retrier must be an OBJECT", at);
-    const allowedKeys = ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"];
-    for (const key of Object.keys(r)) if (!allowedKeys.includes(key)) c.schema(`Field '${key}' is not supported by Step Functions`, `${at}/${key}`);
+    unsupported(c, r, ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"], at);
     if (!("ErrorEquals" in r)) c.schema("These fields are required: [ErrorEquals]", at);
     errorEquals(c, r.ErrorEquals, `${at}/ErrorEquals`, i === v.length - 1);
     if ("IntervalSeconds" in r) nonNegativeInt(c, r.IntervalSeconds!, "IntervalSeconds", `${at}/IntervalSeconds`, true);
@@ -520,15 +538,14 @@ function checkRetry(c: Collector, v: Json, loc: string) {
 function checkRule(c: Collector, rule: JsonObject, at: string, topLevel: boolean) {
   const combinators = ["And", "Or", "Not"].filter((k) => k in rule);
   const ops = ALL_OPERATORS.filter((o) => o in rule);
-  const allowed = new Set([...ALL_OPERATORS, "And", "Or", "Not", "Variable", "Comment", ...(topLevel ? ["Next", "Assign"] : [])]);
-  for (const k of Object.keys(rule)) if (!allowed.has(k)) c.schema(`Field '${k}' is not supported by Step Functions`, `${at}/${k}`);
+  unsupported(c, rule, [...ALL_OPERATORS, "And", "Or", "Not", "Variable", "Comment", ...(topLevel ? ["Next", "Assign"] : [])], at);
   if (combinators.length + ops.length !== 1) {
     c.schema("A choice rule must contain exactly one of: And, Or, Not or a comparison operator with Variable", at);
     return;
   }
   if (combinators.length) {
     const k = combinators[0]!;
-    if ("Variable" in rule) c.schema("Field 'Variable' is not supported with And, Or or Not", `${at}/Variable`);
+    if ("Variable" in rule) c.schema("Field 'Variable' is not supported", at);
     if (k === "Not") {
       if (!isObject(rule.Not)) c.schema("The value for the field 'Not' must be an OBJECT", `${at}/Not`);
       else checkRule(c, rule.Not, `${at}/Not`, false);
