@@ -56,8 +56,24 @@ describe("Choice rules", () => {
     [{ Variable: "$.s", IsTimestamp: true }, false],
     [{ Variable: "$.file", StringMatches: "log-*.txt" }, true],
     [{ Variable: "$.file", StringMatches: "*.csv" }, false],
-    [{ And: [{ Variable: "$.n", NumericEquals: 5 }, { Variable: "$.s", StringEquals: "beta" }] }, true],
-    [{ Or: [{ Variable: "$.n", NumericEquals: 1 }, { Variable: "$.s", StringEquals: "beta" }] }, true],
+    [
+      {
+        And: [
+          { Variable: "$.n", NumericEquals: 5 },
+          { Variable: "$.s", StringEquals: "beta" },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        Or: [
+          { Variable: "$.n", NumericEquals: 1 },
+          { Variable: "$.s", StringEquals: "beta" },
+        ],
+      },
+      true,
+    ],
     [{ Not: { Variable: "$.n", NumericEquals: 5 } }, false],
     [{ Variable: "$limit", NumericEquals: 10 }, true],
   ])("%j → %s", (r, expected) => expect(rule(r)).toBe(expected));

@@ -119,13 +119,16 @@ export function evaluateRule(rule: JsonObject, input: Json, env: DataEnv): boole
   const op = ALL_OPERATORS.find((o) => o in rule);
   if (!op) throw runtimeError(`The choice rule has no comparison operator`);
   const found = lookup(variable, input, env);
-  if ((TYPE_TESTS as readonly string[]).includes(op)) return typeTest(op, found.found, found.found ? found.value : undefined, rule[op]!);
-  if (!found.found) throw runtimeError(`Invalid path '${variable}': The choice state's condition path references an invalid value.`);
+  if ((TYPE_TESTS as readonly string[]).includes(op))
+    return typeTest(op, found.found, found.found ? found.value : undefined, rule[op]!);
+  if (!found.found)
+    throw runtimeError(`Invalid path '${variable}': The choice state's condition path references an invalid value.`);
   if (op === "StringMatches") return typeof found.value === "string" && stringMatches(found.value, rule[op] as string);
   if (op.endsWith("Path")) {
     const otherPath = rule[op] as string;
     const other = lookup(otherPath, input, env);
-    if (!other.found) throw runtimeError(`Invalid path '${otherPath}': The choice state's condition path references an invalid value.`);
+    if (!other.found)
+      throw runtimeError(`Invalid path '${otherPath}': The choice state's condition path references an invalid value.`);
     return compare(op.slice(0, -4), found.value, other.value);
   }
   return compare(op, found.value, rule[op]!);

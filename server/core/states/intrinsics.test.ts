@@ -3,7 +3,12 @@ import { InvalidArguments } from "./intrinsics";
 import { applyTemplate } from "./payload";
 import { StatesError, type Json } from "./types";
 
-const env = { context: { Execution: { Name: "exec-1" } }, variables: { greeting: "hi", cfg: { n: 3 } }, random: () => 0.5, uuid: () => "u-u-i-d" };
+const env = {
+  context: { Execution: { Name: "exec-1" } },
+  variables: { greeting: "hi", cfg: { n: 3 } },
+  random: () => 0.5,
+  uuid: () => "u-u-i-d",
+};
 const run = (expr: string, input: Json = {}) => (applyTemplate({ "v.$": expr }, input, env) as { v: Json }).v;
 function failure(expr: string, input: Json = {}): StatesError {
   try {
@@ -18,16 +23,40 @@ function failure(expr: string, input: Json = {}): StatesError {
 describe("intrinsic functions (AWS documentation examples)", () => {
   it.each<[string, Json, Json]>([
     ["States.Format('Hello, my name is {}.', $.name)", { name: "Arnav" }, "Hello, my name is Arnav."],
-    ["States.Format('Welcome to {} {}\\'s playlist.', $.firstName, $.lastName)", { firstName: "John", lastName: "Doe" }, "Welcome to John Doe's playlist."],
+    [
+      "States.Format('Welcome to {} {}\\'s playlist.', $.firstName, $.lastName)",
+      { firstName: "John", lastName: "Doe" },
+      "Welcome to John Doe's playlist.",
+    ],
     ["States.Format('{} and \\{literal\\}', 42)", {}, "42 and {literal}"],
     ["States.Format('{}-{}-{}', true, null, 1.5)", {}, "true-null-1.5"],
-    [`States.Format('Name: \\'{}\\', Surname: "{}"', $.name, $.surname)`, { name: "Gabriel", surname: "Moreira" }, `Name: 'Gabriel', Surname: "Moreira"`],
-    ["States.Format('arn:{}:{}', $.svc, States.JsonToString($.obj))", { svc: "lambda", obj: { k: 1 } }, 'arn:lambda:{"k":1}'],
+    [
+      `States.Format('Name: \\'{}\\', Surname: "{}"', $.name, $.surname)`,
+      { name: "Gabriel", surname: "Moreira" },
+      `Name: 'Gabriel', Surname: "Moreira"`,
+    ],
+    [
+      "States.Format('arn:{}:{}', $.svc, States.JsonToString($.obj))",
+      { svc: "lambda", obj: { k: 1 } },
+      'arn:lambda:{"k":1}',
+    ],
     ["States.StringToJson($.someString)", { someString: '{"number": 20}' }, { number: 20 }],
     ["States.JsonToString($.data)", { data: { foo: 123, bar: "abc" } }, '{"foo":123,"bar":"abc"}'],
-    ["States.Array('Foo', 2020, $.someJson, null)", { someJson: { random: "abcdefg" } }, ["Foo", 2020, { random: "abcdefg" }, null]],
-    ["States.ArrayPartition($.inputArray, 4)", { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, [[1, 2, 3, 4], [5, 6, 7, 8], [9]]],
-    ["States.ArrayContains($.inputArray, $.lookingFor)", { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9], lookingFor: 5 }, true],
+    [
+      "States.Array('Foo', 2020, $.someJson, null)",
+      { someJson: { random: "abcdefg" } },
+      ["Foo", 2020, { random: "abcdefg" }, null],
+    ],
+    [
+      "States.ArrayPartition($.inputArray, 4)",
+      { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      [[1, 2, 3, 4], [5, 6, 7, 8], [9]],
+    ],
+    [
+      "States.ArrayContains($.inputArray, $.lookingFor)",
+      { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9], lookingFor: 5 },
+      true,
+    ],
     ["States.ArrayContains($.a, $.b)", { a: [{ x: 1, y: 2 }], b: { y: 2, x: 1 } }, true],
     ["States.ArrayRange(1, 9, 2)", {}, [1, 3, 5, 7, 9]],
     ["States.ArrayRange(5, 1, -2)", {}, [5, 3, 1]],
@@ -36,13 +65,29 @@ describe("intrinsic functions (AWS documentation examples)", () => {
     ["States.ArrayUnique($.inputArray)", { inputArray: [1, 2, 3, 3, 3, 3, 3, 3, 4] }, [1, 2, 3, 4]],
     ["States.Base64Encode($.input)", { input: "Data to encode" }, "RGF0YSB0byBlbmNvZGU="],
     ["States.Base64Decode($.base64)", { base64: "RGF0YSB0byBlbmNvZGU=" }, "Data to encode"],
-    ["States.Hash($.Data, $.Algorithm)", { Data: "input data", Algorithm: "SHA-1" }, "aaff4a450a104cd177d28d18d74485e8cae074b7"],
+    [
+      "States.Hash($.Data, $.Algorithm)",
+      { Data: "input data", Algorithm: "SHA-1" },
+      "aaff4a450a104cd177d28d18d74485e8cae074b7",
+    ],
     ["States.Hash('input data', 'MD5')", {}, "812f45842bc6d66ee14572ce20db8e86"],
-    ["States.JsonMerge($.json1, $.json2, false)", { json1: { a: { a1: 1, a2: 2 }, b: 2 }, json2: { a: { a3: 1, a4: 2 }, c: 3 } }, { a: { a3: 1, a4: 2 }, b: 2, c: 3 }],
+    [
+      "States.JsonMerge($.json1, $.json2, false)",
+      { json1: { a: { a1: 1, a2: 2 }, b: 2 }, json2: { a: { a3: 1, a4: 2 }, c: 3 } },
+      { a: { a3: 1, a4: 2 }, b: 2, c: 3 },
+    ],
     ["States.MathAdd($.value1, $.step)", { value1: 111, step: -1 }, 110],
     ["States.MathRandom(1, 999)", {}, 500],
-    ["States.StringSplit($.inputString, $.splitter)", { inputString: "1,2,3,4,5", splitter: "," }, ["1", "2", "3", "4", "5"]],
-    ["States.StringSplit($.inputString, $.splitter)", { inputString: "This.is+a,test=string", splitter: ".+,=" }, ["This", "is", "a", "test", "string"]],
+    [
+      "States.StringSplit($.inputString, $.splitter)",
+      { inputString: "1,2,3,4,5", splitter: "," },
+      ["1", "2", "3", "4", "5"],
+    ],
+    [
+      "States.StringSplit($.inputString, $.splitter)",
+      { inputString: "This.is+a,test=string", splitter: ".+,=" },
+      ["This", "is", "a", "test", "string"],
+    ],
     ["States.UUID()", {}, "u-u-i-d"],
     ["States.Format('{} {}', $$.Execution.Name, $greeting)", {}, "exec-1 hi"],
     ["States.ArrayLength(States.ArrayRange(1, $cfg.n, 1))", {}, 3],

@@ -233,7 +233,8 @@ function format(name: string, args: Json[]): Json {
     } else if (c === "{" && template[i + 1] === "}") {
       if (next >= args.length) bad(name, "The number of arguments does not match the number of placeholders");
       const v = args[next++]!;
-      if (typeof v === "object" && v !== null) bad(name, "Only string, number, boolean and null arguments can be formatted");
+      if (typeof v === "object" && v !== null)
+        bad(name, "Only string, number, boolean and null arguments can be formatted");
       out += typeof v === "string" ? v : JSON.stringify(v);
       i++;
     } else if (c === "{" || c === "}") bad(name, "A brace that is not part of a {} placeholder must be escaped");
@@ -243,7 +244,13 @@ function format(name: string, args: Json[]): Json {
   return out;
 }
 
-const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const HASHES: Record<string, string> = {
+  MD5: "md5",
+  "SHA-1": "sha1",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 
 function randomUuid(random: () => number): string {
   const b = Array.from({ length: 16 }, () => Math.floor(random() * 256));
@@ -360,7 +367,8 @@ const FUNCTIONS: Record<string, Fn> = {
     arity(n, a, 2);
     const x = asInt(n, a[0]!, "The first argument");
     const y = asInt(n, a[1]!, "The second argument");
-    for (const v of [x, y]) if (v < INT_MIN || v > INT_MAX) bad(n, `The arguments must be between ${INT_MIN} and ${INT_MAX}`);
+    for (const v of [x, y])
+      if (v < INT_MIN || v > INT_MAX) bad(n, `The arguments must be between ${INT_MIN} and ${INT_MAX}`);
     return x + y;
   },
   "States.StringSplit": (n, a) => {

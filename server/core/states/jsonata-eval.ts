@@ -32,7 +32,9 @@ function compile(body: string, field: string): jsonata.Expression {
   try {
     expr = jsonata(body);
   } catch (e) {
-    throw queryEvaluationError(`The JSONata expression '${body.trim()}' specified for the field '${field}' is invalid: ${(e as Error).message}`);
+    throw queryEvaluationError(
+      `The JSONata expression '${body.trim()}' specified for the field '${field}' is invalid: ${(e as Error).message}`,
+    );
   }
   if (compiled.size > 2000) compiled.clear();
   compiled.set(body, expr);
@@ -58,8 +60,14 @@ function registerExtensions(expr: jsonata.Expression, env: JsonataEnv) {
         throw e;
       }
     };
-  expr.registerFunction("partition", wrap((arr, size) => viaIntrinsic("States.ArrayPartition", [arr!, size!], env)));
-  expr.registerFunction("range", wrap((s, e, step) => viaIntrinsic("States.ArrayRange", [s!, e!, step!], env)));
+  expr.registerFunction(
+    "partition",
+    wrap((arr, size) => viaIntrinsic("States.ArrayPartition", [arr!, size!], env)),
+  );
+  expr.registerFunction(
+    "range",
+    wrap((s, e, step) => viaIntrinsic("States.ArrayRange", [s!, e!, step!], env)),
+  );
   expr.registerFunction(
     "hash",
     wrap((data, alg) => {
@@ -67,8 +75,18 @@ function registerExtensions(expr: jsonata.Expression, env: JsonataEnv) {
       return viaIntrinsic("States.Hash", [data, alg!], env);
     }),
   );
-  expr.registerFunction("random", wrap((seed) => (seed === undefined ? (env.random ?? Math.random)() : viaIntrinsic("States.MathRandom", [0, 2147483647, seed], env))));
-  expr.registerFunction("uuid", wrap(() => viaIntrinsic("States.UUID", [], env)));
+  expr.registerFunction(
+    "random",
+    wrap((seed) =>
+      seed === undefined
+        ? (env.random ?? Math.random)()
+        : viaIntrinsic("States.MathRandom", [0, 2147483647, seed], env),
+    ),
+  );
+  expr.registerFunction(
+    "uuid",
+    wrap(() => viaIntrinsic("States.UUID", [], env)),
+  );
   expr.registerFunction(
     "parse",
     wrap((s) => {
@@ -92,10 +110,14 @@ async function evaluateExpression(text: string, field: string, states: StatesBin
   } catch (e) {
     if (e instanceof StatesError) throw e;
     const msg = (e as { message?: string }).message ?? String(e);
-    throw queryEvaluationError(`An error occurred while evaluating the JSONata expression '${body.trim()}' specified for the field '${field}': ${msg}`);
+    throw queryEvaluationError(
+      `An error occurred while evaluating the JSONata expression '${body.trim()}' specified for the field '${field}': ${msg}`,
+    );
   }
   if (value === undefined)
-    throw queryEvaluationError(`The JSONata expression '${body.trim()}' specified for the field '${field}' returned nothing (undefined).`);
+    throw queryEvaluationError(
+      `The JSONata expression '${body.trim()}' specified for the field '${field}' returned nothing (undefined).`,
+    );
   return normalize(value);
 }
 
@@ -108,13 +130,20 @@ function normalize(v: unknown): Json {
     for (const [k, x] of Object.entries(v)) if (x !== undefined && typeof x !== "function") out[k] = normalize(x);
     return out;
   }
-  if (typeof v === "number" && !Number.isFinite(v)) throw queryEvaluationError("The JSONata expression returned a number that is not finite");
+  if (typeof v === "number" && !Number.isFinite(v))
+    throw queryEvaluationError("The JSONata expression returned a number that is not finite");
   return v as Json;
 }
 
 /** Evaluates a JSONata-language field value: an expression string, or a template holding some. */
-export async function evaluateJsonata(template: Json, field: string, states: StatesBinding, env: JsonataEnv): Promise<Json> {
-  if (typeof template === "string") return isExpression(template) ? evaluateExpression(template, field, states, env) : template;
+export async function evaluateJsonata(
+  template: Json,
+  field: string,
+  states: StatesBinding,
+  env: JsonataEnv,
+): Promise<Json> {
+  if (typeof template === "string")
+    return isExpression(template) ? evaluateExpression(template, field, states, env) : template;
   if (Array.isArray(template)) {
     const out: Json[] = [];
     for (const [i, t] of template.entries()) out.push(await evaluateJsonata(t, `${field}[${i}]`, states, env));

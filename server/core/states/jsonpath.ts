@@ -111,13 +111,15 @@ function apply(seg: Segment, node: Json, out: Json[], root: Json): void {
       return;
     }
     case "union":
-      for (const k of seg.keys) apply(typeof k === "number" ? { kind: "index", index: k } : { kind: "name", name: k }, node, out, root);
+      for (const k of seg.keys)
+        apply(typeof k === "number" ? { kind: "index", index: k } : { kind: "name", name: k }, node, out, root);
       return;
     case "slice": {
       if (!Array.isArray(node)) return;
       const len = node.length;
       const step = seg.step ?? 1;
-      const norm = (v: number | undefined, d: number) => (v === undefined ? d : v < 0 ? Math.max(len + v, 0) : Math.min(v, len));
+      const norm = (v: number | undefined, d: number) =>
+        v === undefined ? d : v < 0 ? Math.max(len + v, 0) : Math.min(v, len);
       const start = norm(seg.start, 0);
       const end = norm(seg.end, len);
       for (let i = start; i < end; i += step > 0 ? step : 1) out.push(node[i]!);
@@ -156,7 +158,8 @@ function test(e: FilterExpr, current: Json, root: Json): boolean {
 function compare(op: string, a: Json, b: Json): boolean {
   if (op === "==") return JSON.stringify(a) === JSON.stringify(b);
   if (op === "!=") return JSON.stringify(a) !== JSON.stringify(b);
-  const comparable = (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
+  const comparable =
+    (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
   if (!comparable) return false;
   const x = a as number | string;
   const y = b as number | string;

@@ -13,7 +13,13 @@ describe("JSONPath state machines run by the pure step function", () => {
       StartAt: "A",
       States: {
         A: { Type: "Pass", Result: { x: 1 }, ResultPath: "$.fromA", Next: "B" },
-        B: { Type: "Pass", InputPath: "$.fromA", Parameters: { "doubled.$": "States.MathAdd($.x, $.x)", label: "b" }, ResultPath: "$.b", Next: "C" },
+        B: {
+          Type: "Pass",
+          InputPath: "$.fromA",
+          Parameters: { "doubled.$": "States.MathAdd($.x, $.x)", label: "b" },
+          ResultPath: "$.b",
+          Next: "C",
+        },
         C: { Type: "Pass", OutputPath: "$.b", End: true },
       },
     };
@@ -29,7 +35,13 @@ describe("JSONPath state machines run by the pure step function", () => {
           Type: "Choice",
           Choices: [
             { Variable: "$.kind", StringEquals: "a", Next: "IsA" },
-            { And: [{ Variable: "$.n", IsPresent: true }, { Variable: "$.n", NumericGreaterThan: 10 }], Next: "Big" },
+            {
+              And: [
+                { Variable: "$.n", IsPresent: true },
+                { Variable: "$.n", NumericGreaterThan: 10 },
+              ],
+              Next: "Big",
+            },
           ],
           ...(withDefault ? { Default: "Other" } : {}),
         },
@@ -41,7 +53,11 @@ describe("JSONPath state machines run by the pure step function", () => {
     expect(await runMachine(def(true), { kind: "a" })).toMatchObject({ output: "a" });
     expect(await runMachine(def(true), { kind: "b", n: 11 })).toMatchObject({ output: "big" });
     expect(await runMachine(def(true), { kind: "b" })).toMatchObject({ status: "SUCCEEDED", output: { kind: "b" } });
-    expect(await runMachine(def(false), { kind: "b" })).toMatchObject({ status: "FAILED", error: "States.NoChoiceMatched", cause: "No Matches!" });
+    expect(await runMachine(def(false), { kind: "b" })).toMatchObject({
+      status: "FAILED",
+      error: "States.NoChoiceMatched",
+      cause: "No Matches!",
+    });
   });
 
   it("Wait: Seconds, SecondsPath, Timestamp, TimestampPath", async () => {
@@ -70,20 +86,26 @@ describe("JSONPath state machines run by the pure step function", () => {
           Parameters: { FunctionName: "f", "Payload.$": "$" },
           ResultSelector: { "value.$": "$.Payload.v" },
           ResultPath: "$.res",
-          Retry: [{ ErrorEquals: ["Lambda.TooManyRequestsException"], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 3 }],
+          Retry: [
+            { ErrorEquals: ["Lambda.TooManyRequestsException"], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 3 },
+          ],
           End: true,
         },
       },
     };
     const seen: Json[] = [];
-    const r = await runMachine(def, { id: 7 }, {
-      tasks: {
-        [LAMBDA]: (input, call) => {
-          seen.push(input);
-          return call < 3 ? fail("Lambda.TooManyRequestsException", "slow down") : { Payload: { v: 42 } };
+    const r = await runMachine(
+      def,
+      { id: 7 },
+      {
+        tasks: {
+          [LAMBDA]: (input, call) => {
+            seen.push(input);
+            return call < 3 ? fail("Lambda.TooManyRequestsException", "slow down") : { Payload: { v: 42 } };
+          },
         },
       },
-    });
+    );
     expect(r).toMatchObject({ status: "SUCCEEDED", output: { id: 7, res: { value: 42 } }, waits: [2, 6] });
     expect(seen[0]).toEqual({ FunctionName: "f", Payload: { id: 7 } });
   });
@@ -103,7 +125,12 @@ describe("JSONPath state machines run by the pure step function", () => {
       },
     };
     const caught = await runMachine(def, { a: 1 }, { tasks: { [LAMBDA]: () => fail("Custom", "boom") } });
-    expect(caught).toMatchObject({ status: "SUCCEEDED", output: { a: 1, error: { Error: "Custom", Cause: "boom" } }, trace: ["Call", "Handle"], waits: [1] });
+    expect(caught).toMatchObject({
+      status: "SUCCEEDED",
+      output: { a: 1, error: { Error: "Custom", Cause: "boom" } },
+      trace: ["Call", "Handle"],
+      waits: [1],
+    });
     const uncaught = await runMachine(def, {}, { tasks: { [LAMBDA]: () => fail("Other", "nope") } });
     expect(uncaught).toMatchObject({ status: "FAILED", error: "Other", cause: "nope" });
   });
@@ -134,7 +161,13 @@ describe("JSONPath state machines run by the pure step function", () => {
   it("Fail: Error/Cause and ErrorPath/CausePath (path or intrinsic)", async () => {
     const r1 = await runMachine({ StartAt: "F", States: { F: { Type: "Fail", Error: "E", Cause: "C" } } }, {});
     expect(r1).toMatchObject({ status: "FAILED", error: "E", cause: "C" });
-    const r2 = await runMachine({ StartAt: "F", States: { F: { Type: "Fail", ErrorPath: "$.code", CausePath: "States.Format('bad {}', $.id)" } } }, { code: "X", id: 3 });
+    const r2 = await runMachine(
+      {
+        StartAt: "F",
+        States: { F: { Type: "Fail", ErrorPath: "$.code", CausePath: "States.Format('bad {}', $.id)" } },
+      },
+      { code: "X", id: 3 },
+    );
     expect(r2).toMatchObject({ status: "FAILED", error: "X", cause: "bad 3" });
   });
 
@@ -169,7 +202,10 @@ describe("JSONPath state machines run by the pure step function", () => {
         Recovered: { Type: "Pass", End: true },
       },
     };
-    expect(await runMachine(def, {})).toMatchObject({ status: "SUCCEEDED", output: { Error: "BranchFailed", Cause: "c" } });
+    expect(await runMachine(def, {})).toMatchObject({
+      status: "SUCCEEDED",
+      output: { Error: "BranchFailed", Cause: "c" },
+    });
   });
 
   it("Map: ItemsPath, ItemSelector with $$.Map.Item, ToleratedFailureCount", async () => {
@@ -184,7 +220,11 @@ describe("JSONPath state machines run by the pure step function", () => {
             ProcessorConfig: { Mode: "INLINE" },
             StartAt: "Check",
             States: {
-              Check: { Type: "Choice", Choices: [{ Variable: "$.order.qty", NumericGreaterThan: 0, Next: "Ok" }], Default: "Bad" },
+              Check: {
+                Type: "Choice",
+                Choices: [{ Variable: "$.order.qty", NumericGreaterThan: 0, Next: "Ok" }],
+                Default: "Bad",
+              },
               Ok: { Type: "Pass", Parameters: { "line.$": "States.Format('{}#{}', $.customer, $.index)" }, End: true },
               Bad: { Type: "Fail", Error: "Empty" },
             },
@@ -204,7 +244,14 @@ describe("JSONPath state machines run by the pure step function", () => {
   it("Map: ItemsPath that is not an array is States.Runtime", async () => {
     const def: JsonObject = {
       StartAt: "M",
-      States: { M: { Type: "Map", ItemsPath: "$.x", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: "Map",
+          ItemsPath: "$.x",
+          ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      },
     };
     expect(await runMachine(def, { x: 1 })).toMatchObject({ status: "FAILED", error: "States.Runtime" });
   });
@@ -221,7 +268,11 @@ describe("JSONPath state machines run by the pure step function", () => {
           ResultPath: null,
           Next: "Use",
         },
-        Use: { Type: "Pass", Parameters: { "p.$": "$price", "n.$": "$execName", "f.$": "$fixed", "id.$": "$.id" }, End: true },
+        Use: {
+          Type: "Pass",
+          Parameters: { "p.$": "$price", "n.$": "$execName", "f.$": "$fixed", "id.$": "$.id" },
+          End: true,
+        },
       },
     };
     const r = await runMachine(def, { id: 1 }, { tasks: { [LAMBDA]: () => ({ Payload: { price: 9 } }) } });
@@ -240,7 +291,16 @@ describe("JSONPath state machines run by the pure step function", () => {
     };
     const r = await runMachine(def, {});
     expect(r).toMatchObject({ status: "FAILED", error: "States.Runtime" });
-    const upToC = await runMachine({ ...def, States: { ...(def.States as JsonObject), C: { ...((def.States as JsonObject).C as JsonObject), Next: undefined, End: true } } as JsonObject }, {});
+    const upToC = await runMachine(
+      {
+        ...def,
+        States: {
+          ...(def.States as JsonObject),
+          C: { ...((def.States as JsonObject).C as JsonObject), Next: undefined, End: true },
+        } as JsonObject,
+      },
+      {},
+    );
     expect(upToC).toMatchObject({ status: "SUCCEEDED", output: { x: 2, old: 1 } });
   });
 });
@@ -254,12 +314,19 @@ describe("JSONata state machines", () => {
         Call: {
           Type: "Task",
           Resource: LAMBDA,
-          Arguments: { FunctionName: "f", Payload: { id: "{% $states.input.id %}", exec: "{% $states.context.Execution.Name %}" } },
+          Arguments: {
+            FunctionName: "f",
+            Payload: { id: "{% $states.input.id %}", exec: "{% $states.context.Execution.Name %}" },
+          },
           Assign: { total: "{% $states.result.Payload.n * 2 %}" },
           Output: { got: "{% $states.result.Payload.n %}", before: "{% $exists($total) %}" },
           Next: "Show",
         },
-        Show: { Type: "Pass", Output: "{% {'total': $total, 'got': $states.input.got, 'before': $states.input.before} %}", End: true },
+        Show: {
+          Type: "Pass",
+          Output: "{% {'total': $total, 'got': $states.input.got, 'before': $states.input.before} %}",
+          End: true,
+        },
       },
     };
     const seen: Json[] = [];
@@ -296,8 +363,16 @@ describe("JSONata state machines", () => {
           Type: "Map",
           Items: "{% $range(1, 3, 1) %}",
           ItemSelector: { i: "{% $states.context.Map.Item.Index %}", v: "{% $states.context.Map.Item.Value %}" },
-          ItemProcessor: { StartAt: "Sq", States: { Sq: { Type: "Pass", Output: "{% $states.input.v * $states.input.v %}", End: true } } },
-          Output: { squares: "{% $states.result %}", parts: "{% $partition($states.result, 2) %}", h: "{% $hash('input data', 'SHA-1') %}", p: "{% $parse('{\"a\":1}') %}" },
+          ItemProcessor: {
+            StartAt: "Sq",
+            States: { Sq: { Type: "Pass", Output: "{% $states.input.v * $states.input.v %}", End: true } },
+          },
+          Output: {
+            squares: "{% $states.result %}",
+            parts: "{% $partition($states.result, 2) %}",
+            h: "{% $hash('input data', 'SHA-1') %}",
+            p: "{% $parse('{\"a\":1}') %}",
+          },
           End: true,
         },
       },
@@ -315,11 +390,21 @@ describe("JSONata state machines", () => {
         Call: {
           Type: "Task",
           Resource: LAMBDA,
-          Catch: [{ ErrorEquals: ["States.ALL"], Output: { err: "{% $states.errorOutput.Error %}", input: "{% $states.input %}" }, Next: "W" }],
+          Catch: [
+            {
+              ErrorEquals: ["States.ALL"],
+              Output: { err: "{% $states.errorOutput.Error %}", input: "{% $states.input %}" },
+              Next: "W",
+            },
+          ],
           End: true,
         },
         W: { Type: "Wait", Seconds: "{% 2 + 3 %}", Next: "F" },
-        F: { Type: "Fail", Error: "{% $states.input.err %}", Cause: "{% 'input was ' & $string($states.input.input) %}" },
+        F: {
+          Type: "Fail",
+          Error: "{% $states.input.err %}",
+          Cause: "{% 'input was ' & $string($states.input.input) %}",
+        },
       },
     };
     const r = await runMachine(def, { a: 1 }, { tasks: { [LAMBDA]: () => fail("Boom", "x") } });
@@ -337,11 +422,20 @@ describe("JSONata state machines", () => {
       QueryLanguage: "JSONata",
       StartAt: "T",
       States: {
-        T: { Type: "Task", Resource: LAMBDA, Arguments: "{% $states.input.missing %}", Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "H" }], End: true },
+        T: {
+          Type: "Task",
+          Resource: LAMBDA,
+          Arguments: "{% $states.input.missing %}",
+          Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "H" }],
+          End: true,
+        },
         H: { Type: "Pass", End: true },
       },
     };
-    expect(await runMachine(t, {}, { tasks: { [LAMBDA]: () => 1 } })).toMatchObject({ status: "SUCCEEDED", trace: ["T", "H"] });
+    expect(await runMachine(t, {}, { tasks: { [LAMBDA]: () => 1 } })).toMatchObject({
+      status: "SUCCEEDED",
+      trace: ["T", "H"],
+    });
   });
 
   it("a JSONPath machine can run one state in JSONata", async () => {

@@ -3,7 +3,10 @@ import { queryPath, isReferencePath } from "./jsonpath";
 import { applyResultPath, applyTemplate, selectPath } from "./payload";
 import { StatesError, type Json } from "./types";
 
-const env = { context: { Execution: { Id: "arn:exec", Input: { a: 1 } }, State: { Name: "S" }, Map: { Item: { Index: 2 } } }, variables: { x: { y: [10, 20] }, flag: true } };
+const env = {
+  context: { Execution: { Id: "arn:exec", Input: { a: 1 } }, State: { Name: "S" }, Map: { Item: { Index: 2 } } },
+  variables: { x: { y: [10, 20] }, flag: true },
+};
 const store = {
   store: {
     book: [
@@ -80,7 +83,9 @@ describe("InputPath, Parameters, ResultPath, OutputPath", () => {
     } catch (e) {
       expect(e).toBeInstanceOf(StatesError);
       expect((e as StatesError).error).toBe("States.Runtime");
-      expect((e as StatesError).cause).toBe(`The JSONPath '$.nope' specified for the field 'a.$' could not be found in the input '{"b":1}'`);
+      expect((e as StatesError).cause).toBe(
+        `The JSONPath '$.nope' specified for the field 'a.$' could not be found in the input '{"b":1}'`,
+      );
     }
   });
 
@@ -88,7 +93,9 @@ describe("InputPath, Parameters, ResultPath, OutputPath", () => {
     expect(selectPath("$.a", "InputPath", { a: { b: 1 } }, env)).toEqual({ b: 1 });
     expect(selectPath(null, "InputPath", { a: 1 }, env)).toEqual({});
     expect(selectPath(undefined, "InputPath", { a: 1 }, env)).toEqual({ a: 1 });
-    expect(() => selectPath("$.x", "InputPath", { a: 1 }, env)).toThrow(`The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input '{"a":1}'`);
+    expect(() => selectPath("$.x", "InputPath", { a: 1 }, env)).toThrow(
+      `The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input '{"a":1}'`,
+    );
   });
 
   it("ResultPath: replace, discard, merge, create intermediate objects", () => {
@@ -104,6 +111,8 @@ describe("InputPath, Parameters, ResultPath, OutputPath", () => {
 
   it("ResultPath into a non-object is States.Runtime", () => {
     expect(() => applyResultPath("$.x", "a string", 1)).toThrow(StatesError);
-    expect(() => applyResultPath("$.comment.x", { comment: "hi" }, 1)).toThrow(/Unable to apply ReferencePath \$\.comment\.x/);
+    expect(() => applyResultPath("$.comment.x", { comment: "hi" }, 1)).toThrow(
+      /Unable to apply ReferencePath \$\.comment\.x/,
+    );
   });
 });

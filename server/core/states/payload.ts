@@ -28,7 +28,9 @@ export function lookup(path: string, input: Json, env: DataEnv): { found: true; 
 
 export function notFound(path: string, field: string, input: Json) {
   if (VARIABLE.test(path) && !path.startsWith("$$"))
-    return runtimeError(`The JSONPath '${path}' specified for the field '${field}' could not be found: variable '${VARIABLE.exec(path)![1]}' is not defined`);
+    return runtimeError(
+      `The JSONPath '${path}' specified for the field '${field}' could not be found: variable '${VARIABLE.exec(path)![1]}' is not defined`,
+    );
   const where = path.startsWith("$$") ? "the context object" : `the input '${show(input)}'`;
   return runtimeError(`The JSONPath '${path}' specified for the field '${field}' could not be found in ${where}`);
 }
@@ -57,7 +59,8 @@ export function applyTemplate(template: Json, input: Json, env: DataEnv): Json {
   if (!isObject(template)) return template;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith(".$") && typeof value === "string") out[key.slice(0, -2)] = evaluateDynamic(value, key, input, env);
+    if (key.endsWith(".$") && typeof value === "string")
+      out[key.slice(0, -2)] = evaluateDynamic(value, key, input, env);
     else out[key] = applyTemplate(value, input, env);
   }
   return out;

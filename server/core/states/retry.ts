@@ -48,7 +48,10 @@ export function selectRetry(
   return { retry: true, index, delaySeconds: delay };
 }
 
-export function selectCatcher(catchers: JsonObject[] | undefined, error: string): { index: number; catcher: JsonObject } | null {
+export function selectCatcher(
+  catchers: JsonObject[] | undefined,
+  error: string,
+): { index: number; catcher: JsonObject } | null {
   if (!catchers) return null;
   const index = catchers.findIndex((c) => errorMatches(c.ErrorEquals as string[], error));
   return index < 0 ? null : { index, catcher: catchers[index]! };

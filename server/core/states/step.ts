@@ -62,12 +62,18 @@ export interface MapWork {
 }
 
 export type Retry = { kind: "retry"; retrierIndex: number; delaySeconds: number };
-export type StepOutcome = Transition | { kind: "wait"; until: Date; then: Transition } | TaskWork | ParallelWork | MapWork | Retry;
+export type StepOutcome =
+  Transition | { kind: "wait"; until: Date; then: Transition } | TaskWork | ParallelWork | MapWork | Retry;
 
 const languageOf = (scope: Scope, state: JsonObject): QueryLanguage =>
   (state.QueryLanguage as QueryLanguage | undefined) ?? scope.QueryLanguage ?? "JSONPath";
 
-const dataEnv = (run: RunContext): DataEnv => ({ context: run.context, variables: run.variables, random: run.random, uuid: run.uuid });
+const dataEnv = (run: RunContext): DataEnv => ({
+  context: run.context,
+  variables: run.variables,
+  random: run.random,
+  uuid: run.uuid,
+});
 
 function stateOf(scope: Scope, name: string): JsonObject {
   const s = scope.States[name];
@@ -89,7 +95,14 @@ async function jsonata(template: Json, field: string, states: StatesBinding, run
 }
 
 /** JSONata Assign and Output are evaluated together, both seeing the variables from before the state. */
-async function finishJsonata(state: JsonObject, assign: Json | undefined, output: Json | undefined, fallback: Json, states: StatesBinding, run: RunContext) {
+async function finishJsonata(
+  state: JsonObject,
+  assign: Json | undefined,
+  output: Json | undefined,
+  fallback: Json,
+  states: StatesBinding,
+  run: RunContext,
+) {
   const value = output === undefined ? fallback : await jsonata(output, "Output", states, run);
   const variables = { ...run.variables };
   if (isObject(assign)) {
@@ -121,7 +134,11 @@ export async function stepState(scope: Scope, stateName: string, input: Json, ru
   try {
     return language === "JSONata" ? await stepJsonata(state, input, run) : stepJsonPath(state, input, run);
   } catch (e) {
-    if (e instanceof StatesError && e.error !== "States.Runtime" && (state.Type === "Task" || state.Type === "Parallel" || state.Type === "Map"))
+    if (
+      e instanceof StatesError &&
+      e.error !== "States.Runtime" &&
+      (state.Type === "Task" || state.Type === "Parallel" || state.Type === "Map")
+    )
       return applyError(scope, stateName, input, { error: e.error, cause: e.cause }, run);
     return asFailure(e);
   }
@@ -129,33 +146,59 @@ export async function stepState(scope: Scope, stateName: string, input: Json, ru
 
 function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcome {
   const env = dataEnv(run);
-  const effective = state.Type === "Fail" ? raw : selectPath(state.InputPath as string | null | undefined, "InputPath", raw, env);
+  const effective =
+    state.Type === "Fail" ? raw : selectPath(state.InputPath as string | null | undefined, "InputPath", raw, env);
   const out = (value: Json) => selectPath(state.OutputPath as string | null | undefined, "OutputPath", value, env);
   switch (state.Type) {
     case "Pass": {
-      const result = "Result" in state ? state.Result! : "Parameters" in state ? applyTemplate(state.Parameters!, effective, env) : effective;
+      const result =
+        "Result" in state
+          ? state.Result!
+          : "Parameters" in state
+            ? applyTemplate(state.Parameters!, effective, env)
+            : effective;
       const variables = assignJsonPath(state.Assign, result, run);
-      return transition(state, out(applyResultPath(state.ResultPath as string | null | undefined, raw, result)), variables);
+      return transition(
+        state,
+        out(applyResultPath(state.ResultPath as string | null | undefined, raw, result)),
+        variables,
+      );
     }
     case "Succeed":
       return transition(state, out(effective), run.variables);
     case "Fail": {
-      const error = state.ErrorPath !== undefined ? evaluateDynamic(state.ErrorPath as string, "ErrorPath", raw, env) : state.Error;
-      const cause = state.CausePath !== undefined ? evaluateDynamic(state.CausePath as string, "CausePath", raw, env) : state.Cause;
-      if (error !== undefined && typeof error !== "string") throw runtimeError(`The value for the field 'ErrorPath' must be a string, but it is '${show(error)}'`);
-      if (cause !== undefined && typeof cause !== "string") throw runtimeError(`The value for the field 'CausePath' must be a string, but it is '${show(cause)}'`);
-      return { kind: "fail", error: (error as string | undefined) ?? "", ...(cause !== undefined ? { cause: cause as string } : {}) };
+      const error =
+        state.ErrorPath !== undefined ? evaluateDynamic(state.ErrorPath as string, "ErrorPath", raw, env) : state.Error;
+      const cause =
+        state.CausePath !== undefined ? evaluateDynamic(state.CausePath as string, "CausePath", raw, env) : state.Cause;
+      if (error !== undefined && typeof error !== "string")
+        throw runtimeError(`The value for the field 'ErrorPath' must be a string, but it is '${show(error)}'`);
+      if (cause !== undefined && typeof cause !== "string")
+        throw runtimeError(`The value for the field 'CausePath' must be a string, but it is '${show(cause)}'`);
+      return {
+        kind: "fail",
+        error: (error as string | undefined) ?? "",
+        ...(cause !== undefined ? { cause: cause as string } : {}),
+      };
     }
     case "Choice": {
       const rules = state.Choices as JsonObject[];
       for (const rule of rules) {
         if (evaluateRule(rule, effective, env)) {
-          const variables = { ...assignJsonPath(state.Assign, effective, run), ...assignJsonPath(rule.Assign, effective, { ...run, variables: {} }) };
+          const variables = {
+            ...assignJsonPath(state.Assign, effective, run),
+            ...assignJsonPath(rule.Assign, effective, { ...run, variables: {} }),
+          };
           return { kind: "next", next: rule.Next as string, output: out(effective), variables };
         }
       }
       if (typeof state.Default === "string")
-        return { kind: "next", next: state.Default, output: out(effective), variables: assignJsonPath(state.Assign, effective, run) };
+        return {
+          kind: "next",
+          next: state.Default,
+          output: out(effective),
+          variables: assignJsonPath(state.Assign, effective, run),
+        };
       return { kind: "fail", error: "States.NoChoiceMatched", cause: "No Matches!" };
     }
     case "Wait": {
@@ -165,40 +208,70 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcom
       else if ("SecondsPath" in state) {
         const v = resolve(state.SecondsPath as string, "SecondsPath", effective, env);
         if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-          throw runtimeError(`The SecondsPath parameter does not reference a valid value: the value '${show(v)}' is not a non-negative integer`);
+          throw runtimeError(
+            `The SecondsPath parameter does not reference a valid value: the value '${show(v)}' is not a non-negative integer`,
+          );
         until = new Date(run.now.getTime() + v * 1000);
       } else {
         const v = resolve(state.TimestampPath as string, "TimestampPath", effective, env);
         const t = parseTimestamp(v);
-        if (t === null) throw runtimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '${show(v)}'`);
+        if (t === null)
+          throw runtimeError(
+            `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '${show(v)}'`,
+          );
         until = new Date(t);
       }
-      return { kind: "wait", until, then: transition(state, out(effective), assignJsonPath(state.Assign, effective, run)) };
+      return {
+        kind: "wait",
+        until,
+        then: transition(state, out(effective), assignJsonPath(state.Assign, effective, run)),
+      };
     }
     case "Task": {
       const payload = "Parameters" in state ? applyTemplate(state.Parameters!, effective, env) : effective;
       const work: TaskWork = { kind: "task", resource: state.Resource as string, input: payload };
       if ("TimeoutSeconds" in state) work.timeoutSeconds = state.TimeoutSeconds as number;
-      if ("TimeoutSecondsPath" in state) work.timeoutSeconds = positiveInt(resolve(state.TimeoutSecondsPath as string, "TimeoutSecondsPath", effective, env), "TimeoutSecondsPath");
+      if ("TimeoutSecondsPath" in state)
+        work.timeoutSeconds = positiveInt(
+          resolve(state.TimeoutSecondsPath as string, "TimeoutSecondsPath", effective, env),
+          "TimeoutSecondsPath",
+        );
       if ("HeartbeatSeconds" in state) work.heartbeatSeconds = state.HeartbeatSeconds as number;
       if ("HeartbeatSecondsPath" in state)
-        work.heartbeatSeconds = positiveInt(resolve(state.HeartbeatSecondsPath as string, "HeartbeatSecondsPath", effective, env), "HeartbeatSecondsPath");
+        work.heartbeatSeconds = positiveInt(
+          resolve(state.HeartbeatSecondsPath as string, "HeartbeatSecondsPath", effective, env),
+          "HeartbeatSecondsPath",
+        );
       if ("Credentials" in state) work.credentials = applyTemplate(state.Credentials!, effective, env);
       return work;
     }
     case "Parallel": {
       const payload = "Parameters" in state ? applyTemplate(state.Parameters!, effective, env) : effective;
-      return { kind: "parallel", branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONPath")), input: payload };
+      return {
+        kind: "parallel",
+        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONPath")),
+        input: payload,
+      };
     }
     case "Map": {
       const itemsPath = (state.ItemsPath as string | undefined) ?? "$";
       const items = resolve(itemsPath, "ItemsPath", effective, env);
-      if (!Array.isArray(items)) throw runtimeError(`The value at the ItemsPath '${itemsPath}' must be a JSON array, but it is '${show(items)}'`);
+      if (!Array.isArray(items))
+        throw runtimeError(
+          `The value at the ItemsPath '${itemsPath}' must be a JSON array, but it is '${show(items)}'`,
+        );
       const selector = state.ItemSelector ?? state.Parameters;
       const processed = items.map((value, index) =>
-        selector === undefined ? value : applyTemplate(selector, effective, { ...env, context: withMapItem(run.context, index, value) }),
+        selector === undefined
+          ? value
+          : applyTemplate(selector, effective, { ...env, context: withMapItem(run.context, index, value) }),
       );
-      const dyn = (f: string) => (f in state ? state[f] : `${f}Path` in state ? resolve(state[`${f}Path`] as string, `${f}Path`, effective, env) : undefined);
+      const dyn = (f: string) =>
+        f in state
+          ? state[f]
+          : `${f}Path` in state
+            ? resolve(state[`${f}Path`] as string, `${f}Path`, effective, env)
+            : undefined;
       return mapWork(state, processed, "JSONPath", {
         maxConcurrency: dyn("MaxConcurrency"),
         toleratedFailureCount: dyn("ToleratedFailureCount"),
@@ -221,18 +294,30 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
     case "Fail": {
       const error = await num("Error");
       const cause = await num("Cause");
-      if (error !== undefined && typeof error !== "string") throw runtimeError(`The value for the field 'Error' must be a string, but it is '${show(error)}'`);
-      if (cause !== undefined && typeof cause !== "string") throw runtimeError(`The value for the field 'Cause' must be a string, but it is '${show(cause)}'`);
-      return { kind: "fail", error: (error as string | undefined) ?? "", ...(cause !== undefined ? { cause: cause as string } : {}) };
+      if (error !== undefined && typeof error !== "string")
+        throw runtimeError(`The value for the field 'Error' must be a string, but it is '${show(error)}'`);
+      if (cause !== undefined && typeof cause !== "string")
+        throw runtimeError(`The value for the field 'Cause' must be a string, but it is '${show(cause)}'`);
+      return {
+        kind: "fail",
+        error: (error as string | undefined) ?? "",
+        ...(cause !== undefined ? { cause: cause as string } : {}),
+      };
     }
     case "Choice": {
       for (const rule of state.Choices as JsonObject[]) {
         const ok = await jsonata(rule.Condition!, "Condition", states, run);
-        if (typeof ok !== "boolean") throw runtimeError(`The Condition '${show(rule.Condition)}' returned a non-boolean value '${show(ok)}'`);
+        if (typeof ok !== "boolean")
+          throw runtimeError(`The Condition '${show(rule.Condition)}' returned a non-boolean value '${show(ok)}'`);
         if (ok) {
           const base = await finishJsonata(state, state.Assign, state.Output, input, states, run);
           const rulePart = await finishJsonata(rule, rule.Assign, undefined, input, states, { ...run, variables: {} });
-          return { kind: "next", next: rule.Next as string, output: base.value, variables: { ...base.variables, ...rulePart.variables } };
+          return {
+            kind: "next",
+            next: rule.Next as string,
+            output: base.value,
+            variables: { ...base.variables, ...rulePart.variables },
+          };
         }
       }
       if (typeof state.Default === "string") {
@@ -245,12 +330,18 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       let until: Date;
       if ("Seconds" in state) {
         const v = await num("Seconds");
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw runtimeError(`The value for the field 'Seconds' must be a non-negative integer, but it is '${show(v)}'`);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+          throw runtimeError(
+            `The value for the field 'Seconds' must be a non-negative integer, but it is '${show(v)}'`,
+          );
         until = new Date(run.now.getTime() + v * 1000);
       } else {
         const v = await num("Timestamp");
         const t = parseTimestamp(v);
-        if (t === null) throw runtimeError(`The value for the field 'Timestamp' must be an ISO-8601 extended offset date-time string, but it is '${show(v)}'`);
+        if (t === null)
+          throw runtimeError(
+            `The value for the field 'Timestamp' must be an ISO-8601 extended offset date-time string, but it is '${show(v)}'`,
+          );
         until = new Date(t);
       }
       const { value, variables } = await finishJsonata(state, state.Assign, state.Output, input, states, run);
@@ -259,24 +350,36 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
     case "Task": {
       const args = "Arguments" in state ? await jsonata(state.Arguments!, "Arguments", states, run) : input;
       const work: TaskWork = { kind: "task", resource: state.Resource as string, input: args };
-      if ("TimeoutSeconds" in state) work.timeoutSeconds = positiveInt((await num("TimeoutSeconds"))!, "TimeoutSeconds");
-      if ("HeartbeatSeconds" in state) work.heartbeatSeconds = positiveInt((await num("HeartbeatSeconds"))!, "HeartbeatSeconds");
+      if ("TimeoutSeconds" in state)
+        work.timeoutSeconds = positiveInt((await num("TimeoutSeconds"))!, "TimeoutSeconds");
+      if ("HeartbeatSeconds" in state)
+        work.heartbeatSeconds = positiveInt((await num("HeartbeatSeconds"))!, "HeartbeatSeconds");
       if ("Credentials" in state) work.credentials = await num("Credentials");
       return work;
     }
     case "Parallel": {
       const args = "Arguments" in state ? await jsonata(state.Arguments!, "Arguments", states, run) : input;
-      return { kind: "parallel", branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONata")), input: args };
+      return {
+        kind: "parallel",
+        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONata")),
+        input: args,
+      };
     }
     case "Map": {
       const items = "Items" in state ? await jsonata(state.Items!, "Items", states, run) : input;
-      if (!Array.isArray(items)) throw runtimeError(`The value for the field 'Items' must be a JSON array, but it is '${show(items)}'`);
+      if (!Array.isArray(items))
+        throw runtimeError(`The value for the field 'Items' must be a JSON array, but it is '${show(items)}'`);
       const processed: Json[] = [];
       for (const [index, value] of items.entries())
         processed.push(
           state.ItemSelector === undefined
             ? value
-            : await jsonata(state.ItemSelector, "ItemSelector", bindings(input, { ...run, context: withMapItem(run.context, index, value) }), run),
+            : await jsonata(
+                state.ItemSelector,
+                "ItemSelector",
+                bindings(input, { ...run, context: withMapItem(run.context, index, value) }),
+                run,
+              ),
         );
       return mapWork(state, processed, "JSONata", {
         maxConcurrency: await num("MaxConcurrency"),
@@ -296,12 +399,18 @@ export function withMapItem(context: JsonObject, index: number, value: Json): Js
   return { ...context, Map: { Item: { Index: index, Value: value } } };
 }
 
-function mapWork(state: JsonObject, items: Json[], language: QueryLanguage, limits: { maxConcurrency?: Json; toleratedFailureCount?: Json; toleratedFailurePercentage?: Json }): MapWork {
+function mapWork(
+  state: JsonObject,
+  items: Json[],
+  language: QueryLanguage,
+  limits: { maxConcurrency?: Json; toleratedFailureCount?: Json; toleratedFailurePercentage?: Json },
+): MapWork {
   const proc = (state.ItemProcessor ?? state.Iterator) as JsonObject;
   const config = isObject(proc.ProcessorConfig) ? proc.ProcessorConfig : {};
   const nonNegative = (v: Json | undefined, f: string) => {
     if (v === undefined) return undefined;
-    if (typeof v !== "number" || v < 0) throw runtimeError(`The value for the field '${f}' must be a non-negative number, but it is '${show(v)}'`);
+    if (typeof v !== "number" || v < 0)
+      throw runtimeError(`The value for the field '${f}' must be a non-negative number, but it is '${show(v)}'`);
     return v;
   };
   const work: MapWork = {
@@ -322,23 +431,45 @@ function mapWork(state: JsonObject, items: Json[], language: QueryLanguage, limi
 export function mapFailureTolerated(work: MapWork, failed: number, total: number): boolean {
   if (failed === 0) return true;
   if (work.toleratedFailureCount !== undefined && failed <= work.toleratedFailureCount) return true;
-  if (work.toleratedFailurePercentage !== undefined && total > 0 && (failed / total) * 100 <= work.toleratedFailurePercentage) return true;
+  if (
+    work.toleratedFailurePercentage !== undefined &&
+    total > 0 &&
+    (failed / total) * 100 <= work.toleratedFailurePercentage
+  )
+    return true;
   return false;
 }
 
 /** A Task/Parallel/Map finished with `result` (task output, branch outputs, or item outputs in order). */
-export async function applyResult(scope: Scope, stateName: string, rawInput: Json, result: Json, run: RunContext): Promise<Transition> {
+export async function applyResult(
+  scope: Scope,
+  stateName: string,
+  rawInput: Json,
+  result: Json,
+  run: RunContext,
+): Promise<Transition> {
   const state = stateOf(scope, stateName);
   try {
     if (languageOf(scope, state) === "JSONata") {
-      const { value, variables } = await finishJsonata(state, state.Assign, state.Output, result, bindings(rawInput, run, { result }), run);
+      const { value, variables } = await finishJsonata(
+        state,
+        state.Assign,
+        state.Output,
+        result,
+        bindings(rawInput, run, { result }),
+        run,
+      );
       return transition(state, value, variables);
     }
     const env = dataEnv(run);
     const selected = "ResultSelector" in state ? applyTemplate(state.ResultSelector!, result, env) : result;
     const variables = assignJsonPath(state.Assign, selected, run);
     const merged = applyResultPath(state.ResultPath as string | null | undefined, rawInput, selected);
-    return transition(state, selectPath(state.OutputPath as string | null | undefined, "OutputPath", merged, env), variables);
+    return transition(
+      state,
+      selectPath(state.OutputPath as string | null | undefined, "OutputPath", merged, env),
+      variables,
+    );
   } catch (e) {
     return asFailure(e);
   }
@@ -349,17 +480,36 @@ export async function applyResult(scope: Scope, stateName: string, rawInput: Jso
  * executor re-runs the state after delaySeconds and counts the attempt for that retrier), else the
  * first matching catcher transitions with the error output, else the execution fails.
  */
-export async function applyError(scope: Scope, stateName: string, rawInput: Json, failure: { error: string; cause?: string }, run: RunContext): Promise<Retry | Transition> {
+export async function applyError(
+  scope: Scope,
+  stateName: string,
+  rawInput: Json,
+  failure: { error: string; cause?: string },
+  run: RunContext,
+): Promise<Retry | Transition> {
   const state = stateOf(scope, stateName);
-  const retry = selectRetry(state.Retry as unknown as Retrier[] | undefined, failure.error, run.retryAttempts ?? [], run.random);
+  const retry = selectRetry(
+    state.Retry as unknown as Retrier[] | undefined,
+    failure.error,
+    run.retryAttempts ?? [],
+    run.random,
+  );
   if (retry.retry) return { kind: "retry", retrierIndex: retry.index, delaySeconds: retry.delaySeconds };
   const caught = selectCatcher(state.Catch as JsonObject[] | undefined, failure.error);
-  if (!caught) return { kind: "fail", error: failure.error, ...(failure.cause !== undefined ? { cause: failure.cause } : {}) };
+  if (!caught)
+    return { kind: "fail", error: failure.error, ...(failure.cause !== undefined ? { cause: failure.cause } : {}) };
   const { catcher } = caught;
   const errOut = errorOutput(failure.error, failure.cause);
   try {
     if (languageOf(scope, state) === "JSONata") {
-      const { value, variables } = await finishJsonata(catcher, catcher.Assign, catcher.Output, errOut, bindings(rawInput, run, { errorOutput: errOut }), run);
+      const { value, variables } = await finishJsonata(
+        catcher,
+        catcher.Assign,
+        catcher.Output,
+        errOut,
+        bindings(rawInput, run, { errorOutput: errOut }),
+        run,
+      );
       return { kind: "next", next: catcher.Next as string, output: value, variables };
     }
     const variables = assignJsonPath(catcher.Assign, errOut, run);

@@ -76,7 +76,18 @@ const FIELDS: Record<string, string[]> = {
     "Credentials",
   ],
   Choice: ["Choices", "Default", "InputPath", "OutputPath", "Assign", "Output"],
-  Wait: ["Next", "End", "Seconds", "Timestamp", "SecondsPath", "TimestampPath", "InputPath", "OutputPath", "Assign", "Output"],
+  Wait: [
+    "Next",
+    "End",
+    "Seconds",
+    "Timestamp",
+    "SecondsPath",
+    "TimestampPath",
+    "InputPath",
+    "OutputPath",
+    "Assign",
+    "Output",
+  ],
   Succeed: ["InputPath", "OutputPath", "Output"],
   Fail: ["Error", "Cause", "ErrorPath", "CausePath"],
   Parallel: [
@@ -147,7 +158,9 @@ export function validateDefinition(text: unknown): ValidationResult {
   // its parser's position as the location.
   const notAnObject = (): ValidationResult => ({
     result: "FAIL",
-    diagnostics: [{ severity: "ERROR", code: "SCHEMA_VALIDATION_FAILED", message: "Definition must be a valid JSON object" }],
+    diagnostics: [
+      { severity: "ERROR", code: "SCHEMA_VALIDATION_FAILED", message: "Definition must be a valid JSON object" },
+    ],
   });
   if (typeof text !== "string" || text.trim() === "") return notAnObject();
   let parsed: unknown;
@@ -165,8 +178,10 @@ export function validateDefinition(text: unknown): ValidationResult {
     if (parsed.QueryLanguage === "JSONPath" || parsed.QueryLanguage === "JSONata") language = parsed.QueryLanguage;
     else c.schema("The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]", "/QueryLanguage");
   }
-  if (parsed.TimeoutSeconds !== undefined) nonNegativeInt(c, parsed.TimeoutSeconds, "TimeoutSeconds", "/TimeoutSeconds", true);
-  if (parsed.Version !== undefined && typeof parsed.Version !== "string") c.schema("The value for the field 'Version' must be a STRING", "/Version");
+  if (parsed.TimeoutSeconds !== undefined)
+    nonNegativeInt(c, parsed.TimeoutSeconds, "TimeoutSeconds", "/TimeoutSeconds", true);
+  if (parsed.Version !== undefined && typeof parsed.Version !== "string")
+    c.schema("The value for the field 'Version' must be a STRING", "/Version");
   validateScope(c, parsed, "", language, language, new Set());
   const failed = c.diagnostics.some((d) => d.severity === "ERROR");
   return { result: failed ? "FAIL" : "OK", diagnostics: c.diagnostics, definition: failed ? undefined : parsed };
@@ -200,7 +215,11 @@ function unsupported(c: Collector, obj: JsonObject, allowed: Iterable<string>, l
 
 function nonNegativeInt(c: Collector, v: Json, field: string, loc: string, positive = false) {
   const ok = typeof v === "number" && Number.isInteger(v) && (positive ? v > 0 : v >= 0) && v <= MAX_INT;
-  if (!ok) c.schema(`The value for the field '${field}' must be a ${positive ? "POSITIVE_INTEGER" : "NON_NEGATIVE_INTEGER"}`, loc);
+  if (!ok)
+    c.schema(
+      `The value for the field '${field}' must be a ${positive ? "POSITIVE_INTEGER" : "NON_NEGATIVE_INTEGER"}`,
+      loc,
+    );
 }
 
 function checkPath(c: Collector, v: Json, field: string, loc: string, kind: "path" | "reference", nullable = true) {
@@ -210,7 +229,10 @@ function checkPath(c: Collector, v: Json, field: string, loc: string, kind: "pat
     return;
   }
   if (kind === "reference" ? !isReferencePath(v) : !isValidPathOrVariable(v))
-    c.schema(`The value for the field '${field}' must be a valid ${kind === "reference" ? "ReferencePath" : "JSONPath"}`, loc);
+    c.schema(
+      `The value for the field '${field}' must be a valid ${kind === "reference" ? "ReferencePath" : "JSONPath"}`,
+      loc,
+    );
 }
 
 const VARIABLE = /^\$[A-Za-z_][A-Za-z0-9_]*/;
@@ -239,7 +261,11 @@ function checkTemplate(c: Collector, v: Json, loc: string, field: string) {
       } else if (!isValidPathOrVariable(x)) c.schema(invalid, at);
     } else {
       if (typeof x === "string" && (x.startsWith("$.") || x === "$" || /^States\.[A-Za-z]+\(/.test(x)))
-        c.warn("NO_DOLLAR", `The field '${k}' has a value that looks like a JSONPath or an intrinsic function, but its name does not end with '.$'`, at);
+        c.warn(
+          "NO_DOLLAR",
+          `The field '${k}' has a value that looks like a JSONPath or an intrinsic function, but its name does not end with '.$'`,
+          at,
+        );
       checkTemplate(c, x, at, field);
     }
   }
@@ -258,8 +284,15 @@ function checkAssign(c: Collector, v: Json, loc: string, language: QueryLanguage
   for (const key of Object.keys(v)) {
     const name = language === "JSONPath" && key.endsWith(".$") ? key.slice(0, -2) : key;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.length > MAX_VARIABLE_NAME)
-      c.schema(`The variable name '${name}' is invalid: it must start with a letter or underscore, contain only letters, digits and underscores, and be at most ${MAX_VARIABLE_NAME} characters`, `${loc}/${key}`);
-    else if (outer.has(name)) c.schema(`The variable '${name}' is assigned in an outer scope and cannot be assigned in a nested state`, `${loc}/${key}`);
+      c.schema(
+        `The variable name '${name}' is invalid: it must start with a letter or underscore, contain only letters, digits and underscores, and be at most ${MAX_VARIABLE_NAME} characters`,
+        `${loc}/${key}`,
+      );
+    else if (outer.has(name))
+      c.schema(
+        `The variable '${name}' is assigned in an outer scope and cannot be assigned in a nested state`,
+        `${loc}/${key}`,
+      );
   }
   if (language === "JSONPath") checkTemplate(c, v, loc, "Assign");
 }
@@ -277,7 +310,8 @@ function validateScope(
     c.schema(`These fields are required: [${required.join(", ")}]`, base || "/");
     return;
   }
-  if (typeof scope.StartAt !== "string") c.schema("The value for the field 'StartAt' must be a STRING", `${base}/StartAt`);
+  if (typeof scope.StartAt !== "string")
+    c.schema("The value for the field 'StartAt' must be a STRING", `${base}/StartAt`);
   if (!isObject(scope.States)) {
     c.schema("The value for the field 'States' must be an OBJECT", `${base}/States`);
     return;
@@ -289,14 +323,21 @@ function validateScope(
     c.error("MISSING_TRANSITION_TARGET", `Missing 'StartAt' target: ${scope.StartAt}`, `${base}/StartAt`);
 
   const assignedHere = new Set<string>();
-  for (const s of Object.values(states)) if (isObject(s) && isObject(s.Assign)) for (const k of Object.keys(s.Assign)) assignedHere.add(k.replace(/\.\$$/, ""));
+  for (const s of Object.values(states))
+    if (isObject(s) && isObject(s.Assign))
+      for (const k of Object.keys(s.Assign)) assignedHere.add(k.replace(/\.\$$/, ""));
   const innerOuter = new Set([...outerVariables, ...assignedHere]);
 
   let terminal = false;
   const edges = new Map<string, string[]>();
   for (const name of names) {
     const loc = `${base}/States/${name}`;
-    if (name.length > MAX_STATE_NAME) c.error("INVALID_STATE_NAME", `State name '${name.slice(0, 20)}...' exceeds the maximum length of ${MAX_STATE_NAME} characters`, loc);
+    if (name.length > MAX_STATE_NAME)
+      c.error(
+        "INVALID_STATE_NAME",
+        `State name '${name.slice(0, 20)}...' exceeds the maximum length of ${MAX_STATE_NAME} characters`,
+        loc,
+      );
     if (name.length === 0) c.error("INVALID_STATE_NAME", "State name must not be empty", loc);
     if (c.stateNames.has(name)) c.error("DUPLICATE_STATE_NAME", `Duplicate State name: ${name}`, loc);
     c.stateNames.add(name);
@@ -314,8 +355,16 @@ function validateScope(
   if (typeof scope.StartAt === "string" && scope.StartAt in states) {
     const seen = new Set<string>([scope.StartAt]);
     const queue = [scope.StartAt];
-    while (queue.length) for (const t of edges.get(queue.shift()!) ?? []) if (!seen.has(t) && t in states) seen.add(t) && queue.push(t);
-    for (const name of names) if (!seen.has(name)) c.error("MISSING_TRANSITION_TARGET", `State "${name}" is not reachable.`, `${base}/States/${name}`);
+    while (queue.length) {
+      for (const t of edges.get(queue.shift()!) ?? []) {
+        if (seen.has(t) || !(t in states)) continue;
+        seen.add(t);
+        queue.push(t);
+      }
+    }
+    for (const name of names)
+      if (!seen.has(name))
+        c.error("MISSING_TRANSITION_TARGET", `State "${name}" is not reachable.`, `${base}/States/${name}`);
   }
 }
 
@@ -347,7 +396,10 @@ function validateState(
   let language = inherited;
   if (s.QueryLanguage !== undefined) {
     if (s.QueryLanguage !== "JSONPath" && s.QueryLanguage !== "JSONata")
-      c.schema("The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]", `${loc}/QueryLanguage`);
+      c.schema(
+        "The field 'QueryLanguage' should have one of these values: [JSONPath, JSONata]",
+        `${loc}/QueryLanguage`,
+      );
     else if (machineLanguage === "JSONata" && s.QueryLanguage === "JSONPath")
       c.schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", loc);
     else language = s.QueryLanguage;
@@ -355,7 +407,8 @@ function validateState(
   const allowed = new Set([...COMMON, ...FIELDS[type]!]);
   for (const key of Object.keys(s)) {
     // A field of the other query language is simply not part of this state's schema.
-    const otherLanguage = (language === "JSONata" && JSONPATH_ONLY.has(key)) || (language === "JSONPath" && JSONATA_ONLY.has(key));
+    const otherLanguage =
+      (language === "JSONata" && JSONPATH_ONLY.has(key)) || (language === "JSONPath" && JSONATA_ONLY.has(key));
     if (!allowed.has(key) || otherLanguage) c.schema(`Field '${key}' is not supported`, loc);
   }
 
@@ -381,11 +434,30 @@ function validateState(
       }
     if ("ItemsPath" in s) checkPath(c, s.ItemsPath!, "ItemsPath", `${loc}/ItemsPath`, "reference", false);
     for (const f of ["ErrorPath", "CausePath"])
-      if (f in s && typeof s[f] === "string" && !looksLikeIntrinsic(s[f] as string)) checkPath(c, s[f]!, f, `${loc}/${f}`, "path", false);
+      if (f in s && typeof s[f] === "string" && !looksLikeIntrinsic(s[f] as string))
+        checkPath(c, s[f]!, f, `${loc}/${f}`, "path", false);
     if (type === "Pass" && isObject(s.Result) && Object.keys(s.Result).some((k) => k.endsWith(".$")))
-      c.warn("PASS_RESULT_IS_STATIC", "The Result field of a Pass state is static; use Parameters to apply paths", `${loc}/Result`);
+      c.warn(
+        "PASS_RESULT_IS_STATIC",
+        "The Result field of a Pass state is static; use Parameters to apply paths",
+        `${loc}/Result`,
+      );
   } else {
-    for (const f of ["Arguments", "Output", "Items", "ItemSelector", "Error", "Cause", "Seconds", "Timestamp", "TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"])
+    for (const f of [
+      "Arguments",
+      "Output",
+      "Items",
+      "ItemSelector",
+      "Error",
+      "Cause",
+      "Seconds",
+      "Timestamp",
+      "TimeoutSeconds",
+      "HeartbeatSeconds",
+      "MaxConcurrency",
+      "ToleratedFailureCount",
+      "ToleratedFailurePercentage",
+    ])
       if (f in s) checkJsonata(c, s[f]!, `${loc}/${f}`, f);
     if ("Arguments" in s && type === "Task" && !isObject(s.Arguments) && !isExpression(s.Arguments))
       c.schema("The value for the field 'Arguments' must be an OBJECT or a JSONata expression", `${loc}/Arguments`);
@@ -396,26 +468,34 @@ function validateState(
     case "Task":
       if (!("Resource" in s)) c.schema("These fields are required: [Resource]", loc);
       else if (typeof s.Resource !== "string" || !/^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/.test(s.Resource))
-        c.error("INVALID_RESOURCE", `Resource '${typeof s.Resource === "string" ? s.Resource : JSON.stringify(s.Resource)}' is not a valid resource ARN`, `${loc}/Resource`);
+        c.error(
+          "INVALID_RESOURCE",
+          `Resource '${typeof s.Resource === "string" ? s.Resource : JSON.stringify(s.Resource)}' is not a valid resource ARN`,
+          `${loc}/Resource`,
+        );
       timeouts(c, s, loc, language);
       break;
     case "Wait": {
       const present = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].filter((f) => f in s);
-      if (present.length !== 1) c.schema("Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]", loc);
+      if (present.length !== 1)
+        c.schema("Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]", loc);
       if ("Seconds" in s && !isExpression(s.Seconds)) nonNegativeInt(c, s.Seconds!, "Seconds", `${loc}/Seconds`);
       if ("Timestamp" in s && !isExpression(s.Timestamp) && parseTimestamp(s.Timestamp) === null)
         c.schema("The value for the field 'Timestamp' must be a valid RFC3339 timestamp", `${loc}/Timestamp`);
-      for (const f of ["SecondsPath", "TimestampPath"]) if (f in s && language === "JSONPath") checkPath(c, s[f]!, f, `${loc}/${f}`, "path", false);
+      for (const f of ["SecondsPath", "TimestampPath"])
+        if (f in s && language === "JSONPath") checkPath(c, s[f]!, f, `${loc}/${f}`, "path", false);
       break;
     }
     case "Fail":
       if ("Error" in s && "ErrorPath" in s) c.schema("Only one of the fields [Error, ErrorPath] may be present", loc);
       if ("Cause" in s && "CausePath" in s) c.schema("Only one of the fields [Cause, CausePath] may be present", loc);
       for (const f of ["Error", "Cause", "ErrorPath", "CausePath"])
-        if (f in s && typeof s[f] !== "string") c.schema(`The value for the field '${f}' must be a STRING`, `${loc}/${f}`);
+        if (f in s && typeof s[f] !== "string")
+          c.schema(`The value for the field '${f}' must be a STRING`, `${loc}/${f}`);
       break;
     case "Choice":
-      if (!Array.isArray(s.Choices) || s.Choices.length === 0) c.schema("The field 'Choices' must be a non-empty ARRAY", `${loc}/Choices`);
+      if (!Array.isArray(s.Choices) || s.Choices.length === 0)
+        c.schema("The field 'Choices' must be a non-empty ARRAY", `${loc}/Choices`);
       else
         s.Choices.forEach((rule, i) => {
           const at = `${loc}/Choices[${i}]`;
@@ -425,7 +505,10 @@ function validateState(
           if (language === "JSONata") {
             if (!("Condition" in rule)) c.schema("These fields are required: [Condition]", at);
             else if (typeof rule.Condition !== "boolean" && !isExpression(rule.Condition))
-              c.schema("The value for the field 'Condition' must be a JSONata expression enclosed in {% %} or a BOOLEAN", `${at}/Condition`);
+              c.schema(
+                "The value for the field 'Condition' must be a JSONata expression enclosed in {% %} or a BOOLEAN",
+                `${at}/Condition`,
+              );
             unsupported(c, rule, ["Condition", "Next", "Assign", "Comment"], at);
             if ("Assign" in rule) checkAssign(c, rule.Assign!, `${at}/Assign`, language, outer);
           } else {
@@ -436,7 +519,8 @@ function validateState(
       if ("Default" in s) target(s.Default!, "Default", `${loc}/Default`);
       break;
     case "Parallel":
-      if (!Array.isArray(s.Branches) || s.Branches.length === 0) c.schema("The field 'Branches' must be a non-empty ARRAY", `${loc}/Branches`);
+      if (!Array.isArray(s.Branches) || s.Branches.length === 0)
+        c.schema("The field 'Branches' must be a non-empty ARRAY", `${loc}/Branches`);
       else
         s.Branches.forEach((b, i) => {
           if (!isObject(b)) return c.schema("A branch must be an OBJECT", `${loc}/Branches[${i}]`);
@@ -452,18 +536,27 @@ function validateState(
         if ("ProcessorConfig" in proc) {
           const pc = proc.ProcessorConfig;
           if (!isObject(pc) || (pc.Mode !== undefined && pc.Mode !== "INLINE" && pc.Mode !== "DISTRIBUTED"))
-            c.schema("The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", `${loc}/${field}/ProcessorConfig`);
+            c.schema(
+              "The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]",
+              `${loc}/${field}/ProcessorConfig`,
+            );
         }
         validateScope(c, proc, `${loc}/${field}`, machineLanguage, language, innerOuter);
       }
-      if ("MaxConcurrency" in s && !isExpression(s.MaxConcurrency)) nonNegativeInt(c, s.MaxConcurrency!, "MaxConcurrency", `${loc}/MaxConcurrency`);
+      if ("MaxConcurrency" in s && !isExpression(s.MaxConcurrency))
+        nonNegativeInt(c, s.MaxConcurrency!, "MaxConcurrency", `${loc}/MaxConcurrency`);
       if ("ToleratedFailureCount" in s && !isExpression(s.ToleratedFailureCount))
         nonNegativeInt(c, s.ToleratedFailureCount!, "ToleratedFailureCount", `${loc}/ToleratedFailureCount`);
       if ("ToleratedFailurePercentage" in s && !isExpression(s.ToleratedFailurePercentage)) {
         const p = s.ToleratedFailurePercentage;
-        if (typeof p !== "number" || p < 0 || p > 100) c.schema("The value for the field 'ToleratedFailurePercentage' must be a NUMBER between 0 and 100", `${loc}/ToleratedFailurePercentage`);
+        if (typeof p !== "number" || p < 0 || p > 100)
+          c.schema(
+            "The value for the field 'ToleratedFailurePercentage' must be a NUMBER between 0 and 100",
+            `${loc}/ToleratedFailurePercentage`,
+          );
       }
-      if ("Items" in s && !Array.isArray(s.Items) && !isExpression(s.Items)) c.schema("The value for the field 'Items' must be an ARRAY or a JSONata expression", `${loc}/Items`);
+      if ("Items" in s && !Array.isArray(s.Items) && !isExpression(s.Items))
+        c.schema("The value for the field 'Items' must be an ARRAY or a JSONata expression", `${loc}/Items`);
       break;
     }
   }
@@ -495,10 +588,18 @@ function timeouts(c: Collector, s: JsonObject, loc: string, language: QueryLangu
   for (const f of ["TimeoutSeconds", "HeartbeatSeconds"]) {
     if (f in s && `${f}Path` in s) c.schema(`Only one of the fields [${f}, ${f}Path] may be present`, loc);
     if (f in s && !(language === "JSONata" && isExpression(s[f]))) nonNegativeInt(c, s[f]!, f, `${loc}/${f}`, true);
-    if (`${f}Path` in s && language === "JSONPath") checkPath(c, s[`${f}Path`]!, `${f}Path`, `${loc}/${f}Path`, "reference", false);
+    if (`${f}Path` in s && language === "JSONPath")
+      checkPath(c, s[`${f}Path`]!, `${f}Path`, `${loc}/${f}Path`, "reference", false);
   }
-  if (typeof s.TimeoutSeconds === "number" && typeof s.HeartbeatSeconds === "number" && s.HeartbeatSeconds >= s.TimeoutSeconds)
-    c.schema("The value for the field 'HeartbeatSeconds' must be smaller than the value for the field 'TimeoutSeconds'", `${loc}/HeartbeatSeconds`);
+  if (
+    typeof s.TimeoutSeconds === "number" &&
+    typeof s.HeartbeatSeconds === "number" &&
+    s.HeartbeatSeconds >= s.TimeoutSeconds
+  )
+    c.schema(
+      "The value for the field 'HeartbeatSeconds' must be smaller than the value for the field 'TimeoutSeconds'",
+      `${loc}/HeartbeatSeconds`,
+    );
 }
 
 function errorEquals(c: Collector, v: Json | undefined, at: string, isLast: boolean) {
@@ -518,17 +619,28 @@ function checkRetry(c: Collector, v: Json, loc: string) {
   v.forEach((r, i) => {
     const at = `${loc}[${i}]`;
     if (!isObject(r)) return c.schema("A retrier must be an OBJECT", at);
-    unsupported(c, r, ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"], at);
+    unsupported(
+      c,
+      r,
+      ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"],
+      at,
+    );
     if (!("ErrorEquals" in r)) c.schema("These fields are required: [ErrorEquals]", at);
     errorEquals(c, r.ErrorEquals, `${at}/ErrorEquals`, i === v.length - 1);
     if ("IntervalSeconds" in r) nonNegativeInt(c, r.IntervalSeconds!, "IntervalSeconds", `${at}/IntervalSeconds`, true);
     if ("MaxAttempts" in r) nonNegativeInt(c, r.MaxAttempts!, "MaxAttempts", `${at}/MaxAttempts`);
     if ("BackoffRate" in r && (typeof r.BackoffRate !== "number" || r.BackoffRate < 1))
-      c.schema("The value for the field 'BackoffRate' must be a NUMBER greater than or equal to 1.0", `${at}/BackoffRate`);
+      c.schema(
+        "The value for the field 'BackoffRate' must be a NUMBER greater than or equal to 1.0",
+        `${at}/BackoffRate`,
+      );
     if ("MaxDelaySeconds" in r) {
       const m = r.MaxDelaySeconds;
       if (typeof m !== "number" || !Number.isInteger(m) || m <= 0 || m >= 31622401)
-        c.schema("The value for the field 'MaxDelaySeconds' must be a POSITIVE_INTEGER smaller than 31622401", `${at}/MaxDelaySeconds`);
+        c.schema(
+          "The value for the field 'MaxDelaySeconds' must be a POSITIVE_INTEGER smaller than 31622401",
+          `${at}/MaxDelaySeconds`,
+        );
     }
     if ("JitterStrategy" in r && r.JitterStrategy !== "FULL" && r.JitterStrategy !== "NONE")
       c.schema("The field 'JitterStrategy' should have one of these values: [FULL, NONE]", `${at}/JitterStrategy`);
@@ -538,7 +650,12 @@ function checkRetry(c: Collector, v: Json, loc: string) {
 function checkRule(c: Collector, rule: JsonObject, at: string, topLevel: boolean) {
   const combinators = ["And", "Or", "Not"].filter((k) => k in rule);
   const ops = ALL_OPERATORS.filter((o) => o in rule);
-  unsupported(c, rule, [...ALL_OPERATORS, "And", "Or", "Not", "Variable", "Comment", ...(topLevel ? ["Next", "Assign"] : [])], at);
+  unsupported(
+    c,
+    rule,
+    [...ALL_OPERATORS, "And", "Or", "Not", "Variable", "Comment", ...(topLevel ? ["Next", "Assign"] : [])],
+    at,
+  );
   if (combinators.length + ops.length !== 1) {
     c.schema("A choice rule must contain exactly one of: And, Or, Not or a comparison operator with Variable", at);
     return;
@@ -551,8 +668,14 @@ function checkRule(c: Collector, rule: JsonObject, at: string, topLevel: boolean
       else checkRule(c, rule.Not, `${at}/Not`, false);
     } else {
       const list = rule[k];
-      if (!Array.isArray(list) || list.length === 0) c.schema(`The value for the field '${k}' must be a non-empty ARRAY`, `${at}/${k}`);
-      else list.forEach((r, i) => (isObject(r) ? checkRule(c, r, `${at}/${k}[${i}]`, false) : c.schema("A choice rule must be an OBJECT", `${at}/${k}[${i}]`)));
+      if (!Array.isArray(list) || list.length === 0)
+        c.schema(`The value for the field '${k}' must be a non-empty ARRAY`, `${at}/${k}`);
+      else
+        list.forEach((r, i) =>
+          isObject(r)
+            ? checkRule(c, r, `${at}/${k}[${i}]`, false)
+            : c.schema("A choice rule must be an OBJECT", `${at}/${k}[${i}]`),
+        );
     }
     return;
   }

@@ -2,7 +2,16 @@
 // way the durable executor will (tasks answered by handlers, waits advance a fake clock, retries
 // counted per retrier, Parallel/Map children run with a copy of the variables).
 
-import { applyError, applyResult, mapFailureTolerated, stepState, withMapItem, type RunContext, type Scope, type Transition } from "../step";
+import {
+  applyError,
+  applyResult,
+  mapFailureTolerated,
+  stepState,
+  withMapItem,
+  type RunContext,
+  type Scope,
+  type Transition,
+} from "../step";
 import { StatesError, type Json, type JsonObject, type QueryLanguage } from "../types";
 
 export type TaskHandler = (input: Json, call: number) => Json;
@@ -19,16 +28,42 @@ export type RunResult =
   | { status: "FAILED"; error: string; cause?: string; trace: string[]; waits: number[] };
 
 export async function runMachine(definition: JsonObject, input: Json, opts: RunOptions = {}): Promise<RunResult> {
-  const scope: Scope = { StartAt: definition.StartAt as string, States: definition.States as Record<string, JsonObject>, QueryLanguage: (definition.QueryLanguage as QueryLanguage) ?? "JSONPath" };
-  const state = { now: opts.now ?? new Date("2026-01-01T00:00:00Z"), calls: new Map<string, number>(), trace: [] as string[], waits: [] as number[] };
-  const context: JsonObject = opts.context ?? { Execution: { Id: "arn:aws:states:us-east-1:123456789012:execution:m:e", Input: input, Name: "e", StartTime: state.now.toISOString() }, StateMachine: { Id: "arn:aws:states:us-east-1:123456789012:stateMachine:m", Name: "m" } };
+  const scope: Scope = {
+    StartAt: definition.StartAt as string,
+    States: definition.States as Record<string, JsonObject>,
+    QueryLanguage: (definition.QueryLanguage as QueryLanguage) ?? "JSONPath",
+  };
+  const state = {
+    now: opts.now ?? new Date("2026-01-01T00:00:00Z"),
+    calls: new Map<string, number>(),
+    trace: [] as string[],
+    waits: [] as number[],
+  };
+  const context: JsonObject = opts.context ?? {
+    Execution: {
+      Id: "arn:aws:states:us-east-1:123456789012:execution:m:e",
+      Input: input,
+      Name: "e",
+      StartTime: state.now.toISOString(),
+    },
+    StateMachine: { Id: "arn:aws:states:us-east-1:123456789012:stateMachine:m", Name: "m" },
+  };
   const r = await runScope(scope, input, opts.variables ?? {}, context, opts, state);
-  return r.kind === "end" ? { status: "SUCCEEDED", output: r.output, variables: r.variables, trace: state.trace, waits: state.waits } : { status: "FAILED", error: r.error, cause: r.cause, trace: state.trace, waits: state.waits };
+  return r.kind === "end"
+    ? { status: "SUCCEEDED", output: r.output, variables: r.variables, trace: state.trace, waits: state.waits }
+    : { status: "FAILED", error: r.error, cause: r.cause, trace: state.trace, waits: state.waits };
 }
 
 type Clock = { now: Date; calls: Map<string, number>; trace: string[]; waits: number[] };
 
-async function runScope(scope: Scope, input: Json, variables: JsonObject, baseContext: JsonObject, opts: RunOptions, clock: Clock): Promise<Exclude<Transition, { kind: "next" }>> {
+async function runScope(
+  scope: Scope,
+  input: Json,
+  variables: JsonObject,
+  baseContext: JsonObject,
+  opts: RunOptions,
+  clock: Clock,
+): Promise<Exclude<Transition, { kind: "next" }>> {
   let name = scope.StartAt;
   let current = input;
   let vars = variables;
@@ -38,7 +73,10 @@ async function runScope(scope: Scope, input: Json, variables: JsonObject, baseCo
     let retryCount = 0;
     for (;;) {
       const run: RunContext = {
-        context: { ...baseContext, State: { Name: name, EnteredTime: clock.now.toISOString(), RetryCount: retryCount } },
+        context: {
+          ...baseContext,
+          State: { Name: name, EnteredTime: clock.now.toISOString(), RetryCount: retryCount },
+        },
         variables: vars,
         now: clock.now,
         retryAttempts: attempts,
@@ -68,14 +106,25 @@ async function runScope(scope: Scope, input: Json, variables: JsonObject, baseCo
             let failed = 0;
             let lastFailure: { error: string; cause?: string } | null = null;
             for (const [i, item] of outcome.items.entries()) {
-              const r = await runScope(outcome.processor, item, { ...vars }, withMapItem(baseContext, i, item), opts, clock);
+              const r = await runScope(
+                outcome.processor,
+                item,
+                { ...vars },
+                withMapItem(baseContext, i, item),
+                opts,
+                clock,
+              );
               if (r.kind === "fail") {
                 failed++;
                 lastFailure = r;
                 outs.push(null);
               } else outs.push(r.output);
             }
-            if (!mapFailureTolerated(outcome, failed, outcome.items.length)) throw new StatesError("States.ExceedToleratedFailureThreshold", lastFailure ? `The specified tolerated failure threshold was exceeded` : "");
+            if (!mapFailureTolerated(outcome, failed, outcome.items.length))
+              throw new StatesError(
+                "States.ExceedToleratedFailureThreshold",
+                lastFailure ? `The specified tolerated failure threshold was exceeded` : "",
+              );
             result = outs;
           }
         } catch (e) {
