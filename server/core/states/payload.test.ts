@@ -7,7 +7,7 @@ const env = {
   context: { Execution: { Id: "arn:exec", Input: { a: 1 } }, State: { Name: "S" }, Map: { Item: { Index: 2 } } },
   variables: { x: { y: [10, 20] }, flag: true },
 };
-const store = {
+const store: Json = {
   store: {
     book: [
       { category: "reference", author: "Nigel Rees", price: 8.95 },
