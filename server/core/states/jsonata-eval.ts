@@ -146,12 +146,13 @@ export async function evaluateJsonata(
     return isExpression(template) ? evaluateExpression(template, field, states, env) : template;
   if (Array.isArray(template)) {
     const out: Json[] = [];
-    for (const [i, t] of template.entries()) out.push(await evaluateJsonata(t, `${field}[${i}]`, states, env));
+    for (const [i, t] of template.entries()) out.push(await evaluateJsonata(t, `${field}/${i}`, states, env));
     return out;
   }
   if (isObject(template)) {
     const out: JsonObject = {};
-    for (const [k, t] of Object.entries(template)) out[k] = await evaluateJsonata(t, `${field}.${k}`, states, env);
+    // AWS names a nested field by its slash path, e.g. 'Arguments/Input/pushLocation'.
+    for (const [k, t] of Object.entries(template)) out[k] = await evaluateJsonata(t, `${field}/${k}`, states, env);
     return out;
   }
   return template;

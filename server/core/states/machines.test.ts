@@ -412,7 +412,21 @@ describe("JSONata state machines", () => {
       StartAt: "P",
       States: { P: { Type: "Pass", Output: "{% $states.input.missing %}", End: true } },
     };
-    expect(await runMachine(def, {})).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+    expect(await runMachine(def, {})).toMatchObject({
+      status: "FAILED",
+      error: "States.QueryEvaluationError",
+      cause:
+        "The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined).",
+    });
+    const nested: JsonObject = {
+      QueryLanguage: "JSONata",
+      StartAt: "P",
+      States: { P: { Type: "Pass", Output: { Input: { where: "{% $states.input.pushLocation %}" } }, End: true } },
+    };
+    expect(await runMachine(nested, {})).toMatchObject({
+      cause:
+        "The JSONata expression '$states.input.pushLocation' specified for the field 'Output/Input/where' returned nothing (undefined).",
+    });
     const t: JsonObject = {
       QueryLanguage: "JSONata",
       StartAt: "T",

@@ -8,7 +8,16 @@ import { evaluateRule, parseTimestamp } from "./choice";
 import { evaluateJsonata, type StatesBinding } from "./jsonata-eval";
 import { applyResultPath, applyTemplate, evaluateDynamic, resolve, selectPath, type DataEnv } from "./payload";
 import { errorOutput, selectCatcher, selectRetry, type Retrier } from "./retry";
-import { isObject, runtimeError, show, StatesError, type Json, type JsonObject, type QueryLanguage } from "./types";
+import {
+  isObject,
+  queryEvaluationError,
+  runtimeError,
+  show,
+  StatesError,
+  type Json,
+  type JsonObject,
+  type QueryLanguage,
+} from "./types";
 
 export interface Scope {
   StartAt: string;
@@ -106,7 +115,7 @@ async function finishJsonata(
   const value = output === undefined ? fallback : await jsonata(output, "Output", states, run);
   const variables = { ...run.variables };
   if (isObject(assign)) {
-    for (const [k, v] of Object.entries(assign)) variables[k] = await jsonata(v, `Assign.${k}`, states, run);
+    for (const [k, v] of Object.entries(assign)) variables[k] = await jsonata(v, `Assign/${k}`, states, run);
   }
   return { value, variables };
 }
@@ -124,6 +133,12 @@ function asFailure(e: unknown): Transition {
 const positiveInt = (v: Json, field: string): number => {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
     throw runtimeError(`The value for the field '${field}' must be a positive integer, but it is '${show(v)}'`);
+  return v;
+};
+
+const positiveIntJsonata = (v: Json, field: string): number => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
+    throw queryEvaluationError(`The value for the field '${field}' must be a positive integer, but it is '${show(v)}'`);
   return v;
 };
 
@@ -295,9 +310,9 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       const error = await num("Error");
       const cause = await num("Cause");
       if (error !== undefined && typeof error !== "string")
-        throw runtimeError(`The value for the field 'Error' must be a string, but it is '${show(error)}'`);
+        throw queryEvaluationError(`The value for the field 'Error' must be a string, but it is '${show(error)}'`);
       if (cause !== undefined && typeof cause !== "string")
-        throw runtimeError(`The value for the field 'Cause' must be a string, but it is '${show(cause)}'`);
+        throw queryEvaluationError(`The value for the field 'Cause' must be a string, but it is '${show(cause)}'`);
       return {
         kind: "fail",
         error: (error as string | undefined) ?? "",
@@ -308,7 +323,9 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       for (const rule of state.Choices as JsonObject[]) {
         const ok = await jsonata(rule.Condition!, "Condition", states, run);
         if (typeof ok !== "boolean")
-          throw runtimeError(`The Condition '${show(rule.Condition)}' returned a non-boolean value '${show(ok)}'`);
+          throw queryEvaluationError(
+            `The JSONata expression '${show(rule.Condition)}' specified for the field 'Condition' returned a non-boolean value '${show(ok)}'`,
+          );
         if (ok) {
           const base = await finishJsonata(state, state.Assign, state.Output, input, states, run);
           const rulePart = await finishJsonata(rule, rule.Assign, undefined, input, states, { ...run, variables: {} });
@@ -331,7 +348,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       if ("Seconds" in state) {
         const v = await num("Seconds");
         if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-          throw runtimeError(
+          throw queryEvaluationError(
             `The value for the field 'Seconds' must be a non-negative integer, but it is '${show(v)}'`,
           );
         until = new Date(run.now.getTime() + v * 1000);
@@ -339,7 +356,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
         const v = await num("Timestamp");
         const t = parseTimestamp(v);
         if (t === null)
-          throw runtimeError(
+          throw queryEvaluationError(
             `The value for the field 'Timestamp' must be an ISO-8601 extended offset date-time string, but it is '${show(v)}'`,
           );
         until = new Date(t);
@@ -351,9 +368,9 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       const args = "Arguments" in state ? await jsonata(state.Arguments!, "Arguments", states, run) : input;
       const work: TaskWork = { kind: "task", resource: state.Resource as string, input: args };
       if ("TimeoutSeconds" in state)
-        work.timeoutSeconds = positiveInt((await num("TimeoutSeconds"))!, "TimeoutSeconds");
+        work.timeoutSeconds = positiveIntJsonata((await num("TimeoutSeconds"))!, "TimeoutSeconds");
       if ("HeartbeatSeconds" in state)
-        work.heartbeatSeconds = positiveInt((await num("HeartbeatSeconds"))!, "HeartbeatSeconds");
+        work.heartbeatSeconds = positiveIntJsonata((await num("HeartbeatSeconds"))!, "HeartbeatSeconds");
       if ("Credentials" in state) work.credentials = await num("Credentials");
       return work;
     }
@@ -368,7 +385,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
     case "Map": {
       const items = "Items" in state ? await jsonata(state.Items!, "Items", states, run) : input;
       if (!Array.isArray(items))
-        throw runtimeError(`The value for the field 'Items' must be a JSON array, but it is '${show(items)}'`);
+        throw queryEvaluationError(`The value for the field 'Items' must be a JSON array, but it is '${show(items)}'`);
       const processed: Json[] = [];
       for (const [index, value] of items.entries())
         processed.push(

@@ -25,3 +25,12 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** AWS renders JSON in its messages compactly, as JSON.stringify does. */
 export const show = (v: unknown) => (v === undefined ? "null" : JSON.stringify(v));
+
+/**
+ * The cause an execution records for an error raised while running a state (States.Runtime,
+ * States.QueryEvaluationError, ...): AWS prefixes it with the state and the id of its
+ * *StateEntered history event.
+ */
+export function executionErrorCause(stateName: string, enteredEventId: number, cause: string): string {
+  return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${cause}`;
+}
