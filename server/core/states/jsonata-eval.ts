@@ -106,12 +106,14 @@ async function evaluateExpression(text: string, field: string, states: StatesBin
   registerExtensions(expr, env);
   let value: unknown;
   try {
-    value = await expr.evaluate(states.input, { ...env.variables, states });
+    // There is no context item: data comes from $states and from variables, as on AWS.
+    value = await expr.evaluate(undefined, { ...env.variables, states });
   } catch (e) {
     if (e instanceof StatesError) throw e;
-    const msg = (e as { message?: string }).message ?? String(e);
+    const { code, message } = e as { code?: string; message?: string };
+    const tail = code ? `. ${code}: ${message ?? ""}` : `: ${message ?? String(e)}`;
     throw queryEvaluationError(
-      `An error occurred while evaluating the JSONata expression '${body.trim()}' specified for the field '${field}': ${msg}`,
+      `The JSONata expression '${body.trim()}' specified for the field '${field}' threw an error during evaluation${tail}`,
     );
   }
   if (value === undefined)
@@ -146,12 +148,12 @@ export async function evaluateJsonata(
     return isExpression(template) ? evaluateExpression(template, field, states, env) : template;
   if (Array.isArray(template)) {
     const out: Json[] = [];
-    for (const [i, t] of template.entries()) out.push(await evaluateJsonata(t, `${field}/${i}`, states, env));
+    for (const [i, t] of template.entries()) out.push(await evaluateJsonata(t, `${field}[${i}]`, states, env));
     return out;
   }
   if (isObject(template)) {
     const out: JsonObject = {};
-    // AWS names a nested field by its slash path, e.g. 'Arguments/Input/pushLocation'.
+    // AWS names a nested field by its path: '/key' per object key, '[i]' per array index.
     for (const [k, t] of Object.entries(template)) out[k] = await evaluateJsonata(t, `${field}/${k}`, states, env);
     return out;
   }

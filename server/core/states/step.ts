@@ -105,17 +105,17 @@ async function jsonata(template: Json, field: string, states: StatesBinding, run
 
 /** JSONata Assign and Output are evaluated together, both seeing the variables from before the state. */
 async function finishJsonata(
-  state: JsonObject,
   assign: Json | undefined,
   output: Json | undefined,
   fallback: Json,
   states: StatesBinding,
   run: RunContext,
+  prefix = "",
 ) {
-  const value = output === undefined ? fallback : await jsonata(output, "Output", states, run);
+  const value = output === undefined ? fallback : await jsonata(output, `${prefix}Output`, states, run);
   const variables = { ...run.variables };
   if (isObject(assign)) {
-    for (const [k, v] of Object.entries(assign)) variables[k] = await jsonata(v, `Assign/${k}`, states, run);
+    for (const [k, v] of Object.entries(assign)) variables[k] = await jsonata(v, `${prefix}Assign/${k}`, states, run);
   }
   return { value, variables };
 }
@@ -146,8 +146,12 @@ const positiveIntJsonata = (v: Json, field: string): number => {
 export async function stepState(scope: Scope, stateName: string, input: Json, run: RunContext): Promise<StepOutcome> {
   const state = stateOf(scope, stateName);
   const language = languageOf(scope, state);
+  // Branches and item processors inherit the machine's language, never the Map/Parallel state's.
+  const inherited = scope.QueryLanguage ?? "JSONPath";
   try {
-    return language === "JSONata" ? await stepJsonata(state, input, run) : stepJsonPath(state, input, run);
+    return language === "JSONata"
+      ? await stepJsonata(state, input, run, inherited)
+      : stepJsonPath(state, input, run, inherited);
   } catch (e) {
     if (
       e instanceof StatesError &&
@@ -159,7 +163,7 @@ export async function stepState(scope: Scope, stateName: string, input: Json, ru
   }
 }
 
-function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcome {
+function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: QueryLanguage): StepOutcome {
   const env = dataEnv(run);
   const effective =
     state.Type === "Fail" ? raw : selectPath(state.InputPath as string | null | undefined, "InputPath", raw, env);
@@ -264,7 +268,7 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcom
       const payload = "Parameters" in state ? applyTemplate(state.Parameters!, effective, env) : effective;
       return {
         kind: "parallel",
-        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONPath")),
+        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, inherited)),
         input: payload,
       };
     }
@@ -287,7 +291,7 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcom
           : `${f}Path` in state
             ? resolve(state[`${f}Path`] as string, `${f}Path`, effective, env)
             : undefined;
-      return mapWork(state, processed, "JSONPath", {
+      return mapWork(state, processed, inherited, {
         maxConcurrency: dyn("MaxConcurrency"),
         toleratedFailureCount: dyn("ToleratedFailureCount"),
         toleratedFailurePercentage: dyn("ToleratedFailurePercentage"),
@@ -297,13 +301,18 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext): StepOutcom
   throw runtimeError(`Unsupported state type '${String(state.Type)}'`);
 }
 
-async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Promise<StepOutcome> {
+async function stepJsonata(
+  state: JsonObject,
+  input: Json,
+  run: RunContext,
+  inherited: QueryLanguage,
+): Promise<StepOutcome> {
   const states = bindings(input, run);
   const num = async (f: string) => (f in state ? await jsonata(state[f]!, f, states, run) : undefined);
   switch (state.Type) {
     case "Pass":
     case "Succeed": {
-      const { value, variables } = await finishJsonata(state, state.Assign, state.Output, input, states, run);
+      const { value, variables } = await finishJsonata(state.Assign, state.Output, input, states, run);
       return transition(state, value, variables);
     }
     case "Fail": {
@@ -320,15 +329,22 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       };
     }
     case "Choice": {
-      for (const rule of state.Choices as JsonObject[]) {
-        const ok = await jsonata(rule.Condition!, "Condition", states, run);
+      for (const [index, rule] of (state.Choices as JsonObject[]).entries()) {
+        const ok = await jsonata(rule.Condition!, `Choices[${index}]/Condition`, states, run);
         if (typeof ok !== "boolean")
           throw queryEvaluationError(
-            `The JSONata expression '${show(rule.Condition)}' specified for the field 'Condition' returned a non-boolean value '${show(ok)}'`,
+            `The JSONata expression '${show(rule.Condition)}' specified for the field 'Choices[${index}]/Condition' returned a non-boolean value '${show(ok)}'`,
           );
         if (ok) {
-          const base = await finishJsonata(state, state.Assign, state.Output, input, states, run);
-          const rulePart = await finishJsonata(rule, rule.Assign, undefined, input, states, { ...run, variables: {} });
+          const base = await finishJsonata(state.Assign, state.Output, input, states, run);
+          const rulePart = await finishJsonata(
+            rule.Assign,
+            undefined,
+            input,
+            states,
+            { ...run, variables: {} },
+            `Choices[${index}]/`,
+          );
           return {
             kind: "next",
             next: rule.Next as string,
@@ -338,7 +354,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
         }
       }
       if (typeof state.Default === "string") {
-        const { value, variables } = await finishJsonata(state, state.Assign, state.Output, input, states, run);
+        const { value, variables } = await finishJsonata(state.Assign, state.Output, input, states, run);
         return { kind: "next", next: state.Default, output: value, variables };
       }
       return { kind: "fail", error: "States.NoChoiceMatched", cause: "No Matches!" };
@@ -361,7 +377,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
           );
         until = new Date(t);
       }
-      const { value, variables } = await finishJsonata(state, state.Assign, state.Output, input, states, run);
+      const { value, variables } = await finishJsonata(state.Assign, state.Output, input, states, run);
       return { kind: "wait", until, then: transition(state, value, variables) };
     }
     case "Task": {
@@ -378,7 +394,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
       const args = "Arguments" in state ? await jsonata(state.Arguments!, "Arguments", states, run) : input;
       return {
         kind: "parallel",
-        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, "JSONata")),
+        branches: (state.Branches as JsonObject[]).map((b) => childScope(b, inherited)),
         input: args,
       };
     }
@@ -398,7 +414,7 @@ async function stepJsonata(state: JsonObject, input: Json, run: RunContext): Pro
                 run,
               ),
         );
-      return mapWork(state, processed, "JSONata", {
+      return mapWork(state, processed, inherited, {
         maxConcurrency: await num("MaxConcurrency"),
         toleratedFailureCount: await num("ToleratedFailureCount"),
         toleratedFailurePercentage: await num("ToleratedFailurePercentage"),
@@ -469,7 +485,6 @@ export async function applyResult(
   try {
     if (languageOf(scope, state) === "JSONata") {
       const { value, variables } = await finishJsonata(
-        state,
         state.Assign,
         state.Output,
         result,
@@ -520,12 +535,12 @@ export async function applyError(
   try {
     if (languageOf(scope, state) === "JSONata") {
       const { value, variables } = await finishJsonata(
-        catcher,
         catcher.Assign,
         catcher.Output,
         errOut,
         bindings(rawInput, run, { errorOutput: errOut }),
         run,
+        `Catch[${caught.index}]/`,
       );
       return { kind: "next", next: catcher.Next as string, output: value, variables };
     }
