@@ -3,7 +3,7 @@ import { invalidDefinitionMessage, validateDefinition } from "./validate";
 import type { JsonObject } from "./types";
 
 const v = (def: unknown) => validateDefinition(typeof def === "string" ? def : JSON.stringify(def));
-const codes = (def: unknown) => v(def).diagnostics.map((d) => `${d.code} ${d.location}`);
+const codes = (def: unknown) => v(def).diagnostics.map((d) => (d.location ? `${d.code} ${d.location}` : d.code));
 const machine = (states: JsonObject, extra: JsonObject = {}) => ({
   StartAt: Object.keys(states)[0],
   States: states,
@@ -117,15 +117,11 @@ describe("validateDefinition", () => {
       ["MISSING_TRANSITION_TARGET /StartAt"],
     ],
     ["unknown top-level field", machine({ A: { Type: "Succeed" } }, { Foo: 1 }), ["SCHEMA_VALIDATION_FAILED /"]],
-    [
-      "bad Type",
-      machine({ A: { Type: "Lambda" } }),
-      ["SCHEMA_VALIDATION_FAILED /States/A/Type", "MISSING_END_STATE /"],
-    ],
+    ["bad Type", machine({ A: { Type: "Lambda" } }), ["SCHEMA_VALIDATION_FAILED /States/A/Type", "MISSING_END_STATE"]],
     [
       "Next target missing",
       machine({ A: { Type: "Pass", Next: "B" } }),
-      ["MISSING_TRANSITION_TARGET /States/A/Next", "MISSING_END_STATE /"],
+      ["MISSING_TRANSITION_TARGET /States/A/Next", "MISSING_END_STATE"],
     ],
     ["Next and End", machine({ A: { Type: "Pass", Next: "A", End: true } }), ["SCHEMA_VALIDATION_FAILED /States/A"]],
     [
@@ -141,7 +137,7 @@ describe("validateDefinition", () => {
     [
       "no terminal state",
       machine({ A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Next: "A" } }),
-      ["MISSING_END_STATE /"],
+      ["MISSING_END_STATE"],
     ],
     [
       "field not allowed on the type",
@@ -184,7 +180,7 @@ describe("validateDefinition", () => {
     [
       "Choice without Choices",
       machine({ A: { Type: "Choice" } }),
-      ["SCHEMA_VALIDATION_FAILED /States/A/Choices", "MISSING_END_STATE /"],
+      ["SCHEMA_VALIDATION_FAILED /States/A/Choices", "MISSING_END_STATE"],
     ],
     [
       "Choice rule with two operators",
@@ -272,12 +268,12 @@ describe("validateDefinition", () => {
       machine({
         P: { Type: "Parallel", Branches: [{ StartAt: "X", States: { X: { Type: "Pass", Next: "Y" } } }], End: true },
       }),
-      ["MISSING_TRANSITION_TARGET /States/P/Branches[0]/States/X/Next", "MISSING_END_STATE /States/P/Branches[0]"],
+      ["MISSING_TRANSITION_TARGET /States/P/Branches[0]/States/X/Next", "MISSING_END_STATE"],
     ],
     [
       "error inside a Map processor",
       machine({ M: { Type: "Map", ItemProcessor: { StartAt: "X", States: { X: { Type: "Bogus" } } }, End: true } }),
-      ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor/States/X/Type", "MISSING_END_STATE /States/M/ItemProcessor"],
+      ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor/States/X/Type", "MISSING_END_STATE"],
     ],
     [
       "JSONPath field in a JSONata state",
@@ -301,6 +297,85 @@ describe("validateDefinition", () => {
         { QueryLanguage: "JSONata" },
       ),
       ["SCHEMA_VALIDATION_FAILED /States/A/Choices[0]"],
+    ],
+    [
+      "no terminal state hides unreachable states",
+      machine({ A: { Type: "Pass", Next: "A" }, B: { Type: "Pass", Next: "A" } }),
+      ["MISSING_END_STATE"],
+    ],
+    [
+      "dangling Default and Catch targets",
+      machine({
+        C: { Type: "Choice", Choices: [{ Variable: "$.a", IsNull: true, Next: "T" }], Default: "Nope1" },
+        T: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Catch: [{ ErrorEquals: ["X"], Next: "Nope2" }],
+          End: true,
+        },
+      }),
+      ["MISSING_TRANSITION_TARGET /States/C/Default", "MISSING_TRANSITION_TARGET /States/T/Catch[0]/Next"],
+    ],
+    [
+      "processor states inherit the machine's language, not the Map's",
+      machine({
+        M: {
+          Type: "Map",
+          QueryLanguage: "JSONata",
+          ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", Output: 1, End: true } } },
+          End: true,
+        },
+      }),
+      ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor/States/P"],
+    ],
+    [
+      "QueryLanguage on an ItemProcessor",
+      machine({
+        M: {
+          Type: "Map",
+          ItemProcessor: { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+          End: true,
+        },
+      }),
+      ["SCHEMA_VALIDATION_FAILED /States/M/ItemProcessor"],
+    ],
+    [
+      "JSONata that does not parse",
+      machine({ E: { Type: "Pass", Output: { v: "{% a[1,2) %}" }, End: true } }, { QueryLanguage: "JSONata" }),
+      ["INVALID_JSONATA_EXPRESSION /States/E/Output/v"],
+    ],
+    [
+      "JSONata reading a bare field at the top level",
+      machine(
+        { E: { Type: "Pass", Output: { v: "{% phone %}", ok: "{% $states.input.items[price > 5] %}" }, End: true } },
+        { QueryLanguage: "JSONata" },
+      ),
+      ["UNSUPPORTED_JSONATA_EXPRESSION /States/E/Output/v"],
+    ],
+    [
+      "JSONata checks reach Assign, Condition and Catch Output",
+      machine(
+        {
+          C: {
+            Type: "Choice",
+            Assign: { a: "{% 1 + %}" },
+            Choices: [{ Condition: "{% x > 1 %}", Next: "T" }],
+            Default: "T",
+          },
+          T: {
+            Type: "Task",
+            Resource: "arn:aws:states:::lambda:invoke",
+            Catch: [{ ErrorEquals: ["X"], Output: "{% y %}", Next: "T" }],
+            End: true,
+          },
+        },
+        { QueryLanguage: "JSONata" },
+      ),
+      [
+        "INVALID_JSONATA_EXPRESSION /States/C/Assign/a",
+        "UNSUPPORTED_JSONATA_EXPRESSION /States/C/Choices[0]/Condition",
+        "UNSUPPORTED_JSONATA_EXPRESSION /States/T/Catch[0]/Output",
+      ],
     ],
     [
       "bad variable name",
@@ -369,6 +444,21 @@ describe("validateDefinition", () => {
     ],
     ["unreachable", machine({ A: { Type: "Succeed" }, B: { Type: "Succeed" } }), 'State "B" is not reachable.'],
     [
+      "JSONata field on a JSONPath state",
+      machine({ A: { Type: "Pass", Output: 1, End: true } }),
+      "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage",
+    ],
+    [
+      "JSONata parse error",
+      machine({ A: { Type: "Pass", Output: "{% a[1,2) %}", End: true } }, { QueryLanguage: "JSONata" }),
+      'Expected "]", got ","',
+    ],
+    [
+      "top-level reference",
+      machine({ A: { Type: "Pass", Output: "{% phone %}", End: true } }, { QueryLanguage: "JSONata" }),
+      "Reference to 'phone' at the top level is not supported.",
+    ],
+    [
       "downgrade",
       machine({ Pass: { Type: "Pass", QueryLanguage: "JSONPath", End: true } }, { QueryLanguage: "JSONata" }),
       "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
@@ -386,7 +476,7 @@ describe("validateDefinition", () => {
   it("CreateStateMachine's InvalidDefinition message lists every error with its location", () => {
     const r = v(machine({ A: { Type: "Pass", Next: "B" } }));
     expect(invalidDefinitionMessage(r.diagnostics)).toBe(
-      "Invalid State Machine Definition: ''MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next', 'MISSING_END_STATE: Workflow has no terminal state at /''",
+      "Invalid State Machine Definition: ''MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next', 'MISSING_END_STATE: Workflow has no terminal state''",
     );
   });
 });

@@ -5,6 +5,7 @@
 
 import { ALL_OPERATORS, parseTimestamp, TYPE_TESTS } from "./choice";
 import { looksLikeIntrinsic, parseIntrinsic } from "./intrinsics";
+import { checkJsonataExpression } from "./jsonata-check";
 import { isExpression } from "./jsonata-eval";
 import { isReferencePath, isValidPath } from "./jsonpath";
 import { isObject, type Json, type JsonObject, type QueryLanguage } from "./types";
@@ -272,7 +273,12 @@ function checkTemplate(c: Collector, v: Json, loc: string, field: string) {
 }
 
 function checkJsonata(c: Collector, v: Json, loc: string, field: string) {
-  if (typeof v === "string" && v.includes("{%") && !isExpression(v))
+  if (Array.isArray(v)) return v.forEach((x, i) => checkJsonata(c, x, `${loc}[${i}]`, field));
+  if (isObject(v)) return Object.entries(v).forEach(([k, x]) => checkJsonata(c, x, `${loc}/${k}`, field));
+  if (typeof v !== "string") return;
+  if (isExpression(v)) {
+    for (const p of checkJsonataExpression(v.slice(2, -2))) c.error(p.code, p.message, loc);
+  } else if (v.trimStart().startsWith("{%"))
     c.schema(`The value for the field '${field}' must be a JSONata expression enclosed in {% %}`, loc);
 }
 
@@ -295,6 +301,7 @@ function checkAssign(c: Collector, v: Json, loc: string, language: QueryLanguage
       );
   }
   if (language === "JSONPath") checkTemplate(c, v, loc, "Assign");
+  else checkJsonata(c, v, loc, "Assign");
 }
 
 function validateScope(
@@ -350,9 +357,12 @@ function validateScope(
     if (r.terminal) terminal = true;
     edges.set(name, r.targets);
   }
-  if (names.length && !terminal) c.error("MISSING_END_STATE", "Workflow has no terminal state", base || "/");
+  // AWS reports a missing end state without a location and then skips the reachability walk.
+  const noEnd = names.length > 0 && !terminal;
+  if (noEnd)
+    c.diagnostics.push({ severity: "ERROR", code: "MISSING_END_STATE", message: "Workflow has no terminal state" });
 
-  if (typeof scope.StartAt === "string" && scope.StartAt in states) {
+  if (!noEnd && typeof scope.StartAt === "string" && scope.StartAt in states) {
     const seen = new Set<string>([scope.StartAt]);
     const queue = [scope.StartAt];
     while (queue.length) {
@@ -381,7 +391,8 @@ function validateState(
   const targets: string[] = [];
   const target = (v: Json, field: string, at: string) => {
     if (typeof v !== "string") return c.schema(`The value for the field '${field}' must be a STRING`, at);
-    if (!names.includes(v)) c.error("MISSING_TRANSITION_TARGET", `Missing '${field}' target: ${v}`, at);
+    // AWS says 'Next' for every position (Choices, Default, Catch), at the position's own location.
+    if (!names.includes(v)) c.error("MISSING_TRANSITION_TARGET", `Missing 'Next' target: ${v}`, at);
     targets.push(v);
   };
   if (!("Type" in s)) {
@@ -406,10 +417,13 @@ function validateState(
   }
   const allowed = new Set([...COMMON, ...FIELDS[type]!]);
   for (const key of Object.keys(s)) {
-    // A field of the other query language is simply not part of this state's schema.
-    const otherLanguage =
-      (language === "JSONata" && JSONPATH_ONLY.has(key)) || (language === "JSONPath" && JSONATA_ONLY.has(key));
-    if (!allowed.has(key) || otherLanguage) c.schema(`Field '${key}' is not supported`, loc);
+    const other = language === "JSONata" ? "JSONPath" : "JSONata";
+    if (!allowed.has(key)) c.schema(`Field '${key}' is not supported`, loc);
+    else if ((language === "JSONata" ? JSONPATH_ONLY : JSONATA_ONLY).has(key))
+      c.schema(
+        `The QueryLanguage is set to '${language}', but field '${key}' is only supported for the '${other}' QueryLanguage`,
+        loc,
+      );
   }
 
   // Transitions
@@ -509,6 +523,7 @@ function validateState(
                 "The value for the field 'Condition' must be a JSONata expression enclosed in {% %} or a BOOLEAN",
                 `${at}/Condition`,
               );
+            else checkJsonata(c, rule.Condition!, `${at}/Condition`, "Condition");
             unsupported(c, rule, ["Condition", "Next", "Assign", "Comment"], at);
             if ("Assign" in rule) checkAssign(c, rule.Assign!, `${at}/Assign`, language, outer);
           } else {
@@ -524,7 +539,8 @@ function validateState(
       else
         s.Branches.forEach((b, i) => {
           if (!isObject(b)) return c.schema("A branch must be an OBJECT", `${loc}/Branches[${i}]`);
-          validateScope(c, b, `${loc}/Branches[${i}]`, machineLanguage, language, innerOuter);
+          // Branches inherit the machine's language, whatever the Parallel state declares.
+          validateScope(c, b, `${loc}/Branches[${i}]`, machineLanguage, machineLanguage, innerOuter);
         });
       break;
     case "Map": {
@@ -541,7 +557,7 @@ function validateState(
               `${loc}/${field}/ProcessorConfig`,
             );
         }
-        validateScope(c, proc, `${loc}/${field}`, machineLanguage, language, innerOuter);
+        validateScope(c, proc, `${loc}/${field}`, machineLanguage, machineLanguage, innerOuter);
       }
       if ("MaxConcurrency" in s && !isExpression(s.MaxConcurrency))
         nonNegativeInt(c, s.MaxConcurrency!, "MaxConcurrency", `${loc}/MaxConcurrency`);
@@ -577,7 +593,12 @@ function validateState(
           if (language === "JSONata") c.schema("Field 'ResultPath' is not supported", at);
           else checkPath(c, k.ResultPath!, "ResultPath", `${at}/ResultPath`, "reference");
         }
-        if ("Output" in k && language === "JSONPath") c.schema("Field 'Output' is not supported", at);
+        if ("Output" in k && language === "JSONPath")
+          c.schema(
+            "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage",
+            at,
+          );
+        if ("Output" in k && language === "JSONata") checkJsonata(c, k.Output!, `${at}/Output`, "Output");
         if ("Assign" in k) checkAssign(c, k.Assign!, `${at}/Assign`, language, outer);
       });
   }
