@@ -278,7 +278,7 @@ function checkJsonata(c: Collector, v: Json, loc: string, field: string) {
   if (typeof v !== "string") return;
   if (isExpression(v)) {
     for (const p of checkJsonataExpression(v.slice(2, -2))) c.error(p.code, p.message, loc);
-  } else if (v.trimStart().startsWith("{%"))
+  } else if (String(v).trimStart().startsWith("{%"))
     c.schema(`The value for the field '${field}' must be a JSONata expression enclosed in {% %}`, loc);
 }
 
