@@ -484,7 +484,7 @@ function validateState(
       else if (typeof s.Resource !== "string" || !/^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+/.test(s.Resource))
         c.error(
           "INVALID_RESOURCE",
-          `Resource '${typeof s.Resource === "string" ? s.Resource : JSON.stringify(s.Resource)}' is not a valid resource ARN`,
+          `The resource provided ${typeof s.Resource === "string" ? s.Resource : JSON.stringify(s.Resource)} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.`,
           `${loc}/Resource`,
         );
       timeouts(c, s, loc, language);
