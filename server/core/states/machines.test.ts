@@ -154,7 +154,7 @@ describe("JSONPath state machines run by the pure step function", () => {
     expect(r).toMatchObject({
       status: "FAILED",
       error: "States.Runtime",
-      cause: `The JSONPath '$.missing' specified for the field 'InputPath' could not be found in the input '{"a":1}'`,
+      cause: "Invalid path '$.missing' : No results for path: $['missing']",
     });
   });
 

@@ -93,8 +93,8 @@ describe("InputPath, Parameters, ResultPath, OutputPath", () => {
     expect(selectPath("$.a", "InputPath", { a: { b: 1 } }, env)).toEqual({ b: 1 });
     expect(selectPath(null, "InputPath", { a: 1 }, env)).toEqual({});
     expect(selectPath(undefined, "InputPath", { a: 1 }, env)).toEqual({ a: 1 });
-    expect(() => selectPath("$.x", "InputPath", { a: 1 }, env)).toThrow(
-      `The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input '{"a":1}'`,
+    expect(() => selectPath("$.x.y[0]", "InputPath", { a: 1 }, env)).toThrow(
+      "Invalid path '$.x.y[0]' : No results for path: $['x']['y'][0]",
     );
   });
 

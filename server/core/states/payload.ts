@@ -2,7 +2,7 @@
 // ($name), payload templates whose `.$` keys hold paths or intrinsic functions, and ResultPath.
 
 import { evaluateIntrinsic, looksLikeIntrinsic, parseIntrinsic } from "./intrinsics";
-import { queryPath, setAtReferencePath } from "./jsonpath";
+import { parsePath, queryPath, setAtReferencePath } from "./jsonpath";
 import { isObject, runtimeError, show, type Json, type JsonObject } from "./types";
 
 export interface DataEnv {
@@ -66,11 +66,35 @@ export function applyTemplate(template: Json, input: Json, env: DataEnv): Json {
   return out;
 }
 
+/** Jayway's rendering of a definite path, as AWS quotes it: $.a.b[0] → $['a']['b'][0]. */
+function bracketed(path: string): string {
+  const root = path.startsWith("$$") ? "$$" : "$";
+  try {
+    const { segments } = parsePath(path.startsWith("$$") ? path.slice(1) : path);
+    return (
+      root +
+      segments.map((s) => (s.kind === "name" ? `['${s.name}']` : s.kind === "index" ? `[${s.index}]` : "")).join("")
+    );
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A path field (InputPath, OutputPath, ItemsPath, SecondsPath, TimestampPath, ...) that matches
+ * nothing: AWS answers with Jayway's wording, unlike a `.$` field of a payload template.
+ */
+export function resolvePathField(path: string, input: Json, env: DataEnv): Json {
+  const r = lookup(path, input, env);
+  if (!r.found) throw runtimeError(`Invalid path '${path}' : No results for path: ${bracketed(path)}`);
+  return r.value;
+}
+
 /** InputPath/OutputPath: null means `{}`; a missing path is States.Runtime. */
-export function selectPath(path: string | null | undefined, field: string, input: Json, env: DataEnv): Json {
+export function selectPath(path: string | null | undefined, _field: string, input: Json, env: DataEnv): Json {
   if (path === undefined || path === "$") return input;
   if (path === null) return {};
-  return resolve(path, field, input, env);
+  return resolvePathField(path, input, env);
 }
 
 /** ResultPath: where the result lands in the state input. */

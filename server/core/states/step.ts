@@ -6,7 +6,7 @@
 
 import { evaluateRule, parseTimestamp } from "./choice";
 import { evaluateJsonata, type StatesBinding } from "./jsonata-eval";
-import { applyResultPath, applyTemplate, evaluateDynamic, resolve, selectPath, type DataEnv } from "./payload";
+import { applyResultPath, applyTemplate, evaluateDynamic, resolvePathField, selectPath, type DataEnv } from "./payload";
 import { errorOutput, selectCatcher, selectRetry, type Retrier } from "./retry";
 import {
   isObject,
@@ -225,14 +225,14 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: 
       if ("Seconds" in state) until = new Date(run.now.getTime() + (state.Seconds as number) * 1000);
       else if ("Timestamp" in state) until = new Date(parseTimestamp(state.Timestamp)!);
       else if ("SecondsPath" in state) {
-        const v = resolve(state.SecondsPath as string, "SecondsPath", effective, env);
+        const v = resolvePathField(state.SecondsPath as string, effective, env);
         if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
           throw runtimeError(
             `The SecondsPath parameter does not reference a valid value: the value '${show(v)}' is not a non-negative integer`,
           );
         until = new Date(run.now.getTime() + v * 1000);
       } else {
-        const v = resolve(state.TimestampPath as string, "TimestampPath", effective, env);
+        const v = resolvePathField(state.TimestampPath as string, effective, env);
         const t = parseTimestamp(v);
         if (t === null)
           throw runtimeError(
@@ -252,13 +252,13 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: 
       if ("TimeoutSeconds" in state) work.timeoutSeconds = state.TimeoutSeconds as number;
       if ("TimeoutSecondsPath" in state)
         work.timeoutSeconds = positiveInt(
-          resolve(state.TimeoutSecondsPath as string, "TimeoutSecondsPath", effective, env),
+          resolvePathField(state.TimeoutSecondsPath as string, effective, env),
           "TimeoutSecondsPath",
         );
       if ("HeartbeatSeconds" in state) work.heartbeatSeconds = state.HeartbeatSeconds as number;
       if ("HeartbeatSecondsPath" in state)
         work.heartbeatSeconds = positiveInt(
-          resolve(state.HeartbeatSecondsPath as string, "HeartbeatSecondsPath", effective, env),
+          resolvePathField(state.HeartbeatSecondsPath as string, effective, env),
           "HeartbeatSecondsPath",
         );
       if ("Credentials" in state) work.credentials = applyTemplate(state.Credentials!, effective, env);
@@ -274,7 +274,7 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: 
     }
     case "Map": {
       const itemsPath = (state.ItemsPath as string | undefined) ?? "$";
-      const items = resolve(itemsPath, "ItemsPath", effective, env);
+      const items = resolvePathField(itemsPath, effective, env);
       if (!Array.isArray(items))
         throw runtimeError(
           `The value at the ItemsPath '${itemsPath}' must be a JSON array, but it is '${show(items)}'`,
@@ -289,7 +289,7 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: 
         f in state
           ? state[f]
           : `${f}Path` in state
-            ? resolve(state[`${f}Path`] as string, `${f}Path`, effective, env)
+            ? resolvePathField(state[`${f}Path`] as string, effective, env)
             : undefined;
       return mapWork(state, processed, inherited, {
         maxConcurrency: dyn("MaxConcurrency"),
