@@ -300,6 +300,35 @@ describe("JSONPath state machines run by the pure step function", () => {
   });
 });
 
+describe("variables in JSONPath Choice rules and catchers", () => {
+  it("a matched rule's Assign adds to the state's; a catcher's Assign reads the error output as $", async () => {
+    const def: JsonObject = {
+      StartAt: "C",
+      States: {
+        C: {
+          Type: "Choice",
+          Assign: { checked: true },
+          Choices: [{ Variable: "$.n", NumericGreaterThan: 1, Assign: { "size.$": "$.n" }, Next: "T" }],
+          Default: "T",
+        },
+        T: {
+          Type: "Task",
+          Resource: LAMBDA,
+          Catch: [{ ErrorEquals: ["States.ALL"], Assign: { "why.$": "$.Cause" }, ResultPath: null, Next: "Done" }],
+          End: true,
+        },
+        Done: {
+          Type: "Pass",
+          Parameters: { "checked.$": "$checked", "size.$": "$size", "why.$": "$why", "n.$": "$.n" },
+          End: true,
+        },
+      },
+    };
+    const r = await runMachine(def, { n: 5 }, { tasks: { [LAMBDA]: () => fail("E", "it broke") } });
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: { checked: true, size: 5, why: "it broke", n: 5 } });
+  });
+});
+
 describe("JSONata state machines", () => {
   it("Arguments, Output and Assign with $states.input/result/context", async () => {
     const def: JsonObject = {
