@@ -11,5 +11,5 @@ export { parseIntrinsic, evaluateIntrinsic, INTRINSIC_NAMES } from "./intrinsics
 export { queryPath, parsePath, isReferencePath } from "./jsonpath";
 export { applyTemplate, applyResultPath, selectPath } from "./payload";
 export { evaluateJsonata } from "./jsonata-eval";
-export { StatesError, executionErrorCause } from "./types";
+export { StatesError, executionErrorCause, exceedsPayloadLimit, PAYLOAD_LIMIT_BYTES } from "./types";
 export type { Json, JsonObject, QueryLanguage } from "./types";

@@ -161,6 +161,8 @@ describe("JSONPath state machines run by the pure step function", () => {
   it("Fail: Error/Cause and ErrorPath/CausePath (path or intrinsic)", async () => {
     const r1 = await runMachine({ StartAt: "F", States: { F: { Type: "Fail", Error: "E", Cause: "C" } } }, {});
     expect(r1).toMatchObject({ status: "FAILED", error: "E", cause: "C" });
+    const bare = await runMachine({ StartAt: "F", States: { F: { Type: "Fail" } } }, {});
+    expect(bare).toEqual(expect.objectContaining({ status: "FAILED", error: undefined, cause: undefined }));
     const r2 = await runMachine(
       {
         StartAt: "F",

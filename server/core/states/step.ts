@@ -41,7 +41,8 @@ export interface RunContext {
 export type Transition =
   | { kind: "next"; next: string; output: Json; variables: JsonObject }
   | { kind: "end"; output: Json; variables: JsonObject }
-  | { kind: "fail"; error: string; cause?: string };
+  /** A Fail state without Error/Cause fails the execution without them, as on AWS. */
+  | { kind: "fail"; error?: string; cause?: string };
 
 export interface TaskWork {
   kind: "task";
@@ -196,7 +197,7 @@ function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inherited: 
         throw runtimeError(`The value for the field 'CausePath' must be a string, but it is '${show(cause)}'`);
       return {
         kind: "fail",
-        error: (error as string | undefined) ?? "",
+        ...(error !== undefined ? { error: error as string } : {}),
         ...(cause !== undefined ? { cause: cause as string } : {}),
       };
     }
@@ -324,7 +325,7 @@ async function stepJsonata(
         throw queryEvaluationError(`The value for the field 'Cause' must be a string, but it is '${show(cause)}'`);
       return {
         kind: "fail",
-        error: (error as string | undefined) ?? "",
+        ...(error !== undefined ? { error: error as string } : {}),
         ...(cause !== undefined ? { cause: cause as string } : {}),
       };
     }

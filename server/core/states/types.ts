@@ -34,3 +34,11 @@ export const show = (v: unknown) => (v === undefined ? "null" : JSON.stringify(v
 export function executionErrorCause(stateName: string, enteredEventId: number, cause: string): string {
   return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${cause}`;
 }
+
+/** Step Functions' payload quota: inputs, outputs and results up to 256 KiB of UTF-8. */
+export const PAYLOAD_LIMIT_BYTES = 262144;
+
+/** The executor checks each state's output and each task result against the quota (States.DataLimitExceeded). */
+export function exceedsPayloadLimit(value: Json): boolean {
+  return Buffer.byteLength(JSON.stringify(value), "utf8") > PAYLOAD_LIMIT_BYTES;
+}

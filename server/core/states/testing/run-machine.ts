@@ -25,7 +25,7 @@ export interface RunOptions {
 }
 export type RunResult =
   | { status: "SUCCEEDED"; output: Json; variables: JsonObject; trace: string[]; waits: number[] }
-  | { status: "FAILED"; error: string; cause?: string; trace: string[]; waits: number[] };
+  | { status: "FAILED"; error?: string; cause?: string; trace: string[]; waits: number[] };
 
 export async function runMachine(definition: JsonObject, input: Json, opts: RunOptions = {}): Promise<RunResult> {
   const scope: Scope = {
@@ -97,14 +97,14 @@ async function runScope(
             const outs: Json[] = [];
             for (const b of outcome.branches) {
               const r = await runScope(b, outcome.input, { ...vars }, baseContext, opts, clock);
-              if (r.kind === "fail") throw new StatesError(r.error, r.cause ?? "");
+              if (r.kind === "fail") throw new StatesError(r.error ?? "", r.cause ?? "");
               outs.push(r.output);
             }
             result = outs;
           } else {
             const outs: Json[] = [];
             let failed = 0;
-            let lastFailure: { error: string; cause?: string } | null = null;
+            let lastFailure: { error?: string; cause?: string } | null = null;
             for (const [i, item] of outcome.items.entries()) {
               const r = await runScope(
                 outcome.processor,
