@@ -63,6 +63,7 @@ describe("console foundation", () => {
       "Queues",
       "Topics",
       "Event buses",
+      "Functions",
       "Workflows",
       "APIs",
       "Deliveries",
@@ -75,9 +76,9 @@ describe("console foundation", () => {
         owner.getByRole("navigation", { name: "Console" }).getByRole("link", { name: label, exact: true }).count(),
       ).resolves.toBe(1);
     }
-    await owner.goto(`/t/${firstSlug}/event-buses`);
-    await owner.getByText("Event buses are not available yet").waitFor();
-    await screenshot(owner, "shell-event-buses-1280");
+    await owner.goto(`/t/${firstSlug}/workflows`);
+    await owner.getByText("Workflows are not available yet").waitFor();
+    await screenshot(owner, "shell-workflows-1280");
   });
 
   it("creates a second team and switches between the two", async () => {
