@@ -100,7 +100,10 @@ export async function claimUnroutedEvents(
 }
 
 /** Marks claimed events routed, with the rules each matched (the explorer's trace). */
-export async function markEventsRouted(tx: Queryable, routed: Array<{ id: string; matchedRules: string[] }>): Promise<void> {
+export async function markEventsRouted(
+  tx: Queryable,
+  routed: Array<{ id: string; matchedRules: string[] }>,
+): Promise<void> {
   if (routed.length === 0) return;
   await tx.query(
     `UPDATE events e SET route_schema = NULL, matched_rules = m.rules::text[]

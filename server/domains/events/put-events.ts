@@ -5,12 +5,7 @@ import type { Caller } from "./bus.service";
 import { insertEvents } from "./event.repository";
 import { afterEventsAccepted } from "./events.hooks";
 import { ensureRouter, notifyEventsAccepted, wakeRouter } from "./event-router";
-import {
-  intakeEvents,
-  type PutEventsEntry,
-  type PutEventsOptions,
-  type PutEventsResultEntry,
-} from "./event-intake";
+import { intakeEvents, type PutEventsEntry, type PutEventsOptions, type PutEventsResultEntry } from "./event-intake";
 
 // PutEvents (contracts.md seam 4) ACCEPTS: after the intake (event-intake.ts: per-entry
 // validation, bus resolution with cross-account policies, AWS's envelope), ONE transaction stores
