@@ -1,4 +1,4 @@
-import { withTransaction, type Queryable } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import { BOSS_SCHEMA } from "../../jobs/boss";
 import { logger } from "../../logger";
 import { listen } from "../../platform/listen";
@@ -29,9 +29,9 @@ import { dispatchMatches, recordRuleMetrics, type MatchedEvent, type RuleMatch }
 // once.
 //
 // What wakes a router: the process that accepted events wakes its own router right after the commit
-// (no round trip), and the accepting transaction NOTIFYs EVENTS_UNROUTED_CHANNEL with the schema
-// (delivered on commit) for the other processes (and for callers that put events inside a
-// transaction of their own). A process starts its router at start (draining what is pending) or
+// (no round trip) and NOTIFYs EVENTS_UNROUTED_CHANNEL with the schema (at most every 25 ms) so the
+// other processes share the load; events accepted inside a caller's transaction (event sources,
+// bus-to-bus forwarding, scheduled rules) NOTIFY inside it, delivered on commit. A process starts its router at start (draining what is pending) or
 // the first time it accepts events; a sweep every SWEEP_MS catches anything a lost notification or
 // a failed batch left behind. While a round runs, wake-ups coalesce into the next round, so batches
 // grow with the load.
@@ -44,6 +44,7 @@ const SWEEP_MS = 5_000;
 let running: Promise<void> | null = null;
 let again = false;
 let started = false;
+let stopped = false;
 let sweep: NodeJS.Timeout | undefined;
 
 type Round = { count: number; full: boolean };
@@ -127,6 +128,7 @@ async function loop(): Promise<void> {
 
 /** Routes what is pending soon, in this process (coalesces with a round already running). */
 export function wakeRouter(): void {
+  if (stopped) return;
   ensureRouter();
   again = true;
   running ??= loop();
@@ -152,6 +154,7 @@ export function startEventRouter(): { stop: () => Promise<void> } {
   ensureRouter();
   return {
     stop: async () => {
+      stopped = true;
       if (sweep) clearInterval(sweep);
       sweep = undefined;
       await running;
@@ -162,6 +165,21 @@ export function startEventRouter(): { stop: () => Promise<void> } {
 /** Inside the transaction that accepts events: tells every router of this schema (on commit). */
 export async function notifyEventsAccepted(tx: Queryable): Promise<void> {
   await notifyRouters(tx, BOSS_SCHEMA);
+}
+
+// After a commit in this process: the local router is woken at once; the other processes are told
+// at most every NOTIFY_EVERY_MS (a NOTIFY per PutEvents would serialize commits on PostgreSQL's
+// notification queue lock; they only share the load, the local router and the sweep guarantee it).
+const NOTIFY_EVERY_MS = 25;
+let lastNotify = 0;
+
+/** After committing unrouted events through the pool: routes them here and lets others help. */
+export function eventsAccepted(): void {
+  wakeRouter();
+  const now = Date.now();
+  if (now - lastNotify < NOTIFY_EVERY_MS) return;
+  lastNotify = now;
+  notifyRouters(pool(), BOSS_SCHEMA).catch((err) => logger.warn({ err }, "routers not notified"));
 }
 
 /**

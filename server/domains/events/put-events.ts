@@ -4,20 +4,21 @@ import { BOSS_SCHEMA } from "../../jobs/boss";
 import type { Caller } from "./bus.service";
 import { insertEvents } from "./event.repository";
 import { afterEventsAccepted } from "./events.hooks";
-import { ensureRouter, notifyEventsAccepted, wakeRouter } from "./event-router";
+import { ensureRouter, eventsAccepted, notifyEventsAccepted } from "./event-router";
 import { intakeEvents, type PutEventsEntry, type PutEventsOptions, type PutEventsResultEntry } from "./event-intake";
 
 // PutEvents (contracts.md seam 4) ACCEPTS: after the intake (event-intake.ts: per-entry
 // validation, bus resolution with cross-account policies, AWS's envelope), ONE transaction stores
-// the accepted events (one multi-row INSERT per bus) marked "not routed yet", calls
-// afterEventsAccepted (archives, schema discovery) and NOTIFYs the routers. Everything accepted is
+// the accepted events (one multi-row INSERT per bus) marked "not routed yet" and calls
+// afterEventsAccepted (archives, schema discovery); then the routers are woken. Everything accepted is
 // committed before the answer. The router (event-router.ts) then matches the events against their
 // bus's rules and creates the invocations in the delivery engine, asynchronously and in batches,
 // as AWS does: accepted → routed → delivered.
 //
 // `db` is the pool (putEvents opens the transaction and wakes this process's router right after
-// the commit) or a client inside the caller's transaction (then everything joins it, and the
-// NOTIFY, delivered when the caller commits, wakes the routers). `opts.ruleArns` (replays) limits
+// the commit, and the other processes' at most every 25 ms) or a client inside the caller's
+// transaction (then everything joins it, and a NOTIFY, delivered when the caller commits, wakes
+// the routers). `opts.ruleArns` (replays) limits
 // the rules the router considers; an empty list matches nothing.
 
 export type { PutEventsEntry, PutEventsOptions, PutEventsResultEntry };
@@ -50,15 +51,17 @@ export async function putEvents(
       );
       await afterEventsAccepted(tx, g.bus, stored);
     }
-    if (routeSchema) await notifyEventsAccepted(tx);
   };
   if (isPool(db)) {
     await withTransaction(work);
-    if (routeSchema) wakeRouter();
+    if (routeSchema) eventsAccepted();
   } else {
-    // The caller commits: its NOTIFY then reaches this process's router too.
-    if (routeSchema) ensureRouter();
+    // The caller commits: its NOTIFY then wakes the routers (this process's too).
     await work(db);
+    if (routeSchema) {
+      ensureRouter();
+      await notifyEventsAccepted(db);
+    }
   }
   return intake.results;
 }
