@@ -1,7 +1,6 @@
 import {
   EventBridgeClient,
   CreateEventBusCommand,
-  PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
