@@ -141,6 +141,38 @@ describe("event router", () => {
     expect(await messageCount(q.id)).toBe(5);
   });
 
+  it("an event that cannot be routed is set aside; the events behind it are routed", async () => {
+    const t = await createTestTenant();
+    const good = `app.${uniqueName("good")}`;
+    const bad = `app.${uniqueName("bad")}`;
+    const qGood = await queueWithRule(t, good, "good");
+    await queueWithRule(t, bad, "bad");
+    // A stored target definition the engine refuses (PutTargets would have): routing its event throws.
+    await pool().query(
+      `UPDATE event_targets SET definition = definition || '{"RetryPolicy":{"MaximumRetryAttempts":999}}'::jsonb
+        WHERE tenant_id = $1 AND rule_id = (SELECT id FROM event_rules WHERE tenant_id = $1 AND name = 'bad')`,
+      [t.tenant.id],
+    );
+    const client = await pool().connect();
+    let badId: string;
+    try {
+      await client.query("BEGIN");
+      const [b] = await putEvents(client, callerOf(t), "default", entries(bad, 1));
+      badId = (b as { EventId: string }).EventId;
+      await client.query(`UPDATE events SET received_at = received_at - interval '1 second' WHERE id = $1`, [badId]);
+      await putEvents(client, callerOf(t), "default", entries(good, 3));
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect(await routePendingEvents({ tenantId: t.tenant.id })).toBeLessThanOrEqual(3);
+    expect(await messageCount(qGood.id)).toBe(3);
+    const left = await pool().query(`SELECT id FROM events WHERE tenant_id = $1 AND route_schema IS NOT NULL`, [
+      t.tenant.id,
+    ]);
+    expect(left.rows.map((r: { id: string }) => r.id)).toEqual([badId]);
+  });
+
   it("a replay filtered to no rule stores its events routed and delivers nothing", async () => {
     const t = await createTestTenant();
     const src = `app.${uniqueName("s")}`;

@@ -70,11 +70,27 @@ async function rulesOf(tx: Queryable, e: UnroutedEvent, envelope: EventEnvelope)
     .map((r) => ({ ...r, tenantId: e.tenantId }));
 }
 
+type BatchOpts = { wait?: boolean; tenantId?: string };
+
+// A batch that fails rolls back whole. So that one event the router cannot route (a bug, a target
+// definition the engine refuses) does not hold up every event behind it, a failed batch is redone
+// one event at a time; an event that fails alone is set aside in this process (logged) and tried
+// again after SUSPECT_RETRY_MS, while the others flow.
+const SUSPECT_RETRY_MS = 60_000;
+const suspects = new Map<string, number>();
+
+function currentSuspects(): string[] {
+  const now = Date.now();
+  for (const [id, until] of suspects) if (until <= now) suspects.delete(id);
+  return [...suspects.keys()];
+}
+
 /** One batch in one transaction. */
-async function routeBatch(limit: number, opts: { wait?: boolean; tenantId?: string } = {}): Promise<Round> {
+async function routeBatch(limit: number, opts: BatchOpts, claimed: string[] = []): Promise<Round> {
   const { count, bumps } = await gated(() =>
     withTransaction(async (tx) => {
-      const events = await claimUnroutedEvents(tx, BOSS_SCHEMA, limit, opts);
+      const events = await claimUnroutedEvents(tx, BOSS_SCHEMA, limit, { ...opts, exclude: currentSuspects() });
+      claimed.push(...events.map((e) => e.id));
       if (events.length === 0) return { count: 0, bumps: [] };
       const matched: MatchedEvent[] = [];
       const routed: Array<{ id: string; matchedRules: string[] }> = [];
@@ -110,16 +126,50 @@ async function routeBatch(limit: number, opts: { wait?: boolean; tenantId?: stri
   return { count, full: count === limit };
 }
 
+/** After a failed batch: one event per transaction, until a batch's worth went through. */
+async function isolate(opts: BatchOpts): Promise<number> {
+  let routed = 0;
+  while (routed < BATCH) {
+    const claimed: string[] = [];
+    try {
+      const r = await routeBatch(1, opts, claimed);
+      if (r.count === 0) break;
+      routed++;
+    } catch (err) {
+      const id = claimed[0];
+      if (!id) throw err; // nothing was claimed: the database failed, not an event
+      suspects.set(id, Date.now() + SUSPECT_RETRY_MS);
+      logger.error({ err, eventId: id }, "event could not be routed; set aside, tried again in a minute");
+    }
+  }
+  return routed;
+}
+
+/** Routes batches until none is full (or, `wait`, until nothing is left); returns how many. */
+async function drain(opts: BatchOpts): Promise<number> {
+  let total = 0;
+  for (;;) {
+    let r: Round;
+    try {
+      r = await routeBatch(BATCH, opts);
+    } catch (err) {
+      logger.warn({ err }, "event routing batch failed; routing it one event at a time");
+      total += await isolate(opts);
+      continue;
+    }
+    total += r.count;
+    if (opts.wait ? r.count === 0 : !r.full) return total;
+  }
+}
+
 async function loop(): Promise<void> {
   try {
     while (again) {
       again = false;
-      while ((await routeBatch(BATCH)).full) {
-        /* more waiting: next batch at once */
-      }
+      await drain({});
     }
   } catch (err) {
-    // The batch rolled back: its events stay unrouted; the sweep (or the next wake) retries.
+    // The database failed: the events stay unrouted; the sweep (or the next wake) retries.
     logger.error({ err }, "event routing failed; retrying shortly");
   } finally {
     running = null;
@@ -184,15 +234,11 @@ export function eventsAccepted(): void {
 
 /**
  * Routes every event pending now (of one tenant, or all), waiting for batches other routers hold,
- * and returns how many this call routed. Tests and callers that need the deliveries made before
- * they go on call it instead of waiting for the background router.
+ * and returns how many this call routed (events set aside as unroutable stay pending). Tests and
+ * callers that need the deliveries made before they go on call it instead of waiting for the
+ * background router.
  */
 export async function routePendingEvents(opts: { tenantId?: string } = {}): Promise<number> {
   await running;
-  let total = 0;
-  for (;;) {
-    const r = await routeBatch(BATCH, { wait: true, tenantId: opts.tenantId });
-    total += r.count;
-    if (r.count === 0) return total;
-  }
+  return drain({ wait: true, tenantId: opts.tenantId });
 }

@@ -82,19 +82,19 @@ export type UnroutedEvent = StoredEvent & { routeRules: string[] };
 /**
  * Claims up to `limit` events waiting for the routers of `schema`, oldest first, locked until the
  * caller's transaction ends. `wait`: block on events another router holds (they come back routed
- * and are left out) instead of skipping them.
+ * and are left out) instead of skipping them. `exclude`: event ids set aside.
  */
 export async function claimUnroutedEvents(
   tx: Queryable,
   schema: string,
   limit: number,
-  opts: { wait?: boolean; tenantId?: string } = {},
+  opts: { wait?: boolean; tenantId?: string; exclude?: string[] } = {},
 ): Promise<UnroutedEvent[]> {
   const r = await tx.query(
     `SELECT ${EVENT_COLS}, route_rules AS "routeRules" FROM events
-      WHERE route_schema = $1 AND ($3::text IS NULL OR tenant_id = $3)
+      WHERE route_schema = $1 AND ($3::text IS NULL OR tenant_id = $3) AND id <> ALL($4::text[])
       ORDER BY received_at LIMIT $2 FOR UPDATE${opts.wait ? "" : " SKIP LOCKED"}`,
-    [schema, limit, opts.tenantId ?? null],
+    [schema, limit, opts.tenantId ?? null, opts.exclude ?? []],
   );
   return r.rows;
 }
