@@ -145,11 +145,17 @@ async function isolate(opts: BatchOpts): Promise<number> {
   return routed;
 }
 
+// The share of its time a process's router may spend while it is behind (full batches back to
+// back). A web process answers requests first: its router pauses between full batches, leaving the
+// backlog to the workers' routers, which run flat out (startEventRouter's `share`).
+let share = 1;
+
 /** Routes batches until none is full (or, `wait`, until nothing is left); returns how many. */
 async function drain(opts: BatchOpts): Promise<number> {
   let total = 0;
   for (;;) {
     let r: Round;
+    const t0 = performance.now();
     try {
       r = await routeBatch(BATCH, opts);
     } catch (err) {
@@ -159,6 +165,10 @@ async function drain(opts: BatchOpts): Promise<number> {
     }
     total += r.count;
     if (opts.wait ? r.count === 0 : !r.full) return total;
+    if (!opts.wait && share < 1) {
+      const pause = ((performance.now() - t0) * (1 - share)) / share;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
 
@@ -199,8 +209,12 @@ export function ensureRouter(): void {
   wakeRouter();
 }
 
-/** Web and worker processes: start routing at start (what is pending is routed at once). */
-export function startEventRouter(): { stop: () => Promise<void> } {
+/**
+ * Web and worker processes: start routing at start (what is pending is routed at once). `share`:
+ * the part of its time the router may take while behind (web processes: less than 1).
+ */
+export function startEventRouter(opts: { share?: number } = {}): { stop: () => Promise<void> } {
+  share = Math.min(1, Math.max(0.05, opts.share ?? 1));
   ensureRouter();
   return {
     stop: async () => {
