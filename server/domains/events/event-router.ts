@@ -28,13 +28,13 @@ import { dispatchMatches, recordRuleMetrics, type MatchedEvent, type RuleMatch }
 // nothing happen twice. Delivery is at least once end to end; a queue receives each routed event
 // once.
 //
-// What wakes a router: the process that accepted events wakes its own router right after the commit
-// (no round trip) and NOTIFYs EVENTS_UNROUTED_CHANNEL with the schema (at most every 25 ms) so the
-// other processes share the load; events accepted inside a caller's transaction (event sources,
-// bus-to-bus forwarding, scheduled rules) NOTIFY inside it, delivered on commit. A process starts its router at start (draining what is pending) or
-// the first time it accepts events; a sweep every SWEEP_MS catches anything a lost notification or
-// a failed batch left behind. While a round runs, wake-ups coalesce into the next round, so batches
-// grow with the load.
+// What wakes a router: the process that accepted events wakes its own router right after the
+// commit (no round trip) and NOTIFYs EVENTS_UNROUTED_CHANNEL with the schema (at most every 25 ms)
+// so the other processes share the load; events accepted inside a caller's transaction (event
+// sources, bus-to-bus forwarding, scheduled rules) NOTIFY inside it, delivered on commit. A process
+// starts its router at start (draining what is pending) or the first time it accepts events; a
+// sweep every SWEEP_MS catches anything a lost notification or a failed batch left behind. While a
+// round runs, wake-ups coalesce into the next round, so batches grow with the load.
 
 export { EVENTS_UNROUTED_CHANNEL };
 

@@ -10,16 +10,16 @@ import { intakeEvents, type PutEventsEntry, type PutEventsOptions, type PutEvent
 // PutEvents (contracts.md seam 4) ACCEPTS: after the intake (event-intake.ts: per-entry
 // validation, bus resolution with cross-account policies, AWS's envelope), ONE transaction stores
 // the accepted events (one multi-row INSERT per bus) marked "not routed yet" and calls
-// afterEventsAccepted (archives, schema discovery); then the routers are woken. Everything accepted is
-// committed before the answer. The router (event-router.ts) then matches the events against their
-// bus's rules and creates the invocations in the delivery engine, asynchronously and in batches,
-// as AWS does: accepted → routed → delivered.
+// afterEventsAccepted (archives, schema discovery); then the routers are woken. Everything
+// accepted is committed before the answer. The router (event-router.ts) then matches the events
+// against their bus's rules and creates the invocations in the delivery engine, asynchronously
+// and in batches, as AWS does: accepted → routed → delivered.
 //
 // `db` is the pool (putEvents opens the transaction and wakes this process's router right after
 // the commit, and the other processes' at most every 25 ms) or a client inside the caller's
 // transaction (then everything joins it, and a NOTIFY, delivered when the caller commits, wakes
-// the routers). `opts.ruleArns` (replays) limits
-// the rules the router considers; an empty list matches nothing.
+// the routers). `opts.ruleArns` (replays) limits the rules the router considers; an empty list
+// matches nothing.
 
 export type { PutEventsEntry, PutEventsOptions, PutEventsResultEntry };
 export { checkPutEventsRequest, MAX_ENTRIES } from "./event-intake";
