@@ -122,7 +122,7 @@ async function routeBatch(limit: number, opts: BatchOpts, claimed: string[] = []
       return { count: events.length, bumps };
     }),
   );
-  void recordRuleMetrics(bumps);
+  await recordRuleMetrics(bumps);
   return { count, full: count === limit };
 }
 
