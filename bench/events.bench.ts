@@ -268,9 +268,11 @@ async function benchMoto(): Promise<number | null> {
 // BENCH_PEERS (default "signalbox,moto") picks what runs.
 const PEERS = (process.env.BENCH_PEERS ?? "signalbox,moto").split(",").map((p) => p.trim());
 let ours = 0;
+// BENCH_PHASES (default "throughput,latency") picks Signalbox's phases.
+const PHASES = (process.env.BENCH_PHASES ?? "throughput,latency").split(",").map((p) => p.trim());
 if (PEERS.includes("signalbox")) {
-  ours = await benchThroughput();
-  await benchLatency();
+  if (PHASES.includes("throughput")) ours = await benchThroughput();
+  if (PHASES.includes("latency")) await benchLatency();
 }
 const moto = MOTO_SECONDS > 0 && PEERS.includes("moto") ? await benchMoto() : null;
 if (moto && ours)

@@ -101,6 +101,8 @@ export async function withBenchDatabase<T>(fn: (db: BenchDb) => Promise<T>): Pro
     process.env.SIGNALBOX_MASTER_KEY = MASTER_KEY;
     process.env.NEXTAUTH_SECRET ??= AUTH_SECRET;
     process.env.LOG_LEVEL = "silent";
+    // A second run in this process: the environment (DATABASE_URL) is read again.
+    (await import("../server/env")).resetEnv();
     const { migrate } = await import("../server/db/migrate");
     await migrate(url);
     const { pool, closeDb } = await import("../server/db");

@@ -48,3 +48,8 @@ export function env(): Env {
   cached = parsed.data;
   return cached;
 }
+
+/** Reads the environment again on the next env() (a bench that runs against a second database). */
+export function resetEnv(): void {
+  cached = undefined;
+}

@@ -7,6 +7,7 @@ import { logger } from "../logger";
 import { pool } from "../db";
 import { beatWorkerHeartbeat, deleteWorkerHeartbeat } from "../domains/system/system.repository";
 import { startTimerLoop } from "../domains/timers/timer.loop";
+import { startEventRouter } from "../domains/events/event-router";
 
 // The worker process: runs every job in the catalog, writes a heartbeat that /api/health reads,
 // and on SIGTERM stops taking jobs, lets running ones finish (pg-boss graceful stop), then exits.
@@ -55,12 +56,15 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   timer.unref();
   // Rule and Scheduler schedules: enqueue each fire time's job exactly once (domains/timers).
   const timers = await startTimerLoop();
+  // Accepted events: matched and handed to the delivery engine (domains/events/event-router.ts).
+  const router = startEventRouter();
   log.info({ jobs: HANDLERS.length }, "worker started");
 
   return {
     stop: async () => {
       clearInterval(timer);
       await timers.stop();
+      await router.stop();
       await stopBoss();
       await deleteWorkerHeartbeat(pool(), id).catch(() => {});
       log.info("worker stopped");

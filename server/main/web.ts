@@ -22,6 +22,10 @@ const web = await startWebServer({
 // The web process enqueues; create every job queue now rather than on each first send (that
 // still happens lazily in platform/enqueue.ts if the database was unreachable here).
 await ensureQueues(CONTRACTS).catch((err) => logger.warn({ err }, "could not create job queues at start"));
+// Accepted events are routed to their rules' targets by every web and worker process; while a
+// backlog lasts, a web process's router takes at most SIGNALBOX_WEB_ROUTER_SHARE (0.3) of its time.
+const { startEventRouter } = await import("../domains/events/event-router");
+const router = startEventRouter({ share: Number(process.env.SIGNALBOX_WEB_ROUTER_SHARE ?? 0.3) });
 logger.info({ port: web.port }, `Signalbox web listening on http://localhost:${web.port}`);
 // Tells a parent process (npm start, tests) the port actually bound.
 process.send?.({ type: "listening", port: web.port });
@@ -32,6 +36,7 @@ const shutdown = async (sig: string) => {
   stopping = true;
   logger.info(`received ${sig}, stopping web`);
   await web.close();
+  await router.stop();
   // Flushes the last seconds of queue metrics and closes the long-poll LISTEN connection.
   await shutdownQueues();
   await stopBoss();

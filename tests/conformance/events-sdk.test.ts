@@ -472,6 +472,9 @@ describe("REST /api/v1/buses", () => {
     expect(body.failedEntryCount).toBe(1);
     expect(body.entries[1]).toEqual({ errorCode: "MalformedDetail", errorMessage: "Detail is malformed." });
     const id = body.entries[0]!.eventId!;
+    // PutEvents accepts; the router delivers and marks the event routed in one transaction: once
+    // the message is in the queue, the trace shows it.
+    expect(await drain(q.url, 1)).toHaveLength(1);
 
     const list = await fetch(`${web.url}/api/v1/buses/default/events?source=${encodeURIComponent(source)}`, {
       headers: auth,

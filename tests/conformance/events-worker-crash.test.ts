@@ -1,25 +1,29 @@
 import {
   EventBridgeClient,
   CreateEventBusCommand,
-  PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
 import { pool } from "../../server/db";
+import { BOSS_SCHEMA } from "../../server/jobs/boss";
+import { buildEnvelope } from "../../server/core/events/envelope";
+import { insertEvents } from "../../server/domains/events/event.repository";
 import { ensureQueues } from "../../server/jobs/boss";
 import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
 import { until } from "../helpers/sns-receiver";
 
-// kill -9 of a worker during fan-out loses no invocation. Queue targets of a rule are served in the
-// PutEvents transaction itself (no worker involved), so the worker's share is made real here: a
-// rule on the default bus forwards every event to a custom bus (stored in the PutEvents
-// transaction with one events.route job each), whose five rules each target a queue. The worker
-// routes; it is SIGKILLed once routing is under way, a new one starts, and every queue then holds
-// every event exactly once (invocation dedupe keys: a re-run route job creates nothing twice).
+// kill -9 of a process while it routes events loses no invocation and duplicates none. A rule on
+// the default bus forwards every event to a custom bus, whose five rules each target a queue: two
+// hops through the router (event-router.ts). The events are stored "not routed yet" straight in
+// the database (so no web process routes them before the crash); a worker with small batches
+// (SIGNALBOX_ROUTER_BATCH=10) drains them at start, is SIGKILLed once routing is under way, a new
+// one starts, and every queue then holds every event exactly once (a killed batch commits nothing
+// and is routed again; dedupe keys make nothing happen twice).
 
 let web: TestProcess & { url: string };
 const workers: TestProcess[] = [];
@@ -56,18 +60,46 @@ describe("worker crash while routing events", () => {
     await eb.send(new PutRuleCommand({ Name: "fwd", EventPattern: '{"source":["crash"]}' }));
     await eb.send(new PutTargetsCommand({ Rule: "fwd", Targets: [{ Id: "inner", Arn: EventBusArn }] }));
 
-    for (let i = 0; i < EVENTS; i += 10) {
-      const r = await eb.send(
-        new PutEventsCommand({
-          Entries: Array.from({ length: 10 }, (_, j) => ({
-            Source: "crash",
-            DetailType: "n",
-            Detail: `{"n":${i + j}}`,
-          })),
-        }),
-      );
-      expect(r.FailedEntryCount).toBe(0);
-    }
+    // No web process routes during the crash: it is stopped until the checks at the end.
+    await web.stop();
+    // What PutEvents stores, written directly: accepted, not routed yet (and no NOTIFY).
+    const bus = await pool().query(`SELECT id FROM event_buses WHERE tenant_id = $1 AND name = 'default'`, [
+      t.tenant.id,
+    ]);
+    const now = new Date();
+    await insertEvents(
+      pool(),
+      Array.from({ length: EVENTS }, (_, n) => {
+        const id = randomUUID();
+        const envelope = JSON.stringify(
+          buildEnvelope({
+            id,
+            detailType: "n",
+            source: "crash",
+            account: t.tenant.accountId,
+            time: now,
+            region: "us-east-1",
+            resources: [],
+            detail: { n },
+          }),
+        );
+        return {
+          id,
+          tenantId: t.tenant.id,
+          busId: bus.rows[0].id as string,
+          envelope,
+          source: "crash",
+          detailType: "n",
+          eventTime: now,
+          size: envelope.length,
+          ingest: "api" as const,
+          replayName: null,
+          matchedRules: [],
+        };
+      }),
+      now,
+      BOSS_SCHEMA,
+    );
     const delivered = async () =>
       Number(
         (
@@ -79,16 +111,23 @@ describe("worker crash while routing events", () => {
       );
     expect(await delivered()).toBe(0);
 
-    const first = await startWorker();
+    const first = await startWorker({ env: { SIGNALBOX_ROUTER_BATCH: "10" } });
     workers.push(first);
     await until(async () => (await delivered()) > 0, 60_000, 5);
     process.kill(first.pid, "SIGKILL");
     expect(await delivered()).toBeLessThan(RULES * EVENTS);
 
-    workers.push(await startWorker());
+    workers.push(await startWorker({ env: { SIGNALBOX_ROUTER_BATCH: "10" } }));
     await until(async () => (await delivered()) === RULES * EVENTS, 240_000, 500);
 
-    for (const q of queues) {
+    web = await startWeb();
+    sqs = new SQSClient({
+      endpoint: `${web.url}/api/aws`,
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+      maxAttempts: 1,
+    });
+    for (const q of queues.map((x) => ({ ...x, url: x.url.replace(/^http:\/\/[^/]+/, web.url) }))) {
       const seen = new Set<number>();
       let received = 0;
       for (;;) {

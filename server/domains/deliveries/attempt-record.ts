@@ -28,3 +28,9 @@ export function baseAttempt(d: DeliveryRow, startedAt: Date): AttemptRecord {
     nextRetryAt: null,
   };
 }
+
+/** latency_ms is an int4: an event time decades old (a sender's Time) must not overflow it. */
+export function latencySince(from: Date | number, now: number = Date.now()): number {
+  const ms = now - (typeof from === "number" ? from : from.getTime());
+  return Number.isFinite(ms) ? Math.min(2_147_483_647, Math.max(0, Math.round(ms))) : 0;
+}

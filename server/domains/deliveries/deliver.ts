@@ -16,7 +16,7 @@ import {
   type DeliveryRow,
   type TopicDeliveryRow,
 } from "./delivery.repository";
-import { baseAttempt } from "./attempt-record";
+import { baseAttempt, latencySince } from "./attempt-record";
 import { eventTooOld } from "../../core/events/target-retry";
 import { findInvocations, type InvocationData } from "./invocation.repository";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
@@ -60,7 +60,7 @@ export function toOutcome(input: TargetInput, c: Classified, started: Date, t0: 
     policy: target.policy?.(input).retry ?? LOCAL_RETRY_POLICY,
     error: c.error,
     statusCode: c.statusCode,
-    latencyMs: success ? Math.max(0, Date.now() - new Date(msg.createdAt).getTime()) : null,
+    latencyMs: success ? latencySince(new Date(msg.createdAt)) : null,
     autoDisable: target.autoDisable,
     attempt: {
       ...baseAttempt(d, started),
@@ -235,7 +235,7 @@ function invocationOutcome(
     policy: LOCAL_RETRY_POLICY,
     error: c.error,
     statusCode: c.statusCode,
-    latencyMs: success ? Math.max(0, Date.now() - input.invocation.eventTime.getTime()) : null,
+    latencyMs: success ? latencySince(input.invocation.eventTime) : null,
     autoDisable: false,
     attempt: {
       ...baseAttempt(input.delivery, started),

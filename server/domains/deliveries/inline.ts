@@ -3,7 +3,7 @@ import type { Queryable } from "../../db";
 import { listConfirmedSubscriptions } from "../topics/topic.repository";
 import type { MessageRow } from "../topics/topic-message.repository";
 import { insertAttempts, insertDeliveries, type TopicDeliveryRow, type MetricBump } from "./delivery.repository";
-import { baseAttempt } from "./attempt-record";
+import { baseAttempt, latencySince } from "./attempt-record";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { matches } from "./filter";
 import { topicDelivery } from "./topic-delivery";
@@ -64,7 +64,7 @@ export async function deliverToQueuesInline(
     if (verdicts[k]!.result === "success") ok.push(input);
     else retry.push(input.delivery.id);
   });
-  const latency = (i: TargetInput) => Math.max(0, Date.now() - new Date(i.message.createdAt).getTime());
+  const latency = (i: TargetInput) => latencySince(new Date(i.message.createdAt));
   await insertDeliveries(
     tx,
     inputs.map((i, k) =>

@@ -9,7 +9,7 @@ import {
 } from "../../core/events/target-retry";
 import { publicUrl } from "../../platform/public-url";
 import { insertAttempts, underSavepoint, type DeliveryRow } from "./delivery.repository";
-import { baseAttempt } from "./attempt-record";
+import { baseAttempt, latencySince } from "./attempt-record";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import {
   findByDedupeKeys,
@@ -117,7 +117,7 @@ export async function createInvocations(
     // A local kind's row goes in already succeeded (the delivery below commits with it or not at
     // all): the common path writes each row once; the few refused are reopened after.
     const inline = local
-      ? { status: "succeeded" as const, attempts: 1, latencyMs: Math.max(0, now.getTime() - eventTime.getTime()) }
+      ? { status: "succeeded" as const, attempts: 1, latencyMs: latencySince(eventTime, now.getTime()) }
       : { status: "pending" as const, attempts: 0, latencyMs: null };
     return {
       deliveryId: randomUUID(),

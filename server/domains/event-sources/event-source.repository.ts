@@ -158,7 +158,7 @@ export async function listSourceRequests(
   const r = await db.query(
     `SELECT id::text, received_at AS "receivedAt", status, delivery_id AS "deliveryId", detail_type AS "detailType",
             event_id AS "eventId", reason
-       FROM event_source_requests WHERE tenant_id = $1 AND source_id = $2 ORDER BY id DESC LIMIT $3`,
+       FROM event_source_requests r WHERE tenant_id = $1 AND source_id = $2 ORDER BY r.id DESC LIMIT $3`,
     [tenantId, sourceId, limit],
   );
   return r.rows;

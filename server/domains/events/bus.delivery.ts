@@ -1,20 +1,19 @@
 import type { Queryable } from "../../db";
 import { isAppError } from "../../core/errors";
-import { enqueue } from "../../platform/enqueue";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { underSavepoint } from "../deliveries/delivery.repository";
 import { intakeEvents } from "./event-intake";
-import { insertEvents } from "./event.repository";
+import { insertEvents, notifyEventsAccepted } from "./event.repository";
 import { afterEventsAccepted } from "./events.hooks";
-import { routeEventsJob } from "./events.jobs";
 
 // The event bus as a target ("deliver into me"), for the delivery engine's event-bus kind
 // (deliveries/targets/event-bus.ts), the way queues/queue.delivery.ts serves the queue kind. The
 // event a rule forwards keeps its source, detail-type, detail, resources and time; the target bus
 // gives it a new id. Another account's bus takes it only when its policy allows the rule's account
-// (aws:SourceArn = the rule). The event is stored in the engine's transaction and an events.route
-// job, enqueued in that same transaction, matches it against the target bus's rules (the engine
-// cannot call back into rule matching without an import cycle, and AWS routes bus-to-bus
-// asynchronously too).
+// (aws:SourceArn = the rule). The event is stored, not routed yet, in the engine's transaction,
+// whose NOTIFY wakes the routers (event-router.ts) on commit: they match it against the target
+// bus's rules like any accepted event (the engine cannot call back into rule matching without an
+// import cycle, and AWS routes bus-to-bus asynchronously too).
 
 export type BusDeliveryInput = {
   /** The tenant whose rule forwards the event. */
@@ -77,9 +76,10 @@ async function deliverOne(input: BusDeliveryInput, tx: Queryable): Promise<BusDe
     tx,
     g.events.map((e) => e.row),
     intake.receivedAt,
+    BOSS_SCHEMA,
   );
   await afterEventsAccepted(tx, g.bus, stored);
-  await enqueue(routeEventsJob, { tenantId: g.bus.tenantId, busId: g.bus.id, eventIds: [r.EventId] }, { tx });
+  await notifyEventsAccepted(tx, BOSS_SCHEMA);
   return { ok: true, eventId: r.EventId };
 }
 

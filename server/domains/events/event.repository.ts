@@ -19,16 +19,33 @@ export type StoredEvent = {
   matchedRules: string[];
 };
 
-export type NewEvent = Omit<StoredEvent, "receivedAt">;
+export type NewEvent = Omit<StoredEvent, "receivedAt"> & {
+  /** When not empty, the router considers only these rules (ARNs): a replay's filter, a fired scheduled rule. */
+  routeRules?: string[];
+};
 
-/** One multi-row INSERT for a PutEvents call (a second insert of the same id is a no-op: retried fires). */
-export async function insertEvents(db: Queryable, events: NewEvent[], receivedAt: Date): Promise<StoredEvent[]> {
+const pgTextArray = (list: string[]) => `{${list.map((a) => `"${a.replace(/(["\\])/g, "\\$1")}"`).join(",")}}`;
+
+/**
+ * One multi-row INSERT for a PutEvents call (a second insert of the same id is a no-op: retried
+ * fires). `routeSchema`: the events wait for the routers of that pg-boss schema (event-router.ts);
+ * null stores them as routed (nothing to match).
+ */
+export async function insertEvents(
+  db: Queryable,
+  events: NewEvent[],
+  receivedAt: Date,
+  routeSchema: string | null = null,
+): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   await db.query(
-    `INSERT INTO events (id, tenant_id, bus_id, envelope, source, detail_type, event_time, received_at, size, ingest, replay_name, matched_rules)
-     SELECT e.id, e.tenant_id, e.bus_id, e.envelope, e.source, e.detail_type, e.event_time, $8::timestamptz, e.size, e.ingest, e.replay_name, e.matched::text[]
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::int[], $10::text[], $11::text[], $12::text[])
-         AS e(id, tenant_id, bus_id, envelope, source, detail_type, event_time, size, ingest, replay_name, matched)
+    `INSERT INTO events (id, tenant_id, bus_id, envelope, source, detail_type, event_time, received_at, size, ingest, replay_name, matched_rules,
+                         route_schema, route_rules)
+     SELECT e.id, e.tenant_id, e.bus_id, e.envelope, e.source, e.detail_type, e.event_time, $8::timestamptz, e.size, e.ingest, e.replay_name, e.matched::text[],
+            $13::text, e.route_rules::text[]
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::int[], $10::text[], $11::text[], $12::text[],
+                   $14::text[])
+         AS e(id, tenant_id, bus_id, envelope, source, detail_type, event_time, size, ingest, replay_name, matched, route_rules)
      ON CONFLICT (id) DO NOTHING`,
     [
       events.map((e) => e.id),
@@ -42,10 +59,57 @@ export async function insertEvents(db: Queryable, events: NewEvent[], receivedAt
       events.map((e) => e.size),
       events.map((e) => e.ingest),
       events.map((e) => e.replayName),
-      events.map((e) => `{${e.matchedRules.map((a) => `"${a}"`).join(",")}}`),
+      events.map((e) => pgTextArray(e.matchedRules)),
+      routeSchema,
+      events.map((e) => pgTextArray(e.routeRules ?? [])),
     ],
   );
-  return events.map((e) => ({ ...e, receivedAt }));
+  return events.map(({ routeRules: _r, ...e }) => ({ ...e, receivedAt }));
+}
+
+// --- routing (event-router.ts) ---------------------------------------------------------------------
+
+/** NOTIFY channel of the routers; payload: the pg-boss schema whose routers should look. */
+export const EVENTS_UNROUTED_CHANNEL = "signalbox_events_unrouted";
+
+/** Inside the transaction that stores unrouted events: wakes the routers of `schema` on commit. */
+export async function notifyEventsAccepted(tx: Queryable, schema: string): Promise<void> {
+  await tx.query(`SELECT pg_notify($1, $2)`, [EVENTS_UNROUTED_CHANNEL, schema]);
+}
+
+export type UnroutedEvent = StoredEvent & { routeRules: string[] };
+
+/**
+ * Claims up to `limit` events waiting for the routers of `schema`, oldest first, locked until the
+ * caller's transaction ends. `wait`: block on events another router holds (they come back routed
+ * and are left out) instead of skipping them. `exclude`: event ids set aside.
+ */
+export async function claimUnroutedEvents(
+  tx: Queryable,
+  schema: string,
+  limit: number,
+  opts: { wait?: boolean; tenantId?: string; exclude?: string[] } = {},
+): Promise<UnroutedEvent[]> {
+  const r = await tx.query(
+    `SELECT ${EVENT_COLS}, route_rules AS "routeRules" FROM events
+      WHERE route_schema = $1 AND ($3::text IS NULL OR tenant_id = $3) AND id <> ALL($4::text[])
+      ORDER BY received_at LIMIT $2 FOR UPDATE${opts.wait ? "" : " SKIP LOCKED"}`,
+    [schema, limit, opts.tenantId ?? null, opts.exclude ?? []],
+  );
+  return r.rows;
+}
+
+/** Marks claimed events routed, with the rules each matched (the explorer's trace). */
+export async function markEventsRouted(
+  tx: Queryable,
+  routed: Array<{ id: string; matchedRules: string[] }>,
+): Promise<void> {
+  if (routed.length === 0) return;
+  await tx.query(
+    `UPDATE events e SET route_schema = NULL, matched_rules = m.rules::text[]
+       FROM unnest($1::text[], $2::text[]) AS m(id, rules) WHERE e.id = m.id`,
+    [routed.map((e) => e.id), routed.map((e) => pgTextArray(e.matchedRules))],
+  );
 }
 
 const EVENT_COLS = `id, tenant_id AS "tenantId", bus_id AS "busId", envelope, source, detail_type AS "detailType",

@@ -19,9 +19,10 @@ export const fireRuleScheduleJob = defineJob({
 });
 
 /**
- * Events a rule forwarded to another bus (the event-bus target kind) are stored in the delivering
- * transaction; this job then matches them against the target bus's rules and creates their
- * invocations (dedupe keys make a second run a no-op).
+ * Kept for jobs enqueued before the event router (event-router.ts) existed: events a rule forwarded
+ * to another bus are now stored unrouted and routed like any accepted event. The handler matches
+ * the named events against the target bus's rules and creates their invocations (dedupe keys make
+ * a second run, or an event the router also routed, a no-op).
  */
 export const routeEventsJob = defineJob({
   name: "events.route",

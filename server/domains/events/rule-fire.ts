@@ -1,18 +1,20 @@
 import { createHash } from "node:crypto";
 import { pool, withTransaction } from "../../db";
+import { BOSS_SCHEMA } from "../../jobs/boss";
 import { logger } from "../../logger";
 import { buildEnvelope } from "../../core/events/envelope";
 import { findBusById, findRuleById } from "./bus.repository";
 import { region } from "./bus.service";
-import { insertEvents } from "./event.repository";
-import { dispatchMatches, recordRuleMetrics } from "./rule-dispatch";
+import { insertEvents, notifyEventsAccepted } from "./event.repository";
+import { wakeRouter } from "./event-router";
 import type { PayloadOf } from "../../jobs/registry";
 import type { fireRuleScheduleJob } from "./events.jobs";
 
 // One fire time of a scheduled rule (events.fireRuleSchedule): AWS's scheduled event, stored on the
-// rule's bus like any other event (the explorer shows it) and handed to the rule's targets. The
-// event id is derived from (rule, fire time), so a second run of the same fire stores nothing new
-// and creates no second invocation (the engine's dedupe keys contain the event id).
+// rule's bus like any other event (the explorer shows it), not routed yet and limited to this rule
+// (route_rules): the router (event-router.ts) hands it to the rule's targets. The event id is
+// derived from (rule, fire time), so a second run of the same fire stores nothing new and creates
+// no second invocation (the engine's dedupe keys contain the event id).
 
 function eventIdFor(ruleId: string, fireTime: string): string {
   const h = createHash("sha256").update(`${ruleId}\u0000${fireTime}`).digest("hex");
@@ -37,8 +39,7 @@ export async function runFireRuleSchedule(data: PayloadOf<typeof fireRuleSchedul
     detail: {},
   });
   const envelopeText = JSON.stringify(envelope);
-  const ingestionTime = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-  const bumps = await withTransaction(async (tx) => {
+  await withTransaction(async (tx) => {
     await insertEvents(
       tx,
       [
@@ -54,20 +55,14 @@ export async function runFireRuleSchedule(data: PayloadOf<typeof fireRuleSchedul
           ingest: "schedule",
           replayName: null,
           matchedRules: [rule.arn],
+          routeRules: [rule.arn],
         },
       ],
       new Date(),
+      BOSS_SCHEMA,
     );
-    return dispatchMatches(tx, [
-      {
-        envelope,
-        envelopeText,
-        ingestionTime,
-        receivedAt: fireTime,
-        rules: [{ id: rule.id, name: rule.name, arn: rule.arn, tenantId: rule.tenantId }],
-      },
-    ]);
+    await notifyEventsAccepted(tx, BOSS_SCHEMA);
   });
-  await recordRuleMetrics(bumps);
+  wakeRouter();
   logger.debug({ ruleId: rule.id, fireTime: data.fireTime }, "scheduled rule fired");
 }

@@ -8,9 +8,10 @@ import type { routeEventsJob } from "./events.jobs";
 import { matchRules, ruleIndexFor } from "./rule-index";
 import { dispatchMatches, recordRuleMetrics, type MatchedEvent } from "./rule-dispatch";
 
-// events.route: events that arrived on a bus from another bus's rule (bus.delivery.ts) are matched
-// against this bus's rules and handed to the engine, in one transaction. The invocations' dedupe
-// keys (event, rule, target) make a retried job create nothing twice.
+// events.route: jobs enqueued before the event router existed (event-router.ts now routes events
+// forwarded bus-to-bus like every accepted event): the named events are matched against this bus's
+// rules and handed to the engine, in one transaction. The invocations' dedupe keys (event, rule,
+// target) make a retried job, or an event the router also routed, create nothing twice.
 
 export async function runRouteEvents(data: PayloadOf<typeof routeEventsJob>): Promise<void> {
   const bus = await findBusById(pool(), data.tenantId, data.busId);
