@@ -9,7 +9,7 @@ import { createFunction } from "../../server/domains/functions/function.service"
 import { invokeFunction } from "../../server/domains/functions/function.invoke";
 import { adapterSnippet } from "../../components/functions/snippets";
 
-// The README's ten-line adapter (docs/readme/functions.md), taken from the document itself and run
+// The README's ten-line adapter (README.md, section "Functions"), taken from the document itself and run
 // with node in front of an ordinary Lambda handler: Signalbox's signed invocations pass the
 // standardwebhooks verification, the handler's result and its thrown error come back as Lambda
 // reports them, and an unsigned request is refused.
@@ -22,7 +22,7 @@ let port = 0;
 let output = "";
 
 function adapterFromReadme(): string {
-  const md = readFileSync(path.join(root, "docs/readme/functions.md"), "utf8");
+  const md = readFileSync(path.join(root, "README.md"), "utf8");
   const section = md.slice(md.indexOf("### Run an existing Lambda handler"));
   const m = /```js\n([\s\S]*?)```/.exec(section);
   if (!m) throw new Error("no js block in the README's adapter section");
