@@ -15,6 +15,7 @@ import {
   consoleRule,
   consoleRules,
 } from "./events.console";
+import { routePendingEvents } from "./event-router";
 
 // The console's events service (what trpc.events.* calls) against real PostgreSQL: forms mapped to
 // AWS's shapes, AWS's per-entry errors as field errors with nothing stored, and the explorer's
@@ -90,6 +91,7 @@ describe("events console service", () => {
       detailType: "Paid",
       detail: JSON.stringify({ amount: 5 }),
     });
+    await routePendingEvents({ tenantId: t.tenant.id }); // PutEvents only accepts; routing is asynchronous
     const list = await consoleEvents(t.actor, t.tenant, { bus });
     expect(list.items.map((e) => [e.id, e.matchedRules, e.invocations, e.failed])).toEqual([
       [small, 0, 0, 0],
