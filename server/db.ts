@@ -20,6 +20,16 @@ export function pool(): pg.Pool {
     g.__sbPool.on("error", () => {
       /* idle client errors (e.g. PostgreSQL restart) are retried by the next query */
     });
+    // pg-pool listens for errors only on idle clients: a connection that dies while checked out
+    // between two statements (a transaction doing work in JS, PostgreSQL restarting, a terminated
+    // backend) would emit an unhandled 'error' and end the process. Every client gets a listener of
+    // its own; its next statement then fails, and the pool drops it on release (it is no longer
+    // queryable).
+    g.__sbPool.on("connect", (client) => {
+      client.on("error", () => {
+        /* surfaced by the client's next statement */
+      });
+    });
   }
   return g.__sbPool;
 }
