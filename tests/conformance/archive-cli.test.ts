@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
@@ -10,7 +10,6 @@ import { startWeb, type TestProcess } from "../helpers/server";
 // server (no worker: replays stay where the API leaves them): the AWS CLI 2.9 with the commands the
 // README shows (`aws events …-archive`, `aws schemas …`), and boto3.
 
-const AWS_CLI = "/usr/bin/aws";
 let web: TestProcess & { url: string };
 let t: TestTenant;
 
@@ -23,31 +22,7 @@ afterAll(async () => {
   await web?.stop();
 });
 
-function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
-      {
-        env: {
-          NODE_ENV: "test",
-          PATH: process.env.PATH,
-          HOME: "/tmp",
-          AWS_ACCESS_KEY_ID: t.key.id,
-          AWS_SECRET_ACCESS_KEY: t.key.secret,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_PAGER: "",
-        },
-        timeout: 90_000,
-      },
-      (err: Error | null, stdout: string, stderr: string) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const aws = (args: string[]) => runAwsCli(`${web.url}/api/aws`, t.key, args, 90_000);
 
 describe.skipIf(!existsSync(AWS_CLI))("AWS CLI: archives and schemas", () => {
   it("create-archive, put-events, describe-archive; schemas create/list/export; errors by code", async () => {

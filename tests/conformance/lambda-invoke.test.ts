@@ -1,3 +1,4 @@
+import { runAwsCli } from "../helpers/aws-cli";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,6 @@ import { pool } from "../../server/db";
 // Lambda on the AWS door, driven by clients we did not write: @aws-sdk/client-lambda and the AWS
 // CLI (`aws lambda invoke`), against a real web process and a local function service.
 
-const AWS_CLI = "/usr/bin/aws";
 let web: TestProcess & { url: string };
 let t: TestTenant;
 let svc: Awaited<ReturnType<typeof startFunctionReceiver>>;
@@ -64,31 +64,7 @@ afterAll(async () => {
   await svc?.close();
 });
 
-function awsCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
-      {
-        env: {
-          NODE_ENV: "test",
-          PATH: process.env.PATH,
-          HOME: "/tmp",
-          AWS_ACCESS_KEY_ID: t.key.id,
-          AWS_SECRET_ACCESS_KEY: t.key.secret,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_PAGER: "",
-        },
-        timeout: 60_000,
-      },
-      (err: Error | null, stdout: string, stderr: string) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const awsCli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, t.key, args);
 
 const text = (b?: Uint8Array) => Buffer.from(b ?? []).toString("utf8");
 

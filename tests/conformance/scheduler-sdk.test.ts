@@ -1,3 +1,4 @@
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import {
@@ -333,32 +334,7 @@ describe("boto3 scheduler client", () => {
   });
 });
 
-const AWS_CLI = "/usr/bin/aws";
-function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
-      {
-        env: {
-          NODE_ENV: "test",
-          PATH: process.env.PATH,
-          HOME: "/tmp",
-          AWS_ACCESS_KEY_ID: t.key.id,
-          AWS_SECRET_ACCESS_KEY: t.key.secret,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_PAGER: "",
-        },
-        timeout: 60_000,
-      },
-      (err: Error | null, stdout: string, stderr: string) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const aws = (args: string[]) => runAwsCli(`${web.url}/api/aws`, t.key, args);
 
 describe.skipIf(!existsSync(AWS_CLI))("AWS CLI", () => {
   it("create-schedule as the README shows it, get-schedule, list-schedules, and an error", async () => {
