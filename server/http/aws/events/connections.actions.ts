@@ -1,4 +1,3 @@
-import { AppError } from "../../../core/errors";
 import type { AuthParameters } from "../../../core/connections/auth-params";
 import {
   createConnection,
@@ -17,47 +16,13 @@ import {
 } from "../../../domains/connections/api-destination.service";
 import type { ApiDestinationRow, ConnectionRow } from "../../../domains/connections/connection.repository";
 import type { AwsAction, AwsCall, AwsReply } from "../types";
+import { epoch as epochSeconds, int, obj, str, type In } from "./wire";
 
 // EventBridge connections and API destinations on the EventBridge door (contracts.md seam 7): the
 // events service spreads `connectionActions` into its action table. AWS JSON 1.1; timestamps are
 // epoch seconds; secrets never appear in an answer.
 
-type In = Record<string, unknown>;
-
-function serialization(member: string): AppError {
-  return new AppError("validation", `Unexpected type for member ${member}.`, { awsCode: "SerializationException" });
-}
-
-function str(input: In, name: string, required = false): string | undefined {
-  const v = input[name];
-  if (v === undefined || v === null) {
-    if (required)
-      throw new AppError(
-        "validation",
-        `1 validation error detected: Value null at '${name.charAt(0).toLowerCase() + name.slice(1)}' failed to satisfy constraint: Member must not be null`,
-        { awsCode: "ValidationException" },
-      );
-    return undefined;
-  }
-  if (typeof v !== "string") throw serialization(name);
-  return v;
-}
-
-function int(input: In, name: string): number | undefined {
-  const v = input[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v)) throw serialization(name);
-  return v;
-}
-
-function obj(input: In, name: string): In | undefined {
-  const v = input[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v)) throw serialization(name);
-  return v as In;
-}
-
-const epoch = (d: Date | null) => (d ? d.getTime() / 1000 : undefined);
+const epoch = (d: Date | null) => (d ? epochSeconds(d) : undefined);
 
 function reply(out: Record<string, unknown>): AwsReply {
   return { headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(out) };
