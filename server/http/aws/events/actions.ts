@@ -1,7 +1,6 @@
 import { assertCan } from "../../../auth/permissions";
 import { AppError } from "../../../core/errors";
 import { pool } from "../../../db";
-import type { AwsAction, AwsCall, AwsContext } from "../types";
 import {
   createBus,
   deleteBus,
@@ -10,7 +9,6 @@ import {
   putPermission,
   removePermission,
   updateBus,
-  type Caller,
 } from "../../../domains/events/bus.service";
 import {
   deleteRule,
@@ -28,14 +26,10 @@ import { checkTags, listTagsForResource, tagResource, untagResource } from "../.
 import { putEvents, type PutEventsEntry } from "../../../domains/events/put-events";
 import type { BusRow, RuleRow, TargetDefinition } from "../../../domains/events/bus.repository";
 import { ebNotFound } from "../../../domains/events/event.errors";
-import { bool, compact, epoch, int, list, obj, str, type In } from "./wire";
+import { bool, compact, epoch, int, list, obj, str, caller, jsonActions, type Handler } from "./wire";
 
 // Every EventBridge action Signalbox serves over AWS JSON 1.1 (X-Amz-Target: AWSEvents.<Action>).
 // Each handler reads its members, calls one use case and shapes AWS's reply.
-
-type Handler = (ctx: AwsContext, input: In) => Promise<Record<string, unknown>>;
-
-const caller = (ctx: AwsContext): Caller => ({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId });
 
 function busOut(b: BusRow, withPolicy = true) {
   return compact({
@@ -301,15 +295,4 @@ const HANDLERS: Array<[string, Handler]> = [
   ],
 ];
 
-const JSON_CT = "application/x-amz-json-1.1";
-
-export const eventsActions: ReadonlyArray<readonly [string, AwsAction]> = HANDLERS.map(
-  ([name, h]) =>
-    [
-      name,
-      async (call: AwsCall) => {
-        const out = await h(call.ctx, call.json ?? {});
-        return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
-      },
-    ] as const,
-);
+export const eventsActions = jsonActions(HANDLERS);

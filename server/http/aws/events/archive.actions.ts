@@ -1,6 +1,4 @@
 import { AppError } from "../../../core/errors";
-import type { AwsAction, AwsCall, AwsContext } from "../types";
-import type { Caller } from "../../../domains/events/bus.service";
 import {
   createArchive,
   deleteArchive,
@@ -10,15 +8,11 @@ import {
 } from "../../../domains/archives/archive.service";
 import { cancelReplay, describeReplay, listReplays, startReplay } from "../../../domains/archives/replay.service";
 import type { ReplayRow } from "../../../domains/archives/archive.repository";
-import { compact, epoch, int, list, obj, str, type In } from "./wire";
+import { compact, epoch, int, list, obj, str, type In, caller, jsonActions, type Handler } from "./wire";
 
 // EventBridge archives and replays on the AWS door (contracts.md seam 7): CreateArchive,
 // DescribeArchive, UpdateArchive, DeleteArchive, ListArchives, StartReplay, DescribeReplay,
 // ListReplays, CancelReplay. events' service spreads `archiveActions` into its table.
-
-type Handler = (ctx: AwsContext, input: In) => Promise<Record<string, unknown>>;
-
-const caller = (ctx: AwsContext): Caller => ({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId });
 
 /** A JSON 1.1 timestamp member: epoch seconds (what the SDKs send) or an ISO 8601 string. */
 function timestamp(input: In, name: string): Date {
@@ -196,15 +190,4 @@ const HANDLERS: Array<[string, Handler]> = [
   ],
 ];
 
-const JSON_CT = "application/x-amz-json-1.1";
-
-export const archiveActions: ReadonlyArray<readonly [string, AwsAction]> = HANDLERS.map(
-  ([name, h]) =>
-    [
-      name,
-      async (call: AwsCall) => {
-        const out = await h(call.ctx, call.json ?? {});
-        return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
-      },
-    ] as const,
-);
+export const archiveActions = jsonActions(HANDLERS);

@@ -1,4 +1,6 @@
 import { AppError } from "../../../core/errors";
+import type { Caller } from "../../../domains/events/bus.service";
+import type { AwsAction, AwsCall, AwsContext } from "../types";
 
 // Reading AWS JSON 1.1 input members: a member of the wrong JSON type is a SerializationException
 // (what AWS answers before any validation); missing required members are ValidationException with
@@ -72,4 +74,28 @@ export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null) out[k] = v;
   return out as Partial<T>;
+}
+
+/** One EventBridge action: the caller's context and the JSON members in, the reply's members out. */
+export type Handler = (ctx: AwsContext, input: In) => Promise<Record<string, unknown>>;
+
+/** The events domain's caller: the tenant and its account id. */
+export const caller = (ctx: AwsContext): Caller => ({ tenantId: ctx.tenant.id, accountId: ctx.tenant.accountId });
+
+const JSON_CT = "application/x-amz-json-1.1";
+
+/** Named handlers as door actions: each replies with its members as AWS JSON 1.1. */
+export function jsonActions(
+  handlers: ReadonlyArray<readonly [string, Handler]>,
+): ReadonlyArray<readonly [string, AwsAction]> {
+  return handlers.map(
+    ([name, h]) =>
+      [
+        name,
+        async (call: AwsCall) => {
+          const out = await h(call.ctx, call.json ?? {});
+          return { headers: { "content-type": JSON_CT }, body: JSON.stringify(out) };
+        },
+      ] as const,
+  );
 }
