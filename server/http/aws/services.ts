@@ -6,6 +6,7 @@ import { schemasService } from "./schemas/schemas.service";
 import { eventsService } from "./events";
 import { schedulerService } from "./scheduler/scheduler.service";
 import { lambdaService } from "./lambda/lambda.service";
+import { statesService } from "./states/states.service";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
 export const AWS_SERVICES: AwsService[] = [
@@ -16,4 +17,5 @@ export const AWS_SERVICES: AwsService[] = [
   schedulerService,
   lambdaService,
   schemasService,
+  statesService,
 ];

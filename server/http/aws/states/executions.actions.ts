@@ -1,0 +1,3 @@
+import type { AwsAction } from "../types";
+
+export const executionActions: [string, AwsAction][] = [];
