@@ -1,16 +1,15 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureQueues } from "../../server/jobs/boss";
 import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
+import { AWS_CLI, runWithAwsKey } from "../helpers/aws-cli";
 
 // EventBridge through clients we did not write: the AWS CLI 2.9 (`aws events …`) and boto3,
 // against a started server: rule + SQS target + put-events → the message in the queue, and
 // AWS's error codes as those clients parse them.
 
-const AWS_CLI = "/usr/bin/aws";
 let web: TestProcess & { url: string };
 let worker: TestProcess;
 let t: TestTenant;
@@ -24,31 +23,7 @@ afterAll(async () => {
   await Promise.all([web?.stop(), worker?.stop()]);
 });
 
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      cmd,
-      args,
-      {
-        env: {
-          NODE_ENV: "test",
-          PATH: process.env.PATH,
-          HOME: "/tmp",
-          AWS_ACCESS_KEY_ID: t.key.id,
-          AWS_SECRET_ACCESS_KEY: t.key.secret,
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_PAGER: "",
-        },
-        timeout: 90_000,
-      },
-      (err: Error | null, stdout: string, stderr: string) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (cmd: string, args: string[]) => runWithAwsKey(cmd, args, t.key, { timeoutMs: 90_000 });
 
 const aws = (args: string[]) => run(AWS_CLI, ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args]);
 

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { NodeSha256 } from "../../server/core/sigv4/test-support";
 import { existsSync } from "node:fs";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -8,11 +7,11 @@ import { pool } from "../../server/db";
 import { revokeApiKey, createApiKey } from "../../server/domains/api-keys/api-key.service";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 
 // The end-to-end proof of API keys and SigV4: real AWS clients (SDK v3 and the AWS CLI, which
 // speaks the query protocol) call STS GetCallerIdentity on /api/aws of a real web process.
 
-const AWS_CLI = "/usr/bin/aws";
 let web: TestProcess & { url: string; port: number };
 let t: TestTenant;
 
@@ -33,34 +32,8 @@ function sts(creds: { id: string; secret: string }, region = "us-east-1") {
   });
 }
 
-function awsCli(
-  creds: { id: string; secret: string },
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", `${web.url}/api/aws`, "--output", "json", ...args],
-      {
-        env: {
-          NODE_ENV: "test",
-          PATH: process.env.PATH,
-          HOME: "/tmp",
-          AWS_ACCESS_KEY_ID: creds.id,
-          AWS_SECRET_ACCESS_KEY: creds.secret,
-          AWS_DEFAULT_REGION: "eu-west-1",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_PAGER: "",
-        },
-        timeout: 60_000,
-      },
-      (err: Error | null, stdout: string, stderr: string) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const awsCli = (creds: { id: string; secret: string }, args: string[]) =>
+  runAwsCli(`${web.url}/api/aws`, creds, args, 60_000, "eu-west-1");
 
 const arnOf = (accountId: string, keyId: string) => `arn:aws:iam::${accountId}:user/${keyId}`;
 
