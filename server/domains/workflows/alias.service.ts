@@ -110,9 +110,13 @@ async function requireAlias(q: Queryable, caller: WorkflowCaller, arn: string): 
   return a;
 }
 
+/** Routing entries in AWS's member order (JSONB reorders keys). */
+const norm = (r: RoutingEntry[]): RoutingEntry[] =>
+  r.map((e) => ({ stateMachineVersionArn: e.stateMachineVersionArn, weight: e.weight }));
+
 const sameRouting = (a: RoutingEntry[], b: RoutingEntry[]) =>
-  JSON.stringify([...a].sort((x, y) => x.stateMachineVersionArn.localeCompare(y.stateMachineVersionArn))) ===
-  JSON.stringify([...b].sort((x, y) => x.stateMachineVersionArn.localeCompare(y.stateMachineVersionArn)));
+  JSON.stringify(norm(a).sort((x, y) => x.stateMachineVersionArn.localeCompare(y.stateMachineVersionArn))) ===
+  JSON.stringify(norm(b).sort((x, y) => x.stateMachineVersionArn.localeCompare(y.stateMachineVersionArn)));
 
 /** Idempotent for an identical request (returns the alias); a different one under the same name is a ConflictException. */
 export async function createStateMachineAlias(
@@ -172,7 +176,7 @@ export async function describeStateMachineAlias(
     stateMachineAliasArn: a.arn,
     name: a.name,
     ...(a.description ? { description: a.description } : {}),
-    routingConfiguration: a.routing,
+    routingConfiguration: norm(a.routing),
     creationDate: a.createdAt,
     updateDate: a.updatedAt,
   };

@@ -64,3 +64,14 @@ export function checkTagCount(arn: string, tags: Record<string, string>): void {
 
 export const tagList = (tags: Record<string, string>): Tag[] =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
+
+/** JSON with object keys sorted: compares values read back from JSONB (which reorders keys). */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v);
+}

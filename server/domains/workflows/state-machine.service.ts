@@ -9,6 +9,7 @@ import {
   pageSize,
   pageToken,
   readPageToken,
+  stableJson,
   tagMap,
   type WorkflowCaller,
 } from "./state-machine.common";
@@ -180,7 +181,7 @@ function checkVersionDescription(publish: boolean | undefined, description: stri
   if (!publish) throw sfnValidation("Version description can only be set when publish is true");
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameJson = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
 
 // ---- lookups ----
 
