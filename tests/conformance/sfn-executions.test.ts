@@ -23,7 +23,10 @@ import {
   type SFNServiceException,
 } from "@aws-sdk/client-sfn";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 import { ensureQueues } from "../../server/jobs/boss";
 import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
@@ -242,5 +245,68 @@ describe("executions", () => {
     await finished(ex.executionArn!);
     const gone = await errorOf(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: sm })));
     expect(gone.name).toBe("StateMachineDoesNotExist");
+  });
+});
+
+const BOTO_SCRIPT = `
+import boto3, json, sys, time
+from botocore.config import Config
+kw = dict(endpoint_url=sys.argv[1] + "/api/aws", region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+sfn = boto3.client("stepfunctions", config=Config(inject_host_prefix=False), **kw)
+role = "arn:aws:iam::123456789012:role/StepFunctionsRole"
+d = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"got.$": "$.x"}, "End": True}}})
+std = sfn.create_state_machine(name=sys.argv[4], definition=d, roleArn=role)["stateMachineArn"]
+ex = sfn.start_execution(stateMachineArn=std, input=json.dumps({"x": 5}))["executionArn"]
+for _ in range(300):
+    r = sfn.describe_execution(executionArn=ex)
+    if r["status"] != "RUNNING":
+        break
+    time.sleep(0.1)
+print("describe", r["status"], r["output"], type(r["startDate"]).__name__)
+print("history", [e["type"] for e in sfn.get_execution_history(executionArn=ex)["events"]][-1])
+exp = sfn.create_state_machine(name=sys.argv[4] + "-x", definition=d, roleArn=role, type="EXPRESS")["stateMachineArn"]
+s = sfn.start_sync_execution(stateMachineArn=exp, input=json.dumps({"x": 6}))
+print("sync", s["status"], s["output"])
+try:
+    sfn.describe_execution(executionArn=ex + "-nope")
+except sfn.exceptions.ExecutionDoesNotExist:
+    print("ExecutionDoesNotExist")
+`;
+
+describe("boto3 and the AWS CLI", () => {
+  it("boto3 starts an execution, reads it and runs StartSyncExecution with host-prefix injection off", async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        "python3",
+        ["-c", BOTO_SCRIPT, web.url, a.key.id, a.key.secret, uniqueName("boto")],
+        { timeout: 90_000 },
+        (err: Error | null, stdout: string, stderr: string) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+      ),
+    );
+    expect(out.trim().split("\n")).toEqual([
+      'describe SUCCEEDED {"got":5} datetime',
+      "history ExecutionSucceeded",
+      'sync SUCCEEDED {"got":6}',
+      "ExecutionDoesNotExist",
+    ]);
+  });
+
+  it.skipIf(!existsSync(AWS_CLI))("the AWS CLI starts an execution and reads its status and history", async () => {
+    const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
+    const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
+    const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
+    expect(started.code, started.stderr).toBe(0);
+    const executionArn = JSON.parse(started.stdout).executionArn as string;
+    expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
+    await finished(executionArn);
+    const d = await cli(["describe-execution", "--execution-arn", executionArn]);
+    expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
+    const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
+    expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
+    const l = await cli(["list-executions", "--state-machine-arn", sm]);
+    expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
+    const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
+    expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
   });
 });
