@@ -476,9 +476,10 @@ export function variableReferences(definition: string): Record<string, string[]>
           const jsonata = /^\{%[\s\S]*%\}$/.test(v.trim()) || /\{%[\s\S]*%\}/.test(v);
           const isPath = key !== null && (key.endsWith(".$") || key.endsWith("Path") || key === "Variable");
           if (jsonata || isPath)
-            for (const m of v.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            for (const m of v.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/g)) {
               const n = m[1]!;
-              if (!reserved.has(n) && !(jsonata && JSONATA_FUNCTIONS.has(n))) found.add(n);
+              // In JSONata `$name(` calls a function; a bare `$name` reads a variable.
+              if (!reserved.has(n) && !(jsonata && m[2] !== undefined && JSONATA_FUNCTIONS.has(n))) found.add(n);
             }
         } else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
         else if (v && typeof v === "object")
