@@ -173,7 +173,7 @@ describe("versions and aliases", () => {
     );
     expect(three.name).toBe("ValidationException");
     expect(three.message).toContain(
-      "at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2",
+      "at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2",
     );
     const noVersion = await errorOf(
       sfn.send(

@@ -70,7 +70,7 @@ describe("paging, tags and JSON comparison", () => {
       ]),
     ).toEqual({ a: "2" });
     expect(() => tagMap([{ key: "", value: "1" }])).toThrow(
-      "1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length between 1 and 128",
+      "1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
   });
 
