@@ -1,5 +1,6 @@
 import {
   SFNClient,
+  CreateStateMachineAliasCommand,
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
   DescribeExecutionCommand,
@@ -157,6 +158,16 @@ describe("executions", () => {
     const running = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(running.status).toBe("RUNNING");
     expect(running.stateMachineVersionArn).toBe(`${sm}:1`);
+    await sfn.send(
+      new CreateStateMachineAliasCommand({
+        name: "live",
+        routingConfiguration: [{ stateMachineVersionArn: `${sm}:1`, weight: 100 }],
+      }),
+    );
+    const viaAlias = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${sm}:live` }));
+    const aliased = await sfn.send(new DescribeExecutionCommand({ executionArn: viaAlias.executionArn }));
+    expect(aliased).toMatchObject({ stateMachineAliasArn: `${sm}:live`, stateMachineVersionArn: `${sm}:1` });
+    await sfn.send(new StopExecutionCommand({ executionArn: viaAlias.executionArn }));
     const stopped = await sfn.send(
       new StopExecutionCommand({ executionArn: started.executionArn, error: "Manual", cause: "test" }),
     );
