@@ -126,6 +126,12 @@ describe("executions", () => {
     expect(listed.executions!.map((e) => e.name)).toEqual(["first"]);
     const none = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, statusFilter: "RUNNING" }));
     expect(none.executions).toEqual([]);
+    const badFilter = await errorOf(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, statusFilter: "DONE" as never })),
+    );
+    expect(badFilter.message).toBe(
+      "1 validation error detected: Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]",
+    );
 
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
     expect(history.events!.map((e) => e.type)).toEqual([
