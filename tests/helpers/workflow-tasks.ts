@@ -52,3 +52,20 @@ export function taskRequest(
     timeoutSeconds: extra.timeoutSeconds,
   };
 }
+
+/** An activity of the tenant (CreateActivity is another branch's), written straight into its table. */
+export async function insertActivity(
+  db: Queryable,
+  tenant: { id: string; accountId: string },
+  name = `act-${randomUUID().slice(0, 8)}`,
+): Promise<{ id: string; name: string; arn: string }> {
+  const id = randomUUID();
+  const arn = `arn:aws:states:${env().SIGNALBOX_REGION}:${tenant.accountId}:activity:${name}`;
+  await db.query(`INSERT INTO activities (id, tenant_id, name, arn) VALUES ($1, $2, $3, $4)`, [
+    id,
+    tenant.id,
+    name,
+    arn,
+  ]);
+  return { id, name, arn };
+}
