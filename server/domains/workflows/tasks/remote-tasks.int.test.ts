@@ -287,3 +287,38 @@ describe("http:invoke", () => {
     expect(decodeURIComponent(urlEncode(v, "COMMAS"))).toBe("a=1,2&o[k]=v");
   });
 });
+
+describe("delivery log", () => {
+  it("each call is a finished 'workflow' invocation with its attempt (secrets redacted)", async () => {
+    const mine = await insertRunningExecution(pool(), t.tenant);
+    const fn = await register("/fail");
+    await run(taskRequest(t.tenant, mine, fn.arn, { n: 1 }));
+    const c = await createConnection(t.actor, t.tenant, {
+      name: uniqueName("wf-conn"),
+      authorizationType: "API_KEY",
+      authParameters: { ApiKeyAuthParameters: { ApiKeyName: "x-api-key", ApiKeyValue: "very-secret" } },
+    });
+    await run(
+      taskRequest(t.tenant, mine, "arn:aws:states:::http:invoke", {
+        ApiEndpoint: `${apiUrl}/logged`,
+        Method: "POST",
+        Authentication: { ConnectionArn: c.arn },
+        RequestBody: { a: 1 },
+      }),
+    );
+    const rows = await pool().query(
+      `SELECT d.source_kind, d.source_arn, d.target_kind, d.target_arn, d.status, a.outcome, a.request_headers, a.response_status
+         FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id
+        WHERE d.tenant_id = $1 AND d.event_id = $2 ORDER BY d.created_at`,
+      [t.tenant.id, mine.executionArn],
+    );
+    expect(rows.rows.map((r) => [r.source_kind, r.source_arn, r.target_kind, r.status, r.outcome])).toEqual([
+      ["workflow", mine.stateMachineArn, "function", "failed", "failed"],
+      ["workflow", mine.stateMachineArn, "http", "succeeded", "succeeded"],
+    ]);
+    expect(rows.rows[0].target_arn).toBe(fn.arn);
+    expect(rows.rows[1].target_arn).toBe(`${apiUrl}/logged`);
+    expect(rows.rows[1].request_headers["x-api-key"]).toBe("(redacted)");
+    expect(rows.rows[1].response_status).toBe(200);
+  });
+});
