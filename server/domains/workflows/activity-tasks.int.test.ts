@@ -5,7 +5,7 @@ import { isAppError } from "../../core/errors";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
 import { insertActivity, insertRunningExecution, taskRequest } from "../../../tests/helpers/workflow-tasks";
 import { getActivityTask } from "./activity-tasks";
-import { countQueuedActivityTasks } from "./activity-tasks.repository";
+import { countQueuedActivityTasks, startedActivityTask } from "./activity-tasks.repository";
 import { waitingActivityWorkers } from "./activity-tasks.notify";
 import { taskResourceFor } from "./tasks/registry";
 import type { LocalTaskResource, TaskRequest } from "./tasks/resource";
@@ -51,6 +51,7 @@ describe("activity tasks", () => {
       input: '{"job":1}',
     });
     expect(await getActivityTask(caller(), { activityArn: act.arn }, { waitMs: 100 })).toEqual({});
+    expect(await startedActivityTask(pool(), token)).toMatchObject({ workerName: "w1", startedAt: expect.any(Date) });
   });
 
   it("hands tasks out oldest first; a repeated scheduling queues nothing twice", async () => {
