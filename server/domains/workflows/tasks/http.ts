@@ -169,6 +169,12 @@ async function invoke(req: TaskRequest, allowList?: AllowList): Promise<TaskOutc
     if (!built.ok) return parameterFailure(built.error);
     const h = built.request.headers;
     delete h.range;
+    // The builder reads values starting with "$" as JSON paths into an event: a task's header is literal.
+    const fromConnection = new Set(
+      (auth.InvocationHttpParameters?.HeaderParameters ?? []).map((x) => x.Key.toLowerCase()),
+    );
+    for (const [k, v] of Object.entries(headers))
+      if (v.startsWith("$") && !fromConnection.has(k.toLowerCase())) h[k.toLowerCase()] = v;
     h["user-agent"] = `Amazon|StepFunctions|HttpInvoke|${env().SIGNALBOX_REGION}`;
     if (!hasContentType)
       h["content-type"] = urlEncoded ? "application/x-www-form-urlencoded" : "application/json; charset=UTF-8";

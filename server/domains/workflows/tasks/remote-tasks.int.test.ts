@@ -194,7 +194,7 @@ describe("http:invoke", () => {
         ApiEndpoint: `${apiUrl}/orders`,
         Method: "POST",
         Authentication: { ConnectionArn: arn },
-        Headers: { "x-custom": "1" },
+        Headers: { "x-custom": "1", "x-literal": "$.not.a.path" },
         QueryParameters: { page: "2" },
         RequestBody: { item: "book" },
       }),
@@ -208,6 +208,7 @@ describe("http:invoke", () => {
     expect(hit.url).toBe("/orders?page=2");
     expect(hit.headers["x-api-key"]).toBe("secret-1");
     expect(hit.headers["x-custom"]).toBe("1");
+    expect(hit.headers["x-literal"]).toBe("$.not.a.path");
     expect(hit.headers["x-from-connection"]).toBe("c");
     expect(hit.headers["content-type"]).toBe("application/json; charset=UTF-8");
     expect(hit.headers["user-agent"]).toMatch(/^Amazon\|StepFunctions\|HttpInvoke\|/);
