@@ -4,7 +4,7 @@ import { StatesError } from "../../core/states/types";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createQueue, urlOf } from "../queues/queue.service";
 import { sendMessages } from "../queues/send";
-import { batchMapItems, readMapItems, QUEUE_ITEM_READER } from "./map-items";
+import { batchMapItems, readMapItems, QUEUE_ITEM_READER, type ItemReaderSpec } from "./map-items";
 
 // Distributed Map items: from the input, from a Signalbox queue (against real PostgreSQL), and
 // batched as AWS's ItemBatcher shapes them.
@@ -76,7 +76,7 @@ describe("readMapItems", () => {
     const t = await createTestTenant();
     const other = await createTestTenant();
     const { url: foreignUrl } = await queueWith(other, ["x"]);
-    const cases = [
+    const cases: ItemReaderSpec[] = [
       { Resource: QUEUE_ITEM_READER, Parameters: { QueueUrl: `http://localhost/${t.tenant.accountId}/nope` } },
       { Resource: QUEUE_ITEM_READER, Parameters: { QueueUrl: foreignUrl } },
       { Resource: QUEUE_ITEM_READER, Parameters: {} },
