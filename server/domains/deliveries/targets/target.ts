@@ -17,14 +17,7 @@ import type { InvocationData } from "../invocation.repository";
 // rules, schedules, functions, workflows and APIs (`invoke`/`invokeBatch`), or both.
 
 export type TargetKindName =
-  | "queue"
-  | "webhook"
-  | "email"
-  | "topic"
-  | "event-bus"
-  | "function"
-  | "api-destination"
-  | "workflow";
+  "queue" | "webhook" | "email" | "topic" | "event-bus" | "function" | "api-destination" | "workflow";
 
 /** One topic delivery ready to attempt: the row, the message and the subscription it goes to. */
 export type TargetInput = {
