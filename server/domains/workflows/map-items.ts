@@ -157,9 +157,17 @@ async function readQueue(caller: MapItemsCaller, params: JsonObject, maxItems: n
 export async function readMapItems(
   _q: Queryable,
   caller: MapItemsCaller,
-  itemReader: ItemReaderSpec | null | undefined,
-  input: Json,
+  itemReaderIn: ItemReaderSpec | null | undefined | unknown,
+  inputIn: unknown,
 ): Promise<Json[]> {
+  const input = inputIn as Json;
+  if (
+    itemReaderIn !== undefined &&
+    itemReaderIn !== null &&
+    (typeof itemReaderIn !== "object" || Array.isArray(itemReaderIn))
+  )
+    throw runtime(`The ItemReader field must be an object, but it is '${show(itemReaderIn as Json)}'`);
+  const itemReader = itemReaderIn as ItemReaderSpec | null | undefined;
   if (!itemReader) {
     if (!Array.isArray(input))
       throw runtime(`Map state input must be an array, but the selected items are '${show(input)}'`);

@@ -18,7 +18,7 @@ function execution(t: TestTenant, over: Partial<ExecutionStatusRecord> = {}): Ex
   const name = uniqueName("run");
   return {
     tenantId: t.tenant.id,
-    arn: `arn:aws:states:us-east-1:${t.tenant.accountId}:execution:orders:${name}`,
+    executionArn: `arn:aws:states:us-east-1:${t.tenant.accountId}:execution:orders:${name}`,
     stateMachineArn: sm,
     name,
     status: "SUCCEEDED",
@@ -67,10 +67,10 @@ describe("execution status change events", () => {
     expect(ev.source).toBe("aws.states");
     expect(ev["detail-type"]).toBe("Step Functions Execution Status Change");
     expect(ev.account).toBe(t.tenant.accountId);
-    expect(ev.resources).toEqual([e.arn]);
+    expect(ev.resources).toEqual([e.executionArn]);
     expect(ev.time).toBe("2026-12-03T10:00:02Z");
     expect(ev.detail).toEqual({
-      executionArn: e.arn,
+      executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
       name: e.name,
       status: "SUCCEEDED",
@@ -106,7 +106,7 @@ describe("execution status change events", () => {
     const got = await bodies(q.id);
     expect(got).toHaveLength(1);
     const d = got[0]!.detail as Record<string, unknown>;
-    expect(d.executionArn).toBe(failed.arn);
+    expect(d.executionArn).toBe(failed.executionArn);
     expect(d).toMatchObject({
       status: "FAILED",
       error: "Boom",
@@ -122,7 +122,7 @@ describe("execution status change events", () => {
     const big = JSON.stringify({ blob: "x".repeat(250 * 1024) });
     const d = executionStatusDetail({
       tenantId: "t",
-      arn: "arn:aws:states:us-east-1:123456789012:execution:sm:e",
+      executionArn: "arn:aws:states:us-east-1:123456789012:execution:sm:e",
       stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
       name: "e",
       status: "RUNNING",

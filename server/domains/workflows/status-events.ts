@@ -20,11 +20,11 @@ import { afterEventsAccepted } from "../events/events.hooks";
 export const STATUS_CHANGE_SOURCE = "aws.states";
 export const STATUS_CHANGE_DETAIL_TYPE = "Step Functions Execution Status Change";
 
-/** What the event needs of an execution (the executions row's fields, camelCase as Prisma names them). */
+/** What the event needs of an execution (the executions row's fields in camelCase; the optional ones default as for a first run). */
 export type ExecutionStatusRecord = {
   tenantId: string;
   /** The execution ARN (`arn:aws:states:R:A:execution:SM:NAME`). */
-  arn: string;
+  executionArn: string;
   stateMachineArn: string;
   name: string;
   /** RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED | PENDING_REDRIVE */
@@ -80,7 +80,7 @@ export function executionStatusDetail(e: ExecutionStatusRecord): Record<string, 
   }
   const redrive = redriveStatus(e);
   return {
-    executionArn: e.arn,
+    executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
     name: e.name,
     status: e.status,
@@ -108,7 +108,7 @@ export function executionStatusEntry(e: ExecutionStatusRecord): PutEventsEntry {
     Source: STATUS_CHANGE_SOURCE,
     DetailType: STATUS_CHANGE_DETAIL_TYPE,
     Detail: JSON.stringify(executionStatusDetail(e)),
-    Resources: [e.arn],
+    Resources: [e.executionArn],
     Time: at,
   };
 }
@@ -123,7 +123,7 @@ export async function emitExecutionStatusChange(
   execution: ExecutionStatusRecord,
 ): Promise<string | null> {
   if (execution.type === "EXPRESS") return null;
-  const accountId = accountOf(execution.arn) ?? accountOf(execution.stateMachineArn);
+  const accountId = accountOf(execution.executionArn) ?? accountOf(execution.stateMachineArn);
   if (!accountId) return null;
   const intake = await intakeEvents(
     tx,
