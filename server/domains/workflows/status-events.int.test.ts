@@ -5,7 +5,13 @@ import { createQueue } from "../queues/queue.service";
 import { putRule } from "../events/rule.service";
 import { putTargets } from "../events/target.service";
 import { routePendingEvents } from "../events/event-router";
-import { emitExecutionStatusChange, executionStatusDetail, type ExecutionStatusRecord } from "./status-events";
+import { MAX_PUT_EVENTS_BYTES, putEventsEntrySize } from "../../core/events/envelope";
+import {
+  emitExecutionStatusChange,
+  executionStatusDetail,
+  executionStatusEntry,
+  type ExecutionStatusRecord,
+} from "./status-events";
 
 // Status-change events against real PostgreSQL: emitted in the caller's transaction on the
 // tenant's default bus (committed with it, gone with a rollback), routed like any accepted event,
@@ -133,5 +139,24 @@ describe("execution status change events", () => {
     expect(d.inputDetails).toEqual({ included: false });
     expect(d.stopDate).toBeNull();
     expect(d.redriveStatusReason).toBe("Execution is RUNNING and cannot be redriven");
+  });
+
+  it("a long cause next to large data still fits one event (data left out first)", () => {
+    const e: ExecutionStatusRecord = {
+      tenantId: "t",
+      executionArn: "arn:aws:states:us-east-1:123456789012:execution:sm:e",
+      stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:sm",
+      name: "e",
+      status: "FAILED",
+      startDate: new Date(0),
+      stopDate: new Date(1000),
+      input: JSON.stringify({ blob: "x".repeat(235 * 1024) }),
+      error: "Big",
+      cause: "c".repeat(32 * 1024),
+    };
+    const entry = executionStatusEntry(e);
+    expect(putEventsEntrySize(entry)).toBeLessThanOrEqual(MAX_PUT_EVENTS_BYTES);
+    const d = JSON.parse(entry.Detail!) as Record<string, unknown>;
+    expect(d).toMatchObject({ input: null, inputDetails: { included: false }, cause: "c".repeat(32 * 1024) });
   });
 });

@@ -1,3 +1,4 @@
+import { MAX_PUT_EVENTS_BYTES, putEventsEntrySize } from "../../core/events/envelope";
 import type { Queryable } from "../../db";
 import { BOSS_SCHEMA } from "../../jobs/boss";
 import { intakeEvents, type PutEventsEntry } from "../events/event-intake";
@@ -104,13 +105,29 @@ export function executionStatusDetail(e: ExecutionStatusRecord): Record<string, 
 /** The PutEvents entry for a status change (exported for tests and the console's event samples). */
 export function executionStatusEntry(e: ExecutionStatusRecord): PutEventsEntry {
   const at = e.status === "RUNNING" ? (e.redriveDate ?? e.startDate) : (e.stopDate ?? new Date());
-  return {
+  const entry = (detail: Record<string, unknown>): PutEventsEntry => ({
     Source: STATUS_CHANGE_SOURCE,
     DetailType: STATUS_CHANGE_DETAIL_TYPE,
-    Detail: JSON.stringify(executionStatusDetail(e)),
+    Detail: JSON.stringify(detail),
     Resources: [e.executionArn],
     Time: at,
-  };
+  });
+  let detail = executionStatusDetail(e);
+  // A long cause (up to 32 KiB) next to large data could still pass PutEvents' limit: then the
+  // data goes, and at worst the cause is shortened, so the status change itself is never refused.
+  if (putEventsEntrySize(entry(detail)) > MAX_PUT_EVENTS_BYTES) {
+    detail = {
+      ...detail,
+      input: null,
+      output: null,
+      inputDetails: { included: false },
+      outputDetails: detail.outputDetails === null ? null : { included: false },
+    };
+  }
+  const cause = detail.cause;
+  if (typeof cause === "string" && putEventsEntrySize(entry(detail)) > MAX_PUT_EVENTS_BYTES)
+    detail = { ...detail, cause: cause.slice(0, 16 * 1024) };
+  return entry(detail);
 }
 
 /**
