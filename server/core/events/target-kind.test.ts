@@ -12,7 +12,11 @@ describe("targetKindOfArn", () => {
     ["arn:aws:events:us-east-1:123456789012:event-bus/default", "event-bus"],
     ["arn:aws:events:us-east-1:123456789012:api-destination/crm/0b1c", "api-destination"],
     ["arn:aws:events:us-east-1:123456789012:rule/orders", null],
-    ["arn:aws:states:us-east-1:123456789012:stateMachine:flow", null],
+    ["arn:aws:states:us-east-1:123456789012:stateMachine:flow", "workflow"],
+    ["arn:aws:states:us-east-1:123456789012:stateMachine:flow:3", "workflow"],
+    ["arn:aws:states:us-east-1:123456789012:stateMachine:flow:live", "workflow"],
+    ["arn:aws:states:us-east-1:123456789012:execution:flow:run", null],
+    ["arn:aws:states:us-east-1:123456789012:activity:work", null],
     ["arn:aws:sqs:us-east-1:123456789012:bad/name", null],
     ["not an arn", null],
   ])("%s → %s", (arn, kind) => {

@@ -5,7 +5,6 @@ import { applyTargetInput } from "../../core/events/input-transform";
 import type { EventEnvelope } from "../../core/events/envelope";
 import { targetKindOf } from "../../core/events/target-arn";
 import { createInvocations, type Invocation } from "../deliveries/invocations";
-import { invocationKind } from "../deliveries/targets/registry";
 import type { AwsRetryPolicy } from "../../core/events/target-retry";
 import { listTargetsOfRules, type TargetDefinition } from "./bus.repository";
 import { bumpRuleMetrics, type RuleMetricBump } from "./event.repository";
@@ -66,25 +65,10 @@ export function invocationFor(ev: MatchedEvent, rule: RuleMatch, t: TargetDefini
   };
 }
 
-// Targets whose kind the engine has no module for yet (state machines until workflows exist) are
-// stored and listed but not invoked; the README says so.
-const deliverableKinds = new Map<string, boolean>();
-function deliverable(arn: string): boolean {
-  const kind = targetKindOf(arn);
-  if (!kind) return false;
-  let ok = deliverableKinds.get(kind);
-  if (ok === undefined) {
-    try {
-      invocationKind(kind as Invocation["targetKind"]);
-      ok = true;
-    } catch {
-      ok = false;
-      logger.warn({ kind }, "rule targets of this kind are stored but not invoked (no delivery kind for them)");
-    }
-    deliverableKinds.set(kind, ok);
-  }
-  return ok;
-}
+// Every kind PutTargets accepts (core/events/target-arn.ts) has a delivery kind, state machines
+// included (deliveries/targets/workflow.ts); a stored target whose ARN no kind serves any more is
+// skipped rather than failing the whole batch.
+const deliverable = (arn: string): boolean => targetKindOf(arn) !== null;
 
 /**
  * Creates the invocations of every matched (event, rule, target) in `tx`. Returns the per-rule

@@ -69,6 +69,9 @@ function checkTarget(t: TargetDefinition, i: number): void {
       `Parameter DeadLetterConfig.Arn is not valid for target ${t.Id}: it must be an SQS queue ARN.`,
       "targets",
     );
+  // A state machine is started with the target's role, as AWS requires one (kept, not assumed: no IAM here).
+  if (targetKindOf(arn) === "workflow" && !t.RoleArn)
+    throw ebValidation(`Parameter(s) RoleArn must be specified for target: ${t.Id}.`, "targets");
   const sqs = t.SqsParameters as { MessageGroupId?: string } | undefined;
   if (targetKindOf(arn) === "queue" && arn.endsWith(".fifo") && !sqs?.MessageGroupId)
     throw ebValidation(`Parameter(s) SqsParameters must be specified for target: ${t.Id}.`, "targets");

@@ -49,6 +49,9 @@ export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
   if (kind === "queue") {
     // Scheduler sets no deduplication id: a FIFO queue needs content-based deduplication.
     params = { messageGroupId: s.target.SqsParameters?.MessageGroupId, messageDeduplicationId: null };
+  } else if (kind === "workflow") {
+    // StartExecution with the Input as the execution's input; the RoleArn is kept as AWS requires it.
+    params = { roleArn: s.target.RoleArn };
   } else if (kind === "event-bus") {
     // PutEvents with EventBridgeParameters: the Input is the event's detail, the schedule its resource.
     payload = JSON.stringify({

@@ -31,7 +31,7 @@ const groupNotFound = (name: string) => notFound(`Schedule group ${name} does no
 const scheduleNotFound = (name: string) => notFound(`Schedule ${name} does not exist.`);
 
 /** The target kinds a schedule can invoke here, by the target ARN (Scheduler has no API destinations). */
-export function scheduleTargetKind(arn: string): "queue" | "topic" | "event-bus" | "function" | null {
+export function scheduleTargetKind(arn: string): "queue" | "topic" | "event-bus" | "function" | "workflow" | null {
   const kind = targetKindOfArn(arn);
   return kind === "api-destination" ? null : kind;
 }
@@ -309,7 +309,7 @@ function checkSchedule(input: ScheduleInput, now: Date): CheckedSchedule {
   const kind = scheduleTargetKind(target!.Arn);
   if (!kind)
     throw validation(
-      `Invalid target ARN ${target!.Arn}: Signalbox schedules invoke SQS queues, SNS topics, EventBridge event buses and functions.`,
+      `Invalid target ARN ${target!.Arn}: Signalbox schedules invoke SQS queues, SNS topics, EventBridge event buses, functions and state machines.`,
     );
   if (kind === "event-bus" && !target!.EventBridgeParameters)
     throw validation("EventBridgeParameters must be provided for an EventBridge event bus target.");

@@ -6,6 +6,7 @@ import { queueRoutes } from "./queues.routes";
 import { eventRoutes } from "./events.routes";
 import { eventSourceRoutes } from "./event-sources.routes";
 import { functionRoutes } from "./functions.routes";
+import { workflowRoutes } from "./workflows.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
@@ -16,6 +17,7 @@ const domainRoutes: RestRoute[] = [
   ...eventRoutes,
   ...eventSourceRoutes,
   ...functionRoutes,
+  ...workflowRoutes,
 ];
 
 export const REST_ROUTES: RestRoute[] = [

@@ -42,6 +42,7 @@ describe("target kinds", () => {
       ["event-bus", "local"],
       ["function", "remote"],
       ["api-destination", "remote"],
+      ["workflow", "local"],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { topicTarget } from "./topic";
 import { eventBusTarget } from "./event-bus";
 import { functionTarget } from "./function";
 import { apiDestinationTarget } from "./api-destination";
+import { workflowTarget } from "./workflow";
 
 // Every target kind, keyed by kind and by the subscription protocols it serves. A new kind is a
 // module exporting a TargetKind and one line here (docs/architecture.md has a worked example).
@@ -17,6 +18,7 @@ const KINDS: readonly TargetKind[] = [
   eventBusTarget,
   functionTarget,
   apiDestinationTarget,
+  workflowTarget,
 ];
 
 const byKind = new Map<TargetKindName, TargetKind>(KINDS.map((k) => [k.kind, k]));

@@ -16,7 +16,8 @@ import type { InvocationData } from "../invocation.repository";
 // A kind serves topic subscriptions (`protocols` + `attempt`/`deliverBatch`), invocations from
 // rules, schedules, functions, workflows and APIs (`invoke`/`invokeBatch`), or both.
 
-export type TargetKindName = "queue" | "webhook" | "email" | "topic" | "event-bus" | "function" | "api-destination";
+export type TargetKindName =
+  "queue" | "webhook" | "email" | "topic" | "event-bus" | "function" | "api-destination" | "workflow";
 
 /** One topic delivery ready to attempt: the row, the message and the subscription it goes to. */
 export type TargetInput = {
