@@ -74,10 +74,13 @@ export function DefinitionEditor({
   const validation = useQuery({
     ...trpc.workflows.validate.queryOptions({ tenant, definition: debounced }),
     placeholderData: keepPreviousData,
+    // Validation is a pure function of the text: no refetch on focus, no expiry.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
   });
   const diagnostics = validation.data?.diagnostics ?? [];
   const errors = diagnostics.filter((d) => d.severity === "ERROR");
-  const fresh = debounced === value && !validation.isFetching;
+  const fresh = debounced === value && !!validation.data && !validation.isPlaceholderData;
   const valid = fresh && validation.data?.result === "OK";
   useEffect(() => onValidity?.(valid), [valid, onValidity]);
   const invalidStates = useMemo(
@@ -200,7 +203,7 @@ export function DefinitionEditor({
             </span>
           )}
         </div>
-        <div className="relative flex min-h-[520px] flex-1">
+        <div className="flex min-h-[520px] flex-1">
           {shown ? (
             <StateGraph
               model={shown}
@@ -297,7 +300,7 @@ function StatePanel({
   };
   return (
     <aside
-      className="absolute inset-y-0 right-0 z-10 flex w-full max-w-sm flex-col overflow-auto border-l border-gray-200 bg-white shadow-lg"
+      className="flex w-72 shrink-0 flex-col overflow-auto border-l border-gray-200 bg-white"
       aria-label={`State ${name}`}
       data-testid="state-panel"
     >

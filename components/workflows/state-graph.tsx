@@ -244,13 +244,15 @@ function GraphInner(props: StateGraphProps) {
     () => (boxes ? toFlow(model, boxes, { statuses, invalid, selected, editable }) : { nodes: [], edges: [] }),
     [boxes, model, statuses, invalid, selected, editable],
   );
+  // Re-fit when the drawing changes or the side panel opens/closes (the pane's width changes).
+  const panelOpen = !!selected;
   useEffect(() => {
     if (boxes) requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.1 }));
-  }, [boxes, flow]);
+  }, [boxes, flow, panelOpen]);
   const byId = useMemo(() => new Map(model.edges.map((e) => [e.id, e])), [model]);
   return (
     <div
-      className={cn("relative h-full min-h-[420px] w-full", props.className)}
+      className={cn("relative h-full min-h-[420px] w-full min-w-0", props.className)}
       data-testid="state-graph"
       data-ready={boxes ? "true" : "false"}
     >
