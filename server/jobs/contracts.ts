@@ -7,6 +7,7 @@ import { scheduleJobs } from "../domains/schedules/schedule.jobs";
 import { functionJobs } from "../domains/functions/functions.jobs";
 import { schemaJobs } from "../domains/schemas/schemas.jobs";
 import { archiveJobs } from "../domains/archives/archives.jobs";
+import { workflowJobs } from "../domains/workflows/workflows.jobs";
 
 // Every job contract, one line per domain: the processes that start (web, worker) create their
 // pg-boss queues from this list. Contracts import nothing but zod, so this list drags in no handler.
@@ -19,4 +20,5 @@ export const CONTRACTS: JobContract[] = [
   ...functionJobs,
   ...schemaJobs,
   ...archiveJobs,
+  ...workflowJobs,
 ];

@@ -8,6 +8,7 @@ import { pool } from "../db";
 import { beatWorkerHeartbeat, deleteWorkerHeartbeat } from "../domains/system/system.repository";
 import { startTimerLoop } from "../domains/timers/timer.loop";
 import { startEventRouter } from "../domains/events/event-router";
+import { startExecutionRunner } from "../domains/workflows/executor/runner";
 
 // The worker process: runs every job in the catalog, writes a heartbeat that /api/health reads,
 // and on SIGTERM stops taking jobs, lets running ones finish (pg-boss graceful stop), then exits.
@@ -58,6 +59,8 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
   const timers = await startTimerLoop();
   // Accepted events: matched and handed to the delivery engine (domains/events/event-router.ts).
   const router = startEventRouter();
+  // Workflow executions: advanced as soon as they are ready (domains/workflows/executor/runner.ts).
+  const workflows = await startExecutionRunner();
   log.info({ jobs: HANDLERS.length }, "worker started");
 
   return {
@@ -65,6 +68,7 @@ export async function startWorker(): Promise<{ stop: () => Promise<void> }> {
       clearInterval(timer);
       await timers.stop();
       await router.stop();
+      await workflows.stop();
       await stopBoss();
       await deleteWorkerHeartbeat(pool(), id).catch(() => {});
       log.info("worker stopped");

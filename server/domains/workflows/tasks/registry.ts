@@ -5,6 +5,7 @@ import { eventsPutEvents } from "./events";
 import { lambdaInvoke } from "./lambda";
 import { httpInvoke } from "./http";
 import { activityTask } from "./activity";
+import { startExecutionResource } from "./states";
 
 // Every Task resource Workflows runs (contracts.md: wf-exec adds its states:startExecution line).
 // `taskResourceFor` answers the resource that serves a Resource string with any suffix; the
@@ -17,6 +18,7 @@ const RESOURCES: readonly TaskResource[] = [
   lambdaInvoke,
   httpInvoke,
   activityTask,
+  startExecutionResource,
 ];
 
 export function taskResourceFor(resource: string): TaskResource | null {
