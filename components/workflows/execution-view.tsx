@@ -140,6 +140,7 @@ export function ExecutionView({ machine, name }: { machine: string; name: string
           initialInput={prettyJson(e.input) || "{}"}
           onStarted={(r) => {
             setAgain(false);
+            if (r.express) return;
             router.push(tenantPath(tenant.slug, workflowsPath.execution(machine, r.name)));
           }}
         />

@@ -180,7 +180,8 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
           aliases={m.aliases}
           onStarted={(e) => {
             setStarting(false);
-            router.push(tenantPath(tenant.slug, workflowsPath.execution(m.name, e.name)));
+            // Express executions keep no history to open (as on AWS, they are not listed).
+            if (!e.express) router.push(tenantPath(tenant.slug, workflowsPath.execution(m.name, e.name)));
           }}
         />
       )}

@@ -30,7 +30,7 @@ export function StartExecutionDialog({
 }: {
   open: boolean;
   onClose: () => void;
-  onStarted: (e: { name: string; executionArn: string }) => void;
+  onStarted: (e: { name: string; executionArn: string; express: boolean }) => void;
   tenant: string;
   machine: string;
   initialInput?: string;
@@ -49,7 +49,11 @@ export function StartExecutionDialog({
     trpc.workflows.startExecution.mutationOptions({
       onSuccess: async (r) => {
         await qc.invalidateQueries({ queryKey: trpc.workflows.executions.pathKey() });
-        toast(`Execution “${r.name}” started`);
+        toast(
+          r.express
+            ? `Express execution “${r.name}” started (express runs keep no history)`
+            : `Execution “${r.name}” started`,
+        );
         setName("");
         onStarted(r);
       },
