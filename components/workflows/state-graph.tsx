@@ -1,8 +1,10 @@
 "use client";
 import { memo, useEffect, useMemo, useState } from "react";
 import {
+  BaseEdge,
   Background,
   Controls,
+  getSmoothStepPath,
   Handle,
   MarkerType,
   Position,
@@ -11,13 +13,14 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
+  type EdgeProps,
   type Node,
   type NodeProps,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { cn } from "@/components/ui";
 import { END_ID, START_ID, type GraphEdge, type GraphModel, type GraphNode } from "./asl-graph";
-import { layoutGraph, type Box } from "./layout";
+import { layoutGraph, type Layout, type Route } from "./layout";
 import type { StateStatus } from "./execution-model";
 
 // The state machine drawn with React Flow, laid out by elk: Start/End pills, one card per state
@@ -143,11 +146,65 @@ const PillNode = memo(function PillNode({ data }: NodeProps<Node<NodeData>>) {
 
 const nodeTypes = { state: StateNode, group: GroupNode, pill: PillNode };
 
+type EdgeData = { kind: string; route?: Route; text?: string; color: string };
+
+/** A polyline with rounded corners through elk's route (falls back to a smooth step between the handles). */
+function routedPath(points: { x: number; y: number }[], radius = 8): string {
+  if (points.length < 2) return "";
+  let d = `M ${points[0].x} ${points[0].y}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i - 1];
+    const c = points[i];
+    const n = points[i + 1];
+    const r = Math.min(radius, Math.hypot(c.x - p.x, c.y - p.y) / 2, Math.hypot(n.x - c.x, n.y - c.y) / 2);
+    const a = { x: c.x - (Math.sign(c.x - p.x) * r || 0), y: c.y - (Math.sign(c.y - p.y) * r || 0) };
+    const b = { x: c.x + (Math.sign(n.x - c.x) * r || 0), y: c.y + (Math.sign(n.y - c.y) * r || 0) };
+    d += ` L ${a.x} ${a.y} Q ${c.x} ${c.y} ${b.x} ${b.y}`;
+  }
+  const last = points[points.length - 1];
+  return `${d} L ${last.x} ${last.y}`;
+}
+
+const RoutedEdge = memo(function RoutedEdge(props: EdgeProps<Edge<EdgeData>>) {
+  const data = props.data!;
+  const route = data.route;
+  let path: string;
+  let lx: number;
+  let ly: number;
+  if (route && route.points.length >= 2) {
+    path = routedPath(route.points);
+    const mid = route.points[Math.floor((route.points.length - 1) / 2)];
+    lx = route.label ? route.label.x + route.label.width / 2 : mid.x;
+    ly = route.label ? route.label.y + route.label.height / 2 : mid.y;
+  } else {
+    [path, lx, ly] = getSmoothStepPath(props);
+  }
+  return (
+    <BaseEdge
+      id={props.id}
+      path={path}
+      markerEnd={props.markerEnd}
+      style={props.style}
+      label={data.text}
+      labelX={lx}
+      labelY={ly}
+      labelStyle={{ fontSize: 11, fill: data.color, fontFamily: "ui-monospace, monospace" }}
+      labelBgStyle={{ fill: "#ffffff", fillOpacity: 0.92 }}
+      labelBgPadding={[4, 2]}
+      labelBgBorderRadius={3}
+      interactionWidth={14}
+    />
+  );
+});
+
+const edgeTypes = { routed: RoutedEdge };
+
 function toFlow(
   model: GraphModel,
-  boxes: Map<string, Box>,
+  layout: Layout,
   opts: { statuses?: Map<string, StateStatus>; invalid?: Set<string>; selected?: string | null; editable?: boolean },
 ): { nodes: Node<NodeData>[]; edges: Edge[] } {
+  const boxes = layout.boxes;
   const depth = (n: GraphNode): number => {
     let d = 0;
     let p = n.parent;
@@ -183,23 +240,19 @@ function toFlow(
       },
     };
   });
-  const edges: Edge[] = model.edges.map((e: GraphEdge) => {
+  const edges: Edge<EdgeData>[] = model.edges.map((e: GraphEdge) => {
     const color =
       e.kind === "catch" ? "#d97706" : e.kind === "choice" ? "#7c3aed" : e.kind === "default" ? "#6b7280" : "#4b5563";
     return {
       id: e.id,
       source: e.source,
       target: e.target,
-      label: e.label,
-      type: "smoothstep",
-      data: { kind: e.kind },
+      type: "routed",
+      data: { kind: e.kind, route: layout.routes.get(e.id), text: e.label, color },
       deletable: !!opts.editable && e.kind !== "start" && e.kind !== "end",
       zIndex: 20,
       markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
       style: { stroke: color, strokeWidth: 1.5, strokeDasharray: e.kind === "catch" ? "6 4" : undefined },
-      labelStyle: { fontSize: 11, fill: color, fontFamily: "ui-monospace, monospace" },
-      labelBgStyle: { fill: "#ffffff", fillOpacity: 0.9 },
-      labelBgPadding: [4, 2] as [number, number],
       className: `edge-${e.kind}`,
     };
   });
@@ -221,16 +274,18 @@ export interface StateGraphProps {
 
 function GraphInner(props: StateGraphProps) {
   const { model, statuses, invalid, selected, editable } = props;
-  const [boxes, setBoxes] = useState<Map<string, Box> | null>(null);
+  // The drawing shows the model that was laid out (a new model keeps the old drawing for the moment elk takes).
+  const [drawn, setDrawn] = useState<{ model: GraphModel; layout: Layout } | null>(null);
+  const layout = drawn?.layout ?? null;
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const flow = useReactFlow();
   const key = useMemo(() => JSON.stringify(model), [model]);
   useEffect(() => {
     let live = true;
     layoutGraph(model)
-      .then((b) => {
+      .then((l) => {
         if (!live) return;
-        setBoxes(b);
+        setDrawn({ model, layout: l });
         setLayoutError(null);
       })
       .catch((e: Error) => live && setLayoutError(e.message));
@@ -241,26 +296,28 @@ function GraphInner(props: StateGraphProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   const { nodes, edges } = useMemo(
-    () => (boxes ? toFlow(model, boxes, { statuses, invalid, selected, editable }) : { nodes: [], edges: [] }),
-    [boxes, model, statuses, invalid, selected, editable],
+    () =>
+      drawn ? toFlow(drawn.model, drawn.layout, { statuses, invalid, selected, editable }) : { nodes: [], edges: [] },
+    [drawn, statuses, invalid, selected, editable],
   );
   // Re-fit when the drawing changes or the side panel opens/closes (the pane's width changes).
   const panelOpen = !!selected;
   useEffect(() => {
-    if (boxes) requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.1 }));
-  }, [boxes, flow, panelOpen]);
-  const byId = useMemo(() => new Map(model.edges.map((e) => [e.id, e])), [model]);
+    if (layout) requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.1 }));
+  }, [layout, flow, panelOpen]);
+  const byId = useMemo(() => new Map((drawn?.model ?? model).edges.map((e) => [e.id, e])), [drawn, model]);
   return (
     <div
       className={cn("relative h-full min-h-[420px] w-full min-w-0", props.className)}
       data-testid="state-graph"
-      data-ready={boxes ? "true" : "false"}
+      data-ready={layout ? "true" : "false"}
     >
       {layoutError && <p className="absolute top-2 left-2 z-10 text-xs text-red-600">Layout failed: {layoutError}</p>}
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         minZoom={0.2}
         maxZoom={1.6}

@@ -199,7 +199,7 @@ describe("graph edits → definition", () => {
 describe("layout", () => {
   it("places every node, branches side by side inside their Parallel", async () => {
     const g = definitionToGraph(machine);
-    const boxes = await layoutGraph(g);
+    const { boxes, routes } = await layoutGraph(g);
     for (const n of g.nodes) expect(boxes.has(n.id), n.id).toBe(true);
     const b0 = boxes.get("Fanout#branch0")!;
     const b1 = boxes.get("Fanout#branch1")!;
@@ -210,6 +210,30 @@ describe("layout", () => {
     // Start is above the first state, the first state above what follows it.
     expect(boxes.get(START_ID)!.y).toBeLessThan(boxes.get("Check")!.y);
     expect(boxes.get("Check")!.y).toBeLessThan(boxes.get("Big")!.y);
+  });
+
+  it("routes every edge from its source's border to its target's border, in absolute coordinates", async () => {
+    const g = definitionToGraph(machine);
+    const { boxes, routes } = await layoutGraph(g);
+    const abs = (id: string) => {
+      const b = { ...boxes.get(id)! };
+      let p = g.nodes.find((n) => n.id === id)!.parent;
+      while (p) {
+        b.x += boxes.get(p)!.x;
+        b.y += boxes.get(p)!.y;
+        p = g.nodes.find((n) => n.id === p)!.parent;
+      }
+      return b;
+    };
+    const onBorder = (pt: { x: number; y: number }, b: { x: number; y: number; width: number; height: number }) =>
+      pt.x >= b.x - 1 && pt.x <= b.x + b.width + 1 && pt.y >= b.y - 1 && pt.y <= b.y + b.height + 1;
+    for (const e of g.edges) {
+      const r = routes.get(e.id)!;
+      expect(r, e.id).toBeDefined();
+      expect(onBorder(r.points[0], abs(e.source)), `${e.id} starts on its source`).toBe(true);
+      expect(onBorder(r.points[r.points.length - 1], abs(e.target)), `${e.id} ends on its target`).toBe(true);
+      if (e.label) expect(r.label, `${e.id} has a placed label`).toBeDefined();
+    }
   });
 });
 
