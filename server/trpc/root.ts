@@ -9,6 +9,7 @@ import { deliveryRouter } from "../domains/deliveries/delivery.router";
 import { eventsRouter } from "../domains/events/events.router";
 import { eventSourceRouter } from "../domains/event-sources/event-source.router";
 import { functionRouter } from "../domains/functions/function.router";
+import { workflowsRouter } from "../domains/workflows/workflows.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   eventSource: eventSourceRouter,
   function: functionRouter,
+  workflows: workflowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startWeb, startWorker, type TestProcess } from "../helpers/server";
+import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
+import { closeDb } from "../../server/db";
+import { createQueue, urlOf } from "../../server/domains/queues/queue.service";
+import {
+  expectFitsWidth,
+  launchBrowser,
+  newPerson,
+  screenshot,
+  signInViaUi,
+  trpcCall,
+  type TestBrowser,
+} from "./helpers/browser";
+
+// The workflows console as a person uses it, in Chromium against a real web process, worker and
+// database: build a state machine in the editor (JSON typed by hand and a state added from the
+// graph's palette; validation errors appear as you type), save it, start an execution, watch it
+// finish on the graph with each state coloured, read the timeline; then a machine that waits for a
+// task token is approved with the button. Assertions are on what the pages show and on what the
+// server says (the execution's status and output).
+let web: Awaited<ReturnType<typeof startWeb>>;
+let worker: TestProcess;
+let tb: TestBrowser;
+let page: Page;
+let t: TestTenant;
+const pageErrors: string[] = [];
+
+const machine = uniqueName("orders-flow");
+const approvalMachine = uniqueName("approval");
+
+beforeAll(async () => {
+  t = await createTestTenant();
+  [web, worker] = await Promise.all([startWeb({ next: true }), startWorker()]);
+  tb = await launchBrowser();
+  page = (await newPerson(tb.browser, web.url, { width: 1440, height: 900 })).page;
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await signInViaUi(page, { email: t.user.email, password: t.user.password });
+}, 180_000);
+
+afterAll(async () => {
+  if (process.env.WORKFLOWS_E2E_DEBUG) await screenshot(page, "workflows-last").catch(() => {});
+  if (process.env.WORKFLOWS_E2E_DEBUG)
+    console.log(`--- worker output ---\n${worker?.output()}\n--- web output ---\n${web?.output()}`);
+  await tb?.close();
+  await Promise.all([web?.stop(), worker?.stop()]);
+  await closeDb();
+});
+
+const definitionBox = () => page.getByLabel("Definition JSON");
+const graphState = (name: string) => page.getByTestId(`graph-state-${name}`);
+
+describe("workflows console", () => {
+  it("builds a machine in the editor: JSON and graph stay in step, errors show as you type", async () => {
+    await page.goto(`/t/${t.tenant.slug}/workflows`);
+    await page.getByText("No state machines yet").waitFor();
+    await screenshot(page, "workflows-empty-1440");
+    await page.getByRole("link", { name: "Create state machine" }).first().click();
+    await page.waitForURL(`**/t/${t.tenant.slug}/workflows/new`);
+    // The sample machine is drawn and valid.
+    await graphState("Check order").waitFor();
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    // Parallel and Map states from the palette: drawn as groups holding their branches / item processor.
+    await graphState("Small order").click();
+    await page.getByRole("button", { name: "Add Parallel state" }).click();
+    await page.getByTestId("graph-branch-Parallel#branch1").waitFor();
+    await page.getByRole("button", { name: "Add Map state" }).click();
+    await page.getByTestId("graph-branch-Map#processor").waitFor();
+    const grown = JSON.parse(await definitionBox().inputValue());
+    expect(grown.States.Parallel.Branches).toHaveLength(2);
+    expect(grown.States.Parallel.Next).toBe("Map");
+    expect(grown.States.Map.Next).toBe("Done");
+    expect(grown.States["Small order"].Next).toBe("Parallel");
+    expect(grown.States.Map.ItemProcessor.StartAt).toBe("Process item");
+    await graphState("Process item").waitFor();
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    await screenshot(page, "workflows-editor-groups-1440");
+
+    // Typing JSON re-draws the graph; a transition to a missing state is reported with its location.
+    const typed = {
+      Comment: "Approve an order",
+      StartAt: "Prepare",
+      States: {
+        Prepare: { Type: "Pass", Result: { approved: false }, ResultPath: "$.review", Next: "Nowhere" },
+      },
+    };
+    await definitionBox().fill(JSON.stringify(typed, null, 2));
+    await graphState("Prepare").waitFor();
+    await expect.poll(() => graphState("Check order").count()).toBe(0);
+    const diagnostics = page.getByTestId("diagnostic");
+    await expect
+      .poll(() => diagnostics.allTextContents())
+      .toContainEqual(expect.stringContaining("Missing 'Next' target: Nowhere"));
+    expect(await diagnostics.first().textContent()).toContain("/States/Prepare/Next");
+    await expect.poll(() => page.getByRole("button", { name: "Create state machine" }).isDisabled()).toBe(true);
+    await screenshot(page, "workflows-editor-invalid-1440");
+
+    // Broken JSON is named as such; the graph keeps the last good drawing.
+    await definitionBox().fill('{ "StartAt": ');
+    await page.getByTestId("validation").getByText("Not valid JSON").waitFor();
+    await graphState("Prepare").waitFor();
+
+    // Fix it in the graph: select Prepare, set its Next to End from the side panel…
+    await definitionBox().fill(JSON.stringify(typed, null, 2));
+    await graphState("Prepare").click();
+    const panel = page.getByTestId("state-panel");
+    await panel.getByLabel("Next state").selectOption("");
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    expect(JSON.parse(await definitionBox().inputValue()).States.Prepare).toEqual({
+      Type: "Pass",
+      Result: { approved: false },
+      ResultPath: "$.review",
+      End: true,
+    });
+    // …then add a Wait after it from the palette: the JSON gains the state, wired in.
+    await page.getByRole("button", { name: "Add Wait state" }).click();
+    await graphState("Wait").waitFor();
+    let json = JSON.parse(await definitionBox().inputValue());
+    expect(json.States.Prepare.Next).toBe("Wait");
+    expect(json.States.Wait).toEqual({ Type: "Wait", Seconds: 5, End: true });
+    // Rename it in the panel and shorten the wait: both land in the JSON.
+    const name = page.getByTestId("state-panel").getByLabel("State name");
+    await name.fill("Pause");
+    await name.press("Enter");
+    await graphState("Pause").waitFor();
+    const fields = page.getByTestId("state-panel").getByLabel("State fields");
+    await fields.fill(JSON.stringify({ Type: "Wait", Seconds: 1, End: true }));
+    await page.getByTestId("state-panel").getByRole("button", { name: "Apply fields" }).click();
+    await expect.poll(async () => JSON.parse(await definitionBox().inputValue()).States.Pause?.Seconds).toBe(1);
+    json = JSON.parse(await definitionBox().inputValue());
+    expect(json.States.Prepare.Next).toBe("Pause");
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill(machine);
+    await expectFitsWidth(page, "the editor");
+    await screenshot(page, "workflows-editor-1440");
+    await page.getByRole("button", { name: "Create state machine" }).click();
+    await page.waitForURL(`**/t/${t.tenant.slug}/workflows/${machine}`);
+    await page.getByRole("heading", { name: machine }).waitFor();
+    expect(await page.getByTestId("machine-arn").textContent()).toBe(
+      `arn:aws:states:us-east-1:${t.tenant.accountId}:stateMachine:${machine}`,
+    );
+    await page.getByText("No executions yet").waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+
+  it("starts an execution with JSON input and watches it finish on the graph, then reads the timeline", async () => {
+    await page.getByRole("button", { name: "Start execution" }).click();
+    const dialog = page.getByRole("dialog", { name: "Start execution" });
+    await dialog.getByLabel("Name (optional)").fill("first-run");
+    await dialog.getByLabel("Input (JSON)").fill("{ not json");
+    await dialog.getByRole("button", { name: "Start execution" }).click();
+    await dialog.getByText(/The input must be valid JSON/).waitFor();
+    await dialog.getByLabel("Input (JSON)").fill(JSON.stringify({ order: 42 }));
+    await dialog.getByRole("button", { name: "Start execution" }).click();
+    await page.waitForURL(`**/workflows/${machine}/executions/first-run`);
+    // The page follows the execution until it ends; every state that ran is green.
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Prepare").getAttribute("data-status")).toBe("succeeded");
+    await expect.poll(() => graphState("Pause").getAttribute("data-status")).toBe("succeeded");
+    // A state's input and output (Prepare put its Result at $.review).
+    await graphState("Prepare").click();
+    const details = page.getByTestId("state-details");
+    await details.getByText("Input", { exact: true }).waitFor();
+    expect(await details.textContent()).toContain('"review"');
+    await expectFitsWidth(page, "the execution page");
+    await screenshot(page, "workflows-execution-graph-1440");
+    await page.getByRole("tab", { name: "Timeline" }).click();
+    await expect.poll(() => page.getByTestId("waterfall-row").count()).toBe(2);
+    const rows = await page.getByTestId("waterfall-row").allTextContents();
+    expect(rows[0]).toContain("Prepare");
+    expect(rows[1]).toContain("Pause");
+    // The Wait state took its second: the waterfall says so.
+    expect(rows[1]).toMatch(/\d(\.\d)? s/);
+    await page.getByRole("table", { name: "History events" }).getByText("ExecutionSucceeded").waitFor();
+    await screenshot(page, "workflows-execution-timeline-1440");
+    await page.getByRole("tab", { name: "Input & output" }).click();
+    await page.getByText('"approved": false').first().waitFor();
+  }, 120_000);
+
+  it("runs again with edited input, and lists executions with filters", async () => {
+    await page.getByRole("button", { name: "Run again with edited input" }).click();
+    const dialog = page.getByRole("dialog", { name: "Run again with edited input" });
+    expect(JSON.parse(await dialog.getByLabel("Input (JSON)").inputValue())).toEqual({ order: 42 });
+    await dialog.getByLabel("Name (optional)").fill("second-run");
+    await dialog.getByLabel("Input (JSON)").fill(JSON.stringify({ order: 43 }));
+    await dialog.getByRole("button", { name: "Start execution" }).click();
+    await page.waitForURL(`**/executions/second-run`);
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    await page.goto(`/t/${t.tenant.slug}/workflows?view=executions`);
+    await page.getByTestId("execution-row-first-run").waitFor();
+    await page.getByTestId("execution-row-second-run").waitFor();
+    await page.getByLabel("Execution name filter").fill("second");
+    await expect.poll(() => page.getByTestId("execution-row-first-run").count()).toBe(0);
+    await page.getByTestId("execution-row-second-run").waitFor();
+    await page.getByLabel("Status filter").selectOption("FAILED");
+    await page.getByText("No executions match").waitFor();
+    await page.getByLabel("Status filter").selectOption("");
+    await page.getByLabel("Execution name filter").fill("");
+    await page.getByTestId("execution-row-first-run").waitFor();
+    await screenshot(page, "workflows-executions-1440");
+  });
+
+  it("waits for a person: the task token is listed and approved with the button", async () => {
+    const { queue } = await createQueue(t.actor, t.tenant.id, { name: uniqueName("approvals") });
+    const definition = {
+      Comment: "A person approves the order",
+      StartAt: "Check",
+      States: {
+        Check: {
+          Type: "Choice",
+          Choices: [{ Variable: "$.amount", NumericGreaterThan: 100, Next: "Ask a person" }],
+          Default: "Approved",
+        },
+        "Ask a person": {
+          Type: "Task",
+          Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          Parameters: { QueueUrl: urlOf(queue, web.url), "MessageBody.$": "$$.Task.Token" },
+          Catch: [{ ErrorEquals: ["Rejected"], Next: "Refused" }],
+          Next: "Approved",
+        },
+        Approved: { Type: "Succeed" },
+        Refused: { Type: "Fail", Error: "Refused" },
+      },
+    };
+    const made = await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name: approvalMachine,
+      type: "STANDARD",
+      definition: JSON.stringify(definition),
+    });
+    expect(made.status).toBe(200);
+    await page.goto(`/t/${t.tenant.slug}/workflows`);
+    await page.getByTestId(`machine-row-${approvalMachine}`).click();
+    await page.getByRole("heading", { name: approvalMachine }).waitFor();
+    await page.getByRole("tab", { name: "Definition" }).click();
+    // The Choice rule labels its edge, the catcher's edge is there too.
+    await page.locator(".edge-choice").first().waitFor();
+    await page.locator(".edge-catch").first().waitFor();
+    expect(await page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
+    await screenshot(page, "workflows-machine-definition-1440");
+    await page.getByRole("button", { name: "Start execution" }).click();
+    const dialog = page.getByRole("dialog", { name: "Start execution" });
+    await dialog.getByLabel("Name (optional)").fill("big-order");
+    await dialog.getByLabel("Input (JSON)").fill(JSON.stringify({ amount: 500 }));
+    await dialog.getByRole("button", { name: "Start execution" }).click();
+    await page.waitForURL(`**/executions/big-order`);
+    const tokens = page.getByTestId("waiting-tokens");
+    await tokens.getByTestId("token-Ask a person").waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Ask a person").getAttribute("data-status")).toBe("running");
+    expect(await graphState("Check").getAttribute("data-status")).toBe("succeeded");
+    await screenshot(page, "workflows-execution-waiting-1440");
+    await tokens.getByRole("button", { name: "Send success" }).click();
+    const answer = page.getByRole("dialog", { name: "Send success to “Ask a person”" });
+    await answer.getByLabel("Output (JSON)").fill(JSON.stringify({ approvedBy: "console" }));
+    await answer.getByRole("button", { name: "Send success" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Ask a person").getAttribute("data-status")).toBe("succeeded");
+    await expect.poll(() => graphState("Refused").getAttribute("data-status")).toBe("idle");
+    expect(await page.getByTestId("waiting-tokens").count()).toBe(0);
+    const described = await trpcCall(
+      page,
+      "workflows.execution",
+      { tenant: t.tenant.slug, machine: approvalMachine, execution: "big-order" },
+      "query",
+    );
+    const out = (described.body as { result: { data: { json: { output: string } } } }).result.data.json.output;
+    expect(JSON.parse(out)).toEqual({ approvedBy: "console" });
+    await screenshot(page, "workflows-execution-approved-1440");
+  }, 150_000);
+
+  it("rejects with Send failure: the catcher routes to Fail and the page shows why", async () => {
+    await page.getByRole("button", { name: "Run again with edited input" }).click();
+    const dialog = page.getByRole("dialog", { name: "Run again with edited input" });
+    await dialog.getByLabel("Name (optional)").fill("rejected-order");
+    await dialog.getByRole("button", { name: "Start execution" }).click();
+    await page.waitForURL(`**/executions/rejected-order`);
+    const tokens = page.getByTestId("waiting-tokens");
+    await tokens.getByRole("button", { name: "Send failure" }).click({ timeout: 60_000 });
+    const answer = page.getByRole("dialog", { name: "Send failure to “Ask a person”" });
+    await answer.getByLabel("Error").fill("Rejected");
+    await answer.getByLabel("Cause").fill("Too expensive");
+    await answer.getByRole("button", { name: "Send failure" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="FAILED"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Ask a person").getAttribute("data-status")).toBe("caught");
+    await expect.poll(() => graphState("Refused").getAttribute("data-status")).toBe("failed");
+    await page.getByRole("button", { name: "Redrive" }).waitFor();
+    await screenshot(page, "workflows-execution-failed-1440");
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+});
