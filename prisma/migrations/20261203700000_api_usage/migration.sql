@@ -160,6 +160,9 @@ DECLARE
   wait_ms INTEGER := 0;
   used INTEGER;
 BEGIN
+  -- Counters need no flush to disk before the answer: a crash may forget the last moment's counts
+  -- (a quota then admits those few again), which is worth not waiting for a WAL flush per request.
+  PERFORM set_config('synchronous_commit', 'off', true);
   FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
     cap := greatest(p_bursts[i], 1);
     LOOP
