@@ -23,12 +23,20 @@ export {
 //   exceeds the bucket's; a lease expires after a short while, so at most `lease × processes`
 //   tokens sit unused at any moment.
 
-type Lease = { tokens: number; expiresAt: number; refusedUntil: number; inflight?: Promise<void> };
+type Lease = {
+  tokens: number;
+  expiresAt: number;
+  /** Refusals are answered locally until then; the next token is due at `retryAt`. */
+  refusedUntil: number;
+  retryAt: number;
+  inflight?: Promise<void>;
+};
 
 /**
  * A shared bucket spent through local leases. `take` resolves synchronously-fast (no database) while
  * this process holds tokens; otherwise it fetches a lease of `leaseSize(rate)` tokens. Refusals are
- * remembered until the bucket's next token is due, so a flood that is refused costs no round trips.
+ * remembered until the bucket's next token is due (at most a second), so a refused flood costs no
+ * round trips.
  */
 export class LeasedBuckets {
   private readonly leases = new Map<string, Lease>();
@@ -51,7 +59,7 @@ export class LeasedBuckets {
       l.tokens--;
       return { ok: true, retryAfterMs: 0 };
     }
-    if (now < l.refusedUntil) return { ok: false, retryAfterMs: l.refusedUntil - now };
+    if (now < l.refusedUntil) return { ok: false, retryAfterMs: l.retryAt - now };
     return undefined;
   }
 
@@ -62,7 +70,7 @@ export class LeasedBuckets {
       let l = this.leases.get(bucket.key);
       if (!l) {
         if (this.leases.size > 50_000) this.leases.clear();
-        l = { tokens: 0, expiresAt: 0, refusedUntil: 0 };
+        l = { tokens: 0, expiresAt: 0, refusedUntil: 0, retryAt: 0 };
         this.leases.set(bucket.key, l);
       }
       // One fetch at a time per bucket: concurrent requests wait for it, then spend from it.
@@ -74,7 +82,9 @@ export class LeasedBuckets {
             // Tokens of an expired lease are dropped: they were counted when granted.
             lease.tokens = r.granted;
             lease.expiresAt = now + this.leaseMs;
-            lease.refusedUntil = r.granted > 0 ? 0 : now + r.retryAfterMs;
+            // At most a second: a limit raised meanwhile (a key's rate) is seen within one.
+            lease.refusedUntil = r.granted > 0 ? 0 : now + Math.min(r.retryAfterMs, 1000);
+            lease.retryAt = now + r.retryAfterMs;
           })
           .finally(() => (lease.inflight = undefined));
       }

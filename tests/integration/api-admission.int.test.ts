@@ -15,8 +15,10 @@ import { startWeb, type TestProcess } from "../helpers/server";
 // at once on one database, and what they admitted together must match the limit — a token bucket
 // admits its burst plus its rate for the time it was hammered (within 1%), a quota exactly its limit.
 // (Counts, not speed: the expected number comes from the time the hammering actually took, read from
-// the bucket itself. Each bucket is primed full at the moment the hammering starts, and its row says
-// when the last request was counted, both in the database's clock.)
+// the bucket itself. Each bucket is primed full with its refill held until a second after the
+// hammering starts (so the burst is spent while every client is already running, and no token is
+// lost to a full bucket while the clients start), and its row says when the last request was
+// counted, both in the database's clock.)
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** Never more than the bucket allowed (burst + rate × seconds), and at most 1% (or 2) fewer. */
@@ -28,7 +30,7 @@ const within = (admitted: number, expected: number) => {
   expect(admitted, what).toBeGreaterThanOrEqual(expected - tolerance);
 };
 
-/** A full bucket whose refill starts at `at` (the database then counts time from there). */
+/** A full bucket whose refill starts at `at` (before then it only spends; time counts from `at`). */
 async function primeBucket(key: string, tenantId: string, burst: number, at: Date) {
   await pool().query(
     `INSERT INTO rate_buckets (key, tenant_id, tokens, updated_at) VALUES ($1, $2, $3, $4)
@@ -96,10 +98,11 @@ describe("usage plan admission across two processes", () => {
     const { req, plan, key } = await planKey({ name: uniqueName("rate"), throttle: { rateLimit: 40, burstLimit: 20 } });
     const startAt = Date.now() + 4000;
     const bucket = `p:${plan.id}:${key.id}`;
-    await primeBucket(bucket, t.tenant.id, 20, new Date(startAt));
-    const [a, b] = await Promise.all([hammerProcess(req, startAt, 4000), hammerProcess(req, startAt, 4000)]);
+    const refillFrom = new Date(startAt + 1000);
+    await primeBucket(bucket, t.tenant.id, 20, refillFrom);
+    const [a, b] = await Promise.all([hammerProcess(req, startAt, 5000), hammerProcess(req, startAt, 5000)]);
     const admitted = a.admitted + b.admitted;
-    const seconds = await bucketSeconds(bucket, new Date(startAt));
+    const seconds = await bucketSeconds(bucket, refillFrom);
     expect(a.admitted).toBeGreaterThan(0);
     expect(b.admitted).toBeGreaterThan(0);
     expect(a.throttled + b.throttled).toBeGreaterThan(0);
@@ -187,10 +190,11 @@ describe("a Signalbox key's own limits and the tenant's limit on the AWS door, a
     const k = await createSignalboxKey(t.actor, t.tenant.id, { name: "limited", role: "developer" });
     await setApiKeyLimits(t.actor, t.tenant.id, { id: k.id, rateLimit: 15, burstLimit: 10 });
     const startAt = Date.now() + 1000;
-    await primeBucket(`k:${k.id}`, t.tenant.id, 10, new Date(startAt));
-    const r = await hammerDoors(k, startAt, 4000);
+    const refillFrom = new Date(startAt + 1000);
+    await primeBucket(`k:${k.id}`, t.tenant.id, 10, refillFrom);
+    const r = await hammerDoors(k, startAt, 5000);
     expect(r.refused).toBeGreaterThan(0);
-    within(r.admitted, 10 + 15 * (await bucketSeconds(`k:${k.id}`, new Date(startAt))));
+    within(r.admitted, 10 + 15 * (await bucketSeconds(`k:${k.id}`, refillFrom)));
   });
 
   it("a key's daily quota is exact across both processes, and says so", async () => {
@@ -202,14 +206,22 @@ describe("a Signalbox key's own limits and the tenant's limit on the AWS door, a
     expect(r.refused).toBeGreaterThan(0);
     const used = await pool().query(`SELECT used FROM quota_counters WHERE key = $1`, [`k:${k.id}`]);
     expect(used.rows).toEqual([{ used: 40 }]);
+    // The REST door counts against the same quota: 429 problem details with Retry-After.
+    const rest = await fetch(`${webs[1]!.url}/api/v1/queues`, {
+      headers: { authorization: `Bearer ${k.id}.${k.secret}` },
+    });
+    expect(rest.status).toBe(429);
+    expect(Number(rest.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await rest.json()).toMatchObject({ status: 429 });
   });
 
   it("the tenant's limit (SIGNALBOX_TENANT_RPS=30, burst 60) holds across both processes", async () => {
     const t = await createTestTenant();
     const startAt = Date.now() + 1000;
-    await primeBucket(`t:${t.tenant.id}`, t.tenant.id, 60, new Date(startAt));
-    const r = await hammerDoors(t.key, startAt, 4000);
+    const refillFrom = new Date(startAt + 1000);
+    await primeBucket(`t:${t.tenant.id}`, t.tenant.id, 60, refillFrom);
+    const r = await hammerDoors(t.key, startAt, 5000);
     expect(r.refused).toBeGreaterThan(0);
-    within(r.admitted, 60 + 30 * (await bucketSeconds(`t:${t.tenant.id}`, new Date(startAt))));
+    within(r.admitted, 60 + 30 * (await bucketSeconds(`t:${t.tenant.id}`, refillFrom)));
   });
 });

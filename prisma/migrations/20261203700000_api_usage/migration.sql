@@ -134,7 +134,7 @@ BEGIN
   granted := g;
   tokens_left := t;
   retry_ms := CASE WHEN g > 0 THEN 0 WHEN p_rate <= 0 THEN 2147483647
-                   ELSE ceil((1 - t) / p_rate * 1000)::INTEGER END;
+                   ELSE least(2147483647, ceil((1 - t) / p_rate * 1000))::INTEGER END;
   RETURN NEXT;
 END $$;
 
@@ -177,7 +177,7 @@ BEGIN
     us := us || n;
     IF t < 1 THEN
       wait_ms := greatest(wait_ms, CASE WHEN p_rates[i] <= 0 THEN 2147483647
-                                        ELSE ceil((1 - t) / p_rates[i] * 1000)::INTEGER END);
+                                        ELSE least(2147483647, ceil((1 - t) / p_rates[i] * 1000))::INTEGER END);
     END IF;
   END LOOP;
   IF wait_ms > 0 THEN

@@ -158,6 +158,13 @@ export async function deletePlan(q: Queryable, tenantId: string, id: string): Pr
   return (r.rowCount ?? 0) > 0;
 }
 
+/** Drops the buckets and quota counters whose key starts with `prefix` (a deleted plan's or key's). */
+export async function deleteLimitState(q: Queryable, tenantId: string, prefix: string): Promise<void> {
+  const like = `${prefix.replace(/[\\%_]/g, "\\$&")}%`;
+  await q.query(`DELETE FROM rate_buckets WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
+  await q.query(`DELETE FROM quota_counters WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
+}
+
 export async function insertPlanKey(q: Queryable, tenantId: string, planId: string, keyId: string): Promise<boolean> {
   const r = await q.query(
     `INSERT INTO apigw_usage_plan_keys (usage_plan_id, key_id, tenant_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

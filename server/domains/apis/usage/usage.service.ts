@@ -409,7 +409,10 @@ export async function updateUsagePlan(caller: UsageCaller, id: string, ops: Patc
 
 export async function deleteUsagePlan(caller: UsageCaller, id: string): Promise<void> {
   can(caller, "resource:write");
-  if (!(await repo.deletePlan(pool(), caller.tenant.id, id))) throw notFound(PLAN_NOT_FOUND);
+  await withTransaction(async (tx) => {
+    if (!(await repo.deletePlan(tx, caller.tenant.id, id))) throw notFound(PLAN_NOT_FOUND);
+    await repo.deleteLimitState(tx, caller.tenant.id, `p:${id}:`);
+  });
 }
 
 // --- usage plan keys -------------------------------------------------------------------------------
