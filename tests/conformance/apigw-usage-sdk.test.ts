@@ -159,18 +159,39 @@ describe("API keys", () => {
     });
   });
 
-  it("imports keys from CSV, into a usage plan, with warnings or failing on them", async () => {
+  it("imports keys from AWS's CSV key file, into usage plans, overwriting by value, with warnings or failing on them", async () => {
     const plan = await gw.send(new CreateUsagePlanCommand({ name: uniqueName("imp-plan") }));
+    const plan2 = await gw.send(new CreateUsagePlanCommand({ name: uniqueName("imp-plan2") }));
     const v1 = `csv-${uniqueName("a")}-0123456789`;
     const v2 = `csv-${uniqueName("b")}-0123456789`;
-    const csv = `Name,Key,Description,Enabled,UsagePlanIds\nfirst,${v1},one,true,${plan.id}\nbad,short,x,true,\nsecond,${v2},two,false,\n`;
+    const csv =
+      `Name,key,description,Enabled,usageplanIds,Ignored\n` +
+      `first,${v1},one,TRUE,"${plan.id},${plan2.id}",x\n` +
+      `bad,short,x,true,,\n` +
+      `second,${v2},two,,,\n`;
     const r = await gw.send(new ImportApiKeysCommand({ body: new TextEncoder().encode(csv), format: "csv" }));
     expect(r.ids).toHaveLength(2);
-    expect(r.warnings).toEqual(["Line 3: API Key value should be at least 20 characters"]);
+    expect(r.warnings).toEqual(["Line 3: API Key value should be between 20 and 128 characters"]);
     const first = await gw.send(new GetApiKeyCommand({ apiKey: r.ids![0], includeValue: true }));
     expect(first).toMatchObject({ name: "first", value: v1, enabled: true, description: "one" });
-    const keys = await gw.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id }));
-    expect(keys.items!.map((k) => k.id)).toEqual([r.ids![0]]);
+    // Enabled defaults to true.
+    expect((await gw.send(new GetApiKeyCommand({ apiKey: r.ids![1] }))).enabled).toBe(true);
+    for (const p of [plan, plan2]) {
+      const keys = await gw.send(new GetUsagePlanKeysCommand({ usagePlanId: p.id }));
+      expect(keys.items!.map((k) => k.id)).toEqual([r.ids![0]]);
+    }
+    // The same value again overwrites that key.
+    const again = await gw.send(
+      new ImportApiKeysCommand({
+        body: new TextEncoder().encode(`key,name,enabled\n${v1},renamed,false\n`),
+        format: "csv",
+      }),
+    );
+    expect(again.ids).toEqual([r.ids![0]]);
+    expect(await gw.send(new GetApiKeyCommand({ apiKey: r.ids![0] }))).toMatchObject({
+      name: "renamed",
+      enabled: false,
+    });
     const strict = await failure(
       gw.send(
         new ImportApiKeysCommand({
@@ -181,6 +202,11 @@ describe("API keys", () => {
       ),
     );
     expect(strict).toMatchObject({ name: "BadRequestException", status: 400 });
+    expect(
+      await failure(
+        gw.send(new ImportApiKeysCommand({ body: new TextEncoder().encode(`key\n${v2}\n`), format: "csv" })),
+      ),
+    ).toMatchObject({ name: "BadRequestException", status: 400 });
   });
 });
 

@@ -61,6 +61,22 @@ export async function insertKey(q: Queryable, k: Omit<ApiKeyRow, "createdAt" | "
   return r.rows[0];
 }
 
+/** ImportApiKeys: a key with this value is overwritten (name, description, enabled); else created. */
+export async function upsertKeyByValue(
+  q: Queryable,
+  k: Omit<ApiKeyRow, "createdAt" | "updatedAt" | "stageKeys" | "tags">,
+): Promise<ApiKeyRow> {
+  const r = await q.query(
+    `INSERT INTO apigw_api_keys (id, tenant_id, name, description, value, enabled, customer_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (tenant_id, value) DO UPDATE SET name = $3, description = $4, enabled = $6,
+       customer_id = coalesce($7, apigw_api_keys.customer_id), updated_at = now()
+     RETURNING ${KEY_COLS}`,
+    [k.id, k.tenantId, k.name, k.description, k.value, k.enabled, k.customerId],
+  );
+  return r.rows[0];
+}
+
 export async function findKey(q: Queryable, tenantId: string, id: string): Promise<ApiKeyRow | null> {
   const r = await q.query(`SELECT ${KEY_COLS} FROM apigw_api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   return r.rows[0] ?? null;

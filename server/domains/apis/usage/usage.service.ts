@@ -161,21 +161,23 @@ export async function deleteApiKey(caller: UsageCaller, id: string): Promise<voi
   if (!(await repo.deleteKey(pool(), caller.tenant.id, id))) throw notFound(KEY_NOT_FOUND);
 }
 
-/** Splits one CSV line (RFC 4180 quotes). */
+/** Splits one CSV line (RFC 4180 double quotes; AWS also accepts single quotes around a field). */
 function csvLine(line: string): string[] {
   const out: string[] = [];
   let cur = "";
-  let quoted = false;
+  let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote && line[i + 1] === quote) {
+        cur += c;
         i++;
-      } else if (c === '"') quoted = false;
+      } else if (c === quote) quote = null;
       else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
+    } else if ((c === '"' || c === "'") && cur.trim() === "") {
+      quote = c;
+      cur = "";
+    } else if (c === ",") {
       out.push(cur);
       cur = "";
     } else cur += c;
@@ -185,9 +187,10 @@ function csvLine(line: string): string[] {
 }
 
 /**
- * ImportApiKeys (format csv): a header naming columns (case-insensitive) Key (required), Name,
- * Description, Enabled, CustomerId, UsagePlanIds (separated by ";" or ","). Each row is a key; with
- * failOnWarnings any bad row fails the whole import, otherwise bad rows become warnings.
+ * ImportApiKeys (format csv), AWS's API key file: a header naming the columns (any case, any order)
+ * Name and Key (required), Description, Enabled (default true), UsagePlanIds (comma-separated, in
+ * quotes when more than one); other columns are ignored. A key whose value exists already is
+ * overwritten. With failOnWarnings a bad row fails the whole import; otherwise it becomes a warning.
  */
 export async function importApiKeys(
   caller: UsageCaller,
@@ -200,7 +203,8 @@ export async function importApiKeys(
   if (lines.length === 0) throw badRequest("Invalid API Key file: the file is empty");
   const header = csvLine(lines[0]!).map((h) => h.toLowerCase());
   const col = (name: string) => header.indexOf(name);
-  if (col("key") < 0) throw badRequest("Invalid API Key file: a key column is required");
+  if (col("key") < 0 || col("name") < 0)
+    throw badRequest("Invalid API Key file: the Name and Key columns are required");
   return withTransaction(async (tx) => {
     const ids: string[] = [];
     const warnings: string[] = [];
@@ -213,8 +217,13 @@ export async function importApiKeys(
         warnings.push(w);
       };
       const value = get("key");
-      if (!value || value.length < 20) {
-        problem("API Key value should be at least 20 characters");
+      if (!value || value.length < 20 || value.length > 128) {
+        problem("API Key value should be between 20 and 128 characters");
+        continue;
+      }
+      const name = get("name") ?? "";
+      if (name.length > 1024) {
+        problem("API Key name should be at most 1024 characters");
         continue;
       }
       const enabledText = get("enabled")?.toLowerCase();
@@ -222,28 +231,26 @@ export async function importApiKeys(
         problem(`Invalid value for Enabled: ${enabledText}`);
         continue;
       }
-      const row = await repo.insertKey(tx, {
-        id: newId(),
-        tenantId: caller.tenant.id,
-        name: get("name") ?? "",
-        description: get("description") ?? null,
-        value,
-        enabled: enabledText === "true",
-        customerId: get("customerid") ?? null,
-        stageKeys: [],
-        tags: {},
-      });
-      if (!row) {
-        problem("API Key already exists");
+      const planIds = (get("usageplanids") ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const missing = [];
+      for (const planId of planIds) if (!(await repo.findPlan(tx, caller.tenant.id, planId))) missing.push(planId);
+      if (missing.length) {
+        problem(`${PLAN_NOT_FOUND}: ${missing.join(", ")}`);
         continue;
       }
-      for (const planId of (get("usageplanids") ?? "").split(/[;,]/).filter(Boolean)) {
-        if (!(await repo.findPlan(tx, caller.tenant.id, planId))) {
-          problem(`${PLAN_NOT_FOUND}: ${planId}`);
-          continue;
-        }
-        await repo.insertPlanKey(tx, caller.tenant.id, planId, row.id);
-      }
+      const row = await repo.upsertKeyByValue(tx, {
+        id: newId(),
+        tenantId: caller.tenant.id,
+        name,
+        description: get("description") ?? null,
+        value,
+        enabled: enabledText !== "false",
+        customerId: get("customerid") ?? null,
+      });
+      for (const planId of planIds) await repo.insertPlanKey(tx, caller.tenant.id, planId, row.id);
       ids.push(row.id);
     }
     return { ids, warnings };
