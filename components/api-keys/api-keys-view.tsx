@@ -25,6 +25,8 @@ import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { CreateKeyDialog, type CreatedKey } from "./create-key-dialog";
 import { KeySecretDialog } from "./key-secret-dialog";
 import { keyStatus, STATUS_LABEL, STATUS_TONE } from "./key-status";
+import { KeyLimitsDialog } from "./key-limits-dialog";
+import { describeLimits, type KeyLimitsView } from "./key-limits";
 
 export function ApiKeysView() {
   const tenant = useCurrentTenant();
@@ -37,6 +39,7 @@ export function ApiKeysView() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
+  const [limiting, setLimiting] = useState<{ id: string; name: string; limits: KeyLimitsView } | null>(null);
   const revoke = useMutation(
     trpc.apiKey.revoke.mutationOptions({
       onSuccess: async () => {
@@ -86,6 +89,7 @@ export function ApiKeysView() {
               <Th className="hidden md:table-cell">Key id</Th>
               <Th className="hidden md:table-cell">Role</Th>
               <Th>Status</Th>
+              <Th className="hidden md:table-cell">Limits</Th>
               <Th className="hidden lg:table-cell">Created</Th>
               <Th className="hidden lg:table-cell">Last used</Th>
               <Th className="hidden lg:table-cell">Expires</Th>
@@ -118,6 +122,9 @@ export function ApiKeysView() {
                       {STATUS_LABEL[status]}
                     </Badge>
                   </Td>
+                  <Td className="hidden text-xs text-gray-600 md:table-cell" data-testid={`key-limits-${k.id}`}>
+                    {describeLimits(k.limits)}
+                  </Td>
                   <Td className="hidden lg:table-cell">
                     <RelativeTime date={k.createdAt} />
                   </Td>
@@ -129,6 +136,16 @@ export function ApiKeysView() {
                   </Td>
                   {manage && (
                     <Td className="text-right">
+                      {status !== "revoked" && (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => setLimiting({ id: k.id, name: k.name, limits: k.limits })}
+                          aria-label={`Limits of ${k.name}`}
+                        >
+                          Limits
+                        </Button>
+                      )}
                       {status !== "revoked" && (
                         <Button
                           variant="ghost"
@@ -161,6 +178,7 @@ export function ApiKeysView() {
           myRole={role}
         />
       )}
+      {manage && <KeyLimitsDialog tenant={tenant.slug} keyRef={limiting} onClose={() => setLimiting(null)} />}
       <KeySecretDialog created={created} onClose={() => setCreated(null)} region={tenant.region} />
       <ConfirmDialog
         open={!!revoking}

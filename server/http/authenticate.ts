@@ -4,6 +4,7 @@ import { AppError } from "../core/errors";
 import { parseSigV4, verifySigV4 } from "../core/sigv4";
 import type { Actor } from "../auth/permissions";
 import { noteKeyUsed, resolveAccessKey, type ResolvedKey } from "../domains/api-keys/api-key.service";
+import type { KeyLimits } from "../domains/api-keys/api-key.repository";
 
 // Authentication shared by every data-plane door: `Authorization: Bearer <keyId>.<secret>` or AWS
 // Signature Version 4 (header or presigned query). Errors carry AWS's codes; the REST door turns
@@ -15,6 +16,8 @@ export type Authenticated = {
   actor: Extract<Actor, { type: "api_key" }>;
   region: string;
   service: string | null;
+  /** The key's own rate and quota (server/http/throttle.ts enforces them); null: only the tenant's. */
+  keyLimits?: KeyLimits | null;
 };
 
 function usable(k: ResolvedKey | null, now: Date): ResolvedKey {
@@ -61,6 +64,7 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
       actor: { type: "api_key", keyId: k.keyId, role: k.role },
       region: process.env.SIGNALBOX_REGION ?? "us-east-1",
       service: null,
+      keyLimits: k.limits,
     };
   }
 
@@ -86,5 +90,6 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
     actor: { type: "api_key", keyId: k.keyId, role: k.role },
     region: parsed.auth.region,
     service: parsed.auth.service,
+    keyLimits: k.limits,
   };
 }

@@ -1,13 +1,21 @@
 import os from "node:os";
 import { AppError } from "../core/errors";
-import { BucketMap } from "../core/token-bucket";
+import { periodEnd, periodStart } from "../core/apis/usage/quota-period";
+import { pool } from "../db";
+import { admitShared, LeasedBuckets } from "../platform/shared-limits";
+import type { KeyLimits } from "../domains/api-keys/api-key.repository";
 
 // Two things keep one tenant from crowding out the others on a web process:
 //
-// 1. A per-tenant token bucket (SIGNALBOX_TENANT_RPS, burst twice that). Buckets live in each web
-//    process, so a tenant's effective limit is that × the number of web processes; that keeps the
-//    hot path free of a database round trip. The default is a share one process can actually
-//    serve (an SQS call costs ~0.3-1 ms of CPU here), not a number it can never reach.
+// 1. A per-tenant token bucket (SIGNALBOX_TENANT_RPS, burst twice that), shared by every web
+//    process: the bucket is a row in PostgreSQL (platform/shared-limits.ts), and each process takes
+//    its tokens in small leases (1% of the rate, at least 1) that it spends locally, so the hot path
+//    makes a round trip only once per lease while the limit holds across processes (a process never
+//    spends a token the shared bucket did not give it). The default is a share one process can
+//    actually serve (an SQS call costs ~0.3-1 ms of CPU here), not a number it can never reach.
+//    A key's own limits (set in the console: a rate with a burst, a quota per day or month) are
+//    checked next: a rate alone through a leased bucket of its own, a quota (with the rate) in one
+//    exact round trip (admitShared).
 // 2. A fair gate in front of the use cases: at most SIGNALBOX_DOOR_CONCURRENCY requests run at once
 //    (fewer than the database pool, so the pool's own first-come queue never decides who waits);
 //    when they are all taken, waiting requests are admitted tenant by tenant, the tenant with the
@@ -38,7 +46,7 @@ const envNumber = (name: string, fallback: number) => {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
 const rate = () => envNumber("SIGNALBOX_TENANT_RPS", DEFAULT_TENANT_RPS);
-const buckets = new BucketMap(() => ({ ratePerSecond: rate(), capacity: rate() * 2 }));
+const leased = new LeasedBuckets();
 
 function throttled(retryAfterMs: number): AppError {
   return new AppError("rate_limited", "Rate exceeded", {
@@ -48,9 +56,54 @@ function throttled(retryAfterMs: number): AppError {
   });
 }
 
-export function throttleTenant(tenantId: string, now = Date.now()): void {
-  const r = buckets.take(tenantId, now);
+/** The tenant's limit, shared by every web process (a token from the tenant's leased bucket). */
+export async function throttleTenant(tenantId: string): Promise<void> {
+  const key = `t:${tenantId}`;
+  // The fast path: a token this process already holds, no promise to wait for.
+  const r = leased.tryLocal(key) ?? (await leased.take(tenantId, { key, rate: rate(), burst: rate() * 2 }));
   if (!r.ok) throw throttled(r.retryAfterMs);
+}
+
+function quotaExceeded(end: Date): AppError {
+  return new AppError("rate_limited", "This API key's quota for the period is used up.", {
+    awsCode: "ThrottlingException",
+    awsStatus: 400,
+    retryAfterSeconds: Math.max(1, Math.ceil((end.getTime() - Date.now()) / 1000)),
+  });
+}
+
+/** A key's own rate and quota (after the tenant's limit). */
+export async function throttleKey(tenantId: string, keyId: string, limits: KeyLimits): Promise<void> {
+  const key = `k:${keyId}`;
+  const bucket =
+    limits.rateLimit !== null
+      ? { key, rate: limits.rateLimit, burst: limits.burstLimit ?? Math.max(1, Math.ceil(limits.rateLimit)) }
+      : null;
+  if (limits.quotaLimit !== null && limits.quotaPeriod) {
+    const start = periodStart(limits.quotaPeriod, 0, new Date());
+    const r = await admitShared(pool(), tenantId, bucket ? [bucket] : [], {
+      key,
+      periodStart: start,
+      limit: limits.quotaLimit,
+    });
+    if (r.ok) return;
+    if (r.refused === "quota") throw quotaExceeded(periodEnd(limits.quotaPeriod, start));
+    throw throttled(r.retryAfterMs);
+  }
+  if (bucket) {
+    const r = leased.tryLocal(key) ?? (await leased.take(tenantId, bucket));
+    if (!r.ok) throw throttled(r.retryAfterMs);
+  }
+}
+
+/** Every limit of an authenticated caller on the AWS and REST doors: the tenant's, then its key's. */
+export async function throttleCaller(auth: {
+  tenant: { id: string };
+  actor: { keyId: string };
+  keyLimits?: KeyLimits | null;
+}): Promise<void> {
+  await throttleTenant(auth.tenant.id);
+  if (auth.keyLimits) await throttleKey(auth.tenant.id, auth.actor.keyId, auth.keyLimits);
 }
 
 type Waiter = { grant: () => void };

@@ -11,6 +11,15 @@ export type ApiKeyRow = {
   lastUsedAt: Date | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  limits: KeyLimits | null;
+};
+
+/** A key's own limits: requests per second with a burst, and a quota per day or month (each optional). */
+export type KeyLimits = {
+  rateLimit: number | null;
+  burstLimit: number | null;
+  quotaLimit: number | null;
+  quotaPeriod: "DAY" | "MONTH" | null;
 };
 
 export async function insertApiKey(
@@ -31,18 +40,21 @@ export async function insertApiKey(
   );
 }
 
-const KEY_COLS = `id, tenant_id AS "tenantId", name, role, created_by_id AS "createdById", created_at AS "createdAt",
-  last_used_at AS "lastUsedAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
+const LIMITS = `CASE WHEN l.key_id IS NULL THEN NULL ELSE json_build_object('rateLimit', l.rate_limit,
+  'burstLimit', l.burst_limit, 'quotaLimit', l.quota_limit, 'quotaPeriod', l.quota_period) END`;
+const KEY_COLS = `k.id, k.tenant_id AS "tenantId", k.name, k.role, k.created_by_id AS "createdById", k.created_at AS "createdAt",
+  k.last_used_at AS "lastUsedAt", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt", ${LIMITS} AS limits`;
+const KEYS_FROM = `api_keys k LEFT JOIN api_key_limits l ON l.key_id = k.id`;
 
 export async function listApiKeysOfTenant(db: Queryable, tenantId: string): Promise<ApiKeyRow[]> {
-  const r = await db.query(`SELECT ${KEY_COLS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [
+  const r = await db.query(`SELECT ${KEY_COLS} FROM ${KEYS_FROM} WHERE k.tenant_id = $1 ORDER BY k.created_at DESC`, [
     tenantId,
   ]);
   return r.rows;
 }
 
 export async function findApiKey(db: Queryable, tenantId: string, id: string): Promise<ApiKeyRow | null> {
-  const r = await db.query(`SELECT ${KEY_COLS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  const r = await db.query(`SELECT ${KEY_COLS} FROM ${KEYS_FROM} WHERE k.tenant_id = $1 AND k.id = $2`, [tenantId, id]);
   return r.rows[0] ?? null;
 }
 
@@ -58,8 +70,9 @@ export async function markRevoked(tx: Queryable, tenantId: string, id: string): 
 /** The one lookup by key id alone: authentication, before the tenant is known. */
 export async function findKeyForAuth(db: Queryable, id: string) {
   const r = await db.query(
-    `SELECT k.id, k.tenant_id, k.role, k.secret_enc, k.expires_at, k.revoked_at, t.account_id, t.slug, t.name AS tenant_name
-       FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1`,
+    `SELECT k.id, k.tenant_id, k.role, k.secret_enc, k.expires_at, k.revoked_at, t.account_id, t.slug, t.name AS tenant_name,
+            ${LIMITS} AS limits
+       FROM ${KEYS_FROM} JOIN tenants t ON t.id = k.tenant_id WHERE k.id = $1`,
     [id],
   );
   return r.rows[0] as
@@ -73,8 +86,23 @@ export async function findKeyForAuth(db: Queryable, id: string) {
         account_id: string;
         slug: string;
         tenant_name: string;
+        limits: KeyLimits | null;
       }
     | undefined;
+}
+
+/** Sets a key's own limits (all null: removes them). */
+export async function upsertKeyLimits(tx: Queryable, tenantId: string, keyId: string, l: KeyLimits): Promise<void> {
+  if (l.rateLimit === null && l.quotaLimit === null) {
+    await tx.query(`DELETE FROM api_key_limits WHERE tenant_id = $1 AND key_id = $2`, [tenantId, keyId]);
+    return;
+  }
+  await tx.query(
+    `INSERT INTO api_key_limits (key_id, tenant_id, rate_limit, burst_limit, quota_limit, quota_period)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (key_id) DO UPDATE SET rate_limit = $3, burst_limit = $4, quota_limit = $5, quota_period = $6, updated_at = now()`,
+    [keyId, tenantId, l.rateLimit, l.burstLimit, l.quotaLimit, l.quotaPeriod],
+  );
 }
 
 export async function touchLastUsed(db: Queryable, ids: string[]): Promise<void> {

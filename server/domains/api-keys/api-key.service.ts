@@ -16,6 +16,8 @@ import {
   markRevoked,
   touchLastUsed,
   notifyChannel,
+  upsertKeyLimits,
+  type KeyLimits,
 } from "./api-key.repository";
 
 export const createApiKeyInput = z.object({
@@ -64,6 +66,61 @@ export async function createApiKey(actor: Actor, tenantId: string, input: Create
   return { id, secret, name: data.name, role: data.role, expiresAt: data.expiresAt ?? null };
 }
 
+const positiveInt = (max: number, msg: string) =>
+  z.coerce.number({ error: "Enter a number" }).int("Whole numbers only").min(1, msg).max(max, `At most ${max}`);
+
+/**
+ * A key's own limits, from the console form: blank fields mean "no limit". A rate needs no burst
+ * (it defaults to the rate, at least 1); a quota needs its period.
+ */
+export const keyLimitsInput = z
+  .object({
+    id: z.string().min(1),
+    rateLimit: z.coerce
+      .number({ error: "Enter a number" })
+      .positive("Must be more than 0")
+      .max(100_000, "At most 100000")
+      .nullish(),
+    burstLimit: positiveInt(1_000_000, "At least 1").nullish(),
+    quotaLimit: positiveInt(1_000_000_000, "At least 1").nullish(),
+    quotaPeriod: z.enum(["DAY", "MONTH"], { error: "Pick day or month" }).nullish(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.burstLimit != null && v.rateLimit == null)
+      ctx.addIssue({ code: "custom", path: ["rateLimit"], message: "A burst needs a rate" });
+    if (v.quotaLimit != null && v.quotaPeriod == null)
+      ctx.addIssue({ code: "custom", path: ["quotaPeriod"], message: "Pick the quota's period" });
+  });
+export type KeyLimitsInput = z.infer<typeof keyLimitsInput>;
+
+export async function setApiKeyLimits(actor: Actor, tenantId: string, input: KeyLimitsInput) {
+  assertCan(actor.role, "keys:manage");
+  const data = keyLimitsInput.parse(input);
+  const existing = await findApiKey(pool(), tenantId, data.id);
+  if (!existing) throw new AppError("not_found", `No API key ${data.id} in this tenant.`);
+  const limits: KeyLimits = {
+    rateLimit: data.rateLimit ?? null,
+    burstLimit: data.rateLimit == null ? null : (data.burstLimit ?? Math.max(1, Math.ceil(data.rateLimit))),
+    quotaLimit: data.quotaLimit ?? null,
+    quotaPeriod: data.quotaLimit == null ? null : (data.quotaPeriod ?? null),
+  };
+  await withTransaction(async (tx) => {
+    await upsertKeyLimits(tx, tenantId, data.id, limits);
+    await recordAudit(
+      actor,
+      tenantId,
+      "api_key.limits",
+      { type: "api_key", id: data.id },
+      { before: existing.limits ?? null, after: limits },
+      tx,
+    );
+    // Every process drops its cached copy of the key (and its limits) at commit time.
+    await notifyChannel(tx, KEY_REVOKED_CHANNEL, data.id);
+  });
+  forgetKey(data.id);
+  return { id: data.id, limits: limits.rateLimit === null && limits.quotaLimit === null ? null : limits };
+}
+
 export async function listApiKeys(actor: Actor, tenantId: string) {
   assertCan(actor.role, "resource:read");
   return listApiKeysOfTenant(pool(), tenantId);
@@ -107,9 +164,11 @@ export type ResolvedKey = {
   tenant: { id: string; accountId: string; slug: string; name: string };
   expiresAt: Date | null;
   revoked: boolean;
+  /** The key's own limits (null: only the tenant's). */
+  limits: KeyLimits | null;
 };
 
-// Keys are cached briefly so a busy SQS client does not cost a key query per request. Revocation
+// Keys (with their limits) are cached briefly so a busy SQS client does not cost a key query per request. Revocation
 // (and tenant deletion) reaches every process at once through NOTIFY; the cache is trusted only
 // while this process is actually listening (server/platform/listen.ts reconnects and calls
 // `onResync` after a connection loss, since notices sent meanwhile are lost). The TTL is the
@@ -140,6 +199,7 @@ export async function resolveAccessKey(id: string, now = Date.now()): Promise<Re
         tenant: { id: row.tenant_id, accountId: row.account_id, slug: row.slug, name: row.tenant_name },
         expiresAt: row.expires_at,
         revoked: row.revoked_at !== null,
+        limits: row.limits,
       }
     : null;
   if (!trusted) return value;

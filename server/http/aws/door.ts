@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, toAppError } from "../../core/errors";
 import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
-import { doorGate, throttleTenant } from "../throttle";
+import { doorGate, throttleCaller } from "../throttle";
 import { clientGone, publicBaseUrl, readBody, requestId, send } from "../request";
 import { decodeUtf8, isWireError, parseForm } from "../wire";
 import { AWS_SERVICES } from "./services";
@@ -142,7 +142,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse): Prom
 
     const auth = await authenticate(req, body);
     log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
-    throttleTenant(auth.tenant.id);
+    await throttleCaller(auth);
 
     if (!service) {
       if (target)

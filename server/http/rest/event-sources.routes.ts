@@ -112,7 +112,7 @@ export const eventSourceRoutes = [
     response: z.object({ eventId: z.string() }),
     handler: async (ctx) => {
       const source = await sourceForIngest(ctx.params.id!);
-      throttleTenant(source.tenantId);
+      await throttleTenant(source.tenantId);
       return ingest(source, { headers: ctx.headers, body: ctx.rawBody });
     },
   }),

@@ -4,7 +4,7 @@ import { AppError, toAppError } from "../../core/errors";
 import { decodePathSegment, decodeUtf8, parseForm } from "../wire";
 import { logger, type Logger } from "../../logger";
 import { authenticate, type Authenticated } from "../authenticate";
-import { doorGate, throttleTenant } from "../throttle";
+import { doorGate, throttleCaller } from "../throttle";
 import { clientGone, publicBaseUrl, readBody, requestId, send, sendJson } from "../request";
 
 // One builder for every REST route (/api/v1): key → tenant → zod → handler → error map.
@@ -119,7 +119,7 @@ export function createRestHandler(routes: RestRoute[]) {
       const auth = route.public ? null : await authenticate(req, raw);
       if (auth) {
         log = log.child({ tenantId: auth.tenant.id, actor: auth.actor.keyId });
-        throttleTenant(auth.tenant.id);
+        await throttleCaller(auth);
       }
       let body: unknown = undefined;
       if (route.body) {

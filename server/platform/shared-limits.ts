@@ -1,0 +1,96 @@
+import { pool } from "../db";
+import { takeTokens, type BucketSpec } from "./shared-limits.repository";
+
+export {
+  admitShared,
+  quotaUsed,
+  setQuotaUsed,
+  type BucketSpec,
+  type SharedAdmission,
+} from "./shared-limits.repository";
+
+// Rate limits and quotas that hold across every web process: the state lives in PostgreSQL
+// (rate_buckets, quota_counters; functions sb_take_tokens and sb_admit in migration
+// 20261203700000_api_usage). A bucket's row lock serialises the processes on it, so what one
+// process admits is taken from the same tokens the others see.
+//
+// Two shapes:
+// - `admitShared`: one round trip that takes a token from each bucket and counts a quota, all or
+//   nothing (usage plans, a Signalbox key's own limits). Exact.
+// - `LeasedBucket`: a process takes tokens from the shared bucket in small leases and spends them
+//   locally (the doors' per-tenant limit, where a round trip per request would cost too much). The
+//   tokens a process holds were already taken from the shared bucket, so the total admitted never
+//   exceeds the bucket's; a lease expires after a short while, so at most `lease × processes`
+//   tokens sit unused at any moment.
+
+type Lease = {
+  tokens: number;
+  expiresAt: number;
+  /** Refusals are answered locally until then; the next token is due at `retryAt`. */
+  refusedUntil: number;
+  retryAt: number;
+  inflight?: Promise<void>;
+};
+
+/**
+ * A shared bucket spent through local leases. `take` resolves synchronously-fast (no database) while
+ * this process holds tokens; otherwise it fetches a lease of `leaseSize(rate)` tokens. Refusals are
+ * remembered until the bucket's next token is due (at most a second), so a refused flood costs no
+ * round trips.
+ */
+export class LeasedBuckets {
+  private readonly leases = new Map<string, Lease>();
+  constructor(
+    private readonly leaseMs = 250,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
+
+  /** Lease size: about 1% of a second's tokens, at least 1 (so small limits stay exact). */
+  static leaseSize(rate: number): number {
+    return Math.max(1, Math.floor(rate / 100));
+  }
+
+  /** Spends one token locally when this process holds one (no I/O). Undefined: ask `take`. */
+  tryLocal(key: string): { ok: boolean; retryAfterMs: number } | undefined {
+    const l = this.leases.get(key);
+    if (!l) return undefined;
+    const now = this.clock();
+    if (l.tokens > 0 && now < l.expiresAt) {
+      l.tokens--;
+      return { ok: true, retryAfterMs: 0 };
+    }
+    if (now < l.refusedUntil) return { ok: false, retryAfterMs: l.retryAt - now };
+    return undefined;
+  }
+
+  async take(tenantId: string, bucket: BucketSpec): Promise<{ ok: boolean; retryAfterMs: number }> {
+    for (;;) {
+      const local = this.tryLocal(bucket.key);
+      if (local) return local;
+      let l = this.leases.get(bucket.key);
+      if (!l) {
+        if (this.leases.size > 50_000) this.leases.clear();
+        l = { tokens: 0, expiresAt: 0, refusedUntil: 0, retryAt: 0 };
+        this.leases.set(bucket.key, l);
+      }
+      // One fetch at a time per bucket: concurrent requests wait for it, then spend from it.
+      if (!l.inflight) {
+        const lease = l;
+        lease.inflight = takeTokens(pool(), tenantId, bucket, LeasedBuckets.leaseSize(bucket.rate))
+          .then((r) => {
+            const now = this.clock();
+            // Tokens of an expired lease are dropped: they were counted when granted.
+            lease.tokens = r.granted;
+            lease.expiresAt = now + this.leaseMs;
+            // At most a second: a limit raised meanwhile (a key's rate) is seen within one.
+            lease.refusedUntil = r.granted > 0 ? 0 : now + Math.min(r.retryAfterMs, 1000);
+            lease.retryAt = now + r.retryAfterMs;
+          })
+          .finally(() => (lease.inflight = undefined));
+      }
+      await l.inflight;
+      const after = this.tryLocal(bucket.key);
+      if (after) return after;
+    }
+  }
+}

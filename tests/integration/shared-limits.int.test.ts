@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { pool } from "../../server/db";
+import { admitShared, LeasedBuckets } from "../../server/platform/shared-limits";
+import { createTestTenant, uniqueName } from "../helpers/fixtures";
+
+// The shared buckets behind every cross-process limit, against the real database. Two LeasedBuckets
+// stand for two web processes: whatever the interleaving, together they never spend more tokens
+// than the shared bucket granted.
+
+const NO_REFILL = 1e-9;
+
+describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
+  it("two processes together admit exactly the burst, in leases of 1% of the rate", async () => {
+    const t = await createTestTenant();
+    const bucket = { key: `t:${uniqueName("x")}`, rate: 1000, burst: 95 };
+    // rate 1000/s → leases of 10 tokens; the refill is stopped by pinning the clock in the future.
+    await pool().query(`INSERT INTO rate_buckets (key, tenant_id, tokens, updated_at) VALUES ($1, $2, $3, $4)`, [
+      bucket.key,
+      t.tenant.id,
+      bucket.burst,
+      new Date(Date.now() + 3_600_000),
+    ]);
+    const a = new LeasedBuckets();
+    const b = new LeasedBuckets();
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).take(t.tenant.id, bucket)));
+    expect(results.filter((r) => r.ok)).toHaveLength(95);
+    expect(LeasedBuckets.leaseSize(1000)).toBe(10);
+    expect(LeasedBuckets.leaseSize(50)).toBe(1);
+    const row = await pool().query(`SELECT tokens FROM rate_buckets WHERE key = $1`, [bucket.key]);
+    expect(row.rows[0].tokens).toBe(0);
+  });
+
+  it("spends a lease locally without a round trip, and remembers a refusal until the next token", async () => {
+    const t = await createTestTenant();
+    let now = 1_000_000;
+    const leased = new LeasedBuckets(250, () => now);
+    const bucket = { key: `t:${uniqueName("y")}`, rate: 0.5, burst: 1 };
+    expect(leased.tryLocal(bucket.key)).toBeUndefined();
+    expect(await leased.take(t.tenant.id, bucket)).toEqual({ ok: true, retryAfterMs: 0 });
+    const refused = await leased.take(t.tenant.id, bucket);
+    expect(refused.ok).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(1000);
+    // Remembered: answered locally, no round trip, for at most a second.
+    now += 500;
+    expect(leased.tryLocal(bucket.key)).toMatchObject({ ok: false });
+    now += 600;
+    expect(leased.tryLocal(bucket.key)).toBeUndefined();
+  });
+});
+
+describe("admitShared (usage plans, a key's quota)", () => {
+  it("is all or nothing: a refused quota takes no token, a refused token counts no quota", async () => {
+    const t = await createTestTenant();
+    const k = uniqueName("k");
+    const start = new Date("2026-12-01T00:00:00Z");
+    const bucket = { key: `k:${k}`, rate: NO_REFILL, burst: 3 };
+    const quota = { key: `k:${k}`, periodStart: start, limit: 2 };
+    const r = [];
+    for (let i = 0; i < 3; i++) r.push(await admitShared(pool(), t.tenant.id, [bucket], quota));
+    expect(r.map((x) => (x.ok ? "ok" : x.refused))).toEqual(["ok", "ok", "quota"]);
+    // The quota's refusal left the third token in the bucket.
+    const tokens = await pool().query(`SELECT tokens FROM rate_buckets WHERE key = $1`, [bucket.key]);
+    expect(Math.round(tokens.rows[0].tokens)).toBe(1);
+    const other = { key: `k:${uniqueName("k")}`, rate: NO_REFILL, burst: 1 };
+    const q2 = { key: other.key, periodStart: start, limit: 10 };
+    expect((await admitShared(pool(), t.tenant.id, [other], q2)).ok).toBe(true);
+    expect(await admitShared(pool(), t.tenant.id, [other], q2)).toMatchObject({ ok: false, refused: "throttle" });
+    const used = await pool().query(`SELECT used FROM quota_counters WHERE key = $1`, [other.key]);
+    expect(used.rows).toEqual([{ used: 1 }]);
+  });
+});
