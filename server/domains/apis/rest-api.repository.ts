@@ -212,11 +212,11 @@ export async function findStageForGateway(
   db: Queryable,
   apiId: string,
   stageName: string,
-): Promise<(StageRow & { accountId: string }) | null> {
+): Promise<(StageRow & { accountId: string; slug: string; tenantName: string }) | null> {
   const r = await db.query(
     `SELECT s.rest_api_id AS "restApiId", s.stage_name AS "stageName", s.tenant_id AS "tenantId",
        s.deployment_id AS "deploymentId", s.settings, s.created_at AS "createdAt", s.updated_at AS "updatedAt",
-       t.account_id AS "accountId"
+       t.account_id AS "accountId", t.slug, t.name AS "tenantName"
      FROM rest_api_stages s JOIN tenants t ON t.id = s.tenant_id
      WHERE s.rest_api_id = $1 AND s.stage_name = $2`,
     [apiId, stageName],
