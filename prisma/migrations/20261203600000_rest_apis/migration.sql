@@ -38,7 +38,7 @@ CREATE TABLE "rest_api_stages" (
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "rest_api_stages_pkey" PRIMARY KEY ("rest_api_id", "stage_name"),
     CONSTRAINT "rest_api_stages_rest_api_id_fkey" FOREIGN KEY ("rest_api_id") REFERENCES "rest_apis"("id") ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "rest_api_stages_deployment_fkey" FOREIGN KEY ("rest_api_id", "deployment_id") REFERENCES "rest_api_deployments"("rest_api_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE,
+    CONSTRAINT "rest_api_stages_deployment_fkey" FOREIGN KEY ("rest_api_id", "deployment_id") REFERENCES "rest_api_deployments"("rest_api_id", "id") ON DELETE NO ACTION ON UPDATE CASCADE,
     CONSTRAINT "rest_api_stages_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE INDEX "rest_api_stages_tenant_id_idx" ON "rest_api_stages"("tenant_id");

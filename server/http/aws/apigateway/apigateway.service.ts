@@ -667,6 +667,7 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       const out = await exportApi(caller(c), p(c, "restApiId"), p(c, "stageName"), p(c, "exportType"), {
         accept: String(c.headers?.accept ?? ""),
         extensions: q(c, "extensions") ?? "",
+        serverUrl: c.ctx.baseUrl,
       });
       return {
         status: 200,
