@@ -527,6 +527,7 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
           { op: "replace", path: "/*/*/throttling/rateLimit", value: "100" },
           { op: "replace", path: "/*/*/throttling/burstLimit", value: "50" },
           { op: "replace", path: "/variables/who", value: "production" },
+          { op: "replace", path: "/~1items~1{id}/GET/logging/loglevel", value: "INFO" },
           { op: "remove", path: "/variables/nothing" },
         ],
       }),
@@ -538,6 +539,7 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
       cacheTtlInSeconds: 300,
     });
     expect(upd.variables).toEqual({ who: "production" });
+    expect(upd.methodSettings?.["items/{id}/GET"]).toMatchObject({ loggingLevel: "INFO", throttlingRateLimit: 10000 });
 
     const inUse = await refused(
       gw.send(new DeleteDeploymentCommand({ restApiId: api.id, deploymentId: d.id })),

@@ -302,31 +302,34 @@ export async function updateStage(caller: Caller, apiId: string, name: string, o
         variables: "stringMap",
       },
       (op, seg) => {
-        // Method settings: /{resource path, ~1 for /}/{method}/{group}/{field}, or /*/*/... for all.
-        if (seg.length !== 4) {
-          if (seg[0] === "accessLogSettings") {
-            const a = { ...((target.accessLogSettings as Record<string, string>) ?? {}) };
-            if (op.op === "remove" && seg.length === 1) delete target.accessLogSettings;
-            else if (seg[1] === "format" || seg[1] === "destinationArn") {
-              a[seg[1]] = op.value ?? "";
-              target.accessLogSettings = a;
-            } else throw badRequest(`Invalid patch path ${op.path}`);
-            return true;
-          }
-          return false;
+        // Method settings: /{resource path, ~1 for /}/{method}/{group}/{field}, or /*/*/... for all
+        // (the resource path's slashes may also come unescaped). Keys are "pets/{id}/GET" or "*/*".
+        if (seg[0] === "accessLogSettings") {
+          const a = { ...((target.accessLogSettings as Record<string, string>) ?? {}) };
+          if (op.op === "remove" && seg.length === 1) delete target.accessLogSettings;
+          else if (seg.length === 2 && (seg[1] === "format" || seg[1] === "destinationArn")) {
+            a[seg[1]] = op.value ?? "";
+            target.accessLogSettings = a;
+          } else throw badRequest(`Invalid patch path ${op.path}`);
+          return true;
         }
-        const raw = (op.path ?? "").slice(1).split("/");
-        const key = `${raw[0]}/${raw[1]}`;
-        const field = METHOD_SETTING_PATHS[`${seg[2]}/${seg[3]}`];
+        if (seg.length < 4) return false;
+        const parts = (op.path ?? "").slice(1).split("/").map(unescapePointer).join("/").split("/");
+        const field = METHOD_SETTING_PATHS[parts.slice(-2).join("/")];
         if (!field)
           throw badRequest(
             `Invalid method setting path: ${op.path}. Must be one of: [${Object.keys(METHOD_SETTING_PATHS)
               .map((p) => `/{method_setting_key}/${p}`)
               .join(", ")}]`,
           );
-        const resource = unescapePointer(raw[0]);
-        if (raw[0] !== "*" && !resource.startsWith("/") && resource !== "")
+        const method = parts[parts.length - 3];
+        const resource = parts.slice(0, -3).join("/").replace(/^\/+/, "");
+        if (
+          !(method === "*" && resource === "*") &&
+          !["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY", "*"].includes(method)
+        )
           throw badRequest(`Invalid method setting path: ${op.path}`);
+        const key = `${resource}/${method}`;
         const all = { ...((target.methodSettings as Record<string, Record<string, unknown>>) ?? {}) };
         if (op.op === "remove") {
           delete all[key];

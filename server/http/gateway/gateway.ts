@@ -393,7 +393,7 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
 
     // Admission: API key, usage plan, stage and method throttles.
     const ms = stage.settings.methodSettings ?? {};
-    const methodKey = `${match.resourcePath.replace(/\//g, "~1")}/${method.httpMethod}`;
+    const methodKey = `${match.resourcePath.replace(/^\//, "")}/${method.httpMethod}`;
     const apiKeyValue =
       stage.snapshot.settings.apiKeySource === "HEADER" ? (headerValue(headers, "x-api-key") ?? null) : null;
     const admitted = await admitApiRequest({
