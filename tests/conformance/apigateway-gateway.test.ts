@@ -15,7 +15,8 @@ import {
   type PutIntegrationCommandInput,
   type PutMethodCommandInput,
 } from "@aws-sdk/client-api-gateway";
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
@@ -537,6 +538,84 @@ describe("the REST API gateway", () => {
       new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     expect(got.Messages?.map((m) => m.Body).sort()).toEqual(['{"order": 1}', '{"order": 2}']);
+  });
+
+  it("AWS (SNS Publish, EventBridge PutEvents) with the action URI forms", async () => {
+    const creds = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };
+    const endpoint = `${web.url}/api/aws`;
+    const sns = new SNSClient({ endpoint, region, credentials: creds, maxAttempts: 1 });
+    const sqs = new SQSClient({ endpoint, region, credentials: creds, maxAttempts: 1 });
+    const topic = await sns.send(new CreateTopicCommand({ Name: "gw-topic" }));
+    const q = await sqs.send(new CreateQueueCommand({ QueueName: "gw-topic-sink" }));
+    const qa = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.QueueUrl, AttributeNames: ["QueueArn"] }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic.TopicArn,
+        Protocol: "sqs",
+        Endpoint: qa.Attributes!.QueueArn,
+        Attributes: { RawMessageDelivery: "true" },
+      }),
+    );
+    const { apiId } = await buildApi({
+      "/notify": {
+        POST: {
+          integration: {
+            type: "AWS",
+            integrationHttpMethod: "POST",
+            uri: `arn:aws:apigateway:${region}:sns:action/Publish`,
+            requestParameters: {
+              "integration.request.querystring.TopicArn": `'${topic.TopicArn}'`,
+              "integration.request.querystring.Message": "method.request.body",
+            },
+          },
+          responses: ok200,
+        },
+      },
+      "/events": {
+        POST: {
+          integration: {
+            type: "AWS",
+            integrationHttpMethod: "POST",
+            uri: `arn:aws:apigateway:${region}:events:action/PutEvents`,
+            requestParameters: {
+              "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'",
+              "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
+            },
+            requestTemplates: {
+              "application/json": `{"Entries": [{"Source": "gw.test", "DetailType": "order", "Detail": "$util.escapeJavaScript($input.body)", "EventBusName": "default"}]}`,
+            },
+          },
+          responses: [
+            {
+              statusCode: "200",
+              responseTemplates: {
+                "application/json":
+                  "{\"failed\": $input.json('$.FailedEntryCount'), \"id\": $input.json('$.Entries[0].EventId')}",
+              },
+            },
+          ],
+        },
+      },
+    });
+    const base = await deploy(apiId);
+    const r = await fetch(`${base}/notify`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"n": 1}',
+    });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("MessageId");
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.QueueUrl, WaitTimeSeconds: 2 }));
+    expect(got.Messages?.[0]?.Body).toBe('{"n": 1}');
+    const e = await fetch(`${base}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"order": "o-1"}',
+    });
+    expect(e.status).toBe(200);
+    const out = (await e.json()) as { failed: number; id: string };
+    expect(out.failed).toBe(0);
+    expect(out.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("validates parameters and bodies with request validators and models", async () => {
