@@ -3,13 +3,13 @@ import path from "node:path";
 import { logger } from "../logger";
 import { handleAws, AWS_PREFIX } from "./aws/door";
 import { handleHealth } from "./health";
-import { createRestHandler, problem } from "./rest/route";
+import { createRestHandler } from "./rest/route";
 import { REST_ROUTES } from "./rest/routes";
-import { AppError } from "../core/errors";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
 import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
+import { GATEWAY_PREFIX, handleGateway } from "./gateway/gateway";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
 // served by our own handlers (the hot path never touches Next's router); everything else — console
@@ -53,8 +53,7 @@ export async function startWebServer(opts: {
       return void handleAws(req, res).catch(onError);
     if (url.startsWith("/api/v1/") || url === "/api/v1") return void rest(req, res).catch(onError);
     if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
-    if (url.startsWith("/gw/"))
-      return problem(res, new AppError("not_found", "No API is deployed at this path."), "gw");
+    if (url.startsWith(GATEWAY_PREFIX)) return void handleGateway(req, res).catch(onError);
     // Routes served by Next (sign-in, tRPC, pages) read bodies themselves and without a limit: the
     // body is read here first, within the route's limit, and Next gets a replay of it.
     stampPeerAddress(req); // the replay shares these headers

@@ -7,7 +7,7 @@ import { eventsService } from "./events";
 import { schedulerService } from "./scheduler/scheduler.service";
 import { lambdaService } from "./lambda/lambda.service";
 import { statesService } from "./states/states.service";
-import { usageOnlyService } from "./apigateway/usage.actions";
+import { apigatewayService } from "./apigateway/apigateway.service";
 
 // Every AWS service the /api/aws endpoint speaks: one line per service.
 export const AWS_SERVICES: AwsService[] = [
@@ -19,5 +19,5 @@ export const AWS_SERVICES: AwsService[] = [
   lambdaService,
   schemasService,
   statesService,
-  usageOnlyService, // until api-rest's apigatewayService (which spreads the usage routes) is merged
+  apigatewayService,
 ];

@@ -1,0 +1,441 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Integration, Method, Snapshot } from "../../core/apis/model";
+import { matchRoute, type RouteMatch } from "../../core/apis/routing";
+import { effectiveGatewayResponse } from "../../core/apis/gateway-responses";
+import { validateSchema } from "../../core/apis/json-schema";
+import { renderTemplate } from "../../core/apis/vtl";
+import { isAppError } from "../../core/errors";
+import { logger } from "../../logger";
+import { loadDeployedStage, type DeployedStage } from "../../domains/apis/deployed";
+import { admitApiRequest, type Throttle } from "../../domains/apis/usage/admit";
+import { authenticate } from "../authenticate";
+import { drain, publicBaseUrl, readBody } from "../request";
+import { runIntegration, type IntegrationResult } from "./integrations";
+import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
+
+// The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
+// snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
+// AWS_IAM with the tenant's keys) → request validation → admission (API key, usage plan and stage
+// throttles: admitApiRequest) → the integration → integration response mapping (selection pattern,
+// templates, header mappings) → the reply with x-amzn-RequestId and x-amz-apigw-id. Failures before
+// the integration answer with the API's gateway responses, as API Gateway does.
+
+export const GATEWAY_PREFIX = "/gw/";
+/** API Gateway's payload limit. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+const ERROR_TYPES: Record<string, string> = {
+  MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
+  ACCESS_DENIED: "AccessDeniedException",
+  INVALID_API_KEY: "ForbiddenException",
+  INVALID_SIGNATURE: "InvalidSignatureException",
+  BAD_REQUEST_BODY: "BadRequestException",
+  BAD_REQUEST_PARAMETERS: "BadRequestException",
+  THROTTLED: "TooManyRequestsException",
+  QUOTA_EXCEEDED: "LimitExceededException",
+  UNSUPPORTED_MEDIA_TYPE: "UnsupportedMediaTypeException",
+  REQUEST_TOO_LARGE: "RequestTooLargeException",
+  INTEGRATION_TIMEOUT: "InternalServerErrorException",
+  INTEGRATION_FAILURE: "InternalServerErrorException",
+  API_CONFIGURATION_ERROR: "InternalServerErrorException",
+  AUTHORIZER_CONFIGURATION_ERROR: "AuthorizerConfigurationException",
+  UNAUTHORIZED: "UnauthorizedException",
+};
+
+type Reply = { status: number; headers: Record<string, string | string[]>; body: Buffer };
+
+function write(res: ServerResponse, r: Reply, ids: { requestId: string; apigwId: string }) {
+  const headers: Record<string, string | string[]> = {
+    ...r.headers,
+    "x-amzn-RequestId": ids.requestId,
+    "x-amz-apigw-id": ids.apigwId,
+    "content-length": String(r.body.length),
+  };
+  res.writeHead(r.status, headers);
+  res.end(r.body);
+}
+
+/** A gateway response (the API's customized one, else DEFAULT_4XX/5XX, else AWS's). */
+function gatewayResponse(
+  doc: Snapshot["doc"] | null,
+  type: string,
+  message: string,
+  req: MethodRequest | null,
+  extraHeaders: Record<string, string> = {},
+  status?: number,
+): Reply {
+  const { status: defStatus, response } = doc
+    ? effectiveGatewayResponse(doc, type)
+    : { status: status ?? 403, response: { responseTemplates: undefined, responseParameters: {} } };
+  const messageString = JSON.stringify(message);
+  const context = { ...(req?.context ?? {}), error: { message, messageString, responseType: type } };
+  let body = JSON.stringify({ message });
+  const template =
+    response.responseTemplates?.["application/json"] ?? Object.values(response.responseTemplates ?? {})[0];
+  if (template) {
+    try {
+      body = renderTemplate(template, {
+        body: req?.body.toString("utf8") ?? "",
+        params: req ? templateParams(req) : { path: {}, querystring: {}, header: {} },
+        context,
+        stageVariables: req?.stageVariables ?? {},
+      });
+    } catch {
+      body = JSON.stringify({ message });
+    }
+  }
+  const headers: Record<string, string> = { "content-type": "application/json", ...extraHeaders };
+  if (ERROR_TYPES[type]) headers["x-amzn-ErrorType"] = ERROR_TYPES[type];
+  for (const [k, expr] of Object.entries(response.responseParameters ?? {})) {
+    const name = k.replace(/^gatewayresponse\.header\./, "");
+    const v = req ? mapResponseValue(expr, { headers: {}, body: "" }, req) : /^'(.*)'$/s.exec(expr)?.[1];
+    if (v !== undefined) headers[name] = v;
+  }
+  return { status: doc && status === undefined ? defStatus : (status ?? defStatus), headers, body: Buffer.from(body) };
+}
+
+function throttleOf(settings: Record<string, unknown> | undefined): Throttle | null {
+  if (!settings) return null;
+  const rate = settings.throttlingRateLimit;
+  const burst = settings.throttlingBurstLimit;
+  if (typeof rate !== "number" || typeof burst !== "number") return null;
+  return { rateLimit: rate, burstLimit: burst };
+}
+
+/** Method request parameters and body checked as the method's request validator says. */
+function validate(snapshot: Snapshot, method: Method, r: MethodRequest): { type: string; message: string } | null {
+  const v = method.requestValidatorId ? snapshot.doc.requestValidators[method.requestValidatorId] : undefined;
+  if (!v) return null;
+  if (v.validateRequestParameters) {
+    const missing: string[] = [];
+    for (const [p, required] of Object.entries(method.requestParameters ?? {})) {
+      if (!required) continue;
+      const m = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(p);
+      if (!m) continue;
+      const [, where, name] = m;
+      const present =
+        where === "path"
+          ? r.pathParams[name] !== undefined && r.pathParams[name] !== ""
+          : where.endsWith("querystring")
+            ? r.query[name] !== undefined
+            : headerValue(r.headers, name) !== undefined;
+      if (!present) missing.push(name);
+    }
+    if (missing.length)
+      return {
+        type: "BAD_REQUEST_PARAMETERS",
+        message: `Missing required request parameters: [${missing.join(", ")}]`,
+      };
+  }
+  if (v.validateRequestBody) {
+    const ct = (headerValue(r.headers, "content-type") ?? "application/json").split(";")[0].trim().toLowerCase();
+    const models = method.requestModels ?? {};
+    const modelName = models[ct] ?? models.$default;
+    const model = modelName ? snapshot.doc.models[modelName] : undefined;
+    if (model?.schema) {
+      let schema: Record<string, unknown>;
+      try {
+        schema = JSON.parse(model.schema) as Record<string, unknown>;
+      } catch {
+        return null;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(r.body.toString("utf8"));
+      } catch {
+        return { type: "BAD_REQUEST_BODY", message: "Invalid request body" };
+      }
+      if (validateSchema(schema, value).length) return { type: "BAD_REQUEST_BODY", message: "Invalid request body" };
+    }
+  }
+  return null;
+}
+
+/** The integration response for `selector`: a selection pattern that matches it whole, else the default. */
+function selectIntegrationResponse(i: Integration, selector: string) {
+  const all = Object.values(i.integrationResponses ?? {});
+  let fallback;
+  for (const r of all) {
+    if (!r.selectionPattern) {
+      fallback ??= r;
+      continue;
+    }
+    try {
+      if (new RegExp(`^(?:${r.selectionPattern})$`, "s").test(selector)) return r;
+    } catch {
+      /* checked when it was put */
+    }
+  }
+  return fallback;
+}
+
+function mapResponse(
+  stage: DeployedStage,
+  match: RouteMatch,
+  i: Integration,
+  out: Extract<IntegrationResult, { kind: "response" }>,
+  r: MethodRequest,
+): Reply {
+  if (out.proxy) {
+    const headers: Record<string, string | string[]> = { ...out.headers };
+    for (const [k, vs] of Object.entries(out.multiHeaders ?? {})) {
+      const existing = Object.keys(headers).find((h) => h.toLowerCase() === k.toLowerCase());
+      const prior = existing ? [headers[existing]].flat() : [];
+      if (existing) delete headers[existing];
+      headers[k] = [...vs, ...prior.filter((p) => !vs.includes(p))];
+    }
+    return { status: out.status, headers, body: out.body };
+  }
+  const selector = out.errorMessage ?? String(out.status);
+  const ir =
+    out.errorMessage !== undefined
+      ? (selectIntegrationResponse(i, out.errorMessage) ?? selectIntegrationResponse(i, ""))
+      : selectIntegrationResponse(i, selector);
+  if (!ir) {
+    logger.debug({ apiId: stage.restApiId, selector }, "gateway: no integration response matches");
+    return gatewayResponse(stage.snapshot.doc, "API_CONFIGURATION_ERROR", "Internal server error", r, {}, 500);
+  }
+  const text = out.body.toString("utf8");
+  const headers: Record<string, string> = {};
+  for (const [k, expr] of Object.entries(ir.responseParameters ?? {})) {
+    const name = k.replace(/^method\.response\.header\./, "");
+    const v = mapResponseValue(expr, { headers: out.headers, body: text }, r);
+    if (v !== undefined) headers[name] = v;
+  }
+  const templates = ir.responseTemplates ?? {};
+  const accept = (headerValue(r.headers, "accept") ?? "").split(",").map((s) => s.split(";")[0].trim().toLowerCase());
+  const key =
+    Object.keys(templates).find((k) => accept.includes(k.toLowerCase())) ??
+    (Object.prototype.hasOwnProperty.call(templates, "application/json")
+      ? "application/json"
+      : Object.keys(templates)[0]);
+  let body: Buffer = out.body;
+  let contentType = key ?? out.headers["content-type"] ?? "application/json";
+  const template = key !== undefined ? templates[key] : undefined;
+  if (template) {
+    try {
+      body = Buffer.from(
+        renderTemplate(template, {
+          body: text,
+          params: templateParams(r),
+          context: r.context,
+          stageVariables: r.stageVariables,
+        }),
+      );
+    } catch (e) {
+      logger.debug({ err: e }, "gateway: response template failed");
+      return gatewayResponse(stage.snapshot.doc, "API_CONFIGURATION_ERROR", "Internal server error", r, {}, 500);
+    }
+  } else if (key === undefined) {
+    contentType = out.headers["content-type"] ?? "application/json";
+  }
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = contentType;
+  return { status: Number(ir.statusCode), headers, body };
+}
+
+function requestTime(d: Date): string {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function isBinary(snapshot: Snapshot, contentType: string | undefined): boolean {
+  const ct = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (!ct) return false;
+  return (snapshot.settings.binaryMediaTypes ?? []).some((t) => {
+    const pat = t.toLowerCase();
+    if (pat === "*/*") return true;
+    if (pat.endsWith("/*")) return ct.startsWith(pat.slice(0, -1));
+    return pat === ct;
+  });
+}
+
+export async function handleGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const apigwId = randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
+  const ids = { requestId, apigwId };
+  const started = new Date();
+  const url = req.url ?? "/";
+  const qi = url.indexOf("?");
+  const rawPath = (qi < 0 ? url : url.slice(0, qi)).slice(GATEWAY_PREFIX.length);
+  const rawQuery = qi < 0 ? "" : url.slice(qi + 1);
+  const [apiId = "", stageName = "", ...rest] = rawPath.split("/");
+  let stage: DeployedStage | null = null;
+  let methodReq: MethodRequest | null = null;
+  try {
+    stage = apiId && stageName ? await loadDeployedStage(apiId, decodeURIComponent(stageName)) : null;
+    if (!stage) {
+      drain(req);
+      return write(res, gatewayResponse(null, "MISSING_AUTHENTICATION_TOKEN", "Forbidden", null, {}, 403), ids);
+    }
+    const doc = stage.snapshot.doc;
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_PAYLOAD_BYTES);
+    } catch (e) {
+      if (isAppError(e) && e.code === "too_large")
+        return write(res, gatewayResponse(doc, "REQUEST_TOO_LARGE", "Request Too Long", null), ids);
+      throw e;
+    }
+    let segments: string[];
+    try {
+      segments = rest.map((s) => decodeURIComponent(s));
+    } catch {
+      return write(
+        res,
+        gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", null),
+        ids,
+      );
+    }
+    if (segments.length === 1 && segments[0] === "") segments = [];
+    if (segments.length > 1 && segments[segments.length - 1] === "") segments.pop();
+    const httpMethod = (req.method ?? "GET").toUpperCase();
+    const { headers, multi: multiHeaders } = readHeaders(req);
+    const { query, multi: multiQuery } = readQuery(rawQuery);
+    const path = "/" + segments.join("/");
+    const match = matchRoute(stage.router, httpMethod, segments);
+    const context: Record<string, unknown> = {
+      resourceId: match?.resource.id,
+      resourcePath: match?.resourcePath,
+      httpMethod,
+      extendedRequestId: apigwId,
+      requestTime: requestTime(started),
+      path: `/${stage.stageName}${path}`,
+      accountId: stage.tenant.accountId,
+      protocol: `HTTP/${req.httpVersion}`,
+      stage: stage.stageName,
+      domainPrefix: apiId,
+      requestTimeEpoch: started.getTime(),
+      requestId,
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? null,
+        userAgent: headerValue(headers, "user-agent") ?? null,
+        apiKey: null as string | null,
+        apiKeyId: null as string | null,
+        accountId: null,
+        caller: null,
+        user: null,
+        userArn: null,
+        accessKey: null,
+        cognitoIdentityPoolId: null,
+        cognitoIdentityId: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        principalOrgId: null,
+      },
+      domainName: headerValue(headers, "host") ?? "",
+      apiId,
+    };
+    Object.defineProperty(context, "baseUrl", { value: publicBaseUrl(req), enumerable: false });
+    methodReq = {
+      httpMethod,
+      path,
+      pathParams: match?.pathParams ?? {},
+      query,
+      multiQuery,
+      headers,
+      multiHeaders,
+      body,
+      stageVariables: stage.settings.variables ?? {},
+      context,
+    };
+    if (!match || !match.method.methodIntegration)
+      return write(
+        res,
+        gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq),
+        ids,
+      );
+    const { method } = match;
+    const integration = match.method.methodIntegration;
+
+    // Authorization.
+    if (method.authorizationType === "AWS_IAM") {
+      if (!req.headers.authorization && !rawQuery.includes("X-Amz-Signature"))
+        return write(
+          res,
+          gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq),
+          ids,
+        );
+      try {
+        const who = await authenticate(req, body);
+        if (who.tenant.id !== stage.tenant.id)
+          return write(
+            res,
+            gatewayResponse(
+              doc,
+              "ACCESS_DENIED",
+              `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
+              methodReq,
+            ),
+            ids,
+          );
+        (context.identity as Record<string, unknown>).accessKey = who.actor.keyId;
+        (context.identity as Record<string, unknown>).accountId = who.tenant.accountId;
+      } catch (e) {
+        return write(
+          res,
+          gatewayResponse(doc, "INVALID_SIGNATURE", isAppError(e) ? e.message : "Invalid signature", methodReq),
+          ids,
+        );
+      }
+    } else if (method.authorizationType === "CUSTOM" || method.authorizationType === "COGNITO_USER_POOLS") {
+      // Lambda and Cognito authorizers are not available here yet: refuse rather than let requests through.
+      return write(
+        res,
+        gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq),
+        ids,
+      );
+    }
+
+    const invalid = validate(stage.snapshot, method, methodReq);
+    if (invalid) return write(res, gatewayResponse(doc, invalid.type, invalid.message, methodReq), ids);
+
+    // Admission: API key, usage plan, stage and method throttles.
+    const ms = stage.settings.methodSettings ?? {};
+    const methodKey = `${match.resourcePath.replace(/^\//, "")}/${method.httpMethod}`;
+    const apiKeyValue =
+      stage.snapshot.settings.apiKeySource === "HEADER" ? (headerValue(headers, "x-api-key") ?? null) : null;
+    const admitted = await admitApiRequest({
+      tenantId: stage.tenant.id,
+      restApiId: apiId,
+      stage: stage.stageName,
+      resourcePath: match.resourcePath,
+      httpMethod: method.httpMethod,
+      apiKeyRequired: method.apiKeyRequired,
+      apiKeyValue,
+      stageThrottle: throttleOf(ms["*/*"]),
+      methodThrottle: throttleOf(ms[methodKey]),
+    });
+    if (!admitted.ok) {
+      const type =
+        admitted.status === 429
+          ? admitted.message.includes("Limit Exceeded")
+            ? "QUOTA_EXCEEDED"
+            : "THROTTLED"
+          : "INVALID_API_KEY";
+      return write(res, gatewayResponse(doc, type, admitted.message, methodReq, admitted.headers), ids);
+    }
+    if (admitted.apiKeyId) {
+      (context.identity as Record<string, unknown>).apiKeyId = admitted.apiKeyId;
+      (context.identity as Record<string, unknown>).apiKey = apiKeyValue;
+    }
+
+    const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
+    const out = await runIntegration(stage.tenant, integration, methodReq, match.resourcePath, binary);
+    if (out.kind === "failure") {
+      return write(res, gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status), ids);
+    }
+    const reply = mapResponse(stage, match, integration, out, methodReq);
+    for (const [k, v] of Object.entries(admitted.headers)) reply.headers[k] = v;
+    write(res, reply, ids);
+  } catch (e) {
+    logger.error({ err: e, apiId }, "gateway request failed");
+    if (res.headersSent) return void res.destroy();
+    write(
+      res,
+      gatewayResponse(stage?.snapshot.doc ?? null, "DEFAULT_5XX", "Internal server error", methodReq, {}, 500),
+      ids,
+    );
+  }
+}
