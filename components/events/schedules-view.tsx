@@ -1,7 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, CircleAlert, Plus, Trash2 } from "lucide-react";
+import { CalendarClock, CircleAlert, Pencil, Plus, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -29,6 +29,7 @@ import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { describeNextFireTimes } from "@/server/core/schedule/expressions";
 import { formatInZone } from "./schedule-field";
+import { ScheduleEditDialog } from "./schedule-edit-dialog";
 
 type Schedule = RouterOutputs["events"]["schedules"][number];
 
@@ -51,6 +52,16 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
   const q = useQuery({ ...trpc.events.schedules.queryOptions({ tenant }), refetchInterval: 15_000 });
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const [editing, setEditing] = useState<Schedule | null>(null);
+  const setState = useMutation(
+    trpc.events.setScheduleState.mutationOptions({
+      onSuccess: async (s) => {
+        await qc.invalidateQueries({ queryKey: trpc.events.schedules.pathKey() });
+        toast(`Schedule “${s.name}” ${s.state === "ENABLED" ? "enabled" : "disabled"}`);
+      },
+      onError: (e) => toast(e.message, "danger"),
+    }),
+  );
   const del = useMutation(
     trpc.events.deleteSchedule.mutationOptions({
       onSuccess: async () => {
@@ -117,7 +128,27 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                     </Badge>
                   </Td>
                   {canWrite && (
-                    <Td className="text-right">
+                    <Td className="text-right whitespace-nowrap">
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        className="mr-1"
+                        aria-label={`${s.state === "ENABLED" ? "Disable" : "Enable"} schedule ${s.name}`}
+                        loading={setState.isPending && setState.variables?.name === s.name}
+                        onClick={() =>
+                          setState.mutate({ tenant, name: s.name, group: s.group, enabled: s.state !== "ENABLED" })
+                        }
+                      >
+                        {s.state === "ENABLED" ? "Disable" : "Enable"}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Edit schedule ${s.name}`}
+                        onClick={() => setEditing(s)}
+                      >
+                        <Pencil className="h-4 w-4" aria-hidden />
+                      </Button>
                       <Button
                         size="sm"
                         variant="ghost"
@@ -136,6 +167,9 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
         </>
       )}
       {canWrite && creating && <CreateScheduleDialog tenant={tenant} onClose={() => setCreating(false)} />}
+      {canWrite && editing && (
+        <ScheduleEditDialog tenant={tenant} schedule={editing} onClose={() => setEditing(null)} />
+      )}
       <ConfirmDialog
         open={!!deleting}
         onClose={() => {
@@ -163,7 +197,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   const [expression, setExpression] = useState("cron(0 9 ? * MON-FRI *)");
   const [timezone, setTimezone] = useState(zone);
   const [flex, setFlex] = useState("");
-  const [targetKind, setTargetKind] = useState<"queue" | "topic" | "bus" | "arn">("queue");
+  const [targetKind, setTargetKind] = useState<"queue" | "topic" | "bus" | "function" | "arn">("queue");
   const [targetArn, setTargetArn] = useState("");
   const [input, setInput] = useState('{ "job": "daily-report" }');
   const [groupId, setGroupId] = useState("");
@@ -171,6 +205,10 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   const queues = useQuery(trpc.queue.list.queryOptions({ tenant }));
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: targetKind === "topic" });
   const buses = useQuery({ ...trpc.events.buses.queryOptions({ tenant }), enabled: targetKind === "bus" });
+  const functions = useQuery({
+    ...trpc.function.list.queryOptions({ tenant, marker: null }),
+    enabled: targetKind === "function",
+  });
   const options =
     targetKind === "queue"
       ? (queues.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
@@ -178,7 +216,9 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
         ? (topics.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
         : targetKind === "bus"
           ? (buses.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
-          : [];
+          : targetKind === "function"
+            ? (functions.data?.functions ?? []).map((x) => ({ arn: x.arn, label: x.name }))
+            : [];
   const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
   const preview = useMemo(
     () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
@@ -296,6 +336,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
               <option value="queue">Queue</option>
               <option value="topic">Topic</option>
               <option value="bus">Event bus</option>
+              <option value="function">Function</option>
               <option value="arn">Other (ARN)</option>
             </Select>
           </FormField>
