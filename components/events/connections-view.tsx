@@ -111,16 +111,18 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
       <Card>
         <CardHeader
           title="Connections"
-          description="How Signalbox signs in to an HTTP API for you. Keys, passwords and client secrets are stored encrypted and never shown again."
+          description="How Signalbox signs in to an API. Secrets are stored encrypted and never shown again."
           actions={connections.length > 0 ? newConnection : undefined}
         />
         {connections.length === 0 ? (
-          <EmptyState
-            icon={<KeyRound className="h-5 w-5" aria-hidden />}
-            title="No connections yet"
-            description="A connection holds an API key, a user name and password, or OAuth client credentials. API destinations use one to call SaaS APIs and your own services from rules."
-            action={newConnection}
-          />
+          <div className="p-4">
+            <EmptyState
+              icon={<KeyRound className="h-5 w-5" aria-hidden />}
+              title="No connections yet"
+              description="A connection holds an API key, a user name and password, or OAuth client credentials. API destinations use one to call SaaS APIs and your own services from rules."
+              action={newConnection}
+            />
+          </div>
         ) : (
           <Table aria-label="Connections">
             <THead>
@@ -199,20 +201,22 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
       <Card>
         <CardHeader
           title="API destinations"
-          description="An HTTP endpoint a rule can send matching events to, authorized by a connection, at most so many calls per second."
+          description="HTTP endpoints rules can target, called with a connection's authorization."
           actions={apiDestinations.length > 0 ? newDestination : undefined}
         />
         {apiDestinations.length === 0 ? (
-          <EmptyState
-            icon={<Send className="h-5 w-5" aria-hidden />}
-            title="No API destinations yet"
-            description={
-              connections.length
-                ? "Point one at an HTTPS endpoint (use * for path parameters), then pick it as a rule's target."
-                : "Create a connection first: every API destination authorizes through one."
-            }
-            action={newDestination}
-          />
+          <div className="p-4">
+            <EmptyState
+              icon={<Send className="h-5 w-5" aria-hidden />}
+              title="No API destinations yet"
+              description={
+                connections.length
+                  ? "Point one at an HTTPS endpoint (use * for path parameters), then pick it as a rule's target."
+                  : "Create a connection first: every API destination authorizes through one."
+              }
+              action={newDestination}
+            />
+          </div>
         ) : (
           <Table aria-label="API destinations">
             <THead>

@@ -1,7 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, CircleAlert, Pencil, Plus, Trash2 } from "lucide-react";
+import { CalendarClock, CircleAlert, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -108,7 +108,7 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
             <TBody>
               {q.data.map((s) => (
                 <Tr key={s.arn} data-testid={`schedule-${s.name}`}>
-                  <Td className="max-w-[18rem]">
+                  <Td className="max-w-[15rem]">
                     <div className="truncate font-medium text-gray-900">{s.name}</div>
                     <div className="flex min-w-0 gap-1 text-xs text-gray-500">
                       <span className="shrink-0">group {s.group} →</span>
@@ -120,7 +120,9 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                     <div className="font-sans text-gray-500">{s.timezone}</div>
                   </Td>
                   <Td className="text-sm whitespace-nowrap">
-                    {s.nextFire ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone) : "—"}
+                    {s.nextFire && s.state === "ENABLED"
+                      ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone)
+                      : "—"}
                   </Td>
                   <Td>
                     <Badge tone={s.state === "ENABLED" ? "success" : "neutral"}>
@@ -131,15 +133,19 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                     <Td className="text-right whitespace-nowrap">
                       <Button
                         size="sm"
-                        variant="secondary"
-                        className="mr-1"
+                        variant="ghost"
                         aria-label={`${s.state === "ENABLED" ? "Disable" : "Enable"} schedule ${s.name}`}
+                        title={s.state === "ENABLED" ? "Disable" : "Enable"}
                         loading={setState.isPending && setState.variables?.name === s.name}
                         onClick={() =>
                           setState.mutate({ tenant, name: s.name, group: s.group, enabled: s.state !== "ENABLED" })
                         }
                       >
-                        {s.state === "ENABLED" ? "Disable" : "Enable"}
+                        {s.state === "ENABLED" ? (
+                          <Pause className="h-4 w-4" aria-hidden />
+                        ) : (
+                          <Play className="h-4 w-4" aria-hidden />
+                        )}
                       </Button>
                       <Button
                         size="sm"
