@@ -27,11 +27,18 @@ import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { CreateBusDialog } from "./create-bus-dialog";
 import { SchedulesView } from "./schedules-view";
+import { ConnectionsView } from "./connections-view";
+
+type View = "buses" | "schedules" | "connections";
+const VIEWS: View[] = ["buses", "schedules", "connections"];
 
 export const busHref = (slug: string, bus: string, tab?: string) =>
   tenantPath(slug, "event-buses", encodeURIComponent(bus)) + (tab ? `?tab=${tab}` : "");
 
-/** /t/<slug>/event-buses: the team's buses (the default bus always first), and (?view=schedules) its schedules. */
+/**
+ * /t/<slug>/event-buses: the team's buses (the default bus always first), (?view=schedules) its
+ * schedules, and (?view=connections) its connections and API destinations.
+ */
 export function BusListView({ initialView = "buses" }: { initialView?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
@@ -39,11 +46,11 @@ export function BusListView({ initialView = "buses" }: { initialView?: string })
   const { can, role } = usePermissions();
   const write = can("resource:write");
   const [creating, setCreating] = useState(false);
-  const [view, setView] = useState<"buses" | "schedules">(initialView === "schedules" ? "schedules" : "buses");
-  const switchView = (v: "buses" | "schedules") => {
+  const [view, setView] = useState<View>(VIEWS.includes(initialView as View) ? (initialView as View) : "buses");
+  const switchView = (v: View) => {
     setView(v);
     const url = new URL(window.location.href);
-    if (v === "schedules") url.searchParams.set("view", v);
+    if (v !== "buses") url.searchParams.set("view", v);
     else url.searchParams.delete("view");
     window.history.replaceState(null, "", url.toString());
   };
@@ -62,11 +69,12 @@ export function BusListView({ initialView = "buses" }: { initialView?: string })
         actions={view === "buses" ? createButton : undefined}
       />
       <div className="mb-4">
-        <SegmentedControl<"buses" | "schedules">
+        <SegmentedControl<View>
           label="Show"
           options={[
             { value: "buses", label: "Buses and rules" },
             { value: "schedules", label: "Schedules" },
+            { value: "connections", label: "API destinations" },
           ]}
           value={view}
           onChange={switchView}
@@ -74,6 +82,8 @@ export function BusListView({ initialView = "buses" }: { initialView?: string })
       </div>
       {view === "schedules" ? (
         <SchedulesView tenant={tenant.slug} canWrite={write} />
+      ) : view === "connections" ? (
+        <ConnectionsView tenant={tenant.slug} canWrite={write} />
       ) : buses.isPending ? (
         <LoadingBlock />
       ) : buses.error ? (

@@ -1,7 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, CircleAlert, Plus, Trash2 } from "lucide-react";
+import { CalendarClock, CircleAlert, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -29,6 +29,7 @@ import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { describeNextFireTimes } from "@/server/core/schedule/expressions";
 import { formatInZone } from "./schedule-field";
+import { ScheduleEditDialog } from "./schedule-edit-dialog";
 
 type Schedule = RouterOutputs["events"]["schedules"][number];
 
@@ -51,6 +52,16 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
   const q = useQuery({ ...trpc.events.schedules.queryOptions({ tenant }), refetchInterval: 15_000 });
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
+  const [editing, setEditing] = useState<Schedule | null>(null);
+  const setState = useMutation(
+    trpc.events.setScheduleState.mutationOptions({
+      onSuccess: async (s) => {
+        await qc.invalidateQueries({ queryKey: trpc.events.schedules.pathKey() });
+        toast(`Schedule “${s.name}” ${s.state === "ENABLED" ? "enabled" : "disabled"}`);
+      },
+      onError: (e) => toast(e.message, "danger"),
+    }),
+  );
   const del = useMutation(
     trpc.events.deleteSchedule.mutationOptions({
       onSuccess: async () => {
@@ -97,7 +108,7 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
             <TBody>
               {q.data.map((s) => (
                 <Tr key={s.arn} data-testid={`schedule-${s.name}`}>
-                  <Td className="max-w-[18rem]">
+                  <Td className="max-w-[15rem]">
                     <div className="truncate font-medium text-gray-900">{s.name}</div>
                     <div className="flex min-w-0 gap-1 text-xs text-gray-500">
                       <span className="shrink-0">group {s.group} →</span>
@@ -109,7 +120,9 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                     <div className="font-sans text-gray-500">{s.timezone}</div>
                   </Td>
                   <Td className="text-sm whitespace-nowrap">
-                    {s.nextFire ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone) : "—"}
+                    {s.nextFire && s.state === "ENABLED"
+                      ? formatInZone(new Date(s.nextFire).toISOString(), s.timezone)
+                      : "—"}
                   </Td>
                   <Td>
                     <Badge tone={s.state === "ENABLED" ? "success" : "neutral"}>
@@ -117,7 +130,31 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
                     </Badge>
                   </Td>
                   {canWrite && (
-                    <Td className="text-right">
+                    <Td className="text-right whitespace-nowrap">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`${s.state === "ENABLED" ? "Disable" : "Enable"} schedule ${s.name}`}
+                        title={s.state === "ENABLED" ? "Disable" : "Enable"}
+                        loading={setState.isPending && setState.variables?.name === s.name}
+                        onClick={() =>
+                          setState.mutate({ tenant, name: s.name, group: s.group, enabled: s.state !== "ENABLED" })
+                        }
+                      >
+                        {s.state === "ENABLED" ? (
+                          <Pause className="h-4 w-4" aria-hidden />
+                        ) : (
+                          <Play className="h-4 w-4" aria-hidden />
+                        )}
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Edit schedule ${s.name}`}
+                        onClick={() => setEditing(s)}
+                      >
+                        <Pencil className="h-4 w-4" aria-hidden />
+                      </Button>
                       <Button
                         size="sm"
                         variant="ghost"
@@ -136,6 +173,9 @@ export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: 
         </>
       )}
       {canWrite && creating && <CreateScheduleDialog tenant={tenant} onClose={() => setCreating(false)} />}
+      {canWrite && editing && (
+        <ScheduleEditDialog tenant={tenant} schedule={editing} onClose={() => setEditing(null)} />
+      )}
       <ConfirmDialog
         open={!!deleting}
         onClose={() => {
@@ -163,7 +203,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   const [expression, setExpression] = useState("cron(0 9 ? * MON-FRI *)");
   const [timezone, setTimezone] = useState(zone);
   const [flex, setFlex] = useState("");
-  const [targetKind, setTargetKind] = useState<"queue" | "topic" | "bus" | "arn">("queue");
+  const [targetKind, setTargetKind] = useState<"queue" | "topic" | "bus" | "function" | "arn">("queue");
   const [targetArn, setTargetArn] = useState("");
   const [input, setInput] = useState('{ "job": "daily-report" }');
   const [groupId, setGroupId] = useState("");
@@ -171,6 +211,10 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   const queues = useQuery(trpc.queue.list.queryOptions({ tenant }));
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: targetKind === "topic" });
   const buses = useQuery({ ...trpc.events.buses.queryOptions({ tenant }), enabled: targetKind === "bus" });
+  const functions = useQuery({
+    ...trpc.function.list.queryOptions({ tenant, marker: null }),
+    enabled: targetKind === "function",
+  });
   const options =
     targetKind === "queue"
       ? (queues.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
@@ -178,7 +222,9 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
         ? (topics.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
         : targetKind === "bus"
           ? (buses.data ?? []).map((x) => ({ arn: x.arn, label: x.name }))
-          : [];
+          : targetKind === "function"
+            ? (functions.data?.functions ?? []).map((x) => ({ arn: x.arn, label: x.name }))
+            : [];
   const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
   const preview = useMemo(
     () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
@@ -296,6 +342,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
               <option value="queue">Queue</option>
               <option value="topic">Topic</option>
               <option value="bus">Event bus</option>
+              <option value="function">Function</option>
               <option value="arn">Other (ARN)</option>
             </Select>
           </FormField>

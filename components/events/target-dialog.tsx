@@ -21,7 +21,14 @@ import { applyTargetInput, validateTargetInput } from "@/server/core/events/inpu
 import { SAMPLE_EVENT } from "./pattern-sandbox";
 import type { EventEnvelope, TargetView } from "./types";
 
-type Kind = "queue" | "topic" | "bus" | "arn";
+type Kind = "queue" | "topic" | "bus" | "function" | "api-destination" | "arn";
+const KIND_LABEL: Record<Exclude<Kind, "arn">, string> = {
+  queue: "Queue",
+  topic: "Topic",
+  bus: "Event bus",
+  function: "Function",
+  "api-destination": "API destination",
+};
 type InputMode = "event" | "path" | "constant" | "transformer";
 const SHOWN = [
   "id",
@@ -40,6 +47,8 @@ function kindOf(arn: string): Kind {
   if (arn.startsWith("arn:aws:sqs:")) return "queue";
   if (arn.startsWith("arn:aws:sns:")) return "topic";
   if (/^arn:aws:events:[^:]*:[^:]*:event-bus\//.test(arn)) return "bus";
+  if (/^arn:aws:lambda:[^:]*:[^:]*:function:/.test(arn)) return "function";
+  if (/^arn:aws:events:[^:]*:[^:]*:api-destination\//.test(arn)) return "api-destination";
   return "arn";
 }
 
@@ -105,6 +114,14 @@ export function TargetDialog({
   const queues = useQuery({ ...trpc.queue.list.queryOptions({ tenant }), enabled: open });
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: open && kind === "topic" });
   const buses = useQuery({ ...trpc.events.buses.queryOptions({ tenant }), enabled: open && kind === "bus" });
+  const functions = useQuery({
+    ...trpc.function.list.queryOptions({ tenant, marker: null }),
+    enabled: open && kind === "function",
+  });
+  const destinations = useQuery({
+    ...trpc.events.connections.queryOptions({ tenant }),
+    enabled: open && kind === "api-destination",
+  });
   const options =
     kind === "queue"
       ? (queues.data ?? []).map((q) => ({ arn: q.arn, label: q.name, fifo: q.fifo }))
@@ -112,7 +129,11 @@ export function TargetDialog({
         ? (topics.data ?? []).map((t) => ({ arn: t.arn, label: t.name, fifo: t.fifo }))
         : kind === "bus"
           ? (buses.data ?? []).filter((b) => b.name !== bus).map((b) => ({ arn: b.arn, label: b.name, fifo: false }))
-          : [];
+          : kind === "function"
+            ? (functions.data?.functions ?? []).map((f) => ({ arn: f.arn, label: f.name, fifo: false }))
+            : kind === "api-destination"
+              ? (destinations.data?.apiDestinations ?? []).map((d) => ({ arn: d.arn, label: d.name, fifo: false }))
+              : [];
   const fifo = kind === "queue" && (arn.endsWith(".fifo") || options.find((o) => o.arn === arn)?.fifo === true);
   const put = useMutation(
     trpc.events.putTarget.mutationOptions({
@@ -217,15 +238,21 @@ export function TargetDialog({
               <option value="queue">Queue</option>
               <option value="topic">Topic</option>
               <option value="bus">Event bus</option>
+              <option value="function">Function</option>
+              <option value="api-destination">API destination</option>
               <option value="arn">Other (ARN)</option>
             </Select>
           </FormField>
           {kind === "arn" ? (
-            <FormField label="Target ARN" error={fe.arn} hint="A function, API destination or another team's bus.">
+            <FormField
+              label="Target ARN"
+              error={fe.arn}
+              hint="Another team's bus, queue or topic, or any ARN Signalbox invokes."
+            >
               <Input value={arn} onChange={(e) => setArn(e.target.value)} className="font-mono" autoComplete="off" />
             </FormField>
           ) : (
-            <FormField label={kind === "queue" ? "Queue" : kind === "topic" ? "Topic" : "Event bus"} error={fe.arn}>
+            <FormField label={KIND_LABEL[kind]} error={fe.arn}>
               <Select
                 value={arn}
                 onChange={(e) => {

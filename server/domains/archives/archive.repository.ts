@@ -149,18 +149,39 @@ export async function listArchiveRows(
   return r.rows;
 }
 
-/** EventCount and SizeBytes of archives, by id. */
+/**
+ * EventCount and SizeBytes of archives, by id: the sums of their counter shards (at most 16 rows
+ * each), kept by the statements that archive and expire events (insertArchivedEvents,
+ * deleteExpiredArchivedEvents), so describing an archive costs the same whatever its size.
+ */
 export async function archiveStats(db: Queryable, archiveIds: string[]): Promise<Map<string, ArchiveStats>> {
   const out = new Map<string, ArchiveStats>();
   if (!archiveIds.length) return out;
   const r = await db.query(
-    `SELECT archive_id AS "archiveId", count(*)::bigint AS n, coalesce(sum(size), 0)::bigint AS bytes
-       FROM archived_events WHERE archive_id = ANY($1::text[]) GROUP BY archive_id`,
+    `SELECT archive_id AS "archiveId", sum(event_count)::bigint AS n, sum(size_bytes)::bigint AS bytes
+       FROM archive_counters WHERE archive_id = ANY($1::text[]) GROUP BY archive_id`,
     [archiveIds],
   );
   for (const row of r.rows) out.set(row.archiveId, { eventCount: Number(row.n), sizeBytes: Number(row.bytes) });
   return out;
 }
+
+/** Counter shards per archive: concurrent PutEvents on one bus spread over them instead of queueing on one row. */
+export const COUNTER_SHARDS = 16;
+const randomShard = () => Math.floor(Math.random() * COUNTER_SHARDS);
+
+/**
+ * Adds the rows of `changed` (a CTE with archive_id, tenant_id, size; `sign` 1 or -1) to one shard
+ * of each archive's counters. Archives in id order, so two statements lock shared shards in the
+ * same order (no deadlock).
+ */
+const bumpCounters = (changed: string, sign: 1 | -1, shardParam: string) => `
+  INSERT INTO archive_counters (archive_id, shard, tenant_id, event_count, size_bytes)
+  SELECT archive_id, ${shardParam}::int, min(tenant_id), ${sign} * count(*), ${sign} * coalesce(sum(size), 0)
+    FROM ${changed} GROUP BY archive_id ORDER BY archive_id
+  ON CONFLICT (archive_id, shard) DO UPDATE
+    SET event_count = archive_counters.event_count + EXCLUDED.event_count,
+        size_bytes = archive_counters.size_bytes + EXCLUDED.size_bytes`;
 
 // ---------- archived events
 
@@ -177,8 +198,11 @@ export type ArchivedEventInput = {
 export async function insertArchivedEvents(db: Queryable, rows: ArchivedEventInput[]): Promise<void> {
   if (!rows.length) return;
   await db.query(
-    `INSERT INTO archived_events (archive_id, tenant_id, event_id, event_time, envelope, size)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[])`,
+    `WITH ins AS (
+       INSERT INTO archived_events (archive_id, tenant_id, event_id, event_time, envelope, size)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[])
+       RETURNING archive_id, tenant_id, size)
+     ${bumpCounters("ins", 1, "$7")}`,
     [
       rows.map((r) => r.archiveId),
       rows.map((r) => r.tenantId),
@@ -186,6 +210,7 @@ export async function insertArchivedEvents(db: Queryable, rows: ArchivedEventInp
       rows.map((r) => r.eventTime),
       rows.map((r) => r.envelope),
       rows.map((r) => r.size),
+      randomShard(),
     ],
   );
 }
@@ -222,16 +247,20 @@ export async function countInWindow(
   return r.rows[0].n;
 }
 
-/** Retention: deletes up to `limit` expired events across archives; returns how many. */
+/** Retention: deletes up to `limit` expired events across archives (and counts them off); returns how many. */
 export async function deleteExpiredArchivedEvents(db: Queryable, limit: number): Promise<number> {
   const r = await db.query(
-    `DELETE FROM archived_events WHERE id IN (
-       SELECT e.id FROM event_archives a
-         JOIN archived_events e ON e.archive_id = a.id AND e.archived_at < now() - make_interval(days => a.retention_days)
-        WHERE a.retention_days > 0 LIMIT $1)`,
-    [limit],
+    `WITH del AS (
+       DELETE FROM archived_events WHERE id IN (
+         SELECT e.id FROM event_archives a
+           JOIN archived_events e ON e.archive_id = a.id AND e.archived_at < now() - make_interval(days => a.retention_days)
+          WHERE a.retention_days > 0 LIMIT $1)
+       RETURNING archive_id, tenant_id, size),
+     counted AS (${bumpCounters("del", -1, "$2")} RETURNING 1)
+     SELECT count(*)::int AS n FROM del`,
+    [limit, randomShard()],
   );
-  return r.rowCount ?? 0;
+  return r.rows[0].n;
 }
 
 // ---------- replays

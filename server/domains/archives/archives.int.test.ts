@@ -105,6 +105,56 @@ describe("archives", () => {
     });
   });
 
+  it("keeps EventCount and SizeBytes as counters, exact under concurrent PutEvents and retention, without counting the archive", async () => {
+    const { t, c, bus, src } = await setup();
+    const a = await createArchive(t.actor, c, { name: uniqueName("count"), eventSourceArn: bus.arn, retentionDays: 1 });
+    const b = await createArchive(t.actor, c, {
+      name: uniqueName("half"),
+      eventSourceArn: bus.arn,
+      eventPattern: JSON.stringify({ detail: { even: [true] } }),
+    });
+    // 12 PutEvents calls at once, 3 events each, half of them matching b.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        putEvents(
+          pool(),
+          c,
+          bus.name,
+          [0, 1, 2].map((k) => entry(src, { i, k, even: (i * 3 + k) % 2 === 0 })),
+        ),
+      ),
+    );
+    const actual = async (id: string) =>
+      (
+        await pool().query(
+          `SELECT count(*)::int AS "eventCount", coalesce(sum(size), 0)::int AS "sizeBytes" FROM archived_events WHERE archive_id = $1`,
+          [id],
+        )
+      ).rows[0];
+    expect(await actual(a.id)).toMatchObject({ eventCount: 36 });
+    for (const x of [a, b]) expect(await describeArchive(t.actor, c, x.name)).toMatchObject(await actual(x.id));
+    expect((await describeArchive(t.actor, c, b.name)).eventCount).toBe(18);
+    // Retention counts off what it deletes.
+    await pool().query(
+      `UPDATE archived_events SET archived_at = now() - interval '2 days'
+        WHERE id IN (SELECT id FROM archived_events WHERE archive_id = $1 ORDER BY id LIMIT 10)`,
+      [a.id],
+    );
+    await runArchiveRetention({});
+    expect(await actual(a.id)).toMatchObject({ eventCount: 26 });
+    expect(await describeArchive(t.actor, c, a.name)).toMatchObject(await actual(a.id));
+    // DescribeArchive reads the counters (a handful of rows), not the archived events.
+    const counters = await pool().query(`SELECT count(*)::int AS n FROM archive_counters WHERE archive_id = $1`, [
+      a.id,
+    ]);
+    expect(counters.rows[0].n).toBeLessThanOrEqual(16);
+    await pool().query(
+      `UPDATE archive_counters SET event_count = event_count + 1000 WHERE archive_id = $1 AND shard = (SELECT min(shard) FROM archive_counters WHERE archive_id = $1)`,
+      [a.id],
+    );
+    expect((await describeArchive(t.actor, c, a.name)).eventCount).toBe(1026);
+  });
+
   it("refuses bad archives as AWS does and creates nothing", async () => {
     const { t, c, bus } = await setup();
     expect(

@@ -18,7 +18,7 @@ import {
 } from "./delivery.repository";
 import { baseAttempt, latencySince } from "./attempt-record";
 import { eventTooOld } from "../../core/events/target-retry";
-import { findInvocations, type InvocationData } from "./invocation.repository";
+import { findInvocations, forAttempt, type InvocationData } from "./invocation.repository";
 import { enqueueDeliverChunks } from "./delivery.enqueue";
 import { finalizeOutcomes, type Outcome } from "./outcomes";
 import { invocationKind, targetForProtocol } from "./targets/registry";
@@ -325,8 +325,9 @@ async function attemptInvocations(open: DeliveryRow[], baseUrl: string, ctx: Job
   const remote: Array<Promise<Outcome | null>> = [];
   const now = new Date();
   for (const d of open) {
-    const invocation = data.get(d.id);
-    if (!invocation) continue; // deleted since it was claimed (retention, tenant deletion)
+    const stored = data.get(d.id);
+    if (!stored) continue; // deleted since it was claimed (retention, tenant deletion)
+    const invocation = forAttempt(stored, d.attempts + 1);
     const input: InvocationInput = { delivery: d, invocation, baseUrl };
     let target;
     try {

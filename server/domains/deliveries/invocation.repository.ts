@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db";
 import type { DeadLetterStyle } from "../../core/events/target-retry";
+import { withAttemptNumber } from "../../core/schedule/context-attributes";
 
 // SQL of invocations: rows of `deliveries` without topic, message or subscription (their CHECK
 // constraint keeps the two shapes apart), created by createInvocations (invocations.ts).
@@ -24,6 +25,14 @@ export type InvocationData = {
   deadLetterStyle: DeadLetterStyle;
   dedupeKey: string | null;
 };
+
+/**
+ * The invocation as attempt number `attempt` sends it: a schedule's payload keeps
+ * <aws.scheduler.attempt-number> (params.attemptNumber) and each attempt writes its own number.
+ */
+export function forAttempt(i: InvocationData, attempt: number): InvocationData {
+  return i.params.attemptNumber === true ? { ...i, payload: withAttemptNumber(i.payload, attempt) } : i;
+}
 
 export type NewInvocationRow = Omit<InvocationData, "eventTime"> & {
   eventTime: string;

@@ -22,6 +22,7 @@ const endpoint = vi.hoisted(() => ({
   failuresLeft: 0,
   throttledOnce: new Set<string>(),
   calls: [] as Array<{ id: string; at: number }>,
+  payloads: [] as Array<{ id: string; payload: string }>,
 }));
 
 vi.mock("./targets/registry", async (importOriginal) => {
@@ -37,6 +38,7 @@ vi.mock("./targets/registry", async (importOriginal) => {
     },
     async invoke(i: InvocationInput) {
       endpoint.calls.push({ id: i.delivery.id, at: Date.now() });
+      endpoint.payloads.push({ id: i.delivery.id, payload: i.invocation.payload });
       if (i.invocation.params.throttleOnce && !endpoint.throttledOnce.has(i.delivery.id)) {
         endpoint.throttledOnce.add(i.delivery.id);
         return {
@@ -147,6 +149,28 @@ describe("AWS retry policy", () => {
     await dueNow(r.deliveryId);
     await runDeliver({ deliveryIds: [r.deliveryId] }, ctx);
     expect(await row(r.deliveryId)).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
+  it("a schedule's <aws.scheduler.attempt-number> is each attempt's number, not always 1", async () => {
+    endpoint.failuresLeft = 2;
+    const r = await create(
+      invocation({
+        sourceKind: "schedule",
+        payload: '{"attempt":<aws.scheduler.attempt-number>,"note":"try <aws.scheduler.attempt-number>"}',
+        params: { attemptNumber: true },
+      }),
+    );
+    for (let i = 0; i < 3; i++) {
+      await runDeliver({ deliveryIds: [r.deliveryId] }, ctx);
+      await dueNow(r.deliveryId);
+    }
+    expect(await row(r.deliveryId)).toMatchObject({ status: "succeeded", attempts: 3 });
+    const sent = endpoint.payloads.filter((p) => p.id === r.deliveryId).map((p) => JSON.parse(p.payload));
+    expect(sent).toEqual([
+      { attempt: 1, note: "try 1" },
+      { attempt: 2, note: "try 2" },
+      { attempt: 3, note: "try 3" },
+    ]);
   });
 
   it("stops at MaximumEventAgeInSeconds: no retry past the event's age", async () => {

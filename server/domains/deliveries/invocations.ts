@@ -14,6 +14,7 @@ import { enqueueDeliverChunks } from "./delivery.enqueue";
 import {
   findByDedupeKeys,
   insertInvocations,
+  forAttempt,
   reopenInlineInvocations,
   type InvocationData,
   type NewInvocationRow,
@@ -222,6 +223,6 @@ function toInput(r: NewInvocationRow, now: Date, baseUrl: string): InvocationInp
     attempts: 0,
     createdAt: now,
   };
-  const invocation: InvocationData = { ...r, eventTime: new Date(r.eventTime) };
+  const invocation: InvocationData = forAttempt({ ...r, eventTime: new Date(r.eventTime) }, 1);
   return { delivery, invocation, baseUrl };
 }

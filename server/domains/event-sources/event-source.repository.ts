@@ -103,16 +103,39 @@ export async function updateEventSourceSecret(
 }
 
 /** Remembers a delivery id; false when it was already seen within the window (a replay). */
-export async function rememberDelivery(db: Queryable, sourceId: string, deliveryId: string, windowSeconds: number) {
-  // An id older than the window may be reused (the row is refreshed); within it, the conflict is a replay.
+/**
+ * Remembers a delivery id. `{ first: true }` the first time within the window (an id older than the
+ * window may be reused: the row is refreshed); otherwise the event id the first delivery became.
+ * A concurrent duplicate waits on the first one's row until it commits, so it sees that event id.
+ */
+export async function rememberDelivery(
+  db: Queryable,
+  sourceId: string,
+  deliveryId: string,
+  windowSeconds: number,
+): Promise<{ first: true } | { first: false; eventId: string | null }> {
   const r = await db.query(
     `INSERT INTO event_source_seen (source_id, delivery_id) VALUES ($1, $2)
-     ON CONFLICT (source_id, delivery_id) DO UPDATE SET seen_at = now()
+     ON CONFLICT (source_id, delivery_id) DO UPDATE SET seen_at = now(), event_id = NULL
        WHERE event_source_seen.seen_at < now() - make_interval(secs => $3)
      RETURNING 1`,
     [sourceId, deliveryId, windowSeconds],
   );
-  return r.rowCount === 1;
+  if (r.rowCount === 1) return { first: true };
+  const seen = await db.query(`SELECT event_id FROM event_source_seen WHERE source_id = $1 AND delivery_id = $2`, [
+    sourceId,
+    deliveryId,
+  ]);
+  return { first: false, eventId: (seen.rows[0]?.event_id as string | null | undefined) ?? null };
+}
+
+/** The event a remembered delivery became (answered again to a repeated delivery). */
+export async function setDeliveryEvent(db: Queryable, sourceId: string, deliveryId: string, eventId: string) {
+  await db.query(`UPDATE event_source_seen SET event_id = $3 WHERE source_id = $1 AND delivery_id = $2`, [
+    sourceId,
+    deliveryId,
+    eventId,
+  ]);
 }
 
 /** Forgets delivery ids older than the window (any source); cheap through the seen_at index. */

@@ -23,6 +23,7 @@ import {
   listEventSources,
   listSourceRequests,
   rememberDelivery,
+  setDeliveryEvent,
   trimSourceRequests,
   updateEventSourceSecret,
   type EventSourceRow,
@@ -248,13 +249,32 @@ async function logRequest(
   if (Number(id) % 20 === 0) await trimSourceRequests(db, s.id, KEEP_REQUESTS);
 }
 
-/** Refusal: logged on the source (committed on its own), then thrown for the door to render. */
+/**
+ * Refusals before the signature is checked cost no tenant budget (see ingest), so an unsigned flood
+ * must not become a flood of log rows either: each process logs at most this many refusals per
+ * source per second (the rest are answered the same, only not logged).
+ */
+const REFUSAL_LOGS_PER_SECOND = 5;
+const refusalLog = new Map<string, { second: number; count: number }>();
+
+function mayLogRefusal(sourceId: string, now = Date.now()): boolean {
+  const second = Math.floor(now / 1000);
+  const r = refusalLog.get(sourceId);
+  if (!r || r.second !== second) {
+    if (refusalLog.size > 10_000) refusalLog.clear();
+    refusalLog.set(sourceId, { second, count: 1 });
+    return true;
+  }
+  return ++r.count <= REFUSAL_LOGS_PER_SECOND;
+}
+
+/** Refusal: logged on the source (committed on its own, sampled), then thrown for the door to render. */
 async function refuse(
   s: EventSourceRow,
   err: AppError,
   extra: { deliveryId?: string | null; detailType?: string | null } = {},
 ) {
-  await logRequest(s, { status: err.mapping.http, reason: err.message, ...extra });
+  if (mayLogRefusal(s.id)) await logRequest(s, { status: err.mapping.http, reason: err.message, ...extra });
   return err;
 }
 
@@ -269,11 +289,20 @@ export async function sourceForIngest(id: string): Promise<EventSourceRow> {
  * One request to a source's ingest URL: verified, checked for replay, put on the bus as one event
  * (`source` partner.<name>, detail-type from the provider, the body as detail) and logged, in one
  * transaction. Refusals change nothing but the request log.
+ *
+ * `admit` (the door's per-tenant throttle) runs only once the signature is verified: the tenant's
+ * budget is spent on its senders' requests, not on whoever floods its public URL unsigned (those
+ * cost one lookup and an HMAC each, and are refused 401 without touching the budget).
+ *
+ * A delivery id seen within the window is answered 200 with the first delivery's event id and
+ * `duplicate: true`, and nothing is stored again: webhook senders retry until they get a 2xx, so
+ * an error for a duplicate would make them retry (and alert) for a delivery that was accepted.
  */
 export async function ingest(
   s: EventSourceRow,
   req: { headers: Record<string, string | string[] | undefined>; body: Buffer; now?: Date },
-): Promise<{ eventId: string }> {
+  opts: { admit?: () => void } = {},
+): Promise<{ eventId: string; duplicate?: true }> {
   if (req.body.length > MAX_INGEST_BYTES)
     throw await refuse(s, new AppError("too_large", `The body is larger than ${MAX_INGEST_BYTES} bytes.`));
   const v = verifyInbound(
@@ -284,12 +313,27 @@ export async function ingest(
     const code = REFUSAL_STATUS[v.reason] === 401 ? "unauthenticated" : "validation";
     throw await refuse(s, new AppError(code, v.message));
   }
+  opts.admit?.();
   if (++ingestCount % 100 === 0) await forgetOldDeliveries(pool(), SEEN_WINDOW_SECONDS);
   const accountId = s.busArn.split(":")[4]!;
   const seen = { deliveryId: v.deliveryId, detailType: v.detailType };
   const outcome = await withTransaction(async (tx) => {
-    if (v.deliveryId && !(await rememberDelivery(tx, s.id, v.deliveryId, SEEN_WINDOW_SECONDS)))
-      return { replay: true as const };
+    if (v.deliveryId) {
+      const remembered = await rememberDelivery(tx, s.id, v.deliveryId, SEEN_WINDOW_SECONDS);
+      if (!remembered.first) {
+        await logRequest(
+          s,
+          {
+            status: 200,
+            ...seen,
+            eventId: remembered.eventId,
+            reason: `Delivery ${v.deliveryId} was already accepted; it was not put on the bus again.`,
+          },
+          tx,
+        );
+        return { duplicate: true as const, eventId: remembered.eventId ?? "" };
+      }
+    }
     const [result] = await putEvents(
       tx,
       { tenantId: s.tenantId, accountId },
@@ -301,16 +345,11 @@ export async function ingest(
       throw new AppError("validation", result?.ErrorMessage ?? "The event was not accepted.", {
         awsCode: result?.ErrorCode,
       });
+    if (v.deliveryId) await setDeliveryEvent(tx, s.id, v.deliveryId, result.EventId);
     await logRequest(s, { status: 200, ...seen, eventId: result.EventId }, tx);
-    return { replay: false as const, eventId: result.EventId };
+    return { duplicate: false as const, eventId: result.EventId };
   }).catch(async (e) => {
     throw e instanceof AppError ? await refuse(s, e, seen) : e;
   });
-  if (outcome.replay)
-    throw await refuse(
-      s,
-      new AppError("conflict", `Delivery ${v.deliveryId} was already accepted; it was not put on the bus again.`),
-      seen,
-    );
-  return { eventId: outcome.eventId };
+  return outcome.duplicate ? { eventId: outcome.eventId, duplicate: true } : { eventId: outcome.eventId };
 }

@@ -38,6 +38,7 @@ import {
 } from "./events.console-archives";
 import { consoleSchema, consoleSchemas, consoleSetDiscovery } from "./events.console-schemas-browser";
 import { consoleCreateSchedule, consoleDeleteSchedule, consoleSchedules } from "./events.console-schedules";
+import { connectionProcedures } from "./events.router-connections";
 
 // eventsRouter (`trpc.events.*`): every input also carries `tenant`. Shapes: components/events/types.ts.
 //   buses()                                   → BusView[] (the default bus first; created on demand)
@@ -66,7 +67,9 @@ import { consoleCreateSchedule, consoleDeleteSchedule, consoleSchedules } from "
 //                   deleteAfterCompletion, targetArn, input?, messageGroupId?, retry…, deadLetterArn?}) → schedule
 //   deleteSchedule({name, group})             → {deleted}
 //   ruleMetrics({bus, rule, from, to})        → {from (zoomed), bucketSeconds, points, totals} as AWS/Events names them
+//   connections, API destinations, updateSchedule, setScheduleState: events.router-connections.ts
 export const eventsRouter = router({
+  ...connectionProcedures,
   buses: tenantProcedure.query(({ ctx }) => consoleBuses(ctx.actor, ctx.tenant)),
   bus: tenantProcedure.input(busRef).query(({ ctx, input }) => consoleBus(ctx.actor, ctx.tenant, input.bus)),
   createBus: tenantProcedure

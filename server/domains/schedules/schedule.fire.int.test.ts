@@ -50,12 +50,14 @@ const create = (over: Partial<schedules.ScheduleInput>) =>
 describe("scheduler.fire-schedule", () => {
   it("invokes once per fire time however often the job runs, with context attributes replaced", async () => {
     const q = await newQueue();
-    const s = await create({ target: { Arn: q.arn, RoleArn: ROLE, Input: "at <aws.scheduler.scheduled-time>" } });
+    const s = await create({
+      target: { Arn: q.arn, RoleArn: ROLE, Input: "at <aws.scheduler.scheduled-time> #<aws.scheduler.attempt-number>" },
+    });
     const fireTime = "2026-12-02T10:00:00.000Z";
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime });
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime });
     await runFireSchedule({ tenantId: t.tenant.id, ownerId: s.id, fireTime: "2026-12-02T11:00:00.000Z" });
-    expect(await bodies(q.id)).toEqual(["at 2026-12-02T10:00:00Z", "at 2026-12-02T11:00:00Z"]);
+    expect(await bodies(q.id)).toEqual(["at 2026-12-02T10:00:00Z #1", "at 2026-12-02T11:00:00Z #1"]);
     const d = await pool().query(
       `SELECT source_kind, target_kind, status FROM deliveries WHERE source_arn = $1 ORDER BY created_at`,
       [s.arn],
@@ -129,7 +131,7 @@ describe("scheduler.fire-schedule", () => {
       target: {
         Arn: bus.arn,
         RoleArn: ROLE,
-        Input: '{"order":42,"at":"<aws.scheduler.scheduled-time>"}',
+        Input: '{"order":42,"at":"<aws.scheduler.scheduled-time>","try":<aws.scheduler.attempt-number>}',
         EventBridgeParameters: { DetailType: "Nightly Report", Source: "my.reports" },
       },
     });
@@ -144,7 +146,7 @@ describe("scheduler.fire-schedule", () => {
     expect(env).toMatchObject({
       source: "my.reports",
       "detail-type": "Nightly Report",
-      detail: { order: 42, at: "2026-12-02T03:00:00Z" },
+      detail: { order: 42, at: "2026-12-02T03:00:00Z", try: 1 },
       resources: [s.arn],
       account: t.tenant.accountId,
     });

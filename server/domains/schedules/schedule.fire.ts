@@ -4,7 +4,12 @@ import type { JobContext } from "../../jobs/registry";
 import { createInvocations, type Invocation } from "../deliveries/invocations";
 import type { TargetKindName } from "../deliveries/targets/target";
 import { getTimer } from "../timers/timer.service";
-import { applyContextAttributes, executionIdOf } from "../../core/schedule/context-attributes";
+import {
+  applyContextAttributes,
+  executionIdOf,
+  hasAttemptNumber,
+  quoteBareAttemptNumber,
+} from "../../core/schedule/context-attributes";
 import * as repo from "./schedule.repository";
 import { deleteCompletedSchedule, scheduleTargetKind } from "./schedule.service";
 
@@ -15,7 +20,8 @@ import { deleteCompletedSchedule, scheduleTargetKind } from "./schedule.service"
 // a topic) are delivered inside this transaction; the engine retries per the target's
 // RetryPolicy and sends what it gives up on to the DeadLetterConfig queue.
 //
-// Input: AWS's context attributes are replaced (core/schedule/context-attributes.ts).
+// Input: AWS's context attributes are replaced (core/schedule/context-attributes.ts); the attempt
+// number by the engine on each attempt (params.attemptNumber marks the payloads that carry it).
 // Without Input, a queue/topic/function receives "{}" and a bus event's detail is {}.
 //
 // ActionAfterCompletion DELETE: when the schedule has no further fire time (an `at` schedule after
@@ -24,7 +30,7 @@ import { deleteCompletedSchedule, scheduleTargetKind } from "./schedule.service"
 function detailOf(input: string | undefined): unknown {
   if (input === undefined) return {};
   try {
-    return JSON.parse(input);
+    return JSON.parse(quoteBareAttemptNumber(input));
   } catch {
     return {};
   }
@@ -42,7 +48,6 @@ export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
           scheduleArn: s.arn,
           scheduledTime: fireTime,
           executionId,
-          attemptNumber: 1,
         });
   let params: Record<string, unknown> = {};
   let payload = input ?? "{}";
@@ -62,6 +67,8 @@ export function invocationOf(s: repo.ScheduleRow, fireTime: Date): Invocation {
       time: iso.replace(/\.\d{3}Z$/, "Z"),
     });
   }
+  // <aws.scheduler.attempt-number> stays in the payload: the engine writes each attempt's number.
+  if (hasAttemptNumber(payload)) params = { ...params, attemptNumber: true };
   return {
     tenantId: s.tenant_id,
     sourceKind: "schedule",

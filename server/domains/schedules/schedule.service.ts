@@ -5,7 +5,7 @@ import { assertCan, type Actor } from "../../auth/permissions";
 import type { TenantRef } from "../../http/authenticate";
 import { parseScheduleExpression, ScheduleExpressionError } from "../../core/schedule/expressions";
 import { isValidTimeZone } from "../../core/schedule/zoned-time";
-import { applyContextAttributes } from "../../core/schedule/context-attributes";
+import { applyContextAttributes, withAttemptNumber } from "../../core/schedule/context-attributes";
 import { targetKindOfArn } from "../../core/events/target-kind";
 import { recordAudit } from "../audit/audit.service";
 import { deleteTimer, getTimer, upsertTimer } from "../timers/timer.service";
@@ -246,12 +246,8 @@ function checkTarget(c: Checks, value: unknown): ScheduleTarget | undefined {
 
 /** The Input as it will be sent (context attributes replaced by sample values). */
 function sampleInput(input: string): string {
-  return applyContextAttributes(input, {
-    scheduleArn: "arn",
-    scheduledTime: new Date(0),
-    executionId: "id",
-    attemptNumber: 1,
-  });
+  const fired = applyContextAttributes(input, { scheduleArn: "arn", scheduledTime: new Date(0), executionId: "id" });
+  return withAttemptNumber(fired, 1);
 }
 
 function isJsonObject(text: string): boolean {

@@ -132,6 +132,12 @@ export async function upsertTimer(tx: Queryable, spec: TimerSpecInput, now = new
     // A Scheduler rate starts at once (AWS: "starts invoking the target immediately"); a rule's
     // rate first fires one period after the rule was created, as EventBridge rules do.
     nextFireAt = firstFireAfter(specOf(row), spec.ownerKind === "rule" ? now : new Date(now.getTime() - 1));
+    // A one-time schedule whose at() has passed: Scheduler accepts it and invokes the target at
+    // once. Its fire time stays the at() time (the scheduled-time attribute, the event's age), so
+    // the timer plan fires it once if that is within the target's MaximumEventAgeInSeconds, and
+    // completes without firing when it is older (counted as missed).
+    if (!nextFireAt && parseScheduleExpression(spec.expression, dialect).kind === "at")
+      nextFireAt = firstFireAfter(specOf(row), new Date(0));
     dueAt = nextFireAt ? dueWithin(nextFireAt, spec.flexibleWindowMinutes) : null;
   }
   await repo.upsertTimerRow(tx, {

@@ -176,6 +176,29 @@ describe("timers", () => {
     expect(s).toMatchObject({ fire_count: 0, missed_count: 1, next_fire_at: null, due_at: null });
   });
 
+  it("a one-time at() already past when created fires at once, once; one past the maximum age never", async () => {
+    const past = (ms: number) => new Date(Date.now() - ms).toISOString().slice(0, 19);
+    const recentAt = past(10 * 60_000);
+    const recent = await addTimer(`at(${recentAt})`);
+    const ancient = await addTimer(`at(${past(2 * 86400_000)})`);
+    const r = await getTimer(pool(), "schedule", recent);
+    expect(r!.next_fire_at).toEqual(new Date(`${recentAt}Z`));
+    expect(r!.due_at!.getTime()).toBeLessThanOrEqual(Date.now());
+    const now = new Date();
+    await fireDueTimers(now, 100);
+    await fireDueTimers(now, 100);
+    const jobs = await jobsFor([recent, ancient]);
+    expect(jobs.map((j) => j.owner)).toEqual([recent]);
+    // The fire time is the at() time itself (what <aws.scheduler.scheduled-time> says).
+    expect(new Date(jobs[0]!.fire_time).toISOString()).toBe(r!.next_fire_at!.toISOString());
+    expect(await getTimer(pool(), "schedule", recent)).toMatchObject({ fire_count: 1, next_fire_at: null });
+    expect(await getTimer(pool(), "schedule", ancient)).toMatchObject({
+      fire_count: 0,
+      missed_count: 1,
+      next_fire_at: null,
+    });
+  });
+
   it("a Scheduler rate fires at once; a rule's rate first fires one period after it was created", async () => {
     const now = new Date(Date.now() - 5000);
     const schedule = await addTimer("rate(5 minutes)", {}, now);

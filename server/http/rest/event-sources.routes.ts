@@ -108,12 +108,16 @@ export const eventSourceRoutes = [
     tag: "event-sources",
     public: true,
     summary:
-      "Ingest URL of an inbound event source (no API key: the sender's signature is the credential). A verified request becomes one event on the bus: source partner.<name>, detail-type from the provider, the JSON body as detail. 401 bad or missing signature or a timestamp more than 5 minutes off, 409 a delivery id already accepted, 413 over 256 KiB, 404 no such source.",
-    response: z.object({ eventId: z.string() }),
+      "Ingest URL of an inbound event source (no API key: the sender's signature is the credential). A verified request becomes one event on the bus: source partner.<name>, detail-type from the provider, the JSON body as detail. A delivery id already accepted (within 24 hours) is answered 200 with the first event's id and `duplicate: true`, and is not put on the bus again. 401 bad or missing signature or a timestamp more than 5 minutes off, 413 over 256 KiB, 404 no such source, 429 when the tenant's request budget is used up (only verified requests count).",
+    response: z.object({ eventId: z.string(), duplicate: z.literal(true).optional() }),
     handler: async (ctx) => {
       const source = await sourceForIngest(ctx.params.id!);
-      await throttleTenant(source.tenantId);
-      return ingest(source, { headers: ctx.headers, body: ctx.rawBody });
+      // Throttled only once verified: an unsigned flood must not spend the tenant's budget.
+      return ingest(
+        source,
+        { headers: ctx.headers, body: ctx.rawBody },
+        { admit: () => throttleTenant(source.tenantId) },
+      );
     },
   }),
 ];
