@@ -128,7 +128,7 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
             <THead>
               <tr>
                 <Th>Name</Th>
-                <Th>Authorization</Th>
+                <Th className="hidden sm:table-cell">Authorization</Th>
                 <Th>State</Th>
                 <Th className="hidden md:table-cell">Destinations</Th>
                 <Th className="hidden lg:table-cell">Last authorized</Th>
@@ -142,7 +142,7 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
                     <div className="truncate font-medium text-gray-900">{c.name}</div>
                     <div className="truncate text-xs text-gray-500">{c.description || whoOf(c)}</div>
                   </Td>
-                  <Td className="whitespace-nowrap">
+                  <Td className="hidden whitespace-nowrap sm:table-cell">
                     <div className="text-sm text-gray-900">{AUTH_LABEL[c.authorizationType]}</div>
                     <div className="font-mono text-xs text-gray-500">{whoOf(c)}</div>
                   </Td>
@@ -156,7 +156,9 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
                       </div>
                     )}
                   </Td>
-                  <Td className="hidden tabular-nums md:table-cell">{c.destinations}</Td>
+                  <Td className="hidden tabular-nums md:table-cell" data-testid="connection-destinations">
+                    {c.destinations}
+                  </Td>
                   <Td className="hidden lg:table-cell">
                     <RelativeTime date={c.lastAuthorizedAt} fallback="—" />
                   </Td>

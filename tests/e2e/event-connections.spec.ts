@@ -113,7 +113,9 @@ describe("connections and API destinations console", () => {
     expect(await row.textContent()).toContain("PUT");
     expect(await row.textContent()).toContain(connName);
     expect(await row.textContent()).toContain("20");
-    await expect.poll(() => page.getByTestId(`connection-${connName}`).locator("td").nth(3).textContent()).toBe("1");
+    await expect
+      .poll(() => page.getByTestId(`connection-${connName}`).getByTestId("connection-destinations").textContent())
+      .toBe("1");
     const r = await pool().query(
       `SELECT endpoint, http_method, rate_limit_per_second FROM api_destinations WHERE tenant_id = $1 AND name = $2`,
       [t.tenant.id, destName],
@@ -167,6 +169,42 @@ describe("rule target editor: function and API destination pickers", () => {
     expect(targets.targets.map((x) => x.arn).sort()).toEqual(
       [fn.arn, (await pool().query(`SELECT arn FROM api_destinations WHERE name = $1`, [destName])).rows[0].arn].sort(),
     );
+  });
+});
+
+describe("connections on a phone, and deleting", () => {
+  it("fits a phone, then deletes the API destination and the connection", async () => {
+    const phone = await newPerson(tb.browser, web.url, { width: 390, height: 844 });
+    await signInViaUi(phone.page, { email: t.user.email, password: t.user.password });
+    await phone.page.goto(`/t/${t.tenant.slug}/event-buses?view=connections`);
+    await phone.page.getByTestId(`api-destination-${destName}`).waitFor();
+    await expectFitsWidth(phone.page, "connections on a phone");
+    await screenshot(phone.page, "event-connections-390");
+    await phone.context.close();
+
+    await page.goto(`/t/${t.tenant.slug}/event-buses?view=connections`);
+    // In use by the API destination: refused, and the dialog says why.
+    await page.getByRole("button", { name: `Delete connection ${connName}` }).click();
+    const refuse = page.getByRole("dialog", { name: `Delete connection “${connName}”?` });
+    await refuse.getByRole("button", { name: "Delete connection" }).click();
+    await refuse.getByText(/in use by one or more API destinations/).waitFor();
+    await refuse.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: `Delete API destination ${destName}` }).click();
+    await page
+      .getByRole("dialog", { name: `Delete API destination “${destName}”?` })
+      .getByRole("button", { name: "Delete API destination" })
+      .click();
+    await page.getByTestId(`api-destination-${destName}`).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: `Delete connection ${connName}` }).click();
+    await page
+      .getByRole("dialog", { name: `Delete connection “${connName}”?` })
+      .getByRole("button", { name: "Delete connection" })
+      .click();
+    await page.getByText("No connections yet").waitFor();
+    const left = await pool().query(`SELECT count(*)::int AS n FROM event_connections WHERE tenant_id = $1`, [
+      t.tenant.id,
+    ]);
+    expect(left.rows[0].n).toBe(0);
   });
 });
 
