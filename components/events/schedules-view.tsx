@@ -207,6 +207,8 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   const [targetArn, setTargetArn] = useState("");
   const [input, setInput] = useState('{ "job": "daily-report" }');
   const [groupId, setGroupId] = useState("");
+  const [detailType, setDetailType] = useState("Scheduled Event");
+  const [eventSource, setEventSource] = useState("signalbox.scheduler");
   const [deleteAfter, setDeleteAfter] = useState(false);
   const queues = useQuery(trpc.queue.list.queryOptions({ tenant }));
   const topics = useQuery({ ...trpc.topic.list.queryOptions({ tenant }), enabled: targetKind === "topic" });
@@ -226,6 +228,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
             ? (functions.data?.functions ?? []).map((x) => ({ arn: x.arn, label: x.name }))
             : [];
   const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
+  const toBus = /:event-bus\//.test(targetArn);
   const preview = useMemo(
     () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
     [expression, timezone],
@@ -247,6 +250,8 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
     "flexibleWindowMinutes",
     "targetArn",
     "input",
+    "detailType",
+    "eventSource",
   ]);
   const zones = ZONES.includes(zone) ? ZONES : [zone, ...ZONES];
   return (
@@ -282,6 +287,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
             targetArn: targetArn.trim(),
             input: input.trim() || undefined,
             messageGroupId: fifo ? groupId.trim() || undefined : undefined,
+            ...(toBus ? { detailType: detailType.trim(), eventSource: eventSource.trim() } : {}),
           });
         }}
       >
@@ -368,7 +374,17 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
             <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
           </FormField>
         )}
-        <FormField label="Input (sent as is)" error={fe.input}>
+        {toBus && (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <FormField label="Detail type" error={fe.detailType} hint="The event's detail-type on the bus.">
+              <Input value={detailType} onChange={(e) => setDetailType(e.target.value)} />
+            </FormField>
+            <FormField label="Source" error={fe.eventSource} hint="The event's source; the input is its detail.">
+              <Input value={eventSource} onChange={(e) => setEventSource(e.target.value)} className="font-mono" />
+            </FormField>
+          </div>
+        )}
+        <FormField label={toBus ? "Detail (a JSON object)" : "Input (sent as is)"} error={fe.input}>
           <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
         </FormField>
         <div className="grid gap-4 sm:grid-cols-2">

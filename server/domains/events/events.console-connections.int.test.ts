@@ -179,6 +179,49 @@ describe("events router: connections and API destinations", () => {
 });
 
 describe("events router: schedule edits", () => {
+  it("creates a schedule whose target is an event bus with the form's detail type and source", async () => {
+    const t = await createTestTenant();
+    const api = callerFor(t.user.id);
+    const tenant = t.tenant.slug;
+    const bus = `arn:aws:events:us-east-1:${t.tenant.accountId}:event-bus/default`;
+    const name = uniqueName("to-bus");
+    const missing = await fieldErrors(
+      api.events.createSchedule({
+        tenant,
+        name,
+        expression: "rate(1 hour)",
+        timezone: "UTC",
+        enabled: true,
+        deleteAfterCompletion: false,
+        targetArn: bus,
+        input: '{"job":"report"}',
+        detailType: " ",
+        eventSource: "my.app",
+      }),
+    );
+    expect(Object.keys(missing)).toEqual(["detailType"]);
+    await api.events.createSchedule({
+      tenant,
+      name,
+      expression: "rate(1 hour)",
+      timezone: "UTC",
+      enabled: true,
+      deleteAfterCompletion: false,
+      targetArn: bus,
+      input: '{"job":"report"}',
+      detailType: "Nightly Report",
+      eventSource: "my.reports",
+    });
+    const row = await pool().query(`SELECT target FROM schedules WHERE tenant_id = $1 AND name = $2`, [
+      t.tenant.id,
+      name,
+    ]);
+    expect(row.rows[0].target).toMatchObject({
+      Arn: bus,
+      EventBridgeParameters: { DetailType: "Nightly Report", Source: "my.reports" },
+    });
+  });
+
   it("edits expression, zone, input and window keeping the rest, disables and enables; refusals land on fields", async () => {
     const t = await createTestTenant();
     const api = callerFor(t.user.id);

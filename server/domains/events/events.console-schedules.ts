@@ -30,6 +30,8 @@ export type ScheduleForm = {
   targetArn: string;
   input?: string;
   messageGroupId?: string;
+  detailType?: string;
+  eventSource?: string;
   maximumRetryAttempts?: number;
   maximumEventAgeInSeconds?: number;
   deadLetterArn?: string;
@@ -85,6 +87,9 @@ export async function consoleCreateSchedule(actor: Actor, tenant: Tenant, f: Sch
       RoleArn: `arn:aws:iam::${tenant.accountId}:role/signalbox-console`,
       ...(f.input ? { Input: f.input } : {}),
       ...(f.messageGroupId ? { SqsParameters: { MessageGroupId: f.messageGroupId } } : {}),
+      ...(f.detailType || f.eventSource
+        ? { EventBridgeParameters: { DetailType: f.detailType ?? "", Source: f.eventSource ?? "" } }
+        : {}),
       RetryPolicy: {
         ...(f.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: f.maximumRetryAttempts } : {}),
         ...(f.maximumEventAgeInSeconds !== undefined ? { MaximumEventAgeInSeconds: f.maximumEventAgeInSeconds } : {}),

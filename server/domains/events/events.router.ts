@@ -178,6 +178,9 @@ export const eventsRouter = router({
         targetArn: z.string().trim().min(1, "Pick where the schedule sends its input.").max(1600),
         input: z.string().max(8192).optional(),
         messageGroupId: z.string().max(128).optional(),
+        // an event bus target's EventBridgeParameters (Scheduler requires both)
+        detailType: z.string().trim().min(1, "Give the event a detail type.").max(128).optional(),
+        eventSource: z.string().trim().min(1, "Give the event a source.").max(256).optional(),
         maximumRetryAttempts: z.number().int().min(0).max(185).optional(),
         maximumEventAgeInSeconds: z.number().int().min(60).max(86400).optional(),
         deadLetterArn: z.string().max(1600).optional(),
