@@ -323,3 +323,15 @@ describe("delivery log", () => {
     expect(rows.rows[1].response_status).toBe(200);
   });
 });
+
+describe("lambda:invoke refusals", () => {
+  it("another account's function is Lambda.AWSLambdaException with AccessDeniedException as the code", async () => {
+    const out = await run(
+      taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", {
+        FunctionName: "arn:aws:lambda:us-east-1:999999999999:function:theirs",
+      }),
+    );
+    expect(out).toMatchObject({ kind: "failed", error: "Lambda.AWSLambdaException" });
+    expect((out as { cause: string }).cause).toContain("Status Code: 403; Error Code: AccessDeniedException");
+  });
+});
