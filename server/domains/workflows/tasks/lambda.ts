@@ -96,7 +96,8 @@ async function run(req: TaskRequest): Promise<TaskOutcome> {
     if (typeof p.FunctionName !== "string")
       return parameterFailure("The field 'FunctionName' is required but was missing or is not a string.");
     functionRef = typeof p.Qualifier === "string" ? `${p.FunctionName}:${p.Qualifier}` : p.FunctionName;
-    payloadText = p.Payload === undefined ? "" : typeof p.Payload === "string" ? p.Payload : JSON.stringify(p.Payload);
+    // Payload is JSON in the definition: a string is sent as a JSON string, as Step Functions does.
+    payloadText = p.Payload === undefined ? "" : JSON.stringify(p.Payload);
     if (p.InvocationType !== undefined) {
       if (typeof p.InvocationType !== "string" || !INVOCATION_TYPES.has(p.InvocationType))
         return lambdaFailure(

@@ -32,6 +32,8 @@ beforeAll(async () => {
           headers: { "x-amz-function-error": "Unhandled" },
           body: JSON.stringify({ errorType: "OrderError", errorMessage: "no such order", stackTrace: ["at x"] }),
         };
+      case "/echo":
+        return { body: JSON.stringify({ got: event }) };
       case "/slow":
         return { delayMs: 2500, body: "{}" };
       default:
@@ -321,6 +323,18 @@ describe("delivery log", () => {
     expect(rows.rows[1].target_arn).toBe(`${apiUrl}/logged`);
     expect(rows.rows[1].request_headers["x-api-key"]).toBe("(redacted)");
     expect(rows.rows[1].response_status).toBe(200);
+  });
+});
+
+describe("lambda:invoke payloads", () => {
+  it("Payload is JSON: a string goes as a JSON string, no Payload as the empty event", async () => {
+    const fn = await register("/echo");
+    const text = await run(
+      taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", { FunctionName: fn.name, Payload: "hello" }),
+    );
+    expect((text as { output: { Payload: unknown } }).output.Payload).toEqual({ got: "hello" });
+    const none = await run(taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", { FunctionName: fn.name }));
+    expect((none as { output: { Payload: unknown } }).output.Payload).toEqual({ got: {} });
   });
 });
 
