@@ -19,7 +19,14 @@ export type StartInput = {
   input?: string;
   traceHeader?: string;
   /** A child execution: the parent task it completes (states:startExecution.sync, Distributed Map items). */
-  parent?: repo.ParentTask & { mapRunArn?: string; itemIndex?: number; type?: "STANDARD" | "EXPRESS" };
+  parent?: repo.ParentTask & {
+    mapRunArn?: string;
+    itemIndex?: number;
+    type?: "STANDARD" | "EXPRESS";
+    /** A Distributed Map item runs the ItemProcessor, named under `SM/LABEL` in its ARN. */
+    definition?: string;
+    arnPrefix?: string;
+  };
 };
 
 export type StartOutput = { executionArn: string; startDate: Date; created: boolean };
@@ -55,7 +62,8 @@ export function nameForKey(key: string): string {
 }
 
 export async function startExecutionInTx(tx: Queryable, caller: Caller, req: StartInput): Promise<StartOutput> {
-  const target = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  const resolved = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  const target = req.parent?.definition ? { ...resolved, definition: req.parent.definition } : resolved;
   const name = req.name ?? randomUUID();
   checkExecutionName(name);
   const parsed = parseExecutionInput(req.input);
@@ -68,11 +76,12 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
   }
   const type = req.parent?.type ?? target.type;
   const express = type === "EXPRESS";
-  const arn = executionArnOf(caller.tenant, target.name, name, express ? { uuid: randomUUID() } : undefined);
-  if (!express) {
-    const existing = await repo.findExecutionByArn(tx, caller.tenant.id, arn);
-    if (existing) return sameOrConflict(existing, inputText, arn);
-  }
+  const arn = executionArnOf(
+    caller.tenant,
+    req.parent?.arnPrefix ?? target.name,
+    name,
+    express ? { uuid: randomUUID() } : undefined,
+  );
   const id = randomUUID();
   const now = new Date();
   const row = await repo.insertExecution(tx, {
@@ -114,26 +123,29 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       throw new AppError("conflict", `Execution Already Exists: '${arn}'`, { awsCode: "ExecutionAlreadyExists" });
     return sameOrConflict(existing, inputText, arn);
   }
-  if (!express) {
-    await repo.insertEvents(tx, id, caller.tenant.id, [
-      {
-        id: 1,
-        previousEventId: 0,
-        type: "ExecutionStarted",
-        timestamp: now,
-        details: {
-          executionStartedEventDetails: {
-            input: inputText,
-            inputDetails: { truncated: false },
-            roleArn: target.roleArn,
-            ...(target.aliasArn ? { stateMachineAliasArn: target.aliasArn } : {}),
-            ...(target.versionArn ? { stateMachineVersionArn: target.versionArn } : {}),
+  const events: repo.EventInsert[] = express
+    ? []
+    : [
+        {
+          id: 1,
+          previousEventId: 0,
+          type: "ExecutionStarted",
+          timestamp: now,
+          details: {
+            executionStartedEventDetails: {
+              input: inputText,
+              inputDetails: { truncated: false },
+              roleArn: target.roleArn,
+              ...(target.aliasArn ? { stateMachineAliasArn: target.aliasArn } : {}),
+              ...(target.versionArn ? { stateMachineVersionArn: target.versionArn } : {}),
+            },
           },
         },
-      },
-    ]);
-  }
-  await repo.insertFrames(tx, [
+      ];
+  // The ExecutionStarted event, the first thread and the runners' wake-up in one statement.
+  await repo.insertStartRows(
+    tx,
+    { executionId: id, tenantId: caller.tenant.id, events },
     {
       id: randomUUID(),
       execution_id: id,
@@ -148,7 +160,8 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       context: {},
       last_event_id: express ? 0 : 1,
     },
-  ]);
+    BOSS_SCHEMA,
+  );
   if (!express)
     await emitExecutionStatusChange(tx, {
       tenantId: caller.tenant.id,
@@ -163,7 +176,6 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       error: null,
       cause: null,
     });
-  await repo.notifyRunners(tx, BOSS_SCHEMA);
   return { executionArn: arn, startDate: now, created: true };
 }
 

@@ -27,7 +27,7 @@ import { runTaskJob } from "../workflows.jobs";
 import { completeTask } from "./complete";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
-import { startDistributedMap, distributedChildEnded } from "./map-run";
+import { startDistributedMap, distributedChildEnded, type MapHost } from "./map-run";
 
 // The durable executor. `advanceExecution(id)` takes the execution's row lock (FOR UPDATE SKIP
 // LOCKED: one runner at a time, anywhere) and, in ONE transaction, moves every runnable thread
@@ -109,6 +109,7 @@ export class Run {
   private scopes = new Map<string, Scope>();
   private tokens: Array<{ token: string; frame: Frame; scheduledEventId: number }> = [];
   private abortedFrames: string[] = [];
+  private timedOutFrames: string[] = [];
   private afterFlush: Array<() => Promise<void>> = [];
 
   constructor(
@@ -261,7 +262,7 @@ export class Run {
         this.event(f, "TaskTimedOut", {
           taskTimedOutEventDetails: { resourceType: p.resourceType, resource: p.resource, error, cause: "" },
         });
-        this.abortTokens(f);
+        this.timedOutFrames.push(f.id);
         f.wake_at = null;
         f.status = "error";
         f.pending = { failure: { error, cause: "" } };
@@ -329,7 +330,7 @@ export class Run {
       }
       case "map":
         await this.supersedeChildren(f);
-        if (o.mode === "DISTRIBUTED") return startDistributedMap(this, f, o);
+        if (o.mode === "DISTRIBUTED") return startDistributedMap(this as unknown as MapHost, f, o);
         return this.startInlineMap(f, o);
     }
   }
@@ -377,10 +378,6 @@ export class Run {
   }
 
   // ---- Map (inline) -------------------------------------------------------------------------
-
-  startInlineMapPublic(f: unknown, o: MapWork) {
-    this.startInlineMap(f as Frame, o);
-  }
 
   private startInlineMap(f: Frame, o: MapWork) {
     this.event(f, "MapStateStarted", { mapStateStartedEventDetails: { length: o.items.length } });
@@ -704,27 +701,8 @@ export class Run {
     // going while that unblocks more pure work within the budget.
     while ((await this.collect()) && this.budget > 0 && this.ex.status === "RUNNING") await this.advance();
     const ex = this.ex;
-    await repo.insertEvents(this.tx, ex.id, ex.tenant_id, this.events);
-    const fresh = [...this.frames.values()].filter((f) => f.isNew);
-    const dirty = [...this.frames.values()].filter((f) => f.dirty && !f.isNew);
-    await repo.insertFrames(
-      this.tx,
-      fresh.map((f) => ({
-        id: f.id,
-        execution_id: ex.id,
-        tenant_id: ex.tenant_id,
-        parent_id: f.parent_id,
-        child_index: f.child_index,
-        scope_path: f.scope_path,
-        status: f.status,
-        state_name: f.state_name,
-        input: f.input,
-        variables: f.variables,
-        context: f.context,
-        last_event_id: f.last_event_id,
-      })),
-    );
-    await xrepo.updateFrames(this.tx, [...fresh, ...dirty] as xrepo.FrameRecord[]);
+    const fresh = [...this.frames.values()].filter((f) => f.isNew) as xrepo.FrameRecord[];
+    const dirty = [...this.frames.values()].filter((f) => f.dirty && !f.isNew) as xrepo.FrameRecord[];
     await xrepo.insertTokens(
       this.tx,
       ex.tenant_id,
@@ -736,7 +714,8 @@ export class Run {
         state_name: t.frame.state_name,
       })),
     );
-    await xrepo.closeTokens(this.tx, this.abortedFrames, ex.status !== "RUNNING" ? "aborted" : "timed_out");
+    await xrepo.closeTokens(this.tx, this.timedOutFrames, "timed_out");
+    await xrepo.closeTokens(this.tx, this.abortedFrames, "aborted");
     let readyAt: Date | null = null;
     if (ex.status === "RUNNING") {
       const times: number[] = [];
@@ -749,7 +728,14 @@ export class Run {
       if (ex.deadline_at) times.push(new Date(ex.deadline_at).getTime());
       if (times.length) readyAt = new Date(Math.min(...times));
     }
-    await xrepo.saveExecution(this.tx, ex, this.nextId, readyAt);
+    await xrepo.saveRun(this.tx, {
+      ex,
+      eventsJson: repo.eventsJson(ex.id, ex.tenant_id, this.history ? this.events : []),
+      fresh,
+      dirty,
+      nextEventId: this.nextId,
+      readyAt,
+    });
     if (ex.status !== this.startStatus) await this.closed();
     for (const fn of this.afterFlush) await fn();
     return readyAt;
