@@ -349,21 +349,25 @@ describe("boto3 and the AWS CLI", () => {
     ]);
   });
 
-  it.skipIf(!existsSync(AWS_CLI))("the AWS CLI starts an execution and reads its status and history", async () => {
-    const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
-    const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
-    const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
-    expect(started.code, started.stderr).toBe(0);
-    const executionArn = JSON.parse(started.stdout).executionArn as string;
-    expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
-    await finished(executionArn);
-    const d = await cli(["describe-execution", "--execution-arn", executionArn]);
-    expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
-    const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
-    expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
-    const l = await cli(["list-executions", "--state-machine-arn", sm]);
-    expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
-    const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
-    expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
-  });
+  it.skipIf(!existsSync(AWS_CLI))(
+    "the AWS CLI starts an execution and reads its status and history",
+    async () => {
+      const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
+      const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
+      const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
+      expect(started.code, started.stderr).toBe(0);
+      const executionArn = JSON.parse(started.stdout).executionArn as string;
+      expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
+      await finished(executionArn);
+      const d = await cli(["describe-execution", "--execution-arn", executionArn]);
+      expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
+      const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
+      expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
+      const l = await cli(["list-executions", "--state-machine-arn", sm]);
+      expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
+      const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
+      expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
+    },
+    240_000,
+  );
 });
