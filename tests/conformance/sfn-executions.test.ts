@@ -1,5 +1,6 @@
 import {
   SFNClient,
+  CreateStateMachineAliasCommand,
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
   DescribeExecutionCommand,
@@ -23,7 +24,10 @@ import {
   type SFNServiceException,
 } from "@aws-sdk/client-sfn";
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 import { ensureQueues } from "../../server/jobs/boss";
 import { CONTRACTS } from "../../server/jobs/contracts";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
@@ -122,6 +126,12 @@ describe("executions", () => {
     expect(listed.executions!.map((e) => e.name)).toEqual(["first"]);
     const none = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, statusFilter: "RUNNING" }));
     expect(none.executions).toEqual([]);
+    const badFilter = await errorOf(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, statusFilter: "DONE" as never })),
+    );
+    expect(badFilter.message).toBe(
+      "1 validation error detected: Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]",
+    );
 
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
     expect(history.events!.map((e) => e.type)).toEqual([
@@ -154,6 +164,16 @@ describe("executions", () => {
     const running = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(running.status).toBe("RUNNING");
     expect(running.stateMachineVersionArn).toBe(`${sm}:1`);
+    await sfn.send(
+      new CreateStateMachineAliasCommand({
+        name: "live",
+        routingConfiguration: [{ stateMachineVersionArn: `${sm}:1`, weight: 100 }],
+      }),
+    );
+    const viaAlias = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${sm}:live` }));
+    const aliased = await sfn.send(new DescribeExecutionCommand({ executionArn: viaAlias.executionArn }));
+    expect(aliased).toMatchObject({ stateMachineAliasArn: `${sm}:live`, stateMachineVersionArn: `${sm}:1` });
+    await sfn.send(new StopExecutionCommand({ executionArn: viaAlias.executionArn }));
     const stopped = await sfn.send(
       new StopExecutionCommand({ executionArn: started.executionArn, error: "Manual", cause: "test" }),
     );
@@ -219,6 +239,46 @@ describe("executions", () => {
     expect(["TaskDoesNotExist", "TaskTimedOut", "InvalidToken"]).toContain(again.name);
   });
 
+  it("shows a Distributed Map's run: ListMapRuns, DescribeMapRun, its child executions, UpdateMapRun", async () => {
+    const sm = await machine({
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          MaxConcurrency: 2,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Double",
+            States: { Double: { Type: "Pass", Parameters: { "d.$": "States.MathAdd($.n, $.n)" }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const ex = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]) }),
+    );
+    const d = await finished(ex.executionArn!);
+    expect(d.status).toBe("SUCCEEDED");
+    expect(JSON.parse(d.output!)).toEqual([{ d: 2 }, { d: 4 }, { d: 6 }]);
+    const runs = await sfn.send(new ListMapRunsCommand({ executionArn: ex.executionArn }));
+    expect(runs.mapRuns).toHaveLength(1);
+    const mapRunArn = runs.mapRuns![0]!.mapRunArn!;
+    expect(runs.mapRuns![0]!.startDate).toBeInstanceOf(Date);
+    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(mr).toMatchObject({
+      mapRunArn,
+      executionArn: ex.executionArn,
+      status: "SUCCEEDED",
+      maxConcurrency: 2,
+      itemCounts: { total: 3, succeeded: 3 },
+    });
+    const children = await sfn.send(new ListExecutionsCommand({ mapRunArn }));
+    expect(children.executions).toHaveLength(3);
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 }));
+    expect((await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).maxConcurrency).toBe(5);
+  });
+
   it("lists no map runs for an execution without a Distributed Map and refuses unknown map runs", async () => {
     const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
     const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm }));
@@ -243,4 +303,71 @@ describe("executions", () => {
     const gone = await errorOf(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: sm })));
     expect(gone.name).toBe("StateMachineDoesNotExist");
   });
+});
+
+const BOTO_SCRIPT = `
+import boto3, json, sys, time
+from botocore.config import Config
+kw = dict(endpoint_url=sys.argv[1] + "/api/aws", region_name="us-east-1", aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+sfn = boto3.client("stepfunctions", config=Config(inject_host_prefix=False), **kw)
+role = "arn:aws:iam::123456789012:role/StepFunctionsRole"
+d = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"got.$": "$.x"}, "End": True}}})
+std = sfn.create_state_machine(name=sys.argv[4], definition=d, roleArn=role)["stateMachineArn"]
+ex = sfn.start_execution(stateMachineArn=std, input=json.dumps({"x": 5}))["executionArn"]
+for _ in range(300):
+    r = sfn.describe_execution(executionArn=ex)
+    if r["status"] != "RUNNING":
+        break
+    time.sleep(0.1)
+print("describe", r["status"], r["output"], type(r["startDate"]).__name__)
+print("history", [e["type"] for e in sfn.get_execution_history(executionArn=ex)["events"]][-1])
+exp = sfn.create_state_machine(name=sys.argv[4] + "-x", definition=d, roleArn=role, type="EXPRESS")["stateMachineArn"]
+s = sfn.start_sync_execution(stateMachineArn=exp, input=json.dumps({"x": 6}))
+print("sync", s["status"], s["output"])
+try:
+    sfn.describe_execution(executionArn=ex + "-nope")
+except sfn.exceptions.ExecutionDoesNotExist:
+    print("ExecutionDoesNotExist")
+`;
+
+describe("boto3 and the AWS CLI", () => {
+  it("boto3 starts an execution, reads it and runs StartSyncExecution with host-prefix injection off", async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        "python3",
+        ["-c", BOTO_SCRIPT, web.url, a.key.id, a.key.secret, uniqueName("boto")],
+        { timeout: 90_000 },
+        (err: Error | null, stdout: string, stderr: string) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+      ),
+    );
+    expect(out.trim().split("\n")).toEqual([
+      'describe SUCCEEDED {"got":5} datetime',
+      "history ExecutionSucceeded",
+      'sync SUCCEEDED {"got":6}',
+      "ExecutionDoesNotExist",
+    ]);
+  });
+
+  it.skipIf(!existsSync(AWS_CLI))(
+    "the AWS CLI starts an execution and reads its status and history",
+    async () => {
+      const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
+      const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
+      const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
+      expect(started.code, started.stderr).toBe(0);
+      const executionArn = JSON.parse(started.stdout).executionArn as string;
+      expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
+      await finished(executionArn);
+      const d = await cli(["describe-execution", "--execution-arn", executionArn]);
+      expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
+      const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
+      expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
+      const l = await cli(["list-executions", "--state-machine-arn", sm]);
+      expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
+      const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
+      expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
+    },
+    240_000,
+  );
 });

@@ -206,6 +206,23 @@ describe("state machines", () => {
     expect(type.message).toBe(
       "1 validation error detected: Value 'FAST' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]",
     );
+    // Model constraints come first and together, before the service's own checks (InvalidName).
+    const both = await errorOf(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: "bad name",
+          definition: PASS,
+          roleArn: ROLE,
+          type: "FAST" as never,
+          versionDescription: "d".repeat(257),
+          publish: true,
+        }),
+      ),
+    );
+    expect(both.name).toBe("ValidationException");
+    expect(both.message).toBe(
+      "2 validation errors detected: Value 'FAST' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]; Value at 'versionDescription' failed to satisfy constraint: Member must have length less than or equal to 256",
+    );
     const activityArn = `arn:aws:states:us-east-1:${a.tenant.accountId}:activity:x`;
     const wrongKind = await errorOf(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: activityArn })));
     expect(wrongKind).toMatchObject({
@@ -221,6 +238,17 @@ describe("state machines", () => {
     const nothing = await errorOf(sfn.send(new UpdateStateMachineCommand({ stateMachineArn: smArn(a, "x") })));
     expect(nothing.name).toBe("MissingRequiredParameter");
     expect((await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.map((s) => s.name)).not.toContain("a b");
+  });
+
+  it("lets a viewer key read the catalog but not change it", async () => {
+    const viewer = await createTestTenant({ keyRole: "viewer" });
+    const c = client(viewer);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    const denied = await errorOf(
+      c.send(new CreateStateMachineCommand({ name: uniqueName("v"), definition: PASS, roleArn: ROLE })),
+    );
+    expect(denied.$metadata.httpStatusCode).toBe(403);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
   });
 
   it("validates definitions with ValidateStateMachineDefinition", async () => {

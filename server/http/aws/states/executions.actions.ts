@@ -16,6 +16,7 @@ import {
   updateMapRun,
   type ExecutionStatus,
 } from "../../../domains/workflows/execution.service";
+import { ModelCheck } from "../../../domains/workflows/state-machine.errors";
 import type { AwsAction, AwsContext } from "../types";
 import { bool, int, sfnActions, str, wfCaller, type Handler } from "./wire";
 
@@ -31,6 +32,15 @@ const writer = (ctx: AwsContext) => {
   assertCan(ctx.actor.role, "resource:write");
   return wfCaller(ctx);
 };
+
+const STATUSES = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"] as const;
+
+/** The enum members the services take as typed values: AWS's model check first. */
+function enums(i: Record<string, unknown>, members: Record<string, readonly string[]>): void {
+  const m = new ModelCheck();
+  for (const [member, values] of Object.entries(members)) m.oneOf(str(i, member), member, values);
+  m.done();
+}
 
 const HANDLERS: Array<[string, Handler]> = [
   [
@@ -56,11 +66,13 @@ const HANDLERS: Array<[string, Handler]> = [
   ],
   [
     "DescribeExecution",
-    async (ctx, i) =>
-      describeExecution(reader(ctx), {
+    async (ctx, i) => {
+      enums(i, { includedData: ["ALL_DATA", "METADATA_ONLY"] });
+      return describeExecution(reader(ctx), {
         executionArn: str(i, "executionArn", true),
         includedData: str(i, "includedData") as "ALL_DATA" | "METADATA_ONLY" | undefined,
-      }),
+      });
+    },
   ],
   [
     "DescribeStateMachineForExecution",
@@ -71,15 +83,17 @@ const HANDLERS: Array<[string, Handler]> = [
   ],
   [
     "ListExecutions",
-    async (ctx, i) =>
-      listExecutions(reader(ctx), {
+    async (ctx, i) => {
+      enums(i, { statusFilter: STATUSES, redriveFilter: ["REDRIVEN", "NOT_REDRIVEN"] });
+      return listExecutions(reader(ctx), {
         stateMachineArn: str(i, "stateMachineArn"),
         mapRunArn: str(i, "mapRunArn"),
         statusFilter: str(i, "statusFilter") as ExecutionStatus | undefined,
         maxResults: int(i, "maxResults"),
         nextToken: str(i, "nextToken"),
         redriveFilter: str(i, "redriveFilter") as "REDRIVEN" | "NOT_REDRIVEN" | undefined,
-      }),
+      });
+    },
   ],
   [
     "StopExecution",
