@@ -172,5 +172,5 @@ describe.skipIf(!existsSync(AWS_CLI))("AWS CLI stepfunctions", () => {
     expect(deleted.code, deleted.stderr).toBe(0);
     const gone = await cli(["describe-state-machine", "--state-machine-arn", made.stateMachineArn]);
     expect(gone.stderr).toContain("(StateMachineDoesNotExist)");
-  });
+  }, 240_000);
 });

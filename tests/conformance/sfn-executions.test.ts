@@ -239,6 +239,46 @@ describe("executions", () => {
     expect(["TaskDoesNotExist", "TaskTimedOut", "InvalidToken"]).toContain(again.name);
   });
 
+  it("shows a Distributed Map's run: ListMapRuns, DescribeMapRun, its child executions, UpdateMapRun", async () => {
+    const sm = await machine({
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          MaxConcurrency: 2,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Double",
+            States: { Double: { Type: "Pass", Parameters: { "d.$": "States.MathAdd($.n, $.n)" }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const ex = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]) }),
+    );
+    const d = await finished(ex.executionArn!);
+    expect(d.status).toBe("SUCCEEDED");
+    expect(JSON.parse(d.output!)).toEqual([{ d: 2 }, { d: 4 }, { d: 6 }]);
+    const runs = await sfn.send(new ListMapRunsCommand({ executionArn: ex.executionArn }));
+    expect(runs.mapRuns).toHaveLength(1);
+    const mapRunArn = runs.mapRuns![0]!.mapRunArn!;
+    expect(runs.mapRuns![0]!.startDate).toBeInstanceOf(Date);
+    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(mr).toMatchObject({
+      mapRunArn,
+      executionArn: ex.executionArn,
+      status: "SUCCEEDED",
+      maxConcurrency: 2,
+      itemCounts: { total: 3, succeeded: 3 },
+    });
+    const children = await sfn.send(new ListExecutionsCommand({ mapRunArn }));
+    expect(children.executions).toHaveLength(3);
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 }));
+    expect((await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).maxConcurrency).toBe(5);
+  });
+
   it("lists no map runs for an execution without a Distributed Map and refuses unknown map runs", async () => {
     const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
     const ex = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm }));
@@ -309,21 +349,25 @@ describe("boto3 and the AWS CLI", () => {
     ]);
   });
 
-  it.skipIf(!existsSync(AWS_CLI))("the AWS CLI starts an execution and reads its status and history", async () => {
-    const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
-    const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
-    const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
-    expect(started.code, started.stderr).toBe(0);
-    const executionArn = JSON.parse(started.stdout).executionArn as string;
-    expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
-    await finished(executionArn);
-    const d = await cli(["describe-execution", "--execution-arn", executionArn]);
-    expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
-    const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
-    expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
-    const l = await cli(["list-executions", "--state-machine-arn", sm]);
-    expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
-    const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
-    expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
-  });
+  it.skipIf(!existsSync(AWS_CLI))(
+    "the AWS CLI starts an execution and reads its status and history",
+    async () => {
+      const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, a.key, ["stepfunctions", ...args]);
+      const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Result: "hi", End: true } } });
+      const started = await cli(["start-execution", "--state-machine-arn", sm, "--name", "from-cli", "--input", "{}"]);
+      expect(started.code, started.stderr).toBe(0);
+      const executionArn = JSON.parse(started.stdout).executionArn as string;
+      expect(executionArn).toBe(sm.replace(":stateMachine:", ":execution:") + ":from-cli");
+      await finished(executionArn);
+      const d = await cli(["describe-execution", "--execution-arn", executionArn]);
+      expect(JSON.parse(d.stdout)).toMatchObject({ status: "SUCCEEDED", output: '"hi"', name: "from-cli" });
+      const h = await cli(["get-execution-history", "--execution-arn", executionArn, "--reverse-order"]);
+      expect(JSON.parse(h.stdout).events[0].type).toBe("ExecutionSucceeded");
+      const l = await cli(["list-executions", "--state-machine-arn", sm]);
+      expect(JSON.parse(l.stdout).executions.map((e: { name: string }) => e.name)).toEqual(["from-cli"]);
+      const missing = await cli(["describe-execution", "--execution-arn", `${executionArn}-nope`]);
+      expect(missing.stderr).toContain("(ExecutionDoesNotExist)");
+    },
+    240_000,
+  );
 });

@@ -240,6 +240,17 @@ describe("state machines", () => {
     expect((await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.map((s) => s.name)).not.toContain("a b");
   });
 
+  it("lets a viewer key read the catalog but not change it", async () => {
+    const viewer = await createTestTenant({ keyRole: "viewer" });
+    const c = client(viewer);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    const denied = await errorOf(
+      c.send(new CreateStateMachineCommand({ name: uniqueName("v"), definition: PASS, roleArn: ROLE })),
+    );
+    expect(denied.$metadata.httpStatusCode).toBe(403);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+  });
+
   it("validates definitions with ValidateStateMachineDefinition", async () => {
     const ok = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: PASS }));
     expect(ok).toMatchObject({ result: "OK", diagnostics: [], truncated: false });

@@ -302,6 +302,8 @@ export async function describeStateMachine(
       definition: v.definition,
       roleArn: v.roleArn,
       creationDate: v.createdAt,
+      loggingConfiguration: v.loggingConfiguration ?? row.loggingConfiguration,
+      tracingConfiguration: v.tracingConfiguration ?? row.tracingConfiguration,
       revisionId: v.revisionId === "INITIAL" ? undefined : v.revisionId,
       description: v.description === "" ? undefined : v.description,
       variableReferences: variableReferences(v.definition),
