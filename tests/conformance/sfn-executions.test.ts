@@ -275,6 +275,14 @@ describe("executions", () => {
     });
     const children = await sfn.send(new ListExecutionsCommand({ mapRunArn }));
     expect(children.executions).toHaveLength(3);
+    // The Distributed Map's child workflow, by its qualified ARN.
+    const child = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${sm}/M` }));
+    expect(child).toMatchObject({ stateMachineArn: `${sm}/M`, label: "M", status: "ACTIVE" });
+    expect(JSON.parse(child.definition!)).toMatchObject({ StartAt: "Double" });
+    const noLabel = await errorOf(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${sm}/Nope` })));
+    expect(noLabel.name).toBe("StateMachineDoesNotExist");
+    const qualified = await errorOf(sfn.send(new DeleteStateMachineCommand({ stateMachineArn: `${sm}/M` })));
+    expect(qualified.name).toBe("ValidationException");
     await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 }));
     expect((await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).maxConcurrency).toBe(5);
   });

@@ -251,6 +251,46 @@ describe("state machines", () => {
     expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
   });
 
+  it("speaks AWS JSON 1.0 on the wire: epoch-second timestamps and Step Functions' error shapes", async () => {
+    const call = async (action: string, body: unknown) => {
+      const r = await fetch(`${web.url}/api/aws`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${a.key.id}.${a.key.secret}`,
+          "x-amz-target": `AWSStepFunctions.${action}`,
+          "content-type": "application/x-amz-json-1.0",
+        },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: r.status,
+        type: r.headers.get("content-type"),
+        json: (await r.json()) as Record<string, unknown>,
+      };
+    };
+    const name = uniqueName("wire");
+    const made = await call("CreateStateMachine", { name, definition: PASS, roleArn: ROLE });
+    expect(made.status).toBe(200);
+    expect(made.type).toBe("application/x-amz-json-1.0");
+    expect(Object.keys(made.json)).toEqual(["stateMachineArn", "creationDate"]);
+    expect(typeof made.json.creationDate).toBe("number");
+    const missing = await call("DescribeStateMachine", { stateMachineArn: smArn(a, `${name}-x`) });
+    expect(missing.status).toBe(400);
+    expect(missing.json).toEqual({
+      __type: "com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist",
+      message: `State Machine Does Not Exist: '${smArn(a, `${name}-x`)}'`,
+    });
+    const invalid = await call("DescribeStateMachine", {});
+    expect(invalid.json).toEqual({
+      __type: "com.amazon.coral.validate#ValidationException",
+      message:
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+    });
+    const wrongType = await call("ListStateMachines", { maxResults: "ten" });
+    expect(wrongType.status).toBe(400);
+    expect(String(wrongType.json.__type)).toMatch(/#SerializationException$/);
+  });
+
   it("validates definitions with ValidateStateMachineDefinition", async () => {
     const ok = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: PASS }));
     expect(ok).toMatchObject({ result: "OK", diagnostics: [], truncated: false });

@@ -233,7 +233,7 @@ export async function listStateMachineAliases(
   const scope = `a:${input.stateMachineArn}`;
   const after = readPageToken<string>(scope, input.nextToken);
   const ref = parseMachineArn(input.stateMachineArn);
-  if (ref.kind === "alias") throw invalidArn(`Invalid Arn: ${input.stateMachineArn}`);
+  if (ref.kind === "alias" || ref.kind === "map") throw invalidArn(`Invalid Arn: ${input.stateMachineArn}`);
   const db = pool();
   const m = ref.accountId === caller.tenant.accountId ? await findStateMachine(db, caller.tenant.id, ref.name) : null;
   if (!m) throw stateMachineDoesNotExist(input.stateMachineArn);

@@ -39,12 +39,17 @@ export function parseSfnArn(arn: string): ParsedSfnArn {
 export type MachineRef =
   | { kind: "machine"; accountId: string; name: string }
   | { kind: "version"; accountId: string; name: string; version: number }
-  | { kind: "alias"; accountId: string; name: string; alias: string };
+  | { kind: "alias"; accountId: string; name: string; alias: string }
+  /** A Distributed Map state of a machine (`stateMachine:NAME/LABEL`): its child workflows. */
+  | { kind: "map"; accountId: string; name: string; label: string };
 
 /** A state machine, version or alias ARN (which of them is allowed is the caller's decision). */
 export function parseMachineArn(arn: string): MachineRef {
   const p = parseSfnArn(arn);
   if (p.resourceType !== "stateMachine") throw invalidArn(`Resource type not valid in this context: ${p.resourceType}`);
+  const slash = p.name.indexOf("/");
+  if (slash > 0 && p.qualifier === undefined)
+    return { kind: "map", accountId: p.accountId, name: p.name.slice(0, slash), label: p.name.slice(slash + 1) };
   if (p.qualifier === undefined) return { kind: "machine", accountId: p.accountId, name: p.name };
   if (/^[0-9]+$/.test(p.qualifier)) {
     const version = Number(p.qualifier);

@@ -1,6 +1,6 @@
 import { AppError } from "../../core/errors";
 
-// Step Functions' own exception names and message wording (com.amazonaws.sfn#...), one constructor
+// Step Functions' own exception names and message wording (StateMachineDoesNotExist, ...), one constructor
 // each, so every door shows AWS's words and the console/REST see a matching AppError code.
 
 export const sfnValidation = (message: string) =>

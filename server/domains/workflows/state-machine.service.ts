@@ -86,6 +86,7 @@ export type StateMachineDescription = {
   creationDate: Date;
   loggingConfiguration: LoggingConfiguration;
   tracingConfiguration: TracingConfiguration;
+  label?: string;
   revisionId?: string;
   description?: string;
   encryptionConfiguration: EncryptionConfiguration;
@@ -198,6 +199,31 @@ export async function requireStateMachine(
   return { row, ref };
 }
 
+/** The item processor of the Distributed Map state labelled `label` (Label, else the state's name), at any depth. */
+export function distributedMapProcessor(definition: string, label: string): Record<string, unknown> | null {
+  let found: Record<string, unknown> | null = null;
+  const walk = (scope: unknown) => {
+    const states = (scope as { States?: Record<string, Record<string, unknown>> } | null)?.States;
+    if (!states || typeof states !== "object") return;
+    for (const [name, state] of Object.entries(states)) {
+      if (found || !state || typeof state !== "object") continue;
+      const proc = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined;
+      const mode = (proc?.ProcessorConfig as { Mode?: unknown } | undefined)?.Mode;
+      if (state.Type === "Map" && mode === "DISTRIBUTED" && (state.Label ?? name) === label) found = proc!;
+      else {
+        for (const b of (state.Branches as unknown[] | undefined) ?? []) walk(b);
+        walk(proc);
+      }
+    }
+  };
+  try {
+    walk(JSON.parse(definition));
+  } catch {
+    return null;
+  }
+  return found;
+}
+
 function describeRow(row: StateMachineRow): StateMachineDescription {
   return {
     stateMachineArn: row.arn,
@@ -209,6 +235,7 @@ function describeRow(row: StateMachineRow): StateMachineDescription {
     creationDate: row.createdAt,
     loggingConfiguration: row.loggingConfiguration,
     tracingConfiguration: row.tracingConfiguration,
+    label: undefined,
     revisionId: row.revisionId === "INITIAL" ? undefined : row.revisionId,
     encryptionConfiguration: row.encryptionConfiguration,
     variableReferences: variableReferences(row.definition),
@@ -292,6 +319,21 @@ export async function describeStateMachine(
   if (ref.kind === "alias")
     throw sfnValidation(`Invalid Arn: 'Alias ARN is not supported for this operation: ${input.stateMachineArn}'`);
   let out = describeRow(row);
+  if (ref.kind === "map") {
+    // The child workflow a Distributed Map state runs, labelled as AWS labels it.
+    const proc = distributedMapProcessor(row.definition, ref.label);
+    if (!proc) throw stateMachineDoesNotExist(input.stateMachineArn);
+    const { ProcessorConfig: _config, ...rest } = proc;
+    void _config;
+    const definition = JSON.stringify(rest);
+    out = {
+      ...out,
+      stateMachineArn: input.stateMachineArn,
+      definition,
+      label: ref.label,
+      variableReferences: variableReferences(definition),
+    };
+  }
   if (ref.kind === "version") {
     const v = await findVersion(db, row.id, ref.version);
     if (!v) throw stateMachineDoesNotExist(input.stateMachineArn);

@@ -188,6 +188,8 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
   // A Task whose input processing failed never reaches its resource: stepState already applied Retry/Catch.
   const failedEarly = state.Type === "Task" && outcome.kind !== "task";
   if (outcome.kind === "task") {
+    // What the resource receives: Parameters (JSONPath) or Arguments (JSONata) already evaluated.
+    if (debug) inspection[jsonPath ? "afterParameters" : "afterArguments"] = text(outcome.input);
     const resource = taskResourceFor(outcome.resource);
     const pattern = patternOf(outcome.resource);
     if (!resource) throw sfnValidation(`TestState does not support the resource '${outcome.resource}'.`);
