@@ -1,3 +1,5 @@
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
@@ -220,5 +222,49 @@ describe("REST /api/v1 workflows", () => {
       "/api/v1/task-tokens/heartbeat",
     ])
       expect(doc.paths[p]).toBeDefined();
+  });
+});
+
+describe("state machine targets through the AWS SDK", () => {
+  it("PutTargets wants a RoleArn for a state machine; then a matching PutEvents starts an execution", async () => {
+    const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };
+    const endpoint = `${web.url}/api/aws`;
+    const eb = new EventBridgeClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const scheduler = new SchedulerClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const sm = await insertStateMachine(t.tenant, { StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+    const rule = uniqueName("sdk");
+    const src = `app.${uniqueName("src")}`;
+    await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [src] }) }));
+    const refused = await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "flow", Arn: sm }] })).then(
+      () => null,
+      (e: { name: string; message: string }) => e,
+    );
+    expect(refused).toMatchObject({ name: "ValidationException", message: `RoleArn is required for target ${sm}.` });
+    const ok = await eb.send(
+      new PutTargetsCommand({
+        Rule: rule,
+        Targets: [{ Id: "flow", Arn: sm, RoleArn: `arn:aws:iam::${t.tenant.accountId}:role/events` }],
+      }),
+    );
+    expect(ok.FailedEntryCount).toBe(0);
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: src, DetailType: "Go", Detail: '{"go":1}' }] }));
+    const list = await until(
+      () => call("GET", `/api/v1/state-machines/${smName(sm)}/executions`),
+      (r) => r.json?.executions?.length === 1,
+    );
+    expect(list.json.executions).toHaveLength(1);
+    const ex = await call("GET", `/api/v1/executions/${encodeURIComponent(list.json.executions[0].executionArn)}`);
+    expect(ex.json.input).toMatchObject({ source: src, "detail-type": "Go", detail: { go: 1 } });
+    // Scheduler accepts a state machine target (it used to refuse it).
+    const created = await scheduler.send(
+      new CreateScheduleCommand({
+        Name: uniqueName("sched"),
+        ScheduleExpression: "rate(1 day)",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: sm, RoleArn: `arn:aws:iam::${t.tenant.accountId}:role/s`, Input: "{}" },
+      }),
+    );
+    expect(created.ScheduleArn).toMatch(/:schedule\/default\//);
+    await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   });
 });
