@@ -32,6 +32,7 @@ const SENT_HEADING: Record<string, string> = {
   queue: "Message sent to the queue",
   topic: "Message published to the topic",
   "event-bus": "Event sent to the bus",
+  workflow: "Input of the execution started",
   email: "Email",
   "email-json": "Email",
 };

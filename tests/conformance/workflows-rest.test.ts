@@ -1,3 +1,7 @@
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { CreateStateMachineCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
@@ -220,5 +224,90 @@ describe("REST /api/v1 workflows", () => {
       "/api/v1/task-tokens/heartbeat",
     ])
       expect(doc.paths[p]).toBeDefined();
+  });
+});
+
+describe("state machine targets through the AWS SDK", () => {
+  it("PutTargets wants a RoleArn for a state machine; then a matching PutEvents starts an execution", async () => {
+    const credentials = { accessKeyId: t.key.id, secretAccessKey: t.key.secret };
+    const endpoint = `${web.url}/api/aws`;
+    const eb = new EventBridgeClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const scheduler = new SchedulerClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const sfn = new SFNClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    const sqs = new SQSClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+    // The machine is created through the Step Functions door.
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: uniqueName("sdk-sm"),
+        roleArn: `arn:aws:iam::${t.tenant.accountId}:role/sfn`,
+        definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", Result: "done", End: true } } }),
+      }),
+    );
+    const sm = stateMachineArn!;
+    // A rule on the default bus catches its executions' SUCCEEDED status changes into a queue.
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("status") }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] })))
+      .Attributes!.QueueArn!;
+    const watch = uniqueName("watch");
+    await eb.send(
+      new PutRuleCommand({
+        Name: watch,
+        EventPattern: JSON.stringify({
+          source: ["aws.states"],
+          "detail-type": ["Step Functions Execution Status Change"],
+          detail: { status: ["SUCCEEDED"], stateMachineArn: [sm] },
+        }),
+      }),
+    );
+    await eb.send(new PutTargetsCommand({ Rule: watch, Targets: [{ Id: "q", Arn: queueArn }] }));
+    const rule = uniqueName("sdk");
+    const src = `app.${uniqueName("src")}`;
+    await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [src] }) }));
+    const refused = await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "flow", Arn: sm }] })).then(
+      () => null,
+      (e: { name: string; message: string }) => e,
+    );
+    expect(refused).toMatchObject({ name: "ValidationException", message: `RoleArn is required for target ${sm}.` });
+    const ok = await eb.send(
+      new PutTargetsCommand({
+        Rule: rule,
+        Targets: [{ Id: "flow", Arn: sm, RoleArn: `arn:aws:iam::${t.tenant.accountId}:role/events` }],
+      }),
+    );
+    expect(ok.FailedEntryCount).toBe(0);
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: src, DetailType: "Go", Detail: '{"go":1}' }] }));
+    const list = await until(
+      () => call("GET", `/api/v1/state-machines/${smName(sm)}/executions`),
+      (r) => r.json?.executions?.length === 1,
+    );
+    expect(list.json.executions).toHaveLength(1);
+    const ex = await call("GET", `/api/v1/executions/${encodeURIComponent(list.json.executions[0].executionArn)}`);
+    expect(ex.json.input).toMatchObject({ source: src, "detail-type": "Go", detail: { go: 1 } });
+    const got = await until(
+      () => sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 })),
+      (r) => (r.Messages?.length ?? 0) > 0,
+    );
+    const status = JSON.parse(got.Messages![0]!.Body!) as {
+      source: string;
+      resources: string[];
+      detail: Record<string, unknown>;
+    };
+    expect(status).toMatchObject({
+      source: "aws.states",
+      "detail-type": "Step Functions Execution Status Change",
+      resources: [ex.json.executionArn],
+      detail: { executionArn: ex.json.executionArn, stateMachineArn: sm, status: "SUCCEEDED", output: '"done"' },
+    });
+    // Scheduler accepts a state machine target (it used to refuse it).
+    const created = await scheduler.send(
+      new CreateScheduleCommand({
+        Name: uniqueName("sched"),
+        ScheduleExpression: "rate(1 day)",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: { Arn: sm, RoleArn: `arn:aws:iam::${t.tenant.accountId}:role/s`, Input: "{}" },
+      }),
+    );
+    expect(created.ScheduleArn).toMatch(/:schedule\/default\//);
+    await pool().query(`DELETE FROM timers WHERE tenant_id = $1`, [t.tenant.id]);
   });
 });

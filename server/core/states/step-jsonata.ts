@@ -115,7 +115,13 @@ export async function stepJsonata(
       };
     }
     case "Map": {
-      const items = "Items" in state ? await jsonata(state.Items!, "Items", states, run) : input;
+      // With an ItemReader the executor reads the items (domains/workflows/map-items.ts).
+      const items =
+        state.ItemReader !== undefined
+          ? []
+          : "Items" in state
+            ? await jsonata(state.Items!, "Items", states, run)
+            : input;
       if (!Array.isArray(items))
         throw queryEvaluationError(`The value for the field 'Items' must be a JSON array, but it is '${show(items)}'`);
       const processed: Json[] = [];

@@ -128,7 +128,9 @@ export function stepJsonPath(state: JsonObject, raw: Json, run: RunContext, inhe
     }
     case "Map": {
       const itemsPath = (state.ItemsPath as string | undefined) ?? "$";
-      const items = resolvePathField(itemsPath, effective, env);
+      // A DISTRIBUTED Map with an ItemReader gets its items from the reader (the executor calls
+      // domains/workflows/map-items.ts), not from the input.
+      const items = state.ItemReader !== undefined ? [] : resolvePathField(itemsPath, effective, env);
       if (!Array.isArray(items))
         throw runtimeError(
           `The value at the ItemsPath '${itemsPath}' must be a JSON array, but it is '${show(items)}'`,

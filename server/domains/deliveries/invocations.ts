@@ -50,7 +50,7 @@ export type Invocation = {
   sourceKind: InvocationSourceKind;
   /** The rule's / schedule's / function's ARN (RULE_ARN / SCHEDULE_ARN of a dead-letter message). */
   sourceArn: string;
-  /** The target kind (targets/registry.ts): 'queue' | 'topic' | 'event-bus' | 'function' | 'api-destination'. */
+  /** The target kind (targets/registry.ts): 'queue' | 'topic' | 'event-bus' | 'function' | 'api-destination' | 'workflow'. */
   targetKind: TargetKindName;
   /** The target's ARN (an SQS queue, an SNS topic, a bus, a function, an API destination). */
   targetArn: string;

@@ -131,6 +131,20 @@ describe("events console service", () => {
     expect((await consoleRevoke(t.actor, t.tenant, { bus, statementId: "billing" })).policy).toBeNull();
   });
 
+  it("adds a state machine target with the role PutTargets requires for it", async () => {
+    const t = await createTestTenant();
+    await consolePutRule(t.actor, t.tenant, {
+      bus: "default",
+      name: "flows",
+      eventPattern: JSON.stringify({ source: ["shop"] }),
+      state: "ENABLED",
+    });
+    const sm = `arn:aws:states:us-east-1:${t.tenant.accountId}:stateMachine:flow`;
+    await consolePutTarget(t.actor, t.tenant, { bus: "default", rule: "flows", target: { id: "flow", arn: sm } });
+    const r = await consoleRule(t.actor, t.tenant, { bus: "default", rule: "flows" });
+    expect(r.targets.map((x) => x.arn)).toEqual([sm]);
+  });
+
   it("refuses a viewer's changes", async () => {
     const t = await createTestTenant({ role: "viewer" });
     await expect(consoleCreateBus(t.actor, t.tenant, { name: uniqueName("b") })).rejects.toMatchObject({

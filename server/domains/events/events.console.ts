@@ -22,6 +22,7 @@ import {
   putRule,
 } from "./rule.service";
 import { putTargets, removeTargets } from "./target.service";
+import { targetKindOf } from "../../core/events/target-arn";
 import { putEvents } from "./put-events";
 import { failedInvocationsPerMinute, findEvent, ruleMetrics, searchEvents, type StoredEvent } from "./event.repository";
 import { countRulesOfBus, countTargets, type BusRow, type RuleRow, type TargetRow } from "./bus.repository";
@@ -252,6 +253,10 @@ export async function consolePutTarget(actor: Actor, tenant: Tenant, input: z.in
     ...(t.messageGroupId ? { SqsParameters: { MessageGroupId: t.messageGroupId } } : {}),
     ...(retry ? { RetryPolicy: retry } : {}),
     ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
+    // PutTargets requires a role for a state machine (AWS's console creates one): the console's own.
+    ...(targetKindOf(t.arn) === "workflow"
+      ? { RoleArn: `arn:aws:iam::${tenant.accountId}:role/signalbox-console` }
+      : {}),
   };
   let out: Awaited<ReturnType<typeof putTargets>>;
   try {

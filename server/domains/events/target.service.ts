@@ -71,7 +71,7 @@ function checkTarget(t: TargetDefinition, i: number): void {
     );
   // A state machine is started with the target's role, as AWS requires one (kept, not assumed: no IAM here).
   if (targetKindOf(arn) === "workflow" && !t.RoleArn)
-    throw ebValidation(`Parameter(s) RoleArn must be specified for target: ${t.Id}.`, "targets");
+    throw ebValidation(`RoleArn is required for target ${arn}.`, "targets");
   const sqs = t.SqsParameters as { MessageGroupId?: string } | undefined;
   if (targetKindOf(arn) === "queue" && arn.endsWith(".fifo") && !sqs?.MessageGroupId)
     throw ebValidation(`Parameter(s) SqsParameters must be specified for target: ${t.Id}.`, "targets");

@@ -1,9 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../db";
 import { StatesError } from "../../core/states/types";
 import { createTestTenant, uniqueName, type TestTenant } from "../../../tests/helpers/fixtures";
 import { createQueue, urlOf } from "../queues/queue.service";
 import { sendMessages } from "../queues/send";
+import { insertStateMachine, waitForExecution } from "../../../tests/helpers/workflows";
+import { startExecutionRunner, type Runner } from "./executor/runner";
+import { startExecution } from "./start";
 import { batchMapItems, readMapItems, QUEUE_ITEM_READER, type ItemReaderSpec } from "./map-items";
 
 // Distributed Map items: from the input, from a Signalbox queue (against real PostgreSQL), and
@@ -138,5 +141,53 @@ describe("batchMapItems", () => {
     expect(() => batchMapItems([1], {})).toThrow(StatesError);
     expect(() => batchMapItems([1], { MaxItemsPerBatch: -1 })).toThrow(/positive integer/);
     expect(() => batchMapItems([{ big: "x".repeat(500) }], { MaxInputBytesPerBatch: 100 })).toThrow(/does not fit/);
+  });
+});
+
+describe("a DISTRIBUTED Map reading a queue, end to end", () => {
+  let runner: Runner;
+  beforeAll(async () => {
+    runner = await startExecutionRunner();
+  });
+  afterAll(async () => {
+    await runner?.stop();
+  });
+
+  it("runs one child execution per message and the processor sees SQS's message shape", async () => {
+    const t = await createTestTenant();
+    const { url } = await queueWith(
+      t,
+      [1, 2, 3].map((n) => JSON.stringify({ n })),
+    );
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemReader: { Resource: QUEUE_ITEM_READER, Parameters: { "QueueUrl.$": "$.queue" } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Parse",
+            States: {
+              Parse: {
+                Type: "Pass",
+                Parameters: { "msg.$": "States.StringToJson($.Body)", "id.$": "$.MessageId" },
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution(
+      { tenant: t.tenant },
+      { stateMachineArn: sm, input: JSON.stringify({ queue: url }) },
+    );
+    const d = await waitForExecution(t.tenant, executionArn);
+    expect(`${d.status} ${d.error} ${d.cause}`).toBe("SUCCEEDED undefined undefined"); // the failure in the message if not
+    const out = JSON.parse(d.output!) as Array<{ msg: { n: number }; id: string }>;
+    expect(out.map((o) => o.msg.n).sort()).toEqual([1, 2, 3]);
+    expect(out.every((o) => /^[0-9a-f-]{36}$/.test(o.id))).toBe(true);
   });
 });

@@ -177,7 +177,7 @@ describe("the workflow target kind", () => {
       (e: unknown) => e,
     );
     expect(isAppError(err) && err.awsCode).toBe("ValidationException");
-    expect((err as Error).message).toBe("Parameter(s) RoleArn must be specified for target: flow.");
+    expect((err as Error).message).toBe(`RoleArn is required for target ${sm}.`);
   });
 
   it("a schedule with a state machine target starts one execution per fire time, with its Input", async () => {
