@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FairGate } from "./throttle";
+import { createTestTenant } from "../../tests/helpers/fixtures";
+import { FairGate, throttleCaller } from "./throttle";
 
 // The fair gate admits waiting requests tenant by tenant, fewest running first: a tenant that
 // queued many requests does not delay another tenant's single request behind all of them.
@@ -105,5 +106,46 @@ describe("FairGate", () => {
     await Promise.all([calm, ...flood]);
     expect(running2.length).toBe(5);
     expect(gate.active).toBe(0);
+  });
+});
+
+// A caller's limits on the doors (against the database: the buckets and counters are shared by
+// every web process). Counting across processes: tests/integration/api-admission.int.test.ts.
+describe("throttleCaller", () => {
+  it("applies a key's own rate: ThrottlingException with Retry-After once its burst is spent", async () => {
+    const t = await createTestTenant();
+    const auth = {
+      tenant: { id: t.tenant.id },
+      actor: { keyId: t.key.id },
+      keyLimits: { rateLimit: 0.01, burstLimit: 2, quotaLimit: null, quotaPeriod: null },
+    };
+    await throttleCaller(auth);
+    await throttleCaller(auth);
+    const err = await throttleCaller(auth).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: "rate_limited", awsCode: "ThrottlingException", message: "Rate exceeded" });
+    expect((err as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(60);
+    // Another key of the same tenant is not limited by it.
+    await expect(throttleCaller({ ...auth, actor: { keyId: "other" }, keyLimits: null })).resolves.toBeUndefined();
+  });
+
+  it("applies a key's daily quota until the next UTC midnight", async () => {
+    const t = await createTestTenant();
+    const auth = {
+      tenant: { id: t.tenant.id },
+      actor: { keyId: t.key.id },
+      keyLimits: { rateLimit: null, burstLimit: null, quotaLimit: 2, quotaPeriod: "DAY" as const },
+    };
+    await throttleCaller(auth);
+    await throttleCaller(auth);
+    const err = (await throttleCaller(auth).catch((e: unknown) => e)) as { retryAfterSeconds: number };
+    expect(err).toMatchObject({ code: "rate_limited", awsCode: "ThrottlingException" });
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    const untilMidnight = Math.ceil((midnight.getTime() - Date.now()) / 1000);
+    expect(err.retryAfterSeconds).toBeGreaterThanOrEqual(untilMidnight - 5);
+    expect(err.retryAfterSeconds).toBeLessThanOrEqual(untilMidnight + 5);
   });
 });

@@ -312,6 +312,19 @@ describe("usage plans, plan keys and usage", () => {
     );
     expect(twice).toMatchObject({ name: "ConflictException", status: 409 });
     expect(twice.message).toContain("cannot reference multiple Usage Plans with the same API Stage: x1:s");
+    // Nor by adding the stage to another plan of the key afterwards.
+    const c = await gw.send(new CreateUsagePlanCommand({ name: uniqueName("c") }));
+    await gw.send(new CreateUsagePlanKeyCommand({ usagePlanId: c.id, keyId: key.id, keyType: "API_KEY" }));
+    expect(
+      await failure(
+        gw.send(
+          new UpdateUsagePlanCommand({
+            usagePlanId: c.id,
+            patchOperations: [{ op: "add", path: "/apiStages", value: "x1:s" }],
+          }),
+        ),
+      ),
+    ).toMatchObject({ name: "ConflictException", status: 409 });
     expect(
       await failure(
         gw.send(new CreateUsagePlanKeyCommand({ usagePlanId: a.id, keyId: "nokey12345", keyType: "API_KEY" })),

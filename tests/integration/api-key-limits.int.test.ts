@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
+import { appRouter } from "../../server/trpc/root";
+import { createCallerFactory } from "../../server/trpc/trpc";
+import { logger } from "../../server/logger";
 import {
   createApiKey,
   listApiKeys,
@@ -54,6 +57,29 @@ describe("a Signalbox API key's own limits", () => {
       burstLimit: 10,
       quotaLimit: null,
       quotaPeriod: null,
+    });
+  });
+
+  it("through the console's tRPC door: saved and listed; bad fields come back as field errors", async () => {
+    const t = await createTestTenant();
+    const api = createCallerFactory(appRouter)({
+      userId: t.user.id,
+      requestId: "test",
+      log: logger,
+      origin: "http://sb.test",
+    });
+    const tenant = t.tenant.slug;
+    await api.apiKey.setLimits({ tenant, id: t.key.id, rateLimit: 3, burstLimit: 6, quotaLimit: null });
+    const listed = (await api.apiKey.list({ tenant })).find((k) => k.id === t.key.id)!;
+    expect(listed.limits).toEqual({ rateLimit: 3, burstLimit: 6, quotaLimit: null, quotaPeriod: null });
+    const err = (await api.apiKey
+      .setLimits({ tenant, id: t.key.id, rateLimit: "fast", quotaLimit: -1, quotaPeriod: "DAY" })
+      .catch((e: unknown) => e)) as { code: string; cause: unknown };
+    expect(err).toMatchObject({ code: "BAD_REQUEST" });
+    expect(err.cause).toBeInstanceOf(ZodError);
+    expect(z.flattenError(err.cause as ZodError).fieldErrors).toEqual({
+      rateLimit: ["Enter a number"],
+      quotaLimit: ["At least 1"],
     });
   });
 

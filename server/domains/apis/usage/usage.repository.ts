@@ -230,6 +230,24 @@ export async function plansOfKeyOnStages(
   return r.rows;
 }
 
+/** A key of plan `planId` that is also in another plan covering apiId:stage (one plan per key and stage). */
+export async function keyInOtherPlanOnStage(
+  q: Queryable,
+  planId: string,
+  apiId: string,
+  stage: string,
+): Promise<{ keyId: string; planId: string } | null> {
+  const r = await q.query(
+    `SELECT pk2.key_id AS "keyId", p.id AS "planId" FROM apigw_usage_plan_keys pk1
+       JOIN apigw_usage_plan_keys pk2 ON pk2.key_id = pk1.key_id AND pk2.usage_plan_id <> pk1.usage_plan_id
+       JOIN apigw_usage_plans p ON p.id = pk2.usage_plan_id
+      WHERE pk1.usage_plan_id = $1 AND p.api_stages @> jsonb_build_array(jsonb_build_object('apiId', $2::text, 'stage', $3::text))
+      LIMIT 1`,
+    [planId, apiId, stage],
+  );
+  return r.rows[0] ?? null;
+}
+
 /** The key with this value and the plans it belongs to (the gateway's admission lookup). */
 export async function keyByValueWithPlans(
   q: Queryable,

@@ -410,6 +410,14 @@ export async function updateUsagePlan(caller: UsageCaller, id: string, ops: Patc
         if (!Object.keys(stage.throttle).length) delete stage.throttle;
       } else throw badRequest(`Invalid patch path ${path}`);
     }
+    for (const s of p.apiStages) {
+      if (row.apiStages.some((o) => o.apiId === s.apiId && o.stage === s.stage)) continue;
+      const clash = await repo.keyInOtherPlanOnStage(tx, p.id, s.apiId, s.stage);
+      if (clash)
+        throw conflict(
+          `Usage Plan ${p.id} cannot be updated because API Key ${clash.keyId} cannot reference multiple Usage Plans with the same API Stage: ${s.apiId}:${s.stage}`,
+        );
+    }
     return repo.updatePlan(tx, p);
   });
 }
