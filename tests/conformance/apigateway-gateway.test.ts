@@ -5,6 +5,7 @@ import {
   CreateModelCommand,
   CreateRequestValidatorCommand,
   CreateResourceCommand,
+  FlushStageCacheCommand,
   CreateRestApiCommand,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
@@ -616,6 +617,82 @@ describe("the REST API gateway", () => {
     const out = (await e.json()) as { failed: number; id: string };
     expect(out.failed).toBe(0);
     expect(out.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("caches GET answers per stage (cache key parameters, TTL) until FlushStageCache", async () => {
+    const { apiId } = await buildApi({
+      "/cached": {
+        GET: {
+          method: { requestParameters: { "method.request.querystring.type": false } },
+          integration: {
+            type: "HTTP_PROXY",
+            integrationHttpMethod: "GET",
+            uri: `${echo.url}/cached`,
+            cacheKeyParameters: ["method.request.querystring.type"],
+          },
+        },
+      },
+    });
+    await gw.send(
+      new CreateDeploymentCommand({
+        restApiId: apiId,
+        stageName: "test",
+        cacheClusterEnabled: true,
+        cacheClusterSize: "0.5",
+      }),
+    );
+    const base = `${web.url}/gw/${apiId}/test`;
+    const hits = () => echo.hits.filter((h) => h.url.startsWith("/cached")).length;
+    const before = hits();
+    const a = await fetch(`${base}/cached?type=a`);
+    expect(a.status).toBe(200);
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 1);
+    await fetch(`${base}/cached?type=b`);
+    expect(hits()).toBe(before + 2);
+    await gw.send(new FlushStageCacheCommand({ restApiId: apiId, stageName: "test" }));
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 3);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [{ op: "replace", path: "/*/*/caching/enabled", value: "false" }],
+      }),
+    );
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 4);
+  });
+
+  it("answers CORS preflights from an OPTIONS MOCK method, as the console's Enable CORS sets it up", async () => {
+    const { apiId } = await buildApi({
+      "/cors": {
+        OPTIONS: {
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseParameters: {
+                "method.response.header.Access-Control-Allow-Headers":
+                  "'Content-Type,X-Amz-Date,Authorization,X-Api-Key'",
+                "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+                "method.response.header.Access-Control-Allow-Origin": "'*'",
+              },
+              responseTemplates: { "application/json": "" },
+            },
+          ],
+        },
+      },
+    });
+    const base = await deploy(apiId);
+    const r = await fetch(`${base}/cors`, {
+      method: "OPTIONS",
+      headers: { origin: "https://example.com", "access-control-request-method": "GET" },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    expect(r.headers.get("access-control-allow-methods")).toBe("GET,OPTIONS");
+    expect(r.headers.get("access-control-allow-headers")).toContain("X-Api-Key");
   });
 
   it("validates parameters and bodies with request validators and models", async () => {

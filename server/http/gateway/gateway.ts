@@ -12,7 +12,16 @@ import { admitApiRequest, type Throttle } from "../../domains/apis/usage/admit";
 import { authenticate } from "../authenticate";
 import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
-import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
+import { cacheGet, cachePut } from "./cache";
+import {
+  headerValue,
+  mapRequestValue,
+  mapResponseValue,
+  readHeaders,
+  readQuery,
+  templateParams,
+  type MethodRequest,
+} from "./request";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
 // snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
@@ -421,12 +430,31 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
       (context.identity as Record<string, unknown>).apiKey = apiKeyValue;
     }
 
+    // Response cache (stage cache enabled, caching on for this method).
+    const setting = (ms[methodKey] ?? ms["*/*"]) as
+      { cachingEnabled?: boolean; cacheTtlInSeconds?: number } | undefined;
+    const caching =
+      stage.settings.cacheClusterEnabled === true &&
+      (setting ? setting.cachingEnabled === true : method.httpMethod === "GET" || httpMethod === "GET");
+    const cacheKey = caching
+      ? [
+          `${apiId}/${stage.stageName}/${stage.deploymentId}`,
+          httpMethod,
+          path,
+          ...integration.cacheKeyParameters.map((p) => `${p}=${mapRequestValue(methodReq!, p) ?? ""}`),
+        ].join("\n")
+      : null;
+    const cached = cacheKey ? cacheGet(cacheKey) : null;
+    if (cached) return write(res, { ...cached, headers: { ...cached.headers, ...admitted.headers } }, ids);
+
     const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
     const out = await runIntegration(stage.tenant, integration, methodReq, match.resourcePath, binary);
     if (out.kind === "failure") {
       return write(res, gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status), ids);
     }
     const reply = mapResponse(stage, match, integration, out, methodReq);
+    if (cacheKey && reply.status >= 200 && reply.status < 300)
+      cachePut(cacheKey, { ...reply, headers: { ...reply.headers } }, setting?.cacheTtlInSeconds ?? 300);
     for (const [k, v] of Object.entries(admitted.headers)) reply.headers[k] = v;
     write(res, reply, ids);
   } catch (e) {

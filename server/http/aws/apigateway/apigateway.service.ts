@@ -7,6 +7,7 @@ import * as apis from "../../../domains/apis/rest-api.service";
 import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
 import { usageActions, usageRoutes } from "./usage.actions";
+import { flushStageCache } from "../../gateway/cache";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -655,6 +656,16 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     `${A}/stages/{stageName}`,
     async (c) => {
       await deployments.deleteStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
+      return empty(202);
+    },
+  ],
+  [
+    "FlushStageCache",
+    "DELETE",
+    `${A}/stages/{stageName}/cache/data`,
+    async (c) => {
+      await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
+      flushStageCache(p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
   ],
