@@ -19,6 +19,8 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 as Sha256 } from "../../server/core/sigv4/test-support";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
 import { startWeb, type TestProcess } from "../helpers/server";
@@ -29,7 +31,7 @@ import { createFunction } from "../../server/domains/functions/function.service"
 // SQS) integrations, mapping templates from AWS's documentation, selection patterns, validation,
 // API keys, timeouts and gateway responses.
 
-let web: TestProcess & { url: string };
+let web: TestProcess & { url: string; port: number };
 let t: TestTenant;
 let gw: APIGatewayClient;
 let echo: {
@@ -693,6 +695,55 @@ describe("the REST API gateway", () => {
     expect(r.headers.get("access-control-allow-origin")).toBe("*");
     expect(r.headers.get("access-control-allow-methods")).toBe("GET,OPTIONS");
     expect(r.headers.get("access-control-allow-headers")).toContain("X-Api-Key");
+  });
+
+  it("AWS_IAM methods need a SigV4 signature from a key of the API's tenant", async () => {
+    const { apiId } = await buildApi({
+      "/iam": {
+        GET: {
+          method: { authorizationType: "AWS_IAM" },
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseTemplates: { "application/json": '{"caller": "$context.identity.accessKey"}' },
+            },
+          ],
+        },
+      },
+    });
+    const base = await deploy(apiId);
+    const anon = await fetch(`${base}/iam`);
+    expect(anon.status).toBe(403);
+    expect(await anon.json()).toEqual({ message: "Missing Authentication Token" });
+    const sign = async (key: { id: string; secret: string }) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region,
+        credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+        sha256: Sha256,
+      });
+      const s = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: web.port,
+        path: `/gw/${apiId}/test/iam`,
+        headers: { host: `127.0.0.1:${web.port}` },
+      });
+      return fetch(`${base}/iam`, { headers: s.headers as Record<string, string> });
+    };
+    const signed = await sign(t.key);
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toEqual({ caller: t.key.id });
+    const stranger = await createTestTenant();
+    const other = await sign(stranger.key);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { message: string }).message).toContain(
+      "is not authorized to perform: execute-api:Invoke",
+    );
+    const forged = await sign({ id: t.key.id, secret: "wrong" });
+    expect(forged.status).toBe(403);
   });
 
   it("validates parameters and bodies with request validators and models", async () => {
