@@ -59,6 +59,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
 import { runAwsCli } from "../helpers/aws-cli";
+import { pool } from "../../server/db";
 
 // API Gateway v1's control plane driven by @aws-sdk/client-api-gateway (unchanged), the AWS CLI and
 // boto3 against a real web process.
@@ -149,6 +150,13 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
 
     await gw.send(new DeleteRestApiCommand({ restApiId: api.id }));
     await refused(gw.send(new GetRestApiCommand({ restApiId: api.id })), NotFoundException);
+    // Each change is in the team's audit log, with the key that made it.
+    const audit = await pool().query(
+      `SELECT action, actor_label FROM audit_log WHERE tenant_id = $1 AND target_id = $2 ORDER BY created_at`,
+      [t.tenant.id, api.id],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(["api.create", "api.update", "api.delete"]);
+    expect(audit.rows[0].actor_label).toBe(t.key.id);
   });
 
   it("creates the default models Empty and Error with a new API, and manages models", async () => {

@@ -28,6 +28,7 @@ import {
   type StoredResource,
 } from "../../core/apis/model";
 import { applyPatch, type PatchOperation } from "../../core/apis/patch";
+import { recordAudit } from "../audit/audit.service";
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse } from "../../core/apis/gateway-responses";
 import { deleteApiRow, findApi, insertApi, listApis, saveApi, type RestApiRow } from "./rest-api.repository";
 
@@ -54,14 +55,31 @@ export async function loadApi(caller: Caller, id: string, db: Queryable = pool()
 }
 
 /** Runs `fn` on the API's document under its row lock and saves what it changed. */
-async function mutate<T>(caller: Caller, id: string, fn: (doc: ApiDoc, api: RestApiRow) => T): Promise<T> {
+async function mutate<T>(
+  caller: Caller,
+  id: string,
+  operation: string,
+  fn: (doc: ApiDoc, api: RestApiRow) => T,
+): Promise<T> {
   assertCan(caller.actor.role, "resource:write");
   return withTransaction(async (tx) => {
     const api = await loadApi(caller, id, tx, true);
     const out = fn(api.doc, api);
     await saveApi(tx, caller.tenant.id, id, { name: api.name, settings: api.settings, doc: api.doc });
+    await audit(caller, "api.definition.update", id, { name: api.name, operation }, tx);
     return out;
   });
+}
+
+/** One audit row per change, in the change's transaction. */
+export async function audit(
+  caller: Caller,
+  action: string,
+  apiId: string,
+  summary: Record<string, unknown>,
+  tx?: Queryable,
+): Promise<void> {
+  await recordAudit(caller.actor, caller.tenant.id, action, { type: "rest_api", id: apiId }, summary, tx);
 }
 
 async function read(caller: Caller, id: string): Promise<RestApiRow> {
@@ -143,6 +161,7 @@ export async function createRestApi(caller: Caller, input: CreateRestApiInput, d
     settings: settingsOf(input),
     doc: startDoc,
   });
+  await audit(caller, "api.create", row.id, { name: row.name });
   return restApiWire(row);
 }
 
@@ -187,6 +206,7 @@ export async function updateRestApi(caller: Caller, id: string, ops: PatchOperat
     delete target.name;
     const settings = settingsOf(target as CreateRestApiInput);
     await saveApi(tx, caller.tenant.id, id, { name, settings, doc: api.doc });
+    await audit(caller, "api.update", id, { before: { name: api.name }, after: { name } }, tx);
     return restApiWire({ ...api, name, settings });
   });
 }
@@ -194,8 +214,9 @@ export async function updateRestApi(caller: Caller, id: string, ops: PatchOperat
 export async function deleteRestApi(caller: Caller, id: string): Promise<void> {
   assertCan(caller.actor.role, "resource:write");
   await withTransaction(async (tx) => {
-    await loadApi(caller, id, tx, true);
+    const api = await loadApi(caller, id, tx, true);
     await deleteApiRow(tx, caller.tenant.id, id);
+    await audit(caller, "api.delete", id, { name: api.name }, tx);
   });
 }
 
@@ -211,6 +232,7 @@ export async function replaceDoc(
     const r = fn(api);
     const next = { name: r.name ?? api.name, settings: { ...api.settings, ...(r.settings ?? {}) }, doc: r.doc };
     await saveApi(tx, caller.tenant.id, id, next);
+    await audit(caller, "api.import", id, { name: next.name }, tx);
     return restApiWire({ ...api, ...next });
   });
 }
@@ -240,7 +262,7 @@ function checkSibling(doc: ApiDoc, parentId: string, pathPart: string, selfId?: 
 }
 
 export async function createResource(caller: Caller, apiId: string, parentId: string, pathPart?: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createResource", (doc) => {
     if (!pathPart) throw badRequest("Resource's path part must be specified");
     resourceOf(doc, parentId);
     checkPathPart(pathPart);
@@ -278,7 +300,7 @@ export async function getResources(
 }
 
 export async function updateResource(caller: Caller, apiId: string, id: string, ops: PatchOperation[] | undefined) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateResource", (doc) => {
     const r = resourceOf(doc, id);
     if (r.parentId === undefined && ops?.length) throw badRequest("Cannot update the root resource");
     const target: Record<string, unknown> = { pathPart: r.pathPart, parentId: r.parentId };
@@ -298,7 +320,7 @@ export async function updateResource(caller: Caller, apiId: string, id: string, 
 }
 
 export async function deleteResource(caller: Caller, apiId: string, id: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteResource", (doc) => {
     const r = resourceOf(doc, id);
     if (r.parentId === undefined) throw badRequest("Cannot delete the root resource of an API");
     const doomed = new Set([id]);
@@ -369,7 +391,7 @@ export async function putMethod(
   httpMethod: string,
   input: PutMethodInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putMethod", (doc) => {
     const r = resourceOf(doc, resourceId);
     checkHttpMethod(httpMethod);
     if (r.methods[httpMethod]) throw conflict("Method already exists for this resource");
@@ -404,7 +426,7 @@ export async function updateMethod(
   httpMethod: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateMethod", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const target = { ...m } as Record<string, unknown>;
     applyPatch(target, ops, {
@@ -425,7 +447,7 @@ export async function updateMethod(
 }
 
 export async function deleteMethod(caller: Caller, apiId: string, resourceId: string, httpMethod: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteMethod", (doc) => {
     methodOf(doc, resourceId, httpMethod);
     delete resourceOf(doc, resourceId).methods[httpMethod];
   });
@@ -454,7 +476,7 @@ export async function putMethodResponse(
   statusCode: string,
   input: { responseParameters?: Record<string, boolean>; responseModels?: Record<string, string> },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     checkStatusCode(statusCode);
     if (m.methodResponses?.[statusCode]) throw conflict("Response already exists for this resource");
@@ -494,7 +516,7 @@ export async function updateMethodResponse(
   statusCode: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const r = { ...methodResponseOf(m, statusCode) } as Record<string, unknown>;
     applyPatch(r, ops, { responseParameters: "boolMap", responseModels: "stringMap" });
@@ -511,7 +533,7 @@ export async function deleteMethodResponse(
   httpMethod: string,
   statusCode: string,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     methodResponseOf(m, statusCode);
     delete m.methodResponses![statusCode];
@@ -591,7 +613,7 @@ export async function putIntegration(
   httpMethod: string,
   input: PutIntegrationInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     if (!input.type) throw badRequest("Invalid integration type specified: null");
     const i: Integration = {
@@ -633,7 +655,7 @@ export async function updateIntegration(
   httpMethod: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const target = { ...integrationOf(m) } as Record<string, unknown>;
     applyPatch(target, ops, {
@@ -659,7 +681,7 @@ export async function updateIntegration(
 }
 
 export async function deleteIntegration(caller: Caller, apiId: string, resourceId: string, httpMethod: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     integrationOf(m);
     delete m.methodIntegration;
@@ -692,7 +714,7 @@ export async function putIntegrationResponse(
   statusCode: string,
   input: PutIntegrationResponseInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putIntegrationResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const i = integrationOf(m);
     checkStatusCode(statusCode);
@@ -733,7 +755,7 @@ export async function updateIntegrationResponse(
   statusCode: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateIntegrationResponse", (doc) => {
     const i = integrationOf(methodOf(doc, resourceId, httpMethod));
     const r = { ...integrationResponseOf(i, statusCode) } as Record<string, unknown>;
     applyPatch(r, ops, {
@@ -755,7 +777,7 @@ export async function deleteIntegrationResponse(
   httpMethod: string,
   statusCode: string,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteIntegrationResponse", (doc) => {
     const i = integrationOf(methodOf(doc, resourceId, httpMethod));
     integrationResponseOf(i, statusCode);
     delete i.integrationResponses![statusCode];
@@ -782,7 +804,7 @@ export async function createModel(
   apiId: string,
   input: { name?: string; description?: string; schema?: string; contentType?: string },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createModel", (doc) => {
     if (!input.name || !/^[a-zA-Z0-9]+$/.test(input.name))
       throw badRequest("Invalid model name specified: " + (input.name ?? "null"));
     if (!input.contentType) throw badRequest("Invalid content type specified: null");
@@ -821,7 +843,7 @@ export async function getModels(caller: Caller, apiId: string, position: string 
 }
 
 export async function updateModel(caller: Caller, apiId: string, name: string, ops: PatchOperation[] | undefined) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateModel", (doc) => {
     const m = { ...modelOf(doc, name) } as Record<string, unknown>;
     applyPatch(m, ops, { description: "string", schema: "string" });
     checkSchema(m.schema as string | undefined);
@@ -831,7 +853,7 @@ export async function updateModel(caller: Caller, apiId: string, name: string, o
 }
 
 export async function deleteModel(caller: Caller, apiId: string, name: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteModel", (doc) => {
     modelOf(doc, name);
     for (const r of Object.values(doc.resources))
       for (const m of Object.values(r.methods))
@@ -854,7 +876,7 @@ export async function createRequestValidator(
   apiId: string,
   input: { name?: string; validateRequestBody?: boolean; validateRequestParameters?: boolean },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createRequestValidator", (doc) => {
     if (input.name && Object.values(doc.requestValidators).some((v) => v.name === input.name))
       throw conflict(`Validator with name ${input.name} already exists for this REST API`);
     const v = {
@@ -895,7 +917,7 @@ export async function updateRequestValidator(
   id: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateRequestValidator", (doc) => {
     const v = { ...validatorOf(doc, id) } as Record<string, unknown>;
     applyPatch(v, ops, { name: "string", validateRequestBody: "boolean", validateRequestParameters: "boolean" });
     doc.requestValidators[id] = v as never;
@@ -904,7 +926,7 @@ export async function updateRequestValidator(
 }
 
 export async function deleteRequestValidator(caller: Caller, apiId: string, id: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteRequestValidator", (doc) => {
     validatorOf(doc, id);
     for (const r of Object.values(doc.resources))
       for (const m of Object.values(r.methods))
@@ -935,7 +957,7 @@ export async function putGatewayResponse(
     responseTemplates?: Record<string, string>;
   },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putGatewayResponse", (doc) => {
     checkResponseType(responseType);
     if (input.statusCode !== undefined) checkStatusCode(input.statusCode);
     checkHeaderMappings(Object.keys(input.responseParameters ?? {}), "gatewayresponse.header.");
@@ -976,7 +998,7 @@ export async function updateGatewayResponse(
   responseType: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateGatewayResponse", (doc) => {
     const r = { ...gatewayResponseOf(doc, responseType) } as Record<string, unknown>;
     applyPatch(r, ops, { statusCode: "string", responseParameters: "stringMap", responseTemplates: "stringMap" });
     if (r.statusCode !== undefined) checkStatusCode(String(r.statusCode));
@@ -987,7 +1009,7 @@ export async function updateGatewayResponse(
 }
 
 export async function deleteGatewayResponse(caller: Caller, apiId: string, responseType: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteGatewayResponse", (doc) => {
     checkResponseType(responseType);
     if (!doc.gatewayResponses[responseType]) throw notFound("Invalid Gateway Response identifier specified");
     delete doc.gatewayResponses[responseType];
