@@ -12,6 +12,7 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  UpdateRestApiCommand,
   UpdateStageCommand,
   type PutIntegrationCommandInput,
   type PutMethodCommandInput,
@@ -88,6 +89,17 @@ beforeAll(async () => {
       };
     }
     if (hit.path === "/broken") return { body: JSON.stringify("not a proxy response") };
+    if (hit.path === "/binary") {
+      const e = event as { body: string; isBase64Encoded: boolean };
+      return {
+        body: JSON.stringify({
+          statusCode: 200,
+          headers: { "content-type": "image/png", "x-was-base64": String(e.isBase64Encoded) },
+          body: e.body,
+          isBase64Encoded: e.isBase64Encoded,
+        }),
+      };
+    }
     if (hit.path === "/lookup") {
       const e = event as { id?: string };
       if (e.id === "missing")
@@ -99,7 +111,7 @@ beforeAll(async () => {
     }
     return { body: "{}" };
   });
-  for (const name of ["proxy", "broken", "lookup"]) {
+  for (const name of ["proxy", "broken", "lookup", "binary"]) {
     const { secret } = await createFunction(t.actor, t.tenant, { name: `gw-${name}`, url: `${fnSvc.url}/${name}` });
     fnSvc.secrets.set(`/${name}`, secret);
   }
@@ -744,6 +756,52 @@ describe("the REST API gateway", () => {
     );
     const forged = await sign({ id: t.key.id, secret: "wrong" });
     expect(forged.status).toBe(403);
+  });
+
+  it("passes binary media types base64-encoded to functions and converts bodies with contentHandling", async () => {
+    const { apiId } = await buildApi(
+      {
+        "/img": {
+          POST: { integration: { type: "AWS_PROXY", integrationHttpMethod: "POST", uri: lambdaUri("gw-binary") } },
+        },
+        "/text": {
+          POST: {
+            integration: {
+              type: "HTTP",
+              integrationHttpMethod: "POST",
+              uri: `${echo.url}/as-text`,
+              contentHandling: "CONVERT_TO_TEXT",
+            },
+            responses: ok200,
+          },
+        },
+      },
+      async (id) => {
+        await gw.send(
+          new UpdateRestApiCommand({
+            restApiId: id,
+            patchOperations: [{ op: "add", path: "/binaryMediaTypes/image~1png" }],
+          }),
+        );
+      },
+    );
+    const base = await deploy(apiId);
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]);
+    const r = await fetch(`${base}/img`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array(bytes),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-was-base64")).toBe("true");
+    expect(Buffer.from(await r.arrayBuffer())).toEqual(bytes);
+    const t2 = await fetch(`${base}/text`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array(bytes),
+    });
+    expect(t2.status).toBe(200);
+    expect(echo.hits.at(-1)?.body).toBe(bytes.toString("base64"));
   });
 
   it("validates parameters and bodies with request validators and models", async () => {

@@ -205,7 +205,9 @@ function mapResponse(
     logger.debug({ apiId: stage.restApiId, selector }, "gateway: no integration response matches");
     return gatewayResponse(stage.snapshot.doc, "API_CONFIGURATION_ERROR", "Internal server error", r, {}, 500);
   }
-  const text = out.body.toString("utf8");
+  // contentHandling on the response: CONVERT_TO_TEXT hands templates (and the client) base64 text,
+  // CONVERT_TO_BINARY turns a base64 answer into bytes (no template applies then).
+  const text = ir.contentHandling === "CONVERT_TO_TEXT" ? out.body.toString("base64") : out.body.toString("utf8");
   const headers: Record<string, string> = {};
   for (const [k, expr] of Object.entries(ir.responseParameters ?? {})) {
     const name = k.replace(/^method\.response\.header\./, "");
@@ -219,10 +221,13 @@ function mapResponse(
     (Object.prototype.hasOwnProperty.call(templates, "application/json")
       ? "application/json"
       : Object.keys(templates)[0]);
-  let body: Buffer = out.body;
+  let body: Buffer = ir.contentHandling === "CONVERT_TO_TEXT" ? Buffer.from(text) : out.body;
   let contentType = key ?? out.headers["content-type"] ?? "application/json";
   const template = key !== undefined ? templates[key] : undefined;
-  if (template) {
+  if (ir.contentHandling === "CONVERT_TO_BINARY") {
+    body = Buffer.from(text, "base64");
+    contentType = out.headers["content-type"] ?? "application/octet-stream";
+  } else if (template) {
     try {
       body = Buffer.from(
         renderTemplate(template, {

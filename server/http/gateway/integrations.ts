@@ -398,6 +398,13 @@ export async function runIntegration(
   resourcePath: string,
   binary: boolean,
 ): Promise<IntegrationResult> {
+  // contentHandling on the request: a binary body (one of the API's binaryMediaTypes) becomes base64
+  // text with CONVERT_TO_TEXT; a text body is base64-decoded with CONVERT_TO_BINARY.
+  if (i.type !== "HTTP_PROXY" && i.type !== "AWS_PROXY") {
+    if (i.contentHandling === "CONVERT_TO_TEXT" && binary) r = { ...r, body: Buffer.from(r.body.toString("base64")) };
+    else if (i.contentHandling === "CONVERT_TO_BINARY" && !binary)
+      r = { ...r, body: Buffer.from(r.body.toString("utf8"), "base64") };
+  }
   switch (i.type) {
     case "MOCK":
       return runMock(i, r);
