@@ -1,7 +1,13 @@
 import http from "node:http";
 import {
   APIGatewayClient,
+  BadRequestException,
+  CreateAuthorizerCommand,
   CreateDeploymentCommand,
+  DeleteAuthorizerCommand,
+  GetAuthorizerCommand,
+  GetAuthorizersCommand,
+  UpdateAuthorizerCommand,
   CreateModelCommand,
   CreateRequestValidatorCommand,
   CreateResourceCommand,
@@ -89,6 +95,37 @@ beforeAll(async () => {
       };
     }
     if (hit.path === "/broken") return { body: JSON.stringify("not a proxy response") };
+    if (hit.path === "/auth") {
+      const e = event as {
+        type: string;
+        authorizationToken?: string;
+        methodArn: string;
+        headers?: Record<string, string>;
+      };
+      const token = e.type === "TOKEN" ? e.authorizationToken : e.headers?.["x-token"];
+      if (token === "fail")
+        return {
+          headers: { "x-amz-function-error": "Unhandled" },
+          body: JSON.stringify({ errorMessage: "Unauthorized" }),
+        };
+      const [arnHead] = e.methodArn.split("/");
+      return {
+        body: JSON.stringify({
+          principalId: `user-${token}`,
+          policyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Action: "execute-api:Invoke",
+                Effect: token === "deny" ? "Deny" : "Allow",
+                Resource: `${arnHead}/*/GET/*`,
+              },
+            ],
+          },
+          context: { kind: e.type },
+        }),
+      };
+    }
     if (hit.path === "/binary") {
       const e = event as { body: string; isBase64Encoded: boolean };
       return {
@@ -111,7 +148,7 @@ beforeAll(async () => {
     }
     return { body: "{}" };
   });
-  for (const name of ["proxy", "broken", "lookup", "binary"]) {
+  for (const name of ["proxy", "broken", "lookup", "binary", "auth"]) {
     const { secret } = await createFunction(t.actor, t.tenant, { name: `gw-${name}`, url: `${fnSvc.url}/${name}` });
     fnSvc.secrets.set(`/${name}`, secret);
   }
@@ -802,6 +839,122 @@ describe("the REST API gateway", () => {
     });
     expect(t2.status).toBe(200);
     expect(echo.hits.at(-1)?.body).toBe(bytes.toString("base64"));
+  });
+
+  it("Lambda authorizers (TOKEN, REQUEST): allow, explicit deny, Unauthorized, and $context.authorizer", async () => {
+    const api = await gw.send(new CreateRestApiCommand({ name: "authz" }));
+    const badMethod = await gw
+      .send(
+        new PutMethodCommand({
+          restApiId: api.id,
+          resourceId: api.rootResourceId,
+          httpMethod: "GET",
+          authorizationType: "CUSTOM",
+          authorizerId: "nope00",
+        }),
+      )
+      .catch((e) => e);
+    expect(badMethod).toBeInstanceOf(BadRequestException);
+    const token = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "tok",
+        type: "TOKEN",
+        authorizerUri: lambdaUri("gw-auth"),
+        identitySource: "method.request.header.Authorization",
+        authorizerResultTtlInSeconds: 0,
+      }),
+    );
+    expect(token).toMatchObject({ name: "tok", type: "TOKEN", authorizerResultTtlInSeconds: 0 });
+    const request = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "req",
+        type: "REQUEST",
+        authorizerUri: lambdaUri("gw-auth"),
+        identitySource: "method.request.header.x-token",
+      }),
+    );
+    expect((await gw.send(new GetAuthorizersCommand({ restApiId: api.id }))).items?.map((a) => a.name).sort()).toEqual([
+      "req",
+      "tok",
+    ]);
+    const upd = await gw.send(
+      new UpdateAuthorizerCommand({
+        restApiId: api.id,
+        authorizerId: request.id,
+        patchOperations: [{ op: "replace", path: "/authorizerResultTtlInSeconds", value: "60" }],
+      }),
+    );
+    expect(upd.authorizerResultTtlInSeconds).toBe(60);
+    const tmp = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "tmp",
+        type: "TOKEN",
+        authorizerUri: lambdaUri("gw-auth"),
+      }),
+    );
+    await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id }));
+    const gone = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id })).catch((e) => e);
+    expect(gone.message).toBe("Invalid Authorizer identifier specified");
+
+    const mockWith = (resourceId: string, httpMethod: string, authorizerId: string) => [
+      new PutMethodCommand({ restApiId: api.id, resourceId, httpMethod, authorizationType: "CUSTOM", authorizerId }),
+      new PutIntegrationCommand({
+        restApiId: api.id,
+        resourceId,
+        httpMethod,
+        type: "MOCK",
+        requestTemplates: { "application/json": '{"statusCode": 200}' },
+      }),
+      new PutMethodResponseCommand({ restApiId: api.id, resourceId, httpMethod, statusCode: "200" }),
+      new PutIntegrationResponseCommand({
+        restApiId: api.id,
+        resourceId,
+        httpMethod,
+        statusCode: "200",
+        responseTemplates: {
+          "application/json": '{"principal": "$context.authorizer.principalId", "kind": "$context.authorizer.kind"}',
+        },
+      }),
+    ];
+    const t1 = await gw.send(
+      new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: "t" }),
+    );
+    const r1 = await gw.send(
+      new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: "r" }),
+    );
+    for (const cmd of [
+      ...mockWith(t1.id!, "GET", token.id!),
+      ...mockWith(t1.id!, "POST", token.id!),
+      ...mockWith(r1.id!, "GET", request.id!),
+    ])
+      await gw.send(cmd as never);
+    const base = await deploy(api.id!);
+    const call = async (p: string, headers: Record<string, string>, method = "GET") => {
+      const r = await fetch(`${base}${p}`, { method, headers });
+      return { status: r.status, body: await r.json() };
+    };
+    expect(await call("/t", {})).toEqual({ status: 401, body: { message: "Unauthorized" } });
+    expect(await call("/t", { authorization: "alice" })).toEqual({
+      status: 200,
+      body: { principal: "user-alice", kind: "TOKEN" },
+    });
+    expect(await call("/t", { authorization: "deny" })).toEqual({
+      status: 403,
+      body: { message: "User is not authorized to access this resource with an explicit deny" },
+    });
+    expect(await call("/t", { authorization: "alice" }, "POST")).toEqual({
+      status: 403,
+      body: { message: "User is not authorized to access this resource" },
+    });
+    expect(await call("/t", { authorization: "fail" })).toEqual({ status: 401, body: { message: "Unauthorized" } });
+    expect(await call("/r", { "x-token": "bob" })).toEqual({
+      status: 200,
+      body: { principal: "user-bob", kind: "REQUEST" },
+    });
+    expect((await call("/r", {})).status).toBe(401);
   });
 
   it("validates parameters and bodies with request validators and models", async () => {

@@ -21,6 +21,7 @@ import {
   resourceWire,
   type ApiDoc,
   type ApiSettings,
+  type Authorizer,
   type Integration,
   type IntegrationResponse,
   type Method,
@@ -358,7 +359,10 @@ function checkMethodRefs(doc: ApiDoc, m: Method): void {
     throw badRequest(
       `Invalid authorization type specified. Valid options are NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS`,
     );
-  if ((m.authorizationType === "CUSTOM" || m.authorizationType === "COGNITO_USER_POOLS") && !m.authorizerId)
+  if (
+    (m.authorizationType === "CUSTOM" || m.authorizationType === "COGNITO_USER_POOLS") &&
+    (!m.authorizerId || !doc.authorizers?.[m.authorizerId])
+  )
     throw badRequest(
       "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.",
     );
@@ -1013,5 +1017,117 @@ export async function deleteGatewayResponse(caller: Caller, apiId: string, respo
     checkResponseType(responseType);
     if (!doc.gatewayResponses[responseType]) throw notFound("Invalid Gateway Response identifier specified");
     delete doc.gatewayResponses[responseType];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorizers
+
+export type AuthorizerInput = {
+  name?: string;
+  type?: string;
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds?: number;
+};
+
+function checkAuthorizer(a: Authorizer): void {
+  if (!a.name) throw badRequest("Invalid authorizer name specified. Must be non-empty.");
+  if (!["TOKEN", "REQUEST", "COGNITO_USER_POOLS"].includes(a.type))
+    throw badRequest(
+      `Invalid authorizer type specified: ${a.type}. Valid values are TOKEN, REQUEST, COGNITO_USER_POOLS`,
+    );
+  if (
+    a.type !== "COGNITO_USER_POOLS" &&
+    !/^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/.+\/invocations$/.test(a.authorizerUri ?? "")
+  )
+    throw badRequest("Invalid Authorizer URI specified");
+  if (a.type === "COGNITO_USER_POOLS" && !a.providerARNs?.length)
+    throw badRequest("Invalid provider ARNs specified. A COGNITO_USER_POOLS authorizer needs at least one.");
+  if (a.type === "TOKEN" && !/^method\.request\.header\.[^.]+$/.test(a.identitySource ?? ""))
+    throw badRequest("Invalid identity source specified: a TOKEN authorizer takes one method.request.header.<name>");
+  if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600)
+    throw badRequest("Invalid authorizer TTL specified. Value must be between 0 and 3600");
+  if (a.identityValidationExpression !== undefined) {
+    try {
+      new RegExp(a.identityValidationExpression);
+    } catch {
+      throw badRequest(`Invalid identity validation expression specified: ${a.identityValidationExpression}`);
+    }
+  }
+}
+
+export async function createAuthorizer(caller: Caller, apiId: string, input: AuthorizerInput) {
+  return mutate(caller, apiId, "createAuthorizer", (doc) => {
+    const a: Authorizer = {
+      id: newId(6),
+      name: input.name ?? "",
+      type: (input.type ?? "") as Authorizer["type"],
+      authorizerResultTtlInSeconds: input.authorizerResultTtlInSeconds ?? 300,
+    };
+    if (input.providerARNs) a.providerARNs = input.providerARNs;
+    if (input.authType) a.authType = input.authType;
+    if (input.authorizerUri) a.authorizerUri = input.authorizerUri;
+    if (input.authorizerCredentials) a.authorizerCredentials = input.authorizerCredentials;
+    a.identitySource = input.identitySource ?? (a.type === "TOKEN" ? "method.request.header.Authorization" : undefined);
+    if (a.identitySource === undefined) delete a.identitySource;
+    if (input.identityValidationExpression) a.identityValidationExpression = input.identityValidationExpression;
+    checkAuthorizer(a);
+    doc.authorizers = { ...(doc.authorizers ?? {}), [a.id]: a };
+    return a;
+  });
+}
+
+function authorizerOf(doc: ApiDoc, id: string): Authorizer {
+  const a =
+    doc.authorizers && Object.prototype.hasOwnProperty.call(doc.authorizers, id) ? doc.authorizers[id] : undefined;
+  if (!a) throw notFound("Invalid Authorizer identifier specified");
+  return a;
+}
+
+export async function getAuthorizer(caller: Caller, apiId: string, id: string) {
+  return authorizerOf((await read(caller, apiId)).doc, id);
+}
+
+export async function getAuthorizers(caller: Caller, apiId: string, position: string | null, limit: string | null) {
+  const api = await read(caller, apiId);
+  const p = page(Object.values(api.doc.authorizers ?? {}), position, limit);
+  return { ...(p.position ? { position: p.position } : {}), item: p.items };
+}
+
+export async function updateAuthorizer(caller: Caller, apiId: string, id: string, ops: PatchOperation[] | undefined) {
+  return mutate(caller, apiId, "updateAuthorizer", (doc) => {
+    const a = { ...authorizerOf(doc, id) } as Record<string, unknown>;
+    applyPatch(a, ops, {
+      name: "string",
+      type: "string",
+      authType: "string",
+      authorizerUri: "string",
+      authorizerCredentials: "string",
+      identitySource: "string",
+      identityValidationExpression: "string",
+      authorizerResultTtlInSeconds: "int",
+      providerARNs: "list",
+    });
+    checkAuthorizer(a as Authorizer);
+    doc.authorizers![id] = a as Authorizer;
+    return a;
+  });
+}
+
+export async function deleteAuthorizer(caller: Caller, apiId: string, id: string) {
+  return mutate(caller, apiId, "deleteAuthorizer", (doc) => {
+    authorizerOf(doc, id);
+    for (const r of Object.values(doc.resources))
+      for (const m of Object.values(r.methods))
+        if (m.authorizerId === id)
+          throw conflict(
+            "Cannot delete authorizer, is referenced in method: " + `${resourcePath(doc, r.id)}/${m.httpMethod}`,
+          );
+    delete doc.authorizers![id];
   });
 }

@@ -13,6 +13,7 @@ import { authenticate } from "../authenticate";
 import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
 import { cacheGet, cachePut } from "./cache";
+import { runAuthorizer } from "./authorizer";
 import {
   headerValue,
   mapRequestValue,
@@ -364,6 +365,7 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
     const integration = match.method.methodIntegration;
 
     // Authorization.
+    let usageIdentifierKey: string | null = null;
     if (method.authorizationType === "AWS_IAM") {
       if (!req.headers.authorization && !rawQuery.includes("X-Amz-Signature"))
         return write(
@@ -394,12 +396,18 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
         );
       }
     } else if (method.authorizationType === "CUSTOM" || method.authorizationType === "COGNITO_USER_POOLS") {
-      // Lambda and Cognito authorizers are not available here yet: refuse rather than let requests through.
-      return write(
-        res,
-        gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq),
-        ids,
-      );
+      const authorizer = method.authorizerId ? doc.authorizers?.[method.authorizerId] : undefined;
+      if (!authorizer)
+        return write(
+          res,
+          gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq),
+          ids,
+        );
+      const methodArn = `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`;
+      const outcome = await runAuthorizer(stage.tenant, authorizer, methodReq, methodArn, match.resourcePath);
+      if (!outcome.ok) return write(res, gatewayResponse(doc, outcome.type, outcome.message, methodReq), ids);
+      context.authorizer = { ...outcome.context, principalId: outcome.principalId };
+      usageIdentifierKey = outcome.usageIdentifierKey ?? null;
     }
 
     const invalid = validate(stage.snapshot, method, methodReq);
@@ -409,7 +417,9 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
     const ms = stage.settings.methodSettings ?? {};
     const methodKey = `${match.resourcePath.replace(/^\//, "")}/${method.httpMethod}`;
     const apiKeyValue =
-      stage.snapshot.settings.apiKeySource === "HEADER" ? (headerValue(headers, "x-api-key") ?? null) : null;
+      stage.snapshot.settings.apiKeySource === "AUTHORIZER"
+        ? usageIdentifierKey
+        : (headerValue(headers, "x-api-key") ?? null);
     const admitted = await admitApiRequest({
       tenantId: stage.tenant.id,
       restApiId: apiId,

@@ -149,6 +149,18 @@ const stageSchema = z.object({
   tags: strMap.optional(),
 });
 
+const authorizerSchema = z.object({
+  name: z.string().optional(),
+  type: z.string().optional(),
+  providerARNs: z.array(z.string()).optional(),
+  authType: z.string().optional(),
+  authorizerUri: z.string().optional(),
+  authorizerCredentials: z.string().optional(),
+  identitySource: z.string().optional(),
+  identityValidationExpression: z.string().optional(),
+  authorizerResultTtlInSeconds: z.number().int().optional(),
+});
+
 const A = "/restapis/{restApiId}";
 const R = `${A}/resources/{resourceId}`;
 const M = `${R}/methods/{httpMethod}`;
@@ -539,6 +551,40 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     `${A}/requestvalidators/{requestValidatorId}`,
     async (c) => {
       await apis.deleteRequestValidator(caller(c), p(c, "restApiId"), p(c, "requestValidatorId"));
+      return empty(202);
+    },
+  ],
+  // Authorizers
+  [
+    "CreateAuthorizer",
+    "POST",
+    `${A}/authorizers`,
+    async (c) => reply(201, await apis.createAuthorizer(caller(c), p(c, "restApiId"), parse(authorizerSchema, c))),
+  ],
+  [
+    "GetAuthorizers",
+    "GET",
+    `${A}/authorizers`,
+    async (c) => reply(200, await apis.getAuthorizers(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
+  ],
+  [
+    "GetAuthorizer",
+    "GET",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => reply(200, await apis.getAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"))),
+  ],
+  [
+    "UpdateAuthorizer",
+    "PATCH",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => reply(200, await apis.updateAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"), ops(c))),
+  ],
+  [
+    "DeleteAuthorizer",
+    "DELETE",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => {
+      await apis.deleteAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"));
       return empty(202);
     },
   ],
