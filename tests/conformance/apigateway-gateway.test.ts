@@ -957,6 +957,50 @@ describe("the REST API gateway", () => {
     expect((await call("/r", {})).status).toBe(401);
   });
 
+  it("writes the stage's access log lines with its format", async () => {
+    const { apiId } = await buildApi({
+      "/logged": {
+        GET: {
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: ok200,
+        },
+      },
+    });
+    await deploy(apiId);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [
+          {
+            op: "replace",
+            path: "/accessLogSettings/destinationArn",
+            value: `arn:aws:logs:${region}:${t.tenant.accountId}:log-group:api`,
+          },
+          {
+            op: "replace",
+            path: "/accessLogSettings/format",
+            value: "$context.requestId $context.httpMethod $context.resourcePath $context.status $context.nothing",
+          },
+        ],
+      }),
+    );
+    const logged = await startWeb({ env: { LOG_LEVEL: "info" } });
+    try {
+      const r = await fetch(`${logged.url}/gw/${apiId}/test/logged`);
+      const rid = r.headers.get("x-amzn-requestid");
+      expect(r.status).toBe(200);
+      await fetch(`${logged.url}/gw/${apiId}/test/missing`);
+      // The child's log arrives through its pipe: wait for it (bounded).
+      for (let i = 0; i < 50 && !/ GET - 403 -/.test(logged.output()); i++)
+        await new Promise((res) => setTimeout(res, 100));
+      expect(logged.output()).toContain(`${rid} GET /logged 200 -`);
+      expect(logged.output()).toMatch(/[0-9a-f-]{36} GET - 403 -/);
+    } finally {
+      await logged.stop();
+    }
+  });
+
   it("validates parameters and bodies with request validators and models", async () => {
     let validatorId = "";
     const { apiId } = await buildApi(

@@ -55,7 +55,23 @@ const ERROR_TYPES: Record<string, string> = {
 
 type Reply = { status: number; headers: Record<string, string | string[]>; body: Buffer };
 
-function write(res: ServerResponse, r: Reply, ids: { requestId: string; apigwId: string }) {
+type Ids = { requestId: string; apigwId: string; onSent?: (status: number, length: number) => void };
+
+/**
+ * A stage's access log line: `format` with its `$context.*` variables filled in (`-` when unknown),
+ * including `$context.status`, `$context.responseLength` and `$context.responseLatency`.
+ */
+export function accessLogLine(format: string, context: Record<string, unknown>): string {
+  return format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_, p: string) => {
+    let v: unknown = context;
+    for (const k of p.split("."))
+      v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+    return v === undefined || v === null ? "-" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  });
+}
+
+function write(res: ServerResponse, r: Reply, ids: Ids) {
+  ids.onSent?.(r.status, r.body.length);
   const headers: Record<string, string | string[]> = {
     ...r.headers,
     "x-amzn-RequestId": ids.requestId,
@@ -110,6 +126,9 @@ function throttleOf(settings: Record<string, unknown> | undefined): Throttle | n
   const rate = settings.throttlingRateLimit;
   const burst = settings.throttlingBurstLimit;
   if (typeof rate !== "number" || typeof burst !== "number") return null;
+  // API Gateway's account defaults (10,000 rps, burst 5,000) are what every method setting starts
+  // with: they limit nothing here, so admission needs no shared bucket (and no round trip) for them.
+  if (rate >= 10_000 && burst >= 5_000) return null;
   return { rateLimit: rate, burstLimit: burst };
 }
 
@@ -269,7 +288,7 @@ function isBinary(snapshot: Snapshot, contentType: string | undefined): boolean 
 export async function handleGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const apigwId = randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
-  const ids = { requestId, apigwId };
+  const ids: Ids = { requestId, apigwId };
   const started = new Date();
   const url = req.url ?? "/";
   const qi = url.indexOf("?");
@@ -343,6 +362,24 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
       apiId,
     };
     Object.defineProperty(context, "baseUrl", { value: publicBaseUrl(req), enumerable: false });
+    const accessLog = stage.settings.accessLogSettings?.format;
+    if (accessLog) {
+      // The stage's access log goes to the web process's log (there is no CloudWatch Logs here).
+      const log = { apiId, stage: stage.stageName, destinationArn: stage.settings.accessLogSettings?.destinationArn };
+      ids.onSent = (status, length) =>
+        logger.info(
+          {
+            ...log,
+            accessLog: accessLogLine(accessLog, {
+              ...context,
+              status,
+              responseLength: length,
+              responseLatency: Date.now() - started.getTime(),
+            }),
+          },
+          "api access log",
+        );
+    }
     methodReq = {
       httpMethod,
       path,
