@@ -37,6 +37,9 @@ import {
   GetRestApisCommand,
   GetStageCommand,
   GetStagesCommand,
+  GetTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   NotFoundException,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
@@ -560,6 +563,30 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
       NotFoundException,
     );
     expect(noStage.message).toBe("Invalid Stage identifier specified");
+  });
+
+  it("tags REST APIs and stages by ARN", async () => {
+    const api = await gw.send(new CreateRestApiCommand({ name: "tagged", tags: { team: "a" } }));
+    const arn = `arn:aws:apigateway:us-east-1::/restapis/${api.id}`;
+    expect((await gw.send(new GetTagsCommand({ resourceArn: arn }))).tags).toEqual({ team: "a" });
+    await gw.send(new TagResourceCommand({ resourceArn: arn, tags: { env: "dev" } }));
+    await gw.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ["team"] }));
+    expect((await gw.send(new GetRestApiCommand({ restApiId: api.id }))).tags).toEqual({ env: "dev" });
+    await gw.send(
+      new PutMethodCommand({
+        restApiId: api.id,
+        resourceId: api.rootResourceId,
+        httpMethod: "GET",
+        authorizationType: "NONE",
+      }),
+    );
+    await gw.send(
+      new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: "GET", type: "MOCK" }),
+    );
+    await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: "s1" }));
+    await gw.send(new TagResourceCommand({ resourceArn: `${arn}/stages/s1`, tags: { tier: "gold" } }));
+    expect((await gw.send(new GetStageCommand({ restApiId: api.id, stageName: "s1" }))).tags).toEqual({ tier: "gold" });
+    await refused(gw.send(new GetTagsCommand({ resourceArn: "arn:aws:sqs:us-east-1:1:q" })), BadRequestException);
   });
 
   it("customizes gateway responses", async () => {

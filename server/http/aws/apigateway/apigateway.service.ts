@@ -6,6 +6,7 @@ import type { AwsAction, AwsCall, AwsReply, AwsService, RestJsonRoute } from "..
 import * as apis from "../../../domains/apis/rest-api.service";
 import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
+import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
 
@@ -714,6 +715,35 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       flushStageCache(p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
+  ],
+  // Tags
+  [
+    "TagResource",
+    "PUT",
+    "/tags/{resourceArn}",
+    async (c) => {
+      await tags.tagResource(
+        caller(c),
+        p(c, "resourceArn"),
+        parse(z.object({ tags: strMap.optional() }), c).tags ?? {},
+      );
+      return empty(204);
+    },
+  ],
+  [
+    "UntagResource",
+    "DELETE",
+    "/tags/{resourceArn}",
+    async (c) => {
+      await tags.untagResource(caller(c), p(c, "resourceArn"), c.query?.getAll("tagKeys") ?? []);
+      return empty(204);
+    },
+  ],
+  [
+    "GetTags",
+    "GET",
+    "/tags/{resourceArn}",
+    async (c) => reply(200, { tags: await tags.getTags(caller(c), p(c, "resourceArn")) }),
   ],
   // Export
   [
