@@ -18,6 +18,7 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  TestInvokeMethodCommand,
   UpdateRestApiCommand,
   UpdateStageCommand,
   type PutIntegrationCommandInput,
@@ -999,6 +1000,44 @@ describe("the REST API gateway", () => {
     } finally {
       await logged.stop();
     }
+  });
+
+  it("TestInvokeMethod runs a method of the current, undeployed definition", async () => {
+    const { apiId, ids } = await buildApi({
+      "/pets/{id}": {
+        GET: {
+          method: { apiKeyRequired: true },
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseParameters: { "method.response.header.x-id": "method.request.path.id" },
+              responseTemplates: {
+                "application/json": `{"id": "$input.params('id')", "q": "$input.params('q')", "v": "$stageVariables.v"}`,
+              },
+            },
+          ],
+        },
+      },
+    });
+    const r = await gw.send(
+      new TestInvokeMethodCommand({
+        restApiId: apiId,
+        resourceId: ids.get("/pets/{id}"),
+        httpMethod: "GET",
+        pathWithQueryString: "/pets/12?q=x",
+        stageVariables: { v: "sv" },
+      }),
+    );
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body!)).toEqual({ id: "12", q: "x", v: "sv" });
+    expect(r.headers?.["x-id"]).toBe("12");
+    expect(r.log).toContain("Method completed with status: 200");
+    expect(typeof r.latency).toBe("number");
+    const nf = await gw
+      .send(new TestInvokeMethodCommand({ restApiId: apiId, resourceId: ids.get("/pets/{id}"), httpMethod: "POST" }))
+      .catch((e) => e);
+    expect(nf.message).toBe("Invalid Method identifier specified");
   });
 
   it("validates parameters and bodies with request validators and models", async () => {

@@ -9,6 +9,7 @@ import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.serv
 import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
+import { testInvokeMethod } from "./test-invoke";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -162,6 +163,15 @@ const authorizerSchema = z.object({
   authorizerResultTtlInSeconds: z.number().int().optional(),
 });
 
+const testInvokeSchema = z.object({
+  pathWithQueryString: z.string().optional(),
+  body: z.string().optional(),
+  headers: strMap.optional(),
+  multiValueHeaders: z.record(z.string(), z.array(z.string())).optional(),
+  clientCertificateId: z.string().optional(),
+  stageVariables: strMap.optional(),
+});
+
 const A = "/restapis/{restApiId}";
 const R = `${A}/resources/{resourceId}`;
 const M = `${R}/methods/{httpMethod}`;
@@ -310,6 +320,22 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       await apis.deleteMethod(caller(c), p(c, "restApiId"), p(c, "resourceId"), p(c, "httpMethod"));
       return empty(204);
     },
+  ],
+  [
+    "TestInvokeMethod",
+    "POST",
+    M,
+    async (c) =>
+      reply(
+        200,
+        await testInvokeMethod(
+          c,
+          p(c, "restApiId"),
+          p(c, "resourceId"),
+          p(c, "httpMethod"),
+          parse(testInvokeSchema, c),
+        ),
+      ),
   ],
   // Method responses
   [
