@@ -330,6 +330,7 @@ describe("the REST API gateway", () => {
     const noStage = await fetch(`${web.url}/gw/${apiId}/nostage/pets`);
     expect(noStage.status).toBe(403);
     expect(await noStage.json()).toEqual({ message: "Forbidden" });
+    expect(noStage.headers.get("x-amzn-errortype")).toBe("ForbiddenException");
   });
 
   it("HTTP_PROXY forwards method, path, query, headers and body and returns the backend's answer", async () => {

@@ -37,6 +37,8 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const ERROR_TYPES: Record<string, string> = {
   MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
+  // No such API or stage (not a gateway response type: there is no API to customize it).
+  FORBIDDEN: "ForbiddenException",
   ACCESS_DENIED: "AccessDeniedException",
   INVALID_API_KEY: "ForbiddenException",
   INVALID_SIGNATURE: "InvalidSignatureException",
@@ -491,7 +493,7 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
     stage = apiId && stageName ? await loadDeployedStage(apiId, decodeURIComponent(stageName)) : null;
     if (!stage) {
       drain(req);
-      return write(res, gatewayResponse(null, "MISSING_AUTHENTICATION_TOKEN", "Forbidden", null, {}, 403), ids);
+      return write(res, gatewayResponse(null, "FORBIDDEN", "Forbidden", null, {}, 403), ids);
     }
     const doc = stage.snapshot.doc;
     let body: Buffer;
