@@ -1,16 +1,25 @@
 import http from "node:http";
 import {
   APIGatewayClient,
+  BadRequestException,
+  CreateAuthorizerCommand,
   CreateDeploymentCommand,
+  DeleteAuthorizerCommand,
+  GetAuthorizerCommand,
+  GetAuthorizersCommand,
+  UpdateAuthorizerCommand,
   CreateModelCommand,
   CreateRequestValidatorCommand,
   CreateResourceCommand,
+  FlushStageCacheCommand,
   CreateRestApiCommand,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  TestInvokeMethodCommand,
+  UpdateRestApiCommand,
   UpdateStageCommand,
   type PutIntegrationCommandInput,
   type PutMethodCommandInput,
@@ -18,6 +27,8 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 as Sha256 } from "../../server/core/sigv4/test-support";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
 import { startWeb, type TestProcess } from "../helpers/server";
@@ -28,7 +39,7 @@ import { createFunction } from "../../server/domains/functions/function.service"
 // SQS) integrations, mapping templates from AWS's documentation, selection patterns, validation,
 // API keys, timeouts and gateway responses.
 
-let web: TestProcess & { url: string };
+let web: TestProcess & { url: string; port: number };
 let t: TestTenant;
 let gw: APIGatewayClient;
 let echo: {
@@ -85,6 +96,48 @@ beforeAll(async () => {
       };
     }
     if (hit.path === "/broken") return { body: JSON.stringify("not a proxy response") };
+    if (hit.path === "/auth") {
+      const e = event as {
+        type: string;
+        authorizationToken?: string;
+        methodArn: string;
+        headers?: Record<string, string>;
+      };
+      const token = e.type === "TOKEN" ? e.authorizationToken : e.headers?.["x-token"];
+      if (token === "fail")
+        return {
+          headers: { "x-amz-function-error": "Unhandled" },
+          body: JSON.stringify({ errorMessage: "Unauthorized" }),
+        };
+      const [arnHead] = e.methodArn.split("/");
+      return {
+        body: JSON.stringify({
+          principalId: `user-${token}`,
+          policyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Action: "execute-api:Invoke",
+                Effect: token === "deny" ? "Deny" : "Allow",
+                Resource: `${arnHead}/*/GET/*`,
+              },
+            ],
+          },
+          context: { kind: e.type },
+        }),
+      };
+    }
+    if (hit.path === "/binary") {
+      const e = event as { body: string; isBase64Encoded: boolean };
+      return {
+        body: JSON.stringify({
+          statusCode: 200,
+          headers: { "content-type": "image/png", "x-was-base64": String(e.isBase64Encoded) },
+          body: e.body,
+          isBase64Encoded: e.isBase64Encoded,
+        }),
+      };
+    }
     if (hit.path === "/lookup") {
       const e = event as { id?: string };
       if (e.id === "missing")
@@ -96,7 +149,7 @@ beforeAll(async () => {
     }
     return { body: "{}" };
   });
-  for (const name of ["proxy", "broken", "lookup"]) {
+  for (const name of ["proxy", "broken", "lookup", "binary", "auth"]) {
     const { secret } = await createFunction(t.actor, t.tenant, { name: `gw-${name}`, url: `${fnSvc.url}/${name}` });
     fnSvc.secrets.set(`/${name}`, secret);
   }
@@ -277,6 +330,7 @@ describe("the REST API gateway", () => {
     const noStage = await fetch(`${web.url}/gw/${apiId}/nostage/pets`);
     expect(noStage.status).toBe(403);
     expect(await noStage.json()).toEqual({ message: "Forbidden" });
+    expect(noStage.headers.get("x-amzn-errortype")).toBe("ForbiddenException");
   });
 
   it("HTTP_PROXY forwards method, path, query, headers and body and returns the backend's answer", async () => {
@@ -616,6 +670,375 @@ describe("the REST API gateway", () => {
     const out = (await e.json()) as { failed: number; id: string };
     expect(out.failed).toBe(0);
     expect(out.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("caches GET answers per stage (cache key parameters, TTL) until FlushStageCache", async () => {
+    const { apiId } = await buildApi({
+      "/cached": {
+        GET: {
+          method: { requestParameters: { "method.request.querystring.type": false } },
+          integration: {
+            type: "HTTP_PROXY",
+            integrationHttpMethod: "GET",
+            uri: `${echo.url}/cached`,
+            cacheKeyParameters: ["method.request.querystring.type"],
+          },
+        },
+      },
+    });
+    await gw.send(
+      new CreateDeploymentCommand({
+        restApiId: apiId,
+        stageName: "test",
+        cacheClusterEnabled: true,
+        cacheClusterSize: "0.5",
+      }),
+    );
+    const base = `${web.url}/gw/${apiId}/test`;
+    const hits = () => echo.hits.filter((h) => h.url.startsWith("/cached")).length;
+    const before = hits();
+    const a = await fetch(`${base}/cached?type=a`);
+    expect(a.status).toBe(200);
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 1);
+    await fetch(`${base}/cached?type=b`);
+    expect(hits()).toBe(before + 2);
+    await gw.send(new FlushStageCacheCommand({ restApiId: apiId, stageName: "test" }));
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 3);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [{ op: "replace", path: "/*/*/caching/enabled", value: "false" }],
+      }),
+    );
+    await fetch(`${base}/cached?type=a`);
+    expect(hits()).toBe(before + 4);
+  });
+
+  it("answers CORS preflights from an OPTIONS MOCK method, as the console's Enable CORS sets it up", async () => {
+    const { apiId } = await buildApi({
+      "/cors": {
+        OPTIONS: {
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseParameters: {
+                "method.response.header.Access-Control-Allow-Headers":
+                  "'Content-Type,X-Amz-Date,Authorization,X-Api-Key'",
+                "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+                "method.response.header.Access-Control-Allow-Origin": "'*'",
+              },
+              responseTemplates: { "application/json": "" },
+            },
+          ],
+        },
+      },
+    });
+    const base = await deploy(apiId);
+    const r = await fetch(`${base}/cors`, {
+      method: "OPTIONS",
+      headers: { origin: "https://example.com", "access-control-request-method": "GET" },
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    expect(r.headers.get("access-control-allow-methods")).toBe("GET,OPTIONS");
+    expect(r.headers.get("access-control-allow-headers")).toContain("X-Api-Key");
+  });
+
+  it("AWS_IAM methods need a SigV4 signature from a key of the API's tenant", async () => {
+    const { apiId } = await buildApi({
+      "/iam": {
+        GET: {
+          method: { authorizationType: "AWS_IAM" },
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseTemplates: { "application/json": '{"caller": "$context.identity.accessKey"}' },
+            },
+          ],
+        },
+      },
+    });
+    const base = await deploy(apiId);
+    const anon = await fetch(`${base}/iam`);
+    expect(anon.status).toBe(403);
+    expect(await anon.json()).toEqual({ message: "Missing Authentication Token" });
+    const sign = async (key: { id: string; secret: string }) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region,
+        credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+        sha256: Sha256,
+      });
+      const s = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: web.port,
+        path: `/gw/${apiId}/test/iam`,
+        headers: { host: `127.0.0.1:${web.port}` },
+      });
+      return fetch(`${base}/iam`, { headers: s.headers as Record<string, string> });
+    };
+    const signed = await sign(t.key);
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toEqual({ caller: t.key.id });
+    const stranger = await createTestTenant();
+    const other = await sign(stranger.key);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { message: string }).message).toContain(
+      "is not authorized to perform: execute-api:Invoke",
+    );
+    const forged = await sign({ id: t.key.id, secret: "wrong" });
+    expect(forged.status).toBe(403);
+  });
+
+  it("passes binary media types base64-encoded to functions and converts bodies with contentHandling", async () => {
+    const { apiId } = await buildApi(
+      {
+        "/img": {
+          POST: { integration: { type: "AWS_PROXY", integrationHttpMethod: "POST", uri: lambdaUri("gw-binary") } },
+        },
+        "/text": {
+          POST: {
+            integration: {
+              type: "HTTP",
+              integrationHttpMethod: "POST",
+              uri: `${echo.url}/as-text`,
+              contentHandling: "CONVERT_TO_TEXT",
+            },
+            responses: ok200,
+          },
+        },
+      },
+      async (id) => {
+        await gw.send(
+          new UpdateRestApiCommand({
+            restApiId: id,
+            patchOperations: [{ op: "add", path: "/binaryMediaTypes/image~1png" }],
+          }),
+        );
+      },
+    );
+    const base = await deploy(apiId);
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, 0x01]);
+    const r = await fetch(`${base}/img`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array(bytes),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("x-was-base64")).toBe("true");
+    expect(Buffer.from(await r.arrayBuffer())).toEqual(bytes);
+    const t2 = await fetch(`${base}/text`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array(bytes),
+    });
+    expect(t2.status).toBe(200);
+    expect(echo.hits.at(-1)?.body).toBe(bytes.toString("base64"));
+  });
+
+  it("Lambda authorizers (TOKEN, REQUEST): allow, explicit deny, Unauthorized, and $context.authorizer", async () => {
+    const api = await gw.send(new CreateRestApiCommand({ name: "authz" }));
+    const badMethod = await gw
+      .send(
+        new PutMethodCommand({
+          restApiId: api.id,
+          resourceId: api.rootResourceId,
+          httpMethod: "GET",
+          authorizationType: "CUSTOM",
+          authorizerId: "nope00",
+        }),
+      )
+      .catch((e) => e);
+    expect(badMethod).toBeInstanceOf(BadRequestException);
+    const token = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "tok",
+        type: "TOKEN",
+        authorizerUri: lambdaUri("gw-auth"),
+        identitySource: "method.request.header.Authorization",
+        authorizerResultTtlInSeconds: 0,
+      }),
+    );
+    expect(token).toMatchObject({ name: "tok", type: "TOKEN", authorizerResultTtlInSeconds: 0 });
+    const request = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "req",
+        type: "REQUEST",
+        authorizerUri: lambdaUri("gw-auth"),
+        identitySource: "method.request.header.x-token",
+      }),
+    );
+    expect((await gw.send(new GetAuthorizersCommand({ restApiId: api.id }))).items?.map((a) => a.name).sort()).toEqual([
+      "req",
+      "tok",
+    ]);
+    const upd = await gw.send(
+      new UpdateAuthorizerCommand({
+        restApiId: api.id,
+        authorizerId: request.id,
+        patchOperations: [{ op: "replace", path: "/authorizerResultTtlInSeconds", value: "60" }],
+      }),
+    );
+    expect(upd.authorizerResultTtlInSeconds).toBe(60);
+    const tmp = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "tmp",
+        type: "TOKEN",
+        authorizerUri: lambdaUri("gw-auth"),
+      }),
+    );
+    await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id }));
+    const gone = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id })).catch((e) => e);
+    expect(gone.message).toBe("Invalid Authorizer identifier specified");
+
+    const mockWith = (resourceId: string, httpMethod: string, authorizerId: string) => [
+      new PutMethodCommand({ restApiId: api.id, resourceId, httpMethod, authorizationType: "CUSTOM", authorizerId }),
+      new PutIntegrationCommand({
+        restApiId: api.id,
+        resourceId,
+        httpMethod,
+        type: "MOCK",
+        requestTemplates: { "application/json": '{"statusCode": 200}' },
+      }),
+      new PutMethodResponseCommand({ restApiId: api.id, resourceId, httpMethod, statusCode: "200" }),
+      new PutIntegrationResponseCommand({
+        restApiId: api.id,
+        resourceId,
+        httpMethod,
+        statusCode: "200",
+        responseTemplates: {
+          "application/json": '{"principal": "$context.authorizer.principalId", "kind": "$context.authorizer.kind"}',
+        },
+      }),
+    ];
+    const t1 = await gw.send(
+      new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: "t" }),
+    );
+    const r1 = await gw.send(
+      new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: "r" }),
+    );
+    for (const cmd of [
+      ...mockWith(t1.id!, "GET", token.id!),
+      ...mockWith(t1.id!, "POST", token.id!),
+      ...mockWith(r1.id!, "GET", request.id!),
+    ])
+      await gw.send(cmd as never);
+    const base = await deploy(api.id!);
+    const call = async (p: string, headers: Record<string, string>, method = "GET") => {
+      const r = await fetch(`${base}${p}`, { method, headers });
+      return { status: r.status, body: await r.json() };
+    };
+    expect(await call("/t", {})).toEqual({ status: 401, body: { message: "Unauthorized" } });
+    expect(await call("/t", { authorization: "alice" })).toEqual({
+      status: 200,
+      body: { principal: "user-alice", kind: "TOKEN" },
+    });
+    expect(await call("/t", { authorization: "deny" })).toEqual({
+      status: 403,
+      body: { message: "User is not authorized to access this resource with an explicit deny" },
+    });
+    expect(await call("/t", { authorization: "alice" }, "POST")).toEqual({
+      status: 403,
+      body: { message: "User is not authorized to access this resource" },
+    });
+    expect(await call("/t", { authorization: "fail" })).toEqual({ status: 401, body: { message: "Unauthorized" } });
+    expect(await call("/r", { "x-token": "bob" })).toEqual({
+      status: 200,
+      body: { principal: "user-bob", kind: "REQUEST" },
+    });
+    expect((await call("/r", {})).status).toBe(401);
+  });
+
+  it("writes the stage's access log lines with its format", async () => {
+    const { apiId } = await buildApi({
+      "/logged": {
+        GET: {
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: ok200,
+        },
+      },
+    });
+    await deploy(apiId);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [
+          {
+            op: "replace",
+            path: "/accessLogSettings/destinationArn",
+            value: `arn:aws:logs:${region}:${t.tenant.accountId}:log-group:api`,
+          },
+          {
+            op: "replace",
+            path: "/accessLogSettings/format",
+            value: "$context.requestId $context.httpMethod $context.resourcePath $context.status $context.nothing",
+          },
+        ],
+      }),
+    );
+    const logged = await startWeb({ env: { LOG_LEVEL: "info" } });
+    try {
+      const r = await fetch(`${logged.url}/gw/${apiId}/test/logged`);
+      const rid = r.headers.get("x-amzn-requestid");
+      expect(r.status).toBe(200);
+      await fetch(`${logged.url}/gw/${apiId}/test/missing`);
+      // The child's log arrives through its pipe: wait for it (bounded).
+      for (let i = 0; i < 50 && !/ GET - 403 -/.test(logged.output()); i++)
+        await new Promise((res) => setTimeout(res, 100));
+      expect(logged.output()).toContain(`${rid} GET /logged 200 -`);
+      expect(logged.output()).toMatch(/[0-9a-f-]{36} GET - 403 -/);
+    } finally {
+      await logged.stop();
+    }
+  });
+
+  it("TestInvokeMethod runs a method of the current, undeployed definition", async () => {
+    const { apiId, ids } = await buildApi({
+      "/pets/{id}": {
+        GET: {
+          method: { apiKeyRequired: true },
+          integration: { type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } },
+          responses: [
+            {
+              statusCode: "200",
+              responseParameters: { "method.response.header.x-id": "method.request.path.id" },
+              responseTemplates: {
+                "application/json": `{"id": "$input.params('id')", "q": "$input.params('q')", "v": "$stageVariables.v"}`,
+              },
+            },
+          ],
+        },
+      },
+    });
+    const r = await gw.send(
+      new TestInvokeMethodCommand({
+        restApiId: apiId,
+        resourceId: ids.get("/pets/{id}"),
+        httpMethod: "GET",
+        pathWithQueryString: "/pets/12?q=x",
+        stageVariables: { v: "sv" },
+      }),
+    );
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body!)).toEqual({ id: "12", q: "x", v: "sv" });
+    expect(r.headers?.["x-id"]).toBe("12");
+    expect(r.log).toContain("Method completed with status: 200");
+    expect(typeof r.latency).toBe("number");
+    const nf = await gw
+      .send(new TestInvokeMethodCommand({ restApiId: apiId, resourceId: ids.get("/pets/{id}"), httpMethod: "POST" }))
+      .catch((e) => e);
+    expect(nf.message).toBe("Invalid Method identifier specified");
   });
 
   it("validates parameters and bodies with request validators and models", async () => {

@@ -8,6 +8,7 @@ import {
   GetExportCommand,
   GetMethodCommand,
   GetModelsCommand,
+  GetAuthorizersCommand,
   GetResourcesCommand,
   GetRequestValidatorsCommand,
   ImportRestApiCommand,
@@ -161,6 +162,77 @@ describe("OpenAPI import and export", () => {
     ).toEqual({
       "application/json": '{"created": true}',
     });
+  });
+
+  it("imports and exports Lambda authorizers and AWS_IAM methods", async () => {
+    const uri =
+      "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations";
+    const def = {
+      openapi: "3.0.1",
+      info: { title: "Guarded", version: "1" },
+      paths: {
+        "/private": {
+          get: {
+            security: [{ MyAuth: [] }],
+            responses: { "200": { description: "ok" } },
+            "x-amazon-apigateway-integration": mock("{}"),
+          },
+        },
+        "/iam": {
+          get: {
+            security: [{ sigv4: [] }],
+            responses: { "200": { description: "ok" } },
+            "x-amazon-apigateway-integration": mock("{}"),
+          },
+        },
+      },
+      components: {
+        securitySchemes: {
+          MyAuth: {
+            type: "apiKey",
+            name: "Authorization",
+            in: "header",
+            "x-amazon-apigateway-authtype": "custom",
+            "x-amazon-apigateway-authorizer": { type: "token", authorizerUri: uri, authorizerResultTtlInSeconds: 60 },
+          },
+          sigv4: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" },
+        },
+      },
+    };
+    const api = await gw.send(new ImportRestApiCommand({ body: Buffer.from(JSON.stringify(def)) }));
+    const auths = await gw.send(new GetAuthorizersCommand({ restApiId: api.id }));
+    expect(auths.items).toEqual([
+      expect.objectContaining({
+        name: "MyAuth",
+        type: "TOKEN",
+        authorizerUri: uri,
+        identitySource: "method.request.header.Authorization",
+        authorizerResultTtlInSeconds: 60,
+      }),
+    ]);
+    const res = await gw.send(new GetResourcesCommand({ restApiId: api.id, embed: ["methods"] }));
+    expect(res.items?.find((r) => r.path === "/private")?.resourceMethods?.GET).toMatchObject({
+      authorizationType: "CUSTOM",
+      authorizerId: auths.items![0].id,
+    });
+    expect(res.items?.find((r) => r.path === "/iam")?.resourceMethods?.GET?.authorizationType).toBe("AWS_IAM");
+    await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: "v1" }));
+    const exp = await gw.send(
+      new GetExportCommand({
+        restApiId: api.id,
+        stageName: "v1",
+        exportType: "oas30",
+        accepts: "application/json",
+        parameters: { extensions: "apigateway" },
+      }),
+    );
+    const out = JSON.parse(Buffer.from(exp.body!).toString("utf8"));
+    expect(out.components.securitySchemes.MyAuth["x-amazon-apigateway-authorizer"]).toMatchObject({
+      type: "token",
+      authorizerUri: uri,
+    });
+    expect(out.paths["/private"].get.security).toEqual([{ MyAuth: [] }]);
+    expect(out.paths["/iam"].get.security).toEqual([{ sigv4: [] }]);
   });
 
   it("PutRestApi merges or overwrites an API's definition", async () => {

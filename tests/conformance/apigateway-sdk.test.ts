@@ -37,6 +37,9 @@ import {
   GetRestApisCommand,
   GetStageCommand,
   GetStagesCommand,
+  GetTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   NotFoundException,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
@@ -59,6 +62,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
 import { runAwsCli } from "../helpers/aws-cli";
+import { pool } from "../../server/db";
 
 // API Gateway v1's control plane driven by @aws-sdk/client-api-gateway (unchanged), the AWS CLI and
 // boto3 against a real web process.
@@ -149,6 +153,13 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
 
     await gw.send(new DeleteRestApiCommand({ restApiId: api.id }));
     await refused(gw.send(new GetRestApiCommand({ restApiId: api.id })), NotFoundException);
+    // Each change is in the team's audit log, with the key that made it.
+    const audit = await pool().query(
+      `SELECT action, actor_label FROM audit_log WHERE tenant_id = $1 AND target_id = $2 ORDER BY created_at`,
+      [t.tenant.id, api.id],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(["api.create", "api.update", "api.delete"]);
+    expect(audit.rows[0].actor_label).toBe(t.key.id);
   });
 
   it("creates the default models Empty and Error with a new API, and manages models", async () => {
@@ -552,6 +563,30 @@ describe("REST APIs with @aws-sdk/client-api-gateway", () => {
       NotFoundException,
     );
     expect(noStage.message).toBe("Invalid Stage identifier specified");
+  });
+
+  it("tags REST APIs and stages by ARN", async () => {
+    const api = await gw.send(new CreateRestApiCommand({ name: "tagged", tags: { team: "a" } }));
+    const arn = `arn:aws:apigateway:us-east-1::/restapis/${api.id}`;
+    expect((await gw.send(new GetTagsCommand({ resourceArn: arn }))).tags).toEqual({ team: "a" });
+    await gw.send(new TagResourceCommand({ resourceArn: arn, tags: { env: "dev" } }));
+    await gw.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ["team"] }));
+    expect((await gw.send(new GetRestApiCommand({ restApiId: api.id }))).tags).toEqual({ env: "dev" });
+    await gw.send(
+      new PutMethodCommand({
+        restApiId: api.id,
+        resourceId: api.rootResourceId,
+        httpMethod: "GET",
+        authorizationType: "NONE",
+      }),
+    );
+    await gw.send(
+      new PutIntegrationCommand({ restApiId: api.id, resourceId: api.rootResourceId, httpMethod: "GET", type: "MOCK" }),
+    );
+    await gw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: "s1" }));
+    await gw.send(new TagResourceCommand({ resourceArn: `${arn}/stages/s1`, tags: { tier: "gold" } }));
+    expect((await gw.send(new GetStageCommand({ restApiId: api.id, stageName: "s1" }))).tags).toEqual({ tier: "gold" });
+    await refused(gw.send(new GetTagsCommand({ resourceArn: "arn:aws:sqs:us-east-1:1:q" })), BadRequestException);
   });
 
   it("customizes gateway responses", async () => {

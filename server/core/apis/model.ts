@@ -89,6 +89,21 @@ export type ApiDoc = {
   requestValidators: Record<string, RequestValidator>;
   /** Only the customized ones; the rest are AWS's defaults (gateway-responses.ts). */
   gatewayResponses: Record<string, GatewayResponse>;
+  /** Lambda (TOKEN / REQUEST) and Cognito authorizers by id; absent in documents made before them. */
+  authorizers?: Record<string, Authorizer>;
+};
+
+export type Authorizer = {
+  id: string;
+  name: string;
+  type: "TOKEN" | "REQUEST" | "COGNITO_USER_POOLS";
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds: number;
 };
 
 export type ApiSettings = {

@@ -7,6 +7,7 @@ import {
   resourcePath,
   type ApiDoc,
   type ApiSettings,
+  type Authorizer,
   type Integration,
   type IntegrationResponse,
   type Method,
@@ -134,6 +135,52 @@ export function importDefinition(def: Json): Imported {
       .filter(([, s]) => obj(s).type === "apiKey" && String(obj(s).name).toLowerCase() === "x-api-key")
       .map(([n]) => n),
   );
+  // Lambda authorizers: security schemes with x-amazon-apigateway-authorizer.
+  const authorizerIds = new Map<string, string>();
+  for (const [name, raw] of Object.entries({
+    ...obj(obj(def.components).securitySchemes),
+    ...obj(def.securityDefinitions),
+  })) {
+    const x = obj(obj(raw)["x-amazon-apigateway-authorizer"]);
+    if (!Object.keys(x).length) continue;
+    const type = String(x.type ?? "token").toUpperCase();
+    const id = newId(6);
+    const a: Authorizer = {
+      id,
+      name,
+      type: type === "COGNITO_USER_POOLS" ? "COGNITO_USER_POOLS" : type === "REQUEST" ? "REQUEST" : "TOKEN",
+      authorizerResultTtlInSeconds:
+        typeof x.authorizerResultTtlInSeconds === "number" ? x.authorizerResultTtlInSeconds : 300,
+    };
+    if (typeof x.authorizerUri === "string") a.authorizerUri = x.authorizerUri;
+    if (typeof x.authorizerCredentials === "string") a.authorizerCredentials = x.authorizerCredentials;
+    if (Array.isArray(x.providerARNs)) a.providerARNs = x.providerARNs.map(String);
+    const headerName = obj(raw).name;
+    a.identitySource =
+      typeof x.identitySource === "string"
+        ? x.identitySource
+        : a.type === "TOKEN"
+          ? `method.request.header.${typeof headerName === "string" ? headerName : "Authorization"}`
+          : undefined;
+    if (a.identitySource === undefined) delete a.identitySource;
+    if (typeof x.identityValidationExpression === "string")
+      a.identityValidationExpression = x.identityValidationExpression;
+    const authType = obj(raw)["x-amazon-apigateway-authtype"];
+    if (typeof authType === "string") a.authType = authType;
+    doc.authorizers = { ...(doc.authorizers ?? {}), [id]: a };
+    authorizerIds.set(name, id);
+  }
+  const sigv4Schemes = new Set(
+    Object.entries({ ...obj(obj(def.components).securitySchemes), ...obj(def.securityDefinitions) })
+      .filter(([, x]) => String(obj(x)["x-amazon-apigateway-authtype"] ?? "").toLowerCase() === "awssigv4")
+      .map(([n]) => n),
+  );
+  const authorizerOf = (security: unknown) =>
+    Array.isArray(security)
+      ? Object.keys(obj(security.find((s) => Object.keys(obj(s)).some((k) => authorizerIds.has(k))))).find((k) =>
+          authorizerIds.has(k),
+        )
+      : undefined;
   const usesKey = (security: unknown) =>
     Array.isArray(security) && security.some((s) => Object.keys(obj(s)).some((k) => apiKeySchemes.has(k)));
 
@@ -166,6 +213,15 @@ export function importDefinition(def: Json): Imported {
         apiKeyRequired: usesKey(o.security ?? def.security),
       };
       if (m.authorizationType !== "NONE" && m.authorizationType !== "AWS_IAM") m.authorizationType = "NONE";
+      const sec = o.security ?? def.security;
+      if (Array.isArray(sec) && sec.some((x) => Object.keys(obj(x)).some((k) => sigv4Schemes.has(k))))
+        m.authorizationType = "AWS_IAM";
+      const authorizerName = authorizerOf(sec);
+      if (authorizerName) {
+        const a = doc.authorizers![authorizerIds.get(authorizerName)!];
+        m.authorizationType = a.type === "COGNITO_USER_POOLS" ? "COGNITO_USER_POOLS" : "CUSTOM";
+        m.authorizerId = a.id;
+      }
       if (typeof o.operationId === "string") m.operationName = o.operationId;
       const params: Record<string, boolean> = {};
       for (const raw of [
@@ -253,6 +309,7 @@ export function mergeDocs(base: ApiDoc, incoming: ApiDoc): ApiDoc {
     out.models[name] = { ...m, id: out.models[name]?.id ?? m.id };
   Object.assign(out.requestValidators, incoming.requestValidators);
   Object.assign(out.gatewayResponses, incoming.gatewayResponses);
+  if (incoming.authorizers) out.authorizers = { ...(out.authorizers ?? {}), ...incoming.authorizers };
   return out;
 }
 
@@ -348,10 +405,16 @@ export function exportDefinition(
         responses[mr.statusCode] = resp;
       }
       op.responses = responses;
+      const security: Json[] = [];
       if (m.apiKeyRequired) {
         usesApiKey = true;
-        op.security = [{ api_key: [] }];
+        security.push({ api_key: [] });
       }
+      const authorizer = m.authorizerId ? doc.authorizers?.[m.authorizerId] : undefined;
+      if (authorizer && (m.authorizationType === "CUSTOM" || m.authorizationType === "COGNITO_USER_POOLS"))
+        security.push({ [authorizer.name]: [] });
+      if (m.authorizationType === "AWS_IAM") security.push({ sigv4: [] });
+      if (security.length) op.security = security;
       if (opts.withExtensions) {
         if (m.requestValidatorId && validatorNames.has(m.requestValidatorId))
           op["x-amazon-apigateway-request-validator"] = validatorNames.get(m.requestValidatorId);
@@ -387,7 +450,29 @@ export function exportDefinition(
         return [m.name, schema];
       }),
     );
-  if (usesApiKey) components.securitySchemes = { api_key: { type: "apiKey", name: "x-api-key", in: "header" } };
+  const schemes: Json = {};
+  if (usesApiKey) schemes.api_key = { type: "apiKey", name: "x-api-key", in: "header" };
+  const allMethods = Object.values(doc.resources).flatMap((r) => Object.values(r.methods));
+  if (allMethods.some((m) => m.authorizationType === "AWS_IAM"))
+    schemes.sigv4 = { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" };
+  for (const a of Object.values(doc.authorizers ?? {})) {
+    if (!allMethods.some((m) => m.authorizerId === a.id)) continue;
+    const header = /^method\.request\.header\.(.+)$/.exec(a.identitySource ?? "")?.[1] ?? "Unused";
+    const x: Json = { type: a.type.toLowerCase(), authorizerResultTtlInSeconds: a.authorizerResultTtlInSeconds };
+    if (a.authorizerUri) x.authorizerUri = a.authorizerUri;
+    if (a.authorizerCredentials) x.authorizerCredentials = a.authorizerCredentials;
+    if (a.providerARNs) x.providerARNs = a.providerARNs;
+    if (a.type === "REQUEST" && a.identitySource) x.identitySource = a.identitySource;
+    if (a.identityValidationExpression) x.identityValidationExpression = a.identityValidationExpression;
+    schemes[a.name] = {
+      type: "apiKey",
+      name: header,
+      in: "header",
+      "x-amazon-apigateway-authtype": a.authType ?? (a.type === "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom"),
+      ...(opts.withExtensions ? { "x-amazon-apigateway-authorizer": x } : {}),
+    };
+  }
+  if (Object.keys(schemes).length) components.securitySchemes = schemes;
   if (Object.keys(components).length) out.components = components;
   if (opts.withExtensions) {
     if (Object.keys(doc.requestValidators).length)

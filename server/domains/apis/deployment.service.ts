@@ -26,7 +26,7 @@ import {
   type StageRow,
   type StageSettings,
 } from "./rest-api.repository";
-import { loadApi, type Caller, type Wire } from "./rest-api.service";
+import { audit, loadApi, type Caller, type Wire } from "./rest-api.service";
 
 // Deployments (immutable snapshots of an API's document) and stages (a name that points at one
 // deployment, with variables and method settings). The gateway serves a stage's deployment.
@@ -136,6 +136,7 @@ export async function createDeployment(caller: Caller, apiId: string, input: Cre
         });
       }
     }
+    await audit(caller, "api.deploy", apiId, { name: api.name, deploymentId: d.id, stageName: input.stageName }, tx);
     return deploymentWire(d);
   });
 }
@@ -176,6 +177,7 @@ export async function deleteDeployment(caller: Caller, apiId: string, id: string
     if ((await listStages(tx, caller.tenant.id, apiId, id)).length)
       throw badRequest("Active stages pointing to this deployment must be moved or deleted");
     await deleteDeploymentRow(tx, caller.tenant.id, apiId, id);
+    await audit(caller, "api.deployment.delete", apiId, { deploymentId: id }, tx);
   });
 }
 
@@ -218,6 +220,7 @@ export async function createStage(caller: Caller, apiId: string, input: CreateSt
       settings,
     });
     if (!s) throw conflict("Stage already exists");
+    await audit(caller, "api.stage.create", apiId, { stageName: s.stageName, deploymentId: s.deploymentId }, tx);
     return stageWire(s);
   });
 }
@@ -350,6 +353,7 @@ export async function updateStage(caller: Caller, apiId: string, name: string, o
       throw badRequest("Invalid deployment identifier specified");
     checkVariables(target.variables as Record<string, string> | undefined);
     const saved = await saveStage(tx, caller.tenant.id, apiId, name, deploymentId, target as StageSettings);
+    await audit(caller, "api.stage.update", apiId, { stageName: name, deploymentId }, tx);
     return stageWire(saved);
   });
 }
@@ -358,4 +362,5 @@ export async function deleteStage(caller: Caller, apiId: string, name: string): 
   assertCan(caller.actor.role, "resource:write");
   await loadApi(caller, apiId);
   if (!(await deleteStageRow(pool(), caller.tenant.id, apiId, name))) throw stageNotFound();
+  await audit(caller, "api.stage.delete", apiId, { stageName: name });
 }

@@ -21,6 +21,7 @@ import {
   resourceWire,
   type ApiDoc,
   type ApiSettings,
+  type Authorizer,
   type Integration,
   type IntegrationResponse,
   type Method,
@@ -28,6 +29,7 @@ import {
   type StoredResource,
 } from "../../core/apis/model";
 import { applyPatch, type PatchOperation } from "../../core/apis/patch";
+import { recordAudit } from "../audit/audit.service";
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse } from "../../core/apis/gateway-responses";
 import { deleteApiRow, findApi, insertApi, listApis, saveApi, type RestApiRow } from "./rest-api.repository";
 
@@ -54,14 +56,31 @@ export async function loadApi(caller: Caller, id: string, db: Queryable = pool()
 }
 
 /** Runs `fn` on the API's document under its row lock and saves what it changed. */
-async function mutate<T>(caller: Caller, id: string, fn: (doc: ApiDoc, api: RestApiRow) => T): Promise<T> {
+async function mutate<T>(
+  caller: Caller,
+  id: string,
+  operation: string,
+  fn: (doc: ApiDoc, api: RestApiRow) => T,
+): Promise<T> {
   assertCan(caller.actor.role, "resource:write");
   return withTransaction(async (tx) => {
     const api = await loadApi(caller, id, tx, true);
     const out = fn(api.doc, api);
     await saveApi(tx, caller.tenant.id, id, { name: api.name, settings: api.settings, doc: api.doc });
+    await audit(caller, "api.definition.update", id, { name: api.name, operation }, tx);
     return out;
   });
+}
+
+/** One audit row per change, in the change's transaction. */
+export async function audit(
+  caller: Caller,
+  action: string,
+  apiId: string,
+  summary: Record<string, unknown>,
+  tx?: Queryable,
+): Promise<void> {
+  await recordAudit(caller.actor, caller.tenant.id, action, { type: "rest_api", id: apiId }, summary, tx);
 }
 
 async function read(caller: Caller, id: string): Promise<RestApiRow> {
@@ -143,6 +162,7 @@ export async function createRestApi(caller: Caller, input: CreateRestApiInput, d
     settings: settingsOf(input),
     doc: startDoc,
   });
+  await audit(caller, "api.create", row.id, { name: row.name });
   return restApiWire(row);
 }
 
@@ -187,6 +207,7 @@ export async function updateRestApi(caller: Caller, id: string, ops: PatchOperat
     delete target.name;
     const settings = settingsOf(target as CreateRestApiInput);
     await saveApi(tx, caller.tenant.id, id, { name, settings, doc: api.doc });
+    await audit(caller, "api.update", id, { before: { name: api.name }, after: { name } }, tx);
     return restApiWire({ ...api, name, settings });
   });
 }
@@ -194,8 +215,9 @@ export async function updateRestApi(caller: Caller, id: string, ops: PatchOperat
 export async function deleteRestApi(caller: Caller, id: string): Promise<void> {
   assertCan(caller.actor.role, "resource:write");
   await withTransaction(async (tx) => {
-    await loadApi(caller, id, tx, true);
+    const api = await loadApi(caller, id, tx, true);
     await deleteApiRow(tx, caller.tenant.id, id);
+    await audit(caller, "api.delete", id, { name: api.name }, tx);
   });
 }
 
@@ -211,6 +233,7 @@ export async function replaceDoc(
     const r = fn(api);
     const next = { name: r.name ?? api.name, settings: { ...api.settings, ...(r.settings ?? {}) }, doc: r.doc };
     await saveApi(tx, caller.tenant.id, id, next);
+    await audit(caller, "api.import", id, { name: next.name }, tx);
     return restApiWire({ ...api, ...next });
   });
 }
@@ -240,7 +263,7 @@ function checkSibling(doc: ApiDoc, parentId: string, pathPart: string, selfId?: 
 }
 
 export async function createResource(caller: Caller, apiId: string, parentId: string, pathPart?: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createResource", (doc) => {
     if (!pathPart) throw badRequest("Resource's path part must be specified");
     resourceOf(doc, parentId);
     checkPathPart(pathPart);
@@ -278,7 +301,7 @@ export async function getResources(
 }
 
 export async function updateResource(caller: Caller, apiId: string, id: string, ops: PatchOperation[] | undefined) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateResource", (doc) => {
     const r = resourceOf(doc, id);
     if (r.parentId === undefined && ops?.length) throw badRequest("Cannot update the root resource");
     const target: Record<string, unknown> = { pathPart: r.pathPart, parentId: r.parentId };
@@ -298,7 +321,7 @@ export async function updateResource(caller: Caller, apiId: string, id: string, 
 }
 
 export async function deleteResource(caller: Caller, apiId: string, id: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteResource", (doc) => {
     const r = resourceOf(doc, id);
     if (r.parentId === undefined) throw badRequest("Cannot delete the root resource of an API");
     const doomed = new Set([id]);
@@ -336,7 +359,10 @@ function checkMethodRefs(doc: ApiDoc, m: Method): void {
     throw badRequest(
       `Invalid authorization type specified. Valid options are NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS`,
     );
-  if ((m.authorizationType === "CUSTOM" || m.authorizationType === "COGNITO_USER_POOLS") && !m.authorizerId)
+  if (
+    (m.authorizationType === "CUSTOM" || m.authorizationType === "COGNITO_USER_POOLS") &&
+    (!m.authorizerId || !doc.authorizers?.[m.authorizerId])
+  )
     throw badRequest(
       "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.",
     );
@@ -369,7 +395,7 @@ export async function putMethod(
   httpMethod: string,
   input: PutMethodInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putMethod", (doc) => {
     const r = resourceOf(doc, resourceId);
     checkHttpMethod(httpMethod);
     if (r.methods[httpMethod]) throw conflict("Method already exists for this resource");
@@ -404,7 +430,7 @@ export async function updateMethod(
   httpMethod: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateMethod", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const target = { ...m } as Record<string, unknown>;
     applyPatch(target, ops, {
@@ -425,7 +451,7 @@ export async function updateMethod(
 }
 
 export async function deleteMethod(caller: Caller, apiId: string, resourceId: string, httpMethod: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteMethod", (doc) => {
     methodOf(doc, resourceId, httpMethod);
     delete resourceOf(doc, resourceId).methods[httpMethod];
   });
@@ -454,7 +480,7 @@ export async function putMethodResponse(
   statusCode: string,
   input: { responseParameters?: Record<string, boolean>; responseModels?: Record<string, string> },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     checkStatusCode(statusCode);
     if (m.methodResponses?.[statusCode]) throw conflict("Response already exists for this resource");
@@ -494,7 +520,7 @@ export async function updateMethodResponse(
   statusCode: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const r = { ...methodResponseOf(m, statusCode) } as Record<string, unknown>;
     applyPatch(r, ops, { responseParameters: "boolMap", responseModels: "stringMap" });
@@ -511,7 +537,7 @@ export async function deleteMethodResponse(
   httpMethod: string,
   statusCode: string,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteMethodResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     methodResponseOf(m, statusCode);
     delete m.methodResponses![statusCode];
@@ -591,7 +617,7 @@ export async function putIntegration(
   httpMethod: string,
   input: PutIntegrationInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     if (!input.type) throw badRequest("Invalid integration type specified: null");
     const i: Integration = {
@@ -633,7 +659,7 @@ export async function updateIntegration(
   httpMethod: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const target = { ...integrationOf(m) } as Record<string, unknown>;
     applyPatch(target, ops, {
@@ -659,7 +685,7 @@ export async function updateIntegration(
 }
 
 export async function deleteIntegration(caller: Caller, apiId: string, resourceId: string, httpMethod: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteIntegration", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     integrationOf(m);
     delete m.methodIntegration;
@@ -692,7 +718,7 @@ export async function putIntegrationResponse(
   statusCode: string,
   input: PutIntegrationResponseInput,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putIntegrationResponse", (doc) => {
     const m = methodOf(doc, resourceId, httpMethod);
     const i = integrationOf(m);
     checkStatusCode(statusCode);
@@ -733,7 +759,7 @@ export async function updateIntegrationResponse(
   statusCode: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateIntegrationResponse", (doc) => {
     const i = integrationOf(methodOf(doc, resourceId, httpMethod));
     const r = { ...integrationResponseOf(i, statusCode) } as Record<string, unknown>;
     applyPatch(r, ops, {
@@ -755,7 +781,7 @@ export async function deleteIntegrationResponse(
   httpMethod: string,
   statusCode: string,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteIntegrationResponse", (doc) => {
     const i = integrationOf(methodOf(doc, resourceId, httpMethod));
     integrationResponseOf(i, statusCode);
     delete i.integrationResponses![statusCode];
@@ -782,7 +808,7 @@ export async function createModel(
   apiId: string,
   input: { name?: string; description?: string; schema?: string; contentType?: string },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createModel", (doc) => {
     if (!input.name || !/^[a-zA-Z0-9]+$/.test(input.name))
       throw badRequest("Invalid model name specified: " + (input.name ?? "null"));
     if (!input.contentType) throw badRequest("Invalid content type specified: null");
@@ -821,7 +847,7 @@ export async function getModels(caller: Caller, apiId: string, position: string 
 }
 
 export async function updateModel(caller: Caller, apiId: string, name: string, ops: PatchOperation[] | undefined) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateModel", (doc) => {
     const m = { ...modelOf(doc, name) } as Record<string, unknown>;
     applyPatch(m, ops, { description: "string", schema: "string" });
     checkSchema(m.schema as string | undefined);
@@ -831,7 +857,7 @@ export async function updateModel(caller: Caller, apiId: string, name: string, o
 }
 
 export async function deleteModel(caller: Caller, apiId: string, name: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteModel", (doc) => {
     modelOf(doc, name);
     for (const r of Object.values(doc.resources))
       for (const m of Object.values(r.methods))
@@ -854,7 +880,7 @@ export async function createRequestValidator(
   apiId: string,
   input: { name?: string; validateRequestBody?: boolean; validateRequestParameters?: boolean },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "createRequestValidator", (doc) => {
     if (input.name && Object.values(doc.requestValidators).some((v) => v.name === input.name))
       throw conflict(`Validator with name ${input.name} already exists for this REST API`);
     const v = {
@@ -895,7 +921,7 @@ export async function updateRequestValidator(
   id: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateRequestValidator", (doc) => {
     const v = { ...validatorOf(doc, id) } as Record<string, unknown>;
     applyPatch(v, ops, { name: "string", validateRequestBody: "boolean", validateRequestParameters: "boolean" });
     doc.requestValidators[id] = v as never;
@@ -904,7 +930,7 @@ export async function updateRequestValidator(
 }
 
 export async function deleteRequestValidator(caller: Caller, apiId: string, id: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteRequestValidator", (doc) => {
     validatorOf(doc, id);
     for (const r of Object.values(doc.resources))
       for (const m of Object.values(r.methods))
@@ -935,7 +961,7 @@ export async function putGatewayResponse(
     responseTemplates?: Record<string, string>;
   },
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "putGatewayResponse", (doc) => {
     checkResponseType(responseType);
     if (input.statusCode !== undefined) checkStatusCode(input.statusCode);
     checkHeaderMappings(Object.keys(input.responseParameters ?? {}), "gatewayresponse.header.");
@@ -976,7 +1002,7 @@ export async function updateGatewayResponse(
   responseType: string,
   ops: PatchOperation[] | undefined,
 ) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "updateGatewayResponse", (doc) => {
     const r = { ...gatewayResponseOf(doc, responseType) } as Record<string, unknown>;
     applyPatch(r, ops, { statusCode: "string", responseParameters: "stringMap", responseTemplates: "stringMap" });
     if (r.statusCode !== undefined) checkStatusCode(String(r.statusCode));
@@ -987,9 +1013,121 @@ export async function updateGatewayResponse(
 }
 
 export async function deleteGatewayResponse(caller: Caller, apiId: string, responseType: string) {
-  return mutate(caller, apiId, (doc) => {
+  return mutate(caller, apiId, "deleteGatewayResponse", (doc) => {
     checkResponseType(responseType);
     if (!doc.gatewayResponses[responseType]) throw notFound("Invalid Gateway Response identifier specified");
     delete doc.gatewayResponses[responseType];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorizers
+
+export type AuthorizerInput = {
+  name?: string;
+  type?: string;
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds?: number;
+};
+
+function checkAuthorizer(a: Authorizer): void {
+  if (!a.name) throw badRequest("Invalid authorizer name specified. Must be non-empty.");
+  if (!["TOKEN", "REQUEST", "COGNITO_USER_POOLS"].includes(a.type))
+    throw badRequest(
+      `Invalid authorizer type specified: ${a.type}. Valid values are TOKEN, REQUEST, COGNITO_USER_POOLS`,
+    );
+  if (
+    a.type !== "COGNITO_USER_POOLS" &&
+    !/^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/.+\/invocations$/.test(a.authorizerUri ?? "")
+  )
+    throw badRequest("Invalid Authorizer URI specified");
+  if (a.type === "COGNITO_USER_POOLS" && !a.providerARNs?.length)
+    throw badRequest("Invalid provider ARNs specified. A COGNITO_USER_POOLS authorizer needs at least one.");
+  if (a.type === "TOKEN" && !/^method\.request\.header\.[^.]+$/.test(a.identitySource ?? ""))
+    throw badRequest("Invalid identity source specified: a TOKEN authorizer takes one method.request.header.<name>");
+  if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600)
+    throw badRequest("Invalid authorizer TTL specified. Value must be between 0 and 3600");
+  if (a.identityValidationExpression !== undefined) {
+    try {
+      new RegExp(a.identityValidationExpression);
+    } catch {
+      throw badRequest(`Invalid identity validation expression specified: ${a.identityValidationExpression}`);
+    }
+  }
+}
+
+export async function createAuthorizer(caller: Caller, apiId: string, input: AuthorizerInput) {
+  return mutate(caller, apiId, "createAuthorizer", (doc) => {
+    const a: Authorizer = {
+      id: newId(6),
+      name: input.name ?? "",
+      type: (input.type ?? "") as Authorizer["type"],
+      authorizerResultTtlInSeconds: input.authorizerResultTtlInSeconds ?? 300,
+    };
+    if (input.providerARNs) a.providerARNs = input.providerARNs;
+    if (input.authType) a.authType = input.authType;
+    if (input.authorizerUri) a.authorizerUri = input.authorizerUri;
+    if (input.authorizerCredentials) a.authorizerCredentials = input.authorizerCredentials;
+    a.identitySource = input.identitySource ?? (a.type === "TOKEN" ? "method.request.header.Authorization" : undefined);
+    if (a.identitySource === undefined) delete a.identitySource;
+    if (input.identityValidationExpression) a.identityValidationExpression = input.identityValidationExpression;
+    checkAuthorizer(a);
+    doc.authorizers = { ...(doc.authorizers ?? {}), [a.id]: a };
+    return a;
+  });
+}
+
+function authorizerOf(doc: ApiDoc, id: string): Authorizer {
+  const a =
+    doc.authorizers && Object.prototype.hasOwnProperty.call(doc.authorizers, id) ? doc.authorizers[id] : undefined;
+  if (!a) throw notFound("Invalid Authorizer identifier specified");
+  return a;
+}
+
+export async function getAuthorizer(caller: Caller, apiId: string, id: string) {
+  return authorizerOf((await read(caller, apiId)).doc, id);
+}
+
+export async function getAuthorizers(caller: Caller, apiId: string, position: string | null, limit: string | null) {
+  const api = await read(caller, apiId);
+  const p = page(Object.values(api.doc.authorizers ?? {}), position, limit);
+  return { ...(p.position ? { position: p.position } : {}), item: p.items };
+}
+
+export async function updateAuthorizer(caller: Caller, apiId: string, id: string, ops: PatchOperation[] | undefined) {
+  return mutate(caller, apiId, "updateAuthorizer", (doc) => {
+    const a = { ...authorizerOf(doc, id) } as Record<string, unknown>;
+    applyPatch(a, ops, {
+      name: "string",
+      type: "string",
+      authType: "string",
+      authorizerUri: "string",
+      authorizerCredentials: "string",
+      identitySource: "string",
+      identityValidationExpression: "string",
+      authorizerResultTtlInSeconds: "int",
+      providerARNs: "list",
+    });
+    checkAuthorizer(a as Authorizer);
+    doc.authorizers![id] = a as Authorizer;
+    return a;
+  });
+}
+
+export async function deleteAuthorizer(caller: Caller, apiId: string, id: string) {
+  return mutate(caller, apiId, "deleteAuthorizer", (doc) => {
+    authorizerOf(doc, id);
+    for (const r of Object.values(doc.resources))
+      for (const m of Object.values(r.methods))
+        if (m.authorizerId === id)
+          throw conflict(
+            "Cannot delete authorizer, is referenced in method: " + `${resourcePath(doc, r.id)}/${m.httpMethod}`,
+          );
+    delete doc.authorizers![id];
   });
 }

@@ -8,11 +8,21 @@ import { renderTemplate } from "../../core/apis/vtl";
 import { isAppError } from "../../core/errors";
 import { logger } from "../../logger";
 import { loadDeployedStage, type DeployedStage } from "../../domains/apis/deployed";
-import { admitApiRequest, type Throttle } from "../../domains/apis/usage/admit";
+import { admitApiRequest, type AdmitResult, type Throttle } from "../../domains/apis/usage/admit";
 import { authenticate } from "../authenticate";
 import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
-import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
+import { cacheGet, cachePut } from "./cache";
+import { runAuthorizer } from "./authorizer";
+import {
+  headerValue,
+  mapRequestValue,
+  mapResponseValue,
+  readHeaders,
+  readQuery,
+  templateParams,
+  type MethodRequest,
+} from "./request";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
 // snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
@@ -27,6 +37,8 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 const ERROR_TYPES: Record<string, string> = {
   MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
+  // No such API or stage (not a gateway response type: there is no API to customize it).
+  FORBIDDEN: "ForbiddenException",
   ACCESS_DENIED: "AccessDeniedException",
   INVALID_API_KEY: "ForbiddenException",
   INVALID_SIGNATURE: "InvalidSignatureException",
@@ -45,7 +57,23 @@ const ERROR_TYPES: Record<string, string> = {
 
 type Reply = { status: number; headers: Record<string, string | string[]>; body: Buffer };
 
-function write(res: ServerResponse, r: Reply, ids: { requestId: string; apigwId: string }) {
+type Ids = { requestId: string; apigwId: string; onSent?: (status: number, length: number) => void };
+
+/**
+ * A stage's access log line: `format` with its `$context.*` variables filled in (`-` when unknown),
+ * including `$context.status`, `$context.responseLength` and `$context.responseLatency`.
+ */
+export function accessLogLine(format: string, context: Record<string, unknown>): string {
+  return format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_, p: string) => {
+    let v: unknown = context;
+    for (const k of p.split("."))
+      v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+    return v === undefined || v === null ? "-" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  });
+}
+
+function write(res: ServerResponse, r: Reply, ids: Ids) {
+  ids.onSent?.(r.status, r.body.length);
   const headers: Record<string, string | string[]> = {
     ...r.headers,
     "x-amzn-RequestId": ids.requestId,
@@ -100,6 +128,9 @@ function throttleOf(settings: Record<string, unknown> | undefined): Throttle | n
   const rate = settings.throttlingRateLimit;
   const burst = settings.throttlingBurstLimit;
   if (typeof rate !== "number" || typeof burst !== "number") return null;
+  // API Gateway's account defaults (10,000 rps, burst 5,000) are what every method setting starts
+  // with: they limit nothing here, so admission needs no shared bucket (and no round trip) for them.
+  if (rate >= 10_000 && burst >= 5_000) return null;
   return { rateLimit: rate, burstLimit: burst };
 }
 
@@ -196,7 +227,9 @@ function mapResponse(
     logger.debug({ apiId: stage.restApiId, selector }, "gateway: no integration response matches");
     return gatewayResponse(stage.snapshot.doc, "API_CONFIGURATION_ERROR", "Internal server error", r, {}, 500);
   }
-  const text = out.body.toString("utf8");
+  // contentHandling on the response: CONVERT_TO_TEXT hands templates (and the client) base64 text,
+  // CONVERT_TO_BINARY turns a base64 answer into bytes (no template applies then).
+  const text = ir.contentHandling === "CONVERT_TO_TEXT" ? out.body.toString("base64") : out.body.toString("utf8");
   const headers: Record<string, string> = {};
   for (const [k, expr] of Object.entries(ir.responseParameters ?? {})) {
     const name = k.replace(/^method\.response\.header\./, "");
@@ -210,10 +243,13 @@ function mapResponse(
     (Object.prototype.hasOwnProperty.call(templates, "application/json")
       ? "application/json"
       : Object.keys(templates)[0]);
-  let body: Buffer = out.body;
+  let body: Buffer = ir.contentHandling === "CONVERT_TO_TEXT" ? Buffer.from(text) : out.body;
   let contentType = key ?? out.headers["content-type"] ?? "application/json";
   const template = key !== undefined ? templates[key] : undefined;
-  if (template) {
+  if (ir.contentHandling === "CONVERT_TO_BINARY") {
+    body = Buffer.from(text, "base64");
+    contentType = out.headers["content-type"] ?? "application/octet-stream";
+  } else if (template) {
     try {
       body = Buffer.from(
         renderTemplate(template, {
@@ -251,10 +287,201 @@ function isBinary(snapshot: Snapshot, contentType: string | undefined): boolean 
   });
 }
 
+export type GatewayInput = {
+  httpMethod: string;
+  /** The path below the stage, percent-decoded, by segment. */
+  segments: string[];
+  rawQuery: string;
+  headers: Record<string, string>;
+  multiHeaders: Record<string, string[]>;
+  body: Buffer;
+  sourceIp: string | null;
+  httpVersion: string;
+  baseUrl: string;
+  started: Date;
+  /** The HTTP request, when there is one (AWS_IAM signatures are checked on it). */
+  req?: IncomingMessage;
+  /** TestInvokeMethod: no authorizer, signature or API key check. */
+  skipAuthorization?: boolean;
+};
+
+/** Serves one request on a deployed (or, for TestInvokeMethod, the current) API document. */
+export async function serveRequest(stage: DeployedStage, input: GatewayInput, ids: Ids): Promise<Reply> {
+  const { httpMethod, segments, headers, multiHeaders, body, started } = input;
+  const apiId = stage.restApiId;
+  const doc = stage.snapshot.doc;
+  const { requestId, apigwId } = ids;
+  const { query, multi: multiQuery } = readQuery(input.rawQuery);
+  const path = "/" + segments.join("/");
+  const match = matchRoute(stage.router, httpMethod, segments);
+  const context: Record<string, unknown> = {
+    resourceId: match?.resource.id,
+    resourcePath: match?.resourcePath,
+    httpMethod,
+    extendedRequestId: apigwId,
+    requestTime: requestTime(started),
+    path: `/${stage.stageName}${path}`,
+    accountId: stage.tenant.accountId,
+    protocol: `HTTP/${input.httpVersion}`,
+    stage: stage.stageName,
+    domainPrefix: apiId,
+    requestTimeEpoch: started.getTime(),
+    requestId,
+    identity: {
+      sourceIp: input.sourceIp,
+      userAgent: headerValue(headers, "user-agent") ?? null,
+      apiKey: null as string | null,
+      apiKeyId: null as string | null,
+      accountId: null,
+      caller: null,
+      user: null,
+      userArn: null,
+      accessKey: null,
+      cognitoIdentityPoolId: null,
+      cognitoIdentityId: null,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      principalOrgId: null,
+    },
+    domainName: headerValue(headers, "host") ?? "",
+    apiId,
+  };
+  Object.defineProperty(context, "baseUrl", { value: input.baseUrl, enumerable: false });
+  const accessLog = stage.settings.accessLogSettings?.format;
+  if (accessLog) {
+    // The stage's access log goes to the web process's log (there is no CloudWatch Logs here).
+    const log = { apiId, stage: stage.stageName, destinationArn: stage.settings.accessLogSettings?.destinationArn };
+    ids.onSent = (status, length) =>
+      logger.info(
+        {
+          ...log,
+          accessLog: accessLogLine(accessLog, {
+            ...context,
+            status,
+            responseLength: length,
+            responseLatency: Date.now() - started.getTime(),
+          }),
+        },
+        "api access log",
+      );
+  }
+  const methodReq: MethodRequest = {
+    httpMethod,
+    path,
+    pathParams: match?.pathParams ?? {},
+    query,
+    multiQuery,
+    headers,
+    multiHeaders,
+    body,
+    stageVariables: stage.settings.variables ?? {},
+    context,
+  };
+  if (!match || !match.method.methodIntegration)
+    return gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq);
+  const { method } = match;
+  const integration = match.method.methodIntegration;
+
+  // Authorization.
+  let usageIdentifierKey: string | null = null;
+  if (input.skipAuthorization) {
+    // TestInvokeMethod: no authorization, as API Gateway's test invocations.
+  } else if (method.authorizationType === "AWS_IAM") {
+    if (!input.req?.headers.authorization && !input.rawQuery.includes("X-Amz-Signature"))
+      return gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq);
+    try {
+      const who = await authenticate(input.req!, body);
+      if (who.tenant.id !== stage.tenant.id)
+        return gatewayResponse(
+          doc,
+          "ACCESS_DENIED",
+          `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
+          methodReq,
+        );
+      (context.identity as Record<string, unknown>).accessKey = who.actor.keyId;
+      (context.identity as Record<string, unknown>).accountId = who.tenant.accountId;
+    } catch (e) {
+      return gatewayResponse(doc, "INVALID_SIGNATURE", isAppError(e) ? e.message : "Invalid signature", methodReq);
+    }
+  } else if (method.authorizationType === "CUSTOM" || method.authorizationType === "COGNITO_USER_POOLS") {
+    const authorizer = method.authorizerId ? doc.authorizers?.[method.authorizerId] : undefined;
+    if (!authorizer) return gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq);
+    const methodArn = `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`;
+    const outcome = await runAuthorizer(stage.tenant, authorizer, methodReq, methodArn, match.resourcePath);
+    if (!outcome.ok) return gatewayResponse(doc, outcome.type, outcome.message, methodReq);
+    context.authorizer = { ...outcome.context, principalId: outcome.principalId };
+    usageIdentifierKey = outcome.usageIdentifierKey ?? null;
+  }
+
+  const invalid = validate(stage.snapshot, method, methodReq);
+  if (invalid) return gatewayResponse(doc, invalid.type, invalid.message, methodReq);
+
+  // Admission: API key, usage plan, stage and method throttles.
+  const ms = stage.settings.methodSettings ?? {};
+  const methodKey = `${match.resourcePath.replace(/^\//, "")}/${method.httpMethod}`;
+  const apiKeyValue =
+    stage.snapshot.settings.apiKeySource === "AUTHORIZER"
+      ? usageIdentifierKey
+      : (headerValue(headers, "x-api-key") ?? null);
+  const admitted: AdmitResult = input.skipAuthorization
+    ? { ok: true, apiKeyId: null, headers: {} }
+    : await admitApiRequest({
+        tenantId: stage.tenant.id,
+        restApiId: apiId,
+        stage: stage.stageName,
+        resourcePath: match.resourcePath,
+        httpMethod: method.httpMethod,
+        apiKeyRequired: method.apiKeyRequired,
+        apiKeyValue,
+        stageThrottle: throttleOf(ms["*/*"]),
+        methodThrottle: throttleOf(ms[methodKey]),
+      });
+  if (!admitted.ok) {
+    const type =
+      admitted.status === 429
+        ? admitted.message.includes("Limit Exceeded")
+          ? "QUOTA_EXCEEDED"
+          : "THROTTLED"
+        : "INVALID_API_KEY";
+    return gatewayResponse(doc, type, admitted.message, methodReq, admitted.headers);
+  }
+  if (admitted.apiKeyId) {
+    (context.identity as Record<string, unknown>).apiKeyId = admitted.apiKeyId;
+    (context.identity as Record<string, unknown>).apiKey = apiKeyValue;
+  }
+
+  // Response cache (stage cache enabled, caching on for this method).
+  const setting = (ms[methodKey] ?? ms["*/*"]) as { cachingEnabled?: boolean; cacheTtlInSeconds?: number } | undefined;
+  const caching =
+    stage.settings.cacheClusterEnabled === true &&
+    (setting ? setting.cachingEnabled === true : method.httpMethod === "GET" || httpMethod === "GET");
+  const cacheKey = caching
+    ? [
+        `${apiId}/${stage.stageName}/${stage.deploymentId}`,
+        httpMethod,
+        path,
+        ...integration.cacheKeyParameters.map((p) => `${p}=${mapRequestValue(methodReq, p) ?? ""}`),
+      ].join("\n")
+    : null;
+  const cached = cacheKey ? cacheGet(cacheKey) : null;
+  if (cached) return { ...cached, headers: { ...cached.headers, ...admitted.headers } };
+
+  const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
+  const out = await runIntegration(stage.tenant, integration, methodReq, match.resourcePath, binary);
+  if (out.kind === "failure") {
+    return gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status);
+  }
+  const reply = mapResponse(stage, match, integration, out, methodReq);
+  if (cacheKey && reply.status >= 200 && reply.status < 300)
+    cachePut(cacheKey, { ...reply, headers: { ...reply.headers } }, setting?.cacheTtlInSeconds ?? 300);
+  for (const [k, v] of Object.entries(admitted.headers)) reply.headers[k] = v;
+  return reply;
+}
+
 export async function handleGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const apigwId = randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
-  const ids = { requestId, apigwId };
+  const ids: Ids = { requestId, apigwId };
   const started = new Date();
   const url = req.url ?? "/";
   const qi = url.indexOf("?");
@@ -262,12 +489,11 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
   const rawQuery = qi < 0 ? "" : url.slice(qi + 1);
   const [apiId = "", stageName = "", ...rest] = rawPath.split("/");
   let stage: DeployedStage | null = null;
-  let methodReq: MethodRequest | null = null;
   try {
     stage = apiId && stageName ? await loadDeployedStage(apiId, decodeURIComponent(stageName)) : null;
     if (!stage) {
       drain(req);
-      return write(res, gatewayResponse(null, "MISSING_AUTHENTICATION_TOKEN", "Forbidden", null, {}, 403), ids);
+      return write(res, gatewayResponse(null, "FORBIDDEN", "Forbidden", null, {}, 403), ids);
     }
     const doc = stage.snapshot.doc;
     let body: Buffer;
@@ -290,151 +516,31 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
     }
     if (segments.length === 1 && segments[0] === "") segments = [];
     if (segments.length > 1 && segments[segments.length - 1] === "") segments.pop();
-    const httpMethod = (req.method ?? "GET").toUpperCase();
     const { headers, multi: multiHeaders } = readHeaders(req);
-    const { query, multi: multiQuery } = readQuery(rawQuery);
-    const path = "/" + segments.join("/");
-    const match = matchRoute(stage.router, httpMethod, segments);
-    const context: Record<string, unknown> = {
-      resourceId: match?.resource.id,
-      resourcePath: match?.resourcePath,
-      httpMethod,
-      extendedRequestId: apigwId,
-      requestTime: requestTime(started),
-      path: `/${stage.stageName}${path}`,
-      accountId: stage.tenant.accountId,
-      protocol: `HTTP/${req.httpVersion}`,
-      stage: stage.stageName,
-      domainPrefix: apiId,
-      requestTimeEpoch: started.getTime(),
-      requestId,
-      identity: {
+    const reply = await serveRequest(
+      stage,
+      {
+        httpMethod: (req.method ?? "GET").toUpperCase(),
+        segments,
+        rawQuery,
+        headers,
+        multiHeaders,
+        body,
         sourceIp: req.socket.remoteAddress ?? null,
-        userAgent: headerValue(headers, "user-agent") ?? null,
-        apiKey: null as string | null,
-        apiKeyId: null as string | null,
-        accountId: null,
-        caller: null,
-        user: null,
-        userArn: null,
-        accessKey: null,
-        cognitoIdentityPoolId: null,
-        cognitoIdentityId: null,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        principalOrgId: null,
+        httpVersion: req.httpVersion,
+        baseUrl: publicBaseUrl(req),
+        started,
+        req,
       },
-      domainName: headerValue(headers, "host") ?? "",
-      apiId,
-    };
-    Object.defineProperty(context, "baseUrl", { value: publicBaseUrl(req), enumerable: false });
-    methodReq = {
-      httpMethod,
-      path,
-      pathParams: match?.pathParams ?? {},
-      query,
-      multiQuery,
-      headers,
-      multiHeaders,
-      body,
-      stageVariables: stage.settings.variables ?? {},
-      context,
-    };
-    if (!match || !match.method.methodIntegration)
-      return write(
-        res,
-        gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq),
-        ids,
-      );
-    const { method } = match;
-    const integration = match.method.methodIntegration;
-
-    // Authorization.
-    if (method.authorizationType === "AWS_IAM") {
-      if (!req.headers.authorization && !rawQuery.includes("X-Amz-Signature"))
-        return write(
-          res,
-          gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq),
-          ids,
-        );
-      try {
-        const who = await authenticate(req, body);
-        if (who.tenant.id !== stage.tenant.id)
-          return write(
-            res,
-            gatewayResponse(
-              doc,
-              "ACCESS_DENIED",
-              `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
-              methodReq,
-            ),
-            ids,
-          );
-        (context.identity as Record<string, unknown>).accessKey = who.actor.keyId;
-        (context.identity as Record<string, unknown>).accountId = who.tenant.accountId;
-      } catch (e) {
-        return write(
-          res,
-          gatewayResponse(doc, "INVALID_SIGNATURE", isAppError(e) ? e.message : "Invalid signature", methodReq),
-          ids,
-        );
-      }
-    } else if (method.authorizationType === "CUSTOM" || method.authorizationType === "COGNITO_USER_POOLS") {
-      // Lambda and Cognito authorizers are not available here yet: refuse rather than let requests through.
-      return write(
-        res,
-        gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq),
-        ids,
-      );
-    }
-
-    const invalid = validate(stage.snapshot, method, methodReq);
-    if (invalid) return write(res, gatewayResponse(doc, invalid.type, invalid.message, methodReq), ids);
-
-    // Admission: API key, usage plan, stage and method throttles.
-    const ms = stage.settings.methodSettings ?? {};
-    const methodKey = `${match.resourcePath.replace(/^\//, "")}/${method.httpMethod}`;
-    const apiKeyValue =
-      stage.snapshot.settings.apiKeySource === "HEADER" ? (headerValue(headers, "x-api-key") ?? null) : null;
-    const admitted = await admitApiRequest({
-      tenantId: stage.tenant.id,
-      restApiId: apiId,
-      stage: stage.stageName,
-      resourcePath: match.resourcePath,
-      httpMethod: method.httpMethod,
-      apiKeyRequired: method.apiKeyRequired,
-      apiKeyValue,
-      stageThrottle: throttleOf(ms["*/*"]),
-      methodThrottle: throttleOf(ms[methodKey]),
-    });
-    if (!admitted.ok) {
-      const type =
-        admitted.status === 429
-          ? admitted.message.includes("Limit Exceeded")
-            ? "QUOTA_EXCEEDED"
-            : "THROTTLED"
-          : "INVALID_API_KEY";
-      return write(res, gatewayResponse(doc, type, admitted.message, methodReq, admitted.headers), ids);
-    }
-    if (admitted.apiKeyId) {
-      (context.identity as Record<string, unknown>).apiKeyId = admitted.apiKeyId;
-      (context.identity as Record<string, unknown>).apiKey = apiKeyValue;
-    }
-
-    const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
-    const out = await runIntegration(stage.tenant, integration, methodReq, match.resourcePath, binary);
-    if (out.kind === "failure") {
-      return write(res, gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status), ids);
-    }
-    const reply = mapResponse(stage, match, integration, out, methodReq);
-    for (const [k, v] of Object.entries(admitted.headers)) reply.headers[k] = v;
+      ids,
+    );
     write(res, reply, ids);
   } catch (e) {
     logger.error({ err: e, apiId }, "gateway request failed");
     if (res.headersSent) return void res.destroy();
     write(
       res,
-      gatewayResponse(stage?.snapshot.doc ?? null, "DEFAULT_5XX", "Internal server error", methodReq, {}, 500),
+      gatewayResponse(stage?.snapshot.doc ?? null, "DEFAULT_5XX", "Internal server error", null, {}, 500),
       ids,
     );
   }

@@ -6,7 +6,10 @@ import { guardedRequest } from "../../platform/guarded-http";
 import { logger } from "../../logger";
 import { callFunction } from "../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../domains/functions/function.service";
-import { AWS_SERVICES } from "../aws/services";
+import { sqsService } from "../aws/sqs";
+import { snsService } from "../aws/sns/sns.service";
+import { eventsService } from "../aws/events";
+import { statesService } from "../aws/states/states.service";
 import type { AwsCall } from "../aws/types";
 import { parseForm } from "../wire";
 import {
@@ -282,6 +285,8 @@ async function runAwsProxy(
 }
 
 const AWS_URI = /^arn:aws:apigateway:([^:]+):([^:]+):(path|action)\/(.+)$/;
+/** The services an AWS integration can reach (named one by one: the door's table imports the gateway). */
+const INTEGRATION_SERVICES = [sqsService, snsService, eventsService, statesService];
 
 async function runAws(tenant: GatewayTenant, i: Integration, r: MethodRequest): Promise<IntegrationResult> {
   const uri = withStageVariables(i.uri ?? "", r.stageVariables);
@@ -306,7 +311,7 @@ async function runAws(tenant: GatewayTenant, i: Integration, r: MethodRequest): 
     };
   }
   const m = AWS_URI.exec(uri);
-  const service = m ? AWS_SERVICES.find((s) => s.name === m[2]) : undefined;
+  const service = m ? INTEGRATION_SERVICES.find((s) => s.name === m[2]) : undefined;
   if (!m || !service)
     return { kind: "failure", type: "API_CONFIGURATION_ERROR", message: "Internal server error", status: 500 };
   const mapped = mappedParams(i, r);
@@ -398,6 +403,13 @@ export async function runIntegration(
   resourcePath: string,
   binary: boolean,
 ): Promise<IntegrationResult> {
+  // contentHandling on the request: a binary body (one of the API's binaryMediaTypes) becomes base64
+  // text with CONVERT_TO_TEXT; a text body is base64-decoded with CONVERT_TO_BINARY.
+  if (i.type !== "HTTP_PROXY" && i.type !== "AWS_PROXY") {
+    if (i.contentHandling === "CONVERT_TO_TEXT" && binary) r = { ...r, body: Buffer.from(r.body.toString("base64")) };
+    else if (i.contentHandling === "CONVERT_TO_BINARY" && !binary)
+      r = { ...r, body: Buffer.from(r.body.toString("utf8"), "base64") };
+  }
   switch (i.type) {
     case "MOCK":
       return runMock(i, r);

@@ -6,7 +6,10 @@ import type { AwsAction, AwsCall, AwsReply, AwsService, RestJsonRoute } from "..
 import * as apis from "../../../domains/apis/rest-api.service";
 import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
+import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRoutes } from "./usage.actions";
+import { flushStageCache } from "../../gateway/cache";
+import { testInvokeMethod } from "./test-invoke";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -146,6 +149,27 @@ const stageSchema = z.object({
   documentationVersion: z.string().optional(),
   tracingEnabled: z.boolean().optional(),
   tags: strMap.optional(),
+});
+
+const authorizerSchema = z.object({
+  name: z.string().optional(),
+  type: z.string().optional(),
+  providerARNs: z.array(z.string()).optional(),
+  authType: z.string().optional(),
+  authorizerUri: z.string().optional(),
+  authorizerCredentials: z.string().optional(),
+  identitySource: z.string().optional(),
+  identityValidationExpression: z.string().optional(),
+  authorizerResultTtlInSeconds: z.number().int().optional(),
+});
+
+const testInvokeSchema = z.object({
+  pathWithQueryString: z.string().optional(),
+  body: z.string().optional(),
+  headers: strMap.optional(),
+  multiValueHeaders: z.record(z.string(), z.array(z.string())).optional(),
+  clientCertificateId: z.string().optional(),
+  stageVariables: strMap.optional(),
 });
 
 const A = "/restapis/{restApiId}";
@@ -296,6 +320,22 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       await apis.deleteMethod(caller(c), p(c, "restApiId"), p(c, "resourceId"), p(c, "httpMethod"));
       return empty(204);
     },
+  ],
+  [
+    "TestInvokeMethod",
+    "POST",
+    M,
+    async (c) =>
+      reply(
+        200,
+        await testInvokeMethod(
+          c,
+          p(c, "restApiId"),
+          p(c, "resourceId"),
+          p(c, "httpMethod"),
+          parse(testInvokeSchema, c),
+        ),
+      ),
   ],
   // Method responses
   [
@@ -541,6 +581,40 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       return empty(202);
     },
   ],
+  // Authorizers
+  [
+    "CreateAuthorizer",
+    "POST",
+    `${A}/authorizers`,
+    async (c) => reply(201, await apis.createAuthorizer(caller(c), p(c, "restApiId"), parse(authorizerSchema, c))),
+  ],
+  [
+    "GetAuthorizers",
+    "GET",
+    `${A}/authorizers`,
+    async (c) => reply(200, await apis.getAuthorizers(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
+  ],
+  [
+    "GetAuthorizer",
+    "GET",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => reply(200, await apis.getAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"))),
+  ],
+  [
+    "UpdateAuthorizer",
+    "PATCH",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => reply(200, await apis.updateAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"), ops(c))),
+  ],
+  [
+    "DeleteAuthorizer",
+    "DELETE",
+    `${A}/authorizers/{authorizerId}`,
+    async (c) => {
+      await apis.deleteAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"));
+      return empty(202);
+    },
+  ],
   // Gateway responses
   [
     "GetGatewayResponses",
@@ -657,6 +731,45 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       await deployments.deleteStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
+  ],
+  [
+    "FlushStageCache",
+    "DELETE",
+    `${A}/stages/{stageName}/cache/data`,
+    async (c) => {
+      await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
+      flushStageCache(p(c, "restApiId"), p(c, "stageName"));
+      return empty(202);
+    },
+  ],
+  // Tags
+  [
+    "TagResource",
+    "PUT",
+    "/tags/{resourceArn}",
+    async (c) => {
+      await tags.tagResource(
+        caller(c),
+        p(c, "resourceArn"),
+        parse(z.object({ tags: strMap.optional() }), c).tags ?? {},
+      );
+      return empty(204);
+    },
+  ],
+  [
+    "UntagResource",
+    "DELETE",
+    "/tags/{resourceArn}",
+    async (c) => {
+      await tags.untagResource(caller(c), p(c, "resourceArn"), c.query?.getAll("tagKeys") ?? []);
+      return empty(204);
+    },
+  ],
+  [
+    "GetTags",
+    "GET",
+    "/tags/{resourceArn}",
+    async (c) => reply(200, { tags: await tags.getTags(caller(c), p(c, "resourceArn")) }),
   ],
   // Export
   [

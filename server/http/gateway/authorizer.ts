@@ -1,0 +1,154 @@
+import type { Authorizer } from "../../core/apis/model";
+import { callFunction } from "../../domains/functions/function.call";
+import { resolveFunctionRef } from "../../domains/functions/function.service";
+import { logger } from "../../logger";
+import type { GatewayTenant } from "./integrations";
+import { proxyEvent } from "./integrations";
+import { mapRequestValue, withStageVariables, type MethodRequest } from "./request";
+
+// Lambda authorizers (TOKEN and REQUEST) on the gateway: the identity sources are read, the
+// function is called with API Gateway's authorizer event, and the IAM policy it answers is evaluated
+// against the method ARN. Results are cached per process for authorizerResultTtlInSeconds, keyed by
+// the identity. Cognito user pool authorizers are not available.
+
+export type AuthorizerOutcome =
+  | { ok: true; principalId: string; context: Record<string, unknown>; usageIdentifierKey?: string }
+  | {
+      ok: false;
+      type: "UNAUTHORIZED" | "ACCESS_DENIED" | "AUTHORIZER_CONFIGURATION_ERROR" | "AUTHORIZER_FAILURE";
+      message: string;
+    };
+
+const cache = new Map<string, { outcome: AuthorizerOutcome & { policy?: unknown }; expires: number }>();
+const MAX_CACHED = 5_000;
+
+const LAMBDA_URI = /^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
+
+function arnMatches(pattern: string, arn: string): boolean {
+  const re = new RegExp(
+    "^" +
+      pattern
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+        .join("") +
+      "$",
+  );
+  return re.test(arn);
+}
+
+type Statement = { Effect?: string; Action?: string | string[]; Resource?: string | string[] };
+
+/** Deny wins; otherwise an Allow for execute-api:Invoke on a matching resource admits. */
+function evaluatePolicy(policy: unknown, methodArn: string): "allow" | "deny" | "none" {
+  const p = policy as { Statement?: Statement | Statement[] } | null;
+  if (!p || typeof p !== "object") return "none";
+  const statements = Array.isArray(p.Statement) ? p.Statement : p.Statement ? [p.Statement] : [];
+  let allowed = false;
+  for (const s of statements) {
+    const actions = [s.Action ?? []].flat();
+    if (!actions.some((a) => a === "*" || a === "execute-api:*" || a === "execute-api:Invoke")) continue;
+    const resources = [s.Resource ?? []].flat();
+    if (!resources.some((r) => arnMatches(r, methodArn))) continue;
+    if (s.Effect === "Deny") return "deny";
+    if (s.Effect === "Allow") allowed = true;
+  }
+  return allowed ? "allow" : "none";
+}
+
+function decide(outcome: AuthorizerOutcome & { policy?: unknown }, methodArn: string): AuthorizerOutcome {
+  if (!outcome.ok) return outcome;
+  const verdict = evaluatePolicy(outcome.policy, methodArn);
+  if (verdict === "allow")
+    return {
+      ok: true,
+      principalId: outcome.principalId,
+      context: outcome.context,
+      usageIdentifierKey: outcome.usageIdentifierKey,
+    };
+  return {
+    ok: false,
+    type: "ACCESS_DENIED",
+    message:
+      verdict === "deny"
+        ? "User is not authorized to access this resource with an explicit deny"
+        : "User is not authorized to access this resource",
+  };
+}
+
+export async function runAuthorizer(
+  tenant: GatewayTenant,
+  a: Authorizer,
+  r: MethodRequest,
+  methodArn: string,
+  resourcePath: string,
+): Promise<AuthorizerOutcome> {
+  if (a.type === "COGNITO_USER_POOLS")
+    return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+  const sources = (a.identitySource ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const identity = sources.map((s) => mapRequestValue(r, s));
+  if (identity.some((v) => v === undefined || v === ""))
+    return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+  if (
+    a.type === "TOKEN" &&
+    a.identityValidationExpression &&
+    !new RegExp(`^(?:${a.identityValidationExpression})$`).test(identity[0]!)
+  )
+    return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+
+  const key = `${a.id}\n${identity.join("\n")}`;
+  const hit = a.authorizerResultTtlInSeconds > 0 ? cache.get(key) : undefined;
+  if (hit && hit.expires > Date.now()) return decide(hit.outcome, methodArn);
+
+  const uri = withStageVariables(a.authorizerUri ?? "", r.stageVariables);
+  const m = LAMBDA_URI.exec(uri);
+  if (!m) return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+  const event =
+    a.type === "TOKEN"
+      ? { type: "TOKEN", authorizationToken: identity[0], methodArn }
+      : {
+          type: "REQUEST",
+          methodArn,
+          ...proxyEvent(r, resourcePath, false),
+          body: undefined,
+          isBase64Encoded: undefined,
+        };
+  let outcome: AuthorizerOutcome & { policy?: unknown };
+  try {
+    const fn = await resolveFunctionRef(tenant, m[1]);
+    const res = await callFunction(fn, JSON.stringify(event), { requestId: String(r.context.requestId) });
+    if (res.kind === "function_error") {
+      // A function that fails with "Unauthorized" is API Gateway's way to answer 401.
+      if (String(res.error.errorMessage) === "Unauthorized")
+        return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+      return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+    }
+    if (res.kind !== "result")
+      return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+    const out = JSON.parse(res.payload) as {
+      principalId?: unknown;
+      policyDocument?: unknown;
+      context?: Record<string, unknown>;
+      usageIdentifierKey?: string;
+    };
+    if (!out || typeof out !== "object" || out.principalId === undefined || !out.policyDocument)
+      return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+    outcome = {
+      ok: true,
+      principalId: String(out.principalId),
+      context: out.context && typeof out.context === "object" ? out.context : {},
+      ...(typeof out.usageIdentifierKey === "string" ? { usageIdentifierKey: out.usageIdentifierKey } : {}),
+      policy: out.policyDocument,
+    };
+  } catch (e) {
+    logger.debug({ err: e }, "gateway: authorizer failed");
+    return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+  }
+  if (a.authorizerResultTtlInSeconds > 0) {
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, { outcome, expires: Date.now() + a.authorizerResultTtlInSeconds * 1000 });
+  }
+  return decide(outcome, methodArn);
+}
