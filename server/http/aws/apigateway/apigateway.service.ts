@@ -7,7 +7,7 @@ import * as apis from "../../../domains/apis/rest-api.service";
 import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
 import * as tags from "../../../domains/apis/tags.service";
-import { usageActions, usageRoutes } from "./usage.actions";
+import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
 import { testInvokeMethod } from "./test-invoke";
 
@@ -822,6 +822,6 @@ export const apigatewayService: AwsService = {
     ...usageActions,
   ]),
   routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes],
-  rawBodyActions: new Set(["CreateRestApi", "PutRestApi"]),
+  rawBodyActions: new Set(["CreateRestApi", "PutRestApi", ...usageRawBodyActions]),
   renderError: (err, call) => renderApiGatewayError(err, call.requestId),
 };

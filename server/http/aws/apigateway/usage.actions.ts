@@ -2,8 +2,7 @@ import { z } from "zod";
 import { AppError } from "../../../core/errors";
 import * as usage from "../../../domains/apis/usage/usage.service";
 import type { ApiKeyRow, UsagePlanRow } from "../../../domains/apis/usage/usage.repository";
-import { restJsonErrorReply } from "../rest-json";
-import type { AwsAction, AwsCall, AwsReply, AwsService, RestJsonRoute } from "../types";
+import type { AwsAction, AwsCall, AwsReply, RestJsonRoute } from "../types";
 
 // API Gateway v1's API keys, usage plans and usage (/apikeys, /usageplans, ...): routes and actions
 // the apigateway service (apigateway.service.ts) spreads in. Paths and members as
@@ -284,15 +283,3 @@ export const usageActions: [string, AwsAction][] = [
   ["GetUsage", getUsage],
   ["UpdateUsage", updateUsage],
 ];
-
-/**
- * Until api-rest's apigateway service (which spreads usageRoutes/usageActions) is merged: the usage
- * part alone as a service, so the door serves it. The lead drops its line in services.ts at merge.
- */
-export const usageOnlyService: AwsService = {
-  name: "apigateway",
-  actions: new Map(usageActions),
-  routes: usageRoutes,
-  rawBodyActions: usageRawBodyActions,
-  renderError: (err, c) => restJsonErrorReply(err, c.requestId),
-};
