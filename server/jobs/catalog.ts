@@ -32,8 +32,9 @@ import { runFoldShapes } from "../domains/schemas/discovery";
 import { archiveRetentionJob, replayJob } from "../domains/archives/archives.jobs";
 import { runReplay } from "../domains/archives/replay.run";
 import { runArchiveRetention } from "../domains/archives/archive.retention";
-import { runTaskJob } from "../domains/workflows/workflows.jobs";
+import { runTaskJob, stopChildrenJob } from "../domains/workflows/workflows.jobs";
 import { runRemoteTask } from "../domains/workflows/executor/runner";
+import { runStopChildren } from "../domains/workflows/executor/abort";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -61,6 +62,7 @@ export const HANDLERS: JobRegistration[] = [
   handle(foldShapesJob, runFoldShapes),
   handle(replayJob, runReplay),
   handle(runTaskJob, runRemoteTask),
+  handle(stopChildrenJob, runStopChildren),
   handle(archiveRetentionJob, async (data, ctx) => {
     await runArchiveRetention(data, ctx);
   }),

@@ -402,3 +402,12 @@ export async function waitingTokens(q: Queryable, executionId: string): Promise<
   );
   return r.rows;
 }
+
+export async function runningChildren(q: Queryable, parentId: string, mapRunArn?: string): Promise<string[]> {
+  const r = await q.query<{ id: string }>(
+    `SELECT id FROM executions WHERE parent_execution_id = $1 AND status = 'RUNNING'
+        AND ($2::text IS NULL OR map_run_arn = $2)`,
+    [parentId, mapRunArn ?? null],
+  );
+  return r.rows.map((x) => x.id);
+}

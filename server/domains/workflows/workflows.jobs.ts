@@ -11,4 +11,12 @@ export const runTaskJob = defineJob({
   work: { localConcurrency: 8, pollingIntervalSeconds: 0.5 },
 });
 
-export const workflowJobs = [runTaskJob];
+/** Stops the RUNNING child executions of an execution that ended unsuccessfully (or of one map run). */
+export const stopChildrenJob = defineJob({
+  name: "workflows.stop-children",
+  schema: z.object({ executionId: z.string(), mapRunArn: z.string().optional() }),
+  queue: { retryLimit: 5, retryDelay: 1, retryBackoff: true },
+  work: { pollingIntervalSeconds: 0.5 },
+});
+
+export const workflowJobs = [runTaskJob, stopChildrenJob];

@@ -17,17 +17,17 @@ import {
   type Transition,
 } from "../../../core/states";
 import { enqueue } from "../../../platform/enqueue";
-import { logger } from "../../../logger";
 import { region } from "../execution.arns";
 import * as repo from "../execution.repository";
 import { emitExecutionStatusChange } from "../status-events";
 import { splitResource, type TaskOutcome, type TaskPattern, type TaskRequest } from "../tasks/resource";
 import { taskResourceFor } from "../tasks/registry";
 import { runTaskJob } from "../workflows.jobs";
-import { completeTask } from "./complete";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
-import { startDistributedMap, distributedChildEnded, type MapHost } from "./map-run";
+import { startDistributedMap, type MapHost } from "./map-run";
+import { notifyParent } from "./parent";
+import { stopChildrenLater } from "./stop-children";
 
 // The durable executor. `advanceExecution(id)` takes the execution's row lock (FOR UPDATE SKIP
 // LOCKED: one runner at a time, anywhere) and, in ONE transaction, moves every runnable thread
@@ -759,6 +759,7 @@ export class Run {
         cause: ex.cause,
       });
     await notifyParent(this.tx, ex);
+    if (ex.status !== "SUCCEEDED") await stopChildrenLater(this.tx, ex);
   }
 }
 
@@ -771,49 +772,3 @@ type MapPending = {
   toleratedFailureCount?: number;
   toleratedFailurePercentage?: number;
 };
-
-/** The describe shape a `.sync` parent receives (Input/Output as strings, or JSON for `.sync:2`). */
-export function childDescription(ex: repo.ExecutionRow, json: boolean): JsonObject {
-  const parse = (s: string | null) => {
-    if (s === null) return null;
-    try {
-      return JSON.parse(s) as Json;
-    } catch {
-      return s;
-    }
-  };
-  return {
-    ExecutionArn: ex.arn,
-    Input: json ? parse(ex.input) : ex.input,
-    InputDetails: { Included: true },
-    Name: ex.name,
-    ...(ex.output !== null ? { Output: json ? parse(ex.output) : ex.output, OutputDetails: { Included: true } } : {}),
-    RedriveCount: ex.redrive_count,
-    RedriveStatus: "NOT_REDRIVABLE",
-    StartDate: ex.start_date.getTime(),
-    StateMachineArn: ex.state_machine_arn,
-    Status: ex.status,
-    StopDate: (ex.stop_date ?? new Date()).getTime(),
-    ...(ex.error !== null ? { Error: ex.error } : {}),
-    ...(ex.cause !== null ? { Cause: ex.cause } : {}),
-  };
-}
-
-/** A child execution ended: complete the parent's `.sync` task or count the map run's item. */
-export async function notifyParent(tx: Queryable, ex: repo.ExecutionRow): Promise<void> {
-  const parent = ex.parent_task;
-  if (!parent) return;
-  if (parent.pattern === "mapItem") return distributedChildEnded(tx, ex);
-  if (parent.pattern !== "sync" && parent.pattern !== "sync2") return;
-  const desc = childDescription(ex, parent.pattern === "sync2");
-  const outcome: TaskOutcome =
-    ex.status === "SUCCEEDED"
-      ? { kind: "succeeded", output: desc }
-      : {
-          kind: "failed",
-          error: ex.status === "TIMED_OUT" ? "States.Timeout" : "States.TaskFailed",
-          cause: JSON.stringify(desc),
-        };
-  const ok = await completeTask(tx, parent, outcome);
-  if (!ok) logger.debug({ child: ex.arn }, "parent task no longer waits for this child");
-}
