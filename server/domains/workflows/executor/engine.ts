@@ -110,6 +110,7 @@ export class Run {
   private tokens: Array<{ token: string; frame: Frame; scheduledEventId: number }> = [];
   private abortedFrames: string[] = [];
   private timedOutFrames: string[] = [];
+  private collecting: Frame[] = [];
   private afterFlush: Array<() => Promise<void>> = [];
 
   constructor(
@@ -118,7 +119,11 @@ export class Run {
     frames: Frame[],
     readonly now: Date,
   ) {
-    for (const f of frames) this.frames.set(f.id, f);
+    for (const f of frames) {
+      this.frames.set(f.id, f);
+      // A Parallel/Map whose children all ended in a transaction that ran out of budget.
+      if (f.status === "collect") this.collecting.push(f);
+    }
     this.history = ex.type !== "EXPRESS";
     this.definition = JSON.parse(ex.definition) as JsonObject;
     this.input = JSON.parse(ex.input) as Json;
@@ -521,8 +526,6 @@ export class Run {
     this.event(parent, p.kind === "parallel" ? "ParallelStateSucceeded" : "MapStateSucceeded");
     this.collecting.push(parent);
   }
-
-  private collecting: Frame[] = [];
 
   /** Reads the outputs of the collected parents' children (some committed in earlier transactions). */
   private async collect(): Promise<boolean> {
