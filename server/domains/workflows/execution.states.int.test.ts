@@ -392,6 +392,42 @@ describe("EXPRESS", () => {
   });
 });
 
+describe("JSONata", () => {
+  it("runs a JSONata Map (Items, ItemSelector) whose Task sends Arguments and shapes Output from $states.result", async () => {
+    const { d, types } = await run(
+      {
+        QueryLanguage: "JSONata",
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            Items: "{% $states.input.xs %}",
+            ItemSelector: { v: "{% $states.context.Map.Item.Value %}" },
+            ItemProcessor: {
+              StartAt: "T",
+              States: {
+                T: {
+                  Type: "Task",
+                  Resource: CHILD,
+                  Arguments: { StateMachineArn: echo, Input: { d: "{% $states.input.v * 2 %}" } },
+                  Output: "{% $states.result.Output.d %}",
+                  End: true,
+                },
+              },
+            },
+            Output: "{% $sum($states.result) %}",
+            End: true,
+          },
+        },
+      },
+      { xs: [1, 2, 3] },
+    );
+    expect(d.status).toBe("SUCCEEDED");
+    expect(JSON.parse(d.output!)).toBe(12);
+    expect(types.filter((x) => x === "TaskSucceeded")).toHaveLength(3);
+  });
+});
+
 describe("redrive of a Map and the listing actions", () => {
   it("redrives only the failed Map iterations; succeeded ones keep their outputs", async () => {
     const childName = `later-${Math.random().toString(36).slice(2, 8)}`;
