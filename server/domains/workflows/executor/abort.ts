@@ -1,6 +1,7 @@
 import { pool, withTransaction, type Queryable } from "../../../db";
 import * as repo from "../execution.repository";
 import { emitExecutionStatusChange } from "../status-events";
+import { statusRecord } from "../execution.status";
 import { notifyParent } from "./parent";
 import { stopChildrenLater } from "./stop-children";
 import * as xrepo from "./executor.repository";
@@ -36,20 +37,7 @@ export async function abortExecution(
   }
   await xrepo.abortActiveFrames(tx, ex.id);
   const updated = await repo.markAborted(tx, ex.id, stopDate, error, cause);
-  if (ex.type === "STANDARD")
-    await emitExecutionStatusChange(tx, {
-      tenantId: ex.tenant_id,
-      executionArn: ex.arn,
-      stateMachineArn: ex.state_machine_arn,
-      name: ex.name,
-      status: "ABORTED",
-      startDate: ex.start_date,
-      stopDate,
-      input: ex.input,
-      output: null,
-      error,
-      cause,
-    });
+  if (ex.type === "STANDARD") await emitExecutionStatusChange(tx, statusRecord(updated));
   await notifyParent(tx, updated);
   await stopChildrenLater(tx, ex);
   return stopDate;

@@ -20,6 +20,7 @@ import { enqueue } from "../../../platform/enqueue";
 import { region } from "../execution.arns";
 import * as repo from "../execution.repository";
 import { emitExecutionStatusChange } from "../status-events";
+import { statusRecord } from "../execution.status";
 import { splitResource, type TaskOutcome, type TaskPattern, type TaskRequest } from "../tasks/resource";
 import { taskResourceFor } from "../tasks/registry";
 import { runTaskJob } from "../workflows.jobs";
@@ -747,20 +748,7 @@ export class Run {
   /** The execution ended: tell status listeners, and the parent task or map run it belongs to. */
   private async closed() {
     const ex = this.ex;
-    if (ex.type === "STANDARD")
-      await emitExecutionStatusChange(this.tx, {
-        tenantId: ex.tenant_id,
-        executionArn: ex.arn,
-        stateMachineArn: ex.state_machine_arn,
-        name: ex.name,
-        status: ex.status,
-        startDate: ex.start_date,
-        stopDate: ex.stop_date,
-        input: ex.input,
-        output: ex.output,
-        error: ex.error,
-        cause: ex.cause,
-      });
+    if (ex.type === "STANDARD") await emitExecutionStatusChange(this.tx, statusRecord(ex));
     await notifyParent(this.tx, ex);
     if (ex.status !== "SUCCEEDED") await stopChildrenLater(this.tx, ex);
   }
