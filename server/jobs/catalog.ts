@@ -32,7 +32,8 @@ import { runFoldShapes } from "../domains/schemas/discovery";
 import { archiveRetentionJob, replayJob } from "../domains/archives/archives.jobs";
 import { runReplay } from "../domains/archives/replay.run";
 import { runArchiveRetention } from "../domains/archives/archive.retention";
-import { runTaskJob, stopChildrenJob } from "../domains/workflows/workflows.jobs";
+import { executionRetentionJob, runTaskJob, stopChildrenJob } from "../domains/workflows/workflows.jobs";
+import { runExecutionRetention } from "../domains/workflows/execution.retention";
 import { runRemoteTask } from "../domains/workflows/executor/runner";
 import { runStopChildren } from "../domains/workflows/executor/abort";
 
@@ -63,6 +64,9 @@ export const HANDLERS: JobRegistration[] = [
   handle(replayJob, runReplay),
   handle(runTaskJob, runRemoteTask),
   handle(stopChildrenJob, runStopChildren),
+  handle(executionRetentionJob, async () => {
+    await runExecutionRetention();
+  }),
   handle(archiveRetentionJob, async (data, ctx) => {
     await runArchiveRetention(data, ctx);
   }),

@@ -411,3 +411,15 @@ export async function runningChildren(q: Queryable, parentId: string, mapRunArn?
   );
   return r.rows.map((x) => x.id);
 }
+
+/** Deletes up to `limit` ended executions of `type` stopped before `cutoff` (their rows cascade). */
+export async function deleteEndedExecutions(q: Queryable, type: string, cutoff: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `DELETE FROM executions WHERE id IN (
+       SELECT id FROM executions
+        WHERE type = $1 AND status <> 'RUNNING' AND stop_date < $2 AND map_run_arn IS NULL
+        LIMIT $3)`,
+    [type, cutoff, limit],
+  );
+  return r.rowCount ?? 0;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb } from "../../db";
+import { closeDb, pool } from "../../db";
+import { runExecutionRetention } from "./execution.retention";
 import { stopBoss } from "../../jobs/boss";
 import { stopListening } from "../../platform/listen";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
@@ -389,6 +390,14 @@ describe("EXPRESS", () => {
     await expect(describeExecution(caller(), { executionArn: out.executionArn })).rejects.toMatchObject({
       awsCode: "InvalidArn",
     });
+    // Ended EXPRESS executions are forgotten after an hour; STANDARD ones are kept 90 days.
+    const standard = await run({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+    const count = async (arn: string) =>
+      (await pool().query(`SELECT 1 FROM executions WHERE arn = $1`, [arn])).rows.length;
+    expect(await count(out.executionArn)).toBe(1);
+    await runExecutionRetention(new Date(Date.now() + 2 * 3600_000));
+    expect(await count(out.executionArn)).toBe(0);
+    expect(await count(standard.executionArn)).toBe(1);
   });
 });
 

@@ -19,4 +19,11 @@ export const stopChildrenJob = defineJob({
   work: { pollingIntervalSeconds: 0.5 },
 });
 
-export const workflowJobs = [runTaskJob, stopChildrenJob];
+/** Forgets ended executions as AWS does: EXPRESS ones after an hour, STANDARD ones after 90 days. */
+export const executionRetentionJob = defineJob({
+  name: "workflows.retention",
+  schema: z.object({}).passthrough(),
+  cron: "23 * * * *",
+});
+
+export const workflowJobs = [runTaskJob, stopChildrenJob, executionRetentionJob];
