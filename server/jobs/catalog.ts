@@ -32,8 +32,10 @@ import { runFoldShapes } from "../domains/schemas/discovery";
 import { archiveRetentionJob, replayJob } from "../domains/archives/archives.jobs";
 import { runReplay } from "../domains/archives/replay.run";
 import { runArchiveRetention } from "../domains/archives/archive.retention";
-import { runTaskJob } from "../domains/workflows/workflows.jobs";
+import { executionRetentionJob, runTaskJob, stopChildrenJob } from "../domains/workflows/workflows.jobs";
+import { runExecutionRetention } from "../domains/workflows/execution.retention";
 import { runRemoteTask } from "../domains/workflows/executor/runner";
+import { runStopChildren } from "../domains/workflows/executor/abort";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -61,6 +63,10 @@ export const HANDLERS: JobRegistration[] = [
   handle(foldShapesJob, runFoldShapes),
   handle(replayJob, runReplay),
   handle(runTaskJob, runRemoteTask),
+  handle(stopChildrenJob, runStopChildren),
+  handle(executionRetentionJob, async () => {
+    await runExecutionRetention();
+  }),
   handle(archiveRetentionJob, async (data, ctx) => {
     await runArchiveRetention(data, ctx);
   }),

@@ -5,6 +5,8 @@ import { stopListening } from "../../platform/listen";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
 import { insertStateMachine, waitForExecution } from "../../../tests/helpers/workflows";
 import { startExecutionRunner, type Runner } from "./executor/runner";
+import { runStopChildren } from "./executor/abort";
+import { pool } from "../../db";
 import {
   describeExecution,
   getExecutionHistory,
@@ -286,5 +288,38 @@ describe("service actions", () => {
     await expect(
       describeExecution(caller(), { executionArn: a.executionArn.replace("same", "other") }),
     ).rejects.toMatchObject({ awsCode: "ExecutionDoesNotExist" });
+  });
+
+  it("stopping a parent stops its .sync child (after the commit) and a stopped execution stays stopped", async () => {
+    const child = await insertStateMachine(t.tenant, {
+      StartAt: "W",
+      States: { W: { Type: "Wait", Seconds: 3600, End: true } },
+    });
+    const parent = await insertStateMachine(t.tenant, {
+      StartAt: "Call",
+      States: {
+        Call: {
+          Type: "Task",
+          Resource: "arn:aws:states:::states:startExecution.sync",
+          Parameters: { StateMachineArn: child },
+          End: true,
+        },
+      },
+    });
+    const p = await startExecution(caller(), { stateMachineArn: parent });
+    let kids: Awaited<ReturnType<typeof listExecutions>>["executions"] = [];
+    for (let i = 0; i < 400 && kids.length === 0; i++) {
+      kids = (await listExecutions(caller(), { stateMachineArn: child })).executions;
+      if (!kids.length) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(kids).toHaveLength(1);
+    const { stopDate } = await stopExecution(caller(), { executionArn: p.executionArn });
+    const again = await stopExecution(caller(), { executionArn: p.executionArn });
+    expect(again.stopDate.getTime()).toBe(stopDate.getTime());
+    const { rows } = await pool().query<{ id: string }>(`SELECT id FROM executions WHERE arn = $1`, [p.executionArn]);
+    await runStopChildren({ executionId: rows[0]!.id });
+    const k = await describeExecution(caller(), { executionArn: kids[0]!.executionArn });
+    expect(k.status).toBe("ABORTED");
+    expect((await describeExecution(caller(), { executionArn: p.executionArn })).status).toBe("ABORTED");
   });
 });

@@ -8,6 +8,7 @@ import { allFrames } from "./executor/executor.repository";
 import { startExecutionInTx, type StartInput } from "./start";
 import { resolveStartTarget } from "./state-machine.resolve";
 import { emitExecutionStatusChange } from "./status-events";
+import { statusRecord } from "./execution.status";
 
 // RedriveExecution (resume a FAILED / TIMED_OUT / ABORTED standard execution from the states that
 // did not finish) and StartSyncExecution (an EXPRESS execution run to its end while the caller waits).
@@ -88,17 +89,14 @@ export async function redriveExecution(
       BOSS_SCHEMA,
     );
     await emitExecutionStatusChange(tx, {
-      tenantId: ex.tenant_id,
-      executionArn: ex.arn,
-      stateMachineArn: ex.state_machine_arn,
-      name: ex.name,
+      ...statusRecord(ex),
       status: "RUNNING",
-      startDate: ex.start_date,
       stopDate: null,
-      input: ex.input,
       output: null,
       error: null,
       cause: null,
+      redriveCount: count,
+      redriveDate: now,
     });
     await repo.notifyRunners(tx, BOSS_SCHEMA, ex.id);
     return { redriveDate: now };

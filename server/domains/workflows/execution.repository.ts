@@ -402,3 +402,24 @@ export async function waitingTokens(q: Queryable, executionId: string): Promise<
   );
   return r.rows;
 }
+
+export async function runningChildren(q: Queryable, parentId: string, mapRunArn?: string): Promise<string[]> {
+  const r = await q.query<{ id: string }>(
+    `SELECT id FROM executions WHERE parent_execution_id = $1 AND status = 'RUNNING'
+        AND ($2::text IS NULL OR map_run_arn = $2)`,
+    [parentId, mapRunArn ?? null],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+/** Deletes up to `limit` ended executions of `type` stopped before `cutoff` (their rows cascade). */
+export async function deleteEndedExecutions(q: Queryable, type: string, cutoff: Date, limit: number): Promise<number> {
+  const r = await q.query(
+    `DELETE FROM executions WHERE id IN (
+       SELECT id FROM executions
+        WHERE type = $1 AND status <> 'RUNNING' AND stop_date < $2 AND map_run_arn IS NULL
+        LIMIT $3)`,
+    [type, cutoff, limit],
+  );
+  return r.rowCount ?? 0;
+}

@@ -10,10 +10,8 @@ import {
 } from "./execution.arns";
 import * as repo from "./execution.repository";
 import { completeTask, heartbeatTask } from "./executor/complete";
-import { abortActiveFrames } from "./executor/executor.repository";
-import { notifyParent } from "./executor/engine";
+import { abortExecution } from "./executor/abort";
 import { isWellFormedToken } from "./executor/tokens";
-import { emitExecutionStatusChange } from "./status-events";
 import type { StartInput } from "./start";
 
 // The execution use cases (Step Functions' execution actions), inputs and outputs in AWS's members
@@ -302,45 +300,9 @@ export async function stopExecution(
   return withTransaction(async (tx) => {
     const found = await loadExecution(tx, caller, req.executionArn);
     const ex = (await repo.lockExecutionByArn(tx, caller.tenant.id, found.arn))!;
-    if (ex.status !== "RUNNING") {
-      if (ex.type === "EXPRESS" || ex.status !== "RUNNING")
-        throw new AppError("validation", `Execution Does Not Exist: '${req.executionArn}'`, {
-          awsCode: "ExecutionDoesNotExist",
-        });
-    }
-    const stopDate = new Date();
-    const last = await repo.rootFrameLastEvent(tx, ex.id);
-    const details = {
-      ...(req.error !== undefined ? { error: req.error } : {}),
-      ...(req.cause !== undefined ? { cause: req.cause } : {}),
-    };
-    if (ex.type !== "EXPRESS")
-      await repo.insertEvents(tx, ex.id, ex.tenant_id, [
-        {
-          id: ex.next_event_id,
-          previousEventId: last,
-          type: "ExecutionAborted",
-          timestamp: stopDate,
-          details: { executionAbortedEventDetails: details },
-        },
-      ]);
-    await abortActiveFrames(tx, ex.id);
-    const updated = await repo.markAborted(tx, ex.id, stopDate, req.error ?? null, req.cause ?? null);
-    if (ex.type === "STANDARD")
-      await emitExecutionStatusChange(tx, {
-        tenantId: ex.tenant_id,
-        executionArn: ex.arn,
-        stateMachineArn: ex.state_machine_arn,
-        name: ex.name,
-        status: "ABORTED",
-        startDate: ex.start_date,
-        stopDate,
-        input: ex.input,
-        output: null,
-        error: req.error ?? null,
-        cause: req.cause ?? null,
-      });
-    await notifyParent(tx, updated);
+    // An execution that already ended stays as it is (the call answers with its stop date).
+    if (ex.status !== "RUNNING") return { stopDate: ex.stop_date ?? new Date() };
+    const stopDate = await abortExecution(tx, ex, req.error ?? null, req.cause ?? null);
     return { stopDate };
   });
 }

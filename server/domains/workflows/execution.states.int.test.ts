@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb } from "../../db";
+import { closeDb, pool } from "../../db";
+import { runExecutionRetention } from "./execution.retention";
 import { stopBoss } from "../../jobs/boss";
 import { stopListening } from "../../platform/listen";
 import { createTestTenant, type TestTenant } from "../../../tests/helpers/fixtures";
@@ -8,6 +9,8 @@ import { startExecutionRunner, type Runner } from "./executor/runner";
 import {
   describeExecution,
   describeMapRun,
+  describeStateMachineForExecution,
+  updateMapRun,
   getExecutionHistory,
   listExecutions,
   listMapRuns,
@@ -387,5 +390,155 @@ describe("EXPRESS", () => {
     await expect(describeExecution(caller(), { executionArn: out.executionArn })).rejects.toMatchObject({
       awsCode: "InvalidArn",
     });
+    // Ended EXPRESS executions are forgotten after an hour; STANDARD ones are kept 90 days.
+    const standard = await run({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+    const count = async (arn: string) =>
+      (await pool().query(`SELECT 1 FROM executions WHERE arn = $1`, [arn])).rows.length;
+    expect(await count(out.executionArn)).toBe(1);
+    await runExecutionRetention(new Date(Date.now() + 2 * 3600_000));
+    expect(await count(out.executionArn)).toBe(0);
+    expect(await count(standard.executionArn)).toBe(1);
+  });
+});
+
+describe("JSONata", () => {
+  it("runs a JSONata Map (Items, ItemSelector) whose Task sends Arguments and shapes Output from $states.result", async () => {
+    const { d, types } = await run(
+      {
+        QueryLanguage: "JSONata",
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            Items: "{% $states.input.xs %}",
+            ItemSelector: { v: "{% $states.context.Map.Item.Value %}" },
+            ItemProcessor: {
+              StartAt: "T",
+              States: {
+                T: {
+                  Type: "Task",
+                  Resource: CHILD,
+                  Arguments: { StateMachineArn: echo, Input: { d: "{% $states.input.v * 2 %}" } },
+                  Output: "{% $states.result.Output.d %}",
+                  End: true,
+                },
+              },
+            },
+            Output: "{% $sum($states.result) %}",
+            End: true,
+          },
+        },
+      },
+      { xs: [1, 2, 3] },
+    );
+    expect(d.status).toBe("SUCCEEDED");
+    expect(JSON.parse(d.output!)).toBe(12);
+    expect(types.filter((x) => x === "TaskSucceeded")).toHaveLength(3);
+  });
+});
+
+describe("redrive of a Map and the listing actions", () => {
+  it("redrives only the failed Map iterations; succeeded ones keep their outputs", async () => {
+    const childName = `later-${Math.random().toString(36).slice(2, 8)}`;
+    const childArn = `arn:aws:states:us-east-1:${t.tenant.accountId}:stateMachine:${childName}`;
+    const { d, executionArn } = await run(
+      {
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            ItemProcessor: {
+              StartAt: "C",
+              States: {
+                C: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 0, Next: "Call" }], Default: "Ok" },
+                Call: {
+                  Type: "Task",
+                  Resource: CHILD,
+                  Parameters: { StateMachineArn: childArn, Input: { v: 100 } },
+                  OutputPath: "$.Output",
+                  End: true,
+                },
+                Ok: { Type: "Pass", Parameters: { "v.$": "$" }, End: true },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      [1, 0, 2],
+    );
+    expect(d.status).toBe("FAILED");
+    const before = (await getExecutionHistory(caller(), { executionArn, maxResults: 1000 })).events;
+    await insertStateMachine(
+      t.tenant,
+      { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      { name: childName },
+    );
+    await redriveExecution(caller(), { executionArn });
+    const after = await waitForExecution(t.tenant, executionArn);
+    expect(after.status).toBe("SUCCEEDED");
+    expect(JSON.parse(after.output!)).toEqual([{ v: 1 }, { v: 100 }, { v: 2 }]);
+    const h = (await getExecutionHistory(caller(), { executionArn, maxResults: 1000 })).events;
+    const okEntered = (events: typeof h) =>
+      events.filter(
+        (e) => e.type === "PassStateEntered" && (e.stateEnteredEventDetails as { name: string }).name === "Ok",
+      ).length;
+    // The iterations that had succeeded did not run again.
+    expect(okEntered(h)).toBe(okEntered(before));
+    expect(h.map((e) => e.type)).toContain("ExecutionRedriven");
+    // ids stay consecutive across the redrive
+    expect(h.map((e) => e.id)).toEqual(h.map((_, i) => i + 1));
+  });
+
+  it("pages ListExecutions and describes the state machine an execution runs", async () => {
+    const sm = await insertStateMachine(t.tenant, { StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+    const started: string[] = [];
+    for (let i = 0; i < 3; i++) started.push((await startExecution(caller(), { stateMachineArn: sm })).executionArn);
+    const p1 = await listExecutions(caller(), { stateMachineArn: sm, maxResults: 2 });
+    expect(p1.executions).toHaveLength(2);
+    expect(p1.nextToken).toBeDefined();
+    const p2 = await listExecutions(caller(), { stateMachineArn: sm, maxResults: 2, nextToken: p1.nextToken });
+    expect(p2.executions).toHaveLength(1);
+    expect(p2.nextToken).toBeUndefined();
+    expect([...p1.executions, ...p2.executions].map((e) => e.executionArn).sort()).toEqual([...started].sort());
+    await expect(listExecutions(caller(), { stateMachineArn: sm, nextToken: "garbage!" })).rejects.toMatchObject({
+      awsCode: "InvalidToken",
+    });
+    const desc = await describeStateMachineForExecution(caller(), { executionArn: started[0]! });
+    expect(desc).toMatchObject({ stateMachineArn: sm, name: sm.split(":")[6] });
+    expect(JSON.parse(desc.definition)).toEqual({ StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+  });
+
+  it("UpdateMapRun changes a running map run's MaxConcurrency", async () => {
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          MaxConcurrency: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "W",
+            States: { W: { Type: "Wait", Seconds: 1, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution(caller(), { stateMachineArn: sm, input: "[1,2,3]" });
+    let runs: Awaited<ReturnType<typeof listMapRuns>>["mapRuns"] = [];
+    for (let i = 0; i < 400 && runs.length === 0; i++) {
+      runs = (await listMapRuns(caller(), { executionArn })).mapRuns;
+      if (!runs.length) await new Promise((r) => setTimeout(r, 25));
+    }
+    const mapRunArn = runs[0]!.mapRunArn;
+    await updateMapRun(caller(), { mapRunArn, maxConcurrency: 3, toleratedFailureCount: 1 });
+    expect(await describeMapRun(caller(), { mapRunArn })).toMatchObject({
+      maxConcurrency: 3,
+      toleratedFailureCount: 1,
+    });
+    const d = await waitForExecution(t.tenant, executionArn);
+    expect(d.status).toBe("SUCCEEDED");
+    expect(JSON.parse(d.output!)).toEqual([1, 2, 3]);
   });
 });

@@ -6,6 +6,7 @@ import { resolveStartTarget } from "./state-machine.resolve";
 import { executionArnOf, type Caller } from "./execution.arns";
 import * as repo from "./execution.repository";
 import { emitExecutionStatusChange } from "./status-events";
+import { statusRecord } from "./execution.status";
 
 // StartExecution, the LOW half of the executor: it commits the execution, its ExecutionStarted
 // event and its first thread (ready now) in the caller's transaction and NOTIFYs the runners
@@ -162,20 +163,7 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
     },
     BOSS_SCHEMA,
   );
-  if (!express)
-    await emitExecutionStatusChange(tx, {
-      tenantId: caller.tenant.id,
-      executionArn: arn,
-      stateMachineArn: target.stateMachineArn,
-      name,
-      status: "RUNNING",
-      startDate: now,
-      stopDate: null,
-      input: inputText,
-      output: null,
-      error: null,
-      cause: null,
-    });
+  if (!express) await emitExecutionStatusChange(tx, statusRecord(row));
   return { executionArn: arn, startDate: now, created: true };
 }
 

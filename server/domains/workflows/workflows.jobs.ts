@@ -11,4 +11,19 @@ export const runTaskJob = defineJob({
   work: { localConcurrency: 8, pollingIntervalSeconds: 0.5 },
 });
 
-export const workflowJobs = [runTaskJob];
+/** Stops the RUNNING child executions of an execution that ended unsuccessfully (or of one map run). */
+export const stopChildrenJob = defineJob({
+  name: "workflows.stop-children",
+  schema: z.object({ executionId: z.string(), mapRunArn: z.string().optional() }),
+  queue: { retryLimit: 5, retryDelay: 1, retryBackoff: true },
+  work: { pollingIntervalSeconds: 0.5 },
+});
+
+/** Forgets ended executions as AWS does: EXPRESS ones after an hour, STANDARD ones after 90 days. */
+export const executionRetentionJob = defineJob({
+  name: "workflows.retention",
+  schema: z.object({}).passthrough(),
+  cron: "23 * * * *",
+});
+
+export const workflowJobs = [runTaskJob, stopChildrenJob, executionRetentionJob];

@@ -17,17 +17,18 @@ import {
   type Transition,
 } from "../../../core/states";
 import { enqueue } from "../../../platform/enqueue";
-import { logger } from "../../../logger";
 import { region } from "../execution.arns";
 import * as repo from "../execution.repository";
 import { emitExecutionStatusChange } from "../status-events";
+import { statusRecord } from "../execution.status";
 import { splitResource, type TaskOutcome, type TaskPattern, type TaskRequest } from "../tasks/resource";
 import { taskResourceFor } from "../tasks/registry";
 import { runTaskJob } from "../workflows.jobs";
-import { completeTask } from "./complete";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
-import { startDistributedMap, distributedChildEnded, type MapHost } from "./map-run";
+import { startDistributedMap, type MapHost } from "./map-run";
+import { notifyParent } from "./parent";
+import { stopChildrenLater } from "./stop-children";
 
 // The durable executor. `advanceExecution(id)` takes the execution's row lock (FOR UPDATE SKIP
 // LOCKED: one runner at a time, anywhere) and, in ONE transaction, moves every runnable thread
@@ -110,6 +111,7 @@ export class Run {
   private tokens: Array<{ token: string; frame: Frame; scheduledEventId: number }> = [];
   private abortedFrames: string[] = [];
   private timedOutFrames: string[] = [];
+  private collecting: Frame[] = [];
   private afterFlush: Array<() => Promise<void>> = [];
 
   constructor(
@@ -118,7 +120,11 @@ export class Run {
     frames: Frame[],
     readonly now: Date,
   ) {
-    for (const f of frames) this.frames.set(f.id, f);
+    for (const f of frames) {
+      this.frames.set(f.id, f);
+      // A Parallel/Map whose children all ended in a transaction that ran out of budget.
+      if (f.status === "collect") this.collecting.push(f);
+    }
     this.history = ex.type !== "EXPRESS";
     this.definition = JSON.parse(ex.definition) as JsonObject;
     this.input = JSON.parse(ex.input) as Json;
@@ -522,8 +528,6 @@ export class Run {
     this.collecting.push(parent);
   }
 
-  private collecting: Frame[] = [];
-
   /** Reads the outputs of the collected parents' children (some committed in earlier transactions). */
   private async collect(): Promise<boolean> {
     if (!this.collecting.length) return false;
@@ -744,21 +748,9 @@ export class Run {
   /** The execution ended: tell status listeners, and the parent task or map run it belongs to. */
   private async closed() {
     const ex = this.ex;
-    if (ex.type === "STANDARD")
-      await emitExecutionStatusChange(this.tx, {
-        tenantId: ex.tenant_id,
-        executionArn: ex.arn,
-        stateMachineArn: ex.state_machine_arn,
-        name: ex.name,
-        status: ex.status,
-        startDate: ex.start_date,
-        stopDate: ex.stop_date,
-        input: ex.input,
-        output: ex.output,
-        error: ex.error,
-        cause: ex.cause,
-      });
+    if (ex.type === "STANDARD") await emitExecutionStatusChange(this.tx, statusRecord(ex));
     await notifyParent(this.tx, ex);
+    if (ex.status !== "SUCCEEDED") await stopChildrenLater(this.tx, ex);
   }
 }
 
@@ -771,49 +763,3 @@ type MapPending = {
   toleratedFailureCount?: number;
   toleratedFailurePercentage?: number;
 };
-
-/** The describe shape a `.sync` parent receives (Input/Output as strings, or JSON for `.sync:2`). */
-export function childDescription(ex: repo.ExecutionRow, json: boolean): JsonObject {
-  const parse = (s: string | null) => {
-    if (s === null) return null;
-    try {
-      return JSON.parse(s) as Json;
-    } catch {
-      return s;
-    }
-  };
-  return {
-    ExecutionArn: ex.arn,
-    Input: json ? parse(ex.input) : ex.input,
-    InputDetails: { Included: true },
-    Name: ex.name,
-    ...(ex.output !== null ? { Output: json ? parse(ex.output) : ex.output, OutputDetails: { Included: true } } : {}),
-    RedriveCount: ex.redrive_count,
-    RedriveStatus: "NOT_REDRIVABLE",
-    StartDate: ex.start_date.getTime(),
-    StateMachineArn: ex.state_machine_arn,
-    Status: ex.status,
-    StopDate: (ex.stop_date ?? new Date()).getTime(),
-    ...(ex.error !== null ? { Error: ex.error } : {}),
-    ...(ex.cause !== null ? { Cause: ex.cause } : {}),
-  };
-}
-
-/** A child execution ended: complete the parent's `.sync` task or count the map run's item. */
-export async function notifyParent(tx: Queryable, ex: repo.ExecutionRow): Promise<void> {
-  const parent = ex.parent_task;
-  if (!parent) return;
-  if (parent.pattern === "mapItem") return distributedChildEnded(tx, ex);
-  if (parent.pattern !== "sync" && parent.pattern !== "sync2") return;
-  const desc = childDescription(ex, parent.pattern === "sync2");
-  const outcome: TaskOutcome =
-    ex.status === "SUCCEEDED"
-      ? { kind: "succeeded", output: desc }
-      : {
-          kind: "failed",
-          error: ex.status === "TIMED_OUT" ? "States.Timeout" : "States.TaskFailed",
-          cause: JSON.stringify(desc),
-        };
-  const ok = await completeTask(tx, parent, outcome);
-  if (!ok) logger.debug({ child: ex.arn }, "parent task no longer waits for this child");
-}

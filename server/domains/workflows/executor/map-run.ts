@@ -7,6 +7,7 @@ import { readMapItems } from "../map-items";
 import * as mrepo from "../map-run.repository";
 import { startExecutionInTx } from "../start";
 import * as xrepo from "./executor.repository";
+import { stopChildrenLater } from "./stop-children";
 
 // Distributed Map (ItemProcessor.ProcessorConfig.Mode = DISTRIBUTED): a map run whose items each run
 // as a child execution (STANDARD or EXPRESS per ProcessorConfig.ExecutionType) of the ItemProcessor,
@@ -168,6 +169,7 @@ export async function distributedChildEnded(tx: Queryable, child: repo.Execution
     event("MapRunFailed", { mapRunFailedEventDetails: failure });
     status = "error";
     pending = { ...p, failure };
+    await stopChildrenLater(tx, parent, p.mapRunArn);
   } else if (p.done + p.failed === p.total) {
     const rows = await mrepo.childOutputs(tx, p.mapRunArn);
     const out: Json[] = new Array<Json>(p.total).fill(null);
