@@ -239,6 +239,26 @@ describe("workflows console", () => {
     await page.locator(".edge-catch").first().waitFor();
     expect(await page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
     await screenshot(page, "workflows-machine-definition-1440");
+    // Versions and aliases: publish version 1, point PROD at it.
+    await page.getByRole("tab", { name: "Versions & aliases" }).click();
+    await page.getByText("No aliases").waitFor();
+    await page.getByRole("button", { name: "Publish version" }).click();
+    await page.getByTestId("version-row-1").waitFor();
+    await page.getByRole("button", { name: "Create alias" }).click();
+    const aliasDialog = page.getByRole("dialog", { name: "Create alias" });
+    await aliasDialog.getByLabel("Name").fill("PROD");
+    await aliasDialog.getByRole("button", { name: "Create alias" }).click();
+    await page.getByTestId("alias-row-PROD").getByText("version 1 (100%)").waitFor();
+    await screenshot(page, "workflows-machine-versions-1440");
+    // TestState runs the Choice alone: with a big amount it goes to the person.
+    await page.getByRole("tab", { name: "Test a state" }).click();
+    await page.getByLabel("Test input").fill(JSON.stringify({ amount: 500 }));
+    await page.getByRole("button", { name: "Test state" }).click();
+    const result = page.getByTestId("test-state-result");
+    await result.getByText("SUCCEEDED").waitFor();
+    await result.getByText("Next: Ask a person").waitFor();
+    await screenshot(page, "workflows-machine-test-state-1440");
+    await page.getByRole("tab", { name: "Executions" }).click();
     await page.getByRole("button", { name: "Start execution" }).click();
     const dialog = page.getByRole("dialog", { name: "Start execution" });
     await dialog.getByLabel("Name (optional)").fill("big-order");
