@@ -206,6 +206,23 @@ describe("state machines", () => {
     expect(type.message).toBe(
       "1 validation error detected: Value 'FAST' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]",
     );
+    // Model constraints come first and together, before the service's own checks (InvalidName).
+    const both = await errorOf(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: "bad name",
+          definition: PASS,
+          roleArn: ROLE,
+          type: "FAST" as never,
+          versionDescription: "d".repeat(257),
+          publish: true,
+        }),
+      ),
+    );
+    expect(both.name).toBe("ValidationException");
+    expect(both.message).toBe(
+      "2 validation errors detected: Value 'FAST' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]; Value at 'versionDescription' failed to satisfy constraint: Member must have length less than or equal to 256",
+    );
     const activityArn = `arn:aws:states:us-east-1:${a.tenant.accountId}:activity:x`;
     const wrongKind = await errorOf(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: activityArn })));
     expect(wrongKind).toMatchObject({
@@ -221,6 +238,57 @@ describe("state machines", () => {
     const nothing = await errorOf(sfn.send(new UpdateStateMachineCommand({ stateMachineArn: smArn(a, "x") })));
     expect(nothing.name).toBe("MissingRequiredParameter");
     expect((await sfn.send(new ListStateMachinesCommand({}))).stateMachines!.map((s) => s.name)).not.toContain("a b");
+  });
+
+  it("lets a viewer key read the catalog but not change it", async () => {
+    const viewer = await createTestTenant({ keyRole: "viewer" });
+    const c = client(viewer);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    const denied = await errorOf(
+      c.send(new CreateStateMachineCommand({ name: uniqueName("v"), definition: PASS, roleArn: ROLE })),
+    );
+    expect(denied.$metadata.httpStatusCode).toBe(403);
+    expect((await c.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+  });
+
+  it("speaks AWS JSON 1.0 on the wire: epoch-second timestamps and Step Functions' error shapes", async () => {
+    const call = async (action: string, body: unknown) => {
+      const r = await fetch(`${web.url}/api/aws`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${a.key.id}.${a.key.secret}`,
+          "x-amz-target": `AWSStepFunctions.${action}`,
+          "content-type": "application/x-amz-json-1.0",
+        },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: r.status,
+        type: r.headers.get("content-type"),
+        json: (await r.json()) as Record<string, unknown>,
+      };
+    };
+    const name = uniqueName("wire");
+    const made = await call("CreateStateMachine", { name, definition: PASS, roleArn: ROLE });
+    expect(made.status).toBe(200);
+    expect(made.type).toBe("application/x-amz-json-1.0");
+    expect(Object.keys(made.json)).toEqual(["stateMachineArn", "creationDate"]);
+    expect(typeof made.json.creationDate).toBe("number");
+    const missing = await call("DescribeStateMachine", { stateMachineArn: smArn(a, `${name}-x`) });
+    expect(missing.status).toBe(400);
+    expect(missing.json).toEqual({
+      __type: "com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist",
+      message: `State Machine Does Not Exist: '${smArn(a, `${name}-x`)}'`,
+    });
+    const invalid = await call("DescribeStateMachine", {});
+    expect(invalid.json).toEqual({
+      __type: "com.amazon.coral.validate#ValidationException",
+      message:
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+    });
+    const wrongType = await call("ListStateMachines", { maxResults: "ten" });
+    expect(wrongType.status).toBe(400);
+    expect(String(wrongType.json.__type)).toMatch(/#SerializationException$/);
   });
 
   it("validates definitions with ValidateStateMachineDefinition", async () => {

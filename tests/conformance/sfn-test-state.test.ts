@@ -136,8 +136,30 @@ describe("TestState", () => {
     expect(out.sent.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(ok.inspectionData!.result!).MessageId).toBe(out.sent.id);
     expect(JSON.parse(ok.inspectionData!.afterResultSelector!)).toEqual({ id: out.sent.id });
+    expect(JSON.parse(ok.inspectionData!.afterParameters!)).toEqual({ QueueUrl, MessageBody: "hello" });
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
     expect(got.Messages?.map((m) => m.Body)).toEqual(["hello"]);
+
+    // JSONata: Arguments and Output with $states, afterArguments in the inspection data.
+    const jsonataTask = await sfn.send(
+      new TestStateCommand({
+        definition: JSON.stringify({
+          Type: "Task",
+          QueryLanguage: "JSONata",
+          Resource: "arn:aws:states:::sqs:sendMessage",
+          Arguments: { QueueUrl, MessageBody: "{% $uppercase($states.input.body) %}" },
+          Output: "{% {'id': $states.result.MessageId} %}",
+          End: true,
+        }),
+        input: JSON.stringify({ body: "quiet" }),
+        inspectionLevel: "DEBUG",
+      }),
+    );
+    expect(jsonataTask.status).toBe("SUCCEEDED");
+    expect(JSON.parse(jsonataTask.inspectionData!.afterArguments!)).toEqual({ QueueUrl, MessageBody: "QUIET" });
+    expect(Object.keys(JSON.parse(jsonataTask.output!))).toEqual(["id"]);
+    const loud = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(loud.Messages?.map((m) => m.Body)).toEqual(["QUIET"]);
 
     const missing = `${QueueUrl}-missing`;
     const retry = await sfn.send(

@@ -102,6 +102,28 @@ describe("versions and aliases", () => {
     );
     expect(ok.stateMachineVersionArn).toBe(`${arn}:2`);
 
+    // A version keeps the logging configuration of its revision.
+    const logGroupArn = "arn:aws:logs:us-east-1:123456789012:log-group:sfn:*";
+    const logged = await sfn.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn: arn,
+        loggingConfiguration: { level: "ERROR", destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }] },
+      }),
+    );
+    expect(logged.revisionId).not.toBe(up.revisionId);
+    expect((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).loggingConfiguration).toEqual({
+      level: "ERROR",
+      includeExecutionData: false,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }],
+    });
+    expect(
+      (await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${arn}:2` }))).loggingConfiguration,
+    ).toEqual({ level: "OFF", includeExecutionData: false });
+    const noDest = await errorOf(
+      sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, loggingConfiguration: { level: "ALL" } })),
+    );
+    expect(noDest.name).toBe("InvalidLoggingConfiguration");
+
     const upd3 = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: def(3) }));
     const v3 = await sfn.send(
       new PublishStateMachineVersionCommand({ stateMachineArn: arn, revisionId: upd3.revisionId }),
@@ -173,7 +195,7 @@ describe("versions and aliases", () => {
     );
     expect(three.name).toBe("ValidationException");
     expect(three.message).toContain(
-      "at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2",
+      "at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2",
     );
     const noVersion = await errorOf(
       sfn.send(

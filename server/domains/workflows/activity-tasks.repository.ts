@@ -2,6 +2,8 @@ import type { Queryable } from "../../db";
 
 // SQL of activity tasks (migration 20261203200000_activity_tasks): a Task state on an activity
 // queues a row in the executor's transaction; GetActivityTask takes the oldest live one.
+// Started rows stay until their execution stops running (then the next poll of the activity drops
+// them; deleting the execution cascades).
 
 export const ACTIVITY_TASK_CHANNEL = "signalbox_activity_task";
 
@@ -47,32 +49,54 @@ export async function insertActivityTask(
 }
 
 /**
- * Takes the oldest task of the activity whose execution still runs and whose TimeoutSeconds has not
- * passed (deleting it: from now on its token is the executor's), and drops the dead ones it passes.
+ * Takes the oldest queued task of the activity whose execution still runs and whose TimeoutSeconds
+ * has not passed, marking it started by `workerName` (from now on its token is the executor's),
+ * and drops the dead ones of the activity (execution no longer running, or never taken in time).
  */
 export async function takeActivityTask(
   db: Queryable,
   activityId: string,
+  workerName: string | null,
 ): Promise<{ taskToken: string; input: string } | null> {
   await db.query(
     `DELETE FROM activity_tasks t USING executions e
       WHERE t.activity_id = $1 AND e.id = t.execution_id
-        AND (e.status <> 'RUNNING' OR (t.expires_at IS NOT NULL AND t.expires_at <= now()))`,
+        AND (e.status <> 'RUNNING' OR (t.status = 'queued' AND t.expires_at IS NOT NULL AND t.expires_at <= now()))`,
     [activityId],
   );
   const r = await db.query(
-    `DELETE FROM activity_tasks WHERE id = (
+    `UPDATE activity_tasks SET status = 'started', worker_name = $2, started_at = now()
+      WHERE id = (
         SELECT t.id FROM activity_tasks t JOIN executions e ON e.id = t.execution_id
-         WHERE t.activity_id = $1 AND e.status = 'RUNNING' AND (t.expires_at IS NULL OR t.expires_at > now())
+         WHERE t.activity_id = $1 AND t.status = 'queued' AND e.status = 'RUNNING'
+           AND (t.expires_at IS NULL OR t.expires_at > now())
          ORDER BY t.created_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
      RETURNING task_token AS "taskToken", input`,
-    [activityId],
+    [activityId, workerName],
   );
   return (r.rows[0] as { taskToken: string; input: string } | undefined) ?? null;
 }
 
-/** Queued tasks of an activity (tests, console). */
+/**
+ * Whether a worker took the activity task of this token, and who (the executor's history:
+ * ActivityStarted { workerName }; null while it is still queued or for another kind of task).
+ */
+export async function startedActivityTask(
+  db: Queryable,
+  taskToken: string,
+): Promise<{ workerName: string | null; startedAt: Date } | null> {
+  const r = await db.query(
+    `SELECT worker_name AS "workerName", started_at AS "startedAt" FROM activity_tasks WHERE task_token = $1 AND status = 'started'`,
+    [taskToken],
+  );
+  return (r.rows[0] as { workerName: string | null; startedAt: Date } | undefined) ?? null;
+}
+
+/** Queued (not yet taken) tasks of an activity (tests, console). */
 export async function countQueuedActivityTasks(db: Queryable, activityId: string): Promise<number> {
-  const r = await db.query(`SELECT count(*)::int AS n FROM activity_tasks WHERE activity_id = $1`, [activityId]);
+  const r = await db.query(
+    `SELECT count(*)::int AS n FROM activity_tasks WHERE activity_id = $1 AND status = 'queued'`,
+    [activityId],
+  );
   return (r.rows[0] as { n: number }).n;
 }

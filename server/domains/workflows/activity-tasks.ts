@@ -56,7 +56,7 @@ export async function getActivityTask(
   const sub = await subscribeActivity(activity.id);
   try {
     while (!opts.signal?.aborted) {
-      const task = await takeActivityTask(pool(), activity.id);
+      const task = await takeActivityTask(pool(), activity.id, input.workerName ?? null);
       if (task) return { taskToken: task.taskToken, input: task.input };
       const left = deadline - Date.now();
       if (left <= 0) break;

@@ -6,6 +6,7 @@ import {
   conflict,
   constraint,
   invalidArn,
+  ModelCheck,
   quotaExceeded,
   resourceNotFound,
   sfnValidation,
@@ -34,7 +35,7 @@ const MAX_ALIASES = 100;
 const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
 
 function checkAliasName(name: string): void {
-  if (name.length < 1 || name.length > 80) throw constraint(name, "name", "Member must have length between 1 and 80");
+  new ModelCheck().length(name, "name", 1, 80).done();
   if (!ALIAS_NAME.test(name))
     throw constraint(
       name,
@@ -59,7 +60,11 @@ async function checkRouting(
     throw constraint(
       routing ? `[${routing.map((r) => JSON.stringify(r)).join(", ")}]` : undefined,
       "routingConfiguration",
-      routing ? "Member must have length between 1 and 2" : "Member must not be null",
+      !routing
+        ? "Member must not be null"
+        : routing.length < 1
+          ? "Member must have length greater than or equal to 1"
+          : "Member must have length less than or equal to 2",
     );
   const entries: RoutingEntry[] = [];
   let machine: StateMachineRow | null = null;

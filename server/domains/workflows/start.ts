@@ -19,7 +19,14 @@ export type StartInput = {
   input?: string;
   traceHeader?: string;
   /** A child execution: the parent task it completes (states:startExecution.sync, Distributed Map items). */
-  parent?: repo.ParentTask & { mapRunArn?: string; itemIndex?: number; type?: "STANDARD" | "EXPRESS" };
+  parent?: repo.ParentTask & {
+    mapRunArn?: string;
+    itemIndex?: number;
+    type?: "STANDARD" | "EXPRESS";
+    /** A Distributed Map item runs the ItemProcessor, named under `SM/LABEL` in its ARN. */
+    definition?: string;
+    arnPrefix?: string;
+  };
 };
 
 export type StartOutput = { executionArn: string; startDate: Date; created: boolean };
@@ -55,7 +62,8 @@ export function nameForKey(key: string): string {
 }
 
 export async function startExecutionInTx(tx: Queryable, caller: Caller, req: StartInput): Promise<StartOutput> {
-  const target = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  const resolved = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  const target = req.parent?.definition ? { ...resolved, definition: req.parent.definition } : resolved;
   const name = req.name ?? randomUUID();
   checkExecutionName(name);
   const parsed = parseExecutionInput(req.input);
@@ -68,7 +76,12 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
   }
   const type = req.parent?.type ?? target.type;
   const express = type === "EXPRESS";
-  const arn = executionArnOf(caller.tenant, target.name, name, express ? { uuid: randomUUID() } : undefined);
+  const arn = executionArnOf(
+    caller.tenant,
+    req.parent?.arnPrefix ?? target.name,
+    name,
+    express ? { uuid: randomUUID() } : undefined,
+  );
   if (!express) {
     const existing = await repo.findExecutionByArn(tx, caller.tenant.id, arn);
     if (existing) return sameOrConflict(existing, inputText, arn);

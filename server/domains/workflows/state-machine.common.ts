@@ -1,5 +1,5 @@
 import { assertCan, type Actor } from "../../auth/permissions";
-import { constraint, invalidToken, tooManyTags } from "./state-machine.errors";
+import { constraint, invalidToken, ModelCheck, tooManyTags } from "./state-machine.errors";
 
 // Pieces every Workflows catalog use case shares: the caller, permission checks, paging tokens,
 // maxResults limits and tag lists ([{key, value}], 50 per resource).
@@ -43,18 +43,22 @@ export function readPageToken<T extends string | number>(scope: string, token: s
 export type Tag = { key: string; value: string };
 export const MAX_TAGS = 50;
 
+/** Tag lists' model constraints (keys 1–128, values 0–256 characters) into `m`. */
+export function tagChecks(m: ModelCheck, tags: Array<{ key?: unknown; value?: unknown }> | undefined): ModelCheck {
+  for (const [i, t] of (tags ?? []).entries()) {
+    const k = typeof t?.key === "string" ? t.key : undefined;
+    if (k === undefined) m.add(undefined, `tags.${i + 1}.member.key`, "Member must not be null");
+    m.length(k, `tags.${i + 1}.member.key`, 1, 128);
+    m.length(typeof t?.value === "string" ? t.value : undefined, `tags.${i + 1}.member.value`, 0, 256);
+  }
+  return m;
+}
+
 /** Validates a tag list and returns it as a map (a later duplicate key wins). */
 export function tagMap(tags: Array<{ key?: unknown; value?: unknown }> | undefined): Record<string, string> {
+  tagChecks(new ModelCheck(), tags).done();
   const out: Record<string, string> = {};
-  for (const [i, t] of (tags ?? []).entries()) {
-    const k = typeof t?.key === "string" ? t.key : "";
-    const v = typeof t?.value === "string" ? t.value : "";
-    if (k.length < 1 || k.length > 128)
-      throw constraint(k, `tags.${i + 1}.member.key`, "Member must have length between 1 and 128");
-    if (v.length > 256)
-      throw constraint(v, `tags.${i + 1}.member.value`, "Member must have length less than or equal to 256");
-    out[k] = v;
-  }
+  for (const t of tags ?? []) out[t.key as string] = typeof t.value === "string" ? t.value : "";
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from "../../core/errors";
 
-// Step Functions' own exception names and message wording (com.amazonaws.sfn#...), one constructor
+// Step Functions' own exception names and message wording (StateMachineDoesNotExist, ...), one constructor
 // each, so every door shows AWS's words and the console/REST see a matching AppError code.
 
 export const sfnValidation = (message: string) =>
@@ -65,3 +65,45 @@ export const tooManyTags = (arn: string) =>
 
 export const quotaExceeded = (message: string) =>
   new AppError("conflict", message, { awsCode: "ServiceQuotaExceededException" });
+
+/**
+ * Model constraints as AWS's front end reports them: every violation of the request found at once,
+ * "N validation error(s) detected: Value 'v' at 'member' failed to satisfy constraint: ...; ..."
+ * (sensitive members such as definition show no value). They come before the service's own checks.
+ */
+export class ModelCheck {
+  private readonly found: string[] = [];
+
+  add(value: unknown, member: string, rule: string, sensitive = false): this {
+    const shown = sensitive ? "" : value === undefined || value === null ? " null" : ` '${String(value)}'`;
+    this.found.push(`Value${shown} at '${member}' failed to satisfy constraint: ${rule}`);
+    return this;
+  }
+
+  length(value: string | undefined, member: string, min: number, max: number, sensitive = false): this {
+    if (value === undefined) return this;
+    if (value.length < min)
+      this.add(value, member, `Member must have length greater than or equal to ${min}`, sensitive);
+    else if (value.length > max)
+      this.add(value, member, `Member must have length less than or equal to ${max}`, sensitive);
+    return this;
+  }
+
+  oneOf(value: string | undefined, member: string, values: readonly string[]): this {
+    if (value !== undefined && !values.includes(value))
+      this.add(value, member, `Member must satisfy enum value set: [${values.join(", ")}]`);
+    return this;
+  }
+
+  range(value: number | undefined, member: string, min: number, max: number): this {
+    if (value === undefined) return this;
+    if (value < min) this.add(value, member, `Member must have value greater than or equal to ${min}`);
+    else if (value > max) this.add(value, member, `Member must have value less than or equal to ${max}`);
+    return this;
+  }
+
+  done(): void {
+    const n = this.found.length;
+    if (n) throw sfnValidation(`${n} validation error${n > 1 ? "s" : ""} detected: ${this.found.join("; ")}`);
+  }
+}

@@ -175,17 +175,34 @@ export type VersionRow = {
   roleArn: string;
   description: string;
   revisionId: string;
+  /** null: published before versions kept them (the machine's current ones stand in). */
+  loggingConfiguration: LoggingConfiguration | null;
+  tracingConfiguration: TracingConfiguration | null;
   createdAt: Date;
 };
 
 const V_COLS = `id, tenant_id AS "tenantId", state_machine_id AS "stateMachineId", version, arn, definition,
-  role_arn AS "roleArn", description, revision_id AS "revisionId", created_at AS "createdAt"`;
+  role_arn AS "roleArn", description, revision_id AS "revisionId", logging_configuration AS "loggingConfiguration",
+  tracing_configuration AS "tracingConfiguration", created_at AS "createdAt"`;
 
 export async function insertVersion(q: Queryable, r: Omit<VersionRow, "createdAt">): Promise<VersionRow> {
   const res = await q.query<VersionRow>(
-    `INSERT INTO state_machine_versions (id, tenant_id, state_machine_id, version, arn, definition, role_arn, description, revision_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING ${V_COLS}`,
-    [r.id, r.tenantId, r.stateMachineId, r.version, r.arn, r.definition, r.roleArn, r.description, r.revisionId],
+    `INSERT INTO state_machine_versions (id, tenant_id, state_machine_id, version, arn, definition, role_arn, description,
+       revision_id, logging_configuration, tracing_configuration)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING ${V_COLS}`,
+    [
+      r.id,
+      r.tenantId,
+      r.stateMachineId,
+      r.version,
+      r.arn,
+      r.definition,
+      r.roleArn,
+      r.description,
+      r.revisionId,
+      r.loggingConfiguration === null ? null : JSON.stringify(r.loggingConfiguration),
+      r.tracingConfiguration === null ? null : JSON.stringify(r.tracingConfiguration),
+    ],
   );
   return res.rows[0]!;
 }

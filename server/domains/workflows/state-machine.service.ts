@@ -10,17 +10,18 @@ import {
   pageToken,
   readPageToken,
   stableJson,
+  tagChecks,
   tagMap,
   type WorkflowCaller,
 } from "./state-machine.common";
 import {
-  constraint,
   invalidArn,
   invalidDefinition,
   invalidEncryption,
   invalidLogging,
   invalidName,
   missingParameter,
+  ModelCheck,
   sfnValidation,
   stateMachineAlreadyExists,
   stateMachineDeleting,
@@ -93,33 +94,43 @@ export type StateMachineDescription = {
 
 // ---- input checks (AWS's order: model constraints, then the service's own) ----
 
-function checkName(name: string): void {
-  if (name.length > 80) throw constraint(name, "name", "Member must have length less than or equal to 80");
-  if (nameProblem(name)) throw invalidName(name);
-}
+const TYPES = ["STANDARD", "EXPRESS"] as const;
+const LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
+const KEY_TYPES = ["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"] as const;
 
-function checkType(type: string | undefined): StateMachineType {
-  if (type === undefined) return "STANDARD";
-  if (type !== "STANDARD" && type !== "EXPRESS")
-    throw constraint(type, "type", "Member must satisfy enum value set: [STANDARD, EXPRESS]");
-  return type;
+/** Model constraints of CreateStateMachine/UpdateStateMachine, in the order the model declares the members. */
+function modelChecks(
+  m: ModelCheck,
+  input: {
+    definition?: string;
+    roleArn?: string;
+    type?: string;
+    loggingConfiguration?: Partial<LoggingConfiguration>;
+    tags?: Array<{ key?: unknown; value?: unknown }>;
+    encryptionConfiguration?: Partial<EncryptionConfiguration>;
+    versionDescription?: string;
+  },
+): ModelCheck {
+  m.length(input.definition, "definition", 1, MAX_DEFINITION, true)
+    .length(input.roleArn, "roleArn", 1, 256)
+    .oneOf(input.type, "type", TYPES)
+    .oneOf(input.loggingConfiguration?.level, "loggingConfiguration.level", LEVELS);
+  tagChecks(m, input.tags);
+  return m
+    .length(input.versionDescription, "versionDescription", 0, 256, true)
+    .oneOf(input.encryptionConfiguration?.type, "encryptionConfiguration.type", KEY_TYPES)
+    .length(input.encryptionConfiguration?.kmsKeyId, "encryptionConfiguration.kmsKeyId", 1, 2048);
 }
 
 export function checkRoleArn(roleArn: string): void {
-  if (roleArn.length < 1 || roleArn.length > 256)
-    throw constraint(roleArn, "roleArn", "Member must have length between 1 and 256");
+  new ModelCheck().length(roleArn, "roleArn", 1, 256).done();
   if (!roleArn.startsWith("arn:")) throw invalidArn(`Invalid ARN prefix: ${roleArn}`);
   if (!/^arn:[^:]+:iam::[0-9]*:role\/.+$/.test(roleArn)) throw invalidArn(`Invalid ARN: ${roleArn}`);
 }
 
-/** The parsed definition, or InvalidDefinition with AWS's message. */
+/** The definition's diagnostics, or InvalidDefinition with AWS's message. */
 export function checkDefinition(definition: string): Diagnostic[] {
-  if (definition.length < 1 || definition.length > MAX_DEFINITION)
-    throw constraint(
-      definition.length > 64 ? `${definition.slice(0, 64)}...` : definition,
-      "definition",
-      `Member must have length between 1 and ${MAX_DEFINITION}`,
-    );
+  new ModelCheck().length(definition, "definition", 1, MAX_DEFINITION, true).done();
   const v = validateDefinition(definition);
   if (v.result === "FAIL") throw invalidDefinition(invalidDefinitionMessage(v.diagnostics));
   return v.diagnostics;
@@ -127,12 +138,6 @@ export function checkDefinition(definition: string): Diagnostic[] {
 
 function checkLogging(l: Partial<LoggingConfiguration> | undefined, type: StateMachineType): LoggingConfiguration {
   const level = l?.level ?? "OFF";
-  if (!["ALL", "ERROR", "FATAL", "OFF"].includes(level))
-    throw constraint(
-      level,
-      "loggingConfiguration.level",
-      "Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]",
-    );
   const destinations = l?.destinations ?? [];
   if (!Array.isArray(destinations) || destinations.length > 1)
     throw invalidLogging("Invalid Logging Configuration: Must specify exactly one Log Destination.");
@@ -155,12 +160,6 @@ function checkTracing(t: Partial<TracingConfiguration> | undefined): TracingConf
 
 function checkEncryption(e: Partial<EncryptionConfiguration> | undefined): EncryptionConfiguration {
   const type = e?.type ?? "AWS_OWNED_KEY";
-  if (type !== "AWS_OWNED_KEY" && type !== "CUSTOMER_MANAGED_KMS_KEY")
-    throw constraint(
-      type,
-      "encryptionConfiguration.type",
-      "Member must satisfy enum value set: [AWS_OWNED_KEY, CUSTOMER_MANAGED_KMS_KEY]",
-    );
   if (type === "CUSTOMER_MANAGED_KMS_KEY") {
     if (!e?.kmsKeyId)
       throw invalidEncryption("Invalid Encryption Configuration: kmsKeyId is required for CUSTOMER_MANAGED_KMS_KEY.");
@@ -176,8 +175,6 @@ function checkEncryption(e: Partial<EncryptionConfiguration> | undefined): Encry
 
 function checkVersionDescription(publish: boolean | undefined, description: string | undefined): void {
   if (description === undefined) return;
-  if (description.length > 256)
-    throw constraint(description, "versionDescription", "Member must have length less than or equal to 256");
   if (!publish) throw sfnValidation("Version description can only be set when publish is true");
 }
 
@@ -225,10 +222,11 @@ export async function createStateMachine(
   input: CreateStateMachineInput,
 ): Promise<{ stateMachineArn: string; creationDate: Date; stateMachineVersionArn?: string }> {
   canWrite(caller);
-  checkName(input.name);
-  checkDefinition(input.definition);
+  modelChecks(new ModelCheck().length(input.name, "name", 1, 80), input).done();
+  if (nameProblem(input.name)) throw invalidName(input.name);
   checkRoleArn(input.roleArn);
-  const type = checkType(input.type);
+  checkDefinition(input.definition);
+  const type = (input.type ?? "STANDARD") as StateMachineType;
   const logging = checkLogging(input.loggingConfiguration, type);
   const tracing = checkTracing(input.tracingConfiguration);
   const encryption = checkEncryption(input.encryptionConfiguration);
@@ -284,12 +282,10 @@ export async function describeStateMachine(
   input: { stateMachineArn: string; includedData?: string },
 ): Promise<StateMachineDescription> {
   canRead(caller);
-  if (input.includedData !== undefined && !["ALL_DATA", "METADATA_ONLY"].includes(input.includedData))
-    throw constraint(
-      input.includedData,
-      "includedData",
-      "Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]",
-    );
+  new ModelCheck()
+    .length(input.stateMachineArn, "stateMachineArn", 1, 256)
+    .oneOf(input.includedData, "includedData", ["ALL_DATA", "METADATA_ONLY"])
+    .done();
   const db = pool();
   await purgeDeletedStateMachines(db, caller.tenant.id);
   const { row, ref } = await requireStateMachine(db, caller, input.stateMachineArn, { qualified: "allow" });
@@ -306,6 +302,8 @@ export async function describeStateMachine(
       definition: v.definition,
       roleArn: v.roleArn,
       creationDate: v.createdAt,
+      loggingConfiguration: v.loggingConfiguration ?? row.loggingConfiguration,
+      tracingConfiguration: v.tracingConfiguration ?? row.tracingConfiguration,
       revisionId: v.revisionId === "INITIAL" ? undefined : v.revisionId,
       description: v.description === "" ? undefined : v.description,
       variableReferences: variableReferences(v.definition),
@@ -344,8 +342,9 @@ export async function updateStateMachine(
     throw missingParameter(
       "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration or the TracingConfiguration must be specified",
     );
-  if (input.definition !== undefined) checkDefinition(input.definition);
+  modelChecks(new ModelCheck(), input).done();
   if (input.roleArn !== undefined) checkRoleArn(input.roleArn);
+  if (input.definition !== undefined) checkDefinition(input.definition);
   checkVersionDescription(input.publish, input.versionDescription);
   return withTransaction(async (tx) => {
     const { row } = await requireStateMachine(tx, caller, input.stateMachineArn, { lock: true });
@@ -438,16 +437,13 @@ export function validateStateMachineDefinition(
   input: { definition: string; type?: string; severity?: string; maxResults?: number },
 ): { result: "OK" | "FAIL"; diagnostics: Diagnostic[]; truncated: boolean } {
   canRead(caller);
-  if (input.definition.length < 1 || input.definition.length > MAX_DEFINITION)
-    throw constraint(
-      input.definition.length > 64 ? `${input.definition.slice(0, 64)}...` : input.definition,
-      "definition",
-      `Member must have length between 1 and ${MAX_DEFINITION}`,
-    );
-  checkType(input.type);
+  new ModelCheck()
+    .length(input.definition, "definition", 1, MAX_DEFINITION, true)
+    .oneOf(input.type, "type", TYPES)
+    .oneOf(input.severity, "severity", ["ERROR", "WARNING"])
+    .range(input.maxResults, "maxResults", 0, 100)
+    .done();
   const severity = input.severity ?? "ERROR";
-  if (severity !== "ERROR" && severity !== "WARNING")
-    throw constraint(severity, "severity", "Member must satisfy enum value set: [ERROR, WARNING]");
   const max = pageSize(input.maxResults, 100, 100);
   const v = validateDefinition(input.definition);
   const shown = v.diagnostics.filter((d) => severity === "WARNING" || d.severity === "ERROR");
@@ -476,9 +472,10 @@ export function variableReferences(definition: string): Record<string, string[]>
           const jsonata = /^\{%[\s\S]*%\}$/.test(v.trim()) || /\{%[\s\S]*%\}/.test(v);
           const isPath = key !== null && (key.endsWith(".$") || key.endsWith("Path") || key === "Variable");
           if (jsonata || isPath)
-            for (const m of v.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+            for (const m of v.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)(\s*\()?/g)) {
               const n = m[1]!;
-              if (!reserved.has(n) && !(jsonata && JSONATA_FUNCTIONS.has(n))) found.add(n);
+              // In JSONata `$name(` calls a function; a bare `$name` reads a variable.
+              if (!reserved.has(n) && !(jsonata && m[2] !== undefined && JSONATA_FUNCTIONS.has(n))) found.add(n);
             }
         } else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
         else if (v && typeof v === "object")

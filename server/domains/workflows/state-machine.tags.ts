@@ -9,7 +9,7 @@ import {
   type Tag,
   type WorkflowCaller,
 } from "./state-machine.common";
-import { constraint, invalidArn, resourceNotFound } from "./state-machine.errors";
+import { invalidArn, ModelCheck, resourceNotFound } from "./state-machine.errors";
 import { findActivity, findStateMachine, setActivityTags, updateStateMachineRow } from "./state-machine.repository";
 
 // TagResource / UntagResource / ListTagsForResource for state machines and activities (50 tags each).
@@ -17,8 +17,7 @@ import { findActivity, findStateMachine, setActivityTags, updateStateMachineRow 
 type Tagged = { tags: Record<string, string>; write: (tags: Record<string, string>) => Promise<void> };
 
 async function resolve(q: Queryable, caller: WorkflowCaller, arn: string, lock: boolean): Promise<Tagged> {
-  if (arn.length < 1 || arn.length > 256)
-    throw constraint(arn, "resourceArn", "Member must have length between 1 and 256");
+  new ModelCheck().length(arn, "resourceArn", 1, 256).done();
   const p = parseSfnArn(arn);
   if (p.resourceType !== "stateMachine" && p.resourceType !== "activity")
     throw invalidArn(`Resource type not valid in this context: ${p.resourceType}`);
@@ -50,9 +49,11 @@ export async function tagResource(
 
 export async function untagResource(caller: WorkflowCaller, input: { resourceArn: string; tagKeys: string[] }) {
   canWrite(caller);
+  const m = new ModelCheck();
   for (const [i, k] of input.tagKeys.entries())
-    if (typeof k !== "string" || k.length < 1 || k.length > 128)
-      throw constraint(k, `tagKeys.${i + 1}.member`, "Member must have length between 1 and 128");
+    if (typeof k !== "string") m.add(undefined, `tagKeys.${i + 1}.member`, "Member must not be null");
+    else m.length(k, `tagKeys.${i + 1}.member`, 1, 128);
+  m.done();
   await withTransaction(async (tx) => {
     const t = await resolve(tx, caller, input.resourceArn, true);
     const next = { ...t.tags };

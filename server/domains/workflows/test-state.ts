@@ -19,7 +19,7 @@ import {
 import { AppError } from "../../core/errors";
 import { region } from "./state-machine.arns";
 import { canRead, canWrite, type WorkflowCaller } from "./state-machine.common";
-import { constraint, invalidDefinition, sfnValidation } from "./state-machine.errors";
+import { constraint, invalidDefinition, ModelCheck, sfnValidation } from "./state-machine.errors";
 import { checkRoleArn } from "./state-machine.service";
 import type { TaskPattern, TaskOutcome } from "./tasks/resource";
 import { taskResourceFor } from "./tasks/registry";
@@ -122,13 +122,13 @@ const text = (v: Json | undefined) => (v === undefined ? undefined : JSON.string
 
 export async function testState(caller: WorkflowCaller, input: TestStateInput): Promise<TestStateOutput> {
   if (input.definition.length < 1 || input.definition.length > MAX_DEFINITION)
-    throw constraint("...", "definition", `Member must have length between 1 and ${MAX_DEFINITION}`);
+    new ModelCheck().length(input.definition, "definition", 1, MAX_DEFINITION, true).done();
   const level = input.inspectionLevel ?? "INFO";
   if (!["INFO", "DEBUG", "TRACE"].includes(level))
     throw constraint(level, "inspectionLevel", "Member must satisfy enum value set: [INFO, DEBUG, TRACE]");
   if (input.roleArn !== undefined) checkRoleArn(input.roleArn);
   if (input.stateName !== undefined && (input.stateName.length < 1 || input.stateName.length > 80))
-    throw constraint(input.stateName, "stateName", "Member must have length between 1 and 80");
+    new ModelCheck().length(input.stateName, "stateName", 1, 80).done();
   const { scope, name } = scopeFor(input.definition, input.stateName);
   const state = scope.States[name]!;
   const raw = parseJson(input.input ?? "{}", "input");
@@ -188,6 +188,8 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
   // A Task whose input processing failed never reaches its resource: stepState already applied Retry/Catch.
   const failedEarly = state.Type === "Task" && outcome.kind !== "task";
   if (outcome.kind === "task") {
+    // What the resource receives: Parameters (JSONPath) or Arguments (JSONata) already evaluated.
+    if (debug) inspection[jsonPath ? "afterParameters" : "afterArguments"] = text(outcome.input);
     const resource = taskResourceFor(outcome.resource);
     const pattern = patternOf(outcome.resource);
     if (!resource) throw sfnValidation(`TestState does not support the resource '${outcome.resource}'.`);

@@ -74,6 +74,8 @@ export async function publishInTx(
     roleArn: machine.roleArn,
     description,
     revisionId: machine.revisionId,
+    loggingConfiguration: machine.loggingConfiguration,
+    tracingConfiguration: machine.tracingConfiguration,
   });
   await updateStateMachineRow(tx, machine.id, { nextVersion: version + 1 }, false);
   return made;

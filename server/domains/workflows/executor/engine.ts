@@ -27,7 +27,7 @@ import { runTaskJob } from "../workflows.jobs";
 import { completeTask } from "./complete";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
-import { startDistributedMap, distributedChildEnded } from "./map-run";
+import { startDistributedMap, distributedChildEnded, type MapHost } from "./map-run";
 
 // The durable executor. `advanceExecution(id)` takes the execution's row lock (FOR UPDATE SKIP
 // LOCKED: one runner at a time, anywhere) and, in ONE transaction, moves every runnable thread
@@ -109,6 +109,7 @@ export class Run {
   private scopes = new Map<string, Scope>();
   private tokens: Array<{ token: string; frame: Frame; scheduledEventId: number }> = [];
   private abortedFrames: string[] = [];
+  private timedOutFrames: string[] = [];
   private afterFlush: Array<() => Promise<void>> = [];
 
   constructor(
@@ -261,7 +262,7 @@ export class Run {
         this.event(f, "TaskTimedOut", {
           taskTimedOutEventDetails: { resourceType: p.resourceType, resource: p.resource, error, cause: "" },
         });
-        this.abortTokens(f);
+        this.timedOutFrames.push(f.id);
         f.wake_at = null;
         f.status = "error";
         f.pending = { failure: { error, cause: "" } };
@@ -329,7 +330,7 @@ export class Run {
       }
       case "map":
         await this.supersedeChildren(f);
-        if (o.mode === "DISTRIBUTED") return startDistributedMap(this, f, o);
+        if (o.mode === "DISTRIBUTED") return startDistributedMap(this as unknown as MapHost, f, o);
         return this.startInlineMap(f, o);
     }
   }
@@ -377,10 +378,6 @@ export class Run {
   }
 
   // ---- Map (inline) -------------------------------------------------------------------------
-
-  startInlineMapPublic(f: unknown, o: MapWork) {
-    this.startInlineMap(f as Frame, o);
-  }
 
   private startInlineMap(f: Frame, o: MapWork) {
     this.event(f, "MapStateStarted", { mapStateStartedEventDetails: { length: o.items.length } });
@@ -736,7 +733,8 @@ export class Run {
         state_name: t.frame.state_name,
       })),
     );
-    await xrepo.closeTokens(this.tx, this.abortedFrames, ex.status !== "RUNNING" ? "aborted" : "timed_out");
+    await xrepo.closeTokens(this.tx, this.timedOutFrames, "timed_out");
+    await xrepo.closeTokens(this.tx, this.abortedFrames, "aborted");
     let readyAt: Date | null = null;
     if (ex.status === "RUNNING") {
       const times: number[] = [];

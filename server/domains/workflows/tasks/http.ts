@@ -6,6 +6,7 @@ import { guardedRequest } from "../../../platform/guarded-http";
 import { findConnectionByArn } from "../../connections/connection.repository";
 import { openAuth } from "../../connections/connection.service";
 import { oauthToken } from "../../connections/connection.oauth";
+import { recordWorkflowAttempt } from "../../deliveries/workflow-attempts";
 import type { RemoteTaskResource, TaskOutcome, TaskRequest } from "./resource";
 import { asObject, integrationPattern, parameterFailure } from "./common";
 
@@ -18,7 +19,8 @@ import { asObject, integrationPattern, parameterFailure } from "./common";
 // builder and sent through the guarded HTTP client (address checks, 60 s limit as AWS's HTTP
 // Task). Result: { Headers, ResponseBody (parsed when JSON), StatusCode, StatusText }. A non-2xx
 // answer fails the task with `States.Http.StatusCode.<code>` and the result as the cause; a request
-// that cannot be made or answered fails with `States.Http.Socket`. Runs outside any transaction.
+// that cannot be made or answered fails with `States.Http.Socket`. Runs outside any transaction;
+// each request is written to the delivery log (deliveries/workflow-attempts.ts, secrets redacted).
 
 export const HTTP_TASK_TIMEOUT_MS = 60_000;
 const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -72,6 +74,17 @@ export function urlEncode(value: Record<string, unknown>, arrayFormat = "INDICES
   };
   for (const [k, v] of Object.entries(value)) walk(k, v);
   return pairs.join("&");
+}
+
+/** The request as the delivery log keeps it: no credentials. */
+function redact(headers: Record<string, string>, apiKeyName?: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    out[k] =
+      k === "authorization" || k === "proxy-authorization" || (apiKeyName && k === apiKeyName.toLowerCase())
+        ? "(redacted)"
+        : v;
+  return out;
 }
 
 function httpFailure(error: string, cause: string): TaskOutcome {
@@ -156,9 +169,16 @@ async function invoke(req: TaskRequest, allowList?: AllowList): Promise<TaskOutc
     if (!built.ok) return parameterFailure(built.error);
     const h = built.request.headers;
     delete h.range;
+    // The builder reads values starting with "$" as JSON paths into an event: a task's header is literal.
+    const fromConnection = new Set(
+      (auth.InvocationHttpParameters?.HeaderParameters ?? []).map((x) => x.Key.toLowerCase()),
+    );
+    for (const [k, v] of Object.entries(headers))
+      if (v.startsWith("$") && !fromConnection.has(k.toLowerCase())) h[k.toLowerCase()] = v;
     h["user-agent"] = `Amazon|StepFunctions|HttpInvoke|${env().SIGNALBOX_REGION}`;
     if (!hasContentType)
       h["content-type"] = urlEncoded ? "application/x-www-form-urlencoded" : "application/json; charset=UTF-8";
+    const startedAt = new Date();
     const res = await guardedRequest({
       url: built.request.url,
       method: built.request.method,
@@ -168,9 +188,29 @@ async function invoke(req: TaskRequest, allowList?: AllowList): Promise<TaskOutc
       maxResponseBytes: MAX_RESPONSE_BYTES,
       allowList,
     });
+    const text = res.ok ? res.body.toString("utf8") : "";
+    await recordWorkflowAttempt({
+      tenantId: req.tenant.id,
+      stateMachineArn: req.stateMachineArn,
+      executionArn: req.executionArn,
+      targetKind: "http",
+      targetArn: built.request.url,
+      requestBody: built.request.body ?? "",
+      requestHeaders: redact(h, auth.ApiKeyAuthParameters?.ApiKeyName),
+      outcome: res.ok && res.status >= 200 && res.status < 300 ? "succeeded" : "failed",
+      startedAt,
+      durationMs: res.durationMs,
+      responseStatus: res.ok ? res.status : null,
+      responseHeaders: res.ok ? res.headers : null,
+      responseBody: res.ok ? text : null,
+      error: res.ok
+        ? res.status >= 300 || res.status < 200
+          ? `HTTP ${res.status}`
+          : null
+        : `${res.kind}: ${res.error}`,
+    });
     if (!res.ok) return httpFailure("States.Http.Socket", `${res.kind}: ${res.error}`);
     if ((res.status === 401 || res.status === 407) && token && !refreshed) continue; // a new token, once
-    const text = res.body.toString("utf8");
     let responseBody: unknown = text;
     if (/json/i.test(res.headers["content-type"] ?? "") || /^\s*[[{]/.test(text)) {
       try {

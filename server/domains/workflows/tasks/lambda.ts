@@ -4,6 +4,7 @@ import { callFunction } from "../../functions/function.call";
 import { queueAsyncInvocation } from "../../functions/function.async";
 import { checkPayload, type InvocationType } from "../../functions/function.invoke";
 import { resolveFunctionRef } from "../../functions/function.service";
+import { recordWorkflowAttempt } from "../../deliveries/workflow-attempts";
 import type { RemoteTaskResource, TaskOutcome, TaskRequest } from "./resource";
 import { asObject, httpDate, integrationPattern, parameterFailure, sdkCause, sdkMetadata } from "./common";
 
@@ -19,7 +20,7 @@ import { asObject, httpDate, integrationPattern, parameterFailure, sdkCause, sdk
 // synchronously and Step Functions' own Retry/Catch are the retry policy (the engine's retries
 // would be a second, hidden one). The Lambda request id (webhook-id) is derived from the task's
 // idempotency key, so a call repeated after a crash carries the same id and the service can
-// deduplicate it.
+// deduplicate it. Each call is written to the delivery log (deliveries/workflow-attempts.ts).
 // Errors as Step Functions reports them: a function error is the function's own errorType with
 // its error JSON as the cause (so Retry/Catch match "OrderError"); Lambda's refusals are
 // `Lambda.<Exception>` (ResourceNotFoundException, TooManyRequestsException,
@@ -111,7 +112,29 @@ async function run(req: TaskRequest): Promise<TaskOutcome> {
     await queueAsyncInvocation(req.tenant, fn, body, requestId);
     return done(req, invokeOutput(requestId, 202, ""));
   }
+  const startedAt = new Date();
   const r = await callFunction(fn, body, { requestId, clientContext });
+  await recordWorkflowAttempt({
+    tenantId: req.tenant.id,
+    stateMachineArn: req.stateMachineArn,
+    executionArn: req.executionArn,
+    targetKind: "function",
+    targetArn: fn.arn,
+    requestBody: body,
+    outcome: r.kind === "result" ? "succeeded" : "failed",
+    startedAt,
+    durationMs: "durationMs" in r ? r.durationMs : Date.now() - startedAt.getTime(),
+    responseStatus: r.kind === "result" || r.kind === "function_error" ? r.httpStatus : null,
+    responseBody: r.kind === "result" || r.kind === "function_error" ? r.payload : null,
+    error:
+      r.kind === "function_error"
+        ? `Function error: ${String(r.error.errorType)}`
+        : r.kind === "throttled"
+          ? "Throttled: the function's reserved concurrency is in use"
+          : r.kind === "unreachable"
+            ? `Unreachable: ${r.error}`
+            : null,
+  });
   switch (r.kind) {
     case "result": {
       if (bare) {

@@ -7,7 +7,7 @@ import { httpInvoke } from "./http";
 import { activityTask } from "./activity";
 import { startExecutionResource } from "./states";
 
-// Every Task resource Workflows runs (contracts.md: wf-exec adds its states:startExecution line).
+// Every Task resource Workflows runs, one line each (contracts.md: wf-exec owns states.ts).
 // `taskResourceFor` answers the resource that serves a Resource string with any suffix; the
 // executor checks the pattern against `patterns` (States.Runtime at run time, validation at create).
 
@@ -21,6 +21,7 @@ const RESOURCES: readonly TaskResource[] = [
   startExecutionResource,
 ];
 
+/** The resource that serves `resource` (with its suffix), or null when none does. */
 export function taskResourceFor(resource: string): TaskResource | null {
   return RESOURCES.find((r) => r.matches(resource)) ?? null;
 }

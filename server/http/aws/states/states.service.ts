@@ -1,4 +1,4 @@
-import { jsonErrorReply } from "../codec";
+import { awsErrorCode, jsonErrorReply } from "../codec";
 import type { AwsAction, AwsService } from "../types";
 import { machineActions } from "./machines.actions";
 import { executionActions } from "./executions.actions";
@@ -11,6 +11,13 @@ import { activityActions } from "./activities.actions";
 
 const actions = new Map<string, AwsAction>([...machineActions, ...executionActions, ...activityActions]);
 
+// Step Functions answers its own exceptions in the namespace of its original service model
+// (`com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist`) and model-constraint violations in
+// Coral's (`com.amazon.coral.validate#ValidationException`), as recorded from AWS; SDKs read the part
+// after '#'.
+const SERVICE_NAMESPACE = "com.amazonaws.swf.service.v2.model";
+const VALIDATE_NAMESPACE = "com.amazon.coral.validate";
+
 export const statesService: AwsService = {
   name: "states",
   targetPrefix: "AWSStepFunctions",
@@ -18,7 +25,7 @@ export const statesService: AwsService = {
   waiting: new Set(["GetActivityTask"]),
   renderError: (err, c) =>
     jsonErrorReply(err, c.requestId, {
-      namespace: "com.amazonaws.sfn",
+      namespace: awsErrorCode(err) === "ValidationException" ? VALIDATE_NAMESPACE : SERVICE_NAMESPACE,
       contentType: "application/x-amz-json-1.0",
     }),
 };
