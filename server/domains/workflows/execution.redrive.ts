@@ -100,7 +100,7 @@ export async function redriveExecution(
       error: null,
       cause: null,
     });
-    await repo.notifyRunners(tx, BOSS_SCHEMA);
+    await repo.notifyRunners(tx, BOSS_SCHEMA, ex.id);
     return { redriveDate: now };
   });
 }

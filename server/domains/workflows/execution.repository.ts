@@ -149,9 +149,61 @@ export async function insertEvents(q: Queryable, executionId: string, tenantId: 
   );
 }
 
-/** Wakes the runners of `schema` (delivered when the caller's transaction commits). */
-export async function notifyRunners(q: Queryable, schema: string): Promise<void> {
-  await q.query(`SELECT pg_notify($1, $2)`, [WORKFLOWS_CHANNEL, schema]);
+const EVENTS_FROM_JSON = `SELECT x.execution_id, x.id, x.tenant_id, x.prev, x.type, x.ts, x.details
+   FROM jsonb_to_recordset($1::jsonb) AS x(execution_id text, id int, tenant_id text, prev int, type text,
+        ts timestamptz, details jsonb)`;
+
+export const eventsJson = (executionId: string, tenantId: string, events: EventInsert[]) =>
+  JSON.stringify(
+    events.map((e) => ({
+      execution_id: executionId,
+      tenant_id: tenantId,
+      id: e.id,
+      prev: e.previousEventId,
+      type: e.type,
+      ts: e.timestamp.toISOString(),
+      details: e.details,
+    })),
+  );
+
+/** StartExecution's rows after the execution: its ExecutionStarted event, its first thread, and a NOTIFY. */
+export async function insertStartRows(
+  q: Queryable,
+  e: { executionId: string; tenantId: string; events: EventInsert[] },
+  frame: FrameInsert,
+  schema: string,
+): Promise<void> {
+  await q.query(
+    `WITH ev AS (
+       INSERT INTO execution_events (execution_id, id, tenant_id, previous_event_id, type, timestamp, details)
+       ${EVENTS_FROM_JSON}
+     ), fr AS (
+       INSERT INTO execution_frames (id, execution_id, tenant_id, parent_id, child_index, scope_path, status,
+          state_name, input, variables, context, last_event_id)
+       VALUES ($2, $3, $4, NULL, 0, '[]', $5, $6, $7::jsonb, '{}', '{}', $8)
+     )
+     SELECT pg_notify($9, $10)`,
+    [
+      eventsJson(e.executionId, e.tenantId, e.events),
+      frame.id,
+      frame.execution_id,
+      frame.tenant_id,
+      frame.status,
+      frame.state_name,
+      JSON.stringify(frame.input ?? null),
+      frame.last_event_id,
+      WORKFLOWS_CHANNEL,
+      `${schema}:${e.executionId}`,
+    ],
+  );
+}
+
+/**
+ * Wakes the runners of `schema` (delivered when the caller's transaction commits); with an
+ * execution id, a runner takes that execution at once without looking for due ones first.
+ */
+export async function notifyRunners(q: Queryable, schema: string, executionId?: string): Promise<void> {
+  await q.query(`SELECT pg_notify($1, $2)`, [WORKFLOWS_CHANNEL, executionId ? `${schema}:${executionId}` : schema]);
 }
 
 // ---- catalog reads for StartExecution and the execution actions --------------------------------

@@ -42,11 +42,27 @@ export function redriveStatusOf(ex: repo.ExecutionRow): { redriveStatus: string;
   return REDRIVABLE.has(ex.status) ? { redriveStatus: "REDRIVABLE" } : { redriveStatus: "NOT_REDRIVABLE" };
 }
 
-export async function loadExecution(q: Queryable, caller: Caller, executionArn: string): Promise<repo.ExecutionRow> {
+const expressNotSupported = () =>
+  new AppError("validation", "Invalid Arn: 'Resource type not valid in this context: express'", {
+    awsCode: "InvalidArn",
+  });
+
+/**
+ * The caller's execution by ARN. EXPRESS executions are kept only for StartSyncExecution, map runs
+ * and the console: AWS's execution actions refuse their ARNs (`allowExpress` for a map run's items).
+ */
+export async function loadExecution(
+  q: Queryable,
+  caller: Caller,
+  executionArn: string,
+  opts: { allowExpress?: "mapRun" | "all" } = {},
+): Promise<repo.ExecutionRow> {
   const p = checkExecutionArn(caller, executionArn);
+  if (p.kind === "express" && !opts.allowExpress) throw expressNotSupported();
   if (p.account !== caller.tenant.accountId) throw executionDoesNotExist(executionArn);
   const ex = await repo.findExecutionByArn(q, caller.tenant.id, executionArn);
   if (!ex) throw executionDoesNotExist(executionArn);
+  if (p.kind === "express" && opts.allowExpress === "mapRun" && !ex.map_run_arn) throw expressNotSupported();
   return ex;
 }
 
@@ -101,7 +117,7 @@ export async function describeExecution(
   caller: Caller,
   req: { executionArn: string; includedData?: "ALL_DATA" | "METADATA_ONLY" },
 ): Promise<DescribeExecutionOutput> {
-  const ex = await loadExecution(pool(), caller, req.executionArn);
+  const ex = await loadExecution(pool(), caller, req.executionArn, { allowExpress: "mapRun" });
   const out = describeRow(ex);
   if (req.includedData === "METADATA_ONLY") {
     delete out.input;

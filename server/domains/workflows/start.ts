@@ -82,10 +82,6 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
     name,
     express ? { uuid: randomUUID() } : undefined,
   );
-  if (!express) {
-    const existing = await repo.findExecutionByArn(tx, caller.tenant.id, arn);
-    if (existing) return sameOrConflict(existing, inputText, arn);
-  }
   const id = randomUUID();
   const now = new Date();
   const row = await repo.insertExecution(tx, {
@@ -127,26 +123,29 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       throw new AppError("conflict", `Execution Already Exists: '${arn}'`, { awsCode: "ExecutionAlreadyExists" });
     return sameOrConflict(existing, inputText, arn);
   }
-  if (!express) {
-    await repo.insertEvents(tx, id, caller.tenant.id, [
-      {
-        id: 1,
-        previousEventId: 0,
-        type: "ExecutionStarted",
-        timestamp: now,
-        details: {
-          executionStartedEventDetails: {
-            input: inputText,
-            inputDetails: { truncated: false },
-            roleArn: target.roleArn,
-            ...(target.aliasArn ? { stateMachineAliasArn: target.aliasArn } : {}),
-            ...(target.versionArn ? { stateMachineVersionArn: target.versionArn } : {}),
+  const events: repo.EventInsert[] = express
+    ? []
+    : [
+        {
+          id: 1,
+          previousEventId: 0,
+          type: "ExecutionStarted",
+          timestamp: now,
+          details: {
+            executionStartedEventDetails: {
+              input: inputText,
+              inputDetails: { truncated: false },
+              roleArn: target.roleArn,
+              ...(target.aliasArn ? { stateMachineAliasArn: target.aliasArn } : {}),
+              ...(target.versionArn ? { stateMachineVersionArn: target.versionArn } : {}),
+            },
           },
         },
-      },
-    ]);
-  }
-  await repo.insertFrames(tx, [
+      ];
+  // The ExecutionStarted event, the first thread and the runners' wake-up in one statement.
+  await repo.insertStartRows(
+    tx,
+    { executionId: id, tenantId: caller.tenant.id, events },
     {
       id: randomUUID(),
       execution_id: id,
@@ -161,7 +160,8 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       context: {},
       last_event_id: express ? 0 : 1,
     },
-  ]);
+    BOSS_SCHEMA,
+  );
   if (!express)
     await emitExecutionStatusChange(tx, {
       tenantId: caller.tenant.id,
@@ -176,7 +176,6 @@ export async function startExecutionInTx(tx: Queryable, caller: Caller, req: Sta
       error: null,
       cause: null,
     });
-  await repo.notifyRunners(tx, BOSS_SCHEMA);
   return { executionArn: arn, startDate: now, created: true };
 }
 

@@ -50,7 +50,7 @@ export async function completeTask(tx: Queryable, ref: TaskRef, outcome: TaskOut
   await xrepo.setFrameState(tx, frame.id, { ...next, lastEventId: id, wakeAt: null });
   await xrepo.completeToken(tx, frame.id, ref.scheduledEventId);
   await xrepo.setNextEventAndReady(tx, ex.id, id + 1, new Date());
-  await repo.notifyRunners(tx, ex.runner_schema);
+  await repo.notifyRunners(tx, ex.runner_schema, ex.id);
   return true;
 }
 

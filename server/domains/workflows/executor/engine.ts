@@ -701,27 +701,8 @@ export class Run {
     // going while that unblocks more pure work within the budget.
     while ((await this.collect()) && this.budget > 0 && this.ex.status === "RUNNING") await this.advance();
     const ex = this.ex;
-    await repo.insertEvents(this.tx, ex.id, ex.tenant_id, this.events);
-    const fresh = [...this.frames.values()].filter((f) => f.isNew);
-    const dirty = [...this.frames.values()].filter((f) => f.dirty && !f.isNew);
-    await repo.insertFrames(
-      this.tx,
-      fresh.map((f) => ({
-        id: f.id,
-        execution_id: ex.id,
-        tenant_id: ex.tenant_id,
-        parent_id: f.parent_id,
-        child_index: f.child_index,
-        scope_path: f.scope_path,
-        status: f.status,
-        state_name: f.state_name,
-        input: f.input,
-        variables: f.variables,
-        context: f.context,
-        last_event_id: f.last_event_id,
-      })),
-    );
-    await xrepo.updateFrames(this.tx, [...fresh, ...dirty] as xrepo.FrameRecord[]);
+    const fresh = [...this.frames.values()].filter((f) => f.isNew) as xrepo.FrameRecord[];
+    const dirty = [...this.frames.values()].filter((f) => f.dirty && !f.isNew) as xrepo.FrameRecord[];
     await xrepo.insertTokens(
       this.tx,
       ex.tenant_id,
@@ -747,7 +728,14 @@ export class Run {
       if (ex.deadline_at) times.push(new Date(ex.deadline_at).getTime());
       if (times.length) readyAt = new Date(Math.min(...times));
     }
-    await xrepo.saveExecution(this.tx, ex, this.nextId, readyAt);
+    await xrepo.saveRun(this.tx, {
+      ex,
+      eventsJson: repo.eventsJson(ex.id, ex.tenant_id, this.history ? this.events : []),
+      fresh,
+      dirty,
+      nextEventId: this.nextId,
+      readyAt,
+    });
     if (ex.status !== this.startStatus) await this.closed();
     for (const fn of this.afterFlush) await fn();
     return readyAt;

@@ -219,3 +219,72 @@ export async function earliestReady(q: Queryable, schema: string): Promise<Date 
   );
   return r.rows[0]?.due ?? null;
 }
+
+const FRAME_COLUMNS = `id text, execution_id text, tenant_id text, parent_id text, child_index int, scope_path jsonb,
+  status text, state_name text, input jsonb, variables jsonb, context jsonb, entered_event_id int, last_event_id int,
+  entered_at timestamptz, retry_attempts jsonb, retry_count int, pending jsonb, wake_at timestamptz, output jsonb,
+  error text, cause text`;
+
+const frameJson = (executionId: string, tenantId: string, f: FrameRecord) => ({
+  ...f,
+  execution_id: executionId,
+  tenant_id: tenantId,
+  input: f.input ?? null,
+  output: f.output ?? null,
+});
+
+/**
+ * The end of a runner's transaction, in ONE statement: the new history events, the new threads, the
+ * changed threads and the execution row (status, result, next event id, next wake-up).
+ */
+export async function saveRun(
+  tx: Queryable,
+  r: {
+    ex: Pick<ExecutionRow, "id" | "tenant_id" | "status" | "output" | "error" | "cause" | "stop_date">;
+    eventsJson: string;
+    fresh: FrameRecord[];
+    dirty: FrameRecord[];
+    nextEventId: number;
+    readyAt: Date | null;
+  },
+): Promise<void> {
+  const { ex } = r;
+  await tx.query(
+    `WITH ev AS (
+       INSERT INTO execution_events (execution_id, id, tenant_id, previous_event_id, type, timestamp, details)
+       SELECT x.execution_id, x.id, x.tenant_id, x.prev, x.type, x.ts, x.details
+         FROM jsonb_to_recordset($1::jsonb) AS x(execution_id text, id int, tenant_id text, prev int, type text,
+              ts timestamptz, details jsonb)
+     ), nf AS (
+       INSERT INTO execution_frames (id, execution_id, tenant_id, parent_id, child_index, scope_path, status,
+          state_name, input, variables, context, entered_event_id, last_event_id, entered_at, retry_attempts,
+          retry_count, pending, wake_at, output, error, cause)
+       SELECT id, execution_id, tenant_id, parent_id, child_index, scope_path, status, state_name, input, variables,
+          context, entered_event_id, last_event_id, entered_at, retry_attempts, retry_count, pending, wake_at,
+          output, error, cause
+         FROM jsonb_to_recordset($2::jsonb) AS x(${FRAME_COLUMNS})
+     ), uf AS (
+       UPDATE execution_frames f SET status = x.status, state_name = x.state_name, input = x.input,
+          variables = x.variables, entered_event_id = x.entered_event_id, last_event_id = x.last_event_id,
+          entered_at = x.entered_at, retry_attempts = x.retry_attempts, retry_count = x.retry_count,
+          pending = x.pending, wake_at = x.wake_at, output = x.output, error = x.error, cause = x.cause
+         FROM jsonb_to_recordset($3::jsonb) AS x(${FRAME_COLUMNS})
+        WHERE f.id = x.id
+     )
+     UPDATE executions SET status = $5, output = $6, error = $7, cause = $8, stop_date = $9, next_event_id = $10,
+        ready_at = $11 WHERE id = $4`,
+    [
+      r.eventsJson,
+      JSON.stringify(r.fresh.map((f) => frameJson(ex.id, ex.tenant_id, f))),
+      JSON.stringify(r.dirty.map((f) => frameJson(ex.id, ex.tenant_id, f))),
+      ex.id,
+      ex.status,
+      ex.output,
+      ex.error,
+      ex.cause,
+      ex.stop_date,
+      r.nextEventId,
+      r.readyAt,
+    ],
+  );
+}

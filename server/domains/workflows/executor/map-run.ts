@@ -184,5 +184,5 @@ export async function distributedChildEnded(tx: Queryable, child: repo.Execution
   if (parent.type !== "EXPRESS") await repo.insertEvents(tx, parent.id, parent.tenant_id, events);
   await xrepo.setFrameState(tx, frame.id, { status, pending, lastEventId: last, wakeAt: null });
   await xrepo.setNextEventAndReady(tx, parent.id, nextId, new Date());
-  await repo.notifyRunners(tx, parent.runner_schema);
+  await repo.notifyRunners(tx, parent.runner_schema, parent.id);
 }

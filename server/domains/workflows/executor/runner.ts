@@ -17,7 +17,7 @@ import type { TaskOutcome, TaskRequest } from "../tasks/resource";
 // share the work: a row locked by one is skipped by the others (SKIP LOCKED), and a runner that dies
 // mid-transaction leaves ready_at set, so another takes the execution from its last commit.
 
-const CONCURRENCY = Math.max(1, Number(process.env.SIGNALBOX_WORKFLOW_CONCURRENCY ?? 8));
+const CONCURRENCY = Math.max(1, Number(process.env.SIGNALBOX_WORKFLOW_CONCURRENCY ?? 12));
 const BATCH = 200;
 const SWEEP_MS = 1_000;
 
@@ -25,73 +25,92 @@ export type Runner = { stop: () => Promise<void>; wake: () => void };
 
 export async function startExecutionRunner(): Promise<Runner> {
   let stopped = false;
-  let sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  const queue: string[] = [];
+  const queued = new Set<string>();
+  const inFlight = new Set<string>();
+  // Lanes with nothing to do wait here; a NOTIFY (or the earliest ready_at) wakes them all.
+  let waiters: Array<() => void> = [];
   let woken = false;
   const wake = () => {
     woken = true;
-    if (!sleeping) return;
-    clearTimeout(sleeping.timer);
-    const r = sleeping.resolve;
-    sleeping = undefined;
-    r();
+    const w = waiters;
+    waiters = [];
+    for (const r of w) r();
   };
   const unlisten = await listen(WORKFLOWS_CHANNEL, {
     onNotify: (payload) => {
-      if (payload === BOSS_SCHEMA) wake();
+      if (payload === BOSS_SCHEMA) return wake();
+      if (payload.startsWith(`${BOSS_SCHEMA}:`)) {
+        // An execution that is ready now: queue it directly (its row lock still decides who runs it).
+        const id = payload.slice(BOSS_SCHEMA.length + 1);
+        if (!inFlight.has(id) && !queued.has(id)) {
+          queued.add(id);
+          queue.push(id);
+        }
+        wakeOne();
+      }
     },
     onResync: wake,
   });
-  const sleep = (ms: number) =>
+  const wakeOne = () => {
+    const r = waiters.shift();
+    if (r) r();
+  };
+  const idle = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (woken) return resolve();
-      sleeping = { timer: setTimeout(wake, ms), resolve };
+      if (woken || stopped) return resolve();
+      const t = setTimeout(resolve, ms);
+      waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
     });
-  const inFlight = new Set<string>();
 
-  const round = async (): Promise<number> => {
-    const ids = await xrepo.dueExecutionIds(pool(), BOSS_SCHEMA, new Date(), BATCH);
-    const queue = ids.filter((id) => !inFlight.has(id));
-    let done = 0;
-    const lane = async () => {
-      for (let id = queue.shift(); id !== undefined && !stopped; id = queue.shift()) {
-        inFlight.add(id);
-        try {
-          await advanceExecution(id);
-          done++;
-        } catch (err) {
-          logger.error({ err, execution: id }, "workflow execution could not advance");
-        } finally {
-          inFlight.delete(id);
-        }
+  let refilling: Promise<number> | null = null;
+  // One query at a time refills the shared queue with due executions (oldest first).
+  const refill = () => {
+    refilling ??= (async () => {
+      woken = false;
+      try {
+        const ids = await xrepo.dueExecutionIds(pool(), BOSS_SCHEMA, new Date(), BATCH);
+        for (const id of ids)
+          if (!inFlight.has(id) && !queued.has(id)) {
+            queued.add(id);
+            queue.push(id);
+          }
+        if (ids.length) return 0;
+        const due = await xrepo.earliestReady(pool(), BOSS_SCHEMA);
+        return due ? Math.min(SWEEP_MS, Math.max(0, due.getTime() - Date.now())) : SWEEP_MS;
+      } catch (err) {
+        logger.error({ err }, "workflow runner could not read due executions");
+        return 1000;
+      } finally {
+        refilling = null;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, lane));
-    return done;
+    })();
+    return refilling;
   };
 
-  const run = (async () => {
+  const lane = async () => {
     while (!stopped) {
-      woken = false;
-      let n: number;
-      try {
-        n = await round();
-      } catch (err) {
-        logger.error({ err }, "workflow runner round failed");
-        await sleep(1000);
+      const id = queue.shift();
+      if (id === undefined) {
+        const wait = await refill();
+        if (queue.length === 0 && wait > 0) await idle(wait);
         continue;
       }
-      if (stopped) break;
-      if (n > 0) continue;
-      let wait = SWEEP_MS;
+      queued.delete(id);
+      inFlight.add(id);
       try {
-        const due = await xrepo.earliestReady(pool(), BOSS_SCHEMA);
-        if (due) wait = Math.min(SWEEP_MS, Math.max(0, due.getTime() - Date.now()));
-      } catch {
-        wait = 1000;
+        await advanceExecution(id);
+      } catch (err) {
+        logger.error({ err, execution: id }, "workflow execution could not advance");
+      } finally {
+        inFlight.delete(id);
       }
-      if (wait > 0 && !stopped) await sleep(wait);
     }
-  })();
+  };
+  const lanes = Promise.all(Array.from({ length: CONCURRENCY }, lane));
 
   return {
     wake,
@@ -99,7 +118,7 @@ export async function startExecutionRunner(): Promise<Runner> {
       stopped = true;
       unlisten();
       wake();
-      await run;
+      await lanes;
     },
   };
 }
