@@ -10,6 +10,7 @@ import {
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
 } from "@aws-sdk/client-sfn";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
@@ -35,6 +36,7 @@ let worker: TestProcess;
 let t: TestTenant;
 let sfn: SFNClient;
 let sqs: SQSClient;
+let eb: EventBridgeClient;
 let fnService: Awaited<ReturnType<typeof startFunctionReceiver>>;
 let api: http.Server;
 let apiUrl: string;
@@ -51,6 +53,7 @@ beforeAll(async () => {
   };
   sfn = new SFNClient(cfg);
   sqs = new SQSClient(cfg);
+  eb = new EventBridgeClient(cfg);
   fnService = await startFunctionReceiver(async (event, hit, count) => {
     switch (hit.path) {
       case "/price": {
@@ -93,6 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sfn?.destroy();
   sqs?.destroy();
+  eb?.destroy();
   await fnService?.close();
   api?.closeAllConnections();
   await new Promise<void>((r) => (api ? api.close(() => r()) : r()));
@@ -136,6 +140,13 @@ describe("a machine using every integration", () => {
     const fanoutArn = (
       await sqs.send(new GetQueueAttributesCommand({ QueueUrl: fanout, AttributeNames: ["QueueArn"] }))
     ).Attributes!.QueueArn!;
+    const routed = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("e2e-rule") }))).QueueUrl!;
+    const routedArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: routed, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn!;
+    const rule = uniqueName("e2e");
+    await eb.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: ["shop"] }) }));
+    await eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "q", Arn: routedArn }] }));
     const topic = await createTopic(t.actor, t.tenant, { name: uniqueName("e2e") });
     await subscribe(
       t.actor,
@@ -223,6 +234,9 @@ describe("a machine using every integration", () => {
     const env = events.rows.map((r: { envelope: string }) => JSON.parse(r.envelope)).find((e) => e.source === "shop");
     expect(env.detail).toEqual({ qty: 3, unit: 10 });
     expect(env.resources).toEqual([sm, d.executionArn]);
+    // Accepted in the step's transaction, then routed by the worker's router to the rule's target.
+    const ruled = await sqs.send(new ReceiveMessageCommand({ QueueUrl: routed, WaitTimeSeconds: 10 }));
+    expect(JSON.parse(ruled.Messages![0]!.Body!)).toMatchObject({ source: "shop", "detail-type": "Order" });
   });
 });
 

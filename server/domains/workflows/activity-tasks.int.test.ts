@@ -23,6 +23,9 @@ beforeAll(async () => {
 afterAll(async () => {});
 
 const caller = (x: TestTenant = t) => ({ tenant: x.tenant, actor: x.actor });
+// Task tokens are unique across the database (the executor makes them); the tests' readable ones get a suffix.
+const run = randomUUID().slice(0, 8);
+const tok = (name: string) => `${name}-${run}`;
 
 async function schedule(req: TaskRequest) {
   const r = taskResourceFor(req.resource) as LocalTaskResource;
@@ -57,14 +60,14 @@ describe("activity tasks", () => {
   it("hands tasks out oldest first; a repeated scheduling queues nothing twice", async () => {
     const act = await insertActivity(pool(), t.tenant);
     const exec = await insertRunningExecution(pool(), t.tenant);
-    const first = taskRequest(t.tenant, exec, act.arn, { n: 1 }, { taskToken: "tok-1" });
+    const first = taskRequest(t.tenant, exec, act.arn, { n: 1 }, { taskToken: tok("tok-1") });
     await schedule(first);
     await schedule(first);
-    await schedule(taskRequest(t.tenant, exec, act.arn, { n: 2 }, { taskToken: "tok-2" }));
+    await schedule(taskRequest(t.tenant, exec, act.arn, { n: 2 }, { taskToken: tok("tok-2") }));
     expect(await countQueuedActivityTasks(pool(), act.id)).toBe(2);
     const a = await getActivityTask(caller(), { activityArn: act.arn });
     const b = await getActivityTask(caller(), { activityArn: act.arn });
-    expect([a.taskToken, b.taskToken]).toEqual(["tok-1", "tok-2"]);
+    expect([a.taskToken, b.taskToken]).toEqual([tok("tok-1"), tok("tok-2")]);
   });
 
   it("a waiting worker is woken by the commit of a new task", async () => {
@@ -72,8 +75,8 @@ describe("activity tasks", () => {
     const exec = await insertRunningExecution(pool(), t.tenant);
     const poll = getActivityTask(caller(), { activityArn: act.arn }, { waitMs: 30_000 });
     await new Promise((r) => setTimeout(r, 200));
-    await schedule(taskRequest(t.tenant, exec, act.arn, { late: true }, { taskToken: "late" }));
-    expect(await poll).toEqual({ taskToken: "late", input: '{"late":true}' });
+    await schedule(taskRequest(t.tenant, exec, act.arn, { late: true }, { taskToken: tok("late") }));
+    expect(await poll).toEqual({ taskToken: tok("late"), input: '{"late":true}' });
     expect(waitingActivityWorkers()).toBe(0);
   });
 
@@ -90,14 +93,14 @@ describe("activity tasks", () => {
     const act = await insertActivity(pool(), t.tenant);
     const stopped = await insertRunningExecution(pool(), t.tenant);
     const running = await insertRunningExecution(pool(), t.tenant);
-    await schedule(taskRequest(t.tenant, stopped, act.arn, {}, { taskToken: "stopped" }));
-    await schedule(taskRequest(t.tenant, running, act.arn, {}, { taskToken: "expired", timeoutSeconds: 30 }));
-    await schedule(taskRequest(t.tenant, running, act.arn, {}, { taskToken: "live" }));
+    await schedule(taskRequest(t.tenant, stopped, act.arn, {}, { taskToken: tok("stopped") }));
+    await schedule(taskRequest(t.tenant, running, act.arn, {}, { taskToken: tok("expired"), timeoutSeconds: 30 }));
+    await schedule(taskRequest(t.tenant, running, act.arn, {}, { taskToken: tok("live") }));
     await pool().query(`UPDATE executions SET status = 'ABORTED' WHERE id = $1`, [stopped.executionId]);
-    await pool().query(
-      `UPDATE activity_tasks SET expires_at = now() - interval '1 second' WHERE task_token = 'expired'`,
-    );
-    expect((await getActivityTask(caller(), { activityArn: act.arn })).taskToken).toBe("live");
+    await pool().query(`UPDATE activity_tasks SET expires_at = now() - interval '1 second' WHERE task_token = $1`, [
+      tok("expired"),
+    ]);
+    expect((await getActivityTask(caller(), { activityArn: act.arn })).taskToken).toBe(tok("live"));
     expect(await countQueuedActivityTasks(pool(), act.id)).toBe(0);
   });
 

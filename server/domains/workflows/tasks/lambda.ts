@@ -36,11 +36,23 @@ function requestIdOf(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function lambdaFailure(exception: string, message: string, status: number, requestId: string): TaskOutcome {
+/** Lambda's exceptions the Java SDK models as classes; any other code is its AWSLambdaException. */
+const MODELED = new Set([
+  "ResourceNotFoundException",
+  "TooManyRequestsException",
+  "RequestTooLargeException",
+  "InvalidRequestContentException",
+  "InvalidParameterValueException",
+  "ResourceNotReadyException",
+  "ServiceException",
+  "UnsupportedMediaTypeException",
+]);
+
+function lambdaFailure(code: string, message: string, status: number, requestId: string): TaskOutcome {
   return {
     kind: "failed",
-    error: `Lambda.${exception}`,
-    cause: sdkCause(message, "AWSLambda", status, exception, requestId),
+    error: `Lambda.${MODELED.has(code) ? code : "AWSLambdaException"}`,
+    cause: sdkCause(message, "AWSLambda", status, code, requestId),
   };
 }
 
@@ -84,7 +96,8 @@ async function run(req: TaskRequest): Promise<TaskOutcome> {
     if (typeof p.FunctionName !== "string")
       return parameterFailure("The field 'FunctionName' is required but was missing or is not a string.");
     functionRef = typeof p.Qualifier === "string" ? `${p.FunctionName}:${p.Qualifier}` : p.FunctionName;
-    payloadText = p.Payload === undefined ? "" : typeof p.Payload === "string" ? p.Payload : JSON.stringify(p.Payload);
+    // Payload is JSON in the definition: a string is sent as a JSON string, as Step Functions does.
+    payloadText = p.Payload === undefined ? "" : JSON.stringify(p.Payload);
     if (p.InvocationType !== undefined) {
       if (typeof p.InvocationType !== "string" || !INVOCATION_TYPES.has(p.InvocationType))
         return lambdaFailure(

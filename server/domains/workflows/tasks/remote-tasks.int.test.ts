@@ -32,6 +32,8 @@ beforeAll(async () => {
           headers: { "x-amz-function-error": "Unhandled" },
           body: JSON.stringify({ errorType: "OrderError", errorMessage: "no such order", stackTrace: ["at x"] }),
         };
+      case "/echo":
+        return { body: JSON.stringify({ got: event }) };
       case "/slow":
         return { delayMs: 2500, body: "{}" };
       default:
@@ -321,5 +323,29 @@ describe("delivery log", () => {
     expect(rows.rows[1].target_arn).toBe(`${apiUrl}/logged`);
     expect(rows.rows[1].request_headers["x-api-key"]).toBe("(redacted)");
     expect(rows.rows[1].response_status).toBe(200);
+  });
+});
+
+describe("lambda:invoke payloads", () => {
+  it("Payload is JSON: a string goes as a JSON string, no Payload as the empty event", async () => {
+    const fn = await register("/echo");
+    const text = await run(
+      taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", { FunctionName: fn.name, Payload: "hello" }),
+    );
+    expect((text as { output: { Payload: unknown } }).output.Payload).toEqual({ got: "hello" });
+    const none = await run(taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", { FunctionName: fn.name }));
+    expect((none as { output: { Payload: unknown } }).output.Payload).toEqual({ got: {} });
+  });
+});
+
+describe("lambda:invoke refusals", () => {
+  it("another account's function is Lambda.AWSLambdaException with AccessDeniedException as the code", async () => {
+    const out = await run(
+      taskRequest(t.tenant, exec, "arn:aws:states:::lambda:invoke", {
+        FunctionName: "arn:aws:lambda:us-east-1:999999999999:function:theirs",
+      }),
+    );
+    expect(out).toMatchObject({ kind: "failed", error: "Lambda.AWSLambdaException" });
+    expect((out as { cause: string }).cause).toContain("Status Code: 403; Error Code: AccessDeniedException");
   });
 });

@@ -44,6 +44,12 @@ export const snsNaming: ServiceErrorNaming = {
   wireCode: (code) => (code === "InvalidParameterValue" ? "ParameterValueInvalid" : code),
 };
 
+/** Publish's query-protocol answer, whose length the SDK metadata reports. */
+function publishXml(messageId: string, sequenceNumber: string | null, requestId: string): string {
+  const seq = sequenceNumber ? `\n    <SequenceNumber>${sequenceNumber}</SequenceNumber>` : "";
+  return `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">\n  <PublishResult>\n    <MessageId>${messageId}</MessageId>${seq}\n  </PublishResult>\n  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</PublishResponse>\n`;
+}
+
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 async function publish(tx: Queryable, req: TaskRequest): Promise<TaskOutcome> {
@@ -86,7 +92,7 @@ async function publish(tx: Queryable, req: TaskRequest): Promise<TaskOutcome> {
     const answer = { MessageId: r.messageId, ...(r.sequenceNumber ? { SequenceNumber: r.sequenceNumber } : {}) };
     const headers = {
       "x-amzn-RequestId": requestId,
-      "Content-Length": String(294 + (r.sequenceNumber ? r.sequenceNumber.length + 33 : 0)),
+      "Content-Length": String(Buffer.byteLength(publishXml(r.messageId, r.sequenceNumber, requestId))),
       Date: httpDate(),
       "Content-Type": "text/xml",
     };
