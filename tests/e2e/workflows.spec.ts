@@ -308,4 +308,23 @@ describe("workflows console", () => {
     await screenshot(page, "workflows-execution-failed-1440");
     expect(pageErrors).toEqual([]);
   }, 150_000);
+
+  it("fits a phone: the list, a machine and an execution", async () => {
+    const phone = (await newPerson(tb.browser, web.url, { width: 390, height: 844 })).page;
+    phone.on("pageerror", (e) => pageErrors.push(e.message));
+    await signInViaUi(phone, { email: t.user.email, password: t.user.password });
+    await phone.goto(`/t/${t.tenant.slug}/workflows`);
+    await phone.getByTestId(`machine-row-${approvalMachine}`).waitFor();
+    await expectFitsWidth(phone, "the workflows list on a phone");
+    await phone.goto(`/t/${t.tenant.slug}/workflows/${approvalMachine}`);
+    await phone.getByTestId("execution-row-big-order").waitFor();
+    await expectFitsWidth(phone, "a machine on a phone");
+    await phone.goto(`/t/${t.tenant.slug}/workflows/${approvalMachine}/executions/big-order`);
+    await phone.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor();
+    await phone.getByTestId("graph-state-Approved").waitFor();
+    await expectFitsWidth(phone, "an execution on a phone");
+    await screenshot(phone, "workflows-execution-390");
+    await phone.context().close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });
