@@ -155,7 +155,7 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
           {
             id: "executions",
             label: "Executions",
-            content: <ExecutionsTable tenant={tenant.slug} machine={m.name} />,
+            content: <ExecutionsTable tenant={tenant.slug} machine={m.name} express={m.type === "EXPRESS"} />,
           },
           {
             id: "definition",

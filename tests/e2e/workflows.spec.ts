@@ -239,6 +239,15 @@ describe("workflows console", () => {
     await page.locator(".edge-catch").first().waitFor();
     expect(await page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
     await screenshot(page, "workflows-machine-definition-1440");
+    // Edit and save the definition from its tab (the JSON box is the machine's saved definition).
+    const saved = JSON.parse(await definitionBox().inputValue());
+    expect(saved).toEqual(definition);
+    await definitionBox().fill(JSON.stringify({ ...definition, Comment: "A person approves big orders" }, null, 2));
+    await page.getByText("Unsaved changes").waitFor();
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Definition saved").waitFor();
+    await expect.poll(() => page.getByText("Unsaved changes").count()).toBe(0);
     // Versions and aliases: publish version 1, point PROD at it.
     await page.getByRole("tab", { name: "Versions & aliases" }).click();
     await page.getByText("No aliases").waitFor();
@@ -308,6 +317,18 @@ describe("workflows console", () => {
     await screenshot(page, "workflows-execution-failed-1440");
     expect(pageErrors).toEqual([]);
   }, 150_000);
+
+  it("deletes a state machine from its page", async () => {
+    await page.goto(`/t/${t.tenant.slug}/workflows/${machine}`);
+    await page.getByRole("heading", { name: machine }).waitFor();
+    await page.getByRole("button", { name: "Delete" }).click();
+    const confirm = page.getByRole("dialog", { name: `Delete “${machine}”?` });
+    await confirm.getByRole("button", { name: "Delete state machine" }).click();
+    await page.waitForURL(`**/t/${t.tenant.slug}/workflows`);
+    await page.getByTestId(`machine-row-${approvalMachine}`).waitFor();
+    expect(await page.getByTestId(`machine-row-${machine}`).count()).toBe(0);
+    await screenshot(page, "workflows-list-1440");
+  });
 
   it("fits a phone: the list, a machine and an execution", async () => {
     const phone = (await newPerson(tb.browser, web.url, { width: 390, height: 844 })).page;
