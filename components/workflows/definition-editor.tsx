@@ -132,7 +132,7 @@ export function DefinitionEditor({
         <Textarea
           aria-label="Definition JSON"
           data-testid="definition-json"
-          className="min-h-[420px] flex-1 rounded-none border-0 text-[13px] leading-5 shadow-none"
+          className="min-h-[560px] flex-1 rounded-none border-0 text-[13px] leading-5 shadow-none"
           rows={24}
           spellCheck={false}
           value={value}
@@ -203,7 +203,7 @@ export function DefinitionEditor({
             </span>
           )}
         </div>
-        <div className="flex min-h-[520px] flex-1">
+        <div className="flex min-h-[620px] flex-1">
           {shown ? (
             <StateGraph
               model={shown}

@@ -28,6 +28,8 @@ export interface StateRun {
   status: StateStatus;
   /** The task/iteration events between entered and exited (scheduled, started, succeeded …). */
   steps: { id: number; type: string; at: number }[];
+  /** Ended by the execution's end and run again after a redrive (the graph shows the newer run). */
+  superseded?: boolean;
 }
 
 const time = (t: Date | string) => new Date(t).getTime();
@@ -51,6 +53,7 @@ const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 export function stateRuns(events: HistoryEventLike[], executionStatus?: string): StateRun[] {
   const runs: StateRun[] = [];
   const open: StateRun[] = [];
+  let endedWithExecution: StateRun[] = [];
   const sorted = [...events].sort((a, b) => a.id - b.id);
   for (const e of sorted) {
     const d = detailsOf(e) ?? {};
@@ -91,8 +94,16 @@ export function stateRuns(events: HistoryEventLike[], executionStatus?: string):
       run.status = run.error ? "caught" : "succeeded";
       continue;
     }
+    if (e.type === "ExecutionRedriven") {
+      // The states that did not finish run again (a new *StateEntered follows for each).
+      for (const run of endedWithExecution) run.superseded = true;
+      for (const run of runs) if (run.type === "Fail" && run.status === "failed") run.superseded = true;
+      endedWithExecution = [];
+      continue;
+    }
     if (EXECUTION_END.test(e.type)) {
       const status = e.type === "ExecutionSucceeded" ? null : e.type === "ExecutionAborted" ? "aborted" : "failed";
+      endedWithExecution = [...open];
       for (const run of open.splice(0)) {
         run.end = time(e.timestamp);
         if (status) run.status = status;
@@ -127,10 +138,16 @@ function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {
 
 const RANK: Record<StateStatus, number> = { running: 5, failed: 4, aborted: 3, caught: 2, succeeded: 1 };
 
-/** One status per state name (the latest/most telling of its runs), for colouring the graph. */
+/**
+ * One status per state name (the most telling of its runs: a Map's failed iteration outweighs the
+ * ones that succeeded), for colouring the graph. Runs a redrive superseded count only when the
+ * state has not run since.
+ */
 export function stateStatuses(runs: StateRun[]): Map<string, StateStatus> {
   const out = new Map<string, StateStatus>();
+  const rerun = new Set(runs.filter((r) => !r.superseded).map((r) => r.name));
   for (const r of runs) {
+    if (r.superseded && rerun.has(r.name)) continue;
     const prev = out.get(r.name);
     if (!prev || RANK[r.status] > RANK[prev]) out.set(r.name, r.status);
   }

@@ -38,10 +38,13 @@ function useDebounced<T>(value: T, ms: number): T {
 export function ExecutionsTable({
   tenant,
   machine,
+  express = false,
   action,
 }: {
   tenant: string;
   machine?: string;
+  /** An Express machine: its runs keep no history, so none are listed (as on AWS). */
+  express?: boolean;
   action?: React.ReactNode;
 }) {
   const trpc = useTRPC();
@@ -98,11 +101,13 @@ export function ExecutionsTable({
       ) : list.data.length === 0 ? (
         <EmptyState
           icon={<ListChecks className="h-5 w-5" aria-hidden />}
-          title={filtered ? "No executions match" : "No executions yet"}
+          title={filtered ? "No executions match" : express ? "Express executions are not listed" : "No executions yet"}
           description={
             filtered
               ? "Try another status or name."
-              : "Each run of a state machine is an execution. Start one with some JSON input and follow it state by state."
+              : express
+                ? "An Express state machine runs fast and keeps no execution history, so its runs are not listed here (as on AWS). Start one to run it; use a Standard machine to follow runs state by state."
+                : "Each run of a state machine is an execution. Start one with some JSON input and follow it state by state."
           }
         />
       ) : (

@@ -114,8 +114,12 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
             <Badge tone={m.type === "EXPRESS" ? "info" : "neutral"}>
               {m.type === "EXPRESS" ? "Express" : "Standard"}
             </Badge>
-            {m.versions.length > 0 && <Badge tone="accent">{m.versions.length} versions</Badge>}
-            {m.aliases.length > 0 && <Badge tone="accent">{m.aliases.length} aliases</Badge>}
+            {m.versions.length > 0 && (
+              <Badge tone="accent">{m.versions.length === 1 ? "1 version" : `${m.versions.length} versions`}</Badge>
+            )}
+            {m.aliases.length > 0 && (
+              <Badge tone="accent">{m.aliases.length === 1 ? "1 alias" : `${m.aliases.length} aliases`}</Badge>
+            )}
           </div>
           {m.description && <p className="mt-1 text-sm text-gray-500">{m.description}</p>}
           <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
@@ -151,7 +155,7 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
           {
             id: "executions",
             label: "Executions",
-            content: <ExecutionsTable tenant={tenant.slug} machine={m.name} />,
+            content: <ExecutionsTable tenant={tenant.slug} machine={m.name} express={m.type === "EXPRESS"} />,
           },
           {
             id: "definition",

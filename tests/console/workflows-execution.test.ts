@@ -82,6 +82,29 @@ describe("execution history → runs, statuses, waterfall", () => {
     expect(stateStatuses(stateRuns(events, "RUNNING")).get("Item")).toBe("running");
   });
 
+  it("after a redrive, a state that failed and then succeeded shows as succeeded", () => {
+    id = 0;
+    const events = [
+      ev(0, "ExecutionStarted", { input: "{}" }),
+      entered(1, "Task", "Charge", "{}"),
+      ev(2, "TaskFailed", { error: "Boom", cause: "x" }),
+      ev(3, "ExecutionFailed", { error: "Boom", cause: "x" }),
+      ev(10, "ExecutionRedriven", { redriveCount: 1 }),
+      entered(11, "Task", "Charge", "{}"),
+      ev(12, "TaskSucceeded", { output: "{}" }),
+      exited(13, "Task", "Charge", "{}"),
+      ev(14, "ExecutionSucceeded", { output: "{}" }),
+    ];
+    const runs = stateRuns(events, "SUCCEEDED");
+    expect(runs.map((r) => [r.status, !!r.superseded])).toEqual([
+      ["failed", true],
+      ["succeeded", false],
+    ]);
+    expect(stateStatuses(runs).get("Charge")).toBe("succeeded");
+    // Before the redrive the failure is what shows.
+    expect(stateStatuses(stateRuns(events.slice(0, 4), "FAILED")).get("Charge")).toBe("failed");
+  });
+
   it("formats durations for people", () => {
     expect(formatDuration(850)).toBe("850 ms");
     expect(formatDuration(2400)).toBe("2.4 s");

@@ -199,7 +199,7 @@ describe("graph edits → definition", () => {
 describe("layout", () => {
   it("places every node, branches side by side inside their Parallel", async () => {
     const g = definitionToGraph(machine);
-    const { boxes, routes } = await layoutGraph(g);
+    const { boxes } = await layoutGraph(g);
     for (const n of g.nodes) expect(boxes.has(n.id), n.id).toBe(true);
     const b0 = boxes.get("Fanout#branch0")!;
     const b1 = boxes.get("Fanout#branch1")!;

@@ -239,6 +239,35 @@ describe("workflows console", () => {
     await page.locator(".edge-catch").first().waitFor();
     expect(await page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
     await screenshot(page, "workflows-machine-definition-1440");
+    // Edit and save the definition from its tab (the JSON box is the machine's saved definition).
+    const saved = JSON.parse(await definitionBox().inputValue());
+    expect(saved).toEqual(definition);
+    await definitionBox().fill(JSON.stringify({ ...definition, Comment: "A person approves big orders" }, null, 2));
+    await page.getByText("Unsaved changes").waitFor();
+    await page.getByTestId("validation").getByText("Valid definition").waitFor();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Definition saved").waitFor();
+    await expect.poll(() => page.getByText("Unsaved changes").count()).toBe(0);
+    // Versions and aliases: publish version 1, point PROD at it.
+    await page.getByRole("tab", { name: "Versions & aliases" }).click();
+    await page.getByText("No aliases").waitFor();
+    await page.getByRole("button", { name: "Publish version" }).click();
+    await page.getByTestId("version-row-1").waitFor();
+    await page.getByRole("button", { name: "Create alias" }).click();
+    const aliasDialog = page.getByRole("dialog", { name: "Create alias" });
+    await aliasDialog.getByLabel("Name").fill("PROD");
+    await aliasDialog.getByRole("button", { name: "Create alias" }).click();
+    await page.getByTestId("alias-row-PROD").getByText("version 1 (100%)").waitFor();
+    await screenshot(page, "workflows-machine-versions-1440");
+    // TestState runs the Choice alone: with a big amount it goes to the person.
+    await page.getByRole("tab", { name: "Test a state" }).click();
+    await page.getByLabel("Test input").fill(JSON.stringify({ amount: 500 }));
+    await page.getByRole("button", { name: "Test state" }).click();
+    const result = page.getByTestId("test-state-result");
+    await result.getByText("SUCCEEDED").waitFor();
+    await result.getByText("Next: Ask a person").waitFor();
+    await screenshot(page, "workflows-machine-test-state-1440");
+    await page.getByRole("tab", { name: "Executions" }).click();
     await page.getByRole("button", { name: "Start execution" }).click();
     const dialog = page.getByRole("dialog", { name: "Start execution" });
     await dialog.getByLabel("Name (optional)").fill("big-order");
@@ -288,4 +317,35 @@ describe("workflows console", () => {
     await screenshot(page, "workflows-execution-failed-1440");
     expect(pageErrors).toEqual([]);
   }, 150_000);
+
+  it("deletes a state machine from its page", async () => {
+    await page.goto(`/t/${t.tenant.slug}/workflows/${machine}`);
+    await page.getByRole("heading", { name: machine }).waitFor();
+    await page.getByRole("button", { name: "Delete" }).click();
+    const confirm = page.getByRole("dialog", { name: `Delete “${machine}”?` });
+    await confirm.getByRole("button", { name: "Delete state machine" }).click();
+    await page.waitForURL(`**/t/${t.tenant.slug}/workflows`);
+    await page.getByTestId(`machine-row-${approvalMachine}`).waitFor();
+    expect(await page.getByTestId(`machine-row-${machine}`).count()).toBe(0);
+    await screenshot(page, "workflows-list-1440");
+  });
+
+  it("fits a phone: the list, a machine and an execution", async () => {
+    const phone = (await newPerson(tb.browser, web.url, { width: 390, height: 844 })).page;
+    phone.on("pageerror", (e) => pageErrors.push(e.message));
+    await signInViaUi(phone, { email: t.user.email, password: t.user.password });
+    await phone.goto(`/t/${t.tenant.slug}/workflows`);
+    await phone.getByTestId(`machine-row-${approvalMachine}`).waitFor();
+    await expectFitsWidth(phone, "the workflows list on a phone");
+    await phone.goto(`/t/${t.tenant.slug}/workflows/${approvalMachine}`);
+    await phone.getByTestId("execution-row-big-order").waitFor();
+    await expectFitsWidth(phone, "a machine on a phone");
+    await phone.goto(`/t/${t.tenant.slug}/workflows/${approvalMachine}/executions/big-order`);
+    await phone.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor();
+    await phone.getByTestId("graph-state-Approved").waitFor();
+    await expectFitsWidth(phone, "an execution on a phone");
+    await screenshot(phone, "workflows-execution-390");
+    await phone.context().close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -20,6 +20,7 @@ import {
   consoleMachines,
   consolePublishVersion,
   consoleCreateAlias,
+  consoleRedriveExecution,
   consoleSendTaskSuccess,
   consoleStartExecution,
   consoleStopExecution,
@@ -209,7 +210,7 @@ describe("workflows console service", () => {
     expect(await consoleExecutions(t.actor, t.tenant, { machine: name, status: "FAILED" })).toEqual([]);
   });
 
-  it("stops a waiting execution, then it can be redriven", async () => {
+  it("stops a waiting execution, then redrives it to wait again", async () => {
     const name = uniqueName("stop");
     await consoleCreateMachine(t.actor, t.tenant, { name, type: "STANDARD", definition: JSON.stringify(approval) });
     const run = await consoleStartExecution(t.actor, t.tenant, { machine: name, input: '{"order":1}' });
@@ -222,6 +223,15 @@ describe("workflows console service", () => {
     });
     const e = await consoleExecution(t.actor, t.tenant, { machine: name, execution: run.name });
     expect(e).toMatchObject({ status: "ABORTED", error: "Manual", cause: "test", redrivable: true, waitingTokens: [] });
+    // Redrive resumes from the state that did not finish: it waits for a (new) token again.
+    await consoleRedriveExecution(t.actor, t.tenant, { machine: name, execution: run.name });
+    const again = await settled(name, run.name);
+    expect(again).toMatchObject({ status: "RUNNING", redriveCount: 1, redrivable: false });
+    expect(again.waitingTokens.map((w) => w.stateName)).toEqual(["Approve"]);
+    expect(again.events.map((x) => x.type)).toContain("ExecutionRedriven");
+    expect(
+      (await rejected(consoleRedriveExecution(viewer, t.tenant, { machine: name, execution: run.name }))).message,
+    ).toMatch(/does not allow/);
   });
 
   it("tests one state with TestState", async () => {
