@@ -77,7 +77,7 @@ describe("console foundation", () => {
       ).resolves.toBe(1);
     }
     await owner.goto(`/t/${firstSlug}/workflows`);
-    await owner.getByText("Workflows are not available yet").waitFor();
+    await owner.getByText("No state machines yet").waitFor();
     await screenshot(owner, "shell-workflows-1280");
   });
 

@@ -301,7 +301,7 @@ export async function sourceForIngest(id: string): Promise<EventSourceRow> {
 export async function ingest(
   s: EventSourceRow,
   req: { headers: Record<string, string | string[] | undefined>; body: Buffer; now?: Date },
-  opts: { admit?: () => void } = {},
+  opts: { admit?: () => void | Promise<void> } = {},
 ): Promise<{ eventId: string; duplicate?: true }> {
   if (req.body.length > MAX_INGEST_BYTES)
     throw await refuse(s, new AppError("too_large", `The body is larger than ${MAX_INGEST_BYTES} bytes.`));
@@ -313,7 +313,7 @@ export async function ingest(
     const code = REFUSAL_STATUS[v.reason] === 401 ? "unauthenticated" : "validation";
     throw await refuse(s, new AppError(code, v.message));
   }
-  opts.admit?.();
+  await opts.admit?.();
   if (++ingestCount % 100 === 0) await forgetOldDeliveries(pool(), SEEN_WINDOW_SECONDS);
   const accountId = s.busArn.split(":")[4]!;
   const seen = { deliveryId: v.deliveryId, detailType: v.detailType };

@@ -103,8 +103,11 @@ export async function runFireSchedule(
         "schedule fired",
       );
       if (s.action_after_completion === "DELETE") {
-        const timer = await getTimer(tx, "schedule", s.id);
-        if (!timer || timer.next_fire_at === null) await deleteCompletedSchedule(tx, s);
+        // A one-time schedule is complete once its fire is made (its timer may still hold that fire
+        // time when the job runs first); a recurring one when its timer has no further fire time.
+        const oneTime = s.schedule_expression.startsWith("at(");
+        const timer = oneTime ? null : await getTimer(tx, "schedule", s.id);
+        if (oneTime || !timer || timer.next_fire_at === null) await deleteCompletedSchedule(tx, s);
       }
     }),
   );
