@@ -6,13 +6,16 @@ import {
   CreateIntegrationCommand,
   CreateRouteCommand,
   CreateStageCommand,
+  UpdateStageCommand,
   type CreateIntegrationCommandInput,
   type CreateRouteCommandInput,
 } from "@aws-sdk/client-apigatewayv2";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeSha256 as Sha256 } from "../../server/core/sigv4/test-support";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
 import { startWeb, type TestProcess } from "../helpers/server";
@@ -25,7 +28,7 @@ import { createFunction } from "../../server/domains/functions/function.service"
 // REQUEST authorizers (simple responses, cached decisions), CORS, throttling and $default
 // auto-deploy.
 
-let web: TestProcess & { url: string };
+let web: TestProcess & { url: string; port: number };
 let t: TestTenant;
 let gw: ApiGatewayV2Client;
 let fnSvc: Awaited<ReturnType<typeof startFunctionReceiver>>;
@@ -95,6 +98,25 @@ beforeAll(async () => {
     if (hit.path === "/v1") return { body: JSON.stringify({ statusCode: 202, body: JSON.stringify({ got: ev }) }) };
     if (hit.path === "/fail")
       return { headers: { "x-amz-function-error": "Unhandled" }, body: JSON.stringify({ errorMessage: "boom" }) };
+    if (hit.path === "/policy") {
+      const e = ev as { methodArn: string; identitySource: string };
+      return {
+        body: JSON.stringify({
+          principalId: "p1",
+          policyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Action: "execute-api:Invoke",
+                Effect: e.identitySource === "good" ? "Allow" : "Deny",
+                Resource: e.methodArn,
+              },
+            ],
+          },
+          context: { tier: "gold" },
+        }),
+      };
+    }
     if (hit.path === "/auth") {
       authCalls++;
       const headers = ev.headers as Record<string, string>;
@@ -104,7 +126,7 @@ beforeAll(async () => {
     }
     return { body: "{}" };
   });
-  for (const name of ["v2", "bare", "v1", "fail", "auth"]) {
+  for (const name of ["v2", "bare", "v1", "fail", "auth", "policy"]) {
     const { secret } = await createFunction(t.actor, t.tenant, { name: `h-${name}`, url: `${fnSvc.url}/${name}` });
     fnSvc.secrets.set(`/${name}`, secret);
   }
@@ -453,6 +475,67 @@ describe("authorizers", () => {
     expect(missing.status).toBe(401);
     expect(authCalls - before).toBe(2);
   });
+
+  it("Lambda REQUEST authorizer with payload 1.0 answers with an IAM policy", async () => {
+    const api = await gw.send(new CreateApiCommand({ Name: uniqueName("pol"), ProtocolType: "HTTP" }));
+    const ApiId = api.ApiId!;
+    const a = await gw.send(
+      new CreateAuthorizerCommand({
+        ApiId,
+        AuthorizerType: "REQUEST",
+        Name: "pol",
+        AuthorizerUri: fnArn("h-policy"),
+        AuthorizerPayloadFormatVersion: "1.0",
+        IdentitySource: ["$request.querystring.key"],
+      }),
+    );
+    const i = await gw.send(new CreateIntegrationCommand({ ApiId, ...fnTo("v2") }));
+    await gw.send(
+      new CreateRouteCommand({
+        ApiId,
+        RouteKey: "GET /p",
+        Target: `integrations/${i.IntegrationId}`,
+        AuthorizationType: "CUSTOM",
+        AuthorizerId: a.AuthorizerId,
+      }),
+    );
+    await gw.send(new CreateStageCommand({ ApiId, StageName: "$default", AutoDeploy: true }));
+    const ok = await fetch(`${web.url}/gw/${ApiId}/p?key=good`);
+    expect(ok.status).toBe(201);
+    const got = ((await ok.json()) as { got: { requestContext: { authorizer: unknown } } }).got;
+    expect(got.requestContext.authorizer).toEqual({ tier: "gold", principalId: "p1" });
+    expect((await fetch(`${web.url}/gw/${ApiId}/p?key=bad`)).status).toBe(403);
+  });
+
+  it("AWS_IAM: a SigV4 signature of the API's tenant passes, another tenant's and none are refused", async () => {
+    const api = await buildApi([{ key: "GET /iam", integration: fnTo("v2"), route: { AuthorizationType: "AWS_IAM" } }]);
+    const sign = async (key: { id: string; secret: string }) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region,
+        credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+        sha256: Sha256,
+      });
+      const s = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: web.port,
+        path: `/gw/${api}/iam`,
+        headers: { host: `127.0.0.1:${web.port}` },
+      });
+      return fetch(`${web.url}/gw/${api}/iam`, { headers: s.headers as Record<string, string> });
+    };
+    const ok = await sign(t.key);
+    expect(ok.status).toBe(201);
+    const got = ((await ok.json()) as { got: { requestContext: { authorizer: unknown } } }).got;
+    expect(got.requestContext.authorizer).toEqual({ iam: { accessKey: t.key.id, accountId: t.tenant.accountId } });
+    const stranger = await createTestTenant();
+    expect((await sign(stranger.key)).status).toBe(403);
+    const none = await fetch(`${web.url}/gw/${api}/iam`);
+    expect(none.status).toBe(403);
+    expect(await none.json()).toEqual({ message: "Forbidden" });
+  });
 });
 
 describe("CORS, throttling, auto-deploy", () => {
@@ -501,6 +584,23 @@ describe("CORS, throttling, auto-deploy", () => {
     const r = await fetch(`${web.url}/gw/${api}/t`);
     expect(r.status).toBe(429);
     expect(await r.json()).toEqual({ message: "Too Many Requests" });
+  });
+
+  it("throttles one route by its routeSettings, the others not", async () => {
+    const api = await buildApi([
+      { key: "GET /free", integration: fnTo("bare") },
+      { key: "GET /tight", integration: fnTo("bare") },
+    ]);
+    await gw.send(
+      new UpdateStageCommand({
+        ApiId: api,
+        StageName: "$default",
+        RouteSettings: { "GET /tight": { ThrottlingRateLimit: 0.001, ThrottlingBurstLimit: 1 } },
+      }),
+    );
+    expect((await fetch(`${web.url}/gw/${api}/tight`)).status).toBe(200);
+    expect((await fetch(`${web.url}/gw/${api}/tight`)).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${web.url}/gw/${api}/free`)).status).toBe(200);
   });
 
   it("an auto-deploy $default stage serves a new route at once; a manual stage waits for a deployment", async () => {

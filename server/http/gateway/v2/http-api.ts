@@ -23,6 +23,7 @@ import { guardedRequest } from "../../../platform/guarded-http";
 import { sqsService } from "../../aws/sqs";
 import { eventsService } from "../../aws/events";
 import type { AwsCall, AwsService } from "../../aws/types";
+import { authenticate } from "../../authenticate";
 import { drain, publicBaseUrl, readBody } from "../../request";
 import { proxyEvent } from "../integrations";
 import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
@@ -30,8 +31,8 @@ import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../reque
 // The data plane of API Gateway v2 HTTP APIs at /gw/<api id>/<stage>/<path> (the $default stage
 // also at /gw/<api id>/<path>). Per request: CORS preflight (answered here when the API has a
 // corsConfiguration) → route selection (most specific, then $default) → authorization (JWT, Lambda
-// REQUEST authorizers with simple or IAM responses and cached decisions, AWS_IAM is refused as not
-// available) → throttling (admitApiRequest with the stage's default and per-route settings) → the
+// REQUEST authorizers with simple or IAM responses and cached decisions, AWS_IAM with the tenant's
+// SigV4 keys) → throttling (admitApiRequest with the stage's default and per-route settings) → the
 // integration (HTTP_PROXY, AWS_PROXY to a function with payload 2.0 or 1.0, SQS / EventBridge /
 // Step Functions subtypes) with parameter mapping → the response with CORS headers.
 
@@ -66,6 +67,8 @@ type Req = {
   protocol: string;
   started: Date;
   requestId: string;
+  /** The HTTP request (AWS_IAM signatures are checked on it). */
+  incoming?: IncomingMessage;
 };
 
 function lowerJoined(multi: Record<string, string[]>): Record<string, string> {
@@ -353,7 +356,27 @@ async function authorize(
 ): Promise<AuthOutcome> {
   const type = route.authorizationType;
   if (type === "NONE" || !type) return { ok: true };
-  if (type === "AWS_IAM") return { ok: false, reply: FORBIDDEN() };
+  if (type === "AWS_IAM") {
+    const incoming = s.req.incoming;
+    const signed =
+      /^AWS4-HMAC-SHA256\s/.test(String(incoming?.headers.authorization ?? "")) ||
+      /X-Amz-Signature=/.test(s.req.rawQuery);
+    if (!incoming || !signed) return { ok: false, reply: FORBIDDEN() };
+    try {
+      const who = await authenticate(incoming, s.req.body);
+      if (who.tenant.id !== stage.tenant.id)
+        return {
+          ok: false,
+          reply: message(
+            403,
+            `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: ${routeArn}`,
+          ),
+        };
+      return { ok: true, authorizer: { iam: { accessKey: who.actor.keyId, accountId: who.tenant.accountId } } };
+    } catch (e) {
+      return { ok: false, reply: message(403, isAppError(e) ? e.message : "Forbidden") };
+    }
+  }
   const a = route.authorizerId ? stage.snapshot.authorizers[route.authorizerId] : undefined;
   if (!a) return { ok: false, reply: INTERNAL() };
   const ids = identityValues(a, s);
@@ -856,6 +879,7 @@ export async function handleHttpApi(
       protocol: `HTTP/${req.httpVersion}`,
       started,
       requestId,
+      incoming: req,
     };
     write(res, await serve(deployed, r, publicBaseUrl(req)), requestId);
   } catch (e) {
