@@ -123,6 +123,31 @@ describe("APIs", () => {
     });
   });
 
+  it("pages GetApis with MaxResults and NextToken", async () => {
+    const other = await createTestTenant();
+    const c = new ApiGatewayV2Client({
+      endpoint: `${web.url}/api/aws`,
+      region: "us-east-1",
+      credentials: { accessKeyId: other.key.id, secretAccessKey: other.key.secret },
+      maxAttempts: 1,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await c.send(new CreateApiCommand({ Name: `p${i}`, ProtocolType: "HTTP" }))).ApiId!);
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const r = await c.send(new GetApisCommand({ MaxResults: "2", NextToken }));
+      expect(r.Items!.length).toBeLessThanOrEqual(2);
+      seen.push(...r.Items!.map((a) => a.ApiId!));
+      NextToken = r.NextToken;
+      pages++;
+    } while (NextToken);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+  });
+
   it("quick create makes an integration, a route and an auto-deployed $default stage", async () => {
     const api = await gw.send(new CreateApiCommand({ Name: uniqueName("quick"), ProtocolType: "HTTP", Target: FN }));
     const routes = await gw.send(new GetRoutesCommand({ ApiId: api.ApiId }));
