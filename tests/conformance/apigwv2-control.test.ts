@@ -170,6 +170,14 @@ describe("APIs", () => {
     expect(stage.DeploymentId).toBeTruthy();
     const deps = await gw.send(new GetDeploymentsCommand({ ApiId: api.ApiId }));
     expect(deps.Items![0]).toMatchObject({ AutoDeployed: true, DeploymentStatus: "DEPLOYED" });
+    // UpdateApi's quick-create members change the managed route and integration in place.
+    await gw.send(new UpdateApiCommand({ ApiId: api.ApiId, Target: "https://backend.example", RouteKey: "GET /x" }));
+    const after = await gw.send(new GetRoutesCommand({ ApiId: api.ApiId }));
+    expect(after.Items!.map((r) => [r.RouteId, r.RouteKey])).toEqual([[routes.Items![0].RouteId, "GET /x"]]);
+    const i2 = await gw.send(new GetIntegrationsCommand({ ApiId: api.ApiId }));
+    expect(i2.Items).toHaveLength(1);
+    expect(i2.Items![0]).toMatchObject({ IntegrationType: "HTTP_PROXY", IntegrationUri: "https://backend.example" });
+    expect((await gw.send(new GetDeploymentsCommand({ ApiId: api.ApiId }))).Items!.length).toBe(2);
   });
 
   it("refuses bad input with AWS's errors and changes nothing", async () => {

@@ -199,47 +199,72 @@ export async function createApi(caller: Caller, input: CreateApiInput, baseUrl: 
   return withTransaction(async (tx) => {
     const api = await insertHttpApi(tx, { id, tenantId: caller.tenant.id, name, doc });
     if (input.target) {
-      // Quick create: an integration for the target, a route to it, and the $default stage.
-      const integration = integrationFromInput(
-        {
-          integrationType: /^arn:/.test(input.target) ? "AWS_PROXY" : "HTTP_PROXY",
-          integrationUri: input.target,
-          ...(/^arn:/.test(input.target) ? { payloadFormatVersion: "2.0" } : { integrationMethod: "ANY" }),
-          credentialsArn: input.credentialsArn,
-        },
-        newId(7),
-      );
-      integration.apiGatewayManaged = true;
-      api.doc.integrations[integration.integrationId] = integration;
-      const routeKey = input.routeKey ?? "$default";
-      parseRouteKey(routeKey);
+      quickCreate(api.doc, input.target, input.routeKey, input.credentialsArn);
+      await autoDeploy(tx, api);
+      await save(tx, api);
+    } else if (input.routeKey) throw badRequest("RouteKey is only supported with Target (quick create)");
+    await audit(caller, "api.create", id, { name, protocolType: "HTTP" }, tx);
+    return apiWire(api, baseUrl);
+  });
+}
+
+/**
+ * Quick create (CreateApi / UpdateApi with `target`): the API-managed integration for the target
+ * (a function ARN: AWS_PROXY with payload 2.0; a URL: HTTP_PROXY), the managed route to it
+ * (`routeKey`, default `$default`) and an auto-deploying `$default` stage; an update changes the
+ * managed ones in place.
+ */
+function quickCreate(
+  doc: HttpApiDoc,
+  target: string | undefined,
+  routeKey: string | undefined,
+  credentialsArn?: string,
+) {
+  const managedRoute = Object.values(doc.routes).find((r) => r.apiGatewayManaged);
+  const managedIntegration = Object.values(doc.integrations).find((i) => i.apiGatewayManaged);
+  if (target !== undefined) {
+    const fn = /^arn:/.test(target);
+    const integration = integrationFromInput(
+      {
+        integrationType: fn ? "AWS_PROXY" : "HTTP_PROXY",
+        integrationUri: target,
+        ...(fn ? { payloadFormatVersion: "2.0" } : { integrationMethod: "ANY" }),
+        credentialsArn,
+      },
+      managedIntegration?.integrationId ?? newId(7),
+    );
+    integration.apiGatewayManaged = true;
+    doc.integrations[integration.integrationId] = integration;
+    if (!managedRoute) {
       const routeId = newId(7);
-      api.doc.routes[routeId] = {
+      doc.routes[routeId] = {
         routeId,
-        routeKey,
+        routeKey: routeKey ?? "$default",
         authorizationType: "NONE",
         apiKeyRequired: false,
         target: `integrations/${integration.integrationId}`,
         apiGatewayManaged: true,
       };
-      const now = new Date().toISOString();
-      api.doc.stages.$default = {
-        stageName: "$default",
-        autoDeploy: true,
-        apiGatewayManaged: true,
-        defaultRouteSettings: { detailedMetricsEnabled: false },
-        routeSettings: {},
-        stageVariables: {},
-        tags: {},
-        createdDate: now,
-        lastUpdatedDate: now,
-      };
-      await autoDeploy(tx, api);
-      await save(tx, api);
     }
-    await audit(caller, "api.create", id, { name, protocolType: "HTTP" }, tx);
-    return apiWire(api, baseUrl);
-  });
+  }
+  const route = managedRoute ?? Object.values(doc.routes).find((r) => r.apiGatewayManaged);
+  if (!route) throw badRequest("Target is required: this API was not made by quick create");
+  if (routeKey !== undefined) route.routeKey = routeKey;
+  checkRoute(doc, route);
+  if (!doc.stages.$default) {
+    const now = new Date().toISOString();
+    doc.stages.$default = {
+      stageName: "$default",
+      autoDeploy: true,
+      apiGatewayManaged: true,
+      defaultRouteSettings: { detailedMetricsEnabled: false },
+      routeSettings: {},
+      stageVariables: {},
+      tags: {},
+      createdDate: now,
+      lastUpdatedDate: now,
+    };
+  }
 }
 
 export async function getApi(caller: Caller, id: string, baseUrl: string): Promise<Wire> {
@@ -258,8 +283,10 @@ export async function getApis(
 }
 
 export async function updateApi(caller: Caller, id: string, input: CreateApiInput, baseUrl: string): Promise<Wire> {
-  const corsChanged = input.corsConfiguration !== undefined;
-  return mutate(caller, id, "UpdateApi", corsChanged, (doc, api) => {
+  const redeploy = input.corsConfiguration !== undefined || input.target !== undefined || input.routeKey !== undefined;
+  return mutate(caller, id, "UpdateApi", redeploy, (doc, api) => {
+    if (input.target !== undefined || input.routeKey !== undefined)
+      quickCreate(doc, input.target, input.routeKey, input.credentialsArn);
     if (input.name !== undefined) api.name = checkName(input.name);
     checkCors(input.corsConfiguration);
     const s = doc.api;
