@@ -254,11 +254,17 @@ describe("routing and integrations", () => {
     expect(body.url).toBe("/rewritten/42?q=1&id=42");
   });
 
-  it("answers 503 when the backend times out", async () => {
+  it("answers 503 when the backend times out or cannot be reached", async () => {
     const api = await buildApi([{ key: "GET /slow", integration: httpTo("/slow", { TimeoutInMillis: 300 }) }]);
     const r = await fetch(`${web.url}/gw/${api}/slow`);
     expect(r.status).toBe(503);
     expect(await r.json()).toEqual({ message: "Service Unavailable" });
+    const down = await buildApi([
+      { key: "GET /down", integration: { ...httpTo("/x"), IntegrationUri: "http://127.0.0.1:1/x" } },
+    ]);
+    const d = await fetch(`${web.url}/gw/${down}/down`);
+    expect(d.status).toBe(503);
+    expect(await d.json()).toEqual({ message: "Service Unavailable" });
   });
 
   it("calls functions with payload 2.0 and 1.0 and maps their answers", async () => {

@@ -535,8 +535,9 @@ async function runHttpProxy(i: Integration, s: Scope): Promise<Reply> {
     maxResponseBytes: MAX_PAYLOAD_BYTES,
   });
   if (!res.ok) {
-    if (res.kind === "timeout" || res.kind === "connect_timeout") return UNAVAILABLE();
-    return INTERNAL();
+    // A timeout or an unreachable backend is 503 Service Unavailable; a refused address 500.
+    if (res.kind === "blocked" || res.kind === "bad_url") return INTERNAL();
+    return UNAVAILABLE();
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (!isHopByHop(k)) out[k.toLowerCase()] = v;
