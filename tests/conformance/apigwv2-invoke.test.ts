@@ -437,6 +437,21 @@ describe("authorizers", () => {
     expect(noScope.status).toBe(403);
     expect(await noScope.json()).toEqual({ message: "Forbidden" });
     expect((await call("Bearer not.a.jwt")).status).toBe(401);
+    const expired = await new SignJWT({ scope: "orders:write" })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer(idp.url)
+      .setAudience("my-api")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(privateKey);
+    expect((await call(`Bearer ${expired}`)).status).toBe(401);
+    const stranger = await generateKeyPair("RS256");
+    const forged = await new SignJWT({ scope: "orders:write" })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer(idp.url)
+      .setAudience("my-api")
+      .setExpirationTime("5m")
+      .sign(stranger.privateKey);
+    expect((await call(`Bearer ${forged}`)).status).toBe(401);
   });
 
   it("Lambda REQUEST authorizer: simple responses, cached by identity source", async () => {
