@@ -14,6 +14,7 @@ import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
 import { cacheGet, cachePut } from "./cache";
 import { runAuthorizer } from "./authorizer";
+import { handleHttpApi } from "./v2/http-api";
 import {
   headerValue,
   mapRequestValue,
@@ -492,6 +493,7 @@ export async function handleGateway(req: IncomingMessage, res: ServerResponse): 
   try {
     stage = apiId && stageName ? await loadDeployedStage(apiId, decodeURIComponent(stageName)) : null;
     if (!stage) {
+      if (await handleHttpApi(req, res, apiId, [stageName, ...rest], rawQuery)) return;
       drain(req);
       return write(res, gatewayResponse(null, "FORBIDDEN", "Forbidden", null, {}, 403), ids);
     }

@@ -10,6 +10,7 @@ import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
 import { testInvokeMethod } from "./test-invoke";
+import { v2Actions, v2Routes } from "./v2.actions";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -820,8 +821,9 @@ export const apigatewayService: AwsService = {
   actions: new Map<string, AwsAction>([
     ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
     ...usageActions,
+    ...v2Actions,
   ]),
-  routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes],
+  routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes, ...v2Routes],
   rawBodyActions: new Set(["CreateRestApi", "PutRestApi", ...usageRawBodyActions]),
   renderError: (err, call) => renderApiGatewayError(err, call.requestId),
 };
