@@ -8,6 +8,7 @@ import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
 import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
+import { wsV2Actions, wsV2Routes } from "./v2-ws.actions";
 import { flushStageCache } from "../../gateway/cache";
 import { testInvokeMethod } from "./test-invoke";
 
@@ -820,8 +821,9 @@ export const apigatewayService: AwsService = {
   actions: new Map<string, AwsAction>([
     ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
     ...usageActions,
+    ...wsV2Actions,
   ]),
-  routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes],
+  routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes, ...wsV2Routes],
   rawBodyActions: new Set(["CreateRestApi", "PutRestApi", ...usageRawBodyActions]),
   renderError: (err, call) => renderApiGatewayError(err, call.requestId),
 };
