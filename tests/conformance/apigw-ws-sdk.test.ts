@@ -348,4 +348,69 @@ describe("WebSocket data plane", () => {
     expect((await pool().query(`SELECT 1 FROM ws_connections WHERE id = 'deadconn0000000='`)).rowCount).toBe(0);
     await pool().query(`DELETE FROM ws_nodes WHERE id = 'deadnode'`);
   });
+
+  it("answers Forbidden for a message no route takes, and serves an autoDeploy stage's latest routes", async () => {
+    const api = await v2.send(
+      new CreateApiCommand({ Name: "bare", ProtocolType: "WEBSOCKET", RouteSelectionExpression: "${request.body.op}" }),
+    );
+    await v2.send(new CreateStageCommand({ ApiId: api.ApiId!, StageName: "live", AutoDeploy: true }));
+    const mock = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId: api.ApiId!,
+        IntegrationType: "MOCK",
+        RequestTemplates: { $default: '{"statusCode": 200}' },
+      }),
+    );
+    await v2.send(
+      new CreateIntegrationResponseCommand({
+        ApiId: api.ApiId!,
+        IntegrationId: mock.IntegrationId!,
+        IntegrationResponseKey: "$default",
+        ResponseTemplates: { $default: '{"pong": "$context.routeKey"}' },
+      }),
+    );
+    await v2.send(
+      new CreateRouteCommand({
+        ApiId: api.ApiId!,
+        RouteKey: "ping",
+        Target: `integrations/${mock.IntegrationId}`,
+        RouteResponseSelectionExpression: "$default",
+      }),
+    );
+    const client = new WebSocket(`ws://127.0.0.1:${b.port}/gw/${api.ApiId}/live`);
+    const inbox: string[] = [];
+    const got = () => new Promise<string>((r) => client.once("message", (d) => r(d.toString())));
+    client.on("message", (d) => inbox.push(d.toString()));
+    await new Promise((r) => client.once("open", r));
+    let reply = got();
+    client.send(JSON.stringify({ op: "ping", n: 7 }));
+    expect(JSON.parse(await reply)).toEqual({ pong: "ping" });
+    reply = got();
+    client.send(JSON.stringify({ op: "other" }));
+    const forbidden = JSON.parse(await reply) as Record<string, unknown>;
+    expect(forbidden).toMatchObject({ message: "Forbidden" });
+    expect(Object.keys(forbidden)).toEqual(["message", "connectionId", "requestId"]);
+    client.close();
+  });
+
+  it("closes its sockets (going away) and runs $disconnect when a web process stops", async () => {
+    const c = await startWeb();
+    try {
+      const client = new WebSocket(`ws://127.0.0.1:${c.port}/gw/${apiId}/prod`);
+      await new Promise((r) => client.once("open", r));
+      const before = fnSvc.hits.filter((h) => h.path === "/disconnect").length;
+      const closed = new Promise<number>((r) => client.once("close", (code) => r(code)));
+      await c.stop();
+      expect(await closed).toBe(1001);
+      // The process waits for its $disconnect calls before it exits.
+      expect(fnSvc.hits.filter((h) => h.path === "/disconnect").length).toBe(before + 1);
+      const rows = await pool().query(
+        `SELECT 1 FROM ws_connections WHERE api_id = $1 AND node_id NOT IN (SELECT id FROM ws_nodes)`,
+        [apiId],
+      );
+      expect(rows.rowCount).toBe(0);
+    } finally {
+      await c.stop();
+    }
+  });
 });

@@ -33,6 +33,12 @@ const MAX_MESSAGE_BYTES = 128 * 1024;
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 const sockets = new Set<WebSocket>();
+/** $disconnect runs in flight: a closing server waits for them. */
+const pending = new Set<Promise<unknown>>();
+const track = (p: Promise<unknown>) => {
+  pending.add(p);
+  void p.finally(() => pending.delete(p));
+};
 
 const requestTime = (d: Date) => {
   const mon = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
@@ -155,7 +161,10 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     };
     const out = await runRoute(conn, connectRoute, event);
     if (!out.ok) return refuse(socket, 500, out.message);
-    if (out.status < 200 || out.status > 299)
+    // A proxy integration's status decides; a non-proxy one's is mapped by its integration
+    // responses and does not refuse the connection (as API Gateway behaves).
+    const proxy = /_PROXY$/.test(String(integrationOf(stage, connectRoute)?.integrationType));
+    if (proxy && (out.status < 200 || out.status > 299))
       return refuse(socket, out.status, out.status === 403 ? "Forbidden" : out.body);
   }
 
@@ -184,21 +193,23 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       if (closed) return;
       closed = true;
       sockets.delete(client);
-      void ready.then(async () => {
-        await unregisterConnection(conn.id).catch(() => {});
-        const route = routeFor(conn.stage, "$disconnect");
-        if (!route) return;
-        const event: Wire = {
-          headers: {},
-          multiValueHeaders: {},
-          requestContext: requestContext(conn, "$disconnect", "DISCONNECT", {
-            disconnectStatusCode: code,
-            disconnectReason: reason.toString("utf8"),
-          }),
-          isBase64Encoded: false,
-        };
-        await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
-      });
+      track(
+        ready.then(async () => {
+          await unregisterConnection(conn.id).catch(() => {});
+          const route = routeFor(conn.stage, "$disconnect");
+          if (!route) return;
+          const event: Wire = {
+            headers: {},
+            multiValueHeaders: {},
+            requestContext: requestContext(conn, "$disconnect", "DISCONNECT", {
+              disconnectStatusCode: code,
+              disconnectReason: reason.toString("utf8"),
+            }),
+            isBase64Encoded: false,
+          };
+          await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
+        }),
+      );
     });
     client.on("error", () => client.terminate());
   });
@@ -231,11 +242,20 @@ export function attachWebSockets(server: http.Server): void {
       if (socket.writable) refuse(socket, 500, "Internal server error");
     });
   });
-  server.on("close", () => {
-    for (const s of sockets) s.terminate();
-    sockets.clear();
-    void stopNode();
-  });
+  // Upgraded sockets hold server.close() open until they end: closing the server closes them
+  // first (their $disconnect integrations run) and takes this node out of the registry.
+  const close = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    for (const s of sockets) s.close(1001, "Going away");
+    setTimeout(() => {
+      for (const s of sockets) s.terminate();
+    }, 1_000).unref();
+    return close((err) => {
+      void Promise.allSettled([...pending])
+        .then(() => stopNode())
+        .then(() => cb?.(err));
+    });
+  }) as typeof server.close;
 }
 
 // ---- @connections ----
