@@ -115,7 +115,9 @@ function stage(doc: WsDoc, name: string): Wire {
 }
 const items = (o: Record<string, Wire>) => ({ items: Object.values(o) });
 
-const mutate = <T>(c: AwsCall, fn: (doc: WsDoc) => T) => ws.mutateWsApi(caller(c), p(c, "apiId"), c.action, fn);
+/** The wire action name (the service keys these actions as `ws:<Action>`: v1 has the same names). */
+const wireAction = (c: AwsCall) => c.action.replace(/^ws:/, "");
+const mutate = <T>(c: AwsCall, fn: (doc: WsDoc) => T) => ws.mutateWsApi(caller(c), p(c, "apiId"), wireAction(c), fn);
 const read = async (c: AwsCall) => (await ws.getWsApi(caller(c), p(c, "apiId"))).doc;
 
 type Def = [action: string, method: string, path: string, fn: AwsAction];
@@ -495,10 +497,18 @@ export async function wsApiItems(c: AwsCall): Promise<Wire[]> {
 
 /** Whether a v2 call is for a WebSocket API (the merged dispatch sends it to `wsV2Actions`). */
 export async function ownsWsCall(c: AwsCall): Promise<boolean> {
-  if (c.action === "CreateApi") return (c.json as Wire | undefined)?.protocolType === "WEBSOCKET";
+  if (wireAction(c) === "CreateApi") return (c.json as Wire | undefined)?.protocolType === "WEBSOCKET";
   const apiId = c.pathParams?.apiId;
   return !!apiId && (await ws.isWebSocketApi(c.ctx.tenant.id, apiId));
 }
 
-export const wsV2Routes: RestJsonRoute[] = DEFS.map(([action, method, path]) => ({ action, method, path }));
-export const wsV2Actions: [string, AwsAction][] = DEFS.map(([name, , , fn]) => [name, fn]);
+/**
+ * Routes and actions keyed `ws:<Action>`: API Gateway v1 has actions of the same names
+ * (CreateDeployment, CreateStage, GetStage, …) in the same service, so the wire names cannot be keys.
+ */
+export const wsV2Routes: RestJsonRoute[] = DEFS.map(([action, method, path]) => ({
+  action: `ws:${action}`,
+  method,
+  path,
+}));
+export const wsV2Actions: [string, AwsAction][] = DEFS.map(([name, , , fn]) => [`ws:${name}`, fn]);
