@@ -24,6 +24,7 @@ import {
   PostToConnectionCommand,
   ForbiddenException,
 } from "@aws-sdk/client-apigatewaymanagementapi";
+import { execFile } from "node:child_process";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
@@ -412,5 +413,34 @@ describe("WebSocket data plane", () => {
     } finally {
       await c.stop();
     }
+  });
+
+  it("works with boto3's apigatewayv2 and apigatewaymanagementapi clients", async () => {
+    const { client, next } = await connect();
+    const id = await connectionIdOf(next, client);
+    const script = `
+import boto3, json, sys
+base, api, conn, key, secret = sys.argv[1:6]
+kw = dict(region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+v2 = boto3.client("apigatewayv2", endpoint_url=base + "/api/aws", **kw)
+m = boto3.client("apigatewaymanagementapi", endpoint_url=base + "/gw/" + api + "/prod", **kw)
+a = v2.get_api(ApiId=api)
+m.post_to_connection(ConnectionId=conn, Data=b"from boto3")
+info = m.get_connection(ConnectionId=conn)
+try:
+    m.post_to_connection(ConnectionId="AAAAAAAAAAAAAAA=", Data=b"x")
+    gone = None
+except m.exceptions.GoneException as e:
+    gone = e.response["ResponseMetadata"]["HTTPStatusCode"]
+print(json.dumps({"protocol": a["ProtocolType"], "ip": info["Identity"]["SourceIp"], "gone": gone}))
+`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile("python3", ["-c", script, b.url, apiId, id, t.key.id, t.key.secret], { timeout: 60_000 }, (e, so, se) =>
+        e ? reject(new Error(se || e.message)) : resolve(so),
+      ),
+    );
+    expect(await next()).toBe("from boto3");
+    expect(JSON.parse(out)).toEqual({ protocol: "WEBSOCKET", ip: "127.0.0.1", gone: 410 });
+    client.close();
   });
 });
