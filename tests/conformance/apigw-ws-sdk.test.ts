@@ -25,6 +25,7 @@ import {
   ForbiddenException,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { execFile } from "node:child_process";
+import http from "node:http";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
@@ -442,5 +443,74 @@ print(json.dumps({"protocol": a["ProtocolType"], "ip": info["Identity"]["SourceI
     expect(await next()).toBe("from boto3");
     expect(JSON.parse(out)).toEqual({ protocol: "WEBSOCKET", ip: "127.0.0.1", gone: 410 });
     client.close();
+  });
+
+  it("sends messages to HTTP backends (HTTP_PROXY as is, HTTP through the request template)", async () => {
+    const seen: { method: string; body: string }[] = [];
+    const backend = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        seen.push({ method: req.method!, body });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ backendGot: body }));
+      });
+    });
+    await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(backend.address() as { port: number }).port}/hook`;
+    try {
+      const api = await v2.send(
+        new CreateApiCommand({
+          Name: "http",
+          ProtocolType: "WEBSOCKET",
+          RouteSelectionExpression: "$request.body.kind",
+        }),
+      );
+      const ApiId = api.ApiId!;
+      const proxy = await v2.send(
+        new CreateIntegrationCommand({
+          ApiId,
+          IntegrationType: "HTTP_PROXY",
+          IntegrationUri: url,
+          IntegrationMethod: "POST",
+        }),
+      );
+      const mapped = await v2.send(
+        new CreateIntegrationCommand({
+          ApiId,
+          IntegrationType: "HTTP",
+          IntegrationUri: url,
+          IntegrationMethod: "POST",
+          RequestTemplates: { $default: '{"wrapped": $input.body, "route": "$context.routeKey"}' },
+        }),
+      );
+      for (const [RouteKey, id] of [
+        ["$default", proxy.IntegrationId!],
+        ["tmpl", mapped.IntegrationId!],
+      ] as const)
+        await v2.send(
+          new CreateRouteCommand({
+            ApiId,
+            RouteKey,
+            Target: `integrations/${id}`,
+            RouteResponseSelectionExpression: "$default",
+          }),
+        );
+      await v2.send(new CreateStageCommand({ ApiId, StageName: "prod", AutoDeploy: true }));
+      const client = new WebSocket(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+      await new Promise((r) => client.once("open", r));
+      const got = () => new Promise<string>((r) => client.once("message", (d) => r(d.toString())));
+      let reply = got();
+      client.send("raw text");
+      expect(JSON.parse(await reply)).toEqual({ backendGot: "raw text" });
+      reply = got();
+      client.send('{"kind":"tmpl","n":2}');
+      expect(JSON.parse(await reply)).toEqual({ backendGot: '{"wrapped": {"kind":"tmpl","n":2}, "route": "tmpl"}' });
+      expect(seen.map((h) => h.method)).toEqual(["POST", "POST"]);
+      client.close();
+    } finally {
+      backend.closeAllConnections();
+      await new Promise((r) => backend.close(r));
+    }
   });
 });
