@@ -168,33 +168,48 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       return refuse(socket, out.status, out.status === 403 ? "Forbidden" : out.body);
   }
 
+  // Registered before the handshake completes: once the client is open, a post from the backend
+  // (on any process) finds the connection; frames arriving before the socket exists wait.
+  let ws: WebSocket | undefined;
+  const early: Buffer[] = [];
+  let closeEarly = false;
+  await registerConnection(
+    {
+      id: conn.id,
+      tenantId: stage.tenant.id,
+      apiId: stage.api.id,
+      stage: stage.stageName,
+      identity: conn.identity,
+      connectedAt: conn.connectedAt,
+    },
+    {
+      send: (data) => (ws ? ws.send(data.toString("utf8")) : void early.push(data)),
+      close: () => (ws ? ws.close(1000) : void (closeEarly = true)),
+    },
+  );
+  const abandoned = () => {
+    if (!ws) void unregisterConnection(conn.id).catch(() => {});
+  };
+  socket.once("close", abandoned);
   wss.handleUpgrade(req, socket, head, (client) => {
+    socket.off("close", abandoned);
+    ws = client;
     sockets.add(client);
     let closed = false;
-    const ready = registerConnection(
-      {
-        id: conn.id,
-        tenantId: stage.tenant.id,
-        apiId: stage.api.id,
-        stage: stage.stageName,
-        identity: conn.identity,
-        connectedAt: conn.connectedAt,
-      },
-      {
-        send: (data) => client.send(data.toString("utf8")),
-        close: () => client.close(1000),
-      },
-    ).catch((err) => logger.error({ err }, "websocket registration failed"));
+    for (const d of early.splice(0)) client.send(d.toString("utf8"));
+    if (closeEarly) client.close(1000);
 
     client.on("message", (data, isBinary) => {
-      void ready.then(() => onMessage(conn, client, Buffer.from(data as Buffer), isBinary));
+      void onMessage(conn, client, Buffer.from(data as Buffer), isBinary).catch((err) =>
+        logger.warn({ err }, "websocket message failed"),
+      );
     });
     client.on("close", (code, reason) => {
       if (closed) return;
       closed = true;
       sockets.delete(client);
       track(
-        ready.then(async () => {
+        (async () => {
           await unregisterConnection(conn.id).catch(() => {});
           const route = routeFor(conn.stage, "$disconnect");
           if (!route) return;
@@ -208,7 +223,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
             isBase64Encoded: false,
           };
           await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
-        }),
+        })(),
       );
     });
     client.on("error", () => client.terminate());
