@@ -33,6 +33,7 @@ import { startFunctionReceiver } from "../helpers/function-receiver";
 import { startWeb, type TestProcess } from "../helpers/server";
 import { createFunction } from "../../server/domains/functions/function.service";
 import { pool } from "../../server/db";
+import { createApiKey } from "../../server/domains/api-keys/api-key.service";
 
 // WebSocket APIs end to end: built with @aws-sdk/client-apigatewayv2, connected to with the `ws`
 // client on web process A, and managed with @aws-sdk/client-apigatewaymanagementapi through web
@@ -317,6 +318,16 @@ describe("WebSocket data plane", () => {
     await expect(mgmt(b, other).send(new GetConnectionCommand({ ConnectionId: id }))).rejects.toBeInstanceOf(
       ForbiddenException,
     );
+    const viewerKey = await createApiKey(t.actor, t.tenant.id, { name: "viewer", role: "viewer" });
+    const viewer = { ...t, key: { id: viewerKey.id, secret: viewerKey.secret } } as TestTenant;
+    expect((await mgmt(b, viewer).send(new GetConnectionCommand({ ConnectionId: id }))).ConnectedAt).toBeInstanceOf(
+      Date,
+    );
+    const denied = await mgmt(b, viewer)
+      .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from("x") }))
+      .catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(ForbiddenException);
+    expect((denied as Error).message).toMatch(/is not authorized to perform: execute-api:ManageConnections/);
     const unsigned = await fetch(`${b.url}/gw/${apiId}/prod/@connections/${encodeURIComponent(id)}`, {
       method: "POST",
       body: "x",

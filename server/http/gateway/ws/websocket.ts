@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { logger } from "../../../logger";
 import { isAppError } from "../../../core/errors";
+import { can } from "../../../auth/permissions";
 import { loadDeployedWsStage, type DeployedWsStage, type Wire } from "../../../domains/apis/ws/ws-api.service";
 import {
   deliver,
@@ -310,14 +311,23 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
   }
   if (!req.headers.authorization && !(req.url ?? "").includes("X-Amz-Signature"))
     return sendError(res, 403, "ForbiddenException", "Missing Authentication Token");
-  let tenantId: string;
+  let who: Awaited<ReturnType<typeof authenticate>>;
   try {
-    tenantId = (await authenticate(req, body)).tenant.id;
+    who = await authenticate(req, body);
   } catch (e) {
     return sendError(res, 403, "ForbiddenException", isAppError(e) ? e.message : "Forbidden");
   }
   const stage = await loadDeployedWsStage(apiId, stageName);
-  if (!stage || stage.tenant.id !== tenantId) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  if (!stage || stage.tenant.id !== who.tenant.id) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  const method = (req.method ?? "GET").toUpperCase();
+  // execute-api:ManageConnections: reading a connection needs read access, posting or closing write.
+  if (!can(who.actor.role, method === "GET" ? "resource:read" : "resource:write"))
+    return sendError(
+      res,
+      403,
+      "ForbiddenException",
+      `User: ${who.actor.keyId} is not authorized to perform: execute-api:ManageConnections on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/{connectionId}`,
+    );
   const conn = await findConnection(apiId, stageName, connectionId);
   if (!conn) return sendError(res, 410, "GoneException", null);
   const ok = (status: number, payload?: unknown) => {
@@ -329,7 +339,6 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
     });
     res.end(text);
   };
-  const method = (req.method ?? "GET").toUpperCase();
   if (method === "POST") {
     await deliver(conn, "send", body);
     return ok(200);
