@@ -406,9 +406,14 @@ describe("WebSocket data plane", () => {
     client.close();
   });
 
-  it("closes its sockets (going away) and runs $disconnect when a web process stops", async () => {
-    const c = await startWeb();
+  it("closes its sockets (going away) and runs $disconnect when a web process stops; idle sockets are closed", async () => {
+    const c = await startWeb({ env: { SIGNALBOX_WS_IDLE_SECONDS: "1" } });
     try {
+      const idle = new WebSocket(`ws://127.0.0.1:${c.port}/gw/${apiId}/prod`);
+      const idleClosed = new Promise<[number, string]>((r) =>
+        idle.once("close", (code, reason) => r([code, reason.toString()])),
+      );
+      expect(await idleClosed).toEqual([1001, "Going away"]);
       const client = new WebSocket(`ws://127.0.0.1:${c.port}/gw/${apiId}/prod`);
       await new Promise((r) => client.once("open", r));
       const before = fnSvc.hits.filter((h) => h.path === "/disconnect").length;

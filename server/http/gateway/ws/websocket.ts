@@ -32,6 +32,10 @@ const GW = "/gw/";
 /** API Gateway's WebSocket frame limit (128 KB). */
 const MAX_MESSAGE_BYTES = 128 * 1024;
 
+/** API Gateway closes a connection idle for 10 minutes, and any connection after 2 hours. */
+const idleMs = () => Number(process.env.SIGNALBOX_WS_IDLE_SECONDS ?? 600) * 1000;
+const maxMs = () => Number(process.env.SIGNALBOX_WS_MAX_SECONDS ?? 7200) * 1000;
+
 const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 const sockets = new Set<WebSocket>();
 /** $disconnect runs in flight: a closing server waits for them. */
@@ -200,7 +204,12 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     for (const d of early.splice(0)) client.send(d.toString("utf8"));
     if (closeEarly) client.close(1000);
 
+    const goAway = () => client.close(1001, "Going away");
+    let idle = setTimeout(goAway, idleMs());
+    const lifetime = setTimeout(goAway, maxMs());
     client.on("message", (data, isBinary) => {
+      clearTimeout(idle);
+      idle = setTimeout(goAway, idleMs());
       void onMessage(conn, client, Buffer.from(data as Buffer), isBinary).catch((err) =>
         logger.warn({ err }, "websocket message failed"),
       );
@@ -209,6 +218,8 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       if (closed) return;
       closed = true;
       sockets.delete(client);
+      clearTimeout(idle);
+      clearTimeout(lifetime);
       track(
         (async () => {
           await unregisterConnection(conn.id).catch(() => {});
