@@ -32,6 +32,7 @@ const channel = `signalbox_ws_${nodeId}`;
 const local = new Map<string, LocalSocket>();
 let started: Promise<void> | undefined;
 let heartbeat: NodeJS.Timeout | undefined;
+let unlisten: (() => void) | undefined;
 let draining: Promise<void> = Promise.resolve();
 
 export const thisNode = () => nodeId;
@@ -65,7 +66,7 @@ export async function sweepDeadNodes(): Promise<number> {
 export function startNode(): Promise<void> {
   started ??= (async () => {
     await beat();
-    await listen(channel, { onNotify: drainOutbox, onResync: drainOutbox });
+    unlisten = await listen(channel, { onNotify: drainOutbox, onResync: drainOutbox });
     heartbeat = setInterval(
       () => void beat().catch((err) => logger.warn({ err }, "websocket heartbeat failed")),
       HEARTBEAT_MS,
@@ -77,6 +78,10 @@ export function startNode(): Promise<void> {
 
 /** Stops the node: its connections' rows and its node row go (the sockets are closed by the caller). */
 export async function stopNode(): Promise<void> {
+  if (!started) return;
+  started = undefined;
+  unlisten?.();
+  unlisten = undefined;
   if (heartbeat) clearInterval(heartbeat);
   heartbeat = undefined;
   local.clear();
