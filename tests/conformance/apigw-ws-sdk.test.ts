@@ -27,6 +27,8 @@ import {
 import { execFile } from "node:child_process";
 import http from "node:http";
 import WebSocket from "ws";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { NodeSha256 as Sha256 } from "../../server/core/sigv4/test-support";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startFunctionReceiver } from "../helpers/function-receiver";
@@ -528,5 +530,65 @@ print(json.dumps({"protocol": a["ProtocolType"], "ip": info["Identity"]["SourceI
       backend.closeAllConnections();
       await new Promise((r) => backend.close(r));
     }
+  });
+
+  it("authorizes $connect with AWS_IAM: a URL presigned by the team's key connects, others are refused", async () => {
+    const api = await v2.send(
+      new CreateApiCommand({
+        Name: "iam",
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "$request.body.action",
+      }),
+    );
+    const ApiId = api.ApiId!;
+    const mock = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId,
+        IntegrationType: "MOCK",
+        RequestTemplates: { $default: '{"statusCode": 200}' },
+      }),
+    );
+    await v2.send(
+      new CreateRouteCommand({
+        ApiId,
+        RouteKey: "$connect",
+        AuthorizationType: "AWS_IAM",
+        Target: `integrations/${mock.IntegrationId}`,
+      }),
+    );
+    await v2.send(new CreateStageCommand({ ApiId, StageName: "prod", AutoDeploy: true }));
+    const presigned = async (key: { id: string; secret: string }) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region,
+        credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+        sha256: Sha256,
+      });
+      const r = await signer.presign(
+        {
+          method: "GET",
+          protocol: "http:",
+          hostname: "127.0.0.1",
+          port: a.port,
+          path: `/gw/${ApiId}/prod`,
+          headers: { host: `127.0.0.1:${a.port}` },
+        },
+        { expiresIn: 300 },
+      );
+      return `ws://127.0.0.1:${a.port}/gw/${ApiId}/prod?${new URLSearchParams(r.query as Record<string, string>)}`;
+    };
+    const outcome = (u: string) =>
+      new Promise<number | "open">((resolve) => {
+        const c = new WebSocket(u);
+        c.once("open", () => {
+          c.close();
+          resolve("open");
+        });
+        c.once("unexpected-response", (_req, res) => resolve(res.statusCode!));
+      });
+    expect(await outcome(await presigned(t.key))).toBe("open");
+    expect(await outcome(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`)).toBe(403);
+    expect(await outcome(await presigned(other.key))).toBe(403);
+    expect(await outcome(await presigned({ id: t.key.id, secret: "wrong" }))).toBe(403);
   });
 });

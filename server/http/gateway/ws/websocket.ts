@@ -57,7 +57,7 @@ type Conn = {
   stage: DeployedWsStage;
   connectedAt: Date;
   domainName: string;
-  identity: { sourceIp: string; userAgent?: string };
+  identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string };
 };
 
 function requestContext(c: Conn, routeKey: string, eventType: string, extra: Wire = {}): Wire {
@@ -143,6 +143,23 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   };
 
   const connectRoute = routeFor(stage, "$connect");
+  // AWS_IAM on $connect: the upgrade request signed (usually presigned) by one of the API team's keys.
+  if (connectRoute?.authorizationType === "AWS_IAM") {
+    if (!req.headers.authorization && !url.searchParams.has("X-Amz-Signature"))
+      return refuse(socket, 403, "Missing Authentication Token");
+    try {
+      const who = await authenticate(req, Buffer.alloc(0));
+      if (who.tenant.id !== stage.tenant.id)
+        return refuse(
+          socket,
+          403,
+          `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
+        );
+      Object.assign(conn.identity, { accessKey: who.actor.keyId, accountId: who.tenant.accountId });
+    } catch (e) {
+      return refuse(socket, 403, isAppError(e) ? e.message : "Forbidden");
+    }
+  }
   if (connectRoute) {
     const headers: Record<string, string> = {};
     const multi: Record<string, string[]> = {};
