@@ -13,6 +13,15 @@ import {
   GetApisCommand,
   GetRoutesCommand,
   GetStageCommand,
+  UpdateApiCommand,
+  UpdateRouteCommand,
+  UpdateStageCommand,
+  UpdateIntegrationCommand,
+  DeleteRouteCommand,
+  DeleteIntegrationCommand,
+  DeleteStageCommand,
+  GetIntegrationsCommand,
+  GetDeploymentsCommand,
   NotFoundException,
   BadRequestException,
 } from "@aws-sdk/client-apigatewayv2";
@@ -238,6 +247,48 @@ describe("WebSocket API control plane (client-apigatewayv2)", () => {
     );
     await v2.send(new DeleteApiCommand({ ApiId: tmp.ApiId! }));
     await expect(v2.send(new GetApiCommand({ ApiId: tmp.ApiId! }))).rejects.toBeInstanceOf(NotFoundException);
+  });
+});
+
+describe("WebSocket API updates and deletes", () => {
+  it("updates and deletes APIs, routes, integrations and stages as apigatewayv2 does", async () => {
+    const { ApiId } = await v2.send(
+      new CreateApiCommand({ Name: "edit", ProtocolType: "WEBSOCKET", RouteSelectionExpression: "$request.body.a" }),
+    );
+    const up = await v2.send(
+      new UpdateApiCommand({ ApiId, Name: "edited", RouteSelectionExpression: "$request.body.b", Description: "d" }),
+    );
+    expect(up).toMatchObject({ Name: "edited", RouteSelectionExpression: "$request.body.b", Description: "d" });
+    const i = await v2.send(
+      new CreateIntegrationCommand({ ApiId, IntegrationType: "HTTP_PROXY", IntegrationUri: "http://127.0.0.1:9/x" }),
+    );
+    expect(i).toMatchObject({ IntegrationMethod: "POST", TimeoutInMillis: 29000, ConnectionType: "INTERNET" });
+    const ui = await v2.send(
+      new UpdateIntegrationCommand({ ApiId, IntegrationId: i.IntegrationId!, TimeoutInMillis: 5000 }),
+    );
+    expect(ui.TimeoutInMillis).toBe(5000);
+    await expect(
+      v2.send(new UpdateIntegrationCommand({ ApiId, IntegrationId: i.IntegrationId!, TimeoutInMillis: 40_000 })),
+    ).rejects.toBeInstanceOf(BadRequestException);
+    const r = await v2.send(
+      new CreateRouteCommand({ ApiId, RouteKey: "go", Target: `integrations/${i.IntegrationId}` }),
+    );
+    const ur = await v2.send(new UpdateRouteCommand({ ApiId, RouteId: r.RouteId!, RouteKey: "went" }));
+    expect(ur.RouteKey).toBe("went");
+    await expect(
+      v2.send(new DeleteIntegrationCommand({ ApiId, IntegrationId: i.IntegrationId! })),
+    ).rejects.toBeInstanceOf(ConflictException);
+    await v2.send(new DeleteRouteCommand({ ApiId, RouteId: r.RouteId! }));
+    await v2.send(new DeleteIntegrationCommand({ ApiId, IntegrationId: i.IntegrationId! }));
+    expect((await v2.send(new GetIntegrationsCommand({ ApiId }))).Items).toEqual([]);
+    await expect(v2.send(new CreateDeploymentCommand({ ApiId }))).rejects.toBeInstanceOf(BadRequestException);
+    await v2.send(new CreateStageCommand({ ApiId, StageName: "s1", StageVariables: { a: "1" } }));
+    await expect(v2.send(new CreateStageCommand({ ApiId, StageName: "s1" }))).rejects.toBeInstanceOf(ConflictException);
+    const us = await v2.send(new UpdateStageCommand({ ApiId, StageName: "s1", Description: "stage one" }));
+    expect(us).toMatchObject({ StageName: "s1", Description: "stage one", StageVariables: { a: "1" } });
+    expect((await v2.send(new GetDeploymentsCommand({ ApiId }))).Items).toEqual([]);
+    await v2.send(new DeleteStageCommand({ ApiId, StageName: "s1" }));
+    await expect(v2.send(new GetStageCommand({ ApiId, StageName: "s1" }))).rejects.toBeInstanceOf(NotFoundException);
   });
 });
 
