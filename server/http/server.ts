@@ -10,6 +10,7 @@ import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
 import { GATEWAY_PREFIX, handleGateway } from "./gateway/gateway";
+import { attachWebSockets, handleConnectionsApi, isConnectionsPath } from "./gateway/ws/websocket";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
 // served by our own handlers (the hot path never touches Next's router); everything else — console
@@ -53,6 +54,8 @@ export async function startWebServer(opts: {
       return void handleAws(req, res).catch(onError);
     if (url.startsWith("/api/v1/") || url === "/api/v1") return void rest(req, res).catch(onError);
     if (url === "/api/health" || url.startsWith("/api/health?")) return void handleHealth(req, res).catch(onError);
+    if (url.startsWith(GATEWAY_PREFIX) && isConnectionsPath(url))
+      return void handleConnectionsApi(req, res).catch(onError);
     if (url.startsWith(GATEWAY_PREFIX)) return void handleGateway(req, res).catch(onError);
     // Routes served by Next (sign-in, tRPC, pages) read bodies themselves and without a limit: the
     // body is read here first, within the route's limit, and Next gets a replay of it.
@@ -69,6 +72,7 @@ export async function startWebServer(opts: {
       })
       .catch(onError);
   });
+  attachWebSockets(server); // WebSocket APIs: upgrades below /gw/
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // Long polls hold requests for up to 20 s.

@@ -10,7 +10,7 @@ import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
 import { testInvokeMethod } from "./test-invoke";
-import { v2Actions, v2Routes } from "./v2.actions";
+import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -821,9 +821,13 @@ export const apigatewayService: AwsService = {
   actions: new Map<string, AwsAction>([
     ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
     ...usageActions,
-    ...v2Actions,
+    ...apigatewayV2Actions,
   ]),
-  routes: [...ACTIONS.map(([action, method, path]) => ({ action, method, path })), ...usageRoutes, ...v2Routes],
+  routes: [
+    ...ACTIONS.map(([action, method, path]) => ({ action, method, path })),
+    ...usageRoutes,
+    ...apigatewayV2Routes,
+  ],
   rawBodyActions: new Set(["CreateRestApi", "PutRestApi", ...usageRawBodyActions]),
   renderError: (err, call) => renderApiGatewayError(err, call.requestId),
 };

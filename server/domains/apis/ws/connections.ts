@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { pool } from "../../../db";
+import { logger } from "../../../logger";
+import { listen } from "../../../platform/listen";
+import * as repo from "./ws.repository";
+
+// The registry of open WebSocket connections. A connection is held by one web process (a node);
+// its row says which. @connections calls may land on any process: a frame for a connection held
+// here is sent at once; for one held elsewhere it goes to ws_outbox and the owner is NOTIFYed on
+// its own channel, takes its outbox rows (in order) and sends them. Each node heartbeats in
+// ws_nodes; the rows of a node that stopped heartbeating (a crashed process) are swept, so its
+// connections answer 410 Gone.
+
+export type LocalSocket = { send: (data: Buffer) => void; close: () => void };
+export type ConnectionRow = {
+  id: string;
+  tenantId: string;
+  apiId: string;
+  stage: string;
+  nodeId: string;
+  identity: { sourceIp?: string; userAgent?: string };
+  connectedAt: Date;
+  lastActiveAt: Date;
+};
+
+const HEARTBEAT_MS = 10_000;
+/** A node silent for this long is considered gone. */
+const STALE_SECONDS = 45;
+
+const nodeId = randomUUID().replace(/-/g, "");
+const channel = `signalbox_ws_${nodeId}`;
+const local = new Map<string, LocalSocket>();
+let started: Promise<void> | undefined;
+let heartbeat: NodeJS.Timeout | undefined;
+let unlisten: (() => void) | undefined;
+let draining: Promise<void> = Promise.resolve();
+
+export const thisNode = () => nodeId;
+
+/** Takes this node's outbox rows and acts on them (serialized: frames keep their order). */
+function drainOutbox(): void {
+  draining = draining
+    .then(async () => {
+      const rows = await repo.takeFrames(pool(), nodeId);
+      for (const row of rows) {
+        const s = local.get(row.connection_id);
+        if (!s) continue;
+        if (row.op === "close") s.close();
+        else s.send(row.data ?? Buffer.alloc(0));
+      }
+    })
+    .catch((err) => logger.warn({ err }, "websocket outbox drain failed"));
+}
+
+async function beat(): Promise<void> {
+  await repo.heartbeatNode(pool(), nodeId);
+  await sweepDeadNodes();
+}
+
+/** Forgets the connections of nodes that stopped heartbeating. */
+export async function sweepDeadNodes(): Promise<number> {
+  return repo.deleteDeadNodes(pool(), STALE_SECONDS);
+}
+
+/** Registers this process as a node (heartbeat, its NOTIFY channel); once per process. */
+export function startNode(): Promise<void> {
+  started ??= (async () => {
+    await beat();
+    unlisten = await listen(channel, { onNotify: drainOutbox, onResync: drainOutbox });
+    heartbeat = setInterval(
+      () => void beat().catch((err) => logger.warn({ err }, "websocket heartbeat failed")),
+      HEARTBEAT_MS,
+    );
+    heartbeat.unref();
+  })();
+  return started;
+}
+
+/** Stops the node: its connections' rows and its node row go (the sockets are closed by the caller). */
+export async function stopNode(): Promise<void> {
+  if (!started) return;
+  started = undefined;
+  unlisten?.();
+  unlisten = undefined;
+  if (heartbeat) clearInterval(heartbeat);
+  heartbeat = undefined;
+  local.clear();
+  await repo.deleteNode(pool(), nodeId).catch(() => {});
+}
+
+export async function registerConnection(
+  row: Omit<ConnectionRow, "nodeId" | "connectedAt" | "lastActiveAt"> & { connectedAt: Date },
+  socket: LocalSocket,
+): Promise<void> {
+  local.set(row.id, socket);
+  await repo.insertConnection(pool(), { ...row, nodeId });
+}
+
+export async function unregisterConnection(id: string): Promise<void> {
+  local.delete(id);
+  await repo.deleteConnection(pool(), id, nodeId);
+}
+
+export async function touchConnection(id: string): Promise<void> {
+  await repo.touchConnectionRow(pool(), id);
+}
+
+/** A live connection of an API's stage (null: unknown, closed, or held by a dead process). */
+export async function findConnection(apiId: string, stage: string, id: string): Promise<ConnectionRow | null> {
+  const c = await repo.selectConnection(pool(), apiId, stage, id, STALE_SECONDS);
+  if (!c) return null;
+  const heldHere = c.node_id === nodeId;
+  if ((heldHere && !local.has(c.id)) || (!heldHere && !c.alive)) {
+    await repo.deleteConnection(pool(), c.id);
+    return null;
+  }
+  return {
+    id: c.id,
+    tenantId: c.tenant_id,
+    apiId: c.api_id,
+    stage: c.stage,
+    nodeId: c.node_id,
+    identity: c.identity,
+    connectedAt: c.connected_at,
+    lastActiveAt: c.last_active_at,
+  };
+}
+
+/** Sends a frame to a connection (`close`: disconnects it), wherever it is held. */
+export async function deliver(conn: ConnectionRow, op: "send" | "close", data?: Buffer): Promise<void> {
+  if (conn.nodeId === nodeId) {
+    const s = local.get(conn.id);
+    if (!s) return;
+    if (op === "close") s.close();
+    else s.send(data ?? Buffer.alloc(0));
+    return;
+  }
+  await repo.enqueueFrame(pool(), conn.id, op, data ?? null, `signalbox_ws_${conn.nodeId}`);
+}

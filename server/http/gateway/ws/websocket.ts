@@ -1,0 +1,385 @@
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { STATUS_CODES } from "node:http";
+import { randomBytes, randomUUID } from "node:crypto";
+import { WebSocketServer, type WebSocket } from "ws";
+import { logger } from "../../../logger";
+import { isAppError } from "../../../core/errors";
+import { can } from "../../../auth/permissions";
+import { loadDeployedWsStage, type DeployedWsStage, type Wire } from "../../../domains/apis/ws/ws-api.service";
+import {
+  deliver,
+  findConnection,
+  registerConnection,
+  startNode,
+  stopNode,
+  touchConnection,
+  unregisterConnection,
+} from "../../../domains/apis/ws/connections";
+import { authenticate } from "../../authenticate";
+import { readBody } from "../../request";
+import { runWsIntegration } from "./ws-integrations";
+
+// The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
+// $connect route's integration (a non-2xx answer refuses the handshake with that status); each
+// message is routed by the API's routeSelectionExpression (else $default) to its route's
+// integration with the Lambda WebSocket event, and a two-way route (routeResponseSelectionExpression
+// set) sends the integration's answer back; $disconnect runs when the socket closes. The
+// @connections management API (POST/GET/DELETE <stage endpoint>/@connections/<id>, SigV4 by the
+// tenant's keys) reaches the connection in whichever web process holds it.
+
+const GW = "/gw/";
+/** API Gateway's WebSocket frame limit (128 KB). */
+const MAX_MESSAGE_BYTES = 128 * 1024;
+
+/** API Gateway closes a connection idle for 10 minutes, and any connection after 2 hours. */
+const idleMs = () => Number(process.env.SIGNALBOX_WS_IDLE_SECONDS ?? 600) * 1000;
+const maxMs = () => Number(process.env.SIGNALBOX_WS_MAX_SECONDS ?? 7200) * 1000;
+
+const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+const sockets = new Set<WebSocket>();
+/** $disconnect runs in flight: a closing server waits for them. */
+const pending = new Set<Promise<unknown>>();
+const track = (p: Promise<unknown>) => {
+  pending.add(p);
+  void p.finally(() => pending.delete(p));
+};
+
+const requestTime = (d: Date) => {
+  const mon = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${mon}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+};
+const apigwId = () => randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
+
+type Conn = {
+  id: string;
+  stage: DeployedWsStage;
+  connectedAt: Date;
+  domainName: string;
+  identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string };
+};
+
+function requestContext(c: Conn, routeKey: string, eventType: string, extra: Wire = {}): Wire {
+  const now = new Date();
+  return {
+    routeKey,
+    ...extra,
+    eventType,
+    extendedRequestId: apigwId(),
+    requestTime: requestTime(now),
+    messageDirection: "IN",
+    stage: c.stage.stageName,
+    connectedAt: c.connectedAt.getTime(),
+    requestTimeEpoch: now.getTime(),
+    identity: c.identity,
+    requestId: apigwId(),
+    domainName: c.domainName,
+    connectionId: c.id,
+    apiId: c.stage.api.id,
+  };
+}
+
+function routeFor(stage: DeployedWsStage, key: string): Wire | undefined {
+  return Object.values(stage.snapshot.routes).find((r) => r.routeKey === key);
+}
+
+function integrationOf(stage: DeployedWsStage, route: Wire): Wire | undefined {
+  const m = typeof route.target === "string" ? /^integrations\/(.+)$/.exec(route.target) : null;
+  return m ? stage.snapshot.integrations[m[1]!] : undefined;
+}
+
+/** The route key a message selects: the expression's value in the JSON body, else $default. */
+export function selectRouteKey(expression: string, body: string): string | null {
+  const m = /^\$\{?request\.body\.([^}]+)\}?$/.exec(expression);
+  if (!m) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  for (const k of m[1]!.split(".")) v = v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : null;
+}
+
+const stageVars = (s: DeployedWsStage) => (s.stage.stageVariables ?? {}) as Record<string, string>;
+
+async function runRoute(c: Conn, route: Wire, event: Wire) {
+  const integration = integrationOf(c.stage, route);
+  if (!integration) return { ok: false as const, message: "Internal server error" };
+  return runWsIntegration(
+    c.stage.tenant,
+    integration,
+    event,
+    stageVars(c.stage),
+    c.stage.snapshot.integrationResponses[String(integration.integrationId)],
+  );
+}
+
+function refuse(socket: Duplex, status: number, message: string) {
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://x");
+  if (!url.pathname.startsWith(GW)) return refuse(socket, 404, "Not Found");
+  const [apiId = "", stageName = "", ...rest] = url.pathname.slice(GW.length).split("/");
+  if (rest.some((s) => s !== "")) return refuse(socket, 403, "Forbidden");
+  const stage = apiId && stageName ? await loadDeployedWsStage(apiId, decodeURIComponent(stageName)) : null;
+  if (!stage) return refuse(socket, 403, "Forbidden");
+  await startNode();
+
+  const ua = req.headers["user-agent"];
+  const conn: Conn = {
+    id: randomBytes(11).toString("base64"),
+    stage,
+    connectedAt: new Date(),
+    domainName: String(req.headers.host ?? "localhost"),
+    identity: { sourceIp: req.socket.remoteAddress ?? "", ...(ua ? { userAgent: String(ua) } : {}) },
+  };
+
+  const connectRoute = routeFor(stage, "$connect");
+  // AWS_IAM on $connect: the upgrade request signed (usually presigned) by one of the API team's keys.
+  if (connectRoute?.authorizationType === "AWS_IAM") {
+    if (!req.headers.authorization && !url.searchParams.has("X-Amz-Signature"))
+      return refuse(socket, 403, "Missing Authentication Token");
+    try {
+      const who = await authenticate(req, Buffer.alloc(0));
+      if (who.tenant.id !== stage.tenant.id)
+        return refuse(
+          socket,
+          403,
+          `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
+        );
+      Object.assign(conn.identity, { accessKey: who.actor.keyId, accountId: who.tenant.accountId });
+    } catch (e) {
+      return refuse(socket, 403, isAppError(e) ? e.message : "Forbidden");
+    }
+  }
+  if (connectRoute) {
+    const headers: Record<string, string> = {};
+    const multi: Record<string, string[]> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const k = req.rawHeaders[i]!;
+      headers[k] = req.rawHeaders[i + 1]!;
+      (multi[k] ??= []).push(req.rawHeaders[i + 1]!);
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      query[k] = v;
+      (multiQuery[k] ??= []).push(v);
+    }
+    const event: Wire = {
+      headers,
+      multiValueHeaders: multi,
+      ...(url.searchParams.size ? { queryStringParameters: query, multiValueQueryStringParameters: multiQuery } : {}),
+      requestContext: requestContext(conn, "$connect", "CONNECT"),
+      isBase64Encoded: false,
+    };
+    const out = await runRoute(conn, connectRoute, event);
+    if (!out.ok) return refuse(socket, 500, out.message);
+    // A proxy integration's status decides; a non-proxy one's is mapped by its integration
+    // responses and does not refuse the connection (as API Gateway behaves).
+    const proxy = /_PROXY$/.test(String(integrationOf(stage, connectRoute)?.integrationType));
+    if (proxy && (out.status < 200 || out.status > 299))
+      return refuse(socket, out.status, out.status === 403 ? "Forbidden" : out.body);
+  }
+
+  // Registered before the handshake completes: once the client is open, a post from the backend
+  // (on any process) finds the connection; frames arriving before the socket exists wait.
+  let ws: WebSocket | undefined;
+  const early: Buffer[] = [];
+  let closeEarly = false;
+  await registerConnection(
+    {
+      id: conn.id,
+      tenantId: stage.tenant.id,
+      apiId: stage.api.id,
+      stage: stage.stageName,
+      identity: conn.identity,
+      connectedAt: conn.connectedAt,
+    },
+    {
+      send: (data) => (ws ? ws.send(data.toString("utf8")) : void early.push(data)),
+      close: () => (ws ? ws.close(1000) : void (closeEarly = true)),
+    },
+  );
+  const abandoned = () => {
+    if (!ws) void unregisterConnection(conn.id).catch(() => {});
+  };
+  socket.once("close", abandoned);
+  wss.handleUpgrade(req, socket, head, (client) => {
+    socket.off("close", abandoned);
+    ws = client;
+    sockets.add(client);
+    let closed = false;
+    for (const d of early.splice(0)) client.send(d.toString("utf8"));
+    if (closeEarly) client.close(1000);
+
+    const goAway = () => client.close(1001, "Going away");
+    let idle = setTimeout(goAway, idleMs());
+    const lifetime = setTimeout(goAway, maxMs());
+    client.on("message", (data, isBinary) => {
+      clearTimeout(idle);
+      idle = setTimeout(goAway, idleMs());
+      void onMessage(conn, client, Buffer.from(data as Buffer), isBinary).catch((err) =>
+        logger.warn({ err }, "websocket message failed"),
+      );
+    });
+    client.on("close", (code, reason) => {
+      if (closed) return;
+      closed = true;
+      sockets.delete(client);
+      clearTimeout(idle);
+      clearTimeout(lifetime);
+      track(
+        (async () => {
+          await unregisterConnection(conn.id).catch(() => {});
+          const route = routeFor(conn.stage, "$disconnect");
+          if (!route) return;
+          const event: Wire = {
+            headers: {},
+            multiValueHeaders: {},
+            requestContext: requestContext(conn, "$disconnect", "DISCONNECT", {
+              disconnectStatusCode: code,
+              disconnectReason: reason.toString("utf8"),
+            }),
+            isBase64Encoded: false,
+          };
+          await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
+        })(),
+      );
+    });
+    client.on("error", () => client.terminate());
+  });
+}
+
+async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+  void touchConnection(conn.id).catch(() => {});
+  const text = isBinary ? data.toString("base64") : data.toString("utf8");
+  const key = isBinary ? null : selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
+  const route = (key !== null ? routeFor(conn.stage, key) : undefined) ?? routeFor(conn.stage, "$default");
+  const ctx = requestContext(conn, route ? String(route.routeKey) : "$default", "MESSAGE", {
+    messageId: apigwId(),
+  });
+  const fail = (message: string) =>
+    client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
+  if (!route) return fail("Forbidden");
+  const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
+  if (!out.ok) return fail(out.message);
+  // Two-way routes answer with the integration's response.
+  if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "")
+    client.send(out.body);
+}
+
+/** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
+export function attachWebSockets(server: http.Server): void {
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    onUpgrade(req, socket, head).catch((err) => {
+      logger.error({ err }, "websocket upgrade failed");
+      if (socket.writable) refuse(socket, 500, "Internal server error");
+    });
+  });
+  // Upgraded sockets hold server.close() open until they end: closing the server closes them
+  // first (their $disconnect integrations run) and takes this node out of the registry.
+  const close = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    for (const s of sockets) s.close(1001, "Going away");
+    setTimeout(() => {
+      for (const s of sockets) s.terminate();
+    }, 1_000).unref();
+    return close((err) => {
+      void Promise.allSettled([...pending])
+        .then(() => stopNode())
+        .then(() => cb?.(err));
+    });
+  }) as typeof server.close;
+}
+
+// ---- @connections ----
+
+const CONNECTIONS_RE = /^\/gw\/([^/]+)\/([^/]+)\/@connections\/([^/?]+)\/?(?:\?.*)?$/;
+
+/** Whether a request is for the @connections management API. */
+export const isConnectionsPath = (url: string) => CONNECTIONS_RE.test(url) || url.includes("/%40connections/");
+
+function sendError(res: http.ServerResponse, status: number, type: string, message: string | null) {
+  const body = JSON.stringify(message === null ? {} : { message });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "x-amzn-errortype": type,
+    "x-amzn-requestid": randomUUID(),
+    "content-length": String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+export async function handleConnectionsApi(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const m = CONNECTIONS_RE.exec((req.url ?? "").replace("/%40connections/", "/@connections/"));
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_MESSAGE_BYTES);
+  } catch (e) {
+    if (isAppError(e) && e.code === "too_large")
+      return sendError(res, 413, "PayloadTooLargeException", "Message too long");
+    throw e;
+  }
+  if (!m) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  let apiId: string, stageName: string, connectionId: string;
+  try {
+    [apiId, stageName, connectionId] = [m[1]!, m[2]!, m[3]!].map(decodeURIComponent) as [string, string, string];
+  } catch {
+    return sendError(res, 403, "ForbiddenException", "Forbidden");
+  }
+  if (!req.headers.authorization && !(req.url ?? "").includes("X-Amz-Signature"))
+    return sendError(res, 403, "ForbiddenException", "Missing Authentication Token");
+  let who: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    who = await authenticate(req, body);
+  } catch (e) {
+    return sendError(res, 403, "ForbiddenException", isAppError(e) ? e.message : "Forbidden");
+  }
+  const stage = await loadDeployedWsStage(apiId, stageName);
+  if (!stage || stage.tenant.id !== who.tenant.id) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  const method = (req.method ?? "GET").toUpperCase();
+  // execute-api:ManageConnections: reading a connection needs read access, posting or closing write.
+  if (!can(who.actor.role, method === "GET" ? "resource:read" : "resource:write"))
+    return sendError(
+      res,
+      403,
+      "ForbiddenException",
+      `User: ${who.actor.keyId} is not authorized to perform: execute-api:ManageConnections on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/{connectionId}`,
+    );
+  const conn = await findConnection(apiId, stageName, connectionId);
+  if (!conn) return sendError(res, 410, "GoneException", null);
+  const ok = (status: number, payload?: unknown) => {
+    const text = payload === undefined ? "" : JSON.stringify(payload);
+    res.writeHead(status, {
+      ...(text ? { "content-type": "application/json" } : {}),
+      "x-amzn-requestid": randomUUID(),
+      "content-length": String(Buffer.byteLength(text)),
+    });
+    res.end(text);
+  };
+  if (method === "POST") {
+    await deliver(conn, "send", body);
+    return ok(200);
+  }
+  if (method === "GET")
+    return ok(200, {
+      connectedAt: conn.connectedAt.toISOString(),
+      identity: conn.identity,
+      lastActiveAt: conn.lastActiveAt.toISOString(),
+    });
+  if (method === "DELETE") {
+    await deliver(conn, "close");
+    return ok(204);
+  }
+  return sendError(res, 403, "ForbiddenException", "Forbidden");
+}
