@@ -44,6 +44,7 @@ import {
 } from "./execution-model";
 import { StateGraph, STATUS_STYLE, StatusLegend } from "./state-graph";
 import { StartExecutionDialog } from "./start-execution-dialog";
+import { MapRunsTab } from "./map-runs";
 import { ExecutionStatusBadge, workflowsPath } from "./status";
 import type { ExecutionDetail, WaitingTokenView } from "./types";
 
@@ -52,20 +53,25 @@ import type { ExecutionDetail, WaitingTokenView } from "./types";
  * state's status, each state's input/output/variables, the timeline (waterfall) and every history
  * event, waiting task tokens with approve/reject, and stop, redrive, run again.
  */
-export function ExecutionView({ machine, name }: { machine: string; name: string }) {
+export function ExecutionView({ machine, name, mapRun }: { machine: string; name: string; mapRun?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
   const router = useRouter();
   const { can } = usePermissions();
   const write = can("resource:write");
   const q = useQuery({
-    ...trpc.workflows.execution.queryOptions({ tenant: tenant.slug, machine, execution: name }),
+    ...trpc.workflows.execution.queryOptions({ tenant: tenant.slug, machine, execution: name, mapRun }),
     refetchInterval: (query) => {
       const s = query.state.data?.status;
       return s === "RUNNING" ? 1500 : false;
     },
   });
   const [tab, setTab] = useState("graph");
+  const mapRuns = useQuery({
+    ...trpc.workflows.mapRuns.queryOptions({ tenant: tenant.slug, machine, execution: name, mapRun }),
+    enabled: !mapRun,
+    refetchInterval: (query) => (query.state.data?.some((m) => m.status === "RUNNING") ? 2000 : false),
+  });
   const [again, setAgain] = useState(false);
   const back = (
     <Link
@@ -109,10 +115,24 @@ export function ExecutionView({ machine, name }: { machine: string; name: string
       </div>
     );
   const e = q.data;
+  const runs = mapRuns.data ?? [];
   return (
     <div>
-      {back}
-      <Header e={e} canWrite={write} onRunAgain={() => setAgain(true)} />
+      {e.parent ? (
+        <Link
+          href={tenantPath(tenant.slug, workflowsPath.execution(machine, e.parent.name))}
+          className="mb-3 inline-flex max-w-full items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
+          data-testid="parent-execution-link"
+        >
+          <ArrowLeft className="h-4 w-4 shrink-0" aria-hidden />
+          <span className="truncate">
+            {machine} / {e.parent.name} · map run {mapRun}
+          </span>
+        </Link>
+      ) : (
+        back
+      )}
+      <Header e={e} canWrite={write && !e.parent} onRunAgain={() => setAgain(true)} />
       {(e.status === "FAILED" || e.status === "TIMED_OUT") && (e.error || e.cause) && (
         <Alert tone="danger" title={e.error ?? "Failed"} className="mb-4">
           <span className="break-all whitespace-pre-wrap" data-testid="execution-cause">
@@ -128,6 +148,15 @@ export function ExecutionView({ machine, name }: { machine: string; name: string
           { id: "graph", label: "Graph", content: <GraphTab e={e} /> },
           { id: "timeline", label: "Timeline", content: <TimelineTab e={e} /> },
           { id: "io", label: "Input & output", content: <IoTab e={e} /> },
+          ...(runs.length > 0
+            ? [
+                {
+                  id: "map-runs",
+                  label: `Map runs (${runs.length})`,
+                  content: <MapRunsTab e={e} runs={runs} canWrite={write} />,
+                },
+              ]
+            : []),
         ]}
       />
       {write && (
@@ -156,7 +185,7 @@ function Header({ e, canWrite, onRunAgain }: { e: ExecutionDetail; canWrite: boo
   const toast = useToast();
   const [stopping, setStopping] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.workflows.execution.pathKey() });
-  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name };
+  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name, mapRun: e.mapRun };
   const stop = useMutation(
     trpc.workflows.stopExecution.mutationOptions({
       onSuccess: async () => {
@@ -335,7 +364,13 @@ function AnswerDialog({
   const failure = useMutation(trpc.workflows.sendTaskFailure.mutationOptions({ onSuccess: done }));
   const m = kind === "success" ? success : failure;
   const fe = fieldErrorsOf(m.error);
-  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name, taskToken: token.taskToken };
+  const ref = {
+    tenant: tenant.slug,
+    machine: e.machineName,
+    execution: e.name,
+    mapRun: e.mapRun,
+    taskToken: token.taskToken,
+  };
   return (
     <Dialog
       open

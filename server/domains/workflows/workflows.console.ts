@@ -424,6 +424,7 @@ export async function consoleExecution(
     waitingTokens,
     redrivable: d.redriveStatus === "REDRIVABLE",
     parent: d.mapRunArn ? await parentOf(caller, d.mapRunArn) : null,
+    ...(input.mapRun ? { mapRun: input.mapRun } : {}),
   };
 }
 
