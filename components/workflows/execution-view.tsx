@@ -21,6 +21,7 @@ import {
   KeyValue,
   LoadingBlock,
   RelativeTime,
+  Select,
   Tabs,
   Textarea,
   buttonClasses,
@@ -439,8 +440,17 @@ function GraphTab({ e }: { e: ExecutionDetail }) {
     const d = parseDefinition(e.definition).definition;
     return d ? definitionToGraph(d) : null;
   }, [e.definition]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const mine = runs.filter((r) => r.name === selected);
+  const [selected, setSelectedState] = useState<string | null>(null);
+  const [iteration, setIteration] = useState<number | "all">("all");
+  const setSelected = (s: string | null) => {
+    setSelectedState(s);
+    setIteration("all");
+  };
+  const all = runs.filter((r) => r.name === selected);
+  const indices = [...new Set(all.map((r) => r.iteration).filter((i): i is number => i !== null))].sort(
+    (a, b) => a - b,
+  );
+  const mine = iteration === "all" ? all : all.filter((r) => r.iteration === iteration);
   return (
     <div className="grid gap-4 xl:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
       <div className="flex min-w-0 flex-col rounded-lg border border-gray-200 bg-white shadow-xs">
@@ -465,8 +475,32 @@ function GraphTab({ e }: { e: ExecutionDetail }) {
               }
             />
             <div className="space-y-4 px-5 py-4">
+              {indices.length > 0 && (
+                <label className="flex flex-wrap items-center gap-2 text-sm text-gray-600">
+                  <span>Map iteration</span>
+                  <div className="w-40">
+                    <Select
+                      aria-label="Map iteration"
+                      value={String(iteration)}
+                      onChange={(ev) => setIteration(ev.target.value === "all" ? "all" : Number(ev.target.value))}
+                    >
+                      <option value="all">All ({indices.length})</option>
+                      {indices.map((i) => (
+                        <option key={i} value={i}>
+                          Index {i}
+                        </option>
+                      ))}
+                    </Select>
+                  </div>
+                </label>
+              )}
               {mine.map((r, i) => (
-                <RunDetails key={r.enteredEventId} run={r} index={mine.length > 1 ? i + 1 : null} />
+                <RunDetails
+                  key={r.enteredEventId}
+                  run={r}
+                  index={mine.length > 1 ? i + 1 : null}
+                  iteration={r.iteration}
+                />
               ))}
             </div>
           </>
@@ -507,13 +541,13 @@ function RunStatus({ run }: { run: StateRun }) {
   );
 }
 
-function RunDetails({ run, index }: { run: StateRun; index: number | null }) {
+function RunDetails({ run, index, iteration }: { run: StateRun; index: number | null; iteration: number | null }) {
   const vars = run.variables && Object.keys(run.variables).length > 0 ? run.variables : null;
   return (
     <div className="space-y-2">
       <div className="flex items-center justify-between gap-2">
         <span className="text-sm text-gray-600">
-          {index !== null ? `Run ${index} · ` : ""}
+          {iteration !== null ? `Iteration ${iteration} · ` : index !== null ? `Run ${index} · ` : ""}
           {run.type}
         </span>
         <RunStatus run={run} />

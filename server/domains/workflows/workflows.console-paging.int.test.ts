@@ -240,4 +240,42 @@ describe("workflows console: executions pages, machine summaries, map runs", () 
     ).toMatch(/Resource not found/);
     expect((await consoleMapRuns(viewer, t.tenant, { machine: other, execution: "o-1" })).length).toBe(0);
   });
+
+  it("chains each inline Map iteration's events to its MapIterationStarted (the page picks an iteration by it)", async () => {
+    const name = uniqueName("imap");
+    await consoleCreateMachine(t.actor, t.tenant, {
+      name,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Each",
+        States: {
+          Each: {
+            Type: "Map",
+            ItemProcessor: {
+              StartAt: "Double",
+              States: { Double: { Type: "Pass", Parameters: { "v.$": "States.MathAdd($, $)" }, End: true } },
+            },
+            End: true,
+          },
+        },
+      }),
+    });
+    await consoleStartExecution(t.actor, t.tenant, { machine: name, name: "i-1", input: "[5,6,7]" });
+    const e = await settled(name, "i-1");
+    expect(e.status).toBe("SUCCEEDED");
+    const byId = new Map(e.events.map((x) => [x.id, x]));
+    const entered = e.events.filter((x) => x.type === "PassStateEntered");
+    expect(entered).toHaveLength(3);
+    const pairs = entered.map((x) => {
+      const started = byId.get(x.previousEventId)!;
+      expect(started.type).toBe("MapIterationStarted");
+      const index = (started.mapIterationStartedEventDetails as { index: number }).index;
+      return [index, JSON.parse((x.stateEnteredEventDetails as { input: string }).input)];
+    });
+    expect(pairs.sort()).toEqual([
+      [0, 5],
+      [1, 6],
+      [2, 7],
+    ]);
+  });
 });
