@@ -83,9 +83,9 @@ export function ExecutionsTable({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="block">
+        <label className="block w-full sm:w-auto">
           <span className="mb-1 block text-xs font-medium text-gray-600">Status</span>
-          <div className="w-44">
+          <div className="w-full sm:w-44">
             <Select
               aria-label="Status filter"
               value={status}
@@ -100,15 +100,15 @@ export function ExecutionsTable({
             </Select>
           </div>
         </label>
-        <label className="block">
+        <label className="block w-full sm:w-auto">
           <span className="mb-1 block text-xs font-medium text-gray-600">Name starts with</span>
-          <div className="w-56">
+          <div className="w-full sm:w-56">
             <Input aria-label="Execution name filter" value={search} onChange={(e) => setSearch(e.target.value)} />
           </div>
         </label>
-        <label className="block">
+        <label className="block w-full sm:w-auto">
           <span className="mb-1 block text-xs font-medium text-gray-600">Started</span>
-          <div className="w-40">
+          <div className="w-full sm:w-40">
             <Select aria-label="Started within" value={range} onChange={(e) => setRange(e.target.value as Range)}>
               <option value="">Any time</option>
               <option value="1h">Last hour</option>

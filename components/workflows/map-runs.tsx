@@ -94,7 +94,10 @@ function MapRunCard({ e, run, canWrite }: { e: ExecutionDetail; run: MapRunView;
           {COUNTS.map((k) => (
             <div key={k.key} className="rounded-md border border-gray-200 px-3 py-2">
               <dt className="text-xs text-gray-500">{k.label}</dt>
-              <dd className={`text-lg font-semibold tabular-nums ${k.tone}`} data-testid={`count-${k.key}`}>
+              <dd
+                className={`text-lg font-semibold tabular-nums ${c[k.key] > 0 ? k.tone : "text-gray-400"}`}
+                data-testid={`count-${k.key}`}
+              >
                 {c[k.key]}
               </dd>
             </div>

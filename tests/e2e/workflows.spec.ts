@@ -488,6 +488,59 @@ describe("workflows console", () => {
     expect(pageErrors).toEqual([]);
   }, 150_000);
 
+  it("edits a running map run's MaxConcurrency from its card", async () => {
+    const name = uniqueName("slow-fan");
+    await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Slow",
+        States: {
+          Slow: {
+            Type: "Map",
+            MaxConcurrency: 1,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Hold",
+              States: { Hold: { Type: "Wait", Seconds: 600, End: true } },
+            },
+            End: true,
+          },
+        },
+      }),
+    });
+    await trpcCall(page, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: name,
+      name: "slow-1",
+      input: "[1,2,3]",
+    });
+    await page.goto(`/t/${t.tenant.slug}/workflows/${name}/executions/slow-1`);
+    await page.getByRole("tab", { name: "Map runs (1)" }).click({ timeout: 30_000 });
+    const run = page.getByTestId("map-run-Slow");
+    await expect.poll(() => run.getByTestId("count-running").textContent(), { timeout: 30_000 }).toBe("1");
+    expect(await run.getByTestId("count-pending").textContent()).toBe("2");
+    await run.getByRole("button", { name: "Edit" }).click();
+    await run.getByLabel("Max concurrency").fill("3");
+    await run.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Map run updated").waitFor();
+    await expect.poll(() => run.getByTestId("map-run-max-concurrency").textContent()).toBe("3");
+    const runs = await trpcCall(
+      page,
+      "workflows.mapRuns",
+      { tenant: t.tenant.slug, machine: name, execution: "slow-1" },
+      "query",
+    );
+    expect(JSON.stringify(runs.body)).toContain('"maxConcurrency":3');
+    await screenshot(page, "workflows-execution-map-run-running-1440");
+    // Stop the parent so nothing keeps waiting.
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("dialog", { name: "Stop “slow-1”?" }).getByRole("button", { name: "Stop execution" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="ABORTED"]').first().waitFor({ timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it("a viewer sees no action buttons, and is refused when forcing one", async () => {
     const u = await createTestUser();
     await addMember(t.tenant.id, u.id, "viewer");
