@@ -71,7 +71,8 @@ export function ExecutionView({ machine, name, mapRun }: { machine: string; name
   const mapRuns = useQuery({
     ...trpc.workflows.mapRuns.queryOptions({ tenant: tenant.slug, machine, execution: name, mapRun }),
     enabled: !mapRun,
-    refetchInterval: (query) => (query.state.data?.some((m) => m.status === "RUNNING") ? 2000 : false),
+    // While the execution runs a map run may start (or one runs): poll; a plain value so it follows q.
+    refetchInterval: q.data?.status === "RUNNING" || q.data?.status === "PENDING_REDRIVE" ? 2000 : false,
   });
   const [again, setAgain] = useState(false);
   const back = (
