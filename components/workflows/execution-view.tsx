@@ -1,5 +1,5 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -73,7 +73,13 @@ export function ExecutionView({ machine, name, mapRun }: { machine: string; name
     enabled: !mapRun,
     // While the execution runs a map run may start (or one runs): poll; a plain value so it follows q.
     refetchInterval: q.data?.status === "RUNNING" || q.data?.status === "PENDING_REDRIVE" ? 2000 : false,
-  });
+  }); // When the execution ends, read the map runs once more (their final counts).
+  const status = q.data?.status;
+  const refetchRuns = mapRuns.refetch;
+  useEffect(() => {
+    if (status && !mapRun) void refetchRuns();
+  }, [status, mapRun, refetchRuns]);
+
   const [again, setAgain] = useState(false);
   const back = (
     <Link

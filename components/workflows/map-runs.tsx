@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import Link from "next/link";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
@@ -218,6 +218,11 @@ function Children({ e, run }: { e: ExecutionDetail; run: MapRunView }) {
     ),
     refetchInterval: run.status === "RUNNING" ? 2000 : false,
   });
+  // When the map run ends, read its children once more (their final statuses).
+  const refetch = q.refetch;
+  useEffect(() => {
+    void refetch();
+  }, [run.status, refetch]);
   if (q.isPending) return <LoadingBlock />;
   if (q.error)
     return (
