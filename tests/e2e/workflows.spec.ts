@@ -427,7 +427,7 @@ describe("workflows console", () => {
     expect(pageErrors).toEqual([]);
   }, 150_000);
 
-  it("shows a Distributed Map's run: counts, MaxConcurrency edited, children linked to their pages", async () => {
+  it("picks an inline Map iteration; shows a Distributed Map's run: counts, limits, children linked to their pages", async () => {
     const made = await trpcCall(page, "workflows.createMachine", {
       tenant: t.tenant.slug,
       name: mapMachine,
