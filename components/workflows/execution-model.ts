@@ -30,6 +30,8 @@ export interface StateRun {
   steps: { id: number; type: string; at: number }[];
   /** Ended by the execution's end and run again after a redrive (the graph shows the newer run). */
   superseded?: boolean;
+  /** The inline Map iteration (index) this run belongs to, the innermost one; null outside a Map. */
+  iteration: number | null;
 }
 
 const time = (t: Date | string) => new Date(t).getTime();
@@ -55,6 +57,7 @@ export function stateRuns(events: HistoryEventLike[], executionStatus?: string):
   const open: StateRun[] = [];
   let endedWithExecution: StateRun[] = [];
   const sorted = [...events].sort((a, b) => a.id - b.id);
+  const iterationOf = iterations(sorted);
   for (const e of sorted) {
     const d = detailsOf(e) ?? {};
     const entered = ENTERED.exec(e.type);
@@ -72,6 +75,7 @@ export function stateRuns(events: HistoryEventLike[], executionStatus?: string):
         cause: null,
         status: "running",
         steps: [],
+        iteration: iterationOf(e),
       };
       if (run.type === "Fail") {
         run.end = run.start;
@@ -129,6 +133,40 @@ export function stateRuns(events: HistoryEventLike[], executionStatus?: string):
     for (const run of open) run.status = executionStatus === "ABORTED" ? "aborted" : "failed";
   }
   return runs;
+}
+
+/**
+ * Which inline Map iteration an event belongs to. The executor (as AWS) chains each iteration's
+ * events by previousEventId from its MapIterationStarted, so walking back through the chain finds it;
+ * reaching an event of a Map state's own frame (Map…) first means the event is outside any iteration.
+ */
+function iterations(sorted: HistoryEventLike[]): (e: HistoryEventLike) => number | null {
+  const byId = new Map(sorted.map((e) => [e.id, e]));
+  const memo = new Map<number, number | null>();
+  const of = (e: HistoryEventLike): number | null => {
+    const seen: HistoryEventLike[] = [];
+    let cur: HistoryEventLike | undefined = e;
+    let found: number | null = null;
+    while (cur) {
+      if (memo.has(cur.id)) {
+        found = memo.get(cur.id)!;
+        break;
+      }
+      seen.push(cur);
+      const p: HistoryEventLike | undefined = cur.previousEventId ? byId.get(cur.previousEventId) : undefined;
+      if (!p || p.id >= cur.id) break;
+      if (p.type === "MapIterationStarted") {
+        const idx = (detailsOf(p) ?? {}).index;
+        found = typeof idx === "number" ? idx : null;
+        break;
+      }
+      if (p.type.startsWith("Map")) break;
+      cur = p;
+    }
+    for (const x of seen) memo.set(x.id, found);
+    return found;
+  };
+  return of;
 }
 
 function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {

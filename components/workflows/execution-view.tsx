@@ -1,5 +1,5 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -21,6 +21,7 @@ import {
   KeyValue,
   LoadingBlock,
   RelativeTime,
+  Select,
   Tabs,
   Textarea,
   buttonClasses,
@@ -44,6 +45,7 @@ import {
 } from "./execution-model";
 import { StateGraph, STATUS_STYLE, StatusLegend } from "./state-graph";
 import { StartExecutionDialog } from "./start-execution-dialog";
+import { MapRunsTab } from "./map-runs";
 import { ExecutionStatusBadge, workflowsPath } from "./status";
 import type { ExecutionDetail, WaitingTokenView } from "./types";
 
@@ -52,20 +54,32 @@ import type { ExecutionDetail, WaitingTokenView } from "./types";
  * state's status, each state's input/output/variables, the timeline (waterfall) and every history
  * event, waiting task tokens with approve/reject, and stop, redrive, run again.
  */
-export function ExecutionView({ machine, name }: { machine: string; name: string }) {
+export function ExecutionView({ machine, name, mapRun }: { machine: string; name: string; mapRun?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
   const router = useRouter();
   const { can } = usePermissions();
   const write = can("resource:write");
   const q = useQuery({
-    ...trpc.workflows.execution.queryOptions({ tenant: tenant.slug, machine, execution: name }),
+    ...trpc.workflows.execution.queryOptions({ tenant: tenant.slug, machine, execution: name, mapRun }),
     refetchInterval: (query) => {
       const s = query.state.data?.status;
       return s === "RUNNING" ? 1500 : false;
     },
   });
   const [tab, setTab] = useState("graph");
+  const mapRuns = useQuery({
+    ...trpc.workflows.mapRuns.queryOptions({ tenant: tenant.slug, machine, execution: name, mapRun }),
+    enabled: !mapRun,
+    // While the execution runs a map run may start (or one runs): poll; a plain value so it follows q.
+    refetchInterval: q.data?.status === "RUNNING" || q.data?.status === "PENDING_REDRIVE" ? 2000 : false,
+  }); // When the execution ends, read the map runs once more (their final counts).
+  const status = q.data?.status;
+  const refetchRuns = mapRuns.refetch;
+  useEffect(() => {
+    if (status && !mapRun) void refetchRuns();
+  }, [status, mapRun, refetchRuns]);
+
   const [again, setAgain] = useState(false);
   const back = (
     <Link
@@ -109,10 +123,24 @@ export function ExecutionView({ machine, name }: { machine: string; name: string
       </div>
     );
   const e = q.data;
+  const runs = mapRuns.data ?? [];
   return (
     <div>
-      {back}
-      <Header e={e} canWrite={write} onRunAgain={() => setAgain(true)} />
+      {e.parent ? (
+        <Link
+          href={tenantPath(tenant.slug, workflowsPath.execution(machine, e.parent.name))}
+          className="mb-3 inline-flex max-w-full items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
+          data-testid="parent-execution-link"
+        >
+          <ArrowLeft className="h-4 w-4 shrink-0" aria-hidden />
+          <span className="truncate">
+            {machine} / {e.parent.name} · map run {mapRun}
+          </span>
+        </Link>
+      ) : (
+        back
+      )}
+      <Header e={e} canWrite={write && !e.parent} onRunAgain={() => setAgain(true)} />
       {(e.status === "FAILED" || e.status === "TIMED_OUT") && (e.error || e.cause) && (
         <Alert tone="danger" title={e.error ?? "Failed"} className="mb-4">
           <span className="break-all whitespace-pre-wrap" data-testid="execution-cause">
@@ -128,6 +156,15 @@ export function ExecutionView({ machine, name }: { machine: string; name: string
           { id: "graph", label: "Graph", content: <GraphTab e={e} /> },
           { id: "timeline", label: "Timeline", content: <TimelineTab e={e} /> },
           { id: "io", label: "Input & output", content: <IoTab e={e} /> },
+          ...(runs.length > 0
+            ? [
+                {
+                  id: "map-runs",
+                  label: `Map runs (${runs.length})`,
+                  content: <MapRunsTab e={e} runs={runs} canWrite={write} />,
+                },
+              ]
+            : []),
         ]}
       />
       {write && (
@@ -156,7 +193,7 @@ function Header({ e, canWrite, onRunAgain }: { e: ExecutionDetail; canWrite: boo
   const toast = useToast();
   const [stopping, setStopping] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.workflows.execution.pathKey() });
-  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name };
+  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name, mapRun: e.mapRun };
   const stop = useMutation(
     trpc.workflows.stopExecution.mutationOptions({
       onSuccess: async () => {
@@ -335,7 +372,13 @@ function AnswerDialog({
   const failure = useMutation(trpc.workflows.sendTaskFailure.mutationOptions({ onSuccess: done }));
   const m = kind === "success" ? success : failure;
   const fe = fieldErrorsOf(m.error);
-  const ref = { tenant: tenant.slug, machine: e.machineName, execution: e.name, taskToken: token.taskToken };
+  const ref = {
+    tenant: tenant.slug,
+    machine: e.machineName,
+    execution: e.name,
+    mapRun: e.mapRun,
+    taskToken: token.taskToken,
+  };
   return (
     <Dialog
       open
@@ -404,8 +447,17 @@ function GraphTab({ e }: { e: ExecutionDetail }) {
     const d = parseDefinition(e.definition).definition;
     return d ? definitionToGraph(d) : null;
   }, [e.definition]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const mine = runs.filter((r) => r.name === selected);
+  const [selected, setSelectedState] = useState<string | null>(null);
+  const [iteration, setIteration] = useState<number | "all">("all");
+  const setSelected = (s: string | null) => {
+    setSelectedState(s);
+    setIteration("all");
+  };
+  const all = runs.filter((r) => r.name === selected);
+  const indices = [...new Set(all.map((r) => r.iteration).filter((i): i is number => i !== null))].sort(
+    (a, b) => a - b,
+  );
+  const mine = iteration === "all" ? all : all.filter((r) => r.iteration === iteration);
   return (
     <div className="grid gap-4 xl:grid-cols-[minmax(0,7fr)_minmax(0,5fr)]">
       <div className="flex min-w-0 flex-col rounded-lg border border-gray-200 bg-white shadow-xs">
@@ -430,8 +482,32 @@ function GraphTab({ e }: { e: ExecutionDetail }) {
               }
             />
             <div className="space-y-4 px-5 py-4">
+              {indices.length > 0 && (
+                <label className="flex flex-wrap items-center gap-2 text-sm text-gray-600">
+                  <span>Map iteration</span>
+                  <div className="w-40">
+                    <Select
+                      aria-label="Map iteration"
+                      value={String(iteration)}
+                      onChange={(ev) => setIteration(ev.target.value === "all" ? "all" : Number(ev.target.value))}
+                    >
+                      <option value="all">All ({indices.length})</option>
+                      {indices.map((i) => (
+                        <option key={i} value={i}>
+                          Index {i}
+                        </option>
+                      ))}
+                    </Select>
+                  </div>
+                </label>
+              )}
               {mine.map((r, i) => (
-                <RunDetails key={r.enteredEventId} run={r} index={mine.length > 1 ? i + 1 : null} />
+                <RunDetails
+                  key={r.enteredEventId}
+                  run={r}
+                  index={mine.length > 1 ? i + 1 : null}
+                  iteration={r.iteration}
+                />
               ))}
             </div>
           </>
@@ -472,13 +548,13 @@ function RunStatus({ run }: { run: StateRun }) {
   );
 }
 
-function RunDetails({ run, index }: { run: StateRun; index: number | null }) {
+function RunDetails({ run, index, iteration }: { run: StateRun; index: number | null; iteration: number | null }) {
   const vars = run.variables && Object.keys(run.variables).length > 0 ? run.variables : null;
   return (
     <div className="space-y-2">
       <div className="flex items-center justify-between gap-2">
         <span className="text-sm text-gray-600">
-          {index !== null ? `Run ${index} · ` : ""}
+          {iteration !== null ? `Iteration ${iteration} · ` : index !== null ? `Run ${index} · ` : ""}
           {run.type}
         </span>
         <RunStatus run={run} />

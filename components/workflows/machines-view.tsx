@@ -26,7 +26,7 @@ import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { ExecutionsTable } from "./executions-table";
-import { workflowsPath } from "./status";
+import { ExecutionStatusBadge, workflowsPath } from "./status";
 
 /** /t/<slug>/workflows: the team's state machines, and (?view=executions) every recent execution. */
 export function MachinesView({ initialView }: { initialView?: string }) {
@@ -91,7 +91,9 @@ export function MachinesView({ initialView }: { initialView?: string }) {
               <tr>
                 <Th>Name</Th>
                 <Th>Type</Th>
-                <Th className="hidden md:table-cell">ARN</Th>
+                <Th className="hidden xl:table-cell">ARN</Th>
+                <Th className="hidden md:table-cell">Versions · aliases</Th>
+                <Th className="hidden sm:table-cell">Latest execution</Th>
                 <Th className="hidden lg:table-cell">Created</Th>
               </tr>
             </THead>
@@ -106,7 +108,8 @@ export function MachinesView({ initialView }: { initialView?: string }) {
                   <Td className="max-w-[14rem] sm:max-w-md">
                     <Link
                       href={href(m.name)}
-                      className="truncate font-medium text-accent-700 hover:underline"
+                      title={m.name}
+                      className="block truncate font-medium text-accent-700 hover:underline"
                       onClick={(e) => e.stopPropagation()}
                     >
                       {m.name}
@@ -117,8 +120,23 @@ export function MachinesView({ initialView }: { initialView?: string }) {
                       {m.type === "EXPRESS" ? "Express" : "Standard"}
                     </Badge>
                   </Td>
-                  <Td className="hidden max-w-xs font-mono text-xs text-gray-600 md:table-cell">
+                  <Td className="hidden max-w-xs font-mono text-xs text-gray-600 xl:table-cell">
                     <MiddleTruncate value={m.arn} />
+                  </Td>
+                  <Td className="hidden tabular-nums text-gray-700 md:table-cell" data-testid="machine-counts">
+                    {m.versionCount} · {m.aliasCount}
+                  </Td>
+                  <Td className="hidden sm:table-cell" data-testid="machine-latest">
+                    {m.lastExecution ? (
+                      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                        <ExecutionStatusBadge status={m.lastExecution.status} />
+                        <span className="text-xs text-gray-500">
+                          <RelativeTime date={m.lastExecution.startDate} />
+                        </span>
+                      </div>
+                    ) : (
+                      <span className="text-sm text-gray-400">None yet</span>
+                    )}
                   </Td>
                   <Td className="hidden lg:table-cell">
                     <RelativeTime date={m.createdAt} />

@@ -144,7 +144,8 @@ const PillNode = memo(function PillNode({ data }: NodeProps<Node<NodeData>>) {
   );
 });
 
-const nodeTypes = { state: StateNode, group: GroupNode, pill: PillNode };
+// Not "group": React Flow styles its built-in group type (a dark 1px frame around our own border).
+const nodeTypes = { state: StateNode, stateGroup: GroupNode, pill: PillNode };
 
 type EdgeData = { kind: string; route?: Route; text?: string; color: string };
 
@@ -216,7 +217,8 @@ function toFlow(
   };
   const nodes: Node<NodeData>[] = model.nodes.map((n) => {
     const b = boxes.get(n.id) ?? { x: 0, y: 0, width: 190, height: 58 };
-    const type = n.kind === "start" || n.kind === "end" ? "pill" : n.kind === "branch" || n.group ? "group" : "state";
+    const type =
+      n.kind === "start" || n.kind === "end" ? "pill" : n.kind === "branch" || n.group ? "stateGroup" : "state";
     const status = n.kind === "state" && opts.statuses ? (opts.statuses.get(n.id) ?? "idle") : undefined;
     return {
       id: n.id,

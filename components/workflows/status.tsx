@@ -35,6 +35,8 @@ export const statusLabel = (s: string) => LABEL[s] ?? s;
 /** Paths inside the workflows section. */
 export const workflowsPath = {
   machine: (machine: string, tab?: string) => `workflows/${encodeURIComponent(machine)}${tab ? `?tab=${tab}` : ""}`,
-  execution: (machine: string, execution: string) =>
-    `workflows/${encodeURIComponent(machine)}/executions/${encodeURIComponent(execution)}`,
+  execution: (machine: string, execution: string, mapRun?: string) =>
+    `workflows/${encodeURIComponent(machine)}/executions/${encodeURIComponent(execution)}${
+      mapRun ? `?mapRun=${encodeURIComponent(mapRun)}` : ""
+    }`,
 };

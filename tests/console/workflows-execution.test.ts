@@ -82,6 +82,54 @@ describe("execution history → runs, statuses, waterfall", () => {
     expect(stateStatuses(stateRuns(events, "RUNNING")).get("Item")).toBe("running");
   });
 
+  it("tells which inline Map iteration each run belongs to, through the previousEventId chain, interleaved", () => {
+    const E = (id: number, prev: number, type: string, details: Record<string, unknown> = {}): HistoryEventLike => ({
+      id,
+      previousEventId: prev,
+      timestamp: at(id),
+      type,
+      [`${type[0].toLowerCase()}${type.slice(1)}EventDetails`]: details,
+    });
+    const st = (id: number, prev: number, type: string, name: string, io: string): HistoryEventLike => ({
+      id,
+      previousEventId: prev,
+      timestamp: at(id),
+      type,
+      [type.endsWith("Entered") ? "stateEnteredEventDetails" : "stateExitedEventDetails"]: {
+        name,
+        [type.endsWith("Entered") ? "input" : "output"]: io,
+      },
+    });
+    // Two iterations run at once; their events interleave, each chained to its own MapIterationStarted.
+    const events = [
+      E(1, 0, "ExecutionStarted", { input: "[10,20]" }),
+      st(2, 1, "MapStateEntered", "Each", "[10,20]"),
+      E(3, 2, "MapStateStarted", { length: 2 }),
+      E(4, 3, "MapIterationStarted", { name: "Each", index: 0 }),
+      E(5, 4, "MapIterationStarted", { name: "Each", index: 1 }),
+      st(6, 5, "PassStateEntered", "Double", "20"),
+      st(7, 4, "PassStateEntered", "Double", "10"),
+      st(8, 7, "PassStateExited", "Double", "20x"),
+      st(9, 8, "PassStateEntered", "Tag", "20x"),
+      st(10, 6, "PassStateExited", "Double", "40"),
+      st(11, 9, "PassStateExited", "Tag", "t20"),
+      E(12, 5, "MapIterationSucceeded", { name: "Each", index: 0 }),
+      E(13, 12, "MapIterationSucceeded", { name: "Each", index: 1 }),
+      E(14, 13, "MapStateSucceeded"),
+      st(15, 14, "MapStateExited", "Each", "[]"),
+      st(16, 15, "PassStateEntered", "After", "[]"),
+    ];
+    const runs = stateRuns(events, "RUNNING");
+    const of = (name: string) => runs.filter((r) => r.name === name).map((r) => [r.iteration, r.input]);
+    expect(of("Double")).toEqual([
+      [1, "20"],
+      [0, "10"],
+    ]);
+    expect(of("Tag")).toEqual([[0, "20x"]]);
+    expect(of("Each")).toEqual([[null, "[10,20]"]]);
+    expect(of("After")).toEqual([[null, "[]"]]);
+  });
+
   it("after a redrive, a state that failed and then succeeded shows as succeeded", () => {
     id = 0;
     const events = [

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startWeb, startWorker, type TestProcess } from "../helpers/server";
-import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
+import { addMember, createTestTenant, createTestUser, uniqueName, type TestTenant } from "../helpers/fixtures";
+import { queueUrl } from "../../server/core/sqs/names";
 import { closeDb } from "../../server/db";
 import { createQueue, urlOf } from "../../server/domains/queues/queue.service";
 import {
@@ -330,6 +331,259 @@ describe("workflows console", () => {
     await screenshot(page, "workflows-list-1440");
   });
 
+  const waitMachine = uniqueName("long-wait");
+  const flakyMachine = uniqueName("flaky-send");
+  const mapMachine = uniqueName("fan-out");
+  const lateQueue = uniqueName("late-queue");
+
+  it("stops a running execution with the button: the Wait state shows aborted on the graph", async () => {
+    const made = await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name: waitMachine,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Hold",
+        States: { Hold: { Type: "Wait", Seconds: 600, Next: "After" }, After: { Type: "Succeed" } },
+      }),
+    });
+    expect(made.status).toBe(200);
+    const started = await trpcCall(page, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: waitMachine,
+      name: "held",
+      input: "{}",
+    });
+    expect(started.status).toBe(200);
+    await page.goto(`/t/${t.tenant.slug}/workflows/${waitMachine}/executions/held`);
+    await expect.poll(() => graphState("Hold").getAttribute("data-status"), { timeout: 30_000 }).toBe("running");
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("dialog", { name: "Stop “held”?" }).getByRole("button", { name: "Stop execution" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="ABORTED"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => graphState("Hold").getAttribute("data-status")).toBe("aborted");
+    await expect.poll(() => graphState("After").getAttribute("data-status")).toBe("idle");
+    // Aborted Standard executions can be redriven; no Stop any more.
+    await page.getByRole("button", { name: "Redrive" }).waitFor();
+    expect(await page.getByRole("button", { name: "Stop", exact: true }).count()).toBe(0);
+    await screenshot(page, "workflows-execution-aborted-1440");
+  }, 120_000);
+
+  it("redrives a failed execution with the button: the queue it sends to exists now, so it succeeds", async () => {
+    const url = queueUrl(web.url, t.tenant.accountId, lateQueue);
+    const made = await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name: flakyMachine,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Prepare",
+        States: {
+          Prepare: { Type: "Pass", Result: { sku: "A-1" }, ResultPath: "$.item", Next: "Notify" },
+          Notify: {
+            Type: "Task",
+            Resource: "arn:aws:states:::sqs:sendMessage",
+            Parameters: { QueueUrl: url, "MessageBody.$": "States.JsonToString($.item)" },
+            End: true,
+          },
+        },
+      }),
+    });
+    expect(made.status).toBe(200);
+    await trpcCall(page, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: flakyMachine,
+      name: "send-1",
+      input: "{}",
+    });
+    await page.goto(`/t/${t.tenant.slug}/workflows/${flakyMachine}/executions/send-1`);
+    await page.locator('[data-testid="execution-status"][data-status="FAILED"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Notify").getAttribute("data-status")).toBe("failed");
+    expect(await graphState("Prepare").getAttribute("data-status")).toBe("succeeded");
+    await page.getByTestId("execution-cause").waitFor();
+    await screenshot(page, "workflows-execution-send-failed-1440");
+    // The queue is made after the failure; Redrive resumes at Notify (Prepare does not run again).
+    await createQueue(t.actor, t.tenant.id, { name: lateQueue });
+    await page.getByRole("button", { name: "Redrive" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => graphState("Notify").getAttribute("data-status")).toBe("succeeded");
+    await page.getByText("Redriven 1×").first().waitFor();
+    await page.getByRole("tab", { name: "Timeline" }).click();
+    await page.getByRole("table", { name: "History events" }).getByText("ExecutionRedriven").waitFor();
+    expect(await page.getByTestId("waterfall-row").filter({ hasText: "Prepare" }).count()).toBe(1);
+    // The machines list shows each machine's latest execution and the executions list its duration.
+    await page.goto(`/t/${t.tenant.slug}/workflows`);
+    await page
+      .getByTestId(`machine-row-${flakyMachine}`)
+      .locator('[data-testid="execution-status"][data-status="SUCCEEDED"]')
+      .waitFor();
+    expect(await page.getByTestId(`machine-row-${approvalMachine}`).getByTestId("machine-counts").textContent()).toBe(
+      "1 · 1",
+    );
+    await screenshot(page, "workflows-list-latest-1440");
+    await page.goto(`/t/${t.tenant.slug}/workflows?view=executions`);
+    await page.getByTestId("execution-row-send-1").waitFor();
+    expect(await page.getByTestId("execution-row-send-1").getByTestId("execution-duration").textContent()).toMatch(
+      /\d/,
+    );
+    expect(await page.getByTestId("execution-row-held").getByTestId("execution-duration").textContent()).toMatch(/\d/);
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+
+  it("picks an inline Map iteration; shows a Distributed Map's run: counts, limits, children linked to their pages", async () => {
+    const made = await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name: mapMachine,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Fan",
+        States: {
+          Fan: {
+            Type: "Map",
+            Label: "Fan",
+            ItemsPath: "$.items",
+            MaxConcurrency: 2,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Double",
+              States: { Double: { Type: "Pass", Parameters: { "v.$": "States.MathAdd($, $)" }, End: true } },
+            },
+            Next: "Each",
+          },
+          Each: {
+            Type: "Map",
+            ItemProcessor: { StartAt: "Tag", States: { Tag: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      }),
+    });
+    expect(made.status).toBe(200);
+    await trpcCall(page, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: mapMachine,
+      name: "fan-1",
+      input: JSON.stringify({ items: [1, 2, 3] }),
+    });
+    await page.goto(`/t/${t.tenant.slug}/workflows/${mapMachine}/executions/fan-1`);
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
+    // The inline Map's state: pick iteration 1 and see its input only.
+    await graphState("Tag").click();
+    const details = page.getByTestId("state-details");
+    await details.getByLabel("Map iteration").selectOption("1");
+    await expect.poll(() => details.getByText("Iteration 1 · Pass").count()).toBe(1);
+    expect(await details.getByText(/Iteration [02] ·/).count()).toBe(0);
+    expect(await details.textContent()).toContain('"v": 4');
+    await screenshot(page, "workflows-execution-iteration-1440");
+    await page.getByRole("tab", { name: "Map runs (1)" }).click();
+    const run = page.getByTestId("map-run-Fan");
+    await expect.poll(() => run.getByTestId("count-succeeded").textContent()).toBe("3");
+    expect(await run.getByTestId("count-failed").textContent()).toBe("0");
+    expect(await run.getByTestId("map-run-max-concurrency").textContent()).toBe("2");
+    await expect.poll(() => run.locator("[data-testid^=child-row-]").count()).toBe(3);
+    await screenshot(page, "workflows-execution-map-run-1440");
+    await run.locator("[data-testid^=child-row-] a").first().click();
+    await page.waitForURL(/mapRun=Fan/);
+    await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor();
+    await graphState("Double").waitFor();
+    await page.getByTestId("parent-execution-link").click();
+    await page.waitForURL(`**/executions/fan-1`);
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+
+  it("edits a running map run's MaxConcurrency from its card", async () => {
+    const name = uniqueName("slow-fan");
+    await trpcCall(page, "workflows.createMachine", {
+      tenant: t.tenant.slug,
+      name,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Slow",
+        States: {
+          Slow: {
+            Type: "Map",
+            MaxConcurrency: 1,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Hold",
+              States: { Hold: { Type: "Wait", Seconds: 600, End: true } },
+            },
+            End: true,
+          },
+        },
+      }),
+    });
+    await trpcCall(page, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: name,
+      name: "slow-1",
+      input: "[1,2,3]",
+    });
+    await page.goto(`/t/${t.tenant.slug}/workflows/${name}/executions/slow-1`);
+    await page.getByRole("tab", { name: "Map runs (1)" }).click({ timeout: 30_000 });
+    const run = page.getByTestId("map-run-Slow");
+    await expect.poll(() => run.getByTestId("count-running").textContent(), { timeout: 30_000 }).toBe("1");
+    expect(await run.getByTestId("count-pending").textContent()).toBe("2");
+    await run.getByRole("button", { name: "Edit" }).click();
+    await run.getByLabel("Max concurrency").fill("3");
+    await run.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Map run updated").waitFor();
+    await expect.poll(() => run.getByTestId("map-run-max-concurrency").textContent()).toBe("3");
+    const runs = await trpcCall(
+      page,
+      "workflows.mapRuns",
+      { tenant: t.tenant.slug, machine: name, execution: "slow-1" },
+      "query",
+    );
+    expect(JSON.stringify(runs.body)).toContain('"maxConcurrency":3');
+    await screenshot(page, "workflows-execution-map-run-running-1440");
+    // Stop the parent so nothing keeps waiting.
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("dialog", { name: "Stop “slow-1”?" }).getByRole("button", { name: "Stop execution" }).click();
+    await page.locator('[data-testid="execution-status"][data-status="ABORTED"]').first().waitFor({ timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("a viewer sees no action buttons, and is refused when forcing one", async () => {
+    const u = await createTestUser();
+    await addMember(t.tenant.id, u.id, "viewer");
+    const viewer = (await newPerson(tb.browser, web.url, { width: 1440, height: 900 })).page;
+    viewer.on("pageerror", (e) => pageErrors.push(e.message));
+    await signInViaUi(viewer, { email: u.email, password: u.password });
+    await viewer.goto(`/t/${t.tenant.slug}/workflows`);
+    await viewer.getByTestId(`machine-row-${flakyMachine}`).waitFor();
+    expect(await viewer.getByRole("link", { name: "Create state machine" }).count()).toBe(0);
+    await viewer.goto(`/t/${t.tenant.slug}/workflows/${waitMachine}`);
+    await viewer.getByRole("heading", { name: waitMachine }).waitFor();
+    expect(await viewer.getByRole("button", { name: "Start execution" }).count()).toBe(0);
+    expect(await viewer.getByRole("button", { name: "Delete" }).count()).toBe(0);
+    // An aborted execution: no Redrive, no Run again for a viewer.
+    await viewer.goto(`/t/${t.tenant.slug}/workflows/${waitMachine}/executions/held`);
+    await viewer.locator('[data-testid="execution-status"][data-status="ABORTED"]').waitFor();
+    for (const name of ["Redrive", "Stop", "Run again with edited input"])
+      expect(await viewer.getByRole("button", { name }).count()).toBe(0);
+    await screenshot(viewer, "workflows-execution-viewer-1440");
+    // Forced: the server refuses and nothing changes.
+    const forced = await trpcCall(viewer, "workflows.redriveExecution", {
+      tenant: t.tenant.slug,
+      machine: waitMachine,
+      execution: "held",
+    });
+    expect(forced.status).toBe(403);
+    expect(JSON.stringify(forced.body)).toMatch(/does not allow/);
+    const start = await trpcCall(viewer, "workflows.startExecution", {
+      tenant: t.tenant.slug,
+      machine: waitMachine,
+      input: "{}",
+    });
+    expect(start.status).toBe(403);
+    const after = await trpcCall(
+      page,
+      "workflows.execution",
+      { tenant: t.tenant.slug, machine: waitMachine, execution: "held" },
+      "query",
+    );
+    expect(JSON.stringify(after.body)).toContain('"status":"ABORTED"');
+    await viewer.context().close();
+  }, 120_000);
+
   it("fits a phone: the list, a machine and an execution", async () => {
     const phone = (await newPerson(tb.browser, web.url, { width: 390, height: 844 })).page;
     phone.on("pageerror", (e) => pageErrors.push(e.message));
@@ -345,6 +599,19 @@ describe("workflows console", () => {
     await phone.getByTestId("graph-state-Approved").waitFor();
     await expectFitsWidth(phone, "an execution on a phone");
     await screenshot(phone, "workflows-execution-390");
+    await phone.goto(`/t/${t.tenant.slug}/workflows`);
+    await phone.getByTestId(`machine-row-${approvalMachine}`).waitFor();
+    await screenshot(phone, "workflows-list-390");
+    await phone.goto(`/t/${t.tenant.slug}/workflows?view=executions`);
+    await phone.getByTestId("execution-row-big-order").waitFor();
+    await expectFitsWidth(phone, "the executions list on a phone");
+    await screenshot(phone, "workflows-executions-390");
+    await phone.goto(`/t/${t.tenant.slug}/workflows/${mapMachine}/executions/fan-1`);
+    await phone.getByRole("tab", { name: "Map runs (1)" }).click();
+    await phone.getByTestId("map-run-Fan").waitFor();
+    await expect.poll(() => phone.locator("[data-testid^=child-row-]").count()).toBe(3);
+    await expectFitsWidth(phone, "a map run on a phone");
+    await screenshot(phone, "workflows-map-run-390");
     await phone.context().close();
     expect(pageErrors).toEqual([]);
   }, 120_000);

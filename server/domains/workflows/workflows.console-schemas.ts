@@ -66,13 +66,45 @@ export const aliasInput = z.object({
   description: z.string().max(256).optional(),
 });
 
-export const executionsInput = z.object({
-  machine: machineName.optional(),
-  status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]).optional(),
-  search: z.string().max(80).optional(),
+export const executionsInput = z
+  .object({
+    machine: machineName.optional(),
+    status: z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]).optional(),
+    /** Executions whose name starts with this (case-sensitive, as names are). */
+    namePrefix: z.string().trim().max(80, "Names are at most 80 characters.").optional(),
+    startedAfter: z.date().optional(),
+    startedBefore: z.date().optional(),
+    /** nextCursor of the previous page. */
+    cursor: z.string().max(200).nullish(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .refine((v) => !v.startedAfter || !v.startedBefore || v.startedAfter < v.startedBefore, {
+    message: "The start of the range must be before its end.",
+    path: ["startedBefore"],
+  });
+
+export const updateMapRunInput = z.object({
+  machine: machineName,
+  execution: executionName,
+  mapRunArn: z.string().min(1).max(2048),
+  maxConcurrency: z.number().int().min(0, "MaxConcurrency is 0 (no limit) or more.").max(10_000).optional(),
+  toleratedFailurePercentage: z.number().min(0).max(100, "At most 100 percent.").optional(),
+  toleratedFailureCount: z.number().int().min(0).optional(),
 });
 
-export const executionRef = z.object({ machine: machineName, execution: executionName });
+/** A Distributed Map's Label (or state name): a child execution's ARN is …:execution:<machine>/<label>:<name>. */
+export const mapRunLabel = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]+$/, "Not a map run label.");
+
+export const executionRef = z.object({
+  machine: machineName,
+  execution: executionName,
+  /** Set for a Distributed Map's child execution. */
+  mapRun: mapRunLabel.optional(),
+});
 
 export const startExecutionInput = z.object({
   machine: machineName,

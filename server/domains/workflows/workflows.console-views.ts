@@ -8,6 +8,11 @@ export interface MachineSummary {
   arn: string;
   type: MachineType;
   createdAt: Date;
+  /** Published versions and aliases (0 when unknown, e.g. right after create). */
+  versionCount: number;
+  aliasCount: number;
+  /** The newest top-level execution (Express ones included: status and time only). */
+  lastExecution: { name: string; status: string; startDate: Date } | null;
 }
 
 export interface VersionView {
@@ -46,6 +51,40 @@ export interface ExecutionSummary {
   startDate: Date;
   stopDate: Date | null;
   redriveCount: number;
+  /** A Distributed Map child's map run label (its page is …/executions/<name>?mapRun=<label>). */
+  mapRun?: string;
+}
+
+/** A page of executions; nextCursor asks for the next (older) page. */
+export interface ExecutionPage {
+  items: ExecutionSummary[];
+  nextCursor: string | null;
+}
+
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+/** A Distributed Map run of an execution (DescribeMapRun). */
+export interface MapRunView {
+  arn: string;
+  /** The Map's Label (or state name). */
+  label: string;
+  status: string;
+  startDate: Date;
+  stopDate: Date | null;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  itemCounts: MapRunCounts;
+  redriveCount: number;
 }
 
 export interface HistoryEventView {
@@ -76,6 +115,8 @@ export interface ExecutionDetail extends ExecutionSummary {
   waitingTokens: WaitingTokenView[];
   /** Whether RedriveExecution would be accepted (a STANDARD execution that failed, timed out or was aborted). */
   redrivable: boolean;
+  /** Set when this is a Distributed Map's child: the parent execution's name and the map run's ARN. */
+  parent: { name: string; mapRunArn: string } | null;
 }
 
 export interface ValidationView {

@@ -181,7 +181,7 @@ describe("workflows console service", () => {
     expect(waiting.waitingTokens).toHaveLength(1);
     const token = waiting.waitingTokens[0]!;
     expect(token.stateName).toBe("Approve");
-    expect(await consoleExecutions(viewer, t.tenant, { machine: name, status: "RUNNING" })).toEqual([
+    expect((await consoleExecutions(viewer, t.tenant, { machine: name, status: "RUNNING" })).items).toEqual([
       expect.objectContaining({ name: "order-1", status: "RUNNING", machineName: name }),
     ]);
     const badOutput = await rejected(
@@ -203,11 +203,13 @@ describe("workflows console service", () => {
     expect(done.status).toBe("SUCCEEDED");
     expect(JSON.parse(done.output!)).toEqual({ approved: true });
     expect(done.waitingTokens).toEqual([]);
-    // Filters: by status and by name, across all machines.
+    // Filters: by status and by name prefix, across all machines.
     expect(
-      (await consoleExecutions(t.actor, t.tenant, { status: "SUCCEEDED", search: "ORDER-" })).map((e) => e.name),
+      (await consoleExecutions(t.actor, t.tenant, { status: "SUCCEEDED", namePrefix: "order-" })).items.map(
+        (e) => e.name,
+      ),
     ).toEqual(["order-1"]);
-    expect(await consoleExecutions(t.actor, t.tenant, { machine: name, status: "FAILED" })).toEqual([]);
+    expect((await consoleExecutions(t.actor, t.tenant, { machine: name, status: "FAILED" })).items).toEqual([]);
   });
 
   it("stops a waiting execution, then redrives it to wait again", async () => {

@@ -32,12 +32,16 @@ import {
 import { stateMachineArn } from "./state-machine.arns";
 import { executionArnOf } from "./execution.arns";
 import { testState } from "./test-state";
+import { describeMapRun, listMapRuns, updateMapRun } from "./map-run.service";
+import { pool } from "../../db";
+import { listConsoleExecutions, machineStats, type ConsoleExecutionRow } from "./workflows.console.repository";
 import type {
   aliasInput,
   createMachineInput,
   executionRef,
   executionsInput,
   startExecutionInput,
+  updateMapRunInput,
   stopExecutionInput,
   taskFailureInput,
   taskSuccessInput,
@@ -47,7 +51,9 @@ import type {
 import type {
   AliasView,
   ExecutionDetail,
+  ExecutionPage,
   ExecutionSummary,
+  MapRunView,
   MachineDetail,
   MachineSummary,
   TestStateView,
@@ -118,7 +124,22 @@ export async function consoleMachines(actor: Actor, tenant: Tenant): Promise<Mac
     const r = await listStateMachines(caller, { nextToken, maxResults: 1000 });
     return { items: r.stateMachines, nextToken: r.nextToken };
   });
-  return all.map((m) => ({ name: m.name, arn: m.stateMachineArn, type: m.type, createdAt: m.creationDate }));
+  const stats = new Map((await machineStats(pool(), tenant.id)).map((r) => [r.name, r]));
+  return all.map((m) => {
+    const st = stats.get(m.name);
+    return {
+      name: m.name,
+      arn: m.stateMachineArn,
+      type: m.type,
+      createdAt: m.creationDate,
+      versionCount: st?.versions ?? 0,
+      aliasCount: st?.aliases ?? 0,
+      lastExecution:
+        st?.last_status && st.last_start && st.last_name
+          ? { name: st.last_name, status: st.last_status, startDate: st.last_start }
+          : null,
+    };
+  });
 }
 
 export async function consoleMachine(actor: Actor, tenant: Tenant, name: string): Promise<MachineDetail> {
@@ -170,6 +191,9 @@ export async function consoleMachine(actor: Actor, tenant: Tenant, name: string)
     description: m.description ?? "",
     status: m.status,
     revisionId: m.revisionId ?? null,
+    versionCount: versions.length,
+    aliasCount: aliases.length,
+    lastExecution: null,
     versions,
     aliases,
   };
@@ -188,7 +212,15 @@ export async function consoleCreateMachine(
       roleArn: input.roleArn || `arn:aws:iam::${tenant.accountId}:role/signalbox-workflows`,
     }),
   );
-  return { name: input.name, arn: r.stateMachineArn, type: input.type, createdAt: r.creationDate };
+  return {
+    name: input.name,
+    arn: r.stateMachineArn,
+    type: input.type,
+    createdAt: r.creationDate,
+    versionCount: 0,
+    aliasCount: 0,
+    lastExecution: null,
+  };
 }
 
 export async function consoleUpdateMachine(
@@ -254,54 +286,88 @@ export async function consoleDeleteAlias(
 
 // --- executions ---------------------------------------------------------------------------------
 
-const summary = (e: ExecutionListItem, machineName: string): ExecutionSummary => ({
-  arn: e.executionArn,
+/** A Distributed Map child's label, from its ARN (…:execution:<machine>/<label>:<name>). */
+const labelOf = (arn: string): string | undefined => arn.split(":")[6]?.split("/")[1];
+
+const summary = (e: ExecutionListItem, machineName: string): ExecutionSummary => {
+  const label = e.mapRunArn ? labelOf(e.executionArn) : undefined;
+  return {
+    arn: e.executionArn,
+    name: e.name,
+    status: e.status,
+    stateMachineArn: e.stateMachineArn,
+    machineName,
+    startDate: e.startDate,
+    stopDate: e.stopDate ?? null,
+    redriveCount: e.redriveCount,
+    ...(label ? { mapRun: label } : {}),
+  };
+};
+
+const rowSummary = (e: ConsoleExecutionRow): ExecutionSummary => ({
+  arn: e.arn,
   name: e.name,
   status: e.status,
-  stateMachineArn: e.stateMachineArn,
-  machineName,
-  startDate: e.startDate,
-  stopDate: e.stopDate ?? null,
-  redriveCount: e.redriveCount,
+  stateMachineArn: e.state_machine_arn,
+  machineName: e.machine_name,
+  startDate: e.start_date,
+  stopDate: e.stop_date,
+  redriveCount: e.redrive_count,
 });
 
-const LIST_LIMIT = 200;
+const PAGE = 50;
 
-/** Executions newest first: of one machine, or of every STANDARD machine (EXPRESS keep no history). */
+// Keyset cursor: the last row's start date (ISO, ms) and id, base64url. Not a secret: it only
+// narrows the caller's own tenant-scoped query.
+const encodeCursor = (r: ConsoleExecutionRow) =>
+  Buffer.from(`${r.start_date.toISOString()}|${r.id}`).toString("base64url");
+function decodeCursor(c: string): { startDate: Date; id: string } {
+  const [iso, id] = Buffer.from(c, "base64url").toString("utf8").split("|");
+  const d = new Date(iso ?? "");
+  if (!id || Number.isNaN(d.getTime()))
+    throw new AppError("validation", "That page of executions no longer exists; search again.", {
+      fieldErrors: { cursor: ["That page of executions no longer exists; search again."] },
+    });
+  return { startDate: d, id };
+}
+
+/**
+ * Executions newest first, one page at a time: of one machine, or of the whole team (every Standard
+ * machine, in one query). Filters: status, name prefix, start-time range.
+ */
 export async function consoleExecutions(
   actor: Actor,
   tenant: Tenant,
   input: z.infer<typeof executionsInput>,
-): Promise<ExecutionSummary[]> {
+): Promise<ExecutionPage> {
   canRead(actor);
-  const caller = callerOf(actor, tenant);
-  const machines = input.machine
-    ? [{ name: input.machine, type: null as string | null }]
-    : (await consoleMachines(actor, tenant)).filter((m) => m.type === "STANDARD");
-  const search = input.search?.trim().toLowerCase();
-  const lists = await Promise.all(
-    machines.map(async (m) => {
-      if (m.type === null) {
-        // One machine: an EXPRESS machine has no listed executions (AWS refuses the call).
-        const d = await describeStateMachine(caller, { stateMachineArn: machineArnOf(tenant, m.name) });
-        if (d.type === "EXPRESS") return [];
-      }
-      const r = await listExecutions(caller, {
-        stateMachineArn: machineArnOf(tenant, m.name),
-        statusFilter: input.status,
-        maxResults: search ? 1000 : LIST_LIMIT,
-      });
-      return r.executions.map((e) => summary(e, m.name));
-    }),
-  );
-  return lists
-    .flat()
-    .filter((e) => !search || e.name.toLowerCase().includes(search))
-    .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
-    .slice(0, LIST_LIMIT);
+  if (input.machine) {
+    // The machine must exist (AWS's error otherwise); an EXPRESS machine lists nothing (AWS refuses).
+    const d = await describeStateMachine(callerOf(actor, tenant), {
+      stateMachineArn: machineArnOf(tenant, input.machine),
+    });
+    if (d.type === "EXPRESS") return { items: [], nextCursor: null };
+  }
+  const limit = input.limit ?? PAGE;
+  const rows = await listConsoleExecutions(pool(), {
+    tenantId: tenant.id,
+    machine: input.machine,
+    status: input.status,
+    namePrefix: input.namePrefix || undefined,
+    startedAfter: input.startedAfter,
+    startedBefore: input.startedBefore,
+    after: input.cursor ? decodeCursor(input.cursor) : undefined,
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map(rowSummary),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
 }
 
-const executionArn = (tenant: Tenant, machine: string, execution: string) => executionArnOf(tenant, machine, execution);
+const executionArn = (tenant: Tenant, machine: string, execution: string, mapRun?: string) =>
+  executionArnOf(tenant, mapRun ? `${machine}/${mapRun}` : machine, execution);
 
 /** One execution with its history, the definition it runs and the task tokens it waits on. */
 export async function consoleExecution(
@@ -311,7 +377,7 @@ export async function consoleExecution(
 ): Promise<ExecutionDetail> {
   canRead(actor);
   const caller = callerOf(actor, tenant);
-  const arn = executionArn(tenant, input.machine, input.execution);
+  const arn = executionArn(tenant, input.machine, input.execution, input.mapRun);
   const d = await describeExecution(caller, { executionArn: arn });
   const [sm, events, tokens] = await Promise.all([
     describeStateMachineForExecution(caller, { executionArn: arn }),
@@ -357,6 +423,8 @@ export async function consoleExecution(
     events,
     waitingTokens,
     redrivable: d.redriveStatus === "REDRIVABLE",
+    parent: d.mapRunArn ? await parentOf(caller, d.mapRunArn) : null,
+    ...(input.mapRun ? { mapRun: input.mapRun } : {}),
   };
 }
 
@@ -386,7 +454,7 @@ export async function consoleStopExecution(
 ): Promise<{ stopDate: Date }> {
   canWrite(actor);
   return stopExecution(callerOf(actor, tenant), {
-    executionArn: executionArn(tenant, input.machine, input.execution),
+    executionArn: executionArn(tenant, input.machine, input.execution, input.mapRun),
     error: input.error,
     cause: input.cause,
   });
@@ -399,7 +467,7 @@ export async function consoleRedriveExecution(
 ): Promise<{ redriveDate: Date }> {
   canWrite(actor);
   return redriveExecution(callerOf(actor, tenant), {
-    executionArn: executionArn(tenant, input.machine, input.execution),
+    executionArn: executionArn(tenant, input.machine, input.execution, input.mapRun),
   });
 }
 
@@ -407,7 +475,7 @@ export async function consoleRedriveExecution(
 async function ownToken(actor: Actor, tenant: Tenant, input: z.infer<typeof executionRef> & { taskToken: string }) {
   const tokens = await listWaitingTaskTokens(
     callerOf(actor, tenant),
-    executionArn(tenant, input.machine, input.execution),
+    executionArn(tenant, input.machine, input.execution, input.mapRun),
   );
   if (!tokens.some((t) => t.taskToken === input.taskToken))
     throw new AppError("not_found", "Task Does Not Exist", { awsCode: "TaskDoesNotExist" });
@@ -464,4 +532,98 @@ export async function consoleTestState(
     nextState: r.nextState ?? null,
     inspectionData: r.inspectionData ?? null,
   };
+}
+
+// --- Distributed Map runs ------------------------------------------------------------------------
+
+async function parentOf(caller: ReturnType<typeof callerOf>, mapRunArn: string) {
+  try {
+    const m = await describeMapRun(caller, { mapRunArn });
+    return { name: m.executionArn.split(":").pop() ?? "", mapRunArn };
+  } catch {
+    return null;
+  }
+}
+
+const mapRunView = (m: Awaited<ReturnType<typeof describeMapRun>>): MapRunView => ({
+  arn: m.mapRunArn,
+  label: m.mapRunArn.split(":")[6]?.split("/")[1] ?? "",
+  status: m.status,
+  startDate: m.startDate,
+  stopDate: m.stopDate ?? null,
+  maxConcurrency: m.maxConcurrency,
+  toleratedFailurePercentage: m.toleratedFailurePercentage,
+  toleratedFailureCount: m.toleratedFailureCount,
+  itemCounts: {
+    pending: m.itemCounts.pending,
+    running: m.itemCounts.running,
+    succeeded: m.itemCounts.succeeded,
+    failed: m.itemCounts.failed,
+    timedOut: m.itemCounts.timedOut,
+    aborted: m.itemCounts.aborted,
+    total: m.itemCounts.total,
+    resultsWritten: m.itemCounts.resultsWritten,
+  },
+  redriveCount: m.redriveCount,
+});
+
+/** The map runs of an execution's Distributed Map states (ListMapRuns + DescribeMapRun), oldest first. */
+export async function consoleMapRuns(
+  actor: Actor,
+  tenant: Tenant,
+  input: z.infer<typeof executionRef>,
+): Promise<MapRunView[]> {
+  canRead(actor);
+  const caller = callerOf(actor, tenant);
+  const r = await listMapRuns(caller, {
+    executionArn: executionArn(tenant, input.machine, input.execution, input.mapRun),
+  });
+  return Promise.all(r.mapRuns.map(async (m) => mapRunView(await describeMapRun(caller, { mapRunArn: m.mapRunArn }))));
+}
+
+/** The map run, checked to belong to the execution the page shows. */
+async function ownMapRun(
+  actor: Actor,
+  tenant: Tenant,
+  input: { machine: string; execution: string; mapRunArn: string },
+) {
+  const caller = callerOf(actor, tenant);
+  const m = await describeMapRun(caller, { mapRunArn: input.mapRunArn });
+  if (m.executionArn !== executionArn(tenant, input.machine, input.execution))
+    throw new AppError("not_found", `Resource not found: '${input.mapRunArn}'`, { awsCode: "ResourceNotFound" });
+  return m;
+}
+
+/** A map run's child executions, newest first, a page at a time (ListExecutions with MapRunArn). */
+export async function consoleMapRunExecutions(
+  actor: Actor,
+  tenant: Tenant,
+  input: { machine: string; execution: string; mapRunArn: string; cursor?: string | null },
+): Promise<ExecutionPage> {
+  canRead(actor);
+  await ownMapRun(actor, tenant, input);
+  const r = await listExecutions(callerOf(actor, tenant), {
+    mapRunArn: input.mapRunArn,
+    maxResults: 100,
+    nextToken: input.cursor ?? undefined,
+  });
+  return { items: r.executions.map((e) => summary(e, input.machine)), nextCursor: r.nextToken ?? null };
+}
+
+/** UpdateMapRun: MaxConcurrency and the tolerated failures of a running map run. */
+export async function consoleUpdateMapRun(
+  actor: Actor,
+  tenant: Tenant,
+  input: z.infer<typeof updateMapRunInput>,
+): Promise<MapRunView> {
+  canWrite(actor);
+  await ownMapRun(actor, tenant, input);
+  const caller = callerOf(actor, tenant);
+  await updateMapRun(caller, {
+    mapRunArn: input.mapRunArn,
+    maxConcurrency: input.maxConcurrency,
+    toleratedFailurePercentage: input.toleratedFailurePercentage,
+    toleratedFailureCount: input.toleratedFailureCount,
+  });
+  return mapRunView(await describeMapRun(caller, { mapRunArn: input.mapRunArn }));
 }

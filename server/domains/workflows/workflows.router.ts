@@ -13,6 +13,7 @@ import {
   taskSuccessInput,
   testStateInput,
   updateMachineInput,
+  updateMapRunInput,
 } from "./workflows.console-schemas";
 import {
   consoleCreateAlias,
@@ -23,6 +24,8 @@ import {
   consoleExecutions,
   consoleMachine,
   consoleMachines,
+  consoleMapRunExecutions,
+  consoleMapRuns,
   consolePublishVersion,
   consoleRedriveExecution,
   consoleSendTaskFailure,
@@ -31,12 +34,13 @@ import {
   consoleStopExecution,
   consoleTestState,
   consoleUpdateMachine,
+  consoleUpdateMapRun,
   consoleValidate,
 } from "./workflows.console";
 
 // workflowsRouter (`trpc.workflows.*`): every input also carries `tenant`. Shapes: workflows.console-views.ts.
 // Viewers read; developers and up act (the services check through server/auth/permissions).
-//   machines()                                   → MachineSummary[]
+//   machines()                                   → MachineSummary[] (with version/alias counts, latest execution)
 //   machine({machine})                           → MachineDetail (definition, versions, aliases)
 //   validate({definition})                       → {result, diagnostics[{severity, code, message, location}]}
 //   createMachine({name, type, definition, roleArn?, description?}) → MachineSummary
@@ -44,8 +48,12 @@ import {
 //   deleteMachine({machine})                     → {deleted}
 //   publishVersion({machine, description?})      → {versionArn}
 //   createAlias({machine, name, version, description?}) → {aliasArn}     deleteAlias({machine, name}) → {deleted}
-//   executions({machine?, status?, search?})     → ExecutionSummary[] (newest first)
-//   execution({machine, execution})              → ExecutionDetail (history events, waiting task tokens)
+//   executions({machine?, status?, namePrefix?, startedAfter?, startedBefore?, cursor?, limit?})
+//                                                → ExecutionPage {items (newest first), nextCursor} (one tenant-wide query)
+//   execution({machine, execution, mapRun?})     → ExecutionDetail (history events, waiting task tokens, parent map run)
+//   mapRuns({machine, execution})                → MapRunView[] (ListMapRuns + DescribeMapRun)
+//   mapRunExecutions({machine, execution, mapRunArn, cursor?}) → ExecutionPage (the map run's children)
+//   updateMapRun({machine, execution, mapRunArn, maxConcurrency?, toleratedFailurePercentage?, toleratedFailureCount?}) → MapRunView
 //   startExecution({machine, qualifier?, name?, input}) → {executionArn, name}
 //   stopExecution({machine, execution, error?, cause?}) → {stopDate}
 //   redriveExecution({machine, execution})       → {redriveDate}
@@ -83,6 +91,13 @@ export const workflowsRouter = router({
   execution: tenantProcedure
     .input(executionRef)
     .query(({ ctx, input }) => consoleExecution(ctx.actor, ctx.tenant, input)),
+  mapRuns: tenantProcedure.input(executionRef).query(({ ctx, input }) => consoleMapRuns(ctx.actor, ctx.tenant, input)),
+  mapRunExecutions: tenantProcedure
+    .input(executionRef.extend({ mapRunArn: z.string().min(1).max(2048), cursor: z.string().max(2048).nullish() }))
+    .query(({ ctx, input }) => consoleMapRunExecutions(ctx.actor, ctx.tenant, input)),
+  updateMapRun: tenantProcedure
+    .input(updateMapRunInput)
+    .mutation(({ ctx, input }) => consoleUpdateMapRun(ctx.actor, ctx.tenant, input)),
   startExecution: tenantProcedure
     .input(startExecutionInput)
     .mutation(({ ctx, input }) => consoleStartExecution(ctx.actor, ctx.tenant, input)),

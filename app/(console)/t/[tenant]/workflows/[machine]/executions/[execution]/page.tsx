@@ -6,7 +6,21 @@ export async function generateMetadata({ params }: { params: Promise<{ execution
   return { title: `${decodeURIComponent(execution)} · Executions` };
 }
 
-export default async function ExecutionPage({ params }: { params: Promise<{ machine: string; execution: string }> }) {
+/** An execution; `?mapRun=<label>` opens a Distributed Map's child execution (…:execution:<machine>/<label>:<name>). */
+export default async function ExecutionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ machine: string; execution: string }>;
+  searchParams: Promise<{ mapRun?: string | string[] }>;
+}) {
   const { machine, execution } = await params;
-  return <ExecutionView machine={decodeURIComponent(machine)} name={decodeURIComponent(execution)} />;
+  const { mapRun } = await searchParams;
+  return (
+    <ExecutionView
+      machine={decodeURIComponent(machine)}
+      name={decodeURIComponent(execution)}
+      mapRun={typeof mapRun === "string" && mapRun ? mapRun : undefined}
+    />
+  );
 }
