@@ -349,3 +349,14 @@ export async function consoleExport(c: Ctx, input: { apiId: string; stageName: s
     serverUrl: origin ?? process.env.SIGNALBOX_PUBLIC_URL ?? "http://localhost:3000",
   });
 }
+
+/** Every API stage of the team, for the usage plans' stage picker. */
+export async function consoleStageChoices(c: Ctx) {
+  const cl = caller(c);
+  const out: { apiId: string; apiName: string; stage: string }[] = [];
+  for (const a of await consoleApis(c)) {
+    const stages = ((await deploys.getStages(cl, a.id, null)) as { item: Record<string, unknown>[] }).item;
+    for (const s of stages) out.push({ apiId: a.id, apiName: a.name, stage: String(s.stageName) });
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import {
   consolePreviewTemplate,
   consoleSaveIntegration,
   consoleSaveMethod,
+  consoleStageChoices,
   consoleUpdateStage,
 } from "./apis.console";
 import { consoleTestInvoke } from "./apis.console-test";
@@ -186,6 +187,7 @@ export const apisRouter = router({
     .input(apiRef.extend({ stageName }))
     .mutation(({ ctx, input }) => consoleExport(ctx, input, ctx.origin)),
 
+  stageChoices: tenantProcedure.query(({ ctx }) => consoleStageChoices(ctx)),
   keys: tenantProcedure.query(({ ctx }) => consoleKeys(ctx)),
   createKey: tenantProcedure
     .input(
