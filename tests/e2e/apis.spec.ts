@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { startWeb, type TestProcess } from "../helpers/server";
+import { startWeb } from "../helpers/server";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { closeDb } from "../../server/db";
 import {

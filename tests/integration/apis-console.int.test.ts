@@ -95,6 +95,25 @@ describe("APIs console (tRPC)", () => {
     expect(test.integrationRequest.body).toBe("Action=SendMessage&MessageBody=%7B%22id%22%3A1%7D");
     expect(test.log).toContain("Method completed with status: 200");
 
+    // The method request is edited in place (UpdateMethod): key required, a query parameter.
+    await api.apis.saveMethod({
+      ...ref,
+      create: false,
+      authorizationType: "NONE",
+      authorizerId: null,
+      apiKeyRequired: true,
+      requestParameters: { "method.request.querystring.page": false },
+      requestValidatorId: null,
+    });
+    await api.apis.saveMethod({
+      ...ref,
+      create: false,
+      authorizationType: "NONE",
+      apiKeyRequired: false,
+      requestParameters: {},
+    });
+    const m = (await api.apis.get({ tenant, apiId })).resources.find((r) => r.path === "/orders")!.methods[0];
+    expect([m.apiKeyRequired, m.requestParameters ?? {}]).toEqual([false, {}]);
     await api.apis.deploy({ tenant, apiId, stageName: "prod", description: "first" });
     const detail = await api.apis.get({ tenant, apiId });
     expect(detail.stages.map((s) => [s.stageName, s.invokeUrl])).toEqual([["prod", `http://sb.test/gw/${apiId}/prod`]]);
@@ -118,6 +137,24 @@ describe("APIs console (tRPC)", () => {
     const got = await api.queue.receive({ tenant, name: queue, maxMessages: 10, waitTimeSeconds: 0 });
     expect(got.map((m) => m.body).sort()).toEqual(['{"id":1}', '{"id":2}']);
 
+    await api.apis.updateStage({
+      tenant,
+      apiId,
+      stageName: "prod",
+      description: "live",
+      variables: { backend: "v2" },
+      throttlingRateLimit: 5,
+      throttlingBurstLimit: 10,
+      cacheClusterEnabled: false,
+      cachingEnabled: false,
+      cacheTtlInSeconds: 300,
+    });
+    const stage = (await api.apis.get({ tenant, apiId })).stages[0];
+    expect([stage.description, stage.variables, stage.methodSettings["*/*"]]).toMatchObject([
+      "live",
+      { backend: "v2" },
+      { throttlingRateLimit: 5, throttlingBurstLimit: 10, cachingEnabled: false },
+    ]);
     const exported = await api.apis.exportApi({ tenant, apiId, stageName: "prod" });
     const doc = JSON.parse(exported.body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\./);
