@@ -222,26 +222,28 @@ function ResourcePanel({
             }}
           >
             <h3 className="text-sm font-medium text-gray-800">Create child resource</h3>
-            <FormField
-              label={`Path part under ${resource.path}`}
-              error={fe.pathPart}
-              hint="A name (orders), a parameter ({id}) or a greedy parameter ({proxy+}) that takes the rest of the path."
-            >
-              <div className="flex gap-2">
-                <Input
-                  name="pathPart"
-                  className="font-mono"
-                  value={pathPart}
-                  placeholder="orders"
-                  onChange={(e) => setPathPart(e.target.value)}
-                  invalid={!!fe.pathPart}
-                  autoComplete="off"
-                />
-                <Button type="submit" variant="secondary" loading={add.isPending}>
-                  Create resource
-                </Button>
+            <div className="flex flex-wrap items-end gap-2">
+              <div className="min-w-0 flex-1">
+                <FormField
+                  label={`Path part under ${resource.path}`}
+                  error={fe.pathPart}
+                  hint="A name (orders), a parameter ({id}) or a greedy parameter ({proxy+}) that takes the rest of the path."
+                >
+                  <Input
+                    name="pathPart"
+                    className="font-mono"
+                    value={pathPart}
+                    placeholder="orders"
+                    onChange={(e) => setPathPart(e.target.value)}
+                    autoComplete="off"
+                  />
+                </FormField>
               </div>
-            </FormField>
+            </div>
+            <Button type="submit" variant="secondary" loading={add.isPending}>
+              <Plus className="h-4 w-4" aria-hidden />
+              Create resource
+            </Button>
             {otherErrors(add.error, ["pathPart"]) && (
               <Alert tone="danger">{otherErrors(add.error, ["pathPart"])}</Alert>
             )}
