@@ -424,7 +424,7 @@ function TemplateEditor({
         />
         <pre
           data-testid="template-preview"
-          className={`max-h-48 overflow-auto rounded-md border p-2 text-xs whitespace-pre-wrap ${
+          className={`max-h-48 overflow-auto rounded-md border p-2 text-xs break-all whitespace-pre-wrap ${
             out && !out.ok ? "border-red-300 bg-red-50 text-red-800" : "border-gray-200 bg-gray-50 text-gray-800"
           }`}
         >

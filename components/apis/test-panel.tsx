@@ -108,7 +108,7 @@ function Trace({ title, text, note, testId }: { title: string; text: string | nu
       {text !== null && (
         <pre
           data-testid={testId}
-          className="mt-1 max-h-64 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2 text-xs whitespace-pre-wrap text-gray-800"
+          className="mt-1 max-h-64 overflow-auto rounded-md border border-gray-200 bg-gray-50 p-2 text-xs break-all whitespace-pre-wrap text-gray-800"
         >
           {text}
         </pre>
