@@ -273,7 +273,14 @@ function UsageChart({ tenant, plan }: { tenant: string; plan: PlanView }) {
             <Tooltip />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {keys.map((k, i) => (
-              <Bar key={k} dataKey={k} name={name(k)} stackId="keys" fill={COLORS[i % COLORS.length]} />
+              <Bar
+                key={k}
+                dataKey={k}
+                name={name(k)}
+                stackId="keys"
+                fill={COLORS[i % COLORS.length]}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -282,7 +289,7 @@ function UsageChart({ tenant, plan }: { tenant: string; plan: PlanView }) {
         <THead>
           <tr>
             <Th>Key</Th>
-            <Th className="text-right">Requests (shown days)</Th>
+            <Th className="text-right">Requests</Th>
             <Th className="text-right">Quota left</Th>
           </tr>
         </THead>
