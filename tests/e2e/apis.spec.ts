@@ -210,7 +210,7 @@ describe("APIs console", () => {
     await expectFitsWidth(page, "the stages tab");
     await screenshot(page, "apis-stages-390");
     await page.goto(`/t/${t.tenant.slug}/apis?view=plans`);
-    await page.getByTestId(`plan-${planName}`).waitFor();
+    await page.getByTestId(`usage-row-${keyName}`).waitFor();
     await expectFitsWidth(page, "the usage plans");
     await screenshot(page, "apis-plans-390");
     expect(pageErrors).toEqual([]);
