@@ -10,6 +10,7 @@ import { eventsRouter } from "../domains/events/events.router";
 import { eventSourceRouter } from "../domains/event-sources/event-source.router";
 import { functionRouter } from "../domains/functions/function.router";
 import { workflowsRouter } from "../domains/workflows/workflows.router";
+import { apisRouter } from "../domains/apis/apis.router";
 
 // One line per domain.
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   eventSource: eventSourceRouter,
   function: functionRouter,
   workflows: workflowsRouter,
+  apis: apisRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,139 @@
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Rocket, Trash2 } from "lucide-react";
+import {
+  Alert,
+  Button,
+  ConfirmDialog,
+  LoadingBlock,
+  PageHeader,
+  Tabs,
+  errorMessageOf,
+  useToast,
+} from "@/components/ui";
+import { useTRPC } from "@/lib/trpc";
+import { tenantPath } from "@/lib/use-tenant";
+import { usePermissions } from "@/components/layout/permissions";
+import { useCurrentTenant } from "@/components/layout/tenant-context";
+import { DeployDialog } from "./deploy-dialog";
+import { ResourcesTab } from "./resources-tab";
+import { StagesTab } from "./stages-tab";
+
+type Tab = "resources" | "stages";
+
+/** /t/<slug>/apis/<id>: the resource tree and method editor, stages and deployments. */
+export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
+  const tenant = useCurrentTenant();
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const toast = useToast();
+  const { can } = usePermissions();
+  const write = can("resource:write");
+  const [tab, setTab] = useState<Tab>(initialTab === "stages" ? "stages" : "resources");
+  const [deploying, setDeploying] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const api = useQuery(trpc.apis.get.queryOptions({ tenant: tenant.slug, apiId }));
+  const del = useMutation(
+    trpc.apis.remove.mutationOptions({
+      onSuccess: async () => {
+        await qc.invalidateQueries({ queryKey: trpc.apis.list.pathKey() });
+        toast("API deleted");
+        router.push(tenantPath(tenant.slug, "apis"));
+      },
+    }),
+  );
+  const switchTab = (t: string) => {
+    setTab(t as Tab);
+    const url = new URL(window.location.href);
+    if (t !== "resources") url.searchParams.set("tab", t);
+    else url.searchParams.delete("tab");
+    window.history.replaceState(null, "", url.toString());
+  };
+  if (api.isPending) return <LoadingBlock />;
+  if (api.error)
+    return (
+      <Alert tone="danger" title="Could not load the API">
+        {api.error.message}
+      </Alert>
+    );
+  const a = api.data;
+  return (
+    <div>
+      <PageHeader
+        eyebrow="REST API"
+        title={a.name}
+        description={
+          <>
+            <span className="font-mono">{a.id}</span>
+            {a.description ? ` · ${a.description}` : ""}
+          </>
+        }
+        actions={
+          write && (
+            <>
+              <Button onClick={() => setDeploying(true)}>
+                <Rocket className="h-4 w-4" aria-hidden />
+                Deploy API
+              </Button>
+              <Button variant="secondary" onClick={() => setDeleting(true)}>
+                <Trash2 className="h-4 w-4" aria-hidden />
+                Delete
+              </Button>
+            </>
+          )
+        }
+      />
+      <Tabs
+        value={tab}
+        onChange={switchTab}
+        items={[
+          {
+            id: "resources",
+            label: "Resources",
+            content: <ResourcesTab tenant={tenant.slug} api={a} canWrite={write} />,
+          },
+          {
+            id: "stages",
+            label: `Stages (${a.stages.length})`,
+            content: <StagesTab tenant={tenant.slug} api={a} canWrite={write} onDeploy={() => setDeploying(true)} />,
+          },
+          {
+            id: "metrics",
+            label: "Metrics",
+            content: (
+              <Alert tone="info" title="No per-API metrics yet">
+                The gateway does not record request counts, 4XX/5XX or latency per API yet, so there is nothing true to
+                chart. Per-key request counts per day are on the usage plans page; the stage's access log (when set)
+                goes to the server log.
+              </Alert>
+            ),
+          },
+        ]}
+      />
+      {write && (
+        <DeployDialog
+          key={a.stages.map((s) => s.stageName).join()}
+          open={deploying}
+          onClose={() => setDeploying(false)}
+          tenant={tenant.slug}
+          api={a}
+          onDeployed={() => (setDeploying(false), switchTab("stages"))}
+        />
+      )}
+      <ConfirmDialog
+        open={deleting}
+        onClose={() => (del.reset(), setDeleting(false))}
+        onConfirm={() => del.mutate({ tenant: tenant.slug, apiId })}
+        title={`Delete API “${a.name}”?`}
+        confirmLabel="Delete API"
+        loading={del.isPending}
+        error={errorMessageOf(del.error)}
+      >
+        Its resources, methods, stages and deployments go with it; every invoke URL answers 403.
+      </ConfirmDialog>
+    </div>
+  );
+}
