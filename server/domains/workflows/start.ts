@@ -3,8 +3,9 @@ import { withTransaction, type Queryable } from "../../db";
 import { BOSS_SCHEMA } from "../../jobs/boss";
 import { AppError } from "../../core/errors";
 import { resolveStartTarget } from "./state-machine.resolve";
-import { executionArnOf, type Caller } from "./execution.arns";
+import { assertCallerCan, executionArnOf, type Caller } from "./execution.arns";
 import * as repo from "./execution.repository";
+import { stateMachineDeleting } from "./state-machine.errors";
 import { emitExecutionStatusChange } from "./status-events";
 import { statusRecord } from "./execution.status";
 
@@ -63,7 +64,10 @@ export function nameForKey(key: string): string {
 }
 
 export async function startExecutionInTx(tx: Queryable, caller: Caller, req: StartInput): Promise<StartOutput> {
+  assertCallerCan(caller, "resource:write");
   const resolved = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  if (resolved.machineStatus === "DELETING" && req.parent?.pattern !== "mapItem")
+    throw stateMachineDeleting(resolved.stateMachineArn);
   const target = req.parent?.definition ? { ...resolved, definition: req.parent.definition } : resolved;
   const name = req.name ?? randomUUID();
   checkExecutionName(name);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { withTransaction, type Queryable } from "../../../db";
+import { pool, withTransaction, type Queryable } from "../../../db";
+import { gated } from "../../../platform/tx-gate";
 import {
   applyError,
   applyResult,
@@ -24,6 +25,7 @@ import { statusRecord } from "../execution.status";
 import { splitResource, type TaskOutcome, type TaskPattern, type TaskRequest } from "../tasks/resource";
 import { taskResourceFor } from "../tasks/registry";
 import { runTaskJob } from "../workflows.jobs";
+import { finishStateMachineDeletion } from "../state-machine.service";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
 import { startDistributedMap, type MapHost } from "./map-run";
@@ -82,20 +84,32 @@ export function patternOf(resource: string): TaskPattern {
 const isActivity = (resource: string) => /^arn:[^:]+:states:[^:]*:\d*:activity:/.test(resource);
 
 /** Advances one execution if it is due and no other runner holds it. Returns its next ready time. */
+// Under gated(): the sqs/sns/events task resources look queues and topics up through the pool (a
+// second connection) while this transaction holds one, so unbounded advances could take every
+// connection and wait for one more (pool deadlock).
 export async function advanceExecution(executionId: string): Promise<Date | null> {
-  return withTransaction(async (tx) => {
-    const now = new Date();
-    const ex = await xrepo.lockDueExecution(tx, executionId, now);
-    if (!ex) return null;
-    if (ex.status !== "RUNNING") {
-      await xrepo.clearReady(tx, ex.id);
-      return null;
-    }
-    const frames = (await xrepo.activeFrames(tx, ex.id)) as Frame[];
-    const run = new Run(tx, ex, frames, now);
-    await run.advance();
-    return run.flush();
-  });
+  let deleting: string | null = null;
+  const next = await gated(() =>
+    withTransaction(async (tx) => {
+      const now = new Date();
+      const ex = await xrepo.lockDueExecution(tx, executionId, now);
+      if (!ex) return null;
+      if (ex.status !== "RUNNING") {
+        await xrepo.clearReady(tx, ex.id);
+        return null;
+      }
+      const frames = (await xrepo.activeFrames(tx, ex.id)) as Frame[];
+      const run = new Run(tx, ex, frames, now);
+      if (ex.machine_status === "DELETING") run.machineDeleted();
+      else await run.advance();
+      const ready = await run.flush();
+      if (ex.machine_status === "DELETING" && ex.status !== "RUNNING") deleting = ex.tenant_id;
+      return ready;
+    }),
+  );
+  // After the commit: inside the transaction the cascade would take this execution's own row.
+  if (deleting) await finishStateMachineDeletion(pool(), deleting);
+  return next;
 }
 
 export class Run {
@@ -209,6 +223,14 @@ export class Run {
     if (f.status === "wait" || f.status === "retry" || f.status === "task")
       return f.wake_at !== null && new Date(f.wake_at) <= this.now;
     return false;
+  }
+
+  /** DeleteStateMachine: "on the next state transition, the state machine's executions are terminated". */
+  machineDeleted(): void {
+    this.closeExecution("FAILED", {
+      error: "States.Runtime",
+      cause: `The state machine '${this.ex.state_machine_arn}' is being deleted.`,
+    });
   }
 
   async advance(): Promise<void> {
