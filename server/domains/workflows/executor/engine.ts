@@ -358,8 +358,32 @@ export class Run {
       }
       case "map":
         await this.supersedeChildren(f);
-        if (o.mode === "DISTRIBUTED") return startDistributedMap(this as unknown as MapHost, f, o);
+        if (o.mode === "DISTRIBUTED") return this.startDistributed(f, o);
         return this.startInlineMap(f, o);
+    }
+  }
+
+  /**
+   * A Distributed Map's map run. A StatesError while its items are read, selected or batched
+   * (States.ItemReaderFailed, ...) goes to the Map's Retry/Catch like any state error; whatever
+   * the attempt wrote is undone under its savepoint.
+   */
+  private async startDistributed(f: Frame, o: MapWork): Promise<void> {
+    await xrepo.savepoint(this.tx, "SAVEPOINT");
+    const before = { events: this.events.length, nextId: this.nextId, last: f.last_event_id };
+    try {
+      await startDistributedMap(this as unknown as MapHost, f, o);
+      await xrepo.savepoint(this.tx, "RELEASE SAVEPOINT");
+    } catch (err) {
+      if ((err as Error).name !== "StatesError") throw err;
+      await xrepo.savepoint(this.tx, "ROLLBACK TO SAVEPOINT");
+      this.events.length = before.events;
+      this.nextId = before.nextId;
+      f.last_event_id = before.last;
+      const e = err as { error: string; cause: string };
+      f.status = "error";
+      f.pending = { failure: { error: e.error, cause: e.cause } };
+      f.dirty = true;
     }
   }
 
