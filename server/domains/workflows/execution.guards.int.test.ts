@@ -136,3 +136,62 @@ describe("role checks in the execution services", () => {
     expect((await describeExecution(v, { executionArn })).status).toBe("RUNNING");
   });
 });
+
+describe("States.DataLimitExceeded", () => {
+  async function runByHand(definition: object, input: unknown) {
+    const sm = await insertStateMachine(t.tenant, definition);
+    const { executionArn } = await startExecution(
+      { tenant: t.tenant },
+      { stateMachineArn: sm, input: JSON.stringify(input) },
+    );
+    const id = await idOf(executionArn);
+    for (let i = 0; i < 5; i++) if ((await advanceExecution(id)) === null) break;
+    return describeExecution({ tenant: t.tenant }, { executionArn });
+  }
+  const s = "x".repeat(200 * 1024);
+  const doubling = { Type: "Pass", Parameters: { "a.$": "$.s", "b.$": "$.s" } };
+
+  it("a state output over 256 KiB fails the execution with AWS's error and cause", async () => {
+    const d = await runByHand({ StartAt: "Big", States: { Big: { ...doubling, End: true } } }, { s });
+    expect(d.status).toBe("FAILED");
+    expect(d.error).toBe("States.DataLimitExceeded");
+    expect(d.cause).toBe(
+      "The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit.",
+    );
+  });
+
+  it("is caught by a Catch naming it (and a Catch whose output is still too large fails)", async () => {
+    const caught = await runByHand(
+      {
+        StartAt: "Big",
+        States: {
+          Big: {
+            ...doubling,
+            Catch: [{ ErrorEquals: ["States.DataLimitExceeded"], ResultPath: "$.err", Next: "Ok" }],
+            End: true,
+          },
+          Ok: { Type: "Pass", OutputPath: "$.err.Error", End: true },
+        },
+      },
+      { s },
+    );
+    expect(caught.status).toBe("SUCCEEDED");
+    expect(JSON.parse(caught.output!)).toBe("States.DataLimitExceeded");
+    const again = await runByHand(
+      {
+        StartAt: "Big",
+        States: {
+          Big: {
+            ...doubling,
+            Catch: [{ ErrorEquals: ["States.DataLimitExceeded"], ResultPath: "$.s2", Next: "Ok" }],
+            End: true,
+          },
+          Ok: { Type: "Pass", End: true },
+        },
+      },
+      { s, pad: "y".repeat(262144 - 100 - 17 - s.length) },
+    );
+    expect(again.status).toBe("FAILED");
+    expect(again.error).toBe("States.DataLimitExceeded");
+  });
+});

@@ -5,6 +5,7 @@ import {
   applyError,
   applyResult,
   executionErrorCause,
+  exceedsPayloadLimit,
   mapFailureTolerated,
   stepState,
   type Json,
@@ -298,6 +299,8 @@ export class Run {
       }
       case "result": {
         const result = (f.pending as { result: Json }).result;
+        // A task (or Parallel/Map) result over 256 KiB: States.DataLimitExceeded, as AWS names it.
+        if (exceedsPayloadLimit(result)) return this.dataLimitExceeded(f);
         const t = await applyResult(this.scopeOf(f.scope_path), f.state_name, f.input, result, this.runContext(f));
         return this.transition(f, t);
       }
@@ -483,6 +486,7 @@ export class Run {
         cause = executionErrorCause(f.state_name, f.entered_event_id, cause);
       return this.frameFailed(f, t.error ?? null, cause ?? null);
     }
+    if (exceedsPayloadLimit(t.output)) return this.dataLimitExceeded(f);
     this.event(f, `${state.Type as string}StateExited`, {
       stateExitedEventDetails: {
         name: f.state_name,
@@ -497,6 +501,23 @@ export class Run {
     f.input = t.output;
     f.variables = t.variables;
     f.status = "enter";
+  }
+
+  /** A state's output or a task's result over 256 KiB: handled by the state's Retry/Catch like any error. */
+  private dataLimitExceeded(f: Frame) {
+    const state = this.stateOf(f);
+    const who = typeof state.Resource === "string" ? state.Resource : f.state_name;
+    const failure = {
+      error: "States.DataLimitExceeded",
+      cause: `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    };
+    // A Catch whose output is still too large ends the thread instead of catching again.
+    const handling = (f.pending as { failure?: { error?: string } } | null)?.failure;
+    if (handling?.error === failure.error) return this.frameFailed(f, failure.error, failure.cause);
+    f.status = "error";
+    f.pending = { failure };
+    f.wake_at = null;
+    f.dirty = true;
   }
 
   private frameSucceeded(f: Frame, output: Json) {
