@@ -20,6 +20,10 @@ import {
   stopExecution,
 } from "./execution.service";
 import { deleteStateMachine } from "./state-machine.service";
+import { createActivity } from "./activity.service";
+import { getActivityTask } from "./activity-tasks";
+import { completeTask } from "./executor/complete";
+import { uniqueName } from "../../../tests/helpers/fixtures";
 
 // The executor's guards, driven by hand (no runner): the pool gate around its transaction, a
 // DELETING machine's executions and StartExecution, and role checks in the services themselves.
@@ -193,5 +197,137 @@ describe("States.DataLimitExceeded", () => {
     );
     expect(again.status).toBe("FAILED");
     expect(again.error).toBe("States.DataLimitExceeded");
+  });
+});
+
+describe("history as AWS records activities, Lambda functions and submitted tasks", () => {
+  async function advanceAll(arn: string) {
+    const id = await idOf(arn);
+    for (let i = 0; i < 5; i++) if ((await advanceExecution(id)) === null) break;
+  }
+  const history = async (executionArn: string, includeExecutionData?: boolean) =>
+    (
+      await getExecutionHistory(
+        { tenant: t.tenant },
+        { executionArn, ...(includeExecutionData === false ? { includeExecutionData } : {}) },
+      )
+    ).events as unknown as Array<Record<string, unknown> & { type: string }>;
+
+  it("an activity: ActivityScheduled, ActivityStarted with the worker's name, ActivitySucceeded / ActivityFailed", async () => {
+    const caller = { tenant: t.tenant, actor: t.actor };
+    const { activityArn } = await createActivity(caller, { name: uniqueName("act") });
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Work",
+      States: { Work: { Type: "Task", Resource: activityArn, TimeoutSeconds: 300, HeartbeatSeconds: 60, End: true } },
+    });
+    const ok = (await startExecution(caller, { stateMachineArn: sm, input: '{"n":1}' })).executionArn;
+    await advanceAll(ok);
+    const task = await getActivityTask(caller, { activityArn, workerName: "worker-7" }, { waitMs: 0 });
+    await sendTaskSuccess(caller, { taskToken: task.taskToken!, output: '{"done":true}' });
+    await advanceAll(ok);
+    const h = await history(ok);
+    expect(h.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "ActivityScheduled",
+      "ActivityStarted",
+      "ActivitySucceeded",
+      "TaskStateExited",
+      "ExecutionSucceeded",
+    ]);
+    expect(h[2]!.activityScheduledEventDetails).toEqual({
+      resource: activityArn,
+      input: '{"n":1}',
+      inputDetails: { truncated: false },
+      timeoutInSeconds: 300,
+      heartbeatInSeconds: 60,
+    });
+    expect(h[3]!.activityStartedEventDetails).toEqual({ workerName: "worker-7" });
+    expect(h[4]!.activitySucceededEventDetails).toEqual({
+      output: '{"done":true}',
+      outputDetails: { truncated: false },
+    });
+    const stripped = await history(ok, false);
+    expect(stripped[2]!.activityScheduledEventDetails).toEqual({
+      resource: activityArn,
+      timeoutInSeconds: 300,
+      heartbeatInSeconds: 60,
+    });
+
+    const bad = (await startExecution(caller, { stateMachineArn: sm })).executionArn;
+    await advanceAll(bad);
+    const t2 = await getActivityTask(caller, { activityArn, workerName: "worker-8" }, { waitMs: 0 });
+    const { sendTaskFailure } = await import("./execution.service");
+    await sendTaskFailure(caller, { taskToken: t2.taskToken!, error: "Oops", cause: "broken" });
+    await advanceAll(bad);
+    const hb = await history(bad);
+    expect(hb.map((e) => e.type).slice(2, 5)).toEqual(["ActivityScheduled", "ActivityStarted", "ActivityFailed"]);
+    expect(hb[3]!.activityStartedEventDetails).toEqual({ workerName: "worker-8" });
+    expect(hb[4]!.activityFailedEventDetails).toEqual({ error: "Oops", cause: "broken" });
+  });
+
+  it("a bare Lambda function ARN: LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionFailed", async () => {
+    const fn = `arn:aws:lambda:us-east-1:${t.tenant.accountId}:function:${uniqueName("fn")}`;
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Call",
+      States: { Call: { Type: "Task", Resource: fn, TimeoutSeconds: 30, End: true } },
+    });
+    const { executionArn } = await startExecution({ tenant: t.tenant }, { stateMachineArn: sm, input: '{"a":1}' });
+    await advanceAll(executionArn);
+    const frame = await pool().query<{ id: string; pending: { scheduledEventId: number } }>(
+      `SELECT id, pending FROM execution_frames WHERE execution_id = $1 AND status = 'task'`,
+      [await idOf(executionArn)],
+    );
+    await completeTask(
+      pool(),
+      {
+        executionId: await idOf(executionArn),
+        frameId: frame.rows[0]!.id,
+        scheduledEventId: frame.rows[0]!.pending.scheduledEventId,
+      },
+      { kind: "failed", error: "Lambda.ResourceNotFoundException", cause: "Function not found" },
+    );
+    await advanceAll(executionArn);
+    const h = await history(executionArn);
+    expect(h.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "LambdaFunctionScheduled",
+      "LambdaFunctionStarted",
+      "LambdaFunctionFailed",
+      "ExecutionFailed",
+    ]);
+    expect(h[2]!.lambdaFunctionScheduledEventDetails).toEqual({
+      resource: fn,
+      input: '{"a":1}',
+      inputDetails: { truncated: false },
+      timeoutInSeconds: 30,
+    });
+    expect(h[4]!.lambdaFunctionFailedEventDetails).toEqual({
+      error: "Lambda.ResourceNotFoundException",
+      cause: "Function not found",
+    });
+  });
+
+  it("includeExecutionData false leaves out a TaskScheduled's parameters", async () => {
+    const child = await insertStateMachine(t.tenant, { StartAt: "P", States: { P: { Type: "Pass", End: true } } });
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Start",
+      States: {
+        Start: {
+          Type: "Task",
+          Resource: "arn:aws:states:::states:startExecution",
+          Parameters: { StateMachineArn: child, Input: { secret: 1 } },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution({ tenant: t.tenant }, { stateMachineArn: sm });
+    await advanceAll(executionArn);
+    const full = (await history(executionArn)).find((e) => e.type === "TaskScheduled")!;
+    expect(full.taskScheduledEventDetails).toHaveProperty("parameters");
+    const stripped = (await history(executionArn, false)).find((e) => e.type === "TaskScheduled")!;
+    expect(stripped.taskScheduledEventDetails).not.toHaveProperty("parameters");
+    expect(stripped.taskScheduledEventDetails).toMatchObject({ resourceType: "states", resource: "startExecution" });
   });
 });

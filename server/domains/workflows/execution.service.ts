@@ -263,7 +263,7 @@ export type HistoryEvent = {
   previousEventId: number;
 } & Record<string, unknown>;
 
-const DATA_FIELDS = new Set(["input", "inputDetails", "output", "outputDetails"]);
+const DATA_FIELDS = new Set(["input", "inputDetails", "output", "outputDetails", "parameters"]);
 
 /** GetExecutionHistory: AWS's event types and detail members, oldest first unless reverseOrder. */
 export async function getExecutionHistory(

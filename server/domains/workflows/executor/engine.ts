@@ -29,6 +29,14 @@ import { runTaskJob } from "../workflows.jobs";
 import { finishStateMachineDeletion } from "../state-machine.service";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
+import {
+  activityStartedEvent,
+  endEvent,
+  familyOf,
+  scheduledEvents,
+  submittedEvent,
+  type TaskFamily,
+} from "./task-events";
 import { startDistributedMap, type MapHost } from "./map-run";
 import { notifyParent } from "./parent";
 import { stopChildrenLater } from "./stop-children";
@@ -149,10 +157,10 @@ export class Run {
 
   // ---- history ------------------------------------------------------------------------------
 
-  event(frame: Frame | null, type: string, details: Record<string, unknown> = {}): number {
+  event(frame: Frame | null, type: string, details: Record<string, unknown> = {}, timestamp = new Date()): number {
     const id = this.nextId++;
     const previousEventId = frame ? frame.last_event_id : this.lastRootEvent();
-    if (this.history) this.events.push({ id, previousEventId, type, timestamp: new Date(), details });
+    if (this.history) this.events.push({ id, previousEventId, type, timestamp, details });
     if (frame) {
       frame.last_event_id = id;
       frame.dirty = true;
@@ -282,15 +290,26 @@ export class Run {
         return this.transition(f, then);
       }
       case "task": {
-        const p = f.pending as { resourceType: string; resource: string; heartbeatAt?: string; timeoutAt?: string };
+        const p = f.pending as {
+          resourceType: string;
+          resource: string;
+          heartbeatAt?: string;
+          timeoutAt?: string;
+          family?: TaskFamily;
+          token?: string;
+        };
         const heartbeat = p.heartbeatAt && new Date(p.heartbeatAt) <= this.now;
         const error =
           heartbeat && !(p.timeoutAt && new Date(p.timeoutAt) <= this.now)
             ? "States.HeartbeatTimeout"
             : "States.Timeout";
-        this.event(f, "TaskTimedOut", {
-          taskTimedOutEventDetails: { resourceType: p.resourceType, resource: p.resource, error, cause: "" },
-        });
+        const family = p.family ?? "task";
+        if (family === "activity") {
+          const started = await activityStartedEvent(this.tx, p.token);
+          if (started) this.event(f, started.type, started.details, started.timestamp);
+        }
+        const ended = endEvent(family, p.resourceType, p.resource, { kind: "timedOut", error, cause: "" });
+        this.event(f, ended.type, ended.details);
         this.timedOutFrames.push(f.id);
         f.wake_at = null;
         f.status = "error";
@@ -675,17 +694,18 @@ export class Run {
         cause: `The resource '${work.resource}' is not supported${res ? ` with the integration pattern '${pattern}'` : ""}.`,
       });
     const rt = res.resourceType || resourceType;
-    const scheduledEventId = this.event(f, "TaskScheduled", {
-      taskScheduledEventDetails: {
-        resourceType: rt,
-        resource,
-        region: region(),
-        parameters: JSON.stringify(work.input),
-        ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
-        ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
-        ...(work.credentials !== undefined ? { taskCredentials: work.credentials } : {}),
-      },
+    const family = familyOf(work.resource);
+    const [first, ...rest] = scheduledEvents(family, {
+      resourceType: rt,
+      resource,
+      fullResource: work.resource,
+      region: region(),
+      input: work.input,
+      ...(work.timeoutSeconds !== undefined ? { timeoutSeconds: work.timeoutSeconds } : {}),
+      ...(work.heartbeatSeconds !== undefined ? { heartbeatSeconds: work.heartbeatSeconds } : {}),
+      ...(work.credentials !== undefined ? { credentials: work.credentials } : {}),
     });
+    const scheduledEventId = this.event(f, first!.type, first!.details);
     const token = f.token ?? null;
     f.token = undefined;
     const req: TaskRequest = {
@@ -703,7 +723,7 @@ export class Run {
       ...(work.heartbeatSeconds !== undefined ? { heartbeatSeconds: work.heartbeatSeconds } : {}),
       ...(work.credentials !== undefined ? { credentials: work.credentials } : {}),
     };
-    this.event(f, "TaskStarted", { taskStartedEventDetails: { resourceType: rt, resource } });
+    for (const e of rest) this.event(f, e.type, e.details);
     const timeoutAt = work.timeoutSeconds !== undefined ? new Date(Date.now() + work.timeoutSeconds * 1000) : null;
     const heartbeatAt =
       work.heartbeatSeconds !== undefined ? new Date(Date.now() + work.heartbeatSeconds * 1000) : null;
@@ -713,6 +733,7 @@ export class Run {
         scheduledEventId,
         resourceType: rt,
         resource,
+        ...(family !== "task" ? { family } : {}),
         ...(token ? { token } : {}),
         ...(timeoutAt ? { timeoutAt: timeoutAt.toISOString() } : {}),
         ...(heartbeatAt ? { heartbeatAt: heartbeatAt.toISOString(), heartbeatSeconds: work.heartbeatSeconds } : {}),
@@ -740,23 +761,26 @@ export class Run {
           ? { kind: "failed", error: e.error ?? "States.TaskFailed", cause: e.cause ?? "" }
           : { kind: "failed", error: e.awsCode ?? "States.TaskFailed", cause: e.message ?? String(err) };
     }
-    if (outcome.kind === "pending") return waiting();
+    if (outcome.kind === "pending") {
+      if (family === "task" && pattern !== "requestResponse") {
+        const submitted = submittedEvent(rt, resource, outcome.submitted ?? {});
+        this.event(f, submitted.type, submitted.details);
+      }
+      return waiting();
+    }
     if (outcome.kind === "succeeded") {
-      this.event(f, "TaskSucceeded", {
-        taskSucceededEventDetails: {
-          resourceType: rt,
-          resource,
-          output: JSON.stringify(outcome.output ?? null),
-          outputDetails: { truncated: false },
-        },
-      });
+      const ended = endEvent(family, rt, resource, { kind: "succeeded", output: outcome.output ?? null });
+      this.event(f, ended.type, ended.details);
       f.status = "result";
       f.pending = { result: (outcome.output ?? null) as Json };
       return;
     }
-    this.event(f, "TaskFailed", {
-      taskFailedEventDetails: { resourceType: rt, resource, error: outcome.error, cause: outcome.cause },
+    const ended = endEvent(family, rt, resource, {
+      kind: family === "activity" ? "scheduleFailed" : "failed",
+      error: outcome.error,
+      cause: outcome.cause,
     });
+    this.event(f, ended.type, ended.details);
     f.status = "error";
     f.pending = { failure: { error: outcome.error, cause: outcome.cause } };
   }
