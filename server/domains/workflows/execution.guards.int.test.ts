@@ -19,7 +19,7 @@ import {
   startSyncExecution,
   stopExecution,
 } from "./execution.service";
-import { deleteStateMachine } from "./state-machine.service";
+import { createStateMachine, deleteStateMachine } from "./state-machine.service";
 import { createActivity } from "./activity.service";
 import { getActivityTask } from "./activity-tasks";
 import { completeTask } from "./executor/complete";
@@ -329,5 +329,32 @@ describe("history as AWS records activities, Lambda functions and submitted task
     const stripped = (await history(executionArn, false)).find((e) => e.type === "TaskScheduled")!;
     expect(stripped.taskScheduledEventDetails).not.toHaveProperty("parameters");
     expect(stripped.taskScheduledEventDetails).toMatchObject({ resourceType: "states", resource: "startExecution" });
+  });
+});
+
+describe("status change events of a real execution", () => {
+  it("carry the version ARN the execution ran", async () => {
+    const caller = { tenant: t.tenant, actor: t.actor };
+    const { stateMachineVersionArn } = await createStateMachine(caller, {
+      name: uniqueName("ver"),
+      definition: JSON.stringify({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }),
+      roleArn: `arn:aws:iam::${t.tenant.accountId}:role/x`,
+      publish: true,
+    });
+    const { executionArn } = await startExecution(caller, { stateMachineArn: stateMachineVersionArn! });
+    const id = await idOf(executionArn);
+    for (let i = 0; i < 5; i++) if ((await advanceExecution(id)) === null) break;
+    const { rows } = await pool().query<{ envelope: string }>(
+      `SELECT envelope FROM events WHERE tenant_id = $1 AND detail_type = 'Step Functions Execution Status Change'`,
+      [t.tenant.id],
+    );
+    const mine = rows
+      .map((r) => (JSON.parse(r.envelope) as { detail: Record<string, unknown> }).detail)
+      .filter((d) => d.executionArn === executionArn);
+    expect(mine.map((d) => d.status).sort()).toEqual(["RUNNING", "SUCCEEDED"]);
+    for (const d of mine) {
+      expect(d.stateMachineVersionArn).toBe(stateMachineVersionArn);
+      expect(d.redriveCount).toBe(0);
+    }
   });
 });
