@@ -358,3 +358,19 @@ describe("status change events of a real execution", () => {
     }
   });
 });
+
+describe("a fresh team's first executions, started at once", () => {
+  it("all start (their status events share the default bus created for the first)", async () => {
+    const fresh = await createTestTenant();
+    const sm = await insertStateMachine(fresh.tenant, WAITING);
+    const started = await Promise.allSettled(
+      Array.from({ length: 20 }, () => startExecution({ tenant: fresh.tenant }, { stateMachineArn: sm })),
+    );
+    expect(started.filter((s) => s.status === "rejected")).toEqual([]);
+    const { rows } = await pool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND detail_type = 'Step Functions Execution Status Change'`,
+      [fresh.tenant.id],
+    );
+    expect(rows[0]!.n).toBe(20);
+  });
+});
