@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, pool } from "../../server/db";
 import { stopBoss } from "../../server/jobs/boss";
 import { startExecution } from "../../server/domains/workflows/execution.service";
-import { createTestTenant, type TestTenant } from "../helpers/fixtures";
+import { createQueue, urlOf } from "../../server/domains/queues/queue.service";
+import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWorker, type TestProcess } from "../helpers/server";
 import { insertStateMachine } from "../helpers/workflows";
 
 // Durability: 200 executions mid-flight (in Waits, in child executions started by a task) when the
 // only worker is SIGKILLed; a new worker resumes each from its last committed transition. Every
-// execution ends with the output it would have had, and no task was sent twice: each parent started
-// exactly one child (states:startExecution.sync:2, a local resource that commits with its
-// TaskScheduled transition; wf-tasks' sqs resource is not on this branch, so this counts children
-// instead of queue messages).
+// execution ends with the output it would have had, and no task was sent twice: each execution's
+// sqs:sendMessage task put exactly one message in the queue, and each parent started exactly one
+// child (states:startExecution.sync:2); both are local resources that commit with their
+// TaskScheduled transition.
 
 const N = 200;
 let t: TestTenant;
@@ -52,10 +53,21 @@ describe("a killed worker", () => {
         Echo: { Type: "Pass", Parameters: { "twice.$": "States.MathAdd($.n, $.n)" }, End: true },
       },
     });
+    const { queue } = await createQueue(t.actor, t.tenant.id, { name: uniqueName("kill") });
     const parent = await insertStateMachine(t.tenant, {
       StartAt: "Prepare",
       States: {
-        Prepare: { Type: "Pass", Parameters: { "n.$": "$.n" }, Next: "Hold" },
+        Prepare: { Type: "Pass", Parameters: { "n.$": "$.n" }, Next: "Notify" },
+        Notify: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sqs:sendMessage",
+          Parameters: {
+            QueueUrl: urlOf(queue, "http://localhost:3000"),
+            MessageBody: { "execution.$": "$$.Execution.Id" },
+          },
+          ResultPath: null,
+          Next: "Hold",
+        },
         Hold: { Type: "Wait", Seconds: 1, Next: "Call" },
         Call: {
           Type: "Task",
@@ -123,7 +135,20 @@ describe("a killed worker", () => {
     );
     expect(perParent).toHaveLength(N);
     expect(perParent.every((r) => r.n === 1)).toBe(true);
-    // Each committed history has one TaskScheduled and consecutive event ids.
+    // Exactly one queue message per execution: the sqs:sendMessage task was not sent twice.
+    const { rows: sent } = await pool().query<{ body: string }>(`SELECT body FROM queue_messages WHERE queue_id = $1`, [
+      queue.id,
+    ]);
+    const perExecution = new Map<string, number>();
+    for (const m of sent) {
+      const arn = (JSON.parse(m.body) as { execution: string }).execution;
+      perExecution.set(arn, (perExecution.get(arn) ?? 0) + 1);
+    }
+    expect(sent).toHaveLength(N);
+    expect(perExecution.size).toBe(N);
+    expect([...perExecution.values()].every((n) => n === 1)).toBe(true);
+    expect(arns.every((a) => perExecution.get(a) === 1)).toBe(true);
+    // Each committed history has two TaskScheduled (the send, the child) and consecutive event ids.
     const { rows: hist } = await pool().query<{ scheduled: number; events: number; maxid: number }>(
       `SELECT count(*) FILTER (WHERE ev.type = 'TaskScheduled')::int AS scheduled, count(*)::int AS events,
               max(ev.id)::int AS maxid
@@ -131,7 +156,7 @@ describe("a killed worker", () => {
         WHERE p.state_machine_arn = $1 GROUP BY p.id`,
       [parent],
     );
-    expect(hist.every((h) => h.scheduled === 1 && h.events === h.maxid)).toBe(true);
+    expect(hist.every((h) => h.scheduled === 2 && h.events === h.maxid)).toBe(true);
     expect(arns).toHaveLength(N);
   });
 });

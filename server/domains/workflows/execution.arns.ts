@@ -1,9 +1,20 @@
 import { env } from "../../env";
 import { AppError } from "../../core/errors";
+import { assertCan, type Permission, type Role } from "../../auth/permissions";
 
 // ARNs of executions and map runs (contracts.md), and the parsing every execution action shares.
 
 export type Caller = { tenant: { id: string; accountId: string }; actor?: unknown };
+
+/**
+ * The execution services check the caller's role themselves, so every door (AWS, REST, console,
+ * integrations) is covered: viewers may read executions, not start, stop, redrive or answer tasks.
+ * Internal callers (the executor, map runs) pass no actor or a system actor.
+ */
+export function assertCallerCan(caller: Caller, permission: Permission): void {
+  const role = (caller.actor as { role?: Role } | undefined)?.role;
+  if (role) assertCan(role, permission);
+}
 
 export const region = () => env().SIGNALBOX_REGION;
 

@@ -173,11 +173,16 @@ describe("tasks", () => {
       "TaskStateEntered",
       "TaskScheduled",
       "TaskStarted",
+      "TaskSubmitted",
       "TaskSucceeded",
       "TaskStateExited",
       "ExecutionSucceeded",
     ]);
     const h = (await getExecutionHistory(caller(), { executionArn })).events;
+    const submitted = JSON.parse(
+      (h[4] as unknown as { taskSubmittedEventDetails: { output: string } }).taskSubmittedEventDetails.output,
+    ) as { ExecutionArn: string };
+    expect(submitted.ExecutionArn).toMatch(/:execution:/);
     expect(h[2]).toMatchObject({
       taskScheduledEventDetails: { resourceType: "states", resource: "startExecution.sync:2", region: "us-east-1" },
     });

@@ -1,7 +1,7 @@
 import { pool, withTransaction } from "../../db";
 import { AppError } from "../../core/errors";
 import { BOSS_SCHEMA } from "../../jobs/boss";
-import { checkExecutionArn, executionDoesNotExist, type Caller } from "./execution.arns";
+import { assertCallerCan, checkExecutionArn, executionDoesNotExist, type Caller } from "./execution.arns";
 import * as repo from "./execution.repository";
 import { advanceExecution } from "./executor/engine";
 import { allFrames } from "./executor/executor.repository";
@@ -27,6 +27,7 @@ export async function redriveExecution(
   caller: Caller,
   req: { executionArn: string; clientToken?: string },
 ): Promise<{ redriveDate: Date }> {
+  assertCallerCan(caller, "resource:write");
   return withTransaction(async (tx) => {
     const p = checkExecutionArn(caller, req.executionArn);
     if (p.kind === "express") throw notRedrivable(`Execution is an EXPRESS execution: '${req.executionArn}'`);
@@ -117,6 +118,7 @@ export async function runToEnd(executionId: string, timeoutMs = 300_000): Promis
 
 /** StartSyncExecution: an EXPRESS state machine's execution, answered when it ends. */
 export async function startSyncExecution(caller: Caller, req: Omit<StartInput, "parent">) {
+  assertCallerCan(caller, "resource:write");
   const target = await resolveStartTarget(pool(), caller.tenant, req.stateMachineArn);
   if (target.type !== "EXPRESS")
     throw new AppError("validation", `This operation is not supported by this type of state machine`, {

@@ -220,6 +220,7 @@ export type StateMachineRow = {
   tracing_configuration: unknown;
   encryption_configuration: unknown;
   revision_id: string;
+  status: string;
 };
 
 export async function findStateMachineByName(q: Queryable, tenantId: string, name: string) {
@@ -241,6 +242,12 @@ export async function findAlias(q: Queryable, stateMachineId: string, name: stri
     [stateMachineId, name],
   );
   return r.rows[0] ?? null;
+}
+
+/** The state machine's status (ACTIVE | DELETING), or null when it is gone. */
+export async function machineStatus(q: Queryable, stateMachineId: string): Promise<string | null> {
+  const r = await q.query<{ status: string }>(`SELECT status FROM state_machines WHERE id = $1`, [stateMachineId]);
+  return r.rows[0]?.status ?? null;
 }
 
 export async function findVersion(q: Queryable, stateMachineId: string, version: number) {

@@ -1,6 +1,7 @@
 import { pool, withTransaction, type Queryable } from "../../db";
 import { AppError } from "../../core/errors";
 import {
+  assertCallerCan,
   checkExecutionArn,
   executionDoesNotExist,
   invalidArn,
@@ -12,6 +13,7 @@ import * as repo from "./execution.repository";
 import { completeTask, heartbeatTask } from "./executor/complete";
 import { abortExecution } from "./executor/abort";
 import { isWellFormedToken } from "./executor/tokens";
+import { finishStateMachineDeletion } from "./state-machine.service";
 import type { StartInput } from "./start";
 
 // The execution use cases (Step Functions' execution actions), inputs and outputs in AWS's members
@@ -55,6 +57,7 @@ export async function loadExecution(
   executionArn: string,
   opts: { allowExpress?: "mapRun" | "all" } = {},
 ): Promise<repo.ExecutionRow> {
+  assertCallerCan(caller, "resource:read");
   const p = checkExecutionArn(caller, executionArn);
   if (p.kind === "express" && !opts.allowExpress) throw expressNotSupported();
   if (p.account !== caller.tenant.accountId) throw executionDoesNotExist(executionArn);
@@ -197,6 +200,7 @@ export async function listExecutions(
     redriveFilter?: "REDRIVEN" | "NOT_REDRIVEN";
   },
 ): Promise<{ executions: ExecutionListItem[]; nextToken?: string }> {
+  assertCallerCan(caller, "resource:read");
   if (!req.stateMachineArn === !req.mapRunArn)
     throw new AppError("validation", "Must provide a StateMachine ARN or a MapRun ARN", {
       awsCode: "ValidationException",
@@ -259,7 +263,7 @@ export type HistoryEvent = {
   previousEventId: number;
 } & Record<string, unknown>;
 
-const DATA_FIELDS = new Set(["input", "inputDetails", "output", "outputDetails"]);
+const DATA_FIELDS = new Set(["input", "inputDetails", "output", "outputDetails", "parameters"]);
 
 /** GetExecutionHistory: AWS's event types and detail members, oldest first unless reverseOrder. */
 export async function getExecutionHistory(
@@ -297,14 +301,20 @@ export async function stopExecution(
   caller: Caller,
   req: { executionArn: string; error?: string; cause?: string },
 ): Promise<{ stopDate: Date }> {
-  return withTransaction(async (tx) => {
+  assertCallerCan(caller, "resource:write");
+  let deleting = false;
+  const out = await withTransaction(async (tx) => {
     const found = await loadExecution(tx, caller, req.executionArn);
     const ex = (await repo.lockExecutionByArn(tx, caller.tenant.id, found.arn))!;
     // An execution that already ended stays as it is (the call answers with its stop date).
     if (ex.status !== "RUNNING") return { stopDate: ex.stop_date ?? new Date() };
     const stopDate = await abortExecution(tx, ex, req.error ?? null, req.cause ?? null);
+    deleting = (await repo.machineStatus(tx, ex.state_machine_id)) === "DELETING";
     return { stopDate };
   });
+  // After the commit (the cascade would take the execution's own row inside the transaction).
+  if (deleting) await finishStateMachineDeletion(pool(), caller.tenant.id);
+  return out;
 }
 
 // ---- task tokens ----------------------------------------------------------------------------
@@ -312,6 +322,7 @@ export async function stopExecution(
 type TokenRow = repo.TokenRow;
 
 async function tokenTask(tx: Queryable, caller: Caller, token: string): Promise<TokenRow> {
+  assertCallerCan(caller, "resource:write");
   if (!token || token.length > 2048)
     throw new AppError("validation", "Invalid Token: 'Invalid token'", { awsCode: "InvalidToken" });
   const row = isWellFormedToken(token) ? await repo.findToken(tx, caller.tenant.id, token) : null;

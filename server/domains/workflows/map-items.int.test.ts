@@ -190,4 +190,77 @@ describe("a DISTRIBUTED Map reading a queue, end to end", () => {
     expect(out.map((o) => o.msg.n).sort()).toEqual([1, 2, 3]);
     expect(out.every((o) => /^[0-9a-f-]{36}$/.test(o.id))).toBe(true);
   });
+  it("applies ItemSelector to the reader's items, then ItemBatcher, before the children start", async () => {
+    const t = await createTestTenant();
+    const { url } = await queueWith(
+      t,
+      [1, 2, 3, 4, 5].map((n) => JSON.stringify({ n })),
+    );
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemReader: { Resource: QUEUE_ITEM_READER, Parameters: { "QueueUrl.$": "$.queue" } },
+          ItemSelector: { "body.$": "States.StringToJson($$.Map.Item.Value.Body)", "tag.$": "$.tag" },
+          ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { "tag.$": "$.tag" } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Echo",
+            States: { Echo: { Type: "Pass", End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution(
+      { tenant: t.tenant },
+      { stateMachineArn: sm, input: JSON.stringify({ queue: url, tag: "t1" }) },
+    );
+    const d = await waitForExecution(t.tenant, executionArn);
+    expect(`${d.status} ${d.error} ${d.cause}`).toBe("SUCCEEDED undefined undefined");
+    const out = JSON.parse(d.output!) as Array<{
+      BatchInput: unknown;
+      Items: Array<{ body: { n: number }; tag: string }>;
+    }>;
+    expect(out.map((b) => b.Items.length)).toEqual([2, 2, 1]);
+    expect(out.every((b) => JSON.stringify(b.BatchInput) === '{"tag":"t1"}')).toBe(true);
+    const items = out.flatMap((b) => b.Items);
+    expect(items.every((x) => x.tag === "t1")).toBe(true);
+    expect(items.map((x) => x.body.n).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("a reader failure goes to the Map's Catch (and fails the execution without one)", async () => {
+    const t = await createTestTenant();
+    const missing = `http://localhost:3000/api/aws/${t.tenant.accountId}/no-such-queue`;
+    const map = (extra: object) => ({
+      Type: "Map",
+      ItemReader: { Resource: QUEUE_ITEM_READER, Parameters: { QueueUrl: missing } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+        StartAt: "Echo",
+        States: { Echo: { Type: "Pass", End: true } },
+      },
+      ...extra,
+    });
+    const caught = await insertStateMachine(t.tenant, {
+      StartAt: "Each",
+      States: {
+        Each: map({
+          Catch: [{ ErrorEquals: ["States.ItemReaderFailed"], ResultPath: "$.err", Next: "Caught" }],
+          End: true,
+        }),
+        Caught: { Type: "Pass", End: true },
+      },
+    });
+    const a = await startExecution({ tenant: t.tenant }, { stateMachineArn: caught, input: "{}" });
+    const da = await waitForExecution(t.tenant, a.executionArn);
+    expect(da.status).toBe("SUCCEEDED");
+    expect((JSON.parse(da.output!) as { err: { Error: string } }).err.Error).toBe("States.ItemReaderFailed");
+    const bare = await insertStateMachine(t.tenant, { StartAt: "Each", States: { Each: map({ End: true }) } });
+    const b = await startExecution({ tenant: t.tenant }, { stateMachineArn: bare, input: "{}" });
+    const db = await waitForExecution(t.tenant, b.executionArn);
+    expect(db.status).toBe("FAILED");
+    expect(db.error).toBe("States.ItemReaderFailed");
+  });
 });

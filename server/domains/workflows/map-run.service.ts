@@ -1,6 +1,6 @@
 import { pool, withTransaction } from "../../db";
 import { AppError } from "../../core/errors";
-import { parseStatesArn, type Caller } from "./execution.arns";
+import { assertCallerCan, parseStatesArn, type Caller } from "./execution.arns";
 import * as repo from "./map-run.repository";
 import { findExecutionByArn } from "./execution.repository";
 import { notifyRunners } from "./execution.repository";
@@ -12,6 +12,7 @@ const notFound = (arn: string) =>
   new AppError("not_found", `Resource not found: '${arn}'`, { awsCode: "ResourceNotFound" });
 
 async function load(caller: Caller, arn: string) {
+  assertCallerCan(caller, "resource:read");
   const p = parseStatesArn(arn);
   if (!p || p.kind !== "mapRun") throw new AppError("validation", `Invalid Arn: '${arn}'`, { awsCode: "InvalidArn" });
   const row = await repo.findMapRun(pool(), caller.tenant.id, arn);
@@ -90,6 +91,7 @@ export async function updateMapRun(
     toleratedFailureCount?: number;
   },
 ): Promise<void> {
+  assertCallerCan(caller, "resource:write");
   const m = await load(caller, req.mapRunArn);
   if (
     req.maxConcurrency === undefined &&

@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { withTransaction, type Queryable } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
+import { ensureDefaultBus } from "../events/bus.service";
 import { BOSS_SCHEMA } from "../../jobs/boss";
 import { AppError } from "../../core/errors";
 import { resolveStartTarget } from "./state-machine.resolve";
-import { executionArnOf, type Caller } from "./execution.arns";
+import { assertCallerCan, executionArnOf, type Caller } from "./execution.arns";
 import * as repo from "./execution.repository";
+import { stateMachineDeleting } from "./state-machine.errors";
 import { emitExecutionStatusChange } from "./status-events";
 import { statusRecord } from "./execution.status";
 
@@ -63,7 +65,10 @@ export function nameForKey(key: string): string {
 }
 
 export async function startExecutionInTx(tx: Queryable, caller: Caller, req: StartInput): Promise<StartOutput> {
+  assertCallerCan(caller, "resource:write");
   const resolved = await resolveStartTarget(tx, caller.tenant, req.stateMachineArn);
+  if (resolved.machineStatus === "DELETING" && req.parent?.pattern !== "mapItem")
+    throw stateMachineDeleting(resolved.stateMachineArn);
   const target = req.parent?.definition ? { ...resolved, definition: req.parent.definition } : resolved;
   const name = req.name ?? randomUUID();
   checkExecutionName(name);
@@ -173,11 +178,24 @@ function sameOrConflict(existing: repo.ExecutionRow, input: string, arn: string)
   throw new AppError("conflict", `Execution Already Exists: '${arn}'`, { awsCode: "ExecutionAlreadyExists" });
 }
 
+// The status-change event goes to the tenant's default bus. The events domain caches a bus per
+// process, so a default bus created inside one of many concurrent StartExecution transactions
+// could be handed to the others before it commits (a foreign-key failure): the first start of a
+// tenant in this process makes sure the bus is committed before its transaction opens.
+const defaultBusReady = new Set<string>();
+export async function ensureStatusBus(caller: Caller): Promise<void> {
+  if (defaultBusReady.has(caller.tenant.id)) return;
+  await ensureDefaultBus(pool(), { tenantId: caller.tenant.id, accountId: caller.tenant.accountId });
+  defaultBusReady.add(caller.tenant.id);
+}
+
 /** StartExecution: `{ executionArn, startDate }` (AWS's response members). */
 export async function startExecution(
   caller: Caller,
   req: Omit<StartInput, "parent">,
 ): Promise<{ executionArn: string; startDate: Date }> {
+  assertCallerCan(caller, "resource:write");
+  await ensureStatusBus(caller);
   const out = await withTransaction((tx) => startExecutionInTx(tx, caller, req));
   return { executionArn: out.executionArn, startDate: out.startDate };
 }

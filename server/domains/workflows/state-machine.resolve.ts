@@ -17,6 +17,8 @@ export type StartTarget = {
   roleArn: string;
   versionArn: string | null;
   aliasArn: string | null;
+  /** ACTIVE | DELETING (StartExecution refuses a DELETING machine; its map runs still launch items). */
+  machineStatus: string;
 };
 
 type SmRow = repo.StateMachineRow;
@@ -38,6 +40,7 @@ export async function resolveStartTarget(
     stateMachineArn: sm.arn,
     name: sm.name,
     type: sm.type as StartTarget["type"],
+    machineStatus: sm.status,
   };
   if (qualifier === undefined)
     return { ...base, definition: sm.definition, roleArn: sm.role_arn, versionArn: null, aliasArn: null };

@@ -2,6 +2,7 @@ import type { Queryable } from "../../../db";
 import type { TaskOutcome } from "../tasks/resource";
 import * as repo from "../execution.repository";
 import * as xrepo from "./executor.repository";
+import { activityStartedEvent, endEvent, type HistoryEntry, type TaskFamily } from "./task-events";
 
 // Completes a task the executor is waiting on (a remote task's job, SendTaskSuccess/Failure, a child
 // execution that ended): records TaskSucceeded/TaskFailed in the execution's history and makes the
@@ -16,33 +17,39 @@ export async function completeTask(tx: Queryable, ref: TaskRef, outcome: TaskOut
   const ex = await xrepo.lockExecution(tx, ref.executionId);
   if (!ex || ex.status !== "RUNNING") return false;
   const frame = await xrepo.getFrame(tx, ref.frameId);
-  const pending = frame?.pending as { scheduledEventId?: number; resourceType?: string; resource?: string } | null;
+  const pending = frame?.pending as {
+    scheduledEventId?: number;
+    resourceType?: string;
+    resource?: string;
+    family?: TaskFamily;
+    token?: string;
+  } | null;
   if (!frame || frame.status !== "task" || pending?.scheduledEventId !== ref.scheduledEventId) return false;
-  const id = ex.next_event_id;
-  const common = { resourceType: pending.resourceType, resource: pending.resource };
-  const event: repo.EventInsert =
-    outcome.kind === "succeeded"
-      ? {
-          id,
-          previousEventId: frame.last_event_id,
-          type: "TaskSucceeded",
-          timestamp: new Date(),
-          details: {
-            taskSucceededEventDetails: {
-              ...common,
-              output: JSON.stringify(outcome.output ?? null),
-              outputDetails: { truncated: false },
-            },
-          },
-        }
-      : {
-          id,
-          previousEventId: frame.last_event_id,
-          type: "TaskFailed",
-          timestamp: new Date(),
-          details: { taskFailedEventDetails: { ...common, error: outcome.error, cause: outcome.cause } },
-        };
-  if (ex.type !== "EXPRESS") await repo.insertEvents(tx, ex.id, ex.tenant_id, [event]);
+  const family = pending.family ?? "task";
+  const entries: HistoryEntry[] = [];
+  if (family === "activity") {
+    const started = await activityStartedEvent(tx, pending.token);
+    if (started) entries.push(started);
+  }
+  entries.push(
+    endEvent(
+      family,
+      pending.resourceType ?? "",
+      pending.resource ?? "",
+      outcome.kind === "succeeded"
+        ? { kind: "succeeded", output: outcome.output ?? null }
+        : { kind: "failed", error: outcome.error, cause: outcome.cause },
+    ),
+  );
+  let id = ex.next_event_id;
+  let previousEventId = frame.last_event_id;
+  const events: repo.EventInsert[] = entries.map((e) => {
+    const ev = { id, previousEventId, type: e.type, timestamp: e.timestamp ?? new Date(), details: e.details };
+    previousEventId = id++;
+    return ev;
+  });
+  id = previousEventId;
+  if (ex.type !== "EXPRESS") await repo.insertEvents(tx, ex.id, ex.tenant_id, events);
   const next =
     outcome.kind === "succeeded"
       ? { status: "result", pending: { result: outcome.output ?? null } }

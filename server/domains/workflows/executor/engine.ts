@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { withTransaction, type Queryable } from "../../../db";
+import { pool, withTransaction, type Queryable } from "../../../db";
+import { gated } from "../../../platform/tx-gate";
 import {
   applyError,
   applyResult,
   executionErrorCause,
+  exceedsPayloadLimit,
   mapFailureTolerated,
   stepState,
   type Json,
@@ -24,8 +26,17 @@ import { statusRecord } from "../execution.status";
 import { splitResource, type TaskOutcome, type TaskPattern, type TaskRequest } from "../tasks/resource";
 import { taskResourceFor } from "../tasks/registry";
 import { runTaskJob } from "../workflows.jobs";
+import { finishStateMachineDeletion } from "../state-machine.service";
 import * as xrepo from "./executor.repository";
 import { newTaskToken } from "./tokens";
+import {
+  activityStartedEvent,
+  endEvent,
+  familyOf,
+  scheduledEvents,
+  submittedEvent,
+  type TaskFamily,
+} from "./task-events";
 import { startDistributedMap, type MapHost } from "./map-run";
 import { notifyParent } from "./parent";
 import { stopChildrenLater } from "./stop-children";
@@ -82,20 +93,32 @@ export function patternOf(resource: string): TaskPattern {
 const isActivity = (resource: string) => /^arn:[^:]+:states:[^:]*:\d*:activity:/.test(resource);
 
 /** Advances one execution if it is due and no other runner holds it. Returns its next ready time. */
+// Under gated(): the sqs/sns/events task resources look queues and topics up through the pool (a
+// second connection) while this transaction holds one, so unbounded advances could take every
+// connection and wait for one more (pool deadlock).
 export async function advanceExecution(executionId: string): Promise<Date | null> {
-  return withTransaction(async (tx) => {
-    const now = new Date();
-    const ex = await xrepo.lockDueExecution(tx, executionId, now);
-    if (!ex) return null;
-    if (ex.status !== "RUNNING") {
-      await xrepo.clearReady(tx, ex.id);
-      return null;
-    }
-    const frames = (await xrepo.activeFrames(tx, ex.id)) as Frame[];
-    const run = new Run(tx, ex, frames, now);
-    await run.advance();
-    return run.flush();
-  });
+  let deleting: string | null = null;
+  const next = await gated(() =>
+    withTransaction(async (tx) => {
+      const now = new Date();
+      const ex = await xrepo.lockDueExecution(tx, executionId, now);
+      if (!ex) return null;
+      if (ex.status !== "RUNNING") {
+        await xrepo.clearReady(tx, ex.id);
+        return null;
+      }
+      const frames = (await xrepo.activeFrames(tx, ex.id)) as Frame[];
+      const run = new Run(tx, ex, frames, now);
+      if (ex.machine_status === "DELETING") run.machineDeleted();
+      else await run.advance();
+      const ready = await run.flush();
+      if (ex.machine_status === "DELETING" && ex.status !== "RUNNING") deleting = ex.tenant_id;
+      return ready;
+    }),
+  );
+  // After the commit: inside the transaction the cascade would take this execution's own row.
+  if (deleting) await finishStateMachineDeletion(pool(), deleting);
+  return next;
 }
 
 export class Run {
@@ -134,10 +157,10 @@ export class Run {
 
   // ---- history ------------------------------------------------------------------------------
 
-  event(frame: Frame | null, type: string, details: Record<string, unknown> = {}): number {
+  event(frame: Frame | null, type: string, details: Record<string, unknown> = {}, timestamp = new Date()): number {
     const id = this.nextId++;
     const previousEventId = frame ? frame.last_event_id : this.lastRootEvent();
-    if (this.history) this.events.push({ id, previousEventId, type, timestamp: new Date(), details });
+    if (this.history) this.events.push({ id, previousEventId, type, timestamp, details });
     if (frame) {
       frame.last_event_id = id;
       frame.dirty = true;
@@ -211,6 +234,14 @@ export class Run {
     return false;
   }
 
+  /** DeleteStateMachine: "on the next state transition, the state machine's executions are terminated". */
+  machineDeleted(): void {
+    this.closeExecution("FAILED", {
+      error: "States.Runtime",
+      cause: `The state machine '${this.ex.state_machine_arn}' is being deleted.`,
+    });
+  }
+
   async advance(): Promise<void> {
     if (this.ex.deadline_at && new Date(this.ex.deadline_at) <= this.now) {
       this.closeExecution("TIMED_OUT", { error: "States.Timeout", cause: "" });
@@ -259,15 +290,26 @@ export class Run {
         return this.transition(f, then);
       }
       case "task": {
-        const p = f.pending as { resourceType: string; resource: string; heartbeatAt?: string; timeoutAt?: string };
+        const p = f.pending as {
+          resourceType: string;
+          resource: string;
+          heartbeatAt?: string;
+          timeoutAt?: string;
+          family?: TaskFamily;
+          token?: string;
+        };
         const heartbeat = p.heartbeatAt && new Date(p.heartbeatAt) <= this.now;
         const error =
           heartbeat && !(p.timeoutAt && new Date(p.timeoutAt) <= this.now)
             ? "States.HeartbeatTimeout"
             : "States.Timeout";
-        this.event(f, "TaskTimedOut", {
-          taskTimedOutEventDetails: { resourceType: p.resourceType, resource: p.resource, error, cause: "" },
-        });
+        const family = p.family ?? "task";
+        if (family === "activity") {
+          const started = await activityStartedEvent(this.tx, p.token);
+          if (started) this.event(f, started.type, started.details, started.timestamp);
+        }
+        const ended = endEvent(family, p.resourceType, p.resource, { kind: "timedOut", error, cause: "" });
+        this.event(f, ended.type, ended.details);
         this.timedOutFrames.push(f.id);
         f.wake_at = null;
         f.status = "error";
@@ -276,6 +318,8 @@ export class Run {
       }
       case "result": {
         const result = (f.pending as { result: Json }).result;
+        // A task (or Parallel/Map) result over 256 KiB: States.DataLimitExceeded, as AWS names it.
+        if (exceedsPayloadLimit(result)) return this.dataLimitExceeded(f);
         const t = await applyResult(this.scopeOf(f.scope_path), f.state_name, f.input, result, this.runContext(f));
         return this.transition(f, t);
       }
@@ -336,8 +380,32 @@ export class Run {
       }
       case "map":
         await this.supersedeChildren(f);
-        if (o.mode === "DISTRIBUTED") return startDistributedMap(this as unknown as MapHost, f, o);
+        if (o.mode === "DISTRIBUTED") return this.startDistributed(f, o);
         return this.startInlineMap(f, o);
+    }
+  }
+
+  /**
+   * A Distributed Map's map run. A StatesError while its items are read, selected or batched
+   * (States.ItemReaderFailed, ...) goes to the Map's Retry/Catch like any state error; whatever
+   * the attempt wrote is undone under its savepoint.
+   */
+  private async startDistributed(f: Frame, o: MapWork): Promise<void> {
+    await xrepo.savepoint(this.tx, "SAVEPOINT");
+    const before = { events: this.events.length, nextId: this.nextId, last: f.last_event_id };
+    try {
+      await startDistributedMap(this as unknown as MapHost, f, o);
+      await xrepo.savepoint(this.tx, "RELEASE SAVEPOINT");
+    } catch (err) {
+      if ((err as Error).name !== "StatesError") throw err;
+      await xrepo.savepoint(this.tx, "ROLLBACK TO SAVEPOINT");
+      this.events.length = before.events;
+      this.nextId = before.nextId;
+      f.last_event_id = before.last;
+      const e = err as { error: string; cause: string };
+      f.status = "error";
+      f.pending = { failure: { error: e.error, cause: e.cause } };
+      f.dirty = true;
     }
   }
 
@@ -437,6 +505,7 @@ export class Run {
         cause = executionErrorCause(f.state_name, f.entered_event_id, cause);
       return this.frameFailed(f, t.error ?? null, cause ?? null);
     }
+    if (exceedsPayloadLimit(t.output)) return this.dataLimitExceeded(f);
     this.event(f, `${state.Type as string}StateExited`, {
       stateExitedEventDetails: {
         name: f.state_name,
@@ -451,6 +520,23 @@ export class Run {
     f.input = t.output;
     f.variables = t.variables;
     f.status = "enter";
+  }
+
+  /** A state's output or a task's result over 256 KiB: handled by the state's Retry/Catch like any error. */
+  private dataLimitExceeded(f: Frame) {
+    const state = this.stateOf(f);
+    const who = typeof state.Resource === "string" ? state.Resource : f.state_name;
+    const failure = {
+      error: "States.DataLimitExceeded",
+      cause: `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    };
+    // A Catch whose output is still too large ends the thread instead of catching again.
+    const handling = (f.pending as { failure?: { error?: string } } | null)?.failure;
+    if (handling?.error === failure.error) return this.frameFailed(f, failure.error, failure.cause);
+    f.status = "error";
+    f.pending = { failure };
+    f.wake_at = null;
+    f.dirty = true;
   }
 
   private frameSucceeded(f: Frame, output: Json) {
@@ -608,17 +694,18 @@ export class Run {
         cause: `The resource '${work.resource}' is not supported${res ? ` with the integration pattern '${pattern}'` : ""}.`,
       });
     const rt = res.resourceType || resourceType;
-    const scheduledEventId = this.event(f, "TaskScheduled", {
-      taskScheduledEventDetails: {
-        resourceType: rt,
-        resource,
-        region: region(),
-        parameters: JSON.stringify(work.input),
-        ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
-        ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
-        ...(work.credentials !== undefined ? { taskCredentials: work.credentials } : {}),
-      },
+    const family = familyOf(work.resource);
+    const [first, ...rest] = scheduledEvents(family, {
+      resourceType: rt,
+      resource,
+      fullResource: work.resource,
+      region: region(),
+      input: work.input,
+      ...(work.timeoutSeconds !== undefined ? { timeoutSeconds: work.timeoutSeconds } : {}),
+      ...(work.heartbeatSeconds !== undefined ? { heartbeatSeconds: work.heartbeatSeconds } : {}),
+      ...(work.credentials !== undefined ? { credentials: work.credentials } : {}),
     });
+    const scheduledEventId = this.event(f, first!.type, first!.details);
     const token = f.token ?? null;
     f.token = undefined;
     const req: TaskRequest = {
@@ -636,7 +723,7 @@ export class Run {
       ...(work.heartbeatSeconds !== undefined ? { heartbeatSeconds: work.heartbeatSeconds } : {}),
       ...(work.credentials !== undefined ? { credentials: work.credentials } : {}),
     };
-    this.event(f, "TaskStarted", { taskStartedEventDetails: { resourceType: rt, resource } });
+    for (const e of rest) this.event(f, e.type, e.details);
     const timeoutAt = work.timeoutSeconds !== undefined ? new Date(Date.now() + work.timeoutSeconds * 1000) : null;
     const heartbeatAt =
       work.heartbeatSeconds !== undefined ? new Date(Date.now() + work.heartbeatSeconds * 1000) : null;
@@ -646,6 +733,7 @@ export class Run {
         scheduledEventId,
         resourceType: rt,
         resource,
+        ...(family !== "task" ? { family } : {}),
         ...(token ? { token } : {}),
         ...(timeoutAt ? { timeoutAt: timeoutAt.toISOString() } : {}),
         ...(heartbeatAt ? { heartbeatAt: heartbeatAt.toISOString(), heartbeatSeconds: work.heartbeatSeconds } : {}),
@@ -673,23 +761,26 @@ export class Run {
           ? { kind: "failed", error: e.error ?? "States.TaskFailed", cause: e.cause ?? "" }
           : { kind: "failed", error: e.awsCode ?? "States.TaskFailed", cause: e.message ?? String(err) };
     }
-    if (outcome.kind === "pending") return waiting();
+    if (outcome.kind === "pending") {
+      if (family === "task" && pattern !== "requestResponse") {
+        const submitted = submittedEvent(rt, resource, outcome.submitted ?? {});
+        this.event(f, submitted.type, submitted.details);
+      }
+      return waiting();
+    }
     if (outcome.kind === "succeeded") {
-      this.event(f, "TaskSucceeded", {
-        taskSucceededEventDetails: {
-          resourceType: rt,
-          resource,
-          output: JSON.stringify(outcome.output ?? null),
-          outputDetails: { truncated: false },
-        },
-      });
+      const ended = endEvent(family, rt, resource, { kind: "succeeded", output: outcome.output ?? null });
+      this.event(f, ended.type, ended.details);
       f.status = "result";
       f.pending = { result: (outcome.output ?? null) as Json };
       return;
     }
-    this.event(f, "TaskFailed", {
-      taskFailedEventDetails: { resourceType: rt, resource, error: outcome.error, cause: outcome.cause },
+    const ended = endEvent(family, rt, resource, {
+      kind: family === "activity" ? "scheduleFailed" : "failed",
+      error: outcome.error,
+      cause: outcome.cause,
     });
+    this.event(f, ended.type, ended.details);
     f.status = "error";
     f.pending = { failure: { error: outcome.error, cause: outcome.cause } };
   }

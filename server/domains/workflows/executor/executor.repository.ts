@@ -27,9 +27,15 @@ export type FrameRecord = {
 };
 
 /** The execution's row, locked, if it is due and no other runner holds it. */
-export async function lockDueExecution(tx: Queryable, id: string, now: Date): Promise<ExecutionRow | null> {
-  const r = await tx.query<ExecutionRow>(
-    `SELECT * FROM executions WHERE id = $1 AND ready_at IS NOT NULL AND ready_at <= $2 FOR UPDATE SKIP LOCKED`,
+/** The due execution, locked, with its state machine's status (DELETING machines end their executions). */
+export async function lockDueExecution(
+  tx: Queryable,
+  id: string,
+  now: Date,
+): Promise<(ExecutionRow & { machine_status: string | null }) | null> {
+  const r = await tx.query<ExecutionRow & { machine_status: string | null }>(
+    `SELECT e.*, (SELECT sm.status FROM state_machines sm WHERE sm.id = e.state_machine_id) AS machine_status
+       FROM executions e WHERE e.id = $1 AND e.ready_at IS NOT NULL AND e.ready_at <= $2 FOR UPDATE OF e SKIP LOCKED`,
     [id, now],
   );
   return r.rows[0] ?? null;

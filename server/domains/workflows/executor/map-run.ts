@@ -1,9 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../../db";
-import { mapFailureTolerated, type Json, type JsonObject, type MapWork } from "../../../core/states";
+import {
+  applyTemplate,
+  mapFailureTolerated,
+  selectPath,
+  withMapItem,
+  type Json,
+  type JsonObject,
+  type MapWork,
+  type RunContext,
+} from "../../../core/states";
+import { bindings, dataEnv, jsonata } from "../../../core/states/step-common";
 import { mapRunArnOf } from "../execution.arns";
 import * as repo from "../execution.repository";
-import { readMapItems } from "../map-items";
+import { batchMapItems, readMapItems, type ItemBatcherSpec } from "../map-items";
 import * as mrepo from "../map-run.repository";
 import { startExecutionInTx } from "../start";
 import * as xrepo from "./executor.repository";
@@ -34,6 +44,54 @@ export interface MapHost {
   definition: JsonObject;
   event(frame: HostFrame, type: string, details?: Record<string, unknown>): number;
   stateOf(f: HostFrame): JsonObject;
+  runContext(f: HostFrame): RunContext;
+}
+
+/**
+ * Items read by an ItemReader go through the state's ItemSelector (with $$.Map.Item) as items of
+ * the input do; then an ItemBatcher groups them (BatchInput evaluated against the state input).
+ * Throws StatesError (the executor hands it to the Map's Retry/Catch).
+ */
+async function prepareItems(run: MapHost, f: HostFrame, state: JsonObject, o: MapWork): Promise<Json[]> {
+  const ctx = run.runContext(f);
+  const jsonataLang = ((state.QueryLanguage ?? run.definition.QueryLanguage) as string | undefined) === "JSONata";
+  const env = dataEnv(ctx);
+  const effective = jsonataLang
+    ? f.input
+    : selectPath(state.InputPath as string | null | undefined, "InputPath", f.input, env);
+  let items = o.items;
+  if (state.ItemReader !== undefined) {
+    items = (await readMapItems(run.tx, callerOf(run.ex), state.ItemReader, effective)) as Json[];
+    const selector = (state.ItemSelector ?? state.Parameters) as Json | undefined;
+    if (selector !== undefined) {
+      const selected: Json[] = [];
+      for (const [index, value] of items.entries()) {
+        const itemCtx = { ...ctx, context: withMapItem(ctx.context, index, value) };
+        selected.push(
+          jsonataLang
+            ? await jsonata(selector, "ItemSelector", bindings(f.input, itemCtx), itemCtx)
+            : applyTemplate(selector, effective, dataEnv(itemCtx)),
+        );
+      }
+      items = selected;
+    }
+  }
+  const batcher = state.ItemBatcher as (ItemBatcherSpec & Record<string, Json>) | undefined;
+  if (batcher && typeof batcher === "object") {
+    const spec: ItemBatcherSpec = { ...batcher };
+    for (const f2 of ["MaxItemsPerBatch", "MaxInputBytesPerBatch"] as const) {
+      const path = batcher[`${f2}Path`];
+      if (typeof path === "string" && !jsonataLang) spec[f2] = selectPath(path, `${f2}Path`, effective, env);
+      else if (jsonataLang && batcher[f2] !== undefined)
+        spec[f2] = await jsonata(batcher[f2], f2, bindings(f.input, ctx), ctx);
+    }
+    if (batcher.BatchInput !== undefined)
+      spec.BatchInput = jsonataLang
+        ? await jsonata(batcher.BatchInput, "BatchInput", bindings(f.input, ctx), ctx)
+        : applyTemplate(batcher.BatchInput, effective, env);
+    items = batchMapItems(items, spec);
+  }
+  return items;
 }
 
 type RunPending = {
@@ -56,9 +114,7 @@ const callerOf = (ex: repo.ExecutionRow) => ({ tenant: { id: ex.tenant_id, accou
 
 export async function startDistributedMap(run: MapHost, f: HostFrame, o: MapWork): Promise<void> {
   const state = run.stateOf(f);
-  let items = o.items;
-  if (state.ItemReader !== undefined)
-    items = (await readMapItems(run.tx, callerOf(run.ex), state.ItemReader, f.input)) as Json[];
+  const items = await prepareItems(run, f, state, o);
   const proc = (state.ItemProcessor ?? state.Iterator) as JsonObject;
   const config = (proc.ProcessorConfig ?? {}) as JsonObject;
   const executionType = config.ExecutionType === "EXPRESS" ? "EXPRESS" : "STANDARD";

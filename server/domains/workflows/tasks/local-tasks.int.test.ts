@@ -124,7 +124,8 @@ describe("sqs:sendMessage", () => {
         { taskToken: "tok-1" },
       ),
     );
-    expect(out).toEqual({ kind: "pending" });
+    // The send's response is kept for the TaskSubmitted event.
+    expect(out).toMatchObject({ kind: "pending", submitted: { MessageId: expect.any(String) } });
     expect((await drain(queue)).map((m) => JSON.parse(m.body))).toEqual([{ token: "tok-1" }]);
   });
 

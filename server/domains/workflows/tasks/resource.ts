@@ -39,7 +39,7 @@ export type TaskOutcome =
   | { kind: "succeeded"; output: unknown }
   | { kind: "failed"; error: string; cause: string }
   /** Completes later: a task token (SendTaskSuccess/Failure), an activity worker, a child execution. */
-  | { kind: "pending" };
+  | { kind: "pending"; submitted?: unknown };
 
 type Common = {
   /** History's TaskScheduled/TaskSucceeded `resourceType` (e.g. "sqs", "lambda", "activity"). */

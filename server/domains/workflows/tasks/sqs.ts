@@ -92,7 +92,7 @@ async function sendMessage(tx: Queryable, req: TaskRequest): Promise<TaskOutcome
       "Content-Type": "application/x-amz-json-1.0",
     };
     const output = { ...answer, ...sdkMetadata(requestId, headers) };
-    return req.pattern === "waitForTaskToken" ? { kind: "pending" } : { kind: "succeeded", output };
+    return req.pattern === "waitForTaskToken" ? { kind: "pending", submitted: output } : { kind: "succeeded", output };
   } catch (err) {
     return serviceFailure(err, sqsNaming);
   }

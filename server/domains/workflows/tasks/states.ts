@@ -39,7 +39,7 @@ export const startExecutionResource: LocalTaskResource = {
       );
       if (req.pattern === "requestResponse")
         return { kind: "succeeded", output: { ExecutionArn: out.executionArn, StartDate: out.startDate.getTime() } };
-      return { kind: "pending" };
+      return { kind: "pending", submitted: { ExecutionArn: out.executionArn, StartDate: out.startDate.getTime() } };
     } catch (e) {
       if (isAppError(e))
         return { kind: "failed", error: `StepFunctions.${e.awsCode ?? "SFN"}Exception`, cause: e.message };
