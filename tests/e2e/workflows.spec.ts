@@ -401,6 +401,9 @@ describe("workflows console", () => {
     await screenshot(page, "workflows-execution-send-failed-1440");
     // The queue is made after the failure; Redrive resumes at Notify (Prepare does not run again).
     await createQueue(t.actor, t.tenant.id, { name: lateQueue });
+    // The worker's queue lookups are cached for 2 s (a new queue reaches other processes within that
+    // window; README, Queues → Differences from AWS): redrive once it has passed, as a person would.
+    await new Promise((r) => setTimeout(r, 2_100));
     await page.getByRole("button", { name: "Redrive" }).click();
     await page.locator('[data-testid="execution-status"][data-status="SUCCEEDED"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => graphState("Notify").getAttribute("data-status")).toBe("succeeded");

@@ -212,6 +212,35 @@ describe("workflows console service", () => {
     expect((await consoleExecutions(t.actor, t.tenant, { machine: name, status: "FAILED" })).items).toEqual([]);
   });
 
+  it("redrives an execution whose queue did not exist, once it does: it resumes at the failed task and succeeds", async () => {
+    const name = uniqueName("late");
+    const queueName = uniqueName("late-q");
+    const url = `http://127.0.0.1:3000/${t.tenant.accountId}/${queueName}`;
+    await consoleCreateMachine(t.actor, t.tenant, {
+      name,
+      type: "STANDARD",
+      definition: JSON.stringify({
+        StartAt: "Prepare",
+        States: {
+          Prepare: { Type: "Pass", Result: { sku: "A-1" }, ResultPath: "$.item", Next: "Notify" },
+          Notify: {
+            Type: "Task",
+            Resource: "arn:aws:states:::sqs:sendMessage",
+            Parameters: { QueueUrl: url, "MessageBody.$": "States.JsonToString($.item)" },
+            End: true,
+          },
+        },
+      }),
+    });
+    const run = await consoleStartExecution(t.actor, t.tenant, { machine: name, input: "{}" });
+    const failed = await settled(name, run.name);
+    expect(failed).toMatchObject({ status: "FAILED", error: "SQS.QueueDoesNotExistException" });
+    await createQueue(t.actor, t.tenant.id, { name: queueName });
+    await consoleRedriveExecution(t.actor, t.tenant, { machine: name, execution: run.name });
+    const done = await settled(name, run.name);
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+  });
+
   it("stops a waiting execution, then redrives it to wait again", async () => {
     const name = uniqueName("stop");
     await consoleCreateMachine(t.actor, t.tenant, { name, type: "STANDARD", definition: JSON.stringify(approval) });
