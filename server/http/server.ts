@@ -6,6 +6,8 @@ import { handleHealth } from "./health";
 import { createRestHandler } from "./rest/route";
 import { REST_ROUTES } from "./rest/routes";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
+import { listenForGatewayChanges, stopListeningForGatewayChanges } from "../domains/apis/gateway-cache";
+import { flushDailyUsage } from "../domains/apis/usage/daily-usage";
 import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
@@ -41,6 +43,10 @@ export async function startWebServer(opts: {
   }
   await listenForRevocations().catch((err) =>
     logger.warn({ err }, "revocation listener unavailable; relying on cache TTL"),
+  );
+  // The gateway's stage and API-key caches are trusted only while these notices arrive.
+  await listenForGatewayChanges().catch((err) =>
+    logger.warn({ err }, "gateway cache listener unavailable; the gateway reads stages and keys per request"),
   );
 
   const server = http.createServer((req, res) => {
@@ -93,6 +99,8 @@ export async function startWebServer(opts: {
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await nextApp?.close?.().catch(() => {});
+      await flushDailyUsage().catch((err) => logger.warn({ err }, "daily usage not flushed at shutdown"));
+      stopListeningForGatewayChanges();
       stopListeningForRevocations();
     },
   };

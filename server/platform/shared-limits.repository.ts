@@ -42,15 +42,15 @@ export async function takeTokens(
   tenantId: string,
   bucket: BucketSpec,
   want: number,
-): Promise<{ granted: number; retryAfterMs: number }> {
-  const r = await db.query(`SELECT granted, retry_ms AS "retryMs" FROM sb_take_tokens($1, $2, $3, $4, $5)`, [
+): Promise<{ granted: number; retryAfterMs: number; tokensLeft: number }> {
+  const r = await db.query(`SELECT granted, tokens_left AS "tokensLeft", retry_ms AS "retryMs" FROM sb_take_tokens($1, $2, $3, $4, $5)`, [
     bucket.key,
     tenantId,
     bucket.rate,
     bucket.burst,
     want,
   ]);
-  return { granted: r.rows[0].granted, retryAfterMs: r.rows[0].retryMs };
+  return { granted: r.rows[0].granted, retryAfterMs: r.rows[0].retryMs, tokensLeft: r.rows[0].tokensLeft };
 }
 
 /** Used quota of a counter in the period that starts at `periodStart` (0 when none yet). */

@@ -24,7 +24,12 @@ export {
 //   tokens sit unused at any moment.
 
 type Lease = {
+  /** The limit this lease was taken under: a changed limit (UpdateUsagePlan) starts a new lease. */
+  rate: number;
+  burst: number;
   tokens: number;
+  /** Tokens the shared bucket had left when the lease was granted (for rate-limit headers). */
+  left: number;
   expiresAt: number;
   /** Refusals are answered locally until then; the next token is due at `retryAt`. */
   refusedUntil: number;
@@ -50,27 +55,33 @@ export class LeasedBuckets {
     return Math.max(1, Math.floor(rate / 100));
   }
 
-  /** Spends one token locally when this process holds one (no I/O). Undefined: ask `take`. */
-  tryLocal(key: string): { ok: boolean; retryAfterMs: number } | undefined {
+  /**
+   * Spends one token locally when this process holds one (no I/O). Undefined: ask `take`.
+   * `remaining`: about how many tokens are left (the shared bucket's at the lease, plus this lease's).
+   */
+  tryLocal(key: string): { ok: boolean; retryAfterMs: number; remaining: number } | undefined {
     const l = this.leases.get(key);
     if (!l) return undefined;
     const now = this.clock();
     if (l.tokens > 0 && now < l.expiresAt) {
       l.tokens--;
-      return { ok: true, retryAfterMs: 0 };
+      return { ok: true, retryAfterMs: 0, remaining: Math.max(0, Math.floor(l.left + l.tokens)) };
     }
-    if (now < l.refusedUntil) return { ok: false, retryAfterMs: l.retryAt - now };
+    if (now < l.refusedUntil) return { ok: false, retryAfterMs: l.retryAt - now, remaining: 0 };
     return undefined;
   }
 
-  async take(tenantId: string, bucket: BucketSpec): Promise<{ ok: boolean; retryAfterMs: number }> {
+  async take(tenantId: string, bucket: BucketSpec): Promise<{ ok: boolean; retryAfterMs: number; remaining: number }> {
+    const held = this.leases.get(bucket.key);
+    // Tokens and refusals obtained under another limit do not count under this one.
+    if (held && (held.rate !== bucket.rate || held.burst !== bucket.burst)) this.leases.delete(bucket.key);
     for (;;) {
       const local = this.tryLocal(bucket.key);
       if (local) return local;
       let l = this.leases.get(bucket.key);
       if (!l) {
         if (this.leases.size > 50_000) this.leases.clear();
-        l = { tokens: 0, expiresAt: 0, refusedUntil: 0, retryAt: 0 };
+        l = { rate: bucket.rate, burst: bucket.burst, tokens: 0, left: 0, expiresAt: 0, refusedUntil: 0, retryAt: 0 };
         this.leases.set(bucket.key, l);
       }
       // One fetch at a time per bucket: concurrent requests wait for it, then spend from it.
@@ -81,6 +92,7 @@ export class LeasedBuckets {
             const now = this.clock();
             // Tokens of an expired lease are dropped: they were counted when granted.
             lease.tokens = r.granted;
+            lease.left = r.tokensLeft;
             lease.expiresAt = now + this.leaseMs;
             // At most a second: a limit raised meanwhile (a key's rate) is seen within one.
             lease.refusedUntil = r.granted > 0 ? 0 : now + Math.min(r.retryAfterMs, 1000);

@@ -2,10 +2,12 @@ import { pool } from "../../db";
 import type { Snapshot } from "../../core/apis/model";
 import { buildRouter, type Router } from "../../core/apis/routing";
 import { findSnapshot, findStageForGateway, type StageSettings } from "./rest-api.repository";
+import { GATEWAY_STAGE_CHANNEL, NotifiedCache } from "./gateway-cache";
 
-// What the gateway serves: a stage (read per request: it is small and changes with UpdateStage and
-// redeployments) and its deployment's snapshot with a compiled router (cached per process: a
-// deployment never changes, so the cache needs no invalidation, only a bound).
+// What the gateway serves: a stage and its deployment's snapshot with a compiled router. The stage
+// (or its absence) is cached per process and dropped when a NOTIFY says the API's stages changed
+// (UpdateStage, a redeployment, a deleted API: gateway-cache.ts); the snapshot is cached by
+// deployment id (a deployment never changes, so that cache needs no invalidation, only a bound).
 
 export type DeployedStage = {
   tenant: { id: string; accountId: string; slug: string; name: string };
@@ -20,7 +22,14 @@ export type DeployedStage = {
 const MAX_CACHED = 200;
 const cache = new Map<string, { snapshot: Snapshot; router: Router }>();
 
-export async function loadDeployedStage(apiId: string, stageName: string): Promise<DeployedStage | null> {
+const stages = new NotifiedCache<DeployedStage | null>(GATEWAY_STAGE_CHANNEL);
+
+/** The deployed stage `apiId`/`stageName` (null: none). The value is shared: callers must not change it. */
+export function loadDeployedStage(apiId: string, stageName: string): Promise<DeployedStage | null> {
+  return stages.get(`${apiId}\n${stageName}`, apiId, () => readDeployedStage(apiId, stageName));
+}
+
+async function readDeployedStage(apiId: string, stageName: string): Promise<DeployedStage | null> {
   const stage = await findStageForGateway(pool(), apiId, stageName);
   if (!stage) return null;
   const key = `${apiId}/${stage.deploymentId}`;

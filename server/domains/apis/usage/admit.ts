@@ -1,13 +1,22 @@
 import { pool } from "../../../db";
 import { periodEnd, periodStart } from "../../../core/apis/usage/quota-period";
-import { admitShared, type BucketSpec } from "../../../platform/shared-limits";
-import { keyByValueWithPlans, type StageThrottle } from "./usage.repository";
+import { admitShared, LeasedBuckets, type BucketSpec } from "../../../platform/shared-limits";
+import { GATEWAY_KEYS_CHANNEL, NotifiedCache } from "../gateway-cache";
+import { keyByValueWithPlans, type StageThrottle, type UsagePlanRow } from "./usage.repository";
 import { planQuotaKey } from "./usage.service";
+import { countDailyUsage } from "./daily-usage";
 
 // The gateway's admission check, before it runs a method's integration: the API key (when the method
 // requires one), the usage plan's throttle and quota for that key, and the stage's and method's
-// throttle. Limits hold across every web process: every bucket and quota lives in PostgreSQL and one
-// round trip takes a token from each and counts the quota, all or nothing (platform/shared-limits.ts).
+// throttle. Limits hold across every web process, at a round trip per lease rather than per request:
+// - the key and its plans are cached per process; a NOTIFY from the key, plan and plan-key rows
+//   drops a tenant's entries in every process at commit (gateway-cache.ts);
+// - throttles are shared token buckets spent through leases (platform/shared-limits.ts
+//   LeasedBuckets: a process takes about 1% of a second's tokens at a time, at least 1, so small
+//   limits stay exact and the total never exceeds the bucket's);
+// - a quota is counted exactly, one round trip per request for keys whose plan has one (with that
+//   day's usage in the same statement);
+// - without a quota, the day's usage is counted in memory and flushed every second (daily-usage.ts).
 
 export type Throttle = { rateLimit: number; burstLimit: number };
 
@@ -32,6 +41,10 @@ export type AdmitResult =
 
 const FORBIDDEN: AdmitResult = { ok: false, status: 403, message: "Forbidden", headers: {} };
 
+type KeyWithPlans = { key: { id: string; enabled: boolean }; plans: UsagePlanRow[] } | null;
+const keys = new NotifiedCache<KeyWithPlans>(GATEWAY_KEYS_CHANNEL);
+const leases = new LeasedBuckets();
+
 function bucket(key: string, t: StageThrottle | Throttle | null | undefined): BucketSpec | null {
   if (!t || t.rateLimit === undefined) return null;
   return { key, rate: t.rateLimit, burst: t.burstLimit ?? Math.max(1, Math.ceil(t.rateLimit)) };
@@ -53,7 +66,10 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   let planBucket: BucketSpec | null = null;
   if (req.apiKeyRequired) {
     if (!req.apiKeyValue) return FORBIDDEN;
-    const found = await keyByValueWithPlans(pool(), req.tenantId, req.apiKeyValue);
+    const value = req.apiKeyValue;
+    const found = await keys.get(`${req.tenantId}\n${value}`, req.tenantId, () =>
+      keyByValueWithPlans(pool(), req.tenantId, value),
+    );
     if (!found || !found.key.enabled) return FORBIDDEN;
     let apiStage;
     const plan = found.plans.find(
@@ -67,7 +83,7 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
     planBucket = methodT
       ? bucket(`p:${plan.id}:${apiKeyId}:${method}`, methodT)
       : bucket(`p:${plan.id}:${apiKeyId}`, plan.throttle);
-    if (planBucket) buckets.push(planBucket);
+    if (planBucket) buckets.unshift(planBucket);
     if (plan.quota) {
       const start = periodStart(plan.quota.period, plan.quota.offset, new Date());
       quota = { key: planQuotaKey(plan.id, apiKeyId), periodStart: start, limit: plan.quota.limit };
@@ -77,44 +93,56 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   }
   if (!buckets.length && !quota && !daily) return { ok: true, apiKeyId, headers: {} };
 
-  const r = await admitShared(pool(), req.tenantId, buckets, quota, daily);
   const shown = planBucket ?? stageBucket;
   const resetSeconds = () => String(Math.max(0, Math.ceil((quotaEnd - Date.now()) / 1000)));
-  if (r.ok) {
-    const headers: Record<string, string> = {};
-    if (quota) {
-      headers["x-ratelimit-limit"] = String(quota.limit);
-      headers["x-ratelimit-remaining"] = String(Math.max(0, Math.floor(r.remaining)));
-      headers["x-ratelimit-reset"] = resetSeconds();
-    } else if (shown && buckets.length === 1) {
-      headers["x-ratelimit-limit"] = String(shown.rate);
-      headers["x-ratelimit-remaining"] = String(Math.max(0, Math.floor(r.remaining)));
+  // The plan's bucket first (a key's own limit refuses most often), then the stage's. A token taken
+  // from the first is not given back when the second refuses (as the buckets of separate limits).
+  let remaining = 0;
+  for (const b of buckets) {
+    const t = await leases.take(req.tenantId, b);
+    if (!t.ok) {
+      const wait = String(Math.max(1, Math.ceil(t.retryAfterMs / 1000)));
+      return {
+        ok: false,
+        status: 429,
+        message: "Too Many Requests",
+        headers: {
+          "retry-after": wait,
+          "x-ratelimit-limit": String(b.rate),
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": wait,
+        },
+      };
     }
-    return { ok: true, apiKeyId, headers };
+    if (b === shown) remaining = t.remaining;
   }
-  if (r.refused === "quota") {
-    return {
-      ok: false,
-      status: 429,
-      message: "Limit Exceeded",
-      headers: {
-        "retry-after": resetSeconds(),
-        "x-ratelimit-limit": String(quota!.limit),
-        "x-ratelimit-remaining": "0",
-        "x-ratelimit-reset": resetSeconds(),
-      },
-    };
+
+  const headers: Record<string, string> = {};
+  if (quota) {
+    // Exact across processes: one round trip counts the quota and the day's usage, or refuses.
+    const r = await admitShared(pool(), req.tenantId, [], quota, daily);
+    if (!r.ok) {
+      return {
+        ok: false,
+        status: 429,
+        message: "Limit Exceeded",
+        headers: {
+          "retry-after": resetSeconds(),
+          "x-ratelimit-limit": String(quota.limit),
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": resetSeconds(),
+        },
+      };
+    }
+    headers["x-ratelimit-limit"] = String(quota.limit);
+    headers["x-ratelimit-remaining"] = String(Math.max(0, Math.floor(r.remaining)));
+    headers["x-ratelimit-reset"] = resetSeconds();
+  } else {
+    if (daily) countDailyUsage(req.tenantId, daily.usagePlanId, daily.keyId);
+    if (shown && buckets.length === 1) {
+      headers["x-ratelimit-limit"] = String(shown.rate);
+      headers["x-ratelimit-remaining"] = String(remaining);
+    }
   }
-  const wait = String(Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
-  return {
-    ok: false,
-    status: 429,
-    message: "Too Many Requests",
-    headers: {
-      "retry-after": wait,
-      "x-ratelimit-limit": String(shown?.rate ?? 0),
-      "x-ratelimit-remaining": "0",
-      "x-ratelimit-reset": wait,
-    },
-  };
+  return { ok: true, apiKeyId, headers };
 }

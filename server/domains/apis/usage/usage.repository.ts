@@ -283,3 +283,28 @@ export async function dailyUsage(
   );
   return r.rows;
 }
+
+/**
+ * Adds counted requests to the daily usage rows (the gateway's batched counters). Rows of a plan
+ * deleted meanwhile are skipped (its usage went with it).
+ */
+export async function addDailyUsage(
+  q: Queryable,
+  rows: Array<{ tenantId: string; usagePlanId: string; keyId: string; day: string; used: number }>,
+): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `INSERT INTO apigw_usage_daily AS d (usage_plan_id, key_id, day, tenant_id, used)
+     SELECT u.plan, u.key, u.day::date, u.tenant, u.used
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[]) AS u(tenant, plan, key, day, used)
+       JOIN apigw_usage_plans p ON p.id = u.plan
+     ON CONFLICT (usage_plan_id, key_id, day) DO UPDATE SET used = d.used + excluded.used`,
+    [
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.usagePlanId),
+      rows.map((r) => r.keyId),
+      rows.map((r) => r.day),
+      rows.map((r) => r.used),
+    ],
+  );
+}

@@ -6,6 +6,7 @@ import { isoDay, maxOffset, periodEnd, periodStart, QUOTA_PERIODS } from "../../
 import { quotaUsed, setQuotaUsed } from "../../../platform/shared-limits";
 import * as repo from "./usage.repository";
 import type { ApiKeyRow, ApiStageRow, QuotaRow, StageThrottle, UsagePlanRow } from "./usage.repository";
+import { flushDailyUsage } from "./daily-usage";
 
 // API Gateway v1's API keys, usage plans, plan keys and usage, with AWS's rules and words. A usage
 // plan's apiStages name a REST API and stage by value: the REST API tables belong to the gateway
@@ -531,6 +532,8 @@ export async function getUsage(
   const days = Math.round((to.getTime() - from.getTime()) / 86_400_000) + 1;
   if (days > 90) throw badRequest("The date range must not exceed 90 days");
   const plan = await planOrThrow(caller, planId);
+  // This process's requests not yet written (other processes' are, within a second: daily-usage.ts).
+  await flushDailyUsage();
   const page = pageOf(f.position, f.limit);
   const keys = await paged(page, (offset, limit) =>
     repo.listPlanKeys(pool(), caller.tenant.id, planId, { keyId: f.keyId, offset, limit }),

@@ -1,10 +1,11 @@
 import { pool } from "../../../db";
 import type { HttpSnapshot, Stage } from "../../../core/apis/v2/model";
 import { findHttpApiForGateway, findHttpSnapshot } from "./http-api.repository";
+import { GATEWAY_STAGE_CHANNEL, NotifiedCache } from "../gateway-cache";
 
 // What the gateway serves for an HTTP API: the stage named by the path's first segment (else the
 // $default stage, with that segment part of the path, as API Gateway serves $default at the root),
-// read per request, and its deployment's snapshot, cached per process by deployment id (a
+// cached per process until a NOTIFY says the API changed (gateway-cache.ts), and its deployment's snapshot, cached per process by deployment id (a
 // deployment never changes, so the cache needs no invalidation, only a bound).
 
 export type DeployedHttpStage = {
@@ -20,8 +21,17 @@ export type DeployedHttpStage = {
 const MAX_CACHED = 200;
 const cache = new Map<string, HttpSnapshot>();
 
-/** Null when `apiId` is no HTTP API; `{ stage: null }` when it is one with no such (deployed) stage. */
-export async function loadHttpStage(
+const stages = new NotifiedCache<DeployedHttpStage | { stage: null } | null>(GATEWAY_STAGE_CHANNEL);
+
+/**
+ * Null when `apiId` is no HTTP API; `{ stage: null }` when it is one with no such (deployed) stage.
+ * The value is shared: callers must not change it.
+ */
+export function loadHttpStage(apiId: string, firstSegment: string): Promise<DeployedHttpStage | { stage: null } | null> {
+  return stages.get(`${apiId}\n${firstSegment}`, apiId, () => readHttpStage(apiId, firstSegment));
+}
+
+async function readHttpStage(
   apiId: string,
   firstSegment: string,
 ): Promise<DeployedHttpStage | { stage: null } | null> {
