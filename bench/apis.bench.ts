@@ -1,7 +1,7 @@
 // `npm run bench:apis`: the REST API gateway (/gw/<api>/<stage>/<path>), built through the AWS door
 // with @aws-sdk/client-api-gateway: one API with two GET methods that require an API key, /mock (a
 // MOCK integration with an integration response) and /echo (HTTP_PROXY to a node:http echo server
-// this process starts on 127.0.0.1), deployed to stage "prod"; two API keys, each in its own usage
+// process of its own on 127.0.0.1), deployed to stage "prod"; two API keys, each in its own usage
 // plan for that stage. On a fresh temporary database (signalbox_bench_<random>) with two web processes:
 //  1. latency at a steady BENCH_RATE (1,000) requests/s for BENCH_SECONDS (10), open loop (a request
 //     is sent when it is due, answered or not) over keep-alive agents: the echo server called
@@ -17,6 +17,8 @@
 //     a second after the hammering starts, and "seconds" runs to the bucket's last counted request,
 //     both in the database's clock.
 // Everything started is stopped by pid; the database is dropped.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -60,24 +62,30 @@ function get(t: Target): Promise<number> {
   });
 }
 
-async function startEcho(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ method: req.method, url: req.url }));
-    });
+// The echo server runs in its own process, so the load generator's event loop (whose timestamps
+// are the measurement) does not also serve the echo's requests; direct and gateway calls reach the
+// same echo process, so the peer comparison is unchanged.
+const ECHO_SERVER = `
+const http = require("node:http");
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ method: req.method, url: req.url }));
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => process.send({ type: "listening", port: server.address().port }));
+process.on("disconnect", () => process.exit(0));
+`;
+
+async function startEcho(): Promise<{ port: number; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["-e", ECHO_SERVER], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m: { port: number }) => resolve(m.port));
+    child.once("exit", (code) => reject(new Error(`echo server exited ${code}`)));
+  });
+  return { port, close: () => stop(child) };
 }
 
 /** Open loop at `rate`/s for `seconds`: latency (ms) of every request, and the rate achieved. */
@@ -128,6 +136,16 @@ async function flatOut(t: Target, seconds: number) {
 }
 
 const ms = (n: number) => n.toFixed(2);
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc: the web process's CPU per request
+ * is its cost independent of how busy the machine is (latency under load is not).
+ */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // Fields 14 and 15 of stat (utime, stime), counted from the state field (3), in clock ticks (100/s).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 await withBenchDatabase(async (db) => {
   const echo = await startEcho();
@@ -237,10 +255,12 @@ await withBenchDatabase(async (db) => {
       ["gateway HTTP_PROXY → echo", viaProxy],
       ["gateway MOCK", viaMock],
     ] as const) {
+      const cpu0 = cpuMs(webs[0]!.child.pid!);
       const r = await steady(t, RATE, SECONDS);
+      const perRequest = (cpuMs(webs[0]!.child.pid!) - cpu0) / (r.lat.length + r.bad);
       results[name] = r;
       console.log(
-        `  ${name}: ${r.lat.length} × 200 (${r.bad} other), achieved ${r.achieved.toFixed(0)} requests/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (load average ${os.loadavg()[0]!.toFixed(1)})`,
+        `  ${name}: ${r.lat.length} × 200 (${r.bad} other), achieved ${r.achieved.toFixed(0)} requests/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms; web process CPU ${perRequest.toFixed(3)} ms per request (load average ${os.loadavg()[0]!.toFixed(1)})`,
       );
     }
     const d = results["direct echo (peer)"]!;

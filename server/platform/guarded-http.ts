@@ -55,10 +55,13 @@ function defaultAllowList(): AllowList {
 }
 
 // Keep-alive pools: a busy endpoint reuses its connections. Every new connection goes through
-// the pinned lookup below, so a pooled socket is always to an address that was checked.
+// the pinned lookup below, so a pooled socket is always to an address that was checked. Every
+// socket a host may use is kept when idle (until the timeout): with fewer kept, a burst above
+// that many requests (an API's HTTP_PROXY under load) closes sockets it reopens a moment later,
+// and the connects add latency just when the machine is busiest.
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 32, timeout: 60_000 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 32, timeout: 60_000 }),
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 128, timeout: 60_000 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 128, timeout: 60_000 }),
 };
 
 type Resolved =

@@ -36,7 +36,7 @@ describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
     const leased = new LeasedBuckets(250, () => now);
     const bucket = { key: `t:${uniqueName("y")}`, rate: 0.5, burst: 1 };
     expect(leased.tryLocal(bucket.key)).toBeUndefined();
-    expect(await leased.take(t.tenant.id, bucket)).toEqual({ ok: true, retryAfterMs: 0 });
+    expect(await leased.take(t.tenant.id, bucket)).toEqual({ ok: true, retryAfterMs: 0, remaining: 0 });
     const refused = await leased.take(t.tenant.id, bucket);
     expect(refused.ok).toBe(false);
     expect(refused.retryAfterMs).toBeGreaterThan(1000);
@@ -45,6 +45,20 @@ describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
     expect(leased.tryLocal(bucket.key)).toMatchObject({ ok: false });
     now += 600;
     expect(leased.tryLocal(bucket.key)).toBeUndefined();
+  });
+
+  it("starts a new lease when the limit changes: tokens of the old one do not count", async () => {
+    const t = await createTestTenant();
+    const now = 1_000_000;
+    const leased = new LeasedBuckets(250, () => now);
+    const key = `p:${uniqueName("z")}`;
+    // rate 1000/s → a lease of 10 tokens; one is spent, 9 are held locally.
+    expect(await leased.take(t.tenant.id, { key, rate: 1000, burst: 2000 })).toMatchObject({ ok: true });
+    expect(leased.tryLocal(key)).toMatchObject({ ok: true, remaining: 1990 + 8 });
+    // The plan's limit drops to burst 1: the held tokens are void, the shared bucket (capped at its
+    // new burst) grants one more, then refuses.
+    expect(await leased.take(t.tenant.id, { key, rate: 0.001, burst: 1 })).toMatchObject({ ok: true });
+    expect(await leased.take(t.tenant.id, { key, rate: 0.001, burst: 1 })).toMatchObject({ ok: false });
   });
 });
 

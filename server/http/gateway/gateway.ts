@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Integration, Method, Snapshot } from "../../core/apis/model";
 import { matchRoute, type RouteMatch } from "../../core/apis/routing";
 import { effectiveGatewayResponse } from "../../core/apis/gateway-responses";
@@ -15,6 +15,7 @@ import { runIntegration, type IntegrationResult } from "./integrations";
 import { cacheGet, cachePut } from "./cache";
 import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
+import { apigwRequestId } from "./ids";
 import {
   headerValue,
   mapRequestValue,
@@ -481,7 +482,7 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
 
 export async function handleGateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
-  const apigwId = randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
+  const apigwId = apigwRequestId();
   const ids: Ids = { requestId, apigwId };
   const started = new Date();
   const url = req.url ?? "/";
