@@ -43,13 +43,10 @@ export async function takeTokens(
   bucket: BucketSpec,
   want: number,
 ): Promise<{ granted: number; retryAfterMs: number; tokensLeft: number }> {
-  const r = await db.query(`SELECT granted, tokens_left AS "tokensLeft", retry_ms AS "retryMs" FROM sb_take_tokens($1, $2, $3, $4, $5)`, [
-    bucket.key,
-    tenantId,
-    bucket.rate,
-    bucket.burst,
-    want,
-  ]);
+  const r = await db.query(
+    `SELECT granted, tokens_left AS "tokensLeft", retry_ms AS "retryMs" FROM sb_take_tokens($1, $2, $3, $4, $5)`,
+    [bucket.key, tenantId, bucket.rate, bucket.burst, want],
+  );
   return { granted: r.rows[0].granted, retryAfterMs: r.rows[0].retryMs, tokensLeft: r.rows[0].tokensLeft };
 }
 

@@ -123,8 +123,7 @@ const json = (v: unknown) => (r: { body: string }) => r.body.replace(/\s/g, "") 
 
 /** Both processes answer 200 a few times (their caches now hold the stage and the key). */
 async function warm(path: string, key: string) {
-  for (const web of [webA, webB, webB, webA])
-    expect(await call(web, path, key)).toMatchObject({ status: 200 });
+  for (const web of [webA, webB, webB, webA]) expect(await call(web, path, key)).toMatchObject({ status: 200 });
 }
 
 describe("the gateway's caches across two web processes", () => {
@@ -132,13 +131,19 @@ describe("the gateway's caches across two web processes", () => {
     const a = await restApi('{"ok": true}');
     await warm(a.path, a.key);
     await gw.send(
-      new UpdateApiKeyCommand({ apiKey: a.keyId, patchOperations: [{ op: "replace", path: "/enabled", value: "false" }] }),
+      new UpdateApiKeyCommand({
+        apiKey: a.keyId,
+        patchOperations: [{ op: "replace", path: "/enabled", value: "false" }],
+      }),
     );
     expect(await seen(webB, a.path, status(403), a.key)).toMatchObject({ status: 403 });
     expect(await call(webA, a.path, a.key)).toMatchObject({ status: 403 });
     expect(await call(webB, a.path, a.key)).toMatchObject({ status: 403 });
     await gw.send(
-      new UpdateApiKeyCommand({ apiKey: a.keyId, patchOperations: [{ op: "replace", path: "/enabled", value: "true" }] }),
+      new UpdateApiKeyCommand({
+        apiKey: a.keyId,
+        patchOperations: [{ op: "replace", path: "/enabled", value: "true" }],
+      }),
     );
     expect(await seen(webB, a.path, status(200), a.key)).toMatchObject({ status: 200 });
   });
@@ -222,7 +227,9 @@ describe("the gateway's caches across two web processes", () => {
         PayloadFormatVersion: "1.0",
       }),
     );
-    await gw2.send(new CreateRouteCommand({ ApiId, RouteKey: "GET /hello", Target: `integrations/${i.IntegrationId}` }));
+    await gw2.send(
+      new CreateRouteCommand({ ApiId, RouteKey: "GET /hello", Target: `integrations/${i.IntegrationId}` }),
+    );
     const path = `/gw/${ApiId}/prod/hello`;
     // No stage yet (cached as absent by B), then created through A.
     const before = await call(webB, path);

@@ -27,14 +27,14 @@ const stages = new NotifiedCache<DeployedHttpStage | { stage: null } | null>(GAT
  * Null when `apiId` is no HTTP API; `{ stage: null }` when it is one with no such (deployed) stage.
  * The value is shared: callers must not change it.
  */
-export function loadHttpStage(apiId: string, firstSegment: string): Promise<DeployedHttpStage | { stage: null } | null> {
-  return stages.get(`${apiId}\n${firstSegment}`, apiId, () => readHttpStage(apiId, firstSegment));
-}
-
-async function readHttpStage(
+export function loadHttpStage(
   apiId: string,
   firstSegment: string,
 ): Promise<DeployedHttpStage | { stage: null } | null> {
+  return stages.get(`${apiId}\n${firstSegment}`, apiId, () => readHttpStage(apiId, firstSegment));
+}
+
+async function readHttpStage(apiId: string, firstSegment: string): Promise<DeployedHttpStage | { stage: null } | null> {
   const api = await findHttpApiForGateway(pool(), apiId);
   if (!api) return null;
   const named = firstSegment && firstSegment !== "$default" ? api.stages?.[firstSegment] : undefined;
