@@ -70,7 +70,7 @@ type Conn = {
   stage: DeployedWsStage;
   connectedAt: Date;
   domainName: string;
-  identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string; apiKey?: string };
+  identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string };
   /** The $connect authorizer's context: requestContext.authorizer of every later event. */
   authorizer?: Record<string, unknown>;
   /** The API key presented at $connect (messages to routes requiring a key count against it). */
@@ -312,7 +312,6 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
             ? "Limit Exceeded"
             : "Too Many Requests",
       );
-    if (admitted.apiKeyId) conn.identity.apiKey = apiKey!;
   }
   if (connectRoute) {
     const event: Wire = {
@@ -560,7 +559,11 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
   if (method === "GET")
     return ok(200, {
       connectedAt: conn.connectedAt.toISOString(),
-      identity: conn.identity,
+      // GetConnection shows the client's address and user agent only, as API Gateway does.
+      identity: {
+        sourceIp: conn.identity.sourceIp ?? "",
+        ...(conn.identity.userAgent ? { userAgent: conn.identity.userAgent } : {}),
+      },
       lastActiveAt: conn.lastActiveAt.toISOString(),
     });
   if (method === "DELETE") {
