@@ -321,6 +321,20 @@ describe("API keys and usage plans", () => {
     expect(await open(`ws://127.0.0.1:${b.port}/gw/${ApiId}/prod`, { "x-api-key": key.value! })).toBe(429);
     c.client.close();
   });
+
+  it("answers a Forbidden frame to a message for a key-required route from a connection without a key", async () => {
+    const { ApiId } = await buildApi({ defaultKeyRequired: true });
+    const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+    const before = fnSvc.hits.filter((h) => h.path === "/echo").length;
+    c.client.send("no key");
+    expect(JSON.parse(await c.text())).toEqual({
+      message: "Forbidden",
+      connectionId: expect.any(String),
+      requestId: expect.any(String),
+    });
+    expect(fnSvc.hits.filter((h) => h.path === "/echo").length).toBe(before);
+    c.client.close();
+  });
 });
 
 describe("throttling", () => {
