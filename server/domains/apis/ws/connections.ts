@@ -31,6 +31,8 @@ export type ConnectionRow = {
 const heartbeatMs = () => Number(process.env.SIGNALBOX_WS_HEARTBEAT_SECONDS ?? 10) * 1000;
 /** A node silent for this long is considered gone. */
 const STALE_SECONDS = 45;
+/** $disconnect calls a sweep runs at once. */
+const SWEEP_CONCURRENCY = 8;
 
 type DeadHandler = (conn: ConnectionRow) => Promise<void>;
 let deadHandler: DeadHandler | undefined;
@@ -90,18 +92,24 @@ async function beat(): Promise<void> {
 export async function sweepDeadNodes(): Promise<number> {
   if (!started) return 0;
   const rows = await repo.claimDeadConnections(pool(), STALE_SECONDS, nodeId);
-  for (const row of rows) {
-    const p = (async () => {
+  if (!rows.length) return 0;
+  // A few $disconnect calls at a time: a dead process may have held thousands of connections.
+  const queue = rows.map(toConnection);
+  const runner = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
       try {
-        await deadHandler?.(toConnection(row));
+        await deadHandler?.(c);
       } catch (err) {
         logger.warn({ err }, "websocket $disconnect of a dead connection failed");
       }
-      await repo.deleteConnection(pool(), row.id, nodeId);
-    })();
-    sweeping.add(p);
-    void p.finally(() => sweeping.delete(p));
-  }
+      await repo
+        .deleteConnection(pool(), c.id, nodeId)
+        .catch((err) => logger.warn({ err }, "websocket dead connection removal failed"));
+    }
+  };
+  const p = Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, queue.length) }, runner)).then(() => {});
+  sweeping.add(p);
+  void p.finally(() => sweeping.delete(p));
   return rows.length;
 }
 
