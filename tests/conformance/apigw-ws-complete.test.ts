@@ -389,6 +389,62 @@ describe("binary frames", () => {
   });
 });
 
+describe("binary with HTTP backends", () => {
+  it("decodes a base64 text frame for the backend with CONVERT_TO_BINARY and sends its non-UTF-8 answer back binary", async () => {
+    const seen: Buffer[] = [];
+    const answer = Buffer.from([0xff, 0xfe, 0x00, 0x41]);
+    const backend = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (d: Buffer) => chunks.push(d));
+      req.on("end", () => {
+        seen.push(Buffer.concat(chunks));
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        res.end(answer);
+      });
+    });
+    await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
+    try {
+      const api = await v2.send(
+        new CreateApiCommand({
+          Name: "bin-http",
+          ProtocolType: "WEBSOCKET",
+          RouteSelectionExpression: "$request.body.a",
+        }),
+      );
+      const ApiId = api.ApiId!;
+      const integ = await v2.send(
+        new CreateIntegrationCommand({
+          ApiId,
+          IntegrationType: "HTTP_PROXY",
+          IntegrationMethod: "POST",
+          IntegrationUri: `http://127.0.0.1:${(backend.address() as { port: number }).port}/bin`,
+          ContentHandlingStrategy: "CONVERT_TO_BINARY",
+        }),
+      );
+      const route = await v2.send(
+        new CreateRouteCommand({
+          ApiId,
+          RouteKey: "$default",
+          Target: `integrations/${integ.IntegrationId}`,
+          RouteResponseSelectionExpression: "$default",
+        }),
+      );
+      await v2.send(new CreateRouteResponseCommand({ ApiId, RouteId: route.RouteId!, RouteResponseKey: "$default" }));
+      await v2.send(new CreateStageCommand({ ApiId, StageName: "prod", AutoDeploy: true }));
+      const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+      const bytes = Buffer.from([1, 2, 0x80, 0xff]);
+      c.client.send(bytes.toString("base64"));
+      const back = await c.next();
+      expect(seen.at(-1)!.equals(bytes)).toBe(true);
+      expect(back.binary).toBe(true);
+      expect(back.data.equals(answer)).toBe(true);
+      c.client.close();
+    } finally {
+      backend.close();
+    }
+  });
+});
+
 describe("a web process killed with SIGKILL", () => {
   it("leaves connections whose $disconnect runs exactly once (by a live process) and that answer 410", async () => {
     const { ApiId } = await buildApi({ connect: { authorizerId: "new" } });
