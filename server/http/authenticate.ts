@@ -1,3 +1,4 @@
+import { sentUrlOf } from "../platform/execute-api";
 import type { IncomingMessage } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import { AppError } from "../core/errors";
@@ -68,7 +69,7 @@ export async function authenticate(req: IncomingMessage, body: Buffer, now = new
     };
   }
 
-  const url = req.url ?? "/";
+  const url = sentUrlOf(req);
   const q = url.indexOf("?");
   const sreq = {
     method: req.method ?? "GET",

@@ -12,6 +12,7 @@ import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
 import { GATEWAY_PREFIX, handleGateway } from "./gateway/gateway";
+import { routeByHost } from "../platform/execute-api";
 import { attachWebSockets, handleConnectionsApi, isConnectionsPath } from "./gateway/ws/websocket";
 
 // The web process: one node:http server. The data plane (/api/aws, /api/v1, /gw, /api/health) is
@@ -50,6 +51,8 @@ export async function startWebServer(opts: {
   );
 
   const server = http.createServer((req, res) => {
+    // <api id>.execute-api.<SIGNALBOX_EXECUTE_API_DOMAIN>: served as /gw/<api id>/<path>.
+    routeByHost(req);
     const url = req.url ?? "/";
     const onError = (err: unknown) => {
       logger.error({ err }, "unhandled request error");

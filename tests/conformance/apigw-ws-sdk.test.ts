@@ -411,7 +411,12 @@ describe("WebSocket data plane", () => {
     await expect(
       mgmt(b).send(new PostToConnectionCommand({ ConnectionId: "deadconn0000000=", Data: Buffer.from("x") })),
     ).rejects.toBeInstanceOf(GoneException);
-    expect((await pool().query(`SELECT 1 FROM ws_connections WHERE id = 'deadconn0000000='`)).rowCount).toBe(0);
+    // A live process claimed it: its $disconnect runs, then the row goes.
+    await vi.waitFor(
+      async () =>
+        expect((await pool().query(`SELECT 1 FROM ws_connections WHERE id = 'deadconn0000000='`)).rowCount).toBe(0),
+      { timeout: 10_000 },
+    );
     await pool().query(`DELETE FROM ws_nodes WHERE id = 'deadnode'`);
   });
 

@@ -1,5 +1,6 @@
 import type { Actor } from "../../auth/permissions";
 import { assertCan } from "../../auth/permissions";
+import { executeApiBase } from "../../platform/execute-api";
 import { AppError, isAppError } from "../../core/errors";
 import { renderTemplate } from "../../core/apis/vtl";
 import { resourcePath } from "../../core/apis/model";
@@ -89,7 +90,7 @@ export async function consoleApi(c: Ctx, apiId: string, origin: string | null) {
   const stages = ((await deploys.getStages(cl, apiId, null)) as { item: Record<string, unknown>[] }).item;
   const deployments = ((await deploys.getDeployments(cl, apiId, null, "500")) as { item?: Record<string, unknown>[] })
     .item;
-  const base = `${origin ?? process.env.SIGNALBOX_PUBLIC_URL ?? "http://localhost:3000"}/gw/${apiId}`;
+  const base = executeApiBase(origin ?? process.env.SIGNALBOX_PUBLIC_URL ?? "http://localhost:3000", apiId);
   return {
     id: api.id,
     name: api.name,

@@ -1,3 +1,4 @@
+import { executeApiBase } from "../../platform/execute-api";
 import { assertCan } from "../../auth/permissions";
 import { pool } from "../../db";
 import { badRequest, notFound } from "../../core/apis/model";
@@ -81,7 +82,7 @@ export async function exportApi(
   if (!d) throw notFound("Invalid Deployment identifier specified");
   const ext = opts.extensions.split(",").map((s) => s.trim());
   const def = exportDefinition(d.snapshot, {
-    serverUrl: `${opts.serverUrl}/gw/${id}`,
+    serverUrl: executeApiBase(opts.serverUrl, id),
     stage: stageName,
     version: new Date(d.createdAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
     withExtensions: ext.includes("integrations") || ext.includes("apigateway"),

@@ -1,5 +1,6 @@
 import { assertCan } from "../../../auth/permissions";
 import { pool, withTransaction, type Queryable } from "../../../db";
+import { executeApiBase } from "../../../platform/execute-api";
 import { badRequest, conflict, newId, notFound } from "../../../core/apis/model";
 import {
   AUTHORIZATION_TYPES,
@@ -151,7 +152,7 @@ function checkCors(c: Cors | undefined): void {
 export function apiWire(api: HttpApiRow, baseUrl: string): Wire {
   const s = api.doc.api;
   return {
-    apiEndpoint: `${baseUrl.replace(/\/$/, "")}/gw/${api.id}`,
+    apiEndpoint: executeApiBase(baseUrl, api.id),
     apiId: api.id,
     apiKeySelectionExpression: s.apiKeySelectionExpression ?? "$request.header.x-api-key",
     ...(s.corsConfiguration ? { corsConfiguration: s.corsConfiguration } : {}),

@@ -3,6 +3,7 @@ import { pool, withTransaction, type Queryable } from "../../../db";
 import { AppError } from "../../../core/errors";
 import { newId } from "../../../core/apis/model";
 import { recordAudit } from "../../audit/audit.service";
+import { executeApiBase } from "../../../platform/execute-api";
 import * as repo from "./ws.repository";
 
 // WebSocket APIs (API Gateway v2, protocolType WEBSOCKET): one JSON document per API holding its
@@ -18,6 +19,8 @@ export type WsSnapshot = {
   integrations: Record<string, Wire>;
   routeResponses: Record<string, Record<string, Wire>>;
   integrationResponses: Record<string, Record<string, Wire>>;
+  /** REQUEST (Lambda) authorizers by id (absent in documents made before authorizers existed). */
+  authorizers?: Record<string, Wire>;
 };
 export type WsDoc = WsSnapshot & {
   api: Wire;
@@ -62,9 +65,11 @@ async function load(caller: Caller, apiId: string, db: Queryable, lock = false):
   return toRow(r);
 }
 
-/** The endpoint clients connect to: ws(s)://<host>/gw/<api id> (the stage name follows). */
-export const apiEndpoint = (baseUrl: string, apiId: string) =>
-  `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}/gw/${apiId}`;
+/**
+ * The endpoint clients connect to: ws(s)://<host>/gw/<api id>, or ws(s)://<api id>.execute-api.<domain>
+ * when SIGNALBOX_EXECUTE_API_DOMAIN is set (the stage name follows).
+ */
+export const apiEndpoint = (baseUrl: string, apiId: string) => executeApiBase(baseUrl, apiId).replace(/^http/, "ws");
 
 export function apiWire(row: WsApiRow, baseUrl: string): Wire {
   return {
@@ -84,6 +89,7 @@ function snapshotOf(doc: WsDoc): WsSnapshot {
     integrations: doc.integrations,
     routeResponses: doc.routeResponses,
     integrationResponses: doc.integrationResponses,
+    authorizers: doc.authorizers ?? {},
   });
 }
 
@@ -118,6 +124,7 @@ export async function createWsApi(caller: Caller, input: Wire): Promise<WsApiRow
     integrations: {},
     routeResponses: {},
     integrationResponses: {},
+    authorizers: {},
     stages: {},
     deployments: {},
   };

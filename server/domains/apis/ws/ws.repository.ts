@@ -76,6 +76,8 @@ export type ConnectionDbRow = {
   identity: { sourceIp?: string; userAgent?: string };
   connected_at: Date;
   last_active_at: Date;
+  authorizer: Record<string, unknown> | null;
+  disconnecting: boolean;
   alive: boolean;
 };
 
@@ -86,14 +88,26 @@ export async function heartbeatNode(db: Queryable, nodeId: string): Promise<void
   );
 }
 
-/** Deletes nodes silent for `staleSeconds` and their connections; returns the connections dropped. */
-export async function deleteDeadNodes(db: Queryable, staleSeconds: number): Promise<number> {
-  const r = await db.query(
-    `WITH dead AS (DELETE FROM ws_nodes WHERE seen_at < now() - make_interval(secs => $1) RETURNING id)
-     DELETE FROM ws_connections WHERE node_id IN (SELECT id FROM dead)`,
-    [staleSeconds],
+/**
+ * Claims the connections of nodes silent for `staleSeconds` for node `claimer` (marked
+ * `disconnecting`) and deletes those nodes, in one statement: concurrent sweepers each get a
+ * disjoint set. Claimed rows stay until their $disconnect ran; should the claimer die too, its own
+ * node goes stale and another sweeper claims them again.
+ */
+export async function claimDeadConnections(
+  db: Queryable,
+  staleSeconds: number,
+  claimer: string,
+): Promise<ConnectionDbRow[]> {
+  const r = await db.query<ConnectionDbRow>(
+    `WITH dead AS (DELETE FROM ws_nodes WHERE seen_at < now() - make_interval(secs => $1) AND id <> $2 RETURNING id)
+     UPDATE ws_connections SET node_id = $2, disconnecting = true
+      WHERE node_id IN (SELECT id FROM dead)
+        OR (node_id <> $2 AND NOT EXISTS (SELECT 1 FROM ws_nodes n WHERE n.id = ws_connections.node_id))
+     RETURNING *, false AS alive`,
+    [staleSeconds, claimer],
   );
-  return r.rowCount ?? 0;
+  return r.rows;
 }
 
 export async function deleteNode(db: Queryable, nodeId: string): Promise<void> {
@@ -111,12 +125,22 @@ export async function insertConnection(
     nodeId: string;
     identity: unknown;
     connectedAt: Date;
+    authorizer?: unknown;
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO ws_connections (id, tenant_id, api_id, stage, node_id, identity, connected_at, last_active_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-    [row.id, row.tenantId, row.apiId, row.stage, row.nodeId, JSON.stringify(row.identity), row.connectedAt],
+    `INSERT INTO ws_connections (id, tenant_id, api_id, stage, node_id, identity, connected_at, last_active_at, authorizer)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
+    [
+      row.id,
+      row.tenantId,
+      row.apiId,
+      row.stage,
+      row.nodeId,
+      JSON.stringify(row.identity),
+      row.connectedAt,
+      row.authorizer === undefined ? null : JSON.stringify(row.authorizer),
+    ],
   );
 }
 

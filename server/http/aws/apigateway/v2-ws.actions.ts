@@ -79,6 +79,57 @@ function checkTarget(doc: WsDoc, target: unknown) {
   if (!m || !doc.integrations[m[1]!]) throw ws.badRequest(`Invalid target: ${String(target)}`);
 }
 
+const AUTHORIZER_KEYS = [
+  "authorizerCredentialsArn",
+  "authorizerType",
+  "authorizerUri",
+  "identitySource",
+  "identityValidationExpression",
+  "name",
+] as const;
+const IDENTITY_SOURCE_RE =
+  /^(?:route\.request\.(?:header|querystring)\.[^\s,]+|stageVariables\.[^\s,]+|context\.[^\s,]+)$/;
+
+/** A WebSocket API's authorizer: REQUEST (a Lambda function) only, as API Gateway allows. */
+function checkAuthorizer(a: Wire) {
+  if (typeof a.name !== "string" || !a.name.length || a.name.length > 128)
+    throw ws.badRequest("Invalid request input: name must be 1 to 128 characters");
+  if (a.authorizerType !== "REQUEST")
+    throw ws.badRequest(
+      a.authorizerType === "JWT"
+        ? "JWT authorizers are only supported for HTTP APIs"
+        : `Invalid authorizer type: ${String(a.authorizerType)}`,
+    );
+  if (typeof a.authorizerUri !== "string" || !/^arn:aws:apigateway:[^:]+:lambda:path\//.test(a.authorizerUri))
+    throw ws.badRequest("AuthorizerUri must be a Lambda function invocation URI");
+  if (a.identitySource !== undefined) {
+    const list = a.identitySource;
+    if (!Array.isArray(list) || list.some((x) => typeof x !== "string" || !IDENTITY_SOURCE_RE.test(x)))
+      throw ws.badRequest(
+        "Invalid identity source: expected route.request.header.<name>, route.request.querystring.<name>, stageVariables.<name> or context.<name>",
+      );
+  }
+}
+
+function authorizer(doc: WsDoc, id: string): Wire {
+  const a = doc.authorizers?.[id];
+  if (!a) throw ws.notFound(`Invalid Authorizer identifier specified ${id}`);
+  return a;
+}
+
+/** Authorization is on $connect only, and CUSTOM needs an authorizer of this API. */
+function checkRouteAuth(doc: WsDoc, r: Wire) {
+  const type = r.authorizationType ?? "NONE";
+  if (!["NONE", "AWS_IAM", "CUSTOM"].includes(String(type)))
+    throw ws.badRequest(`Invalid authorization type: ${String(type)}`);
+  if (type !== "NONE" && r.routeKey !== "$connect")
+    throw ws.badRequest("Currently, authorization is restricted to the $connect route only");
+  if (type === "CUSTOM") {
+    if (typeof r.authorizerId !== "string") throw ws.badRequest("AuthorizerId is required for CUSTOM authorization");
+    authorizer(doc, r.authorizerId);
+  }
+}
+
 function checkRouteKey(doc: WsDoc, key: unknown, except?: string) {
   if (typeof key !== "string" || !ROUTE_KEY_RE.test(key)) throw ws.badRequest(`Invalid route key: ${String(key)}`);
   for (const r of Object.values(doc.routes))
@@ -187,6 +238,7 @@ const DEFS: Def[] = [
             ...pick(b, ROUTE_KEYS),
             routeId,
           };
+          checkRouteAuth(doc, r);
           doc.routes[routeId] = r;
           return r;
         }),
@@ -212,7 +264,11 @@ const DEFS: Def[] = [
           const r = route(doc, p(c, "routeId"));
           if (b.routeKey !== undefined) checkRouteKey(doc, b.routeKey, r.routeId as string);
           checkTarget(doc, b.target);
-          return Object.assign(r, pick(b, ROUTE_KEYS));
+          const next = { ...r, ...pick(b, ROUTE_KEYS) };
+          if (next.authorizationType !== "CUSTOM") delete next.authorizerId;
+          checkRouteAuth(doc, next);
+          for (const k of Object.keys(r)) delete r[k];
+          return Object.assign(r, next);
         }),
       );
     },
@@ -373,6 +429,69 @@ const DEFS: Def[] = [
       const doc = await read(c);
       integration(doc, p(c, "integrationId"));
       return reply(200, items(doc.integrationResponses[p(c, "integrationId")] ?? {}));
+    },
+  ],
+  // Authorizers (REQUEST: a Lambda function decides on $connect).
+  [
+    "CreateAuthorizer",
+    "POST",
+    "/v2/apis/{apiId}/authorizers",
+    async (c) => {
+      const b = body(c);
+      checkAuthorizer(b);
+      return reply(
+        201,
+        await mutate(c, (doc) => {
+          const authorizerId = ws.newResourceId();
+          const a: Wire = { ...pick(b, AUTHORIZER_KEYS), authorizerId };
+          (doc.authorizers ??= {})[authorizerId] = a;
+          return a;
+        }),
+      );
+    },
+  ],
+  [
+    "GetAuthorizers",
+    "GET",
+    "/v2/apis/{apiId}/authorizers",
+    async (c) => reply(200, items((await read(c)).authorizers ?? {})),
+  ],
+  [
+    "GetAuthorizer",
+    "GET",
+    "/v2/apis/{apiId}/authorizers/{authorizerId}",
+    async (c) => reply(200, authorizer(await read(c), p(c, "authorizerId"))),
+  ],
+  [
+    "UpdateAuthorizer",
+    "PATCH",
+    "/v2/apis/{apiId}/authorizers/{authorizerId}",
+    async (c) => {
+      const b = body(c);
+      return reply(
+        200,
+        await mutate(c, (doc) => {
+          const a = authorizer(doc, p(c, "authorizerId"));
+          const next = { ...a, ...pick(b, AUTHORIZER_KEYS) };
+          checkAuthorizer(next);
+          return Object.assign(a, next);
+        }),
+      );
+    },
+  ],
+  [
+    "DeleteAuthorizer",
+    "DELETE",
+    "/v2/apis/{apiId}/authorizers/{authorizerId}",
+    async (c) => {
+      await mutate(c, (doc) => {
+        const id = p(c, "authorizerId");
+        authorizer(doc, id);
+        if (Object.values(doc.routes).some((r) => r.authorizerId === id))
+          throw ws.conflict(`Authorizer ${id} is used by a route`);
+        delete doc.authorizers![id];
+      });
+      return noContent();
     },
   ],
   // Deployments and stages.

@@ -10,15 +10,20 @@ import { loadDeployedWsStage, type DeployedWsStage, type Wire } from "../../../d
 import {
   deliver,
   findConnection,
+  onDeadConnection,
   registerConnection,
   startNode,
   stopNode,
   touchConnection,
   unregisterConnection,
+  type ConnectionRow,
 } from "../../../domains/apis/ws/connections";
+import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
 import { authenticate } from "../../authenticate";
 import { readBody } from "../../request";
+import { runAuthorizer } from "../authorizer";
 import { runWsIntegration } from "./ws-integrations";
+import { routeByHost } from "../../../platform/execute-api";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -27,6 +32,14 @@ import { runWsIntegration } from "./ws-integrations";
 // set) sends the integration's answer back; $disconnect runs when the socket closes. The
 // @connections management API (POST/GET/DELETE <stage endpoint>/@connections/<id>, SigV4 by the
 // tenant's keys) reaches the connection in whichever web process holds it.
+//
+// $connect runs, in order: the route's authorization (AWS_IAM: a SigV4-signed upgrade by the API
+// team's keys; CUSTOM: a REQUEST Lambda authorizer whose context every later event of the
+// connection carries as requestContext.authorizer), then admission (API key when the route
+// requires one, the usage plan's throttle and quota, the stage's and route's throttle: the shared
+// limits of admitApiRequest), then the integration. Each message is admitted the same way with the
+// key presented at $connect. A connection whose process died gets its $disconnect from the sweeper
+// (connections.ts), run here through `onDeadConnection`.
 
 const GW = "/gw/";
 /** API Gateway's WebSocket frame limit (128 KB). */
@@ -58,6 +71,10 @@ type Conn = {
   connectedAt: Date;
   domainName: string;
   identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string };
+  /** The $connect authorizer's context: requestContext.authorizer of every later event. */
+  authorizer?: Record<string, unknown>;
+  /** The API key presented at $connect (messages to routes requiring a key count against it). */
+  apiKey?: string;
 };
 
 function requestContext(c: Conn, routeKey: string, eventType: string, extra: Wire = {}): Wire {
@@ -73,6 +90,7 @@ function requestContext(c: Conn, routeKey: string, eventType: string, extra: Wir
     connectedAt: c.connectedAt.getTime(),
     requestTimeEpoch: now.getTime(),
     identity: c.identity,
+    ...(c.authorizer ? { authorizer: c.authorizer } : {}),
     requestId: apigwId(),
     domainName: c.domainName,
     connectionId: c.id,
@@ -117,6 +135,104 @@ async function runRoute(c: Conn, route: Wire, event: Wire) {
   );
 }
 
+function throttleOf(settings: unknown): Throttle | null {
+  const s = settings as { throttlingRateLimit?: unknown; throttlingBurstLimit?: unknown } | undefined;
+  if (!s || typeof s.throttlingRateLimit !== "number" || typeof s.throttlingBurstLimit !== "number") return null;
+  // API Gateway's account defaults (10,000 rps, burst 5,000) limit nothing here (as REST and HTTP APIs).
+  if (s.throttlingRateLimit >= 10_000 && s.throttlingBurstLimit >= 5_000) return null;
+  return { rateLimit: s.throttlingRateLimit, burstLimit: s.throttlingBurstLimit };
+}
+
+/** The API key a request presents, per the API's apiKeySelectionExpression. */
+function apiKeyOf(stage: DeployedWsStage, headers: http.IncomingHttpHeaders, authorizerKey?: string): string | null {
+  const expr = String(stage.api.doc.api.apiKeySelectionExpression ?? "$request.header.x-api-key");
+  if (expr === "$context.authorizer.usageIdentifierKey") return authorizerKey ?? null;
+  const m = /^\$request\.header\.(.+)$/.exec(expr);
+  const v = m ? headers[m[1]!.toLowerCase()] : undefined;
+  return typeof v === "string" && v ? v : null;
+}
+
+/** Usage plan (when the route requires a key) and stage/route throttles, across web processes. */
+async function admit(stage: DeployedWsStage, route: Wire, apiKey: string | null) {
+  const key = String(route.routeKey);
+  return admitApiRequest({
+    tenantId: stage.tenant.id,
+    restApiId: stage.api.id,
+    stage: stage.stageName,
+    resourcePath: `/${key}`,
+    httpMethod: "MESSAGE",
+    apiKeyRequired: route.apiKeyRequired === true,
+    apiKeyValue: apiKey,
+    stageThrottle: throttleOf(stage.stage.defaultRouteSettings),
+    methodThrottle: throttleOf((stage.stage.routeSettings as Record<string, unknown> | undefined)?.[key]),
+  });
+}
+
+const region = () => process.env.SIGNALBOX_REGION ?? "us-east-1";
+
+type ConnectAuth =
+  | { ok: true; authorizer?: Record<string, unknown>; usageKey?: string }
+  | { ok: false; status: number; message: string };
+
+/** A REQUEST (Lambda) authorizer on $connect, through the REST gateway's runAuthorizer. */
+async function authorizeConnect(
+  conn: Conn,
+  route: Wire,
+  req: {
+    headers: Record<string, string>;
+    multi: Record<string, string[]>;
+    query: Record<string, string>;
+    multiQuery: Record<string, string[]>;
+  },
+): Promise<ConnectAuth> {
+  const stage = conn.stage;
+  const a = typeof route.authorizerId === "string" ? stage.snapshot.authorizers?.[route.authorizerId] : undefined;
+  if (!a || a.authorizerType !== "REQUEST") return { ok: false, status: 500, message: "Internal server error" };
+  const sources = (Array.isArray(a.identitySource) ? a.identitySource : [a.identitySource ?? ""])
+    .map((x) =>
+      String(x)
+        .trim()
+        .replace(/^\$?route\.request\./, "method.request.")
+        .replace(/^\$/, ""),
+    )
+    .filter(Boolean);
+  const methodArn = `arn:aws:execute-api:${region()}:${stage.tenant.accountId}:${stage.api.id}/${stage.stageName}/$connect`;
+  const out = await runAuthorizer(
+    stage.tenant,
+    {
+      id: `ws:${stage.api.id}:${String(a.authorizerId)}`,
+      name: String(a.name ?? ""),
+      type: "REQUEST",
+      authorizerUri: String(a.authorizerUri ?? ""),
+      identitySource: sources.join(","),
+      authorizerResultTtlInSeconds: Number(a.authorizerResultTtlInSeconds ?? 0),
+    },
+    {
+      httpMethod: "GET",
+      path: "/",
+      pathParams: {},
+      query: req.query,
+      multiQuery: req.multiQuery,
+      headers: req.headers,
+      multiHeaders: req.multi,
+      body: Buffer.alloc(0),
+      stageVariables: stageVars(stage),
+      context: requestContext(conn, "$connect", "CONNECT"),
+    },
+    methodArn,
+    "/",
+  );
+  if (out.ok)
+    return {
+      ok: true,
+      authorizer: { ...out.context, principalId: out.principalId },
+      ...(out.usageIdentifierKey ? { usageKey: out.usageIdentifierKey } : {}),
+    };
+  if (out.type === "UNAUTHORIZED") return { ok: false, status: 401, message: "Unauthorized" };
+  if (out.type === "ACCESS_DENIED") return { ok: false, status: 403, message: "Forbidden" };
+  return { ok: false, status: 500, message: "Internal server error" };
+}
+
 function refuse(socket: Duplex, status: number, message: string) {
   const body = JSON.stringify({ message });
   socket.end(
@@ -125,6 +241,7 @@ function refuse(socket: Duplex, status: number, message: string) {
 }
 
 async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  routeByHost(req);
   const url = new URL(req.url ?? "/", "http://x");
   if (!url.pathname.startsWith(GW)) return refuse(socket, 404, "Not Found");
   const [apiId = "", stageName = "", ...rest] = url.pathname.slice(GW.length).split("/");
@@ -141,6 +258,20 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     domainName: String(req.headers.host ?? "localhost"),
     identity: { sourceIp: req.socket.remoteAddress ?? "", ...(ua ? { userAgent: String(ua) } : {}) },
   };
+
+  const headers: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const k = req.rawHeaders[i]!;
+    headers[k] = req.rawHeaders[i + 1]!;
+    (multi[k] ??= []).push(req.rawHeaders[i + 1]!);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    (multiQuery[k] ??= []).push(v);
+  }
 
   const connectRoute = routeFor(stage, "$connect");
   // AWS_IAM on $connect: the upgrade request signed (usually presigned) by one of the API team's keys.
@@ -160,20 +291,29 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       return refuse(socket, 403, isAppError(e) ? e.message : "Forbidden");
     }
   }
+  let usageKey: string | undefined;
+  if (connectRoute?.authorizationType === "CUSTOM") {
+    const auth = await authorizeConnect(conn, connectRoute, { headers, multi, query, multiQuery });
+    if (!auth.ok) return refuse(socket, auth.status, auth.message);
+    conn.authorizer = auth.authorizer;
+    usageKey = auth.usageKey;
+  }
+  const apiKey = apiKeyOf(stage, req.headers, usageKey);
+  if (apiKey) conn.apiKey = apiKey;
   if (connectRoute) {
-    const headers: Record<string, string> = {};
-    const multi: Record<string, string[]> = {};
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const k = req.rawHeaders[i]!;
-      headers[k] = req.rawHeaders[i + 1]!;
-      (multi[k] ??= []).push(req.rawHeaders[i + 1]!);
-    }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      query[k] = v;
-      (multiQuery[k] ??= []).push(v);
-    }
+    const admitted = await admit(stage, connectRoute, apiKey);
+    if (!admitted.ok)
+      return refuse(
+        socket,
+        admitted.status,
+        admitted.status === 403
+          ? "Forbidden"
+          : admitted.message === "Limit Exceeded"
+            ? "Limit Exceeded"
+            : "Too Many Requests",
+      );
+  }
+  if (connectRoute) {
     const event: Wire = {
       headers,
       multiValueHeaders: multi,
@@ -193,7 +333,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   // Registered before the handshake completes: once the client is open, a post from the backend
   // (on any process) finds the connection; frames arriving before the socket exists wait.
   let ws: WebSocket | undefined;
-  const early: Buffer[] = [];
+  const early: { data: Buffer; binary: boolean }[] = [];
   let closeEarly = false;
   await registerConnection(
     {
@@ -203,9 +343,10 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       stage: stage.stageName,
       identity: conn.identity,
       connectedAt: conn.connectedAt,
+      authorizer: conn.authorizer ?? null,
     },
     {
-      send: (data) => (ws ? ws.send(data.toString("utf8")) : void early.push(data)),
+      send: (data, binary) => (ws ? ws.send(data, { binary: !!binary }) : void early.push({ data, binary: !!binary })),
       close: () => (ws ? ws.close(1000) : void (closeEarly = true)),
     },
   );
@@ -218,7 +359,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     ws = client;
     sockets.add(client);
     let closed = false;
-    for (const d of early.splice(0)) client.send(d.toString("utf8"));
+    for (const d of early.splice(0)) client.send(d.data, { binary: d.binary });
     if (closeEarly) client.close(1000);
 
     const goAway = () => client.close(1001, "Going away");
@@ -240,23 +381,43 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       track(
         (async () => {
           await unregisterConnection(conn.id).catch(() => {});
-          const route = routeFor(conn.stage, "$disconnect");
-          if (!route) return;
-          const event: Wire = {
-            headers: {},
-            multiValueHeaders: {},
-            requestContext: requestContext(conn, "$disconnect", "DISCONNECT", {
-              disconnectStatusCode: code,
-              disconnectReason: reason.toString("utf8"),
-            }),
-            isBase64Encoded: false,
-          };
-          await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
+          await runDisconnect(conn, code, reason.toString("utf8"));
         })(),
       );
     });
     client.on("error", () => client.terminate());
   });
+}
+
+async function runDisconnect(conn: Conn, code: number, reason: string): Promise<void> {
+  const route = routeFor(conn.stage, "$disconnect");
+  if (!route) return;
+  const event: Wire = {
+    headers: {},
+    multiValueHeaders: {},
+    requestContext: requestContext(conn, "$disconnect", "DISCONNECT", {
+      disconnectStatusCode: code,
+      disconnectReason: reason,
+    }),
+    isBase64Encoded: false,
+  };
+  await runRoute(conn, route, event).catch((err) => logger.warn({ err }, "$disconnect integration failed"));
+}
+
+/** $disconnect of a connection whose web process died (claimed once by the sweeper). */
+async function disconnectDead(row: ConnectionRow): Promise<void> {
+  const stage = await loadDeployedWsStage(row.apiId, row.stage);
+  if (!stage) return;
+  const conn: Conn = {
+    id: row.id,
+    stage,
+    connectedAt: row.connectedAt,
+    domainName: "",
+    identity: { sourceIp: "", ...row.identity },
+    ...(row.authorizer ? { authorizer: row.authorizer } : {}),
+  };
+  // 1006: the connection was closed abnormally (no close frame: its process went away).
+  await runDisconnect(conn, 1006, "Going away");
 }
 
 async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
@@ -270,15 +431,29 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: 
   const fail = (message: string) =>
     client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
   if (!route) return fail("Forbidden");
+  const admitted = await admit(conn.stage, route, conn.apiKey ?? null);
+  if (!admitted.ok)
+    return fail(
+      admitted.status === 403
+        ? "Forbidden"
+        : admitted.message === "Limit Exceeded"
+          ? "Limit Exceeded"
+          : "Too many requests",
+    );
   const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
   if (!out.ok) return fail(out.message);
-  // Two-way routes answer with the integration's response.
-  if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "")
-    client.send(out.body);
+  // Two-way routes answer with the integration's response (binary when it says so).
+  if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
+    if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
+    else client.send(out.body);
+  }
 }
 
 /** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
 export function attachWebSockets(server: http.Server): void {
+  onDeadConnection(disconnectDead);
+  // Every web process is a node from the start: it heartbeats and sweeps dead nodes' connections.
+  void startNode().catch((err) => logger.warn({ err }, "websocket node start failed"));
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     onUpgrade(req, socket, head).catch((err) => {
@@ -308,6 +483,16 @@ const CONNECTIONS_RE = /^\/gw\/([^/]+)\/([^/]+)\/@connections\/([^/?]+)\/?(?:\?.
 
 /** Whether a request is for the @connections management API. */
 export const isConnectionsPath = (url: string) => CONNECTIONS_RE.test(url) || url.includes("/%40connections/");
+
+/** @connections POST: valid UTF-8 goes as a text frame, other bytes as a binary frame. */
+const isUtf8 = (b: Buffer) => {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 function sendError(res: http.ServerResponse, status: number, type: string, message: string | null) {
   const body = JSON.stringify(message === null ? {} : { message });
@@ -368,13 +553,17 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
     res.end(text);
   };
   if (method === "POST") {
-    await deliver(conn, "send", body);
+    await deliver(conn, isUtf8(body) ? "send" : "binary", body);
     return ok(200);
   }
   if (method === "GET")
     return ok(200, {
       connectedAt: conn.connectedAt.toISOString(),
-      identity: conn.identity,
+      // GetConnection shows the client's address and user agent only, as API Gateway does.
+      identity: {
+        sourceIp: conn.identity.sourceIp ?? "",
+        ...(conn.identity.userAgent ? { userAgent: conn.identity.userAgent } : {}),
+      },
       lastActiveAt: conn.lastActiveAt.toISOString(),
     });
   if (method === "DELETE") {

@@ -9,9 +9,25 @@ import { logger } from "../../../logger";
 // { statusCode, body } is the answer), HTTP_PROXY (the message POSTed to the backend as is), HTTP
 // (the message through the request template) and MOCK (the request template's statusCode, the
 // integration response's template as the answer).
+//
+// Binary: a binary client frame reaches AWS_PROXY base64 with isBase64Encoded true (a proxy answer
+// with isBase64Encoded true goes back as a binary frame); HTTP(_PROXY) backends get its bytes unless
+// the integration's contentHandlingStrategy is CONVERT_TO_TEXT (then the base64 text), and a text
+// frame is decoded from base64 to bytes with CONVERT_TO_BINARY. A backend's non-UTF-8 answer goes
+// back binary, or as base64 text when the integration response says CONVERT_TO_TEXT.
 
 export type WsTenant = { id: string; accountId: string; slug: string; name: string };
-export type WsOutcome = { ok: true; status: number; body: string } | { ok: false; message: string };
+/** `binary`: `body` is base64 of bytes the route response sends as a binary frame. */
+export type WsOutcome = { ok: true; status: number; body: string; binary?: boolean } | { ok: false; message: string };
+
+const isUtf8 = (b: Buffer) => {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const LAMBDA_URI = /^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
 
@@ -69,24 +85,41 @@ export async function runWsIntegration(
         const o = v as Record<string, unknown>;
         const body =
           o.body === undefined || o.body === null ? "" : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
-        return { ok: true, status: o.statusCode === undefined ? 200 : Number(o.statusCode), body };
+        return {
+          ok: true,
+          status: o.statusCode === undefined ? 200 : Number(o.statusCode),
+          body,
+          ...(o.isBase64Encoded === true ? { binary: true } : {}),
+        };
       }
       return { ok: true, status: 200, body: v === null ? "" : JSON.stringify(v) };
     }
     if (type === "HTTP_PROXY" || type === "HTTP") {
       const template = type === "HTTP" ? pickTemplate(i.requestTemplates) : undefined;
+      const strategy = i.contentHandlingStrategy;
+      const asBytes =
+        !template &&
+        ((event.isBase64Encoded === true && strategy !== "CONVERT_TO_TEXT") ||
+          (event.isBase64Encoded !== true && strategy === "CONVERT_TO_BINARY"));
       const payload = template ? render(template, message, event, stageVariables) : message;
       const method = String(i.integrationMethod ?? "POST").toUpperCase() as "POST";
       const res = await guardedRequest({
         url: String(i.integrationUri),
         method,
         headers: { "content-type": "application/json" },
-        body: method === ("GET" as string) ? undefined : Buffer.from(payload),
+        body:
+          method === ("GET" as string) ? undefined : asBytes ? Buffer.from(payload, "base64") : Buffer.from(payload),
         totalTimeoutMs: timeout,
         connectTimeoutMs: Math.min(timeout, 5_000),
         maxResponseBytes: 128 * 1024,
       });
       if (!res.ok) return { ok: false, message: "Internal server error" };
+      if (!isUtf8(res.body)) {
+        const convert = Object.values(responses ?? {}).some((r) => r.contentHandlingStrategy === "CONVERT_TO_TEXT");
+        if (type === "HTTP_PROXY" || !convert)
+          return { ok: true, status: res.status, body: res.body.toString("base64"), binary: !convert };
+        return mapResponse(true, res.status, res.body.toString("base64"), event, stageVariables, responses);
+      }
       return mapResponse(type === "HTTP", res.status, res.body.toString("utf8"), event, stageVariables, responses);
     }
     if (type === "MOCK") {
