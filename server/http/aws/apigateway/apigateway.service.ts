@@ -806,9 +806,11 @@ const CODES: Partial<Record<AppError["code"], { code: string; status: number }>>
 
 function renderApiGatewayError(err: AppError, requestId: string): AwsReply {
   const known = CODES[err.code];
-  const code = err.awsCode && err.awsCode !== "InvalidAction" ? err.awsCode : (known?.code ?? awsErrorCode(err));
-  const status =
-    err.awsStatus && err.awsCode !== "InvalidAction" ? err.awsStatus : (known?.status ?? err.mapping.awsStatus);
+  // The door's own codes (its throttling says ThrottlingException/400 as the query protocols do)
+  // give way to API Gateway's: TooManyRequestsException/429 with Retry-After (set by the door).
+  const own = !err.awsCode || err.awsCode === "InvalidAction" || err.code === "rate_limited";
+  const code = own ? (known?.code ?? awsErrorCode(err)) : err.awsCode!;
+  const status = own || !err.awsStatus ? (known?.status ?? err.mapping.awsStatus) : err.awsStatus;
   const e = new AppError(err.code, err.message, { awsCode: code, awsStatus: status, senderFault: err.senderFault });
   const r = restJsonErrorReply(e, requestId, code);
   // API Gateway's error body is { "message": ... }.
