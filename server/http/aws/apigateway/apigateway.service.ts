@@ -378,7 +378,7 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     `${M}/responses/{statusCode}`,
     async (c) =>
       reply(
-        200,
+        201, // API Gateway answers UpdateMethodResponse with 201 Created
         await apis.updateMethodResponse(
           caller(c),
           p(c, "restApiId"),
