@@ -109,4 +109,5 @@ for name, fn, a in [
     ("DeleteApi", v2.delete_api, dict(ApiId=B)),
 ]:
     say(name, fn(**a)["ResponseMetadata"]["HTTPStatusCode"])
+sys.stderr.write("ws=%s\n" % W)
 report()
