@@ -102,5 +102,9 @@ export async function exportApi(
   });
   return yaml
     ? { contentType: "application/yaml", fileName: `${id}-${stageName}-${type}.yaml`, body: toYaml(def) }
-    : { contentType: "application/json", fileName: `${id}-${stageName}-${type}.json`, body: JSON.stringify(def, null, 2) };
+    : {
+        contentType: "application/json",
+        fileName: `${id}-${stageName}-${type}.json`,
+        body: JSON.stringify(def, null, 2),
+      };
 }

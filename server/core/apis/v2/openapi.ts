@@ -106,7 +106,8 @@ function integrationInput(x: Json, where: string, warnings: string[]): Omit<Inte
   // A Lambda proxy integration's method is POST (AWS exports it so and ignores another one).
   if (type === "AWS_PROXY" && !subtype) delete input.integrationMethod;
   for (const k of ["requestTemplates", "passthroughBehavior", "contentHandling", "responses", "cacheKeyParameters"])
-    if (x[k] !== undefined) warnings.push(`${where}: x-amazon-apigateway-integration.${k} is not supported for HTTP APIs`);
+    if (x[k] !== undefined)
+      warnings.push(`${where}: x-amazon-apigateway-integration.${k} is not supported for HTTP APIs`);
   return input;
 }
 
@@ -139,7 +140,8 @@ function authorizerFrom(name: string, scheme: Json): ImportedAuthorizer | null {
       authorizerUri: str(x.authorizerUri),
       authorizerCredentialsArn: str(x.authorizerCredentials),
       authorizerPayloadFormatVersion: str(x.authorizerPayloadFormatVersion),
-      authorizerResultTtlInSeconds: typeof x.authorizerResultTtlInSeconds === "number" ? x.authorizerResultTtlInSeconds : 0,
+      authorizerResultTtlInSeconds:
+        typeof x.authorizerResultTtlInSeconds === "number" ? x.authorizerResultTtlInSeconds : 0,
       enableSimpleResponses: typeof x.enableSimpleResponses === "boolean" ? x.enableSimpleResponses : undefined,
       identityValidationExpression: str(x.identityValidationExpression),
     });
@@ -215,8 +217,7 @@ export function importHttpDefinition(def: Json, opts: { basepath?: string | null
         continue;
       }
       const o = obj(rawOp);
-      const routeKey =
-        rawPath === "$default" || rawPath === "/$default" ? "$default" : `${method} ${prefix}${rawPath}`;
+      const routeKey = rawPath === "$default" || rawPath === "/$default" ? "$default" : `${method} ${prefix}${rawPath}`;
       const where = `paths.'${rawPath}'.${op}`;
       const route: ImportedRoute = { routeKey, authorizationType: "NONE" };
       if (typeof o.operationId === "string") route.operationName = o.operationId;
@@ -230,7 +231,10 @@ export function importHttpDefinition(def: Json, opts: { basepath?: string | null
           if (!key) {
             key = `shared:${m[1]}`;
             sharedKeys.set(m[1], key);
-            integrations.push({ key, input: integrationInput(target, `components.x-amazon-apigateway-integrations.${m[1]}`, warnings) });
+            integrations.push({
+              key,
+              input: integrationInput(target, `components.x-amazon-apigateway-integrations.${m[1]}`, warnings),
+            });
           }
           route.integration = key;
         }
@@ -333,7 +337,9 @@ function authorizerScheme(a: Authorizer, withExtensions: boolean): Json {
  */
 export function exportHttpDefinition(
   api: { name: string; description?: string; version?: string; cors?: Cors; updatedAt: string },
-  served: Pick<HttpSnapshot, "routes" | "integrations" | "authorizers"> | Pick<HttpApiDoc, "routes" | "integrations" | "authorizers">,
+  served:
+    | Pick<HttpSnapshot, "routes" | "integrations" | "authorizers">
+    | Pick<HttpApiDoc, "routes" | "integrations" | "authorizers">,
   opts: { endpoint: string; stageName?: string; includeExtensions: boolean },
 ): Json {
   const routes: Route[] = Array.isArray(served.routes) ? served.routes : Object.values(served.routes);
@@ -359,7 +365,8 @@ export function exportHttpDefinition(
     }
     const target = /^integrations\/(.+)$/.exec(r.target ?? "")?.[1];
     const integration = target ? served.integrations[target] : undefined;
-    if (integration && opts.includeExtensions) op["x-amazon-apigateway-integration"] = integrationExtension(integration);
+    if (integration && opts.includeExtensions)
+      op["x-amazon-apigateway-integration"] = integrationExtension(integration);
     item[method === "ANY" ? "x-amazon-apigateway-any-method" : method.toLowerCase()] = op;
     const params = [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]);
     if (params.length && !item.parameters)

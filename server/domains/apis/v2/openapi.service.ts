@@ -80,7 +80,12 @@ function fill(doc: HttpApiDoc, def: ImportedHttpApi): void {
 
 const withWarnings = (wire: Wire, warnings: string[]): Wire => (warnings.length ? { ...wire, warnings } : wire);
 
-export async function importHttpApi(caller: Caller, body: unknown, opts: ImportOptions, baseUrl: string): Promise<Wire> {
+export async function importHttpApi(
+  caller: Caller,
+  body: unknown,
+  opts: ImportOptions,
+  baseUrl: string,
+): Promise<Wire> {
   assertCan(caller.actor.role, "resource:write");
   const def = imported(body, opts);
   const doc = emptyHttpDoc({ routeSelectionExpression: "${request.method} ${request.path}", tags: {} });
