@@ -140,6 +140,30 @@ describe("boto3 apigateway client", () => {
   });
 });
 
+describe("the door's own refusals", () => {
+  it(
+    "carry API Gateway's codes and statuses: signature, key, role, unknown operation",
+    { timeout: 60_000 },
+    async () => {
+      const viewer = await createTestTenant({ keyRole: "viewer" });
+      const r = await runWithAwsKey(
+        "python3",
+        [path.join(SCRIPTS, "auth.py"), web.url, t.key.id, t.key.secret, viewer.key.id, viewer.key.secret],
+        t.key,
+        { timeoutMs: 60_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim().split("\n")).toEqual([
+        "wrong secret InvalidSignatureException 403 ['message']",
+        "unknown key UnrecognizedClientException 403 ['message']",
+        "viewer writes AccessDeniedException 403 ['message']",
+        "viewer reads ok 200",
+        "unimplemented UnknownOperationException 404 ['message']",
+      ]);
+    },
+  );
+});
+
 describe("API Gateway's throttling answer", () => {
   let slow: TestProcess & { url: string };
   let u: TestTenant;
