@@ -109,6 +109,8 @@ describe("boto3 apigatewayv2 and apigatewaymanagementapi clients", () => {
         "DeleteIntegration 204",
         "DeleteApi 204",
         "DeleteApi 204",
+        "E BadRequest ExportApi ws BadRequestException 400 ExportApi is only supported for HTTP APIs",
+        "E BadRequest ReimportApi ws BadRequestException 400 ReimportApi is only supported for HTTP APIs",
         "PROBLEMS []",
       ]);
     },

@@ -109,5 +109,7 @@ for name, fn, a in [
     ("DeleteApi", v2.delete_api, dict(ApiId=B)),
 ]:
     say(name, fn(**a)["ResponseMetadata"]["HTTPStatusCode"])
+err("E BadRequest ExportApi ws", v2.export_api, ApiId=W, Specification="OAS30", OutputType="JSON")
+err("E BadRequest ReimportApi ws", v2.reimport_api, ApiId=W, Body=spec2)
 sys.stderr.write("ws=%s\n" % W)
 report()

@@ -6,6 +6,7 @@ import { emptyHttpDoc, type Authorizer, type HttpApiDoc, type Route } from "../.
 import { exportHttpDefinition, importHttpDefinition, type ImportedHttpApi } from "../../../core/apis/v2/openapi";
 import { toYaml } from "../../../core/apis/yaml";
 import { audit, type Caller } from "../rest-api.service";
+import { isWebSocketApi } from "../ws/ws-api.service";
 import { findHttpSnapshot, insertHttpApi } from "./http-api.repository";
 import {
   apiWire,
@@ -78,6 +79,11 @@ function fill(doc: HttpApiDoc, def: ImportedHttpApi): void {
   else delete s.corsConfiguration;
 }
 
+/** OpenAPI import and export are for HTTP APIs only (as on AWS): a WebSocket API's id is refused. */
+async function httpOnly(caller: Caller, apiId: string, what: string): Promise<void> {
+  if (await isWebSocketApi(caller.tenant.id, apiId)) throw badRequest(`${what} is only supported for HTTP APIs`);
+}
+
 const withWarnings = (wire: Wire, warnings: string[]): Wire => (warnings.length ? { ...wire, warnings } : wire);
 
 export async function importHttpApi(
@@ -107,6 +113,7 @@ export async function reimportHttpApi(
 ): Promise<Wire> {
   assertCan(caller.actor.role, "resource:write");
   const def = imported(body, opts);
+  await httpOnly(caller, apiId, "ReimportApi");
   return mutate(caller, apiId, "ReimportApi", true, (doc, api) => {
     fill(doc, def);
     api.name = def.name;
@@ -134,6 +141,7 @@ export async function exportHttpApi(
     throw badRequest(`Invalid outputType specified: ${String(opts.outputType)}. Valid values are JSON, YAML`);
   if (opts.exportVersion !== null && opts.exportVersion !== "1.0")
     throw badRequest(`Invalid exportVersion specified: ${opts.exportVersion}. Valid values are 1.0`);
+  await httpOnly(caller, apiId, "ExportApi");
   const api = await read(caller, apiId);
   let served: Parameters<typeof exportHttpDefinition>[1] = api.doc;
   let cors = api.doc.api.corsConfiguration;
