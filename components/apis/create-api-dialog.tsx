@@ -17,7 +17,7 @@ import { useTRPC } from "@/lib/trpc";
 
 type Mode = "blank" | "import";
 
-/** Create a REST API: blank, or from an OpenAPI 3 JSON file (with x-amazon-apigateway-* extensions). */
+/** Create a REST API: blank, or from an OpenAPI 3 JSON or YAML file (with x-amazon-apigateway-* extensions). */
 export function CreateApiDialog({
   open,
   onClose,
@@ -81,7 +81,7 @@ export function CreateApiDialog({
           e.preventDefault();
           create.mutate({
             tenant,
-            name: name.trim() || (mode === "import" && file ? file.name.replace(/\.json$/i, "") : ""),
+            name: name.trim() || (mode === "import" && file ? file.name.replace(/\.(json|ya?ml)$/i, "") : ""),
             description: description.trim() || undefined,
             openapi: mode === "import" ? (file?.text ?? "") : undefined,
           });
@@ -108,14 +108,14 @@ export function CreateApiDialog({
         </FormField>
         {mode === "import" ? (
           <FormField
-            label="OpenAPI 3 definition (JSON)"
+            label="OpenAPI 3 definition (JSON or YAML)"
             error={fe.openapi}
             hint="Paths, methods and x-amazon-apigateway-integration become resources, methods and integrations."
           >
             <Input
               type="file"
               name="openapi"
-              accept="application/json,.json"
+              accept="application/json,.json,application/yaml,text/yaml,.yaml,.yml"
               className="pt-1.5"
               onChange={async (e) => {
                 const f = e.target.files?.[0];

@@ -191,7 +191,17 @@ describe("APIs console (tRPC)", () => {
     const notJson = (await api.apis.create({ tenant, name: "x", openapi: "{nope" }).catch((e: unknown) => e)) as {
       cause: { fieldErrors: Record<string, string[]> };
     };
-    expect(notJson.cause.fieldErrors).toEqual({ openapi: ["The file is not JSON."] });
+    expect(Object.keys(notJson.cause.fieldErrors)).toEqual(["openapi"]);
+    expect(notJson.cause.fieldErrors.openapi[0]).toMatch(/^Invalid OpenAPI input: /);
+    // A YAML file imports as its JSON twin does.
+    const fromYaml = await api.apis.create({
+      tenant,
+      name: "yaml-pets",
+      openapi:
+        "openapi: 3.0.1\ninfo:\n  title: YamlPets\n  version: '1'\npaths:\n  /cats:\n    get:\n      x-amazon-apigateway-integration:\n        type: mock\n",
+    });
+    expect(fromYaml.name).toBe("yaml-pets");
+    expect((await api.apis.get({ tenant, apiId: fromYaml.id })).resources.map((r) => r.path)).toEqual(["/", "/cats"]);
     const badPath = (await api.apis
       .addResource({ tenant, apiId: imported.id, parentId: detail.rootResourceId, pathPart: "a/b" })
       .catch((e: unknown) => e)) as { cause: unknown };
@@ -202,7 +212,7 @@ describe("APIs console (tRPC)", () => {
       .catch((e: unknown) => e)) as { cause: { fieldErrors: Record<string, string[]> } };
     expect(dup.cause.fieldErrors.pathPart[0]).toMatch(/already has this name/);
     expect((await api.apis.get({ tenant, apiId: imported.id })).resources).toHaveLength(3);
-    expect((await api.apis.list({ tenant })).map((a) => a.name)).toEqual(["Pets"]);
+    expect((await api.apis.list({ tenant })).map((a) => a.name)).toEqual(["Pets", "yaml-pets"]);
   });
 
   it("keys and plans: created, attached, usage per day; a viewer reads but cannot change", async () => {

@@ -14,6 +14,7 @@ import {
   type MethodResponse,
   type StoredResource,
 } from "./model";
+import { parse as parseYaml } from "yaml";
 
 // OpenAPI 3 (and Swagger 2) with API Gateway's extensions, both ways: an imported definition becomes
 // an API document (resources from paths, methods from operations, integrations from
@@ -38,15 +39,19 @@ export type Imported = {
   warnings: string[];
 };
 
-export function parseDefinition(body: Buffer): Json {
-  const text = body.toString("utf8").trim();
-  if (!text.startsWith("{"))
-    throw badRequest("Invalid OpenAPI input. Only JSON definitions are supported: convert YAML to JSON first.");
+/** An OpenAPI / Swagger definition in JSON or YAML (as ImportRestApi, PutRestApi and ImportApi take). */
+export function parseDefinition(body: Buffer | string): Json {
+  const text = (typeof body === "string" ? body : body.toString("utf8")).trim();
+  if (!text) throw badRequest("Invalid OpenAPI input: the definition is empty.");
+  let parsed: unknown;
   try {
-    return obj(JSON.parse(text));
+    parsed = text.startsWith("{") ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
   } catch (e) {
-    throw badRequest(`Invalid OpenAPI input: ${(e as Error).message}`);
+    throw badRequest(`Invalid OpenAPI input: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
   }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw badRequest("Invalid OpenAPI input: the definition must be a JSON or YAML object.");
+  return parsed as Json;
 }
 
 function integrationFrom(x: Json, resourceId: string): Integration {
@@ -346,7 +351,7 @@ function integrationExtension(i: Integration): Json {
 /** OpenAPI 3.0.1 for a deployed document, as GetExport writes it (`withExtensions`: integrations too). */
 export function exportDefinition(
   snapshot: { doc: ApiDoc; settings: ApiSettings; name: string },
-  opts: { serverUrl: string; stage: string; version: string; withExtensions: boolean },
+  opts: { serverUrl: string; stage: string; version: string; withExtensions: boolean; withAuthorizers?: boolean },
 ): Json {
   const { doc, settings } = snapshot;
   const paths: Json = {};
@@ -469,7 +474,7 @@ export function exportDefinition(
       name: header,
       in: "header",
       "x-amazon-apigateway-authtype": a.authType ?? (a.type === "COGNITO_USER_POOLS" ? "cognito_user_pools" : "custom"),
-      ...(opts.withExtensions ? { "x-amazon-apigateway-authorizer": x } : {}),
+      ...(opts.withExtensions || opts.withAuthorizers ? { "x-amazon-apigateway-authorizer": x } : {}),
     };
   }
   if (Object.keys(schemes).length) components.securitySchemes = schemes;

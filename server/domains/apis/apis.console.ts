@@ -7,6 +7,7 @@ import { resourcePath } from "../../core/apis/model";
 import * as apis from "./rest-api.service";
 import * as deploys from "./deployment.service";
 import { exportApi, importApi } from "./openapi.service";
+import { parseDefinition } from "../../core/apis/openapi";
 
 // The APIs console's calls (REST APIs, API Gateway v1): thin wrappers over the control plane's
 // services that gather what one page shows in one round trip (an API with its resource tree,
@@ -42,11 +43,10 @@ export async function consoleCreateApi(c: Ctx, input: { name: string; descriptio
   if (input.openapi !== undefined) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(input.openapi);
-    } catch {
-      throw new AppError("validation", "The file is not JSON.", {
-        fieldErrors: { openapi: ["The file is not JSON."] },
-      });
+      parsed = parseDefinition(input.openapi);
+    } catch (e) {
+      const message = e instanceof AppError ? e.message : "The file is neither JSON nor YAML.";
+      throw new AppError("validation", message, { fieldErrors: { openapi: [message] } });
     }
     if (parsed && typeof parsed === "object" && input.name) {
       const info = ((parsed as Record<string, unknown>).info ?? {}) as Record<string, unknown>;

@@ -3,12 +3,13 @@ import { assertCan } from "../../auth/permissions";
 import { pool } from "../../db";
 import { badRequest, notFound } from "../../core/apis/model";
 import { exportDefinition, importDefinition, mergeDocs, parseDefinition } from "../../core/apis/openapi";
+import { toYaml } from "../../core/apis/yaml";
 import { findDeployment, findStage } from "./rest-api.repository";
 import { createRestApi, loadApi, replaceDoc, type Caller, type Wire } from "./rest-api.service";
 
 // ImportRestApi / PutRestApi from OpenAPI 3 (or Swagger 2) JSON with API Gateway's extensions, and
 // GetExport of a stage's deployment to OpenAPI 3 (oas30) or Swagger 2 (swagger, written as OpenAPI 3
-// here), JSON.
+// here), JSON or YAML (Accept: application/yaml). Definitions are read as JSON or YAML.
 
 export async function importApi(caller: Caller, body: Buffer, opts: { failOnWarnings: boolean }): Promise<Wire> {
   assertCan(caller.actor.role, "resource:write");
@@ -65,6 +66,8 @@ export async function putApi(
   return imported.warnings.length ? { ...out, warnings: imported.warnings } : out;
 }
 
+const EXTENSIONS = ["integrations", "apigateway", "authorizers"];
+
 export async function exportApi(
   caller: Caller,
   id: string,
@@ -74,22 +77,35 @@ export async function exportApi(
 ): Promise<{ contentType: string; fileName: string; body: string }> {
   assertCan(caller.actor.role, "resource:read");
   if (type !== "oas30" && type !== "swagger") throw badRequest(`Invalid export type specified: ${type}`);
-  if (opts.accept.includes("yaml")) throw badRequest("Only JSON exports (Accept: application/json) are available");
+  const yaml = /\b(application|text)\/(x-)?yaml\b/i.test(opts.accept);
+  const ext = opts.extensions
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const e of ext)
+    if (!EXTENSIONS.includes(e))
+      throw badRequest(
+        e === "postman"
+          ? "Postman extensions are not supported by this export: use extensions=integrations, apigateway or authorizers"
+          : `Invalid extensions specified: ${e}. Valid values are integrations, apigateway, authorizers, postman`,
+      );
   await loadApi(caller, id);
   const stage = await findStage(pool(), caller.tenant.id, id, stageName);
   if (!stage) throw notFound("Invalid Stage identifier specified");
   const d = await findDeployment(pool(), caller.tenant.id, id, stage.deploymentId);
   if (!d) throw notFound("Invalid Deployment identifier specified");
-  const ext = opts.extensions.split(",").map((s) => s.trim());
   const def = exportDefinition(d.snapshot, {
     serverUrl: executeApiBase(opts.serverUrl, id),
     stage: stageName,
     version: new Date(d.createdAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
     withExtensions: ext.includes("integrations") || ext.includes("apigateway"),
+    withAuthorizers: ext.includes("authorizers"),
   });
-  return {
-    contentType: "application/json",
-    fileName: `${id}-${stageName}-${type}.json`,
-    body: JSON.stringify(def, null, 2),
-  };
+  return yaml
+    ? { contentType: "application/yaml", fileName: `${id}-${stageName}-${type}.yaml`, body: toYaml(def) }
+    : {
+        contentType: "application/json",
+        fileName: `${id}-${stageName}-${type}.json`,
+        body: JSON.stringify(def, null, 2),
+      };
 }

@@ -39,13 +39,13 @@ export type { HttpApiRow };
 const apiNotFound = (caller: Caller, id: string) =>
   notFound(`Invalid API identifier specified ${caller.tenant.accountId}:${id}`);
 
-async function load(caller: Caller, id: string, db: Queryable = pool(), lock = false): Promise<HttpApiRow> {
+export async function load(caller: Caller, id: string, db: Queryable = pool(), lock = false): Promise<HttpApiRow> {
   const api = await findHttpApi(db, caller.tenant.id, id, lock);
   if (!api) throw apiNotFound(caller, id);
   return api;
 }
 
-async function read(caller: Caller, id: string): Promise<HttpApiRow> {
+export async function read(caller: Caller, id: string): Promise<HttpApiRow> {
   assertCan(caller.actor.role, "resource:read");
   return load(caller, id);
 }
@@ -71,7 +71,7 @@ async function insertDeployment(
 const save = saveHttpApi;
 
 /** Runs `fn` on the API under its row lock; `redeploy` redeploys every autoDeploy stage after it. */
-async function mutate<T>(
+export async function mutate<T>(
   caller: Caller,
   id: string,
   operation: string,
@@ -89,7 +89,7 @@ async function mutate<T>(
   });
 }
 
-async function autoDeploy(tx: Queryable, api: HttpApiRow): Promise<void> {
+export async function autoDeploy(tx: Queryable, api: HttpApiRow): Promise<void> {
   const stages = Object.values(api.doc.stages).filter((s) => s.autoDeploy);
   if (!stages.length) return;
   const id = await insertDeployment(
@@ -141,7 +141,7 @@ export type CreateApiInput = {
   credentialsArn?: string;
 };
 
-function checkCors(c: Cors | undefined): void {
+export function checkCors(c: Cors | undefined): void {
   if (!c) return;
   if (c.maxAge !== undefined && (c.maxAge < -1 || c.maxAge > 86400))
     throw badRequest("MaxAge must be between -1 and 86400");
@@ -168,7 +168,7 @@ export function apiWire(api: HttpApiRow, baseUrl: string): Wire {
   };
 }
 
-function checkName(name: string | undefined): string {
+export function checkName(name: string | undefined): string {
   if (!name || name.length > 128) throw badRequest("Invalid API name specified");
   return name;
 }
@@ -325,7 +325,7 @@ export async function deleteApi(caller: Caller, id: string): Promise<void> {
 
 export type RouteInput = Partial<Omit<Route, "routeId" | "apiGatewayManaged">>;
 
-function checkRoute(doc: HttpApiDoc, r: Route): void {
+export function checkRoute(doc: HttpApiDoc, r: Route): void {
   parseRouteKey(r.routeKey);
   if (!AUTHORIZATION_TYPES.includes(r.authorizationType))
     throw badRequest(`Invalid authorization type specified. Must be one of [${AUTHORIZATION_TYPES.join(", ")}]`);
@@ -472,7 +472,7 @@ function checkIntegration(i: Integration): void {
   }
 }
 
-function integrationFromInput(input: IntegrationInput, id: string): Integration {
+export function integrationFromInput(input: IntegrationInput, id: string): Integration {
   if (!input.integrationType) throw badRequest("IntegrationType is required");
   const i: Integration = {
     ...stripUndefined({
@@ -550,7 +550,7 @@ export async function deleteIntegration(caller: Caller, apiId: string, id: strin
 
 export type AuthorizerInput = Partial<Omit<Authorizer, "authorizerId">>;
 
-function checkAuthorizer(a: Authorizer): void {
+export function checkAuthorizer(a: Authorizer): void {
   if (!a.name) throw badRequest("Name is required");
   if (a.authorizerType === "JWT") {
     if (!a.jwtConfiguration?.issuer) throw badRequest("JWT authorizers require jwtConfiguration.issuer");

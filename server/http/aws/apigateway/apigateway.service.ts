@@ -1,7 +1,5 @@
 import { z } from "zod";
 import { AppError } from "../../../core/errors";
-import { awsErrorCode } from "../codec";
-import { restJsonErrorReply } from "../rest-json";
 import type { AwsAction, AwsCall, AwsReply, AwsService, RestJsonRoute } from "../types";
 import * as apis from "../../../domains/apis/rest-api.service";
 import * as deployments from "../../../domains/apis/deployment.service";
@@ -11,6 +9,7 @@ import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions"
 import { flushStageCache } from "../../gateway/cache";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
+import { renderApiGatewayError } from "./errors";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -378,7 +377,7 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     `${M}/responses/{statusCode}`,
     async (c) =>
       reply(
-        200,
+        201, // API Gateway answers UpdateMethodResponse with 201 Created
         await apis.updateMethodResponse(
           caller(c),
           p(c, "restApiId"),
@@ -791,30 +790,6 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     },
   ],
 ];
-
-// Generic errors (the door's own, zod) get API Gateway's names.
-const CODES: Partial<Record<AppError["code"], { code: string; status: number }>> = {
-  validation: { code: "BadRequestException", status: 400 },
-  not_found: { code: "NotFoundException", status: 404 },
-  conflict: { code: "ConflictException", status: 409 },
-  rate_limited: { code: "TooManyRequestsException", status: 429 },
-  too_large: { code: "BadRequestException", status: 413 },
-  forbidden: { code: "AccessDeniedException", status: 403 },
-  unsupported: { code: "BadRequestException", status: 400 },
-  unavailable: { code: "ServiceUnavailableException", status: 503 },
-};
-
-function renderApiGatewayError(err: AppError, requestId: string): AwsReply {
-  const known = CODES[err.code];
-  const code = err.awsCode && err.awsCode !== "InvalidAction" ? err.awsCode : (known?.code ?? awsErrorCode(err));
-  const status =
-    err.awsStatus && err.awsCode !== "InvalidAction" ? err.awsStatus : (known?.status ?? err.mapping.awsStatus);
-  const e = new AppError(err.code, err.message, { awsCode: code, awsStatus: status, senderFault: err.senderFault });
-  const r = restJsonErrorReply(e, requestId, code);
-  // API Gateway's error body is { "message": ... }.
-  r.body = JSON.stringify({ message: err.message });
-  return r;
-}
 
 export const apigatewayService: AwsService = {
   name: "apigateway",

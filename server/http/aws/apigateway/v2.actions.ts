@@ -2,6 +2,7 @@ import { z } from "zod";
 import { badRequest } from "../../../core/apis/model";
 import * as v2 from "../../../domains/apis/v2/http-api.service";
 import { resetAuthorizerCache } from "../../../domains/apis/v2/authorizer-cache";
+import { exportHttpApi, importHttpApi, reimportHttpApi } from "../../../domains/apis/v2/openapi.service";
 import type { AwsAction, AwsCall, AwsReply, RestJsonRoute } from "../types";
 
 // Amazon API Gateway v2 (HTTP APIs) on the AWS door: the /v2/apis/... paths and camelCase JSON
@@ -121,6 +122,10 @@ const stageSchema = z.object({
 const deploymentSchema = z.object({ description: z.string().optional(), stageName: z.string().optional() });
 
 const A = "/v2/apis/{apiId}";
+const importOpts = (c: AwsCall) => ({
+  basepath: q(c, "basepath"),
+  failOnWarnings: q(c, "failOnWarnings") === "true",
+});
 const list = (call: AwsCall) => [q(call, "nextToken"), q(call, "maxResults")] as const;
 const withoutDeprecated = <T extends Record<string, unknown>>(o: T): T => {
   // WebSocket-only members an HTTP API ignores.
@@ -150,6 +155,40 @@ const ACTIONS: [string, string, string, AwsAction][] = [
     async (c) => reply(200, await v2.updateApi(caller(c), p(c, "apiId"), parse(apiSchema, c), c.ctx.baseUrl)),
   ],
   ["DeleteApi", "DELETE", A, async (c) => (await v2.deleteApi(caller(c), p(c, "apiId")), noContent())],
+  // OpenAPI import and export (domains/apis/v2/openapi.service.ts)
+  [
+    "ImportApi",
+    "PUT",
+    "/v2/apis",
+    async (c) => reply(201, await importHttpApi(caller(c), c.json?.body, importOpts(c), c.ctx.baseUrl)),
+  ],
+  [
+    "ReimportApi",
+    "PUT",
+    A,
+    async (c) =>
+      reply(201, await reimportHttpApi(caller(c), p(c, "apiId"), c.json?.body, importOpts(c), c.ctx.baseUrl)),
+  ],
+  [
+    "ExportApi",
+    "GET",
+    `${A}/exports/{specification}`,
+    async (c) => {
+      const out = await exportHttpApi(
+        caller(c),
+        p(c, "apiId"),
+        p(c, "specification"),
+        {
+          outputType: q(c, "outputType"),
+          stageName: q(c, "stageName"),
+          includeExtensions: q(c, "includeExtensions"),
+          exportVersion: q(c, "exportVersion"),
+        },
+        c.ctx.baseUrl,
+      );
+      return { status: 200, headers: { "content-type": out.contentType }, body: out.body };
+    },
+  ],
   [
     "DeleteCorsConfiguration",
     "DELETE",
