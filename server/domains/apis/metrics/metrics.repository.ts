@@ -255,8 +255,7 @@ export async function searchAccessLog(db: Queryable, f: AccessLogFilter): Promis
     w += ` AND status >= $${params.push(lo)} AND status < $${params.push(lo + 100)}`;
   }
   if (f.method !== undefined) w += ` AND method = $${params.push(f.method)}`;
-  if (f.pathContains !== undefined)
-    w += ` AND strpos(lower(path), lower($${params.push(f.pathContains)})) > 0`;
+  if (f.pathContains !== undefined) w += ` AND strpos(lower(path), lower($${params.push(f.pathContains)})) > 0`;
   if (f.requestId !== undefined) w += ` AND request_id = $${params.push(f.requestId)}`;
   if (f.apiKeyId !== undefined) w += ` AND api_key_id = $${params.push(f.apiKeyId)}`;
   if (f.sourceIp !== undefined) w += ` AND source_ip = $${params.push(f.sourceIp)}`;

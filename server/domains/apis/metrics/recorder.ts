@@ -136,7 +136,10 @@ function countDropped(n: number) {
   dropped += n;
   if (droppedSinceWarn === 0) {
     setTimeout(() => {
-      logger.warn({ dropped: droppedSinceWarn, total: dropped }, "api access log / metrics dropped: PostgreSQL is behind");
+      logger.warn(
+        { dropped: droppedSinceWarn, total: dropped },
+        "api access log / metrics dropped: PostgreSQL is behind",
+      );
       droppedSinceWarn = 0;
     }, 10_000).unref();
   }
