@@ -36,7 +36,8 @@ export type ApiRequestRecord = {
   line: string | null;
 };
 
-const FLUSH_MS = 1_000;
+/** How often the buffers are written (SIGNALBOX_API_METRICS_FLUSH_MS; tests stretch it to see the stop flush). */
+const FLUSH_MS = Number(process.env.SIGNALBOX_API_METRICS_FLUSH_MS ?? 1_000);
 /** Log rows kept while PostgreSQL does not take them. */
 export const MAX_BUFFERED_LOG_ROWS = Number(process.env.SIGNALBOX_API_LOG_BUFFER ?? 50_000);
 /** Minute counters kept while PostgreSQL does not take them (each is one API × stage × resource × method × minute). */
