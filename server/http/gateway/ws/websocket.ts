@@ -19,6 +19,7 @@ import {
 import { authenticate } from "../../authenticate";
 import { readBody } from "../../request";
 import { runWsIntegration } from "./ws-integrations";
+import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -261,20 +262,48 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
 
 async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
   void touchConnection(conn.id).catch(() => {});
+  const started = Date.now();
   const text = isBinary ? data.toString("base64") : data.toString("utf8");
   const key = isBinary ? null : selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
   const route = (key !== null ? routeFor(conn.stage, key) : undefined) ?? routeFor(conn.stage, "$default");
   const ctx = requestContext(conn, route ? String(route.routeKey) : "$default", "MESSAGE", {
     messageId: apigwId(),
   });
-  const fail = (message: string) =>
+  // The metrics recorder: one MESSAGE per frame, under its route key (403 unrouted, 500 failed).
+  let integrationMs: number | null = null;
+  const record = (status: number) =>
+    recordApiRequest({
+      tenantId: conn.stage.tenant.id,
+      apiId: conn.stage.api.id,
+      stage: conn.stage.stageName,
+      resource: route ? String(route.routeKey) : null,
+      method: "MESSAGE",
+      path: route ? String(route.routeKey) : "-",
+      status,
+      startedAt: started,
+      latencyMs: Date.now() - started,
+      integrationLatencyMs: integrationMs,
+      cache: null,
+      requestId: String(ctx.requestId),
+      sourceIp: conn.identity.sourceIp || null,
+      apiKeyId: null,
+      userAgent: conn.identity.userAgent ?? null,
+      responseLength: null,
+      line: null,
+    });
+  const fail = (message: string, status: number) => {
     client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
-  if (!route) return fail("Forbidden");
+    record(status);
+  };
+  if (!route) return fail("Forbidden", 403);
+  const t0 = performance.now();
   const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
-  if (!out.ok) return fail(out.message);
+  integrationMs = Math.round((performance.now() - t0) * 100) / 100;
+  if (!out.ok) return fail(out.message, 500);
   // Two-way routes answer with the integration's response.
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "")
     client.send(out.body);
+  record(200);
 }
 
 /** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
