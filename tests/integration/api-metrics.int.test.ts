@@ -6,6 +6,15 @@ import { pool } from "../../server/db";
 import { runApiMetricsRetention } from "../../server/domains/apis/metrics/retention";
 import { addMember, createTestTenant, createTestUser, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
+import WebSocket from "ws";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateIntegrationResponseCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
 
 // API metrics and the access log end to end: a REST API (a cached MOCK GET, a MOCK whose template
 // is broken → 500, and an unknown path → 403) called through a started web process; then the
@@ -129,7 +138,7 @@ describe("API metrics and access log", () => {
     const sum = (k: "count" | "errors4xx" | "errors5xx" | "cacheHits" | "cacheMisses") =>
       m.points.reduce((s, p) => s + p[k], 0);
     expect([sum("count"), sum("errors4xx"), sum("errors5xx"), sum("cacheHits"), sum("cacheMisses")]).toEqual([
-      10, 2, 3, 4, 1,
+      10, 2, 3, 4, 4,
     ]);
     // Zoomed to the data: a minute period and a window of about the data, not the default 3 hours.
     expect(m.period).toBe(60);
@@ -254,6 +263,68 @@ describe("API metrics and access log", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/v1/apis/{apiId}/metrics", "/api/v1/apis/{apiId}/access-log"]),
     );
+  });
+
+  it("WebSocket messages count per route key: 200 routed, 403 unrouted", async () => {
+    const v2 = new ApiGatewayV2Client({
+      endpoint: `${web.url}/api/aws`,
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+      maxAttempts: 1,
+    });
+    const ws = await v2.send(
+      new CreateApiCommand({
+        Name: uniqueName("ws"),
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "${request.body.op}",
+      }),
+    );
+    const wsId = ws.ApiId!;
+    await v2.send(new CreateStageCommand({ ApiId: wsId, StageName: "live", AutoDeploy: true }));
+    const mock = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId: wsId,
+        IntegrationType: "MOCK",
+        RequestTemplates: { $default: '{"statusCode": 200}' },
+      }),
+    );
+    await v2.send(
+      new CreateIntegrationResponseCommand({
+        ApiId: wsId,
+        IntegrationId: mock.IntegrationId!,
+        IntegrationResponseKey: "$default",
+        ResponseTemplates: { $default: '{"pong": true}' },
+      }),
+    );
+    await v2.send(
+      new CreateRouteCommand({
+        ApiId: wsId,
+        RouteKey: "ping",
+        Target: `integrations/${mock.IntegrationId}`,
+        RouteResponseSelectionExpression: "$default",
+      }),
+    );
+    v2.destroy();
+    const client = new WebSocket(`${web.url.replace("http", "ws")}/gw/${wsId}/live`);
+    await new Promise((r) => client.once("open", r));
+    for (const op of ["ping", "ping", "other"]) {
+      const reply = new Promise((r) => client.once("message", r));
+      client.send(JSON.stringify({ op }));
+      await reply;
+    }
+    client.close();
+    const m = await waitFor(
+      "the WebSocket messages' flush",
+      () => api.apis.metrics({ tenant, apiId: wsId }),
+      (x) => x.totals.count >= 3,
+    );
+    expect(m.totals).toMatchObject({ count: 3, errors4xx: 1, errors5xx: 0 });
+    expect(m.dimensions.map((d) => `${d.method} ${d.resource}`).sort()).toEqual(["MESSAGE -", "MESSAGE ping"]);
+    const log = await api.apis.accessLog({ tenant, apiId: wsId, method: "MESSAGE", statusClass: "2xx" });
+    expect(log.entries.map((e) => [e.path, e.status, e.integrationLatencyMs !== null])).toEqual([
+      ["ping", 200, true],
+      ["ping", 200, true],
+    ]);
   });
 
   it("a graceful stop writes what the recorder still holds", async () => {

@@ -103,22 +103,26 @@ export function ApiMetricsPanel({ tenant, apiId, stages }: { tenant: string; api
   const controls = (
     <div className="flex flex-wrap items-center gap-3">
       <SegmentedControl label="Time range" options={METRIC_RANGES} value={range} onChange={setRange} />
-      <Select aria-label="Stage" value={stage} onChange={(e) => setStage(e.target.value)} className="w-44">
-        <option value="">All stages</option>
-        {stages.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </Select>
-      <Select aria-label="Resource" value={resource} onChange={(e) => setResource(e.target.value)} className="w-56">
-        <option value="">All resources and methods</option>
-        {choices.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </Select>
+      <div className="w-44">
+        <Select aria-label="Stage" value={stage} onChange={(e) => setStage(e.target.value)}>
+          <option value="">All stages</option>
+          {stages.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div className="w-64">
+        <Select aria-label="Resource" value={resource} onChange={(e) => setResource(e.target.value)}>
+          <option value="">All resources and methods</option>
+          {choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </Select>
+      </div>
     </div>
   );
   if (q.isPending)
@@ -156,7 +160,7 @@ export function ApiMetricsPanel({ tenant, apiId, stages }: { tenant: string; api
             <Stat
               label="Requests (Count)"
               value={n(t.count)}
-              sub={`${n(t.count - t.errors4xx - t.errors5xx)} not errors`}
+              sub={`${n(t.count - t.errors4xx - t.errors5xx)} 2XX/3XX`}
             />
             <Stat label="4XXError" value={n(t.errors4xx)} sub={`${((t.errors4xx / t.count) * 100).toFixed(1)} %`} />
             <Stat label="5XXError" value={n(t.errors5xx)} sub={`${((t.errors5xx / t.count) * 100).toFixed(1)} %`} />
