@@ -25,7 +25,7 @@ CREATE TABLE "api_metrics_minute" (
     "integration_latency_max" DOUBLE PRECISION,
     "cache_hits" BIGINT NOT NULL DEFAULT 0,
     "cache_misses" BIGINT NOT NULL DEFAULT 0,
-    "latency_buckets" INTEGER[],
+    "latency_buckets" INTEGER[] NOT NULL,
     CONSTRAINT "api_metrics_minute_pkey" PRIMARY KEY ("tenant_id", "api_id", "minute", "stage", "resource", "method")
 );
 CREATE INDEX "api_metrics_minute_minute_idx" ON "api_metrics_minute"("minute");
