@@ -20,8 +20,10 @@ import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { DeployDialog } from "./deploy-dialog";
 import { ResourcesTab } from "./resources-tab";
 import { StagesTab } from "./stages-tab";
+import { ApiMetricsPanel } from "./metrics/api-metrics-panel";
+import { ApiAccessLogPanel } from "./metrics/api-access-log-panel";
 
-type Tab = "resources" | "stages";
+type Tab = "resources" | "stages" | "metrics" | "access-log";
 
 /** /t/<slug>/apis/<id>: the resource tree and method editor, stages and deployments. */
 export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
@@ -32,7 +34,9 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
   const toast = useToast();
   const { can } = usePermissions();
   const write = can("resource:write");
-  const [tab, setTab] = useState<Tab>(initialTab === "stages" ? "stages" : "resources");
+  const [tab, setTab] = useState<Tab>(
+    initialTab === "stages" || initialTab === "metrics" || initialTab === "access-log" ? initialTab : "resources",
+  );
   const [deploying, setDeploying] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const api = useQuery(trpc.apis.get.queryOptions({ tenant: tenant.slug, apiId }));
@@ -60,6 +64,7 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
       </Alert>
     );
   const a = api.data;
+  const stageNames = a.stages.map((s) => s.stageName);
   return (
     <div>
       <PageHeader
@@ -103,13 +108,12 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
           {
             id: "metrics",
             label: "Metrics",
-            content: (
-              <Alert tone="info" title="No per-API metrics yet">
-                The gateway does not record request counts, 4XX/5XX or latency per API yet, so there is nothing true to
-                chart. Per-key request counts per day are on the usage plans page; the stage's access log (when set)
-                goes to the server log.
-              </Alert>
-            ),
+            content: <ApiMetricsPanel tenant={tenant.slug} apiId={a.id} stages={stageNames} />,
+          },
+          {
+            id: "access-log",
+            label: "Access log",
+            content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={stageNames} />,
           },
         ]}
       />

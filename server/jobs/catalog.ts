@@ -36,6 +36,8 @@ import { executionRetentionJob, runTaskJob, stopChildrenJob } from "../domains/w
 import { runExecutionRetention } from "../domains/workflows/execution.retention";
 import { runRemoteTask } from "../domains/workflows/executor/runner";
 import { runStopChildren } from "../domains/workflows/executor/abort";
+import { apiMetricsRetentionJob } from "../domains/apis/apis.jobs";
+import { runApiMetricsRetention } from "../domains/apis/metrics/retention";
 
 // The worker's catalog: every contract (jobs/contracts.ts) with its handler. Only the worker
 // imports this file; nothing it imports may import it back (no cycles: eslint import-x/no-cycle).
@@ -66,6 +68,9 @@ export const HANDLERS: JobRegistration[] = [
   handle(stopChildrenJob, runStopChildren),
   handle(executionRetentionJob, async () => {
     await runExecutionRetention();
+  }),
+  handle(apiMetricsRetentionJob, async (_data, ctx) => {
+    ctx.log.info(await runApiMetricsRetention(), "api metrics retention done");
   }),
   handle(archiveRetentionJob, async (data, ctx) => {
     await runArchiveRetention(data, ctx);

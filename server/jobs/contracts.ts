@@ -8,6 +8,7 @@ import { functionJobs } from "../domains/functions/functions.jobs";
 import { schemaJobs } from "../domains/schemas/schemas.jobs";
 import { archiveJobs } from "../domains/archives/archives.jobs";
 import { workflowJobs } from "../domains/workflows/workflows.jobs";
+import { apiJobs } from "../domains/apis/apis.jobs";
 
 // Every job contract, one line per domain: the processes that start (web, worker) create their
 // pg-boss queues from this list. Contracts import nothing but zod, so this list drags in no handler.
@@ -21,4 +22,5 @@ export const CONTRACTS: JobContract[] = [
   ...schemaJobs,
   ...archiveJobs,
   ...workflowJobs,
+  ...apiJobs,
 ];

@@ -9,6 +9,7 @@ const { closeDb } = await import("../db");
 const { stopBoss } = await import("../jobs/boss");
 const { logger } = await import("../logger");
 const { shutdownQueues } = await import("../domains/queues/queue.lifecycle");
+const { flushApiMetrics } = await import("../domains/apis/metrics/recorder");
 const { ensureQueues } = await import("../jobs/boss");
 const { CONTRACTS } = await import("../jobs/contracts");
 
@@ -39,6 +40,8 @@ const shutdown = async (sig: string) => {
   await router.stop();
   // Flushes the last seconds of queue metrics and closes the long-poll LISTEN connection.
   await shutdownQueues();
+  // Writes the gateway's last second of API metrics and access-log rows.
+  await flushApiMetrics().catch((err) => logger.warn({ err }, "api metrics: last flush failed"));
   await stopBoss();
   await closeDb();
   process.exit(0);

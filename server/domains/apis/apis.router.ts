@@ -18,6 +18,7 @@ import {
   consoleUpdateStage,
 } from "./apis.console";
 import { consoleTestInvoke } from "./apis.console-test";
+import { apiMetricsProcedures } from "./apis.metrics.router";
 import {
   consoleCreateKey,
   consoleCreatePlan,
@@ -60,6 +61,7 @@ const stageName = z
   .regex(/^[a-zA-Z0-9_-]+$/, "Letters, digits, - and _ only.");
 
 export const apisRouter = router({
+  ...apiMetricsProcedures,
   list: tenantProcedure.query(({ ctx }) => consoleApis(ctx)),
   create: tenantProcedure
     .input(

@@ -16,6 +16,8 @@ import { cacheGet, cachePut } from "./cache";
 import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
 import { apigwRequestId } from "./ids";
+import { recordApiRequest } from "../../domains/apis/metrics/recorder";
+import { accessLogLine } from "../../core/apis/access-log";
 import {
   headerValue,
   mapRequestValue,
@@ -59,20 +61,14 @@ const ERROR_TYPES: Record<string, string> = {
 
 type Reply = { status: number; headers: Record<string, string | string[]>; body: Buffer };
 
-type Ids = { requestId: string; apigwId: string; onSent?: (status: number, length: number) => void };
-
-/**
- * A stage's access log line: `format` with its `$context.*` variables filled in (`-` when unknown),
- * including `$context.status`, `$context.responseLength` and `$context.responseLatency`.
- */
-export function accessLogLine(format: string, context: Record<string, unknown>): string {
-  return format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_, p: string) => {
-    let v: unknown = context;
-    for (const k of p.split("."))
-      v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
-    return v === undefined || v === null ? "-" : typeof v === "object" ? JSON.stringify(v) : String(v);
-  });
-}
+type Ids = {
+  requestId: string;
+  apigwId: string;
+  onSent?: (status: number, length: number) => void;
+  /** For the metrics recorder: time in the integration, and the response cache's answer. */
+  integrationMs?: number;
+  cache?: "hit" | "miss";
+};
 
 function write(res: ServerResponse, r: Reply, ids: Ids) {
   ids.onSent?.(r.status, r.body.length);
@@ -350,23 +346,44 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
   };
   Object.defineProperty(context, "baseUrl", { value: input.baseUrl, enumerable: false });
   const accessLog = stage.settings.accessLogSettings?.format;
-  if (accessLog) {
-    // The stage's access log goes to the web process's log (there is no CloudWatch Logs here).
-    const log = { apiId, stage: stage.stageName, destinationArn: stage.settings.accessLogSettings?.destinationArn };
-    ids.onSent = (status, length) =>
-      logger.info(
-        {
-          ...log,
-          accessLog: accessLogLine(accessLog, {
-            ...context,
-            status,
-            responseLength: length,
-            responseLatency: Date.now() - started.getTime(),
-          }),
-        },
-        "api access log",
-      );
-  }
+  // Once the reply is written: the metrics recorder (per-minute counters and the searchable access
+  // log, flushed in batches) and, when the stage has accessLogSettings, its line in the process log.
+  ids.onSent = (status, length) => {
+    const latency = Date.now() - started.getTime();
+    const line = accessLog
+      ? accessLogLine(accessLog, {
+          ...context,
+          status,
+          responseLength: length,
+          responseLatency: latency,
+          integrationLatency: ids.integrationMs,
+        })
+      : null;
+    if (line) {
+      const destinationArn = stage.settings.accessLogSettings?.destinationArn;
+      logger.info({ apiId, stage: stage.stageName, destinationArn, accessLog: line }, "api access log");
+    }
+    const identity = context.identity as { apiKeyId: string | null; userAgent: string | null };
+    recordApiRequest({
+      tenantId: stage.tenant.id,
+      apiId,
+      stage: stage.stageName,
+      resource: match?.resourcePath ?? null,
+      method: httpMethod,
+      path,
+      status,
+      startedAt: started.getTime(),
+      latencyMs: latency,
+      integrationLatencyMs: ids.integrationMs ?? null,
+      cache: ids.cache ?? null,
+      requestId,
+      sourceIp: input.sourceIp,
+      apiKeyId: identity.apiKeyId,
+      userAgent: identity.userAgent,
+      responseLength: length,
+      line,
+    });
+  };
   const methodReq: MethodRequest = {
     httpMethod,
     path,
@@ -466,10 +483,13 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
       ].join("\n")
     : null;
   const cached = cacheKey ? cacheGet(cacheKey) : null;
+  if (cacheKey) ids.cache = cached ? "hit" : "miss";
   if (cached) return { ...cached, headers: { ...cached.headers, ...admitted.headers } };
 
   const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
+  const integrationStart = performance.now();
   const out = await runIntegration(stage.tenant, integration, methodReq, match.resourcePath, binary);
+  ids.integrationMs = Math.round((performance.now() - integrationStart) * 100) / 100;
   if (out.kind === "failure") {
     return gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status);
   }

@@ -7,6 +7,7 @@ import { eventRoutes } from "./events.routes";
 import { eventSourceRoutes } from "./event-sources.routes";
 import { functionRoutes } from "./functions.routes";
 import { workflowRoutes } from "./workflows.routes";
+import { apiRoutes } from "./apis.routes";
 import { buildOpenApi } from "./openapi";
 
 // Every REST route: one line per domain.
@@ -18,6 +19,7 @@ const domainRoutes: RestRoute[] = [
   ...eventSourceRoutes,
   ...functionRoutes,
   ...workflowRoutes,
+  ...apiRoutes,
 ];
 
 export const REST_ROUTES: RestRoute[] = [

@@ -27,6 +27,8 @@ import { authenticate } from "../../authenticate";
 import { drain, publicBaseUrl, readBody } from "../../request";
 import { proxyEvent } from "../integrations";
 import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
+import { accessLogLine } from "../../../core/apis/access-log";
+import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of API Gateway v2 HTTP APIs at /gw/<api id>/<stage>/<path> (the $default stage
 // also at /gw/<api id>/<path>). Per request: CORS preflight (answered here when the API has a
@@ -69,6 +71,9 @@ type Req = {
   requestId: string;
   /** The HTTP request (AWS_IAM signatures are checked on it). */
   incoming?: IncomingMessage;
+  /** For the metrics recorder (set by serve): the matched route key, time in the integration. */
+  routeKey?: string;
+  integrationMs?: number;
 };
 
 function lowerJoined(multi: Record<string, string[]>): Record<string, string> {
@@ -764,6 +769,7 @@ async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise
   };
   if (!match) return withCors(NOT_FOUND());
   const { route, pathParams } = match;
+  r.routeKey = route.routeKey;
   const target = /^integrations\/(.+)$/.exec(route.target ?? "")?.[1];
   const integration = target ? stage.snapshot.integrations[target] : undefined;
   if (!integration) return withCors(NOT_FOUND());
@@ -800,9 +806,11 @@ async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise
   if (!admitted.ok) return withCors(message(429, "Too Many Requests"));
 
   let reply: Reply;
+  const integrationStart = performance.now();
   if (integration.integrationType === "HTTP_PROXY") reply = await runHttpProxy(integration, scope);
   else if (integration.integrationSubtype) reply = await runSubtype(stage, integration, scope);
   else reply = await runFunction(stage, integration, scope, route);
+  r.integrationMs = Math.round((performance.now() - integrationStart) * 100) / 100;
   return withCors(applyResponseParameters(integration, reply, scope));
 }
 
@@ -882,11 +890,61 @@ export async function handleHttpApi(
       requestId,
       incoming: req,
     };
-    write(res, await serve(deployed, r, publicBaseUrl(req)), requestId);
+    const reply = await serve(deployed, r, publicBaseUrl(req)).catch((e: unknown) => {
+      logger.error({ err: e, apiId }, "http api request failed");
+      return INTERNAL();
+    });
+    write(res, reply, requestId);
+    recordHttpApiRequest(deployed, r, reply);
   } catch (e) {
     logger.error({ err: e, apiId }, "http api request failed");
     if (res.headersSent) res.destroy();
     else write(res, INTERNAL(), requestId);
   }
   return true;
+}
+
+/** The metrics recorder's call for a served request (and the stage's access-log line, when it has one). */
+function recordHttpApiRequest(stage: DeployedHttpStage, r: Req, reply: Reply): void {
+  const latency = Date.now() - r.started.getTime();
+  const format = stage.stage.accessLogSettings?.format;
+  let line: string | null = null;
+  if (format) {
+    line = accessLogLine(format, {
+      requestId: r.requestId,
+      apiId: stage.apiId,
+      stage: stage.stage.stageName,
+      httpMethod: r.method,
+      path: r.rawPath,
+      routeKey: r.routeKey ?? "-",
+      protocol: r.protocol,
+      requestTime: requestTime(r.started),
+      requestTimeEpoch: r.started.getTime(),
+      identity: { sourceIp: r.sourceIp, userAgent: r.lowerHeaders["user-agent"] ?? null },
+      status: reply.status,
+      responseLength: reply.body.length,
+      responseLatency: latency,
+      integrationLatency: r.integrationMs,
+    });
+    logger.info({ apiId: stage.apiId, stage: stage.stage.stageName, accessLog: line }, "api access log");
+  }
+  recordApiRequest({
+    tenantId: stage.tenant.id,
+    apiId: stage.apiId,
+    stage: stage.stage.stageName,
+    resource: r.routeKey ?? null,
+    method: r.method,
+    path: r.rawPath,
+    status: reply.status,
+    startedAt: r.started.getTime(),
+    latencyMs: latency,
+    integrationLatencyMs: r.integrationMs ?? null,
+    cache: null,
+    requestId: r.requestId,
+    sourceIp: r.sourceIp || null,
+    apiKeyId: null,
+    userAgent: r.lowerHeaders["user-agent"] ?? null,
+    responseLength: reply.body.length,
+    line,
+  });
 }

@@ -24,6 +24,7 @@ import { readBody } from "../../request";
 import { runAuthorizer } from "../authorizer";
 import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
+import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -422,15 +423,40 @@ async function disconnectDead(row: ConnectionRow): Promise<void> {
 
 async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
   void touchConnection(conn.id).catch(() => {});
+  const started = Date.now();
   const text = isBinary ? data.toString("base64") : data.toString("utf8");
   const key = isBinary ? null : selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
   const route = (key !== null ? routeFor(conn.stage, key) : undefined) ?? routeFor(conn.stage, "$default");
   const ctx = requestContext(conn, route ? String(route.routeKey) : "$default", "MESSAGE", {
     messageId: apigwId(),
   });
-  const fail = (message: string) =>
+  // The metrics recorder: one MESSAGE per frame, under its route key (403 unrouted, 500 failed).
+  let integrationMs: number | null = null;
+  const record = (status: number) =>
+    recordApiRequest({
+      tenantId: conn.stage.tenant.id,
+      apiId: conn.stage.api.id,
+      stage: conn.stage.stageName,
+      resource: route ? String(route.routeKey) : null,
+      method: "MESSAGE",
+      path: route ? String(route.routeKey) : "-",
+      status,
+      startedAt: started,
+      latencyMs: Date.now() - started,
+      integrationLatencyMs: integrationMs,
+      cache: null,
+      requestId: String(ctx.requestId),
+      sourceIp: conn.identity.sourceIp || null,
+      apiKeyId: null,
+      userAgent: conn.identity.userAgent ?? null,
+      responseLength: null,
+      line: null,
+    });
+  const fail = (message: string, status: number) => {
     client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
-  if (!route) return fail("Forbidden");
+    record(status);
+  };
+  if (!route) return fail("Forbidden", 403);
   const admitted = await admit(conn.stage, route, conn.apiKey ?? null);
   if (!admitted.ok)
     return fail(
@@ -439,14 +465,18 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: 
         : admitted.message === "Limit Exceeded"
           ? "Limit Exceeded"
           : "Too many requests",
+      admitted.status,
     );
+  const t0 = performance.now();
   const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
-  if (!out.ok) return fail(out.message);
+  integrationMs = Math.round((performance.now() - t0) * 100) / 100;
+  if (!out.ok) return fail(out.message, 500);
   // Two-way routes answer with the integration's response (binary when it says so).
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
     if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
     else client.send(out.body);
   }
+  record(200);
 }
 
 /** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
