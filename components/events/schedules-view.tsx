@@ -1,7 +1,7 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, CircleAlert, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
+import { CalendarClock, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -27,22 +27,11 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { describeNextFireTimes } from "@/server/core/schedule/expressions";
 import { formatInZone } from "./schedule-field";
-import { ScheduleEditDialog } from "./schedule-edit-dialog";
+import { SCHEDULE_ZONES, ScheduleEditDialog } from "./schedule-edit-dialog";
+import { ScheduleTimingFields } from "./schedule-timing-fields";
 
 type Schedule = RouterOutputs["events"]["schedules"][number];
-
-const ZONES = [
-  "UTC",
-  "America/Los_Angeles",
-  "America/New_York",
-  "Europe/London",
-  "Europe/Berlin",
-  "Asia/Kolkata",
-  "Asia/Tokyo",
-  "Australia/Sydney",
-];
 
 /** EventBridge Scheduler schedules: one-time (at), rate and cron, in a time zone, with their next fire. */
 export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: boolean }) {
@@ -229,10 +218,6 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
             : [];
   const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
   const toBus = /:event-bus\//.test(targetArn);
-  const preview = useMemo(
-    () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
-    [expression, timezone],
-  );
   const create = useMutation(
     trpc.events.createSchedule.mutationOptions({
       onSuccess: async (s) => {
@@ -253,7 +238,7 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
     "detailType",
     "eventSource",
   ]);
-  const zones = ZONES.includes(zone) ? ZONES : [zone, ...ZONES];
+  const zones = SCHEDULE_ZONES.includes(zone) ? SCHEDULE_ZONES : [zone, ...SCHEDULE_ZONES];
   return (
     <Dialog
       open
@@ -294,48 +279,17 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
         <FormField label="Name" error={fe.name}>
           <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
         </FormField>
-        <div className="grid gap-4 sm:grid-cols-[1fr_14rem]">
-          <FormField
-            label="Schedule expression"
-            error={fe.expression}
-            hint="at(2026-12-24T09:00:00), rate(15 minutes) or cron(0 9 ? * MON-FRI *)"
-          >
-            <Input value={expression} onChange={(e) => setExpression(e.target.value)} className="font-mono" />
-          </FormField>
-          <FormField label="Time zone" error={fe.timezone}>
-            <Select value={timezone} onChange={(e) => setTimezone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z}
-                </option>
-              ))}
-            </Select>
-          </FormField>
-        </div>
-        <div className="rounded-lg border border-gray-200 bg-gray-50/70 p-3">
-          <div className="mb-2 text-sm font-medium text-gray-800">Next 10 fire times in {timezone}</div>
-          {preview.ok ? (
-            preview.times.length ? (
-              <ol
-                className="grid gap-x-6 gap-y-1 text-sm tabular-nums sm:grid-cols-2"
-                data-testid="schedule-fire-times"
-              >
-                {preview.times.map((t) => (
-                  <li key={t.utc} className="text-gray-900">
-                    {formatInZone(t.utc, timezone)}
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <p className="text-sm text-gray-500">This expression never fires again.</p>
-            )
-          ) : (
-            <p className="flex items-start gap-1.5 text-sm text-red-600">
-              <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
-              {preview.message}
-            </p>
-          )}
-        </div>
+        <ScheduleTimingFields
+          expression={expression}
+          onExpression={setExpression}
+          timezone={timezone}
+          onTimezone={setTimezone}
+          zones={zones}
+          errors={fe}
+          count={10}
+          title={`Next 10 fire times in ${timezone}`}
+          testId="schedule-fire-times"
+        />
         <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
           <FormField label="Target type">
             <Select
