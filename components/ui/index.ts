@@ -21,3 +21,5 @@ export { RelativeTime, formatRelative } from "./relative-time";
 export { fieldErrorsOf, errorMessageOf } from "./errors";
 export { MiddleTruncate, nameTail } from "./middle-truncate";
 export { Sparkline } from "./sparkline";
+export { DetailShell, DetailStatus, useTabParam, type DetailBack } from "./detail-shell";
+export { ResourceListCard } from "./resource-list-card";
