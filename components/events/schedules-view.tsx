@@ -7,9 +7,8 @@ import {
   Badge,
   Button,
   ConfirmDialog,
-  Dialog,
+  FormDialog,
   EmptyState,
-  FormDialogFooter,
   FormField,
   Input,
   LoadingBlock,
@@ -240,122 +239,108 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
   ]);
   const zones = SCHEDULE_ZONES.includes(zone) ? SCHEDULE_ZONES : [zone, ...SCHEDULE_ZONES];
   return (
-    <Dialog
-      open
-      onClose={onClose}
-      size="lg"
+    <FormDialog
+      formId="schedule-form"
       title="Create schedule"
       description="EventBridge Scheduler: invokes its target on time, exactly once per fire time, however many workers run."
-      footer={
-        <FormDialogFooter
-          formId="schedule-form"
-          submitLabel="Create schedule"
-          onCancel={onClose}
-          loading={create.isPending}
-        />
-      }
+      submitLabel="Create schedule"
+      loading={create.isPending}
+      onClose={onClose}
+      onSubmit={() => {
+        create.mutate({
+          tenant,
+          name: name.trim(),
+          expression: expression.trim(),
+          timezone,
+          flexibleWindowMinutes: flex.trim() ? Number(flex) : undefined,
+          enabled: true,
+          deleteAfterCompletion: deleteAfter,
+          targetArn: targetArn.trim(),
+          input: input.trim() || undefined,
+          messageGroupId: fifo ? groupId.trim() || undefined : undefined,
+          ...(toBus ? { detailType: detailType.trim(), eventSource: eventSource.trim() } : {}),
+        });
+      }}
     >
-      <form
-        id="schedule-form"
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({
-            tenant,
-            name: name.trim(),
-            expression: expression.trim(),
-            timezone,
-            flexibleWindowMinutes: flex.trim() ? Number(flex) : undefined,
-            enabled: true,
-            deleteAfterCompletion: deleteAfter,
-            targetArn: targetArn.trim(),
-            input: input.trim() || undefined,
-            messageGroupId: fifo ? groupId.trim() || undefined : undefined,
-            ...(toBus ? { detailType: detailType.trim(), eventSource: eventSource.trim() } : {}),
-          });
-        }}
-      >
-        <FormField label="Name" error={fe.name}>
-          <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
+      <FormField label="Name" error={fe.name}>
+        <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
+      </FormField>
+      <ScheduleTimingFields
+        expression={expression}
+        onExpression={setExpression}
+        timezone={timezone}
+        onTimezone={setTimezone}
+        zones={zones}
+        errors={fe}
+        count={10}
+        title={`Next 10 fire times in ${timezone}`}
+        testId="schedule-fire-times"
+      />
+      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+        <FormField label="Target type">
+          <Select
+            value={targetKind}
+            onChange={(e) => {
+              setTargetKind(e.target.value as typeof targetKind);
+              setTargetArn("");
+            }}
+          >
+            <option value="queue">Queue</option>
+            <option value="topic">Topic</option>
+            <option value="bus">Event bus</option>
+            <option value="function">Function</option>
+            <option value="arn">Other (ARN)</option>
+          </Select>
         </FormField>
-        <ScheduleTimingFields
-          expression={expression}
-          onExpression={setExpression}
-          timezone={timezone}
-          onTimezone={setTimezone}
-          zones={zones}
-          errors={fe}
-          count={10}
-          title={`Next 10 fire times in ${timezone}`}
-          testId="schedule-fire-times"
-        />
-        <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
-          <FormField label="Target type">
-            <Select
-              value={targetKind}
-              onChange={(e) => {
-                setTargetKind(e.target.value as typeof targetKind);
-                setTargetArn("");
-              }}
-            >
-              <option value="queue">Queue</option>
-              <option value="topic">Topic</option>
-              <option value="bus">Event bus</option>
-              <option value="function">Function</option>
-              <option value="arn">Other (ARN)</option>
+        {targetKind === "arn" ? (
+          <FormField label="Target ARN" error={fe.targetArn}>
+            <Input value={targetArn} onChange={(e) => setTargetArn(e.target.value)} className="font-mono" />
+          </FormField>
+        ) : (
+          <FormField label="Target" error={fe.targetArn}>
+            <Select value={targetArn} onChange={(e) => setTargetArn(e.target.value)}>
+              <option value="">Choose…</option>
+              {options.map((o) => (
+                <option key={o.arn} value={o.arn}>
+                  {o.label}
+                </option>
+              ))}
             </Select>
           </FormField>
-          {targetKind === "arn" ? (
-            <FormField label="Target ARN" error={fe.targetArn}>
-              <Input value={targetArn} onChange={(e) => setTargetArn(e.target.value)} className="font-mono" />
-            </FormField>
-          ) : (
-            <FormField label="Target" error={fe.targetArn}>
-              <Select value={targetArn} onChange={(e) => setTargetArn(e.target.value)}>
-                <option value="">Choose…</option>
-                {options.map((o) => (
-                  <option key={o.arn} value={o.arn}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
-            </FormField>
-          )}
-        </div>
-        {fifo && (
-          <FormField label="Message group id" hint="Required for a FIFO queue.">
-            <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
-          </FormField>
         )}
-        {toBus && (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <FormField label="Detail type" error={fe.detailType} hint="The event's detail-type on the bus.">
-              <Input value={detailType} onChange={(e) => setDetailType(e.target.value)} />
-            </FormField>
-            <FormField label="Source" error={fe.eventSource} hint="The event's source; the input is its detail.">
-              <Input value={eventSource} onChange={(e) => setEventSource(e.target.value)} className="font-mono" />
-            </FormField>
-          </div>
-        )}
-        <FormField label={toBus ? "Detail (a JSON object)" : "Input (sent as is)"} error={fe.input}>
-          <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+      </div>
+      {fifo && (
+        <FormField label="Message group id" hint="Required for a FIFO queue.">
+          <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
         </FormField>
+      )}
+      {toBus && (
         <div className="grid gap-4 sm:grid-cols-2">
-          <FormField
-            label="Flexible window (minutes, optional)"
-            error={fe.flexibleWindowMinutes}
-            hint="Fires at a random time within the window."
-          >
-            <Input inputMode="numeric" value={flex} onChange={(e) => setFlex(e.target.value)} />
+          <FormField label="Detail type" error={fe.detailType} hint="The event's detail-type on the bus.">
+            <Input value={detailType} onChange={(e) => setDetailType(e.target.value)} />
           </FormField>
-          <label className="flex items-center gap-2 self-center text-sm text-gray-800">
-            <input type="checkbox" checked={deleteAfter} onChange={(e) => setDeleteAfter(e.target.checked)} />
-            Delete after its last fire (one-time schedules)
-          </label>
+          <FormField label="Source" error={fe.eventSource} hint="The event's source; the input is its detail.">
+            <Input value={eventSource} onChange={(e) => setEventSource(e.target.value)} className="font-mono" />
+          </FormField>
         </div>
-        {other && <Alert tone="danger">{other}</Alert>}
-      </form>
-    </Dialog>
+      )}
+      <FormField label={toBus ? "Detail (a JSON object)" : "Input (sent as is)"} error={fe.input}>
+        <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+      </FormField>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField
+          label="Flexible window (minutes, optional)"
+          error={fe.flexibleWindowMinutes}
+          hint="Fires at a random time within the window."
+        >
+          <Input inputMode="numeric" value={flex} onChange={(e) => setFlex(e.target.value)} />
+        </FormField>
+        <label className="flex items-center gap-2 self-center text-sm text-gray-800">
+          <input type="checkbox" checked={deleteAfter} onChange={(e) => setDeleteAfter(e.target.checked)} />
+          Delete after its last fire (one-time schedules)
+        </label>
+      </div>
+      {other && <Alert tone="danger">{other}</Alert>}
+    </FormDialog>
   );
 }

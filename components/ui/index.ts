@@ -6,7 +6,7 @@ export { Label, FieldError, FormField } from "./form";
 export { Card, CardHeader, CardBody, CardFooter } from "./card";
 export { Badge, type BadgeTone } from "./badge";
 export { Table, THead, TBody, Tr, Th, Td, TableEmptyRow } from "./table";
-export { Dialog, ConfirmDialog, FormDialogFooter } from "./dialog";
+export { Dialog, ConfirmDialog, FormDialog, FormDialogFooter } from "./dialog";
 export { EmptyState } from "./empty-state";
 export { PageHeader } from "./page-header";
 export { CopyButton } from "./copy-button";
