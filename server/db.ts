@@ -57,6 +57,18 @@ export async function closeDb(): Promise<void> {
  */
 export type Queryable = Pick<pg.PoolClient, "query">;
 
+/**
+ * Whether a row `db` has just read is committed: true for the pool (each statement is its own
+ * transaction) and for a client outside a transaction; false inside an open (or failed) one, where
+ * the row may be the transaction's own write and vanish with a rollback. Caches of rows ask this.
+ */
+export function readsCommitted(db: Queryable): boolean {
+  if (db instanceof pg.Pool) return true;
+  // node-postgres keeps the last ReadyForQuery status: 'I' idle, 'T' in a transaction, 'E' failed one.
+  const status = (db as { getTransactionStatus?: () => string | null }).getTransactionStatus?.();
+  return status === "I";
+}
+
 /** Runs `fn` in one transaction on a pooled client. */
 export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();

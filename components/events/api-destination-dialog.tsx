@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, Dialog, FormDialogFooter, FormField, Input, Select, fieldErrorsOf, useToast } from "@/components/ui";
+import { Alert, FormDialog, FormField, Input, Select, fieldErrorsOf, useToast } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 import { AUTH_LABEL, type ApiDestinationItem, type ConnectionItem } from "./connections-view";
@@ -47,101 +47,87 @@ export function ApiDestinationDialog({
   const picked = connections.find((c) => c.arn === connectionArn);
   const formId = "api-destination-form";
   return (
-    <Dialog
-      open
-      onClose={onClose}
-      size="lg"
+    <FormDialog
+      formId={formId}
       title={editing ? `Edit API destination “${destination.name}”` : "Create API destination"}
       description="Rules that target it send each matching event as the request body, with the connection's authorization, retried by the delivery engine."
-      footer={
-        <FormDialogFooter
-          formId={formId}
-          submitLabel={editing ? "Save API destination" : "Create API destination"}
-          onCancel={onClose}
-          loading={m.isPending}
-        />
-      }
+      submitLabel={editing ? "Save API destination" : "Create API destination"}
+      loading={m.isPending}
+      onClose={onClose}
+      onSubmit={() => {
+        const input = {
+          tenant,
+          name: name.trim(),
+          description,
+          connectionArn,
+          endpoint: endpoint.trim(),
+          httpMethod: method,
+          rateLimit: rate.trim() === "" ? undefined : Number(rate),
+        };
+        if (editing) update.mutate(input);
+        else create.mutate(input);
+      }}
     >
-      <form
-        id={formId}
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const input = {
-            tenant,
-            name: name.trim(),
-            description,
-            connectionArn,
-            endpoint: endpoint.trim(),
-            httpMethod: method,
-            rateLimit: rate.trim() === "" ? undefined : Number(rate),
-          };
-          if (editing) update.mutate(input);
-          else create.mutate(input);
-        }}
-      >
-        <div className="grid gap-4 sm:grid-cols-2">
-          <FormField label="Name" error={fe.name}>
-            <Input
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              disabled={editing}
-              autoComplete="off"
-              data-autofocus
-            />
-          </FormField>
-          <FormField
-            label="Connection"
-            error={fe.connectionArn}
-            hint={picked ? `${AUTH_LABEL[picked.authorizationType]} · ${picked.state.toLowerCase()}` : undefined}
-          >
-            <Select value={connectionArn} onChange={(e) => setConnectionArn(e.target.value)}>
-              <option value="">Choose…</option>
-              {connections.map((c) => (
-                <option key={c.arn} value={c.arn}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
-          </FormField>
-        </div>
-        <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
-          <FormField label="Method" error={fe.httpMethod}>
-            <Select value={method} onChange={(e) => setMethod(e.target.value as Method)}>
-              {METHODS.map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </Select>
-          </FormField>
-          <FormField
-            label="Endpoint"
-            error={fe.endpoint}
-            hint="HTTPS. Each * is a path parameter a rule target fills in (PathParameterValues)."
-          >
-            <Input
-              value={endpoint}
-              onChange={(e) => setEndpoint(e.target.value)}
-              className="font-mono"
-              autoComplete="off"
-              placeholder="https://api.example.com/v1/orders/*"
-            />
-          </FormField>
-        </div>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <FormField
-            label="Rate limit (invocations per second)"
-            error={fe.rateLimit}
-            hint="1 to 300. Calls beyond it wait, shared by every worker."
-          >
-            <Input inputMode="numeric" value={rate} onChange={(e) => setRate(e.target.value)} />
-          </FormField>
-          <FormField label="Description (optional)" error={fe.description}>
-            <Input value={description} onChange={(e) => setDescription(e.target.value)} />
-          </FormField>
-        </div>
-        {other && <Alert tone="danger">{other}</Alert>}
-      </form>
-    </Dialog>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField label="Name" error={fe.name}>
+          <Input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            disabled={editing}
+            autoComplete="off"
+            data-autofocus
+          />
+        </FormField>
+        <FormField
+          label="Connection"
+          error={fe.connectionArn}
+          hint={picked ? `${AUTH_LABEL[picked.authorizationType]} · ${picked.state.toLowerCase()}` : undefined}
+        >
+          <Select value={connectionArn} onChange={(e) => setConnectionArn(e.target.value)}>
+            <option value="">Choose…</option>
+            {connections.map((c) => (
+              <option key={c.arn} value={c.arn}>
+                {c.name}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
+        <FormField label="Method" error={fe.httpMethod}>
+          <Select value={method} onChange={(e) => setMethod(e.target.value as Method)}>
+            {METHODS.map((x) => (
+              <option key={x}>{x}</option>
+            ))}
+          </Select>
+        </FormField>
+        <FormField
+          label="Endpoint"
+          error={fe.endpoint}
+          hint="HTTPS. Each * is a path parameter a rule target fills in (PathParameterValues)."
+        >
+          <Input
+            value={endpoint}
+            onChange={(e) => setEndpoint(e.target.value)}
+            className="font-mono"
+            autoComplete="off"
+            placeholder="https://api.example.com/v1/orders/*"
+          />
+        </FormField>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField
+          label="Rate limit (invocations per second)"
+          error={fe.rateLimit}
+          hint="1 to 300. Calls beyond it wait, shared by every worker."
+        >
+          <Input inputMode="numeric" value={rate} onChange={(e) => setRate(e.target.value)} />
+        </FormField>
+        <FormField label="Description (optional)" error={fe.description}>
+          <Input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </FormField>
+      </div>
+      {other && <Alert tone="danger">{other}</Alert>}
+    </FormDialog>
   );
 }

@@ -1,21 +1,9 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, Network, Send, Trash2 } from "lucide-react";
-import {
-  Alert,
-  Badge,
-  Button,
-  ConfirmDialog,
-  CopyButton,
-  EmptyState,
-  LoadingBlock,
-  Tabs,
-  buttonClasses,
-  useToast,
-} from "@/components/ui";
+import { Network, Send, Trash2 } from "lucide-react";
+import { Badge, Button, ConfirmDialog, DetailShell, DetailStatus, useTabParam, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -29,7 +17,6 @@ import { ArchivesTab } from "./archives-tab";
 import { SchemasTab } from "./schemas-tab";
 
 const TABS = ["rules", "events", "archives", "schemas", "sources", "permissions"] as const;
-type TabId = (typeof TABS)[number];
 
 /** /t/<slug>/event-buses/<name>: one bus, its rules, its events and everything around them. */
 export function BusDetailView({
@@ -49,7 +36,7 @@ export function BusDetailView({
   const { can } = usePermissions();
   const write = can("resource:write");
   const bus = useQuery(trpc.events.bus.queryOptions({ tenant: tenant.slug, bus: name }));
-  const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "rules");
+  const [tab, switchTab] = useTabParam(TABS, initialTab, (id) => (id !== "events" ? ["event"] : []));
   const [eventId, setEventId] = useState(initialEventId ?? "");
   const [sending, setSending] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -62,13 +49,6 @@ export function BusDetailView({
       },
     }),
   );
-  const switchTab = (id: string) => {
-    setTab(id as TabId);
-    const url = new URL(window.location.href);
-    url.searchParams.set("tab", id);
-    if (id !== "events") url.searchParams.delete("event");
-    window.history.replaceState(null, "", url.toString());
-  };
   const follow = (id: string) => {
     setEventId(id);
     setSending(false);
@@ -78,69 +58,37 @@ export function BusDetailView({
     window.history.replaceState(null, "", url.toString());
   };
 
-  const back = (
-    <Link
-      href={tenantPath(tenant.slug, "event-buses")}
-      className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
-    >
-      <ArrowLeft className="h-4 w-4" aria-hidden />
-      Event buses
-    </Link>
-  );
-  if (bus.isPending)
+  const back = { href: tenantPath(tenant.slug, "event-buses"), label: "Event buses" };
+  if (bus.isPending || bus.error)
     return (
-      <div>
-        {back}
-        <LoadingBlock />
-      </div>
-    );
-  if (bus.error)
-    return (
-      <div>
-        {back}
-        {bus.error.data?.code === "NOT_FOUND" ? (
-          <EmptyState
-            icon={<Network className="h-5 w-5" aria-hidden />}
-            title={`There is no event bus “${name}”`}
-            description="It may have been deleted, or the link has a typo."
-            action={
-              <Link href={tenantPath(tenant.slug, "event-buses")} className={buttonClasses("secondary")}>
-                All event buses
-              </Link>
-            }
-          />
-        ) : (
-          <Alert tone="danger" title="Could not load the event bus">
-            {bus.error.message}
-          </Alert>
-        )}
-      </div>
+      <DetailStatus
+        back={back}
+        error={bus.error}
+        notFound={{
+          icon: <Network className="h-5 w-5" aria-hidden />,
+          title: `There is no event bus “${name}”`,
+          allLabel: "All event buses",
+        }}
+        errorTitle="Could not load the event bus"
+      />
     );
   const b = bus.data;
   return (
-    <div>
-      {back}
-      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
-          <div className="flex flex-wrap items-center gap-2">
-            <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-all text-gray-900">{b.name}</h1>
-            {b.name === "default" && <Badge>Default bus</Badge>}
-            {b.policy && <Badge tone="info">Resource policy</Badge>}
-          </div>
-          {b.description && <p className="mt-1 text-sm text-gray-500">{b.description}</p>}
-          <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
-            <code
-              className="max-w-full min-w-0 rounded-md border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs break-all text-gray-800 select-all sm:truncate"
-              title={b.arn}
-              data-testid="bus-arn"
-            >
-              {b.arn}
-            </code>
-            <CopyButton value={b.arn} label="Copy ARN" />
-          </div>
-        </div>
-        {write && (
-          <div className="flex flex-wrap gap-2">
+    <DetailShell
+      back={back}
+      title={b.name}
+      badges={
+        <>
+          {b.name === "default" && <Badge>Default bus</Badge>}
+          {b.policy && <Badge tone="info">Resource policy</Badge>}
+        </>
+      }
+      description={b.description}
+      arn={b.arn}
+      arnTestId="bus-arn"
+      actions={
+        write && (
+          <>
             <Button size="sm" onClick={() => setSending(true)}>
               <Send className="h-4 w-4" aria-hidden />
               Send event
@@ -156,13 +104,13 @@ export function BusDetailView({
                 Delete bus
               </Button>
             )}
-          </div>
-        )}
-      </div>
-      <Tabs
-        value={tab}
-        onChange={switchTab}
-        items={[
+          </>
+        )
+      }
+      tabs={{
+        value: tab,
+        onChange: switchTab,
+        items: [
           { id: "rules", label: "Rules", content: <RulesTab tenant={tenant.slug} bus={b.name} canWrite={write} /> },
           {
             id: "events",
@@ -197,8 +145,9 @@ export function BusDetailView({
             label: "Permissions",
             content: <PermissionsTab tenant={tenant.slug} bus={b} canWrite={write} />,
           },
-        ]}
-      />
+        ],
+      }}
+    >
       {write && (
         <SendEventDialog
           open={sending}
@@ -225,6 +174,6 @@ export function BusDetailView({
           already made stay where they are.
         </p>
       </ConfirmDialog>
-    </div>
+    </DetailShell>
   );
 }

@@ -6,13 +6,11 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
-  CardHeader,
   ConfirmDialog,
-  EmptyState,
   LoadingBlock,
   MiddleTruncate,
   RelativeTime,
+  ResourceListCard,
   Table,
   TBody,
   Td,
@@ -108,173 +106,162 @@ export function ConnectionsView({ tenant, canWrite }: { tenant: string; canWrite
 
   return (
     <div className="space-y-6">
-      <Card>
-        <CardHeader
-          title="Connections"
-          description="How Signalbox signs in to an API. Secrets are stored encrypted and never shown again."
-          actions={connections.length > 0 ? newConnection : undefined}
-        />
-        {connections.length === 0 ? (
-          <div className="p-4">
-            <EmptyState
-              icon={<KeyRound className="h-5 w-5" aria-hidden />}
-              title="No connections yet"
-              description="A connection holds an API key, a user name and password, or OAuth client credentials. API destinations use one to call SaaS APIs and your own services from rules."
-              action={newConnection}
-            />
-          </div>
-        ) : (
-          <Table aria-label="Connections">
-            <THead>
-              <tr>
-                <Th>Name</Th>
-                <Th className="hidden sm:table-cell">Authorization</Th>
-                <Th>State</Th>
-                <Th className="hidden md:table-cell">Destinations</Th>
-                <Th className="hidden lg:table-cell">Last authorized</Th>
-                {canWrite && <Th />}
-              </tr>
-            </THead>
-            <TBody>
-              {connections.map((c) => (
-                <Tr key={c.arn} data-testid={`connection-${c.name}`}>
-                  <Td className="max-w-[16rem]">
-                    <div className="truncate font-medium text-gray-900">{c.name}</div>
-                    <div className="truncate text-xs text-gray-500">{c.description || whoOf(c)}</div>
-                  </Td>
-                  <Td className="hidden whitespace-nowrap sm:table-cell">
-                    <div className="text-sm text-gray-900">{AUTH_LABEL[c.authorizationType]}</div>
-                    <div className="font-mono text-xs text-gray-500">{whoOf(c)}</div>
-                  </Td>
-                  <Td>
-                    <Badge tone={c.state === "AUTHORIZED" ? "success" : "warning"} dot>
-                      {c.state === "AUTHORIZED" ? "Authorized" : c.state === "DEAUTHORIZED" ? "Deauthorized" : c.state}
-                    </Badge>
-                    {c.stateReason && (
-                      <div className="mt-1 max-w-[14rem] truncate text-xs text-gray-500" title={c.stateReason}>
-                        {c.stateReason}
-                      </div>
-                    )}
-                  </Td>
-                  <Td className="hidden tabular-nums md:table-cell" data-testid="connection-destinations">
-                    {c.destinations}
-                  </Td>
-                  <Td className="hidden lg:table-cell">
-                    <RelativeTime date={c.lastAuthorizedAt} fallback="—" />
-                  </Td>
-                  {canWrite && (
-                    <Td className="text-right whitespace-nowrap">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        aria-label={`Edit connection ${c.name}`}
-                        onClick={() => setEditing(c)}
-                      >
-                        <Pencil className="h-4 w-4" aria-hidden />
-                      </Button>
-                      {c.state === "AUTHORIZED" && (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Deauthorize connection ${c.name}`}
-                          onClick={() => setDeauthorizing(c)}
-                        >
-                          <ShieldOff className="h-4 w-4" aria-hidden />
-                        </Button>
-                      )}
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-600 hover:bg-red-50"
-                        aria-label={`Delete connection ${c.name}`}
-                        onClick={() => setDeleting(c)}
-                      >
-                        <Trash2 className="h-4 w-4" aria-hidden />
-                      </Button>
-                    </Td>
-                  )}
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </Card>
-
-      <Card>
-        <CardHeader
-          title="API destinations"
-          description="HTTP endpoints rules can target, called with a connection's authorization."
-          actions={apiDestinations.length > 0 ? newDestination : undefined}
-        />
-        {apiDestinations.length === 0 ? (
-          <div className="p-4">
-            <EmptyState
-              icon={<Send className="h-5 w-5" aria-hidden />}
-              title="No API destinations yet"
-              description={
-                connections.length
-                  ? "Point one at an HTTPS endpoint (use * for path parameters), then pick it as a rule's target."
-                  : "Create a connection first: every API destination authorizes through one."
-              }
-              action={newDestination}
-            />
-          </div>
-        ) : (
-          <Table aria-label="API destinations">
-            <THead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Endpoint</Th>
-                <Th className="hidden md:table-cell">Connection</Th>
-                <Th className="hidden md:table-cell">Rate limit</Th>
-                {canWrite && <Th />}
-              </tr>
-            </THead>
-            <TBody>
-              {apiDestinations.map((d) => (
-                <Tr key={d.arn} data-testid={`api-destination-${d.name}`}>
-                  <Td className="max-w-[14rem]">
-                    <div className="truncate font-medium text-gray-900">{d.name}</div>
-                    {d.description && <div className="truncate text-xs text-gray-500">{d.description}</div>}
-                  </Td>
-                  <Td className="max-w-[22rem]">
-                    <div className="flex min-w-0 items-center gap-2">
-                      <Badge tone="accent">{d.httpMethod}</Badge>
-                      <MiddleTruncate value={d.endpoint} className="font-mono text-xs text-gray-700" />
+      <ResourceListCard
+        title="Connections"
+        description="How Signalbox signs in to an API. Secrets are stored encrypted and never shown again."
+        count={connections.length}
+        actions={newConnection}
+        empty={{
+          icon: <KeyRound className="h-5 w-5" aria-hidden />,
+          title: "No connections yet",
+          description:
+            "A connection holds an API key, a user name and password, or OAuth client credentials. API destinations use one to call SaaS APIs and your own services from rules.",
+          action: newConnection,
+        }}
+      >
+        <Table aria-label="Connections">
+          <THead>
+            <tr>
+              <Th>Name</Th>
+              <Th className="hidden sm:table-cell">Authorization</Th>
+              <Th>State</Th>
+              <Th className="hidden md:table-cell">Destinations</Th>
+              <Th className="hidden lg:table-cell">Last authorized</Th>
+              {canWrite && <Th />}
+            </tr>
+          </THead>
+          <TBody>
+            {connections.map((c) => (
+              <Tr key={c.arn} data-testid={`connection-${c.name}`}>
+                <Td className="max-w-[16rem]">
+                  <div className="truncate font-medium text-gray-900">{c.name}</div>
+                  <div className="truncate text-xs text-gray-500">{c.description || whoOf(c)}</div>
+                </Td>
+                <Td className="hidden whitespace-nowrap sm:table-cell">
+                  <div className="text-sm text-gray-900">{AUTH_LABEL[c.authorizationType]}</div>
+                  <div className="font-mono text-xs text-gray-500">{whoOf(c)}</div>
+                </Td>
+                <Td>
+                  <Badge tone={c.state === "AUTHORIZED" ? "success" : "warning"} dot>
+                    {c.state === "AUTHORIZED" ? "Authorized" : c.state === "DEAUTHORIZED" ? "Deauthorized" : c.state}
+                  </Badge>
+                  {c.stateReason && (
+                    <div className="mt-1 max-w-[14rem] truncate text-xs text-gray-500" title={c.stateReason}>
+                      {c.stateReason}
                     </div>
-                  </Td>
-                  <Td className="hidden md:table-cell">{d.connectionName}</Td>
-                  <Td className="hidden tabular-nums md:table-cell">
-                    {d.rateLimit ?? 300}
-                    <span className="text-gray-500"> / s</span>
-                  </Td>
-                  {canWrite && (
-                    <Td className="text-right whitespace-nowrap">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        aria-label={`Edit API destination ${d.name}`}
-                        onClick={() => setEditingDest(d)}
-                      >
-                        <Pencil className="h-4 w-4" aria-hidden />
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-600 hover:bg-red-50"
-                        aria-label={`Delete API destination ${d.name}`}
-                        onClick={() => setDeletingDest(d)}
-                      >
-                        <Trash2 className="h-4 w-4" aria-hidden />
-                      </Button>
-                    </Td>
                   )}
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </Card>
+                </Td>
+                <Td className="hidden tabular-nums md:table-cell" data-testid="connection-destinations">
+                  {c.destinations}
+                </Td>
+                <Td className="hidden lg:table-cell">
+                  <RelativeTime date={c.lastAuthorizedAt} fallback="—" />
+                </Td>
+                {canWrite && (
+                  <Td className="text-right whitespace-nowrap">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-label={`Edit connection ${c.name}`}
+                      onClick={() => setEditing(c)}
+                    >
+                      <Pencil className="h-4 w-4" aria-hidden />
+                    </Button>
+                    {c.state === "AUTHORIZED" && (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Deauthorize connection ${c.name}`}
+                        onClick={() => setDeauthorizing(c)}
+                      >
+                        <ShieldOff className="h-4 w-4" aria-hidden />
+                      </Button>
+                    )}
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-600 hover:bg-red-50"
+                      aria-label={`Delete connection ${c.name}`}
+                      onClick={() => setDeleting(c)}
+                    >
+                      <Trash2 className="h-4 w-4" aria-hidden />
+                    </Button>
+                  </Td>
+                )}
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ResourceListCard>
+
+      <ResourceListCard
+        title="API destinations"
+        description="HTTP endpoints rules can target, called with a connection's authorization."
+        count={apiDestinations.length}
+        actions={newDestination}
+        empty={{
+          icon: <Send className="h-5 w-5" aria-hidden />,
+          title: "No API destinations yet",
+          description: connections.length
+            ? "Point one at an HTTPS endpoint (use * for path parameters), then pick it as a rule's target."
+            : "Create a connection first: every API destination authorizes through one.",
+          action: newDestination,
+        }}
+      >
+        <Table aria-label="API destinations">
+          <THead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Endpoint</Th>
+              <Th className="hidden md:table-cell">Connection</Th>
+              <Th className="hidden md:table-cell">Rate limit</Th>
+              {canWrite && <Th />}
+            </tr>
+          </THead>
+          <TBody>
+            {apiDestinations.map((d) => (
+              <Tr key={d.arn} data-testid={`api-destination-${d.name}`}>
+                <Td className="max-w-[14rem]">
+                  <div className="truncate font-medium text-gray-900">{d.name}</div>
+                  {d.description && <div className="truncate text-xs text-gray-500">{d.description}</div>}
+                </Td>
+                <Td className="max-w-[22rem]">
+                  <div className="flex min-w-0 items-center gap-2">
+                    <Badge tone="accent">{d.httpMethod}</Badge>
+                    <MiddleTruncate value={d.endpoint} className="font-mono text-xs text-gray-700" />
+                  </div>
+                </Td>
+                <Td className="hidden md:table-cell">{d.connectionName}</Td>
+                <Td className="hidden tabular-nums md:table-cell">
+                  {d.rateLimit ?? 300}
+                  <span className="text-gray-500"> / s</span>
+                </Td>
+                {canWrite && (
+                  <Td className="text-right whitespace-nowrap">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-label={`Edit API destination ${d.name}`}
+                      onClick={() => setEditingDest(d)}
+                    >
+                      <Pencil className="h-4 w-4" aria-hidden />
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-600 hover:bg-red-50"
+                      aria-label={`Delete API destination ${d.name}`}
+                      onClick={() => setDeletingDest(d)}
+                    >
+                      <Trash2 className="h-4 w-4" aria-hidden />
+                    </Button>
+                  </Td>
+                )}
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ResourceListCard>
 
       {canWrite && editing && (
         <ConnectionDialog

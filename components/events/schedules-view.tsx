@@ -1,15 +1,14 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, CircleAlert, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
+import { CalendarClock, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
 import {
   Alert,
   Badge,
   Button,
   ConfirmDialog,
-  Dialog,
+  FormDialog,
   EmptyState,
-  FormDialogFooter,
   FormField,
   Input,
   LoadingBlock,
@@ -27,22 +26,11 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { describeNextFireTimes } from "@/server/core/schedule/expressions";
 import { formatInZone } from "./schedule-field";
-import { ScheduleEditDialog } from "./schedule-edit-dialog";
+import { SCHEDULE_ZONES, ScheduleEditDialog } from "./schedule-edit-dialog";
+import { ScheduleTimingFields } from "./schedule-timing-fields";
 
 type Schedule = RouterOutputs["events"]["schedules"][number];
-
-const ZONES = [
-  "UTC",
-  "America/Los_Angeles",
-  "America/New_York",
-  "Europe/London",
-  "Europe/Berlin",
-  "Asia/Kolkata",
-  "Asia/Tokyo",
-  "Australia/Sydney",
-];
 
 /** EventBridge Scheduler schedules: one-time (at), rate and cron, in a time zone, with their next fire. */
 export function SchedulesView({ tenant, canWrite }: { tenant: string; canWrite: boolean }) {
@@ -229,10 +217,6 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
             : [];
   const fifo = targetKind === "queue" && targetArn.endsWith(".fifo");
   const toBus = /:event-bus\//.test(targetArn);
-  const preview = useMemo(
-    () => describeNextFireTimes(expression.trim(), timezone, 10, { dialect: "scheduler" }),
-    [expression, timezone],
-  );
   const create = useMutation(
     trpc.events.createSchedule.mutationOptions({
       onSuccess: async (s) => {
@@ -253,155 +237,110 @@ function CreateScheduleDialog({ tenant, onClose }: { tenant: string; onClose: ()
     "detailType",
     "eventSource",
   ]);
-  const zones = ZONES.includes(zone) ? ZONES : [zone, ...ZONES];
+  const zones = SCHEDULE_ZONES.includes(zone) ? SCHEDULE_ZONES : [zone, ...SCHEDULE_ZONES];
   return (
-    <Dialog
-      open
-      onClose={onClose}
-      size="lg"
+    <FormDialog
+      formId="schedule-form"
       title="Create schedule"
       description="EventBridge Scheduler: invokes its target on time, exactly once per fire time, however many workers run."
-      footer={
-        <FormDialogFooter
-          formId="schedule-form"
-          submitLabel="Create schedule"
-          onCancel={onClose}
-          loading={create.isPending}
-        />
-      }
+      submitLabel="Create schedule"
+      loading={create.isPending}
+      onClose={onClose}
+      onSubmit={() => {
+        create.mutate({
+          tenant,
+          name: name.trim(),
+          expression: expression.trim(),
+          timezone,
+          flexibleWindowMinutes: flex.trim() ? Number(flex) : undefined,
+          enabled: true,
+          deleteAfterCompletion: deleteAfter,
+          targetArn: targetArn.trim(),
+          input: input.trim() || undefined,
+          messageGroupId: fifo ? groupId.trim() || undefined : undefined,
+          ...(toBus ? { detailType: detailType.trim(), eventSource: eventSource.trim() } : {}),
+        });
+      }}
     >
-      <form
-        id="schedule-form"
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({
-            tenant,
-            name: name.trim(),
-            expression: expression.trim(),
-            timezone,
-            flexibleWindowMinutes: flex.trim() ? Number(flex) : undefined,
-            enabled: true,
-            deleteAfterCompletion: deleteAfter,
-            targetArn: targetArn.trim(),
-            input: input.trim() || undefined,
-            messageGroupId: fifo ? groupId.trim() || undefined : undefined,
-            ...(toBus ? { detailType: detailType.trim(), eventSource: eventSource.trim() } : {}),
-          });
-        }}
-      >
-        <FormField label="Name" error={fe.name}>
-          <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
-        </FormField>
-        <div className="grid gap-4 sm:grid-cols-[1fr_14rem]">
-          <FormField
-            label="Schedule expression"
-            error={fe.expression}
-            hint="at(2026-12-24T09:00:00), rate(15 minutes) or cron(0 9 ? * MON-FRI *)"
+      <FormField label="Name" error={fe.name}>
+        <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-autofocus />
+      </FormField>
+      <ScheduleTimingFields
+        expression={expression}
+        onExpression={setExpression}
+        timezone={timezone}
+        onTimezone={setTimezone}
+        zones={zones}
+        errors={fe}
+        count={10}
+        title={`Next 10 fire times in ${timezone}`}
+        testId="schedule-fire-times"
+      />
+      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+        <FormField label="Target type">
+          <Select
+            value={targetKind}
+            onChange={(e) => {
+              setTargetKind(e.target.value as typeof targetKind);
+              setTargetArn("");
+            }}
           >
-            <Input value={expression} onChange={(e) => setExpression(e.target.value)} className="font-mono" />
+            <option value="queue">Queue</option>
+            <option value="topic">Topic</option>
+            <option value="bus">Event bus</option>
+            <option value="function">Function</option>
+            <option value="arn">Other (ARN)</option>
+          </Select>
+        </FormField>
+        {targetKind === "arn" ? (
+          <FormField label="Target ARN" error={fe.targetArn}>
+            <Input value={targetArn} onChange={(e) => setTargetArn(e.target.value)} className="font-mono" />
           </FormField>
-          <FormField label="Time zone" error={fe.timezone}>
-            <Select value={timezone} onChange={(e) => setTimezone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z}
+        ) : (
+          <FormField label="Target" error={fe.targetArn}>
+            <Select value={targetArn} onChange={(e) => setTargetArn(e.target.value)}>
+              <option value="">Choose…</option>
+              {options.map((o) => (
+                <option key={o.arn} value={o.arn}>
+                  {o.label}
                 </option>
               ))}
             </Select>
           </FormField>
-        </div>
-        <div className="rounded-lg border border-gray-200 bg-gray-50/70 p-3">
-          <div className="mb-2 text-sm font-medium text-gray-800">Next 10 fire times in {timezone}</div>
-          {preview.ok ? (
-            preview.times.length ? (
-              <ol
-                className="grid gap-x-6 gap-y-1 text-sm tabular-nums sm:grid-cols-2"
-                data-testid="schedule-fire-times"
-              >
-                {preview.times.map((t) => (
-                  <li key={t.utc} className="text-gray-900">
-                    {formatInZone(t.utc, timezone)}
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <p className="text-sm text-gray-500">This expression never fires again.</p>
-            )
-          ) : (
-            <p className="flex items-start gap-1.5 text-sm text-red-600">
-              <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
-              {preview.message}
-            </p>
-          )}
-        </div>
-        <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
-          <FormField label="Target type">
-            <Select
-              value={targetKind}
-              onChange={(e) => {
-                setTargetKind(e.target.value as typeof targetKind);
-                setTargetArn("");
-              }}
-            >
-              <option value="queue">Queue</option>
-              <option value="topic">Topic</option>
-              <option value="bus">Event bus</option>
-              <option value="function">Function</option>
-              <option value="arn">Other (ARN)</option>
-            </Select>
-          </FormField>
-          {targetKind === "arn" ? (
-            <FormField label="Target ARN" error={fe.targetArn}>
-              <Input value={targetArn} onChange={(e) => setTargetArn(e.target.value)} className="font-mono" />
-            </FormField>
-          ) : (
-            <FormField label="Target" error={fe.targetArn}>
-              <Select value={targetArn} onChange={(e) => setTargetArn(e.target.value)}>
-                <option value="">Choose…</option>
-                {options.map((o) => (
-                  <option key={o.arn} value={o.arn}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
-            </FormField>
-          )}
-        </div>
-        {fifo && (
-          <FormField label="Message group id" hint="Required for a FIFO queue.">
-            <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
-          </FormField>
         )}
-        {toBus && (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <FormField label="Detail type" error={fe.detailType} hint="The event's detail-type on the bus.">
-              <Input value={detailType} onChange={(e) => setDetailType(e.target.value)} />
-            </FormField>
-            <FormField label="Source" error={fe.eventSource} hint="The event's source; the input is its detail.">
-              <Input value={eventSource} onChange={(e) => setEventSource(e.target.value)} className="font-mono" />
-            </FormField>
-          </div>
-        )}
-        <FormField label={toBus ? "Detail (a JSON object)" : "Input (sent as is)"} error={fe.input}>
-          <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+      </div>
+      {fifo && (
+        <FormField label="Message group id" hint="Required for a FIFO queue.">
+          <Input value={groupId} onChange={(e) => setGroupId(e.target.value)} />
         </FormField>
+      )}
+      {toBus && (
         <div className="grid gap-4 sm:grid-cols-2">
-          <FormField
-            label="Flexible window (minutes, optional)"
-            error={fe.flexibleWindowMinutes}
-            hint="Fires at a random time within the window."
-          >
-            <Input inputMode="numeric" value={flex} onChange={(e) => setFlex(e.target.value)} />
+          <FormField label="Detail type" error={fe.detailType} hint="The event's detail-type on the bus.">
+            <Input value={detailType} onChange={(e) => setDetailType(e.target.value)} />
           </FormField>
-          <label className="flex items-center gap-2 self-center text-sm text-gray-800">
-            <input type="checkbox" checked={deleteAfter} onChange={(e) => setDeleteAfter(e.target.checked)} />
-            Delete after its last fire (one-time schedules)
-          </label>
+          <FormField label="Source" error={fe.eventSource} hint="The event's source; the input is its detail.">
+            <Input value={eventSource} onChange={(e) => setEventSource(e.target.value)} className="font-mono" />
+          </FormField>
         </div>
-        {other && <Alert tone="danger">{other}</Alert>}
-      </form>
-    </Dialog>
+      )}
+      <FormField label={toBus ? "Detail (a JSON object)" : "Input (sent as is)"} error={fe.input}>
+        <Textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+      </FormField>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField
+          label="Flexible window (minutes, optional)"
+          error={fe.flexibleWindowMinutes}
+          hint="Fires at a random time within the window."
+        >
+          <Input inputMode="numeric" value={flex} onChange={(e) => setFlex(e.target.value)} />
+        </FormField>
+        <label className="flex items-center gap-2 self-center text-sm text-gray-800">
+          <input type="checkbox" checked={deleteAfter} onChange={(e) => setDeleteAfter(e.target.checked)} />
+          Delete after its last fire (one-time schedules)
+        </label>
+      </div>
+      {other && <Alert tone="danger">{other}</Alert>}
+    </FormDialog>
   );
 }

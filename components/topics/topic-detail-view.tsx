@@ -1,21 +1,9 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, Megaphone, Settings2, Trash2 } from "lucide-react";
-import {
-  Alert,
-  Badge,
-  Button,
-  ConfirmDialog,
-  CopyButton,
-  EmptyState,
-  LoadingBlock,
-  Tabs,
-  buttonClasses,
-  useToast,
-} from "@/components/ui";
+import { Megaphone, Settings2, Trash2 } from "lucide-react";
+import { Badge, Button, ConfirmDialog, DetailShell, DetailStatus, useTabParam, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -28,7 +16,6 @@ import { CodeTab } from "./code-tab";
 import { TopicSettingsDialog } from "./topic-settings-dialog";
 
 const TABS = ["subscriptions", "publish", "deliveries", "code"] as const;
-type TabId = (typeof TABS)[number];
 
 /** /t/<slug>/topics/<name>: one topic, its subscriptions, publishing, deliveries and code. */
 export function TopicDetailView({
@@ -61,7 +48,7 @@ export function TopicDetailView({
     pending: subs.data.filter((s) => s.status !== "confirmed" && !s.disabledAt).length,
     disabled: subs.data.filter((s) => s.disabledAt).length,
   };
-  const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "subscriptions");
+  const [tab, switchTab] = useTabParam(TABS, initialTab, () => ["subscription"]);
   const [deliveryScope, setDeliveryScope] = useState<{ subscriptionId: string | null; messageId: string }>({
     subscriptionId: initialSubscriptionId,
     messageId: "",
@@ -77,90 +64,50 @@ export function TopicDetailView({
       },
     }),
   );
-  const switchTab = (id: string) => {
-    setTab(id as TabId);
-    const url = new URL(window.location.href);
-    url.searchParams.set("tab", id);
-    url.searchParams.delete("subscription");
-    window.history.replaceState(null, "", url.toString());
-  };
   const showDeliveries = (scope: { subscriptionId?: string | null; messageId?: string }) => {
     setDeliveryScope({ subscriptionId: scope.subscriptionId ?? null, messageId: scope.messageId ?? "" });
     switchTab("deliveries");
   };
 
-  const back = (
-    <Link
-      href={tenantPath(tenant.slug, "topics")}
-      className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
-    >
-      <ArrowLeft className="h-4 w-4" aria-hidden />
-      Topics
-    </Link>
-  );
-
-  if (topic.isPending)
+  const back = { href: tenantPath(tenant.slug, "topics"), label: "Topics" };
+  if (topic.isPending || topic.error)
     return (
-      <div>
-        {back}
-        <LoadingBlock />
-      </div>
+      <DetailStatus
+        back={back}
+        error={topic.error}
+        notFound={{
+          icon: <Megaphone className="h-5 w-5" aria-hidden />,
+          title: `There is no topic “${name}”`,
+          allLabel: "All topics",
+        }}
+        errorTitle="Could not load the topic"
+      />
     );
-  if (topic.error) {
-    const notFound = topic.error.data?.code === "NOT_FOUND";
-    return (
-      <div>
-        {back}
-        {notFound ? (
-          <EmptyState
-            icon={<Megaphone className="h-5 w-5" aria-hidden />}
-            title={`There is no topic “${name}”`}
-            description="It may have been deleted, or the link has a typo."
-            action={
-              <Link href={tenantPath(tenant.slug, "topics")} className={buttonClasses("secondary")}>
-                All topics
-              </Link>
-            }
-          />
-        ) : (
-          <Alert tone="danger" title="Could not load the topic">
-            {topic.error.message}
-          </Alert>
-        )}
-      </div>
-    );
-  }
   const t = topic.data;
   return (
-    <div>
-      {back}
-      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
-          <div className="flex flex-wrap items-center gap-2">
-            <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-all text-gray-900">{t.name}</h1>
-            <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
-            {t.fifo && t.contentBasedDeduplication && <Badge tone="info">Content-based dedup</Badge>}
-          </div>
-          {t.displayName && <p className="mt-1 text-sm text-gray-500">Display name: {t.displayName}</p>}
-          <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
-            <code
-              className="max-w-full min-w-0 rounded-md break-all sm:truncate border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs text-gray-800 select-all"
-              title={t.arn}
-              data-testid="topic-arn"
-            >
-              {t.arn}
-            </code>
-            <CopyButton value={t.arn} label="Copy ARN" />
-          </div>
-          {counts && (
-            <p className="mt-2 text-xs text-gray-500" data-testid="topic-counts">
-              Subscriptions: {counts.confirmed} confirmed · {counts.pending} pending
-              {counts.disabled ? ` · ${counts.disabled} disabled` : ""}
-            </p>
-          )}
-        </div>
-        {write && (
-          <div className="flex flex-wrap gap-2">
+    <DetailShell
+      back={back}
+      title={t.name}
+      badges={
+        <>
+          <Badge tone={t.fifo ? "accent" : "neutral"}>{t.fifo ? "FIFO" : "Standard"}</Badge>
+          {t.fifo && t.contentBasedDeduplication && <Badge tone="info">Content-based dedup</Badge>}
+        </>
+      }
+      description={t.displayName && `Display name: ${t.displayName}`}
+      arn={t.arn}
+      arnTestId="topic-arn"
+      below={
+        counts && (
+          <p className="mt-2 text-xs text-gray-500" data-testid="topic-counts">
+            Subscriptions: {counts.confirmed} confirmed · {counts.pending} pending
+            {counts.disabled ? ` · ${counts.disabled} disabled` : ""}
+          </p>
+        )
+      }
+      actions={
+        write && (
+          <>
             <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
               <Settings2 className="h-4 w-4" aria-hidden />
               Settings
@@ -174,13 +121,13 @@ export function TopicDetailView({
               <Trash2 className="h-4 w-4" aria-hidden />
               Delete topic
             </Button>
-          </div>
-        )}
-      </div>
-      <Tabs
-        value={tab}
-        onChange={switchTab}
-        items={[
+          </>
+        )
+      }
+      tabs={{
+        value: tab,
+        onChange: switchTab,
+        items: [
           {
             id: "subscriptions",
             label: "Subscriptions",
@@ -218,8 +165,9 @@ export function TopicDetailView({
             ),
           },
           { id: "code", label: "Code", content: <CodeTab topic={t} region={tenant.region} /> },
-        ]}
-      />
+        ],
+      }}
+    >
       {write && <TopicSettingsDialog open={editing} onClose={() => setEditing(false)} tenant={tenant.slug} topic={t} />}
       <ConfirmDialog
         open={deleting}
@@ -238,6 +186,6 @@ export function TopicDetailView({
           stay where they are.
         </p>
       </ConfirmDialog>
-    </div>
+    </DetailShell>
   );
 }

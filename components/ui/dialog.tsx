@@ -178,3 +178,63 @@ export function FormDialogFooter({
     </>
   );
 }
+
+/**
+ * A dialog holding one form: Cancel and the submit button in the footer (the button submits the
+ * form by its id), browser validation off (the server's field errors are shown), `onSubmit` after
+ * the default is prevented.
+ */
+export function FormDialog({
+  formId,
+  title,
+  description,
+  size = "lg",
+  submitLabel,
+  loading,
+  disabled,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  formId: string;
+  title: ReactNode;
+  description?: ReactNode;
+  size?: "sm" | "md" | "lg";
+  submitLabel: ReactNode;
+  loading?: boolean;
+  disabled?: boolean;
+  onClose: () => void;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      size={size}
+      title={title}
+      description={description}
+      footer={
+        <FormDialogFooter
+          formId={formId}
+          submitLabel={submitLabel}
+          onCancel={onClose}
+          loading={loading}
+          disabled={disabled}
+        />
+      }
+    >
+      <form
+        id={formId}
+        className="space-y-4"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,21 +1,9 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, Play, Trash2, Workflow } from "lucide-react";
-import {
-  Alert,
-  Badge,
-  Button,
-  ConfirmDialog,
-  CopyButton,
-  EmptyState,
-  LoadingBlock,
-  Tabs,
-  buttonClasses,
-  useToast,
-} from "@/components/ui";
+import { Play, Trash2, Workflow } from "lucide-react";
+import { Alert, Badge, Button, ConfirmDialog, DetailShell, DetailStatus, useTabParam, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
@@ -29,7 +17,6 @@ import { workflowsPath } from "./status";
 import type { MachineDetail } from "./types";
 
 const TABS = ["executions", "definition", "versions", "test"] as const;
-type TabId = (typeof TABS)[number];
 
 /** /t/<slug>/workflows/<name>: one state machine — executions, the definition editor, versions and aliases, TestState. */
 export function MachineDetailView({ name, initialTab }: { name: string; initialTab?: string }) {
@@ -41,7 +28,7 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
   const { can } = usePermissions();
   const write = can("resource:write");
   const machine = useQuery(trpc.workflows.machine.queryOptions({ tenant: tenant.slug, machine: name }));
-  const [tab, setTab] = useState<TabId>(TABS.includes(initialTab as TabId) ? (initialTab as TabId) : "executions");
+  const [tab, switchTab] = useTabParam(TABS, initialTab);
   const [starting, setStarting] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const del = useMutation(
@@ -53,49 +40,19 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
       },
     }),
   );
-  const switchTab = (id: string) => {
-    setTab(id as TabId);
-    const url = new URL(window.location.href);
-    url.searchParams.set("tab", id);
-    window.history.replaceState(null, "", url.toString());
-  };
-  const back = (
-    <Link
-      href={tenantPath(tenant.slug, "workflows")}
-      className="mb-3 inline-flex items-center gap-1 text-sm text-gray-500 hover:text-gray-800"
-    >
-      <ArrowLeft className="h-4 w-4" aria-hidden />
-      Workflows
-    </Link>
-  );
-  if (machine.isPending)
+  const back = { href: tenantPath(tenant.slug, "workflows"), label: "Workflows" };
+  if (machine.isPending || machine.error)
     return (
-      <div>
-        {back}
-        <LoadingBlock />
-      </div>
-    );
-  if (machine.error)
-    return (
-      <div>
-        {back}
-        {machine.error.data?.code === "NOT_FOUND" ? (
-          <EmptyState
-            icon={<Workflow className="h-5 w-5" aria-hidden />}
-            title={`There is no state machine “${name}”`}
-            description="It may have been deleted, or the link has a typo."
-            action={
-              <Link href={tenantPath(tenant.slug, "workflows")} className={buttonClasses("secondary")}>
-                All state machines
-              </Link>
-            }
-          />
-        ) : (
-          <Alert tone="danger" title="Could not load the state machine">
-            {machine.error.message}
-          </Alert>
-        )}
-      </div>
+      <DetailStatus
+        back={back}
+        error={machine.error}
+        notFound={{
+          icon: <Workflow className="h-5 w-5" aria-hidden />,
+          title: `There is no state machine “${name}”`,
+          allLabel: "All state machines",
+        }}
+        errorTitle="Could not load the state machine"
+      />
     );
   const m = machine.data;
   const startButton = write && (
@@ -105,36 +62,28 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
     </Button>
   );
   return (
-    <div>
-      {back}
-      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
-          <div className="flex flex-wrap items-center gap-2">
-            <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-all text-gray-900">{m.name}</h1>
-            <Badge tone={m.type === "EXPRESS" ? "info" : "neutral"}>
-              {m.type === "EXPRESS" ? "Express" : "Standard"}
-            </Badge>
-            {m.versions.length > 0 && (
-              <Badge tone="accent">{m.versions.length === 1 ? "1 version" : `${m.versions.length} versions`}</Badge>
-            )}
-            {m.aliases.length > 0 && (
-              <Badge tone="accent">{m.aliases.length === 1 ? "1 alias" : `${m.aliases.length} aliases`}</Badge>
-            )}
-          </div>
-          {m.description && <p className="mt-1 text-sm text-gray-500">{m.description}</p>}
-          <div className="mt-3 flex max-w-full flex-wrap items-center gap-2">
-            <code
-              className="max-w-full min-w-0 rounded-md border border-gray-200 bg-gray-50 px-2.5 py-1.5 font-mono text-xs break-all text-gray-800 select-all sm:truncate"
-              title={m.arn}
-              data-testid="machine-arn"
-            >
-              {m.arn}
-            </code>
-            <CopyButton value={m.arn} label="Copy ARN" />
-          </div>
-        </div>
-        {write && (
-          <div className="flex flex-wrap gap-2">
+    <DetailShell
+      back={back}
+      title={m.name}
+      badges={
+        <>
+          <Badge tone={m.type === "EXPRESS" ? "info" : "neutral"}>
+            {m.type === "EXPRESS" ? "Express" : "Standard"}
+          </Badge>
+          {m.versions.length > 0 && (
+            <Badge tone="accent">{m.versions.length === 1 ? "1 version" : `${m.versions.length} versions`}</Badge>
+          )}
+          {m.aliases.length > 0 && (
+            <Badge tone="accent">{m.aliases.length === 1 ? "1 alias" : `${m.aliases.length} aliases`}</Badge>
+          )}
+        </>
+      }
+      description={m.description}
+      arn={m.arn}
+      arnTestId="machine-arn"
+      actions={
+        write && (
+          <>
             {startButton}
             <Button
               variant="ghost"
@@ -145,13 +94,13 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
               <Trash2 className="h-4 w-4" aria-hidden />
               Delete
             </Button>
-          </div>
-        )}
-      </div>
-      <Tabs
-        value={tab}
-        onChange={switchTab}
-        items={[
+          </>
+        )
+      }
+      tabs={{
+        value: tab,
+        onChange: switchTab,
+        items: [
           {
             id: "executions",
             label: "Executions",
@@ -172,8 +121,9 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
             label: "Test a state",
             content: <TestStatePanel tenant={tenant.slug} machine={m} canWrite={write} />,
           },
-        ]}
-      />
+        ],
+      }}
+    >
       {write && (
         <StartExecutionDialog
           open={starting}
@@ -206,7 +156,7 @@ export function MachineDetailView({ name, initialTab }: { name: string; initialT
           allowed to finish, as on AWS.
         </p>
       </ConfirmDialog>
-    </div>
+    </DetailShell>
   );
 }
 

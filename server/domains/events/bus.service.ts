@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
-import { pool, withTransaction, type Queryable } from "../../db";
+import { pool, readsCommitted, withTransaction, type Queryable } from "../../db";
 import { env } from "../../env";
 import { listen } from "../../platform/listen";
 import { TENANT_DELETED_CHANNEL } from "../../platform/channels";
@@ -94,11 +94,12 @@ export async function resolveBusForPut(
 ): Promise<BusRow> {
   const problem = busRefProblem(ref, "eventBusName");
   if (problem) throw ebValidation(problem, "eventBusName");
-  if (!ref.startsWith("arn:")) return cachedBus(`t:${caller.tenantId}/${ref}`, () => requireOwnBus(db, caller, ref));
+  if (!ref.startsWith("arn:"))
+    return cachedBus(db, `t:${caller.tenantId}/${ref}`, () => requireOwnBus(db, caller, ref));
   const parsed = parseBusArn(ref)!;
   if (parsed.accountId === caller.accountId)
-    return cachedBus(`t:${caller.tenantId}/${parsed.name}`, () => requireOwnBus(db, caller, parsed.name));
-  const bus = await cachedBus(`arn:${ref}`, () => findBusByArnUnscoped(db, ref));
+    return cachedBus(db, `t:${caller.tenantId}/${parsed.name}`, () => requireOwnBus(db, caller, parsed.name));
+  const bus = await cachedBus(db, `arn:${ref}`, () => findBusByArnUnscoped(db, ref));
   const decision = bus
     ? busPolicyDecision(bus.policy, {
         accountId: caller.accountId,
@@ -117,12 +118,14 @@ export async function resolveBusForPut(
 // Buses change rarely (policy, description) and PutEvents reads one per call: found buses are kept
 // 2 seconds per process. Changes made here clear the cache at once; other processes see a change
 // (a policy revoked, a bus deleted) within 2 seconds, as queues' resolution does. Misses are not
-// kept, so a bus created elsewhere is usable at once.
+// kept, so a bus created elsewhere is usable at once. Only committed rows are kept: a row read inside
+// an open transaction may be that transaction's own (the default bus created on first use) and
+// vanish with its rollback, so it serves that call alone.
 const BUS_TTL_MS = 2_000;
 const busCache = new Map<string, { row: BusRow; at: number }>();
 let followingDeletions = false;
 
-async function cachedBus<T extends BusRow | null>(key: string, load: () => Promise<T>): Promise<T> {
+async function cachedBus<T extends BusRow | null>(db: Queryable, key: string, load: () => Promise<T>): Promise<T> {
   if (!followingDeletions) {
     followingDeletions = true;
     const clear = () => busCache.clear();
@@ -131,7 +134,7 @@ async function cachedBus<T extends BusRow | null>(key: string, load: () => Promi
   const hit = busCache.get(key);
   if (hit && Date.now() - hit.at < BUS_TTL_MS) return hit.row as T;
   const row = await load();
-  if (row) {
+  if (row && readsCommitted(db)) {
     if (busCache.size > 10_000) busCache.clear();
     busCache.set(key, { row, at: Date.now() });
   }

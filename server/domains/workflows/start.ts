@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { pool, withTransaction, type Queryable } from "../../db";
-import { ensureDefaultBus } from "../events/bus.service";
+import { withTransaction, type Queryable } from "../../db";
 import { BOSS_SCHEMA } from "../../jobs/boss";
 import { AppError } from "../../core/errors";
 import { resolveStartTarget } from "./state-machine.resolve";
@@ -178,24 +177,12 @@ function sameOrConflict(existing: repo.ExecutionRow, input: string, arn: string)
   throw new AppError("conflict", `Execution Already Exists: '${arn}'`, { awsCode: "ExecutionAlreadyExists" });
 }
 
-// The status-change event goes to the tenant's default bus. The events domain caches a bus per
-// process, so a default bus created inside one of many concurrent StartExecution transactions
-// could be handed to the others before it commits (a foreign-key failure): the first start of a
-// tenant in this process makes sure the bus is committed before its transaction opens.
-const defaultBusReady = new Set<string>();
-export async function ensureStatusBus(caller: Caller): Promise<void> {
-  if (defaultBusReady.has(caller.tenant.id)) return;
-  await ensureDefaultBus(pool(), { tenantId: caller.tenant.id, accountId: caller.tenant.accountId });
-  defaultBusReady.add(caller.tenant.id);
-}
-
 /** StartExecution: `{ executionArn, startDate }` (AWS's response members). */
 export async function startExecution(
   caller: Caller,
   req: Omit<StartInput, "parent">,
 ): Promise<{ executionArn: string; startDate: Date }> {
   assertCallerCan(caller, "resource:write");
-  await ensureStatusBus(caller);
   const out = await withTransaction((tx) => startExecutionInTx(tx, caller, req));
   return { executionArn: out.executionArn, startDate: out.startDate };
 }

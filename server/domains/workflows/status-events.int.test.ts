@@ -124,6 +124,22 @@ describe("execution status change events", () => {
     });
   });
 
+  it("a first event whose transaction rolls back leaves no default bus behind for the next", async () => {
+    // A tenant without a default bus yet: the first emit creates it inside its transaction. The
+    // bus cache must not hand that uncommitted row to the next emit (a foreign-key failure).
+    const t = await createTestTenant();
+    await withTransaction(async (tx) => {
+      expect(await emitExecutionStatusChange(tx, execution(t))).not.toBeNull();
+      throw new Error("rolled back");
+    }).catch(() => undefined);
+    const id = await withTransaction((tx) => emitExecutionStatusChange(tx, execution(t)));
+    const r = await pool().query(
+      `SELECT b.name FROM events e JOIN event_buses b ON b.id = e.bus_id WHERE e.id = $1 AND b.tenant_id = $2`,
+      [id, t.tenant.id],
+    );
+    expect(r.rows).toEqual([{ name: "default" }]);
+  });
+
   it("leaves out an input too large for an event and says so", () => {
     const big = JSON.stringify({ blob: "x".repeat(250 * 1024) });
     const d = executionStatusDetail({
