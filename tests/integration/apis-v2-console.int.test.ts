@@ -468,3 +468,75 @@ describe("APIs console: WebSocket APIs (tRPC)", () => {
     expect(await api.apis.v2.list({ tenant })).toEqual([]);
   });
 });
+
+describe("APIs console: REST stages' per-method settings (tRPC)", () => {
+  it("adds, shows and removes a method's throttling and caching override beside the stage default", async () => {
+    const t = await createTestTenant();
+    const api = callerFor(t.user.id);
+    const tenant = t.tenant.slug;
+    const created = await api.apis.create({ tenant, name: uniqueName("rest") });
+    const root = (await api.apis.get({ tenant, apiId: created.id })).rootResourceId;
+    const res = (await api.apis.addResource({ tenant, apiId: created.id, parentId: root, pathPart: "orders" })) as {
+      id: string;
+    };
+    const ref = { tenant, apiId: created.id, resourceId: res.id, httpMethod: "POST" as const };
+    await api.apis.saveMethod({
+      ...ref,
+      create: true,
+      authorizationType: "NONE",
+      apiKeyRequired: false,
+      requestParameters: {},
+    });
+    await api.apis.saveIntegration({
+      ...ref,
+      type: "MOCK",
+      requestParameters: {},
+      requestTemplates: { "application/json": '{"statusCode": 200}', "application/xml": '{"statusCode": 200}' },
+      passthroughBehavior: "WHEN_NO_MATCH",
+      timeoutInMillis: 29000,
+      responses: [{ statusCode: "200" }],
+    });
+    await api.apis.deploy({ tenant, apiId: created.id, stageName: "prod" });
+    const setting = {
+      tenant,
+      apiId: created.id,
+      stageName: "prod",
+      resourcePath: "/orders",
+      httpMethod: "POST" as const,
+      remove: false,
+      throttlingRateLimit: 3,
+      throttlingBurstLimit: 6,
+      cachingEnabled: false,
+      cacheTtlInSeconds: 60,
+    };
+    await api.apis.v2.saveMethodSetting(setting);
+    let stage = (await api.apis.get({ tenant, apiId: created.id })).stages[0];
+    expect(stage.methodSettings["orders/POST"]).toMatchObject({
+      throttlingRateLimit: 3,
+      throttlingBurstLimit: 6,
+      cachingEnabled: false,
+      cacheTtlInSeconds: 60,
+    });
+    const method = (await api.apis.get({ tenant, apiId: created.id })).resources.find((r) => r.path === "/orders")!
+      .methods[0];
+    expect(Object.keys(method.methodIntegration!.requestTemplates ?? {}).sort()).toEqual([
+      "application/json",
+      "application/xml",
+    ]);
+
+    const negative = await api.apis.v2
+      .saveMethodSetting({ ...setting, throttlingBurstLimit: -1 })
+      .catch((e: unknown) => e);
+    expect(Object.keys(fieldErrorsOf(negative))).toEqual(["throttlingBurstLimit"]);
+    const viewerUser = await createTestUser();
+    await addMember(t.tenant.id, viewerUser.id, "viewer");
+    const refused = await callerFor(viewerUser.id)
+      .apis.v2.saveMethodSetting(setting)
+      .catch((e: unknown) => e);
+    expect((refused as { code?: string }).code).toBe("FORBIDDEN");
+
+    await api.apis.v2.saveMethodSetting({ ...setting, remove: true });
+    stage = (await api.apis.get({ tenant, apiId: created.id })).stages[0];
+    expect(stage.methodSettings["orders/POST"]).toBeUndefined();
+  });
+});

@@ -16,6 +16,7 @@ import {
   consoleUpdateHttpApi,
   consoleV2Apis,
 } from "./apis.console-v2";
+import { consoleSaveMethodSetting } from "./apis.console-method-settings";
 import {
   consoleCreateWsApi,
   consoleDeleteWsApi,
@@ -40,6 +41,8 @@ import {
 //   createWs({name, routeSelectionExpression})   ws({apiId})   updateWs / wsSaveRoute / wsDeleteRoute /
 //   wsSaveStage / wsDeleteStage / wsDeploy / removeWs
 //   connections({apiId}) → live connections   send({apiId, stage, connectionId, data})   disconnect(…)
+//   saveMethodSetting({apiId, stageName, resourcePath, httpMethod, remove, throttling…, caching…}): a REST
+//   stage's per-method override (methodSettings "orders/POST"), beside the stage-wide "*/*".
 const apiRef = z.object({ apiId: z.string().min(1).max(64) });
 const idRef = z.string().min(1).max(64);
 const name = z.string().trim().min(1, "Name the API.").max(128, "At most 128 characters.");
@@ -283,6 +286,20 @@ export const apisV2Router = router({
       }),
     )
     .mutation(({ ctx, input }) => consoleWsSend(ctx, input)),
+  saveMethodSetting: tenantProcedure
+    .input(
+      apiRef.extend({
+        stageName: z.string().min(1).max(128),
+        resourcePath: z.string().regex(/^\/\S*$/, "A resource path such as /orders."),
+        httpMethod: z.enum(["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"]),
+        remove: z.boolean(),
+        throttlingRateLimit: z.number().min(0, "Not negative.").nullable(),
+        throttlingBurstLimit: z.number().int("A whole number.").min(0, "Not negative.").nullable(),
+        cachingEnabled: z.boolean(),
+        cacheTtlInSeconds: z.number().int("A whole number.").min(0, "Not negative.").max(3600, "At most 3600 s."),
+      }),
+    )
+    .mutation(({ ctx, input }) => consoleSaveMethodSetting(ctx, input)),
   disconnect: tenantProcedure
     .input(apiRef.extend({ stage: z.string().min(1).max(128), connectionId: z.string().min(1).max(128) }))
     .mutation(({ ctx, input }) => consoleWsDisconnect(ctx, input)),
