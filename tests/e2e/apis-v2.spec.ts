@@ -120,7 +120,7 @@ describe("HTTP and WebSocket APIs in the console", () => {
 
     await page.getByRole("tab", { name: "CORS" }).click();
     await page.getByRole("button", { name: "Save settings" }).waitFor();
-    await page.getByLabel("CORS", { exact: true }).check();
+    await page.getByRole("checkbox", { name: "CORS", exact: true }).check();
     await screenshot(page, "apis-v2-http-cors");
 
     // Stage $default with auto-deploy.
@@ -240,6 +240,15 @@ describe("HTTP and WebSocket APIs in the console", () => {
       authorizationType: "NONE",
       apiKeyRequired: false,
       requestParameters: {},
+    });
+    await api.apis.saveIntegration({
+      ...ref,
+      type: "MOCK",
+      requestParameters: {},
+      requestTemplates: { "application/json": '{"statusCode": 200}' },
+      passthroughBehavior: "WHEN_NO_MATCH",
+      timeoutInMillis: 29000,
+      responses: [{ statusCode: "200" }],
     });
     await api.apis.deploy({ tenant, apiId: created.id, stageName: "prod" });
 

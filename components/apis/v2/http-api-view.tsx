@@ -23,7 +23,7 @@ import { HttpCorsPanel } from "./http-cors";
 import { HttpIntegrationsPanel } from "./http-integrations";
 import { HttpRoutesPanel } from "./http-routes";
 import { HttpStagesPanel } from "./http-stages";
-import { ProtocolBadge, rememberTab } from "./shared";
+import { rememberTab } from "./shared";
 
 const TABS = ["routes", "integrations", "authorizers", "cors", "stages"] as const;
 type Tab = (typeof TABS)[number];
@@ -61,11 +61,7 @@ export function HttpApiView({ apiId, initialTab }: { apiId: string; initialTab?:
   return (
     <div>
       <PageHeader
-        eyebrow={
-          <span className="inline-flex items-center gap-2">
-            <ProtocolBadge protocol="HTTP" /> HTTP API
-          </span>
-        }
+        eyebrow="HTTP API"
         title={a.name}
         description={
           <>

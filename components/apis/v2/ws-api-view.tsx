@@ -36,7 +36,7 @@ import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
-import { ProtocolBadge, functionName, rememberTab, type WsApiDetail, type WsRoute } from "./shared";
+import { functionName, rememberTab, type WsApiDetail, type WsRoute } from "./shared";
 import { WsConnectionsPanel } from "./ws-connections";
 
 const TABS = ["routes", "stages", "connections"] as const;
@@ -75,11 +75,7 @@ export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: s
   return (
     <div>
       <PageHeader
-        eyebrow={
-          <span className="inline-flex items-center gap-2">
-            <ProtocolBadge protocol="WEBSOCKET" /> WebSocket API
-          </span>
-        }
+        eyebrow="WebSocket API"
         title={a.name}
         description={
           <>

@@ -87,7 +87,7 @@ export function WsConnectionsPanel({ tenant, apiId, canWrite }: { tenant: string
                 <Th>Connected</Th>
                 <Th>Last active</Th>
                 <Th className="hidden md:table-cell">Source IP</Th>
-                <Th className="w-48" />
+                <Th className="w-64" />
               </tr>
             </THead>
             <TBody>
@@ -109,14 +109,9 @@ export function WsConnectionsPanel({ tenant, apiId, canWrite }: { tenant: string
                           <Send className="h-4 w-4" aria-hidden />
                           Send message
                         </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className="text-red-700"
-                          aria-label={`Disconnect ${c.id}`}
-                          onClick={() => setClosing(c)}
-                        >
+                        <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setClosing(c)}>
                           <Unplug className="h-4 w-4" aria-hidden />
+                          Disconnect
                         </Button>
                       </>
                     )}
