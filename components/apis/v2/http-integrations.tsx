@@ -122,7 +122,8 @@ export function HttpIntegrationsPanel({
                       <div className="font-mono text-xs text-gray-500">{i.integrationId}</div>
                       {Object.keys(i.requestParameters).length > 0 && (
                         <div className="mt-1 text-xs text-gray-500">
-                          {Object.keys(i.requestParameters).length} parameter mapping(s)
+                          {Object.keys(i.requestParameters).length}{" "}
+                          {i.integrationSubtype ? "request parameter(s)" : "parameter mapping(s)"}
                         </div>
                       )}
                     </Td>

@@ -34,7 +34,11 @@ const METHODS = ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTION
 /** A one-line description of an integration (for route rows and pickers). */
 export function integrationLabel(i: HttpIntegration | undefined | null): string {
   if (!i) return "—";
-  if (i.integrationSubtype) return i.integrationSubtype;
+  if (i.integrationSubtype) {
+    const p = i.requestParameters;
+    const target = p.QueueUrl?.split("/").pop() ?? p.EventBusName ?? p.StateMachineArn?.split(":").pop();
+    return target ? `${i.integrationSubtype} → ${target}` : i.integrationSubtype;
+  }
   if (i.integrationType === "HTTP_PROXY") return `${i.integrationMethod ?? "ANY"} ${i.integrationUri ?? ""}`;
   return `Function ${functionName(i.integrationUri)}`;
 }
