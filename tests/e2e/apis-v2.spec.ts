@@ -223,6 +223,10 @@ describe("HTTP and WebSocket APIs in the console", () => {
     } finally {
       client.terminate();
     }
+    await page.goto(`/t/${t.tenant.slug}/apis`);
+    await page.getByTestId(`api-row-${wsName}`).waitFor();
+    expect(await page.getByTestId(`api-row-${wsName}`).textContent()).toContain("WebSocket");
+    await screenshot(page, "apis-v2-list");
   });
 
   it("sets a per-method throttling override on a REST stage", async () => {
