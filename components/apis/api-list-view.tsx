@@ -25,7 +25,8 @@ import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { CreateApiDialog } from "./create-api-dialog";
 import { KeysView } from "./keys-view";
 import { PlansView } from "./plans-view";
-import { apiHref } from "./types";
+import { ChooseApiKindDialog, CreateHttpApiDialog, CreateWsApiDialog } from "./v2/create-v2-dialogs";
+import { ProtocolBadge, anyApiHref, type Protocol } from "./v2/shared";
 
 type View = "apis" | "keys" | "plans";
 const VIEWS: View[] = ["apis", "keys", "plans"];
@@ -37,7 +38,7 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
   const router = useRouter();
   const { can, role } = usePermissions();
   const write = can("resource:write");
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<Protocol | "choose" | null>(null);
   const [view, setView] = useState<View>(VIEWS.includes(initialView as View) ? (initialView as View) : "apis");
   const switchView = (v: View) => {
     setView(v);
@@ -46,9 +47,24 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
     else url.searchParams.delete("view");
     window.history.replaceState(null, "", url.toString());
   };
-  const apis = useQuery(trpc.apis.list.queryOptions({ tenant: tenant.slug }));
+  const restApis = useQuery(trpc.apis.list.queryOptions({ tenant: tenant.slug }));
+  const v2Apis = useQuery(trpc.apis.v2.list.queryOptions({ tenant: tenant.slug }));
+  // REST, HTTP and WebSocket APIs together, newest first.
+  const apis = {
+    isPending: restApis.isPending || v2Apis.isPending,
+    error: restApis.error ?? v2Apis.error,
+    data: [
+      ...(restApis.data ?? []).map((a) => ({
+        ...a,
+        protocol: "REST" as Protocol,
+        endpoint: typeof window === "undefined" ? `/gw/${a.id}` : `${window.location.origin}/gw/${a.id}`,
+      })),
+      ...(v2Apis.data ?? []).map((a) => ({ ...a, protocol: a.protocol as Protocol })),
+    ].sort((a, b) => b.createdDate - a.createdDate),
+  };
+  const created = (p: Protocol) => (id: string) => (setCreating(null), router.push(anyApiHref(tenant.slug, p, id)));
   const createButton = write && (
-    <Button onClick={() => setCreating(true)}>
+    <Button onClick={() => setCreating("choose")}>
       <Plus className="h-4 w-4" aria-hidden />
       Create API
     </Button>
@@ -57,14 +73,14 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
     <div>
       <PageHeader
         title="APIs"
-        description="REST APIs in front of your queues, topics, event buses, workflows, functions and HTTP services, with API keys, usage plans and stages. Compatible with API Gateway (v1) and its SDKs."
+        description="REST, HTTP and WebSocket APIs in front of your queues, topics, event buses, workflows, functions and HTTP services, with stages, authorizers, API keys and usage plans. Compatible with API Gateway (v1 and v2) and its SDKs."
         actions={view === "apis" ? createButton : undefined}
       />
       <div className="mb-4">
         <SegmentedControl<View>
           label="Show"
           options={[
-            { value: "apis", label: "REST APIs" },
+            { value: "apis", label: "APIs" },
             { value: "keys", label: "API keys" },
             { value: "plans", label: "Usage plans" },
           ]}
@@ -91,10 +107,12 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
         />
       ) : (
         <div className="space-y-3">
-          <Table aria-label="REST APIs">
+          <Table aria-label="APIs">
             <THead>
               <tr>
                 <Th>Name</Th>
+                <Th>Protocol</Th>
+                <Th className="hidden lg:table-cell">Endpoint</Th>
                 <Th className="hidden sm:table-cell">ID</Th>
                 <Th className="hidden md:table-cell">Created</Th>
               </tr>
@@ -104,18 +122,24 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
                 <Tr
                   key={a.id}
                   className="cursor-pointer"
-                  onClick={() => router.push(apiHref(tenant.slug, a.id))}
+                  onClick={() => router.push(anyApiHref(tenant.slug, a.protocol, a.id))}
                   data-testid={`api-row-${a.name}`}
                 >
                   <Td className="max-w-[14rem] sm:max-w-md">
                     <Link
-                      href={apiHref(tenant.slug, a.id)}
+                      href={anyApiHref(tenant.slug, a.protocol, a.id)}
                       className="truncate font-medium text-accent-700 hover:underline"
                       onClick={(e) => e.stopPropagation()}
                     >
                       {a.name}
                     </Link>
                     {a.description && <div className="truncate text-xs text-gray-500">{a.description}</div>}
+                  </Td>
+                  <Td>
+                    <ProtocolBadge protocol={a.protocol} />
+                  </Td>
+                  <Td className="hidden max-w-xs truncate font-mono text-xs text-gray-600 lg:table-cell">
+                    {a.endpoint}
                   </Td>
                   <Td className="hidden font-mono text-xs text-gray-600 sm:table-cell">{a.id}</Td>
                   <Td className="hidden md:table-cell">
@@ -129,12 +153,31 @@ export function ApiListView({ initialView = "apis" }: { initialView?: string }) 
         </div>
       )}
       {write && (
-        <CreateApiDialog
-          open={creating}
-          onClose={() => setCreating(false)}
-          tenant={tenant.slug}
-          onCreated={(id) => (setCreating(false), router.push(apiHref(tenant.slug, id)))}
-        />
+        <>
+          <ChooseApiKindDialog
+            open={creating === "choose"}
+            onClose={() => setCreating(null)}
+            onChoose={(p) => setCreating(p)}
+          />
+          <CreateApiDialog
+            open={creating === "REST"}
+            onClose={() => setCreating(null)}
+            tenant={tenant.slug}
+            onCreated={created("REST")}
+          />
+          <CreateHttpApiDialog
+            open={creating === "HTTP"}
+            onClose={() => setCreating(null)}
+            tenant={tenant.slug}
+            onCreated={created("HTTP")}
+          />
+          <CreateWsApiDialog
+            open={creating === "WEBSOCKET"}
+            onClose={() => setCreating(null)}
+            tenant={tenant.slug}
+            onCreated={created("WEBSOCKET")}
+          />
+        </>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { Alert, Button, FormField, Input, Select, Textarea, fieldErrorsOf, useTo
 import { otherErrors } from "@/components/topics/form-errors";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { useTRPC } from "@/lib/trpc";
+import { ExtraTemplates, otherTemplatesOf, templatesOf } from "./extra-templates";
 import { KvRows, mapOf, rowsOf, type Row } from "./kv-rows";
 import { AWS_SERVICES, awsPreset, functionOfUri, lambdaUri, parseAwsUri, type AwsService } from "./presets";
 import type { ApiDetail, MethodView } from "./types";
@@ -54,6 +55,7 @@ export function IntegrationForm({
   const [fn, setFn] = useState(functionOfUri(i?.uri ?? ""));
   const [params, setParams] = useState<Row[]>(rowsOf(i?.requestParameters));
   const [template, setTemplate] = useState(initialTemplate || (i ? "" : type === "MOCK" ? '{"statusCode": 200}' : ""));
+  const [otherTemplates, setOtherTemplates] = useState(otherTemplatesOf(i?.requestTemplates));
   const [passthrough, setPassthrough] = useState<Passthrough>(
     (i?.passthroughBehavior as Passthrough) ?? "WHEN_NO_MATCH",
   );
@@ -142,7 +144,7 @@ export function IntegrationForm({
           integrationHttpMethod: type === "MOCK" ? undefined : (verb as "POST"),
           uri: effectiveUri || undefined,
           requestParameters: proxy ? {} : mapOf(params),
-          requestTemplates: proxy || !template.trim() ? {} : { "application/json": template },
+          requestTemplates: proxy ? {} : templatesOf(template, otherTemplates),
           passthroughBehavior: passthrough,
           timeoutInMillis: Number(timeout),
           responses: proxy
@@ -293,6 +295,23 @@ export function IntegrationForm({
             disabled={!canWrite}
             error={fe.requestTemplates}
           />
+          <ExtraTemplates
+            templates={otherTemplates}
+            onChange={setOtherTemplates}
+            disabled={!canWrite}
+            editor={(contentType, value, onChange) => (
+              <TemplateEditor
+                tenant={tenant}
+                apiId={api.id}
+                resourcePath={resourcePath}
+                httpMethod={method.httpMethod}
+                template={value}
+                onChange={onChange}
+                disabled={!canWrite}
+                contentType={contentType}
+              />
+            )}
+          />
           <div className="grid gap-4 sm:grid-cols-2">
             <FormField label="Request body passthrough" hint="When no template matches the request's content type.">
               <Select
@@ -352,6 +371,7 @@ function TemplateEditor({
   onChange,
   disabled,
   error,
+  contentType = "application/json",
 }: {
   tenant: string;
   apiId: string;
@@ -361,6 +381,7 @@ function TemplateEditor({
   onChange: (t: string) => void;
   disabled: boolean;
   error?: string[];
+  contentType?: string;
 }) {
   const trpc = useTRPC();
   const [body, setBody] = useState(SAMPLE_BODY);
@@ -380,18 +401,18 @@ function TemplateEditor({
           body,
           path: {},
           querystring: Object.fromEntries(new URLSearchParams(query)),
-          header: { "Content-Type": "application/json" },
+          header: { "Content-Type": contentType },
           stageVariables: {},
         }),
       300,
     );
     return () => clearTimeout(t);
-  }, [template, body, query, tenant, apiId, resourcePath, httpMethod, mutate]);
+  }, [template, body, query, tenant, apiId, resourcePath, httpMethod, mutate, contentType]);
   const out = preview.data;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <FormField
-        label="Mapping template (application/json)"
+        label={`Mapping template (${contentType})`}
         error={error}
         hint="Velocity: $input.body, $input.json('$.x'), $input.params('name'), $util.urlEncode(), $context, $stageVariables."
       >

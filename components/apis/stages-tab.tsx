@@ -28,6 +28,7 @@ import {
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 import { KvRows, mapOf, rowsOf, type Row } from "./kv-rows";
+import { MethodSettings } from "./method-settings";
 import type { ApiDetail, StageView } from "./types";
 
 /** Stages: invoke URL, variables, throttling and cache, the deployment each serves; deployment history. */
@@ -287,6 +288,7 @@ function StageCard({
             </Button>
           )}
         </form>
+        <MethodSettings tenant={tenant} api={api} stage={stage} canWrite={canWrite} />
       </CardBody>
       <ConfirmDialog
         open={deleting}

@@ -72,6 +72,7 @@ describe("APIs console", () => {
     await page.goto(`/t/${t.tenant.slug}/apis`);
     await page.getByText("No APIs yet").waitFor();
     await page.getByRole("button", { name: "Create API" }).first().click();
+    await page.getByRole("button", { name: "Build REST API" }).click();
     const dialog = page.getByRole("dialog", { name: "Create REST API" });
     await dialog.getByRole("button", { name: "Create API" }).click();
     await dialog.getByText("Name the API.").waitFor();

@@ -19,7 +19,7 @@ type Ctx = { actor: Actor; tenant: ConsoleTenant };
 const caller = (c: Ctx): apis.Caller => ({ actor: c.actor, tenant: c.tenant });
 
 /** Runs `fn`; an AppError from the service becomes a field error on `field`. */
-async function onField<T>(field: string, fn: () => Promise<T>): Promise<T> {
+export async function onField<T>(field: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {

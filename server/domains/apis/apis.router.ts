@@ -32,6 +32,7 @@ import {
   consoleSetKeyEnabled,
   consoleUsage,
 } from "./apis.console-usage";
+import { apisV2Router } from "./apis.v2.router";
 
 // apisRouter (`trpc.apis.*`, API Gateway v1 REST APIs in the console); every input carries `tenant`.
 //   list() → [{id, name, description, createdDate}]     create({name, description?, openapi?}) → {id, name, warnings}
@@ -62,6 +63,7 @@ const stageName = z
 
 export const apisRouter = router({
   ...apiMetricsProcedures,
+  v2: apisV2Router,
   list: tenantProcedure.query(({ ctx }) => consoleApis(ctx)),
   create: tenantProcedure
     .input(

@@ -197,3 +197,21 @@ export async function takeFrames(
   );
   return r.rows.sort((x, y) => Number(x.id) - Number(y.id));
 }
+
+/** The connections of a tenant's API (every stage), newest first, with whether their node is alive. */
+export async function selectApiConnections(
+  db: Queryable,
+  tenantId: string,
+  apiId: string,
+  staleSeconds: number,
+): Promise<ConnectionDbRow[]> {
+  const r = await db.query<ConnectionDbRow>(
+    `SELECT c.*, COALESCE(n.seen_at >= now() - make_interval(secs => $3), false) AS alive
+       FROM ws_connections c LEFT JOIN ws_nodes n ON n.id = c.node_id
+      WHERE c.tenant_id = $1 AND c.api_id = $2
+      ORDER BY c.connected_at DESC
+      LIMIT 500`,
+    [tenantId, apiId, staleSeconds],
+  );
+  return r.rows;
+}

@@ -1,0 +1,294 @@
+import { randomUUID } from "node:crypto";
+import { assertCan, type Actor } from "../../auth/permissions";
+import { AppError } from "../../core/errors";
+import { logger } from "../../logger";
+import { wsV2Actions } from "../../http/aws/apigateway/v2-ws.actions";
+import type { AwsCall, AwsContext } from "../../http/aws/types";
+import { onField, type ConsoleTenant } from "./apis.console";
+import { baseUrlOf } from "./apis.console-v2";
+import { deliver, findConnection, listConnections } from "./ws/connections";
+import * as ws from "./ws/ws-api.service";
+
+// The APIs console's calls for WebSocket APIs (API Gateway v2, protocolType WEBSOCKET). The
+// control plane's checks for routes, integrations, stages and deployments live in the
+// apigatewayv2 actions (v2-ws.actions.ts), so the console runs those very actions (with the
+// signed-in member as the actor) rather than repeating them; the Connections panel lists the
+// registry's live connections and posts to / closes them through the @connections functions
+// (connections.ts), which reach a connection held by any web process.
+
+type Ctx = { actor: Actor; tenant: ConsoleTenant };
+type Wire = Record<string, unknown>;
+const caller = (c: Ctx) => ({ actor: c.actor, tenant: c.tenant });
+const actions = new Map(wsV2Actions);
+
+/** Runs the apigatewayv2 WebSocket action `name` as the console's user; the reply's JSON (or null). */
+async function run(
+  c: Ctx,
+  name: string,
+  pathParams: Record<string, string>,
+  json?: Wire,
+  origin: string | null = null,
+): Promise<Wire | null> {
+  const fn = actions.get(`ws:${name}`);
+  if (!fn) throw new Error(`unknown WebSocket action ${name}`);
+  const ctx = {
+    tenant: c.tenant,
+    actor: c.actor,
+    region: ws.region(),
+    service: "apigateway",
+    requestId: randomUUID(),
+    log: logger,
+    baseUrl: baseUrlOf(origin),
+  } as unknown as AwsContext;
+  const call: AwsCall = { ctx, protocol: "rest-json", action: `ws:${name}`, json, path: "", pathParams };
+  const reply = await fn(call);
+  const text = String(reply.body ?? "");
+  return text ? (JSON.parse(text) as Wire) : null;
+}
+
+export async function consoleCreateWsApi(
+  c: Ctx,
+  input: { name: string; description?: string; routeSelectionExpression: string },
+) {
+  const row = await onField(input.name ? "routeSelectionExpression" : "name", () =>
+    ws.createWsApi(caller(c), {
+      name: input.name,
+      protocolType: "WEBSOCKET",
+      routeSelectionExpression: input.routeSelectionExpression,
+      description: input.description || undefined,
+    }),
+  );
+  return { id: row.id, name: row.name };
+}
+
+export async function consoleDeleteWsApi(c: Ctx, apiId: string) {
+  await ws.deleteWsApi(caller(c), apiId);
+  return { deleted: true };
+}
+
+/** The WebSocket API page: the API, routes (with their integration and two-way flag), stages with URLs. */
+export async function consoleWsApi(c: Ctx, apiId: string, origin: string | null) {
+  const row = await ws.getWsApi(caller(c), apiId);
+  const base = baseUrlOf(origin);
+  const api = ws.apiWire(row, base);
+  const doc = row.doc;
+  const endpoint = String(api.apiEndpoint);
+  const integrations = Object.values(doc.integrations).map((i) => ({
+    integrationId: String(i.integrationId),
+    integrationType: String(i.integrationType),
+    integrationUri: (i.integrationUri as string | undefined) ?? null,
+    integrationMethod: (i.integrationMethod as string | undefined) ?? null,
+    timeoutInMillis: Number(i.timeoutInMillis ?? 29000),
+  }));
+  const routes = Object.values(doc.routes)
+    .map((r) => {
+      const target = (r.target as string | undefined) ?? null;
+      const integrationId = target?.replace(/^integrations\//, "") ?? null;
+      return {
+        routeId: String(r.routeId),
+        routeKey: String(r.routeKey),
+        integration: integrations.find((i) => i.integrationId === integrationId) ?? null,
+        twoWay: !!r.routeResponseSelectionExpression,
+      };
+    })
+    .sort((a, b) => rank(a.routeKey) - rank(b.routeKey) || a.routeKey.localeCompare(b.routeKey));
+  return {
+    id: row.id,
+    name: row.name,
+    description: (api.description as string | undefined) ?? null,
+    endpoint,
+    createdDate: String(api.createdDate),
+    routeSelectionExpression: doc.routeSelectionExpression,
+    routes,
+    stages: Object.values(doc.stages).map((s) => ({
+      stageName: String(s.stageName),
+      description: (s.description as string | undefined) ?? null,
+      autoDeploy: s.autoDeploy === true,
+      deploymentId: (s.deploymentId as string | undefined) ?? null,
+      invokeUrl: `${endpoint}/${String(s.stageName)}`,
+      connectionsUrl: `${base}/gw/${row.id}/${String(s.stageName)}/@connections`,
+      lastUpdatedDate: String(s.lastUpdatedDate),
+    })),
+    deployments: Object.values(doc.deployments)
+      .map((d) => ({
+        id: String(d.wire.deploymentId),
+        description: (d.wire.description as string | undefined) ?? null,
+        autoDeployed: d.wire.autoDeployed === true,
+        createdDate: String(d.wire.createdDate),
+      }))
+      .sort((a, b) => b.createdDate.localeCompare(a.createdDate)),
+  };
+}
+
+const rank = (k: string) => (k === "$connect" ? 0 : k === "$disconnect" ? 1 : k === "$default" ? 2 : 3);
+
+export async function consoleUpdateWsApi(
+  c: Ctx,
+  input: { apiId: string; name: string; description: string; routeSelectionExpression: string },
+) {
+  await onField("routeSelectionExpression", () =>
+    run(
+      c,
+      "UpdateApi",
+      { apiId: input.apiId },
+      {
+        name: input.name,
+        description: input.description,
+        routeSelectionExpression: input.routeSelectionExpression,
+      },
+    ),
+  );
+  return { saved: true };
+}
+
+export type WsRouteInput = {
+  apiId: string;
+  routeId?: string;
+  routeKey: string;
+  integration:
+    | { type: "MOCK" }
+    | { type: "HTTP_PROXY" | "HTTP"; uri: string; method: string; timeoutInMillis: number }
+    | { type: "AWS_PROXY"; uri: string; timeoutInMillis: number }
+    | null;
+  twoWay: boolean;
+};
+
+/**
+ * A route with its integration, as the AWS console's route editor: the route's integration is
+ * created (or updated in place when the route already has one), then the route is created or
+ * updated to target it; a two-way route gets a `$default` route response and
+ * routeResponseSelectionExpression `$default`.
+ */
+export async function consoleSaveWsRoute(c: Ctx, input: WsRouteInput) {
+  const { apiId } = input;
+  const doc = (await ws.getWsApi(caller(c), apiId)).doc;
+  const existing = input.routeId ? doc.routes[input.routeId] : undefined;
+  if (input.routeId && !existing)
+    throw new AppError("not_found", `Invalid Route identifier specified ${input.routeId}`);
+  const currentTarget = (existing?.target as string | undefined)?.replace(/^integrations\//, "");
+  let target: string | undefined;
+  if (input.integration) {
+    const i = input.integration;
+    const body: Wire =
+      i.type === "MOCK"
+        ? { integrationType: "MOCK", requestTemplates: { $default: '{"statusCode": 200}' } }
+        : {
+            integrationType: i.type,
+            integrationUri: i.uri,
+            timeoutInMillis: i.timeoutInMillis,
+            ...(i.type === "AWS_PROXY" ? {} : { integrationMethod: i.method }),
+          };
+    const out = await onField("integration", () =>
+      currentTarget && doc.integrations[currentTarget]
+        ? run(c, "UpdateIntegration", { apiId, integrationId: currentTarget }, body)
+        : run(c, "CreateIntegration", { apiId }, body),
+    );
+    target = `integrations/${String(out!.integrationId)}`;
+  }
+  const routeBody: Wire = {
+    routeKey: input.routeKey,
+    ...(target ? { target } : {}),
+    routeResponseSelectionExpression: input.twoWay ? "$default" : "",
+  };
+  const route = await onField("routeKey", () =>
+    existing
+      ? run(c, "UpdateRoute", { apiId, routeId: input.routeId! }, routeBody)
+      : run(c, "CreateRoute", { apiId }, routeBody),
+  );
+  const routeId = String(route!.routeId);
+  if (input.twoWay) {
+    const responses = (await run(c, "GetRouteResponses", { apiId, routeId })) as { items: Wire[] };
+    if (!responses.items.length)
+      await run(c, "CreateRouteResponse", { apiId, routeId }, { routeResponseKey: "$default" });
+  }
+  return { routeId };
+}
+
+export async function consoleDeleteWsRoute(c: Ctx, input: { apiId: string; routeId: string }) {
+  const doc = (await ws.getWsApi(caller(c), input.apiId)).doc;
+  const target = (doc.routes[input.routeId]?.target as string | undefined)?.replace(/^integrations\//, "");
+  await run(c, "DeleteRoute", { apiId: input.apiId, routeId: input.routeId });
+  // The integration made for this route goes too, unless another route still targets it.
+  const after = (await ws.getWsApi(caller(c), input.apiId)).doc;
+  if (target && !Object.values(after.routes).some((r) => r.target === `integrations/${target}`))
+    await run(c, "DeleteIntegration", { apiId: input.apiId, integrationId: target });
+  return { deleted: true };
+}
+
+export async function consoleSaveWsStage(
+  c: Ctx,
+  input: { apiId: string; stageName: string; create: boolean; description: string; autoDeploy: boolean },
+) {
+  const body: Wire = { stageName: input.stageName, description: input.description, autoDeploy: input.autoDeploy };
+  if (input.create) {
+    await onField("stageName", () => run(c, "CreateStage", { apiId: input.apiId }, body));
+    const doc = (await ws.getWsApi(caller(c), input.apiId)).doc;
+    // A new stage without auto-deploy serves nothing until deployed: deploy it when there are routes.
+    if (!doc.stages[input.stageName]?.deploymentId && Object.keys(doc.routes).length)
+      await run(c, "CreateDeployment", { apiId: input.apiId }, { stageName: input.stageName });
+  } else
+    await onField("stageName", () => run(c, "UpdateStage", { apiId: input.apiId, stageName: input.stageName }, body));
+  return { saved: true };
+}
+
+export async function consoleDeleteWsStage(c: Ctx, input: { apiId: string; stageName: string }) {
+  await run(c, "DeleteStage", { apiId: input.apiId, stageName: input.stageName });
+  return { deleted: true };
+}
+
+export async function consoleDeployWs(c: Ctx, input: { apiId: string; stageName: string; description?: string }) {
+  const out = await onField("stageName", () =>
+    run(
+      c,
+      "CreateDeployment",
+      { apiId: input.apiId },
+      {
+        stageName: input.stageName,
+        ...(input.description ? { description: input.description } : {}),
+      },
+    ),
+  );
+  return { id: String(out!.deploymentId) };
+}
+
+/** The API's live connections (every stage), newest first. */
+export async function consoleWsConnections(c: Ctx, apiId: string) {
+  await ws.getWsApi(caller(c), apiId); // read access and the API's existence in this tenant
+  return (await listConnections(c.tenant.id, apiId)).map((x) => ({
+    id: x.id,
+    stage: x.stage,
+    connectedAt: x.connectedAt.toISOString(),
+    lastActiveAt: x.lastActiveAt.toISOString(),
+    sourceIp: x.identity.sourceIp ?? null,
+    userAgent: x.identity.userAgent ?? null,
+  }));
+}
+
+async function connectionOf(c: Ctx, input: { apiId: string; stage: string; connectionId: string }) {
+  assertCan(c.actor.role, "resource:write");
+  await ws.getWsApi(caller(c), input.apiId);
+  const conn = await findConnection(input.apiId, input.stage, input.connectionId);
+  if (!conn || conn.tenantId !== c.tenant.id)
+    throw new AppError("not_found", "The connection is gone (closed, or its server stopped).", {
+      awsCode: "GoneException",
+      awsStatus: 410,
+    });
+  return conn;
+}
+
+/** POST @connections/<id>: sends the message to the client, wherever its connection is held. */
+export async function consoleWsSend(
+  c: Ctx,
+  input: { apiId: string; stage: string; connectionId: string; data: string },
+) {
+  const conn = await connectionOf(c, input);
+  await deliver(conn, "send", Buffer.from(input.data, "utf8"));
+  return { sent: true };
+}
+
+/** DELETE @connections/<id>: closes the client's connection. */
+export async function consoleWsDisconnect(c: Ctx, input: { apiId: string; stage: string; connectionId: string }) {
+  const conn = await connectionOf(c, input);
+  await deliver(conn, "close");
+  return { disconnected: true };
+}
