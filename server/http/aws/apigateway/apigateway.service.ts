@@ -9,6 +9,7 @@ import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.serv
 import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../gateway/cache";
+import { flushStageAuthorizersCache } from "../../gateway/authorizer";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 
@@ -739,7 +740,17 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     `${A}/stages/{stageName}/cache/data`,
     async (c) => {
       await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
-      flushStageCache(p(c, "restApiId"), p(c, "stageName"));
+      await flushStageCache(p(c, "restApiId"), p(c, "stageName"));
+      return empty(202);
+    },
+  ],
+  [
+    "FlushStageAuthorizersCache",
+    "DELETE",
+    `${A}/stages/{stageName}/cache/authorizers`,
+    async (c) => {
+      await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
+      await flushStageAuthorizersCache(p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
   ],
