@@ -18,7 +18,6 @@ import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
 import {
   headerValue,
-  mapRequestValue,
   mapResponseValue,
   readHeaders,
   readQuery,
