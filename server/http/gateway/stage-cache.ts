@@ -100,7 +100,12 @@ export async function lookupStageCache(
     if (strategy === "SUCCEED_WITH_RESPONSE_HEADER") plan.warning = UNAUTHORIZED_CACHE_CONTROL_WARNING;
   }
   const hit = await cacheGet(plan.scope, plan.keyHash);
-  return hit ? { kind: "hit", reply: hit, plan } : { kind: "miss", plan };
+  if (!hit) return { kind: "miss", plan };
+  return {
+    kind: "hit",
+    reply: plan.warning ? { ...hit, headers: { ...hit.headers, Warning: plan.warning } } : hit,
+    plan,
+  };
 }
 
 /** Keeps a 2xx answer for the plan's TTL. */
