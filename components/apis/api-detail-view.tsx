@@ -20,8 +20,9 @@ import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { DeployDialog } from "./deploy-dialog";
 import { ResourcesTab } from "./resources-tab";
 import { StagesTab } from "./stages-tab";
+import { PolicyTab } from "./policy-tab";
 
-type Tab = "resources" | "stages";
+type Tab = "resources" | "stages" | "policy";
 
 /** /t/<slug>/apis/<id>: the resource tree and method editor, stages and deployments. */
 export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
@@ -32,7 +33,7 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
   const toast = useToast();
   const { can } = usePermissions();
   const write = can("resource:write");
-  const [tab, setTab] = useState<Tab>(initialTab === "stages" ? "stages" : "resources");
+  const [tab, setTab] = useState<Tab>(initialTab === "stages" || initialTab === "policy" ? initialTab : "resources");
   const [deploying, setDeploying] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const api = useQuery(trpc.apis.get.queryOptions({ tenant: tenant.slug, apiId }));
@@ -99,6 +100,11 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
             id: "stages",
             label: `Stages (${a.stages.length})`,
             content: <StagesTab tenant={tenant.slug} api={a} canWrite={write} onDeploy={() => setDeploying(true)} />,
+          },
+          {
+            id: "policy",
+            label: "Resource policy",
+            content: <PolicyTab tenant={tenant.slug} api={a} canWrite={write} />,
           },
           {
             id: "metrics",

@@ -6,6 +6,7 @@ import { resourcePath } from "../../core/apis/model";
 import * as apis from "./rest-api.service";
 import * as deploys from "./deployment.service";
 import { exportApi, importApi } from "./openapi.service";
+import { flushStageCache } from "./response-cache.service";
 
 // The APIs console's calls (REST APIs, API Gateway v1): thin wrappers over the control plane's
 // services that gather what one page shows in one round trip (an API with its resource tree,
@@ -95,6 +96,7 @@ export async function consoleApi(c: Ctx, apiId: string, origin: string | null) {
     name: api.name,
     description: api.settings.description ?? null,
     apiKeySource: api.settings.apiKeySource,
+    policy: api.settings.policy ?? null,
     createdAt: new Date(api.createdAt).toISOString(),
     rootResourceId: doc.rootResourceId,
     resources,
@@ -334,6 +336,27 @@ export async function consoleUpdateStage(c: Ctx, input: StageSettingsInput) {
   ops.push({ op: "replace", path: "/*/*/caching/enabled", value: String(input.cachingEnabled) });
   ops.push({ op: "replace", path: "/*/*/caching/ttlInSeconds", value: String(input.cacheTtlInSeconds) });
   return onField("variables", () => deploys.updateStage(cl, input.apiId, input.stageName, ops));
+}
+
+/** Flush cache: the stage's cached answers go, for every web process. */
+export async function consoleFlushStageCache(c: Ctx, input: { apiId: string; stageName: string }) {
+  return flushStageCache(caller(c), input.apiId, input.stageName);
+}
+
+/** The API's resource policy (empty: none); an invalid document is a field error on `policy`. */
+export async function consoleSavePolicy(c: Ctx, input: { apiId: string; policy: string }) {
+  const value = input.policy.trim();
+  if (value) {
+    try {
+      JSON.parse(value);
+    } catch (e) {
+      throw new AppError("validation", `Not JSON: ${(e as Error).message}`, { fieldErrors: { policy: ["Not JSON."] } });
+    }
+  }
+  await onField("policy", () =>
+    apis.updateRestApi(caller(c), input.apiId, [{ op: "replace", path: "/policy", value }]),
+  );
+  return { saved: true, policy: value || null };
 }
 
 export async function consoleDeleteStage(c: Ctx, input: { apiId: string; stageName: string }) {

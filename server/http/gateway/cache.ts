@@ -3,7 +3,6 @@ import { pool } from "../../db";
 import { logger } from "../../logger";
 import {
   deleteCached,
-  deleteStageCache,
   findCached,
   storeCached,
   sweepExpired,
@@ -96,9 +95,4 @@ export async function cachePut(
 /** Cache-Control: max-age=0 from an authorized client: the entry goes for every process. */
 export async function cacheInvalidate(scope: CacheScope, keyHash: string): Promise<void> {
   await deleteCached(pool(), scope.apiId, scope.stageName, keyHash);
-}
-
-/** Drops every cached answer of a stage (FlushStageCache), for every web process. */
-export async function flushStageCache(apiId: string, stageName: string): Promise<number> {
-  return deleteStageCache(pool(), apiId, stageName);
 }

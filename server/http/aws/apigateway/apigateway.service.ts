@@ -8,7 +8,7 @@ import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
 import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
-import { flushStageCache } from "../../gateway/cache";
+import { flushStageCache } from "../../../domains/apis/response-cache.service";
 import { flushStageAuthorizersCache } from "../../gateway/authorizer";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
@@ -739,8 +739,7 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     "DELETE",
     `${A}/stages/{stageName}/cache/data`,
     async (c) => {
-      await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
-      await flushStageCache(p(c, "restApiId"), p(c, "stageName"));
+      await flushStageCache(caller(c), p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
   ],
