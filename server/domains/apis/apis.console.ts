@@ -135,7 +135,7 @@ export type MethodRequestInput = {
   apiId: string;
   resourceId: string;
   httpMethod: string;
-  authorizationType: "NONE" | "AWS_IAM" | "CUSTOM";
+  authorizationType: "NONE" | "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS";
   authorizerId?: string | null;
   apiKeyRequired: boolean;
   requestParameters: Record<string, boolean>;
@@ -145,7 +145,7 @@ export type MethodRequestInput = {
 /** Creates the method, or saves its method request (PutMethod / UpdateMethod). */
 export async function consoleSaveMethod(c: Ctx, input: MethodRequestInput & { create: boolean }) {
   const cl = caller(c);
-  if (input.authorizationType === "CUSTOM" && !input.authorizerId)
+  if ((input.authorizationType === "CUSTOM" || input.authorizationType === "COGNITO_USER_POOLS") && !input.authorizerId)
     throw new AppError("validation", "Choose an authorizer.", {
       fieldErrors: { authorizerId: ["Choose an authorizer."] },
     });

@@ -97,7 +97,7 @@ export const apisRouter = router({
     .input(
       methodRef.extend({
         create: z.boolean(),
-        authorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM"]),
+        authorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
         authorizerId: z.string().nullish(),
         apiKeyRequired: z.boolean(),
         requestParameters: z.record(
