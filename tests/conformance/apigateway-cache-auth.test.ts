@@ -19,10 +19,12 @@ import {
 } from "@aws-sdk/client-api-gateway";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { NodeSha256 as Sha256 } from "../../server/core/sigv4/test-support";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
+import { startFunctionReceiver } from "../helpers/function-receiver";
+import { createFunction } from "../../server/domains/functions/function.service";
 
 // The REST API gateway's stage cache shared by two web processes (a hit on B after a miss on A,
 // FlushStageCache through the SDK clears both, Cache-Control: max-age=0 with and without a
@@ -38,6 +40,8 @@ let gw: APIGatewayClient;
 let backend: { url: string; hits: number; close: () => Promise<void> };
 let idp: { url: string; close: () => Promise<void> };
 let signingKey: CryptoKey;
+let fnSvc: Awaited<ReturnType<typeof startFunctionReceiver>>;
+let authorizerCalls = 0;
 
 function listen(handler: http.RequestListener) {
   const server = http.createServer(handler);
@@ -82,6 +86,24 @@ beforeAll(async () => {
       res.end();
     }
   });
+  fnSvc = await startFunctionReceiver(async (event) => {
+    authorizerCalls++;
+    const e = event as { methodArn: string };
+    return {
+      body: JSON.stringify({
+        principalId: "p",
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: `${e.methodArn.split("/")[0]}/*` }],
+        },
+      }),
+    };
+  });
+  const { secret } = await createFunction(t.actor, t.tenant, {
+    name: "cache-auth-authorizer",
+    url: `${fnSvc.url}/auth`,
+  });
+  fnSvc.secrets.set("/auth", secret);
   const env = { SIGNALBOX_COGNITO_IDP_URL: idp.url };
   [a, b] = await Promise.all([startWeb({ env }), startWeb({ env })]);
   gw = new APIGatewayClient({
@@ -95,6 +117,7 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await backend?.close();
   await idp?.close();
+  await fnSvc?.close();
 });
 
 type MethodSpec = {
@@ -281,9 +304,47 @@ describe("the stage cache, shared by two web processes", () => {
     expect(r.status).toBe(200);
     expect(await n(r)).toBeGreaterThan(cached);
   });
+});
 
-  it("FlushStageAuthorizersCache answers 202 for a stage and 404 for a missing one", async () => {
+describe("FlushStageAuthorizersCache", () => {
+  it("drops a stage's cached Lambda authorizer decisions in both processes", async () => {
+    const apiId = await buildApi(
+      { "/guarded": { method: { authorizationType: "CUSTOM", authorizerId: "" }, integration: mock } },
+      {
+        authorizer: async (id) =>
+          (
+            await gw.send(
+              new CreateAuthorizerCommand({
+                restApiId: id,
+                name: "fn",
+                type: "TOKEN",
+                authorizerUri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${t.tenant.accountId}:function:cache-auth-authorizer/invocations`,
+                identitySource: "method.request.header.Authorization",
+                authorizerResultTtlInSeconds: 300,
+              }),
+            )
+          ).id!,
+      },
+    );
+    await gw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "test" }));
+    const call = async (p: TestProcess & { url: string }) => {
+      const r = await fetch(`${p.url}/gw/${apiId}/test/guarded`, { headers: { authorization: "tok" } });
+      expect(r.status).toBe(200);
+    };
+    const start = authorizerCalls;
+    await call(a);
+    await call(a);
+    await call(b);
+    await call(b);
+    expect(authorizerCalls).toBe(start + 2); // one per process, then cached
     await gw.send(new FlushStageAuthorizersCacheCommand({ restApiId: apiId, stageName: "test" }));
+    await call(a); // the flushing process dropped its own at once
+    expect(authorizerCalls).toBe(start + 3);
+    // B hears of it through NOTIFY: its next calls reach the authorizer once more.
+    await vi.waitFor(async () => {
+      await call(b);
+      expect(authorizerCalls).toBe(start + 4);
+    });
     await expect(
       gw.send(new FlushStageAuthorizersCacheCommand({ restApiId: apiId, stageName: "nope" })),
     ).rejects.toThrow();
