@@ -44,6 +44,7 @@ export function PolicyTab({ tenant, api, canWrite }: { tenant: string; api: ApiD
   const save = useMutation(
     trpc.apis.savePolicy.mutationOptions({
       onSuccess: async (r) => {
+        setText(r.policy ? pretty(r.policy) : "");
         await qc.invalidateQueries({ queryKey: trpc.apis.get.pathKey() });
         toast(r.policy ? "Resource policy saved: deploy the API for it to apply" : "Resource policy removed");
       },
