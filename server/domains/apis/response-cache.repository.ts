@@ -27,8 +27,10 @@ export async function storeCached(
   entry: { apiId: string; stageName: string; keyHash: string; ttlSeconds: number; maxBytes: number } & CacheRow,
 ): Promise<void> {
   await db.query(
+    // A cache may lose its last writes on a crash (the table is UNLOGGED anyway): no commit flush.
     `INSERT INTO api_response_cache (rest_api_id, stage_name, key_hash, status, headers, body, size, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
+     SELECT $1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8)
+       FROM (SELECT set_config('synchronous_commit', 'off', true)) nosync
      ON CONFLICT (rest_api_id, stage_name, key_hash) DO UPDATE
        SET status = EXCLUDED.status, headers = EXCLUDED.headers, body = EXCLUDED.body, size = EXCLUDED.size,
            expires_at = EXCLUDED.expires_at, created_at = now()`,
@@ -44,10 +46,15 @@ export async function storeCached(
     ],
   );
   await db.query(
-    `DELETE FROM api_response_cache c
-      USING (SELECT key_hash, sum(size) OVER (ORDER BY (expires_at > now()) DESC, expires_at DESC, key_hash) AS running
-               FROM api_response_cache WHERE rest_api_id = $1 AND stage_name = $2) o
-      WHERE c.rest_api_id = $1 AND c.stage_name = $2 AND c.key_hash = o.key_hash AND o.running > $3`,
+    // The keys to drop are computed once (an InitPlan), then deleted through the primary key.
+    `DELETE FROM api_response_cache
+      WHERE rest_api_id = $1 AND stage_name = $2
+        AND key_hash = ANY (ARRAY(
+          SELECT key_hash FROM (
+            SELECT key_hash, sum(size) OVER (ORDER BY (expires_at > now()) DESC, expires_at DESC, key_hash) AS running
+              FROM api_response_cache WHERE rest_api_id = $1 AND stage_name = $2) o
+           WHERE running > $3))
+        AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL`,
     [entry.apiId, entry.stageName, entry.maxBytes],
   );
 }
