@@ -1,12 +1,7 @@
 import { createHash } from "node:crypto";
 import { pool } from "../../db";
 import { logger } from "../../logger";
-import {
-  deleteCached,
-  findCached,
-  storeCached,
-  sweepExpired,
-} from "../../domains/apis/response-cache.repository";
+import { deleteCached, findCached, storeCached, sweepExpired } from "../../domains/apis/response-cache.repository";
 
 // Per-stage response caching (a stage's cacheClusterEnabled with methodSettings caching/enabled and
 // caching/ttlInSeconds), shared by every web process: answers live in PostgreSQL (UNLOGGED table

@@ -16,14 +16,7 @@ import { lookupStageCache, storeStageCache, type CacheSetting } from "./stage-ca
 import { checkResourcePolicy } from "./resource-policy";
 import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
-import {
-  headerValue,
-  mapResponseValue,
-  readHeaders,
-  readQuery,
-  templateParams,
-  type MethodRequest,
-} from "./request";
+import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
 // snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
