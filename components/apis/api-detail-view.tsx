@@ -22,8 +22,9 @@ import { ResourcesTab } from "./resources-tab";
 import { StagesTab } from "./stages-tab";
 import { ApiMetricsPanel } from "./metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "./metrics/api-access-log-panel";
+import { PolicyTab } from "./policy-tab";
 
-type Tab = "resources" | "stages" | "metrics" | "access-log";
+type Tab = "resources" | "stages" | "metrics" | "access-log" | "policy";
 
 /** /t/<slug>/apis/<id>: the resource tree and method editor, stages and deployments. */
 export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
@@ -35,7 +36,9 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
   const { can } = usePermissions();
   const write = can("resource:write");
   const [tab, setTab] = useState<Tab>(
-    initialTab === "stages" || initialTab === "metrics" || initialTab === "access-log" ? initialTab : "resources",
+    initialTab === "stages" || initialTab === "metrics" || initialTab === "access-log" || initialTab === "policy"
+      ? initialTab
+      : "resources",
   );
   const [deploying, setDeploying] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -104,6 +107,11 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
             id: "stages",
             label: `Stages (${a.stages.length})`,
             content: <StagesTab tenant={tenant.slug} api={a} canWrite={write} onDeploy={() => setDeploying(true)} />,
+          },
+          {
+            id: "policy",
+            label: "Resource policy",
+            content: <PolicyTab tenant={tenant.slug} api={a} canWrite={write} />,
           },
           {
             id: "metrics",

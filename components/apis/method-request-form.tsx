@@ -7,7 +7,7 @@ import { useTRPC } from "@/lib/trpc";
 import { KvRows, type Row } from "./kv-rows";
 import type { ApiDetail, MethodView } from "./types";
 
-type Auth = "NONE" | "AWS_IAM" | "CUSTOM";
+type Auth = "NONE" | "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS";
 
 /** Method request: authorization, API key, request parameters and the request validator. */
 export function MethodRequestForm({
@@ -27,7 +27,9 @@ export function MethodRequestForm({
   const qc = useQueryClient();
   const toast = useToast();
   const [auth, setAuth] = useState<Auth>(
-    method.authorizationType === "AWS_IAM" || method.authorizationType === "CUSTOM" ? method.authorizationType : "NONE",
+    ["AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"].includes(method.authorizationType)
+      ? (method.authorizationType as Auth)
+      : "NONE",
   );
   const [authorizerId, setAuthorizerId] = useState(method.authorizerId ?? "");
   const [apiKeyRequired, setApiKeyRequired] = useState(method.apiKeyRequired);
@@ -44,6 +46,7 @@ export function MethodRequestForm({
     }),
   );
   const fe = fieldErrorsOf(save.error);
+  const usable = api.authorizers.filter((a) => (auth === "COGNITO_USER_POOLS") === (a.type === "COGNITO_USER_POOLS"));
   const paramErr = Object.entries(fe).find(([k]) => k.startsWith("requestParameters"))?.[1];
   return (
     <form
@@ -58,7 +61,7 @@ export function MethodRequestForm({
           httpMethod: method.httpMethod as "GET",
           create: false,
           authorizationType: auth,
-          authorizerId: auth === "CUSTOM" ? authorizerId || null : null,
+          authorizerId: auth === "CUSTOM" || auth === "COGNITO_USER_POOLS" ? authorizerId || null : null,
           apiKeyRequired,
           requestValidatorId: validatorId || null,
           requestParameters: Object.fromEntries(
@@ -78,14 +81,17 @@ export function MethodRequestForm({
             <option value="NONE">None (open)</option>
             <option value="AWS_IAM">AWS IAM (SigV4-signed with a team access key)</option>
             <option value="CUSTOM">Custom authorizer (a function)</option>
+            <option value="COGNITO_USER_POOLS">Cognito user pool (a JWT from the pool)</option>
           </Select>
         </FormField>
-        {auth === "CUSTOM" && (
+        {(auth === "CUSTOM" || auth === "COGNITO_USER_POOLS") && (
           <FormField
             label="Authorizer"
             error={fe.authorizerId}
             hint={
-              api.authorizers.length ? undefined : "This API has no authorizers yet (create one with the SDK or CLI)."
+              usable.length
+                ? undefined
+                : `This API has no ${auth === "CUSTOM" ? "function" : "Cognito user pool"} authorizers yet (create one with the SDK or CLI).`
             }
           >
             <Select
@@ -95,7 +101,7 @@ export function MethodRequestForm({
               onChange={(e) => setAuthorizerId(e.target.value)}
             >
               <option value="">Choose…</option>
-              {api.authorizers.map((a) => (
+              {usable.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name} ({a.type})
                 </option>

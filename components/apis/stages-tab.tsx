@@ -129,6 +129,12 @@ function StageCard({
       onSuccess: async () => (await refresh(), toast(`Stage ${stage.stageName} deleted`)),
     }),
   );
+  const flush = useMutation(
+    trpc.apis.flushStageCache.mutationOptions({
+      onSuccess: (r) =>
+        toast(`Cache of ${stage.stageName} flushed (${r.flushed} ${r.flushed === 1 ? "entry" : "entries"})`),
+    }),
+  );
   const exp = useMutation(
     trpc.apis.exportApi.mutationOptions({
       onSuccess: (f) => {
@@ -160,6 +166,16 @@ function StageCard({
               <Download className="h-4 w-4" aria-hidden />
               OpenAPI export
             </Button>
+            {canWrite && stage.cacheClusterEnabled && (
+              <Button
+                size="sm"
+                variant="secondary"
+                loading={flush.isPending}
+                onClick={() => flush.mutate({ tenant, apiId: api.id, stageName: stage.stageName })}
+              >
+                Flush cache
+              </Button>
+            )}
             {canWrite && (
               <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setDeleting(true)}>
                 Delete stage
@@ -171,6 +187,7 @@ function StageCard({
       <CardBody className="space-y-5">
         <CopyField label="Invoke URL" value={stage.invokeUrl} id={`invoke-url-${stage.stageName}`} />
         {exp.error && <Alert tone="danger">{errorMessageOf(exp.error)}</Alert>}
+        {flush.error && <Alert tone="danger">{errorMessageOf(flush.error)}</Alert>}
         <form
           className="space-y-4"
           noValidate

@@ -1,3 +1,4 @@
+import { parseResourcePolicy } from "./resource-policy";
 import {
   HTTP_METHODS,
   MAX_TIMEOUT_MS,
@@ -282,6 +283,15 @@ export function importDefinition(def: Json): Imported {
   if (Array.isArray(def["x-amazon-apigateway-binary-media-types"]))
     settings.binaryMediaTypes = (def["x-amazon-apigateway-binary-media-types"] as unknown[]).map(String);
   if (def["x-amazon-apigateway-api-key-source"] === "AUTHORIZER") settings.apiKeySource = "AUTHORIZER";
+  const policy = def["x-amazon-apigateway-policy"];
+  if (policy !== undefined) {
+    settings.policy = typeof policy === "string" ? policy : JSON.stringify(policy);
+    try {
+      parseResourcePolicy(settings.policy);
+    } catch (e) {
+      throw badRequest(`Invalid x-amazon-apigateway-policy: ${(e as Error).message}`);
+    }
+  }
   return {
     name: typeof info.title === "string" ? info.title : undefined,
     description: typeof info.description === "string" ? info.description : undefined,
@@ -499,6 +509,13 @@ export function exportDefinition(
         ]),
       );
     if (settings.binaryMediaTypes?.length) out["x-amazon-apigateway-binary-media-types"] = settings.binaryMediaTypes;
+    if (settings.policy) {
+      try {
+        out["x-amazon-apigateway-policy"] = JSON.parse(settings.policy) as Json;
+      } catch {
+        /* checked when it was put */
+      }
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@ import * as apis from "./rest-api.service";
 import * as deploys from "./deployment.service";
 import { exportApi, importApi } from "./openapi.service";
 import { parseDefinition } from "../../core/apis/openapi";
+import { flushStageCache } from "./response-cache.service";
 
 // The APIs console's calls (REST APIs, API Gateway v1): thin wrappers over the control plane's
 // services that gather what one page shows in one round trip (an API with its resource tree,
@@ -96,6 +97,7 @@ export async function consoleApi(c: Ctx, apiId: string, origin: string | null) {
     name: api.name,
     description: api.settings.description ?? null,
     apiKeySource: api.settings.apiKeySource,
+    policy: api.settings.policy ?? null,
     createdAt: new Date(api.createdAt).toISOString(),
     rootResourceId: doc.rootResourceId,
     resources,
@@ -134,7 +136,7 @@ export type MethodRequestInput = {
   apiId: string;
   resourceId: string;
   httpMethod: string;
-  authorizationType: "NONE" | "AWS_IAM" | "CUSTOM";
+  authorizationType: "NONE" | "AWS_IAM" | "CUSTOM" | "COGNITO_USER_POOLS";
   authorizerId?: string | null;
   apiKeyRequired: boolean;
   requestParameters: Record<string, boolean>;
@@ -144,7 +146,7 @@ export type MethodRequestInput = {
 /** Creates the method, or saves its method request (PutMethod / UpdateMethod). */
 export async function consoleSaveMethod(c: Ctx, input: MethodRequestInput & { create: boolean }) {
   const cl = caller(c);
-  if (input.authorizationType === "CUSTOM" && !input.authorizerId)
+  if ((input.authorizationType === "CUSTOM" || input.authorizationType === "COGNITO_USER_POOLS") && !input.authorizerId)
     throw new AppError("validation", "Choose an authorizer.", {
       fieldErrors: { authorizerId: ["Choose an authorizer."] },
     });
@@ -335,6 +337,27 @@ export async function consoleUpdateStage(c: Ctx, input: StageSettingsInput) {
   ops.push({ op: "replace", path: "/*/*/caching/enabled", value: String(input.cachingEnabled) });
   ops.push({ op: "replace", path: "/*/*/caching/ttlInSeconds", value: String(input.cacheTtlInSeconds) });
   return onField("variables", () => deploys.updateStage(cl, input.apiId, input.stageName, ops));
+}
+
+/** Flush cache: the stage's cached answers go, for every web process. */
+export async function consoleFlushStageCache(c: Ctx, input: { apiId: string; stageName: string }) {
+  return flushStageCache(caller(c), input.apiId, input.stageName);
+}
+
+/** The API's resource policy (empty: none); an invalid document is a field error on `policy`. */
+export async function consoleSavePolicy(c: Ctx, input: { apiId: string; policy: string }) {
+  const value = input.policy.trim();
+  if (value) {
+    try {
+      JSON.parse(value);
+    } catch (e) {
+      throw new AppError("validation", `Not JSON: ${(e as Error).message}`, { fieldErrors: { policy: ["Not JSON."] } });
+    }
+  }
+  await onField("policy", () =>
+    apis.updateRestApi(caller(c), input.apiId, [{ op: "replace", path: "/policy", value }]),
+  );
+  return { saved: true, policy: value || null };
 }
 
 export async function consoleDeleteStage(c: Ctx, input: { apiId: string; stageName: string }) {

@@ -11,9 +11,11 @@ import {
   consoleDeleteStage,
   consoleDeploy,
   consoleExport,
+  consoleFlushStageCache,
   consolePreviewTemplate,
   consoleSaveIntegration,
   consoleSaveMethod,
+  consoleSavePolicy,
   consoleStageChoices,
   consoleUpdateStage,
 } from "./apis.console";
@@ -45,6 +47,7 @@ import { apisV2Router } from "./apis.v2.router";
 //   previewTemplate({template, body, path, querystring, header, stageVariables, …}) → {ok, output} | {ok: false, error}
 //   testInvoke({…method, pathWithQueryString, headers, body, stageVariables}) → TestInvokeMethod + integrationRequest
 //   deploy({apiId, stageName, stageDescription?, description?})   updateStage(…)   deleteStage({apiId, stageName})
+//   flushStageCache({apiId, stageName}) → {flushed}   savePolicy({apiId, policy}) (resource policy; "" removes it)
 //   exportApi({apiId, stageName}) → {fileName, contentType, body}   (OpenAPI 3 with API Gateway extensions)
 //   keys / createKey / revealKey / setKeyEnabled / deleteKey;  plans / createPlan / deletePlan / planStage / planKey
 //   usage({planId, days}) → {rows: [{day, <keyId>: n}], keys, totals, remaining}
@@ -98,7 +101,7 @@ export const apisRouter = router({
     .input(
       methodRef.extend({
         create: z.boolean(),
-        authorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM"]),
+        authorizationType: z.enum(["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"]),
         authorizerId: z.string().nullish(),
         apiKeyRequired: z.boolean(),
         requestParameters: z.record(
@@ -184,6 +187,12 @@ export const apisRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => consoleUpdateStage(ctx, input)),
+  flushStageCache: tenantProcedure
+    .input(apiRef.extend({ stageName }))
+    .mutation(({ ctx, input }) => consoleFlushStageCache(ctx, input)),
+  savePolicy: tenantProcedure
+    .input(apiRef.extend({ policy: z.string().max(20_480, "At most 20 KB.") }))
+    .mutation(({ ctx, input }) => consoleSavePolicy(ctx, input)),
   deleteStage: tenantProcedure
     .input(apiRef.extend({ stageName }))
     .mutation(({ ctx, input }) => consoleDeleteStage(ctx, input)),

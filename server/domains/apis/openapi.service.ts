@@ -25,6 +25,7 @@ export async function importApi(caller: Caller, body: Buffer, opts: { failOnWarn
       version: imported.version,
       binaryMediaTypes: imported.settings.binaryMediaTypes,
       apiKeySource: imported.settings.apiKeySource,
+      policy: imported.settings.policy,
     },
     imported.doc,
   );

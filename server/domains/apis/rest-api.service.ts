@@ -29,6 +29,7 @@ import {
   type StoredResource,
 } from "../../core/apis/model";
 import { applyPatch, type PatchOperation } from "../../core/apis/patch";
+import { parseResourcePolicy } from "../../core/apis/resource-policy";
 import { recordAudit } from "../audit/audit.service";
 import { GATEWAY_RESPONSE_TYPES, defaultGatewayResponse } from "../../core/apis/gateway-responses";
 import { deleteApiRow, findApi, insertApi, listApis, saveApi, type RestApiRow } from "./rest-api.repository";
@@ -141,7 +142,15 @@ function settingsOf(input: CreateRestApiInput): ApiSettings {
       throw badRequest("Invalid minimumCompressionSize: must be between 0 and 10485760");
     s.minimumCompressionSize = input.minimumCompressionSize;
   }
-  if (input.policy !== undefined) s.policy = input.policy;
+  if (input.policy !== undefined && input.policy !== "") {
+    // Checked here so the gateway never meets a policy it cannot evaluate.
+    try {
+      parseResourcePolicy(input.policy);
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    s.policy = input.policy;
+  }
   if (input.tags && Object.keys(input.tags).length) s.tags = input.tags;
   return s;
 }

@@ -1,7 +1,11 @@
 import type { Authorizer } from "../../core/apis/model";
 import { callFunction } from "../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../domains/functions/function.service";
+import { pool } from "../../db";
 import { logger } from "../../logger";
+import { verifyCognitoToken } from "../../domains/apis/authorizers/cognito";
+import { listen } from "../../platform/listen";
+import { notifyAuthorizerFlush } from "../../domains/apis/response-cache.repository";
 import type { GatewayTenant } from "./integrations";
 import { proxyEvent } from "./integrations";
 import { mapRequestValue, withStageVariables, type MethodRequest } from "./request";
@@ -9,7 +13,8 @@ import { mapRequestValue, withStageVariables, type MethodRequest } from "./reque
 // Lambda authorizers (TOKEN and REQUEST) on the gateway: the identity sources are read, the
 // function is called with API Gateway's authorizer event, and the IAM policy it answers is evaluated
 // against the method ARN. Results are cached per process for authorizerResultTtlInSeconds, keyed by
-// the identity. Cognito user pool authorizers are not available.
+// stage and identity; FlushStageAuthorizersCache drops a stage's results in every web process
+// (NOTIFY). Cognito user pool authorizers verify the token (domains/apis/authorizers/cognito.ts).
 
 export type AuthorizerOutcome =
   | { ok: true; principalId: string; context: Record<string, unknown>; usageIdentifierKey?: string }
@@ -81,9 +86,18 @@ export async function runAuthorizer(
   r: MethodRequest,
   methodArn: string,
   resourcePath: string,
+  scopes?: string[],
 ): Promise<AuthorizerOutcome> {
-  if (a.type === "COGNITO_USER_POOLS")
-    return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
+  if (a.type === "COGNITO_USER_POOLS") {
+    const token = mapRequestValue(r, a.identitySource || "method.request.header.Authorization");
+    if (!token) return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+    const v = await verifyCognitoToken(token, a.providerARNs ?? [], scopes);
+    if (!v.ok) {
+      logger.debug({ authorizerId: a.id, reason: v.description }, "gateway: Cognito token refused");
+      return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+    }
+    return { ok: true, principalId: "", context: { claims: v.claims } };
+  }
   const sources = (a.identitySource ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -98,7 +112,8 @@ export async function runAuthorizer(
   )
     return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
 
-  const key = `${a.id}\n${identity.join("\n")}`;
+  // Per stage, as API Gateway's authorizer cache (FlushStageAuthorizersCache clears one stage).
+  const key = `${String(r.context.apiId)}/${String(r.context.stage)}\n${a.id}\n${identity.join("\n")}`;
   const hit = a.authorizerResultTtlInSeconds > 0 ? cache.get(key) : undefined;
   if (hit && hit.expires > Date.now()) return decide(hit.outcome, methodArn);
 
@@ -147,8 +162,32 @@ export async function runAuthorizer(
     return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
   }
   if (a.authorizerResultTtlInSeconds > 0) {
+    void listenForAuthorizerFlushes();
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, { outcome, expires: Date.now() + a.authorizerResultTtlInSeconds * 1000 });
   }
   return decide(outcome, methodArn);
+}
+
+const FLUSH_CHANNEL = "signalbox_apigw_authorizers_flush";
+let listening: Promise<unknown> | undefined;
+
+function dropStage(prefix: string) {
+  for (const k of [...cache.keys()]) if (k.startsWith(prefix)) cache.delete(k);
+}
+
+/** Listens for FlushStageAuthorizersCache from any process (web processes call it at start). */
+export function listenForAuthorizerFlushes(): Promise<unknown> {
+  listening ??= listen(FLUSH_CHANNEL, {
+    onNotify: (payload) => dropStage(`${payload}\n`),
+    // Flushes may have been missed: forget every cached decision.
+    onResync: () => cache.clear(),
+  });
+  return listening;
+}
+
+/** FlushStageAuthorizersCache: the stage's cached authorizer decisions go in every web process. */
+export async function flushStageAuthorizersCache(apiId: string, stageName: string): Promise<void> {
+  dropStage(`${apiId}/${stageName}\n`);
+  await notifyAuthorizerFlush(pool(), FLUSH_CHANNEL, `${apiId}/${stageName}`);
 }

@@ -12,21 +12,14 @@ import { admitApiRequest, type AdmitResult, type Throttle } from "../../domains/
 import { authenticate } from "../authenticate";
 import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
-import { cacheGet, cachePut } from "./cache";
+import { lookupStageCache, storeStageCache, type CacheSetting } from "./stage-cache";
+import { checkResourcePolicy } from "./resource-policy";
 import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
 import { apigwRequestId } from "./ids";
 import { recordApiRequest } from "../../domains/apis/metrics/recorder";
 import { accessLogLine } from "../../core/apis/access-log";
-import {
-  headerValue,
-  mapRequestValue,
-  mapResponseValue,
-  readHeaders,
-  readQuery,
-  templateParams,
-  type MethodRequest,
-} from "./request";
+import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
 // snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
@@ -426,10 +419,24 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
     const authorizer = method.authorizerId ? doc.authorizers?.[method.authorizerId] : undefined;
     if (!authorizer) return gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq);
     const methodArn = `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`;
-    const outcome = await runAuthorizer(stage.tenant, authorizer, methodReq, methodArn, match.resourcePath);
+    const outcome = await runAuthorizer(stage.tenant, authorizer, methodReq, methodArn, match.resourcePath, [
+      ...(method.authorizationScopes ?? []),
+    ]);
     if (!outcome.ok) return gatewayResponse(doc, outcome.type, outcome.message, methodReq);
-    context.authorizer = { ...outcome.context, principalId: outcome.principalId };
+    // A Cognito authorizer has no principal: its claims are $context.authorizer.claims.
+    context.authorizer = { ...outcome.context, ...(outcome.principalId ? { principalId: outcome.principalId } : {}) };
     usageIdentifierKey = outcome.usageIdentifierKey ?? null;
+  }
+
+  // The API's resource policy (explicit Deny wins; otherwise an Allow is needed, except AWS_IAM by the
+  // API's own account).
+  if (!input.skipAuthorization) {
+    const decision = await checkResourcePolicy(stage, methodReq, {
+      req: input.req,
+      sourceIp: input.sourceIp,
+      iamAuthorized: method.authorizationType === "AWS_IAM",
+    });
+    if (decision && !decision.allowed) return gatewayResponse(doc, "ACCESS_DENIED", decision.message, methodReq);
   }
 
   const invalid = validate(stage.snapshot, method, methodReq);
@@ -470,21 +477,12 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
   }
 
   // Response cache (stage cache enabled, caching on for this method).
-  const setting = (ms[methodKey] ?? ms["*/*"]) as { cachingEnabled?: boolean; cacheTtlInSeconds?: number } | undefined;
-  const caching =
-    stage.settings.cacheClusterEnabled === true &&
-    (setting ? setting.cachingEnabled === true : method.httpMethod === "GET" || httpMethod === "GET");
-  const cacheKey = caching
-    ? [
-        `${apiId}/${stage.stageName}/${stage.deploymentId}`,
-        httpMethod,
-        path,
-        ...integration.cacheKeyParameters.map((p) => `${p}=${mapRequestValue(methodReq, p) ?? ""}`),
-      ].join("\n")
-    : null;
-  const cached = cacheKey ? cacheGet(cacheKey) : null;
-  if (cacheKey) ids.cache = cached ? "hit" : "miss";
-  if (cached) return { ...cached, headers: { ...cached.headers, ...admitted.headers } };
+  // Shared by every web process; Cache-Control: max-age=0 invalidates (stage-cache.ts).
+  const setting = (ms[methodKey] ?? ms["*/*"]) as CacheSetting | undefined;
+  const cache = await lookupStageCache(stage, integration, methodReq, setting, method.httpMethod, input.req);
+  if (cache.kind === "hit" || cache.kind === "miss") ids.cache = cache.kind;
+  if (cache.kind === "refused") return gatewayResponse(doc, "ACCESS_DENIED", cache.message, methodReq);
+  if (cache.kind === "hit") return { ...cache.reply, headers: { ...cache.reply.headers, ...admitted.headers } };
 
   const binary = isBinary(stage.snapshot, headerValue(headers, "content-type"));
   const integrationStart = performance.now();
@@ -494,8 +492,10 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
     return gatewayResponse(doc, out.type, out.message, methodReq, {}, out.status);
   }
   const reply = mapResponse(stage, match, integration, out, methodReq);
-  if (cacheKey && reply.status >= 200 && reply.status < 300)
-    cachePut(cacheKey, { ...reply, headers: { ...reply.headers } }, setting?.cacheTtlInSeconds ?? 300);
+  if (cache.kind === "miss") {
+    await storeStageCache(cache.plan, reply);
+    if (cache.plan.warning) reply.headers.Warning = cache.plan.warning;
+  }
   for (const [k, v] of Object.entries(admitted.headers)) reply.headers[k] = v;
   return reply;
 }

@@ -43,6 +43,49 @@ async function loadJwks(issuer: string, force: boolean): Promise<JSONWebKeySet> 
   return jwks;
 }
 
+async function loadJwksAt(jwksUri: string, force: boolean): Promise<JSONWebKeySet> {
+  const key = `uri:${jwksUri}`;
+  const hit = jwksCache.get(key);
+  const now = Date.now();
+  if (hit && now - hit.fetched < (force ? REFRESH_MIN_MS : TTL_MS)) return hit.jwks;
+  const jwks = (await fetchJson(jwksUri)) as JSONWebKeySet;
+  if (!jwks || !Array.isArray(jwks.keys)) throw new Error("the JWKS has no keys");
+  jwksCache.set(key, { jwks, fetched: now });
+  if (jwksCache.size > 500) jwksCache.delete(jwksCache.keys().next().value!);
+  return jwks;
+}
+
+/**
+ * Verifies `token`'s signature with a key of the JWKS at `jwksUri` (cached as above, fetched again
+ * at most once a minute when the token's key is not in it), its `iss` and `exp` / `nbf`. For
+ * issuers whose JWKS address is known without discovery (Cognito user pools).
+ */
+export async function verifyJwtAt(
+  token: string,
+  jwksUri: string,
+  issuer: string,
+): Promise<{ ok: true; claims: JWTPayload } | { ok: false; description: string }> {
+  const verifyWith = async (jwks: JSONWebKeySet) =>
+    jwtVerify(token, createLocalJWKSet(jwks), { issuer, clockTolerance: 0 });
+  try {
+    let jwks: JSONWebKeySet;
+    try {
+      jwks = await loadJwksAt(jwksUri, false);
+    } catch (e) {
+      logger.debug({ err: e, jwksUri }, "jwt: JWKS unavailable");
+      return { ok: false, description: "the issuer's signing keys are not available" };
+    }
+    try {
+      return { ok: true, claims: (await verifyWith(jwks)).payload };
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ERR_JWKS_NO_MATCHING_KEY") throw e;
+      return { ok: true, claims: (await verifyWith(await loadJwksAt(jwksUri, true))).payload };
+    }
+  } catch (e) {
+    return { ok: false, description: (e as { code?: string }).code ?? "the token is not valid" };
+  }
+}
+
 /** Verifies `token` for an authorizer's issuer and audiences. */
 export async function verifyJwt(token: string, issuer: string, audience: string[]): Promise<JwtOutcome> {
   const verifyWith = async (jwks: JSONWebKeySet) =>

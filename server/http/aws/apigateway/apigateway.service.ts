@@ -6,7 +6,8 @@ import * as deployments from "../../../domains/apis/deployment.service";
 import { exportApi, importApi, putApi } from "../../../domains/apis/openapi.service";
 import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
-import { flushStageCache } from "../../gateway/cache";
+import { flushStageCache } from "../../../domains/apis/response-cache.service";
+import { flushStageAuthorizersCache } from "../../gateway/authorizer";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 import { renderApiGatewayError } from "./errors";
@@ -737,8 +738,17 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
     "DELETE",
     `${A}/stages/{stageName}/cache/data`,
     async (c) => {
+      await flushStageCache(caller(c), p(c, "restApiId"), p(c, "stageName"));
+      return empty(202);
+    },
+  ],
+  [
+    "FlushStageAuthorizersCache",
+    "DELETE",
+    `${A}/stages/{stageName}/cache/authorizers`,
+    async (c) => {
       await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
-      flushStageCache(p(c, "restApiId"), p(c, "stageName"));
+      await flushStageAuthorizersCache(p(c, "restApiId"), p(c, "stageName"));
       return empty(202);
     },
   ],
