@@ -23,11 +23,13 @@ export async function completeTask(tx: Queryable, ref: TaskRef, outcome: TaskOut
     resource?: string;
     family?: TaskFamily;
     token?: string;
+    startedEventId?: number;
   } | null;
   if (!frame || frame.status !== "task" || pending?.scheduledEventId !== ref.scheduledEventId) return false;
   const family = pending.family ?? "task";
   const entries: HistoryEntry[] = [];
-  if (family === "activity") {
+  // Tasks taken before ActivityStarted was written at hand-out get it here, from the task's row.
+  if (family === "activity" && pending.startedEventId === undefined) {
     const started = await activityStartedEvent(tx, pending.token);
     if (started) entries.push(started);
   }
