@@ -24,7 +24,7 @@ import {
   describeActivity,
   listActivities,
 } from "../../../domains/workflows/activity.service";
-import { testState } from "../../../domains/workflows/test-state";
+import { testState, type TestStateMock } from "../../../domains/workflows/test-state";
 import { bool, int, list, obj, sfnActions, str, wfCaller, type Handler } from "./wire";
 
 // The Step Functions catalog on the AWS door: state machines, versions, aliases, tags, definition
@@ -213,6 +213,7 @@ const HANDLERS: Array<[string, Handler]> = [
         revealSecrets: bool(i, "revealSecrets"),
         variables: str(i, "variables"),
         stateName: str(i, "stateName"),
+        mock: obj(i, "mock") as TestStateMock | undefined,
       }),
   ],
 ];
