@@ -5,16 +5,19 @@ import { startWeb } from "../helpers/server";
 import { createTestTenant, type TestTenant } from "../helpers/fixtures";
 import { closeDb, pool } from "../../server/db";
 import { recordWorkflowAttempt } from "../../server/domains/deliveries/workflow-attempts";
+import { insertStateMachine } from "../helpers/workflows";
 import { launchBrowser, newPerson, screenshot, signInViaUi, type TestBrowser } from "./helpers/browser";
 
 // A workflow Task's call in the deliveries dashboard: it is shown like any delivery, but its
 // Resend button is disabled with the reason as a tooltip, and "Resend all failed…" is disabled
 // while the dashboard shows only workflow calls. Nothing is resent (the row stays failed).
+// And "Test a state" with a mock result: a Map state runs with it standing in for its iterations.
 let web: Awaited<ReturnType<typeof startWeb>>;
 let tb: TestBrowser;
 let page: Page;
 let t: TestTenant;
 let deliveryId = "";
+const machine = `fanout-${randomUUID().slice(0, 8)}`;
 const functionArn = () => `arn:aws:lambda:us-east-1:${t.tenant.accountId}:function:charge-card`;
 
 beforeAll(async () => {
@@ -38,6 +41,22 @@ beforeAll(async () => {
       executionArn,
     ])
   ).rows[0]!.id;
+  await insertStateMachine(
+    t.tenant,
+    {
+      StartAt: "Each order",
+      States: {
+        "Each order": {
+          Type: "Map",
+          ItemsPath: "$.orders",
+          ItemProcessor: { StartAt: "Ship", States: { Ship: { Type: "Pass", End: true } } },
+          ResultPath: "$.shipped",
+          End: true,
+        },
+      },
+    },
+    { name: machine },
+  );
   web = await startWeb({ next: true });
   tb = await launchBrowser();
   page = (await newPerson(tb.browser, web.url, { width: 1280, height: 860 })).page;
@@ -71,5 +90,20 @@ describe("a workflow task's call in the deliveries dashboard", () => {
     await screenshot(page, "deliveries-workflow-attempt-1280");
     const r = await pool().query<{ status: string }>(`SELECT status FROM deliveries WHERE id = $1`, [deliveryId]);
     expect(r.rows[0]!.status).toBe("failed");
+  });
+  describe("Test a state with a mock", () => {
+    it("runs a Map state with the mock result, and asks for one without it", async () => {
+      await page.goto(`/t/${t.tenant.slug}/workflows/${machine}`);
+      await page.getByRole("tab", { name: "Test a state" }).click();
+      await page.getByLabel("Test input").fill(JSON.stringify({ orders: [1, 2] }));
+      await page.getByRole("button", { name: "Test state" }).click();
+      const result = page.getByTestId("test-state-result");
+      await result.getByText(/requires a mock/).waitFor();
+      await page.getByLabel("Mock result").fill('["shipped-1", "shipped-2"]');
+      await page.getByRole("button", { name: "Test state" }).click();
+      await result.getByText("SUCCEEDED").waitFor();
+      expect(await result.textContent()).toContain("shipped-2");
+      await screenshot(page, "workflows-test-state-mock-1280");
+    });
   });
 });
