@@ -4,7 +4,15 @@ import { RotateCcw } from "lucide-react";
 import { Alert, Badge, Button, CodeBlock, KeyValue, LoadingBlock, RelativeTime, useToast } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
 import { Drawer } from "./drawer";
-import { OUTCOME_LABEL, OUTCOME_TONE, STATUS_LABEL, STATUS_TONE, type AttemptDetail, type AttemptRow } from "./types";
+import {
+  OUTCOME_LABEL,
+  OUTCOME_TONE,
+  STATUS_LABEL,
+  STATUS_TONE,
+  WORKFLOW_NO_RESEND,
+  type AttemptDetail,
+  type AttemptRow,
+} from "./types";
 import { formatMs } from "./time-range";
 
 function headersText(h: Record<string, string | string[]> | null | undefined): string {
@@ -87,7 +95,19 @@ export function AttemptDrawer({
       description={a && <span className="font-mono text-xs break-all">{a.endpoint}</span>}
       footer={
         a &&
-        canWrite && (
+        canWrite &&
+        (a.sourceKind === "workflow" ? (
+          // A disabled button gets no pointer events: the wrapper carries the tooltip.
+          <span className="inline-flex items-center gap-3" title={WORKFLOW_NO_RESEND} data-testid="resend-unavailable">
+            <Button disabled aria-describedby="workflow-no-resend">
+              <RotateCcw className="h-4 w-4" aria-hidden />
+              Resend this message
+            </Button>
+            <span id="workflow-no-resend" className="text-xs text-gray-500">
+              Made by a workflow task: not resendable
+            </span>
+          </span>
+        ) : (
           <Button
             onClick={() => resend.mutate({ tenant, deliveryId: a.deliveryId })}
             loading={resend.isPending}
@@ -96,7 +116,7 @@ export function AttemptDrawer({
             <RotateCcw className="h-4 w-4" aria-hidden />
             Resend this message
           </Button>
-        )
+        ))
       }
     >
       {q.isPending ? (

@@ -13,7 +13,7 @@ import { ResendFailedDialog } from "./resend-failed-dialog";
 import { DisabledEndpointsCard, FailingEndpointsCard } from "./endpoint-cards";
 import { EmailOutboxCard } from "./email-outbox";
 import { RANGES, fillBuckets, formatMs, formatRate, rangeMs, type RangeId, type SeriesPoint } from "./time-range";
-import type { DeliveryNotification, SourceKind } from "./types";
+import { WORKFLOW_NO_RESEND, type DeliveryNotification, type SourceKind } from "./types";
 
 // The dashboard's source filter: topic subscriptions, or what rules, schedules, … invoked.
 const SOURCE_OPTIONS: Array<{ value: SourceKind | ""; label: string }> = [
@@ -266,12 +266,20 @@ export function DeliveriesDashboard({
               : `Deliveries by publish time and where they stand now: delivered, waiting for a retry, failed.`
           }
           actions={
-            canWrite && (
+            canWrite &&
+            (sourceKind === "workflow" ? (
+              <span title={WORKFLOW_NO_RESEND} data-testid="resend-all-unavailable">
+                <Button variant="secondary" size="sm" disabled>
+                  <RotateCcw className="h-4 w-4" aria-hidden />
+                  Resend all failed…
+                </Button>
+              </span>
+            ) : (
               <Button variant="secondary" size="sm" onClick={() => setResending(true)}>
                 <RotateCcw className="h-4 w-4" aria-hidden />
                 Resend all failed…
               </Button>
-            )
+            ))
           }
         />
         <CardBody>

@@ -89,7 +89,7 @@ export function ResendFailedDialog({
       open={open}
       onClose={close}
       title="Resend failed deliveries"
-      description={`Every delivery in ${scopeLabel}${sourceKind ? ` from ${SOURCE_NAMES[sourceKind]}` : ""} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate.`}
+      description={`Every delivery in ${scopeLabel}${sourceKind ? ` from ${SOURCE_NAMES[sourceKind]}` : ""} that failed (or went to a dead-letter queue) since the time below is sent again, with its original id so receivers can deduplicate. Calls made by workflow tasks are not resent (their executions handled them).`}
       footer={
         jobId ? (
           <Button onClick={close} variant={finished ? "primary" : "secondary"}>

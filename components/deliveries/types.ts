@@ -5,6 +5,10 @@ export type DeliveryStatus = "pending" | "retrying" | "succeeded" | "failed" | "
 /** Where a delivery came from: a topic's subscription, or an invocation by a rule, schedule, … */
 export type SourceKind = "topic" | "rule" | "schedule" | "function" | "workflow" | "api";
 
+/** Why a workflow Task's logged call has no Resend (the server refuses it with the same reason). */
+export const WORKFLOW_NO_RESEND =
+  "Calls made by workflow tasks cannot be resent: they belonged to their execution, which already handled the answer with its own Retry/Catch. Redrive or start the execution again instead.";
+
 /**
  * One attempt. An invocation's (sourceKind other than "topic") has no message, subscription or
  * topic; its protocol is the target kind (queue, topic, function, …) and its endpoint the target ARN.

@@ -39,6 +39,7 @@ export function TestStatePanel({
     return found ? JSON.stringify(found.state, null, 2) : "";
   }, [def, stateName]);
   const [edited, setEdited] = useState<string | null>(null);
+  const [mockResult, setMockResult] = useState("");
   const text = edited ?? stateJson;
   const run = useMutation(trpc.workflows.testState.mutationOptions());
   const r = run.data;
@@ -78,6 +79,19 @@ export function TestStatePanel({
               aria-label="Test input"
             />
           </FormField>
+          <FormField
+            label="Mock result (JSON, optional)"
+            hint="Stands in for the state's work, as TestState's mock: needed for Map and Parallel states; a mocked Task calls nothing."
+          >
+            <Textarea
+              rows={3}
+              spellCheck={false}
+              value={mockResult}
+              placeholder='e.g. ["a", "b"]'
+              onChange={(e) => setMockResult(e.target.value)}
+              aria-label="Mock result"
+            />
+          </FormField>
           <Button
             disabled={!canWrite || !text}
             loading={run.isPending}
@@ -90,7 +104,13 @@ export function TestStatePanel({
               } catch {
                 // The server answers with the syntax error.
               }
-              run.mutate({ tenant, definition: state, input, roleArn: machine.roleArn });
+              run.mutate({
+                tenant,
+                definition: state,
+                input,
+                roleArn: machine.roleArn,
+                ...(mockResult.trim() ? { mockResult } : {}),
+              });
             }}
           >
             <FlaskConical className="h-4 w-4" aria-hidden />

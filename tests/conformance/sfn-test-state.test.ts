@@ -190,4 +190,23 @@ describe("TestState", () => {
     expect(failed.status).toBe("FAILED");
     expect(failed.cause).toBeTruthy();
   });
+  it("takes a mock: a Map state runs with it as its result; without one it is refused", async () => {
+    const definition = JSON.stringify({
+      Type: "Map",
+      ItemsPath: "$.items",
+      ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      ResultPath: "$.out",
+      End: true,
+    });
+    const r = await sfn.send(
+      new TestStateCommand({
+        definition,
+        input: '{"items":[1]}',
+        mock: { result: "[1,2]", fieldValidationMode: "NONE" },
+      }),
+    );
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: '{"items":[1],"out":[1,2]}' });
+    const e = await errorOf(sfn.send(new TestStateCommand({ definition, roleArn: ROLE, input: '{"items":[]}' })));
+    expect(e.name).toBe("ValidationException");
+  });
 });

@@ -54,6 +54,19 @@ export async function reopenDelivery(tx: Queryable, tenantId: string, deliveryId
   return (r.rowCount ?? 0) > 0;
 }
 
+/** The delivery's source kind (null for a topic's deliveries made before source kinds), undefined when there is none. */
+export async function deliverySourceKind(
+  db: Queryable,
+  tenantId: string,
+  deliveryId: string,
+): Promise<string | null | undefined> {
+  const r = await db.query<{ source_kind: string | null }>(
+    `SELECT source_kind FROM deliveries WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, deliveryId],
+  );
+  return r.rows[0] ? r.rows[0].source_kind : undefined;
+}
+
 export async function deliveryExists(db: Queryable, tenantId: string, deliveryId: string): Promise<boolean> {
   const r = await db.query(`SELECT 1 FROM deliveries WHERE tenant_id = $1 AND id = $2`, [tenantId, deliveryId]);
   return (r.rowCount ?? 0) > 0;

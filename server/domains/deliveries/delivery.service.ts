@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors";
 import { pool, withTransaction } from "../../db";
 import {
   deliveryExists,
+  deliverySourceKind,
   findResend,
   insertResend,
   markNotificationRowsRead,
@@ -136,10 +137,22 @@ export async function browseDeliveries(
   return listDeliveries(pool(), { ...f, tenantId: tenant.id, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
 }
 
+/**
+ * Why a workflow Task's call is not resent: the deliveries log records it (source kind 'workflow'),
+ * but the call belonged to an execution, which took its answer (or its error, through Retry/Catch)
+ * when it was made; sending it again outside the execution would call the target with nobody to
+ * receive the answer. Redriving or restarting the execution is the way to call it again.
+ */
+export const WORKFLOW_RESEND_REFUSAL =
+  "Deliveries made by workflow tasks cannot be resent: the call belonged to its execution, which already handled the answer with its own Retry/Catch. Redrive or start the execution again instead.";
+
 /** Resend one delivery (any status): same delivery id, so receivers can still deduplicate. */
 export async function resendDelivery(actor: Actor, tenant: TenantRef, deliveryId: string, baseUrl = publicUrl()) {
   assertCan(actor.role, "resource:write");
   return withTransaction(async (tx) => {
+    const kind = await deliverySourceKind(tx, tenant.id, deliveryId);
+    if (kind === undefined) throw new AppError("not_found", "No such delivery.");
+    if (kind === "workflow") throw new AppError("conflict", WORKFLOW_RESEND_REFUSAL);
     if (!(await reopenDelivery(tx, tenant.id, deliveryId))) {
       if (!(await deliveryExists(tx, tenant.id, deliveryId))) throw new AppError("not_found", "No such delivery.");
       return { id: deliveryId, queued: false };
@@ -163,6 +176,10 @@ export async function resendFailed(
   baseUrl = publicUrl(),
 ) {
   assertCan(actor.role, "resource:write");
+  if (q.sourceKind === "workflow")
+    throw new AppError("validation", WORKFLOW_RESEND_REFUSAL, {
+      fieldErrors: { sourceKind: [WORKFLOW_RESEND_REFUSAL] },
+    });
   const id = randomUUID();
   await withTransaction(async (tx) => {
     await insertResend(tx, {

@@ -23,6 +23,7 @@ import {
   resendProgress,
 } from "./delivery.service";
 import { runResend } from "./resend";
+import { recordWorkflowAttempt } from "./workflow-attempts";
 import { deleteOldInvocations } from "./retention.repository";
 
 // Invocations (rule/schedule/... deliveries) against real PostgreSQL, through the real queue and
@@ -407,6 +408,54 @@ describe("bulk resend", () => {
     });
     await runResend({ resendId: other.id, tenantId: tt.tenant.id }, ctx);
     expect((await row(sched!.deliveryId)).status).toBe("pending");
+  });
+});
+
+describe("a workflow Task's calls are never resent", () => {
+  it("refuses one by id and in bulk, and a bulk resend of everything passes over them", async () => {
+    const tt = await createTestTenant();
+    const executionArn = `arn:aws:states:us-east-1:${tt.tenant.accountId}:execution:sm:${randomUUID()}`;
+    await recordWorkflowAttempt({
+      tenantId: tt.tenant.id,
+      stateMachineArn: `arn:aws:states:us-east-1:${tt.tenant.accountId}:stateMachine:sm`,
+      executionArn,
+      targetKind: "function",
+      targetArn: `arn:aws:lambda:us-east-1:${tt.tenant.accountId}:function:f`,
+      requestBody: "{}",
+      outcome: "failed",
+      startedAt: new Date(),
+      durationMs: 3,
+      error: "boom",
+    });
+    const wf = (
+      await pool().query<{ id: string }>(`SELECT id FROM deliveries WHERE tenant_id = $1 AND event_id = $2`, [
+        tt.tenant.id,
+        executionArn,
+      ])
+    ).rows[0]!.id;
+    const missing = { arn: `arn:aws:sqs:us-east-1:${tt.tenant.accountId}:${uniqueName("later")}` };
+    const [rule] = await create([invocation(tt, missing)]);
+    await runDeliver({ deliveryIds: [rule!.deliveryId] }, ctx);
+    expect((await row(rule!.deliveryId)).status).toBe("failed");
+    expect((await row(wf)).status).toBe("failed");
+
+    await expect(resendDelivery(tt.actor, tt.tenant, wf)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/workflow tasks cannot be resent/),
+    });
+    await expect(
+      resendFailed(tt.actor, tt.tenant, { since: new Date(Date.now() - 60_000), sourceKind: "workflow" }),
+    ).rejects.toMatchObject({ code: "validation", fieldErrors: { sourceKind: [expect.any(String)] } });
+    const resends = await pool().query(`SELECT count(*)::int AS n FROM delivery_resends WHERE tenant_id = $1`, [
+      tt.tenant.id,
+    ]);
+    expect(resends.rows[0].n).toBe(0);
+
+    const { id } = await resendFailed(tt.actor, tt.tenant, { since: new Date(Date.now() - 60_000) });
+    await runResend({ resendId: id, tenantId: tt.tenant.id }, ctx);
+    expect(await resendProgress(tt.actor, tt.tenant, id)).toMatchObject({ status: "finished", total: 1, done: 1 });
+    expect((await row(rule!.deliveryId)).status).toBe("pending");
+    expect((await row(wf)).status).toBe("failed");
   });
 });
 

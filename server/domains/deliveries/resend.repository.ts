@@ -22,7 +22,9 @@ export async function findResend(db: Queryable, resendId: string, tenantId: stri
 }
 
 // updated_at < the request time: a delivery that fails again during this run is not picked twice.
-const FILTER = `tenant_id = $1 AND status IN ('failed', 'dlq') AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::timestamptz IS NULL OR created_at >= $4) AND updated_at < $5 AND ($6::text IS NULL OR source_kind = $6) AND ($7::text IS NULL OR source_arn = $7)`;
+// A workflow Task's call (source_kind 'workflow') is a log of a call the execution made itself and
+// handled with its own Retry/Catch: it is never resent (see delivery.service.ts).
+const FILTER = `tenant_id = $1 AND status IN ('failed', 'dlq') AND source_kind IS DISTINCT FROM 'workflow' AND ($2::text IS NULL OR topic_id = $2) AND ($3::text IS NULL OR subscription_id = $3) AND ($4::timestamptz IS NULL OR created_at >= $4) AND updated_at < $5 AND ($6::text IS NULL OR source_kind = $6) AND ($7::text IS NULL OR source_arn = $7)`;
 const filterArgs = (tenantId: string, job: ResendRow) => [
   tenantId,
   job.topic_id,

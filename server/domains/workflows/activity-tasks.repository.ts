@@ -57,7 +57,7 @@ export async function takeActivityTask(
   db: Queryable,
   activityId: string,
   workerName: string | null,
-): Promise<{ taskToken: string; input: string } | null> {
+): Promise<{ taskToken: string; input: string; startedAt: Date } | null> {
   await db.query(
     `DELETE FROM activity_tasks t USING executions e
       WHERE t.activity_id = $1 AND e.id = t.execution_id
@@ -71,10 +71,15 @@ export async function takeActivityTask(
          WHERE t.activity_id = $1 AND t.status = 'queued' AND e.status = 'RUNNING'
            AND (t.expires_at IS NULL OR t.expires_at > now())
          ORDER BY t.created_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
-     RETURNING task_token AS "taskToken", input`,
+     RETURNING task_token AS "taskToken", input, started_at AS "startedAt"`,
     [activityId, workerName],
   );
-  return (r.rows[0] as { taskToken: string; input: string } | undefined) ?? null;
+  return (r.rows[0] as { taskToken: string; input: string; startedAt: Date } | undefined) ?? null;
+}
+
+/** Drops a taken task whose thread no longer waits on it (it is not handed out). */
+export async function dropActivityTask(tx: Queryable, taskToken: string): Promise<void> {
+  await tx.query(`DELETE FROM activity_tasks WHERE task_token = $1`, [taskToken]);
 }
 
 /**

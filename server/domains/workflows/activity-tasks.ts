@@ -1,8 +1,9 @@
 import { assertCan, type Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
-import { pool } from "../../db";
+import { pool, withTransaction } from "../../db";
 import { env } from "../../env";
-import { findActivityByArn, takeActivityTask } from "./activity-tasks.repository";
+import { dropActivityTask, findActivityByArn, takeActivityTask } from "./activity-tasks.repository";
+import { recordActivityStarted } from "./executor/activity-started";
 import { subscribeActivity } from "./activity-tasks.notify";
 
 // GetActivityTask: a tenant's worker long-polls an activity for up to 60 seconds (AWS's limit) and
@@ -10,6 +11,8 @@ import { subscribeActivity } from "./activity-tasks.notify";
 // answer has no taskToken (AWS: "a taskToken with a null string"), so the worker polls again. The
 // worker then calls SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat with the token (the
 // executor's, token-generic). A poll whose client went away stops waiting and takes nothing.
+// Taking a task writes ActivityStarted into its execution's history in the same transaction
+// (executor/activity-started.ts); a task whose thread stopped waiting is dropped, not handed out.
 
 export const ACTIVITY_POLL_SECONDS = 60;
 
@@ -56,8 +59,8 @@ export async function getActivityTask(
   const sub = await subscribeActivity(activity.id);
   try {
     while (!opts.signal?.aborted) {
-      const task = await takeActivityTask(pool(), activity.id, input.workerName ?? null);
-      if (task) return { taskToken: task.taskToken, input: task.input };
+      const task = await takeOne(activity.id, input.workerName ?? null);
+      if (task) return task;
       const left = deadline - Date.now();
       if (left <= 0) break;
       await sub.wait(left, opts.signal);
@@ -66,4 +69,21 @@ export async function getActivityTask(
     sub.close();
   }
   return {};
+}
+
+/** Takes the oldest live task and records ActivityStarted with it; skips tasks nobody waits on any more. */
+async function takeOne(activityId: string, workerName: string | null): Promise<ActivityTask | null> {
+  for (;;) {
+    const r = await withTransaction(async (tx) => {
+      const task = await takeActivityTask(tx, activityId, workerName);
+      if (!task) return null;
+      const started = await recordActivityStarted(tx, task.taskToken, workerName, task.startedAt);
+      if (started === "gone") {
+        await dropActivityTask(tx, task.taskToken);
+        return "again" as const;
+      }
+      return { taskToken: task.taskToken, input: task.input };
+    });
+    if (r !== "again") return r;
+  }
 }

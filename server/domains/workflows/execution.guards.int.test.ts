@@ -266,6 +266,115 @@ describe("history as AWS records activities, Lambda functions and submitted task
     expect(hb[4]!.activityFailedEventDetails).toEqual({ error: "Oops", cause: "broken" });
   });
 
+  it("ActivityStarted is written when a worker takes the task, with the next id, and starts the heartbeat clock", async () => {
+    const caller = { tenant: t.tenant, actor: t.actor };
+    const { activityArn } = await createActivity(caller, { name: uniqueName("act") });
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Work",
+      States: { Work: { Type: "Task", Resource: activityArn, TimeoutSeconds: 3600, HeartbeatSeconds: 30, End: true } },
+    });
+    const arn = (await startExecution(caller, { stateMachineArn: sm })).executionArn;
+    await advanceAll(arn);
+    const id = await idOf(arn);
+    const frameOf = async () =>
+      (
+        await pool().query<{ wake_at: Date; last_event_id: number; pending: Record<string, unknown> }>(
+          `SELECT wake_at, last_event_id, pending FROM execution_frames WHERE execution_id = $1 AND status = 'task'`,
+          [id],
+        )
+      ).rows[0]!;
+    // Queued, not taken: no ActivityStarted, no heartbeat deadline; only TimeoutSeconds wakes it.
+    expect((await history(arn)).map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "ActivityScheduled",
+    ]);
+    const queued = await frameOf();
+    expect(queued.pending.heartbeatAt).toBeUndefined();
+    expect(queued.wake_at.getTime()).toBe(new Date(queued.pending.timeoutAt as string).getTime());
+
+    const task = await getActivityTask(caller, { activityArn, workerName: "early-bird" }, { waitMs: 0 });
+    expect(task.taskToken).toBeTruthy();
+    // While the worker runs, the history already shows it, chained after ActivityScheduled.
+    const running = await history(arn);
+    expect(running.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "ActivityScheduled",
+      "ActivityStarted",
+    ]);
+    expect(running[3]).toMatchObject({
+      id: 4,
+      previousEventId: 3,
+      activityStartedEventDetails: { workerName: "early-bird" },
+    });
+    const taken = await frameOf();
+    expect(taken.last_event_id).toBe(4);
+    const hbAt = new Date(taken.pending.heartbeatAt as string).getTime();
+    expect(hbAt - (running[3]!.timestamp as Date).getTime()).toBe(30_000);
+    expect(taken.wake_at.getTime()).toBe(hbAt);
+    const exRow = await pool().query<{ ready_at: Date; next_event_id: number }>(
+      `SELECT ready_at, next_event_id FROM executions WHERE id = $1`,
+      [id],
+    );
+    expect(exRow.rows[0]!.next_event_id).toBe(5);
+    expect(exRow.rows[0]!.ready_at.getTime()).toBeLessThanOrEqual(hbAt);
+
+    // The end does not write it twice; ids stay consecutive.
+    await sendTaskSuccess(caller, { taskToken: task.taskToken!, output: "{}" });
+    await advanceAll(arn);
+    const done = await history(arn);
+    expect(done.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "ActivityScheduled",
+      "ActivityStarted",
+      "ActivitySucceeded",
+      "TaskStateExited",
+      "ExecutionSucceeded",
+    ]);
+    expect(done.map((e) => [e.id, e.previousEventId])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+      [6, 5],
+      [7, 6],
+    ]);
+  });
+
+  it("a taken activity whose heartbeat lapses ends in ActivityTimedOut (States.HeartbeatTimeout)", async () => {
+    const caller = { tenant: t.tenant, actor: t.actor };
+    const { activityArn } = await createActivity(caller, { name: uniqueName("act") });
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "Work",
+      States: { Work: { Type: "Task", Resource: activityArn, TimeoutSeconds: 3600, HeartbeatSeconds: 5, End: true } },
+    });
+    const arn = (await startExecution(caller, { stateMachineArn: sm })).executionArn;
+    await advanceAll(arn);
+    await getActivityTask(caller, { activityArn, workerName: "slow" }, { waitMs: 0 });
+    const id = await idOf(arn);
+    // Make the heartbeat deadline pass (as the clock would).
+    await pool().query(
+      `UPDATE execution_frames SET pending = pending || jsonb_build_object('heartbeatAt', (now() - interval '1 second')::text),
+          wake_at = now() - interval '1 second' WHERE execution_id = $1 AND status = 'task'`,
+      [id],
+    );
+    await makeDue(arn);
+    await advanceAll(arn);
+    const h = await history(arn);
+    expect(h.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "ActivityScheduled",
+      "ActivityStarted",
+      "ActivityTimedOut",
+      "ExecutionFailed",
+    ]);
+    expect(h[4]!.activityTimedOutEventDetails).toMatchObject({ error: "States.HeartbeatTimeout" });
+  });
+
   it("a bare Lambda function ARN: LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionFailed", async () => {
     const fn = `arn:aws:lambda:us-east-1:${t.tenant.accountId}:function:${uniqueName("fn")}`;
     const sm = await insertStateMachine(t.tenant, {

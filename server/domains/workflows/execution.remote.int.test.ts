@@ -15,10 +15,11 @@ const calls: TaskRequest[] = [];
 const remote: RemoteTaskResource = {
   mode: "remote",
   resourceType: "test",
-  patterns: ["requestResponse"],
-  matches: (r) => r === "arn:aws:states:::test:echo",
+  patterns: ["requestResponse", "waitForTaskToken"],
+  matches: (r) => r === "arn:aws:states:::test:echo" || r === "arn:aws:states:::test:echo.waitForTaskToken",
   run: async (req) => {
     calls.push(req);
+    if (req.pattern === "waitForTaskToken") return { kind: "pending", submitted: { Accepted: true, StatusCode: 202 } };
     const input = req.input as { fail?: boolean; v?: number };
     return input.fail
       ? { kind: "failed", error: "Test.Failed", cause: "asked to fail" }
@@ -29,7 +30,7 @@ vi.mock("./tasks/registry", () => ({ taskResourceFor: (r: string) => (remote.mat
 
 const { startExecutionRunner } = await import("./executor/runner");
 const { runRemoteTask } = await import("./executor/runner");
-const { startExecution, getExecutionHistory } = await import("./execution.service");
+const { startExecution, getExecutionHistory, sendTaskSuccess } = await import("./execution.service");
 
 let t: TestTenant;
 let runner: Awaited<ReturnType<typeof startExecutionRunner>>;
@@ -115,5 +116,92 @@ describe("remote task resources", () => {
     const d = await waitForExecution(t.tenant, executionArn);
     expect(d.status).toBe("SUCCEEDED");
     expect(JSON.parse(d.output!)).toEqual({ Error: "Test.Failed", Cause: "asked to fail" });
+  });
+  const CALLBACK = {
+    StartAt: "Call",
+    States: {
+      Call: {
+        Type: "Task",
+        Resource: "arn:aws:states:::test:echo.waitForTaskToken",
+        Parameters: { "token.$": "$$.Task.Token" },
+        End: true,
+      },
+    },
+  };
+  const historyOf = async (executionArn: string) =>
+    (await getExecutionHistory({ tenant: t.tenant }, { executionArn })).events as unknown as Array<
+      Record<string, unknown> & { type: string; id: number; previousEventId: number }
+    >;
+
+  it("a .waitForTaskToken call records TaskSubmitted with the call's response once it is accepted", async () => {
+    const sm = await insertStateMachine(t.tenant, CALLBACK);
+    const { executionArn } = await startExecution({ tenant: t.tenant }, { stateMachineArn: sm });
+    const ref = await waitingTask(executionArn);
+    expect((await historyOf(executionArn)).map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "TaskScheduled",
+      "TaskStarted",
+    ]);
+    await runRemoteTask(ref);
+    await runRemoteTask(ref); // delivered again: the call was accepted already, nothing is called or recorded twice
+    expect(calls.filter((c) => c.executionArn === executionArn)).toHaveLength(1);
+    const waiting = await historyOf(executionArn);
+    expect(waiting.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "TaskScheduled",
+      "TaskStarted",
+      "TaskSubmitted",
+    ]);
+    expect(waiting[4]).toMatchObject({
+      id: 5,
+      previousEventId: 4,
+      taskSubmittedEventDetails: {
+        resourceType: "test",
+        resource: "echo.waitForTaskToken",
+        output: '{"Accepted":true,"StatusCode":202}',
+        outputDetails: { truncated: false },
+      },
+    });
+    const token = (calls.at(-1)!.input as { token: string }).token;
+    await sendTaskSuccess({ tenant: t.tenant }, { taskToken: token, output: '{"ok":1}' });
+    const d = await waitForExecution(t.tenant, executionArn);
+    expect(d.status).toBe("SUCCEEDED");
+    const h = await historyOf(executionArn);
+    expect(h.map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "TaskScheduled",
+      "TaskStarted",
+      "TaskSubmitted",
+      "TaskSucceeded",
+      "TaskStateExited",
+      "ExecutionSucceeded",
+    ]);
+    expect(h.map((e) => e.previousEventId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("keeps TaskSubmitted before the end when the token comes back before the job records it", async () => {
+    const sm = await insertStateMachine(t.tenant, CALLBACK);
+    const { executionArn } = await startExecution({ tenant: t.tenant }, { stateMachineArn: sm });
+    const ref = await waitingTask(executionArn);
+    const token = (
+      await pool().query<{ token: string }>(`SELECT token FROM task_tokens WHERE frame_id = $1`, [ref.frameId])
+    ).rows[0]!.token;
+    await sendTaskSuccess({ tenant: t.tenant }, { taskToken: token, output: "{}" });
+    await runRemoteTask(ref); // the job comes late: the task is over, nothing is called
+    expect(calls.filter((c) => c.executionArn === executionArn)).toHaveLength(0);
+    await waitForExecution(t.tenant, executionArn);
+    expect((await historyOf(executionArn)).map((e) => e.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "TaskScheduled",
+      "TaskStarted",
+      "TaskSubmitted",
+      "TaskSucceeded",
+      "TaskStateExited",
+      "ExecutionSucceeded",
+    ]);
   });
 });

@@ -20,6 +20,7 @@ import {
   sendTaskSuccess,
   startExecution,
   startSyncExecution,
+  stopExecution,
 } from "./execution.service";
 
 // The executor through its services: Retry/Catch, timeouts, Parallel, Map (inline and distributed),
@@ -540,5 +541,75 @@ describe("redrive of a Map and the listing actions", () => {
     const d = await waitForExecution(t.tenant, executionArn);
     expect(d.status).toBe("SUCCEEDED");
     expect(JSON.parse(d.output!)).toEqual([1, 2, 3]);
+  });
+  async function mapRunOf(executionArn: string) {
+    for (let i = 0; i < 400; i++) {
+      const runs = (await listMapRuns(caller(), { executionArn })).mapRuns;
+      if (runs.length) return runs[0]!.mapRunArn;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("no map run");
+  }
+
+  it("a raised MaxConcurrency starts more children in UpdateMapRun's own transaction, without a child ending", async () => {
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          MaxConcurrency: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "W",
+            States: { W: { Type: "Wait", Seconds: 3600, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution(caller(), { stateMachineArn: sm, input: "[1,2,3,4]" });
+    const mapRunArn = await mapRunOf(executionArn);
+    expect((await describeMapRun(caller(), { mapRunArn })).itemCounts).toMatchObject({ running: 1, pending: 3 });
+    await updateMapRun(caller(), { mapRunArn, maxConcurrency: 3 });
+    // No child has ended (they wait an hour): the two new ones were started by the update itself.
+    expect((await describeMapRun(caller(), { mapRunArn })).itemCounts).toMatchObject({ running: 3, pending: 1 });
+    expect((await listExecutions(caller(), { mapRunArn })).executions).toHaveLength(3);
+    // Lowering it starts nothing and stops nothing.
+    await updateMapRun(caller(), { mapRunArn, maxConcurrency: 2 });
+    expect((await describeMapRun(caller(), { mapRunArn })).itemCounts).toMatchObject({ running: 3, pending: 1 });
+    await stopExecution(caller(), { executionArn });
+  });
+
+  it("a tolerance lowered below the failures so far fails the Map at once", async () => {
+    const sm = await insertStateMachine(t.tenant, {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          ToleratedFailureCount: 5,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "C",
+            States: {
+              C: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 0, Next: "F" }], Default: "W" },
+              F: { Type: "Fail", Error: "Bad", Cause: "item 0" },
+              W: { Type: "Wait", Seconds: 3600, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const { executionArn } = await startExecution(caller(), { stateMachineArn: sm, input: "[0,1]" });
+    const mapRunArn = await mapRunOf(executionArn);
+    for (let i = 0; i < 400; i++) {
+      if ((await describeMapRun(caller(), { mapRunArn })).itemCounts.failed === 1) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await describeMapRun(caller(), { mapRunArn })).status).toBe("RUNNING");
+    await updateMapRun(caller(), { mapRunArn, toleratedFailureCount: 0 });
+    expect((await describeMapRun(caller(), { mapRunArn })).status).toBe("FAILED");
+    const d = await waitForExecution(t.tenant, executionArn);
+    expect(d).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
   });
 });

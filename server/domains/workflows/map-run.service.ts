@@ -5,6 +5,7 @@ import * as repo from "./map-run.repository";
 import { findExecutionByArn } from "./execution.repository";
 import { notifyRunners } from "./execution.repository";
 import { BOSS_SCHEMA } from "../../jobs/boss";
+import { updateRunningMapRun } from "./executor/map-run";
 
 // Map runs of Distributed Map states: DescribeMapRun, ListMapRuns, UpdateMapRun.
 
@@ -81,7 +82,7 @@ export async function listMapRuns(
   };
 }
 
-/** UpdateMapRun: MaxConcurrency and tolerated failures of a map run (read at each launch). */
+/** UpdateMapRun: MaxConcurrency and tolerated failures of a map run, applied in the same transaction. */
 export async function updateMapRun(
   caller: Caller,
   req: {
@@ -102,7 +103,7 @@ export async function updateMapRun(
       awsCode: "ValidationException",
     });
   await withTransaction(async (tx) => {
-    await repo.updateMapRunLimits(tx, m.id, req);
+    await updateRunningMapRun(tx, m, req);
     await notifyRunners(tx, BOSS_SCHEMA);
   });
 }

@@ -28,6 +28,9 @@ import { taskResourceFor } from "./tasks/registry";
 // processing, its work (a Task calls its resource once, for real), result processing, Retry/Catch
 // decisions, and the transition. No execution, no history. INFO answers output/status/nextState;
 // DEBUG and TRACE add inspectionData (each processing step's value as JSON text).
+// A `mock` (result or errorOutput) stands in for the state's work, as on AWS: a Task then calls
+// nothing (and may be an activity, .sync or .waitForTaskToken), and Map and Parallel states, which
+// TestState runs only with a mock, take it as the result of all their iterations / branches.
 
 export type TestStateInput = {
   definition: string;
@@ -37,6 +40,13 @@ export type TestStateInput = {
   revealSecrets?: boolean;
   variables?: string;
   stateName?: string;
+  mock?: TestStateMock;
+};
+
+export type TestStateMock = {
+  result?: string;
+  errorOutput?: { error?: string; cause?: string };
+  fieldValidationMode?: string;
 };
 
 export type TestStateOutput = {
@@ -135,8 +145,7 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
   const variables = input.variables !== undefined ? parseJson(input.variables, "variables") : {};
   if (!variables || typeof variables !== "object" || Array.isArray(variables))
     throw sfnValidation("Invalid variables: the variables must be a JSON object.");
-  if (state.Type === "Map" || state.Type === "Parallel")
-    throw sfnValidation(`TestState does not support ${String(state.Type)} states.`);
+  const mock = mockOf(input.mock, state);
   if (state.Type === "Task") canWrite(caller);
   else canRead(caller);
 
@@ -185,9 +194,21 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
   let outcome: StepOutcome = await stepState(scope, name, raw, run);
   let taskResult: Json | undefined;
   let failure: { error: string; cause?: string } | undefined;
-  // A Task whose input processing failed never reaches its resource: stepState already applied Retry/Catch.
-  const failedEarly = state.Type === "Task" && outcome.kind !== "task";
-  if (outcome.kind === "task") {
+  // A Task (Map, Parallel) whose input processing failed never reaches its work: stepState already
+  // applied Retry/Catch.
+  const worked = state.Type === "Task" || state.Type === "Map" || state.Type === "Parallel";
+  const failedEarly = worked && outcome.kind !== "task" && outcome.kind !== "map" && outcome.kind !== "parallel";
+  if ((outcome.kind === "task" || outcome.kind === "map" || outcome.kind === "parallel") && mock) {
+    if (outcome.kind === "task" && debug)
+      inspection[jsonPath ? "afterParameters" : "afterArguments"] = text(outcome.input);
+    if (mock.kind === "result") {
+      taskResult = mock.result;
+      outcome = await applyResult(scope, name, raw, taskResult, run);
+    } else {
+      failure = mock.failure;
+      outcome = await applyError(scope, name, raw, failure, run);
+    }
+  } else if (outcome.kind === "task") {
     // What the resource receives: Parameters (JSONPath) or Arguments (JSONata) already evaluated.
     if (debug) inspection[jsonPath ? "afterParameters" : "afterArguments"] = text(outcome.input);
     const resource = taskResourceFor(outcome.resource);
@@ -230,7 +251,7 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
   if (debug && jsonPath && outcome.kind !== "fail" && outcome.kind !== "retry" && !failure) {
     try {
       const result =
-        state.Type === "Task"
+        state.Type === "Task" || state.Type === "Map" || state.Type === "Parallel"
           ? taskResult
           : state.Type === "Pass"
             ? "Result" in state
@@ -240,7 +261,7 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
       if (result !== undefined) {
         inspection.result = text(result);
         const selected = "ResultSelector" in state ? applyTemplate(state.ResultSelector!, result, env) : result;
-        if (state.Type === "Task") inspection.afterResultSelector = text(selected);
+        if (state.Type !== "Pass") inspection.afterResultSelector = text(selected);
         inspection.afterResultPath = text(
           applyResultPath(state.ResultPath as string | null | undefined, raw, selected),
         );
@@ -290,4 +311,63 @@ export async function testState(caller: WorkflowCaller, input: TestStateInput): 
     default:
       throw sfnValidation(`TestState does not support ${String(state.Type)} states.`);
   }
+}
+
+type Mocked = { kind: "result"; result: Json } | { kind: "error"; failure: { error: string; cause?: string } };
+
+/** The mock, checked as AWS checks it: one of result / errorOutput, only for Task, Map and Parallel states. */
+function mockOf(mock: TestStateMock | undefined, state: JsonObject): Mocked | undefined {
+  const type = String(state.Type);
+  if (mock === undefined) {
+    if (type === "Map" || type === "Parallel")
+      throw sfnValidation(`TestState requires a mock to test a ${type} state.`);
+    return undefined;
+  }
+  const e = mock.errorOutput as unknown;
+  if (
+    (mock.result !== undefined && typeof mock.result !== "string") ||
+    (mock.fieldValidationMode !== undefined && typeof mock.fieldValidationMode !== "string") ||
+    (e !== undefined &&
+      (e === null ||
+        typeof e !== "object" ||
+        Array.isArray(e) ||
+        ["error", "cause"].some((k) => {
+          const v = (e as Record<string, unknown>)[k];
+          return v !== undefined && typeof v !== "string";
+        })))
+  )
+    throw new AppError("validation", "Start of structure or map found where not expected.", {
+      awsCode: "SerializationException",
+    });
+  if (type !== "Task" && type !== "Map" && type !== "Parallel")
+    throw sfnValidation(`TestState does not support a mock for ${type} states; only Task, Map and Parallel states.`);
+  if (mock.fieldValidationMode !== undefined && !["STRICT", "PRESENT", "NONE"].includes(mock.fieldValidationMode))
+    throw constraint(
+      mock.fieldValidationMode,
+      "mock.fieldValidationMode",
+      "Member must satisfy enum value set: [STRICT, PRESENT, NONE]",
+    );
+  if ((mock.result === undefined) === (mock.errorOutput === undefined))
+    throw sfnValidation("A mock must contain exactly one of 'result' and 'errorOutput'.");
+  if (mock.errorOutput !== undefined && mock.errorOutput.error === undefined)
+    throw sfnValidation("The mock's errorOutput must contain an error.");
+  if (mock.errorOutput !== undefined)
+    return {
+      kind: "error",
+      failure: {
+        error: mock.errorOutput.error!,
+        ...(mock.errorOutput.cause !== undefined ? { cause: mock.errorOutput.cause } : {}),
+      },
+    };
+  let result: Json;
+  try {
+    result = JSON.parse(mock.result!) as Json;
+  } catch (e) {
+    throw sfnValidation(`Invalid mock result: '${(e as Error).message}'`);
+  }
+  if (type === "Map" && !Array.isArray(result))
+    throw sfnValidation("The mock result of a Map state must be a JSON array.");
+  if (type === "Parallel" && !Array.isArray(result))
+    throw sfnValidation("The mock result of a Parallel state must be a JSON array.");
+  return { kind: "result", result };
 }

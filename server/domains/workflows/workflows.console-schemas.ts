@@ -135,4 +135,6 @@ export const testStateInput = z.object({
   input: json("The input", 262_144),
   roleArn: z.string().max(256).optional(),
   variables: json("The variables", 262_144).optional(),
+  /** TestState's mock.result: stands in for the state's work (required for Map and Parallel). */
+  mockResult: json("The mock result", 262_144).optional(),
 });

@@ -28,6 +28,7 @@ import {
   consoleUpdateMachine,
   consoleValidate,
 } from "./workflows.console";
+import { testStateInput } from "./workflows.console-schemas";
 
 // The console's workflows service (what trpc.workflows.* calls) against real PostgreSQL and the
 // executor: the catalog and execution services mapped to the pages' shapes, AWS's errors about one
@@ -273,5 +274,19 @@ describe("workflows console service", () => {
     expect(r).toMatchObject({ status: "SUCCEEDED", nextState: "X" });
     expect(JSON.parse(r.output!)).toEqual({ doubled: 42 });
     expect(r.inspectionData).toBeTruthy();
+  });
+
+  it("tests a Map state with a mock result, and asks for one without it", async () => {
+    const definition = JSON.stringify({
+      Type: "Map",
+      ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      End: true,
+    });
+    const r = await consoleTestState(t.actor, t.tenant, { definition, input: "[1,2]", mockResult: '["a","b"]' });
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: '["a","b"]' });
+    await expect(consoleTestState(t.actor, t.tenant, { definition, input: "[1,2]" })).rejects.toThrow(
+      /requires a mock/,
+    );
+    expect(testStateInput.safeParse({ tenant: "x", definition, input: "[]", mockResult: "{nope" }).success).toBe(false);
   });
 });

@@ -522,6 +522,7 @@ export async function consoleTestState(
       roleArn: input.roleArn,
       variables: input.variables,
       inspectionLevel: "DEBUG",
+      ...(input.mockResult !== undefined ? { mock: { result: input.mockResult } } : {}),
     }),
   );
   return {

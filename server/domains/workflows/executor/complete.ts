@@ -2,7 +2,7 @@ import type { Queryable } from "../../../db";
 import type { TaskOutcome } from "../tasks/resource";
 import * as repo from "../execution.repository";
 import * as xrepo from "./executor.repository";
-import { activityStartedEvent, endEvent, type HistoryEntry, type TaskFamily } from "./task-events";
+import { activityStartedEvent, endEvent, submittedEvent, type HistoryEntry, type TaskFamily } from "./task-events";
 
 // Completes a task the executor is waiting on (a remote task's job, SendTaskSuccess/Failure, a child
 // execution that ended): records TaskSucceeded/TaskFailed in the execution's history and makes the
@@ -23,11 +23,19 @@ export async function completeTask(tx: Queryable, ref: TaskRef, outcome: TaskOut
     resource?: string;
     family?: TaskFamily;
     token?: string;
+    startedEventId?: number;
+    submittedEventId?: number;
+    request?: { pattern?: string };
   } | null;
   if (!frame || frame.status !== "task" || pending?.scheduledEventId !== ref.scheduledEventId) return false;
   const family = pending.family ?? "task";
   const entries: HistoryEntry[] = [];
-  if (family === "activity") {
+  // A remote .waitForTaskToken call answered (SendTaskSuccess/Failure) before its job recorded
+  // TaskSubmitted: AWS's history always has it first, so it is written here, without the response.
+  if (family === "task" && pending.request?.pattern === "waitForTaskToken" && pending.submittedEventId === undefined)
+    entries.push(submittedEvent(pending.resourceType ?? "", pending.resource ?? "", null));
+  // Tasks taken before ActivityStarted was written at hand-out get it here, from the task's row.
+  if (family === "activity" && pending.startedEventId === undefined) {
     const started = await activityStartedEvent(tx, pending.token);
     if (started) entries.push(started);
   }
@@ -58,6 +66,40 @@ export async function completeTask(tx: Queryable, ref: TaskRef, outcome: TaskOut
   await xrepo.completeToken(tx, frame.id, ref.scheduledEventId);
   await xrepo.setNextEventAndReady(tx, ex.id, id + 1, new Date());
   await repo.notifyRunners(tx, ex.runner_schema, ex.id);
+  return true;
+}
+
+/**
+ * A remote `.waitForTaskToken` call was accepted (its job's resource answered "pending"): records
+ * TaskSubmitted with the call's response, as AWS does, under the execution's lock with the next
+ * event id. Nothing when the task is no longer awaited (already answered, timed out, stopped).
+ */
+export async function recordSubmitted(tx: Queryable, ref: TaskRef, submitted: unknown): Promise<boolean> {
+  const ex = await xrepo.lockExecution(tx, ref.executionId);
+  if (!ex || ex.status !== "RUNNING") return false;
+  const frame = await xrepo.getFrame(tx, ref.frameId);
+  const pending = frame?.pending as {
+    scheduledEventId?: number;
+    resourceType?: string;
+    resource?: string;
+    family?: TaskFamily;
+    submittedEventId?: number;
+  } | null;
+  if (!frame || frame.status !== "task" || pending?.scheduledEventId !== ref.scheduledEventId) return false;
+  if ((pending.family ?? "task") !== "task" || pending.submittedEventId !== undefined) return false;
+  const id = ex.next_event_id;
+  const e = submittedEvent(pending.resourceType ?? "", pending.resource ?? "", submitted ?? null);
+  if (ex.type !== "EXPRESS")
+    await repo.insertEvents(tx, ex.id, ex.tenant_id, [
+      { id, previousEventId: frame.last_event_id, type: e.type, timestamp: new Date(), details: e.details },
+    ]);
+  await xrepo.setFrameState(tx, frame.id, {
+    status: "task",
+    pending: { ...pending, submittedEventId: id },
+    lastEventId: id,
+    wakeAt: frame.wake_at,
+  });
+  await xrepo.bumpNextEvent(tx, ex.id, id + 1, null);
   return true;
 }
 

@@ -297,6 +297,7 @@ export class Run {
           timeoutAt?: string;
           family?: TaskFamily;
           token?: string;
+          startedEventId?: number;
         };
         const heartbeat = p.heartbeatAt && new Date(p.heartbeatAt) <= this.now;
         const error =
@@ -304,7 +305,7 @@ export class Run {
             ? "States.HeartbeatTimeout"
             : "States.Timeout";
         const family = p.family ?? "task";
-        if (family === "activity") {
+        if (family === "activity" && p.startedEventId === undefined) {
           const started = await activityStartedEvent(this.tx, p.token);
           if (started) this.event(f, started.type, started.details, started.timestamp);
         }
@@ -725,8 +726,11 @@ export class Run {
     };
     for (const e of rest) this.event(f, e.type, e.details);
     const timeoutAt = work.timeoutSeconds !== undefined ? new Date(Date.now() + work.timeoutSeconds * 1000) : null;
+    // An activity's heartbeat clock starts when a worker takes it (executor/activity-started.ts).
     const heartbeatAt =
-      work.heartbeatSeconds !== undefined ? new Date(Date.now() + work.heartbeatSeconds * 1000) : null;
+      work.heartbeatSeconds !== undefined && family !== "activity"
+        ? new Date(Date.now() + work.heartbeatSeconds * 1000)
+        : null;
     const waiting = () => {
       f.status = "task";
       f.pending = {
@@ -736,7 +740,8 @@ export class Run {
         ...(family !== "task" ? { family } : {}),
         ...(token ? { token } : {}),
         ...(timeoutAt ? { timeoutAt: timeoutAt.toISOString() } : {}),
-        ...(heartbeatAt ? { heartbeatAt: heartbeatAt.toISOString(), heartbeatSeconds: work.heartbeatSeconds } : {}),
+        ...(work.heartbeatSeconds !== undefined ? { heartbeatSeconds: work.heartbeatSeconds } : {}),
+        ...(heartbeatAt ? { heartbeatAt: heartbeatAt.toISOString() } : {}),
         ...(res.mode === "remote" ? { request: req as unknown as Json } : {}),
       };
       const wakes = [timeoutAt, heartbeatAt].filter((d): d is Date => d !== null);

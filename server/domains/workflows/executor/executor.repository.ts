@@ -210,6 +210,26 @@ export async function setNextEventAndReady(tx: Queryable, id: string, nextEventI
   await tx.query(`UPDATE executions SET next_event_id = $2, ready_at = $3 WHERE id = $1`, [id, nextEventId, readyAt]);
 }
 
+/** A task token's row by its value alone (GetActivityTask: the activity already belongs to the caller). */
+export async function tokenByValue(
+  q: Queryable,
+  token: string,
+): Promise<{ execution_id: string; frame_id: string; scheduled_event_id: number; status: string } | null> {
+  const r = await q.query<{ execution_id: string; frame_id: string; scheduled_event_id: number; status: string }>(
+    `SELECT execution_id, frame_id, scheduled_event_id, status FROM task_tokens WHERE token = $1`,
+    [token],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Event ids move on; the execution's wake-up comes no later than `wakeAt` (when given). */
+export async function bumpNextEvent(tx: Queryable, id: string, nextEventId: number, wakeAt: Date | null) {
+  await tx.query(
+    `UPDATE executions SET next_event_id = $2, ready_at = LEAST(ready_at, $3::timestamptz) WHERE id = $1`,
+    [id, nextEventId, wakeAt],
+  );
+}
+
 export async function dueExecutionIds(q: Queryable, schema: string, now: Date, limit: number): Promise<string[]> {
   const r = await q.query<{ id: string }>(
     `SELECT id FROM executions WHERE runner_schema = $1 AND ready_at <= $2 ORDER BY ready_at LIMIT $3`,

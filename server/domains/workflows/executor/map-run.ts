@@ -23,7 +23,7 @@ import { stopChildrenLater } from "./stop-children";
 // as a child execution (STANDARD or EXPRESS per ProcessorConfig.ExecutionType) of the ItemProcessor,
 // named `SM/LABEL:uuid`. The Map's thread waits ("children"); each child that ends counts itself in
 // the parent's thread (under the parent's row lock), launches the next items within MaxConcurrency
-// (read from the map run, so UpdateMapRun applies to later launches), fails the Map with
+// (read from the map run; UpdateMapRun launches what a raised MaxConcurrency allows at once), fails the Map with
 // States.ExceedToleratedFailureThreshold past the tolerated failures, or hands the outputs in item
 // order to the Map state (ResultSelector / ResultPath) when the last one ends.
 
@@ -203,6 +203,39 @@ export async function distributedChildEnded(tx: Queryable, child: repo.Execution
   p.running--;
   if (child.status === "SUCCEEDED") p.done++;
   else p.failed++;
+  await settle(tx, parent, frame, p, mr, true);
+}
+
+/**
+ * UpdateMapRun: the new limits apply now, not at the next child's end. Locks the map run's parent
+ * execution first (the order every other writer of map_runs uses: parent, then map run), writes the
+ * limits and, in the same transaction, launches the items a higher MaxConcurrency allows, or fails the
+ * Map when the failures so far exceed a lowered tolerance. False when the map run is not running.
+ */
+export async function updateRunningMapRun(
+  tx: Queryable,
+  mapRun: { id: string; execution_id: string; frame_id: string; arn: string },
+  limits: { maxConcurrency?: number; toleratedFailurePercentage?: number; toleratedFailureCount?: number },
+): Promise<void> {
+  const parent = await xrepo.lockExecution(tx, mapRun.execution_id);
+  await mrepo.updateMapRunLimits(tx, mapRun.id, limits);
+  if (!parent || parent.status !== "RUNNING") return;
+  const frame = await xrepo.getFrame(tx, mapRun.frame_id, true);
+  const p = frame?.pending as RunPending | null;
+  if (!frame || frame.status !== "children" || p?.kind !== "mapRun" || p.mapRunArn !== mapRun.arn) return;
+  const mr = await mrepo.findMapRunByArn(tx, mapRun.arn);
+  if (!mr || mr.status !== "RUNNING") return;
+  await settle(tx, parent, frame, p, mr, false);
+}
+
+async function settle(
+  tx: Queryable,
+  parent: repo.ExecutionRow,
+  frame: xrepo.FrameRecord,
+  p: RunPending,
+  mr: mrepo.MapRunRow,
+  childEnded: boolean,
+): Promise<void> {
   let nextId = parent.next_event_id;
   let last = frame.last_event_id;
   const events: repo.EventInsert[] = [];
@@ -237,7 +270,10 @@ export async function distributedChildEnded(tx: Queryable, child: repo.Execution
     status = "result";
     pending = { result: out };
   } else {
+    const before = p.launched;
     await launch(tx, parent, frame.id, p, mr.max_concurrency);
+    // A limit raised with nothing more to start (or lowered): nothing changes until a child ends.
+    if (!childEnded && p.launched === before) return;
   }
   if (parent.type !== "EXPRESS") await repo.insertEvents(tx, parent.id, parent.tenant_id, events);
   await xrepo.setFrameState(tx, frame.id, { status, pending, lastEventId: last, wakeAt: null });

@@ -5,7 +5,7 @@ import { listen } from "../../../platform/listen";
 import { WORKFLOWS_CHANNEL } from "../execution.repository";
 import { advanceExecution } from "./engine";
 import * as xrepo from "./executor.repository";
-import { completeTask, type TaskRef } from "./complete";
+import { completeTask, recordSubmitted, type TaskRef } from "./complete";
 import { taskResourceFor } from "../tasks/registry";
 import type { TaskOutcome, TaskRequest } from "../tasks/resource";
 
@@ -126,9 +126,15 @@ export async function startExecutionRunner(): Promise<Runner> {
 /** The `workflows.task` job: runs a remote task resource outside any transaction, then completes it. */
 export async function runRemoteTask(data: TaskRef): Promise<void> {
   const frame = await xrepo.getFrame(pool(), data.frameId);
-  const pending = frame?.pending as { scheduledEventId?: number; request?: TaskRequest } | null;
+  const pending = frame?.pending as {
+    scheduledEventId?: number;
+    request?: TaskRequest;
+    submittedEventId?: number;
+  } | null;
   const req = pending?.request;
   if (!frame || frame.status !== "task" || pending?.scheduledEventId !== data.scheduledEventId || !req) return;
+  // A .waitForTaskToken call already accepted (TaskSubmitted) is not made again when the job is redelivered.
+  if (pending.submittedEventId !== undefined) return;
   const res = taskResourceFor(req.resource);
   let outcome: TaskOutcome;
   if (!res || res.mode !== "remote") outcome = { kind: "failed", error: "States.Runtime", cause: "resource gone" };
@@ -139,6 +145,10 @@ export async function runRemoteTask(data: TaskRef): Promise<void> {
       outcome = { kind: "failed", error: "States.TaskFailed", cause: (err as Error).message ?? String(err) };
     }
   }
-  if (outcome.kind === "pending") return;
+  if (outcome.kind === "pending") {
+    // A .waitForTaskToken call was accepted: TaskSubmitted, then the token's answer ends the task.
+    if (req.pattern === "waitForTaskToken") await withTransaction((tx) => recordSubmitted(tx, data, outcome.submitted));
+    return;
+  }
   await withTransaction((tx) => completeTask(tx, data, outcome));
 }

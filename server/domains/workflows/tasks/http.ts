@@ -229,7 +229,7 @@ async function invoke(req: TaskRequest, allowList?: AllowList): Promise<TaskOutc
     };
     if (res.status < 200 || res.status >= 300)
       return httpFailure(`States.Http.StatusCode.${res.status}`, JSON.stringify(output));
-    return req.pattern === "waitForTaskToken" ? { kind: "pending" } : { kind: "succeeded", output };
+    return req.pattern === "waitForTaskToken" ? { kind: "pending", submitted: output } : { kind: "succeeded", output };
   }
 }
 

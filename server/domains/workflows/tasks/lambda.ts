@@ -179,9 +179,12 @@ async function run(req: TaskRequest): Promise<TaskOutcome> {
   }
 }
 
-/** `.waitForTaskToken`: the call was made; the task completes when its token is sent back. */
+/**
+ * `.waitForTaskToken`: the call was made (its response becomes TaskSubmitted's output); the task
+ * completes when its token is sent back.
+ */
 function done(req: TaskRequest, output: unknown): TaskOutcome {
-  return req.pattern === "waitForTaskToken" ? { kind: "pending" } : { kind: "succeeded", output };
+  return req.pattern === "waitForTaskToken" ? { kind: "pending", submitted: output } : { kind: "succeeded", output };
 }
 
 export const lambdaInvoke: RemoteTaskResource = {

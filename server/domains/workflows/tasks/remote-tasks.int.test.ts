@@ -158,7 +158,7 @@ describe("lambda:invoke", () => {
     expect(out).toMatchObject({ kind: "failed", error: "Lambda.ServiceException" });
   });
 
-  it("waitForTaskToken: the function is called with the token and the task stays pending", async () => {
+  it("waitForTaskToken: the function is called with the token and the task stays pending (its response kept for TaskSubmitted)", async () => {
     const fn = await register("/double");
     const out = await run(
       taskRequest(
@@ -169,7 +169,8 @@ describe("lambda:invoke", () => {
         { taskToken: "tok" },
       ),
     );
-    expect(out).toEqual({ kind: "pending" });
+    // Pending, with Invoke's response for TaskSubmitted's output.
+    expect(out).toMatchObject({ kind: "pending", submitted: { StatusCode: 200, Payload: expect.anything() } });
     expect(JSON.parse(fnService.hits.at(-1)!.body)).toEqual({ n: 2, token: "tok" });
   });
 });

@@ -98,5 +98,6 @@ export const machineActions: [string, AwsAction][] = sfnActions({
     revealSecrets: m.bool,
     variables: m.str,
     stateName: m.str,
+    mock: m.config,
   }),
 });
