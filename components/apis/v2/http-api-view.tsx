@@ -23,9 +23,11 @@ import { HttpCorsPanel } from "./http-cors";
 import { HttpIntegrationsPanel } from "./http-integrations";
 import { HttpRoutesPanel } from "./http-routes";
 import { HttpStagesPanel } from "./http-stages";
+import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
+import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
 import { rememberTab } from "./shared";
 
-const TABS = ["routes", "integrations", "authorizers", "cors", "stages"] as const;
+const TABS = ["routes", "integrations", "authorizers", "cors", "stages", "metrics", "access-log"] as const;
 type Tab = (typeof TABS)[number];
 
 /** /t/<slug>/apis/http/<id>: an HTTP API's routes, integrations, authorizers, CORS and stages. */
@@ -98,6 +100,16 @@ export function HttpApiView({ apiId, initialTab }: { apiId: string; initialTab?:
           },
           { id: "cors", label: "CORS", content: <HttpCorsPanel key={JSON.stringify(a.cors)} {...props} /> },
           { id: "stages", label: `Stages (${a.stages.length})`, content: <HttpStagesPanel {...props} /> },
+          {
+            id: "metrics",
+            label: "Metrics",
+            content: <ApiMetricsPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
+          },
+          {
+            id: "access-log",
+            label: "Access log",
+            content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
+          },
         ]}
       />
       <ConfirmDialog

@@ -36,10 +36,12 @@ import { useTRPC } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
+import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
+import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
 import { functionName, rememberTab, type WsApiDetail, type WsRoute } from "./shared";
 import { WsConnectionsPanel } from "./ws-connections";
 
-const TABS = ["routes", "stages", "connections"] as const;
+const TABS = ["routes", "stages", "connections", "metrics", "access-log"] as const;
 type Tab = (typeof TABS)[number];
 
 /** /t/<slug>/apis/websocket/<id>: a WebSocket API's routes, stages and live connections. */
@@ -103,6 +105,16 @@ export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: s
             id: "connections",
             label: "Connections",
             content: <WsConnectionsPanel tenant={tenant.slug} apiId={a.id} canWrite={write} />,
+          },
+          {
+            id: "metrics",
+            label: "Metrics",
+            content: <ApiMetricsPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
+          },
+          {
+            id: "access-log",
+            label: "Access log",
+            content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
           },
         ]}
       />

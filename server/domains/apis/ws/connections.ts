@@ -192,16 +192,5 @@ export async function deliver(conn: ConnectionRow, op: "send" | "binary" | "clos
 /** The live connections of a tenant's API (every stage; at most 500, newest first), for the console. */
 export async function listConnections(tenantId: string, apiId: string): Promise<ConnectionRow[]> {
   const rows = await repo.selectApiConnections(pool(), tenantId, apiId, STALE_SECONDS);
-  return rows
-    .filter((c) => c.alive)
-    .map((c) => ({
-      id: c.id,
-      tenantId: c.tenant_id,
-      apiId: c.api_id,
-      stage: c.stage,
-      nodeId: c.node_id,
-      identity: c.identity,
-      connectedAt: c.connected_at,
-      lastActiveAt: c.last_active_at,
-    }));
+  return rows.filter((c) => c.alive && !c.disconnecting).map(toConnection);
 }
