@@ -71,6 +71,11 @@ export class NotifiedCache<V> {
   }
 }
 
+/** Drops this process's entries tagged `tag` at once (the writer's own read-your-writes; others hear NOTIFY). */
+export function forgetLocally(channel: string, tag: string): void {
+  for (const c of registry) if (c.channel === channel) c.forget(tag);
+}
+
 let unsubscribe: Array<() => void> = [];
 
 /** Subscribes this process to the gateway's invalidation notices (the web server, once at start). */
