@@ -474,12 +474,20 @@ describe("WebSocket data plane", () => {
       expect(await idleClosed).toEqual([1001, "Going away"]);
       const client = new WebSocket(`ws://127.0.0.1:${c.port}/gw/${apiId}/prod`);
       await new Promise((r) => client.once("open", r));
-      const before = fnSvc.hits.filter((h) => h.path === "/disconnect").length;
+      // This client's connection id, from its $connect call (other connections' $disconnect calls,
+      // such as the idle socket's or a sweep of an earlier test's dead process, may land meanwhile).
+      const connectEvent = JSON.parse(fnSvc.hits.filter((h) => h.path === "/connect").at(-1)!.body) as {
+        requestContext: { connectionId: string };
+      };
+      const mine = () =>
+        fnSvc.hits.filter((h) => h.path === "/disconnect" && h.body.includes(connectEvent.requestContext.connectionId))
+          .length;
+      expect(mine()).toBe(0);
       const closed = new Promise<number>((r) => client.once("close", (code) => r(code)));
       await c.stop();
       expect(await closed).toBe(1001);
       // The process waits for its $disconnect calls before it exits.
-      expect(fnSvc.hits.filter((h) => h.path === "/disconnect").length).toBe(before + 1);
+      expect(mine()).toBe(1);
       const rows = await pool().query(
         `SELECT 1 FROM ws_connections WHERE api_id = $1 AND node_id NOT IN (SELECT id FROM ws_nodes)`,
         [apiId],
