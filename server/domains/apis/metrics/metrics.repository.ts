@@ -95,35 +95,25 @@ export type AccessLogRow = {
   line: string | null;
 };
 
-/** Appends access-log rows (one multi-row statement). */
+/**
+ * Appends access-log rows (one multi-row statement). The rows travel as ONE JSON text: the web
+ * process serializes them with JSON.stringify (native, well under a millisecond for a second's
+ * rows), where 17 array parameters were each turned into a PostgreSQL array literal in JavaScript,
+ * element by element: at 1,000 requests/s that took the event loop for several milliseconds once a
+ * second, long enough to show in the gateway's p99.
+ */
 export async function insertAccessLog(db: Queryable, rows: AccessLogRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <K extends keyof AccessLogRow>(k: K) => rows.map((r) => r[k]);
   await db.query(
     `INSERT INTO api_access_log (tenant_id, api_id, stage, time, request_id, method, path, resource, status,
        latency_ms, integration_latency_ms, cache, source_ip, api_key_id, user_agent, response_length, line)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::int[], $10::float8[], $11::float8[], $12::text[], $13::text[], $14::text[], $15::text[],
-       $16::int[], $17::text[])`,
-    [
-      col("tenantId"),
-      col("apiId"),
-      col("stage"),
-      col("time"),
-      col("requestId"),
-      col("method"),
-      col("path"),
-      col("resource"),
-      col("status"),
-      col("latencyMs"),
-      col("integrationLatencyMs"),
-      col("cache"),
-      col("sourceIp"),
-      col("apiKeyId"),
-      col("userAgent"),
-      col("responseLength"),
-      col("line"),
-    ],
+     SELECT "tenantId", "apiId", stage, time, "requestId", method, path, resource, status, "latencyMs",
+       "integrationLatencyMs", cache, "sourceIp", "apiKeyId", "userAgent", "responseLength", line
+     FROM json_to_recordset($1::json) AS r("tenantId" text, "apiId" text, stage text, time timestamptz,
+       "requestId" text, method text, path text, resource text, status int, "latencyMs" float8,
+       "integrationLatencyMs" float8, cache text, "sourceIp" text, "apiKeyId" text, "userAgent" text,
+       "responseLength" int, line text)`,
+    [JSON.stringify(rows)],
   );
 }
 

@@ -188,7 +188,7 @@ async function flushOnce(): Promise<void> {
     logger.warn({ err, rows: rows.length }, "api metrics flush failed; kept for the next one");
   }
   try {
-    for (let i = 0; i < log.length; i += 5_000) await insertAccessLog(pool(), log.slice(i, i + 5_000));
+    for (let i = 0; i < log.length; i += 1_000) await insertAccessLog(pool(), log.slice(i, i + 1_000));
   } catch (err) {
     failed = true;
     // The batch goes back in front of what arrived meanwhile (a partly written batch may repeat rows).
