@@ -96,14 +96,15 @@ export type AccessLogRow = {
 };
 
 /**
- * Appends access-log rows (one multi-row statement). The rows travel as ONE JSON text: the web
- * process serializes them with JSON.stringify (native, well under a millisecond for a second's
- * rows), where 17 array parameters were each turned into a PostgreSQL array literal in JavaScript,
+ * Appends access-log rows (one multi-row statement). The rows travel as ONE JSON text (native
+ * JSON.stringify, well under a millisecond for a second's rows), where 17 array parameters were each turned into a PostgreSQL array literal in JavaScript,
  * element by element: at 1,000 requests/s that took the event loop for several milliseconds once a
  * second, long enough to show in the gateway's p99.
  */
-export async function insertAccessLog(db: Queryable, rows: AccessLogRow[]): Promise<void> {
+export async function insertAccessLog(db: Queryable, rows: AccessLogRow[] | readonly string[]): Promise<void> {
   if (rows.length === 0) return;
+  // Rows may come already serialized (the recorder keeps each as its JSON text).
+  const json = typeof rows[0] === "string" ? `[${(rows as readonly string[]).join(",")}]` : JSON.stringify(rows);
   await db.query(
     `INSERT INTO api_access_log (tenant_id, api_id, stage, time, request_id, method, path, resource, status,
        latency_ms, integration_latency_ms, cache, source_ip, api_key_id, user_agent, response_length, line)
@@ -113,7 +114,7 @@ export async function insertAccessLog(db: Queryable, rows: AccessLogRow[]): Prom
        "requestId" text, method text, path text, resource text, status int, "latencyMs" float8,
        "integrationLatencyMs" float8, cache text, "sourceIp" text, "apiKeyId" text, "userAgent" text,
        "responseLength" int, line text)`,
-    [JSON.stringify(rows)],
+    [json],
   );
 }
 
