@@ -78,7 +78,9 @@ function poolFor(url: URL, target: { address: string; family: 4 | 6 }, connectTi
   pool = new Pool(url.origin, {
     connections: CONNECTIONS_PER_POOL,
     pipelining: 1,
-    keepAliveTimeout: 60_000,
+    // Idle connections are kept 4 s, or the server's own Keep-Alive hint less a margin (undici's
+    // default): longer, and a request may race a server that closes idle sockets sooner.
+    keepAliveTimeout: 4_000,
     connect: {
       timeout: connectTimeoutMs,
       // Pin every connection to the address we checked (the name is still used for SNI and Host).
