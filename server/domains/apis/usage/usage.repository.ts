@@ -179,6 +179,7 @@ export async function deleteLimitState(q: Queryable, tenantId: string, prefix: s
   const like = `${prefix.replace(/[\\%_]/g, "\\$&")}%`;
   await q.query(`DELETE FROM rate_buckets WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
   await q.query(`DELETE FROM quota_counters WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
+  await q.query(`DELETE FROM quota_leases WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
 }
 
 export async function insertPlanKey(q: Queryable, tenantId: string, planId: string, keyId: string): Promise<boolean> {
