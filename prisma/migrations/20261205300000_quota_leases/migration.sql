@@ -34,9 +34,13 @@ CREATE INDEX "quota_leases_tenant_id_idx" ON "quota_leases"("tenant_id");
 --   (held = false when the lease is gone: expired, or removed).
 -- - 'release': the report, and the holder's lease is dropped (its units come back at once).
 -- `remaining`: the remainder after this operation (the limit less used and every live lease).
+-- What is added to `used` is added to the day's usage of (`p_daily_plan`, `p_daily_key`) too, in the
+-- same statement, so GetUsage's days and its remaining quota agree (units spent just before UTC
+-- midnight and reported after it count on the new day).
 CREATE FUNCTION sb_quota_lease(
   p_tenant TEXT, p_key TEXT, p_start TIMESTAMPTZ, p_limit INTEGER, p_holder TEXT, p_mode TEXT,
-  p_consumed INTEGER, p_want INTEGER, p_lease_ms INTEGER, p_direct_at INTEGER)
+  p_consumed INTEGER, p_want INTEGER, p_lease_ms INTEGER, p_direct_at INTEGER,
+  p_daily_plan TEXT, p_daily_key TEXT)
 RETURNS TABLE (granted INTEGER, direct BOOLEAN, remaining INTEGER, held BOOLEAN)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -92,5 +96,13 @@ BEGIN
     avail := avail - 1;
   END IF;
   remaining := greatest(avail, 0);
+  IF p_daily_plan IS NOT NULL AND greatest(p_consumed, 0) + granted * direct::INTEGER > 0 THEN
+    -- (a plan deleted meanwhile took its usage with it)
+    INSERT INTO apigw_usage_daily AS d (usage_plan_id, key_id, day, tenant_id, used)
+      SELECT p_daily_plan, p_daily_key, (n AT TIME ZONE 'UTC')::DATE, p_tenant,
+             greatest(p_consumed, 0) + granted * direct::INTEGER
+       WHERE EXISTS (SELECT 1 FROM apigw_usage_plans p WHERE p.id = p_daily_plan)
+      ON CONFLICT (usage_plan_id, key_id, day) DO UPDATE SET used = d.used + excluded.used;
+  END IF;
   RETURN NEXT;
 END $$;

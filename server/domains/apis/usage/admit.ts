@@ -17,8 +17,8 @@ import { takeQuota } from "./quota-leases";
 //   limits stay exact and the total never exceeds the bucket's);
 // - a quota is spent through leases too (quota-leases.ts: a process takes a share of the remainder
 //   and reports what it spent every 200 ms), never more than the limit across processes; a small
-//   remainder is counted per request;
-// - the day's usage is counted in memory and flushed every second (daily-usage.ts).
+//   remainder is counted per request; the day's usage is written with the quota's reports;
+// - without a quota, the day's usage is counted in memory and flushed every second (daily-usage.ts).
 
 export type Throttle = { rateLimit: number; burstLimit: number };
 
@@ -122,7 +122,7 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   const headers: Record<string, string> = {};
   if (quota) {
     // Never more than the limit across processes: from this process's lease, or a round trip.
-    const r = await takeQuota(req.tenantId, quota);
+    const r = await takeQuota(req.tenantId, quota, daily);
     if (!r.ok) {
       return {
         ok: false,
@@ -139,9 +139,8 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
     headers["x-ratelimit-limit"] = String(quota.limit);
     headers["x-ratelimit-remaining"] = String(Math.max(0, Math.floor(r.remaining)));
     headers["x-ratelimit-reset"] = resetSeconds();
-  }
-  if (daily) countDailyUsage(req.tenantId, daily.usagePlanId, daily.keyId);
-  if (!quota) {
+  } else {
+    if (daily) countDailyUsage(req.tenantId, daily.usagePlanId, daily.keyId);
     if (shown && buckets.length === 1) {
       headers["x-ratelimit-limit"] = String(shown.rate);
       headers["x-ratelimit-remaining"] = String(remaining);

@@ -11,7 +11,8 @@ import { logger } from "../../../logger";
 // - a remainder of at most DIRECT_AT (or too small to share) is counted per request (one round
 //   trip each, as before leases), so the last units are never stranded in another process's lease;
 // - what a process spent is reported every FLUSH_MS (and on shutdown, `releaseQuotaLeases`) into
-//   `used`, which is what GetUsage shows: consumed requests, not leased ones;
+//   `used`, which is what GetUsage shows: consumed requests, not leased ones (the day's usage row is
+//   written in the same statement, so GetUsage is exact after a report: no separate daily flush);
 // - a lease expires LEASE_MS after it was granted. The process stops spending it SPEND_MS after it
 //   asked (a second earlier, counted from before the request left, so clock offsets do not matter)
 //   and then reports and drops it; a process killed with units in hand strands them until the
@@ -31,10 +32,13 @@ const IDLE_MS = 10_000;
 const holder = randomUUID();
 
 export type QuotaSpec = { key: string; periodStart: Date; limit: number };
+/** The plan and key whose day's usage (GetUsage) counts what the quota counts. */
+export type DailySpec = { usagePlanId: string; keyId: string };
 export type QuotaTake = { ok: boolean; remaining: number };
 
 type State = {
   tenantId: string;
+  daily: DailySpec | null;
   key: string;
   periodStart: Date;
   limit: number;
@@ -68,8 +72,21 @@ async function quotaOp(
   want = 0,
 ): Promise<Row> {
   const r = await db.query(
-    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [s.tenantId, s.key, s.periodStart, s.limit, holder, mode, consumed, want, LEASE_MS, DIRECT_AT],
+    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      s.tenantId,
+      s.key,
+      s.periodStart,
+      s.limit,
+      holder,
+      mode,
+      consumed,
+      want,
+      LEASE_MS,
+      DIRECT_AT,
+      s.daily?.usagePlanId ?? null,
+      s.daily?.keyId ?? null,
+    ],
   );
   return r.rows[0] as Row;
 }
@@ -149,7 +166,7 @@ function spendLocal(s: State): QuotaTake | undefined {
 }
 
 /** One unit of the quota, from this process's lease when it holds one, else from the database. */
-export async function takeQuota(tenantId: string, q: QuotaSpec): Promise<QuotaTake> {
+export async function takeQuota(tenantId: string, q: QuotaSpec, daily: DailySpec | null): Promise<QuotaTake> {
   const k = stateKey(q);
   let s = states.get(k);
   let prior: Promise<unknown> = Promise.resolve();
@@ -164,6 +181,7 @@ export async function takeQuota(tenantId: string, q: QuotaSpec): Promise<QuotaTa
   if (!s) {
     s = {
       tenantId,
+      daily,
       key: q.key,
       periodStart: q.periodStart,
       limit: q.limit,
