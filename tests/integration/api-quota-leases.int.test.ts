@@ -154,7 +154,7 @@ describe("usage-plan quotas through leases, across two web processes", () => {
     // A third process takes a lease (40 left, nobody else holding: a share of min(8, 40 / 2)).
     const doomed = await startWeb();
     let fromDoomed = 0;
-    let held: Array<{ units: number; live: boolean }> = [];
+    let held: Array<{ units: number; live: boolean }>;
     try {
       for (let i = 0; i < 3; i++) if ((await get(doomed.port, path, k.value)) === 200) fromDoomed++;
       expect(fromDoomed).toBe(3);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { pool, type Queryable } from "../../../db";
 import { logger } from "../../../logger";
+import { quotaLeaseOp, type QuotaLeaseResult } from "./usage.repository";
 
 // Usage-plan quotas spent through leases (SQL: sb_quota_lease, migration 20261205300000_quota_leases).
 // A process takes a chunk of a key's remaining quota — at most the remainder / (2 × processes
@@ -51,6 +52,8 @@ type State = {
   left: number;
   /** Size of the next lease: doubled when one was spent before it ran out, halved when not. */
   want: number;
+  /** The last lease was spent to its last unit (the next asks for more). */
+  spentOut: boolean;
   /** The remainder was small at the last round trip: count per request. */
   direct: boolean;
   /** The round trips of this state run one after another (a report never overtakes a new lease). */
@@ -62,34 +65,28 @@ type State = {
   retired: boolean;
 };
 
-type Row = { granted: number; direct: boolean; remaining: number; held: boolean };
+type Row = QuotaLeaseResult;
 
-async function quotaOp(
+const quotaOp = (
   db: Queryable,
   s: State,
   mode: "lease" | "direct" | "flush" | "release",
   consumed: number,
   want = 0,
-): Promise<Row> {
-  const r = await db.query(
-    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      s.tenantId,
-      s.key,
-      s.periodStart,
-      s.limit,
-      holder,
-      mode,
-      consumed,
-      want,
-      LEASE_MS,
-      DIRECT_AT,
-      s.daily?.usagePlanId ?? null,
-      s.daily?.keyId ?? null,
-    ],
-  );
-  return r.rows[0] as Row;
-}
+): Promise<Row> =>
+  quotaLeaseOp(db, {
+    tenantId: s.tenantId,
+    key: s.key,
+    periodStart: s.periodStart,
+    limit: s.limit,
+    holder,
+    mode,
+    consumed,
+    want,
+    leaseMs: LEASE_MS,
+    directAt: DIRECT_AT,
+    daily: s.daily,
+  });
 
 const states = new Map<string, State>();
 let timer: NodeJS.Timeout | undefined;
@@ -137,6 +134,8 @@ export async function flushQuotaUsage(): Promise<void> {
   const now = Date.now();
   const due = [...states.values()].filter((s) => s.consumed > 0 || (s.units > 0 && now >= s.spendUntil));
   const results = await Promise.allSettled(due.map((s) => report(s, false)));
+  // Reports (and leases, which report too) already on their way are waited for as well.
+  await Promise.all([...states.values()].map((s) => s.chain));
   // A state still holding units must be looked at again when it may no longer spend them.
   for (const s of states.values()) if (s.units > 0 || s.consumed > 0) schedule();
   const failed = results.find((r) => r.status === "rejected");
@@ -156,9 +155,10 @@ export async function releaseQuotaLeases(): Promise<void> {
 }
 
 function spendLocal(s: State): QuotaTake | undefined {
-  if (s.units > 0 && Date.now() < s.spendUntil) {
+  if (s.units > 0 && Date.now() < s.spendUntil && !s.retired) {
     s.units--;
     s.consumed++;
+    if (!s.units) s.spentOut = true;
     schedule();
     return { ok: true, remaining: Math.max(0, s.left + s.units) };
   }
@@ -190,6 +190,7 @@ export async function takeQuota(tenantId: string, q: QuotaSpec, daily: DailySpec
       consumed: 0,
       left: 0,
       want: MIN_WANT,
+      spentOut: false,
       direct: false,
       chain: prior,
       busy: 0,
@@ -198,6 +199,8 @@ export async function takeQuota(tenantId: string, q: QuotaSpec, daily: DailySpec
     states.set(k, s);
   }
   for (;;) {
+    // Replaced meanwhile (the limit changed while this request waited): start over on the new state.
+    if (s.retired) return takeQuota(tenantId, q, daily);
     const local = spendLocal(s);
     if (local) return local;
     if (s.direct && !s.leasing) {
@@ -216,7 +219,9 @@ export async function takeQuota(tenantId: string, q: QuotaSpec, daily: DailySpec
         const sentAt = Date.now();
         // A lease spent before it ran out asks for twice as much next time; a lease that expired
         // with units left, half (a quiet key holds little).
-        if (st.spendUntil) st.want = st.units > 0 ? Math.max(MIN_WANT, st.want >> 1) : Math.min(MAX_WANT, st.want * 2);
+        if (st.spentOut) st.want = Math.min(MAX_WANT, st.want * 2);
+        else if (st.spendUntil) st.want = Math.max(MIN_WANT, st.want >> 1);
+        st.spentOut = false;
         st.units = 0;
         const c = st.consumed;
         st.consumed = 0;
@@ -245,7 +250,7 @@ export async function takeQuota(tenantId: string, q: QuotaSpec, daily: DailySpec
       if (after) return after;
       return { ok: false, remaining: 0 };
     }
-    await s.leasing.catch(() => undefined);
+    await s.leasing;
     const after = spendLocal(s);
     if (after) return after;
     if (!s.direct) return { ok: false, remaining: 0 };

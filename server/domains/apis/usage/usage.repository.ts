@@ -309,3 +309,42 @@ export async function addDailyUsage(
     ],
   );
 }
+
+export type QuotaLeaseResult = { granted: number; direct: boolean; remaining: number; held: boolean };
+
+/** One sb_quota_lease operation (migration 20261205300000_quota_leases; quota-leases.ts says when). */
+export async function quotaLeaseOp(
+  q: Queryable,
+  a: {
+    tenantId: string;
+    key: string;
+    periodStart: Date;
+    limit: number;
+    holder: string;
+    mode: "lease" | "direct" | "flush" | "release";
+    consumed: number;
+    want: number;
+    leaseMs: number;
+    directAt: number;
+    daily: { usagePlanId: string; keyId: string } | null;
+  },
+): Promise<QuotaLeaseResult> {
+  const r = await q.query(
+    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      a.tenantId,
+      a.key,
+      a.periodStart,
+      a.limit,
+      a.holder,
+      a.mode,
+      a.consumed,
+      a.want,
+      a.leaseMs,
+      a.directAt,
+      a.daily?.usagePlanId ?? null,
+      a.daily?.keyId ?? null,
+    ],
+  );
+  return r.rows[0] as QuotaLeaseResult;
+}
