@@ -8,7 +8,11 @@
 //     directly (the peer), the same echo through the gateway (HTTP_PROXY), and MOCK; p50/p99 of each
 //     and the gateway's added latency (its p50/p99 minus the direct p50/p99; bar p99 ≤ 5 ms). The
 //     key's plan has a throttle far above the rate (1,000,000/s), so every request is admitted and
-//     still counted in PostgreSQL. Then flat-out requests/s for each (BENCH_CLIENTS (32) callers for
+//     still counted in PostgreSQL. The same MOCK with a second key whose plan also has a quota far
+//     above the request count (BENCH_QUOTA, 100,000,000 a month): its added latency, and the
+//     database round trips it cost per request (calls of sb_quota_lease, from pg_stat_user_functions
+//     with track_functions = pl on the bench database; before quota leases it was one sb_admit per
+//     request). Then flat-out requests/s for each (BENCH_CLIENTS (32) callers for
 //     BENCH_FLAT_SECONDS (5)).
 //  2. admission across both web processes: a plan with rate BENCH_PLAN_RATE (50)/s and burst
 //     BENCH_PLAN_BURST (100); 8 callers (4 per process) hammer /mock for BENCH_ADMIT_SECONDS (10);
@@ -44,6 +48,7 @@ const FLAT_SECONDS = Number(process.env.BENCH_FLAT_SECONDS ?? 5);
 const PLAN_RATE = Number(process.env.BENCH_PLAN_RATE ?? 50);
 const PLAN_BURST = Number(process.env.BENCH_PLAN_BURST ?? 100);
 const ADMIT_SECONDS = Number(process.env.BENCH_ADMIT_SECONDS ?? 10);
+const QUOTA = Number(process.env.BENCH_QUOTA ?? 100_000_000);
 const region = "us-east-1";
 
 type Target = { port: number; path: string; headers: Record<string, string> };
@@ -147,7 +152,21 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Calls of a PL/pgSQL function so far (every backend's, as reported to the statistics). */
+async function fnCalls(
+  query: (text: string, values?: unknown[]) => Promise<{ rows: Array<{ calls?: string }> }>,
+  name: string,
+) {
+  await query(`SELECT pg_stat_clear_snapshot()`);
+  const r = await query(`SELECT calls FROM pg_stat_user_functions WHERE funcname = $1`, [name]);
+  return Number(r.rows[0]?.calls ?? 0);
+}
+
 await withBenchDatabase(async (db) => {
+  // Function call counts for the quota case's round trips (sessions opened from now on).
+  await db.query(
+    `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET track_functions = %L', current_database(), 'pl'); END $$`,
+  );
   const echo = await startEcho();
   const webs = await Promise.all([startWebProcess(db.env), startWebProcess(db.env)]);
   try {
@@ -214,16 +233,25 @@ await withBenchDatabase(async (db) => {
       }),
     );
     await gw.send(new CreateDeploymentCommand({ restApiId, stageName: "prod" }));
-    const planKey = async (name: string, throttle: { rateLimit: number; burstLimit: number }) => {
+    const planKey = async (
+      name: string,
+      throttle: { rateLimit: number; burstLimit: number },
+      quota?: { limit: number; period: "MONTH" },
+    ) => {
       const key = await gw.send(new CreateApiKeyCommand({ name, enabled: true }));
       const plan = await gw.send(
-        new CreateUsagePlanCommand({ name, throttle, apiStages: [{ apiId: restApiId, stage: "prod" }] }),
+        new CreateUsagePlanCommand({ name, throttle, quota, apiStages: [{ apiId: restApiId, stage: "prod" }] }),
       );
       await gw.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id!, keyId: key.id!, keyType: "API_KEY" }));
       return { keyId: key.id!, value: key.value!, planId: plan.id! };
     };
     const generous = await planKey("latency", { rateLimit: 1_000_000, burstLimit: 2_000_000 });
     const limited = await planKey("admission", { rateLimit: PLAN_RATE, burstLimit: PLAN_BURST });
+    const quotaed = await planKey(
+      "quota",
+      { rateLimit: 1_000_000, burstLimit: 2_000_000 },
+      { limit: QUOTA, period: "MONTH" },
+    );
     gw.destroy();
 
     const direct: Target = { port: echo.port, path: "/echo", headers: {} };
@@ -237,12 +265,13 @@ await withBenchDatabase(async (db) => {
       path: `/gw/${restApiId}/prod/mock`,
       headers: { "x-api-key": generous.value },
     };
-    for (const t of [direct, viaProxy, viaMock]) {
+    const viaQuota: Target = { ...viaMock, headers: { "x-api-key": quotaed.value } };
+    for (const t of [direct, viaProxy, viaMock, viaQuota]) {
       const s = await get(t);
       if (s !== 200) throw new Error(`${t.path} answered ${s}`);
     }
     // Warm-up (JIT, connection pools, the gateway's caches), then statistics for the planner.
-    for (const t of [direct, viaProxy, viaMock]) await steady(t, RATE, 2);
+    for (const t of [direct, viaProxy, viaMock, viaQuota]) await steady(t, RATE, 2);
     await analyze(db.query);
 
     console.log(
@@ -250,11 +279,15 @@ await withBenchDatabase(async (db) => {
     );
     console.log(`Phase 1: open loop at ${RATE} requests/s for ${SECONDS} s each, keep-alive, one client process`);
     const results: Record<string, Awaited<ReturnType<typeof steady>>> = {};
+    let quotaCalls = 0;
     for (const [name, t] of [
       ["direct echo (peer)", direct],
       ["gateway HTTP_PROXY → echo", viaProxy],
       ["gateway MOCK", viaMock],
+      ["gateway MOCK, plan with a quota", viaQuota],
     ] as const) {
+      // Last in this list: the calls of the earlier runs (the warm-up's) have reached the statistics.
+      if (t === viaQuota) quotaCalls = -(await fnCalls(db.query, "sb_quota_lease"));
       const cpu0 = cpuMs(webs[0]!.child.pid!);
       const r = await steady(t, RATE, SECONDS);
       const perRequest = (cpuMs(webs[0]!.child.pid!) - cpu0) / (r.lat.length + r.bad);
@@ -272,6 +305,10 @@ await withBenchDatabase(async (db) => {
     console.log(
       `  added latency, MOCK − direct: p50 ${ms(m.p50 - d.p50)} ms, p99 ${ms(m.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${m.p99 - d.p99 <= 5 ? "met" : "NOT met"})`,
     );
+    const q = results["gateway MOCK, plan with a quota"]!;
+    console.log(
+      `  added latency, MOCK with a quota plan − direct: p50 ${ms(q.p50 - d.p50)} ms, p99 ${ms(q.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${q.p99 - d.p99 <= 5 ? "met" : "NOT met"}); the quota over MOCK without one: p50 ${ms(q.p50 - m.p50)} ms, p99 ${ms(q.p99 - m.p99)} ms`,
+    );
     console.log(`Flat out: ${CLIENTS} callers for ${FLAT_SECONDS} s each`);
     const flat: Record<string, number> = {};
     for (const [name, t] of [
@@ -285,6 +322,12 @@ await withBenchDatabase(async (db) => {
         `  ${name}: ${r.perSecond.toFixed(0)} requests/s (${r.bad} not 200; load average ${os.loadavg()[0]!.toFixed(1)})`,
       );
     }
+    // An idle backend reports its function calls within 10 s; the flat-out runs took longer than that.
+    quotaCalls += await fnCalls(db.query, "sb_quota_lease");
+    const quotaRequests = q.lat.length + q.bad;
+    console.log(
+      `  quota round trips during the quota run: ${quotaCalls} sb_quota_lease calls for ${quotaRequests} requests = ${(quotaCalls / quotaRequests).toFixed(4)} per request (before quota leases: 1 sb_admit per request)`,
+    );
     console.log(
       `  ratio: the gateway's HTTP_PROXY ran ${(flat["gateway HTTP_PROXY → echo"]! / flat["direct echo (peer)"]!).toFixed(3)}× the direct calls' requests/s; MOCK ${(flat["gateway MOCK"]! / flat["direct echo (peer)"]!).toFixed(3)}×`,
     );

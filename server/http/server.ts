@@ -8,6 +8,7 @@ import { REST_ROUTES } from "./rest/routes";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
 import { listenForGatewayChanges, stopListeningForGatewayChanges } from "../domains/apis/gateway-cache";
 import { flushDailyUsage } from "../domains/apis/usage/daily-usage";
+import { releaseQuotaLeases } from "../domains/apis/usage/quota-leases";
 import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";
@@ -102,6 +103,8 @@ export async function startWebServer(opts: {
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       await nextApp?.close?.().catch(() => {});
+      // Spent quota units are reported and unspent ones given back before the pool closes.
+      await releaseQuotaLeases().catch((err) => logger.warn({ err }, "quota leases not released at shutdown"));
       await flushDailyUsage().catch((err) => logger.warn({ err }, "daily usage not flushed at shutdown"));
       stopListeningForGatewayChanges();
       stopListeningForRevocations();

@@ -1,5 +1,7 @@
 import { admitApiRequest, type AdmitRequest } from "../../server/domains/apis/usage/admit";
 import { closeDb, pool } from "../../server/db";
+import { flushDailyUsage } from "../../server/domains/apis/usage/daily-usage";
+import { releaseQuotaLeases } from "../../server/domains/apis/usage/quota-leases";
 
 // A separate process that calls the gateway's admission check as fast as it can, with
 // `concurrency` calls in flight (tests/integration/api-admission.int.test.ts runs two at once on one
@@ -33,6 +35,9 @@ async function main() {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   process.stdout.write(JSON.stringify({ admitted, throttled, quota }) + "\n");
+  // As a web process's shutdown: spent quota reported, leases given back, the day's usage written.
+  await releaseQuotaLeases();
+  await flushDailyUsage();
   await closeDb();
   process.disconnect();
 }

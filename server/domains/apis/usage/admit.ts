@@ -1,10 +1,11 @@
 import { pool } from "../../../db";
 import { periodEnd, periodStart } from "../../../core/apis/usage/quota-period";
-import { admitShared, LeasedBuckets, type BucketSpec } from "../../../platform/shared-limits";
+import { LeasedBuckets, type BucketSpec } from "../../../platform/shared-limits";
 import { GATEWAY_KEYS_CHANNEL, NotifiedCache } from "../gateway-cache";
 import { keyByValueWithPlans, type StageThrottle, type UsagePlanRow } from "./usage.repository";
 import { planQuotaKey } from "./usage.service";
 import { countDailyUsage } from "./daily-usage";
+import { takeQuota } from "./quota-leases";
 
 // The gateway's admission check, before it runs a method's integration: the API key (when the method
 // requires one), the usage plan's throttle and quota for that key, and the stage's and method's
@@ -14,8 +15,9 @@ import { countDailyUsage } from "./daily-usage";
 // - throttles are shared token buckets spent through leases (platform/shared-limits.ts
 //   LeasedBuckets: a process takes about 1% of a second's tokens at a time, at least 1, so small
 //   limits stay exact and the total never exceeds the bucket's);
-// - a quota is counted exactly, one round trip per request for keys whose plan has one (with that
-//   day's usage in the same statement);
+// - a quota is spent through leases too (quota-leases.ts: a process takes a share of the remainder
+//   and reports what it spent every 200 ms), never more than the limit across processes; a small
+//   remainder is counted per request; the day's usage is written with the quota's reports;
 // - without a quota, the day's usage is counted in memory and flushed every second (daily-usage.ts).
 
 export type Throttle = { rateLimit: number; burstLimit: number };
@@ -119,8 +121,8 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
 
   const headers: Record<string, string> = {};
   if (quota) {
-    // Exact across processes: one round trip counts the quota and the day's usage, or refuses.
-    const r = await admitShared(pool(), req.tenantId, [], quota, daily);
+    // Never more than the limit across processes: from this process's lease, or a round trip.
+    const r = await takeQuota(req.tenantId, quota, daily);
     if (!r.ok) {
       return {
         ok: false,

@@ -179,6 +179,7 @@ export async function deleteLimitState(q: Queryable, tenantId: string, prefix: s
   const like = `${prefix.replace(/[\\%_]/g, "\\$&")}%`;
   await q.query(`DELETE FROM rate_buckets WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
   await q.query(`DELETE FROM quota_counters WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
+  await q.query(`DELETE FROM quota_leases WHERE tenant_id = $1 AND key LIKE $2`, [tenantId, like]);
 }
 
 export async function insertPlanKey(q: Queryable, tenantId: string, planId: string, keyId: string): Promise<boolean> {
@@ -307,4 +308,43 @@ export async function addDailyUsage(
       rows.map((r) => r.used),
     ],
   );
+}
+
+export type QuotaLeaseResult = { granted: number; direct: boolean; remaining: number; held: boolean };
+
+/** One sb_quota_lease operation (migration 20261205300000_quota_leases; quota-leases.ts says when). */
+export async function quotaLeaseOp(
+  q: Queryable,
+  a: {
+    tenantId: string;
+    key: string;
+    periodStart: Date;
+    limit: number;
+    holder: string;
+    mode: "lease" | "direct" | "flush" | "release";
+    consumed: number;
+    want: number;
+    leaseMs: number;
+    directAt: number;
+    daily: { usagePlanId: string; keyId: string } | null;
+  },
+): Promise<QuotaLeaseResult> {
+  const r = await q.query(
+    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      a.tenantId,
+      a.key,
+      a.periodStart,
+      a.limit,
+      a.holder,
+      a.mode,
+      a.consumed,
+      a.want,
+      a.leaseMs,
+      a.directAt,
+      a.daily?.usagePlanId ?? null,
+      a.daily?.keyId ?? null,
+    ],
+  );
+  return r.rows[0] as QuotaLeaseResult;
 }

@@ -7,6 +7,7 @@ import { quotaUsed, setQuotaUsed } from "../../../platform/shared-limits";
 import * as repo from "./usage.repository";
 import type { ApiKeyRow, ApiStageRow, QuotaRow, StageThrottle, UsagePlanRow } from "./usage.repository";
 import { flushDailyUsage } from "./daily-usage";
+import { flushQuotaUsage } from "./quota-leases";
 
 // API Gateway v1's API keys, usage plans, plan keys and usage, with AWS's rules and words. A usage
 // plan's apiStages name a REST API and stage by value: the REST API tables belong to the gateway
@@ -532,7 +533,9 @@ export async function getUsage(
   const days = Math.round((to.getTime() - from.getTime()) / 86_400_000) + 1;
   if (days > 90) throw badRequest("The date range must not exceed 90 days");
   const plan = await planOrThrow(caller, planId);
-  // This process's requests not yet written (other processes' are, within a second: daily-usage.ts).
+  // This process's requests not yet written (other processes' are, within a second: daily-usage.ts,
+  // and their spent quota within 200 ms: quota-leases.ts).
+  await flushQuotaUsage();
   await flushDailyUsage();
   const page = pageOf(f.position, f.limit);
   const keys = await paged(page, (offset, limit) =>
@@ -590,6 +593,8 @@ export async function updateUsage(caller: UsageCaller, planId: string, keyId: st
   if (!plan.quota) throw badRequest(`Usage Plan ${planId} does not have a quota`);
   const now = new Date();
   const start = periodStart(plan.quota.period, plan.quota.offset, now);
+  // Units this process spent count before the new remainder is set.
+  await flushQuotaUsage();
   for (const o of ops) {
     if (o.op !== "replace" || o.path !== "/remaining") throw badRequest(`Invalid patch path ${o.path ?? ""}`);
     const remaining = num(o.value, "remaining");
