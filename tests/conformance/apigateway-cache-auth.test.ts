@@ -414,6 +414,8 @@ describe("COGNITO_USER_POOLS authorizers", () => {
     ["an expired token", async () => token({ token_use: "id" }, { exp: Math.floor(Date.now() / 1000) - 60 })],
     ["a token of another issuer", async () => token({ token_use: "id" }, { iss: `${idp.url}/us-east-1_Other` })],
     ["a token without token_use", async () => token({})],
+    // No authorizationScopes on the method: API Gateway takes the ID token only.
+    ["an access token on a method without scopes", async () => token({ token_use: "access", scope: "openid" })],
     [
       "a token signed by another key",
       async () => {
