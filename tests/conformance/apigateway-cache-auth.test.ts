@@ -163,12 +163,16 @@ const mock: MethodSpec["integration"] = {
   requestTemplates: { "application/json": '{"statusCode": 200}' },
 };
 
-async function signedFetch(url: string, headers: Record<string, string> = {}) {
+async function signedFetch(
+  url: string,
+  headers: Record<string, string> = {},
+  key: { id: string; secret: string } = t.key,
+) {
   const u = new URL(url);
   const signer = new SignatureV4({
     service: "execute-api",
     region,
-    credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+    credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
     sha256: Sha256,
   });
   const s = await signer.sign({
@@ -414,6 +418,8 @@ describe("COGNITO_USER_POOLS authorizers", () => {
     ["an expired token", async () => token({ token_use: "id" }, { exp: Math.floor(Date.now() / 1000) - 60 })],
     ["a token of another issuer", async () => token({ token_use: "id" }, { iss: `${idp.url}/us-east-1_Other` })],
     ["a token without token_use", async () => token({})],
+    // No authorizationScopes on the method: API Gateway takes the ID token only.
+    ["an access token on a method without scopes", async () => token({ token_use: "access", scope: "openid" })],
     [
       "a token signed by another key",
       async () => {
@@ -545,5 +551,161 @@ describe("resource policies", () => {
         BadRequestException,
       );
     }
+  });
+});
+
+describe("cross-account AWS_IAM calls granted by the resource policy", () => {
+  let stranger: TestTenant;
+  let outsider: TestTenant;
+  let base: string;
+  let bare: string;
+  let apiId: string;
+  const who = '{"account": "$context.identity.accountId", "arn": "$context.identity.userArn"}';
+
+  beforeAll(async () => {
+    [stranger, outsider] = await Promise.all([createTestTenant(), createTestTenant()]);
+    const iam = (template = who): MethodSpec => ({
+      method: { authorizationType: "AWS_IAM" },
+      integration: mock,
+      template,
+    });
+    apiId = await buildApi(
+      { "/shared": iam(), "/admin": iam(), "/tls": iam() },
+      {
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: `arn:aws:iam::${stranger.tenant.accountId}:root` },
+              Action: "execute-api:Invoke",
+              Resource: ["execute-api:/*/GET/shared", "execute-api:/*/GET/tls"],
+            },
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "execute-api:Invoke",
+              Resource: "execute-api:/*/GET/tls",
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+    );
+    await gw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "test" }));
+    base = `${a.url}/gw/${apiId}/test`;
+    const bareId = await buildApi({ "/shared": iam() });
+    await gw.send(new CreateDeploymentCommand({ restApiId: bareId, stageName: "test" }));
+    bare = `${b.url}/gw/${bareId}/test`;
+  });
+
+  const arn = (id: string, p: string) => `arn:aws:execute-api:${region}:${t.tenant.accountId}:${id}/test/GET/${p}`;
+  const userArn = (x: TestTenant) => `arn:aws:iam::${x.tenant.accountId}:user/${x.key.id}`;
+
+  it("another tenant's key is admitted where the policy names its account, and $context says who called", async () => {
+    const r = await signedFetch(`${base}/shared`, {}, stranger.key);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ account: stranger.tenant.accountId, arn: userArn(stranger) });
+  });
+
+  it("is refused where no statement grants it (implicit deny), with its ARN in the message", async () => {
+    const r = await signedFetch(`${base}/admin`, {}, stranger.key);
+    expect(r.status).toBe(403);
+    expect(r.headers.get("x-amzn-errortype")).toBe("AccessDeniedException");
+    expect(await r.json()).toEqual({
+      message: `User: ${userArn(stranger)} is not authorized to perform: execute-api:Invoke on resource: ${arn(apiId, "admin")}`,
+    });
+  });
+
+  it("an explicit Deny wins over the grant (no TLS here)", async () => {
+    const r = await signedFetch(`${base}/tls`, {}, stranger.key);
+    expect(r.status).toBe(403);
+    expect(((await r.json()) as { message: string }).message).toMatch(/with an explicit deny$/);
+    // Behind a proxy that terminated TLS (X-Forwarded-Proto: https) the request counts as secure.
+    const behindTls = await signedFetch(`${base}/tls`, { "x-forwarded-proto": "https" }, stranger.key);
+    expect(behindTls.status).toBe(200);
+  });
+
+  it("a tenant the policy does not name is refused; the API's own tenant needs no grant", async () => {
+    expect((await signedFetch(`${base}/shared`, {}, outsider.key)).status).toBe(403);
+    expect((await signedFetch(`${base}/admin`)).status).toBe(200);
+  });
+
+  it("without a resource policy another tenant's key is refused", async () => {
+    const r = await signedFetch(`${bare}/shared`, {}, stranger.key);
+    expect(r.status).toBe(403);
+    expect(((await r.json()) as { message: string }).message).toContain(`User: ${userArn(stranger)} is not authorized`);
+    expect((await signedFetch(`${bare}/shared`)).status).toBe(200);
+  });
+
+  it("a bad signature with another tenant's key id is refused before the policy is read", async () => {
+    const r = await signedFetch(`${base}/shared`, {}, { id: stranger.key.id, secret: "wrong" });
+    expect(r.status).toBe(403);
+    expect(r.headers.get("x-amzn-errortype")).not.toBe("AccessDeniedException");
+  });
+
+  it("CreateRestApi and UpdateRestApi refuse an unknown condition key with BadRequestException", async () => {
+    const bad = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "execute-api:Invoke",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
+        },
+      ],
+    });
+    const create = gw.send(new CreateRestApiCommand({ name: "bad-key", policy: bad }));
+    await expect(create).rejects.toBeInstanceOf(BadRequestException);
+    await expect(create).rejects.toThrow(/Invalid policy document.*invalid condition key: aws:RequestedRegion/);
+    await expect(
+      gw.send(
+        new UpdateRestApiCommand({
+          restApiId: apiId,
+          patchOperations: [{ op: "replace", path: "/policy", value: bad }],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(BadRequestException);
+  });
+});
+
+describe("a Lambda authorizer and a resource policy (table A)", () => {
+  it("the authorizer's allow admits where the policy says nothing; an explicit Deny refuses before the authorizer runs", async () => {
+    const apiId = await buildApi(
+      {
+        "/open": { method: { authorizationType: "CUSTOM", authorizerId: "" }, integration: mock },
+        "/blocked": { method: { authorizationType: "CUSTOM", authorizerId: "" }, integration: mock },
+      },
+      {
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*/GET/blocked" },
+          ],
+        }),
+        authorizer: async (id) =>
+          (
+            await gw.send(
+              new CreateAuthorizerCommand({
+                restApiId: id,
+                name: "fn",
+                type: "TOKEN",
+                authorizerUri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${t.tenant.accountId}:function:cache-auth-authorizer/invocations`,
+                identitySource: "method.request.header.Authorization",
+                authorizerResultTtlInSeconds: 0,
+              }),
+            )
+          ).id!,
+      },
+    );
+    await gw.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "test" }));
+    const start = authorizerCalls;
+    expect((await fetch(`${a.url}/gw/${apiId}/test/open`, { headers: { authorization: "tok" } })).status).toBe(200);
+    expect(authorizerCalls).toBe(start + 1);
+    const denied = await fetch(`${a.url}/gw/${apiId}/test/blocked`, { headers: { authorization: "tok" } });
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { message: string }).message).toMatch(/with an explicit deny$/);
+    expect(authorizerCalls).toBe(start + 1);
   });
 });

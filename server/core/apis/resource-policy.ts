@@ -1,19 +1,19 @@
-import net from "node:net";
-import { parseAllowList, unmapIPv4, type AllowList } from "../net/ip-guard";
+import { conditionProblem, conditionsHold, wildcard, type ConditionBlock } from "./policy-conditions";
 
 // REST API resource policies (the RestApi `policy` document), evaluated by the gateway for
-// execute-api:Invoke. What is understood: Effect Allow/Deny; Principal "*" / {"AWS": "*"} / the
-// API's account (id, `arn:aws:iam::<account>:root` or any IAM/STS ARN of that account) for a
-// caller signed with one of the tenant's keys; Action / NotAction execute-api:Invoke (or
-// execute-api:* / *); Resource / NotResource as `execute-api:/<stage>/<METHOD>/<path>` or a full
-// `arn:aws:execute-api:<region>:<account>:<api>/...` ARN, with `*` and `?` wildcards; Condition
-// operators IpAddress / NotIpAddress (aws:SourceIp) and the String operators (aws:SourceIp,
-// aws:PrincipalAccount, aws:PrincipalArn, aws:SourceVpc, aws:SourceVpce: no request arrives
-// through a VPC here), with ...IfExists.
+// execute-api:Invoke. What is understood: Effect Allow/Deny; Principal / NotPrincipal "*",
+// {"AWS": "*"}, an account (its id or `arn:aws:iam::<account>:root`: any caller signed with that
+// account's keys) or a caller's ARN (`arn:aws:iam::<account>:user/<key id>`); Action / NotAction
+// execute-api:Invoke (or execute-api:* / *); Resource / NotResource as
+// `execute-api:/<stage>/<METHOD>/<path>` or a full `arn:aws:execute-api:<region>:<account>:<api>/...`
+// ARN, with `*` and `?` wildcards; Condition as policy-conditions.ts describes.
 //
-// Evaluation, as API Gateway's "How resource policies affect authorization": an explicit Deny wins;
-// otherwise a request needs an Allow, except a method with AWS_IAM authorization called by the
-// API's own account, which is allowed unless denied (the tenant's keys carry every IAM permission).
+// Evaluation follows API Gateway's "How resource policies affect authorization" and its outcome
+// tables. An explicit Deny wins. Otherwise an Allow admits. Without a matching Allow ("neither"):
+// the method's own authorization decides when it is of the API's account (table A): AWS_IAM signed
+// by one of the API's tenant's keys (they carry every IAM permission) or a Lambda authorizer that
+// allowed; a caller of another account (table B: cross-account AWS_IAM) and anything else (no
+// authorization, Cognito) needs the Allow.
 
 export type PolicyStatement = {
   Sid?: string;
@@ -24,7 +24,7 @@ export type PolicyStatement = {
   NotAction?: string | string[];
   Resource?: string | string[];
   NotResource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: ConditionBlock;
 };
 
 export type ResourcePolicy = { Version?: string; Id?: string; Statement: PolicyStatement[] };
@@ -38,30 +38,22 @@ export type PolicyRequest = {
   /** The path below the stage, starting with "/". */
   path: string;
   sourceIp: string | null;
-  /** The caller, when it signed with one of the API's tenant's keys. */
-  caller: { accountId: string; arn: string } | null;
-  /** The method's authorizationType is AWS_IAM (and the caller was authenticated). */
-  iamAuthorized: boolean;
+  /** The signed caller (a Signalbox key: an IAM user named by its key id), or null: anonymous. */
+  caller: { accountId: string; arn: string; userId: string; userName: string } | null;
+  /**
+   * What allowed the request before the policy: "iam" (the method is AWS_IAM and the caller's
+   * signature verified), "lambda" (its Lambda authorizer allowed), or null (NONE, Cognito).
+   */
+  authorizedBy: "iam" | "lambda" | null;
+  /** When the request arrived (aws:CurrentTime, aws:EpochTime). */
+  now: Date;
+  /** aws:SecureTransport: the request came over TLS. */
+  secureTransport: boolean;
+  userAgent: string | null;
+  referer: string | null;
 };
 
 export type PolicyDecision = { allowed: true } | { allowed: false; explicit: boolean; message: string };
-
-const STRING_OPERATORS = new Set([
-  "StringEquals",
-  "StringNotEquals",
-  "StringEqualsIgnoreCase",
-  "StringNotEqualsIgnoreCase",
-  "StringLike",
-  "StringNotLike",
-]);
-const IP_OPERATORS = new Set(["IpAddress", "NotIpAddress"]);
-const KNOWN_KEYS = new Set([
-  "aws:sourceip",
-  "aws:principalaccount",
-  "aws:principalarn",
-  "aws:sourcevpc",
-  "aws:sourcevpce",
-]);
 
 /** Throws (with AWS's style of message) when `text` is not a resource policy the gateway understands. */
 export function parseResourcePolicy(text: string): ResourcePolicy {
@@ -111,35 +103,12 @@ export function parseResourcePolicy(text: string): ResourcePolicy {
       }
     }
     if (st.Condition !== undefined) {
-      if (!st.Condition || typeof st.Condition !== "object" || Array.isArray(st.Condition))
-        fail(`${where}.Condition must be an object`);
-      for (const [op, block] of Object.entries(st.Condition as Record<string, unknown>)) {
-        const base = op.replace(/IfExists$/, "");
-        if (!STRING_OPERATORS.has(base) && !IP_OPERATORS.has(base))
-          fail(`${where}.Condition operator ${op} is not supported`);
-        if (!block || typeof block !== "object" || Array.isArray(block))
-          fail(`${where}.Condition.${op} must be an object`);
-        for (const [key, v] of Object.entries(block as Record<string, unknown>)) {
-          if (!KNOWN_KEYS.has(key.toLowerCase())) fail(`${where}.Condition key ${key} is not supported`);
-          strings(v, `Condition.${op}.${key}`);
-          if (IP_OPERATORS.has(base)) {
-            const { invalid } = parseAllowList([v].flat().join(","));
-            if (invalid.length) fail(`${where}.Condition.${op} has invalid addresses: ${invalid.join(", ")}`);
-          }
-        }
-      }
+      const problem = conditionProblem(st.Condition);
+      if (problem) fail(`${where}: ${problem}`);
     }
     return st as unknown as PolicyStatement;
   });
   return { ...(d as object), Statement: statements } as ResourcePolicy;
-}
-
-function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${re}$`, ignoreCase ? "is" : "s").test(value);
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path without the leading />`. */
@@ -172,56 +141,21 @@ function principalMatches(p: unknown, r: PolicyRequest): boolean {
   return false;
 }
 
-const listCache = new Map<string, AllowList>();
-function inCidrs(cidrs: string[], ip: string): boolean {
-  const spec = cidrs.join(",");
-  let list = listCache.get(spec);
-  if (!list) {
-    list = parseAllowList(spec).list;
-    if (listCache.size > 500) listCache.clear();
-    listCache.set(spec, list);
-  }
-  const a = unmapIPv4(ip);
-  const family = net.isIPv4(a) ? "ipv4" : net.isIPv6(a) ? "ipv6" : null;
-  return family ? list.check(a, family) : false;
-}
-
-function conditionValue(key: string, r: PolicyRequest): string | undefined {
-  switch (key.toLowerCase()) {
-    case "aws:sourceip":
-      return r.sourceIp ?? undefined;
-    case "aws:principalaccount":
-      return r.caller?.accountId;
-    case "aws:principalarn":
-      return r.caller?.arn;
-    default:
-      return undefined; // aws:SourceVpc / aws:SourceVpce: never through a VPC here
-  }
-}
-
-function conditionsHold(c: PolicyStatement["Condition"], r: PolicyRequest): boolean {
-  for (const [op, block] of Object.entries(c ?? {})) {
-    const ifExists = op.endsWith("IfExists");
-    const base = op.replace(/IfExists$/, "");
-    const negated = base.includes("Not");
-    for (const [key, raw] of Object.entries(block)) {
-      const wanted = [raw].flat();
-      const v = conditionValue(key, r);
-      if (v === undefined) {
-        // A missing key: ...IfExists holds, a negated operator holds, anything else fails.
-        if (ifExists || negated) continue;
-        return false;
-      }
-      let any: boolean;
-      if (IP_OPERATORS.has(base)) any = inCidrs(wanted, v);
-      else if (base.startsWith("StringLike") || base.startsWith("StringNotLike"))
-        any = wanted.some((w) => wildcard(w, v));
-      else if (base.includes("IgnoreCase")) any = wanted.some((w) => w.toLowerCase() === v.toLowerCase());
-      else any = wanted.includes(v);
-      if (negated ? any : !any) return false;
-    }
-  }
-  return true;
+function conditionContext(r: PolicyRequest): Record<string, string | undefined> {
+  const c = r.caller;
+  return {
+    "aws:currenttime": r.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "aws:epochtime": String(Math.floor(r.now.getTime() / 1000)),
+    "aws:securetransport": String(r.secureTransport),
+    "aws:sourceip": r.sourceIp ?? undefined,
+    "aws:useragent": r.userAgent ?? undefined,
+    "aws:referer": r.referer ?? undefined,
+    "aws:principalaccount": c?.accountId,
+    "aws:principalarn": c?.arn,
+    "aws:principaltype": c ? "User" : undefined,
+    "aws:userid": c?.userId,
+    "aws:username": c?.userName,
+  };
 }
 
 function statementApplies(s: PolicyStatement, r: PolicyRequest, arn: string): boolean {
@@ -236,7 +170,7 @@ function statementApplies(s: PolicyStatement, r: PolicyRequest, arn: string): bo
       ? [s.Resource].flat().some((p) => resourceMatches(p, r, arn))
       : ![s.NotResource ?? []].flat().some((p) => resourceMatches(p, r, arn));
   if (!resourceOk) return false;
-  return conditionsHold(s.Condition, r);
+  return conditionsHold(s.Condition, conditionContext(r));
 }
 
 /** Whether the resource policy lets `r` invoke the API (explicit Deny wins; else an Allow is needed). */
@@ -254,8 +188,11 @@ export function evaluateResourcePolicy(policy: ResourcePolicy, r: PolicyRequest)
       };
     allowed = true;
   }
-  // AWS_IAM called by the API's own account: the IAM side allows, so no explicit Allow is needed.
-  if (allowed || (r.iamAuthorized && r.caller?.accountId === r.accountId)) return { allowed: true };
+  // Table A: the API's own account's authorization allowed, so no explicit Allow is needed. Table B
+  // (another account's caller): the resource policy must allow.
+  const ownAccountAllowed =
+    r.authorizedBy === "lambda" || (r.authorizedBy === "iam" && r.caller?.accountId === r.accountId);
+  if (allowed || ownAccountAllowed) return { allowed: true };
   return {
     allowed: false,
     explicit: false,

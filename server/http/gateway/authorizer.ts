@@ -3,7 +3,13 @@ import { callFunction } from "../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../domains/functions/function.service";
 import { pool } from "../../db";
 import { logger } from "../../logger";
-import { verifyCognitoToken } from "../../domains/apis/authorizers/cognito";
+import {
+  admitCognitoClaims,
+  cognitoCacheUntil,
+  cognitoToken,
+  verifyCognitoIdentity,
+  type CognitoIdentity,
+} from "../../domains/apis/authorizers/cognito";
 import { listen } from "../../platform/listen";
 import { notifyAuthorizerFlush } from "../../domains/apis/response-cache.repository";
 import type { GatewayTenant } from "./integrations";
@@ -14,7 +20,9 @@ import { mapRequestValue, withStageVariables, type MethodRequest } from "./reque
 // function is called with API Gateway's authorizer event, and the IAM policy it answers is evaluated
 // against the method ARN. Results are cached per process for authorizerResultTtlInSeconds, keyed by
 // stage and identity; FlushStageAuthorizersCache drops a stage's results in every web process
-// (NOTIFY). Cognito user pool authorizers verify the token (domains/apis/authorizers/cognito.ts).
+// (NOTIFY). Cognito user pool authorizers verify the token (domains/apis/authorizers/cognito.ts);
+// a verified token's claims are cached the same way (same key shape, same flush), for the TTL but
+// never past the token's `exp`, and the method's token-use and scope rules run on every request.
 
 export type AuthorizerOutcome =
   | { ok: true; principalId: string; context: Record<string, unknown>; usageIdentifierKey?: string }
@@ -24,7 +32,10 @@ export type AuthorizerOutcome =
       message: string;
     };
 
-const cache = new Map<string, { outcome: AuthorizerOutcome & { policy?: unknown }; expires: number }>();
+type Cached =
+  | { outcome: AuthorizerOutcome & { policy?: unknown }; expires: number }
+  | { cognito: Extract<CognitoIdentity, { ok: true }>; expires: number };
+const cache = new Map<string, Cached>();
 const MAX_CACHED = 5_000;
 
 const LAMBDA_URI = /^arn:aws:apigateway:[^:]+:lambda:path\/2015-03-31\/functions\/(.+)\/invocations$/;
@@ -88,16 +99,7 @@ export async function runAuthorizer(
   resourcePath: string,
   scopes?: string[],
 ): Promise<AuthorizerOutcome> {
-  if (a.type === "COGNITO_USER_POOLS") {
-    const token = mapRequestValue(r, a.identitySource || "method.request.header.Authorization");
-    if (!token) return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
-    const v = await verifyCognitoToken(token, a.providerARNs ?? [], scopes);
-    if (!v.ok) {
-      logger.debug({ authorizerId: a.id, reason: v.description }, "gateway: Cognito token refused");
-      return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
-    }
-    return { ok: true, principalId: "", context: { claims: v.claims } };
-  }
+  if (a.type === "COGNITO_USER_POOLS") return runCognitoAuthorizer(a, r, scopes);
   const sources = (a.identitySource ?? "")
     .split(",")
     .map((s) => s.trim())
@@ -115,7 +117,7 @@ export async function runAuthorizer(
   // Per stage, as API Gateway's authorizer cache (FlushStageAuthorizersCache clears one stage).
   const key = `${String(r.context.apiId)}/${String(r.context.stage)}\n${a.id}\n${identity.join("\n")}`;
   const hit = a.authorizerResultTtlInSeconds > 0 ? cache.get(key) : undefined;
-  if (hit && hit.expires > Date.now()) return decide(hit.outcome, methodArn);
+  if (hit && "outcome" in hit && hit.expires > Date.now()) return decide(hit.outcome, methodArn);
 
   const uri = withStageVariables(a.authorizerUri ?? "", r.stageVariables);
   const m = LAMBDA_URI.exec(uri);
@@ -161,12 +163,46 @@ export async function runAuthorizer(
     logger.debug({ err: e }, "gateway: authorizer failed");
     return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: "Internal server error" };
   }
-  if (a.authorizerResultTtlInSeconds > 0) {
-    void listenForAuthorizerFlushes();
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(key, { outcome, expires: Date.now() + a.authorizerResultTtlInSeconds * 1000 });
-  }
+  if (a.authorizerResultTtlInSeconds > 0)
+    remember(key, { outcome, expires: Date.now() + a.authorizerResultTtlInSeconds * 1000 });
   return decide(outcome, methodArn);
+}
+
+function remember(key: string, entry: Cached) {
+  void listenForAuthorizerFlushes();
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, entry);
+}
+
+let cognitoVerifications = 0;
+/** How many Cognito tokens this process verified (not answered from the cache); tests read it. */
+export const cognitoVerificationCount = () => cognitoVerifications;
+
+async function runCognitoAuthorizer(a: Authorizer, r: MethodRequest, scopes?: string[]): Promise<AuthorizerOutcome> {
+  const raw = mapRequestValue(r, a.identitySource || "method.request.header.Authorization");
+  const token = raw ? cognitoToken(raw) : "";
+  if (!token) return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+  const ttl = a.authorizerResultTtlInSeconds;
+  const key = `${String(r.context.apiId)}/${String(r.context.stage)}\n${a.id}\n${token}`;
+  const now = Date.now();
+  const hit = ttl > 0 ? cache.get(key) : undefined;
+  let identity: CognitoIdentity;
+  if (hit && "cognito" in hit && hit.expires > now) identity = hit.cognito;
+  else {
+    cognitoVerifications++;
+    // A pool named through a stage variable (`userpool/${stageVariables.pool}`), as API Gateway allows.
+    const pools = (a.providerARNs ?? []).map((arn) => withStageVariables(arn, r.stageVariables));
+    identity = await verifyCognitoIdentity(token, pools);
+    // Only verified tokens are cached (a JWKS outage must not stick), and never past their expiry.
+    const expires = identity.ok ? cognitoCacheUntil(now, ttl, identity.claims.exp) : null;
+    if (identity.ok && expires !== null) remember(key, { cognito: identity, expires });
+  }
+  const v = identity.ok ? admitCognitoClaims(identity.claims, scopes) : identity;
+  if (!v.ok) {
+    logger.debug({ authorizerId: a.id, reason: v.description }, "gateway: Cognito token refused");
+    return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized" };
+  }
+  return { ok: true, principalId: "", context: { claims: v.claims } };
 }
 
 const FLUSH_CHANNEL = "signalbox_apigw_authorizers_flush";

@@ -396,6 +396,8 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
 
   // Authorization.
   let usageIdentifierKey: string | null = null;
+  let crossAccount = false;
+  let policyChecked = false;
   if (input.skipAuthorization) {
     // TestInvokeMethod: no authorization, as API Gateway's test invocations.
   } else if (method.authorizationType === "AWS_IAM") {
@@ -403,21 +405,32 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
       return gatewayResponse(doc, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", methodReq);
     try {
       const who = await authenticate(input.req!, body);
-      if (who.tenant.id !== stage.tenant.id)
-        return gatewayResponse(
-          doc,
-          "ACCESS_DENIED",
-          `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
-          methodReq,
-        );
-      (context.identity as Record<string, unknown>).accessKey = who.actor.keyId;
-      (context.identity as Record<string, unknown>).accountId = who.tenant.accountId;
+      // Another tenant's key is another AWS account's caller: admitted only when the resource policy
+      // allows it (checked below), as API Gateway's cross-account IAM calls.
+      crossAccount = who.tenant.id !== stage.tenant.id;
+      const identity = context.identity as Record<string, unknown>;
+      identity.accessKey = who.actor.keyId;
+      identity.accountId = who.tenant.accountId;
+      identity.caller = who.actor.keyId;
+      identity.user = who.actor.keyId;
+      identity.userArn = `arn:aws:iam::${who.tenant.accountId}:user/${who.actor.keyId}`;
     } catch (e) {
       return gatewayResponse(doc, "INVALID_SIGNATURE", isAppError(e) ? e.message : "Invalid signature", methodReq);
     }
   } else if (method.authorizationType === "CUSTOM" || method.authorizationType === "COGNITO_USER_POOLS") {
     const authorizer = method.authorizerId ? doc.authorizers?.[method.authorizerId] : undefined;
     if (!authorizer) return gatewayResponse(doc, "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", methodReq);
+    if (method.authorizationType === "CUSTOM") {
+      // API Gateway looks for an explicit Deny before it calls a Lambda authorizer; once the
+      // authorizer allows, the policy's "neither" admits (table A), so this is the only check.
+      const decision = await checkResourcePolicy(stage, methodReq, {
+        req: input.req,
+        sourceIp: input.sourceIp,
+        authorizedBy: "lambda",
+      });
+      if (decision && !decision.allowed) return gatewayResponse(doc, "ACCESS_DENIED", decision.message, methodReq);
+      policyChecked = true;
+    }
     const methodArn = `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`;
     const outcome = await runAuthorizer(stage.tenant, authorizer, methodReq, methodArn, match.resourcePath, [
       ...(method.authorizationScopes ?? []),
@@ -428,15 +441,25 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
     usageIdentifierKey = outcome.usageIdentifierKey ?? null;
   }
 
-  // The API's resource policy (explicit Deny wins; otherwise an Allow is needed, except AWS_IAM by the
-  // API's own account).
-  if (!input.skipAuthorization) {
+  // The API's resource policy, by API Gateway's outcome tables (resource-policy.ts): explicit Deny
+  // wins; otherwise an Allow is needed, except AWS_IAM by the API's own account.
+  if (!input.skipAuthorization && !policyChecked) {
     const decision = await checkResourcePolicy(stage, methodReq, {
       req: input.req,
       sourceIp: input.sourceIp,
-      iamAuthorized: method.authorizationType === "AWS_IAM",
+      authorizedBy: method.authorizationType === "AWS_IAM" ? "iam" : null,
     });
     if (decision && !decision.allowed) return gatewayResponse(doc, "ACCESS_DENIED", decision.message, methodReq);
+    // Another account's caller and no resource policy: nothing grants it.
+    if (!decision && crossAccount) {
+      const identity = context.identity as { userArn: string };
+      return gatewayResponse(
+        doc,
+        "ACCESS_DENIED",
+        `User: ${identity.userArn} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
+        methodReq,
+      );
+    }
   }
 
   const invalid = validate(stage.snapshot, method, methodReq);

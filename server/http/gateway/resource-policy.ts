@@ -3,17 +3,22 @@ import {
   evaluateResourcePolicy,
   parseResourcePolicy,
   type PolicyDecision,
+  type PolicyRequest,
   type ResourcePolicy,
 } from "../../core/apis/resource-policy";
 import type { DeployedStage } from "../../domains/apis/deployed";
 import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
-import type { MethodRequest } from "./request";
+import { publicBaseUrl } from "../request";
+import { headerValue, type MethodRequest } from "./request";
 
 // The gateway's resource policy check (server/core/apis/resource-policy.ts evaluates): the policy
 // of the deployed snapshot (a policy change takes effect with the next deployment, as in API
-// Gateway), parsed once per snapshot. The caller is the tenant's key the request is signed with
-// (ARN `arn:aws:iam::<account>:user/<key id>`, as STS GetCallerIdentity says), else anonymous.
+// Gateway), parsed once per snapshot. The caller is the key the request is signed with (ARN
+// `arn:aws:iam::<account>:user/<key id>`, as STS GetCallerIdentity says): on an AWS_IAM method the
+// key the gateway verified, which may be another tenant's (a cross-account call, admitted only by an
+// Allow naming that account or key); on other methods a signature of the API's own tenant, else
+// anonymous.
 
 const parsed = new WeakMap<object, ResourcePolicy | null>();
 
@@ -34,10 +39,15 @@ function policyOf(stage: DeployedStage): ResourcePolicy | null {
   return p;
 }
 
+type Caller = NonNullable<PolicyRequest["caller"]>;
+
+function callerFor(accountId: string, keyId: string): Caller {
+  return { accountId, arn: `arn:aws:iam::${accountId}:user/${keyId}`, userId: keyId, userName: keyId };
+}
+
 async function callerOf(stage: DeployedStage, req: IncomingMessage | undefined, r: MethodRequest) {
   const identity = r.context.identity as { accessKey?: string | null; accountId?: string | null };
-  if (identity.accessKey && identity.accountId)
-    return { accountId: identity.accountId, arn: `arn:aws:iam::${identity.accountId}:user/${identity.accessKey}` };
+  if (identity.accessKey && identity.accountId) return callerFor(identity.accountId, identity.accessKey);
   const authz = req?.headers.authorization;
   const signed =
     (typeof authz === "string" && authz.startsWith("AWS4-HMAC-SHA256")) ||
@@ -46,7 +56,7 @@ async function callerOf(stage: DeployedStage, req: IncomingMessage | undefined, 
   try {
     const who = await authenticate(req, r.body);
     if (who.tenant.id !== stage.tenant.id) return null;
-    return { accountId: who.tenant.accountId, arn: `arn:aws:iam::${who.tenant.accountId}:user/${who.actor.keyId}` };
+    return callerFor(who.tenant.accountId, who.actor.keyId);
   } catch {
     return null;
   }
@@ -56,7 +66,7 @@ async function callerOf(stage: DeployedStage, req: IncomingMessage | undefined, 
 export async function checkResourcePolicy(
   stage: DeployedStage,
   r: MethodRequest,
-  opts: { req?: IncomingMessage; sourceIp: string | null; iamAuthorized: boolean },
+  opts: { req?: IncomingMessage; sourceIp: string | null; authorizedBy: PolicyRequest["authorizedBy"] },
 ): Promise<PolicyDecision | null> {
   const policy = policyOf(stage);
   if (!policy) return null;
@@ -69,6 +79,14 @@ export async function checkResourcePolicy(
     path: r.path,
     sourceIp: opts.sourceIp,
     caller: await callerOf(stage, opts.req, r),
-    iamAuthorized: opts.iamAuthorized,
+    authorizedBy: opts.authorizedBy,
+    now: new Date(Number(r.context.requestTimeEpoch) || Date.now()),
+    // TLS to this process, or a public URL / X-Forwarded-Proto of https (the scheme the rest of
+    // Signalbox takes as the client's, e.g. for $context and links).
+    secureTransport:
+      (opts.req?.socket as { encrypted?: boolean } | undefined)?.encrypted === true ||
+      (opts.req ? publicBaseUrl(opts.req).startsWith("https:") : false),
+    userAgent: headerValue(r.headers, "user-agent") ?? null,
+    referer: headerValue(r.headers, "referer") ?? null,
   });
 }
