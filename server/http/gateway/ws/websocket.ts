@@ -348,7 +348,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     },
     {
       send: (data, binary) => (ws ? ws.send(data, { binary: !!binary }) : void early.push({ data, binary: !!binary })),
-      close: () => (ws ? ws.close(1000) : void (closeEarly = true)),
+      close: (code = 1000, reason) => (ws ? ws.close(code, reason) : void (closeEarly = true)),
     },
   );
   const abandoned = () => {
@@ -367,9 +367,13 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     let idle = setTimeout(goAway, idleMs());
     const lifetime = setTimeout(goAway, maxMs());
     client.on("message", (data, isBinary) => {
+      if (client.readyState !== client.OPEN) return;
+      // API Gateway takes no binary frames from clients: it closes the connection with 1003
+      // (unsupported data); $disconnect runs as for any close.
+      if (isBinary) return client.close(1003, "Binary frames are not supported");
       clearTimeout(idle);
       idle = setTimeout(goAway, idleMs());
-      void onMessage(conn, client, Buffer.from(data as Buffer), isBinary).catch((err) =>
+      void onMessage(conn, client, Buffer.from(data as Buffer)).catch((err) =>
         logger.warn({ err }, "websocket message failed"),
       );
     });
@@ -381,8 +385,10 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       clearTimeout(lifetime);
       track(
         (async () => {
-          await unregisterConnection(conn.id).catch(() => {});
-          await runDisconnect(conn, code, reason.toString("utf8"));
+          // Only the holder of the connection's row runs $disconnect: a sweeper that took it (this
+          // process looked dead to the others) has run it already.
+          const ours = await unregisterConnection(conn.id).catch(() => true);
+          if (ours) await runDisconnect(conn, code, reason.toString("utf8"));
         })(),
       );
     });
@@ -421,11 +427,11 @@ async function disconnectDead(row: ConnectionRow): Promise<void> {
   await runDisconnect(conn, 1006, "Going away");
 }
 
-async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<void> {
   void touchConnection(conn.id).catch(() => {});
   const started = Date.now();
-  const text = isBinary ? data.toString("base64") : data.toString("utf8");
-  const key = isBinary ? null : selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
+  const text = data.toString("utf8");
+  const key = selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
   const route = (key !== null ? routeFor(conn.stage, key) : undefined) ?? routeFor(conn.stage, "$default");
   const ctx = requestContext(conn, route ? String(route.routeKey) : "$default", "MESSAGE", {
     messageId: apigwId(),
@@ -468,7 +474,7 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: 
       admitted.status,
     );
   const t0 = performance.now();
-  const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
+  const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: false });
   integrationMs = Math.round((performance.now() - t0) * 100) / 100;
   if (!out.ok) return fail(out.message, 500);
   // Two-way routes answer with the integration's response (binary when it says so).
