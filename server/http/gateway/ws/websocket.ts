@@ -275,27 +275,36 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   }
 
   const connectRoute = routeFor(stage, "$connect");
+  // ConnectCount and the errors of $connect (a refused handshake counts as an error of its kind).
+  const connectStarted = Date.now();
+  const connectRequestId = apigwId();
+  let connectIntegrationMs: number | null = null;
+  const recordConnect = (status: number, wsError?: WsError) =>
+    recordWs(conn, "CONNECT", "$connect", connectRequestId, connectStarted, status, connectIntegrationMs, wsError);
+  const deny = (status: number, message: string) => {
+    recordConnect(status, status >= 500 ? "execution" : "client");
+    refuse(socket, status, message);
+  };
   // AWS_IAM on $connect: the upgrade request signed (usually presigned) by one of the API team's keys.
   if (connectRoute?.authorizationType === "AWS_IAM") {
     if (!req.headers.authorization && !url.searchParams.has("X-Amz-Signature"))
-      return refuse(socket, 403, "Missing Authentication Token");
+      return deny(403, "Missing Authentication Token");
     try {
       const who = await authenticate(req, Buffer.alloc(0));
       if (who.tenant.id !== stage.tenant.id)
-        return refuse(
-          socket,
+        return deny(
           403,
           `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
         );
       Object.assign(conn.identity, { accessKey: who.actor.keyId, accountId: who.tenant.accountId });
     } catch (e) {
-      return refuse(socket, 403, isAppError(e) ? e.message : "Forbidden");
+      return deny(403, isAppError(e) ? e.message : "Forbidden");
     }
   }
   let usageKey: string | undefined;
   if (connectRoute?.authorizationType === "CUSTOM") {
     const auth = await authorizeConnect(conn, connectRoute, { headers, multi, query, multiQuery });
-    if (!auth.ok) return refuse(socket, auth.status, auth.message);
+    if (!auth.ok) return deny(auth.status, auth.message);
     conn.authorizer = auth.authorizer;
     usageKey = auth.usageKey;
   }
@@ -304,8 +313,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   if (connectRoute) {
     const admitted = await admit(stage, connectRoute, apiKey);
     if (!admitted.ok)
-      return refuse(
-        socket,
+      return deny(
         admitted.status,
         admitted.status === 403
           ? "Forbidden"
@@ -322,14 +330,19 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       requestContext: requestContext(conn, "$connect", "CONNECT"),
       isBase64Encoded: false,
     };
+    const t0 = performance.now();
     const out = await runRoute(conn, connectRoute, event);
-    if (!out.ok) return refuse(socket, 500, out.message);
+    connectIntegrationMs = msSince(t0);
+    if (!out.ok) return deny(500, out.message);
     // A proxy integration's status decides; a non-proxy one's is mapped by its integration
     // responses and does not refuse the connection (as API Gateway behaves).
     const proxy = /_PROXY$/.test(String(integrationOf(stage, connectRoute)?.integrationType));
-    if (proxy && (out.status < 200 || out.status > 299))
+    if (proxy && (out.status < 200 || out.status > 299)) {
+      recordConnect(out.status, "integration");
       return refuse(socket, out.status, out.status === 403 ? "Forbidden" : out.body);
-  }
+    }
+    recordConnect(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
+  } else recordConnect(200);
 
   // Registered before the handshake completes: once the client is open, a post from the backend
   // (on any process) finds the connection; frames arriving before the socket exists wait.
@@ -427,6 +440,47 @@ async function disconnectDead(row: ConnectionRow): Promise<void> {
   await runDisconnect(conn, 1006, "Going away");
 }
 
+type WsError = "client" | "integration" | "execution";
+
+/**
+ * One CONNECT ($connect) or MESSAGE (a client frame) for the metrics recorder, under its route key:
+ * CloudWatch's ConnectCount / MessageCount, ClientError (a 4XX before the integration ran),
+ * IntegrationError (the integration answered 4XX/5XX), ExecutionError (it could not be called).
+ */
+function recordWs(
+  conn: Conn,
+  method: "CONNECT" | "MESSAGE",
+  routeKey: string | null,
+  requestId: string,
+  startedAt: number,
+  status: number,
+  integrationMs: number | null,
+  wsError?: WsError,
+) {
+  recordApiRequest({
+    tenantId: conn.stage.tenant.id,
+    apiId: conn.stage.api.id,
+    stage: conn.stage.stageName,
+    resource: routeKey,
+    method,
+    path: routeKey ?? "-",
+    status,
+    startedAt,
+    latencyMs: Date.now() - startedAt,
+    integrationLatencyMs: integrationMs,
+    cache: null,
+    requestId,
+    sourceIp: conn.identity.sourceIp || null,
+    apiKeyId: null,
+    userAgent: conn.identity.userAgent ?? null,
+    responseLength: null,
+    line: null,
+    ...(wsError ? { wsError } : {}),
+  });
+}
+
+const msSince = (t0: number) => Math.round((performance.now() - t0) * 100) / 100;
+
 async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<void> {
   void touchConnection(conn.id).catch(() => {});
   const started = Date.now();
@@ -438,29 +492,20 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<v
   });
   // The metrics recorder: one MESSAGE per frame, under its route key (403 unrouted, 500 failed).
   let integrationMs: number | null = null;
-  const record = (status: number) =>
-    recordApiRequest({
-      tenantId: conn.stage.tenant.id,
-      apiId: conn.stage.api.id,
-      stage: conn.stage.stageName,
-      resource: route ? String(route.routeKey) : null,
-      method: "MESSAGE",
-      path: route ? String(route.routeKey) : "-",
+  const record = (status: number, wsError?: WsError) =>
+    recordWs(
+      conn,
+      "MESSAGE",
+      route ? String(route.routeKey) : null,
+      String(ctx.requestId),
+      started,
       status,
-      startedAt: started,
-      latencyMs: Date.now() - started,
-      integrationLatencyMs: integrationMs,
-      cache: null,
-      requestId: String(ctx.requestId),
-      sourceIp: conn.identity.sourceIp || null,
-      apiKeyId: null,
-      userAgent: conn.identity.userAgent ?? null,
-      responseLength: null,
-      line: null,
-    });
+      integrationMs,
+      wsError,
+    );
   const fail = (message: string, status: number) => {
     client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
-    record(status);
+    record(status, status >= 500 ? "execution" : "client");
   };
   if (!route) return fail("Forbidden", 403);
   const admitted = await admit(conn.stage, route, conn.apiKey ?? null);
@@ -475,14 +520,15 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<v
     );
   const t0 = performance.now();
   const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: false });
-  integrationMs = Math.round((performance.now() - t0) * 100) / 100;
+  integrationMs = msSince(t0);
   if (!out.ok) return fail(out.message, 500);
   // Two-way routes answer with the integration's response (binary when it says so).
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
     if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
     else client.send(out.body);
   }
-  record(200);
+  // The integration's own 4XX/5XX answer still reaches the client: an IntegrationError, not a failure.
+  record(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
 }
 
 /** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
