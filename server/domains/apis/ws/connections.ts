@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { pool } from "../../../db";
-import { env } from "../../../env";
+import type pg from "pg";
+import { dedicatedClient, pool } from "../../../db";
 import { logger } from "../../../logger";
 import { listen } from "../../../platform/listen";
 import * as repo from "./ws.repository";
@@ -103,11 +102,7 @@ function drainOutbox(): void {
  * session: when the process dies, PostgreSQL drops it at once and other nodes see the lock free.
  */
 async function holdNodeLock(): Promise<void> {
-  const c = new pg.Client({
-    connectionString: env().DATABASE_URL,
-    application_name: "signalbox-ws-node",
-    keepAlive: true,
-  });
+  const c = dedicatedClient("signalbox-ws-node");
   const lost = () => {
     if (lockClient !== c) return;
     lockClient = null;
