@@ -58,6 +58,13 @@ const track = (p: Promise<unknown>) => {
   pending.add(p);
   void p.finally(() => pending.delete(p));
 };
+/** Waiters for every socket's close handler to have run (a closing server waits for them). */
+let socketsGone: (() => void)[] = [];
+const untrackSocket = (s: WebSocket) => {
+  sockets.delete(s);
+  if (sockets.size === 0) for (const w of socketsGone.splice(0)) w();
+};
+const allSocketsClosed = () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((r) => socketsGone.push(r)));
 
 const requestTime = (d: Date) => {
   const mon = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
@@ -393,7 +400,6 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     client.on("close", (code, reason) => {
       if (closed) return;
       closed = true;
-      sockets.delete(client);
       clearTimeout(idle);
       clearTimeout(lifetime);
       track(
@@ -404,6 +410,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
           if (ours) await runDisconnect(conn, code, reason.toString("utf8"));
         })(),
       );
+      untrackSocket(client);
     });
     client.on("error", () => client.terminate());
   });
@@ -552,7 +559,10 @@ export function attachWebSockets(server: http.Server): void {
       for (const s of sockets) s.terminate();
     }, 1_000).unref();
     return close((err) => {
-      void Promise.allSettled([...pending])
+      // The HTTP server may report closed before each socket's close handler ran: wait for those
+      // (each one starts its $disconnect), then for the $disconnect calls, then leave the registry.
+      void allSocketsClosed()
+        .then(() => Promise.allSettled([...pending]))
         .then(() => stopNode())
         .then(() => cb?.(err));
     });
