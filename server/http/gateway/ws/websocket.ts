@@ -59,7 +59,7 @@ const track = (p: Promise<unknown>) => {
   void p.finally(() => pending.delete(p));
 };
 /** Waiters for every socket's close handler to have run (a closing server waits for them). */
-let socketsGone: (() => void)[] = [];
+const socketsGone: (() => void)[] = [];
 const untrackSocket = (s: WebSocket) => {
   sockets.delete(s);
   if (sockets.size === 0) for (const w of socketsGone.splice(0)) w();
