@@ -34,6 +34,15 @@ export function pool(): pg.Pool {
   return g.__sbPool;
 }
 
+/**
+ * A connection of its own, outside the pool (not yet connected), for state that lives as long as a
+ * session: a session-level advisory lock, say. The caller connects it, watches 'error'/'end' and
+ * ends it.
+ */
+export function dedicatedClient(applicationName: string): pg.Client {
+  return new pg.Client({ connectionString: env().DATABASE_URL, application_name: applicationName, keepAlive: true });
+}
+
 export function prisma(): PrismaClient {
   if (!g.__sbPrisma) {
     const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });

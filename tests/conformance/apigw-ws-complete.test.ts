@@ -361,19 +361,10 @@ describe("throttling", () => {
 });
 
 describe("binary frames", () => {
-  it("passes a binary frame base64 to the function and sends its base64 answer back binary; @connections posts keep their type", async () => {
+  it("closes a client that sends a binary frame with 1003 (its $disconnect runs once); @connections posts keep their type", async () => {
     const { ApiId } = await buildApi({});
     const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
     const bytes = Buffer.from([0, 255, 1, 254, 0x80]);
-    c.client.send(bytes, { binary: true });
-    const back = await c.next();
-    expect(back.binary).toBe(true);
-    expect(back.data.equals(bytes)).toBe(true);
-    const ev = JSON.parse(fnSvc.hits.filter((h) => h.path === "/echo").at(-1)!.body) as Event;
-    expect(ev.isBase64Encoded).toBe(true);
-    expect(ev.body).toBe(bytes.toString("base64"));
-    expect(ev.requestContext.routeKey).toBe("$default");
-
     c.client.send("who");
     const { connectionId } = JSON.parse(await c.text()) as { connectionId: string };
     // Posted through the other process: non-UTF-8 bytes arrive as a binary frame, text as text.
@@ -385,7 +376,24 @@ describe("binary frames", () => {
     const text = await c.next();
     expect(text.binary).toBe(false);
     expect(text.data.toString("utf8")).toBe("héllo");
-    c.client.close();
+
+    const echoes = () => fnSvc.hits.filter((h) => h.path === "/echo" && h.body.includes(connectionId)).length;
+    const before = echoes();
+    const closed = new Promise<number>((r) => c.client.once("close", (code) => r(code)));
+    c.client.send(bytes, { binary: true });
+    expect(await closed).toBe(1003);
+    // The frame reached no integration; $disconnect ran once, with the close code.
+    expect(echoes()).toBe(before);
+    const disconnects = () =>
+      fnSvc.hits
+        .filter((h) => h.path === "/disconnect")
+        .map((h) => JSON.parse(h.body) as Event)
+        .filter((e) => e.requestContext.connectionId === connectionId);
+    await vi.waitFor(() => expect(disconnects()).toHaveLength(1), { timeout: 5_000, interval: 10 });
+    expect(disconnects()[0]!.requestContext).toMatchObject({ disconnectStatusCode: 1003 });
+    await expect(mgmt(b, ApiId).send(new GetConnectionCommand({ ConnectionId: connectionId }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
   });
 });
 
@@ -468,10 +476,8 @@ describe("a web process killed with SIGKILL", () => {
           .map((h) => JSON.parse(h.body) as Event)
           .filter((e) => e.requestContext.connectionId === connectionId);
       expect(disconnects()).toHaveLength(0);
-      // Its node stops heartbeating; instead of waiting 45 s, age its last heartbeat.
-      await pool().query(`UPDATE ws_nodes SET seen_at = now() - interval '10 minutes' WHERE id = $1`, [
-        rows[0]!.node_id,
-      ]);
+      // Its session (and the node lock it held) ended with the process: without waiting for its
+      // heartbeat to go stale, the next @connections call finds the connection gone.
       await expect(
         mgmt(b, ApiId).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from("x") })),
       ).rejects.toBeInstanceOf(GoneException);
@@ -481,6 +487,10 @@ describe("a web process killed with SIGKILL", () => {
         { timeout: 15_000, interval: 200 },
       );
       expect(disconnects()).toHaveLength(1);
+      expect(
+        (await pool().query(`SELECT 1 FROM ws_nodes WHERE id = $1`, [rows[0]!.node_id])).rowCount,
+        "the dead node's row is gone",
+      ).toBe(0);
       const e = disconnects()[0]!;
       expect(e.requestContext).toMatchObject({
         eventType: "DISCONNECT",

@@ -420,6 +420,26 @@ describe("WebSocket data plane", () => {
     await pool().query(`DELETE FROM ws_nodes WHERE id = 'deadnode'`);
   });
 
+  it("never runs $disconnect twice: a row claimed by a sweeper that died is removed, not claimed again", async () => {
+    // Claimed (disconnecting) by a node that no longer exists: its $disconnect may have run.
+    await pool().query(
+      `INSERT INTO ws_connections (id, tenant_id, api_id, stage, node_id, disconnecting)
+       VALUES ('claimedconn0000=', $1, $2, 'prod', 'deadsweeper', true)`,
+      [t.tenant.id, apiId],
+    );
+    const calls = () =>
+      fnSvc.hits.filter((h) => h.path === "/disconnect" && h.body.includes("claimedconn0000=")).length;
+    await expect(mgmt(b).send(new GetConnectionCommand({ ConnectionId: "claimedconn0000=" }))).rejects.toBeInstanceOf(
+      GoneException,
+    );
+    await vi.waitFor(
+      async () =>
+        expect((await pool().query(`SELECT 1 FROM ws_connections WHERE id = 'claimedconn0000='`)).rowCount).toBe(0),
+      { timeout: 10_000 },
+    );
+    expect(calls()).toBe(0);
+  });
+
   it("answers Forbidden for a message no route takes, and serves an autoDeploy stage's latest routes", async () => {
     const api = await v2.send(
       new CreateApiCommand({ Name: "bare", ProtocolType: "WEBSOCKET", RouteSelectionExpression: "${request.body.op}" }),

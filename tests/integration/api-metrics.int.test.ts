@@ -265,7 +265,7 @@ describe("API metrics and access log", () => {
     );
   });
 
-  it("WebSocket messages count per route key: 200 routed, 403 unrouted", async () => {
+  it("WebSocket APIs: ConnectCount, MessageCount per route key, ClientError, IntegrationError, ExecutionError", async () => {
     const v2 = new ApiGatewayV2Client({
       endpoint: `${web.url}/api/aws`,
       region: "us-east-1",
@@ -304,10 +304,46 @@ describe("API metrics and access log", () => {
         RouteResponseSelectionExpression: "$default",
       }),
     );
+    // A route whose integration answers 500: an IntegrationError (the gateway itself did not fail).
+    const failing = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId: wsId,
+        IntegrationType: "MOCK",
+        RequestTemplates: { $default: '{"statusCode": 500}' },
+      }),
+    );
+    await v2.send(
+      new CreateIntegrationResponseCommand({
+        ApiId: wsId,
+        IntegrationId: failing.IntegrationId!,
+        IntegrationResponseKey: "$default",
+        ResponseTemplates: { $default: '{"failed": true}' },
+      }),
+    );
+    await v2.send(
+      new CreateRouteCommand({
+        ApiId: wsId,
+        RouteKey: "bad",
+        Target: `integrations/${failing.IntegrationId}`,
+        RouteResponseSelectionExpression: "$default",
+      }),
+    );
+    // A route whose integration cannot be called (an HTTP backend that refuses): an ExecutionError.
+    const down = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId: wsId,
+        IntegrationType: "HTTP_PROXY",
+        IntegrationMethod: "POST",
+        IntegrationUri: "http://127.0.0.1:9/nothing-listens-here",
+      }),
+    );
+    await v2.send(
+      new CreateRouteCommand({ ApiId: wsId, RouteKey: "down", Target: `integrations/${down.IntegrationId}` }),
+    );
     v2.destroy();
     const client = new WebSocket(`${web.url.replace("http", "ws")}/gw/${wsId}/live`);
     await new Promise((r) => client.once("open", r));
-    for (const op of ["ping", "ping", "other"]) {
+    for (const op of ["ping", "ping", "other", "bad", "down"]) {
       const reply = new Promise((r) => client.once("message", r));
       client.send(JSON.stringify({ op }));
       await reply;
@@ -316,10 +352,34 @@ describe("API metrics and access log", () => {
     const m = await waitFor(
       "the WebSocket messages' flush",
       () => api.apis.metrics({ tenant, apiId: wsId }),
-      (x) => x.totals.count >= 3,
+      (x) => x.totals.count >= 6,
     );
-    expect(m.totals).toMatchObject({ count: 3, errors4xx: 1, errors5xx: 0 });
-    expect(m.dimensions.map((d) => `${d.method} ${d.resource}`).sort()).toEqual(["MESSAGE -", "MESSAGE ping"]);
+    const expected = {
+      count: 6,
+      connectCount: 1,
+      messageCount: 5,
+      errors4xx: 1,
+      errors5xx: 2,
+      clientErrors: 1,
+      integrationErrors: 1,
+      executionErrors: 1,
+    };
+    expect(m.totals).toMatchObject(expected);
+    expect(m.dimensions.map((d) => `${d.method} ${d.resource}`).sort()).toEqual([
+      "CONNECT $connect",
+      "MESSAGE -",
+      "MESSAGE bad",
+      "MESSAGE down",
+      "MESSAGE ping",
+    ]);
+    const only = await api.apis.metrics({ tenant, apiId: wsId, method: "CONNECT" });
+    expect(only.totals).toMatchObject({ count: 1, connectCount: 1, messageCount: 0 });
+    // The REST door answers the same names.
+    const rest = await fetch(`${web.url}/api/v1/apis/${wsId}/metrics`, {
+      headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` },
+    });
+    expect(rest.status).toBe(200);
+    expect((await rest.json()).totals).toMatchObject(expected);
     const log = await api.apis.accessLog({ tenant, apiId: wsId, method: "MESSAGE", statusClass: "2xx" });
     expect(log.entries.map((e) => [e.path, e.status, e.integrationLatencyMs !== null])).toEqual([
       ["ping", 200, true],

@@ -48,7 +48,62 @@ function Stat({ label, value, sub }: { label: string; value: string; sub?: strin
 
 const n = (v: number) => v.toLocaleString();
 
-export function ApiMetricsPanel({ tenant, apiId, stages }: { tenant: string; apiId: string; stages: string[] }) {
+/** A bar chart of a few series per period (stacked). */
+function SeriesBars({
+  title,
+  description,
+  label,
+  data,
+  xAxis,
+  labelFormatter,
+  series,
+}: {
+  title: string;
+  description: string;
+  label: string;
+  data: Record<string, unknown>[];
+  xAxis: React.ComponentProps<typeof XAxis>;
+  labelFormatter: (v: unknown) => string;
+  series: readonly (readonly [key: string, name: string, color: string])[];
+}) {
+  return (
+    <Card>
+      <CardHeader title={title} description={description} />
+      <CardBody>
+        <div className="h-60 w-full" role="img" aria-label={label}>
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
+              <XAxis {...xAxis} />
+              <YAxis allowDecimals={false} axisLine={false} width={48} {...axis} />
+              <Tooltip labelFormatter={labelFormatter} contentStyle={tooltipStyle} />
+              <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+              {series.map(([key, name, color]) => (
+                <Bar key={key} dataKey={key} name={name} stackId="s" fill={color} isAnimationActive={false} />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </CardBody>
+    </Card>
+  );
+}
+
+/**
+ * An API's metrics. `websocket`: CloudWatch's WebSocket names (ConnectCount, MessageCount,
+ * ClientError, IntegrationError, ExecutionError, IntegrationLatency) instead of the request ones.
+ */
+export function ApiMetricsPanel({
+  tenant,
+  apiId,
+  stages,
+  websocket = false,
+}: {
+  tenant: string;
+  apiId: string;
+  stages: string[];
+  websocket?: boolean;
+}) {
   const trpc = useTRPC();
   const [range, setRange] = useState<RangeValue>("3h");
   const [stage, setStage] = useState<string>("");
@@ -115,7 +170,7 @@ export function ApiMetricsPanel({ tenant, apiId, stages }: { tenant: string; api
       </div>
       <div className="w-64">
         <Select aria-label="Resource" value={resource} onChange={(e) => setResource(e.target.value)}>
-          <option value="">All resources and methods</option>
+          <option value="">{websocket ? "All route keys" : "All resources and methods"}</option>
           {choices.map((c) => (
             <option key={c} value={c}>
               {c}
@@ -151,9 +206,59 @@ export function ApiMetricsPanel({ tenant, apiId, stages }: { tenant: string; api
       {t.count === 0 ? (
         <EmptyState
           icon={<Activity className="h-6 w-6" aria-hidden />}
-          title="No requests in this range"
-          description="Call a deployed stage's invoke URL; counts appear here within a few seconds."
+          title={websocket ? "No connections or messages in this range" : "No requests in this range"}
+          description={
+            websocket
+              ? "Connect to a deployed stage's WebSocket URL and send a message; counts appear here within a few seconds."
+              : "Call a deployed stage's invoke URL; counts appear here within a few seconds."
+          }
         />
+      ) : websocket ? (
+        <>
+          <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+            <Stat label="ConnectCount" value={n(t.connectCount)} sub="$connect requests" />
+            <Stat label="MessageCount" value={n(t.messageCount)} sub="messages from clients" />
+            <Stat label="ClientError" value={n(t.clientErrors)} sub="4XX before the integration" />
+            <Stat label="IntegrationError" value={n(t.integrationErrors)} sub="integration answered 4XX/5XX" />
+            <Stat label="ExecutionError" value={n(t.executionErrors)} sub="integration call failed" />
+            <Stat
+              label="IntegrationLatency"
+              value={formatMs(t.integrationLatencyAvg)}
+              sub={`max ${formatMs(t.integrationLatencyMax)}`}
+            />
+          </div>
+          <p className="text-xs text-gray-500">
+            {new Date(m.from).toLocaleString()} – {new Date(m.to).toLocaleString()}, one point per {per}
+            {Date.parse(m.from) > Date.parse(m.requested.from) ? " (zoomed to where the data is)" : ""}.
+          </p>
+          <div className="grid gap-4 xl:grid-cols-2">
+            <SeriesBars
+              title="Connections and messages"
+              description={`ConnectCount and MessageCount, per ${per}`}
+              label="Connections and messages per period"
+              data={data}
+              xAxis={xAxis}
+              labelFormatter={label}
+              series={[
+                ["connectCount", "ConnectCount", "#0284c7"],
+                ["messageCount", "MessageCount", "#4f46e5"],
+              ]}
+            />
+            <SeriesBars
+              title="Errors"
+              description={`ClientError, IntegrationError and ExecutionError, per ${per}`}
+              label="Errors per period"
+              data={data}
+              xAxis={xAxis}
+              labelFormatter={label}
+              series={[
+                ["clientErrors", "ClientError", "#f59e0b"],
+                ["integrationErrors", "IntegrationError", "#ea580c"],
+                ["executionErrors", "ExecutionError", "#dc2626"],
+              ]}
+            />
+          </div>
+        </>
       ) : (
         <>
           <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">

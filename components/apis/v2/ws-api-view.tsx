@@ -109,7 +109,9 @@ export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: s
           {
             id: "metrics",
             label: "Metrics",
-            content: <ApiMetricsPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
+            content: (
+              <ApiMetricsPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} websocket />
+            ),
           },
           {
             id: "access-log",

@@ -1,50 +1,20 @@
-import { randomUUID } from "node:crypto";
 import { assertCan, type Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
-import { logger } from "../../logger";
-import { wsV2Actions } from "../../http/aws/apigateway/v2-ws.actions";
-import type { AwsCall, AwsContext } from "../../http/aws/types";
 import { onField, type ConsoleTenant } from "./apis.console";
 import { baseUrlOf } from "./apis.console-v2";
 import { deliver, findConnection, listConnections } from "./ws/connections";
 import * as ws from "./ws/ws-api.service";
+import * as parts from "./ws/ws-resources.service";
 
 // The APIs console's calls for WebSocket APIs (API Gateway v2, protocolType WEBSOCKET). The
-// control plane's checks for routes, integrations, stages and deployments live in the
-// apigatewayv2 actions (v2-ws.actions.ts), so the console runs those very actions (with the
-// signed-in member as the actor) rather than repeating them; the Connections panel lists the
-// registry's live connections and posts to / closes them through the @connections functions
-// (connections.ts), which reach a connection held by any web process.
+// checks for routes, integrations, stages and deployments are the domain's (ws-resources.service.ts,
+// shared with the AWS door), run here with the signed-in member as the actor; the Connections
+// panel lists the registry's live connections and posts to / closes them through the
+// @connections functions (connections.ts), which reach a connection held by any web process.
 
 type Ctx = { actor: Actor; tenant: ConsoleTenant };
 type Wire = Record<string, unknown>;
 const caller = (c: Ctx) => ({ actor: c.actor, tenant: c.tenant });
-const actions = new Map(wsV2Actions);
-
-/** Runs the apigatewayv2 WebSocket action `name` as the console's user; the reply's JSON (or null). */
-async function run(
-  c: Ctx,
-  name: string,
-  pathParams: Record<string, string>,
-  json?: Wire,
-  origin: string | null = null,
-): Promise<Wire | null> {
-  const fn = actions.get(`ws:${name}`);
-  if (!fn) throw new Error(`unknown WebSocket action ${name}`);
-  const ctx = {
-    tenant: c.tenant,
-    actor: c.actor,
-    region: ws.region(),
-    service: "apigateway",
-    requestId: randomUUID(),
-    log: logger,
-    baseUrl: baseUrlOf(origin),
-  } as unknown as AwsContext;
-  const call: AwsCall = { ctx, protocol: "rest-json", action: `ws:${name}`, json, path: "", pathParams };
-  const reply = await fn(call);
-  const text = String(reply.body ?? "");
-  return text ? (JSON.parse(text) as Wire) : null;
-}
 
 export async function consoleCreateWsApi(
   c: Ctx,
@@ -127,16 +97,11 @@ export async function consoleUpdateWsApi(
   input: { apiId: string; name: string; description: string; routeSelectionExpression: string },
 ) {
   await onField("routeSelectionExpression", () =>
-    run(
-      c,
-      "UpdateApi",
-      { apiId: input.apiId },
-      {
-        name: input.name,
-        description: input.description,
-        routeSelectionExpression: input.routeSelectionExpression,
-      },
-    ),
+    parts.updateWsApi(caller(c), input.apiId, {
+      name: input.name,
+      description: input.description,
+      routeSelectionExpression: input.routeSelectionExpression,
+    }),
   );
   return { saved: true };
 }
@@ -180,10 +145,10 @@ export async function consoleSaveWsRoute(c: Ctx, input: WsRouteInput) {
           };
     const out = await onField("integration", () =>
       currentTarget && doc.integrations[currentTarget]
-        ? run(c, "UpdateIntegration", { apiId, integrationId: currentTarget }, body)
-        : run(c, "CreateIntegration", { apiId }, body),
+        ? parts.updateIntegration(caller(c), apiId, currentTarget, body)
+        : parts.createIntegration(caller(c), apiId, body),
     );
-    target = `integrations/${String(out!.integrationId)}`;
+    target = `integrations/${String(out.integrationId)}`;
   }
   const routeBody: Wire = {
     routeKey: input.routeKey,
@@ -192,26 +157,23 @@ export async function consoleSaveWsRoute(c: Ctx, input: WsRouteInput) {
   };
   const route = await onField("routeKey", () =>
     existing
-      ? run(c, "UpdateRoute", { apiId, routeId: input.routeId! }, routeBody)
-      : run(c, "CreateRoute", { apiId }, routeBody),
+      ? parts.updateRoute(caller(c), apiId, input.routeId!, routeBody)
+      : parts.createRoute(caller(c), apiId, routeBody),
   );
-  const routeId = String(route!.routeId);
-  if (input.twoWay) {
-    const responses = (await run(c, "GetRouteResponses", { apiId, routeId })) as { items: Wire[] };
-    if (!responses.items.length)
-      await run(c, "CreateRouteResponse", { apiId, routeId }, { routeResponseKey: "$default" });
-  }
+  const routeId = String(route.routeId);
+  if (input.twoWay && !(await parts.getRouteResponses(caller(c), apiId, routeId)).length)
+    await parts.createRouteResponse(caller(c), apiId, routeId, { routeResponseKey: "$default" });
   return { routeId };
 }
 
 export async function consoleDeleteWsRoute(c: Ctx, input: { apiId: string; routeId: string }) {
   const doc = (await ws.getWsApi(caller(c), input.apiId)).doc;
   const target = (doc.routes[input.routeId]?.target as string | undefined)?.replace(/^integrations\//, "");
-  await run(c, "DeleteRoute", { apiId: input.apiId, routeId: input.routeId });
+  await parts.deleteRoute(caller(c), input.apiId, input.routeId);
   // The integration made for this route goes too, unless another route still targets it.
   const after = (await ws.getWsApi(caller(c), input.apiId)).doc;
   if (target && !Object.values(after.routes).some((r) => r.target === `integrations/${target}`))
-    await run(c, "DeleteIntegration", { apiId: input.apiId, integrationId: target });
+    await parts.deleteIntegration(caller(c), input.apiId, target);
   return { deleted: true };
 }
 
@@ -221,34 +183,28 @@ export async function consoleSaveWsStage(
 ) {
   const body: Wire = { stageName: input.stageName, description: input.description, autoDeploy: input.autoDeploy };
   if (input.create) {
-    await onField("stageName", () => run(c, "CreateStage", { apiId: input.apiId }, body));
+    await onField("stageName", () => parts.createStage(caller(c), input.apiId, body));
     const doc = (await ws.getWsApi(caller(c), input.apiId)).doc;
     // A new stage without auto-deploy serves nothing until deployed: deploy it when there are routes.
     if (!doc.stages[input.stageName]?.deploymentId && Object.keys(doc.routes).length)
-      await run(c, "CreateDeployment", { apiId: input.apiId }, { stageName: input.stageName });
-  } else
-    await onField("stageName", () => run(c, "UpdateStage", { apiId: input.apiId, stageName: input.stageName }, body));
+      await parts.createDeployment(caller(c), input.apiId, { stageName: input.stageName });
+  } else await onField("stageName", () => parts.updateStage(caller(c), input.apiId, input.stageName, body));
   return { saved: true };
 }
 
 export async function consoleDeleteWsStage(c: Ctx, input: { apiId: string; stageName: string }) {
-  await run(c, "DeleteStage", { apiId: input.apiId, stageName: input.stageName });
+  await parts.deleteStage(caller(c), input.apiId, input.stageName);
   return { deleted: true };
 }
 
 export async function consoleDeployWs(c: Ctx, input: { apiId: string; stageName: string; description?: string }) {
   const out = await onField("stageName", () =>
-    run(
-      c,
-      "CreateDeployment",
-      { apiId: input.apiId },
-      {
-        stageName: input.stageName,
-        ...(input.description ? { description: input.description } : {}),
-      },
-    ),
+    parts.createDeployment(caller(c), input.apiId, {
+      stageName: input.stageName,
+      ...(input.description ? { description: input.description } : {}),
+    }),
   );
-  return { id: String(out!.deploymentId) };
+  return { id: String(out.deploymentId) };
 }
 
 /** The API's live connections (every stage), newest first. */

@@ -47,7 +47,7 @@ export const apiRoutes = [
     path: "/api/v1/apis/:apiId/metrics",
     tag: "apis",
     summary:
-      "An API's metrics (Count, 4XXError, 5XXError, Latency with p50/p90/p99, IntegrationLatency, CacheHitCount, CacheMissCount) per period over a range (ISO from/to, default the last 3 hours), optionally for one stage, resource and method. zoom=false keeps the range as asked; period (seconds) overrides the automatic one.",
+      "An API's metrics (Count, 4XXError, 5XXError, Latency with p50/p90/p99, IntegrationLatency, CacheHitCount, CacheMissCount; for WebSocket APIs also ConnectCount, MessageCount, ClientError, IntegrationError, ExecutionError) per period over a range (ISO from/to, default the last 3 hours), optionally for one stage, resource and method. zoom=false keeps the range as asked; period (seconds) overrides the automatic one.",
     query: metricsQuery,
     response: z.object({
       apiId: z.string(),

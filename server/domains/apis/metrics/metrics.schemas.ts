@@ -6,8 +6,8 @@ import { z } from "zod";
 export const PERIODS = [60, 300, 900, 3600, 10800, 21600, 86400] as const;
 /** The longest range one query may ask for (metrics are kept 15 days by default). */
 export const MAX_RANGE_MS = 31 * 86400_000;
-// MESSAGE: a WebSocket API frame (its route key is the resource).
-const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "MESSAGE"] as const;
+// MESSAGE: a WebSocket API frame (its route key is the resource); CONNECT: a WebSocket $connect.
+const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "MESSAGE", "CONNECT"] as const;
 
 const when = z.string().datetime({ offset: true, message: "An ISO 8601 time, e.g. 2026-12-02T08:00:00Z." });
 const dimension = z.string().min(1).max(1024);

@@ -16,7 +16,8 @@ import { PERIODS, type AccessLogInput, type MetricsInput } from "./metrics.schem
 
 // Reads of API metrics and the access log, for the console (tRPC) and REST. Metric names follow
 // CloudWatch's AWS/ApiGateway namespace: Count, 4XXError, 5XXError, Latency, IntegrationLatency,
-// CacheHitCount, CacheMissCount.
+// CacheHitCount, CacheMissCount; for WebSocket APIs also ConnectCount, MessageCount, ClientError,
+// IntegrationError and ExecutionError (IntegrationLatency as above).
 
 type Ctx = { actor: Actor; tenant: { id: string } };
 
@@ -50,6 +51,12 @@ export type MetricPoint = {
   integrationLatencyMax: number | null;
   cacheHits: number;
   cacheMisses: number;
+  /** WebSocket APIs (zero for REST and HTTP APIs). */
+  connectCount: number;
+  messageCount: number;
+  clientErrors: number;
+  integrationErrors: number;
+  executionErrors: number;
 };
 
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -70,6 +77,11 @@ function point(time: Date, r: Omit<SeriesRow, "t"> | null): MetricPoint {
       integrationLatencyMax: null,
       cacheHits: 0,
       cacheMisses: 0,
+      connectCount: 0,
+      messageCount: 0,
+      clientErrors: 0,
+      integrationErrors: 0,
+      executionErrors: 0,
     };
   return {
     time: time.toISOString(),
@@ -85,6 +97,11 @@ function point(time: Date, r: Omit<SeriesRow, "t"> | null): MetricPoint {
     integrationLatencyMax: r.integrationLatencyMax,
     cacheHits: r.cacheHits,
     cacheMisses: r.cacheMisses,
+    connectCount: r.connectCount,
+    messageCount: r.messageCount,
+    clientErrors: r.clientErrors,
+    integrationErrors: r.integrationErrors,
+    executionErrors: r.executionErrors,
   };
 }
 
@@ -101,6 +118,11 @@ function sumRows(rows: SeriesRow[]): Omit<SeriesRow, "t"> {
     integrationLatencyMax: null,
     cacheHits: 0,
     cacheMisses: 0,
+    connectCount: 0,
+    messageCount: 0,
+    clientErrors: 0,
+    integrationErrors: 0,
+    executionErrors: 0,
     buckets: emptyHistogram(),
   };
   for (const r of rows) {
@@ -116,6 +138,11 @@ function sumRows(rows: SeriesRow[]): Omit<SeriesRow, "t"> {
       t.integrationLatencyMax = Math.max(t.integrationLatencyMax ?? -Infinity, r.integrationLatencyMax);
     t.cacheHits += r.cacheHits;
     t.cacheMisses += r.cacheMisses;
+    t.connectCount += r.connectCount;
+    t.messageCount += r.messageCount;
+    t.clientErrors += r.clientErrors;
+    t.integrationErrors += r.integrationErrors;
+    t.executionErrors += r.executionErrors;
     addHistogram(t.buckets, r.buckets);
   }
   return t;

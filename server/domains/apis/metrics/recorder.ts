@@ -34,6 +34,12 @@ export type ApiRequestRecord = {
   responseLength: number | null;
   /** The stage's formatted access-log line, when the stage has accessLogSettings. */
   line: string | null;
+  /**
+   * WebSocket APIs: what kind of error this was, as CloudWatch counts them (ClientError: a 4XX
+   * before the integration; IntegrationError: the integration answered 4XX/5XX; ExecutionError:
+   * calling the integration failed).
+   */
+  wsError?: "client" | "integration" | "execution";
 };
 
 /** How often the buffers are written (SIGNALBOX_API_METRICS_FLUSH_MS; tests stretch it to see the stop flush). */
@@ -82,6 +88,9 @@ export function recordApiRequest(r: ApiRequestRecord): void {
       integrationLatencyMax: null,
       cacheHits: 0,
       cacheMisses: 0,
+      clientErrors: 0,
+      integrationErrors: 0,
+      executionErrors: 0,
       buckets: emptyHistogram(),
     };
     metrics.set(key, m);
@@ -102,6 +111,9 @@ export function recordApiRequest(r: ApiRequestRecord): void {
   }
   if (r.cache === "hit") m.cacheHits++;
   else if (r.cache === "miss") m.cacheMisses++;
+  if (r.wsError === "client") m.clientErrors++;
+  else if (r.wsError === "integration") m.integrationErrors++;
+  else if (r.wsError === "execution") m.executionErrors++;
 
   const row: AccessLogRow = {
     tenantId: r.tenantId,
@@ -172,6 +184,9 @@ function mergeBack(rows: MetricRow[]) {
       m.integrationLatencyMax = Math.max(m.integrationLatencyMax ?? -Infinity, r.integrationLatencyMax);
     m.cacheHits += r.cacheHits;
     m.cacheMisses += r.cacheMisses;
+    m.clientErrors += r.clientErrors;
+    m.integrationErrors += r.integrationErrors;
+    m.executionErrors += r.executionErrors;
     for (let i = 0; i < r.buckets.length; i++) m.buckets[i] = (m.buckets[i] ?? 0) + r.buckets[i]!;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { pool } from "../../../db";
+import type pg from "pg";
+import { dedicatedClient, pool } from "../../../db";
 import { logger } from "../../../logger";
 import { listen } from "../../../platform/listen";
 import * as repo from "./ws.repository";
@@ -7,13 +8,24 @@ import * as repo from "./ws.repository";
 // The registry of open WebSocket connections. A connection is held by one web process (a node);
 // its row says which. @connections calls may land on any process: a frame for a connection held
 // here is sent at once; for one held elsewhere it goes to ws_outbox and the owner is NOTIFYed on
-// its own channel, takes its outbox rows (in order) and sends them. Each node heartbeats in
-// ws_nodes; the connections of a node that stopped heartbeating (a process killed without a
-// clean shutdown) are claimed by one live node's sweep, which runs their $disconnect (the handler
-// the data plane registers with `onDeadConnection`) and then removes them; meanwhile and after,
-// @connections answers 410 Gone for them.
+// its own channel, takes its outbox rows (in order) and sends them.
+//
+// A node holds a session-level advisory lock (keyed by its id) on a connection of its own for as
+// long as it lives, and heartbeats in ws_nodes. When its process dies without a clean shutdown,
+// PostgreSQL ends its session at once and the lock is free: the next sweep of any live node (every
+// heartbeat, and at once when an @connections call meets such a connection) sees that with
+// pg_try_advisory_xact_lock. A node that still holds its session but stopped heartbeating for 45 s
+// (cut off from the database) counts as dead too. The sweeper claims each dead connection's row
+// (one statement, so concurrent sweepers get disjoint sets; a claimed row is never claimed again),
+// runs its $disconnect (the handler the data plane registers with `onDeadConnection`) and removes
+// it; meanwhile and after, @connections answers 410 Gone for them. A live node that finds its own
+// rows taken (it lost its lock connection or its heartbeats for a while) closes those sockets
+// without a second $disconnect.
 
-export type LocalSocket = { send: (data: Buffer, binary?: boolean) => void; close: () => void };
+export type LocalSocket = {
+  send: (data: Buffer, binary?: boolean) => void;
+  close: (code?: number, reason?: string) => void;
+};
 export type ConnectionRow = {
   id: string;
   tenantId: string;
@@ -58,10 +70,15 @@ const toConnection = (c: repo.ConnectionDbRow): ConnectionRow => ({
 const nodeId = randomUUID().replace(/-/g, "");
 const channel = `signalbox_ws_${nodeId}`;
 const local = new Map<string, LocalSocket>();
+/** Connections whose row is known to be in the registry (a just-registered one may not be yet). */
+const registered = new Set<string>();
 let started: Promise<void> | undefined;
 let heartbeat: NodeJS.Timeout | undefined;
 let unlisten: (() => void) | undefined;
 let draining: Promise<void> = Promise.resolve();
+/** The connection holding this node's session lock (null while it is being re-established). */
+let lockClient: pg.Client | null = null;
+let relock: NodeJS.Timeout | undefined;
 
 export const thisNode = () => nodeId;
 
@@ -80,18 +97,84 @@ function drainOutbox(): void {
     .catch((err) => logger.warn({ err }, "websocket outbox drain failed"));
 }
 
+/**
+ * Takes this node's session lock on a connection of its own. The lock lives as long as that
+ * session: when the process dies, PostgreSQL drops it at once and other nodes see the lock free.
+ */
+async function holdNodeLock(): Promise<void> {
+  const c = dedicatedClient("signalbox-ws-node");
+  const lost = () => {
+    if (lockClient !== c) return;
+    lockClient = null;
+    c.end().catch(() => {});
+    if (!started) return;
+    // Other nodes may now take this one for dead and claim its connections: take the lock back,
+    // then close the sockets whose rows were claimed meanwhile.
+    logger.warn("websocket node lock connection lost; re-taking it");
+    scheduleRelock();
+  };
+  c.on("error", lost);
+  c.on("end", lost);
+  try {
+    await c.connect();
+    if (!(await repo.lockNode(c, nodeId))) throw new Error("websocket node lock is held by another session");
+  } catch (err) {
+    c.removeAllListeners("end");
+    await c.end().catch(() => {});
+    throw err;
+  }
+  lockClient = c;
+}
+
+function scheduleRelock(): void {
+  if (relock || !started) return;
+  relock = setTimeout(() => {
+    relock = undefined;
+    if (!started || lockClient) return;
+    holdNodeLock()
+      .then(() => beat())
+      .catch((err) => {
+        logger.warn({ err }, "websocket node lock unavailable; retrying");
+        scheduleRelock();
+      });
+  }, 1_000);
+  relock.unref();
+}
+
+/**
+ * Closes the sockets whose rows another node claimed (it took this node for dead and ran their
+ * $disconnect): they are unreachable by @connections, so keeping them open would only mislead.
+ */
+async function closeOrphans(): Promise<void> {
+  const mine = await repo.selectNodeConnectionIds(pool(), nodeId);
+  for (const id of registered)
+    if (!mine.has(id)) {
+      const s = local.get(id);
+      registered.delete(id);
+      local.delete(id);
+      s?.close(1001, "Going away");
+    }
+}
+
 async function beat(): Promise<void> {
-  await repo.heartbeatNode(pool(), nodeId);
+  // Without the lock other nodes may claim this node's rows: wait until it is back.
+  if (!lockClient) return;
+  const recreated = await repo.heartbeatNode(pool(), nodeId);
+  if (recreated) await closeOrphans();
   await sweepDeadNodes();
 }
 
 /**
- * Claims the connections of nodes that stopped heartbeating, runs each one's $disconnect and removes
- * it. Only a started node sweeps (its claims must stay attached to a live, heartbeating node).
+ * Claims the connections of dead nodes, runs each one's $disconnect and removes it. Only a started
+ * node sweeps (its claims must stay attached to a live node).
  */
 export async function sweepDeadNodes(): Promise<number> {
-  if (!started) return 0;
+  if (!started || !lockClient) return 0;
   const rows = await repo.claimDeadConnections(pool(), STALE_SECONDS, nodeId);
+  // Rows an earlier sweeper claimed but never finished (it died too): their $disconnect may have
+  // run, so they are only removed (at most once beats twice).
+  const orphaned = await repo.dropOrphanedClaims(pool());
+  if (orphaned) logger.warn({ count: orphaned }, "websocket connections claimed by a dead sweeper removed");
   if (!rows.length) return 0;
   // A few $disconnect calls at a time: a dead process may have held thousands of connections.
   const queue = rows.map(toConnection);
@@ -103,7 +186,7 @@ export async function sweepDeadNodes(): Promise<number> {
         logger.warn({ err }, "websocket $disconnect of a dead connection failed");
       }
       await repo
-        .deleteConnection(pool(), c.id, nodeId)
+        .deleteConnection(pool(), c.id)
         .catch((err) => logger.warn({ err }, "websocket dead connection removal failed"));
     }
   };
@@ -113,9 +196,11 @@ export async function sweepDeadNodes(): Promise<number> {
   return rows.length;
 }
 
-/** Registers this process as a node (heartbeat, its NOTIFY channel); once per process. */
+/** Registers this process as a node (its lock, heartbeat and NOTIFY channel); once per process. */
 export function startNode(): Promise<void> {
   started ??= (async () => {
+    // The lock first: a node row without its lock would look dead to a sweeper.
+    await holdNodeLock();
     await repo.heartbeatNode(pool(), nodeId);
     unlisten = await listen(channel, { onNotify: drainOutbox, onResync: drainOutbox });
     heartbeat = setInterval(
@@ -125,7 +210,12 @@ export function startNode(): Promise<void> {
     heartbeat.unref();
     await sweepDeadNodes();
   })();
-  started.catch(() => (started = undefined));
+  started.catch(() => {
+    started = undefined;
+    const c = lockClient;
+    lockClient = null;
+    void c?.end().catch(() => {});
+  });
   return started;
 }
 
@@ -137,9 +227,16 @@ export async function stopNode(): Promise<void> {
   unlisten = undefined;
   if (heartbeat) clearInterval(heartbeat);
   heartbeat = undefined;
+  if (relock) clearTimeout(relock);
+  relock = undefined;
   await Promise.allSettled([...sweeping]);
   local.clear();
+  registered.clear();
   await repo.deleteNode(pool(), nodeId).catch(() => {});
+  // The lock goes last: until the rows are gone, a sweeper must not take this node for dead.
+  const c = lockClient;
+  lockClient = null;
+  await c?.end().catch(() => {});
 }
 
 export async function registerConnection(
@@ -148,11 +245,17 @@ export async function registerConnection(
 ): Promise<void> {
   local.set(row.id, socket);
   await repo.insertConnection(pool(), { ...row, nodeId });
+  registered.add(row.id);
 }
 
-export async function unregisterConnection(id: string): Promise<void> {
+/**
+ * Removes a closed connection's row. True when this node still held it, i.e. its $disconnect is
+ * this node's to run; false when a sweeper claimed it (and runs or ran $disconnect itself).
+ */
+export async function unregisterConnection(id: string): Promise<boolean> {
   local.delete(id);
-  await repo.deleteConnection(pool(), id, nodeId);
+  registered.delete(id);
+  return repo.deleteConnection(pool(), id, nodeId);
 }
 
 export async function touchConnection(id: string): Promise<void> {
@@ -162,19 +265,20 @@ export async function touchConnection(id: string): Promise<void> {
 /** A live connection of an API's stage (null: unknown, closed, or held by a dead process). */
 export async function findConnection(apiId: string, stage: string, id: string): Promise<ConnectionRow | null> {
   const c = await repo.selectConnection(pool(), apiId, stage, id, STALE_SECONDS);
-  if (!c || c.disconnecting) return null;
+  if (!c) return null;
   const heldHere = c.node_id === nodeId;
-  if (heldHere && !local.has(c.id)) {
+  if (heldHere && !c.disconnecting && !local.has(c.id)) {
     await repo.deleteConnection(pool(), c.id, nodeId);
     return null;
   }
   if (!heldHere && !c.alive) {
-    // Its process died: sweep now (its $disconnect runs once, by whichever node claims it).
+    // Its process (or the sweeper that claimed it) died: sweep now rather than at the next
+    // heartbeat (its $disconnect runs at most once, by whichever node claims it).
     await startNode();
     await sweepDeadNodes();
     return null;
   }
-  return toConnection(c);
+  return c.disconnecting ? null : toConnection(c);
 }
 
 /** Sends a frame to a connection (`close`: disconnects it), wherever it is held. */

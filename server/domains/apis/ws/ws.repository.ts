@@ -81,18 +81,53 @@ export type ConnectionDbRow = {
   alive: boolean;
 };
 
-export async function heartbeatNode(db: Queryable, nodeId: string): Promise<void> {
-  await db.query(
-    `INSERT INTO ws_nodes (id, seen_at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()`,
+/** The advisory lock key of a node (its session holds it while the process lives). */
+const NODE_KEY = (col: string) => `hashtextextended('signalbox_ws_node:' || ${col}, 0)`;
+
+/**
+ * Whether a node's process still holds its session lock. Run on another session: when the lock is
+ * free (its process died and PostgreSQL dropped the session), this takes it for the statement only.
+ */
+const HOLDS_LOCK = (col: string) => `NOT pg_try_advisory_xact_lock(${NODE_KEY(col)})`;
+
+/** Whether a joined node `n` is alive: it heartbeated lately and its process still holds its lock. */
+const ALIVE = (staleParam: string) =>
+  `CASE WHEN n.id IS NULL OR n.seen_at < now() - make_interval(secs => ${staleParam}) THEN false
+        ELSE ${HOLDS_LOCK("n.id")} END`;
+
+/** Takes a node's session lock on `db` (a dedicated connection that lives as long as the node). */
+export async function lockNode(db: Queryable, nodeId: string): Promise<boolean> {
+  const r = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${NODE_KEY("$1::text")}) AS ok`, [nodeId]);
+  return r.rows[0]?.ok === true;
+}
+
+/** Heartbeats a node; true when its row was (re)created, i.e. a sweeper had taken it for dead. */
+export async function heartbeatNode(db: Queryable, nodeId: string): Promise<boolean> {
+  const r = await db.query<{ inserted: boolean }>(
+    `INSERT INTO ws_nodes (id, seen_at) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()
+     RETURNING (xmax = 0) AS inserted`,
     [nodeId],
   );
+  return r.rows[0]?.inserted === true;
+}
+
+/** The ids of the connections a node holds (and that nobody claimed). */
+export async function selectNodeConnectionIds(db: Queryable, nodeId: string): Promise<Set<string>> {
+  const r = await db.query<{ id: string }>(`SELECT id FROM ws_connections WHERE node_id = $1 AND NOT disconnecting`, [
+    nodeId,
+  ]);
+  return new Set(r.rows.map((x) => x.id));
 }
 
 /**
- * Claims the connections of nodes silent for `staleSeconds` for node `claimer` (marked
- * `disconnecting`) and deletes those nodes, in one statement: concurrent sweepers each get a
- * disjoint set. Claimed rows stay until their $disconnect ran; should the claimer die too, its own
- * node goes stale and another sweeper claims them again.
+ * Claims the connections of dead nodes for node `claimer` and deletes those nodes, in one statement
+ * (concurrent sweepers each get a disjoint set). A node is dead when its session lock is free (its
+ * process is gone: PostgreSQL dropped its session) or, as a fallback (a node cut off from the
+ * database but still holding a session), when it has not heartbeated for `staleSeconds`.
+ *
+ * A claimed row is marked `disconnecting` and its $disconnect runs once, by the claimer; a row
+ * already marked is never claimed again. Should the claimer die before running it, that
+ * $disconnect is lost rather than run twice (such rows are only deleted, see `dropOrphanedClaims`).
  */
 export async function claimDeadConnections(
   db: Queryable,
@@ -100,14 +135,27 @@ export async function claimDeadConnections(
   claimer: string,
 ): Promise<ConnectionDbRow[]> {
   const r = await db.query<ConnectionDbRow>(
-    `WITH dead AS (DELETE FROM ws_nodes WHERE seen_at < now() - make_interval(secs => $1) AND id <> $2 RETURNING id)
+    `WITH dead AS (
+       DELETE FROM ws_nodes
+        WHERE id <> $2 AND (seen_at < now() - make_interval(secs => $1) OR NOT (${HOLDS_LOCK("id")}))
+       RETURNING id)
      UPDATE ws_connections SET node_id = $2, disconnecting = true
-      WHERE node_id IN (SELECT id FROM dead)
-        OR (node_id <> $2 AND NOT EXISTS (SELECT 1 FROM ws_nodes n WHERE n.id = ws_connections.node_id))
+      WHERE NOT disconnecting
+        AND (node_id IN (SELECT id FROM dead)
+          OR (node_id <> $2 AND NOT EXISTS (SELECT 1 FROM ws_nodes n WHERE n.id = ws_connections.node_id)))
      RETURNING *, false AS alive`,
     [staleSeconds, claimer],
   );
   return r.rows;
+}
+
+/** Deletes claimed rows whose claimer is gone (their $disconnect may have run: it does not run again). */
+export async function dropOrphanedClaims(db: Queryable): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM ws_connections c
+      WHERE c.disconnecting AND NOT EXISTS (SELECT 1 FROM ws_nodes n WHERE n.id = c.node_id)`,
+  );
+  return r.rowCount ?? 0;
 }
 
 export async function deleteNode(db: Queryable, nodeId: string): Promise<void> {
@@ -144,9 +192,12 @@ export async function insertConnection(
   );
 }
 
-export async function deleteConnection(db: Queryable, id: string, nodeId?: string): Promise<void> {
-  if (nodeId) await db.query(`DELETE FROM ws_connections WHERE id = $1 AND node_id = $2`, [id, nodeId]);
-  else await db.query(`DELETE FROM ws_connections WHERE id = $1`, [id]);
+/** Deletes a connection's row; with `nodeId`, only while that node holds it unclaimed (true: deleted). */
+export async function deleteConnection(db: Queryable, id: string, nodeId?: string): Promise<boolean> {
+  const r = nodeId
+    ? await db.query(`DELETE FROM ws_connections WHERE id = $1 AND node_id = $2 AND NOT disconnecting`, [id, nodeId])
+    : await db.query(`DELETE FROM ws_connections WHERE id = $1`, [id]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 export async function touchConnectionRow(db: Queryable, id: string): Promise<void> {
@@ -161,7 +212,7 @@ export async function selectConnection(
   staleSeconds: number,
 ): Promise<ConnectionDbRow | undefined> {
   const r = await db.query<ConnectionDbRow>(
-    `SELECT c.*, COALESCE(n.seen_at >= now() - make_interval(secs => $4), false) AS alive
+    `SELECT c.*, ${ALIVE("$4")} AS alive
        FROM ws_connections c LEFT JOIN ws_nodes n ON n.id = c.node_id
       WHERE c.id = $1 AND c.api_id = $2 AND c.stage = $3`,
     [id, apiId, stage, staleSeconds],
@@ -206,7 +257,7 @@ export async function selectApiConnections(
   staleSeconds: number,
 ): Promise<ConnectionDbRow[]> {
   const r = await db.query<ConnectionDbRow>(
-    `SELECT c.*, COALESCE(n.seen_at >= now() - make_interval(secs => $3), false) AS alive
+    `SELECT c.*, ${ALIVE("$3")} AS alive
        FROM ws_connections c LEFT JOIN ws_nodes n ON n.id = c.node_id
       WHERE c.tenant_id = $1 AND c.api_id = $2
       ORDER BY c.connected_at DESC

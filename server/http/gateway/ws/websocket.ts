@@ -58,6 +58,13 @@ const track = (p: Promise<unknown>) => {
   pending.add(p);
   void p.finally(() => pending.delete(p));
 };
+/** Waiters for every socket's close handler to have run (a closing server waits for them). */
+const socketsGone: (() => void)[] = [];
+const untrackSocket = (s: WebSocket) => {
+  sockets.delete(s);
+  if (sockets.size === 0) for (const w of socketsGone.splice(0)) w();
+};
+const allSocketsClosed = () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((r) => socketsGone.push(r)));
 
 const requestTime = (d: Date) => {
   const mon = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
@@ -275,27 +282,36 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   }
 
   const connectRoute = routeFor(stage, "$connect");
+  // ConnectCount and the errors of $connect (a refused handshake counts as an error of its kind).
+  const connectStarted = Date.now();
+  const connectRequestId = apigwId();
+  let connectIntegrationMs: number | null = null;
+  const recordConnect = (status: number, wsError?: WsError) =>
+    recordWs(conn, "CONNECT", "$connect", connectRequestId, connectStarted, status, connectIntegrationMs, wsError);
+  const deny = (status: number, message: string) => {
+    recordConnect(status, status >= 500 ? "execution" : "client");
+    refuse(socket, status, message);
+  };
   // AWS_IAM on $connect: the upgrade request signed (usually presigned) by one of the API team's keys.
   if (connectRoute?.authorizationType === "AWS_IAM") {
     if (!req.headers.authorization && !url.searchParams.has("X-Amz-Signature"))
-      return refuse(socket, 403, "Missing Authentication Token");
+      return deny(403, "Missing Authentication Token");
     try {
       const who = await authenticate(req, Buffer.alloc(0));
       if (who.tenant.id !== stage.tenant.id)
-        return refuse(
-          socket,
+        return deny(
           403,
           `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
         );
       Object.assign(conn.identity, { accessKey: who.actor.keyId, accountId: who.tenant.accountId });
     } catch (e) {
-      return refuse(socket, 403, isAppError(e) ? e.message : "Forbidden");
+      return deny(403, isAppError(e) ? e.message : "Forbidden");
     }
   }
   let usageKey: string | undefined;
   if (connectRoute?.authorizationType === "CUSTOM") {
     const auth = await authorizeConnect(conn, connectRoute, { headers, multi, query, multiQuery });
-    if (!auth.ok) return refuse(socket, auth.status, auth.message);
+    if (!auth.ok) return deny(auth.status, auth.message);
     conn.authorizer = auth.authorizer;
     usageKey = auth.usageKey;
   }
@@ -304,8 +320,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
   if (connectRoute) {
     const admitted = await admit(stage, connectRoute, apiKey);
     if (!admitted.ok)
-      return refuse(
-        socket,
+      return deny(
         admitted.status,
         admitted.status === 403
           ? "Forbidden"
@@ -322,14 +337,19 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       requestContext: requestContext(conn, "$connect", "CONNECT"),
       isBase64Encoded: false,
     };
+    const t0 = performance.now();
     const out = await runRoute(conn, connectRoute, event);
-    if (!out.ok) return refuse(socket, 500, out.message);
+    connectIntegrationMs = msSince(t0);
+    if (!out.ok) return deny(500, out.message);
     // A proxy integration's status decides; a non-proxy one's is mapped by its integration
     // responses and does not refuse the connection (as API Gateway behaves).
     const proxy = /_PROXY$/.test(String(integrationOf(stage, connectRoute)?.integrationType));
-    if (proxy && (out.status < 200 || out.status > 299))
+    if (proxy && (out.status < 200 || out.status > 299)) {
+      recordConnect(out.status, "integration");
       return refuse(socket, out.status, out.status === 403 ? "Forbidden" : out.body);
-  }
+    }
+    recordConnect(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
+  } else recordConnect(200);
 
   // Registered before the handshake completes: once the client is open, a post from the backend
   // (on any process) finds the connection; frames arriving before the socket exists wait.
@@ -348,7 +368,7 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     },
     {
       send: (data, binary) => (ws ? ws.send(data, { binary: !!binary }) : void early.push({ data, binary: !!binary })),
-      close: () => (ws ? ws.close(1000) : void (closeEarly = true)),
+      close: (code = 1000, reason) => (ws ? ws.close(code, reason) : void (closeEarly = true)),
     },
   );
   const abandoned = () => {
@@ -367,24 +387,30 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
     let idle = setTimeout(goAway, idleMs());
     const lifetime = setTimeout(goAway, maxMs());
     client.on("message", (data, isBinary) => {
+      if (client.readyState !== client.OPEN) return;
+      // API Gateway takes no binary frames from clients: it closes the connection with 1003
+      // (unsupported data); $disconnect runs as for any close.
+      if (isBinary) return client.close(1003, "Binary frames are not supported");
       clearTimeout(idle);
       idle = setTimeout(goAway, idleMs());
-      void onMessage(conn, client, Buffer.from(data as Buffer), isBinary).catch((err) =>
+      void onMessage(conn, client, Buffer.from(data as Buffer)).catch((err) =>
         logger.warn({ err }, "websocket message failed"),
       );
     });
     client.on("close", (code, reason) => {
       if (closed) return;
       closed = true;
-      sockets.delete(client);
       clearTimeout(idle);
       clearTimeout(lifetime);
       track(
         (async () => {
-          await unregisterConnection(conn.id).catch(() => {});
-          await runDisconnect(conn, code, reason.toString("utf8"));
+          // Only the holder of the connection's row runs $disconnect: a sweeper that took it (this
+          // process looked dead to the others) has run it already.
+          const ours = await unregisterConnection(conn.id).catch(() => true);
+          if (ours) await runDisconnect(conn, code, reason.toString("utf8"));
         })(),
       );
+      untrackSocket(client);
     });
     client.on("error", () => client.terminate());
   });
@@ -421,40 +447,72 @@ async function disconnectDead(row: ConnectionRow): Promise<void> {
   await runDisconnect(conn, 1006, "Going away");
 }
 
-async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+type WsError = "client" | "integration" | "execution";
+
+/**
+ * One CONNECT ($connect) or MESSAGE (a client frame) for the metrics recorder, under its route key:
+ * CloudWatch's ConnectCount / MessageCount, ClientError (a 4XX before the integration ran),
+ * IntegrationError (the integration answered 4XX/5XX), ExecutionError (it could not be called).
+ */
+function recordWs(
+  conn: Conn,
+  method: "CONNECT" | "MESSAGE",
+  routeKey: string | null,
+  requestId: string,
+  startedAt: number,
+  status: number,
+  integrationMs: number | null,
+  wsError?: WsError,
+) {
+  recordApiRequest({
+    tenantId: conn.stage.tenant.id,
+    apiId: conn.stage.api.id,
+    stage: conn.stage.stageName,
+    resource: routeKey,
+    method,
+    path: routeKey ?? "-",
+    status,
+    startedAt,
+    latencyMs: Date.now() - startedAt,
+    integrationLatencyMs: integrationMs,
+    cache: null,
+    requestId,
+    sourceIp: conn.identity.sourceIp || null,
+    apiKeyId: null,
+    userAgent: conn.identity.userAgent ?? null,
+    responseLength: null,
+    line: null,
+    ...(wsError ? { wsError } : {}),
+  });
+}
+
+const msSince = (t0: number) => Math.round((performance.now() - t0) * 100) / 100;
+
+async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<void> {
   void touchConnection(conn.id).catch(() => {});
   const started = Date.now();
-  const text = isBinary ? data.toString("base64") : data.toString("utf8");
-  const key = isBinary ? null : selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
+  const text = data.toString("utf8");
+  const key = selectRouteKey(conn.stage.snapshot.routeSelectionExpression, text);
   const route = (key !== null ? routeFor(conn.stage, key) : undefined) ?? routeFor(conn.stage, "$default");
   const ctx = requestContext(conn, route ? String(route.routeKey) : "$default", "MESSAGE", {
     messageId: apigwId(),
   });
   // The metrics recorder: one MESSAGE per frame, under its route key (403 unrouted, 500 failed).
   let integrationMs: number | null = null;
-  const record = (status: number) =>
-    recordApiRequest({
-      tenantId: conn.stage.tenant.id,
-      apiId: conn.stage.api.id,
-      stage: conn.stage.stageName,
-      resource: route ? String(route.routeKey) : null,
-      method: "MESSAGE",
-      path: route ? String(route.routeKey) : "-",
+  const record = (status: number, wsError?: WsError) =>
+    recordWs(
+      conn,
+      "MESSAGE",
+      route ? String(route.routeKey) : null,
+      String(ctx.requestId),
+      started,
       status,
-      startedAt: started,
-      latencyMs: Date.now() - started,
-      integrationLatencyMs: integrationMs,
-      cache: null,
-      requestId: String(ctx.requestId),
-      sourceIp: conn.identity.sourceIp || null,
-      apiKeyId: null,
-      userAgent: conn.identity.userAgent ?? null,
-      responseLength: null,
-      line: null,
-    });
+      integrationMs,
+      wsError,
+    );
   const fail = (message: string, status: number) => {
     client.send(JSON.stringify({ message, connectionId: conn.id, requestId: ctx.requestId }));
-    record(status);
+    record(status, status >= 500 ? "execution" : "client");
   };
   if (!route) return fail("Forbidden", 403);
   const admitted = await admit(conn.stage, route, conn.apiKey ?? null);
@@ -468,15 +526,16 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer, isBinary: 
       admitted.status,
     );
   const t0 = performance.now();
-  const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: isBinary });
-  integrationMs = Math.round((performance.now() - t0) * 100) / 100;
+  const out = await runRoute(conn, route, { requestContext: ctx, body: text, isBase64Encoded: false });
+  integrationMs = msSince(t0);
   if (!out.ok) return fail(out.message, 500);
   // Two-way routes answer with the integration's response (binary when it says so).
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
     if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
     else client.send(out.body);
   }
-  record(200);
+  // The integration's own 4XX/5XX answer still reaches the client: an IntegrationError, not a failure.
+  record(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
 }
 
 /** Serves WebSocket upgrades below /gw/ and closes every socket when the server closes. */
@@ -500,7 +559,10 @@ export function attachWebSockets(server: http.Server): void {
       for (const s of sockets) s.terminate();
     }, 1_000).unref();
     return close((err) => {
-      void Promise.allSettled([...pending])
+      // The HTTP server may report closed before each socket's close handler ran: wait for those
+      // (each one starts its $disconnect), then for the $disconnect calls, then leave the registry.
+      void allSocketsClosed()
+        .then(() => Promise.allSettled([...pending]))
         .then(() => stopNode())
         .then(() => cb?.(err));
     });
