@@ -11,7 +11,6 @@ import { flushStageAuthorizersCache } from "../../gateway/authorizer";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 import { renderApiGatewayError } from "./errors";
-import { GATEWAY_KEYS_CHANNEL, GATEWAY_STAGE_CHANNEL, forgetLocally } from "../../../domains/apis/gateway-cache";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -802,38 +801,13 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
   ],
 ];
 
-/**
- * A write drops this process's gateway caches for its API (stages) and tenant (keys and plans) once
- * it has committed, so the caller's next gateway request through this process sees it; the other
- * processes hear the triggers' NOTIFY (server/domains/apis/gateway-cache.ts).
- */
-function readYourWrites(action: AwsAction, method: string | undefined): AwsAction {
-  if (method === "GET") return action;
-  return async (call) => {
-    const out = await action(call);
-    const apiId = call.pathParams?.restApiId ?? call.pathParams?.apiId;
-    if (apiId) forgetLocally(GATEWAY_STAGE_CHANNEL, apiId);
-    forgetLocally(GATEWAY_KEYS_CHANNEL, call.ctx.tenant.id);
-    return out;
-  };
-}
-
-const ROUTE_METHODS = new Map<string, string>(
-  [...ACTIONS.map(([action, method]) => ({ action, method })), ...usageRoutes, ...apigatewayV2Routes].map((r) => [
-    r.action,
-    r.method,
-  ]),
-);
-
 export const apigatewayService: AwsService = {
   name: "apigateway",
-  actions: new Map<string, AwsAction>(
-    [
-      ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
-      ...usageActions,
-      ...apigatewayV2Actions,
-    ].map(([name, fn]) => [name, readYourWrites(fn, ROUTE_METHODS.get(name))] as [string, AwsAction]),
-  ),
+  actions: new Map<string, AwsAction>([
+    ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
+    ...usageActions,
+    ...apigatewayV2Actions,
+  ]),
   routes: [
     ...ACTIONS.map(([action, method, path]) => ({ action, method, path })),
     ...usageRoutes,
