@@ -2,6 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
+import { logger } from "./logger";
 
 // Two handles on one database:
 //  - `prisma` for the console and everything that is not hot;
@@ -78,20 +79,49 @@ export function readsCommitted(db: Queryable): boolean {
   return status === "I";
 }
 
-/** Runs `fn` in one transaction on a pooled client. */
+// Work to run once a write is committed, per open withTransaction client (see afterCommit).
+const commitHooks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs `hook` once what `db` has just written is committed: after COMMIT when `db` is the client of
+ * an open withTransaction (never, if it rolls back), else at once (the pool, or a client outside a
+ * transaction, commits each statement by itself). Repositories register here what the writing
+ * process must do after its own write, e.g. forget its cached copies of the rows (read-your-writes),
+ * so every caller of the repository gets it, whichever door it came through. A transaction opened
+ * by hand (BEGIN without withTransaction) runs hooks at once: too early, so use withTransaction.
+ */
+export function afterCommit(db: Queryable, hook: () => void): void {
+  const hooks = commitHooks.get(db);
+  if (hooks) hooks.push(hook);
+  else hook();
+}
+
+/** Runs `fn` in one transaction on a pooled client (then the afterCommit hooks it registered). */
 export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();
+  const hooks: Array<() => void> = [];
+  commitHooks.set(client, hooks);
+  let result: T;
   try {
     await client.query("BEGIN");
-    const result = await fn(client);
+    result = await fn(client);
     await client.query("COMMIT");
-    return result;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
     throw err;
   } finally {
+    commitHooks.delete(client);
     client.release();
   }
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (err) {
+      // The transaction is committed; a failing hook must not turn it into an error for the caller.
+      logger.error({ err }, "db: an afterCommit hook failed");
+    }
+  }
+  return result;
 }
 
 export type { PrismaClient };

@@ -58,6 +58,8 @@ let other: TestTenant;
 let v2: ApiGatewayV2Client;
 let fnSvc: Awaited<ReturnType<typeof startFunctionReceiver>>;
 let apiId = "";
+/** $connect events the "iam" function received. */
+const iamConnects: Event[] = [];
 const region = "us-east-1";
 
 type Event = { requestContext: Record<string, unknown>; body?: string; queryStringParameters?: Record<string, string> };
@@ -71,6 +73,7 @@ beforeAll(async () => {
       return {
         body: JSON.stringify({ statusCode: e.queryStringParameters?.token === "bad" ? 401 : 200 }),
       };
+    if (hit.path === "/iam") iamConnects.push(e);
     if (hit.path === "/echo")
       return {
         body: JSON.stringify({
@@ -80,7 +83,7 @@ beforeAll(async () => {
       };
     return { body: JSON.stringify({ statusCode: 200 }) };
   });
-  for (const name of ["connect", "echo", "default", "disconnect"]) {
+  for (const name of ["connect", "echo", "default", "disconnect", "iam"]) {
     const { secret } = await createFunction(t.actor, t.tenant, { name: `ws-${name}`, url: `${fnSvc.url}/${name}` });
     fnSvc.secrets.set(`/${name}`, secret);
   }
@@ -625,19 +628,15 @@ print(json.dumps({"protocol": a["ProtocolType"], "ip": info["Identity"]["SourceI
       }),
     );
     const ApiId = api.ApiId!;
-    const mock = await v2.send(
-      new CreateIntegrationCommand({
-        ApiId,
-        IntegrationType: "MOCK",
-        RequestTemplates: { $default: '{"statusCode": 200}' },
-      }),
+    const fn = await v2.send(
+      new CreateIntegrationCommand({ ApiId, IntegrationType: "AWS_PROXY", IntegrationUri: lambdaUri("ws-iam") }),
     );
     await v2.send(
       new CreateRouteCommand({
         ApiId,
         RouteKey: "$connect",
         AuthorizationType: "AWS_IAM",
-        Target: `integrations/${mock.IntegrationId}`,
+        Target: `integrations/${fn.IntegrationId}`,
       }),
     );
     await v2.send(new CreateStageCommand({ ApiId, StageName: "prod", AutoDeploy: true }));
@@ -671,8 +670,34 @@ print(json.dumps({"protocol": a["ProtocolType"], "ip": info["Identity"]["SourceI
         c.once("unexpected-response", (_req, res) => resolve(res.statusCode!));
       });
     expect(await outcome(await presigned(t.key))).toBe("open");
+    // The $connect event names the caller as REST's $context.identity does.
+    expect(iamConnects).toHaveLength(1);
+    expect(iamConnects[0]!.requestContext.identity).toMatchObject({
+      accessKey: t.key.id,
+      accountId: t.tenant.accountId,
+      caller: t.key.id,
+      user: t.key.id,
+      userArn: `arn:aws:iam::${t.tenant.accountId}:user/${t.key.id}`,
+    });
     expect(await outcome(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`)).toBe(403);
+    // Another team is another account, and WebSocket APIs have no resource policy to grant it:
+    // refused before the integration runs, with REST's message naming the caller's ARN.
+    const refused = await new Promise<{ status: number; body: string }>((resolve) => {
+      void presigned(other.key).then((u) => {
+        const c = new WebSocket(u);
+        c.once("unexpected-response", (_req, res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+      });
+    });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({
+      message: `User: arn:aws:iam::${other.tenant.accountId}:user/${other.key.id} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${region}:${t.tenant.accountId}:${ApiId}/prod/$connect`,
+    });
     expect(await outcome(await presigned(other.key))).toBe(403);
+    expect(iamConnects).toHaveLength(1);
     expect(await outcome(await presigned({ id: t.key.id, secret: "wrong" }))).toBe(403);
   });
 });

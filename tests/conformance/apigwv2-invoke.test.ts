@@ -528,9 +528,12 @@ describe("authorizers", () => {
     expect((await fetch(`${web.url}/gw/${ApiId}/p?key=bad`)).status).toBe(403);
   });
 
-  it("AWS_IAM: a SigV4 signature of the API's tenant passes, another tenant's and none are refused", async () => {
-    const api = await buildApi([{ key: "GET /iam", integration: fnTo("v2"), route: { AuthorizationType: "AWS_IAM" } }]);
-    const sign = async (key: { id: string; secret: string }) => {
+  it("AWS_IAM: a SigV4 signature of the API's tenant passes with payload 2.0's authorizer.iam (1.0's identity), another tenant's and none get 403 Forbidden", async () => {
+    const api = await buildApi([
+      { key: "GET /iam", integration: fnTo("v2"), route: { AuthorizationType: "AWS_IAM" } },
+      { key: "GET /v1", integration: fnTo("v1", "1.0"), route: { AuthorizationType: "AWS_IAM" } },
+    ]);
+    const sign = async (key: { id: string; secret: string }, path = "/iam") => {
       const signer = new SignatureV4({
         service: "execute-api",
         region,
@@ -542,17 +545,46 @@ describe("authorizers", () => {
         protocol: "http:",
         hostname: "127.0.0.1",
         port: web.port,
-        path: `/gw/${api}/iam`,
-        headers: { host: `127.0.0.1:${web.port}` },
+        path: `/gw/${api}${path}`,
+        headers: { host: `127.0.0.1:${web.port}`, "user-agent": "iam-test" },
       });
-      return fetch(`${web.url}/gw/${api}/iam`, { headers: s.headers as Record<string, string> });
+      return fetch(`${web.url}/gw/${api}${path}`, { headers: s.headers as Record<string, string> });
     };
     const ok = await sign(t.key);
     expect(ok.status).toBe(201);
     const got = ((await ok.json()) as { got: { requestContext: { authorizer: unknown } } }).got;
-    expect(got.requestContext.authorizer).toEqual({ iam: { accessKey: t.key.id, accountId: t.tenant.accountId } });
+    const userArn = `arn:aws:iam::${t.tenant.accountId}:user/${t.key.id}`;
+    // Payload 2.0's fields (AWS: accessKey, accountId, callerId, cognitoIdentity, principalOrgId, userArn, userId).
+    expect(got.requestContext.authorizer).toEqual({
+      iam: {
+        accessKey: t.key.id,
+        accountId: t.tenant.accountId,
+        callerId: t.key.id,
+        cognitoIdentity: null,
+        principalOrgId: null,
+        userArn,
+        userId: t.key.id,
+      },
+    });
+    const ok1 = await sign(t.key, "/v1");
+    expect(ok1.status).toBe(202);
+    const got1 = ((await ok1.json()) as { got: { requestContext: { identity: Record<string, unknown> } } }).got;
+    expect(got1.requestContext.identity).toMatchObject({
+      accessKey: t.key.id,
+      accountId: t.tenant.accountId,
+      caller: t.key.id,
+      user: t.key.id,
+      userArn,
+      userAgent: "iam-test",
+    });
+    // Another team is another account: HTTP APIs have no resource policy to grant it, so 403, in the
+    // shape of every HTTP API IAM refusal (no key id or ARN in the message).
     const stranger = await createTestTenant();
-    expect((await sign(stranger.key)).status).toBe(403);
+    for (const path of ["/iam", "/v1"]) {
+      const refused = await sign(stranger.key, path);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ message: "Forbidden" });
+    }
     const none = await fetch(`${web.url}/gw/${api}/iam`);
     expect(none.status).toBe(403);
     expect(await none.json()).toEqual({ message: "Forbidden" });

@@ -27,7 +27,6 @@ import {
   type StageSettings,
 } from "./rest-api.repository";
 import { audit, loadApi, type Caller, type Wire } from "./rest-api.service";
-import { GATEWAY_STAGE_CHANNEL, forgetLocally } from "./gateway-cache";
 
 // Deployments (immutable snapshots of an API's document) and stages (a name that points at one
 // deployment, with variables and method settings). The gateway serves a stage's deployment.
@@ -97,58 +96,49 @@ export type CreateDeploymentInput = {
   tracingEnabled?: boolean;
 };
 
-// The gateway's stage cache in every other web process is dropped by NOTIFY at commit; this
-// process drops its own entries as soon as the write returns, so a caller that changes a stage and
-// then calls the API through the same process always sees the change (read-your-writes).
-const forgetStagesLocally = (apiId: string) => forgetLocally(GATEWAY_STAGE_CHANNEL, apiId);
-const fresh = <T>(apiId: string, write: Promise<T>): Promise<T> => write.then((v) => (forgetStagesLocally(apiId), v));
-
 export async function createDeployment(caller: Caller, apiId: string, input: CreateDeploymentInput): Promise<Wire> {
   assertCan(caller.actor.role, "resource:write");
-  return fresh(
-    apiId,
-    withTransaction(async (tx) => {
-      const api = await loadApi(caller, apiId, tx, true);
-      const methods = Object.values(api.doc.resources).flatMap((r) => Object.values(r.methods));
-      if (!methods.length) throw badRequest("The REST API doesn't contain any methods");
-      if (methods.some((m) => !m.methodIntegration)) throw badRequest("No integration defined for method");
-      if (input.stageName !== undefined && !STAGE_NAME.test(input.stageName))
-        throw badRequest("Stage name only allows a-zA-Z0-9_");
-      checkVariables(input.variables);
-      const snapshot: Snapshot = { doc: api.doc, settings: api.settings, name: api.name };
-      const d = await insertDeployment(tx, {
-        restApiId: apiId,
-        id: newId(6),
-        tenantId: caller.tenant.id,
-        description: input.description ?? null,
-        snapshot,
-      });
-      if (input.stageName) {
-        const existing = await findStage(tx, caller.tenant.id, apiId, input.stageName, true);
-        if (existing) {
-          const settings = { ...existing.settings };
-          if (input.variables) settings.variables = { ...(settings.variables ?? {}), ...input.variables };
-          await saveStage(tx, caller.tenant.id, apiId, input.stageName, d.id, settings);
-        } else {
-          const settings: StageSettings = {};
-          if (input.stageDescription !== undefined) settings.description = input.stageDescription;
-          if (input.variables) settings.variables = input.variables;
-          if (input.cacheClusterEnabled) settings.cacheClusterEnabled = true;
-          if (input.cacheClusterSize) settings.cacheClusterSize = input.cacheClusterSize;
-          if (input.tracingEnabled) settings.tracingEnabled = true;
-          await insertStage(tx, {
-            restApiId: apiId,
-            stageName: input.stageName,
-            tenantId: caller.tenant.id,
-            deploymentId: d.id,
-            settings,
-          });
-        }
+  return withTransaction(async (tx) => {
+    const api = await loadApi(caller, apiId, tx, true);
+    const methods = Object.values(api.doc.resources).flatMap((r) => Object.values(r.methods));
+    if (!methods.length) throw badRequest("The REST API doesn't contain any methods");
+    if (methods.some((m) => !m.methodIntegration)) throw badRequest("No integration defined for method");
+    if (input.stageName !== undefined && !STAGE_NAME.test(input.stageName))
+      throw badRequest("Stage name only allows a-zA-Z0-9_");
+    checkVariables(input.variables);
+    const snapshot: Snapshot = { doc: api.doc, settings: api.settings, name: api.name };
+    const d = await insertDeployment(tx, {
+      restApiId: apiId,
+      id: newId(6),
+      tenantId: caller.tenant.id,
+      description: input.description ?? null,
+      snapshot,
+    });
+    if (input.stageName) {
+      const existing = await findStage(tx, caller.tenant.id, apiId, input.stageName, true);
+      if (existing) {
+        const settings = { ...existing.settings };
+        if (input.variables) settings.variables = { ...(settings.variables ?? {}), ...input.variables };
+        await saveStage(tx, caller.tenant.id, apiId, input.stageName, d.id, settings);
+      } else {
+        const settings: StageSettings = {};
+        if (input.stageDescription !== undefined) settings.description = input.stageDescription;
+        if (input.variables) settings.variables = input.variables;
+        if (input.cacheClusterEnabled) settings.cacheClusterEnabled = true;
+        if (input.cacheClusterSize) settings.cacheClusterSize = input.cacheClusterSize;
+        if (input.tracingEnabled) settings.tracingEnabled = true;
+        await insertStage(tx, {
+          restApiId: apiId,
+          stageName: input.stageName,
+          tenantId: caller.tenant.id,
+          deploymentId: d.id,
+          settings,
+        });
       }
-      await audit(caller, "api.deploy", apiId, { name: api.name, deploymentId: d.id, stageName: input.stageName }, tx);
-      return deploymentWire(d);
-    }),
-  );
+    }
+    await audit(caller, "api.deploy", apiId, { name: api.name, deploymentId: d.id, stageName: input.stageName }, tx);
+    return deploymentWire(d);
+  });
 }
 
 export async function getDeployment(caller: Caller, apiId: string, id: string, embed: string[]): Promise<Wire> {
@@ -180,18 +170,15 @@ export async function updateDeployment(caller: Caller, apiId: string, id: string
 
 export async function deleteDeployment(caller: Caller, apiId: string, id: string): Promise<void> {
   assertCan(caller.actor.role, "resource:write");
-  await fresh(
-    apiId,
-    withTransaction(async (tx) => {
-      await loadApi(caller, apiId, tx, true);
-      const d = await findDeployment(tx, caller.tenant.id, apiId, id);
-      if (!d) throw deploymentNotFound();
-      if ((await listStages(tx, caller.tenant.id, apiId, id)).length)
-        throw badRequest("Active stages pointing to this deployment must be moved or deleted");
-      await deleteDeploymentRow(tx, caller.tenant.id, apiId, id);
-      await audit(caller, "api.deployment.delete", apiId, { deploymentId: id }, tx);
-    }),
-  );
+  await withTransaction(async (tx) => {
+    await loadApi(caller, apiId, tx, true);
+    const d = await findDeployment(tx, caller.tenant.id, apiId, id);
+    if (!d) throw deploymentNotFound();
+    if ((await listStages(tx, caller.tenant.id, apiId, id)).length)
+      throw badRequest("Active stages pointing to this deployment must be moved or deleted");
+    await deleteDeploymentRow(tx, caller.tenant.id, apiId, id);
+    await audit(caller, "api.deployment.delete", apiId, { deploymentId: id }, tx);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,34 +198,31 @@ export type CreateStageInput = {
 
 export async function createStage(caller: Caller, apiId: string, input: CreateStageInput): Promise<Wire> {
   assertCan(caller.actor.role, "resource:write");
-  return fresh(
-    apiId,
-    withTransaction(async (tx) => {
-      await loadApi(caller, apiId, tx, true);
-      if (!input.stageName || !STAGE_NAME.test(input.stageName)) throw badRequest("Stage name only allows a-zA-Z0-9_");
-      if (!input.deploymentId || !(await findDeployment(tx, caller.tenant.id, apiId, input.deploymentId)))
-        throw badRequest("Invalid deployment identifier specified");
-      checkVariables(input.variables);
-      const settings: StageSettings = {};
-      if (input.description !== undefined) settings.description = input.description;
-      if (input.variables) settings.variables = input.variables;
-      if (input.cacheClusterEnabled) settings.cacheClusterEnabled = true;
-      if (input.cacheClusterSize) settings.cacheClusterSize = input.cacheClusterSize;
-      if (input.tracingEnabled) settings.tracingEnabled = true;
-      if (input.documentationVersion) settings.documentationVersion = input.documentationVersion;
-      if (input.tags) settings.tags = input.tags;
-      const s = await insertStage(tx, {
-        restApiId: apiId,
-        stageName: input.stageName,
-        tenantId: caller.tenant.id,
-        deploymentId: input.deploymentId,
-        settings,
-      });
-      if (!s) throw conflict("Stage already exists");
-      await audit(caller, "api.stage.create", apiId, { stageName: s.stageName, deploymentId: s.deploymentId }, tx);
-      return stageWire(s);
-    }),
-  );
+  return withTransaction(async (tx) => {
+    await loadApi(caller, apiId, tx, true);
+    if (!input.stageName || !STAGE_NAME.test(input.stageName)) throw badRequest("Stage name only allows a-zA-Z0-9_");
+    if (!input.deploymentId || !(await findDeployment(tx, caller.tenant.id, apiId, input.deploymentId)))
+      throw badRequest("Invalid deployment identifier specified");
+    checkVariables(input.variables);
+    const settings: StageSettings = {};
+    if (input.description !== undefined) settings.description = input.description;
+    if (input.variables) settings.variables = input.variables;
+    if (input.cacheClusterEnabled) settings.cacheClusterEnabled = true;
+    if (input.cacheClusterSize) settings.cacheClusterSize = input.cacheClusterSize;
+    if (input.tracingEnabled) settings.tracingEnabled = true;
+    if (input.documentationVersion) settings.documentationVersion = input.documentationVersion;
+    if (input.tags) settings.tags = input.tags;
+    const s = await insertStage(tx, {
+      restApiId: apiId,
+      stageName: input.stageName,
+      tenantId: caller.tenant.id,
+      deploymentId: input.deploymentId,
+      settings,
+    });
+    if (!s) throw conflict("Stage already exists");
+    await audit(caller, "api.stage.create", apiId, { stageName: s.stageName, deploymentId: s.deploymentId }, tx);
+    return stageWire(s);
+  });
 }
 
 export async function getStage(caller: Caller, apiId: string, name: string): Promise<Wire> {
@@ -302,79 +286,76 @@ function methodSettingValue(kind: string, value: string | undefined, path: strin
 
 export async function updateStage(caller: Caller, apiId: string, name: string, ops: PatchOperation[] | undefined) {
   assertCan(caller.actor.role, "resource:write");
-  return fresh(
-    apiId,
-    withTransaction(async (tx) => {
-      await loadApi(caller, apiId, tx, true);
-      const s = await findStage(tx, caller.tenant.id, apiId, name, true);
-      if (!s) throw stageNotFound();
-      const target: Record<string, unknown> = { ...s.settings, deploymentId: s.deploymentId };
-      applyPatch(
-        target,
-        ops,
-        {
-          deploymentId: "string",
-          description: "string",
-          cacheClusterEnabled: "boolean",
-          cacheClusterSize: "string",
-          tracingEnabled: "boolean",
-          documentationVersion: "string",
-          clientCertificateId: "string",
-          variables: "stringMap",
-        },
-        (op, seg) => {
-          // Method settings: /{resource path, ~1 for /}/{method}/{group}/{field}, or /*/*/... for all
-          // (the resource path's slashes may also come unescaped). Keys are "pets/{id}/GET" or "*/*".
-          if (seg[0] === "accessLogSettings") {
-            const a = { ...((target.accessLogSettings as Record<string, string>) ?? {}) };
-            if (op.op === "remove" && seg.length === 1) delete target.accessLogSettings;
-            else if (seg.length === 2 && (seg[1] === "format" || seg[1] === "destinationArn")) {
-              a[seg[1]] = op.value ?? "";
-              target.accessLogSettings = a;
-            } else throw badRequest(`Invalid patch path ${op.path}`);
-            return true;
-          }
-          if (seg.length < 4) return false;
-          const parts = (op.path ?? "").slice(1).split("/").map(unescapePointer).join("/").split("/");
-          const field = METHOD_SETTING_PATHS[parts.slice(-2).join("/")];
-          if (!field)
-            throw badRequest(
-              `Invalid method setting path: ${op.path}. Must be one of: [${Object.keys(METHOD_SETTING_PATHS)
-                .map((p) => `/{method_setting_key}/${p}`)
-                .join(", ")}]`,
-            );
-          const method = parts[parts.length - 3];
-          const resource = parts.slice(0, -3).join("/").replace(/^\/+/, "");
-          if (
-            !(method === "*" && resource === "*") &&
-            !["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY", "*"].includes(method)
-          )
-            throw badRequest(`Invalid method setting path: ${op.path}`);
-          const key = `${resource}/${method}`;
-          const all = { ...((target.methodSettings as Record<string, Record<string, unknown>>) ?? {}) };
-          if (op.op === "remove") {
-            delete all[key];
-          } else {
-            all[key] = {
-              ...DEFAULT_METHOD_SETTING,
-              ...(all[key] ?? {}),
-              [field[0]]: methodSettingValue(field[1], op.value, op.path ?? ""),
-            };
-          }
-          target.methodSettings = all;
+  return withTransaction(async (tx) => {
+    await loadApi(caller, apiId, tx, true);
+    const s = await findStage(tx, caller.tenant.id, apiId, name, true);
+    if (!s) throw stageNotFound();
+    const target: Record<string, unknown> = { ...s.settings, deploymentId: s.deploymentId };
+    applyPatch(
+      target,
+      ops,
+      {
+        deploymentId: "string",
+        description: "string",
+        cacheClusterEnabled: "boolean",
+        cacheClusterSize: "string",
+        tracingEnabled: "boolean",
+        documentationVersion: "string",
+        clientCertificateId: "string",
+        variables: "stringMap",
+      },
+      (op, seg) => {
+        // Method settings: /{resource path, ~1 for /}/{method}/{group}/{field}, or /*/*/... for all
+        // (the resource path's slashes may also come unescaped). Keys are "pets/{id}/GET" or "*/*".
+        if (seg[0] === "accessLogSettings") {
+          const a = { ...((target.accessLogSettings as Record<string, string>) ?? {}) };
+          if (op.op === "remove" && seg.length === 1) delete target.accessLogSettings;
+          else if (seg.length === 2 && (seg[1] === "format" || seg[1] === "destinationArn")) {
+            a[seg[1]] = op.value ?? "";
+            target.accessLogSettings = a;
+          } else throw badRequest(`Invalid patch path ${op.path}`);
           return true;
-        },
-      );
-      const deploymentId = String(target.deploymentId);
-      delete target.deploymentId;
-      if (deploymentId !== s.deploymentId && !(await findDeployment(tx, caller.tenant.id, apiId, deploymentId)))
-        throw badRequest("Invalid deployment identifier specified");
-      checkVariables(target.variables as Record<string, string> | undefined);
-      const saved = await saveStage(tx, caller.tenant.id, apiId, name, deploymentId, target as StageSettings);
-      await audit(caller, "api.stage.update", apiId, { stageName: name, deploymentId }, tx);
-      return stageWire(saved);
-    }),
-  );
+        }
+        if (seg.length < 4) return false;
+        const parts = (op.path ?? "").slice(1).split("/").map(unescapePointer).join("/").split("/");
+        const field = METHOD_SETTING_PATHS[parts.slice(-2).join("/")];
+        if (!field)
+          throw badRequest(
+            `Invalid method setting path: ${op.path}. Must be one of: [${Object.keys(METHOD_SETTING_PATHS)
+              .map((p) => `/{method_setting_key}/${p}`)
+              .join(", ")}]`,
+          );
+        const method = parts[parts.length - 3];
+        const resource = parts.slice(0, -3).join("/").replace(/^\/+/, "");
+        if (
+          !(method === "*" && resource === "*") &&
+          !["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY", "*"].includes(method)
+        )
+          throw badRequest(`Invalid method setting path: ${op.path}`);
+        const key = `${resource}/${method}`;
+        const all = { ...((target.methodSettings as Record<string, Record<string, unknown>>) ?? {}) };
+        if (op.op === "remove") {
+          delete all[key];
+        } else {
+          all[key] = {
+            ...DEFAULT_METHOD_SETTING,
+            ...(all[key] ?? {}),
+            [field[0]]: methodSettingValue(field[1], op.value, op.path ?? ""),
+          };
+        }
+        target.methodSettings = all;
+        return true;
+      },
+    );
+    const deploymentId = String(target.deploymentId);
+    delete target.deploymentId;
+    if (deploymentId !== s.deploymentId && !(await findDeployment(tx, caller.tenant.id, apiId, deploymentId)))
+      throw badRequest("Invalid deployment identifier specified");
+    checkVariables(target.variables as Record<string, string> | undefined);
+    const saved = await saveStage(tx, caller.tenant.id, apiId, name, deploymentId, target as StageSettings);
+    await audit(caller, "api.stage.update", apiId, { stageName: name, deploymentId }, tx);
+    return stageWire(saved);
+  });
 }
 
 export async function deleteStage(caller: Caller, apiId: string, name: string): Promise<void> {
@@ -382,5 +363,4 @@ export async function deleteStage(caller: Caller, apiId: string, name: string): 
   await loadApi(caller, apiId);
   if (!(await deleteStageRow(pool(), caller.tenant.id, apiId, name))) throw stageNotFound();
   await audit(caller, "api.stage.delete", apiId, { stageName: name });
-  forgetStagesLocally(apiId);
 }

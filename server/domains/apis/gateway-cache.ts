@@ -1,3 +1,4 @@
+import { afterCommit, type Queryable } from "../../db";
 import { isListening, listen } from "../../platform/listen";
 
 // Per-process caches of what the gateway reads on every request (a REST API's stage, an HTTP API's
@@ -71,9 +72,25 @@ export class NotifiedCache<V> {
   }
 }
 
-/** Drops this process's entries tagged `tag` at once (the writer's own read-your-writes; others hear NOTIFY). */
-export function forgetLocally(channel: string, tag: string): void {
+function forgetLocally(channel: string, tag: string): void {
   for (const c of registry) if (c.channel === channel) c.forget(tag);
+}
+
+// Read-your-writes. The other processes drop their entries when the triggers' NOTIFY arrives; the
+// process that wrote must not wait for its own notice (a caller that changes a stage and at once
+// calls the API through the same process would be served the old one). So the repositories that
+// write the notifying tables (stages, HTTP APIs, API keys, usage plans and their keys) call these
+// with the statement's Queryable: this process drops its entries as soon as the write commits,
+// whichever door (AWS v1 and v2, console tRPC, REST, import) or service made it.
+
+/** After `db`'s write commits, this process forgets the stages of API `apiId` (REST, HTTP or WebSocket). */
+export function forgetStagesOnCommit(db: Queryable, apiId: string): void {
+  afterCommit(db, () => forgetLocally(GATEWAY_STAGE_CHANNEL, apiId));
+}
+
+/** After `db`'s write commits, this process forgets tenant `tenantId`'s API keys and usage plans. */
+export function forgetKeysOnCommit(db: Queryable, tenantId: string): void {
+  afterCommit(db, () => forgetLocally(GATEWAY_KEYS_CHANNEL, tenantId));
 }
 
 let unsubscribe: Array<() => void> = [];

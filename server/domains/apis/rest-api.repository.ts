@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db";
+import { forgetStagesOnCommit } from "./gateway-cache";
 import type { ApiDoc, ApiSettings, Snapshot } from "../../core/apis/model";
 
 // SQL of REST APIs, their deployments and stages. Every query carries the tenant.
@@ -89,6 +90,7 @@ export async function deleteApiRow(db: Queryable, tenantId: string, id: string):
   // Stages first: their deployment reference is RESTRICT.
   await db.query(`DELETE FROM rest_api_stages WHERE tenant_id = $1 AND rest_api_id = $2`, [tenantId, id]);
   const r = await db.query(`DELETE FROM rest_apis WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  forgetStagesOnCommit(db, id);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -152,6 +154,7 @@ export async function insertStage(
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING ${STAGE_COLS}`,
     [row.restApiId, row.stageName, row.tenantId, row.deploymentId, JSON.stringify(row.settings)],
   );
+  forgetStagesOnCommit(db, row.restApiId);
   return r.rows[0] ?? null;
 }
 
@@ -196,6 +199,7 @@ export async function saveStage(
      WHERE tenant_id = $1 AND rest_api_id = $2 AND stage_name = $3 RETURNING ${STAGE_COLS}`,
     [tenantId, apiId, name, deploymentId, JSON.stringify(settings)],
   );
+  forgetStagesOnCommit(db, apiId);
   return r.rows[0];
 }
 
@@ -204,6 +208,7 @@ export async function deleteStageRow(db: Queryable, tenantId: string, apiId: str
     `DELETE FROM rest_api_stages WHERE tenant_id = $1 AND rest_api_id = $2 AND stage_name = $3`,
     [tenantId, apiId, name],
   );
+  forgetStagesOnCommit(db, apiId);
   return (r.rowCount ?? 0) > 0;
 }
 

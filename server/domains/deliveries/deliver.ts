@@ -1,4 +1,4 @@
-import { pool, withTransaction } from "../../db";
+import { pool, withTransaction, type Queryable } from "../../db";
 import type { JobContext } from "../../jobs/registry";
 import { gated } from "../../platform/tx-gate";
 import { publicUrl } from "../../platform/public-url";
@@ -94,41 +94,82 @@ function unattemptable(d: TopicDeliveryRow, msg: MessageRow | undefined, sub: Su
   };
 }
 
-async function waitForRateSlot(subscriptionId: string, limit: number): Promise<boolean> {
+/** What a verdict becomes: toOutcome (topic deliveries) or invocationOutcome (invocations). */
+type OutcomeOf<I> = (input: I, c: Classified, started: Date, t0: number, recorded?: boolean) => Outcome;
+
+/** A remote kind's rate limit: `take` claims a slot of a second; `throttled` is the verdict when none comes. */
+type RateLimit = { take: (second: number) => Promise<boolean>; throttled: Classified };
+
+/** Waits (up to THROTTLE_WAIT_MS, second by second) for a rate slot; false when none came. */
+async function waitForSlot(take: RateLimit["take"]): Promise<boolean> {
   const deadline = Date.now() + THROTTLE_WAIT_MS;
   while (Date.now() < deadline) {
     const now = Date.now();
-    if (await takeRateSlot(pool(), subscriptionId, Math.floor(now / 1000), limit)) return true;
+    if (await take(Math.floor(now / 1000))) return true;
     await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + Math.floor(Math.random() * 20)));
   }
   return false;
 }
 
-async function attemptRemote(target: RemoteTarget, input: TargetInput): Promise<Outcome> {
+/**
+ * One attempt of a remote kind (a subscription's delivery or an invocation), outside any
+ * transaction: a slot of the kind's rate limit first when it has one (a retryable "throttled"
+ * verdict when none comes in time), then the kind's call; its verdict becomes the engine's Outcome.
+ */
+async function attemptRemote<I>(
+  input: I,
+  limit: () => RateLimit | null | Promise<RateLimit | null>,
+  call: (input: I) => Promise<Classified>,
+  outcomeOf: OutcomeOf<I>,
+): Promise<Outcome> {
   const started = new Date();
   const t0 = performance.now();
+  const l = await limit();
+  if (l && !(await waitForSlot(l.take))) return outcomeOf(input, l.throttled, started, t0);
+  return outcomeOf(input, await call(input), started, t0);
+}
+
+/** A topic delivery's limit: the subscription's maxReceivesPerSecond (its delivery policy). */
+function subscriptionLimit(target: RemoteTarget, input: TargetInput): RateLimit | null {
   const maxPerSecond = target.policy?.(input).maxPerSecond;
-  if (maxPerSecond && !(await waitForRateSlot(input.subscription.id, maxPerSecond)))
-    return toOutcome(
-      input,
-      {
-        result: "retryable",
-        error: `throttled: maxReceivesPerSecond ${maxPerSecond} reached`,
-        statusCode: null,
-        record: {},
-      },
-      started,
-      t0,
-    );
-  return toOutcome(input, await target.attempt!(input), started, t0);
+  if (!maxPerSecond) return null;
+  return {
+    take: (second) => takeRateSlot(pool(), input.subscription.id, second, maxPerSecond),
+    throttled: {
+      result: "retryable",
+      error: `throttled: maxReceivesPerSecond ${maxPerSecond} reached`,
+      statusCode: null,
+      record: {},
+    },
+  };
+}
+
+/** An invocation's limit: the kind's invocation rate (e.g. an API destination's). */
+async function invocationLimit(target: RemoteTarget, input: InvocationInput): Promise<RateLimit | null> {
+  const rate = await target.invocationRate?.(input);
+  if (!rate) return null;
+  return {
+    take: (second) => takeInvocationRateSlot(pool(), rate.key, second, rate.perSecond),
+    throttled: {
+      result: "retryable",
+      error: `throttled: ${rate.perSecond} invocations per second reached`,
+      statusCode: null,
+      throttled: true,
+      record: {},
+    },
+  };
 }
 
 /**
- * A chunk for a local target in ONE transaction: lock the rows still open, deliver them, mark the
- * successes in one UPDATE and log them, all committed together (exactly once). Failures are
- * returned for finalizeOutcomes (retry / DLQ) like any other.
+ * A chunk for a local target (deliveries or invocations) in ONE transaction: lock the rows still
+ * open, deliver them, mark the successes in one UPDATE and log them, all committed together
+ * (exactly once). Failures are returned for finalizeOutcomes (retry / DLQ) like any other.
  */
-async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise<Outcome[]> {
+async function attemptLocal<I extends { delivery: DeliveryRow }>(
+  inputs: I[],
+  batch: (todo: I[], tx: Queryable) => Promise<Classified[]>,
+  outcomeOf: OutcomeOf<I>,
+): Promise<Outcome[]> {
   if (inputs.length === 0) return [];
   return gated(() =>
     withTransaction(async (tx) => {
@@ -139,9 +180,9 @@ async function attemptLocal(target: LocalTarget, inputs: TargetInput[]): Promise
       const todo = inputs.filter((i) => open.has(i.delivery.id)); // the rest: another run finished them
       const started = new Date();
       const t0 = performance.now();
-      const verdicts = await target.deliverBatch!(todo, tx);
+      const verdicts = await batch(todo, tx);
       const outcomes = todo.map((input, k) =>
-        toOutcome(input, verdicts[k]!, started, t0, verdicts[k]!.result === "success"),
+        outcomeOf(input, verdicts[k]!, started, t0, verdicts[k]!.result === "success"),
       );
       const ok = outcomes.filter((o) => o.success);
       await markSucceeded(
@@ -199,14 +240,23 @@ async function attemptTopicDeliveries(open: TopicDeliveryRow[], baseUrl: string,
     if (target.mode === "local") local.set(target, [...(local.get(target) ?? []), input]);
     else
       remote.push(
-        attemptRemote(target, input).catch((e) => {
+        attemptRemote(
+          input,
+          () => subscriptionLimit(target, input),
+          (i) => target.attempt!(i),
+          toOutcome,
+        ).catch((e) => {
           ctx.log.error({ err: e, deliveryId: d.id }, "delivery attempt crashed");
           return null;
         }),
       );
   }
   const [localOutcomes, remoteOutcomes] = await Promise.all([
-    Promise.all([...local].map(([target, inputs]) => attemptLocal(target, inputs))),
+    Promise.all(
+      [...local].map(([target, inputs]) =>
+        attemptLocal(inputs, (todo, tx) => target.deliverBatch!(todo, tx), toOutcome),
+      ),
+    ),
     Promise.all(remote),
   ]);
   outcomes.push(...localOutcomes.flat(), ...remoteOutcomes.filter((o): o is Outcome => o !== null));
@@ -250,66 +300,6 @@ function invocationOutcome(
 /** Reopened by a resend (pending again after attempts): one more attempt, whatever the event's age. */
 const resent = (d: DeliveryRow) => d.status === "pending" && d.attempts > 0;
 
-async function waitForInvocationSlot(key: string, limit: number): Promise<boolean> {
-  const deadline = Date.now() + THROTTLE_WAIT_MS;
-  while (Date.now() < deadline) {
-    const now = Date.now();
-    if (await takeInvocationRateSlot(pool(), key, Math.floor(now / 1000), limit)) return true;
-    await new Promise((r) => setTimeout(r, 1000 - (now % 1000) + Math.floor(Math.random() * 20)));
-  }
-  return false;
-}
-
-async function invokeRemote(target: RemoteTarget, input: InvocationInput): Promise<Outcome> {
-  const started = new Date();
-  const t0 = performance.now();
-  const rate = await target.invocationRate?.(input);
-  if (rate && !(await waitForInvocationSlot(rate.key, rate.perSecond)))
-    return invocationOutcome(
-      input,
-      {
-        result: "retryable",
-        error: `throttled: ${rate.perSecond} invocations per second reached`,
-        statusCode: null,
-        throttled: true,
-        record: {},
-      },
-      started,
-      t0,
-    );
-  return invocationOutcome(input, await target.invoke!(input), started, t0);
-}
-
-/** Like attemptLocal, for invocations: one transaction delivers the chunk and records the successes. */
-async function invokeLocal(target: LocalTarget, inputs: InvocationInput[]): Promise<Outcome[]> {
-  if (inputs.length === 0) return [];
-  return gated(() =>
-    withTransaction(async (tx) => {
-      const open = await lockOpenDeliveries(
-        tx,
-        inputs.map((i) => i.delivery.id),
-      );
-      const todo = inputs.filter((i) => open.has(i.delivery.id));
-      const started = new Date();
-      const t0 = performance.now();
-      const verdicts = await target.invokeBatch!(todo, tx);
-      const outcomes = todo.map((input, k) =>
-        invocationOutcome(input, verdicts[k]!, started, t0, verdicts[k]!.result === "success"),
-      );
-      const ok = outcomes.filter((o) => o.success);
-      await markSucceeded(
-        tx,
-        ok.map((o) => ({ id: o.delivery.id, latencyMs: o.latencyMs ?? 0 })),
-      );
-      await insertAttempts(
-        tx,
-        ok.map((o) => o.attempt),
-      );
-      return outcomes;
-    }),
-  );
-}
-
 async function attemptInvocations(open: DeliveryRow[], baseUrl: string, ctx: JobContext): Promise<Outcome[]> {
   if (open.length === 0) return [];
   const data = new Map(
@@ -350,14 +340,23 @@ async function attemptInvocations(open: DeliveryRow[], baseUrl: string, ctx: Job
     if (target.mode === "local") local.set(target, [...(local.get(target) ?? []), input]);
     else
       remote.push(
-        invokeRemote(target, input).catch((e) => {
+        attemptRemote(
+          input,
+          () => invocationLimit(target, input),
+          (i) => target.invoke!(i),
+          invocationOutcome,
+        ).catch((e) => {
           ctx.log.error({ err: e, deliveryId: d.id }, "invocation attempt crashed");
           return null;
         }),
       );
   }
   const [localOutcomes, remoteOutcomes] = await Promise.all([
-    Promise.all([...local].map(([target, inputs]) => invokeLocal(target, inputs))),
+    Promise.all(
+      [...local].map(([target, inputs]) =>
+        attemptLocal(inputs, (todo, tx) => target.invokeBatch!(todo, tx), invocationOutcome),
+      ),
+    ),
     Promise.all(remote),
   ]);
   outcomes.push(...localOutcomes.flat(), ...remoteOutcomes.filter((o): o is Outcome => o !== null));

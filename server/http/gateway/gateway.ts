@@ -14,6 +14,7 @@ import { drain, publicBaseUrl, readBody } from "../request";
 import { runIntegration, type IntegrationResult } from "./integrations";
 import { lookupStageCache, storeStageCache, type CacheSetting } from "./stage-cache";
 import { checkResourcePolicy } from "./resource-policy";
+import { iamIdentity, notAuthorizedMessage } from "./iam-caller";
 import { runAuthorizer } from "./authorizer";
 import { handleHttpApi } from "./v2/http-api";
 import { apigwRequestId } from "./ids";
@@ -408,12 +409,10 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
       // Another tenant's key is another AWS account's caller: admitted only when the resource policy
       // allows it (checked below), as API Gateway's cross-account IAM calls.
       crossAccount = who.tenant.id !== stage.tenant.id;
-      const identity = context.identity as Record<string, unknown>;
-      identity.accessKey = who.actor.keyId;
-      identity.accountId = who.tenant.accountId;
-      identity.caller = who.actor.keyId;
-      identity.user = who.actor.keyId;
-      identity.userArn = `arn:aws:iam::${who.tenant.accountId}:user/${who.actor.keyId}`;
+      Object.assign(
+        context.identity as Record<string, unknown>,
+        iamIdentity({ accountId: who.tenant.accountId, keyId: who.actor.keyId }),
+      );
     } catch (e) {
       return gatewayResponse(doc, "INVALID_SIGNATURE", isAppError(e) ? e.message : "Invalid signature", methodReq);
     }
@@ -452,11 +451,14 @@ export async function serveRequest(stage: DeployedStage, input: GatewayInput, id
     if (decision && !decision.allowed) return gatewayResponse(doc, "ACCESS_DENIED", decision.message, methodReq);
     // Another account's caller and no resource policy: nothing grants it.
     if (!decision && crossAccount) {
-      const identity = context.identity as { userArn: string };
+      const identity = context.identity as { accessKey: string; accountId: string };
       return gatewayResponse(
         doc,
         "ACCESS_DENIED",
-        `User: ${identity.userArn} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
+        notAuthorizedMessage(
+          { accountId: identity.accountId, keyId: identity.accessKey },
+          `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/${httpMethod}${path}`,
+        ),
         methodReq,
       );
     }

@@ -11,6 +11,7 @@ import { logger } from "../../logger";
 import { authenticate } from "../authenticate";
 import { publicBaseUrl } from "../request";
 import { headerValue, type MethodRequest } from "./request";
+import { iamUserArn } from "./iam-caller";
 
 // The gateway's resource policy check (server/core/apis/resource-policy.ts evaluates): the policy
 // of the deployed snapshot (a policy change takes effect with the next deployment, as in API
@@ -42,7 +43,7 @@ function policyOf(stage: DeployedStage): ResourcePolicy | null {
 type Caller = NonNullable<PolicyRequest["caller"]>;
 
 function callerFor(accountId: string, keyId: string): Caller {
-  return { accountId, arn: `arn:aws:iam::${accountId}:user/${keyId}`, userId: keyId, userName: keyId };
+  return { accountId, arn: iamUserArn({ accountId, keyId }), userId: keyId, userName: keyId };
 }
 
 async function callerOf(stage: DeployedStage, req: IncomingMessage | undefined, r: MethodRequest) {

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../../db";
+import { forgetKeysOnCommit } from "../gateway-cache";
 
 // SQL for API Gateway's API keys, usage plans, plan keys and daily usage (apigw_* tables).
 
@@ -58,6 +59,7 @@ export async function insertKey(q: Queryable, k: Omit<ApiKeyRow, "createdAt" | "
       JSON.stringify(k.tags),
     ],
   );
+  forgetKeysOnCommit(q, k.tenantId);
   return r.rows[0];
 }
 
@@ -74,6 +76,7 @@ export async function upsertKeyByValue(
      RETURNING ${KEY_COLS}`,
     [k.id, k.tenantId, k.name, k.description, k.value, k.enabled, k.customerId],
   );
+  forgetKeysOnCommit(q, k.tenantId);
   return r.rows[0];
 }
 
@@ -102,11 +105,13 @@ export async function updateKey(q: Queryable, k: ApiKeyRow): Promise<ApiKeyRow> 
        updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING ${KEY_COLS}`,
     [k.tenantId, k.id, k.name, k.description, k.enabled, k.customerId, JSON.stringify(k.stageKeys)],
   );
+  forgetKeysOnCommit(q, k.tenantId);
   return r.rows[0];
 }
 
 export async function deleteKey(q: Queryable, tenantId: string, id: string): Promise<boolean> {
   const r = await q.query(`DELETE FROM apigw_api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  forgetKeysOnCommit(q, tenantId);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -126,6 +131,7 @@ export async function insertPlan(q: Queryable, p: Omit<UsagePlanRow, "createdAt"
       JSON.stringify(p.tags),
     ],
   );
+  forgetKeysOnCommit(q, p.tenantId);
   return r.rows[0];
 }
 
@@ -166,11 +172,13 @@ export async function updatePlan(q: Queryable, p: UsagePlanRow): Promise<UsagePl
       p.productCode,
     ],
   );
+  forgetKeysOnCommit(q, p.tenantId);
   return r.rows[0];
 }
 
 export async function deletePlan(q: Queryable, tenantId: string, id: string): Promise<boolean> {
   const r = await q.query(`DELETE FROM apigw_usage_plans WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  forgetKeysOnCommit(q, tenantId);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -187,6 +195,7 @@ export async function insertPlanKey(q: Queryable, tenantId: string, planId: stri
     `INSERT INTO apigw_usage_plan_keys (usage_plan_id, key_id, tenant_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
     [planId, keyId, tenantId],
   );
+  forgetKeysOnCommit(q, tenantId);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -195,6 +204,7 @@ export async function deletePlanKey(q: Queryable, tenantId: string, planId: stri
     `DELETE FROM apigw_usage_plan_keys WHERE tenant_id = $1 AND usage_plan_id = $2 AND key_id = $3`,
     [tenantId, planId, keyId],
   );
+  forgetKeysOnCommit(q, tenantId);
   return (r.rowCount ?? 0) > 0;
 }
 

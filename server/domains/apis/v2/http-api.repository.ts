@@ -1,4 +1,5 @@
 import type { Queryable } from "../../../db";
+import { forgetStagesOnCommit } from "../gateway-cache";
 import type { HttpApiDoc, HttpSnapshot, Stage } from "../../../core/apis/v2/model";
 
 // SQL of API Gateway v2 HTTP APIs and their deployments. Every query carries the tenant (the
@@ -45,6 +46,7 @@ export async function insertHttpApi(
     `INSERT INTO http_apis (id, tenant_id, name, protocol_type, doc) VALUES ($1, $2, $3, 'HTTP', $4) RETURNING ${COLS}`,
     [row.id, row.tenantId, row.name, JSON.stringify(row.doc)],
   );
+  forgetStagesOnCommit(db, row.id);
   return r.rows[0];
 }
 
@@ -55,10 +57,12 @@ export async function saveHttpApi(db: Queryable, api: HttpApiRow): Promise<void>
     api.name,
     JSON.stringify(api.doc),
   ]);
+  forgetStagesOnCommit(db, api.id);
 }
 
 export async function deleteHttpApiRow(db: Queryable, tenantId: string, id: string): Promise<void> {
   await db.query(`DELETE FROM http_apis WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  forgetStagesOnCommit(db, id);
 }
 
 export async function insertHttpDeployment(

@@ -11,7 +11,6 @@ import { flushStageAuthorizersCache } from "../../gateway/authorizer";
 import { testInvokeMethod } from "./test-invoke";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 import { renderApiGatewayError } from "./errors";
-import { GATEWAY_KEYS_CHANNEL, GATEWAY_STAGE_CHANNEL, forgetLocally } from "../../../domains/apis/gateway-cache";
 
 // Amazon API Gateway v1 (REST APIs) on the AWS door: REST JSON, SigV4 service `apigateway`, the
 // paths @aws-sdk/client-api-gateway, boto3 and `aws apigateway` use (/restapis/{restapi_id}/...).
@@ -202,7 +201,81 @@ const createOrImport: AwsAction = async (call) => {
   return reply(201, await apis.createRestApi(caller(call), input));
 };
 
-const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
+type Row = [string, RestJsonRoute["method"], string, AwsAction];
+type Caller = ReturnType<typeof caller>;
+type Ops = ReturnType<typeof ops>;
+
+/**
+ * The five actions of a collection under a REST API in API Gateway's plain CRUD shape (models,
+ * request validators, authorizers, gateway responses, deployments, stages): Create<Noun> (POST,
+ * 201) or, for a collection keyed by a name the caller picks, Put<Noun> (PUT at `path/{id}`,
+ * 201); Get<Noun>s (position, limit); Get<Noun>; Update<Noun> (patch operations); Delete<Noun>
+ * (202). `list` and `get` also get the call, for a collection's own query parameters.
+ */
+function collection<S extends z.ZodTypeAny>(
+  c: {
+    noun: string;
+    path: string;
+    id: string;
+    schema: S;
+    list: (
+      caller: Caller,
+      apiId: string,
+      position: string | null,
+      limit: string | null,
+      x: AwsCall,
+    ) => Promise<unknown>;
+    get: (caller: Caller, apiId: string, id: string, x: AwsCall) => Promise<unknown>;
+    update: (caller: Caller, apiId: string, id: string, ops: Ops) => Promise<unknown>;
+    remove: (caller: Caller, apiId: string, id: string) => Promise<unknown>;
+  } & (
+    | { create: (caller: Caller, apiId: string, input: z.infer<S>) => Promise<unknown> }
+    | { put: (caller: Caller, apiId: string, id: string, input: z.infer<S>) => Promise<unknown> }
+  ),
+): Row[] {
+  const one = `${c.path}/{${c.id}}`;
+  const create: Row =
+    "create" in c
+      ? [
+          `Create${c.noun}`,
+          "POST",
+          c.path,
+          async (x) => reply(201, await c.create(caller(x), p(x, "restApiId"), parse(c.schema, x))),
+        ]
+      : [
+          `Put${c.noun}`,
+          "PUT",
+          one,
+          async (x) => reply(201, await c.put(caller(x), p(x, "restApiId"), p(x, c.id), parse(c.schema, x))),
+        ];
+  return [
+    create,
+    [
+      `Get${c.noun}s`,
+      "GET",
+      c.path,
+      async (x) => reply(200, await c.list(caller(x), p(x, "restApiId"), q(x, "position"), q(x, "limit"), x)),
+    ],
+    [`Get${c.noun}`, "GET", one, async (x) => reply(200, await c.get(caller(x), p(x, "restApiId"), p(x, c.id), x))],
+    [
+      `Update${c.noun}`,
+      "PATCH",
+      one,
+      async (x) => reply(200, await c.update(caller(x), p(x, "restApiId"), p(x, c.id), ops(x))),
+    ],
+    [
+      `Delete${c.noun}`,
+      "DELETE",
+      one,
+      async (x) => {
+        await c.remove(caller(x), p(x, "restApiId"), p(x, c.id));
+        return empty(202);
+      },
+    ],
+  ];
+}
+
+const ACTIONS: Row[] = [
   // REST APIs
   ["CreateRestApi", "POST", "/restapis", createOrImport],
   [
@@ -513,227 +586,73 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
       return empty(204);
     },
   ],
-  // Models
-  [
-    "CreateModel",
-    "POST",
-    `${A}/models`,
-    async (c) => reply(201, await apis.createModel(caller(c), p(c, "restApiId"), parse(modelSchema, c))),
-  ],
-  [
-    "GetModels",
-    "GET",
-    `${A}/models`,
-    async (c) => reply(200, await apis.getModels(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
-  ],
-  [
-    "GetModel",
-    "GET",
-    `${A}/models/{modelName}`,
-    async (c) => reply(200, await apis.getModel(caller(c), p(c, "restApiId"), p(c, "modelName"))),
-  ],
-  [
-    "UpdateModel",
-    "PATCH",
-    `${A}/models/{modelName}`,
-    async (c) => reply(200, await apis.updateModel(caller(c), p(c, "restApiId"), p(c, "modelName"), ops(c))),
-  ],
-  [
-    "DeleteModel",
-    "DELETE",
-    `${A}/models/{modelName}`,
-    async (c) => {
-      await apis.deleteModel(caller(c), p(c, "restApiId"), p(c, "modelName"));
-      return empty(202);
-    },
-  ],
-  // Request validators
-  [
-    "CreateRequestValidator",
-    "POST",
-    `${A}/requestvalidators`,
-    async (c) => reply(201, await apis.createRequestValidator(caller(c), p(c, "restApiId"), parse(validatorSchema, c))),
-  ],
-  [
-    "GetRequestValidators",
-    "GET",
-    `${A}/requestvalidators`,
-    async (c) =>
-      reply(200, await apis.getRequestValidators(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
-  ],
-  [
-    "GetRequestValidator",
-    "GET",
-    `${A}/requestvalidators/{requestValidatorId}`,
-    async (c) => reply(200, await apis.getRequestValidator(caller(c), p(c, "restApiId"), p(c, "requestValidatorId"))),
-  ],
-  [
-    "UpdateRequestValidator",
-    "PATCH",
-    `${A}/requestvalidators/{requestValidatorId}`,
-    async (c) =>
-      reply(200, await apis.updateRequestValidator(caller(c), p(c, "restApiId"), p(c, "requestValidatorId"), ops(c))),
-  ],
-  [
-    "DeleteRequestValidator",
-    "DELETE",
-    `${A}/requestvalidators/{requestValidatorId}`,
-    async (c) => {
-      await apis.deleteRequestValidator(caller(c), p(c, "restApiId"), p(c, "requestValidatorId"));
-      return empty(202);
-    },
-  ],
-  // Authorizers
-  [
-    "CreateAuthorizer",
-    "POST",
-    `${A}/authorizers`,
-    async (c) => reply(201, await apis.createAuthorizer(caller(c), p(c, "restApiId"), parse(authorizerSchema, c))),
-  ],
-  [
-    "GetAuthorizers",
-    "GET",
-    `${A}/authorizers`,
-    async (c) => reply(200, await apis.getAuthorizers(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
-  ],
-  [
-    "GetAuthorizer",
-    "GET",
-    `${A}/authorizers/{authorizerId}`,
-    async (c) => reply(200, await apis.getAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"))),
-  ],
-  [
-    "UpdateAuthorizer",
-    "PATCH",
-    `${A}/authorizers/{authorizerId}`,
-    async (c) => reply(200, await apis.updateAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"), ops(c))),
-  ],
-  [
-    "DeleteAuthorizer",
-    "DELETE",
-    `${A}/authorizers/{authorizerId}`,
-    async (c) => {
-      await apis.deleteAuthorizer(caller(c), p(c, "restApiId"), p(c, "authorizerId"));
-      return empty(202);
-    },
-  ],
-  // Gateway responses
-  [
-    "GetGatewayResponses",
-    "GET",
-    `${A}/gatewayresponses`,
-    async (c) =>
-      reply(200, await apis.getGatewayResponses(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
-  ],
-  [
-    "PutGatewayResponse",
-    "PUT",
-    `${A}/gatewayresponses/{responseType}`,
-    async (c) =>
-      reply(
-        201,
-        await apis.putGatewayResponse(
-          caller(c),
-          p(c, "restApiId"),
-          p(c, "responseType"),
-          parse(gatewayResponseSchema, c),
-        ),
-      ),
-  ],
-  [
-    "GetGatewayResponse",
-    "GET",
-    `${A}/gatewayresponses/{responseType}`,
-    async (c) => reply(200, await apis.getGatewayResponse(caller(c), p(c, "restApiId"), p(c, "responseType"))),
-  ],
-  [
-    "UpdateGatewayResponse",
-    "PATCH",
-    `${A}/gatewayresponses/{responseType}`,
-    async (c) =>
-      reply(200, await apis.updateGatewayResponse(caller(c), p(c, "restApiId"), p(c, "responseType"), ops(c))),
-  ],
-  [
-    "DeleteGatewayResponse",
-    "DELETE",
-    `${A}/gatewayresponses/{responseType}`,
-    async (c) => {
-      await apis.deleteGatewayResponse(caller(c), p(c, "restApiId"), p(c, "responseType"));
-      return empty(202);
-    },
-  ],
-  // Deployments
-  [
-    "CreateDeployment",
-    "POST",
-    `${A}/deployments`,
-    async (c) =>
-      reply(201, await deployments.createDeployment(caller(c), p(c, "restApiId"), parse(deploymentSchema, c))),
-  ],
-  [
-    "GetDeployments",
-    "GET",
-    `${A}/deployments`,
-    async (c) =>
-      reply(200, await deployments.getDeployments(caller(c), p(c, "restApiId"), q(c, "position"), q(c, "limit"))),
-  ],
-  [
-    "GetDeployment",
-    "GET",
-    `${A}/deployments/{deploymentId}`,
-    async (c) =>
-      reply(200, await deployments.getDeployment(caller(c), p(c, "restApiId"), p(c, "deploymentId"), embed(c))),
-  ],
-  [
-    "UpdateDeployment",
-    "PATCH",
-    `${A}/deployments/{deploymentId}`,
-    async (c) =>
-      reply(200, await deployments.updateDeployment(caller(c), p(c, "restApiId"), p(c, "deploymentId"), ops(c))),
-  ],
-  [
-    "DeleteDeployment",
-    "DELETE",
-    `${A}/deployments/{deploymentId}`,
-    async (c) => {
-      await deployments.deleteDeployment(caller(c), p(c, "restApiId"), p(c, "deploymentId"));
-      return empty(202);
-    },
-  ],
-  // Stages
-  [
-    "CreateStage",
-    "POST",
-    `${A}/stages`,
-    async (c) => reply(201, await deployments.createStage(caller(c), p(c, "restApiId"), parse(stageSchema, c))),
-  ],
-  [
-    "GetStages",
-    "GET",
-    `${A}/stages`,
-    async (c) => reply(200, await deployments.getStages(caller(c), p(c, "restApiId"), q(c, "deploymentId"))),
-  ],
-  [
-    "GetStage",
-    "GET",
-    `${A}/stages/{stageName}`,
-    async (c) => reply(200, await deployments.getStage(caller(c), p(c, "restApiId"), p(c, "stageName"))),
-  ],
-  [
-    "UpdateStage",
-    "PATCH",
-    `${A}/stages/{stageName}`,
-    async (c) => reply(200, await deployments.updateStage(caller(c), p(c, "restApiId"), p(c, "stageName"), ops(c))),
-  ],
-  [
-    "DeleteStage",
-    "DELETE",
-    `${A}/stages/{stageName}`,
-    async (c) => {
-      await deployments.deleteStage(caller(c), p(c, "restApiId"), p(c, "stageName"));
-      return empty(202);
-    },
-  ],
+  ...collection({
+    noun: "Model",
+    path: `${A}/models`,
+    id: "modelName",
+    schema: modelSchema,
+    create: apis.createModel,
+    list: apis.getModels,
+    get: apis.getModel,
+    update: apis.updateModel,
+    remove: apis.deleteModel,
+  }),
+  ...collection({
+    noun: "RequestValidator",
+    path: `${A}/requestvalidators`,
+    id: "requestValidatorId",
+    schema: validatorSchema,
+    create: apis.createRequestValidator,
+    list: apis.getRequestValidators,
+    get: apis.getRequestValidator,
+    update: apis.updateRequestValidator,
+    remove: apis.deleteRequestValidator,
+  }),
+  ...collection({
+    noun: "Authorizer",
+    path: `${A}/authorizers`,
+    id: "authorizerId",
+    schema: authorizerSchema,
+    create: apis.createAuthorizer,
+    list: apis.getAuthorizers,
+    get: apis.getAuthorizer,
+    update: apis.updateAuthorizer,
+    remove: apis.deleteAuthorizer,
+  }),
+  ...collection({
+    noun: "GatewayResponse",
+    path: `${A}/gatewayresponses`,
+    id: "responseType",
+    schema: gatewayResponseSchema,
+    put: apis.putGatewayResponse,
+    list: apis.getGatewayResponses,
+    get: apis.getGatewayResponse,
+    update: apis.updateGatewayResponse,
+    remove: apis.deleteGatewayResponse,
+  }),
+  ...collection({
+    noun: "Deployment",
+    path: `${A}/deployments`,
+    id: "deploymentId",
+    schema: deploymentSchema,
+    create: deployments.createDeployment,
+    list: deployments.getDeployments,
+    get: (cl, apiId, id, x) => deployments.getDeployment(cl, apiId, id, embed(x)),
+    update: deployments.updateDeployment,
+    remove: deployments.deleteDeployment,
+  }),
+  ...collection({
+    noun: "Stage",
+    path: `${A}/stages`,
+    id: "stageName",
+    schema: stageSchema,
+    create: deployments.createStage,
+    // GetStages is not paged; it filters by deployment.
+    list: (cl, apiId, _position, _limit, x) => deployments.getStages(cl, apiId, q(x, "deploymentId")),
+    get: deployments.getStage,
+    update: deployments.updateStage,
+    remove: deployments.deleteStage,
+  }),
   [
     "FlushStageCache",
     "DELETE",
@@ -802,38 +721,13 @@ const ACTIONS: [string, RestJsonRoute["method"], string, AwsAction][] = [
   ],
 ];
 
-/**
- * A write drops this process's gateway caches for its API (stages) and tenant (keys and plans) once
- * it has committed, so the caller's next gateway request through this process sees it; the other
- * processes hear the triggers' NOTIFY (server/domains/apis/gateway-cache.ts).
- */
-function readYourWrites(action: AwsAction, method: string | undefined): AwsAction {
-  if (method === "GET") return action;
-  return async (call) => {
-    const out = await action(call);
-    const apiId = call.pathParams?.restApiId ?? call.pathParams?.apiId;
-    if (apiId) forgetLocally(GATEWAY_STAGE_CHANNEL, apiId);
-    forgetLocally(GATEWAY_KEYS_CHANNEL, call.ctx.tenant.id);
-    return out;
-  };
-}
-
-const ROUTE_METHODS = new Map<string, string>(
-  [...ACTIONS.map(([action, method]) => ({ action, method })), ...usageRoutes, ...apigatewayV2Routes].map((r) => [
-    r.action,
-    r.method,
-  ]),
-);
-
 export const apigatewayService: AwsService = {
   name: "apigateway",
-  actions: new Map<string, AwsAction>(
-    [
-      ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
-      ...usageActions,
-      ...apigatewayV2Actions,
-    ].map(([name, fn]) => [name, readYourWrites(fn, ROUTE_METHODS.get(name))] as [string, AwsAction]),
-  ),
+  actions: new Map<string, AwsAction>([
+    ...ACTIONS.map(([name, , , fn]) => [name, fn] as [string, AwsAction]),
+    ...usageActions,
+    ...apigatewayV2Actions,
+  ]),
   routes: [
     ...ACTIONS.map(([action, method, path]) => ({ action, method, path })),
     ...usageRoutes,

@@ -15,6 +15,7 @@ import { logger } from "../../../logger";
 import { loadHttpStage, type DeployedHttpStage } from "../../../domains/apis/v2/deployed";
 import { authorizerCacheGet, authorizerCachePut } from "../../../domains/apis/v2/authorizer-cache";
 import { verifyJwt } from "../../../domains/apis/authorizers/jwt";
+import { iamAuthorizer2, iamIdentity } from "../iam-caller";
 import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
 import { callFunction } from "../../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../../domains/functions/function.service";
@@ -369,15 +370,12 @@ async function authorize(
     if (!incoming || !signed) return { ok: false, reply: FORBIDDEN() };
     try {
       const who = await authenticate(incoming, s.req.body);
-      if (who.tenant.id !== stage.tenant.id)
-        return {
-          ok: false,
-          reply: message(
-            403,
-            `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: ${routeArn}`,
-          ),
-        };
-      return { ok: true, authorizer: { iam: { accessKey: who.actor.keyId, accountId: who.tenant.accountId } } };
+      // HTTP APIs have no resource policy: another team's key (another account) is never granted.
+      if (who.tenant.id !== stage.tenant.id) return { ok: false, reply: FORBIDDEN() };
+      return {
+        ok: true,
+        authorizer: { iam: iamAuthorizer2({ accountId: who.tenant.accountId, keyId: who.actor.keyId }) },
+      };
     } catch (e) {
       return { ok: false, reply: message(403, isAppError(e) ? e.message : "Forbidden") };
     }
@@ -549,6 +547,16 @@ async function runHttpProxy(i: Integration, s: Scope): Promise<Reply> {
   return { status: res.status, headers: out, body: res.body };
 }
 
+/** Payload 1.0's `requestContext.identity`: the source, and an AWS_IAM route's caller. */
+function identity1(s: Scope): Record<string, unknown> {
+  const iam = (s.context.authorizer as { iam?: { accessKey: string; accountId: string } } | undefined)?.iam;
+  return {
+    sourceIp: s.req.sourceIp,
+    userAgent: s.req.lowerHeaders["user-agent"] ?? null,
+    ...(iam ? iamIdentity({ accountId: iam.accountId, keyId: iam.accessKey }) : {}),
+  };
+}
+
 async function runFunction(stage: DeployedHttpStage, i: Integration, s: Scope, route: Route): Promise<Reply> {
   const r = s.req;
   const ev =
@@ -557,7 +565,7 @@ async function runFunction(stage: DeployedHttpStage, i: Integration, s: Scope, r
       : {
           version: "1.0",
           ...proxyEvent(
-            methodRequestOf(stage, s),
+            { ...methodRequestOf(stage, s), context: { ...s.context, identity: identity1(s) } },
             routeKeyPath(route.routeKey),
             !isTextual(r.lowerHeaders["content-type"]),
           ),

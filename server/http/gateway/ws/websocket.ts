@@ -22,6 +22,7 @@ import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admi
 import { authenticate } from "../../authenticate";
 import { readBody } from "../../request";
 import { runAuthorizer } from "../authorizer";
+import { iamIdentity, notAuthorizedMessage } from "../iam-caller";
 import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
@@ -78,7 +79,7 @@ type Conn = {
   stage: DeployedWsStage;
   connectedAt: Date;
   domainName: string;
-  identity: { sourceIp: string; userAgent?: string; accessKey?: string; accountId?: string };
+  identity: { sourceIp: string; userAgent?: string } & Partial<ReturnType<typeof iamIdentity>>;
   /** The $connect authorizer's context: requestContext.authorizer of every later event. */
   authorizer?: Record<string, unknown>;
   /** The API key presented at $connect (messages to routes requiring a key count against it). */
@@ -298,12 +299,17 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       return deny(403, "Missing Authentication Token");
     try {
       const who = await authenticate(req, Buffer.alloc(0));
+      const caller = { accountId: who.tenant.accountId, keyId: who.actor.keyId };
+      // WebSocket APIs have no resource policy: another team's key (another account) is never granted.
       if (who.tenant.id !== stage.tenant.id)
         return deny(
           403,
-          `User: ${who.actor.keyId} is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
+          notAuthorizedMessage(
+            caller,
+            `arn:aws:execute-api:${process.env.SIGNALBOX_REGION ?? "us-east-1"}:${stage.tenant.accountId}:${apiId}/${stage.stageName}/$connect`,
+          ),
         );
-      Object.assign(conn.identity, { accessKey: who.actor.keyId, accountId: who.tenant.accountId });
+      Object.assign(conn.identity, iamIdentity(caller));
     } catch (e) {
       return deny(403, isAppError(e) ? e.message : "Forbidden");
     }
