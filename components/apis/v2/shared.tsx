@@ -44,12 +44,4 @@ export const listOf = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** Replaces the URL's ?tab= without a navigation. */
-export function rememberTab(tab: string, first: string) {
-  const url = new URL(window.location.href);
-  if (tab !== first) url.searchParams.set("tab", tab);
-  else url.searchParams.delete("tab");
-  window.history.replaceState(null, "", url.toString());
-}
-
 export const functionName = (arn: string | null | undefined) => (arn ? (arn.split(":function:")[1] ?? arn) : "");

@@ -1,6 +1,5 @@
 "use client";
 import { useState } from "react";
-import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Cable, Layers, Pencil, Plus, Rocket, Trash2 } from "lucide-react";
 import {
@@ -17,88 +16,51 @@ import {
   FormDialogFooter,
   FormField,
   Input,
-  LoadingBlock,
-  PageHeader,
   Select,
   Table,
   TBody,
-  Tabs,
   Td,
   Th,
   THead,
   Tr,
   errorMessageOf,
   fieldErrorsOf,
+  useTabParam,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
-import { functionName, rememberTab, type WsApiDetail, type WsRoute } from "./shared";
+import { functionName, type WsApiDetail, type WsRoute } from "./shared";
+import { V2ApiShell } from "./api-shell";
 import { WsConnectionsPanel } from "./ws-connections";
 
 const TABS = ["routes", "stages", "connections", "metrics", "access-log"] as const;
-type Tab = (typeof TABS)[number];
 
 /** /t/<slug>/apis/websocket/<id>: a WebSocket API's routes, stages and live connections. */
 export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
-  const qc = useQueryClient();
-  const router = useRouter();
-  const toast = useToast();
-  const { can } = usePermissions();
-  const write = can("resource:write");
-  const [tab, setTab] = useState<Tab>(TABS.includes(initialTab as Tab) ? (initialTab as Tab) : "routes");
-  const [deleting, setDeleting] = useState(false);
+  const write = usePermissions().can("resource:write");
+  const [tab, setTab] = useTabParam(TABS, initialTab);
   const api = useQuery(trpc.apis.v2.ws.queryOptions({ tenant: tenant.slug, apiId }));
-  const del = useMutation(
-    trpc.apis.v2.removeWs.mutationOptions({
-      onSuccess: async () => {
-        await qc.invalidateQueries({ queryKey: trpc.apis.v2.list.pathKey() });
-        toast("API deleted");
-        router.push(tenantPath(tenant.slug, "apis"));
-      },
-    }),
-  );
-  if (api.isPending) return <LoadingBlock />;
-  if (api.error)
-    return (
-      <Alert tone="danger" title="Could not load the API">
-        {api.error.message}
-      </Alert>
-    );
-  const a = api.data;
-  const props = { tenant: tenant.slug, api: a, canWrite: write };
   return (
-    <div>
-      <PageHeader
-        eyebrow="WebSocket API"
-        title={a.name}
-        description={
-          <>
-            <span className="font-mono">{a.id}</span>
-            {a.description ? ` · ${a.description}` : ""}
-          </>
-        }
-        actions={
-          write && (
-            <Button variant="secondary" onClick={() => setDeleting(true)}>
-              <Trash2 className="h-4 w-4" aria-hidden />
-              Delete
-            </Button>
-          )
-        }
-      />
-      <WsSettings key={a.routeSelectionExpression + a.name} {...props} />
-      <Tabs
-        value={tab}
-        onChange={(t) => (setTab(t as Tab), rememberTab(t, "routes"))}
-        items={[
+    <V2ApiShell
+      protocol="WEBSOCKET"
+      query={api}
+      canWrite={write}
+      deleteNote="Its routes, integrations and stages go with it; clients can no longer connect."
+      above={(a) => (
+        <WsSettings key={a.routeSelectionExpression + a.name} tenant={tenant.slug} api={a} canWrite={write} />
+      )}
+      tab={tab}
+      onTab={setTab}
+      tabs={(a) => {
+        const props = { tenant: tenant.slug, api: a, canWrite: write };
+        return [
           { id: "routes", label: `Routes (${a.routes.length})`, content: <WsRoutesPanel {...props} /> },
           { id: "stages", label: `Stages (${a.stages.length})`, content: <WsStagesPanel {...props} /> },
           {
@@ -116,20 +78,9 @@ export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: s
             label: "Access log",
             content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
           },
-        ]}
-      />
-      <ConfirmDialog
-        open={deleting}
-        onClose={() => (del.reset(), setDeleting(false))}
-        onConfirm={() => del.mutate({ tenant: tenant.slug, apiId })}
-        title={`Delete API “${a.name}”?`}
-        confirmLabel="Delete API"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
-      >
-        Its routes, integrations and stages go with it; clients can no longer connect.
-      </ConfirmDialog>
-    </div>
+        ];
+      }}
+    />
   );
 }
 
@@ -149,7 +100,7 @@ function WsSettings({ tenant, api, canWrite }: { tenant: string; api: WsApiDetai
   const fe = fieldErrorsOf(save.error);
   return (
     <form
-      className="mb-5 flex flex-wrap items-end gap-3"
+      className="flex flex-wrap items-end gap-3"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();

@@ -9,7 +9,7 @@ import * as deploys from "./deployment.service";
 import { exportApi, importApi } from "./openapi.service";
 import { parseDefinition } from "../../core/apis/openapi";
 import { flushStageCache } from "./response-cache.service";
-import { authorizerView } from "./apis.console-authorizers";
+import { authorizerView } from "./authorizers/rest-authorizer-view";
 
 // The APIs console's calls (REST APIs, API Gateway v1): thin wrappers over the control plane's
 // services that gather what one page shows in one round trip (an API with its resource tree,
