@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Pencil, Plus, Trash2 } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -27,7 +27,7 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf } from "./v2/shared";
+import { functionName, listOf, RowActions } from "./v2/shared";
 import type { ApiDetail } from "./types";
 
 // A REST API's authorizers: Lambda authorizers (TOKEN: one header; REQUEST: headers, query string,
@@ -119,23 +119,12 @@ export function AuthorizersTab({ tenant, api, canWrite }: { tenant: string; api:
                   <Td className="text-xs text-gray-700">
                     {users.length ? users.map((u) => <div key={u}>{u}</div>) : <span className="text-gray-400">—</span>}
                   </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    {canWrite && (
-                      <>
-                        <Button size="sm" variant="ghost" aria-label={`Edit ${a.name}`} onClick={() => setEditing(a)}>
-                          <Pencil className="h-4 w-4" aria-hidden />
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Delete ${a.name}`}
-                          onClick={() => setDeleting(a)}
-                        >
-                          <Trash2 className="h-4 w-4" aria-hidden />
-                        </Button>
-                      </>
-                    )}
-                  </Td>
+                  <RowActions
+                    name={a.name}
+                    canWrite={canWrite}
+                    onEdit={() => setEditing(a)}
+                    onDelete={() => setDeleting(a)}
+                  />
                 </Tr>
               );
             })}

@@ -11,10 +11,9 @@ import {
   CardHeader,
   ConfirmDialog,
   CopyField,
-  Dialog,
+  FormDialog,
   EmptyState,
   FieldError,
-  FormDialogFooter,
   FormField,
   Input,
   Select,
@@ -374,45 +373,35 @@ function CreateStageDialog({ tenant, api, onClose }: { tenant: string; api: Http
   );
   const fe = fieldErrorsOf(save.error);
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="stage-form"
       title="Create stage"
-      footer={
-        <FormDialogFooter formId="stage-form" submitLabel="Create stage" onCancel={onClose} loading={save.isPending} />
+      submitLabel="Create stage"
+      loading={save.isPending}
+      onClose={onClose}
+      onSubmit={() =>
+        save.mutate({
+          tenant,
+          apiId: api.id,
+          stageName: name.trim(),
+          create: true,
+          description: "",
+          autoDeploy,
+          stageVariables: {},
+          throttlingRateLimit: null,
+          throttlingBurstLimit: null,
+        })
       }
     >
-      <form
-        id="stage-form"
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate({
-            tenant,
-            apiId: api.id,
-            stageName: name.trim(),
-            create: true,
-            description: "",
-            autoDeploy,
-            stageVariables: {},
-            throttlingRateLimit: null,
-            throttlingBurstLimit: null,
-          });
-        }}
-      >
-        <FormField label="Stage name" error={fe.stageName} hint="$default serves at the API's endpoint itself.">
-          <Input name="stageName" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
-        </FormField>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={autoDeploy} onChange={(e) => setAutoDeploy(e.target.checked)} />
-          Auto-deploy (otherwise deploy from the stage's card)
-        </label>
-        {otherErrors(save.error, ["stageName"]) && (
-          <Alert tone="danger">{otherErrors(save.error, ["stageName"])}</Alert>
-        )}
-      </form>
-    </Dialog>
+      <FormField label="Stage name" error={fe.stageName} hint="$default serves at the API's endpoint itself.">
+        <Input name="stageName" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
+      </FormField>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={autoDeploy} onChange={(e) => setAutoDeploy(e.target.checked)} />
+        Auto-deploy (otherwise deploy from the stage's card)
+      </label>
+      {otherErrors(save.error, ["stageName"]) && <Alert tone="danger">{otherErrors(save.error, ["stageName"])}</Alert>}
+    </FormDialog>
   );
 }
 

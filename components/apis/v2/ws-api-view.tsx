@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Cable, Layers, Pencil, Plus, Rocket, Trash2 } from "lucide-react";
+import { Cable, Layers, Plus, Rocket } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -11,11 +11,11 @@ import {
   CardHeader,
   ConfirmDialog,
   CopyField,
-  Dialog,
+  FormDialog,
   EmptyState,
-  FormDialogFooter,
   FormField,
   Input,
+  ResourceListCard,
   Select,
   Table,
   TBody,
@@ -34,7 +34,7 @@ import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
-import { functionName, type WsApiDetail, type WsRoute } from "./shared";
+import { functionName, type WsApiDetail, type WsRoute, RowActions } from "./shared";
 import { V2ApiShell } from "./api-shell";
 import { WsConnectionsPanel } from "./ws-connections";
 
@@ -166,59 +166,44 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
   );
   return (
     <div className="space-y-4">
-      {api.routes.length === 0 ? (
-        <EmptyState
-          icon={<Cable className="h-5 w-5" aria-hidden />}
-          title="No routes yet"
-          description="$connect runs when a client connects (refuse it there), $disconnect when it leaves, $default for messages no other route matches; a custom route (sendmessage) takes the messages whose selected value is its name."
-          action={createButton}
-        />
-      ) : (
-        <Card>
-          <CardHeader title="Routes" actions={createButton} />
-          <Table aria-label="Routes">
-            <THead>
-              <tr>
-                <Th>Route key</Th>
-                <Th>Integration</Th>
-                <Th>Response</Th>
-                <Th className="w-24" />
-              </tr>
-            </THead>
-            <TBody>
-              {api.routes.map((r) => (
-                <Tr key={r.routeId} data-testid={`ws-route-${r.routeKey}`}>
-                  <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
-                  <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
-                  <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
-                  <Td className="text-right whitespace-nowrap">
-                    {canWrite && (
-                      <>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Edit ${r.routeKey}`}
-                          onClick={() => setEditing(r)}
-                        >
-                          <Pencil className="h-4 w-4" aria-hidden />
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Delete ${r.routeKey}`}
-                          onClick={() => setDeleting(r)}
-                        >
-                          <Trash2 className="h-4 w-4" aria-hidden />
-                        </Button>
-                      </>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        </Card>
-      )}
+      <ResourceListCard
+        title="Routes"
+        count={api.routes.length}
+        actions={createButton}
+        empty={{
+          icon: <Cable className="h-5 w-5" aria-hidden />,
+          title: "No routes yet",
+          description:
+            "$connect runs when a client connects (refuse it there), $disconnect when it leaves, $default for messages no other route matches; a custom route (sendmessage) takes the messages whose selected value is its name.",
+          action: createButton,
+        }}
+      >
+        <Table aria-label="Routes">
+          <THead>
+            <tr>
+              <Th>Route key</Th>
+              <Th>Integration</Th>
+              <Th>Response</Th>
+              <Th className="w-24" />
+            </tr>
+          </THead>
+          <TBody>
+            {api.routes.map((r) => (
+              <Tr key={r.routeId} data-testid={`ws-route-${r.routeKey}`}>
+                <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
+                <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
+                <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
+                <RowActions
+                  name={r.routeKey}
+                  canWrite={canWrite}
+                  onEdit={() => setEditing(r)}
+                  onDelete={() => setDeleting(r)}
+                />
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ResourceListCard>
       {editing && (
         <WsRouteDialog
           tenant={tenant}
@@ -283,113 +268,100 @@ function WsRouteDialog({
   );
   const fe = fieldErrorsOf(save.error);
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="ws-route-form"
       title={route ? `Edit route ${route.routeKey}` : "Create route"}
-      footer={
-        <FormDialogFooter
-          formId="ws-route-form"
-          submitLabel={route ? "Save route" : "Create route"}
-          onCancel={onClose}
-          loading={save.isPending}
-        />
+      submitLabel={route ? "Save route" : "Create route"}
+      loading={save.isPending}
+      onClose={onClose}
+      onSubmit={() =>
+        save.mutate({
+          tenant,
+          apiId: api.id,
+          routeId: route?.routeId,
+          routeKey: key.trim(),
+          integration:
+            kind === "MOCK"
+              ? { type: "MOCK" }
+              : kind === "AWS_PROXY"
+                ? { type: "AWS_PROXY", uri: fn, timeoutInMillis: Number(timeout) }
+                : { type: kind, uri: uri.trim(), method: method as "POST", timeoutInMillis: Number(timeout) },
+          twoWay,
+        })
       }
     >
-      <form
-        id="ws-route-form"
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate({
-            tenant,
-            apiId: api.id,
-            routeId: route?.routeId,
-            routeKey: key.trim(),
-            integration:
-              kind === "MOCK"
-                ? { type: "MOCK" }
-                : kind === "AWS_PROXY"
-                  ? { type: "AWS_PROXY", uri: fn, timeoutInMillis: Number(timeout) }
-                  : { type: kind, uri: uri.trim(), method: method as "POST", timeoutInMillis: Number(timeout) },
-            twoWay,
-          });
-        }}
+      <FormField
+        label="Route key"
+        error={fe.routeKey}
+        hint={`$connect, $disconnect, $default, or the value ${api.routeSelectionExpression} selects (e.g. sendmessage).`}
       >
-        <FormField
-          label="Route key"
-          error={fe.routeKey}
-          hint={`$connect, $disconnect, $default, or the value ${api.routeSelectionExpression} selects (e.g. sendmessage).`}
-        >
-          <Input
-            name="routeKey"
-            className="font-mono"
-            value={key}
-            list="ws-route-presets"
-            onChange={(e) => setKey(e.target.value)}
-            data-autofocus
-          />
-        </FormField>
-        <datalist id="ws-route-presets">
-          {presets.map((p) => (
-            <option key={p} value={p} />
-          ))}
-        </datalist>
-        <FormField label="Integration" error={fe.integration}>
-          <Select name="integrationType" value={kind} onChange={(e) => setKind(e.target.value as IntegrationKind)}>
-            <option value="MOCK">Mock (no backend)</option>
-            <option value="AWS_PROXY">Function (Lambda proxy)</option>
-            <option value="HTTP_PROXY">HTTP proxy (the message is the request body)</option>
-            <option value="HTTP">HTTP</option>
-          </Select>
-        </FormField>
-        {(kind === "HTTP_PROXY" || kind === "HTTP") && (
-          <div className="flex gap-2">
-            <FormField label="Method" className="w-28">
-              <Select name="integrationMethod" value={method} onChange={(e) => setMethod(e.target.value)}>
-                {["POST", "PUT", "PATCH", "GET", "DELETE"].map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </Select>
-            </FormField>
-            <FormField label="URL" error={fe["integration.uri"] ?? fe.uri} className="flex-1">
-              <Input
-                name="uri"
-                className="font-mono"
-                value={uri}
-                onChange={(e) => setUri(e.target.value)}
-                placeholder="https://backend.example.com/messages"
-              />
-            </FormField>
-          </div>
-        )}
-        {kind === "AWS_PROXY" && (
-          <FormField label="Function" error={fe["integration.uri"]}>
-            <Select name="function" value={fn} onChange={(e) => setFn(e.target.value)}>
-              <option value="">Choose a function…</option>
-              {(functions.data?.functions ?? []).map((f) => (
-                <option key={f.arn} value={f.arn}>
-                  {f.name}
-                </option>
+        <Input
+          name="routeKey"
+          className="font-mono"
+          value={key}
+          list="ws-route-presets"
+          onChange={(e) => setKey(e.target.value)}
+          data-autofocus
+        />
+      </FormField>
+      <datalist id="ws-route-presets">
+        {presets.map((p) => (
+          <option key={p} value={p} />
+        ))}
+      </datalist>
+      <FormField label="Integration" error={fe.integration}>
+        <Select name="integrationType" value={kind} onChange={(e) => setKind(e.target.value as IntegrationKind)}>
+          <option value="MOCK">Mock (no backend)</option>
+          <option value="AWS_PROXY">Function (Lambda proxy)</option>
+          <option value="HTTP_PROXY">HTTP proxy (the message is the request body)</option>
+          <option value="HTTP">HTTP</option>
+        </Select>
+      </FormField>
+      {(kind === "HTTP_PROXY" || kind === "HTTP") && (
+        <div className="flex gap-2">
+          <FormField label="Method" className="w-28">
+            <Select name="integrationMethod" value={method} onChange={(e) => setMethod(e.target.value)}>
+              {["POST", "PUT", "PATCH", "GET", "DELETE"].map((m) => (
+                <option key={m}>{m}</option>
               ))}
             </Select>
           </FormField>
-        )}
-        {kind !== "MOCK" && (
-          <FormField label="Timeout (ms)" error={fe["integration.timeoutInMillis"]} hint="50 to 29,000.">
-            <Input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+          <FormField label="URL" error={fe["integration.uri"] ?? fe.uri} className="flex-1">
+            <Input
+              name="uri"
+              className="font-mono"
+              value={uri}
+              onChange={(e) => setUri(e.target.value)}
+              placeholder="https://backend.example.com/messages"
+            />
           </FormField>
-        )}
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={twoWay} onChange={(e) => setTwoWay(e.target.checked)} />
-          Two-way: send the integration&apos;s response back to the client
-        </label>
-        {otherErrors(save.error, ["routeKey", "integration"]) && (
-          <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration"])}</Alert>
-        )}
-      </form>
-    </Dialog>
+        </div>
+      )}
+      {kind === "AWS_PROXY" && (
+        <FormField label="Function" error={fe["integration.uri"]}>
+          <Select name="function" value={fn} onChange={(e) => setFn(e.target.value)}>
+            <option value="">Choose a function…</option>
+            {(functions.data?.functions ?? []).map((f) => (
+              <option key={f.arn} value={f.arn}>
+                {f.name}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+      )}
+      {kind !== "MOCK" && (
+        <FormField label="Timeout (ms)" error={fe["integration.timeoutInMillis"]} hint="50 to 29,000.">
+          <Input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+        </FormField>
+      )}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={twoWay} onChange={(e) => setTwoWay(e.target.checked)} />
+        Two-way: send the integration&apos;s response back to the client
+      </label>
+      {otherErrors(save.error, ["routeKey", "integration"]) && (
+        <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration"])}</Alert>
+      )}
+    </FormDialog>
   );
 }
 
@@ -531,27 +503,16 @@ function WsStagesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
           </Table>
         </Card>
       )}
-      <Dialog
-        open={creating}
-        onClose={() => (create.reset(), setCreating(false))}
-        title="Create stage"
-        footer={
-          <FormDialogFooter
-            formId="ws-stage-form"
-            submitLabel="Create stage"
-            onCancel={() => (create.reset(), setCreating(false))}
-            loading={create.isPending}
-          />
-        }
-      >
-        <form
-          id="ws-stage-form"
-          className="space-y-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ tenant, apiId: api.id, stageName: name.trim(), create: true, description: "", autoDeploy });
-          }}
+      {creating && (
+        <FormDialog
+          formId="ws-stage-form"
+          title="Create stage"
+          submitLabel="Create stage"
+          loading={create.isPending}
+          onClose={() => (create.reset(), setCreating(false))}
+          onSubmit={() =>
+            create.mutate({ tenant, apiId: api.id, stageName: name.trim(), create: true, description: "", autoDeploy })
+          }
         >
           <FormField label="Stage name" error={fe.stageName}>
             <Input name="stageName" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
@@ -563,8 +524,8 @@ function WsStagesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
           {otherErrors(create.error, ["stageName"]) && (
             <Alert tone="danger">{otherErrors(create.error, ["stageName"])}</Alert>
           )}
-        </form>
-      </Dialog>
+        </FormDialog>
+      )}
       <ConfirmDialog
         open={!!deleting}
         onClose={() => (del.reset(), setDeleting(null))}
