@@ -155,7 +155,7 @@ describe("HTTP and WebSocket APIs in the console", () => {
 
     // Route throttling: POST /orders gets its own rate and burst in the stage form; half a pair is
     // a field error first; saved, the stage shows it after a reload and the gateway throttles it.
-    const card = byId("stage-$default");
+    const card = page.getByTestId("stage-$default");
     await card.getByRole("combobox", { name: "Route to throttle" }).selectOption("POST /orders");
     await card.getByRole("button", { name: "Throttle route" }).click();
     await card.getByLabel("Rate of POST /orders").fill("0.001");
@@ -165,7 +165,7 @@ describe("HTTP and WebSocket APIs in the console", () => {
     await card.getByRole("button", { name: "Save stage" }).click();
     await page.getByText("Stage $default saved").waitFor();
     await page.reload();
-    await byId("route-throttle-POST /orders").waitFor();
+    await page.getByTestId("route-throttle-POST /orders").waitFor();
     expect(await page.getByLabel("Rate of POST /orders").inputValue()).toBe("0.001");
     expect(await page.getByLabel("Burst of POST /orders").inputValue()).toBe("1");
     await screenshot(page, "apis-v2-http-stage-route-throttling");
@@ -337,6 +337,7 @@ describe("HTTP and WebSocket APIs in the console", () => {
     // Attach it to GET / in the method editor.
     await page.getByRole("tab", { name: "Resources" }).click();
     await page.getByTestId("method-/-GET").click();
+    await page.getByRole("tab", { name: "Method request" }).click();
     await page.getByLabel("Authorization").selectOption("CUSTOM");
     await page.getByLabel("Authorizer", { exact: true }).selectOption({ label: "token-check (TOKEN)" });
     await page.getByRole("button", { name: "Save method request" }).click();
