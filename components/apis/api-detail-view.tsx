@@ -2,15 +2,14 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Rocket, Trash2 } from "lucide-react";
+import { Network, Rocket, Trash2 } from "lucide-react";
 import {
-  Alert,
   Button,
   ConfirmDialog,
-  LoadingBlock,
-  PageHeader,
-  Tabs,
+  DetailShell,
+  DetailStatus,
   errorMessageOf,
+  useTabParam,
   useToast,
 } from "@/components/ui";
 import { useTRPC } from "@/lib/trpc";
@@ -23,8 +22,10 @@ import { StagesTab } from "./stages-tab";
 import { ApiMetricsPanel } from "./metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "./metrics/api-access-log-panel";
 import { PolicyTab } from "./policy-tab";
+import { AuthorizersTab } from "./authorizers-tab";
+import { ProtocolBadge } from "./v2/shared";
 
-type Tab = "resources" | "stages" | "metrics" | "access-log" | "policy";
+const TABS = ["resources", "authorizers", "stages", "policy", "metrics", "access-log"] as const;
 
 /** /t/<slug>/apis/<id>: the resource tree and method editor, stages and deployments. */
 export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
@@ -35,11 +36,7 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
   const toast = useToast();
   const { can } = usePermissions();
   const write = can("resource:write");
-  const [tab, setTab] = useState<Tab>(
-    initialTab === "stages" || initialTab === "metrics" || initialTab === "access-log" || initialTab === "policy"
-      ? initialTab
-      : "resources",
-  );
+  const [tab, switchTab] = useTabParam(TABS, initialTab);
   const [deploying, setDeploying] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const api = useQuery(trpc.apis.get.queryOptions({ tenant: tenant.slug, apiId }));
@@ -52,56 +49,53 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
       },
     }),
   );
-  const switchTab = (t: string) => {
-    setTab(t as Tab);
-    const url = new URL(window.location.href);
-    if (t !== "resources") url.searchParams.set("tab", t);
-    else url.searchParams.delete("tab");
-    window.history.replaceState(null, "", url.toString());
-  };
-  if (api.isPending) return <LoadingBlock />;
-  if (api.error)
+  const back = { href: tenantPath(tenant.slug, "apis"), label: "All APIs" };
+  if (!api.data)
     return (
-      <Alert tone="danger" title="Could not load the API">
-        {api.error.message}
-      </Alert>
+      <DetailStatus
+        back={back}
+        error={api.error}
+        notFound={{ icon: <Network className="h-5 w-5" aria-hidden />, title: "API not found", allLabel: "All APIs" }}
+        errorTitle="Could not load the API"
+      />
     );
   const a = api.data;
   const stageNames = a.stages.map((s) => s.stageName);
   return (
-    <div>
-      <PageHeader
-        eyebrow="REST API"
-        title={a.name}
-        description={
+    <DetailShell
+      back={back}
+      title={a.name}
+      badges={<ProtocolBadge protocol="REST" />}
+      description={a.description ?? undefined}
+      arn={`arn:aws:apigateway:${tenant.region}::/restapis/${a.id}`}
+      arnTestId="api-arn"
+      actions={
+        write && (
           <>
-            <span className="font-mono">{a.id}</span>
-            {a.description ? ` · ${a.description}` : ""}
+            <Button onClick={() => setDeploying(true)}>
+              <Rocket className="h-4 w-4" aria-hidden />
+              Deploy API
+            </Button>
+            <Button variant="secondary" onClick={() => setDeleting(true)}>
+              <Trash2 className="h-4 w-4" aria-hidden />
+              Delete
+            </Button>
           </>
-        }
-        actions={
-          write && (
-            <>
-              <Button onClick={() => setDeploying(true)}>
-                <Rocket className="h-4 w-4" aria-hidden />
-                Deploy API
-              </Button>
-              <Button variant="secondary" onClick={() => setDeleting(true)}>
-                <Trash2 className="h-4 w-4" aria-hidden />
-                Delete
-              </Button>
-            </>
-          )
-        }
-      />
-      <Tabs
-        value={tab}
-        onChange={switchTab}
-        items={[
+        )
+      }
+      tabs={{
+        value: tab,
+        onChange: switchTab,
+        items: [
           {
             id: "resources",
             label: "Resources",
             content: <ResourcesTab tenant={tenant.slug} api={a} canWrite={write} />,
+          },
+          {
+            id: "authorizers",
+            label: `Authorizers (${a.authorizers.length})`,
+            content: <AuthorizersTab tenant={tenant.slug} api={a} canWrite={write} />,
           },
           {
             id: "stages",
@@ -123,8 +117,9 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
             label: "Access log",
             content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={stageNames} />,
           },
-        ]}
-      />
+        ],
+      }}
+    >
       {write && (
         <DeployDialog
           key={a.stages.map((s) => s.stageName).join()}
@@ -146,6 +141,6 @@ export function ApiDetailView({ apiId, initialTab }: { apiId: string; initialTab
       >
         Its resources, methods, stages and deployments go with it; every invoke URL answers 403.
       </ConfirmDialog>
-    </div>
+    </DetailShell>
   );
 }

@@ -91,7 +91,7 @@ export function MethodRequestForm({
             hint={
               usable.length
                 ? undefined
-                : `This API has no ${auth === "CUSTOM" ? "function" : "Cognito user pool"} authorizers yet (create one with the SDK or CLI).`
+                : `This API has no ${auth === "CUSTOM" ? "function" : "Cognito user pool"} authorizers yet (create one in the Authorizers tab).`
             }
           >
             <Select

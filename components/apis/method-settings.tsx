@@ -19,6 +19,13 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
+import {
+  ThrottleFields,
+  throttleDraftOf,
+  throttleIsValid,
+  throttleNumbers,
+  type ThrottleDraft,
+} from "./throttle-fields";
 import type { ApiDetail, StageView } from "./types";
 
 // A REST stage's per-method settings: throttling and caching overrides (methodSettings keyed
@@ -45,8 +52,7 @@ export function MethodSettings({
     r.methods.map((m) => ({ key: `${r.path} ${m.httpMethod}`, path: r.path, method: m.httpMethod })),
   );
   const [choice, setChoice] = useState(methods[0]?.key ?? "");
-  const [rate, setRate] = useState("");
-  const [burst, setBurst] = useState("");
+  const [throttle, setThrottle] = useState<ThrottleDraft>({ rate: "", burst: "" });
   const [caching, setCaching] = useState(false);
   const [ttl, setTtl] = useState("300");
   const save = useMutation(
@@ -68,8 +74,8 @@ export function MethodSettings({
     const i = key.lastIndexOf("/");
     return { path: `/${key.slice(0, i).replace(/^\/+/, "")}`, method: key.slice(i + 1) };
   };
-  const num = (s: string) => (s.trim() === "" ? null : Number(s));
   const submit = (remove: boolean, path: string, method: string) =>
+    (remove || throttleIsValid(throttle)) &&
     save.mutate({
       tenant,
       apiId: api.id,
@@ -77,8 +83,7 @@ export function MethodSettings({
       resourcePath: path,
       httpMethod: method as "GET",
       remove,
-      throttlingRateLimit: num(rate),
-      throttlingBurstLimit: num(burst),
+      ...throttleNumbers(throttle),
       cachingEnabled: caching,
       cacheTtlInSeconds: Number(ttl),
     });
@@ -124,8 +129,12 @@ export function MethodSettings({
                     aria-label={`Edit the override of ${method} ${path}`}
                     onClick={() => {
                       setChoice(`${path} ${method}`);
-                      setRate(s.throttlingRateLimit !== undefined ? String(s.throttlingRateLimit) : "");
-                      setBurst(s.throttlingBurstLimit !== undefined ? String(s.throttlingBurstLimit) : "");
+                      setThrottle(
+                        throttleDraftOf(
+                          s.throttlingRateLimit as number | undefined,
+                          s.throttlingBurstLimit as number | undefined,
+                        ),
+                      );
                       setCaching(s.cachingEnabled === true);
                       setTtl(String(s.cacheTtlInSeconds ?? 300));
                     }}
@@ -158,24 +167,14 @@ export function MethodSettings({
               ))}
             </Select>
           </FormField>
-          <FormField label="Rate (req/s)" error={fe.throttlingRateLimit}>
-            <Input
-              className="w-24"
-              inputMode="decimal"
-              aria-label="Override rate"
-              value={rate}
-              onChange={(e) => setRate(e.target.value)}
-            />
-          </FormField>
-          <FormField label="Burst" error={fe.throttlingBurstLimit}>
-            <Input
-              className="w-24"
-              inputMode="numeric"
-              aria-label="Override burst"
-              value={burst}
-              onChange={(e) => setBurst(e.target.value)}
-            />
-          </FormField>
+          <ThrottleFields
+            compact
+            value={throttle}
+            onChange={setThrottle}
+            errors={{ rate: fe.throttlingRateLimit, burst: fe.throttlingBurstLimit }}
+            labels={{ rate: "Rate (req/s)", burst: "Burst" }}
+            ariaLabels={{ rate: "Override rate", burst: "Override burst" }}
+          />
           <label className="flex items-center gap-2 pb-2 text-sm">
             <input
               type="checkbox"

@@ -31,6 +31,7 @@ import {
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 import type { PlanView } from "./types";
+import { ThrottleFields, throttleIsValid } from "./throttle-fields";
 
 const COLORS = ["#6366f1", "#16a34a", "#f59e0b", "#dc2626", "#0ea5e9", "#a855f7"];
 const numOrNull = (s: string) => (s.trim() === "" ? null : Number(s));
@@ -360,6 +361,7 @@ function CreatePlanDialog({ open, onClose, tenant }: { open: boolean; onClose: (
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          if (!throttleIsValid(f)) return;
           create.mutate({
             tenant,
             name: f.name.trim(),
@@ -379,22 +381,13 @@ function CreatePlanDialog({ open, onClose, tenant }: { open: boolean; onClose: (
           <Input name="name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} data-autofocus />
         </FormField>
         <div className="grid gap-4 sm:grid-cols-2">
-          <FormField label="Rate (requests per second)" error={fe.rateLimit} hint="Empty: no rate limit.">
-            <Input
-              name="rateLimit"
-              inputMode="decimal"
-              value={f.rate}
-              onChange={(e) => setF({ ...f, rate: e.target.value })}
-            />
-          </FormField>
-          <FormField label="Burst" error={fe.burstLimit}>
-            <Input
-              name="burstLimit"
-              inputMode="numeric"
-              value={f.burst}
-              onChange={(e) => setF({ ...f, burst: e.target.value })}
-            />
-          </FormField>
+          <ThrottleFields
+            value={{ rate: f.rate, burst: f.burst }}
+            onChange={(d) => setF({ ...f, ...d })}
+            errors={{ rate: fe.rateLimit, burst: fe.burstLimit }}
+            labels={{ rate: "Rate (requests per second)", burst: "Burst" }}
+            rateHint="Empty: no rate limit."
+          />
           <FormField label="Quota (requests)" error={fe.quotaLimit} hint="Empty: no quota.">
             <Input
               name="quotaLimit"

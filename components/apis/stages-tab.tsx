@@ -29,6 +29,13 @@ import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
 import { KvRows, mapOf, rowsOf, type Row } from "./kv-rows";
 import { MethodSettings } from "./method-settings";
+import {
+  ThrottleFields,
+  throttleDraftOf,
+  throttleIsValid,
+  throttleNumbers,
+  type ThrottleDraft,
+} from "./throttle-fields";
 import type { ApiDetail, StageView } from "./types";
 
 /** Stages: invoke URL, variables, throttling and cache, the deployment each serves; deployment history. */
@@ -111,8 +118,9 @@ function StageCard({
   const all = (stage.methodSettings["*/*"] ?? {}) as Record<string, unknown>;
   const [description, setDescription] = useState(stage.description ?? "");
   const [vars, setVars] = useState<Row[]>(rowsOf(stage.variables));
-  const [rate, setRate] = useState(all.throttlingRateLimit !== undefined ? String(all.throttlingRateLimit) : "");
-  const [burst, setBurst] = useState(all.throttlingBurstLimit !== undefined ? String(all.throttlingBurstLimit) : "");
+  const [throttle, setThrottle] = useState<ThrottleDraft>(
+    throttleDraftOf(all.throttlingRateLimit as number | undefined, all.throttlingBurstLimit as number | undefined),
+  );
   const [cluster, setCluster] = useState(stage.cacheClusterEnabled);
   const [caching, setCaching] = useState(all.cachingEnabled === true);
   const [ttl, setTtl] = useState(String(all.cacheTtlInSeconds ?? 300));
@@ -148,7 +156,6 @@ function StageCard({
     }),
   );
   const fe = fieldErrorsOf(save.error);
-  const num = (s: string) => (s.trim() === "" ? null : Number(s));
   const shown = ["description", "variables", "throttlingRateLimit", "throttlingBurstLimit", "cacheTtlInSeconds"];
   return (
     <Card data-testid={`stage-${stage.stageName}`}>
@@ -193,14 +200,14 @@ function StageCard({
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
+            if (!throttleIsValid(throttle)) return;
             save.mutate({
               tenant,
               apiId: api.id,
               stageName: stage.stageName,
               description,
               variables: mapOf(vars),
-              throttlingRateLimit: num(rate),
-              throttlingBurstLimit: num(burst),
+              ...throttleNumbers(throttle),
               cacheClusterEnabled: cluster,
               cachingEnabled: caching,
               cacheTtlInSeconds: Number(ttl),
@@ -232,28 +239,13 @@ function StageCard({
                 ))}
               </Select>
             </FormField>
-            <FormField
-              label="Throttling: rate (requests/s)"
-              error={fe.throttlingRateLimit}
-              hint="For every method of the stage; empty: unchanged."
-            >
-              <Input
-                name="rateLimit"
-                inputMode="decimal"
-                value={rate}
-                disabled={!canWrite}
-                onChange={(e) => setRate(e.target.value)}
-              />
-            </FormField>
-            <FormField label="Throttling: burst" error={fe.throttlingBurstLimit}>
-              <Input
-                name="burstLimit"
-                inputMode="numeric"
-                value={burst}
-                disabled={!canWrite}
-                onChange={(e) => setBurst(e.target.value)}
-              />
-            </FormField>
+            <ThrottleFields
+              value={throttle}
+              onChange={setThrottle}
+              disabled={!canWrite}
+              errors={{ rate: fe.throttlingRateLimit, burst: fe.throttlingBurstLimit }}
+              rateHint="For every method of the stage; empty: unchanged."
+            />
           </div>
           <div className="flex flex-wrap items-end gap-6">
             <label className="flex items-center gap-2 text-sm">

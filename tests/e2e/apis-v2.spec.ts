@@ -22,7 +22,8 @@ import {
 // and an auto-deploying $default stage, then call the invoke URL and find the message on the queue;
 // create a WebSocket API with a $default route and a stage, connect with `ws`, see the connection
 // in the Connections panel, send it a message from the console and disconnect it from there. And a
-// REST stage's per-method throttling override.
+// REST stage's per-method throttling override; an HTTP stage's route throttling; a REST TOKEN authorizer
+// created in the console and attached to a method.
 let web: Awaited<ReturnType<typeof startWeb>>;
 let tb: TestBrowser;
 let page: Page;
@@ -152,6 +153,31 @@ describe("HTTP and WebSocket APIs in the console", () => {
     );
     expect(got.Messages?.map((m) => m.Body)).toEqual(["order from the browser test"]);
 
+    // Route throttling: POST /orders gets its own rate and burst in the stage form; half a pair is
+    // a field error first; saved, the stage shows it after a reload and the gateway throttles it.
+    const card = page.getByTestId("stage-$default");
+    await card.getByRole("combobox", { name: "Route to throttle" }).selectOption("POST /orders");
+    await card.getByRole("button", { name: "Throttle route" }).click();
+    await card.getByLabel("Rate of POST /orders").fill("0.001");
+    await card.getByText("Set the burst with the rate (or leave both empty).").waitFor();
+    await card.getByLabel("Burst of POST /orders").fill("1");
+    expect(await card.getByText("Set the burst with the rate (or leave both empty).").count()).toBe(0);
+    await card.getByRole("button", { name: "Save stage" }).click();
+    await page.getByText("Stage $default saved").waitFor();
+    await page.reload();
+    await page.getByTestId("route-throttle-POST /orders").waitFor();
+    expect(await page.getByLabel("Rate of POST /orders").inputValue()).toBe("0.001");
+    expect(await page.getByLabel("Burst of POST /orders").inputValue()).toBe("1");
+    await screenshot(page, "apis-v2-http-stage-route-throttling");
+    const post = () =>
+      fetch(`${invokeUrl}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: "throttled?" }),
+      }).then((r) => r.status);
+    expect(await post()).toBe(200);
+    expect(await post()).toBe(429);
+
     await page.goto(`/t/${t.tenant.slug}/apis`);
     await page.getByTestId(`api-row-${httpName}`).waitFor();
     expect(await page.getByTestId(`api-row-${httpName}`).textContent()).toContain("HTTP");
@@ -266,6 +292,70 @@ describe("HTTP and WebSocket APIs in the console", () => {
     await screenshot(page, "apis-v2-rest-method-settings");
     const stage = (await api.apis.get({ tenant, apiId: created.id })).stages[0];
     expect(stage.methodSettings["orders/GET"]).toMatchObject({ throttlingRateLimit: 7, throttlingBurstLimit: 14 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("creates a REST TOKEN authorizer in the console and attaches it to a method", async () => {
+    const api = createCallerFactory(appRouter)({ userId: t.user.id, requestId: "e2e", log: logger, origin: web.url });
+    const tenant = t.tenant.slug;
+    const fnName = uniqueName("check-token");
+    await api.function.create({ tenant, name: fnName, url: "http://127.0.0.1:9/authorize" });
+    const created = await api.apis.create({ tenant, name: uniqueName("rest-auth") });
+    const root = (await api.apis.get({ tenant, apiId: created.id })).rootResourceId;
+    await api.apis.saveMethod({
+      tenant,
+      apiId: created.id,
+      resourceId: root,
+      httpMethod: "GET",
+      create: true,
+      authorizationType: "NONE",
+      apiKeyRequired: false,
+      requestParameters: {},
+    });
+
+    await page.goto(`/t/${tenant}/apis/${created.id}?tab=authorizers`);
+    await page.getByText("No authorizers").waitFor();
+    await page.getByRole("button", { name: "Create authorizer" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create authorizer" });
+    await dialog.getByLabel("Name").fill("token-check");
+    // Without a function: the service's own message, on the Function field.
+    await dialog.getByRole("button", { name: "Create authorizer" }).click();
+    await dialog.getByText("Invalid Authorizer URI specified").waitFor();
+    await dialog.getByLabel("Function").locator(`option:has-text("${fnName}")`).waitFor({ state: "attached" });
+    await dialog.getByLabel("Function").selectOption({ label: fnName });
+    await dialog.getByLabel("Token validation (regular expression)").fill("^Bearer .+$");
+    await dialog.getByLabel("Result caching (TTL, seconds)").fill("60");
+    await screenshot(page, "apis-v2-rest-authorizer-dialog");
+    await dialog.getByRole("button", { name: "Create authorizer" }).click();
+    const row = page.getByTestId("authorizer-token-check");
+    await row.waitFor();
+    expect(await row.textContent()).toContain("Lambda (token)");
+    expect(await row.textContent()).toContain(`Function ${fnName}`);
+    expect(await row.textContent()).toContain("method.request.header.Authorization");
+    expect(await row.textContent()).toContain("60 s");
+
+    // Attach it to GET / in the method editor.
+    await page.getByRole("tab", { name: "Resources" }).click();
+    await page.getByTestId("method-/-GET").click();
+    await page.getByRole("tab", { name: "Method request" }).click();
+    await page.getByLabel("Authorization").selectOption("CUSTOM");
+    await page.getByLabel("Authorizer", { exact: true }).selectOption({ label: "token-check (TOKEN)" });
+    await page.getByRole("button", { name: "Save method request" }).click();
+    await page.getByText("Method request saved").waitFor();
+    await page.getByRole("tab", { name: /Authorizers/ }).click();
+    await expect.poll(() => row.textContent()).toContain("GET /");
+    await screenshot(page, "apis-v2-rest-authorizers");
+    const d = await api.apis.get({ tenant, apiId: created.id });
+    const auth = d.authorizers.find((a) => a.name === "token-check")!;
+    expect(auth).toMatchObject({
+      type: "TOKEN",
+      authorizerResultTtlInSeconds: 60,
+      identityValidationExpression: "^Bearer .+$",
+    });
+    expect(d.resources.find((r) => r.id === root)?.methods[0]).toMatchObject({
+      authorizationType: "CUSTOM",
+      authorizerId: auth.id,
+    });
     expect(pageErrors).toEqual([]);
   });
 });

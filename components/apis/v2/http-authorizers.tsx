@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Pencil, Plus, Trash2 } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -28,7 +28,7 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf, type HttpApiDetail, type HttpAuthorizer } from "./shared";
+import { functionName, listOf, type HttpApiDetail, type HttpAuthorizer, RowActions } from "./shared";
 
 /** Authorizers: JWT (issuer, audiences, identity source) and Lambda REQUEST authorizers. */
 export function HttpAuthorizersPanel({
@@ -118,23 +118,12 @@ export function HttpAuthorizersPanel({
                       .map((r) => r.routeKey)
                       .join(", ") || "—"}
                   </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    {canWrite && (
-                      <>
-                        <Button size="sm" variant="ghost" aria-label={`Edit ${a.name}`} onClick={() => setEditing(a)}>
-                          <Pencil className="h-4 w-4" aria-hidden />
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Delete ${a.name}`}
-                          onClick={() => setDeleting(a)}
-                        >
-                          <Trash2 className="h-4 w-4" aria-hidden />
-                        </Button>
-                      </>
-                    )}
-                  </Td>
+                  <RowActions
+                    name={a.name}
+                    canWrite={canWrite}
+                    onEdit={() => setEditing(a)}
+                    onDelete={() => setDeleting(a)}
+                  />
                 </Tr>
               ))}
             </TBody>

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Pencil, Plus, Route as RouteIcon, Trash2 } from "lucide-react";
+import { Plus, Route as RouteIcon } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -27,7 +27,7 @@ import {
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf, type HttpApiDetail, type HttpIntegration, type HttpRoute } from "./shared";
+import { functionName, listOf, type HttpApiDetail, type HttpIntegration, type HttpRoute, RowActions } from "./shared";
 
 const METHODS = ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -138,28 +138,12 @@ export function HttpRoutesPanel({ tenant, api, canWrite }: { tenant: string; api
                           <div className="text-xs text-gray-500">scopes: {r.authorizationScopes.join(", ")}</div>
                         )}
                       </Td>
-                      <Td className="text-right whitespace-nowrap">
-                        {canWrite && (
-                          <>
-                            <Button
-                              size="sm"
-                              variant="ghost"
-                              aria-label={`Edit ${r.routeKey}`}
-                              onClick={() => setEditing(r)}
-                            >
-                              <Pencil className="h-4 w-4" aria-hidden />
-                            </Button>
-                            <Button
-                              size="sm"
-                              variant="ghost"
-                              aria-label={`Delete ${r.routeKey}`}
-                              onClick={() => setDeleting(r)}
-                            >
-                              <Trash2 className="h-4 w-4" aria-hidden />
-                            </Button>
-                          </>
-                        )}
-                      </Td>
+                      <RowActions
+                        name={r.routeKey}
+                        canWrite={canWrite}
+                        onEdit={() => setEditing(r)}
+                        onDelete={() => setDeleting(r)}
+                      />
                     </Tr>
                   );
                 }),

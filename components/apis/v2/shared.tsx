@@ -1,5 +1,6 @@
 "use client";
-import { Badge } from "@/components/ui";
+import { Pencil, Trash2 } from "lucide-react";
+import { Badge, Button, Td } from "@/components/ui";
 import type { RouterOutputs } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 
@@ -44,12 +45,32 @@ export const listOf = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** Replaces the URL's ?tab= without a navigation. */
-export function rememberTab(tab: string, first: string) {
-  const url = new URL(window.location.href);
-  if (tab !== first) url.searchParams.set("tab", tab);
-  else url.searchParams.delete("tab");
-  window.history.replaceState(null, "", url.toString());
-}
-
 export const functionName = (arn: string | null | undefined) => (arn ? (arn.split(":function:")[1] ?? arn) : "");
+
+/** A list row's last cell: Edit and Delete icon buttons (for members who can change the API). */
+export function RowActions({
+  name,
+  canWrite,
+  onEdit,
+  onDelete,
+}: {
+  name: string;
+  canWrite: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+}) {
+  return (
+    <Td className="text-right whitespace-nowrap">
+      {canWrite && (
+        <>
+          <Button size="sm" variant="ghost" aria-label={`Edit ${name}`} onClick={onEdit}>
+            <Pencil className="h-4 w-4" aria-hidden />
+          </Button>
+          <Button size="sm" variant="ghost" aria-label={`Delete ${name}`} onClick={onDelete}>
+            <Trash2 className="h-4 w-4" aria-hidden />
+          </Button>
+        </>
+      )}
+    </Td>
+  );
+}

@@ -1,8 +1,7 @@
 "use client";
 import { useState } from "react";
-import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Cable, Layers, Pencil, Plus, Rocket, Trash2 } from "lucide-react";
+import { Cable, Layers, Plus, Rocket } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -12,93 +11,56 @@ import {
   CardHeader,
   ConfirmDialog,
   CopyField,
-  Dialog,
+  FormDialog,
   EmptyState,
-  FormDialogFooter,
   FormField,
   Input,
-  LoadingBlock,
-  PageHeader,
+  ResourceListCard,
   Select,
   Table,
   TBody,
-  Tabs,
   Td,
   Th,
   THead,
   Tr,
   errorMessageOf,
   fieldErrorsOf,
+  useTabParam,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { tenantPath } from "@/lib/use-tenant";
 import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
-import { functionName, rememberTab, type WsApiDetail, type WsRoute } from "./shared";
+import { functionName, type WsApiDetail, type WsRoute, RowActions } from "./shared";
+import { V2ApiShell } from "./api-shell";
 import { WsConnectionsPanel } from "./ws-connections";
 
 const TABS = ["routes", "stages", "connections", "metrics", "access-log"] as const;
-type Tab = (typeof TABS)[number];
 
 /** /t/<slug>/apis/websocket/<id>: a WebSocket API's routes, stages and live connections. */
 export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: string }) {
   const tenant = useCurrentTenant();
   const trpc = useTRPC();
-  const qc = useQueryClient();
-  const router = useRouter();
-  const toast = useToast();
-  const { can } = usePermissions();
-  const write = can("resource:write");
-  const [tab, setTab] = useState<Tab>(TABS.includes(initialTab as Tab) ? (initialTab as Tab) : "routes");
-  const [deleting, setDeleting] = useState(false);
+  const write = usePermissions().can("resource:write");
+  const [tab, setTab] = useTabParam(TABS, initialTab);
   const api = useQuery(trpc.apis.v2.ws.queryOptions({ tenant: tenant.slug, apiId }));
-  const del = useMutation(
-    trpc.apis.v2.removeWs.mutationOptions({
-      onSuccess: async () => {
-        await qc.invalidateQueries({ queryKey: trpc.apis.v2.list.pathKey() });
-        toast("API deleted");
-        router.push(tenantPath(tenant.slug, "apis"));
-      },
-    }),
-  );
-  if (api.isPending) return <LoadingBlock />;
-  if (api.error)
-    return (
-      <Alert tone="danger" title="Could not load the API">
-        {api.error.message}
-      </Alert>
-    );
-  const a = api.data;
-  const props = { tenant: tenant.slug, api: a, canWrite: write };
   return (
-    <div>
-      <PageHeader
-        eyebrow="WebSocket API"
-        title={a.name}
-        description={
-          <>
-            <span className="font-mono">{a.id}</span>
-            {a.description ? ` · ${a.description}` : ""}
-          </>
-        }
-        actions={
-          write && (
-            <Button variant="secondary" onClick={() => setDeleting(true)}>
-              <Trash2 className="h-4 w-4" aria-hidden />
-              Delete
-            </Button>
-          )
-        }
-      />
-      <WsSettings key={a.routeSelectionExpression + a.name} {...props} />
-      <Tabs
-        value={tab}
-        onChange={(t) => (setTab(t as Tab), rememberTab(t, "routes"))}
-        items={[
+    <V2ApiShell
+      protocol="WEBSOCKET"
+      query={api}
+      canWrite={write}
+      deleteNote="Its routes, integrations and stages go with it; clients can no longer connect."
+      above={(a) => (
+        <WsSettings key={a.routeSelectionExpression + a.name} tenant={tenant.slug} api={a} canWrite={write} />
+      )}
+      tab={tab}
+      onTab={setTab}
+      tabs={(a) => {
+        const props = { tenant: tenant.slug, api: a, canWrite: write };
+        return [
           { id: "routes", label: `Routes (${a.routes.length})`, content: <WsRoutesPanel {...props} /> },
           { id: "stages", label: `Stages (${a.stages.length})`, content: <WsStagesPanel {...props} /> },
           {
@@ -118,20 +80,9 @@ export function WsApiView({ apiId, initialTab }: { apiId: string; initialTab?: s
             label: "Access log",
             content: <ApiAccessLogPanel tenant={tenant.slug} apiId={a.id} stages={a.stages.map((s) => s.stageName)} />,
           },
-        ]}
-      />
-      <ConfirmDialog
-        open={deleting}
-        onClose={() => (del.reset(), setDeleting(false))}
-        onConfirm={() => del.mutate({ tenant: tenant.slug, apiId })}
-        title={`Delete API “${a.name}”?`}
-        confirmLabel="Delete API"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
-      >
-        Its routes, integrations and stages go with it; clients can no longer connect.
-      </ConfirmDialog>
-    </div>
+        ];
+      }}
+    />
   );
 }
 
@@ -151,7 +102,7 @@ function WsSettings({ tenant, api, canWrite }: { tenant: string; api: WsApiDetai
   const fe = fieldErrorsOf(save.error);
   return (
     <form
-      className="mb-5 flex flex-wrap items-end gap-3"
+      className="flex flex-wrap items-end gap-3"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -217,59 +168,44 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
   );
   return (
     <div className="space-y-4">
-      {api.routes.length === 0 ? (
-        <EmptyState
-          icon={<Cable className="h-5 w-5" aria-hidden />}
-          title="No routes yet"
-          description="$connect runs when a client connects (refuse it there), $disconnect when it leaves, $default for messages no other route matches; a custom route (sendmessage) takes the messages whose selected value is its name."
-          action={createButton}
-        />
-      ) : (
-        <Card>
-          <CardHeader title="Routes" actions={createButton} />
-          <Table aria-label="Routes">
-            <THead>
-              <tr>
-                <Th>Route key</Th>
-                <Th>Integration</Th>
-                <Th>Response</Th>
-                <Th className="w-24" />
-              </tr>
-            </THead>
-            <TBody>
-              {api.routes.map((r) => (
-                <Tr key={r.routeId} data-testid={`ws-route-${r.routeKey}`}>
-                  <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
-                  <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
-                  <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
-                  <Td className="text-right whitespace-nowrap">
-                    {canWrite && (
-                      <>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Edit ${r.routeKey}`}
-                          onClick={() => setEditing(r)}
-                        >
-                          <Pencil className="h-4 w-4" aria-hidden />
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Delete ${r.routeKey}`}
-                          onClick={() => setDeleting(r)}
-                        >
-                          <Trash2 className="h-4 w-4" aria-hidden />
-                        </Button>
-                      </>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        </Card>
-      )}
+      <ResourceListCard
+        title="Routes"
+        count={api.routes.length}
+        actions={createButton}
+        empty={{
+          icon: <Cable className="h-5 w-5" aria-hidden />,
+          title: "No routes yet",
+          description:
+            "$connect runs when a client connects (refuse it there), $disconnect when it leaves, $default for messages no other route matches; a custom route (sendmessage) takes the messages whose selected value is its name.",
+          action: createButton,
+        }}
+      >
+        <Table aria-label="Routes">
+          <THead>
+            <tr>
+              <Th>Route key</Th>
+              <Th>Integration</Th>
+              <Th>Response</Th>
+              <Th className="w-24" />
+            </tr>
+          </THead>
+          <TBody>
+            {api.routes.map((r) => (
+              <Tr key={r.routeId} data-testid={`ws-route-${r.routeKey}`}>
+                <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
+                <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
+                <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
+                <RowActions
+                  name={r.routeKey}
+                  canWrite={canWrite}
+                  onEdit={() => setEditing(r)}
+                  onDelete={() => setDeleting(r)}
+                />
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ResourceListCard>
       {editing && (
         <WsRouteDialog
           tenant={tenant}
@@ -334,113 +270,100 @@ function WsRouteDialog({
   );
   const fe = fieldErrorsOf(save.error);
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <FormDialog
+      formId="ws-route-form"
       title={route ? `Edit route ${route.routeKey}` : "Create route"}
-      footer={
-        <FormDialogFooter
-          formId="ws-route-form"
-          submitLabel={route ? "Save route" : "Create route"}
-          onCancel={onClose}
-          loading={save.isPending}
-        />
+      submitLabel={route ? "Save route" : "Create route"}
+      loading={save.isPending}
+      onClose={onClose}
+      onSubmit={() =>
+        save.mutate({
+          tenant,
+          apiId: api.id,
+          routeId: route?.routeId,
+          routeKey: key.trim(),
+          integration:
+            kind === "MOCK"
+              ? { type: "MOCK" }
+              : kind === "AWS_PROXY"
+                ? { type: "AWS_PROXY", uri: fn, timeoutInMillis: Number(timeout) }
+                : { type: kind, uri: uri.trim(), method: method as "POST", timeoutInMillis: Number(timeout) },
+          twoWay,
+        })
       }
     >
-      <form
-        id="ws-route-form"
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          save.mutate({
-            tenant,
-            apiId: api.id,
-            routeId: route?.routeId,
-            routeKey: key.trim(),
-            integration:
-              kind === "MOCK"
-                ? { type: "MOCK" }
-                : kind === "AWS_PROXY"
-                  ? { type: "AWS_PROXY", uri: fn, timeoutInMillis: Number(timeout) }
-                  : { type: kind, uri: uri.trim(), method: method as "POST", timeoutInMillis: Number(timeout) },
-            twoWay,
-          });
-        }}
+      <FormField
+        label="Route key"
+        error={fe.routeKey}
+        hint={`$connect, $disconnect, $default, or the value ${api.routeSelectionExpression} selects (e.g. sendmessage).`}
       >
-        <FormField
-          label="Route key"
-          error={fe.routeKey}
-          hint={`$connect, $disconnect, $default, or the value ${api.routeSelectionExpression} selects (e.g. sendmessage).`}
-        >
-          <Input
-            name="routeKey"
-            className="font-mono"
-            value={key}
-            list="ws-route-presets"
-            onChange={(e) => setKey(e.target.value)}
-            data-autofocus
-          />
-        </FormField>
-        <datalist id="ws-route-presets">
-          {presets.map((p) => (
-            <option key={p} value={p} />
-          ))}
-        </datalist>
-        <FormField label="Integration" error={fe.integration}>
-          <Select name="integrationType" value={kind} onChange={(e) => setKind(e.target.value as IntegrationKind)}>
-            <option value="MOCK">Mock (no backend)</option>
-            <option value="AWS_PROXY">Function (Lambda proxy)</option>
-            <option value="HTTP_PROXY">HTTP proxy (the message is the request body)</option>
-            <option value="HTTP">HTTP</option>
-          </Select>
-        </FormField>
-        {(kind === "HTTP_PROXY" || kind === "HTTP") && (
-          <div className="flex gap-2">
-            <FormField label="Method" className="w-28">
-              <Select name="integrationMethod" value={method} onChange={(e) => setMethod(e.target.value)}>
-                {["POST", "PUT", "PATCH", "GET", "DELETE"].map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </Select>
-            </FormField>
-            <FormField label="URL" error={fe["integration.uri"] ?? fe.uri} className="flex-1">
-              <Input
-                name="uri"
-                className="font-mono"
-                value={uri}
-                onChange={(e) => setUri(e.target.value)}
-                placeholder="https://backend.example.com/messages"
-              />
-            </FormField>
-          </div>
-        )}
-        {kind === "AWS_PROXY" && (
-          <FormField label="Function" error={fe["integration.uri"]}>
-            <Select name="function" value={fn} onChange={(e) => setFn(e.target.value)}>
-              <option value="">Choose a function…</option>
-              {(functions.data?.functions ?? []).map((f) => (
-                <option key={f.arn} value={f.arn}>
-                  {f.name}
-                </option>
+        <Input
+          name="routeKey"
+          className="font-mono"
+          value={key}
+          list="ws-route-presets"
+          onChange={(e) => setKey(e.target.value)}
+          data-autofocus
+        />
+      </FormField>
+      <datalist id="ws-route-presets">
+        {presets.map((p) => (
+          <option key={p} value={p} />
+        ))}
+      </datalist>
+      <FormField label="Integration" error={fe.integration}>
+        <Select name="integrationType" value={kind} onChange={(e) => setKind(e.target.value as IntegrationKind)}>
+          <option value="MOCK">Mock (no backend)</option>
+          <option value="AWS_PROXY">Function (Lambda proxy)</option>
+          <option value="HTTP_PROXY">HTTP proxy (the message is the request body)</option>
+          <option value="HTTP">HTTP</option>
+        </Select>
+      </FormField>
+      {(kind === "HTTP_PROXY" || kind === "HTTP") && (
+        <div className="flex gap-2">
+          <FormField label="Method" className="w-28">
+            <Select name="integrationMethod" value={method} onChange={(e) => setMethod(e.target.value)}>
+              {["POST", "PUT", "PATCH", "GET", "DELETE"].map((m) => (
+                <option key={m}>{m}</option>
               ))}
             </Select>
           </FormField>
-        )}
-        {kind !== "MOCK" && (
-          <FormField label="Timeout (ms)" error={fe["integration.timeoutInMillis"]} hint="50 to 29,000.">
-            <Input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+          <FormField label="URL" error={fe["integration.uri"] ?? fe.uri} className="flex-1">
+            <Input
+              name="uri"
+              className="font-mono"
+              value={uri}
+              onChange={(e) => setUri(e.target.value)}
+              placeholder="https://backend.example.com/messages"
+            />
           </FormField>
-        )}
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={twoWay} onChange={(e) => setTwoWay(e.target.checked)} />
-          Two-way: send the integration&apos;s response back to the client
-        </label>
-        {otherErrors(save.error, ["routeKey", "integration"]) && (
-          <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration"])}</Alert>
-        )}
-      </form>
-    </Dialog>
+        </div>
+      )}
+      {kind === "AWS_PROXY" && (
+        <FormField label="Function" error={fe["integration.uri"]}>
+          <Select name="function" value={fn} onChange={(e) => setFn(e.target.value)}>
+            <option value="">Choose a function…</option>
+            {(functions.data?.functions ?? []).map((f) => (
+              <option key={f.arn} value={f.arn}>
+                {f.name}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+      )}
+      {kind !== "MOCK" && (
+        <FormField label="Timeout (ms)" error={fe["integration.timeoutInMillis"]} hint="50 to 29,000.">
+          <Input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />
+        </FormField>
+      )}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={twoWay} onChange={(e) => setTwoWay(e.target.checked)} />
+        Two-way: send the integration&apos;s response back to the client
+      </label>
+      {otherErrors(save.error, ["routeKey", "integration"]) && (
+        <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration"])}</Alert>
+      )}
+    </FormDialog>
   );
 }
 
@@ -582,27 +505,16 @@ function WsStagesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
           </Table>
         </Card>
       )}
-      <Dialog
-        open={creating}
-        onClose={() => (create.reset(), setCreating(false))}
-        title="Create stage"
-        footer={
-          <FormDialogFooter
-            formId="ws-stage-form"
-            submitLabel="Create stage"
-            onCancel={() => (create.reset(), setCreating(false))}
-            loading={create.isPending}
-          />
-        }
-      >
-        <form
-          id="ws-stage-form"
-          className="space-y-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ tenant, apiId: api.id, stageName: name.trim(), create: true, description: "", autoDeploy });
-          }}
+      {creating && (
+        <FormDialog
+          formId="ws-stage-form"
+          title="Create stage"
+          submitLabel="Create stage"
+          loading={create.isPending}
+          onClose={() => (create.reset(), setCreating(false))}
+          onSubmit={() =>
+            create.mutate({ tenant, apiId: api.id, stageName: name.trim(), create: true, description: "", autoDeploy })
+          }
         >
           <FormField label="Stage name" error={fe.stageName}>
             <Input name="stageName" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
@@ -614,8 +526,8 @@ function WsStagesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
           {otherErrors(create.error, ["stageName"]) && (
             <Alert tone="danger">{otherErrors(create.error, ["stageName"])}</Alert>
           )}
-        </form>
-      </Dialog>
+        </FormDialog>
+      )}
       <ConfirmDialog
         open={!!deleting}
         onClose={() => (del.reset(), setDeleting(null))}

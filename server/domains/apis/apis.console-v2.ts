@@ -1,6 +1,6 @@
 import type { Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
-import type { Cors, Integration, Stage } from "../../core/apis/v2/model";
+import type { Cors, Integration, RouteSettings, Stage } from "../../core/apis/v2/model";
 import { onField, type ConsoleTenant } from "./apis.console";
 import * as http from "./v2/http-api.service";
 import * as ws from "./ws/ws-api.service";
@@ -133,6 +133,18 @@ export async function consoleHttpApi(c: Ctx, apiId: string, origin: string | nul
       stageVariables: s.stageVariables ?? {},
       throttlingRateLimit: s.defaultRouteSettings?.throttlingRateLimit ?? null,
       throttlingBurstLimit: s.defaultRouteSettings?.throttlingBurstLimit ?? null,
+      routeSettings: Object.fromEntries(
+        Object.entries(s.routeSettings ?? {}).map(([key, r]) => [
+          key,
+          {
+            throttlingRateLimit: r.throttlingRateLimit ?? null,
+            throttlingBurstLimit: r.throttlingBurstLimit ?? null,
+          },
+        ]),
+      ) as Record<string, RouteThrottle>,
+      accessLogSettings: s.accessLogSettings?.format
+        ? { destinationArn: s.accessLogSettings.destinationArn ?? "", format: s.accessLogSettings.format }
+        : null,
       invokeUrl: s.stageName === "$default" ? endpoint : `${endpoint}/${s.stageName}`,
       lastUpdatedDate: s.lastUpdatedDate,
       lastDeploymentStatusMessage: s.lastDeploymentStatusMessage ?? null,
@@ -318,6 +330,8 @@ export async function consoleDeleteHttpAuthorizer(c: Ctx, input: { apiId: string
   return { deleted: true };
 }
 
+export type RouteThrottle = { throttlingRateLimit: number | null; throttlingBurstLimit: number | null };
+
 export type HttpStageInput = {
   apiId: string;
   stageName: string;
@@ -327,24 +341,59 @@ export type HttpStageInput = {
   stageVariables: Record<string, string>;
   throttlingRateLimit: number | null;
   throttlingBurstLimit: number | null;
+  /** Per-route throttling (RouteSettings by route key); absent: left as it is. */
+  routeSettings?: Record<string, RouteThrottle>;
+  /** AccessLogSettings; null: DeleteAccessLogSettings; absent: left as it is. */
+  accessLogSettings?: { destinationArn: string; format: string } | null;
 };
 
-/** CreateStage / UpdateStage: auto-deploy, stage variables, the default route throttling. */
+const throttleOf = (t: RouteThrottle): RouteSettings => ({
+  ...(t.throttlingRateLimit !== null ? { throttlingRateLimit: t.throttlingRateLimit } : {}),
+  ...(t.throttlingBurstLimit !== null ? { throttlingBurstLimit: t.throttlingBurstLimit } : {}),
+});
+
+/**
+ * CreateStage / UpdateStage: auto-deploy, stage variables, the default route throttling, per-route
+ * throttling (RouteSettings: a route's other settings are kept) and access logging.
+ */
 export async function consoleSaveHttpStage(c: Ctx, input: HttpStageInput) {
   const cl = caller(c);
-  const throttling = {
-    ...(input.throttlingRateLimit !== null ? { throttlingRateLimit: input.throttlingRateLimit } : {}),
-    ...(input.throttlingBurstLimit !== null ? { throttlingBurstLimit: input.throttlingBurstLimit } : {}),
-  };
   const body: http.StageInput = {
     stageName: input.stageName,
     description: input.description || undefined,
     autoDeploy: input.autoDeploy,
     stageVariables: input.stageVariables,
-    defaultRouteSettings: { detailedMetricsEnabled: false, ...throttling },
+    defaultRouteSettings: { detailedMetricsEnabled: false, ...throttleOf(input) },
   };
-  if (input.create) return onField("stageName", () => http.createStage(cl, input.apiId, body));
-  return onField("stageVariables", () => http.updateStage(cl, input.apiId, input.stageName, body));
+  if (input.accessLogSettings) body.accessLogSettings = input.accessLogSettings;
+  if (input.routeSettings) {
+    const before = input.create
+      ? {}
+      : (((await http.getStage(cl, input.apiId, input.stageName)).routeSettings ?? {}) as Record<
+          string,
+          RouteSettings
+        >);
+    body.routeSettings = Object.fromEntries(
+      Object.entries(input.routeSettings).map(([key, t]) => {
+        const { throttlingRateLimit: _r, throttlingBurstLimit: _b, ...rest } = before[key] ?? {};
+        return [key, { ...rest, ...throttleOf(t) }];
+      }),
+    );
+  }
+  const field = (m: string) => (/route key/i.test(m) ? "routeSettings" : input.create ? "stageName" : "stageVariables");
+  const run = async () => {
+    try {
+      return input.create
+        ? await http.createStage(cl, input.apiId, body)
+        : await http.updateStage(cl, input.apiId, input.stageName, body);
+    } catch (e) {
+      return onField(field(String((e as Error).message)), () => Promise.reject(e));
+    }
+  };
+  const out = await run();
+  if (input.accessLogSettings === null && out.accessLogSettings)
+    await http.deleteAccessLogSettings(cl, input.apiId, input.stageName);
+  return out;
 }
 
 export async function consoleDeleteHttpStage(c: Ctx, input: { apiId: string; stageName: string }) {

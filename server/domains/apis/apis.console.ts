@@ -9,6 +9,7 @@ import * as deploys from "./deployment.service";
 import { exportApi, importApi } from "./openapi.service";
 import { parseDefinition } from "../../core/apis/openapi";
 import { flushStageCache } from "./response-cache.service";
+import { authorizerView } from "./authorizers/rest-authorizer-view";
 
 // The APIs console's calls (REST APIs, API Gateway v1): thin wrappers over the control plane's
 // services that gather what one page shows in one round trip (an API with its resource tree,
@@ -101,7 +102,7 @@ export async function consoleApi(c: Ctx, apiId: string, origin: string | null) {
     createdAt: new Date(api.createdAt).toISOString(),
     rootResourceId: doc.rootResourceId,
     resources,
-    authorizers: Object.values(doc.authorizers ?? {}).map((a) => ({ id: a.id, name: a.name, type: a.type })),
+    authorizers: Object.values(doc.authorizers ?? {}).map(authorizerView),
     validators: Object.values(doc.requestValidators ?? {}).map((v) => ({ id: v.id, name: v.name })),
     stages: stages.map((s) => ({
       stageName: String(s.stageName),

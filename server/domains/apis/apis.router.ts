@@ -35,6 +35,7 @@ import {
   consoleUsage,
 } from "./apis.console-usage";
 import { apisV2Router } from "./apis.v2.router";
+import { consoleDeleteRestAuthorizer, consoleSaveRestAuthorizer } from "./apis.console-authorizers";
 
 // apisRouter (`trpc.apis.*`, API Gateway v1 REST APIs in the console); every input carries `tenant`.
 //   list() → [{id, name, description, createdDate}]     create({name, description?, openapi?}) → {id, name, warnings}
@@ -49,6 +50,8 @@ import { apisV2Router } from "./apis.v2.router";
 //   deploy({apiId, stageName, stageDescription?, description?})   updateStage(…)   deleteStage({apiId, stageName})
 //   flushStageCache({apiId, stageName}) → {flushed}   savePolicy({apiId, policy}) (resource policy; "" removes it)
 //   exportApi({apiId, stageName}) → {fileName, contentType, body}   (OpenAPI 3 with API Gateway extensions)
+//   saveAuthorizer({apiId, authorizerId?, name, type TOKEN|REQUEST|COGNITO_USER_POOLS, functionArn?, providerArns?,
+//   identitySource, identityValidationExpression, authorizerResultTtlInSeconds})   deleteAuthorizer({apiId, authorizerId})
 //   keys / createKey / revealKey / setKeyEnabled / deleteKey;  plans / createPlan / deletePlan / planStage / planKey
 //   usage({planId, days}) → {rows: [{day, <keyId>: n}], keys, totals, remaining}
 const apiRef = z.object({ apiId: z.string().min(1).max(64) });
@@ -112,6 +115,41 @@ export const apisRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => consoleSaveMethod(ctx, input)),
+  saveAuthorizer: tenantProcedure
+    .input(
+      apiRef.extend({
+        authorizerId: z.string().min(1).max(64).optional(),
+        name: z.string().trim().min(1, "Name the authorizer.").max(128, "At most 128 characters."),
+        type: z.enum(["TOKEN", "REQUEST", "COGNITO_USER_POOLS"]),
+        functionArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/, "Choose a function.")
+          .optional(),
+        providerArns: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(
+                /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[\w-]+$/,
+                "User pool ARNs: arn:aws:cognito-idp:region:account:userpool/id.",
+              ),
+          )
+          .max(1000)
+          .optional(),
+        identitySource: z.string().trim().max(1024),
+        identityValidationExpression: z.string().max(1024),
+        authorizerResultTtlInSeconds: z
+          .number("A number of seconds.")
+          .int("A whole number of seconds.")
+          .min(0, "At least 0.")
+          .max(3600, "At most 3,600 s."),
+      }),
+    )
+    .mutation(({ ctx, input }) => consoleSaveRestAuthorizer(ctx, input)),
+  deleteAuthorizer: tenantProcedure
+    .input(apiRef.extend({ authorizerId: z.string().min(1).max(64) }))
+    .mutation(({ ctx, input }) => consoleDeleteRestAuthorizer(ctx, input)),
   deleteMethod: tenantProcedure.input(methodRef).mutation(({ ctx, input }) => consoleDeleteMethod(ctx, input)),
   saveIntegration: tenantProcedure
     .input(

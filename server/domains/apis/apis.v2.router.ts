@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../core/errors";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
   consoleCreateHttpApi,
@@ -72,6 +73,33 @@ const routeKey = z
   .regex(
     /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S*)$/,
     "METHOD /path (e.g. GET /orders/{id}) or $default.",
+  );
+const throttle = z.object({
+  throttlingRateLimit: z.number().min(0, "Not negative.").nullable(),
+  throttlingBurstLimit: z.number().int("A whole number.").min(0, "Not negative.").nullable(),
+});
+// A route's throttling, as AWS's console asks for it: a rate with its burst, or neither.
+const bothOrNeither = (t: z.infer<typeof throttle>) =>
+  (t.throttlingRateLimit === null) === (t.throttlingBurstLimit === null);
+const bothOrNeitherError = { message: "Set both the rate and the burst (or neither).", path: ["throttlingBurstLimit"] };
+// AccessLogSettings: a CloudWatch Logs log group (or amazon-apigateway-* Firehose stream) ARN and a
+// one-line format with $context.requestId (or extendedRequestId), as AWS requires.
+const logDestination = z
+  .string()
+  .trim()
+  .regex(
+    /^arn:aws[a-z-]*:(logs:[a-z0-9-]+:\d{12}:log-group:[\w./#-]+(:\*)?|firehose:[a-z0-9-]+:\d{12}:deliverystream\/amazon-apigateway-[\w.-]+)$/,
+    "A CloudWatch Logs log group ARN (arn:aws:logs:region:account:log-group:name) or an amazon-apigateway-* Firehose stream ARN.",
+  );
+const logFormat = z
+  .string()
+  .trim()
+  .min(1, "Give the line's format.")
+  .max(4096)
+  .refine((f) => !/[\r\n]/.test(f), "One line.")
+  .refine(
+    (f) => /\$context\.(requestId|extendedRequestId)\b/.test(f),
+    "Include $context.requestId (or $context.extendedRequestId).",
   );
 const timeout = z.number().int("A whole number.").min(50, "At least 50 ms.").max(30000, "At most 30,000 ms.");
 
@@ -186,11 +214,24 @@ export const apisV2Router = router({
           z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "Names: letters, digits and _ (up to 64)."),
           z.string().max(2048),
         ),
-        throttlingRateLimit: z.number().min(0, "Not negative.").nullable(),
-        throttlingBurstLimit: z.number().int("A whole number.").min(0, "Not negative.").nullable(),
+        ...throttle.shape,
+        routeSettings: z.record(routeKey, throttle.refine(bothOrNeither, bothOrNeitherError)).optional(),
+        // AccessLogSettings as two fields (each with its own error); both null: access logging off.
+        accessLogDestinationArn: logDestination.nullable().optional(),
+        accessLogFormat: logFormat.nullable().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => consoleSaveHttpStage(ctx, input)),
+    .mutation(({ ctx, input: { accessLogDestinationArn: arn, accessLogFormat: format, ...input } }) => {
+      if (arn === undefined && format === undefined) return consoleSaveHttpStage(ctx, input);
+      if (!arn !== !format)
+        throw new AppError("validation", "Give both the destination and the format (or neither).", {
+          fieldErrors: { [arn ? "accessLogFormat" : "accessLogDestinationArn"]: ["Needed for access logging."] },
+        });
+      return consoleSaveHttpStage(ctx, {
+        ...input,
+        accessLogSettings: arn && format ? { destinationArn: arn, format } : null,
+      });
+    }),
   deleteStage: tenantProcedure
     .input(apiRef.extend({ stageName }))
     .mutation(({ ctx, input }) => consoleDeleteHttpStage(ctx, input)),

@@ -718,6 +718,16 @@ export async function deleteStage(caller: Caller, apiId: string, name: string): 
   });
 }
 
+/** DeleteAccessLogSettings: the stage stops writing access-log lines. */
+export async function deleteAccessLogSettings(caller: Caller, apiId: string, name: string) {
+  await mutate(caller, apiId, "DeleteAccessLogSettings", false, (doc) => {
+    const s = doc.stages[name];
+    if (!s) throw stageNotFound(name);
+    delete s.accessLogSettings;
+    s.lastUpdatedDate = new Date().toISOString();
+  });
+}
+
 export async function deleteRouteSettings(caller: Caller, apiId: string, name: string, routeKey: string) {
   await mutate(caller, apiId, "DeleteRouteSettings", false, (doc) => {
     const s = doc.stages[name];

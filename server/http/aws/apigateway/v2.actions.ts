@@ -338,6 +338,12 @@ const ACTIONS: [string, string, string, AwsAction][] = [
     async (c) => (await v2.deleteStage(caller(c), p(c, "apiId"), p(c, "stageName")), noContent()),
   ],
   [
+    "DeleteAccessLogSettings",
+    "DELETE",
+    `${A}/stages/{stageName}/accesslogsettings`,
+    async (c) => (await v2.deleteAccessLogSettings(caller(c), p(c, "apiId"), p(c, "stageName")), noContent()),
+  ],
+  [
     "DeleteRouteSettings",
     "DELETE",
     `${A}/stages/{stageName}/routesettings/{routeKey}`,
