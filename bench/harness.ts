@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { nodeFlagsFor } from "../server/main/node-flags";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PG = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -41,11 +42,15 @@ export function startNode(
 ): Promise<Started> {
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of each server process there (open in Chrome DevTools).
   const prof = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", path.join(root, script)], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...prof, ...nodeFlagsFor(path.basename(script, ".ts")), "--import", "tsx", path.join(root, script)],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    },
+  );
   children.push(child);
   let err = "";
   child.stderr!.on("data", (d) => (err = (err + d).slice(-5000)));

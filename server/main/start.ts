@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { nodeFlagsFor } from "./node-flags";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const say = (m: string) => process.stdout.write(`[signalbox] ${m}\n`);
@@ -179,7 +180,7 @@ async function supervise(): Promise<void> {
   const cameUp = new Set<string>();
   function run(name: "web" | "worker", restarts = 0): void {
     const entry = path.join(root, "server/main", `${name}.ts`);
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    const child = spawn(process.execPath, [...nodeFlagsFor(name), "--import", "tsx", entry], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: { ...process.env, SIGNALBOX_PROCESS: name, SIGNALBOX_SUPERVISOR: undefined },
