@@ -1,5 +1,5 @@
 // Flags for the Node processes Signalbox starts (`npm start`'s supervisor and the benchmarks use
-// these, so what is measured is what runs).
+// these, so what is measured is what runs; `npm run start:web` in package.json repeats them).
 //
 // The web process answers every request on one event loop, and its longest pauses under load were
 // young-generation collections: at 1,000 gateway requests/s the default 16 MB semi-space filled about
