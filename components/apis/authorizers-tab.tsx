@@ -6,13 +6,14 @@ import {
   Alert,
   Badge,
   Button,
-  ConfirmDialog,
+  DeleteConfirm,
   FieldError,
   FormDialog,
   FormField,
   Input,
   Label,
   ResourceListCard,
+  RowActions,
   SegmentedControl,
   Select,
   Table,
@@ -21,13 +22,13 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
+  useEditDelete,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf, RowActions } from "./v2/shared";
+import { functionName, listOf } from "./v2/shared";
 import type { ApiDetail } from "./types";
 
 // A REST API's authorizers: Lambda authorizers (TOKEN: one header; REQUEST: headers, query string,
@@ -48,14 +49,12 @@ export function AuthorizersTab({ tenant, api, canWrite }: { tenant: string; api:
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [editing, setEditing] = useState<AuthorizerView | "new" | null>(null);
-  const [deleting, setDeleting] = useState<AuthorizerView | null>(null);
+  const rows = useEditDelete<AuthorizerView>();
   const del = useMutation(
     trpc.apis.deleteAuthorizer.mutationOptions({
       onSuccess: async () => {
         await qc.invalidateQueries({ queryKey: trpc.apis.get.pathKey() });
-        toast(`Authorizer ${deleting?.name ?? ""} deleted`);
-        setDeleting(null);
+        toast(`Authorizer ${rows.deleting?.name ?? ""} deleted`);
       },
     }),
   );
@@ -64,7 +63,7 @@ export function AuthorizersTab({ tenant, api, canWrite }: { tenant: string; api:
       r.methods.filter((m) => m.authorizerId === id).map((m) => `${m.httpMethod} ${r.path}`),
     );
   const createButton = canWrite && (
-    <Button onClick={() => setEditing("new")}>
+    <Button onClick={rows.create}>
       <Plus className="h-4 w-4" aria-hidden />
       Create authorizer
     </Button>
@@ -119,37 +118,26 @@ export function AuthorizersTab({ tenant, api, canWrite }: { tenant: string; api:
                   <Td className="text-xs text-gray-700">
                     {users.length ? users.map((u) => <div key={u}>{u}</div>) : <span className="text-gray-400">—</span>}
                   </Td>
-                  <RowActions
-                    name={a.name}
-                    canWrite={canWrite}
-                    onEdit={() => setEditing(a)}
-                    onDelete={() => setDeleting(a)}
-                  />
+                  <RowActions name={a.name} canWrite={canWrite} {...rows.actionsFor(a)} />
                 </Tr>
               );
             })}
           </TBody>
         </Table>
       </ResourceListCard>
-      {editing && (
-        <AuthorizerDialog
-          tenant={tenant}
-          api={api}
-          authorizer={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, authorizerId: deleting.id })}
-        title={`Delete authorizer ${deleting?.name ?? ""}?`}
+      {rows.editor((authorizer, close) => (
+        <AuthorizerDialog tenant={tenant} api={api} authorizer={authorizer} onClose={close} />
+      ))}
+      <DeleteConfirm
+        item={rows.deleting}
+        onClose={rows.closeDelete}
+        mutation={del}
+        variables={(a) => ({ tenant, apiId: api.id, authorizerId: a.id })}
+        title={(a) => `Delete authorizer ${a.name}?`}
         confirmLabel="Delete authorizer"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Methods must stop using it first. Deployed stages keep their snapshot until the next deploy.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }

@@ -6,8 +6,8 @@ import {
   Alert,
   Badge,
   Button,
-  ConfirmDialog,
   CopyField,
+  DeleteConfirm,
   Dialog,
   EmptyState,
   FormDialogFooter,
@@ -21,7 +21,6 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
   useToast,
 } from "@/components/ui";
@@ -49,7 +48,7 @@ export function KeysView({ tenant, canWrite }: { tenant: string; canWrite: boole
   );
   const del = useMutation(
     trpc.apis.deleteKey.mutationOptions({
-      onSuccess: async () => (await refresh(), setDeleting(null), toast("API key deleted")),
+      onSuccess: async () => (await refresh(), toast("API key deleted")),
     }),
   );
   const createButton = canWrite && (
@@ -138,17 +137,16 @@ export function KeysView({ tenant, canWrite }: { tenant: string; canWrite: boole
         </Table>
       )}
       {canWrite && <CreateKeyDialog open={creating} onClose={() => setCreating(false)} tenant={tenant} />}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, id: deleting.id })}
-        title={`Delete key “${deleting?.name ?? ""}”?`}
+      <DeleteConfirm
+        item={deleting}
+        onClose={() => setDeleting(null)}
+        mutation={del}
+        variables={(k) => ({ tenant, id: k.id })}
+        title={(k) => `Delete key “${k.name}”?`}
         confirmLabel="Delete key"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Callers using it get 403 Forbidden from then on. Its usage history goes with it.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }

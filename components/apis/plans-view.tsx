@@ -10,7 +10,7 @@ import {
   Card,
   CardBody,
   CardHeader,
-  ConfirmDialog,
+  DeleteConfirm,
   Dialog,
   EmptyState,
   FormDialogFooter,
@@ -24,7 +24,6 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
   useToast,
 } from "@/components/ui";
@@ -231,17 +230,16 @@ function PlanCard({ plan, tenant, canWrite }: { plan: PlanView; tenant: string; 
         </div>
         {plan.keys.length > 0 && <UsageChart tenant={tenant} plan={plan} />}
       </CardBody>
-      <ConfirmDialog
-        open={deleting}
-        onClose={() => (del.reset(), setDeleting(false))}
-        onConfirm={() => del.mutate({ tenant, id: plan.id })}
-        title={`Delete usage plan “${plan.name}”?`}
+      <DeleteConfirm
+        item={deleting ? plan : null}
+        onClose={() => setDeleting(false)}
+        mutation={del}
+        variables={(p) => ({ tenant, id: p.id })}
+        title={(p) => `Delete usage plan “${p.name}”?`}
         confirmLabel="Delete plan"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Its keys stop working on its API stages (methods that require a key answer 403).
-      </ConfirmDialog>
+      </DeleteConfirm>
     </Card>
   );
 }

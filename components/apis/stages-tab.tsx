@@ -9,8 +9,8 @@ import {
   Card,
   CardBody,
   CardHeader,
-  ConfirmDialog,
   CopyField,
+  DeleteConfirm,
   EmptyState,
   FormField,
   Input,
@@ -299,17 +299,16 @@ function StageCard({
         </form>
         <MethodSettings tenant={tenant} api={api} stage={stage} canWrite={canWrite} />
       </CardBody>
-      <ConfirmDialog
-        open={deleting}
-        onClose={() => (del.reset(), setDeleting(false))}
-        onConfirm={() => del.mutate({ tenant, apiId: api.id, stageName: stage.stageName })}
-        title={`Delete stage ${stage.stageName}?`}
+      <DeleteConfirm
+        item={deleting ? stage : null}
+        onClose={() => setDeleting(false)}
+        mutation={del}
+        variables={(s) => ({ tenant, apiId: api.id, stageName: s.stageName })}
+        title={(s) => `Delete stage ${s.stageName}?`}
         confirmLabel="Delete stage"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Its invoke URL answers 403 Forbidden from then on. Deployments stay.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </Card>
   );
 }

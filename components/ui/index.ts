@@ -23,3 +23,4 @@ export { MiddleTruncate, nameTail } from "./middle-truncate";
 export { Sparkline } from "./sparkline";
 export { DetailShell, DetailStatus, useTabParam, type DetailBack } from "./detail-shell";
 export { ResourceListCard } from "./resource-list-card";
+export { useEditDelete, DeleteConfirm, RowActions, type EditDelete, type DeleteMutation } from "./edit-delete";

@@ -6,14 +6,13 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
-  CardHeader,
-  ConfirmDialog,
+  DeleteConfirm,
   Dialog,
-  EmptyState,
   FormDialogFooter,
   FormField,
   Input,
+  ResourceListCard,
+  RowActions,
   SegmentedControl,
   Select,
   Table,
@@ -22,13 +21,13 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
+  useEditDelete,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf, type HttpApiDetail, type HttpAuthorizer, RowActions } from "./shared";
+import { functionName, listOf, type HttpApiDetail, type HttpAuthorizer } from "./shared";
 
 /** Authorizers: JWT (issuer, audiences, identity source) and Lambda REQUEST authorizers. */
 export function HttpAuthorizersPanel({
@@ -43,112 +42,100 @@ export function HttpAuthorizersPanel({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [editing, setEditing] = useState<HttpAuthorizer | "new" | null>(null);
-  const [deleting, setDeleting] = useState<HttpAuthorizer | null>(null);
+  const rows = useEditDelete<HttpAuthorizer>();
   const del = useMutation(
     trpc.apis.v2.deleteAuthorizer.mutationOptions({
       onSuccess: async () => {
         await qc.invalidateQueries({ queryKey: trpc.apis.v2.http.pathKey() });
         toast("Authorizer deleted");
-        setDeleting(null);
       },
     }),
   );
   const createButton = canWrite && (
-    <Button onClick={() => setEditing("new")}>
+    <Button onClick={rows.create}>
       <Plus className="h-4 w-4" aria-hidden />
       Create authorizer
     </Button>
   );
   return (
     <div className="space-y-4">
-      {api.authorizers.length === 0 ? (
-        <EmptyState
-          icon={<KeyRound className="h-5 w-5" aria-hidden />}
-          title="No authorizers"
-          description="A JWT authorizer checks a bearer token's signature (the issuer's JWKS), issuer, audience and expiry; a Lambda authorizer asks one of your functions. Attach one to a route."
-          action={createButton}
-        />
-      ) : (
-        <Card>
-          <CardHeader title="Authorizers" actions={createButton} />
-          <Table aria-label="Authorizers">
-            <THead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Type</Th>
-                <Th>Settings</Th>
-                <Th className="hidden md:table-cell">Routes</Th>
-                <Th className="w-24" />
-              </tr>
-            </THead>
-            <TBody>
-              {api.authorizers.map((a) => (
-                <Tr key={a.authorizerId}>
-                  <Td>
-                    <div className="font-medium text-gray-900">{a.name}</div>
-                    <div className="font-mono text-xs text-gray-500">{a.authorizerId}</div>
-                  </Td>
-                  <Td>
-                    <Badge tone={a.authorizerType === "JWT" ? "accent" : "info"}>
-                      {a.authorizerType === "JWT" ? "JWT" : "Lambda"}
-                    </Badge>
-                  </Td>
-                  <Td className="text-xs text-gray-700">
-                    {a.authorizerType === "JWT" ? (
-                      <>
-                        <div>issuer {a.issuer}</div>
-                        <div>audience {a.audience.join(", ")}</div>
-                      </>
-                    ) : (
-                      <>
-                        <div>function {functionName(a.authorizerUri)}</div>
-                        <div>
-                          payload {a.authorizerPayloadFormatVersion}
-                          {a.enableSimpleResponses ? " · simple responses" : ""} · cache{" "}
-                          {a.authorizerResultTtlInSeconds} s
-                        </div>
-                      </>
-                    )}
-                    <div className="font-mono text-gray-500">{a.identitySource.join(", ")}</div>
-                  </Td>
-                  <Td className="hidden font-mono text-xs text-gray-700 md:table-cell">
-                    {api.routes
-                      .filter((r) => r.authorizerId === a.authorizerId)
-                      .map((r) => r.routeKey)
-                      .join(", ") || "—"}
-                  </Td>
-                  <RowActions
-                    name={a.name}
-                    canWrite={canWrite}
-                    onEdit={() => setEditing(a)}
-                    onDelete={() => setDeleting(a)}
-                  />
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        </Card>
-      )}
-      {editing && (
-        <AuthorizerDialog
-          tenant={tenant}
-          api={api}
-          authorizer={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, authorizerId: deleting.authorizerId })}
-        title={`Delete authorizer ${deleting?.name ?? ""}?`}
+      <ResourceListCard
+        title="Authorizers"
+        count={api.authorizers.length}
+        actions={createButton}
+        empty={{
+          icon: <KeyRound className="h-5 w-5" aria-hidden />,
+          title: "No authorizers",
+          description:
+            "A JWT authorizer checks a bearer token's signature (the issuer's JWKS), issuer, audience and expiry; a Lambda authorizer asks one of your functions. Attach one to a route.",
+          action: createButton,
+        }}
+      >
+        <Table aria-label="Authorizers">
+          <THead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Type</Th>
+              <Th>Settings</Th>
+              <Th className="hidden md:table-cell">Routes</Th>
+              <Th className="w-24" />
+            </tr>
+          </THead>
+          <TBody>
+            {api.authorizers.map((a) => (
+              <Tr key={a.authorizerId}>
+                <Td>
+                  <div className="font-medium text-gray-900">{a.name}</div>
+                  <div className="font-mono text-xs text-gray-500">{a.authorizerId}</div>
+                </Td>
+                <Td>
+                  <Badge tone={a.authorizerType === "JWT" ? "accent" : "info"}>
+                    {a.authorizerType === "JWT" ? "JWT" : "Lambda"}
+                  </Badge>
+                </Td>
+                <Td className="text-xs text-gray-700">
+                  {a.authorizerType === "JWT" ? (
+                    <>
+                      <div>issuer {a.issuer}</div>
+                      <div>audience {a.audience.join(", ")}</div>
+                    </>
+                  ) : (
+                    <>
+                      <div>function {functionName(a.authorizerUri)}</div>
+                      <div>
+                        payload {a.authorizerPayloadFormatVersion}
+                        {a.enableSimpleResponses ? " · simple responses" : ""} · cache {a.authorizerResultTtlInSeconds}{" "}
+                        s
+                      </div>
+                    </>
+                  )}
+                  <div className="font-mono text-gray-500">{a.identitySource.join(", ")}</div>
+                </Td>
+                <Td className="hidden font-mono text-xs text-gray-700 md:table-cell">
+                  {api.routes
+                    .filter((r) => r.authorizerId === a.authorizerId)
+                    .map((r) => r.routeKey)
+                    .join(", ") || "—"}
+                </Td>
+                <RowActions name={a.name} canWrite={canWrite} {...rows.actionsFor(a)} />
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      </ResourceListCard>
+      {rows.editor((authorizer, close) => (
+        <AuthorizerDialog tenant={tenant} api={api} authorizer={authorizer} onClose={close} />
+      ))}
+      <DeleteConfirm
+        item={rows.deleting}
+        onClose={rows.closeDelete}
+        mutation={del}
+        variables={(a) => ({ tenant, apiId: api.id, authorizerId: a.authorizerId })}
+        title={(a) => `Delete authorizer ${a.name}?`}
         confirmLabel="Delete authorizer"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         An authorizer a route still uses cannot be deleted.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }

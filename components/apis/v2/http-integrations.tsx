@@ -1,19 +1,18 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Pencil, Plug, Plus, Trash2, X } from "lucide-react";
+import { Plug, Plus, X } from "lucide-react";
 import {
   Alert,
   Badge,
   Button,
-  Card,
-  CardHeader,
-  ConfirmDialog,
+  DeleteConfirm,
   Dialog,
-  EmptyState,
   FormDialogFooter,
   FormField,
   Input,
+  ResourceListCard,
+  RowActions,
   SegmentedControl,
   Select,
   Table,
@@ -22,8 +21,8 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
+  useEditDelete,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
@@ -73,121 +72,93 @@ export function HttpIntegrationsPanel({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [editing, setEditing] = useState<HttpIntegration | "new" | null>(null);
-  const [deleting, setDeleting] = useState<HttpIntegration | null>(null);
+  const rows = useEditDelete<HttpIntegration>();
   const del = useMutation(
     trpc.apis.v2.deleteIntegration.mutationOptions({
       onSuccess: async () => {
         await qc.invalidateQueries({ queryKey: trpc.apis.v2.http.pathKey() });
         toast("Integration deleted");
-        setDeleting(null);
       },
     }),
   );
   const createButton = canWrite && (
-    <Button onClick={() => setEditing("new")}>
+    <Button onClick={rows.create}>
       <Plus className="h-4 w-4" aria-hidden />
       Create integration
     </Button>
   );
   return (
     <div className="space-y-4">
-      {api.integrations.length === 0 ? (
-        <EmptyState
-          icon={<Plug className="h-5 w-5" aria-hidden />}
-          title="No integrations yet"
-          description="An integration is where a route sends its requests: an HTTP URL, a function, or an AWS service action (send to a queue, put an event, start a workflow)."
-          action={createButton}
-        />
-      ) : (
-        <Card>
-          <CardHeader title="Integrations" actions={createButton} />
-          <Table aria-label="Integrations">
-            <THead>
-              <tr>
-                <Th>Integration</Th>
-                <Th>Type</Th>
-                <Th className="hidden md:table-cell">Used by</Th>
-                <Th className="hidden md:table-cell">Timeout</Th>
-                <Th className="w-24" />
-              </tr>
-            </THead>
-            <TBody>
-              {api.integrations.map((i) => {
-                const users = api.routes.filter((r) => r.target === `integrations/${i.integrationId}`);
-                return (
-                  <Tr key={i.integrationId} data-testid={`integration-${i.integrationId}`}>
-                    <Td className="max-w-sm">
-                      <div className="truncate text-sm font-medium text-gray-900">{integrationLabel(i)}</div>
-                      <div className="font-mono text-xs text-gray-500">{i.integrationId}</div>
-                      {Object.keys(i.requestParameters).length > 0 && (
-                        <div className="mt-1 text-xs text-gray-500">
-                          {Object.keys(i.requestParameters).length}{" "}
-                          {i.integrationSubtype ? "request parameter(s)" : "parameter mapping(s)"}
-                        </div>
-                      )}
-                    </Td>
-                    <Td>
-                      <Badge tone={i.integrationSubtype ? "info" : "neutral"}>
-                        {i.integrationSubtype
-                          ? "AWS service"
-                          : i.integrationType === "HTTP_PROXY"
-                            ? "HTTP"
-                            : `Function · ${i.payloadFormatVersion}`}
-                      </Badge>
-                    </Td>
-                    <Td className="hidden font-mono text-xs text-gray-700 md:table-cell">
-                      {users.map((r) => r.routeKey).join(", ") || "—"}
-                    </Td>
-                    <Td className="hidden text-sm text-gray-700 md:table-cell">{i.timeoutInMillis} ms</Td>
-                    <Td className="text-right whitespace-nowrap">
-                      {canWrite && (
-                        <>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            aria-label={`Edit integration ${i.integrationId}`}
-                            onClick={() => setEditing(i)}
-                          >
-                            <Pencil className="h-4 w-4" aria-hidden />
-                          </Button>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            aria-label={`Delete integration ${i.integrationId}`}
-                            onClick={() => setDeleting(i)}
-                          >
-                            <Trash2 className="h-4 w-4" aria-hidden />
-                          </Button>
-                        </>
-                      )}
-                    </Td>
-                  </Tr>
-                );
-              })}
-            </TBody>
-          </Table>
-        </Card>
-      )}
-      {editing && (
-        <IntegrationDialog
-          tenant={tenant}
-          api={api}
-          integration={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, integrationId: deleting.integrationId })}
-        title="Delete integration?"
+      <ResourceListCard
+        title="Integrations"
+        count={api.integrations.length}
+        actions={createButton}
+        empty={{
+          icon: <Plug className="h-5 w-5" aria-hidden />,
+          title: "No integrations yet",
+          description:
+            "An integration is where a route sends its requests: an HTTP URL, a function, or an AWS service action (send to a queue, put an event, start a workflow).",
+          action: createButton,
+        }}
+      >
+        <Table aria-label="Integrations">
+          <THead>
+            <tr>
+              <Th>Integration</Th>
+              <Th>Type</Th>
+              <Th className="hidden md:table-cell">Used by</Th>
+              <Th className="hidden md:table-cell">Timeout</Th>
+              <Th className="w-24" />
+            </tr>
+          </THead>
+          <TBody>
+            {api.integrations.map((i) => {
+              const users = api.routes.filter((r) => r.target === `integrations/${i.integrationId}`);
+              return (
+                <Tr key={i.integrationId} data-testid={`integration-${i.integrationId}`}>
+                  <Td className="max-w-sm">
+                    <div className="truncate text-sm font-medium text-gray-900">{integrationLabel(i)}</div>
+                    <div className="font-mono text-xs text-gray-500">{i.integrationId}</div>
+                    {Object.keys(i.requestParameters).length > 0 && (
+                      <div className="mt-1 text-xs text-gray-500">
+                        {Object.keys(i.requestParameters).length}{" "}
+                        {i.integrationSubtype ? "request parameter(s)" : "parameter mapping(s)"}
+                      </div>
+                    )}
+                  </Td>
+                  <Td>
+                    <Badge tone={i.integrationSubtype ? "info" : "neutral"}>
+                      {i.integrationSubtype
+                        ? "AWS service"
+                        : i.integrationType === "HTTP_PROXY"
+                          ? "HTTP"
+                          : `Function · ${i.payloadFormatVersion}`}
+                    </Badge>
+                  </Td>
+                  <Td className="hidden font-mono text-xs text-gray-700 md:table-cell">
+                    {users.map((r) => r.routeKey).join(", ") || "—"}
+                  </Td>
+                  <Td className="hidden text-sm text-gray-700 md:table-cell">{i.timeoutInMillis} ms</Td>
+                  <RowActions name={`integration ${i.integrationId}`} canWrite={canWrite} {...rows.actionsFor(i)} />
+                </Tr>
+              );
+            })}
+          </TBody>
+        </Table>
+      </ResourceListCard>
+      {rows.editor((integration, close) => (
+        <IntegrationDialog tenant={tenant} api={api} integration={integration} onClose={close} />
+      ))}
+      <DeleteConfirm
+        item={rows.deleting}
+        onClose={rows.closeDelete}
+        mutation={del}
+        variables={(i) => ({ tenant, apiId: api.id, integrationId: i.integrationId })}
+        title={() => "Delete integration?"}
         confirmLabel="Delete integration"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         An integration a route still targets cannot be deleted: detach it from the route first.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }

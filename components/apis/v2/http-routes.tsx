@@ -6,14 +6,13 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
-  CardHeader,
-  ConfirmDialog,
+  DeleteConfirm,
   Dialog,
-  EmptyState,
   FormDialogFooter,
   FormField,
   Input,
+  ResourceListCard,
+  RowActions,
   Select,
   Table,
   TBody,
@@ -21,13 +20,13 @@ import {
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
+  useEditDelete,
   useToast,
 } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { functionName, listOf, type HttpApiDetail, type HttpIntegration, type HttpRoute, RowActions } from "./shared";
+import { functionName, listOf, type HttpApiDetail, type HttpIntegration, type HttpRoute } from "./shared";
 
 const METHODS = ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -50,127 +49,112 @@ export function HttpRoutesPanel({ tenant, api, canWrite }: { tenant: string; api
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [editing, setEditing] = useState<HttpRoute | "new" | null>(null);
-  const [deleting, setDeleting] = useState<HttpRoute | null>(null);
+  const rows = useEditDelete<HttpRoute>();
   const del = useMutation(
     trpc.apis.v2.deleteRoute.mutationOptions({
       onSuccess: async () => {
         await qc.invalidateQueries({ queryKey: trpc.apis.v2.http.pathKey() });
-        toast(`Route ${deleting?.routeKey ?? ""} deleted`);
-        setDeleting(null);
+        toast(`Route ${rows.deleting?.routeKey ?? ""} deleted`);
       },
     }),
   );
   const groups = new Map<string, HttpRoute[]>();
   for (const r of api.routes) groups.set(pathOf(r.routeKey), [...(groups.get(pathOf(r.routeKey)) ?? []), r]);
   const createButton = canWrite && (
-    <Button onClick={() => setEditing("new")}>
+    <Button onClick={rows.create}>
       <Plus className="h-4 w-4" aria-hidden />
       Create route
     </Button>
   );
   return (
     <div className="space-y-4">
-      {api.routes.length === 0 ? (
-        <EmptyState
-          icon={<RouteIcon className="h-5 w-5" aria-hidden />}
-          title="No routes yet"
-          description="A route is a method and a path (GET /orders/{id}) or $default, which catches every request no other route matches. Attach an integration to it."
-          action={createButton}
-        />
-      ) : (
-        <Card>
-          <CardHeader
-            title="Routes"
-            description="The most specific route wins; a method route beats ANY; $default catches the rest."
-            actions={createButton}
-          />
-          <Table aria-label="Routes">
-            <THead>
-              <tr>
-                <Th>Route</Th>
-                <Th>Integration</Th>
-                <Th>Authorization</Th>
-                <Th className="w-24" />
-              </tr>
-            </THead>
-            <TBody>
-              {[...groups.entries()].map(([path, routes]) => [
-                <tr key={`g-${path}`} className="bg-gray-50">
-                  <td colSpan={4} className="px-4 py-1.5 font-mono text-xs font-semibold text-gray-700">
-                    {path}
-                  </td>
-                </tr>,
-                ...routes.map((r) => {
-                  const integration = api.integrations.find((i) => r.target === `integrations/${i.integrationId}`);
-                  const authorizer = api.authorizers.find((a) => a.authorizerId === r.authorizerId);
-                  return (
-                    <Tr key={r.routeId} data-testid={`route-${r.routeKey}`}>
-                      <Td className="font-mono text-sm">
-                        {r.routeKey === "$default" ? (
-                          <Badge tone="neutral">$default</Badge>
-                        ) : (
-                          <>
-                            <span className="mr-2 inline-block w-16 font-semibold text-accent-700">
-                              {r.routeKey.split(" ")[0]}
-                            </span>
-                            {r.routeKey.split(" ")[1]}
-                          </>
-                        )}
-                        {r.managed && (
-                          <Badge tone="info" className="ml-2">
-                            quick create
-                          </Badge>
-                        )}
-                      </Td>
-                      <Td className="max-w-xs truncate text-sm text-gray-700">
-                        {integration ? (
-                          integrationLabel(integration)
-                        ) : (
-                          <span className="text-amber-700">No integration: answers 404</span>
-                        )}
-                      </Td>
-                      <Td className="text-sm text-gray-700">
-                        {r.authorizationType === "NONE"
-                          ? "None"
-                          : `${r.authorizationType}${authorizer ? ` · ${authorizer.name}` : ""}`}
-                        {r.authorizationScopes.length > 0 && (
-                          <div className="text-xs text-gray-500">scopes: {r.authorizationScopes.join(", ")}</div>
-                        )}
-                      </Td>
-                      <RowActions
-                        name={r.routeKey}
-                        canWrite={canWrite}
-                        onEdit={() => setEditing(r)}
-                        onDelete={() => setDeleting(r)}
-                      />
-                    </Tr>
-                  );
-                }),
-              ])}
-            </TBody>
-          </Table>
-        </Card>
-      )}
-      {editing && (
-        <RouteDialog
-          tenant={tenant}
-          api={api}
-          route={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, routeId: deleting.routeId })}
-        title={`Delete route ${deleting?.routeKey ?? ""}?`}
+      <ResourceListCard
+        title="Routes"
+        description="The most specific route wins; a method route beats ANY; $default catches the rest."
+        count={api.routes.length}
+        actions={createButton}
+        empty={{
+          icon: <RouteIcon className="h-5 w-5" aria-hidden />,
+          title: "No routes yet",
+          description:
+            "A route is a method and a path (GET /orders/{id}) or $default, which catches every request no other route matches. Attach an integration to it.",
+          action: createButton,
+        }}
+      >
+        <Table aria-label="Routes">
+          <THead>
+            <tr>
+              <Th>Route</Th>
+              <Th>Integration</Th>
+              <Th>Authorization</Th>
+              <Th className="w-24" />
+            </tr>
+          </THead>
+          <TBody>
+            {[...groups.entries()].map(([path, routes]) => [
+              <tr key={`g-${path}`} className="bg-gray-50">
+                <td colSpan={4} className="px-4 py-1.5 font-mono text-xs font-semibold text-gray-700">
+                  {path}
+                </td>
+              </tr>,
+              ...routes.map((r) => {
+                const integration = api.integrations.find((i) => r.target === `integrations/${i.integrationId}`);
+                const authorizer = api.authorizers.find((a) => a.authorizerId === r.authorizerId);
+                return (
+                  <Tr key={r.routeId} data-testid={`route-${r.routeKey}`}>
+                    <Td className="font-mono text-sm">
+                      {r.routeKey === "$default" ? (
+                        <Badge tone="neutral">$default</Badge>
+                      ) : (
+                        <>
+                          <span className="mr-2 inline-block w-16 font-semibold text-accent-700">
+                            {r.routeKey.split(" ")[0]}
+                          </span>
+                          {r.routeKey.split(" ")[1]}
+                        </>
+                      )}
+                      {r.managed && (
+                        <Badge tone="info" className="ml-2">
+                          quick create
+                        </Badge>
+                      )}
+                    </Td>
+                    <Td className="max-w-xs truncate text-sm text-gray-700">
+                      {integration ? (
+                        integrationLabel(integration)
+                      ) : (
+                        <span className="text-amber-700">No integration: answers 404</span>
+                      )}
+                    </Td>
+                    <Td className="text-sm text-gray-700">
+                      {r.authorizationType === "NONE"
+                        ? "None"
+                        : `${r.authorizationType}${authorizer ? ` · ${authorizer.name}` : ""}`}
+                      {r.authorizationScopes.length > 0 && (
+                        <div className="text-xs text-gray-500">scopes: {r.authorizationScopes.join(", ")}</div>
+                      )}
+                    </Td>
+                    <RowActions name={r.routeKey} canWrite={canWrite} {...rows.actionsFor(r)} />
+                  </Tr>
+                );
+              }),
+            ])}
+          </TBody>
+        </Table>
+      </ResourceListCard>
+      {rows.editor((route, close) => (
+        <RouteDialog tenant={tenant} api={api} route={route} onClose={close} />
+      ))}
+      <DeleteConfirm
+        item={rows.deleting}
+        onClose={rows.closeDelete}
+        mutation={del}
+        variables={(r) => ({ tenant, apiId: api.id, routeId: r.routeId })}
+        title={(r) => `Delete route ${r.routeKey}?`}
         confirmLabel="Delete route"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Requests it matched go to the next best route (or answer 404). Its integration stays.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }

@@ -1,6 +1,5 @@
 "use client";
-import { Pencil, Trash2 } from "lucide-react";
-import { Badge, Button, Td } from "@/components/ui";
+import { Badge } from "@/components/ui";
 import type { RouterOutputs } from "@/lib/trpc";
 import { tenantPath } from "@/lib/use-tenant";
 
@@ -46,31 +45,3 @@ export const listOf = (s: string) =>
     .filter(Boolean);
 
 export const functionName = (arn: string | null | undefined) => (arn ? (arn.split(":function:")[1] ?? arn) : "");
-
-/** A list row's last cell: Edit and Delete icon buttons (for members who can change the API). */
-export function RowActions({
-  name,
-  canWrite,
-  onEdit,
-  onDelete,
-}: {
-  name: string;
-  canWrite: boolean;
-  onEdit: () => void;
-  onDelete: () => void;
-}) {
-  return (
-    <Td className="text-right whitespace-nowrap">
-      {canWrite && (
-        <>
-          <Button size="sm" variant="ghost" aria-label={`Edit ${name}`} onClick={onEdit}>
-            <Pencil className="h-4 w-4" aria-hidden />
-          </Button>
-          <Button size="sm" variant="ghost" aria-label={`Delete ${name}`} onClick={onDelete}>
-            <Trash2 className="h-4 w-4" aria-hidden />
-          </Button>
-        </>
-      )}
-    </Td>
-  );
-}

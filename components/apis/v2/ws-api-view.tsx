@@ -11,11 +11,13 @@ import {
   CardHeader,
   ConfirmDialog,
   CopyField,
-  FormDialog,
+  DeleteConfirm,
   EmptyState,
+  FormDialog,
   FormField,
   Input,
   ResourceListCard,
+  RowActions,
   Select,
   Table,
   TBody,
@@ -25,6 +27,7 @@ import {
   Tr,
   errorMessageOf,
   fieldErrorsOf,
+  useEditDelete,
   useTabParam,
   useToast,
 } from "@/components/ui";
@@ -34,7 +37,7 @@ import { usePermissions } from "@/components/layout/permissions";
 import { useCurrentTenant } from "@/components/layout/tenant-context";
 import { ApiMetricsPanel } from "../metrics/api-metrics-panel";
 import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
-import { functionName, type WsApiDetail, type WsRoute, RowActions } from "./shared";
+import { functionName, type WsApiDetail, type WsRoute } from "./shared";
 import { V2ApiShell } from "./api-shell";
 import { WsConnectionsPanel } from "./ws-connections";
 
@@ -149,19 +152,17 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [editing, setEditing] = useState<WsRoute | "new" | null>(null);
-  const [deleting, setDeleting] = useState<WsRoute | null>(null);
+  const rows = useEditDelete<WsRoute>();
   const del = useMutation(
     trpc.apis.v2.wsDeleteRoute.mutationOptions({
       onSuccess: async () => {
         await qc.invalidateQueries({ queryKey: trpc.apis.v2.ws.pathKey() });
-        toast(`Route ${deleting?.routeKey ?? ""} deleted`);
-        setDeleting(null);
+        toast(`Route ${rows.deleting?.routeKey ?? ""} deleted`);
       },
     }),
   );
   const createButton = canWrite && (
-    <Button onClick={() => setEditing("new")}>
+    <Button onClick={rows.create}>
       <Plus className="h-4 w-4" aria-hidden />
       Create route
     </Button>
@@ -195,37 +196,26 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
                 <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
                 <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
                 <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
-                <RowActions
-                  name={r.routeKey}
-                  canWrite={canWrite}
-                  onEdit={() => setEditing(r)}
-                  onDelete={() => setDeleting(r)}
-                />
+                <RowActions name={r.routeKey} canWrite={canWrite} {...rows.actionsFor(r)} />
               </Tr>
             ))}
           </TBody>
         </Table>
       </ResourceListCard>
-      {editing && (
-        <WsRouteDialog
-          tenant={tenant}
-          api={api}
-          route={editing === "new" ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, routeId: deleting.routeId })}
-        title={`Delete route ${deleting?.routeKey ?? ""}?`}
+      {rows.editor((route, close) => (
+        <WsRouteDialog tenant={tenant} api={api} route={route} onClose={close} />
+      ))}
+      <DeleteConfirm
+        item={rows.deleting}
+        onClose={rows.closeDelete}
+        mutation={del}
+        variables={(r) => ({ tenant, apiId: api.id, routeId: r.routeId })}
+        title={(r) => `Delete route ${r.routeKey}?`}
         confirmLabel="Delete route"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
       >
         Its integration goes too when no other route uses it. Stages without auto-deploy keep serving it until the next
         deploy.
-      </ConfirmDialog>
+      </DeleteConfirm>
     </div>
   );
 }
