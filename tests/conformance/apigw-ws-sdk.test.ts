@@ -24,6 +24,12 @@ import {
   GetDeploymentsCommand,
   NotFoundException,
   BadRequestException,
+  DeleteAccessLogSettingsCommand,
+  DeleteIntegrationResponseCommand,
+  DeleteRouteResponseCommand,
+  DeleteRouteSettingsCommand,
+  GetIntegrationResponsesCommand,
+  GetRouteResponsesCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import {
   ApiGatewayManagementApiClient,
@@ -292,6 +298,79 @@ describe("WebSocket API updates and deletes", () => {
     expect((await v2.send(new GetDeploymentsCommand({ ApiId }))).Items).toEqual([]);
     await v2.send(new DeleteStageCommand({ ApiId, StageName: "s1" }));
     await expect(v2.send(new GetStageCommand({ ApiId, StageName: "s1" }))).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it("keeps a stage's RouteSettings and AccessLogSettings, and deletes them and route/integration responses", async () => {
+    const { ApiId } = await v2.send(
+      new CreateApiCommand({
+        Name: "settings",
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "$request.body.a",
+      }),
+    );
+    const i = await v2.send(new CreateIntegrationCommand({ ApiId, IntegrationType: "MOCK" }));
+    const r = await v2.send(
+      new CreateRouteCommand({
+        ApiId,
+        RouteKey: "echo",
+        Target: `integrations/${i.IntegrationId}`,
+        RouteResponseSelectionExpression: "$default",
+      }),
+    );
+    await v2.send(new CreateStageCommand({ ApiId, StageName: "s1" }));
+    const log = { DestinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:ws", Format: "$context.requestId" };
+    const us = await v2.send(
+      new UpdateStageCommand({
+        ApiId,
+        StageName: "s1",
+        RouteSettings: { echo: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 2 } },
+        AccessLogSettings: log,
+      }),
+    );
+    expect(us).toMatchObject({
+      RouteSettings: { echo: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 2 } },
+      AccessLogSettings: log,
+    });
+    await expect(
+      v2.send(new UpdateStageCommand({ ApiId, StageName: "s1", RouteSettings: { nope: { ThrottlingRateLimit: 1 } } })),
+    ).rejects.toBeInstanceOf(BadRequestException);
+    await expect(
+      v2.send(new UpdateStageCommand({ ApiId, StageName: "s1", DefaultRouteSettings: { ThrottlingBurstLimit: -1 } })),
+    ).rejects.toBeInstanceOf(BadRequestException);
+    await v2.send(new DeleteRouteSettingsCommand({ ApiId, StageName: "s1", RouteKey: "echo" }));
+    await expect(
+      v2.send(new DeleteRouteSettingsCommand({ ApiId, StageName: "s1", RouteKey: "echo" })),
+    ).rejects.toBeInstanceOf(NotFoundException);
+    await v2.send(new DeleteAccessLogSettingsCommand({ ApiId, StageName: "s1" }));
+    const s1 = await v2.send(new GetStageCommand({ ApiId, StageName: "s1" }));
+    expect([s1.RouteSettings, s1.AccessLogSettings]).toEqual([{}, undefined]);
+
+    const rr = await v2.send(
+      new CreateRouteResponseCommand({ ApiId, RouteId: r.RouteId!, RouteResponseKey: "$default" }),
+    );
+    const ir = await v2.send(
+      new CreateIntegrationResponseCommand({
+        ApiId,
+        IntegrationId: i.IntegrationId!,
+        IntegrationResponseKey: "$default",
+        ResponseTemplates: { $default: "{}" },
+      }),
+    );
+    await v2.send(new DeleteRouteResponseCommand({ ApiId, RouteId: r.RouteId!, RouteResponseId: rr.RouteResponseId! }));
+    await v2.send(
+      new DeleteIntegrationResponseCommand({
+        ApiId,
+        IntegrationId: i.IntegrationId!,
+        IntegrationResponseId: ir.IntegrationResponseId!,
+      }),
+    );
+    expect((await v2.send(new GetRouteResponsesCommand({ ApiId, RouteId: r.RouteId! }))).Items).toEqual([]);
+    expect(
+      (await v2.send(new GetIntegrationResponsesCommand({ ApiId, IntegrationId: i.IntegrationId! }))).Items,
+    ).toEqual([]);
+    await expect(
+      v2.send(new DeleteRouteResponseCommand({ ApiId, RouteId: r.RouteId!, RouteResponseId: rr.RouteResponseId! })),
+    ).rejects.toBeInstanceOf(NotFoundException);
   });
 });
 

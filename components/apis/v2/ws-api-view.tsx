@@ -1,18 +1,12 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Cable, Layers, Plus, Rocket } from "lucide-react";
+import { Cable, Plus } from "lucide-react";
 import {
   Alert,
   Badge,
   Button,
-  Card,
-  CardBody,
-  CardHeader,
-  ConfirmDialog,
-  CopyField,
   DeleteConfirm,
-  EmptyState,
   FormDialog,
   FormField,
   Input,
@@ -21,11 +15,11 @@ import {
   Select,
   Table,
   TBody,
+  Textarea,
   Td,
   Th,
   THead,
   Tr,
-  errorMessageOf,
   fieldErrorsOf,
   useEditDelete,
   useTabParam,
@@ -40,6 +34,7 @@ import { ApiAccessLogPanel } from "../metrics/api-access-log-panel";
 import { functionName, type WsApiDetail, type WsRoute } from "./shared";
 import { V2ApiShell } from "./api-shell";
 import { WsConnectionsPanel } from "./ws-connections";
+import { WsStagesPanel } from "./ws-stages";
 
 const TABS = ["routes", "stages", "connections", "metrics", "access-log"] as const;
 
@@ -195,7 +190,9 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
               <Tr key={r.routeId} data-testid={`ws-route-${r.routeKey}`}>
                 <Td className="font-mono text-sm font-medium">{r.routeKey}</Td>
                 <Td className="max-w-sm truncate text-sm text-gray-700">{integrationText(r)}</Td>
-                <Td>{r.twoWay ? <Badge tone="accent">two-way</Badge> : <Badge tone="neutral">one-way</Badge>}</Td>
+                <Td>
+                  <RouteResponseCell route={r} />
+                </Td>
                 <RowActions name={r.routeKey} canWrite={canWrite} {...rows.actionsFor(r)} />
               </Tr>
             ))}
@@ -216,6 +213,27 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
         Its integration goes too when no other route uses it. Stages without auto-deploy keep serving it until the next
         deploy.
       </DeleteConfirm>
+    </div>
+  );
+}
+
+/** One-way, or two-way with its route response(s) and (MOCK, HTTP) the template it answers with. */
+function RouteResponseCell({ route }: { route: WsRoute }) {
+  if (!route.twoWay) return <Badge tone="neutral">one-way</Badge>;
+  const kind = route.integration?.integrationType;
+  const template = route.integration?.responseTemplate;
+  return (
+    <div className="space-y-1">
+      <Badge tone="accent">two-way</Badge>
+      <div className="text-xs text-gray-600">
+        route response{" "}
+        <span className="font-mono">{route.routeResponses.map((r) => r.routeResponseKey).join(", ") || "—"}</span>
+      </div>
+      {(kind === "MOCK" || kind === "HTTP") && (
+        <div className="max-w-xs truncate font-mono text-xs text-gray-500" title={template ?? undefined}>
+          {template ?? <span className="font-sans text-amber-700">no response template: sends nothing</span>}
+        </div>
+      )}
     </div>
   );
 }
@@ -245,6 +263,9 @@ function WsRouteDialog({
   const [fn, setFn] = useState(i?.integrationType === "AWS_PROXY" ? (i.integrationUri ?? "") : "");
   const [timeout, setTimeoutMs] = useState(String(i?.timeoutInMillis ?? 29000));
   const [twoWay, setTwoWay] = useState(route?.twoWay ?? false);
+  const [template, setTemplate] = useState(i?.responseTemplate ?? "");
+  // MOCK and HTTP integrations answer through their integration response's template; proxies answer as they are.
+  const mapped = kind === "MOCK" || kind === "HTTP";
   const functions = useQuery({
     ...trpc.function.list.queryOptions({ tenant, marker: null }),
     enabled: kind === "AWS_PROXY",
@@ -279,6 +300,7 @@ function WsRouteDialog({
                 ? { type: "AWS_PROXY", uri: fn, timeoutInMillis: Number(timeout) }
                 : { type: kind, uri: uri.trim(), method: method as "POST", timeoutInMillis: Number(timeout) },
           twoWay,
+          ...(twoWay && mapped ? { responseTemplate: template } : {}),
         })
       }
     >
@@ -350,185 +372,38 @@ function WsRouteDialog({
         <input type="checkbox" checked={twoWay} onChange={(e) => setTwoWay(e.target.checked)} />
         Two-way: send the integration&apos;s response back to the client
       </label>
-      {otherErrors(save.error, ["routeKey", "integration"]) && (
-        <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration"])}</Alert>
+      {twoWay && (
+        <p className="-mt-2 text-xs text-gray-500">
+          Saved as the route response <span className="font-mono">$default</span>
+          {mapped ? " with the integration response below" : ": the backend's answer goes back as it is"}.
+        </p>
       )}
-    </FormDialog>
-  );
-}
-
-function WsStagesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDetail; canWrite: boolean }) {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
-  const toast = useToast();
-  const [creating, setCreating] = useState(false);
-  const [name, setName] = useState("prod");
-  const [autoDeploy, setAutoDeploy] = useState(true);
-  const [deleting, setDeleting] = useState<string | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.apis.v2.ws.pathKey() });
-  const create = useMutation(
-    trpc.apis.v2.wsSaveStage.mutationOptions({
-      onSuccess: async () => (await refresh(), toast(`Stage ${name} created`), setCreating(false)),
-    }),
-  );
-  const toggle = useMutation(
-    trpc.apis.v2.wsSaveStage.mutationOptions({ onSuccess: async () => (await refresh(), toast("Stage saved")) }),
-  );
-  const deploy = useMutation(
-    trpc.apis.v2.wsDeploy.mutationOptions({
-      onSuccess: async (d) => (await refresh(), toast(`Deployed ${d.id}`)),
-    }),
-  );
-  const del = useMutation(
-    trpc.apis.v2.wsDeleteStage.mutationOptions({
-      onSuccess: async () => (await refresh(), toast("Stage deleted"), setDeleting(null)),
-    }),
-  );
-  const fe = fieldErrorsOf(create.error);
-  const createButton = canWrite && (
-    <Button onClick={() => setCreating(true)}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create stage
-    </Button>
-  );
-  return (
-    <div className="space-y-6">
-      {api.stages.length === 0 ? (
-        <EmptyState
-          icon={<Layers className="h-5 w-5" aria-hidden />}
-          title="No stages yet"
-          description="A stage gives the API its wss:// URL for clients and an @connections URL your backend posts to."
-          action={createButton}
-        />
-      ) : (
-        <>
-          <div className="flex justify-end">{createButton}</div>
-          {api.stages.map((s) => (
-            <Card key={s.stageName} data-testid={`ws-stage-${s.stageName}`}>
-              <CardHeader
-                title={
-                  <span className="inline-flex items-center gap-2">
-                    Stage {s.stageName}
-                    {s.autoDeploy ? <Badge tone="success">auto-deploy</Badge> : <Badge tone="neutral">manual</Badge>}
-                  </span>
-                }
-                description={
-                  s.deploymentId ? `Serves deployment ${s.deploymentId}` : "Not deployed yet: add a route, then deploy"
-                }
-                actions={
-                  canWrite && (
-                    <>
-                      {!s.autoDeploy && (
-                        <Button
-                          size="sm"
-                          loading={deploy.isPending}
-                          onClick={() => deploy.mutate({ tenant, apiId: api.id, stageName: s.stageName })}
-                        >
-                          <Rocket className="h-4 w-4" aria-hidden />
-                          Deploy
-                        </Button>
-                      )}
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        loading={toggle.isPending}
-                        onClick={() =>
-                          toggle.mutate({
-                            tenant,
-                            apiId: api.id,
-                            stageName: s.stageName,
-                            create: false,
-                            description: s.description ?? "",
-                            autoDeploy: !s.autoDeploy,
-                          })
-                        }
-                      >
-                        {s.autoDeploy ? "Turn auto-deploy off" : "Turn auto-deploy on"}
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-700"
-                        onClick={() => setDeleting(s.stageName)}
-                      >
-                        Delete stage
-                      </Button>
-                    </>
-                  )
-                }
-              />
-              <CardBody className="space-y-4">
-                <CopyField label="WebSocket URL (clients connect here)" value={s.invokeUrl} id={`wss-${s.stageName}`} />
-                <CopyField
-                  label="@connections URL (POST a message to …/@connections/<id>, DELETE to disconnect)"
-                  value={s.connectionsUrl}
-                  id={`connections-${s.stageName}`}
-                />
-              </CardBody>
-            </Card>
-          ))}
-        </>
-      )}
-      {(deploy.error || toggle.error) && (
-        <Alert tone="danger">{errorMessageOf(deploy.error ?? toggle.error) ?? "The stage could not be changed."}</Alert>
-      )}
-      {api.deployments.length > 0 && (
-        <Card>
-          <CardHeader title="Deployment history" />
-          <Table aria-label="Deployments">
-            <THead>
-              <tr>
-                <Th>Deployment</Th>
-                <Th>Description</Th>
-                <Th>Deployed</Th>
-              </tr>
-            </THead>
-            <TBody>
-              {api.deployments.slice(0, 20).map((d) => (
-                <Tr key={d.id}>
-                  <Td className="font-mono text-xs">{d.id}</Td>
-                  <Td className="text-sm text-gray-700">{d.autoDeployed ? "Automatic" : (d.description ?? "—")}</Td>
-                  <Td className="text-sm text-gray-700">{new Date(d.createdDate).toLocaleString()}</Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        </Card>
-      )}
-      {creating && (
-        <FormDialog
-          formId="ws-stage-form"
-          title="Create stage"
-          submitLabel="Create stage"
-          loading={create.isPending}
-          onClose={() => (create.reset(), setCreating(false))}
-          onSubmit={() =>
-            create.mutate({ tenant, apiId: api.id, stageName: name.trim(), create: true, description: "", autoDeploy })
+      {twoWay && mapped && (
+        <FormField
+          label="Response template"
+          error={fe.responseTemplate}
+          hint={
+            kind === "MOCK"
+              ? "What the client receives; $context variables (connectionId, routeKey, requestId…) are filled in. Empty: nothing is sent."
+              : "The backend's answer through this template ($input.body, $context.*); empty: nothing is sent."
           }
         >
-          <FormField label="Stage name" error={fe.stageName}>
-            <Input name="stageName" value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
-          </FormField>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={autoDeploy} onChange={(e) => setAutoDeploy(e.target.checked)} />
-            Auto-deploy every change
-          </label>
-          {otherErrors(create.error, ["stageName"]) && (
-            <Alert tone="danger">{otherErrors(create.error, ["stageName"])}</Alert>
-          )}
-        </FormDialog>
+          <Textarea
+            name="responseTemplate"
+            rows={3}
+            value={template}
+            placeholder={
+              kind === "MOCK"
+                ? '{"connectionId": "$context.connectionId", "routeKey": "$context.routeKey"}'
+                : "$input.body"
+            }
+            onChange={(e) => setTemplate(e.target.value)}
+          />
+        </FormField>
       )}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => (del.reset(), setDeleting(null))}
-        onConfirm={() => deleting && del.mutate({ tenant, apiId: api.id, stageName: deleting })}
-        title={`Delete stage ${deleting ?? ""}?`}
-        confirmLabel="Delete stage"
-        loading={del.isPending}
-        error={errorMessageOf(del.error)}
-      >
-        New connections to it are refused.
-      </ConfirmDialog>
-    </div>
+      {otherErrors(save.error, ["routeKey", "integration", "responseTemplate"]) && (
+        <Alert tone="danger">{otherErrors(save.error, ["routeKey", "integration", "responseTemplate"])}</Alert>
+      )}
+    </FormDialog>
   );
 }

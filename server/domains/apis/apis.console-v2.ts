@@ -130,21 +130,7 @@ export async function consoleHttpApi(c: Ctx, apiId: string, origin: string | nul
       description: s.description ?? null,
       autoDeploy: s.autoDeploy === true,
       deploymentId: s.deploymentId ?? null,
-      stageVariables: s.stageVariables ?? {},
-      throttlingRateLimit: s.defaultRouteSettings?.throttlingRateLimit ?? null,
-      throttlingBurstLimit: s.defaultRouteSettings?.throttlingBurstLimit ?? null,
-      routeSettings: Object.fromEntries(
-        Object.entries(s.routeSettings ?? {}).map(([key, r]) => [
-          key,
-          {
-            throttlingRateLimit: r.throttlingRateLimit ?? null,
-            throttlingBurstLimit: r.throttlingBurstLimit ?? null,
-          },
-        ]),
-      ) as Record<string, RouteThrottle>,
-      accessLogSettings: s.accessLogSettings?.format
-        ? { destinationArn: s.accessLogSettings.destinationArn ?? "", format: s.accessLogSettings.format }
-        : null,
+      ...stageSettingsView(s),
       invokeUrl: s.stageName === "$default" ? endpoint : `${endpoint}/${s.stageName}`,
       lastUpdatedDate: s.lastUpdatedDate,
       lastDeploymentStatusMessage: s.lastDeploymentStatusMessage ?? null,
@@ -332,69 +318,118 @@ export async function consoleDeleteHttpAuthorizer(c: Ctx, input: { apiId: string
 
 export type RouteThrottle = { throttlingRateLimit: number | null; throttlingBurstLimit: number | null };
 
-export type HttpStageInput = {
+/**
+ * The settings the console edits on a stage of an HTTP or WebSocket API. Absent fields are left as
+ * they are (the WebSocket create dialog sends none of them).
+ */
+export type StageSettingsInput = {
   apiId: string;
   stageName: string;
   create: boolean;
   description: string;
   autoDeploy: boolean;
-  stageVariables: Record<string, string>;
-  throttlingRateLimit: number | null;
-  throttlingBurstLimit: number | null;
+  stageVariables?: Record<string, string>;
+  /** The default route throttling (defaultRouteSettings); null: none. */
+  throttlingRateLimit?: number | null;
+  throttlingBurstLimit?: number | null;
   /** Per-route throttling (RouteSettings by route key); absent: left as it is. */
   routeSettings?: Record<string, RouteThrottle>;
   /** AccessLogSettings; null: DeleteAccessLogSettings; absent: left as it is. */
   accessLogSettings?: { destinationArn: string; format: string } | null;
 };
+export type HttpStageInput = StageSettingsInput & {
+  stageVariables: Record<string, string>;
+  throttlingRateLimit: number | null;
+  throttlingBurstLimit: number | null;
+};
+
+/** How the console shows a stage's settings (HTTP and WebSocket stages alike). */
+export function stageSettingsView(s: {
+  stageVariables?: Record<string, string>;
+  defaultRouteSettings?: RouteSettings;
+  routeSettings?: Record<string, RouteSettings>;
+  accessLogSettings?: { destinationArn?: string; format?: string };
+}) {
+  return {
+    stageVariables: s.stageVariables ?? {},
+    throttlingRateLimit: s.defaultRouteSettings?.throttlingRateLimit ?? null,
+    throttlingBurstLimit: s.defaultRouteSettings?.throttlingBurstLimit ?? null,
+    routeSettings: Object.fromEntries(
+      Object.entries(s.routeSettings ?? {}).map(([key, r]) => [
+        key,
+        { throttlingRateLimit: r.throttlingRateLimit ?? null, throttlingBurstLimit: r.throttlingBurstLimit ?? null },
+      ]),
+    ) as Record<string, RouteThrottle>,
+    accessLogSettings: s.accessLogSettings?.format
+      ? { destinationArn: s.accessLogSettings.destinationArn ?? "", format: s.accessLogSettings.format }
+      : null,
+  };
+}
 
 const throttleOf = (t: RouteThrottle): RouteSettings => ({
   ...(t.throttlingRateLimit !== null ? { throttlingRateLimit: t.throttlingRateLimit } : {}),
   ...(t.throttlingBurstLimit !== null ? { throttlingBurstLimit: t.throttlingBurstLimit } : {}),
 });
 
+/** A route's settings with new throttling: its other settings (logging, metrics) are kept. */
+function withThrottle(before: RouteSettings | undefined, t: RouteThrottle): RouteSettings {
+  const { throttlingRateLimit: _r, throttlingBurstLimit: _b, ...rest } = before ?? {};
+  return { ...rest, ...throttleOf(t) };
+}
+
+type StageCaller = ReturnType<typeof caller>;
+/** The stage calls of one kind of API (http-api.service or ws-resources.service). */
+export type StageOps = {
+  getStage: (cl: StageCaller, apiId: string, name: string) => Promise<object>;
+  createStage: (cl: StageCaller, apiId: string, body: http.StageInput) => Promise<object>;
+  updateStage: (cl: StageCaller, apiId: string, name: string, body: http.StageInput) => Promise<object>;
+  deleteAccessLogSettings: (cl: StageCaller, apiId: string, name: string) => Promise<void>;
+};
+
 /**
- * CreateStage / UpdateStage: auto-deploy, stage variables, the default route throttling, per-route
- * throttling (RouteSettings: a route's other settings are kept) and access logging.
+ * CreateStage / UpdateStage from the console, for HTTP and WebSocket APIs: auto-deploy, stage
+ * variables, the default route throttling, per-route throttling (RouteSettings) and access logging.
+ * Route and default settings keep what the console does not edit (logging level, metrics).
  */
-export async function consoleSaveHttpStage(c: Ctx, input: HttpStageInput) {
+export async function consoleSaveStage(c: Ctx, input: StageSettingsInput, ops: StageOps) {
   const cl = caller(c);
+  const before: Partial<Stage> = input.create ? {} : await ops.getStage(cl, input.apiId, input.stageName);
   const body: http.StageInput = {
     stageName: input.stageName,
     description: input.description || undefined,
     autoDeploy: input.autoDeploy,
-    stageVariables: input.stageVariables,
-    defaultRouteSettings: { detailedMetricsEnabled: false, ...throttleOf(input) },
   };
-  if (input.accessLogSettings) body.accessLogSettings = input.accessLogSettings;
-  if (input.routeSettings) {
-    const before = input.create
-      ? {}
-      : (((await http.getStage(cl, input.apiId, input.stageName)).routeSettings ?? {}) as Record<
-          string,
-          RouteSettings
-        >);
-    body.routeSettings = Object.fromEntries(
-      Object.entries(input.routeSettings).map(([key, t]) => {
-        const { throttlingRateLimit: _r, throttlingBurstLimit: _b, ...rest } = before[key] ?? {};
-        return [key, { ...rest, ...throttleOf(t) }];
-      }),
+  if (input.stageVariables) body.stageVariables = input.stageVariables;
+  if (input.throttlingRateLimit !== undefined || input.throttlingBurstLimit !== undefined)
+    body.defaultRouteSettings = withThrottle(
+      { detailedMetricsEnabled: false, ...before.defaultRouteSettings },
+      {
+        throttlingRateLimit: input.throttlingRateLimit ?? null,
+        throttlingBurstLimit: input.throttlingBurstLimit ?? null,
+      },
     );
-  }
+  if (input.accessLogSettings) body.accessLogSettings = input.accessLogSettings;
+  if (input.routeSettings)
+    body.routeSettings = Object.fromEntries(
+      Object.entries(input.routeSettings).map(([key, t]) => [key, withThrottle(before.routeSettings?.[key], t)]),
+    );
   const field = (m: string) => (/route key/i.test(m) ? "routeSettings" : input.create ? "stageName" : "stageVariables");
   const run = async () => {
     try {
       return input.create
-        ? await http.createStage(cl, input.apiId, body)
-        : await http.updateStage(cl, input.apiId, input.stageName, body);
+        ? await ops.createStage(cl, input.apiId, body)
+        : await ops.updateStage(cl, input.apiId, input.stageName, body);
     } catch (e) {
       return onField(field(String((e as Error).message)), () => Promise.reject(e));
     }
   };
-  const out = await run();
+  const out = (await run()) as Partial<Stage>;
   if (input.accessLogSettings === null && out.accessLogSettings)
-    await http.deleteAccessLogSettings(cl, input.apiId, input.stageName);
+    await ops.deleteAccessLogSettings(cl, input.apiId, input.stageName);
   return out;
 }
+
+export const consoleSaveHttpStage = (c: Ctx, input: HttpStageInput) => consoleSaveStage(c, input, http);
 
 export async function consoleDeleteHttpStage(c: Ctx, input: { apiId: string; stageName: string }) {
   await http.deleteStage(caller(c), input.apiId, input.stageName);

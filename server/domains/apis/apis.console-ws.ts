@@ -1,7 +1,7 @@
 import { assertCan, type Actor } from "../../auth/permissions";
 import { AppError } from "../../core/errors";
 import { onField, type ConsoleTenant } from "./apis.console";
-import { baseUrlOf } from "./apis.console-v2";
+import { baseUrlOf, consoleSaveStage, stageSettingsView, type StageSettingsInput } from "./apis.console-v2";
 import { deliver, findConnection, listConnections } from "./ws/connections";
 import * as ws from "./ws/ws-api.service";
 import * as parts from "./ws/ws-resources.service";
@@ -49,6 +49,8 @@ export async function consoleWsApi(c: Ctx, apiId: string, origin: string | null)
     integrationUri: (i.integrationUri as string | undefined) ?? null,
     integrationMethod: (i.integrationMethod as string | undefined) ?? null,
     timeoutInMillis: Number(i.timeoutInMillis ?? 29000),
+    /** The `$default` integration response's template: what a two-way route sends back (MOCK, HTTP). */
+    responseTemplate: defaultResponseTemplate(doc.integrationResponses[String(i.integrationId)]),
   }));
   const routes = Object.values(doc.routes)
     .map((r) => {
@@ -59,6 +61,10 @@ export async function consoleWsApi(c: Ctx, apiId: string, origin: string | null)
         routeKey: String(r.routeKey),
         integration: integrations.find((i) => i.integrationId === integrationId) ?? null,
         twoWay: !!r.routeResponseSelectionExpression,
+        routeResponses: Object.values(doc.routeResponses[String(r.routeId)] ?? {}).map((rr) => ({
+          routeResponseId: String(rr.routeResponseId),
+          routeResponseKey: String(rr.routeResponseKey),
+        })),
       };
     })
     .sort((a, b) => rank(a.routeKey) - rank(b.routeKey) || a.routeKey.localeCompare(b.routeKey));
@@ -75,6 +81,7 @@ export async function consoleWsApi(c: Ctx, apiId: string, origin: string | null)
       description: (s.description as string | undefined) ?? null,
       autoDeploy: s.autoDeploy === true,
       deploymentId: (s.deploymentId as string | undefined) ?? null,
+      ...stageSettingsView(s),
       invokeUrl: `${endpoint}/${String(s.stageName)}`,
       connectionsUrl: `${base}/gw/${row.id}/${String(s.stageName)}/@connections`,
       lastUpdatedDate: String(s.lastUpdatedDate),
@@ -88,6 +95,12 @@ export async function consoleWsApi(c: Ctx, apiId: string, origin: string | null)
       }))
       .sort((a, b) => b.createdDate.localeCompare(a.createdDate)),
   };
+}
+
+function defaultResponseTemplate(responses: Record<string, Wire> | undefined): string | null {
+  const r = Object.values(responses ?? {}).find((x) => x.integrationResponseKey === "$default");
+  const t = r?.responseTemplates as Record<string, string> | undefined;
+  return t ? (t.$default ?? Object.values(t)[0] ?? null) : null;
 }
 
 const rank = (k: string) => (k === "$connect" ? 0 : k === "$disconnect" ? 1 : k === "$default" ? 2 : 3);
@@ -116,13 +129,19 @@ export type WsRouteInput = {
     | { type: "AWS_PROXY"; uri: string; timeoutInMillis: number }
     | null;
   twoWay: boolean;
+  /**
+   * A two-way route's answer for integrations that map one (MOCK, HTTP): the template of the
+   * integration's `$default` integration response; empty: none; absent: left as it is.
+   */
+  responseTemplate?: string;
 };
 
 /**
  * A route with its integration, as the AWS console's route editor: the route's integration is
  * created (or updated in place when the route already has one), then the route is created or
- * updated to target it; a two-way route gets a `$default` route response and
- * routeResponseSelectionExpression `$default`.
+ * updated to target it. A two-way route gets a `$default` route response and
+ * routeResponseSelectionExpression `$default` (and, for MOCK and HTTP integrations, the `$default`
+ * integration response with the template it answers with); a one-way route loses its route responses.
  */
 export async function consoleSaveWsRoute(c: Ctx, input: WsRouteInput) {
   const { apiId } = input;
@@ -161,9 +180,30 @@ export async function consoleSaveWsRoute(c: Ctx, input: WsRouteInput) {
       : parts.createRoute(caller(c), apiId, routeBody),
   );
   const routeId = String(route.routeId);
-  if (input.twoWay && !(await parts.getRouteResponses(caller(c), apiId, routeId)).length)
+  const responses = await parts.getRouteResponses(caller(c), apiId, routeId);
+  if (input.twoWay && !responses.length)
     await parts.createRouteResponse(caller(c), apiId, routeId, { routeResponseKey: "$default" });
+  if (!input.twoWay)
+    for (const r of responses) await parts.deleteRouteResponse(caller(c), apiId, routeId, String(r.routeResponseId));
+  const integrationId = target?.replace(/^integrations\//, "");
+  const mapped = input.integration?.type === "MOCK" || input.integration?.type === "HTTP";
+  if (integrationId && mapped && input.twoWay && input.responseTemplate !== undefined)
+    await setDefaultResponseTemplate(c, apiId, integrationId, input.responseTemplate);
   return { routeId };
+}
+
+/** Replaces the integration's `$default` integration response with one answering `template` (none when empty). */
+async function setDefaultResponseTemplate(c: Ctx, apiId: string, integrationId: string, template: string) {
+  for (const r of await parts.getIntegrationResponses(caller(c), apiId, integrationId))
+    if (r.integrationResponseKey === "$default")
+      await parts.deleteIntegrationResponse(caller(c), apiId, integrationId, String(r.integrationResponseId));
+  if (template.trim())
+    await onField("responseTemplate", () =>
+      parts.createIntegrationResponse(caller(c), apiId, integrationId, {
+        integrationResponseKey: "$default",
+        responseTemplates: { $default: template },
+      }),
+    );
 }
 
 export async function consoleDeleteWsRoute(c: Ctx, input: { apiId: string; routeId: string }) {
@@ -177,18 +217,18 @@ export async function consoleDeleteWsRoute(c: Ctx, input: { apiId: string; route
   return { deleted: true };
 }
 
-export async function consoleSaveWsStage(
-  c: Ctx,
-  input: { apiId: string; stageName: string; create: boolean; description: string; autoDeploy: boolean },
-) {
-  const body: Wire = { stageName: input.stageName, description: input.description, autoDeploy: input.autoDeploy };
+/**
+ * CreateStage / UpdateStage of a WebSocket API's stage through the console's stage service (the
+ * same as HTTP APIs': default and per-route throttling, access logging, stage variables).
+ */
+export async function consoleSaveWsStage(c: Ctx, input: StageSettingsInput) {
+  await consoleSaveStage(c, input, parts);
   if (input.create) {
-    await onField("stageName", () => parts.createStage(caller(c), input.apiId, body));
     const doc = (await ws.getWsApi(caller(c), input.apiId)).doc;
     // A new stage without auto-deploy serves nothing until deployed: deploy it when there are routes.
     if (!doc.stages[input.stageName]?.deploymentId && Object.keys(doc.routes).length)
       await parts.createDeployment(caller(c), input.apiId, { stageName: input.stageName });
-  } else await onField("stageName", () => parts.updateStage(caller(c), input.apiId, input.stageName, body));
+  }
   return { saved: true };
 }
 

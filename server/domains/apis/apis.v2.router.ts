@@ -101,6 +101,40 @@ const logFormat = z
     (f) => /\$context\.(requestId|extendedRequestId)\b/.test(f),
     "Include $context.requestId (or $context.extendedRequestId).",
   );
+const stageVariables = z.record(
+  z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "Names: letters, digits and _ (up to 64)."),
+  z.string().max(2048),
+);
+const wsRouteKey = z
+  .string()
+  .trim()
+  .regex(/^(\$connect|\$disconnect|\$default|[^$\s][^\s]{0,127})$/, "$connect, $disconnect, $default or a name.");
+/** The settings the console's stage form sends, for HTTP and WebSocket stages alike. */
+const stageSettings = (key: z.ZodType<string>) =>
+  z.object({
+    create: z.boolean(),
+    description: z.string().max(1024),
+    autoDeploy: z.boolean(),
+    stageVariables,
+    ...throttle.shape,
+    routeSettings: z.record(key, throttle.refine(bothOrNeither, bothOrNeitherError)).optional(),
+    // AccessLogSettings as two fields (each with its own error); both null: access logging off.
+    accessLogDestinationArn: logDestination.nullable().optional(),
+    accessLogFormat: logFormat.nullable().optional(),
+  });
+/** The two access-log fields as the service's accessLogSettings: both, neither (null), or absent (unchanged). */
+function withAccessLog<T extends { accessLogDestinationArn?: string | null; accessLogFormat?: string | null }>({
+  accessLogDestinationArn: arn,
+  accessLogFormat: format,
+  ...input
+}: T) {
+  if (arn === undefined && format === undefined) return input;
+  if (!arn !== !format)
+    throw new AppError("validation", "Give both the destination and the format (or neither).", {
+      fieldErrors: { [arn ? "accessLogFormat" : "accessLogDestinationArn"]: ["Needed for access logging."] },
+    });
+  return { ...input, accessLogSettings: arn && format ? { destinationArn: arn, format } : null };
+}
 const timeout = z.number().int("A whole number.").min(50, "At least 50 ms.").max(30000, "At most 30,000 ms.");
 
 export const apisV2Router = router({
@@ -204,34 +238,8 @@ export const apisV2Router = router({
     .input(apiRef.extend({ authorizerId: idRef }))
     .mutation(({ ctx, input }) => consoleDeleteHttpAuthorizer(ctx, input)),
   saveStage: tenantProcedure
-    .input(
-      apiRef.extend({
-        stageName,
-        create: z.boolean(),
-        description: z.string().max(1024),
-        autoDeploy: z.boolean(),
-        stageVariables: z.record(
-          z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "Names: letters, digits and _ (up to 64)."),
-          z.string().max(2048),
-        ),
-        ...throttle.shape,
-        routeSettings: z.record(routeKey, throttle.refine(bothOrNeither, bothOrNeitherError)).optional(),
-        // AccessLogSettings as two fields (each with its own error); both null: access logging off.
-        accessLogDestinationArn: logDestination.nullable().optional(),
-        accessLogFormat: logFormat.nullable().optional(),
-      }),
-    )
-    .mutation(({ ctx, input: { accessLogDestinationArn: arn, accessLogFormat: format, ...input } }) => {
-      if (arn === undefined && format === undefined) return consoleSaveHttpStage(ctx, input);
-      if (!arn !== !format)
-        throw new AppError("validation", "Give both the destination and the format (or neither).", {
-          fieldErrors: { [arn ? "accessLogFormat" : "accessLogDestinationArn"]: ["Needed for access logging."] },
-        });
-      return consoleSaveHttpStage(ctx, {
-        ...input,
-        accessLogSettings: arn && format ? { destinationArn: arn, format } : null,
-      });
-    }),
+    .input(stageSettings(routeKey).extend(apiRef.shape).extend({ stageName }))
+    .mutation(({ ctx, input }) => consoleSaveHttpStage(ctx, withAccessLog(input))),
   deleteStage: tenantProcedure
     .input(apiRef.extend({ stageName }))
     .mutation(({ ctx, input }) => consoleDeleteHttpStage(ctx, input)),
@@ -263,13 +271,7 @@ export const apisV2Router = router({
     .input(
       apiRef.extend({
         routeId: idRef.optional(),
-        routeKey: z
-          .string()
-          .trim()
-          .regex(
-            /^(\$connect|\$disconnect|\$default|[^$\s][^\s]{0,127})$/,
-            "$connect, $disconnect, $default or a name.",
-          ),
+        routeKey: wsRouteKey,
         integration: z
           .discriminatedUnion("type", [
             z.object({ type: z.literal("MOCK") }),
@@ -287,6 +289,10 @@ export const apisV2Router = router({
           ])
           .nullable(),
         twoWay: z.boolean(),
+        responseTemplate: z
+          .string()
+          .max(32 * 1024, "At most 32 KB.")
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => consoleSaveWsRoute(ctx, input)),
@@ -295,19 +301,20 @@ export const apisV2Router = router({
     .mutation(({ ctx, input }) => consoleDeleteWsRoute(ctx, input)),
   wsSaveStage: tenantProcedure
     .input(
-      apiRef.extend({
-        stageName: z
-          .string()
-          .trim()
-          .min(1, "Name the stage.")
-          .max(128)
-          .regex(/^[a-zA-Z0-9_-]+$/, "Letters, digits, - and _ only."),
-        create: z.boolean(),
-        description: z.string().max(1024),
-        autoDeploy: z.boolean(),
-      }),
+      stageSettings(wsRouteKey)
+        // The create dialog sends only the name, description and auto-deploy.
+        .partial({ stageVariables: true, throttlingRateLimit: true, throttlingBurstLimit: true })
+        .extend(apiRef.shape)
+        .extend({
+          stageName: z
+            .string()
+            .trim()
+            .min(1, "Name the stage.")
+            .max(128)
+            .regex(/^[a-zA-Z0-9_-]+$/, "Letters, digits, - and _ only."),
+        }),
     )
-    .mutation(({ ctx, input }) => consoleSaveWsStage(ctx, input)),
+    .mutation(({ ctx, input }) => consoleSaveWsStage(ctx, withAccessLog(input))),
   wsDeleteStage: tenantProcedure
     .input(apiRef.extend({ stageName: z.string().min(1).max(128) }))
     .mutation(({ ctx, input }) => consoleDeleteWsStage(ctx, input)),

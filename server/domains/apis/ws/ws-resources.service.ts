@@ -155,6 +155,26 @@ function integrationOf(doc: WsDoc, id: string): Wire {
   if (!i) throw notFound(`Invalid Integration identifier specified ${id}`);
   return i;
 }
+/**
+ * A stage's throttles are not negative, and its RouteSettings name routes of the API (as
+ * apigatewayv2's UpdateStage checks them).
+ */
+function checkStageSettings(doc: WsDoc, s: Wire) {
+  const check = (r: unknown) => {
+    const t = (r ?? {}) as { throttlingRateLimit?: unknown; throttlingBurstLimit?: unknown };
+    if (typeof t.throttlingRateLimit === "number" && t.throttlingRateLimit < 0)
+      throw badRequest("Throttling rate limit must be non-negative");
+    if (typeof t.throttlingBurstLimit === "number" && t.throttlingBurstLimit < 0)
+      throw badRequest("Throttling burst limit must be non-negative");
+  };
+  check(s.defaultRouteSettings);
+  for (const [key, r] of Object.entries((s.routeSettings ?? {}) as Record<string, unknown>)) {
+    if (!Object.values(doc.routes).some((x) => x.routeKey === key))
+      throw badRequest(`Invalid route key specified: ${key}`);
+    check(r);
+  }
+}
+
 function stageOf(doc: WsDoc, name: string): Wire {
   const s = doc.stages[name];
   if (!s) throw notFound(`Invalid stage identifier specified`);
@@ -213,6 +233,21 @@ export async function deleteRoute(caller: Caller, apiId: string, routeId: string
     routeOf(doc, routeId);
     delete doc.routes[routeId];
     delete doc.routeResponses[routeId];
+  });
+}
+
+/** DeleteRouteResponse: a two-way route stops answering once its routeResponseSelectionExpression goes too. */
+export async function deleteRouteResponse(
+  caller: Caller,
+  apiId: string,
+  routeId: string,
+  routeResponseId: string,
+): Promise<void> {
+  await mutateWsApi(caller, apiId, "DeleteRouteResponse", (doc) => {
+    routeOf(doc, routeId);
+    if (!doc.routeResponses[routeId]?.[routeResponseId])
+      throw notFound(`Invalid RouteResponse identifier specified ${routeResponseId}`);
+    delete doc.routeResponses[routeId]![routeResponseId];
   });
 }
 
@@ -304,6 +339,20 @@ export function createIntegrationResponse(
     };
     (doc.integrationResponses[integrationId] ??= {})[id] = ir;
     return ir;
+  });
+}
+
+export async function deleteIntegrationResponse(
+  caller: Caller,
+  apiId: string,
+  integrationId: string,
+  integrationResponseId: string,
+): Promise<void> {
+  await mutateWsApi(caller, apiId, "DeleteIntegrationResponse", (doc) => {
+    integrationOf(doc, integrationId);
+    if (!doc.integrationResponses[integrationId]?.[integrationResponseId])
+      throw notFound(`Invalid IntegrationResponse identifier specified ${integrationResponseId}`);
+    delete doc.integrationResponses[integrationId]![integrationResponseId];
   });
 }
 
@@ -401,6 +450,7 @@ export function createStage(caller: Caller, apiId: string, input: Wire): Promise
       };
       s.deploymentId = id;
     }
+    checkStageSettings(doc, s);
     doc.stages[name] = s;
     return s;
   });
@@ -415,7 +465,33 @@ export function updateStage(caller: Caller, apiId: string, stageName: string, in
     const s = stageOf(doc, stageName);
     if (typeof input.deploymentId === "string" && !doc.deployments[input.deploymentId])
       throw badRequest(`Invalid deployment identifier specified ${input.deploymentId}`);
+    checkStageSettings(doc, { ...s, ...pick(input, STAGE_KEYS) });
     return Object.assign(s, pick(input, STAGE_KEYS), { lastUpdatedDate: iso() });
+  });
+}
+
+/** DeleteAccessLogSettings: the stage stops writing access-log lines. */
+export async function deleteAccessLogSettings(caller: Caller, apiId: string, stageName: string): Promise<void> {
+  await mutateWsApi(caller, apiId, "DeleteAccessLogSettings", (doc) => {
+    const s = stageOf(doc, stageName);
+    delete s.accessLogSettings;
+    s.lastUpdatedDate = iso();
+  });
+}
+
+/** DeleteRouteSettings: the route falls back to the stage's default route settings. */
+export async function deleteRouteSettings(
+  caller: Caller,
+  apiId: string,
+  stageName: string,
+  routeKey: string,
+): Promise<void> {
+  await mutateWsApi(caller, apiId, "DeleteRouteSettings", (doc) => {
+    const s = stageOf(doc, stageName);
+    const settings = (s.routeSettings ?? {}) as Record<string, unknown>;
+    if (!settings[routeKey]) throw notFound(`Invalid route key specified ${routeKey}`);
+    delete settings[routeKey];
+    s.lastUpdatedDate = iso();
   });
 }
 

@@ -98,6 +98,15 @@ const DEFS: Def[] = [
     `${A}/routes/{routeId}/routeresponses`,
     async (c) => reply(200, items(await parts.getRouteResponses(caller(c), api(c), p(c, "routeId")))),
   ],
+  [
+    "DeleteRouteResponse",
+    "DELETE",
+    `${A}/routes/{routeId}/routeresponses/{routeResponseId}`,
+    async (c) => {
+      await parts.deleteRouteResponse(caller(c), api(c), p(c, "routeId"), p(c, "routeResponseId"));
+      return noContent();
+    },
+  ],
   // Integrations and integration responses.
   [
     "CreateIntegration",
@@ -143,6 +152,15 @@ const DEFS: Def[] = [
     "GET",
     `${A}/integrations/{integrationId}/integrationresponses`,
     async (c) => reply(200, items(await parts.getIntegrationResponses(caller(c), api(c), p(c, "integrationId")))),
+  ],
+  [
+    "DeleteIntegrationResponse",
+    "DELETE",
+    `${A}/integrations/{integrationId}/integrationresponses/{integrationResponseId}`,
+    async (c) => {
+      await parts.deleteIntegrationResponse(caller(c), api(c), p(c, "integrationId"), p(c, "integrationResponseId"));
+      return noContent();
+    },
   ],
   // Authorizers (REQUEST: a Lambda function decides on $connect).
   [
@@ -211,6 +229,24 @@ const DEFS: Def[] = [
     `${A}/stages/{stageName}`,
     async (c) => {
       await parts.deleteStage(caller(c), api(c), p(c, "stageName"));
+      return noContent();
+    },
+  ],
+  [
+    "DeleteAccessLogSettings",
+    "DELETE",
+    `${A}/stages/{stageName}/accesslogsettings`,
+    async (c) => {
+      await parts.deleteAccessLogSettings(caller(c), api(c), p(c, "stageName"));
+      return noContent();
+    },
+  ],
+  [
+    "DeleteRouteSettings",
+    "DELETE",
+    `${A}/stages/{stageName}/routesettings/{routeKey}`,
+    async (c) => {
+      await parts.deleteRouteSettings(caller(c), api(c), p(c, "stageName"), p(c, "routeKey"));
       return noContent();
     },
   ],

@@ -26,6 +26,7 @@ import { iamIdentity, notAuthorizedMessage } from "../iam-caller";
 import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
+import { accessLogLine } from "../../../core/apis/access-log";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -470,6 +471,38 @@ function recordWs(
   integrationMs: number | null,
   wsError?: WsError,
 ) {
+  const latencyMs = Date.now() - startedAt;
+  const settings = conn.stage.stage.accessLogSettings as { destinationArn?: string; format?: string } | undefined;
+  // The stage's access-log line ($context.eventType CONNECT or MESSAGE), as HTTP APIs write theirs.
+  const line = settings?.format
+    ? accessLogLine(settings.format, {
+        requestId,
+        apiId: conn.stage.api.id,
+        stage: conn.stage.stageName,
+        connectionId: conn.id,
+        connectedAt: conn.connectedAt.getTime(),
+        domainName: conn.domainName,
+        eventType: method,
+        routeKey: routeKey ?? "-",
+        messageDirection: "IN",
+        requestTime: requestTime(new Date(startedAt)),
+        requestTimeEpoch: startedAt,
+        identity: conn.identity,
+        status,
+        integrationLatency: integrationMs,
+        responseLatency: latencyMs,
+      })
+    : null;
+  if (line)
+    logger.info(
+      {
+        apiId: conn.stage.api.id,
+        stage: conn.stage.stageName,
+        destinationArn: settings?.destinationArn,
+        accessLog: line,
+      },
+      "api access log",
+    );
   recordApiRequest({
     tenantId: conn.stage.tenant.id,
     apiId: conn.stage.api.id,
@@ -479,7 +512,7 @@ function recordWs(
     path: routeKey ?? "-",
     status,
     startedAt,
-    latencyMs: Date.now() - startedAt,
+    latencyMs,
     integrationLatencyMs: integrationMs,
     cache: null,
     requestId,
@@ -487,7 +520,7 @@ function recordWs(
     apiKeyId: null,
     userAgent: conn.identity.userAgent ?? null,
     responseLength: null,
-    line: null,
+    line,
     ...(wsError ? { wsError } : {}),
   });
 }
