@@ -1,11 +1,10 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Plus } from "lucide-react";
+import { KeyRound } from "lucide-react";
 import {
   Alert,
   Badge,
-  Button,
   DeleteConfirm,
   FieldError,
   FormDialog,
@@ -62,25 +61,18 @@ export function AuthorizersTab({ tenant, api, canWrite }: { tenant: string; api:
     api.resources.flatMap((r) =>
       r.methods.filter((m) => m.authorizerId === id).map((m) => `${m.httpMethod} ${r.path}`),
     );
-  const createButton = canWrite && (
-    <Button onClick={rows.create}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create authorizer
-    </Button>
-  );
   return (
     <div className="space-y-4">
       <ResourceListCard
         title="Authorizers"
         description="Check a caller before a method runs. Pick one on a method under Resources → Method request → Authorization."
         count={api.authorizers.length}
-        actions={createButton}
+        create={canWrite && { label: "Create authorizer", onClick: rows.create }}
         empty={{
           icon: <KeyRound className="h-5 w-5" aria-hidden />,
           title: "No authorizers",
           description:
             "A Lambda authorizer asks one of your functions for an IAM policy (from a token header, or from headers and query parameters); a Cognito user pool authorizer checks the pool's ID or access token.",
-          action: createButton,
         }}
       >
         <Table aria-label="Authorizers">

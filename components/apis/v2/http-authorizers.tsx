@@ -1,11 +1,10 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Plus } from "lucide-react";
+import { KeyRound } from "lucide-react";
 import {
   Alert,
   Badge,
-  Button,
   DeleteConfirm,
   Dialog,
   FormDialogFooter,
@@ -51,24 +50,17 @@ export function HttpAuthorizersPanel({
       },
     }),
   );
-  const createButton = canWrite && (
-    <Button onClick={rows.create}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create authorizer
-    </Button>
-  );
   return (
     <div className="space-y-4">
       <ResourceListCard
         title="Authorizers"
         count={api.authorizers.length}
-        actions={createButton}
+        create={canWrite && { label: "Create authorizer", onClick: rows.create }}
         empty={{
           icon: <KeyRound className="h-5 w-5" aria-hidden />,
           title: "No authorizers",
           description:
             "A JWT authorizer checks a bearer token's signature (the issuer's JWKS), issuer, audience and expiry; a Lambda authorizer asks one of your functions. Attach one to a route.",
-          action: createButton,
         }}
       >
         <Table aria-label="Authorizers">

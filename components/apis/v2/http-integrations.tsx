@@ -81,24 +81,17 @@ export function HttpIntegrationsPanel({
       },
     }),
   );
-  const createButton = canWrite && (
-    <Button onClick={rows.create}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create integration
-    </Button>
-  );
   return (
     <div className="space-y-4">
       <ResourceListCard
         title="Integrations"
         count={api.integrations.length}
-        actions={createButton}
+        create={canWrite && { label: "Create integration", onClick: rows.create }}
         empty={{
           icon: <Plug className="h-5 w-5" aria-hidden />,
           title: "No integrations yet",
           description:
             "An integration is where a route sends its requests: an HTTP URL, a function, or an AWS service action (send to a queue, put an event, start a workflow).",
-          action: createButton,
         }}
       >
         <Table aria-label="Integrations">

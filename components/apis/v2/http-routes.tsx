@@ -1,11 +1,10 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Plus, Route as RouteIcon } from "lucide-react";
+import { Route as RouteIcon } from "lucide-react";
 import {
   Alert,
   Badge,
-  Button,
   DeleteConfirm,
   Dialog,
   FormDialogFooter,
@@ -60,25 +59,18 @@ export function HttpRoutesPanel({ tenant, api, canWrite }: { tenant: string; api
   );
   const groups = new Map<string, HttpRoute[]>();
   for (const r of api.routes) groups.set(pathOf(r.routeKey), [...(groups.get(pathOf(r.routeKey)) ?? []), r]);
-  const createButton = canWrite && (
-    <Button onClick={rows.create}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create route
-    </Button>
-  );
   return (
     <div className="space-y-4">
       <ResourceListCard
         title="Routes"
         description="The most specific route wins; a method route beats ANY; $default catches the rest."
         count={api.routes.length}
-        actions={createButton}
+        create={canWrite && { label: "Create route", onClick: rows.create }}
         empty={{
           icon: <RouteIcon className="h-5 w-5" aria-hidden />,
           title: "No routes yet",
           description:
             "A route is a method and a path (GET /orders/{id}) or $default, which catches every request no other route matches. Attach an integration to it.",
-          action: createButton,
         }}
       >
         <Table aria-label="Routes">

@@ -1,64 +1,33 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Layers, Plus, Rocket } from "lucide-react";
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  CardBody,
-  CardHeader,
-  CopyField,
-  DeleteConfirm,
-  EmptyState,
-  FormDialog,
-  FormField,
-  Input,
-  errorMessageOf,
-  fieldErrorsOf,
-  useToast,
-} from "@/components/ui";
+import { Alert, CopyField, FormDialog, FormField, Input, fieldErrorsOf, useToast } from "@/components/ui";
 import { otherErrors } from "@/components/topics/form-errors";
 import { useTRPC } from "@/lib/trpc";
-import { DeploymentHistory, StageSettingsForm } from "./stage-settings";
+import { StageSettingsForm } from "./stage-settings";
+import { V2StageCard, V2StagesPanel } from "./stage-card";
 import type { HttpApiDetail, HttpStage } from "./shared";
 
 /** Stages: invoke URL, auto-deploy, variables, default route throttling, deploy; deployment history. */
 export function HttpStagesPanel({ tenant, api, canWrite }: { tenant: string; api: HttpApiDetail; canWrite: boolean }) {
-  const [creating, setCreating] = useState(false);
-  const createButton = canWrite && (
-    <Button onClick={() => setCreating(true)}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create stage
-    </Button>
-  );
   return (
-    <div className="space-y-6">
-      {api.stages.length === 0 ? (
-        <EmptyState
-          icon={<Layers className="h-5 w-5" aria-hidden />}
-          title="No stages yet"
-          description="A stage gives the API an invoke URL. $default serves at the API's endpoint itself; with auto-deploy every change is live at once."
-          action={createButton}
+    <V2StagesPanel
+      stages={api.stages}
+      deployments={api.deployments}
+      canWrite={canWrite}
+      emptyDescription="A stage gives the API an invoke URL. $default serves at the API's endpoint itself; with auto-deploy every change is live at once."
+      createDialog={(close) => <CreateStageDialog tenant={tenant} api={api} onClose={close} />}
+    >
+      {api.stages.map((s) => (
+        <StageCard
+          key={`${s.stageName}-${s.lastUpdatedDate}`}
+          tenant={tenant}
+          api={api}
+          stage={s}
+          canWrite={canWrite}
         />
-      ) : (
-        <>
-          <div className="flex justify-end">{createButton}</div>
-          {api.stages.map((s) => (
-            <StageCard
-              key={`${s.stageName}-${s.lastUpdatedDate}`}
-              tenant={tenant}
-              api={api}
-              stage={s}
-              canWrite={canWrite}
-            />
-          ))}
-        </>
-      )}
-      <DeploymentHistory deployments={api.deployments} stages={api.stages} />
-      {creating && <CreateStageDialog tenant={tenant} api={api} onClose={() => setCreating(false)} />}
-    </div>
+      ))}
+    </V2StagesPanel>
   );
 }
 
@@ -76,7 +45,6 @@ function StageCard({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const [deleting, setDeleting] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.apis.v2.http.pathKey() });
   const save = useMutation(
     trpc.apis.v2.saveStage.mutationOptions({
@@ -95,55 +63,28 @@ function StageCard({
   );
   const ref = { tenant, apiId: api.id, stageName: stage.stageName };
   return (
-    <Card data-testid={`stage-${stage.stageName}`}>
-      <CardHeader
-        title={
-          <span className="inline-flex items-center gap-2">
-            Stage {stage.stageName}
-            {stage.autoDeploy ? <Badge tone="success">auto-deploy</Badge> : <Badge tone="neutral">manual</Badge>}
-          </span>
-        }
-        description={stage.deploymentId ? `Serves deployment ${stage.deploymentId}` : "Not deployed yet"}
-        actions={
-          canWrite && (
-            <>
-              {!stage.autoDeploy && (
-                <Button size="sm" loading={deploy.isPending} onClick={() => deploy.mutate(ref)}>
-                  <Rocket className="h-4 w-4" aria-hidden />
-                  Deploy
-                </Button>
-              )}
-              <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setDeleting(true)}>
-                Delete stage
-              </Button>
-            </>
-          )
-        }
+    <V2StageCard
+      testId={`stage-${stage.stageName}`}
+      stage={stage}
+      canWrite={canWrite}
+      notDeployed="Not deployed yet"
+      deploy={deploy}
+      onDeploy={() => deploy.mutate(ref)}
+      del={del}
+      deleteVariables={ref}
+      deleteNote="Its invoke URL stops answering. Deployments stay."
+      urls={<CopyField label="Invoke URL" value={stage.invokeUrl} id={`invoke-url-${stage.stageName}`} />}
+    >
+      <StageSettingsForm
+        protocol="HTTP"
+        stage={stage}
+        routes={api.routes.map((r) => r.routeKey)}
+        canWrite={canWrite}
+        saving={save.isPending}
+        error={save.error}
+        onSave={(v) => save.mutate({ ...ref, create: false, ...v })}
       />
-      <CardBody className="space-y-5">
-        <CopyField label="Invoke URL" value={stage.invokeUrl} id={`invoke-url-${stage.stageName}`} />
-        {deploy.error && <Alert tone="danger">{errorMessageOf(deploy.error) ?? "Deploy failed."}</Alert>}
-        <StageSettingsForm
-          protocol="HTTP"
-          stage={stage}
-          routes={api.routes.map((r) => r.routeKey)}
-          canWrite={canWrite}
-          saving={save.isPending}
-          error={save.error}
-          onSave={(v) => save.mutate({ ...ref, create: false, ...v })}
-        />
-      </CardBody>
-      <DeleteConfirm
-        item={deleting ? stage : null}
-        onClose={() => setDeleting(false)}
-        mutation={del}
-        variables={() => ref}
-        title={(s) => `Delete stage ${s.stageName}?`}
-        confirmLabel="Delete stage"
-      >
-        Its invoke URL stops answering. Deployments stay.
-      </DeleteConfirm>
-    </Card>
+    </V2StageCard>
   );
 }
 

@@ -3,10 +3,7 @@ import { useState } from "react";
 import { Plus, Trash2 } from "lucide-react";
 import {
   Alert,
-  Badge,
   Button,
-  Card,
-  CardHeader,
   FieldError,
   FormField,
   Input,
@@ -32,8 +29,7 @@ import {
 
 // The settings of an HTTP or WebSocket API's stage as the console edits them (one form for both,
 // saved through the same console stage service): description, auto-deploy, the default route
-// throttling, per-route throttling (RouteSettings), access logging and stage variables. And the
-// deployment history both stage tabs show.
+// throttling, per-route throttling (RouteSettings), access logging and stage variables.
 
 type RouteThrottle = { throttlingRateLimit: number | null; throttlingBurstLimit: number | null };
 
@@ -381,49 +377,5 @@ function ThrottleCells({
       {cell("rate", "Rate")}
       {cell("burst", "Burst")}
     </>
-  );
-}
-
-/** Newest first; the badge shows which stage serves each deployment. */
-export function DeploymentHistory({
-  deployments,
-  stages,
-}: {
-  deployments: { id: string; description: string | null; autoDeployed: boolean; createdDate: string }[];
-  stages: { stageName: string; deploymentId: string | null }[];
-}) {
-  if (!deployments.length) return null;
-  return (
-    <Card>
-      <CardHeader title="Deployment history" description="Newest first; the badge shows which stage serves each." />
-      <Table aria-label="Deployments">
-        <THead>
-          <tr>
-            <Th>Deployment</Th>
-            <Th>Description</Th>
-            <Th>Deployed</Th>
-            <Th>Stages</Th>
-          </tr>
-        </THead>
-        <TBody>
-          {deployments.slice(0, 20).map((d) => (
-            <Tr key={d.id}>
-              <Td className="font-mono text-xs">{d.id}</Td>
-              <Td className="text-sm text-gray-700">{d.autoDeployed ? "Automatic" : (d.description ?? "—")}</Td>
-              <Td className="text-sm whitespace-nowrap text-gray-700">{new Date(d.createdDate).toLocaleString()}</Td>
-              <Td>
-                {stages
-                  .filter((s) => s.deploymentId === d.id)
-                  .map((s) => (
-                    <Badge key={s.stageName} tone="success" className="mr-1">
-                      {s.stageName}
-                    </Badge>
-                  ))}
-              </Td>
-            </Tr>
-          ))}
-        </TBody>
-      </Table>
-    </Card>
   );
 }

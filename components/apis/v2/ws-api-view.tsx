@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Cable, Plus } from "lucide-react";
+import { Cable } from "lucide-react";
 import {
   Alert,
   Badge,
@@ -15,8 +15,8 @@ import {
   Select,
   Table,
   TBody,
-  Textarea,
   Td,
+  Textarea,
   Th,
   THead,
   Tr,
@@ -156,24 +156,17 @@ function WsRoutesPanel({ tenant, api, canWrite }: { tenant: string; api: WsApiDe
       },
     }),
   );
-  const createButton = canWrite && (
-    <Button onClick={rows.create}>
-      <Plus className="h-4 w-4" aria-hidden />
-      Create route
-    </Button>
-  );
   return (
     <div className="space-y-4">
       <ResourceListCard
         title="Routes"
         count={api.routes.length}
-        actions={createButton}
+        create={canWrite && { label: "Create route", onClick: rows.create }}
         empty={{
           icon: <Cable className="h-5 w-5" aria-hidden />,
           title: "No routes yet",
           description:
             "$connect runs when a client connects (refuse it there), $disconnect when it leaves, $default for messages no other route matches; a custom route (sendmessage) takes the messages whose selected value is its name.",
-          action: createButton,
         }}
       >
         <Table aria-label="Routes">
