@@ -7,8 +7,6 @@ import { createTestTenant, uniqueName } from "../helpers/fixtures";
 // stand for two web processes: whatever the interleaving, together they never spend more tokens
 // than the shared bucket granted.
 
-const NO_REFILL = 1e-9;
-
 describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
   it("two processes together admit exactly the burst, in leases of 1% of the rate", async () => {
     const t = await createTestTenant();
