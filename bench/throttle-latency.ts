@@ -8,7 +8,7 @@ import * as usage from "../server/domains/apis/usage/usage.service";
 // What the doors' limits add to a request, measured in-process against the real database
 // (DATABASE_URL): `throttleCaller` for (a) a key with no limits of its own (the tenant's shared
 // bucket, spent through local leases: the fast path), (b) a key with its own rate, (c) a key with a
-// quota (one exact round trip), (d) the gateway's admitApiRequest under a usage plan. Sequential calls, so each number is one request's added latency.
+// quota (quota leases), (d) the gateway's admitApiRequest under a usage plan. Sequential calls, so each number is one request's added latency.
 // Run: TEST_DATABASE_URL=... SIGNALBOX_TENANT_RPS=100000 node --import tsx bench/throttle-latency.ts
 
 const N = Number(process.env.N ?? 20_000);
@@ -48,11 +48,11 @@ async function main() {
     keyLimits: { rateLimit: 50_000, burstLimit: 100_000, quotaLimit: null, quotaPeriod: null },
   });
   await measure(
-    "key quota (exact round trip each)",
+    "key quota (quota leases)",
     { ...base, keyLimits: { rateLimit: null, burstLimit: null, quotaLimit: 1_000_000_000, quotaPeriod: "DAY" } },
     5_000,
   );
-  // The gateway's admission: key lookup + one sb_admit (plan throttle and quota, daily usage).
+  // The gateway's admission: key lookup, plan throttle (leased bucket) and quota (quota leases).
   const caller = { tenant: t.tenant, actor: t.actor };
   const apiId = uniqueName("bench").replace(/-/g, "");
   const plan = await usage.createUsagePlan(caller, {

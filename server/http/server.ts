@@ -8,7 +8,7 @@ import { REST_ROUTES } from "./rest/routes";
 import { listenForRevocations, stopListeningForRevocations } from "../domains/api-keys/api-key.service";
 import { listenForGatewayChanges, stopListeningForGatewayChanges } from "../domains/apis/gateway-cache";
 import { flushDailyUsage } from "../domains/apis/usage/daily-usage";
-import { releaseQuotaLeases } from "../domains/apis/usage/quota-leases";
+import { releaseQuotaLeases } from "../platform/quota-leases";
 import { drain, sendJson } from "./request";
 import { bodyLimitFor, bufferForNext } from "./front-limits";
 import { stampPeerAddress } from "../auth/client-address";

@@ -1,8 +1,8 @@
 import os from "node:os";
 import { AppError } from "../core/errors";
 import { periodEnd, periodStart } from "../core/apis/usage/quota-period";
-import { pool } from "../db";
-import { admitShared, LeasedBuckets } from "../platform/shared-limits";
+import { takeQuota } from "../platform/quota-leases";
+import { LeasedBuckets } from "../platform/shared-limits";
 import type { KeyLimits } from "../domains/api-keys/api-key.repository";
 
 // Two things keep one tenant from crowding out the others on a web process:
@@ -14,8 +14,9 @@ import type { KeyLimits } from "../domains/api-keys/api-key.repository";
 //    spends a token the shared bucket did not give it). The default is a share one process can
 //    actually serve (an SQS call costs ~0.3-1 ms of CPU here), not a number it can never reach.
 //    A key's own limits (set in the console: a rate with a burst, a quota per day or month) are
-//    checked next: a rate alone through a leased bucket of its own, a quota (with the rate) in one
-//    exact round trip (admitShared).
+//    checked next, the same way: the rate through a leased bucket of its own, the quota through
+//    quota leases (platform/quota-leases.ts: a process takes a share of the remainder and spends it
+//    locally; the last units are counted per request, so the quota stays exact across processes).
 // 2. A fair gate in front of the use cases: at most SIGNALBOX_DOOR_CONCURRENCY requests run at once
 //    (fewer than the database pool, so the pool's own first-come queue never decides who waits);
 //    when they are all taken, waiting requests are admitted tenant by tenant, the tenant with the
@@ -75,24 +76,20 @@ function quotaExceeded(end: Date): AppError {
 /** A key's own rate and quota (after the tenant's limit). */
 export async function throttleKey(tenantId: string, keyId: string, limits: KeyLimits): Promise<void> {
   const key = `k:${keyId}`;
-  const bucket =
-    limits.rateLimit !== null
-      ? { key, rate: limits.rateLimit, burst: limits.burstLimit ?? Math.max(1, Math.ceil(limits.rateLimit)) }
-      : null;
-  if (limits.quotaLimit !== null && limits.quotaPeriod) {
-    const start = periodStart(limits.quotaPeriod, 0, new Date());
-    const r = await admitShared(pool(), tenantId, bucket ? [bucket] : [], {
+  if (limits.rateLimit !== null) {
+    const bucket = {
       key,
-      periodStart: start,
-      limit: limits.quotaLimit,
-    });
-    if (r.ok) return;
-    if (r.refused === "quota") throw quotaExceeded(periodEnd(limits.quotaPeriod, start));
-    throw throttled(r.retryAfterMs);
-  }
-  if (bucket) {
+      rate: limits.rateLimit,
+      burst: limits.burstLimit ?? Math.max(1, Math.ceil(limits.rateLimit)),
+    };
     const r = leased.tryLocal(key) ?? (await leased.take(tenantId, bucket));
     if (!r.ok) throw throttled(r.retryAfterMs);
+  }
+  if (limits.quotaLimit !== null && limits.quotaPeriod) {
+    // After the rate: a request the rate refuses does not use up the quota.
+    const start = periodStart(limits.quotaPeriod, 0, new Date());
+    const q = await takeQuota(tenantId, { key, periodStart: start, limit: limits.quotaLimit }, null);
+    if (!q.ok) throw quotaExceeded(periodEnd(limits.quotaPeriod, start));
   }
 }
 

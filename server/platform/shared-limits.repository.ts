@@ -1,41 +1,10 @@
 import type { Queryable } from "../db";
 
-// SQL of the shared rate limits and quotas (shared-limits.ts): the functions sb_admit and
-// sb_take_tokens and the quota_counters table of migration 20261203700000_api_usage.
+// SQL of the shared rate limits and quotas (shared-limits.ts, quota-leases.ts): the function
+// sb_take_tokens and the quota_counters table of migration 20261203700000_api_usage, and
+// sb_quota_lease of migration 20261205300000_quota_leases.
 
 export type BucketSpec = { key: string; rate: number; burst: number };
-
-export type SharedAdmission =
-  | { ok: true; remaining: number }
-  | { ok: false; refused: "throttle" | "quota"; retryAfterMs: number; remaining: number };
-
-export async function admitShared(
-  db: Queryable,
-  tenantId: string,
-  buckets: BucketSpec[],
-  quota: { key: string; periodStart: Date; limit: number } | null,
-  daily: { usagePlanId: string; keyId: string } | null = null,
-): Promise<SharedAdmission> {
-  // Locks are taken in key order, so two admissions never wait on each other in a circle.
-  const sorted = [...buckets].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const r = await db.query(
-    `SELECT ok, refused, retry_ms AS "retryMs", remaining FROM sb_admit($1, $2::text[], $3::float8[], $4::float8[], $5, $6, $7, $8, $9)`,
-    [
-      tenantId,
-      sorted.map((b) => b.key),
-      sorted.map((b) => b.rate),
-      sorted.map((b) => b.burst),
-      quota?.key ?? null,
-      quota?.periodStart ?? null,
-      quota?.limit ?? null,
-      daily?.usagePlanId ?? null,
-      daily?.keyId ?? null,
-    ],
-  );
-  const row = r.rows[0] as { ok: boolean; refused: "throttle" | "quota" | null; retryMs: number; remaining: number };
-  if (row.ok) return { ok: true, remaining: row.remaining };
-  return { ok: false, refused: row.refused ?? "throttle", retryAfterMs: row.retryMs, remaining: row.remaining };
-}
 
 export async function takeTokens(
   db: Queryable,
@@ -69,4 +38,43 @@ export async function setQuotaUsed(
      ON CONFLICT (key, period_start) DO UPDATE SET used = greatest($4, 0)`,
     [key, periodStart, tenantId, used],
   );
+}
+
+export type QuotaLeaseResult = { granted: number; direct: boolean; remaining: number; held: boolean };
+
+/** One sb_quota_lease operation (migration 20261205300000_quota_leases; platform/quota-leases.ts says when). */
+export async function quotaLeaseOp(
+  q: Queryable,
+  a: {
+    tenantId: string;
+    key: string;
+    periodStart: Date;
+    limit: number;
+    holder: string;
+    mode: "lease" | "direct" | "flush" | "release";
+    consumed: number;
+    want: number;
+    leaseMs: number;
+    directAt: number;
+    daily: { usagePlanId: string; keyId: string } | null;
+  },
+): Promise<QuotaLeaseResult> {
+  const r = await q.query(
+    `SELECT granted, direct, remaining, held FROM sb_quota_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      a.tenantId,
+      a.key,
+      a.periodStart,
+      a.limit,
+      a.holder,
+      a.mode,
+      a.consumed,
+      a.want,
+      a.leaseMs,
+      a.directAt,
+      a.daily?.usagePlanId ?? null,
+      a.daily?.keyId ?? null,
+    ],
+  );
+  return r.rows[0] as QuotaLeaseResult;
 }

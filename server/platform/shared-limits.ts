@@ -1,24 +1,17 @@
 import { pool } from "../db";
 import { takeTokens, type BucketSpec } from "./shared-limits.repository";
 
-export {
-  admitShared,
-  quotaUsed,
-  setQuotaUsed,
-  type BucketSpec,
-  type SharedAdmission,
-} from "./shared-limits.repository";
+export { quotaUsed, setQuotaUsed, type BucketSpec } from "./shared-limits.repository";
 
 // Rate limits and quotas that hold across every web process: the state lives in PostgreSQL
-// (rate_buckets, quota_counters; functions sb_take_tokens and sb_admit in migration
-// 20261203700000_api_usage). A bucket's row lock serialises the processes on it, so what one
-// process admits is taken from the same tokens the others see.
+// (rate_buckets, quota_counters; function sb_take_tokens in migration 20261203700000_api_usage).
+// A bucket's row lock serialises the processes on it, so what one process admits is taken from the
+// same tokens the others see. Quotas (usage plans', a Signalbox key's own) are spent the same way,
+// through leases of their remainder: quota-leases.ts.
 //
-// Two shapes:
-// - `admitShared`: one round trip that takes a token from each bucket and counts a quota, all or
-//   nothing (usage plans, a Signalbox key's own limits). Exact.
-// - `LeasedBucket`: a process takes tokens from the shared bucket in small leases and spends them
-//   locally (the doors' per-tenant limit, where a round trip per request would cost too much). The
+// `LeasedBuckets`: a process takes tokens from the shared bucket in small leases and spends them
+//   locally (the doors' per-tenant limit, usage plans' and keys' rates: a round trip per request
+//   would cost too much). The
 //   tokens a process holds were already taken from the shared bucket, so the total admitted never
 //   exceeds the bucket's; a lease expires after a short while, so at most `lease × processes`
 //   tokens sit unused at any moment.

@@ -1,7 +1,7 @@
 import { admitApiRequest, type AdmitRequest } from "../../server/domains/apis/usage/admit";
 import { closeDb, pool } from "../../server/db";
 import { flushDailyUsage } from "../../server/domains/apis/usage/daily-usage";
-import { releaseQuotaLeases } from "../../server/domains/apis/usage/quota-leases";
+import { releaseQuotaLeases } from "../../server/platform/quota-leases";
 
 // A separate process that calls the gateway's admission check as fast as it can, with
 // `concurrency` calls in flight (tests/integration/api-admission.int.test.ts runs two at once on one

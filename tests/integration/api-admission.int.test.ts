@@ -145,6 +145,17 @@ describe("usage plan admission across two processes", () => {
   });
 });
 
+/** `used` of a quota counter once the processes' lease reports reach `expected` (or after 3 s). */
+async function reportedUsed(key: string, expected: number): Promise<number> {
+  const until = Date.now() + 3000;
+  for (;;) {
+    const r = await pool().query(`SELECT used FROM quota_counters WHERE key = $1`, [key]);
+    const used = Number(r.rows[0]?.used ?? 0);
+    if (used >= expected || Date.now() > until) return used;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
 describe("a Signalbox key's own limits and the tenant's limit on the AWS door, across two web processes", () => {
   let webs: Array<TestProcess & { url: string; port: number }> = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -225,8 +236,8 @@ describe("a Signalbox key's own limits and the tenant's limit on the AWS door, a
     const r = await hammerDoors(k, Date.now(), 3000, 2);
     expect(r.admitted).toBe(40);
     expect(r.refused).toBeGreaterThan(0);
-    const used = await pool().query(`SELECT used FROM quota_counters WHERE key = $1`, [`k:${k.id}`]);
-    expect(used.rows).toEqual([{ used: 40 }]);
+    // The quota is spent through leases: each process reports what it spent within 200 ms.
+    expect(await reportedUsed(`k:${k.id}`, 40)).toBe(40);
     // The REST door counts against the same quota: 429 problem details with Retry-After.
     const rest = await fetch(`${webs[1]!.url}/api/v1/queues`, {
       headers: { authorization: `Bearer ${k.id}.${k.secret}` },
@@ -234,6 +245,22 @@ describe("a Signalbox key's own limits and the tenant's limit on the AWS door, a
     expect(rest.status).toBe(429);
     expect(Number(rest.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await rest.json()).toMatchObject({ status: 429 });
+  });
+
+  it("a larger quota is leased to both processes and still admits exactly its limit", async () => {
+    const t = await createTestTenant();
+    const k = await createSignalboxKey(t.actor, t.tenant.id, { name: "leased", role: "developer" });
+    await setApiKeyLimits(t.actor, t.tenant.id, { id: k.id, quotaLimit: 150, quotaPeriod: "DAY" });
+    // (Under the tenant's limit here: 60 + 30 × 5 s = 210 admissible.)
+    const r = await hammerDoors(k, Date.now(), 5000);
+    expect(r.admitted).toBe(150);
+    expect(r.refused).toBeGreaterThan(0);
+    expect(await reportedUsed(`k:${k.id}`, 150)).toBe(150);
+    // No lease still holds units of it: what was leased was spent and reported.
+    const leases = await pool().query(`SELECT count(*)::int AS n FROM quota_leases WHERE key = $1 AND units > 0`, [
+      `k:${k.id}`,
+    ]);
+    expect(leases.rows[0].n).toBe(0);
   });
 
   it("the tenant's limit (SIGNALBOX_TENANT_RPS=30, burst 60) holds across both processes", async () => {

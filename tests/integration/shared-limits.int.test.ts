@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { pool } from "../../server/db";
-import { admitShared, LeasedBuckets } from "../../server/platform/shared-limits";
+import { LeasedBuckets } from "../../server/platform/shared-limits";
 import { createTestTenant, uniqueName } from "../helpers/fixtures";
 
 // The shared buckets behind every cross-process limit, against the real database. Two LeasedBuckets
 // stand for two web processes: whatever the interleaving, together they never spend more tokens
 // than the shared bucket granted.
-
-const NO_REFILL = 1e-9;
 
 describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
   it("two processes together admit exactly the burst, in leases of 1% of the rate", async () => {
@@ -59,27 +57,5 @@ describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
     // new burst) grants one more, then refuses.
     expect(await leased.take(t.tenant.id, { key, rate: 0.001, burst: 1 })).toMatchObject({ ok: true });
     expect(await leased.take(t.tenant.id, { key, rate: 0.001, burst: 1 })).toMatchObject({ ok: false });
-  });
-});
-
-describe("admitShared (usage plans, a key's quota)", () => {
-  it("is all or nothing: a refused quota takes no token, a refused token counts no quota", async () => {
-    const t = await createTestTenant();
-    const k = uniqueName("k");
-    const start = new Date("2026-12-01T00:00:00Z");
-    const bucket = { key: `k:${k}`, rate: NO_REFILL, burst: 3 };
-    const quota = { key: `k:${k}`, periodStart: start, limit: 2 };
-    const r = [];
-    for (let i = 0; i < 3; i++) r.push(await admitShared(pool(), t.tenant.id, [bucket], quota));
-    expect(r.map((x) => (x.ok ? "ok" : x.refused))).toEqual(["ok", "ok", "quota"]);
-    // The quota's refusal left the third token in the bucket.
-    const tokens = await pool().query(`SELECT tokens FROM rate_buckets WHERE key = $1`, [bucket.key]);
-    expect(Math.round(tokens.rows[0].tokens)).toBe(1);
-    const other = { key: `k:${uniqueName("k")}`, rate: NO_REFILL, burst: 1 };
-    const q2 = { key: other.key, periodStart: start, limit: 10 };
-    expect((await admitShared(pool(), t.tenant.id, [other], q2)).ok).toBe(true);
-    expect(await admitShared(pool(), t.tenant.id, [other], q2)).toMatchObject({ ok: false, refused: "throttle" });
-    const used = await pool().query(`SELECT used FROM quota_counters WHERE key = $1`, [other.key]);
-    expect(used.rows).toEqual([{ used: 1 }]);
   });
 });

@@ -5,7 +5,7 @@ import { GATEWAY_KEYS_CHANNEL, NotifiedCache } from "../gateway-cache";
 import { keyByValueWithPlans, type StageThrottle, type UsagePlanRow } from "./usage.repository";
 import { planQuotaKey } from "./usage.service";
 import { countDailyUsage } from "./daily-usage";
-import { takeQuota } from "./quota-leases";
+import { takeQuota } from "../../../platform/quota-leases";
 
 // The gateway's admission check, before it runs a method's integration: the API key (when the method
 // requires one), the usage plan's throttle and quota for that key, and the stage's and method's

@@ -7,7 +7,7 @@ import { quotaUsed, setQuotaUsed } from "../../../platform/shared-limits";
 import * as repo from "./usage.repository";
 import type { ApiKeyRow, ApiStageRow, QuotaRow, StageThrottle, UsagePlanRow } from "./usage.repository";
 import { flushDailyUsage } from "./daily-usage";
-import { flushQuotaUsage } from "./quota-leases";
+import { flushQuotaUsage } from "../../../platform/quota-leases";
 
 // API Gateway v1's API keys, usage plans, plan keys and usage, with AWS's rules and words. A usage
 // plan's apiStages name a REST API and stage by value: the REST API tables belong to the gateway

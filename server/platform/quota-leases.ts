@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { pool, type Queryable } from "../../../db";
-import { logger } from "../../../logger";
-import { quotaLeaseOp, type QuotaLeaseResult } from "./usage.repository";
+import { pool, type Queryable } from "../db";
+import { logger } from "../logger";
+import { quotaLeaseOp, type QuotaLeaseResult } from "./shared-limits.repository";
 
 // Usage-plan quotas spent through leases (SQL: sb_quota_lease, migration 20261205300000_quota_leases).
 // A process takes a chunk of a key's remaining quota — at most the remainder / (2 × processes
@@ -18,7 +18,7 @@ import { quotaLeaseOp, type QuotaLeaseResult } from "./usage.repository";
 //   asked (a second earlier, counted from before the request left, so clock offsets do not matter)
 //   and then reports and drops it; a process killed with units in hand strands them until the
 //   expiry only. What a killed process admitted since its last report (at most FLUSH_MS worth) is
-//   not in `used`, the same loss sb_admit's asynchronous commit accepts for a database crash.
+//   not in `used`, the same loss an asynchronous commit accepts for a database crash.
 
 export const LEASE_MS = 3000;
 const SPEND_MS = 2000;
