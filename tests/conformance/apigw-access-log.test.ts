@@ -13,16 +13,20 @@ import {
   CreateApiCommand,
   CreateRouteCommand,
   CreateStageCommand,
+  DeleteAccessLogSettingsCommand,
   GetStageCommand,
   UpdateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestTenant, uniqueName, type TestTenant } from "../helpers/fixtures";
 import { startWeb, type TestProcess } from "../helpers/server";
+import { AWS_CLI, runAwsCli } from "../helpers/aws-cli";
 
 // Stage access logging on the AWS door: UpdateStage's accessLogSettings (v1 patch operations, v2
 // AccessLogSettings on HTTP and WebSocket APIs) are checked as API Gateway checks them, with its
-// BadRequestException messages.
+// BadRequestException messages, and DeleteAccessLogSettings through the SDK, boto3 and the AWS CLI.
 
 let web: TestProcess & { url: string };
 let t: TestTenant;
@@ -214,5 +218,99 @@ describe("HTTP and WebSocket API stages (AccessLogSettings)", () => {
       }),
     );
     expect(ok.AccessLogSettings).toEqual({ DestinationArn: logGroup, Format: FORMAT });
+  });
+});
+
+describe("DeleteAccessLogSettings", () => {
+  it("@aws-sdk/client-apigatewayv2 turns access logging off (204), and answers NotFound for a missing stage", async () => {
+    const ApiId = await httpStage();
+    await v2.send(
+      new UpdateStageCommand({
+        ApiId,
+        StageName: "prod",
+        AccessLogSettings: { DestinationArn: logGroup, Format: FORMAT },
+      }),
+    );
+    const out = await v2.send(new DeleteAccessLogSettingsCommand({ ApiId, StageName: "prod" }));
+    expect(out.$metadata.httpStatusCode).toBe(204);
+    expect((await v2.send(new GetStageCommand({ ApiId, StageName: "prod" }))).AccessLogSettings).toBeUndefined();
+    const missing = await failure(v2.send(new DeleteAccessLogSettingsCommand({ ApiId, StageName: "nope" })));
+    expect(missing).toMatchObject({ name: "NotFoundException", status: 404 });
+  });
+
+  it("boto3's delete_access_log_settings", async () => {
+    const ApiId = await httpStage();
+    await v2.send(
+      new UpdateStageCommand({
+        ApiId,
+        StageName: "prod",
+        AccessLogSettings: { DestinationArn: logGroup, Format: FORMAT },
+      }),
+    );
+    const script = `
+import boto3, json, sys
+c = boto3.client("apigatewayv2", endpoint_url=sys.argv[1], region_name="us-east-1",
+  aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
+before = c.get_stage(ApiId=sys.argv[4], StageName="prod").get("AccessLogSettings")
+r = c.delete_access_log_settings(ApiId=sys.argv[4], StageName="prod")
+after = c.get_stage(ApiId=sys.argv[4], StageName="prod").get("AccessLogSettings")
+try:
+    c.delete_access_log_settings(ApiId=sys.argv[4], StageName="nope")
+    err = None
+except c.exceptions.NotFoundException as e:
+    err = e.response["Error"]["Code"]
+print(json.dumps({"before": before, "status": r["ResponseMetadata"]["HTTPStatusCode"], "after": after, "err": err}))
+`;
+    const out = JSON.parse(
+      execFileSync("python3", ["-c", script, `${web.url}/api/aws`, t.key.id, t.key.secret, ApiId], {
+        encoding: "utf8",
+      }),
+    ) as Record<string, unknown>;
+    expect(out).toEqual({
+      before: { DestinationArn: logGroup, Format: FORMAT },
+      status: 204,
+      after: null,
+      err: "NotFoundException",
+    });
+  });
+
+  it.skipIf(!existsSync(AWS_CLI))("the AWS CLI's apigatewayv2 delete-access-log-settings", async () => {
+    const ApiId = await httpStage();
+    const cli = (args: string[]) => runAwsCli(`${web.url}/api/aws`, t.key, ["apigatewayv2", ...args]);
+    const set = await cli([
+      "update-stage",
+      "--api-id",
+      ApiId,
+      "--stage-name",
+      "prod",
+      "--access-log-settings",
+      JSON.stringify({ DestinationArn: logGroup, Format: FORMAT }),
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect((JSON.parse(set.stdout) as { AccessLogSettings: unknown }).AccessLogSettings).toEqual({
+      DestinationArn: logGroup,
+      Format: FORMAT,
+    });
+    const del = await cli(["delete-access-log-settings", "--api-id", ApiId, "--stage-name", "prod"]);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout.trim()).toBe("");
+    const got = await cli(["get-stage", "--api-id", ApiId, "--stage-name", "prod"]);
+    expect((JSON.parse(got.stdout) as { AccessLogSettings?: unknown }).AccessLogSettings).toBeUndefined();
+    const missing = await cli(["delete-access-log-settings", "--api-id", ApiId, "--stage-name", "nope"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("NotFoundException");
+    // The CLI shows API Gateway's message for a refused format too.
+    const bad = await cli([
+      "update-stage",
+      "--api-id",
+      ApiId,
+      "--stage-name",
+      "prod",
+      "--access-log-settings",
+      JSON.stringify({ DestinationArn: logGroup, Format: "$context.status" }),
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("BadRequestException");
+    expect(bad.stderr).toContain("Access Log format must include either $context.requestId");
   });
 });
