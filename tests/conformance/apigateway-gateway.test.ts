@@ -959,6 +959,35 @@ describe("the REST API gateway", () => {
     expect((await call("/r", {})).status).toBe(401);
   });
 
+  it("method settings' throttling: a limit patched alone keeps the other's default; a burst of 0 admits nothing", async () => {
+    const mock = {
+      integration: { type: "MOCK" as const, requestTemplates: { "application/json": '{"statusCode": 200}' } },
+      responses: ok200,
+    };
+    const { apiId } = await buildApi({ "/slow": { GET: mock }, "/shut": { GET: mock } });
+    const base = await deploy(apiId);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [
+          // Every method: a rate alone (a token every 1,000 s), its burst the default 5,000 ...
+          { op: "replace", path: "/*/*/throttling/rateLimit", value: "0.001" },
+          // ... but /slow GET: a burst of 2 alone, and /shut GET: a burst of 0 alone.
+          { op: "replace", path: "/~1slow/GET/throttling/burstLimit", value: "2" },
+          { op: "replace", path: "/~1shut/GET/throttling/burstLimit", value: "0" },
+        ],
+      }),
+    );
+    // A method setting starts from API Gateway's defaults (rate 10,000, burst 5,000), not from */*.
+    const slow: number[] = [];
+    for (let i = 0; i < 4; i++) slow.push((await fetch(`${base}/slow`)).status);
+    expect(slow).toEqual([200, 200, 200, 200]);
+    const shut = await fetch(`${base}/shut`);
+    expect(shut.status).toBe(429);
+    expect(await shut.json()).toEqual({ message: "Too Many Requests" });
+  });
+
   it("writes the stage's access log lines with its format", async () => {
     const { apiId } = await buildApi({
       "/logged": {

@@ -358,6 +358,27 @@ describe("throttling", () => {
     expect(await open(`ws://127.0.0.1:${b.port}/gw/${ApiId}/prod`)).toBe(429);
     c.client.close();
   });
+
+  it("applies a burst or a rate set alone (the other limit is the account's or the stage's)", async () => {
+    // A burst of 0 alone: nothing is admitted, whatever the rate.
+    const closed = await buildApi({ stage: { DefaultRouteSettings: { ThrottlingBurstLimit: 0 } } });
+    expect(await open(`ws://127.0.0.1:${a.port}/gw/${closed.ApiId}/prod`)).toBe(429);
+    // The stage's rate alone (burst 5,000) and $default's burst alone (2, at the stage's rate).
+    const { ApiId } = await buildApi({
+      stage: {
+        DefaultRouteSettings: { ThrottlingRateLimit: 0.001 },
+        RouteSettings: { $default: { ThrottlingBurstLimit: 2 } },
+      },
+    });
+    const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+    c.client.send("x");
+    expect(JSON.parse(await c.text())).toMatchObject({ body: "x" });
+    c.client.send("y");
+    expect(JSON.parse(await c.text())).toMatchObject({ body: "y" });
+    c.client.send("z");
+    expect(JSON.parse(await c.text())).toMatchObject({ message: "Too many requests" });
+    c.client.close();
+  });
 });
 
 describe("binary frames", () => {

@@ -656,6 +656,40 @@ describe("CORS, throttling, auto-deploy", () => {
     for (let i = 0; i < 3; i++) expect((await fetch(`${web.url}/gw/${api}/free`)).status).toBe(200);
   });
 
+  it("applies a rate or a burst set alone, the other limit coming from the level above", async () => {
+    const api = await buildApi([
+      { key: "GET /free", integration: fnTo("bare") },
+      { key: "GET /tight", integration: fnTo("bare") },
+    ]);
+    // The stage sets a rate alone (its burst is the account's 5,000); the route a burst alone (its
+    // rate is the stage's): a token every 1,000 seconds and a bucket of 2 for GET /tight.
+    await gw.send(
+      new UpdateStageCommand({
+        ApiId: api,
+        StageName: "$default",
+        DefaultRouteSettings: { ThrottlingRateLimit: 0.001 },
+        RouteSettings: { "GET /tight": { ThrottlingBurstLimit: 2 } },
+      }),
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${web.url}/gw/${api}/tight`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${web.url}/gw/${api}/free`)).status).toBe(200);
+
+    // A burst of 0 set alone on the stage admits nothing, whatever the (account's) rate.
+    const closed = await buildApi([{ key: "GET /t", integration: fnTo("bare") }]);
+    await gw.send(
+      new UpdateStageCommand({
+        ApiId: closed,
+        StageName: "$default",
+        DefaultRouteSettings: { ThrottlingBurstLimit: 0 },
+      }),
+    );
+    const r = await fetch(`${web.url}/gw/${closed}/t`);
+    expect(r.status).toBe(429);
+    expect(await r.json()).toEqual({ message: "Too Many Requests" });
+  });
+
   it("an auto-deploy $default stage serves a new route at once; a manual stage waits for a deployment", async () => {
     const api = await buildApi([{ key: "GET /one", integration: httpTo("/one") }]);
     expect((await fetch(`${web.url}/gw/${api}/two`)).status).toBe(404);

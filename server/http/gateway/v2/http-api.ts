@@ -8,7 +8,6 @@ import {
   type Authorizer,
   type Integration,
   type Route,
-  type RouteSettings,
 } from "../../../core/apis/v2/model";
 import { isAppError, toAppError } from "../../../core/errors";
 import { logger } from "../../../logger";
@@ -16,7 +15,7 @@ import { loadHttpStage, type DeployedHttpStage } from "../../../domains/apis/v2/
 import { authorizerCacheGet, authorizerCachePut } from "../../../domains/apis/v2/authorizer-cache";
 import { verifyJwt } from "../../../domains/apis/authorizers/jwt";
 import { iamAuthorizer2, iamIdentity } from "../iam-caller";
-import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
+import { admitApiRequest } from "../../../domains/apis/usage/admit";
 import { callFunction } from "../../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../../domains/functions/function.service";
 import { startExecution } from "../../../domains/workflows/start";
@@ -29,6 +28,7 @@ import { drain, publicBaseUrl, readBody } from "../../request";
 import { proxyEvent } from "../integrations";
 import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
 import { accessLogLine } from "../../../core/apis/access-log";
+import { routeThrottles } from "../../../core/apis/route-throttle";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of API Gateway v2 HTTP APIs at /gw/<api id>/<stage>/<path> (the $default stage
@@ -743,11 +743,6 @@ function applyResponseParameters(i: Integration, reply: Reply, s: Scope): Reply 
 // ---------------------------------------------------------------------------------------------
 // Serving
 
-function throttleOf(r: RouteSettings | undefined): Throttle | null {
-  if (!r || r.throttlingRateLimit === undefined || r.throttlingBurstLimit === undefined) return null;
-  return { rateLimit: r.throttlingRateLimit, burstLimit: r.throttlingBurstLimit };
-}
-
 async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise<Reply> {
   const cors = stage.snapshot.cors;
   const origin = r.lowerHeaders.origin;
@@ -808,8 +803,7 @@ async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise
     httpMethod: routeKeyMethod(route.routeKey),
     apiKeyRequired: false,
     apiKeyValue: null,
-    stageThrottle: throttleOf(settings.defaultRouteSettings),
-    methodThrottle: throttleOf(settings.routeSettings?.[route.routeKey]),
+    ...routeThrottles(settings.defaultRouteSettings, settings.routeSettings?.[route.routeKey]),
   });
   if (!admitted.ok) return withCors(message(429, "Too Many Requests"));
 

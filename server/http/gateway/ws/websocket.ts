@@ -18,7 +18,8 @@ import {
   unregisterConnection,
   type ConnectionRow,
 } from "../../../domains/apis/ws/connections";
-import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
+import { admitApiRequest } from "../../../domains/apis/usage/admit";
+import { routeThrottles, type RouteThrottleSettings } from "../../../core/apis/route-throttle";
 import { authenticate } from "../../authenticate";
 import { readBody } from "../../request";
 import { runAuthorizer } from "../authorizer";
@@ -144,14 +145,6 @@ async function runRoute(c: Conn, route: Wire, event: Wire) {
   );
 }
 
-function throttleOf(settings: unknown): Throttle | null {
-  const s = settings as { throttlingRateLimit?: unknown; throttlingBurstLimit?: unknown } | undefined;
-  if (!s || typeof s.throttlingRateLimit !== "number" || typeof s.throttlingBurstLimit !== "number") return null;
-  // API Gateway's account defaults (10,000 rps, burst 5,000) limit nothing here (as REST and HTTP APIs).
-  if (s.throttlingRateLimit >= 10_000 && s.throttlingBurstLimit >= 5_000) return null;
-  return { rateLimit: s.throttlingRateLimit, burstLimit: s.throttlingBurstLimit };
-}
-
 /** The API key a request presents, per the API's apiKeySelectionExpression. */
 function apiKeyOf(stage: DeployedWsStage, headers: http.IncomingHttpHeaders, authorizerKey?: string): string | null {
   const expr = String(stage.api.doc.api.apiKeySelectionExpression ?? "$request.header.x-api-key");
@@ -172,8 +165,10 @@ async function admit(stage: DeployedWsStage, route: Wire, apiKey: string | null)
     httpMethod: "MESSAGE",
     apiKeyRequired: route.apiKeyRequired === true,
     apiKeyValue: apiKey,
-    stageThrottle: throttleOf(stage.stage.defaultRouteSettings),
-    methodThrottle: throttleOf((stage.stage.routeSettings as Record<string, unknown> | undefined)?.[key]),
+    ...routeThrottles(
+      stage.stage.defaultRouteSettings as RouteThrottleSettings | undefined,
+      (stage.stage.routeSettings as Record<string, RouteThrottleSettings> | undefined)?.[key],
+    ),
   });
 }
 
