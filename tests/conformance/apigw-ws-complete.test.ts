@@ -381,6 +381,31 @@ describe("throttling", () => {
   });
 });
 
+describe("MessageCount", () => {
+  it("counts the client's frames, route responses and @connections POSTs, in the process that sends them", async () => {
+    const { ApiId } = await buildApi({});
+    const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+    c.client.send("who"); // a client frame, answered by a route response
+    const { connectionId } = JSON.parse(await c.text()) as { connectionId: string };
+    // Posted through the other process: the process holding the socket sends (and counts) it.
+    await mgmt(b, ApiId).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from("hi") }));
+    expect(await c.text()).toBe("hi");
+    c.client.close();
+    const metrics = async () => {
+      const r = await fetch(`${b.url}/api/v1/apis/${ApiId}/metrics`, {
+        headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` },
+      });
+      return ((await r.json()) as { totals: { messageCount: number; connectCount: number } }).totals;
+    };
+    let totals = await metrics();
+    for (let i = 0; i < 50 && totals.messageCount < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      totals = await metrics();
+    }
+    expect(totals).toMatchObject({ connectCount: 1, messageCount: 3 });
+  });
+});
+
 describe("binary frames", () => {
   it("closes a client that sends a binary frame with 1003 (its $disconnect runs once); @connections posts keep their type", async () => {
     const { ApiId } = await buildApi({});

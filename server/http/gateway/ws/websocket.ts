@@ -26,7 +26,7 @@ import { runAuthorizer } from "../authorizer";
 import { iamIdentity, notAuthorizedMessage } from "../iam-caller";
 import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
-import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
+import { recordApiRequest, recordWsMessageSent } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -368,7 +368,12 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       authorizer: conn.authorizer ?? null,
     },
     {
-      send: (data, binary) => (ws ? ws.send(data, { binary: !!binary }) : void early.push({ data, binary: !!binary })),
+      // An @connections POST reaching this process: a message to the client (MessageCount).
+      send: (data, binary) => {
+        recordWsMessageSent({ tenantId: stage.tenant.id, apiId: stage.api.id, stage: stage.stageName, resource: null });
+        if (ws) ws.send(data, { binary: !!binary });
+        else early.push({ data, binary: !!binary });
+      },
       close: (code = 1000, reason) => (ws ? ws.close(code, reason) : void (closeEarly = true)),
     },
   );
@@ -534,6 +539,13 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<v
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
     if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
     else client.send(out.body);
+    // The route response is a message too (MessageCount counts both directions).
+    recordWsMessageSent({
+      tenantId: conn.stage.tenant.id,
+      apiId: conn.stage.api.id,
+      stage: conn.stage.stageName,
+      resource: String(route.routeKey),
+    });
   }
   // The integration's own 4XX/5XX answer still reaches the client: an IntegrationError, not a failure.
   record(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
