@@ -636,16 +636,20 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
     return sendError(res, 403, "ForbiddenException", isAppError(e) ? e.message : "Forbidden");
   }
   const stage = await loadDeployedWsStage(apiId, stageName);
-  if (!stage || stage.tenant.id !== who.tenant.id) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  if (!stage) return sendError(res, 403, "ForbiddenException", "Forbidden");
   const method = (req.method ?? "GET").toUpperCase();
-  // execute-api:ManageConnections: reading a connection needs read access, posting or closing write.
-  if (!can(who.actor.role, method === "GET" ? "resource:read" : "resource:write"))
-    return sendError(
-      res,
-      403,
-      "ForbiddenException",
-      `User: ${who.actor.keyId} is not authorized to perform: execute-api:ManageConnections on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/{connectionId}`,
-    );
+  // execute-api:ManageConnections, refused as API Gateway words it: the caller's user ARN and the
+  // connection's resource ARN. Another team (another account) is never granted; in the API's own
+  // team, reading a connection needs read access, posting or closing it write access.
+  const resourceArn = `arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/${connectionId}`;
+  const callerIam = { accountId: who.tenant.accountId, keyId: who.actor.keyId };
+  if (
+    stage.tenant.id !== who.tenant.id ||
+    !can(who.actor.role, method === "GET" ? "resource:read" : "resource:write")
+  ) {
+    const message = notAuthorizedMessage(callerIam, resourceArn, "execute-api:ManageConnections");
+    return sendError(res, 403, "ForbiddenException", message);
+  }
   const conn = await findConnection(apiId, stageName, connectionId);
   if (!conn) return sendError(res, 410, "GoneException", null);
   const ok = (status: number, payload?: unknown) => {
