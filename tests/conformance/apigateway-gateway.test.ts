@@ -898,6 +898,43 @@ describe("the REST API gateway", () => {
       }),
     );
     await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id }));
+    // A Cognito authorizer switched to TOKEN needs a function and drops its user pools (providerARNs
+    // are not defined for TOKEN and REQUEST authorizers).
+    const pools = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "pools",
+        type: "COGNITO_USER_POOLS",
+        providerARNs: [`arn:aws:cognito-idp:${region}:${t.tenant.accountId}:userpool/${region}_abc`],
+        identitySource: "method.request.header.Authorization",
+      }),
+    );
+    const noUri = await gw
+      .send(
+        new UpdateAuthorizerCommand({
+          restApiId: api.id,
+          authorizerId: pools.id,
+          patchOperations: [{ op: "replace", path: "/type", value: "TOKEN" }],
+        }),
+      )
+      .catch((e) => e);
+    expect(noUri).toBeInstanceOf(BadRequestException);
+    expect(noUri.message).toBe("Invalid Authorizer URI specified");
+    const switched = await gw.send(
+      new UpdateAuthorizerCommand({
+        restApiId: api.id,
+        authorizerId: pools.id,
+        patchOperations: [
+          { op: "replace", path: "/type", value: "TOKEN" },
+          { op: "replace", path: "/authorizerUri", value: lambdaUri("gw-auth") },
+        ],
+      }),
+    );
+    expect(switched).toMatchObject({ type: "TOKEN", identitySource: "method.request.header.Authorization" });
+    expect(switched.providerARNs).toBeUndefined();
+    const reread = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: pools.id }));
+    expect(reread.providerARNs).toBeUndefined();
+    await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: pools.id }));
     const gone = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id })).catch((e) => e);
     expect(gone.message).toBe("Invalid Authorizer identifier specified");
 
