@@ -42,6 +42,31 @@ const sqlMessage =
 
 const consoleMessage = "The console reads and writes through tRPC procedures and the services they call.";
 
+// The dependency rule (docs/architecture.md): imports point down, main → http / trpc / jobs/catalog →
+// domains → platform → core. A domain never imports a door (server/http: the AWS, REST and gateway
+// doors; server/trpc, except a domain's own *.router.ts, which is the console's door for that
+// domain), an entry point or the job catalog; platform and core never import a domain or a door.
+// Type-only imports vanish at runtime and are allowed (a door's request type in a signature).
+const layerMessage =
+  "Imports point down (docs/architecture.md): main → http / trpc / jobs/catalog → domains → platform → core. Move the logic into the domain and let the door call it (pass the door's function as an argument if the use case needs one).";
+const below = (what) => ({
+  regex: `^(\\.\\./)+(${what})(/|$)|^@/server/(${what})(/|$)`,
+  allowTypeImports: true,
+  message: layerMessage,
+});
+const SQL_IMPORTS = {
+  paths: [{ name: "pg", allowTypeImports: true, message: sqlMessage }],
+  patterns: [{ regex: "(^|/)db$", importNames: ["prisma"], message: sqlMessage }],
+};
+const DOMAIN_UP = ["http|main|trpc", "jobs/catalog"].map(below);
+const ROUTER_UP = ["http|main", "jobs/catalog", "trpc/root"].map(below);
+const LOWER_UP = ["http|main|trpc|domains", "jobs/catalog"].map(below);
+const ROUTERS = ["server/domains/**/*.router.ts", "server/domains/**/*.router-*.ts"];
+const withLayers = (patterns, sql = true) => [
+  "error",
+  sql ? { ...SQL_IMPORTS, patterns: [...SQL_IMPORTS.patterns, ...patterns] } : { patterns },
+];
+
 export default defineConfig([
   globalIgnores([
     "node_modules/",
@@ -128,13 +153,7 @@ export default defineConfig([
     files: ["server/**/*.ts"],
     ignores: [...REPOSITORY, ...SQL_ALLOWED],
     rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          paths: [{ name: "pg", allowTypeImports: true, message: sqlMessage }],
-          patterns: [{ regex: "(^|/)db$", importNames: ["prisma"], message: sqlMessage }],
-        },
-      ],
+      "@typescript-eslint/no-restricted-imports": ["error", SQL_IMPORTS],
       "no-restricted-syntax": [
         "error",
         {
@@ -157,6 +176,29 @@ export default defineConfig([
         },
       ],
     },
+  },
+
+  // The dependency rule. `@typescript-eslint/no-restricted-imports` takes one option set per file, so
+  // each block below repeats the SQL restriction where the block above applies it.
+  {
+    files: ["server/domains/**/*.ts"],
+    ignores: ["**/*.test.ts", ...ROUTERS, ...REPOSITORY],
+    rules: { "@typescript-eslint/no-restricted-imports": withLayers(DOMAIN_UP) },
+  },
+  {
+    files: ROUTERS,
+    ignores: ["**/*.test.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": withLayers(ROUTER_UP) },
+  },
+  {
+    files: REPOSITORY.map((r) => `server/domains/${r}`),
+    ignores: ["**/*.test.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": withLayers(DOMAIN_UP, false) },
+  },
+  {
+    files: ["server/platform/**/*.ts", "server/core/**/*.ts"],
+    ignores: ["**/*.test.ts", ...SQL_ALLOWED],
+    rules: { "@typescript-eslint/no-restricted-imports": withLayers(LOWER_UP) },
   },
 
   // The console (pages, route handlers, components) reaches data through tRPC and the services, never

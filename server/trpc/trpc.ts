@@ -5,15 +5,25 @@ import { randomUUID } from "node:crypto";
 import { isAppError } from "../core/errors";
 import { logger, type Logger } from "../logger";
 import { resolveTenantScope, type TenantScope } from "../domains/tenants/tenant-access";
+import type { GatewayPipeline } from "../domains/apis/test-invoke";
+import { gatewayPipeline } from "../http/gateway/pipeline";
 
 // The console's tRPC setup, in one place:
-//  - context: the signed-in user (next-auth JWT) and a request logger;
+//  - context: the signed-in user (next-auth JWT), a request logger, and the execute-api pipeline
+//    (http/gateway) for the use cases that run it (a method's "Test"), which domains cannot import;
 //  - errors: AppError → tRPC code via the shared table; zod and AppError field errors reach forms
 //    as `data.fieldErrors`;
 //  - procedures: public, authed (signed in), tenant (signed in + member of the tenant named by the
 //    `tenant` input; the role check itself happens in the service, through server/auth/permissions).
 
-export type Context = { userId: string | null; requestId: string; log: Logger; origin: string | null };
+export type Context = {
+  userId: string | null;
+  requestId: string;
+  log: Logger;
+  origin: string | null;
+  /** Always set by createContext; optional so callers that build a context by hand need not. */
+  gateway?: GatewayPipeline;
+};
 
 /** `origin`: where the browser reached us (links the server hands out, e.g. SubscribeURL). */
 export async function createContext(opts: { userId: string | null; origin?: string | null }): Promise<Context> {
@@ -22,6 +32,7 @@ export async function createContext(opts: { userId: string | null; origin?: stri
     userId: opts.userId,
     requestId,
     origin: opts.origin ?? null,
+    gateway: gatewayPipeline,
     log: logger.child({ requestId, actor: opts.userId ?? "anonymous" }),
   };
 }

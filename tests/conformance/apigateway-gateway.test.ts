@@ -898,6 +898,43 @@ describe("the REST API gateway", () => {
       }),
     );
     await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id }));
+    // A Cognito authorizer switched to TOKEN needs a function and drops its user pools (providerARNs
+    // are not defined for TOKEN and REQUEST authorizers).
+    const pools = await gw.send(
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: "pools",
+        type: "COGNITO_USER_POOLS",
+        providerARNs: [`arn:aws:cognito-idp:${region}:${t.tenant.accountId}:userpool/${region}_abc`],
+        identitySource: "method.request.header.Authorization",
+      }),
+    );
+    const noUri = await gw
+      .send(
+        new UpdateAuthorizerCommand({
+          restApiId: api.id,
+          authorizerId: pools.id,
+          patchOperations: [{ op: "replace", path: "/type", value: "TOKEN" }],
+        }),
+      )
+      .catch((e) => e);
+    expect(noUri).toBeInstanceOf(BadRequestException);
+    expect(noUri.message).toBe("Invalid Authorizer URI specified");
+    const switched = await gw.send(
+      new UpdateAuthorizerCommand({
+        restApiId: api.id,
+        authorizerId: pools.id,
+        patchOperations: [
+          { op: "replace", path: "/type", value: "TOKEN" },
+          { op: "replace", path: "/authorizerUri", value: lambdaUri("gw-auth") },
+        ],
+      }),
+    );
+    expect(switched).toMatchObject({ type: "TOKEN", identitySource: "method.request.header.Authorization" });
+    expect(switched.providerARNs).toBeUndefined();
+    const reread = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: pools.id }));
+    expect(reread.providerARNs).toBeUndefined();
+    await gw.send(new DeleteAuthorizerCommand({ restApiId: api.id, authorizerId: pools.id }));
     const gone = await gw.send(new GetAuthorizerCommand({ restApiId: api.id, authorizerId: tmp.id })).catch((e) => e);
     expect(gone.message).toBe("Invalid Authorizer identifier specified");
 
@@ -957,6 +994,35 @@ describe("the REST API gateway", () => {
       body: { principal: "user-bob", kind: "REQUEST" },
     });
     expect((await call("/r", {})).status).toBe(401);
+  });
+
+  it("method settings' throttling: a limit patched alone keeps the other's default; a burst of 0 admits nothing", async () => {
+    const mock = {
+      integration: { type: "MOCK" as const, requestTemplates: { "application/json": '{"statusCode": 200}' } },
+      responses: ok200,
+    };
+    const { apiId } = await buildApi({ "/slow": { GET: mock }, "/shut": { GET: mock } });
+    const base = await deploy(apiId);
+    await gw.send(
+      new UpdateStageCommand({
+        restApiId: apiId,
+        stageName: "test",
+        patchOperations: [
+          // Every method: a rate alone (a token every 1,000 s), its burst the default 5,000 ...
+          { op: "replace", path: "/*/*/throttling/rateLimit", value: "0.001" },
+          // ... but /slow GET: a burst of 2 alone, and /shut GET: a burst of 0 alone.
+          { op: "replace", path: "/~1slow/GET/throttling/burstLimit", value: "2" },
+          { op: "replace", path: "/~1shut/GET/throttling/burstLimit", value: "0" },
+        ],
+      }),
+    );
+    // A method setting starts from API Gateway's defaults (rate 10,000, burst 5,000), not from */*.
+    const slow: number[] = [];
+    for (let i = 0; i < 4; i++) slow.push((await fetch(`${base}/slow`)).status);
+    expect(slow).toEqual([200, 200, 200, 200]);
+    const shut = await fetch(`${base}/shut`);
+    expect(shut.status).toBe(429);
+    expect(await shut.json()).toEqual({ message: "Too Many Requests" });
   });
 
   it("writes the stage's access log lines with its format", async () => {

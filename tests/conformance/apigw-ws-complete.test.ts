@@ -358,6 +358,52 @@ describe("throttling", () => {
     expect(await open(`ws://127.0.0.1:${b.port}/gw/${ApiId}/prod`)).toBe(429);
     c.client.close();
   });
+
+  it("applies a burst or a rate set alone (the other limit is the account's or the stage's)", async () => {
+    // A burst of 0 alone: nothing is admitted, whatever the rate.
+    const closed = await buildApi({ stage: { DefaultRouteSettings: { ThrottlingBurstLimit: 0 } } });
+    expect(await open(`ws://127.0.0.1:${a.port}/gw/${closed.ApiId}/prod`)).toBe(429);
+    // The stage's rate alone (burst 5,000) and $default's burst alone (2, at the stage's rate).
+    const { ApiId } = await buildApi({
+      stage: {
+        DefaultRouteSettings: { ThrottlingRateLimit: 0.001 },
+        RouteSettings: { $default: { ThrottlingBurstLimit: 2 } },
+      },
+    });
+    const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+    c.client.send("x");
+    expect(JSON.parse(await c.text())).toMatchObject({ body: "x" });
+    c.client.send("y");
+    expect(JSON.parse(await c.text())).toMatchObject({ body: "y" });
+    c.client.send("z");
+    expect(JSON.parse(await c.text())).toMatchObject({ message: "Too many requests" });
+    c.client.close();
+  });
+});
+
+describe("MessageCount", () => {
+  it("counts the client's frames, route responses and @connections POSTs, in the process that sends them", async () => {
+    const { ApiId } = await buildApi({});
+    const c = await must(`ws://127.0.0.1:${a.port}/gw/${ApiId}/prod`);
+    c.client.send("who"); // a client frame, answered by a route response
+    const { connectionId } = JSON.parse(await c.text()) as { connectionId: string };
+    // Posted through the other process: the process holding the socket sends (and counts) it.
+    await mgmt(b, ApiId).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from("hi") }));
+    expect(await c.text()).toBe("hi");
+    c.client.close();
+    const metrics = async () => {
+      const r = await fetch(`${b.url}/api/v1/apis/${ApiId}/metrics`, {
+        headers: { authorization: `Bearer ${t.key.id}.${t.key.secret}` },
+      });
+      return ((await r.json()) as { totals: { messageCount: number; connectCount: number } }).totals;
+    };
+    let totals = await metrics();
+    for (let i = 0; i < 50 && totals.messageCount < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      totals = await metrics();
+    }
+    expect(totals).toMatchObject({ connectCount: 1, messageCount: 3 });
+  });
 });
 
 describe("binary frames", () => {

@@ -450,8 +450,15 @@ describe("WebSocket data plane", () => {
     await expect(
       onB.send(new PostToConnectionCommand({ ConnectionId: "AAAAAAAAAAAAAAA=", Data: Buffer.from("x") })),
     ).rejects.toBeInstanceOf(GoneException);
-    await expect(mgmt(b, other).send(new GetConnectionCommand({ ConnectionId: id }))).rejects.toBeInstanceOf(
-      ForbiddenException,
+    // Another team's caller: API Gateway's ManageConnections refusal, naming its user and the connection.
+    const connectionArn = (method: string) =>
+      `arn:aws:execute-api:${region}:${t.tenant.accountId}:${apiId}/prod/${method}/@connections/${id}`;
+    const stranger = await mgmt(b, other)
+      .send(new GetConnectionCommand({ ConnectionId: id }))
+      .catch((e: unknown) => e);
+    expect(stranger).toBeInstanceOf(ForbiddenException);
+    expect((stranger as Error).message).toBe(
+      `User: arn:aws:iam::${other.tenant.accountId}:user/${other.key.id} is not authorized to perform: execute-api:ManageConnections on resource: ${connectionArn("GET")}`,
     );
     const viewerKey = await createApiKey(t.actor, t.tenant.id, { name: "viewer", role: "viewer" });
     const viewer = { ...t, key: { id: viewerKey.id, secret: viewerKey.secret } } as TestTenant;
@@ -462,7 +469,9 @@ describe("WebSocket data plane", () => {
       .send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from("x") }))
       .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ForbiddenException);
-    expect((denied as Error).message).toMatch(/is not authorized to perform: execute-api:ManageConnections/);
+    expect((denied as Error).message).toBe(
+      `User: arn:aws:iam::${t.tenant.accountId}:user/${viewerKey.id} is not authorized to perform: execute-api:ManageConnections on resource: ${connectionArn("POST")}`,
+    );
     const unsigned = await fetch(`${b.url}/gw/${apiId}/prod/@connections/${encodeURIComponent(id)}`, {
       method: "POST",
       body: "x",

@@ -311,6 +311,58 @@ describe("routing and integrations", () => {
     expect(v1.status).toBe(202);
     const e1 = ((await v1.json()) as { got: Record<string, unknown> }).got;
     expect(e1).toMatchObject({ version: "1.0", httpMethod: "GET", path: "/v1", queryStringParameters: { x: "1" } });
+    // API Gateway's 1.0 example event for HTTP APIs: its keys in its order, and its requestContext
+    // (not 2.0's http/routeKey/timeEpoch): REST-style names, the identity with nulls, resourceId null.
+    expect(Object.keys(e1)).toEqual([
+      "version",
+      "resource",
+      "path",
+      "httpMethod",
+      "headers",
+      "multiValueHeaders",
+      "queryStringParameters",
+      "multiValueQueryStringParameters",
+      "requestContext",
+      "pathParameters",
+      "stageVariables",
+      "body",
+      "isBase64Encoded",
+    ]);
+    const rc = e1.requestContext as Record<string, unknown>;
+    expect(rc).toEqual({
+      accountId: t.tenant.accountId,
+      apiId: api,
+      authorizer: { claims: null, scopes: null },
+      domainName: expect.any(String),
+      domainPrefix: api,
+      extendedRequestId: rc.requestId,
+      httpMethod: "GET",
+      identity: {
+        accessKey: null,
+        accountId: null,
+        caller: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: expect.stringMatching(/\d/),
+        user: null,
+        userAgent: expect.any(String),
+        userArn: null,
+      },
+      path: "/v1",
+      protocol: "HTTP/1.1",
+      requestId: expect.any(String),
+      requestTime: expect.stringMatching(/^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/),
+      requestTimeEpoch: expect.any(Number),
+      resourceId: null,
+      resourcePath: "/v1",
+      stage: "$default",
+    });
+    expect(Object.keys(rc)[0]).toBe("accountId");
+    expect(Object.keys(rc).at(-1)).toBe("stage");
+    expect(v1.headers.get("apigw-requestid")).toBe(rc.requestId);
 
     const fail = await fetch(`${web.url}/gw/${api}/fail`);
     expect(fail.status).toBe(500);
@@ -407,6 +459,17 @@ describe("authorizers", () => {
         AuthorizationScopes: ["orders:write"],
       }),
     );
+    // The same authorizer before a payload 1.0 function: the claims sit in requestContext.authorizer.
+    const i1 = await gw.send(new CreateIntegrationCommand({ ApiId, ...fnTo("v1", "1.0") }));
+    await gw.send(
+      new CreateRouteCommand({
+        ApiId,
+        RouteKey: "POST /secure1",
+        Target: `integrations/${i1.IntegrationId}`,
+        AuthorizationType: "JWT",
+        AuthorizerId: a.AuthorizerId,
+      }),
+    );
     await gw.send(new CreateStageCommand({ ApiId, StageName: "$default", AutoDeploy: true }));
     const token = (claims: Record<string, unknown>, aud = "my-api", iss = idp.url) =>
       new SignJWT(claims)
@@ -426,6 +489,17 @@ describe("authorizers", () => {
     expect(got.requestContext.authorizer).toMatchObject({
       jwt: { claims: { sub: "user-1", iss: idp.url }, scopes: ["orders:read", "orders:write"] },
     });
+    const ok1 = await fetch(`${web.url}/gw/${ApiId}/secure1`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await token({ scope: "orders:read" })}` },
+    });
+    expect(ok1.status).toBe(202);
+    const got1 = ((await ok1.json()) as { got: { requestContext: { authorizer: Record<string, unknown> } } }).got;
+    expect(got1.requestContext.authorizer).toMatchObject({
+      claims: { sub: "user-1", iss: idp.url },
+      scopes: ["orders:read"],
+    });
+    expect(got1.requestContext.authorizer.jwt).toBeUndefined();
     expect((await call()).status).toBe(401);
     const wrongAud = await call(`Bearer ${await token({ scope: "orders:write" }, "other")}`);
     expect(wrongAud.status).toBe(401);
@@ -654,6 +728,40 @@ describe("CORS, throttling, auto-deploy", () => {
     expect((await fetch(`${web.url}/gw/${api}/tight`)).status).toBe(200);
     expect((await fetch(`${web.url}/gw/${api}/tight`)).status).toBe(429);
     for (let i = 0; i < 3; i++) expect((await fetch(`${web.url}/gw/${api}/free`)).status).toBe(200);
+  });
+
+  it("applies a rate or a burst set alone, the other limit coming from the level above", async () => {
+    const api = await buildApi([
+      { key: "GET /free", integration: fnTo("bare") },
+      { key: "GET /tight", integration: fnTo("bare") },
+    ]);
+    // The stage sets a rate alone (its burst is the account's 5,000); the route a burst alone (its
+    // rate is the stage's): a token every 1,000 seconds and a bucket of 2 for GET /tight.
+    await gw.send(
+      new UpdateStageCommand({
+        ApiId: api,
+        StageName: "$default",
+        DefaultRouteSettings: { ThrottlingRateLimit: 0.001 },
+        RouteSettings: { "GET /tight": { ThrottlingBurstLimit: 2 } },
+      }),
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${web.url}/gw/${api}/tight`)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${web.url}/gw/${api}/free`)).status).toBe(200);
+
+    // A burst of 0 set alone on the stage admits nothing, whatever the (account's) rate.
+    const closed = await buildApi([{ key: "GET /t", integration: fnTo("bare") }]);
+    await gw.send(
+      new UpdateStageCommand({
+        ApiId: closed,
+        StageName: "$default",
+        DefaultRouteSettings: { ThrottlingBurstLimit: 0 },
+      }),
+    );
+    const r = await fetch(`${web.url}/gw/${closed}/t`);
+    expect(r.status).toBe(429);
+    expect(await r.json()).toEqual({ message: "Too Many Requests" });
   });
 
   it("an auto-deploy $default stage serves a new route at once; a manual stage waits for a deployment", async () => {

@@ -57,6 +57,43 @@ const files: Record<string, string> = {
     `export type Row = pg.QueryResultRow;`,
     ``,
   ].join("\n"),
+  // The dependency rule: a domain importing a door (what apis.console-test.ts once did with the AWS
+  // door's test-invoke), the job catalog or tRPC; a domain's router may use tRPC; core importing a
+  // domain; type-only imports and a domain's own sibling named like a layer are fine.
+  "server/domains/e/use.service.ts": [
+    `import { testInvokeMethod } from "../../http/aws/apigateway/test-invoke";`,
+    `import type { AwsCall } from "../../http/aws/types";`,
+    `import { handlers } from "../../jobs/catalog";`,
+    `import { router } from "../../trpc/trpc";`,
+    `import { serveRequest } from "@/server/http/gateway/gateway";`,
+    `import { local } from "./http";`,
+    `import { sqlFree } from "../other/thing.service";`,
+    `import { pool } from "../../db";`,
+    `export const all = [testInvokeMethod, handlers, router, serveRequest, local, sqlFree, pool];`,
+    `export type Call = AwsCall;`,
+    ``,
+  ].join("\n"),
+  "server/domains/e/use.router.ts": [
+    `import { router } from "../../trpc/trpc";`,
+    `import { appRouter } from "../../trpc/root";`,
+    `import { door } from "../../http/door";`,
+    `export const all = [router, appRouter, door];`,
+    ``,
+  ].join("\n"),
+  "server/domains/e/use.repository.ts": [
+    `import { pool } from "../../db";`,
+    `import { door } from "../../main/web";`,
+    `export const all = [pool().query("SELECT 1"), door];`,
+    ``,
+  ].join("\n"),
+  "server/core/e/pure.ts": [
+    `import { use } from "../../domains/e/use.service";`,
+    `import type { Call } from "../../domains/e/use.service";`,
+    `import { other } from "../apis/model";`,
+    `export const all = [use, other];`,
+    `export type C = Call;`,
+    ``,
+  ].join("\n"),
   // The console has no database handle of its own; types are fine.
   "components/d/thing-list.tsx": [
     `import type { Queryable } from "@/server/db";`,
@@ -114,6 +151,14 @@ describe("eslint.config.js", () => {
     const file = "server/d/thing.service.ts";
     expect(ruleLines(file, "@typescript-eslint/no-restricted-imports")).toEqual([2, 3]);
     expect(ruleLines(file, "no-restricted-syntax")).toEqual([6, 9]);
+  });
+
+  it("reports a domain, its repository or core importing a layer above it, but not types or a router's tRPC", () => {
+    const rule = "@typescript-eslint/no-restricted-imports";
+    expect(ruleLines("server/domains/e/use.service.ts", rule)).toEqual([1, 3, 4, 5]);
+    expect(ruleLines("server/domains/e/use.router.ts", rule)).toEqual([2, 3]);
+    expect(ruleLines("server/domains/e/use.repository.ts", rule)).toEqual([2]);
+    expect(ruleLines("server/core/e/pure.ts", rule)).toEqual([1]);
   });
 
   it("keeps database handles out of the console, but not their types", () => {

@@ -15,6 +15,7 @@ import {
   CreateRouteCommand,
   CreateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from "@aws-sdk/client-apigatewaymanagementapi";
 
 // API metrics and the access log end to end: a REST API (a cached MOCK GET, a MOCK whose template
 // is broken → 500, and an unknown path → 403) called through a started web process; then the
@@ -348,16 +349,33 @@ describe("API metrics and access log", () => {
       client.send(JSON.stringify({ op }));
       await reply;
     }
+    // Two @connections POSTs (the AWS door's PostToConnection) reach the client too.
+    const [connection] = await api.apis.v2.connections({ tenant, apiId: wsId });
+    const posts = new ApiGatewayManagementApiClient({
+      endpoint: `${web.url}/gw/${wsId}/live`,
+      region: "us-east-1",
+      credentials: { accessKeyId: t.key.id, secretAccessKey: t.key.secret },
+      maxAttempts: 1,
+    });
+    for (const data of ["one", "two"]) {
+      const got = new Promise((r) => client.once("message", r));
+      await posts.send(new PostToConnectionCommand({ ConnectionId: connection!.id, Data: Buffer.from(data) }));
+      await got;
+    }
+    posts.destroy();
     client.close();
     const m = await waitFor(
       "the WebSocket messages' flush",
       () => api.apis.metrics({ tenant, apiId: wsId }),
-      (x) => x.totals.count >= 6,
+      (x) => x.totals.count >= 6 && x.totals.messageCount >= 10,
     );
+    // MessageCount counts both directions: the client's 5 frames, the 3 route responses (ping, ping,
+    // bad: the integration's 500 still reaches the client; "other" and "down" get the gateway's error
+    // frames, which are not route responses) and the 2 POSTs. Count stays the client's requests.
     const expected = {
       count: 6,
       connectCount: 1,
-      messageCount: 5,
+      messageCount: 10,
       errors4xx: 1,
       errors5xx: 2,
       clientErrors: 1,

@@ -137,8 +137,13 @@ describe("APIs console: HTTP API stage settings (tRPC)", () => {
         accessLogFormat: "$context.status",
       }),
     );
-    expect(fe.accessLogDestinationArn?.[0]).toMatch(/log group ARN/);
-    expect(fe.accessLogFormat).toEqual(["Include $context.requestId (or $context.extendedRequestId)."]);
+    // API Gateway's own messages: the console and the AWS door share the services' check.
+    expect(fe.accessLogDestinationArn).toEqual([
+      "Invalid ARN specified in the request. ARNs must start with 'arn:': my-log-group",
+    ]);
+    expect(fe.accessLogFormat).toEqual([
+      "The following errors are found in Access Log Format: Access Log format must include either $context.requestId or $context.extendedRequestId : '$context.status'",
+    ]);
     expect(
       (await fieldErrorsOf(api.apis.v2.saveStage({ ...base, create: false, accessLogDestinationArn: destinationArn })))
         .accessLogFormat,

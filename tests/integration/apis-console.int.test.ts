@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ZodError, z } from "zod";
 import { appRouter } from "../../server/trpc/root";
 import { createCallerFactory } from "../../server/trpc/trpc";
+import { gatewayPipeline } from "../../server/http/gateway/pipeline";
 import { logger } from "../../server/logger";
 import { handleGateway } from "../../server/http/gateway/gateway";
 import { createTestTenant, addMember, createTestUser, uniqueName } from "../helpers/fixtures";
@@ -12,7 +13,13 @@ import { createServer } from "node:http";
 // gateway; API keys and usage plans; viewers read but cannot change.
 
 const callerFor = (userId: string) =>
-  createCallerFactory(appRouter)({ userId, requestId: "test", log: logger, origin: "http://sb.test" });
+  createCallerFactory(appRouter)({
+    userId,
+    requestId: "test",
+    log: logger,
+    origin: "http://sb.test",
+    gateway: gatewayPipeline,
+  });
 
 const SQS_TEMPLATE = "Action=SendMessage&MessageBody=$util.urlEncode($input.json('$.order'))";
 

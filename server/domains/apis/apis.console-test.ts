@@ -1,17 +1,18 @@
-import { randomUUID } from "node:crypto";
 import type { Actor } from "../../auth/permissions";
 import { buildRouter, matchRoute } from "../../core/apis/routing";
-import { logger } from "../../logger";
-import { integrationBody } from "../../http/gateway/integrations";
-import { readQuery } from "../../http/gateway/request";
-import { testInvokeMethod } from "../../http/aws/apigateway/test-invoke";
+import { testInvokeMethod, type GatewayPipeline } from "./test-invoke";
 import { loadApi } from "./rest-api.service";
 
 // "Test" on a method: TestInvokeMethod through the gateway's pipeline on the API's current
 // definition, plus what the test page shows beside AWS's answer: the integration request body after
-// the mapping template (the gateway's own integrationBody on the same request).
+// the mapping template (the gateway's own integrationBody on the same request). The pipeline comes
+// from the tRPC context (ctx.gateway): the domain does not import the gateway door.
 
-type Ctx = { actor: Actor; tenant: { id: string; slug: string; name: string; accountId: string } };
+type Ctx = {
+  actor: Actor;
+  tenant: { id: string; slug: string; name: string; accountId: string };
+  gateway: GatewayPipeline;
+};
 
 export type TestInput = {
   apiId: string;
@@ -25,22 +26,10 @@ export type TestInput = {
 
 export async function consoleTestInvoke(c: Ctx, input: TestInput, origin: string | null) {
   const baseUrl = origin ?? process.env.SIGNALBOX_PUBLIC_URL ?? "http://localhost:3000";
-  const requestId = randomUUID();
   const out = await testInvokeMethod(
-    {
-      ctx: {
-        actor: c.actor,
-        tenant: c.tenant,
-        region: process.env.SIGNALBOX_REGION ?? "us-east-1",
-        service: "apigateway",
-        requestId,
-        log: logger.child({ requestId }),
-        baseUrl,
-      },
-      protocol: "rest-json",
-      action: "TestInvokeMethod",
-      path: "/",
-    } as Parameters<typeof testInvokeMethod>[0],
+    { actor: c.actor, tenant: c.tenant },
+    c.gateway,
+    baseUrl,
     input.apiId,
     input.resourceId,
     input.httpMethod,
@@ -51,17 +40,7 @@ export async function consoleTestInvoke(c: Ctx, input: TestInput, origin: string
       stageVariables: input.stageVariables,
     },
   );
-  return {
-    ...(out as {
-      status: number;
-      body: string;
-      headers: Record<string, string>;
-      multiValueHeaders: Record<string, string[]>;
-      log: string;
-      latency: number;
-    }),
-    integrationRequest: await mappedRequest(c, input),
-  };
+  return { ...out, integrationRequest: await mappedRequest(c, input) };
 }
 
 /** The integration request body the method's mapping produces for this request (or why there is none). */
@@ -76,9 +55,9 @@ async function mappedRequest(c: Ctx, input: TestInput): Promise<{ body: string |
   if (!match || !integration) return { body: null, note: "No method matches this path." };
   if (integration.type === "HTTP_PROXY" || integration.type === "AWS_PROXY")
     return { body: null, note: "Proxy integration: the request is passed as it is (no mapping)." };
-  const { query, multi } = readQuery(qi < 0 ? "" : raw.slice(qi + 1));
+  const { query, multi } = c.gateway.readQuery(qi < 0 ? "" : raw.slice(qi + 1));
   try {
-    const b = integrationBody(integration, {
+    const b = c.gateway.integrationBody(integration, {
       httpMethod: method,
       path: "/" + segments.join("/"),
       pathParams: match.pathParams,

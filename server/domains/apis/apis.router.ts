@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../core/errors";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
   consoleAddResource,
@@ -197,7 +198,10 @@ export const apisRouter = router({
         stageVariables: strMap,
       }),
     )
-    .mutation(({ ctx, input }) => consoleTestInvoke(ctx, input, ctx.origin)),
+    .mutation(({ ctx, input }) => {
+      if (!ctx.gateway) throw new AppError("unavailable", "The gateway pipeline is not available here.");
+      return consoleTestInvoke({ ...ctx, gateway: ctx.gateway }, input, ctx.origin);
+    }),
   deploy: tenantProcedure
     .input(
       apiRef.extend({

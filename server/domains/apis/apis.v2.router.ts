@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../core/errors";
+import { accessLogDestinationError, accessLogFormatError } from "../../core/apis/access-log-settings";
 import { router, tenantProcedure } from "../../trpc/trpc";
 import {
   consoleCreateHttpApi,
@@ -82,25 +83,22 @@ const throttle = z.object({
 const bothOrNeither = (t: z.infer<typeof throttle>) =>
   (t.throttlingRateLimit === null) === (t.throttlingBurstLimit === null);
 const bothOrNeitherError = { message: "Set both the rate and the burst (or neither).", path: ["throttlingBurstLimit"] };
-// AccessLogSettings: a CloudWatch Logs log group (or amazon-apigateway-* Firehose stream) ARN and a
-// one-line format with $context.requestId (or extendedRequestId), as AWS requires.
+// AccessLogSettings: checked field by field with the services' own check (core/apis/access-log-settings),
+// so the form shows API Gateway's message under each field; the service checks again.
+const zodCheck = (error: (v: string) => string | null) => (v: string, ctx: z.RefinementCtx) => {
+  const message = error(v);
+  if (message) ctx.addIssue({ code: "custom", message });
+};
 const logDestination = z
   .string()
   .trim()
-  .regex(
-    /^arn:aws[a-z-]*:(logs:[a-z0-9-]+:\d{12}:log-group:[\w./#-]+(:\*)?|firehose:[a-z0-9-]+:\d{12}:deliverystream\/amazon-apigateway-[\w.-]+)$/,
-    "A CloudWatch Logs log group ARN (arn:aws:logs:region:account:log-group:name) or an amazon-apigateway-* Firehose stream ARN.",
-  );
+  .superRefine(zodCheck((v) => accessLogDestinationError(v, "HTTP")));
 const logFormat = z
   .string()
   .trim()
   .min(1, "Give the line's format.")
   .max(4096)
-  .refine((f) => !/[\r\n]/.test(f), "One line.")
-  .refine(
-    (f) => /\$context\.(requestId|extendedRequestId)\b/.test(f),
-    "Include $context.requestId (or $context.extendedRequestId).",
-  );
+  .superRefine(zodCheck((v) => accessLogFormatError(v, "HTTP")));
 const stageVariables = z.record(
   z.string().regex(/^[a-zA-Z0-9_]{1,64}$/, "Names: letters, digits and _ (up to 64)."),
   z.string().max(2048),

@@ -11,6 +11,7 @@ import {
   type Snapshot,
 } from "../../core/apis/model";
 import { applyPatch, unescapePointer, type PatchOperation } from "../../core/apis/patch";
+import { accessLogSettingsError } from "../../core/apis/access-log-settings";
 import {
   deleteDeploymentRow,
   deleteStageRow,
@@ -352,6 +353,8 @@ export async function updateStage(caller: Caller, apiId: string, name: string, o
     if (deploymentId !== s.deploymentId && !(await findDeployment(tx, caller.tenant.id, apiId, deploymentId)))
       throw badRequest("Invalid deployment identifier specified");
     checkVariables(target.variables as Record<string, string> | undefined);
+    const logError = accessLogSettingsError(target.accessLogSettings as StageSettings["accessLogSettings"], "REST");
+    if (logError) throw badRequest(logError);
     const saved = await saveStage(tx, caller.tenant.id, apiId, name, deploymentId, target as StageSettings);
     await audit(caller, "api.stage.update", apiId, { stageName: name, deploymentId }, tx);
     return stageWire(saved);

@@ -1078,7 +1078,7 @@ export async function createAuthorizer(caller: Caller, apiId: string, input: Aut
       type: (input.type ?? "") as Authorizer["type"],
       authorizerResultTtlInSeconds: input.authorizerResultTtlInSeconds ?? 300,
     };
-    if (input.providerARNs) a.providerARNs = input.providerARNs;
+    if (input.providerARNs && a.type === "COGNITO_USER_POOLS") a.providerARNs = input.providerARNs;
     if (input.authType) a.authType = input.authType;
     if (input.authorizerUri) a.authorizerUri = input.authorizerUri;
     if (input.authorizerCredentials) a.authorizerCredentials = input.authorizerCredentials;
@@ -1122,6 +1122,11 @@ export async function updateAuthorizer(caller: Caller, apiId: string, id: string
       authorizerResultTtlInSeconds: "int",
       providerARNs: "list",
     });
+    // providerARNs belong to COGNITO_USER_POOLS authorizers ("for a TOKEN or REQUEST authorizer, this
+    // is not defined"): an authorizer switched to TOKEN or REQUEST drops its user pools, and a
+    // TOKEN authorizer made from a Cognito one gets the header it reads by default.
+    if (a.type !== "COGNITO_USER_POOLS") delete a.providerARNs;
+    if (a.type === "TOKEN" && a.identitySource === undefined) a.identitySource = "method.request.header.Authorization";
     checkAuthorizer(a as Authorizer);
     doc.authorizers![id] = a as Authorizer;
     return a;

@@ -33,7 +33,7 @@ export function iamAuthorizer2(c: IamCaller) {
   };
 }
 
-/** REST's (and WebSocket's) refusal of a caller no policy grants. */
-export function notAuthorizedMessage(c: IamCaller, resourceArn: string): string {
-  return `User: ${iamUserArn(c)} is not authorized to perform: execute-api:Invoke on resource: ${resourceArn}`;
+/** REST's (and WebSocket's, and @connections') refusal of a caller no policy grants. */
+export function notAuthorizedMessage(c: IamCaller, resourceArn: string, action = "execute-api:Invoke"): string {
+  return `User: ${iamUserArn(c)} is not authorized to perform: ${action} on resource: ${resourceArn}`;
 }

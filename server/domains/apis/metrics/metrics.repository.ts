@@ -24,6 +24,8 @@ export type MetricRow = {
   clientErrors: number;
   integrationErrors: number;
   executionErrors: number;
+  /** WebSocket APIs: frames sent to clients (route responses, @connections POSTs), part of MessageCount. */
+  messagesSent: number;
   buckets: number[];
 };
 
@@ -35,12 +37,13 @@ export async function addMetricRows(db: Queryable, rows: MetricRow[]): Promise<v
     `INSERT INTO api_metrics_minute AS m (tenant_id, api_id, stage, resource, method, minute, count, errors_4xx,
        errors_5xx, latency_sum, latency_min, latency_max, integration_count, integration_latency_sum,
        integration_latency_max, cache_hits, cache_misses, latency_buckets, client_errors, integration_errors,
-       execution_errors)
-     SELECT t, a, s, r, me, mi, c, e4, e5, ls, lmin, lmax, ic, ils, ilmax, ch, cm, b::int[], ce, ie, ee
+       execution_errors, messages_sent)
+     SELECT t, a, s, r, me, mi, c, e4, e5, ls, lmin, lmax, ic, ils, ilmax, ch, cm, b::int[], ce, ie, ee, ms
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::bigint[],
        $8::bigint[], $9::bigint[], $10::float8[], $11::float8[], $12::float8[], $13::bigint[], $14::float8[],
-       $15::float8[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[], $20::bigint[], $21::bigint[])
-       AS x(t, a, s, r, me, mi, c, e4, e5, ls, lmin, lmax, ic, ils, ilmax, ch, cm, b, ce, ie, ee)
+       $15::float8[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[], $20::bigint[], $21::bigint[],
+       $22::bigint[])
+       AS x(t, a, s, r, me, mi, c, e4, e5, ls, lmin, lmax, ic, ils, ilmax, ch, cm, b, ce, ie, ee, ms)
      ON CONFLICT (tenant_id, api_id, minute, stage, resource, method) DO UPDATE SET
        count = m.count + EXCLUDED.count,
        errors_4xx = m.errors_4xx + EXCLUDED.errors_4xx,
@@ -56,6 +59,7 @@ export async function addMetricRows(db: Queryable, rows: MetricRow[]): Promise<v
        client_errors = m.client_errors + EXCLUDED.client_errors,
        integration_errors = m.integration_errors + EXCLUDED.integration_errors,
        execution_errors = m.execution_errors + EXCLUDED.execution_errors,
+       messages_sent = m.messages_sent + EXCLUDED.messages_sent,
        latency_buckets = ARRAY(
          SELECT coalesce(o, 0) + coalesce(n, 0)
          FROM unnest(m.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS u(o, n, i) ORDER BY i)`,
@@ -81,6 +85,7 @@ export async function addMetricRows(db: Queryable, rows: MetricRow[]): Promise<v
       col("clientErrors"),
       col("integrationErrors"),
       col("executionErrors"),
+      col("messagesSent"),
     ],
   );
 }
@@ -182,7 +187,7 @@ export type SeriesRow = {
   integrationLatencyMax: number | null;
   cacheHits: number;
   cacheMisses: number;
-  /** WebSocket APIs: ConnectCount (CONNECT rows), MessageCount (MESSAGE rows) and the error kinds. */
+  /** WebSocket APIs: ConnectCount (CONNECT rows), MessageCount (MESSAGE rows and frames sent) and the error kinds. */
   connectCount: number;
   messageCount: number;
   clientErrors: number;
@@ -211,7 +216,7 @@ export async function metricSeries(db: Queryable, f: MetricFilter, periodSeconds
        sum(integration_latency_sum) AS "integrationLatencySum", max(integration_latency_max) AS "integrationLatencyMax",
        sum(cache_hits)::float8 AS "cacheHits", sum(cache_misses)::float8 AS "cacheMisses",
        coalesce(sum(count) FILTER (WHERE method = 'CONNECT'), 0)::float8 AS "connectCount",
-       coalesce(sum(count) FILTER (WHERE method = 'MESSAGE'), 0)::float8 AS "messageCount",
+       (coalesce(sum(count) FILTER (WHERE method = 'MESSAGE'), 0) + sum(messages_sent))::float8 AS "messageCount",
        sum(client_errors)::float8 AS "clientErrors", sum(integration_errors)::float8 AS "integrationErrors",
        sum(execution_errors)::float8 AS "executionErrors",
        coalesce(min(hist.buckets), '{}') AS buckets

@@ -62,14 +62,16 @@ let flushing: Promise<void> | null = null;
 
 const clip = (s: string | null) => (s !== null && s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s);
 
-/** Counts one finished gateway request. Never throws, never waits. */
-export function recordApiRequest(r: ApiRequestRecord): void {
-  const minuteMs = r.startedAt - (r.startedAt % 60_000);
+type MetricKey = { tenantId: string; apiId: string; stage: string; resource: string | null; method: string };
+
+/** The minute's counters of one API × stage × resource × method (null: too many keys buffered). */
+function metricRow(r: MetricKey, at: number): MetricRow | null {
+  const minuteMs = at - (at % 60_000);
   const resource = r.resource ?? "-";
   const key = `${r.tenantId}\u0000${r.apiId}\u0000${minuteMs}\u0000${r.stage}\u0000${resource}\u0000${r.method}`;
   let m = metrics.get(key);
   if (!m) {
-    if (metrics.size >= MAX_METRIC_KEYS) return void countDropped(1);
+    if (metrics.size >= MAX_METRIC_KEYS) return null;
     m = {
       tenantId: r.tenantId,
       apiId: r.apiId,
@@ -91,10 +93,30 @@ export function recordApiRequest(r: ApiRequestRecord): void {
       clientErrors: 0,
       integrationErrors: 0,
       executionErrors: 0,
+      messagesSent: 0,
       buckets: emptyHistogram(),
     };
     metrics.set(key, m);
   }
+  ensureTimer();
+  return m;
+}
+
+/**
+ * Counts one frame a WebSocket API sent to a client (a route response; an @connections POST, with
+ * no route key): part of CloudWatch's MessageCount ("messages sent to the WebSocket API, either from
+ * or to the client"), counted by the web process that sends it. Never throws, never waits.
+ */
+export function recordWsMessageSent(r: Omit<MetricKey, "method">, at = Date.now()): void {
+  const m = metricRow({ ...r, method: "MESSAGE" }, at);
+  if (!m) return void countDropped(1);
+  m.messagesSent++;
+}
+
+/** Counts one finished gateway request. Never throws, never waits. */
+export function recordApiRequest(r: ApiRequestRecord): void {
+  const m = metricRow(r, r.startedAt);
+  if (!m) return void countDropped(1);
   const lat = r.latencyMs;
   m.count++;
   if (r.status >= 400 && r.status < 500) m.errors4xx++;
@@ -136,6 +158,9 @@ export function recordApiRequest(r: ApiRequestRecord): void {
   };
   logRows.push(JSON.stringify(row));
   if (logRows.length > MAX_BUFFERED_LOG_ROWS) trimLog();
+}
+
+function ensureTimer() {
   if (!timer) {
     timer = setTimeout(() => void flushApiMetrics(), FLUSH_MS);
     timer.unref();
@@ -187,6 +212,7 @@ function mergeBack(rows: MetricRow[]) {
     m.clientErrors += r.clientErrors;
     m.integrationErrors += r.integrationErrors;
     m.executionErrors += r.executionErrors;
+    m.messagesSent += r.messagesSent;
     for (let i = 0; i < r.buckets.length; i++) m.buckets[i] = (m.buckets[i] ?? 0) + r.buckets[i]!;
   }
 }

@@ -52,6 +52,21 @@ function bucket(key: string, t: StageThrottle | Throttle | null | undefined): Bu
   return { key, rate: t.rateLimit, burst: t.burstLimit ?? Math.max(1, Math.ceil(t.rateLimit)) };
 }
 
+function tooMany(b: BucketSpec, retryAfterMs = 1000): AdmitResult {
+  const wait = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return {
+    ok: false,
+    status: 429,
+    message: "Too Many Requests",
+    headers: {
+      "retry-after": wait,
+      "x-ratelimit-limit": String(b.rate),
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": wait,
+    },
+  };
+}
+
 export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   const method = `${req.resourcePath}/${req.httpMethod.toUpperCase()}`;
   const buckets: BucketSpec[] = [];
@@ -59,6 +74,9 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   const stageBucket = req.methodThrottle
     ? bucket(`s:${req.restApiId}:${req.stage}:${method}`, req.methodThrottle)
     : bucket(`s:${req.restApiId}:${req.stage}`, req.stageThrottle);
+  // A burst of 0 is a bucket that never holds a token: API Gateway admits nothing (the shared
+  // buckets keep at least one token, so this is answered here).
+  if (stageBucket && stageBucket.burst <= 0) return tooMany(stageBucket);
   if (stageBucket) buckets.push(stageBucket);
 
   let apiKeyId: string | null = null;
@@ -102,20 +120,7 @@ export async function admitApiRequest(req: AdmitRequest): Promise<AdmitResult> {
   let remaining = 0;
   for (const b of buckets) {
     const t = await leases.take(req.tenantId, b);
-    if (!t.ok) {
-      const wait = String(Math.max(1, Math.ceil(t.retryAfterMs / 1000)));
-      return {
-        ok: false,
-        status: 429,
-        message: "Too Many Requests",
-        headers: {
-          "retry-after": wait,
-          "x-ratelimit-limit": String(b.rate),
-          "x-ratelimit-remaining": "0",
-          "x-ratelimit-reset": wait,
-        },
-      };
-    }
+    if (!t.ok) return tooMany(b, t.retryAfterMs);
     if (b === shown) remaining = t.remaining;
   }
 

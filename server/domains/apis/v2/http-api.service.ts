@@ -2,6 +2,7 @@ import { assertCan } from "../../../auth/permissions";
 import { pool, withTransaction, type Queryable } from "../../../db";
 import { executeApiBase } from "../../../platform/execute-api";
 import { badRequest, conflict, newId, notFound } from "../../../core/apis/model";
+import { accessLogSettingsError } from "../../../core/apis/access-log-settings";
 import {
   AUTHORIZATION_TYPES,
   INTEGRATION_SUBTYPES,
@@ -651,6 +652,8 @@ function checkStage(doc: HttpApiDoc, s: Stage): void {
   }
   for (const k of Object.keys(s.stageVariables ?? {}))
     if (!/^[A-Za-z0-9_]{1,64}$/.test(k)) throw badRequest(`Invalid stage variable name: ${k}`);
+  const logError = accessLogSettingsError(s.accessLogSettings, "HTTP");
+  if (logError) throw badRequest(logError);
 }
 
 function stageWire(s: Stage): Wire {

@@ -13,6 +13,7 @@ import {
   type WsApiRow,
   type WsDoc,
 } from "./ws-api.service";
+import { accessLogSettingsError } from "../../../core/apis/access-log-settings";
 
 // The parts of a WebSocket API (API Gateway v2, protocolType WEBSOCKET): routes, route responses,
 // integrations, integration responses, REQUEST authorizers, deployments and stages, with
@@ -423,6 +424,11 @@ export function createDeployment(caller: Caller, apiId: string, input: Wire): Pr
 export const getDeployments = async (caller: Caller, apiId: string) =>
   Object.values((await read(caller, apiId)).deployments).map((d) => d.wire);
 
+function checkAccessLog(settings: unknown): void {
+  const error = accessLogSettingsError(settings as { destinationArn?: string; format?: string }, "WEBSOCKET");
+  if (error) throw badRequest(error);
+}
+
 export function createStage(caller: Caller, apiId: string, input: Wire): Promise<Wire> {
   const name = input.stageName;
   if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(name))
@@ -442,6 +448,7 @@ export function createStage(caller: Caller, apiId: string, input: Wire): Promise
       ...pick(input, STAGE_KEYS),
       stageName: name,
     };
+    checkAccessLog(s.accessLogSettings);
     if (s.autoDeploy === true && Object.keys(doc.routes).length) {
       const id = newResourceId();
       doc.deployments[id] = {
@@ -465,6 +472,7 @@ export function updateStage(caller: Caller, apiId: string, stageName: string, in
     const s = stageOf(doc, stageName);
     if (typeof input.deploymentId === "string" && !doc.deployments[input.deploymentId])
       throw badRequest(`Invalid deployment identifier specified ${input.deploymentId}`);
+    checkAccessLog(input.accessLogSettings);
     checkStageSettings(doc, { ...s, ...pick(input, STAGE_KEYS) });
     return Object.assign(s, pick(input, STAGE_KEYS), { lastUpdatedDate: iso() });
   });

@@ -8,7 +8,8 @@ import * as tags from "../../../domains/apis/tags.service";
 import { usageActions, usageRawBodyActions, usageRoutes } from "./usage.actions";
 import { flushStageCache } from "../../../domains/apis/response-cache.service";
 import { flushStageAuthorizersCache } from "../../gateway/authorizer";
-import { testInvokeMethod } from "./test-invoke";
+import { testInvokeMethod } from "../../../domains/apis/test-invoke";
+import { gatewayPipeline } from "../../gateway/pipeline";
 import { apigatewayV2Actions, apigatewayV2Routes } from "./v2-dispatch";
 import { renderApiGatewayError } from "./errors";
 
@@ -404,7 +405,9 @@ const ACTIONS: Row[] = [
       reply(
         200,
         await testInvokeMethod(
-          c,
+          { actor: c.ctx.actor, tenant: c.ctx.tenant },
+          gatewayPipeline,
+          c.ctx.baseUrl,
           p(c, "restApiId"),
           p(c, "resourceId"),
           p(c, "httpMethod"),

@@ -8,7 +8,6 @@ import {
   type Authorizer,
   type Integration,
   type Route,
-  type RouteSettings,
 } from "../../../core/apis/v2/model";
 import { isAppError, toAppError } from "../../../core/errors";
 import { logger } from "../../../logger";
@@ -16,7 +15,7 @@ import { loadHttpStage, type DeployedHttpStage } from "../../../domains/apis/v2/
 import { authorizerCacheGet, authorizerCachePut } from "../../../domains/apis/v2/authorizer-cache";
 import { verifyJwt } from "../../../domains/apis/authorizers/jwt";
 import { iamAuthorizer2, iamIdentity } from "../iam-caller";
-import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
+import { admitApiRequest } from "../../../domains/apis/usage/admit";
 import { callFunction } from "../../../domains/functions/function.call";
 import { resolveFunctionRef } from "../../../domains/functions/function.service";
 import { startExecution } from "../../../domains/workflows/start";
@@ -29,6 +28,7 @@ import { drain, publicBaseUrl, readBody } from "../../request";
 import { proxyEvent } from "../integrations";
 import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
 import { accessLogLine } from "../../../core/apis/access-log";
+import { routeThrottles } from "../../../core/apis/route-throttle";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
 
 // The data plane of API Gateway v2 HTTP APIs at /gw/<api id>/<stage>/<path> (the $default stage
@@ -547,29 +547,86 @@ async function runHttpProxy(i: Integration, s: Scope): Promise<Reply> {
   return { status: res.status, headers: out, body: res.body };
 }
 
-/** Payload 1.0's `requestContext.identity`: the source, and an AWS_IAM route's caller. */
-function identity1(s: Scope): Record<string, unknown> {
-  const iam = (s.context.authorizer as { iam?: { accessKey: string; accountId: string } } | undefined)?.iam;
+/**
+ * Payload 1.0's `requestContext` for an HTTP API, as API Gateway's 1.0 example event has it (not
+ * 2.0's shape): REST-style names (httpMethod, path, resourcePath, requestTime(Epoch)), the full
+ * identity with nulls, and `authorizer` as 1.0 carries it: a JWT authorizer's `claims` and `scopes`
+ * (both null without one), a Lambda authorizer's context at the top, an AWS_IAM caller in identity.
+ */
+function context1(stage: DeployedHttpStage, s: Scope, route: Route): Record<string, unknown> {
+  const r = s.req;
+  // The route's authorizer as payload 2.0 carries it (authorize()): { jwt }, { lambda }, { iam }, or
+  // a 1.0-format Lambda authorizer's flat context.
+  const a2 = s.context.authorizer as Record<string, unknown> | undefined;
+  const jwt = a2?.jwt as { claims: unknown; scopes: unknown } | undefined;
+  const lambda = a2?.lambda as Record<string, unknown> | undefined;
+  const iam = a2?.iam as { accessKey: string; accountId: string } | undefined;
+  let authorizer: Record<string, unknown> = { claims: null, scopes: null };
+  if (jwt) authorizer = { claims: jwt.claims, scopes: jwt.scopes };
+  else if (lambda) authorizer = lambda;
+  else if (a2 && !iam) authorizer = a2;
   return {
-    sourceIp: s.req.sourceIp,
-    userAgent: s.req.lowerHeaders["user-agent"] ?? null,
-    ...(iam ? iamIdentity({ accountId: iam.accountId, keyId: iam.accessKey }) : {}),
+    accountId: stage.tenant.accountId,
+    apiId: stage.apiId,
+    authorizer,
+    domainName: r.lowerHeaders.host ?? "",
+    domainPrefix: stage.apiId,
+    extendedRequestId: r.requestId,
+    httpMethod: r.method,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      sourceIp: r.sourceIp,
+      user: null,
+      userAgent: r.lowerHeaders["user-agent"] ?? null,
+      userArn: null,
+      ...(iam ? iamIdentity({ accountId: iam.accountId, keyId: iam.accessKey }) : {}),
+    },
+    path: r.path,
+    protocol: r.protocol,
+    requestId: r.requestId,
+    requestTime: requestTime(r.started),
+    requestTimeEpoch: r.started.getTime(),
+    resourceId: null,
+    resourcePath: routeKeyPath(route.routeKey),
+    stage: stage.stage.stageName,
   };
+}
+
+/** Payload 1.0 for an HTTP API: REST's proxy event with HTTP APIs' requestContext, in the example's key order. */
+function event1(stage: DeployedHttpStage, s: Scope, route: Route): Record<string, unknown> {
+  const e = proxyEvent(
+    { ...methodRequestOf(stage, s), context: context1(stage, s, route) },
+    routeKeyPath(route.routeKey),
+    !isTextual(s.req.lowerHeaders["content-type"]),
+  );
+  const order = [
+    "resource",
+    "path",
+    "httpMethod",
+    "headers",
+    "multiValueHeaders",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "requestContext",
+    "pathParameters",
+    "stageVariables",
+    "body",
+    "isBase64Encoded",
+  ];
+  return { version: "1.0", ...Object.fromEntries(order.map((k) => [k, e[k]])) };
 }
 
 async function runFunction(stage: DeployedHttpStage, i: Integration, s: Scope, route: Route): Promise<Reply> {
   const r = s.req;
   const ev =
-    i.payloadFormatVersion === "2.0"
-      ? event2(stage, r, route, s.pathParams, s.context)
-      : {
-          version: "1.0",
-          ...proxyEvent(
-            { ...methodRequestOf(stage, s), context: { ...s.context, identity: identity1(s) } },
-            routeKeyPath(route.routeKey),
-            !isTextual(r.lowerHeaders["content-type"]),
-          ),
-        };
+    i.payloadFormatVersion === "2.0" ? event2(stage, r, route, s.pathParams, s.context) : event1(stage, s, route);
   const out = await invoke(stage, i.integrationUri ?? "", ev, i.timeoutInMillis, r.requestId);
   if (!out.ok) return out.reply;
   return (i.payloadFormatVersion === "2.0" ? response2(out.payload) : response1(out.payload)) ?? INTERNAL();
@@ -743,11 +800,6 @@ function applyResponseParameters(i: Integration, reply: Reply, s: Scope): Reply 
 // ---------------------------------------------------------------------------------------------
 // Serving
 
-function throttleOf(r: RouteSettings | undefined): Throttle | null {
-  if (!r || r.throttlingRateLimit === undefined || r.throttlingBurstLimit === undefined) return null;
-  return { rateLimit: r.throttlingRateLimit, burstLimit: r.throttlingBurstLimit };
-}
-
 async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise<Reply> {
   const cors = stage.snapshot.cors;
   const origin = r.lowerHeaders.origin;
@@ -808,8 +860,7 @@ async function serve(stage: DeployedHttpStage, r: Req, baseUrl: string): Promise
     httpMethod: routeKeyMethod(route.routeKey),
     apiKeyRequired: false,
     apiKeyValue: null,
-    stageThrottle: throttleOf(settings.defaultRouteSettings),
-    methodThrottle: throttleOf(settings.routeSettings?.[route.routeKey]),
+    ...routeThrottles(settings.defaultRouteSettings, settings.routeSettings?.[route.routeKey]),
   });
   if (!admitted.ok) return withCors(message(429, "Too Many Requests"));
 

@@ -18,14 +18,15 @@ import {
   unregisterConnection,
   type ConnectionRow,
 } from "../../../domains/apis/ws/connections";
-import { admitApiRequest, type Throttle } from "../../../domains/apis/usage/admit";
+import { admitApiRequest } from "../../../domains/apis/usage/admit";
+import { routeThrottles, type RouteThrottleSettings } from "../../../core/apis/route-throttle";
 import { authenticate } from "../../authenticate";
 import { readBody } from "../../request";
 import { runAuthorizer } from "../authorizer";
 import { iamIdentity, notAuthorizedMessage } from "../iam-caller";
 import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
-import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
+import { recordApiRequest, recordWsMessageSent } from "../../../domains/apis/metrics/recorder";
 import { accessLogLine } from "../../../core/apis/access-log";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
@@ -145,14 +146,6 @@ async function runRoute(c: Conn, route: Wire, event: Wire) {
   );
 }
 
-function throttleOf(settings: unknown): Throttle | null {
-  const s = settings as { throttlingRateLimit?: unknown; throttlingBurstLimit?: unknown } | undefined;
-  if (!s || typeof s.throttlingRateLimit !== "number" || typeof s.throttlingBurstLimit !== "number") return null;
-  // API Gateway's account defaults (10,000 rps, burst 5,000) limit nothing here (as REST and HTTP APIs).
-  if (s.throttlingRateLimit >= 10_000 && s.throttlingBurstLimit >= 5_000) return null;
-  return { rateLimit: s.throttlingRateLimit, burstLimit: s.throttlingBurstLimit };
-}
-
 /** The API key a request presents, per the API's apiKeySelectionExpression. */
 function apiKeyOf(stage: DeployedWsStage, headers: http.IncomingHttpHeaders, authorizerKey?: string): string | null {
   const expr = String(stage.api.doc.api.apiKeySelectionExpression ?? "$request.header.x-api-key");
@@ -173,8 +166,10 @@ async function admit(stage: DeployedWsStage, route: Wire, apiKey: string | null)
     httpMethod: "MESSAGE",
     apiKeyRequired: route.apiKeyRequired === true,
     apiKeyValue: apiKey,
-    stageThrottle: throttleOf(stage.stage.defaultRouteSettings),
-    methodThrottle: throttleOf((stage.stage.routeSettings as Record<string, unknown> | undefined)?.[key]),
+    ...routeThrottles(
+      stage.stage.defaultRouteSettings as RouteThrottleSettings | undefined,
+      (stage.stage.routeSettings as Record<string, RouteThrottleSettings> | undefined)?.[key],
+    ),
   });
 }
 
@@ -374,7 +369,12 @@ async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer
       authorizer: conn.authorizer ?? null,
     },
     {
-      send: (data, binary) => (ws ? ws.send(data, { binary: !!binary }) : void early.push({ data, binary: !!binary })),
+      // An @connections POST reaching this process: a message to the client (MessageCount).
+      send: (data, binary) => {
+        recordWsMessageSent({ tenantId: stage.tenant.id, apiId: stage.api.id, stage: stage.stageName, resource: null });
+        if (ws) ws.send(data, { binary: !!binary });
+        else early.push({ data, binary: !!binary });
+      },
       close: (code = 1000, reason) => (ws ? ws.close(code, reason) : void (closeEarly = true)),
     },
   );
@@ -572,6 +572,13 @@ async function onMessage(conn: Conn, client: WebSocket, data: Buffer): Promise<v
   if (route.routeResponseSelectionExpression && client.readyState === client.OPEN && out.body !== "") {
     if (out.binary) client.send(Buffer.from(out.body, "base64"), { binary: true });
     else client.send(out.body);
+    // The route response is a message too (MessageCount counts both directions).
+    recordWsMessageSent({
+      tenantId: conn.stage.tenant.id,
+      apiId: conn.stage.api.id,
+      stage: conn.stage.stageName,
+      resource: String(route.routeKey),
+    });
   }
   // The integration's own 4XX/5XX answer still reaches the client: an IntegrationError, not a failure.
   record(out.status >= 400 ? out.status : 200, out.status >= 400 ? "integration" : undefined);
@@ -662,16 +669,20 @@ export async function handleConnectionsApi(req: http.IncomingMessage, res: http.
     return sendError(res, 403, "ForbiddenException", isAppError(e) ? e.message : "Forbidden");
   }
   const stage = await loadDeployedWsStage(apiId, stageName);
-  if (!stage || stage.tenant.id !== who.tenant.id) return sendError(res, 403, "ForbiddenException", "Forbidden");
+  if (!stage) return sendError(res, 403, "ForbiddenException", "Forbidden");
   const method = (req.method ?? "GET").toUpperCase();
-  // execute-api:ManageConnections: reading a connection needs read access, posting or closing write.
-  if (!can(who.actor.role, method === "GET" ? "resource:read" : "resource:write"))
-    return sendError(
-      res,
-      403,
-      "ForbiddenException",
-      `User: ${who.actor.keyId} is not authorized to perform: execute-api:ManageConnections on resource: arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/{connectionId}`,
-    );
+  // execute-api:ManageConnections, refused as API Gateway words it: the caller's user ARN and the
+  // connection's resource ARN. Another team (another account) is never granted; in the API's own
+  // team, reading a connection needs read access, posting or closing it write access.
+  const resourceArn = `arn:aws:execute-api:${who.region}:${stage.tenant.accountId}:${apiId}/${stageName}/${method}/@connections/${connectionId}`;
+  const callerIam = { accountId: who.tenant.accountId, keyId: who.actor.keyId };
+  if (
+    stage.tenant.id !== who.tenant.id ||
+    !can(who.actor.role, method === "GET" ? "resource:read" : "resource:write")
+  ) {
+    const message = notAuthorizedMessage(callerIam, resourceArn, "execute-api:ManageConnections");
+    return sendError(res, 403, "ForbiddenException", message);
+  }
   const conn = await findConnection(apiId, stageName, connectionId);
   if (!conn) return sendError(res, 410, "GoneException", null);
   const ok = (status: number, payload?: unknown) => {

@@ -1,14 +1,26 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { buildRouter } from "../../../core/apis/routing";
-import { resourcePath } from "../../../core/apis/model";
-import { assertCan } from "../../../auth/permissions";
-import { loadApi, getMethod } from "../../../domains/apis/rest-api.service";
-import { serveRequest } from "../../gateway/gateway";
-import type { AwsCall } from "../types";
+import { buildRouter } from "../../core/apis/routing";
+import { resourcePath } from "../../core/apis/model";
+import { assertCan } from "../../auth/permissions";
+import type { serveRequest } from "../../http/gateway/gateway";
+import type { integrationBody } from "../../http/gateway/integrations";
+import type { readQuery } from "../../http/gateway/request";
+import { loadApi, getMethod, type Caller } from "./rest-api.service";
 
 // TestInvokeMethod: one request through the gateway's pipeline on the API's current (undeployed)
 // document, without authorization or API keys, answered as API Gateway does: status, body,
-// headers, multiValueHeaders, an execution log and the latency in milliseconds.
+// headers, multiValueHeaders, an execution log and the latency in milliseconds. The AWS door
+// (TestInvokeMethod) and the console ("Test" on a method) both call this use case.
+//
+// The gateway's pipeline (server/http/gateway) is a door that itself calls this domain, so the use
+// case receives it as an argument from its caller rather than importing it (imports point down).
+
+/** The parts of the execute-api pipeline a test invocation runs (server/http/gateway's). */
+export type GatewayPipeline = {
+  serve: typeof serveRequest;
+  integrationBody: typeof integrationBody;
+  readQuery: typeof readQuery;
+};
 
 export type TestInvokeInput = {
   pathWithQueryString?: string;
@@ -18,14 +30,27 @@ export type TestInvokeInput = {
   stageVariables?: Record<string, string>;
 };
 
+export type TestInvokeResult = {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  multiValueHeaders: Record<string, string[]>;
+  log: string;
+  latency: number;
+};
+
+/** The caller, with the tenant as the gateway serves it. */
+export type TestInvokeCaller = Caller & { tenant: Caller["tenant"] & { slug: string; name: string } };
+
 export async function testInvokeMethod(
-  call: AwsCall,
+  caller: TestInvokeCaller,
+  gateway: GatewayPipeline,
+  baseUrl: string,
   apiId: string,
   resourceId: string,
   httpMethod: string,
   input: TestInvokeInput,
-): Promise<Record<string, unknown>> {
-  const caller = { actor: call.ctx.actor, tenant: call.ctx.tenant };
+): Promise<TestInvokeResult> {
   assertCan(caller.actor.role, "resource:write");
   await getMethod(caller, apiId, resourceId, httpMethod); // NotFoundException for an unknown resource or method
   const api = await loadApi(caller, apiId);
@@ -51,9 +76,9 @@ export async function testInvokeMethod(
         return s;
       }
     });
-  const reply = await serveRequest(
+  const reply = await gateway.serve(
     {
-      tenant: call.ctx.tenant,
+      tenant: caller.tenant,
       restApiId: apiId,
       stageName: "test-invoke-stage",
       deploymentId: "test-invoke",
@@ -70,7 +95,7 @@ export async function testInvokeMethod(
       body: Buffer.from(input.body ?? ""),
       sourceIp: "test-invoke-source-ip",
       httpVersion: "1.1",
-      baseUrl: call.ctx.baseUrl,
+      baseUrl,
       started,
       skipAuthorization: true,
     },
