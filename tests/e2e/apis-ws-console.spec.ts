@@ -19,7 +19,7 @@ import {
 // A WebSocket API in the console, in Chromium against a real web process and database: a stage's
 // route throttling and access logging set in the stage form and saved (the gateway then throttles
 // the route); a route turned two-way in the route editor answers with its response template; the
-// Metrics tab shows the ConnectCount and MessageCount of what a client sent.
+// Metrics tab shows the ConnectCount and MessageCount (frames from and to the clients).
 let web: Awaited<ReturnType<typeof startWeb>>;
 let tb: TestBrowser;
 let page: Page;
@@ -137,7 +137,8 @@ describe("WebSocket APIs in the console: stage settings, two-way routes, metrics
   });
 
   it("shows ConnectCount and MessageCount in the Metrics tab", async () => {
-    // So far: 2 connections; 2 sendmessage and 2 $default messages (flushed within a second or so).
+    // So far: 2 connections; 2 sendmessage and 2 $default messages from the client, and the two-way
+    // $default route's 2 answers to it (flushed within a second or so).
     await expect
       .poll(async () => (await trpc().apis.metrics({ tenant: t.tenant.slug, apiId })).totals.count, {
         timeout: 15_000,
@@ -148,7 +149,7 @@ describe("WebSocket APIs in the console: stage settings, two-way routes, metrics
     await panel.waitFor();
     const stat = (label: string) => panel.locator(`[data-stat="${label}"]`);
     await expect.poll(() => stat("ConnectCount").innerText()).toMatch(/^ConnectCount\s*2\b/);
-    await expect.poll(() => stat("MessageCount").innerText()).toMatch(/^MessageCount\s*4\b/);
+    await expect.poll(() => stat("MessageCount").innerText()).toMatch(/^MessageCount\s*6\b/);
     expect(await stat("ClientError").innerText()).toMatch(/^ClientError\s*1\b/);
     await page
       .getByRole("img", { name: /Connections and messages per period/ })

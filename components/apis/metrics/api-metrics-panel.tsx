@@ -217,7 +217,7 @@ export function ApiMetricsPanel({
         <>
           <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
             <Stat label="ConnectCount" value={n(t.connectCount)} sub="$connect requests" />
-            <Stat label="MessageCount" value={n(t.messageCount)} sub="messages from clients" />
+            <Stat label="MessageCount" value={n(t.messageCount)} sub="to and from clients" />
             <Stat label="ClientError" value={n(t.clientErrors)} sub="4XX before the integration" />
             <Stat label="IntegrationError" value={n(t.integrationErrors)} sub="integration answered 4XX/5XX" />
             <Stat label="ExecutionError" value={n(t.executionErrors)} sub="integration call failed" />
