@@ -82,7 +82,7 @@ export async function throttleKey(tenantId: string, keyId: string, limits: KeyLi
       rate: limits.rateLimit,
       burst: limits.burstLimit ?? Math.max(1, Math.ceil(limits.rateLimit)),
     };
-    const r = leased.tryLocal(key) ?? (await leased.take(tenantId, bucket));
+    const r = leased.tryLocal(key, bucket) ?? (await leased.take(tenantId, bucket));
     if (!r.ok) throw throttled(r.retryAfterMs);
   }
   if (limits.quotaLimit !== null && limits.quotaPeriod) {

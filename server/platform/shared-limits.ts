@@ -49,12 +49,18 @@ export class LeasedBuckets {
   }
 
   /**
-   * Spends one token locally when this process holds one (no I/O). Undefined: ask `take`.
+   * Spends one token locally when this process holds one (no I/O). Undefined: ask `take`. With
+   * `limit`, a lease taken under another rate or burst is not spent (take starts a new one).
    * `remaining`: about how many tokens are left (the shared bucket's at the lease, plus this lease's).
    */
-  tryLocal(key: string): { ok: boolean; retryAfterMs: number; remaining: number } | undefined {
+  tryLocal(
+    key: string,
+    limit?: { rate: number; burst: number },
+  ): { ok: boolean; retryAfterMs: number; remaining: number } | undefined {
     const l = this.leases.get(key);
     if (!l) return undefined;
+    // A lease taken under another limit is `take`'s to replace.
+    if (limit && (l.rate !== limit.rate || l.burst !== limit.burst)) return undefined;
     const now = this.clock();
     if (l.tokens > 0 && now < l.expiresAt) {
       l.tokens--;

@@ -53,6 +53,9 @@ describe("LeasedBuckets (the doors' leased tenant bucket)", () => {
     // rate 1000/s → a lease of 10 tokens; one is spent, 9 are held locally.
     expect(await leased.take(t.tenant.id, { key, rate: 1000, burst: 2000 })).toMatchObject({ ok: true });
     expect(leased.tryLocal(key)).toMatchObject({ ok: true, remaining: 1990 + 8 });
+    // Asked with the new limit, the local fast path leaves the old lease alone (take replaces it).
+    expect(leased.tryLocal(key, { rate: 0.001, burst: 1 })).toBeUndefined();
+    expect(leased.tryLocal(key, { rate: 1000, burst: 2000 })).toMatchObject({ ok: true });
     // The plan's limit drops to burst 1: the held tokens are void, the shared bucket (capped at its
     // new burst) grants one more, then refuses.
     expect(await leased.take(t.tenant.id, { key, rate: 0.001, burst: 1 })).toMatchObject({ ok: true });

@@ -97,6 +97,15 @@ describe("mapping templates (examples from the API Gateway developer guide)", ()
     });
   });
 
+  it("gives static text back as it is, and still renders a template with a reference, directive or comment", () => {
+    // No $ and no #: the text is its own output (Velocity's too), so it is not compiled.
+    for (const t of ['{"statusCode": 200}', 'a\\b {"x":"\\n"}', "two\nlines ✓", ""])
+      expect(renderTemplate(t, input("{}"))).toBe(t);
+    expect(renderTemplate(`{"n": $input.json('$.n')}`, input('{"n": 3}'))).toBe('{"n": 3}');
+    expect(renderTemplate("#set($a = 2)$a", input("{}"))).toBe("2");
+    expect(renderTemplate("x## a comment", input("{}"))).toBe("x");
+  });
+
   it("escapes as Java's escapeJavaScript does", () => {
     expect(escapeJavaScript(`a"b'c\\d/e\nf\u00e9`)).toBe(`a\\"b\\'c\\\\d\\/e\\nf\\u00E9`);
   });

@@ -132,9 +132,14 @@ const JAVA_METHODS = [
 ];
 
 const compiled = new Map<string, ReturnType<typeof parse>>();
+const STATIC_TEMPLATE_BREAKERS = /[$#]/;
 
 /** Renders a mapping template. Throws on a template Velocity cannot parse. */
 export function renderTemplate(template: string, input: TemplateInput): string {
+  // Text with no reference ($) and no directive or comment (#) is its own output: MOCK integrations'
+  // `{"statusCode": 200}` and static integration responses skip Velocity (a compiler instance and a
+  // context per render are most of what a MOCK request allocates).
+  if (!STATIC_TEMPLATE_BREAKERS.test(template)) return template;
   let ast = compiled.get(template);
   if (!ast) {
     ast = parse(template);

@@ -29,6 +29,11 @@ export class NotifiedCache<V> {
     registry.push(this as NotifiedCache<unknown>);
   }
 
+  /** The cached entry of `key` when the cache is trusted and holds one (no promise: the hot path's hit). */
+  peek(key: string): { value: V } | undefined {
+    return isListening(this.channel) ? this.entries.get(key) : undefined;
+  }
+
   /** The cached value of `key`, else `load()`'s (stored under `tag` when the cache is trusted). */
   get(key: string, tag: string, load: () => Promise<V>): Promise<V> {
     if (!isListening(this.channel)) return load();

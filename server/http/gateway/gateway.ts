@@ -21,6 +21,7 @@ import { apigwRequestId } from "./ids";
 import { recordApiRequest } from "../../domains/apis/metrics/recorder";
 import { accessLogLine } from "../../core/apis/access-log";
 import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
+import { requestTime } from "../../core/apis/request-time";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
 // snapshot. Per request: route (most specific resource, {proxy+}, ANY) → authorization (NONE,
@@ -260,12 +261,6 @@ function mapResponse(
   }
   if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = contentType;
   return { status: Number(ir.statusCode), headers, body };
-}
-
-function requestTime(d: Date): string {
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
 function isBinary(snapshot: Snapshot, contentType: string | undefined): boolean {

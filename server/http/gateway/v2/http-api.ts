@@ -30,6 +30,7 @@ import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../reque
 import { accessLogLine } from "../../../core/apis/access-log";
 import { routeThrottles } from "../../../core/apis/route-throttle";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
+import { requestTime } from "../../../core/apis/request-time";
 
 // The data plane of API Gateway v2 HTTP APIs at /gw/<api id>/<stage>/<path> (the $default stage
 // also at /gw/<api id>/<path>). Per request: CORS preflight (answered here when the API has a
@@ -214,12 +215,6 @@ function event2(stage: DeployedHttpStage, r: Req, route: Route, pathParams: Reco
     isBase64Encoded: r.body.length > 0 && !textual,
     ...(Object.keys(vars).length ? { stageVariables: vars } : {}),
   };
-}
-
-function requestTime(d: Date): string {
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
 // ---------------------------------------------------------------------------------------------

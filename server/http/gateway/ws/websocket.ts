@@ -28,6 +28,7 @@ import { runWsIntegration } from "./ws-integrations";
 import { routeByHost } from "../../../platform/execute-api";
 import { recordApiRequest, recordWsMessageSent } from "../../../domains/apis/metrics/recorder";
 import { accessLogLine } from "../../../core/apis/access-log";
+import { requestTime } from "../../../core/apis/request-time";
 
 // The data plane of WebSocket APIs: ws(s)://<host>/gw/<api id>/<stage>. The upgrade runs the
 // $connect route's integration (a non-2xx answer refuses the handshake with that status); each
@@ -69,11 +70,6 @@ const untrackSocket = (s: WebSocket) => {
 };
 const allSocketsClosed = () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((r) => socketsGone.push(r)));
 
-const requestTime = (d: Date) => {
-  const mon = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}/${mon}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
-};
 const apigwId = () => randomBytes(12).toString("base64").replace(/[+/=]/g, "").slice(0, 16);
 
 type Conn = {
