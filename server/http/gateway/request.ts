@@ -34,6 +34,10 @@ const HOP_BY_HOP = new Set([
 ]);
 export const isHopByHop = (h: string) => HOP_BY_HOP.has(h.toLowerCase());
 
+// Each header record readHeaders builds, with its names by lower case: headerValue answers from it
+// in one lookup instead of lower-casing every name on every call (a request asks for several).
+const byLowerName = new WeakMap<Record<string, string>, Map<string, string>>();
+
 /** Headers with their original spelling: the last value in `headers`, all in `multiHeaders`. */
 export function readHeaders(req: IncomingMessage): {
   headers: Record<string, string>;
@@ -41,13 +45,18 @@ export function readHeaders(req: IncomingMessage): {
 } {
   const headers: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
+  // Lower-cased name → the spelling first seen (repeats in another case join it, as before).
+  const names = new Map<string, string>();
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i];
-    const existing = Object.keys(multi).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
-    (multi[existing] ??= []).push(raw[i + 1]);
-    headers[existing] = raw[i + 1];
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    let key = names.get(lower);
+    if (key === undefined) names.set(lower, (key = name));
+    (multi[key] ??= []).push(raw[i + 1]!);
+    headers[key] = raw[i + 1]!;
   }
+  byLowerName.set(headers, names);
   return { headers, multi };
 }
 
@@ -62,8 +71,15 @@ export function readQuery(raw: string): { query: Record<string, string>; multi: 
 }
 
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
-  return k === undefined ? undefined : headers[k];
+  const lower = name.toLowerCase();
+  const names = byLowerName.get(headers);
+  if (names) {
+    const k = names.get(lower);
+    // A name added after readHeaders (a mapping, a test) is found by the scan below.
+    if (k !== undefined && k in headers) return headers[k];
+  }
+  for (const k in headers) if (k === name || k.toLowerCase() === lower) return headers[k];
+  return undefined;
 }
 
 export function templateParams(r: MethodRequest): TemplateParams {
