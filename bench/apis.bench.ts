@@ -296,18 +296,26 @@ await withBenchDatabase(async (db) => {
         `  ${name}: ${r.lat.length} × 200 (${r.bad} other), achieved ${r.achieved.toFixed(0)} requests/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms; web process CPU ${perRequest.toFixed(3)} ms per request (load average ${os.loadavg()[0]!.toFixed(1)})`,
       );
     }
+    // A negative difference means the direct run was disturbed (its tail above the gateway's, which
+    // adds two hops to it): no verdict then, rather than a "met" the machine's noise handed out.
+    const verdict = (added: number) =>
+      added < 0
+        ? "not judged: the direct run's p99 was above this one, the machine was busy; run again"
+        : added <= 5
+          ? "met"
+          : "NOT met";
     const d = results["direct echo (peer)"]!;
     const p = results["gateway HTTP_PROXY → echo"]!;
     const m = results["gateway MOCK"]!;
     console.log(
-      `  added latency, HTTP_PROXY − direct: p50 ${ms(p.p50 - d.p50)} ms, p99 ${ms(p.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${p.p99 - d.p99 <= 5 ? "met" : "NOT met"})`,
+      `  added latency, HTTP_PROXY − direct: p50 ${ms(p.p50 - d.p50)} ms, p99 ${ms(p.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${verdict(p.p99 - d.p99)})`,
     );
     console.log(
-      `  added latency, MOCK − direct: p50 ${ms(m.p50 - d.p50)} ms, p99 ${ms(m.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${m.p99 - d.p99 <= 5 ? "met" : "NOT met"})`,
+      `  added latency, MOCK − direct: p50 ${ms(m.p50 - d.p50)} ms, p99 ${ms(m.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${verdict(m.p99 - d.p99)})`,
     );
     const q = results["gateway MOCK, plan with a quota"]!;
     console.log(
-      `  added latency, MOCK with a quota plan − direct: p50 ${ms(q.p50 - d.p50)} ms, p99 ${ms(q.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${q.p99 - d.p99 <= 5 ? "met" : "NOT met"}); the quota over MOCK without one: p50 ${ms(q.p50 - m.p50)} ms, p99 ${ms(q.p99 - m.p99)} ms`,
+      `  added latency, MOCK with a quota plan − direct: p50 ${ms(q.p50 - d.p50)} ms, p99 ${ms(q.p99 - d.p99)} ms (bar p99 ≤ 5 ms: ${verdict(q.p99 - d.p99)}); the quota over MOCK without one: p50 ${ms(q.p50 - m.p50)} ms, p99 ${ms(q.p99 - m.p99)} ms`,
     );
     console.log(`Flat out: ${CLIENTS} callers for ${FLAT_SECONDS} s each`);
     const flat: Record<string, number> = {};
