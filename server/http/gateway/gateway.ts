@@ -20,7 +20,15 @@ import { handleHttpApi } from "./v2/http-api";
 import { apigwRequestId } from "./ids";
 import { recordApiRequest } from "../../domains/apis/metrics/recorder";
 import { accessLogLine } from "../../core/apis/access-log";
-import { headerValue, mapResponseValue, readHeaders, readQuery, templateParams, type MethodRequest } from "./request";
+import {
+  headerKey,
+  headerValue,
+  mapResponseValue,
+  readHeaders,
+  readQuery,
+  templateParams,
+  type MethodRequest,
+} from "./request";
 import { requestTime } from "../../core/apis/request-time";
 
 // The data plane of REST APIs: /gw/<api id>/<stage>/<path>, served from the stage's deployed
@@ -204,7 +212,7 @@ function mapResponse(
   if (out.proxy) {
     const headers: Record<string, string | string[]> = { ...out.headers };
     for (const [k, vs] of Object.entries(out.multiHeaders ?? {})) {
-      const existing = Object.keys(headers).find((h) => h.toLowerCase() === k.toLowerCase());
+      const existing = headerKey(headers, k);
       const prior = existing ? [headers[existing]].flat() : [];
       if (existing) delete headers[existing];
       headers[k] = [...vs, ...prior.filter((p) => !vs.includes(p))];
@@ -259,7 +267,7 @@ function mapResponse(
   } else if (key === undefined) {
     contentType = out.headers["content-type"] ?? "application/json";
   }
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = contentType;
+  if (headerKey(headers, "content-type") === undefined) headers["Content-Type"] = contentType;
   return { status: Number(ir.statusCode), headers, body };
 }
 

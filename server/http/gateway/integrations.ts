@@ -13,6 +13,7 @@ import { statesService } from "../aws/states/states.service";
 import type { AwsCall } from "../aws/types";
 import { parseForm } from "../wire";
 import {
+  headerKey,
   headerValue,
   isHopByHop,
   mapRequestValue,
@@ -276,10 +277,7 @@ async function runAwsProxy(
   if (res.body !== undefined && res.body !== null && typeof res.body !== "string") return internalError();
   const text = (res.body as string | undefined) ?? "";
   const body = res.isBase64Encoded === true ? Buffer.from(text, "base64") : Buffer.from(text);
-  if (
-    !Object.keys(headers).some((h) => h.toLowerCase() === "content-type") &&
-    !Object.keys(multiHeaders).some((h) => h.toLowerCase() === "content-type")
-  )
+  if (headerKey(headers, "content-type") === undefined && headerKey(multiHeaders, "content-type") === undefined)
     headers["Content-Type"] = "application/json";
   return { kind: "response", status, headers, multiHeaders, body, proxy: true };
 }

@@ -34,9 +34,10 @@ const HOP_BY_HOP = new Set([
 ]);
 export const isHopByHop = (h: string) => HOP_BY_HOP.has(h.toLowerCase());
 
-// Each header record readHeaders builds, with its names by lower case: headerValue answers from it
-// in one lookup instead of lower-casing every name on every call (a request asks for several).
-const byLowerName = new WeakMap<Record<string, string>, Map<string, string>>();
+// Each header record readHeaders builds (single and multi-valued, same keys), with its names by lower
+// case: headerKey answers from it in one lookup instead of lower-casing every name on every call (a
+// request asks for several).
+const byLowerName = new WeakMap<object, Map<string, string>>();
 
 /** Headers with their original spelling: the last value in `headers`, all in `multiHeaders`. */
 export function readHeaders(req: IncomingMessage): {
@@ -57,6 +58,7 @@ export function readHeaders(req: IncomingMessage): {
     headers[key] = raw[i + 1]!;
   }
   byLowerName.set(headers, names);
+  byLowerName.set(multi, names);
   return { headers, multi };
 }
 
@@ -70,16 +72,19 @@ export function readQuery(raw: string): { query: Record<string, string>; multi: 
   return { query, multi };
 }
 
-export function headerValue(headers: Record<string, string>, name: string): string | undefined {
+/** The key a header is stored under in `headers`, whatever its case (the first in order when several). */
+export function headerKey(headers: Record<string, unknown>, name: string): string | undefined {
   const lower = name.toLowerCase();
-  const names = byLowerName.get(headers);
-  if (names) {
-    const k = names.get(lower);
-    // A name added after readHeaders (a mapping, a test) is found by the scan below.
-    if (k !== undefined && k in headers) return headers[k];
-  }
-  for (const k in headers) if (k === name || k.toLowerCase() === lower) return headers[k];
+  const k = byLowerName.get(headers)?.get(lower);
+  if (k !== undefined && k in headers) return k;
+  // Records built elsewhere (responses, test invoke), or a name added after readHeaders.
+  for (const h in headers) if (h === name || h.toLowerCase() === lower) return h;
   return undefined;
+}
+
+export function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  const k = headerKey(headers, name);
+  return k === undefined ? undefined : headers[k];
 }
 
 export function templateParams(r: MethodRequest): TemplateParams {
@@ -123,8 +128,8 @@ export function mapRequestValue(r: MethodRequest, expr: string): string | undefi
     case "header":
       return name === undefined ? undefined : headerValue(r.headers, name);
     case "multivalueheader": {
-      const k = Object.keys(r.multiHeaders).find((h) => h.toLowerCase() === (name ?? "").toLowerCase());
-      return k === undefined ? undefined : r.multiHeaders[k].join(",");
+      const k = headerKey(r.multiHeaders, name ?? "");
+      return k === undefined ? undefined : r.multiHeaders[k]!.join(",");
     }
     case "body": {
       const text = r.body.toString("utf8");

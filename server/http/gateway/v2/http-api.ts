@@ -26,7 +26,7 @@ import type { AwsCall, AwsService } from "../../aws/types";
 import { authenticate } from "../../authenticate";
 import { drain, publicBaseUrl, readBody } from "../../request";
 import { proxyEvent } from "../integrations";
-import { isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
+import { headerKey, isHopByHop, readHeaders, readQuery, type MethodRequest } from "../request";
 import { accessLogLine } from "../../../core/apis/access-log";
 import { routeThrottles } from "../../../core/apis/route-throttle";
 import { recordApiRequest } from "../../../domains/apis/metrics/recorder";
@@ -146,7 +146,7 @@ function evalExpr(expr: string, s: Scope): string | undefined {
   if ((m = /^stageVariables\.(.+)$/.exec(expr))) return s.stageVariables[m[1]];
   if (s.response) {
     if ((m = /^response\.header\.(.+)$/.exec(expr))) {
-      const k = Object.keys(s.response.headers).find((h) => h.toLowerCase() === m![1].toLowerCase());
+      const k = headerKey(s.response.headers, m[1]);
       return k === undefined ? undefined : s.response.headers[k];
     }
     if (expr === "response.body") return s.response.body;
