@@ -238,7 +238,8 @@ describe("workflows console", () => {
     // The Choice rule labels its edge, the catcher's edge is there too.
     await page.locator(".edge-choice").first().waitFor();
     await page.locator(".edge-catch").first().waitFor();
-    expect(await page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
+    // The label is drawn once React Flow has measured it, which may be a frame after the edge itself.
+    await expect.poll(() => page.getByTestId("state-graph").textContent()).toContain("$.amount > 100");
     await screenshot(page, "workflows-machine-definition-1440");
     // Edit and save the definition from its tab (the JSON box is the machine's saved definition).
     const saved = JSON.parse(await definitionBox().inputValue());
